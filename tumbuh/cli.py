@@ -1,0 +1,30 @@
+"""The ``tumbuh`` command.
+
+Growth-engine commands (``zscore``, ``prevalence``, ``quality``) run without Django, so they
+work on any CSV or Parquet file. Every other sub-command is a Django management command
+(``tumbuh migrate``, ``tumbuh load_regions``, ``tumbuh runserver`` ...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+GROWTH_COMMANDS = {"zscore", "prevalence", "quality"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in GROWTH_COMMANDS:
+        from tumbuh.growth.cli import main as growth_main
+
+        return growth_main(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tumbuh.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tumbuh", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
