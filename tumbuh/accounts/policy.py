@@ -1,0 +1,252 @@
+"""The one place that decides who may see and do what.
+
+Every user has one role bound to one wilayah node. They see the node's subtree (a puskesmas
+officer: the desa their puskesmas serves), plus, for district-wide reference objects such as
+OPD and TPPS, the nodes above it. Views and querysets ask this module; none re-implements it.
+
+- ``visible(user, queryset)`` narrows any scoped queryset.
+- ``can(user, action, target)`` answers for an object or a model class.
+- ``get_object_or_404(user, model, **lookup)`` returns 404 for what the user may not see;
+  ``require(user, action, obj)`` raises 403 for what they may see but not do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from tumbuh.wilayah.models import Wilayah, ancestor_codes
+
+from .models import Role, User
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ACTIONS = (VIEW, ADD, CHANGE, DELETE)
+
+
+# ---------------------------------------------------------------- the user's node
+
+
+def is_global(user) -> bool:
+    return bool(user.is_authenticated and user.is_superuser)
+
+
+def node_code(user) -> str | None:
+    if not user.is_authenticated or is_global(user):
+        return None
+    return user.wilayah_id
+
+
+def _served_desa(user) -> list[str]:
+    cached = getattr(user, "_served_desa_cache", None)
+    if cached is None:
+        cached = user.puskesmas.desa_codes() if user.puskesmas_id else []
+        user._served_desa_cache = cached
+    return cached
+
+
+def node_contains(user, code: str | None) -> bool:
+    """Whether the region ``code`` lies inside the user's node."""
+    if code is None or not user.is_authenticated:
+        return False
+    if is_global(user):
+        return True
+    if not user.role or not user.wilayah_id:
+        return False
+    if user.role == Role.PUSKESMAS:
+        return any(code == d or code.startswith(d + ".") for d in _served_desa(user))
+    node = user.wilayah_id
+    return code == node or code.startswith(node + ".")
+
+
+def node_reaches(user, code: str | None) -> bool:
+    """Inside the node, or one of its ancestors (for district-wide reference objects)."""
+    if node_contains(user, code):
+        return True
+    if code is None or not user.is_authenticated or not user.wilayah_id:
+        return False
+    return code in ancestor_codes(user.wilayah_id) or (user.role == Role.PUSKESMAS and code == user.wilayah_id)
+
+
+# ---------------------------------------------------------------- scoping objects
+
+
+def _wilayah_code_of(obj) -> str | None:
+    path = getattr(type(obj), "scope_path", None)
+    if path is None:
+        raise TypeError(f"{type(obj).__name__} declares no scope_path")
+    if path == "":
+        return obj.pk
+    *hops, last = path.split("__")
+    value = obj
+    for hop in hops:
+        value = getattr(value, hop, None)
+        if value is None:
+            return None
+    if hasattr(value, f"{last}_id"):  # a foreign key: read its code without a query
+        return getattr(value, f"{last}_id")
+    return getattr(value, last, None)
+
+
+def _puskesmas_model():
+    return apps.get_model("organisation", "Puskesmas")
+
+
+def is_visible(user, obj) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_global(user):
+        return True
+    model = type(obj)
+    if model is _puskesmas_model():
+        if user.role == Role.PUSKESMAS:
+            return obj.pk is not None and obj.pk == user.puskesmas_id
+        if node_contains(user, obj.kecamatan_id):
+            return True
+        return obj.pk is not None and any(node_contains(user, c) for c in obj.desa_codes())
+    if model is User and obj.pk == user.pk:
+        return True
+    code = _wilayah_code_of(obj)
+    if getattr(model, "scope_reaches_up", False):
+        return node_reaches(user, code)
+    return node_contains(user, code)
+
+
+def scope_q(user, model: type[models.Model]) -> Q:
+    """A Q that keeps only the rows of ``model`` the user may see."""
+    nothing = Q(pk__in=[])
+    if not user.is_authenticated:
+        return nothing
+    if is_global(user):
+        return Q()
+    if not user.role or not user.wilayah_id:
+        return nothing
+    if model is _puskesmas_model():
+        if user.role == Role.PUSKESMAS:
+            return Q(pk=user.puskesmas_id)
+        return Wilayah.subtree_q(user.wilayah_id, "kecamatan__") | Q(
+            desa__in=Wilayah.objects.filter(Wilayah.subtree_q(user.wilayah_id)).values("code")
+        )
+    path = getattr(model, "scope_path", None)
+    if path is None:
+        raise TypeError(f"{model.__name__} declares no scope_path")
+    prefix = f"{path}__" if path else ""
+    if path == "wilayah_code":  # a plain code column, e.g. the audit log
+        return _code_column_q(user, path)
+    if user.role == Role.PUSKESMAS:
+        q = Q(**{f"{prefix}code__in": _served_desa(user)})
+    else:
+        q = Wilayah.subtree_q(user.wilayah_id, prefix)
+    if getattr(model, "scope_reaches_up", False):
+        q |= Q(**{f"{prefix}code__in": [*ancestor_codes(user.wilayah_id), user.wilayah_id]})
+    if model is User:
+        q |= Q(pk=user.pk)
+    return q
+
+
+def _code_column_q(user, column: str) -> Q:
+    codes = _served_desa(user) if user.role == Role.PUSKESMAS else [user.wilayah_id]
+    q = Q(pk__in=[])
+    for c in codes:
+        q |= Q(**{column: c}) | Q(**{f"{column}__startswith": c + "."})
+    return q
+
+
+def visible(user, queryset: models.QuerySet) -> models.QuerySet:
+    qs = queryset.filter(scope_q(user, queryset.model))
+    if queryset.model is _puskesmas_model() and not is_global(user) and user.role != Role.PUSKESMAS:
+        qs = qs.distinct()
+    return qs
+
+
+def get_object_or_404(user, model_or_qs, **lookup):
+    qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects.all()
+    try:
+        return visible(user, qs).get(**lookup)
+    except qs.model.DoesNotExist:
+        raise Http404 from None
+
+
+# ---------------------------------------------------------------- what each role may do
+
+Rule = Callable[[User, object], bool]
+
+
+def _admin(user, obj) -> bool:
+    return user.role == Role.DISTRICT_ADMIN
+
+
+def _own_opd(user, obj) -> bool:
+    return _admin(user, obj) or (user.role == Role.OPD and obj is not None and obj.pk == user.opd_id)
+
+
+def _own_posyandu(user, obj) -> bool:
+    if _admin(user, obj):
+        return True
+    if user.role != Role.PUSKESMAS:
+        return False
+    return obj is None or obj.puskesmas_id == user.puskesmas_id
+
+
+def _tpps_in_node(user, obj) -> bool:
+    if _admin(user, obj):
+        return True
+    if user.role not in (Role.KECAMATAN, Role.DESA):
+        return False
+    return obj is None or node_contains(user, obj.wilayah_id)
+
+
+def _manage_user(user, obj) -> bool:
+    return _admin(user, obj) and (obj is None or not obj.is_superuser)
+
+
+@cache
+def rules() -> dict[type, dict[str, Rule]]:
+    """Who may add, change and delete each kind of object (viewing is scoping alone)."""
+    Opd = apps.get_model("organisation", "Opd")
+    Puskesmas = apps.get_model("organisation", "Puskesmas")
+    Posyandu = apps.get_model("organisation", "Posyandu")
+    Tpps = apps.get_model("organisation", "Tpps")
+    AuditLog = apps.get_model("audit", "AuditLog")
+    return {
+        Wilayah: {},
+        Opd: {ADD: _admin, CHANGE: _own_opd, DELETE: _admin},
+        Puskesmas: {ADD: _admin, CHANGE: _admin, DELETE: _admin},
+        Posyandu: {ADD: _own_posyandu, CHANGE: _own_posyandu, DELETE: _own_posyandu},
+        Tpps: {ADD: _tpps_in_node, CHANGE: _tpps_in_node, DELETE: _tpps_in_node},
+        User: {ADD: _manage_user, CHANGE: _manage_user, DELETE: _manage_user},
+        AuditLog: {VIEW: _admin},
+    }
+
+
+def can(user, action: str, target) -> bool:
+    """May ``user`` do ``action`` on ``target`` (an object, or a model class for lists and
+    creation)?"""
+    if action not in ACTIONS:
+        raise ValueError(action)
+    if not user.is_authenticated:
+        return False
+    if is_global(user):
+        return True
+    if not user.role or not user.wilayah_id:
+        return False
+    model = target if isinstance(target, type) else type(target)
+    obj = None if isinstance(target, type) else target
+    if obj is not None and not is_visible(user, obj):
+        return False
+    rule = rules().get(model, {}).get(action)
+    if action == VIEW:
+        return rule(user, obj) if rule else True
+    if user.role == Role.VIEWER or rule is None:
+        return False
+    return rule(user, obj)
+
+
+def require(user, action: str, target) -> None:
+    if not can(user, action, target):
+        raise PermissionDenied

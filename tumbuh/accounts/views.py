@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tumbuh.audit.actions import do_save
+
+from . import policy
+from .forms import UserForm
+from .models import User
+
+
+class TumbuhLoginView(LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.DEMO_MODE:
+            from tumbuh.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+            context["demo_accounts"] = DEMO_ACCOUNTS
+            context["demo_password"] = DEMO_PASSWORD
+        return context
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("login")
+
+
+@login_required
+def user_list(request):
+    policy.require(request.user, policy.VIEW, User)
+    users = policy.visible(request.user, User.objects.select_related("wilayah", "puskesmas", "opd"))
+    return render(request, "accounts/user_list.html", {"users": users, "can_add": policy.can(request.user, policy.ADD, User)})
+
+
+@login_required
+def user_edit(request, pk=None):
+    if pk is None:
+        user = User(wilayah=request.user.wilayah)
+        policy.require(request.user, policy.ADD, User)
+    else:
+        user = policy.get_object_or_404(request.user, User, pk=pk)
+        policy.require(request.user, policy.CHANGE, user)
+    form = UserForm(request.POST or None, instance=user, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        edited = form.save(commit=False)
+        if form.cleaned_data.get("new_password"):
+            edited.set_password(form.cleaned_data["new_password"])
+        if not policy.can(request.user, policy.CHANGE if pk else policy.ADD, edited):
+            form.add_error(None, _("You may not give a user that region or role."))
+        else:
+            do_save(request.user, edited, reason=form.cleaned_data.get("reason", ""))
+            messages.success(request, _("User saved."))
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "object": user if pk else None})

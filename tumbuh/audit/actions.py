@@ -1,0 +1,107 @@
+"""The only way Tumbuh changes stored objects: validate, write and audit, in one transaction.
+
+Domain apps call ``do_save`` and ``do_delete`` (after asking the policy), so every create,
+update and delete leaves one ``AuditLog`` row with who, when, what (fields before and after)
+and why.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable, Mapping
+
+from django.db import models, transaction
+
+from .models import AuditAction, AuditLog
+
+#: Fields that never go into the log in clear text.
+SECRET_FIELDS = {"password"}
+
+
+def _json_value(value):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The stored fields of ``obj`` (foreign keys as ids, many-to-many as sorted id lists)."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in SECRET_FIELDS:
+            data[field.name] = "••••" if getattr(obj, field.attname) else ""
+            continue
+        data[field.name] = _json_value(getattr(obj, field.attname))
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            data[field.name] = sorted(_json_value(pk) for pk in getattr(obj, field.name).values_list("pk", flat=True))
+    return data
+
+
+def _wilayah_code(obj) -> str:
+    from tumbuh.accounts.policy import _wilayah_code_of
+
+    if type(obj).__name__ == "Puskesmas":
+        return obj.kecamatan_id or ""
+    try:
+        return _wilayah_code_of(obj) or ""
+    except TypeError:
+        return ""
+
+
+def record(actor, action: str, obj: models.Model, before: dict | None, after: dict | None, reason: str = "") -> AuditLog:
+    return AuditLog.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(str(actor) if actor is not None else "sistem")[:150],
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        wilayah_code=_wilayah_code(obj),
+        before=before,
+        after=after,
+        reason=reason or "",
+    )
+
+
+def do_save(
+    actor,
+    obj: models.Model,
+    *,
+    m2m: Mapping[str, Iterable] | None = None,
+    reason: str = "",
+    validate: bool = True,
+) -> models.Model:
+    """Create or update ``obj`` (and set its many-to-many fields from ``m2m``), audited.
+
+    An update that changes nothing writes nothing."""
+    with transaction.atomic():
+        creating = obj._state.adding or obj.pk is None
+        before = None
+        if not creating:
+            stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+            before = snapshot(stored) if stored is not None else None
+            creating = stored is None
+        if validate:
+            obj.full_clean(exclude=list(m2m or {}))
+        obj.save()
+        for name, values in (m2m or {}).items():
+            getattr(obj, name).set(values)
+        after = snapshot(obj)
+        if before == after:
+            return obj
+        record(actor, AuditAction.CREATE if creating else AuditAction.UPDATE, obj, before, after, reason)
+    return obj
+
+
+def do_delete(actor, obj: models.Model, *, reason: str = "") -> None:
+    with transaction.atomic():
+        before = snapshot(obj)
+        record(actor, AuditAction.DELETE, obj, before, None, reason)
+        obj.delete()

@@ -1,0 +1,40 @@
+from datetime import datetime, time
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from tumbuh.accounts import policy
+from tumbuh.accounts.models import User
+
+from .models import AuditLog
+
+
+@login_required
+def audit_list(request):
+    """The district admin's view of who changed what, filterable by user, object type and date."""
+    policy.require(request.user, policy.VIEW, AuditLog)
+    qs = policy.visible(request.user, AuditLog.objects.all())
+    actor = request.GET.get("user", "")
+    object_type = request.GET.get("type", "")
+    date_from = parse_date(request.GET.get("from", "") or "")
+    date_to = parse_date(request.GET.get("to", "") or "")
+    if actor.isdigit():
+        qs = qs.filter(actor_id=int(actor))
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(at__gte=datetime.combine(date_from, time.min, tzinfo=tz))
+    if date_to:
+        qs = qs.filter(at__lte=datetime.combine(date_to, time.max, tzinfo=tz))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "users": policy.visible(request.user, User.objects.all()),
+        "types": policy.visible(request.user, AuditLog.objects.all()).values_list("object_type", flat=True).distinct().order_by("object_type"),
+        "filters": {"user": actor, "type": object_type, "from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
+    }
+    return render(request, "audit/list.html", context)

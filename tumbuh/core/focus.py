@@ -1,0 +1,52 @@
+"""The wilayah picker: which part of their node a user is looking at right now.
+
+The focus is kept in the session and always lies inside what the policy lets the user see."""
+
+from __future__ import annotations
+
+from tumbuh.accounts import policy
+from tumbuh.accounts.models import Role
+from tumbuh.wilayah.models import Level, Wilayah
+
+SESSION_KEY = "tumbuh_focus"
+
+
+def choices(user) -> list[Wilayah]:
+    """The nodes a user may focus on, parents first."""
+    if not user.is_authenticated:
+        return []
+    if policy.is_global(user):
+        from tumbuh.organisation.models import Opd
+
+        kabupaten = set(Opd.objects.values_list("kabupaten_id", flat=True))
+        qs = Wilayah.objects.filter(code__in=kabupaten) | Wilayah.objects.filter(
+            level=Level.KECAMATAN, kabupaten_code__in=kabupaten
+        )
+        return list(qs.order_by("code"))
+    if not user.wilayah_id:
+        return []
+    if user.role == Role.PUSKESMAS:
+        return list(Wilayah.objects.filter(code__in=user.puskesmas.desa_codes()).order_by("code"))
+    return list(Wilayah.objects.subtree(user.wilayah_id).order_by("code"))
+
+
+def get_focus(request) -> Wilayah | None:
+    user = request.user
+    code = request.session.get(SESSION_KEY)
+    if code and policy.node_contains(user, code):
+        focus = Wilayah.objects.filter(code=code).first()
+        if focus:
+            return focus
+    if user.is_authenticated and user.wilayah_id and user.role != Role.PUSKESMAS:
+        return user.wilayah
+    return None
+
+
+def set_focus(request, code: str) -> bool:
+    if not code:
+        request.session.pop(SESSION_KEY, None)
+        return True
+    if not policy.node_contains(request.user, code):
+        return False
+    request.session[SESSION_KEY] = code
+    return True

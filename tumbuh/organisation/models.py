@@ -1,0 +1,133 @@
+"""The district's own organisation: OPD (agencies), puskesmas, posyandu and TPPS teams.
+
+Every object hangs off a wilayah node; ``scope_path`` names the lookup from the object to
+that node, which is all the permission policy needs to scope it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tumbuh.wilayah.models import Level, Wilayah
+
+
+class OpdKind(models.TextChoices):
+    DINAS = "dinas", _("Dinas (agency)")
+    BADAN = "badan", _("Badan (board)")
+    KANTOR = "kantor", _("Kantor / vertical office")
+    SEKRETARIAT = "sekretariat", _("Secretariat")
+    OTHER = "lain", _("Other")
+
+
+class Opd(models.Model):
+    """A district agency (Organisasi Perangkat Daerah)."""
+
+    kabupaten = models.ForeignKey(
+        Wilayah, on_delete=models.PROTECT, related_name="opd_set", limit_choices_to={"level": Level.KABUPATEN},
+        verbose_name=_("regency / city"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=20, choices=OpdKind.choices, default=OpdKind.DINAS)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    scope_path = "kabupaten"
+    scope_reaches_up = True  # the whole district works with its agencies
+
+    class Meta:
+        verbose_name = _("OPD (agency)")
+        verbose_name_plural = _("OPD (agencies)")
+        ordering = ["kabupaten_id", "short_name"]
+        constraints = [models.UniqueConstraint(fields=["kabupaten", "short_name"], name="opd_unique_short_name")]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class Puskesmas(models.Model):
+    """A health centre; it serves one or more desa (its wilayah kerja)."""
+
+    code = models.CharField(_("Kemenkes code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kecamatan = models.ForeignKey(
+        Wilayah, on_delete=models.PROTECT, related_name="puskesmas_located", limit_choices_to={"level": Level.KECAMATAN},
+        verbose_name=_("kecamatan"),
+    )
+    desa = models.ManyToManyField(
+        Wilayah, related_name="puskesmas_set", limit_choices_to={"level": Level.DESA}, verbose_name=_("desa served"),
+        blank=True,
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    scope_path = "kecamatan"
+
+    class Meta:
+        verbose_name = _("puskesmas")
+        verbose_name_plural = _("puskesmas")
+        ordering = ["kecamatan_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def desa_codes(self) -> list[str]:
+        return list(self.desa.values_list("code", flat=True))
+
+
+class Posyandu(models.Model):
+    """A village health post, run by cadres, in one desa and served by one puskesmas."""
+
+    name = models.CharField(_("name"), max_length=120)
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    desa = models.ForeignKey(
+        Wilayah, on_delete=models.PROTECT, related_name="posyandu_set", limit_choices_to={"level": Level.DESA},
+        verbose_name=_("desa"),
+    )
+    puskesmas = models.ForeignKey(Puskesmas, on_delete=models.PROTECT, related_name="posyandu_set", verbose_name=_("puskesmas"))
+    address = models.CharField(_("address (RT/RW, dusun)"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    scope_path = "desa"
+
+    class Meta:
+        verbose_name = _("posyandu")
+        verbose_name_plural = _("posyandu")
+        ordering = ["desa_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["desa", "name"], name="posyandu_unique_name_in_desa")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.desa_id and self.puskesmas_id and not self.puskesmas.desa.filter(code=self.desa_id).exists():
+            raise ValidationError({"puskesmas": _("This puskesmas does not serve the chosen desa.")})
+
+
+class Tpps(models.Model):
+    """A stunting-reduction team (Tim Percepatan Penurunan Stunting) at one level."""
+
+    wilayah = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="tpps_set", verbose_name=_("region"))
+    name = models.CharField(_("name"), max_length=200)
+    sk_number = models.CharField(_("decree (SK) number"), max_length=120, blank=True)
+    sk_date = models.DateField(_("decree date"), null=True, blank=True)
+    secretariat = models.ForeignKey(
+        Opd, on_delete=models.SET_NULL, null=True, blank=True, related_name="tpps_secretariat", verbose_name=_("secretariat")
+    )
+
+    scope_path = "wilayah"
+    scope_reaches_up = True
+
+    class Meta:
+        verbose_name = _("TPPS")
+        verbose_name_plural = _("TPPS")
+        ordering = ["wilayah_id"]
+        constraints = [models.UniqueConstraint(fields=["wilayah"], name="tpps_one_per_wilayah")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.wilayah_id and self.wilayah.level == Level.PROVINSI:
+            raise ValidationError({"wilayah": _("Tumbuh keeps TPPS from the regency level down.")})

@@ -1,0 +1,161 @@
+"""List, add, change and delete the district's organisation, all through the policy and the
+audited actions. One small table of kinds drives the views; each kind keeps its own form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tumbuh.accounts import policy
+from tumbuh.audit.actions import do_delete, do_save
+from tumbuh.core.focus import get_focus
+from tumbuh.wilayah.models import Wilayah
+
+from . import forms
+from .models import Opd, Posyandu, Puskesmas, Tpps
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    model: type
+    form: type
+    columns: tuple[tuple[str, str], ...]  # (label, attribute path)
+    search: tuple[str, ...]
+    focus_path: str  # lookup from the object to a Wilayah, for the region picker
+    select_related: tuple[str, ...] = ()
+
+
+KINDS = {
+    k.slug: k
+    for k in [
+        Kind("opd", Opd, forms.OpdForm,
+             ((gettext_lazy("Short name"), "short_name"), (gettext_lazy("Name"), "name"), (gettext_lazy("Kind"), "get_kind_display"),
+              (gettext_lazy("Regency / city"), "kabupaten.name")),
+             ("name", "short_name"), "kabupaten__", ("kabupaten",)),
+        Kind("puskesmas", Puskesmas, forms.PuskesmasForm,
+             ((gettext_lazy("Code"), "code"), (gettext_lazy("Name"), "name"), (gettext_lazy("Kecamatan"), "kecamatan.name"),
+              (gettext_lazy("Desa served"), "desa.count")),
+             ("name", "code"), "desa__", ("kecamatan",)),
+        Kind("posyandu", Posyandu, forms.PosyanduForm,
+             ((gettext_lazy("Name"), "name"), (gettext_lazy("Desa"), "desa.name"), (gettext_lazy("Puskesmas"), "puskesmas.name"),
+              (gettext_lazy("Address"), "address")),
+             ("name", "desa__name"), "desa__", ("desa", "puskesmas")),
+        Kind("tpps", Tpps, forms.TppsForm,
+             ((gettext_lazy("Name"), "name"), (gettext_lazy("Region"), "wilayah.label"), (gettext_lazy("Decree (SK)"), "sk_number")),
+             ("name",), "wilayah__", ("wilayah", "secretariat")),
+    ]
+}
+
+
+def _kind(slug: str) -> Kind:
+    try:
+        return KINDS[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+def _cell(obj, path: str):
+    value = obj
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if callable(value):
+            value = value()
+        if value is None:
+            return ""
+    return value
+
+
+@login_required
+def object_list(request, kind):
+    kind = _kind(kind)
+    policy.require(request.user, policy.VIEW, kind.model)
+    qs = policy.visible(request.user, kind.model.objects.select_related(*kind.select_related))
+    focus = get_focus(request)
+    if focus is not None and kind.model not in (Opd,):
+        qs = qs.filter(Wilayah.subtree_q(focus.code, kind.focus_path)).distinct()
+    q = request.GET.get("q", "").strip()
+    if q:
+        term = Q()
+        for field in kind.search:
+            term |= Q(**{f"{field}__icontains": q})
+        qs = qs.filter(term)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(obj, [_cell(obj, path) for _, path in kind.columns]) for obj in page]
+    return render(
+        request,
+        "organisation/object_list.html",
+        {
+            "kind": kind,
+            "title": kind.model._meta.verbose_name_plural,
+            "headers": [label for label, _ in kind.columns],
+            "rows": rows,
+            "page": page,
+            "q": q,
+            "can_add": policy.can(request.user, policy.ADD, kind.model),
+        },
+    )
+
+
+@login_required
+def object_edit(request, kind, pk=None):
+    kind = _kind(kind)
+    if pk is None:
+        policy.require(request.user, policy.ADD, kind.model)
+        obj = kind.model()
+    else:
+        obj = policy.get_object_or_404(request.user, kind.model, pk=pk)
+        if request.method == "POST":
+            policy.require(request.user, policy.CHANGE, obj)
+    can_change = policy.can(request.user, policy.CHANGE if pk else policy.ADD, obj if pk else kind.model)
+    form = kind.form(request.POST or None, instance=obj, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        edited = form.save(commit=False)
+        if not policy.can(request.user, policy.CHANGE if pk else policy.ADD, edited):
+            form.add_error(None, _("That would place it outside your area."))
+        else:
+            do_save(request.user, edited, m2m=form.m2m(), reason=form.cleaned_data.get("reason", ""))
+            messages.success(request, _("Saved."))
+            return redirect("organisation:list", kind=kind.slug)
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "organisation/object_form.html",
+        {
+            "kind": kind,
+            "form": form,
+            "object": obj if pk else None,
+            "title": kind.model._meta.verbose_name,
+            "can_change": can_change,
+            "can_delete": pk is not None and policy.can(request.user, policy.DELETE, obj),
+        },
+    )
+
+
+@login_required
+def object_delete(request, kind, pk):
+    kind = _kind(kind)
+    obj = policy.get_object_or_404(request.user, kind.model, pk=pk)
+    policy.require(request.user, policy.DELETE, obj)
+    form = forms.DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from django.db.models import ProtectedError
+
+        try:
+            do_delete(request.user, obj, reason=form.cleaned_data["reason"])
+        except ProtectedError:
+            messages.error(request, _("It cannot be deleted while other records use it. Mark it inactive instead."))
+            return redirect("organisation:edit", kind=kind.slug, pk=pk)
+        messages.success(request, _("Deleted."))
+        return redirect("organisation:list", kind=kind.slug)
+    return render(request, "organisation/object_confirm_delete.html", {"kind": kind, "object": obj, "form": form})

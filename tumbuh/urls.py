@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from tumbuh.accounts import views as account_views
+from tumbuh.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("segera/<slug:slug>/", core_views.planned, name="planned"),
+    path("fokus/", core_views.set_focus, name="set_focus"),
+    path("masuk/", account_views.TumbuhLoginView.as_view(), name="login"),
+    path("keluar/", account_views.logout_view, name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/", include("tumbuh.accounts.urls")),
+    path("wilayah/", include("tumbuh.wilayah.urls")),
+    path("organisasi/", include("tumbuh.organisation.urls")),
+    path("audit/", include("tumbuh.audit.urls")),
+]

@@ -1,0 +1,103 @@
+"""The Kemendagri region tree: provinsi → kabupaten/kota → kecamatan → desa/kelurahan.
+
+Codes are dotted and hierarchical (``73``, ``73.24``, ``73.24.01``, ``73.24.01.2001``), so a
+node's ancestors are prefixes of its code. Each row stores its ancestors' codes in indexed
+columns; a subtree query is one equality on one of them, never a recursive walk.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    PROVINSI = 1, _("Province")
+    KABUPATEN = 2, _("Regency / city")
+    KECAMATAN = 3, _("District (kecamatan)")
+    DESA = 4, _("Village (desa / kelurahan)")
+
+
+#: For a node at each level, the column that holds that node's code on its descendants.
+ANCESTOR_FIELD = {
+    Level.PROVINSI: "provinsi_code",
+    Level.KABUPATEN: "kabupaten_code",
+    Level.KECAMATAN: "kecamatan_code",
+    Level.DESA: "code",
+}
+
+
+def level_of(code: str) -> int:
+    return code.count(".") + 1
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """``73.24.01.2001`` → ``["73", "73.24", "73.24.01"]``."""
+    parts = code.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+class WilayahQuerySet(models.QuerySet):
+    def subtree(self, code: str, include_self: bool = True) -> WilayahQuerySet:
+        qs = self.filter(Wilayah.subtree_q(code))
+        return qs if include_self else qs.exclude(code=code)
+
+    def kecamatan(self):
+        return self.filter(level=Level.KECAMATAN)
+
+    def desa(self):
+        return self.filter(level=Level.DESA)
+
+
+class Wilayah(models.Model):
+    code = models.CharField(_("code"), max_length=13, primary_key=True)
+    name = models.CharField(_("name"), max_length=120)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", db_constraint=False
+    )
+    provinsi_code = models.CharField(max_length=2, db_index=True)
+    kabupaten_code = models.CharField(max_length=5, blank=True, db_index=True)
+    kecamatan_code = models.CharField(max_length=8, blank=True, db_index=True)
+
+    objects = WilayahQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def label(self) -> str:
+        """A human label with the kind, e.g. "Kecamatan Malili", "Desa Balantang"."""
+        prefix = {"kecamatan": "Kecamatan", "desa": "Desa", "kelurahan": "Kelurahan", "distrik": "Distrik"}
+        p = prefix.get(self.kind)
+        return f"{p} {self.name}" if p else self.name
+
+    @staticmethod
+    def subtree_q(code: str, path: str = "") -> Q:
+        """Q selecting the node ``code`` and everything under it, through ``path`` (a lookup
+        to a Wilayah, e.g. ``"desa__"``)."""
+        field = ANCESTOR_FIELD[Level(level_of(code))]
+        q = Q(**{f"{path}{field}": code})
+        if field != "code":
+            q |= Q(**{f"{path}code": code})
+        return q
+
+    def contains(self, other: Wilayah | str) -> bool:
+        other_code = other if isinstance(other, str) else other.code
+        return other_code == self.code or other_code.startswith(self.code + ".")
+
+    @property
+    def kabupaten(self) -> Wilayah | None:
+        return Wilayah.objects.filter(code=self.kabupaten_code).first() if self.kabupaten_code else None
+
+    def ancestors(self) -> list[Wilayah]:
+        codes = ancestor_codes(self.code)
+        by_code = {w.code: w for w in Wilayah.objects.filter(code__in=codes)}
+        return [by_code[c] for c in codes if c in by_code]
