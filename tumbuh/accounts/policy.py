@@ -219,7 +219,7 @@ def rules() -> dict[type, dict[str, Rule]]:
         Puskesmas: {ADD: _admin, CHANGE: _admin, DELETE: _admin},
         Posyandu: {ADD: _own_posyandu, CHANGE: _own_posyandu, DELETE: _own_posyandu},
         Tpps: {ADD: _tpps_in_node, CHANGE: _tpps_in_node, DELETE: _tpps_in_node},
-        User: {ADD: _manage_user, CHANGE: _manage_user, DELETE: _manage_user},
+        User: {VIEW: _admin, ADD: _manage_user, CHANGE: _manage_user, DELETE: _manage_user},
         AuditLog: {VIEW: _admin},
     }
 

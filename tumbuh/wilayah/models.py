@@ -64,6 +64,8 @@ class Wilayah(models.Model):
 
     objects = WilayahQuerySet.as_manager()
 
+    scope_path = ""  # a region is scoped by its own code
+
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")

@@ -1,0 +1,56 @@
+# Tumbuh: two commands.
+#   make demo   set up, load the demo district and serve it at http://127.0.0.1:8000
+#   make test   set up and run the whole suite (SQLite, then PostgreSQL when reachable)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+
+.PHONY: setup demo serve test test-sqlite test-postgres test-browser deploy-check messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	TUMBUH_DEMO=1 $(BIN)/tumbuh migrate --noinput -v0
+	TUMBUH_DEMO=1 $(BIN)/tumbuh load_demo --all-regions
+	@echo "Tumbuh berjalan di / is running at http://$(HOST):$(PORT)  (Ctrl+C untuk berhenti / to stop)"
+	TUMBUH_DEMO=1 $(BIN)/tumbuh runserver $(HOST):$(PORT)
+
+test: setup test-sqlite test-postgres test-browser
+
+test-sqlite: setup
+	@echo "== suite on SQLite =="
+	env -u DATABASE_URL TUMBUH_VAR_DIR=$(CURDIR)/var/test $(PYTEST) -m "not browser"
+
+test-postgres: setup
+	@url=$$($(BIN)/python tools/postgres_url.py); \
+	if [ -n "$$url" ]; then \
+	  echo "== suite on PostgreSQL ($$url) =="; \
+	  DATABASE_URL=$$url $(PYTEST) -m "not browser"; \
+	else echo "== PostgreSQL not reachable: skipped (set DATABASE_URL to run it) =="; fi
+
+test-browser: setup
+	@echo "== browser tests (Playwright + chromium) =="
+	env -u DATABASE_URL TUMBUH_VAR_DIR=$(CURDIR)/var/test $(PYTEST) -m browser
+
+deploy-check: setup
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/deploy-check.sqlite3} SECRET_KEY=$${SECRET_KEY:-check-$$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')} \
+	  ALLOWED_HOSTS=tumbuh.example.go.id TUMBUH_SSL_REDIRECT=1 TUMBUH_HSTS_SECONDS=31536000 \
+	  $(BIN)/tumbuh check --deploy --fail-level WARNING
+
+messages: setup
+	cd tumbuh && ../$(BIN)/tumbuh makemessages -l id --no-obsolete && ../$(BIN)/tumbuh compilemessages -l id
+
+clean:
+	rm -rf $(VENV) var *.egg-info

@@ -1,0 +1,205 @@
+"""The permission matrix: every role against every kind of page and object.
+
+Each row names an object, an action and the expected HTTP status for each demo account.
+404 means the object lies outside the user's node (they cannot even learn it exists);
+403 means they can see it but not do that."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tumbuh.accounts import policy
+from tumbuh.accounts.models import User
+from tumbuh.audit.models import AuditLog
+from tumbuh.organisation.models import Opd, Posyandu, Puskesmas, Tpps
+from tumbuh.wilayah.models import Wilayah
+
+ROLES = ["admin.lutim", "dinkes.lutim", "camat.malili", "pkm.malili", "desa.balantang", "pantau.lutim", "admin.luwu"]
+
+
+def _objects():
+    """Named objects from the demo district (Balantang is served by Puskesmas Lakawali)."""
+    return {
+        "posyandu_balantang": Posyandu.objects.filter(desa_id="73.24.04.2010").first(),
+        "posyandu_harapan": Posyandu.objects.filter(desa_id="73.24.04.2001").first(),
+        "posyandu_wotu": Posyandu.objects.filter(desa__kecamatan_code="73.24.06").first(),
+        "posyandu_luwu": Posyandu.objects.filter(desa__kabupaten_code="73.17").first(),
+        "opd_dinkes": Opd.objects.get(kabupaten_id="73.24", short_name="DINKES"),
+        "opd_bappeda": Opd.objects.get(kabupaten_id="73.24", short_name="BAPPEDA"),
+        "opd_luwu": Opd.objects.get(kabupaten_id="73.17", short_name="DINKES"),
+        "puskesmas_malili": Puskesmas.objects.get(name="Puskesmas Malili"),
+        "puskesmas_lakawali": Puskesmas.objects.get(name="Puskesmas Lakawali"),
+        "tpps_kabupaten": Tpps.objects.get(wilayah_id="73.24"),
+        "tpps_malili": Tpps.objects.get(wilayah_id="73.24.04"),
+        "tpps_wotu": Tpps.objects.get(wilayah_id="73.24.06"),
+    }
+
+
+KIND_OF = {"posyandu": "posyandu", "opd": "opd", "puskesmas": "puskesmas", "tpps": "tpps"}
+
+#   object                  admin dinkes camat  pkm   desa  viewer luwu
+VIEW_MATRIX = {
+    "posyandu_balantang": (200, 200, 200, 404, 200, 200, 404),
+    "posyandu_harapan":   (200, 200, 200, 200, 404, 200, 404),
+    "posyandu_wotu":      (200, 200, 404, 404, 404, 200, 404),
+    "posyandu_luwu":      (404, 404, 404, 404, 404, 404, 200),
+    "opd_dinkes":         (200, 200, 200, 200, 200, 200, 404),
+    "opd_luwu":           (404, 404, 404, 404, 404, 404, 200),
+    "puskesmas_malili":   (200, 200, 200, 200, 404, 200, 404),
+    "puskesmas_lakawali": (200, 200, 200, 404, 200, 200, 404),
+    "tpps_kabupaten":     (200, 200, 200, 200, 200, 200, 404),
+    "tpps_wotu":          (200, 200, 404, 404, 404, 200, 404),
+}
+
+#   object                  admin dinkes camat  pkm   desa  viewer luwu   (POST to the edit page)
+CHANGE_MATRIX = {
+    "posyandu_balantang": (302, 403, 403, 404, 403, 403, 404),
+    "posyandu_harapan":   (302, 403, 403, 302, 404, 403, 404),
+    "posyandu_luwu":      (404, 404, 404, 404, 404, 404, 302),
+    "opd_dinkes":         (302, 302, 403, 403, 403, 403, 404),
+    "opd_bappeda":        (302, 403, 403, 403, 403, 403, 404),
+    "puskesmas_malili":   (302, 403, 403, 403, 404, 403, 404),
+    "tpps_kabupaten":     (302, 403, 403, 403, 403, 403, 404),
+    "tpps_malili":        (302, 403, 302, 403, 403, 403, 404),
+}
+
+#   page                    admin dinkes camat  pkm   desa  viewer luwu
+PAGE_MATRIX = {
+    "home":                 (200, 200, 200, 200, 200, 200, 200),
+    "wilayah:list":         (200, 200, 200, 200, 200, 200, 200),
+    "organisation:posyandu_list": (200, 200, 200, 200, 200, 200, 200),
+    "organisation:add/posyandu": (200, 403, 403, 200, 403, 403, 200),
+    "organisation:add/puskesmas": (200, 403, 403, 403, 403, 403, 200),
+    "organisation:add/opd": (200, 403, 403, 403, 403, 403, 200),
+    "accounts:user_list":   (200, 403, 403, 403, 403, 403, 200),
+    "audit:list":           (200, 403, 403, 403, 403, 403, 200),
+}
+
+
+def _form_data(obj):
+    """The object's current values as the edit form posts them."""
+    from tumbuh.organisation.views import KINDS
+
+    kind = KINDS[KIND_OF[obj._meta.model_name]]
+    form = kind.form(instance=obj, actor=User.objects.get(username="admin.lutim" if not obj_in_luwu(obj) else "admin.luwu"))
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, "")
+        if isinstance(value, list):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif value is None:
+            data[name] = ""
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = getattr(value, "pk", value)
+    data["reason"] = "uji matriks"
+    return data
+
+
+def obj_in_luwu(obj) -> bool:
+    from tumbuh.audit.actions import _wilayah_code
+
+    return _wilayah_code(obj).startswith("73.17")
+
+
+def _edit_url(obj):
+    return reverse("organisation:edit", args=[KIND_OF[obj._meta.model_name], obj.pk])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", VIEW_MATRIX)
+def test_viewing_objects_follows_the_matrix(client, demo_users, name):
+    obj = _objects()[name]
+    for username, expected in zip(ROLES, VIEW_MATRIX[name]):
+        client.force_login(demo_users[username])
+        response = client.get(_edit_url(obj))
+        assert response.status_code == expected, f"{username} viewing {name}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", CHANGE_MATRIX)
+def test_changing_objects_follows_the_matrix(client, demo_users, name):
+    obj = _objects()[name]
+    data = _form_data(obj)
+    for username, expected in zip(ROLES, CHANGE_MATRIX[name]):
+        client.force_login(demo_users[username])
+        response = client.post(_edit_url(obj), data)
+        assert response.status_code == expected, f"{username} changing {name}: {getattr(response, 'context', None) and response.context.get('form') and response.context['form'].errors}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", PAGE_MATRIX)
+def test_pages_follow_the_matrix(client, demo_users, page):
+    if page.startswith("organisation:add/"):
+        url = reverse("organisation:add", args=[page.split("/")[1]])
+    else:
+        url = reverse(page)
+    for username, expected in zip(ROLES, PAGE_MATRIX[page]):
+        client.force_login(demo_users[username])
+        assert client.get(url).status_code == expected, f"{username} on {page}"
+
+
+@pytest.mark.django_db
+def test_deleting_needs_the_right_and_a_reason(client, demo_users):
+    posyandu = _objects()["posyandu_harapan"]
+    url = reverse("organisation:delete", args=["posyandu", posyandu.pk])
+    client.force_login(demo_users["desa.balantang"])
+    assert client.post(url, {"reason": "x"}).status_code == 404
+    client.force_login(demo_users["camat.malili"])
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    client.force_login(demo_users["pkm.malili"])
+    assert client.post(url, {"reason": ""}).status_code == 200  # the form asks why
+    assert Posyandu.objects.filter(pk=posyandu.pk).exists()
+    assert client.post(url, {"reason": "posyandu digabung"}).status_code == 302
+    assert not Posyandu.objects.filter(pk=posyandu.pk).exists()
+    entry = AuditLog.objects.get(object_type="organisation.posyandu", object_id=str(posyandu.pk), action="delete")
+    assert entry.reason == "posyandu digabung" and entry.actor.username == "pkm.malili"
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    for url in [reverse("home"), reverse("organisation:posyandu_list"), reverse("audit:list")]:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [Wilayah, Posyandu, Puskesmas, Opd, Tpps, User])
+def test_object_check_agrees_with_queryset_scope(demo_users, model):
+    """``is_visible`` (in Python) and ``visible`` (in SQL) must give the same answer."""
+    objects = list(model.objects.filter(code__startswith="73.24.04") if model is Wilayah else model.objects.all())
+    for user in demo_users.values():
+        in_sql = set(policy.visible(user, model.objects.all()).values_list("pk", flat=True))
+        in_python = {o.pk for o in objects if policy.is_visible(user, o)}
+        if model is Wilayah:
+            in_sql &= {o.pk for o in objects}
+        assert in_sql == in_python, f"{user.username} on {model.__name__}"
+
+
+@pytest.mark.django_db
+def test_desa_operator_lists_only_their_village(client, bob):
+    client.force_login(bob)
+    response = client.get(reverse("organisation:posyandu_list"))
+    names = {obj.desa_id for obj, _ in response.context["rows"]}
+    assert names == {"73.24.04.2010"}
+    assert len(response.context["rows"]) == Posyandu.objects.filter(desa_id="73.24.04.2010").count()
+
+
+@pytest.mark.django_db
+def test_focus_outside_the_node_is_refused(client, bob):
+    client.force_login(bob)
+    assert client.post(reverse("set_focus"), {"wilayah": "73.24.04"}).status_code == 403
+    assert client.post(reverse("set_focus"), {"wilayah": "73.24.04.2010"}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_audit_log_shows_each_admin_only_their_district(client, alice, charlie):
+    client.force_login(alice)
+    entries = client.get(reverse("audit:list")).context["page"].object_list
+    assert entries and all(e.wilayah_code.startswith("73.24") for e in entries)
+    client.force_login(charlie)
+    entries = client.get(reverse("audit:list")).context["page"].object_list
+    assert entries and all(e.wilayah_code.startswith("73.17") for e in entries)

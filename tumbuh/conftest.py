@@ -1,0 +1,49 @@
+"""Shared fixtures: the demo district, built once per test database, and its people.
+
+Healthchecks-style names for the three people most tests need: ``alice`` runs Luwu Timur's
+TPPS secretariat, ``bob`` operates one village in it, ``charlie`` runs another district.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from tumbuh.demo.generator import build_demo
+
+    with django_db_blocker.unblock():
+        build_demo()
+
+
+@pytest.fixture
+def demo_users(db):
+    from tumbuh.accounts.models import User
+    from tumbuh.demo.accounts import DEMO_ACCOUNTS
+
+    return {u.username: u for u in User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])}
+
+
+@pytest.fixture
+def alice(demo_users):
+    return demo_users["admin.lutim"]
+
+
+@pytest.fixture
+def bob(demo_users):
+    return demo_users["desa.balantang"]
+
+
+@pytest.fixture
+def charlie(demo_users):
+    return demo_users["admin.luwu"]
+
+
+@pytest.fixture(autouse=True)
+def _static_without_manifest(settings):
+    """Tests render templates without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
