@@ -1,0 +1,102 @@
+"""In a real browser: Debian's chromium, driven by Playwright, against a live server.
+
+These run in their own pytest invocation (``-m browser``) because the live server needs a
+database that is flushed after each test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = os.environ.get("TUMBUH_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("TUMBUH_REQUIRE_BROWSER"):
+            pytest.fail(f"chromium not found at {CHROMIUM}")
+        pytest.skip(f"chromium not found at {CHROMIUM}: apt-get install chromium")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    from tumbuh.demo.generator import build_demo
+
+    settings.DEMO_MODE = True
+    build_demo()
+
+
+def _login(page, live_server, username):
+    from tumbuh.demo.accounts import DEMO_PASSWORD
+
+    page.goto(f"{live_server.url}/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_desa_operator_sees_only_their_village_and_switches_language(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/masuk/")
+    assert page.locator("[data-testid=demo-accounts]").inner_text().count("desa.balantang") == 1
+    _login(page, live_server, "desa.balantang")
+
+    # Indonesian by default.
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.locator("h1").inner_text() == "Desa Balantang"
+    assert page.locator("[data-testid=count-desa]").inner_text() == "1"
+    options = page.locator("[data-testid=focus-select] option").all_inner_texts()
+    assert [o.strip() for o in options] == ["Desa Balantang"]
+
+    page.goto(f"{live_server.url}/organisasi/posyandu/")
+    rows = page.locator("[data-testid=object-list] tbody tr")
+    desa_cells = {rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())}
+    assert desa_cells == {"Balantang"}
+
+    # Another village's posyandu is not found, not forbidden: it does not exist for this user.
+    from tumbuh.organisation.models import Posyandu
+
+    other = Posyandu.objects.filter(desa_id="73.24.04.2001").first()
+    response = page.goto(f"{live_server.url}/organisasi/posyandu/{other.pk}/")
+    assert response.status == 404
+
+    # Switch to English and back.
+    page.goto(f"{live_server.url}/")
+    page.click("[data-testid=lang-en]")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("button", name="Log out").is_visible()
+    page.click("[data-testid=lang-id]")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.get_by_role("button", name="Keluar").is_visible()
+    context.close()
+
+
+def test_district_admin_narrows_the_view_with_the_region_picker(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")  # a phone
+    page = context.new_page()
+    _login(page, live_server, "admin.lutim")
+    assert page.locator("[data-testid=count-desa]").inner_text() == "128"
+    page.select_option("[data-testid=focus-select]", "73.24.04")
+    page.wait_for_function("document.querySelector('[data-testid=count-desa]').innerText === '15'")
+    assert page.locator("h1").inner_text() == "Kecamatan Malili"
+    page.screenshot(path=os.environ.get("TUMBUH_SCREENSHOT_DIR", "/tmp") + "/tumbuh-phone-home.png", full_page=True)
+    context.close()
