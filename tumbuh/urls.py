@@ -14,4 +14,5 @@ urlpatterns = [
     path("wilayah/", include("tumbuh.wilayah.urls")),
     path("organisasi/", include("tumbuh.organisation.urls")),
     path("audit/", include("tumbuh.audit.urls")),
+    path("impor/", include("tumbuh.imports.urls")),
 ]

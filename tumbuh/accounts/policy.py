@@ -213,6 +213,7 @@ def rules() -> dict[type, dict[str, Rule]]:
     Posyandu = apps.get_model("organisation", "Posyandu")
     Tpps = apps.get_model("organisation", "Tpps")
     AuditLog = apps.get_model("audit", "AuditLog")
+    ImportBatch = apps.get_model("imports", "ImportBatch")
     return {
         Wilayah: {},
         Opd: {ADD: _admin, CHANGE: _own_opd, DELETE: _admin},
@@ -221,6 +222,7 @@ def rules() -> dict[type, dict[str, Rule]]:
         Tpps: {ADD: _tpps_in_node, CHANGE: _tpps_in_node, DELETE: _tpps_in_node},
         User: {VIEW: _admin, ADD: _manage_user, CHANGE: _manage_user, DELETE: _manage_user},
         AuditLog: {VIEW: _admin},
+        ImportBatch: {VIEW: _admin, ADD: _admin},  # importing lists is the district admin's job
     }
 
 

@@ -74,6 +74,12 @@ def _cell(obj, path: str):
     return value
 
 
+def _can_import(user, slug: str) -> bool:
+    from tumbuh.imports.views import can_import
+
+    return can_import(user, slug)
+
+
 @login_required
 def object_list(request, kind):
     kind = _kind(kind)
@@ -101,6 +107,7 @@ def object_list(request, kind):
             "page": page,
             "q": q,
             "can_add": policy.can(request.user, policy.ADD, kind.model),
+            "can_import": _can_import(request.user, kind.slug),
         },
     )
 

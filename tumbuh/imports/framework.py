@@ -1,0 +1,351 @@
+"""The import engine: importers declare columns and check rows; ``run_import`` does the rest.
+
+An importer is written as three small steps, so the same engine carries a list of 30
+puskesmas and an e-PPGBM export of a million measurements:
+
+- ``prepare()`` loads what rows are checked against (regions, existing records), once, and
+  only within the importing user's scope;
+- ``validate(row)`` turns one row into a *plan* or raises ``RowError`` with one reason;
+- ``write(plans)`` writes a chunk of plans and says, per plan, ``CREATED``, ``UPDATED``,
+  ``UNCHANGED`` or a ``RowError``. The organisation importers save through ``do_save`` (one
+  audit record per change); a measurement importer can ``bulk_create`` the chunk instead.
+
+``run_import`` streams the rows, keeps every rejected row (original cells + reason) in
+``ImportRow``, stores the uploaded file, and runs the whole batch in one transaction: if
+anything crashes, nothing from the batch stays and the batch is marked failed with the error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
+
+from tumbuh.accounts import policy
+from tumbuh.audit.actions import do_save
+
+from .cells import clean_text, fold
+from .errors import ImportFileError, RowError
+from .models import BatchStatus, ImportBatch, ImportRow
+from .readers import HeaderSpec, inspect_source, open_table
+
+log = logging.getLogger(__name__)
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # the template's header, in Indonesian: it is data, not UI
+    aliases: tuple[str, ...] = ()
+    note: Any = ""  # a gettext_lazy help text, shown in the template
+    example: str = ""
+    text_format: bool = False  # codes: keep as text in the template, so Excel leaves them alone
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
+
+
+@dataclass
+class Row:
+    number: int
+    cells: list[str]  # as read, aligned with the file's headers
+    values: dict[str, str]  # column key -> cleaned text ("" when absent)
+
+    def __getitem__(self, key: str) -> str:
+        return self.values.get(key, "")
+
+
+@dataclass
+class Plan:
+    """What to do with one valid row. ``obj`` is the instance to save (new or existing)."""
+
+    row: Row
+    obj: models.Model | None = None
+    m2m: dict[str, list] = field(default_factory=dict)
+    changed: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+class Importer:
+    kind: ClassVar[str]
+    title: ClassVar[Any]  # gettext_lazy
+    model: ClassVar[type[models.Model]]
+    columns: ClassVar[Sequence[Column]]
+    #: Column groups of which the file must have at least one each.
+    required: ClassVar[Sequence[tuple[str, ...]]] = ()
+    chunk_size: ClassVar[int] = 500
+    do_not_call_in_templates = True  # templates get the class itself
+
+    @classmethod
+    def list_url(cls) -> str | None:
+        """Where the imported records are listed (for "back to the list" links)."""
+        return None
+
+    def __init__(self, *, user, kabupaten, batch: ImportBatch):
+        self.user = user
+        self.kabupaten = kabupaten
+        self.batch = batch
+        self._seen: dict[Any, tuple[int, tuple]] = {}
+
+    # -- declared shape
+
+    @classmethod
+    def header_spec(cls) -> HeaderSpec:
+        return HeaderSpec({c.key: c.names for c in cls.columns}, tuple(cls.required))
+
+    @classmethod
+    def example(cls) -> dict[str, str]:
+        return {c.key: c.example for c in cls.columns}
+
+    @classmethod
+    def is_example(cls, values: dict[str, str]) -> bool:
+        """The template's example row, left in the file: skipped, and counted as such."""
+        return all(fold(values.get(k, "")) == fold(v) for k, v in cls.example().items())
+
+    def header_name(self, key: str) -> str:
+        return next(c.header for c in self.columns if c.key == key)
+
+    # -- the three steps
+
+    def prepare(self) -> None:
+        """Load lookups for the batch, within ``self.user``'s scope."""
+
+    def validate(self, row: Row) -> Plan:
+        raise NotImplementedError
+
+    def write(self, plans: list[Plan]) -> list[str | RowError]:
+        return [self.save_audited(plan) for plan in plans]
+
+    # -- helpers for subclasses
+
+    def in_scope(self, queryset: models.QuerySet) -> models.QuerySet:
+        return policy.visible(self.user, queryset)
+
+    def check_duplicate(self, row: Row, *keys: tuple[Any, str]) -> None:
+        """Refuse a second row with the same natural key (identical, or conflicting).
+
+        ``keys``: (key, column key) pairs; a row is registered only once all of them pass."""
+        fingerprint = tuple(sorted(row.values.items()))
+        for key, column in keys:
+            first = self._seen.get(key)
+            if first is None:
+                continue
+            if first[1] == fingerprint:
+                raise RowError(N_("Duplicate of row %(row)s in this file"), row=first[0])
+            raise RowError(
+                N_("Same %(column)s as row %(row)s in this file, but with different values"),
+                column=self.header_name(column), row=first[0],
+            )
+        for key, _column in keys:
+            self._seen[key] = (row.number, fingerprint)
+
+    def audit_reason(self, row: Row) -> str:
+        return f"impor {self.batch.file_name} baris {row.number}"
+
+    def save_audited(self, plan: Plan) -> str | RowError:
+        """Save one plan through ``do_save`` (validated, written and audited)."""
+        if not plan.changed:
+            return UNCHANGED
+        obj = plan.obj
+        creating = obj.pk is None
+        if not policy.can(self.user, policy.ADD if creating else policy.CHANGE, obj):
+            return RowError(N_("You may not change this record"))
+        try:
+            do_save(self.user, obj, m2m=plan.m2m or None, reason=self.audit_reason(plan.row))
+        except ValidationError as exc:
+            return RowError(N_("%(message)s"), message=_validation_text(obj, exc))
+        return CREATED if creating else UPDATED
+
+
+def assign(obj: models.Model, values: dict[str, Any]) -> bool:
+    """Set fields on ``obj``; True if any value differs from what it held."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _validation_text(obj, exc: ValidationError) -> str:
+    if not hasattr(exc, "error_dict"):
+        return "; ".join(exc.messages)
+    parts = []
+    for name, errors in exc.message_dict.items():
+        label = name
+        try:
+            label = str(obj._meta.get_field(name).verbose_name) if name != "__all__" else ""
+        except Exception:
+            pass
+        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------- registry
+
+_REGISTRY: dict[str, type[Importer]] = {}
+
+
+def register(cls: type[Importer]) -> type[Importer]:
+    _REGISTRY[cls.kind] = cls
+    return cls
+
+
+def importer_for(kind: str) -> type[Importer]:
+    return _REGISTRY[kind]
+
+
+def kinds() -> dict[str, type[Importer]]:
+    return dict(_REGISTRY)
+
+
+# ---------------------------------------------------------------- running a batch
+
+
+def _store_source(batch: ImportBatch, source, info) -> None:
+    """Keep the uploaded bytes, once per content (named by their SHA-256)."""
+    ext = "xlsx" if info.format == "xlsx" else "csv"
+    name = f"imports/{batch.kabupaten_id}/{info.sha256[:2]}/{info.sha256}.{ext}"
+    if not default_storage.exists(name):
+        source.seek(0)
+        name = default_storage.save(name, File(source))
+        source.seek(0)
+    batch.source.name = name
+
+
+def run_import(
+    kind: str,
+    *,
+    user,
+    kabupaten,
+    source,
+    file_name: str,
+    dry_run: bool = False,
+    on_complete: Callable[[ImportBatch], None] | None = None,
+) -> ImportBatch:
+    """Import ``source`` (a seekable binary file) as a list of ``kind``; return the batch.
+
+    The batch row is written first, outside the data transaction, so that a batch that
+    crashes is still on record (as failed, with the error and the stored file). With
+    ``dry_run`` nothing at all stays in the database; ``on_complete`` sees the finished batch
+    (and its rejected rows) before the rollback.
+    """
+    importer_cls = importer_for(kind)
+    batch = ImportBatch(
+        kind=kind, kabupaten=kabupaten, created_by=user if getattr(user, "pk", None) else None,
+        created_by_name=str(user)[:150], file_name=file_name[:255], status=BatchStatus.RUNNING,
+    )
+    state = {"row": None}
+    try:
+        info = inspect_source(source)
+    except ImportFileError as exc:
+        return _fail(batch, exc.text(), dry_run)
+    batch.file_sha256, batch.file_size = info.sha256, info.size
+    if not dry_run:
+        _store_source(batch, source, info)
+        batch.save()
+    try:
+        with transaction.atomic():
+            if dry_run:
+                batch.save()
+            _process(importer_cls, batch, source, info, user, kabupaten, state)
+            batch.status = BatchStatus.DONE
+            batch.finished_at = timezone.now()
+            batch.save()
+            if on_complete is not None:
+                on_complete(batch)
+            if dry_run:
+                transaction.set_rollback(True)
+    except ImportFileError as exc:
+        return _fail(batch, exc.text(), dry_run)
+    except Exception as exc:  # anything else: nothing from the batch stays
+        log.exception("import batch %s (%s) failed", batch.pk, file_name)
+        error = f"{type(exc).__name__}: {exc}"
+        if state["row"]:
+            error = gettext("at row %(row)s: %(error)s") % {"row": state["row"], "error": error}
+        return _fail(batch, error, dry_run)
+    return batch
+
+
+def _fail(batch: ImportBatch, error: str, dry_run: bool) -> ImportBatch:
+    batch.reset_counts()
+    batch.status = BatchStatus.FAILED
+    batch.error = error
+    batch.finished_at = timezone.now()
+    if not dry_run:
+        if batch.pk is not None and not ImportBatch.objects.filter(pk=batch.pk).exists():
+            batch.pk = None  # it was rolled back with the data
+        batch.save()
+    return batch
+
+
+def _process(importer_cls, batch, source, info, user, kabupaten, state) -> None:
+    table = open_table(source, info, importer_cls.header_spec())
+    batch.headers, batch.header_row = table.headers, table.header_row
+    importer = importer_cls(user=user, kabupaten=kabupaten, batch=batch)
+    importer.prepare()
+    pending: list[Plan] = []
+    rejected: list[ImportRow] = []
+
+    def reject(row: Row, error: RowError) -> None:
+        rejected.append(ImportRow(batch=batch, row_number=row.number, cells=row.cells, reason=error.message, params=error.params))
+        batch.rejected += 1
+
+    def flush_plans() -> None:
+        for plan, outcome in zip(pending, importer.write(pending), strict=True):
+            state["row"] = plan.row.number
+            if isinstance(outcome, RowError):
+                reject(plan.row, outcome)
+            else:
+                setattr(batch, outcome, getattr(batch, outcome) + 1)
+        pending.clear()
+
+    def flush_rejected() -> None:
+        ImportRow.objects.bulk_create(rejected, batch_size=1000)
+        rejected.clear()
+
+    for number, cells in table.rows:
+        state["row"] = number
+        if not any((c or "").strip() for c in cells):
+            continue  # a blank line
+        values = {key: clean_text(cells[i]) if i < len(cells) else "" for key, i in table.columns.items()}
+        if importer_cls.is_example(values):
+            batch.skipped += 1
+            continue
+        batch.total_rows += 1
+        row = Row(number, list(cells), values)
+        try:
+            pending.append(importer.validate(row))
+        except RowError as error:
+            reject(row, error)
+        if len(pending) >= importer.chunk_size:
+            flush_plans()
+        if len(rejected) >= 1000:
+            flush_rejected()
+    flush_plans()
+    flush_rejected()
+    state["row"] = None
+
+
+def previous_batches(batch: ImportBatch) -> models.QuerySet:
+    """Earlier finished imports of the very same file (same bytes) for the same kind and district."""
+    return ImportBatch.objects.filter(
+        kind=batch.kind, kabupaten_id=batch.kabupaten_id, file_sha256=batch.file_sha256, status=BatchStatus.DONE,
+        created_at__lt=batch.created_at,
+    ).exclude(pk=batch.pk)
+
+
+def iter_rejected(batch: ImportBatch) -> Iterable[ImportRow]:
+    return batch.rejected_rows.order_by("row_number").iterator(chunk_size=2000)

@@ -1,0 +1,101 @@
+"""A record of every import: the file (name, sha256, the bytes themselves), who ran it, the
+counts, and every rejected row's original cells with the reason it was refused."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from tumbuh.wilayah.models import Level, Wilayah
+
+
+class BatchStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed: nothing saved")
+
+
+class ImportBatch(models.Model):
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    kabupaten = models.ForeignKey(
+        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
+        verbose_name=_("regency / city"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("who")
+    )
+    created_by_name = models.CharField(_("who (name)"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(_("file SHA-256"), max_length=64, db_index=True)
+    file_size = models.PositiveBigIntegerField(_("file size"), default=0)
+    source = models.FileField(_("uploaded file"), upload_to="imports/", max_length=300, blank=True)
+    headers = models.JSONField(_("column headers in the file"), default=list, blank=True)
+    header_row = models.PositiveIntegerField(_("header row"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.RUNNING)
+    error = models.TextField(_("error"), blank=True)
+    total_rows = models.PositiveIntegerField(_("data rows"), default=0)
+    created = models.PositiveIntegerField(_("new"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    skipped = models.PositiveIntegerField(_("template example rows skipped"), default=0)
+
+    scope_path = "kabupaten"
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.file_name
+
+    @property
+    def accepted(self) -> int:
+        """Rows taken in: new, updated or already up to date."""
+        return self.created + self.updated + self.unchanged
+
+    def reset_counts(self) -> None:
+        self.total_rows = self.created = self.updated = self.unchanged = self.rejected = self.skipped = 0
+
+    def summary(self) -> str:
+        """One line, in the active language, for the command line and messages."""
+        if self.status == BatchStatus.FAILED:
+            return gettext("Import failed, nothing was saved: %(error)s") % {"error": self.error}
+        return gettext(
+            "%(total)s rows: %(accepted)s accepted (%(created)s new, %(updated)s updated, %(unchanged)s unchanged), "
+            "%(rejected)s rejected."
+        ) % {
+            "total": self.total_rows, "accepted": self.accepted, "created": self.created, "updated": self.updated,
+            "unchanged": self.unchanged, "rejected": self.rejected,
+        }
+
+
+class ImportRow(models.Model):
+    """A rejected row: its original cells (as text, aligned with ``batch.headers``) and why."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejected_rows")
+    row_number = models.PositiveIntegerField(_("row"))
+    cells = models.JSONField(_("original cells"), default=list)
+    #: An English msgid (marked with gettext_noop where it is raised) and its parameters, so
+    #: the reason shows in the reader's language.
+    reason = models.CharField(_("reason"), max_length=300)
+    params = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("rejected row")
+        verbose_name_plural = _("rejected rows")
+        ordering = ["batch_id", "row_number"]
+        indexes = [models.Index(fields=["batch", "row_number"], name="import_row_batch_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.row_number}: {self.message}"
+
+    @property
+    def message(self) -> str:
+        text = gettext(self.reason)
+        return text % self.params if self.params else text

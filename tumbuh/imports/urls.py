@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.batch_list, name="list"),
+    path("<int:pk>/", views.batch_detail, name="batch"),
+    path("<int:pk>/ditolak.xlsx", views.rejected_download, name="rejected"),
+    path("<int:pk>/berkas/", views.source_download, name="source"),
+    path("<slug:kind>/", views.upload, name="upload"),
+    path("<slug:kind>/templat.xlsx", views.template_download, name="template"),
+]

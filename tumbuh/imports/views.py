@@ -1,0 +1,130 @@
+"""Upload a list, see what happened to every row, download the rejected rows to fix them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tumbuh.accounts import policy
+from tumbuh.wilayah.models import Level, Wilayah
+
+from .forms import UploadForm
+from .framework import importer_for, kinds, previous_batches, run_import
+from .models import BatchStatus, ImportBatch
+from .xlsx import rejected_workbook, template_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _importer(kind: str):
+    try:
+        return importer_for(kind)
+    except KeyError:
+        raise Http404 from None
+
+
+def can_import(user, kind: str) -> bool:
+    """For other apps' pages: may ``user`` import lists of ``kind``?"""
+    return kind in kinds() and policy.can(user, policy.ADD, ImportBatch) and policy.can(user, policy.ADD, importer_for(kind).model)
+
+
+def _require_import(user, importer_cls) -> None:
+    policy.require(user, policy.ADD, ImportBatch)
+    policy.require(user, policy.ADD, importer_cls.model)
+
+
+@login_required
+def batch_list(request):
+    policy.require(request.user, policy.VIEW, ImportBatch)
+    qs = policy.visible(request.user, ImportBatch.objects.select_related("kabupaten"))
+    kind = request.GET.get("kind", "")
+    if kind:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    available = [(slug, cls.title) for slug, cls in kinds().items() if can_import(request.user, slug)]
+    return render(request, "imports/batch_list.html", {"page": page, "kinds": available, "kind": kind})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request, kind):
+    importer_cls = _importer(kind)
+    _require_import(request.user, importer_cls)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = run_import(
+            kind, user=request.user, kabupaten=form.kabupaten(), source=upload, file_name=Path(upload.name).name
+        )
+        (messages.error if batch.status == BatchStatus.FAILED else messages.success)(request, batch.summary())
+        return redirect("imports:batch", pk=batch.pk)
+    recent = policy.visible(request.user, ImportBatch.objects.filter(kind=kind))[:10]
+    return render(
+        request, "imports/upload.html", {"importer": importer_cls, "kind": kind, "form": form, "recent": recent}
+    )
+
+
+def _template_kabupaten(request) -> Wilayah | None:
+    if not policy.is_global(request.user):
+        return request.user.wilayah
+    code = request.GET.get("kabupaten", "")
+    return Wilayah.objects.filter(code=code, level=Level.KABUPATEN).first() if code else None
+
+
+@login_required
+def template_download(request, kind):
+    importer_cls = _importer(kind)
+    _require_import(request.user, importer_cls)
+    kabupaten = _template_kabupaten(request)
+    references = importer_cls.references(request.user, kabupaten) if kabupaten is not None else []
+    return FileResponse(
+        template_workbook(importer_cls, references), as_attachment=True, filename=f"templat-{kind}.xlsx", content_type=XLSX
+    )
+
+
+def _batch(request, pk) -> ImportBatch:
+    batch = policy.get_object_or_404(request.user, ImportBatch.objects.select_related("kabupaten", "created_by"), pk=pk)
+    policy.require(request.user, policy.VIEW, batch)
+    return batch
+
+
+@login_required
+def batch_detail(request, pk):
+    batch = _batch(request, pk)
+    rows = list(batch.rejected_rows.all()[:200])
+    width = max([len(batch.headers)] + [len(r.cells) for r in rows])
+    headers = list(batch.headers) + [""] * (width - len(batch.headers))
+    table = [(r, list(r.cells) + [""] * (width - len(r.cells))) for r in rows]
+    return render(
+        request,
+        "imports/batch_detail.html",
+        {
+            "batch": batch,
+            "importer": kinds().get(batch.kind),
+            "headers": headers,
+            "table": table,
+            "more_rejected": max(0, batch.rejected - len(rows)),
+            "previous": previous_batches(batch).first(),
+        },
+    )
+
+
+@login_required
+def rejected_download(request, pk):
+    batch = _batch(request, pk)
+    name = f"{Path(batch.file_name).stem}-ditolak.xlsx"
+    return FileResponse(rejected_workbook(batch), as_attachment=True, filename=name, content_type=XLSX)
+
+
+@login_required
+def source_download(request, pk):
+    batch = _batch(request, pk)
+    if not batch.source:
+        raise Http404
+    return FileResponse(batch.source.open("rb"), as_attachment=True, filename=batch.file_name)

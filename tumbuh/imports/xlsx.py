@@ -1,0 +1,95 @@
+"""The two workbooks an import hands out: the blank template, and the rejected rows.
+
+The rejected-rows workbook has the file's own columns (so it imports again once fixed),
+then ``Alasan`` (the reason) and ``Baris Asal`` (the row in the original file); the
+importer ignores those two columns. Written in openpyxl's write-only mode, so a million
+rejected rows stream to disk instead of filling memory.
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .framework import Importer, iter_rejected
+from .models import ImportBatch
+
+REASON_HEADER = "Alasan"
+ROW_HEADER = "Baris Asal"
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_TEMPLATE_TEXT_ROWS = 2000  # rows pre-formatted as text under code columns
+
+
+def _text_cell(sheet, value: str, **style) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text that looks like a formula stays text
+    for name, v in style.items():
+        setattr(cell, name, v)
+    return cell
+
+
+def rejected_workbook(batch: ImportBatch):
+    """The rejected rows as an XLSX in a temporary file (rewound, ready to send)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Rejected rows")[:31])
+    headers = list(batch.headers)
+    bold = Font(bold=True)
+    sheet.append([_text_cell(sheet, h, font=bold, fill=_HEADER_FILL) for h in [*headers, REASON_HEADER, ROW_HEADER]])
+    for row in iter_rejected(batch):
+        cells = list(row.cells) + [""] * (len(headers) - len(row.cells))
+        sheet.append([*(_text_cell(sheet, c) for c in cells), _text_cell(sheet, row.message), row.row_number])
+    out = tempfile.TemporaryFile()
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+def template_workbook(importer_cls: type[Importer], references: list[tuple[str, list[str], list[list[str]]]] = ()):
+    """The blank template: a note row, the header row (with a note on each header), one
+    example row; then one sheet per reference list (e.g. the desa codes in the user's area)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Data"
+    columns = list(importer_cls.columns)
+    note = _(
+        "Fill one row per %(what)s below the header row. Keep the column headers; the example row "
+        "is skipped on import, you may overwrite or delete it. Codes are looked up in the sheets that follow."
+    ) % {"what": importer_cls.title}
+    sheet.cell(row=1, column=1, value=note).font = Font(italic=True, color="555555")
+    sheet.cell(row=1, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    sheet.row_dimensions[1].height = 45
+    for index, column in enumerate(columns, start=1):
+        header = sheet.cell(row=2, column=index, value=column.header)
+        header.font = Font(bold=True)
+        header.fill = _HEADER_FILL
+        if column.note:
+            header.comment = Comment(str(column.note), "Tumbuh", width=300, height=120)
+        example = sheet.cell(row=3, column=index, value=column.example)
+        example.font = Font(italic=True, color="808080")
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(14, min(48, len(column.header) + 6, len(column.example) + 4))
+        if column.text_format:
+            for r in range(3, _TEMPLATE_TEXT_ROWS):
+                sheet.cell(row=r, column=index).number_format = "@"
+    sheet.freeze_panes = "A3"
+    for title, headers, rows in references:
+        ref = workbook.create_sheet(title[:31])
+        ref.append(headers)
+        for cell in ref[1]:
+            cell.font = Font(bold=True)
+        for r in rows:
+            ref.append(r)
+        for index in range(1, len(headers) + 1):
+            ref.column_dimensions[get_column_letter(index)].width = 24
+    out = tempfile.TemporaryFile()
+    workbook.save(out)
+    out.seek(0)
+    return out
