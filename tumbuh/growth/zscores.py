@@ -543,7 +543,7 @@ def decode_reasons(text: str) -> list[str]:
 
 
 def as_table(result: Mapping[str, np.ndarray]):
-    """The result as a pyarrow Table with nullable int flags (for writing to files)."""
+    """The result as a pyarrow Table: missing values as nulls, flags and ``csex`` as int8."""
     import pyarrow as pa
 
     cols = {}
@@ -556,5 +556,5 @@ def as_table(result: Mapping[str, np.ndarray]):
         elif v.dtype == object:
             cols[k] = pa.array(v, type=pa.string())
         else:
-            cols[k] = pa.array(v)
+            cols[k] = pa.array(v, from_pandas=True)  # NaN → null
     return pa.table(cols)
