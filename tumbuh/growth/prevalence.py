@@ -406,17 +406,14 @@ class PrevalenceAccumulator:
         cols = table.column_names
 
         # age
-        if self.age_days in cols:
-            days = _float(_column(table, self.age_days), n)
-            months = days / DAYS_PER_MONTH
-            self.has_age_column = True
-        elif self.age_months in cols:
-            months = _float(_column(table, self.age_months), n)
-            days = months * DAYS_PER_MONTH
-            self.has_age_column = True
-        else:
-            days = np.full(n, np.nan)
-            months = days
+        days = _float(_column(table, self.age_days), n)
+        months = days / DAYS_PER_MONTH
+        if self.age_months in cols:  # days win where present, as in WHO's z-scores
+            given = _float(_column(table, self.age_months), n)
+            use = np.isnan(days)
+            months = np.where(use, given, months)
+            days = np.where(use, given * DAYS_PER_MONTH, days)
+        self.has_age_column = self.has_age_column or self.age_days in cols or self.age_months in cols
         with np.errstate(invalid="ignore"):
             keep = ~(round_half_up(days) > MAX_AGE_DAYS)
         self.rows_excluded_age += int(n - keep.sum())
@@ -866,13 +863,16 @@ def prevalence_simple(
 
 
 # --------------------------------------------------------------------------- file I/O & CLI
-def _iter_batches(path, columns=None, batch_size: int = 65_536):
+def _iter_batches(path, columns=None, batch_size: int = 65_536, strings: bool = False):
+    """Batches of a CSV/Parquet file (``strings=True``: CSV cells as text, parsed at the door)."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no such file: {path}")
     try:
         from tumbuh.growth.stream import iter_batches
     except ImportError:  # pragma: no cover - the stream module is part of the package
         iter_batches = None
     if iter_batches is not None:
-        yield from iter_batches(path, columns=columns, batch_size=batch_size)
+        yield from iter_batches(path, columns=columns, batch_size=batch_size, strings=strings)
         return
     import pyarrow.csv as pacsv  # pragma: no cover
     import pyarrow.parquet as pq  # pragma: no cover
@@ -891,60 +891,59 @@ def with_zscores(batch: pa.RecordBatch | pa.Table, *, age_in_months: bool = Fals
     """Return ``batch`` with WHO z-score columns, computing them when absent.
 
     A file that already carries ``zlen``/``zwei``/``zwfl``/``zbmi`` is used as is. Otherwise
-    the raw measurements (``sex``, ``age``/``age_days``/``age_months``, ``weight``,
-    ``lenhei``, ``measure``, ``oedema``) go through the z-score kernel,
-    ``tumbuh.growth.zscores.anthro_zscores``.
+    the raw measurements (``sex``, ``age_days``/``age_months``/``age`` or ``birth_date`` +
+    ``visit_date``, ``weight``, ``lenhei``, ``measure``, ``oedema``) go through the z-score
+    kernel with z rounded to 2 decimals, as WHO's ``anthro_prevalence`` does.
     """
     table = _as_table(batch)
     names = table.column_names
     if any(c in names for c in Z_COLUMNS):
         return table
-    from tumbuh.growth import zscores as zmod  # the other half of the engine
-
-    n = table.num_rows
-
-    def col(name):
-        return table.column(name).to_numpy(zero_copy_only=False) if name in names else None
-
-    if "age_days" in names:
-        age, in_months = col("age_days"), False
-    elif "age_months" in names:
-        age, in_months = col("age_months"), True
-    elif "age" in names:
-        age, in_months = col("age"), age_in_months
-    else:
-        age, in_months = np.full(n, np.nan), False
-    kwargs = dict(
-        sex=col("sex"),
-        age=age,
-        is_age_in_month=in_months,
-        weight=col("weight") if "weight" in names else np.full(n, np.nan),
-        lenhei=col("lenhei") if "lenhei" in names else np.full(n, np.nan),
-    )
-    if "measure" in names:
-        kwargs["measure"] = col("measure")
-    if "oedema" in names:
-        kwargs["oedema"] = col("oedema")
-    z = _call_zscores(zmod, kwargs)
-    z = _as_table(z)
-    out = {c: table.column(c) for c in names}
     if "age_days" not in names and "age_months" not in names:
-        ages = np.asarray(age, dtype=float)
-        out["age_months" if in_months else "age_days"] = pa.array(ages)
-    for c in z.column_names:
-        if c not in out:
-            out[c] = z.column(c)
-    return pa.table(out)
+        if "age" in names:
+            table = table.append_column(
+                "age_months" if age_in_months else "age_days", table.column("age")
+            )
+        elif "birth_date" in names and "visit_date" in names:
+            born = _date_days(table.column("birth_date"))
+            seen = _date_days(table.column("visit_date"))
+            table = table.append_column("age_days", pa.array(seen - born))
+    try:
+        from tumbuh.growth.cli import score_batch
+    except ImportError:  # pragma: no cover - kernel CLI not importable
+        score_batch = None
+    if score_batch is not None:
+        return score_batch(table, round_digits=2)
+    from tumbuh.growth.zscores import anthro_zscores  # pragma: no cover
+
+    cols = {c: table.column(c) for c in table.column_names}  # pragma: no cover
+    res = anthro_zscores(  # pragma: no cover
+        sex=cols.get("sex"),
+        age_days=cols.get("age_days"),
+        age_months=cols.get("age_months"),
+        weight=cols.get("weight"),
+        lenhei=cols.get("lenhei"),
+        measure=cols.get("measure"),
+        oedema=cols.get("oedema"),
+        round_digits=2,
+    )
+    for c in ("zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "zbmi", "fbmi"):  # pragma: no cover
+        table = table.append_column(c, pa.array(np.asarray(res[c], dtype=float)))
+    return table  # pragma: no cover
 
 
-def _call_zscores(zmod, kwargs):
-    import inspect
-
-    fn = zmod.anthro_zscores
-    params = inspect.signature(fn).parameters
-    if not any(p.kind == p.VAR_KEYWORD for p in params.values()):
-        kwargs = {k: v for k, v in kwargs.items() if k in params}
-    return fn(**kwargs)
+def _date_days(col) -> np.ndarray:
+    """A date column (date, timestamp, or text YYYY-MM-DD / dd/mm/yyyy) as days since 1970."""
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    if not (pa.types.is_date(col.type) or pa.types.is_timestamp(col.type)):
+        s = pc.utf8_trim_whitespace(pc.cast(col, pa.string()))
+        out = pa.nulls(len(s), pa.timestamp("s"))
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"):
+            out = pc.coalesce(out, pc.strptime(s, format=fmt, unit="s", error_is_null=True))
+        col = out
+    secs = pc.cast(pc.cast(col, pa.timestamp("s")), pa.int64())
+    return np.asarray(secs.to_numpy(zero_copy_only=False), dtype=float) / 86400.0
 
 
 def _write_table(table: pa.Table, path: str) -> None:
@@ -984,12 +983,8 @@ def run(args: argparse.Namespace) -> int:
         cluster=args.cluster, strata=args.strata, weight=args.weight, by=args.by
     )
     try:
-        for batch in _iter_batches(args.input, batch_size=args.batch_size):
-            table = with_zscores(batch, age_in_months=getattr(args, "age_in_months", False))
-            if "age_days" not in table.column_names and "age" in table.column_names:
-                name = "age_months" if getattr(args, "age_in_months", False) else "age_days"
-                table = table.append_column(name, table.column("age"))
-            acc.update(table)
+        for batch in _iter_batches(args.input, batch_size=args.batch_size, strings=True):
+            acc.update(with_zscores(batch, age_in_months=getattr(args, "age_in_months", False)))
         result = acc.result()
     except (KeyError, ValueError, FileNotFoundError) as exc:
         print(f"tumbuh prevalence: {exc}", file=sys.stderr)
