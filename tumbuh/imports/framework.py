@@ -98,6 +98,8 @@ class Importer:
         self.kabupaten = kabupaten
         self.batch = batch
         self._seen: dict[Any, tuple[int, tuple]] = {}
+        #: The row being read or written, for the error message if the batch crashes.
+        self.current_row: int | None = None
 
     # -- declared shape
 
@@ -156,6 +158,7 @@ class Importer:
 
     def save_audited(self, plan: Plan) -> str | RowError:
         """Save one plan through ``do_save`` (validated, written and audited)."""
+        self.current_row = plan.row.number
         if not plan.changed:
             return UNCHANGED
         obj = plan.obj
@@ -247,7 +250,7 @@ def run_import(
         kind=kind, kabupaten=kabupaten, created_by=user if getattr(user, "pk", None) else None,
         created_by_name=str(user)[:150], file_name=file_name[:255], status=BatchStatus.RUNNING,
     )
-    state = {"row": None}
+    state: dict[str, Importer | None] = {"importer": None}
     try:
         info = inspect_source(source)
     except ImportFileError as exc:
@@ -273,8 +276,9 @@ def run_import(
     except Exception as exc:  # anything else: nothing from the batch stays
         log.exception("import batch %s (%s) failed", batch.pk, file_name)
         error = f"{type(exc).__name__}: {exc}"
-        if state["row"]:
-            error = gettext("at row %(row)s: %(error)s") % {"row": state["row"], "error": error}
+        row = state["importer"].current_row if state["importer"] else None
+        if row:
+            error = gettext("at row %(row)s: %(error)s") % {"row": row, "error": error}
         return _fail(batch, error, dry_run)
     return batch
 
@@ -294,7 +298,7 @@ def _fail(batch: ImportBatch, error: str, dry_run: bool) -> ImportBatch:
 def _process(importer_cls, batch, source, info, user, kabupaten, state) -> None:
     table = open_table(source, info, importer_cls.header_spec())
     batch.headers, batch.header_row = table.headers, table.header_row
-    importer = importer_cls(user=user, kabupaten=kabupaten, batch=batch)
+    importer = state["importer"] = importer_cls(user=user, kabupaten=kabupaten, batch=batch)
     importer.prepare()
     pending: list[Plan] = []
     rejected: list[ImportRow] = []
@@ -305,7 +309,6 @@ def _process(importer_cls, batch, source, info, user, kabupaten, state) -> None:
 
     def flush_plans() -> None:
         for plan, outcome in zip(pending, importer.write(pending), strict=True):
-            state["row"] = plan.row.number
             if isinstance(outcome, RowError):
                 reject(plan.row, outcome)
             else:
@@ -317,7 +320,7 @@ def _process(importer_cls, batch, source, info, user, kabupaten, state) -> None:
         rejected.clear()
 
     for number, cells in table.rows:
-        state["row"] = number
+        importer.current_row = number
         if not any((c or "").strip() for c in cells):
             continue  # a blank line
         values = {key: clean_text(cells[i]) if i < len(cells) else "" for key, i in table.columns.items()}
@@ -336,7 +339,7 @@ def _process(importer_cls, batch, source, info, user, kabupaten, state) -> None:
             flush_rejected()
     flush_plans()
     flush_rejected()
-    state["row"] = None
+    importer.current_row = None
 
 
 def previous_batches(batch: ImportBatch) -> models.QuerySet:
