@@ -32,7 +32,7 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(_("The file is too large."))
         return upload
 
-    def kabupaten(self) -> Wilayah:
+    def target_kabupaten(self) -> Wilayah:
         if "kabupaten" in self.fields:
             return self.cleaned_data["kabupaten"]
         return self.user.wilayah

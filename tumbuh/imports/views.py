@@ -60,7 +60,7 @@ def upload(request, kind):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = run_import(
-            kind, user=request.user, kabupaten=form.kabupaten(), source=upload, file_name=Path(upload.name).name
+            kind, user=request.user, kabupaten=form.target_kabupaten(), source=upload, file_name=Path(upload.name).name
         )
         (messages.error if batch.status == BatchStatus.FAILED else messages.success)(request, batch.summary())
         return redirect("imports:batch", pk=batch.pk)

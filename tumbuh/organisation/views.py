@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Manager, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -67,7 +67,7 @@ def _cell(obj, path: str):
     value = obj
     for part in path.split("."):
         value = getattr(value, part, None)
-        if callable(value):
+        if callable(value) and not isinstance(value, Manager):  # related managers are callable too
             value = value()
         if value is None:
             return ""
