@@ -56,6 +56,7 @@ DAYS_PER_MONTH = 30.4375
 MAX_AGE_DAYS = 1826
 OEDEMA_Z = -3.1
 CONFIDENCE = 0.95
+CHUNK_ROWS = 524_288
 
 #: (label, z column, flag column, oedema counts as z = -3.1 for prevalence)
 INDICATORS: tuple[tuple[str, str, str, bool], ...] = (
@@ -198,7 +199,8 @@ def _float(arr, n: int) -> np.ndarray:
         arr = pc.cast(arr, pa.float64())
     elif not pa.types.is_floating(arr.type):
         arr = pc.cast(arr, pa.float64())
-    return arr.to_numpy(zero_copy_only=False).astype(float, copy=False)
+    out = arr.to_numpy(zero_copy_only=False)
+    return out.astype(float, copy=not out.flags.writeable)
 
 
 def _norm_value(v):
@@ -274,6 +276,15 @@ def _flagged(v) -> bool:
         return float(v) == 1.0
     except (TypeError, ValueError):
         return False
+
+
+def _flag_mask(arr, n: int) -> np.ndarray:
+    """WHO flag column (1 = flagged) as booleans; numeric columns without a hash pass."""
+    if arr is None:
+        return np.zeros(n, dtype=bool)
+    if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
+        return _float(arr, n) == 1.0
+    return _map_small(arr, n, _flagged).astype(bool)
 
 
 def round_half_up(x: np.ndarray) -> np.ndarray:
@@ -383,7 +394,7 @@ class PrevalenceAccumulator:
         self._strata_codes: dict = {}
         self._psu_codes: dict = {}
         self._by_codes: list[dict] = [dict() for _ in self.by]
-        self._cell_index: dict = {}
+        self._cell_index_map: dict = {}
         self._cells = np.zeros((0, 3 + len(self.by)), dtype=np.int64)
         self._sums = np.zeros((0, _K))
         self._ncells = 0
@@ -399,6 +410,10 @@ class PrevalenceAccumulator:
     def update(self, batch: Any) -> None:
         """Add a batch: a pyarrow Table/RecordBatch, a pandas DataFrame or a dict of columns."""
         table = _as_table(batch)
+        for start in range(0, table.num_rows, CHUNK_ROWS):  # bounded working memory
+            self._update(table.slice(start, CHUNK_ROWS))
+
+    def _update(self, table: pa.Table) -> None:
         n = table.num_rows
         if n == 0:
             return
@@ -477,81 +492,126 @@ class PrevalenceAccumulator:
         else:
             psu = np.zeros(n, dtype=np.int64)
 
-        V = self._row_values(table, n, w)
         comp = np.column_stack([agesex, strat, psu, *by_codes]).astype(np.int64)
-        self._add_cells(comp, V)
+        inv, local_cells = self._cell_index(comp)
+        self._merge_cells(local_cells, self._local_sums(table, n, w, inv, len(local_cells)))
 
-    def _row_values(self, table: pa.Table, n: int, w: np.ndarray) -> np.ndarray:
-        V = np.zeros((n, _K))
+    def _cell_index(self, comp: np.ndarray):
+        """Local cell of each row: (inverse index, cell components), O(n) when the key space is small."""
+        radix = comp.max(axis=0) + 1
+        n = len(comp)
+        if np.sum(np.log2(radix.astype(float))) < 62:
+            key = np.zeros(n, dtype=np.int64)
+            for j in range(comp.shape[1]):
+                key = key * int(radix[j]) + comp[:, j]
+            total = int(np.prod(radix.astype(float)))
+            if total <= max(4 * n, 1 << 20):
+                ids = np.flatnonzero(np.bincount(key, minlength=total))
+                remap = np.empty(total, dtype=np.int64)
+                remap[ids] = np.arange(len(ids))
+                cells = np.column_stack(np.unravel_index(ids, tuple(int(r) for r in radix)))
+                return remap[key], cells.astype(np.int64)
+            _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+        else:  # pragma: no cover - astronomically many groups
+            _, first, inv = np.unique(comp, axis=0, return_index=True, return_inverse=True)
+        return inv.ravel(), comp[first]
+
+    def _local_sums(self, table: pa.Table, n: int, w: np.ndarray, inv: np.ndarray, m: int) -> np.ndarray:
+        """Per-cell sums of every statistic in the layout, one bincount each (no row matrix)."""
         P = _POS
+        local = np.empty((m, _K))
+        unit = bool(np.all(w == 1.0))  # routine data: many sums coincide
+
+        def put(name, vec):
+            local[:, P[name]] = np.bincount(inv, weights=vec, minlength=m)
+
+        def same(dst, src):
+            local[:, P[dst]] = local[:, P[src]]
+
+        put("one", np.ones(n))
+        if unit:
+            same("nz", "one")
+            same("w", "one")
+        else:
+            put("nz", (w != 0).astype(float))
+            put("w", w)
         w2 = w * w
-        V[:, P["one"]] = 1.0
-        V[:, P["nz"]] = w != 0
-        V[:, P["w"]] = w
         oed = _map_small(_column(table, self.oedema), n, _oedema_yes).astype(bool)
         aux_by_label = {}
         for label, zcol, fcol, oedema_counts in INDICATORS:
             z = _float(_column(table, zcol), n)
-            flagged = _map_small(_column(table, fcol), n, _flagged).astype(bool)
-            z = np.where(flagged, np.nan, z)
-            if oedema_counts:
-                z = np.where(oed, np.nan, z)
+            flagged = _flag_mask(_column(table, fcol), n)
+            z[flagged] = np.nan
+            if oedema_counts and oed.any():
+                z[oed] = np.nan
                 aux = np.where(oed, OEDEMA_Z, z)
             else:
                 aux = z
             aux_by_label[label] = (z, aux)
             ip = ~np.isnan(aux)
             iz = ~np.isnan(z)
-            wip = w * ip
-            V[:, P[f"{label}.B"]] = wip
-            V[:, P[f"{label}.U"]] = ip
-            V[:, P[f"{label}.BB"]] = w2 * ip
             zz = np.where(iz, z, 0.0)
-            wiz = w * iz
-            V[:, P[f"{label}.Bz"]] = wiz
-            V[:, P[f"{label}.Az"]] = wiz * zz
-            V[:, P[f"{label}.Azz"]] = wiz * zz * zz
-            V[:, P[f"{label}.Nz"]] = iz & (w != 0)
-            V[:, P[f"{label}.BzBz"]] = w2 * iz
-            V[:, P[f"{label}.AzBz"]] = w2 * iz * zz
-            V[:, P[f"{label}.AzAz"]] = w2 * iz * zz * zz
+            ipf = ip.astype(float)
+            put(f"{label}.U", ipf)
+            if unit:
+                same(f"{label}.B", f"{label}.U")
+                same(f"{label}.BB", f"{label}.U")
+                put(f"{label}.Bz", iz.astype(float))
+                same(f"{label}.BzBz", f"{label}.Bz")
+                same(f"{label}.Nz", f"{label}.Bz")
+                put(f"{label}.Az", zz)
+                same(f"{label}.AzBz", f"{label}.Az")
+                put(f"{label}.Azz", zz * zz)
+                same(f"{label}.AzAz", f"{label}.Azz")
+            else:
+                wip = w * ip
+                put(f"{label}.B", wip)
+                put(f"{label}.BB", w2 * ip)
+                wiz = w * iz
+                put(f"{label}.Bz", wiz)
+                put(f"{label}.Nz", (iz & (w != 0)).astype(float))
+                put(f"{label}.BzBz", w2 * iz)
+                put(f"{label}.Az", wiz * zz)
+                put(f"{label}.AzBz", w2 * iz * zz)
+                put(f"{label}.Azz", wiz * zz * zz)
+                put(f"{label}.AzAz", w2 * iz * zz * zz)
             with np.errstate(invalid="ignore"):
                 for cut, suffix in CUTOFFS:
-                    y = (aux < cut) if cut < 0 else (aux > cut)
-                    V[:, P[f"{label}.A{suffix}"]] = wip * y
-                    V[:, P[f"{label}.AA{suffix}"]] = w2 * ip * y
+                    y = (aux < cut) if cut < 0 else (aux > cut)  # NaN compares False
+                    if unit:
+                        put(f"{label}.A{suffix}", y.astype(float))
+                        same(f"{label}.AA{suffix}", f"{label}.A{suffix}")
+                    else:
+                        put(f"{label}.A{suffix}", w * y)
+                        put(f"{label}.AA{suffix}", w2 * y)
         zlen = aux_by_label["HA"][0]
         zwfl_aux = aux_by_label["WH"][1]
         ic = ~np.isnan(zlen) & ~np.isnan(zwfl_aux)
         with np.errstate(invalid="ignore"):
-            sw = ic & (zlen < -2) & (zwfl_aux < -2)
-            so = ic & (zlen < -2) & (zwfl_aux > 2)
-        V[:, P["C.B"]] = w * ic
-        V[:, P["C.U"]] = ic
-        V[:, P["C.BB"]] = w2 * ic
-        V[:, P["C.A_sw"]] = w * sw
-        V[:, P["C.AA_sw"]] = w2 * sw
-        V[:, P["C.A_so"]] = w * so
-        V[:, P["C.AA_so"]] = w2 * so
-        return V
+            stunted = ic & (zlen < -2)
+            sw = stunted & (zwfl_aux < -2)
+            so = stunted & (zwfl_aux > 2)
+        put("C.U", ic.astype(float))
+        if unit:
+            same("C.B", "C.U")
+            same("C.BB", "C.U")
+            put("C.A_sw", sw.astype(float))
+            same("C.AA_sw", "C.A_sw")
+            put("C.A_so", so.astype(float))
+            same("C.AA_so", "C.A_so")
+        else:
+            put("C.B", w * ic)
+            put("C.BB", w2 * ic)
+            put("C.A_sw", w * sw)
+            put("C.AA_sw", w2 * sw)
+            put("C.A_so", w * so)
+            put("C.AA_so", w2 * so)
+        return local
 
-    def _add_cells(self, comp: np.ndarray, V: np.ndarray) -> None:
-        radix = comp.max(axis=0) + 1
-        if np.sum(np.log2(radix.astype(float))) < 62:
-            key = np.zeros(len(comp), dtype=np.int64)
-            for j in range(comp.shape[1]):
-                key = key * int(radix[j]) + comp[:, j]
-            _, first, inv = np.unique(key, return_index=True, return_inverse=True)
-        else:  # pragma: no cover - astronomically many groups
-            _, first, inv = np.unique(comp, axis=0, return_index=True, return_inverse=True)
-        inv = inv.ravel()
-        m = len(first)
-        local = np.empty((m, _K))
-        for k in range(_K):
-            local[:, k] = np.bincount(inv, weights=V[:, k], minlength=m)
-        local_cells = comp[first]
+    def _merge_cells(self, local_cells: np.ndarray, local: np.ndarray) -> None:
+        m = len(local_cells)
         gidx = np.empty(m, dtype=np.int64)
-        index = self._cell_index
+        index = self._cell_index_map
         new_rows = []
         for i, t in enumerate(map(tuple, local_cells.tolist())):
             g = index.get(t)
@@ -565,7 +625,7 @@ class PrevalenceAccumulator:
                 cap = max(need, 2 * len(self._sums), 64)
                 sums = np.zeros((cap, _K))
                 sums[: self._ncells] = self._sums[: self._ncells]
-                cells = np.zeros((cap, comp.shape[1]), dtype=np.int64)
+                cells = np.zeros((cap, local_cells.shape[1]), dtype=np.int64)
                 cells[: self._ncells] = self._cells[: self._ncells]
                 self._sums, self._cells = sums, cells
             self._cells[self._ncells : need] = local_cells[new_rows]
@@ -802,7 +862,7 @@ def prevalence(
 def prevalence_file(
     path: str | os.PathLike[str],
     *,
-    batch_size: int = 65_536,
+    batch_size: int = 262_144,
     **kwargs: Any,
 ) -> pa.Table:
     """:func:`prevalence` streamed over a CSV or Parquet file of z-scores."""
@@ -974,7 +1034,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="a column named 'age' holds months, not days",
     )
-    parser.add_argument("--batch-size", type=int, default=65_536, help=argparse.SUPPRESS)
+    parser.add_argument("--batch-size", type=int, default=262_144, help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:

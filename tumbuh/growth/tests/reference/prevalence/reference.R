@@ -5,6 +5,7 @@
 #
 # Usage (from the repository root):
 #   Rscript tumbuh/growth/tests/reference/prevalence/reference.R tumbuh/growth/tests/reference/prevalence
+#   Rscript .../reference.R DIR full        # only some scenarios (comma-separated), as the bench does
 # Writes expected_<scenario>.csv next to input.csv, plus session.txt (R and survey versions).
 #
 # Deliberate choices, mirrored by tumbuh.growth.prevalence:
@@ -172,7 +173,8 @@ scenarios <- list(
   full = list(cluster = "cluster", strata = "strata", weight = "sw")
 )
 
-for (name in names(scenarios)) {
+only <- if (length(args) >= 2) strsplit(args[2], ",")[[1]] else names(scenarios)
+for (name in intersect(names(scenarios), only)) {
   sc <- scenarios[[name]]
   d <- prepare(raw, sc$cluster, sc$strata, sc$weight)
   design <- make_design(d, sc$cluster, sc$strata, sc$weight)
