@@ -97,7 +97,7 @@ class Importer:
         self.user = user
         self.kabupaten = kabupaten
         self.batch = batch
-        self._seen: dict[Any, tuple[int, tuple]] = {}
+        self._seen: dict[Any, tuple[int, int]] = {}
         #: The row being read or written, for the error message if the batch crashes.
         self.current_row: int | None = None
 
@@ -139,7 +139,7 @@ class Importer:
         """Refuse a second row with the same natural key (identical, or conflicting).
 
         ``keys``: (key, column key) pairs; a row is registered only once all of them pass."""
-        fingerprint = tuple(sorted(row.values.items()))
+        fingerprint = hash(tuple(sorted(row.values.items())))  # an int: a million keys stay small
         for key, column in keys:
             first = self._seen.get(key)
             if first is None:

@@ -157,3 +157,12 @@ def test_command_prints_the_summary_and_writes_rejected_rows_next_to_the_file(tm
     assert rejected.exists() and ImportBatch.objects.get().created_by == alice
     with pytest.raises(CommandError):
         call_command("import_organisation", "posyandu", str(path), user="desa.balantang")
+
+
+def test_large_uploads_streamed_to_a_temporary_file_import_too(client, alice, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every upload goes to a temporary file on disk
+    client.force_login(alice)
+    rows = [["Nama Posyandu", "Kode Desa"]] + [[f"Posyandu Besar {i}", "73.24.04.2011"] for i in range(40)]
+    response = _upload(client, "posyandu", csv_bytes(rows), "besar.csv")
+    batch = ImportBatch.objects.latest("pk")
+    assert response.status_code == 302 and (batch.status, batch.created) == (BatchStatus.DONE, 40), batch.error
