@@ -54,9 +54,10 @@ def _to_arrow_or_numpy(x: Any) -> np.ndarray | pa.Array:
 
 def _object_to_arrow_strings(a: np.ndarray) -> pa.Array:
     """Object/str numpy array → pyarrow string array (None/NaN → null)."""
-    if a.dtype.kind in "US":
-        return pa.array(a.astype(str), type=pa.string())
     a = a.ravel()
+    if a.dtype.kind in "US":
+        # via object: much faster in pyarrow than converting fixed-width UTF-32 directly
+        return pa.array(a.astype(object), type=pa.string())
     try:
         arr = pa.array(a, from_pandas=True)
         if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
@@ -156,12 +157,44 @@ def to_codes(
         return to_codes(np.asarray(pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False)), n, text_map, numeric_map, default_missing)
     if not (pa.types.is_string(a.type) or pa.types.is_large_string(a.type)):
         a = pc.cast(a, pa.string())
-    s, missing = _clean_text(a)
+    fast = _single_char_codes(a, text_map, default_missing)
+    if fast is not None:
+        return fast
+    # Categorical text has few distinct values: clean and map the dictionary, not the rows.
+    enc = pc.dictionary_encode(a)
+    dictionary, indices = enc.dictionary, enc.indices
+    d_clean, d_missing = _clean_text(dictionary)
     keys = list(text_map)
-    lookup = np.array([text_map[k] for k in keys] + [default_missing], dtype=np.int8)
-    pos = pc.index_in(s, value_set=pa.array(keys, type=pa.string()))
-    pos_np = np.asarray(pc.fill_null(pos, len(keys)).to_numpy(zero_copy_only=False), dtype=np.intp)
-    codes = lookup[pos_np]
-    invalid = (pos_np == len(keys)) & ~missing
-    codes[missing] = default_missing
-    return codes, missing, invalid
+    pos = pc.index_in(d_clean, value_set=pa.array(keys, type=pa.string()))
+    d_pos = np.asarray(pc.fill_null(pos, len(keys)).to_numpy(zero_copy_only=False), dtype=np.intp)
+    d_codes = np.array([text_map[k] for k in keys] + [default_missing], dtype=np.int8)[d_pos]
+    d_codes[d_missing] = default_missing
+    d_invalid = (d_pos == len(keys)) & ~d_missing
+    # One extra slot for null rows: missing.
+    d_codes = np.append(d_codes, np.int8(default_missing))
+    d_missing = np.append(d_missing, True)
+    d_invalid = np.append(d_invalid, False)
+    idx = np.asarray(pc.fill_null(indices, len(dictionary)).to_numpy(zero_copy_only=False), dtype=np.intp)
+    return d_codes[idx], d_missing[idx], d_invalid[idx]
+
+
+def _single_char_codes(a: pa.Array, text_map: dict[str, int], default_missing: int):
+    """Fast path for the common case of one-character codes ('l'/'h', 'y'/'n', 'L'/'P'):
+    read the bytes straight from the Arrow buffer and map them with a 256-entry table."""
+    if a.null_count or len(a) == 0 or not pa.types.is_string(a.type):
+        return None
+    offsets = np.frombuffer(a.buffers()[1], dtype=np.int32, count=len(a) + 1, offset=a.offset * 4)
+    if offsets[-1] - offsets[0] != len(a) or not (np.diff(offsets) == 1).all():
+        return None
+    data = np.frombuffer(a.buffers()[2], dtype=np.uint8, count=len(a), offset=int(offsets[0]))
+    codes = np.full(256, default_missing, dtype=np.int8)
+    known = np.zeros(256, dtype=bool)
+    missing = np.zeros(256, dtype=bool)
+    for ch in range(128):
+        c = chr(ch).strip().lower()
+        if c in text_map:
+            codes[ch] = text_map[c]
+            known[ch] = True
+        elif c in _NA_WORDS:
+            missing[ch] = True
+    return codes[data], missing[data], ~known[data] & ~missing[data]

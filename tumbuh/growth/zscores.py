@@ -278,6 +278,11 @@ def _wfl_indicator(weight, x, sex, day, months, mcode, oedema, digits_fix):
     return z, out_of_range
 
 
+def _set(reasons: np.ndarray, mask: np.ndarray, code: str) -> None:
+    """Set reason bit ``code`` where ``mask`` (in place, one pass, no temporary)."""
+    np.bitwise_or(reasons, _BIT[code], out=reasons, where=mask)
+
+
 def anthro_zscores(
     sex: Any,
     age_days: Any = None,
@@ -305,118 +310,150 @@ def anthro_zscores(
     An indicator whose measurement argument is None is not computed (all NaN).
     """
     n = common_length(sex, age_days, age_months, weight, lenhei, measure, oedema, headc, armc, triskin, subskin)
-    reasons = np.zeros(n, dtype=np.uint32)
 
-    def add(mask: np.ndarray, code: str) -> None:
-        reasons[mask] |= _BIT[code]
-
+    # --- conversion at the door (whole arrays; zero-copy for float64 numpy input) ---
     sex_c, sex_missing, sex_invalid = to_codes(sex, n, SEX_TEXT, SEX_NUMERIC)
-    add(sex_missing, "sex_missing")
-    add(sex_invalid, "sex_unknown")
-
-    # Age: days (rounded half up for the table) and unrounded months.
     ad, ad_inv = to_float(age_days, n)
-    am, am_inv = to_float(age_months, n)
-    use_days = ~np.isnan(ad)
-    days_f = np.where(use_days, ad, am * DAYS_PER_MONTH)
-    months = np.where(use_days, ad / DAYS_PER_MONTH, am)
-    add((ad_inv & ~use_days & np.isnan(am)) | (am_inv & ~use_days), "age_invalid")
-    with np.errstate(invalid="ignore"):
-        neg = days_f < 0
-    add(neg, "age_negative")
-    days_f[neg] = np.nan
-    months[neg] = np.nan
-    add(np.isnan(days_f) & ~neg & ~(ad_inv | am_inv), "age_missing")
-    day = round_half_up(days_f)
-    with np.errstate(invalid="ignore"):
-        age_ok = months < 60  # unrounded months; NaN → False
-    add(~np.isnan(months) & ~age_ok, "age_out_of_range")
-
-    def measurement(value: Any, name: str, report_missing: bool) -> np.ndarray:
-        v, inv = to_float(value, n)
-        add(inv, f"{name}_invalid")
-        with np.errstate(invalid="ignore"):
-            nonpos = v <= 0
-        add(nonpos, f"{name}_nonpositive")
-        v = np.where(nonpos, np.nan, v)
-        if report_missing and value is not None:
-            add(np.isnan(v) & ~inv & ~nonpos, f"{name}_missing")
-        return v
-
-    wt = measurement(weight, "weight", True)
-    lh = measurement(lenhei, "lenhei", True)
-
-    mcode, _, m_invalid = to_codes(measure, n, MEASURE_TEXT)
-    add(m_invalid, "measure_invalid")
+    am, am_inv = to_float(age_months, n) if age_months is not None else (None, None)
+    meas = {}
+    for name, value in (("weight", weight), ("lenhei", lenhei), ("headc", headc), ("armc", armc),
+                        ("triskin", triskin), ("subskin", subskin)):
+        if value is not None:
+            meas[name] = to_float(value, n)
+    mcode_in, _, m_invalid = to_codes(measure, n, MEASURE_TEXT)
     oed, _, oed_invalid = to_codes(oedema, n, OEDEMA_TEXT, OEDEMA_NUMERIC)
-    add(oed_invalid, "oedema_invalid")
+    has_w, has_l = weight is not None, lenhei is not None
 
-    with np.errstate(invalid="ignore"):
-        c9 = (mcode == 2) & (months < 9)
-    mcode = np.where(c9, 0, mcode).astype(np.int8)
-    add(c9, "standing_under_9mo")
-
-    with np.errstate(invalid="ignore"):
-        clenhei = np.where((day < 731) & (mcode == 2), lh + 0.7, lh)
-        clenhei = np.where((day >= 731) & (mcode == 1), lh - 0.7, clenhei)
-        h = clenhei / 100.0
-        cbmi = wt / (h * h)
-
-    extra = {"headc": headc, "armc": armc, "triskin": triskin, "subskin": subskin}
-    extra_v = {k: (measurement(v, k, False) if v is not None else None) for k, v in extra.items()}
-    if any(v is not None for k, v in extra_v.items() if k != "headc"):
-        young = np.zeros(n, dtype=bool)
-        for k in ("armc", "triskin", "subskin"):
-            if extra_v[k] is not None:
-                young |= ~np.isnan(extra_v[k])
-        with np.errstate(invalid="ignore"):
-            add(young & (day < 91), "age_under_91_days")
-    has_oedema = oed == 1
-    if weight is not None:
-        add(has_oedema & ~np.isnan(wt), "oedema")
-
-    sex_i = sex_c.astype(np.intp)
-    digits = 2 if round_digits is None else int(round_digits)
-    digits_fix = digits
-
-    jobs: dict[str, np.ndarray | None] = {
-        "len": clenhei if lenhei is not None else None,
-        "wei": np.where(has_oedema, np.nan, wt) if weight is not None else None,
-        "bmi": np.where(has_oedema, np.nan, cbmi) if (weight is not None and lenhei is not None) else None,
-        "hc": extra_v["headc"],
-        "ac": extra_v["armc"],
-        "ts": extra_v["triskin"],
-        "ss": extra_v["subskin"],
+    # --- outputs ---
+    out: dict[str, np.ndarray] = {
+        "clenhei": np.empty(n),
+        "c9mo_flag": np.empty(n, dtype=np.int8),
+        "cbmi": np.empty(n),
+        "csex": np.where(sex_c > 0, sex_c, np.nan).astype(np.float64),
     }
-    z_out = {name: np.full(n, np.nan) for name in ("len", "wei", "wfl", "bmi", "hc", "ac", "ts", "ss")}
-    wfl_oor = np.zeros(n, dtype=bool)
+    mcode_out = np.empty(n, dtype=np.int8)
+    reasons = np.zeros(n, dtype=np.uint32)
+    computed = {"len": has_l, "wei": has_w, "bmi": has_w and has_l, "wfl": has_w and has_l,
+                "hc": "headc" in meas, "ac": "armc" in meas, "ts": "triskin" in meas, "ss": "subskin" in meas}
+    z_out = {name: np.empty(n) for name, on in computed.items() if on}
+    digits = 2 if round_digits is None else int(round_digits)
+
     for start in range(0, n, BLOCK):
         sl = slice(start, min(n, start + BLOCK))
-        for name, y in jobs.items():
-            if y is not None:
-                z_out[name][sl] = _age_indicator(name, y[sl], sex_i[sl], day[sl], age_ok[sl], digits_fix)
-        if weight is not None and lenhei is not None:
-            z, oor = _wfl_indicator(wt[sl], clenhei[sl], sex_i[sl], day[sl], months[sl], mcode[sl], oed[sl], digits_fix)
-            z_out["wfl"][sl] = z
-            wfl_oor[sl] = oor
-    if weight is not None:
-        add(wfl_oor & ~np.isnan(wt), "wfl_out_of_range")
+        r = reasons[sl]
+        sx = sex_c[sl].astype(np.intp)
+        _set(r, sex_missing[sl], "sex_missing")
+        _set(r, sex_invalid[sl], "sex_unknown")
 
-    out: dict[str, np.ndarray] = {}
-    out["clenhei"] = clenhei
-    out["cmeasure"] = np.array([None, "l", "h"], dtype=object)[mcode]
-    out["c9mo_flag"] = c9.astype(np.int8)
-    out["cbmi"] = cbmi
-    out["csex"] = np.where(sex_c > 0, sex_c, np.nan).astype(np.float64)
+        # Age: days rounded half up for the tables; unrounded months for the limits.
+        a_d = ad[sl]
+        with np.errstate(invalid="ignore"):
+            if am is None:
+                days_f = a_d.copy()
+                months = a_d / DAYS_PER_MONTH
+                bad_age = ad_inv[sl]
+            else:
+                use_days = ~np.isnan(a_d)
+                a_m = am[sl]
+                days_f = np.where(use_days, a_d, a_m * DAYS_PER_MONTH)
+                months = np.where(use_days, a_d / DAYS_PER_MONTH, a_m)
+                bad_age = (ad_inv[sl] & ~use_days & np.isnan(a_m)) | (am_inv[sl] & ~use_days)
+            neg = days_f < 0
+            days_f[neg] = np.nan
+            months[neg] = np.nan
+            day = round_half_up(days_f)
+            day_na = np.isnan(day)
+            age_ok = months < 60  # unrounded months; NaN → False
+            _set(r, bad_age, "age_invalid")
+            _set(r, neg, "age_negative")
+            _set(r, day_na & ~neg & ~bad_age, "age_missing")
+            _set(r, ~np.isnan(months) & ~age_ok, "age_out_of_range")
+
+        def measurement(name: str, report_missing: bool) -> np.ndarray | None:
+            if name not in meas:
+                return None
+            v, inv = meas[name][0][sl], meas[name][1][sl]
+            with np.errstate(invalid="ignore"):
+                nonpos = v <= 0
+            _set(r, inv, name + "_invalid")
+            _set(r, nonpos, name + "_nonpositive")
+            v = np.where(nonpos, np.nan, v)
+            if report_missing:
+                _set(r, np.isnan(v) & ~inv & ~nonpos, name + "_missing")
+            return v
+
+        wt = measurement("weight", True)
+        lh = measurement("lenhei", True)
+        mc = mcode_in[sl]
+        oe = oed[sl]
+        _set(r, m_invalid[sl], "measure_invalid")
+        _set(r, oed_invalid[sl], "oedema_invalid")
+        with np.errstate(invalid="ignore"):
+            c9 = (mc == 2) & (months < 9)
+        mc = np.where(c9, 0, mc).astype(np.int8)
+        _set(r, c9, "standing_under_9mo")
+        out["c9mo_flag"][sl] = c9
+        mcode_out[sl] = mc
+
+        with np.errstate(invalid="ignore"):
+            if lh is not None:
+                clen = np.where((day < 731) & (mc == 2), lh + 0.7, lh)
+                clen = np.where((day >= 731) & (mc == 1), lh - 0.7, clen)
+            else:
+                clen = np.full(sl.stop - sl.start, np.nan)
+            h = clen / 100.0
+            bmi = wt / (h * h) if wt is not None else np.full(len(clen), np.nan)
+        out["clenhei"][sl] = clen
+        out["cbmi"][sl] = bmi
+
+        has_oedema = oe == 1
+        if wt is not None:
+            _set(r, has_oedema & ~np.isnan(wt), "oedema")
+        ys = {
+            "len": clen if lh is not None else None,
+            "wei": np.where(has_oedema, np.nan, wt) if wt is not None else None,
+            "bmi": np.where(has_oedema, np.nan, bmi) if (wt is not None and lh is not None) else None,
+            "hc": measurement("headc", False),
+            "ac": measurement("armc", False),
+            "ts": measurement("triskin", False),
+            "ss": measurement("subskin", False),
+        }
+        young = None
+        for k in ("ac", "ts", "ss"):
+            if ys[k] is not None:
+                young = ~np.isnan(ys[k]) if young is None else young | ~np.isnan(ys[k])
+        if young is not None:
+            with np.errstate(invalid="ignore"):
+                _set(r, young & (day < 91), "age_under_91_days")
+        for name, y in ys.items():
+            if y is not None:
+                z_out[name][sl] = _age_indicator(name, y, sx, day, age_ok, digits)
+        if wt is not None and lh is not None:
+            z, oor = _wfl_indicator(wt, clen, sx, day, months, mc, oe, digits)
+            z_out["wfl"][sl] = z
+            _set(r, oor & ~np.isnan(wt), "wfl_out_of_range")
+
+    result: dict[str, np.ndarray] = {
+        "clenhei": out["clenhei"],
+        "cmeasure": np.array([None, "l", "h"], dtype=object)[mcode_out],
+        "c9mo_flag": out["c9mo_flag"],
+        "cbmi": out["cbmi"],
+        "csex": out["csex"],
+    }
+    # Indicators not asked for share one read-only all-NaN array.
+    nothing = np.full(n, np.nan)
+    nothing.setflags(write=False)
     for name in ("len", "wei", "wfl", "bmi", "hc", "ac", "ts", "ss"):
+        if not computed[name]:
+            result["z" + name] = result["f" + name] = nothing
+            continue
         z = z_out[name]
         lo, hi = FLAG_LIMITS[name]
-        f = flag(z, lo, hi, digits)
-        out["z" + name] = r_round(z, round_digits) if round_digits is not None else z
-        out["f" + name] = f
-    out["reason"] = reason_strings(reasons)
-    out["reason_mask"] = reasons
-    return out
+        result["z" + name] = r_round(z, round_digits) if round_digits is not None else z
+        result["f" + name] = flag(z, lo, hi, digits)
+    result["reason"] = reason_strings(reasons)
+    result["reason_mask"] = reasons
+    return result
 
 
 # ---------------------------------------------------------------------------------------
@@ -531,11 +568,13 @@ def anthroplus_zscores(
 def reason_strings(mask: np.ndarray) -> np.ndarray:
     """uint32 reason bits → object array of ';'-joined codes ('' for none). Loops only over
     the distinct masks present (a handful), not over rows."""
-    uniq, inverse = np.unique(mask, return_inverse=True)
-    texts = np.empty(len(uniq), dtype=object)
-    for i, m in enumerate(uniq.tolist()):
-        texts[i] = ";".join(code for b, code in enumerate(REASONS) if m >> b & 1)
-    return texts[inverse.reshape(-1)] if len(mask) else np.empty(0, dtype=object)
+    out = np.full(len(mask), "", dtype=object)
+    nz = np.flatnonzero(mask)
+    if nz.size:
+        uniq, inverse = np.unique(mask[nz], return_inverse=True)
+        texts = np.array([";".join(code for b, code in enumerate(REASONS) if m >> b & 1) for m in uniq.tolist()], dtype=object)
+        out[nz] = texts[inverse.reshape(-1)]
+    return out
 
 
 def decode_reasons(text: str) -> list[str]:

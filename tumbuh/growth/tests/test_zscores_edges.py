@@ -320,3 +320,18 @@ def test_anthroplus_oedema_and_documented_example():
     r = anthroplus_zscores(sex=1, age_months=100, height=130.0, weight=25.0, oedema="y")
     assert np.isnan(r["zwfa"][0]) and np.isnan(r["zbfa"][0]) and np.isfinite(r["zhfa"][0])
     assert np.isnan(r["fwfa"][0])
+
+
+def test_one_character_codes_fast_path_matches_the_general_path():
+    from tumbuh.growth._inputs import to_codes
+    from tumbuh.growth.zscores import MEASURE_TEXT
+
+    values = ["l", "H", " ", "x", "-", "h", "L"]
+    fast = to_codes(pa.array(values), len(values), MEASURE_TEXT)
+    general = to_codes(pa.array(values + [None]), len(values) + 1, MEASURE_TEXT)  # nulls: general path
+    for f, g in zip(fast, general):
+        assert f.tolist() == g[:-1].tolist()
+    assert fast[0].tolist() == [1, 2, 0, 0, 0, 2, 1]
+    assert fast[2].tolist() == [False, False, False, True, False, False, False]
+    sliced = pa.array(["terlentang"] + values)[1:]  # non-zero offset into the buffers
+    assert to_codes(sliced, len(values), MEASURE_TEXT)[0].tolist() == fast[0].tolist()
