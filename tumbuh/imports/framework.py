@@ -28,7 +28,7 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
@@ -145,9 +145,9 @@ class Importer:
             if first is None:
                 continue
             if first[1] == fingerprint:
-                raise RowError(N_("Duplicate of row %(row)s in this file"), row=first[0])
+                raise RowError(gettext_noop("Duplicate of row %(row)s in this file"), row=first[0])
             raise RowError(
-                N_("Same %(column)s as row %(row)s in this file, but with different values"),
+                gettext_noop("Same %(column)s as row %(row)s in this file, but with different values"),
                 column=self.header_name(column), row=first[0],
             )
         for key, _column in keys:
@@ -164,11 +164,11 @@ class Importer:
         obj = plan.obj
         creating = obj.pk is None
         if not policy.can(self.user, policy.ADD if creating else policy.CHANGE, obj):
-            return RowError(N_("You may not change this record"))
+            return RowError(gettext_noop("You may not change this record"))
         try:
             do_save(self.user, obj, m2m=plan.m2m or None, reason=self.audit_reason(plan.row))
         except ValidationError as exc:
-            return RowError(N_("%(message)s"), message=_validation_text(obj, exc))
+            return RowError(gettext_noop("%(message)s"), message=_validation_text(obj, exc))
         return CREATED if creating else UPDATED
 
 

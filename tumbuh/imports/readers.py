@@ -19,7 +19,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from .cells import cell_text, header_key
 from .errors import ImportFileError
@@ -65,7 +65,7 @@ def inspect_source(source) -> SourceInfo:
     if head.startswith(b"PK\x03\x04"):
         fmt = "xlsx"
     elif head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(N_("Old Excel (.xls) files cannot be read; save the file as .xlsx or CSV."))
+        raise ImportFileError(gettext_noop("Old Excel (.xls) files cannot be read; save the file as .xlsx or CSV."))
     else:
         fmt = "csv"
     return SourceInfo(digest.hexdigest(), size, encoding, fmt)
@@ -80,7 +80,7 @@ def iter_xlsx(source) -> Iterator[tuple[int, list[str]]]:
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # a damaged or mislabelled file
-        raise ImportFileError(N_("The file is not a readable XLSX workbook (%(error)s)."), error=str(exc)[:200]) from exc
+        raise ImportFileError(gettext_noop("The file is not a readable XLSX workbook (%(error)s)."), error=str(exc)[:200]) from exc
     try:
         sheet = workbook.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
@@ -113,7 +113,7 @@ def iter_csv(source, encoding: str, delimiter: str) -> Iterator[tuple[int, list[
         for number, values in enumerate(reader, start=1):
             yield number, _trim(values)
     except csv.Error as exc:
-        raise ImportFileError(N_("The CSV file is malformed near row %(row)s (%(error)s)."), row=reader.line_num, error=str(exc)) from exc
+        raise ImportFileError(gettext_noop("The CSV file is malformed near row %(row)s (%(error)s)."), row=reader.line_num, error=str(exc)) from exc
 
 
 def _trim(values: list[str]) -> list[str]:
@@ -172,7 +172,7 @@ def _find_header(rows: Iterator[tuple[int, list[str]]], spec: HeaderSpec) -> Tab
     if best is None:
         expected = ", ".join(" / ".join(spec.names[k][0] for k in group) for group in spec.required)
         raise ImportFileError(
-            N_("No header row found in the first %(n)s rows. Expected columns: %(columns)s."),
+            gettext_noop("No header row found in the first %(n)s rows. Expected columns: %(columns)s."),
             n=HEADER_SEARCH_ROWS, columns=expected,
         )
     position, number, found = best

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from tumbuh.imports.cells import clean_code, fold, split_codes, wilayah_code
 from tumbuh.imports.errors import RowError
@@ -42,8 +42,8 @@ class _OrganisationImporter(Importer):
     def regions(self, level: int):
         return self.in_scope(Wilayah.objects.filter(level=level, kabupaten_code=self.kabupaten.code))
 
-    _OUTSIDE = {Level.KECAMATAN: N_("Kecamatan %(code)s is outside your area"), Level.DESA: N_("Desa %(code)s is outside your area")}
-    _UNKNOWN = {Level.KECAMATAN: N_("Unknown kecamatan code %(code)s"), Level.DESA: N_("Unknown desa code %(code)s")}
+    _OUTSIDE = {Level.KECAMATAN: gettext_noop("Kecamatan %(code)s is outside your area"), Level.DESA: gettext_noop("Desa %(code)s is outside your area")}
+    _UNKNOWN = {Level.KECAMATAN: gettext_noop("Unknown kecamatan code %(code)s"), Level.DESA: gettext_noop("Unknown desa code %(code)s")}
 
     def resolve_region(self, code: str, known: dict, level: int) -> Wilayah:
         """A region of ``level`` in the user's scope, or one clear reason why not."""
@@ -97,19 +97,19 @@ class PuskesmasImporter(_OrganisationImporter):
     def validate(self, row: Row) -> Plan:
         code = clean_code(row["code"])
         if not code:
-            raise RowError(N_("Puskesmas code is empty"))
+            raise RowError(gettext_noop("Puskesmas code is empty"))
         if not row["name"]:
-            raise RowError(N_("Name is empty"))
+            raise RowError(gettext_noop("Name is empty"))
         kecamatan_code = wilayah_code(row["kecamatan_code"])
         if not kecamatan_code:
-            raise RowError(N_("Kecamatan code is empty"))
+            raise RowError(gettext_noop("Kecamatan code is empty"))
         kecamatan = self.resolve_region(kecamatan_code, self.kecamatan, Level.KECAMATAN)
         desa_codes = sorted({wilayah_code(c) for c in split_codes(row["desa_codes"])})
         for desa_code in desa_codes:
             self.resolve_region(desa_code, self.desa, Level.DESA)
         existing = self.existing.get(code.upper())
         if existing is None and code.upper() in self.all_codes:
-            raise RowError(N_("Puskesmas code %(code)s is already used outside your area"), code=code)
+            raise RowError(gettext_noop("Puskesmas code %(code)s is already used outside your area"), code=code)
         self.check_duplicate(row, (code.upper(), "code"))
         obj = existing or Puskesmas(code=code)
         fields = {"name": row["name"], "kecamatan_id": kecamatan.code}
@@ -122,7 +122,7 @@ class PuskesmasImporter(_OrganisationImporter):
             still_used = sorted((before - set(desa_codes)) & self.posyandu_desa[existing.pk]) if existing else []
             if still_used:
                 raise RowError(
-                    N_("Posyandu in desa %(code)s still belong to this puskesmas; move them before dropping the desa"),
+                    gettext_noop("Posyandu in desa %(code)s still belong to this puskesmas; move them before dropping the desa"),
                     code=still_used[0],
                 )
             m2m = {"desa": desa_codes}
@@ -191,12 +191,12 @@ class PosyanduImporter(_OrganisationImporter):
         if code:
             return self.resolve_region(code, self.desa, Level.DESA)
         if not row["desa_name"]:
-            raise RowError(N_("Desa is empty"))
+            raise RowError(gettext_noop("Desa is empty"))
         matches = self.desa_by_name.get(_bare(row["desa_name"], _REGION_PREFIXES), [])
         if not matches:
-            raise RowError(N_("No desa named %(name)s in your area"), name=row["desa_name"])
+            raise RowError(gettext_noop("No desa named %(name)s in your area"), name=row["desa_name"])
         if len(matches) > 1:
-            raise RowError(N_("Desa name %(name)s matches several desa in your area; give the desa code"), name=row["desa_name"])
+            raise RowError(gettext_noop("Desa name %(name)s matches several desa in your area; give the desa code"), name=row["desa_name"])
         return self.desa[matches[0]]
 
     def _puskesmas(self, row: Row, desa: Wilayah) -> Puskesmas:
@@ -205,31 +205,31 @@ class PosyanduImporter(_OrganisationImporter):
             if code.upper() in self.puskesmas:
                 return self.puskesmas[code.upper()]
             if code.upper() in self.all_puskesmas_codes:
-                raise RowError(N_("Puskesmas %(code)s is outside your area"), code=code)
-            raise RowError(N_("Unknown puskesmas code %(code)s"), code=code)
+                raise RowError(gettext_noop("Puskesmas %(code)s is outside your area"), code=code)
+            raise RowError(gettext_noop("Unknown puskesmas code %(code)s"), code=code)
         if row["puskesmas_name"]:
             matches = self.puskesmas_by_name.get(_bare(row["puskesmas_name"], _PUSKESMAS_PREFIXES), [])
             if not matches:
-                raise RowError(N_("No puskesmas named %(name)s in your area"), name=row["puskesmas_name"])
+                raise RowError(gettext_noop("No puskesmas named %(name)s in your area"), name=row["puskesmas_name"])
             if len(matches) > 1:
-                raise RowError(N_("Puskesmas name %(name)s matches several puskesmas; give the puskesmas code"),
+                raise RowError(gettext_noop("Puskesmas name %(name)s matches several puskesmas; give the puskesmas code"),
                                name=row["puskesmas_name"])
             return matches[0]
         serving = self.serving.get(desa.code, [])
         if len(serving) == 1:
             return self.by_pk[serving[0]]
         if not serving:
-            raise RowError(N_("Puskesmas is empty and no puskesmas serves this desa"))
-        raise RowError(N_("Puskesmas is empty and several puskesmas serve this desa; give the puskesmas code"))
+            raise RowError(gettext_noop("Puskesmas is empty and no puskesmas serves this desa"))
+        raise RowError(gettext_noop("Puskesmas is empty and several puskesmas serve this desa; give the puskesmas code"))
 
     def validate(self, row: Row) -> Plan:
         name = row["name"]
         if not name:
-            raise RowError(N_("Name is empty"))
+            raise RowError(gettext_noop("Name is empty"))
         desa = self._desa(row)
         puskesmas = self._puskesmas(row, desa)
         if desa.code not in self.served[puskesmas.pk]:
-            raise RowError(N_("Puskesmas does not serve this desa"))
+            raise RowError(gettext_noop("Puskesmas does not serve this desa"))
         code = clean_code(row["code"])
         same_code = self.by_code.get(code.upper(), []) if code else []
         existing = same_code[0] if len(same_code) == 1 else self.by_key.get((desa.code, fold(name)))
@@ -292,14 +292,14 @@ class OpdImporter(_OrganisationImporter):
     def validate(self, row: Row) -> Plan:
         short = row["short_name"]
         if not short:
-            raise RowError(N_("Short name is empty"))
+            raise RowError(gettext_noop("Short name is empty"))
         if not row["name"]:
-            raise RowError(N_("Name is empty"))
+            raise RowError(gettext_noop("Name is empty"))
         kind = None
         if row["kind"]:
             kind = _OPD_KINDS.get(fold(row["kind"])) or _OPD_KINDS.get(fold(row["kind"]).split(" ")[0])
             if kind is None:
-                raise RowError(N_("Unknown OPD kind %(value)s; use dinas, badan, kantor, sekretariat or lain"), value=row["kind"])
+                raise RowError(gettext_noop("Unknown OPD kind %(value)s; use dinas, badan, kantor, sekretariat or lain"), value=row["kind"])
         self.check_duplicate(row, (fold(short), "short_name"))
         existing = self.existing.get(fold(short))
         obj = existing or Opd(kabupaten=self.kabupaten, short_name=short, kind=OpdKind.DINAS)
