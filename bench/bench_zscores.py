@@ -82,12 +82,13 @@ def make_data(n: int, seed: int = 1) -> dict[str, np.ndarray]:
         return t.M[i] * (1 + t.L[i] * t.S[i] * z) ** (1 / t.L[i])
 
     # Indonesian-like population: mean HAZ about -1, WAZ about -0.8.
-    lenhei = np.round(inverse("len", rng.normal(-1.0, 1.2, n)), 1)
-    weight = np.round(inverse("wei", rng.normal(-0.8, 1.1, n)), 2)
-    headc = np.round(inverse("hc", rng.normal(0, 1.1, n)), 1)
-    armc = np.round(inverse("ac", rng.normal(-0.3, 1.1, n), 91), 1)
-    triskin = np.round(inverse("ts", rng.normal(0, 1.1, n), 91), 1)
-    subskin = np.round(inverse("ss", rng.normal(0, 1.1, n), 91), 1)
+    clip = lambda z: np.clip(z, -4.5, 4.5)  # noqa: E731  (keeps (1 + L·S·z) positive)
+    lenhei = np.round(inverse("len", clip(rng.normal(-1.0, 1.2, n))), 1)
+    weight = np.round(inverse("wei", clip(rng.normal(-0.8, 1.1, n))), 2)
+    headc = np.round(inverse("hc", clip(rng.normal(0, 1.1, n))), 1)
+    armc = np.round(inverse("ac", clip(rng.normal(-0.3, 1.1, n)), 91), 1)
+    triskin = np.round(inverse("ts", clip(rng.normal(0, 1.1, n)), 91), 1)
+    subskin = np.round(inverse("ss", clip(rng.normal(0, 1.1, n)), 91), 1)
     measure = np.where(age < 731, "l", "h")
     flip = rng.uniform(size=n) < 0.05
     measure = np.where(flip, np.where(measure == "l", "h", "l"), measure)

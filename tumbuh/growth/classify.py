@@ -136,6 +136,31 @@ for _labels in LABELS.values():
     _labels[IMPLAUSIBLE] = ("Di luar batas wajar (perlu diukur ulang)", "Implausible value (flagged; re-measure)")
 
 INDICATORS = tuple(_BINS)
+ANTHRO_INDICATORS = ("tbu", "bbtb", "bbu", "imtu")
+ANTHROPLUS_INDICATORS = ("tbu_5_18", "imtu_5_18")
+
+
+def categories(indicator: str) -> list[str]:
+    """The codes of an indicator, from the most severe up, then ``implausible``."""
+    return [c for c, _, _ in _BINS[indicator]] + [IMPLAUSIBLE]
+
+
+def classify_index(z: Any, indicator: str, flags: Any = None, oedema: Any = None) -> np.ndarray:
+    """Like :func:`classify`, as int8 positions in :func:`categories` (−1 = missing)."""
+    if indicator not in _BINS:
+        raise ValueError(f"unknown indicator {indicator!r}; one of {', '.join(_BINS)}")
+    bins = _BINS[indicator]
+    zr = r_round(np.asarray(z, dtype=np.float64), 2)
+    pos = np.zeros(zr.shape, dtype=np.int8)
+    with np.errstate(invalid="ignore"):
+        for _, lower, inclusive in bins[1:]:
+            pos += (zr >= lower) if inclusive else (zr > lower)
+    pos[np.isnan(zr)] = -1
+    if flags is not None:
+        pos[np.asarray(flags, dtype=np.float64) == 1] = len(bins)
+    if oedema is not None and indicator in WEIGHT_BASED:
+        pos[np.asarray(oedema, dtype=bool)] = 0
+    return pos
 
 
 def classify(
@@ -150,24 +175,9 @@ def classify(
     (1 → ``implausible``). ``oedema``: boolean array; an oedema case is put in the most
     severe category of a weight-based indicator even though its z is missing.
     """
-    if indicator not in _BINS:
-        raise ValueError(f"unknown indicator {indicator!r}; one of {', '.join(_BINS)}")
-    bins = _BINS[indicator]
-    zr = r_round(np.asarray(z, dtype=np.float64), 2)
-    codes = np.array([c for c, _, _ in bins] + [None], dtype=object)
-    pos = np.zeros(zr.shape, dtype=np.intp)
-    with np.errstate(invalid="ignore"):
-        for i, (_, lower, inclusive) in enumerate(bins[1:], start=1):
-            pos = np.where((zr >= lower) if inclusive else (zr > lower), i, pos)
-    pos = np.where(np.isnan(zr), len(bins), pos)
-    out = codes[pos]
-    if flags is not None:
-        f = np.asarray(flags, dtype=np.float64)
-        out = np.where(f == 1, IMPLAUSIBLE, out)
-    if oedema is not None and indicator in WEIGHT_BASED:
-        oed = np.asarray(oedema, dtype=bool)
-        out = np.where(oed, bins[0][0], out)
-    return out
+    pos = classify_index(z, indicator, flags, oedema)
+    codes = np.array(categories(indicator) + [None], dtype=object)
+    return codes[pos]  # −1 picks the trailing None
 
 
 def label(codes: Any, indicator: str, lang: str = "id") -> np.ndarray:
@@ -179,7 +189,7 @@ def label(codes: Any, indicator: str, lang: str = "id") -> np.ndarray:
     return mapped[inverse.reshape(-1)]
 
 
-def classify_anthro(result: dict[str, np.ndarray], oedema: Any = None) -> dict[str, np.ndarray]:
+def classify_anthro(result: dict[str, np.ndarray], oedema: Any = None, as_index: bool = False) -> dict[str, np.ndarray]:
     """Categories for an :func:`~tumbuh.growth.zscores.anthro_zscores` result:
     ``status_tbu``, ``status_bbtb``, ``status_bbu``, ``status_imtu``.
 
@@ -190,18 +200,18 @@ def classify_anthro(result: dict[str, np.ndarray], oedema: Any = None) -> dict[s
 
         oedema = (result["reason_mask"] & _BIT["oedema"]) != 0
     return {
-        CATEGORY_COLUMN[ind]: classify(result[Z_COLUMN[ind]], ind, result[FLAG_COLUMN[ind]], oedema)
-        for ind in ("tbu", "bbtb", "bbu", "imtu")
+        CATEGORY_COLUMN[ind]: (classify_index if as_index else classify)(result[Z_COLUMN[ind]], ind, result[FLAG_COLUMN[ind]], oedema)
+        for ind in ANTHRO_INDICATORS
     }
 
 
-def classify_anthroplus(result: dict[str, np.ndarray], oedema: Any = None) -> dict[str, np.ndarray]:
+def classify_anthroplus(result: dict[str, np.ndarray], oedema: Any = None, as_index: bool = False) -> dict[str, np.ndarray]:
     """Categories for an :func:`~tumbuh.growth.zscores.anthroplus_zscores` result."""
     if oedema is None and "reason_mask" in result:
         from .zscores import _BIT
 
         oedema = (result["reason_mask"] & _BIT["oedema"]) != 0
     return {
-        CATEGORY_COLUMN[ind]: classify(result[Z_COLUMN[ind]], ind, result[FLAG_COLUMN[ind]], oedema)
-        for ind in ("tbu_5_18", "imtu_5_18")
+        CATEGORY_COLUMN[ind]: (classify_index if as_index else classify)(result[Z_COLUMN[ind]], ind, result[FLAG_COLUMN[ind]], oedema)
+        for ind in ANTHROPLUS_INDICATORS
     }

@@ -21,7 +21,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import stream
-from .classify import classify_anthro, classify_anthroplus
+from .classify import (
+    ANTHRO_INDICATORS,
+    ANTHROPLUS_INDICATORS,
+    CATEGORY_COLUMN,
+    categories,
+    classify_anthro,
+    classify_anthroplus,
+)
 from .zscores import (
     _BIT,
     ANTHRO_COLUMNS,
@@ -29,8 +36,12 @@ from .zscores import (
     anthro_zscores,
     anthroplus_zscores,
     as_table,
+    dictionary_array,
     reason_strings,
 )
+
+CATEGORY_INDICATOR = {("who2006", CATEGORY_COLUMN[i]): i for i in ANTHRO_INDICATORS}
+CATEGORY_INDICATOR.update({("who2007", CATEGORY_COLUMN[i]): i for i in ANTHROPLUS_INDICATORS})
 
 DEFAULT_BATCH_SIZE = 100_000
 INPUT_COLUMNS = (
@@ -94,7 +105,7 @@ def score_batch(batch: pa.RecordBatch | pa.Table, round_digits: int | None = Non
             oedema=_col(batch, "oedema"),
             round_digits=round_digits,
         )
-        cats = classify_anthroplus(res)
+        cats = classify_anthroplus(res, as_index=True)
         names = ANTHROPLUS_COLUMNS
     else:
         age_days = _col(batch, "age_days")
@@ -123,12 +134,18 @@ def score_batch(batch: pa.RecordBatch | pa.Table, round_digits: int | None = Non
             mask[date_invalid] = (mask[date_invalid] & ~_BIT["age_missing"]) | _BIT["age_invalid"]
             res["reason_mask"] = mask
             res["reason"] = reason_strings(mask)
-        cats = classify_anthro(res)
+        cats = classify_anthro(res, as_index=True)
         names = ANTHRO_COLUMNS
-    ordered = {k: res[k] for k in names}
-    ordered.update(cats)
-    ordered["reason"] = res["reason"]
+    ordered = {k: res[k] for k in (*names, "reason", "reason_mask") if k in res}
+    if "cmeasure_code" in res:
+        ordered["cmeasure_code"] = res["cmeasure_code"]
     out = as_table(ordered)
+    reason = out.column("reason")
+    out = out.drop_columns(["reason"])
+    for column, pos in cats.items():
+        indicator = CATEGORY_INDICATOR[(standard, column)]
+        out = out.append_column(column, dictionary_array(pos, categories(indicator)))
+    out = out.append_column("reason", reason)
     table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
     clash = [c for c in table.column_names if c in out.column_names]
     if clash:

@@ -156,7 +156,7 @@ class BatchWriter:
     context manager.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, compression: str = "zstd"):
+    def __init__(self, path: str | os.PathLike[str], *, compression: str = "snappy"):
         self.path = os.fspath(path)
         self.format = file_format(self.path)
         self.compression = compression
@@ -168,8 +168,15 @@ class BatchWriter:
         if self._writer is None:
             self._schema = batch.schema
             if self.format == "parquet":
+                # Dictionary-encode text columns only: trying it on high-cardinality floats
+                # (z-scores) costs more than twice the write time for nothing.
+                text = [
+                    f.name
+                    for f in self._schema
+                    if pa.types.is_string(f.type) or pa.types.is_large_string(f.type) or pa.types.is_dictionary(f.type)
+                ]
                 self._writer = pq.ParquetWriter(
-                    self.path, self._schema, compression=self.compression
+                    self.path, self._schema, compression=self.compression, use_dictionary=text
                 )
             else:
                 self._writer = pacsv.CSVWriter(

@@ -90,6 +90,8 @@ def r_round(x: Any, digits: int = 2) -> np.ndarray:
     (``np.round`` gives −5.72).
     """
     x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 0:
+        return r_round(x.reshape(1), digits)[0]
     if digits == 0:
         return np.rint(x)  # R's private_rint: round half to even
     p10 = float(10**digits)
@@ -101,13 +103,22 @@ def r_round(x: Any, digits: int = 2) -> np.ndarray:
         xu = np.ceil(x10) / p10
         du = xu - ax
         dd = ax - xd
-        up = (du < dd) | ((du == dd) & (np.fmod(i10, 2.0) == 1.0))
+        up = du < dd
+        tie = np.flatnonzero(du == dd)  # exact ties are rare: odd last digit rounds up
+        if tie.size:
+            up[tie] = np.fmod(i10[tie], 2.0) == 1.0
         res = np.where(up, xu, xd)
-        # R returns x unchanged when it already has fewer significant digits than asked.
-        _, e = np.frexp(ax)
-        big = digits + (e.astype(np.float64) - 1.0 + 0.5) * _LOG10_2 > 15
-        res = np.where(big | ~np.isfinite(ax) | (ax == 0), ax, res)
+        # R returns x unchanged when digits + (logb(x) + 0.5)·log10(2) > 15, i.e. when
+        # x >= 2^e_min (NaN, ±Inf and 0 come out unchanged from the lines above).
+        big = ax >= _r_round_big(digits)
+        if big.any():
+            res = np.where(big, ax, res)
     return np.where(x < 0, -res, res)
+
+
+def _r_round_big(digits: int) -> float:
+    e_min = math.floor((15 - digits) / _LOG10_2 - 0.5) + 1
+    return 2.0**e_min
 
 
 def round_half_up(x: np.ndarray) -> np.ndarray:
@@ -436,6 +447,7 @@ def anthro_zscores(
     result: dict[str, np.ndarray] = {
         "clenhei": out["clenhei"],
         "cmeasure": np.array([None, "l", "h"], dtype=object)[mcode_out],
+        "cmeasure_code": mcode_out,  # 0 none, 1 l, 2 h (cheap to turn into an Arrow dictionary)
         "c9mo_flag": out["c9mo_flag"],
         "cbmi": out["cbmi"],
         "csex": out["csex"],
@@ -581,15 +593,43 @@ def decode_reasons(text: str) -> list[str]:
     return [c for c in text.split(";") if c] if text else []
 
 
+def dictionary_array(indices: np.ndarray, values: list[str]):
+    """int positions (−1 = null) + their values → a pyarrow DictionaryArray<int8|int16, string>."""
+    import pyarrow as pa
+
+    idx_type = pa.int8() if len(values) < 127 else pa.int16()
+    idx = np.asarray(indices)
+    missing = idx < 0
+    arr = pa.array(np.where(missing, 0, idx).astype(idx_type.to_pandas_dtype()), type=idx_type, mask=missing if missing.any() else None)
+    return pa.DictionaryArray.from_arrays(arr, pa.array(values, type=pa.string()))
+
+
+def reason_dictionary(mask: np.ndarray):
+    """Reason bits → DictionaryArray of ';'-joined codes ('' for none), without Python objects per row."""
+    idx = np.zeros(len(mask), dtype=np.int16)
+    texts = [""]
+    nz = np.flatnonzero(mask)
+    if nz.size:
+        uniq, inverse = np.unique(mask[nz], return_inverse=True)
+        idx[nz] = inverse.reshape(-1) + 1
+        texts += [";".join(code for b, code in enumerate(REASONS) if m >> b & 1) for m in uniq.tolist()]
+    return dictionary_array(idx, texts)
+
+
 def as_table(result: Mapping[str, np.ndarray]):
-    """The result as a pyarrow Table: missing values as nulls, flags and ``csex`` as int8."""
+    """The result as a pyarrow Table: missing values as nulls, flags and ``csex`` as int8,
+    text columns (``cmeasure``, ``reason``) dictionary-encoded."""
     import pyarrow as pa
 
     cols = {}
     for k, v in result.items():
-        if k == "reason_mask":
+        if k in ("reason_mask", "cmeasure_code"):
             continue
-        if k.startswith("f") or k == "csex":
+        if k == "cmeasure" and "cmeasure_code" in result:
+            cols[k] = dictionary_array(result["cmeasure_code"].astype(np.int8) - 1, ["l", "h"])
+        elif k == "reason" and "reason_mask" in result:
+            cols[k] = reason_dictionary(result["reason_mask"])
+        elif k.startswith("f") or k == "csex":
             mask = np.isnan(v)
             cols[k] = pa.array(np.where(mask, 0, v).astype(np.int8), mask=mask)
         elif v.dtype == object:
