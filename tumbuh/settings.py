@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tumbuh.accounts",
     "tumbuh.audit",
     "tumbuh.organisation",
+    "tumbuh.measurements",
     "tumbuh.imports",
     "tumbuh.demo",
 ]

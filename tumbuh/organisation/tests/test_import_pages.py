@@ -146,7 +146,7 @@ def test_command_prints_the_summary_and_writes_rejected_rows_next_to_the_file(tm
     path.write_bytes(csv_bytes([["Nama Posyandu", "Kode Desa"], ["Posyandu Cmd", "73.24.04.2011"], ["Posyandu Y", "73.24.04.2999"]]).getvalue())
     out = io.StringIO()
     call_command("import_organisation", "posyandu", str(path), user="admin.lutim", dry_run=True, stdout=out)
-    assert "1 new" in out.getvalue() and "1 rejected" in out.getvalue()
+    assert "1 baru" in out.getvalue() and "1 ditolak" in out.getvalue()
     assert not Posyandu.objects.filter(name="Posyandu Cmd").exists() and not ImportBatch.objects.exists()
     rejected = tmp_path / "posyandu-ditolak.xlsx"
     assert read_xlsx(rejected.read_bytes())[1][:2] == ["Posyandu Y", "73.24.04.2999"]

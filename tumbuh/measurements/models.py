@@ -1,0 +1,165 @@
+"""Children under five and their measurements (visits).
+
+A measurement stores what was measured; its z-scores, flags and Permenkes categories are
+computed by the growth engine (``scoring.py``) whenever the inputs change, never typed in.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tumbuh.organisation.models import Posyandu
+from tumbuh.wilayah.models import Level, Wilayah
+
+from .nik import mask_nik
+
+_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the posyandu
+
+
+def new_tumbuh_id() -> str:
+    """A stable identifier for a child with or without NIK, e.g. ``TB-7K2M-9QXA``."""
+    body = "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
+    return f"TB-{body[:4]}-{body[4:]}"
+
+
+class Sex(models.IntegerChoices):
+    MALE = 1, _("Male (laki-laki)")
+    FEMALE = 2, _("Female (perempuan)")
+
+
+class Position(models.TextChoices):
+    LYING = "l", _("Lying (length)")
+    STANDING = "h", _("Standing (height)")
+
+
+class Source(models.TextChoices):
+    IMPORT = "import", _("Import")
+    FORM = "form", _("Posyandu form")
+    API = "api", _("API")
+    DEMO = "demo", _("Demo data")
+
+
+class Child(models.Model):
+    tumbuh_id = models.CharField(_("Tumbuh ID"), max_length=16, unique=True, default=new_tumbuh_id, editable=False)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
+    name = models.CharField(_("name"), max_length=150)
+    sex = models.PositiveSmallIntegerField(_("sex"), choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    birth_weight = models.DecimalField(_("birth weight (kg)"), max_digits=4, decimal_places=2, null=True, blank=True)
+    birth_length = models.DecimalField(_("birth length (cm)"), max_digits=4, decimal_places=1, null=True, blank=True)
+    parent_name = models.CharField(_("mother's / parent's name"), max_length=150, blank=True)
+    desa = models.ForeignKey(
+        Wilayah, on_delete=models.PROTECT, related_name="child_set", limit_choices_to={"level": Level.DESA},
+        verbose_name=_("desa"),
+    )
+    posyandu = models.ForeignKey(
+        Posyandu, on_delete=models.SET_NULL, null=True, blank=True, related_name="children", verbose_name=_("posyandu")
+    )
+    rt = models.CharField(_("RT"), max_length=4, blank=True)
+    rw = models.CharField(_("RW"), max_length=4, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    scope_path = "desa"
+
+    class Meta:
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        ordering = ["name", "birth_date"]
+        constraints = [
+            # A valid NIK names one person; children without one have an empty NIK.
+            models.UniqueConstraint(fields=["nik"], condition=~Q(nik=""), name="child_unique_nik"),
+        ]
+        indexes = [
+            models.Index(fields=["desa", "name"], name="child_desa_name_idx"),
+            models.Index(fields=["posyandu", "birth_date"], name="child_posyandu_birth_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def nik_masked(self) -> str:
+        return mask_nik(self.nik)
+
+
+class Measurement(models.Model):
+    """One visit: what was measured on one date. A child has at most one per date."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("child"))
+    date = models.DateField(_("measurement date"))
+    weight = models.DecimalField(_("weight (kg)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    lenhei = models.DecimalField(_("length/height (cm)"), max_digits=5, decimal_places=1, null=True, blank=True)
+    position = models.CharField(_("position measured"), max_length=1, choices=Position.choices, blank=True)
+    muac = models.DecimalField(_("arm circumference, LiLA (cm)"), max_digits=4, decimal_places=1, null=True, blank=True)
+    headc = models.DecimalField(_("head circumference (cm)"), max_digits=4, decimal_places=1, null=True, blank=True)
+    oedema = models.BooleanField(_("oedema"), default=False)
+
+    # Where and how it came in.
+    desa = models.ForeignKey(
+        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA}, verbose_name=_("desa")
+    )
+    posyandu = models.ForeignKey(
+        Posyandu, on_delete=models.SET_NULL, null=True, blank=True, related_name="measurements", verbose_name=_("posyandu")
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.FORM)
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="measurements",
+        verbose_name=_("import batch"),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("entered by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Computed by the growth engine (scoring.py); never edited by hand.
+    age_days = models.IntegerField(_("age (days)"), null=True, blank=True)
+    zlen = models.FloatField(_("length/height-for-age z"), null=True, blank=True)
+    zwei = models.FloatField(_("weight-for-age z"), null=True, blank=True)
+    zwfl = models.FloatField(_("weight-for-length/height z"), null=True, blank=True)
+    zbmi = models.FloatField(_("BMI-for-age z"), null=True, blank=True)
+    zac = models.FloatField(_("arm circumference-for-age z"), null=True, blank=True)
+    zhc = models.FloatField(_("head circumference-for-age z"), null=True, blank=True)
+    flen = models.BooleanField(null=True, blank=True)
+    fwei = models.BooleanField(null=True, blank=True)
+    fwfl = models.BooleanField(null=True, blank=True)
+    fbmi = models.BooleanField(null=True, blank=True)
+    fac = models.BooleanField(null=True, blank=True)
+    fhc = models.BooleanField(null=True, blank=True)
+    status_tbu = models.CharField(_("TB/U status"), max_length=24, blank=True, db_index=True)
+    status_bbu = models.CharField(_("BB/U status"), max_length=24, blank=True)
+    status_bbtb = models.CharField(_("BB/TB status"), max_length=24, blank=True)
+    status_imtu = models.CharField(_("IMT/U status"), max_length=24, blank=True)
+    engine_reason = models.CharField(_("why a z-score is missing"), max_length=300, blank=True)
+    warnings = models.CharField(_("warnings"), max_length=300, blank=True)
+
+    # e-PPGBM's own z-scores, kept to compare with Tumbuh's.
+    eppgbm_zlen = models.FloatField(null=True, blank=True)
+    eppgbm_zwei = models.FloatField(null=True, blank=True)
+    eppgbm_zwfl = models.FloatField(null=True, blank=True)
+
+    scope_path = "desa"
+
+    #: Inputs: when one of these changes, the computed fields are computed again.
+    INPUT_FIELDS = ("date", "weight", "lenhei", "position", "muac", "headc", "oedema")
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        ordering = ["child_id", "date"]
+        constraints = [models.UniqueConstraint(fields=["child", "date"], name="measurement_one_per_child_and_date")]
+        indexes = [
+            models.Index(fields=["desa", "date"], name="measurement_desa_date_idx"),
+            models.Index(fields=["posyandu", "date"], name="measurement_posyandu_date_idx"),
+            models.Index(fields=["date"], name="measurement_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.date:%d/%m/%Y}" if self.child_id and self.date else "—"
