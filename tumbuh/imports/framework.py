@@ -36,6 +36,7 @@ from tumbuh.audit.actions import do_save
 from .cells import clean_text, fold
 from .errors import ImportFileError, RowError
 from .models import BatchStatus, ImportBatch, ImportRow
+from .progress import clear_progress, write_progress
 from .readers import HeaderSpec, inspect_source, open_table
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,10 @@ class Importer:
 
     def write(self, plans: list[Plan]) -> list[str | RowError]:
         return [self.save_audited(plan) for plan in plans]
+
+    def finish(self) -> None:
+        """After the last chunk, inside the batch's transaction (e.g. one audit record for
+        the batch, findings into ``self.batch.findings``)."""
 
     # -- helpers for subclasses
 
@@ -228,6 +233,37 @@ def _store_source(batch: ImportBatch, source, info) -> None:
     batch.source.name = name
 
 
+def create_batch(kind: str, *, user, kabupaten, file_name: str, status: str = BatchStatus.RUNNING) -> ImportBatch:
+    """An unsaved batch for ``user`` importing ``file_name`` into ``kabupaten``."""
+    importer_for(kind)  # an unknown kind fails here
+    return ImportBatch(
+        kind=kind, kabupaten=kabupaten, created_by=user if getattr(user, "pk", None) else None,
+        created_by_name=str(user)[:150], file_name=file_name[:255], status=status,
+    )
+
+
+def store_source(batch: ImportBatch, source) -> ImportBatch:
+    """Save ``batch`` as queued with its file stored: for a worker to run later
+    (``run_stored``). A file that cannot be read at all fails the batch at once."""
+    try:
+        info = inspect_source(source)
+    except ImportFileError as exc:
+        return _fail(batch, exc.text(), False)
+    batch.file_sha256, batch.file_size = info.sha256, info.size
+    _store_source(batch, source, info)
+    batch.status = BatchStatus.QUEUED
+    batch.rows_total = estimate_rows(source, info)
+    batch.save()
+    return batch
+
+
+def run_stored(batch: ImportBatch, *, progress: Callable[[int, int], None] | None = None) -> ImportBatch:
+    """Run a queued batch from its stored file (the background worker's entry point)."""
+    user = batch.created_by
+    with batch.source.open("rb") as source:
+        return process_batch(batch, source, user=user, progress=progress)
+
+
 def run_import(
     kind: str,
     *,
@@ -237,35 +273,74 @@ def run_import(
     file_name: str,
     dry_run: bool = False,
     on_complete: Callable[[ImportBatch], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportBatch:
     """Import ``source`` (a seekable binary file) as a list of ``kind``; return the batch.
 
     The batch row is written first, outside the data transaction, so that a batch that
     crashes is still on record (as failed, with the error and the stored file). With
     ``dry_run`` nothing at all stays in the database; ``on_complete`` sees the finished batch
-    (and its rejected rows) before the rollback.
+    (and its rejected rows) before the rollback. ``progress(done, total)`` is called every
+    few thousand rows.
     """
-    importer_cls = importer_for(kind)
-    batch = ImportBatch(
-        kind=kind, kabupaten=kabupaten, created_by=user if getattr(user, "pk", None) else None,
-        created_by_name=str(user)[:150], file_name=file_name[:255], status=BatchStatus.RUNNING,
-    )
+    batch = create_batch(kind, user=user, kabupaten=kabupaten, file_name=file_name)
+    return process_batch(batch, source, user=user, dry_run=dry_run, on_complete=on_complete, progress=progress)
+
+
+def estimate_rows(source, info) -> int:
+    """How many rows the file has (for a progress bar): lines of a CSV, the sheet's size."""
+    source.seek(0)
+    try:
+        if info.format == "xlsx":
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(source, read_only=True)
+            try:
+                return max(0, (workbook.worksheets[0].max_row or 1) - 1)
+            finally:
+                workbook.close()
+        count = 0
+        while chunk := source.read(1 << 20):
+            count += chunk.count(b"\n")
+        return max(0, count - 1)
+    except Exception:
+        return 0
+    finally:
+        source.seek(0)
+
+
+def process_batch(
+    batch: ImportBatch,
+    source,
+    *,
+    user,
+    dry_run: bool = False,
+    on_complete: Callable[[ImportBatch], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportBatch:
+    importer_cls = importer_for(batch.kind)
+    kabupaten = batch.kabupaten
+    batch.status = BatchStatus.RUNNING
     state: dict[str, Importer | None] = {"importer": None}
     try:
         info = inspect_source(source)
     except ImportFileError as exc:
         return _fail(batch, exc.text(), dry_run)
     batch.file_sha256, batch.file_size = info.sha256, info.size
+    if not batch.rows_total:
+        batch.rows_total = estimate_rows(source, info)
     if not dry_run:
-        _store_source(batch, source, info)
+        if not batch.source:
+            _store_source(batch, source, info)
         batch.save()
     try:
         with transaction.atomic():
             if dry_run:
                 batch.save()
-            _process(importer_cls, batch, source, info, user, kabupaten, state)
+            _process(importer_cls, batch, source, info, user, kabupaten, state, progress)
             batch.status = BatchStatus.DONE
             batch.finished_at = timezone.now()
+            batch.rows_done = batch.total_rows + batch.skipped
             batch.save()
             if on_complete is not None:
                 on_complete(batch)
@@ -274,12 +349,14 @@ def run_import(
     except ImportFileError as exc:
         return _fail(batch, exc.text(), dry_run)
     except Exception as exc:  # anything else: nothing from the batch stays
-        log.exception("import batch %s (%s) failed", batch.pk, file_name)
+        log.exception("import batch %s (%s) failed", batch.pk, batch.file_name)
         error = f"{type(exc).__name__}: {exc}"
         row = state["importer"].current_row if state["importer"] else None
         if row:
             error = gettext("at row %(row)s: %(error)s") % {"row": row, "error": error}
         return _fail(batch, error, dry_run)
+    finally:
+        clear_progress(batch.pk)
     return batch
 
 
@@ -295,7 +372,11 @@ def _fail(batch: ImportBatch, error: str, dry_run: bool) -> ImportBatch:
     return batch
 
 
-def _process(importer_cls, batch, source, info, user, kabupaten, state) -> None:
+#: How often (in rows) progress is reported.
+PROGRESS_EVERY = 5000
+
+
+def _process(importer_cls, batch, source, info, user, kabupaten, state, progress=None) -> None:
     table = open_table(source, info, importer_cls.header_spec())
     batch.headers, batch.header_row = table.headers, table.header_row
     importer = state["importer"] = importer_cls(user=user, kabupaten=kabupaten, batch=batch)
@@ -319,7 +400,15 @@ def _process(importer_cls, batch, source, info, user, kabupaten, state) -> None:
         ImportRow.objects.bulk_create(rejected, batch_size=1000)
         rejected.clear()
 
+    def report() -> None:
+        write_progress(batch.pk, batch.rows_done, batch.rows_total)
+        if progress is not None:
+            progress(batch.rows_done, batch.rows_total)
+
     for number, cells in table.rows:
+        batch.rows_done += 1
+        if batch.rows_done % PROGRESS_EVERY == 0:
+            report()
         importer.current_row = number
         if not any((c or "").strip() for c in cells):
             continue  # a blank line
@@ -340,6 +429,8 @@ def _process(importer_cls, batch, source, info, user, kabupaten, state) -> None:
     flush_plans()
     flush_rejected()
     importer.current_row = None
+    importer.finish()
+    report()
 
 
 def previous_batches(batch: ImportBatch) -> models.QuerySet:

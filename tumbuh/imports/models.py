@@ -12,6 +12,7 @@ from tumbuh.wilayah.models import Level, Wilayah
 
 
 class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed: nothing saved")
@@ -43,6 +44,13 @@ class ImportBatch(models.Model):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     skipped = models.PositiveIntegerField(_("template example rows skipped"), default=0)
+    #: Progress of a running batch (also written to a progress file while the batch's
+    #: transaction is open, see ``progress.py``).
+    rows_total = models.PositiveIntegerField(_("rows to read (estimate)"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    #: What an importer found beyond accepted/rejected: data-quality findings, names to
+    #: confirm, follow-up batches (e.g. ``{"zscore_disagreements": 12, "unmatched": [...]}``).
+    findings = models.JSONField(_("findings"), default=dict, blank=True)
 
     scope_path = "kabupaten"
 
@@ -61,6 +69,18 @@ class ImportBatch(models.Model):
 
     def reset_counts(self) -> None:
         self.total_rows = self.created = self.updated = self.unchanged = self.rejected = self.skipped = 0
+        self.rows_done = 0
+        self.findings = {}
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == BatchStatus.DONE:
+            return 100
+        return min(99, int(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
 
     def summary(self) -> str:
         """One line, in the active language, for the command line and messages."""
