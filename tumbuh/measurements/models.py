@@ -163,3 +163,44 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} {self.date:%d/%m/%Y}" if self.child_id and self.date else "—"
+
+
+class NameKind(models.TextChoices):
+    KECAMATAN = "kecamatan", _("kecamatan")
+    DESA = "desa", _("desa")
+    PUSKESMAS = "puskesmas", _("puskesmas")
+    POSYANDU = "posyandu", _("posyandu")
+
+
+class NameMapping(models.Model):
+    """A name as written in imported files, confirmed once by a user to mean one of Tumbuh's
+    records (a region code, or a puskesmas/posyandu id); later imports use it."""
+
+    kabupaten = models.ForeignKey(
+        Wilayah, on_delete=models.CASCADE, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
+        verbose_name=_("regency / city"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=NameKind.choices)
+    #: Where the name was looked up: the kecamatan code for a desa, the desa code for a
+    #: posyandu, the kabupaten code for a kecamatan or puskesmas.
+    parent = models.CharField(_("within"), max_length=20)
+    source = models.CharField(_("name in the file (normalised)"), max_length=150)
+    source_text = models.CharField(_("name in the file"), max_length=150)
+    target = models.CharField(_("means"), max_length=30)
+    target_name = models.CharField(_("means (name)"), max_length=150, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("confirmed by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "kabupaten"
+
+    class Meta:
+        verbose_name = _("name mapping")
+        verbose_name_plural = _("name mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["kabupaten", "kind", "parent", "source"], name="name_mapping_unique_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_text} → {self.target_name or self.target}"
