@@ -155,24 +155,32 @@ def lms_z(y, L, M, S, restricted: bool, plain_l1: bool = False, power=np.power) 
     The operations are in R's order so that results are bit-identical where pow is.
     """
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        if plain_l1:
-            z = (y / M - 1.0) / S  # (y/M)^1 is y/M exactly, S·1 is S
-        else:
-            z = (power(y / M, L) - 1.0) / (S * L)
+        # In place, but the same operations as ((y/M)^L - 1)/(S·L), so the same bits.
+        z = np.divide(y, M)
+        if not plain_l1:  # (y/M)^1 is y/M exactly and S·1 is S
+            if power is np.power:
+                np.power(z, L, out=z)
+            else:
+                z = power(z, L)
+        z -= 1.0
+        z /= S if plain_l1 else S * L
         if restricted:
-            for k in (3.0, -3.0):
-                idx = np.flatnonzero(z > 3.0) if k > 0 else np.flatnonzero(z < -3.0)
-                if idx.size == 0:
-                    continue
-                yy, ll, mm, ss = y[idx], L[idx], M[idx], S[idx]
-                ls = ll * ss
-                inv = 1.0 / ll
-                sd3 = mm * power(1.0 + ls * k, inv)
-                sd2 = mm * power(1.0 + ls * (2.0 if k > 0 else -2.0), inv)
-                if k > 0:
-                    z[idx] = 3.0 + (yy - sd3) / (sd3 - sd2)
-                else:
-                    z[idx] = -3.0 + (yy - sd3) / (sd2 - sd3)
+            idx = np.flatnonzero(np.abs(z) > 3.0)
+            if idx.size:
+                zz = z[idx]
+                for k, sel in ((3.0, zz > 3.0), (-3.0, zz < -3.0)):
+                    i = idx[sel]
+                    if i.size == 0:
+                        continue
+                    yy, ll, mm, ss = y[i], L[i], M[i], S[i]
+                    ls = ll * ss
+                    inv = 1.0 / ll
+                    sd3 = mm * power(1.0 + ls * k, inv)
+                    sd2 = mm * power(1.0 + ls * (2.0 if k > 0 else -2.0), inv)
+                    if k > 0:
+                        z[i] = 3.0 + (yy - sd3) / (sd3 - sd2)
+                    else:
+                        z[i] = -3.0 + (yy - sd3) / (sd2 - sd3)
     return z
 
 
@@ -239,11 +247,18 @@ RESTRICTED = {"len": False, "hc": False, "wei": True, "wfl": True, "bmi": True, 
 # anthro (0–5 years)
 
 
-def _age_indicator(name, y, sex, day, age_ok, digits_fix):
-    """Age-indexed z for one block: look up (sex, rounded day); NaN where not valid."""
+def _age_indicator(name, y, sex, day, age_ok, digits_fix, cache=None):
+    """Age-indexed z for one block: look up (sex, rounded day); NaN where not valid.
+
+    ``cache`` (a dict) shares the row index between tables with the same layout."""
     tab = tables.who2006(name)
-    valid = age_ok & (day >= tab.start) & (day <= tab.stop)
-    idx = tab.index(sex, np.where(valid, day, 0.0), valid)
+    key = (tab.start, tab.stop, tab.stride)
+    idx = cache.get(key) if cache is not None else None
+    if idx is None:
+        valid = age_ok & (day >= tab.start) & (day <= tab.stop)
+        idx = tab.index(sex, np.where(valid, day, 0.0), valid)
+        if cache is not None:
+            cache[key] = idx
     L = tab.L.take(idx)
     M = tab.M.take(idx)
     S = tab.S.take(idx)
@@ -347,6 +362,7 @@ def anthro_zscores(
     computed = {"len": has_l, "wei": has_w, "bmi": has_w and has_l, "wfl": has_w and has_l,
                 "hc": "headc" in meas, "ac": "armc" in meas, "ts": "triskin" in meas, "ss": "subskin" in meas}
     z_out = {name: np.empty(n) for name, on in computed.items() if on}
+    f_out = {name: np.empty(n) for name in z_out}
     digits = 2 if round_digits is None else int(round_digits)
 
     for start in range(0, n, BLOCK):
@@ -436,13 +452,21 @@ def anthro_zscores(
         if young is not None:
             with np.errstate(invalid="ignore"):
                 _set(r, young & (day < 91), "age_under_91_days")
+        cache: dict = {}
         for name, y in ys.items():
             if y is not None:
-                z_out[name][sl] = _age_indicator(name, y, sx, day, age_ok, digits)
+                z_out[name][sl] = _age_indicator(name, y, sx, day, age_ok, digits, cache)
         if wt is not None and lh is not None:
             z, oor = _wfl_indicator(wt, clen, sx, day, months, mc, oe, digits)
             z_out["wfl"][sl] = z
             _set(r, oor & ~np.isnan(wt), "wfl_out_of_range")
+        # Flags (on WHO's rounded z) and the optional rounding, while the block is in cache.
+        for name, z_all in z_out.items():
+            z = z_all[sl]
+            lo, hi = FLAG_LIMITS[name]
+            f_out[name][sl] = flag(z, lo, hi, digits)
+            if round_digits is not None:
+                z_all[sl] = r_round(z, round_digits)
 
     result: dict[str, np.ndarray] = {
         "clenhei": out["clenhei"],
@@ -459,10 +483,8 @@ def anthro_zscores(
         if not computed[name]:
             result["z" + name] = result["f" + name] = nothing
             continue
-        z = z_out[name]
-        lo, hi = FLAG_LIMITS[name]
-        result["z" + name] = r_round(z, round_digits) if round_digits is not None else z
-        result["f" + name] = flag(z, lo, hi, digits)
+        result["z" + name] = z_out[name]
+        result["f" + name] = f_out[name]
     result["reason"] = reason_strings(reasons)
     result["reason_mask"] = reasons
     return result
