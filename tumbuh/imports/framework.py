@@ -52,6 +52,7 @@ class Column:
     note: Any = ""  # a gettext_lazy help text, shown in the template
     example: str = ""
     text_format: bool = False  # codes: keep as text in the template, so Excel leaves them alone
+    in_template: bool = True  # False: read when a file has it (e.g. another system's export), not offered
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -57,7 +57,7 @@ def template_workbook(importer_cls: type[Importer], references: list[tuple[str, 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Data"
-    columns = list(importer_cls.columns)
+    columns = [c for c in importer_cls.columns if c.in_template]
     note = _(
         "Fill one row per %(what)s below the header row. Keep the column headers; the example row "
         "is skipped on import, you may overwrite or delete it. Codes are looked up in the sheets that follow."

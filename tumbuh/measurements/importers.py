@@ -1,0 +1,598 @@
+"""Importing e-PPGBM exports (and Tumbuh's own simple template) as children and visits.
+
+One importer, kind ``eppgbm``, reads both: e-PPGBM's Indonesian headers are aliases of the
+template's. Per row:
+
+- cells: decimal commas, dd/mm/yyyy or Excel serial dates, JK L/P, Cara Ukur
+  Terlentang/Berdiri, "2 Tahun - 3 Bulan - 5 Hari";
+- ``validation.check_dates`` / ``check_values`` (errors reject, with the probable fix);
+- names (Kec, Desa/Kel, Posyandu, Puskesmas) matched within the user's scope: exactly after
+  normalising, else through a confirmed ``NameMapping``, else rejected with a proposal that
+  the batch page offers to confirm;
+- the child: by valid NIK, else by (normalised name, birth date, desa); an invalid NIK is a
+  warning, stored blank (the raw value stays in the stored file and the batch findings);
+  a valid NIK already used by a different child rejects the row;
+- the visit: identified by (child, date); duplicates within the file are rejected; the
+  height and weight change since the child's neighbouring visits (already stored or earlier
+  in the file) are checked.
+
+Writing is per chunk: new children and visits with ``bulk_create``, z-scores with
+``scoring.score`` over the whole chunk, changed visits through ``do_save`` (one audit row
+each), and one audit row for the batch as a whole (``finish``). e-PPGBM's own z-scores are
+kept in ``eppgbm_*``; where they differ from Tumbuh's by more than 0.01 the batch counts a
+data-quality finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from tumbuh.audit.actions import do_save, record
+from tumbuh.audit.models import AuditAction
+from tumbuh.imports.cells import fold, parse_date, parse_decimal
+from tumbuh.imports.errors import RowError
+from tumbuh.imports.framework import CREATED, UNCHANGED, UPDATED, Column, Importer, Plan, Row, register
+from tumbuh.organisation.models import Posyandu, Puskesmas
+from tumbuh.wilayah.models import Level, Wilayah
+
+from . import validation
+from .matching import name_key, propose
+from .models import Child, Measurement, NameKind, NameMapping, Position, Sex, Source
+from .nik import clean_nik, nik_problem
+from .scoring import score
+
+Z_TOLERANCE = 0.01
+_TWO, _ONE = Decimal("0.01"), Decimal("0.1")
+_SEX = {"l": Sex.MALE, "lk": Sex.MALE, "laki laki": Sex.MALE, "laki": Sex.MALE, "1": Sex.MALE, "m": Sex.MALE,
+        "male": Sex.MALE, "p": Sex.FEMALE, "pr": Sex.FEMALE, "perempuan": Sex.FEMALE, "2": Sex.FEMALE,
+        "f": Sex.FEMALE, "w": Sex.FEMALE, "female": Sex.FEMALE}
+_POSITION = {"terlentang": Position.LYING, "telentang": Position.LYING, "berbaring": Position.LYING, "l": Position.LYING,
+             "lying": Position.LYING, "panjang badan": Position.LYING, "pb": Position.LYING,
+             "berdiri": Position.STANDING, "h": Position.STANDING, "standing": Position.STANDING,
+             "tinggi badan": Position.STANDING, "tb": Position.STANDING}
+_AGE_TEXT = re.compile(r"(\d+)\s*tahun\D*?(\d+)\s*bulan(?:\D*?(\d+)\s*hari)?", re.I)
+_KEY = re.compile(r"[^0-9a-z]+")
+
+#: Reasons for names that are not (yet) matched: re-running the batch after confirming a
+#: mapping may accept these rows.
+NAME_REASONS = {
+    "kecamatan": gettext_noop("Unknown kecamatan %(name)s"),
+    "desa": gettext_noop("Unknown desa %(name)s in kecamatan %(parent)s"),
+    "puskesmas": gettext_noop("Unknown puskesmas %(name)s"),
+    "posyandu": gettext_noop("Unknown posyandu %(name)s in desa %(parent)s"),
+}
+NAME_REASONS_PROPOSED = {
+    "kecamatan": gettext_noop("Unknown kecamatan %(name)s; did you mean %(proposal)s? Confirm it on the import page"),
+    "desa": gettext_noop("Unknown desa %(name)s in kecamatan %(parent)s; did you mean %(proposal)s? Confirm it on the import page"),
+    "puskesmas": gettext_noop("Unknown puskesmas %(name)s; did you mean %(proposal)s? Confirm it on the import page"),
+    "posyandu": gettext_noop("Unknown posyandu %(name)s in desa %(parent)s; did you mean %(proposal)s? Confirm it on the import page"),
+}
+ALL_NAME_REASONS = set(NAME_REASONS.values()) | set(NAME_REASONS_PROPOSED.values())
+
+
+def person_key(name: str) -> str:
+    return _KEY.sub(" ", fold(name)).strip()
+
+
+def _q(value: Decimal | None, step: Decimal) -> Decimal | None:
+    return None if value is None else value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def _float(value: str, column: str) -> float | None:
+    try:
+        number = parse_decimal(value)
+    except ValueError:
+        raise RowError(gettext_noop("%(column)s is not a number: %(value)s"), column=column, value=value) from None
+    return None if number is None else float(number)
+
+
+class ChildRef:
+    """A child known to the batch: stored (``pk``) or to be created (``obj``), with its visits
+    as {date ordinal: [measurement pk or None, file row or 0, fingerprint, values]}."""
+
+    __slots__ = ("pk", "nik", "name", "birth", "sex", "desa", "obj", "visits")
+
+    def __init__(self, pk, nik, name, birth, sex, desa, obj=None):
+        self.pk, self.nik, self.name, self.birth, self.sex, self.desa, self.obj = pk, nik, name, birth, sex, desa, obj
+        self.visits: dict[int, list] = {}
+
+
+class _Values:
+    """A visit's stored values, for the change checks (duck-typed like a Measurement)."""
+
+    __slots__ = ("date", "weight", "lenhei", "position", "birth_date")
+
+    def __init__(self, date, weight, lenhei, position, birth_date):
+        self.date, self.weight, self.lenhei, self.position, self.birth_date = date, weight, lenhei, position, birth_date
+
+
+@register
+class EppgbmImporter(Importer):
+    kind = "eppgbm"
+    title = _("child measurements (e-PPGBM)")
+    model = Measurement
+    chunk_size = 5000
+    columns = (
+        Column("nik", "NIK", ("nik anak", "no nik"), _("The child's NIK (16 digits). Optional but best."), "", True),
+        Column("name", "Nama", ("nama anak", "nama balita"), _("Required."), "Contoh Anak"),
+        Column("sex", "JK", ("jenis kelamin", "l p", "sex"), _("Required: L or P."), "L"),
+        Column("birth_date", "Tgl Lahir", ("tanggal lahir", "tgl lahir anak", "birth date"), _("Required: dd/mm/yyyy."), "01/01/2000"),
+        Column("birth_weight", "BB Lahir", ("berat lahir", "bb lahir kg"), _("Birth weight, kg."), ""),
+        Column("birth_length", "TB Lahir", ("panjang lahir", "pb lahir", "tb lahir cm"), _("Birth length, cm."), ""),
+        Column("parent_name", "Nama Ortu", ("nama ibu", "nama orang tua", "nama ibu ortu"), _("Mother's or parent's name."), ""),
+        Column("prov", "Prov", ("provinsi",), in_template=False),
+        Column("kab", "Kab/Kota", ("kabupaten", "kab kota", "kota"), in_template=False),
+        Column("kecamatan", "Kec", ("kecamatan",), _("Required: the kecamatan's name."), "Contoh"),
+        Column("puskesmas", "Puskesmas", ("pukesmas", "nama puskesmas", "pkm"), _("The puskesmas's name (checked when given)."), ""),
+        Column("desa", "Desa/Kel", ("desa", "kelurahan", "desa kelurahan", "desa kel"), _("Required: the desa's name."), "Contoh"),
+        Column("posyandu", "Posyandu", ("nama posyandu",), _("The posyandu's name in that desa."), "Contoh"),
+        Column("rt", "RT", (), _("Optional."), ""),
+        Column("rw", "RW", (), _("Optional."), ""),
+        Column("address", "Alamat", ("alamat anak",), _("Optional."), ""),
+        Column("age_text", "Usia Saat Ukur", ("usia", "umur"), in_template=False),
+        Column("date", "Tanggal Pengukuran", ("tgl pengukuran", "tanggal ukur", "tgl ukur", "tanggal kunjungan"),
+               _("Required: dd/mm/yyyy."), "01/01/2000"),
+        Column("month", "Bulan Pengukuran", ("bulan",), in_template=False),
+        Column("weight", "Berat", ("bb", "berat badan", "berat kg", "bb kg"), _("Weight in kg, e.g. 9,5."), "1"),
+        Column("lenhei", "Tinggi", ("tb", "tinggi badan", "panjang badan", "tinggi cm", "tb cm", "pb tb"),
+               _("Length or height in cm, e.g. 80,5."), "1"),
+        Column("position", "Cara Ukur", ("posisi", "cara pengukuran"), _("Terlentang (lying) or Berdiri (standing)."), "Berdiri"),
+        Column("muac", "LiLA", ("lila cm", "lingkar lengan atas"), _("Optional, cm."), ""),
+        Column("bbu", "BB/U", (), in_template=False),
+        Column("zs_bbu", "ZS BB/U", ("zs bb u", "z bb u"), in_template=False),
+        Column("tbu", "TB/U", (), in_template=False),
+        Column("zs_tbu", "ZS TB/U", ("zs tb u", "z tb u"), in_template=False),
+        Column("bbtb", "BB/TB", (), in_template=False),
+        Column("zs_bbtb", "ZS BB/TB", ("zs bb tb", "z bb tb"), in_template=False),
+        Column("naik", "Naik Berat Badan", (), in_template=False),
+        Column("pmt", "PMT Diterima (kg)", (), in_template=False),
+        Column("vita", "Jml Vit A", (), in_template=False),
+        Column("kpsp", "KPSP", (), in_template=False),
+        Column("kia", "KIA", (), in_template=False),
+        Column("detail", "Detail Status", (), in_template=False),
+        Column("status_desa", "status desa", (), in_template=False),
+    )
+    required = (("name",), ("birth_date",), ("sex",), ("desa",), ("date",), ("weight", "lenhei"))
+
+    @classmethod
+    def list_url(cls) -> str | None:
+        return None
+
+    @classmethod
+    def references(cls, user, kabupaten):
+        from tumbuh.accounts import policy
+
+        desa = policy.visible(user, Wilayah.objects.filter(kabupaten_code=kabupaten.code, level=Level.DESA))
+        kecamatan = dict(Wilayah.objects.filter(kabupaten_code=kabupaten.code, level=Level.KECAMATAN).values_list("code", "name"))
+        posyandu = policy.visible(user, Posyandu.objects.filter(desa__kabupaten_code=kabupaten.code)).select_related("desa", "puskesmas")
+        return [
+            ("Desa", ["Kec", "Desa/Kel", "Kode Desa"], [[kecamatan.get(w.kecamatan_code, ""), w.name, w.code] for w in desa]),
+            ("Posyandu", ["Desa/Kel", "Posyandu", "Puskesmas"], [[p.desa.name, p.name, p.puskesmas.name] for p in posyandu]),
+        ]
+
+    # ---------------------------------------------------------------- prepare
+
+    def prepare(self) -> None:
+        from tumbuh.accounts import policy
+
+        kab = self.kabupaten.code
+        self.today = dt.date.today()
+        self.known_kecamatan = set(Wilayah.objects.filter(level=Level.KECAMATAN).values_list("code", flat=True))
+        # Names: regions are public reference data; whether the user may import into one is
+        # decided by ``policy`` (outside your area).
+        self.kecamatan = {}
+        self.kecamatan_names = {}
+        self.desa = defaultdict(dict)  # kecamatan code -> {key: desa code}
+        self.desa_names = {}
+        for code, name, level, kec in Wilayah.objects.filter(kabupaten_code=kab, level__in=[Level.KECAMATAN, Level.DESA]).values_list(
+            "code", "name", "level", "kecamatan_code"
+        ):
+            if level == Level.KECAMATAN:
+                self.kecamatan[name_key("kecamatan", name)] = code
+                self.kecamatan_names[code] = name
+            else:
+                self.desa[kec][name_key("desa", name)] = code
+                self.desa_names[code] = name
+        self.visible_desa = set(policy.visible(self.user, Wilayah.objects.filter(kabupaten_code=kab, level=Level.DESA)).values_list("code", flat=True))
+        self.posyandu = defaultdict(dict)  # desa code -> {key: posyandu id}
+        self.posyandu_names = {}
+        for pk, name, desa in Posyandu.objects.filter(desa__kabupaten_code=kab).values_list("pk", "name", "desa_id"):
+            self.posyandu[desa][name_key("posyandu", name)] = pk
+            self.posyandu_names[pk] = name
+        self.puskesmas = {}
+        self.puskesmas_names = {}
+        for pk, name in Puskesmas.objects.filter(kecamatan__kabupaten_code=kab).values_list("pk", "name"):
+            self.puskesmas[name_key("puskesmas", name)] = pk
+            self.puskesmas_names[pk] = name
+        self.mappings = {
+            (m.kind, m.parent, m.source): m.target for m in NameMapping.objects.filter(kabupaten=self.kabupaten)
+        }
+        self.unmatched: dict[tuple, dict] = {}
+        self._name_cache: dict[tuple, object] = {}
+
+        # Children and their visits, within the user's scope.
+        self.by_nik: dict[str, ChildRef] = {}
+        self.by_identity: dict[tuple, ChildRef] = {}
+        self.by_pk: dict[int, ChildRef] = {}
+        children = self.in_scope(Child.objects.filter(desa__kabupaten_code=kab))
+        for pk, nik, name, birth, sex, desa in children.values_list("pk", "nik", "name", "birth_date", "sex", "desa_id").iterator(chunk_size=20000):
+            ref = ChildRef(pk, nik, name, birth, sex, desa)
+            self.by_pk[pk] = ref
+            if nik:
+                self.by_nik[nik] = ref
+            self.by_identity.setdefault((person_key(name), birth, desa), ref)
+        self.nik_elsewhere = set(
+            Child.objects.exclude(nik="").exclude(pk__in=children.values("pk")).values_list("nik", flat=True)
+        )
+        measurements = self.in_scope(Measurement.objects.filter(desa__kabupaten_code=kab)).values_list(
+            "pk", "child_id", "date", "weight", "lenhei", "position", "muac", "eppgbm_zlen", "eppgbm_zwei", "eppgbm_zwfl",
+            "posyandu_id",
+        )
+        for pk, child_id, date, *values in measurements.iterator(chunk_size=20000):
+            ref = self.by_pk.get(child_id)
+            if ref is not None:
+                ref.visits[date.toordinal()] = [pk, 0, None, tuple(values)]
+
+        # Counts for the batch page.
+        self.new_children: list[ChildRef] = []
+        self.children_created = 0
+        self.nik_updates: list[tuple[ChildRef, str]] = []
+        self.zscore_disagreements = 0
+        self.warned_rows = 0
+        self.invalid_nik: list[list] = []
+        self.invalid_nik_count = 0
+
+    # ---------------------------------------------------------------- names
+
+    def _name(self, kind: str, text: str, parent: str, parent_label: str, candidates: dict, labels: dict):
+        key = name_key(kind, text)
+        cache_key = (kind, parent, key)
+        hit = self._name_cache.get(cache_key)
+        if hit is not None:
+            if isinstance(hit, RowError):
+                self.unmatched[cache_key]["rows"] += 1
+                raise hit
+            return hit
+        target = candidates.get(key)
+        if target is None:
+            mapped = self.mappings.get(cache_key)
+            if mapped is not None:
+                target = int(mapped) if kind in ("posyandu", "puskesmas") else mapped
+                if target not in labels:
+                    target = None
+        if target is not None:
+            self._name_cache[cache_key] = target
+            return target
+        proposal = propose(key, candidates)
+        entry = self.unmatched.setdefault(cache_key, {
+            "kind": kind, "parent": parent, "parent_name": parent_label, "source": key, "source_text": text,
+            "proposal": str(proposal) if proposal is not None else "",
+            "proposal_name": labels.get(proposal, "") if proposal is not None else "", "rows": 0,
+        })
+        entry["rows"] += 1
+        if proposal is not None:
+            error = RowError(NAME_REASONS_PROPOSED[kind], name=text, parent=parent_label, proposal=labels[proposal])
+        else:
+            error = RowError(NAME_REASONS[kind], name=text, parent=parent_label)
+        self._name_cache[cache_key] = error
+        raise error
+
+    def _places(self, row: Row) -> tuple[str, int | None]:
+        kab = self.kabupaten.code
+        if not row["kecamatan"]:
+            raise RowError(gettext_noop("Kecamatan is empty"))
+        if not row["desa"]:
+            raise RowError(gettext_noop("Desa is empty"))
+        kecamatan = self._name("kecamatan", row["kecamatan"], kab, self.kabupaten.name, self.kecamatan, self.kecamatan_names)
+        desa = self._name("desa", row["desa"], kecamatan, self.kecamatan_names[kecamatan], self.desa[kecamatan], self.desa_names)
+        if desa not in self.visible_desa:
+            raise RowError(gettext_noop("Desa %(name)s is outside your area"), name=self.desa_names[desa])
+        posyandu = None
+        if row["puskesmas"]:
+            self._name("puskesmas", row["puskesmas"], kab, self.kabupaten.name, self.puskesmas, self.puskesmas_names)
+        if row["posyandu"]:
+            posyandu = self._name("posyandu", row["posyandu"], desa, self.desa_names[desa], self.posyandu[desa], self.posyandu_names)
+        return desa, posyandu
+
+    # ---------------------------------------------------------------- one row
+
+    def validate(self, row: Row) -> Plan:
+        name = row["name"]
+        if not name:
+            raise RowError(gettext_noop("Name is empty"))
+        sex = _SEX.get(person_key(row["sex"]))
+        if sex is None:
+            if not row["sex"]:
+                raise RowError(gettext_noop("JK (sex) is empty"))
+            raise RowError(gettext_noop("JK (sex) must be L or P, not %(value)s"), value=row["sex"])
+        birth = self._date(row, "birth_date")
+        if birth is None:
+            raise RowError(gettext_noop("Birth date is empty"))
+        date = self._date(row, "date")
+        weight = _q(self._decimal(row, "weight"), _TWO)
+        lenhei = _q(self._decimal(row, "lenhei"), _ONE)
+        muac = _q(self._decimal(row, "muac"), _ONE)
+        if weight is None and lenhei is None:
+            raise RowError(gettext_noop("Weight and height are both empty"))
+        problems = validation.check_dates(date, birth, self.today) + validation.check_values(weight, lenhei, muac)
+        error = validation.first_error(problems)
+        if error is not None:
+            raise RowError(error.message, **error.params)
+        position = ""
+        if row["position"]:
+            position = _POSITION.get(person_key(row["position"]))
+            if position is None:
+                raise RowError(gettext_noop("Cara Ukur must be Terlentang or Berdiri, not %(value)s"), value=row["position"])
+        warnings = [p.code for p in problems]
+        if row["age_text"]:
+            stated = _AGE_TEXT.search(row["age_text"])
+            if stated:
+                years, months, days = (int(g or 0) for g in stated.groups())
+                if abs(years * 365.25 + months * 30.4375 + days - (date - birth).days) > 31:
+                    warnings.append("age_text_mismatch")
+        desa, posyandu = self._places(row)
+        z = {
+            "eppgbm_zlen": _float(row["zs_tbu"], "ZS TB/U"), "eppgbm_zwei": _float(row["zs_bbu"], "ZS BB/U"),
+            "eppgbm_zwfl": _float(row["zs_bbtb"], "ZS BB/TB"),
+        }
+
+        # The child.
+        raw_nik = row["nik"]
+        nik = clean_nik(raw_nik)
+        problem = nik_problem(nik, self.known_kecamatan) if nik else None
+        if nik and problem is not None:
+            warnings.append(f"nik_invalid:{problem}")
+            self.invalid_nik_count += 1
+            if len(self.invalid_nik) < 5000:
+                self.invalid_nik.append([row.number, raw_nik, problem])
+            nik = ""
+        ref = self._child(row, nik, name, sex, birth, desa)
+
+        # The visit.
+        ordinal = date.toordinal()
+        values = (weight, lenhei, position, muac, z["eppgbm_zlen"], z["eppgbm_zwei"], z["eppgbm_zwfl"], posyandu)
+        fingerprint = hash(tuple(sorted(row.values.items())))
+        entry = ref.visits.get(ordinal)
+        if entry is not None and entry[1]:
+            if entry[2] == fingerprint:
+                raise RowError(gettext_noop("Duplicate of row %(row)s in this file"), row=entry[1])
+            raise RowError(gettext_noop("Same child and measurement date as row %(row)s in this file, but with different values"), row=entry[1])
+        self._check_change(ref, ordinal, date, weight, lenhei, position)
+        if nik and not ref.nik:
+            self._give_nik(ref, nik)
+        existing_pk = entry[0] if entry is not None else None
+        changed = entry is None or entry[3] != values
+        ref.visits[ordinal] = [existing_pk, row.number, fingerprint, values]
+        return Plan(row, None, changed=changed, extra={
+            "ref": ref, "pk": existing_pk, "date": date, "weight": weight, "lenhei": lenhei, "position": position,
+            "muac": muac, "posyandu": posyandu, "desa": desa, "z": z, "warnings": warnings,
+        })
+
+    def _date(self, row: Row, key: str) -> dt.date | None:
+        try:
+            return parse_date(row[key])
+        except ValueError:
+            raise RowError(gettext_noop("%(column)s is not a date: %(value)s"), column=self.header_name(key), value=row[key]) from None
+
+    def _decimal(self, row: Row, key: str) -> Decimal | None:
+        try:
+            return parse_decimal(row[key])
+        except ValueError:
+            raise RowError(gettext_noop("%(column)s is not a number: %(value)s"), column=self.header_name(key), value=row[key]) from None
+
+    def _child(self, row: Row, nik: str, name: str, sex: int, birth: dt.date, desa: str) -> ChildRef:
+        identity = (person_key(name), birth, desa)
+        if nik:
+            ref = self.by_nik.get(nik)
+            if ref is not None:
+                if ref.birth != birth or not _same_name(ref.name, name):
+                    raise RowError(
+                        gettext_noop("NIK %(nik)s already belongs to another child (%(name)s, born %(birth)s)"),
+                        nik=nik, name=ref.name, birth=f"{ref.birth:%d/%m/%Y}",
+                    )
+                return ref
+            if nik in self.nik_elsewhere:
+                raise RowError(gettext_noop("NIK %(nik)s belongs to a child registered outside your area"), nik=nik)
+        ref = self.by_identity.get(identity)
+        if ref is not None:
+            if nik and ref.nik and ref.nik != nik:
+                raise RowError(
+                    gettext_noop("This child is registered with a different NIK (%(nik)s)"), nik=ref.nik,
+                )
+            return ref
+        if sex is None:
+            raise RowError(gettext_noop("JK (sex) is empty"))
+        obj = Child(
+            nik=nik, name=name[:150], sex=sex, birth_date=birth, desa_id=desa,
+            birth_weight=self._birth_value(row, "birth_weight", _TWO, 0.3, 7.0),
+            birth_length=self._birth_value(row, "birth_length", _ONE, 25, 65),
+            parent_name=row["parent_name"][:150], rt=row["rt"][:4], rw=row["rw"][:4], address=row["address"][:200],
+        )
+        ref = ChildRef(None, nik, name, birth, sex, desa, obj)
+        self.by_identity[identity] = ref
+        if nik:
+            self.by_nik[nik] = ref
+        self.new_children.append(ref)
+        return ref
+
+    def _birth_value(self, row: Row, key: str, step: Decimal, low: float, high: float) -> Decimal | None:
+        """Birth weight/length: kept when plausible, else left empty (not a reason to refuse a visit)."""
+        try:
+            value = parse_decimal(row[key])
+        except ValueError:
+            return None
+        if value is None or not (low <= float(value) <= high):
+            return None
+        return _q(value, step)
+
+    def _give_nik(self, ref: ChildRef, nik: str) -> None:
+        ref.nik = nik
+        self.by_nik[nik] = ref
+        if ref.pk is None:
+            ref.obj.nik = nik
+        else:
+            self.nik_updates.append((ref, nik))
+
+    def _check_change(self, ref: ChildRef, ordinal: int, date, weight, lenhei, position) -> None:
+        if not ref.visits:
+            return
+        earlier = [o for o in ref.visits if o < ordinal]
+        later = [o for o in ref.visits if o > ordinal]
+        current = _Values(date, weight, lenhei, position, ref.birth)
+        for other in ([max(earlier)] if earlier else []) + ([min(later)] if later else []):
+            w, h, pos = ref.visits[other][3][:3]
+            problems = validation.check_change(current, _Values(dt.date.fromordinal(other), w, h, pos, ref.birth), ref.birth)
+            if problems:
+                raise RowError(problems[0].message, **problems[0].params)
+
+    # ---------------------------------------------------------------- writing a chunk
+
+    def write(self, plans: list[Plan]) -> list[str | RowError]:
+        outcomes: list[str | RowError] = [UNCHANGED] * len(plans)
+        new_children = [ref for ref in self.new_children if ref.pk is None]
+        if new_children:
+            Child.objects.bulk_create([ref.obj for ref in new_children], batch_size=2000)
+            for ref in new_children:
+                ref.pk = ref.obj.pk
+                ref.obj = None  # keep memory small: the ref is enough from now on
+                self.by_pk[ref.pk] = ref
+            self.children_created += len(new_children)
+        self.new_children = []
+        for ref, nik in self.nik_updates:
+            child = Child.objects.get(pk=ref.pk)
+            child.nik = nik
+            do_save(self.user, child, reason=f"impor {self.batch.file_name}: NIK")
+        self.nik_updates = []
+
+        stubs: dict[int, Child] = {}
+        creates: list[tuple[int, Measurement]] = []
+        updates: list[tuple[int, Plan]] = []
+        for i, plan in enumerate(plans):
+            if not plan.changed:
+                continue
+            if plan.extra["pk"] is None:
+                ref = plan.extra["ref"]
+                child = stubs.get(ref.pk)
+                if child is None:
+                    child = stubs[ref.pk] = Child(pk=ref.pk, sex=ref.sex, birth_date=ref.birth, name=ref.name, desa_id=ref.desa)
+                m = Measurement(child=child, source=Source.IMPORT, import_batch=self.batch, entered_by=self._actor())
+                self._fill(m, plan)
+                creates.append((i, m))
+            else:
+                updates.append((i, plan))
+        existing = {}
+        if updates:
+            existing = Measurement.objects.select_related("child").in_bulk([p.extra["pk"] for _, p in updates])
+            for _, plan in updates:
+                self._fill(existing[plan.extra["pk"]], plan)
+        scored = [m for _, m in creates] + list(existing.values())
+        score(scored)
+        for i, m in creates:
+            self._finish_measurement(m, plans[i])
+            outcomes[i] = CREATED
+        Measurement.objects.bulk_create([m for _, m in creates], batch_size=2000)
+        for i, plan in updates:
+            m = existing[plan.extra["pk"]]
+            self._finish_measurement(m, plan)
+            m.import_batch = self.batch
+            self.current_row = plan.row.number
+            do_save(self.user, m, reason=self.audit_reason(plan.row), validate=False)
+            outcomes[i] = UPDATED
+        return outcomes
+
+    def _actor(self):
+        return self.user if getattr(self.user, "pk", None) else None
+
+    @staticmethod
+    def _fill(m: Measurement, plan: Plan) -> None:
+        x = plan.extra
+        m.date, m.weight, m.lenhei, m.position, m.muac = x["date"], x["weight"], x["lenhei"], x["position"], x["muac"]
+        m.desa_id, m.posyandu_id = x["desa"], x["posyandu"]
+        for name, value in x["z"].items():
+            setattr(m, name, value)
+
+    def _finish_measurement(self, m: Measurement, plan: Plan) -> None:
+        warnings = list(plan.extra["warnings"]) + [p.code for p in validation.check_flags(m)]
+        m.warnings = ";".join(warnings)[:300]
+        if warnings:
+            self.warned_rows += 1
+        for ours, theirs in (("zlen", "eppgbm_zlen"), ("zwei", "eppgbm_zwei"), ("zwfl", "eppgbm_zwfl")):
+            a, b = getattr(m, ours), getattr(m, theirs)
+            if b is not None and (a is None or abs(a - b) > Z_TOLERANCE):
+                self.zscore_disagreements += 1
+                break
+
+    # ---------------------------------------------------------------- the batch
+
+    def finish(self) -> None:
+        unmatched = sorted(
+            ({k: v for k, v in e.items() if not k.startswith("_")} for e in self.unmatched.values()),
+            key=lambda e: (-e["rows"], e["kind"], e["source"]),
+        )
+        self.batch.findings = {
+            "children_created": self.children_created,
+            "zscore_disagreements": self.zscore_disagreements,
+            "warned_rows": self.warned_rows,
+            "invalid_nik": self.invalid_nik_count,
+            "invalid_nik_rows": self.invalid_nik,
+            "unmatched": unmatched,
+            **{k: v for k, v in (self.batch.findings or {}).items() if k in ("rerun_of",)},
+        }
+        if self.batch.created and self.batch.pk:
+            record(
+                self._actor() or self.user, AuditAction.CREATE, self.batch, None,
+                {"measurements_created": self.batch.created, "children_created": self.children_created,
+                 "file": self.batch.file_name, "sha256": self.batch.file_sha256},
+                reason=f"impor {self.batch.file_name}: {self.batch.created} pengukuran baru, {self.children_created} anak baru",
+            )
+
+
+def _same_name(a: str, b: str) -> bool:
+    a, b = person_key(a), person_key(b)
+    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+# ---------------------------------------------------------------- confirming names
+
+
+def confirm_mapping(user, batch, kind: str, parent: str, source: str, source_text: str, target: str) -> NameMapping:
+    """Remember that ``source`` (a normalised name in ``parent``) means ``target``."""
+    labels = _target_labels(batch.kabupaten, kind, parent)
+    if target not in labels:
+        raise ValueError(target)
+    mapping = NameMapping.objects.filter(kabupaten=batch.kabupaten, kind=kind, parent=parent, source=source).first()
+    mapping = mapping or NameMapping(kabupaten=batch.kabupaten, kind=kind, parent=parent, source=source, created_by=user)
+    mapping.source_text = source_text[:150]
+    mapping.target = target
+    mapping.target_name = labels[target][:150]
+    do_save(user, mapping, reason=f"impor {batch.file_name}: nama dikonfirmasi")
+    return mapping
+
+
+def _target_labels(kabupaten, kind: str, parent: str) -> dict[str, str]:
+    """What a name of ``kind`` within ``parent`` may be mapped to: {target: label}."""
+    if kind == NameKind.KECAMATAN:
+        qs = Wilayah.objects.filter(kabupaten_code=kabupaten.code, level=Level.KECAMATAN)
+        return dict(qs.values_list("code", "name"))
+    if kind == NameKind.DESA:
+        return dict(Wilayah.objects.filter(kecamatan_code=parent, level=Level.DESA).values_list("code", "name"))
+    if kind == NameKind.PUSKESMAS:
+        qs = Puskesmas.objects.filter(kecamatan__kabupaten_code=kabupaten.code)
+        return {str(pk): name for pk, name in qs.values_list("pk", "name")}
+    return {str(pk): name for pk, name in Posyandu.objects.filter(desa_id=parent).values_list("pk", "name")}
+
+
+def target_choices(kabupaten, kind: str, parent: str) -> list[tuple[str, str]]:
+    return sorted(_target_labels(kabupaten, kind, parent).items(), key=lambda kv: kv[1])
+
+
+def batch_url(batch) -> str:
+    return reverse("measurement_imports:batch", args=[batch.pk])
