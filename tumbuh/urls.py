@@ -15,4 +15,5 @@ urlpatterns = [
     path("organisasi/", include("tumbuh.organisation.urls")),
     path("audit/", include("tumbuh.audit.urls")),
     path("impor/", include("tumbuh.imports.urls")),
+    path("anak/", include("tumbuh.measurements.urls")),
 ]

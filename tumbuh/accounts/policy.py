@@ -97,6 +97,10 @@ def _puskesmas_model():
     return apps.get_model("organisation", "Puskesmas")
 
 
+def _import_batch_model():
+    return apps.get_model("imports", "ImportBatch")
+
+
 def is_visible(user, obj) -> bool:
     if not user.is_authenticated:
         return False
@@ -111,6 +115,8 @@ def is_visible(user, obj) -> bool:
         return obj.pk is not None and any(node_contains(user, c) for c in obj.desa_codes())
     if model is User and obj.pk == user.pk:
         return True
+    if model is _import_batch_model() and user.role == Role.PUSKESMAS:
+        return obj.created_by_id == user.pk  # their own measurement imports
     code = _wilayah_code_of(obj)
     if getattr(model, "scope_reaches_up", False):
         return node_reaches(user, code)
@@ -132,6 +138,8 @@ def scope_q(user, model: type[models.Model]) -> Q:
         return Wilayah.subtree_q(user.wilayah_id, "kecamatan__") | Q(
             desa__in=Wilayah.objects.filter(Wilayah.subtree_q(user.wilayah_id)).values("code")
         )
+    if model is _import_batch_model() and user.role == Role.PUSKESMAS:
+        return Q(created_by=user)
     path = getattr(model, "scope_path", None)
     if path is None:
         raise TypeError(f"{model.__name__} declares no scope_path")
@@ -201,6 +209,40 @@ def _tpps_in_node(user, obj) -> bool:
     return obj is None or node_contains(user, obj.wilayah_id)
 
 
+def _measures_children(user, obj) -> bool:
+    """District admin, puskesmas officers (for the desa their puskesmas serves) and desa
+    operators register children and record visits; the scope check has already placed the
+    object inside their node. OPD staff, kecamatan and viewers only read."""
+    return user.role in (Role.DISTRICT_ADMIN, Role.PUSKESMAS, Role.DESA)
+
+
+def can_see_nik(user, child=None) -> bool:
+    """Whether ``user`` may read ``child``'s full NIK (personal data under UU PDP 27/2022).
+
+    Only the roles that register children (district admin, puskesmas officer, desa operator)
+    and only within their scope; everyone else sees ``child.nik_masked``. Without ``child``,
+    whether the role may ever see full NIKs (e.g. to search by NIK)."""
+    if not user.is_authenticated:
+        return False
+    if is_global(user):
+        return True
+    if user.role not in (Role.DISTRICT_ADMIN, Role.PUSKESMAS, Role.DESA) or not user.wilayah_id:
+        return False
+    return child is None or is_visible(user, child)
+
+
+#: Import kinds a puskesmas officer may run, for the desa their puskesmas serves.
+PUSKESMAS_IMPORT_KINDS = ("eppgbm",)
+
+
+def _import(user, obj) -> bool:
+    """District admins import every list; puskesmas officers import measurements (e-PPGBM)
+    and see their own batches (the scope check keeps them to those)."""
+    if _admin(user, obj):
+        return True
+    return user.role == Role.PUSKESMAS and obj is not None and obj.kind in PUSKESMAS_IMPORT_KINDS
+
+
 def _manage_user(user, obj) -> bool:
     return _admin(user, obj) and (obj is None or not obj.is_superuser)
 
@@ -214,6 +256,8 @@ def rules() -> dict[type, dict[str, Rule]]:
     Tpps = apps.get_model("organisation", "Tpps")
     AuditLog = apps.get_model("audit", "AuditLog")
     ImportBatch = apps.get_model("imports", "ImportBatch")
+    Child = apps.get_model("measurements", "Child")
+    Measurement = apps.get_model("measurements", "Measurement")
     return {
         Wilayah: {},
         Opd: {ADD: _admin, CHANGE: _own_opd, DELETE: _admin},
@@ -222,7 +266,9 @@ def rules() -> dict[type, dict[str, Rule]]:
         Tpps: {ADD: _tpps_in_node, CHANGE: _tpps_in_node, DELETE: _tpps_in_node},
         User: {VIEW: _admin, ADD: _manage_user, CHANGE: _manage_user, DELETE: _manage_user},
         AuditLog: {VIEW: _admin},
-        ImportBatch: {VIEW: _admin, ADD: _admin},  # importing lists is the district admin's job
+        ImportBatch: {VIEW: _import, ADD: _import},  # lists: district admins; measurements: also puskesmas
+        Child: {ADD: _measures_children, CHANGE: _measures_children, DELETE: _admin},
+        Measurement: {ADD: _measures_children, CHANGE: _measures_children, DELETE: _measures_children},
     }
 
 

@@ -9,7 +9,7 @@ def tumbuh(request):
         return {"demo_mode": settings.DEMO_MODE}
     return {
         "demo_mode": settings.DEMO_MODE,
-        "menu": navigation.menu(),
+        "menu": navigation.menu(user),
         "focus": focus.get_focus(request),
         "focus_choices": focus.choices(user),
     }

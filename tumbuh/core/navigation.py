@@ -48,15 +48,28 @@ PLANNED = {
 }
 
 
-def menu():
+def menu(user=None):
     """The sidebar: [(section, [(label, url)])]."""
-    return [(section, [(label, reverse(name, args=args)) for label, name, args in items]) for section, items in _menu_items()]
+    return [(section, [(label, reverse(name, args=args)) for label, name, args in items]) for section, items in _menu_items(user)]
 
 
-def _menu_items():
+def _can_record_visits(user) -> bool:
+    if user is None:
+        return False
+    from tumbuh.accounts import policy
+    from tumbuh.measurements.models import Measurement
+
+    return policy.can(user, policy.ADD, Measurement)
+
+
+def _menu_items(user=None):
+    data = [(PLANNED["pengukuran"].title, "measurements:child_list", ())]
+    if _can_record_visits(user):
+        data.append((_("Posyandu visit"), "measurements:visit_start", ()))
+    data.append((PLANNED["dasbor"].title, "planned", ("dasbor",)))
     return [
         (_("Convergence cycle"), [(PLANNED[f"aksi-{i}"].title, "planned", (f"aksi-{i}",)) for i in range(1, 9)]),
-        (_("Data"), [(PLANNED["pengukuran"].title, "planned", ("pengukuran",)), (PLANNED["dasbor"].title, "planned", ("dasbor",))]),
+        (_("Data"), data),
         (_("TPPS"), [(_("Teams (TPPS)"), "organisation:tpps_list", ()), (PLANNED["rapat"].title, "planned", ("rapat",)),
                      (PLANNED["genting"].title, "planned", ("genting",))]),
         (_("Settings"), [

@@ -1,0 +1,245 @@
+"""WHO growth charts as Vega-Lite specs, drawn from the growth engine's own LMS tables.
+
+Vega-Lite is Tumbuh's one chart grammar: the spec built here is rendered to SVG on the
+server (``vl-convert-python``, no JavaScript in the browser, no CDN) for the child's page and
+the parent's summary, and the same spec can go into a PDF later.
+
+The −3, −2, 0, +2 and +3 SD curves come from the inverse of the LMS transformation,
+``value = M·(1 + L·S·z)^(1/L)`` (``M·exp(S·z)`` when L = 0), row by row of the WHO 2006 tables
+that the engine scores with; the child's visits are drawn on top.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from tumbuh.growth import tables
+
+from .models import Child, Measurement, Position, Sex
+
+DAYS_PER_MONTH = 30.4375
+SD_LINES = (-3, -2, 0, 2, 3)
+SD_NAMES = {-3: "-3", -2: "-2", 0: "0", 2: "+2", 3: "+3"}
+SD_COLOURS = {-3: "#7f1d1d", -2: "#dc2626", 0: "#15803d", 2: "#dc2626", 3: "#7f1d1d"}
+CHILD_COLOUR = "#1e3a8a"
+
+#: chart kind → (engine table, x is age?)
+KINDS = {"lhfa": "len", "wfa": "wei", "wfl": "wfl", "wfh": "wfh"}
+
+
+def sd_value(L: np.ndarray, M: np.ndarray, S: np.ndarray, z: float) -> np.ndarray:
+    """Inverse LMS: the measurement at z-score ``z``."""
+    L, M, S = (np.asarray(a, dtype=np.float64) for a in (L, M, S))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        box_cox = M * np.power(1.0 + L * S * z, 1.0 / np.where(L == 0, 1.0, L))
+    return np.where(L == 0, M * np.exp(S * z), box_cox)
+
+
+def _lms(table: str, sex: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    tab = tables.who2006(table)
+    keys = np.asarray(keys, dtype=np.int64)
+    idx = sex * tab.stride + (keys - tab.start)
+    return tab.L[idx], tab.M[idx], tab.S[idx]
+
+
+def curve_rows(kind: str, sex: int, x_max: float | None = None) -> list[dict]:
+    """The SD curves of one chart as rows ``{"x", "y", "sd"}`` (x in months or cm)."""
+    table = KINDS[kind]
+    tab = tables.who2006(table)
+    if kind in ("lhfa", "wfa"):
+        months = np.arange(0, (x_max or 60) + 0.01, 0.5)
+        days = {min(round(m * DAYS_PER_MONTH), tab.stop) for m in months}
+        if kind == "lhfa" and (x_max or 60) >= 24:
+            days |= {730, 731}  # the step where length (lying) becomes height (standing)
+        keys = np.array(sorted(days))
+        xs = keys / DAYS_PER_MONTH
+    else:
+        keys = np.arange(tab.start, tab.stop + 1, 5)  # every 0.5 cm
+        xs = keys / 10.0
+    L, M, S = _lms(table, sex, keys)
+    rows = []
+    for z in SD_LINES:
+        ys = sd_value(L, M, S, z)
+        rows.extend({"x": round(float(x), 3), "y": round(float(y), 3), "sd": SD_NAMES[z]} for x, y in zip(xs, ys))
+    return rows
+
+
+def corrected_lenhei(m: Measurement) -> float | None:
+    """Length/height as the engine uses it: +0.7 cm for standing under 24 months, −0.7 cm
+    for lying from 24 months (WHO)."""
+    if m.lenhei is None:
+        return None
+    value = float(m.lenhei)
+    days = (m.date - m.child.birth_date).days
+    if days < 731 and m.position == Position.STANDING:
+        value += 0.7
+    elif days >= 731 and m.position == Position.LYING:
+        value -= 0.7
+    return round(value, 1)
+
+
+def wflh_kind(m: Measurement) -> str:
+    """WHO: weight-for-length under 24 months, weight-for-height from 24 months."""
+    return "wfl" if (m.date - m.child.birth_date).days < 731 else "wfh"
+
+
+def point_rows(kind: str, child: Child, measurements: Sequence[Measurement]) -> list[dict]:
+    """The child's visits that belong on this chart, as rows ``{"x", "y", "date"}``."""
+    rows = []
+    for m in sorted(measurements, key=lambda v: v.date):
+        m.child = child
+        days = (m.date - child.birth_date).days
+        if days < 0 or days > 1856:
+            continue
+        lenhei = corrected_lenhei(m)
+        weight = None if m.weight is None else float(m.weight)
+        if kind == "lhfa":
+            x, y = days / DAYS_PER_MONTH, lenhei
+        elif kind == "wfa":
+            x, y = days / DAYS_PER_MONTH, None if m.oedema else weight
+        else:
+            if wflh_kind(m) != kind:
+                continue
+            x, y = lenhei, None if m.oedema else weight
+        if x is None or y is None:
+            continue
+        rows.append({"x": round(x, 2), "y": round(y, 2), "date": m.date.strftime("%d/%m/%Y")})
+    return rows
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str
+    title: str
+    spec: dict
+
+    @property
+    def points(self) -> int:
+        return len(self.spec["datasets"]["child"])
+
+    def svg(self) -> str:
+        return render_svg(self.spec)
+
+
+def _titles(kind: str, sex: int) -> tuple[str, str, str]:
+    boy = sex == Sex.MALE
+    if kind == "lhfa":
+        title = _("Length/height-for-age (boys)") if boy else _("Length/height-for-age (girls)")
+        return title, _("Age (months)"), _("Length/height (cm)")
+    if kind == "wfa":
+        title = _("Weight-for-age (boys)") if boy else _("Weight-for-age (girls)")
+        return title, _("Age (months)"), _("Weight (kg)")
+    if kind == "wfl":
+        title = _("Weight-for-length, 0–2 years (boys)") if boy else _("Weight-for-length, 0–2 years (girls)")
+        return title, _("Length, lying (cm)"), _("Weight (kg)")
+    title = _("Weight-for-height, 2–5 years (boys)") if boy else _("Weight-for-height, 2–5 years (girls)")
+    return title, _("Height, standing (cm)"), _("Weight (kg)")
+
+
+def build_spec(kind: str, child: Child, measurements: Sequence[Measurement], width: int = 520, height: int = 320) -> dict:
+    """The Vega-Lite spec of one WHO chart for ``child`` with its visits on top."""
+    points = point_rows(kind, child, measurements)
+    if kind in ("lhfa", "wfa"):
+        oldest = max((p["x"] for p in points), default=0)
+        x_max = 24 if oldest < 21 else 60
+        x_domain = [0, x_max]
+        ticks = list(range(0, x_max + 1, 3 if x_max == 24 else 6))
+    else:
+        tab = tables.who2006(KINDS[kind])
+        x_max = None
+        x_domain = [tab.start / 10, tab.stop / 10]
+        ticks = list(range(math.ceil(x_domain[0] / 5) * 5, int(x_domain[1]) + 1, 5))
+    curves = curve_rows(kind, child.sex, x_max)
+    if x_max is not None:
+        curves = [r for r in curves if r["x"] <= x_max + 1e-9]
+    last_x = max(r["x"] for r in curves)
+    labels = [dict(r) for r in curves if r["x"] == last_x]
+    title, x_title, y_title = _titles(kind, child.sex)
+    x = {"field": "x", "type": "quantitative", "title": x_title,
+         "scale": {"domain": x_domain, "nice": False}, "axis": {"values": ticks, "grid": True}}
+    y = {"field": "y", "type": "quantitative", "title": y_title, "scale": {"zero": False}}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "description": f"{title}: WHO 2006, {len(points)}",
+        "title": {"text": title, "anchor": "start", "fontSize": 14},
+        "width": width,
+        "height": height,
+        "background": "white",
+        "config": {"axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e5e7eb"}, "view": {"stroke": "#9ca3af"}},
+        "datasets": {"curves": curves, "labels": labels, "child": points},
+        "layer": [
+            {
+                "data": {"name": "curves"},
+                "mark": {"type": "line", "strokeWidth": 1.5, "clip": True},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "color": {"field": "sd", "type": "nominal", "legend": None,
+                              "scale": {"domain": [SD_NAMES[z] for z in SD_LINES], "range": [SD_COLOURS[z] for z in SD_LINES]}},
+                    "strokeDash": {"condition": {"test": "abs(toNumber(datum.sd)) == 3", "value": [5, 3]}, "value": [1, 0]},
+                },
+            },
+            {
+                "data": {"name": "labels"},
+                "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 10, "clip": False},
+                "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
+                             "text": {"field": "sd"}, "color": {"value": "#374151"}},
+            },
+            {
+                "data": {"name": "child"},
+                "mark": {"type": "line", "color": CHILD_COLOUR, "strokeWidth": 2},
+                "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}},
+            },
+            {
+                "data": {"name": "child"},
+                "mark": {"type": "point", "filled": True, "size": 45, "color": CHILD_COLOUR, "opacity": 1},
+                "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
+                             "tooltip": [{"field": "date", "title": _("Date")}, {"field": "y", "title": y_title}]},
+            },
+        ],
+    }
+
+
+def child_charts(child: Child, measurements: Sequence[Measurement], width: int = 520, height: int = 320) -> list[Chart]:
+    """The charts of a child's page: length/height-for-age, weight-for-age, then
+    weight-for-length (visits under 24 months) and/or weight-for-height (from 24 months);
+    with no visit yet, the one that fits the child's age today."""
+    kinds = ["lhfa", "wfa"]
+    for m in measurements:
+        m.child = child
+    wflh = [k for k in ("wfl", "wfh") if any(wflh_kind(m) == k for m in measurements)]
+    if not wflh:
+        today = dt.date.today()
+        wflh = ["wfl" if (today - child.birth_date).days < 731 else "wfh"]
+    charts = []
+    for kind in kinds + wflh:
+        spec = build_spec(kind, child, measurements, width, height)
+        charts.append(Chart(kind, spec["title"]["text"], spec))
+    return charts
+
+
+def render_svg(spec: dict) -> str:
+    locale = "id" if (get_language() or "id").startswith("id") else "en-US"
+    return _render(json.dumps(spec, sort_keys=True), locale)
+
+
+#: d3-format's number locale for Indonesian (decimal comma, dot for thousands).
+ID_NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
+
+
+@functools.lru_cache(maxsize=256)
+def _render(spec_json: str, locale: str) -> str:
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(spec_json, format_locale=ID_NUMBER_LOCALE if locale == "id" else locale)
+    # Scale with its container (the page, or an A4 sheet) instead of a fixed pixel size.
+    return svg.replace('class="marks"', 'class="marks growth-chart" preserveAspectRatio="xMinYMin meet"', 1)
