@@ -14,6 +14,7 @@ urlpatterns = [
     path("wilayah/", include("tumbuh.wilayah.urls")),
     path("organisasi/", include("tumbuh.organisation.urls")),
     path("audit/", include("tumbuh.audit.urls")),
+    path("impor/pengukuran/", include("tumbuh.measurements.import_urls")),
     path("impor/", include("tumbuh.imports.urls")),
     path("anak/", include("tumbuh.measurements.urls")),
 ]

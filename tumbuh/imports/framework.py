@@ -95,6 +95,11 @@ class Importer:
         """Where the imported records are listed (for "back to the list" links)."""
         return None
 
+    @classmethod
+    def pages(cls, batch: ImportBatch | None = None) -> str | None:
+        """An importer with its own pages: the upload page (no batch) or the batch's page."""
+        return None
+
     def __init__(self, *, user, kabupaten, batch: ImportBatch):
         self.user = user
         self.kabupaten = kabupaten

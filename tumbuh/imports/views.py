@@ -55,6 +55,8 @@ def batch_list(request):
 @require_http_methods(["GET", "POST"])
 def upload(request, kind):
     importer_cls = _importer(kind)
+    if importer_cls.pages():
+        return redirect(importer_cls.pages())
     _require_import(request.user, importer_cls)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -97,6 +99,9 @@ def _batch(request, pk) -> ImportBatch:
 @login_required
 def batch_detail(request, pk):
     batch = _batch(request, pk)
+    importer_cls = kinds().get(batch.kind)
+    if importer_cls is not None and importer_cls.pages(batch):
+        return redirect(importer_cls.pages(batch))
     rows = list(batch.rejected_rows.all()[:200])
     width = max([len(batch.headers)] + [len(r.cells) for r in rows])
     headers = list(batch.headers) + [""] * (width - len(batch.headers))

@@ -163,8 +163,10 @@ class EppgbmImporter(Importer):
     required = (("name",), ("birth_date",), ("sex",), ("desa",), ("date",), ("weight", "lenhei"))
 
     @classmethod
-    def list_url(cls) -> str | None:
-        return None
+    def pages(cls, batch=None) -> str | None:
+        if batch is None:
+            return reverse("measurement_imports:upload")
+        return reverse("measurement_imports:batch", args=[batch.pk])
 
     @classmethod
     def references(cls, user, kabupaten):
@@ -592,7 +594,3 @@ def _target_labels(kabupaten, kind: str, parent: str) -> dict[str, str]:
 
 def target_choices(kabupaten, kind: str, parent: str) -> list[tuple[str, str]]:
     return sorted(_target_labels(kabupaten, kind, parent).items(), key=lambda kv: kv[1])
-
-
-def batch_url(batch) -> str:
-    return reverse("measurement_imports:batch", args=[batch.pk])
