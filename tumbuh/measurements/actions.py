@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.accounts import policy
-from tumbuh.audit.actions import do_save
+from tumbuh.audit.actions import do_save, snapshot
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import scoring
@@ -92,6 +92,15 @@ def _quantize(obj) -> None:
                     raise ValidationError({field.name: _("Enter a number, e.g. 9,5.")}) from None
 
 
+def _unchanged(stored, obj) -> bool:
+    """Nothing but the timestamps would change: no write, no audit row."""
+    if stored is None:
+        return False
+    ignore = {"created_at", "updated_at"}
+    before, after = snapshot(stored), snapshot(obj)
+    return {k: v for k, v in before.items() if k not in ignore} == {k: v for k, v in after.items() if k not in ignore}
+
+
 def _require(actor, action, obj) -> None:
     if not policy.can(actor, action, obj):
         raise PermissionDenied
@@ -112,6 +121,8 @@ def do_register_child(actor, child: Child, reason: str = "") -> Child:
         raise ValidationError({"nik": problem})
     if child.posyandu_id and child.posyandu.desa_id != child.desa_id:
         raise ValidationError({"posyandu": _("This posyandu is in another desa.")})
+    if _unchanged(stored, child):
+        return child
     with transaction.atomic():
         do_save(actor, child, reason=reason)
         if stored is not None and (stored.birth_date != child.birth_date or stored.sex != child.sex):
@@ -188,6 +199,7 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "") -> 
     if not m.posyandu_id and m.child.posyandu_id:
         m.posyandu_id = m.child.posyandu_id
     creating = m.pk is None
+    stored = None
     if not creating:
         stored = Measurement.objects.select_related("child").filter(pk=m.pk).first()
         if stored is not None:
@@ -203,4 +215,6 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "") -> 
     if errors:
         raise ValidationError([p.message for p in errors])
     m.warnings = _warning_text(problems)
+    if _unchanged(stored, m):
+        return m
     return do_save(actor, m, reason=reason)

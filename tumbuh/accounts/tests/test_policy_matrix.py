@@ -203,3 +203,123 @@ def test_audit_log_shows_each_admin_only_their_district(client, alice, charlie):
     client.force_login(charlie)
     entries = client.get(reverse("audit:list")).context["page"].object_list
     assert entries and all(e.wilayah_code.startswith("73.17") for e in entries)
+
+
+# ---------------------------------------------------------------- children and their visits
+
+#   child in                admin dinkes camat  pkm   desa  viewer luwu   (GET the child's page)
+CHILD_VIEW_MATRIX = {
+    "child_balantang":      (200, 200, 200, 404, 200, 200, 404),
+    "child_harapan":        (200, 200, 200, 200, 404, 200, 404),
+    "child_wotu":           (200, 200, 404, 404, 404, 200, 404),
+    "child_luwu":           (404, 404, 404, 404, 404, 404, 200),
+}
+
+#   child in                admin dinkes camat  pkm   desa  viewer luwu   (POST the child's details)
+CHILD_CHANGE_MATRIX = {
+    "child_balantang":      (302, 403, 403, 404, 302, 403, 404),
+    "child_harapan":        (302, 403, 403, 302, 404, 403, 404),
+    "child_luwu":           (404, 404, 404, 404, 404, 404, 302),
+}
+
+#   visit of a child in     admin dinkes camat  pkm   desa  viewer luwu   (POST a confirmed correction)
+MEASUREMENT_CHANGE_MATRIX = {
+    "child_balantang":      (302, 403, 403, 404, 302, 403, 404),
+    "child_harapan":        (302, 403, 403, 302, 404, 403, 404),
+    "child_wotu":           (302, 403, 404, 404, 404, 403, 404),
+    "child_luwu":           (404, 404, 404, 404, 404, 404, 302),
+}
+
+#   page                    admin dinkes camat  pkm   desa  viewer luwu
+CHILD_PAGE_MATRIX = {
+    "measurements:child_list":  (200, 200, 200, 200, 200, 200, 200),
+    "measurements:child_add":   (200, 403, 403, 200, 200, 403, 200),
+    "measurements:visit_start": (200, 403, 403, 200, 200, 403, 200),
+}
+
+
+@pytest.fixture
+def children(demo_users):
+    """One child with one visit in each place of the matrix, registered by the district admins."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from tumbuh.measurements.actions import do_record_measurement, do_register_child
+    from tumbuh.measurements.models import Child, Measurement
+
+    places = {
+        "child_balantang": ("admin.lutim", "73.24.04.2010"),
+        "child_harapan": ("admin.lutim", "73.24.04.2001"),
+        "child_wotu": ("admin.lutim", Posyandu.objects.filter(desa__kecamatan_code="73.24.06").first().desa_id),
+        "child_luwu": ("admin.luwu", Posyandu.objects.filter(desa__kabupaten_code="73.17").first().desa_id),
+    }
+    out = {}
+    for name, (admin, desa) in places.items():
+        actor = demo_users[admin]
+        child = do_register_child(actor, Child(name=f"Matriks {name}", sex=1, birth_date=dt.date(2023, 4, 2), desa_id=desa,
+                                               parent_name="Ibu Matriks"))
+        do_record_measurement(actor, Measurement(child=child, date=dt.date(2025, 2, 3), weight=Decimal("10.5"),
+                                                 lenhei=Decimal("84.0"), position="h"))
+        out[name] = child
+    return out
+
+
+def _child_form_data(child):
+    return {"name": child.name, "sex": child.sex, "birth_date": child.birth_date.isoformat(), "nik": child.nik,
+            "parent_name": child.parent_name, "desa": child.desa_id, "posyandu": child.posyandu_id or "", "rt": "",
+            "rw": "", "address": "", "birth_weight": "", "birth_length": "", "reason": "uji matriks"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", CHILD_VIEW_MATRIX)
+def test_viewing_children_follows_the_matrix(client, demo_users, children, name):
+    child = children[name]
+    for username, expected in zip(ROLES, CHILD_VIEW_MATRIX[name]):
+        client.force_login(demo_users[username])
+        assert client.get(reverse("measurements:child", args=[child.tumbuh_id])).status_code == expected, f"{username} viewing {name}"
+        summary = client.get(reverse("measurements:child_summary", args=[child.tumbuh_id]))
+        assert summary.status_code == expected, f"{username}: summary of {name}"
+        visit = child.measurements.get()
+        assert policy.can(demo_users[username], policy.VIEW, visit) == (expected == 200), f"{username}: visit of {name}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", CHILD_CHANGE_MATRIX)
+def test_changing_children_follows_the_matrix(client, demo_users, children, name):
+    child = children[name]
+    for username, expected in zip(ROLES, CHILD_CHANGE_MATRIX[name]):
+        client.force_login(demo_users[username])
+        response = client.post(reverse("measurements:child_edit", args=[child.tumbuh_id]), _child_form_data(child))
+        assert response.status_code == expected, f"{username} changing {name}: {response.context and response.context['form'].errors}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", MEASUREMENT_CHANGE_MATRIX)
+def test_correcting_visits_follows_the_matrix(client, demo_users, children, name):
+    child = children[name]
+    data = {"date": "2025-02-03", "weight": "10,5", "lenhei": "84,0", "position": "h", "confirm": "1", "reason": "uji matriks"}
+    for username, expected in zip(ROLES, MEASUREMENT_CHANGE_MATRIX[name]):
+        client.force_login(demo_users[username])
+        response = client.post(reverse("measurements:visit", args=[child.tumbuh_id]), data)
+        assert response.status_code == expected, f"{username} correcting a visit of {name}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", CHILD_PAGE_MATRIX)
+def test_child_pages_follow_the_matrix(client, demo_users, page):
+    for username, expected in zip(ROLES, CHILD_PAGE_MATRIX[page]):
+        client.force_login(demo_users[username])
+        assert client.get(reverse(page)).status_code == expected, f"{username} on {page}"
+
+
+@pytest.mark.django_db
+def test_child_and_visit_checks_agree_with_queryset_scope(demo_users, children):
+    from tumbuh.measurements.models import Child, Measurement
+
+    ours = [c.pk for c in children.values()]
+    for model, lookup in ((Child, "pk__in"), (Measurement, "child__in")):
+        objects = list(model.objects.filter(**{lookup: ours}))
+        for user in demo_users.values():
+            in_sql = set(policy.visible(user, model.objects.filter(**{lookup: ours})).values_list("pk", flat=True))
+            in_python = {o.pk for o in objects if policy.is_visible(user, o)}
+            assert in_sql == in_python, f"{user.username} on {model.__name__}"

@@ -1,0 +1,96 @@
+"""WHO growth charts: SD curves from the engine's LMS tables, the child's points on top."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import numpy as np
+import pytest
+
+from tumbuh.growth.zscores import anthro_zscores
+from tumbuh.measurements import charts
+from tumbuh.measurements.models import Child, Measurement
+
+
+def _child(sex=2, birth=dt.date(2023, 3, 1)):
+    return Child(name="Grafik", sex=sex, birth_date=birth, desa_id="73.24.04.2010")
+
+
+def _visits(child):
+    rows = [(30, "4.1", "53.0", "l"), (180, "6.8", "64.0", "l"), (400, "8.5", "72.0", "l"), (800, "10.4", "83.0", "h")]
+    return [Measurement(child=child, date=child.birth_date + dt.timedelta(days=d), weight=Decimal(w), lenhei=Decimal(h),
+                        position=p) for d, w, h, p in rows]
+
+
+@pytest.mark.parametrize("kind", ["lhfa", "wfa", "wfl", "wfh"])
+def test_curves_are_the_inverse_of_the_engines_z_scores(kind):
+    rows = charts.curve_rows(kind, 1)
+    assert {r["sd"] for r in rows} == {"-3", "-2", "0", "+2", "+3"}
+    for row in rows[:: max(1, len(rows) // 40)]:
+        z = {"-3": -3, "-2": -2, "0": 0, "+2": 2, "+3": 3}[row["sd"]]
+        if kind in ("lhfa", "wfa"):
+            days = round(row["x"] * charts.DAYS_PER_MONTH)
+            kw = {"age_days": np.array([float(days)])}
+            if kind == "lhfa":
+                kw |= {"lenhei": np.array([row["y"]]), "measure": np.array(["l" if days < 731 else "h"], dtype=object)}
+                column = "zlen"
+            else:
+                kw |= {"weight": np.array([row["y"]])}
+                column = "zwei"
+        else:
+            kw = {"age_days": np.array([300.0 if kind == "wfl" else 1000.0]), "weight": np.array([row["y"]]),
+                  "lenhei": np.array([row["x"]]), "measure": np.array(["l" if kind == "wfl" else "h"], dtype=object)}
+            column = "zwfl"
+        result = anthro_zscores(sex=np.array([1.0]), **kw)
+        assert result[column][0] == pytest.approx(z, abs=0.01), (kind, row)
+
+
+def test_median_is_the_tables_m():
+    from tumbuh.growth import tables
+
+    tab = tables.who2006("len")
+    rows = [r for r in charts.curve_rows("lhfa", 2) if r["sd"] == "0" and r["x"] == 0]
+    assert rows[0]["y"] == pytest.approx(tab.M[2 * tab.stride + 0], abs=1e-3)  # girls, day 0: 49.1 cm
+
+
+def test_the_childs_page_has_three_kinds_of_chart_with_the_visits():
+    child = _child()
+    visits = _visits(child)
+    kinds = {c.kind: c for c in charts.child_charts(child, visits)}
+    assert set(kinds) == {"lhfa", "wfa", "wfl", "wfh"}  # visits before and after 24 months
+    assert kinds["lhfa"].points == 4 and kinds["wfa"].points == 4
+    assert kinds["wfl"].points == 3 and kinds["wfh"].points == 1
+    assert kinds["lhfa"].spec["datasets"]["child"][3]["y"] == 83.0  # standing from 24 months: as measured
+    assert kinds["wfl"].spec["datasets"]["child"][0]["x"] == 53.0
+    layers = kinds["wfa"].spec["layer"]
+    assert [layer["data"]["name"] for layer in layers] == ["curves", "labels", "child", "child"]
+    assert layers[0]["encoding"]["color"]["scale"]["domain"] == ["-3", "-2", "0", "+2", "+3"]
+
+
+def test_position_correction_on_the_length_chart():
+    child = _child()
+    m = Measurement(child=child, date=child.birth_date + dt.timedelta(days=400), weight=Decimal("8.5"),
+                    lenhei=Decimal("71.3"), position="h")  # standing under 24 months: +0.7 cm
+    assert charts.point_rows("lhfa", child, [m])[0]["y"] == 72.0
+
+
+def test_the_svg_has_five_sd_curves_and_one_symbol_per_visit():
+    child = _child(sex=1)
+    chart = charts.child_charts(child, _visits(child))[0]
+    svg = chart.svg()
+    assert svg.startswith("<svg") and 'class="marks growth-chart"' in svg
+    curves = re.search(r'<g class="mark-line role-mark layer_0_marks".*?</g>', svg, re.S)
+    assert curves and svg.count('class="mark-line role-mark layer_0_marks"') == 5  # one line per SD
+    symbols = re.search(r'<g class="mark-symbol role-mark layer_3_marks"[^>]*>(.*?)</g>', svg, re.S).group(1)
+    assert symbols.count('aria-roledescription="point"') == 4
+    for sd in ("-3", "-2", "+2", "+3"):
+        assert f">{sd}</text>" in svg
+
+
+def test_no_visit_yet_still_draws_the_curves():
+    child = _child(birth=dt.date.today() - dt.timedelta(days=100))
+    kinds = [c.kind for c in charts.child_charts(child, [])]
+    assert kinds == ["lhfa", "wfa", "wfl"]
+    assert all(c.points == 0 for c in charts.child_charts(child, []))
