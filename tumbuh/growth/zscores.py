@@ -147,13 +147,18 @@ def _libm_power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.array([math.pow(u, v) for u, v in zip(a.tolist(), b.tolist())], dtype=np.float64)
 
 
-def lms_z(y, L, M, S, restricted: bool, plain_l1: bool = False, power=np.power) -> np.ndarray:
+_power = np.power  # numpy's vectorised pow (a test swaps it to simulate other builds)
+
+
+def lms_z(y, L, M, S, restricted: bool, plain_l1: bool = False, power=None) -> np.ndarray:
     """z = ((y/M)^L − 1)/(S·L); with ``restricted``, WHO's linear extension beyond ±3 SD.
 
     Beyond ±3 SD the restricted form uses SDk = M·(1 + L·S·k)^(1/L):
     z = 3 + (y − SD3)/(SD3 − SD2) above, z = −3 + (y − SD−3)/(SD−2 − SD−3) below.
     The operations are in R's order so that results are bit-identical where pow is.
     """
+    if power is None:
+        power = _power
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # In place, but the same operations as ((y/M)^L - 1)/(S·L), so the same bits.
         z = np.divide(y, M)

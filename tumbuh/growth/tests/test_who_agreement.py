@@ -114,3 +114,36 @@ def test_round_digits_2_gives_who_output_directly(anthro):
     )
     for z in ("len", "wei", "wfl", "bmi"):
         assert _same(res["z" + z], num(who["z" + z])[days]).all(), z
+
+
+def test_rows_near_a_rounding_tie_are_recomputed_with_libm_pow(monkeypatch):
+    # On builds where numpy's vectorised power is not C's pow (e.g. AVX-512 SVML), rows whose
+    # rounding sits next to a tie are recomputed with math.pow. Simulate such a build with a
+    # power that is off by 1e-14 (~45 ulps, far worse than real builds, so that flips happen).
+    from tumbuh.growth import tables, zscores
+    from tumbuh.growth.zscores import anthro_zscores
+
+    t = tables.who2006("wei")
+    days = np.repeat(np.arange(0, 1826, 7), 60)
+    k = np.tile((np.arange(-300, 300, 10) + 0.5) / 100, len(np.arange(0, 1826, 7)))  # z at x.xx5 ties
+    i = 1 * t.stride + days
+    L, M, S = t.L[i], t.M[i], t.S[i]
+    y = M * (1 + L * S * k) ** (1 / L)
+    exact = r_round(anthro_zscores(sex=1, age_days=days, weight=y)["zwei"], 2)
+
+    real_power = np.power
+
+    def sloppy_power(a, b, out=None):
+        r = real_power(a, b) * (1 + 1e-14)
+        if out is not None:
+            out[...] = r
+            return out
+        return r
+
+    monkeypatch.setattr(zscores, "_power", sloppy_power)
+    monkeypatch.setattr(zscores, "_POW_IS_LIBM", True)  # pretend: no fix-up
+    unfixed = r_round(anthro_zscores(sex=1, age_days=days, weight=y)["zwei"], 2)
+    assert (unfixed != exact).sum() > 0  # the sloppy power does flip roundings
+    monkeypatch.setattr(zscores, "_POW_IS_LIBM", False)
+    fixed = r_round(anthro_zscores(sex=1, age_days=days, weight=y)["zwei"], 2)
+    assert (fixed == exact).all()
