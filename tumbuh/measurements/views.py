@@ -171,10 +171,15 @@ def child_summary(request, tumbuh_id):
     for m in visits:
         m.child = child
     with translation.override("id"):
-        chart_list = [(c, c.svg()) for c in charts.child_charts(child, visits, width=330, height=210)]
+        # One page: length/height-for-age, weight-for-age and the weight-for-length/height
+        # chart that fits the latest visit.
+        latest_kind = charts.wflh_kind(visits[-1]) if visits else None
+        chosen = [c for c in charts.child_charts(child, visits, width=300, height=230)
+                  if c.kind in ("lhfa", "wfa") or latest_kind in (None, c.kind)][:3]
+        chart_list = [(c, c.svg()) for c in chosen]
         response = render(request, "measurements/child_summary.html", {
             "child": child,
-            "visits": visits[-6:][::-1],
+            "visits": visits[-5:][::-1],
             "latest": visits[-1] if visits else None,
             "charts": chart_list,
         })
