@@ -335,3 +335,13 @@ def test_one_character_codes_fast_path_matches_the_general_path():
     assert fast[2].tolist() == [False, False, False, True, False, False, False]
     sliced = pa.array(["terlentang"] + values)[1:]  # non-zero offset into the buffers
     assert to_codes(sliced, len(values), MEASURE_TEXT)[0].tolist() == fast[0].tolist()
+
+
+def test_text_numbers_fast_and_tolerant_paths():
+    from tumbuh.growth._inputs import to_float
+
+    v, bad = to_float(pa.array(["9.5", "12", None, "nan"]), 4)
+    assert v[:2].tolist() == [9.5, 12.0] and np.isnan(v[2:]).all() and not bad.any()
+    v, bad = to_float(pa.array(["9,5", " 3 ", "abc", None, "NA", "inf"]), 6)
+    assert v[:2].tolist() == [9.5, 3.0] and np.isnan(v[2:]).all()
+    assert bad.tolist() == [False, False, True, False, False, True]
