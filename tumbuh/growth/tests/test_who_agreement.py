@@ -62,12 +62,13 @@ def test_anthro_flags_match_who_on_every_row(anthro, z):
 @pytest.mark.parametrize("z", ANTHRO_Z)
 def test_anthro_full_precision_z_matches_who(anthro, z):
     # Bit-identical where numpy's power is the C library's pow (as on the reference
-    # machine); elsewhere within a few ulps.
+    # machine). Elsewhere one ulp of pow can become ~3e-11 in z, because 1/(S·L) reaches
+    # 1.3e5 in the weight and arm-circumference tables (L down to 0.0001).
     inp, who, ours = anthro
     ref = num(who["z" + z + "_full"])
     assert _same(np.isnan(ours["z" + z]), np.isnan(ref)).all()
     diff = np.nanmax(np.abs(ours["z" + z] - ref))
-    assert diff <= 1e-12
+    assert diff <= 1e-9
 
 
 def test_anthro_cleaned_columns_match_who(anthro):
@@ -147,3 +148,13 @@ def test_rows_near_a_rounding_tie_are_recomputed_with_libm_pow(monkeypatch):
     monkeypatch.setattr(zscores, "_POW_IS_LIBM", False)
     fixed = r_round(anthro_zscores(sex=1, age_days=days, weight=y)["zwei"], 2)
     assert (fixed == exact).all()
+
+
+def test_full_precision_z_is_bit_identical_here_when_numpy_power_is_libm(anthro):
+    from tumbuh.growth import zscores
+
+    if not zscores._pow_matches_libm():
+        pytest.skip("numpy's power is not the C library's pow on this build")
+    inp, who, ours = anthro
+    for z in ANTHRO_Z:
+        assert _same(ours["z" + z], num(who["z" + z + "_full"])).all(), z
