@@ -191,7 +191,8 @@ def lms_z(y, L, M, S, restricted: bool, plain_l1: bool = False, power=None) -> n
 
 def _fix_pow_ties(z, y, L, M, S, restricted, plain_l1, digits: int) -> None:
     """Where numpy's power is not libm's, recompute z with libm pow for rows whose
-    rounding (to ``digits``) sits within 1e-9 of a tie: only there can 1 ulp matter."""
+    rounding (to ``digits``) sits within 1e-6 of a last-digit unit from a tie (1e-8 in z
+    for 2 digits): only there can an ulp of pow (≤ ~3e-11 in z) change the rounding."""
     global _POW_IS_LIBM
     if plain_l1:
         return
