@@ -26,26 +26,53 @@ def _floats(values) -> np.ndarray:
     return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
 
 
+def score_columns(*, sex, birth, visit, weight, lenhei, position, oedema, muac=None, headc=None) -> dict[str, np.ndarray]:
+    """The engine's fields for whole columns (numpy arrays: ``birth``/``visit`` as date
+    ordinals, ``weight``/``lenhei``/``muac``/``headc`` floats with NaN for missing,
+    ``position`` 'l'/'h'/None objects, ``oedema`` bools). ``score`` and bulk imports use it."""
+    n = len(sex)
+    age = (np.asarray(visit, dtype=np.int64) - np.asarray(birth, dtype=np.int64)).astype(np.float64)
+    oedema = np.asarray(oedema, dtype=bool)
+    nan = np.full(n, np.nan)
+    result = anthro_zscores(
+        sex=np.asarray(sex, dtype=np.float64),
+        age_days=age,
+        weight=weight,
+        lenhei=lenhei,
+        measure=position,
+        oedema=np.where(oedema, "y", "n"),
+        headc=nan if headc is None else headc,
+        armc=nan if muac is None else muac,
+    )
+    status = classify_anthro(result, oedema=oedema)
+    out = {"age_days": age}
+    for field in Z_FIELDS:
+        out[field] = result[field]
+    for field in FLAG_FIELDS:
+        out[field] = result[field]
+    for field in STATUS_FIELDS:
+        out[field] = status[field]
+    out["engine_reason"] = result["reason"]
+    return out
+
+
 def score(measurements: Sequence[Measurement]) -> None:
     """Compute the engine's fields in place (WHO Child Growth Standards, full precision)."""
     n = len(measurements)
     if n == 0:
         return
-    birth = np.array([m.child.birth_date.toordinal() for m in measurements], dtype=np.int64)
-    visit = np.array([m.date.toordinal() for m in measurements], dtype=np.int64)
-    age = (visit - birth).astype(np.float64)
-    oedema = np.array([bool(m.oedema) for m in measurements])
-    result = anthro_zscores(
+    result = score_columns(
         sex=np.array([m.child.sex for m in measurements], dtype=np.float64),
-        age_days=age,
+        birth=np.array([m.child.birth_date.toordinal() for m in measurements], dtype=np.int64),
+        visit=np.array([m.date.toordinal() for m in measurements], dtype=np.int64),
         weight=_floats(m.weight for m in measurements),
         lenhei=_floats(m.lenhei for m in measurements),
-        measure=np.array([m.position or None for m in measurements], dtype=object),
-        oedema=np.where(oedema, "y", "n"),
+        position=np.array([m.position or None for m in measurements], dtype=object),
+        oedema=np.array([bool(m.oedema) for m in measurements]),
         headc=_floats(m.headc for m in measurements),
-        armc=_floats(m.muac for m in measurements),
+        muac=_floats(m.muac for m in measurements),
     )
-    status = classify_anthro(result, oedema=oedema)
+    age = result["age_days"]
     for i, m in enumerate(measurements):
         m.age_days = int(age[i])
         for field in Z_FIELDS:
@@ -55,5 +82,5 @@ def score(measurements: Sequence[Measurement]) -> None:
             f = result[field][i]
             setattr(m, field, None if np.isnan(f) else bool(f))
         for field in STATUS_FIELDS:
-            setattr(m, field, status[field][i] or "")
-        m.engine_reason = str(result["reason"][i] or "")[:300]
+            setattr(m, field, result[field][i] or "")
+        m.engine_reason = str(result["engine_reason"][i] or "")[:300]

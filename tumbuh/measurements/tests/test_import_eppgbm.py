@@ -40,7 +40,7 @@ def test_an_eppgbm_csv_with_decimal_commas_becomes_children_and_scored_visits(al
     assert batch.status == BatchStatus.DONE, batch.error
     assert (batch.total_rows, batch.created, batch.rejected) == (3, 3, 0), reasons(batch)
     ahmad = Child.objects.get(name="Ahmad Fauzan", desa_id="73.24.04.2001")
-    assert ahmad.measurements.count() == 2 and ahmad.posyandu is None and ahmad.parent_name == "Siti Aminah"
+    assert ahmad.measurements.count() == 2 and ahmad.posyandu.name.endswith("Melati") and ahmad.parent_name == "Siti Aminah"
     visit = ahmad.measurements.get(date=dt.date(2025, 2, 10))
     assert visit.weight == Decimal("11.20") and visit.lenhei == Decimal("84.5") and visit.position == "h"
     assert visit.zlen is not None and visit.status_tbu and visit.import_batch == batch and visit.posyandu.name.endswith("Melati")
@@ -146,15 +146,15 @@ def test_a_crash_mid_import_leaves_no_half_batch(alice, monkeypatch):
 
     monkeypatch.setattr(importers.EppgbmImporter, "chunk_size", 2)
     calls = {"n": 0}
-    real = importers.score
+    real = importers.score_columns
 
-    def failing(measurements):
+    def failing(**columns):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk full")
-        real(measurements)
+        return real(**columns)
 
-    monkeypatch.setattr(importers, "score", failing)
+    monkeypatch.setattr(importers, "score_columns", failing)
     before = (Child.objects.count(), Measurement.objects.count(), AuditLog.objects.count())
     batch = run(alice, export(*[row(name=f"Crash {i}") for i in range(5)]))
     assert batch.status == BatchStatus.FAILED and "disk full" in batch.error
