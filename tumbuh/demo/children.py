@@ -433,6 +433,7 @@ class ChildrenSummary:
     measurements: int = 0
     seconds: float = 0.0
     created: bool = False
+    batch: object = None  # the demo's e-PPGBM import batch, when this run imported it
 
 
 def _decimal(x: float, places: int) -> Decimal | None:
@@ -533,32 +534,51 @@ def existing_load():
 
 
 def load_demo_children(seed: int = 2026, children: int = FULL_CHILDREN, kecamatan: list[str] | None = None,
-                       skip=None, reason: str = "data demo", progress=None) -> ChildrenSummary:
-    """Generate and write the demo children and visits, once. ``skip(data)`` may return a mask
-    of visits not to write (e.g. a round that the demo imports from its e-PPGBM export)."""
+                       eppgbm: bool = False, reason: str = "data demo", progress=None) -> ChildrenSummary:
+    """Generate and write the demo children and visits, once.
+
+    With ``eppgbm``, one round (Agustus 2025) of a few kecamatan is not written directly: the
+    demo writes it as a messy e-PPGBM export (``eppgbm_export``) and imports that file through
+    the e-PPGBM importer, so the demo shows an import batch with its rejected rows."""
     from django.db import transaction
 
-    from tumbuh.audit.models import AuditAction, AuditLog
+    from tumbuh.audit.models import AuditLog
+
+    from . import eppgbm_export as E
 
     done = existing_load()
     if done is not None:
         after = done.after or {}
-        return ChildrenSummary(children=after.get("children", 0), measurements=after.get("measurements", 0))
+        summary = ChildrenSummary(children=after.get("children", 0), measurements=after.get("measurements", 0))
+        if after.get("eppgbm_kecamatan") and E.demo_batch() is None:
+            # Children written, their export not imported yet (an earlier run stopped): import it now.
+            data = generate(demo_area(after.get("kecamatan")), after.get("requested_children", children), after.get("seed", seed))
+            summary.batch = E.import_demo_export(E.build_export(data, kecamatan=after["eppgbm_kecamatan"]))
+        return summary
     if children <= 0:
         return ChildrenSummary()
     start = time.perf_counter()
     data = generate(demo_area(kecamatan), children, seed)
-    mask = skip(data) if skip else None
+    export_kecamatan = None
+    mask = None
+    if eppgbm and E.importer_available():
+        present = set(data.area.kecamatan.tolist())
+        export_kecamatan = [k for k in E.DEFAULT_KECAMATAN if k in present] or sorted(present)[:1]
+        mask = E.round_mask(data, kecamatan=export_kecamatan)
     with transaction.atomic():
         summary = write(data, mask, progress=progress)
         AuditLog.objects.create(
-            actor=None, actor_name="sistem", action=AuditAction.CREATE, object_type="measurements.measurement",
+            actor=None, actor_name="sistem", action="create", object_type="measurements.measurement",
             object_id=AUDIT_OBJECT_ID, object_repr=f"Data demo: {summary.children} anak, {summary.measurements} pengukuran",
             wilayah_code=KABUPATEN, before=None,
             after={"children": summary.children, "measurements": summary.measurements, "seed": seed,
                    "requested_children": children, "kecamatan": sorted(kecamatan) if kecamatan else None,
-                   "period": [PERIOD[0].isoformat(), PERIOD[1].isoformat()], "source": "demo"},
-            reason=f"{reason}: {summary.children} anak dan {summary.measurements} pengukuran (Luwu Timur, 2023–2025)",
+                   "period": [PERIOD[0].isoformat(), PERIOD[1].isoformat()], "source": "demo",
+                   "eppgbm_kecamatan": export_kecamatan, "eppgbm_round": E.DEFAULT_ROUND if export_kecamatan else None},
+            reason=f"{reason}: {summary.children} anak dan {summary.measurements} pengukuran (Luwu Timur, 2023–2025)"
+                   + (f"; Agustus 2025 di {len(export_kecamatan)} kecamatan lewat impor e-PPGBM" if export_kecamatan else ""),
         )  # fmt: skip
+    if export_kecamatan:
+        summary.batch = E.import_demo_export(E.build_export(data, kecamatan=export_kecamatan))
     summary.seconds = time.perf_counter() - start
     return summary

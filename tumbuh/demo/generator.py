@@ -77,6 +77,7 @@ class DemoSummary:
     measurements: int = 0
     children_seconds: float = 0.0
     children_created: bool = False
+    batch: object = None  # the demo e-PPGBM import batch, when this run imported it
 
 
 def _puskesmas_code(kecamatan: Wilayah, index: int) -> str:
@@ -150,6 +151,7 @@ def build_demo(
     all_regions: bool = False,
     children: int = 0,
     kecamatan: list[str] | None = None,
+    eppgbm: bool = False,
     progress=None,
 ) -> DemoSummary:
     """Load regions (all of Indonesia, or only the demo districts) and build the demo.
@@ -158,7 +160,8 @@ def build_demo(
     Timur, 0 for none (organisation and accounts only); ``children.FULL_CHILDREN`` (25,000) is
     the full demo. ``kecamatan`` limits them to some kecamatan (tests use a few hundred in
     Malili). Children are generated once: a second run finds the demo's audit record and
-    changes nothing."""
+    changes nothing. With ``eppgbm``, the Agustus 2025 round of three kecamatan comes in
+    through a messy demo e-PPGBM export and the importer (see ``eppgbm_export``)."""
     from .children import existing_load, load_demo_children
 
     load_regions(prefixes=None if all_regions else list(DEMO_KABUPATEN))
@@ -169,7 +172,8 @@ def build_demo(
         _build_users()
     kids = None
     if children or existing_load() is not None:
-        kids = load_demo_children(seed=seed, children=children, kecamatan=kecamatan, reason=REASON, progress=progress)
+        kids = load_demo_children(seed=seed, children=children, kecamatan=kecamatan, eppgbm=eppgbm, reason=REASON,
+                                  progress=progress)
     return DemoSummary(
         kabupaten=len(DEMO_KABUPATEN),
         puskesmas=Puskesmas.objects.filter(kecamatan__kabupaten_code__in=DEMO_KABUPATEN).count(),
@@ -180,4 +184,5 @@ def build_demo(
         measurements=kids.measurements if kids else 0,
         children_seconds=kids.seconds if kids else 0.0,
         children_created=kids.created if kids else False,
+        batch=kids.batch if kids else None,
     )

@@ -7,7 +7,8 @@ from tumbuh.demo.generator import SEED, build_demo
 class Command(BaseCommand):
     help = (
         "Build the demo districts (Luwu Timur and Luwu): organisation, posyandu, demo accounts, and Luwu Timur's "
-        "demo children with their 2023–2025 visits. Idempotent: a second run changes nothing."
+        "demo children with their 2023–2025 visits; the Agustus 2025 round of three kecamatan comes in through a "
+        "messy demo e-PPGBM export and the importer. Idempotent: a second run changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -18,9 +19,16 @@ class Command(BaseCommand):
             help=f"demo children to generate in Luwu Timur (default {FULL_CHILDREN:,}; 0 for none)",
         )
         parser.add_argument("--kecamatan", action="append", help="only in this kecamatan (code, e.g. 73.24.04); repeatable")
+        parser.add_argument("--no-eppgbm-import", action="store_true",
+                            help="write every visit directly instead of importing one round from the demo e-PPGBM export")
+        parser.add_argument("--eppgbm-export", metavar="PATH",
+                            help="only write the demo e-PPGBM export (.xlsx or .csv) to PATH and list its injected problems")
 
-    def handle(self, *args, seed, all_regions, children, kecamatan, **options):
-        s = build_demo(seed=seed, all_regions=all_regions, children=children, kecamatan=kecamatan, progress=self._progress())
+    def handle(self, *args, seed, all_regions, children, kecamatan, no_eppgbm_import, eppgbm_export, **options):
+        if eppgbm_export:
+            return self._export(eppgbm_export, seed, children, kecamatan)
+        s = build_demo(seed=seed, all_regions=all_regions, children=children, kecamatan=kecamatan,
+                       eppgbm=not no_eppgbm_import, progress=self._progress())
         self.stdout.write(
             f"Demo: {s.kabupaten} kabupaten, {s.puskesmas} puskesmas, {s.posyandu} posyandu, {s.opd} OPD, {s.users} demo accounts"
         )
@@ -28,9 +36,33 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo children: {s.children:,} children, {s.measurements:,} measurements written in {s.children_seconds:.1f} s")
         elif s.children:
             self.stdout.write(f"Demo children already loaded: {s.children:,} children, {s.measurements:,} measurements")
+        if s.batch is not None:
+            b = s.batch
+            self.stdout.write(
+                f"Demo e-PPGBM import ({b.file_name}): {b.total_rows:,} rows, {b.created:,} new, {b.updated:,} updated, "
+                f"{b.rejected:,} rejected; batch {b.pk}"
+            )
+
+    def _export(self, path, seed, children, kecamatan):
+        from collections import Counter
+
+        from tumbuh.demo import eppgbm_export as E
+        from tumbuh.demo.children import demo_area, generate
+
+        data = generate(demo_area(kecamatan), children or FULL_CHILDREN, seed)
+        present = set(data.area.kecamatan.tolist())
+        export = E.build_export(data, kecamatan=[k for k in E.DEFAULT_KECAMATAN if k in present] or sorted(present)[:1])
+        export.write(path)
+        counts = Counter(export.problems.values())
+        self.stdout.write(f"Wrote {path}: {len(export.rows):,} rows, {len(export.problems)} with an injected problem, "
+                          f"{len(export.heaped)} heaped")
+        for kind, n in sorted(counts.items()):
+            rows = export.rows_of(kind)
+            shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
+            self.stdout.write(f"  {kind} ({E.EXPECTED[kind]}): {n} rows: {shown}")
 
     def _progress(self):
-        if self.stdout.isatty() is False:
+        if not self.stdout.isatty():
             return None
         from tqdm import tqdm
 
