@@ -53,6 +53,7 @@ class Column:
     example: str = ""
     text_format: bool = False  # codes: keep as text in the template, so Excel leaves them alone
     in_template: bool = True  # False: read when a file has it (e.g. another system's export), not offered
+    used: bool = True  # False: recognised (helps find the header row) but its values are not read
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -121,7 +122,11 @@ class Importer:
     @classmethod
     def is_example(cls, values: dict[str, str]) -> bool:
         """The template's example row, left in the file: skipped, and counted as such."""
-        return all(fold(values.get(k, "")) == fold(v) for k, v in cls.example().items())
+        example = cls.__dict__.get("_folded_example")
+        if example is None:
+            example = [(k, fold(v)) for k, v in cls.example().items()]
+            cls._folded_example = example
+        return all(fold(values.get(k, "")) == v for k, v in example)
 
     def header_name(self, key: str) -> str:
         return next(c.header for c in self.columns if c.key == key)
@@ -406,6 +411,9 @@ def _process(importer_cls, batch, source, info, user, kabupaten, state, progress
         ImportRow.objects.bulk_create(rejected, batch_size=1000)
         rejected.clear()
 
+    unused = {c.key for c in importer_cls.columns if not c.used}
+    read_columns = [(key, i) for key, i in table.columns.items() if key not in unused]
+
     def report() -> None:
         write_progress(batch.pk, batch.rows_done, batch.rows_total)
         if progress is not None:
@@ -418,7 +426,7 @@ def _process(importer_cls, batch, source, info, user, kabupaten, state, progress
         importer.current_row = number
         if not any((c or "").strip() for c in cells):
             continue  # a blank line
-        values = {key: clean_text(cells[i]) if i < len(cells) else "" for key, i in table.columns.items()}
+        values = {key: clean_text(cells[i]) if i < len(cells) else "" for key, i in read_columns}
         if importer_cls.is_example(values):
             batch.skipped += 1
             continue

@@ -90,6 +90,12 @@ def _q(value: Decimal | None, step: Decimal) -> Decimal | None:
 
 
 def _float(value: str, column: str) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value.replace(",", ".", 1) if value.count(",") == 1 and "." not in value else value)
+    except ValueError:
+        pass
     try:
         number = parse_decimal(value)
     except ValueError:
@@ -131,8 +137,8 @@ class EppgbmImporter(Importer):
         Column("birth_weight", "BB Lahir", ("berat lahir", "bb lahir kg"), _("Birth weight, kg."), ""),
         Column("birth_length", "TB Lahir", ("panjang lahir", "pb lahir", "tb lahir cm"), _("Birth length, cm."), ""),
         Column("parent_name", "Nama Ortu", ("nama ibu", "nama orang tua", "nama ibu ortu"), _("Mother's or parent's name."), ""),
-        Column("prov", "Prov", ("provinsi",), in_template=False),
-        Column("kab", "Kab/Kota", ("kabupaten", "kab kota", "kota"), in_template=False),
+        Column("prov", "Prov", ("provinsi",), in_template=False, used=False),
+        Column("kab", "Kab/Kota", ("kabupaten", "kab kota", "kota"), in_template=False, used=False),
         Column("kecamatan", "Kec", ("kecamatan",), _("Required: the kecamatan's name."), "Contoh"),
         Column("puskesmas", "Puskesmas", ("pukesmas", "nama puskesmas", "pkm"), _("The puskesmas's name (checked when given)."), ""),
         Column("desa", "Desa/Kel", ("desa", "kelurahan", "desa kelurahan", "desa kel"), _("Required: the desa's name."), "Contoh"),
@@ -143,25 +149,25 @@ class EppgbmImporter(Importer):
         Column("age_text", "Usia Saat Ukur", ("usia", "umur"), in_template=False),
         Column("date", "Tanggal Pengukuran", ("tgl pengukuran", "tanggal ukur", "tgl ukur", "tanggal kunjungan"),
                _("Required: dd/mm/yyyy."), "01/01/2000"),
-        Column("month", "Bulan Pengukuran", ("bulan",), in_template=False),
+        Column("month", "Bulan Pengukuran", ("bulan",), in_template=False, used=False),
         Column("weight", "Berat", ("bb", "berat badan", "berat kg", "bb kg"), _("Weight in kg, e.g. 9,5."), "1"),
         Column("lenhei", "Tinggi", ("tb", "tinggi badan", "panjang badan", "tinggi cm", "tb cm", "pb tb"),
                _("Length or height in cm, e.g. 80,5."), "1"),
         Column("position", "Cara Ukur", ("posisi", "cara pengukuran"), _("Terlentang (lying) or Berdiri (standing)."), "Berdiri"),
         Column("muac", "LiLA", ("lila cm", "lingkar lengan atas"), _("Optional, cm."), ""),
-        Column("bbu", "BB/U", (), in_template=False),
+        Column("bbu", "BB/U", (), in_template=False, used=False),
         Column("zs_bbu", "ZS BB/U", ("zs bb u", "z bb u"), in_template=False),
-        Column("tbu", "TB/U", (), in_template=False),
+        Column("tbu", "TB/U", (), in_template=False, used=False),
         Column("zs_tbu", "ZS TB/U", ("zs tb u", "z tb u"), in_template=False),
-        Column("bbtb", "BB/TB", (), in_template=False),
+        Column("bbtb", "BB/TB", (), in_template=False, used=False),
         Column("zs_bbtb", "ZS BB/TB", ("zs bb tb", "z bb tb"), in_template=False),
-        Column("naik", "Naik Berat Badan", (), in_template=False),
-        Column("pmt", "PMT Diterima (kg)", (), in_template=False),
-        Column("vita", "Jml Vit A", (), in_template=False),
-        Column("kpsp", "KPSP", (), in_template=False),
-        Column("kia", "KIA", (), in_template=False),
-        Column("detail", "Detail Status", (), in_template=False),
-        Column("status_desa", "status desa", (), in_template=False),
+        Column("naik", "Naik Berat Badan", (), in_template=False, used=False),
+        Column("pmt", "PMT Diterima (kg)", (), in_template=False, used=False),
+        Column("vita", "Jml Vit A", (), in_template=False, used=False),
+        Column("kpsp", "KPSP", (), in_template=False, used=False),
+        Column("kia", "KIA", (), in_template=False, used=False),
+        Column("detail", "Detail Status", (), in_template=False, used=False),
+        Column("status_desa", "status desa", (), in_template=False, used=False),
     )
     required = (("name",), ("birth_date",), ("sex",), ("desa",), ("date",), ("weight", "lenhei"))
 
@@ -222,6 +228,7 @@ class EppgbmImporter(Importer):
         }
         self.unmatched: dict[tuple, dict] = {}
         self._name_cache: dict[tuple, object] = {}
+        self._raw_cache: dict[tuple, tuple] = {}
 
         # Children and their visits, within the user's scope.
         self.by_nik: dict[str, ChildRef] = {}
@@ -258,10 +265,12 @@ class EppgbmImporter(Importer):
     # ---------------------------------------------------------------- names
 
     def _name(self, kind: str, text: str, parent: str, parent_label: str, candidates: dict, labels: dict):
-        key = name_key(kind, text)
+        raw = self._raw_cache.get((kind, parent, text))  # the same spelling again: no normalising
+        key = raw[0] if raw else name_key(kind, text)
         cache_key = (kind, parent, key)
-        hit = self._name_cache.get(cache_key)
+        hit = raw[1] if raw else self._name_cache.get(cache_key)
         if hit is not None:
+            self._raw_cache[(kind, parent, text)] = (key, hit)
             if isinstance(hit, RowError):
                 self.unmatched[cache_key]["rows"] += 1
                 raise hit
@@ -313,7 +322,7 @@ class EppgbmImporter(Importer):
         name = row["name"]
         if not name:
             raise RowError(gettext_noop("Name is empty"))
-        sex = _SEX.get(person_key(row["sex"]))
+        sex = _SEX.get(row["sex"].lower()) or _SEX.get(person_key(row["sex"]))
         if sex is None:
             if not row["sex"]:
                 raise RowError(gettext_noop("JK (sex) is empty"))
@@ -364,7 +373,7 @@ class EppgbmImporter(Importer):
         # The visit.
         ordinal = date.toordinal()
         values = (weight, lenhei, position, muac, z["eppgbm_zlen"], z["eppgbm_zwei"], z["eppgbm_zwfl"], posyandu)
-        fingerprint = hash(tuple(sorted(row.values.items())))
+        fingerprint = hash(tuple(row.cells))
         entry = ref.visits.get(ordinal)
         if entry is not None and entry[1]:
             if entry[2] == fingerprint:
@@ -445,14 +454,28 @@ class EppgbmImporter(Importer):
             self.nik_updates.append((ref, nik))
 
     def _check_change(self, ref: ChildRef, ordinal: int, date, weight, lenhei, position) -> None:
+        """``validation.check_change`` against the child's nearest visits before and after
+        (a quick arithmetic screen first: most rows pass it and need no more)."""
         if not ref.visits:
             return
-        earlier = [o for o in ref.visits if o < ordinal]
-        later = [o for o in ref.visits if o > ordinal]
-        current = _Values(date, weight, lenhei, position, ref.birth)
-        for other in ([max(earlier)] if earlier else []) + ([min(later)] if later else []):
-            w, h, pos = ref.visits[other][3][:3]
-            problems = validation.check_change(current, _Values(dt.date.fromordinal(other), w, h, pos, ref.birth), ref.birth)
+        earlier = later = None
+        for o in ref.visits:
+            if o < ordinal:
+                if earlier is None or o > earlier:
+                    earlier = o
+            elif o > ordinal and (later is None or o < later):
+                later = o
+        birth = ref.birth.toordinal()
+        h = float(lenhei) if lenhei is not None else None
+        w = float(weight) if weight is not None else None
+        for other in (earlier, later):
+            if other is None:
+                continue
+            ow, oh, opos = ref.visits[other][3][:3]
+            if not _suspicious(ordinal, w, h, position, other, ow, oh, opos, birth):
+                continue
+            previous = _Values(dt.date.fromordinal(other), ow, oh, opos, ref.birth)
+            problems = validation.check_change(_Values(date, weight, lenhei, position, ref.birth), previous, ref.birth)
             if problems:
                 raise RowError(problems[0].message, **problems[0].params)
 
@@ -664,6 +687,23 @@ def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
+
+
+def _suspicious(d1, w1, h1, p1, d2, w2, h2, p2, birth) -> bool:
+    """A cheap, generous screen for ``validation.check_change`` (which has the final word)."""
+    if h1 is not None and h2 is not None:
+        s1 = h1 - (0.7 if (p1 == "l" or (not p1 and d1 - birth < 731)) else 0)
+        s2 = float(h2) - (0.7 if (p2 == "l" or (not p2 and d2 - birth < 731)) else 0)
+        if (s2 - s1 if d1 < d2 else s1 - s2) < -1.4:
+            return True
+    if w1 is not None and w2 is not None:
+        change = abs(w1 - float(w2))
+        lowest_limit = validation.WEIGHT_TOLERANCE + min(
+            validation.WEIGHT_LOSS_PER_DAY * abs(d1 - d2), validation.WEIGHT_LOSS_MAX_SHARE * min(w1, float(w2))
+        )
+        if change > lowest_limit - 0.1:
+            return True
+    return False
 
 
 def _same_name(a: str, b: str) -> bool:
