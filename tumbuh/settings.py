@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tumbuh.measurements",
     "tumbuh.imports",
     "tumbuh.demo",
+    "tumbuh.dashboards",
 ]
 
 MIDDLEWARE = [

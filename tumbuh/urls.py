@@ -17,4 +17,5 @@ urlpatterns = [
     path("impor/pengukuran/", include("tumbuh.measurements.import_urls")),
     path("impor/", include("tumbuh.imports.urls")),
     path("anak/", include("tumbuh.measurements.urls")),
+    path("dasbor/", include("tumbuh.dashboards.urls")),
 ]

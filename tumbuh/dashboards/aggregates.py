@@ -25,7 +25,9 @@ changed since (for the "diperbarui 5 menit lalu; 12 pengukuran baru belum masuk"
 Definitions
 -----------
 - **Period** (:mod:`tumbuh.dashboards.periods`): a February/August round, a month or a year. A
-  child counts **once per period**: their latest measurement dated inside it.
+  child counts **once per period**: for each indicator, their latest measurement dated inside
+  it that carries that z-score (a weighing-only visit after the round does not hide the
+  round's length).
 - **Indicators** (:data:`INDICATORS`): ``stunting`` HAZ < −2 (pendek + sangat pendek),
   ``severe_stunting`` HAZ < −3, ``wasting`` WHZ < −2, ``severe_wasting`` WHZ < −3,
   ``underweight`` WAZ < −2, ``overweight`` WHZ > +2. A z-score the engine flagged as
@@ -82,9 +84,21 @@ and the growth engine; there is no Python loop over measurements.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from .periods import Period
+import numpy as np
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tumbuh.growth.prevalence import prevalence_simple
+
+from .periods import Period, periods_between
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "INDICATORS",
@@ -148,6 +162,344 @@ class Freshness:
     pending: int  # measurements in the period saved after computed_at (in the user's scope)
 
 
+
+#: A stale period is recomputed on request once it is older than this (seconds).
+def _max_age() -> float:
+    return float(getattr(settings, "TUMBUH_AGGREGATE_MAX_AGE", 300))
+
+
+#: Cap on the prior strength a + b when the areas vary no more than chance.
+MAX_PRIOR_STRENGTH = 1000.0
+_FIELDS = ("code", "name", "parent_code", "level", "indicator", "n_measured", "cases", "r", "ll", "ul", "se",
+           "n_children", "n_target", "target_source", "coverage", "eb_parent_code", "eb_r", "eb_ll", "eb_ul",
+           "wilayah_code")
+
+
+def _check(level: str, indicator: str) -> None:
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
+    if indicator not in INDICATORS:
+        raise ValueError(f"unknown indicator {indicator!r}; one of {', '.join(INDICATORS)}")
+
+
+# ============================================================================ pulling arrays
+_COLUMNS = ("child_id", "date", "desa_id", "posyandu_id", "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl")
+
+
+@dataclass
+class _Frame:
+    """The period's measurements as columns, sorted by child then date (latest first)."""
+
+    child: np.ndarray
+    desa: np.ndarray  # str
+    posyandu: np.ndarray  # int, -1 = none
+    z: dict  # column -> float array (NaN = missing)
+    f: dict  # column -> bool array (True = flagged)
+
+    def __len__(self):
+        return len(self.child)
+
+    def take(self, idx) -> _Frame:
+        return _Frame(self.child[idx], self.desa[idx], self.posyandu[idx],
+                      {k: v[idx] for k, v in self.z.items()}, {k: v[idx] for k, v in self.f.items()})
+
+
+def _pull(measurements, period: Period) -> _Frame:
+    rows = list(
+        measurements.filter(date__gte=period.start, date__lte=period.end)
+        .order_by("child_id", "-date")
+        .values_list(*_COLUMNS)
+    )
+    if not rows:
+        empty = np.array([], dtype=float)
+        return _Frame(np.array([], dtype=np.int64), np.array([], dtype=str), np.array([], dtype=np.int64),
+                      {c: empty for c in ("zlen", "zwei", "zwfl")}, {c: empty.astype(bool) for c in ("flen", "fwei", "fwfl")})
+    cols = list(zip(*rows))
+    c = dict(zip(_COLUMNS, cols))
+    posy = np.array([-1 if v is None else v for v in c["posyandu_id"]], dtype=np.int64) if None in c["posyandu_id"] \
+        else np.array(c["posyandu_id"], dtype=np.int64)
+    return _Frame(
+        child=np.array(c["child_id"], dtype=np.int64),
+        desa=np.array(c["desa_id"], dtype=str),
+        posyandu=posy,
+        z={k: np.array(c[k], dtype=float) for k in ("zlen", "zwei", "zwfl")},
+        f={k: np.array(c[k], dtype=float) == 1 for k in ("flen", "fwei", "fwfl")},
+    )
+
+
+def _latest_with(frame: _Frame, zcol: str) -> np.ndarray:
+    """Row indices: each child's latest measurement carrying ``zcol`` (flagged or not)."""
+    has = np.flatnonzero(~np.isnan(frame.z[zcol]))
+    _, first = np.unique(frame.child[has], return_index=True)
+    return has[first]
+
+
+def _latest_any(frame: _Frame) -> np.ndarray:
+    _, first = np.unique(frame.child, return_index=True)
+    return first
+
+
+# ============================================================================ areas
+@dataclass
+class _Areas:
+    """Names and parents of the areas met in the data (small dictionaries, not per row)."""
+
+    wilayah: dict  # code -> (name, parent_code)
+    posyandu: dict  # id -> (name, desa_code, puskesmas_id)
+    puskesmas: dict  # id -> (name, kecamatan_code)
+    desa_puskesmas: dict  # desa code -> puskesmas id (the first that serves it)
+
+
+def _areas(desa_codes, posyandu_ids) -> _Areas:
+    from tumbuh.organisation.models import Posyandu, Puskesmas
+    from tumbuh.wilayah.models import Wilayah
+
+    desa_codes = set(desa_codes)
+    posy = {p: (n, d, k) for p, n, d, k in Posyandu.objects.filter(pk__in=[int(i) for i in posyandu_ids if i >= 0])
+            .values_list("pk", "name", "desa_id", "puskesmas_id")}
+    desa_codes |= {d for _, d, _ in posy.values()}
+    kec = {d.rsplit(".", 1)[0] for d in desa_codes}
+    kab = {k.rsplit(".", 1)[0] for k in kec}
+    wil = {c: (n, p or "") for c, n, p in Wilayah.objects.filter(code__in=desa_codes | kec | kab).values_list("code", "name", "parent_id")}
+    dp = {}
+    for desa, pk in Puskesmas.desa.through.objects.filter(wilayah_id__in=desa_codes).order_by("puskesmas_id").values_list("wilayah_id", "puskesmas_id"):
+        dp.setdefault(desa, pk)
+    pk_ids = {k for _, _, k in posy.values()} | set(dp.values())
+    pkm = {p: (n, k) for p, n, k in Puskesmas.objects.filter(pk__in=pk_ids).values_list("pk", "name", "kecamatan_id")}
+    return _Areas(wil, posy, pkm, dp)
+
+
+def _parent(code: str) -> str:
+    return code.rsplit(".", 1)[0] if "." in code else ""
+
+
+def _area_keys(frame: _Frame, level: str, areas: _Areas) -> np.ndarray:
+    """Per row, the area code at ``level`` ('' when the row has none, e.g. no posyandu)."""
+    if len(frame) == 0:
+        return np.array([], dtype=object)
+    udesa, inv = np.unique(frame.desa, return_inverse=True)
+    inv = inv.ravel()
+    if level == "desa":
+        return frame.desa.astype(object)
+    if level == "kecamatan":
+        return np.array([_parent(d) for d in udesa], dtype=object)[inv]
+    if level == "kabupaten":
+        return np.array([_parent(_parent(d)) for d in udesa], dtype=object)[inv]
+    uposy, pinv = np.unique(frame.posyandu, return_inverse=True)
+    pinv = pinv.ravel()
+    if level == "posyandu":
+        return np.array(["" if p < 0 else str(p) for p in uposy], dtype=object)[pinv]
+    # puskesmas: through the posyandu, else the puskesmas serving the desa
+    by_posy = np.array([str(areas.posyandu[p][2]) if p in areas.posyandu else "" for p in uposy], dtype=object)[pinv]
+    by_desa = np.array([str(areas.desa_puskesmas[d]) if d in areas.desa_puskesmas else "" for d in udesa], dtype=object)[inv]
+    return np.where(by_posy != "", by_posy, by_desa)
+
+
+def _describe(level: str, code: str, areas: _Areas) -> tuple[str, str, str, str]:
+    """(name, parent_code, eb_parent_code, wilayah_code) of an area."""
+    if level in ("kabupaten", "kecamatan", "desa"):
+        name, parent = areas.wilayah.get(code, (code, _parent(code)))
+        eb_parent = {"kabupaten": "", "kecamatan": parent, "desa": parent}[level]
+        return name, parent, eb_parent, code
+    if level == "posyandu":
+        name, desa, _ = areas.posyandu.get(int(code), (code, "", None))
+        return name, desa, _parent(desa), desa
+    name, kec = areas.puskesmas.get(int(code), (code, ""))
+    return name, kec, kec, kec
+
+
+# ============================================================================ denominators
+def _targets(measurement_desa: set, period: Period, level: str, areas: _Areas) -> tuple[dict, dict]:
+    """({area: n_target}, {area: source}) — Dukcapil counts where entered, else registered
+    children aged 0–59 months on the period's last day."""
+    from tumbuh.measurements.models import Child
+
+    from .models import UnderFivePopulation
+
+    end = period.end
+    born_after = dt.date(end.year - 5, end.month, min(end.day, 28))
+    kabs = {_parent(_parent(d)) for d in measurement_desa}
+    q = Child.objects.filter(birth_date__gt=born_after, birth_date__lte=end, desa__kabupaten_code__in=kabs)
+    rows = list(q.values_list("desa_id", "posyandu_id"))
+    counts: dict[str, int] = {}
+    if rows:
+        desa, posy = zip(*rows)
+        frame = _Frame(np.zeros(len(desa), dtype=np.int64), np.array(desa, dtype=str),
+                       np.array([-1 if p is None else p for p in posy], dtype=np.int64), {}, {})
+        keys = _area_keys(frame, level, areas)
+        uk, cnt = np.unique(keys.astype(str), return_counts=True)
+        counts = {k: int(c) for k, c in zip(uk, cnt) if k}
+    sources = {k: "registered" for k in counts}
+    if level in ("kabupaten", "kecamatan", "desa"):
+        for code, n in UnderFivePopulation.objects.filter(year=period.year, wilayah__level={"kabupaten": 2, "kecamatan": 3, "desa": 4}[level],
+                                                          wilayah__kabupaten_code__in=kabs).values_list("wilayah_id", "count"):
+            counts[code] = n
+            sources[code] = "dukcapil"
+        for code, n in UnderFivePopulation.objects.filter(year=period.year, wilayah_id__in=kabs).values_list("wilayah_id", "count"):
+            if level == "kabupaten":
+                counts[code] = n
+                sources[code] = "dukcapil"
+    return counts, sources
+
+
+# ============================================================================ small-area estimate
+def eb_shrink(cases, n, parents, level: float = 0.95):
+    """Empirical-Bayes beta-binomial estimate per area (see the module docstring).
+
+    ``cases``, ``n``: arrays per area; ``parents``: the parent label of each area. Returns
+    (eb_r, eb_ll, eb_ul) in percent (NaN where n = 0) and the prior (a, b) per area.
+    """
+    from scipy.stats import beta as beta_dist
+
+    cases = np.asarray(cases, dtype=float)
+    n = np.asarray(n, dtype=float)
+    out = np.full((3, len(n)), np.nan)
+    if len(n) == 0:
+        return out[0], out[1], out[2], np.array([]), np.array([])
+    _, pidx = np.unique(np.asarray(parents).astype(str), return_inverse=True)
+    pidx = pidx.ravel()
+    G = pidx.max() + 1
+    has = n > 0
+    k = np.bincount(pidx, weights=has, minlength=G)
+    sn = np.bincount(pidx, weights=n, minlength=G)
+    sx = np.bincount(pidx, weights=cases, minlength=G)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mu = np.where(sn > 0, sx / sn, np.nan)
+        p = np.where(has, cases / np.where(has, n, 1), 0.0)
+        s2 = np.bincount(pidx, weights=np.where(has, n * (p - mu[pidx]) ** 2, 0.0), minlength=G) / sn
+        tau2 = s2 - mu * (1 - mu) * k / sn
+        strength = np.where(tau2 > 0, mu * (1 - mu) / tau2 - 1, np.minimum(sn, MAX_PRIOR_STRENGTH))
+    strength = np.clip(np.nan_to_num(strength, nan=0.0), 0.0, MAX_PRIOR_STRENGTH)
+    a = np.maximum(mu * strength, 1e-3)
+    b = np.maximum((1 - mu) * strength, 1e-3)
+    # A parent with a single area gives no between-area information: Jeffreys prior instead.
+    lonely = k < 2
+    a = np.where(lonely, 0.5, a)
+    b = np.where(lonely, 0.5, b)
+    a, b = np.nan_to_num(a[pidx], nan=0.5), np.nan_to_num(b[pidx], nan=0.5)
+    pa_, pb = a + cases, b + n - cases
+    tail = (1 - level) / 2
+    out[0] = pa_ / (pa_ + pb)
+    out[1] = beta_dist.ppf(tail, pa_, pb)
+    out[2] = beta_dist.ppf(1 - tail, pa_, pb)
+    out[:, ~has] = np.nan
+    return out[0] * 100, out[1] * 100, out[2] * 100, a, b
+
+
+# ============================================================================ computing
+def _none(v):
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
+
+
+def _compute(frame: _Frame, areas: _Areas, period: Period, level: str, indicators=None) -> list[AreaRow]:
+    """Rows for one level and the given indicators, domain estimates within each district."""
+    indicators = list(indicators or INDICATORS)
+    if len(frame) == 0:
+        return []
+    keys = _area_keys(frame, level, areas)
+    kab = _area_keys(frame, "kabupaten", areas)
+    # children measured per area (any measurement)
+    first = _latest_any(frame)
+    ak = keys[first].astype(str)
+    uk, cnt = np.unique(ak[ak != ""], return_counts=True)
+    n_children = dict(zip(uk.tolist(), cnt.tolist()))
+    targets, sources = _targets(set(np.unique(frame.desa).tolist()), period, level, areas)
+    out: list[AreaRow] = []
+    for indicator in indicators:
+        zcol, fcol, cutoff = INDICATORS[indicator]
+        idx = _latest_with(frame, zcol)
+        idx = idx[keys[idx] != ""]
+        rows: list[AreaRow] = []
+        for district in np.unique(kab[idx]).tolist():  # a few districts, not rows
+            sel = idx[kab[idx] == district]
+            res = prevalence_simple(frame.z[zcol][sel], frame.f[fcol][sel], cutoff=cutoff, groups=keys[sel].astype(str))
+            for i, code in enumerate(res["group"]):
+                name, parent, eb_parent, wcode = _describe(level, code, areas)
+                rows.append(AreaRow(
+                    code=code, name=name, parent_code=parent, level=level, indicator=indicator,
+                    n_measured=int(res["n"][i]), cases=int(res["cases"][i]), r=_none(res["r"][i]), se=_none(res["se"][i]),
+                    ll=_none(res["ll"][i]), ul=_none(res["ul"][i]), n_children=int(n_children.get(code, 0)),
+                    n_target=targets.get(code), target_source=sources.get(code, ""), eb_parent_code=eb_parent,
+                    wilayah_code=wcode,
+                ))
+        if rows:
+            if level == "kabupaten":
+                for r in rows:
+                    r.eb_r, r.eb_ll, r.eb_ul = r.r, r.ll, r.ul
+            else:
+                er, el, eu, _, _ = eb_shrink([r.cases for r in rows], [r.n_measured for r in rows], [r.eb_parent_code for r in rows])
+                for r, a, b, c in zip(rows, er, el, eu):
+                    r.eb_r, r.eb_ll, r.eb_ul = _none(a), _none(b), _none(c)
+            for r in rows:
+                if r.n_target:
+                    r.coverage = 100.0 * r.n_children / r.n_target
+        out.extend(rows)
+    out.sort(key=lambda r: (r.indicator, r.code))
+    return out
+
+
+def compute_rows(measurements, *, period: Period, level: str, indicator: str) -> list[AreaRow]:
+    """The live computation behind :func:`indicator_table` over any ``Measurement`` queryset
+    (not filtered further; pass ``policy.visible(user, ...)`` to scope it)."""
+    _check(level, indicator)
+    frame = _pull(measurements, period)
+    areas = _areas(np.unique(frame.desa).tolist(), np.unique(frame.posyandu).tolist())
+    return _compute(frame, areas, period, level, [indicator])
+
+
+def refresh_period(period: Period) -> int:
+    """Recompute and store every level and indicator of ``period``; returns rows written."""
+    from tumbuh.measurements.models import Measurement
+
+    from .models import AggregateRun, AreaAggregate
+
+    t0 = time.perf_counter()
+    now = timezone.now()
+    frame = _pull(Measurement.objects.all(), period)
+    areas = _areas(np.unique(frame.desa).tolist(), np.unique(frame.posyandu).tolist())
+    objs = []
+    for level in LEVELS:
+        for row in _compute(frame, areas, period, level):
+            objs.append(AreaAggregate(period=period.key, computed_at=now,
+                                      **{k: getattr(row, k) for k in _FIELDS if k not in ("code", "name")},
+                                      code=row.code, name=row.name[:150]))
+    try:
+        with transaction.atomic():
+            AreaAggregate.objects.filter(period=period.key).delete()
+            AreaAggregate.objects.bulk_create(objs, batch_size=2000)
+            AggregateRun.objects.update_or_create(period=period.key, defaults={
+                "computed_at": now, "stale": False, "n_measurements": len(frame), "seconds": time.perf_counter() - t0})
+    except IntegrityError:  # another process refreshed the same period at the same time
+        log.info("aggregates for %s refreshed concurrently", period.key)
+    return len(objs)
+
+
+def ensure_fresh(period: Period, *, force: bool = False) -> None:
+    """Compute ``period`` when it never was, or when stale for longer than the maximum age."""
+    from .models import AggregateRun
+
+    run = AggregateRun.objects.filter(period=period.key).first()
+    if force or run is None or (run.stale and (timezone.now() - run.computed_at).total_seconds() > _max_age()):
+        refresh_period(period)
+
+
+def _from_model(a) -> AreaRow:
+    return AreaRow(**{k: getattr(a, k) for k in _FIELDS})
+
+
+def _scoped(user, within_code: str | None):
+    from tumbuh.accounts import policy
+
+    from .models import AreaAggregate
+
+    qs = policy.visible(user, AreaAggregate.objects.all())
+    if within_code:
+        from django.db.models import Q
+
+        qs = qs.filter(Q(wilayah_code=within_code) | Q(wilayah_code__startswith=within_code + "."))
+    return qs
+
+
 def indicator_table(*, user, within_code: str | None, level: str, period: Period, indicator: str) -> list[AreaRow]:
     """Rows of ``level`` lying inside region ``within_code`` (None: the user's whole scope),
     for ``period`` and ``indicator``, limited to what ``user`` may see, sorted by code.
@@ -155,28 +507,70 @@ def indicator_table(*, user, within_code: str | None, level: str, period: Period
     ``level="kabupaten"`` gives one row per district (the district total).
     Raises ValueError for an unknown level or indicator.
     """
-    raise NotImplementedError
+    _check(level, indicator)
+    ensure_fresh(period)
+    qs = _scoped(user, within_code).filter(period=period.key, level=level, indicator=indicator).order_by("code")
+    return [_from_model(a) for a in qs]
+
+
+def latest_period(*, user, kind: str = "round") -> Period | None:
+    """The latest period of ``kind`` holding a measurement the user may see."""
+    from tumbuh.accounts import policy
+    from tumbuh.measurements.models import Measurement
+
+    qs = policy.visible(user, Measurement.objects.all())
+    if kind == "round":
+        qs = qs.filter(date__month__in=(2, 8))
+    last = qs.order_by("-date").values_list("date", flat=True).first()
+    if last is None:
+        return None
+    return {"round": Period.round_containing, "month": lambda d: Period.month_of(d.year, d.month),
+            "year": lambda d: Period.year_of(d.year)}[kind](last)
+
+
+def available_periods(*, user, kind: str = "round") -> list[Period]:
+    """Periods of ``kind`` from the first to the last measurement the user may see, newest first."""
+    from django.db.models import Max, Min
+
+    from tumbuh.accounts import policy
+    from tumbuh.measurements.models import Measurement
+
+    agg = policy.visible(user, Measurement.objects.all()).aggregate(first=Min("date"), last=Max("date"))
+    if not agg["first"]:
+        return []
+    return list(reversed(periods_between(agg["first"], agg["last"], kind)))
 
 
 def trend(*, user, code: str, level: str, indicator: str, kind: str = "round", last: int = 6,
           until: Period | None = None) -> list[tuple[Period, AreaRow | None]]:
     """The area ``code`` of ``level`` over the ``last`` periods of ``kind`` ending at ``until``
     (default: the latest period with data), oldest first; None where the area had no data."""
-    raise NotImplementedError
-
-
-def compute_rows(measurements, *, period: Period, level: str, indicator: str) -> list[AreaRow]:
-    """The live computation behind :func:`indicator_table` over any ``Measurement`` queryset
-    (not filtered further; pass ``policy.visible(user, ...)`` to scope it)."""
-    raise NotImplementedError
-
-
-def refresh_period(period: Period) -> int:
-    """Recompute and store every level and indicator of ``period``; returns rows written."""
-    raise NotImplementedError
+    _check(level, indicator)
+    until = until or latest_period(user=user, kind=kind)
+    if until is None:
+        return []
+    periods = [until]
+    while len(periods) < last:
+        periods.append(periods[-1].previous())
+    periods.reverse()
+    for p in periods:
+        ensure_fresh(p)
+    found = {a.period: _from_model(a) for a in _scoped(user, None).filter(
+        period__in=[p.key for p in periods], level=level, indicator=indicator, code=code)}
+    return [(p, found.get(p.key)) for p in periods]
 
 
 def freshness(*, user, period: Period) -> Freshness:
     """When ``period`` was computed, whether it is stale, and how many measurements the user
     can see were saved since."""
-    raise NotImplementedError
+    from tumbuh.accounts import policy
+    from tumbuh.measurements.models import Measurement
+
+    from .models import AggregateRun
+
+    run = AggregateRun.objects.filter(period=period.key).first()
+    if run is None:
+        return Freshness(None, True, 0)
+    pending = policy.visible(user, Measurement.objects.filter(
+        date__gte=period.start, date__lte=period.end, updated_at__gt=run.computed_at)).count()
+    return Freshness(run.computed_at, run.stale or pending > 0, pending)

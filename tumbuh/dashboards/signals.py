@@ -1,0 +1,36 @@
+"""Mark precomputed aggregates stale when measurements change (cheap: one UPDATE)."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from tumbuh.imports.models import BatchStatus, ImportBatch
+from tumbuh.measurements.models import Measurement
+
+from .periods import periods_covering
+
+
+def mark_stale(dates=None) -> int:
+    """Mark the periods holding ``dates`` stale (all periods when None)."""
+    from .models import AggregateRun
+
+    qs = AggregateRun.objects.filter(stale=False)
+    if dates is not None:
+        keys = {p.key for d in dates if d for p in periods_covering(d)}
+        if not keys:
+            return 0
+        qs = qs.filter(period__in=keys)
+    return qs.update(stale=True)
+
+
+@receiver(post_save, sender=Measurement, dispatch_uid="dashboards_measurement_saved")
+@receiver(post_delete, sender=Measurement, dispatch_uid="dashboards_measurement_deleted")
+def _measurement_changed(sender, instance, **kwargs):
+    mark_stale([instance.date])
+
+
+@receiver(post_save, sender=ImportBatch, dispatch_uid="dashboards_batch_done")
+def _batch_done(sender, instance, **kwargs):
+    if instance.status == BatchStatus.DONE and instance.kind == "eppgbm":
+        mark_stale()

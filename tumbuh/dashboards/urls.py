@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+urlpatterns = [
+    path("", views.prevalence, name="prevalence"),
+    path("xlsx/", views.prevalence_xlsx, name="prevalence_xlsx"),
+    path("kualitas/", views.quality_page, name="quality"),
+    path("kualitas/xlsx/", views.quality_xlsx, name="quality_xlsx"),
+    path("target/", views.targets, name="targets"),
+    path("target/xlsx/", views.targets_xlsx, name="targets_xlsx"),
+    path("target/baru/", views.target_edit, name="target_add"),
+    path("target/<int:pk>/", views.target_edit, name="target_edit"),
+    path("survei/", views.surveys, name="surveys"),
+    path("survei/baru/", views.survey_edit, name="survey_add"),
+    path("survei/<int:pk>/", views.survey_edit, name="survey_edit"),
+]
