@@ -8,6 +8,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Demo children in Luwu Timur with their 2023–2025 visits (about a minute on SQLite the first
+# time, a few seconds after); e.g. `make demo DEMO_CHILDREN=2000` for a quick one.
+DEMO_CHILDREN ?= 25000
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
 .PHONY: setup demo serve test test-sqlite test-postgres test-browser deploy-check messages clean
@@ -23,7 +26,7 @@ setup: $(STAMP)
 
 demo: setup
 	TUMBUH_DEMO=1 $(BIN)/tumbuh migrate --noinput -v0
-	TUMBUH_DEMO=1 $(BIN)/tumbuh load_demo --all-regions
+	TUMBUH_DEMO=1 $(BIN)/tumbuh load_demo --all-regions --children $(DEMO_CHILDREN)
 	@echo "Tumbuh berjalan di / is running at http://$(HOST):$(PORT)  (Ctrl+C untuk berhenti / to stop)"
 	TUMBUH_DEMO=1 $(BIN)/tumbuh runserver $(HOST):$(PORT)
 

@@ -37,7 +37,7 @@ from numpy.random import PCG64, Generator
 from tumbuh.growth.classify import classify_anthro, label
 from tumbuh.growth.zscores import anthro_zscores
 
-from .children import DemoData, score_visits
+from .children import DemoData
 
 HEADERS = [
     "NIK", "Nama", "JK", "Tgl Lahir", "BB Lahir", "TB Lahir", "Nama Ortu", "Prov", "Kab/Kota", "Kec", "Pukesmas",
@@ -394,5 +394,3 @@ def import_demo_export(export: EppgbmExport, path: str | Path | None = None):
         return run_import("eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=source,
                           file_name=DEMO_FILE_NAME)
 
-
-__all__ = ["EppgbmExport", "build_export", "demo_export", "round_mask", "EXPECTED", "HEADERS", "score_visits"]
