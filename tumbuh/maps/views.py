@@ -1,0 +1,241 @@
+"""The choropleth (Leaflet, served locally, no tile server), its tile-grid fallback, the JSON
+the map draws from, and the boundary files the district admin uploads."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tumbuh.accounts import policy
+from tumbuh.audit.actions import do_delete, do_save
+from tumbuh.core.focus import get_focus
+from tumbuh.dashboards.aggregates import INDICATORS
+from tumbuh.dashboards.periods import Period
+from tumbuh.wilayah.models import Level, Wilayah, level_of
+
+from . import classes as colour
+from . import data, geojson
+from .data import INDICATOR_CHOICES
+from .forms import BoundaryUploadForm
+from .models import Boundary
+
+LEVEL_SLUGS = {"kecamatan": Level.KECAMATAN, "desa": Level.DESA}
+
+
+@dataclass
+class MapQuery:
+    within: Wilayah
+    kabupaten_code: str
+    level: int
+    indicator: str
+    period: Period
+    estimate: str
+    periods: list[Period]
+
+    @property
+    def level_slug(self) -> str:
+        return data.LEVELS[self.level]
+
+    @property
+    def indicator_label(self) -> str:
+        return dict(INDICATOR_CHOICES)[self.indicator]
+
+    def params(self, **override) -> str:
+        values = {"within": self.within.code, "level": self.level_slug, "indicator": self.indicator,
+                  "period": self.period.key, "estimate": self.estimate, **override}
+        return urlencode(values)
+
+
+def _query(request) -> MapQuery:
+    """Read and check the map's parameters; 404 for a region outside the user's node."""
+    user = request.user
+    code = request.GET.get("within") or (get_focus(request).code if get_focus(request) else None) or user.wilayah_id
+    if not code or level_of(code) < Level.KABUPATEN or not policy.node_reaches(user, code):
+        raise Http404
+    within = Wilayah.objects.filter(code=code).first()
+    if within is None:
+        raise Http404
+    kabupaten_code = code if within.level == Level.KABUPATEN else within.kabupaten_code
+    default_level = "kecamatan" if within.level == Level.KABUPATEN else "desa"
+    level = LEVEL_SLUGS.get(request.GET.get("level", default_level), LEVEL_SLUGS[default_level])
+    indicator = request.GET.get("indicator", "stunting")
+    if indicator not in INDICATORS:
+        indicator = "stunting"
+    periods = data.rounds_with_data(kabupaten_code)
+    try:
+        period = Period.parse(request.GET["period"])
+    except (KeyError, ValueError):
+        from django.utils import timezone
+
+        period = periods[0] if periods else Period.round_containing(timezone.localdate())
+    if period not in periods and period.kind == "round":
+        periods = sorted({*periods, period}, reverse=True)
+    estimate = request.GET.get("estimate", "raw")
+    if estimate not in data.ESTIMATES:
+        estimate = "raw"
+    return MapQuery(within, kabupaten_code, int(level), indicator, period, estimate, periods)
+
+
+def _areas(user, q: MapQuery) -> list[data.Area]:
+    """Every area of the level the user may see inside ``within``, with its figures (an area
+    without measurements is kept, without a value, so the grid has one tile per area)."""
+    figures = {a.code: a for a in data.areas(user=user, within_code=q.within.code, level=q.level, period=q.period,
+                                             indicator=q.indicator, estimate=q.estimate)}
+    regions = policy.visible(user, Wilayah.objects.filter(Wilayah.subtree_q(q.within.code), level=q.level))
+    out = []
+    for w in regions.order_by("code"):
+        out.append(figures.get(w.code) or data.Area(w.code, w.name, w.parent_id or "", 0, 0, None, None, None, None))
+    return out
+
+
+def _grid_groups(user, q: MapQuery, areas: list[data.Area], order: str) -> list[tuple[str, list[data.Area]]]:
+    key = (lambda a: a.name.lower()) if order == "name" else (lambda a: a.code)
+    if q.level == Level.KECAMATAN:
+        return [("", sorted(areas, key=key))]
+    names = dict(Wilayah.objects.filter(code__in={a.parent_code for a in areas}).values_list("code", "name"))
+    groups: dict[str, list[data.Area]] = {}
+    for a in areas:
+        groups.setdefault(a.parent_code, []).append(a)
+    parents = sorted(groups, key=(lambda c: names.get(c, c).lower()) if order == "name" else (lambda c: c))
+    return [(f"Kecamatan {names.get(c, c)}", sorted(groups[c], key=key)) for c in parents]
+
+
+@login_required
+def map_page(request):
+    q = _query(request)
+    areas = _areas(request.user, q)
+    boundary = Boundary.objects.filter(kabupaten_id=q.kabupaten_code, level=q.level).first()
+    view = request.GET.get("view") or ("map" if boundary else "grid")
+    order = "name" if request.GET.get("order") == "name" else "code"
+    return render(request, "maps/map.html", {
+        "q": q,
+        "areas": areas,
+        "with_data": sum(1 for a in areas if a.value is not None),
+        "groups": _grid_groups(request.user, q, areas, order) if view == "grid" or not boundary else [],
+        "boundary": boundary,
+        "view": view if boundary else "grid",
+        "order": order,
+        "classes": colour.classes(q.indicator),
+        "no_data_colour": colour.NO_DATA,
+        "indicators": INDICATOR_CHOICES,
+        "data_url": f"{reverse('maps:data')}?{q.params()}",
+        "can_upload": policy.can(request.user, policy.ADD, Boundary),
+    })
+
+
+@login_required
+def map_data(request):
+    """The areas' values and, when the district has them, their boundaries, for Leaflet."""
+    q = _query(request)
+    areas = _areas(request.user, q)
+    boundary = Boundary.objects.filter(kabupaten_id=q.kabupaten_code, level=q.level).first()
+    features = None
+    if boundary is not None:
+        visible = {a.code for a in areas}
+        collection = boundary.collection()
+        features = {"type": "FeatureCollection",
+                    "features": [f for f in collection["features"] if f["properties"]["code"] in visible]}
+    return JsonResponse({
+        "within": q.within.code,
+        "level": q.level_slug,
+        "indicator": q.indicator,
+        "indicator_label": str(q.indicator_label),
+        "period": q.period.key,
+        "period_label": q.period.label,
+        "estimate": q.estimate,
+        "classes": [{"lower": c.lower, "upper": c.upper, "color": c.colour, "label": c.label}
+                    for c in colour.classes(q.indicator)],
+        "no_data_color": colour.NO_DATA,
+        "labels": {"n": _("children measured"), "no_data": _("no data"), "cases": _("cases")},
+        "areas": {a.code: a.as_json() for a in areas},
+        "boundaries": features,
+    })
+
+
+# ---------------------------------------------------------------- boundary files
+
+
+def _kabupaten_of(request) -> Wilayah:
+    user = request.user
+    if policy.is_global(user):
+        focus = get_focus(request)
+        code = focus.kabupaten_code or focus.code if focus else None
+        w = Wilayah.objects.filter(code=code, level=Level.KABUPATEN).first() if code else None
+        if w is None:
+            raise Http404
+        return w
+    if not user.wilayah_id:
+        raise Http404
+    return Wilayah.objects.get(code=user.wilayah_id[:5])
+
+
+def _store(report: geojson.Report) -> str:
+    import json
+
+    content = json.dumps(report.geojson, separators=(",", ":")).encode("utf-8")
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    name = f"boundaries/{report.kabupaten_code}-{report.level}-{digest}.geojson"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(content))
+    return name
+
+
+@login_required
+def boundaries(request):
+    policy.require(request.user, policy.ADD, Boundary)
+    kabupaten = _kabupaten_of(request)
+    report = None
+    form = BoundaryUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = geojson.check(upload.read(), kabupaten.code, form.cleaned_data["level"],
+                                   repair=form.cleaned_data["repair"], tolerance=form.cleaned_data["tolerance"])
+        except geojson.BoundaryFileError as exc:
+            form.add_error("file", _("This file cannot be read as GeoJSON: %(error)s") % {"error": exc})
+        else:
+            if report.can_save:
+                boundary = Boundary.objects.filter(kabupaten=kabupaten, level=report.level).first() or Boundary(
+                    kabupaten=kabupaten, level=report.level)
+                policy.require(request.user, policy.CHANGE if boundary.pk else policy.ADD, boundary)
+                boundary.file.name = _store(report)
+                boundary.source_name = upload.name[:200]
+                boundary.feature_count = report.features_kept
+                boundary.missing_count = len(report.missing)
+                boundary.unknown_count = len(report.unknown)
+                boundary.repaired_count = len(report.repaired)
+                boundary.size_before = report.size_before
+                boundary.size_after = report.size_after
+                boundary.tolerance = form.cleaned_data["tolerance"]
+                boundary.report = report.summary()
+                boundary.uploaded_by = request.user
+                do_save(request.user, boundary, reason=form.cleaned_data["reason"])
+                messages.success(request, _("Boundaries saved: %(n)d areas.") % {"n": report.features_kept})
+            else:
+                messages.error(request, _("Nothing was saved: fix the problems below, or tick the repair option."))
+    existing = list(policy.visible(request.user, Boundary.objects.filter(kabupaten=kabupaten)).select_related("uploaded_by"))
+    return render(request, "maps/boundaries.html", {
+        "kabupaten": kabupaten, "form": form, "report": report, "existing": existing,
+        "property_names": ", ".join(geojson.CODE_PROPERTIES),
+    })
+
+
+@login_required
+@require_POST
+def boundary_delete(request, pk):
+    boundary = policy.get_object_or_404(request.user, Boundary, pk=pk)
+    policy.require(request.user, policy.DELETE, boundary)
+    do_delete(request.user, boundary, reason=request.POST.get("reason", ""))
+    messages.success(request, _("Boundary file removed; the map shows the tile grid until a new file is uploaded."))
+    return redirect("maps:boundaries")

@@ -1,0 +1,104 @@
+"""The figures of a public round: computed once when the admin publishes (a snapshot stored
+on the :class:`~tumbuh.publik.models.PublishedRound`), suppressed each time they are shown.
+
+Aggregates only — children measured, cases, prevalence and its interval per area — never a
+child. The public page has no user to scope by: it covers the whole district, so it calls the
+dashboards' live computation (:func:`tumbuh.dashboards.aggregates.compute_rows`) over every
+measurement in the district, rather than ``indicator_table``, which scopes by user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tumbuh.dashboards.aggregates import compute_rows
+from tumbuh.dashboards.periods import Period
+
+from .suppression import MIN_N, Cell, suppress
+
+#: The indicators on the public page, in order.
+INDICATORS = ("stunting", "wasting", "underweight")
+LEVELS = ("kabupaten", "kecamatan", "desa")
+SNAPSHOT_VERSION = 1
+
+
+def compute_snapshot(kabupaten_code: str, period: Period) -> dict:
+    """{"version", "period", "areas": [{code, name, level, parent}], "figures": {indicator:
+    {code: [n, cases, r, ll, ul]}}} for the district, its kecamatan and its desa."""
+    from tumbuh.measurements.models import Measurement
+    from tumbuh.wilayah.models import Level, Wilayah
+
+    measurements = Measurement.objects.filter(desa__kabupaten_code=kabupaten_code)
+    regions = list(
+        Wilayah.objects.filter(kabupaten_code=kabupaten_code, level__in=(Level.KECAMATAN, Level.DESA)).order_by("code")
+    )
+    kabupaten = Wilayah.objects.get(code=kabupaten_code)
+    areas = [{"code": kabupaten.code, "name": kabupaten.name, "level": "kabupaten", "parent": ""}]
+    areas += [{"code": w.code, "name": w.name, "level": "kecamatan" if w.level == Level.KECAMATAN else "desa",
+               "parent": w.parent_id or ""} for w in regions]
+    known = {a["code"] for a in areas}
+    figures: dict[str, dict[str, list]] = {}
+    for indicator in INDICATORS:
+        per_code = {}
+        for level in LEVELS:
+            for row in compute_rows(measurements, period=period, level=level, indicator=indicator):
+                if row.code in known:
+                    per_code[row.code] = [row.n_measured, row.cases, _round(row.r), _round(row.ll), _round(row.ul)]
+        figures[indicator] = per_code
+    return {"version": SNAPSHOT_VERSION, "period": period.key, "areas": areas, "figures": figures}
+
+
+def _round(v):
+    return None if v is None else round(float(v), 2)
+
+
+@dataclass
+class PublicArea:
+    code: str
+    name: str
+    level: str
+    parent_code: str
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+    def cell_list(self) -> list[Cell]:
+        return [self.cells[i] for i in INDICATORS]
+
+
+@dataclass
+class PublicTable:
+    period: Period
+    kabupaten: PublicArea
+    kecamatan: list[PublicArea]
+    desa_by_kecamatan: list[tuple[PublicArea, list[PublicArea]]]
+
+    def all_areas(self) -> list[PublicArea]:
+        out = [self.kabupaten]
+        for kec, desa in self.desa_by_kecamatan:
+            out.append(kec)
+            out.extend(desa)
+        return out
+
+
+def public_table(snapshot: dict, min_n: int = MIN_N) -> PublicTable:
+    """The snapshot as suppressed public rows (see :mod:`tumbuh.publik.suppression`)."""
+    areas = {a["code"]: PublicArea(a["code"], a["name"], a["level"], a["parent"]) for a in snapshot["areas"]}
+    for indicator in INDICATORS:
+        figures = snapshot["figures"].get(indicator, {})
+        cells = []
+        for code, area in areas.items():
+            n, cases, r, ll, ul = figures.get(code, [0, 0, None, None, None])
+            cell = Cell(code, area.parent_code, int(n or 0), int(cases or 0), r, ll, ul)
+            area.cells[indicator] = cell
+            cells.append(cell)
+        suppress(cells, min_n=min_n)
+    kabupaten = next(a for a in areas.values() if a.level == "kabupaten")
+    kecamatan = [a for a in areas.values() if a.level == "kecamatan"]
+    desa: dict[str, list[PublicArea]] = {}
+    for a in areas.values():
+        if a.level == "desa":
+            desa.setdefault(a.parent_code, []).append(a)
+    return PublicTable(
+        period=Period.parse(snapshot["period"]),
+        kabupaten=kabupaten,
+        kecamatan=kecamatan,
+        desa_by_kecamatan=[(k, desa.get(k.code, [])) for k in kecamatan],
+    )
