@@ -258,6 +258,8 @@ def rules() -> dict[type, dict[str, Rule]]:
     ImportBatch = apps.get_model("imports", "ImportBatch")
     Child = apps.get_model("measurements", "Child")
     Measurement = apps.get_model("measurements", "Measurement")
+    Boundary = apps.get_model("maps", "Boundary")
+    PublishedRound = apps.get_model("publik", "PublishedRound")
     return {
         Wilayah: {},
         Opd: {ADD: _admin, CHANGE: _own_opd, DELETE: _admin},
@@ -269,6 +271,8 @@ def rules() -> dict[type, dict[str, Rule]]:
         ImportBatch: {VIEW: _import, ADD: _import},  # lists: district admins; measurements: also puskesmas
         Child: {ADD: _measures_children, CHANGE: _measures_children, DELETE: _admin},
         Measurement: {ADD: _measures_children, CHANGE: _measures_children, DELETE: _measures_children},
+        Boundary: {ADD: _admin, CHANGE: _admin, DELETE: _admin},  # the map's boundary files
+        PublishedRound: {VIEW: _admin, ADD: _admin, CHANGE: _admin, DELETE: _admin},  # publishing (Aksi 7)
     }
 
 

@@ -62,13 +62,26 @@ def _can_record_visits(user) -> bool:
     return policy.can(user, policy.ADD, Measurement)
 
 
+def _can_publish(user) -> bool:
+    if user is None:
+        return False
+    from tumbuh.accounts import policy
+    from tumbuh.publik.models import PublishedRound
+
+    return policy.can(user, policy.ADD, PublishedRound)
+
+
 def _menu_items(user=None):
     data = [(PLANNED["pengukuran"].title, "measurements:child_list", ())]
     if _can_record_visits(user):
         data.append((_("Posyandu visit"), "measurements:visit_start", ()))
     data.append((PLANNED["dasbor"].title, "planned", ("dasbor",)))
+    data.append((_("Map"), "maps:map", ()))
+    cycle = [(PLANNED[f"aksi-{i}"].title, "planned", (f"aksi-{i}",)) for i in range(1, 9)]
+    if _can_publish(user):  # Action 7's publication side: the district admin publishes rounds
+        cycle[6] = (PLANNED["aksi-7"].title, "publik:manage", ())
     return [
-        (_("Convergence cycle"), [(PLANNED[f"aksi-{i}"].title, "planned", (f"aksi-{i}",)) for i in range(1, 9)]),
+        (_("Convergence cycle"), cycle),
         (_("Data"), data),
         (_("TPPS"), [(_("Teams (TPPS)"), "organisation:tpps_list", ()), (PLANNED["rapat"].title, "planned", ("rapat",)),
                      (PLANNED["genting"].title, "planned", ("genting",))]),
