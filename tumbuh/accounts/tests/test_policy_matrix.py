@@ -12,6 +12,7 @@ from django.urls import reverse
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import User
 from tumbuh.audit.models import AuditLog
+from tumbuh.imports.models import BatchStatus, ImportBatch
 from tumbuh.organisation.models import Opd, Posyandu, Puskesmas, Tpps
 from tumbuh.wilayah.models import Wilayah
 
@@ -74,6 +75,10 @@ PAGE_MATRIX = {
     "organisation:add/opd": (200, 403, 403, 403, 403, 403, 200),
     "accounts:user_list":   (200, 403, 403, 403, 403, 403, 200),
     "audit:list":           (200, 403, 403, 403, 403, 403, 200),
+    "imports:list":         (200, 403, 403, 403, 403, 403, 200),
+    # e-PPGBM measurement imports: district admins, and puskesmas officers for their own desa
+    "measurement_imports:upload": (200, 403, 403, 200, 403, 403, 200),
+    "measurement_imports:template": (200, 403, 403, 200, 403, 403, 200),
 }
 
 
@@ -167,9 +172,11 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", [Wilayah, Posyandu, Puskesmas, Opd, Tpps, User])
+@pytest.mark.parametrize("model", [Wilayah, Posyandu, Puskesmas, Opd, Tpps, User, ImportBatch])
 def test_object_check_agrees_with_queryset_scope(demo_users, model):
     """``is_visible`` (in Python) and ``visible`` (in SQL) must give the same answer."""
+    if model is ImportBatch:
+        _import_batches(demo_users)
     objects = list(model.objects.filter(code__startswith="73.24.04") if model is Wilayah else model.objects.all())
     for user in demo_users.values():
         in_sql = set(policy.visible(user, model.objects.all()).values_list("pk", flat=True))
@@ -323,3 +330,30 @@ def test_child_and_visit_checks_agree_with_queryset_scope(demo_users, children):
             in_sql = set(policy.visible(user, model.objects.filter(**{lookup: ours})).values_list("pk", flat=True))
             in_python = {o.pk for o in objects if policy.is_visible(user, o)}
             assert in_sql == in_python, f"{user.username} on {model.__name__}"
+
+
+def _import_batches(demo_users):
+    """One batch per importing account (lists and measurements), for the scope checks."""
+    for username, kind in [("admin.lutim", "posyandu"), ("admin.lutim", "eppgbm"), ("pkm.malili", "eppgbm"), ("admin.luwu", "eppgbm")]:
+        user = demo_users[username]
+        kabupaten = Wilayah.objects.get(code=user.wilayah_id[:5])
+        ImportBatch.objects.create(kind=kind, kabupaten=kabupaten, created_by=user, file_name=f"{username}.csv", status=BatchStatus.DONE)
+
+
+#   batch of                admin dinkes camat  pkm   desa  viewer luwu   (GET the batch page)
+BATCH_VIEW_MATRIX = {
+    "admin.lutim":          (200, 403, 404, 404, 404, 403, 404),
+    "pkm.malili":           (200, 403, 404, 200, 404, 403, 404),
+    "admin.luwu":           (404, 404, 404, 404, 404, 404, 200),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("owner", BATCH_VIEW_MATRIX)
+def test_measurement_import_batches_follow_the_matrix(client, demo_users, owner):
+    _import_batches(demo_users)
+    batch = ImportBatch.objects.get(kind="eppgbm", created_by=demo_users[owner])
+    for username, expected in zip(ROLES, BATCH_VIEW_MATRIX[owner]):
+        client.force_login(demo_users[username])
+        status = client.get(reverse("measurement_imports:batch", args=[batch.pk])).status_code
+        assert status == expected, f"{username} on {owner}'s batch"
