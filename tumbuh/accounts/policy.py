@@ -247,6 +247,10 @@ def _manage_user(user, obj) -> bool:
     return _admin(user, obj) and (obj is None or not obj.is_superuser)
 
 
+def _nobody(user, obj) -> bool:
+    return False
+
+
 @cache
 def rules() -> dict[type, dict[str, Rule]]:
     """Who may add, change and delete each kind of object (viewing is scoping alone)."""
@@ -260,6 +264,10 @@ def rules() -> dict[type, dict[str, Rule]]:
     Measurement = apps.get_model("measurements", "Measurement")
     Boundary = apps.get_model("maps", "Boundary")
     PublishedRound = apps.get_model("publik", "PublishedRound")
+    SurveyFigure = apps.get_model("dashboards", "SurveyFigure")
+    DistrictTarget = apps.get_model("dashboards", "DistrictTarget")
+    UnderFivePopulation = apps.get_model("dashboards", "UnderFivePopulation")
+    AreaAggregate = apps.get_model("dashboards", "AreaAggregate")
     return {
         Wilayah: {},
         Opd: {ADD: _admin, CHANGE: _own_opd, DELETE: _admin},
@@ -273,6 +281,12 @@ def rules() -> dict[type, dict[str, Rule]]:
         Measurement: {ADD: _measures_children, CHANGE: _measures_children, DELETE: _measures_children},
         Boundary: {ADD: _admin, CHANGE: _admin, DELETE: _admin},  # the map's boundary files
         PublishedRound: {VIEW: _admin, ADD: _admin, CHANGE: _admin, DELETE: _admin},  # publishing (Aksi 7)
+        # Dashboards: the district admin enters survey figures, targets and Dukcapil counts;
+        # everyone in scope reads them. Precomputed aggregates are written by the system only.
+        SurveyFigure: {ADD: _admin, CHANGE: _admin, DELETE: _admin},
+        DistrictTarget: {ADD: _admin, CHANGE: _admin, DELETE: _admin},
+        UnderFivePopulation: {ADD: _admin, CHANGE: _admin, DELETE: _admin},
+        AreaAggregate: {ADD: _nobody, CHANGE: _nobody, DELETE: _nobody},
     }
 
 

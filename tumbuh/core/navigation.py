@@ -71,13 +71,19 @@ def _can_publish(user) -> bool:
     return policy.can(user, policy.ADD, PublishedRound)
 
 
+#: Convergence actions that have a page of their own (else the "planned" page).
+_AKSI_PAGES = {6: ("dashboards:quality", ())}
+
+
 def _menu_items(user=None):
     data = [(PLANNED["pengukuran"].title, "measurements:child_list", ())]
     if _can_record_visits(user):
         data.append((_("Posyandu visit"), "measurements:visit_start", ()))
-    data.append((PLANNED["dasbor"].title, "planned", ("dasbor",)))
+    data.append((PLANNED["dasbor"].title, "dashboards:prevalence", ()))
+    data.append((_("Data quality"), "dashboards:quality", ()))
+    data.append((_("Targets"), "dashboards:targets", ()))
     data.append((_("Map"), "maps:map", ()))
-    cycle = [(PLANNED[f"aksi-{i}"].title, "planned", (f"aksi-{i}",)) for i in range(1, 9)]
+    cycle = [(PLANNED[f"aksi-{i}"].title, *_AKSI_PAGES.get(i, ("planned", (f"aksi-{i}",)))) for i in range(1, 9)]
     if _can_publish(user):  # Action 7's publication side: the district admin publishes rounds
         cycle[6] = (PLANNED["aksi-7"].title, "publik:manage", ())
     return [

@@ -91,7 +91,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tumbuh.growth.prevalence import prevalence_simple
@@ -276,23 +276,29 @@ def _parent(code: str) -> str:
 def _area_keys(frame: _Frame, level: str, areas: _Areas) -> np.ndarray:
     """Per row, the area code at ``level`` ('' when the row has none, e.g. no posyandu)."""
     if len(frame) == 0:
-        return np.array([], dtype=object)
+        return np.array([], dtype=str)
+    cache = frame.__dict__.setdefault("_keys", {})
+    if level in cache:
+        return cache[level]
     udesa, inv = np.unique(frame.desa, return_inverse=True)
     inv = inv.ravel()
     if level == "desa":
-        return frame.desa.astype(object)
-    if level == "kecamatan":
-        return np.array([_parent(d) for d in udesa], dtype=object)[inv]
-    if level == "kabupaten":
-        return np.array([_parent(_parent(d)) for d in udesa], dtype=object)[inv]
-    uposy, pinv = np.unique(frame.posyandu, return_inverse=True)
-    pinv = pinv.ravel()
-    if level == "posyandu":
-        return np.array(["" if p < 0 else str(p) for p in uposy], dtype=object)[pinv]
-    # puskesmas: through the posyandu, else the puskesmas serving the desa
-    by_posy = np.array([str(areas.posyandu[p][2]) if p in areas.posyandu else "" for p in uposy], dtype=object)[pinv]
-    by_desa = np.array([str(areas.desa_puskesmas[d]) if d in areas.desa_puskesmas else "" for d in udesa], dtype=object)[inv]
-    return np.where(by_posy != "", by_posy, by_desa)
+        out = frame.desa
+    elif level == "kecamatan":
+        out = np.array([_parent(d) for d in udesa], dtype=str)[inv]
+    elif level == "kabupaten":
+        out = np.array([_parent(_parent(d)) for d in udesa], dtype=str)[inv]
+    else:
+        uposy, pinv = np.unique(frame.posyandu, return_inverse=True)
+        pinv = pinv.ravel()
+        if level == "posyandu":
+            out = np.array(["" if p < 0 else str(p) for p in uposy], dtype=str)[pinv]
+        else:  # puskesmas: through the posyandu, else the puskesmas serving the desa
+            by_posy = np.array([str(areas.posyandu[p][2]) if p in areas.posyandu else "" for p in uposy], dtype="U12")[pinv]
+            by_desa = np.array([str(areas.desa_puskesmas[d]) if d in areas.desa_puskesmas else "" for d in udesa], dtype="U12")[inv]
+            out = np.where(by_posy != "", by_posy, by_desa)
+    cache[level] = out
+    return out
 
 
 def _describe(level: str, code: str, areas: _Areas) -> tuple[str, str, str, str]:
@@ -319,15 +325,18 @@ def _targets(measurement_desa: set, period: Period, level: str, areas: _Areas) -
     end = period.end
     born_after = dt.date(end.year - 5, end.month, min(end.day, 28))
     kabs = {_parent(_parent(d)) for d in measurement_desa}
-    q = Child.objects.filter(birth_date__gt=born_after, birth_date__lte=end, desa__kabupaten_code__in=kabs)
-    rows = list(q.values_list("desa_id", "posyandu_id"))
-    counts: dict[str, int] = {}
-    if rows:
-        desa, posy = zip(*rows)
+    frame = areas.__dict__.get(("children", period.key))
+    if frame is None:
+        q = Child.objects.filter(birth_date__gt=born_after, birth_date__lte=end, desa__kabupaten_code__in=kabs)
+        rows = list(q.values_list("desa_id", "posyandu_id"))
+        desa, posy = zip(*rows) if rows else ((), ())
         frame = _Frame(np.zeros(len(desa), dtype=np.int64), np.array(desa, dtype=str),
                        np.array([-1 if p is None else p for p in posy], dtype=np.int64), {}, {})
+        areas.__dict__[("children", period.key)] = frame
+    counts: dict[str, int] = {}
+    if len(frame):
         keys = _area_keys(frame, level, areas)
-        uk, cnt = np.unique(keys.astype(str), return_counts=True)
+        uk, cnt = np.unique(keys, return_counts=True)
         counts = {k: int(c) for k, c in zip(uk, cnt) if k}
     sources = {k: "registered" for k in counts}
     if level in ("kabupaten", "kecamatan", "desa"):
@@ -349,7 +358,7 @@ def eb_shrink(cases, n, parents, level: float = 0.95):
     ``cases``, ``n``: arrays per area; ``parents``: the parent label of each area. Returns
     (eb_r, eb_ll, eb_ul) in percent (NaN where n = 0) and the prior (a, b) per area.
     """
-    from scipy.stats import beta as beta_dist
+    from scipy.special import betaincinv  # the beta quantile, as scipy.stats.beta.ppf (without importing scipy.stats)
 
     cases = np.asarray(cases, dtype=float)
     n = np.asarray(n, dtype=float)
@@ -380,8 +389,8 @@ def eb_shrink(cases, n, parents, level: float = 0.95):
     pa_, pb = a + cases, b + n - cases
     tail = (1 - level) / 2
     out[0] = pa_ / (pa_ + pb)
-    out[1] = beta_dist.ppf(tail, pa_, pb)
-    out[2] = beta_dist.ppf(1 - tail, pa_, pb)
+    out[1] = betaincinv(pa_, pb, tail)
+    out[2] = betaincinv(pa_, pb, 1 - tail)
     out[:, ~has] = np.nan
     return out[0] * 100, out[1] * 100, out[2] * 100, a, b
 
@@ -400,7 +409,7 @@ def _compute(frame: _Frame, areas: _Areas, period: Period, level: str, indicator
     kab = _area_keys(frame, "kabupaten", areas)
     # children measured per area (any measurement)
     first = _latest_any(frame)
-    ak = keys[first].astype(str)
+    ak = keys[first]
     uk, cnt = np.unique(ak[ak != ""], return_counts=True)
     n_children = dict(zip(uk.tolist(), cnt.tolist()))
     targets, sources = _targets(set(np.unique(frame.desa).tolist()), period, level, areas)
@@ -412,7 +421,7 @@ def _compute(frame: _Frame, areas: _Areas, period: Period, level: str, indicator
         rows: list[AreaRow] = []
         for district in np.unique(kab[idx]).tolist():  # a few districts, not rows
             sel = idx[kab[idx] == district]
-            res = prevalence_simple(frame.z[zcol][sel], frame.f[fcol][sel], cutoff=cutoff, groups=keys[sel].astype(str))
+            res = prevalence_simple(frame.z[zcol][sel], frame.f[fcol][sel], cutoff=cutoff, groups=keys[sel])
             for i, code in enumerate(res["group"]):
                 name, parent, eb_parent, wcode = _describe(level, code, areas)
                 rows.append(AreaRow(
@@ -457,21 +466,28 @@ def refresh_period(period: Period) -> int:
     now = timezone.now()
     frame = _pull(Measurement.objects.all(), period)
     areas = _areas(np.unique(frame.desa).tolist(), np.unique(frame.posyandu).tolist())
-    objs = []
+    stored = list(_FIELDS)
+    columns = ["period", "computed_at", *[f for f in stored if f not in ("name",)], "name"]
+    values = []
     for level in LEVELS:
         for row in _compute(frame, areas, period, level):
-            objs.append(AreaAggregate(period=period.key, computed_at=now,
-                                      **{k: getattr(row, k) for k in _FIELDS if k not in ("code", "name")},
-                                      code=row.code, name=row.name[:150]))
+            values.append((period.key, now, *[getattr(row, f) for f in stored if f != "name"], row.name[:150]))
+    meta = AreaAggregate._meta
+    db_cols = [meta.get_field(c).column for c in columns]
     try:
         with transaction.atomic():
             AreaAggregate.objects.filter(period=period.key).delete()
-            AreaAggregate.objects.bulk_create(objs, batch_size=2000)
+            with connection.cursor() as cur:  # one executemany: bulk_create splits into SQLite-sized statements
+                adapt = meta.get_field("computed_at").get_db_prep_value
+                rows = [(v[0], adapt(v[1], connection), *v[2:]) for v in values]
+                cur.executemany(
+                    f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(connection.ops.quote_name(c) for c in db_cols)}) "
+                    f"VALUES ({', '.join(['%s'] * len(db_cols))})", rows)
             AggregateRun.objects.update_or_create(period=period.key, defaults={
                 "computed_at": now, "stale": False, "n_measurements": len(frame), "seconds": time.perf_counter() - t0})
     except IntegrityError:  # another process refreshed the same period at the same time
         log.info("aggregates for %s refreshed concurrently", period.key)
-    return len(objs)
+    return len(values)
 
 
 def ensure_fresh(period: Period, *, force: bool = False) -> None:

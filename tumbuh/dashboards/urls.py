@@ -16,3 +16,7 @@ urlpatterns = [
     path("survei/baru/", views.survey_edit, name="survey_add"),
     path("survei/<int:pk>/", views.survey_edit, name="survey_edit"),
 ]
+urlpatterns += [
+    path("penduduk/baru/", views.population_edit, name="population_add"),
+    path("penduduk/<int:pk>/", views.population_edit, name="population_edit"),
+]

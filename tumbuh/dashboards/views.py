@@ -1,8 +1,390 @@
-from django.http import HttpResponse
+"""Prevalence, data-quality and target pages (``/dasbor/``), each with an XLSX export.
+
+Thin views: parse the request, ask the policy, call ``aggregates`` / ``quality`` /
+``targets``, render. Every figure comes from the growth engine through ``aggregates``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tumbuh.accounts import policy
+from tumbuh.accounts.models import Role
+from tumbuh.audit.actions import do_save
+from tumbuh.core.focus import get_focus
+from tumbuh.wilayah.models import Level, Wilayah
+
+from . import aggregates, charts, xlsx
+from .aggregates import INDICATORS, freshness, indicator_table, trend
+from .forms import DistrictTargetForm, PopulationForm, SurveyFigureForm
+from .models import DistrictTarget, SurveyFigure, UnderFivePopulation
+from .periods import Period
+from .quality import MIN_N, needs_check, quality_tables
+from .targets import assess
+
+INDICATOR_LABELS = {
+    "stunting": gettext_lazy("Stunting (pendek + sangat pendek)"),
+    "severe_stunting": gettext_lazy("Severe stunting (sangat pendek)"),
+    "wasting": gettext_lazy("Wasting (gizi kurang + gizi buruk)"),
+    "severe_wasting": gettext_lazy("Severe wasting (gizi buruk)"),
+    "underweight": gettext_lazy("Underweight (BB kurang + sangat kurang)"),
+    "overweight": gettext_lazy("Overweight (gizi lebih + obesitas)"),
+}
+LEVEL_LABELS = {
+    "kabupaten": gettext_lazy("Regency / city"),
+    "kecamatan": gettext_lazy("Kecamatan"),
+    "puskesmas": gettext_lazy("Puskesmas"),
+    "desa": gettext_lazy("Desa"),
+    "posyandu": gettext_lazy("Posyandu"),
+}
+LEVEL_OF = {Level.PROVINSI: "provinsi", Level.KABUPATEN: "kabupaten", Level.KECAMATAN: "kecamatan", Level.DESA: "desa"}
+BELOW = {"provinsi": "kabupaten", "kabupaten": "kecamatan", "kecamatan": "desa", "desa": "posyandu"}
+ALLOWED_BELOW = {
+    None: ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu"),
+    "provinsi": ("kabupaten", "kecamatan", "desa"),
+    "kabupaten": ("kabupaten", "kecamatan", "puskesmas", "desa", "posyandu"),
+    "kecamatan": ("kecamatan", "puskesmas", "desa", "posyandu"),
+    "desa": ("desa", "posyandu"),
+}
+SOURCE_LABELS = {"registered": gettext_lazy("registered children 0–59 months"), "dukcapil": gettext_lazy("Dukcapil figure")}
 
 
-def _todo(request, *a, **k):
-    return HttpResponse("todo")
+# ============================================================================ request parsing
+@dataclass
+class Scope:
+    within: Wilayah | None
+    level: str
+    period: Period
+    indicator: str
+    kind: str
+
+    @property
+    def within_code(self):
+        return self.within.code if self.within else None
+
+    @property
+    def within_level(self):
+        return LEVEL_OF[self.within.level] if self.within else None
+
+    def query(self, **changes) -> str:
+        q = {"within": self.within_code or "", "level": self.level, "period": self.period.key, "indicator": self.indicator}
+        q.update(changes)
+        return "?" + urlencode({k: v for k, v in q.items() if v})
 
 
-prevalence = prevalence_xlsx = quality_page = quality_xlsx = targets = targets_xlsx = target_edit = surveys = survey_edit = _todo
+def _scope(request, default_level=None) -> Scope:
+    user = request.user
+    code = request.GET.get("within")
+    if code:
+        if not policy.node_contains(user, code):
+            raise Http404
+        within = Wilayah.objects.filter(code=code).first()
+        if within is None:
+            raise Http404
+    else:
+        within = get_focus(request)
+    wl = LEVEL_OF[within.level] if within else None
+    level = request.GET.get("level") or default_level or BELOW.get(wl, "desa")
+    if level not in ALLOWED_BELOW[wl]:
+        level = BELOW.get(wl, "desa")
+    if user.role == Role.PUSKESMAS and within is None and level in ("kabupaten", "kecamatan"):
+        level = "desa"
+    indicator = request.GET.get("indicator") or "stunting"
+    if indicator not in INDICATORS:
+        indicator = "stunting"
+    try:
+        period = Period.parse(request.GET["period"])
+    except (KeyError, ValueError):
+        period = aggregates.latest_period(user=user, kind="round") or Period.round_containing(dt.date.today())
+    return Scope(within, level, period, indicator, period.kind)
+
+
+def _period_choices(user):
+    out = []
+    for kind, label in (("round", _("Rounds")), ("year", _("Years")), ("month", _("Months"))):
+        out.append((label, aggregates.available_periods(user=user, kind=kind)))
+    return out
+
+
+def _crumbs(user, within):
+    if within is None:
+        return []
+    out = [w for w in within.ancestors() if w.level >= Level.KABUPATEN and policy.node_contains(user, w.code)]
+    return out + [within]
+
+
+def _kabupaten_of(scope: Scope, user) -> str | None:
+    if scope.within is not None:
+        return scope.within.kabupaten_code or (scope.within.code if scope.within.level == Level.KABUPATEN else None)
+    return user.wilayah.kabupaten_code if user.wilayah_id and user.wilayah else None
+
+
+def _fresh_context(user, period):
+    fr = freshness(user=user, period=period)
+    return {"fresh": fr, "fresh_age": (timezone.now() - fr.computed_at) if fr.computed_at else None}
+
+
+def _ranked(rows):
+    """Highest small-area estimate first (the raw rate of a tiny area is noise)."""
+    ranked = sorted(rows, key=lambda r: (r.eb_r is None, -(r.eb_r or 0), r.name))
+    for i, r in enumerate(ranked, 1):
+        r.extra["rank"] = i
+    return ranked
+
+
+def _drill(scope: Scope, row) -> str | None:
+    if row.level in ("kabupaten", "kecamatan", "desa"):
+        return scope.query(within=row.code, level=BELOW[row.level])
+    return None
+
+
+# ============================================================================ prevalence
+def _prevalence_data(request):
+    user = request.user
+    scope = _scope(request)
+    rows = indicator_table(user=user, within_code=scope.within_code, level=scope.level, period=scope.period,
+                           indicator=scope.indicator)
+    rows = _ranked(rows)
+    for r in rows:
+        r.extra["drill"] = _drill(scope, r)
+        r.extra["source_label"] = SOURCE_LABELS.get(r.target_source, "")
+    summary = []
+    if scope.within is not None:
+        for ind in INDICATORS:
+            own = [r for r in indicator_table(user=user, within_code=scope.within_code, level=scope.within_level,
+                                              period=scope.period, indicator=ind) if r.code == scope.within_code]
+            summary.append((ind, INDICATOR_LABELS[ind], own[0] if own else None))
+    return scope, rows, summary
+
+
+@login_required
+def prevalence(request):
+    user = request.user
+    scope, rows, summary = _prevalence_data(request)
+    ind_label = INDICATOR_LABELS[scope.indicator]
+    area_label = scope.within.label if scope.within else _("your area")
+    bars = charts.svg(charts.ranked_bars(rows, f"{ind_label}: {LEVEL_LABELS[scope.level]}, {scope.period.label}"))
+    trend_rows, surveys, targets_, trend_svg = [], [], [], ""
+    kab = _kabupaten_of(scope, user)
+    if scope.within is not None:
+        trend_rows = trend(user=user, code=scope.within_code, level=scope.within_level, indicator=scope.indicator, last=6,
+                           until=scope.period if scope.period.kind == "round" else None)
+        if kab and scope.within_level == "kabupaten":
+            surveys = list(policy.visible(user, SurveyFigure.objects.filter(kabupaten_id=kab, indicator=scope.indicator)))
+            targets_ = list(policy.visible(user, DistrictTarget.objects.filter(kabupaten_id=kab, indicator=scope.indicator)))
+        trend_svg = charts.svg(charts.trend_lines(trend_rows, _("%(ind)s over rounds: %(area)s") % {"ind": ind_label, "area": area_label},
+                                                  surveys=surveys, targets=[t for t in targets_ if t.year <= scope.period.year + 6]))
+    comparison = _survey_comparison(user, kab, scope.indicator) if kab else []
+    return render(request, "dashboards/prevalence.html", {
+        "title": _("Prevalence dashboard"),
+        "scope": scope, "rows": rows, "summary": summary, "crumbs": _crumbs(user, scope.within),
+        "indicator_label": ind_label, "level_label": LEVEL_LABELS[scope.level], "area_label": area_label,
+        "indicators": INDICATOR_LABELS.items(), "levels": [(lv, LEVEL_LABELS[lv]) for lv in ALLOWED_BELOW[scope.within_level]],
+        "period_choices": _period_choices(user), "bars_svg": bars, "trend_svg": trend_svg, "trend_rows": trend_rows,
+        "comparison": comparison, "can_edit_surveys": policy.can(user, policy.ADD, SurveyFigure),
+        **_fresh_context(user, scope.period),
+    })
+
+
+def _survey_comparison(user, kab, indicator):
+    """Survey figures of the district next to the routine figure of the same year."""
+    out = []
+    figures = list(policy.visible(user, SurveyFigure.objects.filter(kabupaten_id=kab, indicator=indicator)).order_by("-year", "survey"))
+    for f in figures:
+        routine = [r for r in indicator_table(user=user, within_code=kab, level="kabupaten", period=Period.year_of(f.year),
+                                              indicator=indicator) if r.code == kab] if f.year <= dt.date.today().year else []
+        out.append((f, routine[0] if routine else None))
+    return out
+
+
+def _meta(user, scope: Scope, extra=()):
+    kab = _kabupaten_of(scope, user)
+    kab_name = Wilayah.objects.filter(code=kab).values_list("name", flat=True).first() if kab else ""
+    return [(_("Regency / city"), kab_name or "—"), (_("Area"), scope.within.label if scope.within else _("your area")),
+            (_("Period"), scope.period.label), *extra,
+            (_("Data source"), _("Tumbuh: posyandu measurements (e-PPGBM import and posyandu entry), WHO 2006 z-scores"))]
+
+
+@login_required
+def prevalence_xlsx(request):
+    scope, rows, _summary = _prevalence_data(request)
+    columns = [(_("Rank"), "int"), (_("Code"), "text"), (_("Area"), "text"), (_("Children measured"), "int"),
+               (_("Valid z-scores"), "int"), (_("Cases"), "int"), (_("Prevalence (%)"), "pct"), (_("95% CI lower"), "pct"),
+               (_("95% CI upper"), "pct"), (_("Small-area estimate (%)"), "pct"), (_("Small-area lower"), "pct"),
+               (_("Small-area upper"), "pct"), (_("Children targeted"), "int"), (_("Denominator source"), "text"),
+               (_("Coverage (%)"), "pct")]
+    data = [(r.extra["rank"], r.code, r.name, r.n_children, r.n_measured, r.cases, r.r, r.ll, r.ul, r.eb_r, r.eb_ll, r.eb_ul,
+             r.n_target, str(SOURCE_LABELS.get(r.target_source, "")), r.coverage) for r in rows]
+    ind = INDICATOR_LABELS[scope.indicator]
+    content = xlsx.workbook(
+        str(ind), _meta(request.user, scope, [(_("Indicator"), str(ind)), (_("Level"), str(LEVEL_LABELS[scope.level]))]),
+        columns, data,
+        notes=[_("Prevalence with a 95% logit confidence interval (growth engine, prevalence_simple); flagged z-scores excluded."),
+               _("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa, posyandu, puskesmas) or the district (kecamatan).")],
+    )
+    return xlsx.response(content, f"prevalensi-{scope.indicator}-{scope.level}-{scope.period.key}.xlsx")
+
+
+# ============================================================================ data quality
+def _quality_data(request):
+    scope = _scope(request)
+    tables = quality_tables(user=request.user, within_code=scope.within_code, period=scope.period)
+    return scope, tables
+
+
+@login_required
+def quality_page(request):
+    scope, tables = _quality_data(request)
+    return render(request, "dashboards/quality.html", {
+        "title": _("Data quality"), "scope": scope, "tables": tables, "worst": needs_check(tables["posyandu"]),
+        "crumbs": _crumbs(request.user, scope.within), "period_choices": _period_choices(request.user), "min_n": MIN_N,
+        "area_label": scope.within.label if scope.within else _("your area"),
+    })
+
+
+@login_required
+def quality_xlsx(request):
+    scope, tables = _quality_data(request)
+    columns = [(_("Level"), "text"), (_("Name"), "text"), (_("Desa"), "text"), (_("Measurements"), "int"),
+               (_("Flagged HAZ (%)"), "pct"), (_("SD of HAZ"), "dec"), (_("Digit preference, weight"), "pct"),
+               (_("Digit preference, length/height"), "pct"), (_("Age heaping (6-month ratio)"), "dec"), (_("Coverage (%)"), "pct"),
+               (_("With e-PPGBM z-scores"), "int"), (_("e-PPGBM disagreement (%)"), "pct"), (_("Traffic light"), "text"),
+               (_("Reasons"), "text")]
+    lights = {"green": _("green"), "yellow": _("yellow"), "red": _("red"), "grey": _("grey")}
+    data = [(str(LEVEL_LABELS[r.level]), r.name, r.parent, r.n, r.pct_flagged, r.sd_haz, r.dps_weight, r.dps_height, r.heaping,
+             r.coverage, r.n_eppgbm, r.pct_disagree, str(lights[r.light]), " ".join(t for _c, t in r.reasons))
+            for level in ("puskesmas", "posyandu") for r in tables[level]]
+    content = xlsx.workbook(str(_("Data quality")), _meta(request.user, scope), columns, data)
+    return xlsx.response(content, f"kualitas-data-{scope.period.key}.xlsx")
+
+
+# ============================================================================ targets
+def _targets_data(request):
+    user = request.user
+    scope = _scope(request)
+    kab = _kabupaten_of(scope, user)
+    targets_ = list(policy.visible(user, DistrictTarget.objects.filter(indicator=scope.indicator, **({"kabupaten_id": kab} if kab else {}))).order_by("year"))
+    now = scope.period if scope.period.kind == "round" else (aggregates.latest_period(user=user, kind="round") or scope.period)
+    rounds = aggregates.available_periods(user=user, kind="round")
+    base = rounds[-1] if rounds else now
+    future = [t for t in targets_ if t.year >= now.year]
+    target = future[0] if future else (targets_[-1] if targets_ else None)
+    mid = lambda p: dt.date(p.year, p.month or 7, 15)  # noqa: E731
+    rows = []
+    for level in ("kabupaten", "kecamatan"):
+        if scope.within is not None and scope.within.level > Level.KECAMATAN:
+            continue
+        within = kab if level == "kabupaten" else scope.within_code
+        cur = {r.code: r for r in indicator_table(user=user, within_code=within, level=level, period=now, indicator=scope.indicator)}
+        old = {r.code: r for r in indicator_table(user=user, within_code=within, level=level, period=base, indicator=scope.indicator)}
+        for code, r in cur.items():
+            o = old.get(code)
+            a = assess(o.r if o else None, mid(base), r.r, mid(now), float(target.target) if target else None,
+                       target.year if target else None)
+            rows.append((level, r, o, a))
+    surveys = list(policy.visible(user, SurveyFigure.objects.filter(indicator=scope.indicator, **({"kabupaten_id": kab} if kab else {}))).order_by("year"))
+    survey_assessment = None
+    ssgi = [s for s in surveys if s.survey in ("SSGI", "SKI")]
+    if len(ssgi) >= 2 and ssgi[0].year < ssgi[-1].year:
+        survey_assessment = (ssgi[0], ssgi[-1], assess(float(ssgi[0].prevalence), dt.date(ssgi[0].year, 7, 1), float(ssgi[-1].prevalence),
+                                                       dt.date(ssgi[-1].year, 7, 1), float(target.target) if target else None,
+                                                       target.year if target else None))
+    return scope, targets_, target, base, now, rows, surveys, survey_assessment
+
+
+@login_required
+def targets(request):
+    user = request.user
+    scope, targets_, target, base, now, rows, surveys, survey_assessment = _targets_data(request)
+    return render(request, "dashboards/targets.html", {
+        "title": _("Targets and rate of reduction"), "scope": scope, "targets": targets_, "target": target, "base": base, "now": now,
+        "rows": rows, "surveys": surveys, "survey_assessment": survey_assessment, "crumbs": _crumbs(user, scope.within),
+        "can_edit": policy.can(user, policy.ADD, DistrictTarget), "indicator_label": INDICATOR_LABELS[scope.indicator],
+        "indicators": INDICATOR_LABELS.items(), "populations": policy.visible(user, UnderFivePopulation.objects.select_related("wilayah"))[:200],
+        "can_edit_population": policy.can(user, policy.ADD, UnderFivePopulation),
+    })
+
+
+@login_required
+def targets_xlsx(request):
+    scope, targets_, target, base, now, rows, surveys, survey_assessment = _targets_data(request)
+    verdicts = {"on_track": _("on track"), "off_track": _("off track"), "unknown": _("not enough data")}
+    columns = [(_("Level"), "text"), (_("Code"), "text"), (_("Area"), "text"), (_("Baseline (%)"), "pct"), (_("Now (%)"), "pct"),
+               (_("AARR achieved (%/year)"), "dec"), (_("AARR required (%/year)"), "dec"), (_("Projection (%)"), "pct"),
+               (_("Target (%)"), "pct"), (_("Verdict"), "text")]
+    pct = lambda v: None if v is None else 100 * v  # noqa: E731
+    data = [(str(LEVEL_LABELS[level]), r.code, r.name, o.r if o else None, r.r, pct(a.aarr), pct(a.aarr_required), a.projection,
+             a.target, str(verdicts[a.verdict])) for level, r, o, a in rows]
+    extra = [(_("Baseline"), base.label), (_("Now"), now.label),
+             (_("Target"), f"{target.year}: {target.target} %" if target else "—")]
+    content = xlsx.workbook(str(_("Targets and rate of reduction")), _meta(request.user, scope, extra), columns, data,
+                            notes=[_("AARR = 1 − (p_t / p_0)^(1 / (t − t_0)); required = 1 − (target / p_t)^(1 / (T − t)); projection = p_t · (1 − AARR)^(T − t).")])
+    return xlsx.response(content, f"target-{scope.indicator}-{now.key}.xlsx")
+
+
+# ============================================================================ admin-entered figures
+def _edit(request, model, form_class, pk, template_title, back, initial=None):
+    user = request.user
+    if pk is None:
+        policy.require(user, policy.ADD, model)
+        obj = model()
+    else:
+        obj = policy.get_object_or_404(user, model, pk=pk)
+        if request.method == "POST":
+            policy.require(user, policy.CHANGE, obj)
+    can_change = policy.can(user, policy.CHANGE if pk else policy.ADD, obj if pk else model)
+    form = form_class(request.POST or None, instance=obj, actor=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        edited = form.save(commit=False)
+        if not policy.can(user, policy.CHANGE if pk else policy.ADD, edited):
+            form.add_error(None, _("That would place it outside your area."))
+        else:
+            do_save(user, edited, reason=form.cleaned_data.get("reason", ""))
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "dashboards/form.html", {"form": form, "title": template_title, "object": obj if pk else None,
+                                                    "can_change": can_change, "back": back})
+
+
+def _initial_kabupaten(request):
+    user = request.user
+    return {"kabupaten": user.wilayah.kabupaten_code or user.wilayah_id} if user.wilayah_id else None
+
+
+@login_required
+def target_edit(request, pk=None):
+    return _edit(request, DistrictTarget, DistrictTargetForm, pk, _("District target"), reverse("dashboards:targets"),
+                 _initial_kabupaten(request))
+
+
+@login_required
+def survey_edit(request, pk=None):
+    return _edit(request, SurveyFigure, SurveyFigureForm, pk, _("Survey figure"), reverse("dashboards:surveys"),
+                 _initial_kabupaten(request))
+
+
+@login_required
+def population_edit(request, pk=None):
+    return _edit(request, UnderFivePopulation, PopulationForm, pk, _("Under-five population (Dukcapil)"),
+                 reverse("dashboards:targets"))
+
+
+@login_required
+def surveys(request):
+    user = request.user
+    figures = policy.visible(user, SurveyFigure.objects.select_related("kabupaten"))
+    return render(request, "dashboards/surveys.html", {"title": _("Survey figures (SSGI/SKI)"), "figures": figures,
+                                                       "can_add": policy.can(user, policy.ADD, SurveyFigure)})

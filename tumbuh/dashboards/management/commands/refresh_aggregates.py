@@ -1,0 +1,42 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Max, Min
+from tqdm import tqdm
+
+from tumbuh.dashboards.aggregates import refresh_period
+from tumbuh.dashboards.models import AggregateRun
+from tumbuh.dashboards.periods import Period, periods_between
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the dashboards' precomputed prevalence (every level and indicator) for every round, month and "
+        "year that holds measurements, or only the stale ones (--stale), or the periods given (--period R2025-08)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", action="append", help="a period key: R2025-08, M2025-03 or Y2025; repeatable")
+        parser.add_argument("--stale", action="store_true", help="only periods marked stale or never computed")
+        parser.add_argument("--kind", choices=["round", "month", "year"], action="append",
+                            help="only periods of this kind; repeatable")
+
+    def handle(self, *args, period, stale, kind, **options):
+        from tumbuh.measurements.models import Measurement
+
+        if period:
+            try:
+                periods = [Period.parse(p) for p in period]
+            except ValueError as e:
+                raise CommandError(str(e)) from None
+        else:
+            span = Measurement.objects.aggregate(first=Min("date"), last=Max("date"))
+            if not span["first"]:
+                self.stdout.write("No measurements: nothing to compute.")
+                return
+            periods = [p for k in (kind or ["round", "month", "year"]) for p in periods_between(span["first"], span["last"], k)]
+            if stale:
+                fresh = set(AggregateRun.objects.filter(stale=False).values_list("period", flat=True))
+                periods = [p for p in periods if p.key not in fresh]
+        rows = 0
+        for p in tqdm(periods, desc="aggregates", unit="period", disable=not periods or options.get("verbosity", 1) < 1):
+            rows += refresh_period(p)
+        self.stdout.write(f"Refreshed {len(periods)} periods, {rows:,} area rows.")
