@@ -234,7 +234,7 @@ def check(
         if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
             report.issues.append(Issue("not_polygon", code=code, name=expected[code], detail=geom.geom_type))
             continue
-        report.vertices_before += shapely.get_num_coordinates(geom)
+        report.vertices_before += int(shapely.get_num_coordinates(geom))
         if not shapely.is_valid(geom):
             reason = shapely.is_valid_reason(geom)
             if not repair:
@@ -251,7 +251,7 @@ def check(
         simple = _polygonal(simple) if simple.geom_type not in ("Polygon", "MultiPolygon") else simple
         if simple is None or simple.is_empty:  # smaller than the precision grid: keep the original
             simple = geom
-        report.vertices_after += shapely.get_num_coordinates(simple)
+        report.vertices_after += int(shapely.get_num_coordinates(simple))
         seen.add(code)
         geometry = mapping(simple)
         out.append({

@@ -28,7 +28,9 @@ class Boundary(models.Model):
         verbose_name=_("regency / city"),
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=MapLevel.choices)
-    file = models.FileField(_("simplified GeoJSON"), upload_to="boundaries/", max_length=200)
+    #: The stored, simplified GeoJSON: a name in the default storage (a plain text column, so
+    #: the audit log records it as text).
+    file_name = models.CharField(_("simplified GeoJSON"), max_length=200)
     source_name = models.CharField(_("uploaded file"), max_length=200, blank=True)
     feature_count = models.PositiveIntegerField(_("areas with a boundary"), default=0)
     missing_count = models.PositiveIntegerField(_("areas missing"), default=0)
@@ -58,7 +60,7 @@ class Boundary(models.Model):
 
     def collection(self) -> dict:
         """The stored FeatureCollection (read once per file and process)."""
-        return _read_collection(self.file.name)
+        return _read_collection(self.file_name)
 
 
 @lru_cache(maxsize=16)

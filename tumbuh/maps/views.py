@@ -209,7 +209,7 @@ def boundaries(request):
                 boundary = Boundary.objects.filter(kabupaten=kabupaten, level=report.level).first() or Boundary(
                     kabupaten=kabupaten, level=report.level)
                 policy.require(request.user, policy.CHANGE if boundary.pk else policy.ADD, boundary)
-                boundary.file.name = _store(report)
+                boundary.file_name = _store(report)
                 boundary.source_name = upload.name[:200]
                 boundary.feature_count = report.features_kept
                 boundary.missing_count = len(report.missing)
