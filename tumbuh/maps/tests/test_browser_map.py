@@ -1,0 +1,109 @@
+"""In a real browser: the district admin uploads boundaries and the choropleth is drawn by the
+locally served Leaflet (SVG paths in the overlay pane), with a hover label."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from .geo import collection, district_codes, grid_features
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = os.environ.get("TUMBUH_CHROMIUM", "/usr/bin/chromium")
+SHOTS = os.environ.get("TUMBUH_SCREENSHOT_DIR", "/tmp")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("TUMBUH_REQUIRE_BROWSER"):
+            pytest.fail(f"chromium not found at {CHROMIUM}")
+        pytest.skip(f"chromium not found at {CHROMIUM}: apt-get install chromium")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(transactional_db, settings, tmp_path):
+    from tumbuh.demo.generator import build_demo
+
+    settings.DEMO_MODE = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    build_demo(children=300, kecamatan=["73.24.04"])
+
+
+def _login(page, live_server, username):
+    from tumbuh.demo.accounts import DEMO_PASSWORD
+
+    page.goto(f"{live_server.url}/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def _upload(page, live_server, path, level):
+    page.goto(f"{live_server.url}/peta/batas/")
+    page.set_input_files("input[name=file]", str(path))
+    page.select_option("select[name=level]", level)
+    page.click("[data-testid=boundary-upload] button[type=submit]")
+    page.wait_for_selector("[data-testid=boundary-report]")
+    assert page.locator("[data-testid=boundary-list] tbody tr").count() >= 1
+
+
+def test_admin_uploads_boundaries_and_sees_the_choropleth(browser, live_server, demo, tmp_path):
+    from tumbuh.wilayah.models import Level
+
+    kecamatan = tmp_path / "kecamatan.geojson"
+    kecamatan.write_bytes(collection(grid_features(district_codes(), columns=4, size=0.15)))
+    malili_desa = [c for c in district_codes(level=Level.DESA) if c.startswith("73.24.04.")]
+    desa = tmp_path / "desa.geojson"
+    desa.write_bytes(collection(grid_features(malili_desa, columns=4, size=0.05, prop="KDEPUM", undotted=True)))
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    served = []
+    page.on("request", lambda r: served.append(r.url))
+    _login(page, live_server, "admin.lutim")
+
+    # Before any upload: the tile grid.
+    page.goto(f"{live_server.url}/peta/?within=73.24&level=kecamatan")
+    assert page.locator("[data-testid=no-boundaries]").is_visible()
+    assert page.locator("[data-testid=tile-grid] .tile").count() == 11
+
+    _upload(page, live_server, kecamatan, "3")
+    _upload(page, live_server, desa, "4")
+    assert "vertices" in page.locator("[data-testid=size-report]").inner_text() or page.locator("[data-testid=size-report]").is_visible()
+
+    page.goto(f"{live_server.url}/peta/?within=73.24&level=kecamatan")
+    page.wait_for_selector("#choropleth[data-ready='1']")
+    paths = page.locator("#choropleth .leaflet-overlay-pane svg path")
+    assert paths.count() == 11
+    page.screenshot(path=f"{SHOTS}/tumbuh-map-kecamatan.png", full_page=True)
+
+    page.goto(f"{live_server.url}/peta/?within=73.24.04&level=desa")
+    page.wait_for_selector("#choropleth[data-ready='1']")
+    paths = page.locator("#choropleth .leaflet-overlay-pane svg path")
+    assert paths.count() == len(malili_desa) == 15
+    fills = {paths.nth(i).get_attribute("fill") for i in range(paths.count())}
+    assert len(fills - {"#d9dee3"}) >= 1  # Malili's villages have measurements: coloured by class
+    paths.nth(5).hover()
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert "n = " in tooltip.inner_text()
+    page.screenshot(path=f"{SHOTS}/tumbuh-map-desa.png", full_page=True)
+
+    # Everything came from the project: no CDN, no tile server.
+    assert served and all(u.startswith(live_server.url) for u in served)
+    context.close()
