@@ -75,6 +75,9 @@ PAGE_MATRIX = {
     "organisation:add/opd": (200, 403, 403, 403, 403, 403, 200),
     "accounts:user_list":   (200, 403, 403, 403, 403, 403, 200),
     "audit:list":           (200, 403, 403, 403, 403, 403, 200),
+    "maps:map":             (200, 200, 200, 200, 200, 200, 200),
+    "maps:boundaries":      (200, 403, 403, 403, 403, 403, 200),
+    "publik:manage":        (200, 403, 403, 403, 403, 403, 200),
     "imports:list":         (200, 403, 403, 403, 403, 403, 200),
     # e-PPGBM measurement imports: district admins, and puskesmas officers for their own desa
     "measurement_imports:upload": (200, 403, 403, 200, 403, 403, 200),
@@ -357,3 +360,41 @@ def test_measurement_import_batches_follow_the_matrix(client, demo_users, owner)
         client.force_login(demo_users[username])
         status = client.get(reverse("measurement_imports:batch", args=[batch.pk])).status_code
         assert status == expected, f"{username} on {owner}'s batch"
+
+
+# ---------------------------------------------------------------- map boundaries and published rounds
+
+#   object                  admin dinkes camat  pkm   desa  viewer luwu   (view, change)
+MAP_PUBLIK_MATRIX = {
+    "boundary_lutim":       ("VC", "V", "V", "V", "V", "V", ""),
+    "boundary_luwu":        ("", "", "", "", "", "", "VC"),
+    "round_lutim":          ("VC", "", "", "", "", "", ""),
+    "round_luwu":           ("", "", "", "", "", "", "VC"),
+}
+
+
+@pytest.fixture
+def map_publik_objects(demo_users):
+    from django.utils import timezone
+
+    from tumbuh.maps.models import Boundary
+    from tumbuh.publik.models import PublishedRound
+
+    out = {}
+    for name, kab in (("lutim", "73.24"), ("luwu", "73.17")):
+        out[f"boundary_{name}"] = Boundary.objects.create(kabupaten_id=kab, level=3, file_name=f"boundaries/{kab}.geojson")
+        out[f"round_{name}"] = PublishedRound.objects.create(kabupaten_id=kab, period="R2025-08", published_at=timezone.now())
+    return out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", MAP_PUBLIK_MATRIX)
+def test_map_boundaries_and_published_rounds_follow_the_matrix(demo_users, map_publik_objects, name):
+    obj = map_publik_objects[name]
+    for username, expected in zip(ROLES, MAP_PUBLIK_MATRIX[name]):
+        user = demo_users[username]
+        assert policy.can(user, policy.VIEW, obj) == ("V" in expected), f"{username} viewing {name}"
+        assert policy.can(user, policy.CHANGE, obj) == ("C" in expected), f"{username} changing {name}"
+        assert policy.can(user, policy.DELETE, obj) == ("C" in expected), f"{username} deleting {name}"
+        in_sql = policy.visible(user, type(obj).objects.filter(pk=obj.pk)).exists()
+        assert in_sql == policy.is_visible(user, obj), f"{username}: SQL and Python disagree on {name}"
