@@ -529,32 +529,31 @@ def indicator_table(*, user, within_code: str | None, level: str, period: Period
     return [_from_model(a) for a in qs]
 
 
-def latest_period(*, user, kind: str = "round") -> Period | None:
-    """The latest period of ``kind`` holding a measurement the user may see."""
-    from tumbuh.accounts import policy
+def _span():
+    """First and last measurement dates in Tumbuh (two index look-ups; not sensitive, so not scoped)."""
     from tumbuh.measurements.models import Measurement
 
-    qs = policy.visible(user, Measurement.objects.all())
-    if kind == "round":
-        qs = qs.filter(date__month__in=(2, 8))
-    last = qs.order_by("-date").values_list("date", flat=True).first()
+    first = Measurement.objects.order_by("date").values_list("date", flat=True).first()
+    last = Measurement.objects.order_by("-date").values_list("date", flat=True).first()
+    return first, last
+
+
+def latest_period(*, user=None, kind: str = "round") -> Period | None:
+    """The latest period of ``kind`` up to the last measurement date (for a round: the latest
+    February or August round that started on or before it)."""
+    _first, last = _span()
     if last is None:
         return None
     return {"round": Period.round_containing, "month": lambda d: Period.month_of(d.year, d.month),
             "year": lambda d: Period.year_of(d.year)}[kind](last)
 
 
-def available_periods(*, user, kind: str = "round") -> list[Period]:
-    """Periods of ``kind`` from the first to the last measurement the user may see, newest first."""
-    from django.db.models import Max, Min
-
-    from tumbuh.accounts import policy
-    from tumbuh.measurements.models import Measurement
-
-    agg = policy.visible(user, Measurement.objects.all()).aggregate(first=Min("date"), last=Max("date"))
-    if not agg["first"]:
+def available_periods(*, user=None, kind: str = "round") -> list[Period]:
+    """Periods of ``kind`` from the first to the last measurement date, newest first."""
+    first, last = _span()
+    if first is None:
         return []
-    return list(reversed(periods_between(agg["first"], agg["last"], kind)))
+    return list(reversed(periods_between(first, last, kind)))
 
 
 def trend(*, user, code: str, level: str, indicator: str, kind: str = "round", last: int = 6,
