@@ -107,3 +107,24 @@ def test_admin_uploads_boundaries_and_sees_the_choropleth(browser, live_server, 
     # Everything came from the project: no CDN, no tile server.
     assert served and all(u.startswith(live_server.url) for u in served)
     context.close()
+
+
+def test_admin_publishes_a_round_and_anyone_reads_it(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    _login(page, live_server, "admin.lutim")
+    page.goto(f"{live_server.url}/publik/kelola/")
+    page.fill("textarea[name=note]", "Hasil Bulan Penimbangan Balita")
+    page.click("[data-testid=publish-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=round-list] tbody tr")
+    context.close()
+
+    anonymous = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
+    page = anonymous.new_page()
+    page.goto(f"{live_server.url}/masuk/")
+    page.click("[data-testid=public-data-link]")
+    page.click("[data-testid=district-list] a >> nth=0")
+    assert page.locator("[data-testid=table-kecamatan] tbody tr").count() == 11
+    assert page.locator("[data-testid=method-note]").is_visible()
+    page.screenshot(path=f"{SHOTS}/tumbuh-public.png", full_page=False)
+    anonymous.close()
