@@ -82,6 +82,23 @@ PAGE_MATRIX = {
     # e-PPGBM measurement imports: district admins, and puskesmas officers for their own desa
     "measurement_imports:upload": (200, 403, 403, 200, 403, 403, 200),
     "measurement_imports:template": (200, 403, 403, 200, 403, 403, 200),
+    # dashboards: everyone reads within their node; the district admin enters targets and survey figures
+    "dashboards:prevalence": (200, 200, 200, 200, 200, 200, 200),
+    "dashboards:quality":   (200, 200, 200, 200, 200, 200, 200),
+    "dashboards:targets":   (200, 200, 200, 200, 200, 200, 200),
+    "dashboards:surveys":   (200, 200, 200, 200, 200, 200, 200),
+    "dashboards:target_add": (200, 403, 403, 403, 403, 403, 200),
+    "dashboards:survey_add": (200, 403, 403, 403, 403, 403, 200),
+    "dashboards:population_add": (200, 403, 403, 403, 403, 403, 200),
+}
+
+#   dashboard focused on            admin dinkes camat  pkm   desa  viewer luwu
+DASHBOARD_WITHIN_MATRIX = {
+    "73.24":                        (200, 200, 404, 404, 404, 200, 404),
+    "73.24.04":                     (200, 200, 200, 404, 404, 200, 404),
+    "73.24.04.2010":                (200, 200, 200, 404, 200, 200, 404),  # Balantang: Lakawali's, not Malili's
+    "73.24.04.2001":                (200, 200, 200, 200, 404, 200, 404),  # Harapan: served by Puskesmas Malili
+    "73.17":                        (404, 404, 404, 404, 404, 404, 200),
 }
 
 
@@ -398,3 +415,13 @@ def test_map_boundaries_and_published_rounds_follow_the_matrix(demo_users, map_p
         assert policy.can(user, policy.DELETE, obj) == ("C" in expected), f"{username} deleting {name}"
         in_sql = policy.visible(user, type(obj).objects.filter(pk=obj.pk)).exists()
         assert in_sql == policy.is_visible(user, obj), f"{username}: SQL and Python disagree on {name}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", DASHBOARD_WITHIN_MATRIX)
+@pytest.mark.parametrize("page", ["dashboards:prevalence", "dashboards:quality", "dashboards:prevalence_xlsx"])
+def test_dashboards_follow_the_matrix(client, demo_users, page, code):
+    url = reverse(page) + f"?within={code}&period=R2025-08"
+    for username, expected in zip(ROLES, DASHBOARD_WITHIN_MATRIX[code]):
+        client.force_login(demo_users[username])
+        assert client.get(url).status_code == expected, f"{username} on {page} within {code}"
