@@ -229,7 +229,7 @@ def prevalence_xlsx(request):
     content = xlsx.workbook(
         str(ind), _meta(request.user, scope, [(_("Indicator"), str(ind)), (_("Level"), str(LEVEL_LABELS[scope.level]))]),
         columns, data,
-        notes=[_("Prevalence with a 95% logit confidence interval (growth engine, prevalence_simple); flagged z-scores excluded."),
+        notes=[_("Prevalence with its confidence interval (95%, logit; growth engine, prevalence_simple); flagged z-scores excluded."),
                _("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa, posyandu, puskesmas) or the district (kecamatan).")],
     )
     return xlsx.response(content, f"prevalensi-{scope.indicator}-{scope.level}-{scope.period.key}.xlsx")
