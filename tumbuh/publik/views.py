@@ -47,7 +47,7 @@ def method_note() -> list[str]:
         _("Prevalence is the share of children under five, measured in the round, whose z-score is below −2 SD of "
           "the WHO Child Growth Standards (2006), adopted in Indonesia by Permenkes 2/2020: stunting uses "
           "length/height-for-age, wasting weight-for-length/height, underweight weight-for-age. Z-scores that the "
-          "WHO rules flag as implausible are left out. Intervals are 95% confidence intervals."),
+          "WHO rules flag as implausible are left out. Intervals are 95 percent confidence intervals."),
         _("Source: routine posyandu measurements (weighing months in February and August) recorded by the "
           "puskesmas and scored with the WHO standards by Tumbuh; each child counts once per round, with their "
           "latest measurement. These are routine data, not a survey: they cover the children brought to the "
