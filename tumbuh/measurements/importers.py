@@ -196,6 +196,11 @@ class EppgbmImporter(Importer):
 
         kab = self.kabupaten.code
         self.today = dt.date.today()
+        if connection.vendor == "sqlite":
+            # A million rows go into tables with several indexes: give this connection a
+            # page cache large enough for them (SQLite's default is 2 MB).
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
         self.known_kecamatan = set(Wilayah.objects.filter(level=Level.KECAMATAN).values_list("code", flat=True))
         # Names: regions are public reference data; whether the user may import into one is
         # decided by ``policy`` (outside your area).
