@@ -193,3 +193,12 @@ def test_only_the_district_admin_publishes(client, demo_users, crafted):
     assert client.post(reverse("publik:withdraw", args=[crafted.pk])).status_code == 404
     crafted.refresh_from_db()
     assert crafted.is_public
+
+
+def test_action_7_in_the_menu_opens_publishing_for_the_district_admin(client, alice, demo_users):
+    client.force_login(alice)
+    body = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("publik:manage")}"' in body and f'href="{reverse("maps:map")}"' in body
+    client.force_login(demo_users["dinkes.lutim"])
+    body = client.get(reverse("home")).content.decode()
+    assert reverse("publik:manage") not in body and f'href="{reverse("maps:map")}"' in body
