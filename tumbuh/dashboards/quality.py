@@ -7,8 +7,8 @@ child's latest: digit preference and heaping are properties of the measuring). T
 - % flagged HAZ, SD of HAZ, digit preference (weight, length/height) and age heaping: the
   growth engine's :data:`tumbuh.growth.quality.THRESHOLDS` through ``quality.rate``:
   excellent/good → green, acceptable → yellow, problematic → red; SD outside 0.8–1.2 → red
-  (below: values copied or not measured; above: measuring or age errors); age heaping outside
-  0.8–1.25 → yellow.
+  (below: values copied or not measured; above: measuring or age errors); age heaping above
+  1.25 → yellow. Digit preference and heaping are judged from :data:`MIN_N_DIGITS` values on.
 - e-PPGBM vs Tumbuh disagreement (:data:`DISAGREE_TOLERANCE` = 0.01 SD on any of HAZ, WAZ,
   WHZ, among visits carrying e-PPGBM's z-scores): above 5 % yellow, above 20 % red (Tumbuh's
   choice: e-PPGBM should compute the same WHO z-scores).
@@ -22,12 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
-from tumbuh.growth.quality import quality, rate
+from tumbuh.growth.quality import THRESHOLDS, quality, rate
 from tumbuh.measurements.models import Measurement
 
 from .periods import Period
@@ -36,6 +35,8 @@ DISAGREE_TOLERANCE = 0.01
 DISAGREE_BANDS = (5.0, 20.0)
 COVERAGE_BANDS = (80.0, 50.0)
 MIN_N = 20
+#: Digit preference and heaping need more values to be told from chance (10 digits, 60 months).
+MIN_N_DIGITS = 50
 COLOURS = {"green": 0, "grey": 0, "yellow": 1, "red": 2}
 _BAND = {"excellent": "green", "good": "green", "acceptable": "yellow", "problematic": "red"}
 
@@ -84,11 +85,11 @@ def _judge(row: QualityRow) -> None:
         else:
             reasons.append(("red", _("SD of HAZ %(v)s: too large, points to measuring or age errors.") % {"v": _fmt(row.sd_haz, 2)}))
     for value, label in ((row.dps_weight, _("weight")), (row.dps_height, _("length/height"))):
-        r = rate("dps", value)
+        r = rate("dps", value) if row.n >= MIN_N_DIGITS else None
         if r in ("acceptable", "problematic"):
             reasons.append((_BAND[r], _("Digit preference in %(what)s %(v)s: values are rounded, not read to the tenth.")
                             % {"what": label, "v": _fmt(value)}))
-    if row.heaping is not None and rate("heaping_6", row.heaping) == "check":
+    if row.n >= MIN_N_DIGITS and row.heaping is not None and row.heaping > THRESHOLDS["heaping_6"]["bounds"][1]:
         reasons.append(("yellow", _("Age heaping %(v)s: ages pile up at 6, 12, 18 … months, dates of birth may be estimated.")
                         % {"v": _fmt(row.heaping, 2)}))
     if row.pct_disagree is not None and row.pct_disagree > DISAGREE_BANDS[0]:
