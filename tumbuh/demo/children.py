@@ -444,7 +444,7 @@ def _insert(model, names: list[str], rows) -> None:
     """INSERT many rows through the connection's ``executemany``: values are already in their
     stored form (``Decimal``, ``date``, adapted datetimes), so none of ``bulk_create``'s per-field
     preparation is needed. ``bulk_create`` spent about 0.6 ms per 45-column measurement here;
-    this is an order of magnitude faster, on SQLite and on PostgreSQL."""
+    this is an order of magnitude faster. On PostgreSQL the rows go through ``COPY``."""
     from django.db import connection
 
     meta, qn = model._meta, connection.ops.quote_name
@@ -453,9 +453,17 @@ def _insert(model, names: list[str], rows) -> None:
     others = [f for f in meta.concrete_fields if not f.primary_key and f not in given]
     defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
     columns = ", ".join(qn(f.column) for f in given + others)
-    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * (len(given) + len(others)))})"
+    width = len(given) + len(others)
+    one = f"({', '.join(['%s'] * width)})"
+    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES "
+    rows = [tuple(r) + defaults for r in rows] if defaults else rows
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [r + defaults for r in rows] if defaults else rows)
+        if connection.vendor == "postgresql":  # COPY: one stream, no per-statement parsing
+            with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(r)
+            return
+        cursor.executemany(sql + one, rows)
 
 
 def write(data: DemoData, skip: np.ndarray | None = None, chunk: int = 20_000, progress=None) -> ChildrenSummary:
