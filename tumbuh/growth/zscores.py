@@ -11,6 +11,8 @@ All work is done on whole numpy arrays, in cache-sized blocks; no Python loop ru
 from __future__ import annotations
 
 import math
+import os
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -315,6 +317,51 @@ def _set(reasons: np.ndarray, mask: np.ndarray, code: str) -> None:
     np.bitwise_or(reasons, _BIT[code], out=reasons, where=mask)
 
 
+# ---------------------------------------------------------------------------------------
+# The fused kernel (numba, ``_fused.py``): same bits, one pass over the rows
+
+#: "auto": the fused kernel when numba is installed (and its pow is C's pow) for calls of
+#: at least FUSED_MIN_ROWS rows, once the process has scored FUSED_LOAD_ROWS rows in total
+#: (numba's import and loading the cached machine code cost ~0.5–1.5 s once per process, as
+#: much as the numpy kernel needs for 2–5 million rows; a web request scoring a few
+#: children never pays it). "numpy": never. "fused": always (errors are raised).
+#: Environment: TUMBUH_ZSCORE_ENGINE.
+ENGINE = os.environ.get("TUMBUH_ZSCORE_ENGINE", "auto")
+FUSED_MIN_ROWS = 1024
+FUSED_LOAD_ROWS = 2_000_000
+_FUSED: Any = None  # the _fused module once imported and checked; False if unusable
+_rows_seen = 0
+
+
+def _fused_module(engine: str, n: int):
+    """The ``_fused`` module if this call should use it, else None."""
+    global _FUSED, _rows_seen
+    if engine == "numpy":
+        return None
+    if engine not in ("auto", "fused"):
+        raise ValueError(f"engine must be 'auto', 'numpy' or 'fused', not {engine!r}")
+    if engine == "auto":
+        _rows_seen += n
+        if n < FUSED_MIN_ROWS or (_FUSED is None and _rows_seen < FUSED_LOAD_ROWS) or _FUSED is False:
+            return None
+    if _FUSED is None:
+        try:
+            from . import _fused
+
+            if not _fused.libm_pow_ok():  # never seen; would break bit-identity with R
+                raise RuntimeError("numba's pow is not the C library's pow on this build")
+            _FUSED = _fused
+        except Exception as exc:  # no numba, or it cannot compile here
+            _FUSED = False
+            if engine == "fused":
+                raise
+            warnings.warn(f"fused z-score kernel unavailable, using numpy: {exc}", RuntimeWarning, stacklevel=3)
+            return None
+    if _FUSED is False:
+        raise RuntimeError("the fused z-score kernel is unavailable (see the earlier warning)")
+    return _FUSED
+
+
 def anthro_zscores(
     sex: Any,
     age_days: Any = None,
@@ -340,11 +387,28 @@ def anthro_zscores(
     missing; ``cmeasure`` object 'l'/'h'/None; ``c9mo_flag`` int8) plus ``reason`` (object:
     ``;``-joined codes from :data:`REASONS`, '' when none) and ``reason_mask`` (uint32 bits).
     An indicator whose measurement argument is None is not computed (all NaN).
+
+    Large calls run the fused numba kernel (``_fused.py``) when numba is installed; its
+    output is bit-identical to the numpy kernel below, which is the reference and the
+    fallback (see :data:`ENGINE`).
     """
+    return _anthro_zscores(sex, age_days, age_months, weight, lenhei, measure, oedema, headc, armc,
+                           triskin, subskin, round_digits, engine=ENGINE)
+
+
+def _anthro_zscores(sex, age_days=None, age_months=None, weight=None, lenhei=None, measure=None, oedema=None,
+                    headc=None, armc=None, triskin=None, subskin=None, round_digits=None, *, engine="auto"):
+    """anthro_zscores with the kernel chosen: engine "auto", "numpy" or "fused"."""
     n = common_length(sex, age_days, age_months, weight, lenhei, measure, oedema, headc, armc, triskin, subskin)
+    digits = 2 if round_digits is None else int(round_digits)
+    fused = _fused_module(engine, n) if digits > 0 else None  # digits <= 0: numpy only
 
     # --- conversion at the door (whole arrays; zero-copy for float64 numpy input) ---
-    sex_c, sex_missing, sex_invalid = to_codes(sex, n, SEX_TEXT, SEX_NUMERIC)
+    def codes(x, text_map, numeric_map=None):
+        got = fused.fast_codes(x, n, text_map, numeric_map) if fused is not None and x is not None else None
+        return got if got is not None else to_codes(x, n, text_map, numeric_map)
+
+    sex_c, sex_missing, sex_invalid = codes(sex, SEX_TEXT, SEX_NUMERIC)
     ad, ad_inv = to_float(age_days, n)
     am, am_inv = to_float(age_months, n) if age_months is not None else (None, None)
     meas = {}
@@ -352,9 +416,29 @@ def anthro_zscores(
                         ("triskin", triskin), ("subskin", subskin)):
         if value is not None:
             meas[name] = to_float(value, n)
-    mcode_in, _, m_invalid = to_codes(measure, n, MEASURE_TEXT)
-    oed, _, oed_invalid = to_codes(oedema, n, OEDEMA_TEXT, OEDEMA_NUMERIC)
+    mcode_in, _, m_invalid = codes(measure, MEASURE_TEXT)
+    oed, _, oed_invalid = codes(oedema, OEDEMA_TEXT, OEDEMA_NUMERIC)
     has_w, has_l = weight is not None, lenhei is not None
+    computed = {"len": has_l, "wei": has_w, "bmi": has_w and has_l, "wfl": has_w and has_l,
+                "hc": "headc" in meas, "ac": "armc" in meas, "ts": "triskin" in meas, "ss": "subskin" in meas}
+
+    if fused is not None:
+        try:
+            clen, c9, cbmi, csex, mcode_out, reasons, z_out, f_out = fused.run_anthro(
+                n, (sex_c, sex_missing, sex_invalid), (ad, ad_inv, am, am_inv), meas, mcode_in, m_invalid, oed,
+                oed_invalid, digits)
+        except Exception as exc:  # e.g. numba cannot compile here: numpy from now on
+            if engine == "fused":
+                raise
+            global _FUSED
+            _FUSED = False
+            warnings.warn(f"fused z-score kernel failed, using numpy: {exc!r}", RuntimeWarning, stacklevel=2)
+            fused = None
+    if fused is not None:
+        if round_digits is not None:
+            for z in z_out.values():
+                z[:] = r_round(z, round_digits)
+        return _anthro_result(n, clen, mcode_out, c9, cbmi, csex, computed, z_out, f_out, reasons)
 
     # --- outputs ---
     out: dict[str, np.ndarray] = {
@@ -365,11 +449,8 @@ def anthro_zscores(
     }
     mcode_out = np.empty(n, dtype=np.int8)
     reasons = np.zeros(n, dtype=np.uint32)
-    computed = {"len": has_l, "wei": has_w, "bmi": has_w and has_l, "wfl": has_w and has_l,
-                "hc": "headc" in meas, "ac": "armc" in meas, "ts": "triskin" in meas, "ss": "subskin" in meas}
     z_out = {name: np.empty(n) for name, on in computed.items() if on}
     f_out = {name: np.empty(n) for name in z_out}
-    digits = 2 if round_digits is None else int(round_digits)
 
     for start in range(0, n, BLOCK):
         sl = slice(start, min(n, start + BLOCK))
@@ -474,13 +555,27 @@ def anthro_zscores(
             if round_digits is not None:
                 z_all[sl] = r_round(z, round_digits)
 
+    return _anthro_result(n, out["clenhei"], mcode_out, out["c9mo_flag"], out["cbmi"], out["csex"], computed,
+                          z_out, f_out, reasons)
+
+
+def _measure_objects(code: np.ndarray) -> np.ndarray:
+    """cmeasure codes 0/1/2 → object array None/'l'/'h' (fill + two masked stores: a
+    fraction of the cost of an object-array take)."""
+    out = np.empty(len(code), dtype=object)  # None
+    out[code == 1] = "l"
+    out[code == 2] = "h"
+    return out
+
+
+def _anthro_result(n, clen, mcode_out, c9, cbmi, csex, computed, z_out, f_out, reasons):
     result: dict[str, np.ndarray] = {
-        "clenhei": out["clenhei"],
-        "cmeasure": np.array([None, "l", "h"], dtype=object)[mcode_out],
+        "clenhei": clen,
+        "cmeasure": _measure_objects(mcode_out),
         "cmeasure_code": mcode_out,  # 0 none, 1 l, 2 h (cheap to turn into an Arrow dictionary)
-        "c9mo_flag": out["c9mo_flag"],
-        "cbmi": out["cbmi"],
-        "csex": out["csex"],
+        "c9mo_flag": c9,
+        "cbmi": cbmi,
+        "csex": csex,
     }
     # Indicators not asked for share one read-only all-NaN array.
     nothing = np.full(n, np.nan)
@@ -608,7 +703,8 @@ def anthroplus_zscores(
 def reason_strings(mask: np.ndarray) -> np.ndarray:
     """uint32 reason bits → object array of ';'-joined codes ('' for none). Loops only over
     the distinct masks present (a handful), not over rows."""
-    out = np.full(len(mask), "", dtype=object)
+    out = np.empty(len(mask), dtype=object)
+    out.fill("")  # much faster than np.full(..., "", dtype=object)
     nz = np.flatnonzero(mask)
     if nz.size:
         uniq, inverse = np.unique(mask[nz], return_inverse=True)
