@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "tumbuh.imports",
     "tumbuh.demo",
     "tumbuh.dashboards",
+    "tumbuh.maps",
+    "tumbuh.publik",
 ]
 
 MIDDLEWARE = [

@@ -18,4 +18,6 @@ urlpatterns = [
     path("impor/", include("tumbuh.imports.urls")),
     path("anak/", include("tumbuh.measurements.urls")),
     path("dasbor/", include("tumbuh.dashboards.urls")),
+    path("peta/", include("tumbuh.maps.urls")),
+    path("publik/", include("tumbuh.publik.urls")),
 ]
