@@ -8,9 +8,10 @@ numba lowers to the C library's ``pow``, which is what R and numpy's ``power`` c
 test ``tests/test_fused.py`` checks bit-identity of every output column against the numpy
 kernel on WHO's reference rows and on random (hypothesis) inputs.
 
-Only imported when a call is large enough to be worth it (``zscores.FUSED_MIN_ROWS``), so a
-web request scoring one child never imports numba. Without numba, or when compilation
-fails, ``zscores`` falls back to the numpy kernel.
+Only imported once a process has scored enough rows for it to pay off
+(``zscores.FUSED_LOAD_ROWS``; calls below ``FUSED_MIN_ROWS`` always use numpy), so a web
+request scoring one child never imports numba. Without numba, or when compilation fails,
+``zscores`` falls back to the numpy kernel.
 
 Compiled code is cached (``cache=True``: next to this file in ``__pycache__``, or, when the
 package is installed read-only, in numba's user-wide cache directory,
