@@ -516,6 +516,30 @@ def _scoped(user, within_code: str | None):
     return qs
 
 
+def _live() -> bool:
+    """``TUMBUH_DASHBOARD_LIVE=1``: compute every table from the measurements on each request
+    instead of reading :class:`AreaAggregate` (the peer in ``bench/bench_dashboard.py``)."""
+    import os
+
+    return bool(getattr(settings, "TUMBUH_DASHBOARD_LIVE", os.environ.get("TUMBUH_DASHBOARD_LIVE") == "1"))
+
+
+def _live_rows(user, within_code: str | None, level: str, period: Period, indicator: str) -> list[AreaRow]:
+    """:func:`indicator_table` computed live: :func:`compute_rows` over the measurements the
+    user may see in the district of ``within_code`` (a district is one domain), then the rows
+    inside ``within_code``."""
+    from tumbuh.accounts import policy
+    from tumbuh.measurements.models import Measurement
+
+    ms = policy.visible(user, Measurement.objects.all())
+    if within_code:
+        ms = ms.filter(desa__code__startswith=".".join(within_code.split(".")[:2]) + ".")
+    rows = compute_rows(ms, period=period, level=level, indicator=indicator)
+    if within_code:
+        rows = [r for r in rows if r.wilayah_code == within_code or r.wilayah_code.startswith(within_code + ".")]
+    return sorted(rows, key=lambda r: r.code)
+
+
 def indicator_table(*, user, within_code: str | None, level: str, period: Period, indicator: str) -> list[AreaRow]:
     """Rows of ``level`` lying inside region ``within_code`` (None: the user's whole scope),
     for ``period`` and ``indicator``, limited to what ``user`` may see, sorted by code.
@@ -524,6 +548,8 @@ def indicator_table(*, user, within_code: str | None, level: str, period: Period
     Raises ValueError for an unknown level or indicator.
     """
     _check(level, indicator)
+    if _live():
+        return _live_rows(user, within_code, level, period, indicator)
     ensure_fresh(period)
     qs = _scoped(user, within_code).filter(period=period.key, level=level, indicator=indicator).order_by("code")
     return [_from_model(a) for a in qs]
@@ -568,6 +594,9 @@ def trend(*, user, code: str, level: str, indicator: str, kind: str = "round", l
     while len(periods) < last:
         periods.append(periods[-1].previous())
     periods.reverse()
+    if _live():
+        found = {p.key: [r for r in _live_rows(user, code, level, p, indicator) if r.code == code] for p in periods}
+        return [(p, found[p.key][0] if found[p.key] else None) for p in periods]
     for p in periods:
         ensure_fresh(p)
     found = {a.period: _from_model(a) for a in _scoped(user, None).filter(

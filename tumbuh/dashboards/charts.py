@@ -4,6 +4,9 @@ into the PDF handout."""
 
 from __future__ import annotations
 
+import json
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tumbuh.measurements.charts import render_svg
@@ -12,6 +15,7 @@ RAW = "#1d6b4f"
 EB = "#9a3412"
 SURVEY = "#1e3a8a"
 TARGET = "#6b7280"
+MONTHS_ID_SHORT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
 def ranked_bars(rows, title: str, width: int = 560) -> dict:
@@ -49,7 +53,10 @@ def trend_lines(points, title: str, surveys=(), targets=(), width: int = 560, he
                for p, row in points if row is not None and row.r is not None]
     svy = [{"t": f"{s.year}-07-01", "r": float(s.prevalence), "label": f"{s.survey} {s.year}"} for s in surveys]
     tgt = [{"t": f"{t.year}-12-31", "r": float(t.target), "label": _("Target %(year)s") % {"year": t.year}} for t in targets]
-    x = {"field": "t", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}}
+    axis = {"format": "%b %Y"}
+    if (get_language() or "").startswith("id"):  # Vega's month names are English: Indonesian ones for the id UI and the PDF
+        axis["labelExpr"] = f"{json.dumps(MONTHS_ID_SHORT)}[month(datum.value)] + ' ' + year(datum.value)"
+    x = {"field": "t", "type": "temporal", "title": None, "axis": axis}
     y = {"type": "quantitative", "title": _("Prevalence (%)"), "scale": {"zero": True}}
     layers = [
         {"data": {"values": routine}, "mark": {"type": "area", "color": RAW, "opacity": 0.15},

@@ -169,11 +169,20 @@ def _prevalence_data(request):
 
 @login_required
 def prevalence(request):
+    return render(request, "dashboards/prevalence.html", _prevalence_context(request))
+
+
+def _prevalence_context(request, max_bars=None):
+    """Everything the prevalence page shows (also the PDF handout's content); ``max_bars``
+    limits the bar chart to the highest-ranked areas."""
     user = request.user
     scope, rows, summary = _prevalence_data(request)
     ind_label = INDICATOR_LABELS[scope.indicator]
     area_label = scope.within.label if scope.within else _("your area")
-    bars = charts.svg(charts.ranked_bars(rows, f"{ind_label}: {LEVEL_LABELS[scope.level]}, {scope.period.label}"))
+    bar_title = f"{ind_label}: {LEVEL_LABELS[scope.level]}, {scope.period.label}"
+    if max_bars and len([r for r in rows if r.r is not None]) > max_bars:
+        bar_title += " " + _("(the %(n)s highest)") % {"n": max_bars}
+    bars = charts.svg(charts.ranked_bars([r for r in rows if r.r is not None][:max_bars] if max_bars else rows, bar_title))
     trend_rows, surveys, targets_, trend_svg = [], [], [], ""
     kab = _kabupaten_of(scope, user)
     if scope.within is not None:
@@ -185,7 +194,7 @@ def prevalence(request):
         trend_svg = charts.svg(charts.trend_lines(trend_rows, _("%(ind)s over rounds: %(area)s") % {"ind": ind_label, "area": area_label},
                                                   surveys=surveys, targets=[t for t in targets_ if t.year <= scope.period.year + 6]))
     comparison = _survey_comparison(user, kab, scope.indicator) if kab else []
-    return render(request, "dashboards/prevalence.html", {
+    return {
         "title": _("Prevalence dashboard"),
         "scope": scope, "rows": rows, "summary": summary, "crumbs": _crumbs(user, scope.within),
         "indicator_label": ind_label, "level_label": LEVEL_LABELS[scope.level], "area_label": area_label,
@@ -193,7 +202,7 @@ def prevalence(request):
         "period_choices": _period_choices(user), "bars_svg": bars, "trend_svg": trend_svg, "trend_rows": trend_rows,
         "comparison": comparison, "can_edit_surveys": policy.can(user, policy.ADD, SurveyFigure),
         **_fresh_context(user, scope.period),
-    })
+    }
 
 
 def _survey_comparison(user, kab, indicator):
@@ -244,12 +253,16 @@ def _quality_data(request):
 
 @login_required
 def quality_page(request):
+    return render(request, "dashboards/quality.html", _quality_context(request))
+
+
+def _quality_context(request):
     scope, tables = _quality_data(request)
-    return render(request, "dashboards/quality.html", {
+    return {
         "title": _("Data quality"), "scope": scope, "tables": tables, "worst": needs_check(tables["posyandu"]),
         "crumbs": _crumbs(request.user, scope.within), "period_choices": _period_choices(request.user), "min_n": MIN_N,
         "area_label": scope.within.label if scope.within else _("your area"),
-    })
+    }
 
 
 @login_required
@@ -304,15 +317,19 @@ def _targets_data(request):
 
 @login_required
 def targets(request):
+    return render(request, "dashboards/targets.html", _targets_context(request))
+
+
+def _targets_context(request):
     user = request.user
     scope, targets_, target, base, now, rows, surveys, survey_assessment = _targets_data(request)
-    return render(request, "dashboards/targets.html", {
+    return {
         "title": _("Targets and rate of reduction"), "scope": scope, "targets": targets_, "target": target, "base": base, "now": now,
         "rows": rows, "surveys": surveys, "survey_assessment": survey_assessment, "crumbs": _crumbs(user, scope.within),
         "can_edit": policy.can(user, policy.ADD, DistrictTarget), "indicator_label": INDICATOR_LABELS[scope.indicator],
         "indicators": INDICATOR_LABELS.items(), "populations": policy.visible(user, UnderFivePopulation.objects.select_related("wilayah"))[:200],
         "can_edit_population": policy.can(user, policy.ADD, UnderFivePopulation),
-    })
+    }
 
 
 @login_required
