@@ -351,6 +351,8 @@ class EppgbmImporter(Importer):
             if position is None:
                 raise RowError(gettext_noop("Cara Ukur must be Terlentang or Berdiri, not %(value)s"), value=row["position"])
         warnings = [p.code for p in problems]
+        if not position:
+            warnings.append("position_missing")  # the engine assumes lying under 24 months, standing from 24
         if row["age_text"]:
             stated = _AGE_TEXT.search(row["age_text"])
             if stated:

@@ -191,3 +191,10 @@ def test_rejected_rows_download_fixed_and_imported_again_cleanly(alice):
         fixed.append(cells)
     again = run(alice, fixed, fmt="xlsx", name="pp-ditolak.xlsx")
     assert (again.total_rows, again.created, again.rejected) == (2, 2, 0), reasons(again)
+
+
+def test_a_row_without_cara_ukur_is_kept_with_a_warning(alice):
+    batch = run(alice, export(row(name="Tanpa Cara Ukur", cara="")))
+    visit = Measurement.objects.get(child__name="Tanpa Cara Ukur")
+    assert batch.created == 1 and visit.position == "" and "position_missing" in visit.warnings
+    assert batch.findings["warned_rows"] == 1
