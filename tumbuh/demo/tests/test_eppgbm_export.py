@@ -207,8 +207,6 @@ def test_importing_the_export_rejects_exactly_the_injected_problems(imported):
         assert abs(m.zlen - data.visits["zlen_true"][v]) < 0.03 and abs(m.zwei - data.visits["zwei_true"][v]) < 0.15
 
 
-@pytest.mark.xfail(reason="the e-PPGBM importer keeps a row without Cara Ukur without a warning (asked of its author)",
-                   strict=False)
 @pytest.mark.parametrize("imported", ["csv"], indirect=True)
 def test_rows_without_cara_ukur_are_kept_with_a_warning(imported):
     from tumbuh.measurements.models import Measurement
