@@ -5,7 +5,7 @@ server (gunicorn on 127.0.0.1), on the demo district scaled to 100,000 children 
     # 1. the data (once; PostgreSQL database tumbuh_bench, created if missing)
     .venv/bin/python bench/bench_dashboard.py setup --children 100000
     # 2. the load test: precomputed, then live aggregation (the peer)
-    .venv/bin/python bench/bench_dashboard.py run --users 20 --requests 1000 --max-seconds 120
+    .venv/bin/python bench/bench_dashboard.py run --users 20 --requests 2000 --live-requests 40 --max-seconds 900
 
 ``setup`` uses the demo generator (``tumbuh.demo``) with more children and, to reach about
 20 visits per child (2 million for 100,000 children), more regular monthly attenders: the
@@ -16,7 +16,8 @@ left out (its rows are written directly), then ``refresh_aggregates`` fills ever
 ``run`` starts gunicorn (``--bind 127.0.0.1:PORT``), logs in ``--users`` virtual users as the
 district admin (each with its own session cookie), and has each of them request the pages of
 ``PAGES`` in turn, without think time, until ``--requests`` requests in all or
-``--max-seconds``. Latency = from sending the request to reading the whole body
+``--max-seconds`` (after ``--warmup`` requests that are not counted: each gunicorn worker
+loads numpy/scipy/vl-convert and fills its page cache once). Latency = from sending the request to reading the whole body
 (``http.client``, one keep-alive connection per user). The second pass runs the same with
 ``TUMBUH_DASHBOARD_LIVE=1``: the same views and figures, computed from the measurements on
 each request instead of read from ``AreaAggregate`` (see ``aggregates.indicator_table``).
@@ -99,9 +100,9 @@ def setup(args) -> None:
 
 # ============================================================================ load driver
 class User:
-    def __init__(self, host, port):
-        self.host, self.port = host, port
-        self.conn = http.client.HTTPConnection(host, port, timeout=120)
+    def __init__(self, host, port, timeout=900):
+        self.host, self.port, self.timeout = host, port, timeout
+        self.conn = http.client.HTTPConnection(host, port, timeout=timeout)
         self.cookies: dict[str, str] = {}
 
     def _cookie_header(self):
@@ -114,7 +115,7 @@ class User:
             resp = self.conn.getresponse()
         except (http.client.HTTPException, OSError):
             self.conn.close()
-            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
             self.conn.request(method, path, body=body, headers=h)
             resp = self.conn.getresponse()
         data = resp.read()
@@ -164,50 +165,57 @@ def load(args, live: bool) -> dict:
     env = _env(args.db, **({"TUMBUH_DASHBOARD_LIVE": "1"} if live else {}))
     cmd = [str(VENV_BIN / "gunicorn"), "tumbuh.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
            "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
-           "--timeout", "300", "--log-level", "warning", "--chdir", str(ROOT)]
+           "--timeout", "900", "--log-level", "warning", "--chdir", str(ROOT)]
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
     try:
         _wait_up(args.port, proc)
         users = [User("127.0.0.1", args.port) for _ in range(args.users)]
         for u in users:
             u.login(DEMO_PASSWORD)
-        for u in users[: len(PAGES)]:  # warm-up: each worker imports numpy/scipy, the first request per page
-            for _name, path in PAGES:
-                u.request("GET", path)
-        results: list[tuple[str, float, int]] = []
         lock = threading.Lock()
-        budget = [args.requests]
-        deadline = time.perf_counter() + args.max_seconds
 
-        def run(i, u):
-            k = i
-            while time.perf_counter() < deadline:
-                with lock:
-                    if budget[0] <= 0:
-                        return
-                    budget[0] -= 1
-                name, path = PAGES[k % len(PAGES)]
-                k += 1
-                t = time.perf_counter()
-                status, _body = u.request("GET", path)
-                dt_ = time.perf_counter() - t
-                with lock:
-                    results.append((name, dt_, status))
+        def phase(n_requests, seconds):
+            results: list[tuple[str, float, int]] = []
+            budget = [n_requests]
+            deadline = time.perf_counter() + seconds
 
-        t0 = time.perf_counter()
-        threads = [threading.Thread(target=run, args=(i, u)) for i, u in enumerate(users)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - t0
+            def run(i, u):
+                k = i
+                while time.perf_counter() < deadline:
+                    with lock:
+                        if budget[0] <= 0:
+                            return
+                        budget[0] -= 1
+                    name, path = PAGES[k % len(PAGES)]
+                    k += 1
+                    t = time.perf_counter()
+                    status, _body = u.request("GET", path)
+                    dt_ = time.perf_counter() - t
+                    with lock:
+                        results.append((name, dt_, status))
+
+            t0 = time.perf_counter()
+            threads = [threading.Thread(target=run, args=(i, u)) for i, u in enumerate(users)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            return results, time.perf_counter() - t0
+
+        # Warm-up, not counted: every worker process loads numpy/scipy/vl-convert and fills its
+        # cache for each page (each page once per worker); reported apart.
+        warm, warm_wall = phase(args.live_warmup if live else args.warmup, args.max_seconds)
+        warm = warm or [("", 0.0, 200)]
+        results, wall = phase(args.live_requests if live else args.requests, args.max_seconds)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
     lat = [d for _n, d, s in results if s == 200]
     out = {"mode": "live" if live else "precomputed", "requests": len(results), "errors": sum(s != 200 for *_x, s in results),
            "wall_s": wall, "rps": len(results) / wall, "median_ms": 1000 * statistics.median(lat),
-           "p95_ms": 1000 * _percentile(lat, 0.95), "max_ms": 1000 * max(lat), "pages": {}}
+           "p95_ms": 1000 * _percentile(lat, 0.95), "max_ms": 1000 * max(lat), "pages": {},
+           "warmup": {"requests": len(warm), "wall_s": warm_wall, "median_ms": 1000 * statistics.median([d for _n, d, _s in warm]),
+                      "max_ms": 1000 * max(d for _n, d, _s in warm)}}
     for name, _path in PAGES:
         d = [x for n, x, s in results if n == name and s == 200]
         if d:
@@ -270,8 +278,11 @@ def main() -> None:
     s.set_defaults(func=setup)
     r = sub.add_parser("run", help="the load test")
     r.add_argument("--users", type=int, default=20)
-    r.add_argument("--requests", type=int, default=1000, help="requests in all, per mode")
-    r.add_argument("--max-seconds", type=float, default=120, help="stop a mode after this long")
+    r.add_argument("--requests", type=int, default=2000, help="requests in all (precomputed)")
+    r.add_argument("--max-seconds", type=float, default=180, help="stop a phase (warm-up, measure) after this long")
+    r.add_argument("--warmup", type=int, default=200, help="requests before measuring (not counted)")
+    r.add_argument("--live-requests", type=int, default=40, help="requests in all for the live peer (about 10 CPU-seconds each)")
+    r.add_argument("--live-warmup", type=int, default=0, help="warm-up requests for the live peer")
     r.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     r.add_argument("--threads", type=int, default=2)
     r.add_argument("--port", type=int, default=8765)

@@ -6,12 +6,15 @@ Thin views: parse the request, ask the policy, call ``aggregates`` / ``quality``
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -167,9 +170,63 @@ def _prevalence_data(request):
     return scope, rows, summary
 
 
+# ============================================================================ page cache
+#: Longest reuse of a rendered dashboard (seconds); it is replaced sooner whenever the
+#: aggregates, a survey figure, a target, a Dukcapil count or a user change (see _version).
+PAGE_CACHE_SECONDS = 300
+_AUDITED = ("dashboards.surveyfigure", "dashboards.districttarget", "dashboards.underfivepopulation", "accounts.user")
+
+
+def _version() -> str:
+    """What a rendered dashboard depends on besides the request, in two small queries: the
+    precomputed periods (computed, marked stale by a new measurement or an import) and the
+    last audited change of the admin-entered figures and of the users."""
+    from django.db.models import Count, Max, Q
+
+    from tumbuh.audit.models import AuditLog
+
+    from .models import AggregateRun
+
+    runs = AggregateRun.objects.aggregate(at=Max("computed_at"), n=Count("id"), stale=Count("id", filter=Q(stale=True)))
+    audit = AuditLog.objects.filter(object_type__in=_AUDITED).aggregate(m=Max("id"))["m"]
+    return f"{runs['at'] and runs['at'].timestamp()}:{runs['n']}:{runs['stale']}:{audit}"
+
+
+def _cached(request, page: str, build):
+    """The rendered parts of a dashboard for this user, query, focus and language, built by
+    ``build()`` when missing or when the data changed (per process: Django's cache). About
+    0.1 s of queries, Python and template work become one cache look-up."""
+    from django.core.cache import cache
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    from tumbuh.core.focus import SESSION_KEY
+
+    prefix = ":".join(["tumbuh:dash", page, str(request.user.pk), get_language() or "", str(request.session.get(SESSION_KEY, "")),
+                       request.GET.urlencode()])
+    if getattr(settings, "TUMBUH_DASHBOARD_LIVE", os.environ.get("TUMBUH_DASHBOARD_LIVE") == "1"):
+        parts = None  # the benchmark's peer computes everything on each request
+    else:
+        parts = cache.get(f"{prefix}:{_version()}")
+    if parts is None:
+        parts = build()
+        # Building may have computed a period (lazily): key it by the version after that.
+        cache.set(f"{prefix}:{_version()}", parts, PAGE_CACHE_SECONDS)
+    return {k: mark_safe(v) if k in ("head", "body") else v for k, v in parts.items()}
+
+
 @login_required
 def prevalence(request):
-    return render(request, "dashboards/prevalence.html", _prevalence_context(request))
+    def build():
+        ctx = _prevalence_context(request)
+        return {"title": ctx["title"], "period": ctx["scope"].period.key,
+                "head": render_to_string("dashboards/_prevalence_head.html", ctx, request=request),
+                "body": render_to_string("dashboards/_prevalence_body.html", ctx, request=request)}
+
+    parts = _cached(request, "prevalence", build)
+    if aggregates.ensure_fresh(Period.parse(parts["period"])):  # stale for too long: recomputed, so rebuilt
+        parts = _cached(request, "prevalence", build)
+    return render(request, "dashboards/prevalence.html", {**parts, **_fresh_context(request.user, Period.parse(parts["period"]))})
 
 
 def _prevalence_context(request, max_bars=None):
@@ -253,7 +310,11 @@ def _quality_data(request):
 
 @login_required
 def quality_page(request):
-    return render(request, "dashboards/quality.html", _quality_context(request))
+    def build():
+        ctx = _quality_context(request)
+        return {"title": ctx["title"], "body": render_to_string("dashboards/_quality_body.html", ctx, request=request)}
+
+    return render(request, "dashboards/quality.html", _cached(request, "quality", build))
 
 
 def _quality_context(request):

@@ -50,3 +50,13 @@ def known(db):
     for i, z in enumerate([-2.5, -2.2, 0.0, 1.0]):
         measure(make_child(HARAPAN, f"H{i}", posyandu=ph), d, zlen=z)
     return {"balantang": zs + [-1.2], "harapan": [-2.5, -2.2, 0.0, 1.0]}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Rendered dashboards are cached per process (views._cached); each test starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
