@@ -140,6 +140,7 @@ def test_admin_enters_a_national_target_and_a_survey_audited(client, alice, bob)
     assert [f.year for f, _routine in r.context["comparison"]] == [2022]
     r = client.get(reverse("dashboards:targets") + _q(within="73.24", period="R2025-08"))
     assert r.status_code == 200 and r.context["target"].year == 2029
+    assert "2029" in r.content.decode() and "2.029" not in r.content.decode()  # a year has no thousands dot
     verdicts = {row.code: a.verdict for _lv, row, _o, a in r.context["rows"]}
     assert verdicts["73.24"] in ("on_track", "off_track")
     # a desa operator reads the district's figures but may not add or change them
