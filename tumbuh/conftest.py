@@ -11,7 +11,12 @@ TPPS secretariat, ``bob`` operates one village in it, ``charlie`` runs another d
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
+
+from tumbuh.core.testing import require_or_skip
 
 #: The demo children in the test database: few enough to keep the session setup short.
 TEST_DEMO_CHILDREN = 300
@@ -56,3 +61,24 @@ def _static_without_manifest(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# ---------------------------------------------------------------- browser tests
+
+CHROMIUM = os.environ.get("TUMBUH_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright; one browser for the whole browser run."""
+    require_or_skip(bool(shutil.which(CHROMIUM)), f"chromium not found at {CHROMIUM}: apt-get install chromium")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()

@@ -10,31 +10,9 @@ import subprocess
 
 import pytest
 
+from tumbuh.core.testing import require_or_skip
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = os.environ.get("TUMBUH_CHROMIUM", "/usr/bin/chromium")
-
-
-def _require(condition: bool, why: str):
-    if not condition:
-        if os.environ.get("TUMBUH_REQUIRE_BROWSER"):
-            pytest.fail(why)
-        pytest.skip(why)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require(bool(shutil.which(CHROMIUM)), f"chromium not found at {CHROMIUM}: apt-get install chromium")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -50,8 +28,8 @@ def pdf_tools():
     from tumbuh.dashboards.pdf import weasyprint_error
 
     error = weasyprint_error()
-    _require(error is None, f"WeasyPrint cannot load pango ({error}): apt-get install libpango-1.0-0 libpangoft2-1.0-0")
-    _require(shutil.which("pdftotext") is not None, "pdftotext not found: apt-get install poppler-utils")
+    require_or_skip(error is None, f"WeasyPrint cannot load pango ({error}): apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+    require_or_skip(shutil.which("pdftotext") is not None, "pdftotext not found: apt-get install poppler-utils")
 
 
 def _login(page, live_server, username):
@@ -86,13 +64,13 @@ def test_drill_down_to_a_desa_and_export_the_pdf(browser, live_server, demo, pdf
     assert "Malili" in district
 
     # kabupaten → kecamatan → desa, by clicking the area names in the ranked table.
-    page.locator("[data-testid=ranked-table] a", has_text="Malili").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("[data-testid=ranked-table] a", has_text="Malili").click()
     assert "Kecamatan Malili" in page.locator("h1").inner_text()
     desa = _table(page)
     assert "Balantang" in desa
-    page.locator("[data-testid=ranked-table] a", has_text="Balantang").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("[data-testid=ranked-table] a", has_text="Balantang").click()
     assert "Balantang" in page.locator("h1").inner_text()
     assert "within=73.24.04.2010" in page.url
     crumbs = page.locator("nav.crumbs").inner_text()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.template.defaultfilters import floatformat
 
+from tumbuh.core.testing import require_or_skip
 from tumbuh.dashboards.models import SurveyFigure
 
 from .conftest import BALANTANG, ROUND
@@ -21,20 +22,13 @@ from .conftest import BALANTANG, ROUND
 A4_POINTS = (595, 842)  # 210 × 297 mm
 
 
-def _require(condition: bool, why: str):
-    if not condition:
-        if os.environ.get("TUMBUH_REQUIRE_BROWSER"):
-            pytest.fail(why)
-        pytest.skip(why)
-
-
 @pytest.fixture
 def pdf_tools():
     from tumbuh.dashboards.pdf import weasyprint_error
 
     error = weasyprint_error()
-    _require(error is None, f"WeasyPrint cannot load pango ({error}): apt-get install libpango-1.0-0 libpangoft2-1.0-0")
-    _require(shutil.which("pdftotext") is not None, "pdftotext not found: apt-get install poppler-utils")
+    require_or_skip(error is None, f"WeasyPrint cannot load pango ({error}): apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+    require_or_skip(shutil.which("pdftotext") is not None, "pdftotext not found: apt-get install poppler-utils")
 
 
 def pdf_text(content: bytes, tmp_path) -> str:

@@ -1,0 +1,16 @@
+"""Helpers shared by tests (imported by test modules and ``tumbuh/conftest.py``)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+def require_or_skip(condition: bool, why: str) -> None:
+    """Skip a test that needs a system part (chromium, pango, poppler) when it is missing,
+    except in CI, where ``TUMBUH_REQUIRE_BROWSER`` turns the skip into a failure."""
+    if not condition:
+        if os.environ.get("TUMBUH_REQUIRE_BROWSER"):
+            pytest.fail(why)
+        pytest.skip(why)
