@@ -47,15 +47,6 @@ _BINS: dict[str, list[tuple[str, float | None, bool]]] = {
         ("bb_normal", -2.0, True),
         ("risiko_bb_lebih", 1.0, False),
     ],
-    # IMT/U: BMI-for-age, 0–60 months (same cut-offs and names as BB/TB)
-    "imtu": [
-        ("gizi_buruk", None, False),
-        ("gizi_kurang", -3.0, True),
-        ("gizi_baik", -2.0, True),
-        ("berisiko_gizi_lebih", 1.0, False),
-        ("gizi_lebih", 2.0, False),
-        ("obesitas", 3.0, False),
-    ],
     # IMT/U: BMI-for-age, 5–18 years (WHO 2007 reference)
     "imtu_5_18": [
         ("gizi_buruk", None, False),
@@ -64,14 +55,10 @@ _BINS: dict[str, list[tuple[str, float | None, bool]]] = {
         ("gizi_lebih", 1.0, False),
         ("obesitas", 2.0, False),
     ],
-    # TB/U: height-for-age, 5–18 years (same cut-offs as 0–60 months)
-    "tbu_5_18": [
-        ("sangat_pendek", None, False),
-        ("pendek", -3.0, True),
-        ("normal", -2.0, True),
-        ("tinggi", 3.0, False),
-    ],
 }
+# IMT/U, 0–60 months, has the cut-offs and names of BB/TB; TB/U 5–18 years those of 0–60 months.
+_BINS["imtu"] = _BINS["bbtb"]
+_BINS["tbu_5_18"] = _BINS["tbu"]
 
 #: Which WHO z column each indicator classifies.
 Z_COLUMN = {"tbu": "zlen", "bbtb": "zwfl", "bbu": "zwei", "imtu": "zbmi", "imtu_5_18": "zbfa", "tbu_5_18": "zhfa"}
