@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tumbuh.dashboards",
     "tumbuh.maps",
     "tumbuh.publik",
+    "tumbuh.documents",
 ]
 
 MIDDLEWARE = [

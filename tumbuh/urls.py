@@ -20,4 +20,5 @@ urlpatterns = [
     path("dasbor/", include("tumbuh.dashboards.urls")),
     path("peta/", include("tumbuh.maps.urls")),
     path("publik/", include("tumbuh.publik.urls")),
+    path("dokumen/", include("tumbuh.documents.urls")),
 ]

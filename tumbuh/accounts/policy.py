@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from importlib import import_module
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -251,9 +252,63 @@ def _nobody(user, obj) -> bool:
     return False
 
 
+# ---------------------------------------------------------------- rules for apps' permissions.py
+
+#: The district admin (TPPS secretariat) only.
+district_admin = _admin
+#: Nobody but the system (and superusers).
+nobody = _nobody
+
+
+def roles_in_node(*roles: str) -> Rule:
+    """The district admin, or a user of one of ``roles`` whose node contains the object's
+    wilayah (``scope_path``); for a model class (creating), the role alone decides."""
+
+    def rule(user, obj) -> bool:
+        if _admin(user, obj):
+            return True
+        if user.role not in roles:
+            return False
+        return obj is None or node_contains(user, _wilayah_code_of(obj))
+
+    return rule
+
+
+def own_opd(attr: str = "opd_id") -> Rule:
+    """The district admin, or OPD staff on objects of their own OPD (``obj.<attr>``)."""
+
+    def rule(user, obj) -> bool:
+        if _admin(user, obj):
+            return True
+        return user.role == Role.OPD and bool(user.opd_id) and (obj is None or getattr(obj, attr) == user.opd_id)
+
+    return rule
+
+
 @cache
 def rules() -> dict[type, dict[str, Rule]]:
-    """Who may add, change and delete each kind of object (viewing is scoping alone)."""
+    """Who may add, change and delete each kind of object (viewing is scoping alone).
+
+    The rules of the foundation's models are listed here; every other app declares its own in
+    a ``permissions.py`` module with a ``RULES`` function returning the same kind of mapping
+    (model → {action: rule}), built from the rule functions of this module. An app cannot
+    override another app's rules: a model declared twice is an error."""
+    table = _core_rules()
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.permissions")
+        except ModuleNotFoundError as e:
+            if e.name != f"{config.name}.permissions":
+                raise
+            continue
+        for model, model_rules in module.RULES().items():
+            if model in table:
+                raise ImproperlyConfigured(f"{config.name}.permissions declares {model.__name__} again")
+            table[model] = model_rules
+    return table
+
+
+def _core_rules() -> dict[type, dict[str, Rule]]:
     Opd = apps.get_model("organisation", "Opd")
     Puskesmas = apps.get_model("organisation", "Puskesmas")
     Posyandu = apps.get_model("organisation", "Posyandu")

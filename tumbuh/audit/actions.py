@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 
 from .models import AuditAction, AuditLog
 
@@ -27,6 +28,8 @@ def _json_value(value):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):  # an uploaded file: its stored name
+        return value.name or ""
     return value
 
 

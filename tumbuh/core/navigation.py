@@ -96,6 +96,7 @@ def _menu_items(user=None):
             (_("Puskesmas"), "organisation:puskesmas_list", ()),
             (_("Posyandu"), "organisation:posyandu_list", ()),
             (_("OPD (agencies)"), "organisation:opd_list", ()),
+            (_("Letterheads"), "organisation:list", ("kop-surat",)),
             (_("Users"), "accounts:user_list", ()),
             (_("Audit log"), "audit:list", ()),
         ]),

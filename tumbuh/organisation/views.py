@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_delete, do_save
 from tumbuh.core.focus import get_focus
+from tumbuh.documents.forms import LetterheadForm
+from tumbuh.documents.models import Letterhead
 from tumbuh.wilayah.models import Wilayah
 
 from . import forms
@@ -52,6 +54,10 @@ KINDS = {
         Kind("tpps", Tpps, forms.TppsForm,
              ((gettext_lazy("Name"), "name"), (gettext_lazy("Region"), "wilayah.label"), (gettext_lazy("Decree (SK)"), "sk_number")),
              ("name",), "wilayah__", ("wilayah", "secretariat")),
+        Kind("kop-surat", Letterhead, LetterheadForm,
+             ((gettext_lazy("Government line"), "government"), (gettext_lazy("Office"), "office"),
+              (gettext_lazy("Regency / city"), "kabupaten.name"), (gettext_lazy("Default"), "is_default")),
+             ("government", "office"), "kabupaten__", ("kabupaten",)),
     ]
 }
 
@@ -86,7 +92,7 @@ def object_list(request, kind):
     policy.require(request.user, policy.VIEW, kind.model)
     qs = policy.visible(request.user, kind.model.objects.select_related(*kind.select_related))
     focus = get_focus(request)
-    if focus is not None and kind.model not in (Opd,):
+    if focus is not None and kind.model not in (Opd, Letterhead):
         qs = qs.filter(Wilayah.subtree_q(focus.code, kind.focus_path)).distinct()
     q = request.GET.get("q", "").strip()
     if q:

@@ -1,0 +1,55 @@
+"""Uploaded files: scoped, audited, served only through the policy."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tumbuh.accounts import policy
+from tumbuh.audit.models import AuditLog
+from tumbuh.documents.actions import do_attach
+from tumbuh.documents.models import UploadedDocument
+from tumbuh.wilayah.models import Wilayah
+
+pytestmark = pytest.mark.django_db
+
+BALANTANG = None
+
+
+def _pdf(name="ba.pdf"):
+    return SimpleUploadedFile(name, b"%PDF-1.4 signed scan", content_type="application/pdf")
+
+
+def _desa_of(user):
+    return Wilayah.objects.get(pk=user.wilayah_id)
+
+
+def test_attach_is_audited_and_downloadable_inside_the_node_only(client, alice, bob, charlie, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    desa = _desa_of(bob)
+    doc = do_attach(bob, desa, file=_pdf(), kind="evidence", title="Foto kegiatan", wilayah_code=desa.code, reason="bukti")
+    log = AuditLog.objects.get(object_type="documents.uploadeddocument", object_id=str(doc.pk))
+    assert log.actor == bob and log.reason == "bukti"
+    assert list(UploadedDocument.for_object(desa)) == [doc]
+
+    client.force_login(alice)
+    response = client.get(f"/dokumen/berkas/{doc.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 signed scan"
+    client.force_login(charlie)  # Luwu's admin: another district
+    assert client.get(f"/dokumen/berkas/{doc.pk}/").status_code == 404
+
+
+def test_attach_outside_the_node_or_wrong_kind_is_refused(bob, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    other = Wilayah.objects.filter(level=4, kabupaten_code="73.24").exclude(pk=bob.wilayah_id).first()
+    with pytest.raises(PermissionDenied):
+        do_attach(bob, other, file=_pdf(), kind="evidence", title="x", wilayah_code=other.code)
+    with pytest.raises(ValidationError):
+        do_attach(bob, _desa_of(bob), file=SimpleUploadedFile("x.exe", b"MZ"), kind="evidence", title="x",
+                  wilayah_code=bob.wilayah_id)
+    assert not UploadedDocument.objects.exists()
+
+
+def test_apps_declare_their_own_rules():
+    from tumbuh.documents.models import Letterhead
+
+    assert policy.rules()[Letterhead][policy.CHANGE] is policy.district_admin
