@@ -146,6 +146,28 @@ def _build_users() -> None:
         do_save(None, user, reason=REASON)
 
 
+def seed_app_demos(seed: int = SEED) -> list[str]:
+    """Let every app add its own demo records (plans, meetings, scorecards …) after the
+    districts, accounts and children exist: an app that has a ``demo_data`` module with
+    ``seed(seed: int)`` is called, in INSTALLED_APPS order. Each ``seed`` must be idempotent (a
+    second ``make demo`` changes nothing) and write through the audited actions."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    seeded = []
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.demo_data")
+        except ModuleNotFoundError as e:
+            if e.name != f"{config.name}.demo_data":
+                raise
+            continue
+        module.seed(seed)
+        seeded.append(config.label)
+    return seeded
+
+
 def build_demo(
     seed: int = SEED,
     all_regions: bool = False,
@@ -174,6 +196,7 @@ def build_demo(
     if children or existing_load() is not None:
         kids = load_demo_children(seed=seed, children=children, kecamatan=kecamatan, eppgbm=eppgbm, reason=REASON,
                                   progress=progress)
+    seed_app_demos(seed)
     return DemoSummary(
         kabupaten=len(DEMO_KABUPATEN),
         puskesmas=Puskesmas.objects.filter(kecamatan__kabupaten_code__in=DEMO_KABUPATEN).count(),
