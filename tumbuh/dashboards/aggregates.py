@@ -460,10 +460,12 @@ def compute_rows(measurements, *, period: Period, level: str, indicator: str) ->
 
 
 def refresh_period(period: Period) -> int:
-    """Recompute and store every level and indicator of ``period``; returns rows written."""
+    """Recompute and store every level and indicator of ``period``, and the data-quality
+    metrics of every puskesmas and posyandu (``quality.aggregate_rows``); returns the
+    prevalence rows written."""
     from tumbuh.measurements.models import Measurement
 
-    from .models import AggregateRun, AreaAggregate
+    from .models import AggregateRun, AreaAggregate, QualityAggregate
 
     t0 = time.perf_counter()
     now = timezone.now()
@@ -472,9 +474,15 @@ def refresh_period(period: Period) -> int:
     stored = list(_FIELDS)
     columns = ["period", "computed_at", *[f for f in stored if f not in ("name",)], "name"]
     values = []
+    coverage = {}  # the data-quality rows' coverage: children measured ÷ targeted, per puskesmas and posyandu
     for level in LEVELS:
         for row in _compute(frame, areas, period, level):
             values.append((period.key, now, *[getattr(row, f) for f in stored if f != "name"], row.name[:150]))
+            if row.indicator == "stunting" and level in ("puskesmas", "posyandu"):
+                coverage[(level, row.code)] = row.coverage
+    from .quality import aggregate_rows
+
+    quality_rows = aggregate_rows(period, coverage, now)
     meta = AreaAggregate._meta
     db_cols = [meta.get_field(c).column for c in columns]
     try:
@@ -486,6 +494,8 @@ def refresh_period(period: Period) -> int:
                 cur.executemany(
                     f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(connection.ops.quote_name(c) for c in db_cols)}) "
                     f"VALUES ({', '.join(['%s'] * len(db_cols))})", rows)
+            QualityAggregate.objects.filter(period=period.key).delete()
+            QualityAggregate.objects.bulk_create(quality_rows, batch_size=500)
             AggregateRun.objects.update_or_create(period=period.key, defaults={
                 "computed_at": now, "stale": False, "n_measurements": len(frame), "seconds": time.perf_counter() - t0})
     except IntegrityError:  # another process refreshed the same period at the same time

@@ -162,12 +162,31 @@ def _prevalence_data(request):
         r.extra["drill"] = _drill(scope, r)
         r.extra["source_label"] = SOURCE_LABELS.get(r.target_source, "")
     summary = []
-    if scope.within is not None:
+    own_code, own_level = _own_area(user, scope)
+    if own_code is not None:
         for ind in INDICATORS:
-            own = [r for r in indicator_table(user=user, within_code=scope.within_code, level=scope.within_level,
-                                              period=scope.period, indicator=ind) if r.code == scope.within_code]
+            own = [r for r in indicator_table(user=user, within_code=scope.within_code, level=own_level,
+                                              period=scope.period, indicator=ind) if r.code == own_code]
             summary.append((ind, INDICATOR_LABELS[ind], own[0] if own else None))
     return scope, rows, summary
+
+
+def _own_area(user, scope: Scope) -> tuple[str | None, str | None]:
+    """The area the page summarises: the region looked at, or, for a puskesmas officer looking
+    at their whole scope, their puskesmas (its row lies in the kecamatan they do not see)."""
+    if scope.within is not None:
+        return scope.within_code, scope.within_level
+    if user.role == Role.PUSKESMAS and user.puskesmas_id:
+        return str(user.puskesmas_id), "puskesmas"
+    return None, None
+
+
+def _area_label(user, scope: Scope) -> str:
+    if scope.within is not None:
+        return scope.within.label
+    if user.role == Role.PUSKESMAS and user.puskesmas_id:
+        return user.puskesmas.name
+    return _("your area")
 
 
 # ============================================================================ page cache
@@ -235,15 +254,16 @@ def _prevalence_context(request, max_bars=None):
     user = request.user
     scope, rows, summary = _prevalence_data(request)
     ind_label = INDICATOR_LABELS[scope.indicator]
-    area_label = scope.within.label if scope.within else _("your area")
+    area_label = _area_label(user, scope)
     bar_title = f"{ind_label}: {LEVEL_LABELS[scope.level]}, {scope.period.label}"
     if max_bars and len([r for r in rows if r.r is not None]) > max_bars:
         bar_title += " " + _("(the %(n)s highest)") % {"n": max_bars}
     bars = charts.svg(charts.ranked_bars([r for r in rows if r.r is not None][:max_bars] if max_bars else rows, bar_title))
     trend_rows, surveys, targets_, trend_svg = [], [], [], ""
     kab = _kabupaten_of(scope, user)
-    if scope.within is not None:
-        trend_rows = trend(user=user, code=scope.within_code, level=scope.within_level, indicator=scope.indicator, last=6,
+    own_code, own_level = _own_area(user, scope)
+    if own_code is not None:
+        trend_rows = trend(user=user, code=own_code, level=own_level, indicator=scope.indicator, last=6,
                            until=scope.period if scope.period.kind == "round" else None)
         if kab and scope.within_level == "kabupaten":
             surveys = list(policy.visible(user, SurveyFigure.objects.filter(kabupaten_id=kab, indicator=scope.indicator)))
@@ -255,7 +275,8 @@ def _prevalence_context(request, max_bars=None):
         "title": _("Prevalence dashboard"),
         "scope": scope, "rows": rows, "summary": summary, "crumbs": _crumbs(user, scope.within),
         "indicator_label": ind_label, "level_label": LEVEL_LABELS[scope.level], "area_label": area_label,
-        "indicators": INDICATOR_LABELS.items(), "levels": [(lv, LEVEL_LABELS[lv]) for lv in ALLOWED_BELOW[scope.within_level]],
+        "indicators": INDICATOR_LABELS.items(), "levels": [(lv, LEVEL_LABELS[lv]) for lv in ALLOWED_BELOW[scope.within_level]
+                   if not (user.role == Role.PUSKESMAS and lv in ("kabupaten", "kecamatan"))],
         "period_choices": _period_choices(user), "bars_svg": bars, "trend_svg": trend_svg, "trend_rows": trend_rows,
         "comparison": comparison, "can_edit_surveys": policy.can(user, policy.ADD, SurveyFigure),
         **_fresh_context(user, scope.period),
@@ -312,9 +333,13 @@ def _quality_data(request):
 def quality_page(request):
     def build():
         ctx = _quality_context(request)
-        return {"title": ctx["title"], "body": render_to_string("dashboards/_quality_body.html", ctx, request=request)}
+        return {"title": ctx["title"], "period": ctx["scope"].period.key,
+                "body": render_to_string("dashboards/_quality_body.html", ctx, request=request)}
 
-    return render(request, "dashboards/quality.html", _cached(request, "quality", build))
+    parts = _cached(request, "quality", build)
+    if aggregates.ensure_fresh(Period.parse(parts["period"])):  # stale for too long: recomputed, so rebuilt
+        parts = _cached(request, "quality", build)
+    return render(request, "dashboards/quality.html", {**parts, **_fresh_context(request.user, Period.parse(parts["period"]))})
 
 
 def _quality_context(request):
@@ -322,7 +347,8 @@ def _quality_context(request):
     return {
         "title": _("Data quality"), "scope": scope, "tables": tables, "worst": needs_check(tables["posyandu"]),
         "crumbs": _crumbs(request.user, scope.within), "period_choices": _period_choices(request.user), "min_n": MIN_N,
-        "area_label": scope.within.label if scope.within else _("your area"),
+        "area_label": _area_label(request.user, scope),
+        **_fresh_context(request.user, scope.period),
     }
 
 
