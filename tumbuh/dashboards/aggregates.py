@@ -108,6 +108,7 @@ __all__ = [
     "compute_rows",
     "freshness",
     "indicator_table",
+    "period_choices",
     "refresh_period",
     "trend",
 ]
@@ -596,6 +597,15 @@ def available_periods(*, user=None, kind: str = "round") -> list[Period]:
     if first is None:
         return []
     return list(reversed(periods_between(first, last, kind)))
+
+
+def period_choices(*, user=None) -> list[tuple[str, list[Period]]]:
+    """The periods a page offers, grouped for a ``<select>``: rounds, years, months (newest
+    first within each), as (group label, periods)."""
+    from django.utils.translation import gettext as _
+
+    return [(label, available_periods(user=user, kind=kind))
+            for kind, label in (("round", _("Rounds")), ("year", _("Years")), ("month", _("Months")))]
 
 
 def trend(*, user, code: str, level: str, indicator: str, kind: str = "round", last: int = 6,

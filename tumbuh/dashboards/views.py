@@ -113,10 +113,7 @@ def _scope(request, default_level=None) -> Scope:
 
 
 def _period_choices(user):
-    out = []
-    for kind, label in (("round", _("Rounds")), ("year", _("Years")), ("month", _("Months"))):
-        out.append((label, aggregates.available_periods(user=user, kind=kind)))
-    return out
+    return aggregates.period_choices(user=user)
 
 
 def _crumbs(user, within):
