@@ -210,8 +210,10 @@ def _version() -> str:
 
 def _cached(request, page: str, build):
     """The rendered parts of a dashboard for this user, query, focus and language, built by
-    ``build()`` when missing or when the data changed (per process: Django's cache). About
-    0.1 s of queries, Python and template work become one cache look-up."""
+    ``build()`` when missing or when the data changed. Django's cache is shared by the server's
+    worker processes (files under ``var/cache`` by default, ``TUMBUH_CACHE_URL`` otherwise: see
+    ``tumbuh/core/cacheurl.py``). About 0.1 s of queries, Python and template work become one
+    cache look-up."""
     from django.core.cache import cache
     from django.utils.safestring import mark_safe
     from django.utils.translation import get_language
