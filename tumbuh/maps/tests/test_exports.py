@@ -142,3 +142,22 @@ def test_map_offers_months_and_years(client, alice):
 
 def test_boundaries_fixture_is_a_collection():
     assert b"FeatureCollection" in collection(grid_features(["73.24.04"]))
+
+
+def test_new_strings_come_from_the_apps_own_catalogue(client, alice):
+    """Strings added after the shared catalogue live in tumbuh/maps/locale; Django finds them
+    there (installed apps' locale directories) and the Indonesian page shows them."""
+    from pathlib import Path
+
+    from django.utils.translation import gettext
+
+    po = Path(__file__).resolve().parents[1] / "locale" / "id" / "LC_MESSAGES" / "django.po"
+    assert 'msgid "Colour class"' in po.read_text(encoding="utf-8")
+    shared = Path(__file__).resolve().parents[2] / "locale" / "id" / "LC_MESSAGES" / "django.po"
+    assert 'msgid "Colour class"' not in shared.read_text(encoding="utf-8")
+    with translation.override("id"):
+        assert gettext("Colour class") == "Kelas warna"
+    client.force_login(alice)  # Indonesian is the UI's default language
+    r = client.get(reverse("maps:xlsx"), {"within": "73.24", "level": "kecamatan"})
+    header = next(row for row in _cells(r.content) if row and row[0] == "Kode")
+    assert "Kelas warna" in header and "Nilai (%)" in header
