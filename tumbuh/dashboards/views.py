@@ -314,11 +314,36 @@ def prevalence_xlsx(request):
     ind = INDICATOR_LABELS[scope.indicator]
     content = xlsx.workbook(
         str(ind), _meta(request.user, scope, [(_("Indicator"), str(ind)), (_("Level"), str(LEVEL_LABELS[scope.level]))]),
-        columns, data,
+        columns, data, sheets=_prevalence_sheets(request.user, scope),
         notes=[_("Prevalence with its confidence interval (95%, logit; growth engine, prevalence_simple); flagged z-scores excluded."),
                _("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa, posyandu, puskesmas) or the district (kecamatan).")],
     )
     return xlsx.response(content, f"prevalensi-{scope.indicator}-{scope.level}-{scope.period.key}.xlsx")
+
+
+def _prevalence_sheets(user, scope: Scope) -> list:
+    """The page's other tables for the workbook: the trend over rounds and the survey figures
+    next to the routine data."""
+    sheets = []
+    own_code, own_level = _own_area(user, scope)
+    if own_code is not None:
+        points = trend(user=user, code=own_code, level=own_level, indicator=scope.indicator, last=6,
+                       until=scope.period if scope.period.kind == "round" else None)
+        sheets.append((str(_("Trend over rounds")),
+                       [(_("Round"), "text"), (_("Children measured"), "int"), (_("Cases"), "int"), (_("Prevalence (%)"), "pct"),
+                        (_("95% CI lower"), "pct"), (_("95% CI upper"), "pct")],
+                       [(p.label, *((r.n_measured, r.cases, r.r, r.ll, r.ul) if r else (None,) * 5)) for p, r in points]))
+    kab = _kabupaten_of(scope, user)
+    comparison = _survey_comparison(user, kab, scope.indicator) if kab else []
+    if comparison:
+        fl = lambda v: None if v is None else float(v)  # noqa: E731
+        sheets.append((str(_("Survey figures and routine data")),
+                       [(_("Year"), "text"), (_("Survey"), "text"), (_("Survey (%)"), "pct"), (_("95% CI lower"), "pct"),
+                        (_("95% CI upper"), "pct"), (_("Routine data, same year (%)"), "pct"), (_("95% CI lower"), "pct"),
+                        (_("95% CI upper"), "pct"), (_("Source"), "text")],
+                       [(str(f.year), f.get_survey_display(), fl(f.prevalence), fl(f.ll), fl(f.ul),
+                         *((r.r, r.ll, r.ul) if r else (None,) * 3), f.source) for f, r in comparison]))
+    return sheets
 
 
 # ============================================================================ data quality
@@ -430,7 +455,9 @@ def targets_xlsx(request):
              a.target, str(verdicts[a.verdict])) for level, r, o, a in rows]
     extra = [(_("Baseline"), base.label), (_("Now"), now.label),
              (_("Target"), f"{target.year}: {target.target} %" if target else "—")]
-    content = xlsx.workbook(str(_("Targets and rate of reduction")), _meta(request.user, scope, extra), columns, data,
+    sheets = [(str(_("District targets")), [(_("Year"), "text"), (_("Target (%)"), "pct"), (_("Basis"), "text")],
+               [(str(t.year), float(t.target), t.source) for t in targets_])]
+    content = xlsx.workbook(str(_("Targets and rate of reduction")), _meta(request.user, scope, extra), columns, data, sheets=sheets,
                             notes=[_("AARR = 1 − (p_t / p_0)^(1 / (t − t_0)); required = 1 − (target / p_t)^(1 / (T − t)); projection = p_t · (1 − AARR)^(T − t).")])
     return xlsx.response(content, f"target-{scope.indicator}-{now.key}.xlsx")
 
