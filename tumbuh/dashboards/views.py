@@ -455,8 +455,12 @@ def targets_xlsx(request):
              a.target, str(verdicts[a.verdict])) for level, r, o, a in rows]
     extra = [(_("Baseline"), base.label), (_("Now"), now.label),
              (_("Target"), f"{target.year}: {target.target} %" if target else "—")]
+    populations = policy.visible(request.user, UnderFivePopulation.objects.select_related("wilayah")).order_by("wilayah_id", "year")
     sheets = [(str(_("District targets")), [(_("Year"), "text"), (_("Target (%)"), "pct"), (_("Basis"), "text")],
-               [(str(t.year), float(t.target), t.source) for t in targets_])]
+               [(str(t.year), float(t.target), t.source) for t in targets_]),
+              (str(_("Under-five population (Dukcapil)")),
+               [(_("Code"), "text"), (_("Region"), "text"), (_("Year"), "text"), (_("Children aged 0–59 months"), "int"), (_("Source"), "text")],
+               [(p.wilayah_id, p.wilayah.label, str(p.year), p.count, p.source) for p in populations])]
     content = xlsx.workbook(str(_("Targets and rate of reduction")), _meta(request.user, scope, extra), columns, data, sheets=sheets,
                             notes=[_("AARR = 1 − (p_t / p_0)^(1 / (t − t_0)); required = 1 − (target / p_t)^(1 / (T − t)); projection = p_t · (1 − AARR)^(T − t).")])
     return xlsx.response(content, f"target-{scope.indicator}-{now.key}.xlsx")
@@ -510,6 +514,20 @@ def survey_edit(request, pk=None):
 def population_edit(request, pk=None):
     return _edit(request, UnderFivePopulation, PopulationForm, pk, _("Under-five population (Dukcapil)"),
                  reverse("dashboards:targets"))
+
+
+@login_required
+def surveys_xlsx(request):
+    """The survey figures the user may see, every district, year and indicator."""
+    figures = policy.visible(request.user, SurveyFigure.objects.select_related("kabupaten")).order_by("kabupaten_id", "indicator", "year")
+    fl = lambda v: None if v is None else float(v)  # noqa: E731
+    columns = [(_("Regency / city"), "text"), (_("Year"), "text"), (_("Survey"), "text"), (_("Indicator"), "text"),
+               (_("Prevalence (%)"), "pct"), (_("95% CI lower"), "pct"), (_("95% CI upper"), "pct"), (_("Source"), "text")]
+    rows = [(f.kabupaten.name, str(f.year), f.get_survey_display(), str(f.get_indicator_display()), fl(f.prevalence), fl(f.ll),
+             fl(f.ul), f.source) for f in figures]
+    meta = [(_("Data source"), _("Survey figures (SSGI/SKI) as entered by the district admin, labelled as such."))]
+    content = xlsx.workbook(str(_("Survey figures (SSGI/SKI)")), meta, columns, rows)
+    return xlsx.response(content, "survei.xlsx")
 
 
 @login_required

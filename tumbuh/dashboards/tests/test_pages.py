@@ -162,7 +162,7 @@ def test_other_district_cannot_see_luwu_timur_figures(client, alice, charlie):
 
 
 @pytest.mark.django_db
-def test_excel_has_the_pages_other_tables(client, alice, known):
+def test_excel_has_the_pages_other_tables(client, alice, charlie, known):
     """The trend table and the survey comparison of the prevalence page, and the targets of
     the targets page, are sheets of their workbooks."""
     SurveyFigure.objects.create(kabupaten_id="73.24", year=2025, survey="SSGI", indicator="stunting", prevalence=20.5, source="uji")
@@ -180,6 +180,20 @@ def test_excel_has_the_pages_other_tables(client, alice, known):
     routine = aggregates.indicator_table(user=alice, within_code="73.24", level="kabupaten", period=aggregates.Period.year_of(2025),
                                          indicator="stunting")[0]
     assert row[2] == 20.5 and row[5] == pytest.approx(routine.r)
+    from tumbuh.dashboards.models import UnderFivePopulation
+
+    UnderFivePopulation.objects.create(wilayah_id="73.24.04", year=2030, count=1234, source="Dukcapil 2030")
     r = client.get(reverse("dashboards:targets_xlsx") + _q(within="73.24", period=ROUND.key))
-    targets = [[c.value for c in row] for row in load_workbook(io.BytesIO(r.content)).worksheets[1].iter_rows()]
+    wb = load_workbook(io.BytesIO(r.content))
+    targets = [[c.value for c in row] for row in wb.worksheets[1].iter_rows()]
     assert ["2029", 14.2, "RPJMN 2025–2029"] in targets
+    assert ["73.24.04", "Kecamatan Malili", "2030", 1234, "Dukcapil 2030"] in [[c.value for c in row] for row in wb.worksheets[2].iter_rows()]
+    client.force_login(charlie)  # another district's export holds none of Luwu Timur's survey figures
+    assert not any(row[0] == "Kabupaten Luwu Timur" for row in _cells_of(client.get(reverse("dashboards:surveys_xlsx")).content))
+    client.force_login(alice)
+    rows = _cells_of(client.get(reverse("dashboards:surveys_xlsx")).content)
+    assert ["Kabupaten Luwu Timur", "2025", "SSGI"] == rows[-1][:3] and rows[-1][4] == 20.5
+
+
+def _cells_of(content):
+    return [[c.value for c in row] for row in load_workbook(io.BytesIO(content)).active.iter_rows()]
