@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_delete, do_save
 from tumbuh.core.focus import get_focus
-from tumbuh.dashboards.aggregates import INDICATORS, latest_period, period_choices
+from tumbuh.dashboards.aggregates import INDICATORS, freshness, latest_period, period_choices
 from tumbuh.dashboards.periods import Period
 from tumbuh.wilayah.models import Level, Wilayah, level_of
 
@@ -133,6 +133,7 @@ def map_page(request):
         "indicators": INDICATOR_CHOICES,
         "data_url": f"{reverse('maps:data')}?{q.params()}",
         "can_upload": policy.can(request.user, policy.ADD, Boundary),
+        "fresh": freshness(user=request.user, period=q.period),  # the figures are the dashboards' precomputed ones
     })
 
 

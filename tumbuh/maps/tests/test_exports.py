@@ -161,3 +161,18 @@ def test_new_strings_come_from_the_apps_own_catalogue(client, alice):
     r = client.get(reverse("maps:xlsx"), {"within": "73.24", "level": "kecamatan"})
     header = next(row for row in _cells(r.content) if row and row[0] == "Kode")
     assert "Kelas warna" in header and "Nilai (%)" in header
+
+
+def test_map_says_how_fresh_its_figures_are(client, alice):
+    import datetime as dt
+
+    from tumbuh.dashboards.tests.conftest import make_child, measure
+
+    client.force_login(alice)
+    period = latest_period(user=alice)
+    r = client.get(reverse("maps:map"), {"within": "73.24", "period": period.key})
+    assert r.context["fresh"].computed_at is not None and not r.context["fresh"].stale
+    assert 'data-testid="freshness"' in r.content.decode()
+    measure(make_child("73.24.04.2001", "Baru", birth=dt.date(2024, 1, 1)), period.start + dt.timedelta(days=3), zlen=-2.5)
+    r = client.get(reverse("maps:map"), {"within": "73.24", "period": period.key})
+    assert r.context["fresh"].stale and r.context["fresh"].pending == 1
