@@ -31,6 +31,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         build_demo(children=TEST_DEMO_CHILDREN, kecamatan=TEST_DEMO_KECAMATAN)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_this_run(tmp_path_factory):
+    """The cache (files, as in production: shared by processes) in a directory of this test
+    run, so no rendered page survives from an earlier run's database."""
+    from django.test import override_settings
+
+    from tumbuh.core import cacheurl
+
+    location = tmp_path_factory.mktemp("cache")
+    with override_settings(CACHES={"default": cacheurl.parse(f"file://{location}", location)}):
+        yield location
+
+
 @pytest.fixture
 def demo_users(db):
     from tumbuh.accounts.models import User

@@ -106,6 +106,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "transaction_mode": "IMMEDIATE"}
     )
 
+# Shared by gunicorn's workers: files under var/cache unless TUMBUH_CACHE_URL says otherwise
+# (db://, redis://, file:///…; see tumbuh/core/cacheurl.py and docs/deployment.md).
+from tumbuh.core import cacheurl  # noqa: E402
+
+CACHES = {"default": cacheurl.parse(os.environ.get("TUMBUH_CACHE_URL"), VAR_DIR)}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

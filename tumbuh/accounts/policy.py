@@ -118,6 +118,8 @@ def is_visible(user, obj) -> bool:
         return True
     if model is _import_batch_model() and user.role == Role.PUSKESMAS:
         return obj.created_by_id == user.pk  # their own measurement imports
+    if _own_puskesmas_row(user, model, obj):
+        return True
     code = _wilayah_code_of(obj)
     if getattr(model, "scope_reaches_up", False):
         return node_reaches(user, code)
@@ -146,7 +148,10 @@ def scope_q(user, model: type[models.Model]) -> Q:
         raise TypeError(f"{model.__name__} declares no scope_path")
     prefix = f"{path}__" if path else ""
     if path == "wilayah_code":  # a plain code column, e.g. the audit log
-        return _code_column_q(user, path)
+        q = _code_column_q(user, path)
+        if user.role == Role.PUSKESMAS and user.puskesmas_id and getattr(model, "scope_puskesmas_rows", False):
+            q |= Q(level="puskesmas", code=str(user.puskesmas_id))
+        return q
     if user.role == Role.PUSKESMAS:
         q = Q(**{f"{prefix}code__in": _served_desa(user)})
     else:
@@ -156,6 +161,14 @@ def scope_q(user, model: type[models.Model]) -> Q:
     if model is User:
         q |= Q(pk=user.pk)
     return q
+
+
+def _own_puskesmas_row(user, model, obj) -> bool:
+    """A figure about a puskesmas (``scope_puskesmas_rows``: rows with ``level == "puskesmas"``
+    keyed by the puskesmas id in ``code``) lies in its kecamatan, which its officer does not
+    see as a whole; the officer sees their own puskesmas's row all the same."""
+    return (user.role == Role.PUSKESMAS and getattr(model, "scope_puskesmas_rows", False) and user.puskesmas_id is not None
+            and obj.level == "puskesmas" and obj.code == str(user.puskesmas_id))
 
 
 def _code_column_q(user, column: str) -> Q:
@@ -323,6 +336,7 @@ def _core_rules() -> dict[type, dict[str, Rule]]:
     DistrictTarget = apps.get_model("dashboards", "DistrictTarget")
     UnderFivePopulation = apps.get_model("dashboards", "UnderFivePopulation")
     AreaAggregate = apps.get_model("dashboards", "AreaAggregate")
+    QualityAggregate = apps.get_model("dashboards", "QualityAggregate")
     return {
         Wilayah: {},
         Opd: {ADD: _admin, CHANGE: _own_opd, DELETE: _admin},
@@ -342,6 +356,7 @@ def _core_rules() -> dict[type, dict[str, Rule]]:
         DistrictTarget: {ADD: _admin, CHANGE: _admin, DELETE: _admin},
         UnderFivePopulation: {ADD: _admin, CHANGE: _admin, DELETE: _admin},
         AreaAggregate: {ADD: _nobody, CHANGE: _nobody, DELETE: _nobody},
+        QualityAggregate: {ADD: _nobody, CHANGE: _nobody, DELETE: _nobody},
     }
 
 

@@ -108,6 +108,7 @@ __all__ = [
     "compute_rows",
     "freshness",
     "indicator_table",
+    "period_choices",
     "refresh_period",
     "trend",
 ]
@@ -460,10 +461,12 @@ def compute_rows(measurements, *, period: Period, level: str, indicator: str) ->
 
 
 def refresh_period(period: Period) -> int:
-    """Recompute and store every level and indicator of ``period``; returns rows written."""
+    """Recompute and store every level and indicator of ``period``, and the data-quality
+    metrics of every puskesmas and posyandu (``quality.aggregate_rows``); returns the
+    prevalence rows written."""
     from tumbuh.measurements.models import Measurement
 
-    from .models import AggregateRun, AreaAggregate
+    from .models import AggregateRun, AreaAggregate, QualityAggregate
 
     t0 = time.perf_counter()
     now = timezone.now()
@@ -472,9 +475,15 @@ def refresh_period(period: Period) -> int:
     stored = list(_FIELDS)
     columns = ["period", "computed_at", *[f for f in stored if f not in ("name",)], "name"]
     values = []
+    coverage = {}  # the data-quality rows' coverage: children measured ÷ targeted, per puskesmas and posyandu
     for level in LEVELS:
         for row in _compute(frame, areas, period, level):
             values.append((period.key, now, *[getattr(row, f) for f in stored if f != "name"], row.name[:150]))
+            if row.indicator == "stunting" and level in ("puskesmas", "posyandu"):
+                coverage[(level, row.code)] = row.coverage
+    from .quality import aggregate_rows
+
+    quality_rows = aggregate_rows(period, coverage, now)
     meta = AreaAggregate._meta
     db_cols = [meta.get_field(c).column for c in columns]
     try:
@@ -486,6 +495,8 @@ def refresh_period(period: Period) -> int:
                 cur.executemany(
                     f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(connection.ops.quote_name(c) for c in db_cols)}) "
                     f"VALUES ({', '.join(['%s'] * len(db_cols))})", rows)
+            QualityAggregate.objects.filter(period=period.key).delete()
+            QualityAggregate.objects.bulk_create(quality_rows, batch_size=500)
             AggregateRun.objects.update_or_create(period=period.key, defaults={
                 "computed_at": now, "stale": False, "n_measurements": len(frame), "seconds": time.perf_counter() - t0})
     except IntegrityError:  # another process refreshed the same period at the same time
@@ -586,6 +597,15 @@ def available_periods(*, user=None, kind: str = "round") -> list[Period]:
     if first is None:
         return []
     return list(reversed(periods_between(first, last, kind)))
+
+
+def period_choices(*, user=None) -> list[tuple[str, list[Period]]]:
+    """The periods a page offers, grouped for a ``<select>``: rounds, years, months (newest
+    first within each), as (group label, periods)."""
+    from django.utils.translation import gettext as _
+
+    return [(label, available_periods(user=user, kind=kind))
+            for kind, label in (("round", _("Rounds")), ("year", _("Years")), ("month", _("Months")))]
 
 
 def trend(*, user, code: str, level: str, indicator: str, kind: str = "round", last: int = 6,

@@ -70,6 +70,8 @@ class AreaAggregate(models.Model):
     computed_at = models.DateTimeField()
 
     scope_path = "wilayah_code"
+    #: A puskesmas row lies in its kecamatan; its own officer sees it (policy._own_puskesmas_row).
+    scope_puskesmas_rows = True
 
     class Meta:
         constraints = [
@@ -79,6 +81,40 @@ class AreaAggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.level} {self.code} {self.indicator}"
+
+
+class QualityAggregate(models.Model):
+    """One puskesmas's or posyandu's data-quality metrics for one period (see
+    ``quality.QualityRow``), computed with the prevalence aggregates over every visit of the
+    area; the traffic light and its reasons are judged when read (in the reader's language)."""
+
+    period = models.CharField(max_length=10)
+    level = models.CharField(max_length=10)  # "puskesmas" | "posyandu"
+    code = models.CharField(max_length=20)  # the puskesmas's or posyandu's id
+    name = models.CharField(max_length=150)
+    parent = models.CharField(max_length=150, blank=True)  # a posyandu's desa name
+    #: The region that holds the area (the desa of a posyandu, the kecamatan of a puskesmas).
+    wilayah_code = models.CharField(max_length=13, db_index=True)
+    n = models.PositiveIntegerField(default=0)
+    pct_flagged = models.FloatField(null=True)
+    sd_haz = models.FloatField(null=True)
+    dps_weight = models.FloatField(null=True)
+    dps_height = models.FloatField(null=True)
+    heaping = models.FloatField(null=True)
+    coverage = models.FloatField(null=True)
+    n_eppgbm = models.PositiveIntegerField(default=0)
+    pct_disagree = models.FloatField(null=True)
+    computed_at = models.DateTimeField()
+
+    scope_path = "wilayah_code"
+    scope_puskesmas_rows = True
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "level", "code"], name="quality_aggregate_unique")]
+        indexes = [models.Index(fields=["period", "level"], name="quality_aggregate_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.level} {self.code}"
 
 
 class Survey(models.TextChoices):

@@ -65,7 +65,11 @@ def _kabupaten_name(request, scope) -> str:
     return w.label if w else "—"
 
 
-def _render(request, template: str, context: dict, filename: str) -> HttpResponse:
+def render_handout(request, template: str, context: dict, filename: str) -> HttpResponse:
+    """The handout: ``template`` (extending ``dashboards/pdf/base.html``) rendered with
+    ``context`` (which needs ``scope``, with ``within`` and ``period``, ``title`` and
+    ``area_label``) and the header's kabupaten, data source and generation time, as a PDF
+    attachment; 503 when WeasyPrint cannot load."""
     error = weasyprint_error()
     if error:
         return HttpResponse(_("PDF export is not available on this server: %(error)s") % {"error": error},
@@ -88,7 +92,7 @@ def _render(request, template: str, context: dict, filename: str) -> HttpRespons
     return response
 
 
-def _in_indonesian(build):
+def in_indonesian(build):
     """Compute and render in Indonesian: labels, periods and chart titles are translated when
     the figures are gathered, not only in the template."""
 
@@ -101,7 +105,7 @@ def _in_indonesian(build):
     return login_required(view)
 
 
-@_in_indonesian
+@in_indonesian
 def prevalence_pdf(request):
     """The prevalence dashboard as a handout (same query string as the page)."""
     from .views import _prevalence_context
@@ -111,23 +115,23 @@ def prevalence_pdf(request):
     ctx["max_bars"] = MAX_BARS
     ctx["bars_limited"] = len([r for r in ctx["rows"] if r.r is not None]) > MAX_BARS
     scope = ctx["scope"]
-    return _render(request, "dashboards/pdf/prevalence.html", ctx,
+    return render_handout(request, "dashboards/pdf/prevalence.html", ctx,
                    f"prevalensi-{scope.indicator}-{scope.level}-{scope.period.key}.pdf")
 
 
-@_in_indonesian
+@in_indonesian
 def quality_pdf(request):
     """The data-quality page as a handout."""
     from .views import _quality_context
 
     ctx = _quality_context(request)
-    return _render(request, "dashboards/pdf/quality.html", ctx, f"kualitas-data-{ctx['scope'].period.key}.pdf")
+    return render_handout(request, "dashboards/pdf/quality.html", ctx, f"kualitas-data-{ctx['scope'].period.key}.pdf")
 
 
-@_in_indonesian
+@in_indonesian
 def targets_pdf(request):
     """The targets and AARR page as a handout."""
     from .views import _targets_context
 
     ctx = _targets_context(request)
-    return _render(request, "dashboards/pdf/targets.html", ctx, f"target-{ctx['scope'].indicator}-{ctx['now'].key}.pdf")
+    return render_handout(request, "dashboards/pdf/targets.html", ctx, f"target-{ctx['scope'].indicator}-{ctx['now'].key}.pdf")

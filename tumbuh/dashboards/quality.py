@@ -1,8 +1,11 @@
 """Data quality per puskesmas and per posyandu, from the growth engine's metrics, with a
 plain-language traffic light and its reasons (Indonesian in the Indonesian UI).
 
-Computed live from the period's measurements the user may see (every visit, not only each
-child's latest: digit preference and heaping are properties of the measuring). Thresholds:
+Computed from every visit of the period (not only each child's latest: digit preference and
+heaping are properties of the measuring), per puskesmas and posyandu over all their visits,
+together with the prevalence aggregates (``aggregates.refresh_period`` stores them in
+:class:`~tumbuh.dashboards.models.QualityAggregate`; they go stale and are refreshed with
+them); pages read the stored rows the user may see. Thresholds:
 
 - % flagged HAZ, SD of HAZ, digit preference (weight, length/height) and age heaping: the
   growth engine's :data:`tumbuh.growth.quality.THRESHOLDS` through ``quality.rate``:
@@ -22,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -47,6 +51,7 @@ class QualityRow:
     code: str
     name: str
     parent: str
+    wilayah_code: str = ""
     n: int = 0
     pct_flagged: float | None = None
     sd_haz: float | None = None
@@ -104,32 +109,38 @@ def _judge(row: QualityRow) -> None:
 
 _COLS = ("posyandu_id", "desa_id", "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "zbmi", "fbmi", "weight", "lenhei",
          "age_days", "child__sex", "child__birth_date", "eppgbm_zlen", "eppgbm_zwei", "eppgbm_zwfl")
+#: What :class:`~tumbuh.dashboards.models.QualityAggregate` stores of a row (the light and
+#: reasons are judged when read, in the reader's language).
+STORED = ("level", "code", "name", "parent", "wilayah_code", "n", "pct_flagged", "sd_haz", "dps_weight", "dps_height",
+          "heaping", "coverage", "n_eppgbm", "pct_disagree")
 
 
 def _num(col):
     return np.array([np.nan if v is None else float(v) for v in col], dtype=float) if None in col else np.array(col, dtype=float)
 
 
-def quality_tables(*, user, within_code: str | None, period: Period) -> dict[str, list[QualityRow]]:
-    """{"puskesmas": [...], "posyandu": [...]} for the period, within the region."""
+def _nan_none(v):
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
+
+
+def compute_quality(measurements, *, period: Period, coverage: dict) -> list[QualityRow]:
+    """The metrics per puskesmas and per posyandu over the period's visits in ``measurements``
+    (any ``Measurement`` queryset), not yet judged. ``coverage``: {(level, code): percent}
+    from the prevalence aggregates. A posyandu row lies in its desa, a puskesmas row in its
+    kecamatan (``wilayah_code``)."""
     from tumbuh.organisation.models import Posyandu, Puskesmas
-    from tumbuh.wilayah.models import Wilayah
 
-    from .aggregates import indicator_table
-
-    qs = policy.visible(user, Measurement.objects.filter(date__gte=period.start, date__lte=period.end, posyandu__isnull=False))
-    if within_code:
-        qs = qs.filter(Wilayah.subtree_q(within_code, "desa__"))
+    qs = measurements.filter(date__gte=period.start, date__lte=period.end, posyandu__isnull=False)
     rows = list(qs.values_list(*_COLS))
-    out: dict[str, list[QualityRow]] = {"puskesmas": [], "posyandu": []}
     if not rows:
-        return out
+        return []
     c = dict(zip(_COLS, zip(*rows)))
     posy = np.array(c["posyandu_id"], dtype=np.int64)
-    info = {p: (n, d, k) for p, n, d, k in Posyandu.objects.filter(pk__in=np.unique(posy).tolist()).values_list("pk", "name", "desa__name", "puskesmas_id")}
+    info = {p: (n, d, k, dc) for p, n, d, k, dc in Posyandu.objects.filter(pk__in=np.unique(posy).tolist())
+            .values_list("pk", "name", "desa__name", "puskesmas_id", "desa_id")}
     upos, inv = np.unique(posy, return_inverse=True)
-    pkm = np.array([info.get(p, ("", "", 0))[2] for p in upos.tolist()], dtype=np.int64)[inv.ravel()]
-    pkm_names = dict(Puskesmas.objects.filter(pk__in=np.unique(pkm).tolist()).values_list("pk", "name"))
+    pkm = np.array([info.get(p, ("", "", 0, ""))[2] or 0 for p in upos.tolist()], dtype=np.int64)[inv.ravel()]
+    pkm_info = {p: (n, k) for p, n, k in Puskesmas.objects.filter(pk__in=np.unique(pkm).tolist()).values_list("pk", "name", "kecamatan_id")}
     data = {k: _num(c[k]) for k in ("zlen", "zwei", "zwfl", "zbmi", "weight", "lenhei", "age_days")}
     for k in ("flen", "fwei", "fwfl", "fbmi"):
         data[k] = _num(c[k]) == 1
@@ -145,11 +156,7 @@ def quality_tables(*, user, within_code: str | None, period: Period) -> dict[str
     with np.errstate(invalid="ignore"):
         diff = (np.abs(ep - tz) > DISAGREE_TOLERANCE) | (~np.isnan(ep) & np.isnan(tz))
     disagree = has_ep & diff.any(axis=0)
-    # coverage from the aggregates (children measured ÷ registered or Dukcapil)
-    cover = {}
-    for level in ("puskesmas", "posyandu"):
-        for r in indicator_table(user=user, within_code=within_code, level=level, period=period, indicator="stunting"):
-            cover[(level, r.code)] = r.coverage
+    out: list[QualityRow] = []
     for level, keys in (("puskesmas", pkm), ("posyandu", posy)):
         ukeys, kinv = np.unique(keys, return_inverse=True)
         kinv = kinv.ravel()
@@ -157,26 +164,61 @@ def quality_tables(*, user, within_code: str | None, period: Period) -> dict[str
         n_dis = np.bincount(kinv, weights=disagree, minlength=len(ukeys))
         for i, key in enumerate(ukeys.tolist()):
             g = res.get(f"{level}: {key}")
-            if g is None:
+            if g is None or (level == "puskesmas" and key not in pkm_info):
                 continue
             haz = g["zscores"]["HA"]
             if level == "posyandu":
-                name, parent = info.get(key, (str(key), "", 0))[:2]
+                name, parent, _pk, wcode = info.get(key, (str(key), "", 0, ""))
             else:
-                name, parent = pkm_names.get(key, str(key)), ""
-            row = QualityRow(
-                level=level, code=str(key), name=name, parent=parent, n=int(g["n"]),
-                pct_flagged=haz.get("pct_flagged"), sd_haz=haz.get("sd"),
-                dps_weight=g["digit_preference"]["weight"].get("dps"), dps_height=g["digit_preference"]["lenhei"].get("dps"),
-                heaping=g["age_heaping"]["age_months"].get("heaping_6"), coverage=cover.get((level, str(key))),
+                (name, wcode), parent = pkm_info[key], ""
+            out.append(QualityRow(
+                level=level, code=str(key), name=name, parent=parent, wilayah_code=wcode or "", n=int(g["n"]),
+                pct_flagged=_nan_none(haz.get("pct_flagged")), sd_haz=_nan_none(haz.get("sd")),
+                dps_weight=_nan_none(g["digit_preference"]["weight"].get("dps")),
+                dps_height=_nan_none(g["digit_preference"]["lenhei"].get("dps")),
+                heaping=_nan_none(g["age_heaping"]["age_months"].get("heaping_6")), coverage=coverage.get((level, str(key))),
                 n_eppgbm=int(n_ep[i]), pct_disagree=(100.0 * n_dis[i] / n_ep[i]) if n_ep[i] else None,
-            )
-            for attr in ("pct_flagged", "sd_haz", "dps_weight", "dps_height", "heaping"):
-                v = getattr(row, attr)
-                if v is not None and isinstance(v, float) and np.isnan(v):
-                    setattr(row, attr, None)
-            _judge(row)
-            out[level].append(row)
+            ))
+    return out
+
+
+def aggregate_rows(period: Period, coverage: dict, computed_at) -> list:
+    """Unsaved :class:`~tumbuh.dashboards.models.QualityAggregate` rows of every puskesmas and
+    posyandu for ``period`` (called by ``aggregates.refresh_period``)."""
+    from .models import QualityAggregate
+
+    rows = compute_quality(Measurement.objects.all(), period=period, coverage=coverage)
+    return [QualityAggregate(period=period.key, computed_at=computed_at,
+                             **{k: (getattr(r, k)[:150] if k in ("name", "parent") else getattr(r, k)) for k in STORED})
+            for r in rows]
+
+
+def quality_tables(*, user, within_code: str | None, period: Period) -> dict[str, list[QualityRow]]:
+    """{"puskesmas": [...], "posyandu": [...]} for the period, within the region, as far as
+    ``user`` may see, judged and sorted (worst first). Reads the precomputed rows (computed
+    with the prevalence aggregates); with ``TUMBUH_DASHBOARD_LIVE`` computes them live."""
+    from tumbuh.wilayah.models import Wilayah
+
+    from .aggregates import _live, ensure_fresh, indicator_table
+    from .models import QualityAggregate
+
+    if _live():
+        qs = policy.visible(user, Measurement.objects.all())
+        if within_code:
+            qs = qs.filter(Wilayah.subtree_q(within_code, "desa__"))
+        cover = {(level, r.code): r.coverage for level in ("puskesmas", "posyandu")
+                 for r in indicator_table(user=user, within_code=within_code, level=level, period=period, indicator="stunting")}
+        rows = compute_quality(qs, period=period, coverage=cover)
+    else:
+        ensure_fresh(period)
+        qs = policy.visible(user, QualityAggregate.objects.filter(period=period.key))
+        if within_code:
+            qs = qs.filter(Q(wilayah_code=within_code) | Q(wilayah_code__startswith=within_code + "."))
+        rows = [QualityRow(**{k: getattr(a, k) for k in STORED}) for a in qs]
+    out: dict[str, list[QualityRow]] = {"puskesmas": [], "posyandu": []}
+    for row in rows:
+        _judge(row)
+        out[row.level].append(row)
     for level in out:
         out[level].sort(key=lambda r: (-COLOURS[r.light], -r.score, r.name))
     return out

@@ -16,6 +16,7 @@ urlpatterns = [
     path("target/baru/", views.target_edit, name="target_add"),
     path("target/<int:pk>/", views.target_edit, name="target_edit"),
     path("survei/", views.surveys, name="surveys"),
+    path("survei/xlsx/", views.surveys_xlsx, name="surveys_xlsx"),
     path("survei/baru/", views.survey_edit, name="survey_add"),
     path("survei/<int:pk>/", views.survey_edit, name="survey_edit"),
 ]

@@ -113,10 +113,7 @@ def _scope(request, default_level=None) -> Scope:
 
 
 def _period_choices(user):
-    out = []
-    for kind, label in (("round", _("Rounds")), ("year", _("Years")), ("month", _("Months"))):
-        out.append((label, aggregates.available_periods(user=user, kind=kind)))
-    return out
+    return aggregates.period_choices(user=user)
 
 
 def _crumbs(user, within):
@@ -162,12 +159,31 @@ def _prevalence_data(request):
         r.extra["drill"] = _drill(scope, r)
         r.extra["source_label"] = SOURCE_LABELS.get(r.target_source, "")
     summary = []
-    if scope.within is not None:
+    own_code, own_level = _own_area(user, scope)
+    if own_code is not None:
         for ind in INDICATORS:
-            own = [r for r in indicator_table(user=user, within_code=scope.within_code, level=scope.within_level,
-                                              period=scope.period, indicator=ind) if r.code == scope.within_code]
+            own = [r for r in indicator_table(user=user, within_code=scope.within_code, level=own_level,
+                                              period=scope.period, indicator=ind) if r.code == own_code]
             summary.append((ind, INDICATOR_LABELS[ind], own[0] if own else None))
     return scope, rows, summary
+
+
+def _own_area(user, scope: Scope) -> tuple[str | None, str | None]:
+    """The area the page summarises: the region looked at, or, for a puskesmas officer looking
+    at their whole scope, their puskesmas (its row lies in the kecamatan they do not see)."""
+    if scope.within is not None:
+        return scope.within_code, scope.within_level
+    if user.role == Role.PUSKESMAS and user.puskesmas_id:
+        return str(user.puskesmas_id), "puskesmas"
+    return None, None
+
+
+def _area_label(user, scope: Scope) -> str:
+    if scope.within is not None:
+        return scope.within.label
+    if user.role == Role.PUSKESMAS and user.puskesmas_id:
+        return user.puskesmas.name
+    return _("your area")
 
 
 # ============================================================================ page cache
@@ -194,8 +210,10 @@ def _version() -> str:
 
 def _cached(request, page: str, build):
     """The rendered parts of a dashboard for this user, query, focus and language, built by
-    ``build()`` when missing or when the data changed (per process: Django's cache). About
-    0.1 s of queries, Python and template work become one cache look-up."""
+    ``build()`` when missing or when the data changed. Django's cache is shared by the server's
+    worker processes (files under ``var/cache`` by default, ``TUMBUH_CACHE_URL`` otherwise: see
+    ``tumbuh/core/cacheurl.py``). About 0.1 s of queries, Python and template work become one
+    cache look-up."""
     from django.core.cache import cache
     from django.utils.safestring import mark_safe
     from django.utils.translation import get_language
@@ -235,15 +253,16 @@ def _prevalence_context(request, max_bars=None):
     user = request.user
     scope, rows, summary = _prevalence_data(request)
     ind_label = INDICATOR_LABELS[scope.indicator]
-    area_label = scope.within.label if scope.within else _("your area")
+    area_label = _area_label(user, scope)
     bar_title = f"{ind_label}: {LEVEL_LABELS[scope.level]}, {scope.period.label}"
     if max_bars and len([r for r in rows if r.r is not None]) > max_bars:
         bar_title += " " + _("(the %(n)s highest)") % {"n": max_bars}
     bars = charts.svg(charts.ranked_bars([r for r in rows if r.r is not None][:max_bars] if max_bars else rows, bar_title))
     trend_rows, surveys, targets_, trend_svg = [], [], [], ""
     kab = _kabupaten_of(scope, user)
-    if scope.within is not None:
-        trend_rows = trend(user=user, code=scope.within_code, level=scope.within_level, indicator=scope.indicator, last=6,
+    own_code, own_level = _own_area(user, scope)
+    if own_code is not None:
+        trend_rows = trend(user=user, code=own_code, level=own_level, indicator=scope.indicator, last=6,
                            until=scope.period if scope.period.kind == "round" else None)
         if kab and scope.within_level == "kabupaten":
             surveys = list(policy.visible(user, SurveyFigure.objects.filter(kabupaten_id=kab, indicator=scope.indicator)))
@@ -255,7 +274,8 @@ def _prevalence_context(request, max_bars=None):
         "title": _("Prevalence dashboard"),
         "scope": scope, "rows": rows, "summary": summary, "crumbs": _crumbs(user, scope.within),
         "indicator_label": ind_label, "level_label": LEVEL_LABELS[scope.level], "area_label": area_label,
-        "indicators": INDICATOR_LABELS.items(), "levels": [(lv, LEVEL_LABELS[lv]) for lv in ALLOWED_BELOW[scope.within_level]],
+        "indicators": INDICATOR_LABELS.items(), "levels": [(lv, LEVEL_LABELS[lv]) for lv in ALLOWED_BELOW[scope.within_level]
+                   if not (user.role == Role.PUSKESMAS and lv in ("kabupaten", "kecamatan"))],
         "period_choices": _period_choices(user), "bars_svg": bars, "trend_svg": trend_svg, "trend_rows": trend_rows,
         "comparison": comparison, "can_edit_surveys": policy.can(user, policy.ADD, SurveyFigure),
         **_fresh_context(user, scope.period),
@@ -294,11 +314,36 @@ def prevalence_xlsx(request):
     ind = INDICATOR_LABELS[scope.indicator]
     content = xlsx.workbook(
         str(ind), _meta(request.user, scope, [(_("Indicator"), str(ind)), (_("Level"), str(LEVEL_LABELS[scope.level]))]),
-        columns, data,
+        columns, data, sheets=_prevalence_sheets(request.user, scope),
         notes=[_("Prevalence with its confidence interval (95%, logit; growth engine, prevalence_simple); flagged z-scores excluded."),
                _("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa, posyandu, puskesmas) or the district (kecamatan).")],
     )
     return xlsx.response(content, f"prevalensi-{scope.indicator}-{scope.level}-{scope.period.key}.xlsx")
+
+
+def _prevalence_sheets(user, scope: Scope) -> list:
+    """The page's other tables for the workbook: the trend over rounds and the survey figures
+    next to the routine data."""
+    sheets = []
+    own_code, own_level = _own_area(user, scope)
+    if own_code is not None:
+        points = trend(user=user, code=own_code, level=own_level, indicator=scope.indicator, last=6,
+                       until=scope.period if scope.period.kind == "round" else None)
+        sheets.append((str(_("Trend over rounds")),
+                       [(_("Round"), "text"), (_("Children measured"), "int"), (_("Cases"), "int"), (_("Prevalence (%)"), "pct"),
+                        (_("95% CI lower"), "pct"), (_("95% CI upper"), "pct")],
+                       [(p.label, *((r.n_measured, r.cases, r.r, r.ll, r.ul) if r else (None,) * 5)) for p, r in points]))
+    kab = _kabupaten_of(scope, user)
+    comparison = _survey_comparison(user, kab, scope.indicator) if kab else []
+    if comparison:
+        fl = lambda v: None if v is None else float(v)  # noqa: E731
+        sheets.append((str(_("Survey figures and routine data")),
+                       [(_("Year"), "text"), (_("Survey"), "text"), (_("Survey (%)"), "pct"), (_("95% CI lower"), "pct"),
+                        (_("95% CI upper"), "pct"), (_("Routine data, same year (%)"), "pct"), (_("95% CI lower"), "pct"),
+                        (_("95% CI upper"), "pct"), (_("Source"), "text")],
+                       [(str(f.year), f.get_survey_display(), fl(f.prevalence), fl(f.ll), fl(f.ul),
+                         *((r.r, r.ll, r.ul) if r else (None,) * 3), f.source) for f, r in comparison]))
+    return sheets
 
 
 # ============================================================================ data quality
@@ -312,9 +357,13 @@ def _quality_data(request):
 def quality_page(request):
     def build():
         ctx = _quality_context(request)
-        return {"title": ctx["title"], "body": render_to_string("dashboards/_quality_body.html", ctx, request=request)}
+        return {"title": ctx["title"], "period": ctx["scope"].period.key,
+                "body": render_to_string("dashboards/_quality_body.html", ctx, request=request)}
 
-    return render(request, "dashboards/quality.html", _cached(request, "quality", build))
+    parts = _cached(request, "quality", build)
+    if aggregates.ensure_fresh(Period.parse(parts["period"])):  # stale for too long: recomputed, so rebuilt
+        parts = _cached(request, "quality", build)
+    return render(request, "dashboards/quality.html", {**parts, **_fresh_context(request.user, Period.parse(parts["period"]))})
 
 
 def _quality_context(request):
@@ -322,7 +371,8 @@ def _quality_context(request):
     return {
         "title": _("Data quality"), "scope": scope, "tables": tables, "worst": needs_check(tables["posyandu"]),
         "crumbs": _crumbs(request.user, scope.within), "period_choices": _period_choices(request.user), "min_n": MIN_N,
-        "area_label": scope.within.label if scope.within else _("your area"),
+        "area_label": _area_label(request.user, scope),
+        **_fresh_context(request.user, scope.period),
     }
 
 
@@ -405,7 +455,13 @@ def targets_xlsx(request):
              a.target, str(verdicts[a.verdict])) for level, r, o, a in rows]
     extra = [(_("Baseline"), base.label), (_("Now"), now.label),
              (_("Target"), f"{target.year}: {target.target} %" if target else "—")]
-    content = xlsx.workbook(str(_("Targets and rate of reduction")), _meta(request.user, scope, extra), columns, data,
+    populations = policy.visible(request.user, UnderFivePopulation.objects.select_related("wilayah")).order_by("wilayah_id", "year")
+    sheets = [(str(_("District targets")), [(_("Year"), "text"), (_("Target (%)"), "pct"), (_("Basis"), "text")],
+               [(str(t.year), float(t.target), t.source) for t in targets_]),
+              (str(_("Under-five population (Dukcapil)")),
+               [(_("Code"), "text"), (_("Region"), "text"), (_("Year"), "text"), (_("Children aged 0–59 months"), "int"), (_("Source"), "text")],
+               [(p.wilayah_id, p.wilayah.label, str(p.year), p.count, p.source) for p in populations])]
+    content = xlsx.workbook(str(_("Targets and rate of reduction")), _meta(request.user, scope, extra), columns, data, sheets=sheets,
                             notes=[_("AARR = 1 − (p_t / p_0)^(1 / (t − t_0)); required = 1 − (target / p_t)^(1 / (T − t)); projection = p_t · (1 − AARR)^(T − t).")])
     return xlsx.response(content, f"target-{scope.indicator}-{now.key}.xlsx")
 
@@ -458,6 +514,20 @@ def survey_edit(request, pk=None):
 def population_edit(request, pk=None):
     return _edit(request, UnderFivePopulation, PopulationForm, pk, _("Under-five population (Dukcapil)"),
                  reverse("dashboards:targets"))
+
+
+@login_required
+def surveys_xlsx(request):
+    """The survey figures the user may see, every district, year and indicator."""
+    figures = policy.visible(request.user, SurveyFigure.objects.select_related("kabupaten")).order_by("kabupaten_id", "indicator", "year")
+    fl = lambda v: None if v is None else float(v)  # noqa: E731
+    columns = [(_("Regency / city"), "text"), (_("Year"), "text"), (_("Survey"), "text"), (_("Indicator"), "text"),
+               (_("Prevalence (%)"), "pct"), (_("95% CI lower"), "pct"), (_("95% CI upper"), "pct"), (_("Source"), "text")]
+    rows = [(f.kabupaten.name, str(f.year), f.get_survey_display(), str(f.get_indicator_display()), fl(f.prevalence), fl(f.ll),
+             fl(f.ul), f.source) for f in figures]
+    meta = [(_("Data source"), _("Survey figures (SSGI/SKI) as entered by the district admin, labelled as such."))]
+    content = xlsx.workbook(str(_("Survey figures (SSGI/SKI)")), meta, columns, rows)
+    return xlsx.response(content, "survei.xlsx")
 
 
 @login_required

@@ -22,11 +22,20 @@ _HEADER_FILL = PatternFill("solid", fgColor="E6F2EC")
 
 
 def workbook(title: str, meta: Sequence[tuple[str, str]], columns: Sequence[tuple[str, str]], rows: Sequence[Sequence],
-             notes: Sequence[str] = ()) -> bytes:
+             notes: Sequence[str] = (), sheets: Sequence[tuple[str, Sequence, Sequence]] = ()) -> bytes:
     """``meta``: (label, value) header rows; ``columns``: (header, kind) with kind in
-    :data:`FORMATS`; ``rows``: values (None for empty cells)."""
+    :data:`FORMATS`; ``rows``: values (None for empty cells). ``sheets``: further tables of the
+    same page (title, columns, rows), each on a sheet of its own under the same header."""
     wb = Workbook()
-    ws = wb.active
+    _sheet(wb.active, title, meta, columns, rows, notes)
+    for sheet_title, sheet_columns, sheet_rows in sheets:
+        _sheet(wb.create_sheet(), sheet_title, meta, sheet_columns, sheet_rows, ())
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _sheet(ws, title, meta, columns, rows, notes) -> None:
     ws.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=13)
@@ -52,9 +61,6 @@ def workbook(title: str, meta: Sequence[tuple[str, str]], columns: Sequence[tupl
         for n in notes:
             ws.append([n])
     ws.freeze_panes = ws.cell(header_row + 1, 1)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def response(content: bytes, filename: str) -> HttpResponse:

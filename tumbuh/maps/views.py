@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_delete, do_save
 from tumbuh.core.focus import get_focus
-from tumbuh.dashboards.aggregates import INDICATORS
+from tumbuh.dashboards.aggregates import INDICATORS, freshness, latest_period, period_choices
 from tumbuh.dashboards.periods import Period
 from tumbuh.wilayah.models import Level, Wilayah, level_of
 
@@ -41,7 +41,7 @@ class MapQuery:
     indicator: str
     period: Period
     estimate: str
-    periods: list[Period]
+    periods: list[tuple[str, list[Period]]]  # (group label, periods) for the select
 
     @property
     def level_slug(self) -> str:
@@ -72,15 +72,17 @@ def _query(request) -> MapQuery:
     indicator = request.GET.get("indicator", "stunting")
     if indicator not in INDICATORS:
         indicator = "stunting"
-    periods = data.rounds_with_data(kabupaten_code)
+    # Any period the dashboards offer: a February/August round, a month or a year.
+    periods = period_choices(user=user)
     try:
         period = Period.parse(request.GET["period"])
     except (KeyError, ValueError):
         from django.utils import timezone
 
-        period = periods[0] if periods else Period.round_containing(timezone.localdate())
-    if period not in periods and period.kind == "round":
-        periods = sorted({*periods, period}, reverse=True)
+        period = latest_period(user=user, kind="round") or Period.round_containing(timezone.localdate())
+    if not any(period in group for _label, group in periods):  # e.g. a round before the first measurement
+        periods = [(label, sorted({*group, period}, reverse=True)) if group and group[0].kind == period.kind else (label, group)
+                   for label, group in periods]
     estimate = request.GET.get("estimate", "raw")
     if estimate not in data.ESTIMATES:
         estimate = "raw"
@@ -131,6 +133,7 @@ def map_page(request):
         "indicators": INDICATOR_CHOICES,
         "data_url": f"{reverse('maps:data')}?{q.params()}",
         "can_upload": policy.can(request.user, policy.ADD, Boundary),
+        "fresh": freshness(user=request.user, period=q.period),  # the figures are the dashboards' precomputed ones
     })
 
 

@@ -425,3 +425,41 @@ def test_dashboards_follow_the_matrix(client, demo_users, page, code):
     for username, expected in zip(ROLES, DASHBOARD_WITHIN_MATRIX[code]):
         client.force_login(demo_users[username])
         assert client.get(url).status_code == expected, f"{username} on {page} within {code}"
+
+
+#   which puskesmas rows of Kecamatan Malili each role sees (Malili's officer: only Malili)
+#                           admin dinkes camat  pkm   desa  viewer luwu
+PUSKESMAS_ROW_MATRIX = {
+    "Puskesmas Malili":   (1, 1, 1, 1, 0, 1, 0),
+    "Puskesmas Lakawali": (1, 1, 1, 0, 0, 1, 0),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model_name", ["AreaAggregate", "QualityAggregate"])
+def test_dashboard_rows_follow_the_matrix(demo_users, model_name):
+    """Precomputed prevalence and data-quality rows: ``visible`` (SQL) and ``is_visible``
+    (Python) agree for every role, and a puskesmas officer sees their own puskesmas's row
+    (which lies in the kecamatan) but no other puskesmas and nothing outside the desa it serves."""
+    from django.apps import apps
+
+    from tumbuh.dashboards.aggregates import refresh_period
+    from tumbuh.dashboards.periods import Period
+
+    refresh_period(Period.parse("R2025-08"))
+    model = apps.get_model("dashboards", model_name)
+    rows = list(model.objects.filter(period="R2025-08"))
+    assert rows
+    ids = {p.name: str(p.pk) for p in Puskesmas.objects.filter(name__in=PUSKESMAS_ROW_MATRIX)}
+    for username, user in demo_users.items():
+        in_sql = set(policy.visible(user, model.objects.filter(period="R2025-08")).values_list("pk", flat=True))
+        in_python = {r.pk for r in rows if policy.is_visible(user, r)}
+        assert in_sql == in_python, f"{username} on {model_name}"
+        seen = {r.code for r in rows if r.pk in in_sql and r.level == "puskesmas"}
+        for name, expected in PUSKESMAS_ROW_MATRIX.items():
+            assert (ids[name] in seen) == bool(expected[ROLES.index(username)]), f"{username} on {name} ({model_name})"
+        if user.role == "puskesmas":
+            served = set(user.puskesmas.desa_codes())
+            for r in rows:
+                if r.pk in in_sql and r.level != "puskesmas":
+                    assert r.wilayah_code in served, f"{username} sees {r.level} {r.code} outside their puskesmas"

@@ -54,7 +54,7 @@ def known(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_page_cache():
-    """Rendered dashboards are cached per process (views._cached); each test starts empty."""
+    """Rendered dashboards are cached (views._cached, in this run's cache directory); each test starts empty."""
     from django.core.cache import cache
 
     cache.clear()

@@ -159,3 +159,41 @@ def test_other_district_cannot_see_luwu_timur_figures(client, alice, charlie):
     client.force_login(charlie)
     assert client.get(reverse("dashboards:target_edit", args=[t.pk])).status_code == 404
     assert client.get(reverse("dashboards:prevalence") + _q(within="73.24.04")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_excel_has_the_pages_other_tables(client, alice, charlie, known):
+    """The trend table and the survey comparison of the prevalence page, and the targets of
+    the targets page, are sheets of their workbooks."""
+    SurveyFigure.objects.create(kabupaten_id="73.24", year=2025, survey="SSGI", indicator="stunting", prevalence=20.5, source="uji")
+    DistrictTarget.objects.create(kabupaten_id="73.24", year=2029, indicator="stunting", target=14.2, source="RPJMN 2025–2029")
+    client.force_login(alice)
+    r = client.get(reverse("dashboards:prevalence_xlsx") + _q(within="73.24", period=ROUND.key, level="kecamatan"))
+    wb = load_workbook(io.BytesIO(r.content))
+    assert len(wb.worksheets) == 3
+    trend_rows = [[c.value for c in row] for row in wb.worksheets[1].iter_rows()]
+    points = aggregates.trend(user=alice, code="73.24", level="kabupaten", indicator="stunting", last=6, until=ROUND)
+    last = next(row for row in trend_rows if row[0] == points[-1][0].label)
+    assert last[1] == points[-1][1].n_measured == 15 and last[3] == pytest.approx(points[-1][1].r)
+    survey = [[c.value for c in row] for row in wb.worksheets[2].iter_rows()]
+    row = next(row for row in survey if row[0] == "2025")  # next to the routine figure of the same year
+    routine = aggregates.indicator_table(user=alice, within_code="73.24", level="kabupaten", period=aggregates.Period.year_of(2025),
+                                         indicator="stunting")[0]
+    assert row[2] == 20.5 and row[5] == pytest.approx(routine.r)
+    from tumbuh.dashboards.models import UnderFivePopulation
+
+    UnderFivePopulation.objects.create(wilayah_id="73.24.04", year=2030, count=1234, source="Dukcapil 2030")
+    r = client.get(reverse("dashboards:targets_xlsx") + _q(within="73.24", period=ROUND.key))
+    wb = load_workbook(io.BytesIO(r.content))
+    targets = [[c.value for c in row] for row in wb.worksheets[1].iter_rows()]
+    assert ["2029", 14.2, "RPJMN 2025–2029"] in targets
+    assert ["73.24.04", "Kecamatan Malili", "2030", 1234, "Dukcapil 2030"] in [[c.value for c in row] for row in wb.worksheets[2].iter_rows()]
+    client.force_login(charlie)  # another district's export holds none of Luwu Timur's survey figures
+    assert not any(row[0] == "Kabupaten Luwu Timur" for row in _cells_of(client.get(reverse("dashboards:surveys_xlsx")).content))
+    client.force_login(alice)
+    rows = _cells_of(client.get(reverse("dashboards:surveys_xlsx")).content)
+    assert ["Kabupaten Luwu Timur", "2025", "SSGI"] == rows[-1][:3] and rows[-1][4] == 20.5
+
+
+def _cells_of(content):
+    return [[c.value for c in row] for row in load_workbook(io.BytesIO(content)).active.iter_rows()]

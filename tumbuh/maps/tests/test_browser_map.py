@@ -108,3 +108,41 @@ def test_admin_publishes_a_round_and_anyone_reads_it(browser, live_server, demo)
     assert page.locator("[data-testid=method-note]").is_visible()
     page.screenshot(path=f"{SHOTS}/tumbuh-public.png", full_page=False)
     anonymous.close()
+
+
+def test_map_for_a_year_exported_to_pdf(browser, live_server, demo, tmp_path):
+    """The map offers years and months as well as rounds; its PDF handout has the figures."""
+    import re
+    import shutil
+    import subprocess
+
+    from tumbuh.core.testing import require_or_skip
+    from tumbuh.dashboards.pdf import weasyprint_error
+
+    require_or_skip(weasyprint_error() is None and shutil.which("pdftotext") is not None, "WeasyPrint or pdftotext missing")
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID", accept_downloads=True)
+    page = context.new_page()
+    _login(page, live_server, "admin.lutim")
+    page.goto(f"{live_server.url}/peta/?within=73.24.04&level=desa")
+    page.select_option("[data-testid=map-period]", "Y2025")
+    with page.expect_navigation():
+        page.click("[data-testid=map-controls] button[type=submit]")
+    assert "period=Y2025" in page.url
+    tiles = page.locator("[data-testid=tile-grid] .tile")
+    assert tiles.count() == 15
+    shown = {}
+    for i in range(tiles.count()):
+        name = tiles.nth(i).locator(".tile-name").inner_text().strip()
+        shown[name] = tiles.nth(i).locator(".tile-value").inner_text().strip()
+    assert any(v != "–" for v in shown.values())
+    with page.expect_download() as dl:
+        page.click("[data-testid=map-pdf]")
+    path = tmp_path / "peta.pdf"
+    dl.value.save_as(path)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Peta" in text and "2025" in text and "Kabupaten Luwu Timur" in text
+    for name, value in shown.items():  # "16,7 %" on the tile → "16,7" in the table row of that desa
+        if value != "–":
+            row = next(ln for ln in text.splitlines() if re.match(rf"\s*{re.escape(name)}\s+Malili\s+\d", ln))
+            assert value.replace(" %", "") in row, (name, value, row)
+    context.close()

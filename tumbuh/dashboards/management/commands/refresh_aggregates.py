@@ -9,7 +9,8 @@ from tumbuh.dashboards.periods import Period, periods_between
 
 class Command(BaseCommand):
     help = (
-        "Recompute the dashboards' precomputed prevalence (every level and indicator) for every round, month and "
+        "Recompute the dashboards' precomputed prevalence (every level and indicator) and data quality (every "
+        "puskesmas and posyandu) for every round, month and "
         "year that holds measurements, or only the stale ones (--stale), or the periods given (--period R2025-08)."
     )
 
