@@ -393,6 +393,27 @@ def _measure(x, inv, reason, bit_inv, bit_nonpos):
     return x, nonpos, reason
 
 
+@_jit(inline=True)
+def _z_and_flag(k, p, ok, Lb, Mb, Sb, Pb, Zr, Fr, fix, restricted, lo_m, lo_p, hi_m, hi_p):
+    """Row k of a block, given p = (y/M)^L (``ok``: p is right): z = (p − 1)/(S·L), NaN if
+    L, M or S is; the flag unless z is near a limit; ``fix[k]`` whether the row needs the
+    fix-up (pow not done, restricted z beyond ±3 SD, z within 10^-digits of a limit).
+    For plain tables (L = 1) p is y/M and S·L is S, so the same bits as (y/M − 1)/S."""
+    L = Lb[k]
+    M = Mb[k]
+    S = Sb[k]
+    Pb[k] = p
+    z = p - 1.0
+    z = z / (S * L)
+    bad = math.isnan(L) | math.isnan(M) | math.isnan(S)
+    z = np.nan if bad else z
+    Zr[k] = z
+    f = np.float64((z < lo_m) | (z > hi_p))
+    Fr[k] = np.nan if math.isnan(z) else f
+    near = ((z >= lo_m) & (z < lo_p)) | ((z > hi_m) & (z <= hi_p))
+    fix[k] = near | ((not ok) & (not bad)) | (restricted & (abs(z) > 3.0))
+
+
 # ---------------------------------------------------------------------------------------
 # The kernel
 
@@ -500,15 +521,10 @@ def anthro_kernel(
             c9_out[i] = np.int8(1) if c9 else np.int8(0)
             mcode_out[i] = mc
 
-            if has_l:
-                if day < 731.0 and mc == 2:
-                    clen = lh + 0.7
-                elif day >= 731.0 and mc == 1:
-                    clen = lh - 0.7
-                else:
-                    clen = lh
-            else:
-                clen = nan
+            # Selects, not branches (the age is random from row to row): non-short-circuit & and |.
+            lying_old = (day >= 731.0) & (mc == 1)
+            standing_young = (day < 731.0) & (mc == 2)
+            clen = lh + 0.7 if standing_young else (lh - 0.7 if lying_old else lh)
             h = clen / 100.0
             bmi = wt / (h * h) if has_w else nan
             clen_out[i] = clen
@@ -545,14 +561,16 @@ def anthro_kernel(
             if has_w and has_l:
                 x = clen
                 x_ok = not math.isnan(x)
-                on_l = (not day_na and day < 731.0) or (day_na and mc == 1) or (day_na and mc == 0 and x_ok and x < 87.0)
-                on_h = (not day_na and day >= 731.0) or (day_na and mc == 2) or (day_na and mc == 0 and x_ok and x >= 87.0)
-                in_l = on_l and x >= 45.0 and x <= 110.0
-                in_h = not on_l and on_h and x >= 65.0 and x <= 120.0
-                valid = (in_l or in_h) and oe == 0 and (day_na or day <= 1856.0) and not (months >= 60.0) and s > 0
+                day_ok = not day_na
+                no_m = day_na & (mc == 0) & x_ok
+                on_l = (day_ok & (day < 731.0)) | (day_na & (mc == 1)) | (no_m & (x < 87.0))
+                on_h = (day_ok & (day >= 731.0)) | (day_na & (mc == 2)) | (no_m & (x >= 87.0))
+                in_l = on_l & (x >= 45.0) & (x <= 110.0)
+                in_h = (not on_l) & on_h & (x >= 65.0) & (x <= 120.0)
+                valid = (in_l | in_h) & (oe == 0) & (day_na | (day <= 1856.0)) & (not (months >= 60.0)) & (s > 0)
                 jb[7, k] = -1
-                if valid and wt > 0.0:
-                    t = 1 if in_h else 0
+                if valid & (wt > 0.0):
+                    t = np.int64(in_h)
                     mm_lo = np.trunc(x * 10.0)
                     mm_up = np.trunc(x * 10.0 + 1.0)
                     base = wbase[t, s] - wstart[t]
@@ -560,8 +578,8 @@ def anthro_kernel(
                     jb[7, k] = base + np.int64(mm_lo)
                     wup[k] = base + np.int64(mm_up)
                     wfrac[k] = (x - mm_lo / 10.0) / 0.1
-                if not (in_l or in_h) and x_ok and (on_l or on_h) and not math.isnan(wt):
-                    reason |= bits[R_WFL_OOR]
+                oor = (not (in_l | in_h)) & x_ok & (on_l | on_h) & (not math.isnan(wt))
+                reason |= bits[R_WFL_OOR] if oor else np.uint32(0)
             reasons[i] = reason
 
         # Then one indicator at a time over the block: gather its L, M, S (scalar loads,
@@ -600,51 +618,14 @@ def anthro_kernel(
                     M = W[j, 1]
                     S = W[j, 2]
                     frac = wfrac[k]
-                    if frac > 0.0:  # between 0.1 cm rows
-                        up = wup[k]
-                        L = L + frac * (W[up, 0] - L)
-                        M = M + frac * (W[up, 1] - M)
-                        S = S + frac * (W[up, 2] - S)
-                    Lb[k] = L
-                    Mb[k] = M
-                    Sb[k] = S
-            yr = yb[r]
-            Zr = Z[zr, b0:b1]
-            if plain:  # L = 1: (y/M)^1 is y/M, S·1 is S; plain tables are not restricted
-                for k in range(m):
-                    L = Lb[k]
-                    M = Mb[k]
-                    S = Sb[k]
-                    z = yr[k] / M
-                    z = z - 1.0
-                    z = z / S
-                    bad = math.isnan(L) | math.isnan(M) | math.isnan(S)
-                    Zr[k] = nan if bad else z
-            else:
-                if fastpow:  # the inlined copy of C's pow, vectorised
-                    for k in range(m):
-                        v, ok = _pow_fast(yr[k] / Mb[k], Lb[k])
-                        Pb[k] = v
-                        OKb[k] = ok
-                    for k in range(m):
-                        if not OKb[k]:
-                            Pb[k] = math.pow(yr[k] / Mb[k], Lb[k])
-                else:
-                    for k in range(m):
-                        Pb[k] = math.pow(yr[k] / Mb[k], Lb[k])
-                for k in range(m):
-                    L = Lb[k]
-                    M = Mb[k]
-                    S = Sb[k]
-                    z = Pb[k] - 1.0
-                    z = z / (S * L)
-                    bad = math.isnan(L) | math.isnan(M) | math.isnan(S)
-                    Zr[k] = nan if bad else z
-                if restricted:
-                    for k in range(m):
-                        if abs(Zr[k]) > 3.0:
-                            Zr[k] = _finish(Pb[k], yr[k], Lb[k], Mb[k], Sb[k], True)
-            # Flags on WHO's rounded z: only a z within 10^-digits of a limit needs R's rounding.
+                    between = frac > 0.0  # between 0.1 cm rows (a select: frac > 0 is random)
+                    up = wup[k] if between else j  # (the next row may not exist when frac = 0)
+                    Lb[k] = L + frac * (W[up, 0] - L) if between else L
+                    Mb[k] = M + frac * (W[up, 1] - M) if between else M
+                    Sb[k] = S + frac * (W[up, 2] - S) if between else S
+            # z and flag in one vectorised loop. Flags are on WHO's rounded z: only a z within
+            # 10^-digits of a limit needs R's rounding (fix-up). Rows the fast pow did not take
+            # and restricted z beyond ±3 SD are fixed up too.
             kf = r if r < 2 else (WFL if r == 7 else r + 1)  # FLAG_LIMITS row: INDICATORS order
             lo = flim[kf, 0]
             hi = flim[kf, 1]
@@ -652,15 +633,36 @@ def anthro_kernel(
             lo_p = fthr[kf, 1]
             hi_m = fthr[kf, 2]
             hi_p = fthr[kf, 3]
+            yr = yb[r]
+            Zr = Z[zr, b0:b1]
             Fr = F[zr, b0:b1]
+            use_fast = fastpow and not plain
+            # Three copies of the loop, so that each has no branch inside (and vectorises).
+            if plain:  # L = 1: (y/M)^1 is y/M, S·1 is S; plain tables are not restricted
+                for k in range(m):
+                    q = yr[k] / Mb[k]
+                    _z_and_flag(k, q, True, Lb, Mb, Sb, Pb, Zr, Fr, OKb, False, lo_m, lo_p, hi_m, hi_p)
+            elif use_fast:
+                for k in range(m):
+                    q = yr[k] / Mb[k]
+                    p, ok = _pow_fast(q, Lb[k])
+                    _z_and_flag(k, p, ok, Lb, Mb, Sb, Pb, Zr, Fr, OKb, restricted, lo_m, lo_p, hi_m, hi_p)
+            else:  # C's pow for every row, in the fix-up loop
+                for k in range(m):
+                    _z_and_flag(k, 0.0, False, Lb, Mb, Sb, Pb, Zr, Fr, OKb, restricted, lo_m, lo_p, hi_m, hi_p)
             for k in range(m):
-                z = Zr[k]
-                f = np.float64((z < lo_m) | (z > hi_p))
-                Fr[k] = nan if math.isnan(z) else f
-            for k in range(m):
-                z = Zr[k]
-                if ((z >= lo_m) & (z < lo_p)) | ((z > hi_m) & (z <= hi_p)):
-                    Fr[k] = _flag(z, lo, hi, lo_m, lo_p, hi_m, hi_p, p10, big)
+                if OKb[k]:  # rare: redo this row the long way
+                    if not plain:
+                        L = Lb[k]
+                        p = Pb[k]
+                        q = yr[k] / Mb[k]
+                        fast_ok = False
+                        if use_fast:
+                            _, fast_ok = _pow_fast(q, L)
+                        if not fast_ok:
+                            p = math.pow(q, L)
+                        Zr[k] = _finish(p, yr[k], L, Mb[k], Sb[k], restricted)
+                    Fr[k] = _flag(Zr[k], lo, hi, lo_m, lo_p, hi_m, hi_p, p10, big)
 
 
 @_jit

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import numpy as np
@@ -568,27 +568,102 @@ def _measure_objects(code: np.ndarray) -> np.ndarray:
     return out
 
 
+class ZScoreResult(MutableMapping):
+    """What :func:`anthro_zscores` returns: a mapping of column name → numpy array, in
+    WHO's column order, like a dict.
+
+    Columns that cost more to build than to compute are built on first access and then
+    kept: the text columns ``cmeasure`` (objects 'l'/'h'/None, from ``cmeasure_code``) and
+    ``reason`` (objects, from ``reason_mask``), and the all-NaN columns of indicators not
+    asked for. Callers that only need the numbers (the z-scores, flags, codes) never pay
+    for them; :func:`as_table` builds Arrow dictionary columns from the codes instead.
+    """
+
+    __slots__ = ("_data", "_lazy")
+    _PENDING = object()
+
+    def __init__(self, data: dict, lazy: dict | None = None):
+        self._data = data
+        self._lazy = {}
+        for key, make in (lazy or {}).items():
+            self.set_lazy(key, make)
+
+    def set_lazy(self, key: str, make) -> None:
+        """Column ``key`` is ``make()``, computed when first read (keeps its position if it exists)."""
+        self._data[key] = self._PENDING
+        self._lazy[key] = make
+
+    def is_built(self, key: str) -> bool:
+        return self._data[key] is not self._PENDING
+
+    def __getitem__(self, key):
+        v = self._data[key]
+        if v is self._PENDING:
+            v = self._data[key] = self._lazy.pop(key)()
+        return v
+
+    def __setitem__(self, key, value) -> None:
+        self._lazy.pop(key, None)
+        self._data[key] = value
+
+    def __delitem__(self, key) -> None:
+        self._lazy.pop(key, None)
+        del self._data[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key) -> bool:
+        return key in self._data
+
+    def copy(self) -> ZScoreResult:
+        out = ZScoreResult(dict(self._data))
+        out._lazy = dict(self._lazy)
+        return out
+
+    def __repr__(self) -> str:
+        shown = ", ".join(k if self.is_built(k) else k + " (not built yet)" for k in self._data)
+        return f"ZScoreResult({shown})"
+
+
+def _all_nan(n: int) -> np.ndarray:
+    nothing = np.full(n, np.nan)
+    nothing.setflags(write=False)
+    return nothing
+
+
 def _anthro_result(n, clen, mcode_out, c9, cbmi, csex, computed, z_out, f_out, reasons):
-    result: dict[str, np.ndarray] = {
+    data: dict[str, Any] = {
         "clenhei": clen,
-        "cmeasure": _measure_objects(mcode_out),
+        "cmeasure": None,
         "cmeasure_code": mcode_out,  # 0 none, 1 l, 2 h (cheap to turn into an Arrow dictionary)
         "c9mo_flag": c9,
         "cbmi": cbmi,
         "csex": csex,
     }
-    # Indicators not asked for share one read-only all-NaN array.
-    nothing = np.full(n, np.nan)
-    nothing.setflags(write=False)
+    lazy = {"cmeasure": lambda: _measure_objects(mcode_out)}
+    # Indicators not asked for share one read-only all-NaN array, made when first read.
+    nothing: list[np.ndarray] = []
+
+    def shared_nan() -> np.ndarray:
+        if not nothing:
+            nothing.append(_all_nan(n))
+        return nothing[0]
+
     for name in ("len", "wei", "wfl", "bmi", "hc", "ac", "ts", "ss"):
         if not computed[name]:
-            result["z" + name] = result["f" + name] = nothing
+            lazy["z" + name] = lazy["f" + name] = shared_nan
+            data["z" + name] = data["f" + name] = None
             continue
-        result["z" + name] = z_out[name]
-        result["f" + name] = f_out[name]
-    result["reason"] = reason_strings(reasons)
-    result["reason_mask"] = reasons
-    return result
+        data["z" + name] = z_out[name]
+        data["f" + name] = f_out[name]
+    data["reason"] = None
+    lazy["reason"] = lambda: reason_strings(reasons)
+    data["reason_mask"] = reasons
+    return ZScoreResult(data, lazy)
 
 
 # ---------------------------------------------------------------------------------------
@@ -740,20 +815,25 @@ def reason_dictionary(mask: np.ndarray):
     return dictionary_array(idx, texts)
 
 
-def as_table(result: Mapping[str, np.ndarray]):
+def as_table(result: Mapping[str, np.ndarray], columns=None):
     """The result as a pyarrow Table: missing values as nulls, flags and ``csex`` as int8,
-    text columns (``cmeasure``, ``reason``) dictionary-encoded."""
+    text columns (``cmeasure``, ``reason``) dictionary-encoded from their codes
+    (``cmeasure_code``, ``reason_mask``) without building Python objects per row.
+    ``columns``: which columns, in which order (default: all)."""
     import pyarrow as pa
 
     cols = {}
-    for k, v in result.items():
+    for k in result if columns is None else columns:
         if k in ("reason_mask", "cmeasure_code"):
             continue
         if k == "cmeasure" and "cmeasure_code" in result:
             cols[k] = dictionary_array(result["cmeasure_code"].astype(np.int8) - 1, ["l", "h"])
-        elif k == "reason" and "reason_mask" in result:
+            continue
+        if k == "reason" and "reason_mask" in result:
             cols[k] = reason_dictionary(result["reason_mask"])
-        elif k.startswith("f") or k == "csex":
+            continue
+        v = result[k]
+        if k.startswith("f") or k == "csex":
             mask = np.isnan(v)
             cols[k] = pa.array(np.where(mask, 0, v).astype(np.int8), mask=mask)
         elif v.dtype == object:
