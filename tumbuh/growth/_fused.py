@@ -376,9 +376,9 @@ def _flag(z, lo, hi, lo_m, lo_p, hi_m, hi_p, p10, big):
 def _age_row(y, s, day, age_ok, start, stop, stride, offset):
     """zscores._age_indicator's look-up for one value: the flat table index, or −1 where
     the z is missing (measure <= 0 or missing, age not valid or outside the table, no sex)."""
-    if not (y > 0.0) or not age_ok or not (day >= start) or not (day <= stop) or s == 0:
-        return -1
-    return offset + s * stride + (np.int64(day) - start)
+    ok = (y > 0.0) & age_ok & (day >= start) & (day <= stop) & (s != 0)
+    row = offset + s * stride + (np.int64(day if ok else start) - start)
+    return row if ok else np.int64(-1)
 
 
 @_jit(inline=True)
@@ -442,6 +442,10 @@ def anthro_kernel(
     aslot[5] = slot[TS]
     aslot[6] = slot[SS]
     yv = np.empty(7)
+    has_optional = has_hc or has_ac or has_ts or has_ss
+    len_off, len_start, len_stop, len_stride = apar[0, 0], apar[0, 1], apar[0, 2], apar[0, 3]
+    wei_off, wei_start, wei_stop, wei_stride = apar[1, 0], apar[1, 1], apar[1, 2], apar[1, 3]
+    bmi_off, bmi_start, bmi_stop, bmi_stride = apar[2, 0], apar[2, 1], apar[2, 2], apar[2, 3]
     # Per block and indicator: L, M, S of each row, (y/M)^L and whether the fast pow took it.
     Lb = np.empty(BLOCK_ROWS)
     Mb = np.empty(BLOCK_ROWS)
@@ -514,7 +518,7 @@ def anthro_kernel(
                 reason |= bits[R_MEASURE_INVALID]
             if oed_inv[i]:
                 reason |= bits[R_OEDEMA_INVALID]
-            c9 = mc == 2 and months < 9.0
+            c9 = (mc == 2) & (months < 9.0)
             if c9:
                 mc = np.int8(0)
                 reason |= bits[R_STANDING_9MO]
@@ -552,10 +556,21 @@ def anthro_kernel(
                 young = young or not math.isnan(yv[6])
             if young and day < 91.0:
                 reason |= bits[R_UNDER_91]
-            for r in range(7):
-                if aslot[r] >= 0:
-                    yb[r, k] = yv[r]
-                    jb[r, k] = _age_row(yv[r], s, day, age_ok, apar[r, 1], apar[r, 2], apar[r, 3], apar[r, 0])
+            # (len, wei and bmi written out: no inner loop over the tables for the main four)
+            if has_l:
+                yb[0, k] = clen
+                jb[0, k] = _age_row(clen, s, day, age_ok, len_start, len_stop, len_stride, len_off)
+            if has_w:
+                yb[1, k] = yv[1]
+                jb[1, k] = _age_row(yv[1], s, day, age_ok, wei_start, wei_stop, wei_stride, wei_off)
+            if has_w and has_l:
+                yb[2, k] = yv[2]
+                jb[2, k] = _age_row(yv[2], s, day, age_ok, bmi_start, bmi_stop, bmi_stride, bmi_off)
+            if has_optional:
+                for r in range(3, 7):
+                    if aslot[r] >= 0:
+                        yb[r, k] = yv[r]
+                        jb[r, k] = _age_row(yv[r], s, day, age_ok, apar[r, 1], apar[r, 2], apar[r, 3], apar[r, 0])
 
             # Weight-for-length/height: table by age, then by measure, then 87 cm.
             if has_w and has_l:
