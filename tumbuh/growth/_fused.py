@@ -694,10 +694,10 @@ def numeric_codes(v, keys, vals, codes, missing, invalid):
         x = np.float64(v[i])
         c = np.int8(0)
         known = False
-        for k in range(keys.shape[0]):
-            if x == keys[k]:
-                c = vals[k]
-                known = True
+        for k in range(keys.shape[0]):  # selects: the value is random from row to row
+            hit = x == keys[k]
+            c = vals[k] if hit else c
+            known = known | hit
         codes[i] = c
         m = math.isnan(x)
         missing[i] = m
@@ -802,6 +802,14 @@ def pow_fast_probe(a, b, out):
         out[i] = v if ok else math.pow(a[i], b[i])
 
 
+@_jit
+def pow_fast_ok_probe(a, b, out):
+    """Whether the inlined copy takes (a[0], b[0]) on its fast path (for the tests)."""
+    v, ok = _pow_fast(a[0], b[0])
+    out[0] = v
+    return ok
+
+
 def pow_probe_values() -> tuple[np.ndarray, np.ndarray]:
     """(base, exponent) pairs covering what the kernel raises: y/M and 1 + L·S·k for the
     table's L (−2.5 … 1.5) and 1/L; a wide random range; and the special cases."""
@@ -865,7 +873,7 @@ def _byte_lut(items: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return _ro(codes, np.int8), _ro(missing, np.bool_), _ro(known, np.bool_)
 
 
-def fast_codes(x, n: int, text_map: dict, numeric_map: dict | None):
+def fast_codes(x, n: int, text_map: dict, numeric_map: dict | None, buffers=None, key: str = ""):
     """``to_codes`` for the two common big-batch cases in one compiled pass: a numeric
     numpy array, or an Arrow string array of one-character codes without nulls
     ('L'/'P', 'l'/'h', 'y'/'n'). Anything else: None (the caller uses to_codes)."""
@@ -873,9 +881,9 @@ def fast_codes(x, n: int, text_map: dict, numeric_map: dict | None):
 
     if isinstance(x, pa.ChunkedArray) and x.num_chunks == 1:
         x = x.chunk(0)
-    codes = np.empty(n, dtype=np.int8)
-    missing = np.empty(n, dtype=np.bool_)
-    invalid = np.empty(n, dtype=np.bool_)
+    codes = np.empty(n, dtype=np.int8) if buffers is None else buffers.array(n, np.int8, f"{key}:codes")
+    missing = np.empty(n, dtype=np.bool_) if buffers is None else buffers.array(n, np.bool_, f"{key}:missing")
+    invalid = np.empty(n, dtype=np.bool_) if buffers is None else buffers.array(n, np.bool_, f"{key}:invalid")
     if isinstance(x, np.ndarray) and x.ndim == 1 and len(x) == n and x.dtype.kind in "fiub":
         v = x if x.dtype in (np.float64, np.int64) else x.astype(np.float64)
         keys, vals = _numeric_lut(tuple(sorted((numeric_map or {}).items())))
@@ -893,12 +901,13 @@ def fast_codes(x, n: int, text_map: dict, numeric_map: dict | None):
     return None
 
 
-def run_anthro(n, sex, ages, meas, mcode_in, m_inv, oed, oed_inv, digits):
+def run_anthro(n, sex, ages, meas, mcode_in, m_inv, oed, oed_inv, digits, buffers=None):
     """Run the kernel on converted inputs (as zscores.anthro_zscores prepares them).
 
     ``sex`` = (codes, missing, invalid); ``ages`` = (ad, ad_inv, am or None, am_inv);
     ``meas`` = {name: (values, invalid)} for the measurements given.
-    Returns (clenhei, c9mo_flag, cbmi, csex, mcode, reasons, {indicator: z}, {indicator: flag}).
+    Returns (clenhei, c9mo_flag, cbmi, csex, mcode, reasons, {indicator: z}, {indicator: flag}),
+    in new arrays, or in those of ``buffers`` (a ``zscores.ZScoreBuffers``) when given.
     """
     f8, b1 = np.float64, np.bool_
     ad, ad_inv, am, am_inv = ages
@@ -919,11 +928,12 @@ def run_anthro(n, sex, ages, meas, mcode_in, m_inv, oed, oed_inv, digits):
         if has[name]:
             slot[j] = k
             k += 1
-    Z = np.empty((k, n))
-    F = np.empty((k, n))
-    clen, c9 = np.empty(n), np.empty(n, dtype=np.int8)
-    cbmi, csex = np.empty(n), np.empty(n)
-    mcode, reasons = np.empty(n, dtype=np.int8), np.empty(n, dtype=np.uint32)
+    new = (lambda shape, dtype, key: np.empty(shape, dtype=dtype)) if buffers is None else buffers.array
+    Z = new((k, n), np.float64, "Z")
+    F = new((k, n), np.float64, "F")
+    clen, c9 = new(n, np.float64, "clen"), new(n, np.int8, "c9")
+    cbmi, csex = new(n, np.float64, "cbmi"), new(n, np.float64, "csex")
+    mcode, reasons = new(n, np.int8, "mcode"), new(n, np.uint32, "reasons")
     flim, fthr, p10, big = _flag_params(digits)
     anthro_kernel(
         _ro(sex[0], np.int8), _ro(sex[1], b1), _ro(sex[2], b1),
