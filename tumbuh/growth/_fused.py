@@ -1,12 +1,14 @@
 """Fused single-pass z-score kernel (numba), bit-identical to the numpy kernel in ``zscores``.
 
 The numpy kernel in :mod:`tumbuh.growth.zscores` is the reference implementation. This
-module computes the same ``anthro_zscores`` outputs in one compiled loop over the rows:
-every value goes through the same IEEE operations in the same order (no fastmath, so no
-reassociation and no FMA contraction), and ``(y/M)^L`` is C's ``pow`` (``math.pow`` in
-numba lowers to the C library's ``pow``, which is what R and numpy's ``power`` call). The
-test ``tests/test_fused.py`` checks bit-identity of every output column against the numpy
-kernel on WHO's reference rows and on random (hypothesis) inputs.
+module computes the same ``anthro_zscores`` outputs in one compiled pass over blocks of
+rows: every value goes through the same IEEE operations in the same order (no fastmath,
+so no reassociation and no FMA contraction), and ``(y/M)^L`` is C's ``pow``, the function
+R and numpy's ``power`` call: either an inlined, vectorisable copy of glibc's ``pow``
+(``_pow_fast``, checked against C's at first use: ``fast_pow_ok``) or C's ``pow`` itself
+(``math.pow`` in numba lowers to it). The test ``tests/test_fused.py`` checks bit-identity
+of every output column against the numpy kernel on WHO's reference rows and on random
+(hypothesis) inputs, and the ``pow`` copy against C's ``pow``.
 
 Only imported once a process has scored enough rows for it to pay off
 (``zscores.FUSED_LOAD_ROWS``; calls below ``FUSED_MIN_ROWS`` always use numpy), so a web
@@ -18,8 +20,9 @@ package is installed read-only, in numba's user-wide cache directory,
 ``NUMBA_CACHE_DIR`` or ``~/.cache/numba``); when no cache location is writable it compiles
 without a cache (a few seconds at the first call of each process).
 
-Constants (reason bit positions, table limits) are literals in this file or arguments, never
-globals from another module: numba's cache is invalidated only when *this* file changes.
+Constants (reason bit positions, table limits, the ``pow`` tables) are literals in this
+file or arguments, never globals from another module: numba's cache is invalidated only
+when *this* file changes.
 """
 
 from __future__ import annotations
