@@ -133,13 +133,11 @@ def score_batch(batch: pa.RecordBatch | pa.Table, round_digits: int | None = Non
             mask = res["reason_mask"].copy()
             mask[date_invalid] = (mask[date_invalid] & ~_BIT["age_missing"]) | _BIT["age_invalid"]
             res["reason_mask"] = mask
-            res["reason"] = reason_strings(mask)
+            res.set_lazy("reason", lambda: reason_strings(mask))
         cats = classify_anthro(res, as_index=True)
         names = ANTHRO_COLUMNS
-    ordered = {k: res[k] for k in (*names, "reason", "reason_mask") if k in res}
-    if "cmeasure_code" in res:
-        ordered["cmeasure_code"] = res["cmeasure_code"]
-    out = as_table(ordered)
+    # as_table builds the text columns from their codes (reason_mask, cmeasure_code).
+    out = as_table(res, [k for k in (*names, "reason", "reason_mask", "cmeasure_code") if k in res])
     reason = out.column("reason")
     out = out.drop_columns(["reason"])
     for column, pos in cats.items():

@@ -210,3 +210,97 @@ def test_jit_without_a_writable_cache_compiles_without_cache():
     with pytest.warns(UserWarning, match="cache not writable"):
         g = _fused._jit(ns["f"])
     assert g(1.0) == 2.0
+
+
+# --- the kernel's own pow: an inlined copy of glibc's, checked against C's pow ---
+
+
+def test_inlined_pow_is_c_pow_on_the_probe_values():
+    from tumbuh.growth import _fused
+
+    assert _fused.fast_pow_ok()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.floats(0.2, 5.0, allow_nan=False), st.floats(-3.0, 2.0, allow_nan=False),
+    st.floats(1e-300, 1e300, allow_nan=False), st.floats(-50.0, 50.0, allow_nan=False),
+)  # fmt: skip
+def test_inlined_pow_equals_c_pow_bit_for_bit(b, e, wide_b, wide_e):
+    from tumbuh.growth import _fused
+
+    base = np.array([b, wide_b, b, 1.0 + 1.0 / (1.0 + wide_b)])
+    expo = np.array([e, e, 1.0 / e if e else 1.0, wide_e])
+    got, want = np.empty(4), np.empty(4)
+    _fused.pow_fast_probe(base, expo, got)
+    _fused.pow_probe(base, expo, want)
+    assert np.array_equal(got.view(np.uint64), want.view(np.uint64)) or np.array_equal(got, want, equal_nan=True)
+
+
+def test_inlined_pow_on_the_who_tables_takes_the_fast_path_and_equals_c_pow():
+    """Every (y/M)^L the kernel raises for y from −6 to +6 SD around every row of the
+    weight, BMI and weight-for-length/height tables: same bits as C's pow, and (so that this
+    test would notice the fast path being unused) nearly all of them on the fast path."""
+    from tumbuh.growth import _fused, tables
+
+    Ls, Ms, Ss = [], [], []
+    for name in ("wei", "bmi", "ac", "ts", "ss"):
+        t = tables.who2006(name)
+        Ls.append(t.L), Ms.append(t.M), Ss.append(t.S)
+    w = tables.weight_for_lenhei()
+    L, M, S = (np.concatenate([*v, x]) for v, x in ((Ls, w.L), (Ms, w.M), (Ss, w.S)))
+    keep = ~(np.isnan(L) | np.isnan(M) | np.isnan(S))
+    L, M, S = L[keep], M[keep], S[keep]
+    z = np.linspace(-6, 6, 25)[:, None]
+    with np.errstate(invalid="ignore"):
+        y = M * np.abs(1 + L * S * z) ** (1 / L)
+    base = (np.round(y, 2) / M).ravel()
+    expo = np.broadcast_to(L, y.shape).ravel().copy()
+    got, want = np.empty_like(base), np.empty_like(base)
+    _fused.pow_fast_probe(base, expo, got)
+    _fused.pow_probe(base, expo, want)
+    assert np.array_equal(got, want, equal_nan=True)
+    oks = np.array([_fast_path_taken(_fused, b, e) for b, e in zip(base[::97].tolist(), expo[::97].tolist())])
+    assert oks.mean() > 0.99
+
+
+def _fast_path_taken(_fused, b, e):
+    out = np.empty(1)
+    return _fused.pow_fast_ok_probe(np.array([b]), np.array([e]), out)
+
+
+def test_kernel_with_c_pow_only_gives_the_same_bits(reference_inputs, monkeypatch):
+    from tumbuh.growth import _fused
+
+    fast = _anthro_zscores(**reference_inputs, engine="fused")
+    monkeypatch.setattr(_fused, "fast_pow_ok", lambda: False)
+    assert_same(fast, _anthro_zscores(**reference_inputs, engine="fused"))
+
+
+# --- the result: lazy text columns, reusable output buffers ---
+
+
+def test_text_columns_are_built_on_first_read(reference_inputs):
+    r = _anthro_zscores(**reference_inputs, engine="fused")
+    assert isinstance(r, zscores.ZScoreResult)
+    assert not r.is_built("reason") and not r.is_built("cmeasure")
+    table = zscores.as_table(r)  # from the codes: builds no Python objects
+    assert not r.is_built("reason")
+    assert table.column("reason").to_pylist() == zscores.reason_strings(r["reason_mask"]).tolist()
+    assert r["reason"].tolist() == table.column("reason").to_pylist()
+    assert r.is_built("reason")
+    assert r["cmeasure"].tolist() == [{0: None, 1: "l", 2: "h"}[c] for c in r["cmeasure_code"].tolist()]
+    assert list(r) == list(zscores.ANTHRO_COLUMNS[:2]) + ["cmeasure_code", *zscores.ANTHRO_COLUMNS[2:], "reason", "reason_mask"]
+    r["reason"] = "x"  # a mapping like a dict
+    assert r["reason"] == "x" and len(r.copy()) == len(r)
+
+
+def test_buffers_are_reused_and_give_the_same_result(reference_inputs):
+    buffers = zscores.ZScoreBuffers()
+    plain = _anthro_zscores(**reference_inputs, engine="fused")
+    first = _anthro_zscores(**reference_inputs, engine="fused", buffers=buffers)
+    assert_same(plain, first)
+    half = {k: v[: len(v) // 2] for k, v in reference_inputs.items()}
+    second = _anthro_zscores(**half, engine="fused", buffers=buffers)
+    assert np.shares_memory(first["zlen"], second["zlen"])  # the first result is overwritten
+    assert_same(_anthro_zscores(**half, engine="fused"), second)
