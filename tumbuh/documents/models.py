@@ -84,6 +84,10 @@ class UploadedDocument(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     scope_path = "wilayah"
+    #: A file filed at a node is seen inside that node and by the users below it: the district's
+    #: Perbup or the TPPS decree reaches every desa operator, while a desa's evidence stays in
+    #: that desa (a neighbouring desa is not below it). File personal evidence at the desa.
+    scope_reaches_up = True
 
     class Meta:
         verbose_name = _("uploaded document")

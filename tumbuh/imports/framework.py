@@ -185,7 +185,7 @@ class Importer:
         try:
             do_save(self.user, obj, m2m=plan.m2m or None, reason=self.audit_reason(plan.row))
         except ValidationError as exc:
-            return RowError(gettext_noop("%(message)s"), message=_validation_text(obj, exc))
+            return RowError(gettext_noop("%(detail)s"), detail=_validation_text(obj, exc))
         return CREATED if creating else UPDATED
 
 

@@ -53,3 +53,14 @@ def test_apps_declare_their_own_rules():
     from tumbuh.documents.models import Letterhead
 
     assert policy.rules()[Letterhead][policy.CHANGE] is policy.district_admin
+
+
+def test_a_district_file_reaches_the_desa_below_but_a_desa_file_not_its_neighbour(client, alice, bob, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    district = Wilayah.objects.get(pk="73.24")
+    perbup = do_attach(alice, district, file=_pdf("perbup.pdf"), kind="regulation", title="Perbup", wilayah_code="73.24")
+    neighbour = Wilayah.objects.filter(level=4, kabupaten_code="73.24").exclude(pk=bob.wilayah_id).first()
+    evidence = do_attach(alice, neighbour, file=_pdf("bukti.pdf"), kind="evidence", title="Bukti", wilayah_code=neighbour.code)
+    client.force_login(bob)
+    assert client.get(f"/dokumen/berkas/{perbup.pk}/").status_code == 200
+    assert client.get(f"/dokumen/berkas/{evidence.pk}/").status_code == 404
