@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "tumbuh.maps",
     "tumbuh.publik",
     "tumbuh.documents",
+    "tumbuh.indikator",
+    "tumbuh.analisis",
 ]
 
 MIDDLEWARE = [
