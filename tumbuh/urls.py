@@ -21,4 +21,5 @@ urlpatterns = [
     path("peta/", include("tumbuh.maps.urls")),
     path("publik/", include("tumbuh.publik.urls")),
     path("dokumen/", include("tumbuh.documents.urls")),
+    path("aksi/", include("tumbuh.aksi.urls")),
 ]
