@@ -22,4 +22,5 @@ urlpatterns = [
     path("publik/", include("tumbuh.publik.urls")),
     path("dokumen/", include("tumbuh.documents.urls")),
     path("aksi/", include("tumbuh.aksi.urls")),
+    path("indikator/", include("tumbuh.indikator.urls")),
 ]

@@ -82,6 +82,7 @@ def _menu_items(user=None):
     data.append((PLANNED["dasbor"].title, "dashboards:prevalence", ()))
     data.append((_("Data quality"), "dashboards:quality", ()))
     data.append((_("Targets"), "dashboards:targets", ()))
+    data.append((_("Indicators and coverage"), "indikator:catalogue", ()))
     data.append((_("Map"), "maps:map", ()))
     cycle = [(PLANNED[f"aksi-{i}"].title, *_AKSI_PAGES.get(i, ("aksi:by_number", (i,)))) for i in range(1, 9)]
     if _can_publish(user):  # Action 7's publication side: the district admin publishes rounds
