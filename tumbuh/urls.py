@@ -23,4 +23,5 @@ urlpatterns = [
     path("dokumen/", include("tumbuh.documents.urls")),
     path("aksi/", include("tumbuh.aksi.urls")),
     path("indikator/", include("tumbuh.indikator.urls")),
+    path("analisis/", include("tumbuh.analisis.urls")),
 ]

@@ -72,7 +72,7 @@ def _can_publish(user) -> bool:
 
 
 #: Convergence actions that have a page of their own (else the "planned" page).
-_AKSI_PAGES = {6: ("dashboards:quality", ())}
+_AKSI_PAGES = {1: ("analisis:situasi", ()), 6: ("dashboards:quality", ())}
 
 
 def _menu_items(user=None):
