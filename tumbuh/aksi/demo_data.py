@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from tumbuh.accounts.models import User
+from django.db import transaction
+
 
 from . import actions
 from .models import ActionSet, CycleYear, Status
@@ -22,15 +23,16 @@ PROGRESS = {
 }
 
 
+@transaction.atomic
 def seed(seed: int) -> None:
-    admin = User.objects.filter(username="admin.lutim").first()
+    system = None  # demo records are logged as "sistem", not as a demo user
     action_set = ActionSet.default()
-    if admin is None or action_set is None or CycleYear.objects.filter(kabupaten_id=KABUPATEN, year=YEAR).exists():
+    if action_set is None or CycleYear.objects.filter(kabupaten_id=KABUPATEN, year=YEAR).exists():
         return
-    cycle = actions.start_year(admin, KABUPATEN, YEAR, action_set, reason=REASON)
+    cycle = actions.start_year(system, KABUPATEN, YEAR, action_set, reason=REASON)
     for a in cycle.actions.select_related("definition"):
         status, start, ticked = PROGRESS.get(a.definition.number, (Status.NOT_STARTED, None, 0))
         done_date = datetime.date(2026, 3, 27) if status == Status.DONE else None
-        actions.update_action_year(admin, a, {"status": status, "start_date": start, "done_date": done_date}, reason=REASON)
+        actions.update_action_year(system, a, {"status": status, "start_date": start, "done_date": done_date}, reason=REASON)
         for item in list(a.definition.items.all())[:ticked]:
-            actions.tick(admin, a, item, done=True, reason=REASON)
+            actions.tick(system, a, item, done=True, reason=REASON)

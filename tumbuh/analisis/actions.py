@@ -16,6 +16,13 @@ from .models import Lokus, LokusWeights
 from .ranking import Score
 
 
+def _require(actor, action: str, obj) -> None:
+    """Ask the policy; ``actor=None`` is the system itself (demo data, batch commands)."""
+    if actor is not None:
+        policy.require(actor, action, obj)
+
+
+
 def weights_for(kabupaten_code: str, year: int) -> LokusWeights:
     """The district's weights for ``year``, else its latest earlier ones, else the defaults
     (unsaved)."""
@@ -29,7 +36,7 @@ def save_weights(actor, weights: LokusWeights, *, reason: str = "") -> LokusWeig
     stored = LokusWeights.objects.filter(kabupaten_id=weights.kabupaten_id, year=weights.year).first()
     if stored is not None and weights.pk is None:
         weights.pk = stored.pk
-    policy.require(actor, policy.CHANGE if weights.pk else policy.ADD, weights)
+    _require(actor, policy.CHANGE if weights.pk else policy.ADD, weights)
     return do_save(actor, weights, reason=reason)
 
 
@@ -51,14 +58,14 @@ def decide_lokus(actor, kabupaten_code: str, year: int, decisions: list[Decision
     """Record the team's choice for each desa in ``decisions``, with its written reason and a
     snapshot of its score, parts and the weights used. All or nothing: one desa refused
     (outside the district, no reason) saves none."""
-    policy.require(actor, policy.ADD, Lokus)
+    _require(actor, policy.ADD, Lokus)
     errors, saved = {}, []
     with transaction.atomic():
         for d in decisions:
             score = scores.get(d.desa_code)
             obj = Lokus.objects.filter(desa_id=d.desa_code, year=year).first() or Lokus(
                 kabupaten_id=kabupaten_code, desa_id=d.desa_code, year=year)
-            policy.require(actor, policy.CHANGE if obj.pk else policy.ADD, obj)
+            _require(actor, policy.CHANGE if obj.pk else policy.ADD, obj)
             obj.selected, obj.reason = d.selected, d.reason.strip()
             obj.score = Decimal(f"{score.score:.2f}") if score else None
             obj.rank = score.rank if score else None

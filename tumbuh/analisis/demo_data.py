@@ -24,10 +24,12 @@ def seed(seed: int) -> None:
 
 
 def _seed() -> None:
-    admin = User.objects.filter(username="admin.lutim").first()
-    if admin is None or Lokus.objects.filter(kabupaten_id=KABUPATEN, year=YEAR).exists():
+    reader = User.objects.filter(username="admin.lutim").first()  # sees the whole district
+    if reader is None:
         return
-    s = situation.build(admin, Wilayah.objects.get(pk=KABUPATEN), YEAR)
+    if Lokus.objects.filter(kabupaten_id=KABUPATEN, year=YEAR).exists():
+        return
+    s = situation.build(reader, Wilayah.objects.get(pk=KABUPATEN), YEAR)
     weights = actions.weights_for(KABUPATEN, YEAR)
     scores = rank([r.figures() for r in s.rows], {k: float(v) for k, v in weights.as_dict().items()})
     if len(scores) <= TOP:
@@ -38,5 +40,6 @@ def _seed() -> None:
                                       "cakupan layanannya telah membaik; diganti desa berikutnya."))
     decisions.append(actions.Decision(taken_in.code, True, "Usulan Camat pada rapat TPPS: banyak keluarga berisiko "
                                       "stunting di dusun terpencil yang belum terlayani posyandu."))
-    actions.decide_lokus(admin, KABUPATEN, YEAR, decisions, {sc.code: sc for sc in scores}, weights.as_dict(),
+    actions.decide_lokus(None,  # written by the system, logged as "sistem"
+                         KABUPATEN, YEAR, decisions, {sc.code: sc for sc in scores}, weights.as_dict(),
                          reason="Data demo")

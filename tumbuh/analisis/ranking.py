@@ -8,8 +8,11 @@ desa of the district (the desa with the highest value gets 1, a desa with none g
 - ``stunted``: the number of stunted children (pendek + sangat pendek) measured;
 - ``coverage_gap``: the mean gap to target, in percentage points, over the indicators with
   both a target and a reported coverage;
-- ``data_quality``: how weak the data are: the share of the desa's under-fives *not*
-  measured (1 when none was measured or the number of under-fives is unknown).
+- ``data_quality``: how weak the data are: the percentage of the desa's under-fives *not*
+  measured (100 when none was measured or the number of under-fives is unknown).
+
+A desa with no prevalence (nobody measured) or no coverage reported is not rewarded for the
+missing figure: that part takes the mean of the desa that have it, and says so (``imputed``).
 
 score = Σ weight × scaled part ÷ Σ weights × 100, so 0–100. Ties are broken by the desa code,
 so the same figures and weights always give the same order.
@@ -40,9 +43,11 @@ class Part:
     scaled: float  # 0–1 against the worst desa
     weight: float
     points: float  # weight × scaled ÷ Σ weights × 100
+    imputed: bool = False  # no figure for this desa: the mean of the other desa was used
 
     def as_dict(self) -> dict:
-        return {"value": self.value, "scaled": round(self.scaled, 4), "weight": self.weight, "points": round(self.points, 2)}
+        return {"value": self.value, "scaled": round(self.scaled, 4), "weight": self.weight, "points": round(self.points, 2),
+                "imputed": self.imputed}
 
 
 @dataclass
@@ -57,8 +62,12 @@ class Score:
         return {"score": round(self.score, 2), "rank": self.rank, "parts": {p.name: p.as_dict() for p in self.parts}}
 
 
+#: Parts whose missing figure takes the mean of the other desa (not zero: no reward for no data).
+IMPUTED = ("prevalence", "coverage_gap")
+
+
 def _raw(d: DesaFigures) -> dict[str, float | None]:
-    weak = 1.0 if d.measured_share is None else max(0.0, 1.0 - min(1.0, d.measured_share))
+    weak = 100.0 if d.measured_share is None else max(0.0, 100.0 * (1.0 - min(1.0, d.measured_share)))
     return {"prevalence": d.prevalence, "stunted": float(d.stunted), "coverage_gap": d.coverage_gap, "data_quality": weak}
 
 
@@ -68,15 +77,19 @@ def rank(desa: Sequence[DesaFigures], weights: Mapping[str, float]) -> list[Scor
     if total <= 0:
         raise ValueError("at least one weight must be positive")
     raws = {d.code: _raw(d) for d in desa}
-    highest = {p: max((r[p] for r in raws.values() if r[p] is not None), default=0.0) for p in PARTS}
+    known = {p: [r[p] for r in raws.values() if r[p] is not None] for p in PARTS}
+    highest = {p: max(known[p], default=0.0) for p in PARTS}
+    mean = {p: sum(known[p]) / len(known[p]) if known[p] else None for p in IMPUTED}
     scores = []
     for d in desa:
         parts = []
         for p in PARTS:
             value = raws[d.code][p]
-            scaled = (value / highest[p]) if value is not None and highest[p] > 0 else 0.0
+            imputed = value is None and p in IMPUTED and mean[p] is not None
+            used = mean[p] if imputed else value
+            scaled = (used / highest[p]) if used is not None and highest[p] > 0 else 0.0
             w = float(weights.get(p, 0))
-            parts.append(Part(p, value, scaled, w, w * scaled / total * 100))
+            parts.append(Part(p, used, scaled, w, w * scaled / total * 100, imputed))
         scores.append(Score(d.code, d.name, sum(x.points for x in parts), 0, parts))
     scores.sort(key=lambda s: (-round(s.score, 6), s.code))
     for i, s in enumerate(scores, start=1):

@@ -71,6 +71,7 @@ class Situation:
     period: Period | None
     indicators: list[Indicator]
     rows: list[DesaRow]
+    targets: dict[str, Decimal | None] = field(default_factory=dict)  # indicator code → the district's target
 
     @property
     def totals(self) -> dict:
@@ -123,7 +124,7 @@ def build(user, kabupaten: Wilayah, plan_year: int) -> Situation:
             prevalence_eb=s.eb_r if s else None,
             coverage={i.code: coverage.get(w.code, {}).get(i.code) or Cell(None, targets[i.pk], None) for i in indicators},
         ))
-    return Situation(kabupaten, plan_year, data_year, period, indicators, rows)
+    return Situation(kabupaten, plan_year, data_year, period, indicators, rows, {i.code: targets[i.pk] for i in indicators})
 
 
 def reported_indicators(situation: Situation) -> list[Indicator]:

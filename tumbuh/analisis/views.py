@@ -31,7 +31,13 @@ PART_LABELS = {
     "prevalence": gettext_lazy("Stunting prevalence (small-area estimate, %)"),
     "stunted": gettext_lazy("Stunted children (pendek + sangat pendek)"),
     "coverage_gap": gettext_lazy("Mean gap to target (percentage points)"),
-    "data_quality": gettext_lazy("Weak data (share of under-fives not measured)"),
+    "data_quality": gettext_lazy("Weak data (percent of under-fives not measured)"),
+}
+SHORT_LABELS = {
+    "prevalence": gettext_lazy("prevalence"),
+    "stunted": gettext_lazy("stunted"),
+    "coverage_gap": gettext_lazy("coverage gap"),
+    "data_quality": gettext_lazy("not measured"),
 }
 
 
@@ -68,7 +74,7 @@ def lokus(request):
     year = year_of(request)
     user = request.user
     saved = {d.desa_id: d for d in policy.visible(user, Lokus.objects.filter(kabupaten=kabupaten, year=year).select_related("desa"))}
-    context = {"kabupaten": kabupaten, "year": year, "saved": saved, "part_labels": PART_LABELS,
+    context = {"kabupaten": kabupaten, "year": year, "saved": saved, "part_labels": SHORT_LABELS,
                "selected": [d for d in saved.values() if d.selected]}
     if not _is_district_wide(user):
         return render(request, "analisis/lokus.html", {**context, "scores": None})

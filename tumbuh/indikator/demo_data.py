@@ -12,7 +12,6 @@ import random
 
 from django.db import transaction
 
-from tumbuh.accounts.models import User
 from tumbuh.wilayah.models import Level, Wilayah
 
 from .actions import set_coverage
@@ -32,8 +31,8 @@ INDICATORS = {
 
 @transaction.atomic  # one commit: seconds, not half a minute, on SQLite
 def seed(seed: int) -> None:
-    admin = User.objects.filter(username="admin.lutim").first()
-    if admin is None or Coverage.objects.filter(desa__kabupaten_code=KABUPATEN, year=YEAR).exists():
+    system = None  # demo records are logged as "sistem", not as a demo user
+    if Coverage.objects.filter(desa__kabupaten_code=KABUPATEN, year=YEAR).exists():
         return
     rng = random.Random(seed)
     desa = list(Wilayah.objects.filter(level=Level.DESA, kecamatan_code__in=KECAMATAN).order_by("code"))
@@ -43,6 +42,6 @@ def seed(seed: int) -> None:
         for w in desa:
             denominator = rng.randint(12, 60)
             share = min(1.0, max(0.15, (usual + kecamatan_shift[w.kecamatan_code] + rng.gauss(0, 8)) / 100))
-            set_coverage(admin, indicator, w.code, YEAR, numerator=round(denominator * share), denominator=denominator,
+            set_coverage(system, indicator, w.code, YEAR, numerator=round(denominator * share), denominator=denominator,
                          source=CoverageSource.IMPORTED, reason=REASON)
     compute(KABUPATEN, YEAR, [w.code for w in desa])

@@ -138,10 +138,11 @@ def coverage(request):
         except ValidationError:
             messages.error(request, _("Nothing was saved: correct the rows marked below."))
     target = ind.target_for(kabupaten.code)
+    kecamatan = dict(Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten.code).values_list("code", "name"))
     rows = []
     for w in desa:
         c = stored.get(w.code)
-        rows.append({"desa": w, "c": c, "gap": ind.gap(c.value if c else None, target), "error": errors.get(w.code),
+        rows.append({"desa": w, "c": c, "kecamatan": kecamatan.get(w.kecamatan_code, w.kecamatan_code), "gap": ind.gap(c.value if c else None, target), "error": errors.get(w.code),
                      "post": {k: request.POST.get(f"{k}-{w.code}", "") for k in ("num", "den", "val", "note")}
                      if request.method == "POST" else None})
     filled = [r["c"].value for r in rows if r["c"] and r["c"].value is not None]

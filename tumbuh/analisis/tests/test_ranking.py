@@ -20,8 +20,8 @@ def test_the_score_is_the_sum_of_its_explained_parts():
     # Harapan is the worst desa on prevalence, stunted and gap: full weight for those.
     assert parts["prevalence"].scaled == 1 and parts["prevalence"].points == 40
     assert parts["stunted"].points == 30 and parts["coverage_gap"].points == 20
-    # Weak data: half its under-fives unmeasured; Manurung (unknown) is the worst with 1.
-    assert parts["data_quality"].value == 0.5 and parts["data_quality"].points == pytest.approx(5)
+    # Weak data: half its under-fives unmeasured; Manurung (unknown) is the worst with 100 %.
+    assert parts["data_quality"].value == 50 and parts["data_quality"].points == pytest.approx(5)
     assert harapan.score == pytest.approx(95) == sum(p.points for p in harapan.parts)
 
 
@@ -30,8 +30,10 @@ def test_the_same_figures_give_the_same_order_ties_by_code():
     again = [(s.code, s.rank, round(s.score, 6)) for s in rank(list(reversed(DESA)), dict(reversed(list(WEIGHTS.items()))))]
     assert first == again
     assert [c for c, _r, _s in first[:2]] == ["73.24.04.2001", "73.24.04.2005"]  # a tie, broken by code
-    assert first[2] == ("73.24.04.2002", 3, 45.0)  # Laskap: half of everything, all measured
-    assert first[3] == ("73.24.04.2004", 4, 10.0)  # Manurung: only its unknown data count
+    # Manurung: nothing measured or reported: the mean prevalence (25) and gap (50/3) of the
+    # others stand in, 0 stunted, weakest data: 40×25/30 + 20×(50/3)/20 + 10 = 60 points.
+    assert first[2] == ("73.24.04.2004", 3, pytest.approx(60.0))
+    assert first[3] == ("73.24.04.2002", 4, 45.0)  # Laskap: half of everything, all measured
 
 
 def test_weights_change_the_order_as_explained():
@@ -41,7 +43,10 @@ def test_weights_change_the_order_as_explained():
         rank(DESA, {p: 0 for p in PARTS})
 
 
-def test_a_desa_without_data_scores_only_on_weak_data():
+def test_a_desa_without_data_is_not_rewarded_for_it_and_says_so():
     manurung = next(s for s in rank(DESA, WEIGHTS) if s.code == "73.24.04.2004")
-    assert {p.name: p.points for p in manurung.parts} == {"prevalence": 0, "stunted": 0, "coverage_gap": 0, "data_quality": 10}
-    assert manurung.snapshot()["parts"]["prevalence"]["value"] is None
+    parts = {p.name: p for p in manurung.parts}
+    assert parts["prevalence"].imputed and parts["prevalence"].value == 25.0 and parts["prevalence"].points == pytest.approx(33.33, abs=0.01)
+    assert parts["coverage_gap"].imputed and parts["coverage_gap"].value == pytest.approx(50 / 3)
+    assert not parts["stunted"].imputed and parts["stunted"].points == 0
+    assert manurung.snapshot()["parts"]["prevalence"]["imputed"] is True
