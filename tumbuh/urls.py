@@ -21,4 +21,7 @@ urlpatterns = [
     path("peta/", include("tumbuh.maps.urls")),
     path("publik/", include("tumbuh.publik.urls")),
     path("dokumen/", include("tumbuh.documents.urls")),
+    path("aksi/", include("tumbuh.aksi.urls")),
+    path("indikator/", include("tumbuh.indikator.urls")),
+    path("analisis/", include("tumbuh.analisis.urls")),
 ]

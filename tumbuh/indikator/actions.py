@@ -1,0 +1,57 @@
+"""Writing coverage: ask the policy, validate, save and audit (``audit.actions``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tumbuh.accounts import policy
+from tumbuh.audit.actions import do_save
+
+from .models import Coverage, CoverageSource, Indicator, IndicatorSetting
+
+
+def set_coverage(
+    actor,
+    indicator: Indicator,
+    desa_code: str,
+    year: int,
+    *,
+    numerator: int | None = None,
+    denominator: int | None = None,
+    value: Decimal | None = None,
+    note: str = "",
+    source: str = CoverageSource.ENTERED,
+    import_batch=None,
+    reason: str = "",
+) -> Coverage:
+    """Create or update one desa's coverage of ``indicator`` for ``year``.
+
+    The policy decides (the responsible OPD, or the secretariat); the model validates
+    (numerator ≤ denominator, a value or both counts); the write is audited. Coverage Tumbuh
+    computes is never overwritten by hand."""
+    obj = Coverage.objects.filter(indicator=indicator, desa_id=desa_code, year=year).first()
+    creating = obj is None
+    if creating:
+        obj = Coverage(indicator=indicator, desa_id=desa_code, year=year)
+    if actor is not None:
+        # Decide on the stored object (an OPD cannot take over computed or foreign coverage).
+        policy.require(actor, policy.ADD if creating else policy.CHANGE, obj)
+    obj.numerator, obj.denominator, obj.note = numerator, denominator, note
+    obj.value = None if numerator is not None and denominator is not None else value
+    obj.source = source
+    obj.import_batch = import_batch
+    if actor is not None and getattr(actor, "pk", None):
+        obj.entered_by = actor
+    return do_save(actor, obj, reason=reason)
+
+
+def save_indicator(actor, indicator: Indicator, *, reason: str = "") -> Indicator:
+    """A district's own indicator (the national catalogue changes by data migration only)."""
+    policy.require(actor, policy.ADD if indicator.pk is None else policy.CHANGE, indicator)
+    return do_save(actor, indicator, reason=reason)
+
+
+def save_setting(actor, setting: IndicatorSetting, *, reason: str = "") -> IndicatorSetting:
+    """The district's responsible OPD and target for one indicator."""
+    policy.require(actor, policy.ADD if setting.pk is None else policy.CHANGE, setting)
+    return do_save(actor, setting, reason=reason)
