@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "tumbuh.documents",
     "tumbuh.indikator",
     "tumbuh.analisis",
+    "tumbuh.rencana",
+    "tumbuh.rembuk",
+    "tumbuh.reviu",
 ]
 
 MIDDLEWARE = [

@@ -21,4 +21,7 @@ urlpatterns = [
     path("peta/", include("tumbuh.maps.urls")),
     path("publik/", include("tumbuh.publik.urls")),
     path("dokumen/", include("tumbuh.documents.urls")),
+    path("rencana/", include("tumbuh.rencana.urls")),
+    path("rembuk/", include("tumbuh.rembuk.urls")),
+    path("reviu/", include("tumbuh.reviu.urls")),
 ]
