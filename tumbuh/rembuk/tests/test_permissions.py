@@ -93,3 +93,27 @@ def test_a_camat_creates_and_runs_their_kecamatan_rembuk_through_the_pages(clien
     guest = actions.do_save_participant(demo_users["admin.lutim"], Participant(event=district, position="Tamu"))
     assert client.get(f"/rembuk/{event.pk}/peserta/{guest.pk}/").status_code == 404  # not through another event
     assert client.get(f"/rembuk/{district.pk}/peserta/{guest.pk}/").status_code == 403  # visible, not theirs
+
+
+def test_uploading_the_signed_scans_through_the_page_closes_the_rembuk(client, demo_users, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    alice = demo_users["admin.lutim"]
+    event = _event(alice, "73.24", "Rembuk Kabupaten")
+    client.force_login(alice)
+    page = client.get(f"/rembuk/{event.pk}/").content.decode()
+    assert "Peserta dan kehadiran" in page and "Bekukan materi" in page  # Indonesian first
+    for kind, name in ((actions.SCAN_COMMITMENT, "komitmen.pdf"), (actions.SCAN_BERITA_ACARA, "ba.pdf")):
+        response = client.post(f"/rembuk/{event.pk}/unggah/", {
+            "kind": kind, "title": f"{name} ttd", "file": SimpleUploadedFile(name, b"%PDF-1.4 ttd", "application/pdf")})
+        assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.is_closed
+    page = client.get(f"/rembuk/{event.pk}/").content.decode()
+    assert "Ditutup pada" in page and "komitmen.pdf ttd" in page and f"/rembuk/{event.pk}/ubah/" not in page
+    refused = client.post(f"/rembuk/{event.pk}/kehadiran/", {"attended": []}, follow=True).content.decode()
+    assert "Rembuk ini sudah ditutup" in refused
+    response = client.post(f"/rembuk/{event.pk}/unggah/", {
+        "kind": actions.SCAN_ATTENDANCE, "title": "x", "file": SimpleUploadedFile("x.exe", b"MZ")})
+    assert response.status_code == 302 and not actions.UploadedDocument.for_object(event).filter(title="x").exists()

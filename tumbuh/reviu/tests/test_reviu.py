@@ -119,7 +119,7 @@ def test_the_report_holds_the_figures_and_recommendations(alice, pdftext):
 def test_the_review_page_and_report_download(client, alice, demo_users):
     client.force_login(alice)
     page = client.get("/reviu/?year=2025").content.decode()
-    assert "Malili" in page and "Perluas PMT lokal" in page
+    assert "Malili" in page and "Perluas PMT lokal" in page and "Rekomendasi untuk 2026" in page
     response = client.get("/reviu/2025/laporan.docx")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     client.force_login(demo_users["dinkes.lutim"])
