@@ -41,7 +41,7 @@ ACTIVITIES = [
     ("DPUPR", "air-minum-layak", "1.03.03", "Program Pengelolaan dan Pengembangan Sistem Penyediaan Air Minum",
      "1.03.03.2.01", "Pengelolaan dan Pengembangan Sistem Penyediaan Air Minum (SPAM) di Daerah Kabupaten/Kota",
      "", "Pembangunan SPAM jaringan perpipaan desa", 3, "unit", 1_950_000_000, "dak", (4, 10), 3),
-    ("DISPERKIM", "sanitasi-layak", "", "Program Kawasan Permukiman", "", "", "",
+    ("DISPERKIM", "sanitasi-layak", "", "Program Kawasan Permukiman", "", "Peningkatan kualitas sanitasi permukiman", "",
      "Bantuan jamban sehat individual", 150, "unit", 525_000_000, "apbd", (5, 11), 4),
     ("DPMD", "posyandu-aktif", "", "Pemberdayaan Masyarakat Desa", "", "Fasilitasi konvergensi stunting di desa", "",
      "Insentif KPM dan operasional posyandu dari Dana Desa", 40, "desa", 1_280_000_000, "dana_desa", (1, 12), 8),
@@ -78,7 +78,7 @@ def seed(seed: int) -> None:
             desa = sorted(rng.sample(lokus, min(n_desa, len(lokus)))) if n_desa else []
             activity = Activity(
                 kabupaten_id=KABUPATEN, year=year, opd=opd[short], indicator=indicators[code],
-                program_code=pcode, program=prog, kegiatan_code=kcode, kegiatan=keg or sub, sub_kegiatan_code=scode,
+                program_code=pcode, program=prog, kegiatan_code=kcode, kegiatan=keg, sub_kegiatan_code=scode,
                 sub_kegiatan=sub, volume=Decimal(volume), unit=unit,
                 budget=(Decimal(budget) * scale).quantize(Decimal(1_000_000)), funding_source=funding,
                 start_month=m1, end_month=m2,

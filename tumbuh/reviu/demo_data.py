@@ -36,7 +36,7 @@ def seed(seed: int) -> None:
         problems = "Kontrak terlambat; pekerjaan fisik baru dimulai bulan Agustus." if physical_share < Decimal("0.8") else ""
         actions.do_save_realisation(admin, Realisation(
             activity=activity, physical=(activity.volume * physical_share).quantize(Decimal(1), ROUND_HALF_UP),
-            budget=(activity.budget * budget_share).quantize(Decimal(1000)), problems=problems,
+            budget=(activity.budget * budget_share / 1000).quantize(Decimal(1)) * 1000, problems=problems,
         ), reason="data demo")
     review = actions.do_save_review(admin, AnnualReview(
         kabupaten_id="73.24", year=2025, nomor="050/402/TPPS-LT/XII/2025", date=dt.date(2025, 12, 18),
