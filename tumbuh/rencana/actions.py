@@ -10,14 +10,21 @@ from tumbuh.audit.actions import do_delete, do_save
 from .models import Activity
 
 
+def require(actor, action: str, obj) -> None:
+    """Ask the policy for a person; the system itself (``actor`` None: demo data, management
+    commands) is not asked, as in the foundation's own loaders."""
+    if actor is not None:
+        policy.require(actor, action, obj)
+
+
 def do_save_activity(actor, activity: Activity, *, desa, reason: str = "") -> Activity:
     """Create or update ``activity`` with its target ``desa``.
 
     OPD staff may only write their own OPD's activities, and may not hand one to another OPD:
     the stored activity and the edited one are both checked."""
     if activity.pk is None:
-        policy.require(actor, policy.ADD, activity)
-    else:
+        require(actor, policy.ADD, activity)
+    elif actor is not None:
         stored = policy.get_object_or_404(actor, Activity, pk=activity.pk)
         policy.require(actor, policy.CHANGE, stored)
         if not policy.can(actor, policy.CHANGE, activity):
@@ -29,5 +36,5 @@ def do_save_activity(actor, activity: Activity, *, desa, reason: str = "") -> Ac
 
 
 def do_delete_activity(actor, activity: Activity, *, reason: str = "") -> None:
-    policy.require(actor, policy.DELETE, activity)
+    require(actor, policy.DELETE, activity)
     do_delete(actor, activity, reason=reason)

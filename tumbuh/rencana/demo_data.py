@@ -1,5 +1,5 @@
 """Luwu Timur's convergence plans for 2025 (reviewed in ``reviu``) and 2026 (agreed at the
-demo Rembuk Stunting), entered by the TPPS secretariat through the audited action.
+demo Rembuk Stunting), written by the system (audited as "sistem") through the same action the pages use.
 
 Nomenclature codes are illustrative, in the Kepmendagri 050-5889/2021 format; some
 activities (Dana Desa, CSR/GENTING, or a code not known yet) carry none. Target desa are the year's lokus (Aksi 1) when
@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from tumbuh.accounts.models import User
 from tumbuh.indikator.models import Indicator
 from tumbuh.organisation.models import Opd
 from tumbuh.wilayah.models import Level, Wilayah
@@ -62,8 +61,7 @@ def target_desa(year: int, rng: random.Random) -> list[str]:
 
 
 def seed(seed: int) -> None:
-    admin = User.objects.filter(username="admin.lutim").first()
-    if admin is None or not Opd.objects.filter(kabupaten_id=KABUPATEN).exists():
+    if not Opd.objects.filter(kabupaten_id=KABUPATEN).exists():
         return
     for year, scale in ((2025, Decimal("0.9")), (2026, Decimal(1))):
         if Activity.objects.filter(kabupaten_id=KABUPATEN, year=year).exists():
@@ -83,4 +81,4 @@ def seed(seed: int) -> None:
                 budget=(Decimal(budget) * scale).quantize(Decimal(1_000_000)), funding_source=funding,
                 start_month=m1, end_month=m2,
             )
-            do_save_activity(admin, activity, desa=Wilayah.objects.filter(code__in=desa), reason=REASON)
+            do_save_activity(None, activity, desa=Wilayah.objects.filter(code__in=desa), reason=REASON)

@@ -7,7 +7,6 @@ import datetime as dt
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from tumbuh.accounts.models import User
 from tumbuh.indikator.models import Indicator
 from tumbuh.organisation.models import Opd
 from tumbuh.rencana.models import Activity
@@ -15,6 +14,8 @@ from tumbuh.rencana.models import Activity
 from . import actions
 from .models import AnnualReview, Realisation, Recommendation
 
+#: The demo is written by the system itself (audited as "sistem"), like the rest of build_demo.
+SYSTEM = None
 RECOMMENDATIONS = [
     ("Perluas PMT lokal ibu hamil KEK ke seluruh desa lokus dan mulai pada triwulan pertama.", "bumil-kek-pmt", "DINKES"),
     ("Percepat pembangunan SPAM perpipaan: kontrak paling lambat bulan Mei agar selesai dalam tahun anggaran.",
@@ -26,19 +27,18 @@ RECOMMENDATIONS = [
 
 
 def seed(seed: int) -> None:
-    admin = User.objects.filter(username="admin.lutim").first()
-    if admin is None or AnnualReview.objects.filter(kabupaten_id="73.24", year=2025).exists():
+    if AnnualReview.objects.filter(kabupaten_id="73.24", year=2025).exists():
         return
     rng = random.Random(seed + 8)
     for activity in Activity.objects.filter(kabupaten_id="73.24", year=2025).order_by("pk"):
         physical_share = Decimal(str(rng.choice([0.65, 0.8, 0.9, 1.0, 1.0, 1.05])))
         budget_share = min(Decimal(1), physical_share * Decimal(str(rng.uniform(0.85, 0.98))))
         problems = "Kontrak terlambat; pekerjaan fisik baru dimulai bulan Agustus." if physical_share < Decimal("0.8") else ""
-        actions.do_save_realisation(admin, Realisation(
+        actions.do_save_realisation(SYSTEM, Realisation(
             activity=activity, physical=(activity.volume * physical_share).quantize(Decimal(1), ROUND_HALF_UP),
             budget=(activity.budget * budget_share / 1000).quantize(Decimal(1)) * 1000, problems=problems,
         ), reason="data demo")
-    review = actions.do_save_review(admin, AnnualReview(
+    review = actions.do_save_review(SYSTEM, AnnualReview(
         kabupaten_id="73.24", year=2025, nomor="050/402/TPPS-LT/XII/2025", date=dt.date(2025, 12, 18),
         signing_place="Malili", signer_name="Ir. Hasnah Sulaiman (fiktif)",
         problems="Data cakupan beberapa indikator sensitif belum dilaporkan per desa\n"
@@ -48,6 +48,6 @@ def seed(seed: int) -> None:
     opd = {o.short_name: o for o in Opd.objects.filter(kabupaten_id="73.24")}
     indicators = {i.code: i for i in Indicator.objects.filter(kabupaten=None)}
     for order, (text, indicator, short) in enumerate(RECOMMENDATIONS, 1):
-        actions.do_save_recommendation(admin, Recommendation(
+        actions.do_save_recommendation(SYSTEM, Recommendation(
             review=review, text=text, order=order, indicator=indicators.get(indicator), opd=opd.get(short),
         ), reason="data demo")

@@ -117,3 +117,18 @@ def test_uploading_the_signed_scans_through_the_page_closes_the_rembuk(client, d
     response = client.post(f"/rembuk/{event.pk}/unggah/", {
         "kind": actions.SCAN_ATTENDANCE, "title": "x", "file": SimpleUploadedFile("x.exe", b"MZ")})
     assert response.status_code == 302 and not actions.UploadedDocument.for_object(event).filter(title="x").exists()
+
+
+def test_a_participant_is_removed_from_the_invitation_audited(client, demo_users):
+    from tumbuh.audit.models import AuditLog
+
+    alice = demo_users["admin.lutim"]
+    event = _event(alice, "73.24", "Rembuk Kabupaten")
+    guest = actions.do_save_participant(alice, Participant(event=event, position="Tamu undangan"))
+    client.force_login(demo_users["camat.malili"])  # sees the district's rembuk, does not run it
+    assert client.post(f"/rembuk/{event.pk}/peserta/{guest.pk}/hapus/").status_code == 403
+    client.force_login(alice)
+    assert "Hapus dari undangan" in client.get(f"/rembuk/{event.pk}/peserta/{guest.pk}/").content.decode()
+    assert client.post(f"/rembuk/{event.pk}/peserta/{guest.pk}/hapus/").status_code == 302
+    assert not Participant.objects.filter(pk=guest.pk).exists()
+    assert AuditLog.objects.get(object_type="rembuk.participant", object_id=str(guest.pk), action="delete").actor == alice

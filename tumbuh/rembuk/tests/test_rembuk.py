@@ -73,7 +73,7 @@ def test_attendance_is_recorded_and_audited(alice):
     assert actions.do_record_attendance(alice, event, [bupati.pk]) == 1
     dprd.refresh_from_db()
     assert not dprd.attended
-    logs = AuditLog.objects.filter(object_type="rembuk.participant", object_id=str(dprd.pk), reason="Attendance")
+    logs = AuditLog.objects.filter(object_type="rembuk.participant", object_id=str(dprd.pk), action="update")
     assert [log.after["attended"] for log in logs.order_by("pk")] == [True, False]
 
 
@@ -147,3 +147,20 @@ def test_participants_from_another_district_or_outside_the_kecamatan_are_refused
     with pytest.raises(ValidationError):
         actions.do_save_participant(alice, Participant(event=event, category=Category.KEPALA_DESA, position="Kades",
                                                        desa=outside))
+
+
+def test_the_demo_has_luwu_timurs_2026_plan_and_rembuk_and_reseeding_changes_nothing():
+    from tumbuh.demo.generator import seed_app_demos
+    from tumbuh.rencana.models import Activity
+    from tumbuh.reviu.models import AnnualReview
+
+    event = RembukEvent.objects.get(wilayah_id="73.24", year=2026)
+    plan = event.latest_plan()
+    assert plan.version == 1 and len(plan.data["activities"]) == Activity.objects.filter(kabupaten_id="73.24", year=2026).count()
+    assert event.materials["aksi2"]["total_budget"] == plan.data["total_budget"] > 0
+    assert AuditLog.objects.filter(object_type="rembuk.rembukevent", object_id=str(event.pk), actor=None).exists()
+    counts = (Activity.objects.count(), RembukEvent.objects.count(), Participant.objects.count(), AnnualReview.objects.count(),
+              AuditLog.objects.count())
+    seed_app_demos()
+    assert (Activity.objects.count(), RembukEvent.objects.count(), Participant.objects.count(), AnnualReview.objects.count(),
+            AuditLog.objects.count()) == counts
