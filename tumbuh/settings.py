@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tumbuh.publik",
     "tumbuh.documents",
     "tumbuh.indikator",
+    "tumbuh.aksi",
     "tumbuh.analisis",
     "tumbuh.rencana",
     "tumbuh.rembuk",

@@ -72,7 +72,7 @@ def _can_publish(user) -> bool:
 
 
 #: Convergence actions that have a page of their own (else the "planned" page).
-_AKSI_PAGES = {6: ("dashboards:quality", ())}
+_AKSI_PAGES = {1: ("analisis:situasi", ()), 6: ("dashboards:quality", ())}
 _AKSI_PAGES.update({2: ("rencana:list", ()), 3: ("rembuk:list", ()), 8: ("reviu:page", ())})  # rencana, rembuk, reviu
 
 
@@ -83,10 +83,12 @@ def _menu_items(user=None):
     data.append((PLANNED["dasbor"].title, "dashboards:prevalence", ()))
     data.append((_("Data quality"), "dashboards:quality", ()))
     data.append((_("Targets"), "dashboards:targets", ()))
+    data.append((_("Indicators and coverage"), "indikator:catalogue", ()))
     data.append((_("Map"), "maps:map", ()))
-    cycle = [(PLANNED[f"aksi-{i}"].title, *_AKSI_PAGES.get(i, ("planned", (f"aksi-{i}",)))) for i in range(1, 9)]
+    cycle = [(PLANNED[f"aksi-{i}"].title, *_AKSI_PAGES.get(i, ("aksi:by_number", (i,)))) for i in range(1, 9)]
     if _can_publish(user):  # Action 7's publication side: the district admin publishes rounds
         cycle[6] = (PLANNED["aksi-7"].title, "publik:manage", ())
+    cycle.insert(0, (_("Pantau Aksi"), "aksi:pantau", ()))
     return [
         (_("Convergence cycle"), cycle),
         (_("Data"), data),

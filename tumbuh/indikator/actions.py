@@ -7,7 +7,7 @@ from decimal import Decimal
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
 
-from .models import Coverage, CoverageSource, Indicator
+from .models import Coverage, CoverageSource, Indicator, IndicatorSetting
 
 
 def set_coverage(
@@ -43,3 +43,15 @@ def set_coverage(
     if actor is not None and getattr(actor, "pk", None):
         obj.entered_by = actor
     return do_save(actor, obj, reason=reason)
+
+
+def save_indicator(actor, indicator: Indicator, *, reason: str = "") -> Indicator:
+    """A district's own indicator (the national catalogue changes by data migration only)."""
+    policy.require(actor, policy.ADD if indicator.pk is None else policy.CHANGE, indicator)
+    return do_save(actor, indicator, reason=reason)
+
+
+def save_setting(actor, setting: IndicatorSetting, *, reason: str = "") -> IndicatorSetting:
+    """The district's responsible OPD and target for one indicator."""
+    policy.require(actor, policy.ADD if setting.pk is None else policy.CHANGE, setting)
+    return do_save(actor, setting, reason=reason)

@@ -247,6 +247,10 @@ class Coverage(models.Model):
     def kabupaten_code(self) -> str:
         return self.desa_id[:5] if self.desa_id else ""
 
+    @staticmethod
+    def percent(numerator: int, denominator: int) -> Decimal:
+        return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
     def clean(self):
         errors = {}
         if self.numerator is not None and self.denominator is not None:
@@ -255,7 +259,7 @@ class Coverage(models.Model):
             elif self.numerator > self.denominator and self.indicator_id and self.indicator.unit == "%":
                 errors["numerator"] = _("The numerator cannot exceed the denominator.")
             else:
-                self.value = (Decimal(self.numerator) * 100 / Decimal(self.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+                self.value = self.percent(self.numerator, self.denominator)
         elif (self.numerator is None) != (self.denominator is None):
             errors["denominator" if self.denominator is None else "numerator"] = _("Give both numerator and denominator, or neither.")
         if self.value is None and not errors:

@@ -13,6 +13,19 @@ from tumbuh.accounts.models import Role
 from .models import Coverage, CoverageSource, Indicator, IndicatorSetting
 
 
+def may_enter(user, indicator, kabupaten_code: str) -> bool:
+    """May ``user`` enter coverage of ``indicator`` in the district? The secretariat (district
+    admin) for every indicator, OPD staff for those their OPD answers for; nobody for an
+    indicator Tumbuh computes."""
+    if indicator.is_computed or user.role == Role.VIEWER:
+        return False
+    if policy.is_global(user) or policy.district_admin(user, None):
+        return policy.is_global(user) or user.wilayah_id == kabupaten_code
+    if user.role != Role.OPD or not user.opd_id or user.wilayah_id != kabupaten_code:
+        return False
+    return indicator.responsible_opd_id_for(kabupaten_code) == user.opd_id
+
+
 def responsible_for_coverage(user, obj) -> bool:
     """The district admin; OPD staff for coverage of the indicators their OPD answers for.
     Computed coverage is the system's: nobody edits it by hand."""
@@ -27,6 +40,16 @@ def responsible_for_coverage(user, obj) -> bool:
     if not obj.indicator_id or not obj.desa_id:
         return False
     return obj.indicator.responsible_opd_id_for(obj.kabupaten_code) == user.opd_id
+
+
+def can_see_coverage_batch(user, batch) -> bool:
+    """Import batches are the district admin's (``accounts.policy``); OPD staff also see the
+    coverage batches they ran themselves, with their rejected rows, to fix and re-import."""
+    from .importers import KIND
+
+    if policy.can(user, policy.VIEW, batch):
+        return True
+    return batch.kind == KIND and batch.created_by_id == user.pk and policy.is_visible(user, batch)
 
 
 def RULES():

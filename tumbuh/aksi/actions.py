@@ -1,0 +1,107 @@
+"""Every change to actions and their progress: policy, validation, audit (``audit.actions``)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tumbuh.accounts import policy
+from tumbuh.audit.actions import do_delete, do_save
+from tumbuh.documents.actions import do_attach
+from tumbuh.organisation.models import Opd
+
+from .models import ActionDefinition, ActionSet, ActionYear, ChecklistTick, CycleYear, OutputItem
+
+
+def _require(actor, action: str, obj) -> None:
+    """Ask the policy; ``actor=None`` is the system itself (demo data, batch commands)."""
+    if actor is not None:
+        policy.require(actor, action, obj)
+
+
+#: Fields of an action year only the district admin sets; the responsible OPD reports the rest.
+ADMIN_FIELDS = ("responsible_opd", "due_date")
+EVIDENCE_KIND = "aksi-bukti"
+
+
+def _end_of_month(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def start_year(actor, kabupaten_code: str, year: int, action_set: ActionSet, *, reason: str = "") -> CycleYear:
+    """Open ``year`` for a district with ``action_set``: one action year per action, with the
+    usual lead OPD and due month as first guesses."""
+    cycle = CycleYear(kabupaten_id=kabupaten_code, year=year, action_set=action_set)
+    _require(actor, policy.ADD, cycle)
+    if actor is not None and not policy.is_global(actor) and action_set.kabupaten_id not in (None, kabupaten_code):
+        raise PermissionDenied
+    opd = dict(Opd.objects.filter(kabupaten_id=kabupaten_code).values_list("short_name", "pk"))
+    with transaction.atomic():
+        do_save(actor, cycle, reason=reason or _("Convergence year opened"))
+        for d in action_set.actions.all():
+            do_save(actor, ActionYear(
+                cycle=cycle, definition=d, responsible_opd_id=opd.get(d.lead_opd),
+                due_date=_end_of_month(year, d.due_month) if d.due_month else None,
+            ), reason=reason or _("Convergence year opened"))
+    return cycle
+
+
+def update_action_year(actor, action_year: ActionYear, changes: dict, *, reason: str = "") -> ActionYear:
+    """Apply ``changes`` (field → value). OPD staff report status, dates and notes of their
+    own actions; only the district admin reassigns the OPD or moves the due date."""
+    _require(actor, policy.CHANGE, action_year)
+    if actor is not None and not policy.district_admin(actor, action_year) and not policy.is_global(actor):
+        touched = [f for f in ADMIN_FIELDS if f in changes and changes[f] != getattr(action_year, f)]
+        if touched:
+            raise PermissionDenied(_("Only the TPPS secretariat changes the responsible OPD and the due date."))
+    for name, value in changes.items():
+        setattr(action_year, name, value)
+    return do_save(actor, action_year, reason=reason)
+
+
+def tick(actor, action_year: ActionYear, item: OutputItem, *, done: bool, note: str = "", reason: str = "") -> ChecklistTick:
+    """Mark one required output as produced (or not)."""
+    obj = ChecklistTick.objects.filter(action_year=action_year, item=item).first()
+    creating = obj is None
+    obj = obj or ChecklistTick(action_year=action_year, item=item)
+    _require(actor, policy.ADD if creating else policy.CHANGE, obj)
+    obj.done, obj.note = done, note
+    obj.by = actor if getattr(actor, "pk", None) else None
+    return do_save(actor, obj, reason=reason)
+
+
+def attach_evidence(actor, action_year: ActionYear, *, file, title: str, reason: str = ""):
+    """Upload a document (evidence, a signed decree) to an action year, for the district."""
+    _require(actor, policy.CHANGE, action_year)
+    return do_attach(actor, action_year, file=file, kind=EVIDENCE_KIND, title=title,
+                     wilayah_code=action_year.cycle.kabupaten_id, reason=reason)
+
+
+def save_action_set(actor, action_set: ActionSet, *, reason: str = "") -> ActionSet:
+    _require(actor, policy.ADD if action_set.pk is None else policy.CHANGE, action_set)
+    if actor is not None and action_set.kabupaten_id is None and not policy.is_global(actor):
+        raise PermissionDenied
+    return do_save(actor, action_set, reason=reason)
+
+
+def save_definition(actor, definition: ActionDefinition, checklist: list[str], *, reason: str = "") -> ActionDefinition:
+    """Create or update an action and make its checklist exactly ``checklist`` (one required
+    output per line, in order); lines kept unchanged keep their ticks."""
+    _require(actor, policy.ADD if definition.pk is None else policy.CHANGE, definition)
+    labels = [line.strip() for line in checklist if line.strip()]
+    if len(set(labels)) != len(labels):
+        raise ValidationError({"checklist": _("A required output is listed twice.")})
+    with transaction.atomic():
+        do_save(actor, definition, reason=reason)
+        existing = {item.label: item for item in definition.items.all()}
+        for order, label in enumerate(labels, start=1):
+            item = existing.pop(label, None) or OutputItem(action=definition, label=label)
+            item.order = order
+            do_save(actor, item, reason=reason)
+        for item in existing.values():
+            do_delete(actor, item, reason=reason)
+    return definition

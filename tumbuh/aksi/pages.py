@@ -1,0 +1,17 @@
+"""The Tumbuh pages an action can point to for its generated outputs: key → (label, URL name).
+
+An action definition names a key (configuration); apps that build an action's page add their
+entry here. A URL that does not resolve (an app not installed) is simply not linked."""
+
+from django.utils.translation import gettext_lazy as _
+
+PAGES = {
+    "analisis": (_("Situation analysis and lokus"), "analisis:situasi"),
+    "coverage": (_("Coverage per desa"), "indikator:coverage"),
+    "rencana": (_("Activity plan"), "rencana:index"),
+    "rembuk": (_("Rembuk Stunting"), "rembuk:index"),
+    "quality": (_("Data quality"), "dashboards:quality"),
+    "publik": (_("Publish results"), "publik:manage"),
+    "prevalence": (_("Prevalence dashboard"), "dashboards:prevalence"),
+    "reviu": (_("Annual review"), "reviu:index"),
+}

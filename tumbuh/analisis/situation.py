@@ -1,0 +1,132 @@
+"""Aksi 1: the per-desa situation table, from the measurements and the coverage data.
+
+For a plan year Y the analysis reads the data of year Y − 1 (the analysis is done early in the
+year, before the plan): the latest weighing round of that year (August, else February) for
+children measured, pendek/sangat pendek and prevalence (``dashboards.aggregates``, i.e. the
+growth engine), and the coverage of year Y − 1. The KRS count is left empty until the KRS data
+(app ``krs``) exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tumbuh.accounts import policy
+from tumbuh.dashboards.aggregates import indicator_table
+from tumbuh.dashboards.periods import Period
+from tumbuh.indikator.models import Coverage, Indicator
+from tumbuh.wilayah.models import Level, Wilayah
+
+from .ranking import DesaFigures
+
+
+@dataclass
+class Cell:
+    value: Decimal | None
+    target: Decimal | None
+    gap: Decimal | None
+    source: str = ""
+
+
+@dataclass
+class DesaRow:
+    desa: Wilayah
+    kecamatan: str
+    under_five: int | None  # the target group: children 0–59 months (Dukcapil or registered)
+    under_five_source: str
+    children_measured: int
+    measured_length: int  # with a valid length/height-for-age z-score
+    pendek: int
+    sangat_pendek: int
+    prevalence: float | None
+    prevalence_ll: float | None
+    prevalence_ul: float | None
+    prevalence_eb: float | None
+    coverage: dict[str, Cell] = field(default_factory=dict)
+    krs: int | None = None  # filled once the KRS data exist (app ``krs``)
+
+    @property
+    def stunted(self) -> int:
+        return self.pendek + self.sangat_pendek
+
+    @property
+    def measured_share(self) -> float | None:
+        return self.children_measured / self.under_five if self.under_five else None
+
+    @property
+    def mean_gap(self) -> float | None:
+        gaps = [float(c.gap) for c in self.coverage.values() if c.gap is not None]
+        return sum(gaps) / len(gaps) if gaps else None
+
+    def figures(self) -> DesaFigures:
+        return DesaFigures(self.desa.code, self.desa.name, self.prevalence_eb, self.stunted, self.mean_gap, self.measured_share)
+
+
+@dataclass
+class Situation:
+    kabupaten: Wilayah
+    plan_year: int
+    data_year: int
+    period: Period | None
+    indicators: list[Indicator]
+    rows: list[DesaRow]
+    targets: dict[str, Decimal | None] = field(default_factory=dict)  # indicator code → the district's target
+
+    @property
+    def totals(self) -> dict:
+        measured = sum(r.measured_length for r in self.rows)
+        stunted = sum(r.stunted for r in self.rows)
+        return {"children_measured": sum(r.children_measured for r in self.rows), "measured_length": measured,
+                "pendek": sum(r.pendek for r in self.rows), "sangat_pendek": sum(r.sangat_pendek for r in self.rows),
+                "prevalence": stunted / measured * 100 if measured else None}
+
+
+def data_period(user, kabupaten_code: str, data_year: int) -> Period | None:
+    """The latest round of ``data_year`` with children measured in the district."""
+    for month in (8, 2):
+        period = Period.round(data_year, month)
+        rows = indicator_table(user=user, within_code=kabupaten_code, level="kabupaten", period=period, indicator="stunting")
+        if any(r.n_measured for r in rows):
+            return period
+    return None
+
+
+def build(user, kabupaten: Wilayah, plan_year: int) -> Situation:
+    data_year = plan_year - 1
+    desa = list(policy.visible(user, Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten.code))
+                .order_by("kecamatan_code", "name"))
+    kecamatan = dict(Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten.code).values_list("code", "name"))
+    period = data_period(user, kabupaten.code, data_year)
+    stunting, severe = {}, {}
+    if period is not None:
+        stunting = {r.code: r for r in indicator_table(user=user, within_code=kabupaten.code, level="desa", period=period,
+                                                       indicator="stunting")}
+        severe = {r.code: r for r in indicator_table(user=user, within_code=kabupaten.code, level="desa", period=period,
+                                                     indicator="severe_stunting")}
+    indicators = list(Indicator.objects.for_kabupaten(kabupaten.code))
+    targets = {i.pk: i.target_for(kabupaten.code) for i in indicators}
+    by_pk = {i.pk: i for i in indicators}
+    coverage: dict[str, dict[str, Cell]] = {}
+    for c in policy.visible(user, Coverage.objects.filter(year=data_year, indicator__in=indicators, desa__kabupaten_code=kabupaten.code)):
+        ind = by_pk[c.indicator_id]
+        coverage.setdefault(c.desa_id, {})[ind.code] = Cell(c.value, targets[ind.pk], ind.gap(c.value, targets[ind.pk]), c.source)
+    rows = []
+    for w in desa:
+        s, sv = stunting.get(w.code), severe.get(w.code)
+        severe_cases = sv.cases if sv else 0
+        rows.append(DesaRow(
+            desa=w, kecamatan=kecamatan.get(w.kecamatan_code, w.kecamatan_code),
+            under_five=s.n_target if s else None, under_five_source=s.target_source if s else "",
+            children_measured=s.n_children if s else 0, measured_length=s.n_measured if s else 0,
+            pendek=(s.cases - severe_cases) if s else 0, sangat_pendek=severe_cases,
+            prevalence=s.r if s else None, prevalence_ll=s.ll if s else None, prevalence_ul=s.ul if s else None,
+            prevalence_eb=s.eb_r if s else None,
+            coverage={i.code: coverage.get(w.code, {}).get(i.code) or Cell(None, targets[i.pk], None) for i in indicators},
+        ))
+    return Situation(kabupaten, plan_year, data_year, period, indicators, rows, {i.code: targets[i.pk] for i in indicators})
+
+
+def reported_indicators(situation: Situation) -> list[Indicator]:
+    """The indicators with at least one desa reporting (the table's coverage columns)."""
+    return [i for i in situation.indicators if any(r.coverage[i.code].value is not None for r in situation.rows)]

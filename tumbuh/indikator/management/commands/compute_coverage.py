@@ -1,0 +1,23 @@
+"""Compute the indicators Tumbuh can compute from its own data, per desa, for a year."""
+
+import datetime
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from tumbuh.indikator.computations import compute
+from tumbuh.wilayah.models import Level, Wilayah
+
+
+class Command(BaseCommand):
+    help = "Compute coverage indicators from Tumbuh's own data (e.g. children whose growth is monitored)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--kabupaten", required=True, help="Kemendagri code, e.g. 73.24")
+        parser.add_argument("--year", type=int, default=datetime.date.today().year)
+
+    def handle(self, *args, kabupaten, year, **options):
+        desa = list(Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten).values_list("code", flat=True))
+        with tqdm(total=len(desa), desc=f"cakupan {kabupaten} {year}", disable=options["verbosity"] == 0) as bar:
+            n = compute(kabupaten, year, desa, progress=bar.update)
+        self.stdout.write(f"{n} coverage rows computed")

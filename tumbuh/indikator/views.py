@@ -1,0 +1,250 @@
+"""The indicator catalogue, coverage per desa (entry, template, import) and the computed
+indicators. Thin views: the policy decides, ``actions`` and the import framework write."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tumbuh.accounts import policy
+from tumbuh.imports.framework import run_import
+from tumbuh.imports.models import BatchStatus, ImportBatch
+from tumbuh.imports.xlsx import rejected_workbook
+from tumbuh.wilayah.models import Level, Wilayah
+
+from . import actions
+from .computations import compute
+from .context import kabupaten_of, year_of
+from .forms import CoverageUploadForm, DistrictIndicatorForm, IndicatorSettingForm
+from .importers import KIND, coverage_template
+from .models import Coverage, Indicator, IndicatorSetting
+from .permissions import can_see_coverage_batch
+from .permissions import may_enter as may_enter_indicator
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _indicator(kabupaten, pk) -> Indicator:
+    """A national indicator or one of the district's own (both read by everyone in it)."""
+    return get_object_or_404(Indicator.objects.for_kabupaten(kabupaten.code), pk=pk)
+
+
+@login_required
+def catalogue(request):
+    kabupaten = kabupaten_of(request)
+    rows = []
+    for ind in Indicator.objects.for_kabupaten(kabupaten.code).select_related("responsible_opd"):
+        opd_id = ind.responsible_opd_id_for(kabupaten.code)
+        rows.append((ind, ind.target_for(kabupaten.code), opd_id))
+    from tumbuh.organisation.models import Opd
+
+    opd = dict(Opd.objects.filter(kabupaten=kabupaten).values_list("pk", "short_name"))
+    return render(request, "indikator/catalogue.html", {
+        "kabupaten": kabupaten, "rows": [(i, t, opd.get(o)) for i, t, o in rows],
+        "can_add": policy.can(request.user, policy.ADD, Indicator),
+    })
+
+
+@login_required
+def indicator(request, pk: int):
+    kabupaten = kabupaten_of(request)
+    ind = _indicator(kabupaten, pk)
+    setting = IndicatorSetting.objects.filter(kabupaten=kabupaten, indicator=ind).first() or IndicatorSetting(
+        kabupaten=kabupaten, indicator=ind)
+    can_set = policy.can(request.user, policy.CHANGE if setting.pk else policy.ADD, setting)
+    form = IndicatorSettingForm(request.POST or None, instance=setting, kabupaten_code=kabupaten.code)
+    if request.method == "POST":
+        if not can_set:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                actions.save_setting(request.user, form.instance, reason=form.cleaned_data["reason"])
+                messages.success(request, _("Saved."))
+                return redirect("indikator:indicator", ind.pk)
+            except ValidationError as e:
+                form.add_error(None, e.messages)
+    return render(request, "indikator/indicator.html", {
+        "ind": ind, "kabupaten": kabupaten, "form": form if can_set else None,
+        "target": ind.target_for(kabupaten.code), "opd_id": ind.responsible_opd_id_for(kabupaten.code),
+        "can_edit": not ind.is_national and policy.can(request.user, policy.CHANGE, ind),
+    })
+
+
+@login_required
+def indicator_edit(request, pk: int | None = None):
+    kabupaten = kabupaten_of(request)
+    ind = Indicator(kabupaten=kabupaten, category="daerah") if pk is None else _indicator(kabupaten, pk)
+    policy.require(request.user, policy.ADD if pk is None else policy.CHANGE, ind)
+    form = DistrictIndicatorForm(request.POST or None, instance=ind, kabupaten_code=kabupaten.code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_indicator(request.user, form.instance, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Saved."))
+            return redirect("indikator:indicator", form.instance.pk)
+        except ValidationError as e:
+            form.add_error(None, e.messages)
+    return render(request, "indikator/indicator_edit.html", {"form": form, "ind": ind})
+
+
+# ---------------------------------------------------------------- coverage
+
+
+def _desa(request, kabupaten) -> list[Wilayah]:
+    return list(policy.visible(request.user, Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten.code))
+                .order_by("kecamatan_code", "name"))
+
+
+def _parse(value: str, kind=int):
+    value = (value or "").strip().replace(",", ".")
+    if not value:
+        return None
+    return kind(value)
+
+
+@login_required
+def coverage(request):
+    kabupaten = kabupaten_of(request)
+    year = year_of(request)
+    indicators = list(Indicator.objects.for_kabupaten(kabupaten.code))
+    code = request.GET.get("indicator") or request.POST.get("indicator") or (indicators[0].code if indicators else "")
+    ind = next((i for i in indicators if i.code == code), None)
+    if ind is None:
+        raise Http404
+    desa = _desa(request, kabupaten)
+    stored = {c.desa_id: c for c in policy.visible(request.user, Coverage.objects.filter(indicator=ind, year=year))}
+    may_enter = may_enter_indicator(request.user, ind, kabupaten.code)  # the action checks each row again
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not may_enter:
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                n = _save_grid(request, ind, year, desa, stored, errors)
+                if errors:
+                    raise ValidationError("rollback")
+            messages.success(request, _("%(n)d desa saved.") % {"n": n})
+            return redirect(f"{reverse('indikator:coverage')}?{urlencode({'indicator': ind.code, 'year': year})}")
+        except ValidationError:
+            messages.error(request, _("Nothing was saved: correct the rows marked below."))
+    target = ind.target_for(kabupaten.code)
+    kecamatan = dict(Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten.code).values_list("code", "name"))
+    rows = []
+    for w in desa:
+        c = stored.get(w.code)
+        rows.append({"desa": w, "c": c, "kecamatan": kecamatan.get(w.kecamatan_code, w.kecamatan_code), "gap": ind.gap(c.value if c else None, target), "error": errors.get(w.code),
+                     "post": {k: request.POST.get(f"{k}-{w.code}", "") for k in ("num", "den", "val", "note")}
+                     if request.method == "POST" else None})
+    filled = [r["c"].value for r in rows if r["c"] and r["c"].value is not None]
+    return render(request, "indikator/coverage.html", {
+        "kabupaten": kabupaten, "year": year, "ind": ind, "indicators": indicators, "rows": rows, "target": target,
+        "may_enter": may_enter, "filled": len(filled), "may_import": may_enter,
+        "mean": (sum(filled) / len(filled)).quantize(Decimal("0.1")) if filled else None,
+        "may_compute": ind.is_computed and _may_compute(request.user),
+    })
+
+
+def _save_grid(request, ind, year, desa, stored, errors) -> int:
+    saved = 0
+    for w in desa:
+        raw = {k: request.POST.get(f"{k}-{w.code}", "").strip() for k in ("num", "den", "val", "note")}
+        c = stored.get(w.code)
+        try:
+            num, den, val = _parse(raw["num"]), _parse(raw["den"]), _parse(raw["val"], Decimal)
+        except (ValueError, InvalidOperation):
+            errors[w.code] = _("Not a number.")
+            continue
+        if c is None and not any(raw.values()):
+            continue
+        if c is not None and (num, den, raw["note"]) == (c.numerator, c.denominator, c.note) and (
+                num is not None or val == c.value):
+            continue
+        try:
+            actions.set_coverage(request.user, ind, w.code, year, numerator=num, denominator=den, value=val,
+                                 note=raw["note"], reason=_("entered on the coverage page"))
+            saved += 1
+        except ValidationError as e:
+            errors[w.code] = " ".join(e.messages)
+        except PermissionDenied:
+            errors[w.code] = _("You may not change this record.")
+    return saved
+
+
+@login_required
+def coverage_template_download(request):
+    kabupaten = kabupaten_of(request)
+    year = year_of(request)
+    ind = get_object_or_404(Indicator.objects.for_kabupaten(kabupaten.code), code=request.GET.get("indicator", ""))
+    desa = _desa(request, kabupaten)
+    existing = {c.desa_id: c for c in policy.visible(request.user, Coverage.objects.filter(indicator=ind, year=year))}
+    return FileResponse(coverage_template(ind, year, desa, existing), as_attachment=True,
+                        filename=f"cakupan-{ind.code}-{year}.xlsx", content_type=XLSX)
+
+
+@login_required
+def coverage_import(request):
+    kabupaten = kabupaten_of(request)
+    policy.require(request.user, policy.ADD, Coverage)
+    form = CoverageUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = run_import(KIND, user=request.user, kabupaten=kabupaten, source=upload, file_name=Path(upload.name).name)
+        (messages.error if batch.status == BatchStatus.FAILED else messages.success)(request, batch.summary())
+        return redirect("indikator:import_batch", batch.pk)
+    recent = [b for b in policy.visible(request.user, ImportBatch.objects.filter(kind=KIND))[:20]
+              if can_see_coverage_batch(request.user, b)]
+    return render(request, "indikator/import.html", {"form": form, "recent": recent, "kabupaten": kabupaten,
+                                                     "indicators": Indicator.objects.for_kabupaten(kabupaten.code),
+                                                     "year": year_of(request)})
+
+
+def _batch(request, pk) -> ImportBatch:
+    batch = policy.get_object_or_404(request.user, ImportBatch.objects.filter(kind=KIND), pk=pk)
+    if not can_see_coverage_batch(request.user, batch):
+        raise PermissionDenied
+    return batch
+
+
+@login_required
+def import_batch(request, pk: int):
+    batch = _batch(request, pk)
+    rows = list(batch.rejected_rows.all()[:200])
+    width = max([len(batch.headers)] + [len(r.cells) for r in rows])
+    return render(request, "indikator/import_batch.html", {
+        "batch": batch, "headers": list(batch.headers) + [""] * (width - len(batch.headers)),
+        "table": [(r, list(r.cells) + [""] * (width - len(r.cells))) for r in rows],
+        "more_rejected": max(0, batch.rejected - len(rows)),
+    })
+
+
+@login_required
+def import_rejected(request, pk: int):
+    batch = _batch(request, pk)
+    return FileResponse(rejected_workbook(batch), as_attachment=True, filename=f"{Path(batch.file_name).stem}-ditolak.xlsx",
+                        content_type=XLSX)
+
+
+def _may_compute(user) -> bool:
+    return policy.is_global(user) or policy.district_admin(user, None)
+
+
+@login_required
+@require_POST
+def coverage_compute(request):
+    kabupaten = kabupaten_of(request)
+    year = year_of(request)
+    if not _may_compute(request.user):
+        raise PermissionDenied
+    n = compute(kabupaten.code, year, [w.code for w in _desa(request, kabupaten)])
+    messages.success(request, _("%(n)d desa computed from Tumbuh's measurements.") % {"n": n})
+    return redirect(f"{reverse('indikator:coverage')}?{urlencode({'indicator': request.POST.get('indicator', ''), 'year': year})}")
