@@ -7,7 +7,7 @@ import pytest
 from tumbuh.analisis.models import Lokus
 from tumbuh.audit.actions import do_save
 from tumbuh.indikator.actions import set_coverage
-from tumbuh.indikator.models import Indicator
+from tumbuh.indikator.models import Coverage, Indicator
 from tumbuh.rencana import gaps
 from tumbuh.rencana.testing import TEST_YEAR, make_activity
 from tumbuh.wilayah.models import Level, Wilayah
@@ -19,8 +19,10 @@ BALANTANG = "73.24.04.2010"
 
 @pytest.fixture
 def lokus(alice):
-    """Balantang and another Malili desa are lokus; a third desa is ranked but not chosen."""
+    """Balantang and another Malili desa are lokus; a third desa is ranked but not chosen.
+    The demo's coverage of these desa is set aside, so each test states all the figures it checks."""
     other, outside = Wilayah.objects.filter(kecamatan_code="73.24.04", level=Level.DESA).exclude(code=BALANTANG)[:2]
+    Coverage.objects.filter(desa_id__in=[BALANTANG, other.code, outside.code]).delete()
     for rank, (desa, selected) in enumerate([(BALANTANG, True), (other.code, True), (outside.code, False)], 1):
         do_save(alice, Lokus(kabupaten_id="73.24", year=TEST_YEAR, desa_id=desa, selected=selected, rank=rank,
                              reason="prevalensi tinggi" if selected else "cakupan baik"))
