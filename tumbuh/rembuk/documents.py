@@ -94,7 +94,7 @@ def _plan_table(plan: dict) -> Table:
     rows = []
     for i, a in enumerate(plan["activities"], 1):
         name = a["sub_kegiatan"] or a["kegiatan"]
-        code = a["sub_kegiatan_code"] or a["kegiatan_code"]
+        code = a["sub_kegiatan_code"] if a["sub_kegiatan"] else a["kegiatan_code"]
         desa = ", ".join(d["name"] for d in a["desa"]) or "Seluruh wilayah"
         rows.append([i, a["opd"], f"{code} {name}".strip(), a["indicator_name"], desa,
                      f"{indonesian_number(float(a['volume']), 0 if float(a['volume']).is_integer() else 1)} {a['unit']}",

@@ -29,6 +29,7 @@ class Gap:
     target: Decimal
     gap: Decimal
     addressed_by: list[int] = field(default_factory=list)  # activity ids
+    addressed_labels: list[tuple[int, str]] = field(default_factory=list)  # (id, "OPD: sub-kegiatan")
 
     @property
     def addressed(self) -> bool:
@@ -82,5 +83,9 @@ def check(kabupaten_code: str, year: int) -> GapCheck:
                 target=Decimal(str(target)), gap=short,
                 addressed_by=sorted(reach.get((indicator.pk, code), []) + everywhere.get(indicator.pk, [])),
             ))
+    labels = {a.pk: f"{a.opd.short_name}: {a}" for a in plan.filter(
+        pk__in={i for g in gaps for i in g.addressed_by}).select_related("opd")}
+    for g in gaps:
+        g.addressed_labels = [(i, labels[i]) for i in g.addressed_by]
     gaps.sort(key=lambda g: (g.desa_code, -g.gap, g.indicator))
     return GapCheck(kabupaten_code, year, lokus, gaps)

@@ -33,7 +33,7 @@ def seed(seed: int) -> None:
     for activity in Activity.objects.filter(kabupaten_id="73.24", year=2025).order_by("pk"):
         physical_share = Decimal(str(rng.choice([0.65, 0.8, 0.9, 1.0, 1.0, 1.05])))
         budget_share = min(Decimal(1), physical_share * Decimal(str(rng.uniform(0.85, 0.98))))
-        problems = "Kontrak terlambat; pekerjaan fisik baru dimulai bulan Agustus." if physical_share < Decimal("0.8") else ""
+        problems = "Pengadaan terlambat; sebagian sasaran belum terjangkau sampai akhir tahun." if physical_share < Decimal("0.8") else ""
         actions.do_save_realisation(SYSTEM, Realisation(
             activity=activity, physical=(activity.volume * physical_share).quantize(Decimal(1), ROUND_HALF_UP),
             budget=(activity.budget * budget_share / 1000).quantize(Decimal(1)) * 1000, problems=problems,

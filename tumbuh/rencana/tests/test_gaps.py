@@ -61,6 +61,7 @@ def test_an_activity_on_that_indicator_in_that_desa_addresses_it(alice, lokus):
     result = gaps.check("73.24", TEST_YEAR)
     assert [(g.desa_code, g.indicator) for g in result.unaddressed] == [(other, "Air minum layak")]
     assert [g.addressed_by for g in result.addressed] == [[fixing.pk]]
+    assert result.addressed[0].addressed_labels == [(fixing.pk, "DINKES: Pemberian makanan tambahan")]
     wide = make_activity(alice, indicator="air-minum-layak", opd="DPUPR")  # no desa: the whole kabupaten
     result = gaps.check("73.24", TEST_YEAR)
     assert result.unaddressed == []
