@@ -16,9 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo(transactional_db, settings):
+    from django.core.management import call_command
+
     from tumbuh.demo.generator import build_demo
 
     settings.DEMO_MODE = True
+    call_command("load_indicators", verbosity=0)  # a flush after an earlier browser test removes the seeded catalogue
     build_demo(children=0, kecamatan=["73.24.04"])
 
 
