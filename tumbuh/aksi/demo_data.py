@@ -8,7 +8,8 @@ from django.db import transaction
 
 
 from . import actions
-from .models import ActionSet, CycleYear, Status
+from .default_set import load_default_set
+from .models import ActionDefinition, ActionSet, CycleYear, OutputItem, Status
 
 KABUPATEN = "73.24"
 YEAR = 2026
@@ -26,6 +27,9 @@ PROGRESS = {
 @transaction.atomic
 def seed(seed: int) -> None:
     system = None  # demo records are logged as "sistem", not as a demo user
+    if ActionSet.default() is None:
+        # A flushed test database (browser tests) has lost the set its migration seeded.
+        load_default_set(ActionSet, ActionDefinition, OutputItem)
     action_set = ActionSet.default()
     if action_set is None or CycleYear.objects.filter(kabupaten_id=KABUPATEN, year=YEAR).exists():
         return

@@ -25,7 +25,7 @@ class ActionYearForm(forms.ModelForm):
     class Meta:
         model = ActionYear
         fields = ["status", "responsible_opd", "start_date", "due_date", "note"]
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}), "due_date": forms.DateInput(attrs={"type": "date"}),
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, can_assign: bool, **kwargs):

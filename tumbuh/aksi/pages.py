@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 PAGES = {
     "analisis": (_("Situation analysis and lokus"), "analisis:situasi"),
     "coverage": (_("Coverage per desa"), "indikator:coverage"),
-    "rencana": (_("Activity plan"), "rencana:index"),
-    "rembuk": (_("Rembuk Stunting"), "rembuk:index"),
+    "rencana": (_("Activity plan"), "rencana:list"),
+    "rembuk": (_("Rembuk Stunting"), "rembuk:list"),
     "quality": (_("Data quality"), "dashboards:quality"),
     "publik": (_("Publish results"), "publik:manage"),
     "prevalence": (_("Prevalence dashboard"), "dashboards:prevalence"),
-    "reviu": (_("Annual review"), "reviu:index"),
+    "reviu": (_("Annual review"), "reviu:page"),
 }

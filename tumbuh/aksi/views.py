@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -70,8 +71,6 @@ def start(request):
 
 
 def _pantau_url() -> str:
-    from django.urls import reverse
-
     return reverse("aksi:pantau")
 
 

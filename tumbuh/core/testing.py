@@ -14,3 +14,14 @@ def require_or_skip(condition: bool, why: str) -> None:
         if os.environ.get("TUMBUH_REQUIRE_BROWSER"):
             pytest.fail(why)
         pytest.skip(why)
+
+
+def browser_login(page, live_server, username: str) -> None:
+    """Log a Playwright ``page`` in as demo account ``username`` (browser tests)."""
+    from tumbuh.demo.accounts import DEMO_PASSWORD
+
+    page.goto(f"{live_server.url}/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{live_server.url}/")

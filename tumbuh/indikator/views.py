@@ -21,6 +21,7 @@ from tumbuh.accounts import policy
 from tumbuh.imports.framework import run_import
 from tumbuh.imports.models import BatchStatus, ImportBatch
 from tumbuh.imports.xlsx import rejected_workbook
+from tumbuh.organisation.models import Opd
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import actions
@@ -29,8 +30,7 @@ from .context import kabupaten_of, year_of
 from .forms import CoverageUploadForm, DistrictIndicatorForm, IndicatorSettingForm
 from .importers import KIND, coverage_template
 from .models import Coverage, Indicator, IndicatorSetting
-from .permissions import can_see_coverage_batch
-from .permissions import may_enter as may_enter_indicator
+from .permissions import can_see_coverage_batch, may_enter as may_enter_indicator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,15 +43,11 @@ def _indicator(kabupaten, pk) -> Indicator:
 @login_required
 def catalogue(request):
     kabupaten = kabupaten_of(request)
-    rows = []
-    for ind in Indicator.objects.for_kabupaten(kabupaten.code).select_related("responsible_opd"):
-        opd_id = ind.responsible_opd_id_for(kabupaten.code)
-        rows.append((ind, ind.target_for(kabupaten.code), opd_id))
-    from tumbuh.organisation.models import Opd
-
     opd = dict(Opd.objects.filter(kabupaten=kabupaten).values_list("pk", "short_name"))
+    rows = [(ind, ind.target_for(kabupaten.code), opd.get(ind.responsible_opd_id_for(kabupaten.code)))
+            for ind in Indicator.objects.for_kabupaten(kabupaten.code)]
     return render(request, "indikator/catalogue.html", {
-        "kabupaten": kabupaten, "rows": [(i, t, opd.get(o)) for i, t, o in rows],
+        "kabupaten": kabupaten, "rows": rows,
         "can_add": policy.can(request.user, policy.ADD, Indicator),
     })
 

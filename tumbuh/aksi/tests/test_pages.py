@@ -50,6 +50,7 @@ def test_action_page_posts(client, demo_users):
     client.force_login(demo_users["dinkes.lutim"])
     html = client.get(f"/aksi/{a7.pk}/").content.decode()
     assert 'data-testid="status-form"' in html and "Pengukuran Agustus" in html
+    assert f'name="due_date" value="{a7.due_date.isoformat()}"' in html  # a date input the browser can read back
     items = list(a7.definition.items.values_list("pk", flat=True))
     r = client.post(f"/aksi/{a7.pk}/", {"form": "checklist", "done": [str(i) for i in items], f"note-{items[0]}": "e-PPGBM"})
     assert r.status_code == 302 and a7.progress() == (len(items), len(items))

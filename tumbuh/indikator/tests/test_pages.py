@@ -1,7 +1,5 @@
 """The catalogue, the coverage page (entry by the responsible OPD) and the computed indicator."""
 
-import datetime
-
 import pytest
 
 from tumbuh.indikator.computations import growth_monitored
