@@ -107,7 +107,7 @@ class Recommendation(models.Model):
     review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="recommendations",
                                verbose_name=_("review"))
     text = models.TextField(_("recommendation"))
-    indicator = models.ForeignKey("indikator.Indicator", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    indicator = models.ForeignKey("indikator.Indicator", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                   verbose_name=_("indicator"))
     opd = models.ForeignKey("organisation.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                             verbose_name=_("OPD to act"))
