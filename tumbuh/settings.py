@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "tumbuh.indikator",
     "tumbuh.aksi",
     "tumbuh.analisis",
+    "tumbuh.rencana",
+    "tumbuh.rembuk",
+    "tumbuh.reviu",
 ]
 
 MIDDLEWARE = [

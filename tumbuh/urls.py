@@ -24,4 +24,7 @@ urlpatterns = [
     path("aksi/", include("tumbuh.aksi.urls")),
     path("indikator/", include("tumbuh.indikator.urls")),
     path("analisis/", include("tumbuh.analisis.urls")),
+    path("rencana/", include("tumbuh.rencana.urls")),
+    path("rembuk/", include("tumbuh.rembuk.urls")),
+    path("reviu/", include("tumbuh.reviu.urls")),
 ]

@@ -73,6 +73,7 @@ def _can_publish(user) -> bool:
 
 #: Convergence actions that have a page of their own (else the "planned" page).
 _AKSI_PAGES = {1: ("analisis:situasi", ()), 6: ("dashboards:quality", ())}
+_AKSI_PAGES.update({2: ("rencana:list", ()), 3: ("rembuk:list", ()), 8: ("reviu:page", ())})  # rencana, rembuk, reviu
 
 
 def _menu_items(user=None):

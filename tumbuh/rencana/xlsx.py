@@ -1,0 +1,115 @@
+"""The integrated plan as an Excel workbook for Renja/RKPD: a summary sheet, then one sheet
+per OPD with the nomenclature codes, the indicator, the desa, volume, budget and funding
+source, in the column order the Renja tables use. Headers are Indonesian, as the planning
+documents they feed."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from tumbuh.wilayah.models import Wilayah
+
+from .plan import activities, activity_row, totals
+
+COLUMNS = [
+    ("No", 5, None), ("Kode Program", 11, None), ("Program", 34, None), ("Kode Kegiatan", 14, None), ("Kegiatan", 34, None),
+    ("Kode Sub Kegiatan", 18, None), ("Sub Kegiatan", 34, None), ("Indikator yang Diintervensi", 28, None),
+    ("Desa Sasaran", 30, None), ("Kode Desa", 18, None), ("Volume", 10, "#,##0.##"), ("Satuan", 10, None),
+    ("Pagu (Rp)", 16, "#,##0"), ("Sumber Dana", 14, None), ("Waktu Pelaksanaan", 18, None), ("Keterangan", 24, None),
+]
+_FILL = PatternFill("solid", fgColor="E6F2EC")
+_BOLD = Font(bold=True)
+
+
+def _sheet_name(name: str, used: set) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "OPD"
+    candidate, n = base, 2
+    while candidate in used:
+        candidate = f"{base[:28]}-{n}"
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+def _head(ws, title: str, lines: list[str]) -> None:
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=13)
+    for line in lines:
+        ws.append([line])
+    ws.append([])
+
+
+def integrated_plan(kabupaten_code: str, year: int) -> bytes:
+    kab = Wilayah.objects.get(pk=kabupaten_code)
+    with translation.override("id"):
+        qs = list(activities(kabupaten_code, year))
+        rows = [activity_row(a) for a in qs]
+        generated = date_format(timezone.localtime(), "j F Y H:i")
+    title = "RENCANA KEGIATAN TERINTEGRASI PERCEPATAN PENURUNAN STUNTING"
+    where = f"{kab.label} Tahun {year}"
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Ringkasan"
+    _head(summary, title, [where, f"Dibuat oleh Tumbuh, {generated}"])
+    summary.append(["OPD", "Nama OPD", "Jumlah Kegiatan", "Pagu (Rp)"])
+    for cell in summary[summary.max_row]:
+        cell.font, cell.fill = _BOLD, _FILL
+    sums = totals(rows)
+    names = {r["opd"]: r["opd_name"] for r in rows}
+    for entry in sums["by_opd"]:
+        summary.append([entry["opd"], names[entry["opd"]], entry["activities"], entry["budget"]])
+        summary.cell(summary.max_row, 4).number_format = "#,##0"
+    summary.append(["Jumlah", "", len(rows), sums["total_budget"]])
+    for cell in summary[summary.max_row]:
+        cell.font = _BOLD
+    summary.cell(summary.max_row, 4).number_format = "#,##0"
+    summary.append([])
+    summary.append(["Sumber Dana", "", "", "Pagu (Rp)"])
+    for cell in summary[summary.max_row]:
+        cell.font, cell.fill = _BOLD, _FILL
+    for s in sums["by_source"]:
+        summary.append([s["label"], "", "", s["budget"]])
+        summary.cell(summary.max_row, 4).number_format = "#,##0"
+    for letter, width in zip("ABCD", (14, 50, 16, 18)):
+        summary.column_dimensions[letter].width = width
+
+    used = {"Ringkasan"}
+    by_opd: dict[str, list[dict]] = {}
+    for r in rows:
+        by_opd.setdefault(r["opd"], []).append(r)
+    for opd, opd_rows in sorted(by_opd.items()):
+        ws = wb.create_sheet(_sheet_name(opd, used))
+        _head(ws, title, [where, f"OPD: {opd_rows[0]['opd_name']} ({opd})"])
+        header = ws.max_row + 1
+        ws.append([c[0] for c in COLUMNS])
+        for cell in ws[header]:
+            cell.font, cell.fill = _BOLD, _FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for i, r in enumerate(opd_rows, 1):
+            ws.append([
+                i, r["program_code"], r["program"], r["kegiatan_code"], r["kegiatan"], r["sub_kegiatan_code"], r["sub_kegiatan"],
+                r["indicator_name"], ", ".join(d["name"] for d in r["desa"]) or "Seluruh kabupaten",
+                ", ".join(d["code"] for d in r["desa"]), float(r["volume"]), r["unit"], r["budget"], r["funding"], r["timing"],
+                r.get("note", ""),
+            ])
+            for col, (_h, _w, fmt) in enumerate(COLUMNS, 1):
+                cell = ws.cell(ws.max_row, col)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if fmt:
+                    cell.number_format = fmt
+        ws.append(["", "Jumlah"] + [""] * 10 + [sum(r["budget"] for r in opd_rows)])
+        for cell in ws[ws.max_row]:
+            cell.font = _BOLD
+        ws.cell(ws.max_row, 13).number_format = "#,##0"
+        for col, (_h, width, _f) in enumerate(COLUMNS, 1):
+            ws.column_dimensions[ws.cell(header, col).column_letter].width = width
+        ws.freeze_panes = ws.cell(header + 1, 1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
