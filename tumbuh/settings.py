@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "tumbuh.maps",
     "tumbuh.publik",
     "tumbuh.documents",
+    "tumbuh.tpps",
+    "tumbuh.rapat",
+    "tumbuh.semester",
 ]
 
 MIDDLEWARE = [

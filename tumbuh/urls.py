@@ -21,4 +21,7 @@ urlpatterns = [
     path("peta/", include("tumbuh.maps.urls")),
     path("publik/", include("tumbuh.publik.urls")),
     path("dokumen/", include("tumbuh.documents.urls")),
+    path("tpps/", include("tumbuh.tpps.urls")),
+    path("rapat/", include("tumbuh.rapat.urls")),
+    path("laporan-semester/", include("tumbuh.semester.urls")),
 ]

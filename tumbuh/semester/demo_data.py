@@ -1,0 +1,20 @@
+"""A draft semester report (semester I 2026) for Luwu Timur's TPPS. Idempotent."""
+
+from tumbuh.accounts.models import User
+from tumbuh.organisation.models import Tpps
+
+from . import actions
+from .models import SemesterReport
+
+
+def seed(seed: int) -> None:
+    admin = User.objects.filter(username="admin.lutim").first()
+    tpps = Tpps.objects.filter(wilayah_id="73.24").first()
+    if admin is None or tpps is None or SemesterReport.objects.filter(tpps=tpps).exists():
+        return
+    actions.do_save_report(admin, SemesterReport(
+        tpps=tpps, year=2026, semester=1,
+        introduction="Laporan ini disusun sebagai pertanggungjawaban pelaksanaan percepatan penurunan stunting "
+                     "Kabupaten Luwu Timur semester I tahun 2026 kepada TPPS Provinsi Sulawesi Selatan.",
+        obstacles="Cakupan pengukuran di sebagian desa masih rendah; data keluarga berisiko belum padan dengan data balita.",
+    ), reason="data demo")
