@@ -21,33 +21,34 @@ KABUPATEN, MALILI, BALANTANG = "73.24", "73.24.04", "73.24.04.2010"
 GROUPS = [Group.OPD, Group.CAMAT, Group.PUSKESMAS, Group.PKK, Group.PLKB]
 
 MEETINGS = [
-    dict(title="Rapat Koordinasi TPPS Kabupaten Luwu Timur Semester I 2026", nomor="005/041/BAPPEDA/III/2026",
-         date=dt.date(2026, 3, 12), place="Ruang Rapat Bappeda, Malili", chair="Hj. Puspawati Husler",
-         agenda="Hasil pengukuran Februari 2026\nEvaluasi aksi konvergensi 2025\nRencana kegiatan semester I",
+    dict(title="Rapat Koordinasi TPPS Kabupaten Luwu Timur Semester I 2025", nomor="005/041/BAPPEDA/III/2025",
+         date=dt.date(2025, 3, 13), place="Ruang Rapat Bappeda, Malili", chair="Hj. Puspawati Husler",
+         agenda="Hasil pengukuran Februari 2025\nEvaluasi aksi konvergensi 2024\nRencana kegiatan semester I",
          minutes="Prevalensi stunting hasil penimbangan Februari turun, tetapi cakupan pengukuran di beberapa desa "
                  "Kecamatan Malili masih rendah.\n\nPeserta sepakat memperkuat validasi data dan kunjungan rumah."),
-    dict(title="Rapat Koordinasi TPPS Kabupaten Luwu Timur Semester II 2026", nomor="005/112/BAPPEDA/VIII/2026",
-         date=dt.date(2026, 8, 27), place="Aula Kantor Bupati, Malili", chair="Hj. Puspawati Husler",
-         agenda="Tindak lanjut rapat sebelumnya\nHasil pengukuran Agustus 2026\nPersiapan laporan semester",
+    dict(title="Rapat Koordinasi TPPS Kabupaten Luwu Timur Semester II 2025", nomor="005/112/BAPPEDA/VIII/2025",
+         date=dt.date(2025, 8, 28), place="Aula Kantor Bupati, Malili", chair="Hj. Puspawati Husler",
+         agenda="Tindak lanjut rapat sebelumnya\nHasil pengukuran Agustus 2025\nPersiapan laporan semester",
          minutes="Tindak lanjut rapat Maret dibahas satu per satu; dua masih terbuka.\n\nDisepakati target "
                  "cakupan pengukuran 95% pada semua desa lokus."),
 ]
 
 # (meeting index, decision, action, owner (OPD short name or region code), due, progress [(date, text, status)])
 DECISIONS = [
-    (0, "Dinas Kesehatan memvalidasi data e-PPGBM Februari sebelum publikasi.", "Validasi data e-PPGBM Februari 2026",
-     "DINKES", "2026-04-15", [("2026-04-10", "Validasi selesai di 15 puskesmas; berita acara terlampir.", Status.DONE)]),
+    (0, "Dinas Kesehatan memvalidasi data e-PPGBM Februari sebelum publikasi.", "Validasi data e-PPGBM Februari 2025",
+     "DINKES", "2025-04-15", [("2025-04-10", "Validasi selesai di 15 puskesmas; berita acara terlampir.", Status.DONE)]),
     (0, "Cakupan pengukuran di desa dengan cakupan di bawah 80% dinaikkan.",
-     "Sweeping balita yang belum diukur di desa cakupan rendah", MALILI, "2026-05-31",
-     [("2026-05-20", "Sweeping berjalan di 6 dari 14 desa.", Status.IN_PROGRESS)]),
+     "Sweeping balita yang belum diukur di desa cakupan rendah", MALILI, "2025-05-31",
+     [("2025-05-20", "Sweeping berjalan di 6 dari 14 desa.", Status.IN_PROGRESS)]),
     (0, "Desa menganggarkan Dana Desa untuk PMT lokal.", "Anggaran PMT lokal dalam APBDes perubahan", BALANTANG,
-     "2026-07-31", []),
+     "2025-07-31", []),
     (1, "Data KRS dari DP2KB dipadankan dengan data balita stunting.", "Pemadanan data KRS dan balita stunting",
-     "DP2KB", "2026-10-31", []),
+     "DP2KB", "2025-10-31", []),
     (1, "Pendampingan desa lokus oleh OPD pembina dijadwalkan.", "Jadwal kunjungan OPD pembina ke desa lokus",
-     "DPMD", "2026-09-30", [("2026-09-25", "Jadwal disusun untuk 10 desa lokus.", Status.IN_PROGRESS)]),
+     "DPMD", "2025-09-30", [("2025-09-10", "Jadwal disusun untuk 10 desa lokus.", Status.IN_PROGRESS),
+                                     ("2025-09-25", "Kunjungan pertama ke 10 desa lokus selesai; laporan terlampir.", Status.DONE)]),
     (1, "Kelas ibu balita di Balantang digelar tiap bulan.", "Kelas ibu balita bulanan di Desa Balantang", BALANTANG,
-     "2026-12-15", []),
+     "2025-12-15", []),
 ]
 
 

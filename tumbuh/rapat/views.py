@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -145,7 +145,7 @@ def _search(rapat, q: str):
     for word in q.split():
         people = people.filter(Q(name__icontains=word) | Q(organisation__icontains=word) | Q(position__icontains=word)
                                | Q(code__iexact=word))
-    return people.order_by("checked_in_at", "name")[:SEARCH_LIMIT]
+    return people.order_by(F("checked_in_at").asc(nulls_first=True), "name")[:SEARCH_LIMIT]  # not yet in first
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""A draft semester report (semester I 2026) for Luwu Timur's TPPS. Idempotent."""
+"""A draft semester report (semester II 2025) for Luwu Timur's TPPS. Idempotent."""
 
 from tumbuh.accounts.models import User
 from tumbuh.organisation.models import Tpps
@@ -13,8 +13,8 @@ def seed(seed: int) -> None:
     if admin is None or tpps is None or SemesterReport.objects.filter(tpps=tpps).exists():
         return
     actions.do_save_report(admin, SemesterReport(
-        tpps=tpps, year=2026, semester=1,
+        tpps=tpps, year=2025, semester=2,
         introduction="Laporan ini disusun sebagai pertanggungjawaban pelaksanaan percepatan penurunan stunting "
-                     "Kabupaten Luwu Timur semester I tahun 2026 kepada TPPS Provinsi Sulawesi Selatan.",
+                     "Kabupaten Luwu Timur semester II tahun 2025 kepada TPPS Provinsi Sulawesi Selatan.",
         obstacles="Cakupan pengukuran di sebagian desa masih rendah; data keluarga berisiko belum padan dengan data balita.",
     ), reason="data demo")

@@ -4,13 +4,17 @@ realisasi, V Tindak lanjut, VI Kendala, VII Rencana tindak lanjut dan rekomendas
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from tumbuh.documents.models import Letterhead
 from tumbuh.documents.official import (
-    Heading, OfficialDocument, Paragraph, Signatory, Table, indonesian_date, indonesian_number,
+    LANGUAGE, Heading, OfficialDocument, Paragraph, Signatory, Table, indonesian_date, indonesian_number,
 )
 
+from . import figures
+
 INDICATOR_NAMES = {"stunting": "Stunting (TB/U < −2 SD)", "wasting": "Wasting (BB/TB < −2 SD)",
-                   "underweight": "Underweight (BB/U < −2 SD)"}
+                   "underweight": "Underweight (BB/U < −2 SD)"}  # the terms of the province's template
 
 
 def _pct(value) -> str:
@@ -37,7 +41,7 @@ def sections(report, data: dict) -> list:
     blocks.append(Heading("II. Pelaksanaan Rapat Koordinasi"))
     if meetings:
         blocks.append(Table(headers=["No", "Tanggal", "Rapat", "Tingkat", "Peserta hadir", "Keputusan"],
-                            rows=[[n, indonesian_date(_date(m["date"])), m["title"], m["level"], m["present"], m["decisions"]]
+                            rows=[[n, indonesian_date(m["date"]), m["title"], m["level"], m["present"], m["decisions"]]
                                   for n, m in enumerate(meetings, 1)],
                             widths=[0.6, 2.4, 6, 1.8, 1.6, 1.6], numeric=[0, 4, 5]))
         blocks.append(Paragraph(f"Selama semester ini dilaksanakan {len(meetings)} rapat koordinasi."))
@@ -79,7 +83,7 @@ def sections(report, data: dict) -> list:
         if rows:
             blocks.append(Heading(title, level=2))
             blocks.append(Table(headers=["No", "Tindak lanjut", "Penanggung jawab", "Batas waktu", "Status"],
-                                rows=[[n, i["title"], i["owner"], indonesian_date(_date(i["due"])),
+                                rows=[[n, i["title"], i["owner"], indonesian_date(i["due"]),
                                        i["status"] + (" (terlambat)" if i["overdue"] else "")]
                                       for n, i in enumerate(rows, 1)], widths=[0.6, 6, 2.6, 2.6, 2.4], numeric=[0]))
     blocks.append(Heading("VI. Kendala"))
@@ -89,13 +93,13 @@ def sections(report, data: dict) -> list:
     return blocks
 
 
-def _date(iso: str):
-    import datetime as dt
-
-    return dt.date.fromisoformat(iso)
-
-
 def report_document(report, data: dict) -> OfficialDocument:
+    """The report in Indonesian, whatever the UI language (``data`` as ``figures.collect`` gives it)."""
+    with translation.override(LANGUAGE):
+        return _report_document(report, figures.display(data))
+
+
+def _report_document(report, data: dict) -> OfficialDocument:
     tpps = report.tpps
     draft = "" if report.is_final else " (KONSEP)"
     return OfficialDocument(

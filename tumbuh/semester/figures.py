@@ -15,11 +15,12 @@ import datetime as dt
 from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tumbuh.dashboards import aggregates
 from tumbuh.dashboards.periods import Period
 from tumbuh.rapat.attendance import attendance
-from tumbuh.rapat.models import CLOSED, ActionItem, Rapat
+from tumbuh.rapat.models import CLOSED, ActionItem, Group, Rapat, Status
 from tumbuh.wilayah.models import Level, Wilayah
 
 INDICATORS = ("stunting", "wasting", "underweight")
@@ -38,9 +39,9 @@ def _meetings(report) -> list[dict]:
     out = []
     for r in meetings.order_by("date", "pk"):
         counts = attendance(r)
-        out.append({"date": r.date.isoformat(), "title": r.title, "level": str(r.level), "place": r.place,
-                    "present": counts.present, "summary": counts.summary, "decisions": r.decisions.count(),
-                    "action_items": r.action_items.count()})
+        out.append({"date": r.date.isoformat(), "title": r.title, "level": r.tpps.wilayah.level, "place": r.place,
+                    "present": counts.present, "groups": [[g.group, g.present] for g in counts.groups if g.present],
+                    "decisions": r.decisions.count(), "action_items": r.action_items.count()})
     return out
 
 
@@ -55,7 +56,7 @@ def _prevalence(report, user) -> dict:
     level = _LEVEL[Level(node.level)]
     now = semester_round(report.year, report.semester)
     before = now.previous()
-    out = {"round": now.label, "previous_round": before.label, "indicators": [], "areas": []}
+    out = {"round": now.key, "previous_round": before.key, "indicators": [], "areas": []}
     for indicator in INDICATORS:
         cur = _row(aggregates.indicator_table(user=user, within_code=node.code, level=level, period=now, indicator=indicator), node.code)
         prev = _row(aggregates.indicator_table(user=user, within_code=node.code, level=level, period=before,
@@ -96,7 +97,7 @@ def _activities(report) -> dict:
 
 
 def _item(i: ActionItem, end: dt.date) -> dict:
-    return {"title": i.title, "owner": i.owner_label, "due": i.due_date.isoformat(), "status": str(i.get_status_display()),
+    return {"title": i.title, "owner": i.owner_label, "due": i.due_date.isoformat(), "status": i.status,
             "closed_on": i.closed_on.isoformat() if i.closed_on else None, "meeting": i.rapat.title,
             "overdue": i.due_date < end and (i.closed_on is None or i.closed_on > end)}
 
@@ -115,3 +116,31 @@ def collect(report, user) -> dict:
     """All generated sections of ``report``, as seen by ``user`` (the policy scopes the figures)."""
     return {"meetings": _meetings(report), "prevalence": _prevalence(report, user), "activities": _activities(report),
             "action_items": _action_items(report)}
+
+
+def display(data: dict) -> dict:
+    """A copy of ``data`` for people to read, in the active language: dates as dates, periods,
+    indicators, levels and statuses by their labels, each meeting's attendance line."""
+    import copy
+
+    from tumbuh.dashboards.models import INDICATOR_CHOICES
+    from tumbuh.documents.official import indonesian_number
+
+    out = copy.deepcopy(data)
+    indicators = dict(INDICATOR_CHOICES)
+    levels = {Level.KABUPATEN: _("Regency"), Level.KECAMATAN: _("Kecamatan"), Level.DESA: _("Desa")}
+    for m in out["meetings"]:
+        m["date"] = dt.date.fromisoformat(m["date"])
+        m["level"] = levels.get(m["level"], "")
+        parts = ", ".join(f"{Group(g).label} {indonesian_number(n)}" for g, n in m["groups"])
+        m["summary"] = _("%(n)s participants") % {"n": indonesian_number(m["present"])} + (f": {parts}" if parts else "")
+    prev = out["prevalence"]
+    prev["round"], prev["previous_round"] = Period.parse(prev["round"]).label, Period.parse(prev["previous_round"]).label
+    for i in prev["indicators"]:
+        i["label"] = indicators.get(i["indicator"], i["indicator"])
+    for key in ("done", "open"):
+        for i in out["action_items"][key]:
+            i["due"] = dt.date.fromisoformat(i["due"])
+            i["closed_on"] = dt.date.fromisoformat(i["closed_on"]) if i["closed_on"] else None
+            i["status"] = Status(i["status"]).label
+    return out

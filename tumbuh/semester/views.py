@@ -55,7 +55,7 @@ def report_detail(request, pk):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("semester:detail", pk=report.pk)
-    data = _data(report, request.user)
+    data = figures.display(_data(report, request.user))
     return render(request, "semester/detail.html", {
         "report": report, "form": form if can_change else None, "data": data, "can_change": can_change,
         "finalise_form": forms.FinaliseForm() if can_change else None,

@@ -120,4 +120,26 @@ def test_meeting_documents_as_pdf_and_docx(client, alice, kind, pdftext):
     if kind == "notulen":
         assert "Sweeping balita" in " ".join(text.split())  # carried over from the first meeting
     if kind == "undangan":
-        assert "27 Agustus 2026" in text
+        assert "28 Agustus 2025" in text
+
+
+def test_participants_page_invites_from_the_registry_and_prints_qr_cards(client, alice, malili, make_rapat):
+    rapat = make_rapat(malili, dt.date(2026, 1, 5))
+    client.force_login(alice)
+    response = client.post(f"/rapat/{rapat.pk}/peserta/", {"groups": [Group.CAMAT, Group.PUSKESMAS]})
+    assert response.status_code == 302
+    people = Participant.objects.filter(rapat=rapat)
+    assert {p.group for p in people} == {Group.CAMAT, Group.PUSKESMAS}
+    cards = client.get(f"/rapat/{rapat.pk}/kartu-qr/").content.decode()
+    assert cards.count('data-testid="qr-card"') == people.count() and cards.count("<svg") == people.count()
+    assert all(p.code in cards for p in people)
+
+
+def test_only_the_organiser_edits_the_list(client, demo_users, make_rapat):
+    from tumbuh.organisation.models import Tpps
+
+    rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 1, 5))
+    client.force_login(demo_users["dinkes.lutim"])
+    assert client.post(f"/rapat/{rapat.pk}/peserta/", {"name": "x", "group": Group.OPD}).status_code == 403
+    assert client.post(f"/rapat/{rapat.pk}/hadir/kode/", {"code": "AAAAAA"}).status_code == 403
+    assert not Participant.objects.filter(rapat=rapat).exists()

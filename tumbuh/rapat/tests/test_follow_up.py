@@ -121,3 +121,36 @@ def test_owners_see_their_open_items_on_the_home_page(client, alice, demo_users)
     assert "No open action items." in home or "Tidak ada tindak lanjut terbuka." in home
     client.force_login(demo_users["pantau.lutim"])
     assert 'data-testid="my-action-items"' not in client.get("/").content.decode()
+
+
+def test_owner_reports_progress_with_evidence_on_the_item_page(client, alice, demo_users, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    item = ActionItem.objects.get(title="Kelas ibu balita bulanan di Desa Balantang")
+    bob = demo_users["desa.balantang"]
+    client.force_login(demo_users["pantau.lutim"])
+    assert b"progress-form" not in client.get(f"/rapat/tindak-lanjut/{item.pk}/").content
+    assert client.post(f"/rapat/tindak-lanjut/{item.pk}/", {"date": "2026-10-01", "text": "x", "status": "done"}).status_code == 403
+    client.force_login(bob)
+    page = client.get(f"/rapat/tindak-lanjut/{item.pk}/")
+    assert b"progress-form" in page.content
+    photo = SimpleUploadedFile("foto-kelas.jpg", b"\xff\xd8\xff jpeg", content_type="image/jpeg")
+    response = client.post(f"/rapat/tindak-lanjut/{item.pk}/", {"date": "2026-10-01", "text": "Kelas pertama: 18 ibu",
+                                                               "status": "in_progress", "file": photo})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == Status.IN_PROGRESS
+    [note] = item.notes.all()
+    [evidence] = note.documents()
+    assert note.author == bob and evidence.wilayah_id == "73.24.04.2010"
+    page = client.get(f"/rapat/tindak-lanjut/{item.pk}/").content.decode()
+    assert "Kelas pertama: 18 ibu" in page and f"/dokumen/berkas/{evidence.pk}/" in page
+    assert client.get(f"/dokumen/berkas/{evidence.pk}/").status_code == 200
+
+
+def test_item_list_filters_mine_and_open(client, demo_users):
+    client.force_login(demo_users["camat.malili"])
+    mine = client.get("/rapat/tindak-lanjut/?tampil=saya").content.decode()
+    assert "Sweeping balita" in mine and "Kelas ibu balita" not in mine
+    everything = client.get("/rapat/tindak-lanjut/?tampil=semua").content.decode()
+    assert "Validasi data e-PPGBM Februari 2025" in everything  # done, but on the full list
+    assert "Validasi data e-PPGBM Februari 2025" not in client.get("/rapat/tindak-lanjut/").content.decode()

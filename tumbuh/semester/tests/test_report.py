@@ -15,33 +15,40 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def draft():
-    return SemesterReport.objects.get(tpps__wilayah_id="73.24", year=2026, semester=1)
+    """The demo's draft: semester II 2025 of Luwu Timur."""
+    return SemesterReport.objects.get(tpps__wilayah_id="73.24", year=2025, semester=2)
 
 
 def test_figures_come_from_meetings_items_and_measurements(alice, draft):
     data = figures.collect(draft, alice)
-    assert [m["title"] for m in data["meetings"]] == ["Rapat Koordinasi TPPS Kabupaten Luwu Timur Semester I 2026"]
+    assert [m["title"] for m in data["meetings"]] == ["Rapat Koordinasi TPPS Kabupaten Luwu Timur Semester II 2025"]
     assert data["meetings"][0]["present"] > 0 and data["meetings"][0]["decisions"] == 3
-    done = [i["title"] for i in data["action_items"]["done"]]
+    assert [i["title"] for i in data["action_items"]["done"]] == ["Jadwal kunjungan OPD pembina ke desa lokus"]
     still_open = {i["title"]: i["overdue"] for i in data["action_items"]["open"]}
-    assert done == ["Validasi data e-PPGBM Februari 2026"]
-    assert still_open == {"Sweeping balita yang belum diukur di desa cakupan rendah": True,
-                          "Anggaran PMT lokal dalam APBDes perubahan": False}
+    assert still_open == {  # all past their due date at the end of December
+        "Sweeping balita yang belum diukur di desa cakupan rendah": True, "Anggaran PMT lokal dalam APBDes perubahan": True,
+        "Pemadanan data KRS dan balita stunting": True, "Kelas ibu balita bulanan di Desa Balantang": True}
     prevalence = data["prevalence"]
-    assert prevalence["round"].endswith("2026") and prevalence["previous_round"].endswith("2025")
+    assert (prevalence["round"], prevalence["previous_round"]) == ("R2025-08", "R2025-02")
     assert [i["indicator"] for i in prevalence["indicators"]] == ["stunting", "wasting", "underweight"]
+    stunting = prevalence["indicators"][0]
+    assert stunting["measured"] > 0 and stunting["now"] is not None and stunting["before"] is not None
+    assert stunting["change"] == pytest.approx(stunting["now"] - stunting["before"])
+    malili = next(a for a in prevalence["areas"] if a["code"] == "73.24.04")
+    assert malili["measured"] > 0
     # rencana/reviu are other apps: the section says whether they are installed.
     from django.apps import apps
 
     assert data["activities"]["rencana"] == apps.is_installed("tumbuh.rencana")
 
 
-def test_semester_two_holds_the_second_meeting_and_what_was_closed_in_it(alice):
-    report = actions.do_save_report(alice, SemesterReport(tpps=Tpps.objects.get(wilayah_id="73.24"), year=2026, semester=2))
+def test_semester_one_holds_the_first_meeting_and_what_was_closed_in_it(alice):
+    report = actions.do_save_report(alice, SemesterReport(tpps=Tpps.objects.get(wilayah_id="73.24"), year=2025, semester=1))
     data = figures.collect(report, alice)
-    assert [m["title"][-16:] for m in data["meetings"]] == ["Semester II 2026"]
-    assert "Validasi data e-PPGBM Februari 2026" not in [i["title"] for i in data["action_items"]["open"]]
-    assert "Sweeping balita yang belum diukur di desa cakupan rendah" in [i["title"] for i in data["action_items"]["open"]]
+    assert [m["title"][-15:] for m in data["meetings"]] == ["Semester I 2025"]
+    assert [i["title"] for i in data["action_items"]["done"]] == ["Validasi data e-PPGBM Februari 2025"]
+    assert {i["title"]: i["overdue"] for i in data["action_items"]["open"]} == {
+        "Sweeping balita yang belum diukur di desa cakupan rendah": True, "Anggaran PMT lokal dalam APBDes perubahan": False}
 
 
 def test_draft_then_final_is_frozen_and_audited(alice, draft):
@@ -67,7 +74,7 @@ def test_only_the_secretariat_or_own_kecamatan_writes(demo_users, draft):
         with pytest.raises(PermissionDenied):
             actions.do_save_report(demo_users[username], draft)
     camat = demo_users["camat.malili"]
-    own = actions.do_save_report(camat, SemesterReport(tpps=Tpps.objects.get(wilayah_id="73.24.04"), year=2026, semester=1))
+    own = actions.do_save_report(camat, SemesterReport(tpps=Tpps.objects.get(wilayah_id="73.24.04"), year=2025, semester=2))
     assert own.pk and figures.collect(own, camat)["prevalence"]["indicators"]
 
 
