@@ -45,7 +45,7 @@ def new_code(rapat: Rapat, taken: set[str] | None = None) -> str:
 
 
 def do_add_participant(actor, participant: Participant, *, reason: str = "", taken: set[str] | None = None) -> Participant:
-    """Add an invitee (or a walk-in, ``invited=False``) with a fresh check-in code."""
+    """Add an invitee (or a walk-in, ``invited=False``) with a fresh check-in code, or correct one."""
     if not participant.code:
         participant.code = new_code(participant.rapat, taken)
     return _require_save(actor, participant, reason)

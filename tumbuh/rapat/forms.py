@@ -71,6 +71,40 @@ def owner_choices(rapat: Rapat) -> list:
     return groups
 
 
+def set_owner(item: ActionItem, value: str) -> ActionItem:
+    """Set the owner of ``item`` from an ``owner_choices`` value ("opd:<id>" or "w:<code>")."""
+    kind, _sep, ref = value.partition(":")
+    if kind == "opd":
+        item.owner_kind, item.owner_opd_id, item.owner_wilayah = OwnerKind.OPD, int(ref), None
+    else:
+        wilayah = Wilayah.objects.get(pk=ref)
+        item.owner_kind = OwnerKind.KECAMATAN if wilayah.level == Level.KECAMATAN else OwnerKind.DESA
+        item.owner_wilayah, item.owner_opd = wilayah, None
+    return item
+
+
+def owner_value(item: ActionItem) -> str:
+    return f"opd:{item.owner_opd_id}" if item.owner_kind == OwnerKind.OPD else f"w:{item.owner_wilayah_id}"
+
+
+class ItemForm(forms.Form):
+    """The organiser corrects an action item: what, who, by when (its status moves by progress notes)."""
+
+    title = forms.CharField(label=_("Action"), max_length=300)
+    owner = forms.ChoiceField(label=_("Owner"))
+    due_date = forms.DateField(label=_("Due date"), widget=_date)
+    reason = forms.CharField(label=_("Reason for the change (optional)"), required=False)
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, initial={"title": item.title, "owner": owner_value(item), "due_date": item.due_date}, **kwargs)
+        self.item = item
+        self.fields["owner"].choices = owner_choices(item.rapat)
+
+    def apply(self) -> ActionItem:
+        self.item.title, self.item.due_date = self.cleaned_data["title"], self.cleaned_data["due_date"]
+        return set_owner(self.item, self.cleaned_data["owner"])
+
+
 class DecisionForm(forms.Form):
     """A decision, and optionally the action item that follows it up."""
 
@@ -97,15 +131,7 @@ class DecisionForm(forms.Form):
         data = self.cleaned_data
         if not data.get("action"):
             return None
-        item = ActionItem(rapat=self.rapat, title=data["action"], due_date=data["due_date"])
-        kind, _sep, ref = data["owner"].partition(":")
-        if kind == "opd":
-            item.owner_kind, item.owner_opd_id = OwnerKind.OPD, int(ref)
-        else:
-            wilayah = Wilayah.objects.get(pk=ref)
-            item.owner_kind = OwnerKind.KECAMATAN if wilayah.level == Level.KECAMATAN else OwnerKind.DESA
-            item.owner_wilayah = wilayah
-        return item
+        return set_owner(ActionItem(rapat=self.rapat, title=data["action"], due_date=data["due_date"]), data["owner"])
 
 
 class ProgressForm(forms.Form):

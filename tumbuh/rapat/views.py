@@ -128,6 +128,23 @@ def participants(request, pk):
 
 
 @login_required
+def participant_edit(request, pk, participant_pk):
+    """Correct an invitee (e.g. the person's name instead of the office) or undo a check-in."""
+    rapat = _rapat(request, pk, policy.CHANGE)
+    participant = policy.get_object_or_404(request.user, Participant, pk=participant_pk, rapat=rapat)
+    form = forms.ParticipantForm(request.POST or None, instance=participant, actor=request.user)
+    if request.method == "POST" and "undo_check_in" in request.POST:
+        actions.do_undo_check_in(request.user, participant, reason=request.POST.get("reason") or _("check-in undone"))
+        messages.success(request, _("The check-in of %(name)s is undone.") % {"name": participant.name})
+        return redirect("rapat:participants", pk=rapat.pk)
+    if request.method == "POST" and form.is_valid():
+        actions.do_add_participant(request.user, form.instance, reason=form.cleaned_data.get("reason", ""))
+        messages.success(request, _("Saved."))
+        return redirect("rapat:participants", pk=rapat.pk)
+    return render(request, "rapat/participant_edit.html", {"rapat": rapat, "participant": participant, "form": form})
+
+
+@login_required
 def check_in_page(request, pk):
     rapat = _rapat(request, pk, policy.CHANGE)
     walk_in = forms.ParticipantForm(request.POST or None, instance=Participant(rapat=rapat, invited=False), actor=request.user)
@@ -242,9 +259,22 @@ def item_detail(request, item_pk):
     item = policy.get_object_or_404(request.user, ActionItem.objects.select_related("rapat__tpps__wilayah", "owner_opd",
                                                                                      "owner_wilayah"), pk=item_pk)
     can_report = policy.can(request.user, policy.ADD, ProgressNote(item=item))
-    form = forms.ProgressForm(request.POST or None, request.FILES or None,
+    can_change = policy.can(request.user, policy.CHANGE, item)
+    form = forms.ProgressForm(None if "edit_item" in request.POST else (request.POST or None), request.FILES or None,
                               initial={"date": timezone.localdate(), "status": item.status})
-    if request.method == "POST":
+    item_form = forms.ItemForm(request.POST if "edit_item" in request.POST else None, item=item) if can_change else None
+    if request.method == "POST" and "edit_item" in request.POST:
+        if item_form is None:
+            raise PermissionDenied
+        if item_form.is_valid():
+            try:
+                actions.do_save_action_item(request.user, item_form.apply(), reason=item_form.cleaned_data["reason"])
+            except ValidationError as e:
+                item_form.add_error(None, e)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("rapat:item", item_pk=item.pk)
+    elif request.method == "POST":
         if not can_report:
             raise PermissionDenied
         if form.is_valid():
@@ -258,4 +288,4 @@ def item_detail(request, item_pk):
                 return redirect("rapat:item", item_pk=item.pk)
     notes = [(n, list(n.documents())) for n in item.notes.select_related("author")]
     return render(request, "rapat/item_detail.html", {"item": item, "notes": notes, "form": form, "can_report": can_report,
-                                                      "today": timezone.localdate()})
+                                                      "item_form": item_form, "today": timezone.localdate()})

@@ -1,18 +1,21 @@
 """Luwu Timur's TPPS for the demo: the decree, working groups and members (with one dated
-change of chair), and Kecamatan Malili's team. Idempotent; written through the actions."""
+change of chair), Kecamatan Malili's team and Desa Balantang's. Idempotent; written through
+the actions."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from tumbuh.accounts import policy
 from tumbuh.accounts.models import User
+from tumbuh.audit.actions import do_save
 from tumbuh.organisation.models import Opd, Tpps
 
 from . import actions
 from .models import Decree, Member, Pokja, Position
 
 REASON = "data demo"
-KABUPATEN, MALILI = "73.24", "73.24.04"
+KABUPATEN, MALILI, BALANTANG = "73.24", "73.24.04", "73.24.04.2010"
 
 POKJA = [
     ("Pokja Intervensi Spesifik", "Layanan gizi dan kesehatan ibu hamil, bayi dan balita."),
@@ -48,6 +51,15 @@ MALILI_MEMBERS = [
 ]
 
 
+BALANTANG_MEMBERS = [
+    ("Andi Baso", Position.KETUA, "Kepala Desa Balantang", "Pemerintah Desa Balantang"),
+    ("Nurhayati, A.Md.Keb.", Position.SEKRETARIS, "Bidan Desa", "Puskesmas Malili"),
+    ("Rahmawati", Position.ANGGOTA, "Kader Pembangunan Manusia (KPM)", "Pemerintah Desa Balantang"),
+    ("Hasnah", Position.ANGGOTA, "Ketua TP PKK Desa", "TP PKK Desa Balantang"),
+    ("Sumarni", Position.ANGGOTA, "Kader Posyandu", "Posyandu Desa Balantang"),
+]
+
+
 def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
@@ -77,7 +89,21 @@ def seed(seed: int) -> None:
         sk = actions.do_record_decree(admin, Decree(tpps=malili, number="141/07/KEC-MLL/III/2025", date=dt.date(2025, 3, 3),
                                                     signed_by="Camat Malili", title="Pembentukan TPPS Kecamatan Malili"),
                                       reason=REASON)
-        for i, (name, position, office, org) in enumerate(MALILI_MEMBERS):
-            actions.do_save_team_record(admin, Member(
-                tpps=malili, name=name, position=position, office=office, organisation=org, decree=sk,
-                phone=f"08134455{i:04d}", valid_from=dt.date(2025, 3, 3)), reason=REASON)
+        _members(admin, malili, sk, MALILI_MEMBERS, "08134455")
+    balantang = Tpps.objects.filter(wilayah_id=BALANTANG).first()
+    if balantang is None:
+        balantang = Tpps(wilayah_id=BALANTANG, name="TPPS Desa Balantang")
+        policy.require(admin, policy.ADD, balantang)
+        balantang = do_save(admin, balantang, reason=REASON)
+    sk = actions.do_record_decree(admin, Decree(tpps=balantang, number="04/SK/DS-BLT/IV/2025", date=dt.date(2025, 4, 7),
+                                                signed_by="Kepala Desa Balantang",
+                                                title="Pembentukan Tim Percepatan Penurunan Stunting Desa Balantang"),
+                                  reason=REASON)
+    _members(admin, balantang, sk, BALANTANG_MEMBERS, "08529870")
+
+
+def _members(admin, tpps, decree, rows, phone_prefix) -> None:
+    for i, (name, position, office, org) in enumerate(rows):
+        actions.do_save_team_record(admin, Member(
+            tpps=tpps, name=name, position=position, office=office, organisation=org, decree=decree,
+            phone=f"{phone_prefix}{i:04d}", valid_from=decree.date), reason=REASON)

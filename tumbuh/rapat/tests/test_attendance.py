@@ -143,3 +143,22 @@ def test_only_the_organiser_edits_the_list(client, demo_users, make_rapat):
     assert client.post(f"/rapat/{rapat.pk}/peserta/", {"name": "x", "group": Group.OPD}).status_code == 403
     assert client.post(f"/rapat/{rapat.pk}/hadir/kode/", {"code": "AAAAAA"}).status_code == 403
     assert not Participant.objects.filter(rapat=rapat).exists()
+
+
+def test_organiser_corrects_an_invitee_and_undoes_a_check_in(client, alice, malili, make_rapat):
+    from tumbuh.audit.models import AuditLog
+
+    rapat = make_rapat(malili, dt.date(2026, 1, 5))
+    actions.do_invite_from_registry(alice, rapat, [Group.CAMAT])
+    camat = Participant.objects.get(rapat=rapat)
+    actions.do_check_in(alice, camat)
+    client.force_login(alice)
+    response = client.post(f"/rapat/{rapat.pk}/peserta/{camat.pk}/", {
+        "name": "Andi Rahmat, S.STP.", "group": Group.CAMAT, "organisation": camat.organisation, "position": "Camat"})
+    assert response.status_code == 302
+    camat.refresh_from_db()
+    assert camat.name == "Andi Rahmat, S.STP." and camat.present  # the code and the check-in stay
+    client.post(f"/rapat/{rapat.pk}/peserta/{camat.pk}/", {"undo_check_in": "1", "reason": "salah pindai"})
+    camat.refresh_from_db()
+    assert not camat.present and attendance(rapat).present == 0
+    assert AuditLog.objects.filter(object_type="rapat.participant", object_id=str(camat.pk), reason="salah pindai").exists()

@@ -154,3 +154,19 @@ def test_item_list_filters_mine_and_open(client, demo_users):
     everything = client.get("/rapat/tindak-lanjut/?tampil=semua").content.decode()
     assert "Validasi data e-PPGBM Februari 2025" in everything  # done, but on the full list
     assert "Validasi data e-PPGBM Februari 2025" not in client.get("/rapat/tindak-lanjut/").content.decode()
+
+
+def test_organiser_moves_the_due_date_and_owner(client, alice, demo_users):
+    item = ActionItem.objects.get(title="Pemadanan data KRS dan balita stunting")
+    client.force_login(demo_users["dinkes.lutim"])  # sees it, does not run the meeting
+    assert b"item-form" not in client.get(f"/rapat/tindak-lanjut/{item.pk}/").content
+    assert client.post(f"/rapat/tindak-lanjut/{item.pk}/", {"edit_item": "1", "title": "x", "owner": "w:73.24.04",
+                                                           "due_date": "2026-01-31"}).status_code == 403
+    client.force_login(alice)
+    response = client.post(f"/rapat/tindak-lanjut/{item.pk}/", {
+        "edit_item": "1", "title": item.title, "owner": "w:73.24.04", "due_date": "2026-01-31", "reason": "diserahkan ke kecamatan"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.owner_kind, item.owner_wilayah_id, item.owner_opd_id) == (OwnerKind.KECAMATAN, "73.24.04", None)
+    assert item.due_date == D(2026, 1, 31) and item.notes.count() == 0
+    assert AuditLog.objects.filter(object_type="rapat.actionitem", object_id=str(item.pk), reason="diserahkan ke kecamatan").exists()

@@ -132,3 +132,14 @@ def test_adding_a_member_through_the_page(client, demo_users):
     member = Member.objects.get(name="Bidan Koordinator")
     assert member.tpps == malili
     assert AuditLog.objects.get(object_type="tpps.member", object_id=str(member.pk)).actor == camat
+
+
+def test_desa_operator_manages_their_desa_team_only(bob):
+    balantang = Tpps.objects.get(wilayah_id="73.24.04.2010")
+    assert [m.position for m in members_on(balantang, dt.date(2025, 5, 1))][0] == Position.KETUA
+    actions.do_save_team_record(bob, Member(tpps=balantang, name="Kader KB", organisation="Desa Balantang",
+                                            valid_from=dt.date(2026, 1, 1)))
+    with pytest.raises(PermissionDenied):
+        actions.do_save_team_record(bob, _member(Tpps.objects.get(wilayah_id="73.24.04"), "Tidak boleh", dt.date(2026, 1, 1)))
+    assert Member.objects.filter(tpps=balantang, name="Kader KB").exists()
+    assert not Member.objects.filter(name="Tidak boleh").exists()
