@@ -24,8 +24,14 @@ CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 
 
+def _require(actor, action: str, obj) -> None:
+    """Ask the policy for a person; ``actor=None`` is the system itself (the demo seed, commands)."""
+    if actor is not None:
+        policy.require(actor, action, obj)
+
+
 def _require_save(actor, obj, reason: str = ""):
-    policy.require(actor, policy.CHANGE if obj.pk else policy.ADD, obj)
+    _require(actor, policy.CHANGE if obj.pk else policy.ADD, obj)
     return do_save(actor, obj, reason=reason)
 
 
@@ -87,7 +93,7 @@ def registry_invitees(rapat: Rapat, groups: list[str]) -> list[Participant]:
 def do_invite_from_registry(actor, rapat: Rapat, groups: list[str], *, reason: str = "") -> int:
     """Invite ``groups`` from the registry (see ``registry_invitees``); someone already on the
     list (same group and organisation) is not added twice. Returns how many were added."""
-    policy.require(actor, policy.CHANGE, rapat)
+    _require(actor, policy.CHANGE, rapat)
     existing = set(Participant.objects.filter(rapat=rapat).values_list("group", "organisation", "position"))
     taken = set(Participant.objects.filter(rapat=rapat).values_list("code", flat=True))
     added = 0
@@ -112,7 +118,7 @@ class CheckInResult:
 def do_check_in(actor, participant: Participant, *, at: dt.datetime | None = None) -> str:
     """Mark ``participant`` present (once: a second scan changes nothing). Returns a
     ``CheckInResult`` value."""
-    policy.require(actor, policy.CHANGE, participant)
+    _require(actor, policy.CHANGE, participant)
     if participant.checked_in_at is not None:
         return CheckInResult.ALREADY
     participant.checked_in_at = at or timezone.now()
@@ -136,13 +142,13 @@ def do_check_in_by_code(actor, rapat: Rapat, scanned: str) -> tuple[str, Partici
     code = parse_code(rapat, scanned)
     participant = Participant.objects.filter(rapat=rapat, code=code).first() if code else None
     if participant is None:
-        policy.require(actor, policy.CHANGE, rapat)
+        _require(actor, policy.CHANGE, rapat)
         return CheckInResult.UNKNOWN, None
     return do_check_in(actor, participant), participant
 
 
 def do_undo_check_in(actor, participant: Participant, *, reason: str) -> Participant:
-    policy.require(actor, policy.CHANGE, participant)
+    _require(actor, policy.CHANGE, participant)
     participant.checked_in_at = None
     participant.checked_in_by = None
     return do_save(actor, participant, reason=reason)
@@ -171,7 +177,7 @@ def do_report_progress(actor, item: ActionItem, *, text: str, status: str, day: 
         raise ValidationError({"status": _("Unknown status.")})
     day = day or timezone.localdate()
     note = ProgressNote(item=item, date=day, text=text.strip(), status=status, author=actor)
-    policy.require(actor, policy.ADD, note)
+    _require(actor, policy.ADD, note)
     if day < item.rapat.date:
         raise ValidationError({"date": _("Progress cannot be dated before the meeting that agreed the action.")})
     with transaction.atomic():

@@ -57,8 +57,9 @@ def qr_svg(participant: Participant, scale: int = 4) -> str:
     return out.getvalue().decode()
 
 
-def attendance_xlsx(rapat: Rapat) -> bytes:
-    """The attendance list as an Excel workbook: one row per participant, and the counts."""
+def attendance_xlsx(rapat: Rapat, *, with_phone: bool = False) -> bytes:
+    """The attendance list as an Excel workbook: one row per participant, and the counts.
+    Phone numbers only for the organiser (``with_phone``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -76,7 +77,7 @@ def attendance_xlsx(rapat: Rapat) -> bytes:
         cell.font = Font(bold=True)
     participants = Participant.objects.filter(rapat=rapat).order_by("group", "organisation", "name")
     for n, p in enumerate(participants, 1):
-        ws.append([n, p.name, p.get_group_display(), p.organisation, p.position, p.phone, p.code,
+        ws.append([n, p.name, p.get_group_display(), p.organisation, p.position, p.phone if with_phone else "", p.code,
                    _("yes") if p.present else _("no"),
                    p.checked_in_at.astimezone().replace(tzinfo=None) if p.checked_in_at else None])
     for column, width in zip("ABCDEFGHI", (5, 32, 18, 36, 22, 16, 10, 8, 18)):

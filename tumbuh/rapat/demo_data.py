@@ -9,7 +9,6 @@ import random
 
 from django.utils import timezone
 
-from tumbuh.accounts.models import User
 from tumbuh.organisation.models import Opd, Tpps
 from tumbuh.wilayah.models import Wilayah
 
@@ -17,6 +16,8 @@ from . import actions
 from .models import ActionItem, Group, OwnerKind, Participant, Rapat, Status
 
 REASON = "data demo"
+#: The demo is written by the system, like the rest of the demo (the accounts' audit trails stay their own).
+SYSTEM = None
 KABUPATEN, MALILI, BALANTANG = "73.24", "73.24.04", "73.24.04.2010"
 GROUPS = [Group.OPD, Group.CAMAT, Group.PUSKESMAS, Group.PKK, Group.PLKB]
 
@@ -52,30 +53,29 @@ DECISIONS = [
 ]
 
 
-def _invite(admin, rapat: Rapat, rng: random.Random, present_share: float) -> None:
-    actions.do_invite_from_registry(admin, rapat, GROUPS, reason=REASON)
+def _invite(actor, rapat: Rapat, rng: random.Random, present_share: float) -> None:
+    actions.do_invite_from_registry(actor, rapat, GROUPS, reason=REASON)
     taken = set(Participant.objects.filter(rapat=rapat).values_list("code", flat=True))
     for desa in Wilayah.objects.filter(parent_id=MALILI).order_by("code"):
-        actions.do_add_participant(admin, Participant(
+        actions.do_add_participant(actor, Participant(
             rapat=rapat, group=Group.KEPALA_DESA, name=f"Kepala Desa {desa.name}", organisation=desa.label,
             position="Kepala Desa"), reason=REASON, taken=taken)
     start = timezone.make_aware(dt.datetime.combine(rapat.date, rapat.start_time)) - dt.timedelta(minutes=45)
     for i, p in enumerate(Participant.objects.filter(rapat=rapat).order_by("pk")):
         if rng.random() < present_share:
-            actions.do_check_in(admin, p, at=start + dt.timedelta(seconds=20 * i))
+            actions.do_check_in(actor, p, at=start + dt.timedelta(seconds=20 * i))
 
 
 def seed(seed: int) -> None:
-    admin = User.objects.filter(username="admin.lutim").first()
     tpps = Tpps.objects.filter(wilayah_id=KABUPATEN).first()
-    if admin is None or tpps is None or Rapat.objects.filter(tpps=tpps).exists():
+    if tpps is None or Rapat.objects.filter(tpps=tpps).exists():
         return
     rng = random.Random(seed)
     meetings = []
     for spec in MEETINGS:
-        rapat = actions.do_save_rapat(admin, Rapat(tpps=tpps, invited_groups=[*GROUPS, Group.KEPALA_DESA], **spec),
+        rapat = actions.do_save_rapat(SYSTEM, Rapat(tpps=tpps, invited_groups=[*GROUPS, Group.KEPALA_DESA], **spec),
                                       reason=REASON)
-        _invite(admin, rapat, rng, present_share=0.85)
+        _invite(SYSTEM, rapat, rng, present_share=0.85)
         meetings.append(rapat)
     opd = {o.short_name: o for o in Opd.objects.filter(kabupaten_id=KABUPATEN)}
     for index, text, action, owner, due, progress in DECISIONS:
@@ -85,6 +85,6 @@ def seed(seed: int) -> None:
         else:
             item.owner_kind = OwnerKind.KECAMATAN if owner == MALILI else OwnerKind.DESA
             item.owner_wilayah = Wilayah.objects.get(pk=owner)
-        actions.do_record_decision(admin, meetings[index], text, item=item, reason=REASON)
+        actions.do_record_decision(SYSTEM, meetings[index], text, item=item, reason=REASON)
         for day, note, status in progress:
-            actions.do_report_progress(admin, item, text=note, status=status, day=dt.date.fromisoformat(day), reason=REASON)
+            actions.do_report_progress(SYSTEM, item, text=note, status=status, day=dt.date.fromisoformat(day), reason=REASON)

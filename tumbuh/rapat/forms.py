@@ -12,6 +12,12 @@ from .models import ActionItem, Group, OwnerKind, Participant, Rapat, Status
 _date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def teams_managed_by(actor, queryset, make):
+    """The teams in ``queryset`` for which ``actor`` may add ``make(team)`` (a meeting, a report)."""
+    ids = [t.pk for t in queryset.select_related("wilayah") if policy.can(actor, policy.ADD, make(t))]
+    return Tpps.objects.filter(pk__in=ids).select_related("wilayah").order_by("wilayah_id")
+
+
 class RapatForm(AuditedForm):
     invited_groups = forms.MultipleChoiceField(label=_("Invited groups"), choices=Group.choices, required=False,
                                                widget=forms.CheckboxSelectMultiple)
@@ -24,10 +30,7 @@ class RapatForm(AuditedForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
-        # Only the teams the actor runs meetings for.
-        runs = [t.pk for t in self.fields["tpps"].queryset.select_related("wilayah")
-                if policy.can(actor, policy.ADD, Rapat(tpps=t))]
-        self.fields["tpps"].queryset = Tpps.objects.filter(pk__in=runs).select_related("wilayah").order_by("wilayah_id")
+        self.fields["tpps"].queryset = teams_managed_by(actor, self.fields["tpps"].queryset, lambda t: Rapat(tpps=t))
 
 
 class ParticipantForm(AuditedForm):

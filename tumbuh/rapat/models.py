@@ -256,7 +256,8 @@ class ProgressNote(models.Model):
     date = models.DateField(_("date"))
     text = models.TextField(_("progress"))
     status = models.CharField(_("status after this note"), max_length=12, choices=Status.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("author"))  # blank when the system wrote it (the demo)
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_path = "item__rapat__tpps__wilayah"

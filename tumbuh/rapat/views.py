@@ -231,7 +231,7 @@ def qr_cards(request, pk):
 def document(request, pk, kind, fmt):
     rapat = _rapat(request, pk)
     if kind == "daftar-hadir" and fmt == "xlsx":
-        response = HttpResponse(attendance_xlsx(rapat),
+        response = HttpResponse(attendance_xlsx(rapat, with_phone=policy.can(request.user, policy.CHANGE, rapat)),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="daftar-hadir-rapat-{rapat.pk}.xlsx"'
         return response

@@ -14,6 +14,12 @@ from . import figures
 from .models import ReportStatus, SemesterReport
 
 
+def _require(actor, action: str, obj) -> None:
+    """Ask the policy for a person; ``actor=None`` is the system itself (the demo seed, commands)."""
+    if actor is not None:
+        policy.require(actor, action, obj)
+
+
 def _refuse_final(report: SemesterReport) -> None:
     if report.pk and SemesterReport.objects.filter(pk=report.pk, status=ReportStatus.FINAL).exists():
         raise ValidationError(_("This report is final and can no longer be changed."))
@@ -21,7 +27,7 @@ def _refuse_final(report: SemesterReport) -> None:
 
 def do_save_report(actor, report: SemesterReport, *, reason: str = "") -> SemesterReport:
     """Create a draft or edit its narrative."""
-    policy.require(actor, policy.CHANGE if report.pk else policy.ADD, report)
+    _require(actor, policy.CHANGE if report.pk else policy.ADD, report)
     _refuse_final(report)
     report.status = ReportStatus.DRAFT
     return do_save(actor, report, reason=reason)
@@ -29,7 +35,7 @@ def do_save_report(actor, report: SemesterReport, *, reason: str = "") -> Semest
 
 def do_finalise(actor, report: SemesterReport, *, reason: str = "") -> SemesterReport:
     """Freeze the generated figures with the narrative; the report is final from now on."""
-    policy.require(actor, policy.CHANGE, report)
+    _require(actor, policy.CHANGE, report)
     _refuse_final(report)
     if not (report.achievements.strip() and report.obstacles.strip()):
         raise ValidationError(_("Write the analysis and the obstacles before finalising."))
@@ -42,6 +48,6 @@ def do_finalise(actor, report: SemesterReport, *, reason: str = "") -> SemesterR
 
 
 def do_delete_draft(actor, report: SemesterReport, *, reason: str) -> None:
-    policy.require(actor, policy.DELETE, report)
+    _require(actor, policy.DELETE, report)
     _refuse_final(report)
     do_delete(actor, report, reason=reason)

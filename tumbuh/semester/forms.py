@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.organisation.forms import AuditedForm
+from tumbuh.rapat.forms import teams_managed_by
 
 from .models import SemesterReport
 
@@ -10,6 +11,11 @@ class NewReportForm(AuditedForm):
     class Meta:
         model = SemesterReport
         fields = ["tpps", "year", "semester"]
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        self.fields["tpps"].queryset = teams_managed_by(actor, self.fields["tpps"].queryset,
+                                                        lambda t: SemesterReport(tpps=t))
 
 
 class NarrativeForm(forms.ModelForm):

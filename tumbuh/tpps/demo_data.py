@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tumbuh.accounts import policy
-from tumbuh.accounts.models import User
 from tumbuh.audit.actions import do_save
 from tumbuh.organisation.models import Opd, Tpps
 
@@ -15,6 +13,8 @@ from . import actions
 from .models import Decree, Member, Pokja, Position
 
 REASON = "data demo"
+#: The demo is written by the system, like the rest of the demo (the accounts' audit trails stay their own).
+SYSTEM = None
 KABUPATEN, MALILI, BALANTANG = "73.24", "73.24.04", "73.24.04.2010"
 
 POKJA = [
@@ -65,45 +65,43 @@ def _day(text: str | None) -> dt.date | None:
 
 
 def seed(seed: int) -> None:
-    admin = User.objects.filter(username="admin.lutim").first()
     tpps = Tpps.objects.filter(wilayah_id=KABUPATEN).first()
-    if admin is None or tpps is None or Decree.objects.filter(tpps=tpps).exists():
+    if tpps is None or Decree.objects.filter(tpps=tpps).exists():
         return
-    decree = actions.do_record_decree(admin, Decree(
+    decree = actions.do_record_decree(SYSTEM, Decree(
         tpps=tpps, number=tpps.sk_number or "188.45/123/II/2025", date=dt.date(2025, 2, 10), signed_by="Bupati Luwu Timur",
         title="Pembentukan Tim Percepatan Penurunan Stunting Kabupaten Luwu Timur"), reason=REASON)
-    change = actions.do_record_decree(admin, Decree(
+    change = actions.do_record_decree(SYSTEM, Decree(
         tpps=tpps, number="188.45/201/II/2025", date=dt.date(2025, 2, 20), signed_by="Bupati Luwu Timur",
         title="Perubahan susunan keanggotaan TPPS setelah pelantikan kepala daerah"), reason=REASON)
-    pokja = [actions.do_save_team_record(admin, Pokja(tpps=tpps, name=n, duties=d, order=i + 1), reason=REASON)
+    pokja = [actions.do_save_team_record(SYSTEM, Pokja(tpps=tpps, name=n, duties=d, order=i + 1), reason=REASON)
              for i, (n, d) in enumerate(POKJA)]
     opd = {o.short_name: o for o in Opd.objects.filter(kabupaten_id=KABUPATEN)}
     for n, (name, position, office, short, other, group, start, until) in enumerate(MEMBERS):
-        actions.do_save_team_record(admin, Member(
+        actions.do_save_team_record(SYSTEM, Member(
             tpps=tpps, name=name, position=position, office=office, opd=opd.get(short), organisation=other,
             pokja=pokja[group] if group is not None else None, decree=change if start == "2025-02-20" else decree,
             phone=f"0811420{n:04d}", valid_from=_day(start), valid_to=_day(until)),
             reason=REASON)
     malili = Tpps.objects.filter(wilayah_id=MALILI).first()
     if malili is not None:
-        sk = actions.do_record_decree(admin, Decree(tpps=malili, number="141/07/KEC-MLL/III/2025", date=dt.date(2025, 3, 3),
+        sk = actions.do_record_decree(SYSTEM, Decree(tpps=malili, number="141/07/KEC-MLL/III/2025", date=dt.date(2025, 3, 3),
                                                     signed_by="Camat Malili", title="Pembentukan TPPS Kecamatan Malili"),
                                       reason=REASON)
-        _members(admin, malili, sk, MALILI_MEMBERS, "08134455")
+        _members(SYSTEM, malili, sk, MALILI_MEMBERS, "08134455")
     balantang = Tpps.objects.filter(wilayah_id=BALANTANG).first()
     if balantang is None:
         balantang = Tpps(wilayah_id=BALANTANG, name="TPPS Desa Balantang")
-        policy.require(admin, policy.ADD, balantang)
-        balantang = do_save(admin, balantang, reason=REASON)
-    sk = actions.do_record_decree(admin, Decree(tpps=balantang, number="04/SK/DS-BLT/IV/2025", date=dt.date(2025, 4, 7),
+        balantang = do_save(SYSTEM, balantang, reason=REASON)
+    sk = actions.do_record_decree(SYSTEM, Decree(tpps=balantang, number="04/SK/DS-BLT/IV/2025", date=dt.date(2025, 4, 7),
                                                 signed_by="Kepala Desa Balantang",
                                                 title="Pembentukan Tim Percepatan Penurunan Stunting Desa Balantang"),
                                   reason=REASON)
-    _members(admin, balantang, sk, BALANTANG_MEMBERS, "08529870")
+    _members(SYSTEM, balantang, sk, BALANTANG_MEMBERS, "08529870")
 
 
-def _members(admin, tpps, decree, rows, phone_prefix) -> None:
+def _members(actor, tpps, decree, rows, phone_prefix) -> None:
     for i, (name, position, office, org) in enumerate(rows):
-        actions.do_save_team_record(admin, Member(
+        actions.do_save_team_record(actor, Member(
             tpps=tpps, name=name, position=position, office=office, organisation=org, decree=decree,
             phone=f"{phone_prefix}{i:04d}", valid_from=decree.date), reason=REASON)

@@ -162,3 +162,20 @@ def test_organiser_corrects_an_invitee_and_undoes_a_check_in(client, alice, mali
     camat.refresh_from_db()
     assert not camat.present and attendance(rapat).present == 0
     assert AuditLog.objects.filter(object_type="rapat.participant", object_id=str(camat.pk), reason="salah pindai").exists()
+
+
+def test_phone_numbers_only_in_the_organisers_excel(client, alice, demo_users, make_rapat):
+    from openpyxl import load_workbook
+
+    from tumbuh.organisation.models import Tpps
+
+    rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 1, 5))
+    actions.do_add_participant(alice, Participant(rapat=rapat, name="Sitti", group=Group.PKK, phone="081234567890"))
+
+    def phones(user):
+        client.force_login(user)
+        wb = load_workbook(io.BytesIO(client.get(f"/rapat/{rapat.pk}/dokumen/daftar-hadir.xlsx").content))
+        return [r[5] for r in wb.worksheets[0].iter_rows(min_row=5, values_only=True)]
+
+    assert phones(alice) == ["081234567890"]
+    assert phones(demo_users["dinkes.lutim"]) == [None]

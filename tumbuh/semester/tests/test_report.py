@@ -106,3 +106,14 @@ def test_document_sections_for_a_report_without_data(alice):
     doc = report_document(report, figures.collect(report, alice))
     headings = [b.text for b in doc.blocks if type(b).__name__ == "Heading" and b.level == 1]
     assert len(headings) == 7 and "Tidak ada rapat" in " ".join(getattr(b, "text", "") for b in doc.blocks)
+
+
+def test_new_report_form_offers_only_the_teams_the_user_writes_for(client, demo_users):
+    camat = demo_users["camat.malili"]
+    client.force_login(camat)
+    response = client.get("/laporan-semester/")
+    assert 'data-testid="new-report-form"' in response.content.decode()
+    offered = list(response.context["form"].fields["tpps"].queryset)
+    assert [t.wilayah_id for t in offered] == ["73.24.04", "73.24.04.2010"]  # not the district's, though the camat sees it
+    client.force_login(demo_users["pantau.lutim"])
+    assert b'data-testid="new-report-form"' not in client.get("/laporan-semester/").content
