@@ -18,7 +18,9 @@ KINDS = ("undangan", "daftar-hadir", "notulen")
 
 
 def _place(rapat: Rapat) -> str:
-    return rapat.tpps.wilayah.name.title() if rapat.tpps.wilayah.level > 2 else rapat.place.split(",")[0]
+    """Where the letter is signed: the kecamatan or desa of its team, else the town the meeting
+    place names last ("Aula Bappeda, Malili" → "Malili")."""
+    return rapat.tpps.wilayah.name.title() if rapat.tpps.wilayah.level > 2 else rapat.place.split(",")[-1].strip()
 
 
 def _chair(rapat: Rapat) -> list[Signatory]:

@@ -7,17 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from tumbuh.core.tests.test_browser import _login
+from tumbuh.core.tests.test_browser import _login, demo  # noqa: F401  (the demo district, built per test)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    from tumbuh.demo.generator import build_demo
-
-    settings.DEMO_MODE = True
-    build_demo()
 
 
 def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server, demo):
