@@ -48,11 +48,12 @@ def attendance(rapat: Rapat) -> Attendance:
 
 
 def qr_svg(participant: Participant, scale: int = 4) -> str:
-    """The participant's QR code as inline SVG (segno)."""
+    """The participant's QR code as inline SVG (segno). Always a full QR code: segno would pick a
+    Micro QR for a payload this short, which phone readers such as jsQR cannot read."""
     import segno
 
     out = io.BytesIO()
-    segno.make(participant.qr_payload, error="m").save(out, kind="svg", scale=scale, xmldecl=False, svgns=True,
+    segno.make_qr(participant.qr_payload, error="m").save(out, kind="svg", scale=scale, xmldecl=False, svgns=True,
                                                        title=participant.code)
     return out.getvalue().decode()
 
