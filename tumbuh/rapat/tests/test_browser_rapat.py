@@ -72,11 +72,13 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
 
     # Check in two by the quick search (htmx), the counts follow without a reload.
     page.goto(f"{live_server.url}/rapat/{rapat.pk}/hadir/")
+    page.evaluate("() => document.body.addEventListener('htmx:afterSettle', e => {"
+                  " if (e.target.id === 'check-in-results') window.searchSettled = true; })")
     for words, name, expected in (("andi", "Andi Baso", "1 peserta"), ("puskesmas malili", "Sitti Hasnah", "2 peserta")):
+        page.evaluate("() => { window.searchSettled = false; }")
         page.fill("[data-testid=check-in-search]", words)
+        page.wait_for_function("window.searchSettled === true")  # htmx has swapped in the results and wired their buttons
         row = page.locator("[data-testid=participant-row]", has_text=name)
-        row.locator("[data-testid=check-in-button]").wait_for()
-        page.wait_for_function("!document.querySelector('.htmx-request')")  # the search has settled
         assert page.locator("[data-testid=participant-row]").count() == 1
         row.locator("[data-testid=check-in-button]").click()
         row.locator("[data-testid=present]").wait_for()
