@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "tumbuh.rencana",
     "tumbuh.rembuk",
     "tumbuh.reviu",
+    "tumbuh.tpps",
+    "tumbuh.rapat",
+    "tumbuh.semester",
 ]
 
 MIDDLEWARE = [

@@ -27,4 +27,7 @@ urlpatterns = [
     path("rencana/", include("tumbuh.rencana.urls")),
     path("rembuk/", include("tumbuh.rembuk.urls")),
     path("reviu/", include("tumbuh.reviu.urls")),
+    path("tpps/", include("tumbuh.tpps.urls")),
+    path("rapat/", include("tumbuh.rapat.urls")),
+    path("laporan-semester/", include("tumbuh.semester.urls")),
 ]

@@ -92,7 +92,8 @@ def _menu_items(user=None):
     return [
         (_("Convergence cycle"), cycle),
         (_("Data"), data),
-        (_("TPPS"), [(_("Teams (TPPS)"), "organisation:tpps_list", ()), (PLANNED["rapat"].title, "planned", ("rapat",)),
+        (_("TPPS"), [(_("Teams (TPPS)"), "tpps:list", ()), (PLANNED["rapat"].title, "rapat:list", ()),
+                     (_("Semester report"), "semester:list", ()),
                      (PLANNED["genting"].title, "planned", ("genting",))]),
         (_("Settings"), [
             (_("Regions"), "wilayah:list", ()),

@@ -1,0 +1,35 @@
+import pytest
+
+from tumbuh.documents.tests.test_official import pdftext  # noqa: F401  (the PDF reader fixture)
+from tumbuh.organisation.models import Opd, Tpps
+
+
+@pytest.fixture
+def camat(demo_users):
+    return demo_users["camat.malili"]
+
+
+@pytest.fixture
+def malili():
+    return Tpps.objects.get(wilayah_id="73.24.04")
+
+
+@pytest.fixture
+def dinkes():
+    return Opd.objects.get(kabupaten_id="73.24", short_name="DINKES")
+
+
+@pytest.fixture
+def make_rapat(alice):
+    from tumbuh.rapat import actions
+    from tumbuh.rapat.models import Rapat
+
+    def make(tpps, day, actor=None, **kw):
+        fields = dict(title=f"Rapat {day}", date=day, place="Aula", chair="Ketua", agenda="Evaluasi\nRencana")
+        fields.update(kw)
+        return actions.do_save_rapat(actor or alice, Rapat(tpps=tpps, **fields))
+
+    return make
+
+
+

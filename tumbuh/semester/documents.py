@@ -1,0 +1,112 @@
+"""The semester report as an official document (PDF/DOCX), in the sections the province asks for:
+I Pendahuluan, II Pelaksanaan koordinasi, III Capaian prevalensi dan cakupan, IV Kegiatan dan
+realisasi, V Tindak lanjut, VI Kendala, VII Rencana tindak lanjut dan rekomendasi."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from tumbuh.documents.models import Letterhead
+from tumbuh.documents.official import (
+    LANGUAGE, Heading, OfficialDocument, Paragraph, Signatory, Table, indonesian_date, indonesian_number,
+)
+
+from . import figures
+
+INDICATOR_NAMES = {"stunting": "Stunting (TB/U < −2 SD)", "wasting": "Wasting (BB/TB < −2 SD)",
+                   "underweight": "Underweight (BB/U < −2 SD)"}  # the terms of the province's template
+
+
+def _pct(value) -> str:
+    return "–" if value is None else f"{indonesian_number(value, 1)}%"
+
+
+def _change(value) -> str:
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{indonesian_number(abs(value), 1)} poin"
+
+
+def _paragraphs(text: str, empty: str) -> list:
+    parts = [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+    return [Paragraph(p) for p in parts] or [Paragraph(empty)]
+
+
+def sections(report, data: dict) -> list:
+    """The report's blocks (shared by the page preview's outline and the documents)."""
+    blocks = [Heading("I. Pendahuluan")]
+    blocks += _paragraphs(report.introduction, "-")
+    meetings = data["meetings"]
+    blocks.append(Heading("II. Pelaksanaan Rapat Koordinasi"))
+    if meetings:
+        blocks.append(Table(headers=["No", "Tanggal", "Rapat", "Tingkat", "Peserta hadir", "Keputusan"],
+                            rows=[[n, indonesian_date(m["date"]), m["title"], m["level"], m["present"], m["decisions"]]
+                                  for n, m in enumerate(meetings, 1)],
+                            widths=[0.6, 2.4, 6, 1.8, 1.6, 1.6], numeric=[0, 4, 5]))
+        blocks.append(Paragraph(f"Selama semester ini dilaksanakan {len(meetings)} rapat koordinasi."))
+    else:
+        blocks.append(Paragraph("Tidak ada rapat koordinasi yang tercatat pada semester ini."))
+    prev = data["prevalence"]
+    blocks.append(Heading("III. Capaian Prevalensi dan Cakupan Pengukuran"))
+    blocks.append(Paragraph(f"Hasil pengukuran {prev['round']} dibandingkan dengan {prev['previous_round']} "
+                            f"(data e-PPGBM yang diolah Tumbuh; persentase balita yang diukur)."))
+    blocks.append(Table(
+        headers=["Indikator", prev["previous_round"], prev["round"], "Perubahan", "Balita diukur", "Cakupan"],
+        rows=[[INDICATOR_NAMES.get(i["indicator"], i["indicator"]), _pct(i["before"]), _pct(i["now"]), _change(i["change"]),
+               i["measured"], _pct(i["coverage"])] for i in prev["indicators"]],
+        widths=[4, 2, 2, 2, 2, 2], numeric=[4]))
+    blocks += _paragraphs(report.achievements, "")
+    if prev["areas"]:
+        blocks.append(Heading("Prevalensi stunting per wilayah", level=2))
+        blocks.append(Table(headers=["Wilayah", prev["previous_round"], prev["round"], "Balita diukur", "Cakupan"],
+                            rows=[[a["name"], _pct(a["before"]), _pct(a["now"]), a["measured"], _pct(a["coverage"])]
+                                  for a in prev["areas"]], widths=[4, 2, 2, 2, 2], numeric=[3]))
+    acts = data["activities"]
+    blocks.append(Heading("IV. Kegiatan dan Realisasi"))
+    if not acts["rencana"]:
+        blocks.append(Paragraph("[Bagian ini diisi dari modul Rencana Kegiatan (Aksi 2) dan Reviu Kinerja (Aksi 8), "
+                                "yang belum terpasang pada instalasi ini.]"))
+    elif acts["rows"]:
+        blocks.append(Table(headers=["No", "OPD", "Kegiatan", "Bulan", "Anggaran (Rp)"],
+                            rows=[[n, r["opd"], r["activity"], r["months"], int(r["budget"])] for n, r in enumerate(acts["rows"], 1)],
+                            widths=[0.6, 2, 7, 1.4, 3], numeric=[0, 4]))
+        if not acts["reviu"]:
+            blocks.append(Paragraph("[Realisasi dibaca dari modul Reviu Kinerja (Aksi 8), yang belum terpasang.]"))
+    else:
+        blocks.append(Paragraph("Tidak ada kegiatan terencana yang berjalan pada semester ini."))
+    items = data["action_items"]
+    blocks.append(Heading("V. Tindak Lanjut Hasil Rapat"))
+    blocks.append(Paragraph(f"Selesai pada semester ini: {len(items['done'])}; masih terbuka pada akhir semester: "
+                            f"{len(items['open'])}, di antaranya {sum(1 for i in items['open'] if i['overdue'])} melewati batas waktu."))
+    for title, rows in (("Tindak lanjut selesai", items["done"]), ("Tindak lanjut masih terbuka", items["open"])):
+        if rows:
+            blocks.append(Heading(title, level=2))
+            blocks.append(Table(headers=["No", "Tindak lanjut", "Penanggung jawab", "Batas waktu", "Status"],
+                                rows=[[n, i["title"], i["owner"], indonesian_date(i["due"]),
+                                       i["status"] + (" (terlambat)" if i["overdue"] else "")]
+                                      for n, i in enumerate(rows, 1)], widths=[0.6, 6, 2.6, 2.6, 2.4], numeric=[0]))
+    blocks.append(Heading("VI. Kendala"))
+    blocks += _paragraphs(report.obstacles, "-")
+    blocks.append(Heading("VII. Rencana Tindak Lanjut dan Rekomendasi"))
+    blocks += _paragraphs(report.follow_up, "-")
+    return blocks
+
+
+def report_document(report, data: dict) -> OfficialDocument:
+    """The report in Indonesian, whatever the UI language (``data`` as ``figures.collect`` gives it)."""
+    with translation.override(LANGUAGE):
+        return _report_document(report, figures.display(data))
+
+
+def _report_document(report, data: dict) -> OfficialDocument:
+    tpps = report.tpps
+    draft = "" if report.is_final else " (KONSEP)"
+    return OfficialDocument(
+        kop=Letterhead.kop_for(tpps.wilayah_id[:5]),
+        title=f"Laporan Semester {report.get_semester_display()} Tahun {report.year}{draft}",
+        subtitle=f"{tpps.name}", blocks=sections(report, data),
+        place=tpps.wilayah.name.title(), date=report.finalised_at.date() if report.finalised_at else None,
+        signatories=[Signatory(position=f"Ketua {tpps.name}")],
+        filename=f"laporan-semester-{report.year}-{report.semester}-{tpps.wilayah_id}",
+    )

@@ -1,0 +1,146 @@
+"""What Tumbuh holds for one semester, gathered for the report (plain dicts of JSON-safe values,
+so a final report freezes them as they were).
+
+- meetings held by the team and the teams below it;
+- prevalence and coverage: the semester's measurement round (February for semester I, August
+  for semester II) against the round before, from the dashboards' aggregates;
+- activities and their realisation: read from apps ``rencana`` / ``reviu`` only when installed;
+- action items closed in the semester and those still open at its end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tumbuh.dashboards import aggregates
+from tumbuh.dashboards.periods import Period
+from tumbuh.rapat.attendance import attendance
+from tumbuh.rapat.models import CLOSED, ActionItem, Group, Rapat, Status
+from tumbuh.wilayah.models import Level, Wilayah
+
+INDICATORS = ("stunting", "wasting", "underweight")
+_LEVEL = {Level.KABUPATEN: "kabupaten", Level.KECAMATAN: "kecamatan", Level.DESA: "desa"}
+_CHILD_LEVEL = {Level.KABUPATEN: "kecamatan", Level.KECAMATAN: "desa"}
+
+
+def semester_round(year: int, semester: int) -> Period:
+    return Period.round(year, 2 if semester == 1 else 8)
+
+
+def _meetings(report) -> list[dict]:
+    node = report.tpps.wilayah_id
+    meetings = Rapat.objects.filter(Wilayah.subtree_q(node, "tpps__wilayah__"), date__gte=report.start,
+                                    date__lte=min(report.end, timezone.localdate())).select_related("tpps__wilayah")
+    out = []
+    for r in meetings.order_by("date", "pk"):
+        counts = attendance(r)
+        out.append({"date": r.date.isoformat(), "title": r.title, "level": r.tpps.wilayah.level, "place": r.place,
+                    "present": counts.present, "groups": [[g.group, g.present] for g in counts.groups if g.present],
+                    "decisions": r.decisions.count(), "action_items": r.action_items.count()})
+    return out
+
+
+def _row(rows, code):
+    return next((r for r in rows if r.code == code), None)
+
+
+def _prevalence(report, user) -> dict:
+    """The team's area in the semester's round and the round before, per indicator; and, for
+    stunting, each area one level down."""
+    node = report.tpps.wilayah
+    level = _LEVEL[Level(node.level)]
+    now = semester_round(report.year, report.semester)
+    before = now.previous()
+    out = {"round": now.key, "previous_round": before.key, "indicators": [], "areas": []}
+    for indicator in INDICATORS:
+        cur = _row(aggregates.indicator_table(user=user, within_code=node.code, level=level, period=now, indicator=indicator), node.code)
+        prev = _row(aggregates.indicator_table(user=user, within_code=node.code, level=level, period=before,
+                                               indicator=indicator), node.code)
+        out["indicators"].append({
+            "indicator": indicator,
+            "now": cur.r if cur else None, "before": prev.r if prev else None,
+            "change": (cur.r - prev.r) if cur and prev and cur.r is not None and prev.r is not None else None,
+            "measured": cur.n_measured if cur else 0, "measured_before": prev.n_measured if prev else 0,
+            "coverage": cur.coverage if cur else None, "coverage_before": prev.coverage if prev else None,
+        })
+    child = _CHILD_LEVEL.get(Level(node.level))
+    if child:
+        cur = aggregates.indicator_table(user=user, within_code=node.code, level=child, period=now, indicator="stunting")
+        prev = {r.code: r for r in aggregates.indicator_table(user=user, within_code=node.code, level=child, period=before,
+                                                              indicator="stunting")}
+        for r in cur:
+            p = prev.get(r.code)
+            out["areas"].append({"code": r.code, "name": r.name, "now": r.r, "before": p.r if p else None,
+                                 "measured": r.n_measured, "coverage": r.coverage})
+    return out
+
+
+def _activities(report) -> dict:
+    """Planned activities of the year running in the semester (app ``rencana``), and their
+    realisation (app ``reviu``), each only when that app is installed."""
+    section = {"rencana": apps.is_installed("tumbuh.rencana"), "reviu": apps.is_installed("tumbuh.reviu"), "rows": []}
+    if not section["rencana"]:
+        return section
+    Activity = apps.get_model("rencana", "Activity")
+    first, last = (1, 6) if report.semester == 1 else (7, 12)
+    qs = Activity.objects.filter(kabupaten_id=report.tpps.wilayah_id[:5], year=report.year,
+                                 start_month__lte=last, end_month__gte=first).select_related("opd")
+    for a in qs.order_by("opd__short_name", "pk"):
+        section["rows"].append({"opd": a.opd.short_name, "activity": a.sub_kegiatan or a.kegiatan,
+                                "budget": float(a.budget), "months": f"{a.start_month}–{a.end_month}"})
+    return section
+
+
+def _item(i: ActionItem, end: dt.date) -> dict:
+    return {"title": i.title, "owner": i.owner_label, "due": i.due_date.isoformat(), "status": i.status,
+            "closed_on": i.closed_on.isoformat() if i.closed_on else None, "meeting": i.rapat.title,
+            "overdue": i.due_date < end and (i.closed_on is None or i.closed_on > end)}
+
+
+def _action_items(report) -> dict:
+    node = report.tpps.wilayah_id
+    items = ActionItem.objects.filter(Wilayah.subtree_q(node, "rapat__tpps__wilayah__")).select_related(
+        "rapat", "owner_opd", "owner_wilayah")
+    done = items.filter(closed_on__gte=report.start, closed_on__lte=report.end, status__in=CLOSED)
+    still_open = items.filter(rapat__date__lte=report.end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=report.end))
+    return {"done": [_item(i, report.end) for i in done.order_by("closed_on", "pk")],
+            "open": [_item(i, report.end) for i in still_open.order_by("due_date", "pk")]}
+
+
+def collect(report, user) -> dict:
+    """All generated sections of ``report``, as seen by ``user`` (the policy scopes the figures)."""
+    return {"meetings": _meetings(report), "prevalence": _prevalence(report, user), "activities": _activities(report),
+            "action_items": _action_items(report)}
+
+
+def display(data: dict) -> dict:
+    """A copy of ``data`` for people to read, in the active language: dates as dates, periods,
+    indicators, levels and statuses by their labels, each meeting's attendance line."""
+    import copy
+
+    from tumbuh.dashboards.models import INDICATOR_CHOICES
+    from tumbuh.documents.official import indonesian_number
+
+    out = copy.deepcopy(data)
+    indicators = dict(INDICATOR_CHOICES)
+    levels = {Level.KABUPATEN: _("Regency"), Level.KECAMATAN: _("Kecamatan"), Level.DESA: _("Desa")}
+    for m in out["meetings"]:
+        m["date"] = dt.date.fromisoformat(m["date"])
+        m["level"] = levels.get(m["level"], "")
+        parts = ", ".join(f"{Group(g).label} {indonesian_number(n)}" for g, n in m["groups"])
+        m["summary"] = _("%(n)s participants") % {"n": indonesian_number(m["present"])} + (f": {parts}" if parts else "")
+    prev = out["prevalence"]
+    prev["round"], prev["previous_round"] = Period.parse(prev["round"]).label, Period.parse(prev["previous_round"]).label
+    for i in prev["indicators"]:
+        i["label"] = indicators.get(i["indicator"], i["indicator"])
+    for key in ("done", "open"):
+        for i in out["action_items"][key]:
+            i["due"] = dt.date.fromisoformat(i["due"])
+            i["closed_on"] = dt.date.fromisoformat(i["closed_on"]) if i["closed_on"] else None
+            i["status"] = Status(i["status"]).label
+    return out
