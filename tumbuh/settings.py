@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tumbuh.maps",
     "tumbuh.publik",
     "tumbuh.documents",
+    "tumbuh.krs",
 ]
 
 MIDDLEWARE = [

@@ -21,4 +21,5 @@ urlpatterns = [
     path("peta/", include("tumbuh.maps.urls")),
     path("publik/", include("tumbuh.publik.urls")),
     path("dokumen/", include("tumbuh.documents.urls")),
+    path("krs/", include("tumbuh.krs.urls")),
 ]

@@ -90,6 +90,7 @@ def _menu_items(user=None):
         (_("Convergence cycle"), cycle),
         (_("Data"), data),
         (_("TPPS"), [(_("Teams (TPPS)"), "organisation:tpps_list", ()), (PLANNED["rapat"].title, "planned", ("rapat",)),
+                     (_("At-risk families (KRS)"), "krs:list", ()),
                      (PLANNED["genting"].title, "planned", ("genting",))]),
         (_("Settings"), [
             (_("Regions"), "wilayah:list", ()),
