@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tumbuh.publik",
     "tumbuh.documents",
     "tumbuh.krs",
+    "tumbuh.genting",
 ]
 
 MIDDLEWARE = [

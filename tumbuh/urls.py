@@ -22,4 +22,5 @@ urlpatterns = [
     path("publik/", include("tumbuh.publik.urls")),
     path("dokumen/", include("tumbuh.documents.urls")),
     path("krs/", include("tumbuh.krs.urls")),
+    path("genting/", include("tumbuh.genting.urls")),
 ]

@@ -91,7 +91,7 @@ def _menu_items(user=None):
         (_("Data"), data),
         (_("TPPS"), [(_("Teams (TPPS)"), "organisation:tpps_list", ()), (PLANNED["rapat"].title, "planned", ("rapat",)),
                      (_("At-risk families (KRS)"), "krs:list", ()),
-                     (PLANNED["genting"].title, "planned", ("genting",))]),
+                     (PLANNED["genting"].title, "genting:index", ())]),
         (_("Settings"), [
             (_("Regions"), "wilayah:list", ()),
             (_("Puskesmas"), "organisation:puskesmas_list", ()),

@@ -40,8 +40,9 @@ def test_the_desa_operator_assigns_a_tpk_and_the_visit_is_logged_and_audited(bob
 
 def test_a_visit_needs_a_team_of_the_desa_and_a_past_date(bob, harapan):
     keluarga = _family(BALANTANG, "7324041501900002")
-    with pytest.raises(ValidationError, match="Assign a TPK"):
+    with pytest.raises(ValidationError) as no_team:
         do_log_visit(bob, keluarga, tanggal=dt.date(2026, 1, 5), kegiatan="pemantauan")
+    assert list(no_team.value.error_dict) == ["tpk"]
     keluarga.tpk = _tpk(BALANTANG)
     with pytest.raises(ValidationError):
         do_log_visit(bob, keluarga, tanggal=dt.date.today() + dt.timedelta(days=3), kegiatan="pemantauan")
