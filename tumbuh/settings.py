@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tumbuh.documents",
     "tumbuh.krs",
     "tumbuh.genting",
+    "tumbuh.konvergensi_desa",
 ]
 
 MIDDLEWARE = [

@@ -23,4 +23,5 @@ urlpatterns = [
     path("dokumen/", include("tumbuh.documents.urls")),
     path("krs/", include("tumbuh.krs.urls")),
     path("genting/", include("tumbuh.genting.urls")),
+    path("desa/", include("tumbuh.konvergensi_desa.urls")),
 ]

@@ -73,6 +73,8 @@ def _can_publish(user) -> bool:
 
 #: Convergence actions that have a page of their own (else the "planned" page).
 _AKSI_PAGES = {6: ("dashboards:quality", ())}
+_AKSI_PAGES[4] = ("konvergensi_desa:aksi4", ())  # village-role regulation
+_AKSI_PAGES[5] = ("konvergensi_desa:aksi5", ())  # KPM, scorecard, OPD Pembina Desa
 
 
 def _menu_items(user=None):
