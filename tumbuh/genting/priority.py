@@ -1,9 +1,11 @@
 """Which families and children to suggest first for a foster parent.
 
-Score = 3 × severity + risk factors + 2 when there is no GENTING help yet, where severity is
+Score = 3 × severity + risk factors + 2 when there is no help yet, where severity is
 2 for a child whose latest length/height-for-age z-score is below −3 (sangat pendek), 1 below
-−2 (pendek), 0 for a family (the KRS list carries no measurement). The score is shown with its
-parts so the secretariat sees why, and decides; nothing is matched automatically.
+−2 (pendek), 0 for a family (the KRS list carries no measurement). "Help" is a GENTING match or, for a family, a TPK visit that
+facilitated social assistance (``Kegiatan.BANTUAN``). Families and children already matched
+are left out unless asked for. The score is shown with its parts so the secretariat sees why,
+and decides; nothing is matched automatically.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery
 
 from tumbuh.accounts import policy
-from tumbuh.krs.models import Keluarga
+from tumbuh.krs.models import Kegiatan, Keluarga, KunjunganTpk
 from tumbuh.measurements.models import Child, Measurement
 
 from .models import Asuhan
@@ -40,12 +42,13 @@ class Candidate:
     desa: object
     severity: int
     risks: int
-    helped: bool
+    helped: bool  # has a GENTING match
     zlen: float | None = None
+    other_help: bool = False  # e.g. social assistance facilitated by the TPK
     score: int = field(init=False)
 
     def __post_init__(self):
-        self.score = score(self.severity, self.risks, self.helped)
+        self.score = score(self.severity, self.risks, self.helped or self.other_help)
 
     @property
     def key(self) -> str:
@@ -70,8 +73,9 @@ def suggestions(user, *, desa_code: str | None = None, include_helped: bool = Fa
     if desa_code:
         families = families.filter(desa_id=desa_code)
     year = families.order_by("-tahun").values_list("tahun", flat=True).first()
+    assisted = set(KunjunganTpk.objects.filter(kegiatan=Kegiatan.BANTUAN).values_list("keluarga_id", flat=True))
     for k in families.filter(tahun=year) if year else []:
-        candidates.append(Candidate("keluarga", k, k.desa, 0, k.risk_count, k.pk in helped_families))
+        candidates.append(Candidate("keluarga", k, k.desa, 0, k.risk_count, k.pk in helped_families, other_help=k.pk in assisted))
     for child in stunted_children(user, desa_code):
         candidates.append(Candidate("anak", child, child.desa, severity(child.latest_zlen), 0, child.pk in helped_children,
                                     zlen=child.latest_zlen))

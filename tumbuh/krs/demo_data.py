@@ -54,7 +54,9 @@ def seed(seed: int) -> None:
     rng = random.Random(seed + 7)
     _import_list(seed, admin)
     teams = _teams(rng, admin)
-    families = Keluarga.objects.filter(desa__kecamatan_code__in=KECAMATAN, tahun=YEAR, tpk__isnull=True).order_by("pk")
+    families = Keluarga.objects.filter(desa__kecamatan_code__in=KECAMATAN, tahun=YEAR).order_by("pk")
+    if families.filter(tpk__isnull=False).exists():
+        return  # assigned on an earlier run (some families are left without a team on purpose)
     for keluarga in families:
         desa_teams = teams.get(keluarga.desa_id)
         if not desa_teams or rng.random() < 0.15:  # a few families still wait for a team

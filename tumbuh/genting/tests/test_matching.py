@@ -87,6 +87,20 @@ def test_priority_puts_severity_then_risks_then_no_help_first(alice, ota, make_f
     assert helped.helped and helped.score == 6
 
 
+def test_social_assistance_through_the_tpk_counts_as_other_help(alice, make_family):
+    import datetime as dt
+
+    from tumbuh.krs.actions import do_log_visit
+    from tumbuh.krs.models import TimPendampingKeluarga
+
+    assisted = make_family("7324041501950008", risks=2, name="Sudah Dibantu")
+    assisted.tpk = TimPendampingKeluarga.objects.create(desa_id="73.24.04.2010", nama="TPK Bantu", bidan="a", kader_pkk="b", kader_kb="c")
+    before = next(c for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000) if c.obj == assisted)
+    do_log_visit(alice, assisted, tanggal=dt.date(2026, 1, 5), kegiatan="bantuan")
+    after = next(c for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000) if c.obj == assisted)
+    assert (before.score, after.score, after.other_help, after.helped) == (4, 2, True, False)
+
+
 def test_suggestions_stay_inside_the_users_area(demo_users, make_family):
     make_family("7324041501950007", name="Keluarga Balantang")
     assert any(getattr(c.obj, "nama_kepala", "") == "Keluarga Balantang" for c in suggestions(demo_users["admin.lutim"], limit=10000))

@@ -145,3 +145,12 @@ def test_the_demo_has_luwu_timur_krs_with_tpk_visits():
     assert Keluarga.objects.filter(desa__kecamatan_code="73.24.04", tahun=2025).count() > 100
     assert KunjunganTpk.objects.filter(keluarga__desa_id=BALANTANG).exists()
     assert TimPendampingKeluarga.objects.filter(desa_id=BALANTANG).count() == 2
+
+
+def test_the_desa_operator_adds_a_tpk_on_the_page(client, bob):
+    client.force_login(bob)
+    response = client.post("/krs/tpk/baru/", {"desa": BALANTANG, "nama": "TPK Mawar", "bidan": "Bidan Ani", "kader_pkk": "Ira",
+                                               "kader_kb": "Uli", "aktif": "on"})
+    assert response.status_code == 302
+    tpk = TimPendampingKeluarga.objects.get(desa_id=BALANTANG, nama="TPK Mawar")
+    assert AuditLog.objects.filter(object_type="krs.timpendampingkeluarga", object_id=str(tpk.pk), actor=bob).exists()

@@ -1,0 +1,49 @@
+"""The village layer's forms, posted as a person would."""
+
+import pytest
+
+from tumbuh.konvergensi_desa.models import KebijakanDesa, KunjunganPembina, PembinaDesa, SasaranScorecard
+from tumbuh.organisation.models import Opd
+from tumbuh.wilayah.models import Wilayah
+
+pytestmark = pytest.mark.django_db
+BALANTANG = "73.24.04.2010"
+
+
+def test_the_desa_operator_records_and_corrects_a_scorecard_person(client, bob):
+    client.force_login(bob)
+    url = f"/desa/kartu-skor/{BALANTANG}/2026/2/ibu_hamil/baru/"
+    items = ["anc4", "ttd90", "nifas3", "kelas_ibu4", "kunjungan_kek", "air", "jamban", "jkn"]
+    data = {"nama": "Ibu Rahmawati", **{f"item_{c}": "Y" for c in items}}
+    data["item_kunjungan_kek"] = "TS"
+    assert client.post(url, data).status_code == 302
+    person = SasaranScorecard.objects.get(desa_id=BALANTANG, tahun=2026, triwulan=2, nama="Ibu Rahmawati")
+    assert person.counts() == (7, 7)
+    data["item_jkn"] = "T"
+    assert client.post(f"/desa/kartu-skor/{BALANTANG}/2026/2/ibu_hamil/{person.pk}/", data).status_code == 302
+    person.refresh_from_db()
+    assert person.counts() == (6, 7)
+    incomplete = dict(data, item_air="")
+    response = client.post(url, dict(incomplete, nama="Ibu Lain"))
+    assert response.status_code == 200 and not SasaranScorecard.objects.filter(nama="Ibu Lain").exists()
+
+
+def test_the_desa_operator_records_the_village_policy_and_the_admin_assigns_a_mentor(client, bob, alice):
+    client.force_login(bob)
+    response = client.post("/desa/aksi-4/kebijakan/baru/", {"desa": BALANTANG, "tahun": "2026", "perdes_nomor": "4 Tahun 2026",
+                                                             "perdes_tanggal": "2026-02-10", "dana_desa": "35000000"})
+    assert response.status_code == 302
+    assert KebijakanDesa.objects.get(desa_id=BALANTANG, tahun=2026).dana_desa == 35_000_000
+    assert client.get("/desa/pembina/baru/").status_code == 403
+
+    client.force_login(alice)
+    opd = Opd.objects.get(kabupaten_id="73.24", short_name="DINKES")
+    other = Wilayah.objects.filter(level=4, kecamatan_code="73.24.04").exclude(code=BALANTANG).order_by("code").last()
+    assert client.post("/desa/pembina/baru/", {"opd": opd.pk, "desa": other.code, "tahun": "2026"}).status_code == 302
+    assignment = PembinaDesa.objects.get(desa=other, tahun=2026)
+    page = client.get("/desa/pembina/?tahun=2026").content.decode()
+    assert other.name in page  # listed among mentors that have not visited yet
+    response = client.post(f"/desa/pembina/{assignment.pk}/", {"tanggal": "2026-04-01", "kegiatan": "Monitoring posyandu",
+                                                                "dukungan": "Timbangan digital"})
+    assert response.status_code == 302
+    assert KunjunganPembina.objects.get(pembina=assignment).dukungan == "Timbangan digital"
