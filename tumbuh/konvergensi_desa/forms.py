@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -76,13 +78,18 @@ class SasaranForm(forms.Form):
     anak = forms.ModelChoiceField(label=_("Child in Tumbuh (fills the items Tumbuh knows)"), queryset=Child.objects.none(),
                                   required=False)
 
-    def __init__(self, *args, actor, kelompok: str, desa_code: str, **kwargs):
+    def __init__(self, *args, actor, kelompok: str, desa_code: str, quarter_end=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.kelompok = kelompok
         if kelompok == scorecard.IBU_HAMIL:
             del self.fields["anak"]
         else:
-            self.fields["anak"].queryset = policy.visible(actor, Child.objects.filter(desa_id=desa_code)).order_by("name")
+            children = policy.visible(actor, Child.objects.filter(desa_id=desa_code))
+            if quarter_end is not None:  # only children of the group's age during the quarter
+                youngest, oldest = (0, 2) if kelompok == scorecard.ANAK_0_23 else (2, 7)
+                children = children.filter(birth_date__lte=quarter_end - dt.timedelta(days=round(365.25 * youngest)),
+                                           birth_date__gt=quarter_end - dt.timedelta(days=round(365.25 * oldest) + 92))
+            self.fields["anak"].queryset = children.order_by("name")
         for item in scorecard.items(kelompok):
             help_text = _("Filled by Tumbuh when a child is linked.") if item.automatic else ""
             self.fields[f"item_{item.code}"] = forms.ChoiceField(label=item.label, choices=_ANSWER_CHOICES, required=not item.automatic,

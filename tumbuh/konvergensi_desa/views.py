@@ -25,6 +25,7 @@ from tumbuh.wilayah.models import Level, Wilayah
 
 from . import forms, progress, scorecard
 from .actions import do_log_mentoring, do_record_sasaran, do_save_checked
+from .autofill import quarter_bounds
 from .models import (KebijakanDesa, Kelompok, Kpm, KunjunganPembina, PelatihanKpm, PembinaDesa, RegulasiPeranDesa,
                      SasaranScorecard)
 from .xlsx import scorecard_workbook
@@ -219,7 +220,8 @@ def sasaran_edit(request, desa, tahun, triwulan, kelompok, pk=None):
                                            kelompok=kelompok)
         initial = forms.SasaranForm.initial_for(sasaran)
     policy.require(request.user, policy.ADD if pk is None else policy.CHANGE, sasaran)
-    form = forms.SasaranForm(request.POST or None, initial=initial, actor=request.user, kelompok=kelompok, desa_code=desa.code)
+    form = forms.SasaranForm(request.POST or None, initial=initial, actor=request.user, kelompok=kelompok, desa_code=desa.code,
+                             quarter_end=quarter_bounds(tahun, triwulan)[1])
     back = reverse("konvergensi_desa:scorecard", args=[desa.code, tahun, triwulan])
     if request.method == "POST" and form.is_valid():
         sasaran.nama = form.cleaned_data["nama"]

@@ -47,3 +47,17 @@ def test_the_desa_operator_records_the_village_policy_and_the_admin_assigns_a_me
                                                                 "dukungan": "Timbangan digital"})
     assert response.status_code == 302
     assert KunjunganPembina.objects.get(pembina=assignment).dukungan == "Timbangan digital"
+
+
+def test_the_child_picker_offers_children_of_the_groups_age(client, bob):
+    import datetime as dt
+
+    from tumbuh.measurements.models import Child
+
+    baby = Child.objects.create(name="Bayi Pilihan", sex=1, birth_date=dt.date(2025, 8, 1), desa_id=BALANTANG)
+    toddler = Child.objects.create(name="Balita Pilihan", sex=2, birth_date=dt.date(2022, 8, 1), desa_id=BALANTANG)
+    client.force_login(bob)
+    babies = client.get(f"/desa/kartu-skor/{BALANTANG}/2026/1/anak_0_23/baru/").context["form"].fields["anak"].queryset
+    older = client.get(f"/desa/kartu-skor/{BALANTANG}/2026/1/anak_2_6/baru/").context["form"].fields["anak"].queryset
+    assert baby in babies and toddler not in babies
+    assert toddler in older and baby not in older
