@@ -55,7 +55,7 @@ def seed(seed: int) -> None:
     parents = _parents(admin, kabupaten, rng)
     if Asuhan.objects.filter(desa__kabupaten_code=KABUPATEN).exists():
         return
-    candidates = suggestions(admin, limit=400)
+    candidates = suggestions(admin, limit=1_000_000)  # the whole district: families and children are ranked together
     families = [c for c in candidates if c.kind == "keluarga" and c.desa.kecamatan_code == "73.24.04"][:8]
     children = [c for c in candidates if c.kind == "anak"][:5]
     start = dt.date(2024, 9, 1)

@@ -73,7 +73,7 @@ def outcome(asuhan: Asuhan, width: int = 560, height: int = 260) -> Outcome | No
             {"data": {"name": "start"}, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -4, "baseline": "top", "color": "#15803d"},
              "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"value": 0}, "text": {"field": "name"}}},
             {"data": {"name": "visits"}, "mark": {"type": "line", "color": "#9ca3af", "strokeWidth": 1},
-             "encoding": {"x": {"field": "date", "type": "temporal", "title": _("Date")},
+             "encoding": {"x": {"field": "date", "type": "temporal", "title": _("Date"), "axis": {"format": "%m/%Y"}},
                           "y": {"field": "z", "type": "quantitative", "title": "HAZ (z)", "scale": {"zero": False}}}},
             {"data": {"name": "visits"}, "mark": {"type": "point", "filled": True, "size": 55},
              "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "z", "type": "quantitative"},

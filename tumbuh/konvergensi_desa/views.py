@@ -43,6 +43,11 @@ def _quarter(request) -> int:
     return int(value) if value in ("1", "2", "3", "4") else (dt.date.today().month - 1) // 3 + 1
 
 
+def _text(year: int) -> str:
+    """A year for templates: ``2025``, never the localized ``2.025``."""
+    return str(year)
+
+
 def _focus_code(request) -> str | None:
     focus = get_focus(request)
     return focus.code if focus is not None else None
@@ -82,7 +87,7 @@ def aksi4(request):
     regulations = list(policy.visible(request.user, RegulasiPeranDesa.objects.select_related("kabupaten")))
     rows, counts = progress.aksi4_table(request.user, tahun, _focus_code(request))
     return render(request, "konvergensi_desa/aksi4.html", {
-        "tahun": tahun, "regulations": [(r, list(UploadedDocument.for_object(r))) for r in regulations], "rows": rows,
+        "tahun": _text(tahun), "regulations": [(r, list(UploadedDocument.for_object(r))) for r in regulations], "rows": rows,
         "counts": counts, "can_add_regulation": policy.can(request.user, policy.ADD, RegulasiPeranDesa),
         "can_record": policy.can(request.user, policy.ADD, KebijakanDesa),
     })
@@ -129,7 +134,7 @@ def aksi5(request):
     kpm = kpm.annotate(trainings=Count("pelatihan"), last_training=Max("pelatihan__tanggal"))
     desa = progress.visible_desa(request.user, focus)
     return render(request, "konvergensi_desa/aksi5.html", {
-        "tahun": tahun, "triwulan": triwulan, "kpm": kpm, "quarter_rows": progress.district_quarter(request.user, tahun, triwulan, focus),
+        "tahun": _text(tahun), "triwulan": triwulan, "kpm": kpm, "quarter_rows": progress.district_quarter(request.user, tahun, triwulan, focus),
         "groups": [scorecard.group_label(g) for g in scorecard.GROUPS], "desa": desa.order_by("name")[:400],
         "can_add_kpm": policy.can(request.user, policy.ADD, Kpm),
         "quarters": (1, 2, 3, 4),
@@ -191,7 +196,7 @@ def scorecard_quarter(request, desa, tahun, triwulan):
         people = [(p, [(p.jawaban.get(i.code, ""), i.code in p.otomatis) for i in items], p.counts()) for p in grouped.get(group, [])]
         tables.append({"group": group, "label": scorecard.group_label(group), "items": items, "people": people, "level": per[group]})
     return render(request, "konvergensi_desa/scorecard.html", {
-        "desa": desa, "tahun": tahun, "triwulan": triwulan, "tables": tables, "total": total, "can_record": can_record,
+        "desa": desa, "tahun": _text(tahun), "triwulan": triwulan, "tables": tables, "total": total, "can_record": can_record,
     })
 
 
@@ -234,7 +239,7 @@ def sasaran_edit(request, desa, tahun, triwulan, kelompok, pk=None):
             messages.success(request, _("Saved."))
             return redirect(back)
     return render(request, "konvergensi_desa/sasaran_form.html", {
-        "form": form, "desa": desa, "tahun": tahun, "triwulan": triwulan, "label": Kelompok(kelompok).label,
+        "form": form, "desa": desa, "tahun": _text(tahun), "triwulan": triwulan, "label": Kelompok(kelompok).label,
         "sasaran": sasaran if pk else None, "back": back,
     })
 
@@ -249,7 +254,7 @@ def pembina(request):
     focus = _focus_code(request)
     assignments = progress.mentors(request.user, tahun, focus)
     return render(request, "konvergensi_desa/pembina.html", {
-        "tahun": tahun, "assignments": assignments,
+        "tahun": _text(tahun), "assignments": assignments,
         "without_mentor": progress.villages_without_mentor(request.user, tahun, focus),
         "not_visited": [a for a in assignments if a.visits == 0],
         "can_assign": policy.can(request.user, policy.ADD, PembinaDesa),

@@ -40,7 +40,7 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tahun"].choices = [(y, y) for y in years]
+        self.fields["tahun"].choices = [(y, str(y)) for y in years]  # a year, not 2.025
 
 
 def add_errors(form: forms.Form, error) -> None:

@@ -61,3 +61,11 @@ def test_the_child_picker_offers_children_of_the_groups_age(client, bob):
     older = client.get(f"/desa/kartu-skor/{BALANTANG}/2026/1/anak_2_6/baru/").context["form"].fields["anak"].queryset
     assert baby in babies and toddler not in babies
     assert toddler in older and baby not in older
+
+
+def test_years_are_written_as_years_not_as_numbers(client, alice):
+    client.force_login(alice)
+    for url in ("/desa/aksi-5/?tahun=2025&triwulan=3", "/desa/pembina/?tahun=2025", f"/desa/kartu-skor/{BALANTANG}/2025/3/",
+                "/desa/aksi-4/?tahun=2025", "/krs/?tahun=2025"):
+        page = client.get(url).content.decode()
+        assert "2025" in page and "2.025" not in page, url
