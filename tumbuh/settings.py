@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "tumbuh.tpps",
     "tumbuh.rapat",
     "tumbuh.semester",
+    "tumbuh.krs",
+    "tumbuh.genting",
+    "tumbuh.konvergensi_desa",
 ]
 
 MIDDLEWARE = [

@@ -30,4 +30,7 @@ urlpatterns = [
     path("tpps/", include("tumbuh.tpps.urls")),
     path("rapat/", include("tumbuh.rapat.urls")),
     path("laporan-semester/", include("tumbuh.semester.urls")),
+    path("krs/", include("tumbuh.krs.urls")),
+    path("genting/", include("tumbuh.genting.urls")),
+    path("desa/", include("tumbuh.konvergensi_desa.urls")),
 ]

@@ -72,8 +72,15 @@ def _can_publish(user) -> bool:
 
 
 #: Convergence actions that have a page of their own (else the "planned" page).
-_AKSI_PAGES = {1: ("analisis:situasi", ()), 6: ("dashboards:quality", ())}
-_AKSI_PAGES.update({2: ("rencana:list", ()), 3: ("rembuk:list", ()), 8: ("reviu:page", ())})  # rencana, rembuk, reviu
+_AKSI_PAGES = {
+    1: ("analisis:situasi", ()),
+    2: ("rencana:list", ()),
+    3: ("rembuk:list", ()),
+    4: ("konvergensi_desa:aksi4", ()),  # village-role regulation
+    5: ("konvergensi_desa:aksi5", ()),  # KPM, scorecard, OPD Pembina Desa
+    6: ("dashboards:quality", ()),
+    8: ("reviu:page", ()),
+}
 
 
 def _menu_items(user=None):
@@ -94,7 +101,8 @@ def _menu_items(user=None):
         (_("Data"), data),
         (_("TPPS"), [(_("Teams (TPPS)"), "tpps:list", ()), (PLANNED["rapat"].title, "rapat:list", ()),
                      (_("Semester report"), "semester:list", ()),
-                     (PLANNED["genting"].title, "planned", ("genting",))]),
+                     (_("At-risk families (KRS)"), "krs:list", ()),
+                     (PLANNED["genting"].title, "genting:index", ())]),
         (_("Settings"), [
             (_("Regions"), "wilayah:list", ()),
             (_("Puskesmas"), "organisation:puskesmas_list", ()),

@@ -1,0 +1,57 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tumbuh.accounts import policy
+from tumbuh.documents.models import ALLOWED_EXTENSIONS
+from tumbuh.organisation.forms import AuditedForm
+from tumbuh.wilayah.models import Level
+
+from .models import DEFAULT_SHARED, JenisBantuan, OrangTuaAsuh, SharedField
+
+
+class OrangTuaAsuhForm(AuditedForm):
+    wilayah_fields = {"kabupaten": (Level.KABUPATEN,)}
+
+    class Meta:
+        model = OrangTuaAsuh
+        fields = ["kabupaten", "nama", "jenis", "kontak", "telepon", "email", "alamat", "komitmen", "komitmen_rupiah", "aktif"]
+        widgets = {"komitmen": forms.Textarea(attrs={"rows": 3})}
+
+
+class SharedFieldsField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=SharedField.choices, required=False, label=_("Share with the foster parent"),
+                         help_text=_("Only these appear on the foster parent's information sheet. NIK is never shared."), **kwargs)
+
+
+class MatchForm(forms.Form):
+    target = forms.CharField(widget=forms.HiddenInput)
+    orang_tua_asuh = forms.ModelChoiceField(label=_("Foster parent"), queryset=OrangTuaAsuh.objects.none())
+    mulai = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
+    shared_fields = SharedFieldsField(initial=DEFAULT_SHARED)
+    alasan_ulang = forms.CharField(label=_("Why matched again (only when already matched)"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["orang_tua_asuh"].queryset = policy.visible(actor, OrangTuaAsuh.objects.filter(aktif=True))
+
+
+class SharedFieldsForm(forms.Form):
+    shared_fields = SharedFieldsField()
+
+
+class HelpForm(forms.Form):
+    jenis = forms.ChoiceField(label=_("Kind of help"), choices=JenisBantuan.choices)
+    nilai = forms.IntegerField(label=_("Value (Rp)"), min_value=1)
+    tanggal = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    uraian = forms.CharField(label=_("Description"), required=False, max_length=250)
+    evidence = forms.FileField(label=_("Evidence (photo, receipt)"), required=False,
+                               widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}))
+
+
+class EndForm(forms.Form):
+    selesai = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Why it ends"), required=False)

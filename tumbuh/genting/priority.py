@@ -1,0 +1,85 @@
+"""Which families and children to suggest first for a foster parent.
+
+Score = 3 × severity + risk factors + 2 when there is no help yet, where severity is
+2 for a child whose latest length/height-for-age z-score is below −3 (sangat pendek), 1 below
+−2 (pendek), 0 for a family (the KRS list carries no measurement). "Help" is a GENTING match or, for a family, a TPK visit that
+facilitated social assistance (``Kegiatan.BANTUAN``). Families and children already matched
+are left out unless asked for. The score is shown with its parts so the secretariat sees why,
+and decides; nothing is matched automatically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Subquery
+
+from tumbuh.accounts import policy
+from tumbuh.krs.models import Kegiatan, Keluarga, KunjunganTpk
+from tumbuh.measurements.models import Child, Measurement
+
+from .models import Asuhan
+
+
+def severity(zlen: float | None) -> int:
+    if zlen is None:
+        return 0
+    if zlen < -3:
+        return 2
+    if zlen < -2:
+        return 1
+    return 0
+
+
+def score(sev: int, risks: int, helped: bool) -> int:
+    return 3 * sev + risks + (0 if helped else 2)
+
+
+@dataclass
+class Candidate:
+    kind: str  # "keluarga" | "anak"
+    obj: object
+    desa: object
+    severity: int
+    risks: int
+    helped: bool  # has a GENTING match
+    zlen: float | None = None
+    other_help: bool = False  # e.g. social assistance facilitated by the TPK
+    score: int = field(init=False)
+
+    def __post_init__(self):
+        self.score = score(self.severity, self.risks, self.helped or self.other_help)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.obj.pk}"
+
+
+def stunted_children(user, desa_code: str | None = None):
+    """Visible children whose latest measured length/height-for-age is below −2 SD."""
+    latest = Measurement.objects.filter(child=OuterRef("pk"), zlen__isnull=False).order_by("-date")
+    qs = policy.visible(user, Child.objects.all())
+    if desa_code:
+        qs = qs.filter(desa_id=desa_code)
+    return qs.annotate(latest_zlen=Subquery(latest.values("zlen")[:1])).filter(latest_zlen__lt=-2).select_related("desa")
+
+
+def suggestions(user, *, desa_code: str | None = None, include_helped: bool = False, limit: int = 100) -> list[Candidate]:
+    """Families of the latest KRS list and stunted children in the user's area, best first."""
+    helped_families = set(Asuhan.objects.filter(keluarga__isnull=False).values_list("keluarga_id", flat=True))
+    helped_children = set(Asuhan.objects.filter(anak__isnull=False).values_list("anak_id", flat=True))
+    candidates = []
+    families = policy.visible(user, Keluarga.objects.select_related("desa"))
+    if desa_code:
+        families = families.filter(desa_id=desa_code)
+    year = families.order_by("-tahun").values_list("tahun", flat=True).first()
+    assisted = set(KunjunganTpk.objects.filter(kegiatan=Kegiatan.BANTUAN).values_list("keluarga_id", flat=True))
+    for k in families.filter(tahun=year) if year else []:
+        candidates.append(Candidate("keluarga", k, k.desa, 0, k.risk_count, k.pk in helped_families, other_help=k.pk in assisted))
+    for child in stunted_children(user, desa_code):
+        candidates.append(Candidate("anak", child, child.desa, severity(child.latest_zlen), 0, child.pk in helped_children,
+                                    zlen=child.latest_zlen))
+    if not include_helped:
+        candidates = [c for c in candidates if not c.helped]
+    candidates.sort(key=lambda c: (-c.score, c.zlen if c.zlen is not None else 0, c.desa.name, str(c.obj)))
+    return candidates[:limit]

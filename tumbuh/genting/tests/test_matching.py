@@ -1,0 +1,108 @@
+"""Matching foster parents: suggested by priority, confirmed by the secretariat, never twice
+without a reason."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tumbuh.audit.models import AuditLog
+from tumbuh.genting.actions import do_match
+from tumbuh.genting.models import DEFAULT_SHARED, Asuhan
+from tumbuh.genting.priority import score, severity, suggestions
+
+pytestmark = pytest.mark.django_db
+START = dt.date(2025, 1, 1)
+
+
+def test_a_double_match_of_a_family_is_refused_without_a_reason(alice, ota, ota2, make_family):
+    keluarga = make_family("7324041501950001")
+    first = do_match(alice, ota, keluarga=keluarga, mulai=START)
+    with pytest.raises(ValidationError) as refused:
+        do_match(alice, ota2, keluarga=keluarga, mulai=START)
+    assert "alasan_ulang" in refused.value.error_dict and "CV Uji Peduli" in str(refused.value)
+    with pytest.raises(ValidationError):
+        do_match(alice, ota2, keluarga=keluarga, mulai=START, alasan_ulang="   ")  # blank is no reason
+    assert list(Asuhan.objects.filter(keluarga=keluarga)) == [first]
+
+    second = do_match(alice, ota2, keluarga=keluarga, mulai=START, alasan_ulang="Rumah rusak berat: bedah rumah dari donatur kedua")
+    assert Asuhan.objects.filter(keluarga=keluarga).count() == 2
+    log = AuditLog.objects.get(object_type="genting.asuhan", object_id=str(second.pk))
+    assert log.reason.startswith("Rumah rusak berat") and log.actor == alice
+
+
+def test_a_double_match_of_a_child_is_refused_even_after_the_first_ended(alice, ota, ota2, make_child):
+    from tumbuh.genting.actions import do_end_match
+
+    child = make_child("Anak Ganda", [(0, -2.6)])
+    first = do_match(alice, ota, anak=child, mulai=START)
+    do_end_match(alice, first, selesai=dt.date(2025, 6, 30))
+    with pytest.raises(ValidationError):
+        do_match(alice, ota2, anak=child, mulai=dt.date(2025, 7, 1))
+    assert Asuhan.objects.filter(anak=child).count() == 1
+
+
+def test_the_double_match_is_refused_on_the_page_too(client, alice, ota, ota2, make_family):
+    keluarga = make_family("7324041501950002")
+    do_match(alice, ota, keluarga=keluarga, mulai=START)
+    client.force_login(alice)
+    response = client.post("/genting/usulan/?semua=1", {"target": f"keluarga-{keluarga.pk}", "orang_tua_asuh": ota2.pk,
+                                                         "mulai": "2025-02-01", "shared_fields": ["desa"]})
+    assert response.status_code == 200 and "Sudah memiliki orang tua asuh (CV Uji Peduli)" in response.content.decode()
+    assert Asuhan.objects.filter(keluarga=keluarga).count() == 1
+
+
+def test_only_the_secretariat_confirms_matches(demo_users, ota, make_family):
+    keluarga = make_family("7324041501950003")
+    for name in ("desa.balantang", "camat.malili", "dinkes.lutim", "pantau.lutim"):
+        with pytest.raises((PermissionDenied, ValidationError)):
+            do_match(demo_users[name], ota, keluarga=keluarga, mulai=START)
+    with pytest.raises(ValidationError):  # another district's family is outside Luwu's secretariat
+        do_match(demo_users["admin.luwu"], ota, keluarga=keluarga, mulai=START)
+    assert not Asuhan.objects.filter(keluarga=keluarga).exists()
+
+
+def test_a_new_match_shares_only_the_desa_and_the_help_by_default(alice, ota, make_family):
+    asuhan = do_match(alice, ota, keluarga=make_family("7324041501950004"), mulai=START)
+    assert asuhan.shared_fields == list(DEFAULT_SHARED) and "nik" not in asuhan.shared_fields
+
+
+def test_priority_puts_severity_then_risks_then_no_help_first(alice, ota, make_family, make_child):
+    assert (severity(-3.4), severity(-2.5), severity(-1.0), severity(None)) == (2, 1, 0, 0)
+    assert score(2, 0, False) == 8 and score(0, 3, True) == 3
+    many = make_family("7324041501950005", risks=5, desa="73.24.04.2010", name="Lima Risiko")
+    few = make_family("7324041501950006", risks=1, name="Satu Risiko")
+    severe = make_child("Sangat Pendek", [(0, -1.5), (6, -3.3)])
+    moderate = make_child("Pendek Saja", [(0, -2.4)])
+    well = make_child("Tumbuh Baik", [(0, -3.1), (6, -1.2)])  # was stunted, the latest is not
+    ranked = [c for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000)
+              if c.obj in (many, few, severe, moderate, well)]
+    assert [c.obj for c in ranked] == [severe, many, moderate, few]
+    assert [c.score for c in ranked] == [8, 7, 5, 3]
+
+    do_match(alice, ota, anak=severe, mulai=START)
+    after = [c.obj for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000)]
+    assert severe not in after and many in after
+    helped = next(c for c in suggestions(alice, desa_code="73.24.04.2010", include_helped=True, limit=1000) if c.obj == severe)
+    assert helped.helped and helped.score == 6
+
+
+def test_social_assistance_through_the_tpk_counts_as_other_help(alice, make_family):
+    import datetime as dt
+
+    from tumbuh.krs.actions import do_log_visit
+    from tumbuh.krs.models import TimPendampingKeluarga
+
+    assisted = make_family("7324041501950008", risks=2, name="Sudah Dibantu")
+    assisted.tpk = TimPendampingKeluarga.objects.create(desa_id="73.24.04.2010", nama="TPK Bantu", bidan="a", kader_pkk="b", kader_kb="c")
+    before = next(c for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000) if c.obj == assisted)
+    do_log_visit(alice, assisted, tanggal=dt.date(2026, 1, 5), kegiatan="bantuan")
+    after = next(c for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000) if c.obj == assisted)
+    assert (before.score, after.score, after.other_help, after.helped) == (4, 2, True, False)
+
+
+def test_suggestions_stay_inside_the_users_area(demo_users, make_family):
+    make_family("7324041501950007", name="Keluarga Balantang")
+    assert any(getattr(c.obj, "nama_kepala", "") == "Keluarga Balantang" for c in suggestions(demo_users["admin.lutim"], limit=10000))
+    assert not suggestions(demo_users["admin.luwu"], limit=10000) or all(
+        c.desa.kabupaten_code == "73.17" for c in suggestions(demo_users["admin.luwu"], limit=10000))

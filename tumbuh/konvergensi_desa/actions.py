@@ -1,0 +1,41 @@
+"""The ways the village layer changes: each asks the policy, validates, writes and audits."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from tumbuh.accounts import policy
+from tumbuh.audit.actions import do_save
+
+from . import scorecard
+from .autofill import child_answers
+from .models import KunjunganPembina, SasaranScorecard
+
+
+def do_save_checked(actor, obj, *, reason: str = ""):
+    """Create or change ``obj`` after asking the policy (add for a new object, else change)."""
+    policy.require(actor, policy.ADD if obj.pk is None else policy.CHANGE, obj)
+    return do_save(actor, obj, reason=reason)
+
+
+def do_record_sasaran(actor, sasaran: SasaranScorecard, answers: dict[str, str], *, reason: str = "") -> SasaranScorecard:
+    """Record one target person's answers for the quarter. For a child 0–23 months linked to
+    Tumbuh's record, the items Tumbuh knows are filled from the measurements and override
+    what was typed (the form shows them read-only)."""
+    if sasaran.anak_id and not policy.is_visible(actor, sasaran.anak):
+        raise ValidationError({"anak": _("The child is outside your area.")})
+    answers = {k: v for k, v in answers.items() if v}
+    automatic: list[str] = []
+    if sasaran.anak_id and sasaran.kelompok == scorecard.ANAK_0_23:
+        known = child_answers(sasaran.anak, sasaran.tahun, sasaran.triwulan)
+        answers.update(known)
+        automatic = sorted(known)
+    sasaran.jawaban, sasaran.otomatis = answers, automatic
+    sasaran.dicatat_oleh = actor if getattr(actor, "pk", None) else None
+    return do_save_checked(actor, sasaran, reason=reason or _("scorecard"))
+
+
+def do_log_mentoring(actor, visit: KunjunganPembina) -> KunjunganPembina:
+    visit.dicatat_oleh = actor if getattr(actor, "pk", None) else None
+    return do_save_checked(actor, visit, reason=_("mentoring visit"))

@@ -1,0 +1,289 @@
+"""Aksi 4 (village-role regulation and village policies), Aksi 5 (KPM and the quarterly
+scorecard) and OPD Pembina Desa. Thin views: ask the policy, call an action, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Max
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tumbuh.accounts import policy
+from tumbuh.core.focus import get_focus
+from tumbuh.documents.actions import do_attach
+from tumbuh.documents.models import UploadedDocument
+from tumbuh.krs.forms import add_errors
+from tumbuh.wilayah.models import Level, Wilayah
+
+from . import forms, progress, scorecard
+from .actions import do_log_mentoring, do_record_sasaran, do_save_checked
+from .autofill import quarter_bounds
+from .models import (KebijakanDesa, Kelompok, Kpm, KunjunganPembina, PelatihanKpm, PembinaDesa, RegulasiPeranDesa,
+                     SasaranScorecard)
+from .xlsx import scorecard_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _year(request) -> int:
+    value = request.GET.get("tahun", "")
+    return int(value) if value.isdigit() and 2018 <= int(value) <= 2100 else dt.date.today().year
+
+
+def _quarter(request) -> int:
+    value = request.GET.get("triwulan", "")
+    return int(value) if value in ("1", "2", "3", "4") else (dt.date.today().month - 1) // 3 + 1
+
+
+def _text(year: int) -> str:
+    """A year for templates: ``2025``, never the localized ``2.025``."""
+    return str(year)
+
+
+def _focus_code(request) -> str | None:
+    focus = get_focus(request)
+    return focus.code if focus is not None else None
+
+
+def _edit(request, model, form_class, pk, *, title, back, initial=None, form_kwargs=None, after_save=None):
+    """Add (``pk`` None) or change one object through its form and ``do_save_checked``."""
+    obj = model() if pk is None else policy.get_object_or_404(request.user, model, pk=pk)
+    policy.require(request.user, policy.ADD if pk is None else policy.VIEW, model if pk is None else obj)
+    form = form_class(request.POST or None, request.FILES or None, instance=obj, initial=initial, **(form_kwargs or {}))
+    can_save = policy.can(request.user, policy.ADD, model) if pk is None else policy.can(request.user, policy.CHANGE, obj)
+    if request.method == "POST":
+        if not can_save:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = do_save_checked(request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", ""))
+                    if after_save:
+                        after_save(saved, form)
+            except ValidationError as e:
+                add_errors(form, e)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(back)
+    return render(request, "konvergensi_desa/form.html", {"form": form, "title": title, "object": obj if pk else None,
+                                                          "can_save": can_save, "back": back})
+
+
+# ---------------------------------------------------------------- Aksi 4
+
+
+@login_required
+def aksi4(request):
+    policy.require(request.user, policy.VIEW, RegulasiPeranDesa)
+    tahun = _year(request)
+    regulations = list(policy.visible(request.user, RegulasiPeranDesa.objects.select_related("kabupaten")))
+    rows, counts = progress.aksi4_table(request.user, tahun, _focus_code(request))
+    return render(request, "konvergensi_desa/aksi4.html", {
+        "tahun": _text(tahun), "regulations": [(r, list(UploadedDocument.for_object(r))) for r in regulations], "rows": rows,
+        "counts": counts, "can_add_regulation": policy.can(request.user, policy.ADD, RegulasiPeranDesa),
+        "can_record": policy.can(request.user, policy.ADD, KebijakanDesa),
+    })
+
+
+def _attach_regulation(regulation, form, user):
+    upload = form.cleaned_data.get("document")
+    if upload:
+        do_attach(user, regulation, file=upload, kind="perbup", title=str(regulation), wilayah_code=regulation.kabupaten_id,
+                  reason=_("the regulation's document"))
+
+
+@login_required
+def regulasi_edit(request, pk=None):
+    return _edit(request, RegulasiPeranDesa, forms.RegulasiForm, pk, title=_("Village-role regulation (Perbup/Perwali)"),
+                 back=reverse("konvergensi_desa:aksi4"), form_kwargs={"actor": request.user},
+                 initial={"kabupaten": request.user.wilayah_id} if pk is None else None,
+                 after_save=lambda obj, form: _attach_regulation(obj, form, request.user))
+
+
+@login_required
+def kebijakan_edit(request, pk=None):
+    initial = None
+    if pk is None:
+        initial = {"tahun": _year(request), "desa": request.GET.get("desa") or
+                   (request.user.wilayah_id if request.user.wilayah and request.user.wilayah.level == Level.DESA else None)}
+    return _edit(request, KebijakanDesa, forms.KebijakanDesaForm, pk, title=_("Village policy on stunting"),
+                 back=reverse("konvergensi_desa:aksi4"), initial=initial, form_kwargs={"actor": request.user})
+
+
+# ---------------------------------------------------------------- Aksi 5: KPM
+
+
+@login_required
+def aksi5(request):
+    policy.require(request.user, policy.VIEW, Kpm)
+    tahun, triwulan = _year(request), _quarter(request)
+    if request.GET.get("buka"):
+        return redirect("konvergensi_desa:scorecard", request.GET["buka"], tahun, triwulan)
+    focus = _focus_code(request)
+    kpm = policy.visible(request.user, Kpm.objects.select_related("desa"))
+    if focus:
+        kpm = kpm.filter(Wilayah.subtree_q(focus, "desa__"))
+    kpm = kpm.annotate(trainings=Count("pelatihan"), last_training=Max("pelatihan__tanggal"))
+    desa = progress.visible_desa(request.user, focus)
+    return render(request, "konvergensi_desa/aksi5.html", {
+        "tahun": _text(tahun), "triwulan": triwulan, "kpm": kpm, "quarter_rows": progress.district_quarter(request.user, tahun, triwulan, focus),
+        "groups": [scorecard.group_label(g) for g in scorecard.GROUPS], "desa": desa.order_by("name")[:400],
+        "can_add_kpm": policy.can(request.user, policy.ADD, Kpm),
+        "quarters": (1, 2, 3, 4),
+    })
+
+
+@login_required
+def kpm_edit(request, pk=None):
+    initial = {"desa": request.user.wilayah_id, "mulai": dt.date.today().year} if pk is None else None
+    return _edit(request, Kpm, forms.KpmForm, pk, title=_("KPM"), back=reverse("konvergensi_desa:aksi5"), initial=initial,
+                 form_kwargs={"actor": request.user})
+
+
+@login_required
+def kpm_detail(request, pk):
+    kpm = policy.get_object_or_404(request.user, Kpm.objects.select_related("desa"), pk=pk)
+    can_train = policy.can(request.user, policy.ADD, PelatihanKpm(kpm=kpm))
+    form = forms.PelatihanForm(request.POST or None)
+    if request.method == "POST":
+        policy.require(request.user, policy.ADD, PelatihanKpm(kpm=kpm))
+        if form.is_valid():
+            training = form.save(commit=False)
+            training.kpm = kpm
+            try:
+                do_save_checked(request.user, training, reason=_("KPM training"))
+            except ValidationError as e:
+                add_errors(form, e)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("konvergensi_desa:kpm", pk=kpm.pk)
+    return render(request, "konvergensi_desa/kpm_detail.html", {
+        "kpm": kpm, "trainings": kpm.pelatihan.all(), "form": form if can_train else None,
+        "can_change": policy.can(request.user, policy.CHANGE, kpm),
+    })
+
+
+# ---------------------------------------------------------------- Aksi 5: the scorecard
+
+
+def _desa(request, code) -> Wilayah:
+    return policy.get_object_or_404(request.user, Wilayah.objects.filter(level=Level.DESA), code=code)
+
+
+def _check_period(tahun: int, triwulan: int) -> None:
+    if not (2018 <= tahun <= 2100 and 1 <= triwulan <= 4):
+        raise Http404
+
+
+@login_required
+def scorecard_quarter(request, desa, tahun, triwulan):
+    _check_period(tahun, triwulan)
+    desa = _desa(request, desa)
+    grouped = progress.quarter_people(desa.code, tahun, triwulan)
+    per, total = progress.quarter_levels(desa.code, tahun, triwulan)
+    can_record = policy.can(request.user, policy.ADD, SasaranScorecard(desa=desa))
+    tables = []
+    for group in scorecard.GROUPS:
+        items = scorecard.items(group)
+        people = [(p, [(p.jawaban.get(i.code, ""), i.code in p.otomatis) for i in items], p.counts()) for p in grouped.get(group, [])]
+        tables.append({"group": group, "label": scorecard.group_label(group), "items": items, "people": people, "level": per[group]})
+    return render(request, "konvergensi_desa/scorecard.html", {
+        "desa": desa, "tahun": _text(tahun), "triwulan": triwulan, "tables": tables, "total": total, "can_record": can_record,
+    })
+
+
+@login_required
+def scorecard_xlsx(request, desa, tahun, triwulan):
+    _check_period(tahun, triwulan)
+    desa = _desa(request, desa)
+    grouped = progress.quarter_people(desa.code, tahun, triwulan)
+    per, total = progress.quarter_levels(desa.code, tahun, triwulan)
+    name = f"kartu-skor-{desa.name.lower().replace(' ', '-')}-{tahun}-T{triwulan}.xlsx"
+    return FileResponse(scorecard_workbook(desa, tahun, triwulan, grouped, per, total), as_attachment=True, filename=name,
+                        content_type=XLSX)
+
+
+@login_required
+def sasaran_edit(request, desa, tahun, triwulan, kelompok, pk=None):
+    _check_period(tahun, triwulan)
+    if kelompok not in scorecard.GROUPS:
+        raise Http404
+    desa = _desa(request, desa)
+    if pk is None:
+        sasaran = SasaranScorecard(desa=desa, tahun=tahun, triwulan=triwulan, kelompok=kelompok)
+        initial = {}
+    else:
+        sasaran = policy.get_object_or_404(request.user, SasaranScorecard, pk=pk, desa=desa, tahun=tahun, triwulan=triwulan,
+                                           kelompok=kelompok)
+        initial = forms.SasaranForm.initial_for(sasaran)
+    policy.require(request.user, policy.ADD if pk is None else policy.CHANGE, sasaran)
+    form = forms.SasaranForm(request.POST or None, initial=initial, actor=request.user, kelompok=kelompok, desa_code=desa.code,
+                             quarter_end=quarter_bounds(tahun, triwulan)[1])
+    back = reverse("konvergensi_desa:scorecard", args=[desa.code, tahun, triwulan])
+    if request.method == "POST" and form.is_valid():
+        sasaran.nama = form.cleaned_data["nama"]
+        sasaran.anak = form.cleaned_data.get("anak")
+        try:
+            do_record_sasaran(request.user, sasaran, form.answers())
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    return render(request, "konvergensi_desa/sasaran_form.html", {
+        "form": form, "desa": desa, "tahun": _text(tahun), "triwulan": triwulan, "label": Kelompok(kelompok).label,
+        "sasaran": sasaran if pk else None, "back": back,
+    })
+
+
+# ---------------------------------------------------------------- OPD Pembina Desa
+
+
+@login_required
+def pembina(request):
+    policy.require(request.user, policy.VIEW, PembinaDesa)
+    tahun = _year(request)
+    focus = _focus_code(request)
+    assignments = progress.mentors(request.user, tahun, focus)
+    return render(request, "konvergensi_desa/pembina.html", {
+        "tahun": _text(tahun), "assignments": assignments,
+        "without_mentor": progress.villages_without_mentor(request.user, tahun, focus),
+        "not_visited": [a for a in assignments if a.visits == 0],
+        "can_assign": policy.can(request.user, policy.ADD, PembinaDesa),
+    })
+
+
+@login_required
+def pembina_edit(request, pk=None):
+    initial = {"tahun": _year(request), "desa": request.GET.get("desa")} if pk is None else None
+    return _edit(request, PembinaDesa, forms.PembinaForm, pk, title=_("OPD Pembina Desa"), back=reverse("konvergensi_desa:pembina"),
+                 initial=initial, form_kwargs={"actor": request.user})
+
+
+@login_required
+def pembina_detail(request, pk):
+    assignment = policy.get_object_or_404(request.user, PembinaDesa.objects.select_related("opd", "desa"), pk=pk)
+    probe = KunjunganPembina(pembina=assignment)
+    can_log = policy.can(request.user, policy.ADD, probe)
+    form = forms.KunjunganPembinaForm(request.POST or None, instance=probe)
+    if request.method == "POST":
+        policy.require(request.user, policy.ADD, probe)
+        if form.is_valid():
+            try:
+                do_log_mentoring(request.user, form.save(commit=False))
+            except ValidationError as e:
+                add_errors(form, e)
+            else:
+                messages.success(request, _("The visit is recorded."))
+                return redirect("konvergensi_desa:pembina_detail", pk=assignment.pk)
+    return render(request, "konvergensi_desa/pembina_detail.html", {
+        "assignment": assignment, "visits": assignment.kunjungan.select_related("dicatat_oleh"), "form": form if can_log else None,
+    })

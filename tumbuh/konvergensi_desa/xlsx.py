@@ -1,0 +1,64 @@
+"""The quarterly scorecard as the tables village cadres report: one sheet per target group
+(one row per person, Y/T/TS per item, their Y and applicable counts) and the desa's
+convergence level per group and in total."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from . import scorecard
+
+_BOLD = Font(bold=True)
+_HEAD = PatternFill("solid", fgColor="DDEBF7")
+_SHEETS = {scorecard.IBU_HAMIL: "Tabel 1 Ibu Hamil", scorecard.ANAK_0_23: "Tabel 2 Anak 0-23 Bulan",
+           scorecard.ANAK_2_6: "Tabel 3 Anak 2-6 Tahun"}
+
+
+def _header(sheet, row: int, values: list) -> None:
+    for col, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=col, value=value)
+        cell.font, cell.fill = _BOLD, _HEAD
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def scorecard_workbook(desa, tahun: int, triwulan: int, grouped: dict, per: dict, total) -> io.BytesIO:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    title = f"Desa {desa.name}, Triwulan {triwulan} Tahun {tahun}"
+    for group, sheet_name in _SHEETS.items():
+        sheet = workbook.create_sheet(sheet_name)
+        items = scorecard.items(group)
+        sheet.append([f"Kartu Skor Konvergensi Desa: {scorecard.group_label(group)}"])
+        sheet.append([title])
+        _header(sheet, 3, ["No", "Nama", *[str(i.label) for i in items], "Jumlah Y", "Jumlah item - TS", "Tingkat konvergensi"])
+        for n, person in enumerate(grouped.get(group, []), start=1):
+            y, applicable = person.counts()
+            sheet.append([n, person.nama, *[person.jawaban.get(i.code, "") for i in items], y, applicable,
+                          (y / applicable) if applicable else None])
+            sheet.cell(row=sheet.max_row, column=len(items) + 5).number_format = "0.0%"
+        sheet.column_dimensions["B"].width = 28
+        for col in range(3, len(items) + 3):
+            sheet.column_dimensions[get_column_letter(col)].width = 14
+        sheet.row_dimensions[3].height = 60
+        sheet.freeze_panes = "C4"
+    summary = workbook.create_sheet("Tabel 4 Tingkat Konvergensi", 0)
+    summary.append(["Tingkat Konvergensi Desa"])
+    summary.append([title])
+    _header(summary, 3, ["Sasaran", "Jumlah orang", "Jumlah Y", "Jumlah item - TS", "Tingkat konvergensi"])
+    for group in scorecard.GROUPS:
+        level = per[group]
+        summary.append([str(scorecard.group_label(group)), level.people, level.y, level.applicable,
+                        level.y / level.applicable if level.applicable else None])
+    summary.append(["Total", total.people, total.y, total.applicable, total.y / total.applicable if total.applicable else None])
+    for row in summary.iter_rows(min_row=4, min_col=5, max_col=5):
+        row[0].number_format = "0.0%"
+    summary.cell(row=summary.max_row, column=1).font = _BOLD
+    summary.column_dimensions["A"].width = 26
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    return out

@@ -1,0 +1,68 @@
+"""Luwu Timur's demo KRS list (imported from a messy export through the real importer), a TPK
+per desa of Malili (two in Balantang), families assigned to them and their visits in 2025."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+
+from tumbuh.accounts.models import User
+from tumbuh.demo.names import MOTHERS
+from tumbuh.wilayah.models import Level, Wilayah
+
+from .actions import do_assign_tpk, do_log_visit, do_save_tpk
+from .models import Kegiatan, Keluarga, TimPendampingKeluarga
+
+KABUPATEN = "73.24"
+KECAMATAN = ("73.24.04",)
+YEAR = 2025
+FILE_NAME = "krs-luwu-timur-2025.xlsx"
+
+
+def _import_list(seed: int, admin: User) -> None:
+    from tumbuh.imports.framework import run_import
+
+    from .demo_export import krs_export
+
+    if Keluarga.objects.filter(desa__kecamatan_code__in=KECAMATAN, tahun=YEAR).exists():
+        return
+    export = krs_export(seed, KECAMATAN, year=YEAR)
+    run_import("krs", user=admin, kabupaten=Wilayah.objects.get(pk=KABUPATEN), source=io.BytesIO(export.content),
+               file_name=FILE_NAME)
+
+
+def _teams(rng: random.Random, admin: User) -> dict[str, list[TimPendampingKeluarga]]:
+    teams: dict[str, list[TimPendampingKeluarga]] = {}
+    for desa in Wilayah.objects.filter(level=Level.DESA, kecamatan_code__in=KECAMATAN).order_by("code"):
+        count = 2 if desa.code == "73.24.04.2010" else 1
+        for n in range(1, count + 1):
+            nama = f"TPK {desa.name} {n}"
+            tpk = TimPendampingKeluarga.objects.filter(desa=desa, nama=nama).first()
+            if tpk is None:
+                tpk = do_save_tpk(admin, TimPendampingKeluarga(
+                    desa=desa, nama=nama, bidan=f"Bidan {rng.choice(MOTHERS)}", kader_pkk=rng.choice(MOTHERS),
+                    kader_kb=rng.choice(MOTHERS), telepon=f"08{rng.randint(1100000000, 1399999999)}"), reason="data demo")
+            teams.setdefault(desa.code, []).append(tpk)
+    return teams
+
+
+def seed(seed: int) -> None:
+    admin = User.objects.filter(username="admin.lutim").first()
+    if admin is None:
+        return
+    rng = random.Random(seed + 7)
+    _import_list(seed, admin)
+    teams = _teams(rng, admin)
+    families = Keluarga.objects.filter(desa__kecamatan_code__in=KECAMATAN, tahun=YEAR).order_by("pk")
+    if families.filter(tpk__isnull=False).exists():
+        return  # assigned on an earlier run (some families are left without a team on purpose)
+    for keluarga in families:
+        desa_teams = teams.get(keluarga.desa_id)
+        if not desa_teams or rng.random() < 0.15:  # a few families still wait for a team
+            continue
+        do_assign_tpk(admin, keluarga, rng.choice(desa_teams), reason="data demo")
+        for _i in range(rng.choice([0, 1, 1, 2, 3])):
+            day = dt.date(YEAR, 1, 1) + dt.timedelta(days=rng.randint(0, 330))
+            do_log_visit(admin, keluarga, tanggal=day, kegiatan=rng.choice(Kegiatan.values),
+                         catatan=rng.choice(["", "Ibu hamil diantar ke puskesmas", "Penyuluhan gizi seimbang", "PMT diberikan"]))

@@ -1,0 +1,167 @@
+"""At-risk families (KRS, Keluarga Berisiko Stunting) from BKKBN's family data, the family
+companion teams (TPK) assigned to them, and the TPK's visits.
+
+A family is known by its data year and the NIK of its head: the same family in next year's
+list is a new row (its risks may have changed), the same file imported twice is not. The
+head's NIK is personal data: it is matched on, and shown only through ``{% nik %}``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tumbuh.measurements.nik import mask_nik
+from tumbuh.wilayah.models import Level, Wilayah
+
+#: The risk factors of BKKBN's family data, as (field, label). Order is the order of the list.
+RISK_FACTORS = (
+    ("air_tidak_layak", _("unsafe drinking water")),
+    ("jamban_tidak_layak", _("unfit toilet")),
+    ("rumah_tidak_layak", _("unfit housing")),
+    ("pendidikan_ibu_rendah", _("low maternal education")),
+    ("miskin", _("poor family")),
+    ("terlalu_muda", _("mother too young (< 20)")),
+    ("terlalu_tua", _("mother too old (> 35)")),
+    ("terlalu_dekat", _("births too close (< 2 years)")),
+    ("terlalu_banyak", _("too many children (≥ 3)")),
+)
+
+#: The family's target members (sasaran), as (field, label).
+SASARAN = (
+    ("ada_baduta", _("child under 2")),
+    ("ada_balita", _("child under 5")),
+    ("ada_pus", _("couple of fertile age")),
+    ("ada_ibu_hamil", _("pregnant woman")),
+)
+
+
+class TimPendampingKeluarga(models.Model):
+    """A TPK: a midwife, a PKK cadre and a KB cadre who accompany families in one desa."""
+
+    desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA},
+                             verbose_name=_("desa"))
+    nama = models.CharField(_("team name"), max_length=120, help_text=_("e.g. TPK Balantang 1"))
+    bidan = models.CharField(_("midwife"), max_length=120)
+    kader_pkk = models.CharField(_("PKK cadre"), max_length=120)
+    kader_kb = models.CharField(_("KB cadre"), max_length=120)
+    telepon = models.CharField(_("telephone"), max_length=30, blank=True)
+    aktif = models.BooleanField(_("active"), default=True)
+
+    scope_path = "desa"
+
+    class Meta:
+        verbose_name = _("family companion team (TPK)")
+        verbose_name_plural = _("family companion teams (TPK)")
+        ordering = ["desa_id", "nama"]
+        constraints = [models.UniqueConstraint(fields=["desa", "nama"], name="tpk_unique_name_per_desa")]
+
+    def __str__(self) -> str:
+        return self.nama
+
+    def clean(self):
+        if self.desa_id and self.desa.level != Level.DESA:
+            raise ValidationError({"desa": _("Choose a desa or kelurahan.")})
+
+
+class Keluarga(models.Model):
+    """One at-risk family in one year's list."""
+
+    tahun = models.PositiveSmallIntegerField(_("data year"))
+    desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA},
+                             verbose_name=_("desa"))
+    nik = models.CharField(_("NIK of the family head"), max_length=16)
+    no_kk = models.CharField(_("family card (KK) number"), max_length=16, blank=True)
+    nama_kepala = models.CharField(_("family head"), max_length=150)
+    rt = models.CharField(_("RT"), max_length=4, blank=True)
+    rw = models.CharField(_("RW"), max_length=4, blank=True)
+    alamat = models.CharField(_("address"), max_length=200, blank=True)
+
+    ada_baduta = models.BooleanField(_("child under 2"), default=False)
+    ada_balita = models.BooleanField(_("child under 5"), default=False)
+    ada_pus = models.BooleanField(_("couple of fertile age"), default=False)
+    ada_ibu_hamil = models.BooleanField(_("pregnant woman"), default=False)
+
+    air_tidak_layak = models.BooleanField(_("unsafe drinking water"), default=False)
+    jamban_tidak_layak = models.BooleanField(_("unfit toilet"), default=False)
+    rumah_tidak_layak = models.BooleanField(_("unfit housing"), default=False)
+    pendidikan_ibu_rendah = models.BooleanField(_("low maternal education"), default=False)
+    miskin = models.BooleanField(_("poor family"), default=False)
+    terlalu_muda = models.BooleanField(_("mother too young (< 20)"), default=False)
+    terlalu_tua = models.BooleanField(_("mother too old (> 35)"), default=False)
+    terlalu_dekat = models.BooleanField(_("births too close (< 2 years)"), default=False)
+    terlalu_banyak = models.BooleanField(_("too many children (≥ 3)"), default=False)
+
+    tpk = models.ForeignKey(TimPendampingKeluarga, on_delete=models.SET_NULL, null=True, blank=True, related_name="keluarga",
+                            verbose_name=_("TPK"))
+    import_batch = models.ForeignKey("imports.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     verbose_name=_("import batch"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_path = "desa"
+
+    class Meta:
+        verbose_name = _("at-risk family (KRS)")
+        verbose_name_plural = _("at-risk families (KRS)")
+        ordering = ["desa_id", "nama_kepala"]
+        constraints = [models.UniqueConstraint(fields=["tahun", "nik"], name="krs_one_family_per_year")]
+        indexes = [models.Index(fields=["desa", "tahun"], name="krs_desa_tahun_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.nama_kepala} ({self.tahun})"
+
+    @property
+    def nik_masked(self) -> str:
+        return mask_nik(self.nik)
+
+    def risk_factors(self) -> list:
+        return [label for name, label in RISK_FACTORS if getattr(self, name)]
+
+    @property
+    def risk_count(self) -> int:
+        return sum(1 for name, _label in RISK_FACTORS if getattr(self, name))
+
+    def sasaran(self) -> list:
+        return [label for name, label in SASARAN if getattr(self, name)]
+
+    def clean(self):
+        if self.tpk_id and self.desa_id and self.tpk.desa_id != self.desa_id:
+            raise ValidationError({"tpk": _("The TPK works in another desa.")})
+
+
+class Kegiatan(models.TextChoices):
+    PENYULUHAN = "penyuluhan", _("counselling (KIE)")
+    RUJUKAN = "rujukan", _("referral to health services")
+    BANTUAN = "bantuan", _("help with social assistance")
+    PEMANTAUAN = "pemantauan", _("monitoring")
+
+
+class KunjunganTpk(models.Model):
+    """One visit of a TPK to a family."""
+
+    keluarga = models.ForeignKey(Keluarga, on_delete=models.CASCADE, related_name="kunjungan", verbose_name=_("family"))
+    tpk = models.ForeignKey(TimPendampingKeluarga, on_delete=models.PROTECT, related_name="kunjungan", verbose_name=_("TPK"))
+    tanggal = models.DateField(_("date"))
+    kegiatan = models.CharField(_("activity"), max_length=20, choices=Kegiatan.choices)
+    catatan = models.TextField(_("notes"), blank=True)
+    dicatat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("recorded by"))
+
+    scope_path = "keluarga__desa"
+
+    class Meta:
+        verbose_name = _("TPK visit")
+        verbose_name_plural = _("TPK visits")
+        ordering = ["-tanggal", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.keluarga.nama_kepala} {self.tanggal:%d/%m/%Y}" if self.tanggal else str(self.keluarga)
+
+    def clean(self):
+        if self.tanggal and self.tanggal > timezone.localdate():
+            raise ValidationError({"tanggal": _("A visit cannot be in the future.")})
+        if self.tpk_id and self.keluarga_id and self.tpk.desa_id != self.keluarga.desa_id:
+            raise ValidationError({"tpk": _("The TPK works in another desa.")})

@@ -1,0 +1,21 @@
+"""Who may change KRS families, TPK teams and visits (see ``accounts.policy.rules``).
+
+The KRS list comes from BKKBN through the district (import: district admin); the desa
+operator assigns TPK teams to families of their desa; desa operators and puskesmas officers
+(the TPK midwife's puskesmas) log visits."""
+
+from tumbuh.accounts import policy
+from tumbuh.accounts.models import Role
+
+from .models import Keluarga, KunjunganTpk, TimPendampingKeluarga
+
+
+def RULES():
+    desa = policy.roles_in_node(Role.DESA)
+    desa_or_kecamatan = policy.roles_in_node(Role.DESA, Role.KECAMATAN)
+    visitors = policy.roles_in_node(Role.DESA, Role.PUSKESMAS)
+    return {
+        Keluarga: {policy.ADD: policy.district_admin, policy.CHANGE: desa, policy.DELETE: policy.district_admin},
+        TimPendampingKeluarga: {policy.ADD: desa_or_kecamatan, policy.CHANGE: desa_or_kecamatan, policy.DELETE: desa},
+        KunjunganTpk: {policy.ADD: visitors, policy.CHANGE: visitors, policy.DELETE: policy.district_admin},
+    }
