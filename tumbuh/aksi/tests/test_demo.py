@@ -21,11 +21,22 @@ def test_seeds_are_idempotent():
     assert (CycleYear.objects.count(), Coverage.objects.count(), Lokus.objects.count(), AuditLog.objects.count()) == before
 
 
+def _delete_what_protects(model):
+    """Other apps' rows that hold ``model`` with PROTECT (a flush removes them too)."""
+    from django.db import models
+
+    for rel in model._meta.get_fields(include_hidden=True):
+        if rel.auto_created and not rel.concrete and getattr(rel, "on_delete", None) is models.PROTECT:
+            _delete_what_protects(rel.related_model)
+            rel.related_model.objects.all().delete()
+
+
 def test_seeds_rebuild_what_a_flush_removed():
     Lokus.objects.all().delete()
     CycleYear.objects.all().delete()
     ActionSet.objects.all().delete()
     Coverage.objects.all().delete()
+    _delete_what_protects(Indicator)
     Indicator.objects.all().delete()
     for module in (indikator_demo, aksi_demo, analisis_demo):
         module.seed(1)
