@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tumbuh.accounts import policy
 from tumbuh.documents.models import ALLOWED_EXTENSIONS
@@ -53,5 +54,5 @@ class HelpForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    selesai = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    selesai = forms.DateField(label=pgettext_lazy("date", "End"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Why it ends"), required=False)

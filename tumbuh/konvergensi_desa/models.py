@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tumbuh.organisation.models import Opd
 from tumbuh.wilayah.models import Level, Wilayah
@@ -141,7 +142,7 @@ class SasaranScorecard(models.Model):
     desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to=_DESA, verbose_name=_("desa"))
     tahun = models.PositiveSmallIntegerField(_("year"), validators=_YEAR)
     triwulan = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
-    kelompok = models.CharField(_("group"), max_length=10, choices=Kelompok.choices)
+    kelompok = models.CharField(pgettext_lazy("scorecard", "group"), max_length=10, choices=Kelompok.choices)
     nama = models.CharField(_("name"), max_length=150)
     anak = models.ForeignKey("measurements.Child", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                              verbose_name=_("child in Tumbuh"))
