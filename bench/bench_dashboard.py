@@ -291,6 +291,32 @@ def run(args) -> None:
     (out / f"{args.out}.json").write_text(json.dumps(res, indent=1, default=str))
 
 
+def cpu(args) -> None:
+    """CPU of the Django process for one cached page (in-process test client, no server, no
+    concurrency): what a page-cache hit costs with the backend of ``--cache-url``, much less
+    sensitive to a busy machine than the latencies of ``run``."""
+    os.environ["TUMBUH_CACHE_URL"] = args.cache_url
+    _django(args.db)
+    from django.test import Client
+
+    from tumbuh.accounts.models import User
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(User.objects.get(username=USERNAME))
+    print(f"cache {_cache_label(args.cache_url)}; load average at the start {_loadavg(os.getloadavg())}")
+    print("| page | CPU per hit, median (ms) | wall per hit, median (ms) |\n|---|---:|---:|")
+    for name, path in PAGES:
+        assert client.get(path).status_code == 200  # the miss that fills the cache
+        cpu_ms, wall_ms = [], []
+        for _ in range(args.repeat):
+            c, w = time.process_time(), time.perf_counter()
+            assert client.get(path).status_code == 200
+            cpu_ms.append(1000 * (time.process_time() - c))
+            wall_ms.append(1000 * (time.perf_counter() - w))
+        print(f"| {name} | {statistics.median(cpu_ms):.1f} | {statistics.median(wall_ms):.1f} |", flush=True)
+    print(f"load average at the end {_loadavg(os.getloadavg())}")
+
+
 def _loadavg(la) -> str:
     return " / ".join(f"{x:.2f}" for x in la)
 
@@ -320,6 +346,10 @@ def main() -> None:
                         "unset: files in <TUMBUH_VAR_DIR>/cache)")
     r.add_argument("--out", default="dashboard", help="results file bench/out/OUT.json")
     r.set_defaults(func=run)
+    c = sub.add_parser("cpu", help="CPU of one cached page in-process, per page (no server)")
+    c.add_argument("--cache-url", default=os.environ.get("TUMBUH_CACHE_URL", ""), help="TUMBUH_CACHE_URL (default: files)")
+    c.add_argument("--repeat", type=int, default=200)
+    c.set_defaults(func=cpu)
     args = ap.parse_args()
     args.func(args)
 
