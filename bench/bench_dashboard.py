@@ -1,4 +1,4 @@
-"""Dashboards under load: the prevalence dashboard with 20 concurrent users over a real HTTP
+"""Dashboards under load: the prevalence and data-quality dashboards with 20 concurrent users over a real HTTP
 server (gunicorn on 127.0.0.1), on the demo district scaled to 100,000 children and about
 2 million visits, read from the precomputed aggregates and, as the peer, computed live.
 
@@ -17,11 +17,17 @@ left out (its rows are written directly), then ``refresh_aggregates`` fills ever
 district admin (each with its own session cookie), and has each of them request the pages of
 ``PAGES`` in turn, without think time, until ``--requests`` requests in all or
 ``--max-seconds`` (after ``--warmup`` requests that are not counted: each gunicorn worker
-loads numpy/scipy/vl-convert and fills its page cache once). Latency = from sending the request to reading the whole body
+loads numpy/scipy/vl-convert; the first request of a page fills the shared page cache). Latency = from sending the request to reading the whole body
 (``http.client``, one keep-alive connection per user). The second pass runs the same with
 ``TUMBUH_DASHBOARD_LIVE=1``: the same views and figures, computed from the measurements on
 each request instead of read from ``AreaAggregate`` (see ``aggregates.indicator_table``).
-Results are printed as a Markdown table and written to ``bench/out/dashboard.json``.
+Results are printed as Markdown tables and written to ``bench/out/dashboard.json`` (``--out``),
+with the load average (1, 5, 15 min) at the start and at the end: the machine may be shared.
+
+The page cache is shared by gunicorn's workers: files under ``<TUMBUH_VAR_DIR>/cache`` unless
+``--cache-url`` (or ``TUMBUH_CACHE_URL`` in the environment) names another backend, e.g.
+
+    .venv/bin/python bench/bench_dashboard.py run --mode precomputed --cache-url redis://127.0.0.1:6379/1 --out dashboard-redis
 
 Loopback only; nothing leaves the machine.
 """
@@ -48,11 +54,14 @@ VENV_BIN = ROOT / ".venv" / "bin"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/tumbuh_bench"
 USERNAME = "admin.lutim"  # the Luwu Timur district admin of the demo
 #: The dashboard pages the virtual users cycle through: the district (rows: kecamatan), one
-#: kecamatan (rows: desa) and one desa (rows: posyandu), each with its summary cards and trend.
+#: kecamatan (rows: desa) and one desa (rows: posyandu), each with its summary cards and trend,
+#: and the district's data-quality page.
 PAGES = [
     ("kabupaten", "/dasbor/?within=73.24&level=kecamatan&period=R2025-08&indicator=stunting"),
     ("kecamatan", "/dasbor/?within=73.24.04&level=desa&period=R2025-08&indicator=stunting"),
     ("desa", "/dasbor/?within=73.24.04.2010&level=posyandu&period=R2025-08&indicator=stunting"),
+    # the data-quality page of the district (its tables for puskesmas, desa and posyandu)
+    ("quality", "/dasbor/kualitas/?within=73.24&period=R2025-08"),
 ]
 
 
@@ -159,10 +168,19 @@ def _wait_up(port, proc, seconds=60):
     raise SystemExit("gunicorn did not come up")
 
 
+def _cache_label(url: str) -> str:
+    """The cache backend the server uses, from ``TUMBUH_CACHE_URL`` (``file`` when unset)."""
+    from tumbuh.core import cacheurl
+
+    backend = cacheurl.parse(url, Path("var"))["BACKEND"].rsplit(".", 1)[-1]
+    return f"{backend} ({url})" if url else f"{backend} (<TUMBUH_VAR_DIR>/cache)"
+
+
 def load(args, live: bool) -> dict:
     from tumbuh.demo.accounts import DEMO_PASSWORD
 
-    env = _env(args.db, **({"TUMBUH_DASHBOARD_LIVE": "1"} if live else {}))
+    # TUMBUH_CACHE_URL (the shared page cache) reaches gunicorn from --cache-url or the environment.
+    env = _env(args.db, TUMBUH_CACHE_URL=args.cache_url, **({"TUMBUH_DASHBOARD_LIVE": "1"} if live else {}))
     cmd = [str(VENV_BIN / "gunicorn"), "tumbuh.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
            "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
            "--timeout", "900", "--log-level", "warning", "--chdir", str(ROOT)]
@@ -202,8 +220,8 @@ def load(args, live: bool) -> dict:
                 t.join()
             return results, time.perf_counter() - t0
 
-        # Warm-up, not counted: every worker process loads numpy/scipy/vl-convert and fills its
-        # cache for each page (each page once per worker); reported apart.
+        # Warm-up, not counted: every worker process loads numpy/scipy/vl-convert, and the first
+        # request of each page fills the page cache shared by the workers; reported apart.
         warm, warm_wall = phase(args.live_warmup if live else args.warmup, args.max_seconds)
         warm = warm or [("", 0.0, 200)]
         results, wall = phase(args.live_requests if live else args.requests, args.max_seconds)
@@ -211,7 +229,7 @@ def load(args, live: bool) -> dict:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
     lat = [d for _n, d, s in results if s == 200]
-    out = {"mode": "live" if live else "precomputed", "requests": len(results), "errors": sum(s != 200 for *_x, s in results),
+    out = {"mode": "live" if live else "precomputed", "cache": _cache_label(args.cache_url), "requests": len(results), "errors": sum(s != 200 for *_x, s in results),
            "wall_s": wall, "rps": len(results) / wall, "median_ms": 1000 * statistics.median(lat),
            "p95_ms": 1000 * _percentile(lat, 0.95), "max_ms": 1000 * max(lat), "pages": {},
            "warmup": {"requests": len(warm), "wall_s": warm_wall, "median_ms": 1000 * statistics.median([d for _n, d, _s in warm]),
@@ -241,19 +259,25 @@ def run(args) -> None:
     data = {"children": Child.objects.count(), "measurements": Measurement.objects.count(),
             "db": f"{connection.vendor} {connection.cursor().connection.info.server_version if connection.vendor == 'postgresql' else ''}"}
     connection.close()
-    res = {"machine": _machine(), "data": data, "args": vars(args) | {"func": None}, "pages": PAGES, "runs": []}
+    started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    res = {"machine": _machine(), "data": data, "args": vars(args) | {"func": None}, "pages": PAGES, "runs": [],
+           "started": started, "loadavg_start": os.getloadavg()}
+    print(f"{started}; load average (1, 5, 15 min) at the start: {_loadavg(res['loadavg_start'])}", flush=True)
     modes = {"both": (False, True), "precomputed": (False,), "live": (True,)}[args.mode]
     for live in modes:
         r = load(args, live)
+        r["loadavg_end"] = os.getloadavg()
         res["runs"].append(r)
         print(json.dumps(r, indent=1), file=sys.stderr)
+    res["loadavg_end"] = os.getloadavg()
     print(f"\n{data['children']:,} children, {data['measurements']:,} measurements; {data['db']}; "
           f"{res['machine']['cpu']}, {res['machine']['cores']} cores; {args.users} users, gunicorn "
-          f"{args.workers} workers × {args.threads} threads\n")
-    print("| aggregates | requests | errors | req/s | median (ms) | p95 (ms) | max (ms) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+          f"{args.workers} workers × {args.threads} threads; cache {_cache_label(args.cache_url)}")
+    print(f"load average (1, 5, 15 min): start {_loadavg(res['loadavg_start'])}, end {_loadavg(res['loadavg_end'])}\n")
+    print("| aggregates | cache | requests | errors | req/s | median (ms) | p95 (ms) | max (ms) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for r in res["runs"]:
-        print(f"| {r['mode']} | {r['requests']} | {r['errors']} | {r['rps']:.1f} | {r['median_ms']:.0f} | {r['p95_ms']:.0f} | {r['max_ms']:.0f} |")
+        print(f"| {r['mode']} | {r['cache'] if r['mode'] != 'live' else '(not used)'} | {r['requests']} | {r['errors']} | {r['rps']:.1f} | {r['median_ms']:.0f} | {r['p95_ms']:.0f} | {r['max_ms']:.0f} |")
     if len(res["runs"]) == 2:
         a, b = res["runs"]
         print(f"\nlive ÷ precomputed: median {b['median_ms'] / a['median_ms']:.1f}×, p95 {b['p95_ms'] / a['p95_ms']:.1f}×")
@@ -264,7 +288,37 @@ def run(args) -> None:
         print(f"| {name} | " + " | ".join(cells) + " |")
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
-    (out / "dashboard.json").write_text(json.dumps(res, indent=1, default=str))
+    (out / f"{args.out}.json").write_text(json.dumps(res, indent=1, default=str))
+
+
+def cpu(args) -> None:
+    """CPU of the Django process for one cached page (in-process test client, no server, no
+    concurrency): what a page-cache hit costs with the backend of ``--cache-url``, much less
+    sensitive to a busy machine than the latencies of ``run``."""
+    os.environ["TUMBUH_CACHE_URL"] = args.cache_url
+    _django(args.db)
+    from django.test import Client
+
+    from tumbuh.accounts.models import User
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(User.objects.get(username=USERNAME))
+    print(f"cache {_cache_label(args.cache_url)}; load average at the start {_loadavg(os.getloadavg())}")
+    print("| page | CPU per hit, median (ms) | wall per hit, median (ms) |\n|---|---:|---:|")
+    for name, path in PAGES:
+        assert client.get(path).status_code == 200  # the miss that fills the cache
+        cpu_ms, wall_ms = [], []
+        for _ in range(args.repeat):
+            c, w = time.process_time(), time.perf_counter()
+            assert client.get(path).status_code == 200
+            cpu_ms.append(1000 * (time.process_time() - c))
+            wall_ms.append(1000 * (time.perf_counter() - w))
+        print(f"| {name} | {statistics.median(cpu_ms):.1f} | {statistics.median(wall_ms):.1f} |", flush=True)
+    print(f"load average at the end {_loadavg(os.getloadavg())}")
+
+
+def _loadavg(la) -> str:
+    return " / ".join(f"{x:.2f}" for x in la)
 
 
 def main() -> None:
@@ -287,7 +341,15 @@ def main() -> None:
     r.add_argument("--threads", type=int, default=2)
     r.add_argument("--port", type=int, default=8765)
     r.add_argument("--mode", choices=["both", "precomputed", "live"], default="both")
+    r.add_argument("--cache-url", default=os.environ.get("TUMBUH_CACHE_URL", ""),
+                   help="TUMBUH_CACHE_URL for the server, e.g. redis://127.0.0.1:6379/1 (default: the environment's; "
+                        "unset: files in <TUMBUH_VAR_DIR>/cache)")
+    r.add_argument("--out", default="dashboard", help="results file bench/out/OUT.json")
     r.set_defaults(func=run)
+    c = sub.add_parser("cpu", help="CPU of one cached page in-process, per page (no server)")
+    c.add_argument("--cache-url", default=os.environ.get("TUMBUH_CACHE_URL", ""), help="TUMBUH_CACHE_URL (default: files)")
+    c.add_argument("--repeat", type=int, default=200)
+    c.set_defaults(func=cpu)
     args = ap.parse_args()
     args.func(args)
 
