@@ -48,7 +48,8 @@ def master_ansit(situation: Situation):
         ["Kabupaten/Kota", situation.kabupaten.name], ["Tahun rencana", situation.plan_year],
         ["Tahun data", situation.data_year], ["Periode pengukuran", period],
         ["Sumber pengukuran", "Tumbuh: pengukuran posyandu (e-PPGBM), z-skor WHO 2006"],
-        ["Jumlah Keluarga, KRS", "belum tersedia di Tumbuh (data keluarga BKKBN)"],
+        ["Jumlah Keluarga", "belum tersedia di Tumbuh (data keluarga BKKBN)"],
+        ["KRS", "daftar keluarga berisiko stunting tahun data yang diimpor ke Tumbuh; kosong bila belum ada"],
         *[[f"{i.short_name} (%)", i.name] for i in indicators],
     ]:
         meta.append(line)

@@ -3,8 +3,8 @@
 For a plan year Y the analysis reads the data of year Y − 1 (the analysis is done early in the
 year, before the plan): the latest weighing round of that year (August, else February) for
 children measured, pendek/sangat pendek and prevalence (``dashboards.aggregates``, i.e. the
-growth engine), and the coverage of year Y − 1. The KRS count is left empty until the KRS data
-(app ``krs``) exist.
+growth engine), the coverage of year Y − 1, and the at-risk families (KRS) on that year's list
+(app ``krs``; empty for a desa whose list for that year is not in Tumbuh).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class DesaRow:
     prevalence_ul: float | None
     prevalence_eb: float | None
     coverage: dict[str, Cell] = field(default_factory=dict)
-    krs: int | None = None  # filled once the KRS data exist (app ``krs``)
+    krs: int | None = None  # families on the data year's KRS list; None: no list for that year
 
     @property
     def stunted(self) -> int:
@@ -111,6 +111,7 @@ def build(user, kabupaten: Wilayah, plan_year: int) -> Situation:
     for c in policy.visible(user, Coverage.objects.filter(year=data_year, indicator__in=indicators, desa__kabupaten_code=kabupaten.code)):
         ind = by_pk[c.indicator_id]
         coverage.setdefault(c.desa_id, {})[ind.code] = Cell(c.value, targets[ind.pk], ind.gap(c.value, targets[ind.pk]), c.source)
+    krs = _krs_counts([w.code for w in desa], data_year)
     rows = []
     for w in desa:
         s, sv = stunting.get(w.code), severe.get(w.code)
@@ -121,10 +122,22 @@ def build(user, kabupaten: Wilayah, plan_year: int) -> Situation:
             children_measured=s.n_children if s else 0, measured_length=s.n_measured if s else 0,
             pendek=(s.cases - severe_cases) if s else 0, sangat_pendek=severe_cases,
             prevalence=s.r if s else None, prevalence_ll=s.ll if s else None, prevalence_ul=s.ul if s else None,
-            prevalence_eb=s.eb_r if s else None,
+            prevalence_eb=s.eb_r if s else None, krs=krs.get(w.code),
             coverage={i.code: coverage.get(w.code, {}).get(i.code) or Cell(None, targets[i.pk], None) for i in indicators},
         ))
     return Situation(kabupaten, plan_year, data_year, period, indicators, rows, {i.code: targets[i.pk] for i in indicators})
+
+
+def _krs_counts(desa_codes: list[str], year: int) -> dict[str, int]:
+    """At-risk families per desa on ``year``'s KRS list (desa without a list are absent)."""
+    from django.apps import apps
+    from django.db.models import Count
+
+    if not apps.is_installed("tumbuh.krs"):
+        return {}
+    Keluarga = apps.get_model("krs", "Keluarga")
+    rows = Keluarga.objects.filter(desa_id__in=desa_codes, tahun=year).values("desa_id").annotate(n=Count("pk"))
+    return {r["desa_id"]: r["n"] for r in rows}
 
 
 def reported_indicators(situation: Situation) -> list[Indicator]:

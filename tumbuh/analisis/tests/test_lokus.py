@@ -34,7 +34,9 @@ def test_the_situation_row_matches_the_measurements(alice):
     assert row.measured_length == len(latest) > 0
     assert row.sangat_pendek == sum(1 for z in latest.values() if z < -3)
     assert row.pendek == sum(1 for z in latest.values() if -3 <= z < -2)
-    assert row.krs is None  # no KRS data yet: an empty, labelled column
+    from tumbuh.krs.counts import krs_count
+
+    assert row.krs == krs_count(row.desa.code, 2025) > 0  # the demo's 2025 KRS list of Malili
     assert row.coverage["bumil-ttd-90"].value is not None  # demo coverage for Malili
     assert row.coverage["balita-dipantau"].source == "computed"
 

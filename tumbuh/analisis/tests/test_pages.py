@@ -144,7 +144,9 @@ def test_master_ansit_workbook(client, alice):
     assert rows[BALANTANG]["Jumlah Balita Pendek"] == b.pendek
     assert rows[BALANTANG]["Jumlah Balita Sangat Pendek"] == b.sangat_pendek
     assert rows[BALANTANG]["Bumil TTD ≥90 (%)"] == float(b.coverage["bumil-ttd-90"].value)
-    assert rows[BALANTANG]["Jumlah Keluarga Berisiko Stunting (KRS)"] is None
+    from tumbuh.krs.counts import krs_count
+
+    assert rows[BALANTANG]["Jumlah Keluarga Berisiko Stunting (KRS)"] == krs_count(BALANTANG, 2025) > 0
     assert len(rows) == Wilayah.objects.filter(level=4, kabupaten_code="73.24").count()
 
 

@@ -1,0 +1,22 @@
+"""Aksi 1's situation table reads the at-risk families (KRS) of the data year."""
+
+import pytest
+from django.db.models import Count
+
+from tumbuh.analisis.situation import build
+from tumbuh.krs.models import Keluarga
+from tumbuh.wilayah.models import Wilayah
+
+pytestmark = pytest.mark.django_db
+
+
+def test_krs_column_counts_the_data_years_list_and_leaves_desa_without_one_empty(alice):
+    situation = build(alice, Wilayah.objects.get(pk="73.24"), 2026)
+    assert situation.data_year == 2025
+    expected = dict(Keluarga.objects.filter(tahun=2025, desa__kabupaten_code="73.24")
+                    .values_list("desa_id").annotate(n=Count("pk")))
+    assert expected, "the demo imports a KRS list for 2025"
+    by_desa = {r.desa.code: r.krs for r in situation.rows}
+    for code, n in expected.items():
+        assert by_desa[code] == n
+    assert any(code not in expected and krs is None for code, krs in by_desa.items())
