@@ -57,8 +57,19 @@ def situasi(request):
     s = situation.build(request.user, kabupaten, year)
     return render(request, "analisis/situasi.html", {
         "s": s, "indicators": situation.reported_indicators(s), "heatmap": charts.gap_heatmap_svg(s), "year": year,
-        "totals": s.totals,
+        "totals": s.totals, "recommendations": _last_review_recommendations(kabupaten.code, year),
     })
+
+
+def _last_review_recommendations(kabupaten_code: str, year: int) -> list:
+    """The previous year's annual review (Aksi 8) seeds this year's analysis."""
+    from django.apps import apps
+
+    if not apps.is_installed("tumbuh.reviu"):
+        return []
+    from tumbuh.reviu.recommendations import recommendations_for
+
+    return recommendations_for(kabupaten_code, year)
 
 
 def _ranking(request, kabupaten, year, s=None):

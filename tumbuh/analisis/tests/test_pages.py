@@ -38,6 +38,10 @@ def test_situation_page_with_heatmap_and_krs_column(client, alice):
     assert 'data-testid="situasi-table"' in html and f'data-desa="{BALANTANG}"' in html
     assert "KRS" in html and "R2025-08" not in html  # the round is shown by its label
     assert 'data-testid="heatmap"' in html and "<svg" in html and "Bumil TTD" in html
+    from tumbuh.reviu.recommendations import recommendations_for
+
+    seeded = recommendations_for("73.24", 2026)  # the demo's 2025 review
+    assert seeded and all(r.text in html for r in seeded)
 
 
 @pytest.mark.parametrize("username, sees_balantang, sees_other", [
