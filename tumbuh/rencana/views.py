@@ -12,24 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
-from tumbuh.core.focus import get_focus
+from tumbuh.indikator.context import kabupaten_of
 from tumbuh.organisation.forms import DeleteForm
-from tumbuh.wilayah.models import Level, Wilayah
 
 from . import actions, gaps, plan, xlsx
 from .forms import ActivityForm
 from .models import Activity
-
-
-def kabupaten_of(request) -> Wilayah:
-    """The kabupaten whose plan the user works on: their own (or the focus's, for a superuser)."""
-    node = get_focus(request) or request.user.wilayah
-    if node is None:
-        raise Http404
-    code = node.code if node.level == Level.KABUPATEN else node.kabupaten_code
-    if not code:
-        raise Http404
-    return Wilayah.objects.get(pk=code)
 
 
 def year_of(request) -> int:
