@@ -9,6 +9,8 @@ import os
 
 import pytest
 
+from tumbuh.core.testing import browser_login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -21,22 +23,12 @@ def demo(transactional_db, settings):
     build_demo()
 
 
-def _login(page, live_server, username):
-    from tumbuh.demo.accounts import DEMO_PASSWORD
-
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def test_desa_operator_sees_only_their_village_and_switches_language(browser, live_server, demo):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
     page = context.new_page()
     page.goto(f"{live_server.url}/masuk/")
     assert page.locator("[data-testid=demo-accounts]").inner_text().count("desa.balantang") == 1
-    _login(page, live_server, "desa.balantang")
+    browser_login(page, live_server, "desa.balantang")
 
     # Indonesian by default.
     assert page.locator("html").get_attribute("lang") == "id"
@@ -73,7 +65,7 @@ def test_desa_operator_sees_only_their_village_and_switches_language(browser, li
 def test_district_admin_narrows_the_view_with_the_region_picker(browser, live_server, demo):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")  # a phone
     page = context.new_page()
-    _login(page, live_server, "admin.lutim")
+    browser_login(page, live_server, "admin.lutim")
     assert page.locator("[data-testid=count-desa]").inner_text() == "128"
     page.select_option("[data-testid=focus-select]", "73.24.04")
     page.wait_for_function("document.querySelector('[data-testid=count-desa]').innerText === '15'")

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from tumbuh.core.testing import require_or_skip
+from tumbuh.core.testing import browser_login, require_or_skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,16 +32,6 @@ def pdf_tools():
     require_or_skip(shutil.which("pdftotext") is not None, "pdftotext not found: apt-get install poppler-utils")
 
 
-def _login(page, live_server, username):
-    from tumbuh.demo.accounts import DEMO_PASSWORD
-
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def _table(page):
     """The ranked table as the page shows it: {area name: [cell texts]}."""
     rows = page.locator("[data-testid=ranked-table] tbody tr")
@@ -55,7 +45,7 @@ def _table(page):
 def test_drill_down_to_a_desa_and_export_the_pdf(browser, live_server, demo, pdf_tools, tmp_path):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID", accept_downloads=True)
     page = context.new_page()
-    _login(page, live_server, "admin.lutim")
+    browser_login(page, live_server, "admin.lutim")
 
     page.goto(f"{live_server.url}/dasbor/")
     assert page.locator("html").get_attribute("lang") == "id"

@@ -7,6 +7,8 @@ import os
 
 import pytest
 
+from tumbuh.core.testing import browser_login, require_or_skip
+
 from .geo import collection, district_codes, grid_features
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,16 +23,6 @@ def demo(transactional_db, settings, tmp_path):
     settings.DEMO_MODE = True
     settings.MEDIA_ROOT = tmp_path / "media"
     build_demo(children=300, kecamatan=["73.24.04"])
-
-
-def _login(page, live_server, username):
-    from tumbuh.demo.accounts import DEMO_PASSWORD
-
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def _upload(page, live_server, path, level):
@@ -55,7 +47,7 @@ def test_admin_uploads_boundaries_and_sees_the_choropleth(browser, live_server, 
     page = context.new_page()
     served = []
     page.on("request", lambda r: served.append(r.url))
-    _login(page, live_server, "admin.lutim")
+    browser_login(page, live_server, "admin.lutim")
 
     # Before any upload: the tile grid.
     page.goto(f"{live_server.url}/peta/?within=73.24&level=kecamatan")
@@ -92,7 +84,7 @@ def test_admin_uploads_boundaries_and_sees_the_choropleth(browser, live_server, 
 def test_admin_publishes_a_round_and_anyone_reads_it(browser, live_server, demo):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
     page = context.new_page()
-    _login(page, live_server, "admin.lutim")
+    browser_login(page, live_server, "admin.lutim")
     page.goto(f"{live_server.url}/publik/kelola/")
     page.fill("textarea[name=note]", "Hasil Bulan Penimbangan Balita")
     page.click("[data-testid=publish-form] button[type=submit]")
@@ -116,13 +108,12 @@ def test_map_for_a_year_exported_to_pdf(browser, live_server, demo, tmp_path):
     import shutil
     import subprocess
 
-    from tumbuh.core.testing import require_or_skip
     from tumbuh.dashboards.pdf import weasyprint_error
 
     require_or_skip(weasyprint_error() is None and shutil.which("pdftotext") is not None, "WeasyPrint or pdftotext missing")
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID", accept_downloads=True)
     page = context.new_page()
-    _login(page, live_server, "admin.lutim")
+    browser_login(page, live_server, "admin.lutim")
     page.goto(f"{live_server.url}/peta/?within=73.24.04&level=desa")
     page.select_option("[data-testid=map-period]", "Y2025")
     with page.expect_navigation():

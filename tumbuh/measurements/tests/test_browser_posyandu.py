@@ -8,6 +8,8 @@ import os
 
 import pytest
 
+from tumbuh.core.testing import browser_login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = os.environ.get("TUMBUH_SCREENSHOT_DIR", "/tmp")
@@ -36,23 +38,13 @@ def child(demo):
     return child
 
 
-def _login(page, live_server, username):
-    from tumbuh.demo.accounts import DEMO_PASSWORD
-
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def test_desa_operator_enters_a_visit_on_a_phone(browser, live_server, child):
     from tumbuh.growth.classify import LABELS
     from tumbuh.measurements.models import Measurement
 
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID")
     page = context.new_page()
-    _login(page, live_server, "desa.balantang")
+    browser_login(page, live_server, "desa.balantang")
 
     page.goto(f"{live_server.url}/anak/kunjungan/")
     page.fill("[data-testid=visit-search]", "hartini uji")  # the mother's name; htmx answers as one types
@@ -93,7 +85,7 @@ def test_desa_operator_enters_a_visit_on_a_phone(browser, live_server, child):
 
     wide = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
     desk = wide.new_page()
-    _login(desk, live_server, "desa.balantang")
+    browser_login(desk, live_server, "desa.balantang")
     desk.goto(f"{live_server.url}/anak/{child.tumbuh_id}/")
     desk.screenshot(path=f"{SCREENSHOTS}/tumbuh-child-page.png", full_page=True)
     desk.goto(f"{live_server.url}/anak/{child.tumbuh_id}/ringkasan/")

@@ -9,7 +9,8 @@ import base64
 
 import pytest
 
-from tumbuh.core.tests.test_browser import _login, demo  # noqa: F401  (the demo district, built per test)
+from tumbuh.core.testing import browser_login
+from tumbuh.core.tests.test_browser import demo  # noqa: F401  (the demo district, built per test)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +38,7 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
-    _login(page, live_server, "admin.lutim")
+    browser_login(page, live_server, "admin.lutim")
 
     # Create the meeting.
     page.goto(f"{live_server.url}/rapat/")
@@ -118,7 +119,7 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
     # The owner sees it on their home page.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
-    _login(page, live_server, "desa.balantang")
+    browser_login(page, live_server, "desa.balantang")
     mine = page.locator("[data-testid=my-action-items]")
     assert "Tindak lanjut saya yang masih terbuka" in mine.inner_text()
     assert "Bentuk Rumah Desa Sehat di Balantang" in mine.inner_text()

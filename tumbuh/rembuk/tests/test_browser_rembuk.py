@@ -9,7 +9,8 @@ import subprocess
 
 import pytest
 
-from tumbuh.dashboards.tests.test_browser_dashboard import _login, pdf_tools  # noqa: F401  (a fixture)
+from tumbuh.core.testing import browser_login
+from tumbuh.dashboards.tests.test_browser_dashboard import pdf_tools  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +34,7 @@ def _submit(page, selector):
 def test_a_rembuk_from_creation_to_the_berita_acara(browser, live_server, demo, pdf_tools, tmp_path):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID", accept_downloads=True)
     page = context.new_page()
-    _login(page, live_server, "admin.lutim")
+    browser_login(page, live_server, "admin.lutim")
 
     page.goto(f"{live_server.url}/rembuk/")
     assert page.locator("html").get_attribute("lang") == "id"
