@@ -134,7 +134,9 @@ def round_half_up(x: np.ndarray) -> np.ndarray:
 
 
 def _pow_matches_libm() -> bool:
-    """Does numpy's vectorised power give the C library's pow (which R uses) bit for bit?"""
+    """Does numpy's vectorised power give the C library's pow (which R uses) bit for bit?
+    Not on every build: with AVX-512 numpy uses its own (SVML) pow, which can differ by an
+    ulp."""
     rng = np.random.default_rng(20240521)
     base = rng.uniform(0.3, 3.0, 4096)
     expo = rng.uniform(-1.5, 1.5, 4096)
@@ -142,14 +144,51 @@ def _pow_matches_libm() -> bool:
     return all(math.pow(b, e) == f for b, e, f in zip(base.tolist(), expo.tolist(), fast.tolist()))
 
 
-_POW_IS_LIBM: bool | None = None
+_POW_IS_LIBM: bool | None = None  # numpy's power is C's pow here (checked once)
+#: Above this many values, C's pow is called from compiled code (numba) rather than from
+#: a Python loop over math.pow (~60 ns a value); small calls, e.g. a form, never import numba.
+C_POW_COMPILED_MIN = 4096
 
 
-def _libm_power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.array([math.pow(u, v) for u, v in zip(a.tolist(), b.tolist())], dtype=np.float64)
+def _c_pow(a, b, out=None) -> np.ndarray:
+    """C's pow element by element: what R computes, for builds where numpy's power is not it."""
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
+    res = np.empty(a.shape) if out is None else out
+    flat_a, flat_b = np.ascontiguousarray(a).ravel(), np.ascontiguousarray(b).ravel()
+    if flat_a.size >= C_POW_COMPILED_MIN and _FUSED is not False:
+        try:
+            from . import _fused
+
+            got = np.empty(flat_a.size)
+            _fused.pow_probe(flat_a, flat_b, got)
+            res[...] = got.reshape(a.shape)
+            return res
+        except Exception:  # no numba here: the Python loop below
+            pass
+    res[...] = np.fromiter(map(_c_pow1, flat_a.tolist(), flat_b.tolist()), np.float64, flat_a.size).reshape(a.shape)
+    return res
 
 
-_power = np.power  # numpy's vectorised pow (a test swaps it to simulate other builds)
+def _c_pow1(x: float, y: float) -> float:
+    """C's pow of two floats: math.pow, and where Python raises instead of answering (a
+    negative base with a non-integer exponent, zero to a negative power, overflow),
+    numpy's float64 scalar power, which is C's pow with its special values."""
+    try:
+        return math.pow(x, y)
+    except (ValueError, OverflowError):
+        with np.errstate(all="ignore"):
+            return float(np.float64(x) ** np.float64(y))
+
+
+_power = None  # None: np.power where it is C's pow, else _c_pow (a test swaps in another)
+
+
+def _exact_power():
+    """The elementwise pow that gives R's bits on this build."""
+    global _POW_IS_LIBM
+    if _POW_IS_LIBM is None:
+        _POW_IS_LIBM = _pow_matches_libm()
+    return np.power if _POW_IS_LIBM else _c_pow
 
 
 def lms_z(y, L, M, S, restricted: bool, plain_l1: bool = False, power=None) -> np.ndarray:
@@ -160,7 +199,7 @@ def lms_z(y, L, M, S, restricted: bool, plain_l1: bool = False, power=None) -> n
     The operations are in R's order so that results are bit-identical where pow is.
     """
     if power is None:
-        power = _power
+        power = _power if _power is not None else _exact_power()
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # In place, but the same operations as ((y/M)^L - 1)/(S·L), so the same bits.
         z = np.divide(y, M)
@@ -189,25 +228,6 @@ def lms_z(y, L, M, S, restricted: bool, plain_l1: bool = False, power=None) -> n
                     else:
                         z[i] = -3.0 + (yy - sd3) / (sd2 - sd3)
     return z
-
-
-def _fix_pow_ties(z, y, L, M, S, restricted, plain_l1, digits: int) -> None:
-    """Where numpy's power is not libm's, recompute z with libm pow for rows whose
-    rounding (to ``digits``) sits within 1e-6 of a last-digit unit from a tie (1e-8 in z
-    for 2 digits): only there can an ulp of pow (≤ ~3e-11 in z) change the rounding."""
-    global _POW_IS_LIBM
-    if plain_l1:
-        return
-    if _POW_IS_LIBM is None:
-        _POW_IS_LIBM = _pow_matches_libm()
-    if _POW_IS_LIBM:
-        return
-    with np.errstate(invalid="ignore"):
-        t = np.abs(z) * 10.0**digits
-        near = np.abs(t - np.floor(t) - 0.5) < 1e-6
-    idx = np.flatnonzero(near)
-    if idx.size:
-        z[idx] = lms_z(y[idx], L[idx], M[idx], S[idx], restricted, False, power=_libm_power)
 
 
 # ---------------------------------------------------------------------------------------
@@ -255,7 +275,7 @@ RESTRICTED = {"len": False, "hc": False, "wei": True, "wfl": True, "bmi": True, 
 # anthro (0–5 years)
 
 
-def _age_indicator(name, y, sex, day, age_ok, digits_fix, cache=None):
+def _age_indicator(name, y, sex, day, age_ok, cache=None):
     """Age-indexed z for one block: look up (sex, rounded day); NaN where not valid.
 
     ``cache`` (a dict) shares the row index between tables with the same layout."""
@@ -273,12 +293,10 @@ def _age_indicator(name, y, sex, day, age_ok, digits_fix, cache=None):
     with np.errstate(invalid="ignore"):
         y = np.where(y > 0, y, np.nan)  # a measure <= 0 gives a missing z
     z = lms_z(y, L, M, S, RESTRICTED[name], tab.plain_l1)
-    if digits_fix is not None:
-        _fix_pow_ties(z, y, L, M, S, RESTRICTED[name], tab.plain_l1, digits_fix)
     return z
 
 
-def _wfl_indicator(weight, x, sex, day, months, mcode, oedema, digits_fix):
+def _wfl_indicator(weight, x, sex, day, months, mcode, oedema):
     """Weight-for-length/height z for one block (table chosen by age, then measure, then 87 cm)."""
     w = tables.weight_for_lenhei()
     day_na = np.isnan(day)
@@ -306,8 +324,6 @@ def _wfl_indicator(weight, x, sex, day, months, mcode, oedema, digits_fix):
         S = np.where(interp, Sl + frac * (Su - Sl), Sl)
         y = np.where(valid & (weight > 0), weight, np.nan)
     z = lms_z(y, L, M, S, True)
-    if digits_fix is not None:
-        _fix_pow_ties(z, y, L, M, S, True, False, digits_fix)
     out_of_range = ~(in_l | in_h) & x_ok & (on_l | on_h)
     return z, out_of_range
 
@@ -574,9 +590,9 @@ def _anthro_zscores(sex, age_days=None, age_months=None, weight=None, lenhei=Non
         cache: dict = {}
         for name, y in ys.items():
             if y is not None:
-                z_out[name][sl] = _age_indicator(name, y, sx, day, age_ok, digits, cache)
+                z_out[name][sl] = _age_indicator(name, y, sx, day, age_ok, cache)
         if wt is not None and lh is not None:
-            z, oor = _wfl_indicator(wt, clen, sx, day, months, mc, oe, digits)
+            z, oor = _wfl_indicator(wt, clen, sx, day, months, mc, oe)
             z_out["wfl"][sl] = z
             _set(r, oor & ~np.isnan(wt), "wfl_out_of_range")
         # Flags (on WHO's rounded z) and the optional rounding, while the block is in cache.
@@ -702,7 +718,7 @@ def _anthro_result(n, clen, mcode_out, c9, cbmi, csex, computed, z_out, f_out, r
 # anthroplus (5–19 years)
 
 
-def _month_indicator(name, y, sex, months, upper, digits_fix):
+def _month_indicator(name, y, sex, months, upper):
     tab = tables.who2007(name)
     with np.errstate(invalid="ignore"):
         valid = (months >= 60) & (months <= upper) & (sex > 0)
@@ -721,8 +737,6 @@ def _month_indicator(name, y, sex, months, upper, digits_fix):
         y = np.where(valid & (y > 0), y, np.nan)
     restricted = RESTRICTED[name]
     z = lms_z(y, L, M, S, restricted)
-    if digits_fix is not None:
-        _fix_pow_ties(z, y, L, M, S, restricted, False, digits_fix)
     return z
 
 
@@ -798,7 +812,7 @@ def anthroplus_zscores(
         if present[name]:
             for start in range(0, n, BLOCK):
                 sl = slice(start, min(n, start + BLOCK))
-                z[sl] = _month_indicator(name, ys[name][sl], sex_i[sl], months[sl], ANTHROPLUS_UPPER[name], digits)
+                z[sl] = _month_indicator(name, ys[name][sl], sex_i[sl], months[sl], ANTHROPLUS_UPPER[name])
         lo, hi = FLAG_LIMITS[name]
         out["f" + name] = flag(z, lo, hi, digits)
         out["z" + name] = r_round(z, round_digits) if round_digits is not None else z

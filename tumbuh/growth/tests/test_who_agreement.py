@@ -7,6 +7,8 @@ round(z, 2); we compare our full-precision z after the same rounding, and the fl
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -117,45 +119,52 @@ def test_round_digits_2_gives_who_output_directly(anthro):
         assert _same(res["z" + z], num(who["z" + z])[days]).all(), z
 
 
-def test_rows_near_a_rounding_tie_are_recomputed_with_libm_pow(monkeypatch):
-    # On builds where numpy's vectorised power is not C's pow (e.g. AVX-512 SVML), rows whose
-    # rounding sits next to a tie are recomputed with math.pow. Simulate such a build with a
-    # power that is off by 1e-14 (~45 ulps, far worse than real builds, so that flips happen).
-    from tumbuh.growth import tables, zscores
-    from tumbuh.growth.zscores import anthro_zscores
-
-    t = tables.who2006("wei")
-    days = np.repeat(np.arange(0, 1826, 7), 60)
-    k = np.tile((np.arange(-300, 300, 10) + 0.5) / 100, len(np.arange(0, 1826, 7)))  # z at x.xx5 ties
-    i = 1 * t.stride + days
-    L, M, S = t.L[i], t.M[i], t.S[i]
-    y = M * (1 + L * S * k) ** (1 / L)
-    exact = r_round(anthro_zscores(sex=1, age_days=days, weight=y)["zwei"], 2)
-
-    real_power = np.power
-
-    def sloppy_power(a, b, out=None):
-        r = real_power(a, b) * (1 + 1e-14)
-        if out is not None:
-            out[...] = r
-            return out
-        return r
-
-    monkeypatch.setattr(zscores, "ENGINE", "numpy")  # the fused kernel calls C's pow itself
-    monkeypatch.setattr(zscores, "_power", sloppy_power)
-    monkeypatch.setattr(zscores, "_POW_IS_LIBM", True)  # pretend: no fix-up
-    unfixed = r_round(anthro_zscores(sex=1, age_days=days, weight=y)["zwei"], 2)
-    assert (unfixed != exact).sum() > 0  # the sloppy power does flip roundings
-    monkeypatch.setattr(zscores, "_POW_IS_LIBM", False)
-    fixed = r_round(anthro_zscores(sex=1, age_days=days, weight=y)["zwei"], 2)
-    assert (fixed == exact).all()
-
-
-def test_full_precision_z_is_bit_identical_here_when_numpy_power_is_libm(anthro):
-    from tumbuh.growth import zscores
-
-    if not zscores._pow_matches_libm():
-        pytest.skip("numpy's power is not the C library's pow on this build")
+def test_full_precision_z_is_bit_identical_to_who(anthro):
     inp, who, ours = anthro
     for z in ANTHRO_Z:
-        assert _same(ours["z" + z], num(who["z" + z + "_full"])).all(), z
+        bad = np.flatnonzero(~_same(ours["z" + z], num(who["z" + z + "_full"])))
+        assert bad.size == 0, (z, _report(inp, bad))
+
+
+@pytest.mark.parametrize("compiled", [False, True], ids=["python-loop", "compiled-loop"])
+def test_numpy_kernel_uses_c_pow_where_numpys_power_is_not_it(monkeypatch, compiled):
+    # With AVX-512, numpy's power is its own (SVML) pow, an ulp off C's on some values; R uses
+    # C's pow. Simulate such a build: the numpy kernel must then call C's pow itself, through
+    # a Python loop for small arrays and numba's compiled loop for big ones, and still give
+    # WHO's full-precision bits.
+    from tumbuh.growth import zscores
+
+    calls = []
+    real_c_pow = zscores._c_pow
+    monkeypatch.setattr(zscores, "ENGINE", "numpy")
+    monkeypatch.setattr(zscores, "_POW_IS_LIBM", False)
+    monkeypatch.setattr(zscores, "_c_pow", lambda *a, **k: calls.append(1) or real_c_pow(*a, **k))
+    monkeypatch.setattr(zscores, "C_POW_COMPILED_MIN", 0 if compiled else 10**12)
+    inp, who, ours = anthro_pair()
+    assert calls
+    for z in ANTHRO_Z:
+        bad = np.flatnonzero(~_same(ours["z" + z], num(who["z" + z + "_full"])))
+        assert bad.size == 0, (z, _report(inp, bad))
+
+
+def test_c_pow_is_math_pow_bit_for_bit():
+    from tumbuh.growth.zscores import _c_pow
+
+    rng = np.random.default_rng(7)
+    a, b = rng.uniform(0.3, 3.0, 5000), rng.uniform(-2.5, 1.5, 5000)
+    want = np.array([math.pow(x, y) for x, y in zip(a.tolist(), b.tolist())])
+    assert np.array_equal(_c_pow(a, b), want)  # compiled loop (5,000 >= C_POW_COMPILED_MIN)
+    assert np.array_equal(_c_pow(a[:10], b[:10]), want[:10])  # Python loop
+    out = a.copy()
+    assert _c_pow(out, b, out=out) is out and np.array_equal(out, want)  # in place, as lms_z calls it
+
+
+def test_c_pow_python_loop_gives_cs_answers_where_python_raises(monkeypatch):
+    from tumbuh.growth import _fused, zscores
+
+    monkeypatch.setattr(zscores, "C_POW_COMPILED_MIN", 10**12)  # the Python loop
+    a = np.array([-8.0, -2.0, -2.0, 1e300, -1e300, -1e300, 0.0, 2.0, np.nan, -0.0])
+    b = np.array([1 / 3, 0.5, 2.0, 2.0, 3.0, 2.0, -1.0, 1e-300, 1.0, -3.0])
+    want = np.empty_like(a)
+    _fused.pow_probe(a, b, want)  # C's pow, from compiled code
+    assert np.array_equal(zscores._c_pow(a, b), want, equal_nan=True)
