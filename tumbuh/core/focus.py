@@ -4,6 +4,8 @@ The focus is kept in the session and always lies inside what the policy lets the
 
 from __future__ import annotations
 
+from django.http import Http404
+
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import Role
 from tumbuh.wilayah.models import Level, Wilayah
@@ -50,3 +52,18 @@ def set_focus(request, code: str) -> bool:
         return False
     request.session[SESSION_KEY] = code
     return True
+
+
+def kabupaten_of(request) -> Wilayah:
+    """The user's district; for a superuser, the district of the region picker's focus."""
+    user = request.user
+    code = None
+    if policy.is_global(user):
+        focus = get_focus(request)
+        code = (focus.kabupaten_code or focus.code) if focus else None
+    elif user.wilayah_id:
+        code = user.wilayah_id
+    w = Wilayah.objects.filter(code=code[:5], level=Level.KABUPATEN).first() if code else None
+    if w is None:
+        raise Http404
+    return w

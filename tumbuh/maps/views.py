@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_delete, do_save
-from tumbuh.core.focus import get_focus
+from tumbuh.core.focus import get_focus, kabupaten_of
 from tumbuh.dashboards.aggregates import INDICATORS, freshness, latest_period, period_choices
 from tumbuh.dashboards.periods import Period
 from tumbuh.wilayah.models import Level, Wilayah, level_of
@@ -169,20 +169,6 @@ def map_data(request):
 # ---------------------------------------------------------------- boundary files
 
 
-def _kabupaten_of(request) -> Wilayah:
-    user = request.user
-    if policy.is_global(user):
-        focus = get_focus(request)
-        code = focus.kabupaten_code or focus.code if focus else None
-        w = Wilayah.objects.filter(code=code, level=Level.KABUPATEN).first() if code else None
-        if w is None:
-            raise Http404
-        return w
-    if not user.wilayah_id:
-        raise Http404
-    return Wilayah.objects.get(code=user.wilayah_id[:5])
-
-
 def _store(report: geojson.Report) -> str:
     import json
 
@@ -197,7 +183,7 @@ def _store(report: geojson.Report) -> str:
 @login_required
 def boundaries(request):
     policy.require(request.user, policy.ADD, Boundary)
-    kabupaten = _kabupaten_of(request)
+    kabupaten = kabupaten_of(request)
     report = None
     form = BoundaryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
