@@ -18,7 +18,7 @@ from tumbuh.accounts import policy
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.indikator.context import kabupaten_of, year_of
 
-from . import actions
+from . import actions, outputs
 from .forms import ActionDefinitionForm, ActionSetForm, ActionYearForm, EvidenceForm, StartYearForm
 from .models import ActionDefinition, ActionSet, ActionYear, CycleYear, OutputItem, Status
 
@@ -41,10 +41,12 @@ def pantau(request):
         qs = cycle.actions.select_related("definition", "responsible_opd").prefetch_related(
             "ticks", Prefetch("definition__items", queryset=OutputItem.objects.order_by("order", "pk")))
         today = datetime.date.today()
+        produced = outputs.collect_all(kabupaten, year, request.user)
         for a in qs:
             done, total = a.progress()
             rows.append({"a": a, "done": done, "total": total, "overdue": a.is_overdue(today),
-                         "docs": UploadedDocument.for_object(a).count(), "page": a.definition.page_link()})
+                         "docs": UploadedDocument.for_object(a).count() + len(produced.get(a.definition.page, [])),
+                         "page": a.definition.page_link()})
     can_start = cycle is None and policy.can(request.user, policy.ADD, CycleYear)
     summary = [(label, sum(1 for r in rows if r["a"].status == value)) for value, label in Status.choices]
     return render(request, "aksi/pantau.html", {
@@ -89,7 +91,8 @@ def by_number(request, number: int):
 
 @login_required
 def action(request, pk: int):
-    a = policy.get_object_or_404(request.user, ActionYear.objects.select_related("definition", "cycle", "responsible_opd"), pk=pk)
+    a = policy.get_object_or_404(request.user, ActionYear.objects.select_related("definition", "cycle__kabupaten", "responsible_opd"),
+                                 pk=pk)
     user = request.user
     can_change = policy.can(user, policy.CHANGE, a)
     can_assign = policy.district_admin(user, a) or policy.is_global(user)
@@ -129,10 +132,12 @@ def action(request, pk: int):
                     _add_errors(evidence_form, e)
     elif request.method == "POST":
         policy.require(user, policy.CHANGE, a)
+    produced = outputs.collect(a.cycle.kabupaten, a.cycle.year, user, a.definition.page)
     return render(request, "aksi/action.html", {
         "a": a, "form": form, "evidence_form": evidence_form, "can_change": can_change,
         "checklist": a.checklist(), "progress": a.progress(), "documents": UploadedDocument.for_object(a),
-        "page": a.definition.page_link(), "overdue": a.is_overdue(),
+        "page": a.definition.page_link(), "overdue": a.is_overdue(), "outputs": produced,
+        "final": list(dict.fromkeys(o.group or o.title for o in produced if o.final)),
     })
 
 

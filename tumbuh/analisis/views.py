@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
-from tumbuh.accounts.models import Role
 from tumbuh.documents.official import document_response
 from tumbuh.indikator.context import kabupaten_of, year_of
 
@@ -24,6 +23,7 @@ from .ansit import master_ansit
 from .decree import sk_lokus
 from .forms import DecreeForm, WeightsForm
 from .models import Lokus, LokusWeights
+from .permissions import district_wide
 from .ranking import PARTS, rank
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,11 +39,6 @@ SHORT_LABELS = {
     "coverage_gap": gettext_lazy("coverage gap"),
     "data_quality": gettext_lazy("not measured"),
 }
-
-
-def _is_district_wide(user) -> bool:
-    """The ranking compares every desa of the district: only for users who see all of them."""
-    return policy.is_global(user) or (bool(user.wilayah_id) and len(user.wilayah_id) == 5 and user.role != Role.PUSKESMAS)
 
 
 def _url(name: str, year: int) -> str:
@@ -87,7 +82,7 @@ def lokus(request):
     saved = {d.desa_id: d for d in policy.visible(user, Lokus.objects.filter(kabupaten=kabupaten, year=year).select_related("desa"))}
     context = {"kabupaten": kabupaten, "year": year, "saved": saved, "part_labels": SHORT_LABELS,
                "selected": [d for d in saved.values() if d.selected]}
-    if not _is_district_wide(user):
+    if not district_wide(user):
         return render(request, "analisis/lokus.html", {**context, "scores": None})
     s, weights, scores = _ranking(request, kabupaten, year)
     try:
@@ -156,7 +151,7 @@ def weights(request):
 def decree(request):
     kabupaten = kabupaten_of(request)
     year = year_of(request)
-    if not _is_district_wide(request.user):
+    if not district_wide(request.user):
         raise PermissionDenied
     form = DecreeForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {"format": "pdf"}

@@ -7,6 +7,8 @@ what was presented and agreed on the day."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from tumbuh.documents.models import Letterhead
 from tumbuh.documents.official import (
     Heading, ItemList, Kop, OfficialDocument, Paragraph, Signatory, Table, indonesian_date, indonesian_number,
@@ -18,6 +20,11 @@ from .models import RembukEvent
 
 COMMITMENT, BERITA_ACARA, ATTENDANCE = "komitmen", "berita-acara", "daftar-hadir"
 KINDS = (COMMITMENT, BERITA_ACARA, ATTENDANCE)
+
+
+def kind_labels() -> list[tuple[str, str]]:
+    """(kind, label in the reader's language) of each document, in the order the pages list them."""
+    return [(COMMITMENT, _("Commitment declaration")), (BERITA_ACARA, _("Berita acara")), (ATTENDANCE, _("Attendance list"))]
 
 _DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 _ONES = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas")

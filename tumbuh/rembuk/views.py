@@ -74,8 +74,7 @@ def event_detail(request, pk):
         "scans": UploadedDocument.for_object(event),
         "missing_scans": actions.missing_scans(event),
         "materials": event.materials,
-        "document_kinds": [(documents.COMMITMENT, _("Commitment declaration")), (documents.BERITA_ACARA, _("Berita acara")),
-                           (documents.ATTENDANCE, _("Attendance list"))],
+        "document_kinds": documents.kind_labels(),
     })
 
 

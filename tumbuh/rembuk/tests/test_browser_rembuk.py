@@ -1,7 +1,8 @@
 """In chromium: the TPPS secretariat walks a Rembuk Stunting from creation to the generated
 berita acara: creates the event (participants invited from the lists), records attendance,
 freezes the materials, agrees the plan, writes the decisions and downloads the berita acara,
-whose PDF holds what was entered. Runs with ``-m browser``."""
+whose PDF holds what was entered; Pantau Aksi's Aksi 3 offers the same document. Runs with
+``-m browser``."""
 
 from __future__ import annotations
 
@@ -92,4 +93,16 @@ def test_a_rembuk_from_creation_to_the_berita_acara(browser, live_server, demo, 
     assert "Menetapkan desa lokus 2026" in text and "versi 1" in flat
     assert f"Rp {budget}" in flat and plan[0].opd.short_name in text
     assert "Bupati Luwu Timur" in text and "Malili, 15 April 2026" in text
+
+    # Pantau Aksi's Aksi 3 lists the same document under "Dokumen dari Tumbuh".
+    event_url = page.url.removeprefix(live_server.url)  # /rembuk/<pk>/
+    page.goto(f"{live_server.url}/aksi/ke/3/?year=2026")
+    outputs = page.locator("[data-testid=outputs]")
+    assert "Rembuk kabupaten: Rembuk Stunting Kabupaten Luwu Timur 2026 (uji)" in outputs.inner_text()
+    with page.expect_download() as download:
+        outputs.locator(f'a[data-testid=output-link][href="{event_url}dokumen/berita-acara.pdf"]').click()
+    download.value.save_as(tmp_path / "ba-aksi.pdf")
+    again = subprocess.run(["pdftotext", "-layout", str(tmp_path / "ba-aksi.pdf"), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert again == text
     context.close()

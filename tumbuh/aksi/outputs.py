@@ -1,0 +1,105 @@
+"""The documents Tumbuh itself holds for an action of a year: generated (a decree, a plan in
+Excel, a berita acara) or uploaded back to a domain object (a signed scan).
+
+Any app may define ``<app>/aksi_outputs.py`` with ``outputs(kabupaten, year, user)`` returning
+a list of :class:`Output`, each naming the action page it belongs to by the keys of
+``aksi.pages.PAGES`` (an action definition points at one of them). An app lists only what
+``user`` may view (``policy.visible``, the app's own view rules), and cheaply: no document is
+built until its link is followed. :func:`collect` gathers them, the way ``policy.rules()``
+gathers ``<app>/permissions.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
+from pathlib import PurePath
+from types import ModuleType
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from tumbuh.accounts import policy
+
+from .pages import PAGES
+
+GENERATED, UPLOADED = "generated", "uploaded"
+KINDS = (GENERATED, UPLOADED)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One document of an action's year, with the link that downloads (or shows) it."""
+
+    page: str  #: the action page it belongs to: a key of ``aksi.pages.PAGES``
+    title: str
+    url: str
+    kind: str  #: GENERATED (built by Tumbuh when the link is followed) or UPLOADED (a filed file)
+    format: str  #: "PDF", "DOCX", "XLSX", "CSV", "HTML"…
+    note: str = ""  #: status or date, e.g. "closed on 15 April 2026"
+    group: str = ""  #: a heading the page lists it under, e.g. one rembuk
+    also: tuple[tuple[str, str], ...] = ()  #: the same document in other formats: (format, url)
+    final: bool = False  #: settled (signed, closed, published): it can prove a required output
+
+
+def day(value) -> str:
+    """A date, or a moment in local time, as the pages write dates ("15 April 2026")."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_format(value, "j F Y")
+
+
+def uploaded(page: str, document, *, note: str = "", group: str = "", final: bool = False) -> Output:
+    """An :class:`~tumbuh.documents.models.UploadedDocument` as an output (downloaded through
+    ``documents:download``, which asks the policy again)."""
+    suffix = PurePath(document.file.name).suffix.lstrip(".").upper()
+    return Output(page=page, title=document.title, url=reverse("documents:download", args=(document.pk,)), kind=UPLOADED,
+                  format=suffix or "?", note=note, group=group, final=final)
+
+
+@cache
+def _modules() -> tuple[ModuleType, ...]:
+    found = []
+    for config in apps.get_app_configs():
+        try:
+            found.append(import_module(f"{config.name}.aksi_outputs"))
+        except ModuleNotFoundError as e:
+            if e.name != f"{config.name}.aksi_outputs":
+                raise
+    return tuple(found)
+
+
+def collect_all(kabupaten, year: int, user) -> dict[str, list[Output]]:
+    """Every app's outputs for ``kabupaten``'s ``year`` that ``user`` may see, by page key.
+
+    Nothing for a user outside the district (above it: a superuser)."""
+    if not policy.node_reaches(user, kabupaten.code):
+        return {}
+    found: dict[str, list[Output]] = defaultdict(list)
+    for module in _modules():
+        for output in module.outputs(kabupaten, year, user):
+            if output.page not in PAGES or output.kind not in KINDS:
+                raise ImproperlyConfigured(f"{module.__name__}: {output.page!r}/{output.kind!r} is no page key/kind")
+            found[output.page].append(output)
+    return {page: _by_group(listed) for page, listed in found.items()}
+
+
+def _by_group(listed: list[Output]) -> list[Output]:
+    """Outputs without a group first, then each group together, in the order they came."""
+    first = {}
+    for output in listed:
+        first.setdefault(output.group, len(first))
+    return sorted(listed, key=lambda o: (o.group != "", first[o.group]))
+
+
+def collect(kabupaten, year: int, user, page_key: str) -> list[Output]:
+    """The outputs of the action whose Tumbuh page is ``page_key``."""
+    if not page_key:
+        return []
+    return collect_all(kabupaten, year, user).get(page_key, [])
