@@ -102,6 +102,7 @@ def _menu_items(user=None):
         (_("TPPS"), [(_("Teams (TPPS)"), "tpps:list", ()), (PLANNED["rapat"].title, "rapat:list", ()),
                      (_("Semester report"), "semester:list", ()),
                      (_("At-risk families (KRS)"), "krs:list", ()),
+                     (_("Stunting targeting"), "krs:targeting", ()),
                      (PLANNED["genting"].title, "genting:index", ())]),
         (_("Settings"), [
             (_("Regions"), "wilayah:list", ()),

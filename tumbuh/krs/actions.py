@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
-from tumbuh.audit.actions import do_save
+from tumbuh.audit.actions import do_delete, do_save
 
-from .models import Keluarga, KunjunganTpk, TimPendampingKeluarga
+from .models import AnakKeluarga, CaraTautan, Keluarga, KunjunganTpk, TimPendampingKeluarga
 
 
 def do_save_tpk(actor, tpk: TimPendampingKeluarga, *, reason: str = "") -> TimPendampingKeluarga:
@@ -40,3 +41,40 @@ def do_log_visit(actor, keluarga: Keluarga, *, tanggal: datetime.date, kegiatan:
                          dicatat_oleh=actor if getattr(actor, "pk", None) else None)
     policy.require(actor, policy.ADD, visit)
     return do_save(actor, visit, reason=_("TPK visit"))
+
+
+def _reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"alasan": _("Say why: how do you know?")})
+    return reason[:300]
+
+
+def do_link_child(actor, keluarga: Keluarga, child, *, reason: str, cara: str = CaraTautan.SARAN) -> AnakKeluarga:
+    """Confirm that ``child`` belongs to ``keluarga`` (a family of one year's list), with why.
+
+    The child must live in the family's desa and be visible to the actor, and may belong to one
+    family per year: a link to another family of that year is removed first."""
+    reason = _reason(reason)
+    if not policy.is_visible(actor, child):
+        raise ValidationError({"child": _("The child is outside your area.")})
+    link = AnakKeluarga(keluarga=keluarga, child=child, tahun=keluarga.tahun, cara=cara, alasan=reason,
+                        linked_by=actor if getattr(actor, "pk", None) else None)
+    policy.require(actor, policy.ADD, link)
+    with transaction.atomic():
+        # Lock the child's links of that year so two users confirming at once cannot both pass.
+        existing = AnakKeluarga.objects.select_for_update().filter(child=child, tahun=keluarga.tahun).first()
+        if existing is not None:
+            if existing.keluarga_id == keluarga.pk:
+                raise ValidationError({"child": _("This child is already linked to this family.")})
+            raise ValidationError({"child": _(
+                "This child is already linked to %(family)s in the %(year)s list: remove that link first."
+            ) % {"family": existing.keluarga.nama_kepala, "year": existing.tahun}})
+        return do_save(actor, link, reason=reason)
+
+
+def do_unlink_child(actor, link: AnakKeluarga, *, reason: str) -> None:
+    """Remove a link (a mistaken confirmation, a child who moved away), with why."""
+    reason = _reason(reason)
+    policy.require(actor, policy.DELETE, link)
+    do_delete(actor, link, reason=reason)

@@ -1,5 +1,6 @@
 """Luwu Timur's demo KRS list (imported from a messy export through the real importer), a TPK
-per desa of Malili (two in Balantang), families assigned to them and their visits in 2025."""
+per desa of Malili (two in Balantang), families assigned to them and their visits in 2025, and
+children confirmed as members of families (as a desa operator would confirm suggestions)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from tumbuh.accounts.models import User
 from tumbuh.demo.names import MOTHERS
 from tumbuh.wilayah.models import Level, Wilayah
 
-from .actions import do_assign_tpk, do_log_visit, do_save_tpk
-from .models import Kegiatan, Keluarga, TimPendampingKeluarga
+from .actions import do_assign_tpk, do_link_child, do_log_visit, do_save_tpk
+from .models import AnakKeluarga, Kegiatan, Keluarga, TimPendampingKeluarga
 
 KABUPATEN = "73.24"
 KECAMATAN = ("73.24.04",)
@@ -55,8 +56,12 @@ def seed(seed: int) -> None:
     _import_list(seed, admin)
     teams = _teams(rng, admin)
     families = Keluarga.objects.filter(desa__kecamatan_code__in=KECAMATAN, tahun=YEAR).order_by("pk")
-    if families.filter(tpk__isnull=False).exists():
-        return  # assigned on an earlier run (some families are left without a team on purpose)
+    if not families.filter(tpk__isnull=False).exists():  # else assigned on an earlier run
+        _assign_and_visit(rng, admin, families, teams)
+    _link_children(rng, admin, families)
+
+
+def _assign_and_visit(rng, admin, families, teams) -> None:
     for keluarga in families:
         desa_teams = teams.get(keluarga.desa_id)
         if not desa_teams or rng.random() < 0.15:  # a few families still wait for a team
@@ -66,3 +71,32 @@ def seed(seed: int) -> None:
             day = dt.date(YEAR, 1, 1) + dt.timedelta(days=rng.randint(0, 330))
             do_log_visit(admin, keluarga, tanggal=day, kegiatan=rng.choice(Kegiatan.values),
                          catatan=rng.choice(["", "Ibu hamil diantar ke puskesmas", "Penyuluhan gizi seimbang", "PMT diberikan"]))
+
+
+def _link_children(rng: random.Random, admin: User, families) -> None:
+    """Some of the stunted children of the latest round confirmed in a family of their desa
+    (the best-ranked suggestion, as a user would), about a third of the rest not yet; then a
+    few children who are not stunted. Through ``do_link_child``, like a user's confirmation."""
+    from tumbuh.dashboards.aggregates import latest_period
+    from tumbuh.measurements.models import Child
+
+    from .linking import suggest_families, under_five_during
+    from .targeting import stunted_in
+
+    if AnakKeluarga.objects.filter(keluarga__in=families).exists():
+        return  # linked on an earlier run
+    period = latest_period(kind="round")
+    if period is None:
+        return
+    desa = set(families.values_list("desa_id", flat=True))
+    stunted = list(stunted_in(Child.objects.filter(desa_id__in=desa), period).order_by("pk"))
+    others = list(under_five_during(Child.objects.filter(desa_id__in=desa), YEAR).exclude(pk__in=[c.pk for c in stunted])
+                  .order_by("pk"))
+    chosen = [c for c in stunted if rng.random() < 0.65] + rng.sample(others, min(len(others), 20))
+    taken: set[int] = set(AnakKeluarga.objects.filter(tahun=YEAR).values_list("keluarga_id", flat=True))
+    for child in chosen:
+        best = next((s for s in suggest_families(admin, child, YEAR) if s.obj.pk not in taken), None)
+        if best is None:
+            continue
+        do_link_child(admin, best.obj, child, reason=f"data demo: {best.explanation()}")
+        taken.add(best.obj.pk)

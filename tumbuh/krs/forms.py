@@ -5,7 +5,7 @@ from tumbuh.accounts import policy
 from tumbuh.organisation.forms import AuditedForm
 from tumbuh.wilayah.models import Level
 
-from .models import Kegiatan, RISK_FACTORS, TimPendampingKeluarga
+from .models import RISK_FACTORS, Kegiatan, TimPendampingKeluarga
 
 
 class TpkForm(AuditedForm):
@@ -41,6 +41,17 @@ class FilterForm(forms.Form):
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tahun"].choices = [(y, str(y)) for y in years]  # a year, not 2.025
+
+
+class LinkForm(forms.Form):
+    """Confirm a child as a member of the family in the URL (the pages write its fields per row)."""
+
+    child = forms.IntegerField()
+    catatan = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class UnlinkForm(forms.Form):
+    alasan = forms.CharField(label=_("Why remove the link?"), max_length=300)
 
 
 def add_errors(form: forms.Form, error) -> None:

@@ -1,5 +1,6 @@
 """At-risk families (KRS, Keluarga Berisiko Stunting) from BKKBN's family data, the family
-companion teams (TPK) assigned to them, and the TPK's visits.
+companion teams (TPK) assigned to them, the TPK's visits, and the children measured at the
+posyandu whom a user confirmed as members of a family (``AnakKeluarga``).
 
 A family is known by its data year and the NIK of its head: the same family in next year's
 list is a new row (its risks may have changed), the same file imported twice is not. The
@@ -165,3 +166,47 @@ class KunjunganTpk(models.Model):
             raise ValidationError({"tanggal": _("A visit cannot be in the future.")})
         if self.tpk_id and self.keluarga_id and self.tpk.desa_id != self.keluarga.desa_id:
             raise ValidationError({"tpk": _("The TPK works in another desa.")})
+
+
+class CaraTautan(models.TextChoices):
+    SARAN = "saran", _("confirmed from a suggestion")
+    MANUAL = "manual", _("chosen by a user")
+
+
+class AnakKeluarga(models.Model):
+    """A child measured at the posyandu, confirmed by a user as a member of an at-risk family of
+    one year's list. Tumbuh only suggests (``linking.py``); a link exists once someone confirmed it.
+
+    A child belongs to at most one family of a year's list (``tahun`` is the family's year, kept
+    here so the database can hold that rule); next year's list has new family rows, linked anew."""
+
+    keluarga = models.ForeignKey(Keluarga, on_delete=models.PROTECT, related_name="anak_links", verbose_name=_("family"))
+    child = models.ForeignKey("measurements.Child", on_delete=models.PROTECT, related_name="krs_links", verbose_name=_("child"))
+    tahun = models.PositiveSmallIntegerField(_("data year"))
+    cara = models.CharField(_("how"), max_length=10, choices=CaraTautan.choices, default=CaraTautan.SARAN)
+    alasan = models.CharField(_("why"), max_length=300)
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name=_("linked by"))
+    created_at = models.DateTimeField(_("linked on"), auto_now_add=True)
+
+    scope_path = "keluarga__desa"
+
+    class Meta:
+        verbose_name = _("child of an at-risk family")
+        verbose_name_plural = _("children of at-risk families")
+        ordering = ["keluarga_id", "child__birth_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["keluarga", "child"], name="krs_anak_once_per_keluarga"),
+            models.UniqueConstraint(fields=["child", "tahun"], name="krs_anak_one_keluarga_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        child = self.child.name if self.child_id else "—"
+        family = self.keluarga.nama_kepala if self.keluarga_id else "—"
+        return f"{child} ↔ {family} ({self.tahun})"
+
+    def clean(self):
+        if self.keluarga_id and self.tahun != self.keluarga.tahun:
+            raise ValidationError({"tahun": _("The year is the family's data year.")})
+        if self.keluarga_id and self.child_id and self.child.desa_id != self.keluarga.desa_id:
+            raise ValidationError({"child": _("The child lives in another desa than the family.")})

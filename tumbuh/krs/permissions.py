@@ -2,20 +2,25 @@
 
 The KRS list comes from BKKBN through the district (import: district admin); the desa
 operator assigns TPK teams to families of their desa; desa operators and puskesmas officers
-(the TPK midwife's puskesmas) log visits."""
+(the TPK midwife's puskesmas) log visits. Children are linked to families (and unlinked) by those
+who know the households: the desa operator, the kecamatan team that runs the TPK, and the
+puskesmas officer of the desa their puskesmas serves; a link is confirmed or removed, never
+edited."""
 
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import Role
 
-from .models import Keluarga, KunjunganTpk, TimPendampingKeluarga
+from .models import AnakKeluarga, Keluarga, KunjunganTpk, TimPendampingKeluarga
 
 
 def RULES():
     desa = policy.roles_in_node(Role.DESA)
     desa_or_kecamatan = policy.roles_in_node(Role.DESA, Role.KECAMATAN)
     visitors = policy.roles_in_node(Role.DESA, Role.PUSKESMAS)
+    linkers = policy.roles_in_node(Role.DESA, Role.KECAMATAN, Role.PUSKESMAS)
     return {
         Keluarga: {policy.ADD: policy.district_admin, policy.CHANGE: desa, policy.DELETE: policy.district_admin},
         TimPendampingKeluarga: {policy.ADD: desa_or_kecamatan, policy.CHANGE: desa_or_kecamatan, policy.DELETE: desa},
         KunjunganTpk: {policy.ADD: visitors, policy.CHANGE: visitors, policy.DELETE: policy.district_admin},
+        AnakKeluarga: {policy.ADD: linkers, policy.CHANGE: policy.nobody, policy.DELETE: linkers},
     }

@@ -1,25 +1,33 @@
-"""The KRS list, one family's page (its TPK and visits), and the TPK teams. Thin: ask the
-policy, call an action, render."""
+"""The KRS list, one family's page (its TPK, visits and children), a child's KRS families,
+the targeting page, and the TPK teams. Thin: ask the policy, call an action, render."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
+from tumbuh.core.focus import choices as focus_choices
 from tumbuh.core.focus import get_focus
+from tumbuh.dashboards import aggregates
+from tumbuh.dashboards.periods import Period
 from tumbuh.imports.views import can_import
-from tumbuh.wilayah.models import Wilayah
+from tumbuh.measurements.models import Child
+from tumbuh.wilayah.models import Level, Wilayah
 
-from .actions import do_assign_tpk, do_log_visit, do_save_tpk
-from .forms import AssignTpkForm, FilterForm, TpkForm, VisitForm, add_errors
-from .models import Keluarga, KunjunganTpk, TimPendampingKeluarga
+from . import linking, targeting
+from .actions import do_assign_tpk, do_link_child, do_log_visit, do_save_tpk, do_unlink_child
+from .forms import AssignTpkForm, FilterForm, LinkForm, TpkForm, UnlinkForm, VisitForm, add_errors
+from .models import AnakKeluarga, CaraTautan, Keluarga, KunjunganTpk, TimPendampingKeluarga
 
 
 def _in_focus(request, qs, path: str = "desa__"):
@@ -68,12 +76,28 @@ def keluarga_detail(request, pk, assign_form=None, visit_form=None):
     keluarga = _keluarga(request, pk)
     can_assign = policy.can(request.user, policy.CHANGE, keluarga)
     can_visit = keluarga.tpk is not None and policy.can(request.user, policy.ADD, KunjunganTpk(keluarga=keluarga, tpk=keluarga.tpk))
+    can_link = policy.can(request.user, policy.ADD, AnakKeluarga(keluarga=keluarga))
+    q = request.GET.get("q", "").strip()
     return render(request, "krs/keluarga_detail.html", {
         "keluarga": keluarga,
         "visits": keluarga.kunjungan.select_related("tpk", "dicatat_oleh"),
         "assign_form": assign_form or (AssignTpkForm(actor=request.user, keluarga=keluarga) if can_assign else None),
         "visit_form": visit_form or (VisitForm() if can_visit else None),
+        "links": _links(request.user, keluarga.anak_links.all()),
+        "can_link": can_link, "q": q,
+        "suggestions": linking.suggest_children(request.user, keluarga, q=q) if can_link else [],
     })
+
+
+def _links(user, links):
+    """The visible links with their child annotated with the latest length/height-for-age."""
+    links = list(policy.visible(user, links.select_related("keluarga__tpk", "linked_by")))
+    children = linking.with_latest_haz(policy.visible(user, Child.objects.filter(pk__in=[link.child_id for link in links])))
+    by_pk = children.select_related("posyandu").in_bulk()
+    for link in links:
+        link.child = by_pk.get(link.child_id) or link.child
+        link.can_unlink = policy.can(user, policy.DELETE, link)
+    return links
 
 
 @login_required
@@ -140,3 +164,130 @@ def tpk_edit(request, pk=None):
                 messages.success(request, _("Saved."))
                 return redirect("krs:tpk_list")
     return render(request, "krs/tpk_form.html", {"form": form, "tpk": tpk if pk else None, "can_change": can_change})
+
+
+def _back(request, keluarga: Keluarga, child: Child):
+    if request.POST.get("back") == "anak":
+        return redirect("krs:anak", tumbuh_id=child.tumbuh_id)
+    return redirect("krs:detail", pk=keluarga.pk)
+
+
+@login_required
+@require_POST
+def link_child(request, pk):
+    """Confirm a child (a suggestion, or one found by name) as a member of family ``pk``."""
+    keluarga = _keluarga(request, pk)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    child = policy.get_object_or_404(request.user, Child, pk=form.cleaned_data["child"])
+    note = form.cleaned_data["catatan"].strip()
+    suggestion = linking.explain(keluarga, child)  # a child found by name may have no reason: then the note says why
+    why = _("suggestion confirmed: %(why)s") % {"why": suggestion.explanation()} if suggestion.score > 0 else ""
+    reason = ". ".join(part for part in (why, note) if part)
+    try:
+        do_link_child(request.user, keluarga, child, reason=reason, cara=CaraTautan.SARAN if why else CaraTautan.MANUAL)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("%(child)s is linked to the family of %(family)s.") % {
+            "child": child.name, "family": keluarga.nama_kepala})
+    return _back(request, keluarga, child)
+
+
+@login_required
+@require_POST
+def unlink_child(request, pk):
+    link = policy.get_object_or_404(request.user, AnakKeluarga.objects.select_related("keluarga", "child"), pk=pk)
+    form = UnlinkForm(request.POST)
+    if form.is_valid():
+        try:
+            do_unlink_child(request.user, link, reason=form.cleaned_data["alasan"])
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The link is removed."))
+    else:
+        messages.error(request, _("Say why the link is removed."))
+    return _back(request, link.keluarga, link.child)
+
+
+def _chosen_year(request, years: list[int], default: int | None) -> int | None:
+    """The KRS list year asked for (``?tahun=``) when it is one of ``years``, else ``default``."""
+    try:
+        year = int(request.GET["tahun"])
+    except (KeyError, ValueError):
+        return default
+    return year if year in years else default
+
+
+@login_required
+def child_families(request, tumbuh_id):
+    """A child's at-risk families: the confirmed ones, and the families of a year's list in the
+    child's desa suggested for them."""
+    policy.require(request.user, policy.VIEW, Keluarga)
+    child = policy.get_object_or_404(request.user, linking.with_latest_haz(Child.objects.select_related("desa", "posyandu")),
+                                     tumbuh_id=tumbuh_id)
+    years = sorted(set(policy.visible(request.user, Keluarga.objects.filter(desa_id=child.desa_id))
+                       .values_list("tahun", flat=True)), reverse=True)
+    year = _chosen_year(request, years, years[0] if years else None)
+    can_link = year is not None and policy.can(request.user, policy.ADD, AnakKeluarga(keluarga=Keluarga(desa_id=child.desa_id)))
+    return render(request, "krs/child_families.html", {
+        "child": child, "years": years, "year": year,
+        "links": _links(request.user, AnakKeluarga.objects.filter(child=child).order_by("-tahun")),
+        "linked_this_year": AnakKeluarga.objects.filter(child=child, tahun=year).exists(),
+        "under_five": year is not None and linking.under_five_in(child, year),
+        "can_link": can_link,
+        "suggestions": linking.suggest_families(request.user, child, year) if can_link else [],
+    })
+
+
+def _area(request) -> Wilayah | None:
+    code = request.GET.get("within")
+    if not code:
+        return get_focus(request)
+    if not policy.node_contains(request.user, code):
+        raise Http404
+    area = Wilayah.objects.filter(code=code).first()
+    if area is None:
+        raise Http404
+    return area
+
+
+@login_required
+def targeting_page(request):
+    """Stunted children without a KRS family, and KRS families with a stunted child but no TPK,
+    per desa of the chosen area (see ``targeting``)."""
+    policy.require(request.user, policy.VIEW, Keluarga)
+    within = _area(request)
+    try:
+        period = Period.parse(request.GET["period"])
+    except (KeyError, ValueError):
+        period = aggregates.latest_period(user=request.user, kind="round") or Period.round_containing(dt.date.today())
+    years = targeting.list_years(request.user, within)
+    year = _chosen_year(request, years, targeting.default_year(years, period))
+    desa = request.GET.get("desa") or None
+    if desa and not (policy.node_contains(request.user, desa) and (within is None or Wilayah.objects.filter(
+            Wilayah.subtree_q(within.code), code=desa).exists())):
+        raise Http404
+    report = targeting.build(request.user, period=period, year=year, within=within, desa_code=desa)
+    show = "keluarga" if request.GET.get("show") == "keluarga" else "anak"
+    page = Paginator(report.families if show == "keluarga" else report.children, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    if show == "keluarga":
+        stunted_of = targeting.stunted_children_of(page.object_list, period)
+        for keluarga in page.object_list:
+            keluarga.stunted_children = stunted_of.get(keluarga.pk, [])
+    query = request.GET.copy()
+    query.pop("page", None)
+    base = query.copy()
+    for key in ("show", "desa"):
+        base.pop(key, None)
+    return render(request, "krs/targeting.html", {
+        "report": report, "within": within, "period": period, "years": years, "year": year, "desa": desa,
+        "desa_name": Wilayah.objects.filter(code=desa).values_list("name", flat=True).first() if desa else "",
+        "period_choices": aggregates.period_choices(user=request.user), "show": show, "page": page,
+        "query": query.urlencode(), "base": base.urlencode(),
+        "areas": [w for w in focus_choices(request.user) if w.level < Level.DESA],
+        "can_link": policy.can(request.user, policy.ADD, AnakKeluarga),
+    })

@@ -1,0 +1,140 @@
+"""Targeting: which stunted children are not in a KRS family, and which KRS families with a
+stunted child have no TPK (the TPPS's first questions when it plans family assistance).
+
+- A child is **stunted in a period** (a February/August round, a month or a year, see
+  ``dashboards.periods``) when their latest measurement dated in it that carries a
+  length/height-for-age z-score has the Permenkes category *pendek* or *sangat pendek*; a
+  flagged (implausible) value counts as missing, as on the dashboards. The child counts in
+  the desa of their household (``Child.desa``), not of the posyandu.
+- A stunted child is **in a KRS family** when a user linked them (``AnakKeluarga``) to a
+  family of the chosen year's list.
+- A **family with a stunted child** is a family of that list linked to a child stunted in the
+  period; the ones without a TPK are the gap the TPK should close first.
+
+Everything is limited to what the user may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+
+from tumbuh.accounts import policy
+from tumbuh.dashboards.periods import Period
+from tumbuh.measurements.models import Child, Measurement
+from tumbuh.wilayah.models import Level, Wilayah
+
+from .models import AnakKeluarga, Keluarga
+
+STUNTED = ("pendek", "sangat_pendek")
+
+
+def stunted_in(children, period: Period):
+    """``children`` stunted in ``period``, annotated with ``haz_status``, ``haz_z`` and
+    ``haz_date`` of the measurement that decides."""
+    latest = Measurement.objects.filter(child=OuterRef("pk"), zlen__isnull=False, date__gte=period.start,
+                                        date__lte=period.end).order_by("-date")
+    return children.annotate(
+        haz_status=Subquery(latest.values("status_tbu")[:1]), haz_z=Subquery(latest.values("zlen")[:1]),
+        haz_date=Subquery(latest.values("date")[:1]),
+    ).filter(haz_status__in=STUNTED)
+
+
+def list_years(user, within: Wilayah | None = None) -> list[int]:
+    """The years of the KRS lists the user can see, newest first."""
+    families = _within(policy.visible(user, Keluarga.objects.all()), within)
+    return sorted(set(families.values_list("tahun", flat=True)), reverse=True)
+
+
+def default_year(years: list[int], period: Period) -> int | None:
+    """The period's own year if its list is in Tumbuh, else the latest list before it, else the
+    latest list."""
+    if not years:
+        return None
+    earlier = [y for y in years if y <= period.year]
+    return max(earlier) if earlier else max(years)
+
+
+def _within(qs, within: Wilayah | None, path: str = "desa__"):
+    return qs.filter(Wilayah.subtree_q(within.code, path)) if within is not None else qs
+
+
+@dataclass
+class DesaRow:
+    desa: Wilayah
+    stunted: int = 0
+    linked: int = 0
+    families: int = 0  # on the year's list
+    families_stunted: int = 0  # of which linked to a child stunted in the period
+    families_stunted_no_tpk: int = 0
+
+    @property
+    def unlinked(self) -> int:
+        return self.stunted - self.linked
+
+
+@dataclass
+class Targeting:
+    period: Period
+    year: int | None
+    rows: list[DesaRow] = field(default_factory=list)
+    children: object = None  # stunted children without a family of the year's list (a queryset)
+    families: object = None  # the year's families with a stunted child and no TPK (a queryset)
+
+    @property
+    def totals(self) -> DesaRow:
+        total = DesaRow(desa=None)
+        for r in self.rows:
+            for name in ("stunted", "linked", "families", "families_stunted", "families_stunted_no_tpk"):
+                setattr(total, name, getattr(total, name) + getattr(r, name))
+        return total
+
+
+def build(user, *, period: Period, year: int | None, within: Wilayah | None = None, desa_code: str | None = None) -> Targeting:
+    """Counts per desa in ``within`` (all the user sees when None), and the two lists (limited
+    to ``desa_code`` when given)."""
+    stunted = stunted_in(_within(policy.visible(user, Child.objects.all()), within), period)
+    linked = AnakKeluarga.objects.filter(child=OuterRef("pk"), tahun=year)
+    stunted = stunted.annotate(in_krs=Exists(linked))
+    families = _within(policy.visible(user, Keluarga.objects.filter(tahun=year)), within)
+    with_stunted = families.filter(Exists(AnakKeluarga.objects.filter(keluarga=OuterRef("pk"), child__in=stunted.values("pk"))))
+
+    rows: dict[str, DesaRow] = {}
+
+    def row(code):
+        if code not in rows:
+            rows[code] = DesaRow(desa=None)
+        return rows[code]
+
+    for r in stunted.order_by().values("desa_id").annotate(n=Count("pk"), k=Count("pk", filter=Q(in_krs=True))):
+        row(r["desa_id"]).stunted, row(r["desa_id"]).linked = r["n"], r["k"]
+    for r in families.order_by().values("desa_id").annotate(n=Count("pk")):
+        row(r["desa_id"]).families = r["n"]
+    for r in with_stunted.order_by().values("desa_id").annotate(n=Count("pk"), gap=Count("pk", filter=Q(tpk__isnull=True))):
+        row(r["desa_id"]).families_stunted, row(r["desa_id"]).families_stunted_no_tpk = r["n"], r["gap"]
+    names = Wilayah.objects.filter(code__in=list(rows), level=Level.DESA).in_bulk()
+    for code, r in rows.items():
+        r.desa = names[code]
+
+    children = stunted.filter(in_krs=False)
+    gap = with_stunted.filter(tpk__isnull=True)
+    if desa_code:
+        children, gap = children.filter(desa_id=desa_code), gap.filter(desa_id=desa_code)
+    return Targeting(
+        period=period, year=year,
+        rows=sorted(rows.values(), key=lambda r: (-r.unlinked, -r.families_stunted_no_tpk, r.desa.name)),
+        children=children.select_related("desa", "posyandu").order_by("desa__name", "haz_z", "name"),
+        families=gap.select_related("desa").order_by("desa__name", "nama_kepala"),
+    )
+
+
+def stunted_children_of(families, period: Period) -> dict[int, list]:
+    """For each family (id), its linked children stunted in ``period`` (with their status)."""
+    keluarga_ids = [k.pk for k in families]
+    children = stunted_in(Child.objects.filter(krs_links__keluarga_id__in=keluarga_ids), period).annotate(
+        keluarga_id=Subquery(AnakKeluarga.objects.filter(child=OuterRef("pk"), keluarga_id__in=keluarga_ids).values("keluarga_id")[:1]))
+    out: dict[int, list] = {}
+    for child in children.order_by("name"):
+        out.setdefault(child.keluarga_id, []).append(child)
+    return out
