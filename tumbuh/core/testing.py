@@ -25,3 +25,10 @@ def browser_login(page, live_server, username: str) -> None:
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("button[type=submit].primary")
     page.wait_for_url(f"{live_server.url}/")
+
+
+def browser_confirm_delete(page, reason: str) -> None:
+    """On the confirmation page (``core/confirm_delete.html``), give ``reason`` and delete (browser tests)."""
+    page.fill("[data-testid=confirm-delete] input[name=reason]", reason)
+    with page.expect_navigation():
+        page.click("[data-testid=confirm-delete] button[type=submit]")

@@ -9,6 +9,7 @@ Tests and later capabilities build on ``build_demo``.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from django.db import transaction
 from tumbuh.accounts.models import Role, User
 from tumbuh.audit.actions import do_save as _do_save
 from tumbuh.organisation.models import Opd, OpdKind, Posyandu, Puskesmas, Tpps
+from tumbuh.tpps.models import Decree
 from tumbuh.wilayah.loading import load_regions
 from tumbuh.wilayah.models import Wilayah
 
@@ -90,12 +92,11 @@ def _build_district(kabupaten: Wilayah, rng: random.Random) -> None:
             do_save(None, Opd(kabupaten=kabupaten, short_name=short, name=f"{name} {kabupaten.name}", kind=kind), reason=REASON)
     bappeda = Opd.objects.get(kabupaten=kabupaten, short_name="BAPPEDA")
     if not Tpps.objects.filter(wilayah=kabupaten).exists():
-        do_save(
-            None,
-            Tpps(wilayah=kabupaten, name=f"TPPS {kabupaten.name}", sk_number=f"188.45/{rng.randint(100, 499)}/{2025}",
-                 secretariat=bappeda),
-            reason=REASON,
-        )
+        tpps = do_save(None, Tpps(wilayah=kabupaten, name=f"TPPS {kabupaten.name}", secretariat=bappeda), reason=REASON)
+        district = kabupaten.name.removeprefix("Kabupaten ")
+        do_save(None, Decree(tpps=tpps, number=f"188.45/{rng.randint(100, 499)}/{2025}", date=dt.date(2025, 2, 10),
+                             signed_by=f"Bupati {district}",
+                             title=f"Pembentukan Tim Percepatan Penurunan Stunting Kabupaten {district}"), reason=REASON)
     for kecamatan in Wilayah.objects.filter(parent=kabupaten).order_by("code"):
         desa = list(Wilayah.objects.filter(parent=kecamatan).order_by("code"))
         names = [kecamatan.name, *EXTRA_PUSKESMAS.get(kecamatan.code, [])]

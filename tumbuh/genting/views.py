@@ -9,15 +9,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.documents.official import document_response
+from tumbuh.indikator.context import kabupaten_of
 from tumbuh.krs.forms import add_errors
 from tumbuh.krs.models import Keluarga
 from tumbuh.measurements.models import Child
+from tumbuh.wilayah.models import Wilayah
 
 from . import actions
 from .forms import EndForm, HelpForm, MatchForm, OrangTuaAsuhForm, SharedFieldsForm
@@ -25,7 +28,7 @@ from .models import Asuhan, Bantuan, OrangTuaAsuh
 from .outcome import outcome
 from .priority import suggestions
 from .sheet import information_sheet, shared_facts
-from .summary import summary
+from .summary import summary, summary_document
 
 
 @login_required
@@ -184,3 +187,14 @@ def sheet(request, pk, fmt="pdf"):
 def bupati(request):
     policy.require(request.user, policy.VIEW, Asuhan)
     return render(request, "genting/bupati.html", {"s": summary(request.user)})
+
+
+@login_required
+def bupati_document(request, fmt="pdf"):
+    """The Bupati's page as a meeting handout, with the district's kop: the same figures, scoped
+    to the user (a superuser: the district the region picker focuses on)."""
+    policy.require(request.user, policy.VIEW, Asuhan)
+    kabupaten = kabupaten_of(request)
+    area = None if policy.is_global(request.user) else Wilayah.objects.filter(code=request.user.wilayah_id).first()
+    s = summary(request.user, kabupaten=kabupaten.code)
+    return document_response(summary_document(s, kabupaten, area, timezone.localdate()), fmt)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
-from tumbuh.audit.actions import do_save
+from tumbuh.audit.actions import do_delete, do_save
 
 from . import scorecard
 from .autofill import child_answers
@@ -34,6 +34,15 @@ def do_record_sasaran(actor, sasaran: SasaranScorecard, answers: dict[str, str],
     sasaran.jawaban, sasaran.otomatis = answers, automatic
     sasaran.dicatat_oleh = actor if getattr(actor, "pk", None) else None
     return do_save_checked(actor, sasaran, reason=reason or _("scorecard"))
+
+
+def do_remove_sasaran(actor, sasaran: SasaranScorecard, *, reason: str) -> None:
+    """Take a target person off the quarter's scorecard (recorded twice, moved away, not a
+    target after all), with a reason; the levels follow, being computed from the rows."""
+    policy.require(actor, policy.DELETE, sasaran)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the person is removed.")})
+    do_delete(actor, sasaran, reason=reason.strip())
 
 
 def do_log_mentoring(actor, visit: KunjunganPembina) -> KunjunganPembina:

@@ -17,6 +17,8 @@ urlpatterns = [
     path("kartu-skor/<str:desa>/<int:tahun>/<int:triwulan>/kartu-skor.xlsx", views.scorecard_xlsx, name="scorecard_xlsx"),
     path("kartu-skor/<str:desa>/<int:tahun>/<int:triwulan>/<slug:kelompok>/baru/", views.sasaran_edit, name="sasaran_add"),
     path("kartu-skor/<str:desa>/<int:tahun>/<int:triwulan>/<slug:kelompok>/<int:pk>/", views.sasaran_edit, name="sasaran_edit"),
+    path("kartu-skor/<str:desa>/<int:tahun>/<int:triwulan>/<slug:kelompok>/<int:pk>/hapus/", views.sasaran_delete,
+         name="sasaran_delete"),
     path("pembina/", views.pembina, name="pembina"),
     path("pembina/baru/", views.pembina_edit, name="pembina_add"),
     path("pembina/<int:pk>/", views.pembina_detail, name="pembina_detail"),

@@ -21,10 +21,11 @@ from tumbuh.core.focus import get_focus
 from tumbuh.documents.actions import do_attach
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.krs.forms import add_errors
+from tumbuh.organisation.forms import DeleteForm
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import forms, progress, scorecard
-from .actions import do_log_mentoring, do_record_sasaran, do_save_checked
+from .actions import do_log_mentoring, do_record_sasaran, do_remove_sasaran, do_save_checked
 from .autofill import quarter_bounds
 from .models import (KebijakanDesa, Kelompok, Kpm, KunjunganPembina, PelatihanKpm, PembinaDesa, RegulasiPeranDesa,
                      SasaranScorecard)
@@ -241,6 +242,35 @@ def sasaran_edit(request, desa, tahun, triwulan, kelompok, pk=None):
     return render(request, "konvergensi_desa/sasaran_form.html", {
         "form": form, "desa": desa, "tahun": _text(tahun), "triwulan": triwulan, "label": Kelompok(kelompok).label,
         "sasaran": sasaran if pk else None, "back": back,
+        "can_delete": pk is not None and policy.can(request.user, policy.DELETE, sasaran),
+    })
+
+
+@login_required
+def sasaran_delete(request, desa, tahun, triwulan, kelompok, pk):
+    """Confirm, then (POST) take a target person off the quarter's scorecard with a reason."""
+    _check_period(tahun, triwulan)
+    desa = _desa(request, desa)
+    sasaran = policy.get_object_or_404(request.user, SasaranScorecard, pk=pk, desa=desa, tahun=tahun, triwulan=triwulan,
+                                       kelompok=kelompok)
+    policy.require(request.user, policy.DELETE, sasaran)
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_remove_sasaran(request.user, sasaran, reason=form.cleaned_data["reason"])
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(request, _("%(name)s is removed from the scorecard.") % {"name": sasaran.nama})
+            return redirect("konvergensi_desa:scorecard", desa.code, tahun, triwulan)
+    y, applicable = sasaran.counts()
+    return render(request, "core/confirm_delete.html", {
+        "heading": _("Remove %(name)s from the scorecard?") % {"name": sasaran.nama},
+        "lines": [_("%(group)s in %(desa)s, quarter %(q)s of %(year)s: Y %(y)s of %(n)s applicable items. The convergence "
+                    "levels are counted again without this person.") % {
+                      "group": sasaran.get_kelompok_display(), "desa": desa.label, "q": triwulan, "year": _text(tahun),
+                      "y": y, "n": applicable}],
+        "form": form, "back": reverse("konvergensi_desa:sasaran_edit", args=[desa.code, tahun, triwulan, kelompok, sasaran.pk]),
     })
 
 

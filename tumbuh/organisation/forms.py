@@ -57,8 +57,8 @@ class TppsForm(AuditedForm):
 
     class Meta:
         model = Tpps
-        fields = ["wilayah", "name", "sk_number", "sk_date", "secretariat"]
-        widgets = {"sk_date": forms.DateInput(attrs={"type": "date"})}
+        fields = ["wilayah", "name", "secretariat"]
+        help_texts = {"name": _("Its decrees (SK), with the signed scan, are recorded on the team's page.")}
 
 
 class DeleteForm(forms.Form):

@@ -6,8 +6,11 @@ that node, which is all the permission policy needs to scope it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.wilayah.models import Level, Wilayah
@@ -106,12 +109,13 @@ class Posyandu(models.Model):
 
 
 class Tpps(models.Model):
-    """A stunting-reduction team (Tim Percepatan Penurunan Stunting) at one level."""
+    """A stunting-reduction team (Tim Percepatan Penurunan Stunting) at one level.
+
+    Its decrees (SK) are ``tpps.Decree`` rows, dated and with the signed scan, reached through
+    the reverse relation ``decrees``: this app does not import ``tpps``, which imports it."""
 
     wilayah = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="tpps_set", verbose_name=_("region"))
     name = models.CharField(_("name"), max_length=200)
-    sk_number = models.CharField(_("decree (SK) number"), max_length=120, blank=True)
-    sk_date = models.DateField(_("decree date"), null=True, blank=True)
     secretariat = models.ForeignKey(
         Opd, on_delete=models.SET_NULL, null=True, blank=True, related_name="tpps_secretariat", verbose_name=_("secretariat")
     )
@@ -131,3 +135,10 @@ class Tpps(models.Model):
     def clean(self):
         if self.wilayah_id and self.wilayah.level == Level.PROVINSI:
             raise ValidationError({"wilayah": _("Tumbuh keeps TPPS from the regency level down.")})
+
+    def current_decree(self, on: dt.date | None = None):
+        """The decree in force on ``on`` (today by default): the latest dated on or before it,
+        or None. Reads ``decrees`` as a whole, so a list that prefetches them asks nothing more."""
+        day = on or timezone.localdate()
+        in_force = [d for d in self.decrees.all() if d.date <= day]
+        return max(in_force, key=lambda d: (d.date, d.pk), default=None)

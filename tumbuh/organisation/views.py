@@ -34,6 +34,7 @@ class Kind:
     search: tuple[str, ...]
     focus_path: str  # lookup from the object to a Wilayah, for the region picker
     select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
 
 
 KINDS = {
@@ -52,8 +53,9 @@ KINDS = {
               (gettext_lazy("Address"), "address")),
              ("name", "desa__name"), "desa__", ("desa", "puskesmas")),
         Kind("tpps", Tpps, forms.TppsForm,
-             ((gettext_lazy("Name"), "name"), (gettext_lazy("Region"), "wilayah.label"), (gettext_lazy("Decree (SK)"), "sk_number")),
-             ("name",), "wilayah__", ("wilayah", "secretariat")),
+             ((gettext_lazy("Name"), "name"), (gettext_lazy("Region"), "wilayah.label"),
+              (gettext_lazy("Decree (SK)"), "current_decree.number")),
+             ("name",), "wilayah__", ("wilayah", "secretariat"), ("decrees",)),
         Kind("kop-surat", Letterhead, LetterheadForm,
              ((gettext_lazy("Government line"), "government"), (gettext_lazy("Office"), "office"),
               (gettext_lazy("Regency / city"), "kabupaten.name"), (gettext_lazy("Default"), "is_default")),
@@ -90,7 +92,8 @@ def _can_import(user, slug: str) -> bool:
 def object_list(request, kind):
     kind = _kind(kind)
     policy.require(request.user, policy.VIEW, kind.model)
-    qs = policy.visible(request.user, kind.model.objects.select_related(*kind.select_related))
+    qs = kind.model.objects.select_related(*kind.select_related).prefetch_related(*kind.prefetch_related)
+    qs = policy.visible(request.user, qs)
     focus = get_focus(request)
     if focus is not None and kind.model not in (Opd, Letterhead):
         qs = qs.filter(Wilayah.subtree_q(focus.code, kind.focus_path)).distinct()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
-from tumbuh.audit.actions import do_save
+from tumbuh.audit.actions import do_delete, do_save
 from tumbuh.documents.actions import do_attach
 from tumbuh.organisation.models import Opd, Puskesmas
 from tumbuh.wilayah.models import Level, Wilayah
@@ -55,6 +55,28 @@ def do_add_participant(actor, participant: Participant, *, reason: str = "", tak
     if not participant.code:
         participant.code = new_code(participant.rapat, taken)
     return _require_save(actor, participant, reason)
+
+
+def removal_refusal(participant: Participant) -> str:
+    """Why ``participant`` cannot be removed, or "" when they can. A check-in is a record that
+    the person came: it is undone first, with its own reason, never erased by a removal."""
+    if participant.present:
+        return _("%(name)s checked in at %(time)s. Undo the check-in first (with its reason) if it was a mistake; "
+                 "someone who came stays on the attendance list.") % {
+            "name": participant.name, "time": timezone.localtime(participant.checked_in_at).strftime("%H.%M")}
+    return ""
+
+
+def do_remove_participant(actor, participant: Participant, *, reason: str) -> None:
+    """Take an invitee (or a walk-in) off the list, with a reason; the counts follow (they are
+    counted from the list). Refused while they are checked in (see ``removal_refusal``)."""
+    _require(actor, policy.DELETE, participant)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the participant is removed.")})
+    refusal = removal_refusal(participant)
+    if refusal:
+        raise ValidationError(refusal)
+    do_delete(actor, participant, reason=reason.strip())
 
 
 def registry_invitees(rapat: Rapat, groups: list[str]) -> list[Participant]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/notulen/", views.minutes_save, name="minutes"),
     path("<int:pk>/peserta/", views.participants, name="participants"),
     path("<int:pk>/peserta/<int:participant_pk>/", views.participant_edit, name="participant_edit"),
+    path("<int:pk>/peserta/<int:participant_pk>/hapus/", views.participant_delete, name="participant_delete"),
     path("<int:pk>/kartu-qr/", views.qr_cards, name="qr_cards"),
     path("<int:pk>/hadir/", views.check_in_page, name="check_in"),
     path("<int:pk>/hadir/cari/", views.check_in_search, name="check_in_search"),

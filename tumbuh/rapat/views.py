@@ -8,12 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
-from tumbuh.documents.official import document_response
+from tumbuh.documents.official import document_response, indonesian_date
+from tumbuh.krs.forms import add_errors
+from tumbuh.organisation.forms import DeleteForm
 
 from . import actions, forms
 from .attendance import attendance, attendance_xlsx, qr_svg
@@ -141,7 +144,34 @@ def participant_edit(request, pk, participant_pk):
         actions.do_add_participant(request.user, form.instance, reason=form.cleaned_data.get("reason", ""))
         messages.success(request, _("Saved."))
         return redirect("rapat:participants", pk=rapat.pk)
-    return render(request, "rapat/participant_edit.html", {"rapat": rapat, "participant": participant, "form": form})
+    return render(request, "rapat/participant_edit.html", {
+        "rapat": rapat, "participant": participant, "form": form,
+        "can_delete": policy.can(request.user, policy.DELETE, participant)})
+
+
+@login_required
+def participant_delete(request, pk, participant_pk):
+    """Confirm, then (POST) take a participant off the list with a reason."""
+    rapat = _rapat(request, pk)
+    participant = policy.get_object_or_404(request.user, Participant, pk=participant_pk, rapat=rapat)
+    policy.require(request.user, policy.DELETE, participant)
+    form = DeleteForm(request.POST or None)
+    back = reverse("rapat:participant_edit", args=[rapat.pk, participant.pk])
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_remove_participant(request.user, participant, reason=form.cleaned_data["reason"])
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(request, _("%(name)s is removed from the list.") % {"name": participant.name})
+            return redirect("rapat:participants", pk=rapat.pk)
+    return render(request, "core/confirm_delete.html", {
+        "heading": _("Remove %(name)s from the list?") % {"name": participant.name},
+        "lines": [f"{participant.get_group_display()} · {participant.position} {participant.organisation}".strip(" ·"),
+                  _("%(title)s, %(date)s. The invitation and attendance counts are counted again without them.") % {
+                      "title": rapat.title, "date": indonesian_date(rapat.date)}],
+        "refusal": actions.removal_refusal(participant), "form": form, "back": back,
+    })
 
 
 @login_required

@@ -66,10 +66,11 @@ def _day(text: str | None) -> dt.date | None:
 
 def seed(seed: int) -> None:
     tpps = Tpps.objects.filter(wilayah_id=KABUPATEN).first()
-    if tpps is None or Decree.objects.filter(tpps=tpps).exists():
+    if tpps is None or Pokja.objects.filter(tpps=tpps).exists():
         return
-    decree = actions.do_record_decree(SYSTEM, Decree(
-        tpps=tpps, number=tpps.sk_number or "188.45/123/II/2025", date=dt.date(2025, 2, 10), signed_by="Bupati Luwu Timur",
+    # The formation decree comes with the district's team (demo.generator); the change of chair follows it.
+    decree = tpps.current_decree(dt.date(2025, 2, 10)) or actions.do_record_decree(SYSTEM, Decree(
+        tpps=tpps, number="188.45/123/II/2025", date=dt.date(2025, 2, 10), signed_by="Bupati Luwu Timur",
         title="Pembentukan Tim Percepatan Penurunan Stunting Kabupaten Luwu Timur"), reason=REASON)
     change = actions.do_record_decree(SYSTEM, Decree(
         tpps=tpps, number="188.45/201/II/2025", date=dt.date(2025, 2, 20), signed_by="Bupati Luwu Timur",

@@ -23,14 +23,14 @@ from .models import Decree, Member, Pokja, members_on, on_date_q
 @login_required
 def tpps_list(request):
     today = timezone.localdate()
-    teams = policy.visible(request.user, Tpps.objects.select_related("wilayah")).annotate(
+    teams = policy.visible(request.user, Tpps.objects.select_related("wilayah").prefetch_related("decrees")).annotate(
         n_members=Count("members", filter=on_date_q(today, "members__")),
     )
     q = request.GET.get("q", "").strip()
     if q:
         teams = teams.filter(Q(name__icontains=q) | Q(wilayah__name__icontains=q))
-    return render(request, "tpps/tpps_list.html", {"teams": teams.order_by("wilayah_id")[:200], "q": q,
-                                                    "can_add": policy.can(request.user, policy.ADD, Tpps)})
+    rows = [(t, t.current_decree(today)) for t in teams.order_by("wilayah_id")[:200]]
+    return render(request, "tpps/tpps_list.html", {"rows": rows, "q": q, "can_add": policy.can(request.user, policy.ADD, Tpps)})
 
 
 @login_required

@@ -6,10 +6,11 @@ with ``-m browser``."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 import pytest
 
-from tumbuh.core.testing import browser_login
+from tumbuh.core.testing import browser_confirm_delete, browser_login
 from tumbuh.core.tests.test_browser import demo  # noqa: F401  (the demo district, built per test)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -126,4 +127,41 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
     with page.expect_navigation():
         mine.locator("a", has_text="Bentuk Rumah Desa Sehat").click()
     assert page.locator("[data-testid=item-owner]").inner_text() == "Desa Balantang"
+    context.close()
+
+
+def test_remove_an_invitee_with_a_reason_but_not_one_who_came(browser, live_server, demo):
+    from tumbuh.audit.models import AuditLog
+    from tumbuh.organisation.models import Tpps
+    from tumbuh.rapat import actions
+    from tumbuh.rapat.models import Group, Participant, Rapat
+
+    rapat = actions.do_save_rapat(None, Rapat(tpps=Tpps.objects.get(wilayah_id="73.24.04"), title="Rapat TPPS Malili Maret",
+                                              date=dt.date(2026, 3, 10), place="Kantor Camat Malili", chair="Camat",
+                                              agenda="Evaluasi"))
+    came, twice, _other = (actions.do_add_participant(None, Participant(rapat=rapat, name=name, group=Group.LAIN))
+                          for name in ("Ibu Hadir", "Bapak Dobel", "Ibu Lain"))
+    actions.do_check_in(None, came)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    browser_login(page, live_server, "camat.malili")
+    page.goto(f"{live_server.url}/rapat/{rapat.pk}/peserta/")
+    assert "3 diundang" in page.locator("[data-testid=attendance-counts]").inner_text()
+
+    page.locator("[data-testid=participants] a", has_text="Bapak Dobel").click()
+    page.locator("[data-testid=participant-delete]").click()
+    browser_confirm_delete(page, "Tercatat dua kali")
+    assert page.url.endswith(f"/rapat/{rapat.pk}/peserta/")
+    assert "Bapak Dobel dihapus dari daftar" in page.locator(".messages").inner_text()
+    assert "2 diundang" in page.locator("[data-testid=attendance-counts]").inner_text()
+    assert "Bapak Dobel" not in page.locator("[data-testid=participants]").inner_text()
+    assert AuditLog.objects.get(object_type="rapat.participant", object_id=str(twice.pk), action="delete").reason \
+        == "Tercatat dua kali"
+
+    # Someone who checked in: the page explains why not, and offers no delete button.
+    page.locator("[data-testid=participants] a", has_text="Ibu Hadir").click()
+    page.locator("[data-testid=participant-delete]").click()
+    assert "Batalkan registrasi kehadirannya" in page.locator("[data-testid=refusal]").inner_text()
+    assert page.locator("[data-testid=confirm-delete]").count() == 0
+    assert Participant.objects.filter(rapat=rapat).count() == 2
     context.close()
