@@ -5,29 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
-from tumbuh.indikator.context import kabupaten_of
+from tumbuh.indikator.context import kabupaten_of, year_of
 from tumbuh.organisation.forms import DeleteForm
 
 from . import actions, gaps, plan, xlsx
 from .forms import ActivityForm
 from .models import Activity
-
-
-def year_of(request) -> int:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404 from None
-    if not 2000 <= year <= 2100:
-        raise Http404
-    return year
 
 
 @login_required
