@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
-from tumbuh.audit.actions import do_save
+from tumbuh.audit.actions import do_delete, do_save
 
-from .models import Keluarga, KunjunganTpk, TimPendampingKeluarga
+from .models import SUMBER_PK, JumlahKeluarga, Keluarga, KunjunganTpk, TimPendampingKeluarga
 
 
 def do_save_tpk(actor, tpk: TimPendampingKeluarga, *, reason: str = "") -> TimPendampingKeluarga:
@@ -40,3 +40,21 @@ def do_log_visit(actor, keluarga: Keluarga, *, tanggal: datetime.date, kegiatan:
                          dicatat_oleh=actor if getattr(actor, "pk", None) else None)
     policy.require(actor, policy.ADD, visit)
     return do_save(actor, visit, reason=_("TPK visit"))
+
+
+def do_set_jumlah_keluarga(actor, desa_code: str, tahun: int, *, jumlah: int, jumlah_balita: int | None = None,
+                           sumber: str = "", reason: str) -> JumlahKeluarga:
+    """Create or update the number of families of one desa in one year (``sumber`` empty: the
+    stored source, for a new number Pendataan Keluarga BKKBN)."""
+    obj = JumlahKeluarga.objects.filter(desa_id=desa_code, tahun=tahun).first() or JumlahKeluarga(desa_id=desa_code, tahun=tahun)
+    policy.require(actor, policy.ADD if obj.pk is None else policy.CHANGE, obj)
+    obj.jumlah, obj.jumlah_balita = jumlah, jumlah_balita
+    obj.sumber = sumber or obj.sumber or SUMBER_PK
+    obj.import_batch = None  # entered by hand from now on
+    return do_save(actor, obj, reason=reason)
+
+
+def do_clear_jumlah_keluarga(actor, obj: JumlahKeluarga, *, reason: str) -> None:
+    """Remove a desa's number of families for the year (the Master Ansit cell goes empty)."""
+    policy.require(actor, policy.DELETE, obj)
+    do_delete(actor, obj, reason=reason)

@@ -2,12 +2,14 @@
 
 The KRS list comes from BKKBN through the district (import: district admin); the desa
 operator assigns TPK teams to families of their desa; desa operators and puskesmas officers
-(the TPK midwife's puskesmas) log visits."""
+(the TPK midwife's puskesmas) log visits. The number of families per desa (``JumlahKeluarga``)
+comes from the same BKKBN data through the same hands: the district admin enters and imports
+it; everyone in scope reads it."""
 
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import Role
 
-from .models import Keluarga, KunjunganTpk, TimPendampingKeluarga
+from .models import JumlahKeluarga, Keluarga, KunjunganTpk, TimPendampingKeluarga
 
 
 def RULES():
@@ -18,4 +20,6 @@ def RULES():
         Keluarga: {policy.ADD: policy.district_admin, policy.CHANGE: desa, policy.DELETE: policy.district_admin},
         TimPendampingKeluarga: {policy.ADD: desa_or_kecamatan, policy.CHANGE: desa_or_kecamatan, policy.DELETE: desa},
         KunjunganTpk: {policy.ADD: visitors, policy.CHANGE: visitors, policy.DELETE: policy.district_admin},
+        JumlahKeluarga: {policy.ADD: policy.district_admin, policy.CHANGE: policy.district_admin,
+                         policy.DELETE: policy.district_admin},
     }
