@@ -11,13 +11,13 @@ from openpyxl.styles import Font, PatternFill
 
 from .situation import Situation, reported_indicators
 
-#: (header, how to read it from a ``DesaRow``); families and KRS stay empty until the family
-#: (BKKBN) and KRS data are in Tumbuh.
+#: (header, how to read it from a ``DesaRow``); families and KRS stay empty for a desa whose
+#: number of families (BKKBN) or KRS list of the data year is not in Tumbuh.
 FIXED = [
     ("Kode Desa", lambda r: r.desa.code),
     ("Kecamatan", lambda r: r.kecamatan),
     ("Desa/Kelurahan", lambda r: r.desa.name),
-    ("Jumlah Keluarga", lambda r: None),
+    ("Jumlah Keluarga", lambda r: r.families),
     ("Jumlah Keluarga Berisiko Stunting (KRS)", lambda r: r.krs),
     ("Jumlah Balita (sasaran)", lambda r: r.under_five),
     ("Jumlah Balita Diukur", lambda r: r.measured_length),
@@ -48,7 +48,7 @@ def master_ansit(situation: Situation):
         ["Kabupaten/Kota", situation.kabupaten.name], ["Tahun rencana", situation.plan_year],
         ["Tahun data", situation.data_year], ["Periode pengukuran", period],
         ["Sumber pengukuran", "Tumbuh: pengukuran posyandu (e-PPGBM), z-skor WHO 2006"],
-        ["Jumlah Keluarga", "belum tersedia di Tumbuh (data keluarga BKKBN)"],
+        ["Jumlah Keluarga", _families_note(situation)],
         ["KRS", "daftar keluarga berisiko stunting tahun data yang diimpor ke Tumbuh; kosong bila belum ada"],
         *[[f"{i.short_name} (%)", i.name] for i in indicators],
     ]:
@@ -58,3 +58,13 @@ def master_ansit(situation: Situation):
     wb.save(out)
     out.seek(0)
     return out
+
+
+def _families_note(situation: Situation) -> str:
+    """Where the "Jumlah Keluarga" column comes from, and how many desa have it."""
+    sources = sorted({r.families_source for r in situation.rows if r.families is not None})
+    entered = sum(1 for r in situation.rows if r.families is not None)
+    if not entered:
+        return f"belum ada jumlah keluarga tahun {situation.data_year} di Tumbuh (data keluarga BKKBN); kolom kosong"
+    return (f"{'; '.join(sources)} tahun {situation.data_year}, dimasukkan atau diimpor per desa ke Tumbuh oleh sekretariat TPPS; "
+            f"terisi untuk {entered} dari {len(situation.rows)} desa, kosong bila belum dimasukkan")

@@ -3,8 +3,9 @@
 For a plan year Y the analysis reads the data of year Y − 1 (the analysis is done early in the
 year, before the plan): the latest weighing round of that year (August, else February) for
 children measured, pendek/sangat pendek and prevalence (``dashboards.aggregates``, i.e. the
-growth engine), the coverage of year Y − 1, and the at-risk families (KRS) on that year's list
-(app ``krs``; empty for a desa whose list for that year is not in Tumbuh).
+growth engine), the coverage of year Y − 1, the at-risk families (KRS) on that year's list and
+the number of families in the desa that year (app ``krs``; empty for a desa whose list or
+number for that year is not in Tumbuh).
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ class DesaRow:
     prevalence_eb: float | None
     coverage: dict[str, Cell] = field(default_factory=dict)
     krs: int | None = None  # families on the data year's KRS list; None: no list for that year
+    families: int | None = None  # all families (BKKBN Pendataan Keluarga); None: not entered for that year
+    families_source: str = ""
+
+    @property
+    def krs_share(self) -> float | None:
+        """At-risk families as a share (%) of all families, when both are known."""
+        return self.krs / self.families * 100 if self.krs is not None and self.families else None
 
     @property
     def stunted(self) -> int:
@@ -111,7 +119,7 @@ def build(user, kabupaten: Wilayah, plan_year: int) -> Situation:
     for c in policy.visible(user, Coverage.objects.filter(year=data_year, indicator__in=indicators, desa__kabupaten_code=kabupaten.code)):
         ind = by_pk[c.indicator_id]
         coverage.setdefault(c.desa_id, {})[ind.code] = Cell(c.value, targets[ind.pk], ind.gap(c.value, targets[ind.pk]), c.source)
-    krs = _krs_counts([w.code for w in desa], data_year)
+    krs, families = _krs_counts([w.code for w in desa], data_year)
     rows = []
     for w in desa:
         s, sv = stunting.get(w.code), severe.get(w.code)
@@ -123,21 +131,25 @@ def build(user, kabupaten: Wilayah, plan_year: int) -> Situation:
             pendek=(s.cases - severe_cases) if s else 0, sangat_pendek=severe_cases,
             prevalence=s.r if s else None, prevalence_ll=s.ll if s else None, prevalence_ul=s.ul if s else None,
             prevalence_eb=s.eb_r if s else None, krs=krs.get(w.code),
+            families=families[w.code][0] if w.code in families else None,
+            families_source=families[w.code][1] if w.code in families else "",
             coverage={i.code: coverage.get(w.code, {}).get(i.code) or Cell(None, targets[i.pk], None) for i in indicators},
         ))
     return Situation(kabupaten, plan_year, data_year, period, indicators, rows, {i.code: targets[i.pk] for i in indicators})
 
 
-def _krs_counts(desa_codes: list[str], year: int) -> dict[str, int]:
-    """At-risk families per desa on ``year``'s KRS list (desa without a list are absent)."""
+def _krs_counts(desa_codes: list[str], year: int) -> tuple[dict[str, int], dict[str, tuple[int, str]]]:
+    """At-risk families per desa on ``year``'s KRS list, and all families per desa in ``year``
+    with their source (desa without a list or a number are absent)."""
     from django.apps import apps
     from django.db.models import Count
 
     if not apps.is_installed("tumbuh.krs"):
-        return {}
-    Keluarga = apps.get_model("krs", "Keluarga")
+        return {}, {}
+    Keluarga, JumlahKeluarga = apps.get_model("krs", "Keluarga"), apps.get_model("krs", "JumlahKeluarga")
     rows = Keluarga.objects.filter(desa_id__in=desa_codes, tahun=year).values("desa_id").annotate(n=Count("pk"))
-    return {r["desa_id"]: r["n"] for r in rows}
+    families = JumlahKeluarga.objects.filter(desa_id__in=desa_codes, tahun=year).values_list("desa_id", "jumlah", "sumber")
+    return {r["desa_id"]: r["n"] for r in rows}, {code: (n, sumber) for code, n, sumber in families}
 
 
 def reported_indicators(situation: Situation) -> list[Indicator]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
@@ -108,3 +108,27 @@ def do_delete(actor, obj: models.Model, *, reason: str = "") -> None:
         before = snapshot(obj)
         record(actor, AuditAction.DELETE, obj, before, None, reason)
         obj.delete()
+
+
+
+def all_or_nothing(rows: Iterable[tuple[Hashable, Callable[[], bool]]]) -> tuple[int, dict]:
+    """For a form that saves a whole table: ``rows`` gives (key, write) per row, ``write()``
+    saving that row through an action (True if it wrote, False if the row did not change) or
+    raising ``ValidationError`` (a row it cannot read, too) or ``PermissionDenied``. All in one
+    transaction, rolled back when any row failed, so the table is saved whole or not at all.
+    Returns (rows written, {key: what went wrong})."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import gettext
+
+    saved, errors = 0, {}
+    with transaction.atomic():
+        for key, write in rows:
+            try:
+                saved += bool(write())
+            except ValidationError as e:
+                errors[key] = " ".join(e.messages)
+            except PermissionDenied:
+                errors[key] = gettext("You may not change this record")
+        if errors:
+            transaction.set_rollback(True)
+    return (0 if errors else saved), errors

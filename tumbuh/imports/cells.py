@@ -105,6 +105,25 @@ def parse_decimal(value: str) -> decimal.Decimal | None:
     return number
 
 
+_GROUPED = re.compile(r"^-?\d{1,3}([.,])\d{3}(\1\d{3})*$")
+
+
+def parse_count(value: str) -> int | None:
+    """A whole number as people type counts: ``1.234`` and ``1,234`` are a thousand and more
+    (a count has no fraction, so one separator before three digits groups thousands), also
+    ``1.234,0`` and ``1 234``. Empty → None; text or a fraction raises ValueError; the sign is
+    kept (the caller decides whether a negative count is an error)."""
+    text = clean_code(value)
+    if _GROUPED.match(text):
+        text = text.replace(".", "").replace(",", "")
+    number = parse_decimal(text)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise ValueError(value)
+    return int(number)
+
+
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y/%m/%d")
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 

@@ -32,3 +32,21 @@ def read_xlsx(data) -> list[list]:
         data.seek(0)
     sheet = load_workbook(data if hasattr(data, "read") else io.BytesIO(data)).worksheets[0]
     return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def crash_on_save(monkeypatch, importer_cls, at: int = 3, error: str = "disk full") -> list:
+    """Make the import framework's ``do_save`` raise on its ``at``-th call, with chunks of two
+    rows so that earlier chunks are written before the crash; returns the list of calls."""
+    from . import framework
+
+    monkeypatch.setattr(importer_cls, "chunk_size", 2)
+    real_save, calls = framework.do_save, []
+
+    def failing_save(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == at:
+            raise RuntimeError(error)
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(framework, "do_save", failing_save)
+    return calls

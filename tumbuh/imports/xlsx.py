@@ -1,4 +1,5 @@
-"""The two workbooks an import hands out: the blank template, and the rejected rows.
+"""The workbooks an import hands out: the blank template, a template filled in advance (one row
+per desa, say, with what is stored), and the rejected rows.
 
 The rejected-rows workbook has the file's own columns (so it imports again once fixed),
 then ``Alasan`` (the reason) and ``Baris Asal`` (the row in the original file); the
@@ -9,6 +10,7 @@ rejected rows stream to disk instead of filling memory.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -89,6 +91,38 @@ def template_workbook(importer_cls: type[Importer], references: list[tuple[str, 
             ref.append(r)
         for index in range(1, len(headers) + 1):
             ref.column_dimensions[get_column_letter(index)].width = 24
+    out = tempfile.TemporaryFile()
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+def prefilled_workbook(note: str, headers: list[str], rows: Iterable[list], *, text_columns: Iterable[int] = (),
+                       number_formats: dict[int, str] | None = None, widths: Iterable[int] = ()):
+    """A template filled in advance: a note row, the header row, then one row per record (e.g.
+    every desa of the district, with what is stored), so people fill the gaps and send it back.
+    ``text_columns`` (1-based) keep codes as text; ``number_formats`` maps a column to its format."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Data"
+    sheet.cell(row=1, column=1, value=note).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.cell(row=1, column=1).font = Font(italic=True, color="555555")
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    sheet.row_dimensions[1].height = 60
+    for index, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=2, column=index, value=header)
+        cell.font, cell.fill = Font(bold=True), _HEADER_FILL
+    text_columns, number_formats = set(text_columns), number_formats or {}
+    for r, values in enumerate(rows, start=3):
+        for index, v in enumerate(values, start=1):
+            cell = sheet.cell(row=r, column=index, value=v)
+            if index in text_columns:
+                cell.number_format = "@"
+            elif index in number_formats:
+                cell.number_format = number_formats[index]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A3"
     out = tempfile.TemporaryFile()
     workbook.save(out)
     out.seek(0)

@@ -9,20 +9,19 @@ nobody overwrites coverage that Tumbuh computes (the row is refused with its rea
 
 from __future__ import annotations
 
-import tempfile
 from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
-from tumbuh.imports.cells import clean_code, parse_decimal, wilayah_code
+from tumbuh.imports.cells import clean_code, parse_decimal
+from tumbuh.imports.desa import DESA_CODE, ByDesaCode, desa_sheet
 from tumbuh.imports.errors import RowError
 from tumbuh.imports.framework import Column, Importer, Plan, Row, assign, register
-from tumbuh.wilayah.models import Level, Wilayah
+from tumbuh.imports.xlsx import prefilled_workbook
+from tumbuh.wilayah.models import Wilayah
 
 from .models import Coverage, CoverageSource, Indicator
 
@@ -42,13 +41,12 @@ def _count(row: Row, key: str, header: str) -> int | None:
 
 
 @register
-class CoverageImporter(Importer):
+class CoverageImporter(ByDesaCode, Importer):
     kind = KIND
     title = _("coverage per desa")
     model = Coverage
     columns = (
-        Column("desa_code", "Kode Desa", ("kode wilayah", "kode desa/kelurahan", "kode kemendagri"),
-               _("Required. Kemendagri code of the desa, e.g. 73.24.04.2010."), "00.00.00.2001", True),
+        DESA_CODE,
         Column("desa_name", "Nama Desa", ("desa", "desa/kelurahan", "nama desa/kelurahan"), _("For reading only."),
                "Contoh", used=False),
         Column("indicator", "Kode Indikator", ("indikator", "kode"), _("Required. The indicator's code in Tumbuh."),
@@ -73,19 +71,16 @@ class CoverageImporter(Importer):
 
     @classmethod
     def references(cls, user, kabupaten):
-        from tumbuh.accounts import policy
-
-        desa = policy.visible(user, Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten.code)).order_by("code")
         indicators = Indicator.objects.for_kabupaten(kabupaten.code)
         return [
-            (gettext("Desa"), ["Kode Desa", "Nama Desa"], [[w.code, w.name] for w in desa]),
+            desa_sheet(user, kabupaten),
             (gettext("Indicators"), ["Kode Indikator", "Nama", "Target (%)"],
              [[i.code, i.name, float(i.target_for(kabupaten.code)) if i.target_for(kabupaten.code) is not None else ""]
               for i in indicators]),
         ]
 
     def prepare(self):
-        self.desa = {w.code: w for w in self.in_scope(Wilayah.objects.filter(level=Level.DESA, kabupaten_code=self.kabupaten.code))}
+        self.load_desa()
         self.indicators = {i.code.lower(): i for i in Indicator.objects.for_kabupaten(self.kabupaten.code)}
         self.existing = {}
 
@@ -97,13 +92,7 @@ class CoverageImporter(Importer):
         return self.existing[key]
 
     def validate(self, row: Row) -> Plan:
-        code = wilayah_code(row["desa_code"])
-        if not code:
-            raise RowError(gettext_noop("Desa code is empty"))
-        if code not in self.desa:
-            if Wilayah.objects.filter(code=code, level=Level.DESA).exists():
-                raise RowError(gettext_noop("Desa %(code)s is outside your area"), code=code)
-            raise RowError(gettext_noop("Unknown desa code %(code)s"), code=code)
+        code = self.desa_of(row["desa_code"]).code
         indicator = self.indicators.get(clean_code(row["indicator"]).lower())
         if indicator is None:
             raise RowError(gettext_noop("Unknown indicator code %(code)s"), code=row["indicator"])
@@ -149,32 +138,13 @@ class CoverageImporter(Importer):
 def coverage_template(indicator: Indicator, year: int, desa: list[Wilayah], existing: dict[str, Coverage]):
     """The template for one indicator and year: one row per desa, prefilled with what is
     stored, so the OPD fills the gaps and sends it back."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Data"
-    headers = [c.header for c in CoverageImporter.columns]
     note = gettext("%(indicator)s, %(year)d. Numerator: %(numerator)s. Denominator: %(denominator)s. "
               "Fill Pembilang and Penyebut (or Cakupan (%%) when there are no counts); keep the headers and codes.") % {
         "indicator": indicator.name, "year": year, "numerator": indicator.numerator or "—", "denominator": indicator.denominator or "—"}
-    sheet.cell(row=1, column=1, value=note).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.cell(row=1, column=1).font = Font(italic=True, color="555555")
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    sheet.row_dimensions[1].height = 60
-    for index, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=2, column=index, value=header)
-        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    for r, w in enumerate(desa, start=3):
+    rows = []
+    for w in desa:
         c = existing.get(w.code)
-        values = [w.code, w.name, indicator.code, year, c.numerator if c else None, c.denominator if c else None,
-                  float(c.value) if c and c.value is not None and c.numerator is None else None, c.note if c else ""]
-        for index, v in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=index, value=v)
-            if index in (1, 3):
-                cell.number_format = "@"
-    for letter, width in zip("ABCDEFGH", (16, 24, 26, 8, 12, 12, 12, 30)):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A3"
-    out = tempfile.TemporaryFile()
-    workbook.save(out)
-    out.seek(0)
-    return out
+        rows.append([w.code, w.name, indicator.code, year, c.numerator if c else None, c.denominator if c else None,
+                     float(c.value) if c and c.value is not None and c.numerator is None else None, c.note if c else ""])
+    return prefilled_workbook(note, [c.header for c in CoverageImporter.columns], rows, text_columns=(1, 3),
+                              widths=(16, 24, 26, 8, 12, 12, 12, 30))

@@ -4,12 +4,12 @@ indicators. Thin views: the policy decides, ``actions`` and the import framework
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
+from tumbuh.audit.actions import all_or_nothing
 from tumbuh.imports.framework import run_import
 from tumbuh.imports.models import BatchStatus, ImportBatch
 from tumbuh.imports.xlsx import rejected_workbook
@@ -124,15 +125,11 @@ def coverage(request):
     if request.method == "POST":
         if not may_enter:
             raise PermissionDenied
-        try:
-            with transaction.atomic():
-                n = _save_grid(request, ind, year, desa, stored, errors)
-                if errors:
-                    raise ValidationError("rollback")
+        n, errors = all_or_nothing((w.code, partial(_save_row, request, ind, year, w.code, stored.get(w.code))) for w in desa)
+        if not errors:
             messages.success(request, _("%(n)d desa saved.") % {"n": n})
             return redirect(f"{reverse('indikator:coverage')}?{urlencode({'indicator': ind.code, 'year': year})}")
-        except ValidationError:
-            messages.error(request, _("Nothing was saved: correct the rows marked below."))
+        messages.error(request, _("Nothing was saved: correct the rows marked below."))
     target = ind.target_for(kabupaten.code)
     kecamatan = dict(Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten.code).values_list("code", "name"))
     rows = []
@@ -150,30 +147,21 @@ def coverage(request):
     })
 
 
-def _save_grid(request, ind, year, desa, stored, errors) -> int:
-    saved = 0
-    for w in desa:
-        raw = {k: request.POST.get(f"{k}-{w.code}", "").strip() for k in ("num", "den", "val", "note")}
-        c = stored.get(w.code)
-        try:
-            num, den, val = _parse(raw["num"]), _parse(raw["den"]), _parse(raw["val"], Decimal)
-        except (ValueError, InvalidOperation):
-            errors[w.code] = _("Not a number.")
-            continue
-        if c is None and not any(raw.values()):
-            continue
-        if c is not None and (num, den, raw["note"]) == (c.numerator, c.denominator, c.note) and (
-                num is not None or val == c.value):
-            continue
-        try:
-            actions.set_coverage(request.user, ind, w.code, year, numerator=num, denominator=den, value=val,
-                                 note=raw["note"], reason=_("entered on the coverage page"))
-            saved += 1
-        except ValidationError as e:
-            errors[w.code] = " ".join(e.messages)
-        except PermissionDenied:
-            errors[w.code] = _("You may not change this record.")
-    return saved
+def _save_row(request, ind, year, code, c) -> bool:
+    """One desa's row of the coverage table: saved if it changed."""
+    raw = {k: request.POST.get(f"{k}-{code}", "").strip() for k in ("num", "den", "val", "note")}
+    try:
+        num, den, val = _parse(raw["num"]), _parse(raw["den"]), _parse(raw["val"], Decimal)
+    except (ValueError, InvalidOperation):
+        raise ValidationError(_("Not a number.")) from None
+    if c is None and not any(raw.values()):
+        return False
+    if c is not None and (num, den, raw["note"]) == (c.numerator, c.denominator, c.note) and (
+            num is not None or val == c.value):
+        return False
+    actions.set_coverage(request.user, ind, code, year, numerator=num, denominator=den, value=val,
+                         note=raw["note"], reason=_("entered on the coverage page"))
+    return True
 
 
 @login_required

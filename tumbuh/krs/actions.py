@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_delete, do_save
 
-from .models import AnakKeluarga, CaraTautan, Keluarga, KunjunganTpk, TimPendampingKeluarga
+from .models import SUMBER_PK, AnakKeluarga, CaraTautan, JumlahKeluarga, Keluarga, KunjunganTpk, TimPendampingKeluarga
 
 
 def do_save_tpk(actor, tpk: TimPendampingKeluarga, *, reason: str = "") -> TimPendampingKeluarga:
@@ -78,3 +78,21 @@ def do_unlink_child(actor, link: AnakKeluarga, *, reason: str) -> None:
     reason = _reason(reason)
     policy.require(actor, policy.DELETE, link)
     do_delete(actor, link, reason=reason)
+
+
+def do_set_jumlah_keluarga(actor, desa_code: str, tahun: int, *, jumlah: int, jumlah_balita: int | None = None,
+                           sumber: str = "", reason: str) -> JumlahKeluarga:
+    """Create or update the number of families of one desa in one year (``sumber`` empty: the
+    stored source, for a new number Pendataan Keluarga BKKBN)."""
+    obj = JumlahKeluarga.objects.filter(desa_id=desa_code, tahun=tahun).first() or JumlahKeluarga(desa_id=desa_code, tahun=tahun)
+    policy.require(actor, policy.ADD if obj.pk is None else policy.CHANGE, obj)
+    obj.jumlah, obj.jumlah_balita = jumlah, jumlah_balita
+    obj.sumber = sumber or obj.sumber or SUMBER_PK
+    obj.import_batch = None  # entered by hand from now on
+    return do_save(actor, obj, reason=reason)
+
+
+def do_clear_jumlah_keluarga(actor, obj: JumlahKeluarga, *, reason: str) -> None:
+    """Remove a desa's number of families for the year (the Master Ansit cell goes empty)."""
+    policy.require(actor, policy.DELETE, obj)
+    do_delete(actor, obj, reason=reason)

@@ -1,6 +1,8 @@
 """Luwu Timur's demo KRS list (imported from a messy export through the real importer), a TPK
-per desa of Malili (two in Balantang), families assigned to them and their visits in 2025, and
-children confirmed as members of families (as a desa operator would confirm suggestions)."""
+per desa of Malili (two in Balantang), families assigned to them and their visits in 2025,
+children confirmed as members of families (as a desa operator would confirm suggestions), and
+the number of families in every desa of the district in 2025 (what the Master Ansit for 2026
+reads)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,15 @@ import datetime as dt
 import io
 import random
 
+from django.db import transaction
+from django.db.models import Count
+
 from tumbuh.accounts.models import User
 from tumbuh.demo.names import MOTHERS
 from tumbuh.wilayah.models import Level, Wilayah
 
-from .actions import do_assign_tpk, do_link_child, do_log_visit, do_save_tpk
-from .models import AnakKeluarga, Kegiatan, Keluarga, TimPendampingKeluarga
+from .actions import do_assign_tpk, do_link_child, do_log_visit, do_save_tpk, do_set_jumlah_keluarga
+from .models import AnakKeluarga, JumlahKeluarga, Kegiatan, Keluarga, TimPendampingKeluarga
 
 KABUPATEN = "73.24"
 KECAMATAN = ("73.24.04",)
@@ -48,12 +53,38 @@ def _teams(rng: random.Random, admin: User) -> dict[str, list[TimPendampingKelua
     return teams
 
 
+#: Fewer demo children than this in a desa (the test database has a few hundred in Malili only):
+#: its under-fives are a plausible stand-in for the Dukcapil count instead.
+_FEW_CHILDREN = 40
+
+
+@transaction.atomic  # one commit for the district's desa
+def _family_counts(seed: int, admin: User) -> None:
+    """About 2.5–3.5 families per child under five (a family has 3–4 members, a tenth of the
+    people are under five), of which 75–90 % have a child under five."""
+    rng = random.Random(seed + 11)
+    born_after = dt.date(YEAR - 5, 12, 31)
+    from tumbuh.measurements.models import Child
+
+    under_fives = dict(Child.objects.filter(desa__kabupaten_code=KABUPATEN, birth_date__gt=born_after)
+                       .values_list("desa_id").annotate(n=Count("pk")))
+    stored = set(JumlahKeluarga.objects.filter(desa__kabupaten_code=KABUPATEN, tahun=YEAR).values_list("desa_id", flat=True))
+    for desa in Wilayah.objects.filter(level=Level.DESA, kabupaten_code=KABUPATEN).order_by("code"):
+        balita = under_fives.get(desa.code, 0)
+        if balita < _FEW_CHILDREN:
+            balita = rng.randint(90, 320)
+        jumlah, share = round(balita * rng.uniform(2.5, 3.5)), rng.uniform(0.75, 0.9)
+        if desa.code not in stored:
+            do_set_jumlah_keluarga(admin, desa.code, YEAR, jumlah=jumlah, jumlah_balita=round(balita * share), reason="data demo")
+
+
 def seed(seed: int) -> None:
     admin = User.objects.filter(username="admin.lutim").first()
     if admin is None:
         return
     rng = random.Random(seed + 7)
     _import_list(seed, admin)
+    _family_counts(seed, admin)
     teams = _teams(rng, admin)
     families = Keluarga.objects.filter(desa__kecamatan_code__in=KECAMATAN, tahun=YEAR).order_by("pk")
     if not families.filter(tpk__isnull=False).exists():  # else assigned on an earlier run

@@ -1,4 +1,5 @@
-"""Importing the at-risk family list (KRS) from BKKBN's family-data export (CSV or XLSX).
+"""Importing the at-risk family list (KRS) from BKKBN's family-data export (CSV or XLSX), and
+the number of families per desa from the Excel template Tumbuh generates (``JumlahKeluargaImporter``).
 
 Natural key: data year + NIK of the family head, so re-importing a file (or a corrected list
 of rejected rows) updates the families already there and adds no duplicates. A desa is named
@@ -12,16 +13,19 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from tumbuh.imports.cells import clean_code, fold, wilayah_code
+from tumbuh.imports.cells import clean_code, fold, parse_count, wilayah_code
+from tumbuh.imports.desa import DESA_CODE, ByDesaCode, desa_sheet
 from tumbuh.imports.errors import RowError
 from tumbuh.imports.framework import Column, Importer, Plan, Row, assign, register
+from tumbuh.imports.xlsx import prefilled_workbook
 from tumbuh.measurements.nik import clean_nik, nik_problem
 from tumbuh.wilayah.models import Level, Wilayah
 
-from .models import RISK_FACTORS, SASARAN, Keluarga
+from .models import RISK_FACTORS, SASARAN, SUMBER_PK, JumlahKeluarga, Keluarga
 
 _YES = {"ya", "y", "yes", "v", "√", "✓", "x", "ada", "true", "berisiko", "iya"}
 _NO = {"tidak", "t", "no", "n", "-", "false", "tidak ada", "tdk", "tidak berisiko"}
@@ -81,7 +85,7 @@ _SASARAN_HEADERS = {
 
 
 @register
-class KrsImporter(Importer):
+class KrsImporter(ByDesaCode, Importer):
     kind = "krs"
     title = _("at-risk families (KRS)")
     model = Keluarga
@@ -127,13 +131,8 @@ class KrsImporter(Importer):
         self.existing = {(k.tahun, k.nik): k for k in self.in_scope(Keluarga.objects.filter(desa__kabupaten_code=self.kabupaten.code))}
 
     def _desa(self, row: Row) -> Wilayah:
-        code = wilayah_code(row["desa_code"])
-        if code:
-            if code in self.desa:
-                return self.desa[code]
-            if Wilayah.objects.filter(code=code, level=Level.DESA).exists():
-                raise RowError(gettext_noop("Desa %(code)s is outside your area"), code=code)
-            raise RowError(gettext_noop("Unknown desa code %(code)s"), code=code)
+        if wilayah_code(row["desa_code"]):
+            return self.desa_of(row["desa_code"])
         if not row["desa_name"]:
             raise RowError(gettext_noop("Desa is empty"))
         matches = self.desa_by_name.get(_bare(row["desa_name"], _DESA_PREFIXES), [])
@@ -184,3 +183,89 @@ class KrsImporter(Importer):
         if changed and existing is not None and existing.tpk_id and existing.tpk.desa_id != desa.code:
             obj.tpk = None  # moved to another desa: its old TPK no longer accompanies it
         return Plan(row, obj, changed=changed)
+
+
+# ---------------------------------------------------------------- number of families per desa
+
+KIND_JUMLAH = "jumlah-keluarga"
+
+
+def _count(row: Row, key: str, header: str) -> int | None:
+    try:
+        number = parse_count(row[key])
+    except ValueError:
+        raise RowError(gettext_noop("%(column)s is not a whole number: %(value)s"), column=header, value=row[key]) from None
+    if number is not None and number < 0:
+        raise RowError(gettext_noop("%(column)s cannot be negative: %(value)s"), column=header, value=row[key])
+    return number
+
+
+@register
+class JumlahKeluargaImporter(ByDesaCode, Importer):
+    """Natural key: (desa, year); re-importing the template updates in place and adds nothing.
+    The desa is named by its Kemendagri code, looked up only in the importing user's scope."""
+
+    kind = KIND_JUMLAH
+    title = _("number of families per desa")
+    model = JumlahKeluarga
+    columns = (
+        DESA_CODE,
+        Column("kecamatan", "Kecamatan", ("nama kecamatan",), _("For reading only."), "", used=False),
+        Column("desa_name", "Desa", ("desa/kelurahan", "nama desa"), _("For reading only."), "", used=False),
+        Column("tahun", "Tahun", ("tahun data", "tahun pendataan"), _("Required. The year of the family data."), "2025"),
+        Column("jumlah", "Jumlah Keluarga", ("jumlah kk", "keluarga"), _("Required. Families in the desa."), "1.234"),
+        Column("jumlah_balita", "Keluarga dengan Balita", ("keluarga punya balita", "jumlah keluarga dengan balita"),
+               _("Optional. Families with a child under five."), "310"),
+        Column("sumber", "Sumber", ("sumber data",), _("Optional; empty: Pendataan Keluarga BKKBN."), SUMBER_PK),
+    )
+    required = (("desa_code",), ("tahun",), ("jumlah",))
+
+    @classmethod
+    def pages(cls, batch=None) -> str | None:
+        return reverse("krs:jumlah") if batch is None else None  # the batch: the imports app's page
+
+    @classmethod
+    def list_url(cls) -> str:
+        return reverse("krs:jumlah")
+
+    @classmethod
+    def references(cls, user, kabupaten):
+        return [desa_sheet(user, kabupaten)]
+
+    def prepare(self):
+        self.existing = {(j.desa_id, j.tahun): j for j in JumlahKeluarga.objects.filter(desa_id__in=list(self.load_desa()))}
+
+    def validate(self, row: Row) -> Plan:
+        code = self.desa_of(row["desa_code"]).code
+        text = clean_code(row["tahun"])
+        if not (text.isdigit() and 2000 <= int(text) <= 2100):
+            raise RowError(gettext_noop("Year is missing or not a year: %(value)s"), value=row["tahun"])
+        tahun = int(text)
+        jumlah = _count(row, "jumlah", "Jumlah Keluarga")
+        if jumlah is None:
+            raise RowError(gettext_noop("Jumlah Keluarga is empty"))
+        balita = _count(row, "jumlah_balita", "Keluarga dengan Balita")
+        if balita is not None and balita > jumlah:
+            raise RowError(gettext_noop("Keluarga dengan Balita (%(balita)s) cannot exceed Jumlah Keluarga (%(jumlah)s)"),
+                           balita=balita, jumlah=jumlah)
+        self.check_duplicate(row, ((code, tahun), "desa_code"))
+        existing = self.existing.get((code, tahun))
+        obj = existing or JumlahKeluarga(desa_id=code, tahun=tahun)
+        changed = assign(obj, {"jumlah": jumlah, "jumlah_balita": balita, "sumber": row["sumber"][:120] or SUMBER_PK}) or existing is None
+        if changed:
+            obj.import_batch = self.batch
+        return Plan(row=row, obj=obj, changed=changed)
+
+
+def jumlah_keluarga_template(tahun: int, desa: list[Wilayah], kecamatan: dict[str, str], stored: dict[str, JumlahKeluarga]):
+    """The template for one year: one row per desa of the district (in the user's area),
+    prefilled with what is stored, so the district fills the gaps and sends it back."""
+    note = gettext("Number of families per desa, %(year)d, from BKKBN's family data (Pendataan Keluarga). "
+                   "Fill Jumlah Keluarga (and Keluarga dengan Balita if known); keep the headers and codes.") % {"year": tahun}
+    rows = []
+    for w in desa:
+        j = stored.get(w.code)
+        rows.append([w.code, kecamatan.get(w.kecamatan_code, ""), w.name, tahun, j.jumlah if j else None,
+                     j.jumlah_balita if j else None, j.sumber if j else SUMBER_PK])
+    return prefilled_workbook(note, [c.header for c in JumlahKeluargaImporter.columns], rows, text_columns=(1,),
+                              number_formats={5: "#,##0", 6: "#,##0"}, widths=(16, 18, 24, 8, 16, 20, 26))

@@ -1,6 +1,7 @@
 """At-risk families (KRS, Keluarga Berisiko Stunting) from BKKBN's family data, the family
-companion teams (TPK) assigned to them, the TPK's visits, and the children measured at the
-posyandu whom a user confirmed as members of a family (``AnakKeluarga``).
+companion teams (TPK) assigned to them, the TPK's visits, the children measured at the
+posyandu whom a user confirmed as members of a family (``AnakKeluarga``), and the number of
+all families per desa and year (``JumlahKeluarga``), the total the KRS are a part of.
 
 A family is known by its data year and the NIK of its head: the same family in next year's
 list is a new row (its risks may have changed), the same file imported twice is not. The
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -131,6 +133,42 @@ class Keluarga(models.Model):
     def clean(self):
         if self.tpk_id and self.desa_id and self.tpk.desa_id != self.desa_id:
             raise ValidationError({"tpk": _("The TPK works in another desa.")})
+
+
+#: Where the number of families comes from unless the district says otherwise.
+SUMBER_PK = "Pendataan Keluarga BKKBN"
+
+
+class JumlahKeluarga(models.Model):
+    """How many families live in a desa in a year, from BKKBN's family data (Pendataan
+    Keluarga): the column "Jumlah Keluarga" of the Master Ansit, beside the KRS on that year's
+    list. One number per desa and year: entering or importing it again updates it."""
+
+    desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA},
+                             verbose_name=_("desa"))
+    tahun = models.PositiveSmallIntegerField(_("data year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    jumlah = models.PositiveIntegerField(_("families"))
+    jumlah_balita = models.PositiveIntegerField(_("families with a child under five"), null=True, blank=True)
+    sumber = models.CharField(_("source"), max_length=120, default=SUMBER_PK)
+    import_batch = models.ForeignKey("imports.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     verbose_name=_("import batch"))
+
+    scope_path = "desa"
+
+    class Meta:
+        verbose_name = _("number of families")
+        verbose_name_plural = _("numbers of families")
+        ordering = ["desa_id", "tahun"]
+        constraints = [models.UniqueConstraint(fields=["desa", "tahun"], name="krs_jumlah_keluarga_per_desa_tahun")]
+
+    def __str__(self) -> str:
+        return f"{self.desa_id} {self.tahun}: {self.jumlah}"
+
+    def clean(self):
+        if self.desa_id and self.desa.level != Level.DESA:
+            raise ValidationError({"desa": _("Choose a desa or kelurahan.")})
+        if self.jumlah_balita is not None and self.jumlah is not None and self.jumlah_balita > self.jumlah:
+            raise ValidationError({"jumlah_balita": _("More families with a child under five than families.")})
 
 
 class Kegiatan(models.TextChoices):

@@ -15,4 +15,7 @@ urlpatterns = [
     path("tpk/", views.tpk_list, name="tpk_list"),
     path("tpk/baru/", views.tpk_edit, name="tpk_add"),
     path("tpk/<int:pk>/", views.tpk_edit, name="tpk_edit"),
+    path("jumlah-keluarga/", views.jumlah_keluarga, name="jumlah"),
+    path("jumlah-keluarga/templat.xlsx", views.jumlah_keluarga_template_download, name="jumlah_template"),
+    path("jumlah-keluarga/impor/", views.jumlah_keluarga_import, name="jumlah_import"),
 ]

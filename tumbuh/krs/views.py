@@ -1,33 +1,45 @@
 """The KRS list, one family's page (its TPK, visits and children), a child's KRS families,
-the targeting page, and the TPK teams. Thin: ask the policy, call an action, render."""
+the targeting page, the TPK teams, and the number of families per desa (entered in a table, or
+imported from the template). Thin: ask the policy, call an action, render."""
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
+from tumbuh.audit.actions import all_or_nothing
 from tumbuh.core.focus import choices as focus_choices
 from tumbuh.core.focus import get_focus
 from tumbuh.dashboards import aggregates
 from tumbuh.dashboards.periods import Period
-from tumbuh.imports.views import can_import
+from tumbuh.imports.cells import parse_count
+from tumbuh.imports.forms import UploadForm
+from tumbuh.imports.framework import run_import
+from tumbuh.imports.models import BatchStatus, ImportBatch
+from tumbuh.imports.views import XLSX, can_import
+from tumbuh.indikator.context import kabupaten_of, year_of
 from tumbuh.measurements.models import Child
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import linking, targeting
-from .actions import do_assign_tpk, do_link_child, do_log_visit, do_save_tpk, do_unlink_child
+from .actions import (do_assign_tpk, do_clear_jumlah_keluarga, do_link_child, do_log_visit, do_save_tpk,
+                      do_set_jumlah_keluarga, do_unlink_child)
 from .forms import AssignTpkForm, FilterForm, LinkForm, TpkForm, UnlinkForm, VisitForm, add_errors
-from .models import AnakKeluarga, CaraTautan, Keluarga, KunjunganTpk, TimPendampingKeluarga
+from .importers import KIND_JUMLAH, jumlah_keluarga_template
+from .models import AnakKeluarga, CaraTautan, JumlahKeluarga, Keluarga, KunjunganTpk, TimPendampingKeluarga
 
 
 def _in_focus(request, qs, path: str = "desa__"):
@@ -172,6 +184,98 @@ def _back(request, keluarga: Keluarga, child: Child):
     return redirect("krs:detail", pk=keluarga.pk)
 
 
+# ---------------------------------------------------------------- number of families per desa
+
+
+def _families_year(request) -> int:
+    """``?year=``, else last year: BKKBN's family data of a year is complete early the next."""
+    return year_of(request, default=dt.date.today().year - 1)
+
+
+def _district_desa(request, kabupaten) -> list[Wilayah]:
+    return list(policy.visible(request.user, Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten.code))
+                .order_by("kecamatan_code", "name"))
+
+
+def _stored(request, tahun) -> dict[str, JumlahKeluarga]:
+    return {j.desa_id: j for j in policy.visible(request.user, JumlahKeluarga.objects.filter(tahun=tahun))}
+
+
+def _kecamatan_names(kabupaten) -> dict[str, str]:
+    return dict(Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten.code).values_list("code", "name"))
+
+
+@login_required
+def jumlah_keluarga(request):
+    """The number of families per desa for one year: a table the district admin fills in (or
+    imports from the template), with the KRS of the same year beside it."""
+    kabupaten = kabupaten_of(request)
+    tahun = _families_year(request)
+    desa = _district_desa(request, kabupaten)
+    stored = _stored(request, tahun)
+    may_enter = policy.can(request.user, policy.ADD, JumlahKeluarga)  # the action checks each row again
+    errors: dict[str, str] = {}
+    reason = request.POST.get("reason", "").strip()
+    if request.method == "POST":
+        if not may_enter:
+            raise PermissionDenied
+        n, errors = all_or_nothing((w.code, partial(_save_family_row, request, tahun, w.code, stored.get(w.code), reason))
+                                   for w in desa)
+        if not errors:
+            messages.success(request, _("%(n)d desa saved.") % {"n": n})
+            return redirect(f"{reverse('krs:jumlah')}?year={tahun}")
+        messages.error(request, _("Nothing was saved: correct the rows marked below."))
+    krs = dict(Keluarga.objects.filter(desa_id__in=[w.code for w in desa], tahun=tahun).values_list("desa_id")
+               .annotate(n=Count("pk")))
+    kecamatan = _kecamatan_names(kabupaten)
+    rows = [{"desa": w, "kecamatan": kecamatan.get(w.kecamatan_code, w.kecamatan_code), "j": stored.get(w.code),
+             "krs": krs.get(w.code), "error": errors.get(w.code),
+             "post": {k: request.POST.get(f"{k}-{w.code}", "") for k in ("jumlah", "balita")} if request.method == "POST" else None}
+            for w in desa]
+    may_import = can_import(request.user, KIND_JUMLAH)
+    return render(request, "krs/jumlah_keluarga.html", {
+        "kabupaten": kabupaten, "tahun": tahun, "rows": rows, "may_enter": may_enter, "may_import": may_import,
+        "reason": reason, "upload_form": UploadForm(user=request.user) if may_import else None,
+        "recent": policy.visible(request.user, ImportBatch.objects.filter(kind=KIND_JUMLAH))[:10] if may_import else [],
+        "total": sum(j.jumlah for j in stored.values()), "filled": len(stored),
+    })
+
+
+def _save_family_row(request, tahun, code, j, reason) -> bool:
+    """One desa's row of the table: saved if it changed (emptied: the number is removed)."""
+    raw = {k: request.POST.get(f"{k}-{code}", "").strip() for k in ("jumlah", "balita")}
+    try:
+        jumlah, balita = parse_count(raw["jumlah"]), parse_count(raw["balita"])
+    except ValueError:
+        raise ValidationError(_("Not a whole number.")) from None
+    if (jumlah is not None and jumlah < 0) or (balita is not None and balita < 0):
+        raise ValidationError(_("A number of families cannot be negative."))
+    if (j is None and jumlah is None and balita is None) or (j is not None and (jumlah, balita) == (j.jumlah, j.jumlah_balita)):
+        return False
+    if j is not None and not reason:
+        raise ValidationError(_("Give a reason for changing a stored number."))
+    if jumlah is None and balita is not None:
+        raise ValidationError(_("Give the number of families."))
+    if jumlah is None:
+        do_clear_jumlah_keluarga(request.user, j, reason=reason)
+    else:
+        do_set_jumlah_keluarga(request.user, code, tahun, jumlah=jumlah, jumlah_balita=balita,
+                               reason=reason or _("entered in the table of families per desa"))
+    return True
+
+
+@login_required
+def jumlah_keluarga_template_download(request):
+    if not can_import(request.user, KIND_JUMLAH):
+        raise PermissionDenied
+    kabupaten = kabupaten_of(request)
+    tahun = _families_year(request)
+    desa = _district_desa(request, kabupaten)
+    stored = _stored(request, tahun)
+    return FileResponse(jumlah_keluarga_template(tahun, desa, _kecamatan_names(kabupaten), stored), as_attachment=True,
+                        filename=f"jumlah-keluarga-{kabupaten.code}-{tahun}.xlsx", content_type=XLSX)
+
+
 @login_required
 @require_POST
 def link_child(request, pk):
@@ -291,3 +395,19 @@ def targeting_page(request):
         "areas": [w for w in focus_choices(request.user) if w.level < Level.DESA],
         "can_link": policy.can(request.user, policy.ADD, AnakKeluarga),
     })
+
+
+@login_required
+@require_POST
+def jumlah_keluarga_import(request):
+    if not can_import(request.user, KIND_JUMLAH):
+        raise PermissionDenied
+    form = UploadForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("krs:jumlah")
+    upload = form.cleaned_data["file"]
+    batch = run_import(KIND_JUMLAH, user=request.user, kabupaten=form.target_kabupaten(), source=upload,
+                       file_name=Path(upload.name).name)
+    (messages.error if batch.status == BatchStatus.FAILED else messages.success)(request, batch.summary())
+    return redirect("imports:batch", pk=batch.pk)

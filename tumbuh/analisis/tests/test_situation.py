@@ -1,10 +1,11 @@
-"""Aksi 1's situation table reads the at-risk families (KRS) of the data year."""
+"""Aksi 1's situation table reads the at-risk families (KRS) and the number of families of the
+data year."""
 
 import pytest
 from django.db.models import Count
 
 from tumbuh.analisis.situation import build
-from tumbuh.krs.models import Keluarga
+from tumbuh.krs.models import JumlahKeluarga, Keluarga
 from tumbuh.wilayah.models import Wilayah
 
 pytestmark = pytest.mark.django_db
@@ -20,3 +21,15 @@ def test_krs_column_counts_the_data_years_list_and_leaves_desa_without_one_empty
     for code, n in expected.items():
         assert by_desa[code] == n
     assert any(code not in expected and krs is None for code, krs in by_desa.items())
+
+
+def test_families_column_reads_the_data_years_numbers(alice):
+    stored = dict(JumlahKeluarga.objects.filter(tahun=2025, desa__kabupaten_code="73.24").values_list("desa_id", "jumlah"))
+    JumlahKeluarga.objects.filter(tahun=2024, desa_id="73.24.04.2010").delete()
+    JumlahKeluarga.objects.create(desa_id="73.24.04.2010", tahun=2024, jumlah=5)  # another year: not read
+    situation = build(alice, Wilayah.objects.get(pk="73.24"), 2026)
+    assert stored and {r.desa.code: r.families for r in situation.rows} == stored
+    balantang = next(r for r in situation.rows if r.desa.code == "73.24.04.2010")
+    assert balantang.families_source == "Pendataan Keluarga BKKBN"
+    assert balantang.krs_share == pytest.approx(balantang.krs / balantang.families * 100)
+    assert all(r.families is None for r in build(alice, Wilayah.objects.get(pk="73.24"), 2027).rows)

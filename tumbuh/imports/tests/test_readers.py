@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tumbuh.imports.cells import cell_text, parse_date, parse_decimal, split_codes, wilayah_code
+from tumbuh.imports.cells import cell_text, parse_count, parse_date, parse_decimal, split_codes, wilayah_code
 from tumbuh.imports.errors import ImportFileError
 from tumbuh.imports.readers import HeaderSpec, inspect_source, open_table
 from tumbuh.imports.testing import csv_bytes, xlsx_bytes
@@ -33,6 +33,16 @@ def test_decimal_commas_and_points_both_read():
     for bad in ("abc", "1,2,3", "nan"):
         with pytest.raises(ValueError):
             parse_decimal(bad)
+
+
+def test_counts_read_thousands_separators_either_way():
+    for text, number in (("1.234", 1234), ("1,234", 1234), ("1.234.567", 1234567), (" 1 234 ", 1234), ("1.234,0", 1234),
+                         ("987", 987), ("250.0", 250), ("-12", -12), ("0", 0)):
+        assert parse_count(text) == number, text
+    assert parse_count("") is None
+    for bad in ("12,5", "1.23", "banyak", "1.2345"):
+        with pytest.raises(ValueError):
+            parse_count(bad)
 
 
 def test_dates_day_first_iso_and_excel_serials():

@@ -17,7 +17,7 @@ from tumbuh.audit.models import AuditLog
 from tumbuh.imports import framework
 from tumbuh.imports.framework import run_import
 from tumbuh.imports.models import BatchStatus, ImportBatch, ImportRow
-from tumbuh.imports.testing import csv_bytes, read_xlsx, xlsx_bytes
+from tumbuh.imports.testing import crash_on_save, csv_bytes, read_xlsx, xlsx_bytes
 from tumbuh.imports.xlsx import rejected_workbook
 from tumbuh.organisation.importers import PosyanduImporter
 from tumbuh.organisation.models import Opd, Posyandu, Puskesmas
@@ -245,16 +245,7 @@ def test_untouched_template_imports_nothing_and_says_so(client, alice):
 
 
 def test_a_crash_mid_batch_leaves_nothing_from_it(alice, monkeypatch):
-    monkeypatch.setattr(PosyanduImporter, "chunk_size", 2)  # earlier chunks are written before the crash
-    real_save, calls = framework.do_save, []
-
-    def failing_save(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        return real_save(*args, **kwargs)
-
-    monkeypatch.setattr(framework, "do_save", failing_save)
+    calls = crash_on_save(monkeypatch, PosyanduImporter, at=3)  # earlier chunks are written before the crash
     rows = [["Nama Posyandu", "Kode Desa"]] + [[f"Posyandu Uji {i}", "73.24.04.2011"] for i in range(5)] + [["", "73.24.04.2011"]]
     state, audit = _posyandu_state(), AuditLog.objects.count()
     with translation.override("en"):
