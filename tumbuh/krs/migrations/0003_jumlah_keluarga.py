@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('imports', '0002_batch_progress_findings'),
-        ('krs', '0001_initial'),
+        ('krs', '0002_anak_keluarga'),
         ('wilayah', '0001_initial'),
     ]
 
