@@ -504,6 +504,9 @@ def anthro_kernel(
     b_l_missing, b_l_invalid, b_l_nonpos = bits[R_L_MISSING], bits[R_L_INVALID], bits[R_L_NONPOS]
     b_measure_invalid, b_standing_9mo = bits[R_MEASURE_INVALID], bits[R_STANDING_9MO]
     b_oedema_invalid, b_oedema, b_wfl_oor = bits[R_OEDEMA_INVALID], bits[R_OEDEMA], bits[R_WFL_OOR]
+    # WFL/WFH: the flat row of 0 cm in each (table, sex): base[t, s] − start[t] (tables.py)
+    wfl1, wfl2 = wbase[0, 1] - wstart[0], wbase[0, 2] - wstart[0]
+    wfh1, wfh2 = wbase[1, 1] - wstart[1], wbase[1, 2] - wstart[1]
     for b0 in range(0, n, BLOCK_ROWS):
         b1 = min(n, b0 + BLOCK_ROWS)
         m = b1 - b0
@@ -614,7 +617,8 @@ def anthro_kernel(
                 if aslot[r] >= 0:
                     _age_rows(yb[r], jb[r], sex_c[b0:b1], dayb, monb, m, apar[r, 1], apar[r, 2], apar[r, 3], apar[r, 0])
 
-        # Weight-for-length/height: table by age, then by measure, then 87 cm.
+        # Weight-for-length/height: table by age, then by measure, then 87 cm; its rows at
+        # 0.1 cm below and above the length, computed for every row (selects), kept where ok.
         if has_w and has_l:
             for k in range(m):
                 i = np.uint64(b0 + k)  # unsigned (see above)
@@ -623,7 +627,6 @@ def anthro_kernel(
                 day = dayb[k]
                 mc = mcode_out[i]
                 s = np.int64(sex_c[i])
-                oe = oed[i]
                 day_na = math.isnan(day)
                 x_ok = not math.isnan(x)
                 day_ok = not day_na
@@ -632,19 +635,18 @@ def anthro_kernel(
                 on_h = (day_ok & (day >= 731.0)) | (day_na & (mc == 2)) | (no_m & (x >= 87.0))
                 in_l = on_l & (x >= 45.0) & (x <= 110.0)
                 in_h = (not on_l) & on_h & (x >= 65.0) & (x <= 120.0)
-                valid = (in_l | in_h) & (oe == 0) & (day_na | (day <= 1856.0)) & (not (monb[k] >= 60.0)) & (s > 0)
+                valid = (in_l | in_h) & (oed[i] == 0) & (day_na | (day <= 1856.0)) & (not (monb[k] >= 60.0)) & (s > 0)
                 ok = valid & (wt > 0.0)
-                t = np.int64(in_h)
-                # Computed for every row (selects): the row index only where ok.
+                # base[t, s] − start[t] as selects: an indexed load kept this loop scalar (~8 ns a row)
+                base = (wfh2 if s == 2 else wfh1) if in_h else (wfl2 if s == 2 else wfl1)
+                oor = (not (in_l | in_h)) & x_ok & (on_l | on_h) & (not math.isnan(wt))
+                rb[k] |= _bit(oor, b_wfl_oor)
                 mm_lo = np.trunc(x * 10.0)
                 mm_up = np.trunc(x * 10.0 + 1.0)
-                base = wbase[t, s if ok else 1] - wstart[t]
                 yb[7, k] = wt
                 jb[7, k] = base + np.int64(mm_lo if ok else 0.0) if ok else np.int64(-1)
                 wup[k] = base + np.int64(mm_up if ok else 0.0)
                 wfrac[k] = (x - mm_lo / 10.0) / 0.1
-                oor = (not (in_l | in_h)) & x_ok & (on_l | on_h) & (not math.isnan(wt))
-                rb[k] |= _bit(oor, b_wfl_oor)
         for k in range(m):
             reasons[np.uint64(b0 + k)] = rb[k]
 
