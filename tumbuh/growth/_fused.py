@@ -732,7 +732,7 @@ def anthro_kernel(
                 for k in range(m):
                     _z_and_flag(k, 0.0, False, Lb, Mb, Sb, Pb, Zr, Fr, OKb, restricted, lo_m, lo_p, hi_m, hi_p)
             # The fix-up, on the list of rows that need it (branch-free: each row is written
-            # at position nf, which moves on only if the row needs a fix). In the WHO-like
+            # at position nf, which moves on only if the row needs a fix). In the synthetic
             # bench data 12–13 % of WHZ and BMI-for-age rows are beyond ±3 SD; redoing them
             # one by one with C's pow cost ~6 ns a row per indicator.
             nf = 0
