@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from tumbuh.imports.cells import clean_code, parse_decimal
+from tumbuh.imports.cells import clean_code, parse_count, parse_decimal
 from tumbuh.imports.desa import DESA_CODE, ByDesaCode, desa_sheet
 from tumbuh.imports.errors import RowError
 from tumbuh.imports.framework import Column, Importer, Plan, Row, assign, register
@@ -29,15 +29,20 @@ KIND = "cakupan"
 
 
 def _count(row: Row, key: str, header: str) -> int | None:
+    """A count as people type it: "1.234" and "1,234" are 1234 (``parse_count``)."""
     try:
-        number = parse_decimal(row[key])
+        number = parse_count(row[key])
     except ValueError:
-        raise RowError(gettext_noop("%(column)s is not a number: %(value)s"), column=header, value=row[key]) from None
+        try:
+            parse_decimal(row[key])
+        except ValueError:
+            raise RowError(gettext_noop("%(column)s is not a number: %(value)s"), column=header, value=row[key]) from None
+        number = -1  # a fraction: the message below
     if number is None:
         return None
-    if number < 0 or number != number.to_integral_value():
+    if number < 0:
         raise RowError(gettext_noop("%(column)s must be a whole number of zero or more: %(value)s"), column=header, value=row[key])
-    return int(number)
+    return number
 
 
 @register

@@ -47,13 +47,14 @@ MESSY = [
     ["73.24.04.2005", "", "bumil-ttd-90", 2034, "1,5", 24, None, ""],  # not a whole number
     ["73.24.04.2005", "", "bumil-ttd-90", "dua ribu", 1, 2, None, ""],  # bad year
     ["73.24.04.2006", "", "bumil-ttd-90", 2034, None, None, None, ""],  # nothing
+    ["73.24.04.2007", "", "bumil-ttd-90", 2034, "1.150", "1.234", None, ""],  # thousands, Indonesian style
 ]
 
 
 def test_a_messy_file_keeps_every_rejected_row_with_its_reason(alice):
     batch = _import(alice, MESSY)
     assert batch.status == BatchStatus.DONE
-    assert (batch.created, batch.rejected) == (3, 8)
+    assert (batch.created, batch.rejected) == (4, 8)
     rejected = list(batch.rejected_rows.order_by("row_number"))
     reasons = [r.reason % r.params if r.params else r.reason for r in rejected]  # the English msgid, filled in
     assert [r.row_number for r in rejected] == [6, 7, 8, 9, 10, 11, 12, 13]
@@ -66,6 +67,8 @@ def test_a_messy_file_keeps_every_rejected_row_with_its_reason(alice):
     assert "Year" in reasons[6]
     assert "No coverage" in reasons[7]
     assert Coverage.objects.get(desa_id="73.24.04.2002", year=YEAR).value == 66.5
+    thousands = Coverage.objects.get(desa_id="73.24.04.2007", year=YEAR)
+    assert (thousands.numerator, thousands.denominator) == (1150, 1234)
     c = Coverage.objects.get(desa_id="73.24.04.2001", year=YEAR)
     assert (c.numerator, c.denominator, str(c.value), c.source, c.import_batch) == (9, 12, "75.00", "imported", batch)
 
