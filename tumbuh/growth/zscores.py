@@ -145,8 +145,9 @@ def _pow_matches_libm() -> bool:
 
 
 _POW_IS_LIBM: bool | None = None  # numpy's power is C's pow here (checked once)
-#: Above this many values, C's pow is called from compiled code (numba) rather than from
-#: a Python loop over math.pow (~60 ns a value); small calls, e.g. a form, never import numba.
+#: From this many values on, and once the fused kernel is loaded (``_fused_module``), C's pow
+#: is called from its compiled loop; otherwise from a Python loop over math.pow (~60 ns a
+#: value). So this path never loads numba itself: that stays ``FUSED_LOAD_ROWS``'s decision.
 C_POW_COMPILED_MIN = 4096
 
 
@@ -155,16 +156,11 @@ def _c_pow(a, b, out=None) -> np.ndarray:
     a, b = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
     res = np.empty(a.shape) if out is None else out
     flat_a, flat_b = np.ascontiguousarray(a).ravel(), np.ascontiguousarray(b).ravel()
-    if flat_a.size >= C_POW_COMPILED_MIN and _FUSED is not False:
-        try:
-            from . import _fused
-
-            got = np.empty(flat_a.size)
-            _fused.pow_probe(flat_a, flat_b, got)
-            res[...] = got.reshape(a.shape)
-            return res
-        except Exception:  # no numba here: the Python loop below
-            pass
+    if flat_a.size >= C_POW_COMPILED_MIN and _FUSED not in (None, False):
+        got = np.empty(flat_a.size)
+        _FUSED.pow_probe(flat_a, flat_b, got)
+        res[...] = got.reshape(a.shape)
+        return res
     res[...] = np.fromiter(map(_c_pow1, flat_a.tolist(), flat_b.tolist()), np.float64, flat_a.size).reshape(a.shape)
     return res
 
@@ -180,9 +176,6 @@ def _c_pow1(x: float, y: float) -> float:
             return float(np.float64(x) ** np.float64(y))
 
 
-_power = None  # None: np.power where it is C's pow, else _c_pow (a test swaps in another)
-
-
 def _exact_power():
     """The elementwise pow that gives R's bits on this build."""
     global _POW_IS_LIBM
@@ -191,15 +184,14 @@ def _exact_power():
     return np.power if _POW_IS_LIBM else _c_pow
 
 
-def lms_z(y, L, M, S, restricted: bool, plain_l1: bool = False, power=None) -> np.ndarray:
+def lms_z(y, L, M, S, restricted: bool, plain_l1: bool = False) -> np.ndarray:
     """z = ((y/M)^L − 1)/(S·L); with ``restricted``, WHO's linear extension beyond ±3 SD.
 
     Beyond ±3 SD the restricted form uses SDk = M·(1 + L·S·k)^(1/L):
     z = 3 + (y − SD3)/(SD3 − SD2) above, z = −3 + (y − SD−3)/(SD−2 − SD−3) below.
     The operations are in R's order so that results are bit-identical where pow is.
     """
-    if power is None:
-        power = _power if _power is not None else _exact_power()
+    power = _exact_power()
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         # In place, but the same operations as ((y/M)^L - 1)/(S·L), so the same bits.
         z = np.divide(y, M)

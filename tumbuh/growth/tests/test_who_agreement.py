@@ -126,43 +126,64 @@ def test_full_precision_z_is_bit_identical_to_who(anthro):
         assert bad.size == 0, (z, _report(inp, bad))
 
 
+class _CountingFused:
+    """Stands for the loaded fused module in ``zscores._FUSED``: counts the compiled pow calls."""
+
+    def __init__(self):
+        from tumbuh.growth import _fused
+
+        self.real, self.calls = _fused, 0
+
+    def pow_probe(self, a, b, out):
+        self.calls += 1
+        self.real.pow_probe(a, b, out)
+
+
 @pytest.mark.parametrize("compiled", [False, True], ids=["python-loop", "compiled-loop"])
 def test_numpy_kernel_uses_c_pow_where_numpys_power_is_not_it(monkeypatch, compiled):
     # With AVX-512, numpy's power is its own (SVML) pow, an ulp off C's on some values; R uses
     # C's pow. Simulate such a build: the numpy kernel must then call C's pow itself, through
-    # a Python loop for small arrays and numba's compiled loop for big ones, and still give
+    # a Python loop, or numba's compiled loop once the fused kernel is loaded, and still give
     # WHO's full-precision bits.
     from tumbuh.growth import zscores
 
     calls = []
     real_c_pow = zscores._c_pow
+    fused = _CountingFused()
     monkeypatch.setattr(zscores, "ENGINE", "numpy")
     monkeypatch.setattr(zscores, "_POW_IS_LIBM", False)
     monkeypatch.setattr(zscores, "_c_pow", lambda *a, **k: calls.append(1) or real_c_pow(*a, **k))
-    monkeypatch.setattr(zscores, "C_POW_COMPILED_MIN", 0 if compiled else 10**12)
+    monkeypatch.setattr(zscores, "_FUSED", fused if compiled else None)
+    monkeypatch.setattr(zscores, "C_POW_COMPILED_MIN", 0)
     inp, who, ours = anthro_pair()
     assert calls
+    assert (fused.calls > 0) == compiled
     for z in ANTHRO_Z:
         bad = np.flatnonzero(~_same(ours["z" + z], num(who["z" + z + "_full"])))
         assert bad.size == 0, (z, _report(inp, bad))
 
 
-def test_c_pow_is_math_pow_bit_for_bit():
-    from tumbuh.growth.zscores import _c_pow
+@pytest.mark.parametrize("loaded", [False, True], ids=["fused-not-loaded", "fused-loaded"])
+def test_c_pow_is_math_pow_bit_for_bit(monkeypatch, loaded):
+    from tumbuh.growth import zscores
 
+    fused = _CountingFused()
+    monkeypatch.setattr(zscores, "_FUSED", fused if loaded else None)
     rng = np.random.default_rng(7)
     a, b = rng.uniform(0.3, 3.0, 5000), rng.uniform(-2.5, 1.5, 5000)
     want = np.array([math.pow(x, y) for x, y in zip(a.tolist(), b.tolist())])
-    assert np.array_equal(_c_pow(a, b), want)  # compiled loop (5,000 >= C_POW_COMPILED_MIN)
-    assert np.array_equal(_c_pow(a[:10], b[:10]), want[:10])  # Python loop
+    assert np.array_equal(zscores._c_pow(a, b), want)  # 5,000 >= C_POW_COMPILED_MIN
+    assert fused.calls == (1 if loaded else 0)  # never loads numba itself
+    assert np.array_equal(zscores._c_pow(a[:10], b[:10]), want[:10])  # small: always the Python loop
+    assert fused.calls == (1 if loaded else 0)
     out = a.copy()
-    assert _c_pow(out, b, out=out) is out and np.array_equal(out, want)  # in place, as lms_z calls it
+    assert zscores._c_pow(out, b, out=out) is out and np.array_equal(out, want)  # in place, as lms_z calls it
 
 
 def test_c_pow_python_loop_gives_cs_answers_where_python_raises(monkeypatch):
     from tumbuh.growth import _fused, zscores
 
-    monkeypatch.setattr(zscores, "C_POW_COMPILED_MIN", 10**12)  # the Python loop
+    monkeypatch.setattr(zscores, "_FUSED", None)  # the Python loop
     a = np.array([-8.0, -2.0, -2.0, 1e300, -1e300, -1e300, 0.0, 2.0, np.nan, -0.0])
     b = np.array([1 / 3, 0.5, 2.0, 2.0, 3.0, 2.0, -1.0, 1e-300, 1.0, -3.0])
     want = np.empty_like(a)
