@@ -3,7 +3,7 @@ indicators. Thin views: the policy decides, ``actions`` and the import framework
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import all_or_nothing
+from tumbuh.imports.cells import parse_count, parse_decimal
 from tumbuh.imports.framework import run_import
 from tumbuh.imports.models import BatchStatus, ImportBatch
 from tumbuh.imports.xlsx import rejected_workbook
@@ -102,13 +103,6 @@ def _desa(request, kabupaten) -> list[Wilayah]:
                 .order_by("kecamatan_code", "name"))
 
 
-def _parse(value: str, kind=int):
-    value = (value or "").strip().replace(",", ".")
-    if not value:
-        return None
-    return kind(value)
-
-
 @login_required
 def coverage(request):
     kabupaten = kabupaten_of(request)
@@ -151,8 +145,8 @@ def _save_row(request, ind, year, code, c) -> bool:
     """One desa's row of the coverage table: saved if it changed."""
     raw = {k: request.POST.get(f"{k}-{code}", "").strip() for k in ("num", "den", "val", "note")}
     try:
-        num, den, val = _parse(raw["num"]), _parse(raw["den"]), _parse(raw["val"], Decimal)
-    except (ValueError, InvalidOperation):
+        num, den, val = parse_count(raw["num"]), parse_count(raw["den"]), parse_decimal(raw["val"])
+    except ValueError:
         raise ValidationError(_("Not a number.")) from None
     if c is None and not any(raw.values()):
         return False

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
+from tumbuh.core.focus import kabupaten_of
 from tumbuh.dashboards.periods import Period
 from tumbuh.wilayah.models import Level, Wilayah
 
@@ -201,25 +202,10 @@ class PublishForm(forms.Form):
         self.fields["period"].choices = [(p.key, p.label) for p in periods]
 
 
-def _admin_kabupaten(request) -> Wilayah:
-    user = request.user
-    if policy.is_global(user):
-        from tumbuh.core.focus import get_focus
-
-        focus = get_focus(request)
-        code = (focus.kabupaten_code or focus.code) if focus else None
-        if not code:
-            raise Http404
-        return _kabupaten(code[:5])
-    if not user.wilayah_id:
-        raise Http404
-    return _kabupaten(user.wilayah_id[:5])
-
-
 @login_required
 def manage(request):
     policy.require(request.user, policy.ADD, PublishedRound)
-    kabupaten = _admin_kabupaten(request)
+    kabupaten = kabupaten_of(request)
     from tumbuh.maps.data import rounds_with_data
 
     rounds = policy.visible(request.user, PublishedRound.objects.filter(kabupaten=kabupaten)).select_related(
@@ -263,7 +249,7 @@ def withdraw(request, pk):
 def preview(request, period):
     """What the public page would show for a round, before publishing it (live figures)."""
     policy.require(request.user, policy.ADD, PublishedRound)
-    kabupaten = _admin_kabupaten(request)
+    kabupaten = kabupaten_of(request)
     try:
         p = Period.parse(period)
     except ValueError:
