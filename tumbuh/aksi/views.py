@@ -17,18 +17,11 @@ from django.views.decorators.http import require_POST
 from tumbuh.accounts import policy
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.indikator.context import kabupaten_of, year_of
+from tumbuh.organisation.forms import add_errors
 
 from . import actions, outputs
 from .forms import ActionDefinitionForm, ActionSetForm, ActionYearForm, EvidenceForm, StartYearForm
 from .models import ActionDefinition, ActionSet, ActionYear, CycleYear, OutputItem, Status
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -109,7 +102,7 @@ def action(request, pk: int):
                     messages.success(request, _("Saved."))
                     return redirect("aksi:action", a.pk)
                 except ValidationError as e:
-                    _add_errors(form, e)
+                    add_errors(form, e)
         elif what == "checklist":
             ticked = set(request.POST.getlist("done"))
             for item, t in a.checklist():
@@ -129,7 +122,7 @@ def action(request, pk: int):
                     messages.success(request, _("Document uploaded."))
                     return redirect("aksi:action", a.pk)
                 except ValidationError as e:
-                    _add_errors(evidence_form, e)
+                    add_errors(evidence_form, e)
     elif request.method == "POST":
         policy.require(user, policy.CHANGE, a)
     produced = outputs.collect(a.cycle.kabupaten, a.cycle.year, user, a.definition.page)
@@ -177,7 +170,7 @@ def set_edit(request, pk: int | None = None):
                 messages.success(request, _("Saved."))
                 return redirect("aksi:set", form.instance.pk)
             except ValidationError as e:
-                _add_errors(form, e)
+                add_errors(form, e)
     definitions = obj.actions.prefetch_related("items") if obj.pk else []
     return render(request, "aksi/set_edit.html", {"obj": obj, "form": form, "can_change": can_change, "definitions": definitions})
 
@@ -195,5 +188,5 @@ def definition_edit(request, set_pk: int, pk: int | None = None):
             messages.success(request, _("Saved."))
             return redirect("aksi:set", action_set.pk)
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
     return render(request, "aksi/definition_edit.html", {"obj": obj, "action_set": action_set, "form": form})

@@ -17,7 +17,7 @@ from tumbuh.accounts import policy
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.documents.official import document_response
 from tumbuh.indikator.context import kabupaten_of
-from tumbuh.krs.forms import add_errors
+from tumbuh.organisation.forms import add_errors
 from tumbuh.krs.models import Keluarga
 from tumbuh.measurements.models import Child
 from tumbuh.wilayah.models import Wilayah

@@ -14,13 +14,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.core.focus import get_focus
 from tumbuh.documents.actions import do_attach
 from tumbuh.documents.models import UploadedDocument
-from tumbuh.krs.forms import add_errors
+from tumbuh.organisation.forms import add_errors
 from tumbuh.organisation.forms import DeleteForm
 from tumbuh.wilayah.models import Level, Wilayah
 

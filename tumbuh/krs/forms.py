@@ -52,12 +52,3 @@ class LinkForm(forms.Form):
 
 class UnlinkForm(forms.Form):
     alasan = forms.CharField(label=_("Why remove the link?"), max_length=300)
-
-
-def add_errors(form: forms.Form, error) -> None:
-    """Show an action's ``ValidationError`` on the form (on its field when the form has it)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

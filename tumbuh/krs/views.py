@@ -32,12 +32,13 @@ from tumbuh.imports.models import BatchStatus, ImportBatch
 from tumbuh.imports.views import XLSX, can_import
 from tumbuh.indikator.context import kabupaten_of, year_of
 from tumbuh.measurements.models import Child
+from tumbuh.organisation.forms import add_errors
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import linking, targeting
 from .actions import (do_assign_tpk, do_clear_jumlah_keluarga, do_link_child, do_log_visit, do_save_tpk,
                       do_set_jumlah_keluarga, do_unlink_child)
-from .forms import AssignTpkForm, FilterForm, LinkForm, TpkForm, UnlinkForm, VisitForm, add_errors
+from .forms import AssignTpkForm, FilterForm, LinkForm, TpkForm, UnlinkForm, VisitForm
 from .importers import KIND_JUMLAH, jumlah_keluarga_template
 from .models import AnakKeluarga, CaraTautan, JumlahKeluarga, Keluarga, KunjunganTpk, TimPendampingKeluarga
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
 from tumbuh.core.focus import get_focus
+from tumbuh.organisation.forms import add_errors
 from tumbuh.wilayah.models import Wilayah
 
 from . import charts
@@ -199,7 +200,7 @@ def child_edit(request, tumbuh_id=None):
         try:
             child = do_register_child(request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", ""))
         except ValidationError as e:
-            _add_errors(form, e)
+            add_errors(form, e)
         else:
             if tumbuh_id is None:
                 messages.success(request, _("%(name)s is registered. Now enter the visit.") % {"name": child.name})
@@ -207,14 +208,6 @@ def child_edit(request, tumbuh_id=None):
             messages.success(request, _("Saved."))
             return redirect("measurements:child", tumbuh_id=child.tumbuh_id)
     return render(request, "measurements/child_form.html", {"form": form, "child": child if tumbuh_id else None})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -271,7 +264,7 @@ def visit_entry(request, tumbuh_id):
         try:
             do_record_measurement(request.user, m, reason=form.cleaned_data.get("reason", ""))
         except ValidationError as e:
-            form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("The visit of %(date)s is saved.") % {"date": m.date.strftime("%d/%m/%Y")})
             return redirect("measurements:child", tumbuh_id=child.tumbuh_id)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.documents.official import document_response, indonesian_date
-from tumbuh.krs.forms import add_errors
+from tumbuh.organisation.forms import add_errors
 from tumbuh.organisation.forms import DeleteForm
 
 from . import actions, forms
@@ -52,7 +52,7 @@ def rapat_edit(request, pk=None):
         try:
             rapat = actions.do_save_rapat(request.user, form.instance, reason=form.cleaned_data.get("reason", ""))
         except ValidationError as e:
-            form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Saved."))
             return redirect("rapat:detail", pk=rapat.pk)
@@ -300,7 +300,7 @@ def item_detail(request, item_pk):
             try:
                 actions.do_save_action_item(request.user, item_form.apply(), reason=item_form.cleaned_data["reason"])
             except ValidationError as e:
-                item_form.add_error(None, e)
+                add_errors(item_form, e)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("rapat:item", item_pk=item.pk)
@@ -312,7 +312,7 @@ def item_detail(request, item_pk):
                 actions.do_report_progress(request.user, item, text=form.cleaned_data["text"], status=form.cleaned_data["status"],
                                            day=form.cleaned_data["date"], file=form.cleaned_data.get("file"))
             except ValidationError as e:
-                form.add_error(None, e)
+                add_errors(form, e)
             else:
                 messages.success(request, _("Progress recorded."))
                 return redirect("rapat:item", item_pk=item.pk)

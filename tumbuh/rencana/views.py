@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
 from tumbuh.indikator.context import kabupaten_of, year_of
-from tumbuh.organisation.forms import DeleteForm
+from tumbuh.organisation.forms import DeleteForm, add_errors
 
 from . import actions, gaps, plan, xlsx
 from .forms import ActivityForm
@@ -51,7 +51,7 @@ def activity_edit(request, pk=None):
             saved = actions.do_save_activity(request.user, form.save(commit=False), desa=form.cleaned_data["desa"],
                                              reason=form.cleaned_data.get("reason", ""))
         except ValidationError as e:
-            form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Saved."))
             return redirect(f"{reverse('rencana:list')}?year={saved.year}")

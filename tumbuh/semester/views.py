@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
 from tumbuh.documents.official import document_response
+from tumbuh.organisation.forms import add_errors
 
 from . import actions, documents, figures, forms
 from .models import SemesterReport
@@ -34,7 +35,7 @@ def report_list(request):
             try:
                 report = actions.do_save_report(request.user, form.instance, reason=form.cleaned_data.get("reason", ""))
             except ValidationError as e:
-                form.add_error(None, e)
+                add_errors(form, e)
             else:
                 return redirect("semester:detail", pk=report.pk)
     return render(request, "semester/list.html", {"reports": reports, "form": form if can_add else None})
@@ -51,7 +52,7 @@ def report_detail(request, pk):
             try:
                 actions.do_save_report(request.user, form.instance, reason=form.cleaned_data.get("reason", ""))
             except ValidationError as e:
-                form.add_error(None, e)
+                add_errors(form, e)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("semester:detail", pk=report.pk)

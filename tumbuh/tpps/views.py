@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tumbuh.accounts import policy
+from tumbuh.organisation.forms import add_errors
 from tumbuh.organisation.models import Tpps
 
 from . import actions, forms
@@ -60,7 +61,7 @@ def _edit(request, tpps, form_class, instance, template_title):
         try:
             form.apply(request.user)
         except ValidationError as e:
-            form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("Saved."))
             return redirect("tpps:team", pk=tpps.pk)
@@ -103,7 +104,7 @@ def member_end(request, pk, member_pk):
             actions.do_end_membership(request.user, member, last_day=form.cleaned_data["last_day"],
                                       reason=form.cleaned_data["reason"])
         except ValidationError as e:
-            form.add_error(None, e)
+            add_errors(form, e)
         else:
             messages.success(request, _("The membership has ended."))
             return redirect("tpps:team", pk=tpps.pk)

@@ -143,3 +143,15 @@ def test_desa_operator_manages_their_desa_team_only(bob):
         actions.do_save_team_record(bob, _member(Tpps.objects.get(wilayah_id="73.24.04"), "Tidak boleh", dt.date(2026, 1, 1)))
     assert Member.objects.filter(tpps=balantang, name="Kader KB").exists()
     assert not Member.objects.filter(name="Tidak boleh").exists()
+
+
+def test_ending_a_membership_twice_shows_the_actions_error_on_the_page(client, alice, wotu):
+    # The action's error names a field the end-membership form does not have (valid_to): the
+    # page shows it above the form instead of failing with a server error.
+    member = actions.do_save_team_record(alice, _member(wotu, "Dedi", dt.date(2025, 1, 1), until=dt.date(2025, 3, 31)))
+    client.force_login(alice)
+    response = client.post(f"/tpps/{wotu.pk}/anggota/{member.pk}/selesai/", {"last_day": "2025-06-30", "reason": "mutasi"})
+    assert response.status_code == 200
+    assert "already ended" in response.content.decode() or "sudah berakhir" in response.content.decode()
+    member.refresh_from_db()
+    assert member.valid_to == dt.date(2025, 3, 31)
