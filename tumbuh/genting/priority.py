@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
-
 from tumbuh.accounts import policy
+from tumbuh.krs.linking import STUNTED, with_latest_haz
 from tumbuh.krs.models import Kegiatan, Keluarga, KunjunganTpk
-from tumbuh.measurements.models import Child, Measurement
+from tumbuh.measurements.models import Child
 
 from .models import Asuhan
 
@@ -56,12 +55,12 @@ class Candidate:
 
 
 def stunted_children(user, desa_code: str | None = None):
-    """Visible children whose latest measured length/height-for-age is below −2 SD."""
-    latest = Measurement.objects.filter(child=OuterRef("pk"), zlen__isnull=False).order_by("-date")
+    """Visible children whose latest length/height-for-age is pendek or sangat pendek (a
+    flagged, implausible value does not count), annotated with ``haz_z``."""
     qs = policy.visible(user, Child.objects.all())
     if desa_code:
         qs = qs.filter(desa_id=desa_code)
-    return qs.annotate(latest_zlen=Subquery(latest.values("zlen")[:1])).filter(latest_zlen__lt=-2).select_related("desa")
+    return with_latest_haz(qs).filter(haz_status__in=STUNTED).select_related("desa")
 
 
 def suggestions(user, *, desa_code: str | None = None, include_helped: bool = False, limit: int = 100) -> list[Candidate]:
@@ -77,8 +76,8 @@ def suggestions(user, *, desa_code: str | None = None, include_helped: bool = Fa
     for k in families.filter(tahun=year) if year else []:
         candidates.append(Candidate("keluarga", k, k.desa, 0, k.risk_count, k.pk in helped_families, other_help=k.pk in assisted))
     for child in stunted_children(user, desa_code):
-        candidates.append(Candidate("anak", child, child.desa, severity(child.latest_zlen), 0, child.pk in helped_children,
-                                    zlen=child.latest_zlen))
+        candidates.append(Candidate("anak", child, child.desa, severity(child.haz_z), 0, child.pk in helped_children,
+                                    zlen=child.haz_z))
     if not include_helped:
         candidates = [c for c in candidates if not c.helped]
     candidates.sort(key=lambda c: (-c.score, c.zlen if c.zlen is not None else 0, c.desa.name, str(c.obj)))

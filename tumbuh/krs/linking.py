@@ -155,10 +155,18 @@ def _ranked(suggestions: list[Suggestion], name) -> list[Suggestion]:
     return sorted(suggestions, key=lambda s: (-s.score, name(s.obj)))
 
 
-def with_latest_haz(children):
-    """``children`` annotated with their latest length/height-for-age: ``haz_status`` (the
-    Permenkes category, ``implausible`` when flagged), ``haz_z`` and ``haz_date``."""
+#: The Permenkes length/height-for-age categories that are stunting (a flagged value is
+#: ``implausible``: not counted, as on the dashboards).
+STUNTED = ("pendek", "sangat_pendek")
+
+
+def with_latest_haz(children, period=None):
+    """``children`` annotated with their latest length/height-for-age (in ``period``, a
+    ``dashboards.periods.Period``, when given): ``haz_status`` (the Permenkes category,
+    ``implausible`` when flagged), ``haz_z`` and ``haz_date``."""
     latest = Measurement.objects.filter(child=OuterRef("pk"), zlen__isnull=False).order_by("-date")
+    if period is not None:
+        latest = latest.filter(date__gte=period.start, date__lte=period.end)
     return children.annotate(haz_status=Subquery(latest.values("status_tbu")[:1]), haz_z=Subquery(latest.values("zlen")[:1]),
                              haz_date=Subquery(latest.values("date")[:1]))
 

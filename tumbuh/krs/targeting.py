@@ -22,23 +22,16 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from tumbuh.accounts import policy
 from tumbuh.dashboards.periods import Period
-from tumbuh.measurements.models import Child, Measurement
+from tumbuh.measurements.models import Child
 from tumbuh.wilayah.models import Level, Wilayah
 
+from .linking import STUNTED, with_latest_haz
 from .models import AnakKeluarga, Keluarga
-
-STUNTED = ("pendek", "sangat_pendek")
-
 
 def stunted_in(children, period: Period):
     """``children`` stunted in ``period``, annotated with ``haz_status``, ``haz_z`` and
     ``haz_date`` of the measurement that decides."""
-    latest = Measurement.objects.filter(child=OuterRef("pk"), zlen__isnull=False, date__gte=period.start,
-                                        date__lte=period.end).order_by("-date")
-    return children.annotate(
-        haz_status=Subquery(latest.values("status_tbu")[:1]), haz_z=Subquery(latest.values("zlen")[:1]),
-        haz_date=Subquery(latest.values("date")[:1]),
-    ).filter(haz_status__in=STUNTED)
+    return with_latest_haz(children, period).filter(haz_status__in=STUNTED)
 
 
 def list_years(user, within: Wilayah | None = None) -> list[int]:

@@ -10,6 +10,7 @@ from tumbuh.audit.models import AuditLog
 from tumbuh.genting.actions import do_match
 from tumbuh.genting.models import DEFAULT_SHARED, Asuhan
 from tumbuh.genting.priority import score, severity, suggestions
+from tumbuh.measurements.models import Measurement
 
 pytestmark = pytest.mark.django_db
 START = dt.date(2025, 1, 1)
@@ -106,3 +107,12 @@ def test_suggestions_stay_inside_the_users_area(demo_users, make_family):
     assert any(getattr(c.obj, "nama_kepala", "") == "Keluarga Balantang" for c in suggestions(demo_users["admin.lutim"], limit=10000))
     assert not suggestions(demo_users["admin.luwu"], limit=10000) or all(
         c.desa.kabupaten_code == "73.17" for c in suggestions(demo_users["admin.luwu"], limit=10000))
+
+
+def test_a_flagged_implausible_length_is_not_ranked_as_stunting(alice, make_child):
+    flagged = make_child("Anak Ukur Salah", [(0, -1.0)])
+    Measurement.objects.create(child=flagged, date=dt.date(2024, 6, 10), desa_id=flagged.desa_id, zlen=-7.5, flen=True,
+                               weight=9, lenhei=55, status_tbu="implausible")
+    stunted = make_child("Anak Pendek", [(0, -2.5)])
+    listed = [c.obj for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000)]
+    assert stunted in listed and flagged not in listed
