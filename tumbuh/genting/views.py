@@ -80,7 +80,6 @@ def _target(user, key: str):
 def suggestion_list(request):
     policy.require(request.user, policy.ADD, Asuhan)
     include_helped = request.GET.get("semua") == "1"
-    candidates = suggestions(request.user, include_helped=include_helped, limit=100)
     form = None
     if request.method == "POST":
         form = MatchForm(request.POST, actor=request.user)
@@ -98,7 +97,10 @@ def suggestion_list(request):
             else:
                 messages.success(request, _("The match is confirmed."))
                 return redirect("genting:match", pk=asuhan.pk)
+    candidates = suggestions(request.user, include_helped=include_helped, limit=100)
     blank = MatchForm(actor=request.user)
+    # The blank form is drawn once per candidate: its foster-parent choices are read once here.
+    blank.fields["orang_tua_asuh"].choices = list(blank.fields["orang_tua_asuh"].choices)
     return render(request, "genting/suggestions.html", {
         "candidates": candidates, "form": form, "blank": blank, "include_helped": include_helped,
         "failed_target": form.data.get("target") if form is not None else "",

@@ -116,3 +116,17 @@ def test_a_flagged_implausible_length_is_not_ranked_as_stunting(alice, make_chil
     stunted = make_child("Anak Pendek", [(0, -2.5)])
     listed = [c.obj for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000)]
     assert stunted in listed and flagged not in listed
+
+
+def test_the_suggestions_page_reads_the_foster_parents_once(client, alice, ota, ota2, make_family):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(30):
+        make_family(f"73240452038{i:05d}")
+    client.force_login(alice)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/genting/usulan/")
+    assert response.status_code == 200 and response.content.decode().count('name="orang_tua_asuh"') >= 30
+    reads = [q for q in ctx.captured_queries if 'FROM "genting_orangtuaasuh"' in q["sql"]]
+    assert len(reads) <= 2  # not once per candidate (68 before)
