@@ -5,7 +5,6 @@ from tumbuh.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("segera/<slug:slug>/", core_views.planned, name="planned"),
     path("fokus/", core_views.set_focus, name="set_focus"),
     path("masuk/", account_views.TumbuhLoginView.as_view(), name="login"),
     path("keluar/", account_views.logout_view, name="logout"),

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,7 +9,7 @@ from tumbuh.organisation.models import Posyandu, Puskesmas
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import focus as focus_module
-from .navigation import PLANNED
+from .navigation import aksi_links
 
 
 @login_required
@@ -31,17 +31,9 @@ def home(request):
                 "puskesmas": puskesmas.count(),
                 "posyandu": posyandu.count(),
             },
-            "planned": [PLANNED[f"aksi-{i}"] for i in range(1, 9)],
+            "actions": aksi_links(request.user),
         },
     )
-
-
-@login_required
-def planned(request, slug):
-    page = PLANNED.get(slug)
-    if page is None:
-        raise Http404
-    return render(request, "core/planned.html", {"page": page})
 
 
 @login_required
