@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Manager, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import yesno
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -79,6 +80,8 @@ def _cell(obj, path: str):
             value = value()
         if value is None:
             return ""
+    if isinstance(value, bool):
+        return yesno(value)  # "ya"/"tidak" in Indonesian, not True/False
     return value
 
 
