@@ -36,6 +36,10 @@ class Kind:
     focus_path: str  # lookup from the object to a Wilayah, for the region picker
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
+    done_url: str = ""  # where saving or deleting returns to (default: this kind's list)
+
+    def done(self):
+        return redirect(self.done_url) if self.done_url else redirect("organisation:list", kind=self.slug)
 
 
 KINDS = {
@@ -56,7 +60,7 @@ KINDS = {
         Kind("tpps", Tpps, forms.TppsForm,
              ((gettext_lazy("Name"), "name"), (gettext_lazy("Region"), "wilayah.label"),
               (gettext_lazy("Decree (SK)"), "current_decree.number")),
-             ("name",), "wilayah__", ("wilayah", "secretariat"), ("decrees",)),
+             ("name",), "wilayah__", ("wilayah", "secretariat"), ("decrees",), done_url="tpps:list"),
         Kind("kop-surat", Letterhead, LetterheadForm,
              ((gettext_lazy("Government line"), "government"), (gettext_lazy("Office"), "office"),
               (gettext_lazy("Regency / city"), "kabupaten.name"), (gettext_lazy("Default"), "is_default")),
@@ -143,7 +147,7 @@ def object_edit(request, kind, pk=None):
         else:
             do_save(request.user, edited, m2m=form.m2m(), reason=form.cleaned_data.get("reason", ""))
             messages.success(request, _("Saved."))
-            return redirect("organisation:list", kind=kind.slug)
+            return kind.done()
     if not can_change:
         for field in form.fields.values():
             field.disabled = True
@@ -176,5 +180,5 @@ def object_delete(request, kind, pk):
             messages.error(request, _("It cannot be deleted while other records use it. Mark it inactive instead."))
             return redirect("organisation:edit", kind=kind.slug, pk=pk)
         messages.success(request, _("Deleted."))
-        return redirect("organisation:list", kind=kind.slug)
+        return kind.done()
     return render(request, "organisation/object_confirm_delete.html", {"kind": kind, "object": obj, "form": form})

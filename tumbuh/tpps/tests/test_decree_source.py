@@ -6,6 +6,7 @@ import datetime as dt
 from importlib import import_module
 
 import pytest
+from django.urls import reverse
 from django.db import connection
 
 from tumbuh.audit.models import AuditLog
@@ -115,6 +116,7 @@ def test_the_team_form_has_no_sk_fields_and_still_saves(client, alice, wotu):
     response = client.post(f"/organisasi/tpps/{wotu.pk}/", {"wilayah": wotu.wilayah_id, "name": "TPPS Kecamatan Wotu (baru)",
                                                            "secretariat": "", "reason": "nama resmi"})
     assert response.status_code == 302
+    assert response["Location"] == reverse("tpps:list")  # back to the teams page the menu shows
     wotu.refresh_from_db()
     assert wotu.name == "TPPS Kecamatan Wotu (baru)"
     assert client.get(f"/tpps/{wotu.pk}/").status_code == 200
