@@ -128,7 +128,16 @@ class KrsImporter(ByDesaCode, Importer):
         self.desa_by_name = defaultdict(list)
         for w in self.desa.values():
             self.desa_by_name[_bare(w.name, _DESA_PREFIXES)].append((kecamatan_names.get(w.kecamatan_code, ""), w.code))
-        self.existing = {(k.tahun, k.nik): k for k in self.in_scope(Keluarga.objects.filter(desa__kabupaten_code=self.kabupaten.code))}
+        self.existing = {(k.tahun, k.nik): k for k in self.in_scope(
+            Keluarga.objects.filter(desa__kabupaten_code=self.kabupaten.code).select_related("tpk"))}
+        self._registered: dict[int, set[str]] = {}  # year → every NIK on that year's list, any area
+
+    def _registered_anywhere(self, tahun: int, nik: str) -> bool:
+        """Is this family on the year's list already, possibly outside the user's area? (One
+        query per year of the file, not one per row.)"""
+        if tahun not in self._registered:
+            self._registered[tahun] = set(Keluarga.objects.filter(tahun=tahun).values_list("nik", flat=True))
+        return nik in self._registered[tahun]
 
     def _desa(self, row: Row) -> Wilayah:
         if wilayah_code(row["desa_code"]):
@@ -172,7 +181,7 @@ class KrsImporter(ByDesaCode, Importer):
             raise RowError(gettext_noop("No risk factor is marked: not an at-risk family"))
         self.check_duplicate(row, ((tahun, nik), "nik"))
         existing = self.existing.get((tahun, nik))
-        if existing is None and Keluarga.objects.filter(tahun=tahun, nik=nik).exists():
+        if existing is None and self._registered_anywhere(tahun, nik):
             raise RowError(gettext_noop("This family is already registered outside your area"))
         obj = existing or Keluarga(tahun=tahun, nik=nik, import_batch=self.batch)
         values = {"desa_id": desa.code, "nama_kepala": row["nama"], "rt": clean_code(row["rt"])[:4], "rw": clean_code(row["rw"])[:4],

@@ -130,3 +130,14 @@ def test_only_the_district_admin_imports(bob, kabupaten, demo_users, other_desa)
     assert can_import(demo_users["admin.lutim"], "krs")
     for name in ("desa.balantang", "camat.malili", "pkm.malili", "dinkes.lutim", "pantau.lutim"):
         assert not can_import(demo_users[name], "krs"), name
+
+
+def test_a_family_already_on_another_districts_list_is_refused_not_duplicated(alice, kabupaten):
+    luwu_desa = Wilayah.objects.filter(level=4, kabupaten_code="73.17").order_by("code").first()
+    Keluarga.objects.create(tahun=2026, desa=luwu_desa, nik="7324041501809999", nama_kepala="Pindah Ke Luwu", miskin=True)
+    rows = [HEADER, ["2026", "7324041501809999", "Pindah Ke Luwu", "Malili", BALANTANG, "", "", "", "1", "", "Ya", "", "", ""],
+            ["2026", "7324041501809998", "Keluarga Baru", "Malili", BALANTANG, "", "", "", "1", "", "Ya", "", "", ""]]
+    batch = run_import("krs", user=alice, kabupaten=kabupaten, source=csv_bytes(rows), file_name="krs.csv")
+    assert (batch.created, batch.rejected) == (1, 1)
+    assert "already registered outside your area" in _reasons(batch)[2]
+    assert Keluarga.objects.filter(tahun=2026, nik="7324041501809999").count() == 1
