@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from tumbuh.indikator.catalogue import CATALOGUE
-from tumbuh.indikator.models import Category, Computation, Coverage, Indicator, IndicatorSetting
+from tumbuh.indikator.models import Category, Computation, Indicator, IndicatorSetting
 from tumbuh.organisation.models import Opd
 
 pytestmark = pytest.mark.django_db
@@ -56,14 +56,3 @@ def test_a_district_indicator_cannot_shadow_a_national_code():
     with pytest.raises(ValidationError) as e:
         ind.full_clean()
     assert "code" in e.value.message_dict
-
-
-def test_desa_gaps_for_other_apps():
-    from tumbuh.indikator.gaps import desa_gaps
-
-    gaps = desa_gaps("73.24", 2025, ["73.24.04.2010"])
-    ttd = Coverage.objects.get(indicator__code="bumil-ttd-90", desa_id="73.24.04.2010", year=2025)
-    expected = max(Decimal("80") - ttd.value, 0).quantize(Decimal("0.1"))
-    assert gaps.get("73.24.04.2010", {}).get("bumil-ttd-90", Decimal("0.0")) == expected
-    assert all(g > 0 for d in gaps.values() for g in d.values())
-    assert desa_gaps("73.17", 2025) == {}
