@@ -67,8 +67,8 @@ def _last_review_recommendations(kabupaten_code: str, year: int) -> list:
     return recommendations_for(kabupaten_code, year)
 
 
-def _ranking(request, kabupaten, year, s=None):
-    s = s or situation.build(request.user, kabupaten, year)
+def _ranking(request, kabupaten, year):
+    s = situation.build(request.user, kabupaten, year)
     weights = actions.weights_for(kabupaten.code, year)
     scores = rank([r.figures() for r in s.rows], {k: float(v) for k, v in weights.as_dict().items()})
     return s, weights, scores

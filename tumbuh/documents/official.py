@@ -131,6 +131,11 @@ def indonesian_number(value, decimals: int | None = None) -> str:
         return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
+def rupiah(value) -> str:
+    """'Rp 1.234.567': an amount in whole rupiah, as official documents write it."""
+    return f"Rp {indonesian_number(int(value or 0))}"
+
+
 def _cell(value, numeric: bool) -> str:
     if value is None:
         return ""

@@ -54,7 +54,7 @@ def do_link_child(actor, keluarga: Keluarga, child, *, reason: str, cara: str = 
     """Confirm that ``child`` belongs to ``keluarga`` (a family of one year's list), with why.
 
     The child must live in the family's desa and be visible to the actor, and may belong to one
-    family per year: a link to another family of that year is removed first."""
+    family per year: a link to another family of that year is refused (remove it first)."""
     reason = _reason(reason)
     if not policy.is_visible(actor, child):
         raise ValidationError({"child": _("The child is outside your area.")})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tumbuh.documents.models import Letterhead
 from tumbuh.documents.official import (
     Heading, ItemList, Kop, OfficialDocument, Paragraph, Signatory, Table, indonesian_date, indonesian_number,
+    rupiah,
 )
 from tumbuh.wilayah.models import Level
 
@@ -52,10 +53,6 @@ def terbilang(n: int) -> str:
         return f"{terbilang(n // 1000)} ribu {terbilang(rest) if rest else ''}".strip()
     rest = n % 1_000_000
     return f"{terbilang(n // 1_000_000)} juta {terbilang(rest) if rest else ''}".strip()
-
-
-def rupiah(value) -> str:
-    return f"Rp {indonesian_number(int(value or 0))}"
 
 
 def region_name(event: RembukEvent) -> str:

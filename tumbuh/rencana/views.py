@@ -29,7 +29,8 @@ def activity_list(request):
     rows = list(qs)
     return render(request, "rencana/activity_list.html", {
         "kabupaten": kab, "year": year, "activities": rows, "total": plan.budget_total(rows), "opd": opd,
-        "opd_choices": sorted({a.opd.short_name for a in plan.activities(kab.code, year)}),
+        "opd_choices": list(Activity.objects.filter(kabupaten_id=kab.code, year=year).order_by("opd__short_name")
+                            .values_list("opd__short_name", flat=True).distinct()),
         "can_add": policy.can(request.user, policy.ADD, Activity),
         "editable": {a.pk for a in rows if policy.can(request.user, policy.CHANGE, a)},
     })

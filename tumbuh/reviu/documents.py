@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tumbuh.documents.models import Letterhead
 from tumbuh.documents.official import (
-    Heading, ItemList, OfficialDocument, Paragraph, Signatory, Table, indonesian_number,
+    Heading, ItemList, OfficialDocument, Paragraph, Signatory, Table, indonesian_number, rupiah,
 )
 
 from . import figures
@@ -36,8 +36,8 @@ def report(review: AnnualReview, user) -> OfficialDocument:
             f"perubahan prevalensi stunting per kecamatan, serta merumuskan rekomendasi untuk tahun {year + 1}.")),
         Heading("B. Realisasi Kegiatan"),
         Paragraph(f"Dari {indonesian_number(totals.total)} kegiatan, realisasinya telah diisi untuk "
-                  f"{indonesian_number(totals.entered)} kegiatan. Realisasi anggaran Rp {indonesian_number(int(totals.realised))} "
-                  f"dari pagu Rp {indonesian_number(int(totals.budget))}"
+                  f"{indonesian_number(totals.entered)} kegiatan. Realisasi anggaran {rupiah(totals.realised)} "
+                  f"dari pagu {rupiah(totals.budget)}"
                   + (f" ({_pct(totals.percent)}%)." if totals.percent is not None else ".")),
         Table(["No", "OPD", "Kegiatan", "Target fisik", "Realisasi fisik", "Fisik (%)", "Pagu (Rp)", "Realisasi (Rp)",
                "Anggaran (%)"],
