@@ -37,7 +37,7 @@ def stunted_in(children, period: Period):
 def list_years(user, within: Wilayah | None = None) -> list[int]:
     """The years of the KRS lists the user can see, newest first."""
     families = _within(policy.visible(user, Keluarga.objects.all()), within)
-    return sorted(set(families.values_list("tahun", flat=True)), reverse=True)
+    return list(families.order_by("-tahun").values_list("tahun", flat=True).distinct())
 
 
 def default_year(years: list[int], period: Period) -> int | None:

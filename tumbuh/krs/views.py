@@ -52,7 +52,7 @@ def _in_focus(request, qs, path: str = "desa__"):
 def keluarga_list(request):
     policy.require(request.user, policy.VIEW, Keluarga)
     qs = _in_focus(request, policy.visible(request.user, Keluarga.objects.all()))
-    years = sorted(set(qs.values_list("tahun", flat=True)), reverse=True)
+    years = list(qs.order_by("-tahun").values_list("tahun", flat=True).distinct())
     form = FilterForm(request.GET or None, years=years)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
@@ -333,8 +333,8 @@ def child_families(request, tumbuh_id):
     policy.require(request.user, policy.VIEW, Keluarga)
     child = policy.get_object_or_404(request.user, linking.with_latest_haz(Child.objects.select_related("desa", "posyandu")),
                                      tumbuh_id=tumbuh_id)
-    years = sorted(set(policy.visible(request.user, Keluarga.objects.filter(desa_id=child.desa_id))
-                       .values_list("tahun", flat=True)), reverse=True)
+    years = list(policy.visible(request.user, Keluarga.objects.filter(desa_id=child.desa_id))
+                 .order_by("-tahun").values_list("tahun", flat=True).distinct())
     year = _chosen_year(request, years, years[0] if years else None)
     can_link = year is not None and policy.can(request.user, policy.ADD, AnakKeluarga(keluarga=Keluarga(desa_id=child.desa_id)))
     return render(request, "krs/child_families.html", {
