@@ -4,6 +4,8 @@ The focus is kept in the session and always lies inside what the policy lets the
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import Http404
 
 from tumbuh.accounts import policy
@@ -67,3 +69,12 @@ def kabupaten_of(request) -> Wilayah:
     if w is None:
         raise Http404
     return w
+
+
+def year_of(request, default: int | None = None) -> int:
+    """``?year=`` when it is a plausible year, else ``default`` (this year)."""
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or 0)
+    except ValueError:
+        year = 0
+    return year if 2000 <= year <= 2100 else (default or datetime.date.today().year)

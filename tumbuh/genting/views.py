@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from tumbuh.accounts import policy
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.documents.official import document_response
-from tumbuh.indikator.context import kabupaten_of
+from tumbuh.core.focus import kabupaten_of
 from tumbuh.organisation.forms import add_errors
 from tumbuh.krs.models import Keluarga
 from tumbuh.measurements.models import Child

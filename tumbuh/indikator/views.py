@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import all_or_nothing
+from tumbuh.core.focus import kabupaten_of, year_of
 from tumbuh.imports.cells import parse_count, parse_decimal
 from tumbuh.imports.framework import run_import
 from tumbuh.imports.models import BatchStatus, ImportBatch
@@ -28,7 +29,6 @@ from tumbuh.wilayah.models import Level, Wilayah
 
 from . import actions
 from .computations import compute
-from .context import kabupaten_of, year_of
 from .forms import CoverageUploadForm, DistrictIndicatorForm, IndicatorSettingForm
 from .importers import KIND, coverage_template
 from .models import Coverage, Indicator, IndicatorSetting

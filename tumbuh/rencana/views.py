@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
-from tumbuh.indikator.context import kabupaten_of, year_of
+from tumbuh.core.focus import kabupaten_of, year_of
 from tumbuh.organisation.forms import DeleteForm, add_errors
 
 from . import actions, gaps, plan, xlsx
