@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from tumbuh.accounts import policy
@@ -116,8 +117,29 @@ def batch_detail(request, pk):
             "table": table,
             "more_rejected": max(0, batch.rejected - len(rows)),
             "previous": previous_batches(batch).first(),
+            **_warnings(batch),
         },
     )
+
+
+def _warnings(batch: ImportBatch) -> dict:
+    """Rows kept with a warning, from ``batch.findings["warnings"]`` (a list of
+    ``{"reason": msgid, "count": n, "rows": [[row, params], ...]}``, written by an importer),
+    and the fields the file did not carry (``findings["unknown_fields"]``), in words."""
+    findings = batch.findings or {}
+    rows, total = [], 0
+    for entry in findings.get("warnings", []):
+        total += entry["count"]
+        text = gettext(entry["reason"])
+        rows += [(number, text % params if params else text) for number, params in entry["rows"]]
+    importer_cls = kinds().get(batch.kind)
+    unknown = []
+    for name in findings.get("unknown_fields", []):
+        try:
+            unknown.append(str(importer_cls.model._meta.get_field(name).verbose_name))
+        except Exception:
+            unknown.append(name)
+    return {"warnings": sorted(rows), "warnings_total": total, "unknown_fields": unknown}
 
 
 @login_required
