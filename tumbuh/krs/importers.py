@@ -34,7 +34,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from tumbuh.imports.cells import clean_code, fold, parse_count, wilayah_code
+from tumbuh.imports.cells import clean_code, clean_text, fold, parse_count, wilayah_code
 from tumbuh.imports.desa import DESA_CODE, ByDesaCode, desa_sheet
 from tumbuh.imports.errors import ImportFileError, RowError
 from tumbuh.imports.framework import Column, Importer, Option, Plan, Row, assign, register
@@ -75,28 +75,26 @@ def yes_no(value: str, header: str) -> bool:
 #: Words of ``PENDAMPINGAN`` → code; what means "none received".
 _PENDAMPINGAN_WORDS = {fold(word): code for code, words, _label in PENDAMPINGAN for word in (code, *words)}
 _PENDAMPINGAN_NONE = {"0", "-", "tidak ada", "tidak", "belum", "belum ada", "tidak menerima"}
-_LIST_SEPARATORS = re.compile(r"[,;/|+&]+|\bdan\b")
+_LIST_SEPARATORS = re.compile(r"[,;/|+&]+|\bdan\b", re.IGNORECASE)
 
 
 def pendampingan_codes(value: str) -> tuple[str, list[str]]:
     """``"1;3"``, ``"1 3"``, ``"Rujukan, KIE"`` → ``("1,3", [])``: the known codes in order,
-    then any other code as written; and the parts Tumbuh did not know. ``""`` when none."""
+    then anything else as written (the second value lists those). ``""``: none received."""
     known: set[str] = set()
     unknown: list[str] = []
-    for part in _LIST_SEPARATORS.split(fold(value)):
+    for part in _LIST_SEPARATORS.split(clean_text(value)):
         part = part.strip(" .")
-        if not part or part in _PENDAMPINGAN_NONE:
+        key = fold(part)
+        if not key or key in _PENDAMPINGAN_NONE:
             continue
-        if part in _PENDAMPINGAN_WORDS:
-            known.add(_PENDAMPINGAN_WORDS[part])
-            continue
-        words = part.split()
-        if all(w in _PENDAMPINGAN_WORDS for w in words):  # "1 2 3"
-            known.update(_PENDAMPINGAN_WORDS[w] for w in words)
+        if key in _PENDAMPINGAN_WORDS:
+            known.add(_PENDAMPINGAN_WORDS[key])
+        elif all(w in _PENDAMPINGAN_WORDS for w in key.split()):  # "1 2 3"
+            known.update(_PENDAMPINGAN_WORDS[w] for w in key.split())
         elif part not in unknown:
             unknown.append(part)
-    codes = sorted(known, key=lambda c: (len(c), c)) + unknown
-    return ",".join(codes)[:60], unknown
+    return ",".join(sorted(known, key=lambda c: (len(c), c)) + unknown)[:60], unknown
 
 
 _RISK_HEADERS = {
