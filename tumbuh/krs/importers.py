@@ -199,10 +199,10 @@ class KrsImporter(ByDesaCode, Importer):
             raise ImportFileError(gettext_noop("Choose the data year: this file has no year column (Tahun Pendataan)."))
         #: The file's own header of each column it has (named in reasons and warnings).
         self.file_header = {key: self.batch.headers[i] or self.header_name(key) for key, i in found.items()}
-        #: Yes/no fields the file does not carry: unknown (``ada_balita`` is derived from the
-        #: two age groups when the file has them but no column of its own).
+        #: Yes/no fields the file does not carry, for the batch page (the age groups of the
+        #: children are derived from one another where they can be, see ``_flags``).
         self.missing_flags = [f for f in _FLAGS if f not in found and not (
-            f == "ada_balita" and ("ada_baduta" in found or "ada_anak_24_59" in found))]
+            f in ("ada_balita", "ada_baduta", "ada_anak_24_59") and {"ada_balita", "ada_baduta", "ada_anak_24_59"} & set(found))]
         district = list(Wilayah.objects.filter(kabupaten_code=self.kabupaten.code, level__in=[Level.KECAMATAN, Level.DESA]))
         self.load_desa()  # the desa in the user's area, by code
         self.kecamatan_by_key = {name_key("kecamatan", w.name): w.code for w in district if w.level == Level.KECAMATAN}
@@ -277,9 +277,13 @@ class KrsImporter(ByDesaCode, Importer):
 
     def _flags(self, row: Row, warn) -> dict[str, bool | None]:
         flags = {f: yes_no(row[f], self.file_header[f]) if f in self.file_header else None for f in _FLAGS}
-        if "ada_balita" not in self.file_header:
-            young, older = flags["ada_baduta"], flags["ada_anak_24_59"]
+        young, older, under_five = flags["ada_baduta"], flags["ada_anak_24_59"], flags["ada_balita"]
+        if "ada_balita" not in self.file_header:  # 0–59 months: 0–23 or 24–59
             flags["ada_balita"] = True if True in (young, older) else (False if young is False and older is False else None)
+        elif "ada_anak_24_59" not in self.file_header and (under_five is False or young is False):
+            flags["ada_anak_24_59"] = under_five  # none under five: none of 24–59; one, but none under two: 24–59
+        if "ada_baduta" not in self.file_header and under_five is False:
+            flags["ada_baduta"] = False
         four = [f for f in _EMPAT_TERLALU if flags[f]]
         if flags["empat_terlalu"] is False and four:
             warn(WARN_EMPAT_TERLALU_NO, factors=", ".join(self.file_header[f] for f in four))
@@ -325,7 +329,7 @@ class KrsImporter(ByDesaCode, Importer):
         # What the file does not carry stays as stored (unknown for a new family): a list with
         # fewer columns does not erase what an earlier list of the same year said.
         values = {"desa_id": desa.code, **{f: v for f, v in texts.items() if _COLUMN_OF.get(f, f) in self.file_header},
-                  **{f: v for f, v in flags.items() if f not in self.missing_flags}}
+                  **{f: v for f, v in flags.items() if f in self.file_header or v is not None}}
         if no_kk:
             values["no_kk"] = no_kk
         changed = assign(obj, values) or existing is None

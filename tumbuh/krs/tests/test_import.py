@@ -72,6 +72,7 @@ def test_a_messy_csv_keeps_every_rejected_row_with_its_reason(alice, kabupaten, 
     assert baharuddin.air_tidak_layak and baharuddin.jamban_tidak_layak and baharuddin.risk_count == 2
     sudirman = Keluarga.objects.get(nik="7324041501800002")
     assert sudirman.desa_id == other_desa.code and sudirman.miskin and sudirman.ada_ibu_hamil and not sudirman.ada_balita
+    assert (sudirman.ada_baduta, sudirman.ada_anak_24_59) == (False, False)  # no child under five: none of either age
     assert Keluarga.objects.get(nik="7324041501800003").desa_id == BALANTANG  # undotted code
     # On BKKBN's list, so at risk by BKKBN's own determination: kept although no factor is marked.
     tanpa_risiko = Keluarga.objects.get(nik="7324041501800008")

@@ -226,3 +226,20 @@ def test_a_share_is_over_the_families_whose_list_says(alice, kabupaten):
     water = shares["air_tidak_layak"]
     assert (water.yes, water.known, water.unknown) == (3, 7, 0) and round(water.percent, 1) == 42.9
     assert shares["rumah_tidak_layak"].percent is None and shares["rumah_tidak_layak"].unknown == 7
+
+
+def test_the_template_has_the_verval_columns_and_its_year_column_may_stay_empty(alice, kabupaten, client):
+    client.force_login(alice)
+    response = client.get("/impor/krs/templat.xlsx")
+    sheet = read_xlsx(b"".join(response.streaming_content))
+    header = list(sheet[1])
+    for name in ("Tahun Pendataan", "NIK Istri", "Nama Istri", "Anak 24-59 Bulan", "PUS 4 Terlalu", "Bukan Peserta KB Modern",
+                 "Jenis Pendampingan yang Diterima"):
+        assert name in header
+    row = dict.fromkeys(header, "")
+    row.update({"NIK Kepala Keluarga": "7324041501850077", "Nama Kepala Keluarga": "Dari Templat", "Kode Desa": BALANTANG,
+                "Sumber Air Minum Tidak Layak": "Ya", "Jenis Pendampingan yang Diterima": "KIE"})
+    batch = _import(alice, kabupaten, xlsx_bytes([sheet[0], header, sheet[2], [row[h] for h in header]]))
+    assert (batch.skipped, batch.created, batch.rejected) == (1, 1, 0), _reasons(batch)
+    k = _stored("7324041501850077")
+    assert (k.tahun, k.air_tidak_layak, k.jenis_pendampingan, k.empat_terlalu) == (YEAR, True, "3", False)
