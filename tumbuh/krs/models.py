@@ -6,7 +6,7 @@ all families per desa and year (``JumlahKeluarga``), the total the KRS are a par
 A family is known by its data year and the NIK of its head: the same family in next year's
 list is a new row (its risks may have changed), the same file imported twice is not. The
 head's NIK is personal data: it is matched on, and shown only through ``{% nik %}`` (the
-wife's NIK through ``{% nik_istri %}``).
+wife's too: ``{% nik keluarga "nik_istri" %}``).
 
 Every family on the list is at risk by BKKBN's own determination. Each risk factor and target
 member is yes, no, or unknown (``None``): a list that does not carry a factor (BKKBN's Verval
@@ -147,10 +147,6 @@ class Keluarga(models.Model):
     @property
     def nik_masked(self) -> str:
         return mask_nik(self.nik)
-
-    @property
-    def nik_istri_masked(self) -> str:
-        return mask_nik(self.nik_istri)
 
     def risk_factors(self) -> list:
         """The risk factors the list marks (yes), as labels."""
