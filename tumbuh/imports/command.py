@@ -148,7 +148,8 @@ class ImportCommand(BaseCommand):
                 with rejected_workbook(batch) as out, rejected_path.open("wb") as dest:
                     shutil.copyfileobj(out, dest)
 
-        with tqdm(total=0, unit=" baris", file=sys.stderr, dynamic_ncols=True, mininterval=0.5, disable=no_progress) as bar:
+        with tqdm(total=0, unit=" baris", file=sys.stderr, dynamic_ncols=True, mininterval=0.5, delay=0.5,
+                  disable=no_progress) as bar:  # delay: a small file shows no bar
             def progress(done: int, total: int) -> None:
                 bar.total = max(total, done)
                 bar.update(done - bar.n)
