@@ -39,7 +39,7 @@ class DistrictIndicatorForm(forms.ModelForm):
         self.fields["responsible_opd"].queryset = Opd.objects.filter(kabupaten_id=kabupaten_code, is_active=True)
         # What a district may attach: the computations no national indicator already carries.
         offered = [Computation.NONE, *attachable()]
-        if self.instance.computed_from and self.instance.computed_from not in offered:
+        if self.instance.computed_from in Computation.values and self.instance.computed_from not in offered:
             offered.append(Computation(self.instance.computed_from))
         self.fields["computed_from"].choices = [(c.value, c.label) for c in offered]
 

@@ -228,5 +228,5 @@ def coverage_compute(request):
     if not _may_compute(request.user):
         raise PermissionDenied
     n = compute(kabupaten.code, year, [w.code for w in _desa(request, kabupaten)])
-    messages.success(request, _("%(n)d desa computed from Tumbuh's measurements.") % {"n": n})
+    messages.success(request, _("%(n)d coverage rows computed from Tumbuh's visits.") % {"n": n})
     return redirect(f"{reverse('indikator:coverage')}?{urlencode({'indicator': request.POST.get('indicator', ''), 'year': year})}")
