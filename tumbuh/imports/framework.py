@@ -32,6 +32,7 @@ from django.utils.translation import gettext_noop
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
+from tumbuh.wilayah.models import Level, Wilayah
 
 from .cells import clean_text, fold
 from .errors import ImportFileError, RowError
@@ -138,6 +139,24 @@ class Importer:
     def pages(cls, batch: ImportBatch | None = None) -> str | None:
         """An importer with its own pages: the upload page (no batch) or the batch's page."""
         return None
+
+    @classmethod
+    def may_import(cls, user, kabupaten=None) -> bool:
+        """May ``user`` import a file of this kind into ``kabupaten`` (default: their own)? The
+        upload page and ``tumbuh import`` both ask this: a batch of this kind in that district,
+        and the records it adds."""
+        if kabupaten is None and not policy.is_global(user):
+            kabupaten = importing_kabupaten(user)
+            if kabupaten is None:
+                return False
+        batch = ImportBatch(kind=cls.kind, kabupaten=kabupaten, created_by=user)
+        return policy.can(user, policy.ADD, batch) and policy.can(user, policy.ADD, cls.model)
+
+    @classmethod
+    def finding_lines(cls, batch: ImportBatch) -> list[str]:
+        """What the batch found beyond its counts (``batch.findings``), as lines for the
+        command line, in the active language."""
+        return []
 
     def __init__(self, *, user, kabupaten, batch: ImportBatch):
         self.user = user
@@ -256,6 +275,14 @@ def _validation_text(obj, exc: ValidationError) -> str:
             pass
         parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
     return "; ".join(parts)
+
+
+def importing_kabupaten(user):
+    """The regency a (non-global) user imports into: their own, or their node's."""
+    node = user.wilayah if getattr(user, "wilayah_id", None) else None
+    if node is None or node.level == Level.KABUPATEN:
+        return node
+    return Wilayah.objects.filter(code=node.kabupaten_code, level=Level.KABUPATEN).first()
 
 
 # ---------------------------------------------------------------- registry

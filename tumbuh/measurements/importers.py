@@ -654,6 +654,20 @@ class EppgbmImporter(Importer):
                 reason=f"impor {self.batch.file_name}: {self.batch.created} pengukuran baru, {self.children_created} anak baru",
             )
 
+    @classmethod
+    def finding_lines(cls, batch) -> list[str]:
+        """For the command line: z-score disagreements and the first 20 unknown names."""
+        findings = batch.findings or {}
+        lines = []
+        if findings.get("zscore_disagreements"):
+            lines.append(_("e-PPGBM's z-scores differ from Tumbuh's by more than 0.01 in %(n)s rows.")
+                         % {"n": findings["zscore_disagreements"]})
+        for entry in findings.get("unmatched", [])[:20]:
+            lines.append(_("Unknown %(kind)s name %(name)s (%(rows)s rows); proposal: %(proposal)s")
+                         % {"kind": entry["kind"], "name": entry["source_text"], "rows": entry["rows"],
+                            "proposal": entry["proposal_name"] or "—"})
+        return lines
+
 
 _CHILD_COLUMNS = ("id", "tumbuh_id", "nik", "name", "sex", "birth_date", "birth_weight", "birth_length", "parent_name",
                   "desa", "posyandu", "rt", "rw", "address", "created_at", "updated_at")
