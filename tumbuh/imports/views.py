@@ -133,22 +133,17 @@ def given_options(importer_cls, batch: ImportBatch) -> list[tuple[str, str]]:
 
 
 def _warnings(importer_cls, batch: ImportBatch) -> dict:
-    """Rows kept with a warning, from ``batch.findings["warnings"]`` (a list of
-    ``{"reason": msgid, "count": n, "rows": [[row, params], ...]}``, written by an importer),
-    and the fields the file did not carry (``findings["unknown_fields"]``), in words."""
+    """Rows kept with a warning (``batch.warnings()``) and the fields the file did not carry
+    (``findings["unknown_fields"]``, named as the model names them)."""
     findings = batch.findings or {}
-    rows, total = [], 0
-    for entry in findings.get("warnings", []):
-        total += entry["count"]
-        text = gettext(entry["reason"])
-        rows += [(number, text % params if params else text) for number, params in entry["rows"]]
     unknown = []
     for name in findings.get("unknown_fields", []):
         try:
             unknown.append(str(importer_cls.model._meta.get_field(name).verbose_name))
         except Exception:
             unknown.append(name)
-    return {"warnings": sorted(rows), "warnings_total": total, "unknown_fields": unknown}
+    return {"warnings": batch.warnings(), "unknown_fields": unknown,
+            "warnings_total": sum(entry["count"] for entry in findings.get("warnings", []))}
 
 
 @login_required

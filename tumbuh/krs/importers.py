@@ -339,6 +339,21 @@ class KrsImporter(ByDesaCode, Importer):
             self._warn(row.number, message, params)
         return Plan(row, obj, changed=changed)
 
+    @classmethod
+    def finding_lines(cls, batch) -> list[str]:
+        """For the command line: what the file did not carry, and the rows kept with a warning
+        (the first 20)."""
+        findings = batch.findings or {}
+        lines = []
+        if findings.get("unknown_fields"):
+            names = ", ".join(str(Keluarga._meta.get_field(f).verbose_name) for f in findings["unknown_fields"])
+            lines.append(gettext("Not in this file, stored as unknown (never as no):") + " " + names)
+        warnings = batch.warnings()
+        if warnings:
+            lines.append(gettext("Rows kept with a warning") + f": {findings.get('warned_rows', len(warnings))}")
+            lines += [gettext("row %(row)s: %(warning)s") % {"row": number, "warning": text} for number, text in warnings[:20]]
+        return lines
+
     def _warn(self, number: int, message: str, params: dict) -> None:
         entry = self.warnings.setdefault(message, {"reason": message, "count": 0, "rows": []})
         entry["count"] += 1

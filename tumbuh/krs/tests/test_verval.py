@@ -243,3 +243,45 @@ def test_the_template_has_the_verval_columns_and_its_year_column_may_stay_empty(
     assert (batch.skipped, batch.created, batch.rejected) == (1, 1, 0), _reasons(batch)
     k = _stored("7324041501850077")
     assert (k.tahun, k.air_tidak_layak, k.jenis_pendampingan, k.empat_terlalu) == (YEAR, True, "3", False)
+
+
+def test_the_command_takes_the_year_and_prints_the_warnings(alice, tmp_path):
+    """``tumbuh import-krs FILE --user USER --year YEAR``: the same import, its summary and findings."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    families = _families()[:3]
+    families[1]["empat_terlalu"] = False
+    path = tmp_path / "verval.xlsx"
+    path.write_bytes(verval_file(families, "xlsx").getvalue())
+
+    def run(*args) -> list[str]:
+        out = io.StringIO()
+        call_command("import-krs", str(path), "--user", alice.username, "--no-progress", "--lang", "id", *args, stdout=out)
+        return out.getvalue().splitlines()
+
+    with pytest.raises(CommandError, match="Pilih tahun data"):
+        run()
+    assert not Keluarga.objects.filter(nik__startswith="73240415018500").exists()
+    dry = run("--year", "2025", "--dry-run")
+    assert "3 baris: 3 diterima" in dry[0]
+    assert not Keluarga.objects.filter(nik__startswith="73240415018500").exists()
+    lines = run("--year", "2025")
+    assert "3 baris: 3 diterima" in lines[0]
+    assert any(line.startswith("Tidak ada dalam berkas ini") and "keluarga miskin" in line for line in lines)
+    assert any(line.startswith("baris 7: PUS 4 Terlalu bernilai tidak") for line in lines), lines
+    assert Keluarga.objects.filter(tahun=2025, nik__startswith="73240415018500").count() == 3
+
+
+def test_the_upload_form_asks_for_the_year(alice, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(alice)
+    assert 'name="year"' in client.get("/impor/krs/").content.decode()
+    upload = SimpleUploadedFile("Verval KRS Malili.xlsx", verval_file(_families(), "xlsx").getvalue())
+    response = client.post("/impor/krs/", {"file": upload, "year": "2025"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="unknown-fields"' in page
+    assert Keluarga.objects.filter(tahun=YEAR, nik__startswith="73240415018500").count() == 6
