@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -147,6 +148,11 @@ def test_the_district_admin_uploads_them_from_the_regions_page(client, alice, bo
     client.force_login(alice)
     html = client.get(reverse("wilayah:detail", args=["73.24.04"])).content.decode()
     assert 'data-testid="bps-import"' in html and f'data-bps="{BALANTANG}">{_bps(BALANTANG)}<' in html
+    assert client.get(reverse("imports:upload", args=["kode-bps"])).status_code == 200
+    template = client.get(reverse("imports:template", args=["kode-bps"]))
+    sheets = openpyxl.load_workbook(io.BytesIO(b"".join(template.streaming_content)))
+    assert [c.value for c in sheets["Data"][2]] == ["Kode Kemendagri", "Kode BPS", "Nama Desa"]
+    assert [BALANTANG, "Balantang", _bps(BALANTANG)] in [list(r) for r in sheets["Desa"].iter_rows(values_only=True)]
     taken = _bps("73.24.04.2002")  # a desa that the file leaves as it is
     response = client.post(reverse("imports:upload", args=["kode-bps"]), {
         "file": _named(xlsx_bytes([["Kode Kemendagri", "Kode BPS"], [desa.code, "7324049998"], [BALANTANG, taken]]), "bps.xlsx")})
