@@ -15,7 +15,8 @@ recorded", in neither the numerator nor the denominator, and the note says how m
 seen in the year had nothing recorded.
 
 Which indicator uses which computation: the national catalogue's "balita-dipantau"
-(growth monitored) and "balita-vitamin-a" (vitamin A) are computed for every district. KIA
+(growth monitored), "balita-vitamin-a" (vitamin A) and "asi-eksklusif" (exclusive
+breastfeeding, from the ASI months 0–6 a visit records) are computed for every district. KIA
 book, weight gain (N/D′), kelas ibu balita and MBG are in neither Perpres 72/2021's targets nor
 the catalogue's essential indicators, so Tumbuh does not invent national indicators for them:
 a district that tracks one creates its own indicator and attaches the computation
@@ -195,6 +196,42 @@ def weight_gain(desa_codes: list[str], year: int) -> Result:
     return out
 
 
+def _exclusive_so_far(months: str, age_days: int) -> bool | None:
+    """Whether a visit's breastfeeding record (``Measurement.asi_months``: Y/T/- for months 0
+    to 6) says the infant has been exclusively breastfed from birth to its age in completed
+    months; None when that month is not recorded."""
+    month = min(int(age_days / 30.4375), 6)
+    if len(months) <= month or months[month] not in "YT":
+        return None
+    return "T" not in months[: month + 1] and months[month] == "Y"
+
+
+def asi_exclusive(desa_codes: list[str], year: int) -> Result:
+    """Exclusive breastfeeding ("asi-eksklusif"): infants under 6 months (``age_days`` < 183)
+    at a visit in ``year`` whose latest such visit with a record of the current month says
+    they have had only breast milk from birth (Y in every month up to their age, no T), over
+    the infants under 6 months with such a record. A visit whose current month is not recorded
+    ("-" or nothing) is not a record; the note counts the infants seen with none."""
+    from tumbuh.measurements.models import Measurement
+
+    seen: dict[str, set[int]] = defaultdict(set)
+    latest: dict[str, dict[int, bool]] = defaultdict(dict)
+    visits = (Measurement.objects.filter(child__desa_id__in=desa_codes, date__year=year, age_days__lt=SIX_MONTHS_DAYS)
+              .order_by("child_id", "date").values_list("child__desa_id", "child_id", "age_days", "asi_months")
+              .iterator(chunk_size=5000))
+    for desa, child, age_days, months in visits:
+        seen[desa].add(child)
+        answer = _exclusive_so_far(months or "", age_days)
+        if answer is not None:
+            latest[desa][child] = answer  # date order: the latest record wins
+    out = {}
+    for desa, children in latest.items():
+        missing = len(seen[desa]) - len(children)
+        out[desa] = (sum(children.values()), len(children),
+                     f"penyebut: bayi < 6 bulan dengan catatan ASI; {_unrecorded(missing, 'ASI eksklusif', 'bayi < 6 bulan')}")
+    return out
+
+
 COMPUTATIONS: dict[str, Callable[[list[str], int], Result]] = {
     Computation.GROWTH_MONITORED: growth_monitored,
     Computation.VITAMIN_A: vitamin_a,
@@ -202,6 +239,7 @@ COMPUTATIONS: dict[str, Callable[[list[str], int], Result]] = {
     Computation.WEIGHT_GAIN: weight_gain,
     Computation.KELAS_IBU_BALITA: kelas_ibu_balita,
     Computation.MBG: mbg,
+    Computation.ASI_EXCLUSIVE: asi_exclusive,
 }
 
 

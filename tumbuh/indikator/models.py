@@ -42,6 +42,7 @@ class Computation(models.TextChoices):
     WEIGHT_GAIN = "weight_gain", _("Tumbuh: monthly weighings with weight gained (N/D′)")
     KELAS_IBU_BALITA = "kelas_ibu_balita", _("Tumbuh: children whose mother attends kelas ibu balita")
     MBG = "mbg", _("Tumbuh: children under five given free nutritious meals (MBG)")
+    ASI_EXCLUSIVE = "asi_exclusive", _("Tumbuh: infants under 6 months exclusively breastfed")
 
 
 class IndicatorQuerySet(models.QuerySet):

@@ -215,3 +215,22 @@ def test_the_command_computes_every_service_indicator_of_the_district():
     before = audited.count()
     call_command("compute_coverage", kabupaten="73.24", year=YEAR, verbosity=0, stdout=open("/dev/null", "w"))
     assert audited.count() == before  # nothing changed: nothing written again
+
+
+# ---------------------------------------------------------------- exclusive breastfeeding
+
+
+def test_asi_exclusive_reads_the_months_up_to_the_infants_age_on_its_latest_record():
+    on = dt.date(YEAR, 3, 15)
+    _visit(_child(_born(100, on)), on, asi_months="YYYY---")  # 3 months old, Y for months 0–3: exclusive
+    _visit(_child(_born(100, on)), on, asi_months="YYTY---")  # a T in month 2: not exclusive
+    _visit(_child(_born(100, on)), on, asi_months="YYY----")  # month 3 not recorded: no record
+    _visit(_child(_born(100, on)), on)  # nothing recorded: left out, counted in the note
+    _visit(_child(_born(183, on)), on, asi_months="YYYYYYY")  # 6 months on the day: not an infant under 6 months
+    changed = _child(_born(40, on))
+    _visit(changed, on, asi_months="YY-----")
+    _visit(changed, on + dt.timedelta(days=60), asi_months="YYTT---")  # the latest record wins: formula started
+    numerator, denominator, note = C.asi_exclusive([BALANTANG], YEAR)[BALANTANG]
+    assert (numerator, denominator) == (1, 3)
+    assert "2 bayi < 6 bulan tanpa catatan ASI eksklusif" in note
+    assert _national("asi-eksklusif").computed_from == Computation.ASI_EXCLUSIVE
