@@ -63,6 +63,18 @@ def _stored(nik: str, year: int = YEAR) -> Keluarga:
     return Keluarga.objects.get(tahun=year, nik=nik)
 
 
+def test_each_bkkbn_header_names_its_own_column():
+    """Matched whole after ``header_key``: "PUS 4 Terlalu" is not one of the four, "PUS" is not "PUS Hamil"."""
+    from tumbuh.krs.importers import KrsImporter
+
+    from .verval_fixtures import COLUMNS
+
+    found = KrsImporter.header_spec().match(HEADERS)
+    expected = {key: HEADERS.index(header) for header, key in COLUMNS if key}
+    expected = {{"nama_kepala": "nama", "desa": "desa_name"}.get(k, k): i for k, i in expected.items()}
+    assert found == expected
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("style", ["10", "ya-tidak"])
 def test_the_verval_list_imports_every_family_as_the_list_gives_it(alice, kabupaten, fmt, style):
