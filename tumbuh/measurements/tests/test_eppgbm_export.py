@@ -19,10 +19,10 @@ from openpyxl import load_workbook
 from tumbuh.audit.models import AuditLog
 from tumbuh.imports.framework import run_import
 from tumbuh.measurements.actions import do_record_measurement, do_register_child
-from tumbuh.measurements.eppgbm_export import upload_rows, upload_visits, upload_workbook
+from tumbuh.measurements.eppgbm_export import upload_rows, upload_visits, upload_workbook, visit_values
 from tumbuh.measurements.importers import EppgbmImporter, with_aliases
 from tumbuh.measurements.models import Child, Measurement, Source
-from tumbuh.measurements.upload_layout import LayoutError, load_layout
+from tumbuh.measurements.upload_layout import LayoutError, load_layout, parse_layout
 from tumbuh.organisation.models import Posyandu
 from tumbuh.wilayah.models import Wilayah
 
@@ -33,6 +33,9 @@ pytestmark = pytest.mark.django_db
 MONTH = "2025-03"
 NIK_RINA = "7324044309240007"  # a girl born 03/09/2024, registered in Malili (day + 40)
 NIK_IBU = "7324045205950003"  # her mother, born 12/05/1995
+#: Each service of a visit and the layout field that carries it.
+SERVICE_COLUMNS = {"vitamin_a": "vita", "kia_book": "kia", "kelas_ibu_balita": "kelas_ibu", "mbg": "mbg", "weight_gain": "naik",
+                   "kpsp": "kpsp", "asi_months": "asi_0"}
 
 
 # ---------------------------------------------------------------- entering visits on the phone form
@@ -150,6 +153,16 @@ def test_nik_phone_and_rt_rw_are_text_cells_and_numbers_are_numbers(client, ente
         assert cell.data_type == "n" and cell.number_format == fmt, field
 
 
+def test_a_layout_may_ask_for_the_kia_book_weight_gain_and_kpsp():
+    layout = parse_layout(load_layout().path.read_text(encoding="utf-8") + "".join(
+        f'[[column]]\nheader = "{header}"\nfield = "{field}"\n' for header, field in (("Buku KIA", "kia"), ("N/T", "naik"), ("KPSP", "kpsp"))))
+    child = Child(name="Uji", sex=1, birth_date=dt.date(2024, 1, 1))
+    visit = Measurement(child=child, date=dt.date(2025, 3, 1), desa=Wilayah(code=BALANTANG, name="Balantang"),
+                        kia_book=False, weight_gain="N", kpsp="sesuai")
+    values = visit_values(layout, visit, "Malili")
+    assert (values["kia"], values["naik"], values["kpsp"], values["kecamatan"]) == ("Tidak", "N", "sesuai", "Malili")
+
+
 def test_formula_like_texts_are_written_as_text(alice):
     posyandu = posyandu_of(HARAPAN)
     child = do_register_child(alice, Child(
@@ -261,6 +274,8 @@ def test_an_anonymous_visitor_is_sent_to_the_login(client):
 
 
 def test_visits_entered_on_the_phone_form_exported_and_imported_back_change_nothing(client, alice, entered):
+    # Rina's KIA book is recorded though the shipped layout has no KIA column: reading the file
+    # back must leave it alone, as it leaves alone everything else the file does not carry.
     data = download(client, posyandu=entered["posyandu"].pk)
     before = database_state()
     batch = reimport(alice, data)
@@ -279,8 +294,10 @@ def test_an_exported_file_rebuilds_the_children_and_visits_it_carries(client, al
     children = Child.objects.filter(pk__in=[entered["rina"].pk, entered["bayu"].pk])
     child_fields = ("nik", "name", "sex", "birth_date", "birth_order", "birth_weight", "birth_length", "parent_name", "parent_nik",
                     "parent_phone", "address", "rt", "rw", "desa_id", "posyandu_id")
-    visit_fields = ("date", "weight", "lenhei", "position", "muac", "headc", "oedema", *Measurement.SERVICE_FIELDS, "desa_id",
-                    "posyandu_id", "status_tbu", "status_bbtb", "status_bbu")
+    # The services the layout carries (the shipped one has no KIA book, weight gain or KPSP column).
+    carried = [f for f, column in SERVICE_COLUMNS.items() if column in load_layout().fields]
+    visit_fields = ("date", "weight", "lenhei", "position", "muac", "headc", "oedema", *carried, "desa_id", "posyandu_id",
+                    "status_tbu", "status_bbtb", "status_bbu")
     kept_children = {c["name"]: c for c in children.values(*child_fields)}
     kept_visits = {(v["child__name"], v["date"]): v for v in
                    Measurement.objects.filter(child__in=children).values("child__name", *visit_fields)}
