@@ -75,7 +75,8 @@ def lacks_nik(child) -> bool:
 
 
 def _number(value):
-    return None if value is None else float(value) if not isinstance(value, int) else value
+    """A stored Decimal as the float a spreadsheet holds (the cell's format shows the decimals)."""
+    return None if value is None else float(value)
 
 
 def visit_values(layout: Layout, m: Measurement, kecamatan: str) -> dict[str, object]:
