@@ -273,40 +273,113 @@ def _xls_rows(book, index: int) -> Rows:
         book.unload_sheet(index)
 
 
+#: libxml2's HTML push parser keeps all the input it was given until it is closed. So that memory
+#: stays flat, the document goes to a fresh parser about every ``HTML_SEGMENT`` bytes, cut just
+#: after a ``</tr>`` where no comment, script, style or other raw text is open; the fresh parser
+#: starts inside a ``<table>``. A document where no such place comes (no ``</tr>`` end tags, a
+#: comment that never ends) is read by one parser, as a whole.
+HTML_SEGMENT = 1 << 20
+_RAW_TEXT = ((b"<!--", b"-->"), (b"<script", b"</script"), (b"<style", b"</style"), (b"<textarea", b"</textarea"),
+             (b"<title", b"</title"), (b"<xmp", b"</xmp"), (b"<plaintext", b"<\0"))
+
+
 def iter_html(source, encoding: str) -> Rows:
     """Every ``<tr>`` of an HTML document, in order, as its cells' text (untrimmed).
 
     lxml's HTML parser builds the document as it reads; each row is cleared (with the rows
-    before it) as soon as it is read, so memory stays flat. In a cell, ``<br>`` and block
-    elements become a space, entities are decoded and whitespace (``&nbsp;`` too) collapses as
-    a browser shows it. A cell spanning N columns gives its text and N-1 empty cells. A row of
-    an outer layout table that holds a nested table is skipped (its inner rows are read)."""
-    from lxml import etree
-
+    before it) as soon as it is read, and the parser is renewed now and then (``HTML_SEGMENT``),
+    so memory stays flat. In a cell, ``<br>`` and block elements become a space, entities are
+    decoded and whitespace (``&nbsp;`` too) collapses as a browser shows it. A cell spanning N
+    columns gives its text and N-1 empty cells. A row of an outer layout table that holds a
+    nested table is skipped (its inner rows are read)."""
     source.seek(0)
-    if encoding in ("utf-8", "utf-8-sig"):
-        stream, encoding = source, "utf-8"
-    else:
-        stream, encoding = _Utf8Stream(source, encoding), "utf-8"
-    rows = etree.iterparse(
-        stream, events=("end",), tag="tr", html=True, encoding=encoding, remove_comments=True, remove_pis=True,
-        no_network=True,
-    )
-    number = 0
-    for _, row in rows:
-        number += 1
-        cells, layout = _html_cells(row)
-        row.clear(keep_tail=False)
-        parent = row.getparent()
-        if parent is not None:
-            while row.getprevious() is not None:
-                del parent[0]
-        if not layout:
-            yield number, cells
-    fatal = rows.error_log.filter_from_fatals()
-    if fatal:  # libxml2 gave up (e.g. absurdly deep nesting): rows after this point would be lost
-        raise ImportFileError(gettext_noop("The HTML file cannot be read after row %(row)s (%(error)s)."),
-                              row=number, error=fatal[0].message[:200])
+    stream = source if encoding in ("utf-8", "utf-8-sig") else _Utf8Stream(source, encoding)
+    reader = _HtmlRows()
+    seen: bytearray | None = bytearray()  # lower-cased input since the last cut, to find the next
+    next_try = HTML_SEGMENT
+    while chunk := stream.read(_CHUNK):
+        cut = -1
+        if seen is not None:
+            seen += chunk.lower()
+            if len(seen) >= next_try:
+                cut = _safe_cut(seen, len(seen) - len(chunk), depth=0 if reader.renewed else 1)
+                if cut < 0:
+                    next_try = len(seen) + HTML_SEGMENT
+                    if len(seen) > 4 * HTML_SEGMENT:
+                        seen = None  # no safe place in sight: one parser reads it all
+        if cut < 0:
+            yield from reader.feed(chunk)
+            continue
+        at = cut - (len(seen) - len(chunk))
+        yield from reader.feed(chunk[:at])
+        yield from reader.renew()
+        yield from reader.feed(chunk[at:])
+        del seen[:cut]
+        next_try = HTML_SEGMENT
+    yield from reader.close()
+
+
+def _safe_cut(seen: bytearray, start: int, depth: int) -> int:
+    """A position in ``seen`` after ``start``, just after a ``</tr>``, where no raw text is open
+    and the tables open are ``depth`` (a row of a nested table is no place to cut)."""
+    end = seen.rfind(b"</tr>", max(0, start - 4))
+    if end < 0:
+        return -1
+    end += len(b"</tr>")
+    for opener, closer in _RAW_TEXT:
+        at = seen.rfind(opener, 0, end)
+        if at >= 0 and seen.find(closer, at + len(opener), end) < 0:
+            return -1
+    if seen.count(b"<table", 0, end) - seen.count(b"</table", 0, end) != depth:
+        return -1
+    return end
+
+
+class _HtmlRows:
+    """The rows lxml's HTML pull parser finds in what it is fed, numbered across renewals."""
+
+    def __init__(self):
+        self.number = 0
+        self.renewed = 0
+        self.parser = self._parser()
+
+    @staticmethod
+    def _parser():
+        from lxml import etree
+
+        return etree.HTMLPullParser(events=("end",), tag="tr", encoding="utf-8", remove_comments=True,
+                                    remove_pis=True, no_network=True)
+
+    def feed(self, data: bytes) -> Rows:
+        self.parser.feed(data)
+        return self._rows()
+
+    def renew(self) -> Rows:
+        """Close the parser (at a row's end) and go on with a fresh one, inside a table."""
+        yield from self.close()
+        self.renewed += 1
+        self.parser = self._parser()
+        self.parser.feed(b"<table>")
+
+    def close(self) -> Rows:
+        self.parser.close()
+        yield from self._rows()
+        fatal = self.parser.feed_error_log.filter_from_fatals()
+        if fatal:  # libxml2 gave up (e.g. absurdly deep nesting): rows after this point would be lost
+            raise ImportFileError(gettext_noop("The HTML file cannot be read after row %(row)s (%(error)s)."),
+                                  row=self.number, error=fatal[0].message[:200])
+
+    def _rows(self) -> Rows:
+        for _, row in self.parser.read_events():
+            self.number += 1
+            cells, layout = _html_cells(row)
+            row.clear(keep_tail=False)
+            parent = row.getparent()
+            if parent is not None:
+                while row.getprevious() is not None:
+                    del parent[0]
+            if not layout:
+                yield self.number, cells
 
 
 _BREAKS = ("br", "p", "div", "li", "tr")
