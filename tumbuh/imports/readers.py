@@ -4,7 +4,8 @@
   zip's central directory is checked first (a zip bomb or a zip that is no workbook is refused).
 - XLS (BIFF, the legacy Excel format): xlrd; dates become ISO text like XLSX's.
 - HTML: a table saved with an ``.xls`` name (e-PPGBM's download) is read with lxml's streaming
-  parser, one ``<tr>`` at a time, each cleared once read: memory stays flat for any size.
+  parser, one ``<tr>`` at a time, each cleared once read, the parser renewed every megabyte:
+  memory stays flat for any size.
 - CSV: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), else cp1252, else
   latin-1; ``;``, ``,``, tab or ``|`` delimiters, chosen by which one makes the known headers appear.
 - The format is told by the content, never by the name. PDFs, images and other binary files are
@@ -145,10 +146,10 @@ def _declared_charset(text: str) -> str | None:
         end += 1
     name = text[start:end]
     try:
-        codecs.lookup(name)
+        python_name = codecs.lookup(name).name
     except LookupError:
         return None
-    return name
+    return None if python_name.startswith(("utf-16", "utf-32")) else name  # only a BOM says UTF-16
 
 
 def _check_zip(source) -> None:
@@ -239,7 +240,6 @@ def iter_xls(source) -> tuple[list[Sheet], Callable[[], None]]:
                 "workbook protected with a password?). Upload the .xlsx, .xls or CSV file itself."
             )) from exc
         raise ImportFileError(gettext_noop("The file is not a readable Excel (.xls) workbook (%(error)s)."), error=str(exc)[:200]) from exc
-    del data
     return [Sheet(name, _xls_rows(book, index)) for index, name in enumerate(book.sheet_names())], book.release_resources
 
 
