@@ -32,6 +32,7 @@ from django.utils.translation import gettext_noop
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
+from tumbuh.wilayah.models import Level, Wilayah
 
 from .cells import clean_text, fold
 from .errors import ImportFileError, RowError
@@ -54,10 +55,46 @@ class Column:
     text_format: bool = False  # codes: keep as text in the template, so Excel leaves them alone
     in_template: bool = True  # False: read when a file has it (e.g. another system's export), not offered
     used: bool = True  # False: recognised (helps find the header row) but its values are not read
+    #: Some exports keep this column's header but leave its cell out of (some) data rows, so
+    #: such a row is one cell short. ``omissible(text)`` says whether a cell looks like this
+    #: column's value; a row one cell short whose cell at this position does not is realigned
+    #: (the cells after it move one column right), so no later value lands in the wrong column.
+    omissible: Callable[[str], bool] | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.header, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Option:
+    """A value the user gives with the file, not found in it (e.g. the data year of a list
+    that has no year column): a field on the upload form, ``--name`` on the command line."""
+
+    name: str
+    label: Any  # gettext_lazy
+    kind: type = str  # int or str
+    required: bool = True
+    help: Any = ""
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def clean(self, value) -> Any:
+        """The value as the importer uses it; raises ValueError with a reason to show."""
+        if value in (None, ""):
+            if self.required:
+                raise ValueError(gettext("%(label)s is required.") % {"label": self.label})
+            return None
+        if self.kind is int:
+            text = str(value).strip()
+            if not text.isdigit():
+                raise ValueError(gettext("%(label)s must be a whole number.") % {"label": self.label})
+            number = int(text)
+            if (self.minimum is not None and number < self.minimum) or (self.maximum is not None and number > self.maximum):
+                raise ValueError(gettext("%(label)s must be between %(minimum)s and %(maximum)s.")
+                                 % {"label": self.label, "minimum": self.minimum, "maximum": self.maximum})
+            return number
+        return str(value).strip()
 
 
 @dataclass
@@ -88,6 +125,8 @@ class Importer:
     columns: ClassVar[Sequence[Column]]
     #: Column groups of which the file must have at least one each.
     required: ClassVar[Sequence[tuple[str, ...]]] = ()
+    #: Values given with the file (upload form fields, command-line options).
+    options: ClassVar[Sequence[Option]] = ()
     chunk_size: ClassVar[int] = 500
     do_not_call_in_templates = True  # templates get the class itself
 
@@ -101,10 +140,30 @@ class Importer:
         """An importer with its own pages: the upload page (no batch) or the batch's page."""
         return None
 
+    @classmethod
+    def may_import(cls, user, kabupaten=None) -> bool:
+        """May ``user`` import a file of this kind into ``kabupaten`` (default: their own)? The
+        upload page and ``tumbuh import`` both ask this: a batch of this kind in that district,
+        and the records it adds."""
+        if kabupaten is None and not policy.is_global(user):
+            kabupaten = importing_kabupaten(user)
+            if kabupaten is None:
+                return False
+        batch = ImportBatch(kind=cls.kind, kabupaten=kabupaten, created_by=user)
+        return policy.can(user, policy.ADD, batch) and policy.can(user, policy.ADD, cls.model)
+
+    @classmethod
+    def finding_lines(cls, batch: ImportBatch) -> list[str]:
+        """What the batch found beyond its counts (``batch.findings``), as lines for the
+        command line, in the active language."""
+        return []
+
     def __init__(self, *, user, kabupaten, batch: ImportBatch):
         self.user = user
         self.kabupaten = kabupaten
         self.batch = batch
+        #: The cleaned ``options`` the batch was started with (kept on the batch).
+        self.option = dict(batch.options or {})
         self._seen: dict[Any, tuple[int, int]] = {}
         #: The row being read or written, for the error message if the batch crashes.
         self.current_row: int | None = None
@@ -114,6 +173,11 @@ class Importer:
     @classmethod
     def header_spec(cls) -> HeaderSpec:
         return HeaderSpec({c.key: c.names for c in cls.columns}, tuple(cls.required))
+
+    @classmethod
+    def clean_options(cls, given: dict) -> dict:
+        """``given`` (form or command line) checked against ``options``; ValueError if one is bad."""
+        return {o.name: o.clean(given.get(o.name)) for o in cls.options}
 
     @classmethod
     def example(cls) -> dict[str, str]:
@@ -213,6 +277,14 @@ def _validation_text(obj, exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def importing_kabupaten(user):
+    """The regency a (non-global) user imports into: their own, or their node's."""
+    node = user.wilayah if getattr(user, "wilayah_id", None) else None
+    if node is None or node.level == Level.KABUPATEN:
+        return node
+    return Wilayah.objects.filter(code=node.kabupaten_code, level=Level.KABUPATEN).first()
+
+
 # ---------------------------------------------------------------- registry
 
 _REGISTRY: dict[str, type[Importer]] = {}
@@ -245,12 +317,15 @@ def _store_source(batch: ImportBatch, source, info) -> None:
     batch.source.name = name
 
 
-def create_batch(kind: str, *, user, kabupaten, file_name: str, status: str = BatchStatus.RUNNING) -> ImportBatch:
-    """An unsaved batch for ``user`` importing ``file_name`` into ``kabupaten``."""
-    importer_for(kind)  # an unknown kind fails here
+def create_batch(kind: str, *, user, kabupaten, file_name: str, status: str = BatchStatus.RUNNING,
+                 options: dict | None = None) -> ImportBatch:
+    """An unsaved batch for ``user`` importing ``file_name`` into ``kabupaten``; ``options``
+    (the importer's, e.g. ``{"year": 2025}``) are checked here and kept on the batch."""
+    importer = importer_for(kind)  # an unknown kind fails here
     return ImportBatch(
         kind=kind, kabupaten=kabupaten, created_by=user if getattr(user, "pk", None) else None,
         created_by_name=str(user)[:150], file_name=file_name[:255], status=status,
+        options=importer.clean_options(options or {}),
     )
 
 
@@ -286,6 +361,7 @@ def run_import(
     dry_run: bool = False,
     on_complete: Callable[[ImportBatch], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    options: dict | None = None,
 ) -> ImportBatch:
     """Import ``source`` (a seekable binary file) as a list of ``kind``; return the batch.
 
@@ -295,7 +371,7 @@ def run_import(
     (and its rejected rows) before the rollback. ``progress(done, total)`` is called every
     few thousand rows.
     """
-    batch = create_batch(kind, user=user, kabupaten=kabupaten, file_name=file_name)
+    batch = create_batch(kind, user=user, kabupaten=kabupaten, file_name=file_name, options=options)
     return process_batch(batch, source, user=user, dry_run=dry_run, on_complete=on_complete, progress=progress)
 
 
@@ -392,6 +468,7 @@ def _process(importer_cls, batch, source, info, user, kabupaten, state, progress
 
     unused = {c.key for c in importer_cls.columns if not c.used}
     read_columns = [(key, i) for key, i in table.columns.items() if key not in unused]
+    realign = _realigner(importer_cls, table)
 
     def report() -> None:
         write_progress(batch.pk, batch.rows_done, batch.rows_total)
@@ -405,6 +482,8 @@ def _process(importer_cls, batch, source, info, user, kabupaten, state, progress
         importer.current_row = number
         if not any((c or "").strip() for c in cells):
             continue  # a blank line
+        if realign is not None and len(cells) == len(table.headers) - 1:
+            cells = realign(cells)
         values = {key: clean_text(cells[i]) if i < len(cells) else "" for key, i in read_columns}
         if importer_cls.is_example(values):
             batch.skipped += 1
@@ -424,6 +503,24 @@ def _process(importer_cls, batch, source, info, user, kabupaten, state, progress
     importer.current_row = None
     importer.finish()
     report()
+
+
+def _realigner(importer_cls, table) -> Callable[[list[str]], list[str]] | None:
+    """For a table whose header names an ``omissible`` column: a function that puts an empty
+    cell back where a row one cell short left that column out (see ``Column.omissible``)."""
+    for column in importer_cls.columns:
+        index = table.columns.get(column.key)
+        if column.omissible is None or index is None:
+            continue
+        looks_right = column.omissible
+
+        def realign(cells: list[str], index=index, looks_right=looks_right) -> list[str]:
+            if index < len(cells) and looks_right(clean_text(cells[index])):
+                return cells  # the cell is there: the row is short elsewhere (an empty last cell)
+            return [*cells[:index], "", *cells[index:]]
+
+        return realign
+    return None
 
 
 def previous_batches(batch: ImportBatch) -> models.QuerySet:

@@ -51,6 +51,8 @@ class ImportBatch(models.Model):
     #: What an importer found beyond accepted/rejected: data-quality findings, names to
     #: confirm, follow-up batches (e.g. ``{"zscore_disagreements": 12, "unmatched": [...]}``).
     findings = models.JSONField(_("findings"), default=dict, blank=True)
+    #: What the user gave with the file (the importer's ``options``, e.g. ``{"year": 2025}``).
+    options = models.JSONField(_("options"), default=dict, blank=True)
 
     scope_path = "kabupaten"
 

@@ -25,6 +25,7 @@ data-quality finding.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -51,6 +52,7 @@ from .matching import name_key, propose
 from .models import Child, Measurement, NameKind, NameMapping, Position, Sex, Source, new_tumbuh_id
 from .nik import clean_nik, nik_problem
 from .scoring import score, score_columns
+from .upload_layout import load_layout
 
 Z_TOLERANCE = 0.01
 _TWO, _ONE = Decimal("0.01"), Decimal("0.1")
@@ -79,6 +81,13 @@ NAME_REASONS_PROPOSED = {
     "posyandu": gettext_noop("Unknown posyandu %(name)s in desa %(parent)s; did you mean %(proposal)s? Confirm it on the import page"),
 }
 ALL_NAME_REASONS = set(NAME_REASONS.values()) | set(NAME_REASONS_PROPOSED.values())
+
+
+def with_aliases(columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """The columns, each also named by its header in the e-PPGBM upload layout that Tumbuh
+    exports (``upload_layout``), so an exported file imports back as it is."""
+    extra = load_layout().import_aliases()
+    return tuple(dataclasses.replace(c, aliases=(*c.aliases, *extra.get(c.key, ()))) for c in columns)
 
 
 def person_key(name: str) -> str:
@@ -129,14 +138,18 @@ class EppgbmImporter(Importer):
     title = _("child measurements (e-PPGBM)")
     model = Measurement
     chunk_size = 5000
-    columns = (
+    columns = with_aliases((
+        Column("no", "No", ("no urut",), in_template=False, used=False),
         Column("nik", "NIK", ("nik anak", "no nik"), _("The child's NIK (16 digits). Optional but best."), "", True),
         Column("name", "Nama", ("nama anak", "nama balita"), _("Required."), "Contoh Anak"),
         Column("sex", "JK", ("jenis kelamin", "l p", "sex"), _("Required: L or P."), "L"),
         Column("birth_date", "Tgl Lahir", ("tanggal lahir", "tgl lahir anak", "birth date"), _("Required: dd/mm/yyyy."), "01/01/2000"),
+        Column("birth_order", "Anak Ke", ("anak ke ", "urutan lahir", "anak keberapa"), in_template=False),
         Column("birth_weight", "BB Lahir", ("berat lahir", "bb lahir kg"), _("Birth weight, kg."), ""),
         Column("birth_length", "TB Lahir", ("panjang lahir", "pb lahir", "tb lahir cm"), _("Birth length, cm."), ""),
         Column("parent_name", "Nama Ortu", ("nama ibu", "nama orang tua", "nama ibu ortu"), _("Mother's or parent's name."), ""),
+        Column("parent_nik", "NIK Ortu", ("nik ibu", "nik orang tua", "nik ayah"), in_template=False, text_format=True),
+        Column("parent_phone", "No HP Ortu", ("no hp", "no telp", "telepon", "hp ortu", "no hp orang tua"), in_template=False),
         Column("prov", "Prov", ("provinsi",), in_template=False, used=False),
         Column("kab", "Kab/Kota", ("kabupaten", "kab kota", "kota"), in_template=False, used=False),
         Column("kecamatan", "Kec", ("kecamatan",), _("Required: the kecamatan's name."), "Contoh"),
@@ -146,6 +159,9 @@ class EppgbmImporter(Importer):
         Column("rt", "RT", (), _("Optional."), ""),
         Column("rw", "RW", (), _("Optional."), ""),
         Column("address", "Alamat", ("alamat anak",), _("Optional."), ""),
+        # e-PPGBM's current download keeps this header but some downloads leave its cell out.
+        Column("total", "Total Pengukuran", ("jumlah pengukuran",), in_template=False, used=False,
+               omissible=lambda text: text == "" or text.isdigit()),
         Column("age_text", "Usia Saat Ukur", ("usia", "umur"), in_template=False),
         Column("date", "Tanggal Pengukuran", ("tgl pengukuran", "tanggal ukur", "tgl ukur", "tanggal kunjungan"),
                _("Required: dd/mm/yyyy."), "01/01/2000"),
@@ -155,20 +171,25 @@ class EppgbmImporter(Importer):
                _("Length or height in cm, e.g. 80,5."), "1"),
         Column("position", "Cara Ukur", ("posisi", "cara pengukuran"), _("Terlentang (lying) or Berdiri (standing)."), "Berdiri"),
         Column("muac", "LiLA", ("lila cm", "lingkar lengan atas"), _("Optional, cm."), ""),
+        Column("headc", "Lingkar Kepala", ("lk", "lingkar kepala cm", "lika"), in_template=False),
+        Column("oedema", "Edema", ("oedema", "edema pitting", "pitting edema", "edema bilateral"), in_template=False),
+        *(Column(f"asi_{m}", f"ASI Bulan {m}", (f"asi eksklusif bulan {m}", f"e{m}", f"asi {m}"), in_template=False) for m in range(7)),
         Column("bbu", "BB/U", (), in_template=False, used=False),
         Column("zs_bbu", "ZS BB/U", ("zs bb u", "z bb u"), in_template=False),
         Column("tbu", "TB/U", (), in_template=False, used=False),
         Column("zs_tbu", "ZS TB/U", ("zs tb u", "z tb u"), in_template=False),
         Column("bbtb", "BB/TB", (), in_template=False, used=False),
         Column("zs_bbtb", "ZS BB/TB", ("zs bb tb", "z bb tb"), in_template=False),
-        Column("naik", "Naik Berat Badan", (), in_template=False, used=False),
+        Column("naik", "Naik Berat Badan", ("naik bb", "n t"), in_template=False),
         Column("pmt", "PMT Diterima (kg)", (), in_template=False, used=False),
-        Column("vita", "Jml Vit A", (), in_template=False, used=False),
-        Column("kpsp", "KPSP", (), in_template=False, used=False),
-        Column("kia", "KIA", (), in_template=False, used=False),
-        Column("detail", "Detail Status", (), in_template=False, used=False),
+        Column("vita", "Jml Vit A", ("vitamin a", "vit a", "jumlah vitamin a"), in_template=False),
+        Column("kpsp", "KPSP", (), in_template=False),
+        Column("kia", "KIA", ("buku kia", "punya buku kia"), in_template=False),
+        Column("kelas_ibu", "Kelas Ibu Balita", ("kelas ibu",), in_template=False),
+        Column("mbg", "MBG", ("makan bergizi gratis",), in_template=False),
+        Column("detail", "Detail", ("detail status",), in_template=False, used=False),
         Column("status_desa", "status desa", (), in_template=False, used=False),
-    )
+    ))
     required = (("name",), ("birth_date",), ("sex",), ("desa",), ("date",), ("weight", "lenhei"))
 
     @classmethod
@@ -633,6 +654,20 @@ class EppgbmImporter(Importer):
                 reason=f"impor {self.batch.file_name}: {self.batch.created} pengukuran baru, {self.children_created} anak baru",
             )
 
+    @classmethod
+    def finding_lines(cls, batch) -> list[str]:
+        """For the command line: z-score disagreements and the first 20 unknown names."""
+        findings = batch.findings or {}
+        lines = []
+        if findings.get("zscore_disagreements"):
+            lines.append(_("e-PPGBM's z-scores differ from Tumbuh's by more than 0.01 in %(n)s rows.")
+                         % {"n": findings["zscore_disagreements"]})
+        for entry in findings.get("unmatched", [])[:20]:
+            lines.append(_("Unknown %(kind)s name %(name)s (%(rows)s rows); proposal: %(proposal)s")
+                         % {"kind": entry["kind"], "name": entry["source_text"], "rows": entry["rows"],
+                            "proposal": entry["proposal_name"] or "—"})
+        return lines
+
 
 _CHILD_COLUMNS = ("id", "tumbuh_id", "nik", "name", "sex", "birth_date", "birth_weight", "birth_length", "parent_name",
                   "desa", "posyandu", "rt", "rw", "address", "created_at", "updated_at")
@@ -687,10 +722,16 @@ def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
     """A plain ``executemany`` INSERT of ready-made rows (values already in database form)."""
     if not rows:
         return
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    qn, meta = connection.ops.quote_name, model._meta
+    given = [meta.get_field(f) for f in fields]
+    # Fields not given (added to the model later, say) get their default, prepared once.
+    others = [f for f in meta.concrete_fields if f not in given and not (f.primary_key and f.name not in fields)]
+    if others:
+        defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
+        rows = [tuple(r) + defaults for r in rows]
+    columns = ", ".join(qn(f.column) for f in given + others)
+    placeholders = ", ".join(["%s"] * (len(given) + len(others)))
+    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({placeholders})"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])

@@ -6,6 +6,7 @@ computed by the growth engine (``scoring.py``) whenever the inputs change, never
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.conf import settings
@@ -63,6 +64,10 @@ class Child(models.Model):
     rt = models.CharField(_("RT"), max_length=4, blank=True)
     rw = models.CharField(_("RW"), max_length=4, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    birth_order = models.PositiveSmallIntegerField(_("birth order (child number)"), null=True, blank=True)
+    #: The parent's NIK is personal data like the child's: matched on, shown only through ``{% nik %}``.
+    parent_nik = models.CharField(_("parent's NIK"), max_length=16, blank=True)
+    parent_phone = models.CharField(_("parent's phone"), max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,6 +93,32 @@ class Child(models.Model):
     def nik_masked(self) -> str:
         return mask_nik(self.nik)
 
+    @property
+    def parent_nik_masked(self) -> str:
+        return mask_nik(self.parent_nik)
+
+    @property
+    def name_is_anonymised(self) -> bool:
+        """e-PPGBM downloads may carry ``ANON_123`` instead of a name: never a name to match on."""
+        return is_anonymised(self.name)
+
+
+_ANON = re.compile(r"^\s*anon[\s_-]*\d*\s*$", re.I)
+
+
+def is_anonymised(name: str) -> bool:
+    """``ANON_123``, ``anon-7``, ``ANON``: a placeholder for a name withheld by the exporting system."""
+    return bool(_ANON.match(name or ""))
+
+
+class WeightGain(models.TextChoices):
+    """The growth-monitoring card's code for the month (SKDN): the basis of the N/D indicator."""
+
+    NAIK = "N", _("N: gained weight")
+    TIDAK_NAIK = "T", _("T: did not gain weight")
+    TIDAK_DITIMBANG = "O", _("O: not weighed the month before")
+    BARU = "B", _("B: weighed for the first time")
+
 
 class Measurement(models.Model):
     """One visit: what was measured on one date. A child has at most one per date."""
@@ -100,6 +131,16 @@ class Measurement(models.Model):
     muac = models.DecimalField(_("arm circumference, LiLA (cm)"), max_digits=4, decimal_places=1, null=True, blank=True)
     headc = models.DecimalField(_("head circumference (cm)"), max_digits=4, decimal_places=1, null=True, blank=True)
     oedema = models.BooleanField(_("oedema"), default=False)
+
+    # Services recorded with the visit (e-PPGBM's columns); empty/None: the source did not say.
+    weight_gain = models.CharField(_("weight gain (N/T/O/B)"), max_length=1, choices=WeightGain.choices, blank=True)
+    vitamin_a = models.PositiveSmallIntegerField(_("vitamin A capsules received"), null=True, blank=True)
+    kia_book = models.BooleanField(_("has the KIA book"), null=True, blank=True)
+    kpsp = models.CharField(_("KPSP developmental screening"), max_length=40, blank=True)
+    kelas_ibu_balita = models.BooleanField(_("mother attends kelas ibu balita"), null=True, blank=True)
+    mbg = models.BooleanField(_("receives free nutritious meals (MBG)"), null=True, blank=True)
+    #: Exclusive breastfeeding in months 0 to 6, one character per month: Y (yes), T (no), - (not recorded).
+    asi_months = models.CharField(_("exclusive breastfeeding, months 0–6"), max_length=7, blank=True)
 
     # Where and how it came in.
     desa = models.ForeignKey(
@@ -149,6 +190,8 @@ class Measurement(models.Model):
 
     #: Inputs: when one of these changes, the computed fields are computed again.
     INPUT_FIELDS = ("date", "weight", "lenhei", "position", "muac", "headc", "oedema")
+    #: What the visit records besides the measurements (not inputs of the growth engine).
+    SERVICE_FIELDS = ("weight_gain", "vitamin_a", "kia_book", "kpsp", "kelas_ibu_balita", "mbg", "asi_months")
 
     class Meta:
         verbose_name = _("measurement")
