@@ -439,3 +439,17 @@ def test_streaming_keeps_the_parser_memory_flat_too(tmp_path):
     count, growth = map(int, out.stdout.split())
     assert count == 60_000
     assert growth < size / 2, (growth, size)  # a whole-file DOM takes about 20 times the file; the input alone, once
+
+
+@pytest.mark.django_db
+def test_the_upload_form_offers_and_takes_xls_and_html(alice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tumbuh.imports.forms import UploadForm
+
+    assert ".xls" in UploadForm(user=alice).fields["file"].widget.attrs["accept"].split(",")
+    for name, ok in (("Daftar Anak Berdasarkan Status Gizi.xls", True), ("daftar.html", True), ("daftar.pdf", False)):
+        form = UploadForm(data={}, files={"file": SimpleUploadedFile(name, b"<table></table>")}, user=alice)
+        assert form.is_valid() is ok, form.errors
+    with translation.override("id"):
+        assert form.errors["file"] == ["Unggah berkas .xlsx, .xls, atau .csv."]
