@@ -38,7 +38,7 @@ from .cells import clean_text, fold
 from .errors import ImportFileError, RowError
 from .models import BatchStatus, ImportBatch, ImportRow
 from .progress import clear_progress, write_progress
-from .readers import HeaderSpec, inspect_source, open_table
+from .readers import HeaderSpec, estimate_rows, inspect_source, open_table
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +308,7 @@ def kinds() -> dict[str, type[Importer]]:
 
 def _store_source(batch: ImportBatch, source, info) -> None:
     """Keep the uploaded bytes, once per content (named by their SHA-256)."""
-    ext = "xlsx" if info.format == "xlsx" else "csv"
+    ext = info.format  # xlsx, xls, html or csv: what the file is, whatever its name said
     name = f"imports/{batch.kabupaten_id}/{info.sha256[:2]}/{info.sha256}.{ext}"
     if not default_storage.exists(name):
         source.seek(0)
@@ -373,28 +373,6 @@ def run_import(
     """
     batch = create_batch(kind, user=user, kabupaten=kabupaten, file_name=file_name, options=options)
     return process_batch(batch, source, user=user, dry_run=dry_run, on_complete=on_complete, progress=progress)
-
-
-def estimate_rows(source, info) -> int:
-    """How many rows the file has (for a progress bar): lines of a CSV, the sheet's size."""
-    source.seek(0)
-    try:
-        if info.format == "xlsx":
-            from openpyxl import load_workbook
-
-            workbook = load_workbook(source, read_only=True)
-            try:
-                return max(0, (workbook.worksheets[0].max_row or 1) - 1)
-            finally:
-                workbook.close()
-        count = 0
-        while chunk := source.read(1 << 20):
-            count += chunk.count(b"\n")
-        return max(0, count - 1)
-    except Exception:
-        return 0
-    finally:
-        source.seek(0)
 
 
 def process_batch(
