@@ -65,7 +65,7 @@ def _kind_line(importer_cls: type[Importer]) -> str:
 
 def add_kind_arguments(parser, importer_cls: type[Importer]) -> None:
     """The arguments of one kind: the file, who imports, and the importer's options."""
-    parser.add_argument("file", metavar="FILE", help=_("the XLSX or CSV file"))
+    parser.add_argument("file", metavar="FILE", help=_("the file (XLSX, XLS or CSV, as downloaded)"))
     parser.add_argument("--user", required=True, help=_("who imports (the import is audited as them)"))
     parser.add_argument("--kabupaten", metavar="CODE",
                         help=_("regency code, for a superuser (everyone else imports into their own)"))
@@ -104,7 +104,7 @@ class ImportCommand(BaseCommand):
     @property
     def help(self) -> str:
         if self.kind is not None:
-            return _("Import %(title)s from an XLSX or CSV file, with the upload page's checks.") % {
+            return _("Import %(title)s from an XLSX, XLS or CSV file, with the upload page's checks.") % {
                 "title": importer_for(self.kind).title}
         return _("Import a file of any kind Tumbuh imports, with its upload page's checks. "
                  "KIND --help lists that kind's options.")

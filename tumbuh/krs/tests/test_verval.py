@@ -75,7 +75,7 @@ def test_each_bkkbn_header_names_its_own_column():
     assert found == expected
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "xls", "html"])
 @pytest.mark.parametrize("style", ["10", "ya-tidak"])
 def test_the_verval_list_imports_every_family_as_the_list_gives_it(alice, kabupaten, fmt, style):
     families = _families()

@@ -73,7 +73,7 @@ def families(draw):
 
 @st.composite
 def layouts(draw):
-    fmt = draw(st.sampled_from(["csv", "xlsx"]))
+    fmt = draw(st.sampled_from(["csv", "xlsx", "xls", "html"]))
     return {
         "fmt": fmt, "style": draw(st.sampled_from(sorted(STYLES))), "titles": draw(st.integers(0, 4)),
         "order": draw(st.permutations(range(len(COLUMNS)))), "lead": draw(st.integers(0, 3)),

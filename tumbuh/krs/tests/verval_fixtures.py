@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import random
 
-from tumbuh.imports.testing import csv_bytes, xlsx_bytes
+from tumbuh.imports.testing import COVER_ROWS, csv_bytes, html_xls_bytes, xls_bytes, xlsx_bytes
 
 #: The list's headers, in BKKBN's order, and the family key each holds ("" : the row number).
 COLUMNS = (
@@ -98,6 +98,10 @@ def verval_file(families: list[dict], fmt: str = "csv", *, delimiter: str = ";",
         return csv_bytes(rows, delimiter=delimiter)
     if fmt == "xlsx":
         return xlsx_bytes(rows, title="Verval KRS")
+    if fmt == "xls":  # a genuine Excel 97–2003 workbook, the list behind a cover sheet
+        return xls_bytes(sheets=[("Petunjuk", COVER_ROWS), ("Verval KRS", rows)])
+    if fmt == "html":  # an HTML table saved with an .xls name, as web apps "export to Excel"
+        return html_xls_bytes(rows, title_rows=())
     raise ValueError(fmt)
 
 
