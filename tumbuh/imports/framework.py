@@ -17,6 +17,7 @@ anything crashes, nothing from the batch stays and the batch is marked failed wi
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -56,9 +57,10 @@ class Column:
     in_template: bool = True  # False: read when a file has it (e.g. another system's export), not offered
     used: bool = True  # False: recognised (helps find the header row) but its values are not read
     #: Some exports keep this column's header but leave its cell out of (some) data rows, so
-    #: such a row is one cell short. ``omissible(text)`` says whether a cell looks like this
-    #: column's value; a row one cell short whose cell at this position does not is realigned
-    #: (the cells after it move one column right), so no later value lands in the wrong column.
+    #: such a row is one cell short (of the header, or of the file's full rows where every row
+    #: carries a cell more than the header names). ``omissible(text)`` says whether a cell looks
+    #: like this column's value; a row one cell short whose cell at this position does not is
+    #: realigned (the cells after it move one column right), so no later value lands in the wrong column.
     omissible: Callable[[str], bool] | None = None
 
     @property
@@ -440,6 +442,8 @@ def _fail(batch: ImportBatch, error: str, dry_run: bool) -> ImportBatch:
 
 #: How often (in rows) progress is reported.
 PROGRESS_EVERY = 5000
+#: Data rows read ahead to learn how wide a full row is (for ``Column.omissible``).
+REALIGN_LOOKAHEAD = 200
 
 
 def _process(importer_cls, batch, source, info, user, kabupaten, state, progress=None) -> None:
@@ -469,21 +473,28 @@ def _process(importer_cls, batch, source, info, user, kabupaten, state, progress
     unused = {c.key for c in importer_cls.columns if not c.used}
     read_columns = [(key, i) for key, i in table.columns.items() if key not in unused]
     realign = _realigner(importer_cls, table)
+    rows, full = table.rows, len(table.headers)
+    if realign is not None:  # the width of a full row: the header's, or more where every row ends with an extra cell
+        ahead = list(itertools.islice(rows, REALIGN_LOOKAHEAD))
+        full = max([full, *(len(cells) for _number, cells in ahead)])
+        rows = itertools.chain(ahead, rows)
 
     def report() -> None:
         write_progress(batch.pk, batch.rows_done, batch.rows_total)
         if progress is not None:
             progress(batch.rows_done, batch.rows_total)
 
-    for number, cells in table.rows:
+    for number, cells in rows:
         batch.rows_done += 1
         if batch.rows_done % PROGRESS_EVERY == 0:
             report()
         importer.current_row = number
         if not any((c or "").strip() for c in cells):
             continue  # a blank line
-        if realign is not None and len(cells) == len(table.headers) - 1:
-            cells = realign(cells)
+        if realign is not None:
+            full = max(full, len(cells))
+            if len(cells) in (len(table.headers) - 1, full - 1):
+                cells = realign(cells)
         values = {key: clean_text(cells[i]) if i < len(cells) else "" for key, i in read_columns}
         if importer_cls.is_example(values):
             batch.skipped += 1

@@ -64,3 +64,20 @@ def test_options_are_checked_before_anything_is_read(alice):
     with pytest.raises(ValueError, match="2015"):
         _run(alice, [["Nama"], ["Ani"]], year="1999")
     assert SEEN == []
+
+
+def test_rows_carrying_one_cell_more_than_the_header_still_realign_the_short_ones(alice):
+    # Every data row ends with a cell the header does not name (a second action link, say), so a
+    # full row has 5 cells under 4 headers and one without "Jumlah" has 4, as many as the header.
+    batch = _run(alice, [
+        ["Nama", "Jumlah", "Usia", "Tanggal"],
+        ["Budi", "1 Tahun", "2026-02-11", "Hapus"],  # "Jumlah" left out, first: before any full row
+        ["Ani", "3", "2 Tahun", "2026-02-10", "Hapus"],
+        ["Cici", "2 Tahun", "2026-02-12", ""],  # "Jumlah" left out, an empty last cell
+    ], year="2025")
+    assert batch.status == BatchStatus.DONE, batch.error
+    assert SEEN == [
+        (2025, "Budi", "", "1 Tahun", "2026-02-11"),
+        (2025, "Ani", "3", "2 Tahun", "2026-02-10"),
+        (2025, "Cici", "", "2 Tahun", "2026-02-12"),
+    ]
