@@ -27,6 +27,7 @@ import csv
 import hashlib
 import io
 import itertools
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -432,8 +433,12 @@ class _Utf8Stream(io.RawIOBase):
         return out
 
 
+_LINE_END = re.compile(r"(\r\n|\r|\n)")
+
+
 def _decoded_lines(source, encoding: str) -> Iterator[str]:
-    """Lines with their line endings, decoded incrementally (for ``csv.reader``)."""
+    """Lines with their line endings (LF, CR LF, or a bare CR as Excel for Mac writes), decoded
+    incrementally (for ``csv.reader``, as a file opened with ``newline=""`` gives them)."""
     source.seek(0)
     decoder = codecs.getincrementaldecoder(encoding)()
     carry = ""
@@ -444,10 +449,11 @@ def _decoded_lines(source, encoding: str) -> Iterator[str]:
             if text:
                 yield text
             return
-        lines = text.split("\n")
-        carry = lines.pop()
-        for line in lines:
-            yield line + "\n"
+        held = "\r" if text.endswith("\r") else ""  # its LF may come with the next chunk
+        parts = _LINE_END.split(text[: len(text) - len(held)])
+        carry = parts.pop() + held
+        for i in range(0, len(parts), 2):
+            yield parts[i] + parts[i + 1]
 
 
 def iter_csv(source, encoding: str, delimiter: str) -> Rows:

@@ -336,6 +336,18 @@ def test_excel_unicode_text_is_read_as_utf16_tab_separated():
     assert rows == [(2, ["1", "Séno", "2024-05-06"])]
 
 
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+@pytest.mark.parametrize("chunk", [5, 1 << 16])
+def test_csv_lines_may_end_as_excel_for_mac_ends_them(monkeypatch, newline, chunk):
+    # "CSV (Macintosh)" ends lines with a bare CR; a small chunk splits CR LF between two reads.
+    monkeypatch.setattr(readers, "_CHUNK", chunk)
+    written = [["Nama", "NIK", "Tanggal Pengukuran"], ["Séno", "1", "2024-05-06"], ["Ani\r\nAminah", "", "2024-05-07"],
+               ["Budi", "3", ""]]
+    info, table, rows = _read(csv_bytes(written, encoding="cp1252", newline=newline))
+    assert table.headers == written[0]
+    assert rows == [(2, written[1]), (3, written[2]), (4, written[3])]
+
+
 # ---------------------------------------------------------------- streaming
 
 
