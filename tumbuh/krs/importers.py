@@ -18,8 +18,9 @@ desa from the Excel template Tumbuh generates (``JumlahKeluargaImporter``).
 Natural key: data year + NIK of the family head, so re-importing a file (or a corrected list
 of rejected rows) updates the families already there and adds no duplicates; the same list
 imported for another year is another year's list. A desa is named by its Kemendagri code, or
-by its name (with the kecamatan's name when two desa share one; "DESA BALANTANG", "Balantang"
-and "Kel. Balantang" are one), looked up in the batch's kabupaten and accepted only inside the
+by its name ("DESA BALANTANG", "Balantang" and "Kel. Balantang" are one) in the kecamatan the
+row names (anywhere in the kabupaten if Tumbuh knows no kecamatan of that name; then a name two
+desa share is refused), looked up in the batch's kabupaten and accepted only inside the
 importing user's area; an unknown name is refused with the closest desa proposed. Yes/no cells
 accept what exports and hand-edited sheets hold: Ya/Tidak, Y/T, 1/0, v, √, x, a count.
 """
@@ -205,7 +206,8 @@ class KrsImporter(ByDesaCode, Importer):
             f in ("ada_balita", "ada_baduta", "ada_anak_24_59") and {"ada_balita", "ada_baduta", "ada_anak_24_59"} & set(found))]
         district = list(Wilayah.objects.filter(kabupaten_code=self.kabupaten.code, level__in=[Level.KECAMATAN, Level.DESA]))
         self.load_desa()  # the desa in the user's area, by code
-        self.kecamatan_by_key = {name_key("kecamatan", w.name): w.code for w in district if w.level == Level.KECAMATAN}
+        self.kecamatan_names = {w.code: w.name for w in district if w.level == Level.KECAMATAN}
+        self.kecamatan_by_key = {name_key("kecamatan", name): code for code, name in self.kecamatan_names.items()}
         self.desa_by_key: dict[str, list[Wilayah]] = defaultdict(list)
         for w in district:
             if w.level == Level.DESA:
@@ -246,8 +248,12 @@ class KrsImporter(ByDesaCode, Importer):
         key = name_key("desa", name)
         kecamatan = self.kecamatan_by_key.get(name_key("kecamatan", kecamatan_name)) if kecamatan_name else None
         matches = self.desa_by_key.get(key, [])
-        if kecamatan and len(matches) > 1:
-            matches = [w for w in matches if w.kecamatan_code == kecamatan]
+        if kecamatan:  # the kecamatan the row names, where Tumbuh knows it: the desa is there or nowhere
+            elsewhere, matches = matches, [w for w in matches if w.kecamatan_code == kecamatan]
+            if elsewhere and not matches:
+                raise RowError(gettext_noop("Desa %(name)s is in Kecamatan %(other)s, not in Kecamatan %(kecamatan)s"),
+                               name=elsewhere[0].name, kecamatan=kecamatan_name,
+                               other=", ".join(sorted({self.kecamatan_names[w.kecamatan_code] for w in elsewhere})))
         if not matches:
             candidates = {name_key("desa", w.name): w for w in self.desa.values() if kecamatan is None or w.kecamatan_code == kecamatan}
             proposal = propose(key, candidates)

@@ -207,6 +207,18 @@ def test_rejected_rows_are_kept_with_their_reason_and_the_corrected_file_comes_i
     assert _stored("7324041501850006").desa_id == BARUGA
 
 
+def test_a_desa_is_looked_for_in_the_kecamatan_the_list_names(alice, kabupaten):
+    families = [
+        family("7324041501850001", "Balantang", kecamatan="WOTU"),  # Balantang is in Malili, not in Wotu
+        family("7324041501850002", "Balantang", kecamatan="Kec. Malili"),
+        family("7324041501850003", "Balantang", kecamatan="Malli"),  # no kecamatan of that name: the desa decides
+    ]
+    batch = _import(alice, kabupaten, verval_file(families, "csv", titles=0))
+    assert (batch.created, batch.rejected) == (2, 1)
+    assert _reasons(batch) == {2: "Desa Balantang is in Kecamatan Malili, not in Kecamatan WOTU"}
+    assert [_stored(f["nik"]).desa_id for f in families[1:]] == [BALANTANG, BALANTANG]
+
+
 def test_the_wifes_nik_is_masked_for_a_viewer_and_unknown_factors_shown_as_unknown(alice, kabupaten, client, demo_users):
     _import(alice, kabupaten, verval_file(_families()))
     k = _stored("7324041501850001")
