@@ -142,11 +142,15 @@ class ImportCommand(BaseCommand):
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         rejected_path = path.with_name(f"{path.stem}-ditolak.xlsx")
+        unwritten: list[str] = []
 
         def write_rejected(batch: ImportBatch) -> None:
             if batch.rejected:
-                with rejected_workbook(batch) as out, rejected_path.open("wb") as dest:
-                    shutil.copyfileobj(out, dest)
+                try:
+                    with rejected_workbook(batch) as out, rejected_path.open("wb") as dest:
+                        shutil.copyfileobj(out, dest)
+                except OSError as exc:  # e.g. a folder one may not write to: the import itself stands
+                    unwritten.append(exc.strerror or str(exc))
 
         with tqdm(total=0, unit=" baris", file=sys.stderr, dynamic_ncols=True, mininterval=0.5, delay=0.5,
                   disable=no_progress) as bar:  # delay: a small file shows no bar
@@ -167,7 +171,11 @@ class ImportCommand(BaseCommand):
             self.stdout.write(_("Template example rows skipped: %(n)s") % {"n": batch.skipped})
         for line in importer_cls.finding_lines(batch):
             self.stdout.write(line)
-        if batch.rejected:
+        if batch.rejected and unwritten:
+            message = (_("Rejected rows could not be written to %(path)s (%(error)s).") if dry_run else
+                       _("Rejected rows could not be written to %(path)s (%(error)s); download them from the import's page."))
+            self.stdout.write(message % {"path": rejected_path, "error": unwritten[0]})
+        elif batch.rejected:
             self.stdout.write(_("Rejected rows written to %(path)s") % {"path": rejected_path})
         if not dry_run:
             self.stdout.write(_("Batch %(pk)s") % {"pk": batch.pk})

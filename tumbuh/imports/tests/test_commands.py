@@ -129,6 +129,19 @@ def test_the_command_imports_an_opd_list_and_says_so_in_indonesian(tmp_path, ali
     assert lines[0] == "2 rows: 1 accepted (0 new, 0 updated, 1 unchanged), 1 rejected."
 
 
+
+def test_a_folder_it_may_not_write_the_rejected_rows_to_does_not_undo_the_import(tmp_path, alice):
+    path = _file(tmp_path, "opd.xlsx", OPD_ROWS)
+    (tmp_path / "opd-ditolak.xlsx").mkdir()  # the file cannot be written there
+    lines = _run("import", "opd", path, "--user", alice.username)
+    assert lines[0] == "2 baris: 1 diterima (1 baru, 0 diperbarui, 0 tidak berubah), 1 ditolak."
+    assert lines[1].startswith(f"Baris yang ditolak tidak dapat ditulis ke {tmp_path / 'opd-ditolak.xlsx'} (")
+    assert lines[1].endswith("); unduh dari halaman impor.")
+    batch = ImportBatch.objects.get(kind="opd", file_name="opd.xlsx")
+    assert batch.status == BatchStatus.DONE and batch.rejected_rows.count() == 1
+    assert Opd.objects.filter(kabupaten_id="73.24", short_name="DISKAN-CLI").exists()
+
+
 COVERAGE_ROWS = [
     ["Catatan pengisian"],
     ["Kode Desa", "Nama Desa", "Kode Indikator", "Tahun", "Pembilang", "Penyebut", "Cakupan (%)", "Catatan"],
