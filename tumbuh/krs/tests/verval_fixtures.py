@@ -11,7 +11,6 @@ HTML-.xls and BIFF .xls variants come with the readers that take them).
 from __future__ import annotations
 
 import io
-import random
 
 from tumbuh.imports.testing import COVER_ROWS, csv_bytes, html_xls_bytes, xls_bytes, xlsx_bytes
 
@@ -111,9 +110,3 @@ def family(nik: str, desa: str, kecamatan: str = "MALILI", **given) -> dict:
            "kecamatan": kecamatan, "desa": desa, "jenis_pendampingan": "", **dict.fromkeys(FLAGS, False)}
     out.update(given)
     return out
-
-
-def nik_for(rng: random.Random, region: str = "732404", female: bool = False) -> str:
-    """A structurally valid NIK: region, birth date (day + 40 for a woman), serial."""
-    day = rng.randint(1, 28) + (40 if female else 0)
-    return f"{region}{day:02d}{rng.randint(1, 12):02d}{rng.randint(60, 99):02d}{rng.randint(1, 9999):04d}"
