@@ -73,28 +73,51 @@ def yes_no(value: str, header: str) -> bool:
     raise RowError(gettext_noop("%(column)s: %(value)s is not yes or no"), column=header, value=value)
 
 
-#: Words of ``PENDAMPINGAN`` → code; what means "none received".
-_PENDAMPINGAN_WORDS = {fold(word): code for code, words, _label in PENDAMPINGAN for word in (code, *words)}
+_WORD = re.compile(r"\w+")
+#: Words of ``PENDAMPINGAN`` (as tuples of words: "komunikasi informasi dan edukasi") → code;
+#: what means "none received".
+_PENDAMPINGAN_WORDS = {tuple(_WORD.findall(fold(word))): code for code, words, _label in PENDAMPINGAN for word in (code, *words)}
+_LONGEST_WORDS = max(len(words) for words in _PENDAMPINGAN_WORDS)
 _PENDAMPINGAN_NONE = {"0", "-", "tidak ada", "tidak", "belum", "belum ada", "tidak menerima"}
-_LIST_SEPARATORS = re.compile(r"[,;/|+&]+|\bdan\b", re.IGNORECASE)
+_LIST_SEPARATORS = re.compile(r"[,;/|+&]+")
+_AND = re.compile(r"\bdan\b", re.IGNORECASE)
+
+
+def _codes_in(text: str) -> set[str] | None:
+    """The codes ``text`` names, word by word ("1. Rujukan", "(2) Bansos", "1 3", "KIE dan
+    rujukan"), or None if a word is not one of them."""
+    words, codes, i = _WORD.findall(fold(text)), set(), 0
+    while i < len(words):
+        for j in range(min(len(words), i + _LONGEST_WORDS), i, -1):  # the longest name first
+            code = _PENDAMPINGAN_WORDS.get(tuple(words[i:j]))
+            if code is not None:
+                codes.add(code)
+                i = j
+                break
+        else:
+            if words[i] != "dan":
+                return None
+            i += 1
+    return codes
 
 
 def pendampingan_codes(value: str) -> tuple[str, list[str]]:
-    """``"1;3"``, ``"1 3"``, ``"Rujukan, KIE"`` → ``("1,3", [])``: the known codes in order,
-    then anything else as written (the second value lists those). ``""``: none received."""
+    """``"1;3"``, ``"1 3"``, ``"Rujukan, KIE"``, ``"1. Rujukan; 3. KIE"`` → ``("1,3", [])``: the
+    known codes in order, then anything else as written (the second value lists those). ``""``:
+    none received."""
     known: set[str] = set()
     unknown: list[str] = []
     for part in _LIST_SEPARATORS.split(clean_text(value)):
-        part = part.strip(" .")
-        key = fold(part)
-        if not key or key in _PENDAMPINGAN_NONE:
-            continue
-        if key in _PENDAMPINGAN_WORDS:
-            known.add(_PENDAMPINGAN_WORDS[key])
-        elif all(w in _PENDAMPINGAN_WORDS for w in key.split()):  # "1 2 3"
-            known.update(_PENDAMPINGAN_WORDS[w] for w in key.split())
-        elif part not in unknown:
-            unknown.append(part)
+        codes = _codes_in(part)
+        pieces = [(part, codes)] if codes is not None else [(piece, _codes_in(piece)) for piece in _AND.split(part)]
+        for piece, codes in pieces:
+            piece = piece.strip(" .")
+            if not piece or fold(piece) in _PENDAMPINGAN_NONE:
+                continue
+            if codes:
+                known.update(codes)
+            elif piece not in unknown:
+                unknown.append(piece)
     return ",".join(sorted(known, key=lambda c: (len(c), c)) + unknown)[:60], unknown
 
 

@@ -173,6 +173,10 @@ def test_warnings_keep_the_row_and_are_counted(alice, kabupaten, client):
     ("1", "1", []), ("1,3", "1,3", []), ("1;2;3", "1,2,3", []), ("1 2", "1,2", []), ("3, 1", "1,3", []),
     ("Rujukan, KIE", "1,3", []), ("bansos dan rujukan", "1,2", []), ("Bantuan Sosial", "2", []), ("", "", []),
     ("-", "", []), ("1,4", "1,4", ["4"]), ("KIE; PMT", "3,PMT", ["PMT"]),
+    # the words PENDAMPINGAN declares, and a code written with its label
+    ("Komunikasi Informasi dan Edukasi", "3", []), ("1. Rujukan", "1", []), ("1 - Rujukan, 3 - KIE", "1,3", []),
+    ("(2) Bansos", "2", []), ("3. Komunikasi Informasi dan Edukasi (KIE)", "3", []), ("1.3", "1,3", []),
+    ("Rujukan dan Bansos PKH", "1,Bansos PKH", ["Bansos PKH"]),
 ])
 def test_accompaniment_codes_are_normalised(written, stored, unknown):
     assert pendampingan_codes(written) == (stored, unknown)
