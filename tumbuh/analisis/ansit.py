@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tumbuh.accounts import policy
+from tumbuh.indikator.models import CoverageSource
 
 from .ansit_sheets import CAKUPAN, PROGRAM, SASARAN, SEKTOR, SHEETS, TIM, SheetSpec, sector_sheet
 from .situation import DesaRow, Situation, reported_indicators
@@ -242,10 +243,22 @@ class _Builder:
                 continue
             target = self.s.targets.get(i.code)
             aim = f"; target kabupaten {formats.number_format(target, decimal_pos=1)}%" if target is not None else ""
-            how = "dihitung Tumbuh dari pengukuran" if i.is_computed else f"diisi atau diimpor {self.indicator_supplier(i)}"
+            how = self._how(i, entered)
             self.note(spec.name, f"{i.short_name} (%)", f"{i.name}; cakupan tahun {self.year}, {how} (Indikator → Cakupan)"
                                                         f"{aim}; {self.share(entered)}")
         return Sheet(spec, columns, rows)
+
+    def _how(self, indicator, entered: int) -> str:
+        """Where the column's numbers come from, by each cell's source: a computed indicator may
+        hold numbers entered or imported in the desa where Tumbuh has no records."""
+        computed = sum(1 for r in self.s.rows if r.coverage[indicator.code].value is not None
+                       and r.coverage[indicator.code].source == CoverageSource.COMPUTED)
+        by_hand = f"diisi atau diimpor {self.indicator_supplier(indicator)}"
+        if computed == entered:
+            return "dihitung Tumbuh dari pengukuran"
+        if not computed:
+            return by_hand
+        return f"dihitung Tumbuh dari pengukuran di {computed} desa, {by_hand} di {entered - computed} desa"
 
     def cakupan(self, spec: SheetSpec) -> Sheet:
         indicators = reported_indicators(self.s)
