@@ -176,6 +176,25 @@ def test_a_sheet_tumbuh_holds_nothing_for_is_blank_and_named_in_the_missing_list
     assert all(r["Jaminan kesehatan 1000 HPK (%)"] is None for r in sosial.values())
 
 
+def test_an_indicator_the_district_does_not_use_is_not_asked_for(client, alice):
+    """Indikator → settings "used in this district" off: the sheets and the missing list leave it
+    out (no OPD is asked for numbers the district decided not to track), unless it holds some."""
+    from tumbuh.audit.actions import do_save
+    from tumbuh.indikator.actions import set_coverage
+    from tumbuh.indikator.models import Indicator, IndicatorSetting
+
+    bansos = Indicator.objects.get(kabupaten=None, code="bansos-1000hpk")
+    do_save(alice, IndicatorSetting(kabupaten_id="73.24", indicator=bansos, is_active=False))
+    workbook = _download(client, alice)
+    assert "Bansos keluarga 1000 HPK (%)" not in [c.value for c in workbook["Sosial"][1]]
+    assert "Jaminan kesehatan 1000 HPK (%)" in [c.value for c in workbook["Sosial"][1]]  # still used: still asked for
+    missing = {(r[0], r[1]) for r in _section(workbook, COVER_MISSING)}
+    assert ("Sosial", "Bansos keluarga 1000 HPK (%)") not in missing
+    assert ("Sosial", "Jaminan kesehatan 1000 HPK (%)") in missing
+    set_coverage(alice, bansos, BALANTANG, 2025, numerator=41, denominator=50, reason="data Dinsos")
+    assert _rows(_download(client, alice)["Sosial"])[BALANTANG]["Bansos keluarga 1000 HPK (%)"] == 82.0  # held: shown
+
+
 def test_indicators_go_on_the_sheet_the_declared_table_says():
     assert sector_sheet("bumil-ttd-90", "DINKES") == "Kesehatan"
     assert sector_sheet("posyandu-aktif", "DPMD") == "PMD 1" and sector_sheet("dana-desa-stunting", "dpmd") == "PMD 2"
