@@ -7,8 +7,9 @@ its data year.
 the TPPS and the Aksi 2 plan; it computes nothing that those do not already hold), ``write``
 lays it out with openpyxl. A cell Tumbuh has no figure for stays empty: nothing is estimated.
 The cover sheet says what each sheet holds, where each filled column comes from, and, for each
-sheet or column left empty, what is missing and who would supply it. Every desa row carries
-the Kemendagri code and the BPS code (empty where the district has not loaded it).
+sheet or column left empty, what is missing and who would supply it (an indicator the district
+does not use, per its settings, is neither a column nor missing unless it holds numbers). Every
+desa row carries the Kemendagri code and the BPS code (empty where the district has not loaded it).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tumbuh.accounts import policy
+from tumbuh.indikator.models import CoverageSource, IndicatorSetting
 
 from .ansit_sheets import CAKUPAN, PROGRAM, SASARAN, SEKTOR, SHEETS, TIM, SheetSpec, sector_sheet
 from .situation import DesaRow, Situation, reported_indicators
@@ -132,6 +134,10 @@ class _Builder:
         self.opd = list(policy.visible(user, Opd.objects.filter(kabupaten=self.kab, is_active=True)))
         self.opd_by_pk = {o.pk: o for o in self.opd}
         self.opd_of = {i.code: self._opd_short_name(i) for i in situation.indicators}
+        # Switched off in the district's settings ("used in this district"): not asked for, unless held.
+        unused = set(IndicatorSetting.objects.filter(kabupaten_id=self.kab.code, is_active=False).values_list("indicator_id", flat=True))
+        self.indicators = [i for i in situation.indicators if i.pk not in unused
+                           or any(r.coverage[i.code].value is not None for r in situation.rows)]
 
     # -- who answers for what
 
@@ -242,14 +248,26 @@ class _Builder:
                 continue
             target = self.s.targets.get(i.code)
             aim = f"; target kabupaten {formats.number_format(target, decimal_pos=1)}%" if target is not None else ""
-            how = "dihitung Tumbuh dari pengukuran" if i.is_computed else f"diisi atau diimpor {self.indicator_supplier(i)}"
+            how = self._how(i, entered)
             self.note(spec.name, f"{i.short_name} (%)", f"{i.name}; cakupan tahun {self.year}, {how} (Indikator → Cakupan)"
                                                         f"{aim}; {self.share(entered)}")
         return Sheet(spec, columns, rows)
 
+    def _how(self, indicator, entered: int) -> str:
+        """Where the column's numbers come from, by each cell's source: a computed indicator may
+        hold numbers entered or imported in the desa where Tumbuh has no records."""
+        computed = sum(1 for r in self.s.rows if r.coverage[indicator.code].value is not None
+                       and r.coverage[indicator.code].source == CoverageSource.COMPUTED)
+        by_hand = f"diisi atau diimpor {self.indicator_supplier(indicator)}"
+        if computed == entered:
+            return "dihitung Tumbuh dari pengukuran"
+        if not computed:
+            return by_hand
+        return f"dihitung Tumbuh dari pengukuran di {computed} desa, {by_hand} di {entered - computed} desa"
+
     def cakupan(self, spec: SheetSpec) -> Sheet:
         indicators = reported_indicators(self.s)
-        for i in self.s.indicators:
+        for i in self.indicators:
             if i not in indicators and sector_sheet(i.code, self.opd_of[i.code]) is None:
                 self.lack(spec.name, i.short_name, f"belum ada cakupan tahun {self.year} untuk desa mana pun",
                           self.indicator_supplier(i))
@@ -259,7 +277,7 @@ class _Builder:
         return self._coverage_sheet(spec, indicators)
 
     def sektor(self, spec: SheetSpec) -> Sheet:
-        indicators = [i for i in self.s.indicators if sector_sheet(i.code, self.opd_of[i.code]) == spec.name]
+        indicators = [i for i in self.indicators if sector_sheet(i.code, self.opd_of[i.code]) == spec.name]
         supplier = self.supplier(spec.opd, spec.supplier)
         if not indicators:
             self.lack(spec.name, "seluruh lembar", f"Tumbuh tidak mempunyai indikator untuk lembar ini; diperlukan: {spec.needs}",

@@ -31,11 +31,14 @@ from collections.abc import Callable, Iterable
 
 from django.db.models import Count
 
+from tumbuh.audit.actions import do_delete
+
 from .actions import set_coverage
 from .catalogue import CATALOGUE
 from .models import Computation, Coverage, CoverageSource, Indicator, IndicatorSetting
 
 REASON = "dihitung Tumbuh dari data pengukuran"
+STALE_REASON = "dihapus Tumbuh: tidak ada lagi data pengukuran di desa ini pada tahun ini"
 UNDER_FIVE_DAYS = 1826
 SIX_MONTHS_DAYS = 183  # 6 × 30.4375 = 182.6: a child is 6 months old from day 183
 
@@ -260,8 +263,10 @@ def computed_indicators(kabupaten_code: str):
 def compute(kabupaten_code: str, year: int, desa_codes: Iterable[str], progress=None) -> int:
     """Compute every computable indicator the district has and write it (system, audited).
     Only the desa a computation returns are written (those with records in the year): in the
-    others an entered or imported number stays. ``progress()`` is called after each indicator.
-    Returns the number of coverage rows written or checked."""
+    others an entered or imported number stays, and a number Tumbuh computed earlier is
+    deleted (audited): its records are gone (a child moved to its right desa, a visit
+    corrected), and nobody could correct a computed row by hand. ``progress()`` is called after
+    each indicator. Returns the number of coverage rows written or checked."""
     desa_codes = list(desa_codes)
     written = 0
     results: dict[str, Result] = {}
@@ -281,6 +286,11 @@ def compute(kabupaten_code: str, year: int, desa_codes: Iterable[str], progress=
             # Tumbuh's own number replaces an earlier entered or imported one, and says so.
             set_coverage(None, indicator, code, year, numerator=numerator, denominator=denominator, note=note,
                          source=CoverageSource.COMPUTED, reason=REASON)
+        if computation is not None:
+            kept = [code for code, (_n, denominator, _note) in result.items() if denominator]
+            stale = Coverage.objects.filter(indicator=indicator, year=year, desa_id__in=desa_codes, source=CoverageSource.COMPUTED)
+            for c in stale.exclude(desa_id__in=kept):
+                do_delete(None, c, reason=STALE_REASON)
         if progress:
             progress()
     return written

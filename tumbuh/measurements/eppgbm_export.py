@@ -29,7 +29,7 @@ from tumbuh.accounts import policy
 from tumbuh.imports.cells import header_key
 from tumbuh.wilayah.models import Wilayah
 
-from .models import Measurement, Source
+from .models import Child, Measurement, Source
 from .nik import nik_problem
 from .upload_layout import Layout, LayoutError
 
@@ -67,6 +67,19 @@ def upload_visits(user, *, month: dt.date, posyandu=None, desa=None, include_imp
     if not include_imported:
         qs = qs.filter(source__in=ENTERED_IN_TUMBUH)
     return qs.order_by("child__name", "child__birth_date", "child_id", "date")
+
+
+def withhold_unseen(user, visits: list[Measurement]) -> list[Measurement]:
+    """``visits`` with the child's NIK, the parent's NIK and phone emptied (in memory, never
+    saved) where ``user`` may not read them (``policy.can_see_nik``): a child now registered in
+    a desa outside the user's area (moved, or weighed at another desa's posyandu). The visit
+    stays in the file; its row shows as without a NIK."""
+    children = Child.objects.filter(pk__in={m.child_id for m in visits})
+    seen = set(policy.visible(user, children).values_list("pk", flat=True)) if policy.can_see_nik(user) else set()
+    for m in visits:
+        if m.child_id not in seen:
+            m.child.nik = m.child.parent_nik = m.child.parent_phone = ""
+    return visits
 
 
 def lacks_nik(child) -> bool:

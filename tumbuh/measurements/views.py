@@ -29,7 +29,7 @@ from tumbuh.wilayah.models import Wilayah
 
 from . import charts
 from .actions import check_measurement, do_record_measurement, do_register_child
-from .eppgbm_export import lacks_nik, upload_visits, upload_workbook
+from .eppgbm_export import lacks_nik, upload_visits, upload_workbook, withhold_unseen
 from .forms import ChildForm, EppgbmExportForm, MeasurementForm
 from .models import Child, Measurement, Source
 from .nik import clean_nik, mask_nik
@@ -305,8 +305,8 @@ def _export_form(request) -> EppgbmExportForm:
 
 def _export_visits(request, form):
     data = form.cleaned_data
-    return upload_visits(request.user, month=data["bulan"], posyandu=data["posyandu"], desa=data["desa"],
-                         include_imported=data["semua"])
+    return withhold_unseen(request.user, list(upload_visits(request.user, month=data["bulan"], posyandu=data["posyandu"],
+                                                            desa=data["desa"], include_imported=data["semua"])))
 
 
 @login_required

@@ -136,6 +136,29 @@ def test_a_sector_sheet_shows_the_coverage_entered_for_its_indicator(client, ali
     assert cell.number_format == FORMATS["pct"]
 
 
+def test_the_cover_says_which_values_tumbuh_computed_and_which_were_entered(client, alice):
+    """A computed indicator may hold numbers entered or imported in the desa where Tumbuh has no
+    records (the demo imports ASI eksklusif; vitamin A is computed from the visits): the cover
+    says where each column's numbers come from, not "computed" for numbers an OPD typed."""
+    from tumbuh.indikator.actions import set_coverage
+    from tumbuh.indikator.models import CoverageSource, Indicator
+
+    asi = Indicator.objects.get(kabupaten=None, code="asi-eksklusif")
+    assert asi.is_computed
+    rows = situation.build(alice, Wilayah.objects.get(code="73.24"), 2026).rows
+    assert {r.coverage["asi-eksklusif"].source for r in rows if r.coverage["asi-eksklusif"].value is not None} == {
+        CoverageSource.IMPORTED}
+    vit = Indicator.objects.get(kabupaten=None, code="balita-vitamin-a")
+    set_coverage(alice, vit, "73.24.01.2011", 2025, numerator=40, denominator=50, reason="laporan puskesmas")
+    sources = {(r[0], r[1]): r[2] for r in _section(_download(client, alice), COVER_SOURCES)}
+    imported = sources[("Data Cakupan Layanan", "ASI eksklusif (%)")]
+    assert "dihitung Tumbuh" not in imported and "diisi atau diimpor Dinas Kesehatan" in imported
+    mixed = sources[("Data Cakupan Layanan", "Vitamin A balita (%)")]
+    assert "dihitung Tumbuh dari pengukuran di 15 desa" in mixed and "diisi atau diimpor" in mixed and "di 1 desa" in mixed
+    computed = sources[("Data Cakupan Layanan", "Balita dipantau (%)")]
+    assert "dihitung Tumbuh dari pengukuran (Indikator" in computed and "diisi" not in computed
+
+
 def test_a_sheet_tumbuh_holds_nothing_for_is_blank_and_named_in_the_missing_list(client, alice):
     workbook = _download(client, alice)
     ws = workbook["Badan POM"]
@@ -151,6 +174,25 @@ def test_a_sheet_tumbuh_holds_nothing_for_is_blank_and_named_in_the_missing_list
     # a blank column is blank in every row, never a zero
     sosial = _rows(workbook["Sosial"])
     assert all(r["Jaminan kesehatan 1000 HPK (%)"] is None for r in sosial.values())
+
+
+def test_an_indicator_the_district_does_not_use_is_not_asked_for(client, alice):
+    """Indikator → settings "used in this district" off: the sheets and the missing list leave it
+    out (no OPD is asked for numbers the district decided not to track), unless it holds some."""
+    from tumbuh.audit.actions import do_save
+    from tumbuh.indikator.actions import set_coverage
+    from tumbuh.indikator.models import Indicator, IndicatorSetting
+
+    bansos = Indicator.objects.get(kabupaten=None, code="bansos-1000hpk")
+    do_save(alice, IndicatorSetting(kabupaten_id="73.24", indicator=bansos, is_active=False))
+    workbook = _download(client, alice)
+    assert "Bansos keluarga 1000 HPK (%)" not in [c.value for c in workbook["Sosial"][1]]
+    assert "Jaminan kesehatan 1000 HPK (%)" in [c.value for c in workbook["Sosial"][1]]  # still used: still asked for
+    missing = {(r[0], r[1]) for r in _section(workbook, COVER_MISSING)}
+    assert ("Sosial", "Bansos keluarga 1000 HPK (%)") not in missing
+    assert ("Sosial", "Jaminan kesehatan 1000 HPK (%)") in missing
+    set_coverage(alice, bansos, BALANTANG, 2025, numerator=41, denominator=50, reason="data Dinsos")
+    assert _rows(_download(client, alice)["Sosial"])[BALANTANG]["Bansos keluarga 1000 HPK (%)"] == 82.0  # held: shown
 
 
 def test_indicators_go_on_the_sheet_the_declared_table_says():

@@ -167,6 +167,29 @@ def test_compute_keeps_the_entered_number_where_tumbuh_has_no_records(alice):
     assert not AuditLog.objects.filter(object_type="indikator.coverage", object_id=str(entered.pk), reason=C.REASON).exists()
 
 
+def test_a_computed_number_whose_records_are_gone_is_removed_and_the_desa_can_be_entered(client, alice):
+    """A child registered in the wrong desa is moved: the desa it left has no records any more,
+    so Tumbuh's old number there goes (audited) instead of staying, stale and locked to hand entry."""
+    vit = _national("balita-vitamin-a")
+    set_coverage(alice, vit, "73.24.04.2006", YEAR, numerator=3, denominator=4, reason="laporan puskesmas")  # untouched
+    child = _child(_born(400, dt.date(YEAR, 2, 10)))
+    _visit(child, dt.date(YEAR, 2, 10), vitamin_a=1)
+    C.compute("73.24", YEAR, [BALANTANG, HARAPAN, "73.24.04.2006"])
+    stale = Coverage.objects.get(indicator=vit, desa_id=BALANTANG, year=YEAR)
+    assert stale.source == CoverageSource.COMPUTED
+    Child.objects.filter(pk=child.pk).update(desa_id=HARAPAN)  # registered in the wrong desa: corrected
+    C.compute("73.24", YEAR, [BALANTANG, HARAPAN, "73.24.04.2006"])
+    assert not Coverage.objects.filter(indicator=vit, desa_id=BALANTANG, year=YEAR).exists()
+    assert AuditLog.objects.filter(object_type="indikator.coverage", object_id=str(stale.pk), action="delete",
+                                   actor=None).exists()
+    moved = Coverage.objects.get(indicator=vit, desa_id=HARAPAN, year=YEAR)
+    assert (moved.source, moved.numerator, moved.denominator) == (CoverageSource.COMPUTED, 1, 1)
+    assert Coverage.objects.get(indicator=vit, desa_id="73.24.04.2006", year=YEAR).source == CoverageSource.ENTERED
+    client.force_login(alice)
+    html = client.get(f"/indikator/cakupan/?indicator=balita-vitamin-a&year={YEAR}").content.decode()
+    assert f'name="num-{BALANTANG}"' in html  # the secretariat may enter the desa again
+
+
 def test_growth_monitored_leaves_a_desa_without_visits_alone(alice):
     ind = _national("balita-dipantau")
     _child(dt.date(YEAR - 1, 5, 1), desa=HARAPAN)  # registered, never visited this year

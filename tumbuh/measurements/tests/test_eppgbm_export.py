@@ -251,6 +251,28 @@ def test_a_desa_operator_exports_his_desa_only(client, bob):
     assert reverse("measurements:eppgbm_export") in client.get(reverse("home")).content.decode()
 
 
+def test_a_child_who_moved_away_keeps_the_visit_in_the_file_but_not_his_personal_numbers(client, alice, entered):
+    """Rina's March visit was in Balantang; she is now registered in Harapan, which the Balantang
+    operator may not see: his file still carries the visit, without her or her mother's NIK and
+    the phone (``policy.can_see_nik``), and the page lists the row as without a NIK."""
+    rina = Child.objects.get(pk=entered["rina"].pk)
+    rina.desa_id, rina.posyandu = HARAPAN, posyandu_of(HARAPAN)
+    do_register_child(alice, rina, reason="pindah ke Harapan")
+    data = download(client, posyandu=entered["posyandu"].pk)  # as bob, Balantang's operator
+    _ws, rows = sheet_rows(data)
+    fields = load_layout().fields
+    row = next(dict(zip(fields, r)) for r in rows if r[fields.index("name")] == "Rina Unggah")
+    assert (row["nik"], row["parent_nik"], row["parent_phone"]) == (None, None, None)
+    assert row["date"] == "2025-03-12" and row["weight"] == 6.4  # the visit itself is there
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert not any(NIK_RINA.encode() in archive.read(name) or NIK_IBU.encode() in archive.read(name) for name in archive.namelist())
+    page = client.get(reverse("measurements:eppgbm_export"), {"posyandu": entered["posyandu"].pk, "bulan": MONTH})
+    assert "Rina Unggah" in [m.child.name for m in page.context["missing_nik"]]
+    client.force_login(alice)  # the district admin sees her: her numbers are in the file
+    _ws, rows = sheet_rows(download(client, posyandu=entered["posyandu"].pk))
+    assert NIK_RINA in {r[fields.index("nik")] for r in rows}
+
+
 def test_a_puskesmas_officer_exports_the_desa_it_serves(client, demo_users):
     client.force_login(demo_users["pkm.malili"])  # Puskesmas Malili serves Harapan, not Balantang
     url = reverse("measurements:eppgbm_export_download")
