@@ -477,7 +477,7 @@ def _process(importer_cls, batch, source, info, user, kabupaten, state, progress
         importer.current_row = number
         if not any((c or "").strip() for c in cells):
             continue  # a blank line
-        if realign is not None and len(cells) == len(table.headers) - 1:
+        if realign is not None and len(cells) < len(table.headers):  # one short, or trailing empty cells trimmed
             cells = realign(cells)
         values = {key: clean_text(cells[i]) if i < len(cells) else "" for key, i in read_columns}
         if importer_cls.is_example(values):

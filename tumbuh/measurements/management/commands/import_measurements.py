@@ -100,6 +100,19 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("e-PPGBM's z-scores differ from Tumbuh's by more than 0.01 in %(n)s rows.") % {"n": findings["zscore_disagreements"]}
             )
+        if findings.get("anonymised_names"):
+            self.stdout.write(
+                _("%(n)s rows carry an anonymised name (ANON_…), recognised by the NIK only; %(new)s new children got it as a placeholder name.")
+                % {"n": findings["anonymised_names"], "new": findings.get("anonymised_new_children", 0)}
+            )
+        if findings.get("service_unreadable"):
+            self.stdout.write(
+                _("%(n)s service cells could not be read and are stored as unknown (their rows were kept).")
+                % {"n": findings["service_unreadable"]}
+            )
+        if findings.get("ignored_cells"):
+            columns = ", ".join(f"{column} {n}" for column, n in findings["ignored_cells"].items())
+            self.stdout.write(_("Cells that could not be read, per column: %(columns)s") % {"columns": columns})
         for entry in findings.get("unmatched", [])[:20]:
             self.stdout.write(
                 _("Unknown %(kind)s name %(name)s (%(rows)s rows); proposal: %(proposal)s")
