@@ -14,7 +14,17 @@ template's. Per row:
   a valid NIK already used by a different child rejects the row;
 - the visit: identified by (child, date); duplicates within the file are rejected; the
   height and weight change since the child's neighbouring visits (already stored or earlier
-  in the file) are checked.
+  in the file) are checked;
+- what else the file says is kept: the services (Naik Berat Badan, Jml Vit A, KIA, KPSP, Kelas
+  Ibu Balita, MBG, ASI Bulan 0–6) with the visit, where a cell that cannot be read leaves the
+  value unknown and warns (``service_unreadable:<column>``) instead of losing the visit; head
+  circumference and oedema into the growth engine; birth order and the parent's NIK and phone
+  onto the child where it has none (never overwriting);
+- a column the file does not have, or an empty cell of an optional value, says nothing: the
+  stored value stays (absent is not "no"), so a re-import of the same file is unchanged;
+- an anonymised name (``ANON_123``) is never matched or created by name: the valid NIK alone
+  decides (a new child gets the name as a placeholder, which a later file with the real name
+  and the same NIK replaces); without one the row is rejected, with how to fix it.
 
 Writing is per chunk: new children and visits with ``bulk_create``, z-scores with
 ``scoring.score`` over the whole chunk, changed visits through ``do_save`` (one audit row
@@ -832,6 +842,7 @@ class EppgbmImporter(Importer):
                              _db_decimal(f["birth_length"]), f["parent_name"], f["desa_id"], f["posyandu_id"], f["rt"], f["rw"],
                              f["address"], f["birth_order"], f["parent_nik"], f["parent_phone"], now, now))
                 ref.pk = pk
+                ref.blank = sum(bit for field, bit in FILLABLE.items() if f[field] in (None, ""))
                 ref.obj = None  # keep memory small: the ref is enough from now on
                 self.by_pk[pk] = ref
             _insert(Child, _CHILD_COLUMNS, rows)

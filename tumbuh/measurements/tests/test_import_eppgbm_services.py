@@ -220,6 +220,18 @@ def test_child_fields_fill_a_new_child_and_only_the_blanks_of_a_stored_one(alice
     assert (child.birth_order, child.parent_nik, child.parent_phone) == (2, mother, "08123456789")
 
 
+def test_a_child_created_in_an_earlier_chunk_is_completed_by_a_later_row_of_the_same_file(alice, monkeypatch):
+    monkeypatch.setattr(I.EppgbmImporter, "chunk_size", 1)
+    number = nik(B1, "L", 31)
+    batch = run(alice, [
+        visit(name="ANON_31", nik=number, date=dt.date(2024, 11, 4), weight=Decimal("10.80"), lenhei=Decimal("82.0")),
+        visit(name="Potongan Dua", nik=number, parent_phone="081298765432"),
+    ], Style(upload_columns=True))
+    child = Child.objects.get(nik=number)
+    assert batch.created == 2 and (child.name, child.parent_phone) == ("Potongan Dua", "081298765432")
+    assert batch.findings["names_replaced"] == 1 and batch.findings["anonymised_new_children"] == 1
+
+
 def test_invalid_child_fields_are_warned_and_left_blank(alice):
     batch = run(alice, [visit(name="Ortu Salah", cells={"Anak Ke": "kedua", "NIK Ortu": "7324", "No HP Ortu": "nomor"})],
                 Style(upload_columns=True))
