@@ -60,7 +60,8 @@ from tumbuh.wilayah.models import Level, Wilayah
 
 from . import validation
 from .matching import name_key, propose
-from .models import Child, Measurement, NameKind, NameMapping, Position, Sex, Source, is_anonymised, new_tumbuh_id
+from .models import Child, Measurement, NameKind, NameMapping, Position, Sex, Source, new_tumbuh_id
+from .models import is_anonymised as _is_anonymised
 from .nik import clean_nik, mask_nik, nik_problem
 from .scoring import score, score_columns
 from .upload_layout import load_layout
@@ -103,6 +104,11 @@ def with_aliases(columns: tuple[Column, ...]) -> tuple[Column, ...]:
     exports (``upload_layout``), so an exported file imports back as it is."""
     extra = load_layout().import_aliases()
     return tuple(dataclasses.replace(c, aliases=(*c.aliases, *extra.get(c.key, ()))) for c in columns)
+
+
+def is_anonymised(name: str) -> bool:
+    """``models.is_anonymised``, after a quick look at the first letters (once per row)."""
+    return name.lstrip()[:4].upper() == "ANON" and _is_anonymised(name)
 
 
 def person_key(name: str) -> str:
@@ -240,6 +246,18 @@ SERVICE_COLUMNS = {
 }
 ASI_COLUMNS = tuple(f"asi_{m}" for m in range(7))
 _UNREADABLE = object()
+_NOTHING: dict = {}
+
+
+def _read(cells: dict, text: str, reader):
+    """A cell read by ``reader`` and remembered in ``cells`` (lists repeat a few values)."""
+    try:
+        value = reader(text)
+    except ValueError:
+        value = _UNREADABLE
+    if len(cells) < 10_000:
+        cells[text] = value
+    return value
 
 
 class ChildRef:
@@ -438,12 +456,14 @@ class EppgbmImporter(Importer):
         present = set(self.header_spec().match(self.batch.headers or []))
         self.has = {key: key in present for key in (
             "weight", "lenhei", "position", "muac", "zs_tbu", "zs_bbu", "zs_bbtb", "posyandu", "headc", "oedema",
-            "birth_order", "parent_nik", "parent_phone",
         )}
-        self.service_columns = [(key, VALUE_FIELDS.index(field), reader)
+        # (column, index into VALUE_FIELDS or -1 - month for an ASI month, reader, {text: value read})
+        self.service_columns = [(key, VALUE_FIELDS.index(field), reader, {})
                                 for key, (field, reader) in SERVICE_COLUMNS.items() if key in present]
-        self.asi_columns = [(m, key) for m, key in enumerate(ASI_COLUMNS) if key in present]
-        self._cells: dict[tuple[str, str], object] = {}  # (column, text) -> value read, or _UNREADABLE
+        self.service_columns += [(key, -1 - m, read_asi, {}) for m, key in enumerate(ASI_COLUMNS) if key in present]
+        self.has_asi = any(key in present for key in ASI_COLUMNS)
+        self.child_columns = [(key, reader) for key, reader in (
+            ("birth_order", read_birth_order), ("parent_nik", self._parent_nik), ("parent_phone", read_phone)) if key in present]
 
         # Counts for the batch page.
         self.new_children: list[ChildRef] = []
@@ -580,7 +600,7 @@ class EppgbmImporter(Importer):
         anonymised = is_anonymised(name)
         if anonymised and not nik:
             raise RowError(ANONYMISED_WITHOUT_NIK, name=name)
-        found = self._child_fields(row, warnings, ignored)
+        found = self._child_fields(row, warnings, ignored) if self.child_columns else _NOTHING
         ref, created = self._child(row, nik, name, sex, birth, desa, posyandu, anonymised)
 
         # The visit.
@@ -599,14 +619,16 @@ class EppgbmImporter(Importer):
             warnings.append("position_missing")  # the engine assumes lying under 24 months, standing from 24
         if nik and not ref.nik:
             self._give_nik(ref, nik)
-        self._fill_child(ref, found)
+        if found:
+            self._fill_child(ref, found)
         if anonymised:
             warnings.append("name_anonymised:new_child" if created else "name_anonymised")
             self.anonymised += 1
             self.anonymised_new += created
         elif is_anonymised(ref.name):
             self._replace_placeholder(ref, name)
-        self._count(row, raw_nik, nik_invalid, ignored)
+        if ignored or nik_invalid is not None:
+            self._count(row, raw_nik, nik_invalid, ignored)
         existing_pk = entry[0] if entry is not None else None
         changed = entry is None or entry[3] != values
         ref.visits[ordinal] = [existing_pk, row.number, fingerprint, values]
@@ -617,54 +639,40 @@ class EppgbmImporter(Importer):
     def _merge(self, said: list, stored: tuple | None) -> tuple:
         """The visit's values: what the row says, else what is stored, else the defaults.
         ASI months merge month by month (a month the row leaves "-" keeps the stored one)."""
-        if stored is None:
-            flat = [DEFAULTS[i] if v is UNSAID else v for i, v in enumerate(said)]
-        else:
-            old = (*stored[:-1], *stored[-1])
-            flat = [old[i] if v is UNSAID else v for i, v in enumerate(said)]
-            asi, before = said[_ASI], old[_ASI]
-            if asi is not UNSAID and before:
-                flat[_ASI] = "".join(o if n == "-" else n for n, o in zip(asi, before.ljust(7, "-"), strict=False))
         split = len(BASE_FIELDS)
-        return self._values(flat[:split], flat[split:])
-
-    def _read(self, key: str, text: str, reader):
-        """A cell read by ``reader``, remembered per (column, text): lists repeat a few values."""
-        value = self._cells.get((key, text))
-        if value is None:
-            try:
-                value = reader(text)
-            except ValueError:
-                value = _UNREADABLE
-            if len(self._cells) < 100_000:
-                self._cells[(key, text)] = value
-        return value
+        if stored is None:
+            flat = [d if v is UNSAID else v for v, d in zip(said, DEFAULTS, strict=True)]
+            return self._values(flat[:split], flat[split:])
+        base = [o if v is UNSAID else v for v, o in zip(said[:split], stored, strict=False)]
+        old = stored[-1]
+        extra = [o if v is UNSAID else v for v, o in zip(said[split:], old, strict=True)]
+        asi, before = said[_ASI], old[_ASI - split]
+        if asi is not UNSAID and set(asi) == {"-"}:
+            extra[_ASI - split] = before  # the file records no month: nothing said
+        elif asi is not UNSAID and before:
+            extra[_ASI - split] = "".join(o if n == "-" else n for n, o in zip(asi, before.ljust(7, "-"), strict=False))
+        return self._values(base, extra)
 
     def _services(self, row: Row, said: list, warnings: list[str], ignored: list) -> None:
         """The services the row records, into ``said``; a cell that cannot be read leaves the
-        value unknown and warns (the visit itself is kept)."""
-        for key, index, reader in self.service_columns:
-            value = self._service(row, key, reader, warnings, ignored)
-            if value is not _UNREADABLE:
-                said[index] = value
-        if self.asi_columns:
-            months = ["-"] * 7
-            for month, key in self.asi_columns:
-                value = self._service(row, key, read_asi, warnings, ignored)
-                if value is not _UNREADABLE and value is not UNSAID:
-                    months[month] = value
+        value unknown and warns (the visit itself is kept). Runs for every row: kept lean."""
+        values = row.values
+        months = ["-"] * 7 if self.has_asi else None
+        for key, index, reader, cells in self.service_columns:
+            text = values.get(key)
+            if text:
+                value = cells.get(text)
+                if value is None:
+                    value = _read(cells, text, reader)
+                if value is _UNREADABLE:
+                    warnings.append(f"service_unreadable:{key}")
+                    ignored.append((key, text))
+                elif index < 0:
+                    months[-1 - index] = value
+                elif value is not UNSAID:
+                    said[index] = value
+        if months is not None:
             said[_ASI] = "".join(months)
-
-    def _service(self, row: Row, key: str, reader, warnings: list[str], ignored: list):
-        """One service cell: its value, UNSAID, or _UNREADABLE (warned)."""
-        text = row[key]
-        if not text:
-            return UNSAID
-        value = self._read(key, text, reader)
-        if value is _UNREADABLE:
-            warnings.append(f"service_unreadable:{key}")
-            ignored.append((key, text))
-        return value
 
     def _oedema(self, row: Row) -> bool | None:
         text = row["oedema"]
@@ -679,7 +687,7 @@ class EppgbmImporter(Importer):
         """Birth order and the parent's NIK and phone, where the row has them and they are
         valid; an invalid one is ignored with a warning (as an invalid child NIK is)."""
         found = {}
-        for key, reader in (("birth_order", read_birth_order), ("parent_nik", self._parent_nik), ("parent_phone", read_phone)):
+        for key, reader in self.child_columns:
             text = row[key]
             if text and text not in NO_ANSWER:
                 try:
@@ -1091,10 +1099,10 @@ def _suspicious(d1, w1, h1, p1, d2, w2, h2, p2, birth) -> bool:
 def _same_name(a: str, b: str) -> bool:
     """Could these be the same child's name? An anonymised name could be anyone's: the birth
     date and the NIK decide."""
-    if is_anonymised(a) or is_anonymised(b):
-        return True
     a, b = person_key(a), person_key(b)
-    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+    if a == b or is_anonymised(a) or is_anonymised(b):
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
 # ---------------------------------------------------------------- warnings on a visit
