@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +21,7 @@ from tumbuh.documents.models import UploadedDocument
 from tumbuh.core.focus import kabupaten_of, year_of
 from tumbuh.organisation.forms import add_errors
 
-from . import actions, outputs
+from . import actions, evidence, outputs
 from .forms import ActionDefinitionForm, ActionSetForm, ActionYearForm, EvidenceForm, StartYearForm
 from .models import ActionDefinition, ActionSet, ActionYear, CycleYear, OutputItem, Status
 
@@ -132,6 +134,36 @@ def action(request, pk: int):
         "page": a.definition.page_link(), "overdue": a.is_overdue(), "outputs": produced,
         "final": list(dict.fromkeys(o.group or o.title for o in produced if o.final)),
     })
+
+
+# ---------------------------------------------------------------- evidence packs
+
+
+def _with_checklist(qs):
+    return qs.select_related("definition", "cycle__kabupaten", "responsible_opd").prefetch_related(
+        "ticks__by", Prefetch("definition__items", queryset=OutputItem.objects.order_by("order", "pk")))
+
+
+def _send(request, action_years: list[ActionYear]) -> FileResponse:
+    pack = evidence.build_evidence_pack(action_years, request.user, request, at=timezone.now())
+    return FileResponse(pack.file, as_attachment=True, filename=pack.filename, content_type="application/zip")
+
+
+@login_required
+def evidence_pack(request, pk: int):
+    """Every document of one action's year the user may see, as one zip with an index."""
+    return _send(request, [policy.get_object_or_404(request.user, _with_checklist(ActionYear.objects.all()), pk=pk)])
+
+
+@login_required
+def evidence_year(request):
+    """Every action of the year the user sees, each in its own folder of one zip."""
+    kabupaten = kabupaten_of(request)
+    found = list(policy.visible(request.user, _with_checklist(ActionYear.objects.filter(
+        cycle__kabupaten=kabupaten, cycle__year=year_of(request)))).order_by("definition__number"))
+    if not found:
+        raise Http404
+    return _send(request, found)
 
 
 # ---------------------------------------------------------------- configuration

@@ -4,12 +4,15 @@ draft SK and the Master Ansit export. Thin views: ``situation`` and ``ranking`` 
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -53,6 +56,7 @@ def situasi(request):
     return render(request, "analisis/situasi.html", {
         "s": s, "indicators": situation.reported_indicators(s), "heatmap": charts.gap_heatmap_svg(s), "year": year,
         "totals": s.totals, "recommendations": _last_review_recommendations(kabupaten.code, year),
+        "can_ansit": district_wide(request.user),
     })
 
 
@@ -165,8 +169,12 @@ def decree(request):
 
 @login_required
 def ansit(request):
+    """The Master Ansit workbook: every desa of the district, so for those who see them all."""
     kabupaten = kabupaten_of(request)
     year = year_of(request)
+    if not district_wide(request.user):
+        raise PermissionDenied
     s = situation.build(request.user, kabupaten, year)
-    return FileResponse(master_ansit(s), as_attachment=True, filename=f"master-ansit-{kabupaten.code}-{year}.xlsx",
-                        content_type=XLSX)
+    on = min(timezone.localdate(), datetime.date(year, 12, 31))  # the TPPS as it stands, or stood at the year's end
+    return FileResponse(master_ansit(s, request.user, on), as_attachment=True,
+                        filename=f"master-ansit-{kabupaten.code}-{year}.xlsx", content_type=XLSX)

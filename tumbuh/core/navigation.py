@@ -50,6 +50,14 @@ def _can_record_visits(user) -> bool:
     return policy.can(user, policy.ADD, Measurement)
 
 
+def _can_see_nik(user) -> bool:
+    if user is None:
+        return False
+    from tumbuh.accounts import policy
+
+    return policy.can_see_nik(user)
+
+
 def _can_publish(user) -> bool:
     if user is None:
         return False
@@ -88,6 +96,8 @@ def _menu_items(user=None):
     data = [(PAGES["pengukuran"].title, "measurements:child_list", ())]
     if _can_record_visits(user):
         data.append((_("Posyandu visit"), "measurements:visit_start", ()))
+    if _can_see_nik(user):  # the e-PPGBM upload file carries full NIKs
+        data.append((_("e-PPGBM upload file"), "measurements:eppgbm_export", ()))
     data.append((PAGES["dasbor"].title, "dashboards:prevalence", ()))
     data.append((_("Data quality"), "dashboards:quality", ()))
     data.append((_("Targets"), "dashboards:targets", ()))

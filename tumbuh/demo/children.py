@@ -12,6 +12,7 @@ A deterministic, seeded (numpy ``Generator(PCG64(seed))``), vectorised generator
   February and August are the *Bulan Penimbangan* rounds: nearly everyone present (under five)
   is weighed and measured. In the other months a share of children (the regular attenders,
   more of them under two) is weighed only; length is rarely measured outside the rounds.
+  The services recorded with a visit (vitamin A, KIA book, weight gain …) are ``services.py``'s.
 - **The truth.** Each child has a latent trajectory: length/height-for-age z (HAZ) = kecamatan
   level at the visit's date + a common age pattern (z falls over the first two years) + the
   child's own intercept and slope + a small measurement noise; weight-for-age z (WAZ) likewise,
@@ -48,6 +49,7 @@ from tumbuh.growth.classify import classify_anthro
 from tumbuh.growth.zscores import anthro_zscores
 
 from . import names as N
+from .services import FIELDS as SERVICE_FIELDS, service_columns, visit_services
 
 KABUPATEN = "73.24"
 FULL_CHILDREN = 25_000
@@ -403,6 +405,7 @@ def generate(area: Area, n_children: int = FULL_CHILDREN, seed: int = 2026) -> D
         "zwfl_true": zwfl_true, "zac_true": zac_true, "weight_true": wei_true,
         "lenhei_true": np.where(length_taken, len_true, np.nan),
     }  # fmt: skip
+    data.visits.update(visit_services(data))  # vitamin A, KIA book, weight gain …: a stream of their own
     return data
 
 
@@ -502,6 +505,7 @@ def write(data: DemoData, skip: np.ndarray | None = None, chunk: int = 20_000, p
     base = ["child", "date", "weight", "lenhei", "position", "muac", "headc", "oedema", "desa", "posyandu", "source",
             "import_batch", "entered_by", "created_at", "updated_at"]
     computed = list(COMPUTED_FIELDS)
+    services = list(SERVICE_FIELDS)
     written = 0
     for s in range(0, len(keep), chunk):
         idx = keep[s : s + chunk]
@@ -527,7 +531,8 @@ def write(data: DemoData, skip: np.ndarray | None = None, chunk: int = 20_000, p
                 cols.append([None if x != x else x for x in z[f].tolist()])
             else:  # flags
                 cols.append([None if x != x else bool(x) for x in z[f].tolist()])
-        _insert(Measurement, base + computed + ["warnings"], list(zip(*cols, [""] * k)))
+        cols.extend(service_columns(vis, idx).values())
+        _insert(Measurement, base + computed + services + ["warnings"], list(zip(*cols, [""] * k)))
         written += k
         if progress:
             progress(written, len(keep))

@@ -23,6 +23,7 @@ from tumbuh.wilayah.loading import load_regions
 from tumbuh.wilayah.models import Wilayah
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from .bps_codes import load_demo_bps_codes
 
 DEMO_KABUPATEN = ("73.24", "73.17")
 SEED = 2026
@@ -192,6 +193,7 @@ def build_demo(
     with transaction.atomic():
         for code in DEMO_KABUPATEN:
             _build_district(Wilayah.objects.get(code=code), rng)
+        load_demo_bps_codes()  # Luwu Timur's; Luwu's desa stay without, as a district that has not loaded them
         _build_users()
     kids = None
     if children or existing_load() is not None:

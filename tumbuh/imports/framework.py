@@ -32,12 +32,13 @@ from django.utils.translation import gettext_noop
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
+from tumbuh.wilayah.models import Level, Wilayah
 
 from .cells import clean_text, fold
 from .errors import ImportFileError, RowError
 from .models import BatchStatus, ImportBatch, ImportRow
 from .progress import clear_progress, write_progress
-from .readers import HeaderSpec, inspect_source, open_table
+from .readers import HeaderSpec, estimate_rows, inspect_source, open_table
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,24 @@ class Importer:
     def pages(cls, batch: ImportBatch | None = None) -> str | None:
         """An importer with its own pages: the upload page (no batch) or the batch's page."""
         return None
+
+    @classmethod
+    def may_import(cls, user, kabupaten=None) -> bool:
+        """May ``user`` import a file of this kind into ``kabupaten`` (default: their own)? The
+        upload page and ``tumbuh import`` both ask this: a batch of this kind in that district,
+        and the records it adds."""
+        if kabupaten is None and not policy.is_global(user):
+            kabupaten = importing_kabupaten(user)
+            if kabupaten is None:
+                return False
+        batch = ImportBatch(kind=cls.kind, kabupaten=kabupaten, created_by=user)
+        return policy.can(user, policy.ADD, batch) and policy.can(user, policy.ADD, cls.model)
+
+    @classmethod
+    def finding_lines(cls, batch: ImportBatch) -> list[str]:
+        """What the batch found beyond its counts (``batch.findings``), as lines for the
+        command line, in the active language."""
+        return []
 
     def __init__(self, *, user, kabupaten, batch: ImportBatch):
         self.user = user
@@ -258,6 +277,14 @@ def _validation_text(obj, exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def importing_kabupaten(user):
+    """The regency a (non-global) user imports into: their own, or their node's."""
+    node = user.wilayah if getattr(user, "wilayah_id", None) else None
+    if node is None or node.level == Level.KABUPATEN:
+        return node
+    return Wilayah.objects.filter(code=node.kabupaten_code, level=Level.KABUPATEN).first()
+
+
 # ---------------------------------------------------------------- registry
 
 _REGISTRY: dict[str, type[Importer]] = {}
@@ -281,7 +308,7 @@ def kinds() -> dict[str, type[Importer]]:
 
 def _store_source(batch: ImportBatch, source, info) -> None:
     """Keep the uploaded bytes, once per content (named by their SHA-256)."""
-    ext = "xlsx" if info.format == "xlsx" else "csv"
+    ext = info.format  # xlsx, xls, html or csv: what the file is, whatever its name said
     name = f"imports/{batch.kabupaten_id}/{info.sha256[:2]}/{info.sha256}.{ext}"
     if not default_storage.exists(name):
         source.seek(0)
@@ -346,28 +373,6 @@ def run_import(
     """
     batch = create_batch(kind, user=user, kabupaten=kabupaten, file_name=file_name, options=options)
     return process_batch(batch, source, user=user, dry_run=dry_run, on_complete=on_complete, progress=progress)
-
-
-def estimate_rows(source, info) -> int:
-    """How many rows the file has (for a progress bar): lines of a CSV, the sheet's size."""
-    source.seek(0)
-    try:
-        if info.format == "xlsx":
-            from openpyxl import load_workbook
-
-            workbook = load_workbook(source, read_only=True)
-            try:
-                return max(0, (workbook.worksheets[0].max_row or 1) - 1)
-            finally:
-                workbook.close()
-        count = 0
-        while chunk := source.read(1 << 20):
-            count += chunk.count(b"\n")
-        return max(0, count - 1)
-    except Exception:
-        return 0
-    finally:
-        source.seek(0)
 
 
 def process_batch(

@@ -84,6 +84,16 @@ class ImportBatch(models.Model):
             return 100
         return min(99, int(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
 
+    def warnings(self) -> list[tuple[int, str]]:
+        """Rows an importer kept with a warning, as (row, text in the active language), from
+        ``findings["warnings"]``: ``[{"reason": msgid, "count": n, "rows": [[row, params], ...]}]``
+        (the rows listed may be the first few of ``count``)."""
+        rows = []
+        for entry in (self.findings or {}).get("warnings", []):
+            text = gettext(entry["reason"])
+            rows += [(number, text % params if params else text) for number, params in entry["rows"]]
+        return sorted(rows)
+
     def summary(self) -> str:
         """One line, in the active language, for the command line and messages."""
         if self.status == BatchStatus.FAILED:

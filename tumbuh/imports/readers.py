@@ -1,12 +1,23 @@
-"""Streaming rows out of XLSX and CSV files, whatever the spreadsheet program did to them.
+"""Streaming rows out of the files districts actually download, whatever made them.
 
-- XLSX: openpyxl in read-only mode (rows are streamed, never the whole sheet in memory).
-- CSV: UTF-8 with or without BOM, else cp1252, else latin-1; ``;``, ``,``, tab or ``|``
-  delimiters, chosen by which one makes the known headers appear.
+- XLSX: openpyxl in read-only mode (rows are streamed, never the whole sheet in memory). The
+  zip's central directory is checked first (a zip bomb or a zip that is no workbook is refused).
+- XLS (BIFF, the legacy Excel format): xlrd; dates become ISO text like XLSX's.
+- HTML: a table saved with an ``.xls`` name (e-PPGBM's download) is read with lxml's streaming
+  parser, one ``<tr>`` at a time, each cleared once read, the parser renewed every megabyte:
+  memory stays flat for any size.
+- CSV: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), else cp1252, else
+  latin-1; ``;``, ``,``, tab or ``|`` delimiters, chosen by which one makes the known headers appear.
+- The format is told by the content, never by the name. PDFs, images and other binary files are
+  refused with a clear reason instead of being read as CSV.
+- In a workbook the sheet whose header row matches best is read (a cover sheet first is fine).
 - The header row is found among the first rows (a note or title above it is fine); headers
   match case-, space- and punctuation-insensitively, with each column's common variants.
+- Data rows of CSV and HTML keep their true width (trailing empty cells included), so a row one
+  cell short of the header can be told from a full one. XLSX and XLS rows are trimmed.
 
-Row numbers are the ones the spreadsheet program shows (1-based, blank lines counted).
+Row numbers are the ones the spreadsheet program shows (1-based, blank lines counted); in HTML,
+the position of the ``<tr>`` in the document.
 """
 
 from __future__ import annotations
@@ -16,7 +27,8 @@ import csv
 import hashlib
 import io
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_noop
@@ -27,27 +39,44 @@ from .errors import ImportFileError
 #: How many rows from the top may hold notes or titles before the header row.
 HEADER_SEARCH_ROWS = 20
 CSV_DELIMITERS = (";", ",", "\t", "|")
+FORMATS = ("xlsx", "xls", "html", "csv")
 _CHUNK = 1 << 16
+#: A workbook unpacking to more than this, or a part compressed more than ``MAX_ZIP_RATIO``
+#: to 1, is refused before it is opened (a real 200,000-row export unpacks to a few hundred MB).
+MAX_UNZIPPED_BYTES = 1 << 30
+MAX_ZIP_RATIO = 200
+MAX_ZIP_MEMBERS = 10_000
+#: A colspan larger than this (HTML's own limit) counts as this.
+MAX_COLSPAN = 1000
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
+_HTML_MARKS = ("<html", "<table", "<!doctype html", "<meta", "<head", "<body", "<tr")
+_SPREADSHEET_ML = "urn:schemas-microsoft-com:office:spreadsheet"
 
 
 @dataclass
 class SourceInfo:
     sha256: str
     size: int
-    encoding: str  # for CSV; irrelevant for XLSX
-    format: str  # "xlsx" or "csv"
+    encoding: str  # for CSV and HTML; "" for workbooks
+    format: str  # one of FORMATS
 
 
 def inspect_source(source) -> SourceInfo:
-    """One streaming pass: the SHA-256, the size, the format and (for CSV) the encoding."""
+    """One streaming pass: the SHA-256, the size, the format and (for text) the encoding.
+
+    Refuses, with a reason, what no reader can take: an empty file, a PDF, an image, other
+    binary data, a zip that is not an Excel workbook, a zip bomb, a web page without a table."""
     source.seek(0)
     digest = hashlib.sha256()
-    size = 0
-    decoders = {name: codecs.getincrementaldecoder(name)() for name in ("utf-8-sig", "cp1252")}
-    head = b""
-    while chunk := source.read(_CHUNK):
-        if not head:
-            head = chunk[:8]
+    first = source.read(_CHUNK)
+    fmt, candidates = _sniff(first)
+    decoders = {name: codecs.getincrementaldecoder(name)() for name in candidates}
+    table_mark = "<table".encode("utf-16-le") if candidates[:1] == ["utf-16"] else b"<table"
+    saw_table, tail = fmt != "html", b""
+    size, chunk = 0, first
+    while chunk:
         digest.update(chunk)
         size += len(chunk)
         for name in list(decoders):
@@ -55,38 +84,352 @@ def inspect_source(source) -> SourceInfo:
                 decoders[name].decode(chunk)
             except UnicodeDecodeError:
                 del decoders[name]
+        if not saw_table:
+            lowered = tail + chunk.lower()
+            saw_table, tail = table_mark in lowered, lowered[-len(table_mark):]
+        chunk = source.read(_CHUNK)
     for name in list(decoders):
         try:
             decoders[name].decode(b"", final=True)
         except UnicodeDecodeError:
             del decoders[name]
     source.seek(0)
-    encoding = next(iter(decoders), "latin-1")
-    if head.startswith(b"PK\x03\x04"):
-        fmt = "xlsx"
-    elif head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(gettext_noop("Old Excel (.xls) files cannot be read; save the file as .xlsx or CSV."))
-    else:
-        fmt = "csv"
+    if fmt == "xlsx":
+        _check_zip(source)
+    if not saw_table:
+        raise ImportFileError(gettext_noop("The file is a web page (HTML) without a table."))
+    encoding = next(iter(decoders), "latin-1") if candidates else ""
     return SourceInfo(digest.hexdigest(), size, encoding, fmt)
+
+
+def _sniff(head: bytes) -> tuple[str, list[str]]:
+    """The format from the first bytes, and the encodings to try for a text format."""
+    if not head.lstrip(b" \t\r\n\xef\xbb\xbf\xff\xfe"):
+        raise ImportFileError(gettext_noop("The file is empty."))
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "xlsx", []
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls", []
+    if head.startswith(b"%PDF"):
+        raise ImportFileError(gettext_noop("The file is a PDF document, not a table. Upload the .xlsx, .xls or CSV file itself."))
+    if head.startswith(_IMAGES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        raise ImportFileError(gettext_noop("The file is an image, not a table. Upload the .xlsx, .xls or CSV file itself."))
+    if head.startswith(_UTF16_BOMS):
+        candidates = ["utf-16"]
+    elif b"\x00" in head[:1024]:
+        raise ImportFileError(gettext_noop(
+            "The file holds binary data, not a spreadsheet or a text table. Upload the .xlsx, .xls or CSV file itself."
+        ))
+    else:
+        candidates = ["utf-8-sig", "cp1252"]
+    text = head[:4096].decode(candidates[0], errors="replace").lstrip("\ufeff \t\r\n").lower()
+    if text.startswith("<?xml") and _SPREADSHEET_ML in text:
+        raise ImportFileError(gettext_noop("Excel 2003 XML spreadsheets cannot be read; save the file as .xlsx or CSV."))
+    if (text.startswith("<") and any(mark in text for mark in _HTML_MARKS)) or ("<table" in text and "<td" in text):
+        declared = _declared_charset(text)
+        if declared and candidates[0] != "utf-16":
+            candidates.insert(1, declared)
+        return "html", candidates
+    return "csv", candidates
+
+
+def _declared_charset(text: str) -> str | None:
+    """The ``charset=`` of a ``<meta>`` in the page's head, if Python knows that encoding."""
+    start = text.find("charset=")
+    if start < 0:
+        return None
+    start += len("charset=")
+    while start < len(text) and text[start] in "\"' ":
+        start += 1
+    end = start
+    while end < len(text) and (text[end].isalnum() or text[end] in "-_.:"):
+        end += 1
+    name = text[start:end]
+    try:
+        python_name = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return None if python_name.startswith(("utf-16", "utf-32")) else name  # only a BOM says UTF-16
+
+
+def _check_zip(source) -> None:
+    """Refuse a zip that is not an Excel workbook, or that would unpack to far too much.
+
+    Only the central directory is read. Python's zipfile never unpacks more than a member's
+    declared size, so the declared sizes checked here are the most that openpyxl can get."""
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(gettext_noop("The file is not a readable XLSX workbook (%(error)s)."), error=str(exc)[:200]) from exc
+    try:
+        members = archive.infolist()
+        unpacked = sum(m.file_size for m in members)
+        packed = sum(m.compress_size for m in members)
+        bomb = len(members) > MAX_ZIP_MEMBERS or unpacked > MAX_UNZIPPED_BYTES or any(
+            m.file_size > (1 << 20) and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1) for m in members
+        )
+        if bomb:
+            raise ImportFileError(
+                gettext_noop("The workbook would unpack to %(size)s MB (compressed %(ratio)s to 1): no real list is "
+                             "like that, so the file is refused as unsafe."),
+                size=unpacked >> 20, ratio=unpacked // max(packed, 1),
+            )
+        names = {m.filename.lower() for m in members}
+        if "mimetype" in names and b"opendocument.spreadsheet" in _small_member(archive, "mimetype"):
+            raise ImportFileError(gettext_noop("OpenDocument spreadsheets (.ods) cannot be read; save the file as .xlsx or CSV."))
+        if "xl/workbook.bin" in names:
+            raise ImportFileError(gettext_noop("Excel binary workbooks (.xlsb) cannot be read; save the file as .xlsx or CSV."))
+        if "[content_types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
+            raise ImportFileError(gettext_noop("The file is a zip archive but not an Excel workbook (a Word document or "
+                                               "another file renamed?). Upload the .xlsx, .xls or CSV file itself."))
+    finally:
+        archive.close()
+        source.seek(0)
+
+
+def _small_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    info = archive.getinfo(name)
+    return archive.read(info)[:200] if info.file_size < 1000 else b""
 
 
 # ---------------------------------------------------------------- raw rows
 
+Rows = Iterator[tuple[int, list[str]]]
 
-def iter_xlsx(source) -> Iterator[tuple[int, list[str]]]:
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook: its name and its rows (lazy)."""
+
+    name: str
+    rows: Rows
+
+
+def iter_xlsx(source) -> tuple[list[Sheet], Callable[[], None]]:
+    """The workbook's sheets (rows streamed, trimmed) and a function that closes the workbook."""
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # a damaged or mislabelled file
         raise ImportFileError(gettext_noop("The file is not a readable XLSX workbook (%(error)s)."), error=str(exc)[:200]) from exc
+    return [Sheet(sheet.title, _xlsx_rows(sheet)) for sheet in workbook.worksheets], workbook.close
+
+
+def _xlsx_rows(sheet) -> Rows:
+    sheet.reset_dimensions()  # some writers declare a wrong size; read what is there
+    for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+        yield number, _trim([cell_text(v) for v in values])
+
+
+def iter_xls(source) -> tuple[list[Sheet], Callable[[], None]]:
+    """The legacy workbook's sheets (rows trimmed) and a function that releases it.
+
+    BIFF files hold at most 65,536 rows, and xlrd reads a sheet whole: a sheet is loaded
+    only when its rows are first asked for."""
+    import xlrd
+
+    source.seek(0)
+    data = source.read()
     try:
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-            yield number, _trim([cell_text(v) for v in values])
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+    except Exception as exc:
+        if "encrypted" in str(exc).lower() or "find workbook" in str(exc).lower():
+            raise ImportFileError(gettext_noop(
+                "The file is an Office document without a readable workbook in it (a Word document renamed, or a "
+                "workbook protected with a password?). Upload the .xlsx, .xls or CSV file itself."
+            )) from exc
+        raise ImportFileError(gettext_noop("The file is not a readable Excel (.xls) workbook (%(error)s)."), error=str(exc)[:200]) from exc
+    return [Sheet(name, _xls_rows(book, index)) for index, name in enumerate(book.sheet_names())], book.release_resources
+
+
+def _xls_rows(book, index: int) -> Rows:
+    import xlrd
+
+    try:
+        sheet = book.sheet_by_index(index)
+    except Exception as exc:
+        raise ImportFileError(gettext_noop("The file is not a readable Excel (.xls) workbook (%(error)s)."), error=str(exc)[:200]) from exc
+
+    def text(cell) -> str:
+        kind = cell.ctype
+        if kind == xlrd.XL_CELL_TEXT:
+            return cell.value
+        if kind == xlrd.XL_CELL_DATE:
+            try:
+                return cell_text(xlrd.xldate_as_datetime(cell.value, book.datemode))
+            except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                return cell_text(cell.value)
+        if kind == xlrd.XL_CELL_BOOLEAN:
+            return cell_text(bool(cell.value))
+        if kind == xlrd.XL_CELL_ERROR:
+            return xlrd.error_text_from_code.get(cell.value, "")
+        return cell_text(cell.value) if kind == xlrd.XL_CELL_NUMBER else ""
+
+    try:
+        for number in range(sheet.nrows):
+            yield number + 1, _trim([text(cell) for cell in sheet.row(number)])
     finally:
-        workbook.close()
+        book.unload_sheet(index)
+
+
+#: libxml2's HTML push parser keeps all the input it was given until it is closed. So that memory
+#: stays flat, the document goes to a fresh parser about every ``HTML_SEGMENT`` bytes, cut just
+#: after a ``</tr>`` where no comment, script, style or other raw text is open; the fresh parser
+#: starts inside a ``<table>``. A document where no such place comes (no ``</tr>`` end tags, a
+#: comment that never ends) is read by one parser, as a whole.
+HTML_SEGMENT = 1 << 20
+_RAW_TEXT = ((b"<!--", b"-->"), (b"<script", b"</script"), (b"<style", b"</style"), (b"<textarea", b"</textarea"),
+             (b"<title", b"</title"), (b"<xmp", b"</xmp"), (b"<plaintext", b"<\0"))
+
+
+def iter_html(source, encoding: str) -> Rows:
+    """Every ``<tr>`` of an HTML document, in order, as its cells' text (untrimmed).
+
+    lxml's HTML parser builds the document as it reads; each row is cleared (with the rows
+    before it) as soon as it is read, and the parser is renewed now and then (``HTML_SEGMENT``),
+    so memory stays flat. In a cell, ``<br>`` and block elements become a space, entities are
+    decoded and whitespace (``&nbsp;`` too) collapses as a browser shows it. A cell spanning N
+    columns gives its text and N-1 empty cells. A row of an outer layout table that holds a
+    nested table is skipped (its inner rows are read)."""
+    source.seek(0)
+    stream = source if encoding in ("utf-8", "utf-8-sig") else _Utf8Stream(source, encoding)
+    reader = _HtmlRows()
+    seen: bytearray | None = bytearray()  # lower-cased input since the last cut, to find the next
+    next_try = HTML_SEGMENT
+    while chunk := stream.read(_CHUNK):
+        cut = -1
+        if seen is not None:
+            seen += chunk.lower()
+            if len(seen) >= next_try:
+                cut = _safe_cut(seen, len(seen) - len(chunk), depth=0 if reader.renewed else 1)
+                if cut < 0:
+                    next_try = len(seen) + HTML_SEGMENT
+                    if len(seen) > 4 * HTML_SEGMENT:
+                        seen = None  # no safe place in sight: one parser reads it all
+        if cut < 0:
+            yield from reader.feed(chunk)
+            continue
+        at = cut - (len(seen) - len(chunk))
+        yield from reader.feed(chunk[:at])
+        yield from reader.renew()
+        yield from reader.feed(chunk[at:])
+        del seen[:cut]
+        next_try = HTML_SEGMENT
+    yield from reader.close()
+
+
+def _safe_cut(seen: bytearray, start: int, depth: int) -> int:
+    """A position in ``seen`` after ``start``, just after a ``</tr>``, where no raw text is open
+    and the tables open are ``depth`` (a row of a nested table is no place to cut)."""
+    end = seen.rfind(b"</tr>", max(0, start - 4))
+    if end < 0:
+        return -1
+    end += len(b"</tr>")
+    for opener, closer in _RAW_TEXT:
+        at = seen.rfind(opener, 0, end)
+        if at >= 0 and seen.find(closer, at + len(opener), end) < 0:
+            return -1
+    if seen.count(b"<table", 0, end) - seen.count(b"</table", 0, end) != depth:
+        return -1
+    return end
+
+
+class _HtmlRows:
+    """The rows lxml's HTML pull parser finds in what it is fed, numbered across renewals."""
+
+    def __init__(self):
+        self.number = 0
+        self.renewed = 0
+        self.parser = self._parser()
+
+    @staticmethod
+    def _parser():
+        from lxml import etree
+
+        return etree.HTMLPullParser(events=("end",), tag="tr", encoding="utf-8", remove_comments=True,
+                                    remove_pis=True, no_network=True)
+
+    def feed(self, data: bytes) -> Rows:
+        self.parser.feed(data)
+        return self._rows()
+
+    def renew(self) -> Rows:
+        """Close the parser (at a row's end) and go on with a fresh one, inside a table."""
+        yield from self.close()
+        self.renewed += 1
+        self.parser = self._parser()
+        self.parser.feed(b"<table>")
+
+    def close(self) -> Rows:
+        self.parser.close()
+        yield from self._rows()
+        fatal = self.parser.feed_error_log.filter_from_fatals()
+        if fatal:  # libxml2 gave up (e.g. absurdly deep nesting): rows after this point would be lost
+            raise ImportFileError(gettext_noop("The HTML file cannot be read after row %(row)s (%(error)s)."),
+                                  row=self.number, error=fatal[0].message[:200])
+
+    def _rows(self) -> Rows:
+        for _, row in self.parser.read_events():
+            self.number += 1
+            cells, layout = _html_cells(row)
+            row.clear(keep_tail=False)
+            parent = row.getparent()
+            if parent is not None:
+                while row.getprevious() is not None:
+                    del parent[0]
+            if not layout:
+                yield self.number, cells
+
+
+_BREAKS = ("br", "p", "div", "li", "tr")
+
+
+def _html_cells(row) -> tuple[list[str], bool]:
+    cells: list[str] = []
+    for cell in row.iterchildren("td", "th"):
+        if len(cell):  # child elements: line breaks, bold, links...
+            if cell.find(".//table") is not None:
+                return [], True
+            for element in cell.iter(_BREAKS):
+                element.tail = " " + element.tail if element.tail else " "
+            text = "".join(cell.itertext())
+        else:
+            text = cell.text or ""
+        cells.append(" ".join(text.split()))
+        span = cell.get("colspan")
+        if span:
+            try:
+                extra = min(int(span.strip()), MAX_COLSPAN) - 1
+            except ValueError:
+                extra = 0
+            if extra > 0:
+                cells.extend([""] * extra)
+    return cells, False
+
+
+class _Utf8Stream(io.RawIOBase):
+    """A binary file in another encoding, read as UTF-8 (for lxml, which then needs to know
+    only one encoding, whatever the page declares)."""
+
+    def __init__(self, source, encoding: str):
+        self.source = source
+        self.decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while not self.pending:
+            chunk = self.source.read(_CHUNK)
+            self.pending = self.decoder.decode(chunk, final=not chunk).encode("utf-8")
+            if not chunk:
+                break
+        if size is None or size < 0:
+            size = len(self.pending)
+        out, self.pending = self.pending[:size], self.pending[size:]
+        return out
 
 
 def _decoded_lines(source, encoding: str) -> Iterator[str]:
@@ -107,11 +450,11 @@ def _decoded_lines(source, encoding: str) -> Iterator[str]:
             yield line + "\n"
 
 
-def iter_csv(source, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def iter_csv(source, encoding: str, delimiter: str) -> Rows:
+    """The records of a CSV file, untrimmed (a trailing empty cell is a cell)."""
     reader = csv.reader(_decoded_lines(source, encoding), delimiter=delimiter)
     try:
-        for number, values in enumerate(reader, start=1):
-            yield number, _trim(values)
+        yield from enumerate(reader, start=1)
     except csv.Error as exc:
         raise ImportFileError(gettext_noop("The CSV file is malformed near row %(row)s (%(error)s)."), row=reader.line_num, error=str(exc)) from exc
 
@@ -121,6 +464,56 @@ def _trim(values: list[str]) -> list[str]:
     while end and not (values[end - 1] or "").strip():
         end -= 1
     return values[:end]
+
+
+def estimate_rows(source, info: SourceInfo) -> int:
+    """About how many data rows the file has, cheaply (for a progress bar): the largest
+    sheet's size for a workbook, the ``<tr>`` tags of HTML, the lines of a CSV."""
+    source.seek(0)
+    try:
+        if info.format == "xlsx":
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(source, read_only=True)
+            try:
+                return max(0, max((s.max_row or 1 for s in workbook.worksheets), default=1) - 1)
+            finally:
+                workbook.close()
+        if info.format == "xls":
+            import xlrd
+
+            book = xlrd.open_workbook(file_contents=source.read(), on_demand=True)
+            try:
+                return max(0, max((_xls_nrows(book, i) for i in range(book.nsheets)), default=1) - 1)
+            finally:
+                book.release_resources()
+        if info.format == "html":
+            mark = "<tr".encode("utf-16-le") if info.encoding.startswith("utf-16") else b"<tr"
+            return max(0, _count(source, mark, lower=True) - 1)
+        return max(0, _count(source, b"\n") - 1)
+    except Exception:
+        return 0
+    finally:
+        source.seek(0)
+
+
+def _xls_nrows(book, index: int) -> int:
+    try:
+        return book.sheet_by_index(index).nrows
+    finally:
+        book.unload_sheet(index)
+
+
+def _count(source, mark: bytes, lower: bool = False) -> int:
+    """Occurrences of ``mark`` in the file, read in chunks (a mark split by a chunk's end counts)."""
+    count, tail = 0, b""
+    while chunk := source.read(1 << 20):
+        if lower:
+            chunk = chunk.lower()
+        text = tail + chunk
+        count += text.count(mark)
+        tail = text[1 - len(mark):]  # too short to hold a whole mark: nothing counted twice
+    return count
 
 
 # ---------------------------------------------------------------- headers
@@ -156,28 +549,86 @@ class HeaderSpec:
 
 @dataclass
 class Table:
-    headers: list[str]
+    headers: list[str]  # the whole header row, as read
     header_row: int
     columns: dict[str, int]
     rows: Iterator[tuple[int, list[str]]] = field(repr=False)
+    sheet: str = ""  # the sheet read, for a workbook
 
 
-def _find_header(rows: Iterator[tuple[int, list[str]]], spec: HeaderSpec) -> Table:
+@dataclass
+class _Header:
+    position: int  # in the rows read ahead
+    number: int
+    columns: dict[str, int]
+    head: list[tuple[int, list[str]]]
+
+
+def _best_header(rows: Rows, spec: HeaderSpec) -> _Header | None:
+    """The row among the first ones that names every required group and most columns."""
     head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
     best = None
     for position, (number, cells) in enumerate(head):
         found = spec.match(cells)
-        if found and not spec.missing(found) and (best is None or len(found) > len(best[2])):
-            best = (position, number, found)
+        if found and not spec.missing(found) and (best is None or len(found) > len(best.columns)):
+            best = _Header(position, number, found, head)
+    return best
+
+
+def _no_header(spec: HeaderSpec) -> ImportFileError:
+    expected = ", ".join(" / ".join(spec.names[k][0] for k in group) for group in spec.required)
+    return ImportFileError(
+        gettext_noop("No header row found in the first %(n)s rows. Expected columns: %(columns)s."),
+        n=HEADER_SEARCH_ROWS, columns=expected,
+    )
+
+
+def _table(found: _Header, rest: Rows, sheet: str = "") -> Table:
+    header_cells = found.head[found.position][1]
+    headers = [cell_text(c).strip() for c in header_cells]
+    return Table(headers, found.number, found.columns, itertools.chain(found.head[found.position + 1 :], rest), sheet)
+
+
+def _find_header(rows: Rows, spec: HeaderSpec) -> Table:
+    found = _best_header(rows, spec)
+    if found is None:
+        raise _no_header(spec)
+    return _table(found, rows)
+
+
+def _pick_sheet(sheets: list[Sheet], close: Callable[[], None], spec: HeaderSpec) -> Table:
+    """The sheet whose header row matches best (the first such sheet on a tie)."""
+    best: tuple[_Header, Sheet] | None = None
+    try:
+        for sheet in sheets:
+            found = _best_header(sheet.rows, spec)
+            if found is not None and (best is None or len(found.columns) > len(best[0].columns)):
+                best = (found, sheet)
+        for sheet in sheets:
+            if best is None or sheet is not best[1]:
+                sheet.rows.close()
+    except BaseException:
+        close()
+        raise
     if best is None:
-        expected = ", ".join(" / ".join(spec.names[k][0] for k in group) for group in spec.required)
-        raise ImportFileError(
-            gettext_noop("No header row found in the first %(n)s rows. Expected columns: %(columns)s."),
-            n=HEADER_SEARCH_ROWS, columns=expected,
-        )
-    position, number, found = best
-    headers = [cell_text(c).strip() for c in head[position][1]]
-    return Table(headers, number, found, itertools.chain(head[position + 1 :], rows))
+        close()
+        raise _no_header(spec)
+    found, sheet = best
+    return _table(found, _closing(sheet.rows, close), sheet.name)
+
+
+def _closing(rows: Rows, close: Callable[[], None]) -> Rows:
+    try:
+        yield from rows
+    finally:
+        close()
+
+
+def _without_repeated(rows: Rows, header: list[str]) -> Rows:
+    """Rows, without the header row repeated (a paged HTML export repeats it per table)."""
+    for number, cells in rows:
+        if cells != header:
+            yield number, cells
 
 
 def _csv_delimiter(source, encoding: str, spec: HeaderSpec) -> str:
@@ -199,11 +650,15 @@ def _csv_delimiter(source, encoding: str, spec: HeaderSpec) -> str:
 def open_table(source, info: SourceInfo, spec: HeaderSpec) -> Table:
     """The header and a lazy iterator over the data rows below it."""
     if info.format == "xlsx":
-        rows = iter_xlsx(source)
-    else:
-        delimiter = _csv_delimiter(source, info.encoding, spec)
-        rows = iter_csv(source, info.encoding, delimiter)
-    return _find_header(rows, spec)
+        return _pick_sheet(*iter_xlsx(source), spec)
+    if info.format == "xls":
+        return _pick_sheet(*iter_xls(source), spec)
+    if info.format == "html":
+        table = _find_header(iter_html(source, info.encoding), spec)
+        table.rows = _without_repeated(table.rows, table.headers)
+        return table
+    delimiter = _csv_delimiter(source, info.encoding, spec)
+    return _find_header(iter_csv(source, info.encoding, delimiter), spec)
 
 
 def as_binary(data: bytes | str | Iterable) -> io.BytesIO:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -31,12 +32,12 @@ def _importer(kind: str):
 
 def can_import(user, kind: str) -> bool:
     """For other apps' pages: may ``user`` import lists of ``kind``?"""
-    return kind in kinds() and policy.can(user, policy.ADD, ImportBatch) and policy.can(user, policy.ADD, importer_for(kind).model)
+    return kind in kinds() and importer_for(kind).may_import(user)
 
 
 def _require_import(user, importer_cls) -> None:
-    policy.require(user, policy.ADD, ImportBatch)
-    policy.require(user, policy.ADD, importer_cls.model)
+    if not importer_cls.may_import(user):
+        raise PermissionDenied
 
 
 @login_required
@@ -58,11 +59,12 @@ def upload(request, kind):
     if importer_cls.pages():
         return redirect(importer_cls.pages())
     _require_import(request.user, importer_cls)
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user, options=importer_cls.options)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = run_import(
-            kind, user=request.user, kabupaten=form.target_kabupaten(), source=upload, file_name=Path(upload.name).name
+            kind, user=request.user, kabupaten=form.target_kabupaten(), source=upload, file_name=Path(upload.name).name,
+            options=form.option_values(),
         )
         (messages.error if batch.status == BatchStatus.FAILED else messages.success)(request, batch.summary())
         return redirect("imports:batch", pk=batch.pk)
@@ -111,13 +113,36 @@ def batch_detail(request, pk):
         "imports/batch_detail.html",
         {
             "batch": batch,
-            "importer": kinds().get(batch.kind),
+            "importer": importer_cls,
+            "options": given_options(importer_cls, batch),
             "headers": headers,
             "table": table,
             "more_rejected": max(0, batch.rejected - len(rows)),
             "previous": previous_batches(batch).first(),
+            **_warnings(importer_cls, batch),
         },
     )
+
+
+def given_options(importer_cls, batch: ImportBatch) -> list[tuple[str, str]]:
+    """The values given with the file, labelled as the upload form labels them ("Tahun data", "2025")."""
+    given = batch.options or {}
+    declared = {o.name: o.label for o in (importer_cls.options if importer_cls else ())}
+    return [(str(declared.get(name, name)), str(value)) for name, value in given.items() if value not in (None, "")]
+
+
+def _warnings(importer_cls, batch: ImportBatch) -> dict:
+    """Rows kept with a warning (``batch.warnings()``) and the fields the file did not carry
+    (``findings["unknown_fields"]``, named as the model names them)."""
+    findings = batch.findings or {}
+    unknown = []
+    for name in findings.get("unknown_fields", []):
+        try:
+            unknown.append(str(importer_cls.model._meta.get_field(name).verbose_name))
+        except Exception:
+            unknown.append(name)
+    return {"warnings": batch.warnings(), "unknown_fields": unknown,
+            "warnings_total": sum(entry["count"] for entry in findings.get("warnings", []))}
 
 
 @login_required

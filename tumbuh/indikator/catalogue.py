@@ -5,6 +5,11 @@ the services the Aksi 1 guide (Kemendagri) asks each district to map per desa; w
 target is set, the district sets its own (``IndicatorSetting``). Check the regulation's own text
 before changing a target here; a change ships as a new data migration calling
 ``load_catalogue``.
+
+Two indicators are computed by Tumbuh from the visits (``computed_from``, see
+``computations.py``): children whose growth is monitored and vitamin A. The other services a
+visit records (KIA book, weight gain N/D′, kelas ibu balita, MBG) are in neither list, so they
+are not national indicators here: a district attaches their computation to its own indicator.
 """
 
 from __future__ import annotations
@@ -30,8 +35,10 @@ CATALOGUE: list[dict] = [
          denominator="Seluruh remaja putri (sasaran sekolah)", national_target=58, lead_opd="DINKES"),
     dict(code="asi-eksklusif", short_name="ASI eksklusif", kind="spesifik", category="target",
          name="Bayi usia kurang dari 6 bulan yang mendapat Air Susu Ibu (ASI) eksklusif",
-         target_group="Bayi 0–5 bulan", numerator="Bayi < 6 bulan yang mendapat ASI eksklusif",
-         denominator="Seluruh bayi < 6 bulan yang dicatat", national_target=80, lead_opd="DINKES"),
+         target_group="Bayi 0–5 bulan",
+         numerator="Bayi < 6 bulan yang menurut catatan kunjungan terakhirnya mendapat ASI eksklusif sejak lahir",
+         denominator="Bayi < 6 bulan yang ASI eksklusifnya tercatat (tanpa catatan: tidak dihitung)", national_target=80,
+         lead_opd="DINKES", computed_from="asi_exclusive"),
     dict(code="mpasi", short_name="MP-ASI 6–23 bln", kind="spesifik", category="target",
          name="Anak usia 6–23 bulan yang mendapat Makanan Pendamping Air Susu Ibu (MP-ASI)",
          target_group="Anak 6–23 bulan", numerator="Anak 6–23 bulan yang mendapat MP-ASI",
@@ -105,8 +112,11 @@ CATALOGUE: list[dict] = [
          denominator="Seluruh orang tua anak 0–23 bulan", lead_opd="DINKES"),
     dict(code="balita-vitamin-a", short_name="Vitamin A balita", kind="spesifik", category="esensial",
          name="Balita 6–59 bulan yang mendapat kapsul vitamin A",
-         target_group="Balita 6–59 bulan", numerator="Balita yang mendapat vitamin A",
-         denominator="Seluruh balita 6–59 bulan", lead_opd="DINKES"),
+         target_group="Balita 6–59 bulan",
+         numerator="Balita 6–59 bulan yang tercatat mendapat kapsul vitamin A (≥1) pada kunjungan dalam tahun berjalan",
+         denominator="Balita 6–59 bulan yang jumlah vitamin A-nya tercatat pada kunjungan dalam tahun berjalan "
+                     "(tanpa catatan: tidak dihitung)",
+         lead_opd="DINKES", computed_from="vitamin_a"),
     dict(code="bkb-kelas-pengasuhan", short_name="Kelas pengasuhan (BKB)", kind="sensitif", category="esensial",
          name="Orang tua anak 0–59 bulan yang mengikuti kelas pengasuhan / Bina Keluarga Balita (BKB)",
          target_group="Orang tua balita", numerator="Orang tua yang mengikuti BKB",

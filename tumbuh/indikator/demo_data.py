@@ -2,9 +2,11 @@
 
 The desa of three kecamatan (Malili, Angkona, Nuha: 30 desa; the others have not reported,
 as happens) get a plausible, reproducible value for a handful of indicators, lower in some
-kecamatan than in others so the gap heatmap shows a pattern; "balita dipantau" is computed from
-the demo measurements. Written through ``set_coverage`` (audited) by the secretariat, in one
-transaction; kept small because it runs for every test session."""
+kecamatan than in others so the gap heatmap shows a pattern; "balita dipantau" and vitamin A
+are computed from the demo measurements, and so are the district's own indicators the demo
+gives Luwu Timur for the other services its visits record (KIA book, weight gain N/D′, kelas
+ibu balita, MBG: :data:`DISTRICT_INDICATORS`). Written through ``set_coverage`` (audited) by
+the secretariat, in one transaction; kept small because it runs for every test session."""
 
 from __future__ import annotations
 
@@ -17,8 +19,10 @@ from tumbuh.wilayah.models import Level, Wilayah
 
 from .actions import set_coverage
 from .catalogue import CATALOGUE
-from .computations import compute
-from .models import Coverage, CoverageSource, Indicator
+from tumbuh.audit.actions import do_save
+
+from .computations import DEFINITIONS, compute
+from .models import Category, Computation, Coverage, CoverageSource, Indicator
 
 KABUPATEN = "73.24"
 YEAR = 2025
@@ -29,24 +33,53 @@ INDICATORS = {
     "bumil-ttd-90": 72, "asi-eksklusif": 66, "imunisasi-dasar-lengkap": 84, "air-minum-layak": 81,
     "sanitasi-layak": 74,
 }
+#: Luwu Timur's own indicators computed by Tumbuh: (code, short name, name, kind, computation, lead OPD)
+DISTRICT_INDICATORS = [
+    ("balita-buku-kia", "Balita punya buku KIA", "Balita yang memiliki buku Kesehatan Ibu dan Anak (KIA)", "spesifik",
+     Computation.KIA_BOOK, "DINKES"),
+    ("balita-naik-bb", "Balita naik BB (N/D′)", "Balita yang naik berat badannya di antara yang ditimbang dua bulan berturut-turut",
+     "spesifik", Computation.WEIGHT_GAIN, "DINKES"),
+    ("kelas-ibu-balita", "Kelas ibu balita", "Ibu balita yang mengikuti kelas ibu balita", "spesifik",
+     Computation.KELAS_IBU_BALITA, "DINKES"),
+    ("balita-mbg", "Balita terima MBG", "Balita yang menerima Makan Bergizi Gratis (MBG)", "sensitif", Computation.MBG, ""),
+]
 
 
 @transaction.atomic  # one commit: seconds, not half a minute, on SQLite
 def seed(seed: int) -> None:
-    system = None  # demo records are logged as "sistem", not as a demo user
+    # Demo records are logged as "sistem" (actor None), not as a demo user.
     if Indicator.objects.national().count() < len(CATALOGUE):
         # A flushed test database (browser tests) has lost the catalogue its migration seeded.
         call_command("load_indicators", verbosity=0)
-    if Coverage.objects.filter(desa__kabupaten_code=KABUPATEN, year=YEAR).exists():
-        return
-    rng = random.Random(seed)
+    _district_indicators()
     desa = list(Wilayah.objects.filter(level=Level.DESA, kecamatan_code__in=KECAMATAN).order_by("code"))
+    if not Coverage.objects.filter(desa__kabupaten_code=KABUPATEN, year=YEAR, source=CoverageSource.IMPORTED).exists():
+        _entered(seed, desa)
+    # Every run (a second one writes nothing: unchanged rows are not saved again).
+    compute(KABUPATEN, YEAR, [w.code for w in desa])
+
+
+def _district_indicators() -> None:
+    from tumbuh.organisation.models import Opd
+
+    opd = dict(Opd.objects.filter(kabupaten_id=KABUPATEN).values_list("short_name", "pk"))
+    for code, short_name, name, kind, computation, lead in DISTRICT_INDICATORS:
+        if Indicator.objects.filter(kabupaten_id=KABUPATEN, code=code).exists():
+            continue
+        numerator, denominator = DEFINITIONS[computation]
+        do_save(None, Indicator(kabupaten_id=KABUPATEN, code=code, short_name=short_name, name=name, kind=kind,
+                                category=Category.DISTRICT, computed_from=computation, numerator=numerator,
+                                denominator=denominator, target_group="Balita 0–59 bulan", responsible_opd_id=opd.get(lead),
+                                order=500), reason=REASON)
+
+
+def _entered(seed: int, desa: list[Wilayah]) -> None:
+    rng = random.Random(seed)
     kecamatan_shift = {k: rng.uniform(-14, 8) for k in sorted({w.kecamatan_code for w in desa})}
     for code, usual in INDICATORS.items():
         indicator = Indicator.objects.get(kabupaten=None, code=code)
         for w in desa:
             denominator = rng.randint(12, 60)
             share = min(1.0, max(0.15, (usual + kecamatan_shift[w.kecamatan_code] + rng.gauss(0, 8)) / 100))
-            set_coverage(system, indicator, w.code, YEAR, numerator=round(denominator * share), denominator=denominator,
+            set_coverage(None, indicator, w.code, YEAR, numerator=round(denominator * share), denominator=denominator,
                          source=CoverageSource.IMPORTED, reason=REASON)
-    compute(KABUPATEN, YEAR, [w.code for w in desa])

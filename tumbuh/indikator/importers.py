@@ -75,6 +75,14 @@ class CoverageImporter(ByDesaCode, Importer):
         return reverse("indikator:coverage")
 
     @classmethod
+    def may_import(cls, user, kabupaten=None) -> bool:
+        """As the coverage import page asks: the secretariat, or OPD staff (for the indicators
+        their OPD answers for, checked per row)."""
+        from tumbuh.accounts import policy
+
+        return policy.can(user, policy.ADD, Coverage)
+
+    @classmethod
     def references(cls, user, kabupaten):
         indicators = Indicator.objects.for_kabupaten(kabupaten.code)
         return [

@@ -37,6 +37,12 @@ class Computation(models.TextChoices):
 
     NONE = "", _("Entered or imported")
     GROWTH_MONITORED = "growth_monitored", _("Tumbuh: children under five measured this year")
+    VITAMIN_A = "vitamin_a", _("Tumbuh: children 6–59 months given vitamin A this year")
+    KIA_BOOK = "kia_book", _("Tumbuh: children under five with a KIA book")
+    WEIGHT_GAIN = "weight_gain", _("Tumbuh: monthly weighings with weight gained (N/D′)")
+    KELAS_IBU_BALITA = "kelas_ibu_balita", _("Tumbuh: children whose mother attends kelas ibu balita")
+    MBG = "mbg", _("Tumbuh: children under five given free nutritious meals (MBG)")
+    ASI_EXCLUSIVE = "asi_exclusive", _("Tumbuh: infants under 6 months exclusively breastfed")
 
 
 class IndicatorQuerySet(models.QuerySet):

@@ -15,9 +15,10 @@ from .models import Coverage, CoverageSource, Indicator, IndicatorSetting
 
 def may_enter(user, indicator, kabupaten_code: str) -> bool:
     """May ``user`` enter coverage of ``indicator`` in the district? The secretariat (district
-    admin) for every indicator, OPD staff for those their OPD answers for; nobody for an
-    indicator Tumbuh computes."""
-    if indicator.is_computed or user.role == Role.VIEWER:
+    admin) for every indicator, OPD staff for those their OPD answers for. For an indicator
+    Tumbuh computes, only in the desa it has not computed (no records there): the rows it
+    computed are the system's (``responsible_for_coverage``)."""
+    if user.role == Role.VIEWER:
         return False
     if policy.is_global(user) or policy.district_admin(user, None):
         return policy.is_global(user) or user.wilayah_id == kabupaten_code

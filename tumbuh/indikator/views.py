@@ -31,7 +31,7 @@ from . import actions
 from .computations import compute
 from .forms import CoverageUploadForm, DistrictIndicatorForm, IndicatorSettingForm
 from .importers import KIND, coverage_template
-from .models import Coverage, Indicator, IndicatorSetting
+from .models import Coverage, CoverageSource, Indicator, IndicatorSetting
 from .permissions import can_see_coverage_batch, may_enter as may_enter_indicator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -130,19 +130,23 @@ def coverage(request):
     for w in desa:
         c = stored.get(w.code)
         rows.append({"desa": w, "c": c, "kecamatan": kecamatan.get(w.kecamatan_code, w.kecamatan_code), "gap": ind.gap(c.value if c else None, target), "error": errors.get(w.code),
+                     "computed": c is not None and c.source == CoverageSource.COMPUTED,
                      "post": {k: request.POST.get(f"{k}-{w.code}", "") for k in ("num", "den", "val", "note")}
                      if request.method == "POST" else None})
     filled = [r["c"].value for r in rows if r["c"] and r["c"].value is not None]
     return render(request, "indikator/coverage.html", {
         "kabupaten": kabupaten, "year": year, "ind": ind, "indicators": indicators, "rows": rows, "target": target,
-        "may_enter": may_enter, "filled": len(filled), "may_import": may_enter,
+        "may_enter": may_enter, "filled": len(filled), "may_import": may_enter and not ind.is_computed,
         "mean": (sum(filled) / len(filled)).quantize(Decimal("0.1")) if filled else None,
         "may_compute": ind.is_computed and _may_compute(request.user),
     })
 
 
 def _save_row(request, ind, year, code, c) -> bool:
-    """One desa's row of the coverage table: saved if it changed."""
+    """One desa's row of the coverage table: saved if it changed (a row Tumbuh computed has no
+    inputs and is left alone)."""
+    if c is not None and c.source == CoverageSource.COMPUTED:
+        return False
     raw = {k: request.POST.get(f"{k}-{code}", "").strip() for k in ("num", "den", "val", "note")}
     try:
         num, den, val = parse_count(raw["num"]), parse_count(raw["den"]), parse_decimal(raw["val"])
@@ -224,5 +228,5 @@ def coverage_compute(request):
     if not _may_compute(request.user):
         raise PermissionDenied
     n = compute(kabupaten.code, year, [w.code for w in _desa(request, kabupaten)])
-    messages.success(request, _("%(n)d desa computed from Tumbuh's measurements.") % {"n": n})
+    messages.success(request, _("%(n)d coverage rows computed from Tumbuh's visits.") % {"n": n})
     return redirect(f"{reverse('indikator:coverage')}?{urlencode({'indicator': request.POST.get('indicator', ''), 'year': year})}")

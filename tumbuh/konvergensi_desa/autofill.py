@@ -8,6 +8,21 @@
 - ``kunjungan_gizi`` (home visit if underweight or stunted): TS when the child's latest
   measurement up to the quarter's end is neither stunted (TB/U) nor underweight (BB/U);
   otherwise Tumbuh does not know about home visits, and the KPM answers.
+
+The services a visit records besides the measurements (``Measurement.SERVICE_FIELDS``: vitamin
+A, KIA book, weight gain N/T/O/B, KPSP, kelas ibu balita, MBG, exclusive breastfeeding) answer
+no item of the Kemendes scorecard, so none is filled from them (they feed coverage indicators
+instead, ``indikator/computations.py``):
+
+- vitamin A, the KIA book, KPSP and MBG are not items of the scorecard (the ten items for a
+  child 0–23 months, as DOMAIN.md lists them and ``scorecard.GROUPS`` declares them, have no
+  "pemberian vitamin A" or "buku KIA");
+- kelas ibu balita, the health centre's class for mothers of under-fives, is neither
+  ``konseling`` (the parent at monthly nutrition counselling) nor ``kelas_pengasuhan``
+  (the parenting class of Bina Keluarga Balita, BKB): a Y there would claim a service the
+  record does not show;
+- weight gain judges a weighing (gained or not since last month), it does not say whether
+  the child was weighed every month: ``timbang`` stays computed from the weights.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Title rows above the header, NIKs as number cells, desa named in capitals with a
 and no code, yes/no written as "Ya", "v", "1" or left empty, a count of children under five
 instead of yes/no. Then, deterministically, the mistakes real lists carry; each is declared in
 :attr:`KrsExport.problems` (spreadsheet row → kind) so tests can check that each is caught:
-``nik_missing``, ``nik_short``, ``unknown_desa``, ``no_risk`` and ``duplicate`` rows are
-rejected; everything else is imported.
+``nik_missing``, ``nik_short``, ``unknown_desa``, ``not_yes_no`` and ``duplicate`` rows are
+rejected; everything else is imported (a family with no risk factor marked too: BKKBN put it on
+the list).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 
-from tumbuh.demo.names import BOYS, MOTHERS
+from tumbuh.demo.names import BOYS
 from tumbuh.wilayah.models import Level, Wilayah
 
 HEADERS = [
@@ -28,7 +29,7 @@ HEADERS = [
 _RISK_SHARE = (0.35, 0.30, 0.15, 0.40, 0.30, 0.08, 0.12, 0.10, 0.18)
 _YES_STYLES = ("Ya", "Ya", "v", "1", "YA")
 _NO_STYLES = ("Tidak", "", "0", "Tidak", "")
-PROBLEM_KINDS = ("nik_missing", "nik_short", "unknown_desa", "no_risk", "duplicate")
+PROBLEM_KINDS = ("nik_missing", "nik_short", "unknown_desa", "not_yes_no", "duplicate")
 
 
 @dataclass
@@ -86,9 +87,8 @@ def krs_export(seed: int, kecamatan: tuple[str, ...] = ("73.24.04",), per_desa: 
             row[9] = str(row[9])[:15]
         elif kind == "unknown_desa":
             row[5] = "DESA TANAH HARAPAN BARU"
-        elif kind == "no_risk":
-            row[15:24] = ["Tidak"] * 9
-            row[10] = f"{MOTHERS[index % len(MOTHERS)]} (tanpa risiko)"
+        elif kind == "not_yes_no":
+            row[15] = "mungkin"
         problems[first_data_row + index] = kind
     rows.append(list(rows[0]))  # an exact copy of the first family, at the end
     problems[first_data_row + len(rows) - 1] = "duplicate"

@@ -1,15 +1,32 @@
-"""Importing the at-risk family list (KRS) from BKKBN's family-data export (CSV or XLSX), and
-the number of families per desa from the Excel template Tumbuh generates (``JumlahKeluargaImporter``).
+"""Importing the at-risk family list (KRS): BKKBN's Verval KRS list as downloaded, older
+family-data exports and Tumbuh's own template (CSV or XLSX); and the number of families per
+desa from the Excel template Tumbuh generates (``JumlahKeluargaImporter``).
+
+- **Headers** as BKKBN writes them ("NIK Kepala Keluarga", "PUS 4 Terlalu Tua (Umur Istri 35
+  sd 40 Tahun)", …) are aliases of the columns, matched exactly after ``header_key``; title rows
+  above the header are skipped by the reader.
+- **Year:** the Verval list has no year column: the user chooses the data year (the importer's
+  option ``year``). A file's own "Tahun Pendataan" column still works; a row whose year differs
+  from the chosen one is rejected; with neither, the file is refused before any row is read.
+- **Every row is a KRS** by BKKBN's own determination: no row is refused for want of a risk
+  factor. A factor or target member whose column the file does not have is stored as unknown
+  (None), never as "no"; an empty cell in a column the file has is "no".
+- **Warnings** (the row is kept): an invalid NIK of the wife (stored blank), "PUS 4 Terlalu"
+  disagreeing with the four "terlalu", an accompaniment code Tumbuh does not know (kept as
+  written). They are counted in ``batch.findings``.
 
 Natural key: data year + NIK of the family head, so re-importing a file (or a corrected list
-of rejected rows) updates the families already there and adds no duplicates. A desa is named
-by its Kemendagri code, or by its name (with the kecamatan's name when two desa share one);
-both are looked up only inside the importing user's area and the batch's kabupaten. Yes/no
-cells accept what exports and hand-edited sheets hold: Ya/Tidak, Y/T, 1/0, v, √, x, a count.
+of rejected rows) updates the families already there and adds no duplicates; the same list
+imported for another year is another year's list. A desa is named by its Kemendagri code, or
+by its name (with the kecamatan's name when two desa share one; "DESA BALANTANG", "Balantang"
+and "Kel. Balantang" are one), looked up in the batch's kabupaten and accepted only inside the
+importing user's area; an unknown name is refused with the closest desa proposed. Yes/no cells
+accept what exports and hand-edited sheets hold: Ya/Tidak, Y/T, 1/0, v, √, x, a count.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from django.urls import reverse
@@ -17,15 +34,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from tumbuh.imports.cells import clean_code, fold, parse_count, wilayah_code
+from tumbuh.imports.cells import clean_code, clean_text, fold, parse_count, wilayah_code
 from tumbuh.imports.desa import DESA_CODE, ByDesaCode, desa_sheet
-from tumbuh.imports.errors import RowError
-from tumbuh.imports.framework import Column, Importer, Plan, Row, assign, register
+from tumbuh.imports.errors import ImportFileError, RowError
+from tumbuh.imports.framework import Column, Importer, Option, Plan, Row, assign, register
 from tumbuh.imports.xlsx import prefilled_workbook
+from tumbuh.measurements.matching import name_key, propose
 from tumbuh.measurements.nik import clean_nik, nik_problem
 from tumbuh.wilayah.models import Level, Wilayah
 
-from .models import RISK_FACTORS, SASARAN, SUMBER_PK, JumlahKeluarga, Keluarga
+from .models import PENDAMPINGAN, RISK_FACTORS, SASARAN, SUMBER_PK, JumlahKeluarga, Keluarga
 
 _YES = {"ya", "y", "yes", "v", "√", "✓", "x", "ada", "true", "berisiko", "iya"}
 _NO = {"tidak", "t", "no", "n", "-", "false", "tidak ada", "tdk", "tidak berisiko"}
@@ -37,16 +55,7 @@ _NIK_REASONS = {
     "nik_birth_date": gettext_noop("NIK %(nik)s does not hold a valid birth date"),
 }
 
-_DESA_PREFIXES = ("desa ", "kelurahan ", "kel. ", "kel ", "ds. ", "ds ")
-_KECAMATAN_PREFIXES = ("kecamatan ", "kec. ", "kec ")
-
-
-def _bare(name: str, prefixes: tuple[str, ...]) -> str:
-    name = fold(name)
-    for prefix in prefixes:
-        if name.startswith(prefix):
-            return name[len(prefix):].strip()
-    return name
+YEAR_MIN, YEAR_MAX = 2015, 2100
 
 
 def yes_no(value: str, header: str) -> bool:
@@ -63,25 +72,74 @@ def yes_no(value: str, header: str) -> bool:
     raise RowError(gettext_noop("%(column)s: %(value)s is not yes or no"), column=header, value=value)
 
 
+#: Words of ``PENDAMPINGAN`` → code; what means "none received".
+_PENDAMPINGAN_WORDS = {fold(word): code for code, words, _label in PENDAMPINGAN for word in (code, *words)}
+_PENDAMPINGAN_NONE = {"0", "-", "tidak ada", "tidak", "belum", "belum ada", "tidak menerima"}
+_LIST_SEPARATORS = re.compile(r"[,;/|+&]+|\bdan\b", re.IGNORECASE)
+
+
+def pendampingan_codes(value: str) -> tuple[str, list[str]]:
+    """``"1;3"``, ``"1 3"``, ``"Rujukan, KIE"`` → ``("1,3", [])``: the known codes in order,
+    then anything else as written (the second value lists those). ``""``: none received."""
+    known: set[str] = set()
+    unknown: list[str] = []
+    for part in _LIST_SEPARATORS.split(clean_text(value)):
+        part = part.strip(" .")
+        key = fold(part)
+        if not key or key in _PENDAMPINGAN_NONE:
+            continue
+        if key in _PENDAMPINGAN_WORDS:
+            known.add(_PENDAMPINGAN_WORDS[key])
+        elif all(w in _PENDAMPINGAN_WORDS for w in key.split()):  # "1 2 3"
+            known.update(_PENDAMPINGAN_WORDS[w] for w in key.split())
+        elif part not in unknown:
+            unknown.append(part)
+    return ",".join(sorted(known, key=lambda c: (len(c), c)) + unknown)[:60], unknown
+
+
 _RISK_HEADERS = {
-    "air_tidak_layak": ("Sumber Air Minum Tidak Layak", ("air minum tidak layak", "tidak punya sumber air minum utama yang layak",
-                                                         "air tidak layak", "sumber air minum")),
-    "jamban_tidak_layak": ("Jamban Tidak Layak", ("tidak punya jamban yang layak", "jamban", "sanitasi tidak layak")),
+    "air_tidak_layak": ("Sumber Air Minum Tidak Layak", (
+        "air minum tidak layak", "tidak punya sumber air minum utama yang layak", "air tidak layak", "sumber air minum",
+        "Keluarga Tidak Mempunyai Sumber Air Minum Utama yang Layak", "Tidak Mempunyai Sumber Air Minum Utama yang Layak")),
+    "jamban_tidak_layak": ("Jamban Tidak Layak", (
+        "tidak punya jamban yang layak", "jamban", "sanitasi tidak layak", "Keluarga Tidak Mempunyai Jamban yang Layak",
+        "Tidak Mempunyai Jamban yang Layak")),
     "rumah_tidak_layak": ("Rumah Tidak Layak Huni", ("rumah tidak layak", "rtlh", "rumah tidak layak huni rtlh")),
     "pendidikan_ibu_rendah": ("Pendidikan Ibu Rendah", ("pendidikan ibu dibawah sltp", "pendidikan ibu di bawah sltp",
                                                         "pendidikan ibu")),
     "miskin": ("Keluarga Miskin", ("miskin", "keluarga miskin desil 1 4", "kemiskinan")),
-    "terlalu_muda": ("Terlalu Muda", ("terlalu muda umur istri 20 tahun", "4t terlalu muda")),
-    "terlalu_tua": ("Terlalu Tua", ("terlalu tua umur istri 35 tahun", "4t terlalu tua")),
-    "terlalu_dekat": ("Terlalu Dekat", ("terlalu dekat jarak kelahiran 2 tahun", "4t terlalu dekat")),
-    "terlalu_banyak": ("Terlalu Banyak", ("terlalu banyak anak 3", "4t terlalu banyak")),
+    "terlalu_muda": ("Terlalu Muda", ("terlalu muda umur istri 20 tahun", "4t terlalu muda",
+                                      "PUS 4 Terlalu Muda (Umur Istri < 20 Tahun)", "PUS 4 Terlalu Muda")),
+    "terlalu_tua": ("Terlalu Tua", ("terlalu tua umur istri 35 tahun", "4t terlalu tua", "Terlalu Tua (Umur Istri 35 sd 40 Tahun)",
+                                    "PUS 4 Terlalu Tua (Umur Istri 35 sd 40 Tahun)", "PUS 4 Terlalu Tua")),
+    "terlalu_dekat": ("Terlalu Dekat", ("terlalu dekat jarak kelahiran 2 tahun", "4t terlalu dekat", "Terlalu Dekat (< 2 Tahun)",
+                                        "PUS 4 Terlalu Dekat (< 2 Tahun)", "PUS 4 Terlalu Dekat")),
+    "terlalu_banyak": ("Terlalu Banyak", ("terlalu banyak anak 3", "4t terlalu banyak", "Terlalu Banyak (≥ 3 Anak)",
+                                          "PUS 4 Terlalu Banyak (≥ 3 Anak)", "PUS 4 Terlalu Banyak")),
 }
 _SASARAN_HEADERS = {
-    "ada_baduta": ("Baduta", ("jumlah baduta", "anak 0 23 bulan")),
-    "ada_balita": ("Balita", ("jumlah balita", "anak 0 59 bulan")),
+    "ada_baduta": ("Baduta", ("jumlah baduta", "anak 0 23 bulan", "Punya Anak 0-23 Bulan", "Punya Baduta")),
+    "ada_anak_24_59": ("Anak 24-59 Bulan", ("Punya Anak 24-59 Bulan",)),
+    "ada_balita": ("Balita", ("jumlah balita", "anak 0 59 bulan", "Punya Balita", "Punya Anak 0-59 Bulan")),
     "ada_pus": ("PUS", ("pasangan usia subur",)),
     "ada_ibu_hamil": ("Ibu Hamil", ("pus hamil", "hamil", "jumlah ibu hamil")),
 }
+_EMPAT_TERLALU = ("terlalu_muda", "terlalu_tua", "terlalu_dekat", "terlalu_banyak")
+#: The yes/no columns besides the risk factors and target members.
+_OTHER_FLAGS = ("empat_terlalu", "bukan_peserta_kb_modern")
+_FLAGS = (*(f for f, _label in SASARAN), *(f for f, _label in RISK_FACTORS), *_OTHER_FLAGS)
+#: The column a stored text comes from, where the names differ.
+_COLUMN_OF = {"nama_kepala": "nama"}
+
+#: Row warnings (the row is kept): msgid → the key it is counted under in ``batch.findings``.
+WARN_NIK_ISTRI = gettext_noop("NIK of the wife %(nik)s is not a valid NIK: stored blank")
+WARN_EMPAT_TERLALU_NO = gettext_noop("PUS 4 Terlalu says no, but %(factors)s is marked: kept as the list says")
+WARN_EMPAT_TERLALU_YES = gettext_noop("PUS 4 Terlalu says yes, but none of the four terlalu is marked: kept as the list says")
+WARN_PENDAMPINGAN = gettext_noop("Jenis Pendampingan %(value)s is not a known code (1 rujukan, 2 bansos, 3 KIE): kept as written")
+_WARNING_KEYS = {WARN_NIK_ISTRI: "invalid_nik_istri", WARN_EMPAT_TERLALU_NO: "empat_terlalu_disagrees",
+                 WARN_EMPAT_TERLALU_YES: "empat_terlalu_disagrees", WARN_PENDAMPINGAN: "unknown_pendampingan"}
+#: Rows listed per warning in the findings (the count is complete).
+WARNING_EXAMPLES = 50
 
 
 @register
@@ -90,11 +148,16 @@ class KrsImporter(ByDesaCode, Importer):
     title = _("at-risk families (KRS)")
     model = Keluarga
     columns = (
-        Column("tahun", "Tahun Pendataan", ("tahun", "tahun data", "periode"), _("Required. The year of the family data."), "2025"),
+        Column("tahun", "Tahun Pendataan", ("tahun", "tahun data", "periode"),
+               _("Optional: the data year chosen on upload is used. If given, it must be that year."), "2025"),
         Column("nik", "NIK Kepala Keluarga", ("nik kk", "nik kepala", "nik kepala keluarga kk", "nik"),
                _("Required. 16 digits; with the year it identifies the family on re-import."), "0000000000000000", True),
-        Column("no_kk", "No KK", ("nomor kk", "no kk", "nomor kartu keluarga", "no kartu keluarga"), _("Optional."), "", True),
+        Column("no_kk", "No KK", ("nomor kk", "no kk", "nomor kartu keluarga", "no kartu keluarga", "No. Kartu Keluarga"),
+               _("Optional."), "", True),
         Column("nama", "Nama Kepala Keluarga", ("nama kk", "nama kepala", "kepala keluarga", "nama"), _("Required."), "Contoh Nama"),
+        Column("nik_istri", "NIK Istri", ("nik isteri", "nik pasangan"),
+               _("Optional. 16 digits; an invalid NIK is stored blank with a warning."), "", True),
+        Column("nama_istri", "Nama Istri", ("nama isteri", "nama pasangan"), _("Optional."), ""),
         Column("kecamatan", "Kecamatan", ("nama kecamatan", "kec"), _("Used with the desa name."), "Contoh"),
         Column("desa_code", "Kode Desa", ("kode desa kelurahan", "kode kelurahan", "kode wilayah"),
                _("Kemendagri desa code. Give the code or the name of the desa."), "00.00.00.2001", True),
@@ -104,9 +167,18 @@ class KrsImporter(ByDesaCode, Importer):
         Column("rt", "RT", (), _("Optional."), "002", True),
         Column("alamat", "Alamat", ("alamat lengkap", "dusun"), _("Optional."), "Dusun Contoh"),
         *(Column(field, header, aliases, _("Ya/Tidak or a count."), "Ya") for field, (header, aliases) in _SASARAN_HEADERS.items()),
-        *(Column(field, header, aliases, _("Ya/Tidak."), "Ya") for field, (header, aliases) in _RISK_HEADERS.items()),
+        *(Column(field, header, aliases, _("Ya/Tidak (1/0). A column left out of the file is stored as unknown."), "Ya")
+          for field, (header, aliases) in _RISK_HEADERS.items()),
+        Column("empat_terlalu", "PUS 4 Terlalu", ("4 terlalu", "pus 4t", "4t"),
+               _("Optional. Ya/Tidak: any of the four terlalu, as BKKBN lists it; checked against the four."), ""),
+        Column("bukan_peserta_kb_modern", "Bukan Peserta KB Modern", ("bukan peserta kb", "tidak ber kb modern"),
+               _("Optional. Ya/Tidak."), ""),
+        Column("jenis_pendampingan", "Jenis Pendampingan yang Diterima", ("jenis pendampingan", "pendampingan yang diterima"),
+               _("Optional. Codes 1 rujukan, 2 bansos, 3 KIE (several: 1,3), or the words."), ""),
     )
-    required = (("tahun",), ("nik",), ("nama",), ("desa_code", "desa_name"))
+    required = (("nik",), ("nama",), ("desa_code", "desa_name"))
+    options = (Option("year", _("data year"), int, required=False, minimum=YEAR_MIN, maximum=YEAR_MAX,
+                      help=_("The year of the list. BKKBN's Verval KRS list has no year column: choose it here.")),)
 
     @classmethod
     def list_url(cls) -> str:
@@ -122,15 +194,28 @@ class KrsImporter(ByDesaCode, Importer):
                  [[w.code, w.name, kecamatan.get(w.kecamatan_code, "")] for w in regions if w.level == Level.DESA])]
 
     def prepare(self):
-        regions = list(self.in_scope(Wilayah.objects.filter(kabupaten_code=self.kabupaten.code, level__in=[Level.KECAMATAN, Level.DESA])))
-        self.desa = {w.code: w for w in regions if w.level == Level.DESA}
-        kecamatan_names = {w.code: _bare(w.name, _KECAMATAN_PREFIXES) for w in regions if w.level == Level.KECAMATAN}
-        self.desa_by_name = defaultdict(list)
-        for w in self.desa.values():
-            self.desa_by_name[_bare(w.name, _DESA_PREFIXES)].append((kecamatan_names.get(w.kecamatan_code, ""), w.code))
+        found = self.header_spec().match(self.batch.headers)
+        if "tahun" not in found and not self.option.get("year"):
+            raise ImportFileError(gettext_noop("Choose the data year: this file has no year column (Tahun Pendataan)."))
+        #: The file's own header of each column it has (named in reasons and warnings).
+        self.file_header = {key: self.batch.headers[i] or self.header_name(key) for key, i in found.items()}
+        #: Yes/no fields the file does not carry, for the batch page (the age groups of the
+        #: children are derived from one another where they can be, see ``_flags``).
+        self.missing_flags = [f for f in _FLAGS if f not in found and not (
+            f in ("ada_balita", "ada_baduta", "ada_anak_24_59") and {"ada_balita", "ada_baduta", "ada_anak_24_59"} & set(found))]
+        district = list(Wilayah.objects.filter(kabupaten_code=self.kabupaten.code, level__in=[Level.KECAMATAN, Level.DESA]))
+        self.load_desa()  # the desa in the user's area, by code
+        self.kecamatan_by_key = {name_key("kecamatan", w.name): w.code for w in district if w.level == Level.KECAMATAN}
+        self.desa_by_key: dict[str, list[Wilayah]] = defaultdict(list)
+        for w in district:
+            if w.level == Level.DESA:
+                self.desa_by_key[name_key("desa", w.name)].append(w)
+        self._desa_cache: dict[tuple[str, str], Wilayah | RowError] = {}
         self.existing = {(k.tahun, k.nik): k for k in self.in_scope(
             Keluarga.objects.filter(desa__kabupaten_code=self.kabupaten.code).select_related("tpk"))}
         self._registered: dict[int, set[str]] = {}  # year → every NIK on that year's list, any area
+        self.warnings: dict[str, dict] = {}
+        self.warned_rows: set[int] = set()
 
     def _registered_anywhere(self, tahun: int, nik: str) -> bool:
         """Is this family on the year's list already, possibly outside the user's area? (One
@@ -139,28 +224,74 @@ class KrsImporter(ByDesaCode, Importer):
             self._registered[tahun] = set(Keluarga.objects.filter(tahun=tahun).values_list("nik", flat=True))
         return nik in self._registered[tahun]
 
+    # ---------------------------------------------------------------- cells
+
     def _desa(self, row: Row) -> Wilayah:
         if wilayah_code(row["desa_code"]):
             return self.desa_of(row["desa_code"])
         if not row["desa_name"]:
             raise RowError(gettext_noop("Desa is empty"))
-        matches = self.desa_by_name.get(_bare(row["desa_name"], _DESA_PREFIXES), [])
-        if row["kecamatan"] and len(matches) > 1:
-            kecamatan = _bare(row["kecamatan"], _KECAMATAN_PREFIXES)
-            matches = [m for m in matches if m[0] == kecamatan]
+        cache_key = (row["desa_name"], row["kecamatan"])
+        if cache_key not in self._desa_cache:
+            try:
+                self._desa_cache[cache_key] = self._desa_by_name(row["desa_name"], row["kecamatan"])
+            except RowError as error:
+                self._desa_cache[cache_key] = error
+        found = self._desa_cache[cache_key]
+        if isinstance(found, RowError):
+            raise found
+        return found
+
+    def _desa_by_name(self, name: str, kecamatan_name: str) -> Wilayah:
+        key = name_key("desa", name)
+        kecamatan = self.kecamatan_by_key.get(name_key("kecamatan", kecamatan_name)) if kecamatan_name else None
+        matches = self.desa_by_key.get(key, [])
+        if kecamatan and len(matches) > 1:
+            matches = [w for w in matches if w.kecamatan_code == kecamatan]
         if not matches:
-            raise RowError(gettext_noop("No desa named %(name)s in your area"), name=row["desa_name"])
+            candidates = {name_key("desa", w.name): w for w in self.desa.values() if kecamatan is None or w.kecamatan_code == kecamatan}
+            proposal = propose(key, candidates)
+            if proposal is not None:
+                raise RowError(gettext_noop("No desa named %(name)s in your area; did you mean %(proposal)s?"),
+                               name=name, proposal=proposal.name)
+            raise RowError(gettext_noop("No desa named %(name)s in your area"), name=name)
         if len(matches) > 1:
-            raise RowError(gettext_noop("Desa name %(name)s matches several desa in your area; give the desa code"), name=row["desa_name"])
-        return self.desa[matches[0][1]]
+            raise RowError(gettext_noop("Desa name %(name)s matches several desa in your area; give the desa code"), name=name)
+        if matches[0].code not in self.desa:
+            raise RowError(gettext_noop("Desa %(name)s is outside your area"), name=matches[0].name)
+        return matches[0]
 
     def _year(self, row: Row) -> int:
+        chosen = self.option.get("year")
         text = clean_code(row["tahun"])
         if not text:
+            if chosen:
+                return chosen
             raise RowError(gettext_noop("Year is empty"))
-        if not (text.isdigit() and 2015 <= int(text) <= 2100):
+        if not (text.isdigit() and YEAR_MIN <= int(text) <= YEAR_MAX):
             raise RowError(gettext_noop("Year %(value)s is not a year"), value=row["tahun"])
+        if chosen and int(text) != chosen:
+            raise RowError(gettext_noop("Tahun Pendataan %(value)s is not the data year chosen for this file (%(year)s)"),
+                           value=row["tahun"], year=chosen)
         return int(text)
+
+    def _flags(self, row: Row, warn) -> dict[str, bool | None]:
+        flags = {f: yes_no(row[f], self.file_header[f]) if f in self.file_header else None for f in _FLAGS}
+        young, older, under_five = flags["ada_baduta"], flags["ada_anak_24_59"], flags["ada_balita"]
+        if "ada_balita" not in self.file_header:  # 0–59 months: 0–23 or 24–59
+            flags["ada_balita"] = True if True in (young, older) else (False if young is False and older is False else None)
+        elif "ada_anak_24_59" not in self.file_header and (under_five is False or young is False):
+            flags["ada_anak_24_59"] = under_five  # none under five: none of 24–59; one, but none under two: 24–59
+        if "ada_baduta" not in self.file_header and under_five is False:
+            flags["ada_baduta"] = False
+        four = [f for f in _EMPAT_TERLALU if flags[f]]
+        if flags["empat_terlalu"] is False and four:
+            warn(WARN_EMPAT_TERLALU_NO, factors=", ".join(self.file_header[f] for f in four))
+        elif flags["empat_terlalu"] is True and all(flags[f] is False for f in _EMPAT_TERLALU):
+            warn(WARN_EMPAT_TERLALU_YES)
+        return flags
+
+    # ---------------------------------------------------------------- a row
 
     def validate(self, row: Row) -> Plan:
         tahun = self._year(row)
@@ -174,24 +305,73 @@ class KrsImporter(ByDesaCode, Importer):
         no_kk = clean_nik(row["no_kk"])
         if no_kk and len(no_kk) != 16:
             raise RowError(gettext_noop("KK number %(value)s does not have 16 digits"), value=row["no_kk"])
-        flags = {}
-        for field, _label in (*SASARAN, *RISK_FACTORS):
-            flags[field] = yes_no(row[field], self.header_name(field))
-        if not any(flags[f] for f, _label in RISK_FACTORS):
-            raise RowError(gettext_noop("No risk factor is marked: not an at-risk family"))
+        warnings: list[tuple[str, dict]] = []
+
+        def warn(message: str, **params) -> None:
+            warnings.append((message, params))
+
+        flags = self._flags(row, warn)
+        nik_istri = clean_nik(row["nik_istri"])
+        if nik_istri and nik_problem(nik_istri):
+            warn(WARN_NIK_ISTRI, nik=row["nik_istri"])
+            nik_istri = ""
+        texts = {"nama_kepala": row["nama"], "rt": clean_code(row["rt"])[:4], "rw": clean_code(row["rw"])[:4],
+                 "alamat": row["alamat"][:200], "nik_istri": nik_istri, "nama_istri": row["nama_istri"][:150]}
+        if "jenis_pendampingan" in self.file_header:
+            texts["jenis_pendampingan"], unknown = pendampingan_codes(row["jenis_pendampingan"])
+            if unknown:
+                warn(WARN_PENDAMPINGAN, value=", ".join(unknown))
         self.check_duplicate(row, ((tahun, nik), "nik"))
         existing = self.existing.get((tahun, nik))
         if existing is None and self._registered_anywhere(tahun, nik):
             raise RowError(gettext_noop("This family is already registered outside your area"))
         obj = existing or Keluarga(tahun=tahun, nik=nik, import_batch=self.batch)
-        values = {"desa_id": desa.code, "nama_kepala": row["nama"], "rt": clean_code(row["rt"])[:4], "rw": clean_code(row["rw"])[:4],
-                  "alamat": row["alamat"][:200], **flags}
+        # What the file does not carry stays as stored (unknown for a new family): a list with
+        # fewer columns does not erase what an earlier list of the same year said.
+        values = {"desa_id": desa.code, **{f: v for f, v in texts.items() if _COLUMN_OF.get(f, f) in self.file_header},
+                  **{f: v for f, v in flags.items() if f in self.file_header or v is not None}}
         if no_kk:
             values["no_kk"] = no_kk
         changed = assign(obj, values) or existing is None
         if changed and existing is not None and existing.tpk_id and existing.tpk.desa_id != desa.code:
             obj.tpk = None  # moved to another desa: its old TPK no longer accompanies it
+        for message, params in warnings:  # only for a row that is taken in
+            self._warn(row.number, message, params)
         return Plan(row, obj, changed=changed)
+
+    @classmethod
+    def finding_lines(cls, batch) -> list[str]:
+        """For the command line: what the file did not carry, and the rows kept with a warning
+        (the first 20)."""
+        findings = batch.findings or {}
+        lines = []
+        if findings.get("unknown_fields"):
+            names = ", ".join(str(Keluarga._meta.get_field(f).verbose_name) for f in findings["unknown_fields"])
+            lines.append(gettext("Not in this file, stored as unknown (never as no):") + " " + names)
+        warnings = batch.warnings()
+        if warnings:
+            lines.append(gettext("Rows kept with a warning") + f": {findings.get('warned_rows', len(warnings))}")
+            lines += [gettext("row %(row)s: %(warning)s") % {"row": number, "warning": text} for number, text in warnings[:20]]
+        return lines
+
+    def _warn(self, number: int, message: str, params: dict) -> None:
+        entry = self.warnings.setdefault(message, {"reason": message, "count": 0, "rows": []})
+        entry["count"] += 1
+        if len(entry["rows"]) < WARNING_EXAMPLES:
+            entry["rows"].append([number, params])
+        self.warned_rows.add(number)
+
+    def finish(self) -> None:
+        counts = dict.fromkeys(_WARNING_KEYS.values(), 0)
+        for message, entry in self.warnings.items():
+            counts[_WARNING_KEYS[message]] += entry["count"]
+        self.batch.findings = {
+            **(self.batch.findings or {}), **counts,
+            "warnings": list(self.warnings.values()),
+            "warned_rows": len(self.warned_rows),
+            #: Fields stored as unknown because the file has no column for them.
+            "unknown_fields": self.missing_flags,
+        }
 
 
 # ---------------------------------------------------------------- number of families per desa

@@ -15,8 +15,8 @@ score whose parts are shown, and a user who knows the household confirms one
   letters ("II"), counts only when equal;
 - **linked before**: the child was linked to a family with the same head's NIK in an earlier
   year's list (+5);
-- −1 when the family lists no child under five (``ada_balita``/``ada_baduta``) although the
-  child was under five in the list's year.
+- −1 when the family lists no child under five (``Keluarga.has_under_five`` is False; a list
+  that does not say takes nothing off) although the child was under five in the list's year.
 
 Candidates are the children of the family's desa who were under five at some time in the list's
 year and are not yet linked to a family of that year; a suggestion needs a score above zero.
@@ -146,7 +146,7 @@ def reasons(keluarga: Keluarga, child: Child, *, linked_before: dict | None = No
     year = (linked_before or {}).get((child.pk, keluarga.nik))
     if year:
         out.append(Reason(LINKED_BEFORE, _("linked to this family head in the %(year)s list") % {"year": year}))
-    if not (keluarga.ada_balita or keluarga.ada_baduta) and under_five_in(child, keluarga.tahun):
+    if keluarga.has_under_five is False and under_five_in(child, keluarga.tahun):
         out.append(Reason(NO_CHILD_LISTED, _("the family lists no child under five")))
     return out
 

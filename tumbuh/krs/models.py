@@ -5,7 +5,13 @@ all families per desa and year (``JumlahKeluarga``), the total the KRS are a par
 
 A family is known by its data year and the NIK of its head: the same family in next year's
 list is a new row (its risks may have changed), the same file imported twice is not. The
-head's NIK is personal data: it is matched on, and shown only through ``{% nik %}``.
+head's NIK is personal data: it is matched on, and shown only through ``{% nik %}`` (the
+wife's too: ``{% nik keluarga "nik_istri" %}``).
+
+Every family on the list is at risk by BKKBN's own determination. Each risk factor and target
+member is yes, no, or unknown (``None``): a list that does not carry a factor (BKKBN's Verval
+KRS list has no housing, maternal education or poverty columns) leaves it unknown, which is
+never counted as "no" (see ``counts.risk_shares``).
 """
 
 from __future__ import annotations
@@ -28,17 +34,27 @@ RISK_FACTORS = (
     ("pendidikan_ibu_rendah", _("low maternal education")),
     ("miskin", _("poor family")),
     ("terlalu_muda", _("mother too young (< 20)")),
-    ("terlalu_tua", _("mother too old (> 35)")),
+    ("terlalu_tua", _("mother too old (35–40 years)")),
     ("terlalu_dekat", _("births too close (< 2 years)")),
     ("terlalu_banyak", _("too many children (≥ 3)")),
 )
 
-#: The family's target members (sasaran), as (field, label).
+#: The family's target members (sasaran), as (field, label). ``ada_balita`` is a child of
+#: 0–59 months: a child under two or one of 24–59 months.
 SASARAN = (
     ("ada_baduta", _("child under 2")),
+    ("ada_anak_24_59", _("child of 24–59 months")),
     ("ada_balita", _("child under 5")),
     ("ada_pus", _("couple of fertile age")),
     ("ada_ibu_hamil", _("pregnant woman")),
+)
+
+#: BKKBN's codes for the accompaniment a family received ("Jenis Pendampingan yang Diterima"),
+#: as (code, the words a list may write instead, label). The one place these codes are declared.
+PENDAMPINGAN = (
+    ("1", ("rujukan", "dirujuk", "referral"), _("referral")),
+    ("2", ("bansos", "bantuan sosial", "social assistance"), _("social assistance")),
+    ("3", ("kie", "penyuluhan", "komunikasi informasi dan edukasi", "konseling"), _("counselling and information (KIE)")),
 )
 
 
@@ -83,20 +99,32 @@ class Keluarga(models.Model):
     rw = models.CharField(_("RW"), max_length=4, blank=True)
     alamat = models.CharField(_("address"), max_length=200, blank=True)
 
-    ada_baduta = models.BooleanField(_("child under 2"), default=False)
-    ada_balita = models.BooleanField(_("child under 5"), default=False)
-    ada_pus = models.BooleanField(_("couple of fertile age"), default=False)
-    ada_ibu_hamil = models.BooleanField(_("pregnant woman"), default=False)
+    nik_istri = models.CharField(_("NIK of the wife"), max_length=16, blank=True)
+    nama_istri = models.CharField(_("wife"), max_length=150, blank=True)
 
-    air_tidak_layak = models.BooleanField(_("unsafe drinking water"), default=False)
-    jamban_tidak_layak = models.BooleanField(_("unfit toilet"), default=False)
-    rumah_tidak_layak = models.BooleanField(_("unfit housing"), default=False)
-    pendidikan_ibu_rendah = models.BooleanField(_("low maternal education"), default=False)
-    miskin = models.BooleanField(_("poor family"), default=False)
-    terlalu_muda = models.BooleanField(_("mother too young (< 20)"), default=False)
-    terlalu_tua = models.BooleanField(_("mother too old (> 35)"), default=False)
-    terlalu_dekat = models.BooleanField(_("births too close (< 2 years)"), default=False)
-    terlalu_banyak = models.BooleanField(_("too many children (≥ 3)"), default=False)
+    # Yes, no or unknown (None: the list did not carry it).
+    ada_baduta = models.BooleanField(_("child under 2"), null=True, blank=True, default=None)
+    ada_anak_24_59 = models.BooleanField(_("child of 24–59 months"), null=True, blank=True, default=None)
+    ada_balita = models.BooleanField(_("child under 5"), null=True, blank=True, default=None)
+    ada_pus = models.BooleanField(_("couple of fertile age"), null=True, blank=True, default=None)
+    ada_ibu_hamil = models.BooleanField(_("pregnant woman"), null=True, blank=True, default=None)
+
+    air_tidak_layak = models.BooleanField(_("unsafe drinking water"), null=True, blank=True, default=None)
+    jamban_tidak_layak = models.BooleanField(_("unfit toilet"), null=True, blank=True, default=None)
+    rumah_tidak_layak = models.BooleanField(_("unfit housing"), null=True, blank=True, default=None)
+    pendidikan_ibu_rendah = models.BooleanField(_("low maternal education"), null=True, blank=True, default=None)
+    miskin = models.BooleanField(_("poor family"), null=True, blank=True, default=None)
+    terlalu_muda = models.BooleanField(_("mother too young (< 20)"), null=True, blank=True, default=None)
+    terlalu_tua = models.BooleanField(_("mother too old (35–40 years)"), null=True, blank=True, default=None)
+    terlalu_dekat = models.BooleanField(_("births too close (< 2 years)"), null=True, blank=True, default=None)
+    terlalu_banyak = models.BooleanField(_("too many children (≥ 3)"), null=True, blank=True, default=None)
+    #: BKKBN's own summary column "PUS 4 Terlalu", as the list gives it (checked on import
+    #: against the four, a disagreement is a warning of the batch).
+    empat_terlalu = models.BooleanField(_("couple with any of the 4 terlalu (as listed)"), null=True, blank=True, default=None)
+    bukan_peserta_kb_modern = models.BooleanField(_("not using modern contraception"), null=True, blank=True, default=None)
+    #: The codes of ``PENDAMPINGAN`` received, comma-separated ("1,3"); a code the list wrote
+    #: that Tumbuh does not know is kept as written. "" none; None: the list did not say.
+    jenis_pendampingan = models.CharField(_("accompaniment received"), max_length=60, null=True, blank=True, default=None)
 
     tpk = models.ForeignKey(TimPendampingKeluarga, on_delete=models.SET_NULL, null=True, blank=True, related_name="keluarga",
                             verbose_name=_("TPK"))
@@ -121,14 +149,39 @@ class Keluarga(models.Model):
         return mask_nik(self.nik)
 
     def risk_factors(self) -> list:
-        return [label for name, label in RISK_FACTORS if getattr(self, name)]
+        """The risk factors the list marks (yes), as labels."""
+        return [label for name, label in RISK_FACTORS if getattr(self, name) is True]
+
+    def unknown_risk_factors(self) -> list:
+        """The risk factors the list did not carry."""
+        return [label for name, label in RISK_FACTORS if getattr(self, name) is None]
 
     @property
     def risk_count(self) -> int:
-        return sum(1 for name, _label in RISK_FACTORS if getattr(self, name))
+        """How many risk factors are marked; an unknown one is not counted."""
+        return sum(1 for name, _label in RISK_FACTORS if getattr(self, name) is True)
 
     def sasaran(self) -> list:
-        return [label for name, label in SASARAN if getattr(self, name)]
+        return [label for name, label in SASARAN if getattr(self, name) is True]
+
+    def unknown_sasaran(self) -> list:
+        return [label for name, label in SASARAN if getattr(self, name) is None]
+
+    @property
+    def has_under_five(self) -> bool | None:
+        """Does the list name a child of 0–59 months in the family? None: it does not say."""
+        flags = (self.ada_balita, self.ada_baduta, self.ada_anak_24_59)
+        if True in flags:
+            return True
+        return False if self.ada_balita is False or (self.ada_baduta is False and self.ada_anak_24_59 is False) else None
+
+    def pendampingan(self) -> list[str] | None:
+        """The accompaniment received, in words (a code Tumbuh does not know as written);
+        [] none, None: the list did not say."""
+        if self.jenis_pendampingan is None:
+            return None
+        labels = {code: label for code, _words, label in PENDAMPINGAN}
+        return [str(labels.get(code, code)) for code in self.jenis_pendampingan.split(",") if code]
 
     def clean(self):
         if self.tpk_id and self.desa_id and self.tpk.desa_id != self.desa_id:

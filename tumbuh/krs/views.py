@@ -35,6 +35,7 @@ from tumbuh.organisation.forms import add_errors
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import linking, targeting
+from .counts import risk_shares
 from .actions import (do_assign_tpk, do_clear_jumlah_keluarga, do_link_child, do_log_visit, do_save_tpk,
                       do_set_jumlah_keluarga, do_unlink_child)
 from .forms import AssignTpkForm, FilterForm, LinkForm, TpkForm, UnlinkForm, VisitForm
@@ -60,14 +61,15 @@ def keluarga_list(request):
         qs = qs.filter(tahun=tahun)
     q = (data.get("q") or "").strip()
     if q:
-        term = Q(nama_kepala__icontains=q) | Q(desa__name__icontains=q)
+        term = Q(nama_kepala__icontains=q) | Q(nama_istri__icontains=q) | Q(desa__name__icontains=q)
         if q.isdigit() and policy.can_see_nik(request.user):
-            term |= Q(nik=q) | Q(no_kk=q)
+            term |= Q(nik=q) | Q(no_kk=q) | Q(nik_istri=q)
         qs = qs.filter(term)
     if data.get("risiko"):
         qs = qs.filter(**{data["risiko"]: True})
     if data.get("tanpa_tpk"):
         qs = qs.filter(tpk__isnull=True)
+    shares = risk_shares(qs)
     qs = qs.select_related("desa", "tpk").annotate(last_visit=Max("kunjungan__tanggal"), visits=Count("kunjungan"))
     page = Paginator(qs.order_by("desa__name", "nama_kepala"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -75,7 +77,7 @@ def keluarga_list(request):
     return render(request, "krs/keluarga_list.html", {
         "page": page, "form": form, "tahun": tahun, "query": query.urlencode(),
         "can_import": can_import(request.user, "krs"),
-        "total": page.paginator.count,
+        "total": page.paginator.count, "shares": shares,
     })
 
 

@@ -7,6 +7,7 @@ flags and Permenkes categories are always computed here by the growth engine
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -79,6 +80,28 @@ def check_nik(nik: str) -> str | None:
     return str(NIK_MESSAGES.get(code, code)) if code else None
 
 
+def check_parent_nik(nik: str, child_nik: str = "") -> str | None:
+    """Like ``check_nik``, and the parent's NIK is not the child's own."""
+    if nik and nik == child_nik:
+        return str(_("The parent's NIK is the same as the child's."))
+    return check_nik(nik)
+
+
+_PHONE_PUNCTUATION = re.compile(r"[\s().\-/]")
+
+
+def clean_phone(value) -> str:
+    """``+62 812-3456-7890`` → ``+6281234567890``: digits, and a leading + if there was one."""
+    return _PHONE_PUNCTUATION.sub("", str(value or "").strip())
+
+
+def check_phone(phone: str) -> str | None:
+    """Why ``phone`` (already cleaned) is not a phone number, or None; empty is fine."""
+    if phone and not re.fullmatch(r"\+?\d{8,15}", phone):
+        return str(_("Enter a phone number of 8 to 15 digits, e.g. 0812 3456 7890."))
+    return None
+
+
 def _quantize(obj) -> None:
     """Decimal inputs at their stored precision, so that the audit's "before" (read back from
     the database) and "after" compare alike: 9.7 kg is stored and logged as 9.70."""
@@ -110,6 +133,8 @@ def do_register_child(actor, child: Child, reason: str = "") -> Child:
     """Create or change ``child`` (audited). Changing the birth date or sex scores the child's
     visits again, each audited too."""
     child.nik = clean_nik(child.nik)
+    child.parent_nik = clean_nik(child.parent_nik)
+    child.parent_phone = clean_phone(child.parent_phone)
     _quantize(child)
     creating = child.pk is None
     stored = None if creating else Child.objects.filter(pk=child.pk).first()
@@ -119,6 +144,10 @@ def do_register_child(actor, child: Child, reason: str = "") -> Child:
     problem = check_nik(child.nik)
     if problem:
         raise ValidationError({"nik": problem})
+    for field, problem in (("parent_nik", check_parent_nik(child.parent_nik, child.nik)),
+                           ("parent_phone", check_phone(child.parent_phone))):
+        if problem:
+            raise ValidationError({field: problem})
     if child.posyandu_id and child.posyandu.desa_id != child.desa_id:
         raise ValidationError({"posyandu": _("This posyandu is in another desa.")})
     if _unchanged(stored, child):
@@ -188,6 +217,14 @@ def _warning_text(problems: list[Problem]) -> str:
     return ";".join(p.code for p in problems if p.severity != "error")[:300]
 
 
+def _clean_services(m: Measurement) -> None:
+    """``asi_months``: seven of Y (yes), T (no), - (not recorded), or empty when nothing is."""
+    months = (m.asi_months or "").upper()
+    if months and not re.fullmatch(r"[YT-]{7}", months):
+        raise ValidationError({"asi_months": _("Exclusive breastfeeding is recorded for months 0 to 6, each Y, T or -.")})
+    m.asi_months = "" if months == "-" * 7 else months
+
+
 def do_record_measurement(actor, measurement: Measurement, reason: str = "") -> Measurement:
     """Create or correct a visit (audited), after the policy and the checks; the engine's
     fields are computed from the inputs every time."""
@@ -210,6 +247,7 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "") -> 
         if not m.source:
             m.source = Source.FORM
     _quantize(m)
+    _clean_services(m)
     problems = check_measurement(m)
     errors = [p for p in problems if p.severity == "error"]
     if errors:

@@ -20,13 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tumbuh.accounts import policy
 from tumbuh.imports import background
 from tumbuh.imports.forms import UploadForm
-from tumbuh.imports.framework import create_batch, previous_batches, store_source
+from tumbuh.imports.framework import create_batch, importing_kabupaten, previous_batches, store_source
 from tumbuh.imports.models import BatchStatus, ImportBatch
 from tumbuh.imports.progress import read_progress
 from tumbuh.imports.xlsx import template_workbook
 
 from .importers import ALL_NAME_REASONS, EppgbmImporter, Z_TOLERANCE, confirm_mapping, target_choices
-from .management.commands.import_measurements import importing_kabupaten
 from .models import Measurement
 
 KIND = EppgbmImporter.kind
@@ -38,10 +37,7 @@ def _target_kabupaten(user, form):
 
 
 def _may_import(user, kabupaten=None) -> bool:
-    if not user.is_authenticated:
-        return False
-    kabupaten = kabupaten if kabupaten is not None else (None if policy.is_global(user) else importing_kabupaten(user))
-    return policy.can(user, policy.ADD, ImportBatch(kind=KIND, kabupaten=kabupaten, created_by=user))
+    return user.is_authenticated and EppgbmImporter.may_import(user, kabupaten)
 
 
 def _require_import(user):
@@ -55,11 +51,12 @@ def _require_import(user):
 @require_http_methods(["GET", "POST"])
 def upload(request):
     _require_import(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user, options=EppgbmImporter.options)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         kabupaten = _target_kabupaten(request.user, form)
-        batch = create_batch(KIND, user=request.user, kabupaten=kabupaten, file_name=Path(upload.name).name)
+        batch = create_batch(KIND, user=request.user, kabupaten=kabupaten, file_name=Path(upload.name).name,
+                             options=form.option_values())
         batch = store_source(batch, upload)
         batch = background.start(batch)
         if batch.status == BatchStatus.FAILED:
@@ -158,7 +155,8 @@ def rerun_rejected(user, batch: ImportBatch) -> ImportBatch:
     for row in batch.rejected_rows.order_by("row_number").iterator(chunk_size=2000):
         writer.writerow(list(row.cells) + [""] * (len(batch.headers) - len(row.cells)))
     source = io.BytesIO(text.getvalue().encode("utf-8-sig"))
-    new = create_batch(KIND, user=user, kabupaten=batch.kabupaten, file_name=f"{Path(batch.file_name).stem}-ulang.csv")
+    new = create_batch(KIND, user=user, kabupaten=batch.kabupaten, file_name=f"{Path(batch.file_name).stem}-ulang.csv",
+                       options=batch.options)
     new.findings = {"rerun_of": batch.pk}
     new = store_source(new, source)
     findings = dict(batch.findings or {})

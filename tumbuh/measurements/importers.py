@@ -1006,6 +1006,31 @@ class EppgbmImporter(Importer):
                 reason=f"impor {self.batch.file_name}: {self.batch.created} pengukuran baru, {self.children_created} anak baru",
             )
 
+    @classmethod
+    def finding_lines(cls, batch) -> list[str]:
+        """For the command line: z-score disagreements, anonymised names, cells that could not be
+        read and the first 20 unknown names."""
+        findings = batch.findings or {}
+        lines = []
+        if findings.get("zscore_disagreements"):
+            lines.append(_("e-PPGBM's z-scores differ from Tumbuh's by more than 0.01 in %(n)s rows.")
+                         % {"n": findings["zscore_disagreements"]})
+        if findings.get("anonymised_names"):
+            lines.append(_("%(n)s rows carry an anonymised name (ANON_…), recognised by the NIK only; %(new)s new "
+                           "children got it as a placeholder name.")
+                         % {"n": findings["anonymised_names"], "new": findings.get("anonymised_new_children", 0)})
+        if findings.get("service_unreadable"):
+            lines.append(_("%(n)s service cells could not be read and are stored as unknown (their rows were kept).")
+                         % {"n": findings["service_unreadable"]})
+        if findings.get("ignored_cells"):
+            columns = ", ".join(f"{column} {n}" for column, n in findings["ignored_cells"].items())
+            lines.append(_("Cells that could not be read, per column: %(columns)s") % {"columns": columns})
+        for entry in findings.get("unmatched", [])[:20]:
+            lines.append(_("Unknown %(kind)s name %(name)s (%(rows)s rows); proposal: %(proposal)s")
+                         % {"kind": entry["kind"], "name": entry["source_text"], "rows": entry["rows"],
+                            "proposal": entry["proposal_name"] or "—"})
+        return lines
+
 
 _CHILD_COLUMNS = ("id", "tumbuh_id", "nik", "name", "sex", "birth_date", "birth_weight", "birth_length", "parent_name",
                   "desa", "posyandu", "rt", "rw", "address", "birth_order", "parent_nik", "parent_phone", "created_at",

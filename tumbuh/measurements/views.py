@@ -1,10 +1,12 @@
 """Children and their visits: the list, the child's page with WHO charts, the parent's
-summary, and the posyandu entry (search or register, enter, confirm, save).
+summary, the posyandu entry (search or register, enter, confirm, save), and the visits as
+e-PPGBM's bulk-upload file.
 
 Thin views: the policy scopes and allows, ``actions.py`` validates, scores and audits."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 from django.contrib import messages
@@ -12,8 +14,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
+from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -25,20 +29,26 @@ from tumbuh.wilayah.models import Wilayah
 
 from . import charts
 from .actions import check_measurement, do_record_measurement, do_register_child
-from .forms import ChildForm, MeasurementForm
+from .eppgbm_export import lacks_nik, upload_visits, upload_workbook
+from .forms import ChildForm, EppgbmExportForm, MeasurementForm
 from .models import Child, Measurement, Source
 from .nik import clean_nik, mask_nik
 from .scoring import COMPUTED_FIELDS
+from .upload_layout import load_layout
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 LIVE_RESULTS = 8
 
 #: Fields shown in a visit's or a child's audit history (computed ones are summarised).
 AUDIT_FIELDS = {
-    "measurements.measurement": ("date", "weight", "lenhei", "position", "muac", "headc", "oedema"),
-    "measurements.child": ("name", "nik", "sex", "birth_date", "parent_name", "desa", "posyandu", "rt", "rw", "address",
-                           "birth_weight", "birth_length"),
+    "measurements.measurement": (*Measurement.INPUT_FIELDS, *Measurement.SERVICE_FIELDS),
+    "measurements.child": ("name", "nik", "sex", "birth_date", "birth_order", "parent_name", "parent_nik", "parent_phone",
+                           "desa", "posyandu", "rt", "rw", "address", "birth_weight", "birth_length"),
 }
+#: Personal numbers in the child's history: shown in full only to whom ``policy.can_see_nik``.
+_PRIVATE_FIELDS = ("nik", "parent_nik", "parent_phone")
 
 
 def _children(request, focus_filter: bool = True):
@@ -107,7 +117,7 @@ def _audit_entries(request, child: Child, visits):
                 continue
             if field not in AUDIT_FIELDS.get(e.object_type, ()):
                 continue
-            if field == "nik" and not see_nik:
+            if field in _PRIVATE_FIELDS and not see_nik:
                 before, after = mask_nik(before or ""), mask_nik(after or "")
             changes.append((field, before, after))
         out.append({"entry": e, "changes": changes, "computed": computed})
@@ -155,8 +165,11 @@ def child_detail(request, tumbuh_id):
     visits = list(child.measurements.select_related("posyandu", "entered_by").order_by("date"))
     for m in visits:
         m.child = child
+    see_nik = policy.can_see_nik(request.user, child)
     return render(request, "measurements/child_detail.html", {
         "child": child,
+        "parent_nik": child.parent_nik if see_nik else child.parent_nik_masked,
+        "parent_phone": child.parent_phone if see_nik else "",
         "visits": _visit_rows(reversed(visits)),
         "latest": visits[-1] if visits else None,
         "charts": [(c, c.svg()) for c in charts.child_charts(child, visits)],
@@ -278,3 +291,58 @@ def visit_entry(request, tumbuh_id):
         "warnings": [p for p in problems if p.severity != "error"],
         "existing": existing,
     })
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export_denied(request):
+    """403 with the reason: the file carries full NIKs, which only some roles may read."""
+    return render(request, "measurements/eppgbm_export.html", {"denied": True}, status=403)
+
+
+def _export_form(request) -> EppgbmExportForm:
+    return EppgbmExportForm(request.GET or None, user=request.user, today=timezone.localdate())
+
+
+def _export_visits(request, form):
+    data = form.cleaned_data
+    return upload_visits(request.user, month=data["bulan"], posyandu=data["posyandu"], desa=data["desa"],
+                         include_imported=data["semua"])
+
+
+@login_required
+def eppgbm_export(request):
+    """Choose a posyandu (or desa) and a month; see the visits that go into e-PPGBM's upload
+    file, those whose child has no valid NIK first (e-PPGBM may refuse them), and download it."""
+    if not policy.can_see_nik(request.user):
+        return _export_denied(request)
+    form = _export_form(request)
+    context = {"form": form, "layout": load_layout()}
+    if form.is_bound and form.is_valid():
+        rows = [(m, lacks_nik(m.child)) for m in _export_visits(request, form)]
+        context.update({
+            "rows": rows,
+            "missing_nik": [m for m, lacks in rows if lacks],
+            "place": form.place,
+            "month": form.cleaned_data["bulan"],
+            "download_query": request.GET.urlencode(),
+        })
+    return render(request, "measurements/eppgbm_export.html", context)
+
+
+@login_required
+def eppgbm_export_download(request):
+    """The upload file itself (XLSX, in the declared layout)."""
+    if not policy.can_see_nik(request.user):
+        return _export_denied(request)
+    form = _export_form(request)
+    if not form.is_valid():
+        return render(request, "measurements/eppgbm_export.html", {"form": form, "layout": load_layout()}, status=400)
+    visits = list(_export_visits(request, form))
+    place, month = form.place, form.cleaned_data["bulan"]
+    # The audit log records changes, not reads; who downloaded which children's NIKs is logged here.
+    log.info("e-PPGBM upload file: user %s, %s %s, %s, %d visits", request.user.username,
+             "posyandu" if form.cleaned_data["posyandu"] else "desa", place.pk, f"{month:%Y-%m}", len(visits))
+    name = f"unggah-eppgbm-{slugify(place.name) or place.pk}-{month:%Y-%m}.xlsx"
+    return FileResponse(upload_workbook(load_layout(), visits), as_attachment=True, filename=name, content_type=XLSX)

@@ -7,6 +7,7 @@ columns; a subtree query is one equality on one of them, never a recursive walk.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,12 @@ ANCESTOR_FIELD = {
     Level.KECAMATAN: "kecamatan_code",
     Level.DESA: "code",
 }
+
+
+#: Digits of a BPS (Statistics Indonesia) code at each level: ``73``, ``7325``, ``7325010``,
+#: ``7325010001``. BPS numbers regions its own way, so no rule turns a Kemendagri code into a BPS
+#: code: the district loads them (``tumbuh load_bps_codes``, or the "kode-bps" import).
+BPS_DIGITS = {Level.PROVINSI: 2, Level.KABUPATEN: 4, Level.KECAMATAN: 7, Level.DESA: 10}
 
 
 def level_of(code: str) -> int:
@@ -61,6 +68,10 @@ class Wilayah(models.Model):
     provinsi_code = models.CharField(max_length=2, db_index=True)
     kabupaten_code = models.CharField(max_length=5, blank=True, db_index=True)
     kecamatan_code = models.CharField(max_length=8, blank=True, db_index=True)
+    bps_code = models.CharField(
+        _("BPS code"), max_length=10, blank=True, db_index=True,
+        help_text=_("Statistics Indonesia's code (10 digits for a desa); blank until the district loads it."),
+    )
 
     objects = WilayahQuerySet.as_manager()
 
@@ -91,6 +102,11 @@ class Wilayah(models.Model):
             q |= Q(**{f"{path}code": code})
         return q
 
+    def clean(self):
+        digits = BPS_DIGITS.get(self.level)
+        if self.bps_code and not (self.bps_code.isdigit() and len(self.bps_code) == digits):
+            raise ValidationError({"bps_code": _("A BPS code at this level has %(n)d digits.") % {"n": digits}})
+
     def contains(self, other: Wilayah | str) -> bool:
         other_code = other if isinstance(other, str) else other.code
         return other_code == self.code or other_code.startswith(self.code + ".")
@@ -103,3 +119,17 @@ class Wilayah(models.Model):
         codes = ancestor_codes(self.code)
         by_code = {w.code: w for w in Wilayah.objects.filter(code__in=codes)}
         return [by_code[c] for c in codes if c in by_code]
+
+
+class BpsCode(Wilayah):
+    """A region as the holder of its BPS code: the one thing about a region that a district sets.
+
+    The region tree itself is Kemendagri's (``load_regions``) and no user edits it; this proxy
+    (same table, no column of its own) carries the permission to set the code
+    (``permissions.py``: the district admin, for the regions of their district), and its audit
+    rows read ``wilayah.bpscode``."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("BPS code of a region")
+        verbose_name_plural = _("BPS codes of regions")

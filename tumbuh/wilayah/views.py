@@ -5,7 +5,7 @@ from django.shortcuts import render
 from tumbuh.accounts import policy
 from tumbuh.core.focus import get_focus
 
-from .models import Wilayah
+from .models import Level, Wilayah
 
 
 @login_required
@@ -19,5 +19,17 @@ def wilayah_list(request, code=None):
         children = policy.visible(request.user, Wilayah.objects.filter(level=4))
     else:
         children = policy.visible(request.user, node.children.all())
-    children = children.annotate(n_children=Count("children", distinct=True), n_posyandu=Count("posyandu_set", distinct=True))
-    return render(request, "wilayah/list.html", {"node": node, "children": children})
+    children = list(children.annotate(n_children=Count("children", distinct=True), n_posyandu=Count("posyandu_set", distinct=True)))
+    return render(request, "wilayah/list.html", {
+        "node": node, "children": children, "with_bps": any(w.bps_code for w in children),
+        "can_load_bps": _can_load_bps(request.user, node),
+    })
+
+
+def _can_load_bps(user, node) -> bool:
+    """The BPS-code import, offered from a district's pages (the user sees only their own)."""
+    from tumbuh.imports.views import can_import
+
+    from .importers import KIND
+
+    return node is not None and node.level >= Level.KABUPATEN and can_import(user, KIND)

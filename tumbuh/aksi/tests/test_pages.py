@@ -15,6 +15,7 @@ def test_pantau_shows_the_demo_year(client, demo_users):
     assert "Analisis Situasi" in html and "Reviu Kinerja Tahunan" in html
     assert 'data-testid="aksi-table"' in html and "5/5" in html  # Aksi 1 done in the demo
     assert 'data-testid="start-form"' not in html
+    assert 'data-testid="evidence-year"' in html and "Unduh bukti semua aksi (ZIP)" in html
 
 
 def test_menu_leads_to_the_actions(client, alice):
@@ -51,6 +52,7 @@ def test_action_page_posts(client, demo_users):
     client.force_login(demo_users["dinkes.lutim"])
     html = client.get(f"/aksi/{a7.pk}/").content.decode()
     assert 'data-testid="status-form"' in html and "Pengukuran Agustus" in html
+    assert f'href="/aksi/{a7.pk}/paket-bukti/"' in html and "Unduh paket bukti (ZIP)" in html
     assert f'name="due_date" value="{a7.due_date.isoformat()}"' in html  # a date input the browser can read back
     items = list(a7.definition.items.values_list("pk", flat=True))
     r = client.post(f"/aksi/{a7.pk}/", {"form": "checklist", "done": [str(i) for i in items], f"note-{items[0]}": "e-PPGBM"})

@@ -1,12 +1,11 @@
 """Aksi 1 pages and outputs: the table, the heatmap, the lokus page (explained), the SK lokus
-PDF/DOCX read back, the Master Ansit workbook, and who sees what."""
+PDF/DOCX read back, and who sees what (the Master Ansit workbook: ``test_ansit.py``)."""
 
 import io
 import shutil
 import subprocess
 
 import docx
-import openpyxl
 import pytest
 
 from tumbuh.analisis import situation
@@ -132,64 +131,6 @@ def test_the_sk_lokus_docx_is_editable(client, alice):
     d = docx.Document(io.BytesIO(response.content))
     body = "\n".join(p.text for p in d.paragraphs) + "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
     assert "MEMUTUSKAN" in body and Lokus.objects.filter(year=2026, selected=True).first().desa.name in body
-
-
-def test_master_ansit_workbook(client, alice):
-    client.force_login(alice)
-    response = client.get("/analisis/master-ansit.xlsx?year=2026")
-    ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Master Ansit"]
-    headers = [c.value for c in ws[1]]
-    for needed in ("Jumlah Keluarga", "Jumlah Keluarga Berisiko Stunting (KRS)", "Jumlah Balita Diukur",
-                   "Jumlah Balita Sangat Pendek", "Jumlah Balita Pendek", "Bumil TTD ≥90 (%)"):
-        assert needed in headers
-    rows = {r[1]: dict(zip(headers, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
-    s = situation.build(alice, Wilayah.objects.get(pk="73.24"), 2026)
-    b = next(r for r in s.rows if r.desa.code == BALANTANG)
-    assert rows[BALANTANG]["Jumlah Balita Pendek"] == b.pendek
-    assert rows[BALANTANG]["Jumlah Balita Sangat Pendek"] == b.sangat_pendek
-    assert rows[BALANTANG]["Bumil TTD ≥90 (%)"] == float(b.coverage["bumil-ttd-90"].value)
-    from tumbuh.krs.counts import krs_count
-
-    assert rows[BALANTANG]["Jumlah Keluarga Berisiko Stunting (KRS)"] == krs_count(BALANTANG, 2025) > 0
-    assert len(rows) == Wilayah.objects.filter(level=4, kabupaten_code="73.24").count()
-
-
-def test_master_ansit_fills_jumlah_keluarga_from_the_families_entered(client, alice):
-    from tumbuh.krs.actions import do_clear_jumlah_keluarga, do_set_jumlah_keluarga
-    from tumbuh.krs.models import JumlahKeluarga
-
-    other = JumlahKeluarga.objects.filter(tahun=2025, desa__kabupaten_code="73.24").exclude(desa_id=BALANTANG).first()
-    do_set_jumlah_keluarga(alice, BALANTANG, 2025, jumlah=1234, jumlah_balita=321, reason="PK 2025")
-    do_clear_jumlah_keluarga(alice, other, reason="angka salah, menunggu DP2KB")
-    client.force_login(alice)
-    response = client.get("/analisis/master-ansit.xlsx?year=2026")
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    ws = workbook["Master Ansit"]
-    headers = [c.value for c in ws[1]]
-    rows = {r[1]: dict(zip(headers, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert rows[BALANTANG]["Jumlah Keluarga"] == 1234
-    assert rows[other.desa_id]["Jumlah Keluarga"] is None  # not entered: empty, not 0
-    stored = dict(JumlahKeluarga.objects.filter(tahun=2025, desa__kabupaten_code="73.24").values_list("desa_id", "jumlah"))
-    assert {code: r["Jumlah Keluarga"] for code, r in rows.items() if r["Jumlah Keluarga"] is not None} == stored
-    notes = {r[0]: r[1] for r in workbook["Keterangan"].iter_rows(values_only=True)}
-    assert "Pendataan Keluarga BKKBN tahun 2025" in notes["Jumlah Keluarga"]
-    assert f"{len(stored)} dari {len(rows)} desa" in notes["Jumlah Keluarga"]
-
-    from tumbuh.krs.counts import krs_count
-
-    html = client.get("/analisis/?year=2026").content.decode()  # families beside KRS, with the KRS share
-    krs = krs_count(BALANTANG, 2025)
-    assert '<td class="num" data-col="families">1.234</td>' in html
-    assert f'{krs} <span class="muted">({round(krs / 1234 * 100)}%)</span>' in html
-
-
-def test_master_ansit_says_when_no_families_are_entered(client, alice):
-    client.force_login(alice)
-    response = client.get("/analisis/master-ansit.xlsx?year=2030")  # data year 2029: nothing
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert all(r[4] is None for r in workbook["Master Ansit"].iter_rows(min_row=2, values_only=True))
-    notes = {r[0]: r[1] for r in workbook["Keterangan"].iter_rows(values_only=True)}
-    assert notes["Jumlah Keluarga"].startswith("belum ada jumlah keluarga tahun 2029")
 
 
 def test_menu_leads_to_aksi_1(alice):

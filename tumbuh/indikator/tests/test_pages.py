@@ -91,9 +91,47 @@ def test_computed_coverage_in_the_demo_says_so(client, alice):
     assert c.source == CoverageSource.COMPUTED and "penyebut" in c.note
     client.force_login(alice)
     html = client.get("/indikator/cakupan/?indicator=balita-dipantau&year=2025").content.decode()
-    assert 'data-testid="computed-note"' in html and 'name="num-' not in html
+    assert 'data-testid="computed-note"' in html and f'name="num-{c.desa_id}"' not in html  # Tumbuh's row: read only
+    assert 'name="num-73.24.01.2011"' in html  # a desa Tumbuh has no records for: the secretariat may enter it
     r = client.post("/indikator/cakupan/hitung/", {"year": 2025, "indicator": "balita-dipantau"})
     assert r.status_code == 302
+
+
+def test_a_number_entered_beside_computed_rows_is_saved_and_the_computed_rows_stay(client, alice):
+    computed = Coverage.objects.get(indicator__code="balita-dipantau", year=2025, desa_id="73.24.04.2010")
+    before = (computed.numerator, computed.denominator, computed.note)
+    client.force_login(alice)
+    url = "/indikator/cakupan/?indicator=balita-dipantau&year=2025"
+    r = client.post(url, {"indicator": "balita-dipantau", "year": 2025, "num-73.24.01.2011": "30", "den-73.24.01.2011": "40",
+                          "num-73.24.04.2010": "1", "den-73.24.04.2010": "2"})  # the computed row has no inputs: ignored
+    assert r.status_code == 302
+    entered = Coverage.objects.get(indicator__code="balita-dipantau", year=2025, desa_id="73.24.01.2011")
+    assert (entered.source, entered.value) == (CoverageSource.ENTERED, 75)
+    computed.refresh_from_db()
+    assert (computed.numerator, computed.denominator, computed.note) == before and computed.source == CoverageSource.COMPUTED
+
+
+def test_the_demo_computes_the_service_indicators(client, alice):
+    """The demo's visits carry services: vitamin A (national) and Luwu Timur's own KIA, N/D′,
+    kelas ibu balita and MBG indicators have computed coverage in the demo year."""
+    got = dict(Coverage.objects.filter(year=2025, desa_id="73.24.04.2010", source=CoverageSource.COMPUTED)
+               .values_list("indicator__code", "denominator"))
+    assert {"balita-vitamin-a", "balita-buku-kia", "balita-naik-bb", "kelas-ibu-balita", "balita-mbg"} <= set(got)
+    assert all(n > 0 for n in got.values())
+    client.force_login(alice)
+    html = client.get("/analisis/?year=2026").content.decode()
+    assert "Balita punya buku KIA" in html and "Vitamin A balita" in html
+
+
+def test_a_district_attaches_a_computation_to_its_own_indicator(client, alice):
+    client.force_login(alice)
+    data = {"code": "bb-naik", "name": "Balita naik berat badan", "short_name": "Naik BB", "kind": "spesifik", "unit": "%",
+            "is_active": "on"}
+    r = client.post("/indikator/baru/", {**data, "computed_from": "vitamin_a"})  # the national indicator has it
+    assert r.status_code == 200 and not Indicator.objects.filter(code="bb-naik").exists()
+    client.post("/indikator/baru/", {**data, "computed_from": "weight_gain"})
+    ind = Indicator.objects.get(code="bb-naik", kabupaten_id="73.24")
+    assert ind.computed_from == "weight_gain" and ind.numerator.startswith("Penimbangan bulanan balita berkode N")
 
 
 def test_only_the_secretariat_recomputes(client, demo_users):

@@ -148,6 +148,25 @@ def test_a_missed_month_a_single_length_and_a_stunted_child(bob):
     assert (baby.jawaban["timbang"], baby.jawaban["ukur_panjang"]) == ("T", "TS")
 
 
+@pytest.mark.django_db
+def test_the_services_a_visit_records_answer_no_scorecard_item(bob):
+    """Kelas ibu balita is neither nutrition counselling nor BKB's parenting class; vitamin A,
+    the KIA book and MBG are not items; weight gain does not say the child was weighed monthly."""
+    from tumbuh.konvergensi_desa.autofill import child_answers
+
+    child = _child(dt.date(2025, 3, 1), [(dt.date(2025, 10, 8), 7.4, None, "", "")])
+    Measurement.objects.filter(child=child).update(vitamin_a=1, kia_book=True, kelas_ibu_balita=True, mbg=True,
+                                                   weight_gain="N", kpsp="Sesuai")
+    answers = child_answers(child, 2025, 4)
+    assert set(answers) == {"timbang", "ukur_panjang"} and answers["timbang"] == "T"  # November and December missing
+    assert {i.code for i in scorecard.items(A023) if i.automatic} == {"timbang", "ukur_panjang", "kunjungan_gizi"}
+    typed = _answers(A023, "Y", "", "", "T", "T", "Y", "Y", "Y", "Y", "T")
+    sasaran = do_record_sasaran(bob, SasaranScorecard(desa_id=BALANTANG, tahun=2025, triwulan=4, kelompok=A023, nama="Anak Layanan",
+                                                      anak=child), typed)
+    assert (sasaran.jawaban["konseling"], sasaran.jawaban["kelas_pengasuhan"]) == ("T", "T")  # the KPM's answers stay
+    assert "konseling" not in sasaran.otomatis and "kelas_pengasuhan" not in sasaran.otomatis
+
+
 # ---------------------------------------------------------------- who records
 
 

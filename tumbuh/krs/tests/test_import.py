@@ -56,14 +56,13 @@ def _reasons(batch):
 def test_a_messy_csv_keeps_every_rejected_row_with_its_reason(alice, kabupaten, other_desa):
     batch = run_import("krs", user=alice, kabupaten=kabupaten, source=csv_bytes(_messy_rows(other_desa)), file_name="krs.csv")
     assert batch.status == BatchStatus.DONE, batch.error
-    assert (batch.created, batch.rejected) == (3, 8)
+    assert (batch.created, batch.rejected) == (4, 7)
     reasons = _reasons(batch)
     assert reasons == {
         6: "NIK of the family head is empty",
         7: "NIK 73240415018 does not have 16 digits",
         8: "No desa named Desa Antah Berantah in your area",
         9: f"Desa {Wilayah.objects.filter(level=4, kabupaten_code='73.17').order_by('code').first().code} is outside your area",
-        10: "No risk factor is marked: not an at-risk family",
         11: "Sumber Air Minum Tidak Layak: mungkin is not yes or no",
         12: "Duplicate of row 3 in this file",
         13: "Year is empty",
@@ -73,21 +72,28 @@ def test_a_messy_csv_keeps_every_rejected_row_with_its_reason(alice, kabupaten, 
     assert baharuddin.air_tidak_layak and baharuddin.jamban_tidak_layak and baharuddin.risk_count == 2
     sudirman = Keluarga.objects.get(nik="7324041501800002")
     assert sudirman.desa_id == other_desa.code and sudirman.miskin and sudirman.ada_ibu_hamil and not sudirman.ada_balita
+    assert (sudirman.ada_baduta, sudirman.ada_anak_24_59) == (False, False)  # no child under five: none of either age
     assert Keluarga.objects.get(nik="7324041501800003").desa_id == BALANTANG  # undotted code
+    # On BKKBN's list, so at risk by BKKBN's own determination: kept although no factor is marked.
+    tanpa_risiko = Keluarga.objects.get(nik="7324041501800008")
+    assert tanpa_risiko.risk_count == 0 and tanpa_risiko.air_tidak_layak is False and tanpa_risiko.miskin is False
+    # The file has no housing, education, 35–40, spacing or parity column: unknown, not no.
+    assert (tanpa_risiko.rumah_tidak_layak, tanpa_risiko.pendidikan_ibu_rendah, tanpa_risiko.terlalu_tua) == (None, None, None)
+    assert tanpa_risiko.ada_baduta is None and tanpa_risiko.ada_balita is True
     created = Keluarga.objects.filter(tahun=2026, nik__startswith="73240415018000")
-    assert AuditLog.objects.filter(object_type="krs.keluarga", object_id__in=[str(k.pk) for k in created], actor=alice).count() == 3
+    assert AuditLog.objects.filter(object_type="krs.keluarga", object_id__in=[str(k.pk) for k in created], actor=alice).count() == 4
 
 
 def test_reimport_adds_no_duplicates_and_fixed_rejected_rows_come_in(alice, kabupaten, other_desa):
     rows = _messy_rows(other_desa)
     first = run_import("krs", user=alice, kabupaten=kabupaten, source=xlsx_bytes(rows), file_name="krs.xlsx")
     again = run_import("krs", user=alice, kabupaten=kabupaten, source=xlsx_bytes(rows), file_name="krs.xlsx")
-    assert (first.created, again.created, again.unchanged, again.rejected) == (3, 0, 3, 8)
-    assert Keluarga.objects.filter(tahun=2026, nik__startswith="73240415018000").count() == 3
+    assert (first.created, again.created, again.unchanged, again.rejected) == (4, 0, 4, 7)
+    assert Keluarga.objects.filter(tahun=2026, nik__startswith="73240415018000").count() == 4
 
     sheet = read_xlsx(rejected_workbook(again))
     header, data = sheet[0], sheet[1:]
-    assert "Tahun Pendataan" in header and len(data) == 8
+    assert "Tahun Pendataan" in header and len(data) == 7
     nik_col, name_col, risk_col = header.index("NIK Kepala Keluarga"), header.index("Nama Kepala Keluarga"), header.index(
         "Sumber Air Minum Tidak Layak")
     fixed = [list(header)]
@@ -100,8 +106,8 @@ def test_reimport_adds_no_duplicates_and_fixed_rejected_rows_come_in(alice, kabu
         fixed.append(row)
     batch = run_import("krs", user=alice, kabupaten=kabupaten, source=xlsx_bytes(fixed), file_name="krs-ditolak.xlsx")
     # 2 fixed rows come in; the former in-file duplicate of row 3 is now simply unchanged.
-    assert (batch.created, batch.unchanged, batch.rejected) == (2, 1, 5)
-    assert krs_count(BALANTANG, 2026) == 4 and krs_count(BALANTANG) == 4 and krs_count(BALANTANG, 2023) == 0
+    assert (batch.created, batch.unchanged, batch.rejected) == (2, 1, 4)
+    assert krs_count(BALANTANG, 2026) == 5 and krs_count(BALANTANG) == 5 and krs_count(BALANTANG, 2023) == 0
 
 
 def test_a_changed_row_updates_the_family(alice, kabupaten, other_desa):

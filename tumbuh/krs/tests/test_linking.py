@@ -84,6 +84,23 @@ def test_the_reverse_suggestions_from_a_child(bob, household, make_family):
     assert suggest_families(bob, household["too_old"], YEAR) == []
 
 
+def test_a_list_that_does_not_say_whether_there_is_a_child_under_five_takes_nothing_off(bob, household, make_family):
+    """−1 only when the list says no child under five; unknown (None) is not no."""
+    neighbour = household["neighbour"]
+    said_no = make_family("7324045203850011", "Hasnawati", rt="003", rw="002", balita=False)
+    unknown = make_family("7324045203850012", "Hasnawati", rt="003", rw="002", balita=None)
+    with translation.override("en"):
+        found = {s.obj: s for s in suggest_families(bob, neighbour, YEAR)}
+    assert found[said_no].score == found[unknown].score - 1
+    assert "the family lists no child under five" in found[said_no].explanation()
+    assert "under five" not in found[unknown].explanation()
+    # The Verval list says it with its two age groups.
+    unknown.ada_baduta, unknown.ada_anak_24_59 = False, False
+    assert unknown.has_under_five is False
+    unknown.ada_anak_24_59 = True
+    assert unknown.has_under_five is True
+
+
 def test_link_and_unlink_are_audited_with_their_reason(bob, household):
     family, child = household["family"], household["right"]
     with pytest.raises(ValidationError) as no_reason:

@@ -1,6 +1,7 @@
 """Template helpers for children and visits.
 
-``{% nik child %}`` is the only way a template shows a NIK: in full to the roles the policy
+``{% nik child %}`` is the only way a template shows a NIK (``{% nik keluarga "nik_istri" %}`` for
+another NIK field of a record): in full to the roles the policy
 allows (``policy.can_see_nik``), masked (``7324••••••••0012``) to everyone else, so a NIK never
 renders in full by accident.
 """
@@ -13,19 +14,22 @@ from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
 from tumbuh.growth.classify import LABELS
+from tumbuh.measurements.nik import mask_nik
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def nik(context, child) -> str:
-    if not child.nik:
+def nik(context, child, field: str = "nik") -> str:
+    """``{% nik child %}``; another NIK of the same record: ``{% nik keluarga "nik_istri" %}``."""
+    value = getattr(child, field)
+    if not value:
         return "—"
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     if user is not None and policy.can_see_nik(user, child):
-        return child.nik
-    return child.nik_masked
+        return value
+    return mask_nik(value)
 
 
 @register.filter

@@ -5,12 +5,13 @@ import datetime
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from tumbuh.indikator.computations import compute
+from tumbuh.indikator.computations import compute, computed_indicators
 from tumbuh.wilayah.models import Level, Wilayah
 
 
 class Command(BaseCommand):
-    help = "Compute coverage indicators from Tumbuh's own data (e.g. children whose growth is monitored)."
+    help = ("Compute coverage indicators from Tumbuh's own data (children whose growth is monitored, vitamin A, and "
+            "the KIA book, weight gain, kelas ibu balita and MBG where the district has an indicator for them).")
 
     def add_arguments(self, parser):
         parser.add_argument("--kabupaten", required=True, help="Kemendagri code, e.g. 73.24")
@@ -18,6 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, kabupaten, year, **options):
         desa = list(Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten).values_list("code", flat=True))
-        with tqdm(total=len(desa), desc=f"cakupan {kabupaten} {year}", disable=options["verbosity"] == 0) as bar:
+        indicators = computed_indicators(kabupaten).count()
+        with tqdm(total=indicators, desc=f"cakupan {kabupaten} {year}", unit=" indikator",
+                  disable=options["verbosity"] == 0) as bar:
             n = compute(kabupaten, year, desa, progress=bar.update)
-        self.stdout.write(f"{n} coverage rows computed")
+        self.stdout.write(f"{n} coverage rows computed for {indicators} indicators in {len(desa)} desa")
