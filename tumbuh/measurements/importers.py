@@ -16,7 +16,7 @@ template's. Per row:
   height and weight change since the child's neighbouring visits (already stored or earlier
   in the file) are checked;
 - what else the file says is kept: the services (Naik Berat Badan, Jml Vit A, KIA, KPSP, Kelas
-  Ibu Balita, MBG, ASI Bulan 0–6) with the visit, where a cell that cannot be read leaves the
+  Ibu Balita, MBG, ASI Bulan 0–6 as seven Y/T/- letters, "" when no month is recorded) with the visit, where a cell that cannot be read leaves the
   value unknown and warns (``service_unreadable:<column>``) instead of losing the visit; head
   circumference and oedema into the growth engine; birth order and the parent's NIK and phone
   onto the child where it has none (never overwriting);
@@ -247,6 +247,7 @@ SERVICE_COLUMNS = {
 ASI_COLUMNS = tuple(f"asi_{m}" for m in range(7))
 _UNREADABLE = object()
 _NOTHING: dict = {}
+_NO_MONTHS = ["-"] * 7
 
 
 def _read(cells: dict, text: str, reader):
@@ -647,9 +648,7 @@ class EppgbmImporter(Importer):
         old = stored[-1]
         extra = [o if v is UNSAID else v for v, o in zip(said[split:], old, strict=True)]
         asi, before = said[_ASI], old[_ASI - split]
-        if asi is not UNSAID and set(asi) == {"-"}:
-            extra[_ASI - split] = before  # the file records no month: nothing said
-        elif asi is not UNSAID and before:
+        if asi is not UNSAID and before:
             extra[_ASI - split] = "".join(o if n == "-" else n for n, o in zip(asi, before.ljust(7, "-"), strict=False))
         return self._values(base, extra)
 
@@ -671,8 +670,8 @@ class EppgbmImporter(Importer):
                     months[-1 - index] = value
                 elif value is not UNSAID:
                     said[index] = value
-        if months is not None:
-            said[_ASI] = "".join(months)
+        if months is not None and months != _NO_MONTHS:
+            said[_ASI] = "".join(months)  # (no month recorded at all says nothing: stored as "")
 
     def _oedema(self, row: Row) -> bool | None:
         text = row["oedema"]

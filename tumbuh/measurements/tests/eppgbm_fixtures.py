@@ -4,8 +4,8 @@ and DOMAIN.md), never copied from a real file: the corpus of the importer's test
 A fixture is a list of *visits* (dicts holding what Tumbuh should end up storing, see
 :func:`visit`) and a :class:`Style` (how e-PPGBM, or whoever re-saved the file, wrote them).
 :func:`table` turns both into the file's rows and :func:`write` into the file itself, in any of
-:data:`FORMATS`: the format is a parameter, so the same visits are checked as CSV, XLSX and, when
-the readers can take them, as the HTML table saved as ``.xls`` and as legacy BIFF ``.xls``.
+:data:`FORMATS`: the format is a parameter, so the same visits are checked as CSV, XLSX, legacy
+BIFF ``.xls`` and the HTML table saved as ``.xls`` that e-PPGBM serves.
 :func:`corpus` names fixtures with the counts an import of each must give.
 
 What the current download looks like: a title row (sometimes more), then 37 headers (No, NIK,
@@ -58,24 +58,23 @@ def _plain(markup: str) -> str:
     return html.unescape(markup.replace("<br>", "\n"))
 
 
-def _html(rows: list[list], titles: list[str]) -> io.BytesIO:
-    return testing.html_xls_bytes(rows, title_rows=titles)
+def _workbook(builder):
+    """A workbook builder: titles above the table, and the data behind a cover sheet if asked."""
+    def build(rows: list[list], titles: list[str], cover: bool) -> io.BytesIO:
+        table = [[t] for t in titles] + rows
+        if cover:
+            return builder(sheets=[("Petunjuk", testing.COVER_ROWS), ("Data Anak", table)])
+        return builder(table)
+    return build
 
 
-def _titled(builder: Callable[[list[list]], io.BytesIO]) -> Callable[[list[list], list[str]], io.BytesIO]:
-    return lambda rows, titles: builder([[t] for t in titles] + rows)
-
-
-#: name -> function(rows from the header on, title lines) -> the file. HTML-.xls and BIFF .xls
-#: join as soon as ``tumbuh.imports.testing`` can build them.
-FORMATS: dict[str, Callable[[list[list], list[str]], io.BytesIO]] = {
-    "csv": _titled(testing.csv_bytes),
-    "xlsx": _titled(testing.xlsx_bytes),
+#: name -> function(rows from the header on, title lines, cover sheet?) -> the file.
+FORMATS: dict[str, Callable[[list[list], list[str], bool], io.BytesIO]] = {
+    "csv": lambda rows, titles, cover: testing.csv_bytes([[t] for t in titles] + rows),
+    "xlsx": _workbook(testing.xlsx_bytes),
+    "xls": _workbook(testing.xls_bytes),  # legacy BIFF, as Excel 97–2003 saves it
+    "html": lambda rows, titles, cover: testing.html_xls_bytes(rows, title_rows=titles),  # e-PPGBM's download
 }
-if hasattr(testing, "html_xls_bytes"):
-    FORMATS["html"] = _html
-if hasattr(testing, "xls_bytes"):
-    FORMATS["xls"] = _titled(testing.xls_bytes)
 #: Formats whose cells hold markup (``<br>``, ``&nbsp;``, entities) as the download does.
 MARKUP_FORMATS = {"html"}
 
@@ -133,6 +132,7 @@ class Style:
     renamed: tuple[str, ...] = ()  # headers written by their ALIASES name
     pad_left: int = 0  # empty columns before the table
     extra: tuple[tuple[int, str], ...] = ()  # unknown columns: (position, header)
+    cover: bool = False  # workbooks: the data on a second sheet, behind a sheet of instructions
 
 
 def headers(style: Style) -> list[str]:
@@ -221,7 +221,7 @@ def table(visits: list[dict], style: Style = Style(), fmt: str = "csv") -> tuple
 
 def write(visits: list[dict], style: Style = Style(), fmt: str = "csv") -> io.BytesIO:
     titles, rows = table(visits, style, fmt)
-    return FORMATS[fmt](rows, titles)
+    return FORMATS[fmt](rows, titles, style.cover)
 
 
 def stored_fields(v: dict, style: Style = Style()) -> dict:
@@ -232,7 +232,7 @@ def stored_fields(v: dict, style: Style = Style()) -> dict:
         "kelas_ibu_balita": v["kelas_ibu_balita"] if style.layout == "current" else None,
         "mbg": v["mbg"] if style.layout == "current" else None,
         **{k: None if z is None else float(z) for k, z in zip(("eppgbm_zlen", "eppgbm_zwei", "eppgbm_zwfl"), v["zs"])},
-        **({"headc": v["headc"], "oedema": v["oedema"], "asi_months": v["asi_months"] or "-------"}
+        **({"headc": v["headc"], "oedema": v["oedema"], "asi_months": v["asi_months"].strip("-") and v["asi_months"]}
            if style.upload_columns else {"headc": None, "oedema": False, "asi_months": ""}),
     }  # fmt: skip
 
@@ -298,6 +298,10 @@ def corpus() -> list[Fixture]:
     fixtures.append(Fixture("markup in cells, three title rows, 36-cell rows", marked,
                             Style(titles=(TITLE, "Kabupaten Luwu Timur", "Periode 2024-2025"), markup=True,
                                   short=frozenset({1, 4})),
+                            _counts(6, 3)))
+
+    covered = [dict(v, name=v["name"].replace("Korpus", "Sampul")) for v in three]
+    fixtures.append(Fixture("data on a second sheet behind a cover sheet (workbooks)", covered, Style(cover=True),
                             _counts(6, 3)))
 
     older = [dict(v, name=v["name"].replace("Korpus", "Lama"), kelas_ibu_balita=None, mbg=None) for v in three]

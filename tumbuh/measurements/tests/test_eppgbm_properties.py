@@ -1,6 +1,7 @@
 """Property tests: generated visits, written as e-PPGBM downloads in every way the corpus can
-(title rows, 36- and 37-cell rows mixed, empty columns before the table, unknown columns,
-headers under other names, markup, decimal commas or points, date styles, yes/no spellings),
+(CSV, XLSX, BIFF .xls, HTML .xls; title rows, 36- and 37-cell rows mixed, empty columns before
+the table, unknown columns, headers under other names, markup, decimal commas or points, date
+styles, yes/no spellings, the data behind a cover sheet),
 import with no row lost or misread: every stored visit is the generated one."""
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def styles(draw, upload: bool):
         upload_columns=upload,
         renamed=tuple(draw(st.lists(st.sampled_from(sorted(h for h in ALIASES if h in names)), unique=True, max_size=6))),
         pad_left=draw(st.integers(0, 2)),
+        cover=draw(st.booleans()),
         extra=tuple(draw(st.lists(st.tuples(st.integers(0, len(names)), st.sampled_from(UNKNOWN_HEADERS)),
                                   unique_by=lambda e: e[1], max_size=2))),
     )

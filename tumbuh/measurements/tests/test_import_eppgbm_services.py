@@ -145,11 +145,13 @@ def test_asi_months_come_in_month_by_month_and_a_later_file_adds_months(alice):
     batch = run(alice, [visit(name="Asi Bulan", birth=B2, weight=Decimal("7.50"), lenhei=Decimal("66.0"), position="l",
                               date=dt.date(2024, 7, 1), asi_months="---YT--")], upload, name="asi.csv")
     assert batch.updated == 1 and the_visit("Asi Bulan", dt.date(2024, 7, 1)).asi_months == "YYYYT--"
-    # A download without ASI columns stores none ("") for a new visit; a later file with the
-    # columns left empty says nothing either (the visit is unchanged), one with a month adds it.
+    # A download without ASI columns stores none ("") for a new visit; so does one with the
+    # columns left empty (a later such file leaves the visit unchanged); a month is added.
     run(alice, [visit(name="Tanpa Asi")])
     assert the_visit("Tanpa Asi").asi_months == ""
     assert run(alice, [visit(name="Tanpa Asi")], upload, name="asi-kosong.csv").unchanged == 1
+    run(alice, [visit(name="Asi Kosong")], upload, name="asi-kosong-baru.csv")
+    assert the_visit("Asi Kosong").asi_months == ""
     assert run(alice, [visit(name="Tanpa Asi", asi_months="Y------")], upload, name="asi-0.csv").updated == 1
     assert the_visit("Tanpa Asi").asi_months == "Y------"
 
