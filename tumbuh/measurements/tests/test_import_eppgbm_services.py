@@ -308,6 +308,10 @@ def test_the_batch_page_and_the_command_show_anonymised_rows_and_unreadable_cell
         page = client.get(reverse("measurement_imports:batch", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert 'data-testid="anonymised-count">1<' in page and 'data-testid="service-unreadable-count">2<' in page
     assert 'data-testid="ignored-cell-rows"' in page and "Mungkin" in page and "banyak" in page
+    # The child's page says what the warnings on its visit mean (Indonesian, the default).
+    child = Child.objects.get(nik=nik(B1, "L", 91))
+    page = client.get(reverse("measurements:child", args=[child.tumbuh_id])).content.decode()
+    assert "sebagai nama sementara" in page and "Sel KIA pada berkas impor tidak terbaca" in page
     path = tmp_path / "layanan.csv"
     path.write_bytes(write([dict(v, name=v["name"].replace("Dua", "Tiga"), nik=nik(B1, "L", 92) if v["nik"] else "")
                             for v in visits]).getvalue())
