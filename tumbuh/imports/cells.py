@@ -150,3 +150,33 @@ def parse_date(value: str) -> datetime.date | None:
     if text.isdigit() and 20000 < int(text) < 80000:
         return _EXCEL_EPOCH + datetime.timedelta(days=int(text))
     raise ValueError(value)
+
+
+#: Yes/no as lists write it: words, initials, check marks, 1/0 and spreadsheet booleans.
+YES_WORDS = frozenset({"ya", "y", "iya", "yes", "ada", "sudah", "benar", "true", "v", "√", "✓", "✔", "+", "1"})
+NO_WORDS = frozenset({"tidak", "t", "tdk", "tak", "no", "n", "tidak ada", "belum", "salah", "false", "0"})
+#: Cells that say nothing: a dash or a slash where the list had no answer.
+NO_ANSWER = frozenset({"", "-", "--", "/", "n/a", "na"})
+
+
+def parse_yes_no(value: str) -> bool | None:
+    """A yes/no cell: ``Ya``/``Tidak``, ``Y``/``T``, ``1``/``0`` (also ``1,0``), ``Ada``/``Tidak
+    Ada``, ``TRUE``/``FALSE``, ✓. Empty or a dash → None (the list says nothing, which is not
+    "no"); anything else raises ValueError. Callers that read a count as yes (``2`` children)
+    check for a number first."""
+    text = clean_text(value).rstrip(". ").casefold()
+    if text in NO_ANSWER:
+        return None
+    if text in YES_WORDS:
+        return True
+    if text in NO_WORDS:
+        return False
+    try:
+        number = parse_decimal(value)
+    except ValueError:
+        number = None
+    if number == 1:
+        return True
+    if number == 0:
+        return False
+    raise ValueError(value)

@@ -493,7 +493,10 @@ def _process(importer_cls, batch, source, info, user, kabupaten, state, progress
             continue  # a blank line
         if realign is not None:
             full = max(full, len(cells))
-            if len(cells) in (len(table.headers) - 1, full - 1):
+            # One cell short of the header or of the file's full rows (some servers add a cell
+            # to every row), or shorter still because a reader trimmed empty cells at the end:
+            # the realigner looks at the omissible column's cell before it moves anything.
+            if len(cells) < len(table.headers) or len(cells) == full - 1:
                 cells = realign(cells)
         values = {key: clean_text(cells[i]) if i < len(cells) else "" for key, i in read_columns}
         if importer_cls.is_example(values):

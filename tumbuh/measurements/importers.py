@@ -14,7 +14,17 @@ template's. Per row:
   a valid NIK already used by a different child rejects the row;
 - the visit: identified by (child, date); duplicates within the file are rejected; the
   height and weight change since the child's neighbouring visits (already stored or earlier
-  in the file) are checked.
+  in the file) are checked;
+- what else the file says is kept: the services (Naik Berat Badan, Jml Vit A, KIA, KPSP, Kelas
+  Ibu Balita, MBG, ASI Bulan 0–6 as seven Y/T/- letters, "" when no month is recorded) with the visit, where a cell that cannot be read leaves the
+  value unknown and warns (``service_unreadable:<column>``) instead of losing the visit; head
+  circumference and oedema into the growth engine; birth order and the parent's NIK and phone
+  onto the child where it has none (never overwriting);
+- a column the file does not have, or an empty cell of an optional value, says nothing: the
+  stored value stays (absent is not "no"), so a re-import of the same file is unchanged;
+- an anonymised name (``ANON_123``) is never matched or created by name: the valid NIK alone
+  decides (a new child gets the name as a placeholder, which a later file with the real name
+  and the same NIK replaces); without one the row is rejected, with how to fix it.
 
 Writing is per chunk: new children and visits with ``bulk_create``, z-scores with
 ``scoring.score`` over the whole chunk, changed visits through ``do_save`` (one audit row
@@ -36,12 +46,13 @@ import numpy as np
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from tumbuh.audit.actions import do_save, record
 from tumbuh.audit.models import AuditAction
-from tumbuh.imports.cells import fold, parse_date, parse_decimal
+from tumbuh.imports.cells import NO_ANSWER, clean_text, fold, parse_count, parse_date, parse_decimal, parse_yes_no
 from tumbuh.imports.errors import RowError
 from tumbuh.imports.framework import CREATED, UNCHANGED, UPDATED, Column, Importer, Plan, Row, register
 from tumbuh.organisation.models import Posyandu, Puskesmas
@@ -50,7 +61,8 @@ from tumbuh.wilayah.models import Level, Wilayah
 from . import validation
 from .matching import name_key, propose
 from .models import Child, Measurement, NameKind, NameMapping, Position, Sex, Source, new_tumbuh_id
-from .nik import clean_nik, nik_problem
+from .models import is_anonymised as _is_anonymised
+from .nik import clean_nik, mask_nik, nik_problem
 from .scoring import score, score_columns
 from .upload_layout import load_layout
 
@@ -81,6 +93,10 @@ NAME_REASONS_PROPOSED = {
     "posyandu": gettext_noop("Unknown posyandu %(name)s in desa %(parent)s; did you mean %(proposal)s? Confirm it on the import page"),
 }
 ALL_NAME_REASONS = set(NAME_REASONS.values()) | set(NAME_REASONS_PROPOSED.values())
+ANONYMISED_WITHOUT_NIK = gettext_noop(
+    "Name anonymised (%(name)s) and NIK empty or invalid: the child cannot be identified; fill in the NIK or the name "
+    "and import again"
+)
 
 
 def with_aliases(columns: tuple[Column, ...]) -> tuple[Column, ...]:
@@ -88,6 +104,11 @@ def with_aliases(columns: tuple[Column, ...]) -> tuple[Column, ...]:
     exports (``upload_layout``), so an exported file imports back as it is."""
     extra = load_layout().import_aliases()
     return tuple(dataclasses.replace(c, aliases=(*c.aliases, *extra.get(c.key, ()))) for c in columns)
+
+
+def is_anonymised(name: str) -> bool:
+    """``models.is_anonymised``, after a quick look at the first letters (once per row)."""
+    return name.lstrip()[:4].upper() == "ANON" and _is_anonymised(name)
 
 
 def person_key(name: str) -> str:
@@ -112,15 +133,163 @@ def _float(value: str, column: str) -> float | None:
     return None if number is None else float(number)
 
 
+# ---------------------------------------------------------------- service cells
+# Each reader turns a (non-empty, cleaned) cell into the stored value, UNSAID when the cell
+# says nothing, or raises ValueError: the visit is kept, the value unknown, the row warned.
+
+
+def read_weight_gain(text: str):
+    """Naik Berat Badan: the growth card's N/T/O/B, also written out ("Naik", "Tidak Naik")."""
+    key = person_key(text)
+    if not key:
+        return UNSAID
+    try:
+        return _WEIGHT_GAIN[key]
+    except KeyError:
+        raise ValueError(text) from None
+
+
+def read_vitamin_a(text: str):
+    """Jml Vit A: a count of capsules; Ya/Tidak as 1/0; a capsule's colour (biru for 6–11
+    months, merah for 12–59) as one capsule."""
+    key = person_key(text)
+    if not key:
+        return UNSAID
+    if "biru" in key or "merah" in key:
+        return 1
+    try:
+        count = parse_count(text)
+    except ValueError:
+        answer = parse_yes_no(text)  # raises when it is neither a count nor yes/no
+        return UNSAID if answer is None else int(answer)
+    if count is None or not 0 <= count <= MAX_VITAMIN_A:
+        raise ValueError(text)
+    return count
+
+
+def read_yes_no(text: str):
+    answer = parse_yes_no(text)
+    return UNSAID if answer is None else answer
+
+
+def read_kpsp(text: str):
+    """KPSP (developmental screening): the result as written ("Sesuai", "Meragukan", "Penyimpangan")."""
+    text = clean_text(text)
+    return UNSAID if text in NO_ANSWER else text[:40]
+
+
+def read_asi(text: str):
+    """One month of exclusive breastfeeding: Y or T ("-": not recorded)."""
+    answer = parse_yes_no(text)
+    return "-" if answer is None else ("Y" if answer else "T")
+
+
+def read_oedema(text: str) -> bool | None:
+    """Bilateral pitting oedema: Ya/Tidak, +/++/+++ (its grade) or -, 1/0. None: not said."""
+    if text.strip() == "-":
+        return False
+    if text.strip() and set(text.strip()) == {"+"}:
+        return True
+    return parse_yes_no(text)
+
+
+def read_birth_order(text: str) -> int:
+    order = parse_count(text)
+    if order is None or not 1 <= order <= 20:
+        raise ValueError(text)
+    return order
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s\-./()]+")
+
+
+def read_phone(text: str) -> str:
+    """A phone number as digits (an international one with its +): ``0812-3456-789`` →
+    ``08123456789``; ``+62 812 3456 789`` and ``62812…`` → ``0812…``; ``812…`` (Excel dropped
+    the leading 0) → ``0812…``. Anything else raises ValueError."""
+    number = clean_text(text)
+    if re.fullmatch(r"\d+\.0+", number):  # a number cell
+        number = number.split(".")[0]
+    number = _PHONE_SEPARATORS.sub("", number)
+    plus = number.startswith("+")
+    digits = number[1:] if plus else number
+    if not digits.isdigit():
+        raise ValueError(text)
+    if digits.startswith("62") and (plus or len(digits) >= 11):
+        digits, plus = "0" + digits[2:], False
+    elif digits.startswith("8") and not plus and 9 <= len(digits) <= 12:
+        digits = "0" + digits
+    if not 8 <= len(digits) <= 15:
+        raise ValueError(text)
+    return ("+" if plus else "") + digits
+
+
+def _mask_phone(text: str) -> str:
+    return text[:4] + "•" * max(0, len(text) - 6) + text[-2:] if len(text) > 6 else "•" * len(text)
+
+
+MAX_VITAMIN_A = 20  # two capsules a year from 6 months: nine before the fifth birthday
+_WEIGHT_GAIN = {
+    "n": "N", "naik": "N", "ya": "N", "y": "N", "bb naik": "N",
+    "t": "T", "tidak naik": "T", "tdk naik": "T", "tidak": "T", "tdk": "T", "bb tidak naik": "T",
+    "o": "O", "tidak ditimbang": "O", "tidak ditimbang bulan lalu": "O", "bulan lalu tidak ditimbang": "O",
+    "b": "B", "baru": "B", "baru pertama": "B", "pertama": "B", "baru pertama kali": "B", "pertama kali": "B",
+}
+#: The service columns: column key → (Measurement field, reader).
+SERVICE_COLUMNS = {
+    "naik": ("weight_gain", read_weight_gain),
+    "vita": ("vitamin_a", read_vitamin_a),
+    "kia": ("kia_book", read_yes_no),
+    "kpsp": ("kpsp", read_kpsp),
+    "kelas_ibu": ("kelas_ibu_balita", read_yes_no),
+    "mbg": ("mbg", read_yes_no),
+}
+ASI_COLUMNS = tuple(f"asi_{m}" for m in range(7))
+_UNREADABLE = object()
+_NOTHING: dict = {}
+_NO_MONTHS = ["-"] * 7
+
+
+def _read(cells: dict, text: str, reader):
+    """A cell read by ``reader`` and remembered in ``cells`` (lists repeat a few values)."""
+    try:
+        value = reader(text)
+    except ValueError:
+        value = _UNREADABLE
+    if len(cells) < 10_000:
+        cells[text] = value
+    return value
+
+
 class ChildRef:
     """A child known to the batch: stored (``pk``) or to be created (``obj``), with its visits
-    as {date ordinal: [measurement pk or None, file row or 0, fingerprint, values]}."""
+    as {date ordinal: [measurement pk or None, file row or 0, fingerprint, values]} (``values``:
+    see ``VALUE_FIELDS``) and, for a stored child, which of ``FILLABLE`` it still lacks (bits)."""
 
-    __slots__ = ("pk", "nik", "name", "birth", "sex", "desa", "obj", "visits")
+    __slots__ = ("pk", "nik", "name", "birth", "sex", "desa", "obj", "visits", "blank")
 
-    def __init__(self, pk, nik, name, birth, sex, desa, obj=None):
+    def __init__(self, pk, nik, name, birth, sex, desa, obj=None, blank=0):
         self.pk, self.nik, self.name, self.birth, self.sex, self.desa, self.obj = pk, nik, name, birth, sex, desa, obj
         self.visits: dict[int, list] = {}
+        self.blank = blank
+
+
+#: Child fields an import fills when the child has none, never overwriting one: bit per field.
+FILLABLE = {"birth_order": 1, "parent_nik": 2, "parent_phone": 4}
+
+#: A visit's values compared on re-import, in this order: a stored visit whose values equal the
+#: row's is unchanged. The first eight are kept as they are, the rest (``EXTRA_FIELDS``, rarely
+#: different from one visit to the next) as one shared tuple, so a million visits stay small.
+BASE_FIELDS = ("weight", "lenhei", "position", "muac", "eppgbm_zlen", "eppgbm_zwei", "eppgbm_zwfl", "posyandu")
+EXTRA_FIELDS = ("headc", "oedema", *Measurement.SERVICE_FIELDS)
+VALUE_FIELDS = BASE_FIELDS + EXTRA_FIELDS
+#: What a new visit holds where the file says nothing.
+DEFAULTS = (None, None, "", None, None, None, None, None, None, False, "", None, None, "", None, None, "")
+#: "The file says nothing about this value" (its column is absent, or the cell empty or
+#: unreadable): a stored value stays, a new visit gets the default. Absent is not "no".
+UNSAID = type("Unsaid", (), {"__repr__": lambda self: "UNSAID"})()
+_ASI = VALUE_FIELDS.index("asi_months")
+assert len(DEFAULTS) == len(VALUE_FIELDS)
 
 
 class _Values:
@@ -253,6 +422,7 @@ class EppgbmImporter(Importer):
             (m.kind, m.parent, m.source): m.target for m in NameMapping.objects.filter(kabupaten=self.kabupaten)
         }
         self.unmatched: dict[tuple, dict] = {}
+        self._extras: dict[tuple, tuple] = {}
         self._name_cache: dict[tuple, object] = {}
         self._raw_cache: dict[tuple, tuple] = {}
 
@@ -260,33 +430,59 @@ class EppgbmImporter(Importer):
         self.by_nik: dict[str, ChildRef] = {}
         self.by_identity: dict[tuple, ChildRef] = {}
         self.by_pk: dict[int, ChildRef] = {}
-        children = self.in_scope(Child.objects.filter(desa__kabupaten_code=kab))
-        for pk, nik, name, birth, sex, desa in children.values_list("pk", "nik", "name", "birth_date", "sex", "desa_id").iterator(chunk_size=20000):
-            ref = ChildRef(pk, nik, name, birth, sex, desa)
+        children = self.in_scope(Child.objects.filter(desa__kabupaten_code=kab)).values_list(
+            "pk", "nik", "name", "birth_date", "sex", "desa_id", *FILLABLE,
+        )
+        for pk, nik, name, birth, sex, desa, *fillable in children.iterator(chunk_size=20000):
+            blank = sum(bit for bit, value in zip(FILLABLE.values(), fillable, strict=True) if value in (None, ""))
+            ref = ChildRef(pk, nik, name, birth, sex, desa, blank=blank)
             self.by_pk[pk] = ref
             if nik:
                 self.by_nik[nik] = ref
-            self.by_identity.setdefault((person_key(name), birth, desa), ref)
+            if not is_anonymised(name):  # a placeholder name is never matched on
+                self.by_identity.setdefault((person_key(name), birth, desa), ref)
         self.nik_elsewhere = set(
             Child.objects.exclude(nik="").exclude(pk__in=children.values("pk")).values_list("nik", flat=True)
         )
         measurements = self.in_scope(Measurement.objects.filter(desa__kabupaten_code=kab)).values_list(
-            "pk", "child_id", "date", "weight", "lenhei", "position", "muac", "eppgbm_zlen", "eppgbm_zwei", "eppgbm_zwfl",
-            "posyandu_id",
+            "pk", "child_id", "date", *BASE_FIELDS[:-1], "posyandu_id", *EXTRA_FIELDS,
         )
+        split = len(BASE_FIELDS)
         for pk, child_id, date, *values in measurements.iterator(chunk_size=20000):
             ref = self.by_pk.get(child_id)
             if ref is not None:
-                ref.visits[date.toordinal()] = [pk, 0, None, tuple(values)]
+                ref.visits[date.toordinal()] = [pk, 0, None, self._values(values[:split], values[split:])]
+
+        # Which optional columns the file has: a column it does not have says nothing.
+        present = set(self.header_spec().match(self.batch.headers or []))
+        self.has = {key: key in present for key in (
+            "weight", "lenhei", "position", "muac", "zs_tbu", "zs_bbu", "zs_bbtb", "posyandu", "headc", "oedema",
+        )}
+        # (column, index into VALUE_FIELDS or -1 - month for an ASI month, reader, {text: value read})
+        self.service_columns = [(key, VALUE_FIELDS.index(field), reader, {})
+                                for key, (field, reader) in SERVICE_COLUMNS.items() if key in present]
+        self.service_columns += [(key, -1 - m, read_asi, {}) for m, key in enumerate(ASI_COLUMNS) if key in present]
+        self.has_asi = any(key in present for key in ASI_COLUMNS)
+        self.child_columns = [(key, reader) for key, reader in (
+            ("birth_order", read_birth_order), ("parent_nik", self._parent_nik), ("parent_phone", read_phone)) if key in present]
 
         # Counts for the batch page.
         self.new_children: list[ChildRef] = []
         self.children_created = 0
-        self.nik_updates: list[tuple[ChildRef, str]] = []
+        self.child_updates: dict[int, dict] = {}  # stored child pk -> {field: value} to fill in
         self.zscore_disagreements = 0
         self.warned_rows = 0
         self.invalid_nik: list[list] = []
         self.invalid_nik_count = 0
+        self.anonymised = self.anonymised_new = self.names_replaced = 0
+        self.service_unreadable = 0
+        self.ignored: dict[str, int] = defaultdict(int)  # column header -> cells ignored
+        self.ignored_rows: list[list] = []  # [row, column header, value], the first 5000
+
+    def _values(self, base, extra) -> tuple:
+        """A visit's values (``VALUE_FIELDS``) in the form kept per visit: ``extra`` shared."""
+        extra = tuple(extra)
+        return (*base, self._extras.setdefault(extra, extra))
 
     # ---------------------------------------------------------------- names
 
@@ -357,12 +553,14 @@ class EppgbmImporter(Importer):
         if birth is None:
             raise RowError(gettext_noop("Birth date is empty"))
         date = self._date(row, "date")
+        has = self.has
         weight = _q(self._decimal(row, "weight"), _TWO)
         lenhei = _q(self._decimal(row, "lenhei"), _ONE)
         muac = _q(self._decimal(row, "muac"), _ONE)
+        headc = _q(self._decimal(row, "headc"), _ONE) if has["headc"] else None
         if weight is None and lenhei is None:
             raise RowError(gettext_noop("Weight and height are both empty"))
-        problems = validation.check_dates(date, birth, self.today) + validation.check_values(weight, lenhei, muac)
+        problems = validation.check_dates(date, birth, self.today) + validation.check_values(weight, lenhei, muac, headc)
         error = validation.first_error(problems)
         if error is not None:
             raise RowError(error.message, **error.params)
@@ -371,9 +569,8 @@ class EppgbmImporter(Importer):
             position = _POSITION.get(person_key(row["position"]))
             if position is None:
                 raise RowError(gettext_noop("Cara Ukur must be Terlentang or Berdiri, not %(value)s"), value=row["position"])
+        oedema = self._oedema(row) if has["oedema"] else None
         warnings = [p.code for p in problems]
-        if not position:
-            warnings.append("position_missing")  # the engine assumes lying under 24 months, standing from 24
         if row["age_text"]:
             stated = _AGE_TEXT.search(row["age_text"])
             if stated:
@@ -381,26 +578,34 @@ class EppgbmImporter(Importer):
                 if abs(years * 365.25 + months * 30.4375 + days - (date - birth).days) > 31:
                     warnings.append("age_text_mismatch")
         desa, posyandu = self._places(row)
-        z = {
-            "eppgbm_zlen": _float(row["zs_tbu"], "ZS TB/U"), "eppgbm_zwei": _float(row["zs_bbu"], "ZS BB/U"),
-            "eppgbm_zwfl": _float(row["zs_bbtb"], "ZS BB/TB"),
-        }
+        # What the row says about the visit (``VALUE_FIELDS``); UNSAID where it says nothing.
+        said = [
+            weight if has["weight"] else UNSAID, lenhei if has["lenhei"] else UNSAID,
+            position if has["position"] else UNSAID, UNSAID if muac is None else muac,
+            _float(row["zs_tbu"], "ZS TB/U") if has["zs_tbu"] else UNSAID,
+            _float(row["zs_bbu"], "ZS BB/U") if has["zs_bbu"] else UNSAID,
+            _float(row["zs_bbtb"], "ZS BB/TB") if has["zs_bbtb"] else UNSAID,
+            posyandu if has["posyandu"] else UNSAID, UNSAID if headc is None else headc,
+            UNSAID if oedema is None else oedema, *(UNSAID,) * len(Measurement.SERVICE_FIELDS),
+        ]
+        ignored: list[tuple[str, str]] = []  # (column, text) of cells that could not be read
+        self._services(row, said, warnings, ignored)
 
         # The child.
         raw_nik = row["nik"]
         nik = clean_nik(raw_nik)
-        problem = nik_problem(nik, self.known_kecamatan) if nik else None
-        if nik and problem is not None:
-            warnings.append(f"nik_invalid:{problem}")
-            self.invalid_nik_count += 1
-            if len(self.invalid_nik) < 5000:
-                self.invalid_nik.append([row.number, raw_nik, problem])
+        nik_invalid = nik_problem(nik, self.known_kecamatan) if nik else None
+        if nik_invalid is not None:
+            warnings.append(f"nik_invalid:{nik_invalid}")
             nik = ""
-        ref = self._child(row, nik, name, sex, birth, desa, posyandu)
+        anonymised = is_anonymised(name)
+        if anonymised and not nik:
+            raise RowError(ANONYMISED_WITHOUT_NIK, name=name)
+        found = self._child_fields(row, warnings, ignored) if self.child_columns else _NOTHING
+        ref, created = self._child(row, nik, name, sex, birth, desa, posyandu, anonymised)
 
         # The visit.
         ordinal = date.toordinal()
-        values = (weight, lenhei, position, muac, z["eppgbm_zlen"], z["eppgbm_zwei"], z["eppgbm_zwfl"], posyandu)
         fingerprint = hash(tuple(row.cells))
         entry = ref.visits.get(ordinal)
         if entry is not None and entry[1]:
@@ -408,15 +613,110 @@ class EppgbmImporter(Importer):
                 raise RowError(gettext_noop("Duplicate of row %(row)s in this file"), row=entry[1])
             raise RowError(gettext_noop("Same child and measurement date as row %(row)s in this file, but with different values"), row=entry[1])
         self._check_change(ref, ordinal, date, weight, lenhei, position)
+
+        # Accepted: from here on nothing refuses the row.
+        values = self._merge(said, entry[3] if entry is not None else None)
+        if not values[2]:
+            warnings.append("position_missing")  # the engine assumes lying under 24 months, standing from 24
         if nik and not ref.nik:
             self._give_nik(ref, nik)
+        if found:
+            self._fill_child(ref, found)
+        if anonymised:
+            warnings.append("name_anonymised:new_child" if created else "name_anonymised")
+            self.anonymised += 1
+            self.anonymised_new += created
+        elif is_anonymised(ref.name):
+            self._replace_placeholder(ref, name)
+        if ignored or nik_invalid is not None:
+            self._count(row, raw_nik, nik_invalid, ignored)
         existing_pk = entry[0] if entry is not None else None
         changed = entry is None or entry[3] != values
         ref.visits[ordinal] = [existing_pk, row.number, fingerprint, values]
         return Plan(row, None, changed=changed, extra={
-            "ref": ref, "pk": existing_pk, "date": date, "weight": weight, "lenhei": lenhei, "position": position,
-            "muac": muac, "posyandu": posyandu, "desa": desa, "z": z, "warnings": warnings,
+            "ref": ref, "pk": existing_pk, "date": date, "values": values, "desa": desa, "warnings": warnings,
         })
+
+    def _merge(self, said: list, stored: tuple | None) -> tuple:
+        """The visit's values: what the row says, else what is stored, else the defaults.
+        ASI months merge month by month (a month the row leaves "-" keeps the stored one)."""
+        split = len(BASE_FIELDS)
+        if stored is None:
+            flat = [d if v is UNSAID else v for v, d in zip(said, DEFAULTS, strict=True)]
+            return self._values(flat[:split], flat[split:])
+        base = [o if v is UNSAID else v for v, o in zip(said[:split], stored, strict=False)]
+        old = stored[-1]
+        extra = [o if v is UNSAID else v for v, o in zip(said[split:], old, strict=True)]
+        asi, before = said[_ASI], old[_ASI - split]
+        if asi is not UNSAID and before:
+            extra[_ASI - split] = "".join(o if n == "-" else n for n, o in zip(asi, before.ljust(7, "-"), strict=False))
+        return self._values(base, extra)
+
+    def _services(self, row: Row, said: list, warnings: list[str], ignored: list) -> None:
+        """The services the row records, into ``said``; a cell that cannot be read leaves the
+        value unknown and warns (the visit itself is kept). Runs for every row: kept lean."""
+        values = row.values
+        months = ["-"] * 7 if self.has_asi else None
+        for key, index, reader, cells in self.service_columns:
+            text = values.get(key)
+            if text:
+                value = cells.get(text)
+                if value is None:
+                    value = _read(cells, text, reader)
+                if value is _UNREADABLE:
+                    warnings.append(f"service_unreadable:{key}")
+                    ignored.append((key, text))
+                elif index < 0:
+                    months[-1 - index] = value
+                elif value is not UNSAID:
+                    said[index] = value
+        if months is not None and months != _NO_MONTHS:
+            said[_ASI] = "".join(months)  # (no month recorded at all says nothing: stored as "")
+
+    def _oedema(self, row: Row) -> bool | None:
+        text = row["oedema"]
+        if not text:
+            return None
+        try:
+            return read_oedema(text)
+        except ValueError:
+            raise RowError(gettext_noop("Edema must be Ya or Tidak, not %(value)s"), value=text) from None
+
+    def _child_fields(self, row: Row, warnings: list[str], ignored: list) -> dict:
+        """Birth order and the parent's NIK and phone, where the row has them and they are
+        valid; an invalid one is ignored with a warning (as an invalid child NIK is)."""
+        found = {}
+        for key, reader in self.child_columns:
+            text = row[key]
+            if text and text not in NO_ANSWER:
+                try:
+                    found[key] = reader(text)
+                except ValueError:
+                    warnings.append(f"{key}_invalid")
+                    ignored.append((key, text))
+        return found
+
+    def _parent_nik(self, text: str) -> str:
+        parent_nik = clean_nik(text)
+        if nik_problem(parent_nik, self.known_kecamatan) is not None:
+            raise ValueError(text)
+        return parent_nik
+
+    def _count(self, row: Row, raw_nik: str, nik_invalid: str | None, ignored: list) -> None:
+        """The accepted row's findings, for the batch page."""
+        if nik_invalid is not None:
+            self.invalid_nik_count += 1
+            if len(self.invalid_nik) < 5000:
+                self.invalid_nik.append([row.number, raw_nik, nik_invalid])
+        for key, text in ignored:
+            header = self.header_name(key)
+            self.ignored[header] += 1
+            if key in SERVICE_COLUMNS or key in ASI_COLUMNS:
+                self.service_unreadable += 1
+            if len(self.ignored_rows) < 5000:
+                # A parent's NIK or phone is personal data even when it is wrong: shown masked.
+                shown = mask_nik(text) if key == "parent_nik" else (_mask_phone(text) if key == "parent_phone" else text)
+                self.ignored_rows.append([row.number, header, shown[:60]])
 
     def _date(self, row: Row, key: str) -> dt.date | None:
         try:
@@ -430,8 +730,10 @@ class EppgbmImporter(Importer):
         except ValueError:
             raise RowError(gettext_noop("%(column)s is not a number: %(value)s"), column=self.header_name(key), value=row[key]) from None
 
-    def _child(self, row: Row, nik: str, name: str, sex: int, birth: dt.date, desa: str, posyandu: int | None) -> ChildRef:
-        identity = (person_key(name), birth, desa)
+    def _child(self, row: Row, nik: str, name: str, sex: int, birth: dt.date, desa: str, posyandu: int | None,
+               anonymised: bool) -> tuple[ChildRef, bool]:
+        """The row's child and whether it is new. An anonymised name is never matched or
+        indexed by name: such a row comes with a valid NIK, which alone decides."""
         if nik:
             ref = self.by_nik.get(nik)
             if ref is not None:
@@ -440,28 +742,51 @@ class EppgbmImporter(Importer):
                         gettext_noop("NIK %(nik)s already belongs to another child (%(name)s, born %(birth)s)"),
                         nik=nik, name=ref.name, birth=f"{ref.birth:%d/%m/%Y}",
                     )
-                return ref
+                return ref, False
             if nik in self.nik_elsewhere:
                 raise RowError(gettext_noop("NIK %(nik)s belongs to a child registered outside your area"), nik=nik)
-        ref = self.by_identity.get(identity)
+        identity = None if anonymised else (person_key(name), birth, desa)
+        ref = self.by_identity.get(identity) if identity else None
         if ref is not None:
             if nik and ref.nik and ref.nik != nik:
                 raise RowError(
                     gettext_noop("This child is registered with a different NIK (%(nik)s)"), nik=ref.nik,
                 )
-            return ref
+            return ref, False
         obj = {
             "nik": nik, "name": name[:150], "sex": sex, "birth_date": birth, "desa_id": desa, "posyandu_id": posyandu,
             "birth_weight": self._birth_value(row, "birth_weight", _TWO, 0.3, 7.0),
             "birth_length": self._birth_value(row, "birth_length", _ONE, 25, 65),
             "parent_name": row["parent_name"][:150], "rt": row["rt"][:4], "rw": row["rw"][:4], "address": row["address"][:200],
+            "birth_order": None, "parent_nik": "", "parent_phone": "",
         }
         ref = ChildRef(None, nik, name, birth, sex, desa, obj)
-        self.by_identity[identity] = ref
+        if identity:
+            self.by_identity[identity] = ref
         if nik:
             self.by_nik[nik] = ref
         self.new_children.append(ref)
-        return ref
+        return ref, True
+
+    def _fill_child(self, ref: ChildRef, found: dict) -> None:
+        """Give the child what the row has and the child lacks; never overwrite."""
+        for field, value in found.items():
+            if ref.pk is None:
+                if ref.obj[field] in (None, ""):
+                    ref.obj[field] = value
+            elif ref.blank & FILLABLE[field]:
+                ref.blank &= ~FILLABLE[field]
+                self.child_updates.setdefault(ref.pk, {})[field] = value
+
+    def _replace_placeholder(self, ref: ChildRef, name: str) -> None:
+        """A child known by an anonymised placeholder gets the real name the row gives."""
+        ref.name = name
+        self.by_identity.setdefault((person_key(name), ref.birth, ref.desa), ref)
+        if ref.pk is None:
+            ref.obj["name"] = name[:150]
+        else:
+            self.child_updates.setdefault(ref.pk, {})["name"] = name[:150]
+        self.names_replaced += 1
 
     def _birth_value(self, row: Row, key: str, step: Decimal, low: float, high: float) -> Decimal | None:
         """Birth weight/length: kept when plausible, else left empty (not a reason to refuse a visit)."""
@@ -479,7 +804,7 @@ class EppgbmImporter(Importer):
         if ref.pk is None:
             ref.obj["nik"] = nik
         else:
-            self.nik_updates.append((ref, nik))
+            self.child_updates.setdefault(ref.pk, {})["nik"] = nik
 
     def _check_change(self, ref: ChildRef, ordinal: int, date, weight, lenhei, position) -> None:
         """``validation.check_change`` against the child's nearest visits before and after
@@ -522,18 +847,15 @@ class EppgbmImporter(Importer):
                 f = ref.obj
                 rows.append((pk, new_tumbuh_id(), f["nik"], f["name"], f["sex"], _db_date(f["birth_date"]), _db_decimal(f["birth_weight"]),
                              _db_decimal(f["birth_length"]), f["parent_name"], f["desa_id"], f["posyandu_id"], f["rt"], f["rw"],
-                             f["address"], now, now))
+                             f["address"], f["birth_order"], f["parent_nik"], f["parent_phone"], now, now))
                 ref.pk = pk
+                ref.blank = sum(bit for field, bit in FILLABLE.items() if f[field] in (None, ""))
                 ref.obj = None  # keep memory small: the ref is enough from now on
                 self.by_pk[pk] = ref
             _insert(Child, _CHILD_COLUMNS, rows)
             self.children_created += len(new_children)
         self.new_children = []
-        for ref, nik in self.nik_updates:
-            child = Child.objects.get(pk=ref.pk)
-            child.nik = nik
-            do_save(self.user, child, reason=f"impor {self.batch.file_name}: NIK")
-        self.nik_updates = []
+        self._update_children()
 
         creates = [i for i, p in enumerate(plans) if p.changed and p.extra["pk"] is None]
         updates = [i for i, p in enumerate(plans) if p.changed and p.extra["pk"] is not None]
@@ -556,20 +878,43 @@ class EppgbmImporter(Importer):
                 outcomes[i] = UPDATED
         return outcomes
 
+    def _update_children(self) -> None:
+        """Stored children this chunk's rows complete: a NIK, birth order, the parent's NIK or
+        phone where the child had none, a real name for a placeholder. One audited save each."""
+        if not self.child_updates:
+            return
+        for child in Child.objects.filter(pk__in=list(self.child_updates)).order_by("pk"):
+            fields = self.child_updates[child.pk]
+            changed = []
+            for field, value in fields.items():
+                current = getattr(child, field)
+                if field == "name" and not is_anonymised(current):
+                    continue  # someone gave the child a name meanwhile: theirs stays
+                if field != "name" and current not in (None, ""):
+                    continue
+                setattr(child, field, value)
+                changed.append(_CHILD_FIELD_LABELS[field])
+            if changed:
+                do_save(self.user, child, reason=f"impor {self.batch.file_name}: {', '.join(changed)}")
+        self.child_updates = {}
+
     def _insert_measurements(self, plans: list[Plan], now) -> None:
         x = [p.extra for p in plans]
         refs = [e["ref"] for e in x]
+        v = [e["values"] for e in x]  # BASE_FIELDS, then the EXTRA_FIELDS tuple
+        extra = [e[-1] for e in v]
         z = score_columns(
             sex=np.fromiter((r.sex for r in refs), dtype=np.float64, count=len(refs)),
             birth=np.fromiter((r.birth.toordinal() for r in refs), dtype=np.int64, count=len(refs)),
             visit=np.fromiter((e["date"].toordinal() for e in x), dtype=np.int64, count=len(x)),
-            weight=_nan_floats(e["weight"] for e in x),
-            lenhei=_nan_floats(e["lenhei"] for e in x),
-            position=np.array([e["position"] or None for e in x], dtype=object),
-            oedema=np.zeros(len(x), dtype=bool),
-            muac=_nan_floats(e["muac"] for e in x),
+            weight=_nan_floats(e[0] for e in v),
+            lenhei=_nan_floats(e[1] for e in v),
+            position=np.array([e[2] or None for e in v], dtype=object),
+            oedema=np.fromiter((e[1] for e in extra), dtype=bool, count=len(extra)),
+            muac=_nan_floats(e[3] for e in v),
+            headc=_nan_floats(e[0] for e in extra),
         )
-        theirs = {k: _nan_floats(e["z"][k] for e in x) for k in ("eppgbm_zlen", "eppgbm_zwei", "eppgbm_zwfl")}
+        theirs = {k: _nan_floats(e[4 + i] for e in v) for i, k in enumerate(("eppgbm_zlen", "eppgbm_zwei", "eppgbm_zwfl"))}
         differs = np.zeros(len(x), dtype=bool)
         for ours, key in (("zlen", "eppgbm_zlen"), ("zwei", "eppgbm_zwei"), ("zwfl", "eppgbm_zwfl")):
             a, b = z[ours], theirs[key]
@@ -596,15 +941,15 @@ class EppgbmImporter(Importer):
         batch_id, actor = self.batch.pk, getattr(self._actor(), "pk", None)
         rows = []
         for i, e in enumerate(x):
-            ez = e["z"]
+            weight, lenhei, position, muac, ezlen, ezwei, ezwfl, posyandu, (headc, oedema, *services) = v[i]
             rows.append((
-                e["ref"].pk, _db_date(e["date"]), _db_decimal(e["weight"]), _db_decimal(e["lenhei"]), e["position"],
-                _db_decimal(e["muac"]), None, False, e["desa"], e["posyandu"], Source.IMPORT, batch_id, actor, now, now,
+                e["ref"].pk, _db_date(e["date"]), _db_decimal(weight), _db_decimal(lenhei), position,
+                _db_decimal(muac), _db_decimal(headc), oedema, e["desa"], posyandu, Source.IMPORT, batch_id, actor, now, now,
                 columns["age_days"][i], columns["zlen"][i], columns["zwei"][i], columns["zwfl"][i], columns["zbmi"][i],
                 columns["zac"][i], columns["zhc"][i], columns["flen"][i], columns["fwei"][i], columns["fwfl"][i],
                 columns["fbmi"][i], columns["fac"][i], columns["fhc"][i], columns["status_tbu"][i], columns["status_bbu"][i],
                 columns["status_bbtb"][i], columns["status_imtu"][i], columns["engine_reason"][i], warnings[i],
-                ez["eppgbm_zlen"], ez["eppgbm_zwei"], ez["eppgbm_zwfl"],
+                ezlen, ezwei, ezwfl, *services,
             ))
         _insert(Measurement, _MEASUREMENT_COLUMNS, rows)
 
@@ -614,10 +959,10 @@ class EppgbmImporter(Importer):
     @staticmethod
     def _fill(m: Measurement, plan: Plan) -> None:
         x = plan.extra
-        m.date, m.weight, m.lenhei, m.position, m.muac = x["date"], x["weight"], x["lenhei"], x["position"], x["muac"]
-        m.desa_id, m.posyandu_id = x["desa"], x["posyandu"]
-        for name, value in x["z"].items():
-            setattr(m, name, value)
+        m.date, m.desa_id = x["date"], x["desa"]
+        *base, extra = x["values"]
+        for name, value in zip(VALUE_FIELDS, (*base, *extra), strict=True):
+            setattr(m, "posyandu_id" if name == "posyandu" else name, value)
 
     def _finish_measurement(self, m: Measurement, plan: Plan) -> None:
         warnings = list(plan.extra["warnings"]) + [p.code for p in validation.check_flags(m)]
@@ -643,6 +988,12 @@ class EppgbmImporter(Importer):
             "warned_rows": self.warned_rows,
             "invalid_nik": self.invalid_nik_count,
             "invalid_nik_rows": self.invalid_nik,
+            "anonymised_names": self.anonymised,
+            "anonymised_new_children": self.anonymised_new,
+            "names_replaced": self.names_replaced,
+            "service_unreadable": self.service_unreadable,
+            "ignored_cells": dict(sorted(self.ignored.items())),
+            "ignored_cell_rows": self.ignored_rows,
             "unmatched": unmatched,
             **{k: v for k, v in (self.batch.findings or {}).items() if k in ("rerun_of",)},
         }
@@ -656,12 +1007,23 @@ class EppgbmImporter(Importer):
 
     @classmethod
     def finding_lines(cls, batch) -> list[str]:
-        """For the command line: z-score disagreements and the first 20 unknown names."""
+        """For the command line: z-score disagreements, anonymised names, cells that could not be
+        read and the first 20 unknown names."""
         findings = batch.findings or {}
         lines = []
         if findings.get("zscore_disagreements"):
             lines.append(_("e-PPGBM's z-scores differ from Tumbuh's by more than 0.01 in %(n)s rows.")
                          % {"n": findings["zscore_disagreements"]})
+        if findings.get("anonymised_names"):
+            lines.append(_("%(n)s rows carry an anonymised name (ANON_…), recognised by the NIK only; %(new)s new "
+                           "children got it as a placeholder name.")
+                         % {"n": findings["anonymised_names"], "new": findings.get("anonymised_new_children", 0)})
+        if findings.get("service_unreadable"):
+            lines.append(_("%(n)s service cells could not be read and are stored as unknown (their rows were kept).")
+                         % {"n": findings["service_unreadable"]})
+        if findings.get("ignored_cells"):
+            columns = ", ".join(f"{column} {n}" for column, n in findings["ignored_cells"].items())
+            lines.append(_("Cells that could not be read, per column: %(columns)s") % {"columns": columns})
         for entry in findings.get("unmatched", [])[:20]:
             lines.append(_("Unknown %(kind)s name %(name)s (%(rows)s rows); proposal: %(proposal)s")
                          % {"kind": entry["kind"], "name": entry["source_text"], "rows": entry["rows"],
@@ -670,13 +1032,17 @@ class EppgbmImporter(Importer):
 
 
 _CHILD_COLUMNS = ("id", "tumbuh_id", "nik", "name", "sex", "birth_date", "birth_weight", "birth_length", "parent_name",
-                  "desa", "posyandu", "rt", "rw", "address", "created_at", "updated_at")
+                  "desa", "posyandu", "rt", "rw", "address", "birth_order", "parent_nik", "parent_phone", "created_at",
+                  "updated_at")
 _MEASUREMENT_COLUMNS = (
     "child", "date", "weight", "lenhei", "position", "muac", "headc", "oedema", "desa", "posyandu", "source", "import_batch",
     "entered_by", "created_at", "updated_at", "age_days", "zlen", "zwei", "zwfl", "zbmi", "zac", "zhc", "flen", "fwei", "fwfl",
     "fbmi", "fac", "fhc", "status_tbu", "status_bbu", "status_bbtb", "status_imtu", "engine_reason", "warnings",
-    "eppgbm_zlen", "eppgbm_zwei", "eppgbm_zwfl",
+    "eppgbm_zlen", "eppgbm_zwei", "eppgbm_zwfl", *Measurement.SERVICE_FIELDS,
 )
+#: How the audit reason names the child fields an import fills in.
+_CHILD_FIELD_LABELS = {"nik": "NIK", "name": "nama", "birth_order": "anak ke", "parent_nik": "NIK orang tua",
+                       "parent_phone": "no HP orang tua"}
 
 
 def _db_date(value):
@@ -755,8 +1121,38 @@ def _suspicious(d1, w1, h1, p1, d2, w2, h2, p2, birth) -> bool:
 
 
 def _same_name(a: str, b: str) -> bool:
+    """Could these be the same child's name? An anonymised name could be anyone's: the birth
+    date and the NIK decide."""
     a, b = person_key(a), person_key(b)
-    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+    if a == b or is_anonymised(a) or is_anonymised(b):
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+# ---------------------------------------------------------------- warnings on a visit
+
+#: What the importer's own warning codes on a visit mean (shown on the child's page).
+WARNING_TEXT = {
+    "name_anonymised": _("The imported file had an anonymised name (ANON_…): the child was recognised by the NIK."),
+    "name_anonymised:new_child": _(
+        "The imported file had an anonymised name (ANON_…): the child was registered with it as a placeholder name; "
+        "correct the name, or import a file with the real name and the same NIK."
+    ),
+    "birth_order_invalid": _("The birth order (Anak Ke) in the imported file could not be read and was ignored."),
+    "parent_nik_invalid": _("The parent's NIK in the imported file is not valid and was not stored."),
+    "parent_phone_invalid": _("The parent's phone number in the imported file could not be read and was not stored."),
+}
+
+
+def warning_text(code: str) -> str | None:
+    """The message for one of the importer's warning codes, or None for another code."""
+    if code.startswith("service_unreadable:"):
+        key = code.split(":", 1)[1]
+        column = next((c.header for c in EppgbmImporter.columns if c.key == key), key)
+        return gettext("The %(column)s cell in the imported file could not be read: the value is stored as unknown.") % {
+            "column": column}
+    text = WARNING_TEXT.get(code)
+    return None if text is None else str(text)
 
 
 # ---------------------------------------------------------------- confirming names

@@ -22,16 +22,17 @@ Thresholds and where they come from
   or more is an error (``age_over_59_months``). A visit before the birth date is an error;
   so is a visit date after today.
 - **Plausible ranges** (errors outside them): weight 0.5–40 kg; length/height 38–130 cm;
-  LiLA/MUAC 7–30 cm. These are wider than anything WHO's standards chart for 0–60 months
+  LiLA/MUAC 7–30 cm; head circumference 25–65 cm. These are wider than anything WHO's standards chart for 0–60 months
   (weight-for-age −5 SD at birth ≈ 1.5 kg, +5 SD at 60 months ≈ 36 kg; length-for-age
   −6 SD at birth ≈ 38 cm, +6 SD at 60 months ≈ 130 cm; MUAC-for-age covers 3–60 months,
-  ≈ 9–23 cm across ±5 SD), so a value outside them is a typing or unit error, not a child.
+  ≈ 9–23 cm across ±5 SD; head circumference-for-age ±5 SD spans ≈ 28 cm at birth to ≈ 58 cm
+  at 60 months), so a value outside them is a typing or unit error, not a child.
   WHO's own software (anthro) accepts length/height 38–150 cm only for its tables' whole
   range; we narrow it to the under-fives.
 - **Unit errors**: a height above 300 that falls in range once divided by 10 is in mm; one
   below 2 that falls in range once multiplied by 100 is in metres; a weight above 400 that
   falls in range once divided by 1000 is in grams; a MUAC of 70–300 that falls in range
-  once divided by 10 is in mm. The reason names the probable fix ("did you mean 85.0 cm?").
+  once divided by 10 is in mm, and so is a head circumference of 250–650. The reason names the probable fix ("did you mean 85.0 cm?").
 - **Swapped weight and height**: the weight is a plausible height and the height a plausible
   weight, and the weight is larger than the height.
 - **Height decreasing**: lengths are converted to heights first (a length measured lying is
@@ -66,6 +67,7 @@ MAX_AGE_DAYS = 1826  # 5 × 365.25: from this day on the child is 60 months old
 WEIGHT_RANGE = (0.5, 40.0)  # kg
 LENHEI_RANGE = (38.0, 130.0)  # cm
 MUAC_RANGE = (7.0, 30.0)  # cm
+HEADC_RANGE = (25.0, 65.0)  # cm
 POSITION_CORRECTION = 0.7  # cm, lying minus standing (WHO)
 LYING_UNTIL_DAYS = 731  # under 24 months the child is measured lying
 HEIGHT_DECREASE_TOLERANCE = 1.5  # cm
@@ -198,9 +200,9 @@ def check_dates(date: dt.date | None, birth_date: dt.date | None, today: dt.date
     return problems
 
 
-def check_values(weight, lenhei, muac=None) -> list[Problem]:
+def check_values(weight, lenhei, muac=None, headc=None) -> list[Problem]:
     """Ranges, unit errors and swapped weight/height, for one visit's values."""
-    w, h, a = _num(weight), _num(lenhei), _num(muac)
+    w, h, a, c = _num(weight), _num(lenhei), _num(muac), _num(headc)
     problems: list[Problem] = []
     if w is not None and h is not None and not _in(w, WEIGHT_RANGE) and not _in(h, LENHEI_RANGE):
         if _in(w, LENHEI_RANGE) and _in(h, WEIGHT_RANGE) and w > h:
@@ -241,19 +243,30 @@ def check_values(weight, lenhei, muac=None) -> list[Problem]:
                 gettext_noop("Height %(value)s cm is outside the plausible range %(low)s–%(high)s cm"),
                 {"value": _fmt(h), "low": _fmt(LENHEI_RANGE[0]), "high": _fmt(LENHEI_RANGE[1])}, "lenhei",
             ))
-    if a is not None and not _in(a, MUAC_RANGE):
-        if 70 <= a <= 300 and _in(a / 10, MUAC_RANGE):
-            problems.append(Problem(
-                "muac_in_mm", ERROR, gettext_noop("LiLA %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
-                {"value": _fmt(a), "fixed": _fmt(a / 10)}, "muac",
-            ))
-        else:
-            problems.append(Problem(
-                "muac_out_of_range", ERROR,
-                gettext_noop("LiLA %(value)s cm is outside the plausible range %(low)s–%(high)s cm"),
-                {"value": _fmt(a), "low": _fmt(MUAC_RANGE[0]), "high": _fmt(MUAC_RANGE[1])}, "muac",
-            ))
+    for field, value in (("muac", a), ("headc", c)):
+        if value is not None:
+            problems += _circumference(field, value)
     return problems
+
+
+#: Circumferences: plausible range (cm), what in millimetres looks like, and the messages.
+_CIRCUMFERENCES = {
+    "muac": (MUAC_RANGE, (70, 300), gettext_noop("LiLA %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
+             gettext_noop("LiLA %(value)s cm is outside the plausible range %(low)s–%(high)s cm")),
+    "headc": (HEADC_RANGE, (250, 650),
+              gettext_noop("Head circumference %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
+              gettext_noop("Head circumference %(value)s cm is outside the plausible range %(low)s–%(high)s cm")),
+}
+
+
+def _circumference(field: str, value: float) -> list[Problem]:
+    bounds, mm, in_mm, out_of_range = _CIRCUMFERENCES[field]
+    if _in(value, bounds):
+        return []
+    if mm[0] <= value <= mm[1] and _in(value / 10, bounds):
+        return [Problem(f"{field}_in_mm", ERROR, in_mm, {"value": _fmt(value), "fixed": _fmt(value / 10)}, field)]
+    return [Problem(f"{field}_out_of_range", ERROR, out_of_range,
+                    {"value": _fmt(value), "low": _fmt(bounds[0]), "high": _fmt(bounds[1])}, field)]
 
 
 def standing_height(lenhei: float, position: str, age_days: int | None) -> float:
@@ -316,7 +329,8 @@ def check_visit(visit, previous=None, today: dt.date | None = None) -> list[Prob
     """Every check on one visit; ``previous`` is the same child's visit nearest before it."""
     birth = _birth_date(visit)
     problems = check_dates(getattr(visit, "date", None), birth, today)
-    values = check_values(getattr(visit, "weight", None), getattr(visit, "lenhei", None), getattr(visit, "muac", None))
+    values = check_values(getattr(visit, "weight", None), getattr(visit, "lenhei", None), getattr(visit, "muac", None),
+                          getattr(visit, "headc", None))
     problems += values
     if previous is not None and not any(p.is_error for p in values):
         problems += check_change(visit, previous, birth)

@@ -152,9 +152,11 @@ WARNING_TEXT = {
 
 
 def _warning_message(code: str) -> str:
+    from .importers import warning_text
+
     if code.startswith("nik_invalid"):
         return str(_lazy("The NIK in the imported file is not valid."))
-    return str(WARNING_TEXT.get(code, code))
+    return str(WARNING_TEXT.get(code) or warning_text(code) or code)
 
 
 @login_required
