@@ -32,3 +32,15 @@ def browser_confirm_delete(page, reason: str) -> None:
     page.fill("[data-testid=confirm-delete] input[name=reason]", reason)
     with page.expect_navigation():
         page.click("[data-testid=confirm-delete] button[type=submit]")
+
+
+def formula_cells(data) -> list[str]:
+    """The cells of an XLSX file (bytes or a binary file) that hold a formula, as ``Sheet!A1``:
+    tests of formula injection assert there are none."""
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data)
+    return [f"{ws.title}!{cell.coordinate}" for ws in workbook.worksheets for row in ws.iter_rows() for cell in row
+            if cell.data_type == "f"]

@@ -1,0 +1,107 @@
+"""Values into spreadsheet cells without formula injection: the one rule every workbook and
+CSV file Tumbuh writes follows.
+
+A spreadsheet reads a cell whose text starts with ``=``, ``+``, ``-`` or ``@`` as a formula
+(OWASP's CSV injection list adds tab, carriage return and line feed, which some readers strip
+before they look), so a name typed as ``=HYPERLINK("http://…","klik")`` would become a live
+link in a file sent to the province. Japanese Excel also takes the full-width ``＝ ＋ － ＠``
+for their ASCII twins when a cell is edited; they are in the list too.
+
+- XLSX (openpyxl): every text is written as a text cell (openpyxl would otherwise write a text
+  starting with ``=`` as a formula and ``#N/A`` as an error), showing exactly what was typed;
+  one starting as above also gets Excel's quote prefix, so it stays text when someone edits
+  the cell. Numbers stay numbers (``-5`` is a number), dates stay dates, ``None`` stays empty.
+- CSV: a field has no type, so a text starting as above gets OWASP's leading ``'``, unless
+  it is a plain number (``-1,5``, ``+62812…``), which cannot carry a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+
+#: A text starting with one of these is, or may become, a formula in a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: The most characters an Excel cell holds (openpyxl cuts longer texts there too).
+MAX_TEXT = 32767
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
+_CSV_SEPARATORS = re.compile(r"([,;\t])")
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_START)
+
+
+def cell_value(value):
+    """``value`` as a cell may hold it: numbers, booleans, dates and ``None`` unchanged (an
+    aware datetime in local time, as Excel has no time zones); anything else as its text
+    (lazy translations included), without the control characters a workbook cannot hold,
+    cut at :data:`MAX_TEXT` characters."""
+    if value is None or isinstance(value, int | float | Decimal | dt.date | dt.time | dt.timedelta):
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            return timezone.localtime(value).replace(tzinfo=None)
+        return value
+    if isinstance(value, Promise):
+        value = str(value)
+    if not isinstance(value, str):
+        raise TypeError(f"cannot write {type(value).__name__} in a spreadsheet cell")
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_TEXT]
+
+
+def write(cell: Cell, value) -> Cell:
+    """Put ``value`` into ``cell`` (any openpyxl cell, write-only ones too): a text stays text."""
+    cell.value = cell_value(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if looks_like_formula(cell.value):
+            cell.quotePrefix = True
+    return cell
+
+
+def put(ws, row: int, column: int, value) -> Cell:
+    """``ws.cell(row, column, value)``, following the rule."""
+    return write(ws.cell(row=row, column=column), value)
+
+
+def new_cell(ws, value) -> Cell:
+    """A cell for ``ws.append`` (in normal and write-only worksheets), following the rule."""
+    return write(WriteOnlyCell(ws), value)
+
+
+def append_row(ws, values: Iterable) -> list[Cell | None]:
+    """``ws.append(values)``, following the rule; returns the row's cells (``None`` where a
+    value was ``None``; a :class:`Cell` passed in is kept as it is)."""
+    cells = [v if v is None or isinstance(v, Cell) else new_cell(ws, v) for v in values]
+    ws.append(cells)
+    return cells
+
+
+def csv_field(value):
+    """``value`` for a CSV writer: a text that a spreadsheet would read as a formula gets a
+    leading ``'``; numbers, plain-number texts and everything else unchanged."""
+    if isinstance(value, str) and looks_like_formula(value) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_row(values: Iterable) -> list:
+    return [csv_field(v) for v in values]
+
+
+def csv_comment(text: str) -> str:
+    """A free text for a ``# …`` comment line of a CSV file. A spreadsheet opening the file
+    splits the line at each separator (``,``; ``;`` in Indonesian Excel), so each piece gets
+    the rule of a field (after the spaces or quote it may start with)."""
+    pieces = _CSV_SEPARATORS.split(text)
+    for i in range(0, len(pieces), 2):
+        piece = pieces[i]
+        lead = len(piece) - len(piece.lstrip(' "'))
+        pieces[i] = piece[:lead] + csv_field(piece[lead:])
+    return "".join(pieces)
