@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tumbuh.accounts import policy
+from tumbuh.core.spreadsheet import put
 from tumbuh.indikator.models import CoverageSource, IndicatorSetting
 
 from .ansit_sheets import CAKUPAN, PROGRAM, SASARAN, SEKTOR, SHEETS, TIM, SheetSpec, sector_sheet
@@ -49,8 +50,6 @@ SEKRETARIAT_OPD = (("BAPPEDA",), "Sekretariat TPPS")
 FORMATS = {"text": "@", "int": "#,##0", "pct": "0.0#", "rp": "#,##0", "num": "General", "date": "[$-421]d mmmm yyyy"}
 _FILL = PatternFill("solid", fgColor="DDEBF7")
 _BOLD = Font(bold=True)
-#: A text cell that a spreadsheet could read as a formula.
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -396,11 +395,8 @@ def build(situation: Situation, user, on: dt.date) -> MasterAnsit:
 
 
 def _put(ws, row: int, column: int, value, kind: str = "text"):
-    cell = ws.cell(row=row, column=column, value=value)
+    cell = put(ws, row, column, value)  # text, never a formula (formula injection)
     if isinstance(value, str):
-        if value.startswith(_FORMULA_START):  # text, never a formula (formula injection)
-            cell.data_type = "s"
-            cell.quotePrefix = True
         if kind == "text":
             cell.number_format = FORMATS["text"]
     elif value is not None:

@@ -20,12 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TIME_TYPES, Cell
+from openpyxl.compat.numbers import NUMERIC_TYPES
 
 #: A text starting with one of these is, or may become, a formula in a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -41,10 +41,10 @@ def looks_like_formula(text: str) -> bool:
 
 def cell_value(value):
     """``value`` as a cell may hold it: numbers, booleans, dates and ``None`` unchanged (an
-    aware datetime in local time, as Excel has no time zones); anything else as its text
-    (lazy translations included), without the control characters a workbook cannot hold,
-    cut at :data:`MAX_TEXT` characters."""
-    if value is None or isinstance(value, int | float | Decimal | dt.date | dt.time | dt.timedelta):
+    aware datetime in local time, as Excel has no time zones); a text (a lazy translation too)
+    without the control characters a workbook cannot hold, cut at :data:`MAX_TEXT` characters;
+    anything else is a :class:`TypeError`."""
+    if value is None or isinstance(value, NUMERIC_TYPES + TIME_TYPES + (bool,)):
         if isinstance(value, dt.datetime) and timezone.is_aware(value):
             return timezone.localtime(value).replace(tzinfo=None)
         return value

@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from tumbuh.core.spreadsheet import append_row
+
 #: column kind → number format
 FORMATS = {"int": "#,##0", "pct": "0.0", "dec": "0.00", "text": "@"}
 _HEADER_FILL = PatternFill("solid", fgColor="E6F2EC")
@@ -37,29 +39,29 @@ def workbook(title: str, meta: Sequence[tuple[str, str]], columns: Sequence[tupl
 
 def _sheet(ws, title, meta, columns, rows, notes) -> None:
     ws.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
-    ws.append([title])
+    append_row(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
     for label, value in meta:
-        ws.append([label, value])
-    ws.append([_("Generated"), date_format(timezone.localtime(), "DATETIME_FORMAT")])
-    ws.append([])
+        append_row(ws, [label, value])
+    append_row(ws, [_("Generated"), date_format(timezone.localtime(), "DATETIME_FORMAT")])
+    append_row(ws, [])
     header_row = ws.max_row + 1
-    ws.append([h for h, _k in columns])
+    append_row(ws, [h for h, _k in columns])
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append(list(row))
+        append_row(ws, list(row))
         r = ws.max_row
         for i, (_h, kind) in enumerate(columns, start=1):
             ws.cell(r, i).number_format = FORMATS.get(kind, "General")
     for i, (h, kind) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(str(h)) + 2)) if kind != "text" else 28
     if notes:
-        ws.append([])
+        append_row(ws, [])
         for n in notes:
-            ws.append([n])
+            append_row(ws, [n])
     ws.freeze_panes = ws.cell(header_row + 1, 1)
 
 

@@ -14,10 +14,11 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from tumbuh.core.spreadsheet import append_row, new_cell, put
 
 from .framework import Importer, iter_rejected
 from .models import ImportBatch
@@ -28,10 +29,8 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _TEMPLATE_TEXT_ROWS = 2000  # rows pre-formatted as text under code columns
 
 
-def _text_cell(sheet, value: str, **style) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text that looks like a formula stays text
+def _text_cell(sheet, value: str, **style):
+    cell = new_cell(sheet, value)
     for name, v in style.items():
         setattr(cell, name, v)
     return cell
@@ -64,17 +63,17 @@ def template_workbook(importer_cls: type[Importer], references: list[tuple[str, 
         "Fill one row per %(what)s below the header row. Keep the column headers; the example row "
         "is skipped on import, you may overwrite or delete it. Codes are looked up in the sheets that follow."
     ) % {"what": importer_cls.title}
-    sheet.cell(row=1, column=1, value=note).font = Font(italic=True, color="555555")
+    put(sheet, 1, 1, note).font = Font(italic=True, color="555555")
     sheet.cell(row=1, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     sheet.row_dimensions[1].height = 45
     for index, column in enumerate(columns, start=1):
-        header = sheet.cell(row=2, column=index, value=column.header)
+        header = put(sheet, 2, index, column.header)
         header.font = Font(bold=True)
         header.fill = _HEADER_FILL
         if column.note:
             header.comment = Comment(str(column.note), "Tumbuh", width=300, height=120)
-        example = sheet.cell(row=3, column=index, value=column.example)
+        example = put(sheet, 3, index, column.example)
         example.font = Font(italic=True, color="808080")
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(14, min(48, len(column.header) + 6, len(column.example) + 4))
@@ -84,11 +83,10 @@ def template_workbook(importer_cls: type[Importer], references: list[tuple[str, 
     sheet.freeze_panes = "A3"
     for title, headers, rows in references:
         ref = workbook.create_sheet(title[:31])
-        ref.append(headers)
-        for cell in ref[1]:
+        for cell in append_row(ref, headers):
             cell.font = Font(bold=True)
         for r in rows:
-            ref.append(r)
+            append_row(ref, r)
         for index in range(1, len(headers) + 1):
             ref.column_dimensions[get_column_letter(index)].width = 24
     out = tempfile.TemporaryFile()
@@ -105,17 +103,17 @@ def prefilled_workbook(note: str, headers: list[str], rows: Iterable[list], *, t
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Data"
-    sheet.cell(row=1, column=1, value=note).alignment = Alignment(wrap_text=True, vertical="top")
+    put(sheet, 1, 1, note).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.cell(row=1, column=1).font = Font(italic=True, color="555555")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     sheet.row_dimensions[1].height = 60
     for index, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=2, column=index, value=header)
+        cell = put(sheet, 2, index, header)
         cell.font, cell.fill = Font(bold=True), _HEADER_FILL
     text_columns, number_formats = set(text_columns), number_formats or {}
     for r, values in enumerate(rows, start=3):
         for index, v in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=index, value=v)
+            cell = put(sheet, r, index, v)
             if index in text_columns:
                 cell.number_format = "@"
             elif index in number_formats:

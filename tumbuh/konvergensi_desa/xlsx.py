@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from tumbuh.core.spreadsheet import append_row, put
+
 from . import scorecard
 
 _BOLD = Font(bold=True)
@@ -20,7 +22,7 @@ _SHEETS = {scorecard.IBU_HAMIL: "Tabel 1 Ibu Hamil", scorecard.ANAK_0_23: "Tabel
 
 def _header(sheet, row: int, values: list) -> None:
     for col, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=col, value=value)
+        cell = put(sheet, row, col, value)
         cell.font, cell.fill = _BOLD, _HEAD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -32,12 +34,12 @@ def scorecard_workbook(desa, tahun: int, triwulan: int, grouped: dict, per: dict
     for group, sheet_name in _SHEETS.items():
         sheet = workbook.create_sheet(sheet_name)
         items = scorecard.items(group)
-        sheet.append([f"Kartu Skor Konvergensi Desa: {scorecard.group_label(group)}"])
-        sheet.append([title])
+        append_row(sheet, [f"Kartu Skor Konvergensi Desa: {scorecard.group_label(group)}"])
+        append_row(sheet, [title])
         _header(sheet, 3, ["No", "Nama", *[str(i.label) for i in items], "Jumlah Y", "Jumlah item - TS", "Tingkat konvergensi"])
         for n, person in enumerate(grouped.get(group, []), start=1):
             y, applicable = person.counts()
-            sheet.append([n, person.nama, *[person.jawaban.get(i.code, "") for i in items], y, applicable,
+            append_row(sheet, [n, person.nama, *[person.jawaban.get(i.code, "") for i in items], y, applicable,
                           (y / applicable) if applicable else None])
             sheet.cell(row=sheet.max_row, column=len(items) + 5).number_format = "0.0%"
         sheet.column_dimensions["B"].width = 28
@@ -46,14 +48,14 @@ def scorecard_workbook(desa, tahun: int, triwulan: int, grouped: dict, per: dict
         sheet.row_dimensions[3].height = 60
         sheet.freeze_panes = "C4"
     summary = workbook.create_sheet("Tabel 4 Tingkat Konvergensi", 0)
-    summary.append(["Tingkat Konvergensi Desa"])
-    summary.append([title])
+    append_row(summary, ["Tingkat Konvergensi Desa"])
+    append_row(summary, [title])
     _header(summary, 3, ["Sasaran", "Jumlah orang", "Jumlah Y", "Jumlah item - TS", "Tingkat konvergensi"])
     for group in scorecard.GROUPS:
         level = per[group]
-        summary.append([str(scorecard.group_label(group)), level.people, level.y, level.applicable,
+        append_row(summary, [str(scorecard.group_label(group)), level.people, level.y, level.applicable,
                         level.y / level.applicable if level.applicable else None])
-    summary.append(["Total", total.people, total.y, total.applicable, total.y / total.applicable if total.applicable else None])
+    append_row(summary, ["Total", total.people, total.y, total.applicable, total.y / total.applicable if total.applicable else None])
     for row in summary.iter_rows(min_row=4, min_col=5, max_col=5):
         row[0].number_format = "0.0%"
     summary.cell(row=summary.max_row, column=1).font = _BOLD

@@ -5,7 +5,7 @@ The layout (headers, order, how dates, yes/no, positions and sex are written) is
 file of ``upload_layout``; nothing here names a header. One sheet, the headers in row 1, one row
 per visit. Numbers are numbers (with a decimal format); NIKs, phone numbers and RT/RW are text
 cells, so that Excel neither rounds a 16-digit NIK nor drops a leading zero; a text beginning
-with ``=``, ``+``, ``-`` or ``@`` stays text (no formula injection).
+with ``=``, ``+``, ``-`` or ``@`` stays text (no formula injection: ``tumbuh.core.spreadsheet``).
 
 By default only the visits entered in Tumbuh (posyandu form, API) are exported: those are the
 ones e-PPGBM does not have yet. The same file imports back through Tumbuh's e-PPGBM importer
@@ -21,11 +21,11 @@ from functools import cache
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tumbuh.accounts import policy
+from tumbuh.core.spreadsheet import new_cell
 from tumbuh.imports.cells import header_key
 from tumbuh.wilayah.models import Wilayah
 
@@ -42,8 +42,6 @@ NUMBER_FORMATS = {
     "birth_weight": "0.00", "weight": "0.00",
     "birth_length": "0.0", "lenhei": "0.0", "muac": "0.0", "headc": "0.0",
 }
-#: A text cell starting with one of these would be a formula (or start one) in a spreadsheet.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ASI = {"Y": True, "T": False}
 
 
@@ -133,15 +131,12 @@ def _empty_as_none(value):
     return None if value == "" else value
 
 
-def _cell(sheet, field: str, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+def _cell(sheet, field: str, value):
+    cell = new_cell(sheet, value)  # a text stays text (no formula injection)
     if field in NUMBER_FORMATS:
         cell.number_format = NUMBER_FORMATS[field]
         return cell
     cell.number_format = "@"  # text: Excel keeps 16 digits and leading zeros as typed
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.data_type = "s"  # openpyxl would write "=..." as a formula
-        cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
     return cell
 
 

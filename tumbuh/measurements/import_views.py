@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tumbuh.accounts import policy
+from tumbuh.core.spreadsheet import csv_row
 from tumbuh.imports import background
 from tumbuh.imports.forms import UploadForm
 from tumbuh.imports.framework import create_batch, importing_kabupaten, previous_batches, store_source
@@ -150,7 +151,7 @@ def rerun_rejected(user, batch: ImportBatch) -> ImportBatch:
     """Import ``batch``'s rejected rows again (e.g. after names were confirmed), as a new
     batch whose rejected rows are what is left to fix."""
     text = io.StringIO()
-    writer = csv.writer(text, delimiter=";")
+    writer = csv.writer(text, delimiter=";")  # read by Tumbuh's importer, never opened by a person: the cells as they came
     writer.writerow(batch.headers)
     for row in batch.rejected_rows.order_by("row_number").iterator(chunk_size=2000):
         writer.writerow(list(row.cells) + [""] * (len(batch.headers) - len(row.cells)))
@@ -193,8 +194,9 @@ def disagreements_download(request, pk):
         return "" if v is None else f"{v:.2f}"
 
     for m in disagreements(batch).iterator(chunk_size=2000):
-        writer.writerow([m.child.tumbuh_id, m.child.name, f"{m.child.birth_date:%d/%m/%Y}", f"{m.date:%d/%m/%Y}", m.weight, m.lenhei,
-                         m.position, z(m.eppgbm_zlen), z(m.zlen), z(m.eppgbm_zwei), z(m.zwei), z(m.eppgbm_zwfl), z(m.zwfl)])
+        writer.writerow(csv_row([m.child.tumbuh_id, m.child.name, f"{m.child.birth_date:%d/%m/%Y}", f"{m.date:%d/%m/%Y}", m.weight,
+                                 m.lenhei, m.position, z(m.eppgbm_zlen), z(m.zlen), z(m.eppgbm_zwei), z(m.zwei), z(m.eppgbm_zwfl),
+                                 z(m.zwfl)]))  # a name read from a file may start like a formula
     response = HttpResponse(text.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{Path(batch.file_name).stem}-zscore-beda.csv"'
     return response

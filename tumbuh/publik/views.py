@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
 from tumbuh.core.focus import kabupaten_of
+from tumbuh.core.spreadsheet import csv_comment, csv_field
 from tumbuh.dashboards.periods import Period
 from tumbuh.wilayah.models import Level, Wilayah
 
@@ -161,11 +162,11 @@ def csv_text(kabupaten: Wilayah, published: PublishedRound) -> str:
     for paragraph in method_note():
         out.write(f"# {paragraph}\n")
     if published.note:
-        out.write(f"# {' '.join(published.note.split())}\n")
+        out.write(f"# {csv_comment(' '.join(published.note.split()))}\n")  # typed by the admin: no formula in any piece
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS + [f"{i}_{c}" for i in INDICATORS for c in CSV_PER_INDICATOR])
     for area in table.all_areas():
-        line = [area.code, area.name, area.level, area.parent_code, table.period.key]
+        line = [area.code, csv_field(area.name), area.level, area.parent_code, table.period.key]
         for cell in area.cell_list():
             if cell.hidden or cell.n == 0:
                 line += ["" if cell.hidden else 0, "", "", "", "", _suppressed_text(cell)]

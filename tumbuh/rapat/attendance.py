@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from tumbuh.core.spreadsheet import append_row
 from tumbuh.documents.official import indonesian_number
 
 from .models import Group, Participant, Rapat
@@ -67,28 +68,28 @@ def attendance_xlsx(rapat: Rapat, *, with_phone: bool = False) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Attendance")[:31]
-    ws.append([rapat.title])
+    append_row(ws, [rapat.title])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([f"{rapat.date:%d-%m-%Y} · {rapat.place}"])
-    ws.append([])
+    append_row(ws, [f"{rapat.date:%d-%m-%Y} · {rapat.place}"])
+    append_row(ws, [])
     headers = [_("No"), _("Name"), _("Group"), _("Agency / organisation"), _("Position"), _("Phone"), _("Code"),
                _("Present"), _("Checked in at")]
-    ws.append(headers)
+    append_row(ws, headers)
     for cell in ws[4]:
         cell.font = Font(bold=True)
     participants = Participant.objects.filter(rapat=rapat).order_by("group", "organisation", "name")
     for n, p in enumerate(participants, 1):
-        ws.append([n, p.name, p.get_group_display(), p.organisation, p.position, p.phone if with_phone else "", p.code,
+        append_row(ws, [n, p.name, p.get_group_display(), p.organisation, p.position, p.phone if with_phone else "", p.code,
                    _("yes") if p.present else _("no"),
                    p.checked_in_at.astimezone().replace(tzinfo=None) if p.checked_in_at else None])
     for column, width in zip("ABCDEFGHI", (5, 32, 18, 36, 22, 16, 10, 8, 18)):
         ws.column_dimensions[column].width = width
     counts = wb.create_sheet(_("Counts")[:31])
-    counts.append([_("Group"), _("Invited"), _("Present")])
+    append_row(counts, [_("Group"), _("Invited"), _("Present")])
     summary = attendance(rapat)
     for g in summary.groups:
-        counts.append([g.label, g.invited, g.present])
-    counts.append([_("Total"), summary.invited, summary.present])
+        append_row(counts, [g.label, g.invited, g.present])
+    append_row(counts, [_("Total"), summary.invited, summary.present])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from tumbuh.core.spreadsheet import append_row
 from tumbuh.wilayah.models import Wilayah
 
 from .plan import activities, activity_row, totals
@@ -38,11 +39,11 @@ def _sheet_name(name: str, used: set) -> str:
 
 
 def _head(ws, title: str, lines: list[str]) -> None:
-    ws.append([title])
+    append_row(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
     for line in lines:
-        ws.append([line])
-    ws.append([])
+        append_row(ws, [line])
+    append_row(ws, [])
 
 
 def integrated_plan(kabupaten_code: str, year: int) -> bytes:
@@ -57,24 +58,24 @@ def integrated_plan(kabupaten_code: str, year: int) -> bytes:
     summary = wb.active
     summary.title = "Ringkasan"
     _head(summary, title, [where, f"Dibuat oleh Tumbuh, {generated}"])
-    summary.append(["OPD", "Nama OPD", "Jumlah Kegiatan", "Pagu (Rp)"])
+    append_row(summary, ["OPD", "Nama OPD", "Jumlah Kegiatan", "Pagu (Rp)"])
     for cell in summary[summary.max_row]:
         cell.font, cell.fill = _BOLD, _FILL
     sums = totals(rows)
     names = {r["opd"]: r["opd_name"] for r in rows}
     for entry in sums["by_opd"]:
-        summary.append([entry["opd"], names[entry["opd"]], entry["activities"], entry["budget"]])
+        append_row(summary, [entry["opd"], names[entry["opd"]], entry["activities"], entry["budget"]])
         summary.cell(summary.max_row, 4).number_format = "#,##0"
-    summary.append(["Jumlah", "", len(rows), sums["total_budget"]])
+    append_row(summary, ["Jumlah", "", len(rows), sums["total_budget"]])
     for cell in summary[summary.max_row]:
         cell.font = _BOLD
     summary.cell(summary.max_row, 4).number_format = "#,##0"
-    summary.append([])
-    summary.append(["Sumber Dana", "", "", "Pagu (Rp)"])
+    append_row(summary, [])
+    append_row(summary, ["Sumber Dana", "", "", "Pagu (Rp)"])
     for cell in summary[summary.max_row]:
         cell.font, cell.fill = _BOLD, _FILL
     for s in sums["by_source"]:
-        summary.append([s["label"], "", "", s["budget"]])
+        append_row(summary, [s["label"], "", "", s["budget"]])
         summary.cell(summary.max_row, 4).number_format = "#,##0"
     for letter, width in zip("ABCD", (14, 50, 16, 18)):
         summary.column_dimensions[letter].width = width
@@ -87,12 +88,12 @@ def integrated_plan(kabupaten_code: str, year: int) -> bytes:
         ws = wb.create_sheet(_sheet_name(opd, used))
         _head(ws, title, [where, f"OPD: {opd_rows[0]['opd_name']} ({opd})"])
         header = ws.max_row + 1
-        ws.append([c[0] for c in COLUMNS])
+        append_row(ws, [c[0] for c in COLUMNS])
         for cell in ws[header]:
             cell.font, cell.fill = _BOLD, _FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for i, r in enumerate(opd_rows, 1):
-            ws.append([
+            append_row(ws, [
                 i, r["program_code"], r["program"], r["kegiatan_code"], r["kegiatan"], r["sub_kegiatan_code"], r["sub_kegiatan"],
                 r["indicator_name"], ", ".join(d["name"] for d in r["desa"]) or "Seluruh kabupaten",
                 ", ".join(d["code"] for d in r["desa"]), float(r["volume"]), r["unit"], r["budget"], r["funding"], r["timing"],
@@ -103,7 +104,7 @@ def integrated_plan(kabupaten_code: str, year: int) -> bytes:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 if fmt:
                     cell.number_format = fmt
-        ws.append(["", "Jumlah"] + [""] * 10 + [sum(r["budget"] for r in opd_rows)])
+        append_row(ws, ["", "Jumlah"] + [""] * 10 + [sum(r["budget"] for r in opd_rows)])
         for cell in ws[ws.max_row]:
             cell.font = _BOLD
         ws.cell(ws.max_row, 13).number_format = "#,##0"

@@ -264,10 +264,19 @@ def test_text_that_looks_like_a_formula_stays_text(client, alice):
     from tumbuh.audit.actions import do_save
     from tumbuh.organisation.models import Tpps
 
-    do_save(alice, Tpps(wilayah_id="73.24.04.2001", name='=HYPERLINK("http://x.example","klik")'))
-    ws = _download(client, alice)["Tim Koordinasi"]
-    cell = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "73.24.04.2001")[[c.value for c in ws[1]].index("TPPS Desa")]
-    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+    from tumbuh.core.testing import formula_cells
+
+    typed = {"73.24.04.2001": '=HYPERLINK("http://x.example","klik")', "73.24.04.2002": "@SUM(A1)",
+             "73.24.04.2004": "+62 812 3456 7890"}
+    for code, name in typed.items():
+        do_save(alice, Tpps(wilayah_id=code, name=name))
+    client.force_login(alice)
+    content = b"".join(client.get("/analisis/master-ansit.xlsx?year=2026").streaming_content)
+    assert formula_cells(content) == []
+    ws = openpyxl.load_workbook(io.BytesIO(content))["Tim Koordinasi"]
+    column = [c.value for c in ws[1]].index("TPPS Desa")
+    written = {r[1].value: (r[column].value, r[column].data_type) for r in ws.iter_rows(min_row=2) if r[1].value in typed}
+    assert written == {code: (name, "s") for code, name in typed.items()}
 
 
 def test_a_year_without_data_leaves_every_figure_blank_and_says_why(client, alice):

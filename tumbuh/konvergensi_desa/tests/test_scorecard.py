@@ -197,3 +197,24 @@ def test_each_role_on_the_scorecard(client, demo_users, username, records, sees)
     response = client.post(f"/desa/kartu-skor/{BALANTANG}/2026/1/anak_2_6/baru/", {"nama": f"Anak {username}", "item_paud": "T"})
     assert response.status_code == (302 if records else 403 if sees else 404)
     assert SasaranScorecard.objects.filter(nama=f"Anak {username}").exists() is records
+
+
+@pytest.mark.django_db
+def test_names_typed_by_the_desa_reach_the_excel_tables_as_text_never_a_formula(client, bob):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tumbuh.core.testing import formula_cells
+
+    names = ["=1+2", "@SUM(A1)", "+62 812 3456 7890", '-=HYPERLINK("http://x.invalid","klik")']
+    for name in names:
+        do_record_sasaran(bob, SasaranScorecard(desa_id=BALANTANG, tahun=2026, triwulan=3, kelompok=A26, nama=name),
+                          _answers(A26, "Y"))
+    client.force_login(bob)
+    response = client.get(f"/desa/kartu-skor/{BALANTANG}/2026/3/kartu-skor.xlsx")
+    workbook = b"".join(response.streaming_content)
+    assert formula_cells(workbook) == []
+    sheet = load_workbook(io.BytesIO(workbook))["Tabel 3 Anak 2-6 Tahun"]
+    written = {sheet.cell(r, 2).value: sheet.cell(r, 2).data_type for r in range(4, sheet.max_row + 1)}
+    assert written == {name: "s" for name in names}

@@ -182,6 +182,9 @@ def test_formula_like_texts_are_written_as_text(alice):
             assert cell.data_type == "s" and cell.quotePrefix, field
     sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet_xml  # no formula anywhere
+    from tumbuh.core.testing import formula_cells
+
+    assert formula_cells(data) == []
 
 
 def test_only_visits_entered_in_tumbuh_unless_imported_ones_are_asked_for(client, alice, entered):

@@ -198,3 +198,25 @@ def test_a_row_without_cara_ukur_is_kept_with_a_warning(alice):
     visit = Measurement.objects.get(child__name="Tanpa Cara Ukur")
     assert batch.created == 1 and visit.position == "" and "position_missing" in visit.warnings
     assert batch.findings["warned_rows"] == 1
+
+
+def test_a_name_from_the_file_that_starts_like_a_formula_is_neutralised_in_the_disagreements_csv(client, alice):
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    first = run(alice, export(row(name="Z Rumus")))
+    z = Measurement.objects.get(child__name="Z Rumus", import_batch=first)
+    name = '=HYPERLINK("http://x.invalid","klik")'
+    theirs = f"{z.zlen - 3:.2f}"
+    assert theirs.startswith("-")
+    batch = run(alice, export(row(name=name, zs=(theirs, f"{z.zwei:.2f}", f"{z.zwfl:.2f}"))), name="z.csv")
+    assert batch.findings["zscore_disagreements"] == 1, reasons(batch)
+    client.force_login(alice)
+    response = client.get(reverse("measurement_imports:disagreements", args=[batch.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    [line] = rows[1:]
+    assert line[1] == "'" + name  # OWASP's quote: a spreadsheet shows it as text
+    assert line[7] == theirs  # a negative z-score stays a number
+    assert not any(cell.startswith(("=", "+", "@")) for cell in line)

@@ -85,6 +85,21 @@ def test_suppression_holds_in_the_csv(client, crafted):
     assert int(rows[MALILI]["stunting_n_diukur"]) - shown == 4 + 12
 
 
+def test_the_csv_carries_no_formula_from_the_note_or_an_area_name(client, crafted):
+    crafted.note = 'Data ronde Agustus, =HYPERLINK("http://x.invalid","klik");@SUM(A1)'
+    area = next(a for a in crafted.figures["areas"] if a["code"] == "73.24.04.2001")
+    area["name"] = "=1+2"
+    crafted.save()
+    text = client.get(reverse("publik:csv", args=["73.24", "R2025-08"])).content.decode()
+    comments, rows = _csv_rows(text)
+    assert "# Data ronde Agustus, '=HYPERLINK(\"http://x.invalid\",\"klik\");'@SUM(A1)" in comments
+    assert rows["73.24.04.2001"]["nama_wilayah"] == "'=1+2"
+    assert rows["73.24.04.2001"]["stunting_n_diukur"] == "25"  # numbers untouched
+    for delimiter in ",;":  # however a spreadsheet splits a line, no field starts a formula
+        for line in csv.reader(io.StringIO(text), delimiter=delimiter):
+            assert not any(field.strip(' "').startswith(("=", "+", "-", "@")) for field in line), line
+
+
 def test_publishing_and_withdrawing_are_audited_and_decide_what_anonymous_visitors_see(client, alice):
     period = latest_period(user=alice)
     round_url = reverse("publik:round", args=["73.24", period.key])

@@ -179,3 +179,24 @@ def test_phone_numbers_only_in_the_organisers_excel(client, alice, demo_users, m
 
     assert phones(alice) == ["081234567890"]
     assert phones(demo_users["dinkes.lutim"]) == [None]
+
+
+def test_text_typed_at_the_door_reaches_the_excel_list_as_text_never_a_formula(client, alice, make_rapat):
+    from openpyxl import load_workbook
+
+    from tumbuh.core.testing import formula_cells
+    from tumbuh.organisation.models import Tpps
+
+    rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 2, 9), place="=1+2")
+    client.force_login(alice)
+    typed = {"name": '=HYPERLINK("http://x.invalid","klik")', "group": Group.MITRA, "organisation": "@SUM(A1)",
+             "position": "-Ketua", "phone": "+62 812 3456 7890"}
+    client.post(f"/rapat/{rapat.pk}/hadir/", typed)
+    assert Participant.objects.filter(rapat=rapat, name=typed["name"]).exists()
+    content = client.get(f"/rapat/{rapat.pk}/dokumen/daftar-hadir.xlsx").content
+    assert formula_cells(content) == []
+    ws = load_workbook(io.BytesIO(content)).worksheets[0]
+    row = ws[5]
+    for index, field in ((1, "name"), (3, "organisation"), (4, "position"), (5, "phone")):
+        assert (row[index].value, row[index].data_type) == (typed[field], "s"), field
+    assert ws["A2"].value.endswith("· =1+2")

@@ -133,3 +133,19 @@ def test_the_integrated_plan_exports_one_sheet_per_opd(client, alice):
     summary = list(wb["Ringkasan"].iter_rows(values_only=True))
     assert ("Jumlah", None, 3, 2_650_000_000) in summary
     assert ("DAK", None, None, 1_950_000_000) in summary
+
+
+def test_text_typed_by_an_opd_reaches_the_plan_workbook_as_text_never_a_formula(client, alice):
+    from tumbuh.core.testing import formula_cells
+
+    typed = {"program": "=1+2", "kegiatan": "@SUM(A1)", "sub_kegiatan": '=HYPERLINK("http://x.invalid","klik")',
+             "note": "+62 812 3456 7890"}
+    make_activity(alice, unit="-paket", **typed)
+    client.force_login(alice)
+    response = client.get(f"/rencana/unduh/{TEST_YEAR}.xlsx")
+    assert formula_cells(response.content) == []
+    ws = openpyxl.load_workbook(io.BytesIO(response.content))["DINKES"]
+    row = next(r for r in ws.iter_rows() if r[4].value == "@SUM(A1)")
+    for index, text in ((2, "=1+2"), (4, "@SUM(A1)"), (6, typed["sub_kegiatan"]), (11, "-paket"), (15, "+62 812 3456 7890")):
+        assert (row[index].value, row[index].data_type) == (text, "s"), index
+    assert row[12].value == 100_000_000 and row[12].data_type == "n"
