@@ -67,7 +67,7 @@ class DateInput(forms.DateInput):
 
 
 class ChildForm(forms.ModelForm):
-    reason = forms.CharField(label=_("Reason for the change (optional)"), required=False)
+    reason = forms.CharField(label=_("Reason for the change"), required=False)
 
     class Meta:
         model = Child

@@ -118,3 +118,11 @@ def test_breastfeeding_months_are_seven_codes_or_nothing(admin_lutim, siti):
     do_record_measurement(admin_lutim, visit)
     visit.refresh_from_db()
     assert visit.asi_months == ""
+
+
+def test_the_child_form_says_optional_once(client, bob):
+    """The template marks every optional field; the reason's own label must not say it again."""
+    client.force_login(bob)
+    html = client.get(reverse("measurements:child_add"), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "Alasan perubahan" in html
+    assert "(opsional)</span> <span" not in html and html.count("opsional") == html.count('class="muted">(opsional)')
