@@ -27,10 +27,11 @@ from openpyxl.utils import get_column_letter
 
 from tumbuh.accounts import policy
 from tumbuh.core.spreadsheet import put
+from tumbuh.indikator.computations import source_of
 from tumbuh.indikator.models import CoverageSource, IndicatorSetting
 
 from .ansit_sheets import CAKUPAN, PROGRAM, SASARAN, SEKTOR, SHEETS, TIM, SheetSpec, sector_sheet
-from .situation import DesaRow, Situation, reported_indicators
+from .situation import DesaRow, Situation
 
 COVER = "Keterangan"
 COVER_MISSING = "Belum ada di Tumbuh (sel dibiarkan kosong)"
@@ -135,8 +136,7 @@ class _Builder:
         self.opd_of = {i.code: self._opd_short_name(i) for i in situation.indicators}
         # Switched off in the district's settings ("used in this district"): not asked for, unless held.
         unused = set(IndicatorSetting.objects.filter(kabupaten_id=self.kab.code, is_active=False).values_list("indicator_id", flat=True))
-        self.indicators = [i for i in situation.indicators if i.pk not in unused
-                           or any(r.coverage[i.code].value is not None for r in situation.rows)]
+        self.indicators = [i for i in situation.indicators if i.pk not in unused or self._held(i)]
 
     # -- who answers for what
 
@@ -258,22 +258,31 @@ class _Builder:
         computed = sum(1 for r in self.s.rows if r.coverage[indicator.code].value is not None
                        and r.coverage[indicator.code].source == CoverageSource.COMPUTED)
         by_hand = f"diisi atau diimpor {self.indicator_supplier(indicator)}"
+        source = f"dihitung Tumbuh dari {source_of(indicator.computed_from)}"
         if computed == entered:
-            return "dihitung Tumbuh dari pengukuran"
+            return source
         if not computed:
             return by_hand
-        return f"dihitung Tumbuh dari pengukuran di {computed} desa, {by_hand} di {entered - computed} desa"
+        return f"{source} di {computed} desa, {by_hand} di {entered - computed} desa"
+
+    def _held(self, indicator) -> bool:
+        return any(r.coverage[indicator.code].value is not None for r in self.s.rows)
+
+    def _lack_blank(self, spec: SheetSpec, indicators) -> None:
+        """Name each indicator column without a figure in any desa as missing, with who supplies it."""
+        for i in indicators:
+            if not self._held(i):
+                self.lack(spec.name, f"{i.short_name} (%)", f"belum ada cakupan tahun {self.year} untuk desa mana pun",
+                          self.indicator_supplier(i))
 
     def cakupan(self, spec: SheetSpec) -> Sheet:
-        indicators = reported_indicators(self.s)
-        for i in self.indicators:
-            if i not in indicators and sector_sheet(i.code, self.opd_of[i.code]) is None:
-                self.lack(spec.name, i.short_name, f"belum ada cakupan tahun {self.year} untuk desa mana pun",
-                          self.indicator_supplier(i))
-        if not indicators:
+        """Every indicator the district uses, a blank column where nothing is held (an indicator
+        of a sector sheet is named missing there, not twice)."""
+        self._lack_blank(spec, [i for i in self.indicators if sector_sheet(i.code, self.opd_of[i.code]) is None])
+        if not any(self._held(i) for i in self.indicators):
             self.lack(spec.name, "seluruh lembar", f"belum ada cakupan layanan tahun {self.year} di Tumbuh",
                       "setiap OPD penanggung jawab indikator (Indikator → Cakupan)")
-        return self._coverage_sheet(spec, indicators)
+        return self._coverage_sheet(spec, self.indicators)
 
     def sektor(self, spec: SheetSpec) -> Sheet:
         indicators = [i for i in self.indicators if sector_sheet(i.code, self.opd_of[i.code]) == spec.name]
@@ -281,10 +290,7 @@ class _Builder:
         if not indicators:
             self.lack(spec.name, "seluruh lembar", f"Tumbuh tidak mempunyai indikator untuk lembar ini; diperlukan: {spec.needs}",
                       supplier)
-        for i in indicators:
-            if all(r.coverage[i.code].value is None for r in self.s.rows):
-                self.lack(spec.name, f"{i.short_name} (%)", f"belum ada cakupan tahun {self.year} untuk desa mana pun",
-                          self.indicator_supplier(i))
+        self._lack_blank(spec, indicators)
         return self._coverage_sheet(spec, indicators, told=True)
 
     def tim(self, spec: SheetSpec) -> Sheet:

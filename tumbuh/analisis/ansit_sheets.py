@@ -8,7 +8,7 @@ changes; ``ansit.py`` only reads it. Sheet names are Aksi Bangda's sub-menu name
 Each sheet has a ``kind``:
 
 - ``sasaran``: the target groups per desa (families, KRS, children measured, pendek, sangat pendek);
-- ``cakupan``: the coverage of every indicator the district reports, per desa;
+- ``cakupan``: the coverage of every indicator the district uses (blank where none is held), per desa;
 - ``sektor``: the coverage of the indicators one OPD answers for, per desa;
 - ``tim``: the TPPS of the desa, their kecamatan and the district, with their decrees;
 - ``program``: the Aksi 2 plan (each OPD's activities, codes, desa, budget, funding).
@@ -48,7 +48,8 @@ SHEETS: list[SheetSpec] = [
               "Per desa: jumlah keluarga, keluarga berisiko stunting (KRS), balita sasaran, balita diukur, "
               "balita sangat pendek dan pendek, prevalensi stunting."),
     SheetSpec("Data Cakupan Layanan", CAKUPAN,
-              "Per desa: cakupan (%) setiap indikator layanan yang dilaporkan kabupaten pada tahun data."),
+              "Per desa: cakupan (%) setiap indikator layanan yang digunakan kabupaten pada tahun data "
+              "(kolom kosong bila belum ada datanya)."),
     SheetSpec("Sosial", SEKTOR, "Per desa: cakupan indikator yang menjadi tanggung jawab Dinas Sosial.",
               opd=("DINSOS",), supplier="Dinas Sosial",
               needs="data penerima bantuan sosial (PKH/BPNT) dan jaminan kesehatan (PBI) keluarga 1000 HPK per desa"),

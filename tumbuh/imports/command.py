@@ -171,6 +171,8 @@ class ImportCommand(BaseCommand):
             self.stdout.write(_("Template example rows skipped: %(n)s") % {"n": batch.skipped})
         for line in importer_cls.finding_lines(batch):
             self.stdout.write(line)
+        for notice in batch.notices():  # what ran after the import (e.g. coverage recomputed)
+            self.stdout.write(notice["text"])
         if batch.rejected and unwritten:
             message = (_("Rejected rows could not be written to %(path)s (%(error)s).") if dry_run else
                        _("Rejected rows could not be written to %(path)s (%(error)s); download them from the import's page."))

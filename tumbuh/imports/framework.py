@@ -13,12 +13,15 @@ puskesmas and an e-PPGBM export of a million measurements:
 ``run_import`` streams the rows, keeps every rejected row (original cells + reason) in
 ``ImportRow``, stores the uploaded file, and runs the whole batch in one transaction: if
 anything crashes, nothing from the batch stays and the batch is marked failed with the error.
+Once a batch commits, ``signals.batch_imported`` tells other apps (e.g. to recompute what the
+rows feed).
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+from functools import partial
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -40,6 +43,7 @@ from .errors import ImportFileError, RowError
 from .models import BatchStatus, ImportBatch, ImportRow
 from .progress import clear_progress, write_progress
 from .readers import HeaderSpec, estimate_rows, inspect_source, open_table
+from .signals import announce
 
 log = logging.getLogger(__name__)
 
@@ -414,6 +418,8 @@ def process_batch(
                 on_complete(batch)
             if dry_run:
                 transaction.set_rollback(True)
+            else:  # after the commit (of an enclosing transaction too): the rows are in for good
+                transaction.on_commit(partial(announce, importer_cls, batch, user))
     except ImportFileError as exc:
         return _fail(batch, exc.text(), dry_run)
     except Exception as exc:  # anything else: nothing from the batch stays

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +94,32 @@ class ImportBatch(models.Model):
             text = gettext(entry["reason"])
             rows += [(number, text % params if params else text) for number, params in entry["rows"]]
         return sorted(rows)
+
+    def set_notice(self, key: str, reason: str, params: dict | None = None, *, level: str = "info", action: str = "",
+                   button: str = "") -> None:
+        """Record what a step after the import did or could not do (a receiver of
+        ``signals.batch_imported``), for the batch page and the command line: ``reason`` an
+        English msgid (shown in the reader's language) with ``params``; ``level`` "info" or
+        "error"; ``action`` a URL name taking the batch's pk that a button labelled ``button`` (a
+        msgid) posts to. Saved at once (one UPDATE of the stored findings); a notice of the same
+        ``key`` replaces the earlier one."""
+        stored = ImportBatch.objects.filter(pk=self.pk).values_list("findings", flat=True).first()
+        findings = dict(stored if stored is not None else self.findings or {})
+        findings["notices"] = {**findings.get("notices", {}), key: {
+            "reason": reason, "params": params or {}, "level": level, "action": action, "button": button}}
+        self.findings = findings
+        ImportBatch.objects.filter(pk=self.pk).update(findings=findings)
+
+    def notices(self) -> list[dict]:
+        """The notices of ``set_notice``, in the active language: dicts of ``text``, ``level``,
+        ``action`` (a URL, or "") and ``button``."""
+        out = []
+        for entry in (self.findings or {}).get("notices", {}).values():
+            text = gettext(entry["reason"])
+            out.append({"text": text % entry["params"] if entry["params"] else text, "level": entry["level"],
+                        "action": reverse(entry["action"], args=[self.pk]) if entry["action"] else "",
+                        "button": gettext(entry["button"]) if entry["button"] else ""})
+        return out
 
     def summary(self) -> str:
         """One line, in the active language, for the command line and messages."""

@@ -28,19 +28,25 @@ def set_coverage(
 
     The policy decides (the responsible OPD, or the secretariat); the model validates
     (numerator ≤ denominator, a value or both counts); the write is audited. Coverage Tumbuh
-    computes is never overwritten by hand."""
+    computes is never overwritten by hand. Computed coverage (``source`` "computed", written
+    only by ``computations.compute``) is audited as ``actor``, who asked for the computation
+    (its caller decides whether they may), without asking the policy, which keeps computed rows
+    from hand edits; nobody "entered" it."""
     obj = Coverage.objects.filter(indicator=indicator, desa_id=desa_code, year=year).first()
     creating = obj is None
     if creating:
         obj = Coverage(indicator=indicator, desa_id=desa_code, year=year)
-    if actor is not None:
+    computed = source == CoverageSource.COMPUTED
+    if actor is not None and not computed:
         # Decide on the stored object (an OPD cannot take over computed or foreign coverage).
         policy.require(actor, policy.ADD if creating else policy.CHANGE, obj)
     obj.numerator, obj.denominator, obj.note = numerator, denominator, note
     obj.value = None if numerator is not None and denominator is not None else value
     obj.source = source
     obj.import_batch = import_batch
-    if actor is not None and getattr(actor, "pk", None):
+    if computed:
+        obj.entered_by = None
+    elif actor is not None and getattr(actor, "pk", None):
         obj.entered_by = actor
     return do_save(actor, obj, reason=reason)
 

@@ -6,10 +6,12 @@ target is set, the district sets its own (``IndicatorSetting``). Check the regul
 before changing a target here; a change ships as a new data migration calling
 ``load_catalogue``.
 
-Two indicators are computed by Tumbuh from the visits (``computed_from``, see
-``computations.py``): children whose growth is monitored and vitamin A. The other services a
-visit records (KIA book, weight gain N/D′, kelas ibu balita, MBG) are in neither list, so they
-are not national indicators here: a district attaches their computation to its own indicator.
+Some indicators are computed by Tumbuh from its own records (``computed_from``, see
+``computations.py``): children whose growth is monitored, vitamin A and exclusive breastfeeding
+from the visits, and the at-risk families accompanied from the KRS list and the TPK visits. The
+other services a visit records (KIA book, weight gain N/D′, kelas ibu balita, MBG) are in
+neither list, so they are not national indicators here: a district attaches their computation
+to its own indicator.
 """
 
 from __future__ import annotations
@@ -84,8 +86,10 @@ CATALOGUE: list[dict] = [
          denominator="Seluruh rumah tangga", national_target=90, lead_opd="DISPERKIM"),
     dict(code="krs-pendampingan", short_name="KRS didampingi", kind="sensitif", category="target",
          name="Keluarga berisiko stunting yang memperoleh pendampingan",
-         target_group="Keluarga berisiko stunting (KRS)", numerator="KRS yang didampingi TPK",
-         denominator="Seluruh KRS", national_target=90, lead_opd="DP2KB"),
+         target_group="Keluarga berisiko stunting (KRS)",
+         numerator="KRS yang didampingi: menerima pendampingan menurut Verval KRS (rujukan, bansos, KIE) atau dikunjungi TPK "
+                   "dalam tahun berjalan",
+         denominator="Seluruh KRS", national_target=90, lead_opd="DP2KB", computed_from="krs_accompanied"),
     dict(code="paham-stunting", short_name="Sasaran paham stunting", kind="sensitif", category="target",
          name="Kelompok sasaran yang memiliki pemahaman yang baik tentang stunting",
          target_group="Kelompok sasaran (keluarga 1000 HPK)", numerator="Sasaran yang memahami stunting",

@@ -14,9 +14,14 @@ e-PPGBM's columns) count only where the source said something: an empty value is
 recorded", in neither the numerator nor the denominator, and the note says how many children
 seen in the year had nothing recorded.
 
+At-risk families (KRS) are counted on the year's list (``krs.Keluarga.tahun``), in the desa the
+list puts them in; their accompaniment is what the list says they received
+(``Keluarga.jenis_pendampingan``) and the visits of their TPK (``krs.KunjunganTpk``).
+
 Which indicator uses which computation: the national catalogue's "balita-dipantau"
-(growth monitored), "balita-vitamin-a" (vitamin A) and "asi-eksklusif" (exclusive
-breastfeeding, from the ASI months 0–6 a visit records) are computed for every district. KIA
+(growth monitored), "balita-vitamin-a" (vitamin A), "asi-eksklusif" (exclusive
+breastfeeding, from the ASI months 0–6 a visit records) and "krs-pendampingan" (KRS
+accompanied) are computed for every district. KIA
 book, weight gain (N/D′), kelas ibu balita and MBG are in neither Perpres 72/2021's targets nor
 the catalogue's essential indicators, so Tumbuh does not invent national indicators for them:
 a district that tracks one creates its own indicator and attaches the computation
@@ -37,8 +42,8 @@ from .actions import set_coverage
 from .catalogue import CATALOGUE
 from .models import Computation, Coverage, CoverageSource, Indicator, IndicatorSetting
 
-REASON = "dihitung Tumbuh dari data pengukuran"
-STALE_REASON = "dihapus Tumbuh: tidak ada lagi data pengukuran di desa ini pada tahun ini"
+REASON = "dihitung Tumbuh dari data yang tercatat di Tumbuh"
+STALE_REASON = "dihapus Tumbuh: tidak ada lagi data yang dihitung di desa ini pada tahun ini"
 UNDER_FIVE_DAYS = 1826
 SIX_MONTHS_DAYS = 183  # 6 × 30.4375 = 182.6: a child is 6 months old from day 183
 
@@ -64,6 +69,11 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
         "Balita yang penerimaan MBG-nya tercatat dalam tahun berjalan (tanpa catatan: tidak dihitung)",
     ),
 }
+
+
+def source_of(computation: str) -> str:
+    """What a computation counts from, in Indonesian (for the Master Ansit's list of sources)."""
+    return "daftar KRS dan kunjungan TPK" if computation == Computation.KRS_ACCOMPANIED else "pengukuran"
 
 
 def _n(x: int) -> str:
@@ -235,6 +245,45 @@ def asi_exclusive(desa_codes: list[str], year: int) -> Result:
     return out
 
 
+def krs_accompanied(desa_codes: list[str], year: int) -> Result:
+    """At-risk families accompanied ("krs-pendampingan"): the families on ``year``'s KRS list
+    that received accompaniment, i.e. whose list names a kind received (``jenis_pendampingan``:
+    1 rujukan, 2 bansos, 3 KIE, or a kind written out) or whom their TPK visited in ``year``
+    (``KunjunganTpk``), over every family on the year's list in the desa ("Seluruh KRS", as the
+    catalogue defines it).
+
+    A desa counts only where Tumbuh holds accompaniment of that year: a family of its list with
+    a kind received, or a TPK visit. A list whose accompaniment column is empty for every
+    family of the desa, or a list without that column, and no visit: nothing is computed there
+    and a number entered for the desa stays. Within a desa that counts, a family with neither is
+    not accompanied; the note counts those the list said nothing about (no column), so that a
+    reader knows the share may be low for want of records rather than of accompaniment."""
+    from django.apps import apps
+
+    if not apps.is_installed("tumbuh.krs"):
+        return {}
+    from tumbuh.krs.models import Keluarga, KunjunganTpk
+
+    families = Keluarga.objects.filter(desa_id__in=desa_codes, tahun=year)
+    visited = set(KunjunganTpk.objects.filter(keluarga__in=families, tanggal__year=year).values_list("keluarga_id", flat=True))
+    total: dict[str, int] = defaultdict(int)
+    accompanied: dict[str, int] = defaultdict(int)
+    unsaid: dict[str, int] = defaultdict(int)
+    for pk, desa, kinds in families.values_list("pk", "desa_id", "jenis_pendampingan").iterator(chunk_size=5000):
+        total[desa] += 1
+        if kinds or pk in visited:
+            accompanied[desa] += 1
+        elif kinds is None:
+            unsaid[desa] += 1
+    out = {}
+    for desa, n in accompanied.items():
+        missing = (f"{_n(unsaid[desa])} KRS tanpa catatan pendampingan di daftar dan tanpa kunjungan TPK dihitung tidak didampingi"
+                   if unsaid[desa] else "semua KRS punya catatan pendampingan")
+        out[desa] = (n, total[desa], f"penyebut: seluruh KRS tahun {year}; didampingi: jenis pendampingan diterima "
+                                     f"(Verval KRS) atau dikunjungi TPK; {missing}")
+    return out
+
+
 COMPUTATIONS: dict[str, Callable[[list[str], int], Result]] = {
     Computation.GROWTH_MONITORED: growth_monitored,
     Computation.VITAMIN_A: vitamin_a,
@@ -243,6 +292,7 @@ COMPUTATIONS: dict[str, Callable[[list[str], int], Result]] = {
     Computation.KELAS_IBU_BALITA: kelas_ibu_balita,
     Computation.MBG: mbg,
     Computation.ASI_EXCLUSIVE: asi_exclusive,
+    Computation.KRS_ACCOMPANIED: krs_accompanied,
 }
 
 
@@ -260,17 +310,24 @@ def computed_indicators(kabupaten_code: str):
     return Indicator.objects.for_kabupaten(kabupaten_code).exclude(computed_from="").exclude(pk__in=unused)
 
 
-def compute(kabupaten_code: str, year: int, desa_codes: Iterable[str], progress=None) -> int:
-    """Compute every computable indicator the district has and write it (system, audited).
+def compute(kabupaten_code: str, year: int, desa_codes: Iterable[str], progress=None, *, actor,
+            computations: Iterable[str] | None = None) -> int:
+    """Compute every computable indicator the district has and write it (audited as ``actor``:
+    the user who asked for it, by the button or by an import, or None where it is really the
+    system, e.g. the nightly command; the caller decides whether they may).
     Only the desa a computation returns are written (those with records in the year): in the
     others an entered or imported number stays, and a number Tumbuh computed earlier is
     deleted (audited): its records are gone (a child moved to its right desa, a visit
-    corrected), and nobody could correct a computed row by hand. ``progress()`` is called after
-    each indicator. Returns the number of coverage rows written or checked."""
+    corrected), and nobody could correct a computed row by hand. ``computations`` limits the
+    run to those (e.g. what an import fed); ``progress()`` is called after each indicator.
+    Returns the number of coverage rows written or checked."""
     desa_codes = list(desa_codes)
+    only = set(computations) if computations is not None else None
     written = 0
     results: dict[str, Result] = {}
     for indicator in computed_indicators(kabupaten_code):
+        if only is not None and indicator.computed_from not in only:
+            continue
         computation = COMPUTATIONS.get(indicator.computed_from)  # None: a choice no longer offered
         if computation is not None and indicator.computed_from not in results:
             results[indicator.computed_from] = computation(desa_codes, year)
@@ -284,13 +341,13 @@ def compute(kabupaten_code: str, year: int, desa_codes: Iterable[str], progress=
             if stored.get(code) == (numerator, denominator, note, CoverageSource.COMPUTED):
                 continue  # unchanged: no write, no audit record
             # Tumbuh's own number replaces an earlier entered or imported one, and says so.
-            set_coverage(None, indicator, code, year, numerator=numerator, denominator=denominator, note=note,
+            set_coverage(actor, indicator, code, year, numerator=numerator, denominator=denominator, note=note,
                          source=CoverageSource.COMPUTED, reason=REASON)
         if computation is not None:
             kept = [code for code, (_n, denominator, _note) in result.items() if denominator]
             stale = Coverage.objects.filter(indicator=indicator, year=year, desa_id__in=desa_codes, source=CoverageSource.COMPUTED)
             for c in stale.exclude(desa_id__in=kept):
-                do_delete(None, c, reason=STALE_REASON)
+                do_delete(actor, c, reason=STALE_REASON)
         if progress:
             progress()
     return written

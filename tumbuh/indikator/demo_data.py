@@ -56,7 +56,7 @@ def seed(seed: int) -> None:
     if not Coverage.objects.filter(desa__kabupaten_code=KABUPATEN, year=YEAR, source=CoverageSource.IMPORTED).exists():
         _entered(seed, desa)
     # Every run (a second one writes nothing: unchanged rows are not saved again).
-    compute(KABUPATEN, YEAR, [w.code for w in desa])
+    compute(KABUPATEN, YEAR, [w.code for w in desa], actor=None)
 
 
 def _district_indicators() -> None:

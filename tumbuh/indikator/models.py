@@ -43,6 +43,7 @@ class Computation(models.TextChoices):
     KELAS_IBU_BALITA = "kelas_ibu_balita", _("Tumbuh: children whose mother attends kelas ibu balita")
     MBG = "mbg", _("Tumbuh: children under five given free nutritious meals (MBG)")
     ASI_EXCLUSIVE = "asi_exclusive", _("Tumbuh: infants under 6 months exclusively breastfed")
+    KRS_ACCOMPANIED = "krs_accompanied", _("Tumbuh: at-risk families (KRS) accompanied this year")
 
 
 class IndicatorQuerySet(models.QuerySet):

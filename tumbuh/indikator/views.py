@@ -21,13 +21,13 @@ from tumbuh.accounts import policy
 from tumbuh.audit.actions import all_or_nothing
 from tumbuh.core.focus import kabupaten_of, year_of
 from tumbuh.imports.cells import parse_count, parse_decimal
-from tumbuh.imports.framework import run_import
+from tumbuh.imports.framework import importer_for, run_import
 from tumbuh.imports.models import BatchStatus, ImportBatch
 from tumbuh.imports.xlsx import rejected_workbook
 from tumbuh.organisation.models import Opd
 from tumbuh.wilayah.models import Level, Wilayah
 
-from . import actions
+from . import actions, after_import
 from .computations import compute
 from .forms import CoverageUploadForm, DistrictIndicatorForm, IndicatorSettingForm
 from .importers import KIND, coverage_template
@@ -227,6 +227,22 @@ def coverage_compute(request):
     year = year_of(request)
     if not _may_compute(request.user):
         raise PermissionDenied
-    n = compute(kabupaten.code, year, [w.code for w in _desa(request, kabupaten)])
+    n = compute(kabupaten.code, year, [w.code for w in _desa(request, kabupaten)], actor=request.user)
     messages.success(request, _("%(n)d coverage rows computed from Tumbuh's visits.") % {"n": n})
     return redirect(f"{reverse('indikator:coverage')}?{urlencode({'indicator': request.POST.get('indicator', ''), 'year': year})}")
+
+
+@login_required
+@require_POST
+def coverage_refresh(request, pk: int):
+    """Recompute what an import feeds (when it did not happen right after the import): the
+    secretariat, or whoever ran the import, from the batch's page."""
+    batch = policy.get_object_or_404(request.user, ImportBatch.objects.select_related("kabupaten"), pk=pk)
+    allowed = _may_compute(request.user) or (batch.created_by_id == request.user.pk and policy.can(request.user, policy.VIEW, batch))
+    if not allowed or batch.kind not in after_import.FEEDS or batch.status != BatchStatus.DONE:
+        raise PermissionDenied
+    if after_import.refresh(batch, request.user) is None:
+        messages.error(request, _("The coverage indicators could not be recomputed; the error was logged."))
+    else:
+        messages.success(request, _("Coverage indicators recomputed."))
+    return redirect(importer_for(batch.kind).pages(batch) or reverse("imports:batch", args=[batch.pk]))

@@ -241,6 +241,7 @@ class KrsImporter(ByDesaCode, Importer):
         self._registered: dict[int, set[str]] = {}  # year → every NIK on that year's list, any area
         self.warnings: dict[str, dict] = {}
         self.warned_rows: set[int] = set()
+        self.years: set[int] = set()  # of the families added or changed (findings["years"])
 
     def _registered_anywhere(self, tahun: int, nik: str) -> bool:
         """Is this family on the year's list already, possibly outside the user's area? (One
@@ -366,6 +367,8 @@ class KrsImporter(ByDesaCode, Importer):
             obj.tpk = None  # moved to another desa: its old TPK no longer accompanies it
         for message, params in warnings:  # only for a row that is taken in
             self._warn(row.number, message, params)
+        if changed:
+            self.years.add(tahun)
         return Plan(row, obj, changed=changed)
 
     @classmethod
@@ -400,6 +403,7 @@ class KrsImporter(ByDesaCode, Importer):
             "warned_rows": len(self.warned_rows),
             #: Fields stored as unknown because the file has no column for them.
             "unknown_fields": self.missing_flags,
+            "years": sorted(self.years),  # the data years of the families added or changed
         }
 
 

@@ -386,6 +386,7 @@ class EppgbmImporter(Importer):
 
         kab = self.kabupaten.code
         self.today = dt.date.today()
+        self.years: set[int] = set()  # of the visits written (findings["years"]: what to recompute)
         if connection.vendor == "sqlite":
             # A million rows go into tables with several indexes: give this connection a
             # page cache large enough for them (SQLite's default is 2 MB).
@@ -859,6 +860,7 @@ class EppgbmImporter(Importer):
 
         creates = [i for i, p in enumerate(plans) if p.changed and p.extra["pk"] is None]
         updates = [i for i, p in enumerate(plans) if p.changed and p.extra["pk"] is not None]
+        self.years.update(plans[i].extra["date"].year for i in (*creates, *updates))
         if creates:
             self._insert_measurements([plans[i] for i in creates], now)
             for i in creates:
@@ -996,6 +998,7 @@ class EppgbmImporter(Importer):
             "ignored_cell_rows": self.ignored_rows,
             "unmatched": unmatched,
             **{k: v for k, v in (self.batch.findings or {}).items() if k in ("rerun_of",)},
+            "years": sorted(self.years),  # of the visits created or updated
         }
         if self.batch.created and self.batch.pk:
             record(

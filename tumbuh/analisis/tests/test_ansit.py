@@ -213,7 +213,7 @@ def test_the_sheets_follow_the_district_s_responsible_opd(client, alice):
 
     akta = Indicator.objects.get(kabupaten=None, code="akta-kelahiran")
     workbook = _download(client, alice)
-    assert ("Data Cakupan Layanan", "Akta kelahiran balita") in {(r[0], r[1]) for r in _section(workbook, COVER_MISSING)}
+    assert ("Data Cakupan Layanan", "Akta kelahiran balita (%)") in {(r[0], r[1]) for r in _section(workbook, COVER_MISSING)}
     do_save(alice, IndicatorSetting(kabupaten_id="73.24", indicator=akta,
                                     responsible_opd=Opd.objects.get(kabupaten_id="73.24", short_name="DINSOS")))
     workbook = _download(client, alice)
@@ -356,3 +356,26 @@ def test_decimal_coverage_is_written_as_a_number(client, alice):
     set_coverage(alice, Indicator.objects.get(kabupaten=None, code="paud"), BALANTANG, 2025, value=Decimal("66.67"), reason="uji")
     rows = _rows(_download(client, alice)["Pendidikan 1"])
     assert rows[BALANTANG]["Anak 2–6 di PAUD (%)"] == 66.67
+
+
+def test_data_cakupan_layanan_lists_every_indicator_the_district_uses_blank_where_none_is_held(client, alice):
+    """The same columns every year: a column without data is blank (never dropped) and named as
+    missing with who supplies it, on this sheet or on its sector sheet."""
+    from tumbuh.audit.actions import do_save
+    from tumbuh.indikator.models import Indicator, IndicatorSetting
+
+    bansos = Indicator.objects.get(kabupaten=None, code="bansos-1000hpk")
+    do_save(alice, IndicatorSetting(kabupaten_id="73.24", indicator=bansos, is_active=False))  # not used here
+    used = [f"{i.short_name} (%)" for i in Indicator.objects.for_kabupaten("73.24") if i.pk != bansos.pk]
+    for year in (2026, 2031):  # data year 2025 (demo coverage) and 2030 (nothing)
+        workbook = _download(client, alice, year)
+        ws = workbook["Data Cakupan Layanan"]
+        headers = [c.value for c in ws[1]]
+        assert headers == [c.header for c in IDENTITY] + used
+        missing = {r[1]: r for r in _section(workbook, COVER_MISSING)}
+        rows = _rows(ws)
+        blank = [column for column in used if all(r[column] is None for r in rows.values())]
+        assert blank and all(missing[column][3] for column in blank), year  # named, with who supplies it
+        assert "Bansos keluarga 1000 HPK (%)" not in missing
+    assert len(blank) == len(used)  # 2030: every column blank, none dropped
+    assert _rows(workbook["Data Cakupan Layanan"])[BALANTANG]["Akta kelahiran balita (%)"] is None

@@ -157,7 +157,7 @@ def test_compute_keeps_the_entered_number_where_tumbuh_has_no_records(alice):
     child = _child(_born(400, dt.date(YEAR, 2, 10)))
     _visit(child, dt.date(YEAR, 2, 10), vitamin_a=1)
     _visit(_child(_born(500, dt.date(YEAR, 2, 10)), desa=HARAPAN), dt.date(YEAR, 2, 10))  # a visit, no vitamin A record
-    C.compute("73.24", YEAR, [BALANTANG, HARAPAN])
+    C.compute("73.24", YEAR, [BALANTANG, HARAPAN], actor=None)
     entered = Coverage.objects.get(indicator=vit, desa_id=HARAPAN, year=YEAR)
     assert (entered.source, entered.value) == (CoverageSource.ENTERED, Decimal("75.00"))  # untouched
     computed = Coverage.objects.get(indicator=vit, desa_id=BALANTANG, year=YEAR)
@@ -174,11 +174,11 @@ def test_a_computed_number_whose_records_are_gone_is_removed_and_the_desa_can_be
     set_coverage(alice, vit, "73.24.04.2006", YEAR, numerator=3, denominator=4, reason="laporan puskesmas")  # untouched
     child = _child(_born(400, dt.date(YEAR, 2, 10)))
     _visit(child, dt.date(YEAR, 2, 10), vitamin_a=1)
-    C.compute("73.24", YEAR, [BALANTANG, HARAPAN, "73.24.04.2006"])
+    C.compute("73.24", YEAR, [BALANTANG, HARAPAN, "73.24.04.2006"], actor=None)
     stale = Coverage.objects.get(indicator=vit, desa_id=BALANTANG, year=YEAR)
     assert stale.source == CoverageSource.COMPUTED
     Child.objects.filter(pk=child.pk).update(desa_id=HARAPAN)  # registered in the wrong desa: corrected
-    C.compute("73.24", YEAR, [BALANTANG, HARAPAN, "73.24.04.2006"])
+    C.compute("73.24", YEAR, [BALANTANG, HARAPAN, "73.24.04.2006"], actor=None)
     assert not Coverage.objects.filter(indicator=vit, desa_id=BALANTANG, year=YEAR).exists()
     assert AuditLog.objects.filter(object_type="indikator.coverage", object_id=str(stale.pk), action="delete",
                                    actor=None).exists()
@@ -198,7 +198,7 @@ def test_growth_monitored_leaves_a_desa_without_visits_alone(alice):
     _visit(weighed, dt.date(YEAR, 3, 3))  # weighed, not measured: a record, "not measured"
     result = C.growth_monitored([BALANTANG, HARAPAN], YEAR)
     assert HARAPAN not in result and result[BALANTANG][0] == 0
-    C.compute("73.24", YEAR, [BALANTANG, HARAPAN])
+    C.compute("73.24", YEAR, [BALANTANG, HARAPAN], actor=None)
     assert Coverage.objects.get(indicator=ind, desa_id=HARAPAN, year=YEAR).value == Decimal("64.00")
 
 
@@ -206,7 +206,7 @@ def test_only_the_indicators_the_district_has_are_computed(charlie):
     desa = _luwu_desa()
     child = _child(_born(400, dt.date(YEAR, 2, 10)), desa=desa)
     _visit(child, dt.date(YEAR, 2, 10), vitamin_a=1, kia_book=True, mbg=True, kelas_ibu_balita=True, weight_gain="N")
-    C.compute("73.17", YEAR, [desa])
+    C.compute("73.17", YEAR, [desa], actor=None)
     codes = set(Coverage.objects.filter(desa_id=desa, year=YEAR).values_list("indicator__computed_from", flat=True))
     assert codes == {Computation.VITAMIN_A, Computation.GROWTH_MONITORED}  # Luwu has no KIA/MBG/… indicator of its own
     assert not Coverage.objects.filter(desa_id=desa, year=YEAR, indicator__kabupaten_id="73.24").exists()
@@ -214,7 +214,7 @@ def test_only_the_indicators_the_district_has_are_computed(charlie):
                                    kind="spesifik", computed_from=Computation.KIA_BOOK)
     IndicatorSetting.objects.create(kabupaten_id="73.17", indicator=_national("balita-vitamin-a"), is_active=False)
     Coverage.objects.filter(desa_id=desa, year=YEAR).delete()
-    C.compute("73.17", YEAR, [desa])
+    C.compute("73.17", YEAR, [desa], actor=None)
     codes = set(Coverage.objects.filter(desa_id=desa, year=YEAR).values_list("indicator__code", flat=True))
     assert codes == {"kia-luwu", "balita-dipantau"}  # vitamin A is switched off in Luwu's settings
     assert Coverage.objects.get(indicator=own, desa_id=desa, year=YEAR).value == 100
@@ -257,3 +257,54 @@ def test_asi_exclusive_reads_the_months_up_to_the_infants_age_on_its_latest_reco
     assert (numerator, denominator) == (1, 3)
     assert "2 bayi < 6 bulan tanpa catatan ASI eksklusif" in note
     assert _national("asi-eksklusif").computed_from == Computation.ASI_EXCLUSIVE
+
+
+# ---------------------------------------------------------------- KRS accompanied
+
+
+def _keluarga(nik: str, desa: str = BALANTANG, pendampingan: str | None = None, year: int = YEAR):
+    from tumbuh.krs.models import Keluarga
+
+    return Keluarga.objects.create(tahun=year, desa_id=desa, nik=nik, nama_kepala=f"Kepala {nik[-3:]}",
+                                   jenis_pendampingan=pendampingan)
+
+
+def _tpk_visit(keluarga, day: dt.date):
+    from tumbuh.krs.models import KunjunganTpk, TimPendampingKeluarga
+
+    tpk, _ = TimPendampingKeluarga.objects.get_or_create(desa_id=keluarga.desa_id, nama="TPK Uji",
+                                                         defaults={"bidan": "B", "kader_pkk": "P", "kader_kb": "K"})
+    return KunjunganTpk.objects.create(keluarga=keluarga, tpk=tpk, tanggal=day, kegiatan="penyuluhan")
+
+
+def test_krs_accompanied_counts_the_kinds_received_and_the_tpk_visits_over_every_krs():
+    _keluarga("7324040101900001", pendampingan="1,3")  # the list: referral and KIE
+    _keluarga("7324040101900002", pendampingan="lain-lain")  # a kind Tumbuh does not know: received all the same
+    _tpk_visit(_keluarga("7324040101900003", pendampingan=""), dt.date(YEAR, 5, 2))  # none on the list, but visited
+    _tpk_visit(_keluarga("7324040101900004", pendampingan=""), dt.date(YEAR - 1, 12, 30))  # visited, but last year
+    _keluarga("7324040101900005")  # the list did not say: not accompanied, counted in the note
+    _keluarga("7324040101900006", pendampingan="2", year=YEAR - 1)  # last year's list
+    # Harapan: families, but no accompaniment held (no kind received, no visit): left alone.
+    _keluarga("7324040101900007", desa=HARAPAN, pendampingan="")
+    _keluarga("7324040101900008", desa=HARAPAN)
+    # Baruga: accompaniment known from a TPK visit only (the list had no such column).
+    _tpk_visit(_keluarga("7324040101900009", desa="73.24.04.2006"), dt.date(YEAR, 3, 1))
+    _keluarga("7324040101900010", desa="73.24.04.2006")
+    result = C.krs_accompanied([BALANTANG, HARAPAN, "73.24.04.2006"], YEAR)
+    numerator, denominator, note = result[BALANTANG]
+    assert (numerator, denominator) == (3, 5)
+    assert note.startswith(f"penyebut: seluruh KRS tahun {YEAR}") and "1 KRS tanpa catatan pendampingan" in note
+    assert HARAPAN not in result
+    assert result["73.24.04.2006"][:2] == (1, 2) and "1 KRS tanpa catatan" in result["73.24.04.2006"][2]
+
+
+def test_krs_accompanied_keeps_an_entered_number_where_tumbuh_holds_no_accompaniment(alice):
+    krs = _national("krs-pendampingan")
+    assert krs.computed_from == Computation.KRS_ACCOMPANIED
+    set_coverage(alice, krs, HARAPAN, YEAR, numerator=8, denominator=10, reason="laporan DP2KB")
+    _keluarga("7324040101900011", desa=HARAPAN, pendampingan="")
+    _keluarga("7324040101900012", pendampingan="3")
+    C.compute("73.24", YEAR, [BALANTANG, HARAPAN], actor=None)
+    assert Coverage.objects.get(indicator=krs, desa_id=HARAPAN, year=YEAR).source == CoverageSource.ENTERED
+    computed = Coverage.objects.get(indicator=krs, desa_id=BALANTANG, year=YEAR)
+    assert (computed.numerator, computed.denominator, computed.source) == (1, 1, CoverageSource.COMPUTED)
