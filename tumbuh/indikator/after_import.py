@@ -21,16 +21,12 @@ from django.utils.translation import gettext_noop
 from tumbuh.accounts import policy
 from tumbuh.wilayah.models import Level, Wilayah
 
-from .computations import COMPUTATIONS, compute
-from .models import Computation
+from .computations import FROM_KRS, FROM_VISITS, compute
 
 log = logging.getLogger(__name__)
 
 #: Import kind → the computations its rows feed.
-FEEDS: dict[str, frozenset[str]] = {
-    "eppgbm": frozenset(c for c in COMPUTATIONS if c != Computation.KRS_ACCOMPANIED),
-    "krs": frozenset({Computation.KRS_ACCOMPANIED}),
-}
+FEEDS: dict[str, frozenset[str]] = {"eppgbm": FROM_VISITS, "krs": FROM_KRS}
 NOTICE = "coverage"  # the batch's notice (``ImportBatch.set_notice``)
 REFRESHED = gettext_noop("Coverage indicators recomputed from this import for %(years)s (%(n)s desa rows).")
 NOT_REFRESHED = gettext_noop("The coverage indicators were not recomputed after this import (%(error)s). The import "

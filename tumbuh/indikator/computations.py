@@ -294,6 +294,9 @@ COMPUTATIONS: dict[str, Callable[[list[str], int], Result]] = {
     Computation.ASI_EXCLUSIVE: asi_exclusive,
     Computation.KRS_ACCOMPANIED: krs_accompanied,
 }
+#: What each kind of record feeds: the visits (e-PPGBM, the posyandu form) and the KRS list with its TPK visits.
+FROM_VISITS = frozenset(c for c in COMPUTATIONS if c != Computation.KRS_ACCOMPANIED)
+FROM_KRS = frozenset({Computation.KRS_ACCOMPANIED})
 
 
 def attachable() -> list[Computation]:

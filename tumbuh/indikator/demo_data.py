@@ -21,7 +21,7 @@ from .actions import set_coverage
 from .catalogue import CATALOGUE
 from tumbuh.audit.actions import do_save
 
-from .computations import DEFINITIONS, compute
+from .computations import DEFINITIONS, FROM_VISITS, compute
 from .models import Category, Computation, Coverage, CoverageSource, Indicator
 
 KABUPATEN = "73.24"
@@ -55,8 +55,10 @@ def seed(seed: int) -> None:
     desa = list(Wilayah.objects.filter(level=Level.DESA, kecamatan_code__in=KECAMATAN).order_by("code"))
     if not Coverage.objects.filter(desa__kabupaten_code=KABUPATEN, year=YEAR, source=CoverageSource.IMPORTED).exists():
         _entered(seed, desa)
-    # Every run (a second one writes nothing: unchanged rows are not saved again).
-    compute(KABUPATEN, YEAR, [w.code for w in desa], actor=None)
+    # Every run (a second one writes nothing: unchanged rows are not saved again). What the
+    # visits feed only: the KRS list and its TPK visits come after this seed (app krs), and the
+    # lokus seeded in between ranks on this coverage; "KRS didampingi" is computed by a KRS import.
+    compute(KABUPATEN, YEAR, [w.code for w in desa], actor=None, computations=FROM_VISITS)
 
 
 def _district_indicators() -> None:
