@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tumbuh.accounts import policy
@@ -35,14 +36,26 @@ def can_import(user, kind: str) -> bool:
     return kind in kinds() and importer_for(kind).may_import(user)
 
 
+def import_denied(importer_cls) -> PermissionDenied:
+    """The 403 of an upload page, with who imports this kind of file (shown by ``403.html``)."""
+    if importer_cls.kind in policy.PUSKESMAS_IMPORT_KINDS:
+        reason = _("Only the district's TPPS secretariat and the puskesmas officers import %(title)s: "
+                   "ask them to import your file.")
+    else:
+        reason = _("Only the district's TPPS secretariat imports %(title)s: ask it to import your file.")
+    return PermissionDenied(reason % {"title": importer_cls.title})
+
+
 def _require_import(user, importer_cls) -> None:
     if not importer_cls.may_import(user):
-        raise PermissionDenied
+        raise import_denied(importer_cls)
 
 
 @login_required
 def batch_list(request):
-    policy.require(request.user, policy.VIEW, ImportBatch)
+    if not policy.can(request.user, policy.VIEW, ImportBatch):
+        raise PermissionDenied(_("Only the district's TPPS secretariat and the puskesmas officers import files and see "
+                                 "the list of imports."))
     qs = policy.visible(request.user, ImportBatch.objects.select_related("kabupaten"))
     kind = request.GET.get("kind", "")
     if kind:
