@@ -16,8 +16,9 @@ template's. Per row:
   height and weight change since the child's neighbouring visits (already stored or earlier
   in the file) are checked;
 - what else the file says is kept: the services (Naik Berat Badan, Jml Vit A, KIA, KPSP, Kelas
-  Ibu Balita, MBG, ASI Bulan 0–6 as seven Y/T/- letters, "" when no month is recorded) with the visit, where a cell that cannot be read leaves the
-  value unknown and warns (``service_unreadable:<column>``) instead of losing the visit; head
+  Ibu Balita, MBG, ASI Bulan 0–6 as seven Y/T/- letters, "" when no month is recorded) with the visit, where a cell that cannot be read is
+  not used (a stored visit keeps its value, a new one has it unknown) and warns
+  (``service_unreadable:<column>``) instead of losing the visit; head
   circumference and oedema into the growth engine; birth order and the parent's NIK and phone
   onto the child where it has none (never overwriting);
 - a column the file does not have, or an empty cell of an optional value, says nothing: the
@@ -135,7 +136,8 @@ def _float(value: str, column: str) -> float | None:
 
 # ---------------------------------------------------------------- service cells
 # Each reader turns a (non-empty, cleaned) cell into the stored value, UNSAID when the cell
-# says nothing, or raises ValueError: the visit is kept, the value unknown, the row warned.
+# says nothing, or raises ValueError: the visit is kept with the value it had (a new visit:
+# unknown), the row warned.
 
 
 def read_weight_gain(text: str):
@@ -150,15 +152,16 @@ def read_weight_gain(text: str):
 
 
 def read_vitamin_a(text: str):
-    """Jml Vit A: a count of capsules; Ya/Tidak as 1/0; a capsule's colour (biru for 6–11
-    months, merah for 12–59) as one capsule."""
+    """Jml Vit A: a count of capsules, also as people write it ("2 kali", "2x", "1 kapsul");
+    Ya/Tidak as 1/0; a capsule's colour (biru for 6–11 months, merah for 12–59) as one capsule."""
     key = person_key(text)
     if not key:
         return UNSAID
     if "biru" in key or "merah" in key:
         return 1
+    times = _TIMES.fullmatch(key)
     try:
-        count = parse_count(text)
+        count = parse_count(times[1] if times else text)
     except ValueError:
         answer = parse_yes_no(text)  # raises when it is neither a count nor yes/no
         return UNSAID if answer is None else int(answer)
@@ -229,6 +232,7 @@ def _mask_phone(text: str) -> str:
 
 
 MAX_VITAMIN_A = 20  # two capsules a year from 6 months: nine before the fifth birthday
+_TIMES = re.compile(r"(\d+) ?(?:x|kali|kapsul|kaps)")  # on ``person_key``: "2 kali", "2x", "1 kapsul"
 _WEIGHT_GAIN = {
     "n": "N", "naik": "N", "ya": "N", "y": "N", "bb naik": "N",
     "t": "T", "tidak naik": "T", "tdk naik": "T", "tidak": "T", "tdk": "T", "bb tidak naik": "T",
@@ -653,8 +657,8 @@ class EppgbmImporter(Importer):
         return self._values(base, extra)
 
     def _services(self, row: Row, said: list, warnings: list[str], ignored: list) -> None:
-        """The services the row records, into ``said``; a cell that cannot be read leaves the
-        value unknown and warns (the visit itself is kept). Runs for every row: kept lean."""
+        """The services the row records, into ``said``; a cell that cannot be read says nothing
+        (the visit keeps what it had) and warns (the visit itself is kept). Runs for every row: kept lean."""
         values = row.values
         months = ["-"] * 7 if self.has_asi else None
         for key, index, reader, cells in self.service_columns:
@@ -1019,7 +1023,8 @@ class EppgbmImporter(Importer):
                            "children got it as a placeholder name.")
                          % {"n": findings["anonymised_names"], "new": findings.get("anonymised_new_children", 0)})
         if findings.get("service_unreadable"):
-            lines.append(_("%(n)s service cells could not be read and are stored as unknown (their rows were kept).")
+            lines.append(_("%(n)s service cells could not be read: their visits keep what they had (unknown for a new "
+                           "visit); the rows were kept.")
                          % {"n": findings["service_unreadable"]})
         if findings.get("ignored_cells"):
             columns = ", ".join(f"{column} {n}" for column, n in findings["ignored_cells"].items())
@@ -1149,8 +1154,8 @@ def warning_text(code: str) -> str | None:
     if code.startswith("service_unreadable:"):
         key = code.split(":", 1)[1]
         column = next((c.header for c in EppgbmImporter.columns if c.key == key), key)
-        return gettext("The %(column)s cell in the imported file could not be read: the value is stored as unknown.") % {
-            "column": column}
+        return gettext("The %(column)s cell in the imported file could not be read: the visit keeps the value it had "
+                       "(unknown for a new visit).") % {"column": column}
     text = WARNING_TEXT.get(code)
     return None if text is None else str(text)
 
