@@ -273,7 +273,7 @@ def test_the_template_has_the_verval_columns_and_its_year_column_may_stay_empty(
     assert (k.tahun, k.air_tidak_layak, k.jenis_pendampingan, k.empat_terlalu) == (YEAR, True, "3", False)
 
 
-def test_the_command_takes_the_year_and_prints_the_warnings(alice, tmp_path):
+def test_the_command_takes_the_year_and_prints_the_warnings(alice, tmp_path, capsys):
     """``tumbuh import-krs FILE --user USER --year YEAR``: the same import, its summary and findings."""
     import io
 
@@ -289,8 +289,13 @@ def test_the_command_takes_the_year_and_prints_the_warnings(alice, tmp_path):
         call_command("import-krs", str(path), "--user", alice.username, "--no-progress", "--lang", "id", *args, stdout=out)
         return out.getvalue().splitlines()
 
-    with pytest.raises(CommandError, match="Pilih tahun data"):
+    with pytest.raises(CommandError) as refused:
         run()
+    assert "Pilih tahun data: di formulir unggah, atau --year di baris perintah" in str(refused.value)
+    with pytest.raises(SystemExit):
+        call_command("import-krs", "--help")
+    usage = capsys.readouterr().out
+    assert "Tahun data (2015–2100)" in usage and "pilih di sini" not in usage
     assert not Keluarga.objects.filter(nik__startswith="73240415018500").exists()
     dry = run("--year", "2025", "--dry-run")
     assert "3 baris: 3 diterima" in dry[0]
@@ -306,10 +311,16 @@ def test_the_upload_form_asks_for_the_year(alice, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(alice)
-    assert 'name="year"' in client.get("/impor/krs/").content.decode()
+    page = client.get("/impor/krs/").content.decode()
+    assert 'name="year"' in page
+    # The form comes first; the long list of columns is folded away below it.
+    assert page.index('name="year"') < page.index('<details data-testid="columns">') < page.index("No. Kartu Keluarga")
+    assert '<label for="id_year">Tahun data:</label>' in page  # a label starts with a capital
+    assert "pilih di sini" not in page
     upload = SimpleUploadedFile("Verval KRS Malili.xlsx", verval_file(_families(), "xlsx").getvalue())
     response = client.post("/impor/krs/", {"file": upload, "year": "2025"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="unknown-fields"' in page
+    assert "Tahun data: <strong>2025</strong>" in page
     assert Keluarga.objects.filter(tahun=YEAR, nik__startswith="73240415018500").count() == 6
