@@ -223,6 +223,17 @@ def test_a_desa_is_looked_for_in_the_kecamatan_the_list_names(alice, kabupaten):
     assert [_stored(f["nik"]).desa_id for f in families[1:]] == [BALANTANG, BALANTANG]
 
 
+def test_a_search_that_matches_no_family_says_so_rather_than_that_there_are_none(alice, kabupaten, client):
+    _import(alice, kabupaten, verval_file(_families()))
+    client.force_login(alice)
+    listing = client.get(f"/krs/?tahun={YEAR}").content.decode()
+    assert "Baharuddin" in listing and "Belum ada keluarga berisiko" not in listing
+    for query in ("q=Tidak+Ada+Nama+Seperti+Ini", "risiko=air_tidak_layak&q=Baharuddin&tanpa_tpk=on&q=zzz"):
+        empty = client.get(f"/krs/?tahun={YEAR}&{query}").content.decode()
+        assert "Tidak ada keluarga yang cocok dengan pencarian atau saringan ini." in empty, query
+        assert "Belum ada keluarga berisiko di wilayah Anda." not in empty
+
+
 def test_the_wifes_nik_is_masked_for_a_viewer_and_unknown_factors_shown_as_unknown(alice, kabupaten, client, demo_users):
     _import(alice, kabupaten, verval_file(_families()))
     k = _stored("7324041501850001")
