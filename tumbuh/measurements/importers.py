@@ -18,7 +18,9 @@ template's. Per row:
 - what else the file says is kept: the services (Naik Berat Badan, Jml Vit A, KIA, KPSP, Kelas
   Ibu Balita, MBG, ASI Bulan 0–6 as seven Y/T/- letters, "" when no month is recorded) with the visit, where a cell that cannot be read is
   not used (a stored visit keeps its value, a new one has it unknown) and warns
-  (``service_unreadable:<column>``) instead of losing the visit; head
+  (``service_unreadable:<column>``) instead of losing the visit; an ASI month the child had not
+  reached is ignored and vitamin A before 6 months kept, both with a warning
+  (``validation.check_services``); head
   circumference and oedema into the growth engine; birth order and the parent's NIK and phone
   onto the child where it has none (never overwriting);
 - a column the file does not have, or an empty cell of an optional value, says nothing: the
@@ -293,6 +295,7 @@ DEFAULTS = (None, None, "", None, None, None, None, None, None, False, "", None,
 #: unreadable): a stored value stays, a new visit gets the default. Absent is not "no".
 UNSAID = type("Unsaid", (), {"__repr__": lambda self: "UNSAID"})()
 _ASI = VALUE_FIELDS.index("asi_months")
+_VITAMIN_A = VALUE_FIELDS.index("vitamin_a")
 assert len(DEFAULTS) == len(VALUE_FIELDS)
 
 
@@ -594,6 +597,8 @@ class EppgbmImporter(Importer):
         ]
         ignored: list[tuple[str, str]] = []  # (column, text) of cells that could not be read
         self._services(row, said, warnings, ignored)
+        if said[_ASI] is not UNSAID or said[_VITAMIN_A] is not UNSAID:
+            self._services_for_age(said, date, birth, warnings)
 
         # The child.
         raw_nik = row["nik"]
@@ -676,6 +681,18 @@ class EppgbmImporter(Importer):
                     said[index] = value
         if months is not None and months != _NO_MONTHS:
             said[_ASI] = "".join(months)  # (no month recorded at all says nothing: stored as "")
+
+    @staticmethod
+    def _services_for_age(said: list, date: dt.date, birth: dt.date, warnings: list[str]) -> None:
+        """``validation.check_services`` on an imported visit: a breastfeeding month the child
+        has not reached is ignored (not the visit), vitamin A before 6 months is kept; both warn."""
+        asi, vitamin_a = (None if v is UNSAID else v for v in (said[_ASI], said[_VITAMIN_A]))
+        later = validation.asi_months_after_age(asi, date, birth)
+        if later:
+            months = "".join("-" if m in later else v for m, v in enumerate(asi))
+            said[_ASI] = UNSAID if months == "-" * 7 else months
+            warnings.append("asi_month_after_age")
+        warnings += [p.code for p in validation.check_services(date, birth, "", vitamin_a)]
 
     def _oedema(self, row: Row) -> bool | None:
         text = row["oedema"]
@@ -1146,6 +1163,8 @@ WARNING_TEXT = {
     "birth_order_invalid": _("The birth order (Anak Ke) in the imported file could not be read and was ignored."),
     "parent_nik_invalid": _("The parent's NIK in the imported file is not valid and was not stored."),
     "parent_phone_invalid": _("The parent's phone number in the imported file could not be read and was not stored."),
+    "asi_month_after_age": _("The imported file recorded exclusive breastfeeding for a month the child had not reached at "
+                             "the visit: that month was ignored."),
 }
 
 

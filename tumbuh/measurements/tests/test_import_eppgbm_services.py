@@ -187,6 +187,23 @@ def test_asi_months_come_in_month_by_month_and_a_later_file_adds_months(alice):
     assert the_visit("Tanpa Asi").asi_months == "Y------"
 
 
+def test_an_imported_breastfeeding_month_not_yet_reached_is_ignored_with_a_warning_not_the_visit(client, alice):
+    upload = Style(upload_columns=True)  # Asi Dini: 4 months old on 1 July 2024 (132 days)
+    early = dict(name="Asi Dini", birth=B2, weight=Decimal("7.50"), lenhei=Decimal("66.0"), position="l",
+                 date=dt.date(2024, 7, 1))
+    batch = run(alice, [visit(**early, asi_months="YYYYYTT", vitamin_a=1),
+                        visit(**dict(early, name="Asi Hanya Nanti"), asi_months="-----Y-", vitamin_a=None)], upload)
+    assert (batch.created, batch.rejected) == (2, 0), reasons(batch)
+    m = the_visit("Asi Dini", dt.date(2024, 7, 1))
+    assert m.asi_months == "YYYYY--" and m.vitamin_a == 1
+    assert "asi_month_after_age" in m.warnings and "vitamin_a_under_6_months" in m.warnings
+    assert the_visit("Asi Hanya Nanti", dt.date(2024, 7, 1)).asi_months == ""  # nothing left to record
+    assert batch.findings["warned_rows"] == 2
+    client.force_login(alice)
+    page = client.get(reverse("measurements:child", args=[m.child.tumbuh_id])).content.decode()
+    assert "bulan yang belum dicapai anak" in page and "Vitamin A tercatat sebelum usia 6 bulan" in page
+
+
 # ---------------------------------------------------------------- oedema and head circumference
 
 
