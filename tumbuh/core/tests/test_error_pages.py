@@ -29,7 +29,7 @@ def _main(response) -> str:
 
 @pytest.mark.parametrize("username, path", [
     ("desa.balantang", "/impor/pengukuran/"), ("desa.balantang", "/impor/krs/"), ("desa.balantang", "/impor/"),
-    ("camat.malili", "/impor/krs/"), ("pantau.lutim", "/impor/pengukuran/"), ("dinkes.lutim", "/impor/"),
+    ("camat.malili", "/impor/krs/"), ("pantau.lutim", "/impor/pengukuran/"), ("camat.malili", "/impor/"),
 ])  # fmt: skip
 def test_a_forbidden_import_page_says_why_in_indonesian_and_where_to_go(client, demo_users, username, path):
     client.force_login(demo_users[username])
