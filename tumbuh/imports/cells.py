@@ -153,15 +153,17 @@ def parse_date(value: str) -> datetime.date | None:
 
 
 #: Yes/no as lists write it: words, initials, check marks, 1/0 and spreadsheet booleans.
-YES_WORDS = frozenset({"ya", "y", "iya", "yes", "ada", "sudah", "benar", "true", "v", "√", "✓", "✔", "+", "1"})
-NO_WORDS = frozenset({"tidak", "t", "tdk", "tak", "no", "n", "tidak ada", "belum", "salah", "false", "0"})
+YES_WORDS = frozenset({"ya", "y", "iya", "yes", "ada", "sudah", "benar", "true", "v", "√", "✓", "✔", "+", "1",
+                       "punya", "memiliki", "sudah punya", "sudah ada"})
+NO_WORDS = frozenset({"tidak", "t", "tdk", "tak", "no", "n", "tidak ada", "belum", "salah", "false", "0",
+                      "tidak punya", "tdk punya", "belum punya", "tidak memiliki", "belum memiliki", "belum ada"})
 #: Cells that say nothing: a dash or a slash where the list had no answer.
 NO_ANSWER = frozenset({"", "-", "--", "/", "n/a", "na"})
 
 
 def parse_yes_no(value: str) -> bool | None:
     """A yes/no cell: ``Ya``/``Tidak``, ``Y``/``T``, ``1``/``0`` (also ``1,0``), ``Ada``/``Tidak
-    Ada``, ``TRUE``/``FALSE``, ✓. Empty or a dash → None (the list says nothing, which is not
+    Ada``, ``Punya``/``Belum punya`` (a KIA book), ``TRUE``/``FALSE``, ✓. Empty or a dash → None (the list says nothing, which is not
     "no"); anything else raises ValueError. Callers that read a count as yes (``2`` children)
     check for a number first."""
     text = clean_text(value).rstrip(". ").casefold()

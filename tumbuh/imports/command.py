@@ -163,6 +163,8 @@ class ImportCommand(BaseCommand):
                     importer_cls.kind, user=actor, kabupaten=target, source=source, file_name=path.name, dry_run=dry_run,
                     on_complete=write_rejected, progress=progress, options=values,
                 )
+            bar.total = bar.n  # the total was estimated from the file's size: what was read is all there was
+            bar.refresh()
         if batch.status == BatchStatus.FAILED:
             raise CommandError(batch.summary())
         prefix = _("Dry run, nothing saved.") + " " if dry_run else ""

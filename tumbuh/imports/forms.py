@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.accounts import policy
@@ -73,4 +74,4 @@ def option_field(option: Option) -> forms.Field:
         widget = forms.NumberInput(attrs={**attrs, "step": 1})
     else:
         widget = forms.TextInput(attrs=attrs)
-    return forms.CharField(label=option.label, help_text=option.help, required=False, widget=widget)
+    return forms.CharField(label=capfirst(option.label), help_text=option.help, required=False, widget=widget)

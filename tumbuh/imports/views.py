@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tumbuh.accounts import policy
@@ -35,20 +36,38 @@ def can_import(user, kind: str) -> bool:
     return kind in kinds() and importer_for(kind).may_import(user)
 
 
+def import_denied(importer_cls) -> PermissionDenied:
+    """The 403 of an upload page, with who imports this kind of file (shown by ``403.html``)."""
+    if importer_cls.kind in policy.PUSKESMAS_IMPORT_KINDS:
+        reason = _("Only the district's TPPS secretariat and the puskesmas officers import %(title)s: "
+                   "ask them to import your file.")
+    else:
+        reason = _("Only the district's TPPS secretariat imports %(title)s: ask it to import your file.")
+    return PermissionDenied(reason % {"title": importer_cls.title})
+
+
 def _require_import(user, importer_cls) -> None:
     if not importer_cls.may_import(user):
-        raise PermissionDenied
+        raise import_denied(importer_cls)
 
 
 @login_required
 def batch_list(request):
-    policy.require(request.user, policy.VIEW, ImportBatch)
+    """The batches the user may see: the district admin every batch in their area
+    (``policy.visible``); whoever else imports a kind of file (a puskesmas officer: e-PPGBM, OPD
+    staff: coverage) the batches they ran."""
+    available = [(slug, cls.title) for slug, cls in kinds().items() if can_import(request.user, slug)]
+    sees_all = policy.can(request.user, policy.VIEW, ImportBatch)
+    if not (available or sees_all):
+        raise PermissionDenied(_("The list of imports is for those who import files: the district's TPPS secretariat, "
+                                 "puskesmas officers (child measurements) and OPD staff (coverage)."))
     qs = policy.visible(request.user, ImportBatch.objects.select_related("kabupaten"))
+    if not sees_all:
+        qs = qs.filter(created_by=request.user)
     kind = request.GET.get("kind", "")
     if kind:
         qs = qs.filter(kind=kind)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    available = [(slug, cls.title) for slug, cls in kinds().items() if can_import(request.user, slug)]
     return render(request, "imports/batch_list.html", {"page": page, "kinds": available, "kind": kind})
 
 
@@ -100,10 +119,11 @@ def _batch(request, pk) -> ImportBatch:
 
 @login_required
 def batch_detail(request, pk):
-    batch = _batch(request, pk)
+    batch = policy.get_object_or_404(request.user, ImportBatch.objects.select_related("kabupaten", "created_by"), pk=pk)
     importer_cls = kinds().get(batch.kind)
     if importer_cls is not None and importer_cls.pages(batch):
-        return redirect(importer_cls.pages(batch))
+        return redirect(importer_cls.pages(batch))  # the kind's own page, which asks the policy itself
+    policy.require(request.user, policy.VIEW, batch)
     rows = list(batch.rejected_rows.all()[:200])
     width = max([len(batch.headers)] + [len(r.cells) for r in rows])
     headers = list(batch.headers) + [""] * (width - len(batch.headers))

@@ -201,8 +201,8 @@ class KrsImporter(ByDesaCode, Importer):
                _("Optional. Codes 1 rujukan, 2 bansos, 3 KIE (several: 1,3), or the words."), ""),
     )
     required = (("nik",), ("nama",), ("desa_code", "desa_name"))
-    options = (Option("year", _("data year"), int, required=False, minimum=YEAR_MIN, maximum=YEAR_MAX,
-                      help=_("The year of the list. BKKBN's Verval KRS list has no year column: choose it here.")),)
+    options = (Option("year", _("Data year"), int, required=False, minimum=YEAR_MIN, maximum=YEAR_MAX,
+                      help=_("The year of the list (BKKBN's Verval KRS list has no year column).")),)
 
     @classmethod
     def list_url(cls) -> str:
@@ -220,7 +220,8 @@ class KrsImporter(ByDesaCode, Importer):
     def prepare(self):
         found = self.header_spec().match(self.batch.headers)
         if "tahun" not in found and not self.option.get("year"):
-            raise ImportFileError(gettext_noop("Choose the data year: this file has no year column (Tahun Pendataan)."))
+            raise ImportFileError(gettext_noop("Choose the data year: on the upload form, or --year on the command line "
+                                               "(this file has no year column, Tahun Pendataan)."))
         #: The file's own header of each column it has (named in reasons and warnings).
         self.file_header = {key: self.batch.headers[i] or self.header_name(key) for key, i in found.items()}
         #: Yes/no fields the file does not carry, for the batch page (the age groups of the

@@ -78,6 +78,7 @@ def keluarga_list(request):
         "page": page, "form": form, "tahun": tahun, "query": query.urlencode(),
         "can_import": can_import(request.user, "krs"),
         "total": page.paginator.count, "shares": shares,
+        "filtered": bool(q or data.get("risiko") or data.get("tanpa_tpk")),
     })
 
 

@@ -18,6 +18,7 @@ from tumbuh.accounts import policy
 from tumbuh.organisation.models import Posyandu
 from tumbuh.wilayah.models import Level, Wilayah
 
+from . import validation
 from .actions import check_nik, check_parent_nik, check_phone, clean_phone
 from .models import Child, Measurement, Position
 from .nik import clean_nik
@@ -218,6 +219,10 @@ class MeasurementForm(forms.ModelForm):
         data = super().clean()
         months = "".join(data.get(name) or "-" for name in ASI_FIELDS)
         self.instance.asi_months = "" if months == "-" * 7 else months  # nothing recorded: empty
+        later = validation.asi_months_after_age(months, data.get("date"), self.child.birth_date)
+        if later:  # a month the child has not reached yet (the action refuses it too)
+            problem = validation.first_error(validation.check_services(data["date"], self.child.birth_date, months))
+            self.add_error(ASI_FIELDS[later[0]], problem.text())
         if data.get("weight") is None and data.get("lenhei") is None and not self.errors:
             raise ValidationError(_("Enter the weight, the length/height, or both."))
         return data

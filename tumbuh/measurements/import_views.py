@@ -24,6 +24,7 @@ from tumbuh.imports.forms import UploadForm
 from tumbuh.imports.framework import create_batch, importing_kabupaten, previous_batches, store_source
 from tumbuh.imports.models import BatchStatus, ImportBatch
 from tumbuh.imports.progress import read_progress
+from tumbuh.imports.views import import_denied
 from tumbuh.imports.xlsx import template_workbook
 
 from .importers import ALL_NAME_REASONS, EppgbmImporter, Z_TOLERANCE, confirm_mapping, target_choices
@@ -43,9 +44,7 @@ def _may_import(user, kabupaten=None) -> bool:
 
 def _require_import(user):
     if not _may_import(user):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+        raise import_denied(EppgbmImporter)
 
 
 @login_required

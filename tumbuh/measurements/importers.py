@@ -16,8 +16,11 @@ template's. Per row:
   height and weight change since the child's neighbouring visits (already stored or earlier
   in the file) are checked;
 - what else the file says is kept: the services (Naik Berat Badan, Jml Vit A, KIA, KPSP, Kelas
-  Ibu Balita, MBG, ASI Bulan 0–6 as seven Y/T/- letters, "" when no month is recorded) with the visit, where a cell that cannot be read leaves the
-  value unknown and warns (``service_unreadable:<column>``) instead of losing the visit; head
+  Ibu Balita, MBG, ASI Bulan 0–6 as seven Y/T/- letters, "" when no month is recorded) with the visit, where a cell that cannot be read is
+  not used (a stored visit keeps its value, a new one has it unknown) and warns
+  (``service_unreadable:<column>``) instead of losing the visit; an ASI month the child had not
+  reached is ignored and vitamin A before 6 months kept, both with a warning
+  (``validation.check_services``); head
   circumference and oedema into the growth engine; birth order and the parent's NIK and phone
   onto the child where it has none (never overwriting);
 - a column the file does not have, or an empty cell of an optional value, says nothing: the
@@ -135,7 +138,8 @@ def _float(value: str, column: str) -> float | None:
 
 # ---------------------------------------------------------------- service cells
 # Each reader turns a (non-empty, cleaned) cell into the stored value, UNSAID when the cell
-# says nothing, or raises ValueError: the visit is kept, the value unknown, the row warned.
+# says nothing, or raises ValueError: the visit is kept with the value it had (a new visit:
+# unknown), the row warned.
 
 
 def read_weight_gain(text: str):
@@ -150,15 +154,16 @@ def read_weight_gain(text: str):
 
 
 def read_vitamin_a(text: str):
-    """Jml Vit A: a count of capsules; Ya/Tidak as 1/0; a capsule's colour (biru for 6–11
-    months, merah for 12–59) as one capsule."""
+    """Jml Vit A: a count of capsules, also as people write it ("2 kali", "2x", "1 kapsul");
+    Ya/Tidak as 1/0; a capsule's colour (biru for 6–11 months, merah for 12–59) as one capsule."""
     key = person_key(text)
     if not key:
         return UNSAID
     if "biru" in key or "merah" in key:
         return 1
+    times = _TIMES.fullmatch(key)
     try:
-        count = parse_count(text)
+        count = parse_count(times[1] if times else text)
     except ValueError:
         answer = parse_yes_no(text)  # raises when it is neither a count nor yes/no
         return UNSAID if answer is None else int(answer)
@@ -229,6 +234,7 @@ def _mask_phone(text: str) -> str:
 
 
 MAX_VITAMIN_A = 20  # two capsules a year from 6 months: nine before the fifth birthday
+_TIMES = re.compile(r"(\d+) ?(?:x|kali|kapsul|kaps)")  # on ``person_key``: "2 kali", "2x", "1 kapsul"
 _WEIGHT_GAIN = {
     "n": "N", "naik": "N", "ya": "N", "y": "N", "bb naik": "N",
     "t": "T", "tidak naik": "T", "tdk naik": "T", "tidak": "T", "tdk": "T", "bb tidak naik": "T",
@@ -289,6 +295,7 @@ DEFAULTS = (None, None, "", None, None, None, None, None, None, False, "", None,
 #: unreadable): a stored value stays, a new visit gets the default. Absent is not "no".
 UNSAID = type("Unsaid", (), {"__repr__": lambda self: "UNSAID"})()
 _ASI = VALUE_FIELDS.index("asi_months")
+_VITAMIN_A = VALUE_FIELDS.index("vitamin_a")
 assert len(DEFAULTS) == len(VALUE_FIELDS)
 
 
@@ -591,6 +598,8 @@ class EppgbmImporter(Importer):
         ]
         ignored: list[tuple[str, str]] = []  # (column, text) of cells that could not be read
         self._services(row, said, warnings, ignored)
+        if said[_ASI] is not UNSAID or said[_VITAMIN_A] is not UNSAID:
+            self._services_for_age(said, date, birth, warnings)
 
         # The child.
         raw_nik = row["nik"]
@@ -654,8 +663,8 @@ class EppgbmImporter(Importer):
         return self._values(base, extra)
 
     def _services(self, row: Row, said: list, warnings: list[str], ignored: list) -> None:
-        """The services the row records, into ``said``; a cell that cannot be read leaves the
-        value unknown and warns (the visit itself is kept). Runs for every row: kept lean."""
+        """The services the row records, into ``said``; a cell that cannot be read says nothing
+        (the visit keeps what it had) and warns (the visit itself is kept). Runs for every row: kept lean."""
         values = row.values
         months = ["-"] * 7 if self.has_asi else None
         for key, index, reader, cells in self.service_columns:
@@ -673,6 +682,18 @@ class EppgbmImporter(Importer):
                     said[index] = value
         if months is not None and months != _NO_MONTHS:
             said[_ASI] = "".join(months)  # (no month recorded at all says nothing: stored as "")
+
+    @staticmethod
+    def _services_for_age(said: list, date: dt.date, birth: dt.date, warnings: list[str]) -> None:
+        """``validation.check_services`` on an imported visit: a breastfeeding month the child
+        has not reached is ignored (not the visit), vitamin A before 6 months is kept; both warn."""
+        asi, vitamin_a = (None if v is UNSAID else v for v in (said[_ASI], said[_VITAMIN_A]))
+        later = validation.asi_months_after_age(asi, date, birth)
+        if later:
+            months = "".join("-" if m in later else v for m, v in enumerate(asi))
+            said[_ASI] = UNSAID if months == "-" * 7 else months
+            warnings.append("asi_month_after_age")
+        warnings += [p.code for p in validation.check_services(date, birth, "", vitamin_a)]
 
     def _oedema(self, row: Row) -> bool | None:
         text = row["oedema"]
@@ -1022,7 +1043,8 @@ class EppgbmImporter(Importer):
                            "children got it as a placeholder name.")
                          % {"n": findings["anonymised_names"], "new": findings.get("anonymised_new_children", 0)})
         if findings.get("service_unreadable"):
-            lines.append(_("%(n)s service cells could not be read and are stored as unknown (their rows were kept).")
+            lines.append(_("%(n)s service cells could not be read: their visits keep what they had (unknown for a new "
+                           "visit); the rows were kept.")
                          % {"n": findings["service_unreadable"]})
         if findings.get("ignored_cells"):
             columns = ", ".join(f"{column} {n}" for column, n in findings["ignored_cells"].items())
@@ -1144,6 +1166,8 @@ WARNING_TEXT = {
     "birth_order_invalid": _("The birth order (Anak Ke) in the imported file could not be read and was ignored."),
     "parent_nik_invalid": _("The parent's NIK in the imported file is not valid and was not stored."),
     "parent_phone_invalid": _("The parent's phone number in the imported file could not be read and was not stored."),
+    "asi_month_after_age": _("The imported file recorded exclusive breastfeeding for a month the child had not reached at "
+                             "the visit: that month was ignored."),
 }
 
 
@@ -1152,8 +1176,8 @@ def warning_text(code: str) -> str | None:
     if code.startswith("service_unreadable:"):
         key = code.split(":", 1)[1]
         column = next((c.header for c in EppgbmImporter.columns if c.key == key), key)
-        return gettext("The %(column)s cell in the imported file could not be read: the value is stored as unknown.") % {
-            "column": column}
+        return gettext("The %(column)s cell in the imported file could not be read: the visit keeps the value it had "
+                       "(unknown for a new visit).") % {"column": column}
     text = WARNING_TEXT.get(code)
     return None if text is None else str(text)
 

@@ -48,6 +48,12 @@ Thresholds and where they come from
   increments in the first month is about 1.8 kg, ≈ 0.065 kg/day, and velocity only falls
   after that), or a loss of more than 1.0 kg + min(0.05 kg per day, 30 % of the previous
   weight). The 1.0 kg covers scale error, clothing and the day's meals.
+- **Services for the age**: exclusive breastfeeding is recorded per month of life (0 = the
+  first month); a month after the child's age in completed months at the visit (age in days
+  ÷ 30.4375) has not happened yet, so anything but "-" there is an error
+  (``asi_month_after_age``; an import ignores such a month with a warning instead). Vitamin A
+  before 6 completed months is a warning (``vitamin_a_under_6_months``): Indonesia gives the
+  capsules from 6 months (blue 6–11, red 12–59; Kemenkes' vitamin A guidelines).
 - **WHO flags** (warnings): the growth engine's flags, WHO's limits for biologically
   implausible z-scores (length/height-for-age < −6 or > +6; weight-for-age < −6 or > +5;
   weight-for-length/height and BMI-for-age < −5 or > +5; WHO Anthro manual, 2011).
@@ -70,6 +76,8 @@ MUAC_RANGE = (7.0, 30.0)  # cm
 HEADC_RANGE = (25.0, 65.0)  # cm
 POSITION_CORRECTION = 0.7  # cm, lying minus standing (WHO)
 LYING_UNTIL_DAYS = 731  # under 24 months the child is measured lying
+DAYS_PER_MONTH = 30.4375  # 365.25 / 12: completed months = age in days / this
+VITAMIN_A_FROM_MONTHS = 6  # Indonesia gives vitamin A capsules from 6 months
 HEIGHT_DECREASE_TOLERANCE = 1.5  # cm
 WEIGHT_TOLERANCE = 1.0  # kg
 WEIGHT_GAIN_PER_DAY = 0.07  # kg/day
@@ -116,6 +124,8 @@ class Visit:
     lenhei: Any = None
     position: str = ""
     muac: Any = None
+    asi_months: str = ""
+    vitamin_a: int | None = None
 
 
 # ---------------------------------------------------------------- helpers
@@ -269,6 +279,44 @@ def _circumference(field: str, value: float) -> list[Problem]:
                     {"value": _fmt(value), "low": _fmt(bounds[0]), "high": _fmt(bounds[1])}, field)]
 
 
+def completed_months(date: dt.date, birth_date: dt.date) -> int:
+    return int((date - birth_date).days / DAYS_PER_MONTH)
+
+
+def asi_months_after_age(asi_months: str, date: dt.date | None, birth_date: dt.date | None) -> list[int]:
+    """The months of exclusive breastfeeding recorded (Y or T) after the child's age in
+    completed months at the visit: they have not happened yet."""
+    if not asi_months or date is None or birth_date is None or birth_date > date:
+        return []
+    age = completed_months(date, birth_date)
+    return [month for month, value in enumerate(asi_months.upper()) if month > age and value in ("Y", "T")]
+
+
+def check_services(date: dt.date | None, birth_date: dt.date | None, asi_months: str = "", vitamin_a=None) -> list[Problem]:
+    """The services recorded at a visit against the child's age: exclusive breastfeeding for a
+    month not yet reached (error), vitamin A before 6 months (warning)."""
+    if date is None or birth_date is None or birth_date > date:
+        return []
+    age = completed_months(date, birth_date)
+    problems = []
+    later = asi_months_after_age(asi_months, date, birth_date)
+    if later:
+        problems.append(Problem(
+            "asi_month_after_age", ERROR,
+            gettext_noop("The child was %(age)s months old at the visit: exclusive breastfeeding can be recorded up to "
+                         "month %(age)s, not for month %(months)s; leave it at —"),
+            {"age": age, "months": ", ".join(str(m) for m in later)}, "asi_months",
+        ))
+    if vitamin_a and age < VITAMIN_A_FROM_MONTHS:
+        problems.append(Problem(
+            "vitamin_a_under_6_months", WARNING,
+            gettext_noop("Vitamin A at %(age)s months: the capsules are given from 6 months of age; check the birth date "
+                         "and the capsule"),
+            {"age": age}, "vitamin_a",
+        ))
+    return problems
+
+
 def standing_height(lenhei: float, position: str, age_days: int | None) -> float:
     """The height as if measured standing (WHO: lying length = standing height + 0.7 cm)."""
     if position not in ("l", "h"):
@@ -332,6 +380,8 @@ def check_visit(visit, previous=None, today: dt.date | None = None) -> list[Prob
     values = check_values(getattr(visit, "weight", None), getattr(visit, "lenhei", None), getattr(visit, "muac", None),
                           getattr(visit, "headc", None))
     problems += values
+    problems += check_services(getattr(visit, "date", None), birth, getattr(visit, "asi_months", "") or "",
+                               getattr(visit, "vitamin_a", None))
     if previous is not None and not any(p.is_error for p in values):
         problems += check_change(visit, previous, birth)
     problems += check_flags(visit)

@@ -148,6 +148,8 @@ WARNING_TEXT = {
     "who_flag_ac": _lazy("Arm circumference-for-age outside WHO's plausible limits."),
     "who_flag_hc": _lazy("Head circumference-for-age outside WHO's plausible limits."),
     "age_text_mismatch": _lazy("The age written in the file does not match the dates."),
+    "vitamin_a_under_6_months": _lazy("Vitamin A recorded before 6 months of age (the capsules are given from 6 months): "
+                                      "check the birth date and the capsule."),
 }
 
 

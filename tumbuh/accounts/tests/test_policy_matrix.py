@@ -78,7 +78,7 @@ PAGE_MATRIX = {
     "maps:map":             (200, 200, 200, 200, 200, 200, 200),
     "maps:boundaries":      (200, 403, 403, 403, 403, 403, 200),
     "publik:manage":        (200, 403, 403, 403, 403, 403, 200),
-    "imports:list":         (200, 403, 403, 403, 403, 403, 200),
+    "imports:list":         (200, 200, 403, 200, 403, 403, 200),  # OPD staff and puskesmas officers: their own imports
     # e-PPGBM measurement imports: district admins, and puskesmas officers for their own desa
     "measurement_imports:upload": (200, 403, 403, 200, 403, 403, 200),
     "measurement_imports:template": (200, 403, 403, 200, 403, 403, 200),
@@ -358,6 +358,28 @@ def _import_batches(demo_users):
         user = demo_users[username]
         kabupaten = Wilayah.objects.get(code=user.wilayah_id[:5])
         ImportBatch.objects.create(kind=kind, kabupaten=kabupaten, created_by=user, file_name=f"{username}.csv", status=BatchStatus.DONE)
+
+
+@pytest.mark.django_db
+def test_the_list_of_imports_shows_each_importer_the_batches_they_may_see(client, demo_users):
+    _import_batches(demo_users)
+    dinkes = demo_users["dinkes.lutim"]
+    ImportBatch.objects.create(kind="cakupan", kabupaten=Wilayah.objects.get(code="73.24"), created_by=dinkes,
+                               file_name="dinkes.lutim.csv", status=BatchStatus.DONE)
+    for username, files in [("pkm.malili", ["pkm.malili.csv"]), ("dinkes.lutim", ["dinkes.lutim.csv"]),
+                            ("admin.lutim", ["admin.lutim.csv", "dinkes.lutim.csv", "pkm.malili.csv"]),
+                            ("admin.luwu", ["admin.luwu.csv"])]:
+        client.force_login(demo_users[username])
+        response = client.get(reverse("imports:list"))
+        listed = sorted({b.file_name for b in response.context["page"]} & {f"{u}.csv" for u in ROLES})
+        assert response.status_code == 200 and listed == sorted(files), username
+    client.force_login(demo_users["pkm.malili"])
+    assert [slug for slug, _title in client.get(reverse("imports:list")).context["kinds"]] == ["eppgbm"]
+    # Each one's batch opens from the list (on its kind's own page).
+    for username in ("pkm.malili", "dinkes.lutim"):
+        client.force_login(demo_users[username])
+        batch = ImportBatch.objects.get(file_name=f"{username}.csv")
+        assert client.get(reverse("imports:batch", args=[batch.pk]), follow=True).status_code == 200, username
 
 
 #   batch of                admin dinkes camat  pkm   desa  viewer luwu   (GET the batch page)

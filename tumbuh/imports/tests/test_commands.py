@@ -267,3 +267,25 @@ def test_the_eppgbm_importer_owns_its_finding_lines():
             "Nama posyandu Mawar 1 tidak dikenal (4 baris); usulan: Mawar I",
         ]
     assert Importer.finding_lines(batch) == []
+
+
+def test_the_progress_bar_ends_full_though_the_row_count_was_an_estimate(tmp_path, alice, monkeypatch):
+    """The total is estimated from the file's size before reading; at the end the bar shows
+    every row read as all there was (296/296, never stuck at 295/296)."""
+    from tqdm import tqdm
+
+    from tumbuh.imports import command, framework
+
+    bars = []
+
+    class Recorded(tqdm):
+        def close(self):
+            bars.append((self.n, self.total))
+            super().close()
+
+    monkeypatch.setattr(command, "tqdm", Recorded)
+    monkeypatch.setattr(framework, "estimate_rows", lambda source, info: 296)  # more than the file holds
+    path = _file(tmp_path, "nama.csv", [["Nama"], *([f"Nama {i}"] for i in range(295))])
+    call_command("import", "test-cli", path, "--user", alice.username, "--year", "2025", stdout=io.StringIO(),
+                 stderr=io.StringIO())
+    assert bars and set(bars) == {(295, 295)}  # (tqdm may close twice: on leaving and when collected)

@@ -223,6 +223,17 @@ def test_a_desa_is_looked_for_in_the_kecamatan_the_list_names(alice, kabupaten):
     assert [_stored(f["nik"]).desa_id for f in families[1:]] == [BALANTANG, BALANTANG]
 
 
+def test_a_search_that_matches_no_family_says_so_rather_than_that_there_are_none(alice, kabupaten, client):
+    _import(alice, kabupaten, verval_file(_families()))
+    client.force_login(alice)
+    listing = client.get(f"/krs/?tahun={YEAR}").content.decode()
+    assert "Baharuddin" in listing and "Belum ada keluarga berisiko" not in listing
+    for query in ("q=Tidak+Ada+Nama+Seperti+Ini", "risiko=air_tidak_layak&q=Baharuddin&tanpa_tpk=on&q=zzz"):
+        empty = client.get(f"/krs/?tahun={YEAR}&{query}").content.decode()
+        assert "Tidak ada keluarga yang cocok dengan pencarian atau saringan ini." in empty, query
+        assert "Belum ada keluarga berisiko di wilayah Anda." not in empty
+
+
 def test_the_wifes_nik_is_masked_for_a_viewer_and_unknown_factors_shown_as_unknown(alice, kabupaten, client, demo_users):
     _import(alice, kabupaten, verval_file(_families()))
     k = _stored("7324041501850001")
@@ -273,7 +284,7 @@ def test_the_template_has_the_verval_columns_and_its_year_column_may_stay_empty(
     assert (k.tahun, k.air_tidak_layak, k.jenis_pendampingan, k.empat_terlalu) == (YEAR, True, "3", False)
 
 
-def test_the_command_takes_the_year_and_prints_the_warnings(alice, tmp_path):
+def test_the_command_takes_the_year_and_prints_the_warnings(alice, tmp_path, capsys):
     """``tumbuh import-krs FILE --user USER --year YEAR``: the same import, its summary and findings."""
     import io
 
@@ -289,8 +300,13 @@ def test_the_command_takes_the_year_and_prints_the_warnings(alice, tmp_path):
         call_command("import-krs", str(path), "--user", alice.username, "--no-progress", "--lang", "id", *args, stdout=out)
         return out.getvalue().splitlines()
 
-    with pytest.raises(CommandError, match="Pilih tahun data"):
+    with pytest.raises(CommandError) as refused:
         run()
+    assert "Pilih tahun data: di formulir unggah, atau --year di baris perintah" in str(refused.value)
+    with pytest.raises(SystemExit):
+        call_command("import-krs", "--help")
+    usage = capsys.readouterr().out
+    assert "Tahun data (2015–2100)" in usage and "pilih di sini" not in usage
     assert not Keluarga.objects.filter(nik__startswith="73240415018500").exists()
     dry = run("--year", "2025", "--dry-run")
     assert "3 baris: 3 diterima" in dry[0]
@@ -306,10 +322,16 @@ def test_the_upload_form_asks_for_the_year(alice, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(alice)
-    assert 'name="year"' in client.get("/impor/krs/").content.decode()
+    page = client.get("/impor/krs/").content.decode()
+    assert 'name="year"' in page
+    # The form comes first; the long list of columns is folded away below it.
+    assert page.index('name="year"') < page.index('<details data-testid="columns">') < page.index("No. Kartu Keluarga")
+    assert '<label for="id_year">Tahun data:</label>' in page  # a label starts with a capital
+    assert "pilih di sini" not in page
     upload = SimpleUploadedFile("Verval KRS Malili.xlsx", verval_file(_families(), "xlsx").getvalue())
     response = client.post("/impor/krs/", {"file": upload, "year": "2025"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="unknown-fields"' in page
+    assert "Tahun data: <strong>2025</strong>" in page
     assert Keluarga.objects.filter(tahun=YEAR, nik__startswith="73240415018500").count() == 6

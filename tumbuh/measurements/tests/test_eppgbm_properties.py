@@ -79,7 +79,9 @@ def children(draw, upload: bool):
                 zs=tuple(draw(st.sampled_from([None, Decimal(draw(st.integers(-400, 400))) / 100])) for _ in range(3)),
                 headc=Decimal(f"{draw(st.integers(400, 520)) / 10:.1f}") if upload and draw(st.booleans()) else None,
                 oedema=upload and draw(st.integers(0, 9)) == 0,
-                asi_months="".join(draw(st.lists(st.sampled_from("YT-"), min_size=7, max_size=7))) if upload else "",
+                # Only the months the child has reached (a later one is ignored, tested on its own).
+                asi_months="".join(c if m <= months else "-" for m, c in enumerate(
+                    draw(st.lists(st.sampled_from("YT-"), min_size=7, max_size=7)))) if upload else "",
                 **child,
             ))
     return visits

@@ -4,6 +4,7 @@ services (vitamin A, KIA book, kelas ibu balita, MBG, exclusive breastfeeding mo
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -126,3 +127,43 @@ def test_the_child_form_says_optional_once(client, bob):
     html = client.get(reverse("measurements:child_add"), HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert "Alasan perubahan" in html
     assert "(opsional)</span> <span" not in html and html.count("opsional") == html.count('class="muted">(opsional)')
+
+
+FOUR_MONTHS = {"date": "2023-05-20", "weight": "5,6", "lenhei": "59,0", "position": "l"}  # Siti: 125 days, 4 months
+
+
+def test_the_visit_form_refuses_breastfeeding_months_the_child_has_not_reached(client, bob, siti):
+    client.force_login(bob)
+    url = reverse("measurements:visit", args=[siti.tumbuh_id])
+    data = {**FOUR_MONTHS, **{f"asi_{m}": "Y" for m in range(5)}, "asi_5": "T", "asi_6": "-"}
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert 'data-testid="visit-form"' in html and 'data-testid="visit-confirm"' not in html
+    assert list(response.context["form"].errors) == ["asi_5"]
+    assert "ASI eksklusif dapat dicatat sampai bulan ke-4, tidak untuk bulan 5" in html
+    assert not siti.measurements.filter(date=dt.date(2023, 5, 20)).exists()
+    check = client.post(url, {**data, "asi_5": "-"})  # up to the month the child is in: fine
+    assert 'data-testid="visit-confirm"' in check.content.decode() and "YYYYY--" in check.content.decode()
+
+
+def test_vitamin_a_before_6_months_is_a_warning_the_cadre_may_confirm(client, bob, siti):
+    client.force_login(bob)
+    url = reverse("measurements:visit", args=[siti.tumbuh_id])
+    check = client.post(url, {**FOUR_MONTHS, "vitamin_a": "1"}).content.decode()
+    assert 'data-testid="visit-confirm-button"' in check and "kapsul diberikan mulai usia 6 bulan" in check
+    assert client.post(url, {**FOUR_MONTHS, "vitamin_a": "1", "confirm": "1"}).status_code == 302
+    m = siti.measurements.get(date=dt.date(2023, 5, 20))
+    assert m.vitamin_a == 1 and "vitamin_a_under_6_months" in m.warnings
+    page = client.get(reverse("measurements:child", args=[siti.tumbuh_id])).content.decode()
+    assert "Vitamin A tercatat sebelum usia 6 bulan" in page
+
+
+def test_the_action_refuses_breastfeeding_months_not_reached_whatever_the_caller(admin_lutim, siti):
+    m = Measurement(child=siti, date=dt.date(2023, 5, 20), weight=Decimal("5.6"), lenhei=Decimal("59.0"), position="l",
+                    asi_months="YYYYYT-")
+    with pytest.raises(ValidationError) as error:
+        do_record_measurement(admin_lutim, m)
+    assert "bulan 5" in str(error.value)
+    m.asi_months = "YYYYY--"
+    do_record_measurement(admin_lutim, m)
+    assert siti.measurements.get(date=dt.date(2023, 5, 20)).asi_months == "YYYYY--"

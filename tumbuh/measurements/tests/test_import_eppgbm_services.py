@@ -46,6 +46,9 @@ def the_visit(name, date=dt.date(2025, 2, 10)) -> Measurement:
     ("Ya", True), ("ya", True), ("Y", True), ("1", True), ("1,0", True), ("TRUE", True), ("Ada", True), ("✓", True),
     ("Tidak", False), ("T", False), ("0", False), ("FALSE", False), ("Tidak Ada", False), ("tdk.", False),
     ("", None), ("-", None), ("  ", None),
+    # What people write in the KIA column: whether the family has the book.
+    ("Punya", True), ("punya", True), ("Memiliki", True), ("Tidak punya", False), ("Belum punya", False),
+    ("Tidak memiliki", False), ("Belum ada", False),
 ])
 def test_parse_yes_no_reads_what_lists_write(text, expected):
     assert parse_yes_no(text) is expected
@@ -63,6 +66,9 @@ def test_parse_yes_no_refuses_the_rest(text):
     (I.read_weight_gain, "B", "B"), (I.read_weight_gain, "Baru", "B"), (I.read_weight_gain, "-", I.UNSAID),
     (I.read_vitamin_a, "2", 2), (I.read_vitamin_a, "0", 0), (I.read_vitamin_a, "Ya", 1), (I.read_vitamin_a, "Tidak", 0),
     (I.read_vitamin_a, "Biru", 1), (I.read_vitamin_a, "Kapsul Merah", 1), (I.read_vitamin_a, "-", I.UNSAID),
+    (I.read_vitamin_a, "2 kali", 2), (I.read_vitamin_a, "2x", 2), (I.read_vitamin_a, "2 X", 2),
+    (I.read_vitamin_a, "1 kapsul", 1), (I.read_vitamin_a, "1 Kapsul", 1),
+    (I.read_yes_no, "Punya", True), (I.read_yes_no, "Ada", True), (I.read_yes_no, "Belum punya", False),
     (I.read_kpsp, "Sesuai", "Sesuai"), (I.read_kpsp, "  Meragukan ", "Meragukan"), (I.read_kpsp, "x" * 50, "x" * 40),
     (I.read_kpsp, "-", I.UNSAID),
     (I.read_asi, "Ya", "Y"), (I.read_asi, "Tidak", "T"), (I.read_asi, "-", "-"),
@@ -79,7 +85,8 @@ def test_each_cell_reader(reader, text, expected):
 
 @pytest.mark.parametrize("reader, text", [
     (I.read_weight_gain, "Naik turun"), (I.read_vitamin_a, "satu?"), (I.read_vitamin_a, "1,5"), (I.read_vitamin_a, "-1"),
-    (I.read_vitamin_a, "25"), (I.read_asi, "kadang"), (I.read_oedema, "bengkak?"), (I.read_birth_order, "0"),
+    (I.read_vitamin_a, "25"), (I.read_vitamin_a, "25 kali"), (I.read_vitamin_a, "1,5 kapsul"), (I.read_vitamin_a, "x2"),
+    (I.read_asi, "kadang"), (I.read_oedema, "bengkak?"), (I.read_birth_order, "0"),
     (I.read_birth_order, "21"), (I.read_birth_order, "kedua"), (I.read_phone, "0812"), (I.read_phone, "nomor 0812"),
     (I.read_phone, "08123456789012345"),
 ])  # fmt: skip
@@ -107,7 +114,31 @@ def test_an_unreadable_service_cell_keeps_the_visit_unknown_and_warned(alice):
     assert f["warned_rows"] == 1
     with translation.override("id"):
         assert I.warning_text("service_unreadable:kia") == (
-            "Sel KIA pada berkas impor tidak terbaca: nilainya disimpan sebagai tidak diketahui.")
+            "Sel KIA pada berkas impor tidak terbaca: kunjungan tetap memakai nilai yang sudah ada "
+            "(tidak diketahui untuk kunjungan baru).")
+
+
+def test_an_unreadable_cell_on_a_stored_visit_keeps_the_stored_value_as_the_page_says(client, alice):
+    v = visit(name="Buku Tetap", kia_book=True, vitamin_a=1)
+    run(alice, [v])
+    batch = run(alice, [dict(v, kia_book=None, cells={"KIA": "Mungkin"})], name="kabur.csv")
+    assert (batch.updated, batch.unchanged, batch.rejected) == (0, 1, 0)
+    assert the_visit("Buku Tetap").kia_book is True  # absent or unreadable never erases
+    client.force_login(alice)
+    page = client.get(reverse("measurement_imports:batch", args=[batch.pk])).content.decode()
+    assert "disimpan sebagai tidak diketahui" not in page
+    assert "kunjungan tetap memakai nilai sebelumnya" in page and "tetap memakai nilai yang sudah ada" in page
+
+
+def test_what_people_write_for_vitamin_a_and_the_kia_book_is_read(alice):
+    batch = run(alice, [
+        visit(name="Dua Kali", vitamin_a=None, kia_book=None, cells={"Jml Vit A": "2 kali", "KIA": "Punya"}),
+        visit(name="Dua X", birth=B2, lenhei=Decimal("72.0"), weight=Decimal("9.00"), position="l", vitamin_a=None,
+              kia_book=None, cells={"Jml Vit A": "2x", "KIA": "Belum punya"}),
+    ])
+    assert (batch.created, batch.rejected) == (2, 0) and not batch.findings.get("service_unreadable")
+    assert (the_visit("Dua Kali").vitamin_a, the_visit("Dua Kali").kia_book) == (2, True)
+    assert (the_visit("Dua X").vitamin_a, the_visit("Dua X").kia_book) == (2, False)
 
 
 def test_reimporting_is_unchanged_and_a_file_that_adds_vitamin_a_updates_the_visit_with_an_audit_record(alice):
@@ -154,6 +185,23 @@ def test_asi_months_come_in_month_by_month_and_a_later_file_adds_months(alice):
     assert the_visit("Asi Kosong").asi_months == ""
     assert run(alice, [visit(name="Tanpa Asi", asi_months="Y------")], upload, name="asi-0.csv").updated == 1
     assert the_visit("Tanpa Asi").asi_months == "Y------"
+
+
+def test_an_imported_breastfeeding_month_not_yet_reached_is_ignored_with_a_warning_not_the_visit(client, alice):
+    upload = Style(upload_columns=True)  # Asi Dini: 4 months old on 1 July 2024 (132 days)
+    early = dict(name="Asi Dini", birth=B2, weight=Decimal("7.50"), lenhei=Decimal("66.0"), position="l",
+                 date=dt.date(2024, 7, 1))
+    batch = run(alice, [visit(**early, asi_months="YYYYYTT", vitamin_a=1),
+                        visit(**dict(early, name="Asi Hanya Nanti"), asi_months="-----Y-", vitamin_a=None)], upload)
+    assert (batch.created, batch.rejected) == (2, 0), reasons(batch)
+    m = the_visit("Asi Dini", dt.date(2024, 7, 1))
+    assert m.asi_months == "YYYYY--" and m.vitamin_a == 1
+    assert "asi_month_after_age" in m.warnings and "vitamin_a_under_6_months" in m.warnings
+    assert the_visit("Asi Hanya Nanti", dt.date(2024, 7, 1)).asi_months == ""  # nothing left to record
+    assert batch.findings["warned_rows"] == 2
+    client.force_login(alice)
+    page = client.get(reverse("measurements:child", args=[m.child.tumbuh_id])).content.decode()
+    assert "bulan yang belum dicapai anak" in page and "Vitamin A tercatat sebelum usia 6 bulan" in page
 
 
 # ---------------------------------------------------------------- oedema and head circumference
@@ -319,5 +367,5 @@ def test_the_batch_page_and_the_command_show_anonymised_rows_and_unreadable_cell
     call_command("import-measurements", str(path), "--user", alice.username, "--no-progress", stdout=out)
     text = out.getvalue()
     assert "1 baris memuat nama yang dianonimkan (ANON_…)" in text
-    assert "2 sel layanan tidak terbaca dan disimpan sebagai tidak diketahui" in text
+    assert "2 sel layanan tidak terbaca: kunjungannya tetap memakai nilai yang sudah ada" in text
     assert "per kolom: Jml Vit A 1, KIA 1" in text

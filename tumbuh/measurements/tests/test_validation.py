@@ -71,3 +71,22 @@ def test_who_flags_on_a_scored_measurement_are_warnings():
     assert [(p.code, p.severity) for p in problems] == [("who_flag_len", WARNING)]
     with translation.override("en"):
         assert "length/height-for-age" in problems[0].text()
+
+
+def test_breastfeeding_months_not_yet_reached_are_errors_and_vitamin_a_before_6_months_a_warning():
+    birth = dt.date(2024, 8, 1)
+    four = dict(birth_date=birth, weight="6.8", lenhei="63.0", position="l")
+    on = birth + dt.timedelta(days=131)  # 4 completed months
+    assert codes(visit(on, asi_months="YYYYY--", **four)) == []  # month 4 is the month the child is in
+    problems = check_visit(visit(on, asi_months="YYYYYT-", vitamin_a=1, **four), today=TODAY)
+    assert [(p.code, p.severity, p.field) for p in problems] == [
+        ("asi_month_after_age", ERROR, "asi_months"), ("vitamin_a_under_6_months", WARNING, "vitamin_a")]
+    with translation.override("id"):
+        assert problems[0].text() == ("Anak berusia 4 bulan saat kunjungan: ASI eksklusif dapat dicatat sampai bulan "
+                                      "ke-4, tidak untuk bulan 5; biarkan —")
+    assert "5, 6" in check_visit(visit(on, asi_months="YYYYYTT", **four), today=TODAY)[0].text()
+    assert codes(visit(on, vitamin_a=0, **four)) == []  # no capsule: nothing to check
+    # Day 182 is 5 completed months (182 / 30.4375 = 5.98), day 183 six.
+    assert codes(visit(birth + dt.timedelta(days=182), asi_months="YYYYYYT", vitamin_a=1, **four)) == [
+        "asi_month_after_age", "vitamin_a_under_6_months"]
+    assert codes(visit(birth + dt.timedelta(days=183), asi_months="YYYYYYT", vitamin_a=1, **four)) == []
