@@ -35,7 +35,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from tumbuh.imports.cells import clean_code, clean_text, fold, parse_count, wilayah_code
+from tumbuh.imports.cells import clean_code, clean_text, fold, parse_count, parse_yes_no, wilayah_code
 from tumbuh.imports.desa import DESA_CODE, ByDesaCode, desa_sheet
 from tumbuh.imports.errors import ImportFileError, RowError
 from tumbuh.imports.framework import Column, Importer, Option, Plan, Row, assign, register
@@ -46,8 +46,8 @@ from tumbuh.wilayah.models import Level, Wilayah
 
 from .models import PENDAMPINGAN, RISK_FACTORS, SASARAN, SUMBER_PK, JumlahKeluarga, Keluarga
 
-_YES = {"ya", "y", "yes", "v", "√", "✓", "x", "ada", "true", "berisiko", "iya"}
-_NO = {"tidak", "t", "no", "n", "-", "false", "tidak ada", "tdk", "tidak berisiko"}
+#: What family lists write besides the common yes/no words (``imports.cells.parse_yes_no``).
+_KRS_WORDS = {"x": True, "berisiko": True, "tidak berisiko": False}
 
 _NIK_REASONS = {
     "nik_missing": gettext_noop("NIK of the family head is empty"),
@@ -60,17 +60,17 @@ YEAR_MIN, YEAR_MAX = 2015, 2100
 
 
 def yes_no(value: str, header: str) -> bool:
-    """A yes/no cell; a count ("2" children under five) is yes when above zero."""
+    """A yes/no cell (``parse_yes_no``'s words, and x/berisiko); a count ("2" children under
+    five) is yes when above zero; an empty cell or a dash is no."""
     text = fold(value)
-    if text in ("", "0", "0.0"):
-        return False
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
+    if text in _KRS_WORDS:
+        return _KRS_WORDS[text]
     if text.replace(".", "", 1).isdigit():
         return float(text) > 0
-    raise RowError(gettext_noop("%(column)s: %(value)s is not yes or no"), column=header, value=value)
+    try:
+        return bool(parse_yes_no(value))  # None (empty, "-"): no
+    except ValueError:
+        raise RowError(gettext_noop("%(column)s: %(value)s is not yes or no"), column=header, value=value) from None
 
 
 _WORD = re.compile(r"\w+")

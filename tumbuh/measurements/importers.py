@@ -62,6 +62,7 @@ from tumbuh.organisation.models import Posyandu, Puskesmas
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import validation
+from .actions import check_phone, clean_phone
 from .matching import name_key, propose
 from .models import Child, Measurement, NameKind, NameMapping, Position, Sex, Source, new_tumbuh_id
 from .models import is_anonymised as _is_anonymised
@@ -205,17 +206,15 @@ def read_birth_order(text: str) -> int:
     return order
 
 
-_PHONE_SEPARATORS = re.compile(r"[\s\-./()]+")
-
-
 def read_phone(text: str) -> str:
-    """A phone number as digits (an international one with its +): ``0812-3456-789`` →
-    ``08123456789``; ``+62 812 3456 789`` and ``62812…`` → ``0812…``; ``812…`` (Excel dropped
-    the leading 0) → ``0812…``. Anything else raises ValueError."""
+    """A phone number as digits (an international one with its +), by the form's rules
+    (``actions.clean_phone``/``check_phone``), after what spreadsheets do to it:
+    ``0812-3456-789`` → ``08123456789``; ``+62 812 3456 789`` and ``62812…`` → ``0812…``; ``812…``
+    (Excel dropped the leading 0) → ``0812…``. Anything else raises ValueError."""
     number = clean_text(text)
     if re.fullmatch(r"\d+\.0+", number):  # a number cell
         number = number.split(".")[0]
-    number = _PHONE_SEPARATORS.sub("", number)
+    number = clean_phone(number)
     plus = number.startswith("+")
     digits = number[1:] if plus else number
     if not digits.isdigit():
@@ -224,9 +223,10 @@ def read_phone(text: str) -> str:
         digits, plus = "0" + digits[2:], False
     elif digits.startswith("8") and not plus and 9 <= len(digits) <= 12:
         digits = "0" + digits
-    if not 8 <= len(digits) <= 15:
+    phone = ("+" if plus else "") + digits
+    if check_phone(phone):
         raise ValueError(text)
-    return ("+" if plus else "") + digits
+    return phone
 
 
 def _mask_phone(text: str) -> str:
@@ -289,14 +289,13 @@ FILLABLE = {"birth_order": 1, "parent_nik": 2, "parent_phone": 4}
 BASE_FIELDS = ("weight", "lenhei", "position", "muac", "eppgbm_zlen", "eppgbm_zwei", "eppgbm_zwfl", "posyandu")
 EXTRA_FIELDS = ("headc", "oedema", *Measurement.SERVICE_FIELDS)
 VALUE_FIELDS = BASE_FIELDS + EXTRA_FIELDS
-#: What a new visit holds where the file says nothing.
-DEFAULTS = (None, None, "", None, None, None, None, None, None, False, "", None, None, "", None, None, "")
+#: What a new visit holds where the file says nothing: the model's defaults.
+DEFAULTS = tuple(Measurement._meta.get_field(f).get_default() for f in VALUE_FIELDS)
 #: "The file says nothing about this value" (its column is absent, or the cell empty or
 #: unreadable): a stored value stays, a new visit gets the default. Absent is not "no".
 UNSAID = type("Unsaid", (), {"__repr__": lambda self: "UNSAID"})()
 _ASI = VALUE_FIELDS.index("asi_months")
 _VITAMIN_A = VALUE_FIELDS.index("vitamin_a")
-assert len(DEFAULTS) == len(VALUE_FIELDS)
 
 
 class _Values:
