@@ -443,32 +443,6 @@ def _decimal(x: float, places: int) -> Decimal | None:
     return None if x != x else Decimal(f"{x:.{places}f}")
 
 
-def _insert(model, names: list[str], rows) -> None:
-    """INSERT many rows through the connection's ``executemany``: values are already in their
-    stored form (``Decimal``, ``date``, adapted datetimes), so none of ``bulk_create``'s per-field
-    preparation is needed. ``bulk_create`` spent about 0.6 ms per 45-column measurement here;
-    this is an order of magnitude faster. On PostgreSQL the rows go through ``COPY``."""
-    from django.db import connection
-
-    meta, qn = model._meta, connection.ops.quote_name
-    given = [meta.get_field(n) for n in names]
-    # Fields not given (added to the model later, say) get their default, prepared once.
-    others = [f for f in meta.concrete_fields if not f.primary_key and f not in given]
-    defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
-    columns = ", ".join(qn(f.column) for f in given + others)
-    width = len(given) + len(others)
-    one = f"({', '.join(['%s'] * width)})"
-    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES "
-    rows = [tuple(r) + defaults for r in rows] if defaults else rows
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # COPY: one stream, no per-statement parsing
-            with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for r in rows:
-                    copy.write_row(r)
-            return
-        cursor.executemany(sql + one, rows)
-
-
 def write(data: DemoData, skip: np.ndarray | None = None, chunk: int = 20_000, progress=None) -> ChildrenSummary:
     """Write the children and (except where ``skip``) their visits, in chunks; no audit (see
     :func:`load_demo_children`). Z-scores, flags and categories come from one vectorised call
@@ -476,6 +450,7 @@ def write(data: DemoData, skip: np.ndarray | None = None, chunk: int = 20_000, p
     from django.db import connection
     from django.utils import timezone
 
+    from tumbuh.imports.bulk import insert_rows
     from tumbuh.measurements.models import Child, Measurement, Source
     from tumbuh.measurements.scoring import COMPUTED_FIELDS
 
@@ -493,7 +468,7 @@ def write(data: DemoData, skip: np.ndarray | None = None, chunk: int = 20_000, p
         ch["address"].tolist(), [now] * len(pos), [now] * len(pos),
     ))  # fmt: skip
     for s in range(0, len(rows), chunk):
-        _insert(Child, child_fields, rows[s : s + chunk])
+        insert_rows(Child, child_fields, rows[s : s + chunk])
     ids = ch["tumbuh_id"].tolist()
     by_id: dict[str, int] = {}
     for s in range(0, len(ids), 5000):
@@ -532,7 +507,7 @@ def write(data: DemoData, skip: np.ndarray | None = None, chunk: int = 20_000, p
             else:  # flags
                 cols.append([None if x != x else bool(x) for x in z[f].tolist()])
         cols.extend(service_columns(vis, idx).values())
-        _insert(Measurement, base + computed + services + ["warnings"], list(zip(*cols, [""] * k)))
+        insert_rows(Measurement, base + computed + services + ["warnings"], list(zip(*cols, [""] * k)))
         written += k
         if progress:
             progress(written, len(keep))

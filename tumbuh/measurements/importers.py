@@ -29,7 +29,7 @@ template's. Per row:
   decides (a new child gets the name as a placeholder, which a later file with the real name
   and the same NIK replaces); without one the row is rejected, with how to fix it.
 
-Writing is per chunk: new children and visits with ``bulk_create``, z-scores with
+Writing is per chunk: new children and visits with ``imports.bulk.insert_rows``, z-scores with
 ``scoring.score`` over the whole chunk, changed visits through ``do_save`` (one audit row
 each), and one audit row for the batch as a whole (``finish``). e-PPGBM's own z-scores are
 kept in ``eppgbm_*``; where they differ from Tumbuh's by more than 0.01 the batch counts a
@@ -55,6 +55,7 @@ from django.utils.translation import gettext_noop
 
 from tumbuh.audit.actions import do_save, record
 from tumbuh.audit.models import AuditAction
+from tumbuh.imports.bulk import insert_rows
 from tumbuh.imports.cells import NO_ANSWER, clean_text, fold, parse_count, parse_date, parse_decimal, parse_yes_no
 from tumbuh.imports.errors import RowError
 from tumbuh.imports.framework import CREATED, UNCHANGED, UPDATED, Column, Importer, Plan, Row, register
@@ -856,7 +857,7 @@ class EppgbmImporter(Importer):
     # ---------------------------------------------------------------- writing a chunk
 
     def write(self, plans: list[Plan]) -> list[str | RowError]:
-        """New children and visits in bulk (plain multi-row INSERTs: no model instances, a
+        """New children and visits in bulk (``insert_rows``: no model instances, a
         million rows stay fast); changed visits one by one through ``do_save`` (audited)."""
         outcomes: list[str | RowError] = [UNCHANGED] * len(plans)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -873,7 +874,7 @@ class EppgbmImporter(Importer):
                 ref.blank = sum(bit for field, bit in FILLABLE.items() if f[field] in (None, ""))
                 ref.obj = None  # keep memory small: the ref is enough from now on
                 self.by_pk[pk] = ref
-            _insert(Child, _CHILD_COLUMNS, rows)
+            insert_rows(Child, _CHILD_COLUMNS, rows)
             self.children_created += len(new_children)
         self.new_children = []
         self._update_children()
@@ -973,7 +974,7 @@ class EppgbmImporter(Importer):
                 columns["status_bbtb"][i], columns["status_imtu"][i], columns["engine_reason"][i], warnings[i],
                 ezlen, ezwei, ezwfl, *services,
             ))
-        _insert(Measurement, _MEASUREMENT_COLUMNS, rows)
+        insert_rows(Measurement, _MEASUREMENT_COLUMNS, rows)
 
     def _actor(self):
         return self.user if getattr(self.user, "pk", None) else None
@@ -1106,25 +1107,6 @@ def _allocate_ids(model, n: int) -> list[int]:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
         start = cursor.fetchone()[0] + 1
     return list(range(start, start + n))
-
-
-def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """A plain ``executemany`` INSERT of ready-made rows (values already in database form)."""
-    if not rows:
-        return
-    qn, meta = connection.ops.quote_name, model._meta
-    given = [meta.get_field(f) for f in fields]
-    # Fields not given (added to the model later, say) get their default, prepared once.
-    others = [f for f in meta.concrete_fields if f not in given and not (f.primary_key and f.name not in fields)]
-    if others:
-        defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
-        rows = [tuple(r) + defaults for r in rows]
-    columns = ", ".join(qn(f.column) for f in given + others)
-    placeholders = ", ".join(["%s"] * (len(given) + len(others)))
-    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({placeholders})"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
 
 
 def _suspicious(d1, w1, h1, p1, d2, w2, h2, p2, birth) -> bool:
