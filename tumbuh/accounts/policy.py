@@ -8,6 +8,9 @@ OPD and TPPS, the nodes above it. Views and querysets ask this module; none re-i
 - ``can(user, action, target)`` answers for an object or a model class.
 - ``get_object_or_404(user, model, **lookup)`` returns 404 for what the user may not see;
   ``require(user, action, obj)`` raises 403 for what they may see but not do.
+
+Tumbuh itself (the demo seed, loaders, batch commands) acts as ``SYSTEM``, an explicit actor
+the policy lets do everything; no code path passes ``None`` to skip the question.
 """
 
 from __future__ import annotations
@@ -28,6 +31,33 @@ from .models import Role, User
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE)
+
+
+# ---------------------------------------------------------------- the system itself
+
+
+class SystemActor:
+    """Tumbuh itself, acting without a person: the demo seed, the catalogue loaders, batch
+    commands and the recomputations that follow an import. The policy allows it everything;
+    the audit log names it "sistem". There is one, ``SYSTEM``."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_superuser = True
+    is_staff = False
+    pk = id = None
+    role = ""
+    wilayah_id = puskesmas_id = opd_id = None
+
+    def __str__(self) -> str:
+        return "sistem"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
 
 
 # ---------------------------------------------------------------- the user's node
@@ -384,5 +414,9 @@ def can(user, action: str, target) -> bool:
 
 
 def require(user, action: str, target) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` may do ``action`` on ``target``. ``user`` is
+    a person or ``SYSTEM``; ``None`` is a programming error, not a way to skip the question."""
+    if user is None:
+        raise TypeError("policy.require needs an actor: a user, or policy.SYSTEM for Tumbuh itself")
     if not can(user, action, target):
         raise PermissionDenied

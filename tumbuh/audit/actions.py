@@ -1,8 +1,12 @@
-"""The only way Tumbuh changes stored objects: validate, write and audit, in one transaction.
+"""The only way Tumbuh changes stored objects: ask the policy, validate, write and audit, in
+one transaction.
 
-Domain apps call ``do_save`` and ``do_delete`` (after asking the policy), so every create,
-update and delete leaves one ``AuditLog`` row with who, when, what (fields before and after)
-and why.
+Domain apps call ``do_save`` and ``do_delete``. Each asks the policy itself: adding needs
+``add`` on the new object; changing needs ``change`` on the object as stored *and* as it will
+be stored (yours before and yours after, so nobody moves a record out of their area or takes
+one in); deleting needs ``delete``. Every create, update and delete leaves one ``AuditLog`` row
+with who, when, what (fields before and after) and why. ``actor`` is a user or
+``policy.SYSTEM`` (Tumbuh itself), never ``None``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+
+from tumbuh.accounts import policy
 
 from .models import AuditAction, AuditLog
 
@@ -58,6 +64,12 @@ def _wilayah_code(obj) -> str:
         return ""
 
 
+def _actor(actor):
+    # TRANSITIONAL (issue 13): callers still passing None for the system are being moved to
+    # policy.SYSTEM; once none is left this raises instead.
+    return policy.SYSTEM if actor is None else actor
+
+
 def record(actor, action: str, obj: models.Model, before: dict | None, after: dict | None, reason: str = "") -> AuditLog:
     return AuditLog.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
@@ -80,17 +92,32 @@ def do_save(
     m2m: Mapping[str, Iterable] | None = None,
     reason: str = "",
     validate: bool = True,
+    permitted_by: tuple[str, object] | None = None,
 ) -> models.Model:
-    """Create or update ``obj`` (and set its many-to-many fields from ``m2m``), audited.
+    """Create or update ``obj`` (and set its many-to-many fields from ``m2m``), audited, if the
+    policy lets ``actor`` add it, or change it both as stored and as given.
+
+    ``permitted_by=(action, target)`` names the step this write is part of when the actor's
+    right comes from that step and not from the object itself (an OPD reporting progress on a
+    follow-up item moves the item's status; filing the last signed scan closes the rembuk).
+    The policy is then asked about that step instead; it is never skipped.
 
     An update that changes nothing writes nothing."""
+    actor = _actor(actor)
     with transaction.atomic():
         creating = obj._state.adding or obj.pk is None
         before = None
+        stored = None
         if not creating:
             stored = type(obj)._default_manager.filter(pk=obj.pk).first()
             before = snapshot(stored) if stored is not None else None
             creating = stored is None
+        if permitted_by is not None:
+            policy.require(actor, *permitted_by)
+        else:
+            if stored is not None:
+                policy.require(actor, policy.CHANGE, stored)
+            policy.require(actor, policy.ADD if creating else policy.CHANGE, obj)
         if validate:
             obj.full_clean(exclude=list(m2m or {}))
         obj.save()
@@ -103,7 +130,11 @@ def do_save(
     return obj
 
 
-def do_delete(actor, obj: models.Model, *, reason: str = "") -> None:
+def do_delete(actor, obj: models.Model, *, reason: str = "", permitted_by: tuple[str, object] | None = None) -> None:
+    """Delete ``obj``, audited, if the policy lets ``actor`` delete it (or do ``permitted_by``,
+    as in ``do_save``)."""
+    actor = _actor(actor)
+    policy.require(actor, *(permitted_by or (policy.DELETE, obj)))
     with transaction.atomic():
         before = snapshot(obj)
         record(actor, AuditAction.DELETE, obj, before, None, reason)

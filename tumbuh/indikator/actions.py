@@ -48,7 +48,9 @@ def set_coverage(
         obj.entered_by = None
     elif actor is not None and getattr(actor, "pk", None):
         obj.entered_by = actor
-    return do_save(actor, obj, reason=reason)
+    # A computed row is the computation's, started by its caller (who decides whether the
+    # actor may); the policy is asked only that the row lies where the actor sees.
+    return do_save(actor, obj, reason=reason, permitted_by=(policy.VIEW, obj) if computed else None)
 
 
 def save_indicator(actor, indicator: Indicator, *, reason: str = "") -> Indicator:

@@ -53,6 +53,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save, record
 from tumbuh.audit.models import AuditAction
 from tumbuh.imports.bulk import insert_rows
@@ -376,7 +377,6 @@ class EppgbmImporter(Importer):
 
     @classmethod
     def references(cls, user, kabupaten):
-        from tumbuh.accounts import policy
 
         desa = policy.visible(user, Wilayah.objects.filter(kabupaten_code=kabupaten.code, level=Level.DESA))
         kecamatan = dict(Wilayah.objects.filter(kabupaten_code=kabupaten.code, level=Level.KECAMATAN).values_list("code", "name"))
@@ -389,7 +389,6 @@ class EppgbmImporter(Importer):
     # ---------------------------------------------------------------- prepare
 
     def prepare(self) -> None:
-        from tumbuh.accounts import policy
 
         kab = self.kabupaten.code
         self.today = dt.date.today()
@@ -1176,7 +1175,8 @@ def confirm_mapping(user, batch, kind: str, parent: str, source: str, source_tex
     mapping.source_text = source_text[:150]
     mapping.target = target
     mapping.target_name = labels[target][:150]
-    do_save(user, mapping, reason=f"impor {batch.file_name}: nama dikonfirmasi")
+    # Confirming a name is part of the import the user ran (a puskesmas officer's own batch).
+    do_save(user, mapping, reason=f"impor {batch.file_name}: nama dikonfirmasi", permitted_by=(policy.ADD, batch))
     return mapping
 
 

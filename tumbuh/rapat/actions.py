@@ -206,7 +206,7 @@ def do_report_progress(actor, item: ActionItem, *, text: str, status: str, day: 
         do_save(actor, note, reason=reason or _("progress report"))
         item.status = status
         item.closed_on = day if status in CLOSED else None
-        do_save(actor, item, reason=reason or _("progress report"))
+        do_save(actor, item, reason=reason or _("progress report"), permitted_by=(policy.ADD, note))
         if file is not None:
             do_attach(actor, note, file=file, kind="evidence", title=_("Evidence: %(item)s") % {"item": item.title[:150]},
                       wilayah_code=item.evidence_wilayah_code, reason=reason)

@@ -166,5 +166,6 @@ def do_upload_scan(actor, event: RembukEvent, *, file, kind: str, title: str, re
         if not missing_scans(event):
             event.status = Status.CLOSED
             event.closed_at = timezone.now()
-            do_save(actor, event, reason=_("Signed commitment and berita acara filed: rembuk closed"))
+            do_save(actor, event, reason=_("Signed commitment and berita acara filed: rembuk closed"),
+                    permitted_by=(policy.CHANGE, RembukEvent.objects.get(pk=event.pk)))
     return document
