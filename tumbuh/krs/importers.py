@@ -468,6 +468,7 @@ class FamilyCountImporter(ByDesaCode, Importer):
             raise RowError(gettext_noop("Jumlah Keluarga is empty"))
         under_five = _count(row, "families_with_under_five", "Keluarga dengan Balita")
         if under_five is not None and under_five > families:
+            # (The parameters keep the msgid's names: rejected rows store them and are read again.)
             raise RowError(gettext_noop("Keluarga dengan Balita (%(balita)s) cannot exceed Jumlah Keluarga (%(jumlah)s)"),
                            balita=under_five, jumlah=families)
         self.check_duplicate(row, ((code, year), "desa_code"))

@@ -31,10 +31,12 @@ FOSTER_MATCH = {"orang_tua_asuh": "foster_parent", "keluarga": "family", "anak":
                 "dikonfirmasi_oleh": "confirmed_by"}
 HELP = {"asuhan": "match", "jenis": "kind", "nilai": "value", "tanggal": "date", "uraian": "description",
         "dicatat_oleh": "recorded_by"}
+#: A model before the models it points to: reversed, each RenameModel then finds the models that
+#: point to it under the names they have at that step.
 RENAMES = (
-    ("OrangTuaAsuh", "FosterParent", FOSTER_PARENT),
-    ("Asuhan", "FosterMatch", FOSTER_MATCH),
     ("Bantuan", "Help", HELP),
+    ("Asuhan", "FosterMatch", FOSTER_MATCH),
+    ("OrangTuaAsuh", "FosterParent", FOSTER_PARENT),
 )
 
 

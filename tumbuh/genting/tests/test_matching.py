@@ -130,3 +130,12 @@ def test_the_suggestions_page_reads_the_foster_parents_once(client, alice, paren
     assert response.status_code == 200 and response.content.decode().count('name="foster_parent"') >= 30
     reads = [q for q in ctx.captured_queries if 'FROM "genting_fosterparent"' in q["sql"]]
     assert len(reads) <= 2  # not once per candidate (68 before)
+
+
+def test_the_older_link_to_all_suggestions_still_works(client, alice, parent, make_family):
+    family = make_family("7324041501950009", name="Sudah Diasuh")
+    do_match(alice, parent, family=family, start_date=START)
+    client.force_login(alice)
+    assert "Sudah Diasuh" not in client.get("/genting/usulan/").content.decode()
+    for query in ("all=1", "semua=1"):  # semua: the link before the names were English
+        assert "Sudah Diasuh" in client.get(f"/genting/usulan/?{query}").content.decode(), query

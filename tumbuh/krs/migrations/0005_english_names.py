@@ -32,12 +32,14 @@ FAMILY = {"tahun": "year", "no_kk": "kk_number", "nama_kepala": "head_name", "al
 FAMILY_COUNT = {"tahun": "year", "jumlah": "families", "jumlah_balita": "families_with_under_five", "sumber": "source"}
 TPK_VISIT = {"keluarga": "family", "tanggal": "date", "kegiatan": "activity", "catatan": "notes", "dicatat_oleh": "recorded_by"}
 FAMILY_CHILD = {"keluarga": "family", "tahun": "year", "cara": "method", "alasan": "reason"}
+#: A model before the models it points to: reversed, each RenameModel then finds the models that
+#: point to it under the names they have at that step.
 RENAMES = (
-    ("TimPendampingKeluarga", "Tpk", TPK),
-    ("Keluarga", "Family", FAMILY),
-    ("JumlahKeluarga", "FamilyCount", FAMILY_COUNT),
-    ("KunjunganTpk", "TpkVisit", TPK_VISIT),
     ("AnakKeluarga", "FamilyChild", FAMILY_CHILD),
+    ("KunjunganTpk", "TpkVisit", TPK_VISIT),
+    ("JumlahKeluarga", "FamilyCount", FAMILY_COUNT),
+    ("Keluarga", "Family", FAMILY),
+    ("TimPendampingKeluarga", "Tpk", TPK),
 )
 
 

@@ -75,11 +75,11 @@ def test_a_messy_csv_keeps_every_rejected_row_with_its_reason(alice, kabupaten, 
     assert (sudirman.ada_baduta, sudirman.ada_anak_24_59) == (False, False)  # no child under five: none of either age
     assert Family.objects.get(nik="7324041501800003").desa_id == BALANTANG  # undotted code
     # On BKKBN's list, so at risk by BKKBN's own determination: kept although no factor is marked.
-    tanpa_risiko = Family.objects.get(nik="7324041501800008")
-    assert tanpa_risiko.risk_count == 0 and tanpa_risiko.air_tidak_layak is False and tanpa_risiko.miskin is False
+    no_risk = Family.objects.get(nik="7324041501800008")
+    assert no_risk.risk_count == 0 and no_risk.air_tidak_layak is False and no_risk.miskin is False
     # The file has no housing, education, 35–40, spacing or parity column: unknown, not no.
-    assert (tanpa_risiko.rumah_tidak_layak, tanpa_risiko.pendidikan_ibu_rendah, tanpa_risiko.terlalu_tua) == (None, None, None)
-    assert tanpa_risiko.ada_baduta is None and tanpa_risiko.ada_balita is True
+    assert (no_risk.rumah_tidak_layak, no_risk.pendidikan_ibu_rendah, no_risk.terlalu_tua) == (None, None, None)
+    assert no_risk.ada_baduta is None and no_risk.ada_balita is True
     created = Family.objects.filter(year=2026, nik__startswith="73240415018000")
     assert AuditLog.objects.filter(object_type="krs.family", object_id__in=[str(k.pk) for k in created], actor=alice).count() == 4
 

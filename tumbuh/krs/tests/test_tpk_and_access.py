@@ -154,3 +154,21 @@ def test_the_desa_operator_adds_a_tpk_on_the_page(client, bob):
     assert response.status_code == 302
     tpk = Tpk.objects.get(desa_id=BALANTANG, name="TPK Mawar")
     assert AuditLog.objects.filter(object_type="krs.tpk", object_id=str(tpk.pk), actor=bob).exists()
+
+
+def test_links_with_the_older_indonesian_query_names_still_work(client, alice):
+    """``?tahun=``, ``?risiko=``, ``?tanpa_tpk=`` (now ``year``, ``risk``, ``without_tpk``) and
+    ``?show=keluarga`` (now ``families``) keep working for bookmarks and older links."""
+    _family(BALANTANG, "7324041501900012", "Dicari Dengan Tautan Lama")
+    assisted = _family(BALANTANG, "7324041501900013", "Sudah Punya TPK")
+    assisted.tpk = _tpk(BALANTANG)
+    assisted.save()
+    client.force_login(alice)
+    for query in ("year=2026&risk=air_tidak_layak&without_tpk=on", "tahun=2026&risiko=air_tidak_layak&tanpa_tpk=on"):
+        page = client.get(f"/krs/?{query}").content.decode()
+        assert "Dicari Dengan Tautan Lama" in page and "Sudah Punya TPK" not in page, query
+    for query in ("year=2025", "tahun=2025"):
+        assert "Dicari Dengan Tautan Lama" not in client.get(f"/krs/?{query}").content.decode(), query
+    for show in ("families", "keluarga"):
+        page = client.get(f"/krs/sasaran/?show={show}").content.decode()
+        assert 'data-testid="families-without-tpk"' in page and 'data-testid="unlinked-children"' not in page, show
