@@ -22,7 +22,7 @@ content type, which Django renames with the model.
 from django.db import migrations, models
 import django.db.models.deletion
 
-from tumbuh.audit.renames import follow_renames
+from tumbuh.audit.renames import follow_renames, rename_operations
 
 FOSTER_PARENT = {"nama": "name", "jenis": "kind", "kontak": "contact", "telepon": "phone", "alamat": "address",
                  "komitmen": "commitment", "komitmen_rupiah": "commitment_rupiah", "aktif": "is_active"}
@@ -31,8 +31,7 @@ FOSTER_MATCH = {"orang_tua_asuh": "foster_parent", "keluarga": "family", "anak":
                 "dikonfirmasi_oleh": "confirmed_by"}
 HELP = {"asuhan": "match", "jenis": "kind", "nilai": "value", "tanggal": "date", "uraian": "description",
         "dicatat_oleh": "recorded_by"}
-#: A model before the models it points to: reversed, each RenameModel then finds the models that
-#: point to it under the names they have at that step.
+#: A model before the models it points to (see ``rename_operations``).
 RENAMES = (
     ("Bantuan", "Help", HELP),
     ("Asuhan", "FosterMatch", FOSTER_MATCH),
@@ -50,9 +49,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RemoveConstraint(model_name="asuhan", name="asuhan_has_a_target"),
-        *(migrations.RenameModel(old_name=old, new_name=new) for old, new, _fields in RENAMES),
-        *(migrations.RenameField(model_name=new.lower(), old_name=old_field, new_name=new_field)
-          for _old, new, fields in RENAMES for old_field, new_field in fields.items()),
+        *rename_operations(RENAMES),
         migrations.AlterField(
             model_name="fostermatch",
             name="foster_parent",
@@ -94,5 +91,5 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(("family__isnull", False), ("child__isnull", False), _connector="OR"),
                                               name="genting_match_has_a_target"),
         ),
-        follow_renames({f"genting.{old.lower()}": (f"genting.{new.lower()}", fields) for old, new, fields in RENAMES}),
+        follow_renames("genting", RENAMES),
     ]

@@ -23,7 +23,7 @@ the new names; the audit trail of each record follows it (``tumbuh.audit.renames
 from django.db import migrations, models
 import django.db.models.deletion
 
-from tumbuh.audit.renames import follow_renames
+from tumbuh.audit.renames import follow_renames, rename_operations
 
 TPK = {"nama": "name", "bidan": "midwife", "kader_pkk": "pkk_cadre", "kader_kb": "kb_cadre", "telepon": "phone",
        "aktif": "is_active"}
@@ -32,8 +32,7 @@ FAMILY = {"tahun": "year", "no_kk": "kk_number", "nama_kepala": "head_name", "al
 FAMILY_COUNT = {"tahun": "year", "jumlah": "families", "jumlah_balita": "families_with_under_five", "sumber": "source"}
 TPK_VISIT = {"keluarga": "family", "tanggal": "date", "kegiatan": "activity", "catatan": "notes", "dicatat_oleh": "recorded_by"}
 FAMILY_CHILD = {"keluarga": "family", "tahun": "year", "cara": "method", "alasan": "reason"}
-#: A model before the models it points to: reversed, each RenameModel then finds the models that
-#: point to it under the names they have at that step.
+#: A model before the models it points to (see ``rename_operations``).
 RENAMES = (
     ("AnakKeluarga", "FamilyChild", FAMILY_CHILD),
     ("KunjunganTpk", "TpkVisit", TPK_VISIT),
@@ -60,9 +59,7 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(model_name="jumlahkeluarga", name="krs_jumlah_keluarga_per_desa_tahun"),
         migrations.RemoveConstraint(model_name="anakkeluarga", name="krs_anak_once_per_keluarga"),
         migrations.RemoveConstraint(model_name="anakkeluarga", name="krs_anak_one_keluarga_per_year"),
-        *(migrations.RenameModel(old_name=old, new_name=new) for old, new, _fields in RENAMES),
-        *(migrations.RenameField(model_name=new.lower(), old_name=old_field, new_name=new_field)
-          for _old, new, fields in RENAMES for old_field, new_field in fields.items()),
+        *rename_operations(RENAMES),
         migrations.AlterField(
             model_name="family",
             name="tpk",
@@ -135,5 +132,5 @@ class Migration(migrations.Migration):
             model_name="familychild",
             constraint=models.UniqueConstraint(fields=("child", "year"), name="krs_child_one_family_per_year"),
         ),
-        follow_renames({f"krs.{old.lower()}": (f"krs.{new.lower()}", fields) for old, new, fields in RENAMES}),
+        follow_renames("krs", RENAMES),
     ]
