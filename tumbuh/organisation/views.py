@@ -11,8 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import Manager, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.template.defaultfilters import yesno
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 

@@ -7,16 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tumbuh.core.testing import browser_confirm_delete, browser_login
+from tumbuh.core.tests.test_browser import demo  # noqa: F401  (the demo district, built per test)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    from tumbuh.demo.generator import build_demo
-
-    settings.DEMO_MODE = True
-    build_demo()
 
 
 def test_admin_adds_corrects_and_deletes_a_posyandu(browser, live_server, demo):
