@@ -8,7 +8,7 @@ from tumbuh.organisation.models import Opd, Tpps
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import actions
-from .models import Participant, RembukEvent
+from .models import Invitee, RembukEvent
 
 
 class EventForm(AuditedForm):
@@ -29,9 +29,9 @@ class EventForm(AuditedForm):
                 required=False, initial=True)
 
 
-class ParticipantForm(AuditedForm):
+class InviteeForm(AuditedForm):
     class Meta:
-        model = Participant
+        model = Invitee
         fields = ["category", "name", "position", "organisation", "opd", "tpps", "desa", "signs_commitment", "signs_minutes"]
 
     def __init__(self, *args, event: RembukEvent, **kwargs):
