@@ -9,7 +9,8 @@ import random
 
 from django.utils import timezone
 
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
+from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Wilayah
 
 from . import actions

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from tumbuh.accounts import policy
 from tumbuh.documents.models import ALLOWED_EXTENSIONS
 from tumbuh.organisation.forms import AuditedForm
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
+from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Level, Wilayah
 
 from .models import ActionItem, Attendee, Group, OwnerKind, Rapat, Status

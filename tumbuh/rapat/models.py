@@ -17,7 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
+from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Level, Wilayah
 
 

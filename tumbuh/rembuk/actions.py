@@ -15,8 +15,9 @@ from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_delete, do_save
 from tumbuh.documents.actions import do_attach
 from tumbuh.documents.models import UploadedDocument
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
 from tumbuh.rencana.actions import require
+from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import materials

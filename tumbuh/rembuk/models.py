@@ -119,7 +119,7 @@ class Invitee(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     opd = models.ForeignKey("organisation.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                             verbose_name=_("OPD"))
-    tpps = models.ForeignKey("organisation.Tpps", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    tpps = models.ForeignKey("tpps.Tpps", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name=_("TPPS"))
     desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name=_("desa"), limit_choices_to={"level": Level.DESA})

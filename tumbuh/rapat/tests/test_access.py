@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tumbuh.accounts import policy
-from tumbuh.organisation.models import Tpps
 from tumbuh.rapat import actions
 from tumbuh.rapat.models import ActionItem, Attendee, Group, Rapat
+from tumbuh.tpps.models import Tpps
 
 pytestmark = pytest.mark.django_db
 

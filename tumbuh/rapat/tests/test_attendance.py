@@ -26,7 +26,7 @@ def _invite_300(alice, rapat):
 
 
 def test_a_meeting_of_300_checks_in_and_the_counts_add_up(client, alice, make_rapat):
-    from tumbuh.organisation.models import Tpps
+    from tumbuh.tpps.models import Tpps
 
     rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 11, 20))
     _invite_300(alice, rapat)
@@ -136,7 +136,7 @@ def test_participants_page_invites_from_the_registry_and_prints_qr_cards(client,
 
 
 def test_only_the_organiser_edits_the_list(client, demo_users, make_rapat):
-    from tumbuh.organisation.models import Tpps
+    from tumbuh.tpps.models import Tpps
 
     rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 1, 5))
     client.force_login(demo_users["dinkes.lutim"])
@@ -167,7 +167,7 @@ def test_organiser_corrects_an_invitee_and_undoes_a_check_in(client, alice, mali
 def test_phone_numbers_only_in_the_organisers_excel(client, alice, demo_users, make_rapat):
     from openpyxl import load_workbook
 
-    from tumbuh.organisation.models import Tpps
+    from tumbuh.tpps.models import Tpps
 
     rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 1, 5))
     actions.do_add_participant(alice, Attendee(rapat=rapat, name="Sitti", group=Group.PKK, phone="081234567890"))
@@ -185,7 +185,7 @@ def test_text_typed_at_the_door_reaches_the_excel_list_as_text_never_a_formula(c
     from openpyxl import load_workbook
 
     from tumbuh.core.testing import formula_cells
-    from tumbuh.organisation.models import Tpps
+    from tumbuh.tpps.models import Tpps
 
     rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 2, 9), place="=1+2")
     client.force_login(alice)

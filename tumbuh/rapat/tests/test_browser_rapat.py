@@ -34,8 +34,8 @@ _DECODE = """async (src) => {
 
 
 def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server, demo):
-    from tumbuh.organisation.models import Tpps
     from tumbuh.rapat.models import ActionItem, Attendee, Rapat
+    from tumbuh.tpps.models import Tpps
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
@@ -132,9 +132,9 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
 
 def test_remove_an_invitee_with_a_reason_but_not_one_who_came(browser, live_server, demo):
     from tumbuh.audit.models import AuditLog
-    from tumbuh.organisation.models import Tpps
     from tumbuh.rapat import actions
     from tumbuh.rapat.models import Attendee, Group, Rapat
+    from tumbuh.tpps.models import Tpps
 
     rapat = actions.do_save_rapat(None, Rapat(tpps=Tpps.objects.get(wilayah_id="73.24.04"), title="Rapat TPPS Malili Maret",
                                               date=dt.date(2026, 3, 10), place="Kantor Camat Malili", chair="Camat",

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tumbuh.audit.models import AuditAction, AuditLog
-from tumbuh.organisation.models import Tpps
 from tumbuh.rapat import actions
 from tumbuh.rapat.attendance import attendance
 from tumbuh.rapat.models import Attendee, Group
+from tumbuh.tpps.models import Tpps
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.db import connection
 
 from tumbuh.audit.models import AuditLog
-from tumbuh.organisation.models import Tpps
 from tumbuh.tpps import actions
-from tumbuh.tpps.models import Decree
+from tumbuh.tpps.models import Decree, Tpps
 
 pytestmark = pytest.mark.django_db
 MIGRATION = import_module("tumbuh.tpps.migrations.0002_decrees_from_tpps_sk")
