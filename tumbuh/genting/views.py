@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
+from tumbuh.core.editing import add_errors
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.documents.official import document_response
 from tumbuh.core.focus import kabupaten_of
-from tumbuh.organisation.forms import add_errors
 from tumbuh.krs.models import Keluarga
 from tumbuh.measurements.models import Child
 from tumbuh.wilayah.models import Wilayah

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import all_or_nothing
+from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import choices as focus_choices
 from tumbuh.core.focus import get_focus, kabupaten_of, year_of
 from tumbuh.dashboards import aggregates
@@ -31,7 +32,6 @@ from tumbuh.imports.framework import run_import
 from tumbuh.imports.models import BatchStatus, ImportBatch
 from tumbuh.imports.views import XLSX, can_import
 from tumbuh.measurements.models import Child
-from tumbuh.organisation.forms import add_errors
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import linking, targeting
