@@ -128,7 +128,7 @@ def lokus(request):
     return render(request, "analisis/lokus.html", {
         **context, "scores": table, "weights": weights, "recommended_n": recommended_n, "can_decide": can_decide,
         "weights_form": WeightsForm(instance=weights) if policy.can(user, policy.ADD, LokusWeights) else None,
-        "decree_form": DecreeForm(), "s": s,
+        "decree_form": DecreeForm(initial={"date": timezone.localdate()}), "s": s,
         "weight_rows": [(PART_LABELS[p], weights.as_dict()[p]) for p in PARTS],
     })
 
@@ -162,7 +162,7 @@ def decree(request):
     s = situation.build(request.user, kabupaten, year)
     decisions = list(policy.visible(request.user, Lokus.objects.filter(kabupaten=kabupaten, year=year, selected=True))
                      .select_related("desa").order_by("rank", "desa_id"))
-    doc = sk_lokus(s, decisions, nomor=data.get("nomor", ""), place=data.get("place", ""), date=data.get("date"),
+    doc = sk_lokus(s, decisions, nomor=data.get("nomor", ""), place=data.get("place", ""), date=data.get("date") or timezone.localdate(),
                    bupati=data.get("bupati", ""))
     return document_response(doc, data.get("format") or "pdf")
 
@@ -176,5 +176,5 @@ def ansit(request):
         raise PermissionDenied
     s = situation.build(request.user, kabupaten, year)
     on = min(timezone.localdate(), datetime.date(year, 12, 31))  # the TPPS as it stands, or stood at the year's end
-    return FileResponse(master_ansit(s, request.user, on), as_attachment=True,
+    return FileResponse(master_ansit(s, request.user, on, now=timezone.now()), as_attachment=True,
                         filename=f"master-ansit-{kabupaten.code}-{year}.xlsx", content_type=XLSX)

@@ -125,7 +125,7 @@ def match_detail(request, pk, help_form=None, shared_form=None, end_form=None):
         "help_total": sum(b.nilai for b in help_rows),
         "outcome": result, "outcome_svg": result.svg() if result and result.points else "",
         "earlier": actions.earlier_matches(keluarga=asuhan.keluarga, anak=asuhan.anak).exclude(pk=asuhan.pk),
-        "shared": shared_facts(asuhan),
+        "shared": shared_facts(asuhan, today=timezone.localdate()),
         "can_change": can_change,
         "help_form": help_form or (HelpForm() if can_help else None),
         "shared_form": shared_form or (SharedFieldsForm(initial={"shared_fields": asuhan.shared_fields}) if can_change else None),
@@ -182,7 +182,7 @@ def sheet(request, pk, fmt="pdf"):
     """The foster parent's information sheet (shared fields only); the secretariat hands it on."""
     asuhan = _match(request, pk)
     policy.require(request.user, policy.CHANGE, asuhan)
-    return document_response(information_sheet(asuhan), fmt)
+    return document_response(information_sheet(asuhan, today=timezone.localdate()), fmt)
 
 
 @login_required

@@ -32,14 +32,16 @@ def do_assign_tpk(actor, keluarga: Keluarga, tpk: TimPendampingKeluarga | None, 
 
 
 def do_log_visit(actor, keluarga: Keluarga, *, tanggal: datetime.date, kegiatan: str, catatan: str = "",
-                 tpk: TimPendampingKeluarga | None = None) -> KunjunganTpk:
-    """Record a TPK visit to the family; the family's own TPK unless another is named."""
+                 tpk: TimPendampingKeluarga | None = None, today: datetime.date) -> KunjunganTpk:
+    """Record a TPK visit to the family; the family's own TPK unless another is named; never after ``today``."""
     tpk = tpk or keluarga.tpk
     if tpk is None:
         raise ValidationError({"tpk": _("Assign a TPK to the family first.")})
     visit = KunjunganTpk(keluarga=keluarga, tpk=tpk, tanggal=tanggal, kegiatan=kegiatan, catatan=catatan,
                          dicatat_oleh=actor if getattr(actor, "pk", None) else None)
     policy.require(actor, policy.ADD, visit)
+    if tanggal > today:
+        raise ValidationError({"tanggal": _("A visit cannot be in the future.")})
     return do_save(actor, visit, reason=_("TPK visit"))
 
 

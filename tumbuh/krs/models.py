@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.measurements.nik import mask_nik
@@ -253,8 +252,6 @@ class KunjunganTpk(models.Model):
         return f"{self.keluarga.nama_kepala} {self.tanggal:%d/%m/%Y}" if self.tanggal else str(self.keluarga)
 
     def clean(self):
-        if self.tanggal and self.tanggal > timezone.localdate():
-            raise ValidationError({"tanggal": _("A visit cannot be in the future.")})
         if self.tpk_id and self.keluarga_id and self.tpk.desa_id != self.keluarga.desa_id:
             raise ValidationError({"tpk": _("The TPK works in another desa.")})
 

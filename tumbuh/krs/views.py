@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -139,7 +140,7 @@ def log_visit(request, pk):
     form = VisitForm(request.POST)
     if form.is_valid():
         try:
-            do_log_visit(request.user, keluarga, **form.cleaned_data)
+            do_log_visit(request.user, keluarga, **form.cleaned_data, today=timezone.localdate())
         except ValidationError as e:
             add_errors(form, e)
         else:

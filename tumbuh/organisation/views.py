@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import yesno
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,7 +34,7 @@ class Kind:
     slug: str
     model: type
     form: type
-    columns: tuple[tuple[str, str], ...]  # (label, attribute path)
+    columns: tuple[tuple[str, str], ...]  # (label, attribute path, or a function of the object)
     search: tuple[str, ...]
     focus_path: str  # lookup from the object to a Wilayah, for the region picker
     select_related: tuple[str, ...] = ()
@@ -42,6 +43,11 @@ class Kind:
 
     def done_to(self) -> str:
         return reverse(self.done_url) if self.done_url else reverse("organisation:list", kwargs={"kind": self.slug})
+
+
+def _decree_in_force(tpps: Tpps) -> str:
+    decree = tpps.current_decree(timezone.localdate())
+    return decree.number if decree else ""
 
 
 KINDS = {
@@ -61,7 +67,7 @@ KINDS = {
              ("name", "desa__name"), "desa__", ("desa", "puskesmas")),
         Kind("tpps", Tpps, forms.TppsForm,
              ((gettext_lazy("Name"), "name"), (gettext_lazy("Region"), "wilayah.label"),
-              (gettext_lazy("Decree (SK)"), "current_decree.number")),
+              (gettext_lazy("Decree (SK)"), _decree_in_force)),
              ("name",), "wilayah__", ("wilayah", "secretariat"), ("decrees",), done_url="tpps:list"),
         Kind("kop-surat", Letterhead, LetterheadForm,
              ((gettext_lazy("Government line"), "government"), (gettext_lazy("Office"), "office"),
@@ -78,7 +84,9 @@ def _kind(slug: str) -> Kind:
         raise Http404 from None
 
 
-def _cell(obj, path: str):
+def _cell(obj, path):
+    if callable(path):
+        return path(obj)
     value = obj
     for part in path.split("."):
         value = getattr(value, part, None)

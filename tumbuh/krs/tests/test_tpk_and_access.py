@@ -32,7 +32,8 @@ def _tpk(desa_code, nama="TPK Uji"):
 def test_the_desa_operator_assigns_a_tpk_and_the_visit_is_logged_and_audited(bob, demo_users):
     keluarga, tpk = _family(BALANTANG, "7324041501900001"), _tpk(BALANTANG)
     do_assign_tpk(bob, keluarga, tpk)
-    visit = do_log_visit(bob, keluarga, tanggal=dt.date(2026, 3, 2), kegiatan="penyuluhan", catatan="KIE gizi")
+    visit = do_log_visit(bob, keluarga, tanggal=dt.date(2026, 3, 2), kegiatan="penyuluhan", catatan="KIE gizi",
+                         today=dt.date(2026, 3, 2))
     assert Keluarga.objects.get(pk=keluarga.pk).tpk == tpk and visit.tpk == tpk
     assert AuditLog.objects.filter(object_type="krs.keluarga", object_id=str(keluarga.pk), actor=bob).exists()
     assert AuditLog.objects.filter(object_type="krs.kunjungantpk", object_id=str(visit.pk)).exists()
@@ -41,15 +42,17 @@ def test_the_desa_operator_assigns_a_tpk_and_the_visit_is_logged_and_audited(bob
 def test_a_visit_needs_a_team_of_the_desa_and_a_past_date(bob, harapan):
     keluarga = _family(BALANTANG, "7324041501900002")
     with pytest.raises(ValidationError) as no_team:
-        do_log_visit(bob, keluarga, tanggal=dt.date(2026, 1, 5), kegiatan="pemantauan")
+        do_log_visit(bob, keluarga, tanggal=dt.date(2026, 1, 5), kegiatan="pemantauan", today=dt.date(2026, 1, 5))
     assert list(no_team.value.error_dict) == ["tpk"]
     keluarga.tpk = _tpk(BALANTANG)
-    with pytest.raises(ValidationError):
-        do_log_visit(bob, keluarga, tanggal=dt.date.today() + dt.timedelta(days=3), kegiatan="pemantauan")
+    with pytest.raises(ValidationError) as future:
+        do_log_visit(bob, keluarga, tanggal=dt.date(2026, 1, 8), kegiatan="pemantauan", today=dt.date(2026, 1, 5))
+    assert list(future.value.error_dict) == ["tanggal"]
     elsewhere = _tpk(harapan.code, "TPK Tetangga")
     with pytest.raises(ValidationError):
-        do_log_visit(bob, keluarga, tanggal=dt.date(2026, 1, 5), kegiatan="pemantauan", tpk=elsewhere)
+        do_log_visit(bob, keluarga, tanggal=dt.date(2026, 1, 5), kegiatan="pemantauan", tpk=elsewhere, today=dt.date(2026, 1, 5))
     assert not KunjunganTpk.objects.filter(keluarga=keluarga).exists()
+    assert do_log_visit(bob, keluarga, tanggal=dt.date(2026, 1, 8), kegiatan="pemantauan", today=dt.date(2026, 1, 8)).pk  # that day itself
 
 
 def test_a_tpk_of_another_desa_is_refused(alice, harapan):
@@ -87,7 +90,7 @@ def test_the_puskesmas_officer_logs_visits_in_the_desa_it_serves(demo_users):
     served = pkm.puskesmas.desa_codes()[0]
     keluarga = _family(served, "7324041501900011")
     keluarga.tpk = _tpk(served)
-    visit = do_log_visit(pkm, keluarga, tanggal=dt.date(2026, 3, 2), kegiatan="rujukan")
+    visit = do_log_visit(pkm, keluarga, tanggal=dt.date(2026, 3, 2), kegiatan="rujukan", today=dt.date(2026, 3, 2))
     assert visit.dicatat_oleh == pkm
     with pytest.raises(PermissionDenied):
         do_assign_tpk(pkm, keluarga, None)
