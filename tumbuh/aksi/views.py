@@ -100,7 +100,8 @@ def action(request, pk: int):
             if form.is_valid():
                 changes = {f: form.cleaned_data[f] for f in form.Meta.fields}
                 try:
-                    actions.update_action_year(user, ActionYear.objects.get(pk=a.pk), changes, reason=form.cleaned_data["reason"])
+                    actions.update_action_year(user, ActionYear.objects.get(pk=a.pk), changes, reason=form.cleaned_data["reason"],
+                                               today=timezone.localdate())
                     messages.success(request, _("Saved."))
                     return redirect("aksi:action", a.pk)
                 except ValidationError as e:
@@ -131,7 +132,7 @@ def action(request, pk: int):
     return render(request, "aksi/action.html", {
         "a": a, "form": form, "evidence_form": evidence_form, "can_change": can_change,
         "checklist": a.checklist(), "progress": a.progress(), "documents": UploadedDocument.for_object(a),
-        "page": a.definition.page_link(), "overdue": a.is_overdue(), "outputs": produced,
+        "page": a.definition.page_link(), "overdue": a.is_overdue(timezone.localdate()), "outputs": produced,
         "final": list(dict.fromkeys(o.group or o.title for o in produced if o.final)),
     })
 
