@@ -26,6 +26,7 @@ from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import choices as focus_choices
 from tumbuh.core.focus import get_focus, kabupaten_of, year_of
 from tumbuh.dashboards import aggregates
+from tumbuh.dashboards.default_period import default_round
 from tumbuh.dashboards.periods import Period
 from tumbuh.imports.cells import parse_count
 from tumbuh.imports.forms import UploadForm
@@ -371,7 +372,7 @@ def targeting_page(request):
     try:
         period = Period.parse(request.GET["period"])
     except (KeyError, ValueError):
-        period = aggregates.latest_period(user=request.user, kind="round") or Period.round_containing(dt.date.today())
+        period = default_round(request.user, today=timezone.localdate())
     years = targeting.list_years(request.user, within)
     year = _chosen_year(request, years, targeting.default_year(years, period))
     desa = request.GET.get("desa") or None
