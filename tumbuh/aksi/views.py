@@ -29,7 +29,7 @@ from .models import ActionDefinition, ActionSet, ActionYear, CycleYear, OutputIt
 @login_required
 def pantau(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     cycle = policy.visible(request.user, CycleYear.objects.filter(kabupaten=kabupaten, year=year)).select_related("action_set").first()
     rows = []
     if cycle:
@@ -56,7 +56,7 @@ def pantau(request):
 @require_POST
 def start(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     form = StartYearForm(request.POST, kabupaten_code=kabupaten.code)
     if form.is_valid():
         try:
@@ -75,7 +75,7 @@ def _pantau_url() -> str:
 def by_number(request, number: int):
     """The menu's entry for action ``number``: this year's action page, else Pantau Aksi."""
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     a = policy.visible(request.user, ActionYear.objects.filter(
         cycle__kabupaten=kabupaten, cycle__year=year, definition__number=number)).first()
     if a is None:
@@ -161,7 +161,7 @@ def evidence_year(request):
     """Every action of the year the user sees, each in its own folder of one zip."""
     kabupaten = kabupaten_of(request)
     found = list(policy.visible(request.user, _with_checklist(ActionYear.objects.filter(
-        cycle__kabupaten=kabupaten, cycle__year=year_of(request)))).order_by("definition__number"))
+        cycle__kabupaten=kabupaten, cycle__year=year_of(request, today=timezone.localdate())))).order_by("definition__number"))
     if not found:
         raise Http404
     return _send(request, found)

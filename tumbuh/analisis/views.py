@@ -51,7 +51,7 @@ def _url(name: str, year: int) -> str:
 @login_required
 def situasi(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     s = situation.build(request.user, kabupaten, year)
     return render(request, "analisis/situasi.html", {
         "s": s, "indicators": situation.reported_indicators(s), "heatmap": charts.gap_heatmap_svg(s), "year": year,
@@ -81,7 +81,7 @@ def _ranking(request, kabupaten, year):
 @login_required
 def lokus(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     user = request.user
     saved = {d.desa_id: d for d in policy.visible(user, Lokus.objects.filter(kabupaten=kabupaten, year=year).select_related("desa"))}
     context = {"kabupaten": kabupaten, "year": year, "saved": saved, "part_labels": SHORT_LABELS,
@@ -137,7 +137,7 @@ def lokus(request):
 @require_POST
 def weights(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     current = actions.weights_for(kabupaten.code, year)
     form = WeightsForm(request.POST, instance=current)
     if form.is_valid():
@@ -154,7 +154,7 @@ def weights(request):
 @login_required
 def decree(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     if not district_wide(request.user):
         raise PermissionDenied
     form = DecreeForm(request.GET or None)
@@ -171,7 +171,7 @@ def decree(request):
 def ansit(request):
     """The Master Ansit workbook: every desa of the district, so for those who see them all."""
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     if not district_wide(request.user):
         raise PermissionDenied
     s = situation.build(request.user, kabupaten, year)

@@ -194,7 +194,8 @@ def _back(request, keluarga: Keluarga, child: Child):
 
 def _families_year(request) -> int:
     """``?year=``, else last year: BKKBN's family data of a year is complete early the next."""
-    return year_of(request, default=dt.date.today().year - 1)
+    today = timezone.localdate()
+    return year_of(request, default=today.year - 1, today=today)
 
 
 def _district_desa(request, kabupaten) -> list[Wilayah]:
