@@ -88,7 +88,7 @@ def gap_check(request):
 def export(request, year):
     kab = kabupaten_of(request)
     policy.require(request.user, policy.VIEW, Activity)
-    body = xlsx.integrated_plan(kab.code, year)
+    body = xlsx.integrated_plan(kab.code, year, now=timezone.now())
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="rencana-kegiatan-{kab.code.replace(".", "")}-{year}.xlsx"'
     return response
