@@ -188,11 +188,12 @@ def child_summary(request, tumbuh_id):
     visits = list(child.measurements.order_by("date"))
     for m in visits:
         m.child = child
+    today = timezone.localdate()
     with translation.override("id"):
         # One page: length/height-for-age, weight-for-age and the weight-for-length/height
         # chart that fits the latest visit.
         latest_kind = charts.wflh_kind(visits[-1]) if visits else None
-        chosen = [c for c in charts.child_charts(child, visits, width=300, height=230, today=timezone.localdate())
+        chosen = [c for c in charts.child_charts(child, visits, width=300, height=230, today=today)
                   if c.kind in ("lhfa", "wfa") or latest_kind in (None, c.kind)][:3]
         chart_list = [(c, c.svg()) for c in chosen]
         response = render(request, "measurements/child_summary.html", {
@@ -200,6 +201,7 @@ def child_summary(request, tumbuh_id):
             "visits": visits[-5:][::-1],
             "latest": visits[-1] if visits else None,
             "charts": chart_list,
+            "today": today,
         })
     return response
 
