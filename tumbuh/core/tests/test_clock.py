@@ -146,3 +146,9 @@ def test_every_allowed_module_still_reads_the_clock():
     for relative, reason in ALLOWED.items():
         assert reason and Path(relative) in modules(), relative
         assert clock_reads((ROOT / relative).read_text(encoding="utf-8")), f"{relative} no longer reads the clock"
+
+
+def test_templates_take_the_day_from_the_view():
+    """``{% now %}`` reads the clock while rendering: the view puts the day in the context instead."""
+    found = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*.html") if "{% now " in p.read_text(encoding="utf-8")]
+    assert found == []
