@@ -27,6 +27,7 @@ from tumbuh.wilayah.models import Level, Wilayah
 
 from . import aggregates, charts, xlsx
 from .aggregates import INDICATORS, freshness, indicator_table, trend
+from .default_period import default_round
 from .forms import DistrictTargetForm, PopulationForm, SurveyFigureForm
 from .models import DistrictTarget, SurveyFigure, UnderFivePopulation
 from .periods import Period
@@ -107,7 +108,7 @@ def _scope(request, default_level=None) -> Scope:
     try:
         period = Period.parse(request.GET["period"])
     except (KeyError, ValueError):
-        period = aggregates.latest_period(user=user, kind="round") or Period.round_containing(dt.date.today())
+        period = default_round(user, today=timezone.localdate())
     return Scope(within, level, period, indicator, period.kind)
 
 
@@ -318,6 +319,7 @@ def prevalence_xlsx(request):
         columns, data, sheets=_prevalence_sheets(request.user, scope),
         notes=[_("Prevalence with its confidence interval (95%, logit; growth engine, prevalence_simple); flagged z-scores excluded."),
                _("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa, posyandu, puskesmas) or the district (kecamatan).")],
+        now=timezone.now(),
     )
     return xlsx.response(content, f"prevalensi-{scope.indicator}-{scope.level}-{scope.period.key}.xlsx")
 
@@ -389,7 +391,7 @@ def quality_xlsx(request):
     data = [(str(LEVEL_LABELS[r.level]), r.name, r.parent, r.n, r.pct_flagged, r.sd_haz, r.dps_weight, r.dps_height, r.heaping,
              r.coverage, r.n_eppgbm, r.pct_disagree, str(lights[r.light]), " ".join(t for _c, t in r.reasons))
             for level in ("puskesmas", "posyandu") for r in tables[level]]
-    content = xlsx.workbook(str(_("Data quality")), _meta(request.user, scope), columns, data)
+    content = xlsx.workbook(str(_("Data quality")), _meta(request.user, scope), columns, data, now=timezone.now())
     return xlsx.response(content, f"kualitas-data-{scope.period.key}.xlsx")
 
 
@@ -463,7 +465,8 @@ def targets_xlsx(request):
                [(_("Code"), "text"), (_("Region"), "text"), (_("Year"), "text"), (_("Children aged 0–59 months"), "int"), (_("Source"), "text")],
                [(p.wilayah_id, p.wilayah.label, str(p.year), p.count, p.source) for p in populations])]
     content = xlsx.workbook(str(_("Targets and rate of reduction")), _meta(request.user, scope, extra), columns, data, sheets=sheets,
-                            notes=[_("AARR = 1 − (p_t / p_0)^(1 / (t − t_0)); required = 1 − (target / p_t)^(1 / (T − t)); projection = p_t · (1 − AARR)^(T − t).")])
+                            notes=[_("AARR = 1 − (p_t / p_0)^(1 / (t − t_0)); required = 1 − (target / p_t)^(1 / (T − t)); projection = p_t · (1 − AARR)^(T − t).")],
+                            now=timezone.now())
     return xlsx.response(content, f"target-{scope.indicator}-{now.key}.xlsx")
 
 
@@ -506,7 +509,7 @@ def surveys_xlsx(request):
     rows = [(f.kabupaten.name, str(f.year), f.get_survey_display(), str(f.get_indicator_display()), fl(f.prevalence), fl(f.ll),
              fl(f.ul), f.source) for f in figures]
     meta = [(_("Data source"), _("Survey figures (SSGI/SKI) as entered by the district admin, labelled as such."))]
-    content = xlsx.workbook(str(_("Survey figures (SSGI/SKI)")), meta, columns, rows)
+    content = xlsx.workbook(str(_("Survey figures (SSGI/SKI)")), meta, columns, rows, now=timezone.now())
     return xlsx.response(content, "survei.xlsx")
 
 

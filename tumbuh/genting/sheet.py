@@ -19,9 +19,8 @@ def _first_name(name: str) -> str:
     return (name or "").split(" ")[0]
 
 
-def shared_facts(match: FosterMatch, today: dt.date | None = None) -> list[tuple[str, str]]:
-    """(label, value) pairs of the shared fields, in a fixed order; never the NIK."""
-    today = today or dt.date.today()
+def shared_facts(match: FosterMatch, *, today: dt.date) -> list[tuple[str, str]]:
+    """(label, value) pairs of the shared fields, in a fixed order; never the NIK; the child's age on `today`."""
     facts = []
     if match.shares(SharedField.NAME):
         facts.append((_("Name"), _first_name(match.target_name)))
@@ -40,12 +39,12 @@ def shared_facts(match: FosterMatch, today: dt.date | None = None) -> list[tuple
     return facts
 
 
-def information_sheet(match: FosterMatch) -> OfficialDocument:
+def information_sheet(match: FosterMatch, *, today: dt.date) -> OfficialDocument:
     blocks = [
         Paragraph(_("To %(name)s. Thank you for taking part in GENTING (Gerakan Orang Tua Asuh Cegah Stunting). "
                     "This sheet holds what the TPPS secretariat shares with you about the family you support.")
                   % {"name": match.foster_parent.name}),
-        Table([_("Item"), _("Information")], [[k, v] for k, v in shared_facts(match)] or [[_("(nothing shared)"), ""]]),
+        Table([_("Item"), _("Information")], [[k, v] for k, v in shared_facts(match, today=today)] or [[_("(nothing shared)"), ""]]),
     ]
     if match.shares(SharedField.HELP):
         rows = [[h.date.strftime("%d/%m/%Y"), h.get_kind_display(), h.description, number_format(h.value, force_grouping=True)]
@@ -55,5 +54,5 @@ def information_sheet(match: FosterMatch) -> OfficialDocument:
     blocks.append(Paragraph(_("Personal data of the family are protected (UU PDP 27/2022); please do not pass them on.")))
     return OfficialDocument(
         kop=Letterhead.kop_for(match.desa.kabupaten_code), title=_("GENTING information sheet for the foster parent"),
-        blocks=blocks, date=dt.date.today(), filename=f"genting-{match.pk}",
+        blocks=blocks, date=today, filename=f"genting-{match.pk}",
     )

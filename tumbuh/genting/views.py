@@ -125,7 +125,7 @@ def match_detail(request, pk, help_form=None, shared_form=None, end_form=None):
         "help_total": sum(h.value for h in help_rows),
         "outcome": result, "outcome_svg": result.svg() if result and result.points else "",
         "earlier": actions.earlier_matches(family=match.family, child=match.child).exclude(pk=match.pk),
-        "shared": shared_facts(match),
+        "shared": shared_facts(match, today=timezone.localdate()),
         "can_change": can_change,
         "help_form": help_form or (HelpForm() if can_help else None),
         "shared_form": shared_form or (SharedFieldsForm(initial={"shared_fields": match.shared_fields}) if can_change else None),
@@ -182,7 +182,7 @@ def sheet(request, pk, fmt="pdf"):
     """The foster parent's information sheet (shared fields only); the secretariat hands it on."""
     match = _match(request, pk)
     policy.require(request.user, policy.CHANGE, match)
-    return document_response(information_sheet(match), fmt)
+    return document_response(information_sheet(match, today=timezone.localdate()), fmt)
 
 
 @login_required

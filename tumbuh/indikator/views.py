@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -109,7 +110,7 @@ def _desa(request, kabupaten) -> list[Wilayah]:
 @login_required
 def coverage(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     indicators = list(Indicator.objects.for_kabupaten(kabupaten.code))
     code = request.GET.get("indicator") or request.POST.get("indicator") or (indicators[0].code if indicators else "")
     ind = next((i for i in indicators if i.code == code), None)
@@ -168,7 +169,7 @@ def _save_row(request, ind, year, code, c) -> bool:
 @login_required
 def coverage_template_download(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     ind = get_object_or_404(Indicator.objects.for_kabupaten(kabupaten.code), code=request.GET.get("indicator", ""))
     desa = _desa(request, kabupaten)
     existing = {c.desa_id: c for c in policy.visible(request.user, Coverage.objects.filter(indicator=ind, year=year))}
@@ -190,7 +191,7 @@ def coverage_import(request):
               if can_see_coverage_batch(request.user, b)]
     return render(request, "indikator/import.html", {"form": form, "recent": recent, "kabupaten": kabupaten,
                                                      "indicators": Indicator.objects.for_kabupaten(kabupaten.code),
-                                                     "year": year_of(request)})
+                                                     "year": year_of(request, today=timezone.localdate())})
 
 
 def _batch(request, pk) -> ImportBatch:
@@ -216,7 +217,7 @@ def import_rejected(request, pk: int):
 @require_POST
 def coverage_compute(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     if not may_compute(request.user):
         raise PermissionDenied
     n = compute(kabupaten.code, year, [w.code for w in _desa(request, kabupaten)], actor=request.user)

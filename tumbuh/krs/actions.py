@@ -32,14 +32,16 @@ def do_assign_tpk(actor, family: Family, tpk: Tpk | None, *, reason: str = "") -
 
 
 def do_log_visit(actor, family: Family, *, date: datetime.date, activity: str, notes: str = "",
-                 tpk: Tpk | None = None) -> TpkVisit:
-    """Record a TPK visit to the family; the family's own TPK unless another is named."""
+                 tpk: Tpk | None = None, today: datetime.date) -> TpkVisit:
+    """Record a TPK visit to the family; the family's own TPK unless another is named; never after ``today``."""
     tpk = tpk or family.tpk
     if tpk is None:
         raise ValidationError({"tpk": _("Assign a TPK to the family first.")})
     visit = TpkVisit(family=family, tpk=tpk, date=date, activity=activity, notes=notes,
                      recorded_by=actor if getattr(actor, "pk", None) else None)
     policy.require(actor, policy.ADD, visit)
+    if date > today:
+        raise ValidationError({"date": _("A visit cannot be in the future.")})
     return do_save(actor, visit, reason=_("TPK visit"))
 
 

@@ -102,7 +102,8 @@ def _assign_and_visit(rng, admin, families, teams) -> None:
         for _i in range(rng.choice([0, 1, 1, 2, 3])):
             day = dt.date(YEAR, 1, 1) + dt.timedelta(days=rng.randint(0, 330))
             do_log_visit(admin, family, date=day, activity=rng.choice(Activity.values),
-                         notes=rng.choice(["", "Ibu hamil diantar ke puskesmas", "Penyuluhan gizi seimbang", "PMT diberikan"]))
+                         notes=rng.choice(["", "Ibu hamil diantar ke puskesmas", "Penyuluhan gizi seimbang", "PMT diberikan"]),
+                         today=dt.date(YEAR, 12, 31))  # the year's visits, logged by its end
 
 
 def _link_children(rng: random.Random, admin: User, families) -> None:

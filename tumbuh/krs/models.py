@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.measurements.nik import mask_nik
@@ -258,8 +257,6 @@ class TpkVisit(models.Model):
         return f"{self.family.head_name} {self.date:%d/%m/%Y}" if self.date else str(self.family)
 
     def clean(self):
-        if self.date and self.date > timezone.localdate():
-            raise ValidationError({"date": _("A visit cannot be in the future.")})
         if self.tpk_id and self.family_id and self.tpk.desa_id != self.family.desa_id:
             raise ValidationError({"tpk": _("The TPK works in another desa.")})
 

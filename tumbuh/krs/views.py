@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,7 @@ from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import choices as focus_choices
 from tumbuh.core.focus import get_focus, kabupaten_of, year_of
 from tumbuh.dashboards import aggregates
+from tumbuh.dashboards.default_period import default_round
 from tumbuh.dashboards.periods import Period
 from tumbuh.imports.cells import parse_count
 from tumbuh.imports.forms import UploadForm
@@ -139,7 +141,7 @@ def log_visit(request, pk):
     form = VisitForm(request.POST)
     if form.is_valid():
         try:
-            do_log_visit(request.user, family, **form.cleaned_data)
+            do_log_visit(request.user, family, **form.cleaned_data, today=timezone.localdate())
         except ValidationError as e:
             add_errors(form, e)
         else:
@@ -192,7 +194,8 @@ def _back(request, family: Family, child: Child):
 
 def _families_year(request) -> int:
     """``?year=``, else last year: BKKBN's family data of a year is complete early the next."""
-    return year_of(request, default=dt.date.today().year - 1)
+    today = timezone.localdate()
+    return year_of(request, default=today.year - 1, today=today)
 
 
 def _district_desa(request, kabupaten) -> list[Wilayah]:
@@ -376,7 +379,7 @@ def targeting_page(request):
     try:
         period = Period.parse(request.GET["period"])
     except (KeyError, ValueError):
-        period = aggregates.latest_period(user=request.user, kind="round") or Period.round_containing(dt.date.today())
+        period = default_round(request.user, today=timezone.localdate())
     years = targeting.list_years(request.user, within)
     year = _chosen_year(request, years, targeting.default_year(years, period))
     desa = request.GET.get("desa") or None

@@ -34,7 +34,7 @@ class Kind:
     slug: str
     model: type
     form: type
-    columns: tuple[tuple[str, str], ...]  # (label, attribute path)
+    columns: tuple[tuple[str, str], ...]  # (label, attribute path, or a function of the object)
     search: tuple[str, ...]
     focus_path: str  # lookup from the object to a Wilayah, for the region picker
     select_related: tuple[str, ...] = ()
@@ -83,7 +83,9 @@ def _kind(slug: str) -> Kind:
         raise Http404 from None
 
 
-def _cell(obj, path: str):
+def _cell(obj, path):
+    if callable(path):
+        return path(obj)
     value = obj
     for part in path.split("."):
         value = getattr(value, part, None)

@@ -137,13 +137,13 @@ class CheckInResult:
     OK, ALREADY, UNKNOWN = "ok", "already", "unknown"
 
 
-def do_check_in(actor, participant: Attendee, *, at: dt.datetime | None = None) -> str:
-    """Mark ``participant`` present (once: a second scan changes nothing). Returns a
+def do_check_in(actor, participant: Attendee, *, at: dt.datetime) -> str:
+    """Mark ``participant`` present at ``at`` (once: a second scan changes nothing). Returns a
     ``CheckInResult`` value."""
     _require(actor, policy.CHANGE, participant)
     if participant.checked_in_at is not None:
         return CheckInResult.ALREADY
-    participant.checked_in_at = at or timezone.now()
+    participant.checked_in_at = at
     participant.checked_in_by = actor if getattr(actor, "pk", None) else None
     do_save(actor, participant, reason=_("check-in"))
     return CheckInResult.OK
@@ -160,13 +160,13 @@ def parse_code(rapat: Rapat, scanned: str) -> str | None:
     return text or None
 
 
-def do_check_in_by_code(actor, rapat: Rapat, scanned: str) -> tuple[str, Attendee | None]:
+def do_check_in_by_code(actor, rapat: Rapat, scanned: str, *, at: dt.datetime) -> tuple[str, Attendee | None]:
     code = parse_code(rapat, scanned)
     participant = Attendee.objects.filter(rapat=rapat, code=code).first() if code else None
     if participant is None:
         _require(actor, policy.CHANGE, rapat)
         return CheckInResult.UNKNOWN, None
-    return do_check_in(actor, participant), participant
+    return do_check_in(actor, participant, at=at), participant
 
 
 def do_undo_check_in(actor, participant: Attendee, *, reason: str) -> Attendee:
@@ -191,13 +191,12 @@ def do_save_action_item(actor, item: ActionItem, *, reason: str = "") -> ActionI
     return _require_save(actor, item, reason)
 
 
-def do_report_progress(actor, item: ActionItem, *, text: str, status: str, day: dt.date | None = None, file=None,
+def do_report_progress(actor, item: ActionItem, *, text: str, status: str, day: dt.date, file=None,
                        reason: str = "") -> ProgressNote:
     """The owner (or organiser) reports progress: a dated note, the item's new status (closing
     it on ``day`` when done or cancelled, reopening it otherwise) and optional evidence."""
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown status.")})
-    day = day or timezone.localdate()
     note = ProgressNote(item=item, date=day, text=text.strip(), status=status, author=actor)
     _require(actor, policy.ADD, note)
     if day < item.rapat.date:

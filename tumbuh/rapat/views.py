@@ -180,7 +180,7 @@ def check_in_page(request, pk):
     walk_in = forms.AttendeeForm(request.POST or None, instance=Attendee(rapat=rapat, invited=False), actor=request.user)
     if request.method == "POST" and walk_in.is_valid():
         participant = actions.do_add_participant(request.user, walk_in.instance, reason=_("walk-in"))
-        actions.do_check_in(request.user, participant)
+        actions.do_check_in(request.user, participant, at=timezone.now())
         messages.success(request, _("%(name)s is registered and checked in.") % {"name": participant.name})
         return redirect("rapat:check_in", pk=rapat.pk)
     return render(request, "rapat/check_in.html", {"rapat": rapat, "attendance": attendance(rapat), "walk_in": walk_in,
@@ -208,7 +208,7 @@ def check_in_search(request, pk):
 def check_in(request, pk, participant_pk):
     rapat = _rapat(request, pk, policy.CHANGE)
     participant = policy.get_object_or_404(request.user, Attendee, pk=participant_pk, rapat=rapat)
-    result = actions.do_check_in(request.user, participant)
+    result = actions.do_check_in(request.user, participant, at=timezone.now())
     if request.htmx:
         response = render(request, "rapat/_checked_in_row.html", {"rapat": rapat, "p": participant, "result": result})
         response["HX-Trigger"] = "attendance-changed"
@@ -229,7 +229,7 @@ def check_in_code(request, pk):
     """A scanned QR code (from the camera page) or a typed short code."""
     rapat = _rapat(request, pk, policy.CHANGE)
     form = forms.CodeForm(request.POST)
-    result, participant = (actions.do_check_in_by_code(request.user, rapat, form.cleaned_data["code"])
+    result, participant = (actions.do_check_in_by_code(request.user, rapat, form.cleaned_data["code"], at=timezone.now())
                            if form.is_valid() else (actions.CheckInResult.UNKNOWN, None))
     if request.htmx or request.headers.get("X-Requested-With") == "fetch":
         response = render(request, "rapat/_code_result.html", {"rapat": rapat, "p": participant, "result": result})
@@ -267,7 +267,7 @@ def document(request, pk, kind, fmt):
         return response
     if kind not in KINDS:
         raise Http404
-    return document_response(build(kind, rapat), fmt)
+    return document_response(build(kind, rapat, today=timezone.localdate()), fmt)
 
 
 # ---------------------------------------------------------------- action items

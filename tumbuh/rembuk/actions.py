@@ -5,10 +5,11 @@ Views call these; each raises ``PermissionDenied`` (403) for what the actor may 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
@@ -129,12 +130,11 @@ def do_record_attendance(actor, event: RembukEvent, attended_ids) -> int:
     return event.invitees.filter(attended=True).count()
 
 
-def do_freeze_materials(actor, event: RembukEvent, *, now=None) -> RembukEvent:
-    """Store the Aksi 1 and Aksi 2 outputs as they stand now, as presented at the rembuk."""
+def do_freeze_materials(actor, event: RembukEvent, *, now: dt.datetime) -> RembukEvent:
+    """Store the Aksi 1 and Aksi 2 outputs as they stand ``now``, as presented at the rembuk."""
     _open(event)
     require(actor, policy.CHANGE, event)
-    now = now or timezone.now()
-    event.materials = materials.collect(event, now=now)
+    event.materials = {"frozen_at": now.isoformat(), **materials.collect(event)}
     event.materials_frozen_at = now
     return do_save(actor, event, reason=_("Materials presented at the rembuk frozen"))
 
@@ -156,8 +156,9 @@ def missing_scans(event: RembukEvent) -> list[str]:
     return [k for k in REQUIRED_SCANS if k not in have]
 
 
-def do_upload_scan(actor, event: RembukEvent, *, file, kind: str, title: str, reason: str = "") -> UploadedDocument:
-    """File a signed scan; once the commitment and the berita acara are both in, the event closes."""
+def do_upload_scan(actor, event: RembukEvent, *, file, kind: str, title: str, now: dt.datetime,
+                   reason: str = "") -> UploadedDocument:
+    """File a signed scan; once the commitment and the berita acara are both in, the event closes ``now``."""
     _open(event)
     require(actor, policy.CHANGE, event)
     if kind not in (SCAN_COMMITMENT, SCAN_BERITA_ACARA, SCAN_ATTENDANCE):
@@ -166,7 +167,7 @@ def do_upload_scan(actor, event: RembukEvent, *, file, kind: str, title: str, re
         document = do_attach(actor, event, file=file, kind=kind, title=title, wilayah_code=event.wilayah_id, reason=reason)
         if not missing_scans(event):
             event.status = Status.CLOSED
-            event.closed_at = timezone.now()
+            event.closed_at = now
             do_save(actor, event, reason=_("Signed commitment and berita acara filed: rembuk closed"),
                     permitted_by=(policy.CHANGE, RembukEvent.objects.get(pk=event.pk)))
     return document

@@ -39,7 +39,7 @@ def seed(seed: int) -> None:
         actions.do_save_participant(SYSTEM, p, reason="data demo")
     people = list(event.invitees.values_list("pk", flat=True))
     actions.do_record_attendance(SYSTEM, event, [pk for pk in people if rng.random() < 0.85])
-    actions.do_freeze_materials(SYSTEM, event)
+    actions.do_freeze_materials(SYSTEM, event, now=dt.datetime.combine(event.date, dt.time(10), dt.timezone(dt.timedelta(hours=8))))
     actions.do_agree_plan(SYSTEM, event, note="Disepakati seluruh peserta rembuk")
     actions.do_save_event(SYSTEM, RembukEvent(
         wilayah_id="73.24.04", year=2026, title="Rembuk Stunting Kecamatan Malili Tahun 2026", date=dt.date(2026, 3, 5),

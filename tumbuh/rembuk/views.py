@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -107,7 +108,7 @@ def attendance(request, pk):
 @login_required
 @require_POST
 def freeze(request, pk):
-    return _post_action(request, pk, lambda e: actions.do_freeze_materials(request.user, e),
+    return _post_action(request, pk, lambda e: actions.do_freeze_materials(request.user, e, now=timezone.now()),
                         _("The Aksi 1 and Aksi 2 materials are frozen as presented."))
 
 
@@ -170,4 +171,4 @@ def upload(request, pk):
         return redirect("rembuk:detail", pk=event.pk)
     return _post_action(request, pk, lambda e: actions.do_upload_scan(
         request.user, e, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
-        reason=form.cleaned_data.get("reason", "")), _("The signed document is filed."))
+        now=timezone.now(), reason=form.cleaned_data.get("reason", "")), _("The signed document is filed."))

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
@@ -22,7 +23,7 @@ from .models import Activity
 
 @login_required
 def activity_list(request):
-    kab, year = kabupaten_of(request), year_of(request)
+    kab, year = kabupaten_of(request), year_of(request, today=timezone.localdate())
     qs = policy.visible(request.user, plan.activities(kab.code, year))
     opd = request.GET.get("opd", "")
     if opd:
@@ -42,7 +43,7 @@ def activity_edit(request, pk=None):
     kab = kabupaten_of(request)
     if pk is None:
         policy.require(request.user, policy.ADD, Activity)
-        activity = Activity(kabupaten=kab, year=year_of(request))
+        activity = Activity(kabupaten=kab, year=year_of(request, today=timezone.localdate()))
     else:
         activity = policy.get_object_or_404(request.user, Activity, pk=pk)
         kab = activity.kabupaten
@@ -78,7 +79,7 @@ def activity_delete(request, pk):
 
 @login_required
 def gap_check(request):
-    kab, year = kabupaten_of(request), year_of(request)
+    kab, year = kabupaten_of(request), year_of(request, today=timezone.localdate())
     result = gaps.check(kab.code, year)
     return render(request, "rencana/gaps.html", {"kabupaten": kab, "year": year, "check": result})
 
@@ -87,7 +88,7 @@ def gap_check(request):
 def export(request, year):
     kab = kabupaten_of(request)
     policy.require(request.user, policy.VIEW, Activity)
-    body = xlsx.integrated_plan(kab.code, year)
+    body = xlsx.integrated_plan(kab.code, year, now=timezone.now())
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="rencana-kegiatan-{kab.code.replace(".", "")}-{year}.xlsx"'
     return response

@@ -14,7 +14,6 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.organisation.models import Opd
@@ -49,11 +48,10 @@ class Tpps(models.Model):
         if self.wilayah_id and self.wilayah.level == Level.PROVINSI:
             raise ValidationError({"wilayah": _("Tumbuh keeps TPPS from the regency level down.")})
 
-    def current_decree(self, on: dt.date | None = None):
-        """The decree in force on ``on`` (today by default): the latest dated on or before it,
-        or None. Reads ``decrees`` as a whole, so a list that prefetches them asks nothing more."""
-        day = on or timezone.localdate()
-        in_force = [d for d in self.decrees.all() if d.date <= day]
+    def current_decree(self, on: dt.date):
+        """The decree in force on ``on``: the latest dated on or before it, or None. Reads
+        ``decrees`` as a whole, so a list that prefetches them asks nothing more."""
+        in_force = [d for d in self.decrees.all() if d.date <= on]
         return max(in_force, key=lambda d: (d.date, d.pk), default=None)
 
 

@@ -111,3 +111,7 @@ def member_end(request, pk, member_pk):
                                               "title": _("End membership: %(name)s") % {"name": member.name}})
 
 
+def decree_in_force(tpps) -> str:
+    """The list column "Decree (SK)" of the team pages: the number of the decree in force today."""
+    decree = tpps.current_decree(timezone.localdate())
+    return decree.number if decree else ""

@@ -1,6 +1,7 @@
 """The documents Tumbuh holds for an action (``aksi.outputs``): listed on the action page above
 the uploaded evidence, counted in Pantau Aksi, downloadable, and only for those who may see them."""
 
+import datetime
 import re
 
 import pytest
@@ -20,6 +21,7 @@ from tumbuh.wilayah.models import Wilayah
 pytestmark = pytest.mark.django_db
 
 YEAR = 2026  # the demo's year: Luwu Timur's actions, its rembuk and Malili's
+SIGNED = datetime.datetime(2026, 4, 20, 8, tzinfo=datetime.timezone.utc)
 CONTENT_TYPES = {"PDF": "application/pdf", "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                  "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -66,9 +68,9 @@ def test_a_closed_rembuk_shows_its_scans_and_asks_for_the_ticks_it_proves(client
     client.force_login(alice)
     assert 'data-testid="final-outputs"' not in client.get(f"/aksi/{a3.pk}/").content.decode()
     rembuk_actions.do_upload_scan(alice, event, file=scan("komitmen.pdf"), kind=rembuk_actions.SCAN_COMMITMENT,
-                                  title="Komitmen bertanda tangan")
+                                  title="Komitmen bertanda tangan", now=SIGNED)
     rembuk_actions.do_upload_scan(alice, event, file=scan("ba.pdf"), kind=rembuk_actions.SCAN_BERITA_ACARA,
-                                  title="Berita acara bertanda tangan")
+                                  title="Berita acara bertanda tangan", now=SIGNED)
     html = client.get(f"/aksi/{a3.pk}/").content.decode()
     assert 'data-testid="final-outputs"' in html and "Rembuk kabupaten: " + event.title in html
     client.force_login(demo_users["pantau.lutim"])  # a viewer ticks nothing, so is not asked to

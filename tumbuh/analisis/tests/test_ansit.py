@@ -280,6 +280,17 @@ def test_text_that_looks_like_a_formula_stays_text(client, alice):
     assert written == {code: (name, "s") for code, name in typed.items()}
 
 
+def test_the_cover_says_when_it_was_made_and_the_day_of_the_tpps(alice, settings):
+    from tumbuh.analisis.ansit import master_ansit
+
+    settings.TIME_ZONE = "Asia/Makassar"
+    s = situation.build(alice, Wilayah.objects.get(code="73.24"), 2026)
+    made = dt.datetime(2026, 3, 4, 9, 4, tzinfo=dt.timezone.utc)
+    cover = openpyxl.load_workbook(master_ansit(s, alice, dt.date(2026, 2, 28), now=made))["Keterangan"]
+    lines = {r[0]: r[1] for r in cover.iter_rows(max_col=2, values_only=True) if r[0]}
+    assert lines["Dibuat oleh Tumbuh"] == "4 Maret 2026 17:04" and lines["TPPS per tanggal"] == "28 Februari 2026"
+
+
 def test_a_year_without_data_leaves_every_figure_blank_and_says_why(client, alice):
     workbook = _download(client, alice, 2031)  # data year 2030: nothing
     rows = _rows(workbook["Data Sasaran"])

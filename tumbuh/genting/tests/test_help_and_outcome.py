@@ -75,7 +75,7 @@ def test_the_sheet_holds_only_the_shared_fields_and_never_the_nik(client, alice,
     family = make_family("7324041501960003", risks=2, name="Baharuddin Sitompul")
     match = do_match(alice, parent, family=family, start_date=START, shared_fields=[SharedField.DESA, SharedField.RISKS])
     do_record_help(alice, match, kind="air", value=3_500_000, date=dt.date(2025, 3, 1), description="Sambungan air")
-    labels = [label for label, _value in shared_facts(match)]
+    labels = [label for label, _value in shared_facts(match, today=dt.date(2025, 6, 1))]
     assert len(labels) == 2
     client.force_login(alice)
     response = client.get(f"/genting/asuhan/{match.pk}/lembar.docx")
@@ -88,6 +88,13 @@ def test_the_sheet_holds_only_the_shared_fields_and_never_the_nik(client, alice,
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "Baharuddin" in text and "Sitompul" not in text and "Sambungan air" in text and "3.500.000" in text
+
+
+def test_the_sheet_gives_the_childs_age_on_the_day_it_is_made(alice, parent, make_child):
+    match = do_match(alice, parent, child=make_child("Anak Lembar", [(0, -2.5)]), start_date=START,
+                     shared_fields=[SharedField.AGE])
+    assert shared_facts(match, today=dt.date(2025, 1, 1)) == [("Usia anak", "24 bulan")]  # born 1 January 2023
+    assert shared_facts(match, today=dt.date(2025, 7, 1)) == [("Usia anak", "29 bulan")]
 
 
 def test_the_bupati_page_adds_up(client, alice, parent, parent2, make_family, make_child):

@@ -97,7 +97,7 @@ def test_social_assistance_through_the_tpk_counts_as_other_help(alice, make_fami
     assisted = make_family("7324041501950008", risks=2, name="Sudah Dibantu")
     assisted.tpk = Tpk.objects.create(desa_id="73.24.04.2010", name="TPK Bantu", midwife="a", pkk_cadre="b", kb_cadre="c")
     before = next(c for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000) if c.obj == assisted)
-    do_log_visit(alice, assisted, date=dt.date(2026, 1, 5), activity="bantuan")
+    do_log_visit(alice, assisted, date=dt.date(2026, 1, 5), activity="bantuan", today=dt.date(2026, 1, 5))
     after = next(c for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000) if c.obj == assisted)
     assert (before.score, after.score, after.other_help, after.helped) == (4, 2, True, False)
 

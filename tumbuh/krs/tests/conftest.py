@@ -32,7 +32,8 @@ def make_child(db):
 def measure(alice):
     """A visit scored by the growth engine (standing height in cm, weight 11 kg)."""
     def record(child, day, height):
-        return do_record_measurement(alice, Measurement(child=child, date=day, weight=11, lenhei=height, position=Position.STANDING))
+        return do_record_measurement(alice, Measurement(child=child, date=day, weight=11, lenhei=height, position=Position.STANDING),
+                                     today=day)
     return record
 
 

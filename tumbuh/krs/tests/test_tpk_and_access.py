@@ -32,7 +32,8 @@ def _tpk(desa_code, name="TPK Uji"):
 def test_the_desa_operator_assigns_a_tpk_and_the_visit_is_logged_and_audited(bob, demo_users):
     family, tpk = _family(BALANTANG, "7324041501900001"), _tpk(BALANTANG)
     do_assign_tpk(bob, family, tpk)
-    visit = do_log_visit(bob, family, date=dt.date(2026, 3, 2), activity="penyuluhan", notes="KIE gizi")
+    visit = do_log_visit(bob, family, date=dt.date(2026, 3, 2), activity="penyuluhan", notes="KIE gizi",
+                         today=dt.date(2026, 3, 2))
     assert Family.objects.get(pk=family.pk).tpk == tpk and visit.tpk == tpk
     assert AuditLog.objects.filter(object_type="krs.family", object_id=str(family.pk), actor=bob).exists()
     assert AuditLog.objects.filter(object_type="krs.tpkvisit", object_id=str(visit.pk)).exists()
@@ -41,15 +42,17 @@ def test_the_desa_operator_assigns_a_tpk_and_the_visit_is_logged_and_audited(bob
 def test_a_visit_needs_a_team_of_the_desa_and_a_past_date(bob, harapan):
     family = _family(BALANTANG, "7324041501900002")
     with pytest.raises(ValidationError) as no_team:
-        do_log_visit(bob, family, date=dt.date(2026, 1, 5), activity="pemantauan")
+        do_log_visit(bob, family, date=dt.date(2026, 1, 5), activity="pemantauan", today=dt.date(2026, 1, 5))
     assert list(no_team.value.error_dict) == ["tpk"]
     family.tpk = _tpk(BALANTANG)
-    with pytest.raises(ValidationError):
-        do_log_visit(bob, family, date=dt.date.today() + dt.timedelta(days=3), activity="pemantauan")
+    with pytest.raises(ValidationError) as future:
+        do_log_visit(bob, family, date=dt.date(2026, 1, 8), activity="pemantauan", today=dt.date(2026, 1, 5))
+    assert list(future.value.error_dict) == ["date"]
     elsewhere = _tpk(harapan.code, "TPK Tetangga")
     with pytest.raises(ValidationError):
-        do_log_visit(bob, family, date=dt.date(2026, 1, 5), activity="pemantauan", tpk=elsewhere)
+        do_log_visit(bob, family, date=dt.date(2026, 1, 5), activity="pemantauan", tpk=elsewhere, today=dt.date(2026, 1, 5))
     assert not TpkVisit.objects.filter(family=family).exists()
+    assert do_log_visit(bob, family, date=dt.date(2026, 1, 8), activity="pemantauan", today=dt.date(2026, 1, 8)).pk  # that day itself
 
 
 def test_a_tpk_of_another_desa_is_refused(alice, harapan):
@@ -87,7 +90,7 @@ def test_the_puskesmas_officer_logs_visits_in_the_desa_it_serves(demo_users):
     served = pkm.puskesmas.desa_codes()[0]
     family = _family(served, "7324041501900011")
     family.tpk = _tpk(served)
-    visit = do_log_visit(pkm, family, date=dt.date(2026, 3, 2), activity="rujukan")
+    visit = do_log_visit(pkm, family, date=dt.date(2026, 3, 2), activity="rujukan", today=dt.date(2026, 3, 2))
     assert visit.recorded_by == pkm
     with pytest.raises(PermissionDenied):
         do_assign_tpk(pkm, family, None)

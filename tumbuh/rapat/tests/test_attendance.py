@@ -12,6 +12,7 @@ from tumbuh.rapat.attendance import attendance, attendance_xlsx, qr_svg
 from tumbuh.rapat.models import Attendee, Group
 
 pytestmark = pytest.mark.django_db
+AT = dt.datetime(2026, 1, 5, 9, 15, tzinfo=dt.timezone.utc)  # a check-in on the meeting's morning
 
 SIZES = {Group.OPD: 40, Group.CAMAT: 12, Group.KEPALA_DESA: 140, Group.PUSKESMAS: 16, Group.PKK: 30, Group.PLKB: 22,
          Group.LAIN: 40}  # 300
@@ -75,9 +76,11 @@ def test_codes_of_another_meeting_or_unknown_are_refused(alice, malili, make_rap
     first = make_rapat(malili, dt.date(2026, 1, 5))
     second = make_rapat(malili, dt.date(2026, 2, 5))
     p = actions.do_add_participant(alice, Attendee(rapat=first, name="A", group=Group.CAMAT))
-    assert actions.do_check_in_by_code(alice, second, p.qr_payload) == (actions.CheckInResult.UNKNOWN, None)
-    assert actions.do_check_in_by_code(alice, first, "XXXXXX")[0] == actions.CheckInResult.UNKNOWN
-    assert actions.do_check_in_by_code(alice, first, f" {p.code.lower()} ") == (actions.CheckInResult.OK, p)
+    assert actions.do_check_in_by_code(alice, second, p.qr_payload, at=AT) == (actions.CheckInResult.UNKNOWN, None)
+    assert actions.do_check_in_by_code(alice, first, "XXXXXX", at=AT)[0] == actions.CheckInResult.UNKNOWN
+    assert actions.do_check_in_by_code(alice, first, f" {p.code.lower()} ", at=AT) == (actions.CheckInResult.OK, p)
+    p.refresh_from_db()
+    assert p.checked_in_at == AT
     assert "<svg" in qr_svg(p)
 
 
@@ -123,6 +126,14 @@ def test_meeting_documents_as_pdf_and_docx(client, alice, kind, pdftext):
         assert "28 Agustus 2025" in text
 
 
+def test_the_invitation_is_dated_the_day_it_is_made_at_the_latest_the_meetings(malili, make_rapat):
+    from tumbuh.rapat.documents import build
+
+    rapat = make_rapat(malili, dt.date(2026, 3, 10))
+    assert build("undangan", rapat, today=dt.date(2026, 3, 1)).date == dt.date(2026, 3, 1)
+    assert build("undangan", rapat, today=dt.date(2026, 4, 1)).date == dt.date(2026, 3, 10)  # made afterwards
+
+
 def test_participants_page_invites_from_the_registry_and_prints_qr_cards(client, alice, malili, make_rapat):
     rapat = make_rapat(malili, dt.date(2026, 1, 5))
     client.force_login(alice)
@@ -151,7 +162,7 @@ def test_organiser_corrects_an_invitee_and_undoes_a_check_in(client, alice, mali
     rapat = make_rapat(malili, dt.date(2026, 1, 5))
     actions.do_invite_from_registry(alice, rapat, [Group.CAMAT])
     camat = Attendee.objects.get(rapat=rapat)
-    actions.do_check_in(alice, camat)
+    actions.do_check_in(alice, camat, at=AT)
     client.force_login(alice)
     response = client.post(f"/rapat/{rapat.pk}/peserta/{camat.pk}/", {
         "name": "Andi Rahmat, S.STP.", "group": Group.CAMAT, "organisation": camat.organisation, "position": "Camat"})

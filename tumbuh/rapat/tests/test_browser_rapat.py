@@ -141,7 +141,7 @@ def test_remove_an_invitee_with_a_reason_but_not_one_who_came(browser, live_serv
                                               agenda="Evaluasi"))
     came, twice, _other = (actions.do_add_participant(None, Attendee(rapat=rapat, name=name, group=Group.LAIN))
                           for name in ("Ibu Hadir", "Bapak Dobel", "Ibu Lain"))
-    actions.do_check_in(None, came)
+    actions.do_check_in(None, came, at=dt.datetime(2026, 3, 10, 9, tzinfo=dt.timezone.utc))
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
     browser_login(page, live_server, "camat.malili")

@@ -23,8 +23,8 @@ def meeting(alice, malili, make_rapat):
     for name, group, invited in (("Camat Malili", Group.CAMAT, True), ("Sekcam Malili", Group.CAMAT, True),
                                  ("Ketua TP PKK Malili", Group.PKK, True), ("Tamu Dinas", Group.LAIN, False)):
         people[name] = actions.do_add_participant(alice, Attendee(rapat=rapat, name=name, group=group, invited=invited))
-    actions.do_check_in(alice, people["Camat Malili"])
-    actions.do_check_in(alice, people["Tamu Dinas"])
+    actions.do_check_in(alice, people["Camat Malili"], at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc))
+    actions.do_check_in(alice, people["Tamu Dinas"], at=dt.datetime(2026, 3, 2, 9, 5, tzinfo=dt.timezone.utc))
     return rapat, people
 
 

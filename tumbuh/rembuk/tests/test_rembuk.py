@@ -16,6 +16,7 @@ from tumbuh.rencana.testing import TEST_YEAR, make_activity
 from tumbuh.wilayah.models import Level, Wilayah
 
 pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 4, 15, 10, 30, tzinfo=dt.timezone.utc)  # the rembuk's morning
 
 
 def new_event(actor, wilayah="73.24", *, invite=True, **kw) -> RembukEvent:
@@ -80,7 +81,8 @@ def test_attendance_is_recorded_and_audited(alice):
 def test_materials_stay_as_presented_and_the_agreed_plan_is_versioned(alice):
     first = make_activity(alice, budget=250_000_000, desa=["73.24.04.2010"])
     event = new_event(alice)
-    actions.do_freeze_materials(alice, event)
+    actions.do_freeze_materials(alice, event, now=NOW)
+    assert event.materials_frozen_at == NOW and event.materials["frozen_at"] == NOW.isoformat()
     v1 = actions.do_agree_plan(alice, event, note="disepakati")
     assert v1.version == 1 and [a["id"] for a in v1.data["activities"]] == [first.pk]
     assert v1.data["total_budget"] == 250_000_000
@@ -103,7 +105,7 @@ def test_a_kecamatan_rembuk_presents_the_activities_reaching_its_desa(alice, dem
     make_activity(alice, desa=[other.code], sub_kegiatan="PMT Mangkutana")
     make_activity(alice, sub_kegiatan="Kampanye seluruh kabupaten")  # no desa: district-wide
     event = new_event(demo_users["camat.malili"], "73.24.04")
-    actions.do_freeze_materials(demo_users["camat.malili"], event)
+    actions.do_freeze_materials(demo_users["camat.malili"], event, now=NOW)
     names = {a["sub_kegiatan"] for a in event.materials["aksi2"]["activities"]}
     assert names == {"PMT Balantang", "Kampanye seluruh kabupaten"}
 
@@ -111,12 +113,12 @@ def test_a_kecamatan_rembuk_presents_the_activities_reaching_its_desa(alice, dem
 def test_signed_commitment_and_berita_acara_close_the_event(alice, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     event = new_event(alice)
-    actions.do_upload_scan(alice, event, file=scan("komitmen.pdf"), kind=actions.SCAN_COMMITMENT, title="Komitmen ttd")
+    actions.do_upload_scan(alice, event, file=scan("komitmen.pdf"), kind=actions.SCAN_COMMITMENT, title="Komitmen ttd", now=NOW)
     event.refresh_from_db()
     assert event.status == Status.PLANNED and actions.missing_scans(event) == [actions.SCAN_BERITA_ACARA]
-    actions.do_upload_scan(alice, event, file=scan("ba.pdf"), kind=actions.SCAN_BERITA_ACARA, title="BA ttd")
+    actions.do_upload_scan(alice, event, file=scan("ba.pdf"), kind=actions.SCAN_BERITA_ACARA, title="BA ttd", now=NOW)
     event.refresh_from_db()
-    assert event.status == Status.CLOSED and event.closed_at is not None
+    assert event.status == Status.CLOSED and event.closed_at == NOW
     assert AuditLog.objects.filter(object_type="rembuk.rembukevent", object_id=str(event.pk),
                                    after__status="closed").exists()
 
@@ -135,7 +137,7 @@ def test_an_unknown_scan_kind_is_refused(alice, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     event = new_event(alice, invite=False)
     with pytest.raises(ValidationError):
-        actions.do_upload_scan(alice, event, file=scan(), kind="foto", title="x")
+        actions.do_upload_scan(alice, event, file=scan(), kind="foto", title="x", now=NOW)
 
 
 def test_participants_from_another_district_or_outside_the_kecamatan_are_refused(alice, demo_users):
