@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
+from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import get_focus
 from tumbuh.documents.actions import do_attach
 from tumbuh.documents.models import UploadedDocument
-from tumbuh.organisation.forms import add_errors
 from tumbuh.organisation.forms import DeleteForm
 from tumbuh.wilayah.models import Level, Wilayah
 

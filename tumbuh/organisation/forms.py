@@ -61,16 +61,5 @@ class TppsForm(AuditedForm):
         help_texts = {"name": _("Its decrees (SK), with the signed scan, are recorded on the team's page.")}
 
 
-def add_errors(form: forms.Form, error) -> None:
-    """Show an action's ``ValidationError`` on the form: on the field it names when the form
-    has that field, else above the form. (``form.add_error(None, e)`` raises ValueError for
-    an error naming a field the form lacks.)"""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class DeleteForm(forms.Form):
     reason = forms.CharField(label=_("Why is it deleted?"), required=True)

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
+from tumbuh.core.editing import add_errors
 from tumbuh.documents.official import document_response, indonesian_date
-from tumbuh.organisation.forms import add_errors
 from tumbuh.organisation.forms import DeleteForm
 
 from . import actions, forms

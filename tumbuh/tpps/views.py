@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tumbuh.accounts import policy
-from tumbuh.organisation.forms import add_errors
+from tumbuh.core.editing import add_errors
 from tumbuh.organisation.models import Tpps
 
 from . import actions, forms
