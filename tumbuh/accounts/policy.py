@@ -250,14 +250,6 @@ def _own_posyandu(user, obj) -> bool:
     return obj is None or obj.puskesmas_id == user.puskesmas_id
 
 
-def _tpps_in_node(user, obj) -> bool:
-    if _admin(user, obj):
-        return True
-    if user.role not in (Role.KECAMATAN, Role.DESA):
-        return False
-    return obj is None or node_contains(user, obj.wilayah_id)
-
-
 def can_see_nik(user, child=None) -> bool:
     """Whether ``user`` may read ``child``'s full NIK (personal data under UU PDP 27/2022).
 
@@ -350,7 +342,6 @@ def _core_rules() -> dict[type, dict[str, Rule]]:
     Opd = apps.get_model("organisation", "Opd")
     Puskesmas = apps.get_model("organisation", "Puskesmas")
     Posyandu = apps.get_model("organisation", "Posyandu")
-    Tpps = apps.get_model("organisation", "Tpps")
     AuditLog = apps.get_model("audit", "AuditLog")
     ImportBatch = apps.get_model("imports", "ImportBatch")
     system_only = {ADD: _nobody, CHANGE: _nobody, DELETE: _nobody}
@@ -359,7 +350,6 @@ def _core_rules() -> dict[type, dict[str, Rule]]:
         Opd: {ADD: _admin, CHANGE: _own_opd, DELETE: _admin},
         Puskesmas: {ADD: _admin, CHANGE: _admin, DELETE: _admin},
         Posyandu: {ADD: _own_posyandu, CHANGE: _own_posyandu, DELETE: _own_posyandu},
-        Tpps: {ADD: _tpps_in_node, CHANGE: _tpps_in_node, DELETE: _tpps_in_node},
         User: {VIEW: _admin, ADD: _manage_user, CHANGE: _manage_user, DELETE: _manage_user},
         AuditLog: {VIEW: _admin, **system_only},  # written by do_save/do_delete themselves, never edited
         # Lists: district admins; measurements: also puskesmas. The batch's progress and result

@@ -50,17 +50,27 @@ def rename_operations(renames: Renames) -> list:
               for _old, new, fields in renames for old_field, new_field in fields.items())]
 
 
-def follow_renames(app_label: str, renames: Renames) -> migrations.RunPython:
-    """The migration step that moves the audit rows of ``app_label``'s renamed models (written
-    as for ``rename_operations``) to their new type and field names, and back when reversed."""
-    types = {f"{app_label}.{old.lower()}": (f"{app_label}.{new.lower()}", fields) for old, new, fields in renames}
+def follow_rename(types: Mapping[str, str], fields: Mapping[str, Mapping[str, str]] | None = None) -> migrations.RunPython:
+    """The migration step that moves audit rows to a model's new name, app or field names, and
+    back when reversed. ``types``: old ``label_lower`` → new (a model moved to another app, such
+    as ``organisation.tpps`` → ``tpps.tpps``); ``fields``: per old ``label_lower``, {old field
+    name: new field name} (the same label when only fields were renamed). The app whose
+    migration uses it depends on ``audit``'s latest migration."""
+    fields = fields or {}
+    moves = {old: (types.get(old, old), dict(fields.get(old, {}))) for old in {*types, *fields}}
 
     def forwards(apps, schema_editor):
-        for old_type, (new_type, fields) in types.items():
-            rewrite_history(apps, old_type, new_type, fields)
+        for old_type, (new_type, renamed) in moves.items():
+            rewrite_history(apps, old_type, new_type, renamed)
 
     def backwards(apps, schema_editor):
-        for old_type, (new_type, fields) in types.items():
-            rewrite_history(apps, new_type, old_type, {new: old for old, new in fields.items()})
+        for old_type, (new_type, renamed) in moves.items():
+            rewrite_history(apps, new_type, old_type, {new: old for old, new in renamed.items()})
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def follow_renames(app_label: str, renames: Renames) -> migrations.RunPython:
+    """``follow_rename`` for the renames of one app, declared as for ``rename_operations``."""
+    return follow_rename({f"{app_label}.{old.lower()}": f"{app_label}.{new.lower()}" for old, new, _f in renames},
+                         {f"{app_label}.{old.lower()}": fields for old, _new, fields in renames})

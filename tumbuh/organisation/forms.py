@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from tumbuh.accounts import policy
 from tumbuh.wilayah.models import Level, Wilayah
 
-from .models import Opd, Posyandu, Puskesmas, Tpps
+from .models import Opd, Posyandu, Puskesmas
 
 
 class AuditedForm(forms.ModelForm):
@@ -50,15 +50,6 @@ class PosyanduForm(AuditedForm):
     class Meta:
         model = Posyandu
         fields = ["name", "code", "desa", "puskesmas", "address", "is_active"]
-
-
-class TppsForm(AuditedForm):
-    wilayah_fields = {"wilayah": (Level.KABUPATEN, Level.KECAMATAN, Level.DESA)}
-
-    class Meta:
-        model = Tpps
-        fields = ["wilayah", "name", "secretariat"]
-        help_texts = {"name": _("Its decrees (SK), with the signed scan, are recorded on the team's page.")}
 
 
 class DeleteForm(forms.Form):

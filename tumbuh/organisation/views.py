@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.db.models import Manager, Q
 from django.http import Http404
@@ -25,7 +26,7 @@ from tumbuh.documents.models import Letterhead
 from tumbuh.wilayah.models import Wilayah
 
 from . import forms
-from .models import Opd, Posyandu, Puskesmas, Tpps
+from .models import Opd, Posyandu, Puskesmas
 
 
 @dataclass(frozen=True)
@@ -59,16 +60,20 @@ KINDS = {
              ((gettext_lazy("Name"), "name"), (gettext_lazy("Desa"), "desa.name"), (gettext_lazy("Puskesmas"), "puskesmas.name"),
               (gettext_lazy("Address"), "address")),
              ("name", "desa__name"), "desa__", ("desa", "puskesmas")),
-        Kind("tpps", Tpps, forms.TppsForm,
-             ((gettext_lazy("Name"), "name"), (gettext_lazy("Region"), "wilayah.label"),
-              (gettext_lazy("Decree (SK)"), "current_decree.number")),
-             ("name",), "wilayah__", ("wilayah", "secretariat"), ("decrees",), done_url="tpps:list"),
         Kind("kop-surat", Letterhead, LetterheadForm,
              ((gettext_lazy("Government line"), "government"), (gettext_lazy("Office"), "office"),
               (gettext_lazy("Regency / city"), "kabupaten.name"), (gettext_lazy("Default"), "is_default")),
              ("government", "office"), "kabupaten__", ("kabupaten",)),
     ]
 }
+
+
+def register_kind(kind: Kind) -> None:
+    """Let an app above the foundation list and edit its records here (``tpps`` registers its
+    teams from its ``AppConfig.ready``), so that this app never imports it."""
+    if KINDS.get(kind.slug, kind) is not kind:
+        raise ImproperlyConfigured(f"organisation kind {kind.slug!r} is registered twice")
+    KINDS[kind.slug] = kind
 
 
 def _kind(slug: str) -> Kind:

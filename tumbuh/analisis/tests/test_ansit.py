@@ -210,6 +210,7 @@ def test_the_sheets_follow_the_district_s_responsible_opd(client, alice):
     from tumbuh.audit.actions import do_save
     from tumbuh.indikator.models import Indicator, IndicatorSetting
     from tumbuh.organisation.models import Opd
+    from tumbuh.tpps.models import Tpps
 
     akta = Indicator.objects.get(kabupaten=None, code="akta-kelahiran")
     workbook = _download(client, alice)
@@ -262,7 +263,7 @@ def test_pemetaan_program_is_the_plan_of_the_year(client, alice):
 
 def test_text_that_looks_like_a_formula_stays_text(client, alice):
     from tumbuh.audit.actions import do_save
-    from tumbuh.organisation.models import Tpps
+    from tumbuh.tpps.models import Tpps
 
     from tumbuh.core.testing import formula_cells
 
