@@ -1,6 +1,6 @@
 # Tumbuh: two commands.
 #   make demo   set up, load the demo district and serve it at http://127.0.0.1:8000
-#   make test   set up and run the whole suite (SQLite, then PostgreSQL when reachable)
+#   make test   set up, check the layers (import-linter) and run the whole suite (SQLite, then PostgreSQL when reachable)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,7 +13,7 @@ PORT   ?= 8000
 DEMO_CHILDREN ?= 25000
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: setup demo serve test test-sqlite test-postgres test-browser deploy-check messages clean
+.PHONY: setup demo serve test lint-imports test-sqlite test-postgres test-browser deploy-check messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ demo: setup
 	@echo "Tumbuh berjalan di / is running at http://$(HOST):$(PORT)  (Ctrl+C untuk berhenti / to stop)"
 	TUMBUH_DEMO=1 $(BIN)/tumbuh runserver $(HOST):$(PORT)
 
-test: setup test-sqlite test-postgres test-browser
+test: setup lint-imports test-sqlite test-postgres test-browser
+
+# The layers of docs/architecture.md, as import-linter contracts ([tool.importlinter] in pyproject.toml).
+lint-imports: setup
+	@echo "== layers (import-linter) =="
+	$(BIN)/lint-imports
 
 test-sqlite: setup
 	@echo "== suite on SQLite =="
@@ -56,4 +61,4 @@ messages: setup
 	cd tumbuh && ../$(BIN)/tumbuh makemessages -l id --no-obsolete && ../$(BIN)/tumbuh compilemessages -l id
 
 clean:
-	rm -rf $(VENV) var *.egg-info
+	rm -rf $(VENV) var *.egg-info .import_linter_cache

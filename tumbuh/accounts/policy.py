@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from importlib import import_module
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
@@ -25,7 +24,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from tumbuh.wilayah.models import Wilayah, ancestor_codes
+from tumbuh.wilayah.models import Level, Wilayah, ancestor_codes
 
 from .models import Role, User
 
@@ -216,6 +215,12 @@ def visible(user, queryset: models.QuerySet) -> models.QuerySet:
     return qs
 
 
+def district_desa(user, kabupaten_code: str) -> models.QuerySet:
+    """The desa of the district ``kabupaten_code`` that ``user`` sees (a desa operator: their
+    own; a puskesmas officer: those their puskesmas serves), unordered."""
+    return visible(user, Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten_code))
+
+
 def get_object_or_404(user, model_or_qs, **lookup):
     qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects.all()
     try:
@@ -243,21 +248,6 @@ def _own_posyandu(user, obj) -> bool:
     if user.role != Role.PUSKESMAS:
         return False
     return obj is None or obj.puskesmas_id == user.puskesmas_id
-
-
-def _tpps_in_node(user, obj) -> bool:
-    if _admin(user, obj):
-        return True
-    if user.role not in (Role.KECAMATAN, Role.DESA):
-        return False
-    return obj is None or node_contains(user, obj.wilayah_id)
-
-
-def _measures_children(user, obj) -> bool:
-    """District admin, puskesmas officers (for the desa their puskesmas serves) and desa
-    operators register children and record visits; the scope check has already placed the
-    object inside their node. OPD staff, kecamatan and viewers only read."""
-    return user.role in (Role.DISTRICT_ADMIN, Role.PUSKESMAS, Role.DESA)
 
 
 def can_see_nik(user, child=None) -> bool:
@@ -333,20 +323,17 @@ def rules() -> dict[type, dict[str, Rule]]:
     """Who may add, change and delete each kind of object (viewing is scoping alone).
 
     The rules of the foundation's models are listed here; every other app declares its own in
-    a ``permissions.py`` module with a ``RULES`` function returning the same kind of mapping
-    (model → {action: rule}), built from the rule functions of this module. An app cannot
-    override another app's rules: a model declared twice is an error."""
+    a ``permissions.py`` module (the ``permissions`` contract of ``core/contracts.py``) with a
+    ``RULES`` function returning the same kind of mapping (model → {action: rule}), built from
+    the rule functions of this module. An app cannot override another app's rules: a model
+    declared twice is an error."""
+    from tumbuh.core.contracts import app_modules
+
     table = _core_rules()
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.permissions")
-        except ModuleNotFoundError as e:
-            if e.name != f"{config.name}.permissions":
-                raise
-            continue
+    for module in app_modules("permissions"):
         for model, model_rules in module.RULES().items():
             if model in table:
-                raise ImproperlyConfigured(f"{config.name}.permissions declares {model.__name__} again")
+                raise ImproperlyConfigured(f"{module.__name__} declares {model.__name__} again")
             table[model] = model_rules
     return table
 
@@ -357,34 +344,17 @@ def _core_rules() -> dict[type, dict[str, Rule]]:
     Posyandu = apps.get_model("organisation", "Posyandu")
     AuditLog = apps.get_model("audit", "AuditLog")
     ImportBatch = apps.get_model("imports", "ImportBatch")
-    Child = apps.get_model("measurements", "Child")
-    Measurement = apps.get_model("measurements", "Measurement")
-    Boundary = apps.get_model("maps", "Boundary")
-    PublishedRound = apps.get_model("publik", "PublishedRound")
-    SurveyFigure = apps.get_model("dashboards", "SurveyFigure")
-    DistrictTarget = apps.get_model("dashboards", "DistrictTarget")
-    UnderFivePopulation = apps.get_model("dashboards", "UnderFivePopulation")
-    AreaAggregate = apps.get_model("dashboards", "AreaAggregate")
-    QualityAggregate = apps.get_model("dashboards", "QualityAggregate")
+    system_only = {ADD: _nobody, CHANGE: _nobody, DELETE: _nobody}
     return {
-        Wilayah: {},
+        Wilayah: system_only,  # the region tree: loaded by the system (load_regions), read-only in the app
         Opd: {ADD: _admin, CHANGE: _own_opd, DELETE: _admin},
         Puskesmas: {ADD: _admin, CHANGE: _admin, DELETE: _admin},
         Posyandu: {ADD: _own_posyandu, CHANGE: _own_posyandu, DELETE: _own_posyandu},
         User: {VIEW: _admin, ADD: _manage_user, CHANGE: _manage_user, DELETE: _manage_user},
-        AuditLog: {VIEW: _admin},
-        ImportBatch: {VIEW: _import, ADD: _import},  # lists: district admins; measurements: also puskesmas
-        Child: {ADD: _measures_children, CHANGE: _measures_children, DELETE: _admin},
-        Measurement: {ADD: _measures_children, CHANGE: _measures_children, DELETE: _measures_children},
-        Boundary: {ADD: _admin, CHANGE: _admin, DELETE: _admin},  # the map's boundary files
-        PublishedRound: {VIEW: _admin, ADD: _admin, CHANGE: _admin, DELETE: _admin},  # publishing (Aksi 7)
-        # Dashboards: the district admin enters survey figures, targets and Dukcapil counts;
-        # everyone in scope reads them. Precomputed aggregates are written by the system only.
-        SurveyFigure: {ADD: _admin, CHANGE: _admin, DELETE: _admin},
-        DistrictTarget: {ADD: _admin, CHANGE: _admin, DELETE: _admin},
-        UnderFivePopulation: {ADD: _admin, CHANGE: _admin, DELETE: _admin},
-        AreaAggregate: {ADD: _nobody, CHANGE: _nobody, DELETE: _nobody},
-        QualityAggregate: {ADD: _nobody, CHANGE: _nobody, DELETE: _nobody},
+        AuditLog: {VIEW: _admin, **system_only},  # written by do_save/do_delete themselves, never edited
+        # Lists: district admins; measurements: also puskesmas. The batch's progress and result
+        # are written by the import framework itself; nobody edits or deletes a batch.
+        ImportBatch: {VIEW: _import, ADD: _import, CHANGE: _nobody, DELETE: _nobody},
     }
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.audit.actions import do_save
+from tumbuh.core.contracts import app_modules
 
 from . import policy
 from .forms import UserForm
@@ -20,11 +21,10 @@ class TumbuhLoginView(LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if settings.DEMO_MODE:
-            from tumbuh.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-
-            context["demo_accounts"] = DEMO_ACCOUNTS
-            context["demo_password"] = DEMO_PASSWORD
+        shortcuts = app_modules("login_shortcuts") if settings.DEMO_MODE else ()
+        if shortcuts:  # the demo's accounts (the ``login_shortcuts`` contract)
+            context["demo_accounts"] = shortcuts[0].ACCOUNTS
+            context["demo_password"] = shortcuts[0].PASSWORD
         return context
 
 

@@ -5,8 +5,8 @@ Any app may define ``<app>/aksi_outputs.py`` with ``outputs(kabupaten, year, use
 a list of :class:`Output`, each naming the action page it belongs to by the keys of
 ``aksi.pages.PAGES`` (an action definition points at one of them). An app lists only what
 ``user`` may view (``policy.visible``, the app's own view rules), and cheaply: no document is
-built until its link is followed. :func:`collect` gathers them, the way ``policy.rules()``
-gathers ``<app>/permissions.py``.
+built until its link is followed (the ``aksi_outputs`` contract of ``core/contracts.py``).
+:func:`collect` gathers them.
 """
 
 from __future__ import annotations
@@ -14,18 +14,16 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
-from importlib import import_module
 from pathlib import PurePath
 from types import ModuleType
 
-from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from tumbuh.accounts import policy
+from tumbuh.core.contracts import app_modules
 
 from .pages import PAGES
 
@@ -63,16 +61,8 @@ def uploaded(page: str, document, *, note: str = "", group: str = "", final: boo
                   format=suffix or "?", note=note, group=group, final=final)
 
 
-@cache
 def _modules() -> tuple[ModuleType, ...]:
-    found = []
-    for config in apps.get_app_configs():
-        try:
-            found.append(import_module(f"{config.name}.aksi_outputs"))
-        except ModuleNotFoundError as e:
-            if e.name != f"{config.name}.aksi_outputs":
-                raise
-    return tuple(found)
+    return app_modules("aksi_outputs")
 
 
 def collect_all(kabupaten, year: int, user) -> dict[str, list[Output]]:

@@ -18,7 +18,6 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Count, Q
 from django.utils import formats, timezone, translation
 from openpyxl import Workbook
@@ -26,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tumbuh.accounts import policy
+from tumbuh.core.contracts import app_modules
 from tumbuh.core.spreadsheet import put
 from tumbuh.indikator.computations import source_of
 from tumbuh.indikator.models import CoverageSource, IndicatorSetting
@@ -368,16 +368,16 @@ class _Builder:
                    Col("Satuan", "text", 10), Col("Pagu (Rp)", "rp", 16), Col("Sumber Dana", "text", 14),
                    Col("Waktu Pelaksanaan", "text", 18)]
         rows = []
-        if apps.is_installed("tumbuh.rencana"):
-            from tumbuh.rencana.plan import activities
-
-            for n, a in enumerate(policy.visible(self.user, activities(self.kab.code, self.s.plan_year)), start=1):
-                desa = sorted(a.desa.all(), key=lambda d: d.code)
-                bps = "; ".join(d.bps_code or "-" for d in desa) if any(d.bps_code for d in desa) else None
-                rows.append([n, a.opd.short_name, a.program_code, a.program, a.kegiatan_code, a.kegiatan, a.sub_kegiatan_code,
-                             a.sub_kegiatan, str(a.indicator), "; ".join(d.name for d in desa) or "Seluruh kabupaten",
-                             "; ".join(d.code for d in desa) or None, bps, float(a.volume), a.unit, int(a.budget),
-                             a.funding_label, a.timing])
+        # Aksi 2 lies above Aksi 1: its activities come through the ``cycle_inputs`` contract.
+        planned = [a for module in app_modules("cycle_inputs")
+                   for a in module.plan_activities(self.user, self.kab.code, self.s.plan_year)]
+        for n, a in enumerate(planned, start=1):
+            desa = sorted(a.desa.all(), key=lambda d: d.code)
+            bps = "; ".join(d.bps_code or "-" for d in desa) if any(d.bps_code for d in desa) else None
+            rows.append([n, a.opd.short_name, a.program_code, a.program, a.kegiatan_code, a.kegiatan, a.sub_kegiatan_code,
+                         a.sub_kegiatan, str(a.indicator), "; ".join(d.name for d in desa) or "Seluruh kabupaten",
+                         "; ".join(d.code for d in desa) or None, bps, float(a.volume), a.unit, int(a.budget),
+                         a.funding_label, a.timing])
         if rows:
             self.note(spec.name, "seluruh lembar", f"Aksi 2 → Rencana kegiatan tahun {self.s.plan_year}: kegiatan yang dimasukkan "
                                                    f"setiap OPD ({len(rows)} kegiatan); kode nomenklatur Kepmendagri 050-5889/2021")

@@ -102,7 +102,7 @@ def data_period(user, kabupaten_code: str, data_year: int) -> Period | None:
 
 def build(user, kabupaten: Wilayah, plan_year: int) -> Situation:
     data_year = plan_year - 1
-    desa = list(policy.visible(user, Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten.code))
+    desa = list(policy.district_desa(user, kabupaten.code)
                 .order_by("kecamatan_code", "name"))
     kecamatan = dict(Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten.code).values_list("code", "name"))
     period = data_period(user, kabupaten.code, data_year)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
+from tumbuh.core.contracts import app_modules
 from tumbuh.documents.official import document_response
 from tumbuh.core.focus import kabupaten_of, year_of
 
@@ -61,14 +62,8 @@ def situasi(request):
 
 
 def _last_review_recommendations(kabupaten_code: str, year: int) -> list:
-    """The previous year's annual review (Aksi 8) seeds this year's analysis."""
-    from django.apps import apps
-
-    if not apps.is_installed("tumbuh.reviu"):
-        return []
-    from tumbuh.reviu.recommendations import recommendations_for
-
-    return recommendations_for(kabupaten_code, year)
+    """The previous year's annual review (Aksi 8) seeds this year's analysis (``cycle_inputs``)."""
+    return [r for module in app_modules("cycle_inputs") for r in module.review_recommendations(kabupaten_code, year)]
 
 
 def _ranking(request, kabupaten, year):

@@ -17,12 +17,13 @@ def require_or_skip(condition: bool, why: str) -> None:
 
 
 def browser_login(page, live_server, username: str) -> None:
-    """Log a Playwright ``page`` in as demo account ``username`` (browser tests)."""
-    from tumbuh.demo.accounts import DEMO_PASSWORD
+    """Log a Playwright ``page`` in as demo account ``username`` (browser tests), with the
+    password of the login shortcuts (the demo's)."""
+    from .contracts import app_modules
 
     page.goto(f"{live_server.url}/masuk/")
     page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
+    page.fill("#id_password", app_modules("login_shortcuts")[0].PASSWORD)
     page.click("button[type=submit].primary")
     page.wait_for_url(f"{live_server.url}/")
 

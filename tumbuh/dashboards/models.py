@@ -37,6 +37,9 @@ class AggregateRun(models.Model):
     n_measurements = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0)
 
+    #: Bookkeeping of the system's recomputation, about all districts at once; no page shows it.
+    unscoped = "the system's bookkeeping of a period's recomputation, for every district at once"
+
     def __str__(self) -> str:
         return f"{self.period} @ {self.computed_at:%Y-%m-%d %H:%M}"
 

@@ -152,21 +152,16 @@ def seed_app_demos(seed: int = SEED) -> list[str]:
     """Let every app add its own demo records (plans, meetings, scorecards …) after the
     districts, accounts and children exist: an app that has a ``demo_data`` module with
     ``seed(seed: int)`` is called, in INSTALLED_APPS order. Each ``seed`` must be idempotent (a
-    second ``make demo`` changes nothing) and write through the audited actions."""
-    from importlib import import_module
-
+    second ``make demo`` changes nothing) and write through the audited actions (the
+    ``demo_data`` contract of ``core/contracts.py``)."""
     from django.apps import apps
 
+    from tumbuh.core.contracts import app_modules
+
     seeded = []
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.demo_data")
-        except ModuleNotFoundError as e:
-            if e.name != f"{config.name}.demo_data":
-                raise
-            continue
+    for module in app_modules("demo_data"):
         module.seed(seed)
-        seeded.append(config.label)
+        seeded.append(apps.get_containing_app_config(module.__name__).label)
     return seeded
 
 

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,5 +8,7 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Imports")
 
     def ready(self):
+        from tumbuh.core.contracts import app_modules
+
         # Each app's ``importers`` module registers its kinds (e.g. tumbuh.organisation.importers).
-        autodiscover_modules("importers")
+        app_modules("importers")

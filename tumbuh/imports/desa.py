@@ -23,7 +23,7 @@ def desa_sheet(user, kabupaten) -> tuple[str, list[str], list[list[str]]]:
     """The template's reference sheet: the desa of the district in ``user``'s area."""
     from tumbuh.accounts import policy
 
-    desa = policy.visible(user, Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten.code)).order_by("code")
+    desa = policy.district_desa(user, kabupaten.code).order_by("code")
     return (gettext("Desa"), ["Kode Desa", "Nama Desa"], [[w.code, w.name] for w in desa])
 
 

@@ -145,6 +145,9 @@ class ImportRow(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     params = models.JSONField(default=dict, blank=True)
 
+    #: Not scoped itself: a rejected row is read only through its batch, which is.
+    unscoped = "read through its batch (policy.get_object_or_404 on the ImportBatch)"
+
     class Meta:
         verbose_name = _("rejected row")
         verbose_name_plural = _("rejected rows")

@@ -103,7 +103,7 @@ def indicator_edit(request, pk: int | None = None):
 
 
 def _desa(request, kabupaten) -> list[Wilayah]:
-    return list(policy.visible(request.user, Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten.code))
+    return list(policy.district_desa(request.user, kabupaten.code)
                 .order_by("kecamatan_code", "name"))
 
 

@@ -199,7 +199,7 @@ def _families_year(request) -> int:
 
 
 def _district_desa(request, kabupaten) -> list[Wilayah]:
-    return list(policy.visible(request.user, Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten.code))
+    return list(policy.district_desa(request.user, kabupaten.code)
                 .order_by("kecamatan_code", "name"))
 
 

@@ -254,7 +254,7 @@ class PosyanduImporter(_OrganisationImporter):
     def references(cls, user, kabupaten):
         from tumbuh.accounts import policy
 
-        desa = policy.visible(user, Wilayah.objects.filter(kabupaten_code=kabupaten.code, level=Level.DESA))
+        desa = policy.district_desa(user, kabupaten.code)
         puskesmas = policy.visible(user, Puskesmas.objects.filter(kecamatan__kabupaten_code=kabupaten.code)).prefetch_related("desa")
         return [
             ("Desa", ["Kode Desa", "Nama Desa"], [[w.code, w.name] for w in desa]),

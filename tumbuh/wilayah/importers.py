@@ -65,7 +65,7 @@ class BpsCodeImporter(Importer):
     def references(cls, user, kabupaten):
         from tumbuh.accounts import policy
 
-        desa = policy.visible(user, Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten.code)).order_by("code")
+        desa = policy.district_desa(user, kabupaten.code).order_by("code")
         return [("Desa", ["Kode Kemendagri", "Nama Desa", "Kode BPS"], [[w.code, w.name, w.bps_code] for w in desa])]
 
     def prepare(self):

@@ -8,4 +8,4 @@ from .models import BpsCode
 
 def RULES():
     admin = policy.district_admin
-    return {BpsCode: {policy.ADD: admin, policy.CHANGE: admin}}
+    return {BpsCode: {policy.ADD: admin, policy.CHANGE: admin, policy.DELETE: policy.nobody}}  # a region is never deleted

@@ -1,0 +1,9 @@
+"""The users in the settings menu."""
+
+from django.utils.translation import gettext_lazy as _
+
+from tumbuh.core.navigation import SETTINGS, Entry
+
+
+def entries():
+    return [Entry(SETTINGS, 60, _("Users"), "accounts:user_list")]

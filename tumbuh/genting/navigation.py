@@ -1,0 +1,10 @@
+"""GENTING in the menu."""
+
+from django.utils.translation import gettext_lazy as _
+
+from tumbuh.core.navigation import TPPS, Entry
+
+
+def entries():
+    return [Entry(TPPS, 60, _("GENTING foster parents"), "genting:index",
+                  summary=_("Matching foster parents to at-risk families (KRS)."))]

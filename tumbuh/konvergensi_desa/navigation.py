@@ -1,0 +1,7 @@
+"""Aksi 4 (village-role regulation) and Aksi 5 (KPM, scorecard, OPD Pembina Desa) in the menu."""
+
+from tumbuh.aksi.navigation import action_entry
+
+
+def entries():
+    return [action_entry(4, "konvergensi_desa:aksi4"), action_entry(5, "konvergensi_desa:aksi5")]
