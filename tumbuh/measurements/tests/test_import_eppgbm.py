@@ -143,10 +143,11 @@ def test_an_overlapping_file_adds_new_visits_and_updates_changed_ones_with_an_au
 
 def test_a_crash_mid_import_leaves_no_half_batch(alice, monkeypatch):
     from tumbuh.measurements import importers
+    from tumbuh.measurements.importers import writer
 
     monkeypatch.setattr(importers.EppgbmImporter, "chunk_size", 2)
     calls = {"n": 0}
-    real = importers.score_columns
+    real = writer.score_columns
 
     def failing(**columns):
         calls["n"] += 1
@@ -154,7 +155,7 @@ def test_a_crash_mid_import_leaves_no_half_batch(alice, monkeypatch):
             raise RuntimeError("disk full")
         return real(**columns)
 
-    monkeypatch.setattr(importers, "score_columns", failing)
+    monkeypatch.setattr(writer, "score_columns", failing)
     before = (Child.objects.count(), Measurement.objects.count(), AuditLog.objects.count())
     batch = run(alice, export(*[row(name=f"Crash {i}") for i in range(5)]))
     assert batch.status == BatchStatus.FAILED and "disk full" in batch.error
