@@ -33,6 +33,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from tumbuh.accounts import policy
 
@@ -118,12 +119,13 @@ class BulkWrite:
 
     def _insert(self, model, columns: Mapping[str, Sequence], same: Mapping, ids: bool, prepared: bool) -> list[int]:
         meta = model._meta
-        given = {meta.get_field(name): values for name, values in columns.items()}
-        constant = {meta.get_field(name): value for name, value in same.items()}
         stored = [f for f in meta.concrete_fields if ids or not f.primary_key]
-        unknown = sorted(f.name for f in itertools.chain(given, constant) if f not in stored)
+        by_name = {name: f for f in stored if not f.primary_key for name in (f.name, f.attname)}
+        unknown = sorted(name for name in itertools.chain(columns, same) if name not in by_name)
         if unknown:
             raise ValueError(f"{meta.label}: not a stored field here: {unknown}")
+        given = {by_name[name]: values for name, values in columns.items()}
+        constant = {by_name[name]: value for name, value in same.items()}
         lengths = {len(values) for values in given.values()}
         if len(lengths) != 1:
             raise ValueError(f"{meta.label}: columns of different lengths, or none: {sorted(lengths)}")
@@ -131,7 +133,7 @@ class BulkWrite:
         self._allow(model)
         if n == 0:
             return []
-        template = None
+        template = now = None
         pks: list[int] = []
         sources = []
         with transaction.atomic():
@@ -145,9 +147,12 @@ class BulkWrite:
                 elif field in constant:
                     value = constant[field]
                     sources.append(itertools.repeat(value if prepare is None else prepare(value), n))
+                elif isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+                    now = timezone.now() if now is None else now  # one time for the whole write
+                    sources.append(itertools.repeat(connection.ops.adapt_datetimefield_value(now), n))
                 elif field.has_default() and callable(field.default):  # e.g. a unique code: one per row
                     sources.append([field.get_db_prep_save(field.get_default(), connection) for _ in range(n)])
-                else:  # its default, or the time of the write (auto_now, auto_now_add)
+                else:  # its default (a date field's auto_now: today)
                     template = model() if template is None else template
                     sources.append(itertools.repeat(field.get_db_prep_save(field.pre_save(template, True), connection), n))
             self._write(meta, stored, zip(*sources))
