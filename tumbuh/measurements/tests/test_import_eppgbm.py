@@ -141,6 +141,16 @@ def test_an_overlapping_file_adds_new_visits_and_updates_changed_ones_with_an_au
     assert Measurement.objects.filter(child__name="Tumpang Tindih").count() == 3
 
 
+def test_new_rows_need_the_right_to_add_them_even_without_the_upload_page(demo_users):
+    """The bulk write asks the policy once: a viewer's file (run directly, past the upload
+    page's check) adds nothing, and the batch says why."""
+    viewer = demo_users["pantau.lutim"]
+    before = (Child.objects.count(), Measurement.objects.count(), AuditLog.objects.count())
+    batch = run(viewer, export(row(name="Tanpa Hak")))
+    assert batch.status == BatchStatus.FAILED and "PermissionDenied" in batch.error
+    assert (Child.objects.count(), Measurement.objects.count(), AuditLog.objects.count()) == before
+
+
 def test_a_crash_mid_import_leaves_no_half_batch(alice, monkeypatch):
     from tumbuh.measurements import importers
     from tumbuh.measurements.importers import writer
