@@ -58,8 +58,9 @@ class _Values:
 
 
 class Identity:
-    """The importer's children: those stored in the user's scope with their visits (loaded
-    once per batch), and those the file adds."""
+    """The part of ``EppgbmImporter`` that keeps the children: those stored in the user's
+    scope with their visits (``load_children``, once per batch) and those the file adds
+    (``new_children``, written by ``Writer``)."""
 
     def load_children(self, kab: str) -> None:
         """The stored children in the user's scope, by pk, NIK and identity, with their visits."""

@@ -37,6 +37,8 @@ from .writer import Writer
 
 @register
 class EppgbmImporter(Identity, Writer, Importer):
+    """e-PPGBM exports and Tumbuh's template as children and visits (see the package)."""
+
     kind = "eppgbm"
     title = _("child measurements (e-PPGBM)")
     model = Measurement

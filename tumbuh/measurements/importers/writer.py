@@ -21,9 +21,8 @@ Z_TOLERANCE = 0.01
 
 
 class Writer:
-    """The importer's ``write`` (see the module)."""
-
-    # ---------------------------------------------------------------- writing a chunk
+    """The part of ``EppgbmImporter`` that writes a chunk of plans: new rows through the
+    batch's ``BulkWrite`` (``self.bulk``), changed ones through ``do_save``."""
 
     def write(self, plans: list[Plan]) -> list[str | RowError]:
         """New children and visits in bulk (``BulkWrite``: no model instances, a million rows
