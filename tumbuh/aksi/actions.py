@@ -14,7 +14,7 @@ from tumbuh.audit.actions import do_delete, do_save
 from tumbuh.documents.actions import do_attach
 from tumbuh.organisation.models import Opd
 
-from .models import ActionDefinition, ActionSet, ActionYear, ChecklistTick, CycleYear, OutputItem
+from .models import ActionDefinition, ActionSet, ActionYear, ChecklistTick, CycleYear, OutputItem, Status
 
 
 def _require(actor, action: str, obj) -> None:
@@ -50,9 +50,10 @@ def start_year(actor, kabupaten_code: str, year: int, action_set: ActionSet, *, 
     return cycle
 
 
-def update_action_year(actor, action_year: ActionYear, changes: dict, *, reason: str = "") -> ActionYear:
+def update_action_year(actor, action_year: ActionYear, changes: dict, *, today: datetime.date, reason: str = "") -> ActionYear:
     """Apply ``changes`` (field → value). OPD staff report status, dates and notes of their
-    own actions; only the district admin reassigns the OPD or moves the due date."""
+    own actions; only the district admin reassigns the OPD or moves the due date. Done without
+    a done date: done ``today``."""
     _require(actor, policy.CHANGE, action_year)
     if actor is not None and not policy.district_admin(actor, action_year) and not policy.is_global(actor):
         touched = [f for f in ADMIN_FIELDS if f in changes and changes[f] != getattr(action_year, f)]
@@ -60,6 +61,8 @@ def update_action_year(actor, action_year: ActionYear, changes: dict, *, reason:
             raise PermissionDenied(_("Only the TPPS secretariat changes the responsible OPD and the due date."))
     for name, value in changes.items():
         setattr(action_year, name, value)
+    if action_year.status == Status.DONE and not action_year.done_date:
+        action_year.done_date = today
     return do_save(actor, action_year, reason=reason)
 
 

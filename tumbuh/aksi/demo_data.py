@@ -37,6 +37,7 @@ def seed(seed: int) -> None:
     for a in cycle.actions.select_related("definition"):
         status, start, ticked = PROGRESS.get(a.definition.number, (Status.NOT_STARTED, None, 0))
         done_date = datetime.date(2026, 3, 27) if status == Status.DONE else None
-        actions.update_action_year(system, a, {"status": status, "start_date": start, "done_date": done_date}, reason=REASON)
+        actions.update_action_year(system, a, {"status": status, "start_date": start, "done_date": done_date}, reason=REASON,
+                                   today=datetime.date(2026, 3, 27))
         for item in list(a.definition.items.all())[:ticked]:
             actions.tick(system, a, item, done=True, reason=REASON)

@@ -197,15 +197,12 @@ class ActionYear(models.Model):
             errors["responsible_opd"] = _("The OPD belongs to another regency.")
         if self.start_date and self.due_date and self.due_date < self.start_date:
             errors["due_date"] = _("The due date lies before the start.")
-        if self.status == Status.DONE and not self.done_date:
-            self.done_date = datetime.date.today()
         if self.status != Status.DONE:
             self.done_date = None
         if errors:
             raise ValidationError(errors)
 
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or datetime.date.today()
+    def is_overdue(self, today: datetime.date) -> bool:
         return self.status != Status.DONE and self.due_date is not None and self.due_date < today
 
     def checklist(self) -> list[tuple[OutputItem, ChecklistTick | None]]:

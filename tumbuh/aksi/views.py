@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
+from tumbuh.core.editing import add_errors
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.core.focus import kabupaten_of, year_of
-from tumbuh.organisation.forms import add_errors
 
 from . import actions, evidence, outputs
 from .forms import ActionDefinitionForm, ActionSetForm, ActionYearForm, EvidenceForm, StartYearForm
@@ -29,7 +29,7 @@ from .models import ActionDefinition, ActionSet, ActionYear, CycleYear, OutputIt
 @login_required
 def pantau(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     cycle = policy.visible(request.user, CycleYear.objects.filter(kabupaten=kabupaten, year=year)).select_related("action_set").first()
     rows = []
     if cycle:
@@ -56,7 +56,7 @@ def pantau(request):
 @require_POST
 def start(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     form = StartYearForm(request.POST, kabupaten_code=kabupaten.code)
     if form.is_valid():
         try:
@@ -75,7 +75,7 @@ def _pantau_url() -> str:
 def by_number(request, number: int):
     """The menu's entry for action ``number``: this year's action page, else Pantau Aksi."""
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     a = policy.visible(request.user, ActionYear.objects.filter(
         cycle__kabupaten=kabupaten, cycle__year=year, definition__number=number)).first()
     if a is None:
@@ -100,7 +100,8 @@ def action(request, pk: int):
             if form.is_valid():
                 changes = {f: form.cleaned_data[f] for f in form.Meta.fields}
                 try:
-                    actions.update_action_year(user, ActionYear.objects.get(pk=a.pk), changes, reason=form.cleaned_data["reason"])
+                    actions.update_action_year(user, ActionYear.objects.get(pk=a.pk), changes, reason=form.cleaned_data["reason"],
+                                               today=timezone.localdate())
                     messages.success(request, _("Saved."))
                     return redirect("aksi:action", a.pk)
                 except ValidationError as e:
@@ -131,7 +132,7 @@ def action(request, pk: int):
     return render(request, "aksi/action.html", {
         "a": a, "form": form, "evidence_form": evidence_form, "can_change": can_change,
         "checklist": a.checklist(), "progress": a.progress(), "documents": UploadedDocument.for_object(a),
-        "page": a.definition.page_link(), "overdue": a.is_overdue(), "outputs": produced,
+        "page": a.definition.page_link(), "overdue": a.is_overdue(timezone.localdate()), "outputs": produced,
         "final": list(dict.fromkeys(o.group or o.title for o in produced if o.final)),
     })
 
@@ -160,7 +161,7 @@ def evidence_year(request):
     """Every action of the year the user sees, each in its own folder of one zip."""
     kabupaten = kabupaten_of(request)
     found = list(policy.visible(request.user, _with_checklist(ActionYear.objects.filter(
-        cycle__kabupaten=kabupaten, cycle__year=year_of(request)))).order_by("definition__number"))
+        cycle__kabupaten=kabupaten, cycle__year=year_of(request, today=timezone.localdate())))).order_by("definition__number"))
     if not found:
         raise Http404
     return _send(request, found)

@@ -124,6 +124,7 @@ class MasterAnsit:
 class _Builder:
     def __init__(self, situation: Situation, user, on: dt.date):
         from tumbuh.organisation.models import Opd
+        from tumbuh.tpps.models import Tpps
 
         self.s, self.user, self.on = situation, user, on
         self.kab = situation.kabupaten
@@ -294,8 +295,7 @@ class _Builder:
         return self._coverage_sheet(spec, indicators, told=True)
 
     def tim(self, spec: SheetSpec) -> Sheet:
-        from tumbuh.organisation.models import Tpps
-        from tumbuh.tpps.models import Member, on_date_q
+        from tumbuh.tpps.models import Member, Tpps, on_date_q
 
         kab, on = self.kab.code, self.on
         teams = {t.wilayah_id: t for t in policy.visible(self.user, Tpps.objects.filter(
@@ -441,11 +441,11 @@ def _sheet(ws, sheet: Sheet) -> None:
         last = _table(ws, last + 2, block.columns, block.rows)
 
 
-def _cover(ws, m: MasterAnsit) -> None:
+def _cover(ws, m: MasterAnsit, now: dt.datetime) -> None:
     s = m.situation
     with translation.override("id"):
         period = s.period.label if s.period else f"belum ada pengukuran tahun {s.data_year}"
-        made = formats.date_format(timezone.localtime(), "j F Y H:i")
+        made = formats.date_format(timezone.localtime(now), "j F Y H:i")
         on = formats.date_format(m.on, "j F Y")
     _put(ws, 1, 1, "MASTER ANSIT: ANALISIS SITUASI PERCEPATAN PENURUNAN STUNTING").font = Font(bold=True, size=13)
     lines = [("Kabupaten/Kota", s.kabupaten.name), ("Kode Kemendagri", s.kabupaten.code), ("Tahun rencana", s.plan_year),
@@ -483,12 +483,12 @@ def _cover(ws, m: MasterAnsit) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def write(m: MasterAnsit):
-    """The workbook in a temporary file, rewound, ready to send."""
+def write(m: MasterAnsit, *, now: dt.datetime):
+    """The workbook in a temporary file, rewound, ready to send; the cover says it was made at ``now``."""
     wb = Workbook()
     cover = wb.active
     cover.title = COVER
-    _cover(cover, m)
+    _cover(cover, m, now)
     for sheet in m.sheets:
         _sheet(wb.create_sheet(sheet.name), sheet)
     out = tempfile.TemporaryFile()
@@ -497,6 +497,6 @@ def write(m: MasterAnsit):
     return out
 
 
-def master_ansit(situation: Situation, user, on: dt.date):
-    """Build and write the Master Ansit of ``situation`` as ``user`` sees it (the TPPS as of ``on``)."""
-    return write(build(situation, user, on))
+def master_ansit(situation: Situation, user, on: dt.date, *, now: dt.datetime):
+    """Build and write the Master Ansit of ``situation`` as ``user`` sees it (the TPPS as of ``on``), made at ``now``."""
+    return write(build(situation, user, on), now=now)

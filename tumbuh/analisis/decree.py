@@ -19,7 +19,7 @@ def _district(kabupaten: Wilayah) -> str:
     return name if name.startswith(("KABUPATEN", "KOTA")) else f"KABUPATEN {name}"
 
 
-def sk_lokus(situation: Situation, decisions: list[Lokus], *, nomor: str = "", place: str = "", date: dt.date | None = None,
+def sk_lokus(situation: Situation, decisions: list[Lokus], *, nomor: str = "", place: str = "", date: dt.date,
              bupati: str = "") -> OfficialDocument:
     kab = situation.kabupaten
     district = _district(kab)
@@ -78,6 +78,6 @@ def sk_lokus(situation: Situation, decisions: list[Lokus], *, nomor: str = "", p
     ]
     return OfficialDocument(
         kop=Kop(government=head, office=""), title=f"KEPUTUSAN {head}", nomor=nomor or f"…/…/{year}",
-        subtitle=f"TENTANG {title_about}", blocks=blocks, place=place, date=date or dt.date.today(),
+        subtitle=f"TENTANG {title_about}", blocks=blocks, place=place, date=date,
         signatories=[Signatory(position=head, name=bupati)], filename=f"sk-lokus-{kab.code}-{year}", landscape=False,
     )

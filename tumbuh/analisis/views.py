@@ -51,7 +51,7 @@ def _url(name: str, year: int) -> str:
 @login_required
 def situasi(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     s = situation.build(request.user, kabupaten, year)
     return render(request, "analisis/situasi.html", {
         "s": s, "indicators": situation.reported_indicators(s), "heatmap": charts.gap_heatmap_svg(s), "year": year,
@@ -81,7 +81,7 @@ def _ranking(request, kabupaten, year):
 @login_required
 def lokus(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     user = request.user
     saved = {d.desa_id: d for d in policy.visible(user, Lokus.objects.filter(kabupaten=kabupaten, year=year).select_related("desa"))}
     context = {"kabupaten": kabupaten, "year": year, "saved": saved, "part_labels": SHORT_LABELS,
@@ -128,7 +128,7 @@ def lokus(request):
     return render(request, "analisis/lokus.html", {
         **context, "scores": table, "weights": weights, "recommended_n": recommended_n, "can_decide": can_decide,
         "weights_form": WeightsForm(instance=weights) if policy.can(user, policy.ADD, LokusWeights) else None,
-        "decree_form": DecreeForm(), "s": s,
+        "decree_form": DecreeForm(initial={"date": timezone.localdate()}), "s": s,
         "weight_rows": [(PART_LABELS[p], weights.as_dict()[p]) for p in PARTS],
     })
 
@@ -137,7 +137,7 @@ def lokus(request):
 @require_POST
 def weights(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     current = actions.weights_for(kabupaten.code, year)
     form = WeightsForm(request.POST, instance=current)
     if form.is_valid():
@@ -154,7 +154,7 @@ def weights(request):
 @login_required
 def decree(request):
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     if not district_wide(request.user):
         raise PermissionDenied
     form = DecreeForm(request.GET or None)
@@ -162,7 +162,7 @@ def decree(request):
     s = situation.build(request.user, kabupaten, year)
     decisions = list(policy.visible(request.user, Lokus.objects.filter(kabupaten=kabupaten, year=year, selected=True))
                      .select_related("desa").order_by("rank", "desa_id"))
-    doc = sk_lokus(s, decisions, nomor=data.get("nomor", ""), place=data.get("place", ""), date=data.get("date"),
+    doc = sk_lokus(s, decisions, nomor=data.get("nomor", ""), place=data.get("place", ""), date=data.get("date") or timezone.localdate(),
                    bupati=data.get("bupati", ""))
     return document_response(doc, data.get("format") or "pdf")
 
@@ -171,10 +171,10 @@ def decree(request):
 def ansit(request):
     """The Master Ansit workbook: every desa of the district, so for those who see them all."""
     kabupaten = kabupaten_of(request)
-    year = year_of(request)
+    year = year_of(request, today=timezone.localdate())
     if not district_wide(request.user):
         raise PermissionDenied
     s = situation.build(request.user, kabupaten, year)
     on = min(timezone.localdate(), datetime.date(year, 12, 31))  # the TPPS as it stands, or stood at the year's end
-    return FileResponse(master_ansit(s, request.user, on), as_attachment=True,
+    return FileResponse(master_ansit(s, request.user, on, now=timezone.now()), as_attachment=True,
                         filename=f"master-ansit-{kabupaten.code}-{year}.xlsx", content_type=XLSX)

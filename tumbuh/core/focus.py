@@ -71,10 +71,10 @@ def kabupaten_of(request) -> Wilayah:
     return w
 
 
-def year_of(request, default: int | None = None) -> int:
-    """``?year=`` when it is a plausible year, else ``default`` (this year)."""
+def year_of(request, default: int | None = None, *, today: datetime.date) -> int:
+    """``?year=`` when it is a plausible year, else ``default`` (the year of ``today``)."""
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or 0)
     except ValueError:
         year = 0
-    return year if 2000 <= year <= 2100 else (default or datetime.date.today().year)
+    return year if 2000 <= year <= 2100 else (default or today.year)

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,7 @@ def home(request):
                 "posyandu": posyandu.count(),
             },
             "actions": aksi_links(request.user),
+            "today": timezone.localdate(),  # the open action items say which are overdue
         },
     )
 

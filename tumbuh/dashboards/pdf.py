@@ -43,9 +43,9 @@ def weasyprint_error() -> str | None:
     return None
 
 
-def generated_at(now: dt.datetime | None = None) -> str:
-    """'25 November 2026 pukul 17.04 WITA' (in the active language, Asia/Makassar)."""
-    local = timezone.localtime(now or timezone.now(), ZoneInfo(TIME_ZONE))
+def generated_at(now: dt.datetime) -> str:
+    """``now`` as '25 November 2026 pukul 17.04 WITA' (in the active language, Asia/Makassar)."""
+    local = timezone.localtime(now, ZoneInfo(TIME_ZONE))
     return _("%(date)s at %(time)s %(zone)s") % {"date": date_format(local, "j F Y"), "time": local.strftime("%H.%M"),
                                                   "zone": local.tzname()}
 
@@ -81,7 +81,7 @@ def render_handout(request, template: str, context: dict, filename: str) -> Http
     context = {
         **context,
         "kabupaten_name": _kabupaten_name(request, scope),
-        "generated_at": generated_at(),
+        "generated_at": generated_at(timezone.now()),
         "page_label_css": f'"{page_label}"',
         "data_source": _("routine posyandu data (e-PPGBM/Tumbuh); z-scores: WHO Child Growth Standards 2006, Tumbuh's growth engine"),
     }

@@ -10,10 +10,9 @@ import os
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -22,17 +21,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tumbuh.accounts import policy
-from tumbuh.accounts.models import Role
-from tumbuh.audit.actions import do_save
+from tumbuh.core.editing import edit
 from tumbuh.core.focus import get_focus
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import aggregates, charts, xlsx
 from .aggregates import INDICATORS, freshness, indicator_table, trend
+from .default_period import default_round
 from .forms import DistrictTargetForm, PopulationForm, SurveyFigureForm
 from .models import DistrictTarget, SurveyFigure, UnderFivePopulation
 from .periods import Period
 from .quality import MIN_N, needs_check, quality_tables
+from .rules import sees_part_of_kecamatan, summary_puskesmas
 from .targets import assess
 
 INDICATOR_LABELS = {
@@ -100,7 +100,7 @@ def _scope(request, default_level=None) -> Scope:
     level = request.GET.get("level") or default_level or BELOW.get(wl, "desa")
     if level not in ALLOWED_BELOW[wl]:
         level = BELOW.get(wl, "desa")
-    if user.role == Role.PUSKESMAS and within is None and level in ("kabupaten", "kecamatan"):
+    if sees_part_of_kecamatan(user) and within is None and level in ("kabupaten", "kecamatan"):
         level = "desa"
     indicator = request.GET.get("indicator") or "stunting"
     if indicator not in INDICATORS:
@@ -108,7 +108,7 @@ def _scope(request, default_level=None) -> Scope:
     try:
         period = Period.parse(request.GET["period"])
     except (KeyError, ValueError):
-        period = aggregates.latest_period(user=user, kind="round") or Period.round_containing(dt.date.today())
+        period = default_round(user, today=timezone.localdate())
     return Scope(within, level, period, indicator, period.kind)
 
 
@@ -173,16 +173,18 @@ def _own_area(user, scope: Scope) -> tuple[str | None, str | None]:
     at their whole scope, their puskesmas (its row lies in the kecamatan they do not see)."""
     if scope.within is not None:
         return scope.within_code, scope.within_level
-    if user.role == Role.PUSKESMAS and user.puskesmas_id:
-        return str(user.puskesmas_id), "puskesmas"
+    puskesmas = summary_puskesmas(user)
+    if puskesmas is not None:
+        return str(puskesmas.pk), "puskesmas"
     return None, None
 
 
 def _area_label(user, scope: Scope) -> str:
     if scope.within is not None:
         return scope.within.label
-    if user.role == Role.PUSKESMAS and user.puskesmas_id:
-        return user.puskesmas.name
+    puskesmas = summary_puskesmas(user)
+    if puskesmas is not None:
+        return puskesmas.name
     return _("your area")
 
 
@@ -275,7 +277,7 @@ def _prevalence_context(request, max_bars=None):
         "scope": scope, "rows": rows, "summary": summary, "crumbs": _crumbs(user, scope.within),
         "indicator_label": ind_label, "level_label": LEVEL_LABELS[scope.level], "area_label": area_label,
         "indicators": INDICATOR_LABELS.items(), "levels": [(lv, LEVEL_LABELS[lv]) for lv in ALLOWED_BELOW[scope.within_level]
-                   if not (user.role == Role.PUSKESMAS and lv in ("kabupaten", "kecamatan"))],
+                   if not (sees_part_of_kecamatan(user) and lv in ("kabupaten", "kecamatan"))],
         "period_choices": _period_choices(user), "bars_svg": bars, "trend_svg": trend_svg, "trend_rows": trend_rows,
         "comparison": comparison, "can_edit_surveys": policy.can(user, policy.ADD, SurveyFigure),
         **_fresh_context(user, scope.period),
@@ -317,6 +319,7 @@ def prevalence_xlsx(request):
         columns, data, sheets=_prevalence_sheets(request.user, scope),
         notes=[_("Prevalence with its confidence interval (95%, logit; growth engine, prevalence_simple); flagged z-scores excluded."),
                _("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa, posyandu, puskesmas) or the district (kecamatan).")],
+        now=timezone.now(),
     )
     return xlsx.response(content, f"prevalensi-{scope.indicator}-{scope.level}-{scope.period.key}.xlsx")
 
@@ -388,7 +391,7 @@ def quality_xlsx(request):
     data = [(str(LEVEL_LABELS[r.level]), r.name, r.parent, r.n, r.pct_flagged, r.sd_haz, r.dps_weight, r.dps_height, r.heaping,
              r.coverage, r.n_eppgbm, r.pct_disagree, str(lights[r.light]), " ".join(t for _c, t in r.reasons))
             for level in ("puskesmas", "posyandu") for r in tables[level]]
-    content = xlsx.workbook(str(_("Data quality")), _meta(request.user, scope), columns, data)
+    content = xlsx.workbook(str(_("Data quality")), _meta(request.user, scope), columns, data, now=timezone.now())
     return xlsx.response(content, f"kualitas-data-{scope.period.key}.xlsx")
 
 
@@ -462,35 +465,15 @@ def targets_xlsx(request):
                [(_("Code"), "text"), (_("Region"), "text"), (_("Year"), "text"), (_("Children aged 0–59 months"), "int"), (_("Source"), "text")],
                [(p.wilayah_id, p.wilayah.label, str(p.year), p.count, p.source) for p in populations])]
     content = xlsx.workbook(str(_("Targets and rate of reduction")), _meta(request.user, scope, extra), columns, data, sheets=sheets,
-                            notes=[_("AARR = 1 − (p_t / p_0)^(1 / (t − t_0)); required = 1 − (target / p_t)^(1 / (T − t)); projection = p_t · (1 − AARR)^(T − t).")])
+                            notes=[_("AARR = 1 − (p_t / p_0)^(1 / (t − t_0)); required = 1 − (target / p_t)^(1 / (T − t)); projection = p_t · (1 − AARR)^(T − t).")],
+                            now=timezone.now())
     return xlsx.response(content, f"target-{scope.indicator}-{now.key}.xlsx")
 
 
 # ============================================================================ admin-entered figures
-def _edit(request, model, form_class, pk, template_title, back, initial=None):
-    user = request.user
-    if pk is None:
-        policy.require(user, policy.ADD, model)
-        obj = model()
-    else:
-        obj = policy.get_object_or_404(user, model, pk=pk)
-        if request.method == "POST":
-            policy.require(user, policy.CHANGE, obj)
-    can_change = policy.can(user, policy.CHANGE if pk else policy.ADD, obj if pk else model)
-    form = form_class(request.POST or None, instance=obj, actor=user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        edited = form.save(commit=False)
-        if not policy.can(user, policy.CHANGE if pk else policy.ADD, edited):
-            form.add_error(None, _("That would place it outside your area."))
-        else:
-            do_save(user, edited, reason=form.cleaned_data.get("reason", ""))
-            messages.success(request, _("Saved."))
-            return redirect(back)
-    if not can_change:
-        for field in form.fields.values():
-            field.disabled = True
-    return render(request, "dashboards/form.html", {"form": form, "title": template_title, "object": obj if pk else None,
-                                                    "can_change": can_change, "back": back})
+def _edit(request, model, form_class, pk, title, back, initial=None):
+    return edit(request, model, form_class, pk, template="dashboards/form.html", done=back, initial=initial,
+                context={"title": title, "back": back})
 
 
 def _initial_kabupaten(request):
@@ -526,7 +509,7 @@ def surveys_xlsx(request):
     rows = [(f.kabupaten.name, str(f.year), f.get_survey_display(), str(f.get_indicator_display()), fl(f.prevalence), fl(f.ll),
              fl(f.ul), f.source) for f in figures]
     meta = [(_("Data source"), _("Survey figures (SSGI/SKI) as entered by the district admin, labelled as such."))]
-    content = xlsx.workbook(str(_("Survey figures (SSGI/SKI)")), meta, columns, rows)
+    content = xlsx.workbook(str(_("Survey figures (SSGI/SKI)")), meta, columns, rows, now=timezone.now())
     return xlsx.response(content, "survei.xlsx")
 
 

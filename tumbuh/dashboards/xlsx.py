@@ -4,6 +4,7 @@ shows the decimal separator of the reader's locale; the format codes fix the dec
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -24,26 +25,27 @@ _HEADER_FILL = PatternFill("solid", fgColor="E6F2EC")
 
 
 def workbook(title: str, meta: Sequence[tuple[str, str]], columns: Sequence[tuple[str, str]], rows: Sequence[Sequence],
-             notes: Sequence[str] = (), sheets: Sequence[tuple[str, Sequence, Sequence]] = ()) -> bytes:
+             notes: Sequence[str] = (), sheets: Sequence[tuple[str, Sequence, Sequence]] = (), *, now: dt.datetime) -> bytes:
     """``meta``: (label, value) header rows; ``columns``: (header, kind) with kind in
     :data:`FORMATS`; ``rows``: values (None for empty cells). ``sheets``: further tables of the
-    same page (title, columns, rows), each on a sheet of its own under the same header."""
+    same page (title, columns, rows), each on a sheet of its own under the same header, which says
+    it was generated at ``now``."""
     wb = Workbook()
-    _sheet(wb.active, title, meta, columns, rows, notes)
+    _sheet(wb.active, title, meta, columns, rows, notes, now)
     for sheet_title, sheet_columns, sheet_rows in sheets:
-        _sheet(wb.create_sheet(), sheet_title, meta, sheet_columns, sheet_rows, ())
+        _sheet(wb.create_sheet(), sheet_title, meta, sheet_columns, sheet_rows, (), now)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def _sheet(ws, title, meta, columns, rows, notes) -> None:
+def _sheet(ws, title, meta, columns, rows, notes, now: dt.datetime) -> None:
     ws.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
     append_row(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
     for label, value in meta:
         append_row(ws, [label, value])
-    append_row(ws, [_("Generated"), date_format(timezone.localtime(), "DATETIME_FORMAT")])
+    append_row(ws, [_("Generated"), date_format(timezone.localtime(now), "DATETIME_FORMAT")])
     append_row(ws, [])
     header_row = ws.max_row + 1
     append_row(ws, [h for h, _k in columns])

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumbuh.dashboards import xlsx
@@ -57,7 +58,7 @@ def map_xlsx(request):
              _("Colour classes are fixed per indicator (WHO/UNICEF prevalence thresholds), the same on every map.")]
     if q.estimate == "eb":
         notes.append(_("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa) or the district (kecamatan)."))
-    content = xlsx.workbook(str(_("Map")), meta, columns, rows, notes=notes)
+    content = xlsx.workbook(str(_("Map")), meta, columns, rows, notes=notes, now=timezone.now())
     return xlsx.response(content, f"peta-{q.indicator}-{q.level_slug}-{q.period.key}.xlsx")
 
 

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_delete, do_save
 from tumbuh.core.focus import get_focus, kabupaten_of
-from tumbuh.dashboards.aggregates import INDICATORS, freshness, latest_period, period_choices
+from tumbuh.dashboards.aggregates import INDICATORS, freshness, period_choices
+from tumbuh.dashboards.default_period import default_round
 from tumbuh.dashboards.periods import Period
 from tumbuh.wilayah.models import Level, Wilayah, level_of
 
@@ -79,7 +80,7 @@ def _query(request) -> MapQuery:
     except (KeyError, ValueError):
         from django.utils import timezone
 
-        period = latest_period(user=user, kind="round") or Period.round_containing(timezone.localdate())
+        period = default_round(user, today=timezone.localdate())
     if not any(period in group for _label, group in periods):  # e.g. a round before the first measurement
         periods = [(label, sorted({*group, period}, reverse=True)) if group and group[0].kind == period.kind else (label, group)
                    for label, group in periods]

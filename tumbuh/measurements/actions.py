@@ -7,13 +7,13 @@ flags and Permenkes categories are always computed here by the growth engine
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.accounts import policy
@@ -129,9 +129,9 @@ def _require(actor, action, obj) -> None:
         raise PermissionDenied
 
 
-def do_register_child(actor, child: Child, reason: str = "") -> Child:
+def do_register_child(actor, child: Child, reason: str = "", *, today: dt.date) -> Child:
     """Create or change ``child`` (audited). Changing the birth date or sex scores the child's
-    visits again, each audited too."""
+    visits again, each audited too (their warnings checked on ``today``)."""
     child.nik = clean_nik(child.nik)
     child.parent_nik = clean_nik(child.parent_nik)
     child.parent_phone = clean_phone(child.parent_phone)
@@ -160,7 +160,7 @@ def do_register_child(actor, child: Child, reason: str = "") -> Child:
                 m.child = child
             scoring.score(visits)
             for m in visits:
-                m.warnings = _warning_text(check_measurement(m, scored=True))
+                m.warnings = _warning_text(check_measurement(m, scored=True, today=today))
                 do_save(actor, m, reason=_("Birth date or sex of the child changed: z-scores recomputed."))
     return child
 
@@ -173,8 +173,8 @@ def _validation_module():
     return validation
 
 
-def check_measurement(m: Measurement, scored: bool = False) -> list[Problem]:
-    """Errors and warnings for one visit: the import validator's checks (``validation.py``:
+def check_measurement(m: Measurement, scored: bool = False, *, today: dt.date) -> list[Problem]:
+    """Errors and warnings for one visit entered ``today``: the import validator's checks (``validation.py``:
     dates, ranges, unit errors, swaps, change since the previous visit, WHO flags), then the
     growth engine's own reasons (position, oedema, table ranges)."""
     if not scored:
@@ -189,14 +189,14 @@ def check_measurement(m: Measurement, scored: bool = False) -> list[Problem]:
             if m.pk:
                 earlier = earlier.exclude(pk=m.pk)
             previous = earlier.order_by("-date").first()
-        for p in check(m, previous=previous, today=timezone.localdate()):
+        for p in check(m, previous=previous, today=today):
             text = p.text() if hasattr(p, "text") else str(p.message)
             problems.append(Problem(p.code, p.severity, text))
     else:  # without the validator: the engine's flags and the basic date checks
         for field, message in FLAG_MESSAGES.items():
             if getattr(m, field):
                 problems.append(Problem(field, "warning", str(message)))
-        if m.date and m.date > timezone.localdate():
+        if m.date and m.date > today:
             problems.append(Problem("date_future", "error", str(_("The visit date is in the future."))))
     seen = {p.code for p in problems}
     dates_checked = check is not None
@@ -225,8 +225,8 @@ def _clean_services(m: Measurement) -> None:
     m.asi_months = "" if months == "-" * 7 else months
 
 
-def do_record_measurement(actor, measurement: Measurement, reason: str = "") -> Measurement:
-    """Create or correct a visit (audited), after the policy and the checks; the engine's
+def do_record_measurement(actor, measurement: Measurement, reason: str = "", *, today: dt.date) -> Measurement:
+    """Create or correct a visit entered ``today`` (audited), after the policy and the checks; the engine's
     fields are computed from the inputs every time."""
     m = measurement
     if not policy.can(actor, policy.VIEW, m.child):
@@ -248,7 +248,7 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "") -> 
             m.source = Source.FORM
     _quantize(m)
     _clean_services(m)
-    problems = check_measurement(m)
+    problems = check_measurement(m, today=today)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValidationError([p.message for p in errors])

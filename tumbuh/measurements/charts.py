@@ -209,16 +209,16 @@ def build_spec(kind: str, child: Child, measurements: Sequence[Measurement], wid
     }
 
 
-def child_charts(child: Child, measurements: Sequence[Measurement], width: int = 520, height: int = 320) -> list[Chart]:
+def child_charts(child: Child, measurements: Sequence[Measurement], width: int = 520, height: int = 320, *,
+                 today: dt.date) -> list[Chart]:
     """The charts of a child's page: length/height-for-age, weight-for-age, then
     weight-for-length (visits under 24 months) and/or weight-for-height (from 24 months);
-    with no visit yet, the one that fits the child's age today."""
+    with no visit yet, the one that fits the child's age ``today``."""
     kinds = ["lhfa", "wfa"]
     for m in measurements:
         m.child = child
     wflh = [k for k in ("wfl", "wfh") if any(wflh_kind(m) == k for m in measurements)]
     if not wflh:
-        today = dt.date.today()
         wflh = ["wfl" if (today - child.birth_date).days < 731 else "wfh"]
     charts = []
     for kind in kinds + wflh:

@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -96,9 +95,9 @@ class ChildForm(forms.ModelForm):
     birth_weight = DecimalCommaField(label=_("birth weight (kg)"), required=False, max_digits=4, decimal_places=2)
     birth_length = DecimalCommaField(label=_("birth length (cm)"), required=False, max_digits=4, decimal_places=1)
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.actor = actor
+        self.actor, self.today = actor, today
         self.fields["desa"].queryset = policy.visible(actor, Wilayah.objects.filter(level=Level.DESA)).order_by("name")
         self.fields["posyandu"].queryset = policy.visible(actor, Posyandu.objects.filter(is_active=True)).select_related("desa")
         self.fields["posyandu"].label_from_instance = lambda p: f"{p.name} ({p.desa.name})"
@@ -134,7 +133,7 @@ class ChildForm(forms.ModelForm):
 
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]
-        if value and value > timezone.localdate():
+        if value and value > self.today:
             raise ValidationError(_("The birth date is in the future."))
         return value
 
@@ -190,9 +189,9 @@ class MeasurementForm(forms.ModelForm):
         widgets = {"date": DateInput(), "position": forms.RadioSelect, "kia_book": YesNoSelect,
                    "kelas_ibu_balita": YesNoSelect, "mbg": YesNoSelect}
 
-    def __init__(self, *args, child: Child, **kwargs):
+    def __init__(self, *args, child: Child, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.child = child
+        self.child, self.today = child, today
         self.fields["position"].choices = list(Position.choices)
         self.fields["position"].required = True
         given = self.instance.vitamin_a
@@ -203,13 +202,12 @@ class MeasurementForm(forms.ModelForm):
             self.fields[name] = forms.ChoiceField(label=str(month), choices=ASI_CHOICES, required=False,
                                                   initial=months[month] if months[month] in "YT" else "-")
         if not self.instance.pk and not self.is_bound:
-            today = timezone.localdate()
             self.initial["date"] = self.initial.get("date") or today
             self.initial["position"] = self.initial.get("position") or default_position(child, today)
 
     def clean_date(self):
         value = self.cleaned_data["date"]
-        if value and value > timezone.localdate():
+        if value and value > self.today:
             raise ValidationError(_("The visit date is in the future."))
         if value and value < self.child.birth_date:
             raise ValidationError(_("The visit date is before the birth date."))

@@ -3,7 +3,7 @@
 The posyandu form shows the problems as warnings before a value is confirmed; the e-PPGBM
 importer rejects a row on the first ``error`` and keeps the row, marked, on a ``warning``.
 
-``check_visit(visit, previous=None, today=None)`` returns a list of :class:`Problem`. A
+``check_visit(visit, previous=None, today=...)`` returns a list of :class:`Problem`. A
 *visit* is anything with the attributes ``date``, ``weight`` (kg), ``lenhei`` (cm),
 ``position`` (``"l"`` lying, ``"h"`` standing, ``""`` unknown), optionally ``muac`` (cm), and
 the child's ``birth_date`` either on the visit itself or on ``visit.child`` (so a
@@ -182,8 +182,7 @@ def first_error(problems: list[Problem]) -> Problem | None:
 # ---------------------------------------------------------------- the checks
 
 
-def check_dates(date: dt.date | None, birth_date: dt.date | None, today: dt.date | None = None) -> list[Problem]:
-    today = today or dt.date.today()
+def check_dates(date: dt.date | None, birth_date: dt.date | None, today: dt.date) -> list[Problem]:
     problems = []
     if date is None:
         problems.append(Problem("date_missing", ERROR, gettext_noop("The measurement date is empty"), field="date"))
@@ -373,8 +372,8 @@ def check_flags(visit) -> list[Problem]:
     return problems
 
 
-def check_visit(visit, previous=None, today: dt.date | None = None) -> list[Problem]:
-    """Every check on one visit; ``previous`` is the same child's visit nearest before it."""
+def check_visit(visit, previous=None, *, today: dt.date) -> list[Problem]:
+    """Every check on one visit entered ``today``; ``previous`` is the same child's visit nearest before it."""
     birth = _birth_date(visit)
     problems = check_dates(getattr(visit, "date", None), birth, today)
     values = check_values(getattr(visit, "weight", None), getattr(visit, "lenhei", None), getattr(visit, "muac", None),

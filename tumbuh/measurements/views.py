@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
+from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import get_focus
-from tumbuh.organisation.forms import add_errors
 from tumbuh.wilayah.models import Wilayah
 
 from . import charts
@@ -174,7 +174,7 @@ def child_detail(request, tumbuh_id):
         "parent_phone": child.parent_phone if see_nik else "",
         "visits": _visit_rows(reversed(visits)),
         "latest": visits[-1] if visits else None,
-        "charts": [(c, c.svg()) for c in charts.child_charts(child, visits)],
+        "charts": [(c, c.svg()) for c in charts.child_charts(child, visits, today=timezone.localdate())],
         "audit": _audit_entries(request, child, visits),
         "can_change": policy.can(request.user, policy.CHANGE, child),
         "can_record": policy.can(request.user, policy.ADD, Measurement(child=child, desa_id=child.desa_id)),
@@ -188,11 +188,12 @@ def child_summary(request, tumbuh_id):
     visits = list(child.measurements.order_by("date"))
     for m in visits:
         m.child = child
+    today = timezone.localdate()
     with translation.override("id"):
         # One page: length/height-for-age, weight-for-age and the weight-for-length/height
         # chart that fits the latest visit.
         latest_kind = charts.wflh_kind(visits[-1]) if visits else None
-        chosen = [c for c in charts.child_charts(child, visits, width=300, height=230)
+        chosen = [c for c in charts.child_charts(child, visits, width=300, height=230, today=today)
                   if c.kind in ("lhfa", "wfa") or latest_kind in (None, c.kind)][:3]
         chart_list = [(c, c.svg()) for c in chosen]
         response = render(request, "measurements/child_summary.html", {
@@ -200,6 +201,7 @@ def child_summary(request, tumbuh_id):
             "visits": visits[-5:][::-1],
             "latest": visits[-1] if visits else None,
             "charts": chart_list,
+            "today": today,
         })
     return response
 
@@ -212,10 +214,11 @@ def child_edit(request, tumbuh_id=None):
     else:
         child = _get_child(request, tumbuh_id)
         policy.require(request.user, policy.CHANGE, child)
-    form = ChildForm(request.POST or None, instance=child, actor=request.user)
+    form = ChildForm(request.POST or None, instance=child, actor=request.user, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:
-            child = do_register_child(request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", ""))
+            child = do_register_child(request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", ""),
+                                      today=timezone.localdate())
         except ValidationError as e:
             add_errors(form, e)
         else:
@@ -260,26 +263,27 @@ def visit_entry(request, tumbuh_id):
     """Step 2: enter the visit; step 3: confirm what the engine computed; then save."""
     child = _get_child(request, tumbuh_id)
     policy.require(request.user, policy.ADD, Measurement(child=child, desa_id=child.desa_id))
+    today = timezone.localdate()
     existing = None
     date_param = request.POST.get("date") or request.GET.get("tanggal")
     if date_param:
         existing = child.measurements.filter(date=date_param).first() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_param) else None
     instance = existing or Measurement(child=child, desa_id=child.desa_id, posyandu_id=child.posyandu_id, source=Source.FORM)
     if request.method != "POST":
-        form = MeasurementForm(instance=instance, child=child)
+        form = MeasurementForm(instance=instance, child=child, today=today)
         return render(request, "measurements/visit_form.html", {"child": child, "form": form, "existing": existing})
-    form = MeasurementForm(request.POST, instance=instance, child=child)
+    form = MeasurementForm(request.POST, instance=instance, child=child, today=today)
     if not form.is_valid() or "edit" in request.POST:
         return render(request, "measurements/visit_form.html", {"child": child, "form": form, "existing": existing})
     m = form.save(commit=False)
     m.child = child
-    problems = check_measurement(m)
+    problems = check_measurement(m, today=today)
     errors = [p for p in problems if p.severity == "error"]
     if "confirm" in request.POST and not errors:
         if existing is not None:
             policy.require(request.user, policy.CHANGE, existing)
         try:
-            do_record_measurement(request.user, m, reason=form.cleaned_data.get("reason", ""))
+            do_record_measurement(request.user, m, reason=form.cleaned_data.get("reason", ""), today=today)
         except ValidationError as e:
             add_errors(form, e)
         else:

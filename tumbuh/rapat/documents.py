@@ -4,6 +4,8 @@ are in Indonesian whatever the reader's UI language."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone, translation
 
 from tumbuh.documents.models import Letterhead
@@ -12,7 +14,7 @@ from tumbuh.documents.official import (
 )
 
 from .attendance import attendance
-from .models import Participant, Rapat, carry_over
+from .models import Attendee, Rapat, carry_over
 
 KINDS = ("undangan", "daftar-hadir", "notulen")
 
@@ -32,13 +34,13 @@ def _base(rapat: Rapat, title: str, slug: str, **kw) -> OfficialDocument:
                             filename=f"{slug}-rapat-{rapat.pk}-{rapat.date:%Y%m%d}", **kw)
 
 
-def invitation(rapat: Rapat) -> OfficialDocument:
+def invitation(rapat: Rapat, *, today: dt.date) -> OfficialDocument:
     when = [["Hari, tanggal", ":", indonesian_date(rapat.date)], ["Pukul", ":", f"{rapat.start_time:%H.%M} WITA s.d. selesai"],
             ["Tempat", ":", rapat.place]]
     invited = ", ".join(rapat.invited_group_labels) or "peserta terlampir"
     return _base(
         rapat, "Undangan", "undangan", nomor=rapat.nomor, subtitle=rapat.title, place=_place(rapat),
-        date=min(rapat.date, timezone.localdate()),
+        date=min(rapat.date, today),  # sent before the meeting, or (made afterwards) dated on its day
         blocks=[
             Paragraph(f"Yth. {invited}, di tempat."),
             Paragraph(f"Dengan hormat, dalam rangka koordinasi percepatan penurunan stunting, kami mengundang "
@@ -56,7 +58,7 @@ def invitation(rapat: Rapat) -> OfficialDocument:
 
 def attendance_list(rapat: Rapat) -> OfficialDocument:
     summary = attendance(rapat)
-    people = Participant.objects.filter(rapat=rapat).order_by("group", "organisation", "name")
+    people = Attendee.objects.filter(rapat=rapat).order_by("group", "organisation", "name")
     rows = [[n, p.name, f"{p.position} {p.organisation}".strip(), p.get_group_display(),
              f"{n}. ............" if not p.present else f"{n}. hadir {timezone.localtime(p.checked_in_at):%H.%M}"]
             for n, p in enumerate(people, 1)]
@@ -113,7 +115,7 @@ def minutes(rapat: Rapat) -> OfficialDocument:
                  blocks=blocks, signatories=[Signatory(position="Notulis"), *_chair(rapat)])
 
 
-def build(kind: str, rapat: Rapat) -> OfficialDocument:
-    """The document ``kind`` of ``rapat``, in Indonesian (group names, counts) whatever the UI language."""
+def build(kind: str, rapat: Rapat, *, today: dt.date) -> OfficialDocument:
+    """The document ``kind`` of ``rapat`` made ``today``, in Indonesian (group names, counts) whatever the UI language."""
     with translation.override(LANGUAGE):
-        return {"undangan": invitation, "daftar-hadir": attendance_list, "notulen": minutes}[kind](rapat)
+        return {"undangan": lambda r: invitation(r, today=today), "daftar-hadir": attendance_list, "notulen": minutes}[kind](rapat)

@@ -5,22 +5,24 @@ Views call these; each raises ``PermissionDenied`` (403) for what the actor may 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_delete, do_save
 from tumbuh.documents.actions import do_attach
 from tumbuh.documents.models import UploadedDocument
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
 from tumbuh.rencana.actions import require
+from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import materials
-from .models import AgreedPlan, Category, Participant, RembukEvent, Status
+from .models import AgreedPlan, Category, Invitee, RembukEvent, Status
 
 #: The kinds of signed scan a rembuk takes back; the first two close it.
 SCAN_COMMITMENT, SCAN_BERITA_ACARA, SCAN_ATTENDANCE = "rembuk-komitmen", "rembuk-berita-acara", "rembuk-daftar-hadir"
@@ -47,7 +49,7 @@ def do_save_event(actor, event: RembukEvent, *, reason: str = "", invite: bool =
     return event
 
 
-def default_participants(event: RembukEvent) -> list[Participant]:
+def default_participants(event: RembukEvent) -> list[Invitee]:
     """Who is invited by default, from the region's lists (positions in Indonesian: they are
     printed on the official documents).
 
@@ -56,10 +58,10 @@ def default_participants(event: RembukEvent) -> list[Participant]:
     the camat, the kecamatan TPPS, the puskesmas heads, every village head of the kecamatan
     and the OPD pembina of the district's TPPS secretariat."""
     w = event.wilayah
-    people: list[Participant] = []
+    people: list[Invitee] = []
 
     def add(category, position, organisation="", **kw):
-        people.append(Participant(event=event, category=category, position=position, organisation=organisation, **kw))
+        people.append(Invitee(event=event, category=category, position=position, organisation=organisation, **kw))
 
     kab = Wilayah.objects.get(pk=event.kabupaten_code)
     if w.level == Level.KABUPATEN:
@@ -93,7 +95,7 @@ def invite_defaults(actor, event: RembukEvent) -> int:
     """Add the default participants not yet invited (by position); returns how many."""
     _open(event)
     require(actor, policy.CHANGE, event)
-    known = set(event.participants.values_list("position", flat=True))
+    known = set(event.invitees.values_list("position", flat=True))
     added = 0
     with transaction.atomic():
         for p in default_participants(event):
@@ -103,13 +105,13 @@ def invite_defaults(actor, event: RembukEvent) -> int:
     return added
 
 
-def do_save_participant(actor, participant: Participant, *, reason: str = "") -> Participant:
+def do_save_participant(actor, participant: Invitee, *, reason: str = "") -> Invitee:
     _open(participant.event)
     require(actor, policy.ADD if participant.pk is None else policy.CHANGE, participant)
     return do_save(actor, participant, reason=reason)
 
 
-def do_remove_participant(actor, participant: Participant, *, reason: str = "") -> None:
+def do_remove_participant(actor, participant: Invitee, *, reason: str = "") -> None:
     _open(participant.event)
     require(actor, policy.DELETE, participant)
     do_delete(actor, participant, reason=reason)
@@ -121,19 +123,18 @@ def do_record_attendance(actor, event: RembukEvent, attended_ids) -> int:
     require(actor, policy.CHANGE, event)
     attended = {int(i) for i in attended_ids}
     with transaction.atomic():
-        for p in event.participants.all():
+        for p in event.invitees.all():
             if p.attended != (p.pk in attended):
                 p.attended = p.pk in attended
                 do_save(actor, p, reason=_("Attendance"))
-    return event.participants.filter(attended=True).count()
+    return event.invitees.filter(attended=True).count()
 
 
-def do_freeze_materials(actor, event: RembukEvent, *, now=None) -> RembukEvent:
-    """Store the Aksi 1 and Aksi 2 outputs as they stand now, as presented at the rembuk."""
+def do_freeze_materials(actor, event: RembukEvent, *, now: dt.datetime) -> RembukEvent:
+    """Store the Aksi 1 and Aksi 2 outputs as they stand ``now``, as presented at the rembuk."""
     _open(event)
     require(actor, policy.CHANGE, event)
-    now = now or timezone.now()
-    event.materials = materials.collect(event, now=now)
+    event.materials = {"frozen_at": now.isoformat(), **materials.collect(event)}
     event.materials_frozen_at = now
     return do_save(actor, event, reason=_("Materials presented at the rembuk frozen"))
 
@@ -155,8 +156,9 @@ def missing_scans(event: RembukEvent) -> list[str]:
     return [k for k in REQUIRED_SCANS if k not in have]
 
 
-def do_upload_scan(actor, event: RembukEvent, *, file, kind: str, title: str, reason: str = "") -> UploadedDocument:
-    """File a signed scan; once the commitment and the berita acara are both in, the event closes."""
+def do_upload_scan(actor, event: RembukEvent, *, file, kind: str, title: str, now: dt.datetime,
+                   reason: str = "") -> UploadedDocument:
+    """File a signed scan; once the commitment and the berita acara are both in, the event closes ``now``."""
     _open(event)
     require(actor, policy.CHANGE, event)
     if kind not in (SCAN_COMMITMENT, SCAN_BERITA_ACARA, SCAN_ATTENDANCE):
@@ -165,7 +167,7 @@ def do_upload_scan(actor, event: RembukEvent, *, file, kind: str, title: str, re
         document = do_attach(actor, event, file=file, kind=kind, title=title, wilayah_code=event.wilayah_id, reason=reason)
         if not missing_scans(event):
             event.status = Status.CLOSED
-            event.closed_at = timezone.now()
+            event.closed_at = now
             do_save(actor, event, reason=_("Signed commitment and berita acara filed: rembuk closed"),
                     permitted_by=(policy.CHANGE, RembukEvent.objects.get(pk=event.pk)))
     return document

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,8 +16,8 @@ from tumbuh.documents.models import UploadedDocument
 from tumbuh.documents.official import document_response
 
 from . import actions, documents
-from .forms import AgreeForm, EventForm, ParticipantForm, ScanForm
-from .models import Participant, RembukEvent
+from .forms import AgreeForm, EventForm, InviteeForm, ScanForm
+from .models import Invitee, RembukEvent
 
 
 def _event(request, pk) -> RembukEvent:
@@ -61,13 +62,13 @@ def event_edit(request, pk=None):
 def event_detail(request, pk):
     event = _event(request, pk)
     can_change = policy.can(request.user, policy.CHANGE, event)
-    participants = sorted(event.participants.select_related("opd", "desa"), key=lambda p: p.sort_key)
+    participants = sorted(event.invitees.select_related("opd", "desa"), key=lambda p: p.sort_key)
     return render(request, "rembuk/event_detail.html", {
         "event": event,
         "can_change": can_change,
         "participants": participants,
         "attended": sum(p.attended for p in participants),
-        "participant_form": ParticipantForm(actor=request.user, event=event) if can_change else None,
+        "participant_form": InviteeForm(actor=request.user, event=event) if can_change else None,
         "agree_form": AgreeForm() if can_change else None,
         "scan_form": ScanForm() if can_change else None,
         "plans": event.plans.all(),
@@ -107,7 +108,7 @@ def attendance(request, pk):
 @login_required
 @require_POST
 def freeze(request, pk):
-    return _post_action(request, pk, lambda e: actions.do_freeze_materials(request.user, e),
+    return _post_action(request, pk, lambda e: actions.do_freeze_materials(request.user, e, now=timezone.now()),
                         _("The Aksi 1 and Aksi 2 materials are frozen as presented."))
 
 
@@ -124,11 +125,11 @@ def agree(request, pk):
 def participant_edit(request, pk, participant_pk=None):
     event = _event(request, pk)
     if participant_pk is None:
-        participant = Participant(event=event)
+        participant = Invitee(event=event)
     else:
-        participant = policy.get_object_or_404(request.user, Participant, pk=participant_pk, event=event)
+        participant = policy.get_object_or_404(request.user, Invitee, pk=participant_pk, event=event)
     policy.require(request.user, policy.ADD if participant_pk is None else policy.CHANGE, participant)
-    form = ParticipantForm(request.POST or None, instance=participant, actor=request.user, event=event)
+    form = InviteeForm(request.POST or None, instance=participant, actor=request.user, event=event)
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_save_participant(request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", ""))
@@ -144,7 +145,7 @@ def participant_edit(request, pk, participant_pk=None):
 @require_POST
 def participant_delete(request, pk, participant_pk):
     event = _event(request, pk)
-    participant = policy.get_object_or_404(request.user, Participant, pk=participant_pk, event=event)
+    participant = policy.get_object_or_404(request.user, Invitee, pk=participant_pk, event=event)
     return _post_action(request, pk, lambda e: actions.do_remove_participant(request.user, participant,
                                                                              reason=_("Removed from the invitation")),
                         _("Removed."))
@@ -170,4 +171,4 @@ def upload(request, pk):
         return redirect("rembuk:detail", pk=event.pk)
     return _post_action(request, pk, lambda e: actions.do_upload_scan(
         request.user, e, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
-        reason=form.cleaned_data.get("reason", "")), _("The signed document is filed."))
+        now=timezone.now(), reason=form.cleaned_data.get("reason", "")), _("The signed document is filed."))

@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
+from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import kabupaten_of, year_of
-from tumbuh.organisation.forms import DeleteForm, add_errors
+from tumbuh.organisation.forms import DeleteForm
 
 from . import actions, gaps, plan, xlsx
 from .forms import ActivityForm
@@ -21,7 +23,7 @@ from .models import Activity
 
 @login_required
 def activity_list(request):
-    kab, year = kabupaten_of(request), year_of(request)
+    kab, year = kabupaten_of(request), year_of(request, today=timezone.localdate())
     qs = policy.visible(request.user, plan.activities(kab.code, year))
     opd = request.GET.get("opd", "")
     if opd:
@@ -41,7 +43,7 @@ def activity_edit(request, pk=None):
     kab = kabupaten_of(request)
     if pk is None:
         policy.require(request.user, policy.ADD, Activity)
-        activity = Activity(kabupaten=kab, year=year_of(request))
+        activity = Activity(kabupaten=kab, year=year_of(request, today=timezone.localdate()))
     else:
         activity = policy.get_object_or_404(request.user, Activity, pk=pk)
         kab = activity.kabupaten
@@ -71,12 +73,13 @@ def activity_delete(request, pk):
         actions.do_delete_activity(request.user, activity, reason=form.cleaned_data["reason"])
         messages.success(request, _("Deleted."))
         return redirect(f"{reverse('rencana:list')}?year={activity.year}")
-    return render(request, "rencana/activity_confirm_delete.html", {"activity": activity, "form": form})
+    return render(request, "core/confirm_delete.html", {
+        "heading": _("Delete “%(a)s”?") % {"a": activity}, "form": form, "back": reverse("rencana:edit", args=[activity.pk])})
 
 
 @login_required
 def gap_check(request):
-    kab, year = kabupaten_of(request), year_of(request)
+    kab, year = kabupaten_of(request), year_of(request, today=timezone.localdate())
     result = gaps.check(kab.code, year)
     return render(request, "rencana/gaps.html", {"kabupaten": kab, "year": year, "check": result})
 
@@ -85,7 +88,7 @@ def gap_check(request):
 def export(request, year):
     kab = kabupaten_of(request)
     policy.require(request.user, policy.VIEW, Activity)
-    body = xlsx.integrated_plan(kab.code, year)
+    body = xlsx.integrated_plan(kab.code, year, now=timezone.now())
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="rencana-kegiatan-{kab.code.replace(".", "")}-{year}.xlsx"'
     return response

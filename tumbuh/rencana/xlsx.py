@@ -5,6 +5,7 @@ documents they feed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -46,12 +47,13 @@ def _head(ws, title: str, lines: list[str]) -> None:
     append_row(ws, [])
 
 
-def integrated_plan(kabupaten_code: str, year: int) -> bytes:
+def integrated_plan(kabupaten_code: str, year: int, *, now: dt.datetime) -> bytes:
+    """The district's integrated plan of ``year`` as a workbook, made at ``now``."""
     kab = Wilayah.objects.get(pk=kabupaten_code)
     with translation.override("id"):
         qs = list(activities(kabupaten_code, year))
         rows = [activity_row(a) for a in qs]
-        generated = date_format(timezone.localtime(), "j F Y H:i")
+        generated = date_format(timezone.localtime(now), "j F Y H:i")
     title = "RENCANA KEGIATAN TERINTEGRASI PERCEPATAN PENURUNAN STUNTING"
     where = f"{kab.label} Tahun {year}"
     wb = Workbook()

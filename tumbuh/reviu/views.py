@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,7 +31,7 @@ def _review(request, year: int) -> AnnualReview | None:
 
 @login_required
 def page(request):
-    kab, year = kabupaten_of(request), year_of(request)
+    kab, year = kabupaten_of(request), year_of(request, today=timezone.localdate())
     review = _review(request, year)
     rows = figures.activity_rows(kab.code, year, qs=policy.visible(request.user, Activity.objects.filter(
         kabupaten=kab, year=year).select_related("opd", "indicator")))

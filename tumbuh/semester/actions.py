@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,16 +35,16 @@ def do_save_report(actor, report: SemesterReport, *, reason: str = "") -> Semest
     return do_save(actor, report, reason=reason)
 
 
-def do_finalise(actor, report: SemesterReport, *, reason: str = "") -> SemesterReport:
-    """Freeze the generated figures with the narrative; the report is final from now on."""
+def do_finalise(actor, report: SemesterReport, *, now: dt.datetime, reason: str = "") -> SemesterReport:
+    """Freeze the generated figures with the narrative; the report is final from ``now`` on."""
     _require(actor, policy.CHANGE, report)
     _refuse_final(report)
     if not (report.achievements.strip() and report.obstacles.strip()):
         raise ValidationError(_("Write the analysis and the obstacles before finalising."))
     with transaction.atomic():
-        report.figures = figures.collect(report, actor)
+        report.figures = figures.collect(report, actor, today=timezone.localdate(now))
         report.status = ReportStatus.FINAL
-        report.finalised_at = timezone.now()
+        report.finalised_at = now
         report.finalised_by = actor
         return do_save(actor, report, reason=reason or _("finalised"))
 

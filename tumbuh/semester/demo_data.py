@@ -1,6 +1,6 @@
 """A draft semester report (semester II 2025) for Luwu Timur's TPPS. Idempotent."""
 
-from tumbuh.organisation.models import Tpps
+from tumbuh.tpps.models import Tpps
 
 from . import actions
 from .models import SemesterReport

@@ -14,7 +14,6 @@ import datetime as dt
 
 from django.apps import apps
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumbuh.dashboards import aggregates
@@ -32,10 +31,10 @@ def semester_round(year: int, semester: int) -> Period:
     return Period.round(year, 2 if semester == 1 else 8)
 
 
-def _meetings(report) -> list[dict]:
+def _meetings(report, today: dt.date) -> list[dict]:
     node = report.tpps.wilayah_id
     meetings = Rapat.objects.filter(Wilayah.subtree_q(node, "tpps__wilayah__"), date__gte=report.start,
-                                    date__lte=min(report.end, timezone.localdate())).select_related("tpps__wilayah")
+                                    date__lte=min(report.end, today)).select_related("tpps__wilayah")
     out = []
     for r in meetings.order_by("date", "pk"):
         counts = attendance(r)
@@ -112,9 +111,10 @@ def _action_items(report) -> dict:
             "open": [_item(i, report.end) for i in still_open.order_by("due_date", "pk")]}
 
 
-def collect(report, user) -> dict:
-    """All generated sections of ``report``, as seen by ``user`` (the policy scopes the figures)."""
-    return {"meetings": _meetings(report), "prevalence": _prevalence(report, user), "activities": _activities(report),
+def collect(report, user, *, today: dt.date) -> dict:
+    """All generated sections of ``report``, as seen by ``user`` (the policy scopes the figures);
+    the meetings held by ``today``."""
+    return {"meetings": _meetings(report, today), "prevalence": _prevalence(report, user), "activities": _activities(report),
             "action_items": _action_items(report)}
 
 

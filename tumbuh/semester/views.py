@@ -11,15 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
+from tumbuh.core.editing import add_errors
 from tumbuh.documents.official import document_response
-from tumbuh.organisation.forms import add_errors
 
 from . import actions, documents, figures, forms
 from .models import SemesterReport
 
 
 def _data(report, user) -> dict:
-    return report.figures if report.is_final and report.figures else figures.collect(report, user)
+    return report.figures if report.is_final and report.figures else figures.collect(report, user, today=timezone.localdate())
 
 
 @login_required
@@ -70,7 +70,7 @@ def finalise(request, pk):
     form = forms.FinaliseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_finalise(request.user, report)
+            actions.do_finalise(request.user, report, now=timezone.now())
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:

@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tumbuh.accounts import policy
-from tumbuh.organisation.forms import add_errors
-from tumbuh.organisation.models import Tpps
+from tumbuh.core.editing import add_errors
 
 from . import actions, forms
-from .models import Decree, Member, Pokja, members_on, on_date_q
+from .models import Decree, Member, Pokja, Tpps, members_on, on_date_q
 
 
 @login_required
@@ -112,3 +111,7 @@ def member_end(request, pk, member_pk):
                                               "title": _("End membership: %(name)s") % {"name": member.name}})
 
 
+def decree_in_force(tpps) -> str:
+    """The list column "Decree (SK)" of the team pages: the number of the decree in force today."""
+    decree = tpps.current_decree(timezone.localdate())
+    return decree.number if decree else ""

@@ -13,7 +13,8 @@ from tumbuh.accounts import policy
 from tumbuh.accounts.models import User
 from tumbuh.audit.models import AuditLog
 from tumbuh.imports.models import BatchStatus, ImportBatch
-from tumbuh.organisation.models import Opd, Posyandu, Puskesmas, Tpps
+from tumbuh.organisation.models import Opd, Posyandu, Puskesmas
+from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Wilayah
 
 ROLES = ["admin.lutim", "dinkes.lutim", "camat.malili", "pkm.malili", "desa.balantang", "pantau.lutim", "admin.luwu"]
@@ -284,9 +285,9 @@ def children(demo_users):
     for name, (admin, desa) in places.items():
         actor = demo_users[admin]
         child = do_register_child(actor, Child(name=f"Matriks {name}", sex=1, birth_date=dt.date(2023, 4, 2), desa_id=desa,
-                                               parent_name="Ibu Matriks"))
+                                               parent_name="Ibu Matriks"), today=dt.date(2025, 2, 3))
         do_record_measurement(actor, Measurement(child=child, date=dt.date(2025, 2, 3), weight=Decimal("10.5"),
-                                                 lenhei=Decimal("84.0"), position="h"))
+                                                 lenhei=Decimal("84.0"), position="h"), today=dt.date(2025, 2, 3))
         out[name] = child
     return out
 

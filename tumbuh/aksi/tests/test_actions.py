@@ -14,6 +14,7 @@ from tumbuh.documents.models import UploadedDocument
 pytestmark = pytest.mark.django_db
 
 YEAR = 2032  # a year the demo leaves empty
+DAY = datetime.date(YEAR, 5, 4)  # the day progress is reported
 
 
 def _open(alice, year=YEAR):
@@ -52,22 +53,22 @@ def test_the_responsible_opd_reports_progress_but_does_not_move_the_due_date(ali
     cycle = _open(alice)
     dinkes = demo_users["dinkes.lutim"]
     a7 = cycle.actions.get(definition__number=7)
-    actions.update_action_year(dinkes, a7, {"status": Status.DONE, "note": "Bulan timbang selesai"})
+    actions.update_action_year(dinkes, a7, {"status": Status.DONE, "note": "Bulan timbang selesai"}, today=DAY)
     a7.refresh_from_db()
-    assert a7.status == Status.DONE and a7.done_date == datetime.date.today()
+    assert a7.status == Status.DONE and a7.done_date == DAY
     with pytest.raises(PermissionDenied):
-        actions.update_action_year(dinkes, a7, {"due_date": datetime.date(YEAR, 12, 31)})
+        actions.update_action_year(dinkes, a7, {"due_date": datetime.date(YEAR, 12, 31)}, today=DAY)
     with pytest.raises(PermissionDenied):  # Aksi 1 is BAPPEDA's
-        actions.update_action_year(dinkes, cycle.actions.get(definition__number=1), {"status": Status.IN_PROGRESS})
+        actions.update_action_year(dinkes, cycle.actions.get(definition__number=1), {"status": Status.IN_PROGRESS}, today=DAY)
     a7.status = Status.IN_PROGRESS  # back to work: the done date goes
-    actions.update_action_year(alice, a7, {"status": Status.IN_PROGRESS})
+    actions.update_action_year(alice, a7, {"status": Status.IN_PROGRESS}, today=DAY)
     assert ActionYear.objects.get(pk=a7.pk).done_date is None
 
 
 def test_due_date_before_start_is_refused(alice):
     a1 = _open(alice).actions.get(definition__number=1)
     with pytest.raises(ValidationError):
-        actions.update_action_year(alice, a1, {"start_date": datetime.date(YEAR, 4, 1), "due_date": datetime.date(YEAR, 3, 1)})
+        actions.update_action_year(alice, a1, {"start_date": datetime.date(YEAR, 4, 1), "due_date": datetime.date(YEAR, 3, 1)}, today=DAY)
 
 
 def test_overdue_and_progress(alice):

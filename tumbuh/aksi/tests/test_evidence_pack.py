@@ -2,6 +2,7 @@
 document Tumbuh has for it, named as Aksi Bangda names the action, with an index in Indonesian;
 only for those who may view the action, and only what they may see."""
 
+import datetime
 import hashlib
 import io
 import re
@@ -31,6 +32,7 @@ from tumbuh.wilayah.models import Wilayah
 pytestmark = pytest.mark.django_db
 
 YEAR = 2026
+SIGNED = datetime.datetime(2026, 4, 20, 8, tzinfo=datetime.timezone.utc)
 OWN_UPLOADS = "Dokumen yang diunggah pada halaman aksi"
 
 
@@ -120,7 +122,7 @@ def test_aksi_3_pack_holds_the_rembuk_documents_and_the_signed_scans_as_uploaded
     event = RembukEvent.objects.get(year=YEAR, wilayah_id="73.24")
     signed = b"%PDF-1.4 berita acara bertanda tangan " + bytes(range(256))
     rembuk_actions.do_upload_scan(alice, event, file=SimpleUploadedFile("ba.pdf", signed, content_type="application/pdf"),
-                                  kind=rembuk_actions.SCAN_BERITA_ACARA, title="Berita acara bertanda tangan")
+                                  kind=rembuk_actions.SCAN_BERITA_ACARA, title="Berita acara bertanda tangan", now=SIGNED)
     a3 = _aksi(3)
     client.force_login(alice)
     assert f'href="{reverse("aksi:evidence_pack", args=(a3.pk,))}"' in client.get(f"/aksi/{a3.pk}/").content.decode()

@@ -1,6 +1,7 @@
 """The documents Tumbuh holds for an action (``aksi.outputs``): listed on the action page above
 the uploaded evidence, counted in Pantau Aksi, downloadable, and only for those who may see them."""
 
+import datetime
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from tumbuh.aksi.models import ActionYear
 from tumbuh.aksi.outputs import collect, collect_all
 from tumbuh.dashboards.aggregates import latest_period
 from tumbuh.documents.models import UploadedDocument
-from tumbuh.konvergensi_desa.models import RegulasiPeranDesa
+from tumbuh.konvergensi_desa.models import DesaRoleRegulation
 from tumbuh.rembuk import actions as rembuk_actions
 from tumbuh.rembuk.models import RembukEvent
 from tumbuh.rembuk.tests.test_rembuk import scan
@@ -20,6 +21,7 @@ from tumbuh.wilayah.models import Wilayah
 pytestmark = pytest.mark.django_db
 
 YEAR = 2026  # the demo's year: Luwu Timur's actions, its rembuk and Malili's
+SIGNED = datetime.datetime(2026, 4, 20, 8, tzinfo=datetime.timezone.utc)
 CONTENT_TYPES = {"PDF": "application/pdf", "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                  "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -66,9 +68,9 @@ def test_a_closed_rembuk_shows_its_scans_and_asks_for_the_ticks_it_proves(client
     client.force_login(alice)
     assert 'data-testid="final-outputs"' not in client.get(f"/aksi/{a3.pk}/").content.decode()
     rembuk_actions.do_upload_scan(alice, event, file=scan("komitmen.pdf"), kind=rembuk_actions.SCAN_COMMITMENT,
-                                  title="Komitmen bertanda tangan")
+                                  title="Komitmen bertanda tangan", now=SIGNED)
     rembuk_actions.do_upload_scan(alice, event, file=scan("ba.pdf"), kind=rembuk_actions.SCAN_BERITA_ACARA,
-                                  title="Berita acara bertanda tangan")
+                                  title="Berita acara bertanda tangan", now=SIGNED)
     html = client.get(f"/aksi/{a3.pk}/").content.decode()
     assert 'data-testid="final-outputs"' in html and "Rembuk kabupaten: " + event.title in html
     client.force_login(demo_users["pantau.lutim"])  # a viewer ticks nothing, so is not asked to
@@ -95,9 +97,9 @@ def test_aksi_4_lists_the_perbup_in_force_and_aksi_7_the_published_rounds(client
     lutim = Wilayah.objects.get(code="73.24")
     client.force_login(alice)
     client.post("/desa/aksi-4/perbup/baru/", {
-        "kabupaten": "73.24", "jenis": "perbup", "nomor": "7 Tahun 2026", "tanggal": "2026-03-02", "judul": "Peran Desa",
+        "kabupaten": "73.24", "kind": "perbup", "number": "7 Tahun 2026", "date": "2026-03-02", "title": "Peran Desa",
         "document": SimpleUploadedFile("perbup.pdf", b"%PDF-1.4 perbup", content_type="application/pdf")})
-    [doc] = UploadedDocument.for_object(RegulasiPeranDesa.objects.get(nomor="7 Tahun 2026"))
+    [doc] = UploadedDocument.for_object(DesaRoleRegulation.objects.get(number="7 Tahun 2026"))
     assert [o.url for o in collect(lutim, 2025, alice, "regulasi_desa")] == []  # enacted after 2025
     [perbup] = collect(lutim, YEAR, bob, "regulasi_desa")  # the desa works under it too
     assert perbup.url == f"/dokumen/berkas/{doc.pk}/" and perbup.final and perbup.format == "PDF"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from tumbuh.audit.actions import do_save
@@ -12,6 +14,7 @@ from tumbuh.core.testing import formula_cells
 from tumbuh.dashboards import xlsx
 from tumbuh.dashboards.models import SurveyFigure
 
+NOW = dt.datetime(2026, 3, 4, 9, 4, tzinfo=dt.timezone.utc)
 HYPERLINK = '=HYPERLINK("http://x.invalid","klik")'
 
 
@@ -32,7 +35,7 @@ def test_a_survey_source_typed_by_the_admin_is_text_in_the_workbook(client, alic
 def test_every_part_of_a_dashboard_workbook_follows_the_rule():
     content = xlsx.workbook("=Judul", [("Sumber", "@data")], [("Nama", "text"), ("Selisih", "dec")],
                             [("=1+2", -1.5), ("-Posyandu", None)], notes=["+catatan"],
-                            sheets=[("Lain", [("Nama", "text")], [("@x",)])])
+                            sheets=[("Lain", [("Nama", "text")], [("@x",)])], now=NOW)
     assert formula_cells(content) == []
     wb = load_workbook(io.BytesIO(content))
     first = [[(c.value, c.data_type) for c in row if c.value is not None] for row in wb.worksheets[0].iter_rows()]
@@ -40,3 +43,12 @@ def test_every_part_of_a_dashboard_workbook_follows_the_rule():
     assert [("=1+2", "s"), (-1.5, "n")] in first and [("+catatan", "s")] in first
     assert [("-Posyandu", "s")] in first
     assert wb.worksheets[1]["A6"].value == "@x"
+
+
+def test_the_workbook_says_when_it_was_generated(settings):
+    settings.TIME_ZONE = "Asia/Makassar"
+    with translation.override("id"):
+        content = xlsx.workbook("Judul", [], [("Nama", "text")], [], now=NOW, sheets=[("Lain", [("Nama", "text")], [])])
+    wb = load_workbook(io.BytesIO(content))
+    assert [ws["A2"].value for ws in wb.worksheets] == ["Dibuat"] * 2
+    assert [ws["B2"].value for ws in wb.worksheets] == ["4 Maret 2026, 17.04"] * 2  # 09:04 UTC in Makassar (WITA)

@@ -16,17 +16,18 @@ BALANTANG = "73.24.04.2010"  # desa.balantang's village, served by Puskesmas Lak
 HARAPAN = "73.24.04.2001"  # another village of Malili, served by Puskesmas Malili
 NIK_SITI = "7324045501230012"  # a girl born 15/01/2023, registered in Malili (day + 40)
 NIK_BUDI = "7324042003220007"
+TODAY = dt.date(2026, 6, 1)  # the day the tests' children and visits are entered
 
 
-def register(actor, desa, name, sex=2, birth=dt.date(2023, 1, 15), nik="", parent="Ibu Uji"):
+def register(actor, desa, name, sex=2, birth=dt.date(2023, 1, 15), nik="", parent="Ibu Uji", today=TODAY):
     child = Child(name=name, sex=sex, birth_date=birth, nik=nik, parent_name=parent, desa_id=desa,
                   posyandu=Posyandu.objects.filter(desa_id=desa).first(), rt="002", rw="001")
-    return do_register_child(actor, child, reason="uji")
+    return do_register_child(actor, child, reason="uji", today=today)
 
 
-def record(actor, child, date, weight, lenhei, position="h", **kw):
+def record(actor, child, date, weight, lenhei, position="h", today=TODAY, **kw):
     m = Measurement(child=child, date=date, weight=Decimal(weight), lenhei=Decimal(lenhei), position=position, **kw)
-    return do_record_measurement(actor, m, reason="uji")
+    return do_record_measurement(actor, m, reason="uji", today=today)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.urls import reverse
 from tumbuh.accounts import policy
 from tumbuh.measurements.models import Child, Measurement
 
-from .posyandu_fixtures import NIK_BUDI, NIK_SITI, admin_lutim, budi, luwu_child, siti  # noqa: F401
+from .posyandu_fixtures import NIK_BUDI, NIK_SITI, TODAY, admin_lutim, budi, luwu_child, siti  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_nik_is_masked_in_the_audit_history_for_readers(client, demo_users, siti
     siti.nik = ""
     from tumbuh.measurements.actions import do_register_child
 
-    do_register_child(demo_users["admin.lutim"], siti, reason="NIK salah")  # an update: NIK before → after
+    do_register_child(demo_users["admin.lutim"], siti, reason="NIK salah", today=TODAY)  # an update: NIK before → after
     client.force_login(demo_users["pantau.lutim"])
     html = client.get(reverse("measurements:child", args=[siti.tumbuh_id])).content.decode()
     assert NIK_SITI not in html and "7324••••••••0012" in html

@@ -12,7 +12,7 @@ from tumbuh.audit.models import AuditLog
 from tumbuh.measurements.actions import do_record_measurement, do_register_child
 from tumbuh.measurements.models import Child, Measurement
 
-from .posyandu_fixtures import BALANTANG, HARAPAN, NIK_SITI, admin_lutim, budi, record, register, siti  # noqa: F401
+from .posyandu_fixtures import BALANTANG, HARAPAN, NIK_SITI, TODAY, admin_lutim, budi, record, register, siti  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_changing_the_weight_recomputes_the_z_scores_and_keeps_before_and_after(
     old_zwei, old_zwfl, old_zlen = m.zwei, m.zwfl, m.zlen
     m.weight = Decimal("11.4")
     m.zwei = 99.0  # typed values are never kept: the engine computes them again
-    do_record_measurement(bob, m, reason="salah ketik")
+    do_record_measurement(bob, m, reason="salah ketik", today=TODAY)
     m.refresh_from_db()
     assert m.zwei > old_zwei and m.zwfl > old_zwfl and m.zwei != 99.0
     assert m.zlen == pytest.approx(old_zlen)  # length unchanged
@@ -86,7 +86,7 @@ def test_changing_the_weight_recomputes_the_z_scores_and_keeps_before_and_after(
 def test_changing_the_birth_date_rescores_every_visit(admin_lutim, siti):
     before = {m.pk: m.zlen for m in siti.measurements.all()}
     siti.birth_date = dt.date(2023, 3, 1)  # six weeks younger: taller for her age
-    do_register_child(admin_lutim, siti, reason="tanggal lahir salah")
+    do_register_child(admin_lutim, siti, reason="tanggal lahir salah", today=TODAY)
     after = {m.pk: m.zlen for m in siti.measurements.all()}
     assert all(after[pk] > before[pk] for pk in before)
     assert AuditLog.objects.filter(object_type="measurements.measurement", action="update",
@@ -102,16 +102,16 @@ def test_a_desa_operator_cannot_move_a_child_out_of_or_into_their_village(bob, s
     siti.desa_id = HARAPAN
     siti.posyandu = None
     with pytest.raises(PermissionDenied):
-        do_register_child(bob, siti)
+        do_register_child(bob, siti, today=TODAY)
     budi.desa_id = BALANTANG
     budi.posyandu = None
     with pytest.raises(PermissionDenied):
-        do_register_child(bob, budi)
+        do_register_child(bob, budi, today=TODAY)
 
 
 def test_errors_are_refused_and_warnings_kept(bob, siti):
     with pytest.raises(ValidationError):
-        record(bob, siti, dt.date.today() + dt.timedelta(days=3), "9.8", "80.0")
+        record(bob, siti, TODAY + dt.timedelta(days=3), "9.8", "80.0", today=TODAY)
     with pytest.raises(ValidationError):
         record(bob, siti, dt.date(2022, 12, 1), "3.0", "50.0", "l")  # before the birth date
     with pytest.raises(ValidationError) as info:

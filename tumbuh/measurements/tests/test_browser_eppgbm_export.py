@@ -32,7 +32,8 @@ def child(transactional_db, settings):
     birth = dt.date.today() - dt.timedelta(days=400)  # about 13 months old whenever the test runs
     return do_register_child(admin, Child(
         name="Lestari Unggah Uji", sex=2, birth_date=birth, nik=NIK, parent_name="Marlina Uji", parent_phone="081355501234",
-        desa_id="73.24.04.2010", posyandu=Posyandu.objects.filter(desa_id="73.24.04.2010").first(), rt="004", rw="002"))
+        desa_id="73.24.04.2010", posyandu=Posyandu.objects.filter(desa_id="73.24.04.2010").first(), rt="004", rw="002"),
+        today=dt.date.today())
 
 
 def test_desa_operator_enters_a_visit_with_services_and_downloads_the_upload_file(browser, live_server, child, tmp_path):

@@ -32,9 +32,10 @@ def child(demo):
 
     admin = User.objects.get(username="admin.lutim")
     child = do_register_child(admin, Child(name="Nurul Posyandu Uji", sex=2, birth_date=dt.date(2023, 1, 15),
-                                           nik="7324045501230012", parent_name="Hartini Uji", desa_id="73.24.04.2010"))
+                                           nik="7324045501230012", parent_name="Hartini Uji", desa_id="73.24.04.2010"),
+                              today=dt.date(2024, 8, 12))
     do_record_measurement(admin, Measurement(child=child, date=dt.date(2024, 8, 12), weight=Decimal("8.9"),
-                                             lenhei=Decimal("76.0"), position="l"))
+                                             lenhei=Decimal("76.0"), position="l"), today=dt.date(2024, 8, 12))
     return child
 
 

@@ -58,7 +58,7 @@ def test_median_is_the_tables_m():
 def test_the_childs_page_has_three_kinds_of_chart_with_the_visits():
     child = _child()
     visits = _visits(child)
-    kinds = {c.kind: c for c in charts.child_charts(child, visits)}
+    kinds = {c.kind: c for c in charts.child_charts(child, visits, today=dt.date(2026, 6, 1))}
     assert set(kinds) == {"lhfa", "wfa", "wfl", "wfh"}  # visits before and after 24 months
     assert kinds["lhfa"].points == 4 and kinds["wfa"].points == 4
     assert kinds["wfl"].points == 3 and kinds["wfh"].points == 1
@@ -78,7 +78,7 @@ def test_position_correction_on_the_length_chart():
 
 def test_the_svg_has_five_sd_curves_and_one_symbol_per_visit():
     child = _child(sex=1)
-    chart = charts.child_charts(child, _visits(child))[0]
+    chart = charts.child_charts(child, _visits(child), today=dt.date(2026, 6, 1))[0]
     svg = chart.svg()
     assert svg.startswith("<svg") and 'class="marks growth-chart"' in svg
     curves = re.search(r'<g class="mark-line role-mark layer_0_marks".*?</g>', svg, re.S)
@@ -90,7 +90,9 @@ def test_the_svg_has_five_sd_curves_and_one_symbol_per_visit():
 
 
 def test_no_visit_yet_still_draws_the_curves():
-    child = _child(birth=dt.date.today() - dt.timedelta(days=100))
-    kinds = [c.kind for c in charts.child_charts(child, [])]
+    child = _child(birth=dt.date(2026, 1, 1))
+    kinds = [c.kind for c in charts.child_charts(child, [], today=dt.date(2026, 4, 11))]
     assert kinds == ["lhfa", "wfa", "wfl"]
-    assert all(c.points == 0 for c in charts.child_charts(child, []))
+    assert all(c.points == 0 for c in charts.child_charts(child, [], today=dt.date(2026, 4, 11)))
+    # Two years on, the child is measured standing: the weight-for-height chart.
+    assert [c.kind for c in charts.child_charts(child, [], today=dt.date(2028, 1, 2))] == ["lhfa", "wfa", "wfh"]

@@ -26,7 +26,7 @@ from tumbuh.measurements.upload_layout import LayoutError, load_layout, parse_la
 from tumbuh.organisation.models import Posyandu
 from tumbuh.wilayah.models import Wilayah
 
-from .posyandu_fixtures import BALANTANG, HARAPAN, register
+from .posyandu_fixtures import BALANTANG, HARAPAN, TODAY, register
 
 pytestmark = pytest.mark.django_db
 
@@ -167,8 +167,8 @@ def test_formula_like_texts_are_written_as_text(alice):
     posyandu = posyandu_of(HARAPAN)
     child = do_register_child(alice, Child(
         name='=HYPERLINK("http://contoh.invalid","klik")', sex=1, birth_date=dt.date(2023, 5, 1), desa_id=HARAPAN,
-        posyandu=posyandu, parent_name="+62 Ibu Uji", address="-Dusun Dua", rt="@1"))
-    do_record_measurement(alice, Measurement(child=child, date=dt.date(2025, 3, 3), weight=11, lenhei=85, position="h"))
+        posyandu=posyandu, parent_name="+62 Ibu Uji", address="-Dusun Dua", rt="@1"), today=TODAY)
+    do_record_measurement(alice, Measurement(child=child, date=dt.date(2025, 3, 3), weight=11, lenhei=85, position="h"), today=TODAY)
     visits = upload_visits(alice, month=dt.date(2025, 3, 1), posyandu=posyandu)
     out = upload_workbook(load_layout(), visits)
     data = out.read()
@@ -190,7 +190,7 @@ def test_formula_like_texts_are_written_as_text(alice):
 def test_only_visits_entered_in_tumbuh_unless_imported_ones_are_asked_for(client, alice, entered):
     rina = entered["rina"]
     imported = Measurement(child=rina, date=dt.date(2025, 3, 20), weight=6.5, lenhei=62, position="l", source=Source.IMPORT)
-    do_record_measurement(alice, imported)
+    do_record_measurement(alice, imported, today=TODAY)
     month = dt.date(2025, 3, 1)
     assert imported not in upload_visits(alice, month=month, posyandu=entered["posyandu"])
     assert imported in upload_visits(alice, month=month, posyandu=entered["posyandu"], include_imported=True)
@@ -260,7 +260,7 @@ def test_a_child_who_moved_away_keeps_the_visit_in_the_file_but_not_his_personal
     the phone (``policy.can_see_nik``), and the page lists the row as without a NIK."""
     rina = Child.objects.get(pk=entered["rina"].pk)
     rina.desa_id, rina.posyandu = HARAPAN, posyandu_of(HARAPAN)
-    do_register_child(alice, rina, reason="pindah ke Harapan")
+    do_register_child(alice, rina, reason="pindah ke Harapan", today=TODAY)
     data = download(client, posyandu=entered["posyandu"].pk)  # as bob, Balantang's operator
     _ws, rows = sheet_rows(data)
     fields = load_layout().fields
@@ -376,6 +376,6 @@ def test_a_broken_layout_stops_the_export_with_a_clear_message(client, entered, 
 
 def test_children_registered_elsewhere_in_the_month_are_not_in_the_posyandu_file(client, alice, entered):
     other = register(alice, HARAPAN, "Anak Harapan Unggah", nik="")
-    do_record_measurement(alice, Measurement(child=other, date=dt.date(2025, 3, 12), weight=9, lenhei=75, position="l"))
+    do_record_measurement(alice, Measurement(child=other, date=dt.date(2025, 3, 12), weight=9, lenhei=75, position="l"), today=TODAY)
     _ws, rows = sheet_rows(download(client, posyandu=entered["posyandu"].pk))
     assert "Anak Harapan Unggah" not in {r[1] for r in rows}

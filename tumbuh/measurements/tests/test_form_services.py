@@ -15,7 +15,7 @@ from tumbuh.measurements.actions import do_record_measurement, do_register_child
 from tumbuh.measurements.forms import ChildForm
 from tumbuh.measurements.models import Child, Measurement
 
-from .posyandu_fixtures import BALANTANG, admin_lutim, siti  # noqa: F401
+from .posyandu_fixtures import BALANTANG, TODAY, admin_lutim, siti  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -44,20 +44,20 @@ def test_the_child_form_checks_the_parents_nik_and_phone(client, bob):
 def test_the_action_refuses_a_bad_parent_nik_or_phone_whatever_the_caller(admin_lutim):
     base = {"name": "Anak Aksi Uji", "sex": 2, "birth_date": dt.date(2024, 1, 1), "desa_id": BALANTANG}
     with pytest.raises(ValidationError) as error:
-        do_register_child(admin_lutim, Child(**base, parent_nik="1234"))
+        do_register_child(admin_lutim, Child(**base, parent_nik="1234"), today=TODAY)
     assert list(error.value.error_dict) == ["parent_nik"]
     with pytest.raises(ValidationError) as error:
-        do_register_child(admin_lutim, Child(**base, parent_phone="123"))
+        do_register_child(admin_lutim, Child(**base, parent_phone="123"), today=TODAY)
     assert list(error.value.error_dict) == ["parent_phone"]
 
 
 def test_who_may_not_read_niks_gets_no_nik_or_phone_field_and_sees_them_masked(client, demo_users, siti):
     siti.parent_nik, siti.parent_phone = NIK_IBU, "081234567890"
-    do_register_child(demo_users["admin.lutim"], siti)
+    do_register_child(demo_users["admin.lutim"], siti, today=TODAY)
     viewer = demo_users["pantau.lutim"]
-    form = ChildForm(instance=siti, actor=viewer)
+    form = ChildForm(instance=siti, actor=viewer, today=TODAY)
     assert not {"nik", "parent_nik", "parent_phone"} & set(form.fields)
-    assert {"nik", "parent_nik", "parent_phone", "birth_order"} <= set(ChildForm(instance=siti, actor=demo_users["desa.balantang"]).fields)
+    assert {"nik", "parent_nik", "parent_phone", "birth_order"} <= set(ChildForm(instance=siti, actor=demo_users["desa.balantang"], today=TODAY).fields)
     client.force_login(viewer)
     response = client.get(reverse("measurements:child", args=[siti.tumbuh_id]))
     html = response.content.decode()
@@ -90,7 +90,7 @@ def test_the_visit_form_keeps_the_services_through_the_check_page(client, bob, s
 def test_correcting_a_visit_shows_its_services_and_audits_a_change_of_service_only(client, bob, siti):
     visit = siti.measurements.get(date=dt.date(2025, 2, 10))
     visit.vitamin_a, visit.mbg, visit.asi_months = 2, True, "YYY-T--"
-    do_record_measurement(bob, visit)
+    do_record_measurement(bob, visit, today=TODAY)
     client.force_login(bob)
     url = reverse("measurements:visit", args=[siti.tumbuh_id])
     form = client.get(url, {"tanggal": "2025-02-10"}).context["form"]
@@ -114,9 +114,9 @@ def test_breastfeeding_months_are_seven_codes_or_nothing(admin_lutim, siti):
     visit = siti.measurements.get(date=dt.date(2025, 2, 10))
     visit.asi_months = "YYX----"
     with pytest.raises(ValidationError):
-        do_record_measurement(admin_lutim, visit)
+        do_record_measurement(admin_lutim, visit, today=TODAY)
     visit.asi_months = "-------"
-    do_record_measurement(admin_lutim, visit)
+    do_record_measurement(admin_lutim, visit, today=TODAY)
     visit.refresh_from_db()
     assert visit.asi_months == ""
 
@@ -162,8 +162,8 @@ def test_the_action_refuses_breastfeeding_months_not_reached_whatever_the_caller
     m = Measurement(child=siti, date=dt.date(2023, 5, 20), weight=Decimal("5.6"), lenhei=Decimal("59.0"), position="l",
                     asi_months="YYYYYT-")
     with pytest.raises(ValidationError) as error:
-        do_record_measurement(admin_lutim, m)
+        do_record_measurement(admin_lutim, m, today=TODAY)
     assert "bulan 5" in str(error.value)
     m.asi_months = "YYYYY--"
-    do_record_measurement(admin_lutim, m)
+    do_record_measurement(admin_lutim, m, today=TODAY)
     assert siti.measurements.get(date=dt.date(2023, 5, 20)).asi_months == "YYYYY--"

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tumbuh.audit.models import AuditLog
 from tumbuh.measurements.models import Child, Measurement
@@ -74,6 +75,7 @@ def test_the_parent_summary_is_in_indonesian_with_charts(client, alice, siti):
     assert html.count('class="marks growth-chart') == 3
     assert "Umur (bulan)" in html  # chart axes in Indonesian too
     assert NIK_SITI not in html  # the parent's copy carries the masked NIK
+    assert f"Dicetak {timezone.localdate():%d/%m/%Y} dari Tumbuh." in html  # the day the view gives
 
 
 def test_posyandu_entry_confirms_before_saving(client, bob, siti):

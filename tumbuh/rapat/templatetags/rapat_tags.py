@@ -1,9 +1,9 @@
 """``{% my_action_items %}``: the open action items a user owns (OPD staff: their OPD's; camat and
 desa accounts: their kecamatan's or desa's), for the home page. The district admin sees the
-district's overdue items instead; other roles see nothing."""
+district's items overdue on the page's ``today`` (the view puts it in the context) instead; other roles
+see nothing."""
 
 from django import template
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
@@ -19,7 +19,7 @@ LIMIT = 10
 @register.inclusion_tag("rapat/_my_action_items.html", takes_context=True)
 def my_action_items(context):
     user = context["request"].user
-    today = timezone.localdate()
+    today = context["today"]
     items = policy.visible(user, ActionItem.objects.still_open().select_related("owner_opd", "owner_wilayah"))
     if user.role == Role.DISTRICT_ADMIN:
         return {"my_items": list(items.filter(due_date__lt=today)[:LIMIT]), "today": today,

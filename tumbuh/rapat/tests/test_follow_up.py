@@ -58,7 +58,7 @@ def test_the_minutes_open_with_the_carried_over_items(alice, malili, make_rapat,
     actions.do_record_decision(alice, first, "Validasi", item=_item("Validasi data Februari", D(2026, 2, 1),
                                                                     owner_kind=OwnerKind.OPD, owner_opd=dinkes))
     second = make_rapat(malili, D(2026, 3, 1))
-    text = pdftext(render_pdf(build("notulen", second)))
+    text = pdftext(render_pdf(build("notulen", second, today=D(2026, 3, 1))))
     assert "Tindak lanjut rapat sebelumnya" in text
     assert "Validasi data Februari" in text and "Terlambat" in text
 
@@ -91,8 +91,9 @@ def test_only_the_owner_or_organiser_reports_progress(alice, demo_users, malili,
     item = ActionItem.objects.get(rapat=rapat)
     for username in ("desa.balantang", "pantau.lutim", "pkm.malili", "admin.luwu"):
         with pytest.raises(PermissionDenied):
-            actions.do_report_progress(demo_users[username], item, text="x", status=Status.DONE)
-    actions.do_report_progress(demo_users["camat.malili"], item, text="Dipantau camat", status=Status.IN_PROGRESS)
+            actions.do_report_progress(demo_users[username], item, text="x", status=Status.DONE, day=D(2026, 1, 20))
+    actions.do_report_progress(demo_users["camat.malili"], item, text="Dipantau camat", status=Status.IN_PROGRESS,
+                               day=D(2026, 1, 20))
     assert item.notes.count() == 1
 
 
@@ -121,6 +122,20 @@ def test_owners_see_their_open_items_on_the_home_page(client, alice, demo_users)
     assert "Tidak ada tindak lanjut terbuka." in home  # Indonesian first
     client.force_login(demo_users["pantau.lutim"])
     assert 'data-testid="my-action-items"' not in client.get("/").content.decode()
+
+
+def test_the_district_admin_sees_the_items_overdue_on_the_day(alice, rf):
+    from tumbuh.rapat.templatetags.rapat_tags import my_action_items
+
+    request = rf.get("/")
+    request.user = alice
+
+    def overdue(day):
+        return [i.title for i in my_action_items({"request": request, "today": day})["my_items"]]
+
+    assert overdue(D(2025, 6, 15)) == ["Sweeping balita yang belum diukur di desa cakupan rendah"]
+    assert sorted(overdue(D(2025, 8, 1))) == ["Anggaran PMT lokal dalam APBDes perubahan",
+                                              "Sweeping balita yang belum diukur di desa cakupan rendah"]
 
 
 def test_owner_reports_progress_with_evidence_on_the_item_page(client, alice, demo_users, settings, tmp_path):

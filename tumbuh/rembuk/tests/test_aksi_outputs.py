@@ -14,6 +14,7 @@ from tumbuh.rencana.testing import TEST_YEAR
 from tumbuh.wilayah.models import Wilayah
 
 pytestmark = pytest.mark.django_db
+SIGNED = dt.datetime(2026, 4, 20, 8, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture(autouse=True)
@@ -72,8 +73,10 @@ def test_a_kecamatan_s_rembuk_is_not_listed_to_another_kecamatan(alice, demo_use
 def test_signed_scans_are_listed_and_a_closed_rembuk_s_documents_are_final(alice, lutim, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     event = _event(alice, "73.24")
-    actions.do_upload_scan(alice, event, file=scan("komitmen.pdf"), kind=actions.SCAN_COMMITMENT, title="Komitmen bertanda tangan")
-    actions.do_upload_scan(alice, event, file=scan("ba.pdf"), kind=actions.SCAN_BERITA_ACARA, title="Berita acara bertanda tangan")
+    actions.do_upload_scan(alice, event, file=scan("komitmen.pdf"), kind=actions.SCAN_COMMITMENT, title="Komitmen bertanda tangan",
+                           now=SIGNED)
+    actions.do_upload_scan(alice, event, file=scan("ba.pdf"), kind=actions.SCAN_BERITA_ACARA, title="Berita acara bertanda tangan",
+                           now=SIGNED)
     found = collect(lutim, TEST_YEAR, alice, "rembuk")
     scans = [o for o in found if o.kind == UPLOADED]
     assert [o.title for o in scans] == ["Komitmen bertanda tangan", "Berita acara bertanda tangan"]

@@ -11,11 +11,12 @@ from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
 from tumbuh.organisation.models import Opd
 from tumbuh.rembuk import actions
-from tumbuh.rembuk.models import Category, Participant, RembukEvent, Status
+from tumbuh.rembuk.models import Category, Invitee, RembukEvent, Status
 from tumbuh.rencana.testing import TEST_YEAR, make_activity
 from tumbuh.wilayah.models import Level, Wilayah
 
 pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 4, 15, 10, 30, tzinfo=dt.timezone.utc)  # the rembuk's morning
 
 
 def new_event(actor, wilayah="73.24", *, invite=True, **kw) -> RembukEvent:
@@ -31,7 +32,7 @@ def scan(name="scan.pdf"):
 
 def test_a_kabupaten_rembuk_invites_from_the_tpps_opd_and_region_lists(alice):
     event = new_event(alice)
-    people = list(event.participants.all())
+    people = list(event.invitees.all())
     positions = [p.position for p in people]
     assert "Bupati Luwu Timur" in positions and "Ketua DPRD Kabupaten Luwu Timur" in positions
     opd = Opd.objects.filter(kabupaten_id="73.24", is_active=True)
@@ -47,12 +48,12 @@ def test_a_kabupaten_rembuk_invites_from_the_tpps_opd_and_region_lists(alice):
 def test_a_kecamatan_rembuk_invites_the_camat_puskesmas_and_every_village_head(demo_users):
     camat = demo_users["camat.malili"]
     event = new_event(camat, "73.24.04", title="Rembuk Stunting Kecamatan Malili")
-    heads = event.participants.filter(category=Category.KEPALA_DESA)
+    heads = event.invitees.filter(category=Category.KEPALA_DESA)
     assert heads.count() == Wilayah.objects.filter(parent_id="73.24.04", level=Level.DESA).count()
     assert heads.filter(desa_id="73.24.04.2010", position__endswith="Balantang").exists()
-    assert event.participants.filter(category=Category.CAMAT, position="Camat Malili", signs_minutes=True).exists()
-    assert event.participants.filter(category=Category.PUSKESMAS).exists()
-    assert not event.participants.filter(category=Category.BUPATI).exists()
+    assert event.invitees.filter(category=Category.CAMAT, position="Camat Malili", signs_minutes=True).exists()
+    assert event.invitees.filter(category=Category.PUSKESMAS).exists()
+    assert not event.invitees.filter(category=Category.BUPATI).exists()
 
 
 def test_kecamatan_users_run_rembuk_in_their_own_kecamatan_only(demo_users):
@@ -68,19 +69,20 @@ def test_kecamatan_users_run_rembuk_in_their_own_kecamatan_only(demo_users):
 
 def test_attendance_is_recorded_and_audited(alice):
     event = new_event(alice)
-    bupati, dprd = event.participants.get(category=Category.BUPATI), event.participants.get(category=Category.DPRD)
+    bupati, dprd = event.invitees.get(category=Category.BUPATI), event.invitees.get(category=Category.DPRD)
     assert actions.do_record_attendance(alice, event, [bupati.pk, dprd.pk]) == 2
     assert actions.do_record_attendance(alice, event, [bupati.pk]) == 1
     dprd.refresh_from_db()
     assert not dprd.attended
-    logs = AuditLog.objects.filter(object_type="rembuk.participant", object_id=str(dprd.pk), action="update")
+    logs = AuditLog.objects.filter(object_type="rembuk.invitee", object_id=str(dprd.pk), action="update")
     assert [log.after["attended"] for log in logs.order_by("pk")] == [True, False]
 
 
 def test_materials_stay_as_presented_and_the_agreed_plan_is_versioned(alice):
     first = make_activity(alice, budget=250_000_000, desa=["73.24.04.2010"])
     event = new_event(alice)
-    actions.do_freeze_materials(alice, event)
+    actions.do_freeze_materials(alice, event, now=NOW)
+    assert event.materials_frozen_at == NOW and event.materials["frozen_at"] == NOW.isoformat()
     v1 = actions.do_agree_plan(alice, event, note="disepakati")
     assert v1.version == 1 and [a["id"] for a in v1.data["activities"]] == [first.pk]
     assert v1.data["total_budget"] == 250_000_000
@@ -103,7 +105,7 @@ def test_a_kecamatan_rembuk_presents_the_activities_reaching_its_desa(alice, dem
     make_activity(alice, desa=[other.code], sub_kegiatan="PMT Mangkutana")
     make_activity(alice, sub_kegiatan="Kampanye seluruh kabupaten")  # no desa: district-wide
     event = new_event(demo_users["camat.malili"], "73.24.04")
-    actions.do_freeze_materials(demo_users["camat.malili"], event)
+    actions.do_freeze_materials(demo_users["camat.malili"], event, now=NOW)
     names = {a["sub_kegiatan"] for a in event.materials["aksi2"]["activities"]}
     assert names == {"PMT Balantang", "Kampanye seluruh kabupaten"}
 
@@ -111,19 +113,19 @@ def test_a_kecamatan_rembuk_presents_the_activities_reaching_its_desa(alice, dem
 def test_signed_commitment_and_berita_acara_close_the_event(alice, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     event = new_event(alice)
-    actions.do_upload_scan(alice, event, file=scan("komitmen.pdf"), kind=actions.SCAN_COMMITMENT, title="Komitmen ttd")
+    actions.do_upload_scan(alice, event, file=scan("komitmen.pdf"), kind=actions.SCAN_COMMITMENT, title="Komitmen ttd", now=NOW)
     event.refresh_from_db()
     assert event.status == Status.PLANNED and actions.missing_scans(event) == [actions.SCAN_BERITA_ACARA]
-    actions.do_upload_scan(alice, event, file=scan("ba.pdf"), kind=actions.SCAN_BERITA_ACARA, title="BA ttd")
+    actions.do_upload_scan(alice, event, file=scan("ba.pdf"), kind=actions.SCAN_BERITA_ACARA, title="BA ttd", now=NOW)
     event.refresh_from_db()
-    assert event.status == Status.CLOSED and event.closed_at is not None
+    assert event.status == Status.CLOSED and event.closed_at == NOW
     assert AuditLog.objects.filter(object_type="rembuk.rembukevent", object_id=str(event.pk),
                                    after__status="closed").exists()
 
     # Closed: nothing changes any more.
     assert not policy.can(alice, policy.CHANGE, event)
     with pytest.raises(ValidationError):
-        actions.do_save_participant(alice, Participant(event=event, position="Tamu"))
+        actions.do_save_participant(alice, Invitee(event=event, position="Tamu"))
     with pytest.raises(ValidationError):
         actions.do_agree_plan(alice, event)
     with pytest.raises(ValidationError):
@@ -135,17 +137,17 @@ def test_an_unknown_scan_kind_is_refused(alice, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     event = new_event(alice, invite=False)
     with pytest.raises(ValidationError):
-        actions.do_upload_scan(alice, event, file=scan(), kind="foto", title="x")
+        actions.do_upload_scan(alice, event, file=scan(), kind="foto", title="x", now=NOW)
 
 
 def test_participants_from_another_district_or_outside_the_kecamatan_are_refused(alice, demo_users):
     event = new_event(demo_users["camat.malili"], "73.24.04", invite=False)
     luwu_opd = Opd.objects.filter(kabupaten_id="73.17").first()
     with pytest.raises(ValidationError):
-        actions.do_save_participant(alice, Participant(event=event, category=Category.OPD, position="Kepala", opd=luwu_opd))
+        actions.do_save_participant(alice, Invitee(event=event, category=Category.OPD, position="Kepala", opd=luwu_opd))
     outside = Wilayah.objects.filter(kecamatan_code="73.24.01", level=Level.DESA).first()
     with pytest.raises(ValidationError):
-        actions.do_save_participant(alice, Participant(event=event, category=Category.KEPALA_DESA, position="Kades",
+        actions.do_save_participant(alice, Invitee(event=event, category=Category.KEPALA_DESA, position="Kades",
                                                        desa=outside))
 
 
@@ -159,8 +161,8 @@ def test_the_demo_has_luwu_timurs_2026_plan_and_rembuk_and_reseeding_changes_not
     assert plan.version == 1 and len(plan.data["activities"]) == Activity.objects.filter(kabupaten_id="73.24", year=2026).count()
     assert event.materials["aksi2"]["total_budget"] == plan.data["total_budget"] > 0
     assert AuditLog.objects.filter(object_type="rembuk.rembukevent", object_id=str(event.pk), actor=None).exists()
-    counts = (Activity.objects.count(), RembukEvent.objects.count(), Participant.objects.count(), AnnualReview.objects.count(),
+    counts = (Activity.objects.count(), RembukEvent.objects.count(), Invitee.objects.count(), AnnualReview.objects.count(),
               AuditLog.objects.count())
     seed_app_demos()
-    assert (Activity.objects.count(), RembukEvent.objects.count(), Participant.objects.count(), AnnualReview.objects.count(),
+    assert (Activity.objects.count(), RembukEvent.objects.count(), Invitee.objects.count(), AnnualReview.objects.count(),
             AuditLog.objects.count()) == counts

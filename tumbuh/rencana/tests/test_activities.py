@@ -135,6 +135,18 @@ def test_the_integrated_plan_exports_one_sheet_per_opd(client, alice):
     assert ("DAK", None, None, 1_950_000_000) in summary
 
 
+def test_the_plan_workbook_says_when_it_was_made(alice, settings):
+    import datetime as dt
+
+    from tumbuh.rencana.xlsx import integrated_plan
+
+    settings.TIME_ZONE = "Asia/Makassar"
+    make_activity(alice)
+    made = dt.datetime(2026, 3, 4, 9, 4, tzinfo=dt.timezone.utc)
+    summary = openpyxl.load_workbook(io.BytesIO(integrated_plan("73.24", TEST_YEAR, now=made)))["Ringkasan"]
+    assert summary["A3"].value == "Dibuat oleh Tumbuh, 4 Maret 2026 17:04"  # WITA
+
+
 def test_text_typed_by_an_opd_reaches_the_plan_workbook_as_text_never_a_formula(client, alice):
     from tumbuh.core.testing import formula_cells
 

@@ -1,16 +1,20 @@
 """The semester report: generated from Tumbuh's data, narrative edited as a draft, then final
 (frozen and audited), exported as PDF/DOCX in its sections."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tumbuh.audit.models import AuditLog
-from tumbuh.organisation.models import Tpps
 from tumbuh.semester import actions, figures
 from tumbuh.semester.documents import report_document
 from tumbuh.semester.models import ReportStatus, SemesterReport
+from tumbuh.tpps.models import Tpps
 
 pytestmark = pytest.mark.django_db
+WRITTEN = dt.date(2026, 1, 20)  # the day the reports are written: after both semesters of 2025
+FINALISED = dt.datetime(2026, 1, 20, 9, 30, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
@@ -20,7 +24,7 @@ def draft():
 
 
 def test_figures_come_from_meetings_items_and_measurements(alice, draft):
-    data = figures.collect(draft, alice)
+    data = figures.collect(draft, alice, today=WRITTEN)
     assert [m["title"] for m in data["meetings"]] == ["Rapat Koordinasi TPPS Kabupaten Luwu Timur Semester II 2025"]
     assert data["meetings"][0]["present"] > 0 and data["meetings"][0]["decisions"] == 3
     assert [i["title"] for i in data["action_items"]["done"]] == ["Jadwal kunjungan OPD pembina ke desa lokus"]
@@ -42,9 +46,14 @@ def test_figures_come_from_meetings_items_and_measurements(alice, draft):
     assert data["activities"]["rencana"] == apps.is_installed("tumbuh.rencana")
 
 
+def test_a_semester_still_running_holds_the_meetings_held_by_the_day(alice, draft):
+    assert figures.collect(draft, alice, today=dt.date(2025, 8, 27))["meetings"] == []  # the meeting is on 28 August
+    assert len(figures.collect(draft, alice, today=dt.date(2025, 8, 28))["meetings"]) == 1
+
+
 def test_semester_one_holds_the_first_meeting_and_what_was_closed_in_it(alice):
     report = actions.do_save_report(alice, SemesterReport(tpps=Tpps.objects.get(wilayah_id="73.24"), year=2025, semester=1))
-    data = figures.collect(report, alice)
+    data = figures.collect(report, alice, today=WRITTEN)
     assert [m["title"][-15:] for m in data["meetings"]] == ["Semester I 2025"]
     assert [i["title"] for i in data["action_items"]["done"]] == ["Validasi data e-PPGBM Februari 2025"]
     assert {i["title"]: i["overdue"] for i in data["action_items"]["open"]} == {
@@ -53,11 +62,11 @@ def test_semester_one_holds_the_first_meeting_and_what_was_closed_in_it(alice):
 
 def test_draft_then_final_is_frozen_and_audited(alice, draft):
     with pytest.raises(ValidationError):
-        actions.do_finalise(alice, draft)  # no analysis yet
+        actions.do_finalise(alice, draft, now=FINALISED)  # no analysis yet
     draft.achievements = "Prevalensi turun di 8 dari 11 kecamatan."
     actions.do_save_report(alice, draft, reason="narasi")
-    final = actions.do_finalise(alice, draft)
-    assert final.status == ReportStatus.FINAL and final.finalised_by == alice
+    final = actions.do_finalise(alice, draft, now=FINALISED)
+    assert final.status == ReportStatus.FINAL and final.finalised_by == alice and final.finalised_at == FINALISED
     assert final.figures["meetings"][0]["decisions"] == 3
     log = AuditLog.objects.filter(object_type="semester.semesterreport", object_id=str(final.pk)).order_by("pk").last()
     assert log.before["status"] == "draft" and log.after["status"] == "final"
@@ -75,7 +84,7 @@ def test_only_the_secretariat_or_own_kecamatan_writes(demo_users, draft):
             actions.do_save_report(demo_users[username], draft)
     camat = demo_users["camat.malili"]
     own = actions.do_save_report(camat, SemesterReport(tpps=Tpps.objects.get(wilayah_id="73.24.04"), year=2025, semester=2))
-    assert own.pk and figures.collect(own, camat)["prevalence"]["indicators"]
+    assert own.pk and figures.collect(own, camat, today=WRITTEN)["prevalence"]["indicators"]
 
 
 def test_pages_and_exports(client, alice, demo_users, draft, pdftext):
@@ -103,7 +112,7 @@ def test_pages_and_exports(client, alice, demo_users, draft, pdftext):
 
 def test_document_sections_for_a_report_without_data(alice):
     report = SemesterReport(tpps=Tpps.objects.get(wilayah_id="73.24"), year=2020, semester=1)
-    doc = report_document(report, figures.collect(report, alice))
+    doc = report_document(report, figures.collect(report, alice, today=WRITTEN))
     headings = [b.text for b in doc.blocks if type(b).__name__ == "Heading" and b.level == 1]
     assert len(headings) == 7 and "Tidak ada rapat" in " ".join(getattr(b, "text", "") for b in doc.blocks)
 
