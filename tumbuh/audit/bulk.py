@@ -33,7 +33,6 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import connection, models, transaction
-from django.utils import timezone
 
 from tumbuh.accounts import policy
 
@@ -147,14 +146,16 @@ class BulkWrite:
                 elif field in constant:
                     value = constant[field]
                     sources.append(itertools.repeat(value if prepare is None else prepare(value), n))
-                elif isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
-                    now = timezone.now() if now is None else now  # one time for the whole write
-                    sources.append(itertools.repeat(connection.ops.adapt_datetimefield_value(now), n))
                 elif field.has_default() and callable(field.default):  # e.g. a unique code: one per row
                     sources.append([field.get_db_prep_save(field.get_default(), connection) for _ in range(n)])
-                else:  # its default (a date field's auto_now: today)
+                else:  # its default, or auto_now's time of the write (one for all the write's fields)
                     template = model() if template is None else template
-                    sources.append(itertools.repeat(field.get_db_prep_save(field.pre_save(template, True), connection), n))
+                    if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+                        now = field.pre_save(template, True) if now is None else now
+                        value = now
+                    else:
+                        value = field.pre_save(template, True)
+                    sources.append(itertools.repeat(field.get_db_prep_save(value, connection), n))
             self._write(meta, stored, zip(*sources))
         self.written[model] += n
         return pks
