@@ -3,10 +3,13 @@
     .venv/bin/python bench/bench_import.py                 # 1,000,000 rows (the target: < 5 min)
     .venv/bin/python bench/bench_import.py --rows 100000   # quicker
     .venv/bin/python bench/bench_import.py --keep          # keep /tmp/tumbuh-bench-import/ afterwards
+    .venv/bin/python bench/bench_import.py --database-url postgres://postgres@127.0.0.1:5432/tumbuh_bench
+                                                           # on PostgreSQL (that database and <name>_peer are
+                                                           # dropped and created afresh)
 
 What it does, all under /tmp/tumbuh-bench-import/:
 
-1. a fresh SQLite database with the demo district (Luwu Timur's regions, puskesmas, posyandu
+1. a fresh SQLite (or PostgreSQL: ``--database-url``) database with the demo district (Luwu Timur's regions, puskesmas, posyandu
    and accounts; no children);
 2. a realistic e-PPGBM CSV export: the demo's posyandu and children's names, Indonesian
    headers ("Pukesmas" sic), decimal commas, dd/mm/yyyy dates, "2 Tahun - 3 Bulan - 5 Hari",
@@ -62,11 +65,32 @@ HEIGHT_MEDIAN = np.array([49.5, 60.5, 66.5, 71.0, 74.8, 81.2, 86.4, 95.1, 102.7,
 WEIGHT_MEDIAN = np.array([3.3, 6.1, 7.6, 8.6, 9.4, 10.8, 12.0, 14.1, 16.1, 18.2])
 
 
+#: var directory → the PostgreSQL database it runs against (``--database-url``); SQLite otherwise.
+DATABASES: dict[Path, str] = {}
+
+
 def env(var_dir: Path) -> dict:
     e = dict(os.environ)
     e.update({"TUMBUH_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "tumbuh.settings", "PYTHONPATH": str(ROOT)})
     e.pop("DATABASE_URL", None)
+    if var_dir in DATABASES:
+        e["DATABASE_URL"] = DATABASES[var_dir]
     return e
+
+
+def recreate(url: str, *, template: str | None = None, drop_only: bool = False) -> None:
+    """Drop the PostgreSQL database of ``url`` and (unless ``drop_only``) create it afresh, as a
+    copy of the database ``template`` if given."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 
 
 def django_snippet(var_dir: Path, code: str) -> str:
@@ -283,16 +307,22 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--peer-rows", type=int, default=5_000)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--database-url", help="a PostgreSQL database to run on (dropped and created afresh)")
     args = parser.parse_args()
 
     WORK.mkdir(parents=True, exist_ok=True)
     var_dir, peer_dir = WORK / "var", WORK / "var-peer"
+    if args.database_url:
+        DATABASES[var_dir], DATABASES[peer_dir] = args.database_url, args.database_url + "_peer"
+        recreate(args.database_url)
     t0 = time.perf_counter()
     demo = fresh_database(var_dir)
     setup_s = time.perf_counter() - t0
     if peer_dir.exists():
         shutil.rmtree(peer_dir)
     shutil.copytree(var_dir, peer_dir)
+    if args.database_url:
+        recreate(DATABASES[peer_dir], template=args.database_url.rsplit("/", 1)[1])
 
     path = WORK / f"eppgbm-{args.rows}.csv"
     t0 = time.perf_counter()
@@ -328,6 +358,7 @@ def main() -> None:
         "peer_rows": int(peer_rows), "peer_s": round(peer_s, 2), "peer_extrapolated_s": round(peer_full_s),
         "ratio": round(peer_full_s / first_s, 1), "cpu": platform.processor() or platform.machine(),
         "cores": os.cpu_count(), "python": platform.python_version(),
+        "database": "postgresql" if args.database_url else "sqlite",
     }
     (ROOT / "bench" / "out").mkdir(exist_ok=True)
     (ROOT / "bench" / "out" / "import.json").write_text(json.dumps(result, indent=2))
@@ -341,6 +372,9 @@ def main() -> None:
     if not args.keep:
         shutil.rmtree(var_dir, ignore_errors=True)
         shutil.rmtree(peer_dir, ignore_errors=True)
+        for url in (DATABASES.get(var_dir), DATABASES.get(peer_dir)):
+            if url:
+                recreate(url, drop_only=True)
         path.unlink(missing_ok=True)
         sample.unlink(missing_ok=True)
 

@@ -75,7 +75,8 @@ Rows are stored in :class:`~tumbuh.dashboards.models.AreaAggregate` per period, 
 indicator and area, refreshed by ``tumbuh refresh_aggregates`` and lazily: the first request
 for a period computes it; saving or deleting a measurement (signal) or finishing an import
 batch marks the period stale, and a stale period older than ``AGGREGATE_MAX_AGE`` seconds is
-recomputed on the next request. Until then pages show :func:`freshness`.
+recomputed on the next request. Until then pages show :func:`freshness`. Tumbuh stores them
+itself (``policy.SYSTEM``) in bulk (``audit.bulk``), with one audit row per recomputed period.
 
 Every computation pulls arrays with ``values_list`` and works on whole columns with numpy
 and the growth engine; there is no Python loop over measurements.
@@ -91,7 +92,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tumbuh.growth.prevalence import prevalence_simple
@@ -460,58 +461,60 @@ def compute_rows(measurements, *, period: Period, level: str, indicator: str) ->
     return _compute(frame, areas, period, level, [indicator])
 
 
-def refresh_period(period: Period) -> int:
+def refresh_period(period: Period, *, now: dt.datetime | None = None) -> int:
     """Recompute and store every level and indicator of ``period``, and the data-quality
-    metrics of every puskesmas and posyandu (``quality.aggregate_rows``); returns the
-    prevalence rows written."""
+    metrics of every puskesmas and posyandu (``quality.aggregate_rows``), computed at ``now``
+    (default: the time of the call); returns the prevalence rows written. Tumbuh writes them
+    itself (``policy.SYSTEM``), in bulk, with one audit row for the period."""
+    from tumbuh.accounts import policy
+    from tumbuh.audit.bulk import BulkWrite
     from tumbuh.measurements.models import Measurement
 
     from .models import AggregateRun, AreaAggregate, QualityAggregate
+    from .quality import aggregate_rows
 
     t0 = time.perf_counter()
-    now = timezone.now()
+    now = now or timezone.now()
     frame = _pull(Measurement.objects.all(), period)
     areas = _areas(np.unique(frame.desa).tolist(), np.unique(frame.posyandu).tolist())
-    stored = list(_FIELDS)
-    columns = ["period", "computed_at", *[f for f in stored if f not in ("name",)], "name"]
-    values = []
+    rows = []
     coverage = {}  # the data-quality rows' coverage: children measured ÷ targeted, per puskesmas and posyandu
     for level in LEVELS:
         for row in _compute(frame, areas, period, level):
-            values.append((period.key, now, *[getattr(row, f) for f in stored if f != "name"], row.name[:150]))
+            rows.append(row)
             if row.indicator == "stunting" and level in ("puskesmas", "posyandu"):
                 coverage[(level, row.code)] = row.coverage
-    from .quality import aggregate_rows
-
     quality_rows = aggregate_rows(period, coverage, now)
-    meta = AreaAggregate._meta
-    db_cols = [meta.get_field(c).column for c in columns]
+    columns = {f: [getattr(row, f) for row in rows] for f in _FIELDS if f != "name"}
+    columns["name"] = [row.name[:150] for row in rows]
     try:
         with transaction.atomic():
-            AreaAggregate.objects.filter(period=period.key).delete()
-            with connection.cursor() as cur:  # one executemany: bulk_create splits into SQLite-sized statements
-                adapt = meta.get_field("computed_at").get_db_prep_value
-                rows = [(v[0], adapt(v[1], connection), *v[2:]) for v in values]
-                cur.executemany(
-                    f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(connection.ops.quote_name(c) for c in db_cols)}) "
-                    f"VALUES ({', '.join(['%s'] * len(db_cols))})", rows)
-            QualityAggregate.objects.filter(period=period.key).delete()
-            QualityAggregate.objects.bulk_create(quality_rows, batch_size=500)
-            AggregateRun.objects.update_or_create(period=period.key, defaults={
+            bulk = BulkWrite(policy.SYSTEM)
+            replaced = AreaAggregate.objects.filter(period=period.key).delete()[0]
+            bulk.insert(AreaAggregate, columns, same={"period": period.key, "computed_at": now})
+            replaced += QualityAggregate.objects.filter(period=period.key).delete()[0]
+            bulk.insert_objects(QualityAggregate, quality_rows)
+            run, _created = AggregateRun.objects.update_or_create(period=period.key, defaults={
                 "computed_at": now, "stale": False, "n_measurements": len(frame), "seconds": time.perf_counter() - t0})
+            bulk.record(
+                f"angka dashboard periode {period.key} dihitung ulang dari {len(frame)} pengukuran: {len(rows)} angka "
+                f"prevalensi dan {len(quality_rows)} angka mutu data menggantikan {replaced} angka lama",
+                about=run, details={"period": period.key, "measurements": len(frame), "replaced": replaced},
+            )
     except IntegrityError:  # another process refreshed the same period at the same time
         log.info("aggregates for %s refreshed concurrently", period.key)
-    return len(values)
+    return len(rows)
 
 
-def ensure_fresh(period: Period, *, force: bool = False) -> bool:
-    """Compute ``period`` when it never was, or when stale for longer than the maximum age;
-    True when it did."""
+def ensure_fresh(period: Period, *, force: bool = False, now: dt.datetime | None = None) -> bool:
+    """Compute ``period`` when it never was, or when stale for longer than the maximum age at
+    ``now`` (default: the time of the call); True when it did."""
     from .models import AggregateRun
 
+    now = now or timezone.now()
     run = AggregateRun.objects.filter(period=period.key).first()
-    if force or run is None or (run.stale and (timezone.now() - run.computed_at).total_seconds() > _max_age()):
-        refresh_period(period)
+    if force or run is None or (run.stale and (now - run.computed_at).total_seconds() > _max_age()):
+        refresh_period(period, now=now)
         return True
     return False
 

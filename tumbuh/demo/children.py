@@ -28,9 +28,9 @@ A deterministic, seeded (numpy ``Generator(PCG64(seed))``), vectorised generator
   longer), which the engine corrects.
 
 ``generate()`` is pure (numpy, no database writes) and returns the children, the visits and
-the true z-scores; ``load_demo_children()`` writes them with ``bulk_create``, z-scores computed
-in one vectorised call to the growth engine, ``source="demo"`` and one audit record for the
-whole load. Running it again is a single indexed look-up.
+the true z-scores; ``load_demo_children()`` writes them in bulk (``audit.bulk.BulkWrite``, as
+``policy.SYSTEM``), z-scores computed in one vectorised call to the growth engine,
+``source="demo"`` and one audit record for the whole load. Running it again is a single indexed look-up.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from tumbuh.growth.classify import classify_anthro
 from tumbuh.growth.zscores import anthro_zscores
 
 from . import names as N
-from .services import FIELDS as SERVICE_FIELDS, service_columns, visit_services
+from .services import service_columns, visit_services
 
 KABUPATEN = "73.24"
 FULL_CHILDREN = 25_000
@@ -443,75 +443,66 @@ def _decimal(x: float, places: int) -> Decimal | None:
     return None if x != x else Decimal(f"{x:.{places}f}")
 
 
-def write(data: DemoData, skip: np.ndarray | None = None, chunk: int = 20_000, progress=None) -> ChildrenSummary:
-    """Write the children and (except where ``skip``) their visits, in chunks; no audit (see
+def write(bulk, data: DemoData, skip: np.ndarray | None = None, chunk: int = 20_000, progress=None) -> ChildrenSummary:
+    """Write the children and (except where ``skip``) their visits through ``bulk`` (an
+    ``audit.bulk.BulkWrite``), in chunks; the audit row is the caller's (see
     :func:`load_demo_children`). Z-scores, flags and categories come from one vectorised call
     to the growth engine per chunk, exactly what ``scoring.score`` computes one by one."""
-    from django.db import connection
-    from django.utils import timezone
-
-    from tumbuh.imports.bulk import insert_rows
     from tumbuh.measurements.models import Child, Measurement, Source
     from tumbuh.measurements.scoring import COMPUTED_FIELDS
 
     start = time.perf_counter()
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     ch, area = data.children, data.area
     pos = ch["posyandu"]
-    child_fields = ["tumbuh_id", "nik", "name", "sex", "birth_date", "birth_weight", "birth_length", "parent_name",
-                    "desa", "posyandu", "rt", "rw", "address", "created_at", "updated_at"]
-    rows = list(zip(
-        ch["tumbuh_id"].tolist(), ch["nik"].tolist(), ch["name"].tolist(), ch["sex"].tolist(),
-        ch["birth"].astype(object).tolist(), [_decimal(x, 2) for x in ch["birth_weight"].tolist()],
-        [_decimal(x, 1) for x in ch["birth_length"].tolist()], ch["parent"].tolist(), area.desa[pos].tolist(),
-        area.posyandu_id[pos].tolist(), [f"{x:03d}" for x in ch["rt"].tolist()], [f"{x:03d}" for x in ch["rw"].tolist()],
-        ch["address"].tolist(), [now] * len(pos), [now] * len(pos),
-    ))  # fmt: skip
-    for s in range(0, len(rows), chunk):
-        insert_rows(Child, child_fields, rows[s : s + chunk])
-    ids = ch["tumbuh_id"].tolist()
-    by_id: dict[str, int] = {}
-    for s in range(0, len(ids), 5000):
-        by_id.update(Child.objects.filter(tumbuh_id__in=ids[s : s + 5000]).values_list("tumbuh_id", "pk"))
-    child_pk = np.array([by_id[t] for t in ids], dtype=np.int64)
+    children = {
+        "tumbuh_id": ch["tumbuh_id"].tolist(), "nik": ch["nik"].tolist(), "name": ch["name"].tolist(),
+        "sex": ch["sex"].tolist(), "birth_date": ch["birth"].astype(object).tolist(),
+        "birth_weight": [_decimal(x, 2) for x in ch["birth_weight"].tolist()],
+        "birth_length": [_decimal(x, 1) for x in ch["birth_length"].tolist()], "parent_name": ch["parent"].tolist(),
+        "desa": area.desa[pos].tolist(), "posyandu": area.posyandu_id[pos].tolist(),
+        "rt": [f"{x:03d}" for x in ch["rt"].tolist()], "rw": [f"{x:03d}" for x in ch["rw"].tolist()],
+        "address": ch["address"].tolist(),
+    }  # fmt: skip
+    pks: list[int] = []
+    for s in range(0, len(pos), chunk):
+        pks += bulk.insert(Child, {name: values[s : s + chunk] for name, values in children.items()}, ids=True)
+    child_pk = np.array(pks, dtype=np.int64)
 
     vis = data.visits
     keep = np.arange(data.n_visits) if skip is None else np.flatnonzero(~skip)
-    base = ["child", "date", "weight", "lenhei", "position", "muac", "headc", "oedema", "desa", "posyandu", "source",
-            "import_batch", "entered_by", "created_at", "updated_at"]
-    computed = list(COMPUTED_FIELDS)
-    services = list(SERVICE_FIELDS)
+    same = {"headc": None, "oedema": False, "source": Source.DEMO.value, "import_batch": None, "entered_by": None,
+            "warnings": ""}
     written = 0
     for s in range(0, len(keep), chunk):
         idx = keep[s : s + chunk]
-        k = len(idx)
         z = score_visits(data, idx)
         ci = vis["child"][idx]
         p = pos[ci]
-        cols = [
-            child_pk[ci].tolist(), vis["date"][idx].astype(object).tolist(),
-            [_decimal(x, 2) for x in vis["weight"][idx].tolist()], [_decimal(x, 1) for x in vis["lenhei"][idx].tolist()],
-            [x or "" for x in vis["position"][idx].tolist()], [_decimal(x, 1) for x in vis["muac"][idx].tolist()],
-            [None] * k, [False] * k, area.desa[p].tolist(), area.posyandu_id[p].tolist(), [Source.DEMO.value] * k,
-            [None] * k, [None] * k, [now] * k, [now] * k,
-        ]  # fmt: skip
-        for f in computed:
+        columns = {
+            "child": child_pk[ci].tolist(), "date": vis["date"][idx].astype(object).tolist(),
+            "weight": [_decimal(x, 2) for x in vis["weight"][idx].tolist()],
+            "lenhei": [_decimal(x, 1) for x in vis["lenhei"][idx].tolist()],
+            "position": [x or "" for x in vis["position"][idx].tolist()],
+            "muac": [_decimal(x, 1) for x in vis["muac"][idx].tolist()],
+            "desa": area.desa[p].tolist(), "posyandu": area.posyandu_id[p].tolist(),
+        }  # fmt: skip
+        for f in COMPUTED_FIELDS:
             if f == "age_days":
-                cols.append(vis["age_days"][idx].tolist())
+                columns[f] = vis["age_days"][idx].tolist()
             elif f == "engine_reason":
-                cols.append([str(r)[:300] for r in z["reason"].tolist()])
+                columns[f] = [str(r)[:300] for r in z["reason"].tolist()]
             elif f.startswith("status_"):
-                cols.append([c or "" for c in z[f].tolist()])
+                columns[f] = [c or "" for c in z[f].tolist()]
             elif f.startswith("z"):
-                cols.append([None if x != x else x for x in z[f].tolist()])
+                columns[f] = [None if x != x else x for x in z[f].tolist()]
             else:  # flags
-                cols.append([None if x != x else bool(x) for x in z[f].tolist()])
-        cols.extend(service_columns(vis, idx).values())
-        insert_rows(Measurement, base + computed + services + ["warnings"], list(zip(*cols, [""] * k)))
-        written += k
+                columns[f] = [None if x != x else bool(x) for x in z[f].tolist()]
+        columns.update(service_columns(vis, idx))
+        bulk.insert(Measurement, columns, same=same)
+        written += len(idx)
         if progress:
             progress(written, len(keep))
-    return ChildrenSummary(children=len(rows), measurements=written, seconds=time.perf_counter() - start, created=True)
+    return ChildrenSummary(children=len(pos), measurements=written, seconds=time.perf_counter() - start, created=True)
 
 
 def existing_load():
@@ -530,7 +521,9 @@ def load_demo_children(seed: int = 2026, children: int = FULL_CHILDREN, kecamata
     the e-PPGBM importer, so the demo shows an import batch with its rejected rows."""
     from django.db import transaction
 
-    from tumbuh.audit.models import AuditLog
+    from tumbuh.accounts import policy
+    from tumbuh.audit.bulk import BulkWrite
+    from tumbuh.measurements.models import Measurement
 
     from . import eppgbm_export as E
 
@@ -554,17 +547,17 @@ def load_demo_children(seed: int = 2026, children: int = FULL_CHILDREN, kecamata
         export_kecamatan = [k for k in E.DEFAULT_KECAMATAN if k in present] or sorted(present)[:1]
         mask = E.round_mask(data, kecamatan=export_kecamatan)
     with transaction.atomic():
-        summary = write(data, mask, progress=progress)
-        AuditLog.objects.create(
-            actor=None, actor_name="sistem", action="create", object_type="measurements.measurement",
-            object_id=AUDIT_OBJECT_ID, object_repr=f"Data demo: {summary.children} anak, {summary.measurements} pengukuran",
-            wilayah_code=KABUPATEN, before=None,
-            after={"children": summary.children, "measurements": summary.measurements, "seed": seed,
-                   "requested_children": children, "kecamatan": sorted(kecamatan) if kecamatan else None,
-                   "period": [PERIOD[0].isoformat(), PERIOD[1].isoformat()], "source": "demo",
-                   "eppgbm_kecamatan": export_kecamatan, "eppgbm_round": E.DEFAULT_ROUND if export_kecamatan else None},
-            reason=f"{reason}: {summary.children} anak dan {summary.measurements} pengukuran (Luwu Timur, 2023–2025)"
-                   + (f"; Agustus 2025 di {len(export_kecamatan)} kecamatan lewat impor e-PPGBM" if export_kecamatan else ""),
+        bulk = BulkWrite(policy.SYSTEM)
+        summary = write(bulk, data, mask, progress=progress)
+        bulk.record(
+            f"{reason}: {summary.children} anak dan {summary.measurements} pengukuran (Luwu Timur, 2023–2025)"
+            + (f"; Agustus 2025 di {len(export_kecamatan)} kecamatan lewat impor e-PPGBM" if export_kecamatan else ""),
+            about=Measurement, object_id=AUDIT_OBJECT_ID, wilayah_code=KABUPATEN,
+            object_repr=f"Data demo: {summary.children} anak, {summary.measurements} pengukuran",
+            details={"children": summary.children, "measurements": summary.measurements, "seed": seed,
+                     "requested_children": children, "kecamatan": sorted(kecamatan) if kecamatan else None,
+                     "period": [PERIOD[0].isoformat(), PERIOD[1].isoformat()], "source": "demo",
+                     "eppgbm_kecamatan": export_kecamatan, "eppgbm_round": E.DEFAULT_ROUND if export_kecamatan else None},
         )  # fmt: skip
     if export_kecamatan:
         summary.batch = E.import_demo_export(E.build_export(data, kecamatan=export_kecamatan))

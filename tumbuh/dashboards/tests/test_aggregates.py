@@ -157,3 +157,38 @@ def test_unknown_level_or_indicator(alice):
         indicator_table(user=alice, within_code=None, level="rt", period=ROUND, indicator="stunting")
     with pytest.raises(ValueError):
         indicator_table(user=alice, within_code=None, level="desa", period=ROUND, indicator="obesity")
+
+
+@pytest.mark.django_db
+def test_a_refresh_is_written_by_tumbuh_at_the_given_time_with_one_audit_row(alice, known):
+    from tumbuh.audit.models import AuditLog
+    from tumbuh.dashboards.models import AggregateRun, AreaAggregate, QualityAggregate
+
+    at = dt.datetime(2030, 9, 1, 8, 0, tzinfo=dt.UTC)
+    written = aggregates.refresh_period(ROUND, now=at)
+    run = AggregateRun.objects.get(period=ROUND.key)
+    assert run.computed_at == at and AreaAggregate.objects.filter(period=ROUND.key, computed_at=at).count() == written
+    quality = QualityAggregate.objects.filter(period=ROUND.key, computed_at=at).count()
+    assert quality > 0
+    log = AuditLog.objects.get(object_type="dashboards.aggregaterun", object_id=str(run.pk))
+    assert (log.actor, log.actor_name, log.action) == (None, "sistem", "create")
+    assert log.after["written"] == {"dashboards.areaaggregate": written, "dashboards.qualityaggregate": quality}
+    assert ROUND.key in log.reason and f"{written} angka prevalensi" in log.reason
+    # Recomputed: the period's rows are replaced, not added to; one more audit row says so.
+    aggregates.refresh_period(ROUND, now=at + dt.timedelta(hours=1))
+    assert AreaAggregate.objects.filter(period=ROUND.key).count() == written
+    again = AuditLog.objects.filter(object_type="dashboards.aggregaterun", object_id=str(run.pk)).order_by("pk").last()
+    assert again.pk != log.pk and again.after["replaced"] == written + quality
+
+
+@pytest.mark.django_db
+def test_a_stale_period_is_recomputed_once_older_than_the_maximum_age_at_the_given_time(alice, known, settings):
+    from tumbuh.dashboards.models import AggregateRun
+
+    settings.TUMBUH_AGGREGATE_MAX_AGE = 300
+    at = dt.datetime(2030, 9, 1, 8, 0, tzinfo=dt.UTC)
+    assert aggregates.ensure_fresh(ROUND, now=at)  # never computed
+    AggregateRun.objects.filter(period=ROUND.key).update(stale=True)
+    assert not aggregates.ensure_fresh(ROUND, now=at + dt.timedelta(seconds=299))
+    assert aggregates.ensure_fresh(ROUND, now=at + dt.timedelta(seconds=301))
+    assert AggregateRun.objects.get(period=ROUND.key).computed_at == at + dt.timedelta(seconds=301)

@@ -141,12 +141,23 @@ def test_an_overlapping_file_adds_new_visits_and_updates_changed_ones_with_an_au
     assert Measurement.objects.filter(child__name="Tumpang Tindih").count() == 3
 
 
+def test_new_rows_need_the_right_to_add_them_even_without_the_upload_page(demo_users):
+    """The bulk write asks the policy once: a viewer's file (run directly, past the upload
+    page's check) adds nothing, and the batch says why."""
+    viewer = demo_users["pantau.lutim"]
+    before = (Child.objects.count(), Measurement.objects.count(), AuditLog.objects.count())
+    batch = run(viewer, export(row(name="Tanpa Hak")))
+    assert batch.status == BatchStatus.FAILED and "PermissionDenied" in batch.error
+    assert (Child.objects.count(), Measurement.objects.count(), AuditLog.objects.count()) == before
+
+
 def test_a_crash_mid_import_leaves_no_half_batch(alice, monkeypatch):
     from tumbuh.measurements import importers
+    from tumbuh.measurements.importers import writer
 
     monkeypatch.setattr(importers.EppgbmImporter, "chunk_size", 2)
     calls = {"n": 0}
-    real = importers.score_columns
+    real = writer.score_columns
 
     def failing(**columns):
         calls["n"] += 1
@@ -154,7 +165,7 @@ def test_a_crash_mid_import_leaves_no_half_batch(alice, monkeypatch):
             raise RuntimeError("disk full")
         return real(**columns)
 
-    monkeypatch.setattr(importers, "score_columns", failing)
+    monkeypatch.setattr(writer, "score_columns", failing)
     before = (Child.objects.count(), Measurement.objects.count(), AuditLog.objects.count())
     batch = run(alice, export(*[row(name=f"Crash {i}") for i in range(5)]))
     assert batch.status == BatchStatus.FAILED and "disk full" in batch.error
