@@ -530,7 +530,9 @@ def load_demo_children(seed: int = 2026, children: int = FULL_CHILDREN, kecamata
     the e-PPGBM importer, so the demo shows an import batch with its rejected rows."""
     from django.db import transaction
 
-    from tumbuh.audit.models import AuditLog
+    from tumbuh.accounts import policy
+    from tumbuh.audit.actions import record_about
+    from tumbuh.audit.models import AuditAction
 
     from . import eppgbm_export as E
 
@@ -555,8 +557,8 @@ def load_demo_children(seed: int = 2026, children: int = FULL_CHILDREN, kecamata
         mask = E.round_mask(data, kecamatan=export_kecamatan)
     with transaction.atomic():
         summary = write(data, mask, progress=progress)
-        AuditLog.objects.create(
-            actor=None, actor_name="sistem", action="create", object_type="measurements.measurement",
+        record_about(
+            policy.SYSTEM, AuditAction.CREATE, object_type="measurements.measurement",
             object_id=AUDIT_OBJECT_ID, object_repr=f"Data demo: {summary.children} anak, {summary.measurements} pengukuran",
             wilayah_code=KABUPATEN, before=None,
             after={"children": summary.children, "measurements": summary.measurements, "seed": seed,

@@ -27,7 +27,7 @@ from tumbuh.imports.xlsx import rejected_workbook
 from tumbuh.organisation.models import Opd
 from tumbuh.wilayah.models import Level, Wilayah
 
-from . import actions, after_import
+from . import actions, after_import, permissions
 from .computations import compute
 from .forms import CoverageUploadForm, DistrictIndicatorForm, IndicatorSettingForm
 from .importers import KIND, coverage_template
@@ -238,8 +238,7 @@ def coverage_refresh(request, pk: int):
     """Recompute what an import feeds (when it did not happen right after the import): the
     secretariat, or whoever ran the import, from the batch's page."""
     batch = policy.get_object_or_404(request.user, ImportBatch.objects.select_related("kabupaten"), pk=pk)
-    allowed = _may_compute(request.user) or (batch.created_by_id == request.user.pk and policy.can(request.user, policy.VIEW, batch))
-    if not allowed or batch.kind not in after_import.FEEDS or batch.status != BatchStatus.DONE:
+    if not permissions.may_recompute_import(request.user, batch) or batch.kind not in after_import.FEEDS or batch.status != BatchStatus.DONE:
         raise PermissionDenied
     if after_import.refresh(batch, request.user) is None:
         messages.error(request, _("The coverage indicators could not be recomputed; the error was logged."))

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.db import connection
 
+from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
 from tumbuh.organisation.models import Tpps
 from tumbuh.tpps import actions
@@ -25,7 +26,7 @@ def wotu():
 
 
 def _sk(tpps, number, day, title="Pembentukan TPPS"):
-    return actions.do_record_decree(None, Decree(tpps=tpps, number=number, date=day, title=title))
+    return actions.do_record_decree(policy.SYSTEM, Decree(tpps=tpps, number=number, date=day, title=title))
 
 
 # ---------------------------------------------------------------- the data function
