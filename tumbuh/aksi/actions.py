@@ -62,7 +62,7 @@ def tick(actor, action_year: ActionYear, item: OutputItem, *, done: bool, note: 
     obj = ChecklistTick.objects.filter(action_year=action_year, item=item).first()
     obj = obj or ChecklistTick(action_year=action_year, item=item)
     obj.done, obj.note = done, note
-    obj.by = actor if getattr(actor, "pk", None) else None
+    obj.by = actor if actor.pk else None
     return do_save(actor, obj, reason=reason)
 
 

@@ -232,7 +232,7 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "") -> 
     if not creating:
         stored = Measurement.objects.select_related("child").filter(pk=m.pk).first()
     if creating:
-        m.entered_by = actor if getattr(actor, "pk", None) else None
+        m.entered_by = actor if actor.pk else None
         if not m.source:
             m.source = Source.FORM
     _quantize(m)

@@ -13,7 +13,7 @@ def do_save_realisation(actor, realisation: Realisation, *, reason: str = "") ->
 
 
 def do_save_review(actor, review: AnnualReview, *, reason: str = "") -> AnnualReview:
-    if review.pk is None and getattr(actor, "pk", None):
+    if review.pk is None and actor.pk:
         review.created_by = actor
     return do_save(actor, review, reason=reason)
 

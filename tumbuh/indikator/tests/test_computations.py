@@ -309,3 +309,32 @@ def test_krs_accompanied_keeps_an_entered_number_where_tumbuh_holds_no_accompani
     assert Coverage.objects.get(indicator=krs, desa_id=HARAPAN, year=YEAR).source == CoverageSource.ENTERED
     computed = Coverage.objects.get(indicator=krs, desa_id=BALANTANG, year=YEAR)
     assert (computed.numerator, computed.denominator, computed.source) == (1, 1, CoverageSource.COMPUTED)
+
+
+@pytest.mark.parametrize("username, own_batch, allowed", [
+    ("admin.lutim", False, True),     # the secretariat computes its district
+    ("admin.luwu", False, False),     # not another district's
+    ("dinkes.lutim", False, False),   # an OPD enters its coverage, it does not recompute Tumbuh's
+    ("pkm.malili", False, False),
+    ("pkm.malili", True, True),       # … but whoever ran an import recomputes what it feeds
+])
+def test_who_may_compute_is_asked_where_the_computation_starts(demo_users, username, own_batch, allowed):
+    from django.core.exceptions import PermissionDenied
+
+    from tumbuh.imports.models import BatchStatus, ImportBatch
+
+    user = demo_users[username]
+    _visit(_child(_born(400, dt.date(YEAR, 2, 10)), desa=HARAPAN), dt.date(YEAR, 2, 10), vitamin_a=1)
+    batch = ImportBatch.objects.create(kind="eppgbm", kabupaten_id="73.24", created_by=user, status=BatchStatus.DONE,
+                                       file_name="x.csv", findings={"years": [YEAR]}) if own_batch else None
+    vit = _national("balita-vitamin-a")
+    if not allowed:
+        with pytest.raises(PermissionDenied):
+            C.compute("73.24", YEAR, [HARAPAN], actor=user, batch=batch)
+        assert not Coverage.objects.filter(indicator=vit, desa_id=HARAPAN, year=YEAR).exists()
+        return
+    C.compute("73.24", YEAR, [HARAPAN], actor=user, batch=batch)
+    computed = Coverage.objects.get(indicator=vit, desa_id=HARAPAN, year=YEAR)
+    assert computed.source == CoverageSource.COMPUTED
+    log = AuditLog.objects.filter(object_type="indikator.coverage", object_id=str(computed.pk)).latest("at")
+    assert log.actor == user and log.reason == C.REASON
