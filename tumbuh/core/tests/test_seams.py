@@ -4,7 +4,7 @@
   ``do_delete``, which call it). No app keeps its own ``_require`` or ``require``, whose copies
   used to differ (some skipped the question for ``actor=None``, one did not).
 - Tumbuh itself acts as ``policy.SYSTEM``: no write action is called with ``None`` as its
-  actor, neither in the code nor in the tests.
+  actor, neither in the code nor in the tests (but for a test that it raises ``TypeError``).
 
 Read with ``ast``, not with a text search, so that comments, strings and line breaks neither
 hide a call nor invent one."""
@@ -48,10 +48,23 @@ def require_copies(path: Path, tree: ast.AST) -> list[str]:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in ("_require", "require")]
 
 
+def _refusals(tree: ast.AST) -> set[ast.AST]:
+    """Calls inside ``with pytest.raises(TypeError):``: tests that ``None`` is refused."""
+    inside = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.With) and any(
+                isinstance(item.context_expr, ast.Call) and _called_name(item.context_expr) == "raises"
+                and any(isinstance(a, ast.Name) and a.id == "TypeError" for a in item.context_expr.args)
+                for item in node.items):
+            inside.update(n for statement in node.body for n in ast.walk(statement))
+    return inside
+
+
 def none_actors(path: Path, tree: ast.AST) -> list[str]:
     found = []
+    refusals = _refusals(tree)
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
+        if not isinstance(node, ast.Call) or node in refusals:
             continue
         name = _called_name(node)
         if name is None or not (name.startswith("do_") or name in WRITERS):
@@ -92,6 +105,8 @@ def test_no_write_is_made_on_behalf_of_nobody(trees):
     ("C.compute('73.24', 2025, [], actor=None)", 1),
     ("set_coverage(\n    None,\n    ind, code, 2025)", 1),
     ("do_save(policy.SYSTEM, obj)\ndo_save(user, obj, reason=None)\nsorted(None, x)", 0),
+    ("with pytest.raises(TypeError):\n    do_save(None, obj)", 0),  # a test that None is refused
+    ("with pytest.raises(ValueError):\n    do_save(None, obj)", 1),
 ])
 def test_the_check_sees_a_none_actor_however_written(source, expected):
     assert len(none_actors(ROOT / "x.py", ast.parse(source))) == expected
