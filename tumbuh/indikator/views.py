@@ -238,7 +238,8 @@ def coverage_refresh(request, pk: int):
     """Recompute what an import feeds (when it did not happen right after the import): the
     secretariat, or whoever ran the import, from the batch's page."""
     batch = policy.get_object_or_404(request.user, ImportBatch.objects.select_related("kabupaten"), pk=pk)
-    if not permissions.may_recompute_import(request.user, batch) or batch.kind not in after_import.FEEDS or batch.status != BatchStatus.DONE:
+    allowed = permissions.may_recompute_import(request.user, batch)
+    if not allowed or batch.kind not in after_import.FEEDS or batch.status != BatchStatus.DONE:
         raise PermissionDenied
     if after_import.refresh(batch, request.user) is None:
         messages.error(request, _("The coverage indicators could not be recomputed; the error was logged."))

@@ -143,7 +143,7 @@ def do_register_child(actor, child: Child, reason: str = "") -> Child:
     if child.posyandu_id and child.posyandu.desa_id != child.desa_id:
         raise ValidationError({"posyandu": _("This posyandu is in another desa.")})
     if _unchanged(stored, child):
-        policy.require(actor, policy.CHANGE, stored)  # nothing to write, and do_save does not ask
+        policy.require(actor, policy.CHANGE, stored)  # nothing is written, but it must be theirs
         return child
     with transaction.atomic():
         do_save(actor, child, reason=reason)
@@ -243,6 +243,6 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "") -> 
         raise ValidationError([p.message for p in errors])
     m.warnings = _warning_text(problems)
     if _unchanged(stored, m):
-        policy.require(actor, policy.CHANGE, stored)  # nothing to write, and do_save does not ask
+        policy.require(actor, policy.CHANGE, stored)  # nothing is written, but it must be theirs
         return m
     return do_save(actor, m, reason=reason)
