@@ -355,7 +355,6 @@ def _core_rules() -> dict[type, dict[str, Rule]]:
     Opd = apps.get_model("organisation", "Opd")
     Puskesmas = apps.get_model("organisation", "Puskesmas")
     Posyandu = apps.get_model("organisation", "Posyandu")
-    Tpps = apps.get_model("organisation", "Tpps")
     AuditLog = apps.get_model("audit", "AuditLog")
     ImportBatch = apps.get_model("imports", "ImportBatch")
     Child = apps.get_model("measurements", "Child")
@@ -372,7 +371,6 @@ def _core_rules() -> dict[type, dict[str, Rule]]:
         Opd: {ADD: _admin, CHANGE: _own_opd, DELETE: _admin},
         Puskesmas: {ADD: _admin, CHANGE: _admin, DELETE: _admin},
         Posyandu: {ADD: _own_posyandu, CHANGE: _own_posyandu, DELETE: _own_posyandu},
-        Tpps: {ADD: _tpps_in_node, CHANGE: _tpps_in_node, DELETE: _tpps_in_node},
         User: {VIEW: _admin, ADD: _manage_user, CHANGE: _manage_user, DELETE: _manage_user},
         AuditLog: {VIEW: _admin},
         ImportBatch: {VIEW: _import, ADD: _import},  # lists: district admins; measurements: also puskesmas

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
+from tumbuh.core.editing import add_errors
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.core.focus import kabupaten_of, year_of
-from tumbuh.organisation.forms import add_errors
 
 from . import actions, evidence, outputs, permissions
 from .forms import ActionDefinitionForm, ActionSetForm, ActionYearForm, EvidenceForm, StartYearForm

@@ -124,6 +124,7 @@ class MasterAnsit:
 class _Builder:
     def __init__(self, situation: Situation, user, on: dt.date):
         from tumbuh.organisation.models import Opd
+        from tumbuh.tpps.models import Tpps
 
         self.s, self.user, self.on = situation, user, on
         self.kab = situation.kabupaten
@@ -294,8 +295,7 @@ class _Builder:
         return self._coverage_sheet(spec, indicators, told=True)
 
     def tim(self, spec: SheetSpec) -> Sheet:
-        from tumbuh.organisation.models import Tpps
-        from tumbuh.tpps.models import Member, on_date_q
+        from tumbuh.tpps.models import Member, Tpps, on_date_q
 
         kab, on = self.kab.code, self.on
         teams = {t.wilayah_id: t for t in policy.visible(self.user, Tpps.objects.filter(

@@ -146,10 +146,10 @@ def _krs_counts(desa_codes: list[str], year: int) -> tuple[dict[str, int], dict[
 
     if not apps.is_installed("tumbuh.krs"):
         return {}, {}
-    Keluarga, JumlahKeluarga = apps.get_model("krs", "Keluarga"), apps.get_model("krs", "JumlahKeluarga")
-    rows = Keluarga.objects.filter(desa_id__in=desa_codes, tahun=year).values("desa_id").annotate(n=Count("pk"))
-    families = JumlahKeluarga.objects.filter(desa_id__in=desa_codes, tahun=year).values_list("desa_id", "jumlah", "sumber")
-    return {r["desa_id"]: r["n"] for r in rows}, {code: (n, sumber) for code, n, sumber in families}
+    Family, FamilyCount = apps.get_model("krs", "Family"), apps.get_model("krs", "FamilyCount")
+    rows = Family.objects.filter(desa_id__in=desa_codes, year=year).values("desa_id").annotate(n=Count("pk"))
+    families = FamilyCount.objects.filter(desa_id__in=desa_codes, year=year).values_list("desa_id", "families", "source")
+    return {r["desa_id"]: r["n"] for r in rows}, {code: (n, source) for code, n, source in families}
 
 
 def reported_indicators(situation: Situation) -> list[Indicator]:

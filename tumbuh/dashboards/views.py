@@ -10,10 +10,9 @@ import os
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tumbuh.accounts import policy
-from tumbuh.accounts.models import Role
-from tumbuh.audit.actions import do_save
+from tumbuh.core.editing import edit
 from tumbuh.core.focus import get_focus
 from tumbuh.wilayah.models import Level, Wilayah
 
@@ -33,6 +31,7 @@ from .forms import DistrictTargetForm, PopulationForm, SurveyFigureForm
 from .models import DistrictTarget, SurveyFigure, UnderFivePopulation
 from .periods import Period
 from .quality import MIN_N, needs_check, quality_tables
+from .rules import sees_part_of_kecamatan, summary_puskesmas
 from .targets import assess
 
 INDICATOR_LABELS = {
@@ -100,7 +99,7 @@ def _scope(request, default_level=None) -> Scope:
     level = request.GET.get("level") or default_level or BELOW.get(wl, "desa")
     if level not in ALLOWED_BELOW[wl]:
         level = BELOW.get(wl, "desa")
-    if user.role == Role.PUSKESMAS and within is None and level in ("kabupaten", "kecamatan"):
+    if sees_part_of_kecamatan(user) and within is None and level in ("kabupaten", "kecamatan"):
         level = "desa"
     indicator = request.GET.get("indicator") or "stunting"
     if indicator not in INDICATORS:
@@ -173,16 +172,18 @@ def _own_area(user, scope: Scope) -> tuple[str | None, str | None]:
     at their whole scope, their puskesmas (its row lies in the kecamatan they do not see)."""
     if scope.within is not None:
         return scope.within_code, scope.within_level
-    if user.role == Role.PUSKESMAS and user.puskesmas_id:
-        return str(user.puskesmas_id), "puskesmas"
+    puskesmas = summary_puskesmas(user)
+    if puskesmas is not None:
+        return str(puskesmas.pk), "puskesmas"
     return None, None
 
 
 def _area_label(user, scope: Scope) -> str:
     if scope.within is not None:
         return scope.within.label
-    if user.role == Role.PUSKESMAS and user.puskesmas_id:
-        return user.puskesmas.name
+    puskesmas = summary_puskesmas(user)
+    if puskesmas is not None:
+        return puskesmas.name
     return _("your area")
 
 
@@ -275,7 +276,7 @@ def _prevalence_context(request, max_bars=None):
         "scope": scope, "rows": rows, "summary": summary, "crumbs": _crumbs(user, scope.within),
         "indicator_label": ind_label, "level_label": LEVEL_LABELS[scope.level], "area_label": area_label,
         "indicators": INDICATOR_LABELS.items(), "levels": [(lv, LEVEL_LABELS[lv]) for lv in ALLOWED_BELOW[scope.within_level]
-                   if not (user.role == Role.PUSKESMAS and lv in ("kabupaten", "kecamatan"))],
+                   if not (sees_part_of_kecamatan(user) and lv in ("kabupaten", "kecamatan"))],
         "period_choices": _period_choices(user), "bars_svg": bars, "trend_svg": trend_svg, "trend_rows": trend_rows,
         "comparison": comparison, "can_edit_surveys": policy.can(user, policy.ADD, SurveyFigure),
         **_fresh_context(user, scope.period),
@@ -467,30 +468,9 @@ def targets_xlsx(request):
 
 
 # ============================================================================ admin-entered figures
-def _edit(request, model, form_class, pk, template_title, back, initial=None):
-    user = request.user
-    if pk is None:
-        policy.require(user, policy.ADD, model)
-        obj = model()
-    else:
-        obj = policy.get_object_or_404(user, model, pk=pk)
-        if request.method == "POST":
-            policy.require(user, policy.CHANGE, obj)
-    can_change = policy.can(user, policy.CHANGE if pk else policy.ADD, obj if pk else model)
-    form = form_class(request.POST or None, instance=obj, actor=user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        edited = form.save(commit=False)
-        if not policy.can(user, policy.CHANGE if pk else policy.ADD, edited):
-            form.add_error(None, _("That would place it outside your area."))
-        else:
-            do_save(user, edited, reason=form.cleaned_data.get("reason", ""))
-            messages.success(request, _("Saved."))
-            return redirect(back)
-    if not can_change:
-        for field in form.fields.values():
-            field.disabled = True
-    return render(request, "dashboards/form.html", {"form": form, "title": template_title, "object": obj if pk else None,
-                                                    "can_change": can_change, "back": back})
+def _edit(request, model, form_class, pk, title, back, initial=None):
+    return edit(request, model, form_class, pk, template="dashboards/form.html", done=back, initial=initial,
+                context={"title": title, "back": back})
 
 
 def _initial_kabupaten(request):

@@ -18,8 +18,8 @@ from django.db import transaction
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import Role, User
 from tumbuh.audit.actions import do_save as _do_save
-from tumbuh.organisation.models import Opd, OpdKind, Posyandu, Puskesmas, Tpps
-from tumbuh.tpps.models import Decree
+from tumbuh.organisation.models import Opd, OpdKind, Posyandu, Puskesmas
+from tumbuh.tpps.models import Decree, Tpps
 from tumbuh.wilayah.loading import load_regions
 from tumbuh.wilayah.models import Wilayah
 

@@ -7,16 +7,17 @@ from tumbuh.documents.models import ALLOWED_EXTENSIONS
 from tumbuh.organisation.forms import AuditedForm
 from tumbuh.wilayah.models import Level
 
-from .models import DEFAULT_SHARED, JenisBantuan, OrangTuaAsuh, SharedField
+from .models import DEFAULT_SHARED, FosterParent, HelpKind, SharedField
 
 
-class OrangTuaAsuhForm(AuditedForm):
+class FosterParentForm(AuditedForm):
     wilayah_fields = {"kabupaten": (Level.KABUPATEN,)}
 
     class Meta:
-        model = OrangTuaAsuh
-        fields = ["kabupaten", "nama", "jenis", "kontak", "telepon", "email", "alamat", "komitmen", "komitmen_rupiah", "aktif"]
-        widgets = {"komitmen": forms.Textarea(attrs={"rows": 3})}
+        model = FosterParent
+        fields = ["kabupaten", "name", "kind", "contact", "phone", "email", "address", "commitment", "commitment_rupiah",
+                  "is_active"]
+        widgets = {"commitment": forms.Textarea(attrs={"rows": 3})}
 
 
 class SharedFieldsField(forms.MultipleChoiceField):
@@ -29,15 +30,15 @@ class SharedFieldsField(forms.MultipleChoiceField):
 
 class MatchForm(forms.Form):
     target = forms.CharField(widget=forms.HiddenInput)
-    orang_tua_asuh = forms.ModelChoiceField(label=_("Foster parent"), queryset=OrangTuaAsuh.objects.none())
-    mulai = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
+    foster_parent = forms.ModelChoiceField(label=_("Foster parent"), queryset=FosterParent.objects.none())
+    start_date = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
     shared_fields = SharedFieldsField(initial=DEFAULT_SHARED)
-    alasan_ulang = forms.CharField(label=_("Why matched again (only when already matched)"), required=False,
+    rematch_reason = forms.CharField(label=_("Why matched again (only when already matched)"), required=False,
                                    widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["orang_tua_asuh"].queryset = policy.visible(actor, OrangTuaAsuh.objects.filter(aktif=True))
+        self.fields["foster_parent"].queryset = policy.visible(actor, FosterParent.objects.filter(is_active=True))
 
 
 class SharedFieldsForm(forms.Form):
@@ -45,14 +46,14 @@ class SharedFieldsForm(forms.Form):
 
 
 class HelpForm(forms.Form):
-    jenis = forms.ChoiceField(label=_("Kind of help"), choices=JenisBantuan.choices)
-    nilai = forms.IntegerField(label=_("Value (Rp)"), min_value=1)
-    tanggal = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    uraian = forms.CharField(label=_("Description"), required=False, max_length=250)
+    kind = forms.ChoiceField(label=_("Kind of help"), choices=HelpKind.choices)
+    value = forms.IntegerField(label=_("Value (Rp)"), min_value=1)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label=_("Description"), required=False, max_length=250)
     evidence = forms.FileField(label=_("Evidence (photo, receipt)"), required=False,
                                widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}))
 
 
 class EndForm(forms.Form):
-    selesai = forms.DateField(label=pgettext_lazy("date", "End"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=pgettext_lazy("date", "End"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Why it ends"), required=False)

@@ -18,27 +18,27 @@ from django.utils.translation import gettext_lazy as _
 from tumbuh.wilayah.models import Level, Wilayah
 
 
-class JenisOrangTuaAsuh(models.TextChoices):
-    INDIVIDU = "individu", _("individual")
-    INSTANSI = "instansi", _("government agency")
-    PERUSAHAAN = "perusahaan", _("company")
-    LSM = "lsm", _("NGO")
+class FosterParentKind(models.TextChoices):
+    INDIVIDUAL = "individu", _("individual")
+    AGENCY = "instansi", _("government agency")
+    COMPANY = "perusahaan", _("company")
+    NGO = "lsm", _("NGO")
 
 
-class OrangTuaAsuh(models.Model):
-    """A foster parent: a person or an organisation, with a contact and a commitment."""
+class FosterParent(models.Model):
+    """A foster parent (orang tua asuh): a person or an organisation, with a contact and a commitment."""
 
     kabupaten = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
                                   verbose_name=_("regency / city"))
-    nama = models.CharField(_("name"), max_length=200)
-    jenis = models.CharField(_("kind"), max_length=12, choices=JenisOrangTuaAsuh.choices)
-    kontak = models.CharField(_("contact person"), max_length=150, blank=True)
-    telepon = models.CharField(_("telephone"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=FosterParentKind.choices)
+    contact = models.CharField(_("contact person"), max_length=150, blank=True)
+    phone = models.CharField(_("telephone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    alamat = models.CharField(_("address"), max_length=250, blank=True)
-    komitmen = models.TextField(_("commitment"), help_text=_("What they committed to, e.g. food for two families for six months."))
-    komitmen_rupiah = models.PositiveBigIntegerField(_("committed value (Rp)"), null=True, blank=True)
-    aktif = models.BooleanField(_("active"), default=True)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    commitment = models.TextField(_("commitment"), help_text=_("What they committed to, e.g. food for two families for six months."))
+    commitment_rupiah = models.PositiveBigIntegerField(_("committed value (Rp)"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_path = "kabupaten"
@@ -46,49 +46,51 @@ class OrangTuaAsuh(models.Model):
     class Meta:
         verbose_name = _("foster parent")
         verbose_name_plural = _("foster parents")
-        ordering = ["nama"]
+        ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.nama
+        return self.name
 
 
 class SharedField(models.TextChoices):
-    """What the secretariat may choose to share with a foster parent. Never the NIK."""
+    """What the secretariat may choose to share with a foster parent. Never the NIK. (The
+    stored values are the Indonesian words the matches were saved with.)"""
 
     DESA = "desa", _("desa and kecamatan")
-    NAMA = "nama", _("first name")
-    RISIKO = "risiko", _("risk factors of the family")
-    USIA = "usia", _("age of the child")
+    NAME = "nama", _("first name")
+    RISKS = "risiko", _("risk factors of the family")
+    AGE = "usia", _("age of the child")
     STATUS = "status", _("latest nutrition status (TB/U)")
-    BANTUAN = "bantuan", _("help given")
+    HELP = "bantuan", _("help given")
 
 
-DEFAULT_SHARED = [SharedField.DESA, SharedField.BANTUAN]
+DEFAULT_SHARED = [SharedField.DESA, SharedField.HELP]
 
 
-class StatusAsuhan(models.TextChoices):
-    AKTIF = "aktif", _("active")
-    SELESAI = "selesai", _("ended")
+class MatchStatus(models.TextChoices):
+    ACTIVE = "aktif", _("active")
+    ENDED = "selesai", _("ended")
 
 
-class Asuhan(models.Model):
-    """A confirmed match of a foster parent to an at-risk family or a stunted child."""
+class FosterMatch(models.Model):
+    """A confirmed match (asuhan) of a foster parent to an at-risk family or a stunted child."""
 
-    orang_tua_asuh = models.ForeignKey(OrangTuaAsuh, on_delete=models.PROTECT, related_name="asuhan", verbose_name=_("foster parent"))
-    keluarga = models.ForeignKey("krs.Keluarga", on_delete=models.PROTECT, null=True, blank=True, related_name="asuhan",
-                                 verbose_name=_("at-risk family"))
-    anak = models.ForeignKey("measurements.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="asuhan",
-                             verbose_name=_("child"))
+    foster_parent = models.ForeignKey(FosterParent, on_delete=models.PROTECT, related_name="matches",
+                                      verbose_name=_("foster parent"))
+    family = models.ForeignKey("krs.Family", on_delete=models.PROTECT, null=True, blank=True, related_name="foster_matches",
+                               verbose_name=_("at-risk family"))
+    child = models.ForeignKey("measurements.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="foster_matches",
+                              verbose_name=_("child"))
     desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", verbose_name=_("desa"))
-    mulai = models.DateField(_("start"))
-    selesai = models.DateField(_("end"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=StatusAsuhan.choices, default=StatusAsuhan.AKTIF)
-    prioritas = models.PositiveSmallIntegerField(_("priority score when matched"), default=0)
-    alasan_ulang = models.TextField(_("why matched again"), blank=True,
-                                    help_text=_("Required when the family or child already has a match."))
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=MatchStatus.choices, default=MatchStatus.ACTIVE)
+    priority = models.PositiveSmallIntegerField(_("priority score when matched"), default=0)
+    rematch_reason = models.TextField(_("why matched again"), blank=True,
+                                      help_text=_("Required when the family or child already has a match."))
     shared_fields = models.JSONField(_("shared with the foster parent"), default=list, blank=True)
-    dikonfirmasi_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                          related_name="+", verbose_name=_("confirmed by"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("confirmed by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_path = "desa"
@@ -96,20 +98,20 @@ class Asuhan(models.Model):
     class Meta:
         verbose_name = _("foster match")
         verbose_name_plural = _("foster matches")
-        ordering = ["-mulai", "-pk"]
+        ordering = ["-start_date", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(keluarga__isnull=False) | models.Q(anak__isnull=False),
-                                   name="asuhan_has_a_target"),
+            models.CheckConstraint(condition=models.Q(family__isnull=False) | models.Q(child__isnull=False),
+                                   name="genting_match_has_a_target"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.orang_tua_asuh} → {self.target_name}"
+        return f"{self.foster_parent} → {self.target_name}"
 
     @property
     def target_name(self) -> str:
-        if self.anak_id:
-            return self.anak.name
-        return self.keluarga.nama_kepala if self.keluarga_id else "—"
+        if self.child_id:
+            return self.child.name
+        return self.family.head_name if self.family_id else "—"
 
     def shares(self, name: str) -> bool:
         return name in (self.shared_fields or [])
@@ -118,41 +120,41 @@ class Asuhan(models.Model):
         unknown = set(self.shared_fields or []) - set(SharedField.values)
         if unknown:
             raise ValidationError({"shared_fields": _("Unknown field to share: %(names)s") % {"names": ", ".join(sorted(unknown))}})
-        if self.selesai and self.mulai and self.selesai < self.mulai:
-            raise ValidationError({"selesai": _("The end is before the start.")})
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end is before the start.")})
 
 
-class JenisBantuan(models.TextChoices):
-    PANGAN = "pangan", _("food")
-    AIR = "air", _("clean water")
-    JAMBAN = "jamban", _("toilet")
-    RUMAH = "rumah", _("housing")
-    LAINNYA = "lainnya", _("other")
+class HelpKind(models.TextChoices):
+    FOOD = "pangan", _("food")
+    WATER = "air", _("clean water")
+    TOILET = "jamban", _("toilet")
+    HOUSING = "rumah", _("housing")
+    OTHER = "lainnya", _("other")
 
 
-class Bantuan(models.Model):
-    """Help given under a match: kind, value in rupiah, date; evidence is attached with do_attach."""
+class Help(models.Model):
+    """Help given (bantuan) under a match: kind, value in rupiah, date; evidence is attached with do_attach."""
 
-    asuhan = models.ForeignKey(Asuhan, on_delete=models.PROTECT, related_name="bantuan", verbose_name=_("foster match"))
-    jenis = models.CharField(_("kind of help"), max_length=10, choices=JenisBantuan.choices)
-    nilai = models.PositiveBigIntegerField(_("value (Rp)"))
-    tanggal = models.DateField(_("date"))
-    uraian = models.CharField(_("description"), max_length=250, blank=True)
-    dicatat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("recorded by"))
+    match = models.ForeignKey(FosterMatch, on_delete=models.PROTECT, related_name="help_given", verbose_name=_("foster match"))
+    kind = models.CharField(_("kind of help"), max_length=10, choices=HelpKind.choices)
+    value = models.PositiveBigIntegerField(_("value (Rp)"))
+    date = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=250, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
 
-    scope_path = "asuhan__desa"
+    scope_path = "match__desa"
 
     class Meta:
         verbose_name = _("help given")
         verbose_name_plural = _("help given")
-        ordering = ["-tanggal", "-pk"]
+        ordering = ["-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_jenis_display()} {self.tanggal:%d/%m/%Y}" if self.tanggal else self.get_jenis_display()
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}" if self.date else self.get_kind_display()
 
     def clean(self):
-        if self.tanggal and self.asuhan_id and self.tanggal < self.asuhan.mulai:
-            raise ValidationError({"tanggal": _("Help is recorded from the start of the match.")})
-        if self.nilai is not None and self.nilai <= 0:
-            raise ValidationError({"nilai": _("The value must be more than zero.")})
+        if self.date and self.match_id and self.date < self.match.start_date:
+            raise ValidationError({"date": _("Help is recorded from the start of the match.")})
+        if self.value is not None and self.value <= 0:
+            raise ValidationError({"value": _("The value must be more than zero.")})

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from tumbuh.measurements.charts import render_svg
 from tumbuh.measurements.models import Measurement
 
-from .models import Asuhan
+from .models import FosterMatch
 
 BEFORE, AFTER = "before", "after"
 COLOURS = {BEFORE: "#6b7280", AFTER: "#1e3a8a"}
@@ -41,30 +41,30 @@ class Outcome:
         return render_svg(self.spec)
 
 
-def haz_points(asuhan: Asuhan) -> list[dict]:
-    visits = Measurement.objects.filter(child_id=asuhan.anak_id, zlen__isnull=False).order_by("date").values("date", "zlen")
-    return [{"date": v["date"].isoformat(), "z": round(v["zlen"], 2), "period": BEFORE if v["date"] < asuhan.mulai else AFTER,
+def haz_points(match: FosterMatch) -> list[dict]:
+    visits = Measurement.objects.filter(child_id=match.child_id, zlen__isnull=False).order_by("date").values("date", "zlen")
+    return [{"date": v["date"].isoformat(), "z": round(v["zlen"], 2), "period": BEFORE if v["date"] < match.start_date else AFTER,
              "label": v["date"].strftime("%d/%m/%Y")} for v in visits]
 
 
-def outcome(asuhan: Asuhan, width: int = 560, height: int = 260) -> Outcome | None:
+def outcome(match: FosterMatch, width: int = 560, height: int = 260) -> Outcome | None:
     """The child's HAZ trajectory around the match start; None for a family match."""
-    if not asuhan.anak_id:
+    if not match.child_id:
         return None
-    points = haz_points(asuhan)
+    points = haz_points(match)
     before = [p for p in points if p["period"] == BEFORE]
     after = [p for p in points if p["period"] == AFTER]
     period_names = {BEFORE: _("before the match"), AFTER: _("since the match")}
     for p in points:
         p["period_name"] = period_names[p["period"]]
-    title = _("Length/height-for-age z-score (HAZ) of %(name)s") % {"name": asuhan.anak.name}
+    title = _("Length/height-for-age z-score (HAZ) of %(name)s") % {"name": match.child.name}
     spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "description": f"{title}: {len(before)} / {len(after)}",
         "title": {"text": title, "anchor": "start", "fontSize": 14},
         "width": width, "height": height, "background": "white",
         "datasets": {"visits": points, "cutoffs": [{"z": -2, "name": "−2 SD"}, {"z": -3, "name": "−3 SD"}],
-                     "start": [{"date": asuhan.mulai.isoformat(), "name": _("match starts")}]},
+                     "start": [{"date": match.start_date.isoformat(), "name": _("match starts")}]},
         "layer": [
             {"data": {"name": "cutoffs"}, "mark": {"type": "rule", "color": "#dc2626", "strokeDash": [4, 3]},
              "encoding": {"y": {"field": "z", "type": "quantitative"}}},

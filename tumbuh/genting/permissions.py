@@ -6,7 +6,7 @@ desa operator, who sees the help arrive, may also record it (with its evidence).
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import Role
 
-from .models import Asuhan, Bantuan, OrangTuaAsuh
+from .models import FosterMatch, FosterParent, Help
 
 _secretariat = {policy.ADD: policy.district_admin, policy.CHANGE: policy.district_admin, policy.DELETE: policy.district_admin}
 
@@ -14,7 +14,7 @@ _secretariat = {policy.ADD: policy.district_admin, policy.CHANGE: policy.distric
 def RULES():
     desa = policy.roles_in_node(Role.DESA)
     return {
-        OrangTuaAsuh: dict(_secretariat),
-        Asuhan: dict(_secretariat),
-        Bantuan: {policy.ADD: desa, policy.CHANGE: desa, policy.DELETE: policy.district_admin},
+        FosterParent: dict(_secretariat),
+        FosterMatch: dict(_secretariat),
+        Help: {policy.ADD: desa, policy.CHANGE: desa, policy.DELETE: policy.district_admin},
     }

@@ -3,7 +3,7 @@
 Score = 3 × severity + risk factors + 2 when there is no help yet, where severity is
 2 for a child whose latest length/height-for-age z-score is below −3 (sangat pendek), 1 below
 −2 (pendek), 0 for a family (the KRS list carries no measurement). "Help" is a GENTING match or, for a family, a TPK visit that
-facilitated social assistance (``Kegiatan.BANTUAN``). Families and children already matched
+facilitated social assistance (``Activity.SOCIAL_ASSISTANCE``). Families and children already matched
 are left out unless asked for. The score is shown with its parts so the secretariat sees why,
 and decides; nothing is matched automatically.
 """
@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from tumbuh.accounts import policy
 from tumbuh.krs.linking import STUNTED, with_latest_haz
-from tumbuh.krs.models import Kegiatan, Keluarga, KunjunganTpk
+from tumbuh.krs.models import Activity, Family, TpkVisit
 from tumbuh.measurements.models import Child
 
-from .models import Asuhan
+from .models import FosterMatch
 
 
 def severity(zlen: float | None) -> int:
@@ -36,7 +36,7 @@ def score(sev: int, risks: int, helped: bool) -> int:
 
 @dataclass
 class Candidate:
-    kind: str  # "keluarga" | "anak"
+    kind: str  # "family" | "child": the keyword of ``actions.do_match``
     obj: object
     desa: object
     severity: int
@@ -65,18 +65,19 @@ def stunted_children(user, desa_code: str | None = None):
 
 def suggestions(user, *, desa_code: str | None = None, include_helped: bool = False, limit: int = 100) -> list[Candidate]:
     """Families of the latest KRS list and stunted children in the user's area, best first."""
-    helped_families = set(Asuhan.objects.filter(keluarga__isnull=False).values_list("keluarga_id", flat=True))
-    helped_children = set(Asuhan.objects.filter(anak__isnull=False).values_list("anak_id", flat=True))
+    helped_families = set(FosterMatch.objects.filter(family__isnull=False).values_list("family_id", flat=True))
+    helped_children = set(FosterMatch.objects.filter(child__isnull=False).values_list("child_id", flat=True))
     candidates = []
-    families = policy.visible(user, Keluarga.objects.select_related("desa"))
+    families = policy.visible(user, Family.objects.select_related("desa"))
     if desa_code:
         families = families.filter(desa_id=desa_code)
-    year = families.order_by("-tahun").values_list("tahun", flat=True).first()
-    assisted = set(KunjunganTpk.objects.filter(kegiatan=Kegiatan.BANTUAN).values_list("keluarga_id", flat=True))
-    for k in families.filter(tahun=year) if year else []:
-        candidates.append(Candidate("keluarga", k, k.desa, 0, k.risk_count, k.pk in helped_families, other_help=k.pk in assisted))
+    year = families.order_by("-year").values_list("year", flat=True).first()
+    assisted = set(TpkVisit.objects.filter(activity=Activity.SOCIAL_ASSISTANCE).values_list("family_id", flat=True))
+    for family in families.filter(year=year) if year else []:
+        candidates.append(Candidate("family", family, family.desa, 0, family.risk_count, family.pk in helped_families,
+                                    other_help=family.pk in assisted))
     for child in stunted_children(user, desa_code):
-        candidates.append(Candidate("anak", child, child.desa, severity(child.haz_z), 0, child.pk in helped_children,
+        candidates.append(Candidate("child", child, child.desa, severity(child.haz_z), 0, child.pk in helped_children,
                                     zlen=child.haz_z))
     if not include_helped:
         candidates = [c for c in candidates if not c.helped]

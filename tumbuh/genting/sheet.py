@@ -12,48 +12,48 @@ from tumbuh.documents.models import Letterhead
 from tumbuh.growth.classify import LABELS
 from tumbuh.measurements.models import Measurement
 
-from .models import Asuhan, SharedField
+from .models import FosterMatch, SharedField
 
 
 def _first_name(name: str) -> str:
     return (name or "").split(" ")[0]
 
 
-def shared_facts(asuhan: Asuhan, today: dt.date | None = None) -> list[tuple[str, str]]:
+def shared_facts(match: FosterMatch, today: dt.date | None = None) -> list[tuple[str, str]]:
     """(label, value) pairs of the shared fields, in a fixed order; never the NIK."""
     today = today or dt.date.today()
     facts = []
-    if asuhan.shares(SharedField.NAMA):
-        facts.append((_("Name"), _first_name(asuhan.target_name)))
-    if asuhan.shares(SharedField.DESA):
-        facts.append((_("Desa"), asuhan.desa.label))
-    if asuhan.shares(SharedField.RISIKO) and asuhan.keluarga_id:
-        facts.append((_("Risk factors"), ", ".join(str(r) for r in asuhan.keluarga.risk_factors())))
-    if asuhan.anak_id and asuhan.shares(SharedField.USIA):
-        months = (today - asuhan.anak.birth_date).days * 12 // 365
+    if match.shares(SharedField.NAME):
+        facts.append((_("Name"), _first_name(match.target_name)))
+    if match.shares(SharedField.DESA):
+        facts.append((_("Desa"), match.desa.label))
+    if match.shares(SharedField.RISKS) and match.family_id:
+        facts.append((_("Risk factors"), ", ".join(str(r) for r in match.family.risk_factors())))
+    if match.child_id and match.shares(SharedField.AGE):
+        months = (today - match.child.birth_date).days * 12 // 365
         facts.append((_("Age of the child"), _("%(n)s months") % {"n": months}))
-    if asuhan.anak_id and asuhan.shares(SharedField.STATUS):
-        latest = Measurement.objects.filter(child_id=asuhan.anak_id).exclude(status_tbu="").order_by("-date").first()
+    if match.child_id and match.shares(SharedField.STATUS):
+        latest = Measurement.objects.filter(child_id=match.child_id).exclude(status_tbu="").order_by("-date").first()
         if latest:
             label = LABELS.get("tbu", {}).get(latest.status_tbu, (latest.status_tbu,))[0]
             facts.append((_("Latest nutrition status (TB/U)"), f"{label} ({latest.date:%d/%m/%Y})"))
     return facts
 
 
-def information_sheet(asuhan: Asuhan) -> OfficialDocument:
+def information_sheet(match: FosterMatch) -> OfficialDocument:
     blocks = [
         Paragraph(_("To %(name)s. Thank you for taking part in GENTING (Gerakan Orang Tua Asuh Cegah Stunting). "
                     "This sheet holds what the TPPS secretariat shares with you about the family you support.")
-                  % {"name": asuhan.orang_tua_asuh.nama}),
-        Table([_("Item"), _("Information")], [[k, v] for k, v in shared_facts(asuhan)] or [[_("(nothing shared)"), ""]]),
+                  % {"name": match.foster_parent.name}),
+        Table([_("Item"), _("Information")], [[k, v] for k, v in shared_facts(match)] or [[_("(nothing shared)"), ""]]),
     ]
-    if asuhan.shares(SharedField.BANTUAN):
-        rows = [[b.tanggal.strftime("%d/%m/%Y"), b.get_jenis_display(), b.uraian, number_format(b.nilai, force_grouping=True)]
-                for b in asuhan.bantuan.order_by("tanggal")]
+    if match.shares(SharedField.HELP):
+        rows = [[h.date.strftime("%d/%m/%Y"), h.get_kind_display(), h.description, number_format(h.value, force_grouping=True)]
+                for h in match.help_given.order_by("date")]
         blocks += [Heading(_("Help given"), 2),
                    Table([_("Date"), _("Kind"), _("Description"), _("Value (Rp)")], rows or [["—", "", "", ""]], numeric=[3])]
     blocks.append(Paragraph(_("Personal data of the family are protected (UU PDP 27/2022); please do not pass them on.")))
     return OfficialDocument(
-        kop=Letterhead.kop_for(asuhan.desa.kabupaten_code), title=_("GENTING information sheet for the foster parent"),
-        blocks=blocks, date=dt.date.today(), filename=f"genting-{asuhan.pk}",
+        kop=Letterhead.kop_for(match.desa.kabupaten_code), title=_("GENTING information sheet for the foster parent"),
+        blocks=blocks, date=dt.date.today(), filename=f"genting-{match.pk}",
     )

@@ -16,7 +16,7 @@ from tumbuh.documents.models import Letterhead
 from tumbuh.documents.official import LANGUAGE, Heading, OfficialDocument, Paragraph, Table, indonesian_date, indonesian_number
 from tumbuh.wilayah.models import Wilayah
 
-from .models import Asuhan, Bantuan, JenisBantuan, JenisOrangTuaAsuh, OrangTuaAsuh
+from .models import FosterMatch, FosterParent, FosterParentKind, Help, HelpKind
 
 
 @dataclass
@@ -34,24 +34,24 @@ class Summary:
 def summary(user, kabupaten: str | None = None) -> Summary:
     """The figures ``user`` may see; with ``kabupaten`` (a code), only that district's (a
     superuser sees every district, the handout is about one)."""
-    parents = policy.visible(user, OrangTuaAsuh.objects.filter(aktif=True))
-    matches = policy.visible(user, Asuhan.objects.all())
-    help_rows = policy.visible(user, Bantuan.objects.all())
+    parents = policy.visible(user, FosterParent.objects.filter(is_active=True))
+    matches = policy.visible(user, FosterMatch.objects.all())
+    help_rows = policy.visible(user, Help.objects.all())
     if kabupaten:
         parents = parents.filter(kabupaten_id=kabupaten)
         matches = matches.filter(desa__kabupaten_code=kabupaten)
-        help_rows = help_rows.filter(asuhan__desa__kabupaten_code=kabupaten)
-    kinds = dict(parents.values_list("jenis").annotate(n=Count("pk")))
-    per_kind = {row["jenis"]: row for row in help_rows.values("jenis").annotate(n=Count("pk"), total=Sum("nilai"))}
+        help_rows = help_rows.filter(match__desa__kabupaten_code=kabupaten)
+    kinds = dict(parents.values_list("kind").annotate(n=Count("pk")))
+    per_kind = {row["kind"]: row for row in help_rows.values("kind").annotate(n=Count("pk"), total=Sum("value"))}
     rows: dict[str, dict] = defaultdict(lambda: {"desa": set(), "families": set(), "children": set(), "help": 0})
-    for desa, kecamatan, keluarga, anak in matches.values_list("desa_id", "desa__kecamatan_code", "keluarga_id", "anak_id"):
+    for desa, kecamatan, family, child in matches.values_list("desa_id", "desa__kecamatan_code", "family_id", "child_id"):
         row = rows[kecamatan]
         row["desa"].add(desa)
-        if keluarga:
-            row["families"].add(keluarga)
-        if anak:
-            row["children"].add(anak)
-    for kecamatan, total in help_rows.values_list("asuhan__desa__kecamatan_code").annotate(total=Sum("nilai")):
+        if family:
+            row["families"].add(family)
+        if child:
+            row["children"].add(child)
+    for kecamatan, total in help_rows.values_list("match__desa__kecamatan_code").annotate(total=Sum("value")):
         rows[kecamatan]["help"] += total or 0
     names = dict(Wilayah.objects.filter(code__in=list(rows)).values_list("code", "name"))
     per_kecamatan = [
@@ -61,12 +61,12 @@ def summary(user, kabupaten: str | None = None) -> Summary:
     ]
     return Summary(
         foster_parents=parents.count(),
-        by_kind=[(label, kinds.get(value, 0)) for value, label in JenisOrangTuaAsuh.choices],
-        families=matches.filter(keluarga__isnull=False).values("keluarga").distinct().count(),
-        children=matches.filter(anak__isnull=False).values("anak").distinct().count(),
+        by_kind=[(label, kinds.get(value, 0)) for value, label in FosterParentKind.choices],
+        families=matches.filter(family__isnull=False).values("family").distinct().count(),
+        children=matches.filter(child__isnull=False).values("child").distinct().count(),
         help_total=sum((row["total"] or 0) for row in per_kind.values()),
         help_by_kind=[(label, per_kind.get(value, {}).get("n", 0), per_kind.get(value, {}).get("total") or 0)
-                      for value, label in JenisBantuan.choices],
+                      for value, label in HelpKind.choices],
         villages=matches.values("desa").distinct().count(),
         per_kecamatan=per_kecamatan,
     )

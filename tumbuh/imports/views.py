@@ -124,10 +124,6 @@ def batch_detail(request, pk):
     if importer_cls is not None and importer_cls.pages(batch):
         return redirect(importer_cls.pages(batch))  # the kind's own page, which asks the policy itself
     policy.require(request.user, policy.VIEW, batch)
-    rows = list(batch.rejected_rows.all()[:200])
-    width = max([len(batch.headers)] + [len(r.cells) for r in rows])
-    headers = list(batch.headers) + [""] * (width - len(batch.headers))
-    table = [(r, list(r.cells) + [""] * (width - len(r.cells))) for r in rows]
     return render(
         request,
         "imports/batch_detail.html",
@@ -135,9 +131,6 @@ def batch_detail(request, pk):
             "batch": batch,
             "importer": importer_cls,
             "options": given_options(importer_cls, batch),
-            "headers": headers,
-            "table": table,
-            "more_rejected": max(0, batch.rejected - len(rows)),
             "previous": previous_batches(batch).first(),
             **_warnings(importer_cls, batch),
         },

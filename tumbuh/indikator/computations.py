@@ -14,9 +14,9 @@ e-PPGBM's columns) count only where the source said something: an empty value is
 recorded", in neither the numerator nor the denominator, and the note says how many children
 seen in the year had nothing recorded.
 
-At-risk families (KRS) are counted on the year's list (``krs.Keluarga.tahun``), in the desa the
+At-risk families (KRS) are counted on the year's list (``krs.Family.year``), in the desa the
 list puts them in; their accompaniment is what the list says they received
-(``Keluarga.jenis_pendampingan``) and the visits of their TPK (``krs.KunjunganTpk``).
+(``Family.jenis_pendampingan``) and the visits of their TPK (``krs.TpkVisit``).
 
 Which indicator uses which computation: the national catalogue's "balita-dipantau"
 (growth monitored), "balita-vitamin-a" (vitamin A), "asi-eksklusif" (exclusive
@@ -250,7 +250,7 @@ def krs_accompanied(desa_codes: list[str], year: int) -> Result:
     """At-risk families accompanied ("krs-pendampingan"): the families on ``year``'s KRS list
     that received accompaniment, i.e. whose list names a kind received (``jenis_pendampingan``:
     1 rujukan, 2 bansos, 3 KIE, or a kind written out) or whom their TPK visited in ``year``
-    (``KunjunganTpk``), over every family on the year's list in the desa ("Seluruh KRS", as the
+    (``TpkVisit``), over every family on the year's list in the desa ("Seluruh KRS", as the
     catalogue defines it).
 
     A desa counts only where Tumbuh holds accompaniment of that year: a family of its list with
@@ -263,10 +263,10 @@ def krs_accompanied(desa_codes: list[str], year: int) -> Result:
 
     if not apps.is_installed("tumbuh.krs"):
         return {}
-    from tumbuh.krs.models import Keluarga, KunjunganTpk
+    from tumbuh.krs.models import Family, TpkVisit
 
-    families = Keluarga.objects.filter(desa_id__in=desa_codes, tahun=year)
-    visited = set(KunjunganTpk.objects.filter(keluarga__in=families, tanggal__year=year).values_list("keluarga_id", flat=True))
+    families = Family.objects.filter(desa_id__in=desa_codes, year=year)
+    visited = set(TpkVisit.objects.filter(family__in=families, date__year=year).values_list("family_id", flat=True))
     total: dict[str, int] = defaultdict(int)
     accompanied: dict[str, int] = defaultdict(int)
     unsaid: dict[str, int] = defaultdict(int)

@@ -213,6 +213,34 @@ class CoverageSource(models.TextChoices):
     COMPUTED = "computed", _("Computed by Tumbuh")
 
 
+class CoverageQuerySet(models.QuerySet):
+    def latest_by_desa(self, desa_codes, year: int) -> dict[tuple[int, str], tuple[int, object]]:
+        """{(indicator id, desa code): (data year, value)}: per indicator and desa, the latest
+        coverage of ``year`` or before (the plan for a year is made on the last data known)."""
+        out: dict[tuple[int, str], tuple[int, object]] = {}
+        rows = (self.filter(desa_id__in=list(desa_codes), year__lte=year, value__isnull=False)
+                .order_by("year").values_list("indicator_id", "desa_id", "year", "value"))
+        for indicator_id, desa, y, value in rows:
+            out[(indicator_id, desa)] = (y, value)  # later years overwrite earlier ones
+        return out
+
+    def district_by_year(self, indicator_ids, kabupaten_code: str, years) -> dict[tuple[int, int], tuple[float, int]]:
+        """{(indicator id, year): (district coverage %, desa reporting)}: the summed numerator over
+        the summed denominator when every desa gives both, else the mean of the desa values."""
+        sums: dict[tuple[int, int], list] = {}
+        rows = self.filter(indicator_id__in=list(indicator_ids), desa__kabupaten_code=kabupaten_code,
+                           year__in=list(years), value__isnull=False)
+        for c in rows.values("indicator_id", "year", "numerator", "denominator", "value"):
+            s = sums.setdefault((c["indicator_id"], c["year"]), [0, 0, 0, 0.0, 0])  # num, den, n with both, sum, n
+            if c["numerator"] is not None and c["denominator"]:
+                s[0] += c["numerator"]
+                s[1] += c["denominator"]
+                s[2] += 1
+            s[3] += float(c["value"])
+            s[4] += 1
+        return {k: ((100.0 * s[0] / s[1]) if s[2] == s[4] else s[3] / s[4], s[4]) for k, s in sums.items()}
+
+
 class Coverage(models.Model):
     """One indicator's coverage in one desa for one year."""
 
@@ -237,6 +265,8 @@ class Coverage(models.Model):
         "imports.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("import batch"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CoverageQuerySet.as_manager()
 
     scope_path = "desa"
 

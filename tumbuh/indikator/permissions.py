@@ -27,6 +27,12 @@ def may_enter(user, indicator, kabupaten_code: str) -> bool:
     return indicator.responsible_opd_id_for(kabupaten_code) == user.opd_id
 
 
+def may_compute(user) -> bool:
+    """May ``user`` have Tumbuh compute coverage from its records (the secretariat: the district
+    admin)?"""
+    return policy.is_global(user) or policy.district_admin(user, None)
+
+
 def responsible_for_coverage(user, obj) -> bool:
     """The district admin; OPD staff for coverage of the indicators their OPD answers for.
     Computed coverage is the system's: nobody edits it by hand."""

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import all_or_nothing
+from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import kabupaten_of, year_of
 from tumbuh.imports.cells import parse_count, parse_decimal
 from tumbuh.imports.framework import importer_for, run_import
@@ -32,7 +33,9 @@ from .computations import compute
 from .forms import CoverageUploadForm, DistrictIndicatorForm, IndicatorSettingForm
 from .importers import KIND, coverage_template
 from .models import Coverage, CoverageSource, Indicator, IndicatorSetting
-from .permissions import can_see_coverage_batch, may_enter as may_enter_indicator
+from .permissions import can_see_coverage_batch, may_compute
+from .permissions import may_compute as _may_compute  # the name coverage_refresh calls
+from .permissions import may_enter as may_enter_indicator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -71,7 +74,7 @@ def indicator(request, pk: int):
                 messages.success(request, _("Saved."))
                 return redirect("indikator:indicator", ind.pk)
             except ValidationError as e:
-                form.add_error(None, e.messages)
+                add_errors(form, e)
     return render(request, "indikator/indicator.html", {
         "ind": ind, "kabupaten": kabupaten, "form": form if can_set else None,
         "target": ind.target_for(kabupaten.code), "opd_id": ind.responsible_opd_id_for(kabupaten.code),
@@ -91,7 +94,7 @@ def indicator_edit(request, pk: int | None = None):
             messages.success(request, _("Saved."))
             return redirect("indikator:indicator", form.instance.pk)
         except ValidationError as e:
-            form.add_error(None, e.messages)
+            add_errors(form, e)
     return render(request, "indikator/indicator_edit.html", {"form": form, "ind": ind})
 
 
@@ -138,7 +141,7 @@ def coverage(request):
         "kabupaten": kabupaten, "year": year, "ind": ind, "indicators": indicators, "rows": rows, "target": target,
         "may_enter": may_enter, "filled": len(filled), "may_import": may_enter and not ind.is_computed,
         "mean": (sum(filled) / len(filled)).quantize(Decimal("0.1")) if filled else None,
-        "may_compute": ind.is_computed and _may_compute(request.user),
+        "may_compute": ind.is_computed and may_compute(request.user),
     })
 
 
@@ -199,14 +202,7 @@ def _batch(request, pk) -> ImportBatch:
 
 @login_required
 def import_batch(request, pk: int):
-    batch = _batch(request, pk)
-    rows = list(batch.rejected_rows.all()[:200])
-    width = max([len(batch.headers)] + [len(r.cells) for r in rows])
-    return render(request, "indikator/import_batch.html", {
-        "batch": batch, "headers": list(batch.headers) + [""] * (width - len(batch.headers)),
-        "table": [(r, list(r.cells) + [""] * (width - len(r.cells))) for r in rows],
-        "more_rejected": max(0, batch.rejected - len(rows)),
-    })
+    return render(request, "indikator/import_batch.html", {"batch": _batch(request, pk)})
 
 
 @login_required
@@ -216,16 +212,12 @@ def import_rejected(request, pk: int):
                         content_type=XLSX)
 
 
-def _may_compute(user) -> bool:
-    return policy.is_global(user) or policy.district_admin(user, None)
-
-
 @login_required
 @require_POST
 def coverage_compute(request):
     kabupaten = kabupaten_of(request)
     year = year_of(request)
-    if not _may_compute(request.user):
+    if not may_compute(request.user):
         raise PermissionDenied
     n = compute(kabupaten.code, year, [w.code for w in _desa(request, kabupaten)], actor=request.user)
     messages.success(request, _("%(n)d coverage rows computed from Tumbuh's visits.") % {"n": n})

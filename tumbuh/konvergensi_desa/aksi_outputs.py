@@ -14,22 +14,22 @@ from tumbuh.accounts import policy
 from tumbuh.aksi.outputs import GENERATED, Output, day, uploaded
 from tumbuh.documents.models import UploadedDocument
 
-from .models import RegulasiPeranDesa, SasaranScorecard
+from .models import DesaRoleRegulation, ScorecardTarget
 
 
 def _regulations(kabupaten, year: int, user) -> list[Output]:
     found = []
-    qs = policy.visible(user, RegulasiPeranDesa.objects.filter(kabupaten=kabupaten, tanggal__year__lte=year))
-    for regulation in qs.order_by("-tanggal", "pk"):
-        note = _("%(title)s, enacted on %(date)s") % {"title": regulation.judul, "date": day(regulation.tanggal)}
+    qs = policy.visible(user, DesaRoleRegulation.objects.filter(kabupaten=kabupaten, date__year__lte=year))
+    for regulation in qs.order_by("-date", "pk"):
+        note = _("%(title)s, enacted on %(date)s") % {"title": regulation.title, "date": day(regulation.date)}
         for document in policy.visible(user, UploadedDocument.for_object(regulation)):
             found.append(uploaded("regulasi_desa", document, note=note, final=True))
     return found
 
 
 def _scorecards(kabupaten, year: int, user) -> list[Output]:
-    rows = (policy.visible(user, SasaranScorecard.objects.filter(desa__kabupaten_code=kabupaten.code, tahun=year))
-            .values_list("desa_id", "desa__name", "triwulan").distinct().order_by("desa__name", "desa_id", "triwulan"))
+    rows = (policy.visible(user, ScorecardTarget.objects.filter(desa__kabupaten_code=kabupaten.code, year=year))
+            .values_list("desa_id", "desa__name", "quarter").distinct().order_by("desa__name", "desa_id", "quarter"))
     group = _("Village convergence scorecards")
     return [Output("kpm", _("Scorecard of %(desa)s, quarter %(q)d") % {"desa": name, "q": q},
                    reverse("konvergensi_desa:scorecard_xlsx", args=(code, year, q)), GENERATED, "XLSX", group=group,

@@ -38,10 +38,10 @@ _STUNTED = {"pendek", "sangat_pendek"}
 _UNDERWEIGHT = {"bb_kurang", "bb_sangat_kurang"}
 
 
-def quarter_bounds(tahun: int, triwulan: int) -> tuple[dt.date, dt.date]:
-    first_month = 3 * triwulan - 2
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    first_month = 3 * quarter - 2
     last_month = first_month + 2
-    return dt.date(tahun, first_month, 1), dt.date(tahun, last_month, calendar.monthrange(tahun, last_month)[1])
+    return dt.date(year, first_month, 1), dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
 
 
 def _months(start: dt.date) -> list[tuple[int, int, dt.date, dt.date]]:
@@ -53,9 +53,9 @@ def _months(start: dt.date) -> list[tuple[int, int, dt.date, dt.date]]:
     return out
 
 
-def child_answers(child: Child, tahun: int, triwulan: int) -> dict[str, str]:
+def child_answers(child: Child, year: int, quarter: int) -> dict[str, str]:
     """The items of a child 0–23 months that Tumbuh can answer for this quarter."""
-    start, end = quarter_bounds(tahun, triwulan)
+    start, end = quarter_bounds(year, quarter)
     visits = list(Measurement.objects.filter(child=child, date__lte=end).order_by("date")
                   .values("date", "weight", "lenhei", "status_tbu", "status_bbu"))
     answers: dict[str, str] = {}

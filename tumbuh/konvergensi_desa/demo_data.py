@@ -15,8 +15,8 @@ from tumbuh.organisation.models import Opd
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import scorecard
-from .actions import do_log_mentoring, do_record_sasaran, do_save_checked
-from .models import KebijakanDesa, Kpm, KunjunganPembina, PelatihanKpm, PembinaDesa, RegulasiPeranDesa, SasaranScorecard
+from .actions import do_log_mentoring, do_record_target, do_save_checked
+from .models import DesaMentor, DesaPolicy, DesaRoleRegulation, Kpm, KpmTraining, MentorVisit, ScorecardTarget
 
 KABUPATEN, KECAMATAN, BALANTANG = "73.24", "73.24.04", "73.24.04.2010"
 YEAR, QUARTER = 2025, 3
@@ -25,21 +25,21 @@ REASON = "data demo"
 
 
 def _regulation(admin: User) -> None:
-    if not RegulasiPeranDesa.objects.filter(kabupaten_id=KABUPATEN).exists():
-        do_save_checked(admin, RegulasiPeranDesa(
-            kabupaten_id=KABUPATEN, nomor="18 Tahun 2022", tanggal=dt.date(2022, 6, 14),
-            judul="Peran Desa dalam Percepatan Penurunan Stunting Terintegrasi di Kabupaten Luwu Timur"), reason=REASON)
+    if not DesaRoleRegulation.objects.filter(kabupaten_id=KABUPATEN).exists():
+        do_save_checked(admin, DesaRoleRegulation(
+            kabupaten_id=KABUPATEN, number="18 Tahun 2022", date=dt.date(2022, 6, 14),
+            title="Peran Desa dalam Percepatan Penurunan Stunting Terintegrasi di Kabupaten Luwu Timur"), reason=REASON)
 
 
 def _villages(admin: User, desa: list[Wilayah], rng: random.Random) -> None:
     for i, village in enumerate(desa):
-        if KebijakanDesa.objects.filter(desa=village, tahun=YEAR).exists():
+        if DesaPolicy.objects.filter(desa=village, year=YEAR).exists():
             continue
         has_perdes = rng.random() < 0.45
-        do_save_checked(admin if village.code != BALANTANG else _desa_user(admin), KebijakanDesa(
-            desa=village, tahun=YEAR, perdes_nomor=f"{rng.randint(1, 9)} Tahun 2024" if has_perdes else "",
-            perdes_tanggal=dt.date(2024, rng.randint(1, 12), rng.randint(1, 28)) if has_perdes else None,
-            perdes_judul="Konvergensi Pencegahan Stunting di Desa" if has_perdes else "",
+        do_save_checked(admin if village.code != BALANTANG else _desa_user(admin), DesaPolicy(
+            desa=village, year=YEAR, perdes_number=f"{rng.randint(1, 9)} Tahun 2024" if has_perdes else "",
+            perdes_date=dt.date(2024, rng.randint(1, 12), rng.randint(1, 28)) if has_perdes else None,
+            perdes_title="Konvergensi Pencegahan Stunting di Desa" if has_perdes else "",
             dana_desa=rng.choice([0, 0, 15_000_000, 25_000_000, 40_000_000, 62_500_000])), reason=REASON)
 
 
@@ -51,30 +51,30 @@ def _kpm(admin: User, desa: list[Wilayah], rng: random.Random) -> None:
     for village in desa:
         if Kpm.objects.filter(desa=village).exists():
             continue
-        kpm = do_save_checked(admin, Kpm(desa=village, nama=rng.choice(MOTHERS), telepon=f"08{rng.randint(1100000000, 1399999999)}",
-                                         sk_nomor=f"141/{rng.randint(10, 99)}/SK-KD/2023", mulai=rng.choice([2019, 2021, 2023])),
+        kpm = do_save_checked(admin, Kpm(desa=village, name=rng.choice(MOTHERS), phone=f"08{rng.randint(1100000000, 1399999999)}",
+                                         sk_number=f"141/{rng.randint(10, 99)}/SK-KD/2023", since_year=rng.choice([2019, 2021, 2023])),
                               reason=REASON)
         for title, organiser, day in (("Pelatihan KPM: konvergensi dan kartu skor", "DPMD Luwu Timur", dt.date(2024, 3, 12)),
                                       ("Pemutakhiran e-HDW", "Tenaga Ahli P3MD", dt.date(2025, 5, 20))):
             if rng.random() < 0.8:
-                do_save_checked(admin, PelatihanKpm(kpm=kpm, tanggal=day, judul=title, penyelenggara=organiser, jam=rng.choice([8, 16, 24])),
+                do_save_checked(admin, KpmTraining(kpm=kpm, date=day, title=title, organiser=organiser, hours=rng.choice([8, 16, 24])),
                                 reason=REASON)
 
 
 def _mentors(admin: User, desa: list[Wilayah], rng: random.Random) -> None:
-    if PembinaDesa.objects.filter(tahun=YEAR, desa__kecamatan_code=KECAMATAN).exists():
+    if DesaMentor.objects.filter(year=YEAR, desa__kecamatan_code=KECAMATAN).exists():
         return
     opds = {o.short_name: o for o in Opd.objects.filter(kabupaten_id=KABUPATEN, short_name__in=MENTORS)}
     for i, village in enumerate(desa[:-3]):  # the last three desa still wait for a mentor
         opd = opds.get(MENTORS[i % len(MENTORS)])
         if opd is None:
             continue
-        assignment = do_save_checked(admin, PembinaDesa(opd=opd, desa=village, tahun=YEAR), reason=REASON)
+        assignment = do_save_checked(admin, DesaMentor(opd=opd, desa=village, year=YEAR), reason=REASON)
         for _n in range(0 if i % 4 == 3 else rng.randint(1, 3)):  # every fourth mentor has not visited
-            do_log_mentoring(admin, KunjunganPembina(
-                pembina=assignment, tanggal=dt.date(YEAR, rng.randint(2, 10), rng.randint(1, 28)),
-                kegiatan=rng.choice(["Pendampingan penyusunan RKPDesa", "Monitoring posyandu", "Rembuk stunting desa"]),
-                dukungan=rng.choice(["Bimbingan teknis kartu skor", "PMT lokal 20 paket", "Fasilitasi sambungan air bersih", ""])))
+            do_log_mentoring(admin, MentorVisit(
+                mentor=assignment, date=dt.date(YEAR, rng.randint(2, 10), rng.randint(1, 28)),
+                activity=rng.choice(["Pendampingan penyusunan RKPDesa", "Monitoring posyandu", "Rembuk stunting desa"]),
+                support=rng.choice(["Bimbingan teknis kartu skor", "PMT lokal 20 paket", "Fasilitasi sambungan air bersih", ""])))
 
 
 def _answers(group: str, rng: random.Random) -> dict[str, str]:
@@ -86,23 +86,23 @@ def _answers(group: str, rng: random.Random) -> dict[str, str]:
 
 
 def _scorecard(desa_user: User, rng: random.Random) -> None:
-    if SasaranScorecard.objects.filter(desa_id=BALANTANG, tahun=YEAR, triwulan=QUARTER).exists():
+    if ScorecardTarget.objects.filter(desa_id=BALANTANG, year=YEAR, quarter=QUARTER).exists():
         return
     end = dt.date(YEAR, 9, 30)
     for mother in rng.sample(MOTHERS, 5):
-        do_record_sasaran(desa_user, SasaranScorecard(desa_id=BALANTANG, tahun=YEAR, triwulan=QUARTER, kelompok=scorecard.IBU_HAMIL,
-                                                      nama=mother), _answers(scorecard.IBU_HAMIL, rng))
+        do_record_target(desa_user, ScorecardTarget(desa_id=BALANTANG, year=YEAR, quarter=QUARTER, group=scorecard.IBU_HAMIL,
+                                                    name=mother), _answers(scorecard.IBU_HAMIL, rng))
     babies = Child.objects.filter(desa_id=BALANTANG, birth_date__gt=end - dt.timedelta(days=730), birth_date__lte=end).order_by("name")
     seen: set[str] = set()
     for child in babies[:12]:
         if child.name in seen:
             continue
         seen.add(child.name)
-        do_record_sasaran(desa_user, SasaranScorecard(desa_id=BALANTANG, tahun=YEAR, triwulan=QUARTER, kelompok=scorecard.ANAK_0_23,
-                                                      nama=child.name, anak=child), _answers(scorecard.ANAK_0_23, rng))
+        do_record_target(desa_user, ScorecardTarget(desa_id=BALANTANG, year=YEAR, quarter=QUARTER, group=scorecard.ANAK_0_23,
+                                                    name=child.name, child=child), _answers(scorecard.ANAK_0_23, rng))
     for _n in range(6):
-        do_record_sasaran(desa_user, SasaranScorecard(desa_id=BALANTANG, tahun=YEAR, triwulan=QUARTER, kelompok=scorecard.ANAK_2_6,
-                                                      nama=f"{rng.choice(BOYS)} {_n + 1}"), _answers(scorecard.ANAK_2_6, rng))
+        do_record_target(desa_user, ScorecardTarget(desa_id=BALANTANG, year=YEAR, quarter=QUARTER, group=scorecard.ANAK_2_6,
+                                                    name=f"{rng.choice(BOYS)} {_n + 1}"), _answers(scorecard.ANAK_2_6, rng))
 
 
 def seed(seed: int) -> None:

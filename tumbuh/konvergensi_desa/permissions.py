@@ -8,7 +8,7 @@ agency's mentoring visits and the trainings they give KPM."""
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import Role
 
-from .models import KebijakanDesa, Kpm, KunjunganPembina, PelatihanKpm, PembinaDesa, RegulasiPeranDesa, SasaranScorecard
+from .models import DesaMentor, DesaPolicy, DesaRoleRegulation, Kpm, KpmTraining, MentorVisit, ScorecardTarget
 
 
 def _own_opd_visit(user, obj) -> bool:
@@ -17,7 +17,7 @@ def _own_opd_visit(user, obj) -> bool:
         return True
     if user.role != Role.OPD or not user.opd_id:
         return False
-    return obj is None or (obj.pembina_id is not None and obj.pembina.opd_id == user.opd_id)
+    return obj is None or (obj.mentor_id is not None and obj.mentor.opd_id == user.opd_id)
 
 
 def RULES():
@@ -26,11 +26,11 @@ def RULES():
     roster = policy.roles_in_node(Role.DESA, Role.KECAMATAN)
     trainers = policy.roles_in_node(Role.DESA, Role.KECAMATAN, Role.OPD)
     return {
-        RegulasiPeranDesa: dict(admin),
-        KebijakanDesa: {policy.ADD: desa, policy.CHANGE: desa, policy.DELETE: policy.district_admin},
+        DesaRoleRegulation: dict(admin),
+        DesaPolicy: {policy.ADD: desa, policy.CHANGE: desa, policy.DELETE: policy.district_admin},
         Kpm: {policy.ADD: roster, policy.CHANGE: roster, policy.DELETE: policy.district_admin},
-        PelatihanKpm: {policy.ADD: trainers, policy.CHANGE: trainers, policy.DELETE: policy.district_admin},
-        SasaranScorecard: {policy.ADD: desa, policy.CHANGE: desa, policy.DELETE: desa},
-        PembinaDesa: dict(admin),
-        KunjunganPembina: {policy.ADD: _own_opd_visit, policy.CHANGE: _own_opd_visit, policy.DELETE: policy.district_admin},
+        KpmTraining: {policy.ADD: trainers, policy.CHANGE: trainers, policy.DELETE: policy.district_admin},
+        ScorecardTarget: {policy.ADD: desa, policy.CHANGE: desa, policy.DELETE: desa},
+        DesaMentor: dict(admin),
+        MentorVisit: {policy.ADD: _own_opd_visit, policy.CHANGE: _own_opd_visit, policy.DELETE: policy.district_admin},
     }

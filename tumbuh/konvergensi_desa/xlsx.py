@@ -27,10 +27,10 @@ def _header(sheet, row: int, values: list) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def scorecard_workbook(desa, tahun: int, triwulan: int, grouped: dict, per: dict, total) -> io.BytesIO:
+def scorecard_workbook(desa, year: int, quarter: int, grouped: dict, per: dict, total) -> io.BytesIO:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    title = f"Desa {desa.name}, Triwulan {triwulan} Tahun {tahun}"
+    title = f"Desa {desa.name}, Triwulan {quarter} Tahun {year}"
     for group, sheet_name in _SHEETS.items():
         sheet = workbook.create_sheet(sheet_name)
         items = scorecard.items(group)
@@ -39,7 +39,7 @@ def scorecard_workbook(desa, tahun: int, triwulan: int, grouped: dict, per: dict
         _header(sheet, 3, ["No", "Nama", *[str(i.label) for i in items], "Jumlah Y", "Jumlah item - TS", "Tingkat konvergensi"])
         for n, person in enumerate(grouped.get(group, []), start=1):
             y, applicable = person.counts()
-            append_row(sheet, [n, person.nama, *[person.jawaban.get(i.code, "") for i in items], y, applicable,
+            append_row(sheet, [n, person.name, *[person.answers.get(i.code, "") for i in items], y, applicable,
                           (y / applicable) if applicable else None])
             sheet.cell(row=sheet.max_row, column=len(items) + 5).number_format = "0.0%"
         sheet.column_dimensions["B"].width = 28

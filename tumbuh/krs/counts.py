@@ -6,14 +6,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from .models import RISK_FACTORS, Keluarga
+from .models import RISK_FACTORS, Family
 
 
 def latest_year(desa_code: str | None = None) -> int | None:
-    qs = Keluarga.objects.all()
+    qs = Family.objects.all()
     if desa_code:
         qs = qs.filter(desa_id=desa_code)
-    return qs.order_by("-tahun").values_list("tahun", flat=True).first()
+    return qs.order_by("-year").values_list("year", flat=True).first()
 
 
 def krs_count(desa_code: str, year: int | None = None) -> int:
@@ -24,7 +24,7 @@ def krs_count(desa_code: str, year: int | None = None) -> int:
         year = latest_year(desa_code)
         if year is None:
             return 0
-    return Keluarga.objects.filter(desa_id=desa_code, tahun=year).count()
+    return Family.objects.filter(desa_id=desa_code, year=year).count()
 
 
 @dataclass(frozen=True)

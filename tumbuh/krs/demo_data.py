@@ -17,8 +17,8 @@ from tumbuh.accounts.models import User
 from tumbuh.demo.names import MOTHERS
 from tumbuh.wilayah.models import Level, Wilayah
 
-from .actions import do_assign_tpk, do_link_child, do_log_visit, do_save_tpk, do_set_jumlah_keluarga
-from .models import AnakKeluarga, JumlahKeluarga, Kegiatan, Keluarga, TimPendampingKeluarga
+from .actions import do_assign_tpk, do_link_child, do_log_visit, do_save_tpk, do_set_family_count
+from .models import Activity, Family, FamilyChild, FamilyCount, Tpk
 
 KABUPATEN = "73.24"
 KECAMATAN = ("73.24.04",)
@@ -31,24 +31,24 @@ def _import_list(seed: int, admin: User) -> None:
 
     from .demo_export import krs_export
 
-    if Keluarga.objects.filter(desa__kecamatan_code__in=KECAMATAN, tahun=YEAR).exists():
+    if Family.objects.filter(desa__kecamatan_code__in=KECAMATAN, year=YEAR).exists():
         return
     export = krs_export(seed, KECAMATAN, year=YEAR)
     run_import("krs", user=admin, kabupaten=Wilayah.objects.get(pk=KABUPATEN), source=io.BytesIO(export.content),
                file_name=FILE_NAME)
 
 
-def _teams(rng: random.Random, admin: User) -> dict[str, list[TimPendampingKeluarga]]:
-    teams: dict[str, list[TimPendampingKeluarga]] = {}
+def _teams(rng: random.Random, admin: User) -> dict[str, list[Tpk]]:
+    teams: dict[str, list[Tpk]] = {}
     for desa in Wilayah.objects.filter(level=Level.DESA, kecamatan_code__in=KECAMATAN).order_by("code"):
         count = 2 if desa.code == "73.24.04.2010" else 1
         for n in range(1, count + 1):
-            nama = f"TPK {desa.name} {n}"
-            tpk = TimPendampingKeluarga.objects.filter(desa=desa, nama=nama).first()
+            name = f"TPK {desa.name} {n}"
+            tpk = Tpk.objects.filter(desa=desa, name=name).first()
             if tpk is None:
-                tpk = do_save_tpk(admin, TimPendampingKeluarga(
-                    desa=desa, nama=nama, bidan=f"Bidan {rng.choice(MOTHERS)}", kader_pkk=rng.choice(MOTHERS),
-                    kader_kb=rng.choice(MOTHERS), telepon=f"08{rng.randint(1100000000, 1399999999)}"), reason="data demo")
+                tpk = do_save_tpk(admin, Tpk(
+                    desa=desa, name=name, midwife=f"Bidan {rng.choice(MOTHERS)}", pkk_cadre=rng.choice(MOTHERS),
+                    kb_cadre=rng.choice(MOTHERS), phone=f"08{rng.randint(1100000000, 1399999999)}"), reason="data demo")
             teams.setdefault(desa.code, []).append(tpk)
     return teams
 
@@ -68,14 +68,15 @@ def _family_counts(seed: int, admin: User) -> None:
 
     under_fives = dict(Child.objects.filter(desa__kabupaten_code=KABUPATEN, birth_date__gt=born_after)
                        .values_list("desa_id").annotate(n=Count("pk")))
-    stored = set(JumlahKeluarga.objects.filter(desa__kabupaten_code=KABUPATEN, tahun=YEAR).values_list("desa_id", flat=True))
+    stored = set(FamilyCount.objects.filter(desa__kabupaten_code=KABUPATEN, year=YEAR).values_list("desa_id", flat=True))
     for desa in Wilayah.objects.filter(level=Level.DESA, kabupaten_code=KABUPATEN).order_by("code"):
-        balita = under_fives.get(desa.code, 0)
-        if balita < _FEW_CHILDREN:
-            balita = rng.randint(90, 320)
-        jumlah, share = round(balita * rng.uniform(2.5, 3.5)), rng.uniform(0.75, 0.9)
+        children = under_fives.get(desa.code, 0)
+        if children < _FEW_CHILDREN:
+            children = rng.randint(90, 320)
+        families, share = round(children * rng.uniform(2.5, 3.5)), rng.uniform(0.75, 0.9)
         if desa.code not in stored:
-            do_set_jumlah_keluarga(admin, desa.code, YEAR, jumlah=jumlah, jumlah_balita=round(balita * share), reason="data demo")
+            do_set_family_count(admin, desa.code, YEAR, families=families, families_with_under_five=round(children * share),
+                                reason="data demo")
 
 
 def seed(seed: int) -> None:
@@ -86,22 +87,22 @@ def seed(seed: int) -> None:
     _import_list(seed, admin)
     _family_counts(seed, admin)
     teams = _teams(rng, admin)
-    families = Keluarga.objects.filter(desa__kecamatan_code__in=KECAMATAN, tahun=YEAR).order_by("pk")
+    families = Family.objects.filter(desa__kecamatan_code__in=KECAMATAN, year=YEAR).order_by("pk")
     if not families.filter(tpk__isnull=False).exists():  # else assigned on an earlier run
         _assign_and_visit(rng, admin, families, teams)
     _link_children(rng, admin, families)
 
 
 def _assign_and_visit(rng, admin, families, teams) -> None:
-    for keluarga in families:
-        desa_teams = teams.get(keluarga.desa_id)
+    for family in families:
+        desa_teams = teams.get(family.desa_id)
         if not desa_teams or rng.random() < 0.15:  # a few families still wait for a team
             continue
-        do_assign_tpk(admin, keluarga, rng.choice(desa_teams), reason="data demo")
+        do_assign_tpk(admin, family, rng.choice(desa_teams), reason="data demo")
         for _i in range(rng.choice([0, 1, 1, 2, 3])):
             day = dt.date(YEAR, 1, 1) + dt.timedelta(days=rng.randint(0, 330))
-            do_log_visit(admin, keluarga, tanggal=day, kegiatan=rng.choice(Kegiatan.values),
-                         catatan=rng.choice(["", "Ibu hamil diantar ke puskesmas", "Penyuluhan gizi seimbang", "PMT diberikan"]))
+            do_log_visit(admin, family, date=day, activity=rng.choice(Activity.values),
+                         notes=rng.choice(["", "Ibu hamil diantar ke puskesmas", "Penyuluhan gizi seimbang", "PMT diberikan"]))
 
 
 def _link_children(rng: random.Random, admin: User, families) -> None:
@@ -114,7 +115,7 @@ def _link_children(rng: random.Random, admin: User, families) -> None:
     from .linking import suggest_families, under_five_during
     from .targeting import stunted_in
 
-    if AnakKeluarga.objects.filter(keluarga__in=families).exists():
+    if FamilyChild.objects.filter(family__in=families).exists():
         return  # linked on an earlier run
     period = latest_period(kind="round")
     if period is None:
@@ -124,7 +125,7 @@ def _link_children(rng: random.Random, admin: User, families) -> None:
     others = list(under_five_during(Child.objects.filter(desa_id__in=desa), YEAR).exclude(pk__in=[c.pk for c in stunted])
                   .order_by("pk"))
     chosen = [c for c in stunted if rng.random() < 0.65] + rng.sample(others, min(len(others), 20))
-    taken: set[int] = set(AnakKeluarga.objects.filter(tahun=YEAR).values_list("keluarga_id", flat=True))
+    taken: set[int] = set(FamilyChild.objects.filter(year=YEAR).values_list("family_id", flat=True))
     for child in chosen:
         best = next((s for s in suggest_families(admin, child, YEAR) if s.obj.pk not in taken), None)
         if best is None:

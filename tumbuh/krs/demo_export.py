@@ -67,12 +67,12 @@ def krs_export(seed: int, kecamatan: tuple[str, ...] = ("73.24.04",), per_desa: 
             risks = [rng.random() < share for share in _RISK_SHARE]
             if not any(risks):
                 risks[rng.randrange(len(risks))] = True
-            balita = rng.choice([0, 1, 1, 2])
+            under_fives = rng.choice([0, 1, 1, 2])
             rows.append([
                 len(rows) + 1, year, "SULAWESI SELATAN", "LUWU TIMUR", names.get(w.kecamatan_code, "").upper(),
                 f"DESA {w.name.upper()}" if rng.random() < 0.7 else w.name, f"{rng.randint(1, 5):03d}", f"{rng.randint(1, 12):03d}",
                 str(_nik(rng, w.kecamatan_code) + 7), _nik(rng, w.kecamatan_code), f"{rng.choice(BOYS)} bin {rng.choice(BOYS)}",
-                rng.choice(_YES_STYLES) if balita and rng.random() < 0.6 else rng.choice(_NO_STYLES), balita,
+                rng.choice(_YES_STYLES) if under_fives and rng.random() < 0.6 else rng.choice(_NO_STYLES), under_fives,
                 "Ya", rng.choice(_YES_STYLES) if rng.random() < 0.15 else rng.choice(_NO_STYLES),
                 *[rng.choice(_YES_STYLES) if r else rng.choice(_NO_STYLES) for r in risks],
             ])

@@ -1,6 +1,6 @@
 """Importing the at-risk family list (KRS): BKKBN's Verval KRS list as downloaded, older
 family-data exports and Tumbuh's own template (CSV or XLSX); and the number of families per
-desa from the Excel template Tumbuh generates (``JumlahKeluargaImporter``).
+desa from the Excel template Tumbuh generates (``FamilyCountImporter``).
 
 - **Headers** as BKKBN writes them ("NIK Kepala Keluarga", "PUS 4 Terlalu Tua (Umur Istri 35
   sd 40 Tahun)", …) are aliases of the columns, matched exactly after ``header_key``; title rows
@@ -44,7 +44,7 @@ from tumbuh.measurements.matching import name_key, propose
 from tumbuh.measurements.nik import clean_nik, nik_problem
 from tumbuh.wilayah.models import Level, Wilayah
 
-from .models import PENDAMPINGAN, RISK_FACTORS, SASARAN, SUMBER_PK, JumlahKeluarga, Keluarga
+from .models import PENDAMPINGAN, RISK_FACTORS, SOURCE_PK, TARGET_MEMBERS, Family, FamilyCount
 
 #: What family lists write besides the common yes/no words (``imports.cells.parse_yes_no``).
 _KRS_WORDS = {"x": True, "berisiko": True, "tidak berisiko": False}
@@ -141,7 +141,7 @@ _RISK_HEADERS = {
     "terlalu_banyak": ("Terlalu Banyak", ("terlalu banyak anak 3", "4t terlalu banyak", "Terlalu Banyak (≥ 3 Anak)",
                                           "PUS 4 Terlalu Banyak (≥ 3 Anak)", "PUS 4 Terlalu Banyak")),
 }
-_SASARAN_HEADERS = {
+_TARGET_MEMBER_HEADERS = {
     "ada_baduta": ("Baduta", ("jumlah baduta", "anak 0 23 bulan", "Punya Anak 0-23 Bulan", "Punya Baduta")),
     "ada_anak_24_59": ("Anak 24-59 Bulan", ("Punya Anak 24-59 Bulan",)),
     "ada_balita": ("Balita", ("jumlah balita", "anak 0 59 bulan", "Punya Balita", "Punya Anak 0-59 Bulan")),
@@ -151,16 +151,14 @@ _SASARAN_HEADERS = {
 _EMPAT_TERLALU = ("terlalu_muda", "terlalu_tua", "terlalu_dekat", "terlalu_banyak")
 #: The yes/no columns besides the risk factors and target members.
 _OTHER_FLAGS = ("empat_terlalu", "bukan_peserta_kb_modern")
-_FLAGS = (*(f for f, _label in SASARAN), *(f for f, _label in RISK_FACTORS), *_OTHER_FLAGS)
-#: The column a stored text comes from, where the names differ.
-_COLUMN_OF = {"nama_kepala": "nama"}
+_FLAGS = (*(f for f, _label in TARGET_MEMBERS), *(f for f, _label in RISK_FACTORS), *_OTHER_FLAGS)
 
 #: Row warnings (the row is kept): msgid → the key it is counted under in ``batch.findings``.
-WARN_NIK_ISTRI = gettext_noop("NIK of the wife %(nik)s is not a valid NIK: stored blank")
+WARN_WIFE_NIK = gettext_noop("NIK of the wife %(nik)s is not a valid NIK: stored blank")
 WARN_EMPAT_TERLALU_NO = gettext_noop("PUS 4 Terlalu says no, but %(factors)s is marked: kept as the list says")
 WARN_EMPAT_TERLALU_YES = gettext_noop("PUS 4 Terlalu says yes, but none of the four terlalu is marked: kept as the list says")
 WARN_PENDAMPINGAN = gettext_noop("Jenis Pendampingan %(value)s is not a known code (1 rujukan, 2 bansos, 3 KIE): kept as written")
-_WARNING_KEYS = {WARN_NIK_ISTRI: "invalid_nik_istri", WARN_EMPAT_TERLALU_NO: "empat_terlalu_disagrees",
+_WARNING_KEYS = {WARN_WIFE_NIK: "invalid_nik_istri", WARN_EMPAT_TERLALU_NO: "empat_terlalu_disagrees",
                  WARN_EMPAT_TERLALU_YES: "empat_terlalu_disagrees", WARN_PENDAMPINGAN: "unknown_pendampingan"}
 #: Rows listed per warning in the findings (the count is complete).
 WARNING_EXAMPLES = 50
@@ -170,18 +168,18 @@ WARNING_EXAMPLES = 50
 class KrsImporter(ByDesaCode, Importer):
     kind = "krs"
     title = _("at-risk families (KRS)")
-    model = Keluarga
+    model = Family
     columns = (
-        Column("tahun", "Tahun Pendataan", ("tahun", "tahun data", "periode"),
+        Column("year", "Tahun Pendataan", ("tahun", "tahun data", "periode"),
                _("Optional: the data year chosen on upload is used. If given, it must be that year."), "2025"),
         Column("nik", "NIK Kepala Keluarga", ("nik kk", "nik kepala", "nik kepala keluarga kk", "nik"),
                _("Required. 16 digits; with the year it identifies the family on re-import."), "0000000000000000", True),
-        Column("no_kk", "No KK", ("nomor kk", "no kk", "nomor kartu keluarga", "no kartu keluarga", "No. Kartu Keluarga"),
+        Column("kk_number", "No KK", ("nomor kk", "no kk", "nomor kartu keluarga", "no kartu keluarga", "No. Kartu Keluarga"),
                _("Optional."), "", True),
-        Column("nama", "Nama Kepala Keluarga", ("nama kk", "nama kepala", "kepala keluarga", "nama"), _("Required."), "Contoh Nama"),
-        Column("nik_istri", "NIK Istri", ("nik isteri", "nik pasangan"),
+        Column("head_name", "Nama Kepala Keluarga", ("nama kk", "nama kepala", "kepala keluarga", "nama"), _("Required."), "Contoh Nama"),
+        Column("wife_nik", "NIK Istri", ("nik isteri", "nik pasangan"),
                _("Optional. 16 digits; an invalid NIK is stored blank with a warning."), "", True),
-        Column("nama_istri", "Nama Istri", ("nama isteri", "nama pasangan"), _("Optional."), ""),
+        Column("wife_name", "Nama Istri", ("nama isteri", "nama pasangan"), _("Optional."), ""),
         Column("kecamatan", "Kecamatan", ("nama kecamatan", "kec"), _("Used with the desa name."), "Contoh"),
         Column("desa_code", "Kode Desa", ("kode desa kelurahan", "kode kelurahan", "kode wilayah"),
                _("Kemendagri desa code. Give the code or the name of the desa."), "00.00.00.2001", True),
@@ -189,8 +187,8 @@ class KrsImporter(ByDesaCode, Importer):
                _("Used when the desa code is empty."), "Desa Contoh"),
         Column("rw", "RW", (), _("Optional."), "001", True),
         Column("rt", "RT", (), _("Optional."), "002", True),
-        Column("alamat", "Alamat", ("alamat lengkap", "dusun"), _("Optional."), "Dusun Contoh"),
-        *(Column(field, header, aliases, _("Ya/Tidak or a count."), "Ya") for field, (header, aliases) in _SASARAN_HEADERS.items()),
+        Column("address", "Alamat", ("alamat lengkap", "dusun"), _("Optional."), "Dusun Contoh"),
+        *(Column(field, header, aliases, _("Ya/Tidak or a count."), "Ya") for field, (header, aliases) in _TARGET_MEMBER_HEADERS.items()),
         *(Column(field, header, aliases, _("Ya/Tidak (1/0). A column left out of the file is stored as unknown."), "Ya")
           for field, (header, aliases) in _RISK_HEADERS.items()),
         Column("empat_terlalu", "PUS 4 Terlalu", ("4 terlalu", "pus 4t", "4t"),
@@ -200,7 +198,7 @@ class KrsImporter(ByDesaCode, Importer):
         Column("jenis_pendampingan", "Jenis Pendampingan yang Diterima", ("jenis pendampingan", "pendampingan yang diterima"),
                _("Optional. Codes 1 rujukan, 2 bansos, 3 KIE (several: 1,3), or the words."), ""),
     )
-    required = (("nik",), ("nama",), ("desa_code", "desa_name"))
+    required = (("nik",), ("head_name",), ("desa_code", "desa_name"))
     options = (Option("year", _("Data year"), int, required=False, minimum=YEAR_MIN, maximum=YEAR_MAX,
                       help=_("The year of the list (BKKBN's Verval KRS list has no year column).")),)
 
@@ -219,7 +217,7 @@ class KrsImporter(ByDesaCode, Importer):
 
     def prepare(self):
         found = self.header_spec().match(self.batch.headers)
-        if "tahun" not in found and not self.option.get("year"):
+        if "year" not in found and not self.option.get("year"):
             raise ImportFileError(gettext_noop("Choose the data year: on the upload form, or --year on the command line "
                                                "(this file has no year column, Tahun Pendataan)."))
         #: The file's own header of each column it has (named in reasons and warnings).
@@ -237,19 +235,19 @@ class KrsImporter(ByDesaCode, Importer):
             if w.level == Level.DESA:
                 self.desa_by_key[name_key("desa", w.name)].append(w)
         self._desa_cache: dict[tuple[str, str], Wilayah | RowError] = {}
-        self.existing = {(k.tahun, k.nik): k for k in self.in_scope(
-            Keluarga.objects.filter(desa__kabupaten_code=self.kabupaten.code).select_related("tpk"))}
+        self.existing = {(family.year, family.nik): family for family in self.in_scope(
+            Family.objects.filter(desa__kabupaten_code=self.kabupaten.code).select_related("tpk"))}
         self._registered: dict[int, set[str]] = {}  # year → every NIK on that year's list, any area
         self.warnings: dict[str, dict] = {}
         self.warned_rows: set[int] = set()
         self.years: set[int] = set()  # of the families added or changed (findings["years"])
 
-    def _registered_anywhere(self, tahun: int, nik: str) -> bool:
+    def _registered_anywhere(self, year: int, nik: str) -> bool:
         """Is this family on the year's list already, possibly outside the user's area? (One
         query per year of the file, not one per row.)"""
-        if tahun not in self._registered:
-            self._registered[tahun] = set(Keluarga.objects.filter(tahun=tahun).values_list("nik", flat=True))
-        return nik in self._registered[tahun]
+        if year not in self._registered:
+            self._registered[year] = set(Family.objects.filter(year=year).values_list("nik", flat=True))
+        return nik in self._registered[year]
 
     # ---------------------------------------------------------------- cells
 
@@ -294,16 +292,16 @@ class KrsImporter(ByDesaCode, Importer):
 
     def _year(self, row: Row) -> int:
         chosen = self.option.get("year")
-        text = clean_code(row["tahun"])
+        text = clean_code(row["year"])
         if not text:
             if chosen:
                 return chosen
             raise RowError(gettext_noop("Year is empty"))
         if not (text.isdigit() and YEAR_MIN <= int(text) <= YEAR_MAX):
-            raise RowError(gettext_noop("Year %(value)s is not a year"), value=row["tahun"])
+            raise RowError(gettext_noop("Year %(value)s is not a year"), value=row["year"])
         if chosen and int(text) != chosen:
             raise RowError(gettext_noop("Tahun Pendataan %(value)s is not the data year chosen for this file (%(year)s)"),
-                           value=row["tahun"], year=chosen)
+                           value=row["year"], year=chosen)
         return int(text)
 
     def _flags(self, row: Row, warn) -> dict[str, bool | None]:
@@ -325,51 +323,51 @@ class KrsImporter(ByDesaCode, Importer):
     # ---------------------------------------------------------------- a row
 
     def validate(self, row: Row) -> Plan:
-        tahun = self._year(row)
+        year = self._year(row)
         nik = clean_nik(row["nik"])
         problem = nik_problem(nik)
         if problem:
             raise RowError(_NIK_REASONS[problem], nik=row["nik"])
-        if not row["nama"]:
+        if not row["head_name"]:
             raise RowError(gettext_noop("Name of the family head is empty"))
         desa = self._desa(row)
-        no_kk = clean_nik(row["no_kk"])
-        if no_kk and len(no_kk) != 16:
-            raise RowError(gettext_noop("KK number %(value)s does not have 16 digits"), value=row["no_kk"])
+        kk_number = clean_nik(row["kk_number"])
+        if kk_number and len(kk_number) != 16:
+            raise RowError(gettext_noop("KK number %(value)s does not have 16 digits"), value=row["kk_number"])
         warnings: list[tuple[str, dict]] = []
 
         def warn(message: str, **params) -> None:
             warnings.append((message, params))
 
         flags = self._flags(row, warn)
-        nik_istri = clean_nik(row["nik_istri"])
-        if nik_istri and nik_problem(nik_istri):
-            warn(WARN_NIK_ISTRI, nik=row["nik_istri"])
-            nik_istri = ""
-        texts = {"nama_kepala": row["nama"], "rt": clean_code(row["rt"])[:4], "rw": clean_code(row["rw"])[:4],
-                 "alamat": row["alamat"][:200], "nik_istri": nik_istri, "nama_istri": row["nama_istri"][:150]}
+        wife_nik = clean_nik(row["wife_nik"])
+        if wife_nik and nik_problem(wife_nik):
+            warn(WARN_WIFE_NIK, nik=row["wife_nik"])
+            wife_nik = ""
+        texts = {"head_name": row["head_name"], "rt": clean_code(row["rt"])[:4], "rw": clean_code(row["rw"])[:4],
+                 "address": row["address"][:200], "wife_nik": wife_nik, "wife_name": row["wife_name"][:150]}
         if "jenis_pendampingan" in self.file_header:
             texts["jenis_pendampingan"], unknown = pendampingan_codes(row["jenis_pendampingan"])
             if unknown:
                 warn(WARN_PENDAMPINGAN, value=", ".join(unknown))
-        self.check_duplicate(row, ((tahun, nik), "nik"))
-        existing = self.existing.get((tahun, nik))
-        if existing is None and self._registered_anywhere(tahun, nik):
+        self.check_duplicate(row, ((year, nik), "nik"))
+        existing = self.existing.get((year, nik))
+        if existing is None and self._registered_anywhere(year, nik):
             raise RowError(gettext_noop("This family is already registered outside your area"))
-        obj = existing or Keluarga(tahun=tahun, nik=nik, import_batch=self.batch)
+        obj = existing or Family(year=year, nik=nik, import_batch=self.batch)
         # What the file does not carry stays as stored (unknown for a new family): a list with
         # fewer columns does not erase what an earlier list of the same year said.
-        values = {"desa_id": desa.code, **{f: v for f, v in texts.items() if _COLUMN_OF.get(f, f) in self.file_header},
+        values = {"desa_id": desa.code, **{f: v for f, v in texts.items() if f in self.file_header},
                   **{f: v for f, v in flags.items() if f in self.file_header or v is not None}}
-        if no_kk:
-            values["no_kk"] = no_kk
+        if kk_number:
+            values["kk_number"] = kk_number
         changed = assign(obj, values) or existing is None
         if changed and existing is not None and existing.tpk_id and existing.tpk.desa_id != desa.code:
             obj.tpk = None  # moved to another desa: its old TPK no longer accompanies it
         for message, params in warnings:  # only for a row that is taken in
             self._warn(row.number, message, params)
         if changed:
-            self.years.add(tahun)
+            self.years.add(year)
         return Plan(row, obj, changed=changed)
 
     @classmethod
@@ -379,7 +377,7 @@ class KrsImporter(ByDesaCode, Importer):
         findings = batch.findings or {}
         lines = []
         if findings.get("unknown_fields"):
-            names = ", ".join(str(Keluarga._meta.get_field(f).verbose_name) for f in findings["unknown_fields"])
+            names = ", ".join(str(Family._meta.get_field(f).verbose_name) for f in findings["unknown_fields"])
             lines.append(gettext("Not in this file, stored as unknown (never as no):") + " " + names)
         warnings = batch.warnings()
         if warnings:
@@ -410,7 +408,7 @@ class KrsImporter(ByDesaCode, Importer):
 
 # ---------------------------------------------------------------- number of families per desa
 
-KIND_JUMLAH = "jumlah-keluarga"
+KIND_FAMILY_COUNT = "jumlah-keluarga"
 
 
 def _count(row: Row, key: str, header: str) -> int | None:
@@ -424,71 +422,74 @@ def _count(row: Row, key: str, header: str) -> int | None:
 
 
 @register
-class JumlahKeluargaImporter(ByDesaCode, Importer):
+class FamilyCountImporter(ByDesaCode, Importer):
     """Natural key: (desa, year); re-importing the template updates in place and adds nothing.
     The desa is named by its Kemendagri code, looked up only in the importing user's scope."""
 
-    kind = KIND_JUMLAH
+    kind = KIND_FAMILY_COUNT
     title = _("number of families per desa")
-    model = JumlahKeluarga
+    model = FamilyCount
     columns = (
         DESA_CODE,
         Column("kecamatan", "Kecamatan", ("nama kecamatan",), _("For reading only."), "", used=False),
         Column("desa_name", "Desa", ("desa/kelurahan", "nama desa"), _("For reading only."), "", used=False),
-        Column("tahun", "Tahun", ("tahun data", "tahun pendataan"), _("Required. The year of the family data."), "2025"),
-        Column("jumlah", "Jumlah Keluarga", ("jumlah kk", "keluarga"), _("Required. Families in the desa."), "1.234"),
-        Column("jumlah_balita", "Keluarga dengan Balita", ("keluarga punya balita", "jumlah keluarga dengan balita"),
+        Column("year", "Tahun", ("tahun data", "tahun pendataan"), _("Required. The year of the family data."), "2025"),
+        Column("families", "Jumlah Keluarga", ("jumlah kk", "keluarga"), _("Required. Families in the desa."), "1.234"),
+        Column("families_with_under_five", "Keluarga dengan Balita", ("keluarga punya balita", "jumlah keluarga dengan balita"),
                _("Optional. Families with a child under five."), "310"),
-        Column("sumber", "Sumber", ("sumber data",), _("Optional; empty: Pendataan Keluarga BKKBN."), SUMBER_PK),
+        Column("source", "Sumber", ("sumber data",), _("Optional; empty: Pendataan Keluarga BKKBN."), SOURCE_PK),
     )
-    required = (("desa_code",), ("tahun",), ("jumlah",))
+    required = (("desa_code",), ("year",), ("families",))
 
     @classmethod
     def pages(cls, batch=None) -> str | None:
-        return reverse("krs:jumlah") if batch is None else None  # the batch: the imports app's page
+        return reverse("krs:family_counts") if batch is None else None  # the batch: the imports app's page
 
     @classmethod
     def list_url(cls) -> str:
-        return reverse("krs:jumlah")
+        return reverse("krs:family_counts")
 
     @classmethod
     def references(cls, user, kabupaten):
         return [desa_sheet(user, kabupaten)]
 
     def prepare(self):
-        self.existing = {(j.desa_id, j.tahun): j for j in JumlahKeluarga.objects.filter(desa_id__in=list(self.load_desa()))}
+        self.existing = {(count.desa_id, count.year): count
+                         for count in FamilyCount.objects.filter(desa_id__in=list(self.load_desa()))}
 
     def validate(self, row: Row) -> Plan:
         code = self.desa_of(row["desa_code"]).code
-        text = clean_code(row["tahun"])
+        text = clean_code(row["year"])
         if not (text.isdigit() and 2000 <= int(text) <= 2100):
-            raise RowError(gettext_noop("Year is missing or not a year: %(value)s"), value=row["tahun"])
-        tahun = int(text)
-        jumlah = _count(row, "jumlah", "Jumlah Keluarga")
-        if jumlah is None:
+            raise RowError(gettext_noop("Year is missing or not a year: %(value)s"), value=row["year"])
+        year = int(text)
+        families = _count(row, "families", "Jumlah Keluarga")
+        if families is None:
             raise RowError(gettext_noop("Jumlah Keluarga is empty"))
-        balita = _count(row, "jumlah_balita", "Keluarga dengan Balita")
-        if balita is not None and balita > jumlah:
+        under_five = _count(row, "families_with_under_five", "Keluarga dengan Balita")
+        if under_five is not None and under_five > families:
+            # (The parameters keep the msgid's names: rejected rows store them and are read again.)
             raise RowError(gettext_noop("Keluarga dengan Balita (%(balita)s) cannot exceed Jumlah Keluarga (%(jumlah)s)"),
-                           balita=balita, jumlah=jumlah)
-        self.check_duplicate(row, ((code, tahun), "desa_code"))
-        existing = self.existing.get((code, tahun))
-        obj = existing or JumlahKeluarga(desa_id=code, tahun=tahun)
-        changed = assign(obj, {"jumlah": jumlah, "jumlah_balita": balita, "sumber": row["sumber"][:120] or SUMBER_PK}) or existing is None
+                           balita=under_five, jumlah=families)
+        self.check_duplicate(row, ((code, year), "desa_code"))
+        existing = self.existing.get((code, year))
+        obj = existing or FamilyCount(desa_id=code, year=year)
+        changed = assign(obj, {"families": families, "families_with_under_five": under_five,
+                               "source": row["source"][:120] or SOURCE_PK}) or existing is None
         if changed:
             obj.import_batch = self.batch
         return Plan(row=row, obj=obj, changed=changed)
 
 
-def jumlah_keluarga_template(tahun: int, desa: list[Wilayah], kecamatan: dict[str, str], stored: dict[str, JumlahKeluarga]):
+def family_count_template(year: int, desa: list[Wilayah], kecamatan: dict[str, str], stored: dict[str, FamilyCount]):
     """The template for one year: one row per desa of the district (in the user's area),
     prefilled with what is stored, so the district fills the gaps and sends it back."""
     note = gettext("Number of families per desa, %(year)d, from BKKBN's family data (Pendataan Keluarga). "
-                   "Fill Jumlah Keluarga (and Keluarga dengan Balita if known); keep the headers and codes.") % {"year": tahun}
+                   "Fill Jumlah Keluarga (and Keluarga dengan Balita if known); keep the headers and codes.") % {"year": year}
     rows = []
     for w in desa:
-        j = stored.get(w.code)
-        rows.append([w.code, kecamatan.get(w.kecamatan_code, ""), w.name, tahun, j.jumlah if j else None,
-                     j.jumlah_balita if j else None, j.sumber if j else SUMBER_PK])
-    return prefilled_workbook(note, [c.header for c in JumlahKeluargaImporter.columns], rows, text_columns=(1,),
+        count = stored.get(w.code)
+        rows.append([w.code, kecamatan.get(w.kecamatan_code, ""), w.name, year, count.families if count else None,
+                     count.families_with_under_five if count else None, count.source if count else SOURCE_PK])
+    return prefilled_workbook(note, [c.header for c in FamilyCountImporter.columns], rows, text_columns=(1,),
                               number_formats={5: "#,##0", 6: "#,##0"}, widths=(16, 18, 24, 8, 16, 20, 26))

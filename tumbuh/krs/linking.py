@@ -15,7 +15,7 @@ score whose parts are shown, and a user who knows the household confirms one
   letters ("II"), counts only when equal;
 - **linked before**: the child was linked to a family with the same head's NIK in an earlier
   year's list (+5);
-- −1 when the family lists no child under five (``Keluarga.has_under_five`` is False; a list
+- −1 when the family lists no child under five (``Family.has_under_five`` is False; a list
   that does not say takes nothing off) although the child was under five in the list's year.
 
 Candidates are the children of the family's desa who were under five at some time in the list's
@@ -37,7 +37,7 @@ from tumbuh.accounts import policy
 from tumbuh.imports.cells import fold
 from tumbuh.measurements.models import Child, Measurement
 
-from .models import AnakKeluarga, Keluarga
+from .models import Family, FamilyChild
 
 SAME_RT_RW, SAME_RW = 3, 1
 NAME_POINTS = ((0.9, 4), (0.75, 3), (0.6, 2))
@@ -60,7 +60,7 @@ class Reason:
 
 @dataclass
 class Suggestion:
-    """A candidate (a ``Child`` for a family, a ``Keluarga`` for a child) and why."""
+    """A candidate (a ``Child`` for a family, a ``Family`` for a child) and why."""
 
     obj: object
     reasons: list[Reason] = field(default_factory=list)
@@ -125,28 +125,28 @@ def under_five_during(children, year: int):
     return children.filter(birth_date__gt=dt.date(year - 5, 12, 31), birth_date__lte=dt.date(year, 12, 31))
 
 
-def reasons(keluarga: Keluarga, child: Child, *, linked_before: dict | None = None) -> list[Reason]:
-    """Why ``child`` may belong to ``keluarga``; ``linked_before`` maps (child id, head's NIK) to
+def reasons(family: Family, child: Child, *, linked_before: dict | None = None) -> list[Reason]:
+    """Why ``child`` may belong to ``family``; ``linked_before`` maps (child id, head's NIK) to
     the earlier list year in which they were linked."""
     out: list[Reason] = []
-    rt, rw = (_number(keluarga.rt), _number(keluarga.rw)), (_number(child.rt), _number(child.rw))
+    rt, rw = (_number(family.rt), _number(family.rw)), (_number(child.rt), _number(child.rw))
     if rt[1] and rt[1] == rw[1]:
         if rt[0] and rt[0] == rw[0]:
             out.append(Reason(SAME_RT_RW, _("same RT %(rt)s / RW %(rw)s") % {"rt": child.rt, "rw": child.rw}))
         else:
             out.append(Reason(SAME_RW, _("same RW %(rw)s") % {"rw": child.rw}))
-    name = similarity(child.parent_name, keluarga.nama_kepala)
+    name = similarity(child.parent_name, family.head_name)
     if points := _points(name, NAME_POINTS):
         out.append(Reason(points, _("parent's name %(parent)s is %(percent)s like the family head's") % {
             "parent": child.parent_name, "percent": _percent(name)}))
-    address = address_similarity(child.address, keluarga.alamat)
+    address = address_similarity(child.address, family.address)
     if points := _points(address, ADDRESS_POINTS):
         out.append(Reason(points, _("address %(address)s is %(percent)s like the family's") % {
             "address": child.address, "percent": _percent(address)}))
-    year = (linked_before or {}).get((child.pk, keluarga.nik))
+    year = (linked_before or {}).get((child.pk, family.nik))
     if year:
         out.append(Reason(LINKED_BEFORE, _("linked to this family head in the %(year)s list") % {"year": year}))
-    if keluarga.has_under_five is False and under_five_in(child, keluarga.tahun):
+    if family.has_under_five is False and under_five_in(child, family.year):
         out.append(Reason(NO_CHILD_LISTED, _("the family lists no child under five")))
     return out
 
@@ -171,33 +171,33 @@ def with_latest_haz(children, period=None):
                              haz_date=Subquery(latest.values("date")[:1]))
 
 
-def candidate_children(user, keluarga: Keluarga):
+def candidate_children(user, family: Family):
     """The children who could be the family's: its desa, under five in its year, not linked to
     a family of that year; only those ``user`` may see."""
-    return under_five_during(policy.visible(user, Child.objects.filter(desa_id=keluarga.desa_id)), keluarga.tahun).exclude(
-        krs_links__tahun=keluarga.tahun)
+    return under_five_during(policy.visible(user, Child.objects.filter(desa_id=family.desa_id)), family.year).exclude(
+        krs_links__year=family.year)
 
 
-def _linked_before(keluarga: Keluarga) -> dict:
-    return {(child_id, keluarga.nik): year for child_id, year in AnakKeluarga.objects.filter(
-        keluarga__nik=keluarga.nik, tahun__lt=keluarga.tahun).values_list("child_id", "tahun")}
+def _linked_before(family: Family) -> dict:
+    return {(child_id, family.nik): year for child_id, year in FamilyChild.objects.filter(
+        family__nik=family.nik, year__lt=family.year).values_list("child_id", "year")}
 
 
-def explain(keluarga: Keluarga, child: Child) -> Suggestion:
-    """The suggestion of ``child`` for ``keluarga`` with its reasons (for a confirmation's record)."""
-    return Suggestion(child, reasons(keluarga, child, linked_before=_linked_before(keluarga)))
+def explain(family: Family, child: Child) -> Suggestion:
+    """The suggestion of ``child`` for ``family`` with its reasons (for a confirmation's record)."""
+    return Suggestion(child, reasons(family, child, linked_before=_linked_before(family)))
 
 
-def suggest_children(user, keluarga: Keluarga, *, q: str = "", limit: int = LIMIT) -> list[Suggestion]:
+def suggest_children(user, family: Family, *, q: str = "", limit: int = LIMIT) -> list[Suggestion]:
     """The family's candidate children, best first, with why. With ``q`` (a name), the
     children whose or whose parent's name holds it, whatever their score (for a child the
     suggestions missed)."""
-    children = candidate_children(user, keluarga)
+    children = candidate_children(user, family)
     if q:
         children = children.filter(Q(name__icontains=q) | Q(parent_name__icontains=q))
     children = list(with_latest_haz(children).select_related("posyandu"))
-    before = _linked_before(keluarga)
-    found = [Suggestion(c, reasons(keluarga, c, linked_before=before)) for c in children]
+    before = _linked_before(family)
+    found = [Suggestion(c, reasons(family, c, linked_before=before)) for c in children]
     if not q:
         found = [s for s in found if s.score > 0]
     return _ranked(found, lambda c: c.name)[:limit]
@@ -207,10 +207,10 @@ def suggest_families(user, child: Child, year: int, *, limit: int = LIMIT) -> li
     """The families of ``year``'s list in the child's desa that the child may belong to, best
     first; none when the child was not under five in that year or is already linked to a family
     of that year (the same candidates as ``candidate_children``)."""
-    if not under_five_in(child, year) or AnakKeluarga.objects.filter(child=child, tahun=year).exists():
+    if not under_five_in(child, year) or FamilyChild.objects.filter(child=child, year=year).exists():
         return []
-    families = policy.visible(user, Keluarga.objects.filter(desa_id=child.desa_id, tahun=year).select_related("tpk"))
-    before = {(child.pk, nik): y for nik, y in AnakKeluarga.objects.filter(child=child, tahun__lt=year)
-              .values_list("keluarga__nik", "tahun")}
-    found = [Suggestion(k, reasons(k, child, linked_before=before)) for k in families]
-    return _ranked([s for s in found if s.score > 0], lambda k: k.nama_kepala)[:limit]
+    families = policy.visible(user, Family.objects.filter(desa_id=child.desa_id, year=year).select_related("tpk"))
+    before = {(child.pk, nik): y for nik, y in FamilyChild.objects.filter(child=child, year__lt=year)
+              .values_list("family__nik", "year")}
+    found = [Suggestion(family, reasons(family, child, linked_before=before)) for family in families]
+    return _ranked([s for s in found if s.score > 0], lambda family: family.head_name)[:limit]

@@ -1,12 +1,12 @@
 """At-risk families (KRS, Keluarga Berisiko Stunting) from BKKBN's family data, the family
 companion teams (TPK) assigned to them, the TPK's visits, the children measured at the
-posyandu whom a user confirmed as members of a family (``AnakKeluarga``), and the number of
-all families per desa and year (``JumlahKeluarga``), the total the KRS are a part of.
+posyandu whom a user confirmed as members of a family (``FamilyChild``), and the number of
+all families per desa and year (``FamilyCount``), the total the KRS are a part of.
 
 A family is known by its data year and the NIK of its head: the same family in next year's
 list is a new row (its risks may have changed), the same file imported twice is not. The
 head's NIK is personal data: it is matched on, and shown only through ``{% nik %}`` (the
-wife's too: ``{% nik keluarga "nik_istri" %}``).
+wife's too: ``{% nik family "wife_nik" %}``).
 
 Every family on the list is at risk by BKKBN's own determination. Each risk factor and target
 member is yes, no, or unknown (``None``): a list that does not carry a factor (BKKBN's Verval
@@ -41,7 +41,7 @@ RISK_FACTORS = (
 
 #: The family's target members (sasaran), as (field, label). ``ada_balita`` is a child of
 #: 0–59 months: a child under two or one of 24–59 months.
-SASARAN = (
+TARGET_MEMBERS = (
     ("ada_baduta", _("child under 2")),
     ("ada_anak_24_59", _("child of 24–59 months")),
     ("ada_balita", _("child under 5")),
@@ -58,49 +58,51 @@ PENDAMPINGAN = (
 )
 
 
-class TimPendampingKeluarga(models.Model):
-    """A TPK: a midwife, a PKK cadre and a KB cadre who accompany families in one desa."""
+class Tpk(models.Model):
+    """A TPK (Tim Pendamping Keluarga): a midwife, a PKK cadre and a KB cadre who accompany
+    families in one desa."""
 
     desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA},
                              verbose_name=_("desa"))
-    nama = models.CharField(_("team name"), max_length=120, help_text=_("e.g. TPK Balantang 1"))
-    bidan = models.CharField(_("midwife"), max_length=120)
-    kader_pkk = models.CharField(_("PKK cadre"), max_length=120)
-    kader_kb = models.CharField(_("KB cadre"), max_length=120)
-    telepon = models.CharField(_("telephone"), max_length=30, blank=True)
-    aktif = models.BooleanField(_("active"), default=True)
+    name = models.CharField(_("team name"), max_length=120, help_text=_("e.g. TPK Balantang 1"))
+    midwife = models.CharField(_("midwife"), max_length=120)
+    pkk_cadre = models.CharField(_("PKK cadre"), max_length=120)
+    kb_cadre = models.CharField(_("KB cadre"), max_length=120)
+    phone = models.CharField(_("telephone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
 
     scope_path = "desa"
 
     class Meta:
         verbose_name = _("family companion team (TPK)")
         verbose_name_plural = _("family companion teams (TPK)")
-        ordering = ["desa_id", "nama"]
-        constraints = [models.UniqueConstraint(fields=["desa", "nama"], name="tpk_unique_name_per_desa")]
+        ordering = ["desa_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["desa", "name"], name="tpk_unique_name_per_desa")]
 
     def __str__(self) -> str:
-        return self.nama
+        return self.name
 
     def clean(self):
         if self.desa_id and self.desa.level != Level.DESA:
             raise ValidationError({"desa": _("Choose a desa or kelurahan.")})
 
 
-class Keluarga(models.Model):
-    """One at-risk family in one year's list."""
+class Family(models.Model):
+    """One at-risk family (keluarga berisiko stunting) in one year's list. The yes/no fields
+    and ``jenis_pendampingan`` keep the names of BKKBN's own variables."""
 
-    tahun = models.PositiveSmallIntegerField(_("data year"))
+    year = models.PositiveSmallIntegerField(_("data year"))
     desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA},
                              verbose_name=_("desa"))
     nik = models.CharField(_("NIK of the family head"), max_length=16)
-    no_kk = models.CharField(_("family card (KK) number"), max_length=16, blank=True)
-    nama_kepala = models.CharField(_("family head"), max_length=150)
+    kk_number = models.CharField(_("family card (KK) number"), max_length=16, blank=True)
+    head_name = models.CharField(_("family head"), max_length=150)
     rt = models.CharField(_("RT"), max_length=4, blank=True)
     rw = models.CharField(_("RW"), max_length=4, blank=True)
-    alamat = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
 
-    nik_istri = models.CharField(_("NIK of the wife"), max_length=16, blank=True)
-    nama_istri = models.CharField(_("wife"), max_length=150, blank=True)
+    wife_nik = models.CharField(_("NIK of the wife"), max_length=16, blank=True)
+    wife_name = models.CharField(_("wife"), max_length=150, blank=True)
 
     # Yes, no or unknown (None: the list did not carry it).
     ada_baduta = models.BooleanField(_("child under 2"), null=True, blank=True, default=None)
@@ -126,7 +128,7 @@ class Keluarga(models.Model):
     #: that Tumbuh does not know is kept as written. "" none; None: the list did not say.
     jenis_pendampingan = models.CharField(_("accompaniment received"), max_length=60, null=True, blank=True, default=None)
 
-    tpk = models.ForeignKey(TimPendampingKeluarga, on_delete=models.SET_NULL, null=True, blank=True, related_name="keluarga",
+    tpk = models.ForeignKey(Tpk, on_delete=models.SET_NULL, null=True, blank=True, related_name="families",
                             verbose_name=_("TPK"))
     import_batch = models.ForeignKey("imports.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                      verbose_name=_("import batch"))
@@ -137,12 +139,12 @@ class Keluarga(models.Model):
     class Meta:
         verbose_name = _("at-risk family (KRS)")
         verbose_name_plural = _("at-risk families (KRS)")
-        ordering = ["desa_id", "nama_kepala"]
-        constraints = [models.UniqueConstraint(fields=["tahun", "nik"], name="krs_one_family_per_year")]
-        indexes = [models.Index(fields=["desa", "tahun"], name="krs_desa_tahun_idx")]
+        ordering = ["desa_id", "head_name"]
+        constraints = [models.UniqueConstraint(fields=["year", "nik"], name="krs_one_family_per_year")]
+        indexes = [models.Index(fields=["desa", "year"], name="krs_family_desa_year_idx")]
 
     def __str__(self) -> str:
-        return f"{self.nama_kepala} ({self.tahun})"
+        return f"{self.head_name} ({self.year})"
 
     @property
     def nik_masked(self) -> str:
@@ -161,11 +163,11 @@ class Keluarga(models.Model):
         """How many risk factors are marked; an unknown one is not counted."""
         return sum(1 for name, _label in RISK_FACTORS if getattr(self, name) is True)
 
-    def sasaran(self) -> list:
-        return [label for name, label in SASARAN if getattr(self, name) is True]
+    def target_members(self) -> list:
+        return [label for name, label in TARGET_MEMBERS if getattr(self, name) is True]
 
-    def unknown_sasaran(self) -> list:
-        return [label for name, label in SASARAN if getattr(self, name) is None]
+    def unknown_target_members(self) -> list:
+        return [label for name, label in TARGET_MEMBERS if getattr(self, name) is None]
 
     @property
     def has_under_five(self) -> bool | None:
@@ -175,7 +177,7 @@ class Keluarga(models.Model):
             return True
         return False if self.ada_balita is False or (self.ada_baduta is False and self.ada_anak_24_59 is False) else None
 
-    def pendampingan(self) -> list[str] | None:
+    def accompaniment(self) -> list[str] | None:
         """The accompaniment received, in words (a code Tumbuh does not know as written);
         [] none, None: the list did not say."""
         if self.jenis_pendampingan is None:
@@ -189,20 +191,20 @@ class Keluarga(models.Model):
 
 
 #: Where the number of families comes from unless the district says otherwise.
-SUMBER_PK = "Pendataan Keluarga BKKBN"
+SOURCE_PK = "Pendataan Keluarga BKKBN"
 
 
-class JumlahKeluarga(models.Model):
+class FamilyCount(models.Model):
     """How many families live in a desa in a year, from BKKBN's family data (Pendataan
     Keluarga): the column "Jumlah Keluarga" of the Master Ansit, beside the KRS on that year's
     list. One number per desa and year: entering or importing it again updates it."""
 
     desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA},
                              verbose_name=_("desa"))
-    tahun = models.PositiveSmallIntegerField(_("data year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    jumlah = models.PositiveIntegerField(_("families"))
-    jumlah_balita = models.PositiveIntegerField(_("families with a child under five"), null=True, blank=True)
-    sumber = models.CharField(_("source"), max_length=120, default=SUMBER_PK)
+    year = models.PositiveSmallIntegerField(_("data year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    families = models.PositiveIntegerField(_("families"))
+    families_with_under_five = models.PositiveIntegerField(_("families with a child under five"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=120, default=SOURCE_PK)
     import_batch = models.ForeignKey("imports.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                      verbose_name=_("import batch"))
 
@@ -211,93 +213,96 @@ class JumlahKeluarga(models.Model):
     class Meta:
         verbose_name = _("number of families")
         verbose_name_plural = _("numbers of families")
-        ordering = ["desa_id", "tahun"]
-        constraints = [models.UniqueConstraint(fields=["desa", "tahun"], name="krs_jumlah_keluarga_per_desa_tahun")]
+        ordering = ["desa_id", "year"]
+        constraints = [models.UniqueConstraint(fields=["desa", "year"], name="krs_family_count_per_desa_year")]
 
     def __str__(self) -> str:
-        return f"{self.desa_id} {self.tahun}: {self.jumlah}"
+        return f"{self.desa_id} {self.year}: {self.families}"
 
     def clean(self):
         if self.desa_id and self.desa.level != Level.DESA:
             raise ValidationError({"desa": _("Choose a desa or kelurahan.")})
-        if self.jumlah_balita is not None and self.jumlah is not None and self.jumlah_balita > self.jumlah:
-            raise ValidationError({"jumlah_balita": _("More families with a child under five than families.")})
+        with_under_five = self.families_with_under_five
+        if with_under_five is not None and self.families is not None and with_under_five > self.families:
+            raise ValidationError({"families_with_under_five": _("More families with a child under five than families.")})
 
 
-class Kegiatan(models.TextChoices):
-    PENYULUHAN = "penyuluhan", _("counselling (KIE)")
-    RUJUKAN = "rujukan", _("referral to health services")
-    BANTUAN = "bantuan", _("help with social assistance")
-    PEMANTAUAN = "pemantauan", _("monitoring")
+class Activity(models.TextChoices):
+    """What a TPK visit did. The stored values are the Indonesian words of the TPK's report."""
+
+    COUNSELLING = "penyuluhan", _("counselling (KIE)")
+    REFERRAL = "rujukan", _("referral to health services")
+    SOCIAL_ASSISTANCE = "bantuan", _("help with social assistance")
+    MONITORING = "pemantauan", _("monitoring")
 
 
-class KunjunganTpk(models.Model):
+class TpkVisit(models.Model):
     """One visit of a TPK to a family."""
 
-    keluarga = models.ForeignKey(Keluarga, on_delete=models.CASCADE, related_name="kunjungan", verbose_name=_("family"))
-    tpk = models.ForeignKey(TimPendampingKeluarga, on_delete=models.PROTECT, related_name="kunjungan", verbose_name=_("TPK"))
-    tanggal = models.DateField(_("date"))
-    kegiatan = models.CharField(_("activity"), max_length=20, choices=Kegiatan.choices)
-    catatan = models.TextField(_("notes"), blank=True)
-    dicatat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("recorded by"))
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="visits", verbose_name=_("family"))
+    tpk = models.ForeignKey(Tpk, on_delete=models.PROTECT, related_name="visits", verbose_name=_("TPK"))
+    date = models.DateField(_("date"))
+    activity = models.CharField(_("activity"), max_length=20, choices=Activity.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
 
-    scope_path = "keluarga__desa"
+    scope_path = "family__desa"
 
     class Meta:
         verbose_name = _("TPK visit")
         verbose_name_plural = _("TPK visits")
-        ordering = ["-tanggal", "-pk"]
+        ordering = ["-date", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.keluarga.nama_kepala} {self.tanggal:%d/%m/%Y}" if self.tanggal else str(self.keluarga)
+        return f"{self.family.head_name} {self.date:%d/%m/%Y}" if self.date else str(self.family)
 
     def clean(self):
-        if self.tanggal and self.tanggal > timezone.localdate():
-            raise ValidationError({"tanggal": _("A visit cannot be in the future.")})
-        if self.tpk_id and self.keluarga_id and self.tpk.desa_id != self.keluarga.desa_id:
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("A visit cannot be in the future.")})
+        if self.tpk_id and self.family_id and self.tpk.desa_id != self.family.desa_id:
             raise ValidationError({"tpk": _("The TPK works in another desa.")})
 
 
-class CaraTautan(models.TextChoices):
-    SARAN = "saran", _("confirmed from a suggestion")
+class LinkMethod(models.TextChoices):
+    SUGGESTION = "saran", _("confirmed from a suggestion")
     MANUAL = "manual", _("chosen by a user")
 
 
-class AnakKeluarga(models.Model):
+class FamilyChild(models.Model):
     """A child measured at the posyandu, confirmed by a user as a member of an at-risk family of
     one year's list. Tumbuh only suggests (``linking.py``); a link exists once someone confirmed it.
 
-    A child belongs to at most one family of a year's list (``tahun`` is the family's year, kept
+    A child belongs to at most one family of a year's list (``year`` is the family's year, kept
     here so the database can hold that rule); next year's list has new family rows, linked anew."""
 
-    keluarga = models.ForeignKey(Keluarga, on_delete=models.PROTECT, related_name="anak_links", verbose_name=_("family"))
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="child_links", verbose_name=_("family"))
     child = models.ForeignKey("measurements.Child", on_delete=models.PROTECT, related_name="krs_links", verbose_name=_("child"))
-    tahun = models.PositiveSmallIntegerField(_("data year"))
-    cara = models.CharField(_("how"), max_length=10, choices=CaraTautan.choices, default=CaraTautan.SARAN)
-    alasan = models.CharField(_("why"), max_length=300)
+    year = models.PositiveSmallIntegerField(_("data year"))
+    method = models.CharField(_("how"), max_length=10, choices=LinkMethod.choices, default=LinkMethod.SUGGESTION)
+    reason = models.CharField(_("why"), max_length=300)
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                   verbose_name=_("linked by"))
     created_at = models.DateTimeField(_("linked on"), auto_now_add=True)
 
-    scope_path = "keluarga__desa"
+    scope_path = "family__desa"
 
     class Meta:
         verbose_name = _("child of an at-risk family")
         verbose_name_plural = _("children of at-risk families")
-        ordering = ["keluarga_id", "child__birth_date"]
+        ordering = ["family_id", "child__birth_date"]
         constraints = [
-            models.UniqueConstraint(fields=["keluarga", "child"], name="krs_anak_once_per_keluarga"),
-            models.UniqueConstraint(fields=["child", "tahun"], name="krs_anak_one_keluarga_per_year"),
+            models.UniqueConstraint(fields=["family", "child"], name="krs_child_once_per_family"),
+            models.UniqueConstraint(fields=["child", "year"], name="krs_child_one_family_per_year"),
         ]
 
     def __str__(self) -> str:
         child = self.child.name if self.child_id else "—"
-        family = self.keluarga.nama_kepala if self.keluarga_id else "—"
-        return f"{child} ↔ {family} ({self.tahun})"
+        family = self.family.head_name if self.family_id else "—"
+        return f"{child} ↔ {family} ({self.year})"
 
     def clean(self):
-        if self.keluarga_id and self.tahun != self.keluarga.tahun:
-            raise ValidationError({"tahun": _("The year is the family's data year.")})
-        if self.keluarga_id and self.child_id and self.child.desa_id != self.keluarga.desa_id:
+        if self.family_id and self.year != self.family.year:
+            raise ValidationError({"year": _("The year is the family's data year.")})
+        if self.family_id and self.child_id and self.child.desa_id != self.family.desa_id:
             raise ValidationError({"child": _("The child lives in another desa than the family.")})

@@ -6,7 +6,7 @@ stunted child have no TPK (the TPPS's first questions when it plans family assis
   length/height-for-age z-score has the Permenkes category *pendek* or *sangat pendek*; a
   flagged (implausible) value counts as missing, as on the dashboards. The child counts in
   the desa of their household (``Child.desa``), not of the posyandu.
-- A stunted child is **in a KRS family** when a user linked them (``AnakKeluarga``) to a
+- A stunted child is **in a KRS family** when a user linked them (``FamilyChild``) to a
   family of the chosen year's list.
 - A **family with a stunted child** is a family of that list linked to a child stunted in the
   period; the ones without a TPK are the gap the TPK should close first.
@@ -26,7 +26,7 @@ from tumbuh.measurements.models import Child
 from tumbuh.wilayah.models import Level, Wilayah
 
 from .linking import STUNTED, with_latest_haz
-from .models import AnakKeluarga, Keluarga
+from .models import Family, FamilyChild
 
 def stunted_in(children, period: Period):
     """``children`` stunted in ``period``, annotated with ``haz_status``, ``haz_z`` and
@@ -36,8 +36,8 @@ def stunted_in(children, period: Period):
 
 def list_years(user, within: Wilayah | None = None) -> list[int]:
     """The years of the KRS lists the user can see, newest first."""
-    families = _within(policy.visible(user, Keluarga.objects.all()), within)
-    return list(families.order_by("-tahun").values_list("tahun", flat=True).distinct())
+    families = _within(policy.visible(user, Family.objects.all()), within)
+    return list(families.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def default_year(years: list[int], period: Period) -> int | None:
@@ -88,10 +88,10 @@ def build(user, *, period: Period, year: int | None, within: Wilayah | None = No
     """Counts per desa in ``within`` (all the user sees when None), and the two lists (limited
     to ``desa_code`` when given)."""
     stunted = stunted_in(_within(policy.visible(user, Child.objects.all()), within), period)
-    linked = AnakKeluarga.objects.filter(child=OuterRef("pk"), tahun=year)
+    linked = FamilyChild.objects.filter(child=OuterRef("pk"), year=year)
     stunted = stunted.annotate(in_krs=Exists(linked))
-    families = _within(policy.visible(user, Keluarga.objects.filter(tahun=year)), within)
-    with_stunted = families.filter(Exists(AnakKeluarga.objects.filter(keluarga=OuterRef("pk"), child__in=stunted.values("pk"))))
+    families = _within(policy.visible(user, Family.objects.filter(year=year)), within)
+    with_stunted = families.filter(Exists(FamilyChild.objects.filter(family=OuterRef("pk"), child__in=stunted.values("pk"))))
 
     rows: dict[str, DesaRow] = {}
 
@@ -118,16 +118,16 @@ def build(user, *, period: Period, year: int | None, within: Wilayah | None = No
         period=period, year=year,
         rows=sorted(rows.values(), key=lambda r: (-r.unlinked, -r.families_stunted_no_tpk, r.desa.name)),
         children=children.select_related("desa", "posyandu").order_by("desa__name", "haz_z", "name"),
-        families=gap.select_related("desa").order_by("desa__name", "nama_kepala"),
+        families=gap.select_related("desa").order_by("desa__name", "head_name"),
     )
 
 
 def stunted_children_of(families, period: Period) -> dict[int, list]:
     """For each family (id), its linked children stunted in ``period`` (with their status)."""
-    keluarga_ids = [k.pk for k in families]
-    children = stunted_in(Child.objects.filter(krs_links__keluarga_id__in=keluarga_ids), period).annotate(
-        keluarga_id=Subquery(AnakKeluarga.objects.filter(child=OuterRef("pk"), keluarga_id__in=keluarga_ids).values("keluarga_id")[:1]))
+    family_ids = [family.pk for family in families]
+    children = stunted_in(Child.objects.filter(krs_links__family_id__in=family_ids), period).annotate(
+        family_id=Subquery(FamilyChild.objects.filter(child=OuterRef("pk"), family_id__in=family_ids).values("family_id")[:1]))
     out: dict[int, list] = {}
     for child in children.order_by("name"):
-        out.setdefault(child.keluarga_id, []).append(child)
+        out.setdefault(child.family_id, []).append(child)
     return out

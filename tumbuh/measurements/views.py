@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
+from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import get_focus
-from tumbuh.organisation.forms import add_errors
 from tumbuh.wilayah.models import Wilayah
 
 from . import charts

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from tumbuh.accounts import policy
 from tumbuh.wilayah.models import Level, Wilayah
 
-from .models import Opd, Posyandu, Puskesmas, Tpps
+from .models import Opd, Posyandu, Puskesmas
 
 
 class AuditedForm(forms.ModelForm):
@@ -50,26 +50,6 @@ class PosyanduForm(AuditedForm):
     class Meta:
         model = Posyandu
         fields = ["name", "code", "desa", "puskesmas", "address", "is_active"]
-
-
-class TppsForm(AuditedForm):
-    wilayah_fields = {"wilayah": (Level.KABUPATEN, Level.KECAMATAN, Level.DESA)}
-
-    class Meta:
-        model = Tpps
-        fields = ["wilayah", "name", "secretariat"]
-        help_texts = {"name": _("Its decrees (SK), with the signed scan, are recorded on the team's page.")}
-
-
-def add_errors(form: forms.Form, error) -> None:
-    """Show an action's ``ValidationError`` on the form: on the field it names when the form
-    has that field, else above the form. (``form.add_error(None, e)`` raises ValueError for
-    an error naming a field the form lacks.)"""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class DeleteForm(forms.Form):

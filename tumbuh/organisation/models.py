@@ -1,4 +1,5 @@
-"""The district's own organisation: OPD (agencies), puskesmas, posyandu and TPPS teams.
+"""The district's own organisation: OPD (agencies), puskesmas and posyandu (the TPPS teams
+live in the ``tpps`` app).
 
 Every object hangs off a wilayah node; ``scope_path`` names the lookup from the object to
 that node, which is all the permission policy needs to scope it.
@@ -6,11 +7,8 @@ that node, which is all the permission policy needs to scope it.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.wilayah.models import Level, Wilayah
@@ -106,39 +104,3 @@ class Posyandu(models.Model):
     def clean(self):
         if self.desa_id and self.puskesmas_id and not self.puskesmas.desa.filter(code=self.desa_id).exists():
             raise ValidationError({"puskesmas": _("This puskesmas does not serve the chosen desa.")})
-
-
-class Tpps(models.Model):
-    """A stunting-reduction team (Tim Percepatan Penurunan Stunting) at one level.
-
-    Its decrees (SK) are ``tpps.Decree`` rows, dated and with the signed scan, reached through
-    the reverse relation ``decrees``: this app does not import ``tpps``, which imports it."""
-
-    wilayah = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="tpps_set", verbose_name=_("region"))
-    name = models.CharField(_("name"), max_length=200)
-    secretariat = models.ForeignKey(
-        Opd, on_delete=models.SET_NULL, null=True, blank=True, related_name="tpps_secretariat", verbose_name=_("secretariat")
-    )
-
-    scope_path = "wilayah"
-    scope_reaches_up = True
-
-    class Meta:
-        verbose_name = _("TPPS")
-        verbose_name_plural = _("TPPS")
-        ordering = ["wilayah_id"]
-        constraints = [models.UniqueConstraint(fields=["wilayah"], name="tpps_one_per_wilayah")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self):
-        if self.wilayah_id and self.wilayah.level == Level.PROVINSI:
-            raise ValidationError({"wilayah": _("Tumbuh keeps TPPS from the regency level down.")})
-
-    def current_decree(self, on: dt.date | None = None):
-        """The decree in force on ``on`` (today by default): the latest dated on or before it,
-        or None. Reads ``decrees`` as a whole, so a list that prefetches them asks nothing more."""
-        day = on or timezone.localdate()
-        in_force = [d for d in self.decrees.all() if d.date <= day]
-        return max(in_force, key=lambda d: (d.date, d.pk), default=None)

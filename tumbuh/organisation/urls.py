@@ -12,5 +12,4 @@ urlpatterns = [
     path("opd/", views.object_list, {"kind": "opd"}, name="opd_list"),
     path("puskesmas/", views.object_list, {"kind": "puskesmas"}, name="puskesmas_list"),
     path("posyandu/", views.object_list, {"kind": "posyandu"}, name="posyandu_list"),
-    path("tpps/", views.object_list, {"kind": "tpps"}, name="tpps_list"),
 ]

@@ -17,7 +17,7 @@ from tumbuh.documents.actions import do_attach
 from tumbuh.organisation.models import Opd, Puskesmas
 from tumbuh.wilayah.models import Level, Wilayah
 
-from .models import CLOSED, ActionItem, Decision, Group, Participant, ProgressNote, Rapat, Status
+from .models import CLOSED, ActionItem, Attendee, Decision, Group, ProgressNote, Rapat, Status
 
 #: Check-in codes: no 0/O, 1/I, 2/Z, 5/S or 8/B to misread at the door.
 CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
@@ -31,7 +31,7 @@ def do_save_rapat(actor, rapat: Rapat, *, reason: str = "") -> Rapat:
 
 
 def new_code(rapat: Rapat, taken: set[str] | None = None) -> str:
-    taken = taken if taken is not None else set(Participant.objects.filter(rapat=rapat).values_list("code", flat=True))
+    taken = taken if taken is not None else set(Attendee.objects.filter(rapat=rapat).values_list("code", flat=True))
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if code not in taken:
@@ -39,14 +39,14 @@ def new_code(rapat: Rapat, taken: set[str] | None = None) -> str:
             return code
 
 
-def do_add_participant(actor, participant: Participant, *, reason: str = "", taken: set[str] | None = None) -> Participant:
+def do_add_participant(actor, participant: Attendee, *, reason: str = "", taken: set[str] | None = None) -> Attendee:
     """Add an invitee (or a walk-in, ``invited=False``) with a fresh check-in code, or correct one."""
     if not participant.code:
         participant.code = new_code(participant.rapat, taken)
     return do_save(actor, participant, reason=reason)
 
 
-def removal_refusal(participant: Participant) -> str:
+def removal_refusal(participant: Attendee) -> str:
     """Why ``participant`` cannot be removed, or "" when they can. A check-in is a record that
     the person came: it is undone first, with its own reason, never erased by a removal."""
     if participant.present:
@@ -56,7 +56,7 @@ def removal_refusal(participant: Participant) -> str:
     return ""
 
 
-def do_remove_participant(actor, participant: Participant, *, reason: str) -> None:
+def do_remove_participant(actor, participant: Attendee, *, reason: str) -> None:
     """Take an invitee (or a walk-in) off the list, with a reason; the counts follow (they are
     counted from the list). Refused while they are checked in (see ``removal_refusal``)."""
     policy.require(actor, policy.DELETE, participant)  # before saying why it cannot be done
@@ -68,16 +68,16 @@ def do_remove_participant(actor, participant: Participant, *, reason: str) -> No
     do_delete(actor, participant, reason=reason.strip())
 
 
-def registry_invitees(rapat: Rapat, groups: list[str]) -> list[Participant]:
+def registry_invitees(rapat: Rapat, groups: list[str]) -> list[Attendee]:
     """Invitees for ``groups`` from what Tumbuh already knows about the team's region: every
     active OPD, camat, kepala desa or lurah, and puskesmas; one TP PKK and one PLKB per
     kecamatan. Names are the office until the organiser types the person's name."""
     node = rapat.tpps.wilayah
     regions = Wilayah.objects.filter(Wilayah.subtree_q(node.code))
-    out: list[Participant] = []
+    out: list[Attendee] = []
 
     def add(group, name, organisation, position=""):
-        out.append(Participant(rapat=rapat, group=group, name=name, organisation=organisation, position=position))
+        out.append(Attendee(rapat=rapat, group=group, name=name, organisation=organisation, position=position))
 
     if Group.OPD in groups:
         for opd in Opd.objects.filter(kabupaten_id=node.code[:5], is_active=True).order_by("short_name"):
@@ -105,8 +105,8 @@ def do_invite_from_registry(actor, rapat: Rapat, groups: list[str], *, reason: s
     """Invite ``groups`` from the registry (see ``registry_invitees``); someone already on the
     list (same group and organisation) is not added twice. Returns how many were added."""
     policy.require(actor, policy.CHANGE, rapat)
-    existing = set(Participant.objects.filter(rapat=rapat).values_list("group", "organisation", "position"))
-    taken = set(Participant.objects.filter(rapat=rapat).values_list("code", flat=True))
+    existing = set(Attendee.objects.filter(rapat=rapat).values_list("group", "organisation", "position"))
+    taken = set(Attendee.objects.filter(rapat=rapat).values_list("code", flat=True))
     added = 0
     with transaction.atomic():
         for p in registry_invitees(rapat, groups):
@@ -126,7 +126,7 @@ class CheckInResult:
     OK, ALREADY, UNKNOWN = "ok", "already", "unknown"
 
 
-def do_check_in(actor, participant: Participant, *, at: dt.datetime | None = None) -> str:
+def do_check_in(actor, participant: Attendee, *, at: dt.datetime | None = None) -> str:
     """Mark ``participant`` present (once: a second scan changes nothing). Returns a
     ``CheckInResult`` value."""
     policy.require(actor, policy.CHANGE, participant)  # a second scan writes nothing but still asks
@@ -149,16 +149,16 @@ def parse_code(rapat: Rapat, scanned: str) -> str | None:
     return text or None
 
 
-def do_check_in_by_code(actor, rapat: Rapat, scanned: str) -> tuple[str, Participant | None]:
+def do_check_in_by_code(actor, rapat: Rapat, scanned: str) -> tuple[str, Attendee | None]:
     code = parse_code(rapat, scanned)
-    participant = Participant.objects.filter(rapat=rapat, code=code).first() if code else None
+    participant = Attendee.objects.filter(rapat=rapat, code=code).first() if code else None
     if participant is None:
         policy.require(actor, policy.CHANGE, rapat)
         return CheckInResult.UNKNOWN, None
     return do_check_in(actor, participant), participant
 
 
-def do_undo_check_in(actor, participant: Participant, *, reason: str) -> Participant:
+def do_undo_check_in(actor, participant: Attendee, *, reason: str) -> Attendee:
     participant.checked_in_at = None
     participant.checked_in_by = None
     return do_save(actor, participant, reason=reason)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tumbuh.core.spreadsheet import append_row
 from tumbuh.documents.official import indonesian_number
 
-from .models import Group, Participant, Rapat
+from .models import Attendee, Group, Rapat
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Attendance:
 
 def attendance(rapat: Rapat) -> Attendance:
     """Invited and present per group, in the order of :class:`Group`, from one query."""
-    rows = {r["group"]: r for r in Participant.objects.filter(rapat=rapat).values("group").annotate(
+    rows = {r["group"]: r for r in Attendee.objects.filter(rapat=rapat).values("group").annotate(
         n_invited=Count("pk", filter=Q(invited=True)), n_present=Count("pk", filter=Q(checked_in_at__isnull=False)),
         n_walk_ins=Count("pk", filter=Q(invited=False)))}
     groups = [GroupCount(g.value, str(g.label), rows[g]["n_invited"], rows[g]["n_present"]) for g in Group if g.value in rows]
@@ -48,7 +48,7 @@ def attendance(rapat: Rapat) -> Attendance:
                       walk_ins=sum(r["n_walk_ins"] for r in rows.values()), groups=groups)
 
 
-def qr_svg(participant: Participant, scale: int = 4) -> str:
+def qr_svg(participant: Attendee, scale: int = 4) -> str:
     """The participant's QR code as inline SVG (segno). Always a full QR code: segno would pick a
     Micro QR for a payload this short, which phone readers such as jsQR cannot read."""
     import segno
@@ -77,7 +77,7 @@ def attendance_xlsx(rapat: Rapat, *, with_phone: bool = False) -> bytes:
     append_row(ws, headers)
     for cell in ws[4]:
         cell.font = Font(bold=True)
-    participants = Participant.objects.filter(rapat=rapat).order_by("group", "organisation", "name")
+    participants = Attendee.objects.filter(rapat=rapat).order_by("group", "organisation", "name")
     for n, p in enumerate(participants, 1):
         append_row(ws, [n, p.name, p.get_group_display(), p.organisation, p.position, p.phone if with_phone else "", p.code,
                    _("yes") if p.present else _("no"),

@@ -10,11 +10,12 @@ import random
 from django.utils import timezone
 
 from tumbuh.accounts import policy
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
+from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Wilayah
 
 from . import actions
-from .models import ActionItem, Group, OwnerKind, Participant, Rapat, Status
+from .models import ActionItem, Attendee, Group, OwnerKind, Rapat, Status
 
 REASON = "data demo"
 #: The demo is written by the system, like the rest of the demo (the accounts' audit trails stay their own).
@@ -56,13 +57,13 @@ DECISIONS = [
 
 def _invite(actor, rapat: Rapat, rng: random.Random, present_share: float) -> None:
     actions.do_invite_from_registry(actor, rapat, GROUPS, reason=REASON)
-    taken = set(Participant.objects.filter(rapat=rapat).values_list("code", flat=True))
+    taken = set(Attendee.objects.filter(rapat=rapat).values_list("code", flat=True))
     for desa in Wilayah.objects.filter(parent_id=MALILI).order_by("code"):
-        actions.do_add_participant(actor, Participant(
+        actions.do_add_participant(actor, Attendee(
             rapat=rapat, group=Group.KEPALA_DESA, name=f"Kepala Desa {desa.name}", organisation=desa.label,
             position="Kepala Desa"), reason=REASON, taken=taken)
     start = timezone.make_aware(dt.datetime.combine(rapat.date, rapat.start_time)) - dt.timedelta(minutes=45)
-    for i, p in enumerate(Participant.objects.filter(rapat=rapat).order_by("pk")):
+    for i, p in enumerate(Attendee.objects.filter(rapat=rapat).order_by("pk")):
         if rng.random() < present_share:
             actions.do_check_in(actor, p, at=start + dt.timedelta(seconds=20 * i))
 

@@ -12,7 +12,7 @@ from tumbuh.documents.official import (
 )
 
 from .attendance import attendance
-from .models import Participant, Rapat, carry_over
+from .models import Attendee, Rapat, carry_over
 
 KINDS = ("undangan", "daftar-hadir", "notulen")
 
@@ -56,7 +56,7 @@ def invitation(rapat: Rapat) -> OfficialDocument:
 
 def attendance_list(rapat: Rapat) -> OfficialDocument:
     summary = attendance(rapat)
-    people = Participant.objects.filter(rapat=rapat).order_by("group", "organisation", "name")
+    people = Attendee.objects.filter(rapat=rapat).order_by("group", "organisation", "name")
     rows = [[n, p.name, f"{p.position} {p.organisation}".strip(), p.get_group_display(),
              f"{n}. ............" if not p.present else f"{n}. hadir {timezone.localtime(p.checked_in_at):%H.%M}"]
             for n, p in enumerate(people, 1)]

@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from tumbuh.accounts import policy
 from tumbuh.documents.models import ALLOWED_EXTENSIONS
 from tumbuh.organisation.forms import AuditedForm
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
+from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Level, Wilayah
 
-from .models import ActionItem, Group, OwnerKind, Participant, Rapat, Status
+from .models import ActionItem, Attendee, Group, OwnerKind, Rapat, Status
 
 _date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -33,9 +34,9 @@ class RapatForm(AuditedForm):
         self.fields["tpps"].queryset = teams_managed_by(actor, self.fields["tpps"].queryset, lambda t: Rapat(tpps=t))
 
 
-class ParticipantForm(AuditedForm):
+class AttendeeForm(AuditedForm):
     class Meta:
-        model = Participant
+        model = Attendee
         fields = ["name", "group", "organisation", "position", "phone"]
 
 

@@ -17,7 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
+from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Level, Wilayah
 
 
@@ -84,10 +85,11 @@ class Rapat(models.Model):
             raise ValidationError({"tpps": _("Tumbuh keeps TPPS from the regency level down.")})
 
 
-class Participant(models.Model):
-    """An invitee or walk-in, with the short code their QR card carries."""
+class Attendee(models.Model):
+    """Someone on the meeting's attendance list: an invitee or a walk-in, with the short code
+    their QR card carries; present once checked in."""
 
-    rapat = models.ForeignKey(Rapat, on_delete=models.CASCADE, related_name="participants")
+    rapat = models.ForeignKey(Rapat, on_delete=models.CASCADE, related_name="attendees")
     name = models.CharField(_("name"), max_length=150)
     group = models.CharField(_("group"), max_length=20, choices=Group.choices)
     organisation = models.CharField(_("agency / organisation"), max_length=200, blank=True)
@@ -106,7 +108,7 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["rapat_id", "group", "organisation", "name"]
-        constraints = [models.UniqueConstraint(fields=["rapat", "code"], name="rapat_participant_unique_code")]
+        constraints = [models.UniqueConstraint(fields=["rapat", "code"], name="rapat_attendee_unique_code")]
 
     def __str__(self) -> str:
         return self.name

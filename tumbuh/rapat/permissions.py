@@ -8,7 +8,7 @@ OPD's staff, the kecamatan's or desa's account) or by whoever runs the meeting."
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import Role
 
-from .models import ActionItem, Decision, Participant, ProgressNote, Rapat
+from .models import ActionItem, Attendee, Decision, ProgressNote, Rapat
 
 _runs_meeting = policy.roles_in_node(Role.KECAMATAN, Role.DESA)
 _manage = {policy.ADD: _runs_meeting, policy.CHANGE: _runs_meeting, policy.DELETE: _runs_meeting}
@@ -25,7 +25,7 @@ def _reports_progress(user, note) -> bool:
 def RULES():
     return {
         Rapat: dict(_manage),
-        Participant: dict(_manage),
+        Attendee: dict(_manage),
         Decision: dict(_manage),
         ActionItem: dict(_manage),
         # Progress notes are a log: added by the owner or the organiser, corrected by the district only.

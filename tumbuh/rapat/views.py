@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
+from tumbuh.core.editing import add_errors
 from tumbuh.documents.official import document_response, indonesian_date
-from tumbuh.organisation.forms import add_errors
 from tumbuh.organisation.forms import DeleteForm
 
 from . import actions, forms
 from .attendance import attendance, attendance_xlsx, qr_svg
 from .documents import KINDS, build
-from .models import ActionItem, Participant, ProgressNote, Rapat, carry_over
+from .models import ActionItem, Attendee, ProgressNote, Rapat, carry_over
 
 SEARCH_LIMIT = 25
 
@@ -109,7 +109,7 @@ def minutes_save(request, pk):
 def participants(request, pk):
     rapat = _rapat(request, pk)
     can_change = policy.can(request.user, policy.CHANGE, rapat)
-    form = forms.ParticipantForm(request.POST or None, instance=Participant(rapat=rapat), actor=request.user)
+    form = forms.AttendeeForm(request.POST or None, instance=Attendee(rapat=rapat), actor=request.user)
     invite = forms.InviteForm(initial={"groups": rapat.invited_groups})
     if request.method == "POST":
         policy.require(request.user, policy.CHANGE, rapat)
@@ -123,7 +123,7 @@ def participants(request, pk):
             actions.do_add_participant(request.user, form.instance, reason=form.cleaned_data.get("reason", ""))
             messages.success(request, _("Saved."))
             return redirect("rapat:participants", pk=rapat.pk)
-    people = Participant.objects.filter(rapat=rapat)
+    people = Attendee.objects.filter(rapat=rapat)
     return render(request, "rapat/participants.html", {
         "rapat": rapat, "people": people, "form": form, "invite": invite, "can_change": can_change,
         "attendance": attendance(rapat),
@@ -134,8 +134,8 @@ def participants(request, pk):
 def participant_edit(request, pk, participant_pk):
     """Correct an invitee (e.g. the person's name instead of the office) or undo a check-in."""
     rapat = _rapat(request, pk, policy.CHANGE)
-    participant = policy.get_object_or_404(request.user, Participant, pk=participant_pk, rapat=rapat)
-    form = forms.ParticipantForm(request.POST or None, instance=participant, actor=request.user)
+    participant = policy.get_object_or_404(request.user, Attendee, pk=participant_pk, rapat=rapat)
+    form = forms.AttendeeForm(request.POST or None, instance=participant, actor=request.user)
     if request.method == "POST" and "undo_check_in" in request.POST:
         actions.do_undo_check_in(request.user, participant, reason=request.POST.get("reason") or _("check-in undone"))
         messages.success(request, _("The check-in of %(name)s is undone.") % {"name": participant.name})
@@ -153,7 +153,7 @@ def participant_edit(request, pk, participant_pk):
 def participant_delete(request, pk, participant_pk):
     """Confirm, then (POST) take a participant off the list with a reason."""
     rapat = _rapat(request, pk)
-    participant = policy.get_object_or_404(request.user, Participant, pk=participant_pk, rapat=rapat)
+    participant = policy.get_object_or_404(request.user, Attendee, pk=participant_pk, rapat=rapat)
     policy.require(request.user, policy.DELETE, participant)
     form = DeleteForm(request.POST or None)
     back = reverse("rapat:participant_edit", args=[rapat.pk, participant.pk])
@@ -177,7 +177,7 @@ def participant_delete(request, pk, participant_pk):
 @login_required
 def check_in_page(request, pk):
     rapat = _rapat(request, pk, policy.CHANGE)
-    walk_in = forms.ParticipantForm(request.POST or None, instance=Participant(rapat=rapat, invited=False), actor=request.user)
+    walk_in = forms.AttendeeForm(request.POST or None, instance=Attendee(rapat=rapat, invited=False), actor=request.user)
     if request.method == "POST" and walk_in.is_valid():
         participant = actions.do_add_participant(request.user, walk_in.instance, reason=_("walk-in"))
         actions.do_check_in(request.user, participant)
@@ -188,7 +188,7 @@ def check_in_page(request, pk):
 
 
 def _search(rapat, q: str):
-    people = Participant.objects.filter(rapat=rapat)
+    people = Attendee.objects.filter(rapat=rapat)
     for word in q.split():
         people = people.filter(Q(name__icontains=word) | Q(organisation__icontains=word) | Q(position__icontains=word)
                                | Q(code__iexact=word))
@@ -207,7 +207,7 @@ def check_in_search(request, pk):
 @require_POST
 def check_in(request, pk, participant_pk):
     rapat = _rapat(request, pk, policy.CHANGE)
-    participant = policy.get_object_or_404(request.user, Participant, pk=participant_pk, rapat=rapat)
+    participant = policy.get_object_or_404(request.user, Attendee, pk=participant_pk, rapat=rapat)
     result = actions.do_check_in(request.user, participant)
     if request.htmx:
         response = render(request, "rapat/_checked_in_row.html", {"rapat": rapat, "p": participant, "result": result})
@@ -253,7 +253,7 @@ def scan(request, pk):
 @login_required
 def qr_cards(request, pk):
     rapat = _rapat(request, pk)
-    people = [(p, qr_svg(p)) for p in Participant.objects.filter(rapat=rapat, invited=True)]
+    people = [(p, qr_svg(p)) for p in Attendee.objects.filter(rapat=rapat, invited=True)]
     return render(request, "rapat/qr_cards.html", {"rapat": rapat, "people": people})
 
 

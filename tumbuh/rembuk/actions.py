@@ -15,11 +15,12 @@ from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_delete, do_save
 from tumbuh.documents.actions import do_attach
 from tumbuh.documents.models import UploadedDocument
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
+from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import materials
-from .models import AgreedPlan, Category, Participant, RembukEvent, Status
+from .models import AgreedPlan, Category, Invitee, RembukEvent, Status
 
 #: The kinds of signed scan a rembuk takes back; the first two close it.
 SCAN_COMMITMENT, SCAN_BERITA_ACARA, SCAN_ATTENDANCE = "rembuk-komitmen", "rembuk-berita-acara", "rembuk-daftar-hadir"
@@ -45,7 +46,7 @@ def do_save_event(actor, event: RembukEvent, *, reason: str = "", invite: bool =
     return event
 
 
-def default_participants(event: RembukEvent) -> list[Participant]:
+def default_participants(event: RembukEvent) -> list[Invitee]:
     """Who is invited by default, from the region's lists (positions in Indonesian: they are
     printed on the official documents).
 
@@ -54,10 +55,10 @@ def default_participants(event: RembukEvent) -> list[Participant]:
     the camat, the kecamatan TPPS, the puskesmas heads, every village head of the kecamatan
     and the OPD pembina of the district's TPPS secretariat."""
     w = event.wilayah
-    people: list[Participant] = []
+    people: list[Invitee] = []
 
     def add(category, position, organisation="", **kw):
-        people.append(Participant(event=event, category=category, position=position, organisation=organisation, **kw))
+        people.append(Invitee(event=event, category=category, position=position, organisation=organisation, **kw))
 
     kab = Wilayah.objects.get(pk=event.kabupaten_code)
     if w.level == Level.KABUPATEN:
@@ -91,7 +92,7 @@ def invite_defaults(actor, event: RembukEvent) -> int:
     """Add the default participants not yet invited (by position); returns how many."""
     _open(event)
     policy.require(actor, policy.CHANGE, event)
-    known = set(event.participants.values_list("position", flat=True))
+    known = set(event.invitees.values_list("position", flat=True))
     added = 0
     with transaction.atomic():
         for p in default_participants(event):
@@ -101,12 +102,12 @@ def invite_defaults(actor, event: RembukEvent) -> int:
     return added
 
 
-def do_save_participant(actor, participant: Participant, *, reason: str = "") -> Participant:
+def do_save_participant(actor, participant: Invitee, *, reason: str = "") -> Invitee:
     _open(participant.event)
     return do_save(actor, participant, reason=reason)
 
 
-def do_remove_participant(actor, participant: Participant, *, reason: str = "") -> None:
+def do_remove_participant(actor, participant: Invitee, *, reason: str = "") -> None:
     _open(participant.event)
     do_delete(actor, participant, reason=reason)
 
@@ -117,11 +118,11 @@ def do_record_attendance(actor, event: RembukEvent, attended_ids) -> int:
     policy.require(actor, policy.CHANGE, event)
     attended = {int(i) for i in attended_ids}
     with transaction.atomic():
-        for p in event.participants.all():
+        for p in event.invitees.all():
             if p.attended != (p.pk in attended):
                 p.attended = p.pk in attended
                 do_save(actor, p, reason=_("Attendance"))
-    return event.participants.filter(attended=True).count()
+    return event.invitees.filter(attended=True).count()
 
 
 def do_freeze_materials(actor, event: RembukEvent, *, now=None) -> RembukEvent:

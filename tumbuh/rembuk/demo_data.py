@@ -35,10 +35,10 @@ def seed(seed: int) -> None:
                   "Sekretariat TPPS memantau pelaksanaan setiap triwulan",
         nomor_berita_acara="050/118/TPPS-LT/IV/2026", nomor_komitmen="050/119/TPPS-LT/IV/2026",
     ), reason="data demo", invite=True)
-    for p in event.participants.filter(category__in=list(NAMES)):
+    for p in event.invitees.filter(category__in=list(NAMES)):
         p.name = NAMES[p.category]
         actions.do_save_participant(SYSTEM, p, reason="data demo")
-    people = list(event.participants.values_list("pk", flat=True))
+    people = list(event.invitees.values_list("pk", flat=True))
     actions.do_record_attendance(SYSTEM, event, [pk for pk in people if rng.random() < 0.85])
     actions.do_freeze_materials(SYSTEM, event)
     actions.do_agree_plan(SYSTEM, event, note="Disepakati seluruh peserta rembuk")

@@ -75,7 +75,7 @@ def _materials(event: RembukEvent) -> tuple[dict, bool]:
 
 
 def _participants(event: RembukEvent) -> list:
-    return sorted(event.participants.all(), key=lambda p: p.sort_key)
+    return sorted(event.invitees.all(), key=lambda p: p.sort_key)
 
 
 def _signatories(people) -> list[Signatory]:

@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from tumbuh.accounts import policy
 from tumbuh.documents.forms import UploadForm
 from tumbuh.organisation.forms import AuditedForm
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
+from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import actions
-from .models import Participant, RembukEvent
+from .models import Invitee, RembukEvent
 
 
 class EventForm(AuditedForm):
@@ -29,9 +30,9 @@ class EventForm(AuditedForm):
                 required=False, initial=True)
 
 
-class ParticipantForm(AuditedForm):
+class InviteeForm(AuditedForm):
     class Meta:
-        model = Participant
+        model = Invitee
         fields = ["category", "name", "position", "organisation", "opd", "tpps", "desa", "signs_commitment", "signs_minutes"]
 
     def __init__(self, *args, event: RembukEvent, **kwargs):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from tumbuh.analisis.models import lokus_desa
 from tumbuh.rencana import gaps as plan_gaps
-from tumbuh.rencana import konvergensi
 from tumbuh.rencana import plan as rencana_plan
 from tumbuh.wilayah.models import Wilayah
 
@@ -15,7 +15,7 @@ from .models import RembukEvent
 
 def lokus_codes(event: RembukEvent) -> list[str]:
     """The year's lokus desa inside the rembuk's region."""
-    codes = konvergensi.lokus_desa(event.kabupaten_code, event.year)
+    codes = lokus_desa(event.kabupaten_code, event.year)
     return [c for c in codes if c == event.wilayah_id or c.startswith(event.wilayah_id + ".")]
 
 

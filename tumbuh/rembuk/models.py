@@ -108,17 +108,18 @@ class Category(models.TextChoices):
 CATEGORY_ORDER = {c.value: i for i, c in enumerate(Category)}
 
 
-class Participant(models.Model):
-    """An invited person: from the OPD or TPPS lists, a village head, or a free entry."""
+class Invitee(models.Model):
+    """A person invited to the rembuk: from the OPD or TPPS lists, a village head, or a free entry;
+    who signs the commitment and the berita acara, and whether they came."""
 
-    event = models.ForeignKey(RembukEvent, on_delete=models.CASCADE, related_name="participants", verbose_name=_("rembuk"))
+    event = models.ForeignKey(RembukEvent, on_delete=models.CASCADE, related_name="invitees", verbose_name=_("rembuk"))
     category = models.CharField(_("category"), max_length=15, choices=Category.choices, default=Category.OTHER)
     name = models.CharField(_("name"), max_length=150, blank=True, help_text=_("Leave empty to fill in by hand."))
     position = models.CharField(_("position"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     opd = models.ForeignKey("organisation.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                             verbose_name=_("OPD"))
-    tpps = models.ForeignKey("organisation.Tpps", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    tpps = models.ForeignKey("tpps.Tpps", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name=_("TPPS"))
     desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name=_("desa"), limit_choices_to={"level": Level.DESA})

@@ -5,7 +5,7 @@ A closed rembuk (signed documents filed) changes no more; agreed plan versions n
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import Role
 
-from .models import AgreedPlan, Participant, RembukEvent
+from .models import AgreedPlan, Invitee, RembukEvent
 
 _organisers = policy.roles_in_node(Role.KECAMATAN)
 
@@ -30,6 +30,6 @@ _run = _while_open(_organisers)
 def RULES():
     return {
         RembukEvent: {policy.ADD: _run, policy.CHANGE: _run, policy.DELETE: _while_open(policy.district_admin)},
-        Participant: {policy.ADD: _run, policy.CHANGE: _run, policy.DELETE: _run},
+        Invitee: {policy.ADD: _run, policy.CHANGE: _run, policy.DELETE: _run},
         AgreedPlan: {policy.ADD: _run, policy.CHANGE: policy.nobody, policy.DELETE: policy.nobody},
     }

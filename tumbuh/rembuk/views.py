@@ -15,8 +15,8 @@ from tumbuh.documents.models import UploadedDocument
 from tumbuh.documents.official import document_response
 
 from . import actions, documents
-from .forms import AgreeForm, EventForm, ParticipantForm, ScanForm
-from .models import Participant, RembukEvent
+from .forms import AgreeForm, EventForm, InviteeForm, ScanForm
+from .models import Invitee, RembukEvent
 
 
 def _event(request, pk) -> RembukEvent:
@@ -61,13 +61,13 @@ def event_edit(request, pk=None):
 def event_detail(request, pk):
     event = _event(request, pk)
     can_change = policy.can(request.user, policy.CHANGE, event)
-    participants = sorted(event.participants.select_related("opd", "desa"), key=lambda p: p.sort_key)
+    participants = sorted(event.invitees.select_related("opd", "desa"), key=lambda p: p.sort_key)
     return render(request, "rembuk/event_detail.html", {
         "event": event,
         "can_change": can_change,
         "participants": participants,
         "attended": sum(p.attended for p in participants),
-        "participant_form": ParticipantForm(actor=request.user, event=event) if can_change else None,
+        "participant_form": InviteeForm(actor=request.user, event=event) if can_change else None,
         "agree_form": AgreeForm() if can_change else None,
         "scan_form": ScanForm() if can_change else None,
         "plans": event.plans.all(),
@@ -124,11 +124,11 @@ def agree(request, pk):
 def participant_edit(request, pk, participant_pk=None):
     event = _event(request, pk)
     if participant_pk is None:
-        participant = Participant(event=event)
+        participant = Invitee(event=event)
     else:
-        participant = policy.get_object_or_404(request.user, Participant, pk=participant_pk, event=event)
+        participant = policy.get_object_or_404(request.user, Invitee, pk=participant_pk, event=event)
     policy.require(request.user, policy.ADD if participant_pk is None else policy.CHANGE, participant)
-    form = ParticipantForm(request.POST or None, instance=participant, actor=request.user, event=event)
+    form = InviteeForm(request.POST or None, instance=participant, actor=request.user, event=event)
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_save_participant(request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", ""))
@@ -144,7 +144,7 @@ def participant_edit(request, pk, participant_pk=None):
 @require_POST
 def participant_delete(request, pk, participant_pk):
     event = _event(request, pk)
-    participant = policy.get_object_or_404(request.user, Participant, pk=participant_pk, event=event)
+    participant = policy.get_object_or_404(request.user, Invitee, pk=participant_pk, event=event)
     return _post_action(request, pk, lambda e: actions.do_remove_participant(request.user, participant,
                                                                              reason=_("Removed from the invitation")),
                         _("Removed."))

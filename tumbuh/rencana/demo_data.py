@@ -11,11 +11,11 @@ import random
 from decimal import Decimal
 
 from tumbuh.accounts import policy
+from tumbuh.analisis.models import lokus_desa
 from tumbuh.indikator.models import Indicator
 from tumbuh.organisation.models import Opd
 from tumbuh.wilayah.models import Level, Wilayah
 
-from . import konvergensi
 from .actions import do_save_activity
 from .models import Activity
 
@@ -53,7 +53,7 @@ ACTIVITIES = [
 
 
 def target_desa(year: int, rng: random.Random) -> list[str]:
-    lokus = konvergensi.lokus_desa(KABUPATEN, year)
+    lokus = lokus_desa(KABUPATEN, year)
     if lokus:
         return sorted(lokus)
     desa = list(Wilayah.objects.filter(level=Level.DESA, kecamatan_code__in=["73.24.04", "73.24.03", "73.24.07"])

@@ -2,11 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.accounts.models import Role
+from tumbuh.indikator.models import Indicator
 from tumbuh.organisation.forms import AuditedForm
 from tumbuh.organisation.models import Opd
 from tumbuh.wilayah.models import Level, Wilayah
 
-from . import konvergensi
 from .models import Activity
 
 
@@ -26,7 +26,7 @@ class ActivityForm(AuditedForm):
             opd = opd.filter(pk=self.actor.opd_id)
             self.fields["opd"].initial = self.actor.opd_id
         self.fields["opd"].queryset = opd
-        self.fields["indicator"].queryset = konvergensi.indicators(kabupaten_code)
+        self.fields["indicator"].queryset = Indicator.objects.for_kabupaten(kabupaten_code)
         self.fields["desa"].queryset = Wilayah.objects.filter(kabupaten_code=kabupaten_code, level=Level.DESA).order_by("code")
         self.fields["desa"].label_from_instance = lambda w: f"{w.name} ({w.code})"
         from django.utils.dates import MONTHS

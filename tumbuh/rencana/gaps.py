@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tumbuh.analisis.models import lokus_desa
+from tumbuh.indikator.models import Coverage, Indicator
 from tumbuh.wilayah.models import Wilayah
 
-from . import konvergensi
 from .models import Activity
 
 
@@ -54,10 +55,10 @@ class GapCheck:
 
 def check(kabupaten_code: str, year: int) -> GapCheck:
     """Every indicator gap of every lokus desa of ``year``, with the activities addressing it."""
-    lokus = konvergensi.lokus_desa(kabupaten_code, year)
+    lokus = lokus_desa(kabupaten_code, year)
     desa = {w.code: w for w in Wilayah.objects.filter(code__in=lokus).select_related("parent")}
-    indicators = {i.pk: i for i in konvergensi.indicators(kabupaten_code)}
-    coverage = konvergensi.latest_coverage(lokus, year)
+    indicators = {i.pk: i for i in Indicator.objects.for_kabupaten(kabupaten_code)}
+    coverage = Coverage.objects.latest_by_desa(lokus, year)
     reach: dict[tuple[int, str], list[int]] = {}
     plan = Activity.objects.filter(kabupaten_id=kabupaten_code, year=year)
     for activity_id, indicator_id, desa_code in plan.filter(desa__code__in=lokus).values_list("pk", "indicator_id", "desa__code"):

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
+from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import kabupaten_of, year_of
-from tumbuh.organisation.forms import DeleteForm, add_errors
+from tumbuh.organisation.forms import DeleteForm
 
 from . import actions, gaps, plan, xlsx
 from .forms import ActivityForm
@@ -71,7 +72,8 @@ def activity_delete(request, pk):
         actions.do_delete_activity(request.user, activity, reason=form.cleaned_data["reason"])
         messages.success(request, _("Deleted."))
         return redirect(f"{reverse('rencana:list')}?year={activity.year}")
-    return render(request, "rencana/activity_confirm_delete.html", {"activity": activity, "form": form})
+    return render(request, "core/confirm_delete.html", {
+        "heading": _("Delete “%(a)s”?") % {"a": activity}, "form": form, "back": reverse("rencana:edit", args=[activity.pk])})
 
 
 @login_required

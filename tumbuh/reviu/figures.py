@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from tumbuh.rencana import konvergensi
+from tumbuh.indikator.models import Coverage, Indicator
 from tumbuh.rencana.plan import activities
 
 from .models import Realisation
@@ -84,8 +84,8 @@ class IndicatorRow:
 def indicator_rows(kabupaten_code: str, year: int) -> list[IndicatorRow]:
     """Per indicator with coverage data: the district coverage at the start of ``year`` (the
     figure of ``year - 1``) against the end (the figure of ``year``)."""
-    indicators = list(konvergensi.indicators(kabupaten_code))
-    cov = konvergensi.coverage_by_year([i.pk for i in indicators], kabupaten_code, [year - 1, year])
+    indicators = list(Indicator.objects.for_kabupaten(kabupaten_code))
+    cov = Coverage.objects.district_by_year([i.pk for i in indicators], kabupaten_code, [year - 1, year])
     rows = []
     for i in indicators:
         start, end = cov.get((i.pk, year - 1)), cov.get((i.pk, year))

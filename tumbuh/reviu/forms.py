@@ -1,8 +1,8 @@
 from django import forms
 
+from tumbuh.indikator.models import Indicator
 from tumbuh.organisation.forms import AuditedForm
 from tumbuh.organisation.models import Opd
-from tumbuh.rencana import konvergensi
 
 from .models import AnnualReview, Realisation, Recommendation
 
@@ -30,5 +30,5 @@ class RecommendationForm(AuditedForm):
 
     def __init__(self, *args, kabupaten_code: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = konvergensi.indicators(kabupaten_code)
+        self.fields["indicator"].queryset = Indicator.objects.for_kabupaten(kabupaten_code)
         self.fields["opd"].queryset = Opd.objects.filter(kabupaten_id=kabupaten_code, is_active=True)

@@ -1,7 +1,7 @@
 """A draft semester report (semester II 2025) for Luwu Timur's TPPS. Idempotent."""
 
 from tumbuh.accounts import policy
-from tumbuh.organisation.models import Tpps
+from tumbuh.tpps.models import Tpps
 
 from . import actions
 from .models import SemesterReport

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tumbuh.organisation.models import Tpps
+from tumbuh.tpps.models import Tpps
 
 
 class ReportStatus(models.TextChoices):

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
+from tumbuh.core.editing import add_errors
 from tumbuh.documents.official import document_response
-from tumbuh.organisation.forms import add_errors
 
 from . import actions, documents, figures, forms
 from .models import SemesterReport

@@ -8,10 +8,10 @@ import datetime as dt
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
 
 from . import actions
-from .models import Decree, Member, Pokja, Position
+from .models import Decree, Member, Pokja, Position, Tpps
 
 REASON = "data demo"
 #: The demo is written by the system, like the rest of the demo (the accounts' audit trails stay their own).

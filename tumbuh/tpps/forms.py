@@ -3,11 +3,21 @@ from django.utils.translation import gettext_lazy as _
 
 from tumbuh.documents.models import ALLOWED_EXTENSIONS
 from tumbuh.organisation.forms import AuditedForm
+from tumbuh.wilayah.models import Level
 
 from . import actions
-from .models import Decree, Member, Pokja
+from .models import Decree, Member, Pokja, Tpps
 
 _date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TppsForm(AuditedForm):
+    wilayah_fields = {"wilayah": (Level.KABUPATEN, Level.KECAMATAN, Level.DESA)}
+
+    class Meta:
+        model = Tpps
+        fields = ["wilayah", "name", "secretariat"]
+        help_texts = {"name": _("Its decrees (SK), with the signed scan, are recorded on the team's page.")}
 
 
 class TeamForm(AuditedForm):

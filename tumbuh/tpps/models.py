@@ -1,5 +1,6 @@
-"""Who is in a TPPS, and since when: the decree (SK) that set it up, its working groups
-(pokja) and its members, each dated with ``valid_from`` and ``valid_to``.
+"""The TPPS (Tim Percepatan Penurunan Stunting) of a kabupaten, kecamatan or desa; who is in
+it, and since when: the decree (SK) that set it up, its working groups (pokja) and its
+members, each dated with ``valid_from`` and ``valid_to``.
 
 A membership is never overwritten when someone leaves or changes position: it is ended (its
 ``valid_to`` set) and a new one starts, so :func:`members_on` answers "who was in the team
@@ -13,9 +14,47 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
+from tumbuh.wilayah.models import Level, Wilayah
+
+
+class Tpps(models.Model):
+    """A stunting-reduction team (Tim Percepatan Penurunan Stunting) at one level.
+
+    Its decrees (SK) are ``Decree`` rows, dated and with the signed scan (``decrees``). It
+    lived in ``organisation`` until migrations tpps 0003 and 0004 moved it here, rows kept."""
+
+    wilayah = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="tpps_set", verbose_name=_("region"))
+    name = models.CharField(_("name"), max_length=200)
+    secretariat = models.ForeignKey(
+        Opd, on_delete=models.SET_NULL, null=True, blank=True, related_name="tpps_secretariat", verbose_name=_("secretariat")
+    )
+
+    scope_path = "wilayah"
+    scope_reaches_up = True
+
+    class Meta:
+        verbose_name = _("TPPS")
+        verbose_name_plural = _("TPPS")
+        ordering = ["wilayah_id"]
+        constraints = [models.UniqueConstraint(fields=["wilayah"], name="tpps_one_per_wilayah")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.wilayah_id and self.wilayah.level == Level.PROVINSI:
+            raise ValidationError({"wilayah": _("Tumbuh keeps TPPS from the regency level down.")})
+
+    def current_decree(self, on: dt.date | None = None):
+        """The decree in force on ``on`` (today by default): the latest dated on or before it,
+        or None. Reads ``decrees`` as a whole, so a list that prefetches them asks nothing more."""
+        day = on or timezone.localdate()
+        in_force = [d for d in self.decrees.all() if d.date <= day]
+        return max(in_force, key=lambda d: (d.date, d.pk), default=None)
 
 
 class Decree(models.Model):

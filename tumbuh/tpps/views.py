@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tumbuh.accounts import policy
-from tumbuh.organisation.forms import add_errors
-from tumbuh.organisation.models import Tpps
+from tumbuh.core.editing import add_errors
 
 from . import actions, forms
-from .models import Decree, Member, Pokja, members_on, on_date_q
+from .models import Decree, Member, Pokja, Tpps, members_on, on_date_q
 
 
 @login_required

@@ -13,7 +13,8 @@ from tumbuh.accounts import policy
 from tumbuh.accounts.models import User
 from tumbuh.audit.models import AuditLog
 from tumbuh.imports.models import BatchStatus, ImportBatch
-from tumbuh.organisation.models import Opd, Posyandu, Puskesmas, Tpps
+from tumbuh.organisation.models import Opd, Posyandu, Puskesmas
+from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Wilayah
 
 ROLES = ["admin.lutim", "dinkes.lutim", "camat.malili", "pkm.malili", "desa.balantang", "pantau.lutim", "admin.luwu"]

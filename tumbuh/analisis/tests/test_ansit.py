@@ -71,14 +71,14 @@ def test_the_workbook_has_the_cover_and_aksi_bangda_s_15_sheets_in_order(client,
 
 def test_data_sasaran_holds_the_situation_s_figures_and_both_codes(client, alice):
     from tumbuh.krs.counts import krs_count
-    from tumbuh.krs.models import JumlahKeluarga
+    from tumbuh.krs.models import FamilyCount
 
     workbook = _download(client, alice)
     rows = _rows(workbook["Data Sasaran"])
     s = situation.build(alice, Wilayah.objects.get(pk="73.24"), 2026)
     b = next(r for r in s.rows if r.desa.code == BALANTANG)
     row = rows[BALANTANG]
-    assert row["Jumlah Keluarga"] == JumlahKeluarga.objects.get(desa_id=BALANTANG, tahun=2025).jumlah == b.families
+    assert row["Jumlah Keluarga"] == FamilyCount.objects.get(desa_id=BALANTANG, year=2025).families == b.families
     assert row["Jumlah Keluarga Berisiko Stunting (KRS)"] == krs_count(BALANTANG, 2025) == b.krs > 0
     assert b.measured_length > 0
     assert row["Jumlah Balita Diukur"] == b.measured_length
@@ -210,6 +210,7 @@ def test_the_sheets_follow_the_district_s_responsible_opd(client, alice):
     from tumbuh.audit.actions import do_save
     from tumbuh.indikator.models import Indicator, IndicatorSetting
     from tumbuh.organisation.models import Opd
+    from tumbuh.tpps.models import Tpps
 
     akta = Indicator.objects.get(kabupaten=None, code="akta-kelahiran")
     workbook = _download(client, alice)
@@ -262,7 +263,7 @@ def test_pemetaan_program_is_the_plan_of_the_year(client, alice):
 
 def test_text_that_looks_like_a_formula_stays_text(client, alice):
     from tumbuh.audit.actions import do_save
-    from tumbuh.organisation.models import Tpps
+    from tumbuh.tpps.models import Tpps
 
     from tumbuh.core.testing import formula_cells
 
@@ -297,17 +298,17 @@ def test_a_year_without_data_leaves_every_figure_blank_and_says_why(client, alic
 
 
 def test_the_families_entered_fill_jumlah_keluarga_and_a_cleared_one_goes_blank(client, alice):
-    from tumbuh.krs.actions import do_clear_jumlah_keluarga, do_set_jumlah_keluarga
-    from tumbuh.krs.models import JumlahKeluarga
+    from tumbuh.krs.actions import do_clear_family_count, do_set_family_count
+    from tumbuh.krs.models import FamilyCount
 
-    other = JumlahKeluarga.objects.filter(tahun=2025, desa__kabupaten_code="73.24").exclude(desa_id=BALANTANG).first()
-    do_set_jumlah_keluarga(alice, BALANTANG, 2025, jumlah=1234, jumlah_balita=321, reason="PK 2025")
-    do_clear_jumlah_keluarga(alice, other, reason="angka salah, menunggu DP2KB")
+    other = FamilyCount.objects.filter(year=2025, desa__kabupaten_code="73.24").exclude(desa_id=BALANTANG).first()
+    do_set_family_count(alice, BALANTANG, 2025, families=1234, families_with_under_five=321, reason="PK 2025")
+    do_clear_family_count(alice, other, reason="angka salah, menunggu DP2KB")
     workbook = _download(client, alice)
     rows = _rows(workbook["Data Sasaran"])
     assert rows[BALANTANG]["Jumlah Keluarga"] == 1234
     assert rows[other.desa_id]["Jumlah Keluarga"] is None  # not entered: empty, not 0
-    stored = dict(JumlahKeluarga.objects.filter(tahun=2025, desa__kabupaten_code="73.24").values_list("desa_id", "jumlah"))
+    stored = dict(FamilyCount.objects.filter(year=2025, desa__kabupaten_code="73.24").values_list("desa_id", "families"))
     assert {code: r["Jumlah Keluarga"] for code, r in rows.items() if r["Jumlah Keluarga"] is not None} == stored
     sources = {(r[0], r[1]): r[2] for r in _section(workbook, COVER_SOURCES)}
     assert "Pendataan Keluarga BKKBN tahun 2025" in sources[("Data Sasaran", "Jumlah Keluarga")]

@@ -5,7 +5,7 @@ import pytest
 from django.db.models import Count
 
 from tumbuh.analisis.situation import build
-from tumbuh.krs.models import JumlahKeluarga, Keluarga
+from tumbuh.krs.models import Family, FamilyCount
 from tumbuh.wilayah.models import Wilayah
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_krs_column_counts_the_data_years_list_and_leaves_desa_without_one_empty(alice):
     situation = build(alice, Wilayah.objects.get(pk="73.24"), 2026)
     assert situation.data_year == 2025
-    expected = dict(Keluarga.objects.filter(tahun=2025, desa__kabupaten_code="73.24")
+    expected = dict(Family.objects.filter(year=2025, desa__kabupaten_code="73.24")
                     .values_list("desa_id").annotate(n=Count("pk")))
     assert expected, "the demo imports a KRS list for 2025"
     by_desa = {r.desa.code: r.krs for r in situation.rows}
@@ -24,9 +24,9 @@ def test_krs_column_counts_the_data_years_list_and_leaves_desa_without_one_empty
 
 
 def test_families_column_reads_the_data_years_numbers(alice):
-    stored = dict(JumlahKeluarga.objects.filter(tahun=2025, desa__kabupaten_code="73.24").values_list("desa_id", "jumlah"))
-    JumlahKeluarga.objects.filter(tahun=2024, desa_id="73.24.04.2010").delete()
-    JumlahKeluarga.objects.create(desa_id="73.24.04.2010", tahun=2024, jumlah=5)  # another year: not read
+    stored = dict(FamilyCount.objects.filter(year=2025, desa__kabupaten_code="73.24").values_list("desa_id", "families"))
+    FamilyCount.objects.filter(year=2024, desa_id="73.24.04.2010").delete()
+    FamilyCount.objects.create(desa_id="73.24.04.2010", year=2024, families=5)  # another year: not read
     situation = build(alice, Wilayah.objects.get(pk="73.24"), 2026)
     assert stored and {r.desa.code: r.families for r in situation.rows} == stored
     balantang = next(r for r in situation.rows if r.desa.code == "73.24.04.2010")

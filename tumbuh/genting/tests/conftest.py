@@ -2,28 +2,28 @@ import datetime as dt
 
 import pytest
 
-from tumbuh.genting.models import OrangTuaAsuh
-from tumbuh.krs.models import Keluarga
+from tumbuh.genting.models import FosterParent
+from tumbuh.krs.models import Family
 from tumbuh.measurements.models import Child, Measurement
 
 BALANTANG = "73.24.04.2010"
 
 
 @pytest.fixture
-def ota(db):
-    return OrangTuaAsuh.objects.create(kabupaten_id="73.24", nama="CV Uji Peduli", jenis="perusahaan", komitmen="Pangan 6 bulan")
+def parent(db):
+    return FosterParent.objects.create(kabupaten_id="73.24", name="CV Uji Peduli", kind="perusahaan", commitment="Pangan 6 bulan")
 
 
 @pytest.fixture
-def ota2(db):
-    return OrangTuaAsuh.objects.create(kabupaten_id="73.24", nama="Ibu Uji", jenis="individu", komitmen="Air bersih")
+def parent2(db):
+    return FosterParent.objects.create(kabupaten_id="73.24", name="Ibu Uji", kind="individu", commitment="Air bersih")
 
 
 @pytest.fixture
 def make_family(db):
     def make(nik, risks=1, desa=BALANTANG, name="Keluarga Uji"):
         fields = ["air_tidak_layak", "jamban_tidak_layak", "miskin", "rumah_tidak_layak", "terlalu_banyak"][:risks]
-        return Keluarga.objects.create(tahun=2027, desa_id=desa, nik=nik, nama_kepala=name, ada_balita=True,
+        return Family.objects.create(year=2027, desa_id=desa, nik=nik, head_name=name, ada_balita=True,
                                        **{f: True for f in fields})
     return make
 

@@ -11,7 +11,7 @@ import pytest
 from tumbuh.documents.official import indonesian_number
 from tumbuh.documents.tests.test_official import pdftext  # noqa: F401  (the PDF reader fixture)
 from tumbuh.genting.actions import do_match, do_record_help
-from tumbuh.genting.models import JenisBantuan, OrangTuaAsuh
+from tumbuh.genting.models import FosterParent, HelpKind
 from tumbuh.genting.summary import summary
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +23,11 @@ def _flat(text: str) -> str:
 
 
 @pytest.fixture
-def matched(alice, ota, ota2, make_family, make_child):
-    a = do_match(alice, ota, keluarga=make_family("7324041501960071", name="Keluarga Rahasia"), mulai=START)
-    b = do_match(alice, ota2, anak=make_child("Anak Rahasia", [(0, -2.5)]), mulai=START)
-    do_record_help(alice, a, jenis="jamban", nilai=6_500_000, tanggal=dt.date(2025, 2, 1))
-    do_record_help(alice, b, jenis="pangan", nilai=500_000, tanggal=dt.date(2025, 2, 1))
+def matched(alice, parent, parent2, make_family, make_child):
+    a = do_match(alice, parent, family=make_family("7324041501960071", name="Keluarga Rahasia"), start_date=START)
+    b = do_match(alice, parent2, child=make_child("Anak Rahasia", [(0, -2.5)]), start_date=START)
+    do_record_help(alice, a, kind="jamban", value=6_500_000, date=dt.date(2025, 2, 1))
+    do_record_help(alice, b, kind="pangan", value=500_000, date=dt.date(2025, 2, 1))
     return a, b
 
 
@@ -47,7 +47,7 @@ def test_the_pdf_holds_the_pages_figures_under_the_district_kop(client, alice, m
     assert f"Desa terjangkau {indonesian_number(s.villages)}" in text
     assert f"Bantuan diberikan (Rp) {indonesian_number(s.help_total)}" in text
     assert s.help_total >= 7_000_000 and "." in indonesian_number(s.help_total)  # 7.000.000, not 7,000,000
-    _label, times, value = s.help_by_kind[list(JenisBantuan.values).index("jamban")]
+    _label, times, value = s.help_by_kind[list(HelpKind.values).index("jamban")]
     assert f"jamban {times} {indonesian_number(value)}" in text
     assert "Uraian Jumlah Orang tua asuh aktif" in text
     for row in s.per_kecamatan:
@@ -72,9 +72,9 @@ def test_the_docx_holds_the_same_figures(client, alice, matched):
 
 def test_another_district_gets_its_own_figures_only(client, charlie, matched, pdftext):
     """Like the page, the handout of Luwu's admin counts Luwu's foster parents and matches only."""
-    OrangTuaAsuh.objects.create(kabupaten_id=charlie.wilayah_id, nama="PT Luwu Peduli", jenis="perusahaan")
+    FosterParent.objects.create(kabupaten_id=charlie.wilayah_id, name="PT Luwu Peduli", kind="perusahaan")
     s = summary(charlie)
-    assert s.foster_parents == OrangTuaAsuh.objects.filter(kabupaten_id=charlie.wilayah_id, aktif=True).count()
+    assert s.foster_parents == FosterParent.objects.filter(kabupaten_id=charlie.wilayah_id, is_active=True).count()
     client.force_login(charlie)
     text = _flat(pdftext(client.get("/genting/ringkasan.pdf").content))
     assert "PEMERINTAH KABUPATEN LUWU" in text and "LUWU TIMUR" not in text

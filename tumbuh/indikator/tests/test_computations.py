@@ -264,18 +264,18 @@ def test_asi_exclusive_reads_the_months_up_to_the_infants_age_on_its_latest_reco
 
 
 def _keluarga(nik: str, desa: str = BALANTANG, pendampingan: str | None = None, year: int = YEAR):
-    from tumbuh.krs.models import Keluarga
+    from tumbuh.krs.models import Family
 
-    return Keluarga.objects.create(tahun=year, desa_id=desa, nik=nik, nama_kepala=f"Kepala {nik[-3:]}",
-                                   jenis_pendampingan=pendampingan)
+    return Family.objects.create(year=year, desa_id=desa, nik=nik, head_name=f"Kepala {nik[-3:]}",
+                                 jenis_pendampingan=pendampingan)
 
 
 def _tpk_visit(keluarga, day: dt.date):
-    from tumbuh.krs.models import KunjunganTpk, TimPendampingKeluarga
+    from tumbuh.krs.models import Tpk, TpkVisit
 
-    tpk, _ = TimPendampingKeluarga.objects.get_or_create(desa_id=keluarga.desa_id, nama="TPK Uji",
-                                                         defaults={"bidan": "B", "kader_pkk": "P", "kader_kb": "K"})
-    return KunjunganTpk.objects.create(keluarga=keluarga, tpk=tpk, tanggal=day, kegiatan="penyuluhan")
+    tpk, _ = Tpk.objects.get_or_create(desa_id=keluarga.desa_id, name="TPK Uji",
+                                       defaults={"midwife": "B", "pkk_cadre": "P", "kb_cadre": "K"})
+    return TpkVisit.objects.create(family=keluarga, tpk=tpk, date=day, activity="penyuluhan")
 
 
 def test_krs_accompanied_counts_the_kinds_received_and_the_tpk_visits_over_every_krs():

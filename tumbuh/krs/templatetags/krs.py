@@ -1,5 +1,5 @@
 """Template helpers for at-risk families. (Their NIKs, the head's and the wife's, go through
-``{% nik %}`` of the measurements tags: ``{% nik keluarga "nik_istri" %}``.)"""
+``{% nik %}`` of the measurements tags: ``{% nik family "wife_nik" %}``.)"""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from tumbuh.krs.models import Keluarga
+from tumbuh.krs.models import Family
 from tumbuh.measurements.actions import do_record_measurement
 from tumbuh.measurements.models import Child, Measurement, Position
 
@@ -38,7 +38,7 @@ def measure(alice):
 
 @pytest.fixture
 def make_family(db):
-    def make(nik, name="Keluarga Uji", *, desa=BALANTANG, rt="", rw="", alamat="", tahun=YEAR, balita=True, tpk=None):
-        return Keluarga.objects.create(tahun=tahun, desa_id=desa, nik=nik, nama_kepala=name, rt=rt, rw=rw, alamat=alamat,
-                                       ada_balita=balita, miskin=True, tpk=tpk)
+    def make(nik, name="Keluarga Uji", *, desa=BALANTANG, rt="", rw="", address="", year=YEAR, under_five=True, tpk=None):
+        return Family.objects.create(year=year, desa_id=desa, nik=nik, head_name=name, rt=rt, rw=rw, address=address,
+                                     ada_balita=under_five, miskin=True, tpk=tpk)
     return make

@@ -25,7 +25,7 @@ def demo(transactional_db, settings):
 
 def test_confirm_a_suggested_family_for_a_stunted_child(browser, live_server, demo):
     from tumbuh.accounts.models import User
-    from tumbuh.krs.models import AnakKeluarga, Keluarga
+    from tumbuh.krs.models import Family, FamilyChild
     from tumbuh.measurements.actions import do_record_measurement
     from tumbuh.measurements.models import Child, Measurement, Position
 
@@ -35,8 +35,8 @@ def test_confirm_a_suggested_family_for_a_stunted_child(browser, live_server, de
     m = do_record_measurement(admin, Measurement(child=child, date=dt.date(2026, 2, 10), weight=11, lenhei=80,
                                                  position=Position.STANDING))
     assert m.status_tbu == "pendek"
-    family = Keluarga.objects.create(tahun=2026, desa_id=BALANTANG, nik="7324045203850001", nama_kepala="Sitti Aminah",
-                                     rt="003", rw="002", alamat="Dusun Mawar", ada_balita=True, miskin=True)
+    family = Family.objects.create(year=2026, desa_id=BALANTANG, nik="7324045203850001", head_name="Sitti Aminah",
+                                   rt="003", rw="002", address="Dusun Mawar", ada_balita=True, miskin=True)
 
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
     page = context.new_page()
@@ -48,14 +48,14 @@ def test_confirm_a_suggested_family_for_a_stunted_child(browser, live_server, de
     row.get_by_role("link", name="Cari keluarga").click()
     page.wait_for_url(f"{live_server.url}/krs/anak/{child.tumbuh_id}/**")
 
-    suggestion = page.locator(f"[data-testid=family-suggestions] tr[data-keluarga='{family.pk}']")
+    suggestion = page.locator(f"[data-testid=family-suggestions] tr[data-family='{family.pk}']")
     assert "RT 3 / RW 2" in suggestion.inner_text()
-    suggestion.locator("input[name=catatan]").fill("ibu membenarkan saat kunjungan")
+    suggestion.locator("input[name=note]").fill("ibu membenarkan saat kunjungan")
     suggestion.get_by_role("button", name="Konfirmasi: keluarga anak ini").click()
     page.wait_for_selector(".messages")
     assert "Sitti Aminah" in page.locator("[data-testid=child-links]").inner_text()
-    link = AnakKeluarga.objects.get(child=child)
-    assert link.keluarga == family and link.alasan.endswith("ibu membenarkan saat kunjungan")
+    link = FamilyChild.objects.get(child=child)
+    assert link.family == family and link.reason.endswith("ibu membenarkan saat kunjungan")
 
     page.locator("nav.sidebar").get_by_role("link", name="Penentuan sasaran stunting").click()
     page.wait_for_url(f"{live_server.url}/krs/sasaran/")

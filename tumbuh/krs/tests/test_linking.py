@@ -11,7 +11,7 @@ from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
 from tumbuh.krs.actions import do_link_child, do_unlink_child
 from tumbuh.krs.linking import address_similarity, similarity, suggest_children, suggest_families
-from tumbuh.krs.models import AnakKeluarga, CaraTautan, Keluarga
+from tumbuh.krs.models import Family, FamilyChild, LinkMethod
 
 from .conftest import BALANTANG, YEAR
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def household(make_family, make_child):
     """The Aminah family of RT 003 / RW 002, its child, and three children it is not."""
-    family = make_family("7324045203850001", "Sitti Aminah", rt="003", rw="002", alamat="Dusun Mawar")
+    family = make_family("7324045203850001", "Sitti Aminah", rt="003", rw="002", address="Dusun Mawar")
     return {
         "family": family,
         "right": make_child("Nur Fadilah", parent="Aminah", rt="3", rw="2", address="Dsn. Mawar"),
@@ -62,7 +62,7 @@ def test_suggestions_rank_the_right_child_first_and_say_why(bob, household):
 
 
 def test_a_child_linked_last_year_to_the_same_head_comes_first(alice, make_family, make_child):
-    last_year = make_family("7324041010800002", "Baso Tang", tahun=YEAR - 1)
+    last_year = make_family("7324041010800002", "Baso Tang", year=YEAR - 1)
     this_year = make_family("7324041010800002", "Baso Tang", rt="001", rw="001")
     known = make_child("Muhammad Arsyad")
     decoy = make_child("Aqil", rt="001", rw="001")
@@ -76,7 +76,7 @@ def test_a_child_linked_last_year_to_the_same_head_comes_first(alice, make_famil
 
 
 def test_the_reverse_suggestions_from_a_child(bob, household, make_family):
-    other = make_family("7324045203850009", "Hasnawati", rt="007", rw="004", balita=False)
+    other = make_family("7324045203850009", "Hasnawati", rt="007", rw="004", under_five=False)
     with translation.override("en"):
         found = suggest_families(bob, household["right"], YEAR)
     assert found[0].obj == household["family"]
@@ -87,8 +87,8 @@ def test_the_reverse_suggestions_from_a_child(bob, household, make_family):
 def test_a_list_that_does_not_say_whether_there_is_a_child_under_five_takes_nothing_off(bob, household, make_family):
     """−1 only when the list says no child under five; unknown (None) is not no."""
     neighbour = household["neighbour"]
-    said_no = make_family("7324045203850011", "Hasnawati", rt="003", rw="002", balita=False)
-    unknown = make_family("7324045203850012", "Hasnawati", rt="003", rw="002", balita=None)
+    said_no = make_family("7324045203850011", "Hasnawati", rt="003", rw="002", under_five=False)
+    unknown = make_family("7324045203850012", "Hasnawati", rt="003", rw="002", under_five=None)
     with translation.override("en"):
         found = {s.obj: s for s in suggest_families(bob, neighbour, YEAR)}
     assert found[said_no].score == found[unknown].score - 1
@@ -105,20 +105,20 @@ def test_link_and_unlink_are_audited_with_their_reason(bob, household):
     family, child = household["family"], household["right"]
     with pytest.raises(ValidationError) as no_reason:
         do_link_child(bob, family, child, reason="  ")
-    assert list(no_reason.value.error_dict) == ["alasan"]
-    link = do_link_child(bob, family, child, reason="dikenal bidan desa")
-    assert (link.tahun, link.cara, link.linked_by) == (YEAR, CaraTautan.SARAN, bob)
-    created = AuditLog.objects.get(object_type="krs.anakkeluarga", object_id=str(link.pk), action="create")
-    assert created.actor == bob and created.reason == "dikenal bidan desa" and created.wilayah_code == BALANTANG
+    assert list(no_reason.value.error_dict) == ["reason"]
+    link = do_link_child(bob, family, child, reason="dikenal midwife desa")
+    assert (link.year, link.method, link.linked_by) == (YEAR, LinkMethod.SUGGESTION, bob)
+    created = AuditLog.objects.get(object_type="krs.familychild", object_id=str(link.pk), action="create")
+    assert created.actor == bob and created.reason == "dikenal midwife desa" and created.wilayah_code == BALANTANG
     assert "nik" not in created.after and family.nik not in created.object_repr
 
     with pytest.raises(ValidationError):
         do_unlink_child(bob, link, reason="")
-    assert AnakKeluarga.objects.filter(pk=link.pk).exists()
+    assert FamilyChild.objects.filter(pk=link.pk).exists()
     pk = link.pk
     do_unlink_child(bob, link, reason="anak pindah ke Palopo")
-    assert not AnakKeluarga.objects.filter(pk=pk).exists()
-    deleted = AuditLog.objects.get(object_type="krs.anakkeluarga", object_id=str(pk), action="delete")
+    assert not FamilyChild.objects.filter(pk=pk).exists()
+    deleted = AuditLog.objects.get(object_type="krs.familychild", object_id=str(pk), action="delete")
     assert deleted.actor == bob and deleted.reason == "anak pindah ke Palopo" and deleted.before["child"] == child.pk
 
 
@@ -132,9 +132,9 @@ def test_a_child_belongs_to_one_family_per_list(alice, household, make_family):
         do_link_child(alice, second, child, reason="keliru")
     assert "Sitti Aminah" in " ".join(other.value.messages)
     assert twice.value.messages != other.value.messages
-    next_year = make_family("7324045203850001", "Sitti Aminah", tahun=YEAR + 1)
+    next_year = make_family("7324045203850001", "Sitti Aminah", year=YEAR + 1)
     do_link_child(alice, next_year, child, reason="daftar tahun berikutnya")
-    assert AnakKeluarga.objects.filter(child=child).count() == 2
+    assert FamilyChild.objects.filter(child=child).count() == 2
     assert child not in [s.obj for s in suggest_children(alice, second, q="Fadilah")]  # in a family of 2026 already
 
 
@@ -160,7 +160,7 @@ def test_a_child_of_another_desa_is_refused(alice, household, make_child, harapa
 )
 def test_who_may_link(demo_users, household, username, link):
     user = demo_users[username]
-    candidate = AnakKeluarga(keluarga=household["family"], child=household["right"], tahun=YEAR)
+    candidate = FamilyChild(family=household["family"], child=household["right"], year=YEAR)
     assert policy.can(user, policy.ADD, candidate) is link
     assert policy.can(user, policy.DELETE, candidate) is link
     assert policy.can(user, policy.CHANGE, candidate) is False  # a link is confirmed or removed, never edited
@@ -186,10 +186,10 @@ def test_a_desa_operator_of_another_desa_gets_404(client, bob, alice, make_famil
     client.force_login(bob)
     assert client.get(f"/krs/{theirs.pk}/").status_code == 404
     assert client.post(f"/krs/{theirs.pk}/anak/", {"child": their_child.pk}).status_code == 404
-    assert client.post(f"/krs/{mine.pk}/anak/", {"child": their_child.pk, "catatan": "x"}).status_code == 404
-    assert client.post(f"/krs/tautan/{link.pk}/hapus/", {"alasan": "x"}).status_code == 404
+    assert client.post(f"/krs/{mine.pk}/anak/", {"child": their_child.pk, "note": "x"}).status_code == 404
+    assert client.post(f"/krs/tautan/{link.pk}/hapus/", {"reason": "x"}).status_code == 404
     assert client.get(f"/krs/anak/{their_child.tumbuh_id}/").status_code == 404
-    assert AnakKeluarga.objects.filter(pk=link.pk).exists() and not AnakKeluarga.objects.filter(keluarga=mine).exists()
+    assert FamilyChild.objects.filter(pk=link.pk).exists() and not FamilyChild.objects.filter(family=mine).exists()
     with pytest.raises((PermissionDenied, ValidationError)):
         do_link_child(bob, theirs, their_child, reason="bukan desa saya")
 
@@ -200,10 +200,10 @@ def test_confirm_a_suggestion_on_the_family_page(client, bob, household, measure
     client.force_login(bob)
     page = client.get(f"/krs/{family.pk}/").content.decode()
     assert f'data-child="{child.pk}"' in page and "Nur Fadilah" in page
-    response = client.post(f"/krs/{family.pk}/anak/", {"child": child.pk, "catatan": "ibu hadir di posyandu"})
+    response = client.post(f"/krs/{family.pk}/anak/", {"child": child.pk, "note": "ibu hadir di posyandu"})
     assert response.status_code == 302 and response["Location"] == f"/krs/{family.pk}/"
-    link = AnakKeluarga.objects.get(keluarga=family, child=child)
-    assert link.cara == CaraTautan.SARAN and link.alasan.endswith("ibu hadir di posyandu") and "RT 3 / RW 2" in link.alasan
+    link = FamilyChild.objects.get(family=family, child=child)
+    assert link.method == LinkMethod.SUGGESTION and link.reason.endswith("ibu hadir di posyandu") and "RT 3 / RW 2" in link.reason
     page = client.get(f"/krs/{family.pk}/").content.decode()
     linked = page.split('data-testid="linked-children"')[1].split("</table>")[0]
     assert "Nur Fadilah" in linked and "Pendek" in linked
@@ -217,10 +217,10 @@ def test_a_child_found_by_name_needs_a_note(client, bob, household, make_child):
     assert f'data-child="{stranger.pk}"' not in client.get(f"/krs/{family.pk}/").content.decode()
     assert f'data-child="{stranger.pk}"' in client.get(f"/krs/{family.pk}/?q=Khanza").content.decode()
     client.post(f"/krs/{family.pk}/anak/", {"child": stranger.pk})
-    assert not AnakKeluarga.objects.filter(child=stranger).exists()
-    client.post(f"/krs/{family.pk}/anak/", {"child": stranger.pk, "catatan": "cucu yang tinggal serumah"})
-    link = AnakKeluarga.objects.get(child=stranger)
-    assert link.cara == CaraTautan.MANUAL and link.alasan == "cucu yang tinggal serumah"
+    assert not FamilyChild.objects.filter(child=stranger).exists()
+    client.post(f"/krs/{family.pk}/anak/", {"child": stranger.pk, "note": "cucu yang tinggal serumah"})
+    link = FamilyChild.objects.get(child=stranger)
+    assert link.method == LinkMethod.MANUAL and link.reason == "cucu yang tinggal serumah"
 
 
 def test_remove_a_link_on_the_child_page(client, bob, household):
@@ -228,12 +228,12 @@ def test_remove_a_link_on_the_child_page(client, bob, household):
     client.force_login(bob)
     child_page = f"/krs/anak/{household['right'].tumbuh_id}/"
     assert "Sitti Aminah" in client.get(child_page).content.decode()
-    assert client.post(f"/krs/tautan/{link.pk}/hapus/", {"alasan": "", "back": "anak"})["Location"] == child_page
-    assert AnakKeluarga.objects.filter(pk=link.pk).exists()
-    assert client.post(f"/krs/tautan/{link.pk}/hapus/", {"alasan": "salah anak", "back": "anak"}).status_code == 302
-    assert not AnakKeluarga.objects.filter(pk=link.pk).exists()
+    assert client.post(f"/krs/tautan/{link.pk}/hapus/", {"reason": "", "back": "child"})["Location"] == child_page
+    assert FamilyChild.objects.filter(pk=link.pk).exists()
+    assert client.post(f"/krs/tautan/{link.pk}/hapus/", {"reason": "salah anak", "back": "child"}).status_code == 302
+    assert not FamilyChild.objects.filter(pk=link.pk).exists()
     page = client.get(child_page).content.decode()
-    assert f'data-keluarga="{household["family"].pk}"' in page  # suggested again
+    assert f'data-family="{household["family"].pk}"' in page  # suggested again
 
 
 def test_the_viewer_sees_links_but_cannot_link(client, demo_users, household):
@@ -241,21 +241,21 @@ def test_the_viewer_sees_links_but_cannot_link(client, demo_users, household):
     client.force_login(demo_users["pantau.lutim"])
     page = client.get(f"/krs/{household['family'].pk}/").content.decode()
     assert "Nur Fadilah" in page and 'data-testid="suggestions"' not in page and "unlink-form" not in page
-    assert client.post(f"/krs/{household['family'].pk}/anak/", {"child": household["neighbour"].pk, "catatan": "x"}).status_code == 403
-    assert client.post(f"/krs/tautan/{link.pk}/hapus/", {"alasan": "x"}).status_code == 403
+    assert client.post(f"/krs/{household['family'].pk}/anak/", {"child": household["neighbour"].pk, "note": "x"}).status_code == 403
+    assert client.post(f"/krs/tautan/{link.pk}/hapus/", {"reason": "x"}).status_code == 403
 
 
 def test_the_demo_links_children_through_the_action():
-    links = AnakKeluarga.objects.filter(keluarga__tahun=2025)
+    links = FamilyChild.objects.filter(family__year=2025)
     assert links.count() >= 10
-    assert AuditLog.objects.filter(object_type="krs.anakkeluarga", action="create").count() >= links.count()
-    assert all(k.desa_id == c for k, c in ((link.keluarga, link.child.desa_id) for link in links))
-    assert Keluarga.objects.filter(anak_links__isnull=False, tpk__isnull=True, tahun=2025).exists()
+    assert AuditLog.objects.filter(object_type="krs.familychild", action="create").count() >= links.count()
+    assert all(k.desa_id == c for k, c in ((link.family, link.child.desa_id) for link in links))
+    assert Family.objects.filter(child_links__isnull=False, tpk__isnull=True, year=2025).exists()
 
 
 def test_the_demo_seed_is_idempotent():
     from tumbuh.krs.demo_data import seed
 
-    before = (AnakKeluarga.objects.count(), AuditLog.objects.count())
+    before = (FamilyChild.objects.count(), AuditLog.objects.count())
     seed(2026)
-    assert (AnakKeluarga.objects.count(), AuditLog.objects.count()) == before
+    assert (FamilyChild.objects.count(), AuditLog.objects.count()) == before

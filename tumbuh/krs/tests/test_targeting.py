@@ -9,14 +9,14 @@ import pytest
 from tumbuh.dashboards.periods import Period
 from tumbuh.krs import targeting
 from tumbuh.krs.actions import do_link_child
-from tumbuh.krs.models import TimPendampingKeluarga
+from tumbuh.krs.models import Tpk
 
 from .conftest import BALANTANG, YEAR
 
 pytestmark = pytest.mark.django_db
 
 PERIOD = Period.round(YEAR, 2)
-PAGE = f"/krs/sasaran/?period={PERIOD.key}&tahun={YEAR}"
+PAGE = f"/krs/sasaran/?period={PERIOD.key}&year={YEAR}"
 SHORT, TALL = 80.0, 88.0  # at two years: pendek, normal
 
 
@@ -37,7 +37,7 @@ def village(alice, make_child, make_family, measure, harapan_code):
     measure(kids["recovered"], dt.date(YEAR, 2, 3), SHORT)
     assert measure(kids["recovered"], dt.date(YEAR, 2, 24), TALL).status_tbu == "normal"
     measure(kids["january"], dt.date(YEAR, 1, 15), SHORT)
-    tpk = TimPendampingKeluarga.objects.create(desa_id=BALANTANG, nama="TPK Target", bidan="A", kader_pkk="B", kader_kb="C")
+    tpk = Tpk.objects.create(desa_id=BALANTANG, name="TPK Target", midwife="A", pkk_cadre="B", kb_cadre="C")
     no_tpk = make_family("7324041501900101", "Keluarga Tanpa TPK")
     has_tpk = make_family("7324041501900102", "Keluarga Dengan TPK", tpk=tpk)
     make_family("7324041501900103", "Keluarga Lain")
@@ -75,7 +75,7 @@ def test_the_page_lists_an_unlinked_stunted_child_and_not_a_linked_one(client, a
     row = page.split(f'data-desa="{BALANTANG}"')[1].split("</tr>")[0]
     assert [int(n) for n in re.findall(r'class="num">(?:<strong>)?(\d+)', row)] == [3, 2, 1, 3, 2, 1]
 
-    families = client.get(PAGE + "&show=keluarga").content.decode().split('data-testid="families-without-tpk"')[1]
+    families = client.get(PAGE + "&show=families").content.decode().split('data-testid="families-without-tpk"')[1]
     families = families.split("</table>")[0]
     assert "Keluarga Tanpa TPK" in families and "Stunted Dalam Keluarga" in families
     assert "Keluarga Dengan TPK" not in families and "Keluarga Lain" not in families
@@ -132,6 +132,6 @@ def test_the_demo_page_is_not_empty(client, alice):
     client.force_login(alice)
     page = client.get("/krs/sasaran/").content.decode()
     assert 'data-child="' in page.split('data-testid="unlinked-children"')[1]
-    families = client.get("/krs/sasaran/?show=keluarga").content.decode()
-    assert 'data-keluarga="' in families.split('data-testid="families-without-tpk"')[1]
+    families = client.get("/krs/sasaran/?show=families").content.decode()
+    assert 'data-family="' in families.split('data-testid="families-without-tpk"')[1]
     assert "/krs/sasaran/" in client.get("/krs/").content.decode()  # reached from the KRS list (and the menu)

@@ -11,7 +11,7 @@ from tumbuh.imports.testing import csv_bytes, read_xlsx, xlsx_bytes
 from tumbuh.imports.xlsx import rejected_workbook
 from tumbuh.krs.counts import risk_shares
 from tumbuh.krs.importers import pendampingan_codes
-from tumbuh.krs.models import Keluarga
+from tumbuh.krs.models import Family
 from tumbuh.wilayah.models import Wilayah
 
 from .verval_fixtures import FLAGS, HEADERS, NOT_IN_LIST, family, verval_file, verval_rows
@@ -30,19 +30,19 @@ def kabupaten():
 def _families() -> list[dict]:
     """Six families of Kecamatan Malili, the desa written as lists write them."""
     return [
-        family("7324041501850001", "DESA BALANTANG", nama_kepala="Baharuddin", nik_istri="7324045203900001",
-               nama_istri="Sitti Aminah", ada_baduta=True, ada_pus=True, air_tidak_layak=True, terlalu_muda=True,
+        family("7324041501850001", "DESA BALANTANG", head_name="Baharuddin", wife_nik="7324045203900001",
+               wife_name="Sitti Aminah", ada_baduta=True, ada_pus=True, air_tidak_layak=True, terlalu_muda=True,
                empat_terlalu=True, jenis_pendampingan="1,3"),
-        family("7324041501850002", "Balantang", nama_kepala="Sudirman", ada_anak_24_59=True, ada_pus=True, ada_ibu_hamil=True,
+        family("7324041501850002", "Balantang", head_name="Sudirman", ada_anak_24_59=True, ada_pus=True, ada_ibu_hamil=True,
                jamban_tidak_layak=True, terlalu_tua=True, terlalu_banyak=True, empat_terlalu=True, bukan_peserta_kb_modern=True,
                jenis_pendampingan="1;2;3"),
-        family("7324041501850003", "Kel. Malili", nama_kepala="Amiruddin", ada_pus=True, bukan_peserta_kb_modern=True,
+        family("7324041501850003", "Kel. Malili", head_name="Amiruddin", ada_pus=True, bukan_peserta_kb_modern=True,
                jenis_pendampingan="Rujukan, KIE"),  # no risk factor marked: on BKKBN's list all the same
-        family("7324041501850004", "PASI PASI", nama_kepala="La Ode Hamka", ada_baduta=True, ada_anak_24_59=True,
+        family("7324041501850004", "PASI PASI", head_name="La Ode Hamka", ada_baduta=True, ada_anak_24_59=True,
                terlalu_dekat=True, empat_terlalu=True, jenis_pendampingan="2"),
-        family("7324041501850005", "Baruga", nama_kepala="Andi Baso", ada_anak_24_59=True, air_tidak_layak=True,
+        family("7324041501850005", "Baruga", head_name="Andi Baso", ada_anak_24_59=True, air_tidak_layak=True,
                jamban_tidak_layak=True),  # two desa named Baruga in Luwu Timur: the kecamatan decides
-        family("7324041501850006", "desa harapan", kecamatan="Kec. Malili", nama_kepala="Hasanuddin", ada_baduta=True,
+        family("7324041501850006", "desa harapan", kecamatan="Kec. Malili", head_name="Hasanuddin", ada_baduta=True,
                jenis_pendampingan="1 2"),
     ]
 
@@ -59,8 +59,8 @@ def _reasons(batch):
     return {r.row_number: r.reason % r.params if r.params else r.reason for r in batch.rejected_rows.all()}
 
 
-def _stored(nik: str, year: int = YEAR) -> Keluarga:
-    return Keluarga.objects.get(tahun=year, nik=nik)
+def _stored(nik: str, year: int = YEAR) -> Family:
+    return Family.objects.get(year=year, nik=nik)
 
 
 def test_each_bkkbn_header_names_its_own_column():
@@ -71,7 +71,7 @@ def test_each_bkkbn_header_names_its_own_column():
 
     found = KrsImporter.header_spec().match(HEADERS)
     expected = {key: HEADERS.index(header) for header, key in COLUMNS if key}
-    expected = {{"nama_kepala": "nama", "desa": "desa_name"}.get(k, k): i for k, i in expected.items()}
+    expected = {{"desa": "desa_name"}.get(k, k): i for k, i in expected.items()}
     assert found == expected
 
 
@@ -85,8 +85,8 @@ def test_the_verval_list_imports_every_family_as_the_list_gives_it(alice, kabupa
     assert batch.header_row == 5 and batch.options == {"year": YEAR}
     for expected, desa in zip(families, EXPECTED_DESA, strict=True):
         k = _stored(expected["nik"])
-        assert k.desa_id == desa and k.tahun == YEAR and k.nama_kepala == expected["nama_kepala"]
-        assert k.no_kk == expected["no_kk"] and k.nama_istri == expected["nama_istri"] and k.nik_istri == expected["nik_istri"]
+        assert k.desa_id == desa and k.year == YEAR and k.head_name == expected["head_name"]
+        assert k.kk_number == expected["kk_number"] and k.wife_name == expected["wife_name"] and k.wife_nik == expected["wife_nik"]
         assert {f: getattr(k, f) for f in FLAGS} == {f: expected[f] for f in FLAGS}
         assert k.ada_balita is (expected["ada_baduta"] or expected["ada_anak_24_59"])
         assert all(getattr(k, f) is None for f in NOT_IN_LIST)  # not in the list: unknown, not no
@@ -100,12 +100,12 @@ def test_the_year_comes_from_the_option_and_without_it_the_file_is_refused_befor
     with translation.override("id"):
         batch = _import(alice, kabupaten, verval_file(_families()), year=None)
     assert batch.status == BatchStatus.FAILED and batch.error.startswith("Pilih tahun data")
-    assert batch.total_rows == 0 and not Keluarga.objects.filter(nik__startswith="73240415018500").exists()
+    assert batch.total_rows == 0 and not Family.objects.filter(nik__startswith="73240415018500").exists()
     # Another year is another year's list: a new row per family, the first list untouched.
     _import(alice, kabupaten, verval_file(_families()), year=2024)
     again = _import(alice, kabupaten, verval_file(_families()), year=2025)
     assert again.created == 6
-    assert Keluarga.objects.filter(nik="7324041501850001").count() == 2
+    assert Family.objects.filter(nik="7324041501850001").count() == 2
 
 
 def test_a_year_column_still_works_and_must_agree_with_the_chosen_year(alice, kabupaten):
@@ -116,21 +116,21 @@ def test_a_year_column_still_works_and_must_agree_with_the_chosen_year(alice, ka
     batch = _import(alice, kabupaten, csv_bytes(rows), file_name="krs.csv")
     assert (batch.created, batch.rejected) == (3, 1)
     assert _reasons(batch) == {4: "Tahun Pendataan 2024 is not the data year chosen for this file (2025)"}
-    assert _stored("7324041501850003").tahun == YEAR  # an empty year cell: the chosen year
+    assert _stored("7324041501850003").year == YEAR  # an empty year cell: the chosen year
     # Without a chosen year the file's column decides, row by row.
     without = _import(alice, kabupaten, csv_bytes(rows), year=None, file_name="krs.csv")
     assert (without.created, without.unchanged, without.rejected) == (1, 2, 1)
-    assert _reasons(without) == {5: "Year is empty"} and _stored("7324041501850002", 2024).nama_kepala == "Sudirman"
+    assert _reasons(without) == {5: "Year is empty"} and _stored("7324041501850002", 2024).head_name == "Sudirman"
 
 
 def test_reimport_changes_nothing_and_a_dry_run_writes_nothing(alice, kabupaten):
     dry = _import(alice, kabupaten, verval_file(_families(), "xlsx"), dry_run=True)
     assert (dry.status, dry.created) == (BatchStatus.DONE, 6)
-    assert not Keluarga.objects.filter(nik__startswith="73240415018500").exists()
+    assert not Family.objects.filter(nik__startswith="73240415018500").exists()
     first = _import(alice, kabupaten, verval_file(_families(), "xlsx"))
     again = _import(alice, kabupaten, verval_file(_families(), "csv", style="ya-tidak", titles=0), file_name="again.csv")
     assert (first.created, again.created, again.updated, again.unchanged) == (6, 0, 0, 6)
-    assert Keluarga.objects.filter(nik__startswith="73240415018500").count() == 6
+    assert Family.objects.filter(nik__startswith="73240415018500").count() == 6
 
 
 def test_a_shorter_list_does_not_erase_what_an_earlier_list_of_the_year_said(alice, kabupaten):
@@ -144,12 +144,12 @@ def test_a_shorter_list_does_not_erase_what_an_earlier_list_of_the_year_said(ali
     assert batch.updated == 1
     k = _stored("7324041501850001")
     assert (k.rumah_tidak_layak, k.miskin, k.pendidikan_ibu_rendah) == (True, False, None)
-    assert (k.rt, k.rw, k.air_tidak_layak, k.nama_istri) == ("3", "2", True, "Sitti Aminah")
+    assert (k.rt, k.rw, k.air_tidak_layak, k.wife_name) == ("3", "2", True, "Sitti Aminah")
 
 
 def test_warnings_keep_the_row_and_are_counted(alice, kabupaten, client):
     families = _families()[:4]
-    families[0]["nik_istri"] = "73240452039"  # too short
+    families[0]["wife_nik"] = "73240452039"  # too short
     families[1]["empat_terlalu"] = False  # although terlalu tua and terlalu banyak are marked
     families[2]["jenis_pendampingan"] = "1, 9, PMT"  # 9 and PMT: not BKKBN's codes
     families[3].update(terlalu_dekat=False, empat_terlalu=True)  # yes, but none of the four
@@ -157,10 +157,10 @@ def test_warnings_keep_the_row_and_are_counted(alice, kabupaten, client):
     assert (batch.created, batch.rejected) == (4, 0)
     f = batch.findings
     assert (f["invalid_nik_istri"], f["empat_terlalu_disagrees"], f["unknown_pendampingan"], f["warned_rows"]) == (1, 2, 1, 4)
-    assert _stored("7324041501850001").nik_istri == ""
+    assert _stored("7324041501850001").wife_nik == ""
     assert _stored("7324041501850002").empat_terlalu is False  # stored as given
     assert _stored("7324041501850003").jenis_pendampingan == "1,9,PMT"
-    assert _stored("7324041501850003").pendampingan() == ["rujukan", "9", "PMT"]
+    assert _stored("7324041501850003").accompaniment() == ["rujukan", "9", "PMT"]
     client.force_login(alice)
     with translation.override("id"):
         page = client.get(f"/impor/{batch.pk}/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
@@ -207,7 +207,7 @@ def test_rejected_rows_are_kept_with_their_reason_and_the_corrected_file_comes_i
         row[kecamatan] = "Malili"
     fixed = _import(alice, kabupaten, xlsx_bytes([header, *data]), file_name="ditolak.xlsx")
     assert (fixed.created, fixed.rejected) == (4, 0), _reasons(fixed)
-    assert Keluarga.objects.filter(tahun=YEAR, nik__startswith="73240415018500").count() == 6
+    assert Family.objects.filter(year=YEAR, nik__startswith="73240415018500").count() == 6
     assert _stored("7324041501850006").desa_id == BARUGA
 
 
@@ -226,10 +226,10 @@ def test_a_desa_is_looked_for_in_the_kecamatan_the_list_names(alice, kabupaten):
 def test_a_search_that_matches_no_family_says_so_rather_than_that_there_are_none(alice, kabupaten, client):
     _import(alice, kabupaten, verval_file(_families()))
     client.force_login(alice)
-    listing = client.get(f"/krs/?tahun={YEAR}").content.decode()
+    listing = client.get(f"/krs/?year={YEAR}").content.decode()
     assert "Baharuddin" in listing and "Belum ada keluarga berisiko" not in listing
     for query in ("q=Tidak+Ada+Nama+Seperti+Ini", "risiko=air_tidak_layak&q=Baharuddin&tanpa_tpk=on&q=zzz"):
-        empty = client.get(f"/krs/?tahun={YEAR}&{query}").content.decode()
+        empty = client.get(f"/krs/?year={YEAR}&{query}").content.decode()
         assert "Tidak ada keluarga yang cocok dengan pencarian atau saringan ini." in empty, query
         assert "Belum ada keluarga berisiko di wilayah Anda." not in empty
 
@@ -240,13 +240,13 @@ def test_the_wifes_nik_is_masked_for_a_viewer_and_unknown_factors_shown_as_unkno
     client.force_login(demo_users["pantau.lutim"])
     with translation.override("id"):
         detail = client.get(f"/krs/{k.pk}/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
-        listing = client.get(f"/krs/?tahun={YEAR}", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+        listing = client.get(f"/krs/?year={YEAR}", HTTP_ACCEPT_LANGUAGE="id").content.decode()
     for page in (detail, listing):
         assert "7324045203900001" not in page and "7324041501850001" not in page
     assert "7324••••••••0001" in detail and "Sitti Aminah" in detail
     assert "tidak diketahui" in detail and "rumah tidak layak" in detail.split('data-testid="risks"')[1].split("</dd>")[0].lower()
     assert "ibu terlalu tua (35–40 tahun)" not in detail  # Baharuddin's wife is not 35–40 ...
-    assert "rujukan" in detail.split('data-testid="pendampingan"')[1].split("</dd>")[0].lower()
+    assert "rujukan" in detail.split('data-testid="accompaniment"')[1].split("</dd>")[0].lower()
     assert "tidak diketahui" in listing
     client.force_login(alice)
     assert "7324045203900001" in client.get(f"/krs/{k.pk}/").content.decode()  # the district admin may see it
@@ -260,7 +260,7 @@ def test_a_share_is_over_the_families_whose_list_says(alice, kabupaten):
     older = [["Tahun Pendataan", "NIK Kepala Keluarga", "Nama Kepala Keluarga", "Kode Desa", "Keluarga Miskin", "Sumber Air Minum Tidak Layak"],
              ["2025", "7324041501850099", "Keluarga Lama", BALANTANG, "Ya", "Ya"]]
     _import(alice, kabupaten, csv_bytes(older), year=None, file_name="pk.csv")
-    shares = {s.field: s for s in risk_shares(Keluarga.objects.filter(tahun=YEAR, nik__startswith="73240415018500"))}
+    shares = {s.field: s for s in risk_shares(Family.objects.filter(year=YEAR, nik__startswith="73240415018500"))}
     assert (shares["miskin"].yes, shares["miskin"].known, shares["miskin"].unknown, shares["miskin"].percent) == (1, 1, 6, 100.0)
     water = shares["air_tidak_layak"]
     assert (water.yes, water.known, water.unknown) == (3, 7, 0) and round(water.percent, 1) == 42.9
@@ -281,7 +281,7 @@ def test_the_template_has_the_verval_columns_and_its_year_column_may_stay_empty(
     batch = _import(alice, kabupaten, xlsx_bytes([sheet[0], header, sheet[2], [row[h] for h in header]]))
     assert (batch.skipped, batch.created, batch.rejected) == (1, 1, 0), _reasons(batch)
     k = _stored("7324041501850077")
-    assert (k.tahun, k.air_tidak_layak, k.jenis_pendampingan, k.empat_terlalu) == (YEAR, True, "3", False)
+    assert (k.year, k.air_tidak_layak, k.jenis_pendampingan, k.empat_terlalu) == (YEAR, True, "3", False)
 
 
 def test_the_command_takes_the_year_and_prints_the_warnings(alice, tmp_path, capsys):
@@ -307,15 +307,15 @@ def test_the_command_takes_the_year_and_prints_the_warnings(alice, tmp_path, cap
         call_command("import-krs", "--help")
     usage = capsys.readouterr().out
     assert "Tahun data (2015–2100)" in usage and "pilih di sini" not in usage
-    assert not Keluarga.objects.filter(nik__startswith="73240415018500").exists()
+    assert not Family.objects.filter(nik__startswith="73240415018500").exists()
     dry = run("--year", "2025", "--dry-run")
     assert "3 baris: 3 diterima" in dry[0]
-    assert not Keluarga.objects.filter(nik__startswith="73240415018500").exists()
+    assert not Family.objects.filter(nik__startswith="73240415018500").exists()
     lines = run("--year", "2025")
     assert "3 baris: 3 diterima" in lines[0]
     assert any(line.startswith("Tidak ada dalam berkas ini") and "keluarga miskin" in line for line in lines)
     assert any(line.startswith("baris 7: PUS 4 Terlalu bernilai tidak") for line in lines), lines
-    assert Keluarga.objects.filter(tahun=2025, nik__startswith="73240415018500").count() == 3
+    assert Family.objects.filter(year=2025, nik__startswith="73240415018500").count() == 3
 
 
 def test_the_upload_form_asks_for_the_year(alice, client):
@@ -334,4 +334,4 @@ def test_the_upload_form_asks_for_the_year(alice, client):
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="unknown-fields"' in page
     assert "Tahun data: <strong>2025</strong>" in page
-    assert Keluarga.objects.filter(tahun=YEAR, nik__startswith="73240415018500").count() == 6
+    assert Family.objects.filter(year=YEAR, nik__startswith="73240415018500").count() == 6

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tumbuh.imports.framework import run_import
 from tumbuh.imports.models import BatchStatus
-from tumbuh.krs.models import Keluarga
+from tumbuh.krs.models import Family
 from tumbuh.wilayah.models import Wilayah
 
 from .verval_fixtures import COLUMNS, FLAGS, NOT_IN_LIST, STYLES, verval_file
@@ -60,9 +60,9 @@ def families(draw):
         separator = draw(st.sampled_from([", ", ";", ",", " ", " dan "]))
         spelled = codes if separator == " " else [draw(st.sampled_from(_CODES[c])) for c in codes]  # "1 3", not "KIE Bansos"
         out.append({
-            "code": code, "nik": nik, "no_kk": _nik(draw) if draw(st.booleans()) else "",
-            "nama_kepala": draw(_NAME), "nik_istri": _nik(draw, female=True) if draw(st.booleans()) else "",
-            "nama_istri": draw(_NAME) if draw(st.booleans()) else "",
+            "code": code, "nik": nik, "kk_number": _nik(draw) if draw(st.booleans()) else "",
+            "head_name": draw(_NAME), "wife_nik": _nik(draw, female=True) if draw(st.booleans()) else "",
+            "wife_name": draw(_NAME) if draw(st.booleans()) else "",
             "kecamatan": draw(st.sampled_from(["Malili", "MALILI", "Kec. Malili", "KECAMATAN MALILI"])),
             "desa": draw(st.sampled_from(_spellings(name, kelurahan))),
             "jenis_pendampingan": separator.join(spelled), "expected_pendampingan": ",".join(codes),
@@ -93,14 +93,14 @@ def test_every_family_of_a_verval_list_is_stored_as_generated(alice, generated, 
         assert batch.status == BatchStatus.DONE, batch.error
         reasons = [r.message for r in batch.rejected_rows.all()]
         assert (batch.total_rows, batch.created, batch.rejected) == (len(generated), len(generated), 0), reasons
-        stored = {k.nik: k for k in Keluarga.objects.filter(tahun=year, nik__in=[f["nik"] for f in generated])}
+        stored = {k.nik: k for k in Family.objects.filter(year=year, nik__in=[f["nik"] for f in generated])}
         for f in generated:
             k = stored[f["nik"]]
-            assert (k.desa_id, k.nama_kepala, k.no_kk, k.nik_istri, k.nama_istri) == (
-                f["code"], f["nama_kepala"], f["no_kk"], f["nik_istri"], f["nama_istri"])
+            assert (k.desa_id, k.head_name, k.kk_number, k.wife_nik, k.wife_name) == (
+                f["code"], f["head_name"], f["kk_number"], f["wife_nik"], f["wife_name"])
             assert {name: getattr(k, name) for name in FLAGS} == {name: f[name] for name in FLAGS}
             assert k.ada_balita is (f["ada_baduta"] or f["ada_anak_24_59"])
             assert all(getattr(k, name) is None for name in NOT_IN_LIST)
             assert k.jenis_pendampingan == f["expected_pendampingan"]
     finally:
-        Keluarga.objects.filter(tahun=year, nik__in=[f["nik"] for f in generated]).delete()
+        Family.objects.filter(year=year, nik__in=[f["nik"] for f in generated]).delete()

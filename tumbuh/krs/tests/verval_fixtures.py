@@ -17,11 +17,11 @@ from tumbuh.imports.testing import COVER_ROWS, csv_bytes, html_xls_bytes, xls_by
 #: The list's headers, in BKKBN's order, and the family key each holds ("" : the row number).
 COLUMNS = (
     ("No", ""),
-    ("No. Kartu Keluarga", "no_kk"),
+    ("No. Kartu Keluarga", "kk_number"),
     ("NIK Kepala Keluarga", "nik"),
-    ("Nama Kepala Keluarga", "nama_kepala"),
-    ("NIK Istri", "nik_istri"),
-    ("Nama Istri", "nama_istri"),
+    ("Nama Kepala Keluarga", "head_name"),
+    ("NIK Istri", "wife_nik"),
+    ("Nama Istri", "wife_name"),
     ("Kecamatan", "kecamatan"),
     ("Desa", "desa"),
     ("Punya Anak 0-23 Bulan", "ada_baduta"),
@@ -55,7 +55,7 @@ STYLES = {"10": ("1", "0"), "ya-tidak": ("Ya", "Tidak")}
 
 
 #: Columns of digits that a spreadsheet may hold as numbers.
-NUMBERS = ("no_kk", "nik", "nik_istri")
+NUMBERS = ("kk_number", "nik", "wife_nik")
 
 
 def verval_rows(families: list[dict], *, style: str = "10", titles: int = 4, order: list[int] | None = None,
@@ -106,7 +106,7 @@ def verval_file(families: list[dict], fmt: str = "csv", *, delimiter: str = ";",
 
 def family(nik: str, desa: str, kecamatan: str = "MALILI", **given) -> dict:
     """A family with no flag set, no accompaniment, and ``given`` on top."""
-    out = {"no_kk": nik[:-4] + "9000", "nik": nik, "nama_kepala": f"Kepala {nik[-4:]}", "nik_istri": "", "nama_istri": "",
+    out = {"kk_number": nik[:-4] + "9000", "nik": nik, "head_name": f"Kepala {nik[-4:]}", "wife_nik": "", "wife_name": "",
            "kecamatan": kecamatan, "desa": desa, "jenis_pendampingan": "", **dict.fromkeys(FLAGS, False)}
     out.update(given)
     return out

@@ -1,6 +1,6 @@
 """Template helpers for children and visits.
 
-``{% nik child %}`` is the only way a template shows a NIK (``{% nik keluarga "nik_istri" %}`` for
+``{% nik child %}`` is the only way a template shows a NIK (``{% nik family "wife_nik" %}`` for
 another NIK field of a record): in full to the roles the policy
 allows (``policy.can_see_nik``), masked (``7324••••••••0012``) to everyone else, so a NIK never
 renders in full by accident.
@@ -21,7 +21,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def nik(context, child, field: str = "nik") -> str:
-    """``{% nik child %}``; another NIK of the same record: ``{% nik keluarga "nik_istri" %}``."""
+    """``{% nik child %}``; another NIK of the same record: ``{% nik family "wife_nik" %}``."""
     value = getattr(child, field)
     if not value:
         return "—"

@@ -1,7 +1,8 @@
 import pytest
 
 from tumbuh.documents.tests.test_official import pdftext  # noqa: F401  (the PDF reader fixture)
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
+from tumbuh.tpps.models import Tpps
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tumbuh.accounts import policy
-from tumbuh.organisation.models import Tpps
 from tumbuh.rapat import actions
-from tumbuh.rapat.models import ActionItem, Group, Participant, Rapat
+from tumbuh.rapat.models import ActionItem, Attendee, Group, Rapat
+from tumbuh.tpps.models import Tpps
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def wotu():
 def test_kecamatan_user_manages_only_their_kecamatan_meetings(camat, malili, wotu, make_rapat):
     own = make_rapat(malili, dt.date(2026, 5, 1), actor=camat)
     assert own.created_by == camat
-    actions.do_add_participant(camat, Participant(rapat=own, name="Kepala Desa Balantang", group=Group.KEPALA_DESA))
+    actions.do_add_participant(camat, Attendee(rapat=own, name="Kepala Desa Balantang", group=Group.KEPALA_DESA))
     district = Rapat.objects.filter(tpps__wilayah_id="73.24").first()
     for tpps in (wotu, district.tpps):
         with pytest.raises(PermissionDenied):
@@ -29,7 +29,7 @@ def test_kecamatan_user_manages_only_their_kecamatan_meetings(camat, malili, wot
     assert not Rapat.objects.filter(title="Tidak boleh").exists()
     # The district's meeting: visible, read-only. Another kecamatan's: invisible.
     assert policy.is_visible(camat, district) and not policy.can(camat, policy.CHANGE, district)
-    participant = district.participants.first()
+    participant = district.attendees.first()
     with pytest.raises(PermissionDenied):
         actions.do_check_in(camat, participant)
     other = make_rapat(wotu, dt.date(2026, 5, 3))
@@ -76,4 +76,4 @@ def test_district_meeting_by_role(client, demo_users, username, view, manage):
 
 
 def test_rules_are_declared_by_the_app():
-    assert set(policy.rules()) >= {Rapat, Participant, ActionItem}
+    assert set(policy.rules()) >= {Rapat, Attendee, ActionItem}

@@ -9,7 +9,7 @@ import pytest
 
 from tumbuh.rapat import actions
 from tumbuh.rapat.attendance import attendance, attendance_xlsx, qr_svg
-from tumbuh.rapat.models import Group, Participant
+from tumbuh.rapat.models import Attendee, Group
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +21,16 @@ def _invite_300(alice, rapat):
     taken = set()
     for group, n in SIZES.items():
         for i in range(n):
-            actions.do_add_participant(alice, Participant(rapat=rapat, group=group, name=f"{group} peserta {i:03d}",
+            actions.do_add_participant(alice, Attendee(rapat=rapat, group=group, name=f"{group} peserta {i:03d}",
                                                           organisation=f"Instansi {i}"), taken=taken)
 
 
 def test_a_meeting_of_300_checks_in_and_the_counts_add_up(client, alice, make_rapat):
-    from tumbuh.organisation.models import Tpps
+    from tumbuh.tpps.models import Tpps
 
     rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 11, 20))
     _invite_300(alice, rapat)
-    people = list(Participant.objects.filter(rapat=rapat))
+    people = list(Attendee.objects.filter(rapat=rapat))
     assert len(people) == 300 and len({p.code for p in people}) == 300
 
     rng = random.Random(7)
@@ -52,7 +52,7 @@ def test_a_meeting_of_300_checks_in_and_the_counts_add_up(client, alice, make_ra
     assert counts.present == 242 == sum(g.present for g in counts.groups)
     assert counts.invited == 300 == sum(g.invited for g in counts.groups)
     assert {g.group: g.present for g in counts.groups} == {g.value: n for g, n in expected.items()}
-    assert Participant.objects.filter(rapat=rapat, checked_in_at__isnull=False).count() == 242
+    assert Attendee.objects.filter(rapat=rapat, checked_in_at__isnull=False).count() == 242
     assert counts.summary.startswith("242 ")
     assert f"OPD {expected[Group.OPD]}" in counts.summary
 
@@ -74,7 +74,7 @@ def test_a_meeting_of_300_checks_in_and_the_counts_add_up(client, alice, make_ra
 def test_codes_of_another_meeting_or_unknown_are_refused(alice, malili, make_rapat):
     first = make_rapat(malili, dt.date(2026, 1, 5))
     second = make_rapat(malili, dt.date(2026, 2, 5))
-    p = actions.do_add_participant(alice, Participant(rapat=first, name="A", group=Group.CAMAT))
+    p = actions.do_add_participant(alice, Attendee(rapat=first, name="A", group=Group.CAMAT))
     assert actions.do_check_in_by_code(alice, second, p.qr_payload) == (actions.CheckInResult.UNKNOWN, None)
     assert actions.do_check_in_by_code(alice, first, "XXXXXX")[0] == actions.CheckInResult.UNKNOWN
     assert actions.do_check_in_by_code(alice, first, f" {p.code.lower()} ") == (actions.CheckInResult.OK, p)
@@ -83,9 +83,9 @@ def test_codes_of_another_meeting_or_unknown_are_refused(alice, malili, make_rap
 
 def test_quick_search_finds_by_name_agency_or_code(client, alice, malili, make_rapat):
     rapat = make_rapat(malili, dt.date(2026, 1, 5))
-    a = actions.do_add_participant(alice, Participant(rapat=rapat, name="Andi Baso", group=Group.KEPALA_DESA,
+    a = actions.do_add_participant(alice, Attendee(rapat=rapat, name="Andi Baso", group=Group.KEPALA_DESA,
                                                       organisation="Desa Balantang"))
-    actions.do_add_participant(alice, Participant(rapat=rapat, name="Sitti", group=Group.PUSKESMAS, organisation="Puskesmas Malili"))
+    actions.do_add_participant(alice, Attendee(rapat=rapat, name="Sitti", group=Group.PUSKESMAS, organisation="Puskesmas Malili"))
     client.force_login(alice)
     for q in ("andi", "balantang desa", a.code):
         html = client.get(f"/rapat/{rapat.pk}/hadir/cari/", {"q": q}).content.decode()
@@ -95,10 +95,10 @@ def test_quick_search_finds_by_name_agency_or_code(client, alice, malili, make_r
 def test_registry_invites_each_office_once(alice, malili, make_rapat):
     rapat = make_rapat(malili, dt.date(2026, 1, 5))
     n = actions.do_invite_from_registry(alice, rapat, [Group.CAMAT, Group.KEPALA_DESA, Group.PUSKESMAS])
-    desa = Participant.objects.filter(rapat=rapat, group=Group.KEPALA_DESA).count()
-    assert Participant.objects.filter(rapat=rapat, group=Group.CAMAT).count() == 1 and desa >= 10
+    desa = Attendee.objects.filter(rapat=rapat, group=Group.KEPALA_DESA).count()
+    assert Attendee.objects.filter(rapat=rapat, group=Group.CAMAT).count() == 1 and desa >= 10
     assert actions.do_invite_from_registry(alice, rapat, [Group.CAMAT, Group.KEPALA_DESA]) == 0
-    assert Participant.objects.filter(rapat=rapat).count() == n
+    assert Attendee.objects.filter(rapat=rapat).count() == n
     rapat.refresh_from_db()
     assert set(rapat.invited_groups) >= {Group.CAMAT, Group.KEPALA_DESA, Group.PUSKESMAS}
 
@@ -128,7 +128,7 @@ def test_participants_page_invites_from_the_registry_and_prints_qr_cards(client,
     client.force_login(alice)
     response = client.post(f"/rapat/{rapat.pk}/peserta/", {"groups": [Group.CAMAT, Group.PUSKESMAS]})
     assert response.status_code == 302
-    people = Participant.objects.filter(rapat=rapat)
+    people = Attendee.objects.filter(rapat=rapat)
     assert {p.group for p in people} == {Group.CAMAT, Group.PUSKESMAS}
     cards = client.get(f"/rapat/{rapat.pk}/kartu-qr/").content.decode()
     assert cards.count('data-testid="qr-card"') == people.count() and cards.count("<svg") == people.count()
@@ -136,13 +136,13 @@ def test_participants_page_invites_from_the_registry_and_prints_qr_cards(client,
 
 
 def test_only_the_organiser_edits_the_list(client, demo_users, make_rapat):
-    from tumbuh.organisation.models import Tpps
+    from tumbuh.tpps.models import Tpps
 
     rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 1, 5))
     client.force_login(demo_users["dinkes.lutim"])
     assert client.post(f"/rapat/{rapat.pk}/peserta/", {"name": "x", "group": Group.OPD}).status_code == 403
     assert client.post(f"/rapat/{rapat.pk}/hadir/kode/", {"code": "AAAAAA"}).status_code == 403
-    assert not Participant.objects.filter(rapat=rapat).exists()
+    assert not Attendee.objects.filter(rapat=rapat).exists()
 
 
 def test_organiser_corrects_an_invitee_and_undoes_a_check_in(client, alice, malili, make_rapat):
@@ -150,7 +150,7 @@ def test_organiser_corrects_an_invitee_and_undoes_a_check_in(client, alice, mali
 
     rapat = make_rapat(malili, dt.date(2026, 1, 5))
     actions.do_invite_from_registry(alice, rapat, [Group.CAMAT])
-    camat = Participant.objects.get(rapat=rapat)
+    camat = Attendee.objects.get(rapat=rapat)
     actions.do_check_in(alice, camat)
     client.force_login(alice)
     response = client.post(f"/rapat/{rapat.pk}/peserta/{camat.pk}/", {
@@ -161,16 +161,16 @@ def test_organiser_corrects_an_invitee_and_undoes_a_check_in(client, alice, mali
     client.post(f"/rapat/{rapat.pk}/peserta/{camat.pk}/", {"undo_check_in": "1", "reason": "salah pindai"})
     camat.refresh_from_db()
     assert not camat.present and attendance(rapat).present == 0
-    assert AuditLog.objects.filter(object_type="rapat.participant", object_id=str(camat.pk), reason="salah pindai").exists()
+    assert AuditLog.objects.filter(object_type="rapat.attendee", object_id=str(camat.pk), reason="salah pindai").exists()
 
 
 def test_phone_numbers_only_in_the_organisers_excel(client, alice, demo_users, make_rapat):
     from openpyxl import load_workbook
 
-    from tumbuh.organisation.models import Tpps
+    from tumbuh.tpps.models import Tpps
 
     rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 1, 5))
-    actions.do_add_participant(alice, Participant(rapat=rapat, name="Sitti", group=Group.PKK, phone="081234567890"))
+    actions.do_add_participant(alice, Attendee(rapat=rapat, name="Sitti", group=Group.PKK, phone="081234567890"))
 
     def phones(user):
         client.force_login(user)
@@ -185,14 +185,14 @@ def test_text_typed_at_the_door_reaches_the_excel_list_as_text_never_a_formula(c
     from openpyxl import load_workbook
 
     from tumbuh.core.testing import formula_cells
-    from tumbuh.organisation.models import Tpps
+    from tumbuh.tpps.models import Tpps
 
     rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 2, 9), place="=1+2")
     client.force_login(alice)
     typed = {"name": '=HYPERLINK("http://x.invalid","klik")', "group": Group.MITRA, "organisation": "@SUM(A1)",
              "position": "-Ketua", "phone": "+62 812 3456 7890"}
     client.post(f"/rapat/{rapat.pk}/hadir/", typed)
-    assert Participant.objects.filter(rapat=rapat, name=typed["name"]).exists()
+    assert Attendee.objects.filter(rapat=rapat, name=typed["name"]).exists()
     content = client.get(f"/rapat/{rapat.pk}/dokumen/daftar-hadir.xlsx").content
     assert formula_cells(content) == []
     ws = load_workbook(io.BytesIO(content)).worksheets[0]

@@ -34,8 +34,8 @@ _DECODE = """async (src) => {
 
 
 def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server, demo):
-    from tumbuh.organisation.models import Tpps
-    from tumbuh.rapat.models import ActionItem, Participant, Rapat
+    from tumbuh.rapat.models import ActionItem, Attendee, Rapat
+    from tumbuh.tpps.models import Tpps
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
@@ -88,7 +88,7 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
     # The third by the QR code on the scanner page. Headless chromium has no camera, so the page's
     # own jsQR (served by Tumbuh) reads the QR image of the printed invitation card, and the
     # decoded text goes into the scanner's typed-code fallback.
-    arief = Participant.objects.get(rapat=rapat, name="Muh. Arief")
+    arief = Attendee.objects.get(rapat=rapat, name="Muh. Arief")
     page.goto(f"{live_server.url}/rapat/{rapat.pk}/kartu-qr/")
     svg = page.locator("[data-testid=qr-card]", has_text="Muh. Arief").locator("svg").evaluate("e => e.outerHTML")
     page.goto(f"{live_server.url}/rapat/{rapat.pk}/pindai/")
@@ -133,14 +133,14 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
 def test_remove_an_invitee_with_a_reason_but_not_one_who_came(browser, live_server, demo):
     from tumbuh.accounts import policy
     from tumbuh.audit.models import AuditLog
-    from tumbuh.organisation.models import Tpps
     from tumbuh.rapat import actions
-    from tumbuh.rapat.models import Group, Participant, Rapat
+    from tumbuh.rapat.models import Attendee, Group, Rapat
+    from tumbuh.tpps.models import Tpps
 
     rapat = actions.do_save_rapat(policy.SYSTEM, Rapat(tpps=Tpps.objects.get(wilayah_id="73.24.04"), title="Rapat TPPS Malili Maret",
                                               date=dt.date(2026, 3, 10), place="Kantor Camat Malili", chair="Camat",
                                               agenda="Evaluasi"))
-    came, twice, _other = (actions.do_add_participant(policy.SYSTEM, Participant(rapat=rapat, name=name, group=Group.LAIN))
+    came, twice, _other = (actions.do_add_participant(policy.SYSTEM, Attendee(rapat=rapat, name=name, group=Group.LAIN))
                           for name in ("Ibu Hadir", "Bapak Dobel", "Ibu Lain"))
     actions.do_check_in(policy.SYSTEM, came)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
@@ -156,7 +156,7 @@ def test_remove_an_invitee_with_a_reason_but_not_one_who_came(browser, live_serv
     assert "Bapak Dobel dihapus dari daftar" in page.locator(".messages").inner_text()
     assert "2 diundang" in page.locator("[data-testid=attendance-counts]").inner_text()
     assert "Bapak Dobel" not in page.locator("[data-testid=participants]").inner_text()
-    assert AuditLog.objects.get(object_type="rapat.participant", object_id=str(twice.pk), action="delete").reason \
+    assert AuditLog.objects.get(object_type="rapat.attendee", object_id=str(twice.pk), action="delete").reason \
         == "Tercatat dua kali"
 
     # Someone who checked in: the page explains why not, and offers no delete button.
@@ -164,5 +164,5 @@ def test_remove_an_invitee_with_a_reason_but_not_one_who_came(browser, live_serv
     page.locator("[data-testid=participant-delete]").click()
     assert "Batalkan registrasi kehadirannya" in page.locator("[data-testid=refusal]").inner_text()
     assert page.locator("[data-testid=confirm-delete]").count() == 0
-    assert Participant.objects.filter(rapat=rapat).count() == 2
+    assert Attendee.objects.filter(rapat=rapat).count() == 2
     context.close()

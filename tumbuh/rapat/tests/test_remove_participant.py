@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tumbuh.audit.models import AuditAction, AuditLog
-from tumbuh.organisation.models import Tpps
 from tumbuh.rapat import actions
 from tumbuh.rapat.attendance import attendance
-from tumbuh.rapat.models import Group, Participant
+from tumbuh.rapat.models import Attendee, Group
+from tumbuh.tpps.models import Tpps
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def meeting(alice, malili, make_rapat):
     people = {}
     for name, group, invited in (("Camat Malili", Group.CAMAT, True), ("Sekcam Malili", Group.CAMAT, True),
                                  ("Ketua TP PKK Malili", Group.PKK, True), ("Tamu Dinas", Group.LAIN, False)):
-        people[name] = actions.do_add_participant(alice, Participant(rapat=rapat, name=name, group=group, invited=invited))
+        people[name] = actions.do_add_participant(alice, Attendee(rapat=rapat, name=name, group=group, invited=invited))
     actions.do_check_in(alice, people["Camat Malili"])
     actions.do_check_in(alice, people["Tamu Dinas"])
     return rapat, people
@@ -42,13 +42,13 @@ def test_the_organiser_removes_an_invitee_with_a_reason_and_the_counts_follow(cl
     assert f'href="{_url(rapat, sekcam)}"' in edit
     confirm = client.get(_url(rapat, sekcam))  # the confirmation step deletes nothing
     assert confirm.status_code == 200 and 'data-testid="confirm-delete"' in confirm.content.decode()
-    assert Participant.objects.filter(pk=sekcam.pk).exists()
+    assert Attendee.objects.filter(pk=sekcam.pk).exists()
     response = client.post(_url(rapat, sekcam), {"reason": ""})  # a reason is required
-    assert response.status_code == 200 and Participant.objects.filter(pk=sekcam.pk).exists()
+    assert response.status_code == 200 and Attendee.objects.filter(pk=sekcam.pk).exists()
     response = client.post(_url(rapat, sekcam), {"reason": "Diundang dua kali"})
     assert response.status_code == 302 and response["Location"] == f"/rapat/{rapat.pk}/peserta/"
-    assert not Participant.objects.filter(pk=sekcam.pk).exists()
-    log = AuditLog.objects.get(object_type="rapat.participant", object_id=str(sekcam.pk), action=AuditAction.DELETE)
+    assert not Attendee.objects.filter(pk=sekcam.pk).exists()
+    log = AuditLog.objects.get(object_type="rapat.attendee", object_id=str(sekcam.pk), action=AuditAction.DELETE)
     assert log.reason == "Diundang dua kali" and log.actor == alice and log.before["name"] == "Sekcam Malili"
     after = attendance(rapat)
     assert (after.invited, after.present, after.walk_ins) == (2, 2, 1)
@@ -65,12 +65,12 @@ def test_someone_checked_in_is_refused_until_the_check_in_is_undone(client, alic
     assert 'data-testid="refusal"' in page and 'data-testid="confirm-delete"' not in page
     response = client.post(_url(rapat, camat), {"reason": "salah orang"})
     assert response.status_code == 200 and 'data-testid="refusal"' in response.content.decode()
-    assert Participant.objects.filter(pk=camat.pk).exists() and attendance(rapat).present == 2
+    assert Attendee.objects.filter(pk=camat.pk).exists() and attendance(rapat).present == 2
     # Undo the check-in (its own reason), then remove.
     actions.do_undo_check_in(alice, camat, reason="salah pindai kartu")
     assert client.post(_url(rapat, camat), {"reason": "bukan peserta rapat ini"}).status_code == 302
     assert attendance(rapat).present == 1
-    reasons = list(AuditLog.objects.filter(object_type="rapat.participant", object_id=str(camat.pk))
+    reasons = list(AuditLog.objects.filter(object_type="rapat.attendee", object_id=str(camat.pk))
                    .order_by("pk").values_list("action", "reason"))
     assert reasons[-2:] == [(AuditAction.UPDATE, "salah pindai kartu"), (AuditAction.DELETE, "bukan peserta rapat ini")]
 
@@ -89,7 +89,7 @@ def test_who_may_remove(client, demo_users, meeting, username, status):
     client.force_login(user)
     assert client.get(_url(rapat, pkk)).status_code == (200 if status == 302 else status)
     assert client.post(_url(rapat, pkk), {"reason": "uji"}).status_code == status
-    assert Participant.objects.filter(pk=pkk.pk).exists() is (status != 302)
+    assert Attendee.objects.filter(pk=pkk.pk).exists() is (status != 302)
     if status != 302:
         with pytest.raises(PermissionDenied):
             actions.do_remove_participant(user, pkk, reason="uji")
@@ -97,7 +97,7 @@ def test_who_may_remove(client, demo_users, meeting, username, status):
 
 def test_the_district_meeting_is_not_the_camats_to_change(client, camat, make_rapat, alice):
     rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 3, 3))
-    p = actions.do_add_participant(alice, Participant(rapat=rapat, name="Kepala Bappeda", group=Group.OPD))
+    p = actions.do_add_participant(alice, Attendee(rapat=rapat, name="Kepala Bappeda", group=Group.OPD))
     client.force_login(camat)
     assert client.post(_url(rapat, p), {"reason": "uji"}).status_code == 403
     client.force_login(alice)

@@ -9,7 +9,7 @@ import pytest
 
 from tumbuh.rembuk import actions, documents
 from tumbuh.rembuk.documents import terbilang
-from tumbuh.rembuk.models import Category, Participant, RembukEvent
+from tumbuh.rembuk.models import Category, Invitee, RembukEvent
 from tumbuh.rencana.testing import TEST_YEAR, make_activity, pdftext  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +26,12 @@ def event(alice):
                     agenda="Pembukaan\nPaparan", decisions="Menyepakati rencana kegiatan 2026\nMenambah desa lokus Balantang",
                     nomor_berita_acara="050/12/TPPS/IV/2026", nomor_komitmen="050/13/TPPS/IV/2026")
     actions.do_save_event(alice, e, invite=True)
-    bupati = e.participants.get(category=Category.BUPATI)
+    bupati = e.invitees.get(category=Category.BUPATI)
     bupati.name = "Drs. H. Budiman"
     actions.do_save_participant(alice, bupati)
-    actions.do_save_participant(alice, Participant(event=e, category=Category.KEPALA_DESA, name="Andi Baso",
+    actions.do_save_participant(alice, Invitee(event=e, category=Category.KEPALA_DESA, name="Andi Baso",
                                                    position="Kepala Desa Balantang", desa_id="73.24.04.2010"))
-    attended = list(e.participants.values_list("pk", flat=True)[:5])
+    attended = list(e.invitees.values_list("pk", flat=True)[:5])
     actions.do_record_attendance(alice, e, attended)
     actions.do_freeze_materials(alice, e)
     actions.do_agree_plan(alice, e, note="disepakati dalam rembuk")
@@ -73,7 +73,7 @@ def test_attendance_list_pdf_has_every_invited_participant(event, pdftext):
     text = pdftext(documents.render_pdf_for(event, documents.ATTENDANCE))
     assert "DAFTAR HADIR" in text and "Rabu, 15 April 2026" in text
     assert "Andi Baso" in text and "Kepala Desa Balantang" in text and "Bupati Luwu Timur" in text
-    n = event.participants.count()
+    n = event.invitees.count()
     assert f"{n}. ........" in text and f"{n + 1}. ........" not in text
 
 
@@ -83,7 +83,7 @@ def test_docx_is_the_same_content_to_edit(event):
     names = [row.cells[1].text for row in signatures.rows[1:]]
     positions = [row.cells[2].text for row in signatures.rows[1:]]
     assert "Drs. H. Budiman" in names and any(p.startswith("Camat Malili") for p in positions)
-    assert len(signatures.rows) - 1 == event.participants.filter(signs_commitment=True).count()
+    assert len(signatures.rows) - 1 == event.invitees.filter(signs_commitment=True).count()
 
 
 def test_the_document_pages_download_pdf_and_docx(client, alice, event, demo_users):

@@ -6,7 +6,7 @@ import pytest
 
 from tumbuh.rembuk import actions
 from tumbuh.rencana.testing import TEST_YEAR
-from tumbuh.rembuk.models import Participant, RembukEvent
+from tumbuh.rembuk.models import Invitee, RembukEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -82,15 +82,15 @@ def test_a_camat_creates_and_runs_their_kecamatan_rembuk_through_the_pages(clien
                                              "invite": "on"})
     event = RembukEvent.objects.get(title="Rembuk Malili 2026")
     assert response.status_code == 302 and response["Location"] == f"/rembuk/{event.pk}/"
-    head = event.participants.get(desa_id="73.24.04.2010")
+    head = event.invitees.get(desa_id="73.24.04.2010")
     assert client.post(f"/rembuk/{event.pk}/kehadiran/", {"attended": [head.pk]}).status_code == 302
     head.refresh_from_db()
     assert head.attended
     response = client.post(f"/rembuk/{event.pk}/peserta/baru/", {"category": "nonpemerintah", "name": "Hj. Rahma",
                                                                 "position": "Ketua TP PKK Kecamatan", "signs_commitment": "on"})
-    assert response.status_code == 302 and event.participants.filter(name="Hj. Rahma").exists()
+    assert response.status_code == 302 and event.invitees.filter(name="Hj. Rahma").exists()
     district = _event(demo_users["admin.lutim"], "73.24", "Rembuk Kabupaten")
-    guest = actions.do_save_participant(demo_users["admin.lutim"], Participant(event=district, position="Tamu"))
+    guest = actions.do_save_participant(demo_users["admin.lutim"], Invitee(event=district, position="Tamu"))
     assert client.get(f"/rembuk/{event.pk}/peserta/{guest.pk}/").status_code == 404  # not through another event
     assert client.get(f"/rembuk/{district.pk}/peserta/{guest.pk}/").status_code == 403  # visible, not theirs
 
@@ -124,11 +124,11 @@ def test_a_participant_is_removed_from_the_invitation_audited(client, demo_users
 
     alice = demo_users["admin.lutim"]
     event = _event(alice, "73.24", "Rembuk Kabupaten")
-    guest = actions.do_save_participant(alice, Participant(event=event, position="Tamu undangan"))
+    guest = actions.do_save_participant(alice, Invitee(event=event, position="Tamu undangan"))
     client.force_login(demo_users["camat.malili"])  # sees the district's rembuk, does not run it
     assert client.post(f"/rembuk/{event.pk}/peserta/{guest.pk}/hapus/").status_code == 403
     client.force_login(alice)
     assert "Hapus dari undangan" in client.get(f"/rembuk/{event.pk}/peserta/{guest.pk}/").content.decode()
     assert client.post(f"/rembuk/{event.pk}/peserta/{guest.pk}/hapus/").status_code == 302
-    assert not Participant.objects.filter(pk=guest.pk).exists()
-    assert AuditLog.objects.get(object_type="rembuk.participant", object_id=str(guest.pk), action="delete").actor == alice
+    assert not Invitee.objects.filter(pk=guest.pk).exists()
+    assert AuditLog.objects.get(object_type="rembuk.invitee", object_id=str(guest.pk), action="delete").actor == alice

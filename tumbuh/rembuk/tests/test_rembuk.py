@@ -11,7 +11,7 @@ from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
 from tumbuh.organisation.models import Opd
 from tumbuh.rembuk import actions
-from tumbuh.rembuk.models import Category, Participant, RembukEvent, Status
+from tumbuh.rembuk.models import Category, Invitee, RembukEvent, Status
 from tumbuh.rencana.testing import TEST_YEAR, make_activity
 from tumbuh.wilayah.models import Level, Wilayah
 
@@ -31,7 +31,7 @@ def scan(name="scan.pdf"):
 
 def test_a_kabupaten_rembuk_invites_from_the_tpps_opd_and_region_lists(alice):
     event = new_event(alice)
-    people = list(event.participants.all())
+    people = list(event.invitees.all())
     positions = [p.position for p in people]
     assert "Bupati Luwu Timur" in positions and "Ketua DPRD Kabupaten Luwu Timur" in positions
     opd = Opd.objects.filter(kabupaten_id="73.24", is_active=True)
@@ -47,12 +47,12 @@ def test_a_kabupaten_rembuk_invites_from_the_tpps_opd_and_region_lists(alice):
 def test_a_kecamatan_rembuk_invites_the_camat_puskesmas_and_every_village_head(demo_users):
     camat = demo_users["camat.malili"]
     event = new_event(camat, "73.24.04", title="Rembuk Stunting Kecamatan Malili")
-    heads = event.participants.filter(category=Category.KEPALA_DESA)
+    heads = event.invitees.filter(category=Category.KEPALA_DESA)
     assert heads.count() == Wilayah.objects.filter(parent_id="73.24.04", level=Level.DESA).count()
     assert heads.filter(desa_id="73.24.04.2010", position__endswith="Balantang").exists()
-    assert event.participants.filter(category=Category.CAMAT, position="Camat Malili", signs_minutes=True).exists()
-    assert event.participants.filter(category=Category.PUSKESMAS).exists()
-    assert not event.participants.filter(category=Category.BUPATI).exists()
+    assert event.invitees.filter(category=Category.CAMAT, position="Camat Malili", signs_minutes=True).exists()
+    assert event.invitees.filter(category=Category.PUSKESMAS).exists()
+    assert not event.invitees.filter(category=Category.BUPATI).exists()
 
 
 def test_kecamatan_users_run_rembuk_in_their_own_kecamatan_only(demo_users):
@@ -68,12 +68,12 @@ def test_kecamatan_users_run_rembuk_in_their_own_kecamatan_only(demo_users):
 
 def test_attendance_is_recorded_and_audited(alice):
     event = new_event(alice)
-    bupati, dprd = event.participants.get(category=Category.BUPATI), event.participants.get(category=Category.DPRD)
+    bupati, dprd = event.invitees.get(category=Category.BUPATI), event.invitees.get(category=Category.DPRD)
     assert actions.do_record_attendance(alice, event, [bupati.pk, dprd.pk]) == 2
     assert actions.do_record_attendance(alice, event, [bupati.pk]) == 1
     dprd.refresh_from_db()
     assert not dprd.attended
-    logs = AuditLog.objects.filter(object_type="rembuk.participant", object_id=str(dprd.pk), action="update")
+    logs = AuditLog.objects.filter(object_type="rembuk.invitee", object_id=str(dprd.pk), action="update")
     assert [log.after["attended"] for log in logs.order_by("pk")] == [True, False]
 
 
@@ -123,7 +123,7 @@ def test_signed_commitment_and_berita_acara_close_the_event(alice, settings, tmp
     # Closed: nothing changes any more.
     assert not policy.can(alice, policy.CHANGE, event)
     with pytest.raises(ValidationError):
-        actions.do_save_participant(alice, Participant(event=event, position="Tamu"))
+        actions.do_save_participant(alice, Invitee(event=event, position="Tamu"))
     with pytest.raises(ValidationError):
         actions.do_agree_plan(alice, event)
     with pytest.raises(ValidationError):
@@ -142,10 +142,10 @@ def test_participants_from_another_district_or_outside_the_kecamatan_are_refused
     event = new_event(demo_users["camat.malili"], "73.24.04", invite=False)
     luwu_opd = Opd.objects.filter(kabupaten_id="73.17").first()
     with pytest.raises(ValidationError):
-        actions.do_save_participant(alice, Participant(event=event, category=Category.OPD, position="Kepala", opd=luwu_opd))
+        actions.do_save_participant(alice, Invitee(event=event, category=Category.OPD, position="Kepala", opd=luwu_opd))
     outside = Wilayah.objects.filter(kecamatan_code="73.24.01", level=Level.DESA).first()
     with pytest.raises(ValidationError):
-        actions.do_save_participant(alice, Participant(event=event, category=Category.KEPALA_DESA, position="Kades",
+        actions.do_save_participant(alice, Invitee(event=event, category=Category.KEPALA_DESA, position="Kades",
                                                        desa=outside))
 
 
@@ -159,8 +159,8 @@ def test_the_demo_has_luwu_timurs_2026_plan_and_rembuk_and_reseeding_changes_not
     assert plan.version == 1 and len(plan.data["activities"]) == Activity.objects.filter(kabupaten_id="73.24", year=2026).count()
     assert event.materials["aksi2"]["total_budget"] == plan.data["total_budget"] > 0
     assert AuditLog.objects.filter(object_type="rembuk.rembukevent", object_id=str(event.pk), actor=None).exists()
-    counts = (Activity.objects.count(), RembukEvent.objects.count(), Participant.objects.count(), AnnualReview.objects.count(),
+    counts = (Activity.objects.count(), RembukEvent.objects.count(), Invitee.objects.count(), AnnualReview.objects.count(),
               AuditLog.objects.count())
     seed_app_demos()
-    assert (Activity.objects.count(), RembukEvent.objects.count(), Participant.objects.count(), AnnualReview.objects.count(),
+    assert (Activity.objects.count(), RembukEvent.objects.count(), Invitee.objects.count(), AnnualReview.objects.count(),
             AuditLog.objects.count()) == counts

@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tumbuh.audit.models import AuditLog
-from tumbuh.organisation.models import Tpps
 from tumbuh.semester import actions, figures
 from tumbuh.semester.documents import report_document
 from tumbuh.semester.models import ReportStatus, SemesterReport
+from tumbuh.tpps.models import Tpps
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ from django.db import connection
 
 from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
-from tumbuh.organisation.models import Tpps
 from tumbuh.tpps import actions
-from tumbuh.tpps.models import Decree
+from tumbuh.tpps.models import Decree, Tpps
 
 pytestmark = pytest.mark.django_db
 MIGRATION = import_module("tumbuh.tpps.migrations.0002_decrees_from_tpps_sk")
@@ -79,7 +78,7 @@ def test_the_migration_turns_old_sk_fields_into_decrees(wotu):
     assert sorted(Decree.objects.filter(tpps=district).values_list("number", flat=True)) == sorted(district_decrees)
     log = AuditLog.objects.get(object_type="tpps.decree", object_id=str(wotu_sk.pk))
     assert log.actor is None and log.action == "create" and "organisation.Tpps" in log.reason
-    columns = [c.name for c in connection.introspection.get_table_description(connection.cursor(), "organisation_tpps")]
+    columns = [c.name for c in connection.introspection.get_table_description(connection.cursor(), Tpps._meta.db_table)]
     assert "sk_number" not in columns and "sk_date" not in columns
 
 

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tumbuh.audit.models import AuditLog
-from tumbuh.organisation.models import Opd, Tpps
+from tumbuh.organisation.models import Opd
 from tumbuh.tpps import actions
-from tumbuh.tpps.models import Decree, Member, Pokja, Position, members_on
+from tumbuh.tpps.models import Decree, Member, Pokja, Position, Tpps, members_on
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 
 from tumbuh.audit.models import AuditAction, AuditLog
 from tumbuh.konvergensi_desa import scorecard
-from tumbuh.konvergensi_desa.actions import do_record_sasaran, do_remove_sasaran
-from tumbuh.konvergensi_desa.models import SasaranScorecard
+from tumbuh.konvergensi_desa.actions import do_record_target, do_remove_target
+from tumbuh.konvergensi_desa.models import ScorecardTarget
 from tumbuh.konvergensi_desa.progress import district_quarter, quarter_levels
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +29,13 @@ def quarter(bob):
         ("Anak E", A26, {"paud": "Y"}),
         ("Anak F", A26, {"paud": "T"}),
     ):
-        rows[name] = do_record_sasaran(bob, SasaranScorecard(desa_id=BALANTANG, tahun=YEAR, triwulan=Q, kelompok=group,
-                                                             nama=name), answers)
+        rows[name] = do_record_target(bob, ScorecardTarget(desa_id=BALANTANG, year=YEAR, quarter=Q, group=group,
+                                                           name=name), answers)
     return rows
 
 
 def _url(s):
-    return f"/desa/kartu-skor/{BALANTANG}/{YEAR}/{Q}/{s.kelompok}/{s.pk}/hapus/"
+    return f"/desa/kartu-skor/{BALANTANG}/{YEAR}/{Q}/{s.group}/{s.pk}/hapus/"
 
 
 def test_the_desa_operator_removes_a_person_and_the_levels_follow(client, bob, quarter):
@@ -48,13 +48,13 @@ def test_the_desa_operator_removes_a_person_and_the_levels_follow(client, bob, q
     confirm = client.get(_url(ibu_b))  # the confirmation step deletes nothing
     assert confirm.status_code == 200 and "Ibu B" in confirm.content.decode()
     assert client.post(_url(ibu_b), {"reason": "  "}).status_code == 200  # a reason is required
-    assert SasaranScorecard.objects.filter(pk=ibu_b.pk).exists()
+    assert ScorecardTarget.objects.filter(pk=ibu_b.pk).exists()
     response = client.post(_url(ibu_b), {"reason": "Tercatat dua kali"})
     assert response.status_code == 302 and response["Location"] == f"/desa/kartu-skor/{BALANTANG}/{YEAR}/{Q}/"
-    assert not SasaranScorecard.objects.filter(pk=ibu_b.pk).exists()
-    log = AuditLog.objects.get(object_type="konvergensi_desa.sasaranscorecard", object_id=str(ibu_b.pk),
+    assert not ScorecardTarget.objects.filter(pk=ibu_b.pk).exists()
+    log = AuditLog.objects.get(object_type="konvergensi_desa.scorecardtarget", object_id=str(ibu_b.pk),
                                action=AuditAction.DELETE)
-    assert log.reason == "Tercatat dua kali" and log.actor == bob and log.before["nama"] == "Ibu B"
+    assert log.reason == "Tercatat dua kali" and log.actor == bob and log.before["name"] == "Ibu B"
     # Ibu A alone: 5 / 7; the desa: (5 + 1) / (7 + 2) = 6 / 9.
     per, total = quarter_levels(BALANTANG, YEAR, Q)
     assert per[IH].fraction == Fraction(5, 7) and per[IH].people == 1
@@ -74,15 +74,15 @@ def test_the_desa_operator_removes_a_person_and_the_levels_follow(client, bob, q
     ("admin.luwu", 404),
 ])
 def test_who_may_remove(client, demo_users, quarter, username, status):
-    anak = quarter["Anak F"]
+    person = quarter["Anak F"]
     user = demo_users[username]
     client.force_login(user)
-    assert client.get(_url(anak)).status_code == (200 if status == 302 else status)
-    assert client.post(_url(anak), {"reason": "uji"}).status_code == status
-    assert SasaranScorecard.objects.filter(pk=anak.pk).exists() is (status != 302)
+    assert client.get(_url(person)).status_code == (200 if status == 302 else status)
+    assert client.post(_url(person), {"reason": "uji"}).status_code == status
+    assert ScorecardTarget.objects.filter(pk=person.pk).exists() is (status != 302)
     if status != 302:
         with pytest.raises(PermissionDenied):
-            do_remove_sasaran(user, anak, reason="uji")
+            do_remove_target(user, person, reason="uji")
 
 
 def test_another_desa_operator_gets_404(client, bob, quarter, django_user_model):
@@ -93,4 +93,4 @@ def test_another_desa_operator_gets_404(client, bob, quarter, django_user_model)
     neighbour = django_user_model.objects.create_user("desa.tetangga", password="x", role=Role.DESA, wilayah=other)
     client.force_login(neighbour)
     assert client.post(_url(quarter["Anak E"]), {"reason": "uji"}).status_code == 404
-    assert SasaranScorecard.objects.filter(pk=quarter["Anak E"].pk).exists()
+    assert ScorecardTarget.objects.filter(pk=quarter["Anak E"].pk).exists()

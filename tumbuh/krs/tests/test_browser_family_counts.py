@@ -24,7 +24,7 @@ def demo(transactional_db, settings):
 
 
 def test_enter_and_import_families_and_see_them_in_aksi_1(browser, live_server, demo, tmp_path):
-    from tumbuh.krs.models import JumlahKeluarga
+    from tumbuh.krs.models import FamilyCount
     from tumbuh.wilayah.models import Wilayah
 
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID", accept_downloads=True)
@@ -34,11 +34,11 @@ def test_enter_and_import_families_and_see_them_in_aksi_1(browser, live_server, 
     page.get_by_test_id("families-link").click()
     page.fill("input[name=year]", "2026")
     page.get_by_role("button", name="Tampilkan").click()
-    page.fill(f"input[name='jumlah-{BALANTANG}']", "1.234")
+    page.fill(f"input[name='families-{BALANTANG}']", "1.234")
     page.get_by_role("button", name="Simpan").click()
     page.wait_for_selector(".messages")
-    assert JumlahKeluarga.objects.get(desa_id=BALANTANG, tahun=2026).jumlah == 1234
-    assert page.input_value(f"input[name='jumlah-{BALANTANG}']") == "1234"
+    assert FamilyCount.objects.get(desa_id=BALANTANG, year=2026).families == 1234
+    assert page.input_value(f"input[name='families-{BALANTANG}']") == "1234"
 
     with page.expect_download() as info:
         page.get_by_test_id("template-link").click()
@@ -60,8 +60,8 @@ def test_enter_and_import_families_and_see_them_in_aksi_1(browser, live_server, 
     page.click("[data-testid=import-form] button[type=submit]")
     page.wait_for_selector("[data-testid=import-summary]")
     assert "Jumlah Keluarga bukan bilangan bulat: banyak" in page.content()  # the reason, in Indonesian
-    assert JumlahKeluarga.objects.get(desa_id=others[0], tahun=2026).jumlah == 1050
-    assert not JumlahKeluarga.objects.filter(desa_id=others[1], tahun=2026).exists()
+    assert FamilyCount.objects.get(desa_id=others[0], year=2026).families == 1050
+    assert not FamilyCount.objects.filter(desa_id=others[1], year=2026).exists()
 
     page.goto(f"{live_server.url}/analisis/?year=2027")
     row = page.locator(f"[data-testid=situasi-table] tr[data-desa='{BALANTANG}']")

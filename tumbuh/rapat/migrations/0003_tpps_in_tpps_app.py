@@ -1,0 +1,27 @@
+"""A meeting's team is ``tpps.Tpps`` now (moved from ``organisation`` with its table): the
+state follows; the column and its foreign key, on the same table, stay as they are."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("rapat", "0002_participant_is_attendee"),
+        ("tpps", "0003_tpps_from_organisation"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="rapat",
+                    name="tpps",
+                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="rapat_set", to="tpps.tpps",
+                                            verbose_name="TPPS"),
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]
