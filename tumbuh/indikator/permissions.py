@@ -27,12 +27,6 @@ def may_enter(user, indicator, kabupaten_code: str) -> bool:
     return indicator.responsible_opd_id_for(kabupaten_code) == user.opd_id
 
 
-def may_compute(user) -> bool:
-    """May ``user`` have Tumbuh compute coverage from its records (the secretariat: the district
-    admin)?"""
-    return policy.is_global(user) or policy.district_admin(user, None)
-
-
 def responsible_for_coverage(user, obj) -> bool:
     """The district admin; OPD staff for coverage of the indicators their OPD answers for.
     Computed coverage is the system's: nobody edits it by hand."""
@@ -50,9 +44,9 @@ def responsible_for_coverage(user, obj) -> bool:
 
 
 def may_compute(user, kabupaten_code: str) -> bool:
-    """Who recomputes the coverage Tumbuh computes for a district (the Hitung ulang button, the
-    ``compute_coverage`` command): the district's secretariat (its admin); the system and
-    superusers. Computed rows are written in the computation's right, not in the right to
+    """May ``user`` have Tumbuh compute coverage from its records for a district (the Hitung
+    ulang button, the ``compute_coverage`` command)? The district's secretariat (its admin);
+    the system and superusers. Computed rows are written in the computation's right, not in the right to
     enter coverage (``responsible_for_coverage`` keeps them from hand edits)."""
     return policy.is_global(user) or (policy.district_admin(user, None) and policy.node_contains(user, kabupaten_code))
 

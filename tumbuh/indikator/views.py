@@ -34,7 +34,6 @@ from .forms import CoverageUploadForm, DistrictIndicatorForm, IndicatorSettingFo
 from .importers import KIND, coverage_template
 from .models import Coverage, CoverageSource, Indicator, IndicatorSetting
 from .permissions import can_see_coverage_batch, may_compute
-from .permissions import may_compute as _may_compute  # the name coverage_refresh calls
 from .permissions import may_enter as may_enter_indicator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -141,7 +140,7 @@ def coverage(request):
         "kabupaten": kabupaten, "year": year, "ind": ind, "indicators": indicators, "rows": rows, "target": target,
         "may_enter": may_enter, "filled": len(filled), "may_import": may_enter and not ind.is_computed,
         "mean": (sum(filled) / len(filled)).quantize(Decimal("0.1")) if filled else None,
-        "may_compute": ind.is_computed and may_compute(request.user),
+        "may_compute": ind.is_computed and may_compute(request.user, kabupaten.code),
     })
 
 
@@ -217,7 +216,7 @@ def import_rejected(request, pk: int):
 def coverage_compute(request):
     kabupaten = kabupaten_of(request)
     year = year_of(request)
-    if not may_compute(request.user):
+    if not may_compute(request.user, kabupaten.code):
         raise PermissionDenied
     n = compute(kabupaten.code, year, [w.code for w in _desa(request, kabupaten)], actor=request.user)
     messages.success(request, _("%(n)d coverage rows computed from Tumbuh's visits.") % {"n": n})
