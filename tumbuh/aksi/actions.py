@@ -14,16 +14,12 @@ from tumbuh.audit.actions import do_delete, do_save
 from tumbuh.documents.actions import do_attach
 from tumbuh.organisation.models import Opd
 
+from . import permissions
 from .models import ActionDefinition, ActionSet, ActionYear, ChecklistTick, CycleYear, OutputItem, Status
 
 
-def _require(actor, action: str, obj) -> None:
-    """Ask the policy; ``actor=None`` is the system itself (demo data, batch commands)."""
-    if actor is not None:
-        policy.require(actor, action, obj)
-
-
-#: Fields of an action year only the district admin sets; the responsible OPD reports the rest.
+#: Fields of an action year only the district admin sets (``permissions.may_assign``); the
+#: responsible OPD reports the rest.
 ADMIN_FIELDS = ("responsible_opd", "due_date")
 EVIDENCE_KIND = "aksi-bukti"
 
@@ -36,8 +32,7 @@ def start_year(actor, kabupaten_code: str, year: int, action_set: ActionSet, *, 
     """Open ``year`` for a district with ``action_set``: one action year per action, with the
     usual lead OPD and due month as first guesses."""
     cycle = CycleYear(kabupaten_id=kabupaten_code, year=year, action_set=action_set)
-    _require(actor, policy.ADD, cycle)
-    if actor is not None and not policy.is_global(actor) and action_set.kabupaten_id not in (None, kabupaten_code):
+    if not policy.is_global(actor) and action_set.kabupaten_id not in (None, kabupaten_code):
         raise PermissionDenied
     opd = dict(Opd.objects.filter(kabupaten_id=kabupaten_code).values_list("short_name", "pk"))
     with transaction.atomic():
@@ -54,8 +49,7 @@ def update_action_year(actor, action_year: ActionYear, changes: dict, *, today: 
     """Apply ``changes`` (field → value). OPD staff report status, dates and notes of their
     own actions; only the district admin reassigns the OPD or moves the due date. Done without
     a done date: done ``today``."""
-    _require(actor, policy.CHANGE, action_year)
-    if actor is not None and not policy.district_admin(actor, action_year) and not policy.is_global(actor):
+    if not permissions.may_assign(actor, action_year):
         touched = [f for f in ADMIN_FIELDS if f in changes and changes[f] != getattr(action_year, f)]
         if touched:
             raise PermissionDenied(_("Only the TPPS secretariat changes the responsible OPD and the due date."))
@@ -69,32 +63,27 @@ def update_action_year(actor, action_year: ActionYear, changes: dict, *, today: 
 def tick(actor, action_year: ActionYear, item: OutputItem, *, done: bool, note: str = "", reason: str = "") -> ChecklistTick:
     """Mark one required output as produced (or not)."""
     obj = ChecklistTick.objects.filter(action_year=action_year, item=item).first()
-    creating = obj is None
     obj = obj or ChecklistTick(action_year=action_year, item=item)
-    _require(actor, policy.ADD if creating else policy.CHANGE, obj)
     obj.done, obj.note = done, note
-    obj.by = actor if getattr(actor, "pk", None) else None
+    obj.by = actor if actor.pk else None
     return do_save(actor, obj, reason=reason)
 
 
 def attach_evidence(actor, action_year: ActionYear, *, file, title: str, reason: str = ""):
     """Upload a document (evidence, a signed decree) to an action year, for the district."""
-    _require(actor, policy.CHANGE, action_year)
+    policy.require(actor, policy.CHANGE, action_year)  # the action year's, not only the district's, document
     return do_attach(actor, action_year, file=file, kind=EVIDENCE_KIND, title=title,
                      wilayah_code=action_year.cycle.kabupaten_id, reason=reason)
 
 
 def save_action_set(actor, action_set: ActionSet, *, reason: str = "") -> ActionSet:
-    _require(actor, policy.ADD if action_set.pk is None else policy.CHANGE, action_set)
-    if actor is not None and action_set.kabupaten_id is None and not policy.is_global(actor):
-        raise PermissionDenied
+    """A district's own set; the national set (no kabupaten) is in no district user's scope."""
     return do_save(actor, action_set, reason=reason)
 
 
 def save_definition(actor, definition: ActionDefinition, checklist: list[str], *, reason: str = "") -> ActionDefinition:
     """Create or update an action and make its checklist exactly ``checklist`` (one required
     output per line, in order); lines kept unchanged keep their ticks."""
-    _require(actor, policy.ADD if definition.pk is None else policy.CHANGE, definition)
     labels = [line.strip() for line in checklist if line.strip()]
     if len(set(labels)) != len(labels):
         raise ValidationError({"checklist": _("A required output is listed twice.")})

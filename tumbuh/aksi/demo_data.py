@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 
+from tumbuh.accounts import policy
 
 from . import actions
 from .default_set import load_default_set
@@ -26,7 +27,7 @@ PROGRESS = {
 
 @transaction.atomic
 def seed(seed: int) -> None:
-    system = None  # demo records are logged as "sistem", not as a demo user
+    system = policy.SYSTEM  # demo records are logged as "sistem", not as a demo user
     if ActionSet.default() is None:
         # A flushed test database (browser tests) has lost the set its migration seeded.
         load_default_set(ActionSet, ActionDefinition, OutputItem)

@@ -20,6 +20,12 @@ def responsible_opd_of_action(user, obj) -> bool:
     return obj is None or obj.action_year.responsible_opd_id == user.opd_id
 
 
+def may_assign(user, action_year) -> bool:
+    """Who assigns an action year's responsible OPD and due date (``actions.ADMIN_FIELDS``):
+    the TPPS secretariat (district admin), not the OPD that reports on it."""
+    return policy.is_global(user) or policy.district_admin(user, action_year)
+
+
 def RULES():
     admin = policy.district_admin
     configured = {policy.ADD: admin, policy.CHANGE: admin, policy.DELETE: admin}

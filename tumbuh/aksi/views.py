@@ -21,7 +21,7 @@ from tumbuh.core.editing import add_errors
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.core.focus import kabupaten_of, year_of
 
-from . import actions, evidence, outputs
+from . import actions, evidence, outputs, permissions
 from .forms import ActionDefinitionForm, ActionSetForm, ActionYearForm, EvidenceForm, StartYearForm
 from .models import ActionDefinition, ActionSet, ActionYear, CycleYear, OutputItem, Status
 
@@ -90,7 +90,7 @@ def action(request, pk: int):
                                  pk=pk)
     user = request.user
     can_change = policy.can(user, policy.CHANGE, a)
-    can_assign = policy.district_admin(user, a) or policy.is_global(user)
+    can_assign = permissions.may_assign(user, a)
     form = ActionYearForm(instance=a, can_assign=can_assign)
     evidence_form = EvidenceForm()
     if request.method == "POST" and can_change:

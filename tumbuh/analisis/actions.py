@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
-from tumbuh.audit.actions import do_save
+from tumbuh.audit.actions import all_or_nothing, do_save
 
 from .models import Lokus, LokusWeights
 from .ranking import Score
-
-
-def _require(actor, action: str, obj) -> None:
-    """Ask the policy; ``actor=None`` is the system itself (demo data, batch commands)."""
-    if actor is not None:
-        policy.require(actor, action, obj)
-
 
 
 def weights_for(kabupaten_code: str, year: int) -> LokusWeights:
@@ -36,7 +29,6 @@ def save_weights(actor, weights: LokusWeights, *, reason: str = "") -> LokusWeig
     stored = LokusWeights.objects.filter(kabupaten_id=weights.kabupaten_id, year=weights.year).first()
     if stored is not None and weights.pk is None:
         weights.pk = stored.pk
-    _require(actor, policy.CHANGE if weights.pk else policy.ADD, weights)
     return do_save(actor, weights, reason=reason)
 
 
@@ -57,25 +49,24 @@ def decide_lokus(actor, kabupaten_code: str, year: int, decisions: list[Decision
                  weights: dict, *, reason: str = "") -> list[Lokus]:
     """Record the team's choice for each desa in ``decisions``, with its written reason and a
     snapshot of its score, parts and the weights used. All or nothing: one desa refused
-    (outside the district, no reason) saves none."""
-    _require(actor, policy.ADD, Lokus)
-    errors, saved = {}, []
-    with transaction.atomic():
-        for d in decisions:
-            score = scores.get(d.desa_code)
-            obj = Lokus.objects.filter(desa_id=d.desa_code, year=year).first() or Lokus(
-                kabupaten_id=kabupaten_code, desa_id=d.desa_code, year=year)
-            _require(actor, policy.CHANGE if obj.pk else policy.ADD, obj)
-            obj.selected, obj.reason = d.selected, d.reason.strip()
-            obj.score = Decimal(f"{score.score:.2f}") if score else None
-            obj.rank = score.rank if score else None
-            obj.snapshot = {**(score.snapshot() if score else {}), "weights": {k: float(v) for k, v in weights.items()}}
-            obj.decided_by = actor if getattr(actor, "pk", None) else None
-            try:
-                saved.append(do_save(actor, obj, reason=reason or d.reason))
-            except ValidationError as e:
-                errors[d.desa_code] = " ".join(e.messages)
-        if errors:
-            transaction.set_rollback(True)
-            raise ValidationError(errors)
+    (outside the district, no reason) saves none; one the actor may not decide refuses the
+    whole table (``PermissionDenied``)."""
+    policy.require(actor, policy.ADD, Lokus)  # the table as a whole, even an empty one
+    saved = []
+
+    def write(d: Decision) -> bool:
+        score = scores.get(d.desa_code)
+        obj = Lokus.objects.filter(desa_id=d.desa_code, year=year).first() or Lokus(
+            kabupaten_id=kabupaten_code, desa_id=d.desa_code, year=year)
+        obj.selected, obj.reason = d.selected, d.reason.strip()
+        obj.score = Decimal(f"{score.score:.2f}") if score else None
+        obj.rank = score.rank if score else None
+        obj.snapshot = {**(score.snapshot() if score else {}), "weights": {k: float(v) for k, v in weights.items()}}
+        obj.decided_by = actor if actor.pk else None
+        saved.append(do_save(actor, obj, reason=reason or d.reason))
+        return True
+
+    _n, errors = all_or_nothing(((d.desa_code, partial(write, d)) for d in decisions), raise_denied=True)
+    if errors:
+        raise ValidationError(errors)
     return saved

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import translation
 
+from tumbuh.accounts import policy
 from tumbuh.accounts.models import User
 from tumbuh.wilayah.models import Wilayah
 
@@ -40,6 +41,6 @@ def _seed() -> None:
                                       "cakupan layanannya telah membaik; diganti desa berikutnya."))
     decisions.append(actions.Decision(taken_in.code, True, "Usulan Camat pada rapat TPPS: banyak keluarga berisiko "
                                       "stunting di dusun terpencil yang belum terlayani posyandu."))
-    actions.decide_lokus(None,  # written by the system, logged as "sistem"
+    actions.decide_lokus(policy.SYSTEM,  # written by the system, logged as "sistem"
                          KABUPATEN, YEAR, decisions, {sc.code: sc for sc in scores}, weights.as_dict(),
                          reason="Data demo")

@@ -1,15 +1,17 @@
 """Who may set the lokus weights and decide the focus villages: the TPPS secretariat."""
 
 from tumbuh.accounts import policy
-from tumbuh.accounts.models import Role
+from tumbuh.wilayah.models import Level, level_of
 
 from .models import Lokus, LokusWeights
 
 
 def district_wide(user) -> bool:
     """The ranking and the SK compare every desa of the district: only for users who see all
-    of them."""
-    return policy.is_global(user) or (bool(user.wilayah_id) and len(user.wilayah_id) == 5 and user.role != Role.PUSKESMAS)
+    of them, those whose node is a whole kabupaten (a puskesmas officer bound to one sees only
+    the desa their puskesmas serves)."""
+    code = user.wilayah_id
+    return policy.is_global(user) or (bool(code) and level_of(code) == Level.KABUPATEN and policy.node_contains(user, code))
 
 
 def RULES():

@@ -16,6 +16,7 @@ import decimal
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Mapping
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
@@ -64,21 +65,42 @@ def _wilayah_code(obj) -> str:
         return ""
 
 
-def _actor(actor):
-    # TRANSITIONAL (issue 13): callers still passing None for the system are being moved to
-    # policy.SYSTEM; once none is left this raises instead.
-    return policy.SYSTEM if actor is None else actor
+def _no_nobody(actor) -> None:
+    if actor is None:
+        raise TypeError("a write needs an actor: a user, or policy.SYSTEM for Tumbuh itself")
+
+
+def require_step(actor, step: tuple) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` may do ``step``: (action, target) is asked
+    of the policy; (rule, argument) is a named rule of the app that owns the step (e.g.
+    ``(indikator.permissions.may_compute, "73.24")``), which the system and superusers pass as
+    they pass every rule of the policy."""
+    _no_nobody(actor)
+    action, target = step
+    if not callable(action):
+        policy.require(actor, action, target)
+    elif not (policy.is_global(actor) or action(actor, target)):
+        raise PermissionDenied
 
 
 def record(actor, action: str, obj: models.Model, before: dict | None, after: dict | None, reason: str = "") -> AuditLog:
+    return record_about(actor, action, object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj),
+                        wilayah_code=_wilayah_code(obj), before=before, after=after, reason=reason)
+
+
+def record_about(actor, action: str, *, object_type: str, object_id: str, object_repr: str, wilayah_code: str = "",
+                 before: dict | None = None, after: dict | None = None, reason: str = "") -> AuditLog:
+    """The audit row itself, for a write that is not one object's (a bulk insert): ``actor``
+    a user, or ``policy.SYSTEM``, logged as "sistem" with no user."""
+    _no_nobody(actor)
     return AuditLog.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(str(actor) if actor is not None else "sistem")[:150],
+        actor=actor if actor.pk else None,
+        actor_name=str(actor)[:150],
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        wilayah_code=_wilayah_code(obj),
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        wilayah_code=wilayah_code,
         before=before,
         after=after,
         reason=reason or "",
@@ -92,7 +114,7 @@ def do_save(
     m2m: Mapping[str, Iterable] | None = None,
     reason: str = "",
     validate: bool = True,
-    permitted_by: tuple[str, object] | None = None,
+    permitted_by: tuple | None = None,
 ) -> models.Model:
     """Create or update ``obj`` (and set its many-to-many fields from ``m2m``), audited, if the
     policy lets ``actor`` add it, or change it both as stored and as given.
@@ -100,10 +122,11 @@ def do_save(
     ``permitted_by=(action, target)`` names the step this write is part of when the actor's
     right comes from that step and not from the object itself (an OPD reporting progress on a
     follow-up item moves the item's status; filing the last signed scan closes the rembuk).
-    The policy is then asked about that step instead; it is never skipped.
+    The policy is then asked about that step instead; it is never skipped. The step may also
+    be a named rule of the owning app with its argument, ``(rule, argument)``.
 
-    An update that changes nothing writes nothing."""
-    actor = _actor(actor)
+    An update that changes nothing writes nothing; ``actor=None`` is a TypeError."""
+    _no_nobody(actor)
     with transaction.atomic():
         creating = obj._state.adding or obj.pk is None
         before = None
@@ -113,7 +136,7 @@ def do_save(
             before = snapshot(stored) if stored is not None else None
             creating = stored is None
         if permitted_by is not None:
-            policy.require(actor, *permitted_by)
+            require_step(actor, permitted_by)
         else:
             if stored is not None:
                 policy.require(actor, policy.CHANGE, stored)
@@ -130,11 +153,10 @@ def do_save(
     return obj
 
 
-def do_delete(actor, obj: models.Model, *, reason: str = "", permitted_by: tuple[str, object] | None = None) -> None:
+def do_delete(actor, obj: models.Model, *, reason: str = "", permitted_by: tuple | None = None) -> None:
     """Delete ``obj``, audited, if the policy lets ``actor`` delete it (or do ``permitted_by``,
     as in ``do_save``)."""
-    actor = _actor(actor)
-    policy.require(actor, *(permitted_by or (policy.DELETE, obj)))
+    require_step(actor, permitted_by or (policy.DELETE, obj))
     with transaction.atomic():
         before = snapshot(obj)
         record(actor, AuditAction.DELETE, obj, before, None, reason)
@@ -142,13 +164,14 @@ def do_delete(actor, obj: models.Model, *, reason: str = "", permitted_by: tuple
 
 
 
-def all_or_nothing(rows: Iterable[tuple[Hashable, Callable[[], bool]]]) -> tuple[int, dict]:
+def all_or_nothing(rows: Iterable[tuple[Hashable, Callable[[], bool]]], *, raise_denied: bool = False) -> tuple[int, dict]:
     """For a form that saves a whole table: ``rows`` gives (key, write) per row, ``write()``
     saving that row through an action (True if it wrote, False if the row did not change) or
     raising ``ValidationError`` (a row it cannot read, too) or ``PermissionDenied``. All in one
     transaction, rolled back when any row failed, so the table is saved whole or not at all.
-    Returns (rows written, {key: what went wrong})."""
-    from django.core.exceptions import PermissionDenied, ValidationError
+    Returns (rows written, {key: what went wrong}). With ``raise_denied`` a row the actor may
+    not write refuses the whole table: ``PermissionDenied`` is raised, after the rollback."""
+    from django.core.exceptions import ValidationError
     from django.utils.translation import gettext
 
     saved, errors = 0, {}
@@ -159,6 +182,8 @@ def all_or_nothing(rows: Iterable[tuple[Hashable, Callable[[], bool]]]) -> tuple
             except ValidationError as e:
                 errors[key] = " ".join(e.messages)
             except PermissionDenied:
+                if raise_denied:
+                    raise
                 errors[key] = gettext("You may not change this record")
         if errors:
             transaction.set_rollback(True)

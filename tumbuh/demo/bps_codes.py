@@ -7,6 +7,7 @@ the audited action as "sistem", once (a desa that has a code keeps it)."""
 
 from __future__ import annotations
 
+from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
 from tumbuh.wilayah.models import BpsCode, Level, Wilayah
 
@@ -33,6 +34,6 @@ def load_demo_bps_codes(kabupaten: str = KABUPATEN) -> int:
     n = 0
     for desa in BpsCode.objects.filter(code__in=codes, bps_code=""):
         desa.bps_code = codes[desa.code]
-        do_save(None, desa, reason=REASON, validate=False)
+        do_save(policy.SYSTEM, desa, reason=REASON, validate=False)
         n += 1
     return n

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from tumbuh.accounts import policy
 from tumbuh.accounts.models import Role, User
 from tumbuh.audit.actions import do_save as _do_save
 from tumbuh.organisation.models import Opd, OpdKind, Posyandu, Puskesmas
@@ -90,12 +91,12 @@ def _puskesmas_code(kecamatan: Wilayah, index: int) -> str:
 def _build_district(kabupaten: Wilayah, rng: random.Random) -> None:
     for short, name, kind in OPD_LIST:
         if not Opd.objects.filter(kabupaten=kabupaten, short_name=short).exists():
-            do_save(None, Opd(kabupaten=kabupaten, short_name=short, name=f"{name} {kabupaten.name}", kind=kind), reason=REASON)
+            do_save(policy.SYSTEM, Opd(kabupaten=kabupaten, short_name=short, name=f"{name} {kabupaten.name}", kind=kind), reason=REASON)
     bappeda = Opd.objects.get(kabupaten=kabupaten, short_name="BAPPEDA")
     if not Tpps.objects.filter(wilayah=kabupaten).exists():
-        tpps = do_save(None, Tpps(wilayah=kabupaten, name=f"TPPS {kabupaten.name}", secretariat=bappeda), reason=REASON)
+        tpps = do_save(policy.SYSTEM, Tpps(wilayah=kabupaten, name=f"TPPS {kabupaten.name}", secretariat=bappeda), reason=REASON)
         district = kabupaten.name.removeprefix("Kabupaten ")
-        do_save(None, Decree(tpps=tpps, number=f"188.45/{rng.randint(100, 499)}/{2025}", date=dt.date(2025, 2, 10),
+        do_save(policy.SYSTEM, Decree(tpps=tpps, number=f"188.45/{rng.randint(100, 499)}/{2025}", date=dt.date(2025, 2, 10),
                              signed_by=f"Bupati {district}",
                              title=f"Pembentukan Tim Percepatan Penurunan Stunting Kabupaten {district}"), reason=REASON)
     for kecamatan in Wilayah.objects.filter(parent=kabupaten).order_by("code"):
@@ -111,7 +112,7 @@ def _build_district(kabupaten: Wilayah, rng: random.Random) -> None:
             puskesmas = Puskesmas.objects.filter(code=code).first()
             if puskesmas is None:
                 puskesmas = do_save(
-                    None, Puskesmas(code=code, name=f"Puskesmas {name}", kecamatan=kecamatan), m2m={"desa": area},
+                    policy.SYSTEM, Puskesmas(code=code, name=f"Puskesmas {name}", kecamatan=kecamatan), m2m={"desa": area},
                     reason=REASON,
                 )
             for village in area:
@@ -120,7 +121,7 @@ def _build_district(kabupaten: Wilayah, rng: random.Random) -> None:
                 count = rng.choice([1, 2, 2, 3, 3, 4])
                 for n, flower in enumerate(rng.sample(POSYANDU_NAMES, count)):
                     do_save(
-                        None,
+                        policy.SYSTEM,
                         Posyandu(
                             name=f"Posyandu {flower}", code=f"{village.code}.{n + 1:02d}", desa=village,
                             puskesmas=puskesmas, address=f"Dusun {rng.randint(1, 4)}, RT {rng.randint(1, 6):02d}",
@@ -128,7 +129,7 @@ def _build_district(kabupaten: Wilayah, rng: random.Random) -> None:
                         reason=REASON,
                     )
         if not Tpps.objects.filter(wilayah=kecamatan).exists():
-            do_save(None, Tpps(wilayah=kecamatan, name=f"TPPS Kecamatan {kecamatan.name}"), reason=REASON)
+            do_save(policy.SYSTEM, Tpps(wilayah=kecamatan, name=f"TPPS Kecamatan {kecamatan.name}"), reason=REASON)
 
 
 def _build_users() -> None:
@@ -145,7 +146,7 @@ def _build_users() -> None:
             user.set_password(DEMO_PASSWORD)
             hashed = user.password
         user.password = hashed
-        do_save(None, user, reason=REASON)
+        do_save(policy.SYSTEM, user, reason=REASON)
 
 
 def seed_app_demos(seed: int = SEED) -> list[str]:

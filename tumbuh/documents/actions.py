@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db import models
 
-from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
 
 from .models import UploadedDocument
@@ -21,5 +20,4 @@ def do_attach(actor, owner: models.Model, *, file, kind: str, title: str, wilaya
         wilayah_id=wilayah_code, content_type=ContentType.objects.get_for_model(owner), object_id=str(owner.pk),
         kind=kind, title=title, file=file, uploaded_by=actor,
     )
-    policy.require(actor, policy.ADD, document)
     return do_save(actor, document, reason=reason)

@@ -23,34 +23,30 @@ def set_coverage(
     source: str = CoverageSource.ENTERED,
     import_batch=None,
     reason: str = "",
+    permitted_by: tuple | None = None,
 ) -> Coverage:
     """Create or update one desa's coverage of ``indicator`` for ``year``.
 
     The policy decides (the responsible OPD, or the secretariat); the model validates
     (numerator ≤ denominator, a value or both counts); the write is audited. Coverage Tumbuh
-    computes is never overwritten by hand. Computed coverage (``source`` "computed", written
-    only by ``computations.compute``) is audited as ``actor``, who asked for the computation
-    (its caller decides whether they may), without asking the policy, which keeps computed rows
-    from hand edits; nobody "entered" it."""
+    computes is never overwritten by hand: the policy is asked about the stored row too. Computed
+    coverage (``source`` "computed", written only by ``computations.compute``) is audited as
+    ``actor``, who asked for the computation, in the computation's right (``permitted_by``,
+    e.g. ``(permissions.may_compute, kabupaten_code)``), which keeps computed rows from hand
+    edits; nobody "entered" it."""
     obj = Coverage.objects.filter(indicator=indicator, desa_id=desa_code, year=year).first()
-    creating = obj is None
-    if creating:
+    if obj is None:
         obj = Coverage(indicator=indicator, desa_id=desa_code, year=year)
     computed = source == CoverageSource.COMPUTED
-    if actor is not None and not computed:
-        # Decide on the stored object (an OPD cannot take over computed or foreign coverage).
-        policy.require(actor, policy.ADD if creating else policy.CHANGE, obj)
     obj.numerator, obj.denominator, obj.note = numerator, denominator, note
     obj.value = None if numerator is not None and denominator is not None else value
     obj.source = source
     obj.import_batch = import_batch
     if computed:
         obj.entered_by = None
-    elif actor is not None and getattr(actor, "pk", None):
+    elif actor.pk:
         obj.entered_by = actor
-    # A computed row is the computation's, started by its caller (who decides whether the
-    # actor may); the policy is asked only that the row lies where the actor sees.
-    return do_save(actor, obj, reason=reason, permitted_by=(policy.VIEW, obj) if computed else None)
+    return do_save(actor, obj, reason=reason, permitted_by=permitted_by)
 
 
 def save_indicator(actor, indicator: Indicator, *, reason: str = "") -> Indicator:

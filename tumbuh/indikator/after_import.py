@@ -38,24 +38,24 @@ def years_of(batch) -> list[int]:
     return sorted({int(y) for y in (batch.findings or {}).get("years", [])})
 
 
-def on_batch_imported(sender, batch, user=None, **kwargs) -> None:
+def on_batch_imported(sender, batch, user, **kwargs) -> None:
     """Receiver of ``batch_imported``: recompute what the batch feeds, if anything."""
     if batch.kind in FEEDS and years_of(batch):
         refresh(batch, user)
 
 
 def refresh(batch, user) -> int | None:
-    """Recompute the indicators ``batch`` feeds for its years as ``user`` (None: the system),
-    and say so on the batch; None if it failed (logged, said on the batch)."""
+    """Recompute the indicators ``batch`` feeds for its years as ``user`` (who ran the import,
+    or pressed its button: ``permissions.may_recompute_import``), in the desa they see, and
+    say so on the batch; None if it failed (logged, said on the batch)."""
     years = years_of(batch)
-    desa = Wilayah.objects.filter(level=Level.DESA, kabupaten_code=batch.kabupaten_id)
-    if getattr(user, "pk", None):
-        desa = policy.visible(user, desa)
+    desa = policy.visible(user, Wilayah.objects.filter(level=Level.DESA, kabupaten_code=batch.kabupaten_id))
     codes = list(desa.values_list("code", flat=True))
     shown = ", ".join(str(y) for y in years)
     try:
         with transaction.atomic():
-            n = sum(compute(batch.kabupaten_id, year, codes, actor=user, computations=FEEDS[batch.kind]) for year in years)
+            n = sum(compute(batch.kabupaten_id, year, codes, actor=user, computations=FEEDS[batch.kind], batch=batch)
+                    for year in years)
     except Exception as exc:  # the import is committed: never let this undo or hide it
         log.exception("coverage not recomputed after import batch %s (%s)", batch.pk, shown)
         batch.set_notice(NOTICE, NOT_REFRESHED, {"error": f"{type(exc).__name__}: {exc}"[:200]}, level="error",

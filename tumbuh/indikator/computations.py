@@ -36,11 +36,12 @@ from collections.abc import Callable, Iterable
 
 from django.db.models import Count
 
-from tumbuh.audit.actions import do_delete
+from tumbuh.audit.actions import do_delete, require_step
 
 from .actions import set_coverage
 from .catalogue import CATALOGUE
 from .models import Computation, Coverage, CoverageSource, Indicator, IndicatorSetting
+from .permissions import may_compute, may_recompute_import
 
 REASON = "dihitung Tumbuh dari data yang tercatat di Tumbuh"
 STALE_REASON = "dihapus Tumbuh: tidak ada lagi data yang dihitung di desa ini pada tahun ini"
@@ -314,16 +315,20 @@ def computed_indicators(kabupaten_code: str):
 
 
 def compute(kabupaten_code: str, year: int, desa_codes: Iterable[str], progress=None, *, actor,
-            computations: Iterable[str] | None = None) -> int:
+            computations: Iterable[str] | None = None, batch=None) -> int:
     """Compute every computable indicator the district has and write it (audited as ``actor``:
-    the user who asked for it, by the button or by an import, or None where it is really the
-    system, e.g. the nightly command; the caller decides whether they may).
+    the user who asked for it, by the button, the command or the import ``batch`` that feeds
+    it, or ``policy.SYSTEM``, e.g. the nightly command). Whether they may is asked here, once,
+    of ``permissions.may_compute`` (``may_recompute_import`` for a ``batch``), and every row is
+    written in that right.
     Only the desa a computation returns are written (those with records in the year): in the
     others an entered or imported number stays, and a number Tumbuh computed earlier is
     deleted (audited): its records are gone (a child moved to its right desa, a visit
     corrected), and nobody could correct a computed row by hand. ``computations`` limits the
     run to those (e.g. what an import fed); ``progress()`` is called after each indicator.
     Returns the number of coverage rows written or checked."""
+    step = (may_recompute_import, batch) if batch is not None else (may_compute, kabupaten_code)
+    require_step(actor, step)
     desa_codes = list(desa_codes)
     only = set(computations) if computations is not None else None
     written = 0
@@ -345,12 +350,12 @@ def compute(kabupaten_code: str, year: int, desa_codes: Iterable[str], progress=
                 continue  # unchanged: no write, no audit record
             # Tumbuh's own number replaces an earlier entered or imported one, and says so.
             set_coverage(actor, indicator, code, year, numerator=numerator, denominator=denominator, note=note,
-                         source=CoverageSource.COMPUTED, reason=REASON)
+                         source=CoverageSource.COMPUTED, reason=REASON, permitted_by=step)
         if computation is not None:
             kept = [code for code, (_n, denominator, _note) in result.items() if denominator]
             stale = Coverage.objects.filter(indicator=indicator, year=year, desa_id__in=desa_codes, source=CoverageSource.COMPUTED)
             for c in stale.exclude(desa_id__in=kept):
-                do_delete(actor, c, reason=STALE_REASON)
+                do_delete(actor, c, reason=STALE_REASON, permitted_by=step)
         if progress:
             progress()
     return written

@@ -15,6 +15,7 @@ import random
 from django.core.management import call_command
 from django.db import transaction
 
+from tumbuh.accounts import policy
 from tumbuh.wilayah.models import Level, Wilayah
 
 from .actions import set_coverage
@@ -47,7 +48,7 @@ DISTRICT_INDICATORS = [
 
 @transaction.atomic  # one commit: seconds, not half a minute, on SQLite
 def seed(seed: int) -> None:
-    # Demo records are logged as "sistem" (actor None), not as a demo user.
+    # Demo records are logged as "sistem" (policy.SYSTEM), not as a demo user.
     if Indicator.objects.national().count() < len(CATALOGUE):
         # A flushed test database (browser tests) has lost the catalogue its migration seeded.
         call_command("load_indicators", verbosity=0)
@@ -58,7 +59,7 @@ def seed(seed: int) -> None:
     # Every run (a second one writes nothing: unchanged rows are not saved again). What the
     # visits feed only: the KRS list and its TPK visits come after this seed (app krs), and the
     # lokus seeded in between ranks on this coverage; "KRS didampingi" is computed by a KRS import.
-    compute(KABUPATEN, YEAR, [w.code for w in desa], actor=None, computations=FROM_VISITS)
+    compute(KABUPATEN, YEAR, [w.code for w in desa], actor=policy.SYSTEM, computations=FROM_VISITS)
 
 
 def _district_indicators() -> None:
@@ -69,7 +70,7 @@ def _district_indicators() -> None:
         if Indicator.objects.filter(kabupaten_id=KABUPATEN, code=code).exists():
             continue
         numerator, denominator = DEFINITIONS[computation]
-        do_save(None, Indicator(kabupaten_id=KABUPATEN, code=code, short_name=short_name, name=name, kind=kind,
+        do_save(policy.SYSTEM, Indicator(kabupaten_id=KABUPATEN, code=code, short_name=short_name, name=name, kind=kind,
                                 category=Category.DISTRICT, computed_from=computation, numerator=numerator,
                                 denominator=denominator, target_group="Balita 0–59 bulan", responsible_opd_id=opd.get(lead),
                                 order=500), reason=REASON)
@@ -83,5 +84,5 @@ def _entered(seed: int, desa: list[Wilayah]) -> None:
         for w in desa:
             denominator = rng.randint(12, 60)
             share = min(1.0, max(0.15, (usual + kecamatan_shift[w.kecamatan_code] + rng.gauss(0, 8)) / 100))
-            set_coverage(None, indicator, w.code, YEAR, numerator=round(denominator * share), denominator=denominator,
+            set_coverage(policy.SYSTEM, indicator, w.code, YEAR, numerator=round(denominator * share), denominator=denominator,
                          source=CoverageSource.IMPORTED, reason=REASON)

@@ -27,12 +27,6 @@ def may_enter(user, indicator, kabupaten_code: str) -> bool:
     return indicator.responsible_opd_id_for(kabupaten_code) == user.opd_id
 
 
-def may_compute(user) -> bool:
-    """May ``user`` have Tumbuh compute coverage from its records (the secretariat: the district
-    admin)?"""
-    return policy.is_global(user) or policy.district_admin(user, None)
-
-
 def responsible_for_coverage(user, obj) -> bool:
     """The district admin; OPD staff for coverage of the indicators their OPD answers for.
     Computed coverage is the system's: nobody edits it by hand."""
@@ -47,6 +41,23 @@ def responsible_for_coverage(user, obj) -> bool:
     if not obj.indicator_id or not obj.desa_id:
         return False
     return obj.indicator.responsible_opd_id_for(obj.kabupaten_code) == user.opd_id
+
+
+def may_compute(user, kabupaten_code: str) -> bool:
+    """May ``user`` have Tumbuh compute coverage from its records for a district (the Hitung
+    ulang button, the ``compute_coverage`` command)? The district's secretariat (its admin);
+    the system and superusers. Computed rows are written in the computation's right, not in the right to
+    enter coverage (``responsible_for_coverage`` keeps them from hand edits)."""
+    return policy.is_global(user) or (policy.district_admin(user, None) and policy.node_contains(user, kabupaten_code))
+
+
+def may_recompute_import(user, batch) -> bool:
+    """Who recomputes what an import ``batch`` feeds (right after it, or from its page): whoever
+    may compute the district's coverage, and whoever ran the import while they still see it
+    (a puskesmas officer's e-PPGBM file, for the desa they see)."""
+    if may_compute(user, batch.kabupaten_id):
+        return True
+    return user.pk is not None and batch.created_by_id == user.pk and policy.can(user, policy.VIEW, batch)
 
 
 def can_see_coverage_batch(user, batch) -> bool:

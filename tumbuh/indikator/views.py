@@ -29,13 +29,12 @@ from tumbuh.imports.xlsx import rejected_workbook
 from tumbuh.organisation.models import Opd
 from tumbuh.wilayah.models import Level, Wilayah
 
-from . import actions, after_import
+from . import actions, after_import, permissions
 from .computations import compute
 from .forms import CoverageUploadForm, DistrictIndicatorForm, IndicatorSettingForm
 from .importers import KIND, coverage_template
 from .models import Coverage, CoverageSource, Indicator, IndicatorSetting
 from .permissions import can_see_coverage_batch, may_compute
-from .permissions import may_compute as _may_compute  # the name coverage_refresh calls
 from .permissions import may_enter as may_enter_indicator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -142,7 +141,7 @@ def coverage(request):
         "kabupaten": kabupaten, "year": year, "ind": ind, "indicators": indicators, "rows": rows, "target": target,
         "may_enter": may_enter, "filled": len(filled), "may_import": may_enter and not ind.is_computed,
         "mean": (sum(filled) / len(filled)).quantize(Decimal("0.1")) if filled else None,
-        "may_compute": ind.is_computed and may_compute(request.user),
+        "may_compute": ind.is_computed and may_compute(request.user, kabupaten.code),
     })
 
 
@@ -218,7 +217,7 @@ def import_rejected(request, pk: int):
 def coverage_compute(request):
     kabupaten = kabupaten_of(request)
     year = year_of(request, today=timezone.localdate())
-    if not may_compute(request.user):
+    if not may_compute(request.user, kabupaten.code):
         raise PermissionDenied
     n = compute(kabupaten.code, year, [w.code for w in _desa(request, kabupaten)], actor=request.user)
     messages.success(request, _("%(n)d coverage rows computed from Tumbuh's visits.") % {"n": n})
@@ -231,7 +230,7 @@ def coverage_refresh(request, pk: int):
     """Recompute what an import feeds (when it did not happen right after the import): the
     secretariat, or whoever ran the import, from the batch's page."""
     batch = policy.get_object_or_404(request.user, ImportBatch.objects.select_related("kabupaten"), pk=pk)
-    allowed = _may_compute(request.user) or (batch.created_by_id == request.user.pk and policy.can(request.user, policy.VIEW, batch))
+    allowed = permissions.may_recompute_import(request.user, batch)
     if not allowed or batch.kind not in after_import.FEEDS or batch.status != BatchStatus.DONE:
         raise PermissionDenied
     if after_import.refresh(batch, request.user) is None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -124,11 +124,6 @@ def _unchanged(stored, obj) -> bool:
     return {k: v for k, v in before.items() if k not in ignore} == {k: v for k, v in after.items() if k not in ignore}
 
 
-def _require(actor, action, obj) -> None:
-    if not policy.can(actor, action, obj):
-        raise PermissionDenied
-
-
 def do_register_child(actor, child: Child, reason: str = "", *, today: dt.date) -> Child:
     """Create or change ``child`` (audited). Changing the birth date or sex scores the child's
     visits again, each audited too (their warnings checked on ``today``)."""
@@ -138,9 +133,6 @@ def do_register_child(actor, child: Child, reason: str = "", *, today: dt.date) 
     _quantize(child)
     creating = child.pk is None
     stored = None if creating else Child.objects.filter(pk=child.pk).first()
-    if stored is not None:
-        _require(actor, policy.CHANGE, stored)  # it must be theirs before the change...
-    _require(actor, policy.ADD if creating else policy.CHANGE, child)  # ...and after
     problem = check_nik(child.nik)
     if problem:
         raise ValidationError({"nik": problem})
@@ -151,6 +143,7 @@ def do_register_child(actor, child: Child, reason: str = "", *, today: dt.date) 
     if child.posyandu_id and child.posyandu.desa_id != child.desa_id:
         raise ValidationError({"posyandu": _("This posyandu is in another desa.")})
     if _unchanged(stored, child):
+        policy.require(actor, policy.CHANGE, stored)  # nothing is written, but it must be theirs
         return child
     with transaction.atomic():
         do_save(actor, child, reason=reason)
@@ -229,8 +222,7 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "", *, 
     """Create or correct a visit entered ``today`` (audited), after the policy and the checks; the engine's
     fields are computed from the inputs every time."""
     m = measurement
-    if not policy.can(actor, policy.VIEW, m.child):
-        raise PermissionDenied
+    policy.require(actor, policy.VIEW, m.child)
     if not m.desa_id:
         m.desa_id = m.child.desa_id
     if not m.posyandu_id and m.child.posyandu_id:
@@ -239,11 +231,8 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "", *, 
     stored = None
     if not creating:
         stored = Measurement.objects.select_related("child").filter(pk=m.pk).first()
-        if stored is not None:
-            _require(actor, policy.CHANGE, stored)
-    _require(actor, policy.ADD if creating else policy.CHANGE, m)
     if creating:
-        m.entered_by = actor if getattr(actor, "pk", None) else None
+        m.entered_by = actor if actor.pk else None
         if not m.source:
             m.source = Source.FORM
     _quantize(m)
@@ -254,5 +243,6 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "", *, 
         raise ValidationError([p.message for p in errors])
     m.warnings = _warning_text(problems)
     if _unchanged(stored, m):
+        policy.require(actor, policy.CHANGE, stored)  # nothing is written, but it must be theirs
         return m
     return do_save(actor, m, reason=reason)

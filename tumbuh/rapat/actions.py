@@ -24,21 +24,10 @@ CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 
 
-def _require(actor, action: str, obj) -> None:
-    """Ask the policy for a person; ``actor=None`` is the system itself (the demo seed, commands)."""
-    if actor is not None:
-        policy.require(actor, action, obj)
-
-
-def _require_save(actor, obj, reason: str = ""):
-    _require(actor, policy.CHANGE if obj.pk else policy.ADD, obj)
-    return do_save(actor, obj, reason=reason)
-
-
 def do_save_rapat(actor, rapat: Rapat, *, reason: str = "") -> Rapat:
     if rapat.pk is None and rapat.created_by_id is None and getattr(actor, "pk", None):
         rapat.created_by = actor
-    return _require_save(actor, rapat, reason)
+    return do_save(actor, rapat, reason=reason)
 
 
 def new_code(rapat: Rapat, taken: set[str] | None = None) -> str:
@@ -54,7 +43,7 @@ def do_add_participant(actor, participant: Attendee, *, reason: str = "", taken:
     """Add an invitee (or a walk-in, ``invited=False``) with a fresh check-in code, or correct one."""
     if not participant.code:
         participant.code = new_code(participant.rapat, taken)
-    return _require_save(actor, participant, reason)
+    return do_save(actor, participant, reason=reason)
 
 
 def removal_refusal(participant: Attendee) -> str:
@@ -70,7 +59,7 @@ def removal_refusal(participant: Attendee) -> str:
 def do_remove_participant(actor, participant: Attendee, *, reason: str) -> None:
     """Take an invitee (or a walk-in) off the list, with a reason; the counts follow (they are
     counted from the list). Refused while they are checked in (see ``removal_refusal``)."""
-    _require(actor, policy.DELETE, participant)
+    policy.require(actor, policy.DELETE, participant)  # before saying why it cannot be done
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the participant is removed.")})
     refusal = removal_refusal(participant)
@@ -115,7 +104,7 @@ def registry_invitees(rapat: Rapat, groups: list[str]) -> list[Attendee]:
 def do_invite_from_registry(actor, rapat: Rapat, groups: list[str], *, reason: str = "") -> int:
     """Invite ``groups`` from the registry (see ``registry_invitees``); someone already on the
     list (same group and organisation) is not added twice. Returns how many were added."""
-    _require(actor, policy.CHANGE, rapat)
+    policy.require(actor, policy.CHANGE, rapat)
     existing = set(Attendee.objects.filter(rapat=rapat).values_list("group", "organisation", "position"))
     taken = set(Attendee.objects.filter(rapat=rapat).values_list("code", flat=True))
     added = 0
@@ -140,7 +129,7 @@ class CheckInResult:
 def do_check_in(actor, participant: Attendee, *, at: dt.datetime) -> str:
     """Mark ``participant`` present at ``at`` (once: a second scan changes nothing). Returns a
     ``CheckInResult`` value."""
-    _require(actor, policy.CHANGE, participant)
+    policy.require(actor, policy.CHANGE, participant)  # a second scan writes nothing but still asks
     if participant.checked_in_at is not None:
         return CheckInResult.ALREADY
     participant.checked_in_at = at
@@ -164,13 +153,12 @@ def do_check_in_by_code(actor, rapat: Rapat, scanned: str, *, at: dt.datetime) -
     code = parse_code(rapat, scanned)
     participant = Attendee.objects.filter(rapat=rapat, code=code).first() if code else None
     if participant is None:
-        _require(actor, policy.CHANGE, rapat)
+        policy.require(actor, policy.CHANGE, rapat)
         return CheckInResult.UNKNOWN, None
     return do_check_in(actor, participant, at=at), participant
 
 
 def do_undo_check_in(actor, participant: Attendee, *, reason: str) -> Attendee:
-    _require(actor, policy.CHANGE, participant)
     participant.checked_in_at = None
     participant.checked_in_by = None
     return do_save(actor, participant, reason=reason)
@@ -180,7 +168,7 @@ def do_record_decision(actor, rapat: Rapat, text: str, *, item: ActionItem | Non
     """A decision of the meeting, numbered in order, with an optional action item that follows it up."""
     with transaction.atomic():
         number = (rapat.decisions.aggregate(n=Max("number"))["n"] or 0) + 1
-        decision = _require_save(actor, Decision(rapat=rapat, number=number, text=text.strip()), reason)
+        decision = do_save(actor, Decision(rapat=rapat, number=number, text=text.strip()), reason=reason)
         if item is not None:
             item.rapat, item.decision = rapat, decision
             do_save_action_item(actor, item, reason=reason)
@@ -188,7 +176,7 @@ def do_record_decision(actor, rapat: Rapat, text: str, *, item: ActionItem | Non
 
 
 def do_save_action_item(actor, item: ActionItem, *, reason: str = "") -> ActionItem:
-    return _require_save(actor, item, reason)
+    return do_save(actor, item, reason=reason)
 
 
 def do_report_progress(actor, item: ActionItem, *, text: str, status: str, day: dt.date, file=None,
@@ -197,8 +185,7 @@ def do_report_progress(actor, item: ActionItem, *, text: str, status: str, day: 
     it on ``day`` when done or cancelled, reopening it otherwise) and optional evidence."""
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown status.")})
-    note = ProgressNote(item=item, date=day, text=text.strip(), status=status, author=actor)
-    _require(actor, policy.ADD, note)
+    note = ProgressNote(item=item, date=day, text=text.strip(), status=status, author=actor if actor.pk else None)
     if day < item.rapat.date:
         raise ValidationError({"date": _("Progress cannot be dated before the meeting that agreed the action.")})
     with transaction.atomic():

@@ -9,6 +9,7 @@ import random
 
 from django.utils import timezone
 
+from tumbuh.accounts import policy
 from tumbuh.organisation.models import Opd
 from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Wilayah
@@ -18,7 +19,7 @@ from .models import ActionItem, Attendee, Group, OwnerKind, Rapat, Status
 
 REASON = "data demo"
 #: The demo is written by the system, like the rest of the demo (the accounts' audit trails stay their own).
-SYSTEM = None
+SYSTEM = policy.SYSTEM
 KABUPATEN, MALILI, BALANTANG = "73.24", "73.24.04", "73.24.04.2010"
 GROUPS = [Group.OPD, Group.CAMAT, Group.PUSKESMAS, Group.PKK, Group.PLKB]
 

@@ -17,7 +17,6 @@ from tumbuh.audit.actions import do_delete, do_save
 from tumbuh.documents.actions import do_attach
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.organisation.models import Opd
-from tumbuh.rencana.actions import require
 from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Level, Wilayah
 
@@ -41,7 +40,6 @@ def do_save_event(actor, event: RembukEvent, *, reason: str = "", invite: bool =
         event.created_by = actor if getattr(actor, "pk", None) else None
     else:
         _open(RembukEvent.objects.get(pk=event.pk))
-    require(actor, policy.ADD if creating else policy.CHANGE, event)
     with transaction.atomic():
         do_save(actor, event, reason=reason)
         if creating and invite:
@@ -94,7 +92,7 @@ def default_participants(event: RembukEvent) -> list[Invitee]:
 def invite_defaults(actor, event: RembukEvent) -> int:
     """Add the default participants not yet invited (by position); returns how many."""
     _open(event)
-    require(actor, policy.CHANGE, event)
+    policy.require(actor, policy.CHANGE, event)
     known = set(event.invitees.values_list("position", flat=True))
     added = 0
     with transaction.atomic():
@@ -107,20 +105,18 @@ def invite_defaults(actor, event: RembukEvent) -> int:
 
 def do_save_participant(actor, participant: Invitee, *, reason: str = "") -> Invitee:
     _open(participant.event)
-    require(actor, policy.ADD if participant.pk is None else policy.CHANGE, participant)
     return do_save(actor, participant, reason=reason)
 
 
 def do_remove_participant(actor, participant: Invitee, *, reason: str = "") -> None:
     _open(participant.event)
-    require(actor, policy.DELETE, participant)
     do_delete(actor, participant, reason=reason)
 
 
 def do_record_attendance(actor, event: RembukEvent, attended_ids) -> int:
     """Mark who came (the ids in ``attended_ids``) and who did not; returns how many came."""
     _open(event)
-    require(actor, policy.CHANGE, event)
+    policy.require(actor, policy.CHANGE, event)
     attended = {int(i) for i in attended_ids}
     with transaction.atomic():
         for p in event.invitees.all():
@@ -133,7 +129,6 @@ def do_record_attendance(actor, event: RembukEvent, attended_ids) -> int:
 def do_freeze_materials(actor, event: RembukEvent, *, now: dt.datetime) -> RembukEvent:
     """Store the Aksi 1 and Aksi 2 outputs as they stand ``now``, as presented at the rembuk."""
     _open(event)
-    require(actor, policy.CHANGE, event)
     event.materials = {"frozen_at": now.isoformat(), **materials.collect(event)}
     event.materials_frozen_at = now
     return do_save(actor, event, reason=_("Materials presented at the rembuk frozen"))
@@ -142,7 +137,7 @@ def do_freeze_materials(actor, event: RembukEvent, *, now: dt.datetime) -> Rembu
 def do_agree_plan(actor, event: RembukEvent, *, note: str = "") -> AgreedPlan:
     """Freeze the Aksi 2 activities as the next version of the plan agreed at the rembuk."""
     _open(event)
-    require(actor, policy.CHANGE, event)
+    policy.require(actor, policy.CHANGE, event)
     with transaction.atomic():
         RembukEvent.objects.select_for_update().filter(pk=event.pk).first()
         last = event.plans.aggregate(v=Max("version"))["v"] or 0
@@ -160,7 +155,7 @@ def do_upload_scan(actor, event: RembukEvent, *, file, kind: str, title: str, no
                    reason: str = "") -> UploadedDocument:
     """File a signed scan; once the commitment and the berita acara are both in, the event closes ``now``."""
     _open(event)
-    require(actor, policy.CHANGE, event)
+    policy.require(actor, policy.CHANGE, event)
     if kind not in (SCAN_COMMITMENT, SCAN_BERITA_ACARA, SCAN_ATTENDANCE):
         raise ValidationError(_("Unknown kind of signed document."))
     with transaction.atomic():

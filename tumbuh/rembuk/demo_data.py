@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from tumbuh.accounts import policy
 from tumbuh.wilayah.models import Wilayah
 
 from . import actions
 from .models import Category, RembukEvent
 
 #: The demo is written by the system itself (audited as "sistem"), like the rest of build_demo.
-SYSTEM = None
+SYSTEM = policy.SYSTEM
 #: Names on the demo commitment (fictional people).
 NAMES = {Category.BUPATI: "H. Andi Mappaseng (fiktif)", Category.DPRD: "Muh. Ridwan Latif (fiktif)"}
 

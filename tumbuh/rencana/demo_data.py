@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+from tumbuh.accounts import policy
 from tumbuh.analisis.models import lokus_desa
 from tumbuh.indikator.models import Indicator
 from tumbuh.organisation.models import Opd
@@ -81,4 +82,4 @@ def seed(seed: int) -> None:
                 budget=(Decimal(budget) * scale).quantize(Decimal(1_000_000)), funding_source=funding,
                 start_month=m1, end_month=m2,
             )
-            do_save_activity(None, activity, desa=Wilayah.objects.filter(code__in=desa), reason=REASON)
+            do_save_activity(policy.SYSTEM, activity, desa=Wilayah.objects.filter(code__in=desa), reason=REASON)

@@ -7,6 +7,7 @@ import datetime as dt
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
+from tumbuh.accounts import policy
 from tumbuh.indikator.models import Indicator
 from tumbuh.organisation.models import Opd
 from tumbuh.rencana.models import Activity
@@ -15,7 +16,7 @@ from . import actions
 from .models import AnnualReview, Realisation, Recommendation
 
 #: The demo is written by the system itself (audited as "sistem"), like the rest of build_demo.
-SYSTEM = None
+SYSTEM = policy.SYSTEM
 RECOMMENDATIONS = [
     ("Perluas PMT lokal ibu hamil KEK ke seluruh desa lokus dan mulai pada triwulan pertama.", "bumil-kek-pmt", "DINKES"),
     ("Percepat pembangunan SPAM perpipaan: kontrak paling lambat bulan Mei agar selesai dalam tahun anggaran.",

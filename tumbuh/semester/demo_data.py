@@ -1,12 +1,13 @@
 """A draft semester report (semester II 2025) for Luwu Timur's TPPS. Idempotent."""
 
+from tumbuh.accounts import policy
 from tumbuh.tpps.models import Tpps
 
 from . import actions
 from .models import SemesterReport
 
 #: The demo is written by the system (the accounts' audit trails stay their own).
-SYSTEM = None
+SYSTEM = policy.SYSTEM
 
 
 def seed(seed: int) -> None:

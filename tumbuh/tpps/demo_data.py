@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
 from tumbuh.organisation.models import Opd
 
@@ -14,7 +15,7 @@ from .models import Decree, Member, Pokja, Position, Tpps
 
 REASON = "data demo"
 #: The demo is written by the system, like the rest of the demo (the accounts' audit trails stay their own).
-SYSTEM = None
+SYSTEM = policy.SYSTEM
 KABUPATEN, MALILI, BALANTANG = "73.24", "73.24.04", "73.24.04.2010"
 
 POKJA = [

@@ -64,3 +64,70 @@ def test_the_log_filters_by_user_type_and_date(client, alice):
     assert page.paginator.count > 0 and all(e.object_type == "organisation.opd" for e in page)
     page = client.get(reverse("audit:list"), {"from": "2001-01-01", "to": "2001-12-31"}).context["page"]
     assert page.paginator.count == 0
+
+
+@pytest.mark.django_db
+def test_the_system_acts_as_sistem_and_nobody_cannot_act():
+    from tumbuh.accounts import policy
+    from tumbuh.audit.actions import do_delete
+
+    posyandu = Posyandu.objects.filter(desa_id="73.24.04.2010").first()
+    posyandu.address = "Jl. Sistem"
+    do_save(policy.SYSTEM, posyandu, reason="uji")
+    entry = AuditLog.objects.filter(object_type="organisation.posyandu", object_id=str(posyandu.pk)).latest("pk")
+    assert (entry.actor, entry.actor_name, entry.reason) == (None, "sistem", "uji")
+    before = AuditLog.objects.count()
+    posyandu.address = "Jl. Siapa"
+    with pytest.raises(TypeError):
+        do_save(None, posyandu)
+    with pytest.raises(TypeError):
+        do_delete(None, posyandu)
+    assert AuditLog.objects.count() == before and Posyandu.objects.get(pk=posyandu.pk).address == "Jl. Sistem"
+
+
+@pytest.mark.django_db
+def test_a_named_rule_of_the_step_decides_instead_of_the_object(demo_users):
+    from django.core.exceptions import PermissionDenied
+
+    from tumbuh.accounts import policy
+
+    viewer = demo_users["pantau.lutim"]  # reads everything, changes nothing
+    posyandu = Posyandu.objects.filter(desa_id="73.24.04.2010").first()
+    asked = []
+
+    def rule(user, argument):
+        asked.append((user, argument))
+        return argument == "yes"
+
+    posyandu.address = "Jl. Langkah"
+    with pytest.raises(PermissionDenied):
+        do_save(viewer, posyandu)
+    with pytest.raises(PermissionDenied):
+        do_save(viewer, posyandu, permitted_by=(rule, "no"))
+    do_save(viewer, posyandu, permitted_by=(rule, "yes"))
+    assert asked == [(viewer, "no"), (viewer, "yes")]
+    assert AuditLog.objects.filter(object_type="organisation.posyandu", object_id=str(posyandu.pk)).latest("pk").actor == viewer
+    posyandu.address = "Jl. Sistem Lagi"
+    do_save(policy.SYSTEM, posyandu, permitted_by=(rule, "no"))  # the system passes every rule
+    assert Posyandu.objects.get(pk=posyandu.pk).address == "Jl. Sistem Lagi"
+
+
+@pytest.mark.django_db
+def test_a_table_with_a_forbidden_row_is_refused_whole_when_asked(alice):
+    from django.core.exceptions import PermissionDenied
+
+    from tumbuh.audit.actions import all_or_nothing
+
+    posyandu = Posyandu.objects.filter(desa_id="73.24.04.2010").first()
+
+    def ok():
+        posyandu.address = "Jl. Tabel"
+        return bool(do_save(alice, posyandu))
+
+    def forbidden():
+        raise PermissionDenied
+
+    assert all_or_nothing([("a", ok), ("b", forbidden)]) == (0, {"b": "Anda tidak boleh mengubah data ini"})
+    with pytest.raises(PermissionDenied):
+        all_or_nothing([("a", ok), ("b", forbidden)], raise_denied=True)
+    assert Posyandu.objects.get(pk=posyandu.pk).address != "Jl. Tabel"

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
 from tumbuh.indikator import computations as C
 from tumbuh.indikator.actions import set_coverage
@@ -157,7 +158,7 @@ def test_compute_keeps_the_entered_number_where_tumbuh_has_no_records(alice):
     child = _child(_born(400, dt.date(YEAR, 2, 10)))
     _visit(child, dt.date(YEAR, 2, 10), vitamin_a=1)
     _visit(_child(_born(500, dt.date(YEAR, 2, 10)), desa=HARAPAN), dt.date(YEAR, 2, 10))  # a visit, no vitamin A record
-    C.compute("73.24", YEAR, [BALANTANG, HARAPAN], actor=None)
+    C.compute("73.24", YEAR, [BALANTANG, HARAPAN], actor=policy.SYSTEM)
     entered = Coverage.objects.get(indicator=vit, desa_id=HARAPAN, year=YEAR)
     assert (entered.source, entered.value) == (CoverageSource.ENTERED, Decimal("75.00"))  # untouched
     computed = Coverage.objects.get(indicator=vit, desa_id=BALANTANG, year=YEAR)
@@ -174,11 +175,11 @@ def test_a_computed_number_whose_records_are_gone_is_removed_and_the_desa_can_be
     set_coverage(alice, vit, "73.24.04.2006", YEAR, numerator=3, denominator=4, reason="laporan puskesmas")  # untouched
     child = _child(_born(400, dt.date(YEAR, 2, 10)))
     _visit(child, dt.date(YEAR, 2, 10), vitamin_a=1)
-    C.compute("73.24", YEAR, [BALANTANG, HARAPAN, "73.24.04.2006"], actor=None)
+    C.compute("73.24", YEAR, [BALANTANG, HARAPAN, "73.24.04.2006"], actor=policy.SYSTEM)
     stale = Coverage.objects.get(indicator=vit, desa_id=BALANTANG, year=YEAR)
     assert stale.source == CoverageSource.COMPUTED
     Child.objects.filter(pk=child.pk).update(desa_id=HARAPAN)  # registered in the wrong desa: corrected
-    C.compute("73.24", YEAR, [BALANTANG, HARAPAN, "73.24.04.2006"], actor=None)
+    C.compute("73.24", YEAR, [BALANTANG, HARAPAN, "73.24.04.2006"], actor=policy.SYSTEM)
     assert not Coverage.objects.filter(indicator=vit, desa_id=BALANTANG, year=YEAR).exists()
     assert AuditLog.objects.filter(object_type="indikator.coverage", object_id=str(stale.pk), action="delete",
                                    actor=None).exists()
@@ -193,12 +194,12 @@ def test_a_computed_number_whose_records_are_gone_is_removed_and_the_desa_can_be
 def test_growth_monitored_leaves_a_desa_without_visits_alone(alice):
     ind = _national("balita-dipantau")
     _child(dt.date(YEAR - 1, 5, 1), desa=HARAPAN)  # registered, never visited this year
-    set_coverage(None, ind, HARAPAN, YEAR, value=Decimal("64"), source=CoverageSource.IMPORTED)
+    set_coverage(policy.SYSTEM, ind, HARAPAN, YEAR, value=Decimal("64"), source=CoverageSource.IMPORTED)
     weighed = _child(dt.date(YEAR - 1, 5, 1))
     _visit(weighed, dt.date(YEAR, 3, 3))  # weighed, not measured: a record, "not measured"
     result = C.growth_monitored([BALANTANG, HARAPAN], YEAR)
     assert HARAPAN not in result and result[BALANTANG][0] == 0
-    C.compute("73.24", YEAR, [BALANTANG, HARAPAN], actor=None)
+    C.compute("73.24", YEAR, [BALANTANG, HARAPAN], actor=policy.SYSTEM)
     assert Coverage.objects.get(indicator=ind, desa_id=HARAPAN, year=YEAR).value == Decimal("64.00")
 
 
@@ -206,7 +207,7 @@ def test_only_the_indicators_the_district_has_are_computed(charlie):
     desa = _luwu_desa()
     child = _child(_born(400, dt.date(YEAR, 2, 10)), desa=desa)
     _visit(child, dt.date(YEAR, 2, 10), vitamin_a=1, kia_book=True, mbg=True, kelas_ibu_balita=True, weight_gain="N")
-    C.compute("73.17", YEAR, [desa], actor=None)
+    C.compute("73.17", YEAR, [desa], actor=policy.SYSTEM)
     codes = set(Coverage.objects.filter(desa_id=desa, year=YEAR).values_list("indicator__computed_from", flat=True))
     assert codes == {Computation.VITAMIN_A, Computation.GROWTH_MONITORED}  # Luwu has no KIA/MBG/… indicator of its own
     assert not Coverage.objects.filter(desa_id=desa, year=YEAR, indicator__kabupaten_id="73.24").exists()
@@ -214,7 +215,7 @@ def test_only_the_indicators_the_district_has_are_computed(charlie):
                                    kind="spesifik", computed_from=Computation.KIA_BOOK)
     IndicatorSetting.objects.create(kabupaten_id="73.17", indicator=_national("balita-vitamin-a"), is_active=False)
     Coverage.objects.filter(desa_id=desa, year=YEAR).delete()
-    C.compute("73.17", YEAR, [desa], actor=None)
+    C.compute("73.17", YEAR, [desa], actor=policy.SYSTEM)
     codes = set(Coverage.objects.filter(desa_id=desa, year=YEAR).values_list("indicator__code", flat=True))
     assert codes == {"kia-luwu", "balita-dipantau"}  # vitamin A is switched off in Luwu's settings
     assert Coverage.objects.get(indicator=own, desa_id=desa, year=YEAR).value == 100
@@ -304,7 +305,36 @@ def test_krs_accompanied_keeps_an_entered_number_where_tumbuh_holds_no_accompani
     set_coverage(alice, krs, HARAPAN, YEAR, numerator=8, denominator=10, reason="laporan DP2KB")
     _keluarga("7324040101900011", desa=HARAPAN, pendampingan="")
     _keluarga("7324040101900012", pendampingan="3")
-    C.compute("73.24", YEAR, [BALANTANG, HARAPAN], actor=None)
+    C.compute("73.24", YEAR, [BALANTANG, HARAPAN], actor=policy.SYSTEM)
     assert Coverage.objects.get(indicator=krs, desa_id=HARAPAN, year=YEAR).source == CoverageSource.ENTERED
     computed = Coverage.objects.get(indicator=krs, desa_id=BALANTANG, year=YEAR)
     assert (computed.numerator, computed.denominator, computed.source) == (1, 1, CoverageSource.COMPUTED)
+
+
+@pytest.mark.parametrize("username, own_batch, allowed", [
+    ("admin.lutim", False, True),     # the secretariat computes its district
+    ("admin.luwu", False, False),     # not another district's
+    ("dinkes.lutim", False, False),   # an OPD enters its coverage, it does not recompute Tumbuh's
+    ("pkm.malili", False, False),
+    ("pkm.malili", True, True),       # … but whoever ran an import recomputes what it feeds
+])
+def test_who_may_compute_is_asked_where_the_computation_starts(demo_users, username, own_batch, allowed):
+    from django.core.exceptions import PermissionDenied
+
+    from tumbuh.imports.models import BatchStatus, ImportBatch
+
+    user = demo_users[username]
+    _visit(_child(_born(400, dt.date(YEAR, 2, 10)), desa=HARAPAN), dt.date(YEAR, 2, 10), vitamin_a=1)
+    batch = ImportBatch.objects.create(kind="eppgbm", kabupaten_id="73.24", created_by=user, status=BatchStatus.DONE,
+                                       file_name="x.csv", findings={"years": [YEAR]}) if own_batch else None
+    vit = _national("balita-vitamin-a")
+    if not allowed:
+        with pytest.raises(PermissionDenied):
+            C.compute("73.24", YEAR, [HARAPAN], actor=user, batch=batch)
+        assert not Coverage.objects.filter(indicator=vit, desa_id=HARAPAN, year=YEAR).exists()
+        return
+    C.compute("73.24", YEAR, [HARAPAN], actor=user, batch=batch)
+    computed = Coverage.objects.get(indicator=vit, desa_id=HARAPAN, year=YEAR)
+    assert computed.source == CoverageSource.COMPUTED
+    log = AuditLog.objects.filter(object_type="indikator.coverage", object_id=str(computed.pk)).latest("at")
+    assert log.actor == user and log.reason == C.REASON

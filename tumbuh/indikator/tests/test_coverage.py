@@ -59,7 +59,7 @@ def test_who_may_enter_coverage(demo_users, username, indicator, allowed):
 
 def test_computed_coverage_is_not_edited_by_hand(alice, demo_users):
     ind = _ind("balita-dipantau")
-    set_coverage(None, ind, BALANTANG, YEAR, numerator=5, denominator=10, source=CoverageSource.COMPUTED)
+    set_coverage(policy.SYSTEM, ind, BALANTANG, YEAR, numerator=5, denominator=10, source=CoverageSource.COMPUTED)
     for user in (alice, demo_users["dinkes.lutim"]):
         with pytest.raises(PermissionDenied):
             set_coverage(user, ind, BALANTANG, YEAR, numerator=9, denominator=10)

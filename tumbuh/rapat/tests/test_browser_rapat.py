@@ -131,17 +131,18 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
 
 
 def test_remove_an_invitee_with_a_reason_but_not_one_who_came(browser, live_server, demo):
+    from tumbuh.accounts import policy
     from tumbuh.audit.models import AuditLog
     from tumbuh.rapat import actions
     from tumbuh.rapat.models import Attendee, Group, Rapat
     from tumbuh.tpps.models import Tpps
 
-    rapat = actions.do_save_rapat(None, Rapat(tpps=Tpps.objects.get(wilayah_id="73.24.04"), title="Rapat TPPS Malili Maret",
+    rapat = actions.do_save_rapat(policy.SYSTEM, Rapat(tpps=Tpps.objects.get(wilayah_id="73.24.04"), title="Rapat TPPS Malili Maret",
                                               date=dt.date(2026, 3, 10), place="Kantor Camat Malili", chair="Camat",
                                               agenda="Evaluasi"))
-    came, twice, _other = (actions.do_add_participant(None, Attendee(rapat=rapat, name=name, group=Group.LAIN))
+    came, twice, _other = (actions.do_add_participant(policy.SYSTEM, Attendee(rapat=rapat, name=name, group=Group.LAIN))
                           for name in ("Ibu Hadir", "Bapak Dobel", "Ibu Lain"))
-    actions.do_check_in(None, came, at=dt.datetime(2026, 3, 10, 9, tzinfo=dt.timezone.utc))
+    actions.do_check_in(policy.SYSTEM, came, at=dt.datetime(2026, 3, 10, 9, tzinfo=dt.timezone.utc))
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
     browser_login(page, live_server, "camat.malili")

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.db import connection
 
+from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
 from tumbuh.tpps import actions
 from tumbuh.tpps.models import Decree, Tpps
@@ -24,7 +25,7 @@ def wotu():
 
 
 def _sk(tpps, number, day, title="Pembentukan TPPS"):
-    return actions.do_record_decree(None, Decree(tpps=tpps, number=number, date=day, title=title))
+    return actions.do_record_decree(policy.SYSTEM, Decree(tpps=tpps, number=number, date=day, title=title))
 
 
 # ---------------------------------------------------------------- the data function

@@ -11,6 +11,7 @@ from tqdm import tqdm
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import User
 from tumbuh.indikator.computations import compute, computed_indicators
+from tumbuh.indikator.permissions import may_compute
 from tumbuh.wilayah.models import Level, Wilayah
 
 
@@ -26,12 +27,12 @@ class Command(BaseCommand):
                                            "default: the system")
 
     def handle(self, *args, kabupaten, year, user=None, **options):
-        actor = None
+        actor = policy.SYSTEM
         if user:
             actor = User.objects.filter(username=user, is_active=True).first()
             if actor is None:
                 raise CommandError(f"No active user {user}.")
-            if not (policy.is_global(actor) or (policy.district_admin(actor, None) and actor.wilayah_id == kabupaten)):
+            if not may_compute(actor, kabupaten):
                 raise CommandError(f"{user} is not an admin of {kabupaten}: only they compute its coverage.")
         desa = list(Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten).values_list("code", flat=True))
         indicators = computed_indicators(kabupaten).count()

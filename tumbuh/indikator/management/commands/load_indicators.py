@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
 from tumbuh.indikator.catalogue import catalogue_rows
 from tumbuh.indikator.models import Indicator
@@ -20,5 +21,5 @@ class Command(BaseCommand):
                 updated += 1
             for name, value in values.items():
                 setattr(obj, name, value)
-            do_save(None, obj, reason="load_indicators: national catalogue")
+            do_save(policy.SYSTEM, obj, reason="load_indicators: national catalogue")
         self.stdout.write(f"indicators: {created} created, {updated} checked")
