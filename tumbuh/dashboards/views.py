@@ -32,7 +32,7 @@ from .forms import DistrictTargetForm, PopulationForm, SurveyFigureForm
 from .models import DistrictTarget, SurveyFigure, UnderFivePopulation
 from .periods import Period
 from .quality import MIN_N, needs_check, quality_tables
-from .rules import sees_part_of_kecamatan, summary_puskesmas
+from .permissions import sees_part_of_kecamatan, summary_puskesmas
 from .targets import assess
 
 INDICATOR_LABELS = {
