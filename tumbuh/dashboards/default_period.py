@@ -1,15 +1,55 @@
 """The period a page shows when its address names none: one rule, in one place, for the
-dashboards, the map and the KRS targeting page."""
+dashboards, the map and the KRS targeting page.
+
+The rule: **the latest round that has enough measurements to report.** A round is reported once
+it holds at least ``REPORTED_SHARE`` of the measurements of the fullest of the
+``LOOKBACK`` rounds before it, in the user's area. So one visit entered today for a round that
+has only begun does not blank the headline pages: they keep showing the last reported round
+until the new one fills, and the new round stays one click away in the period picker. A round
+after a gap (no rounds with data before it) is reported as soon as it has any measurement."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count, Q
+
+from tumbuh.accounts import policy
+
 from . import aggregates
 from .periods import Period
 
+#: Share of the fullest earlier round's measurements a round needs to be the default.
+REPORTED_SHARE = 0.5
+#: How many earlier rounds a round is compared with (two years of February and August rounds).
+LOOKBACK = 4
+#: How far back the default looks for a reported round before it gives up (the latest round).
+SEARCH = 6
+
 
 def default_round(user, *, today: dt.date) -> Period:
-    """The round shown by default to ``user``: the latest round up to the last measurement
-    (``aggregates.latest_period``); with no measurements at all, the round running ``today``."""
-    return aggregates.latest_period(user=user, kind="round") or Period.round_containing(today)
+    """The round shown by default to ``user``: the latest round with enough measurements to
+    report (see the module); with no measurements at all, the round running ``today``."""
+    latest = aggregates.latest_period(user=user, kind="round")
+    if latest is None:
+        return Period.round_containing(today)
+    rounds = [latest]
+    for _i in range(SEARCH + LOOKBACK - 1):
+        rounds.append(rounds[-1].previous())
+    counts = _measurements_per_round(user, rounds)
+    for i, candidate in enumerate(rounds[:SEARCH]):
+        earlier = max((counts[p.key] for p in rounds[i + 1:i + 1 + LOOKBACK]), default=0)
+        if counts[candidate.key] > 0 and counts[candidate.key] >= REPORTED_SHARE * earlier:
+            return candidate
+    return latest
+
+
+def _measurements_per_round(user, rounds: list[Period]) -> dict[str, int]:
+    """Measurements the user sees in each round, in one query."""
+    from tumbuh.measurements.models import Measurement
+
+    qs = Measurement.objects.filter(date__gte=rounds[-1].start, date__lte=rounds[0].end)
+    if user is not None and getattr(user, "is_authenticated", False):
+        qs = policy.visible(user, qs)
+    found = qs.aggregate(**{f"n{i}": Count("pk", filter=Q(date__gte=p.start, date__lte=p.end)) for i, p in enumerate(rounds)})
+    return {p.key: found[f"n{i}"] for i, p in enumerate(rounds)}

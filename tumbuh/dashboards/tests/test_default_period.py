@@ -25,3 +25,25 @@ def test_without_measurements_the_round_running_on_the_day(alice):
     assert default_round(alice, today=dt.date(2026, 3, 1)) == Period.round(2026, 2)
     assert default_round(alice, today=dt.date(2026, 9, 30)) == Period.round(2026, 8)
     assert default_round(alice, today=dt.date(2026, 1, 15)) == Period.round(2025, 8)
+
+
+def test_one_visit_in_a_round_that_has_only_begun_does_not_make_it_the_default(alice, known):
+    # Issue 14: one visit entered today for the next round blanked the headline pages.
+    from tumbuh.dashboards.tests.conftest import BALANTANG, make_child, measure
+
+    measure(make_child(BALANTANG, "Baru Hari Ini"), dt.date(2031, 2, 3), zlen=-1.0)
+    assert default_round(alice, today=dt.date(2031, 2, 3)) == Period.round(2030, 8)  # 16 visits there, 1 here
+    for i in range(8):  # the new round fills: half of the round before it, and it is the default
+        measure(make_child(BALANTANG, f"Baru {i}"), dt.date(2031, 2, 10), zlen=0.0)
+    assert default_round(alice, today=dt.date(2031, 2, 10)) == Period.round(2031, 2)
+
+
+def test_the_rule_counts_what_the_user_sees(alice, bob, known):
+    # Balantang (bob's desa) had 13 visits in August 2030, the district 17: seven new visits in
+    # Balantang are more than half of bob's last round but not of the district's.
+    from tumbuh.dashboards.tests.conftest import BALANTANG, make_child, measure
+
+    for i in range(7):
+        measure(make_child(BALANTANG, f"Balantang Baru {i}"), dt.date(2031, 2, 3), zlen=0.0)
+    assert default_round(bob, today=dt.date(2031, 2, 3)) == Period.round(2031, 2)
+    assert default_round(alice, today=dt.date(2031, 2, 3)) == Period.round(2030, 8)
