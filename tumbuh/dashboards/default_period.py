@@ -50,8 +50,8 @@ CACHE_SECONDS = 600
 
 
 def _measurements_per_round(user, rounds: list[Period]) -> dict[str, int]:
-    """Measurements the user sees in each round, in one query (about 0.7 s for a district of
-    25,000 children on SQLite), reused per area until a visit is added (``CACHE_SECONDS``)."""
+    """Measurements the user sees in each round, in one query over the whole district's visits,
+    reused per area until a visit is added (``CACHE_SECONDS``)."""
     from tumbuh.measurements.models import Measurement
 
     signed_in = user is not None and user.is_authenticated
