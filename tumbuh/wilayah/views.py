@@ -31,7 +31,7 @@ def wilayah_list(request, code=None):
 
 def posyandu_counts(user, nodes) -> dict[str, int]:
     """{code: posyandu in the desa under the node} for regions of one level, counting the
-    posyandu ``user`` may see, in one query."""
+    posyandu ``user`` may see (one query per level)."""
     from tumbuh.organisation.models import Posyandu
 
     by_level: dict[int, list[str]] = {}
