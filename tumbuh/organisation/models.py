@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tumbuh.wilayah.models import Level, Wilayah
+from tumbuh.wilayah.models import Level, Wilayah, wilayah_label
 
 
 class OpdKind(models.TextChoices):
@@ -99,8 +99,43 @@ class Posyandu(models.Model):
         constraints = [models.UniqueConstraint(fields=["desa", "name"], name="posyandu_unique_name_in_desa")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The posyandu named with its desa, "Posyandu Anggrek — Desa Balantang": posyandu
+        names repeat from one desa to the next, so every list of posyandu shows this (or
+        :func:`posyandu_labels` for many at once)."""
+        return posyandu_label(self.name, self.desa.label if self.desa_id else "")
+
+    @property
+    def full_label(self) -> str:
+        """The label with the puskesmas, for a list that spans several puskesmas (desa names
+        repeat within a district: Luwu Timur has two Desa Baruga)."""
+        return posyandu_label(self.name, self.desa.label if self.desa_id else "",
+                              self.puskesmas.name if self.puskesmas_id else "")
 
     def clean(self):
         if self.desa_id and self.puskesmas_id and not self.puskesmas.desa.filter(code=self.desa_id).exists():
             raise ValidationError({"puskesmas": _("This puskesmas does not serve the chosen desa.")})
+
+
+def posyandu_label(name: str, desa: str, puskesmas: str = "") -> str:
+    """The one rule naming a posyandu in a list: its name, its desa (as ``Wilayah.label``
+    gives it, "Desa Balantang") and, when given, its puskesmas:
+    "Posyandu Anggrek — Desa Balantang (Puskesmas Malili)"."""
+    label = f"{name} — {desa}" if desa else name
+    return f"{label} ({puskesmas})" if puskesmas else label
+
+
+def posyandu_labels(ids, *, with_puskesmas: bool | None = None) -> dict[int, str]:
+    """{id: label} of the posyandu ``ids`` in one query, for rows that carry only a
+    posyandu's id or name (precomputed figures, ``values()`` queries). ``with_puskesmas``:
+    name the puskesmas too; by default when the posyandu listed are served by more than one
+    puskesmas. Ids of posyandu that no longer exist are left out."""
+    rows = list(Posyandu.objects.filter(pk__in={int(i) for i in ids})
+                .values_list("pk", "name", "desa__name", "desa__kind", "puskesmas_id", "puskesmas__name"))
+    if with_puskesmas is None:
+        with_puskesmas = len({r[4] for r in rows}) > 1
+    return {pk: posyandu_label(name, wilayah_label(desa, kind) if desa else "", pkm if with_puskesmas else "")
+            for pk, name, desa, kind, _pkm_id, pkm in rows}
