@@ -95,7 +95,7 @@ def do_save_rapat(actor, rapat: Rapat, *, today: dt.date, reason: str = "") -> R
         if stored is not None:
             raise ValidationError({"date": _("The date cannot be moved before today: the meeting would lock. "
                                              "A district admin can reopen it, with a reason.")})
-        if not may_reopen(actor, rapat) and not policy.is_global(actor):
+        if not may_reopen(actor, rapat):
             raise ValidationError({"date": _("A meeting held before today is recorded by the district admin, with a "
                                              "reason: it changes the reports of a past period.")})
         if not (reason or "").strip():
