@@ -7,8 +7,8 @@ import re
 
 import pytest
 from django.apps import apps
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 

@@ -125,7 +125,7 @@ def test_a_refused_form_gets_the_sites_403_page_with_the_menu_and_a_way_back(ali
     assert ("sesi Anda sudah berakhir" if language == "id" else "your session ended") in main
 
 
-def test_a_form_from_a_browser_without_cookies_is_told_to_allow_them(client, alice):
+def test_a_form_from_a_browser_without_cookies_is_told_to_allow_them(alice):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
