@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from tumbuh.accounts import policy
 from tumbuh.core.contracts import app_modules
-from tumbuh.core.spreadsheet import put
+from tumbuh.core.spreadsheet import SheetNames, put
 from tumbuh.indikator.computations import source_of
 from tumbuh.indikator.models import CoverageSource, IndicatorSetting
 
@@ -487,10 +487,11 @@ def write(m: MasterAnsit, *, now: dt.datetime):
     """The workbook in a temporary file, rewound, ready to send; the cover says it was made at ``now``."""
     wb = Workbook()
     cover = wb.active
-    cover.title = COVER
+    names = SheetNames()  # Aksi Bangda's names, which are valid: kept as they are
+    cover.title = names.add(COVER)
     _cover(cover, m, now)
     for sheet in m.sheets:
-        _sheet(wb.create_sheet(sheet.name), sheet)
+        _sheet(wb.create_sheet(names.add(sheet.name)), sheet)
     out = tempfile.TemporaryFile()
     wb.save(out)
     out.seek(0)
