@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from tumbuh.accounts import policy
 from tumbuh.core.contracts import app_modules
+from tumbuh.core.numbers import excel_value, format_number
 from tumbuh.core.spreadsheet import SheetNames, put
 from tumbuh.indikator.computations import source_of
 from tumbuh.indikator.models import CoverageSource, IndicatorSetting
@@ -194,7 +195,7 @@ class _Builder:
                    Col("Jumlah Balita Pendek"), Col("Prevalensi Stunting (%)", "pct")]
         rows = []
         for n, (r, m) in enumerate(zip(s.rows, measured), start=1):
-            prevalence = round(r.prevalence, 2) if m and r.prevalence is not None else None
+            prevalence = excel_value(r.prevalence, 2) if m and r.prevalence is not None else None  # the one rounding rule
             rows.append([*self.identity(n, r), r.families, r.krs, r.under_five,
                          r.measured_length if m else None, r.sangat_pendek if m else None, r.pendek if m else None, prevalence])
         families = sum(1 for r in s.rows if r.families is not None)
@@ -247,7 +248,7 @@ class _Builder:
                 self.note(spec.name, f"{i.short_name} (%)", f"seperti kolom yang sama di lembar {CAKUPAN_SHEET}")
                 continue
             target = self.s.targets.get(i.code)
-            aim = f"; target kabupaten {formats.number_format(target, decimal_pos=1)}%" if target is not None else ""
+            aim = f"; target kabupaten {format_number(target, 1)}%" if target is not None else ""
             how = self._how(i, entered)
             self.note(spec.name, f"{i.short_name} (%)", f"{i.name}; cakupan tahun {self.year}, {how} (Indikator → Cakupan)"
                                                         f"{aim}; {self.share(entered)}")

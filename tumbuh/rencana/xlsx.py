@@ -47,8 +47,8 @@ def integrated_plan(kabupaten_code: str, year: int, *, now: dt.datetime) -> byte
     where = f"{kab.label} Tahun {year}"
     wb = Workbook()
     summary = wb.active
-    names = SheetNames()
-    summary.title = names.add("Ringkasan")
+    sheet_names = SheetNames()
+    summary.title = sheet_names.add("Ringkasan")
     _head(summary, title, [where, f"Dibuat oleh Tumbuh, {generated}"])
     append_row(summary, ["OPD", "Nama OPD", "Jumlah Kegiatan", "Pagu (Rp)"])
     for cell in summary[summary.max_row]:
@@ -76,7 +76,7 @@ def integrated_plan(kabupaten_code: str, year: int, *, now: dt.datetime) -> byte
     for r in rows:
         by_opd.setdefault(r["opd"], []).append(r)
     for opd, opd_rows in sorted(by_opd.items()):
-        ws = wb.create_sheet(names.add(opd, fallback="OPD"))
+        ws = wb.create_sheet(sheet_names.add(opd, fallback="OPD"))
         _head(ws, title, [where, f"OPD: {opd_rows[0]['opd_name']} ({opd})"])
         header = ws.max_row + 1
         append_row(ws, [c[0] for c in COLUMNS])
