@@ -35,7 +35,7 @@ def sk_lokus(situation: Situation, decisions: list[Lokus], *, nomor: str = "", p
         r = rows_by_desa.get(d.desa_id)
         table_rows.append([
             i, r.kecamatan if r else "", d.desa.name, r.measured_length if r else None, r.pendek if r else None,
-            r.sangat_pendek if r else None, round(r.prevalence, 1) if r and r.prevalence is not None else None,
+            r.sangat_pendek if r else None, r.prevalence if r and r.prevalence is not None else None,  # rounded once, by the table
             float(d.score) if d.score is not None else None, d.reason,
         ])
     title_about = f"PENETAPAN DESA LOKUS PERCEPATAN PENURUNAN STUNTING {district} TAHUN {year}"

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import Q
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
+from tumbuh.core.numbers import format_number
 from tumbuh.growth.quality import THRESHOLDS, quality, rate
 from tumbuh.measurements.models import Measurement
 
@@ -70,7 +70,7 @@ class QualityRow:
 
 
 def _fmt(v, d=1):
-    return number_format(round(v, d), d)
+    return format_number(v, d)
 
 
 def _judge(row: QualityRow) -> None:

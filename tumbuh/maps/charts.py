@@ -8,8 +8,7 @@ the legend is drawn beside the chart, in the handout's HTML."""
 
 from __future__ import annotations
 
-from django.utils.formats import number_format
-
+from tumbuh.core.numbers import PERCENT_PLACES, format_number
 from tumbuh.measurements.charts import render_svg
 
 from .data import Area
@@ -23,7 +22,7 @@ TILE_W, TILE_H = 96, 52
 
 def value_label(a: Area) -> str:
     """'12,3 %' in the active language's number format, '–' without data."""
-    return "–" if a.value is None else f"{number_format(round(a.value, 1), 1)} %"
+    return "–" if a.value is None else f"{format_number(a.value, PERCENT_PLACES)} %"
 
 
 def _title(text: str) -> dict:

@@ -4,6 +4,7 @@ locally served Leaflet (SVG paths in the overlay pane), with a hover label."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -74,6 +75,8 @@ def test_admin_uploads_boundaries_and_sees_the_choropleth(browser, live_server, 
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for()
     assert "n = " in tooltip.inner_text()
+    # The figure as the server wrote it for the page's language: "12,3 %", never "12.3 %".
+    assert re.search(r"\d+,\d %|–", tooltip.inner_text()) and not re.search(r"\d\.\d", tooltip.inner_text())
     page.screenshot(path=f"{SHOTS}/tumbuh-map-desa.png", full_page=True)
 
     # Everything came from the project: no CDN, no tile server.

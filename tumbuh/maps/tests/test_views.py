@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tumbuh.audit.models import AuditLog
+from tumbuh.core.numbers import excel_value, format_number
 from tumbuh.dashboards.aggregates import latest_period
 from tumbuh.maps.models import Boundary
 
@@ -136,7 +137,8 @@ def test_map_data_values_are_the_dashboards_figures(client, alice):
     assert rows
     for row in rows:
         area = data["areas"][row.code]
-        assert area["n"] == row.n_measured and area["value"] == round(row.eb_r, 1)
+        assert area["n"] == row.n_measured and area["value"] == excel_value(row.eb_r, 1)
+        assert area["value_text"] == format_number(row.eb_r, 1, "id")  # what the popup shows
 
 
 def test_tile_grid_fallback_without_boundaries(client, alice):

@@ -5,7 +5,8 @@
   var el = document.getElementById("choropleth");
   if (!el || !window.L) { return; }
 
-  function fmt(v) { return v === null || v === undefined ? "–" : String(v).replace(".", ",") + " %"; }
+  // The server writes each figure in the page's language (value_text, ll_text, ul_text).
+  function fmt(text) { return text ? text + " %" : "–"; }
   function esc(s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
 
   fetch(el.dataset.url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
@@ -21,8 +22,8 @@
         },
         onEachFeature: function (f, l) {
           var a = data.areas[f.properties.code] || { name: f.properties.name, value: null, n: 0 };
-          var html = "<strong>" + esc(a.name) + "</strong><br>" + esc(data.indicator_label) + ": " + fmt(a.value) +
-            (a.value !== null && a.ll !== null ? " (" + fmt(a.ll) + " – " + fmt(a.ul) + ")" : "") +
+          var html = "<strong>" + esc(a.name) + "</strong><br>" + esc(data.indicator_label) + ": " + fmt(a.value_text) +
+            (a.value !== null && a.ll !== null ? " (" + fmt(a.ll_text) + " – " + fmt(a.ul_text) + ")" : "") +
             "<br>n = " + a.n + " " + esc(data.labels.n);
           l.bindTooltip(html, { sticky: true });
           l.bindPopup(html);
