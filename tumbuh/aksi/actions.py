@@ -61,7 +61,8 @@ def update_action_year(actor, action_year: ActionYear, changes: dict, *, today: 
 
 
 def tick(actor, action_year: ActionYear, item: OutputItem, *, done: bool, note: str = "", reason: str = "") -> ChecklistTick:
-    """Mark one required output as produced (or not)."""
+    """Mark one required output as produced (or not): only one no record in Tumbuh proves
+    (one that a record proves ticks itself, ``aksi.checklist``; ``ChecklistTick.clean``)."""
     obj = ChecklistTick.objects.filter(action_year=action_year, item=item).first()
     obj = obj or ChecklistTick(action_year=action_year, item=item)
     obj.done, obj.note = done, note
