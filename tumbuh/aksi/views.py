@@ -211,7 +211,8 @@ def set_edit(request, pk: int | None = None):
             except ValidationError as e:
                 add_errors(form, e)
     definitions = obj.actions.prefetch_related("items") if obj.pk else []
-    return render(request, "aksi/set_edit.html", {"obj": obj, "form": form, "can_change": can_change, "definitions": definitions})
+    return render(request, "aksi/set_edit.html", {"obj": obj, "form": form, "can_change": can_change, "definitions": definitions,
+                                                  "provable": outputs.provable()})
 
 
 @login_required
@@ -223,7 +224,8 @@ def definition_edit(request, set_pk: int, pk: int | None = None):
     form = ActionDefinitionForm(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_definition(request.user, form.instance, form.checklist_lines(), reason=form.cleaned_data["reason"])
+            actions.save_definition(request.user, form.instance, form.checklist_lines(), proofs=form.proofs(),
+                                    reason=form.cleaned_data["reason"])
             messages.success(request, _("Saved."))
             return redirect("aksi:set", action_set.pk)
         except ValidationError as e:

@@ -36,8 +36,10 @@ QUALITY = "dashboards.quality"
 ROUND = {2: "dashboards.round-february", 8: "dashboards.round-august"}
 PROVES = {
     QUALITY: gettext_lazy("a round of the year is measured, and its data quality is analysed from the measurements"),
-    ROUND[2]: gettext_lazy("the February round of the year is measured (as many children as in the rounds before it)"),
-    ROUND[8]: gettext_lazy("the August round of the year is measured (as many children as in the rounds before it)"),
+    ROUND[2]: gettext_lazy(
+        "the February round of the year is measured: at least half as many measurements as the fullest round before it"),
+    ROUND[8]: gettext_lazy(
+        "the August round of the year is measured: at least half as many measurements as the fullest round before it"),
 }
 
 
