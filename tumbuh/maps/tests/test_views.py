@@ -68,7 +68,7 @@ def test_report_lists_unknown_codes_and_missing_areas(client, alice):
     client.force_login(alice)
     response = _upload(client, [*district_codes()[1:], "73.17.01"])
     body = response.content.decode()
-    assert 'data-testid="unknown-list"' in body and "73.17.01" in body
+    assert 'data-testid="unmatched-list"' in body and "73.17.01" in body
     assert 'data-testid="missing-list"' in body and "73.24.01" in body
     assert Boundary.objects.get(level=3).unknown_count == 1
 
