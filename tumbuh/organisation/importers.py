@@ -294,7 +294,7 @@ class PosyanduImporter(_OrganisationImporter):
         if not (lat_text or lon_text):
             return None
         try:
-            lat, lon = (_degrees(t) for t in (lat_text, lon_text))
+            lat, lon = (_degrees(t) if t else None for t in (lat_text, lon_text))
         except ValueError:
             raise RowError(gettext_noop("Latitude %(lat)s or longitude %(lon)s is not a number of degrees"),
                            lat=lat_text, lon=lon_text) from None

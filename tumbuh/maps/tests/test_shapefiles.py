@@ -153,7 +153,7 @@ def test_no_prj_with_metres_is_refused_in_indonesian(client, alice):
     with translation.override("id"):
         body = _post(client, zipped({"ADMINISTRASIDESA_AR_25K": files})).content.decode()
     assert not Boundary.objects.exists()
-    assert "tidak ada berkas .prj" in body and "WGS 84" in body
+    assert "tidak disertai berkas .prj" in body and "bukan bujur dan lintang" in body and "WGS 84" in body
 
 
 def test_a_wrong_prj_is_refused():

@@ -19,11 +19,11 @@
       navigator.geolocation.getCurrentPosition(function (pos) {
         fill(lat, pos.coords.latitude);
         fill(lon, pos.coords.longitude);
-        out.textContent = box.dataset.done.replace("%(metres)s", String(Math.round(pos.coords.accuracy || 0)));
+        out.textContent = box.dataset.done.replace("{metres}", String(Math.round(pos.coords.accuracy || 0)));
         box.dataset.filled = "1";
       }, function (err) {
         var reason = err.code === 1 ? box.dataset.denied : err.code === 3 ? box.dataset.timeout : box.dataset.unavailable;
-        out.textContent = box.dataset.failed.replace("%(reason)s", reason);
+        out.textContent = box.dataset.failed.replace("{reason}", reason);
       }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
     });
   });
