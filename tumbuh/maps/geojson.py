@@ -55,6 +55,8 @@ CODE_PROPERTIES = (
 #: Properties that may hold a BPS code (also tried: every property of CODE_PROPERTIES).
 BPS_PROPERTIES = ("kdebps", "kdcbps", "kode_bps", "kd_bps", "bps", "iddesa", "id_desa", "kode_desa", "kd_desa", "kode_kd",
                   "idkec", "kode_kec", "kd_kec", "kode")
+#: Properties that hold Kemendagri codes only (never read as a BPS code, whose 10 digits they share).
+_KEMENDAGRI_ONLY = {"kdepum", "kdcpum", "kode_kemendagri", "kemendagri"}
 #: BPS code parts in separate columns (BPS's own boundary files).
 BPS_PARTS = {"provinsi": ("kdprov", "kode_prov", "kd_prov"), "kabupaten": ("kdkab", "kode_kab", "kd_kab"),
              "kecamatan": ("kdkec", "kode_kec", "kd_kec"), "desa": ("kddesa", "kode_desa", "kd_desa")}
@@ -187,7 +189,7 @@ def _bps_candidates(props: dict, level: int) -> list[tuple[str, str]]:
     """(BPS code, property) pairs a feature offers for ``level``."""
     digits = BPS_DIGITS[Level(level)]
     out = []
-    for key in (*BPS_PROPERTIES, *CODE_PROPERTIES):
+    for key in (*BPS_PROPERTIES, *(k for k in CODE_PROPERTIES if k not in _KEMENDAGRI_ONLY)):
         value = re.sub(r"[\s._-]", "", _text(props.get(key)))
         if value.isdigit() and len(value) == digits:
             out.append((value, key))

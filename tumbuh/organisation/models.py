@@ -136,7 +136,8 @@ class Posyandu(models.Model):
         except ValidationError as e:
             errors = e.update_error_dict(errors)
         skip = set(exclude or ()) | set(errors)
-        if not skip & {"latitude", "longitude"} and self.desa_id:
+        located = self.latitude is not None or self.longitude is not None
+        if located and not skip & {"latitude", "longitude"} and self.desa_id:
             kabupaten_code = ".".join(self.desa_id.split(".")[:2])
             name = Wilayah.objects.filter(code=kabupaten_code).values_list("name", flat=True).first() or kabupaten_code
             for finding in location.check(self.latitude, self.longitude, kabupaten_code, name).errors:

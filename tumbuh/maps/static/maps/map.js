@@ -5,7 +5,7 @@
   var el = document.getElementById("choropleth");
   if (!el || !window.L) { return; }
 
-  function fmt(v) { return v === null || v === undefined ? "–" : String(v).replace(".", ",") + " %"; }
+  function fmt(v) { return v === null || v === undefined ? "–" : Number(v).toFixed(1).replace(".", ",") + " %"; }
   function esc(s) { var d = document.createElement("div"); d.textContent = s; return d.innerHTML; }
 
   fetch(el.dataset.url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
