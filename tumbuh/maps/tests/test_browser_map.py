@@ -188,9 +188,9 @@ def test_the_map_draws_posyandu_as_points_with_their_figures(browser, live_serve
     row = rows[str(measured.pk)]
     assert measured.name in text and f"n = {row.n_measured}" in text
     assert f"{row.r:.1f}".replace(".", ",") in text
+    page.screenshot(path=f"{SHOTS}/tumbuh-map-posyandu.png", full_page=True)
     # the layer control hides the points
     page.locator(".leaflet-control-layers input[type=checkbox]").uncheck()
     assert page.locator("#choropleth path.posyandu-point").count() == 0
-    page.screenshot(path=f"{SHOTS}/tumbuh-map-posyandu.png", full_page=True)
     assert served and all(u.startswith(live_server.url) for u in served)
     context.close()
