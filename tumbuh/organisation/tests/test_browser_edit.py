@@ -61,3 +61,37 @@ def test_admin_adds_corrects_and_deletes_a_posyandu(browser, live_server, demo):
     assert page.url == f"{live_server.url}/organisasi/posyandu/"
     assert not Posyandu.objects.filter(pk=posyandu.pk).exists()
     context.close()
+
+
+def test_a_puskesmas_officer_sets_a_posyandu_location_from_the_phone(browser, live_server, demo):
+    """On a phone at the posyandu: "Gunakan lokasi saya", with its consent text, asks the browser
+    for the position once and fills the two fields with the decimal comma; saving stores it."""
+    from decimal import Decimal
+
+    from tumbuh.accounts.models import User
+    from tumbuh.organisation.models import Posyandu
+
+    officer = User.objects.get(username="pkm.malili")
+    posyandu = Posyandu.objects.filter(puskesmas_id=officer.puskesmas_id).order_by("pk").first()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID", is_mobile=True, has_touch=True,
+                                  geolocation={"latitude": -2.574812, "longitude": 121.041377, "accuracy": 12},
+                                  permissions=["geolocation"])
+    page = context.new_page()
+    served = []
+    page.on("request", lambda r: served.append(r.url))
+    browser_login(page, live_server, "pkm.malili")
+    page.goto(f"{live_server.url}/organisasi/posyandu/{posyandu.pk}/")
+    button = page.locator("[data-testid=use-my-location]")
+    assert button.is_visible() and button.inner_text() == "Gunakan lokasi saya"
+    assert "Ponsel akan menanyakan" in page.locator("[data-geolocate]").inner_text()
+    assert page.input_value("#id_latitude") == ""  # nothing is read before the button is pressed
+    button.tap()
+    page.wait_for_selector("[data-geolocate][data-filled='1']")
+    assert page.input_value("#id_latitude") == "-2,574812" and page.input_value("#id_longitude") == "121,041377"
+    assert "12 m" in page.locator("[data-testid=location-status]").inner_text()
+    with page.expect_navigation():
+        page.click("button[type=submit].primary")
+    posyandu.refresh_from_db()
+    assert (posyandu.latitude, posyandu.longitude) == (Decimal("-2.574812"), Decimal("121.041377"))
+    assert served and all(u.startswith(live_server.url) for u in served)  # the script is the project's own
+    context.close()
