@@ -114,6 +114,12 @@ class PosyanduForm(AuditedForm):
         code = self._kabupaten_code()
         if code and location.district_extent(code) is None:
             widget.warning = _(location.NOT_CHECKED)
+        self.fields["desa"].widget.attrs.update({
+            "hx-get": reverse("organisation:posyandu_puskesmas"), "hx-target": "#id_puskesmas", "hx-swap": "outerHTML",
+            "hx-include": "#id_puskesmas",
+        })
+        self.fields["puskesmas"].queryset = self.fields["puskesmas"].queryset.order_by("name")
+        self.offer_puskesmas_of(self["desa"].value())
 
     def _kabupaten_code(self) -> str:
         desa = self.instance.desa_id if self.instance.pk else ""
@@ -136,15 +142,6 @@ class PosyanduForm(AuditedForm):
                 del self.errors["latitude"]
                 data["latitude"], data["longitude"] = lat, lon
         return data
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["desa"].widget.attrs.update({
-            "hx-get": reverse("organisation:posyandu_puskesmas"), "hx-target": "#id_puskesmas", "hx-swap": "outerHTML",
-            "hx-include": "#id_puskesmas",
-        })
-        self.fields["puskesmas"].queryset = self.fields["puskesmas"].queryset.order_by("name")
-        self.offer_puskesmas_of(self["desa"].value())
 
     def offer_puskesmas_of(self, desa_code) -> None:
         """Offer only the puskesmas serving the desa ``desa_code`` (when the user may see it),
