@@ -299,7 +299,7 @@ class ReasonForm(forms.Form):
     required, and kept in the history."""
 
     reason = forms.CharField(label=_("Reason (kept in the history)"), max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 2, "cols": 50}))
+                             widget=forms.TextInput(attrs={"size": 60}))
 
     def __init__(self, *args, label=None, **kwargs):
         super().__init__(*args, **kwargs)
