@@ -268,6 +268,8 @@ class Measurement(models.Model):
             models.Index(fields=["desa", "date"], name="measurement_desa_date_idx"),
             models.Index(fields=["posyandu", "date"], name="measurement_posyandu_date_idx"),
             models.Index(fields=["date"], name="measurement_date_idx"),
+            # The few removed visits, for their list and for the importer (no entry for the others).
+            models.Index(fields=["removed_at"], condition=Q(removed_at__isnull=False), name="measurement_removed_idx"),
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from tumbuh.accounts import policy
-from tumbuh.audit.models import AuditLog
+from tumbuh.audit.models import AuditAction, AuditLog
 from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import get_focus
 from tumbuh.wilayah.models import Wilayah
@@ -110,6 +110,9 @@ def _get_child(request, tumbuh_id: str, *, merged: bool = False) -> Child:
 
 def _event(e: AuditLog, changes: dict) -> str:
     """What an audit row of a child or a visit did, as an inspector says it."""
+    what = _("child") if e.object_type == "measurements.child" else _("visit")
+    if e.action != AuditAction.UPDATE:
+        return f"{e.get_action_display()} {what}"
     if "removed_at" in changes:
         return _("restored visit") if changes["removed_at"][0] else _("removed visit")
     if "merged_into" in changes:
@@ -118,7 +121,6 @@ def _event(e: AuditLog, changes: dict) -> str:
         return _("moved visit")
     if e.object_type == "measurements.child" and (e.after or e.before or {}).get("merged_from"):
         return _("merge into child") if e.after else _("merge undone into child")
-    what = _("child") if e.object_type == "measurements.child" else _("visit")
     return f"{e.get_action_display()} {what}"
 
 

@@ -94,4 +94,8 @@ class Migration(migrations.Migration):
             model_name='measurement',
             constraint=models.UniqueConstraint(condition=models.Q(('removed_at__isnull', True)), fields=('child', 'date'), name='measurement_one_per_child_and_date'),
         ),
+        migrations.AddIndex(
+            model_name='measurement',
+            index=models.Index(condition=models.Q(('removed_at__isnull', False)), fields=['removed_at'], name='measurement_removed_idx'),
+        ),
     ]
