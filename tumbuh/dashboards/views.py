@@ -17,8 +17,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tumbuh.accounts import policy
 from tumbuh.core.editing import edit
@@ -26,6 +27,7 @@ from tumbuh.core.focus import get_focus
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import aggregates, charts, xlsx
+from .conclusions import MIN_CHILDREN, Base, conclude, enough
 from .aggregates import INDICATORS, freshness, indicator_table, trend
 from .default_period import default_round
 from .forms import DistrictTargetForm, PopulationForm, SurveyFigureForm
@@ -275,6 +277,8 @@ def _prevalence_context(request, max_bars=None):
     return {
         "title": _("Prevalence dashboard"),
         "scope": scope, "rows": rows, "summary": summary, "crumbs": _crumbs(user, scope.within),
+        # children measured in the area (any measurement): a card without a valid z-score says which it lacks
+        "children_measured": max((row.n_children for _i, _l, row in summary if row), default=0),
         "indicator_label": ind_label, "level_label": LEVEL_LABELS[scope.level], "area_label": area_label,
         "indicators": INDICATOR_LABELS.items(), "levels": [(lv, LEVEL_LABELS[lv]) for lv in ALLOWED_BELOW[scope.within_level]
                    if not (sees_part_of_kecamatan(user) and lv in ("kabupaten", "kecamatan"))],
@@ -401,7 +405,7 @@ def _targets_data(request):
     scope = _scope(request)
     kab = _kabupaten_of(scope, user)
     targets_ = list(policy.visible(user, DistrictTarget.objects.filter(indicator=scope.indicator, **({"kabupaten_id": kab} if kab else {}))).order_by("year"))
-    now = scope.period if scope.period.kind == "round" else (aggregates.latest_period(user=user, kind="round") or scope.period)
+    now = scope.period if scope.period.kind == "round" else default_round(user, today=timezone.localdate())
     rounds = aggregates.available_periods(user=user, kind="round")
     base = rounds[-1] if rounds else now
     future = [t for t in targets_ if t.year >= now.year]
@@ -416,8 +420,12 @@ def _targets_data(request):
         old = {r.code: r for r in indicator_table(user=user, within_code=within, level=level, period=base, indicator=scope.indicator)}
         for code, r in cur.items():
             o = old.get(code)
-            a = assess(o.r if o else None, mid(base), r.r, mid(now), float(target.target) if target else None,
+            # A rate from fewer than MIN_CHILDREN children carries no verdict (conclusions).
+            p0 = o.r if o and enough(o.n_measured, MIN_CHILDREN) else None
+            p = r.r if enough(r.n_measured, MIN_CHILDREN) else None
+            a = assess(p0, mid(base), p, mid(now), float(target.target) if target else None,
                        target.year if target else None)
+            a.note = conclude("", _few_children(r.n_measured, now), _few_children(o.n_measured if o else 0, base))
             rows.append((level, r, o, a))
     surveys = list(policy.visible(user, SurveyFigure.objects.filter(indicator=scope.indicator, **({"kabupaten_id": kab} if kab else {}))).order_by("year"))
     survey_assessment = None
@@ -427,6 +435,13 @@ def _targets_data(request):
                                                        dt.date(ssgi[-1].year, 7, 1), float(target.target) if target else None,
                                                        target.year if target else None))
     return scope, targets_, target, base, now, rows, surveys, survey_assessment
+
+
+def _few_children(n: int, period: Period) -> Base:
+    """A rate's base for a verdict, and what the page says when it is too small."""
+    return Base(n, ngettext("only %(n)s child measured in %(period)s (a rate needs %(min)s)",
+                            "only %(n)s children measured in %(period)s (a rate needs %(min)s)", n) % {
+        "n": number_format(n), "period": period.label, "min": MIN_CHILDREN}, MIN_CHILDREN)
 
 
 @login_required
@@ -455,7 +470,7 @@ def targets_xlsx(request):
                (_("Target (%)"), "pct"), (_("Verdict"), "text")]
     pct = lambda v: None if v is None else 100 * v  # noqa: E731
     data = [(str(LEVEL_LABELS[level]), r.code, r.name, o.r if o else None, r.r, pct(a.aarr), pct(a.aarr_required), a.projection,
-             a.target, str(verdicts[a.verdict])) for level, r, o, a in rows]
+             a.target, str(verdicts[a.verdict]) + (f" ({a.note})" if a.note else "")) for level, r, o, a in rows]
     extra = [(_("Baseline"), base.label), (_("Now"), now.label),
              (_("Target"), f"{target.year}: {target.target} %" if target else "—")]
     populations = policy.visible(request.user, UnderFivePopulation.objects.select_related("wilayah")).order_by("wilayah_id", "year")
