@@ -34,8 +34,9 @@ def sk_lokus(situation: Situation, decisions: list[Lokus], *, nomor: str = "", p
     for i, d in enumerate(chosen, start=1):
         r = rows_by_desa.get(d.desa_id)
         table_rows.append([
-            i, r.kecamatan if r else "", d.desa.name, r.measured_length if r else None, r.pendek if r else None,
-            r.sangat_pendek if r else None, round(r.prevalence, 1) if r and r.prevalence is not None else None,
+            i, r.kecamatan if r else "", d.desa.name, r.measured_length if r else None,
+            r.pendek if r and r.measured_length else None,  # nobody measured: no count of pendek, not 0
+            r.sangat_pendek if r and r.measured_length else None, round(r.prevalence, 1) if r and r.prevalence is not None else None,
             float(d.score) if d.score is not None else None, d.reason,
         ])
     title_about = f"PENETAPAN DESA LOKUS PERCEPATAN PENURUNAN STUNTING {district} TAHUN {year}"
