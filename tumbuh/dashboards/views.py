@@ -65,6 +65,22 @@ SOURCE_LABELS = {"registered": gettext_lazy("registered children 0–59 months")
 
 
 # ============================================================================ request parsing
+#: How the prevalence table may be sorted: by the small-area estimate, by the number of cases
+#: (then the prevalence), or by the prevalence itself (then the number of cases).
+SORTS = {
+    "estimate": gettext_lazy("small-area estimate"),
+    "cases": gettext_lazy("number of cases"),
+    "prevalence": gettext_lazy("prevalence"),
+}
+
+
+def default_sort(level: str) -> str:
+    """Posyandu hold too few children for the small-area estimate to tell them apart (it is
+    pulled almost wholly to the kecamatan's rate): they are sorted by their cases, which is
+    where a cadre starts; every other level by the estimate."""
+    return "cases" if level == "posyandu" else "estimate"
+
+
 @dataclass
 class Scope:
     within: Wilayah | None
@@ -72,6 +88,7 @@ class Scope:
     period: Period
     indicator: str
     kind: str
+    sort: str = "estimate"
 
     @property
     def within_code(self):
@@ -82,8 +99,11 @@ class Scope:
         return LEVEL_OF[self.within.level] if self.within else None
 
     def query(self, **changes) -> str:
-        q = {"within": self.within_code or "", "level": self.level, "period": self.period.key, "indicator": self.indicator}
+        q = {"within": self.within_code or "", "level": self.level, "period": self.period.key, "indicator": self.indicator,
+             "sort": self.sort if self.sort != default_sort(self.level) else ""}
         q.update(changes)
+        if "level" in changes and "sort" not in changes:
+            q["sort"] = ""  # another level: its own default
         return "?" + urlencode({k: v for k, v in q.items() if v})
 
 
@@ -111,7 +131,10 @@ def _scope(request, default_level=None) -> Scope:
         period = Period.parse(request.GET["period"])
     except (KeyError, ValueError):
         period = default_round(user, today=timezone.localdate())
-    return Scope(within, level, period, indicator, period.kind)
+    sort = request.GET.get("sort")
+    if sort not in SORTS:
+        sort = default_sort(level)
+    return Scope(within, level, period, indicator, period.kind, sort)
 
 
 def _period_choices(user):
@@ -136,12 +159,32 @@ def _fresh_context(user, period):
     return {"fresh": fr, "fresh_age": (timezone.now() - fr.computed_at) if fr.computed_at else None}
 
 
-def _ranked(rows):
-    """Highest small-area estimate first (the raw rate of a tiny area is noise)."""
-    ranked = sorted(rows, key=lambda r: (r.eb_r is None, -(r.eb_r or 0), r.name))
+def _ranked(rows, sort: str = "estimate"):
+    """Rows in the order of ``sort`` (``SORTS``), numbered: by default the highest small-area
+    estimate first (the raw rate of a tiny area is noise), for posyandu the most cases first
+    (``default_sort``); areas without the figure last, ties by name."""
+    keys = {
+        "estimate": lambda r: (r.eb_r is None, -(r.eb_r or 0), r.name),
+        "cases": lambda r: (r.r is None, -r.cases, -(r.r or 0), r.name),
+        "prevalence": lambda r: (r.r is None, -(r.r or 0), -r.cases, r.name),
+    }
+    ranked = sorted(rows, key=keys[sort])
     for i, r in enumerate(ranked, 1):
         r.extra["rank"] = i
     return ranked
+
+
+def shrinkage(rows) -> dict | None:
+    """How far the small-area estimate pulled the areas together, for the page to say why it
+    is nearly flat: the median children measured per area and the range of the estimates
+    beside that of the direct prevalence (None without two areas with figures)."""
+    rows = [r for r in rows if r.r is not None and r.eb_r is not None]
+    if len(rows) < 2:
+        return None
+    n = sorted(r.n_measured for r in rows)
+    median = n[len(n) // 2] if len(n) % 2 else (n[len(n) // 2 - 1] + n[len(n) // 2]) / 2
+    return {"median_n": median, "eb_low": min(r.eb_r for r in rows), "eb_high": max(r.eb_r for r in rows),
+            "r_low": min(r.r for r in rows), "r_high": max(r.r for r in rows)}
 
 
 def _drill(scope: Scope, row) -> str | None:
@@ -156,7 +199,7 @@ def _prevalence_data(request):
     scope = _scope(request)
     rows = indicator_table(user=user, within_code=scope.within_code, level=scope.level, period=scope.period,
                            indicator=scope.indicator)
-    rows = _ranked(rows)
+    rows = _ranked(rows, scope.sort)
     for r in rows:
         r.extra["drill"] = _drill(scope, r)
         r.extra["source_label"] = SOURCE_LABELS.get(r.target_source, "")
@@ -283,6 +326,7 @@ def _prevalence_context(request, max_bars=None):
         "indicators": INDICATOR_LABELS.items(), "levels": [(lv, LEVEL_LABELS[lv]) for lv in ALLOWED_BELOW[scope.within_level]
                    if not (sees_part_of_kecamatan(user) and lv in ("kabupaten", "kecamatan"))],
         "period_choices": _period_choices(user), "bars_svg": bars, "trend_svg": trend_svg, "trend_rows": trend_rows,
+        "sorts": SORTS.items(), "sort_label": SORTS[scope.sort], "default_sort": default_sort(scope.level), "shrinkage": shrinkage(rows) if scope.level == "posyandu" else None,
         "comparison": comparison, "can_edit_surveys": policy.can(user, policy.ADD, SurveyFigure),
         **_fresh_context(user, scope.period),
     }
@@ -322,10 +366,21 @@ def prevalence_xlsx(request):
         str(ind), _meta(request.user, scope, [(_("Indicator"), str(ind)), (_("Level"), str(LEVEL_LABELS[scope.level]))]),
         columns, data, sheets=_prevalence_sheets(request.user, scope),
         notes=[_("Prevalence with its confidence interval (95%, logit; growth engine, prevalence_simple); flagged z-scores excluded."),
-               _("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa, posyandu, puskesmas) or the district (kecamatan).")],
+               _("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa, posyandu, puskesmas) or the district (kecamatan)."),
+               _("Sorted by %(sort)s (the rank column).") % {"sort": SORTS[scope.sort]},
+               *([_shrinkage_note(shrunk)] if (shrunk := shrinkage(rows) if scope.level == "posyandu" else None) else [])],
         now=timezone.now(),
     )
     return xlsx.response(content, f"prevalensi-{scope.indicator}-{scope.level}-{scope.period.key}.xlsx")
+
+
+def _shrinkage_note(shrunk: dict) -> str:
+    """The page's explanation of a nearly flat small-area estimate, for the workbook."""
+    import html
+
+    from django.utils.html import strip_tags
+
+    return " ".join(html.unescape(strip_tags(render_to_string("dashboards/_shrinkage.html", {"shrinkage": shrunk}))).split())
 
 
 def _prevalence_sheets(user, scope: Scope) -> list:
