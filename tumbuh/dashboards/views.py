@@ -26,7 +26,7 @@ from tumbuh.core.editing import edit
 from tumbuh.core.focus import get_focus
 from tumbuh.wilayah.models import Level, Wilayah
 
-from . import aggregates, charts, xlsx
+from . import aggregates, charts, coverage, xlsx
 from .conclusions import MIN_CHILDREN, Base, conclude, enough
 from .aggregates import INDICATORS, freshness, indicator_table, trend
 from .default_period import default_round
@@ -326,7 +326,8 @@ def _prevalence_context(request, max_bars=None):
         "indicators": INDICATOR_LABELS.items(), "levels": [(lv, LEVEL_LABELS[lv]) for lv in ALLOWED_BELOW[scope.within_level]
                    if not (sees_part_of_kecamatan(user) and lv in ("kabupaten", "kecamatan"))],
         "period_choices": _period_choices(user), "bars_svg": bars, "trend_svg": trend_svg, "trend_rows": trend_rows,
-        "sorts": SORTS.items(), "sort_label": SORTS[scope.sort], "default_sort": default_sort(scope.level), "shrinkage": shrinkage(rows) if scope.level == "posyandu" else None,
+        "sorts": SORTS.items(), "sort_label": SORTS[scope.sort], "default_sort": default_sort(scope.level),
+        "over_full": any(coverage.over_full(r.coverage) for r in [*rows, *(row for _i, _l, row in summary if row)]), "shrinkage": shrinkage(rows) if scope.level == "posyandu" else None,
         "comparison": comparison, "can_edit_surveys": policy.can(user, policy.ADD, SurveyFigure),
         **_fresh_context(user, scope.period),
     }
@@ -358,9 +359,9 @@ def prevalence_xlsx(request):
                (_("Valid z-scores"), "int"), (_("Cases"), "int"), (_("Prevalence (%)"), "pct"), (_("95% CI lower"), "pct"),
                (_("95% CI upper"), "pct"), (_("Small-area estimate (%)"), "pct"), (_("Small-area lower"), "pct"),
                (_("Small-area upper"), "pct"), (_("Children targeted"), "int"), (_("Denominator source"), "text"),
-               (_("Coverage (%)"), "pct")]
+               (_("Coverage (%)"), "pct"), (_("Coverage note"), "text")]
     data = [(r.extra["rank"], r.code, r.name, r.n_children, r.n_measured, r.cases, r.r, r.ll, r.ul, r.eb_r, r.eb_ll, r.eb_ul,
-             r.n_target, str(SOURCE_LABELS.get(r.target_source, "")), r.coverage) for r in rows]
+             r.n_target, str(SOURCE_LABELS.get(r.target_source, "")), r.coverage, _coverage_mark(r.coverage)) for r in rows]
     ind = INDICATOR_LABELS[scope.indicator]
     content = xlsx.workbook(
         str(ind), _meta(request.user, scope, [(_("Indicator"), str(ind)), (_("Level"), str(LEVEL_LABELS[scope.level]))]),
@@ -368,10 +369,16 @@ def prevalence_xlsx(request):
         notes=[_("Prevalence with its confidence interval (95%, logit; growth engine, prevalence_simple); flagged z-scores excluded."),
                _("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa, posyandu, puskesmas) or the district (kecamatan)."),
                _("Sorted by %(sort)s (the rank column).") % {"sort": SORTS[scope.sort]},
+               *([coverage.note()] if any(coverage.over_full(r.coverage) for r in rows) else []),
                *([_shrinkage_note(shrunk)] if (shrunk := shrinkage(rows) if scope.level == "posyandu" else None) else [])],
         now=timezone.now(),
     )
     return xlsx.response(content, f"prevalensi-{scope.indicator}-{scope.level}-{scope.period.key}.xlsx")
+
+
+def _coverage_mark(value) -> str:
+    """The footnote marker of a coverage above 100 % for a workbook's note column."""
+    return coverage.MARK if coverage.over_full(value) else ""
 
 
 def _shrinkage_note(shrunk: dict) -> str:
@@ -432,6 +439,7 @@ def _quality_context(request):
     scope, tables = _quality_data(request)
     return {
         "title": _("Data quality"), "scope": scope, "tables": tables, "worst": needs_check(tables["posyandu"]),
+        "over_full": any(coverage.over_full(r.coverage) for rows in tables.values() for r in rows),
         "crumbs": _crumbs(request.user, scope.within), "period_choices": _period_choices(request.user), "min_n": MIN_N,
         "area_label": _area_label(request.user, scope),
         **_fresh_context(request.user, scope.period),
@@ -445,12 +453,14 @@ def quality_xlsx(request):
                (_("Flagged HAZ (%)"), "pct"), (_("SD of HAZ"), "dec"), (_("Digit preference, weight"), "pct"),
                (_("Digit preference, length/height"), "pct"), (_("Age heaping (6-month ratio)"), "dec"), (_("Coverage (%)"), "pct"),
                (_("With e-PPGBM z-scores"), "int"), (_("e-PPGBM disagreement (%)"), "pct"), (_("Traffic light"), "text"),
-               (_("Reasons"), "text")]
+               (_("Reasons"), "text"), (_("Coverage note"), "text")]
     lights = {"green": _("green"), "yellow": _("yellow"), "red": _("red"), "grey": _("grey")}
+    listed = [r for level in ("puskesmas", "posyandu") for r in tables[level]]
     data = [(str(LEVEL_LABELS[r.level]), r.name, r.parent, r.n, r.pct_flagged, r.sd_haz, r.dps_weight, r.dps_height, r.heaping,
-             r.coverage, r.n_eppgbm, r.pct_disagree, str(lights[r.light]), " ".join(t for _c, t in r.reasons))
-            for level in ("puskesmas", "posyandu") for r in tables[level]]
-    content = xlsx.workbook(str(_("Data quality")), _meta(request.user, scope), columns, data, now=timezone.now())
+             r.coverage, r.n_eppgbm, r.pct_disagree, str(lights[r.light]), " ".join(t for _c, t in r.reasons),
+             _coverage_mark(r.coverage)) for r in listed]
+    notes = [coverage.note()] if any(coverage.over_full(r.coverage) for r in listed) else []
+    content = xlsx.workbook(str(_("Data quality")), _meta(request.user, scope), columns, data, notes=notes, now=timezone.now())
     return xlsx.response(content, f"kualitas-data-{scope.period.key}.xlsx")
 
 
