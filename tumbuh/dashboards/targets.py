@@ -48,6 +48,7 @@ class Assessment:
     aarr_required: float | None = None
     projection: float | None = None
     on_track: bool | None = None
+    note: str = ""  # why a figure is left out (too few children measured: ``conclusions``)
 
     @property
     def aarr_display(self) -> str:
