@@ -185,6 +185,8 @@ WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
 # Security: strict by default; behind TLS-terminating proxies set TUMBUH_SECURE_PROXY=1.
 SESSION_COOKIE_SECURE = env_flag("TUMBUH_SECURE_COOKIES", not (DEBUG or DEMO_MODE))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A refused form gets Tumbuh's 403 page (the layout, the user's language), not Django's English one.
+CSRF_FAILURE_VIEW = "tumbuh.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = env_flag("TUMBUH_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("TUMBUH_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0

@@ -33,3 +33,6 @@ urlpatterns = [
     path("genting/", include("tumbuh.genting.urls")),
     path("desa/", include("tumbuh.konvergensi_desa.urls")),
 ]
+
+# 403, 404 and 500 are Django's views with Tumbuh's templates (core/templates); 400 renders with the request, in the layout.
+handler400 = "tumbuh.core.views.bad_request"

@@ -61,7 +61,8 @@ def update_action_year(actor, action_year: ActionYear, changes: dict, *, today: 
 
 
 def tick(actor, action_year: ActionYear, item: OutputItem, *, done: bool, note: str = "", reason: str = "") -> ChecklistTick:
-    """Mark one required output as produced (or not)."""
+    """Mark one required output as produced (or not): only one no record in Tumbuh proves
+    (one that a record proves ticks itself, ``aksi.checklist``; ``ChecklistTick.clean``)."""
     obj = ChecklistTick.objects.filter(action_year=action_year, item=item).first()
     obj = obj or ChecklistTick(action_year=action_year, item=item)
     obj.done, obj.note = done, note
@@ -81,9 +82,12 @@ def save_action_set(actor, action_set: ActionSet, *, reason: str = "") -> Action
     return do_save(actor, action_set, reason=reason)
 
 
-def save_definition(actor, definition: ActionDefinition, checklist: list[str], *, reason: str = "") -> ActionDefinition:
+def save_definition(actor, definition: ActionDefinition, checklist: list[str], *, proofs: dict[int, str] | None = None,
+                    reason: str = "") -> ActionDefinition:
     """Create or update an action and make its checklist exactly ``checklist`` (one required
-    output per line, in order); lines kept unchanged keep their ticks."""
+    output per line, in order); lines kept unchanged keep their ticks. ``proofs`` sets what
+    proves a required output kept (its pk → a proof key of ``aksi.outputs.provable``, or ""
+    for one ticked by hand)."""
     labels = [line.strip() for line in checklist if line.strip()]
     if len(set(labels)) != len(labels):
         raise ValidationError({"checklist": _("A required output is listed twice.")})
@@ -93,6 +97,8 @@ def save_definition(actor, definition: ActionDefinition, checklist: list[str], *
         for order, label in enumerate(labels, start=1):
             item = existing.pop(label, None) or OutputItem(action=definition, label=label)
             item.order = order
+            if item.pk and proofs and item.pk in proofs:
+                item.proof = proofs[item.pk]
             do_save(actor, item, reason=reason)
         for item in existing.values():
             do_delete(actor, item, reason=reason)

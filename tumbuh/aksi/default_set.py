@@ -71,3 +71,44 @@ def load_default_set(ActionSet, ActionDefinition, OutputItem) -> None:
         if created:
             for order, label in enumerate(items, start=1):
                 OutputItem.objects.create(action=definition, order=order, label=label)
+
+
+#: The required outputs of the default set that a record in Tumbuh proves (they tick themselves,
+#: ``aksi.checklist``): (action number, label) → proof key (an app's ``aksi_outputs.PROVES``).
+#: The others no record proves, so they are ticked by hand: the SK lokus (Tumbuh drafts it, the
+#: signed decree is not filed back), the Master Ansit uploaded to Aksi Bangda, the plan in the
+#: Renja/RKPD, the draft Perbup/Perwali, the data-quality improvement plan.
+PROOFS = {
+    (1, "Tabel situasi per desa (cakupan dan prevalensi)"): "analisis.situation",
+    (1, "Pemetaan program dan kegiatan OPD"): "rencana.activities",
+    (1, "Rekomendasi desa lokus dengan alasan"): "analisis.lokus",
+    (2, "Rencana kegiatan terintegrasi per OPD"): "rencana.activities",
+    (2, "Pemeriksaan kesenjangan terhadap desa lokus"): "rencana.gap-check",
+    (3, "Undangan dan daftar hadir"): "rembuk.attendance",
+    (3, "Deklarasi komitmen ditandatangani"): "rembuk.commitment",
+    (3, "Berita acara rembuk stunting"): "rembuk.berita-acara",
+    (4, "Perbup/Perwali diundangkan"): "konvergensi_desa.regulation",
+    (5, "Daftar KPM per desa"): "konvergensi_desa.kpm",
+    (5, "Pelatihan KPM terlaksana"): "konvergensi_desa.kpm-training",
+    (5, "Rekap skor konvergensi desa per triwulan"): "konvergensi_desa.scorecard",
+    (6, "Analisis kesenjangan data"): "dashboards.quality",
+    (7, "Pengukuran Februari"): "dashboards.round-february",
+    (7, "Pengukuran Agustus"): "dashboards.round-august",
+    (7, "Publikasi prevalensi per desa dan kecamatan"): "publik.published",
+    (8, "Realisasi per kegiatan dan anggaran"): "reviu.realisation",
+    (8, "Laporan reviu kinerja tahunan"): "reviu.report",
+    (8, "Rekomendasi untuk analisis situasi berikutnya"): "reviu.recommendations",
+}
+
+
+def wire_proofs(OutputItem) -> int:
+    """Point the default set's required outputs at the records that prove them (``PROOFS``),
+    leaving an output already pointed elsewhere as it is; returns how many changed. Plain
+    writes, for a migration and a flushed test database."""
+    changed = 0
+    for (number, label), key in PROOFS.items():
+        changed += OutputItem.objects.filter(
+            action__action_set__kabupaten__isnull=True, action__action_set__code=CODE, action__number=number, label=label,
+            proof="",
+        ).update(proof=key)
+    return changed

@@ -28,7 +28,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import IO
 from urllib.parse import quote, urlsplit
@@ -48,6 +48,7 @@ from tumbuh.core import focus
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.documents.official import LANGUAGE
 
+from . import checklist
 from . import outputs as aksi_outputs
 from .models import ActionYear
 from .outputs import UPLOADED, Output
@@ -99,7 +100,7 @@ class Omitted:
 class ActionPack:
     action: ActionYear
     folder: str
-    checklist: list
+    checklist: list  #: ``aksi.checklist.Line``s, each proof with its full address
     files: list[PackedFile] = field(default_factory=list)
     omitted: list[Omitted] = field(default_factory=list)
 
@@ -312,9 +313,18 @@ def _add(zf: zipfile.ZipFile, path: str, spool: IO[bytes], size: int, at: dateti
         shutil.copyfileobj(spool, target, _CHUNK)
 
 
-def _pack_action(zf, names: _Names, action: ActionYear, listed: list[Output], user, request, at) -> ActionPack:
+def _checklist(action: ActionYear, user, request, at, proofs) -> list[checklist.Line]:
+    """The action's checklist as the action page shows it on the day of ``at``, each proof
+    linked by its full address (the index is opened outside Tumbuh)."""
+    found = checklist.lines(action, user, today=timezone.localdate(at), proofs=proofs)
+    for line in found:
+        line.proofs = [replace(p, url=request.build_absolute_uri(p.url)) for p in line.proofs]
+    return found
+
+
+def _pack_action(zf, names: _Names, action: ActionYear, listed: list[Output], user, request, at, proofs=None) -> ActionPack:
     folder = action_folder(action)
-    pack = ActionPack(action=action, folder=folder, checklist=action.checklist())
+    pack = ActionPack(action=action, folder=folder, checklist=_checklist(action, user, request, at, proofs))
     titles = Counter(o.title for o in listed)
     width = max(2, len(str(len(listed))))
     for number, output in enumerate(listed, start=1):
@@ -361,11 +371,13 @@ def build_evidence_pack(actions: list[ActionYear], user, request, *, at: datetim
     try:
         with translation.override(LANGUAGE), zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
             produced = aksi_outputs.collect_all(kabupaten, year, user)
+            proofs = aksi_outputs.collect_proofs(kabupaten, year, user, today=timezone.localdate(at),
+                                                 keys=checklist.keys_of(actions))
             names, packs = _Names(), []
             for action in actions:
                 listed = list(produced.get(action.definition.page, [])) if action.definition.page else []
                 listed += _action_documents(action, user)
-                packs.append(_pack_action(zf, names, action, listed, user, request, at))
+                packs.append(_pack_action(zf, names, action, listed, user, request, at, proofs))
             index = zipfile.ZipInfo("index.html", date_time=timezone.localtime(at).timetuple()[:6])
             zf.writestr(index, _index(kabupaten, year, packs, user, at), compress_type=zipfile.ZIP_DEFLATED)
         target.seek(0)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from tumbuh.organisation.models import Opd
 
 from .models import ActionDefinition, ActionSet, ActionYear
+from .outputs import provable
 from .pages import PAGES
 
 REASON = dict(label=_("Reason for the change (optional)"), required=False)
@@ -69,6 +70,20 @@ class ActionDefinitionForm(forms.ModelForm):
         self.fields["page"].choices = [("", "—")] + [(k, label) for k, (label, _url) in PAGES.items()]
         if self.instance.pk:
             self.fields["checklist"].initial = "\n".join(i.label for i in self.instance.items.all())
+        # What proves each required output already listed (a new line is wired once saved).
+        checks = provable()
+        choices = [("", _("No record: ticked by hand"))] + sorted(
+            ((key, _("Ticks itself once %(what)s") % {"what": what}) for key, what in checks.items()), key=lambda c: c[1])
+        self.items = list(self.instance.items.all()) if self.instance.pk else []
+        for item in self.items:
+            self.fields[f"proof-{item.pk}"] = forms.ChoiceField(
+                label=_("Proved by: %(output)s") % {"output": item.label}, required=False, initial=item.proof,
+                choices=choices if not item.proof or item.proof in checks else choices + [(item.proof, item.proof)])
+        self.order_fields([name for name in self.fields if name != "reason"] + ["reason"])
 
     def checklist_lines(self) -> list[str]:
         return self.cleaned_data.get("checklist", "").splitlines()
+
+    def proofs(self) -> dict[int, str]:
+        """What proves each required output listed before: its pk → a proof key, or ""."""
+        return {item.pk: self.cleaned_data.get(f"proof-{item.pk}", "") for item in self.items}

@@ -2,9 +2,10 @@
 
 An ``ActionSet`` (the 8-action set, seeded as data; the announced 4-action set, added by an
 admin in the UI) holds ``ActionDefinition``s, each with the outputs it must produce
-(``OutputItem``: the checklist). A district follows one set per year (``CycleYear``); each
-action of that year (``ActionYear``) has a status, a responsible OPD, dates, uploaded documents
-and ticks on its checklist (``ChecklistTick``).
+(``OutputItem``: the checklist; an output a record in Tumbuh can prove names it in ``proof``
+and ticks itself, see ``aksi.checklist``). A district follows one set per year
+(``CycleYear``); each action of that year (``ActionYear``) has a status, a responsible OPD,
+dates, uploaded documents and hand ticks on its checklist (``ChecklistTick``).
 """
 
 from __future__ import annotations
@@ -117,6 +118,10 @@ class OutputItem(models.Model):
     action = models.ForeignKey(ActionDefinition, on_delete=models.CASCADE, related_name="items", verbose_name=_("action"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     label = models.CharField(_("required output"), max_length=300)
+    proof = models.CharField(
+        _("proved by"), max_length=60, blank=True,
+        help_text=_("The record in Tumbuh that proves this output (then it ticks itself); empty: ticked by hand."),
+    )
 
     scope_path = "action__action_set__kabupaten"
     scope_reaches_up = True
@@ -128,6 +133,12 @@ class OutputItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def clean(self):
+        from .outputs import provable
+
+        if self.proof and self.proof not in provable():
+            raise ValidationError({"proof": _("No app of Tumbuh proves this.")})
 
 
 class CycleYear(models.Model):
@@ -206,13 +217,10 @@ class ActionYear(models.Model):
         return self.status != Status.DONE and self.due_date is not None and self.due_date < today
 
     def checklist(self) -> list[tuple[OutputItem, ChecklistTick | None]]:
+        """Each required output with its hand tick, if any. Whether it is done, the records
+        decide for the outputs they prove: see ``aksi.checklist``."""
         ticks = {t.item_id: t for t in self.ticks.all()}
         return [(item, ticks.get(item.pk)) for item in self.definition.items.all()]
-
-    def progress(self) -> tuple[int, int]:
-        """(required outputs ticked, required outputs)."""
-        items = self.checklist()
-        return sum(1 for _, t in items if t and t.done), len(items)
 
 
 class ChecklistTick(models.Model):
@@ -237,5 +245,10 @@ class ChecklistTick(models.Model):
         return f"{self.item} {'✓' if self.done else '–'}"
 
     def clean(self):
+        from .outputs import provable
+
         if self.item_id and self.action_year_id and self.item.action_id != self.action_year.definition_id:
             raise ValidationError({"item": _("This output belongs to another action.")})
+        checks = provable().get(self.item.proof) if self.item_id and self.done else None
+        if checks:
+            raise ValidationError(_("Tumbuh ticks this output itself, once %(what)s.") % {"what": checks})

@@ -7,6 +7,12 @@ a list of :class:`Output`, each naming the action page it belongs to by the keys
 ``user`` may view (``policy.visible``, the app's own view rules), and cheaply: no document is
 built until its link is followed (the ``aksi_outputs`` contract of ``core/contracts.py``).
 :func:`collect` gathers them.
+
+The same modules prove an action's required outputs: ``PROVES`` names what an app can check
+(``"rembuk.berita-acara"`` → "the signed berita acara of the district's rembuk is filed") and
+``proofs(kabupaten, year, user, today)`` returns a :class:`Proof` for each record that proves
+it, with its link. A required output that names such a key (``OutputItem.proof``) ticks itself
+(``aksi.checklist``); :func:`provable` and :func:`collect_proofs` gather them.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from types import ModuleType
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 
 from tumbuh.accounts import policy
 from tumbuh.core.contracts import app_modules
@@ -46,11 +52,32 @@ class Output:
     final: bool = False  #: settled (signed, closed, published): it can prove a required output
 
 
+@dataclass(frozen=True)
+class Proof:
+    """A record Tumbuh holds that proves a required output of a year (the item whose
+    ``OutputItem.proof`` is ``key``), with the link to it."""
+
+    key: str  #: what it proves: a key of the app's ``PROVES``
+    title: str  #: the record, as a page names it: "Berita acara bertanda tangan"
+    url: str  #: its page or its document
+    note: str = ""  #: when or how much, e.g. "filed on 20 April 2026"
+
+
+def day_of(value) -> datetime.date:
+    """The day of a date, or of a moment in local time."""
+    if isinstance(value, datetime.datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    return value
+
+
 def day(value) -> str:
     """A date, or a moment in local time, as the pages write dates ("15 April 2026")."""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return date_format(value, "j F Y")
+    return date_format(day_of(value), "j F Y")
+
+
+def number(n: int) -> str:
+    """A count as the pages write counts, with the language's thousands separator ("1.070")."""
+    return number_format(n, force_grouping=True)
 
 
 def uploaded(page: str, document, *, note: str = "", group: str = "", final: bool = False) -> Output:
@@ -93,3 +120,34 @@ def collect(kabupaten, year: int, user, page_key: str) -> list[Output]:
     if not page_key:
         return []
     return collect_all(kabupaten, year, user).get(page_key, [])
+
+
+def provable() -> dict[str, str]:
+    """Every proof key an app can check → what Tumbuh checks, in the reader's language.
+
+    A key two apps declare is an error: a required output must be proved by one record."""
+    found: dict[str, str] = {}
+    for module in _modules():
+        for key, what in module.PROVES.items():
+            if key in found:
+                raise ImproperlyConfigured(f"{module.__name__}: the proof key {key!r} is declared twice")
+            found[key] = str(what)
+    return found
+
+
+def collect_proofs(kabupaten, year: int, user, *, today: datetime.date, keys: set[str] | None = None) -> dict[str, list[Proof]]:
+    """The records that prove ``keys`` (every key when None) for ``kabupaten``'s ``year``, as
+    ``user`` sees them on ``today``: proof key → proofs. Only the apps that declare one of
+    ``keys`` are asked. Nothing for a user outside the district."""
+    if keys is not None and not keys or not policy.node_reaches(user, kabupaten.code):
+        return {}
+    found: dict[str, list[Proof]] = defaultdict(list)
+    for module in _modules():
+        if keys is not None and not keys & set(module.PROVES):
+            continue
+        for proof in module.proofs(kabupaten, year, user, today):
+            if proof.key not in module.PROVES:
+                raise ImproperlyConfigured(f"{module.__name__}: {proof.key!r} is not in its PROVES")
+            if keys is None or proof.key in keys:
+                found[proof.key].append(proof)
+    return dict(found)

@@ -3,8 +3,6 @@ configuration of action sets. Thin views: the policy decides, ``actions`` writes
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,7 +19,7 @@ from tumbuh.core.editing import add_errors
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.core.focus import kabupaten_of, year_of
 
-from . import actions, evidence, outputs, permissions
+from . import actions, checklist, evidence, outputs, permissions
 from .forms import ActionDefinitionForm, ActionSetForm, ActionYearForm, EvidenceForm, StartYearForm
 from .models import ActionDefinition, ActionSet, ActionYear, CycleYear, OutputItem, Status
 
@@ -33,12 +31,13 @@ def pantau(request):
     cycle = policy.visible(request.user, CycleYear.objects.filter(kabupaten=kabupaten, year=year)).select_related("action_set").first()
     rows = []
     if cycle:
-        qs = cycle.actions.select_related("definition", "responsible_opd").prefetch_related(
-            "ticks", Prefetch("definition__items", queryset=OutputItem.objects.order_by("order", "pk")))
-        today = datetime.date.today()
+        qs = list(cycle.actions.select_related("definition", "responsible_opd").prefetch_related(
+            "ticks", Prefetch("definition__items", queryset=OutputItem.objects.order_by("order", "pk"))))
+        today = timezone.localdate()
         produced = outputs.collect_all(kabupaten, year, request.user)
+        proofs = outputs.collect_proofs(kabupaten, year, request.user, today=today, keys=checklist.keys_of(qs))
         for a in qs:
-            done, total = a.progress()
+            done, total = checklist.progress(checklist.lines(a, request.user, today=today, proofs=proofs))
             rows.append({"a": a, "done": done, "total": total, "overdue": a.is_overdue(today),
                          "docs": UploadedDocument.for_object(a).count() + len(produced.get(a.definition.page, [])),
                          "page": a.definition.page_link()})
@@ -89,6 +88,7 @@ def action(request, pk: int):
     a = policy.get_object_or_404(request.user, ActionYear.objects.select_related("definition", "cycle__kabupaten", "responsible_opd"),
                                  pk=pk)
     user = request.user
+    today = timezone.localdate()
     can_change = policy.can(user, policy.CHANGE, a)
     can_assign = permissions.may_assign(user, a)
     form = ActionYearForm(instance=a, can_assign=can_assign)
@@ -101,14 +101,17 @@ def action(request, pk: int):
                 changes = {f: form.cleaned_data[f] for f in form.Meta.fields}
                 try:
                     actions.update_action_year(user, ActionYear.objects.get(pk=a.pk), changes, reason=form.cleaned_data["reason"],
-                                               today=timezone.localdate())
+                                               today=today)
                     messages.success(request, _("Saved."))
                     return redirect("aksi:action", a.pk)
                 except ValidationError as e:
                     add_errors(form, e)
         elif what == "checklist":
             ticked = set(request.POST.getlist("done"))
+            automatic = outputs.provable()
             for item, t in a.checklist():
+                if item.proof in automatic:  # the record decides, not the form
+                    continue
                 done = str(item.pk) in ticked
                 note = request.POST.get(f"note-{item.pk}", "").strip()[:300]
                 if t is None and not done and not note or t and t.done == done and t.note == note:
@@ -129,10 +132,13 @@ def action(request, pk: int):
     elif request.method == "POST":
         policy.require(user, policy.CHANGE, a)
     produced = outputs.collect(a.cycle.kabupaten, a.cycle.year, user, a.definition.page)
+    lines = checklist.lines(a, user, today=today)
     return render(request, "aksi/action.html", {
         "a": a, "form": form, "evidence_form": evidence_form, "can_change": can_change,
-        "checklist": a.checklist(), "progress": a.progress(), "documents": UploadedDocument.for_object(a),
-        "page": a.definition.page_link(), "overdue": a.is_overdue(timezone.localdate()), "outputs": produced,
+        "checklist": lines, "progress": checklist.progress(lines), "documents": UploadedDocument.for_object(a),
+        "by_hand": any(not line.automatic for line in lines),
+        "by_hand_open": any(not line.automatic and not line.done for line in lines),
+        "page": a.definition.page_link(), "overdue": a.is_overdue(today), "outputs": produced,
         "final": list(dict.fromkeys(o.group or o.title for o in produced if o.final)),
     })
 
@@ -205,7 +211,8 @@ def set_edit(request, pk: int | None = None):
             except ValidationError as e:
                 add_errors(form, e)
     definitions = obj.actions.prefetch_related("items") if obj.pk else []
-    return render(request, "aksi/set_edit.html", {"obj": obj, "form": form, "can_change": can_change, "definitions": definitions})
+    return render(request, "aksi/set_edit.html", {"obj": obj, "form": form, "can_change": can_change, "definitions": definitions,
+                                                  "provable": outputs.provable()})
 
 
 @login_required
@@ -217,7 +224,8 @@ def definition_edit(request, set_pk: int, pk: int | None = None):
     form = ActionDefinitionForm(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_definition(request.user, form.instance, form.checklist_lines(), reason=form.cleaned_data["reason"])
+            actions.save_definition(request.user, form.instance, form.checklist_lines(), proofs=form.proofs(),
+                                    reason=form.cleaned_data["reason"])
             messages.success(request, _("Saved."))
             return redirect("aksi:set", action_set.pk)
         except ValidationError as e:

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
@@ -40,9 +42,27 @@ class Decision:
 
 
 def default_reason(score: Score, selected: bool) -> str:
+    return _ranking_reason(score.rank, score.score, selected)
+
+
+def _ranking_reason(rank: int, score, selected: bool) -> str:
     verdict = _("recommended by the ranking") if selected else _("not among the recommended desa")
     return _("Rank %(rank)d of the ranking, score %(score)s: %(verdict)s.") % {
-        "rank": score.rank, "score": f"{score.score:.1f}".replace(".", ","), "verdict": verdict}
+        "rank": rank, "score": f"{float(score):.1f}".replace(".", ","), "verdict": verdict}
+
+
+def is_ranking_reason(decision: Lokus) -> bool:
+    """Whether the decision's reason is the ranking's own words (``default_reason`` of its
+    stored rank and score, in any language), not the team's: saved again, it is written anew
+    with the score of the day instead of quoting the old one."""
+    if decision.score is None or decision.rank is None:
+        return False
+    reason = (decision.reason or "").strip()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            if reason == _ranking_reason(decision.rank, decision.score, decision.selected):
+                return True
+    return False
 
 
 def decide_lokus(actor, kabupaten_code: str, year: int, decisions: list[Decision], scores: dict[str, Score],

@@ -26,7 +26,8 @@ from openpyxl.utils import get_column_letter
 
 from tumbuh.accounts import policy
 from tumbuh.core.contracts import app_modules
-from tumbuh.core.spreadsheet import put
+from tumbuh.core.numbers import excel_value, format_number
+from tumbuh.core.spreadsheet import SheetNames, put
 from tumbuh.indikator.computations import source_of
 from tumbuh.indikator.models import CoverageSource, IndicatorSetting
 
@@ -194,7 +195,7 @@ class _Builder:
                    Col("Jumlah Balita Pendek"), Col("Prevalensi Stunting (%)", "pct")]
         rows = []
         for n, (r, m) in enumerate(zip(s.rows, measured), start=1):
-            prevalence = round(r.prevalence, 2) if m and r.prevalence is not None else None
+            prevalence = excel_value(r.prevalence, 2) if m and r.prevalence is not None else None  # the one rounding rule
             rows.append([*self.identity(n, r), r.families, r.krs, r.under_five,
                          r.measured_length if m else None, r.sangat_pendek if m else None, r.pendek if m else None, prevalence])
         families = sum(1 for r in s.rows if r.families is not None)
@@ -247,7 +248,7 @@ class _Builder:
                 self.note(spec.name, f"{i.short_name} (%)", f"seperti kolom yang sama di lembar {CAKUPAN_SHEET}")
                 continue
             target = self.s.targets.get(i.code)
-            aim = f"; target kabupaten {formats.number_format(target, decimal_pos=1)}%" if target is not None else ""
+            aim = f"; target kabupaten {format_number(target, 1)}%" if target is not None else ""
             how = self._how(i, entered)
             self.note(spec.name, f"{i.short_name} (%)", f"{i.name}; cakupan tahun {self.year}, {how} (Indikator → Cakupan)"
                                                         f"{aim}; {self.share(entered)}")
@@ -487,10 +488,11 @@ def write(m: MasterAnsit, *, now: dt.datetime):
     """The workbook in a temporary file, rewound, ready to send; the cover says it was made at ``now``."""
     wb = Workbook()
     cover = wb.active
-    cover.title = COVER
+    names = SheetNames()  # Aksi Bangda's names, which are valid: kept as they are
+    cover.title = names.add(COVER)
     _cover(cover, m, now)
     for sheet in m.sheets:
-        _sheet(wb.create_sheet(sheet.name), sheet)
+        _sheet(wb.create_sheet(names.add(sheet.name)), sheet)
     out = tempfile.TemporaryFile()
     wb.save(out)
     out.seek(0)

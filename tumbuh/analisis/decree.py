@@ -11,6 +11,7 @@ from tumbuh.documents.official import (
 from tumbuh.wilayah.models import Wilayah
 
 from .models import Lokus
+from .ranking import Score
 from .situation import Situation
 
 
@@ -20,7 +21,9 @@ def _district(kabupaten: Wilayah) -> str:
 
 
 def sk_lokus(situation: Situation, decisions: list[Lokus], *, nomor: str = "", place: str = "", date: dt.date,
-             bupati: str = "") -> OfficialDocument:
+             bupati: str = "", live: dict[str, Score] | None = None) -> OfficialDocument:
+    """The draft decree; with ``live`` (the ranking as it stands, per desa code) a note under
+    the appendix names the chosen desa whose score or rank moved since the decision."""
     kab = situation.kabupaten
     district = _district(kab)
     head = district.replace("KABUPATEN", "BUPATI").replace("KOTA", "WALI KOTA", 1)
@@ -34,10 +37,20 @@ def sk_lokus(situation: Situation, decisions: list[Lokus], *, nomor: str = "", p
     for i, d in enumerate(chosen, start=1):
         r = rows_by_desa.get(d.desa_id)
         table_rows.append([
-            i, r.kecamatan if r else "", d.desa.name, r.measured_length if r else None, r.pendek if r else None,
-            r.sangat_pendek if r else None, round(r.prevalence, 1) if r and r.prevalence is not None else None,
+            i, r.kecamatan if r else "", d.desa.name, r.measured_length if r else None,
+            r.pendek if r and r.measured_length else None,  # nobody measured: no count of pendek, not 0
+            r.sangat_pendek if r and r.measured_length else None,
+            r.prevalence if r and r.prevalence is not None else None,  # rounded once, by the table
             float(d.score) if d.score is not None else None, d.reason,
         ])
+    moved = []
+    for d in chosen:
+        sc = (live or {}).get(d.desa_id)
+        change = d.moved_since(sc.score, sc.rank) if sc else None
+        if change:
+            then, now, rank_then, rank_now = change
+            moved.append(f"{d.desa.name} {indonesian_number(then, 1)} → {indonesian_number(now, 1)} "
+                         f"(peringkat {rank_then if rank_then is not None else '–'} → {rank_now})")
     title_about = f"PENETAPAN DESA LOKUS PERCEPATAN PENURUNAN STUNTING {district} TAHUN {year}"
     blocks = [
         Paragraph(f"{head},", bold=True, align="center"),
@@ -76,6 +89,9 @@ def sk_lokus(situation: Situation, decisions: list[Lokus], *, nomor: str = "", p
             rows=table_rows, widths=[4, 12, 14, 8, 7, 8, 9, 6, 30], numeric=[0, 3, 4, 5, 6, 7],
         ),
     ]
+    if moved:
+        blocks.append(Paragraph("Catatan: skor dan peringkat dalam tabel adalah saat keputusan diambil. Skor berubah "
+                                "sejak keputusan: " + "; ".join(moved) + "."))
     return OfficialDocument(
         kop=Kop(government=head, office=""), title=f"KEPUTUSAN {head}", nomor=nomor or f"…/…/{year}",
         subtitle=f"TENTANG {title_about}", blocks=blocks, place=place, date=date,

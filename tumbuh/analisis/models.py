@@ -7,7 +7,7 @@ decision can be explained later even after the data change.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -92,6 +92,18 @@ class Lokus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.desa} {self.year}: {'lokus' if self.selected else '-'}"
+
+    def moved_since(self, score: float | None, rank: int | None) -> tuple[Decimal, Decimal, int | None, int | None] | None:
+        """(score then, score now, rank then, rank now) when the live ranking (``score``,
+        ``rank``: new data or weights) differs from the one stored with the decision, scores to
+        one decimal as shown; None when it does not, or when either has no score."""
+        if self.score is None or score is None:
+            return None
+        # The live score as a decision stores it (two decimals), then both as shown (one).
+        then, now = (Decimal(v).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) for v in (self.score, f"{score:.2f}"))
+        if then == now and self.rank == rank:
+            return None
+        return then, now, self.rank, rank
 
     def clean(self):
         if self.desa_id and self.kabupaten_id and not self.desa_id.startswith(self.kabupaten_id + "."):

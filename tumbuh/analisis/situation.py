@@ -3,7 +3,7 @@
 For a plan year Y the analysis reads the data of year Y − 1 (the analysis is done early in the
 year, before the plan): the latest weighing round of that year (August, else February) for
 children measured, pendek/sangat pendek and prevalence (``dashboards.aggregates``, i.e. the
-growth engine), the coverage of year Y − 1, the at-risk families (KRS) on that year's list and
+growth engine; August only once it is reported, see ``data_period``), the coverage of year Y − 1, the at-risk families (KRS) on that year's list and
 the number of families in the desa that year (app ``krs``; empty for a desa whose list or
 number for that year is not in Tumbuh).
 """
@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from tumbuh.accounts import policy
 from tumbuh.dashboards.aggregates import indicator_table
+from tumbuh.dashboards.default_period import REPORTED_SHARE
 from tumbuh.dashboards.periods import Period
 from tumbuh.indikator.models import Coverage, Indicator
 from tumbuh.wilayah.models import Level, Wilayah
@@ -91,13 +92,18 @@ class Situation:
 
 
 def data_period(user, kabupaten_code: str, data_year: int) -> Period | None:
-    """The latest round of ``data_year`` with children measured in the district."""
-    for month in (8, 2):
+    """The latest round of ``data_year`` reported in the district: August once it holds at least
+    ``REPORTED_SHARE`` of February's children measured (the rule of the pages' default round,
+    ``dashboards.default_period``), else February; None when neither has a child measured. So
+    a few August visits entered early do not make the analysis read an all but empty round."""
+    measured = {}
+    for month in (2, 8):
         period = Period.round(data_year, month)
         rows = indicator_table(user=user, within_code=kabupaten_code, level="kabupaten", period=period, indicator="stunting")
-        if any(r.n_measured for r in rows):
-            return period
-    return None
+        measured[month] = sum(r.n_measured for r in rows)
+    if measured[8] and measured[8] >= REPORTED_SHARE * measured[2]:
+        return Period.round(data_year, 8)
+    return Period.round(data_year, 2) if measured[2] else None
 
 
 def build(user, kabupaten: Wilayah, plan_year: int) -> Situation:

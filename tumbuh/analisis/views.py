@@ -102,6 +102,8 @@ def lokus(request):
             previous = saved.get(sc.code)
             if not selected and not recommended and previous is None and not text:
                 continue  # nothing to record: not chosen, not recommended, never decided
+            if previous is not None and text == previous.reason and actions.is_ranking_reason(previous):
+                text = ""  # the ranking's words of the last decision, quoting its score: written anew below
             if not text and selected == recommended:
                 text = actions.default_reason(sc, selected)
             decisions.append(actions.Decision(sc.code, selected, text))
@@ -117,11 +119,11 @@ def lokus(request):
     rows = s.rows
     by_code = {r.desa.code: r for r in rows}
     table = [{"score": sc, "row": by_code[sc.code], "recommended": sc.rank <= recommended_n, "saved": saved.get(sc.code),
-              "error": errors.get(sc.code),
+              "error": errors.get(sc.code), "moved": saved[sc.code].moved_since(sc.score, sc.rank) if sc.code in saved else None,
               "checked": (sc.code in request.POST.getlist("selected")) if request.method == "POST" else
               (saved[sc.code].selected if sc.code in saved else sc.rank <= recommended_n)} for sc in scores]
     return render(request, "analisis/lokus.html", {
-        **context, "scores": table, "weights": weights, "recommended_n": recommended_n, "can_decide": can_decide,
+        **context, "scores": table, "weights": weights, "moved": sum(1 for t in table if t["moved"]), "recommended_n": recommended_n, "can_decide": can_decide,
         "weights_form": WeightsForm(instance=weights) if policy.can(user, policy.ADD, LokusWeights) else None,
         "decree_form": DecreeForm(initial={"date": timezone.localdate()}), "s": s,
         "weight_rows": [(PART_LABELS[p], weights.as_dict()[p]) for p in PARTS],
@@ -154,11 +156,11 @@ def decree(request):
         raise PermissionDenied
     form = DecreeForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {"format": "pdf"}
-    s = situation.build(request.user, kabupaten, year)
+    s, _weights, scores = _ranking(request, kabupaten, year)
     decisions = list(policy.visible(request.user, Lokus.objects.filter(kabupaten=kabupaten, year=year, selected=True))
                      .select_related("desa").order_by("rank", "desa_id"))
     doc = sk_lokus(s, decisions, nomor=data.get("nomor", ""), place=data.get("place", ""), date=data.get("date") or timezone.localdate(),
-                   bupati=data.get("bupati", ""))
+                   bupati=data.get("bupati", ""), live={sc.code: sc for sc in scores})
     return document_response(doc, data.get("format") or "pdf")
 
 

@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_date
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import User
 
+from . import display
 from .models import AuditLog
 
 
@@ -31,10 +32,12 @@ def audit_list(request):
     if date_to:
         qs = qs.filter(at__lte=datetime.combine(date_to, time.max, tzinfo=tz))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    types = policy.visible(request.user, AuditLog.objects.all()).values_list("object_type", flat=True).distinct().order_by()
     context = {
         "page": page,
-        "users": policy.visible(request.user, User.objects.all()),
-        "types": policy.visible(request.user, AuditLog.objects.all()).values_list("object_type", flat=True).distinct().order_by("object_type"),
+        "entries": display.describe(page.object_list, request.user),
+        "users": policy.visible(request.user, User.objects.order_by("full_name", "username")),
+        "types": display.type_choices(types),
         "filters": {"user": actor, "type": object_type, "from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
     }
     return render(request, "audit/list.html", context)

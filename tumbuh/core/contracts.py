@@ -16,7 +16,7 @@ module                    Protocol                 read by
 ``login_shortcuts``       :class:`LoginShortcuts`  the login page in demo mode, browser tests
 ``importers``             :class:`Importers`       ``imports`` at start-up (the import kinds)
 ``demo_data``             :class:`DemoData`        ``demo.generator.seed_app_demos``
-``aksi_outputs``          :class:`AksiOutputs`     ``aksi.outputs.collect_all`` (Pantau Aksi)
+``aksi_outputs``          :class:`AksiOutputs`     ``aksi.outputs`` (Pantau Aksi, its checklists)
 ``cycle_inputs``          :class:`CycleInputs`     Aksi 1 (the situation page, the Master Ansit)
 ========================  =======================  ==============================================
 """
@@ -95,13 +95,25 @@ class DemoData(Protocol):
 
 @runtime_checkable
 class AksiOutputs(Protocol):
-    """``<app>/aksi_outputs.py``: the documents Tumbuh holds for a convergence action of a year.
+    """``<app>/aksi_outputs.py``: the documents Tumbuh holds for a convergence action of a year,
+    and the records that prove an action's required outputs.
 
-    ``outputs(kabupaten, year, user)`` lists ``aksi.outputs.Output`` items, each naming the
-    action page it belongs to (a key of ``aksi.pages.PAGES``), only those ``user`` may view, and
-    cheaply: no document is built until its link is followed."""
+    - ``outputs(kabupaten, year, user)`` lists ``aksi.outputs.Output`` items, each naming the
+      action page it belongs to (a key of ``aksi.pages.PAGES``), only those ``user`` may view,
+      and cheaply: no document is built until its link is followed.
+    - ``PROVES`` maps each proof key the app can check (``"<app>.<what>"``) to what it checks,
+      in words (shown beside a required output not proved yet); a required output of an action
+      (``aksi.OutputItem.proof``) names one, and then ticks itself.
+    - ``proofs(kabupaten, year, user, today)`` lists an ``aksi.outputs.Proof`` for each record
+      that proves one of those keys for ``kabupaten``'s ``year``, as ``user`` sees it (only what
+      they may view) on ``today``, each with the link to the record. An app that proves nothing
+      has an empty ``PROVES`` and no proofs."""
+
+    PROVES: Mapping[str, Any]
 
     def outputs(self, kabupaten, year: int, user) -> list: ...
+
+    def proofs(self, kabupaten, year: int, user, today) -> list: ...
 
 
 @runtime_checkable

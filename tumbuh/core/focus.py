@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import Role
@@ -44,6 +45,32 @@ def get_focus(request) -> Wilayah | None:
     if user.is_authenticated and user.wilayah_id and user.role != Role.PUSKESMAS:
         return user.wilayah
     return None
+
+
+def whole_scope_label(user) -> str:
+    """What the whole of a user's area is called: their node ("Kabupaten Luwu Timur",
+    "Kecamatan Malili", "Desa Balantang"), a puskesmas officer's puskesmas (they see the desa
+    it serves, not its kecamatan), every district for a superuser."""
+    if not user.is_authenticated:
+        return ""
+    if policy.is_global(user):
+        return _("All districts")
+    if user.role == Role.PUSKESMAS and user.puskesmas_id:
+        return user.puskesmas.name
+    if user.wilayah_id:
+        return user.wilayah.label
+    return _("No region assigned to your account")
+
+
+def whole_scope_is_no_node(user) -> bool:
+    """Whether a user's whole area is no one region of the picker: every district (a
+    superuser) or the desa a puskesmas serves."""
+    return user.is_authenticated and (policy.is_global(user) or user.role == Role.PUSKESMAS)
+
+
+def scope_label(user, focus: Wilayah | None) -> str:
+    """The title of what a page shows: the region in view, else the user's whole area."""
+    return focus.label if focus is not None else whole_scope_label(user)
 
 
 def set_focus(request, code: str) -> bool:

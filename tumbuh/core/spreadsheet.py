@@ -13,6 +13,14 @@ for their ASCII twins when a cell is edited; they are in the list too.
   the cell. Numbers stay numbers (``-5`` is a number), dates stay dates, ``None`` stays empty.
 - CSV: a field has no type, so a text starting as above gets OWASP's leading ``'``, unless
   it is a plain number (``-1,5``, ``+62812…``), which cannot carry a formula.
+
+Sheet names: Excel takes at most 31 characters, none of ``[ ] : * ? / \\``, no apostrophe at
+either end, not the reserved ``History``, and no two alike in one workbook (case ignored).
+:func:`sheet_name` makes any title into such a name that still reads as the title: a trailing
+parenthesis is dropped first (``Stunting (pendek + sangat pendek)`` → ``Stunting``), then the
+text is cut at a word boundary with ``…``, and a name already used gets `` (2)``, `` (3)``…
+:class:`SheetNames` keeps the names of one workbook; every sheet Tumbuh creates is named
+through it.
 """
 
 from __future__ import annotations
@@ -81,6 +89,56 @@ def append_row(ws, values: Iterable) -> list[Cell | None]:
     cells = [v if v is None or isinstance(v, Cell) else new_cell(ws, v) for v in values]
     ws.append(cells)
     return cells
+
+
+#: The most characters of a sheet name, and the characters it may not hold.
+MAX_SHEET_NAME = 31
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+_TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)$")
+_RESERVED_SHEET_NAMES = {"history"}
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters: whole, or without its trailing parenthesis, or
+    cut at the last word boundary that fits, followed by ``…``."""
+    if len(text) <= limit:
+        return text
+    bare = _TRAILING_PARENTHESIS.sub("", text).strip()
+    if bare and len(bare) <= limit:
+        return bare
+    head = text[: limit - 1]
+    if text[limit - 1] != " " and " " in head and head.rindex(" ") >= limit // 2:
+        head = head[: head.rindex(" ")]
+    head = head.rstrip(" ,;:-–—(+&")
+    return (head or text[: limit - 1]) + "…"
+
+
+def sheet_name(title, used=(), *, fallback: str = "Data") -> str:
+    """A valid Excel sheet name for ``title`` (see the module's docstring), different from every
+    name in ``used`` (compared without case)."""
+    text = str(title) if title is not None else ""
+    text = " ".join(_SHEET_FORBIDDEN.sub(" ", text).split()).strip("'").strip() or fallback
+    taken = {u.lower() for u in used} | _RESERVED_SHEET_NAMES
+    name = _shorten(text, MAX_SHEET_NAME)
+    n = 1
+    while name.lower() in taken:
+        n += 1
+        suffix = f" ({n})"
+        name = _shorten(text, MAX_SHEET_NAME - len(suffix)).rstrip("'") + suffix
+    return name
+
+
+class SheetNames:
+    """The sheet names of one workbook: :meth:`add` gives a valid name for a title, unique in the
+    workbook. ``SheetNames(workbook)`` starts from the sheets it already has."""
+
+    def __init__(self, workbook=None):
+        self.used: list[str] = [ws.title for ws in workbook.worksheets] if workbook is not None else []
+
+    def add(self, title, *, fallback: str = "Data") -> str:
+        name = sheet_name(title, self.used, fallback=fallback)
+        self.used.append(name)
+        return name
 
 
 def csv_field(value):

@@ -1,6 +1,9 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import DisallowedHost, PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -42,9 +45,56 @@ def home(request):
 @require_POST
 def set_focus(request):
     if not focus_module.set_focus(request, request.POST.get("wilayah", "")):
-        return HttpResponse(_("That region is outside your area."), status=403)
+        raise PermissionDenied(_("That region is outside your area."))
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
     return redirect(request.POST.get("next") or "home")
+
+
+# ---------------------------------------------------------------- error pages
+#
+# 403, 404: Django's own views render 403.html and 404.html with the request (the layout, the
+# menu). 500: Django's own view renders 500.html with no context and no database. 400 and a
+# refused form (CSRF) are Tumbuh's: the same layout, the same language.
+
+
+def _back(request) -> str:
+    """The page the user came from, if it is one of Tumbuh's, else ""."""
+    referer = request.META.get("HTTP_REFERER", "")
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return ""
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={host}, require_https=request.is_secure()):
+        return referer
+    return ""
+
+
+def _error_page(request, template: str, status: int, context: dict) -> HttpResponse:
+    try:
+        body = loader.render_to_string(template, context, request)
+    except DisallowedHost:  # a request for a host Tumbuh does not serve: the page without request context
+        body = loader.render_to_string(template, context)
+    return HttpResponse(body, status=status)
+
+
+def bad_request(request, exception=None):
+    """400: a request Tumbuh cannot read (a host it does not serve, a malformed form)."""
+    return _error_page(request, "400.html", 400, {})
+
+
+def csrf_failure(request, reason=""):
+    """403 for a form Tumbuh refused to take (``CSRF_FAILURE_VIEW``): usually a page left open
+    until the session ended, or a browser that keeps no cookies. Says which, in the user's
+    language, and links back to the page the form came from."""
+    from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+
+    if reason == REASON_NO_CSRF_COOKIE:
+        message = _("Your browser did not send Tumbuh's cookie, so the form was not accepted. Allow cookies for "
+                    "this site, open the page again and send the form once more.")
+    else:
+        message = _("The form was not accepted: the page was open for too long, or your session ended in the "
+                    "meantime. Nothing from it was saved. Open the page again and send the form once more.")
+    return _error_page(request, "403.html", 403, {"exception": message, "back": _back(request), "form_refused": True})

@@ -560,6 +560,20 @@ def _live_rows(user, within_code: str | None, level: str, period: Period, indica
     return sorted(rows, key=lambda r: r.code)
 
 
+def _labelled(rows: list[AreaRow]) -> list[AreaRow]:
+    """Posyandu rows named with their desa (and puskesmas, when the rows span several), as
+    every list of posyandu is (``organisation.models.posyandu_labels``): the figures keep a
+    posyandu's own name, which repeats from one desa to the next."""
+    from tumbuh.organisation.models import posyandu_labels
+
+    posyandu = [r for r in rows if r.level == "posyandu" and r.code.isdigit()]
+    if posyandu:
+        labels = posyandu_labels({int(r.code) for r in posyandu})
+        for r in posyandu:
+            r.name = labels.get(int(r.code), r.name)
+    return rows
+
+
 def indicator_table(*, user, within_code: str | None, level: str, period: Period, indicator: str) -> list[AreaRow]:
     """Rows of ``level`` lying inside region ``within_code`` (None: the user's whole scope),
     for ``period`` and ``indicator``, limited to what ``user`` may see, sorted by code.
@@ -569,10 +583,10 @@ def indicator_table(*, user, within_code: str | None, level: str, period: Period
     """
     _check(level, indicator)
     if _live():
-        return _live_rows(user, within_code, level, period, indicator)
+        return _labelled(_live_rows(user, within_code, level, period, indicator))
     ensure_fresh(period)
     qs = _scoped(user, within_code).filter(period=period.key, level=level, indicator=indicator).order_by("code")
-    return [_from_model(a) for a in qs]
+    return _labelled([_from_model(a) for a in qs])
 
 
 def _span():
@@ -624,12 +638,13 @@ def trend(*, user, code: str, level: str, indicator: str, kind: str = "round", l
         periods.append(periods[-1].previous())
     periods.reverse()
     if _live():
-        found = {p.key: [r for r in _live_rows(user, code, level, p, indicator) if r.code == code] for p in periods}
+        found = {p.key: _labelled([r for r in _live_rows(user, code, level, p, indicator) if r.code == code]) for p in periods}
         return [(p, found[p.key][0] if found[p.key] else None) for p in periods]
     for p in periods:
         ensure_fresh(p)
     found = {a.period: _from_model(a) for a in _scoped(user, None).filter(
         period__in=[p.key for p in periods], level=level, indicator=indicator, code=code)}
+    _labelled(list(found.values()))
     return [(p, found.get(p.key)) for p in periods]
 
 

@@ -45,7 +45,7 @@ def default_round(user, *, today: dt.date) -> Period:
     return latest
 
 
-#: How long the counts are reused; a new visit (a higher id) starts afresh at once.
+#: How long the counts are reused; a visit added, removed or restored starts afresh at once.
 CACHE_SECONDS = 600
 
 
@@ -56,8 +56,12 @@ def _measurements_per_round(user, rounds: list[Period]) -> dict[str, int]:
 
     signed_in = user is not None and user.is_authenticated
     area = "all" if not signed_in or policy.is_global(user) else f"{user.role}:{user.wilayah_id}:{user.puskesmas_id}"
-    newest = Measurement.objects.aggregate(newest=Max("pk"))["newest"]
-    key = f"default-round:{area}:{rounds[0].key}:{newest}"
+    # A visit added (a higher id), removed or restored (the removed count and latest removal)
+    # starts afresh at once.
+    version = Measurement.all_objects.aggregate(
+        newest=Max("pk"), removed=Count("pk", filter=Q(removed_at__isnull=False)), last_removal=Max("removed_at"),
+    )
+    key = f"default-round:{area}:{rounds[0].key}:{version['newest']}:{version['removed']}:{version['last_removal']}"
     counts = cache.get(key)
     if counts is None:
         qs = policy.visible(user, Measurement.objects.all()) if signed_in else Measurement.objects.all()

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import Q
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
+from tumbuh.core.numbers import format_number
 from tumbuh.growth.quality import THRESHOLDS, quality, rate
 from tumbuh.measurements.models import Measurement
 
@@ -70,7 +70,7 @@ class QualityRow:
 
 
 def _fmt(v, d=1):
-    return number_format(round(v, d), d)
+    return format_number(v, d)
 
 
 def _judge(row: QualityRow) -> None:
@@ -197,6 +197,7 @@ def quality_tables(*, user, within_code: str | None, period: Period) -> dict[str
     """{"puskesmas": [...], "posyandu": [...]} for the period, within the region, as far as
     ``user`` may see, judged and sorted (worst first). Reads the precomputed rows (computed
     with the prevalence aggregates); with ``TUMBUH_DASHBOARD_LIVE`` computes them live."""
+    from tumbuh.organisation.models import posyandu_labels
     from tumbuh.wilayah.models import Wilayah
 
     from .aggregates import _live, ensure_fresh, indicator_table
@@ -215,6 +216,10 @@ def quality_tables(*, user, within_code: str | None, period: Period) -> dict[str
         if within_code:
             qs = qs.filter(Q(wilayah_code=within_code) | Q(wilayah_code__startswith=within_code + "."))
         rows = [QualityRow(**{k: getattr(a, k) for k in STORED}) for a in qs]
+    labels = posyandu_labels({int(r.code) for r in rows if r.level == "posyandu" and r.code.isdigit()})
+    for row in rows:  # named with their desa, as every list of posyandu
+        if row.level == "posyandu" and row.code.isdigit():
+            row.name = labels.get(int(row.code), row.name)
     out: dict[str, list[QualityRow]] = {"puskesmas": [], "posyandu": []}
     for row in rows:
         _judge(row)

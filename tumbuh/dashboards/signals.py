@@ -7,6 +7,7 @@ from django.dispatch import receiver
 
 from tumbuh.imports.models import BatchStatus, ImportBatch
 from tumbuh.measurements.models import Measurement
+from tumbuh.measurements.signals import visits_changed
 
 from .periods import periods_covering
 
@@ -28,6 +29,13 @@ def mark_stale(dates=None) -> int:
 @receiver(post_delete, sender=Measurement, dispatch_uid="dashboards_measurement_deleted")
 def _measurement_changed(sender, instance, **kwargs):
     mark_stale([instance.date])
+
+
+@receiver(visits_changed, dispatch_uid="dashboards_visits_changed")
+def _visits_changed(sender, dates, **kwargs):
+    """A visit removed, restored, moved by a merge or given another date: every period holding
+    one of ``dates`` (the date a corrected visit left too) is computed again."""
+    mark_stale(dates)
 
 
 @receiver(post_save, sender=ImportBatch, dispatch_uid="dashboards_batch_done")

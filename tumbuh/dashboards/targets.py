@@ -48,6 +48,7 @@ class Assessment:
     aarr_required: float | None = None
     projection: float | None = None
     on_track: bool | None = None
+    note: str = ""  # why a figure is left out (too few children measured: ``conclusions``)
 
     @property
     def aarr_display(self) -> str:
@@ -66,9 +67,9 @@ def _pct(v) -> str:
     """A yearly rate as percent with two decimals in the active locale ("" when undefined)."""
     if v is None:
         return ""
-    from django.utils.formats import number_format
+    from tumbuh.core.numbers import format_number
 
-    return number_format(round(100 * v, 2), 2)
+    return format_number(100 * v, 2)
 
 
 def assess(p0, t0, p, t, target, target_year) -> Assessment:

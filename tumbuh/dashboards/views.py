@@ -17,15 +17,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tumbuh.accounts import policy
 from tumbuh.core.editing import edit
 from tumbuh.core.focus import get_focus
 from tumbuh.wilayah.models import Level, Wilayah
 
-from . import aggregates, charts, xlsx
+from . import aggregates, charts, coverage, xlsx
+from .conclusions import MIN_CHILDREN, Base, conclude, enough
 from .aggregates import INDICATORS, freshness, indicator_table, trend
 from .default_period import default_round
 from .forms import DistrictTargetForm, PopulationForm, SurveyFigureForm
@@ -63,6 +65,22 @@ SOURCE_LABELS = {"registered": gettext_lazy("registered children 0–59 months")
 
 
 # ============================================================================ request parsing
+#: How the prevalence table may be sorted: by the small-area estimate, by the number of cases
+#: (then the prevalence), or by the prevalence itself (then the number of cases).
+SORTS = {
+    "estimate": gettext_lazy("small-area estimate"),
+    "cases": gettext_lazy("number of cases"),
+    "prevalence": gettext_lazy("prevalence"),
+}
+
+
+def default_sort(level: str) -> str:
+    """Posyandu hold too few children for the small-area estimate to tell them apart (it is
+    pulled almost wholly to the kecamatan's rate): they are sorted by their cases, which is
+    where a cadre starts; every other level by the estimate."""
+    return "cases" if level == "posyandu" else "estimate"
+
+
 @dataclass
 class Scope:
     within: Wilayah | None
@@ -70,6 +88,7 @@ class Scope:
     period: Period
     indicator: str
     kind: str
+    sort: str = "estimate"
 
     @property
     def within_code(self):
@@ -80,8 +99,11 @@ class Scope:
         return LEVEL_OF[self.within.level] if self.within else None
 
     def query(self, **changes) -> str:
-        q = {"within": self.within_code or "", "level": self.level, "period": self.period.key, "indicator": self.indicator}
+        q = {"within": self.within_code or "", "level": self.level, "period": self.period.key, "indicator": self.indicator,
+             "sort": self.sort if self.sort != default_sort(self.level) else ""}
         q.update(changes)
+        if "level" in changes and "sort" not in changes:
+            q["sort"] = ""  # another level: its own default
         return "?" + urlencode({k: v for k, v in q.items() if v})
 
 
@@ -109,7 +131,10 @@ def _scope(request, default_level=None) -> Scope:
         period = Period.parse(request.GET["period"])
     except (KeyError, ValueError):
         period = default_round(user, today=timezone.localdate())
-    return Scope(within, level, period, indicator, period.kind)
+    sort = request.GET.get("sort")
+    if sort not in SORTS:
+        sort = default_sort(level)
+    return Scope(within, level, period, indicator, period.kind, sort)
 
 
 def _period_choices(user):
@@ -134,12 +159,32 @@ def _fresh_context(user, period):
     return {"fresh": fr, "fresh_age": (timezone.now() - fr.computed_at) if fr.computed_at else None}
 
 
-def _ranked(rows):
-    """Highest small-area estimate first (the raw rate of a tiny area is noise)."""
-    ranked = sorted(rows, key=lambda r: (r.eb_r is None, -(r.eb_r or 0), r.name))
+def _ranked(rows, sort: str = "estimate"):
+    """Rows in the order of ``sort`` (``SORTS``), numbered: by default the highest small-area
+    estimate first (the raw rate of a tiny area is noise), for posyandu the most cases first
+    (``default_sort``); areas without the figure last, ties by name."""
+    keys = {
+        "estimate": lambda r: (r.eb_r is None, -(r.eb_r or 0), r.name),
+        "cases": lambda r: (r.r is None, -r.cases, -(r.r or 0), r.name),
+        "prevalence": lambda r: (r.r is None, -(r.r or 0), -r.cases, r.name),
+    }
+    ranked = sorted(rows, key=keys[sort])
     for i, r in enumerate(ranked, 1):
         r.extra["rank"] = i
     return ranked
+
+
+def shrinkage(rows) -> dict | None:
+    """How far the small-area estimate pulled the areas together, for the page to say why it
+    is nearly flat: the median children measured per area and the range of the estimates
+    beside that of the direct prevalence (None without two areas with figures)."""
+    rows = [r for r in rows if r.r is not None and r.eb_r is not None]
+    if len(rows) < 2:
+        return None
+    n = sorted(r.n_measured for r in rows)
+    median = n[len(n) // 2] if len(n) % 2 else (n[len(n) // 2 - 1] + n[len(n) // 2]) / 2
+    return {"median_n": median, "eb_low": min(r.eb_r for r in rows), "eb_high": max(r.eb_r for r in rows),
+            "r_low": min(r.r for r in rows), "r_high": max(r.r for r in rows)}
 
 
 def _drill(scope: Scope, row) -> str | None:
@@ -154,7 +199,7 @@ def _prevalence_data(request):
     scope = _scope(request)
     rows = indicator_table(user=user, within_code=scope.within_code, level=scope.level, period=scope.period,
                            indicator=scope.indicator)
-    rows = _ranked(rows)
+    rows = _ranked(rows, scope.sort)
     for r in rows:
         r.extra["drill"] = _drill(scope, r)
         r.extra["source_label"] = SOURCE_LABELS.get(r.target_source, "")
@@ -275,10 +320,14 @@ def _prevalence_context(request, max_bars=None):
     return {
         "title": _("Prevalence dashboard"),
         "scope": scope, "rows": rows, "summary": summary, "crumbs": _crumbs(user, scope.within),
+        # children measured in the area (any measurement): a card without a valid z-score says which it lacks
+        "children_measured": max((row.n_children for _i, _l, row in summary if row), default=0),
         "indicator_label": ind_label, "level_label": LEVEL_LABELS[scope.level], "area_label": area_label,
         "indicators": INDICATOR_LABELS.items(), "levels": [(lv, LEVEL_LABELS[lv]) for lv in ALLOWED_BELOW[scope.within_level]
                    if not (sees_part_of_kecamatan(user) and lv in ("kabupaten", "kecamatan"))],
         "period_choices": _period_choices(user), "bars_svg": bars, "trend_svg": trend_svg, "trend_rows": trend_rows,
+        "sorts": SORTS.items(), "sort_label": SORTS[scope.sort], "default_sort": default_sort(scope.level),
+        "over_full": any(coverage.over_full(r.coverage) for r in [*rows, *(row for _i, _l, row in summary if row)]), "shrinkage": shrinkage(rows) if scope.level == "posyandu" else None,
         "comparison": comparison, "can_edit_surveys": policy.can(user, policy.ADD, SurveyFigure),
         **_fresh_context(user, scope.period),
     }
@@ -310,18 +359,35 @@ def prevalence_xlsx(request):
                (_("Valid z-scores"), "int"), (_("Cases"), "int"), (_("Prevalence (%)"), "pct"), (_("95% CI lower"), "pct"),
                (_("95% CI upper"), "pct"), (_("Small-area estimate (%)"), "pct"), (_("Small-area lower"), "pct"),
                (_("Small-area upper"), "pct"), (_("Children targeted"), "int"), (_("Denominator source"), "text"),
-               (_("Coverage (%)"), "pct")]
+               (_("Coverage (%)"), "pct"), (_("Coverage note"), "text")]
     data = [(r.extra["rank"], r.code, r.name, r.n_children, r.n_measured, r.cases, r.r, r.ll, r.ul, r.eb_r, r.eb_ll, r.eb_ul,
-             r.n_target, str(SOURCE_LABELS.get(r.target_source, "")), r.coverage) for r in rows]
+             r.n_target, str(SOURCE_LABELS.get(r.target_source, "")), r.coverage, _coverage_mark(r.coverage)) for r in rows]
     ind = INDICATOR_LABELS[scope.indicator]
     content = xlsx.workbook(
         str(ind), _meta(request.user, scope, [(_("Indicator"), str(ind)), (_("Level"), str(LEVEL_LABELS[scope.level]))]),
         columns, data, sheets=_prevalence_sheets(request.user, scope),
         notes=[_("Prevalence with its confidence interval (95%, logit; growth engine, prevalence_simple); flagged z-scores excluded."),
-               _("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa, posyandu, puskesmas) or the district (kecamatan).")],
+               _("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa, posyandu, puskesmas) or the district (kecamatan)."),
+               _("Sorted by %(sort)s (the rank column).") % {"sort": SORTS[scope.sort]},
+               *([coverage.note()] if any(coverage.over_full(r.coverage) for r in rows) else []),
+               *([_shrinkage_note(shrunk)] if (shrunk := shrinkage(rows) if scope.level == "posyandu" else None) else [])],
         now=timezone.now(),
     )
     return xlsx.response(content, f"prevalensi-{scope.indicator}-{scope.level}-{scope.period.key}.xlsx")
+
+
+def _coverage_mark(value) -> str:
+    """The footnote marker of a coverage above 100 % for a workbook's note column."""
+    return coverage.MARK if coverage.over_full(value) else ""
+
+
+def _shrinkage_note(shrunk: dict) -> str:
+    """The page's explanation of a nearly flat small-area estimate, for the workbook."""
+    import html
+
+    from django.utils.html import strip_tags
+
+    return " ".join(html.unescape(strip_tags(render_to_string("dashboards/_shrinkage.html", {"shrinkage": shrunk}))).split())
 
 
 def _prevalence_sheets(user, scope: Scope) -> list:
@@ -373,6 +439,7 @@ def _quality_context(request):
     scope, tables = _quality_data(request)
     return {
         "title": _("Data quality"), "scope": scope, "tables": tables, "worst": needs_check(tables["posyandu"]),
+        "over_full": any(coverage.over_full(r.coverage) for rows in tables.values() for r in rows),
         "crumbs": _crumbs(request.user, scope.within), "period_choices": _period_choices(request.user), "min_n": MIN_N,
         "area_label": _area_label(request.user, scope),
         **_fresh_context(request.user, scope.period),
@@ -386,12 +453,14 @@ def quality_xlsx(request):
                (_("Flagged HAZ (%)"), "pct"), (_("SD of HAZ"), "dec"), (_("Digit preference, weight"), "pct"),
                (_("Digit preference, length/height"), "pct"), (_("Age heaping (6-month ratio)"), "dec"), (_("Coverage (%)"), "pct"),
                (_("With e-PPGBM z-scores"), "int"), (_("e-PPGBM disagreement (%)"), "pct"), (_("Traffic light"), "text"),
-               (_("Reasons"), "text")]
+               (_("Reasons"), "text"), (_("Coverage note"), "text")]
     lights = {"green": _("green"), "yellow": _("yellow"), "red": _("red"), "grey": _("grey")}
+    listed = [r for level in ("puskesmas", "posyandu") for r in tables[level]]
     data = [(str(LEVEL_LABELS[r.level]), r.name, r.parent, r.n, r.pct_flagged, r.sd_haz, r.dps_weight, r.dps_height, r.heaping,
-             r.coverage, r.n_eppgbm, r.pct_disagree, str(lights[r.light]), " ".join(t for _c, t in r.reasons))
-            for level in ("puskesmas", "posyandu") for r in tables[level]]
-    content = xlsx.workbook(str(_("Data quality")), _meta(request.user, scope), columns, data, now=timezone.now())
+             r.coverage, r.n_eppgbm, r.pct_disagree, str(lights[r.light]), " ".join(t for _c, t in r.reasons),
+             _coverage_mark(r.coverage)) for r in listed]
+    notes = [coverage.note()] if any(coverage.over_full(r.coverage) for r in listed) else []
+    content = xlsx.workbook(str(_("Data quality")), _meta(request.user, scope), columns, data, notes=notes, now=timezone.now())
     return xlsx.response(content, f"kualitas-data-{scope.period.key}.xlsx")
 
 
@@ -401,7 +470,7 @@ def _targets_data(request):
     scope = _scope(request)
     kab = _kabupaten_of(scope, user)
     targets_ = list(policy.visible(user, DistrictTarget.objects.filter(indicator=scope.indicator, **({"kabupaten_id": kab} if kab else {}))).order_by("year"))
-    now = scope.period if scope.period.kind == "round" else (aggregates.latest_period(user=user, kind="round") or scope.period)
+    now = scope.period if scope.period.kind == "round" else default_round(user, today=timezone.localdate())
     rounds = aggregates.available_periods(user=user, kind="round")
     base = rounds[-1] if rounds else now
     future = [t for t in targets_ if t.year >= now.year]
@@ -416,8 +485,12 @@ def _targets_data(request):
         old = {r.code: r for r in indicator_table(user=user, within_code=within, level=level, period=base, indicator=scope.indicator)}
         for code, r in cur.items():
             o = old.get(code)
-            a = assess(o.r if o else None, mid(base), r.r, mid(now), float(target.target) if target else None,
+            # A rate from fewer than MIN_CHILDREN children carries no verdict (conclusions).
+            p0 = o.r if o and enough(o.n_measured, MIN_CHILDREN) else None
+            p = r.r if enough(r.n_measured, MIN_CHILDREN) else None
+            a = assess(p0, mid(base), p, mid(now), float(target.target) if target else None,
                        target.year if target else None)
+            a.note = conclude("", _few_children(r.n_measured, now), _few_children(o.n_measured if o else 0, base))
             rows.append((level, r, o, a))
     surveys = list(policy.visible(user, SurveyFigure.objects.filter(indicator=scope.indicator, **({"kabupaten_id": kab} if kab else {}))).order_by("year"))
     survey_assessment = None
@@ -427,6 +500,13 @@ def _targets_data(request):
                                                        dt.date(ssgi[-1].year, 7, 1), float(target.target) if target else None,
                                                        target.year if target else None))
     return scope, targets_, target, base, now, rows, surveys, survey_assessment
+
+
+def _few_children(n: int, period: Period) -> Base:
+    """A rate's base for a verdict, and what the page says when it is too small."""
+    return Base(n, ngettext("only %(n)s child measured in %(period)s (a rate needs %(min)s)",
+                            "only %(n)s children measured in %(period)s (a rate needs %(min)s)", n) % {
+        "n": number_format(n), "period": period.label, "min": MIN_CHILDREN}, MIN_CHILDREN)
 
 
 @login_required
@@ -455,7 +535,7 @@ def targets_xlsx(request):
                (_("Target (%)"), "pct"), (_("Verdict"), "text")]
     pct = lambda v: None if v is None else 100 * v  # noqa: E731
     data = [(str(LEVEL_LABELS[level]), r.code, r.name, o.r if o else None, r.r, pct(a.aarr), pct(a.aarr_required), a.projection,
-             a.target, str(verdicts[a.verdict])) for level, r, o, a in rows]
+             a.target, str(verdicts[a.verdict]) + (f" ({a.note})" if a.note else "")) for level, r, o, a in rows]
     extra = [(_("Baseline"), base.label), (_("Now"), now.label),
              (_("Target"), f"{target.year}: {target.target} %" if target else "—")]
     populations = policy.visible(request.user, UnderFivePopulation.objects.select_related("wilayah")).order_by("wilayah_id", "year")

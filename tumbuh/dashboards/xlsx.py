@@ -1,13 +1,17 @@
 """Every dashboard table as an Excel workbook: header rows with the kabupaten, the period, the
 data source and the generation time, then the table, with Indonesian number formats (Excel
-shows the decimal separator of the reader's locale; the format codes fix the decimals)."""
+shows the decimal separator of the reader's locale; the format codes fix the decimals).
+
+A figure column (``pct``, ``dec``) stores the value rounded by Tumbuh's one rule
+(:func:`tumbuh.core.numbers.excel_value`) under a format showing exactly those decimals, so
+the cell, the page, the PDF and the CSV show the same digits."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -17,10 +21,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from tumbuh.core.spreadsheet import append_row
+from tumbuh.core.numbers import PERCENT_PLACES, excel_format, excel_value
+from tumbuh.core.spreadsheet import SheetNames, append_row
 
+#: figure column kind → decimals shown (and stored: the value is rounded to them)
+PLACES = {"pct": PERCENT_PLACES, "dec": 2}
 #: column kind → number format
-FORMATS = {"int": "#,##0", "pct": "0.0", "dec": "0.00", "text": "@"}
+FORMATS = {"int": "#,##0", "pct": excel_format(PLACES["pct"], grouping=False), "dec": excel_format(PLACES["dec"], grouping=False),
+           "text": "@"}
 _HEADER_FILL = PatternFill("solid", fgColor="E6F2EC")
 
 
@@ -31,16 +39,17 @@ def workbook(title: str, meta: Sequence[tuple[str, str]], columns: Sequence[tupl
     same page (title, columns, rows), each on a sheet of its own under the same header, which says
     it was generated at ``now``."""
     wb = Workbook()
+    names = SheetNames()  # each sheet named after its table, valid and unique (the full title is in A1)
+    wb.active.title = names.add(title)
     _sheet(wb.active, title, meta, columns, rows, notes, now)
     for sheet_title, sheet_columns, sheet_rows in sheets:
-        _sheet(wb.create_sheet(), sheet_title, meta, sheet_columns, sheet_rows, (), now)
+        _sheet(wb.create_sheet(names.add(sheet_title)), sheet_title, meta, sheet_columns, sheet_rows, (), now)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
 def _sheet(ws, title, meta, columns, rows, notes, now: dt.datetime) -> None:
-    ws.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
     append_row(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
     for label, value in meta:
@@ -53,8 +62,10 @@ def _sheet(ws, title, meta, columns, rows, notes, now: dt.datetime) -> None:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    places = [PLACES.get(kind) for _h, kind in columns]
     for row in rows:
-        append_row(ws, list(row))
+        append_row(ws, [excel_value(v, p) if p is not None and _is_number(v) else v
+                        for v, p in zip(row, places + [None] * (len(row) - len(places)))])
         r = ws.max_row
         for i, (_h, kind) in enumerate(columns, start=1):
             ws.cell(r, i).number_format = FORMATS.get(kind, "General")
@@ -65,6 +76,10 @@ def _sheet(ws, title, meta, columns, rows, notes, now: dt.datetime) -> None:
         for n in notes:
             append_row(ws, [n])
     ws.freeze_panes = ws.cell(header_row + 1, 1)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)
 
 
 def response(content: bytes, filename: str) -> HttpResponse:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
+from tumbuh.core.numbers import message_params
+
 
 class _Reason(Exception):
     def __init__(self, message: str, **params):
@@ -16,7 +18,7 @@ class _Reason(Exception):
 
     def text(self) -> str:
         text = gettext(self.message)
-        return text % self.params if self.params else text
+        return text % message_params(self.params) if self.params else text
 
     def __str__(self) -> str:
         return self.message % self.params if self.params else self.message

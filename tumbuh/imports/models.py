@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tumbuh.core.numbers import message_params
 from tumbuh.wilayah.models import Level, Wilayah
 
 
@@ -92,7 +93,7 @@ class ImportBatch(models.Model):
         rows = []
         for entry in (self.findings or {}).get("warnings", []):
             text = gettext(entry["reason"])
-            rows += [(number, text % params if params else text) for number, params in entry["rows"]]
+            rows += [(number, text % message_params(params) if params else text) for number, params in entry["rows"]]
         return sorted(rows)
 
     def set_notice(self, key: str, reason: str, params: dict | None = None, *, level: str = "info", action: str = "",
@@ -116,7 +117,7 @@ class ImportBatch(models.Model):
         out = []
         for entry in (self.findings or {}).get("notices", {}).values():
             text = gettext(entry["reason"])
-            out.append({"text": text % entry["params"] if entry["params"] else text, "level": entry["level"],
+            out.append({"text": text % message_params(entry["params"]) if entry["params"] else text, "level": entry["level"],
                         "action": reverse(entry["action"], args=[self.pk]) if entry["action"] else "",
                         "button": gettext(entry["button"]) if entry["button"] else ""})
         return out
@@ -159,5 +160,7 @@ class ImportRow(models.Model):
 
     @property
     def message(self) -> str:
+        """The reason in the active language, its numbers in that language's format (a measured
+        value "82,9"; a row number or year as digits, "1070")."""
         text = gettext(self.reason)
-        return text % self.params if self.params else text
+        return text % message_params(self.params) if self.params else text

@@ -18,7 +18,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from tumbuh.core.spreadsheet import append_row, new_cell, put
+from tumbuh.core.spreadsheet import SheetNames, append_row, new_cell, put, sheet_name
 
 from .framework import Importer, iter_rejected
 from .models import ImportBatch
@@ -39,7 +39,7 @@ def _text_cell(sheet, value: str, **style):
 def rejected_workbook(batch: ImportBatch):
     """The rejected rows as an XLSX in a temporary file (rewound, ready to send)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Rejected rows")[:31])
+    sheet = workbook.create_sheet(sheet_name(_("Rejected rows")))
     headers = list(batch.headers)
     bold = Font(bold=True)
     sheet.append([_text_cell(sheet, h, font=bold, fill=_HEADER_FILL) for h in [*headers, REASON_HEADER, ROW_HEADER]])
@@ -57,7 +57,8 @@ def template_workbook(importer_cls: type[Importer], references: list[tuple[str, 
     example row; then one sheet per reference list (e.g. the desa codes in the user's area)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Data"
+    names = SheetNames()
+    sheet.title = names.add("Data")
     columns = [c for c in importer_cls.columns if c.in_template]
     note = _(
         "Fill one row per %(what)s below the header row. Keep the column headers; the example row "
@@ -82,7 +83,7 @@ def template_workbook(importer_cls: type[Importer], references: list[tuple[str, 
                 sheet.cell(row=r, column=index).number_format = "@"
     sheet.freeze_panes = "A3"
     for title, headers, rows in references:
-        ref = workbook.create_sheet(title[:31])
+        ref = workbook.create_sheet(names.add(title))
         for cell in append_row(ref, headers):
             cell.font = Font(bold=True)
         for r in rows:

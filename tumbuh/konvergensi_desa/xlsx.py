@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from tumbuh.core.spreadsheet import append_row, put
+from tumbuh.core.spreadsheet import SheetNames, append_row, put
 
 from . import scorecard
 
@@ -31,8 +31,9 @@ def scorecard_workbook(desa, year: int, quarter: int, grouped: dict, per: dict, 
     workbook = Workbook()
     workbook.remove(workbook.active)
     title = f"Desa {desa.name}, Triwulan {quarter} Tahun {year}"
+    names = SheetNames()
     for group, sheet_name in _SHEETS.items():
-        sheet = workbook.create_sheet(sheet_name)
+        sheet = workbook.create_sheet(names.add(sheet_name))
         items = scorecard.items(group)
         append_row(sheet, [f"Kartu Skor Konvergensi Desa: {scorecard.group_label(group)}"])
         append_row(sheet, [title])
@@ -47,7 +48,7 @@ def scorecard_workbook(desa, year: int, quarter: int, grouped: dict, per: dict, 
             sheet.column_dimensions[get_column_letter(col)].width = 14
         sheet.row_dimensions[3].height = 60
         sheet.freeze_panes = "C4"
-    summary = workbook.create_sheet("Tabel 4 Tingkat Konvergensi", 0)
+    summary = workbook.create_sheet(names.add("Tabel 4 Tingkat Konvergensi"), 0)
     append_row(summary, ["Tingkat Konvergensi Desa"])
     append_row(summary, [title])
     _header(summary, 3, ["Sasaran", "Jumlah orang", "Jumlah Y", "Jumlah item - TS", "Tingkat konvergensi"])

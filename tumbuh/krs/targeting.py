@@ -17,11 +17,13 @@ Everything is limited to what the user may see.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from tumbuh.accounts import policy
 from tumbuh.dashboards.periods import Period
+from tumbuh.growth.classify import IMPLAUSIBLE
 from tumbuh.measurements.models import Child
 from tumbuh.wilayah.models import Level, Wilayah
 
@@ -74,6 +76,16 @@ class Targeting:
     rows: list[DesaRow] = field(default_factory=list)
     children: object = None  # stunted children without a family of the year's list (a queryset)
     families: object = None  # the year's families with a stunted child and no TPK (a queryset)
+    #: What the two lists rest on, in their area (the chosen desa when there is one): children
+    #: with a valid length/height-for-age in the period, of whom stunted, and the year's
+    #: families linked to a stunted child.
+    measured_children: object = None  # a queryset, counted only when a list is empty (``measured``)
+    stunted: int = 0
+    families_stunted: int = 0
+
+    @cached_property
+    def measured(self) -> int:
+        return self.measured_children.count() if self.measured_children is not None else 0
 
     @property
     def totals(self) -> DesaRow:
@@ -112,10 +124,15 @@ def build(user, *, period: Period, year: int | None, within: Wilayah | None = No
 
     children = stunted.filter(in_krs=False)
     gap = with_stunted.filter(tpk__isnull=True)
+    measured = with_latest_haz(_within(policy.visible(user, Child.objects.all()), within), period).filter(
+        haz_status__isnull=False).exclude(haz_status__in=("", IMPLAUSIBLE))
     if desa_code:
         children, gap = children.filter(desa_id=desa_code), gap.filter(desa_id=desa_code)
+        measured = measured.filter(desa_id=desa_code)
+    listed = [r for r in rows.values() if not desa_code or r.desa.code == desa_code]
     return Targeting(
-        period=period, year=year,
+        period=period, year=year, measured_children=measured, stunted=sum(r.stunted for r in listed),
+        families_stunted=sum(r.families_stunted for r in listed),
         rows=sorted(rows.values(), key=lambda r: (-r.unlinked, -r.families_stunted_no_tpk, r.desa.name)),
         children=children.select_related("desa", "posyandu").order_by("desa__name", "haz_z", "name"),
         families=gap.select_related("desa").order_by("desa__name", "head_name"),

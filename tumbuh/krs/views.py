@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,7 @@ from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import choices as focus_choices
 from tumbuh.core.focus import get_focus, kabupaten_of, year_of
 from tumbuh.dashboards import aggregates
+from tumbuh.dashboards.conclusions import Base, conclude
 from tumbuh.dashboards.default_period import default_round
 from tumbuh.dashboards.periods import Period
 from tumbuh.imports.cells import parse_count
@@ -400,13 +402,31 @@ def targeting_page(request):
     for key in ("show", "desa"):
         base.pop(key, None)
     return render(request, "krs/targeting.html", {
-        "report": report, "within": within, "period": period, "years": years, "year": year, "desa": desa,
+        "report": report, "nothing_listed": "" if page.object_list else _nothing_listed(report, show),
+        "no_rows": "" if report.rows else conclude(
+            _("No stunted child and no KRS family in this area and period."),
+            Base(report.measured, _("No length/height measurement and no KRS family in this area and period."))), "within": within, "period": period, "years": years, "year": year, "desa": desa,
         "desa_name": Wilayah.objects.filter(code=desa).values_list("name", flat=True).first() if desa else "",
         "period_choices": aggregates.period_choices(user=request.user), "show": show, "page": page,
         "query": query.urlencode(), "base": base.urlencode(),
         "areas": [w for w in focus_choices(request.user) if w.level < Level.DESA],
         "can_link": policy.can(request.user, policy.ADD, FamilyChild),
     })
+
+
+def _nothing_listed(report: targeting.Targeting, show: str) -> str:
+    """What an empty list says: its conclusion only when there are children measured, stunted
+    and (for the families) linked to a family (``dashboards.conclusions``)."""
+    measured = Base(report.measured, _("No child here has a valid length/height measurement in this period: "
+                                       "nothing can be said about stunted children yet."))
+    stunted = Base(report.stunted, _("No child measured here in this period is stunted (%(n)s measured).") % {
+        "n": number_format(report.measured)})
+    if show == "children":
+        return conclude(_("Every stunted child here is in a KRS family."), measured, stunted)
+    return conclude(_("Every KRS family with a stunted child here has a TPK."),
+                    Base(report.year, _("No at-risk family (KRS) list in this area for this year.")), measured, stunted,
+                    Base(report.families_stunted, _("No KRS family here is linked to a stunted child yet: confirm the "
+                                                    "children of each family on its page.")))
 
 
 @login_required

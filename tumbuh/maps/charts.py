@@ -8,8 +8,7 @@ the legend is drawn beside the chart, in the handout's HTML."""
 
 from __future__ import annotations
 
-from django.utils.formats import number_format
-
+from tumbuh.core.numbers import PERCENT_PLACES, format_number
 from tumbuh.measurements.charts import render_svg
 
 from .data import Area
@@ -23,7 +22,7 @@ TILE_W, TILE_H = 96, 52
 
 def value_label(a: Area) -> str:
     """'12,3 %' in the active language's number format, '–' without data."""
-    return "–" if a.value is None else f"{number_format(round(a.value, 1), 1)} %"
+    return "–" if a.value is None else f"{format_number(a.value, PERCENT_PLACES)} %"
 
 
 def _title(text: str) -> dict:
@@ -47,9 +46,11 @@ def d3_winding(geometry: dict) -> dict:
 
 
 def choropleth(features: list[dict], areas: list[Area], title: str, labels: bool = True,
-               width: int = 520, height: int = 700) -> dict:
+               width: int = 520, height: int = 700, posyandu=()) -> dict:
     """One ``geoshape`` per boundary feature, filled with its area's class colour (grey: no
-    data), with the name and value written at the area's centre when ``labels``."""
+    data), with the name and value written at the area's centre when ``labels``; the located
+    posyandu (``posyandu``, :class:`tumbuh.maps.points.Point`) as circles in their own class
+    colour on top."""
     import shapely.geometry
 
     by_code = {a.code: a for a in areas}
@@ -77,10 +78,21 @@ def choropleth(features: list[dict], areas: list[Area], title: str, labels: bool
             "encoding": {"longitude": {"field": "lon", "type": "quantitative"}, "latitude": {"field": "lat", "type": "quantitative"},
                          "text": {"field": "lines"}, "color": {"field": "ink", "type": "nominal", "scale": None}},
         })
-    if shapes:  # keep the sheet's proportions close to the district's (mercator, near the equator)
+    if posyandu:
+        layers.append({
+            "data": {"values": [{"lon": p.lon, "lat": p.lat, "fill": p.colour, "name": p.label,
+                                 "value": "–" if p.value is None or p.suppressed else f"{format_number(p.value, PERCENT_PLACES)} %",
+                                 "n": None if p.suppressed else p.n} for p in posyandu]},
+            "mark": {"type": "circle", "size": 46, "stroke": INK, "strokeWidth": 0.8, "opacity": 1},
+            "encoding": {"longitude": {"field": "lon", "type": "quantitative"}, "latitude": {"field": "lat", "type": "quantitative"},
+                         "color": {"field": "fill", "type": "nominal", "scale": None},
+                         "tooltip": [{"field": "name"}, {"field": "value"}, {"field": "n"}]},
+        })
+    extent = [f["geometry"] for f in shapes] + [{"type": "Point", "coordinates": [p.lon, p.lat]} for p in posyandu]
+    if extent:  # keep the sheet's proportions close to the district's (mercator, near the equator)
         import shapely.geometry
 
-        x0, y0, x1, y1 = shapely.geometry.shape({"type": "GeometryCollection", "geometries": [f["geometry"] for f in shapes]}).bounds
+        x0, y0, x1, y1 = shapely.geometry.shape({"type": "GeometryCollection", "geometries": extent}).bounds
         if x1 > x0:
             height = int(min(max(width * (y1 - y0) / (x1 - x0), 220), height))
     return {"$schema": SCHEMA, "title": _title(title), "width": width, "height": height,

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from tumbuh.core.numbers import format_number
+
 #: ColorBrewer YlOrRd, five classes (light = low prevalence, dark red = high).
 COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 NO_DATA = "#d9dee3"
@@ -35,7 +37,7 @@ class ColourClass:
 
     @property
     def label(self) -> str:
-        fmt = lambda v: f"{v:g}".replace(".", ",")  # noqa: E731  Indonesian decimal comma
+        fmt = lambda v: format_number(v, 1, min_places=0)  # noqa: E731  "2,5" in Indonesian, "2.5" in English
         if self.lower is None:
             return f"< {fmt(self.upper)} %"
         if self.upper is None:

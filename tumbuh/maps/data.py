@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
+from tumbuh.core.numbers import PERCENT_PLACES, excel_value, format_number
 from tumbuh.dashboards.aggregates import indicator_table
 from tumbuh.dashboards.periods import ROUND_MONTHS, Period
 
@@ -47,10 +48,14 @@ class Area:
         return bool(self.colour_class and self.colour_class.dark)
 
     def as_json(self) -> dict:
+        """The area for the page's map: figures rounded by the one rule, and as text in the
+        active language (``value_text``…), as the table and the exports write them."""
         return {
             "name": self.name, "parent": self.parent_code, "n": self.n, "cases": self.cases,
-            "value": None if self.value is None else round(self.value, 1),
-            "ll": None if self.ll is None else round(self.ll, 1), "ul": None if self.ul is None else round(self.ul, 1),
+            "value": excel_value(self.value, PERCENT_PLACES), "ll": excel_value(self.ll, PERCENT_PLACES),
+            "ul": excel_value(self.ul, PERCENT_PLACES),
+            "value_text": format_number(self.value, PERCENT_PLACES), "ll_text": format_number(self.ll, PERCENT_PLACES),
+            "ul_text": format_number(self.ul, PERCENT_PLACES),
             "color": self.colour, "class": self.colour_class.index if self.colour_class else None,
         }
 

@@ -21,7 +21,7 @@ from tumbuh.wilayah.models import Level, Wilayah
 from . import charts
 from . import classes as colour
 from .models import Boundary
-from .views import MapQuery, _areas, _grid_groups, _query
+from .views import MapQuery, _areas, _grid_groups, _points, _query
 
 
 def _estimate_label(q: MapQuery) -> str:
@@ -58,22 +58,37 @@ def map_xlsx(request):
              _("Colour classes are fixed per indicator (WHO/UNICEF prevalence thresholds), the same on every map.")]
     if q.estimate == "eb":
         notes.append(_("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa) or the district (kecamatan)."))
-    content = xlsx.workbook(str(_("Map")), meta, columns, rows, notes=notes, now=timezone.now())
+    located = _points(request.user, q)
+    sheets = []
+    if located:
+        point_columns = [(_("Posyandu"), "text"), (_("Code"), "text"), (_("Desa"), "text"), (_("Kecamatan"), "text"),
+                         (_("Latitude"), "coord"), (_("Longitude"), "coord"), (_("Children measured"), "int"),
+                         (_("Cases"), "int"), (_("Value (%)"), "pct"), (_("95% lower"), "pct"), (_("95% upper"), "pct"),
+                         (_("Colour class"), "text")]
+        point_rows = [(p.name, p.code, p.desa_name, p.kecamatan_name, p.lat, p.lon, p.n, p.cases, p.value, p.ll, p.ul,
+                       p.colour_class.label if p.colour_class else _("no data")) for p in located]
+        sheets.append((str(_("Posyandu")), point_columns, point_rows))
+    content = xlsx.workbook(str(_("Map")), meta, columns, rows, notes=notes, sheets=sheets, now=timezone.now())
     return xlsx.response(content, f"peta-{q.indicator}-{q.level_slug}-{q.period.key}.xlsx")
 
 
-def _charts(request, q: MapQuery, areas) -> tuple[list[tuple[str, str]], bool]:
-    """[(title, image data URI)] and whether they are drawn from boundaries."""
+def _charts(request, q: MapQuery, areas, located=()) -> tuple[list[tuple[str, str]], bool]:
+    """[(title, image data URI)] and whether they are drawn from boundaries (with the located
+    posyandu as points on them)."""
     title = f"{q.indicator_label}: {_level_label(q)}, {q.period.label}"
     boundary = Boundary.objects.filter(kabupaten_id=q.kabupaten_code, level=q.level).first()
     if boundary is not None:
         visible = {a.code for a in areas}
         features = [f for f in boundary.collection()["features"] if f["properties"]["code"] in visible]
         if features:
-            spec = charts.choropleth(features, areas, title, labels=q.level == Level.KECAMATAN)
+            spec = charts.choropleth(features, areas, title, labels=q.level == Level.KECAMATAN, posyandu=located)
             return [(title, svg_img(charts.svg(spec)))], True
+    if located:  # no boundaries, but posyandu to place
+        spec = charts.choropleth([], areas, title, labels=False, posyandu=located)
+        out = [(title, svg_img(charts.svg(spec)))]
+    else:
+        out = []
     groups = _grid_groups(request.user, q, areas, "name")
-    out = []
     for group_title, tiles in groups:
         out.append((group_title or title, svg_img(charts.svg(charts.tile_grid(tiles, group_title or title)))))
     return out, False
@@ -84,7 +99,8 @@ def map_pdf(request):
     """The map as a handout (always Indonesian)."""
     q = _query(request)
     areas = _areas(request.user, q)
-    images, from_boundaries = _charts(request, q, areas)
+    located = _points(request.user, q)
+    images, from_boundaries = _charts(request, q, areas, located)
     parents = _parent_names(areas)
     ordered = sorted(areas, key=lambda a: (a.value is None, -(a.value or 0), a.name))
     for a in ordered:
@@ -95,6 +111,6 @@ def map_pdf(request):
         "title": _("Map"), "scope": q, "area_label": q.within.label, "q": q, "areas": ordered,
         "with_data": sum(1 for a in areas if a.value is not None), "images": images, "from_boundaries": from_boundaries,
         "classes": colour.classes(q.indicator), "no_data_colour": colour.NO_DATA, "level_label": _level_label(q),
-        "estimate_label": _estimate_label(q),
+        "estimate_label": _estimate_label(q), "points": located,
     }
     return render_handout(request, "maps/pdf/map.html", ctx, f"peta-{q.indicator}-{q.level_slug}-{q.period.key}.pdf")

@@ -62,6 +62,44 @@ class Boundary(models.Model):
         """The stored FeatureCollection (read once per file and process)."""
         return _read_collection(self.file_name)
 
+    @property
+    def unmatched_count(self) -> int:
+        """Features of the uploaded file that matched no area (all kinds), from the stored report."""
+        from .geojson import UNMATCHED
+
+        counts = (self.report or {}).get("issue_counts")
+        if counts is None:
+            return self.unknown_count
+        return sum(counts.get(kind, 0) for kind in UNMATCHED)
+
+    def extent(self) -> tuple[float, float, float, float] | None:
+        """(min lon, min lat, max lon, max lat) of the stored areas."""
+        bbox = (self.report or {}).get("bbox")
+        if bbox and len(bbox) == 4:
+            return tuple(bbox)
+        return _extent_of(self.file_name)
+
+
+def district_extent(kabupaten_code: str) -> tuple[float, float, float, float] | None:
+    """The extent of a district's boundary files (all levels together), or None without one:
+    registered with ``organisation.location`` to check a posyandu's location."""
+    extents = [b.extent() for b in Boundary.objects.filter(kabupaten_id=kabupaten_code)]
+    extents = [e for e in extents if e]
+    if not extents:
+        return None
+    return (min(e[0] for e in extents), min(e[1] for e in extents), max(e[2] for e in extents), max(e[3] for e in extents))
+
+
+@lru_cache(maxsize=16)
+def _extent_of(name: str):
+    import shapely
+    from shapely.geometry import shape
+
+    features = _read_collection(name)["features"]
+    if not features:
+        return None
+    return tuple(shapely.total_bounds([shape(f["geometry"]) for f in features]).tolist())
+
 
 @lru_cache(maxsize=16)
 def _read_collection(name: str) -> dict:

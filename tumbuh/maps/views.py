@@ -23,10 +23,11 @@ from tumbuh.core.focus import get_focus, kabupaten_of
 from tumbuh.dashboards.aggregates import INDICATORS, freshness, period_choices
 from tumbuh.dashboards.default_period import default_round
 from tumbuh.dashboards.periods import Period
+from tumbuh.organisation.models import Posyandu
 from tumbuh.wilayah.models import Level, Wilayah, level_of
 
 from . import classes as colour
-from . import data, geojson
+from . import data, geojson, points, shapefiles
 from .data import INDICATOR_CHOICES
 from .forms import BoundaryUploadForm
 from .models import Boundary
@@ -114,20 +115,39 @@ def _grid_groups(user, q: MapQuery, areas: list[data.Area], order: str) -> list[
     return [(f"Kecamatan {names.get(c, c)}", sorted(groups[c], key=key)) for c in parents]
 
 
+def _can_import_posyandu(user) -> bool:
+    from tumbuh.imports.views import can_import
+
+    return can_import(user, "posyandu")
+
+
+def _points(user, q: MapQuery) -> list[points.Point]:
+    return points.points(user=user, within_code=q.within.code, period=q.period, indicator=q.indicator, estimate=q.estimate)
+
+
 @login_required
 def map_page(request):
     q = _query(request)
     areas = _areas(request.user, q)
     boundary = Boundary.objects.filter(kabupaten_id=q.kabupaten_code, level=q.level).first()
+    located = _points(request.user, q)
+    drawable = boundary is not None or bool(located)
     view = request.GET.get("view") or ("map" if boundary else "grid")
+    view = view if drawable and view in ("map", "grid") else "grid"
     order = "name" if request.GET.get("order") == "name" else "code"
     return render(request, "maps/map.html", {
         "q": q,
         "areas": areas,
         "with_data": sum(1 for a in areas if a.value is not None),
-        "groups": _grid_groups(request.user, q, areas, order) if view == "grid" or not boundary else [],
+        "groups": _grid_groups(request.user, q, areas, order) if view == "grid" else [],
         "boundary": boundary,
-        "view": view if boundary else "grid",
+        "drawable": drawable,
+        "points": located,
+        "points_with_data": sum(1 for p in located if p.value is not None),
+        "points_missing": points.without_location(request.user, q.within.code),
+        "can_locate": policy.can(request.user, policy.CHANGE, Posyandu),
+        "can_import_posyandu": _can_import_posyandu(request.user),
+        "view": view,
         "order": order,
         "classes": colour.classes(q.indicator),
         "no_data_colour": colour.NO_DATA,
@@ -164,10 +184,19 @@ def map_data(request):
         "labels": {"n": _("children measured"), "no_data": _("no data"), "cases": _("cases")},
         "areas": {a.code: a.as_json() for a in areas},
         "boundaries": features,
+        "points": [p.as_json() for p in _points(request.user, q)],
+        "point_labels": {"layer": _("Posyandu"), "desa": _("Desa"), "no_figure": _("no child measured in this period")},
     })
 
 
 # ---------------------------------------------------------------- boundary files
+
+
+def check_upload(data: bytes, kabupaten_code: str, level: int | None, *, repair: bool, tolerance: float) -> geojson.Report:
+    """A zipped shapefile (told by its content, whatever its name) or GeoJSON, checked alike."""
+    if shapefiles.looks_like_zip(data[:4]):
+        return shapefiles.check_zip(data, kabupaten_code, level, repair=repair, tolerance=tolerance)
+    return geojson.check(data, kabupaten_code, level, repair=repair, tolerance=tolerance)
 
 
 def _store(report: geojson.Report) -> str:
@@ -190,10 +219,10 @@ def boundaries(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = geojson.check(upload.read(), kabupaten.code, form.cleaned_data["level"],
-                                   repair=form.cleaned_data["repair"], tolerance=form.cleaned_data["tolerance"])
+            report = check_upload(upload.read(), kabupaten.code, form.cleaned_data["level"],
+                                  repair=form.cleaned_data["repair"], tolerance=form.cleaned_data["tolerance"])
         except geojson.BoundaryFileError as exc:
-            form.add_error("file", _("This file cannot be read as GeoJSON: %(error)s") % {"error": exc})
+            form.add_error("file", exc.text())
         else:
             if report.can_save:
                 boundary = Boundary.objects.filter(kabupaten=kabupaten, level=report.level).first() or Boundary(
@@ -215,9 +244,13 @@ def boundaries(request):
             else:
                 messages.error(request, _("Nothing was saved: fix the problems below, or tick the repair option."))
     existing = list(policy.visible(request.user, Boundary.objects.filter(kabupaten=kabupaten)).select_related("uploaded_by"))
+    names = dict.fromkeys(p for props in geojson.NAME_PROPERTIES.values() for p in props)
     return render(request, "maps/boundaries.html", {
         "kabupaten": kabupaten, "form": form, "report": report, "existing": existing,
-        "property_names": ", ".join(geojson.CODE_PROPERTIES),
+        "report_level": Level(report.level).label if report else "",
+        "matched": {"code": 0, "bps": 0, "name": 0, **(report.matched_by if report else {})},
+        "property_names": ", ".join(p.upper() for p in dict.fromkeys((*geojson.CODE_PROPERTIES, *geojson.BPS_PROPERTIES))),
+        "name_properties": ", ".join(p.upper() for p in names),
     })
 
 

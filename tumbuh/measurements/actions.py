@@ -1,8 +1,20 @@
-"""Register children and record visits: ask the policy, validate, score, write and audit.
+"""Register children and record visits, and take a mistake back: ask the policy, validate,
+score, write and audit.
 
-Views call these two functions and nothing else saves a Child or a Measurement. Z-scores,
+Views call these functions and nothing else saves a Child or a Measurement. Z-scores,
 flags and Permenkes categories are always computed here by the growth engine
 (``scoring.score``) from the inputs; a value typed into a computed field is overwritten.
+
+A mistake is taken back, never erased (each with a reason, audited, and undone the same way):
+
+- a visit entered by mistake is removed (``do_remove_visit``) and can be restored
+  (``do_restore_visit``); a visit's date is corrected like any of its values
+  (``do_record_measurement`` on the stored visit);
+- a child registered twice is merged into the right record (``plan_merge``, then
+  ``do_merge_children``): its visits move there and are scored again with the survivor's sex
+  and birth date; ``do_unmerge_child`` moves exactly those visits back.
+
+Each tells the apps above (``signals.visits_changed``) which dates' figures changed.
 """
 
 from __future__ import annotations
@@ -17,12 +29,14 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.accounts import policy
-from tumbuh.audit.actions import do_save, snapshot
+from tumbuh.audit.actions import do_save, record_about, snapshot
+from tumbuh.audit.models import AuditAction
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import scoring
 from .models import Child, Measurement, Source
 from .nik import clean_nik, nik_problem, nik_region
+from .signals import send_visits_changed
 
 #: Plain reasons for a NIK that is not structurally valid.
 NIK_MESSAGES = {
@@ -132,7 +146,9 @@ def do_register_child(actor, child: Child, reason: str = "", *, today: dt.date) 
     child.parent_phone = clean_phone(child.parent_phone)
     _quantize(child)
     creating = child.pk is None
-    stored = None if creating else Child.objects.filter(pk=child.pk).first()
+    stored = None if creating else Child.all_objects.filter(pk=child.pk).first()
+    if stored is not None and stored.merged_into_id:
+        raise ValidationError(_("This child was merged into another record: change that one."))
     problem = check_nik(child.nik)
     if problem:
         raise ValidationError({"nik": problem})
@@ -148,7 +164,7 @@ def do_register_child(actor, child: Child, reason: str = "", *, today: dt.date) 
     with transaction.atomic():
         do_save(actor, child, reason=reason)
         if stored is not None and (stored.birth_date != child.birth_date or stored.sex != child.sex):
-            visits = list(child.measurements.all())
+            visits = list(Measurement.objects.filter(child=child))
             for m in visits:
                 m.child = child
             scoring.score(visits)
@@ -178,7 +194,7 @@ def check_measurement(m: Measurement, scored: bool = False, *, today: dt.date) -
     if check is not None:
         previous = None
         if m.child_id:
-            earlier = m.child.measurements.filter(date__lt=m.date)
+            earlier = Measurement.objects.filter(child_id=m.child_id, date__lt=m.date)
             if m.pk:
                 earlier = earlier.exclude(pk=m.pk)
             previous = earlier.order_by("-date").first()
@@ -223,6 +239,8 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "", *, 
     fields are computed from the inputs every time."""
     m = measurement
     policy.require(actor, policy.VIEW, m.child)
+    if m.child.merged_into_id:
+        raise ValidationError(_("This child was merged into another record: record the visit there."))
     if not m.desa_id:
         m.desa_id = m.child.desa_id
     if not m.posyandu_id and m.child.posyandu_id:
@@ -230,7 +248,9 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "", *, 
     creating = m.pk is None
     stored = None
     if not creating:
-        stored = Measurement.objects.select_related("child").filter(pk=m.pk).first()
+        stored = Measurement.all_objects.select_related("child").filter(pk=m.pk).first()
+        if stored is not None and stored.removed_at is not None:
+            raise ValidationError(_("This visit was removed: restore it first."))
     if creating:
         m.entered_by = actor if actor.pk else None
         if not m.source:
@@ -242,7 +262,272 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "", *, 
     if errors:
         raise ValidationError([p.message for p in errors])
     m.warnings = _warning_text(problems)
+    if m.date and Measurement.objects.filter(child_id=m.child_id, date=m.date).exclude(pk=m.pk).exists():
+        raise ValidationError({"date": _("Another visit of this child is recorded on %(date)s: correct that one "
+                                         "instead.") % {"date": m.date.strftime("%d/%m/%Y")}})
     if _unchanged(stored, m):
         policy.require(actor, policy.CHANGE, stored)  # nothing is written, but it must be theirs
         return m
-    return do_save(actor, m, reason=reason)
+    with transaction.atomic():
+        do_save(actor, m, reason=reason)
+        if stored is not None and stored.date != m.date:  # the old date's figures change too
+            send_visits_changed([stored.date, m.date], "date_corrected")
+    return m
+
+
+# ---------------------------------------------------------------- taking a mistake back
+
+
+def _required_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why: the reason is kept in the history.")})
+    return reason
+
+
+def _date_text(date: dt.date) -> str:
+    return date.strftime("%d/%m/%Y")
+
+
+def do_remove_visit(actor, visit: Measurement, reason: str, *, now: dt.datetime) -> Measurement:
+    """Remove ``visit`` at ``now`` with ``reason`` (required): it stays stored, with who removed
+    it, when and why, but no figure, list, export, chart or aggregate counts it any more
+    (``Measurement.objects``). Whoever may change the visit may remove it (the policy's
+    ``change``, asked by ``do_save``); ``do_restore_visit`` takes it back."""
+    reason = _required_reason(reason)
+    m = Measurement.all_objects.select_related("child").get(pk=visit.pk)
+    if m.removed_at is not None:
+        raise ValidationError(_("This visit is already removed."))
+    m.removed_at, m.removed_by, m.removal_reason = now, (actor if actor.pk else None), reason
+    with transaction.atomic():
+        do_save(actor, m, reason=_("Visit removed (it can be restored): %(reason)s") % {"reason": reason})
+        send_visits_changed([m.date], "removed")
+    return m
+
+
+def do_restore_visit(actor, visit: Measurement, reason: str, *, now: dt.datetime, today: dt.date) -> Measurement:
+    """Restore a removed ``visit`` with ``reason`` (required), scored again with its child's
+    sex and birth date as they are now (its warnings checked on ``today``). Refused while
+    another visit of the child is recorded on the same date: one visit per child and date."""
+    reason = _required_reason(reason)
+    m = Measurement.all_objects.select_related("child").get(pk=visit.pk)
+    if m.removed_at is None:
+        raise ValidationError(_("This visit is not removed."))
+    if m.child.merged_into_id:
+        raise ValidationError(_("This child was merged into another record: undo the merge first."))
+    if Measurement.objects.filter(child_id=m.child_id, date=m.date).exists():
+        raise ValidationError(_("Another visit of this child is recorded on %(date)s: correct or remove that one "
+                                "first.") % {"date": _date_text(m.date)})
+    m.removed_at, m.removed_by, m.removal_reason = None, None, ""
+    scoring.score([m])
+    m.warnings = _warning_text(check_measurement(m, scored=True, today=today))
+    with transaction.atomic():
+        do_save(actor, m, reason=_("Visit restored: %(reason)s") % {"reason": reason})
+        send_visits_changed([m.date], "restored")
+    return m
+
+
+@dataclass
+class Rescored:
+    """A visit whose length/height-for-age status changes when scored with another child's sex
+    and birth date."""
+
+    date: dt.date
+    before: str
+    after: str
+
+
+@dataclass
+class MergePlan:
+    """What merging ``merged`` into ``survivor`` would do: the visits that move (removed ones
+    too, so that they can be restored there), what the two records disagree on (``warnings``:
+    the survivor's data win), the visits whose status changes, and why it cannot be done
+    (``refusals``)."""
+
+    merged: Child
+    survivor: Child
+    visits: list[Measurement]
+    warnings: list[str]
+    refusals: list[str]
+    rescored: list[Rescored]
+
+    @property
+    def active_visits(self) -> int:
+        return sum(1 for m in self.visits if m.removed_at is None)
+
+
+def _linked_elsewhere(child: Child) -> list[str]:
+    """The records of other apps that point at ``child`` (a KRS family link, a foster match…),
+    as "name (count)", found from the model's relations: a merge would leave them on the
+    merged record, so it is refused until they are moved."""
+    found = []
+    for rel in Child._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        if rel.related_model._meta.app_label == Child._meta.app_label:
+            continue  # the visits move; merged records point at their survivor
+        n = rel.related_model._base_manager.filter(**{rel.field.name: child.pk}).count()
+        if n:
+            found.append(f"{rel.related_model._meta.verbose_name_plural} ({n})")
+    return found
+
+
+def _status_text(code: str) -> str:
+    from tumbuh.growth.classify import LABELS
+
+    return str(LABELS["tbu"].get(code, ("—",))[0]) if code else "—"
+
+
+def plan_merge(actor, merged: Child, survivor: Child, *, today: dt.date) -> MergePlan:
+    """What ``do_merge_children`` would do (nothing is written). ``PermissionDenied`` unless
+    ``actor`` may change both children."""
+    policy.require(actor, policy.CHANGE, merged)
+    policy.require(actor, policy.CHANGE, survivor)
+    refusals, warnings = [], []
+    if merged.pk == survivor.pk:
+        refusals.append(str(_("A child cannot be merged into itself.")))
+    if merged.merged_into_id:
+        refusals.append(str(_("%(name)s is already merged into another record.") % {"name": merged.name}))
+    if survivor.merged_into_id:
+        refusals.append(str(_("%(name)s is itself merged into another record: choose that one.") % {"name": survivor.name}))
+    if Child.all_objects.filter(merged_into=merged).exists():
+        refusals.append(str(_("Other records were merged into %(name)s: undo those merges first, or merge "
+                              "%(survivor)s into %(name)s instead.") % {"name": merged.name, "survivor": survivor.name}))
+    linked = _linked_elsewhere(merged)
+    if linked:
+        refusals.append(str(_("%(name)s is linked to other records: %(records)s. Link them to %(survivor)s first.")
+                            % {"name": merged.name, "records": ", ".join(linked), "survivor": survivor.name}))
+    visits = list(Measurement.all_objects.filter(child=merged).select_related("desa").order_by("date"))
+    outside = sorted({m.desa.name for m in visits if not policy.can(actor, policy.CHANGE, m)})
+    if outside:
+        refusals.append(str(_("Some visits of %(name)s were recorded in a desa you may not change (%(desa)s): ask the "
+                              "district admin.") % {"name": merged.name, "desa": ", ".join(outside)}))
+    taken = set(Measurement.objects.filter(child=survivor).values_list("date", flat=True))
+    clashes = sorted(m.date for m in visits if m.removed_at is None and m.date in taken)
+    if clashes:
+        refusals.append(str(_("Both children have a visit on %(dates)s: remove the wrong one of each pair first.")
+                            % {"dates": ", ".join(_date_text(d) for d in clashes)}))
+    if merged.sex != survivor.sex:
+        warnings.append(str(_("The sex differs (%(merged)s: %(a)s; %(survivor)s: %(b)s): %(survivor)s's is kept and the "
+                              "visits are scored again with it.")
+                            % {"merged": merged.name, "survivor": survivor.name, "a": merged.get_sex_display(),
+                               "b": survivor.get_sex_display()}))
+    if merged.birth_date != survivor.birth_date:
+        warnings.append(str(_("The birth date differs (%(merged)s: %(a)s; %(survivor)s: %(b)s): %(survivor)s's is kept and "
+                              "the visits are scored again with it.")
+                            % {"merged": merged.name, "survivor": survivor.name, "a": _date_text(merged.birth_date),
+                               "b": _date_text(survivor.birth_date)}))
+    if merged.nik and merged.nik != survivor.nik:
+        warnings.append(str(_("%(merged)s's NIK stays with the merged record; %(survivor)s keeps %(what)s.")
+                            % {"merged": merged.name, "survivor": survivor.name,
+                               "what": _("its own NIK") if survivor.nik else _("no NIK (enter it on its page if it is the child's)")}))
+    if merged.desa_id != survivor.desa_id:
+        warnings.append(str(_("The two are registered in different desa (%(a)s, %(b)s): the visits keep the desa and "
+                              "posyandu where they were measured.") % {"a": merged.desa.name, "b": survivor.desa.name}))
+    rescored = []
+    if merged.sex != survivor.sex or merged.birth_date != survivor.birth_date:
+        copies = [Measurement(**{f.attname: getattr(m, f.attname) for f in Measurement._meta.concrete_fields}) for m in visits
+                  if m.removed_at is None]
+        for c in copies:
+            c.child = survivor
+        scoring.score(copies)
+        for before, after in zip([m for m in visits if m.removed_at is None], copies, strict=True):
+            if before.status_tbu != after.status_tbu:
+                rescored.append(Rescored(before.date, _status_text(before.status_tbu), _status_text(after.status_tbu)))
+    return MergePlan(merged, survivor, visits, warnings, refusals, rescored)
+
+
+def _merge_words(merged: Child, survivor: Child, reason: str) -> str:
+    return str(_("%(merged)s (%(merged_id)s) merged into %(survivor)s (%(survivor_id)s): %(reason)s") % {
+        "merged": merged.name, "merged_id": merged.tumbuh_id, "survivor": survivor.name,
+        "survivor_id": survivor.tumbuh_id, "reason": reason})
+
+
+def _unmerge_words(merged: Child, survivor: Child, reason: str) -> str:
+    return str(_("Merge undone: %(merged)s (%(merged_id)s) separated again from %(survivor)s (%(survivor_id)s): "
+                 "%(reason)s") % {"merged": merged.name, "merged_id": merged.tumbuh_id, "survivor": survivor.name,
+                                  "survivor_id": survivor.tumbuh_id, "reason": reason})
+
+
+def _move_visits(actor, visits: list[Measurement], to: Child, merged_from: Child | None, words: str, *,
+                 today: dt.date) -> None:
+    """Give ``visits`` to ``to``, scored with its sex and birth date, one audited save each."""
+    for m in visits:
+        m.child, m.merged_from = to, merged_from
+    scoring.score(visits)
+    for m in visits:
+        if m.removed_at is None:
+            m.warnings = _warning_text(check_measurement(m, scored=True, today=today))
+        do_save(actor, m, reason=words)
+
+
+def do_merge_children(actor, merged: Child, survivor: Child, reason: str, *, now: dt.datetime,
+                      today: dt.date) -> MergePlan:
+    """Merge ``merged`` (a child registered twice) into ``survivor`` at ``now``, with ``reason``
+    (required): every visit of ``merged`` moves to ``survivor`` (remembering where it came
+    from) and is scored again with the survivor's sex and birth date, which win; ``merged``
+    stays stored, pointing at the survivor, out of every list and figure. Refused
+    (``ValidationError``) for ``plan_merge``'s refusals, ``PermissionDenied`` unless ``actor``
+    may change both children and their visits. Audited: each moved visit, the merged record
+    and a line in the survivor's history."""
+    reason = _required_reason(reason)
+    merged = Child.all_objects.get(pk=merged.pk)
+    survivor = Child.all_objects.get(pk=survivor.pk)
+    plan = plan_merge(actor, merged, survivor, today=today)
+    if plan.refusals:
+        raise ValidationError(plan.refusals)
+    words = _merge_words(merged, survivor, reason)
+    with transaction.atomic():
+        _move_visits(actor, plan.visits, survivor, merged, words, today=today)
+        merged.merged_into, merged.merged_at, merged.merged_by, merged.merge_reason = (
+            survivor, now, (actor if actor.pk else None), reason)
+        do_save(actor, merged, reason=words)
+        record_about(actor, AuditAction.UPDATE, object_type=survivor._meta.label_lower, object_id=str(survivor.pk),
+                     object_repr=str(survivor), wilayah_code=survivor.desa_id,
+                     after={"merged_from": merged.tumbuh_id, "visits_moved": len(plan.visits)}, reason=words)
+        send_visits_changed([m.date for m in plan.visits], "merged")
+    return plan
+
+
+def plan_unmerge(actor, merged: Child) -> list[str]:
+    """Why ``merged`` cannot be separated again (empty: it can). ``PermissionDenied`` unless
+    ``actor`` may change it and the record it was merged into."""
+    policy.require(actor, policy.CHANGE, merged)
+    if not merged.merged_into_id:
+        return [str(_("This child is not merged into another record."))]
+    policy.require(actor, policy.CHANGE, merged.merged_into)
+    refusals = []
+    holder = Child.objects.filter(nik=merged.nik).first() if merged.nik else None
+    if holder is not None:
+        refusals.append(str(_("Its NIK is now registered for %(name)s (%(id)s): correct that first.")
+                            % {"name": holder.name, "id": holder.tumbuh_id}))
+    back = Measurement.all_objects.filter(merged_from=merged, removed_at__isnull=True)
+    taken = Measurement.objects.filter(child=merged, date__in=back.values("date"))
+    if taken.exists():
+        refusals.append(str(_("%(name)s has a visit again on %(dates)s: remove it first.") % {
+            "name": merged.name, "dates": ", ".join(_date_text(m.date) for m in taken)}))
+    return refusals
+
+
+def do_unmerge_child(actor, merged: Child, reason: str, *, today: dt.date) -> list[Measurement]:
+    """Undo ``do_merge_children``: exactly the visits that moved (``Measurement.merged_from``)
+    go back to ``merged``, scored again with its own sex and birth date (as corrected or
+    removed since: their changes stay), and ``merged`` counts again. Visits entered for the
+    survivor after the merge stay there. With ``reason`` (required), audited like the merge."""
+    reason = _required_reason(reason)
+    merged = Child.all_objects.select_related("merged_into").get(pk=merged.pk)
+    refusals = plan_unmerge(actor, merged)
+    if refusals:
+        raise ValidationError(refusals)
+    survivor = merged.merged_into
+    visits = list(Measurement.all_objects.filter(merged_from=merged).order_by("date"))
+    words = _unmerge_words(merged, survivor, reason)
+    with transaction.atomic():
+        merged.merged_into, merged.merged_at, merged.merged_by, merged.merge_reason = None, None, None, ""
+        do_save(actor, merged, reason=words)
+        _move_visits(actor, visits, merged, None, words, today=today)
+        record_about(actor, AuditAction.UPDATE, object_type=survivor._meta.label_lower, object_id=str(survivor.pk),
+                     object_repr=str(survivor), wilayah_code=survivor.desa_id,
+                     before={"merged_from": merged.tumbuh_id, "visits_moved": len(visits)}, reason=words)
+        send_visits_changed([m.date for m in visits], "unmerged")
+    return visits

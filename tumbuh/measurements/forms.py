@@ -292,3 +292,22 @@ class EppgbmExportForm(forms.Form):
     @property
     def place(self):
         return self.cleaned_data["posyandu"] or self.cleaned_data["desa"]
+
+
+class ReasonForm(forms.Form):
+    """The one field of taking a mistake back (remove, restore, merge, undo a merge): why. It is
+    required, and kept in the history."""
+
+    reason = forms.CharField(label=_("Reason (kept in the history)"), max_length=500,
+                             widget=forms.TextInput(attrs={"size": 60}))
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Say why: the reason is kept in the history."))
+        return reason

@@ -194,7 +194,7 @@ def disagreements_download(request, pk):
 
     for m in disagreements(batch).iterator(chunk_size=2000):
         writer.writerow(csv_row([m.child.tumbuh_id, m.child.name, f"{m.child.birth_date:%d/%m/%Y}", f"{m.date:%d/%m/%Y}", m.weight,
-                                 m.lenhei, m.position, z(m.eppgbm_zlen), z(m.zlen), z(m.eppgbm_zwei), z(m.zwei), z(m.eppgbm_zwfl),
+                                 m.lenhei, m.get_position_display(), z(m.eppgbm_zlen), z(m.zlen), z(m.eppgbm_zwei), z(m.zwei), z(m.eppgbm_zwfl),
                                  z(m.zwfl)]))  # a name read from a file may start like a formula
     response = HttpResponse(text.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{Path(batch.file_name).stem}-zscore-beda.csv"'

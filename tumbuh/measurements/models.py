@@ -45,7 +45,20 @@ class Source(models.TextChoices):
     DEMO = "demo", _("Demo data")
 
 
+class ChildManager(models.Manager):
+    """The children Tumbuh counts: not merged into another (``Child.objects``)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(merged_into__isnull=True)
+
+
 class Child(models.Model):
+    """A child under five. A child registered twice is merged into the right record
+    (``actions.do_merge_children``): the merged record stays, pointing at the survivor
+    (``merged_into``), out of every list and figure (``Child.objects``), restorable by
+    ``actions.do_unmerge_child``. ``Child.all_objects`` (the default manager, so that the
+    audited actions find a merged child as it is stored) sees them too."""
+
     tumbuh_id = models.CharField(_("Tumbuh ID"), max_length=16, unique=True, default=new_tumbuh_id, editable=False)
     nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
     name = models.CharField(_("name"), max_length=150)
@@ -68,8 +81,21 @@ class Child(models.Model):
     #: The parent's NIK is personal data like the child's: matched on, shown only through ``{% nik %}``.
     parent_nik = models.CharField(_("parent's NIK"), max_length=16, blank=True)
     parent_phone = models.CharField(_("parent's phone"), max_length=20, blank=True)
+    #: A child registered twice: the record it was merged into (the survivor), when, by whom, why.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_children",
+        verbose_name=_("merged into"),
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("merged by")
+    )
+    merge_reason = models.TextField(_("reason for the merge"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ChildManager()
+    all_objects = models.Manager()
 
     scope_path = "desa"
 
@@ -77,9 +103,12 @@ class Child(models.Model):
         verbose_name = _("child")
         verbose_name_plural = _("children")
         ordering = ["name", "birth_date"]
+        default_manager_name = "all_objects"
         constraints = [
-            # A valid NIK names one person; children without one have an empty NIK.
-            models.UniqueConstraint(fields=["nik"], condition=~Q(nik=""), name="child_unique_nik"),
+            # A valid NIK names one child; children without one have an empty NIK. A merged
+            # record keeps its own NIK, which the survivor may then take.
+            models.UniqueConstraint(fields=["nik"], condition=~Q(nik="") & Q(merged_into__isnull=True),
+                                    name="child_unique_nik"),
         ]
         indexes = [
             models.Index(fields=["desa", "name"], name="child_desa_name_idx"),
@@ -88,6 +117,10 @@ class Child(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
 
     @property
     def nik_masked(self) -> str:
@@ -120,8 +153,23 @@ class WeightGain(models.TextChoices):
     BARU = "B", _("B: weighed for the first time")
 
 
+class VisitManager(models.Manager):
+    """The visits that count: not removed (``Measurement.objects``)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Measurement(models.Model):
-    """One visit: what was measured on one date. A child has at most one per date."""
+    """One visit: what was measured on one date. A child has at most one per date.
+
+    A visit entered by mistake is removed, not deleted (``actions.do_remove_visit``): it keeps
+    its values with who removed it, when and why, and is left out of every figure, list,
+    export, chart and aggregate, which all read ``Measurement.objects``; it can be restored
+    (``actions.do_restore_visit``). ``Measurement.all_objects`` (the default manager, so that
+    the audited actions find a removed visit as it is stored) sees removed visits too; so do the
+    related managers (``child.measurements``): read a child's visits through
+    ``Measurement.objects.filter(child=…)``."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("child"))
     date = models.DateField(_("measurement date"))
@@ -160,6 +208,16 @@ class Measurement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # A visit removed by mistake, and the child it came from when two children were merged.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("removed by")
+    )
+    removal_reason = models.TextField(_("reason for the removal"), blank=True)
+    merged_from = models.ForeignKey(
+        Child, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("moved here from child (merge)")
+    )
+
     # Computed by the growth engine (scoring.py); never edited by hand.
     age_days = models.IntegerField(_("age (days)"), null=True, blank=True)
     zlen = models.FloatField(_("length/height-for-age z"), null=True, blank=True)
@@ -186,6 +244,9 @@ class Measurement(models.Model):
     eppgbm_zwei = models.FloatField(null=True, blank=True)
     eppgbm_zwfl = models.FloatField(null=True, blank=True)
 
+    objects = VisitManager()
+    all_objects = models.Manager()
+
     scope_path = "desa"
 
     #: Inputs: when one of these changes, the computed fields are computed again.
@@ -197,15 +258,26 @@ class Measurement(models.Model):
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")
         ordering = ["child_id", "date"]
-        constraints = [models.UniqueConstraint(fields=["child", "date"], name="measurement_one_per_child_and_date")]
+        default_manager_name = "all_objects"
+        constraints = [
+            # A removed visit leaves its date free for the right one.
+            models.UniqueConstraint(fields=["child", "date"], condition=Q(removed_at__isnull=True),
+                                    name="measurement_one_per_child_and_date"),
+        ]
         indexes = [
             models.Index(fields=["desa", "date"], name="measurement_desa_date_idx"),
             models.Index(fields=["posyandu", "date"], name="measurement_posyandu_date_idx"),
             models.Index(fields=["date"], name="measurement_date_idx"),
+            # The few removed visits, for their list and for the importer (no entry for the others).
+            models.Index(fields=["removed_at"], condition=Q(removed_at__isnull=False), name="measurement_removed_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.child} {self.date:%d/%m/%Y}" if self.child_id and self.date else "—"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 class NameKind(models.TextChoices):

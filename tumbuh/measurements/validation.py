@@ -13,7 +13,10 @@ visit has been scored (``scoring.score``), WHO's flags (``flen``, ``fwei``, ``fw
 
 Each problem has a stable ``code`` (for programs and tests), a ``severity`` (``error``
 rejects, ``warning`` keeps and marks), an English msgid marked with ``gettext_noop`` and its
-``params`` (translated when shown: ``problem.text()``).
+``params`` (translated when shown: ``problem.text()``). A measured value is kept in ``params``
+as a number (a float, so it survives an import row's JSON) and written when the text is, in the
+reader's language (:func:`tumbuh.core.numbers.message_params`: "82,9 cm" in Indonesian, "82.9 cm"
+in English); a count stays an integer, written without thousands separator.
 
 Thresholds and where they come from
 -----------------------------------
@@ -67,6 +70,8 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_noop
 
+from tumbuh.core.numbers import message_params, round_figure
+
 ERROR, WARNING = "error", "warning"
 
 MAX_AGE_DAYS = 1826  # 5 × 365.25: from this day on the child is 60 months old
@@ -108,9 +113,9 @@ class Problem:
         return self.severity == ERROR
 
     def text(self) -> str:
-        """In the active language."""
+        """In the active language, its numbers in that language's format."""
         text = gettext(self.message)
-        params = {k: gettext(v) if k == "indicator" else v for k, v in self.params.items()}
+        params = message_params({k: gettext(v) if k == "indicator" else v for k, v in self.params.items()})
         return text % params if params else text
 
 
@@ -141,10 +146,11 @@ def _num(value) -> float | None:
     return None if number != number else number  # NaN → None
 
 
-def _fmt(value: float) -> str:
-    """A number for a message: ``85.0``, ``9.5``, ``12.35``."""
-    text = f"{value:.2f}".rstrip("0")
-    return text + "0" if text.endswith(".") else text
+def _fmt(value: float) -> float:
+    """A measured value for a message's ``params``: rounded to two decimals (by the one rule),
+    kept a number so that the message writes it in the reader's language (``85,0``, ``9,5``,
+    ``12,35``)."""
+    return float(round_figure(value, 2))
 
 
 def _birth_date(visit) -> dt.date | None:

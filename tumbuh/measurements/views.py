@@ -1,6 +1,7 @@
 """Children and their visits: the list, the child's page with WHO charts, the parent's
-summary, the posyandu entry (search or register, enter, confirm, save), and the visits as
-e-PPGBM's bulk-upload file.
+summary, the posyandu entry (search or register, enter, confirm, save; a visit corrected,
+its date too), taking a mistake back (remove and restore a visit, the removed visits of an
+area, merge a child registered twice and undo it), and the visits as e-PPGBM's bulk-upload file.
 
 Thin views: the policy scopes and allows, ``actions.py`` validates, scores and audits."""
 
@@ -16,21 +17,26 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from tumbuh.accounts import policy
-from tumbuh.audit.models import AuditLog
+from tumbuh.audit.models import AuditAction, AuditLog
 from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import get_focus
 from tumbuh.wilayah.models import Wilayah
 
 from . import charts
-from .actions import check_measurement, do_record_measurement, do_register_child
+from .actions import (
+    check_measurement, do_merge_children, do_record_measurement, do_register_child, do_remove_visit, do_restore_visit,
+    do_unmerge_child, plan_merge, plan_unmerge,
+)
 from .eppgbm_export import lacks_nik, upload_visits, upload_workbook, withhold_unseen
-from .forms import ChildForm, EppgbmExportForm, MeasurementForm
+from .forms import ChildForm, EppgbmExportForm, MeasurementForm, ReasonForm
 from .models import Child, Measurement, Source
 from .nik import clean_nik, mask_nik
 from .scoring import COMPUTED_FIELDS
@@ -95,22 +101,42 @@ def child_list(request):
     })
 
 
-def _get_child(request, tumbuh_id: str) -> Child:
-    return policy.get_object_or_404(request.user, Child.objects.select_related("desa", "posyandu"), tumbuh_id=tumbuh_id)
+def _get_child(request, tumbuh_id: str, *, merged: bool = False) -> Child:
+    """The child the user may see; a child merged into another only where ``merged`` (its own
+    page, and undoing the merge): nothing is recorded on it."""
+    qs = (Child.all_objects if merged else Child.objects).select_related("desa", "posyandu", "merged_into", "merged_by")
+    return policy.get_object_or_404(request.user, qs, tumbuh_id=tumbuh_id)
 
 
-def _audit_entries(request, child: Child, visits):
-    """The audit history of the child and its visits, newest first, with NIKs masked for those
-    who may not read them and the engine's fields summarised."""
+def _event(e: AuditLog, changes: dict) -> str:
+    """What an audit row of a child or a visit did, as an inspector says it."""
+    what = _("child") if e.object_type == "measurements.child" else _("visit")
+    if e.action != AuditAction.UPDATE:
+        return f"{e.get_action_display()} {what}"
+    if "removed_at" in changes:
+        return _("restored visit") if changes["removed_at"][0] else _("removed visit")
+    if "merged_into" in changes:
+        return _("merge undone of child") if changes["merged_into"][0] else _("merged child")
+    if e.object_type == "measurements.measurement" and "child" in changes:
+        return _("moved visit")
+    if e.object_type == "measurements.child" and (e.after or e.before or {}).get("merged_from"):
+        return _("merge into child") if e.after else _("merge undone into child")
+    return f"{e.get_action_display()} {what}"
+
+
+def _audit_entries(request, child: Child, visit_ids):
+    """The audit history of the child and its visits (removed ones too), newest first, with
+    NIKs masked for those who may not read them and the engine's fields summarised."""
     see_nik = policy.can_see_nik(request.user, child)
     entries = AuditLog.objects.filter(
         Q(object_type="measurements.child", object_id=str(child.pk))
-        | Q(object_type="measurements.measurement", object_id__in=[str(m.pk) for m in visits])
+        | Q(object_type="measurements.measurement", object_id__in=[str(pk) for pk in visit_ids])
     ).order_by("-at", "-id")[:200]
     out = []
     for e in entries:
         changes = []
         computed = False
+        all_changes = {field: (before, after) for field, before, after in e.changes()}
         for field, before, after in e.changes():
             if field in COMPUTED_FIELDS or field == "warnings":
                 computed = True
@@ -120,7 +146,7 @@ def _audit_entries(request, child: Child, visits):
             if field in _PRIVATE_FIELDS and not see_nik:
                 before, after = mask_nik(before or ""), mask_nik(after or "")
             changes.append((field, before, after))
-        out.append({"entry": e, "changes": changes, "computed": computed})
+        out.append({"entry": e, "changes": changes, "computed": computed, "event": _event(e, all_changes)})
     return out
 
 
@@ -135,7 +161,7 @@ def _visit_rows(visits):
             notes.append(str(message))
         flags = [label for field, label in (("flen", "TB/U"), ("fwei", "BB/U"), ("fwfl", "BB/TB"), ("fhc", "LK/U"), ("fac", "LiLA/U"))
                  if getattr(m, field)]
-        rows.append({"m": m, "notes": notes, "flags": flags})
+        rows.append({"m": m, "notes": notes, "flags": flags, "merged_from": m.merged_from if m.merged_from_id else None})
     return rows
 
 
@@ -163,11 +189,15 @@ def _warning_message(code: str) -> str:
 
 @login_required
 def child_detail(request, tumbuh_id):
-    child = _get_child(request, tumbuh_id)
-    visits = list(child.measurements.select_related("posyandu", "entered_by").order_by("date"))
+    child = _get_child(request, tumbuh_id, merged=True)
+    visits = list(Measurement.objects.filter(child=child).select_related("posyandu", "entered_by", "merged_from")
+                  .order_by("date"))
     for m in visits:
         m.child = child
     see_nik = policy.can_see_nik(request.user, child)
+    # The history: the child's visits, removed ones too, and those that left it in a merge.
+    visit_ids = Measurement.all_objects.filter(Q(child=child) | Q(merged_from=child)).values_list("pk", flat=True)
+    can_change = policy.can(request.user, policy.CHANGE, child)
     return render(request, "measurements/child_detail.html", {
         "child": child,
         "parent_nik": child.parent_nik if see_nik else child.parent_nik_masked,
@@ -175,9 +205,13 @@ def child_detail(request, tumbuh_id):
         "visits": _visit_rows(reversed(visits)),
         "latest": visits[-1] if visits else None,
         "charts": [(c, c.svg()) for c in charts.child_charts(child, visits, today=timezone.localdate())],
-        "audit": _audit_entries(request, child, visits),
-        "can_change": policy.can(request.user, policy.CHANGE, child),
-        "can_record": policy.can(request.user, policy.ADD, Measurement(child=child, desa_id=child.desa_id)),
+        "audit": _audit_entries(request, child, list(visit_ids)),
+        "can_change": can_change and not child.is_merged,
+        "can_unmerge": can_change and child.is_merged,
+        "can_record": not child.is_merged and policy.can(request.user, policy.ADD, Measurement(child=child, desa_id=child.desa_id)),
+        "removed": Measurement.all_objects.filter(child=child, removed_at__isnull=False).count(),
+        "merged_children": list(policy.visible(request.user, Child.all_objects.filter(merged_into=child)).order_by("merged_at")),
+        "moved_away": Measurement.all_objects.filter(merged_from=child).count() if child.is_merged else 0,
     })
 
 
@@ -185,7 +219,7 @@ def child_detail(request, tumbuh_id):
 def child_summary(request, tumbuh_id):
     """A one-page summary for the parent, always in Bahasa Indonesia, printable on A4."""
     child = _get_child(request, tumbuh_id)
-    visits = list(child.measurements.order_by("date"))
+    visits = list(Measurement.objects.filter(child=child).order_by("date"))
     for m in visits:
         m.child = child
     today = timezone.localdate()
@@ -259,22 +293,34 @@ def visit_search(request):
 
 
 @login_required
-def visit_entry(request, tumbuh_id):
-    """Step 2: enter the visit; step 3: confirm what the engine computed; then save."""
+def visit_entry(request, tumbuh_id, pk=None):
+    """Step 2: enter the visit; step 3: confirm what the engine computed; then save. With ``pk``
+    the stored visit is corrected, its date too; without, a date that already has a visit
+    corrects that one."""
     child = _get_child(request, tumbuh_id)
     policy.require(request.user, policy.ADD, Measurement(child=child, desa_id=child.desa_id))
     today = timezone.localdate()
     existing = None
-    date_param = request.POST.get("date") or request.GET.get("tanggal")
-    if date_param:
-        existing = child.measurements.filter(date=date_param).first() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_param) else None
+    if pk is not None:
+        existing = policy.get_object_or_404(request.user, Measurement.objects.filter(child=child), pk=pk)
+        policy.require(request.user, policy.CHANGE, existing)
+        existing_date = existing.date
+    else:
+        date_param = request.POST.get("date") or request.GET.get("tanggal")
+        if date_param and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_param):
+            existing = Measurement.objects.filter(child=child, date=date_param).first()
+        existing_date = existing.date if existing is not None else None
     instance = existing or Measurement(child=child, desa_id=child.desa_id, posyandu_id=child.posyandu_id, source=Source.FORM)
+    # A stored visit's form posts to the visit's own address, where its date too can change.
+    action = (reverse("measurements:visit_correct", args=[child.tumbuh_id, existing.pk]) if existing is not None
+              else reverse("measurements:visit", args=[child.tumbuh_id]))
+    context = {"child": child, "existing": existing, "existing_date": existing_date, "action": action}
     if request.method != "POST":
         form = MeasurementForm(instance=instance, child=child, today=today)
-        return render(request, "measurements/visit_form.html", {"child": child, "form": form, "existing": existing})
+        return render(request, "measurements/visit_form.html", {**context, "form": form})
     form = MeasurementForm(request.POST, instance=instance, child=child, today=today)
     if not form.is_valid() or "edit" in request.POST:
-        return render(request, "measurements/visit_form.html", {"child": child, "form": form, "existing": existing})
+        return render(request, "measurements/visit_form.html", {**context, "form": form})
     m = form.save(commit=False)
     m.child = child
     problems = check_measurement(m, today=today)
@@ -290,12 +336,175 @@ def visit_entry(request, tumbuh_id):
             messages.success(request, _("The visit of %(date)s is saved.") % {"date": m.date.strftime("%d/%m/%Y")})
             return redirect("measurements:child", tumbuh_id=child.tumbuh_id)
     return render(request, "measurements/visit_confirm.html", {
-        "child": child,
+        **context,
         "form": form,
         "m": m,
         "errors": errors,
         "warnings": [p for p in problems if p.severity != "error"],
-        "existing": existing,
+    })
+
+
+# ---------------------------------------------------------------- taking a mistake back
+
+
+def _visit_lines(m: Measurement) -> list[str]:
+    values = [_("weight %(w)s kg") % {"w": _number(m.weight)} if m.weight is not None else "",
+              _("length/height %(h)s cm") % {"h": _number(m.lenhei)} if m.lenhei is not None else ""]
+    return [_("Visit of %(name)s (%(id)s) on %(date)s: %(values)s.") % {
+        "name": m.child.name, "id": m.child.tumbuh_id, "date": m.date.strftime("%d/%m/%Y"),
+        "values": ", ".join(v for v in values if v) or "—"}]
+
+
+def _number(value) -> str:
+    from django.utils.formats import number_format
+
+    return number_format(value, use_l10n=True, force_grouping=False)
+
+
+@login_required
+def visit_remove(request, pk):
+    """Confirm, then (POST) remove a visit entered by mistake, with a reason. It can be restored
+    from the removed visits of the area."""
+    m = policy.get_object_or_404(request.user, Measurement.objects.select_related("child"), pk=pk)
+    policy.require(request.user, policy.CHANGE, m)
+    form = ReasonForm(request.POST or None, label=_("Why is the visit removed?"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_remove_visit(request.user, m, form.cleaned_data["reason"], now=timezone.now())
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(request, _("The visit of %(date)s is removed. It can be restored from the removed visits.")
+                             % {"date": m.date.strftime("%d/%m/%Y")})
+            return redirect("measurements:child", tumbuh_id=m.child.tumbuh_id)
+    return render(request, "core/confirm_delete.html", {
+        "heading": _("Remove this visit?"),
+        "lines": [*_visit_lines(m), _("The visit is kept, with who removed it, when and why, but no figure, list, export "
+                                     "or chart counts it any more. It can be restored from the removed visits.")],
+        "form": form,
+        "back": reverse("measurements:child", args=[m.child.tumbuh_id]),
+    })
+
+
+@login_required
+def removed_visits(request):
+    """The visits removed in the user's area (narrowed to the region picker's focus), newest
+    removal first, each restorable by whoever may change it."""
+    policy.require(request.user, policy.VIEW, Measurement)
+    qs = policy.visible(request.user, Measurement.all_objects.filter(removed_at__isnull=False)
+                        .select_related("child", "desa", "posyandu", "removed_by"))
+    focus = get_focus(request)
+    if focus is not None:
+        qs = qs.filter(Wilayah.subtree_q(focus.code, "desa__"))
+    anak = request.GET.get("anak", "").strip()
+    if anak:  # one child's (from its page)
+        qs = qs.filter(child__tumbuh_id=anak)
+    page = Paginator(qs.order_by("-removed_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for m in page:
+        m.can_restore = policy.can(request.user, policy.CHANGE, m)
+    return render(request, "measurements/removed_visits.html", {"page": page, "focus": focus, "anak": anak})
+
+
+@login_required
+def visit_restore(request, pk):
+    """Confirm, then (POST) restore a removed visit, with a reason."""
+    m = policy.get_object_or_404(request.user, Measurement.all_objects.filter(removed_at__isnull=False)
+                                 .select_related("child", "removed_by"), pk=pk)
+    policy.require(request.user, policy.CHANGE, m)
+    form = ReasonForm(request.POST or None, label=_("Why is the visit restored?"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_restore_visit(request.user, m, form.cleaned_data["reason"], now=timezone.now(), today=timezone.localdate())
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(request, _("The visit of %(date)s is restored.") % {"date": m.date.strftime("%d/%m/%Y")})
+            return redirect("measurements:child", tumbuh_id=m.child.tumbuh_id)
+    removed = _("Removed on %(at)s by %(who)s: %(reason)s") % {
+        "at": timezone.localtime(m.removed_at).strftime("%d/%m/%Y %H:%M"),
+        "who": m.removed_by or _("someone no longer registered"), "reason": m.removal_reason}
+    return render(request, "measurements/confirm.html", {
+        "heading": _("Restore this visit?"),
+        "lines": [*_visit_lines(m), removed, _("It counts again in every figure, list and chart, scored with the "
+                                                "child's sex and birth date as they are now.")],
+        "form": form, "button": _("Restore"),
+        "back": reverse("measurements:removed_visits"),
+    })
+
+
+def _candidates(request, child: Child, q: str):
+    """Who ``child`` may be merged into: those the search finds, else the children of the same
+    desa born on the same day or with a similar name."""
+    qs = _with_latest_status(policy.visible(request.user, Child.objects.select_related("desa", "posyandu"))
+                             .exclude(pk=child.pk))
+    if q:
+        return list(_search(request, qs, q).order_by("name", "birth_date")[:LIVE_RESULTS])
+    first = child.name.split()[0] if child.name.split() else child.name
+    return list(qs.filter(Q(desa_id=child.desa_id) & (Q(birth_date=child.birth_date) | Q(name__icontains=first)))
+                .order_by("name", "birth_date")[:LIVE_RESULTS])
+
+
+@login_required
+def child_merge(request, tumbuh_id):
+    """Merge a child registered twice into the right record: choose it (``?ke=`` its Tumbuh ID),
+    see what the merge does and what the two disagree on, give a reason, confirm."""
+    child = _get_child(request, tumbuh_id)
+    policy.require(request.user, policy.CHANGE, child)
+    target_id = request.POST.get("ke") or request.GET.get("ke")
+    if not target_id:
+        q = request.GET.get("q", "").strip()
+        return render(request, "measurements/child_merge.html", {
+            "child": child, "q": q, "candidates": _candidates(request, child, q),
+            "nik_search": policy.can_see_nik(request.user)})
+    survivor = _get_child(request, target_id)
+    today = timezone.localdate()
+    plan = plan_merge(request.user, child, survivor, today=today)
+    form = ReasonForm(request.POST or None, label=_("Why are the two records one child?"))
+    if request.method == "POST" and not plan.refusals and form.is_valid():
+        try:
+            do_merge_children(request.user, child, survivor, form.cleaned_data["reason"], now=timezone.now(), today=today)
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(request, _("%(merged)s is merged into %(survivor)s.") % {"merged": child.name,
+                                                                                      "survivor": survivor.name})
+            return redirect("measurements:child", tumbuh_id=survivor.tumbuh_id)
+    return render(request, "measurements/child_merge_confirm.html", {
+        "child": child, "survivor": survivor, "plan": plan, "form": form,
+    })
+
+
+@login_required
+def child_unmerge(request, tumbuh_id):
+    """Undo a merge: the visits that moved go back, the child counts again. With a reason."""
+    child = _get_child(request, tumbuh_id, merged=True)
+    policy.require(request.user, policy.CHANGE, child)
+    refusals = plan_unmerge(request.user, child)
+    form = ReasonForm(request.POST or None, label=_("Why is the merge undone?"))
+    if request.method == "POST" and not refusals and form.is_valid():
+        try:
+            do_unmerge_child(request.user, child, form.cleaned_data["reason"], today=timezone.localdate())
+        except ValidationError as e:
+            add_errors(form, e)
+        else:
+            messages.success(request, _("%(name)s is a record of its own again.") % {"name": child.name})
+            return redirect("measurements:child", tumbuh_id=child.tumbuh_id)
+    moved = Measurement.all_objects.filter(merged_from=child).count()
+    lines = []
+    if child.is_merged:
+        lines = [_("%(name)s (%(id)s) was merged into %(survivor)s (%(survivor_id)s) on %(at)s: %(reason)s") % {
+                     "name": child.name, "id": child.tumbuh_id, "survivor": child.merged_into.name,
+                     "survivor_id": child.merged_into.tumbuh_id,
+                     "at": timezone.localtime(child.merged_at).strftime("%d/%m/%Y") if child.merged_at else "—",
+                     "reason": child.merge_reason},
+                 ngettext("The %(n)s visit that moved then goes back to %(name)s, scored with its own sex and birth "
+                          "date; visits entered for %(survivor)s since stay there.",
+                          "The %(n)s visits that moved then go back to %(name)s, scored with its own sex and birth "
+                          "date; visits entered for %(survivor)s since stay there.", moved)
+                 % {"n": moved, "name": child.name, "survivor": child.merged_into.name}]
+    return render(request, "measurements/confirm.html", {
+        "heading": _("Undo the merge?"), "lines": lines, "form": form, "button": _("Undo the merge"),
+        "refusal": " ".join(refusals), "back": reverse("measurements:child", args=[child.tumbuh_id]),
     })
 
 

@@ -11,16 +11,18 @@ scope (``policy.visible``) and the batch's kabupaten.
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from tumbuh.imports.cells import clean_code, fold, split_codes, wilayah_code
+from tumbuh.imports.cells import clean_code, fold, parse_decimal, split_codes, wilayah_code
 from tumbuh.imports.errors import RowError
 from tumbuh.imports.framework import Column, Importer, Plan, Row, assign, register
 from tumbuh.wilayah.models import Level, Wilayah
 
+from . import location
 from .models import Opd, OpdKind, Posyandu, Puskesmas
 
 _REGION_PREFIXES = ("desa ", "kelurahan ", "kel. ", "kel ", "ds. ", "ds ")
@@ -34,6 +36,26 @@ def _bare(name: str, prefixes) -> str:
         if name.startswith(prefix):
             return name[len(prefix) :].strip()
     return name
+
+
+def _degrees(text: str) -> Decimal:
+    """``-2,574812``, ``-2.574812`` or ``−2.574812`` → Decimal, six decimals; ValueError otherwise."""
+    number = parse_decimal((text or "").replace("\u2212", "-"))
+    if number is None:
+        raise ValueError(text)
+    return number.quantize(Decimal("0.000001"))
+
+
+def _split_pair(text: str) -> tuple[str, str]:
+    """``"-2.574812, 121.041377"`` (or ``;``/space separated) → the two numbers as text."""
+    import re
+
+    parts = [p for p in re.split(r"\s*;\s*|,\s+|\s+", text.strip()) if p]
+    if len(parts) != 2 and text.count(",") == 1 and text.count(".") == 2:
+        parts = text.split(",")
+    if len(parts) != 2:
+        raise RowError(gettext_noop("Koordinat %(value)s is not a pair of latitude and longitude"), value=text)
+    return parts[0].strip(), parts[1].strip()
 
 
 class _OrganisationImporter(Importer):
@@ -159,10 +181,19 @@ class PosyanduImporter(_OrganisationImporter):
         Column("puskesmas_name", "Nama Puskesmas", ("puskesmas", "pkm", "nama pkm"), _("Used when the puskesmas code is empty."),
                "Puskesmas Contoh"),
         Column("address", "Alamat", ("alamat posyandu", "address", "dusun"), _("Optional: dusun, RT/RW."), "Dusun 1, RT 01"),
+        Column("latitude", "Lintang", ("latitude", "lat", "lintang selatan", "y"),
+               _("Optional: where the posyandu stands, decimal degrees, negative south of the equator (-2,574812). "
+                 "Empty: leave as it is."), ""),
+        Column("longitude", "Bujur", ("longitude", "lon", "long", "lng", "bujur timur", "x"),
+               _("Optional: decimal degrees east (121,041377). Give both or neither."), ""),
+        Column("coordinates", "Koordinat", ("koordinat posyandu", "lokasi", "titik koordinat", "coordinates"),
+               _("Optional, instead of Lintang and Bujur: both in one cell as a map app copies them "
+                 "(-2.574812, 121.041377)."), "", in_template=False),
     )
     required = (("name",), ("desa_code", "desa_name"))
 
     def prepare(self):
+        self.location_warnings: dict[str, dict] = {}
         self.desa = {w.code: w for w in self.regions(Level.DESA)}
         self.desa_by_name = defaultdict(list)
         for w in self.desa.values():
@@ -247,8 +278,50 @@ class PosyanduImporter(_OrganisationImporter):
             fields["code"] = code
         if row["address"]:
             fields["address"] = row["address"]
+        located = self._location(row)
+        if located is not None:
+            fields["latitude"], fields["longitude"] = located
         changed = assign(obj, fields) or existing is None
         return Plan(row, obj, changed=changed)
+
+    def _location(self, row: Row) -> tuple[Decimal, Decimal] | None:
+        """The row's latitude and longitude (None: the row gives none), checked as the form
+        checks them; a location that cannot be checked (no boundary file yet) is kept with a
+        warning."""
+        lat_text, lon_text = row["latitude"], row["longitude"]
+        if not (lat_text or lon_text) and row["coordinates"]:
+            lat_text, lon_text = _split_pair(row["coordinates"])
+        if not (lat_text or lon_text):
+            return None
+        try:
+            lat, lon = (_degrees(t) if t else None for t in (lat_text, lon_text))
+        except ValueError:
+            raise RowError(gettext_noop("Latitude %(lat)s or longitude %(lon)s is not a number of degrees"),
+                           lat=lat_text, lon=lon_text) from None
+        result = location.check(lat, lon, self.kabupaten.code, self.kabupaten.name)
+        if result.errors:
+            raise RowError(result.errors[0].message, **result.errors[0].params)
+        for finding in result.warnings:
+            entry = self.location_warnings.setdefault(finding.message, {"reason": finding.message, "count": 0, "rows": []})
+            entry["count"] += 1
+            if len(entry["rows"]) < 50:
+                entry["rows"].append([row.number, finding.params])
+        return lat, lon
+
+    def finish(self) -> None:
+        if self.location_warnings:
+            findings = dict(self.batch.findings or {})
+            findings["warnings"] = [*findings.get("warnings", []), *self.location_warnings.values()]
+            findings["warned_rows"] = sum(e["count"] for e in self.location_warnings.values())
+            self.batch.findings = findings
+
+    @classmethod
+    def finding_lines(cls, batch) -> list[str]:
+        from django.utils.translation import gettext
+
+        warnings = batch.warnings()
+        lines = [gettext("Rows kept with a warning") + f": {(batch.findings or {}).get('warned_rows', len(warnings))}"] if warnings else []
+        return lines + [gettext("row %(row)s: %(warning)s") % {"row": number, "warning": text} for number, text in warnings[:20]]
 
     @classmethod
     def references(cls, user, kabupaten):

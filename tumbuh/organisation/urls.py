@@ -4,6 +4,7 @@ from . import views
 
 app_name = "organisation"
 urlpatterns = [
+    path("posyandu/pilihan-puskesmas/", views.posyandu_puskesmas, name="posyandu_puskesmas"),
     path("<slug:kind>/", views.object_list, name="list"),
     path("<slug:kind>/baru/", views.object_edit, name="add"),
     path("<slug:kind>/<int:pk>/", views.object_edit, name="edit"),

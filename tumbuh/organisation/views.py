@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.db.models import Manager, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import yesno
 from django.urls import reverse
@@ -164,3 +164,17 @@ def object_delete(request, kind, pk):
         "heading": _("Delete %(object)s?") % {"object": obj}, "form": form,
         "back": reverse("organisation:edit", kwargs={"kind": kind.slug, "pk": pk}),
     })
+
+
+@login_required
+def posyandu_puskesmas(request):
+    """The posyandu form's puskesmas select for the desa chosen (``?desa=``), keeping the
+    puskesmas already chosen when it serves that desa: what htmx swaps in when the desa changes."""
+    policy.require(request.user, policy.VIEW, Posyandu)
+    form = forms.PosyanduForm(actor=request.user, initial={"desa": request.GET.get("desa", ""),
+                                                          "puskesmas": request.GET.get("puskesmas") or None})
+    chosen = form.initial["puskesmas"]
+    if chosen and not any(str(value) == chosen for value, _label in form.fields["puskesmas"].widget.choices):
+        form.initial["puskesmas"] = None
+        form.offer_puskesmas_of(request.GET.get("desa", ""))  # preselects the only one serving the desa
+    return HttpResponse(str(form["puskesmas"]))

@@ -4,7 +4,11 @@ on the :class:`~tumbuh.publik.models.PublishedRound`), suppressed each time they
 Aggregates only — children measured, cases, prevalence and its interval per area — never a
 child. The public page has no user to scope by: it covers the whole district, so it calls the
 dashboards' live computation (:func:`tumbuh.dashboards.aggregates.compute_rows`) over every
-measurement in the district, rather than ``indicator_table``, which scopes by user."""
+measurement in the district, rather than ``indicator_table``, which scopes by user.
+
+The snapshot keeps the figures as computed, unrounded (version 2; version 1 stored them rounded
+to two decimals, which the page then rounded again): the page and the CSV round them once, by
+:mod:`tumbuh.core.numbers`, as the dashboards do."""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from .suppression import MIN_N, Cell, suppress
 #: The indicators on the public page, in order.
 INDICATORS = ("stunting", "wasting", "underweight")
 LEVELS = ("kabupaten", "kecamatan", "desa")
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 
 def compute_snapshot(kabupaten_code: str, period: Period) -> dict:
@@ -42,13 +46,14 @@ def compute_snapshot(kabupaten_code: str, period: Period) -> dict:
         for level in LEVELS:
             for row in compute_rows(measurements, period=period, level=level, indicator=indicator):
                 if row.code in known:
-                    per_code[row.code] = [row.n_measured, row.cases, _round(row.r), _round(row.ll), _round(row.ul)]
+                    per_code[row.code] = [row.n_measured, row.cases, _float(row.r), _float(row.ll), _float(row.ul)]
         figures[indicator] = per_code
     return {"version": SNAPSHOT_VERSION, "period": period.key, "areas": areas, "figures": figures}
 
 
-def _round(v):
-    return None if v is None else round(float(v), 2)
+def _float(v):
+    """A figure as stored in the snapshot's JSON: unrounded (rounded once, when shown)."""
+    return None if v is None else float(v)
 
 
 @dataclass

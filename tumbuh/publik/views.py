@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
 from tumbuh.core.focus import kabupaten_of
+from tumbuh.core.numbers import PERCENT_PLACES, csv_number
 from tumbuh.core.spreadsheet import csv_comment, csv_field
 from tumbuh.dashboards.periods import Period
 from tumbuh.wilayah.models import Level, Wilayah
@@ -177,7 +178,9 @@ def csv_text(kabupaten: Wilayah, published: PublishedRound) -> str:
 
 
 def _num(v) -> str:
-    return "" if v is None else f"{v:.1f}"
+    """A percentage for the CSV: rounded as on the page and every export (one decimal, half up on
+    the decimal value), with a decimal point, as open data is read by programs."""
+    return csv_number(v, PERCENT_PLACES)
 
 
 @require_GET

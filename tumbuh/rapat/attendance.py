@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from tumbuh.core.spreadsheet import append_row
+from tumbuh.core.spreadsheet import SheetNames, append_row
 from tumbuh.documents.official import indonesian_number
 
 from .models import Attendee, Group, Rapat
@@ -67,7 +67,8 @@ def attendance_xlsx(rapat: Rapat, *, with_phone: bool = False) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = _("Attendance")[:31]
+    names = SheetNames()
+    ws.title = names.add(_("Attendance"))
     append_row(ws, [rapat.title])
     ws["A1"].font = Font(bold=True, size=13)
     append_row(ws, [f"{rapat.date:%d-%m-%Y} · {rapat.place}"])
@@ -84,7 +85,7 @@ def attendance_xlsx(rapat: Rapat, *, with_phone: bool = False) -> bytes:
                    p.checked_in_at.astimezone().replace(tzinfo=None) if p.checked_in_at else None])
     for column, width in zip("ABCDEFGHI", (5, 32, 18, 36, 22, 16, 10, 8, 18)):
         ws.column_dimensions[column].width = width
-    counts = wb.create_sheet(_("Counts")[:31])
+    counts = wb.create_sheet(names.add(_("Counts")))
     append_row(counts, [_("Group"), _("Invited"), _("Present")])
     summary = attendance(rapat)
     for g in summary.groups:

@@ -56,12 +56,13 @@ DECISIONS = [
 
 
 def _invite(actor, rapat: Rapat, rng: random.Random, present_share: float) -> None:
-    actions.do_invite_from_registry(actor, rapat, GROUPS, reason=REASON)
+    """Malili's village heads besides the groups the meeting was created with; check-ins on the
+    meeting's morning. The demo acts on the meeting's day, before it locked."""
     taken = set(Attendee.objects.filter(rapat=rapat).values_list("code", flat=True))
     for desa in Wilayah.objects.filter(parent_id=MALILI).order_by("code"):
         actions.do_add_participant(actor, Attendee(
             rapat=rapat, group=Group.KEPALA_DESA, name=f"Kepala Desa {desa.name}", organisation=desa.label,
-            position="Kepala Desa"), reason=REASON, taken=taken)
+            position="Kepala Desa"), today=rapat.date, reason=REASON, taken=taken)
     start = timezone.make_aware(dt.datetime.combine(rapat.date, rapat.start_time)) - dt.timedelta(minutes=45)
     for i, p in enumerate(Attendee.objects.filter(rapat=rapat).order_by("pk")):
         if rng.random() < present_share:
@@ -75,8 +76,8 @@ def seed(seed: int) -> None:
     rng = random.Random(seed)
     meetings = []
     for spec in MEETINGS:
-        rapat = actions.do_save_rapat(SYSTEM, Rapat(tpps=tpps, invited_groups=[*GROUPS, Group.KEPALA_DESA], **spec),
-                                      reason=REASON)
+        rapat = actions.do_save_rapat(SYSTEM, Rapat(tpps=tpps, invited_groups=GROUPS, **spec), today=spec["date"],
+                                      reason=REASON)  # choosing the groups invites them
         _invite(SYSTEM, rapat, rng, present_share=0.85)
         meetings.append(rapat)
     opd = {o.short_name: o for o in Opd.objects.filter(kabupaten_id=KABUPATEN)}
@@ -87,6 +88,6 @@ def seed(seed: int) -> None:
         else:
             item.owner_kind = OwnerKind.KECAMATAN if owner == MALILI else OwnerKind.DESA
             item.owner_wilayah = Wilayah.objects.get(pk=owner)
-        actions.do_record_decision(SYSTEM, meetings[index], text, item=item, reason=REASON)
+        actions.do_record_decision(SYSTEM, meetings[index], text, item=item, today=meetings[index].date, reason=REASON)
         for day, note, status in progress:
             actions.do_report_progress(SYSTEM, item, text=note, status=status, day=dt.date.fromisoformat(day), reason=REASON)

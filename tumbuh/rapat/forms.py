@@ -20,18 +20,29 @@ def teams_managed_by(actor, queryset, make):
 
 
 class RapatForm(AuditedForm):
-    invited_groups = forms.MultipleChoiceField(label=_("Invited groups"), choices=Group.choices, required=False,
-                                               widget=forms.CheckboxSelectMultiple)
+    invited_groups = forms.MultipleChoiceField(
+        label=_("Invited groups"), choices=Group.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Saving invites everyone Tumbuh's registry holds in the groups you choose (OPD, camat, kepala desa, "
+                    "lurah, puskesmas, TP PKK, PLKB); add the others on the participants page."))
 
     class Meta:
         model = Rapat
         fields = ["tpps", "title", "nomor", "date", "start_time", "place", "chair", "agenda", "invited_groups"]
         widgets = {"date": _date, "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                    "agenda": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"date": _("Attendance and minutes lock after this day. A meeting held before today is recorded "
+                                "by the district admin, with a reason.")}
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor, locked: bool = False, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
         self.fields["tpps"].queryset = teams_managed_by(actor, self.fields["tpps"].queryset, lambda t: Rapat(tpps=t))
+        if locked:  # shown, not changed: the action refuses it too
+            for field in self.fields.values():
+                field.disabled = True
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the meeting reopened?"), max_length=500)
 
 
 class AttendeeForm(AuditedForm):

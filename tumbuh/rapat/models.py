@@ -52,6 +52,12 @@ class Rapat(models.Model):
     minutes = models.TextField(_("minutes"), blank=True, help_text=_("The discussion, briefly; decisions are listed separately."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+    # Attendance and minutes lock after the meeting day (``is_locked``); the district admin may
+    # reopen the meeting with a reason, and close it again (``actions.do_reopen``/``do_close``).
+    reopened_on = models.DateField(_("reopened on"), null=True, blank=True, editable=False)
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", editable=False, verbose_name=_("reopened by"))
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True, editable=False)
 
     scope_path = "tpps__wilayah"
     scope_reaches_up = True  # a camat and a desa see the district's meetings; only the district changes them
@@ -72,6 +78,15 @@ class Rapat(models.Model):
     @property
     def agenda_items(self) -> list[str]:
         return [line.strip(" -•\t") for line in self.agenda.splitlines() if line.strip(" -•\t")]
+
+    @property
+    def is_reopened(self) -> bool:
+        return self.reopened_on is not None
+
+    def is_locked(self, today: dt.date) -> bool:
+        """Whether its attendance and minutes are locked on ``today``: from the day after the
+        meeting on, unless a district admin has reopened it."""
+        return today > self.date and not self.is_reopened
 
     @property
     def invited_group_labels(self) -> list[str]:

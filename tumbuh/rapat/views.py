@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +23,7 @@ from . import actions, forms
 from .attendance import attendance, attendance_xlsx, qr_svg
 from .documents import KINDS, build
 from .models import ActionItem, Attendee, ProgressNote, Rapat, carry_over
+from .permissions import may_reopen
 
 SEARCH_LIMIT = 25
 
@@ -31,6 +33,20 @@ def _rapat(request, pk, action=None) -> Rapat:
     if action:
         policy.require(request.user, action, rapat)
     return rapat
+
+
+def _lock(request, rapat, today) -> dict:
+    """What a meeting page shows of the lock: whether it is locked and why, whether the user may
+    change the meeting now (``editable``), and reopen or close it."""
+    can_change = policy.can(request.user, policy.CHANGE, rapat)
+    refusal = actions.lock_refusal(rapat, today)
+    return {"can_change": can_change, "locked": bool(refusal), "lock_reason": refusal,
+            "editable": can_change and not refusal, "can_reopen": may_reopen(request.user, rapat),
+            "reopen_form": forms.ReopenForm()}
+
+
+def _error(request, e: ValidationError) -> None:
+    messages.error(request, " ".join(e.messages))
 
 
 @login_required
@@ -47,30 +63,65 @@ def rapat_edit(request, pk=None):
     rapat = _rapat(request, pk, policy.CHANGE) if pk else Rapat()
     if pk is None:
         policy.require(request.user, policy.ADD, Rapat)
-    form = forms.RapatForm(request.POST or None, instance=rapat, actor=request.user)
+    today = timezone.localdate()
+    lock = _lock(request, rapat, today) if pk else {"locked": False}
+    form = forms.RapatForm(request.POST or None, instance=rapat, actor=request.user, locked=lock["locked"])
     if request.method == "POST" and form.is_valid():
+        invited = attendance(rapat).invited if pk else 0
         try:
-            rapat = actions.do_save_rapat(request.user, form.instance, reason=form.cleaned_data.get("reason", ""))
+            rapat = actions.do_save_rapat(request.user, form.instance, today=today, reason=form.cleaned_data.get("reason", ""))
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("Saved."))
+            added = attendance(rapat).invited - invited
+            messages.success(request, _("Saved.") + (" " + _("%(n)d invitees added.") % {"n": added} if added else ""))
             return redirect("rapat:detail", pk=rapat.pk)
-    return render(request, "rapat/edit.html", {"form": form, "rapat": rapat if pk else None})
+    return render(request, "rapat/edit.html", {"form": form, "rapat": rapat if pk else None, **lock})
 
 
 @login_required
 def rapat_detail(request, pk):
     rapat = _rapat(request, pk)
-    can_change = policy.can(request.user, policy.CHANGE, rapat)
+    lock = _lock(request, rapat, timezone.localdate())
     return render(request, "rapat/detail.html", {
-        "rapat": rapat, "can_change": can_change, "attendance": attendance(rapat),
+        "rapat": rapat, **lock, "attendance": attendance(rapat),
         "carried": carry_over(rapat), "decisions": rapat.decisions.all(),
         "items": rapat.action_items.select_related("owner_opd", "owner_wilayah", "decision"),
-        "decision_form": forms.DecisionForm(rapat=rapat) if can_change else None,
-        "minutes_form": forms.MinutesForm(instance=rapat) if can_change else None,
+        "decision_form": forms.DecisionForm(rapat=rapat) if lock["editable"] else None,
+        "minutes_form": forms.MinutesForm(instance=rapat) if lock["editable"] else None,
         "document_kinds": [("undangan", _("Invitation")), ("daftar-hadir", _("Attendance list")), ("notulen", _("Minutes"))],
     })
+
+
+@login_required
+@require_POST
+def reopen(request, pk):
+    """The district admin reopens a locked meeting, with a reason."""
+    rapat = _rapat(request, pk)
+    form = forms.ReopenForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the meeting is reopened."))
+        actions.do_reopen(request.user, rapat, reason=form.cleaned_data["reason"], today=timezone.localdate())
+    except ValidationError as e:
+        _error(request, e)
+    else:
+        messages.success(request, _("The meeting is reopened: its attendance and minutes can be changed until it is closed again."))
+    return redirect("rapat:detail", pk=rapat.pk)
+
+
+@login_required
+@require_POST
+def close(request, pk):
+    """Close a reopened meeting again."""
+    rapat = _rapat(request, pk)
+    try:
+        actions.do_close(request.user, rapat, today=timezone.localdate(), reason=request.POST.get("reason", ""))
+    except ValidationError as e:
+        _error(request, e)
+    else:
+        messages.success(request, _("The meeting is closed again."))
+    return redirect("rapat:detail", pk=rapat.pk)
 
 
 @login_required
@@ -80,7 +131,8 @@ def decision_add(request, pk):
     form = forms.DecisionForm(request.POST, rapat=rapat)
     if form.is_valid():
         try:
-            actions.do_record_decision(request.user, rapat, form.cleaned_data["text"], item=form.action_item())
+            actions.do_record_decision(request.user, rapat, form.cleaned_data["text"], item=form.action_item(),
+                                       today=timezone.localdate())
         except ValidationError as e:
             messages.error(request, "; ".join(e.messages))
         else:
@@ -97,8 +149,13 @@ def minutes_save(request, pk):
     rapat = _rapat(request, pk, policy.CHANGE)
     form = forms.MinutesForm(request.POST, instance=rapat)
     if form.is_valid():
-        actions.do_save_rapat(request.user, form.instance, reason=form.cleaned_data.get("reason", ""))
-        messages.success(request, _("Saved."))
+        try:
+            actions.do_save_rapat(request.user, form.instance, today=timezone.localdate(),
+                                  reason=form.cleaned_data.get("reason", ""))
+        except ValidationError as e:
+            _error(request, e)
+        else:
+            messages.success(request, _("Saved."))
     return redirect("rapat:detail", pk=rapat.pk)
 
 
@@ -108,25 +165,29 @@ def minutes_save(request, pk):
 @login_required
 def participants(request, pk):
     rapat = _rapat(request, pk)
-    can_change = policy.can(request.user, policy.CHANGE, rapat)
+    today = timezone.localdate()
+    lock = _lock(request, rapat, today)
     form = forms.AttendeeForm(request.POST or None, instance=Attendee(rapat=rapat), actor=request.user)
     invite = forms.InviteForm(initial={"groups": rapat.invited_groups})
     if request.method == "POST":
         policy.require(request.user, policy.CHANGE, rapat)
-        if "groups" in request.POST:
-            invite = forms.InviteForm(request.POST)
-            if invite.is_valid():
-                n = actions.do_invite_from_registry(request.user, rapat, invite.cleaned_data["groups"])
-                messages.success(request, _("%(n)d invitees added.") % {"n": n})
+        try:
+            if "groups" in request.POST:
+                invite = forms.InviteForm(request.POST)
+                if invite.is_valid():
+                    n = actions.do_invite_from_registry(request.user, rapat, invite.cleaned_data["groups"], today=today)
+                    messages.success(request, _("%(n)d invitees added.") % {"n": n})
+                    return redirect("rapat:participants", pk=rapat.pk)
+            elif form.is_valid():
+                actions.do_add_participant(request.user, form.instance, today=today, reason=form.cleaned_data.get("reason", ""))
+                messages.success(request, _("Saved."))
                 return redirect("rapat:participants", pk=rapat.pk)
-        elif form.is_valid():
-            actions.do_add_participant(request.user, form.instance, reason=form.cleaned_data.get("reason", ""))
-            messages.success(request, _("Saved."))
+        except ValidationError as e:
+            _error(request, e)
             return redirect("rapat:participants", pk=rapat.pk)
     people = Attendee.objects.filter(rapat=rapat)
     return render(request, "rapat/participants.html", {
-        "rapat": rapat, "people": people, "form": form, "invite": invite, "can_change": can_change,
-        "attendance": attendance(rapat),
+        "rapat": rapat, "people": people, "form": form, "invite": invite, **lock, "attendance": attendance(rapat),
     })
 
 
@@ -135,18 +196,27 @@ def participant_edit(request, pk, participant_pk):
     """Correct an invitee (e.g. the person's name instead of the office) or undo a check-in."""
     rapat = _rapat(request, pk, policy.CHANGE)
     participant = policy.get_object_or_404(request.user, Attendee, pk=participant_pk, rapat=rapat)
+    today = timezone.localdate()
+    lock = _lock(request, rapat, today)
     form = forms.AttendeeForm(request.POST or None, instance=participant, actor=request.user)
-    if request.method == "POST" and "undo_check_in" in request.POST:
-        actions.do_undo_check_in(request.user, participant, reason=request.POST.get("reason") or _("check-in undone"))
-        messages.success(request, _("The check-in of %(name)s is undone.") % {"name": participant.name})
-        return redirect("rapat:participants", pk=rapat.pk)
-    if request.method == "POST" and form.is_valid():
-        actions.do_add_participant(request.user, form.instance, reason=form.cleaned_data.get("reason", ""))
-        messages.success(request, _("Saved."))
-        return redirect("rapat:participants", pk=rapat.pk)
+    if lock["locked"]:
+        for field in form.fields.values():
+            field.disabled = True
+    try:
+        if request.method == "POST" and "undo_check_in" in request.POST:
+            actions.do_undo_check_in(request.user, participant, reason=request.POST.get("reason") or _("check-in undone"),
+                                     today=today)
+            messages.success(request, _("The check-in of %(name)s is undone.") % {"name": participant.name})
+            return redirect("rapat:participants", pk=rapat.pk)
+        if request.method == "POST" and form.is_valid():
+            actions.do_add_participant(request.user, form.instance, today=today, reason=form.cleaned_data.get("reason", ""))
+            messages.success(request, _("Saved."))
+            return redirect("rapat:participants", pk=rapat.pk)
+    except ValidationError as e:
+        add_errors(form, e)
     return render(request, "rapat/participant_edit.html", {
-        "rapat": rapat, "participant": participant, "form": form,
-        "can_delete": policy.can(request.user, policy.DELETE, participant)})
+        "rapat": rapat, "participant": participant, "form": form, **lock,
+        "can_delete": policy.can(request.user, policy.DELETE, participant) and not lock["locked"]})
 
 
 @login_required
@@ -157,9 +227,10 @@ def participant_delete(request, pk, participant_pk):
     policy.require(request.user, policy.DELETE, participant)
     form = DeleteForm(request.POST or None)
     back = reverse("rapat:participant_edit", args=[rapat.pk, participant.pk])
+    today = timezone.localdate()
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_remove_participant(request.user, participant, reason=form.cleaned_data["reason"])
+            actions.do_remove_participant(request.user, participant, reason=form.cleaned_data["reason"], today=today)
         except ValidationError as e:
             add_errors(form, e)
         else:
@@ -170,21 +241,29 @@ def participant_delete(request, pk, participant_pk):
         "lines": [f"{participant.get_group_display()} · {participant.position} {participant.organisation}".strip(" ·"),
                   _("%(title)s, %(date)s. The invitation and attendance counts are counted again without them.") % {
                       "title": rapat.title, "date": indonesian_date(rapat.date)}],
-        "refusal": actions.removal_refusal(participant), "form": form, "back": back,
+        "refusal": actions.removal_refusal(participant, today), "form": form, "back": back,
     })
 
 
 @login_required
 def check_in_page(request, pk):
     rapat = _rapat(request, pk, policy.CHANGE)
+    now = timezone.now()
     walk_in = forms.AttendeeForm(request.POST or None, instance=Attendee(rapat=rapat, invited=False), actor=request.user)
     if request.method == "POST" and walk_in.is_valid():
-        participant = actions.do_add_participant(request.user, walk_in.instance, reason=_("walk-in"))
-        actions.do_check_in(request.user, participant, at=timezone.now())
-        messages.success(request, _("%(name)s is registered and checked in.") % {"name": participant.name})
+        try:
+            with transaction.atomic():  # registered and checked in, or neither
+                participant = actions.do_add_participant(request.user, walk_in.instance, today=timezone.localdate(now),
+                                                         reason=_("walk-in"))
+                actions.do_check_in(request.user, participant, at=now)
+        except ValidationError as e:
+            _error(request, e)
+        else:
+            messages.success(request, _("%(name)s is registered and checked in.") % {"name": participant.name})
         return redirect("rapat:check_in", pk=rapat.pk)
     return render(request, "rapat/check_in.html", {"rapat": rapat, "attendance": attendance(rapat), "walk_in": walk_in,
-                                                   "code_form": forms.CodeForm()})
+                                                   "code_form": forms.CodeForm(),
+                                                   **_lock(request, rapat, timezone.localdate(now))})
 
 
 def _search(rapat, q: str):
@@ -200,7 +279,8 @@ def check_in_search(request, pk):
     """htmx: the participants matching the typed words, each with a check-in button."""
     rapat = _rapat(request, pk, policy.CHANGE)
     q = request.GET.get("q", "").strip()
-    return render(request, "rapat/_search_results.html", {"rapat": rapat, "people": _search(rapat, q) if q else [], "q": q})
+    return render(request, "rapat/_search_results.html", {"rapat": rapat, "people": _search(rapat, q) if q else [], "q": q,
+                                                          **_lock(request, rapat, timezone.localdate())})
 
 
 @login_required
@@ -208,9 +288,15 @@ def check_in_search(request, pk):
 def check_in(request, pk, participant_pk):
     rapat = _rapat(request, pk, policy.CHANGE)
     participant = policy.get_object_or_404(request.user, Attendee, pk=participant_pk, rapat=rapat)
-    result = actions.do_check_in(request.user, participant, at=timezone.now())
+    try:
+        result, refusal = actions.do_check_in(request.user, participant, at=timezone.now()), ""
+    except ValidationError as e:
+        result, refusal = "locked", " ".join(e.messages)
+        if not request.htmx:
+            messages.error(request, refusal)
     if request.htmx:
-        response = render(request, "rapat/_checked_in_row.html", {"rapat": rapat, "p": participant, "result": result})
+        response = render(request, "rapat/_checked_in_row.html", {"rapat": rapat, "p": participant, "result": result,
+                                                                  "refusal": refusal})
         response["HX-Trigger"] = "attendance-changed"
         return response
     return redirect("rapat:check_in", pk=rapat.pk)
@@ -229,13 +315,20 @@ def check_in_code(request, pk):
     """A scanned QR code (from the camera page) or a typed short code."""
     rapat = _rapat(request, pk, policy.CHANGE)
     form = forms.CodeForm(request.POST)
-    result, participant = (actions.do_check_in_by_code(request.user, rapat, form.cleaned_data["code"], at=timezone.now())
-                           if form.is_valid() else (actions.CheckInResult.UNKNOWN, None))
+    refusal = ""
+    try:
+        result, participant = (actions.do_check_in_by_code(request.user, rapat, form.cleaned_data["code"], at=timezone.now())
+                               if form.is_valid() else (actions.CheckInResult.UNKNOWN, None))
+    except ValidationError as e:
+        result, participant, refusal = "locked", None, " ".join(e.messages)
     if request.htmx or request.headers.get("X-Requested-With") == "fetch":
-        response = render(request, "rapat/_code_result.html", {"rapat": rapat, "p": participant, "result": result})
+        response = render(request, "rapat/_code_result.html", {"rapat": rapat, "p": participant, "result": result,
+                                                               "refusal": refusal})
         response["HX-Trigger"] = "attendance-changed"
         return response
-    if participant is None:
+    if refusal:
+        messages.error(request, refusal)
+    elif participant is None:
         messages.error(request, _("No participant of this meeting has that code."))
     elif result == actions.CheckInResult.ALREADY:
         messages.info(request, _("%(name)s was already checked in.") % {"name": participant.name})
@@ -247,7 +340,8 @@ def check_in_code(request, pk):
 @login_required
 def scan(request, pk):
     rapat = _rapat(request, pk, policy.CHANGE)
-    return render(request, "rapat/scan.html", {"rapat": rapat, "attendance": attendance(rapat), "code_form": forms.CodeForm()})
+    return render(request, "rapat/scan.html", {"rapat": rapat, "attendance": attendance(rapat), "code_form": forms.CodeForm(),
+                                               **_lock(request, rapat, timezone.localdate())})
 
 
 @login_required
@@ -298,7 +392,8 @@ def item_detail(request, item_pk):
             raise PermissionDenied
         if item_form.is_valid():
             try:
-                actions.do_save_action_item(request.user, item_form.apply(), reason=item_form.cleaned_data["reason"])
+                actions.do_save_action_item(request.user, item_form.apply(), today=timezone.localdate(),
+                                            reason=item_form.cleaned_data["reason"])
             except ValidationError as e:
                 add_errors(item_form, e)
             else:

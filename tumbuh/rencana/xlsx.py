@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from tumbuh.core.spreadsheet import append_row
+from tumbuh.core.spreadsheet import SheetNames, append_row
 from tumbuh.wilayah.models import Wilayah
 
 from .plan import activities, activity_row, totals
@@ -27,16 +26,6 @@ COLUMNS = [
 ]
 _FILL = PatternFill("solid", fgColor="E6F2EC")
 _BOLD = Font(bold=True)
-
-
-def _sheet_name(name: str, used: set) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "OPD"
-    candidate, n = base, 2
-    while candidate in used:
-        candidate = f"{base[:28]}-{n}"
-        n += 1
-    used.add(candidate)
-    return candidate
 
 
 def _head(ws, title: str, lines: list[str]) -> None:
@@ -58,7 +47,8 @@ def integrated_plan(kabupaten_code: str, year: int, *, now: dt.datetime) -> byte
     where = f"{kab.label} Tahun {year}"
     wb = Workbook()
     summary = wb.active
-    summary.title = "Ringkasan"
+    sheet_names = SheetNames()
+    summary.title = sheet_names.add("Ringkasan")
     _head(summary, title, [where, f"Dibuat oleh Tumbuh, {generated}"])
     append_row(summary, ["OPD", "Nama OPD", "Jumlah Kegiatan", "Pagu (Rp)"])
     for cell in summary[summary.max_row]:
@@ -82,12 +72,11 @@ def integrated_plan(kabupaten_code: str, year: int, *, now: dt.datetime) -> byte
     for letter, width in zip("ABCD", (14, 50, 16, 18)):
         summary.column_dimensions[letter].width = width
 
-    used = {"Ringkasan"}
     by_opd: dict[str, list[dict]] = {}
     for r in rows:
         by_opd.setdefault(r["opd"], []).append(r)
     for opd, opd_rows in sorted(by_opd.items()):
-        ws = wb.create_sheet(_sheet_name(opd, used))
+        ws = wb.create_sheet(sheet_names.add(opd, fallback="OPD"))
         _head(ws, title, [where, f"OPD: {opd_rows[0]['opd_name']} ({opd})"])
         header = ws.max_row + 1
         append_row(ws, [c[0] for c in COLUMNS])

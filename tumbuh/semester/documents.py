@@ -62,19 +62,7 @@ def sections(report, data: dict) -> list:
         blocks.append(Table(headers=["Wilayah", prev["previous_round"], prev["round"], "Balita diukur", "Cakupan"],
                             rows=[[a["name"], _pct(a["before"]), _pct(a["now"]), a["measured"], _pct(a["coverage"])]
                                   for a in prev["areas"]], widths=[4, 2, 2, 2, 2], numeric=[3]))
-    acts = data["activities"]
-    blocks.append(Heading("IV. Kegiatan dan Realisasi"))
-    if not acts["rencana"]:
-        blocks.append(Paragraph("[Bagian ini diisi dari modul Rencana Kegiatan (Aksi 2) dan Reviu Kinerja (Aksi 8), "
-                                "yang belum terpasang pada instalasi ini.]"))
-    elif acts["rows"]:
-        blocks.append(Table(headers=["No", "OPD", "Kegiatan", "Bulan", "Anggaran (Rp)"],
-                            rows=[[n, r["opd"], r["activity"], r["months"], int(r["budget"])] for n, r in enumerate(acts["rows"], 1)],
-                            widths=[0.6, 2, 7, 1.4, 3], numeric=[0, 4]))
-        if not acts["reviu"]:
-            blocks.append(Paragraph("[Realisasi dibaca dari modul Reviu Kinerja (Aksi 8), yang belum terpasang.]"))
-    else:
-        blocks.append(Paragraph("Tidak ada kegiatan terencana yang berjalan pada semester ini."))
+    blocks += _activities(data["activities"])
     items = data["action_items"]
     blocks.append(Heading("V. Tindak Lanjut Hasil Rapat"))
     blocks.append(Paragraph(f"Selesai pada semester ini: {len(items['done'])}; masih terbuka pada akhir semester: "
@@ -90,6 +78,54 @@ def sections(report, data: dict) -> list:
     blocks += _paragraphs(report.obstacles, "-")
     blocks.append(Heading("VII. Rencana Tindak Lanjut dan Rekomendasi"))
     blocks += _paragraphs(report.follow_up, "-")
+    return blocks
+
+
+def _activities(acts: dict) -> list:
+    """IV: the activities of the plan (Aksi 2) that run in the semester and their realisation as
+    the annual review (Aksi 8) holds it, per OPD with the total, then per activity."""
+    blocks = [Heading("IV. Kegiatan dan Realisasi")]
+    if not acts["rencana"]:
+        return blocks + [Paragraph("[Bagian ini diisi dari modul Rencana Kegiatan (Aksi 2) dan Reviu Kinerja (Aksi 8), "
+                                   "yang belum terpasang pada instalasi ini.]")]
+    rows = acts["rows"]
+    if not rows:
+        return blocks + [Paragraph("Tidak ada kegiatan terencana yang berjalan pada semester ini.")]
+    if not (acts.get("realisation") and acts["reviu"]):  # a report frozen before, or no review module
+        blocks.append(Table(headers=["No", "OPD", "Kegiatan", "Bulan", "Anggaran (Rp)"],
+                            rows=[[n, r["opd"], r["activity"], r["months"], int(r["budget"])] for n, r in enumerate(rows, 1)],
+                            widths=[0.6, 2, 7, 1.4, 3], numeric=[0, 4]))
+        if not acts["reviu"]:
+            blocks.append(Paragraph("[Realisasi dibaca dari modul Reviu Kinerja (Aksi 8), yang belum terpasang.]"))
+        return blocks
+    total = acts["total"]
+    summary = (f"Pada semester ini berjalan {len(rows)} kegiatan dari Rencana Kegiatan (Aksi 2) dengan pagu "
+               f"{total['budget_text']}. ")
+    if total["reviewed"]:
+        summary += (f"Reviu Kinerja (Aksi 8) memuat realisasi {total['reviewed_text']} kegiatan: realisasi anggaran "
+                    f"{total['budget_realised_text']} ({total['budget_percent_text']} dari pagu) dan capaian fisik "
+                    f"rata-rata {total['physical_percent_text']}.")
+    else:
+        summary += "Belum ada data realisasi dari Reviu Kinerja (Aksi 8) untuk kegiatan-kegiatan ini."
+    blocks.append(Paragraph(summary))
+    blocks.append(Heading("Realisasi per OPD", level=2))
+    blocks.append(Table(
+        headers=["No", "OPD", "Kegiatan direviu", "Pagu", "Realisasi anggaran", "Anggaran", "Capaian fisik rata-rata"],
+        rows=[[n, g["opd"], g["reviewed_text"], g["budget_text"], g["budget_realised_text"], g["budget_percent_text"],
+               g["physical_percent_text"]] for n, g in enumerate(acts["by_opd"], 1)],
+        footer=["", "Jumlah", total["reviewed_text"], total["budget_text"], total["budget_realised_text"],
+                total["budget_percent_text"], total["physical_percent_text"]],
+        widths=[0.6, 2, 1.8, 2.8, 2.8, 1.6, 1.8], numeric=[0, 3, 4, 5, 6]))
+    blocks.append(Paragraph("Realisasi anggaran dihitung terhadap pagu seluruh kegiatan, seperti pada Reviu Kinerja "
+                            "(Aksi 8): kegiatan yang belum direviu belum dihitung terealisasi. Capaian fisik adalah "
+                            "rata-rata persentase kegiatan yang sudah direviu."))
+    blocks.append(Heading("Realisasi per kegiatan", level=2))
+    blocks.append(Table(
+        headers=["No", "OPD", "Kegiatan", "Target fisik", "Realisasi fisik", "Fisik", "Pagu (Rp)", "Realisasi (Rp)",
+                 "Anggaran"],
+        rows=[[n, r["opd"], r["activity"], r["target_text"], r["physical_text"], r["physical_percent_text"], r["budget"],
+               r["budget_realised"] if r["reviewed"] else "–", r["budget_percent_text"]] for n, r in enumerate(rows, 1)],
+        widths=[0.6, 1.7, 4.2, 1.7, 1.9, 1.2, 2.2, 2.2, 1.3], numeric=[0, 3, 4, 5, 6, 7, 8]))
     return blocks
 
 

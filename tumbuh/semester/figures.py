@@ -4,13 +4,16 @@ so a final report freezes them as they were).
 - meetings held by the team and the teams below it;
 - prevalence and coverage: the semester's measurement round (February for semester I, August
   for semester II) against the round before, from the dashboards' aggregates;
-- activities and their realisation: read from apps ``rencana`` / ``reviu`` only when installed;
+- activities and their realisation (physical and budget, per activity, per OPD and in total):
+  the plan of Aksi 2 (``rencana``) and the annual review of Aksi 8 (``reviu``), each read only
+  when installed;
 - action items closed in the semester and those still open at its end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
 from django.db.models import Q
@@ -80,19 +83,60 @@ def _prevalence(report, user) -> dict:
 
 
 def _activities(report) -> dict:
-    """Planned activities of the year running in the semester (app ``rencana``), and their
-    realisation (app ``reviu``), each only when that app is installed."""
-    section = {"rencana": apps.is_installed("tumbuh.rencana"), "reviu": apps.is_installed("tumbuh.reviu"), "rows": []}
+    """Planned activities of the year running in the semester (app ``rencana``, Aksi 2) and their
+    realisation as the annual review holds it (app ``reviu``, Aksi 8): physical output against
+    the target and budget realised against the allocation, per activity, per OPD and in total.
+    An activity without review data is marked so (``reviewed`` False), never counted as 0 %."""
+    section = {"rencana": apps.is_installed("tumbuh.rencana"), "reviu": apps.is_installed("tumbuh.reviu"), "rows": [],
+               "realisation": True, "by_opd": [], "total": None}
     if not section["rencana"]:
         return section
-    Activity = apps.get_model("rencana", "Activity")
+    from tumbuh.rencana.plan import activities
+
     first, last = (1, 6) if report.semester == 1 else (7, 12)
-    qs = Activity.objects.filter(kabupaten_id=report.tpps.wilayah_id[:5], year=report.year,
-                                 start_month__lte=last, end_month__gte=first).select_related("opd")
-    for a in qs.order_by("opd__short_name", "pk"):
-        section["rows"].append({"opd": a.opd.short_name, "activity": a.sub_kegiatan or a.kegiatan,
-                                "budget": float(a.budget), "months": f"{a.start_month}–{a.end_month}"})
+    qs = activities(report.tpps.wilayah_id[:5], report.year).filter(start_month__lte=last, end_month__gte=first)
+    qs = qs.order_by("opd__short_name", "pk")
+    if not section["reviu"]:
+        section["rows"] = [_activity(a, None) for a in qs]
+        return section
+    from tumbuh.reviu.figures import activity_rows, budget_totals
+
+    by_opd: dict[str, list] = {}
+    for r in activity_rows(report.tpps.wilayah_id[:5], report.year, qs=qs):
+        section["rows"].append(_activity(r.activity, r.realisation))
+        by_opd.setdefault(r.activity.opd.short_name, []).append(r)
+    section["by_opd"] = [{"opd": opd, **_realisation(rows, budget_totals(rows))} for opd, rows in by_opd.items()]
+    every = [r for rows in by_opd.values() for r in rows]
+    section["total"] = _realisation(every, budget_totals(every)) if every else None
     return section
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _activity(a, real) -> dict:
+    return {"opd": a.opd.short_name, "activity": a.sub_kegiatan or a.kegiatan, "budget": int(a.budget),
+            "months": f"{a.start_month}–{a.end_month}", "volume": float(a.volume), "unit": a.unit,
+            "reviewed": real is not None,
+            "physical": float(real.physical) if real else None, "budget_realised": int(real.budget) if real else None,
+            "physical_percent": _float(real.physical_percent) if real else None,
+            "budget_percent": _float(real.budget_percent) if real else None}
+
+
+def _realisation(rows, totals) -> dict:
+    """Budget realised against the allocation of all ``rows`` as the annual review counts it
+    (``reviu.figures.budget_totals``: an activity not yet reviewed has realised nothing yet), the
+    mean physical achievement of the reviewed ones, and how many were reviewed; the realisation
+    is None while none was."""
+    physical = [r.physical_percent for r in rows if r.physical_percent is not None]
+    reviewed = bool(totals.entered)
+    return {
+        "activities": totals.total, "reviewed": totals.entered, "budget": int(totals.budget),
+        "budget_realised": int(totals.realised) if reviewed else None,
+        "budget_percent": _float(totals.percent) if reviewed else None,
+        "physical_percent": _float((sum(physical) / len(physical)).quantize(Decimal("0.1"), ROUND_HALF_UP)) if physical else None,
+    }
 
 
 def _item(i: ActionItem, end: dt.date) -> dict:
@@ -120,7 +164,8 @@ def collect(report, user, *, today: dt.date) -> dict:
 
 def display(data: dict) -> dict:
     """A copy of ``data`` for people to read, in the active language: dates as dates, periods,
-    indicators, levels and statuses by their labels, each meeting's attendance line."""
+    indicators, levels and statuses by their labels, each meeting's attendance line, the
+    realisation's amounts and percentages as text in Indonesian number format (``*_text``)."""
     import copy
 
     from tumbuh.dashboards.models import INDICATOR_CHOICES
@@ -138,9 +183,51 @@ def display(data: dict) -> dict:
     prev["round"], prev["previous_round"] = Period.parse(prev["round"]).label, Period.parse(prev["previous_round"]).label
     for i in prev["indicators"]:
         i["label"] = indicators.get(i["indicator"], i["indicator"])
+    _display_activities(out["activities"])
     for key in ("done", "open"):
         for i in out["action_items"][key]:
             i["due"] = dt.date.fromisoformat(i["due"])
             i["closed_on"] = dt.date.fromisoformat(i["closed_on"]) if i["closed_on"] else None
             i["status"] = Status(i["status"]).label
     return out
+
+
+def _quantity(value) -> str:
+    """A physical output: '1.250' or '12,5' (up to two decimals, none when whole)."""
+    from tumbuh.documents.official import indonesian_number
+
+    number = Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP).normalize()
+    return indonesian_number(number, max(0, -number.as_tuple().exponent))
+
+
+def _percent_text(value) -> str:
+    from tumbuh.documents.official import indonesian_number
+
+    return "–" if value is None else f"{indonesian_number(value, 1)}%"
+
+
+def _display_activities(acts: dict) -> None:
+    """The realisation as text (``*_text``): amounts in rupiah, percentages with a decimal
+    comma; where the review holds nothing yet, it says so instead of a 0 %. A report frozen
+    before the realisation was part of it (no ``realisation`` key) is left as it was."""
+    from tumbuh.documents.official import rupiah
+
+    if not acts.get("realisation"):
+        return
+    not_yet = _("no review data yet")
+    for r in acts["rows"]:
+        r["budget_text"] = rupiah(r["budget"])
+        r["target_text"] = f"{_quantity(r['volume'])} {r['unit']}".strip()
+        if r["reviewed"]:
+            r["physical_text"] = f"{_quantity(r['physical'])} {r['unit']}".strip()
+            r["budget_realised_text"] = rupiah(r["budget_realised"])
+        else:
+            r["physical_text"], r["budget_realised_text"] = not_yet, "–"
+        r["physical_percent_text"] = _percent_text(r["physical_percent"])
+        r["budget_percent_text"] = _percent_text(r["budget_percent"])
+    for group in [*acts["by_opd"], *([acts["total"]] if acts.get("total") else [])]:
+        group["reviewed_text"] = _("%(n)s of %(m)s") % {"n": group["reviewed"], "m": group["activities"]}
+        group["budget_text"] = rupiah(group["budget"])
+        group["budget_realised_text"] = rupiah(group["budget_realised"]) if group["reviewed"] else not_yet
+        group["budget_percent_text"] = _percent_text(group["budget_percent"])
+        group["physical_percent_text"] = _percent_text(group["physical_percent"])

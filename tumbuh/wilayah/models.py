@@ -45,6 +45,18 @@ def ancestor_codes(code: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
+#: The word before a region's name in its label (a kabupaten's or kota's name already has it).
+LABEL_PREFIX = {"provinsi": "Provinsi", "kecamatan": "Kecamatan", "desa": "Desa", "kelurahan": "Kelurahan",
+                "distrik": "Distrik"}
+
+
+def wilayah_label(name: str, kind: str) -> str:
+    """A region's human label from its name and kind ("Desa Balantang", "Kecamatan Malili",
+    "Provinsi Sulawesi Selatan"), for rows read with ``values()`` as for a ``Wilayah``."""
+    prefix = LABEL_PREFIX.get(kind)
+    return f"{prefix} {name}" if prefix else name
+
+
 class WilayahQuerySet(models.QuerySet):
     def subtree(self, code: str, include_self: bool = True) -> WilayahQuerySet:
         qs = self.filter(Wilayah.subtree_q(code))
@@ -88,9 +100,7 @@ class Wilayah(models.Model):
     @property
     def label(self) -> str:
         """A human label with the kind, e.g. "Kecamatan Malili", "Desa Balantang"."""
-        prefix = {"kecamatan": "Kecamatan", "desa": "Desa", "kelurahan": "Kelurahan", "distrik": "Distrik"}
-        p = prefix.get(self.kind)
-        return f"{p} {self.name}" if p else self.name
+        return wilayah_label(self.name, self.kind)
 
     @staticmethod
     def subtree_q(code: str, path: str = "") -> Q:

@@ -5,9 +5,12 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
-from tumbuh.aksi import actions
-from tumbuh.aksi.models import ActionDefinition, ActionSet, ActionYear, ChecklistTick, CycleYear, Status
+from tumbuh.accounts import policy
+from tumbuh.aksi import actions, checklist
+from tumbuh.aksi.models import ActionDefinition, ActionSet, ActionYear, ChecklistTick, CycleYear, OutputItem, Status
+from tumbuh.audit.actions import do_save
 from tumbuh.audit.models import AuditLog
 from tumbuh.documents.models import UploadedDocument
 
@@ -71,15 +74,30 @@ def test_due_date_before_start_is_refused(alice):
         actions.update_action_year(alice, a1, {"start_date": datetime.date(YEAR, 4, 1), "due_date": datetime.date(YEAR, 3, 1)}, today=DAY)
 
 
+def _progress(action_year, user):
+    return checklist.progress(checklist.lines(action_year, user, today=DAY))
+
+
 def test_overdue_and_progress(alice):
     a1 = _open(alice).actions.get(definition__number=1)
     assert a1.is_overdue(datetime.date(YEAR, 4, 1)) and not a1.is_overdue(datetime.date(YEAR, 3, 1))
     items = list(a1.definition.items.all())
-    actions.tick(alice, a1, items[0], done=True, note="tabel final")
-    actions.tick(alice, a1, items[1], done=False)
-    assert a1.progress() == (1, 5)
-    actions.tick(alice, a1, items[1], done=True)
-    assert a1.progress() == (2, 5) and ChecklistTick.objects.filter(action_year=a1).count() == 2
+    sk, ansit = items[3], items[4]  # the signed SK lokus and the Master Ansit sent to Aksi Bangda: no record proves them
+    assert not sk.proof and not ansit.proof
+    actions.tick(alice, a1, sk, done=True, note="SK ditandatangani")
+    actions.tick(alice, a1, ansit, done=False)
+    assert _progress(a1, alice) == (1, 5)
+    actions.tick(alice, a1, ansit, done=True)
+    assert _progress(a1, alice) == (2, 5) and ChecklistTick.objects.filter(action_year=a1).count() == 2
+
+
+def test_an_output_a_record_proves_is_not_ticked_by_hand(alice):
+    a1 = _open(alice).actions.get(definition__number=1)
+    table = a1.definition.items.get(order=1)
+    assert table.proof == "analisis.situation"
+    with translation.override("en"), pytest.raises(ValidationError, match="Tumbuh ticks this output itself, once the previous"):
+        actions.tick(alice, a1, table, done=True)
+    assert not ChecklistTick.objects.filter(action_year=a1).exists()
 
 
 @pytest.mark.parametrize("username, number, allowed", [
@@ -89,7 +107,9 @@ def test_overdue_and_progress(alice):
 ])
 def test_who_ticks_the_checklist(alice, demo_users, username, number, allowed):
     a = _open(alice).actions.get(definition__number=number)
-    item = a.definition.items.first()
+    item = a.definition.items.filter(proof="").first()  # one no record proves
+    if item is None:  # Aksi 7: a record proves each of its outputs; one ticked by hand added for the test
+        item = do_save(policy.SYSTEM, OutputItem(action=a.definition, order=9, label="Foto kegiatan penimbangan"))
     if allowed:
         assert actions.tick(demo_users[username], a, item, done=True).done
     else:

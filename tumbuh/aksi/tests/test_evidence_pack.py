@@ -137,9 +137,16 @@ def test_aksi_3_pack_holds_the_rembuk_documents_and_the_signed_scans_as_uploaded
     assert archive.read(scan) == signed and scan.endswith(".pdf")
     index = archive.read("index.html").decode()
     assert "Kabupaten Luwu Timur" in index and "Deklarasi komitmen ditandatangani" in index  # the checklist
-    checklist = [(row[1], row[2]) for row in _Tables(index).tables["checklist"]]
-    assert checklist == [(item.label, "✓ sudah" if tick and tick.done else "✗ belum") for item, tick in a3.checklist()]
-    assert {state for _label, state in checklist} == {"✓ sudah", "✗ belum"}
+    checklist = {row[1]: row[2:] for row in _Tables(index).tables["checklist"]}
+    # as on the action page: the records decide; the demo rembuk was held with attendance, the scan proves the berita acara
+    assert {label: row[0] for label, row in checklist.items()} == {
+        "Undangan dan daftar hadir": "✓ sudah", "Deklarasi komitmen ditandatangani": "✗ belum",
+        "Berita acara rembuk stunting": "✓ sudah"}
+    ba = checklist["Berita acara rembuk stunting"]
+    assert ba[1].startswith("Terbukti oleh: Berita acara bertanda tangan") and ba[2] == "Tumbuh, dari catatannya"
+    document = UploadedDocument.for_object(event).get(kind=rembuk_actions.SCAN_BERITA_ACARA)
+    assert f'href="http://testserver/dokumen/berkas/{document.pk}/"' in index  # a full address: the index is opened outside
+    assert checklist["Deklarasi komitmen ditandatangani"][1].startswith("Tercentang sendiri setelah ")
 
 
 def test_aksi_1_pack_has_the_workbook_the_decree_and_the_evidence_uploaded_on_the_action_page(client, alice, settings,
@@ -163,7 +170,8 @@ def test_aksi_1_pack_has_the_workbook_the_decree_and_the_evidence_uploaded_on_th
 
 
 def _fake_app(outputs):
-    return types.SimpleNamespace(__name__="fake.aksi_outputs", outputs=lambda kabupaten, year, user: outputs)
+    return types.SimpleNamespace(__name__="fake.aksi_outputs", outputs=lambda kabupaten, year, user: outputs, PROVES={},
+                                 proofs=lambda kabupaten, year, user, today: [])
 
 
 def test_a_failing_document_is_listed_as_not_included_and_names_are_made_safe(client, alice, monkeypatch):

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tumbuh.analisis import actions, situation
 from tumbuh.analisis.models import Lokus, LokusWeights, lokus_desa
-from tumbuh.analisis.ranking import rank
+from tumbuh.analisis.ranking import Score, rank
 from tumbuh.audit.models import AuditLog
 from tumbuh.measurements.models import Measurement
 from tumbuh.wilayah.models import Wilayah
@@ -96,3 +96,80 @@ def test_weights_are_saved_per_year_and_carry_forward(alice):
     with pytest.raises(ValidationError):
         actions.save_weights(alice, LokusWeights(kabupaten_id=KAB, year=2030, prevalence=0, stunted=0, coverage_gap=0,
                                                  data_quality=0))
+
+
+# ---------------------------------------------------------------- a decision's score against today's (issue 14)
+def _new_weights():
+    """Weights that move the ranking: the number of stunted children alone."""
+    LokusWeights.objects.update_or_create(kabupaten_id=KAB, year=2026, defaults={
+        "prevalence": 0, "stunted": 100, "coverage_gap": 0, "data_quality": 0})
+
+
+def _indonesian(value) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def test_the_lokus_page_says_the_score_changed_since_the_decision(client, alice):
+    _new_weights()
+    _s, live = _scores(alice)
+    live = {x.code: x for x in live}
+    chosen = Lokus.objects.filter(kabupaten_id=KAB, year=2026, selected=True).order_by("rank").first()
+    now = live[chosen.desa_id]
+    assert round(float(chosen.score), 1) != round(now.score, 1)
+    client.force_login(alice)
+    html = client.get("/analisis/lokus/?year=2026").content.decode()
+    row = html.split(f'data-desa="{chosen.desa_id}"')[1].split("</tr>")[0]
+    assert (f"Skor berubah sejak keputusan: {_indonesian(float(chosen.score))} → {_indonesian(now.score)} "
+            f"(peringkat {chosen.rank} → {now.rank})") in row
+    assert 'data-testid="ranking-moved"' in html
+
+
+def test_a_decision_on_todays_ranking_has_no_notice(client, alice):
+    _s, live = _scores(alice)
+    saved = Lokus.objects.filter(kabupaten_id=KAB, year=2026)
+    weights = actions.weights_for(KAB, 2026).as_dict()
+    actions.decide_lokus(alice, KAB, 2026, [actions.Decision(d.desa_id, d.selected, d.reason) for d in saved],
+                         {x.code: x for x in live}, weights)  # decided again, on today's data
+    client.force_login(alice)
+    html = client.get("/analisis/lokus/?year=2026").content.decode()
+    assert 'data-testid="score-moved"' not in html and 'data-testid="ranking-moved"' not in html
+
+
+def test_the_decree_notes_the_scores_that_moved(client, alice):
+    import io
+
+    import docx
+
+    _new_weights()
+    _s, live = _scores(alice)
+    live = {x.code: x for x in live}
+    chosen = Lokus.objects.filter(kabupaten_id=KAB, year=2026, selected=True).order_by("rank").first()
+    client.force_login(alice)
+    response = client.get("/analisis/lokus/sk/", {"year": 2026, "format": "docx"})
+    body = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "Skor berubah sejak keputusan:" in body
+    assert (f"{chosen.desa.name} {_indonesian(float(chosen.score))} → {_indonesian(live[chosen.desa_id].score)} "
+            f"(peringkat {chosen.rank} → {live[chosen.desa_id].rank})") in body
+
+
+def test_saving_again_writes_the_rankings_reason_with_the_score_of_the_day(client, alice):
+    _s, scores = _scores(alice, 2031)
+    top = scores[0]
+    actions.decide_lokus(alice, KAB, 2031, [actions.Decision(top.code, True, actions.default_reason(top, True))],
+                         {top.code: top}, {})
+    decision = Lokus.objects.get(year=2031, desa_id=top.code)
+    assert actions.is_ranking_reason(decision)
+    older = Score(top.code, top.name, top.score - 5, top.rank)  # decided on older data: its reason quotes that score
+    Lokus.objects.filter(pk=decision.pk).update(score=round(older.score, 2), reason=actions.default_reason(older, True))
+    decision.refresh_from_db()
+    assert actions.is_ranking_reason(decision) and _indonesian(older.score) in decision.reason
+    client.force_login(alice)
+    page = "/analisis/lokus/?year=2031&n=1"  # the first desa recommended, and chosen
+    client.post(page, {"year": 2031, "selected": [top.code], f"reason-{top.code}": decision.reason})
+    decision.refresh_from_db()
+    assert decision.reason == actions.default_reason(top, True) and float(decision.score) == pytest.approx(top.score, abs=0.005)
+    custom = "Usulan musrenbang, skor lama"
+    Lokus.objects.filter(pk=decision.pk).update(reason=custom)
+    client.post(page, {"year": 2031, "selected": [top.code], f"reason-{top.code}": custom})
+    decision.refresh_from_db()
+    assert decision.reason == custom  # the team's own words are kept

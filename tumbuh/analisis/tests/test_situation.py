@@ -33,3 +33,40 @@ def test_families_column_reads_the_data_years_numbers(alice):
     assert balantang.families_source == "Pendataan Keluarga BKKBN"
     assert balantang.krs_share == pytest.approx(balantang.krs / balantang.families * 100)
     assert all(r.families is None for r in build(alice, Wilayah.objects.get(pk="73.24"), 2027).rows)
+
+
+# ---------------------------------------------------------------- no conclusion without data (issue 14)
+def _measure_round(year, month, n, *, stunted_every=3):
+    from tumbuh.dashboards.tests.conftest import make_child, measure
+
+    import datetime as dt
+    for i in range(n):
+        measure(make_child("73.24.04.2010", f"Anak {month}-{i}", birth=dt.date(year - 2, 1, 1)), dt.date(year, month, 10),
+                zlen=-2.5 if i % stunted_every == 0 else 0.0)
+
+
+def test_a_few_august_visits_do_not_make_the_analysis_read_an_empty_round(alice, settings):
+    from tumbuh.analisis.situation import data_period
+    from tumbuh.dashboards.periods import Period
+
+    settings.TUMBUH_AGGREGATE_MAX_AGE = 0  # a stale round is recomputed at once
+
+    _measure_round(2032, 2, 12)
+    _measure_round(2032, 8, 1)  # the August round has only begun
+    assert data_period(alice, "73.24", 2032) == Period.round(2032, 2)
+    situation = build(alice, Wilayah.objects.get(pk="73.24"), 2033)
+    assert situation.period == Period.round(2032, 2) and situation.totals["measured_length"] == 12
+    _measure_round(2032, 8, 5)  # half of February's: reported
+    assert data_period(alice, "73.24", 2032) == Period.round(2032, 8)
+    assert data_period(alice, "73.24", 2034) is None
+
+
+def test_a_desa_nobody_measured_has_no_count_of_stunted_children(client, alice):
+    _measure_round(2032, 2, 3)  # Balantang only
+    client.force_login(alice)
+    html = client.get("/analisis/?year=2033").content.decode()
+    balantang = html.split('data-desa="73.24.04.2010"')[1].split("</tr>")[0]
+    assert '<td class="num" data-col="pendek">1</td>' in balantang
+    other = html.split('data-testid="situasi-table"')[1].split("<tbody>")[1].split("</tr>")[0]
+    assert 'data-desa="73.24.04.2010"' not in other
+    assert 'title="tidak ada yang diukur" data-col="pendek">—</td>' in other

@@ -48,12 +48,15 @@ def test_an_unknown_contract_is_refused():
 
 def test_a_module_that_breaks_its_contract_is_named():
     lacking = types.ModuleType("tumbuh.example.aksi_outputs")
+    lacking.PROVES, lacking.proofs = {}, lambda kabupaten, year, user, today: []
     assert breaches("aksi_outputs", lacking) == ["tumbuh.example.aksi_outputs has no outputs"]
     lacking.outputs = lambda kabupaten, user: []  # a parameter missing
     [problem] = breaches("aksi_outputs", lacking)
     assert problem.startswith("tumbuh.example.aksi_outputs.outputs(kabupaten, user)")
     lacking.outputs = lambda kabupaten, year, user: []
     assert breaches("aksi_outputs", lacking) == []
+    del lacking.PROVES
+    assert breaches("aksi_outputs", lacking) == ["tumbuh.example.aksi_outputs has no PROVES"]
     shortcuts = types.ModuleType("tumbuh.example.login_shortcuts")
     shortcuts.PASSWORD = "x"
     assert breaches("login_shortcuts", shortcuts) == ["tumbuh.example.login_shortcuts has no ACCOUNTS"]

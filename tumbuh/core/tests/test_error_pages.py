@@ -89,3 +89,91 @@ def test_the_500_page_needs_neither_the_database_nor_the_request(django_assert_n
     for text in (page, response.content.decode()):
         assert 'lang="id"' in text and "Terjadi kesalahan" in text and 'href="/"' in text
         assert "Server Error" not in text
+
+
+# ---------------------------------------------------------------- in the layout, for every refusal
+
+
+def _page(client, user=None, language="id"):
+    if user is not None:
+        client.force_login(user)
+    if language != "id":
+        client.post(reverse("set_language"), {"language": language, "next": "/"})
+    return client
+
+
+@pytest.mark.parametrize("language, title, back, home", [
+    ("id", "Formulir tidak diterima", "Kembali ke halaman sebelumnya", "Kembali ke beranda"),
+    ("en", "Form not accepted", "Back to the previous page", "Back to the home page"),
+])  # fmt: skip
+def test_a_refused_form_gets_the_sites_403_page_with_the_menu_and_a_way_back(alice, language, title, back, home):
+    from django.test import Client
+
+    from django.conf import settings as django_settings
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language  # the switch is a form too: its cookie
+    client.get(reverse("home"))  # the page that holds the form: the CSRF cookie is set
+    response = client.post(reverse("set_focus"), {"wilayah": "73.24.04"}, HTTP_REFERER="http://testserver/dasbor/")
+    page = response.content.decode()
+    assert response.status_code == 403
+    main = _main(response)
+    assert f'lang="{language}"' in page and "Forbidden" not in page and "CSRF" not in main
+    assert f"<title>{title} · Tumbuh</title>" in page and 'class="sidebar"' in page  # the layout, with the menu
+    assert 'href="http://testserver/dasbor/"' in main and back in main and home in main
+    assert ("sesi Anda sudah berakhir" if language == "id" else "your session ended") in main
+
+
+def test_a_form_from_a_browser_without_cookies_is_told_to_allow_them(alice):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(reverse("set_focus"), {"wilayah": "73.24.04"}, HTTP_REFERER="https://elsewhere.example/")
+    main = _main(response)
+    assert response.status_code == 403 and "Izinkan cookie untuk situs ini" in main
+    assert "elsewhere.example" not in main  # a way back only to Tumbuh's own pages
+
+
+@pytest.mark.parametrize("language, title, home", [
+    ("id", "Permintaan tidak dapat dibaca", "Kembali ke beranda"), ("en", "Request not understood", "Back to the home page"),
+])  # fmt: skip
+def test_a_bad_request_gets_the_sites_400_page(client, alice, language, title, home):
+    """A host Tumbuh does not serve (before anyone is logged in), and a form too big to read from
+    a logged-in user (with the menu)."""
+    from django.conf import settings as django_settings
+
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get("/", HTTP_HOST="evil.example")
+    page = response.content.decode()
+    assert response.status_code == 400 and f'lang="{language}"' in page and "Bad Request" not in page
+    assert f"<title>{title} · Tumbuh</title>" in page and home in _main(response)
+    client.force_login(alice)
+    fields = {f"f{i}": "x" for i in range(django_settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = client.post(reverse("set_focus"), fields)
+    assert response.status_code == 400 and f"<title>{title} · Tumbuh</title>" in response.content.decode()
+    assert 'class="sidebar"' in response.content.decode()
+
+
+@pytest.mark.parametrize("language, reason", [("id", "Wilayah itu di luar wilayah Anda."), ("en", "That region is outside your area.")])
+def test_a_region_outside_the_users_area_is_refused_on_the_403_page_saying_so(client, bob, language, reason):
+    _page(client, bob, language)
+    response = client.post(reverse("set_focus"), {"wilayah": "73.24.04"})  # bob works in one desa of Malili
+    assert response.status_code == 403 and 'class="sidebar"' in response.content.decode()
+    assert reason in _main(response)
+
+
+@pytest.mark.parametrize("language, title", [("id", "Halaman tidak ditemukan"), ("en", "Page not found")])
+def test_a_logged_in_user_gets_the_404_page_inside_the_layout_with_the_menu(client, alice, language, title):
+    _page(client, alice, language)
+    response = client.get("/tidak-ada-halaman-ini/")
+    page = response.content.decode()
+    assert response.status_code == 404 and f'lang="{language}"' in page and 'class="sidebar"' in page
+    assert f"<title>{title} · Tumbuh</title>" in page and "Not Found" not in page
+
+
+def test_the_500_page_follows_the_language_too(django_assert_num_queries):
+    with translation.override("en"), django_assert_num_queries(0):
+        page = server_error(RequestFactory().get("/")).content.decode()
+    assert 'lang="en"' in page and "Something went wrong" in page and "Back to the home page" in page

@@ -47,3 +47,23 @@ def test_the_rule_counts_what_the_user_sees(alice, bob, known):
         measure(make_child(BALANTANG, f"Balantang Baru {i}"), dt.date(2031, 2, 3), zlen=0.0)
     assert default_round(bob, today=dt.date(2031, 2, 3)) == Period.round(2031, 2)
     assert default_round(alice, today=dt.date(2031, 2, 3)) == Period.round(2030, 8)
+
+
+def test_a_removed_visit_is_no_longer_counted_even_while_the_counts_are_cached(alice, known):
+    # The counts are reused per area until the visits change: a removal or a restore is a change.
+    import datetime as dt_
+
+    from tumbuh.accounts.policy import SYSTEM
+    from tumbuh.dashboards.tests.conftest import BALANTANG, make_child, measure
+    from tumbuh.measurements.actions import do_remove_visit, do_restore_visit
+
+    visits = [measure(make_child(BALANTANG, f"Februari {i}"), dt.date(2031, 2, 10), zlen=0.0) for i in range(9)]
+    assert default_round(alice, today=dt.date(2031, 2, 10)) == Period.round(2031, 2)
+    now = dt_.datetime(2031, 2, 11, 9, 0, tzinfo=dt_.UTC)
+    for visit in visits[:5]:
+        do_remove_visit(SYSTEM, visit, "salah anak", now=now)
+    assert default_round(alice, today=dt.date(2031, 2, 11)) == Period.round(2030, 8)
+    for visit in visits[:5]:
+        visit.refresh_from_db()
+        do_restore_visit(SYSTEM, visit, "ternyata benar", now=now, today=dt.date(2031, 2, 11))
+    assert default_round(alice, today=dt.date(2031, 2, 11)) == Period.round(2031, 2)

@@ -52,3 +52,20 @@ def test_the_workbook_says_when_it_was_generated(settings):
     wb = load_workbook(io.BytesIO(content))
     assert [ws["A2"].value for ws in wb.worksheets] == ["Dibuat"] * 2
     assert [ws["B2"].value for ws in wb.worksheets] == ["4 Maret 2026, 17.04"] * 2  # 09:04 UTC in Makassar (WITA)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("indicator, first_sheet", [("stunting", "Stunting"), ("underweight", "Underweight"),
+                                                    ("severe_stunting", "Stunting berat (sangat pendek)")])
+def test_a_workbooks_sheet_names_are_readable_not_cut(client, alice, indicator, first_sheet):
+    """Excel's 31 characters: "Stunting (pendek + sangat pendek)" was cut to "Stunting (pendek + sangat
+    pende"; the sheet is now named by the indicator, the full title stays in the sheet's first cell."""
+    client.force_login(alice)
+    client.cookies["django_language"] = "id"
+    content = client.get(f"/dasbor/xlsx/?within=73.24&level=kecamatan&period=R2025-08&indicator={indicator}").content
+    wb = load_workbook(io.BytesIO(content))
+    assert wb.sheetnames[0] == first_sheet
+    assert wb.worksheets[0]["A1"].value.startswith(first_sheet.split(" (")[0])
+    assert len(wb.worksheets[0]["A1"].value) > 0 and all(len(n) <= 31 for n in wb.sheetnames)
+    assert len({n.lower() for n in wb.sheetnames}) == len(wb.sheetnames)
+    assert not any(n.endswith(("pende", "kuran")) for n in wb.sheetnames)

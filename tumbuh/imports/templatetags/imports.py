@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.text import capfirst
+
+from tumbuh.imports.framework import kinds
 
 register = template.Library()
 
@@ -21,3 +24,11 @@ def rejected_rows(batch) -> dict:
         "table": [(r, list(r.cells) + [""] * (width - len(r.cells))) for r in rows],
         "more_rejected": max(0, batch.rejected - len(rows)),
     }
+
+
+@register.filter
+def kind_title(kind: str) -> str:
+    """An import kind as people call it ("Child measurements (e-PPGBM)" for ``eppgbm``): its
+    importer's title; a kind no importer registers any more, as stored."""
+    importer = kinds().get(kind)
+    return str(capfirst(importer.title)) if importer is not None else kind

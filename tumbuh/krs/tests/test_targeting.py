@@ -135,3 +135,72 @@ def test_the_demo_page_is_not_empty(client, alice):
     families = client.get("/krs/sasaran/?show=families").content.decode()
     assert 'data-family="' in families.split('data-testid="families-without-tpk"')[1]
     assert "/krs/sasaran/" in client.get("/krs/").content.decode()  # reached from the KRS list (and the menu)
+
+
+# ---------------------------------------------------------------- an empty list concludes nothing (issue 14)
+EVERY_CHILD = "Semua anak stunting di sini sudah masuk keluarga KRS."
+EVERY_FAMILY = "Semua keluarga KRS dengan anak stunting di sini sudah didampingi TPK."
+
+
+def _list(page: str) -> str:
+    return page.split('data-testid="nothing-listed">')[1].split("</td>")[0]
+
+
+@pytest.fixture
+def one_visit_round(make_child, make_family, measure, harapan_code):
+    """August 2026: one visit, of a Balantang child who is not stunted; the 2026 KRS list has a
+    family in Harapan."""
+    make_family("7324041501900201", "Keluarga Agustus", desa=harapan_code)
+    assert measure(make_child("Satu Kunjungan"), dt.date(YEAR, 8, 3), TALL).status_tbu == "normal"
+
+
+def test_a_round_with_no_stunted_child_does_not_say_every_stunted_child_is_in_a_family(client, alice, one_visit_round):
+    client.force_login(alice)
+    page = client.get(f"/krs/sasaran/?period=R{YEAR}-08&year={YEAR}").content.decode()
+    assert EVERY_CHILD not in page
+    assert _list(page) == "Tidak ada anak yang diukur di sini pada periode ini yang stunting (1 diukur)."
+    families = client.get(f"/krs/sasaran/?period=R{YEAR}-08&year={YEAR}&show=families").content.decode()
+    assert EVERY_FAMILY not in families
+    assert _list(families) == _list(page)
+
+
+def test_a_period_without_measurements_says_so(client, alice, one_visit_round):
+    client.force_login(alice)
+    page = client.get(f"/krs/sasaran/?period=R{YEAR + 1}-02&year={YEAR}").content.decode()
+    assert EVERY_CHILD not in page
+    assert _list(page).startswith("Belum ada anak di sini dengan pengukuran panjang/tinggi badan yang valid")
+    families = client.get(f"/krs/sasaran/?period=R{YEAR + 1}-02&year={YEAR}&show=families").content.decode()
+    assert EVERY_FAMILY not in families and _list(families) == _list(page)
+
+
+def test_the_desa_table_without_rows_says_whether_anyone_was_measured(client, alice, make_child, measure):
+    from tumbuh.wilayah.models import Wilayah
+
+    desa = Wilayah.objects.filter(level=4, kabupaten_code="73.24").exclude(kecamatan_code="73.24.04").order_by("code").first()
+    assert measure(make_child("Di Kecamatan Lain", desa=desa.code), dt.date(YEAR, 8, 3), TALL).status_tbu == "normal"
+    client.force_login(alice)
+    where = f"&year={YEAR}&within={desa.kecamatan_code}"  # no KRS family there
+    empty = client.get(f"/krs/sasaran/?period=R{YEAR + 1}-02{where}").content.decode()
+    table = empty.split('data-testid="targeting-desa"')[1].split("</table>")[0]
+    assert "Tidak ada pengukuran panjang/tinggi badan dan tidak ada keluarga KRS di wilayah dan periode ini." in table
+    measured = client.get(f"/krs/sasaran/?period=R{YEAR}-08{where}").content.decode()
+    table = measured.split('data-testid="targeting-desa"')[1].split("</table>")[0]
+    assert "Tidak ada anak stunting maupun keluarga KRS di wilayah dan periode ini." in table
+
+
+def test_stunted_children_but_no_family_linked_to_one_is_not_every_family_has_a_tpk(client, alice, village, harapan_code):
+    client.force_login(alice)
+    families = client.get(PAGE + f"&desa={harapan_code}&show=families").content.decode()  # one stunted child, no family
+    assert EVERY_FAMILY not in families
+    assert _list(families).startswith("Belum ada keluarga KRS di sini yang terhubung dengan anak stunting")
+
+
+def test_the_conclusions_still_stand_on_data(client, alice, village):
+    client.force_login(alice)
+    do_link_child(alice, village["no_tpk"], village["kids"]["alone"], reason="kunjungan rumah")
+    page = client.get(PAGE + f"&desa={BALANTANG}").content.decode()
+    assert _list(page) == EVERY_CHILD  # three stunted children in Balantang, all in a family
+    village["no_tpk"].tpk = Tpk.objects.get(name="TPK Target")
+    village["no_tpk"].save()
+    families = client.get(PAGE + f"&desa={BALANTANG}&show=families").content.decode()
+    assert _list(families) == EVERY_FAMILY

@@ -4,6 +4,7 @@ locally served Leaflet (SVG paths in the overlay pane), with a hover label."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -74,6 +75,8 @@ def test_admin_uploads_boundaries_and_sees_the_choropleth(browser, live_server, 
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for()
     assert "n = " in tooltip.inner_text()
+    # The figure as the server wrote it for the page's language: "12,3 %", never "12.3 %".
+    assert re.search(r"\d+,\d %|–", tooltip.inner_text()) and not re.search(r"\d\.\d", tooltip.inner_text())
     page.screenshot(path=f"{SHOTS}/tumbuh-map-desa.png", full_page=True)
 
     # Everything came from the project: no CDN, no tile server.
@@ -136,4 +139,61 @@ def test_map_for_a_year_exported_to_pdf(browser, live_server, demo, tmp_path):
         if value != "–":
             row = next(ln for ln in text.splitlines() if re.match(rf"\s*{re.escape(name)}\s+Malili\s+\d", ln))
             assert value.replace(" %", "") in row, (name, value, row)
+    context.close()
+
+
+def test_the_map_draws_posyandu_as_points_with_their_figures(browser, live_server, demo, tmp_path):
+    """A district that uploaded BIG's zipped shapefile (UTM 50S) and located Malili's posyandu
+    sees the desa as areas and the posyandu as circles on top, each with its figure."""
+    from tumbuh.accounts.models import User
+    from tumbuh.dashboards.aggregates import indicator_table, latest_period
+    from tumbuh.organisation.models import Posyandu
+    from tumbuh.wilayah.models import Level, Wilayah
+
+    from .shp import BIG_FIELDS, UTM_50S, big_record, grid, write_shapefile, zipped
+    from .test_points import locate
+
+    desa = list(Wilayah.objects.filter(kecamatan_code="73.24.04", level=Level.DESA).order_by("code"))
+    rings = grid([d.code for d in desa])
+    upload = tmp_path / "ADMINISTRASIDESA_AR_25K.zip"
+    upload.write_bytes(zipped({"ADMINISTRASIDESA_AR_25K": write_shapefile(
+        [(big_record(d, "Malili"), rings[d.code]) for d in desa], BIG_FIELDS, epsg=UTM_50S)}))
+    # each posyandu inside its own desa's square
+    located = []
+    for d in desa:
+        x0, y0 = rings[d.code][0]
+        located += locate(Posyandu.objects.filter(desa=d, is_active=True), lat0=y0 + 0.04, lon0=x0 + 0.01, step=0.006)
+    assert located
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    served = []
+    page.on("request", lambda r: served.append(r.url))
+    browser_login(page, live_server, "admin.lutim")
+    _upload(page, live_server, upload, "4")
+    assert "EPSG:32750" in page.locator("[data-testid=boundary-report]").inner_text()
+
+    admin = User.objects.get(username="admin.lutim")
+    period = latest_period(user=admin)
+    page.goto(f"{live_server.url}/peta/?within=73.24.04&level=desa&period={period.key}")
+    page.wait_for_selector("#choropleth[data-ready='1']")
+    assert page.locator("#choropleth path.map-area").count() == 15
+    circles = page.locator("#choropleth path.posyandu-point")
+    assert circles.count() == len(located)
+    rows = {r.code: r for r in indicator_table(user=admin, within_code="73.24.04", level="posyandu", period=period,
+                                                 indicator="stunting")}
+    measured = next(p for p in located if str(p.pk) in rows and rows[str(p.pk)].n_measured)
+    index = sorted(located, key=lambda p: (p.desa_id, p.name)).index(measured)
+    circles.nth(index).hover()
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    text = tooltip.inner_text()
+    row = rows[str(measured.pk)]
+    assert measured.name in text and f"n = {row.n_measured}" in text
+    assert f"{row.r:.1f}".replace(".", ",") in text
+    page.screenshot(path=f"{SHOTS}/tumbuh-map-posyandu.png", full_page=True)
+    # the layer control hides the points
+    page.locator(".leaflet-control-layers input[type=checkbox]").uncheck()
+    assert page.locator("#choropleth path.posyandu-point").count() == 0
+    assert served and all(u.startswith(live_server.url) for u in served)
     context.close()

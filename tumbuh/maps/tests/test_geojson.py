@@ -89,9 +89,10 @@ def test_features_without_code_and_non_polygons_are_listed():
         feature("73.24.04.2010", square(120, -2)),  # a desa in a kecamatan file
     ]
     report = geojson.check(collection(features), "73.24", 3)
-    kinds = sorted(i.kind for i in report.other)
-    assert kinds == ["duplicate", "no_code", "not_polygon", "other_level"]
-    assert report.features_kept == 1
+    kinds = sorted(i.kind for i in report.issues if i.kind != "missing_area")
+    assert kinds == ["duplicate", "no_match", "not_polygon", "other_level"]  # "tanpa kode" names no kecamatan
+    assert sorted(i.kind for i in report.unmatched) == ["no_match", "other_level"]
+    assert report.features_kept == 1  # the two features of 73.24.04 are merged into one area
 
 
 @pytest.mark.parametrize("content", [b"not json", b'{"type": "Polygon", "coordinates": []}', b"[]"])

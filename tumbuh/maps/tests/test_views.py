@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tumbuh.audit.models import AuditLog
+from tumbuh.core.numbers import excel_value, format_number
 from tumbuh.dashboards.aggregates import latest_period
 from tumbuh.maps.models import Boundary
 
@@ -68,7 +69,7 @@ def test_report_lists_unknown_codes_and_missing_areas(client, alice):
     client.force_login(alice)
     response = _upload(client, [*district_codes()[1:], "73.17.01"])
     body = response.content.decode()
-    assert 'data-testid="unknown-list"' in body and "73.17.01" in body
+    assert 'data-testid="unmatched-list"' in body and "73.17.01" in body
     assert 'data-testid="missing-list"' in body and "73.24.01" in body
     assert Boundary.objects.get(level=3).unknown_count == 1
 
@@ -136,7 +137,8 @@ def test_map_data_values_are_the_dashboards_figures(client, alice):
     assert rows
     for row in rows:
         area = data["areas"][row.code]
-        assert area["n"] == row.n_measured and area["value"] == round(row.eb_r, 1)
+        assert area["n"] == row.n_measured and area["value"] == excel_value(row.eb_r, 1)
+        assert area["value_text"] == format_number(row.eb_r, 1, "id")  # what the popup shows
 
 
 def test_tile_grid_fallback_without_boundaries(client, alice):
@@ -162,3 +164,23 @@ def test_map_page_draws_leaflet_when_boundaries_exist(client, alice):
     assert 'id="choropleth"' in body and "vendor/leaflet/leaflet.js" in body
     assert "://" not in body.split('id="choropleth"')[1].split("</script>")[0].replace("data-url", "")  # no CDN
     assert 'data-testid="map-legend"' in body
+
+
+def test_tile_grid_says_how_to_get_a_real_map(client, alice, demo_users):
+    """Without boundaries the page says where to download them, what to upload and who uploads."""
+    client.force_login(alice)
+    body = client.get(reverse("maps:map"), {"within": "73.24", "level": "desa"}).content.decode()
+    how = body.split('data-testid="how-to-get-a-map"')[1].split("</div>")[0]
+    assert "tanahair.indonesia.go.id" in how and "BPS" in how  # where
+    assert ".zip seperti saat diunduh" in how and ".prj" in how  # what
+    assert 'data-testid="upload-boundaries-link"' in how and reverse("maps:boundaries") in how  # the admin uploads
+    client.force_login(demo_users["camat.malili"])
+    body = client.get(reverse("maps:map"), {"within": "73.24.04", "level": "desa"}).content.decode()
+    how = body.split('data-testid="how-to-get-a-map"')[1].split("</div>")[0]
+    assert 'data-testid="ask-admin"' in how and "admin kabupaten (sekretariat TPPS)" in how
+    assert "upload-boundaries-link" not in how
+    _upload(client, district_codes(level=4), level="4", columns=12, size=0.02)  # the camat cannot upload: 403
+    client.force_login(alice)
+    _upload(client, district_codes(level=4), level="4", columns=12, size=0.02)
+    body = client.get(reverse("maps:map"), {"within": "73.24", "level": "desa"}).content.decode()
+    assert 'data-testid="how-to-get-a-map"' not in body  # with boundaries, the map itself

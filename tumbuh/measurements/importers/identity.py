@@ -3,7 +3,15 @@ date, desa); else a new one. An anonymised name (``ANON_123``) is never matched 
 by name: the valid NIK alone decides. A valid NIK that belongs to a different child refuses
 the row; what the row adds to a child it finds (a NIK, birth order, the parent's NIK and
 phone, a real name for a placeholder) is filled in, never overwritten. The change since the
-child's neighbouring visits is checked here too."""
+child's neighbouring visits is checked here too.
+
+What a user took back stays taken back. A row about a child merged into another record
+(``Child.merged_into``), by its NIK or its identity, is the survivor's visit: the merge said they
+are one child, so the merged record's NIK leads to the survivor without the name and birth
+date check (the survivor's data win) and is never given to it. A row for a visit a user
+removed (same child and date, no visit counted on that date) is refused with the removal's
+reason: a re-import neither brings it back nor adds it twice; restoring it is a user's
+decision, on the child's page."""
 
 from __future__ import annotations
 
@@ -20,6 +28,10 @@ from ..models import Child, Measurement
 from ..models import is_anonymised as _is_anonymised
 from .columns import _ONE, _TWO, BASE_FIELDS, EXTRA_FIELDS, person_key
 
+VISIT_REMOVED = gettext_noop(
+    "The visit of %(date)s was removed in Tumbuh (%(reason)s): not imported again; if it is right, restore it from "
+    "the list of removed visits"
+)
 ANONYMISED_WITHOUT_NIK = gettext_noop(
     "Name anonymised (%(name)s) and NIK empty or invalid: the child cannot be identified; fill in the NIK or the name "
     "and import again"
@@ -81,8 +93,9 @@ class Identity:
                 self.by_nik[nik] = ref
             if not is_anonymised(name):  # a placeholder name is never matched on
                 self.by_identity.setdefault((person_key(name), birth, desa), ref)
+        self._follow_merges(kab)
         self.nik_elsewhere = set(
-            Child.objects.exclude(nik="").exclude(pk__in=children.values("pk")).values_list("nik", flat=True)
+            Child.all_objects.exclude(nik="").exclude(pk__in=children.values("pk")).values_list("nik", flat=True)
         )
         measurements = self.in_scope(Measurement.objects.filter(desa__kabupaten_code=kab)).values_list(
             "pk", "child_id", "date", *BASE_FIELDS[:-1], "posyandu_id", *EXTRA_FIELDS,
@@ -92,6 +105,33 @@ class Identity:
             ref = self.by_pk.get(child_id)
             if ref is not None:
                 ref.visits[date.toordinal()] = [pk, 0, None, self._values(values[:split], values[split:])]
+        #: (child pk, date ordinal) -> the reason, of the visits users removed
+        self.removed_visits: dict[tuple[int, int], str] = {
+            (child_id, date.toordinal()): reason
+            for child_id, date, reason in self.in_scope(Measurement.all_objects.filter(
+                desa__kabupaten_code=kab, removed_at__isnull=False)).values_list("child_id", "date", "removal_reason")
+        }
+
+    def _follow_merges(self, kab: str) -> None:
+        """The NIK and identity of each child merged into another lead to the survivor (its
+        last one, when that was merged again), if the user sees it."""
+        self.via_merge: set[str] = set()  # NIKs of merged records: they lead to their survivor
+        merged = list(self.in_scope(Child.all_objects.filter(desa__kabupaten_code=kab, merged_into__isnull=False))
+                      .values_list("pk", "nik", "name", "birth_date", "desa_id", "merged_into_id"))
+        into = {pk: target for pk, *_rest, target in merged}
+        for _pk, nik, name, birth, desa, target in merged:
+            for _step in range(len(into)):
+                if target not in into:
+                    break
+                target = into[target]
+            ref = self.by_pk.get(target)
+            if ref is None:
+                continue  # merged into a child outside the user's area: its NIK is "elsewhere"
+            if nik and nik not in self.by_nik:
+                self.by_nik[nik] = ref
+                self.via_merge.add(nik)
+            if not is_anonymised(name):
+                self.by_identity.setdefault((person_key(name), birth, desa), ref)
 
     def _values(self, base, extra) -> tuple:
         """A visit's values (``VALUE_FIELDS``) in the form kept per visit: ``extra`` shared."""
@@ -105,7 +145,7 @@ class Identity:
         if nik:
             ref = self.by_nik.get(nik)
             if ref is not None:
-                if ref.birth != birth or not _same_name(ref.name, name):
+                if nik not in self.via_merge and (ref.birth != birth or not _same_name(ref.name, name)):
                     raise RowError(
                         gettext_noop("NIK %(nik)s already belongs to another child (%(name)s, born %(birth)s)"),
                         nik=nik, name=ref.name, birth=f"{ref.birth:%d/%m/%Y}",
@@ -158,6 +198,8 @@ class Identity:
 
 
     def _give_nik(self, ref: ChildRef, nik: str) -> None:
+        if nik in self.via_merge:
+            return  # the merged record's NIK stays with it
         ref.nik = nik
         self.by_nik[nik] = ref
         if ref.pk is None:

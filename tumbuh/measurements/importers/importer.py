@@ -30,7 +30,7 @@ from .columns import (
     COLUMNS, DEFAULTS, REQUIRED, SERVICE_COLUMNS, UNSAID, VALUE_FIELDS, _float, _mask_phone, _q, _read, person_key,
     read_asi, read_birth_order, read_oedema, read_phone,
 )
-from .identity import ANONYMISED_WITHOUT_NIK, Identity, is_anonymised
+from .identity import ANONYMISED_WITHOUT_NIK, VISIT_REMOVED, Identity, is_anonymised
 from .names import Names
 from .writer import Writer
 
@@ -182,6 +182,8 @@ class EppgbmImporter(Identity, Writer, Importer):
             if entry[2] == fingerprint:
                 raise RowError(gettext_noop("Duplicate of row %(row)s in this file"), row=entry[1])
             raise RowError(gettext_noop("Same child and measurement date as row %(row)s in this file, but with different values"), row=entry[1])
+        if entry is None and ref.pk is not None and (ref.pk, ordinal) in self.removed_visits:
+            raise RowError(VISIT_REMOVED, date=f"{date:%d/%m/%Y}", reason=self.removed_visits[ref.pk, ordinal])
         self._check_change(ref, ordinal, date, weight, lenhei, position)
 
         # Accepted: from here on nothing refuses the row.

@@ -33,12 +33,14 @@ def test_dates_in_the_future_before_birth_and_over_59_months_are_errors():
 
 def test_unit_errors_name_the_probable_fix():
     problems = check_visit(visit(lenhei="845"), today=TODAY)
-    assert [p.code for p in problems] == ["height_in_mm"] and problems[0].params["fixed"] == "84.5"
+    assert [p.code for p in problems] == ["height_in_mm"] and problems[0].params["fixed"] == 84.5  # a number, written in the reader's language
     assert codes(visit(lenhei="0.845")) == ["height_in_m"]
     grams = check_visit(visit(weight="11200"), today=TODAY)[0]
-    assert grams.code == "weight_in_grams" and grams.params["fixed"] == "11.2"
+    assert grams.code == "weight_in_grams" and grams.params["fixed"] == 11.2
     with translation.override("en"):
         assert "did you mean 11.2 kg" in grams.text()
+    with translation.override("id"):
+        assert "maksudnya 11,2 kg" in grams.text()
 
 
 def test_swapped_weight_and_height_and_out_of_range_values():

@@ -117,7 +117,8 @@ def test_template_has_the_indonesian_headers_a_note_an_example_and_the_users_cod
     client.force_login(alice)
     expected = {
         "puskesmas": ["Kode Puskesmas", "Nama Puskesmas", "Kode Kecamatan", "Kode Desa Wilayah Kerja", "Alamat"],
-        "posyandu": ["Nama Posyandu", "Kode Posyandu", "Kode Desa", "Nama Desa", "Kode Puskesmas", "Nama Puskesmas", "Alamat"],
+        "posyandu": ["Nama Posyandu", "Kode Posyandu", "Kode Desa", "Nama Desa", "Kode Puskesmas", "Nama Puskesmas", "Alamat",
+                     "Lintang", "Bujur"],
         "opd": ["Singkatan", "Nama OPD", "Jenis"],
     }
     for kind, headers in expected.items():

@@ -21,7 +21,7 @@ def wotu():
 def test_kecamatan_user_manages_only_their_kecamatan_meetings(camat, malili, wotu, make_rapat):
     own = make_rapat(malili, dt.date(2026, 5, 1), actor=camat)
     assert own.created_by == camat
-    actions.do_add_participant(camat, Attendee(rapat=own, name="Kepala Desa Balantang", group=Group.KEPALA_DESA))
+    actions.do_add_participant(camat, Attendee(rapat=own, name="Kepala Desa Balantang", group=Group.KEPALA_DESA), today=own.date)
     district = Rapat.objects.filter(tpps__wilayah_id="73.24").first()
     for tpps in (wotu, district.tpps):
         with pytest.raises(PermissionDenied):

@@ -23,13 +23,13 @@ def _invite_300(alice, rapat):
     for group, n in SIZES.items():
         for i in range(n):
             actions.do_add_participant(alice, Attendee(rapat=rapat, group=group, name=f"{group} peserta {i:03d}",
-                                                          organisation=f"Instansi {i}"), taken=taken)
+                                                          organisation=f"Instansi {i}"), today=rapat.date, taken=taken)
 
 
-def test_a_meeting_of_300_checks_in_and_the_counts_add_up(client, alice, make_rapat):
+def test_a_meeting_of_300_checks_in_and_the_counts_add_up(client, alice, make_rapat, today):
     from tumbuh.tpps.models import Tpps
 
-    rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 11, 20))
+    rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), today)  # the pages check in now
     _invite_300(alice, rapat)
     people = list(Attendee.objects.filter(rapat=rapat))
     assert len(people) == 300 and len({p.code for p in people}) == 300
@@ -75,7 +75,7 @@ def test_a_meeting_of_300_checks_in_and_the_counts_add_up(client, alice, make_ra
 def test_codes_of_another_meeting_or_unknown_are_refused(alice, malili, make_rapat):
     first = make_rapat(malili, dt.date(2026, 1, 5))
     second = make_rapat(malili, dt.date(2026, 2, 5))
-    p = actions.do_add_participant(alice, Attendee(rapat=first, name="A", group=Group.CAMAT))
+    p = actions.do_add_participant(alice, Attendee(rapat=first, name="A", group=Group.CAMAT), today=first.date)
     assert actions.do_check_in_by_code(alice, second, p.qr_payload, at=AT) == (actions.CheckInResult.UNKNOWN, None)
     assert actions.do_check_in_by_code(alice, first, "XXXXXX", at=AT)[0] == actions.CheckInResult.UNKNOWN
     assert actions.do_check_in_by_code(alice, first, f" {p.code.lower()} ", at=AT) == (actions.CheckInResult.OK, p)
@@ -84,23 +84,24 @@ def test_codes_of_another_meeting_or_unknown_are_refused(alice, malili, make_rap
     assert "<svg" in qr_svg(p)
 
 
-def test_quick_search_finds_by_name_agency_or_code(client, alice, malili, make_rapat):
-    rapat = make_rapat(malili, dt.date(2026, 1, 5))
+def test_quick_search_finds_by_name_agency_or_code(client, alice, malili, make_rapat, today):
+    rapat = make_rapat(malili, today)
     a = actions.do_add_participant(alice, Attendee(rapat=rapat, name="Andi Baso", group=Group.KEPALA_DESA,
-                                                      organisation="Desa Balantang"))
-    actions.do_add_participant(alice, Attendee(rapat=rapat, name="Sitti", group=Group.PUSKESMAS, organisation="Puskesmas Malili"))
+                                                      organisation="Desa Balantang"), today=today)
+    actions.do_add_participant(alice, Attendee(rapat=rapat, name="Sitti", group=Group.PUSKESMAS, organisation="Puskesmas Malili"),
+                               today=today)
     client.force_login(alice)
     for q in ("andi", "balantang desa", a.code):
         html = client.get(f"/rapat/{rapat.pk}/hadir/cari/", {"q": q}).content.decode()
-        assert "Andi Baso" in html and "Sitti" not in html
+        assert "Andi Baso" in html and "Sitti" not in html and 'data-testid="check-in-button"' in html
 
 
 def test_registry_invites_each_office_once(alice, malili, make_rapat):
     rapat = make_rapat(malili, dt.date(2026, 1, 5))
-    n = actions.do_invite_from_registry(alice, rapat, [Group.CAMAT, Group.KEPALA_DESA, Group.PUSKESMAS])
+    n = actions.do_invite_from_registry(alice, rapat, [Group.CAMAT, Group.KEPALA_DESA, Group.PUSKESMAS], today=rapat.date)
     desa = Attendee.objects.filter(rapat=rapat, group=Group.KEPALA_DESA).count()
     assert Attendee.objects.filter(rapat=rapat, group=Group.CAMAT).count() == 1 and desa >= 10
-    assert actions.do_invite_from_registry(alice, rapat, [Group.CAMAT, Group.KEPALA_DESA]) == 0
+    assert actions.do_invite_from_registry(alice, rapat, [Group.CAMAT, Group.KEPALA_DESA], today=rapat.date) == 0
     assert Attendee.objects.filter(rapat=rapat).count() == n
     rapat.refresh_from_db()
     assert set(rapat.invited_groups) >= {Group.CAMAT, Group.KEPALA_DESA, Group.PUSKESMAS}
@@ -134,8 +135,8 @@ def test_the_invitation_is_dated_the_day_it_is_made_at_the_latest_the_meetings(m
     assert build("undangan", rapat, today=dt.date(2026, 4, 1)).date == dt.date(2026, 3, 10)  # made afterwards
 
 
-def test_participants_page_invites_from_the_registry_and_prints_qr_cards(client, alice, malili, make_rapat):
-    rapat = make_rapat(malili, dt.date(2026, 1, 5))
+def test_participants_page_invites_from_the_registry_and_prints_qr_cards(client, alice, malili, make_rapat, today):
+    rapat = make_rapat(malili, today)
     client.force_login(alice)
     response = client.post(f"/rapat/{rapat.pk}/peserta/", {"groups": [Group.CAMAT, Group.PUSKESMAS]})
     assert response.status_code == 302
@@ -156,13 +157,15 @@ def test_only_the_organiser_edits_the_list(client, demo_users, make_rapat):
     assert not Attendee.objects.filter(rapat=rapat).exists()
 
 
-def test_organiser_corrects_an_invitee_and_undoes_a_check_in(client, alice, malili, make_rapat):
+def test_organiser_corrects_an_invitee_and_undoes_a_check_in(client, alice, malili, make_rapat, today):
+    from django.utils import timezone
+
     from tumbuh.audit.models import AuditLog
 
-    rapat = make_rapat(malili, dt.date(2026, 1, 5))
-    actions.do_invite_from_registry(alice, rapat, [Group.CAMAT])
+    rapat = make_rapat(malili, today)
+    actions.do_invite_from_registry(alice, rapat, [Group.CAMAT], today=today)
     camat = Attendee.objects.get(rapat=rapat)
-    actions.do_check_in(alice, camat, at=AT)
+    actions.do_check_in(alice, camat, at=timezone.now())
     client.force_login(alice)
     response = client.post(f"/rapat/{rapat.pk}/peserta/{camat.pk}/", {
         "name": "Andi Rahmat, S.STP.", "group": Group.CAMAT, "organisation": camat.organisation, "position": "Camat"})
@@ -181,7 +184,7 @@ def test_phone_numbers_only_in_the_organisers_excel(client, alice, demo_users, m
     from tumbuh.tpps.models import Tpps
 
     rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 1, 5))
-    actions.do_add_participant(alice, Attendee(rapat=rapat, name="Sitti", group=Group.PKK, phone="081234567890"))
+    actions.do_add_participant(alice, Attendee(rapat=rapat, name="Sitti", group=Group.PKK, phone="081234567890"), today=rapat.date)
 
     def phones(user):
         client.force_login(user)
@@ -192,13 +195,13 @@ def test_phone_numbers_only_in_the_organisers_excel(client, alice, demo_users, m
     assert phones(demo_users["dinkes.lutim"]) == [None]
 
 
-def test_text_typed_at_the_door_reaches_the_excel_list_as_text_never_a_formula(client, alice, make_rapat):
+def test_text_typed_at_the_door_reaches_the_excel_list_as_text_never_a_formula(client, alice, make_rapat, today):
     from openpyxl import load_workbook
 
     from tumbuh.core.testing import formula_cells
     from tumbuh.tpps.models import Tpps
 
-    rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 2, 9), place="=1+2")
+    rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), today, place="=1+2")
     client.force_login(alice)
     typed = {"name": '=HYPERLINK("http://x.invalid","klik")', "group": Group.MITRA, "organisation": "@SUM(A1)",
              "position": "-Ketua", "phone": "+62 812 3456 7890"}

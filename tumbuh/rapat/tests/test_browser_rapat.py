@@ -6,7 +6,6 @@ with ``-m browser``."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 
 import pytest
 
@@ -37,25 +36,33 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
     from tumbuh.rapat.models import ActionItem, Attendee, Rapat
     from tumbuh.tpps.models import Tpps
 
+    from django.utils import timezone
+
+    from tumbuh.wilayah.models import Level, Wilayah
+
+    today = timezone.localdate()  # the pages read the clock: a meeting held today is still open
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
     browser_login(page, live_server, "admin.lutim")
 
-    # Create the meeting.
+    # Create the meeting: choosing the camat invites every camat of the district in the same step.
     page.goto(f"{live_server.url}/rapat/")
     page.click("[data-testid=rapat-add]")
     page.select_option("#id_tpps", str(Tpps.objects.get(wilayah_id="73.24").pk))
     page.fill("#id_title", "Rapat Koordinasi TPPS Desember 2026")
-    page.fill("#id_date", "2026-12-03")
+    page.fill("#id_date", today.isoformat())
     page.fill("#id_start_time", "09:00")
     page.fill("#id_place", "Aula Bappeda, Malili")
     page.fill("#id_chair", "Hj. Puspawati Husler")
     page.fill("#id_agenda", "Tindak lanjut rapat Agustus\nRencana 2027")
-    page.check("input[name=invited_groups][value=kepala_desa]")
+    page.check("input[name=invited_groups][value=camat]")
     with page.expect_navigation():
         page.click("[data-testid=rapat-form] button[type=submit]")
     rapat = Rapat.objects.get(title="Rapat Koordinasi TPPS Desember 2026")
     assert page.url.endswith(f"/rapat/{rapat.pk}/")
+    camat = Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code="73.24").count()
+    assert f"{camat} diundang" in page.locator("[data-testid=attendance-counts]").inner_text()
+    assert Attendee.objects.filter(rapat=rapat, group="camat").count() == camat
     # It opens with the open items of the demo's earlier meetings.
     carried = page.locator("[data-testid=carry-over]").inner_text()
     assert "Kelas ibu balita bulanan di Desa Balantang" in carried and "terlambat" in carried
@@ -70,7 +77,7 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
         page.fill("[data-testid=participant-form] #id_organisation", org)
         with page.expect_navigation():
             page.click("[data-testid=participant-form] button[type=submit]")
-    assert page.locator("[data-testid=participants] tbody tr").count() == 3
+    assert page.locator("[data-testid=participants] tbody tr").count() == camat + 3
 
     # Check in two by the quick search (htmx), the counts follow without a reload.
     page.goto(f"{live_server.url}/rapat/{rapat.pk}/hadir/")
@@ -137,12 +144,16 @@ def test_remove_an_invitee_with_a_reason_but_not_one_who_came(browser, live_serv
     from tumbuh.rapat.models import Attendee, Group, Rapat
     from tumbuh.tpps.models import Tpps
 
+    from django.utils import timezone
+
+    today = timezone.localdate()  # held today: its list may still change
     rapat = actions.do_save_rapat(policy.SYSTEM, Rapat(tpps=Tpps.objects.get(wilayah_id="73.24.04"), title="Rapat TPPS Malili Maret",
-                                              date=dt.date(2026, 3, 10), place="Kantor Camat Malili", chair="Camat",
-                                              agenda="Evaluasi"))
-    came, twice, _other = (actions.do_add_participant(policy.SYSTEM, Attendee(rapat=rapat, name=name, group=Group.LAIN))
+                                              date=today, place="Kantor Camat Malili", chair="Camat",
+                                              agenda="Evaluasi"), today=today)
+    came, twice, _other = (actions.do_add_participant(policy.SYSTEM, Attendee(rapat=rapat, name=name, group=Group.LAIN),
+                                                      today=today)
                           for name in ("Ibu Hadir", "Bapak Dobel", "Ibu Lain"))
-    actions.do_check_in(policy.SYSTEM, came, at=dt.datetime(2026, 3, 10, 9, tzinfo=dt.timezone.utc))
+    actions.do_check_in(policy.SYSTEM, came, at=timezone.now())
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
     browser_login(page, live_server, "camat.malili")

@@ -16,6 +16,11 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
+def _decide(actor, rapat, text, item):
+    """Recorded on the meeting's day."""
+    return actions.do_record_decision(actor, rapat, text, item=item, today=rapat.date)
+
+
 def _item(title, due, **owner):
     return ActionItem(title=title, due_date=due, **owner)
 
@@ -23,9 +28,9 @@ def _item(title, due, **owner):
 def test_action_items_carry_over_to_the_next_meetings_until_closed(alice, malili, make_rapat, dinkes):
     first = make_rapat(malili, D(2026, 1, 10))
     balantang = Wilayah.objects.get(pk="73.24.04.2010")
-    actions.do_record_decision(alice, first, "Validasi data", item=_item("Validasi data", D(2026, 2, 1),
+    _decide(alice, first, "Validasi data", _item("Validasi data", D(2026, 2, 1),
                                                                          owner_kind=OwnerKind.OPD, owner_opd=dinkes))
-    actions.do_record_decision(alice, first, "PMT lokal", item=_item("PMT lokal", D(2026, 6, 1),
+    _decide(alice, first, "PMT lokal", _item("PMT lokal", D(2026, 6, 1),
                                                                      owner_kind=OwnerKind.DESA, owner_wilayah=balantang))
     validasi, pmt = ActionItem.objects.filter(rapat=first).order_by("pk")
     second = make_rapat(malili, D(2026, 3, 1))
@@ -41,7 +46,7 @@ def test_action_items_carry_over_to_the_next_meetings_until_closed(alice, malili
     # History holds: the second meeting still opened with the item closed after it.
     assert [i.title for i in carry_over(second)] == ["Validasi data", "PMT lokal"]
     # An item agreed at the third meeting is not carried into the third itself, but into the fourth.
-    actions.do_record_decision(alice, third, "Kelas ibu", item=_item("Kelas ibu", D(2026, 5, 1), owner_kind=OwnerKind.DESA,
+    _decide(alice, third, "Kelas ibu", _item("Kelas ibu", D(2026, 5, 1), owner_kind=OwnerKind.DESA,
                                                                      owner_wilayah=balantang))
     fourth = make_rapat(malili, D(2026, 6, 2))
     assert [i.title for i in carry_over(fourth)] == ["Kelas ibu", "PMT lokal"]
@@ -55,7 +60,7 @@ def test_the_minutes_open_with_the_carried_over_items(alice, malili, make_rapat,
     from tumbuh.rapat.documents import build
 
     first = make_rapat(malili, D(2026, 1, 10))
-    actions.do_record_decision(alice, first, "Validasi", item=_item("Validasi data Februari", D(2026, 2, 1),
+    _decide(alice, first, "Validasi", _item("Validasi data Februari", D(2026, 2, 1),
                                                                     owner_kind=OwnerKind.OPD, owner_opd=dinkes))
     second = make_rapat(malili, D(2026, 3, 1))
     text = pdftext(render_pdf(build("notulen", second, today=D(2026, 3, 1))))
@@ -67,7 +72,7 @@ def test_progress_with_evidence_closes_and_reopens(alice, demo_users, malili, ma
     settings.MEDIA_ROOT = tmp_path
     dinkes_user = demo_users["dinkes.lutim"]
     rapat = make_rapat(malili, D(2026, 1, 10))
-    actions.do_record_decision(alice, rapat, "x", item=_item("Validasi", D(2026, 2, 1), owner_kind=OwnerKind.OPD,
+    _decide(alice, rapat, "x", _item("Validasi", D(2026, 2, 1), owner_kind=OwnerKind.OPD,
                                                              owner_opd=dinkes))
     item = ActionItem.objects.get(rapat=rapat)
     photo = SimpleUploadedFile("ba-validasi.pdf", b"%PDF-1.4 ba", content_type="application/pdf")
@@ -86,7 +91,7 @@ def test_progress_with_evidence_closes_and_reopens(alice, demo_users, malili, ma
 
 def test_only_the_owner_or_organiser_reports_progress(alice, demo_users, malili, make_rapat, dinkes):
     rapat = make_rapat(malili, D(2026, 1, 10))
-    actions.do_record_decision(alice, rapat, "x", item=_item("Validasi", D(2026, 2, 1), owner_kind=OwnerKind.OPD,
+    _decide(alice, rapat, "x", _item("Validasi", D(2026, 2, 1), owner_kind=OwnerKind.OPD,
                                                              owner_opd=dinkes))
     item = ActionItem.objects.get(rapat=rapat)
     for username in ("desa.balantang", "pantau.lutim", "pkm.malili", "admin.luwu"):
@@ -102,7 +107,7 @@ def test_owner_must_lie_inside_the_team_region(alice, malili, make_rapat):
     wotu_desa = Wilayah.objects.filter(kecamatan_code__startswith="73.24.", level=4).exclude(kecamatan_code="73.24.04").first()
     with pytest.raises(ValidationError) as e:
         actions.do_save_action_item(alice, ActionItem(rapat=rapat, title="x", due_date=D(2026, 2, 1),
-                                                      owner_kind=OwnerKind.DESA, owner_wilayah=wotu_desa))
+                                                      owner_kind=OwnerKind.DESA, owner_wilayah=wotu_desa), today=rapat.date)
     assert "owner_wilayah" in e.value.message_dict
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from tumbuh.audit.models import AuditAction, AuditLog
 from tumbuh.rapat import actions
@@ -16,15 +17,18 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def meeting(alice, malili, make_rapat):
-    """A Malili meeting with three invitees (two camat-group, one PKK) and one walk-in, two present."""
-    rapat = make_rapat(malili, dt.date(2026, 3, 2))
+def meeting(alice, malili, make_rapat, today):
+    """A Malili meeting held today (the pages may still change its list) with three invitees (two
+    camat-group, one PKK) and one walk-in, two present."""
+    rapat = make_rapat(malili, today)
     people = {}
     for name, group, invited in (("Camat Malili", Group.CAMAT, True), ("Sekcam Malili", Group.CAMAT, True),
                                  ("Ketua TP PKK Malili", Group.PKK, True), ("Tamu Dinas", Group.LAIN, False)):
-        people[name] = actions.do_add_participant(alice, Attendee(rapat=rapat, name=name, group=group, invited=invited))
-    actions.do_check_in(alice, people["Camat Malili"], at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc))
-    actions.do_check_in(alice, people["Tamu Dinas"], at=dt.datetime(2026, 3, 2, 9, 5, tzinfo=dt.timezone.utc))
+        people[name] = actions.do_add_participant(alice, Attendee(rapat=rapat, name=name, group=group, invited=invited),
+                                                  today=today)
+    now = timezone.now()
+    actions.do_check_in(alice, people["Camat Malili"], at=now)
+    actions.do_check_in(alice, people["Tamu Dinas"], at=now + dt.timedelta(seconds=1))
     return rapat, people
 
 
@@ -59,7 +63,7 @@ def test_someone_checked_in_is_refused_until_the_check_in_is_undone(client, alic
     rapat, people = meeting
     camat = people["Camat Malili"]
     with pytest.raises(ValidationError, match="Undo the check-in|Batalkan"):
-        actions.do_remove_participant(alice, camat, reason="salah orang")
+        actions.do_remove_participant(alice, camat, reason="salah orang", today=rapat.date)
     client.force_login(alice)
     page = client.get(_url(rapat, camat)).content.decode()
     assert 'data-testid="refusal"' in page and 'data-testid="confirm-delete"' not in page
@@ -67,7 +71,7 @@ def test_someone_checked_in_is_refused_until_the_check_in_is_undone(client, alic
     assert response.status_code == 200 and 'data-testid="refusal"' in response.content.decode()
     assert Attendee.objects.filter(pk=camat.pk).exists() and attendance(rapat).present == 2
     # Undo the check-in (its own reason), then remove.
-    actions.do_undo_check_in(alice, camat, reason="salah pindai kartu")
+    actions.do_undo_check_in(alice, camat, reason="salah pindai kartu", today=rapat.date)
     assert client.post(_url(rapat, camat), {"reason": "bukan peserta rapat ini"}).status_code == 302
     assert attendance(rapat).present == 1
     reasons = list(AuditLog.objects.filter(object_type="rapat.attendee", object_id=str(camat.pk))
@@ -92,12 +96,12 @@ def test_who_may_remove(client, demo_users, meeting, username, status):
     assert Attendee.objects.filter(pk=pkk.pk).exists() is (status != 302)
     if status != 302:
         with pytest.raises(PermissionDenied):
-            actions.do_remove_participant(user, pkk, reason="uji")
+            actions.do_remove_participant(user, pkk, reason="uji", today=rapat.date)
 
 
-def test_the_district_meeting_is_not_the_camats_to_change(client, camat, make_rapat, alice):
-    rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 3, 3))
-    p = actions.do_add_participant(alice, Attendee(rapat=rapat, name="Kepala Bappeda", group=Group.OPD))
+def test_the_district_meeting_is_not_the_camats_to_change(client, camat, make_rapat, alice, today):
+    rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), today)
+    p = actions.do_add_participant(alice, Attendee(rapat=rapat, name="Kepala Bappeda", group=Group.OPD), today=today)
     client.force_login(camat)
     assert client.post(_url(rapat, p), {"reason": "uji"}).status_code == 403
     client.force_login(alice)

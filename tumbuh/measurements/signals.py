@@ -1,0 +1,24 @@
+"""What the measurements app tells the apps above it, without knowing them.
+
+``visits_changed`` is sent (``sender=Measurement``) once a visit was removed or restored, moved
+to another child by a merge or back by an unmerge, or given another date, with ``dates``: every
+date a figure may have changed on (the old and the new date of a corrected visit). The
+dashboards mark the periods holding them stale, so their aggregates are computed again. A
+plain save of a visit is already seen by ``post_save``; this signal also carries what
+``post_save`` cannot: the date a visit left."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+visits_changed = Signal()
+
+
+def send_visits_changed(dates, why: str) -> None:
+    """Tell the listeners that the visits of ``dates`` changed (``why``: removed, restored,
+    merged, unmerged, date_corrected)."""
+    from .models import Measurement
+
+    dates = sorted({d for d in dates if d is not None})
+    if dates:
+        visits_changed.send(sender=Measurement, dates=dates, why=why)
