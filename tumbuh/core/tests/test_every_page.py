@@ -59,8 +59,9 @@ INDONESIAN_WORDS = re.compile(
     r"\b(yang|dengan|untuk|belum|sudah|tidak|dari|pada|atau|akan|Simpan|Batal|Hapus|Cari|Ubah|"
     r"Kembali|Tambah|Unduh|Unggah|Tahun|Bulan|Tanggal|Jumlah|Semua)\b"
 )
-#: Indonesian legal citations keep their form in English ("Perpres No. 72 Tahun 2021").
-CITATION = re.compile(r"\d+\s+Tahun\s+\d{4}")
+#: Indonesian legal citations keep their form in English ("Perpres No. 72 Tahun 2021"), and a
+#: name quoted from a document or a file stays as written (the “Jumlah Keluarga” column).
+CITATION = re.compile(r"\d+\s+Tahun\s+\d{4}|“[^”]*”")
 
 #: Numbers in the wrong dress. Indonesian: decimal point before a unit or a percent sign.
 #: English: decimal comma before a unit or percent, thousands dot. Both: a year or a row number
