@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tumbuh.core.numbers import format_number
 from tumbuh.organisation.forms import AuditedForm
 from tumbuh.wilayah.models import Level
 
@@ -19,7 +20,9 @@ class DistrictTargetForm(AuditedForm):
     wilayah_fields = {"kabupaten": (Level.KABUPATEN,)}
     national = forms.ChoiceField(
         label=_("National target (fills year, target and basis)"), required=False,
-        choices=[("", "—")] + [(f"{y}|{t}|{s}", f"{y}: {t.replace('.', ',')} % ({s})") for y, t, s in NATIONAL_TARGETS],
+        choices=lambda: [("", "—")] + [
+            (f"{y}|{t}|{s}", f"{y}: {format_number(float(t), 2, min_places=1)} % ({s})") for y, t, s in NATIONAL_TARGETS
+        ],
     )
 
     class Meta:

@@ -168,6 +168,13 @@ class ScorecardTarget(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_group_display()}, {self.year} T{self.quarter})"
 
+    @classmethod
+    def audit_labels(cls, field_name: str) -> dict:
+        """The audit log's words for the items and answers stored as codes (``audit.display``)."""
+        if field_name in ("answers", "filled_by_tumbuh"):
+            return {**scorecard.item_labels(), **scorecard.ANSWER_LABELS}
+        return {}
+
     def counts(self) -> tuple[int, int]:
         return scorecard.person_counts(self.group, self.answers)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 Y, T, TS = "Y", "T", "TS"
 ANSWERS = (Y, T, TS)
+ANSWER_LABELS = {Y: _("Y (received)"), T: _("T (not received)"), TS: _("TS (not applicable)")}
 
 IBU_HAMIL, ANAK_0_23, ANAK_2_6 = "ibu_hamil", "anak_0_23", "anak_2_6"
 
@@ -59,6 +60,11 @@ GROUPS: dict[str, tuple[object, tuple[Item, ...]]] = {
 
 def items(group: str) -> tuple[Item, ...]:
     return GROUPS[group][1]
+
+
+def item_labels() -> dict[str, object]:
+    """Every item code of every group with its label (a code means the same in each group)."""
+    return {item.code: item.label for _label, group_items in GROUPS.values() for item in group_items}
 
 
 def group_label(group: str):

@@ -19,7 +19,7 @@ class BoundaryUploadForm(forms.Form):
         choices=[("", _("Detect from the codes")), (3, _("Kecamatan")), (4, _("Desa / kelurahan"))],
     )
     repair = forms.BooleanField(
-        label=_("Repair invalid geometry (shapely make_valid)"), required=False,
+        label=_("Repair invalid geometry (crossing edges, rings in the wrong order)"), required=False,
         help_text=_("Without it, a file with invalid polygons is refused and the problems are listed."),
     )
     tolerance = forms.FloatField(

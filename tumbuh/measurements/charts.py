@@ -15,10 +15,12 @@ import datetime as dt
 import functools
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -228,7 +230,18 @@ def child_charts(child: Child, measurements: Sequence[Measurement], width: int =
 
 
 def render_svg(spec: dict) -> str:
+    """The chart as SVG in the active language's number format.
+
+    A screen reader hears the chart's title (its ``description``), not Vega's own English
+    description of every axis and point ("X-axis titled … for a linear scale with values
+    from 45 to 110"): guides and marks are left out of the accessibility tree."""
     locale = "id" if (get_language() or "id").startswith("id") else "en-US"
+    title = spec.get("title")
+    spec = {
+        **spec,
+        "description": spec.get("description") or (title.get("text") if isinstance(title, dict) else title) or "",
+        "config": {**spec.get("config", {}), "aria": False},
+    }
     return _render(json.dumps(spec, sort_keys=True), locale)
 
 
@@ -241,5 +254,14 @@ def _render(spec_json: str, locale: str) -> str:
     import vl_convert as vlc
 
     svg = vlc.vegalite_to_svg(spec_json, format_locale=ID_NUMBER_LOCALE if locale == "id" else locale)
+    # Vega describes each part in English ("Title text …", "group mark container"); the chart
+    # is one image to a screen reader, named by its title in the page's language.
+    svg = VEGA_ARIA.sub("", svg)
+    label = escape(json.loads(spec_json).get("description", ""))
     # Scale with its container (the page, or an A4 sheet) instead of a fixed pixel size.
-    return svg.replace('class="marks"', 'class="marks growth-chart" preserveAspectRatio="xMinYMin meet"', 1)
+    return svg.replace(
+        'class="marks"', f'class="marks growth-chart" preserveAspectRatio="xMinYMin meet" role="img" aria-label="{label}"', 1
+    )
+
+
+VEGA_ARIA = re.compile(r'\s(?:aria-roledescription|aria-label|aria-hidden|role)="[^"]*"')

@@ -19,6 +19,7 @@ from django.apps import apps
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from tumbuh.core.numbers import format_number
 from tumbuh.dashboards import aggregates
 from tumbuh.dashboards.periods import Period
 from tumbuh.rapat.attendance import attendance
@@ -169,7 +170,6 @@ def display(data: dict) -> dict:
     import copy
 
     from tumbuh.dashboards.models import INDICATOR_CHOICES
-    from tumbuh.documents.official import indonesian_number
 
     out = copy.deepcopy(data)
     indicators = dict(INDICATOR_CHOICES)
@@ -177,8 +177,8 @@ def display(data: dict) -> dict:
     for m in out["meetings"]:
         m["date"] = dt.date.fromisoformat(m["date"])
         m["level"] = levels.get(m["level"], "")
-        parts = ", ".join(f"{Group(g).label} {indonesian_number(n)}" for g, n in m["groups"])
-        m["summary"] = _("%(n)s participants") % {"n": indonesian_number(m["present"])} + (f": {parts}" if parts else "")
+        parts = ", ".join(f"{Group(g).label} {format_number(n, 0)}" for g, n in m["groups"])
+        m["summary"] = _("%(n)s participants") % {"n": format_number(m["present"], 0)} + (f": {parts}" if parts else "")
     prev = out["prevalence"]
     prev["round"], prev["previous_round"] = Period.parse(prev["round"]).label, Period.parse(prev["previous_round"]).label
     for i in prev["indicators"]:
@@ -193,25 +193,25 @@ def display(data: dict) -> dict:
 
 
 def _quantity(value) -> str:
-    """A physical output: '1.250' or '12,5' (up to two decimals, none when whole)."""
-    from tumbuh.documents.official import indonesian_number
-
-    number = Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP).normalize()
-    return indonesian_number(number, max(0, -number.as_tuple().exponent))
+    """A physical output in the active language: '1.250' or '12,5' in Indonesian (up to two
+    decimals, none when whole)."""
+    return format_number(value, 2, min_places=0)
 
 
 def _percent_text(value) -> str:
-    from tumbuh.documents.official import indonesian_number
+    return "–" if value is None else f"{format_number(value, 1)}%"
 
-    return "–" if value is None else f"{indonesian_number(value, 1)}%"
+
+def _rupiah(value) -> str:
+    """'Rp 1.234.567' (Indonesian), 'Rp 1,234,567' (English): whole rupiah."""
+    return f"Rp {format_number(int(value or 0), 0)}"
 
 
 def _display_activities(acts: dict) -> None:
     """The realisation as text (``*_text``): amounts in rupiah, percentages with a decimal
     comma; where the review holds nothing yet, it says so instead of a 0 %. A report frozen
     before the realisation was part of it (no ``realisation`` key) is left as it was."""
-    from tumbuh.documents.official import rupiah
-
+    rupiah = _rupiah
     if not acts.get("realisation"):
         return
     not_yet = _("no review data yet")

@@ -86,7 +86,7 @@ def test_each_example_of_the_issue_reads_in_inspector_words(client, alice, examp
     assert f"Puskesmas: — → {served}" in rows["dulu tanpa puskesmas"]
     card = rows["kartu skor"]
     assert "Sasaran kartu skor" in card and "Tahun: 2025" in card and "2.025" not in card
-    assert "Jawaban › paud: Y" in card and "{'paud'" not in card
+    assert "Jawaban › Mengikuti PAUD: Y (diterima)" in card and "paud" not in card  # the model's audit_labels
     assert "Kelompok sasaran: anak 2–6 tahun" in card and "anak_2_6" not in card  # a choice by its label
     assert "Desa: Balantang (73.24.04.2010)" in card and f"Dicatat oleh: {alice.full_name}" in card
     assert "Triwulan: 3" in card and "987654" not in card  # the row's own id is the log's business, not a change
@@ -104,7 +104,7 @@ def test_the_english_log_reads_in_english(client, alice, examples):
     assert "Active: Yes → No" in rows["dipindah"] and f"Puskesmas: — → {examples['served'].name}" in rows["dulu tanpa puskesmas"]
     card = rows["kartu skor"]
     assert "Scorecard target person" in card and "Year: 2025" in card and "2,025" not in card
-    assert "Group: child 2–6 years" in card and "Answers › paud: Y" in card
+    assert "Group: child 2–6 years" in card and "Answers › Attends early-childhood education (PAUD): Y (received)" in card
     assert "Date: 18 February 2025" in rows["kunjungan"]
     assert f"Puskesmas: #{examples['gone']} (deleted)" in rows["yang hilang"]
 
@@ -132,7 +132,7 @@ def test_a_row_written_before_a_rename_reads_by_todays_names(client, alice):
                     {"tahun": "year", "kelompok": "group", "jawaban": "answers"})
     row = _rows(_page(client, alice, "id"))["sebelum ganti nama"]
     assert "Sasaran kartu skor" in row and "Tahun: 2024" in row and "Kelompok sasaran: ibu hamil" in row
-    assert "Jawaban › anc4: T" in row
+    assert "Jawaban › Pemeriksaan kehamilan minimal 4 kali: T (tidak diterima)" in row
 
 
 def test_a_bulk_write_names_its_models_and_counts(alice):

@@ -84,9 +84,22 @@ def test_the_svg_has_five_sd_curves_and_one_symbol_per_visit():
     curves = re.search(r'<g class="mark-line role-mark layer_0_marks".*?</g>', svg, re.S)
     assert curves and svg.count('class="mark-line role-mark layer_0_marks"') == 5  # one line per SD
     symbols = re.search(r'<g class="mark-symbol role-mark layer_3_marks"[^>]*>(.*?)</g>', svg, re.S).group(1)
-    assert symbols.count('aria-roledescription="point"') == 4
+    assert symbols.count("<path ") == 4
     for sd in ("-3", "-2", "+2", "+3"):
         assert f">{sd}</text>" in svg
+
+
+def test_a_screen_reader_hears_the_chart_title_in_the_page_language():
+    # Vega describes every axis and point in English ("X-axis titled … for a linear scale");
+    # the chart is one image named by its title.
+    from django.utils import translation
+
+    child = _child(sex=1)
+    with translation.override("id"):
+        chart = charts.child_charts(child, _visits(child), today=dt.date(2026, 6, 1))[0]
+        svg = chart.svg()
+    assert f'role="img" aria-label="{chart.title}' in svg
+    assert "aria-roledescription" not in svg and "axis titled" not in svg and svg.count("aria-label") == 1
 
 
 def test_no_visit_yet_still_draws_the_curves():
