@@ -81,7 +81,7 @@ def test_desa_operator_enters_a_visit_on_a_phone(browser, live_server, child):
     assert z in first_row.inner_text()
     assert page.locator("[data-testid=nik]").inner_text() == "7324045501230012"  # the desa operator may read it
     assert page.locator("figure[data-kind=lhfa]").get_attribute("data-points") == "2"
-    assert page.locator("figure[data-kind=lhfa] svg [aria-roledescription=point]").count() == 2
+    assert page.locator("figure[data-kind=lhfa] svg g.mark-symbol.role-mark path").count() == 2
     page.screenshot(path=f"{SCREENSHOTS}/tumbuh-child-page-phone.png", full_page=True)
 
     wide = browser.new_context(viewport={"width": 1366, "height": 768}, locale="id-ID")
