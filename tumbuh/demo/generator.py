@@ -82,6 +82,8 @@ class DemoSummary:
     children_seconds: float = 0.0
     children_created: bool = False
     batch: object = None  # the demo e-PPGBM import batch, when this run imported it
+    boundaries: int = 0  # synthetic boundary files this run saved (demo_map)
+    posyandu_located: int = 0  # posyandu this run gave a synthetic location (demo_map)
 
 
 def _puskesmas_code(kecamatan: Wilayah, index: int) -> str:
@@ -173,6 +175,7 @@ def build_demo(
     kecamatan: list[str] | None = None,
     eppgbm: bool = False,
     progress=None,
+    demo_map: bool = False,
 ) -> DemoSummary:
     """Load regions (all of Indonesia, or only the demo districts) and build the demo.
 
@@ -181,7 +184,10 @@ def build_demo(
     the full demo. ``kecamatan`` limits them to some kecamatan (tests use a few hundred in
     Malili). Children are generated once: a second run finds the demo's audit record and
     changes nothing. With ``eppgbm``, the Agustus 2025 round of three kecamatan comes in
-    through a messy demo e-PPGBM export and the importer (see ``eppgbm_export``)."""
+    through a messy demo e-PPGBM export and the importer (see ``eppgbm_export``). With
+    ``demo_map``, Luwu Timur gets synthetic kecamatan and desa boundaries and its posyandu a
+    location inside their desa (see ``boundaries``), so its map is drawn (``make demo`` does;
+    the test database does not, so tests start from a district without boundaries)."""
     from .children import existing_load, load_demo_children
 
     load_regions(prefixes=None if all_regions else list(DEMO_KABUPATEN))
@@ -191,6 +197,12 @@ def build_demo(
             _build_district(Wilayah.objects.get(code=code), rng)
         load_demo_bps_codes()  # Luwu Timur's; Luwu's desa stay without, as a district that has not loaded them
         _build_users()
+    located = None
+    if demo_map:
+        from .boundaries import build_demo_map
+
+        with transaction.atomic():
+            located = build_demo_map(seed)
     kids = None
     if children or existing_load() is not None:
         kids = load_demo_children(seed=seed, children=children, kecamatan=kecamatan, eppgbm=eppgbm, reason=REASON,
@@ -207,4 +219,6 @@ def build_demo(
         children_seconds=kids.seconds if kids else 0.0,
         children_created=kids.created if kids else False,
         batch=kids.batch if kids else None,
+        boundaries=located.boundaries_saved if located else 0,
+        posyandu_located=located.posyandu_located if located else 0,
     )

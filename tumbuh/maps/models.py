@@ -63,6 +63,12 @@ class Boundary(models.Model):
         return _read_collection(self.file_name)
 
     @property
+    def synthetic(self) -> bool:
+        """Made up by the demo (``tumbuh.demo.boundaries``), not a district's real boundaries:
+        every map drawn from it says so."""
+        return bool((self.report or {}).get("synthetic"))
+
+    @property
     def unmatched_count(self) -> int:
         """Features of the uploaded file that matched no area (all kinds), from the stored report."""
         from .geojson import UNMATCHED

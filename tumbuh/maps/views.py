@@ -3,13 +3,10 @@ the map draws from, and the boundary files the district admin uploads."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
-from tumbuh.audit.actions import do_delete, do_save
+from tumbuh.audit.actions import do_delete
 from tumbuh.core.focus import get_focus, kabupaten_of
 from tumbuh.dashboards.aggregates import INDICATORS, freshness, period_choices
 from tumbuh.dashboards.default_period import default_round
@@ -27,7 +24,7 @@ from tumbuh.organisation.models import Posyandu
 from tumbuh.wilayah.models import Level, Wilayah, level_of
 
 from . import classes as colour
-from . import data, geojson, points, shapefiles
+from . import data, geojson, points, shapefiles, store
 from .data import INDICATOR_CHOICES
 from .forms import BoundaryUploadForm
 from .models import Boundary
@@ -199,17 +196,6 @@ def check_upload(data: bytes, kabupaten_code: str, level: int | None, *, repair:
     return geojson.check(data, kabupaten_code, level, repair=repair, tolerance=tolerance)
 
 
-def _store(report: geojson.Report) -> str:
-    import json
-
-    content = json.dumps(report.geojson, separators=(",", ":")).encode("utf-8")
-    digest = hashlib.sha256(content).hexdigest()[:16]
-    name = f"boundaries/{report.kabupaten_code}-{report.level}-{digest}.geojson"
-    if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(content))
-    return name
-
-
 @login_required
 def boundaries(request):
     policy.require(request.user, policy.ADD, Boundary)
@@ -228,18 +214,9 @@ def boundaries(request):
                 boundary = Boundary.objects.filter(kabupaten=kabupaten, level=report.level).first() or Boundary(
                     kabupaten=kabupaten, level=report.level)
                 policy.require(request.user, policy.CHANGE if boundary.pk else policy.ADD, boundary)
-                boundary.file_name = _store(report)
-                boundary.source_name = upload.name[:200]
-                boundary.feature_count = report.features_kept
-                boundary.missing_count = len(report.missing)
-                boundary.unknown_count = len(report.unknown)
-                boundary.repaired_count = len(report.repaired)
-                boundary.size_before = report.size_before
-                boundary.size_after = report.size_after
-                boundary.tolerance = form.cleaned_data["tolerance"]
-                boundary.report = report.summary()
-                boundary.uploaded_by = request.user
-                do_save(request.user, boundary, reason=form.cleaned_data["reason"])
+                store.save_report(request.user, boundary, report, source_name=upload.name,
+                                  tolerance=form.cleaned_data["tolerance"], reason=form.cleaned_data["reason"],
+                                  uploaded_by=request.user)
                 messages.success(request, _("Boundaries saved: %(n)d areas.") % {"n": report.features_kept})
             else:
                 messages.error(request, _("Nothing was saved: fix the problems below, or tick the repair option."))

@@ -14,7 +14,7 @@ import io
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,6 +32,7 @@ from tumbuh.core.spreadsheet import csv_comment, csv_field
 from tumbuh.dashboards.periods import Period
 from tumbuh.wilayah.models import Level, Wilayah
 
+from . import map as public_map
 from .data import INDICATORS, compute_snapshot, public_table
 from .models import PublishedRound
 from .suppression import COMPLEMENTARY, MIN_N, SMALL
@@ -132,6 +133,10 @@ def _round_context(kabupaten, published, table, rounds, preview):
     def row(area):
         return {"area": area, "cells": [(c, _suppressed_text(c)) for c in area.cell_list()]}
 
+    # The map reads the published snapshot through its own URL; a preview (not published) has none.
+    boundary = None if preview else public_map.desa_boundary(kabupaten.code)
+    map_info = {"drawable": False} if preview else public_map.map_context(table, boundary)
+
     return {
         "kabupaten": kabupaten,
         "published": published,
@@ -145,6 +150,8 @@ def _round_context(kabupaten, published, table, rounds, preview):
         "note": method_note(),
         "min_n": MIN_N,
         "csv_url": reverse("publik:csv", args=[kabupaten.code, table.period.key]) if not preview else "",
+        "map": map_info,
+        "map_url": reverse("publik:map_data", args=[kabupaten.code, table.period.key]) if map_info["drawable"] else "",
     }
 
 
@@ -191,6 +198,17 @@ def round_csv(request, kab, period):
     response = HttpResponse(csv_text(kabupaten, published), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="prevalensi-{kabupaten.code}-{period}.csv"'
     return response
+
+
+@require_GET
+@cache_control(public=True, max_age=CACHE_SECONDS)
+def round_map(request, kab, period):
+    """The public map's data: the published round's desa and posyandu, suppressed as the table,
+    and the district's desa boundaries (see :mod:`tumbuh.publik.map`)."""
+    kabupaten = _kabupaten(kab)
+    published = _active_round(kabupaten, period)
+    table = public_table(published.figures)
+    return JsonResponse(public_map.map_json(table, public_map.desa_boundary(kabupaten.code), _suppressed_text))
 
 
 # ---------------------------------------------------------------- the district admin's side

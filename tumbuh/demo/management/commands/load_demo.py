@@ -8,7 +8,8 @@ class Command(BaseCommand):
     help = (
         "Build the demo districts (Luwu Timur and Luwu): organisation, posyandu, demo accounts, and Luwu Timur's "
         "demo children with their 2023–2025 visits; the Agustus 2025 round of three kecamatan comes in through a "
-        "messy demo e-PPGBM export and the importer. Idempotent: a second run changes nothing."
+        "messy demo e-PPGBM export and the importer; synthetic boundaries and posyandu locations for Luwu Timur's map. "
+        "Idempotent: a second run changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -21,17 +22,21 @@ class Command(BaseCommand):
         parser.add_argument("--kecamatan", action="append", help="only in this kecamatan (code, e.g. 73.24.04); repeatable")
         parser.add_argument("--no-eppgbm-import", action="store_true",
                             help="write every visit directly instead of importing one round from the demo e-PPGBM export")
+        parser.add_argument("--no-map", action="store_true",
+                            help="leave Luwu Timur without the demo's synthetic boundaries and posyandu locations")
         parser.add_argument("--eppgbm-export", metavar="PATH",
                             help="only write the demo e-PPGBM export (.xlsx or .csv) to PATH and list its injected problems")
 
-    def handle(self, *args, seed, all_regions, children, kecamatan, no_eppgbm_import, eppgbm_export, **options):
+    def handle(self, *args, seed, all_regions, children, kecamatan, no_eppgbm_import, no_map, eppgbm_export, **options):
         if eppgbm_export:
             return self._export(eppgbm_export, seed, children, kecamatan)
         s = build_demo(seed=seed, all_regions=all_regions, children=children, kecamatan=kecamatan,
-                       eppgbm=not no_eppgbm_import, progress=self._progress())
+                       eppgbm=not no_eppgbm_import, progress=self._progress(), demo_map=not no_map)
         self.stdout.write(
             f"Demo: {s.kabupaten} kabupaten, {s.puskesmas} puskesmas, {s.posyandu} posyandu, {s.opd} OPD, {s.users} demo accounts"
         )
+        if s.boundaries or s.posyandu_located:
+            self.stdout.write(f"Demo map: {s.boundaries} synthetic boundary files, {s.posyandu_located} posyandu located")
         if s.children_created:
             self.stdout.write(f"Demo children: {s.children:,} children, {s.measurements:,} measurements written in {s.children_seconds:.1f} s")
         elif s.children:

@@ -1,9 +1,14 @@
 /* Draws the choropleth from the page's JSON endpoint with Leaflet: polygons and posyandu points
-   only, no tile server (the district network may be closed). Hover shows a label; a tap opens it. */
+   only, no tile server (the district network may be closed). Hover shows a label; a tap opens it.
+   Also draws the public page's map (publik): there an area or point whose figure the public
+   table hides carries only the table's words for why (suppressed_text), and the map sits in a
+   container hidden until this script runs, so a page without JavaScript shows its tables only. */
 (function () {
   "use strict";
   var el = document.getElementById("choropleth");
   if (!el || !window.L) { return; }
+  var hiddenUntilDrawn = el.closest("[hidden]");
+  if (hiddenUntilDrawn) { hiddenUntilDrawn.hidden = false; }
 
   // The server writes each figure in the page's language (value_text, ll_text, ul_text).
   function fmt(text) { return text ? text + " %" : "–"; }
@@ -27,9 +32,10 @@
           },
           onEachFeature: function (f, l) {
             var a = data.areas[f.properties.code] || { name: f.properties.name, value: null, n: 0 };
-            var html = "<strong>" + esc(a.name) + "</strong><br>" + esc(data.indicator_label) + ": " + fmt(a.value_text) +
+            var html = "<strong>" + esc(a.name) + "</strong><br>" + esc(data.indicator_label) + ": " + (a.suppressed ?
+              esc(a.suppressed_text) : fmt(a.value_text) +
               (a.value !== null && a.ll !== null ? " (" + fmt(a.ll_text) + " – " + fmt(a.ul_text) + ")" : "") +
-              "<br>n = " + a.n + " " + esc(data.labels.n);
+              "<br>n = " + a.n + " " + esc(data.labels.n));
             l.bindTooltip(html, { sticky: true });
             l.bindPopup(html);
             l.on("mouseover", function () { l.setStyle({ weight: 3, color: "#111827" }); l.bringToFront(); });
@@ -43,7 +49,7 @@
         points.forEach(function (p) {
           var m = L.circleMarker([p.lat, p.lon], {
             radius: 6, weight: 1.5, color: "#111827", opacity: 1, fillOpacity: 0.95, fillColor: p.color,
-            className: "posyandu-point"
+            className: "posyandu-point" + (p.suppressed ? " posyandu-hidden" : "")
           });
           var figure;
           if (p.suppressed) { figure = esc(p.suppressed_text || data.point_labels.no_figure); }
