@@ -3,23 +3,19 @@
 aggregates the areas use (``dashboards.aggregates.indicator_table`` at level ``posyandu``), so
 a point says what the posyandu row of the dashboard says.
 
-**On a public map** a point must show no more than the public page would: the same rule
-(:mod:`tumbuh.publik.suppression`), with the posyandu as the children of their desa in the
-sums (a desa's children measured are its posyandu's plus those measured without a posyandu,
-so a desa figure and all but one of its posyandu would give the last away). That rule belongs
-to ``publik``, an app above this one, so a public map passes it in (:func:`for_public`); this
-app never imports it."""
+A public map does not come from here: it draws only a published round's snapshot, with the
+public table's suppression decided once for the table, the CSV and the map together
+(:mod:`tumbuh.publik.map`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Q
 
 from tumbuh.accounts import policy
-from tumbuh.dashboards.aggregates import indicator_table
 from tumbuh.core.numbers import PERCENT_PLACES, excel_value, format_number
+from tumbuh.dashboards.aggregates import indicator_table
 from tumbuh.organisation.models import Posyandu, posyandu_label
 from tumbuh.wilayah.models import Level, Wilayah
 
@@ -105,38 +101,3 @@ def points(*, user, within_code: str, period, indicator: str, estimate: str = "r
 def without_location(user, within_code: str) -> int:
     """How many posyandu inside ``within_code`` the user sees that have no location yet."""
     return located(user, within_code).filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).count()
-
-
-@dataclass
-class _Cell:
-    """A figure in a public sum, shaped as the public rule reads it (code, parent, n, cases)."""
-
-    code: str
-    parent_code: str
-    n: int
-    cases: int
-    suppressed: str = ""
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def hidden(self) -> bool:
-        return bool(self.suppressed)
-
-
-def for_public(found: Iterable[Point], desa: dict[str, tuple[str, int, int]], *,
-               suppress: Callable[..., list], min_n: int) -> list[Point]:
-    """``found`` as a public map may show them: the public page's rule (``suppress`` with its
-    ``min_n``: :func:`tumbuh.publik.suppression.suppress` and ``MIN_N``) applied to the desa
-    (``desa``: code → (kecamatan code, children measured, cases)) and their posyandu together.
-    A point whose figure is hidden keeps its place and name, with no n, cases or value."""
-    found = list(found)
-    cells = [_Cell(code, kecamatan, n, cases) for code, (kecamatan, n, cases) in desa.items()]
-    by_point = {}
-    for p in found:
-        cell = _Cell(f"posyandu:{p.id}", p.desa_code, p.n, p.cases)
-        cells.append(cell)
-        by_point[p.id] = cell
-    suppress(cells, min_n=min_n)
-    for p in found:
-        p.suppressed = by_point[p.id].suppressed
-    return found

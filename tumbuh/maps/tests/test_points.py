@@ -123,35 +123,3 @@ def test_the_chart_puts_a_circle_per_posyandu():
     assert layer["mark"]["type"] == "circle" and len(layer["data"]["values"]) == 2
     assert layer["data"]["values"][0]["value"] == "25,0 %" and layer["data"]["values"][1]["value"] == "–"
     assert "<circle" in charts.svg(spec) or "<path" in charts.svg(spec)
-
-
-# ---------------------------------------------------------------- a public map
-
-
-def _point(pk, desa, n, cases, value):
-    return points.Point(pk, f"Posyandu {pk}", "", desa, desa, "Malili", -2.5, 121.0, n, cases, value, value - 5, value + 5)
-
-
-def test_a_public_map_hides_small_posyandu_exactly_as_the_public_page_rule():
-    """The public page's rule (``publik.suppression``), handed in: a posyandu under its
-    threshold shows no figure, and a second one is hidden where the desa total would give the
-    first away; the same cells through the rule directly decide the same."""
-    from tumbuh.publik.suppression import MIN_N, Cell, suppress
-
-    desa = {"73.24.04.2010": ("73.24.04", 50, 9), "73.24.04.2011": ("73.24.04", 40, 6)}
-    found = [_point(1, "73.24.04.2010", MIN_N - 7, 1, 33.3), _point(2, "73.24.04.2010", 12, 2, 16.7),
-             _point(3, "73.24.04.2010", 30, 6, 20.0), _point(4, "73.24.04.2011", 25, 4, 16.0),
-             _point(5, "73.24.04.2011", 15, 2, 13.3)]
-    public = points.for_public(found, desa, suppress=suppress, min_n=MIN_N)
-    shown = {p.id: p.as_json() for p in public}
-    assert shown[1]["value"] is None and shown[1]["n"] is None and shown[1]["suppressed"] == "small"
-    assert shown[2]["value"] is None and shown[2]["suppressed"] == "complementary"  # else 50 − 3 − 30 gives it away
-    assert shown[3]["value"] == 20.0 and shown[3]["n"] == 30
-    assert all(shown[i]["value"] is not None for i in (4, 5))
-    assert shown[1]["name"] == "Posyandu 1" and shown[1]["lat"] == -2.5  # the place stays, the figure goes
-    # exactly the public page's decision on the same sums
-    cells = [Cell(c, k, n, x) for c, (k, n, x) in desa.items()] + [Cell(f"posyandu:{p.id}", p.desa_code, p.n, p.cases)
-                                                                   for p in found]
-    suppress(cells, min_n=MIN_N)
-    assert {c.code: c.suppressed for c in cells if c.code.startswith("posyandu:")} == {
-        f"posyandu:{p.id}": p.suppressed for p in public}
