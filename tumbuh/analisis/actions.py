@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
@@ -13,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import all_or_nothing, do_save
+from tumbuh.core.numbers import format_number, round_figure
 
 from .models import Lokus, LokusWeights
-from .ranking import Score
+from .ranking import SCORE_PLACES, Score
 
 
 def weights_for(kabupaten_code: str, year: int) -> LokusWeights:
@@ -46,9 +46,11 @@ def default_reason(score: Score, selected: bool) -> str:
 
 
 def _ranking_reason(rank: int, score, selected: bool) -> str:
+    """The ranking's words, quoting the score to one decimal in the active language (the score
+    as a decision stores it, two decimals, rounded once more as every page shows it)."""
     verdict = _("recommended by the ranking") if selected else _("not among the recommended desa")
     return _("Rank %(rank)d of the ranking, score %(score)s: %(verdict)s.") % {
-        "rank": rank, "score": f"{float(score):.1f}".replace(".", ","), "verdict": verdict}
+        "rank": rank, "score": format_number(round_figure(score, SCORE_PLACES), 1), "verdict": verdict}
 
 
 def is_ranking_reason(decision: Lokus) -> bool:
@@ -79,7 +81,7 @@ def decide_lokus(actor, kabupaten_code: str, year: int, decisions: list[Decision
         obj = Lokus.objects.filter(desa_id=d.desa_code, year=year).first() or Lokus(
             kabupaten_id=kabupaten_code, desa_id=d.desa_code, year=year)
         obj.selected, obj.reason = d.selected, d.reason.strip()
-        obj.score = Decimal(f"{score.score:.2f}") if score else None
+        obj.score = round_figure(score.score, SCORE_PLACES) if score else None
         obj.rank = score.rank if score else None
         obj.snapshot = {**(score.snapshot() if score else {}), "weights": {k: float(v) for k, v in weights.items()}}
         obj.decided_by = actor if actor.pk else None

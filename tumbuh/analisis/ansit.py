@@ -239,7 +239,7 @@ class _Builder:
         rows = []
         for n, r in enumerate(self.s.rows, start=1):
             values = [r.coverage[i.code].value for i in indicators]
-            rows.append([*self.identity(n, r), *(float(v) if v is not None else None for v in values)])
+            rows.append([*self.identity(n, r), *(excel_value(v, 2) for v in values)])  # the one rounding rule
         for i in indicators:
             entered = sum(1 for r in self.s.rows if r.coverage[i.code].value is not None)
             if not entered:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from tumbuh.dashboards.charts import svg
+from tumbuh.dashboards.charts import shown, svg
 
 from .situation import Situation, reported_indicators
 
@@ -19,7 +19,7 @@ def gap_heatmap(situation: Situation) -> dict:
             if cell.value is None:
                 continue
             data.append({"desa": f"{r.desa.name} ({r.kecamatan})", "indikator": i.short_name,
-                         "gap": float(cell.gap) if cell.gap is not None else None, "cakupan": float(cell.value),
+                         "gap": shown(cell.gap), "cakupan": shown(cell.value),  # the tooltip's ".1f" shows the table's digits
                          "target": float(cell.target) if cell.target is not None else None})
     desa_order = list(dict.fromkeys(d["desa"] for d in data))
     return {

@@ -7,7 +7,7 @@ decision can be explained later even after the data change.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tumbuh.core.numbers import round_figure
 from tumbuh.wilayah.models import Level, Wilayah
 
 _year = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -100,7 +101,7 @@ class Lokus(models.Model):
         if self.score is None or score is None:
             return None
         # The live score as a decision stores it (two decimals), then both as shown (one).
-        then, now = (Decimal(v).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) for v in (self.score, f"{score:.2f}"))
+        then, now = round_figure(self.score, 1), round_figure(round_figure(score, 2), 1)
         if then == now and self.rank == rank:
             return None
         return then, now, self.rank, rank

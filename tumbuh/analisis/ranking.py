@@ -1,4 +1,4 @@
-"""The lokus ranking: a transparent score per desa, in plain Python (no Django).
+"""The lokus ranking: a transparent score per desa, in plain Python (no models).
 
 Every part is a number the team can check in the situation table, scaled against the worst
 desa of the district (the desa with the highest value gets 1, a desa with none gets 0):
@@ -14,8 +14,10 @@ desa of the district (the desa with the highest value gets 1, a desa with none g
 A desa with no prevalence (nobody measured) or no coverage reported is not rewarded for the
 missing figure: that part takes the mean of the desa that have it, and says so (``imputed``).
 
-score = Σ weight × scaled part ÷ Σ weights × 100, so 0–100. Ties are broken by the desa code,
-so the same figures and weights always give the same order.
+score = Σ weight × scaled part ÷ Σ weights × 100, so 0–100, to two decimals (as a decision stores
+it, rounded by the one rule of ``tumbuh.core.numbers``): the live score, the stored one, the
+reason quoting it and the decree then show the same figure, never one rounded twice. Ties are
+broken by the desa code, so the same figures and weights always give the same order.
 """
 
 from __future__ import annotations
@@ -23,7 +25,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from tumbuh.core.numbers import round_figure
+
 PARTS = ("prevalence", "stunted", "coverage_gap", "data_quality")
+#: Decimals of a score (``Lokus.score`` stores two).
+SCORE_PLACES = 2
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,10 @@ class DesaFigures:
     measured_share: float | None  # 0–1: children measured ÷ under-fives
 
 
+def _rounded(x: float, places: int) -> float:
+    return float(round_figure(x, places))
+
+
 @dataclass
 class Part:
     name: str
@@ -46,7 +56,7 @@ class Part:
     imputed: bool = False  # no figure for this desa: the mean of the other desa was used
 
     def as_dict(self) -> dict:
-        return {"value": self.value, "scaled": round(self.scaled, 4), "weight": self.weight, "points": round(self.points, 2),
+        return {"value": self.value, "scaled": _rounded(self.scaled, 4), "weight": self.weight, "points": _rounded(self.points, 2),
                 "imputed": self.imputed}
 
 
@@ -59,7 +69,7 @@ class Score:
     parts: list[Part] = field(default_factory=list)
 
     def snapshot(self) -> dict:
-        return {"score": round(self.score, 2), "rank": self.rank, "parts": {p.name: p.as_dict() for p in self.parts}}
+        return {"score": _rounded(self.score, SCORE_PLACES), "rank": self.rank, "parts": {p.name: p.as_dict() for p in self.parts}}
 
 
 #: Parts whose missing figure takes the mean of the other desa (not zero: no reward for no data).
@@ -90,8 +100,8 @@ def rank(desa: Sequence[DesaFigures], weights: Mapping[str, float]) -> list[Scor
             scaled = (used / highest[p]) if used is not None and highest[p] > 0 else 0.0
             w = float(weights.get(p, 0))
             parts.append(Part(p, used, scaled, w, w * scaled / total * 100, imputed))
-        scores.append(Score(d.code, d.name, sum(x.points for x in parts), 0, parts))
-    scores.sort(key=lambda s: (-round(s.score, 6), s.code))
+        scores.append(Score(d.code, d.name, float(round_figure(sum(x.points for x in parts), SCORE_PLACES)), 0, parts))
+    scores.sort(key=lambda s: (-s.score, s.code))
     for i, s in enumerate(scores, start=1):
         s.rank = i
     return scores

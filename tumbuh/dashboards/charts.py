@@ -9,6 +9,7 @@ import json
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from tumbuh.core.numbers import PERCENT_PLACES, round_figure
 from tumbuh.measurements.charts import render_svg
 
 RAW = "#1d6b4f"
@@ -18,11 +19,20 @@ TARGET = "#6b7280"
 MONTHS_ID_SHORT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
+def shown(x, places: int = PERCENT_PLACES) -> float | None:
+    """A figure a chart labels or shows in a tooltip, rounded by the one rule first: Vega's
+    ``format: ".1f"`` (d3-format) rounds the binary float, so 20.15 (20.1499…) would read
+    "20,1" in the chart and "20,2" in the table next to it. The rounded value formats to the
+    table's digits; a bar or point moves by less than half a unit of the last decimal."""
+    q = round_figure(x, places)
+    return None if q is None else float(q)
+
+
 def ranked_bars(rows, title: str, width: int = 560) -> dict:
     """Horizontal bars of the raw prevalence with its 95 % CI, and the small-area estimate as a
     dot, one line per area, in the table's order."""
     data = [
-        {"area": r.name, "r": r.r, "ll": r.ll, "ul": r.ul, "eb": r.eb_r, "n": r.n_measured}
+        {"area": r.name, "r": shown(r.r), "ll": r.ll, "ul": r.ul, "eb": r.eb_r, "n": r.n_measured}
         for r in rows if r.r is not None
     ]
     order = [d["area"] for d in data]
@@ -49,7 +59,7 @@ def ranked_bars(rows, title: str, width: int = 560) -> dict:
 def trend_lines(points, title: str, surveys=(), targets=(), width: int = 560, height: int = 220) -> dict:
     """Prevalence over periods with its CI band (routine data), survey figures as squares and
     targets as triangles, on a time axis (the middle of each period)."""
-    routine = [{"t": p.start.isoformat(), "label": p.label, "r": row.r, "ll": row.ll, "ul": row.ul}
+    routine = [{"t": p.start.isoformat(), "label": p.label, "r": shown(row.r), "ll": row.ll, "ul": row.ul}
                for p, row in points if row is not None and row.r is not None]
     svy = [{"t": f"{s.year}-07-01", "r": float(s.prevalence), "label": f"{s.survey} {s.year}"} for s in surveys]
     tgt = [{"t": f"{t.year}-12-31", "r": float(t.target), "label": _("Target %(year)s") % {"year": t.year}} for t in targets]

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
+
+from tumbuh.core.numbers import format_number, to_decimal
 
 #: The language of official documents.
 LANGUAGE = "id"
@@ -120,15 +121,19 @@ def indonesian_date(value: dt.date) -> str:
 
 
 def indonesian_number(value, decimals: int | None = None) -> str:
-    """'1.234,5': Indonesian digit grouping and decimal comma."""
+    """'1.234,5': Indonesian digit grouping and decimal comma, whatever the active language.
+    ``decimals`` rounds by the one rule (:func:`tumbuh.core.numbers.format_number`); without it
+    the number is written with the decimals it has (``1234`` → ``1.234``, ``2.25`` → ``2,25``)."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         return value
-    if decimals is not None:  # Django's number_format cuts off digits; round half up first
-        value = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    with translation.override(LANGUAGE):
-        return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    if decimals is None:
+        d = to_decimal(value)
+        if d is None:
+            return ""
+        decimals = max(0, -d.as_tuple().exponent)
+    return format_number(value, decimals, LANGUAGE)
 
 
 def rupiah(value) -> str:

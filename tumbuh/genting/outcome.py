@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from tumbuh.core.numbers import round_figure
 from tumbuh.measurements.charts import render_svg
 from tumbuh.measurements.models import Measurement
 
@@ -43,7 +44,7 @@ class Outcome:
 
 def haz_points(match: FosterMatch) -> list[dict]:
     visits = Measurement.objects.filter(child_id=match.child_id, zlen__isnull=False).order_by("date").values("date", "zlen")
-    return [{"date": v["date"].isoformat(), "z": round(v["zlen"], 2), "period": BEFORE if v["date"] < match.start_date else AFTER,
+    return [{"date": v["date"].isoformat(), "z": float(round_figure(v["zlen"], 2)), "period": BEFORE if v["date"] < match.start_date else AFTER,
              "label": v["date"].strftime("%d/%m/%Y")} for v in visits]
 
 

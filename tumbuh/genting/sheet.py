@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from tumbuh.core.numbers import format_number
 from tumbuh.documents.official import Heading, OfficialDocument, Paragraph, Table
 from tumbuh.documents.models import Letterhead
 from tumbuh.growth.classify import LABELS
@@ -47,7 +47,7 @@ def information_sheet(match: FosterMatch, *, today: dt.date) -> OfficialDocument
         Table([_("Item"), _("Information")], [[k, v] for k, v in shared_facts(match, today=today)] or [[_("(nothing shared)"), ""]]),
     ]
     if match.shares(SharedField.HELP):
-        rows = [[h.date.strftime("%d/%m/%Y"), h.get_kind_display(), h.description, number_format(h.value, force_grouping=True)]
+        rows = [[h.date.strftime("%d/%m/%Y"), h.get_kind_display(), h.description, format_number(h.value, 0)]
                 for h in match.help_given.order_by("date")]
         blocks += [Heading(_("Help given"), 2),
                    Table([_("Date"), _("Kind"), _("Description"), _("Value (Rp)")], rows or [["—", "", "", ""]], numeric=[3])]

@@ -34,6 +34,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
+from tumbuh.core.numbers import format_number, to_decimal
 from tumbuh.imports.cells import fold
 from tumbuh.measurements.models import Child, Measurement
 
@@ -112,7 +113,9 @@ def _points(value: float, table) -> int:
 
 
 def _percent(value: float) -> str:
-    return f"{round(value * 100)} %"
+    """A likeness (0–1) as a whole percentage, rounded by the one rule on the decimal it is
+    (0.825 → "83 %"; ``round(0.825 * 100)`` gave 82: a binary product, ties to even)."""
+    return f"{format_number(to_decimal(value) * 100, 0)} %"
 
 
 def under_five_in(child: Child, year: int) -> bool:

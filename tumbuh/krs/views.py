@@ -17,7 +17,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +25,7 @@ from tumbuh.audit.actions import all_or_nothing
 from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import choices as focus_choices
 from tumbuh.core.focus import get_focus, kabupaten_of, year_of
+from tumbuh.core.numbers import format_number
 from tumbuh.dashboards import aggregates
 from tumbuh.dashboards.conclusions import Base, conclude
 from tumbuh.dashboards.default_period import default_round
@@ -420,7 +420,7 @@ def _nothing_listed(report: targeting.Targeting, show: str) -> str:
     measured = Base(report.measured, _("No child here has a valid length/height measurement in this period: "
                                        "nothing can be said about stunted children yet."))
     stunted = Base(report.stunted, _("No child measured here in this period is stunted (%(n)s measured).") % {
-        "n": number_format(report.measured)})
+        "n": format_number(report.measured, 0)})
     if show == "children":
         return conclude(_("Every stunted child here is in a KRS family."), measured, stunted)
     return conclude(_("Every KRS family with a stunted child here has a TPK."),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from tumbuh.core.numbers import format_number
 from tumbuh.documents.models import Letterhead
 from tumbuh.documents.official import (
-    Heading, ItemList, OfficialDocument, Paragraph, Signatory, Table, indonesian_number, rupiah,
+    LANGUAGE, Heading, ItemList, OfficialDocument, Paragraph, Signatory, Table, indonesian_number, rupiah,
 )
 
 from . import figures
@@ -12,14 +13,19 @@ from .models import AnnualReview
 
 
 def _pct(value) -> str:
-    return "" if value is None else indonesian_number(float(value), 1)
+    return "" if value is None else indonesian_number(value, 1)
 
 
 def _signed(value) -> str:
     if value is None:
         return ""
-    text = indonesian_number(float(value), 1)
+    text = indonesian_number(value, 1)
     return f"+{text}" if value > 0 else text
+
+
+def _quantity(value) -> str:
+    """A volume as the review page writes it: up to two decimals, none when whole (12,5; 1.250)."""
+    return format_number(value, 2, LANGUAGE, min_places=0)
 
 
 def report(review: AnnualReview, user) -> OfficialDocument:
@@ -42,8 +48,8 @@ def report(review: AnnualReview, user) -> OfficialDocument:
         Table(["No", "OPD", "Kegiatan", "Target fisik", "Realisasi fisik", "Fisik (%)", "Pagu (Rp)", "Realisasi (Rp)",
                "Anggaran (%)"],
               [[i, r.activity.opd.short_name, str(r.activity),
-                f"{indonesian_number(float(r.activity.volume), 0)} {r.activity.unit}",
-                f"{indonesian_number(float(r.realisation.physical), 0)} {r.activity.unit}" if r.realisation else "belum diisi",
+                f"{_quantity(r.activity.volume)} {r.activity.unit}",
+                f"{_quantity(r.realisation.physical)} {r.activity.unit}" if r.realisation else "belum diisi",
                 _pct(r.physical_percent), int(r.activity.budget), int(r.realisation.budget) if r.realisation else None,
                 _pct(r.budget_percent)] for i, r in enumerate(rows, 1)],
               widths=[4, 9, 27, 11, 11, 8, 12, 12, 8], numeric=[5, 6, 7, 8],

@@ -4,8 +4,9 @@ aggregates; the page and the report show the same rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from tumbuh.core.numbers import PERCENT_PLACES, round_figure, to_decimal
 from tumbuh.indikator.models import Coverage, Indicator
 from tumbuh.rencana.plan import activities
 
@@ -13,9 +14,11 @@ from .models import Realisation
 
 
 def _points(a, b) -> Decimal | None:
+    """The change from ``a`` to ``b`` in percentage points, to the decimal it is shown with (so
+    a change shown as 0,0 is neither an improvement nor a decline)."""
     if a is None or b is None:
         return None
-    return (Decimal(str(b)) - Decimal(str(a))).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return round_figure(to_decimal(b) - to_decimal(a), PERCENT_PLACES)
 
 
 @dataclass
@@ -48,9 +51,10 @@ class BudgetTotals:
 
     @property
     def percent(self) -> Decimal | None:
+        """Unrounded: rounded once, where it is shown."""
         if not self.budget:
             return None
-        return (self.realised * 100 / self.budget).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return self.realised * 100 / self.budget
 
 
 def budget_totals(rows: list[ActivityRow]) -> BudgetTotals:

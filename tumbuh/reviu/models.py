@@ -8,7 +8,7 @@ problems and recommendations. The recommendations seed next year's situation ana
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,13 +16,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tumbuh.core.numbers import format_number
 from tumbuh.wilayah.models import Level, Wilayah
 
 
 def _percent(part, whole) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, unrounded: a page, the report and the semester
+    report round it once, when they show it (``tumbuh.core.numbers``), and a mean of several is
+    taken of the unrounded values."""
     if part is None or not whole:
         return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return Decimal(part) * 100 / Decimal(whole)
 
 
 class Realisation(models.Model):
@@ -65,7 +69,7 @@ class Realisation(models.Model):
     def clean(self) -> None:
         if self.activity_id and self.budget is not None and self.budget > self.activity.budget:
             raise ValidationError({"budget": _("The budget realisation exceeds the activity's budget (Rp %(pagu)s).")
-                                   % {"pagu": f"{int(self.activity.budget):,}".replace(",", ".")}})
+                                   % {"pagu": format_number(self.activity.budget, 0)}})
 
 
 class AnnualReview(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
+from tumbuh.core.numbers import PERCENT_PLACES, round_figure
 from tumbuh.documents.models import Letterhead
 from tumbuh.documents.official import (
     LANGUAGE, Heading, OfficialDocument, Paragraph, Signatory, Table, indonesian_date, indonesian_number,
@@ -22,10 +23,12 @@ def _pct(value) -> str:
 
 
 def _change(value) -> str:
-    if value is None:
+    """'+1,2 poin', '−0,3 poin', '±0,0 poin': the sign of the change as shown (0.04 is ±0,0)."""
+    shown = round_figure(value, PERCENT_PLACES)
+    if shown is None:
         return "–"
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{indonesian_number(abs(value), 1)} poin"
+    sign = "+" if shown > 0 else ("−" if shown < 0 else "±")
+    return f"{sign}{indonesian_number(abs(shown), PERCENT_PLACES)} poin"
 
 
 def _paragraphs(text: str, empty: str) -> list:

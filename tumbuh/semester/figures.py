@@ -13,7 +13,6 @@ so a final report freezes them as they were).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
 from django.db.models import Q
@@ -136,7 +135,8 @@ def _realisation(rows, totals) -> dict:
         "activities": totals.total, "reviewed": totals.entered, "budget": int(totals.budget),
         "budget_realised": int(totals.realised) if reviewed else None,
         "budget_percent": _float(totals.percent) if reviewed else None,
-        "physical_percent": _float((sum(physical) / len(physical)).quantize(Decimal("0.1"), ROUND_HALF_UP)) if physical else None,
+        # the mean of the unrounded percentages, rounded once where it is shown
+        "physical_percent": _float(sum(physical) / len(physical)) if physical else None,
     }
 
 

@@ -106,7 +106,9 @@ def _new_weights():
 
 
 def _indonesian(value) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    from tumbuh.core.numbers import format_number
+
+    return format_number(value, 1, "id")
 
 
 def test_the_lokus_page_says_the_score_changed_since_the_decision(client, alice):

@@ -10,6 +10,7 @@ import pytest
 
 from tumbuh.analisis import situation
 from tumbuh.analisis.models import Lokus, lokus_desa
+from tumbuh.core.numbers import format_number
 from tumbuh.core.testing import require_or_skip
 from tumbuh.wilayah.models import Wilayah
 
@@ -121,7 +122,7 @@ def test_the_sk_lokus_pdf_holds_the_desa_and_figures(client, alice, pdftext):
         row = next(r for r in s.rows if r.desa.code == code)
         assert row.desa.name in text
     first = next(r for r in s.rows if r.desa.code == lokus_desa("73.24", 2026)[0])
-    assert f"{first.prevalence:.1f}".replace(".", ",") in text  # its prevalence in the lampiran, Indonesian format
+    assert format_number(first.prevalence, 1, "id") in text  # its prevalence in the lampiran, Indonesian format
     assert "lokus tiga tahun" not in text  # a desa left out is not in the decree
 
 

@@ -158,3 +158,16 @@ def test_the_demo_has_foster_parents_matches_and_help():
     assert FosterMatch.objects.filter(desa__kabupaten_code="73.24", family__isnull=False).count() >= 5
     assert FosterMatch.objects.filter(desa__kabupaten_code="73.24", child__isnull=False).exists()
     assert Help.objects.filter(match__desa__kabupaten_code="73.24").count() > 10
+
+
+def test_the_outcomes_haz_is_written_by_the_one_rounding_rule(client, alice, parent, make_child):
+    """HAZ −2.005 (a tie) was ``round(z, 2)`` = −2.0, printed as the float "-2,0"; the visit page
+    writes −2,01 for the same visit."""
+    child = make_child("Anak Seri", [(0, -2.005), (6, -2.125)])
+    match = do_match(alice, parent, child=child, start_date=dt.date(2024, 4, 1))
+    result = outcome(match)
+    assert result.last_before["z"] == -2.01 and result.last_after["z"] == -2.13
+    client.force_login(alice)
+    client.post("/i18n/setlang/", {"language": "id", "next": "/"})
+    text = client.get(f"/genting/asuhan/{match.pk}/").content.decode().split('data-testid="outcome-text"')[1].split("</p>")[0]
+    assert "HAZ -2,01," in text and "HAZ -2,13," in text

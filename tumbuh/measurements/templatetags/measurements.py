@@ -9,10 +9,10 @@ renders in full by accident.
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
+from tumbuh.core.numbers import format_number
 from tumbuh.growth.classify import LABELS
 from tumbuh.measurements.nik import mask_nik
 
@@ -54,10 +54,11 @@ def status_class(code) -> str:
 
 @register.filter
 def zscore(value) -> str:
-    """A z-score with 2 decimals, in the current language's number format (−1,23 in Indonesian)."""
-    if value is None:
+    """A z-score with 2 decimals, in the current language's number format (−1,23 in Indonesian),
+    rounded by the one rule (``tumbuh.core.numbers``)."""
+    if value is None or value == "":
         return "—"
-    return number_format(round(float(value), 2), 2, use_l10n=True, force_grouping=False)
+    return format_number(value, 2, grouping=False)
 
 
 @register.filter

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tumbuh.audit.models import AuditLog
+from tumbuh.core.numbers import format_number
 from tumbuh.measurements.models import Child, Measurement
 
 from .posyandu_fixtures import BALANTANG, NIK_SITI, admin_lutim, budi, record, siti  # noqa: F401
@@ -58,7 +59,7 @@ def test_the_childs_page_shows_visits_z_scores_status_and_audit(client, bob, sit
     assert response.status_code == 200
     html = response.content.decode()
     last = siti.measurements.get(date=dt.date(2025, 2, 10))
-    z = f"{last.zlen:.2f}".replace(".", ",")  # Indonesian decimal comma
+    z = format_number(last.zlen, 2, "id")  # Indonesian decimal comma, the one rounding rule
     assert z.replace("-", "") in html
     assert "10/02/2025" in html and "9,60" in html
     assert html.count('growth-chart"') >= 3
@@ -90,7 +91,7 @@ def test_posyandu_entry_confirms_before_saving(client, bob, siti):
     assert not Measurement.objects.filter(child=siti, date=dt.date(2025, 3, 12)).exists()  # not yet
     m = check.context["m"]
     assert m.weight == pytest.approx(9.5) and m.zlen is not None
-    assert f"{m.zlen:.2f}".replace(".", ",").lstrip("-") in html
+    assert format_number(m.zlen, 2, "id").lstrip("-") in html
     from tumbuh.growth.classify import LABELS
 
     assert LABELS["tbu"][m.status_tbu][0] in html

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
+from tumbuh.core.numbers import round_figure
 from tumbuh.documents.official import render_pdf
 from tumbuh.indikator.models import Coverage, Indicator
 from tumbuh.rencana.testing import TEST_YEAR, make_activity, pdftext  # noqa: F401  (a fixture)
@@ -95,7 +96,7 @@ def test_prevalence_per_kecamatan_february_against_august(alice):
     rows = figures.kecamatan_prevalence(alice, "73.24", 2025)
     malili = next(r for r in rows if r.code == "73.24.04")
     assert malili.n_start > 0 and malili.n_end > 0
-    assert malili.change == (Decimal(str(malili.end)) - Decimal(str(malili.start))).quantize(Decimal("0.1"))
+    assert malili.change == round_figure(Decimal(str(malili.end)) - Decimal(str(malili.start)), 1)
 
 
 def test_the_report_holds_the_figures_and_recommendations(alice, pdftext):
