@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable
 from django.db.models import Count
 
 from tumbuh.audit.actions import do_delete, require_step
+from tumbuh.core.numbers import format_number
 
 from .actions import set_coverage
 from .catalogue import CATALOGUE
@@ -79,7 +80,7 @@ def source_of(computation: str) -> str:
 
 def _n(x: int) -> str:
     """A count as Indonesian writes it (1.234)."""
-    return f"{x:,}".replace(",", ".")
+    return format_number(x, 0, "id")
 
 
 def _unrecorded(missing: int, what: str, group: str = "balita") -> str:

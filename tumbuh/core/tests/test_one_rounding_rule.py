@@ -52,8 +52,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         "KNOWN: a projected coordinate in a shapefile error message, written with a decimal point (owner: maps)",
     ("maps/shapefiles.py", 'x0=f"{x0:.2f}"'):
         "KNOWN: longitudes and latitudes in a shapefile error message, written with a decimal point (owner: maps)",
-    ("indikator/computations.py", 'f"{x:,}".replace(",", ".")'):
-        "KNOWN: a count in the Indonesian-only source notes of the Master Ansit; equals format_number(x, 0, 'id') (owner: indikator)",
 }
 
 
