@@ -138,13 +138,13 @@ class ImportBatch(models.Model):
 class ImportRow(models.Model):
     """A rejected row: its original cells (as text, aligned with ``batch.headers``) and why."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejected_rows")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejected_rows", verbose_name=_("import batch"))
     row_number = models.PositiveIntegerField(_("row"))
     cells = models.JSONField(_("original cells"), default=list)
     #: An English msgid (marked with gettext_noop where it is raised) and its parameters, so
     #: the reason shows in the reader's language.
     reason = models.CharField(_("reason"), max_length=300)
-    params = models.JSONField(default=dict, blank=True)
+    params = models.JSONField(_("values in the reason"), default=dict, blank=True)
 
     #: Not scoped itself: a rejected row is read only through its batch, which is.
     unscoped = "read through its batch (policy.get_object_or_404 on the ImportBatch)"
