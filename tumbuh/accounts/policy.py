@@ -23,6 +23,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from tumbuh.wilayah.models import Level, Wilayah, ancestor_codes
 
@@ -381,10 +382,40 @@ def can(user, action: str, target) -> bool:
     return rule(user, obj)
 
 
+#: Why ``require`` refused, as the 403 page says it (``PermissionDenied``'s message), never naming
+#: the object: it lies outside the user's area (or above it, in a record of the whole district
+#: that the area only reads); the user's role may not do that; the account has no role or area.
+OUTSIDE_AREA = _("This is outside your area.")
+ROLE_REFUSED = _("Your role may not open this page or do this here.")
+NO_ROLE = _("Your account has no role or area yet.")
+
+
+def refusal(user, target):
+    """Why ``user`` may not act on ``target`` (asked once ``can`` said no): ``OUTSIDE_AREA`` when
+    the object lies outside the user's area, or is a record above it that it only sees
+    (``scope_reaches_up``, the district's TPPS seen from a kecamatan); ``NO_ROLE`` for an
+    account bound to nothing; else ``ROLE_REFUSED``."""
+    if not user.is_authenticated or not (is_global(user) or (user.role and user.wilayah_id)):
+        return NO_ROLE
+    if isinstance(target, type):
+        return ROLE_REFUSED
+    if not is_visible(user, target):
+        return OUTSIDE_AREA
+    if getattr(type(target), "scope_reaches_up", False):
+        try:
+            code = _wilayah_code_of(target)
+        except TypeError:
+            code = None
+        if code is not None and not node_contains(user, code):
+            return OUTSIDE_AREA
+    return ROLE_REFUSED
+
+
 def require(user, action: str, target) -> None:
-    """Raise ``PermissionDenied`` unless ``user`` may do ``action`` on ``target``. ``user`` is
-    a person or ``SYSTEM``; ``None`` is a programming error, not a way to skip the question."""
+    """Raise ``PermissionDenied`` unless ``user`` may do ``action`` on ``target``, with the reason
+    (``refusal``: outside the user's area, or not for the user's role). ``user`` is a person or
+    ``SYSTEM``; ``None`` is a programming error, not a way to skip the question."""
     if user is None:
         raise TypeError("policy.require needs an actor: a user, or policy.SYSTEM for Tumbuh itself")
     if not can(user, action, target):
-        raise PermissionDenied
+        raise PermissionDenied(refusal(user, target))

@@ -230,8 +230,9 @@ class ChecklistTick(models.Model):
     item = models.ForeignKey(OutputItem, on_delete=models.CASCADE, related_name="+", verbose_name=_("required output"))
     done = models.BooleanField(_("done"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                           verbose_name=_("ticked by"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     scope_path = "action_year__cycle__kabupaten"
     scope_reaches_up = True

@@ -31,14 +31,18 @@ _percent = [MinValueValidator(0), MaxValueValidator(100)]
 class AggregateRun(models.Model):
     """When one period was last computed, and whether data changed since."""
 
-    period = models.CharField(max_length=10, unique=True)
-    computed_at = models.DateTimeField()
-    stale = models.BooleanField(default=False)
-    n_measurements = models.PositiveIntegerField(default=0)
-    seconds = models.FloatField(default=0)
+    period = models.CharField(_("period"), max_length=10, unique=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    stale = models.BooleanField(_("to be computed again"), default=False)
+    n_measurements = models.PositiveIntegerField(_("measurements"), default=0)
+    seconds = models.FloatField(_("duration (seconds)"), default=0)
 
     #: Bookkeeping of the system's recomputation, about all districts at once; no page shows it.
     unscoped = "the system's bookkeeping of a period's recomputation, for every district at once"
+
+    class Meta:
+        verbose_name = _("computation of a period's figures")
+        verbose_name_plural = _("computations of periods' figures")
 
     def __str__(self) -> str:
         return f"{self.period} @ {self.computed_at:%Y-%m-%d %H:%M}"
@@ -47,36 +51,38 @@ class AggregateRun(models.Model):
 class AreaAggregate(models.Model):
     """One area's figures for one indicator and period (see ``aggregates.AreaRow``)."""
 
-    period = models.CharField(max_length=10)
-    level = models.CharField(max_length=10, choices=LEVEL_CHOICES)
-    indicator = models.CharField(max_length=16, choices=INDICATOR_CHOICES)
-    code = models.CharField(max_length=20)
-    name = models.CharField(max_length=150)
-    parent_code = models.CharField(max_length=20, blank=True)
-    eb_parent_code = models.CharField(max_length=20, blank=True)
+    period = models.CharField(_("period"), max_length=10)
+    level = models.CharField(_("level"), max_length=10, choices=LEVEL_CHOICES)
+    indicator = models.CharField(_("indicator"), max_length=16, choices=INDICATOR_CHOICES)
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=150)
+    parent_code = models.CharField(_("code of the area above"), max_length=20, blank=True)
+    eb_parent_code = models.CharField(_("small-area estimate shrunk towards (code)"), max_length=20, blank=True)
     #: The region that holds the area (the desa of a posyandu, the kecamatan of a puskesmas):
     #: what the policy scopes on.
-    wilayah_code = models.CharField(max_length=13, db_index=True)
-    n_measured = models.PositiveIntegerField(default=0)
-    cases = models.PositiveIntegerField(default=0)
-    r = models.FloatField(null=True)
-    se = models.FloatField(null=True)
-    ll = models.FloatField(null=True)
-    ul = models.FloatField(null=True)
-    n_children = models.PositiveIntegerField(default=0)
-    n_target = models.PositiveIntegerField(null=True)
-    target_source = models.CharField(max_length=10, blank=True)
-    coverage = models.FloatField(null=True)
-    eb_r = models.FloatField(null=True)
-    eb_ll = models.FloatField(null=True)
-    eb_ul = models.FloatField(null=True)
-    computed_at = models.DateTimeField()
+    wilayah_code = models.CharField(_("region code"), max_length=13, db_index=True)
+    n_measured = models.PositiveIntegerField(_("children measured"), default=0)
+    cases = models.PositiveIntegerField(_("cases"), default=0)
+    r = models.FloatField(_("prevalence (%)"), null=True)
+    se = models.FloatField(_("standard error (%)"), null=True)
+    ll = models.FloatField(_("95% CI lower (%)"), null=True)
+    ul = models.FloatField(_("95% CI upper (%)"), null=True)
+    n_children = models.PositiveIntegerField(_("children registered"), default=0)
+    n_target = models.PositiveIntegerField(_("Children targeted"), null=True)
+    target_source = models.CharField(_("Denominator source"), max_length=10, blank=True)
+    coverage = models.FloatField(_("Coverage (%)"), null=True)
+    eb_r = models.FloatField(_("Small-area estimate (%)"), null=True)
+    eb_ll = models.FloatField(_("small-area estimate, 95% lower (%)"), null=True)
+    eb_ul = models.FloatField(_("small-area estimate, 95% upper (%)"), null=True)
+    computed_at = models.DateTimeField(_("computed at"))
 
     scope_path = "wilayah_code"
     #: A puskesmas row lies in its kecamatan; its own officer sees it (policy._own_puskesmas_row).
     scope_puskesmas_rows = True
 
     class Meta:
+        verbose_name = _("prevalence of an area")
+        verbose_name_plural = _("prevalence of areas")
         constraints = [
             models.UniqueConstraint(fields=["period", "level", "indicator", "code"], name="area_aggregate_unique"),
         ]
@@ -91,28 +97,30 @@ class QualityAggregate(models.Model):
     ``quality.QualityRow``), computed with the prevalence aggregates over every visit of the
     area; the traffic light and its reasons are judged when read (in the reader's language)."""
 
-    period = models.CharField(max_length=10)
-    level = models.CharField(max_length=10)  # "puskesmas" | "posyandu"
-    code = models.CharField(max_length=20)  # the puskesmas's or posyandu's id
-    name = models.CharField(max_length=150)
-    parent = models.CharField(max_length=150, blank=True)  # a posyandu's desa name
+    period = models.CharField(_("period"), max_length=10)
+    level = models.CharField(_("level"), max_length=10)  # "puskesmas" | "posyandu"
+    code = models.CharField(_("code"), max_length=20)  # the puskesmas's or posyandu's id
+    name = models.CharField(_("name"), max_length=150)
+    parent = models.CharField(_("desa"), max_length=150, blank=True)  # a posyandu's desa name
     #: The region that holds the area (the desa of a posyandu, the kecamatan of a puskesmas).
-    wilayah_code = models.CharField(max_length=13, db_index=True)
-    n = models.PositiveIntegerField(default=0)
-    pct_flagged = models.FloatField(null=True)
-    sd_haz = models.FloatField(null=True)
-    dps_weight = models.FloatField(null=True)
-    dps_height = models.FloatField(null=True)
-    heaping = models.FloatField(null=True)
-    coverage = models.FloatField(null=True)
-    n_eppgbm = models.PositiveIntegerField(default=0)
-    pct_disagree = models.FloatField(null=True)
-    computed_at = models.DateTimeField()
+    wilayah_code = models.CharField(_("region code"), max_length=13, db_index=True)
+    n = models.PositiveIntegerField(_("measurements"), default=0)
+    pct_flagged = models.FloatField(_("Flagged HAZ (%)"), null=True)
+    sd_haz = models.FloatField(_("SD of HAZ"), null=True)
+    dps_weight = models.FloatField(_("Digit preference, weight"), null=True)
+    dps_height = models.FloatField(_("Digit preference, length/height"), null=True)
+    heaping = models.FloatField(_("Age heaping (6-month ratio)"), null=True)
+    coverage = models.FloatField(_("Coverage (%)"), null=True)
+    n_eppgbm = models.PositiveIntegerField(_("With e-PPGBM z-scores"), default=0)
+    pct_disagree = models.FloatField(_("e-PPGBM disagreement (%)"), null=True)
+    computed_at = models.DateTimeField(_("computed at"))
 
     scope_path = "wilayah_code"
     scope_puskesmas_rows = True
 
     class Meta:
+        verbose_name = _("data quality of an area")
+        verbose_name_plural = _("data quality of areas")
         constraints = [models.UniqueConstraint(fields=["period", "level", "code"], name="quality_aggregate_unique")]
         indexes = [models.Index(fields=["period", "level"], name="quality_aggregate_lookup_idx")]
 

@@ -74,13 +74,14 @@ class UploadedDocument(models.Model):
     """A file attached to any object (a signed berita acara, an SK, evidence of help given)."""
 
     wilayah = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("attached to (kind of record)"))
+    object_id = models.CharField(_("attached to (record id)"), max_length=64)
     owner = GenericForeignKey("content_type", "object_id")
     kind = models.CharField(_("kind"), max_length=40, help_text=_("e.g. signed berita acara, decree, evidence"))
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=_upload_to, max_length=300)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     scope_path = "wilayah"

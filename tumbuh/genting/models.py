@@ -39,7 +39,7 @@ class FosterParent(models.Model):
     commitment = models.TextField(_("commitment"), help_text=_("What they committed to, e.g. food for two families for six months."))
     commitment_rupiah = models.PositiveBigIntegerField(_("committed value (Rp)"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
     scope_path = "kabupaten"
 
@@ -91,7 +91,7 @@ class FosterMatch(models.Model):
     shared_fields = models.JSONField(_("shared with the foster parent"), default=list, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("confirmed by"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("matched at"), auto_now_add=True)
 
     scope_path = "desa"
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +66,19 @@ class ImportBatch(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.file_name} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.file_name
+        """"Child measurements (e-PPGBM) eppgbm.csv (2025-08-12 10:30)": the kind by its importer's
+        title, in the active language (an audit row keeps the name it was written with)."""
+        name = f"{self.kind_title} {self.file_name}"
+        return f"{name} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})" if self.created_at else name
+
+    @property
+    def kind_title(self) -> str:
+        """The import kind as people call it, its importer's title ("Child measurements
+        (e-PPGBM)" for ``eppgbm``); a kind no importer registers any more, as stored."""
+        from .framework import kinds
+
+        importer = kinds().get(self.kind)
+        return str(capfirst(importer.title)) if importer is not None else self.kind
 
     @property
     def accepted(self) -> int:
@@ -138,13 +152,13 @@ class ImportBatch(models.Model):
 class ImportRow(models.Model):
     """A rejected row: its original cells (as text, aligned with ``batch.headers``) and why."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejected_rows")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejected_rows", verbose_name=_("import batch"))
     row_number = models.PositiveIntegerField(_("row"))
     cells = models.JSONField(_("original cells"), default=list)
     #: An English msgid (marked with gettext_noop where it is raised) and its parameters, so
     #: the reason shows in the reader's language.
     reason = models.CharField(_("reason"), max_length=300)
-    params = models.JSONField(default=dict, blank=True)
+    params = models.JSONField(_("values in the reason"), default=dict, blank=True)
 
     #: Not scoped itself: a rejected row is read only through its batch, which is.
     unscoped = "read through its batch (policy.get_object_or_404 on the ImportBatch)"

@@ -131,7 +131,7 @@ class Family(models.Model):
                             verbose_name=_("TPK"))
     import_batch = models.ForeignKey("imports.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                      verbose_name=_("import batch"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     scope_path = "desa"
 

@@ -271,7 +271,7 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "", *, 
     with transaction.atomic():
         do_save(actor, m, reason=reason)
         if stored is not None and stored.date != m.date:  # the old date's figures change too
-            send_visits_changed([stored.date, m.date], "date_corrected")
+            send_visits_changed([stored.date, m.date], "date_corrected", desa=[m.desa_id, m.child.desa_id])
     return m
 
 
@@ -301,7 +301,7 @@ def do_remove_visit(actor, visit: Measurement, reason: str, *, now: dt.datetime)
     m.removed_at, m.removed_by, m.removal_reason = now, (actor if actor.pk else None), reason
     with transaction.atomic():
         do_save(actor, m, reason=_("Visit removed (it can be restored): %(reason)s") % {"reason": reason})
-        send_visits_changed([m.date], "removed")
+        send_visits_changed([m.date], "removed", desa=[m.desa_id, m.child.desa_id])
     return m
 
 
@@ -323,7 +323,7 @@ def do_restore_visit(actor, visit: Measurement, reason: str, *, now: dt.datetime
     m.warnings = _warning_text(check_measurement(m, scored=True, today=today))
     with transaction.atomic():
         do_save(actor, m, reason=_("Visit restored: %(reason)s") % {"reason": reason})
-        send_visits_changed([m.date], "restored")
+        send_visits_changed([m.date], "restored", desa=[m.desa_id, m.child.desa_id])
     return m
 
 
@@ -485,7 +485,8 @@ def do_merge_children(actor, merged: Child, survivor: Child, reason: str, *, now
         record_about(actor, AuditAction.UPDATE, object_type=survivor._meta.label_lower, object_id=str(survivor.pk),
                      object_repr=str(survivor), wilayah_code=survivor.desa_id,
                      after={"merged_from": merged.tumbuh_id, "visits_moved": len(plan.visits)}, reason=words)
-        send_visits_changed([m.date for m in plan.visits], "merged")
+        send_visits_changed([m.date for m in plan.visits], "merged",
+                            desa=[merged.desa_id, survivor.desa_id, *(m.desa_id for m in plan.visits)])
     return plan
 
 
@@ -529,5 +530,6 @@ def do_unmerge_child(actor, merged: Child, reason: str, *, today: dt.date) -> li
         record_about(actor, AuditAction.UPDATE, object_type=survivor._meta.label_lower, object_id=str(survivor.pk),
                      object_repr=str(survivor), wilayah_code=survivor.desa_id,
                      before={"merged_from": merged.tumbuh_id, "visits_moved": len(visits)}, reason=words)
-        send_visits_changed([m.date for m in visits], "unmerged")
+        send_visits_changed([m.date for m in visits], "unmerged",
+                            desa=[merged.desa_id, survivor.desa_id, *(m.desa_id for m in visits)])
     return visits

@@ -91,8 +91,8 @@ class Child(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("merged by")
     )
     merge_reason = models.TextField(_("reason for the merge"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ChildManager()
     all_objects = models.Manager()
@@ -205,8 +205,8 @@ class Measurement(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("entered by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     # A visit removed by mistake, and the child it came from when two children were merged.
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
@@ -226,12 +226,13 @@ class Measurement(models.Model):
     zbmi = models.FloatField(_("BMI-for-age z"), null=True, blank=True)
     zac = models.FloatField(_("arm circumference-for-age z"), null=True, blank=True)
     zhc = models.FloatField(_("head circumference-for-age z"), null=True, blank=True)
-    flen = models.BooleanField(null=True, blank=True)
-    fwei = models.BooleanField(null=True, blank=True)
-    fwfl = models.BooleanField(null=True, blank=True)
-    fbmi = models.BooleanField(null=True, blank=True)
-    fac = models.BooleanField(null=True, blank=True)
-    fhc = models.BooleanField(null=True, blank=True)
+    # WHO's flags: a z-score outside the plausible limits.
+    flen = models.BooleanField(_("length/height-for-age z outside WHO's plausible limits"), null=True, blank=True)
+    fwei = models.BooleanField(_("weight-for-age z outside WHO's plausible limits"), null=True, blank=True)
+    fwfl = models.BooleanField(_("weight-for-length/height z outside WHO's plausible limits"), null=True, blank=True)
+    fbmi = models.BooleanField(_("BMI-for-age z outside WHO's plausible limits"), null=True, blank=True)
+    fac = models.BooleanField(_("arm circumference-for-age z outside WHO's plausible limits"), null=True, blank=True)
+    fhc = models.BooleanField(_("head circumference-for-age z outside WHO's plausible limits"), null=True, blank=True)
     status_tbu = models.CharField(_("TB/U status"), max_length=24, blank=True, db_index=True)
     status_bbu = models.CharField(_("BB/U status"), max_length=24, blank=True)
     status_bbtb = models.CharField(_("BB/TB status"), max_length=24, blank=True)
@@ -240,9 +241,9 @@ class Measurement(models.Model):
     warnings = models.CharField(_("warnings"), max_length=300, blank=True)
 
     # e-PPGBM's own z-scores, kept to compare with Tumbuh's.
-    eppgbm_zlen = models.FloatField(null=True, blank=True)
-    eppgbm_zwei = models.FloatField(null=True, blank=True)
-    eppgbm_zwfl = models.FloatField(null=True, blank=True)
+    eppgbm_zlen = models.FloatField(_("length/height-for-age z (e-PPGBM)"), null=True, blank=True)
+    eppgbm_zwei = models.FloatField(_("weight-for-age z (e-PPGBM)"), null=True, blank=True)
+    eppgbm_zwfl = models.FloatField(_("weight-for-length/height z (e-PPGBM)"), null=True, blank=True)
 
     objects = VisitManager()
     all_objects = models.Manager()
@@ -306,7 +307,7 @@ class NameMapping(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("confirmed by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
 
     scope_path = "kabupaten"
 

@@ -19,12 +19,13 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from tumbuh.accounts import policy
+from tumbuh.audit import display
 from tumbuh.audit.models import AuditAction, AuditLog
 from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import get_focus
@@ -124,28 +125,45 @@ def _event(e: AuditLog, changes: dict) -> str:
     return f"{e.get_action_display()} {what}"
 
 
+def _shown(log: AuditLog, hidden: tuple[str, ...]) -> AuditLog:
+    """An unsaved copy of ``log`` holding only the fields the child's history shows, less
+    ``hidden`` ones, for ``audit.display`` to put in words."""
+    fields = set(AUDIT_FIELDS.get(log.object_type, ())) - set(hidden)
+
+    def keep(snapshot):
+        return {k: v for k, v in snapshot.items() if k in fields} if isinstance(snapshot, dict) else snapshot
+
+    return AuditLog(pk=log.pk, at=log.at, action=log.action, object_type=log.object_type, object_id=log.object_id,
+                    object_repr=log.object_repr, before=keep(log.before), after=keep(log.after))
+
+
+def _masked(log: AuditLog) -> list[display.Change]:
+    """The personal numbers a row changed, masked (``mask_nik``): shown as changed even where the
+    masks agree, as when a NIK's middle digits were corrected."""
+    model = display.model_of(log.object_type)
+    shown = AUDIT_FIELDS.get(log.object_type, ())
+    return [display.Change(str(capfirst(model._meta.get_field(f).verbose_name)),
+                           mask_nik(before or "") or display.EMPTY, mask_nik(after or "") or display.EMPTY)
+            for f, before, after in log.changes() if f in _PRIVATE_FIELDS and f in shown]
+
+
 def _audit_entries(request, child: Child, visit_ids):
-    """The audit history of the child and its visits (removed ones too), newest first, with
-    NIKs masked for those who may not read them and the engine's fields summarised."""
+    """The audit history of the child and its visits (removed ones too), newest first, in an
+    inspector's words (``audit.display``: field names, choices, related objects by name), with
+    NIKs and the parent's phone masked for those who may not read them and the engine's fields
+    summarised."""
     see_nik = policy.can_see_nik(request.user, child)
-    entries = AuditLog.objects.filter(
+    logs = list(AuditLog.objects.filter(
         Q(object_type="measurements.child", object_id=str(child.pk))
         | Q(object_type="measurements.measurement", object_id__in=[str(pk) for pk in visit_ids])
-    ).order_by("-at", "-id")[:200]
+    ).order_by("-at", "-id")[:200])
+    hidden = () if see_nik else _PRIVATE_FIELDS
+    described = display.describe([_shown(e, hidden) for e in logs], request.user)
     out = []
-    for e in entries:
-        changes = []
-        computed = False
+    for e, words in zip(logs, described, strict=True):
         all_changes = {field: (before, after) for field, before, after in e.changes()}
-        for field, before, after in e.changes():
-            if field in COMPUTED_FIELDS or field == "warnings":
-                computed = True
-                continue
-            if field not in AUDIT_FIELDS.get(e.object_type, ()):
-                continue
-            if field in _PRIVATE_FIELDS and not see_nik:
-                before, after = mask_nik(before or ""), mask_nik(after or "")
-            changes.append((field, before, after))
+        computed = any(field in COMPUTED_FIELDS or field == "warnings" for field in all_changes)
+        changes = words.changes + ([] if see_nik else _masked(e))
         out.append({"entry": e, "changes": changes, "computed": computed, "event": _event(e, all_changes)})
     return out
 

@@ -51,7 +51,7 @@ class Rapat(models.Model):
     invited_groups = models.JSONField(_("invited groups"), default=list, blank=True)
     minutes = models.TextField(_("minutes"), blank=True, help_text=_("The discussion, briefly; decisions are listed separately."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+                                   related_name="+", verbose_name=_("created by"))
     # Attendance and minutes lock after the meeting day (``is_locked``); the district admin may
     # reopen the meeting with a reason, and close it again (``actions.do_reopen``/``do_close``).
     reopened_on = models.DateField(_("reopened on"), null=True, blank=True, editable=False)
@@ -104,7 +104,7 @@ class Attendee(models.Model):
     """Someone on the meeting's attendance list: an invitee or a walk-in, with the short code
     their QR card carries; present once checked in."""
 
-    rapat = models.ForeignKey(Rapat, on_delete=models.CASCADE, related_name="attendees")
+    rapat = models.ForeignKey(Rapat, on_delete=models.CASCADE, related_name="attendees", verbose_name=_("meeting"))
     name = models.CharField(_("name"), max_length=150)
     group = models.CharField(_("group"), max_length=20, choices=Group.choices)
     organisation = models.CharField(_("agency / organisation"), max_length=200, blank=True)
@@ -114,7 +114,7 @@ class Attendee(models.Model):
     invited = models.BooleanField(_("invited"), default=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="+")
+                                      related_name="+", verbose_name=_("checked in by"))
 
     scope_path = "rapat__tpps__wilayah"
     scope_reaches_up = True
@@ -139,7 +139,7 @@ class Attendee(models.Model):
 
 
 class Decision(models.Model):
-    rapat = models.ForeignKey(Rapat, on_delete=models.CASCADE, related_name="decisions")
+    rapat = models.ForeignKey(Rapat, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("meeting"))
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("decision"))
 
@@ -269,13 +269,13 @@ def _inside(code: str, node: str) -> bool:
 class ProgressNote(models.Model):
     """What the owner reports: the status after this note, and evidence (``do_attach``)."""
 
-    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="notes")
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="notes", verbose_name=_("action item"))
     date = models.DateField(_("date"))
     text = models.TextField(_("progress"))
     status = models.CharField(_("status after this note"), max_length=12, choices=Status.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name=_("author"))  # blank when the system wrote it (the demo)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     scope_path = "item__rapat__tpps__wilayah"
     scope_reaches_up = True

@@ -48,7 +48,7 @@ class RembukEvent(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                   editable=False)
+                                   editable=False, verbose_name=_("created by"))
 
     scope_path = "wilayah"
     scope_reaches_up = True  # camat and desa see the district's rembuk they sign
@@ -112,7 +112,7 @@ class Invitee(models.Model):
     """A person invited to the rembuk: from the OPD or TPPS lists, a village head, or a free entry;
     who signs the commitment and the berita acara, and whether they came."""
 
-    event = models.ForeignKey(RembukEvent, on_delete=models.CASCADE, related_name="invitees", verbose_name=_("rembuk"))
+    event = models.ForeignKey(RembukEvent, on_delete=models.CASCADE, related_name="invitees", verbose_name=_("Rembuk Stunting"))
     category = models.CharField(_("category"), max_length=15, choices=Category.choices, default=Category.OTHER)
     name = models.CharField(_("name"), max_length=150, blank=True, help_text=_("Leave empty to fill in by hand."))
     position = models.CharField(_("position"), max_length=200)
@@ -158,13 +158,13 @@ class Invitee(models.Model):
 class AgreedPlan(models.Model):
     """A numbered, frozen copy of the Aksi 2 activities as agreed at the rembuk."""
 
-    event = models.ForeignKey(RembukEvent, on_delete=models.CASCADE, related_name="plans", verbose_name=_("rembuk"))
+    event = models.ForeignKey(RembukEvent, on_delete=models.CASCADE, related_name="plans", verbose_name=_("Rembuk Stunting"))
     version = models.PositiveSmallIntegerField(_("version"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     data = models.JSONField(_("activities"), editable=False)
     created_at = models.DateTimeField(_("agreed at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                   editable=False)
+                                   editable=False, verbose_name=_("recorded by"))
 
     scope_path = "event__wilayah"
     scope_reaches_up = True

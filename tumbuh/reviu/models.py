@@ -87,7 +87,7 @@ class AnnualReview(models.Model):
     signer_name = models.CharField(_("name of the TPPS chair (signs the report)"), max_length=150, blank=True)
     signer_nip = models.CharField(_("NIP of the signer"), max_length=30, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                   editable=False)
+                                   editable=False, verbose_name=_("created by"))
 
     scope_path = "kabupaten"
     scope_reaches_up = True

@@ -36,7 +36,7 @@ class SemesterReport(models.Model):
     figures = models.JSONField(_("frozen figures"), null=True, blank=True, editable=False)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True, editable=False)
     finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", editable=False)
+                                     related_name="+", editable=False, verbose_name=_("finalised by"))
 
     scope_path = "tpps__wilayah"
 

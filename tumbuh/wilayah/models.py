@@ -75,11 +75,12 @@ class Wilayah(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
     kind = models.CharField(_("kind"), max_length=20)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", db_constraint=False
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", db_constraint=False,
+        verbose_name=_("parent region"),
     )
-    provinsi_code = models.CharField(max_length=2, db_index=True)
-    kabupaten_code = models.CharField(max_length=5, blank=True, db_index=True)
-    kecamatan_code = models.CharField(max_length=8, blank=True, db_index=True)
+    provinsi_code = models.CharField(_("provinsi code"), max_length=2, db_index=True)
+    kabupaten_code = models.CharField(_("kabupaten code"), max_length=5, blank=True, db_index=True)
+    kecamatan_code = models.CharField(_("kecamatan code"), max_length=8, blank=True, db_index=True)
     bps_code = models.CharField(
         _("BPS code"), max_length=10, blank=True, db_index=True,
         help_text=_("Statistics Indonesia's code (10 digits for a desa); blank until the district loads it."),
