@@ -309,6 +309,15 @@ def kinds() -> dict[str, type[Importer]]:
     return dict(_REGISTRY)
 
 
+def kind_title(kind: str) -> str:
+    """An import kind as people call it ("Child measurements (e-PPGBM)" for ``eppgbm``): its
+    importer's title; a kind no importer registers any more, as stored."""
+    from django.utils.text import capfirst
+
+    importer = _REGISTRY.get(kind)
+    return str(capfirst(importer.title)) if importer is not None else kind
+
+
 # ---------------------------------------------------------------- running a batch
 
 

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -75,10 +74,9 @@ class ImportBatch(models.Model):
     def kind_title(self) -> str:
         """The import kind as people call it, its importer's title ("Child measurements
         (e-PPGBM)" for ``eppgbm``); a kind no importer registers any more, as stored."""
-        from .framework import kinds
+        from .framework import kind_title
 
-        importer = kinds().get(self.kind)
-        return str(capfirst(importer.title)) if importer is not None else self.kind
+        return kind_title(self.kind)
 
     @property
     def accepted(self) -> int:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.text import capfirst
 
-from tumbuh.imports.framework import kinds
+from tumbuh.imports import framework
 
 register = template.Library()
 
@@ -26,9 +25,4 @@ def rejected_rows(batch) -> dict:
     }
 
 
-@register.filter
-def kind_title(kind: str) -> str:
-    """An import kind as people call it ("Child measurements (e-PPGBM)" for ``eppgbm``): its
-    importer's title; a kind no importer registers any more, as stored."""
-    importer = kinds().get(kind)
-    return str(capfirst(importer.title)) if importer is not None else kind
+kind_title = register.filter("kind_title", framework.kind_title)
