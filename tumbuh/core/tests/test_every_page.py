@@ -31,9 +31,11 @@ from django.db import models
 from django.urls import Resolver404, resolve
 from lxml import html as lxml_html
 
+from tumbuh.demo.accounts import DEMO_ACCOUNTS
+
 pytestmark = pytest.mark.django_db
 
-ROLES = ["admin.lutim", "dinkes.lutim", "camat.malili", "pkm.malili", "desa.balantang", "pantau.lutim"]
+ROLES = [a.username for a in DEMO_ACCOUNTS]
 ANONYMOUS = "(publik)"
 
 #: Links the walk does not follow: leaving, switching language, files (their own tests read
