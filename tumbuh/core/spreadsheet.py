@@ -11,8 +11,10 @@ for their ASCII twins when a cell is edited; they are in the list too.
   starting with ``=`` as a formula and ``#N/A`` as an error), showing exactly what was typed;
   one starting as above also gets Excel's quote prefix, so it stays text when someone edits
   the cell. Numbers stay numbers (``-5`` is a number), dates stay dates, ``None`` stays empty.
-- CSV: a field has no type, so a text starting as above gets OWASP's leading ``'``, unless
-  it is a plain number (``-1,5``, ``+62812…``), which cannot carry a formula.
+- CSV: a field has no type, so a text starting as above gets OWASP's leading ``'``, whatever
+  follows (a name typed as ``-2`` is a text, and is written ``'-2``). A number stays as it is:
+  an ``int``, ``float`` or ``Decimal``, or a number the writer has already put in the reader's
+  format, marked as such with :class:`Number` (``Number("-1,25")``).
 
 Sheet names: Excel takes at most 31 characters, none of ``[ ] : * ? / \\``, no apostrophe at
 either end, not the reserved ``History``, and no two alike in one workbook (case ignored).
@@ -39,7 +41,6 @@ from openpyxl.compat.numbers import NUMERIC_TYPES
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 #: The most characters an Excel cell holds (openpyxl cuts longer texts there too).
 MAX_TEXT = 32767
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
 _CSV_SEPARATORS = re.compile(r"([,;\t])")
 
 
@@ -141,10 +142,23 @@ class SheetNames:
         return name
 
 
+class Number(str):
+    """A number the writer has already written as text, in the reader's format (``-1,25``): a
+    CSV field that :func:`csv_field` keeps as it is. Only a writer's own formatting of a number
+    is marked so, never a text that came from a user or a file."""
+
+    __slots__ = ()
+
+
 def csv_field(value):
     """``value`` for a CSV writer: a text that a spreadsheet would read as a formula gets a
-    leading ``'``; numbers, plain-number texts and everything else unchanged."""
-    if isinstance(value, str) and looks_like_formula(value) and not _PLAIN_NUMBER.fullmatch(value):
+    leading ``'`` (``"-2"`` typed as a name too); numbers, :class:`Number` texts and everything
+    else unchanged."""
+    if isinstance(value, Number):
+        return str(value)
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
 
