@@ -27,7 +27,9 @@ through it.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Iterable
 
@@ -167,11 +169,38 @@ def csv_row(values: Iterable) -> list:
     return [csv_field(v) for v in values]
 
 
+class CsvWriter:
+    """The CSV writer every CSV file Tumbuh writes for people goes through: each row passes
+    :func:`csv_row`, and a field holding a line break (``\r`` too, which :mod:`csv` leaves
+    unquoted when the line ends in ``\n`` alone, so a spreadsheet would start a new row there,
+    with whatever follows as its first cell) is always quoted, whatever ``lineterminator``."""
+
+    def __init__(self, out, *, delimiter: str = ",", lineterminator: str = "\r\n"):
+        self.out, self.lineterminator = out, lineterminator
+        self._line = io.StringIO()
+        self._writer = csv.writer(self._line, delimiter=delimiter, lineterminator="\r\n")
+
+    def writerow(self, values: Iterable) -> None:
+        self._line.seek(0)
+        self._line.truncate()
+        self._writer.writerow(csv_row(values))
+        self.out.write(self._line.getvalue()[:-2] + self.lineterminator)
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for values in rows:
+            self.writerow(values)
+
+
+def csv_writer(out, **kwargs) -> CsvWriter:
+    return CsvWriter(out, **kwargs)
+
+
 def csv_comment(text: str) -> str:
     """A free text for a ``# …`` comment line of a CSV file. A spreadsheet opening the file
     splits the line at each separator (``,``; ``;`` in Indonesian Excel), so each piece gets
-    the rule of a field (after the spaces or quote it may start with)."""
-    pieces = _CSV_SEPARATORS.split(text)
+    the rule of a field (after the spaces or quote it may start with); a line break becomes a
+    space, so the comment stays one line."""
+    pieces = _CSV_SEPARATORS.split(" ".join(text.splitlines()))
     for i in range(0, len(pieces), 2):
         piece = pieces[i]
         lead = len(piece) - len(piece.lstrip(' "'))
