@@ -11,8 +11,10 @@ for their ASCII twins when a cell is edited; they are in the list too.
   starting with ``=`` as a formula and ``#N/A`` as an error), showing exactly what was typed;
   one starting as above also gets Excel's quote prefix, so it stays text when someone edits
   the cell. Numbers stay numbers (``-5`` is a number), dates stay dates, ``None`` stays empty.
-- CSV: a field has no type, so a text starting as above gets OWASP's leading ``'``, unless
-  it is a plain number (``-1,5``, ``+62812…``), which cannot carry a formula.
+- CSV: a field has no type, so a text starting as above gets OWASP's leading ``'``, whatever
+  follows (a name typed as ``-2`` is a text, and is written ``'-2``). A number stays as it is:
+  an ``int``, ``float`` or ``Decimal``, or a number the writer has already put in the reader's
+  format, marked as such with :class:`Number` (``Number("-1,25")``).
 
 Sheet names: Excel takes at most 31 characters, none of ``[ ] : * ? / \\``, no apostrophe at
 either end, not the reserved ``History``, and no two alike in one workbook (case ignored).
@@ -25,7 +27,9 @@ through it.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Iterable
 
@@ -39,7 +43,6 @@ from openpyxl.compat.numbers import NUMERIC_TYPES
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 #: The most characters an Excel cell holds (openpyxl cuts longer texts there too).
 MAX_TEXT = 32767
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
 _CSV_SEPARATORS = re.compile(r"([,;\t])")
 
 
@@ -141,10 +144,23 @@ class SheetNames:
         return name
 
 
+class Number(str):
+    """A number the writer has already written as text, in the reader's format (``-1,25``): a
+    CSV field that :func:`csv_field` keeps as it is. Only a writer's own formatting of a number
+    is marked so, never a text that came from a user or a file."""
+
+    __slots__ = ()
+
+
 def csv_field(value):
     """``value`` for a CSV writer: a text that a spreadsheet would read as a formula gets a
-    leading ``'``; numbers, plain-number texts and everything else unchanged."""
-    if isinstance(value, str) and looks_like_formula(value) and not _PLAIN_NUMBER.fullmatch(value):
+    leading ``'`` (``"-2"`` typed as a name too); numbers, :class:`Number` texts and everything
+    else unchanged."""
+    if isinstance(value, Number):
+        return str(value)
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
 
@@ -153,11 +169,38 @@ def csv_row(values: Iterable) -> list:
     return [csv_field(v) for v in values]
 
 
+class CsvWriter:
+    """The CSV writer every CSV file Tumbuh writes for people goes through: each row passes
+    :func:`csv_row`, and a field holding a line break (``\r`` too, which :mod:`csv` leaves
+    unquoted when the line ends in ``\n`` alone, so a spreadsheet would start a new row there,
+    with whatever follows as its first cell) is always quoted, whatever ``lineterminator``."""
+
+    def __init__(self, out, *, delimiter: str = ",", lineterminator: str = "\r\n"):
+        self.out, self.lineterminator = out, lineterminator
+        self._line = io.StringIO()
+        self._writer = csv.writer(self._line, delimiter=delimiter, lineterminator="\r\n")
+
+    def writerow(self, values: Iterable) -> None:
+        self._line.seek(0)
+        self._line.truncate()
+        self._writer.writerow(csv_row(values))
+        self.out.write(self._line.getvalue()[:-2] + self.lineterminator)
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for values in rows:
+            self.writerow(values)
+
+
+def csv_writer(out, **kwargs) -> CsvWriter:
+    return CsvWriter(out, **kwargs)
+
+
 def csv_comment(text: str) -> str:
     """A free text for a ``# …`` comment line of a CSV file. A spreadsheet opening the file
     splits the line at each separator (``,``; ``;`` in Indonesian Excel), so each piece gets
-    the rule of a field (after the spaces or quote it may start with)."""
-    pieces = _CSV_SEPARATORS.split(text)
+    the rule of a field (after the spaces or quote it may start with); a line break becomes a
+    space, so the comment stays one line."""
+    pieces = _CSV_SEPARATORS.split(" ".join(text.splitlines()))
     for i in range(0, len(pieces), 2):
         piece = pieces[i]
         lead = len(piece) - len(piece.lstrip(' "'))

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 from numpy.random import PCG64, Generator
 
+from tumbuh.core.spreadsheet import append_row
 from tumbuh.growth.classify import classify_anthro, label
 from tumbuh.growth.zscores import anthro_zscores
 
@@ -95,7 +96,9 @@ class EppgbmExport:
 
     def csv_bytes(self) -> bytes:
         out = io.StringIO()
-        writer = csv.writer(out, delimiter=";")  # e-PPGBM's CSV, as Excel in Indonesia writes it
+        # e-PPGBM's CSV, as Excel in Indonesia writes it, for Tumbuh's importer to read: the cells as
+        # e-PPGBM has them (a quote before a negative z-score would change the data read back).
+        writer = csv.writer(out, delimiter=";")
         writer.writerow(self.headers)
         writer.writerows([["" if c is None else c for c in row] for row in self.rows])
         return out.getvalue().encode("utf-8-sig")
@@ -105,9 +108,9 @@ class EppgbmExport:
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("Data Pengukuran")
-        ws.append(self.headers)
+        append_row(ws, self.headers)
         for row in self.rows:
-            ws.append(row)
+            append_row(ws, row)  # names from the database: text, never a formula
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue()

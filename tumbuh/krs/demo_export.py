@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 
+from tumbuh.core.spreadsheet import append_row
 from tumbuh.demo.names import BOYS
 from tumbuh.wilayah.models import Level, Wilayah
 
@@ -57,10 +58,10 @@ def krs_export(seed: int, kecamatan: tuple[str, ...] = ("73.24.04",), per_desa: 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "KRS"
-    sheet.append(["DATA KELUARGA BERISIKO STUNTING"])
-    sheet.append([f"Sumber: Pendataan Keluarga {year}, Kabupaten Luwu Timur"])
-    sheet.append([])
-    sheet.append(HEADERS)
+    append_row(sheet, ["DATA KELUARGA BERISIKO STUNTING"])
+    append_row(sheet, [f"Sumber: Pendataan Keluarga {year}, Kabupaten Luwu Timur"])
+    append_row(sheet, [])
+    append_row(sheet, HEADERS)
     rows: list[list] = []
     for w in desa:
         for _i in range(per_desa):
@@ -93,7 +94,7 @@ def krs_export(seed: int, kecamatan: tuple[str, ...] = ("73.24.04",), per_desa: 
     rows.append(list(rows[0]))  # an exact copy of the first family, at the end
     problems[first_data_row + len(rows) - 1] = "duplicate"
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)  # a desa name is typed by the admin: text, never a formula
     out = io.BytesIO()
     workbook.save(out)
     return KrsExport(out.getvalue(), len(rows), problems)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.core.numbers import format_measure, format_number
-from tumbuh.core.spreadsheet import csv_row
+from tumbuh.core.spreadsheet import Number, csv_writer
 from tumbuh.imports import background
 from tumbuh.imports.forms import UploadForm
 from tumbuh.imports.framework import create_batch, importing_kabupaten, previous_batches, store_source
@@ -186,20 +186,20 @@ def disagreements(batch: ImportBatch):
 def disagreements_download(request, pk):
     batch = _batch(request, pk)
     text = io.StringIO()
-    writer = csv.writer(text, delimiter=";")
+    writer = csv_writer(text, delimiter=";")  # every row through the one rule (csv_row)
     writer.writerow(["Tumbuh ID", "Nama", "Tgl Lahir", "Tanggal Pengukuran", "Berat", "Tinggi", "Cara Ukur",
                      "ZS TB/U e-PPGBM", "ZS TB/U Tumbuh", "ZS BB/U e-PPGBM", "ZS BB/U Tumbuh", "ZS BB/TB e-PPGBM", "ZS BB/TB Tumbuh"])
 
     # A file for a person to set beside e-PPGBM's own (";" and, in Indonesian, the decimal comma, as
     # Excel in Indonesia writes it): numbers in the reader's language by the one rule, like the labels.
     def z(v):
-        return format_number(v, 2, grouping=False)
+        return Number(format_number(v, 2, grouping=False))
 
     for m in disagreements(batch).iterator(chunk_size=2000):
-        writer.writerow(csv_row([m.child.tumbuh_id, m.child.name, f"{m.child.birth_date:%d/%m/%Y}", f"{m.date:%d/%m/%Y}",
-                                 format_measure(m.weight), format_measure(m.lenhei), m.get_position_display(),
-                                 z(m.eppgbm_zlen), z(m.zlen), z(m.eppgbm_zwei), z(m.zwei), z(m.eppgbm_zwfl),
-                                 z(m.zwfl)]))  # a name read from a file may start like a formula
+        writer.writerow([m.child.tumbuh_id, m.child.name, f"{m.child.birth_date:%d/%m/%Y}", f"{m.date:%d/%m/%Y}",
+                         Number(format_measure(m.weight)), Number(format_measure(m.lenhei)), m.get_position_display(),
+                         z(m.eppgbm_zlen), z(m.zlen), z(m.eppgbm_zwei), z(m.zwei), z(m.eppgbm_zwfl),
+                         z(m.zwfl)])  # a name read from a file may start like a formula
     response = HttpResponse(text.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{Path(batch.file_name).stem}-zscore-beda.csv"'
     return response

@@ -8,7 +8,6 @@ published, suppressed by :mod:`tumbuh.publik.suppression`."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django import forms
@@ -28,7 +27,7 @@ from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
 from tumbuh.core.focus import kabupaten_of
 from tumbuh.core.numbers import PERCENT_PLACES, csv_number
-from tumbuh.core.spreadsheet import csv_comment, csv_field
+from tumbuh.core.spreadsheet import Number, csv_comment, csv_writer
 from tumbuh.dashboards.periods import Period
 from tumbuh.wilayah.models import Level, Wilayah
 
@@ -164,17 +163,17 @@ def csv_text(kabupaten: Wilayah, published: PublishedRound) -> str:
     area (district, kecamatan, desa), the same suppression as the page."""
     table = public_table(published.figures)
     out = io.StringIO()
-    out.write(f"# {_('Prevalence of stunting, wasting and underweight')} — {kabupaten.name} ({kabupaten.code}), "
-              f"{table.period.label}\n")
+    out.write("# " + csv_comment(f"{_('Prevalence of stunting, wasting and underweight')} — {kabupaten.name} "
+                                 f"({kabupaten.code}), {table.period.label}") + "\n")
     out.write(f"# {_('Published')}: {timezone.localtime(published.published_at):%Y-%m-%d %H:%M}\n")
     for paragraph in method_note():
         out.write(f"# {paragraph}\n")
     if published.note:
         out.write(f"# {csv_comment(' '.join(published.note.split()))}\n")  # typed by the admin: no formula in any piece
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")  # every text through the one rule (csv_row)
     writer.writerow(CSV_COLUMNS + [f"{i}_{c}" for i in INDICATORS for c in CSV_PER_INDICATOR])
     for area in table.all_areas():
-        line = [area.code, csv_field(area.name), area.level, area.parent_code, table.period.key]
+        line = [area.code, area.name, area.level, area.parent_code, table.period.key]
         for cell in area.cell_list():
             if cell.hidden or cell.n == 0:
                 line += ["" if cell.hidden else 0, "", "", "", "", _suppressed_text(cell)]
@@ -187,7 +186,7 @@ def csv_text(kabupaten: Wilayah, published: PublishedRound) -> str:
 def _num(v) -> str:
     """A percentage for the CSV: rounded as on the page and every export (one decimal, half up on
     the decimal value), with a decimal point, as open data is read by programs."""
-    return csv_number(v, PERCENT_PLACES)
+    return Number(csv_number(v, PERCENT_PLACES))
 
 
 @require_GET

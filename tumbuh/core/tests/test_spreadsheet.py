@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
-from tumbuh.core.spreadsheet import (FORMULA_START, MAX_TEXT, append_row, csv_comment, csv_field, csv_row, new_cell,
+from tumbuh.core.spreadsheet import (FORMULA_START, MAX_TEXT, Number, append_row, csv_comment, csv_field, csv_row, new_cell,
                                      put)
 from tumbuh.core.testing import formula_cells
 
@@ -93,11 +93,15 @@ def test_something_that_is_not_a_value_is_refused():
         append_row(Workbook().active, [object()])
 
 
-def test_csv_fields_get_a_quote_unless_they_are_plain_numbers():
+def test_csv_fields_get_a_quote_unless_they_are_numbers():
     assert [csv_field(t) for t in ("=1+2", "@SUM(A1)", "+62 812-3456", "-Dusun", "\t=1", "\r=1", "＝1")] == [
         "'=1+2", "'@SUM(A1)", "'+62 812-3456", "'-Dusun", "'\t=1", "'\r=1", "'＝1"]
-    assert [csv_field(v) for v in ("-1.23", "-1,5", "+6281234567890", "Budi", "", -4, None)] == [
-        "-1.23", "-1,5", "+6281234567890", "Budi", "", -4, None]
+    # A text is a text, even one that reads as a number: a name typed as "-2" is neutralised.
+    assert [csv_field(v) for v in ("-2", "-1,5", "+6281234567890", "-1+1")] == ["'-2", "'-1,5", "'+6281234567890", "'-1+1"]
+    # Numbers stay numbers: typed ones, and the writer's own formatting marked as Number.
+    assert [csv_field(v) for v in (Number("-1.23"), Number("-1,5"), "Budi", "", -4, -1.5, Decimal("-2.5"), None)] == [
+        "-1.23", "-1,5", "Budi", "", -4, -1.5, Decimal("-2.5"), None]
+    assert type(csv_field(Number("-1,5"))) is str
     assert csv_field("-1-2") == "'-1-2"  # arithmetic, not a number
     out = io.StringIO()
     csv.writer(out).writerow(csv_row(["=1+2", 5, "a,=b"]))
