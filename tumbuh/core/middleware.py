@@ -44,8 +44,10 @@ class NoStoreMiddleware:
 
     @staticmethod
     def _may_cache(request) -> bool:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return False
         match = getattr(request, "resolver_match", None)
-        return match is not None and match.namespace in PUBLIC_NAMESPACES
+        if match is None or match.namespace not in PUBLIC_NAMESPACES:
+            return False
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return True  # no session, so nobody logged in: the session is left untouched (no Vary: Cookie)
+        user = getattr(request, "user", None)
+        return not (user is not None and user.is_authenticated)
