@@ -113,3 +113,35 @@ def test_office_files_that_are_real_zips_pass():
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
     validate_upload(SimpleUploadedFile("surat.docx", out.getvalue()))
+
+
+#: Upload fields that take data files read by their own importers, not scans or documents.
+DATA_IMPORTS = {("tumbuh.imports.forms", "file"), ("tumbuh.indikator.forms", "file"), ("tumbuh.maps.forms", "file")}
+
+
+def test_every_scan_or_document_upload_field_checks_the_content():
+    """Each form field that files a scan or a document (rembuk scans, aksi evidence, TPPS decree,
+    rapat evidence, genting help, perbup) runs the one validator, so the form says why at once."""
+    import importlib
+    import pkgutil
+
+    from django import forms
+
+    import tumbuh
+
+    found = []
+    for app in pkgutil.iter_modules(tumbuh.__path__):
+        try:
+            module = importlib.import_module(f"tumbuh.{app.name}.forms")
+        except ModuleNotFoundError:
+            continue
+        for form in vars(module).values():
+            if not (isinstance(form, type) and issubclass(form, forms.BaseForm)) or form.__module__ != module.__name__:
+                continue
+            for name, field in form.base_fields.items():
+                if isinstance(field, forms.FileField) and (module.__name__, name) not in DATA_IMPORTS:
+                    found.append(f"{module.__name__}.{form.__name__}.{name}")
+                    assert validate_upload in field.validators, f"{module.__name__}.{form.__name__}.{name}"
+    assert {"tumbuh.documents.forms.UploadForm.file", "tumbuh.rembuk.forms.ScanForm.file", "tumbuh.tpps.forms.DecreeForm.file",
+            "tumbuh.aksi.forms.EvidenceForm.file", "tumbuh.rapat.forms.ProgressForm.file",
+            "tumbuh.genting.forms.HelpForm.evidence", "tumbuh.konvergensi_desa.forms.RegulationForm.document"} <= set(found)
