@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tumbuh.documents.validators import validate_upload
 from tumbuh.organisation.models import Opd
 
 from .models import ActionDefinition, ActionSet, ActionYear
@@ -39,7 +40,8 @@ class ActionYearForm(forms.ModelForm):
 
 class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, image, Word, Excel or ODT, at most 20 MB."))
+    file = forms.FileField(label=_("File"), help_text=_("PDF, image, Word, Excel or ODT, at most 20 MB."),
+                           validators=[validate_upload])
     reason = forms.CharField(**REASON)
 
 

@@ -13,3 +13,41 @@ class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+#: URL namespaces whose pages are public by design (issue 15): they may be cached, for visitors
+#: who are not logged in. Static files never reach this middleware (WhiteNoise answers first).
+PUBLIC_NAMESPACES = frozenset({"publik"})
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store, private`` on every page and export that may hold children's data.
+
+    A browser or proxy must not keep a copy of a child's page, a dashboard or an Excel export on
+    a shared district laptop. Everything is ``no-store`` except the explicitly public pages
+    (``PUBLIC_NAMESPACES``) seen by a visitor who is not logged in; a view that already said
+    ``no-store`` keeps its own header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._may_cache(request):
+            return response
+        current = response.get("Cache-Control", "")
+        if "no-store" not in current.lower():
+            response["Cache-Control"] = "no-store, private"
+            if "Expires" in response:
+                del response["Expires"]
+        return response
+
+    @staticmethod
+    def _may_cache(request) -> bool:
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.namespace not in PUBLIC_NAMESPACES:
+            return False
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return True  # no session, so nobody logged in: the session is left untouched (no Vary: Cookie)
+        user = getattr(request, "user", None)
+        return not (user is not None and user.is_authenticated)

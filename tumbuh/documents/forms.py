@@ -5,6 +5,7 @@ from tumbuh.organisation.forms import AuditedForm
 from tumbuh.wilayah.models import Level
 
 from .models import ALLOWED_EXTENSIONS, Letterhead
+from .validators import validate_upload
 
 
 class LetterheadForm(AuditedForm):
@@ -20,5 +21,6 @@ class UploadForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(label=_("File"), help_text=_("PDF, image, Word, Excel or ODT, at most 20 MB."),
-                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}))
+                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}),
+                           validators=[validate_upload])
     reason = forms.CharField(label=_("Note (optional)"), required=False)

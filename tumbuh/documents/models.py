@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from tumbuh.wilayah.models import Level, Wilayah
 
 from .official import Kop
+from .validators import validate_upload
 
 #: What may be uploaded: documents and scans, nothing executable.
 ALLOWED_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".odt"}
@@ -106,6 +107,11 @@ class UploadedDocument(models.Model):
                 raise ValidationError({"file": _("Only PDF, image, Word, Excel or ODT files can be uploaded.")})
             if self.file.size and self.file.size > MAX_UPLOAD_BYTES:
                 raise ValidationError({"file": _("The file is larger than 20 MB.")})
+            if not self.file._committed:  # a new upload: judge its content, not its name
+                try:
+                    validate_upload(self.file)
+                except ValidationError as e:
+                    raise ValidationError({"file": e.error_list}) from None
 
     @classmethod
     def for_object(cls, obj: models.Model) -> models.QuerySet:

@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from tumbuh.accounts import policy
 from tumbuh.documents.models import ALLOWED_EXTENSIONS
+from tumbuh.documents.validators import validate_upload
 from tumbuh.organisation.forms import AuditedForm
 from tumbuh.wilayah.models import Level
 
@@ -51,7 +52,8 @@ class HelpForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     description = forms.CharField(label=_("Description"), required=False, max_length=250)
     evidence = forms.FileField(label=_("Evidence (photo, receipt)"), required=False,
-                               widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}))
+                               widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}),
+                               validators=[validate_upload])
 
 
 class EndForm(forms.Form):

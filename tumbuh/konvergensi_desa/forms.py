@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.accounts import policy
+from tumbuh.documents.validators import validate_upload
 from tumbuh.measurements.models import Child
 from tumbuh.organisation.forms import AuditedForm
 from tumbuh.organisation.models import Opd
@@ -17,7 +18,7 @@ _DATE = forms.DateInput(attrs={"type": "date"})
 
 class RegulationForm(AuditedForm):
     wilayah_fields = {"kabupaten": (Level.KABUPATEN,)}
-    document = forms.FileField(label=_("The regulation (PDF scan)"), required=False)
+    document = forms.FileField(label=_("The regulation (PDF scan)"), required=False, validators=[validate_upload])
 
     class Meta:
         model = DesaRoleRegulation

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tumbuh.accounts import policy
 from tumbuh.documents.models import ALLOWED_EXTENSIONS
+from tumbuh.documents.validators import validate_upload
 from tumbuh.organisation.forms import AuditedForm
 from tumbuh.organisation.models import Opd
 from tumbuh.tpps.models import Tpps
@@ -155,4 +156,5 @@ class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=_("Status after this"), choices=Status.choices)
     file = forms.FileField(label=_("Evidence (optional)"), required=False,
                            help_text=_("PDF, image, Word, Excel or ODT, at most 20 MB."),
-                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}))
+                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}),
+                           validators=[validate_upload])

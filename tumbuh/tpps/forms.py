@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tumbuh.documents.models import ALLOWED_EXTENSIONS
+from tumbuh.documents.validators import validate_upload
 from tumbuh.organisation.forms import AuditedForm
 from tumbuh.wilayah.models import Level
 
@@ -38,7 +39,8 @@ class TeamForm(AuditedForm):
 class DecreeForm(TeamForm):
     file = forms.FileField(label=_("Signed decree (scan)"), required=False,
                            help_text=_("PDF, image, Word, Excel or ODT, at most 20 MB."),
-                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}))
+                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}),
+                           validators=[validate_upload])
 
     def apply(self, actor):
         return actions.do_record_decree(actor, self.instance, file=self.cleaned_data.get("file"),

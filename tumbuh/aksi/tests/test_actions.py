@@ -13,6 +13,7 @@ from tumbuh.aksi.models import ActionDefinition, ActionSet, ActionYear, Checklis
 from tumbuh.audit.actions import do_save
 from tumbuh.audit.models import AuditLog
 from tumbuh.documents.models import UploadedDocument
+from tumbuh.documents.testing import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -128,10 +129,10 @@ def test_evidence_is_attached_to_the_action_year(alice, demo_users, settings, tm
     settings.MEDIA_ROOT = tmp_path
     a7 = _open(alice).actions.get(definition__number=7)
     doc = actions.attach_evidence(demo_users["dinkes.lutim"], a7, title="Rekap Februari",
-                                  file=SimpleUploadedFile("rekap.pdf", b"%PDF-1.4 x"))
+                                  file=SimpleUploadedFile("rekap.pdf", pdf_bytes("x")))
     assert list(UploadedDocument.for_object(a7)) == [doc] and doc.wilayah_id == "73.24"
     with pytest.raises(PermissionDenied):
-        actions.attach_evidence(demo_users["desa.balantang"], a7, title="x", file=SimpleUploadedFile("x.pdf", b"%PDF"))
+        actions.attach_evidence(demo_users["desa.balantang"], a7, title="x", file=SimpleUploadedFile("x.pdf", pdf_bytes()))
 
 
 def test_a_district_set_with_its_checklist(alice, charlie):

@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 
 from tumbuh.core.testing import browser_login
+from tumbuh.documents.testing import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SIGNED = b"%PDF-1.4 berita acara bertanda tangan (uji peramban)"
+SIGNED = pdf_bytes("berita acara bertanda tangan (uji peramban)")
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from tumbuh.aksi.outputs import GENERATED, Output, collect
 from tumbuh.core.focus import SESSION_KEY
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.documents.official import indonesian_date
+from tumbuh.documents.testing import image_bytes, pdf_bytes
 from tumbuh.rembuk import actions as rembuk_actions
 from tumbuh.rembuk import documents as rembuk_documents
 from tumbuh.rembuk.models import RembukEvent
@@ -120,7 +121,7 @@ def _check_pack(archive: zipfile.ZipFile, expected: set) -> tuple[dict, list]:
 def test_aksi_3_pack_holds_the_rembuk_documents_and_the_signed_scans_as_uploaded(client, alice, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     event = RembukEvent.objects.get(year=YEAR, wilayah_id="73.24")
-    signed = b"%PDF-1.4 berita acara bertanda tangan " + bytes(range(256))
+    signed = pdf_bytes("berita acara bertanda tangan")
     rembuk_actions.do_upload_scan(alice, event, file=SimpleUploadedFile("ba.pdf", signed, content_type="application/pdf"),
                                   kind=rembuk_actions.SCAN_BERITA_ACARA, title="Berita acara bertanda tangan", now=SIGNED)
     a3 = _aksi(3)
@@ -153,7 +154,7 @@ def test_aksi_1_pack_has_the_workbook_the_decree_and_the_evidence_uploaded_on_th
                                                                                               tmp_path):
     settings.MEDIA_ROOT = tmp_path
     a1 = _aksi(1)
-    photo = b"\xff\xd8\xff\xe0 foto rapat analisis situasi"
+    photo = image_bytes("JPEG")
     aksi_actions.attach_evidence(alice, a1, file=SimpleUploadedFile("foto.jpg", photo, content_type="image/jpeg"),
                                  title="Foto: rapat analisis situasi")
     client.force_login(alice)

@@ -12,6 +12,7 @@ from tumbuh.aksi.models import ActionYear
 from tumbuh.aksi.outputs import collect, collect_all
 from tumbuh.dashboards.aggregates import latest_period
 from tumbuh.documents.models import UploadedDocument
+from tumbuh.documents.testing import pdf_bytes
 from tumbuh.konvergensi_desa.models import DesaRoleRegulation
 from tumbuh.rembuk import actions as rembuk_actions
 from tumbuh.rembuk.models import RembukEvent
@@ -93,7 +94,7 @@ def test_aksi_4_lists_the_perbup_in_force_and_aksi_7_the_published_rounds(client
     client.force_login(alice)
     client.post("/desa/aksi-4/perbup/baru/", {
         "kabupaten": "73.24", "kind": "perbup", "number": "7 Tahun 2026", "date": "2026-03-02", "title": "Peran Desa",
-        "document": SimpleUploadedFile("perbup.pdf", b"%PDF-1.4 perbup", content_type="application/pdf")})
+        "document": SimpleUploadedFile("perbup.pdf", pdf_bytes("perbup"), content_type="application/pdf")})
     [doc] = UploadedDocument.for_object(DesaRoleRegulation.objects.get(number="7 Tahun 2026"))
     assert [o.url for o in collect(lutim, 2025, alice, "regulasi_desa")] == []  # enacted after 2025
     [perbup] = collect(lutim, YEAR, bob, "regulasi_desa")  # the desa works under it too

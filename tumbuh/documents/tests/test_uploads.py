@@ -8,6 +8,7 @@ from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
 from tumbuh.documents.actions import do_attach
 from tumbuh.documents.models import UploadedDocument
+from tumbuh.documents.testing import pdf_bytes, pdf_upload
 from tumbuh.wilayah.models import Wilayah
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ BALANTANG = None
 
 
 def _pdf(name="ba.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4 signed scan", content_type="application/pdf")
+    return pdf_upload(name, note="signed scan")
 
 
 def _desa_of(user):
@@ -33,7 +34,7 @@ def test_attach_is_audited_and_downloadable_inside_the_node_only(client, alice, 
 
     client.force_login(alice)
     response = client.get(f"/dokumen/berkas/{doc.pk}/")
-    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 signed scan"
+    assert response.status_code == 200 and b"".join(response.streaming_content) == pdf_bytes("signed scan")
     client.force_login(charlie)  # Luwu's admin: another district
     assert client.get(f"/dokumen/berkas/{doc.pk}/").status_code == 404
 

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tumbuh.accounts import policy
 from tumbuh.documents.models import UploadedDocument
+from tumbuh.documents.testing import pdf_bytes
 from tumbuh.genting.actions import do_end_match, do_match, do_record_help
 from tumbuh.genting.models import FosterMatch, FosterParent, Help, SharedField
 from tumbuh.genting.outcome import outcome
@@ -21,7 +22,7 @@ START = dt.date(2025, 1, 1)
 
 
 def _pdf():
-    return SimpleUploadedFile("kuitansi.pdf", b"%PDF-1.4 kuitansi", content_type="application/pdf")
+    return SimpleUploadedFile("kuitansi.pdf", pdf_bytes("kuitansi"), content_type="application/pdf")
 
 
 def test_the_desa_operator_records_help_with_evidence(alice, bob, parent, make_family, settings, tmp_path):

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tumbuh.accounts import policy
 from tumbuh.documents.models import UploadedDocument
+from tumbuh.documents.testing import pdf_bytes
 from tumbuh.konvergensi_desa.actions import do_log_mentoring, do_save_checked
 from tumbuh.konvergensi_desa.models import DesaMentor, DesaPolicy, DesaRoleRegulation, Kpm, KpmTraining, MentorVisit
 from tumbuh.konvergensi_desa.progress import aksi4_table, mentors_without_visits, villages_without_mentor
@@ -32,7 +33,7 @@ def test_the_perbup_is_recorded_with_its_document_and_seen_from_the_desa(client,
     client.force_login(alice)
     response = client.post("/desa/aksi-4/perbup/baru/", {
         "kabupaten": "73.24", "kind": "perbup", "number": "7 Tahun 2026", "date": "2026-03-02", "title": "Peran Desa",
-        "document": SimpleUploadedFile("perbup.pdf", b"%PDF-1.4 perbup", content_type="application/pdf")})
+        "document": SimpleUploadedFile("perbup.pdf", pdf_bytes("perbup"), content_type="application/pdf")})
     assert response.status_code == 302
     regulation = DesaRoleRegulation.objects.get(number="7 Tahun 2026")
     [doc] = UploadedDocument.for_object(regulation)

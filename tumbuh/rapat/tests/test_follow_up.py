@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tumbuh.audit.models import AuditLog
+from tumbuh.documents.testing import image_bytes, pdf_bytes
 from tumbuh.rapat import actions
 from tumbuh.rapat.models import ActionItem, OwnerKind, Status, carry_over
 from tumbuh.wilayah.models import Wilayah
@@ -75,12 +76,12 @@ def test_progress_with_evidence_closes_and_reopens(alice, demo_users, malili, ma
     _decide(alice, rapat, "x", _item("Validasi", D(2026, 2, 1), owner_kind=OwnerKind.OPD,
                                                              owner_opd=dinkes))
     item = ActionItem.objects.get(rapat=rapat)
-    photo = SimpleUploadedFile("ba-validasi.pdf", b"%PDF-1.4 ba", content_type="application/pdf")
+    photo = SimpleUploadedFile("ba-validasi.pdf", pdf_bytes("ba"), content_type="application/pdf")
     note = actions.do_report_progress(dinkes_user, item, text="BA validasi", status=Status.DONE, day=D(2026, 1, 30), file=photo)
     item.refresh_from_db()
     assert item.status == Status.DONE and item.closed_on == D(2026, 1, 30)
     [evidence] = note.documents()
-    assert evidence.kind == "evidence" and evidence.file.read() == b"%PDF-1.4 ba"
+    assert evidence.kind == "evidence" and evidence.file.read() == pdf_bytes("ba")
     assert AuditLog.objects.filter(object_type="rapat.actionitem", object_id=str(item.pk), actor=dinkes_user).exists()
     actions.do_report_progress(alice, item, text="Dibuka lagi: data Wotu belum", status=Status.IN_PROGRESS, day=D(2026, 2, 2))
     item.refresh_from_db()
@@ -153,7 +154,7 @@ def test_owner_reports_progress_with_evidence_on_the_item_page(client, alice, de
     client.force_login(bob)
     page = client.get(f"/rapat/tindak-lanjut/{item.pk}/")
     assert b"progress-form" in page.content
-    photo = SimpleUploadedFile("foto-kelas.jpg", b"\xff\xd8\xff jpeg", content_type="image/jpeg")
+    photo = SimpleUploadedFile("foto-kelas.jpg", image_bytes("JPEG"), content_type="image/jpeg")
     response = client.post(f"/rapat/tindak-lanjut/{item.pk}/", {"date": "2026-10-01", "text": "Kelas pertama: 18 ibu",
                                                                "status": "in_progress", "file": photo})
     assert response.status_code == 302

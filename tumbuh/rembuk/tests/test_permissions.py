@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from tumbuh.documents.testing import pdf_bytes
 from tumbuh.rembuk import actions
 from tumbuh.rencana.testing import TEST_YEAR
 from tumbuh.rembuk.models import Invitee, RembukEvent
@@ -106,7 +107,7 @@ def test_uploading_the_signed_scans_through_the_page_closes_the_rembuk(client, d
     assert "Peserta dan kehadiran" in page and "Bekukan materi" in page  # Indonesian first
     for kind, name in ((actions.SCAN_COMMITMENT, "komitmen.pdf"), (actions.SCAN_BERITA_ACARA, "ba.pdf")):
         response = client.post(f"/rembuk/{event.pk}/unggah/", {
-            "kind": kind, "title": f"{name} ttd", "file": SimpleUploadedFile(name, b"%PDF-1.4 ttd", "application/pdf")})
+            "kind": kind, "title": f"{name} ttd", "file": SimpleUploadedFile(name, pdf_bytes("ttd"), "application/pdf")})
         assert response.status_code == 302
     event.refresh_from_db()
     assert event.is_closed

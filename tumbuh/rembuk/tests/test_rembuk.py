@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
+from tumbuh.documents.testing import pdf_bytes
 from tumbuh.organisation.models import Opd
 from tumbuh.rembuk import actions
 from tumbuh.rembuk.models import Category, Invitee, RembukEvent, Status
@@ -27,7 +28,7 @@ def new_event(actor, wilayah="73.24", *, invite=True, **kw) -> RembukEvent:
 
 
 def scan(name="scan.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4 scan", content_type="application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes("scan"), content_type="application/pdf")
 
 
 def test_a_kabupaten_rembuk_invites_from_the_tpps_opd_and_region_lists(alice):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tumbuh.audit.models import AuditLog
+from tumbuh.documents.testing import pdf_bytes
 from tumbuh.organisation.models import Opd
 from tumbuh.tpps import actions
 from tumbuh.tpps.models import Decree, Member, Pokja, Position, Tpps, members_on
@@ -63,11 +64,11 @@ def test_a_membership_cannot_end_before_it_starts_or_belong_elsewhere(alice, wot
 
 def test_decree_with_its_signed_scan(alice, wotu, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    scan = SimpleUploadedFile("sk-tpps-wotu.pdf", b"%PDF-1.4 sk", content_type="application/pdf")
+    scan = SimpleUploadedFile("sk-tpps-wotu.pdf", pdf_bytes("sk"), content_type="application/pdf")
     decree = actions.do_record_decree(alice, Decree(tpps=wotu, number="141/3/2025", date=dt.date(2025, 3, 1),
                                                     title="Pembentukan TPPS Kecamatan Wotu"), file=scan, reason="SK baru")
     [doc] = decree.documents()
-    assert doc.kind == "sk" and doc.wilayah_id == wotu.wilayah_id and doc.file.read() == b"%PDF-1.4 sk"
+    assert doc.kind == "sk" and doc.wilayah_id == wotu.wilayah_id and doc.file.read() == pdf_bytes("sk")
     assert AuditLog.objects.filter(object_type="tpps.decree", object_id=str(decree.pk), reason="SK baru").exists()
 
 
