@@ -58,7 +58,7 @@ deploy-check: setup
 	  $(BIN)/tumbuh check --deploy --fail-level WARNING
 
 messages: setup
-	cd tumbuh && ../$(BIN)/tumbuh makemessages -l id --no-obsolete && ../$(BIN)/tumbuh compilemessages -l id
+	cd tumbuh && TUMBUH_DEBUG=1 ../$(BIN)/tumbuh makemessages -l id --no-obsolete && TUMBUH_DEBUG=1 ../$(BIN)/tumbuh compilemessages -l id
 
 clean:
 	rm -rf $(VENV) var *.egg-info .import_linter_cache

@@ -7,10 +7,12 @@ Development defaults are safe to run on a laptop (SQLite under ``var/``); produc
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("TUMBUH_VAR_DIR", BASE_DIR.parent / "var"))
@@ -27,11 +29,20 @@ DEBUG = env_flag("TUMBUH_DEBUG")
 # The demo shows its accounts on the login page; never set this in production.
 DEMO_MODE = env_flag("TUMBUH_DEMO")
 
+# The test suite (pytest imports these settings) runs with DEBUG off, as production does.
+TESTING = "pytest" in sys.modules
+
 _INSECURE_KEY = "tumbuh-insecure-development-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", _INSECURE_KEY if (DEBUG or DEMO_MODE) else "")
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
-    # Tests and management commands on a developer machine still need a key.
-    SECRET_KEY = _INSECURE_KEY + "-local"
+    if not (DEBUG or DEMO_MODE or TESTING):
+        # A public key signs sessions and password-reset links: production must never start with it.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Production needs its own long random key, e.g. "
+            "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))'); "
+            "on a developer machine set TUMBUH_DEBUG=1 or TUMBUH_DEMO=1 instead (docs/deployment.md)."
+        )
+    SECRET_KEY = _INSECURE_KEY if (DEBUG or DEMO_MODE) else _INSECURE_KEY + "-local"
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
