@@ -54,7 +54,7 @@ test-browser: setup
 
 deploy-check: setup
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/deploy-check.sqlite3} SECRET_KEY=$${SECRET_KEY:-check-$$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')} \
-	  ALLOWED_HOSTS=tumbuh.example.go.id TUMBUH_SSL_REDIRECT=1 TUMBUH_HSTS_SECONDS=31536000 \
+	  ALLOWED_HOSTS=tumbuh.example.go.id \
 	  $(BIN)/tumbuh check --deploy --fail-level WARNING
 
 messages: setup

@@ -198,8 +198,12 @@ SESSION_COOKIE_SECURE = env_flag("TUMBUH_SECURE_COOKIES", not (DEBUG or DEMO_MOD
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # A refused form gets Tumbuh's 403 page (the layout, the user's language), not Django's English one.
 CSRF_FAILURE_VIEW = "tumbuh.core.views.csrf_failure"
-SECURE_SSL_REDIRECT = env_flag("TUMBUH_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("TUMBUH_HSTS_SECONDS", "0"))
+# Production answers on HTTPS only: HTTP is redirected and browsers are told (HSTS, one year)
+# to never try plain HTTP again. A plain-HTTP intranet switches both off explicitly with
+# TUMBUH_SSL_REDIRECT=0 and TUMBUH_HSTS_SECONDS=0 (docs/deployment.md).
+_PRODUCTION = not (DEBUG or DEMO_MODE or TESTING)
+SECURE_SSL_REDIRECT = env_flag("TUMBUH_SSL_REDIRECT", _PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("TUMBUH_HSTS_SECONDS", "31536000" if _PRODUCTION else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
