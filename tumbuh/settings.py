@@ -29,8 +29,11 @@ DEBUG = env_flag("TUMBUH_DEBUG")
 # The demo shows its accounts on the login page; never set this in production.
 DEMO_MODE = env_flag("TUMBUH_DEMO")
 
-# The test suite (pytest imports these settings) runs with DEBUG off, as production does.
-TESTING = "pytest" in sys.modules
+# The test suite (pytest imports these settings) runs with DEBUG off, as production does; the
+# processes a test starts (a second worker, the command line) inherit TUMBUH_TESTING from it.
+TESTING = "pytest" in sys.modules or env_flag("TUMBUH_TESTING")
+if TESTING:
+    os.environ["TUMBUH_TESTING"] = "1"
 
 _INSECURE_KEY = "tumbuh-insecure-development-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
