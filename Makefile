@@ -54,11 +54,11 @@ test-browser: setup
 
 deploy-check: setup
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/deploy-check.sqlite3} SECRET_KEY=$${SECRET_KEY:-check-$$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')} \
-	  ALLOWED_HOSTS=tumbuh.example.go.id TUMBUH_SSL_REDIRECT=1 TUMBUH_HSTS_SECONDS=31536000 \
+	  ALLOWED_HOSTS=tumbuh.example.go.id \
 	  $(BIN)/tumbuh check --deploy --fail-level WARNING
 
 messages: setup
-	cd tumbuh && ../$(BIN)/tumbuh makemessages -l id --no-obsolete && ../$(BIN)/tumbuh compilemessages -l id
+	cd tumbuh && TUMBUH_DEBUG=1 ../$(BIN)/tumbuh makemessages -l id --no-obsolete && TUMBUH_DEBUG=1 ../$(BIN)/tumbuh compilemessages -l id
 
 clean:
 	rm -rf $(VENV) var *.egg-info .import_linter_cache

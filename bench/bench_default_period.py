@@ -50,6 +50,7 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tumbuh.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-key-not-for-production-b4b4b4b4b4b4b4b4b4b4b4b4")  # production settings need a key of their own
     import django
 
     django.setup()

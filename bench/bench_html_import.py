@@ -153,6 +153,7 @@ print(json.dumps({{"rows": n, "seconds": elapsed, "peak_kb": resource.getrusage(
 
 def measure(reader: str, path: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="tumbuh.settings")
+    env.setdefault("SECRET_KEY", "bench-only-key-not-for-production-b4b4b4b4b4b4b4b4b4b4b4b4")  # production settings need a key of their own
     out = subprocess.run([sys.executable, "-c", RUNNER.format(code=READERS[reader]), str(path)], env=env, cwd=ROOT,
                          check=True, capture_output=True, text=True)
     return json.loads(out.stdout)

@@ -73,6 +73,7 @@ def env(var_dir: Path) -> dict:
     e = dict(os.environ)
     e.update({"TUMBUH_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "tumbuh.settings", "PYTHONPATH": str(ROOT)})
     e.pop("DATABASE_URL", None)
+    e.setdefault("SECRET_KEY", "bench-only-key-not-for-production-b4b4b4b4b4b4b4b4b4b4b4b4")  # production settings need a key of their own
     if var_dir in DATABASES:
         e["DATABASE_URL"] = DATABASES[var_dir]
     return e

@@ -45,6 +45,7 @@ def timed(args, env) -> float:
 def make_fixture(path: Path) -> int:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tumbuh.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-key-not-for-production-b4b4b4b4b4b4b4b4b4b4b4b4")  # production settings need a key of their own
     import django
 
     django.setup()

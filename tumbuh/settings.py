@@ -7,10 +7,12 @@ Development defaults are safe to run on a laptop (SQLite under ``var/``); produc
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("TUMBUH_VAR_DIR", BASE_DIR.parent / "var"))
@@ -27,11 +29,23 @@ DEBUG = env_flag("TUMBUH_DEBUG")
 # The demo shows its accounts on the login page; never set this in production.
 DEMO_MODE = env_flag("TUMBUH_DEMO")
 
+# The test suite (pytest imports these settings) runs with DEBUG off, as production does; the
+# processes a test starts (a second worker, the command line) inherit TUMBUH_TESTING from it.
+TESTING = "pytest" in sys.modules or env_flag("TUMBUH_TESTING")
+if TESTING:
+    os.environ["TUMBUH_TESTING"] = "1"
+
 _INSECURE_KEY = "tumbuh-insecure-development-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", _INSECURE_KEY if (DEBUG or DEMO_MODE) else "")
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
-    # Tests and management commands on a developer machine still need a key.
-    SECRET_KEY = _INSECURE_KEY + "-local"
+    if not (DEBUG or DEMO_MODE or TESTING):
+        # A public key signs sessions and password-reset links: production must never start with it.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Production needs its own long random key, e.g. "
+            "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))'); "
+            "on a developer machine set TUMBUH_DEBUG=1 or TUMBUH_DEMO=1 instead (docs/deployment.md)."
+        )
+    SECRET_KEY = _INSECURE_KEY if (DEBUG or DEMO_MODE) else _INSECURE_KEY + "-local"
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -188,8 +202,12 @@ SESSION_COOKIE_SECURE = env_flag("TUMBUH_SECURE_COOKIES", not (DEBUG or DEMO_MOD
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # A refused form gets Tumbuh's 403 page (the layout, the user's language), not Django's English one.
 CSRF_FAILURE_VIEW = "tumbuh.core.views.csrf_failure"
-SECURE_SSL_REDIRECT = env_flag("TUMBUH_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("TUMBUH_HSTS_SECONDS", "0"))
+# Production answers on HTTPS only: HTTP is redirected and browsers are told (HSTS, one year)
+# to never try plain HTTP again. A plain-HTTP intranet switches both off explicitly with
+# TUMBUH_SSL_REDIRECT=0 and TUMBUH_HSTS_SECONDS=0 (docs/deployment.md).
+_PRODUCTION = not (DEBUG or DEMO_MODE or TESTING)
+SECURE_SSL_REDIRECT = env_flag("TUMBUH_SSL_REDIRECT", _PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("TUMBUH_HSTS_SECONDS", "31536000" if _PRODUCTION else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -50,7 +50,17 @@ def set_focus(request):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    return redirect(request.POST.get("next") or "home")
+    return redirect(_safe_next(request) or "home")
+
+
+def _safe_next(request) -> str:
+    """The form's ``next`` if it is a page of this site (as the login view checks), else ""."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
 
 
 # ---------------------------------------------------------------- error pages

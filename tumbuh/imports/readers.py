@@ -6,8 +6,10 @@
 - HTML: a table saved with an ``.xls`` name (e-PPGBM's download) is read with lxml's streaming
   parser, one ``<tr>`` at a time, each cleared once read, the parser renewed every megabyte:
   memory stays flat for any size.
-- CSV: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), else cp1252, else
-  latin-1; ``;``, ``,``, tab or ``|`` delimiters, chosen by which one makes the known headers appear.
+- CSV: UTF-8 with or without BOM, UTF-16 or UTF-32 with BOM (Excel's "Unicode text" is
+  UTF-16 LE), else cp1252, else latin-1; UTF-16/32 without a BOM (NULs between the letters) or
+  broken is refused with "save it as CSV UTF-8"; ``;``, ``,``, tab or ``|`` delimiters, chosen
+  by which one makes the known headers appear.
 - The format is told by the content, never by the name. PDFs, images and other binary files are
   refused with a clear reason instead of being read as CSV.
 - In a workbook the sheet whose header row matches best is read (a cover sheet first is fine).
@@ -51,6 +53,12 @@ MAX_ZIP_MEMBERS = 10_000
 MAX_COLSPAN = 1000
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)  # checked first: UTF-32 LE's starts as UTF-16 LE's
+#: A text file in an encoding Tumbuh does not read (UTF-16/32 without a byte order mark, or broken).
+NOT_UTF8 = gettext_noop(
+    'This file is not a UTF-8 CSV: save it as CSV UTF-8 (in Excel: Save As, "CSV UTF-8 (Comma delimited)") '
+    "and upload it again."
+)
 _IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 _HTML_MARKS = ("<html", "<table", "<!doctype html", "<meta", "<head", "<body", "<tr")
 _SPREADSHEET_ML = "urn:schemas-microsoft-com:office:spreadsheet"
@@ -99,6 +107,8 @@ def inspect_source(source) -> SourceInfo:
         _check_zip(source)
     if not saw_table:
         raise ImportFileError(gettext_noop("The file is a web page (HTML) without a table."))
+    if candidates[:1] in (["utf-16"], ["utf-32"]) and not decoders:
+        raise ImportFileError(NOT_UTF8)  # a byte order mark, then bytes that are no UTF-16/32
     encoding = next(iter(decoders), "latin-1") if candidates else ""
     return SourceInfo(digest.hexdigest(), size, encoding, fmt)
 
@@ -115,9 +125,13 @@ def _sniff(head: bytes) -> tuple[str, list[str]]:
         raise ImportFileError(gettext_noop("The file is a PDF document, not a table. Upload the .xlsx, .xls or CSV file itself."))
     if head.startswith(_IMAGES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         raise ImportFileError(gettext_noop("The file is an image, not a table. Upload the .xlsx, .xls or CSV file itself."))
-    if head.startswith(_UTF16_BOMS):
+    if head.startswith(_UTF32_BOMS):
+        candidates = ["utf-32"]
+    elif head.startswith(_UTF16_BOMS):
         candidates = ["utf-16"]
     elif b"\x00" in head[:1024]:
+        if _wide_text(head[:1024]):
+            raise ImportFileError(NOT_UTF8)
         raise ImportFileError(gettext_noop(
             "The file holds binary data, not a spreadsheet or a text table. Upload the .xlsx, .xls or CSV file itself."
         ))
@@ -128,10 +142,24 @@ def _sniff(head: bytes) -> tuple[str, list[str]]:
         raise ImportFileError(gettext_noop("Excel 2003 XML spreadsheets cannot be read; save the file as .xlsx or CSV."))
     if (text.startswith("<") and any(mark in text for mark in _HTML_MARKS)) or ("<table" in text and "<td" in text):
         declared = _declared_charset(text)
-        if declared and candidates[0] != "utf-16":
+        if declared and candidates[0] not in ("utf-16", "utf-32"):
             candidates.insert(1, declared)
         return "html", candidates
     return "csv", candidates
+
+
+def _wide_text(head: bytes) -> bool:
+    """Whether bytes with NULs are text in UTF-16 or UTF-32 without a byte order mark: NULs
+    between the letters (at least a quarter of the bytes), and nearly all of it printable Latin
+    letters, digits and punctuation in one of those encodings."""
+    if head.count(0) * 4 < len(head):
+        return False
+    for name, width in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        text = head[: len(head) - len(head) % width].decode(name, errors="replace")
+        latin = sum(ord(c) < 0x250 and (c.isprintable() or c in "\t\r\n") for c in text)
+        if text and latin >= 0.9 * len(text):
+            return True
+    return False
 
 
 def _declared_charset(text: str) -> str | None:

@@ -16,7 +16,7 @@ from tumbuh.core import cacheurl
 
 def _python(code: str, **env) -> str:
     """Run ``code`` in a fresh Python process with Tumbuh's settings (a second worker)."""
-    full = {**os.environ, "DJANGO_SETTINGS_MODULE": "tumbuh.settings", **env}
+    full = {"SECRET_KEY": "test-worker-key-" + "q7" * 25, **os.environ, "DJANGO_SETTINGS_MODULE": "tumbuh.settings", **env}
     prelude = "import django; django.setup(); from django.conf import settings; from django.core.cache import cache\n"
     done = subprocess.run([sys.executable, "-c", prelude + code], env=full, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -26,7 +26,7 @@ from tumbuh.imports.framework import Row
 from .. import validation
 from ..models import Child, Measurement
 from ..models import is_anonymised as _is_anonymised
-from .columns import _ONE, _TWO, BASE_FIELDS, EXTRA_FIELDS, person_key
+from .columns import _ONE, _TWO, BASE_FIELDS, EXTRA_FIELDS, OUTSIDE_AREA, person_key
 
 VISIT_REMOVED = gettext_noop(
     "The visit of %(date)s was removed in Tumbuh (%(reason)s): not imported again; if it is right, restore it from "
@@ -152,7 +152,7 @@ class Identity:
                     )
                 return ref, False
             if nik in self.nik_elsewhere:
-                raise RowError(gettext_noop("NIK %(nik)s belongs to a child registered outside your area"), nik=nik)
+                raise RowError(OUTSIDE_AREA)  # the words of a desa outside the area: no NIK confirmed
         identity = None if anonymised else (person_key(name), birth, desa)
         ref = self.by_identity.get(identity) if identity else None
         if ref is not None:

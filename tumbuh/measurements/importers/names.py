@@ -18,6 +18,7 @@ from tumbuh.wilayah.models import Level, Wilayah
 
 from ..matching import name_key, propose
 from ..models import NameKind, NameMapping
+from .columns import OUTSIDE_AREA
 
 #: Reasons for names that are not (yet) matched: re-running the batch after confirming a
 #: mapping may accept these rows.
@@ -122,7 +123,7 @@ class Names:
         kecamatan = self._name("kecamatan", row["kecamatan"], kab, self.kabupaten.name, self.kecamatan, self.kecamatan_names)
         desa = self._name("desa", row["desa"], kecamatan, self.kecamatan_names[kecamatan], self.desa[kecamatan], self.desa_names)
         if desa not in self.visible_desa:
-            raise RowError(gettext_noop("Desa %(name)s is outside your area"), name=self.desa_names[desa])
+            raise RowError(OUTSIDE_AREA)  # as a NIK registered outside the area: the same words
         posyandu = None
         if row["puskesmas"]:
             self._name("puskesmas", row["puskesmas"], kab, self.kabupaten.name, self.puskesmas, self.puskesmas_names)

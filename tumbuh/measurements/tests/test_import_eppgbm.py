@@ -231,3 +231,24 @@ def test_a_name_from_the_file_that_starts_like_a_formula_is_neutralised_in_the_d
     assert line[1] == "'" + name  # OWASP's quote: a spreadsheet shows it as text
     assert line[7] == theirs.replace(".", ",")  # a negative z-score stays a number (Indonesian decimal comma)
     assert not any(cell.startswith(("=", "+", "@")) for cell in line)
+
+
+def test_a_row_outside_the_area_says_the_same_whether_or_not_its_nik_is_registered_elsewhere(alice, demo_users):
+    """A NIK registered outside the importer's area is not confirmed: the row is refused with
+    the words a row of a desa outside the area gets, whatever its NIK."""
+    run(alice, export(row(nik=NIK, name="Nur Aisyah", jk="P", desa="Balantang", posyandu="")))
+    fresh = "7324045001230007"  # valid, registered nowhere
+    assert not Child.all_objects.filter(nik=fresh).exists()
+    batch = run(demo_users["pkm.malili"], export(
+        row(nik=NIK, name="Nur Aisyah", jk="P"),  # Harapan (theirs); the NIK belongs to a Balantang child
+        row(nik=fresh, name="Nur Aisyah", jk="P", desa="Balantang", posyandu=""),
+        row(nik=NIK, name="Nur Aisyah", jk="P", desa="Balantang", posyandu=""),
+        row(nik="", name="Tanpa Nik", desa="Balantang", posyandu=""),
+    ), name="puskesmas.csv")  # fmt: skip
+    assert batch.rejected == 4
+    english = set(reasons(batch).values())
+    with translation.override("id"):
+        indonesian = {r.message for r in batch.rejected_rows.all()}
+    assert english == {"This row cannot be imported into your area"}
+    assert indonesian == {"Baris ini tidak dapat diimpor ke wilayah Anda"}
+    assert not any(NIK in r.reason or "Balantang" in r.reason for r in batch.rejected_rows.all())

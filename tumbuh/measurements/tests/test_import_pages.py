@@ -45,7 +45,7 @@ def test_a_puskesmas_officer_imports_for_their_own_desa_only(client, demo_users)
     batch = ImportBatch.objects.get(created_by=pkm)
     assert response.status_code == 302 and batch.created == 1 and batch.rejected == 1
     reason = batch.rejected_rows.get().reason
-    assert reason == "Desa %(name)s is outside your area"
+    assert reason == "This row cannot be imported into your area"
     assert client.get(reverse("measurement_imports:batch", args=[batch.pk])).status_code == 200
 
 
