@@ -34,11 +34,13 @@ DEMO_MODE = env_flag("TUMBUH_DEMO")
 TESTING = "pytest" in sys.modules or env_flag("TUMBUH_TESTING")
 if TESTING:
     os.environ["TUMBUH_TESTING"] = "1"
+#: A real deployment: not a developer's machine, the demo or the test suite.
+_PRODUCTION = not (DEBUG or DEMO_MODE or TESTING)
 
 _INSECURE_KEY = "tumbuh-insecure-development-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
-    if not (DEBUG or DEMO_MODE or TESTING):
+    if _PRODUCTION:
         # A public key signs sessions and password-reset links: production must never start with it.
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Production needs its own long random key, e.g. "
@@ -205,7 +207,6 @@ CSRF_FAILURE_VIEW = "tumbuh.core.views.csrf_failure"
 # Production answers on HTTPS only: HTTP is redirected and browsers are told (HSTS, one year)
 # to never try plain HTTP again. A plain-HTTP intranet switches both off explicitly with
 # TUMBUH_SSL_REDIRECT=0 and TUMBUH_HSTS_SECONDS=0 (docs/deployment.md).
-_PRODUCTION = not (DEBUG or DEMO_MODE or TESTING)
 SECURE_SSL_REDIRECT = env_flag("TUMBUH_SSL_REDIRECT", _PRODUCTION)
 SECURE_HSTS_SECONDS = int(os.environ.get("TUMBUH_HSTS_SECONDS", "31536000" if _PRODUCTION else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0

@@ -18,14 +18,14 @@ from tumbuh.imports.cells import NO_ANSWER, clean_text, fold, parse_count, parse
 from tumbuh.imports.errors import RowError
 from tumbuh.imports.framework import Column
 
+from ..actions import check_phone, clean_phone
+from ..models import Measurement, Position, Sex
+from ..upload_layout import load_layout
+
 #: A row the importer may not import: of a desa outside the user's area, or of a child (by its
 #: NIK) registered outside it. One message for both, naming neither: the reason must not tell
 #: the user that a NIK exists outside their area.
 OUTSIDE_AREA = gettext_noop("This row cannot be imported into your area")
-
-from ..actions import check_phone, clean_phone
-from ..models import Measurement, Position, Sex
-from ..upload_layout import load_layout
 
 _TWO, _ONE = Decimal("0.01"), Decimal("0.1")
 _SEX = {"l": Sex.MALE, "lk": Sex.MALE, "laki laki": Sex.MALE, "laki": Sex.MALE, "1": Sex.MALE, "m": Sex.MALE,
