@@ -81,8 +81,8 @@ def choropleth(features: list[dict], areas: list[Area], title: str, labels: bool
     if posyandu:
         layers.append({
             "data": {"values": [{"lon": p.lon, "lat": p.lat, "fill": p.colour, "name": p.label,
-                                 "value": "–" if p.value is None or p.suppressed else f"{format_number(p.value, PERCENT_PLACES)} %",
-                                 "n": None if p.suppressed else p.n} for p in posyandu]},
+                                 "value": "–" if p.value is None else f"{format_number(p.value, PERCENT_PLACES)} %",
+                                 "n": p.n} for p in posyandu]},
             "mark": {"type": "circle", "size": 46, "stroke": INK, "strokeWidth": 0.8, "opacity": 1},
             "encoding": {"longitude": {"field": "lon", "type": "quantitative"}, "latitude": {"field": "lat", "type": "quantitative"},
                          "color": {"field": "fill", "type": "nominal", "scale": None},

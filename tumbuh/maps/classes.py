@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from tumbuh.core.numbers import format_number
+from tumbuh.core.numbers import PERCENT_PLACES, excel_value, format_number
 
 #: ColorBrewer YlOrRd, five classes (light = low prevalence, dark red = high).
 COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
@@ -67,3 +67,14 @@ def class_of(indicator: str, value: float | None) -> ColourClass | None:
 
 def no_data_label() -> str:
     return _("no data")
+
+
+def figure_json(value: float | None, ll: float | None, ul: float | None) -> dict:
+    """A figure and its interval for a map's JSON (``maps/map.js``): rounded by the one rule, and
+    as text in the active language (``value_text``…), as the tables and exports write them."""
+    return {
+        "value": excel_value(value, PERCENT_PLACES), "ll": excel_value(ll, PERCENT_PLACES),
+        "ul": excel_value(ul, PERCENT_PLACES),
+        "value_text": format_number(value, PERCENT_PLACES), "ll_text": format_number(ll, PERCENT_PLACES),
+        "ul_text": format_number(ul, PERCENT_PLACES),
+    }

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from tumbuh.core.numbers import PERCENT_PLACES, excel_value, format_number
 from tumbuh.dashboards.aggregates import indicator_table
 from tumbuh.dashboards.periods import ROUND_MONTHS, Period
 
@@ -52,10 +51,7 @@ class Area:
         active language (``value_text``…), as the table and the exports write them."""
         return {
             "name": self.name, "parent": self.parent_code, "n": self.n, "cases": self.cases,
-            "value": excel_value(self.value, PERCENT_PLACES), "ll": excel_value(self.ll, PERCENT_PLACES),
-            "ul": excel_value(self.ul, PERCENT_PLACES),
-            "value_text": format_number(self.value, PERCENT_PLACES), "ll_text": format_number(self.ll, PERCENT_PLACES),
-            "ul_text": format_number(self.ul, PERCENT_PLACES),
+            **colour.figure_json(self.value, self.ll, self.ul),
             "color": self.colour, "class": self.colour_class.index if self.colour_class else None,
         }
 

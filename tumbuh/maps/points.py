@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from tumbuh.accounts import policy
-from tumbuh.core.numbers import PERCENT_PLACES, excel_value, format_number
 from tumbuh.dashboards.aggregates import indicator_table
 from tumbuh.organisation.models import Posyandu, posyandu_label
 from tumbuh.wilayah.models import Level, Wilayah
@@ -38,7 +37,6 @@ class Point:
     ll: float | None = None
     ul: float | None = None
     colour_class: colour.ColourClass | None = None
-    suppressed: str = ""  # "" or the public rule's reason ("small", "complementary")
     desa_label: str = ""  # "Desa Balantang", "Kelurahan Malili"
 
     @property
@@ -51,20 +49,11 @@ class Point:
         return posyandu_label(self.name, self.desa_label or self.desa_name)
 
     def as_json(self) -> dict:
-        hidden = bool(self.suppressed)
         return {
             "id": self.id, "name": self.name, "desa": self.desa_name, "kecamatan": self.kecamatan_name,
-            "lat": self.lat, "lon": self.lon,
-            "n": None if hidden else self.n, "cases": None if hidden else self.cases,
-            **{
-                key: None if hidden else excel_value(getattr(self, key), PERCENT_PLACES)
-                for key in ("value", "ll", "ul")
-            },
-            **{
-                f"{key}_text": "" if hidden else format_number(getattr(self, key), PERCENT_PLACES)
-                for key in ("value", "ll", "ul")
-            },
-            "color": colour.NO_DATA if hidden else self.colour, "suppressed": self.suppressed,
+            "lat": self.lat, "lon": self.lon, "n": self.n, "cases": self.cases,
+            **colour.figure_json(self.value, self.ll, self.ul),
+            "color": self.colour, "suppressed": "",
         }
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from tumbuh.core.numbers import PERCENT_PLACES, excel_value, format_number
 from tumbuh.maps import classes as colour
 from tumbuh.maps.models import Boundary, MapLevel
 
@@ -35,11 +34,7 @@ def _figures(cell: Cell, hidden_text: str) -> dict:
     ll, ul = (cell.ll, cell.ul) if cell.n else (None, None)
     klass = colour.class_of(MAP_INDICATOR, value)
     return {
-        "n": cell.n, "cases": cell.cases,
-        "value": excel_value(value, PERCENT_PLACES), "ll": excel_value(ll, PERCENT_PLACES),
-        "ul": excel_value(ul, PERCENT_PLACES),
-        "value_text": format_number(value, PERCENT_PLACES), "ll_text": format_number(ll, PERCENT_PLACES),
-        "ul_text": format_number(ul, PERCENT_PLACES),
+        "n": cell.n, "cases": cell.cases, **colour.figure_json(value, ll, ul),
         "color": klass.colour if klass else colour.NO_DATA, "class": klass.index if klass else None,
         "suppressed": "", "suppressed_text": "",
     }
