@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import all_or_nothing
@@ -26,6 +26,7 @@ from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import choices as focus_choices
 from tumbuh.core.focus import get_focus, kabupaten_of, year_of
 from tumbuh.core.numbers import format_number
+from tumbuh.core.private_search import page_query, searched
 from tumbuh.dashboards import aggregates
 from tumbuh.dashboards.conclusions import Base, conclude
 from tumbuh.dashboards.default_period import default_round
@@ -53,11 +54,17 @@ def _in_focus(request, qs, path: str = "desa__"):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def family_list(request):
+    """The KRS families; the filter is posted (``core.private_search``), so a NIK or family
+    number typed into it never reaches a URL."""
     policy.require(request.user, policy.VIEW, Family)
+    query, posted = searched(request, "krs-families")
+    if posted is not None:
+        return posted
     qs = _in_focus(request, policy.visible(request.user, Family.objects.all()))
     years = list(qs.order_by("-year").values_list("year", flat=True).distinct())
-    form = FilterForm(request.GET or None, years=years)
+    form = FilterForm(query or None, years=years)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     year = data.get("year") or (years[0] if years else None)
@@ -75,11 +82,9 @@ def family_list(request):
         qs = qs.filter(tpk__isnull=True)
     shares = risk_shares(qs)
     qs = qs.select_related("desa", "tpk").annotate(last_visit=Max("visits__date"), visit_count=Count("visits"))
-    page = Paginator(qs.order_by("desa__name", "head_name"), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = Paginator(qs.order_by("desa__name", "head_name"), 50).get_page(query.get("page"))
     return render(request, "krs/family_list.html", {
-        "page": page, "form": form, "year": year, "query": query.urlencode(),
+        "page": page, "form": form, "year": year, "query": page_query(request, query),
         "can_import": can_import(request.user, "krs"),
         "total": page.paginator.count, "shares": shares,
         "filtered": bool(q or data.get("risk") or data.get("without_tpk")),

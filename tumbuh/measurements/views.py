@@ -23,12 +23,14 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
 
 from tumbuh.accounts import policy
 from tumbuh.audit import display
 from tumbuh.audit.models import AuditAction, AuditLog
 from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import get_focus
+from tumbuh.core.private_search import page_query, searched
 from tumbuh.wilayah.models import Wilayah
 
 from . import charts
@@ -89,14 +91,21 @@ def _with_latest_status(qs):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def child_list(request):
+    """The children in the user's area; the search is posted (``core.private_search``), so a
+    NIK typed into it never reaches a URL."""
     policy.require(request.user, policy.VIEW, Child)
-    q = request.GET.get("q", "").strip()
+    query, posted = searched(request, "children")
+    if posted is not None:
+        return posted
+    q = query.get("q", "").strip()
     qs = _with_latest_status(_search(request, _children(request), q))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(query.get("page"))
     return render(request, "measurements/child_list.html", {
         "page": page,
         "q": q,
+        "page_query": page_query(request, query),
         "can_add": policy.can(request.user, policy.ADD, Child),
         "nik_search": policy.can_see_nik(request.user),
     })

@@ -1,0 +1,54 @@
+"""Search forms whose words may hold a NIK: posted, kept in the session, never in a URL.
+
+A GET search puts what was typed into the address, and so into the browser's history and
+the reverse proxy's access log. A NIK is sensitive personal data (UU PDP 27/2022; ASVS 8.3.1),
+so the forms that search by NIK post instead. ``searched(request, key)`` keeps the posted
+fields in the session under a short random token and redirects to ``?cari=<token>``; the list
+then reads its filters from there, and its page links carry only the token. An old link with
+the filters in the query string still works (a name or a Tumbuh ID there is harmless).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.http import HttpRequest, HttpResponseRedirect, QueryDict
+
+TOKEN = "cari"
+#: The searches a session keeps (oldest dropped first): enough for a few tabs.
+KEEP = 10
+
+
+def searched(request: HttpRequest, key: str) -> tuple[QueryDict, HttpResponseRedirect | None]:
+    """The list's filters, and a redirect to answer a posted search with (else None)."""
+    store = f"search:{key}"
+    if request.method == "POST":
+        query = request.POST.copy()
+        query.pop("csrfmiddlewaretoken", None)
+        query.pop("page", None)
+        saved = dict(request.session.get(store, {}))
+        token = secrets.token_urlsafe(6)
+        saved[token] = query.urlencode()
+        request.session[store] = dict(list(saved.items())[-KEEP:])
+        return query, HttpResponseRedirect(f"{request.path}?{TOKEN}={token}", status=303)
+    token = request.GET.get(TOKEN)
+    if token:
+        encoded = request.session.get(store, {}).get(token)
+        if encoded is not None:
+            query = QueryDict(encoded, mutable=True)
+            if "page" in request.GET:
+                query["page"] = request.GET["page"]
+            return query, None
+        return QueryDict(mutable=True), None  # an expired search: the whole list
+    return request.GET.copy(), None
+
+
+def page_query(request: HttpRequest, query: QueryDict) -> str:
+    """What a page link carries besides ``page``: the token of a posted search, else the
+    (harmless) filters of the query string."""
+    token = request.GET.get(TOKEN)
+    if token:
+        return f"{TOKEN}={token}"
+    rest = query.copy()
+    rest.pop("page", None)
+    return rest.urlencode()
