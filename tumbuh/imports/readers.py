@@ -122,8 +122,9 @@ def inspect_source(source) -> SourceInfo:
         _check_zip(source)
     if fmt == "xls" and size > _setting("TUMBUH_IMPORT_MAX_XLS_BYTES", MAX_XLS_BYTES):
         raise ImportFileError(gettext_noop(
-            "The .xls workbook is %(size)s MB, more than the %(max)s MB a legacy Excel file can hold: save it as .xlsx or "
-            "CSV and upload it again."), size=-(-size >> 20), max=_setting("TUMBUH_IMPORT_MAX_XLS_BYTES", MAX_XLS_BYTES) >> 20)
+            "The .xls workbook is %(size)s MB, more than the %(max)s MB Tumbuh reads from a legacy Excel file: save it "
+            "as .xlsx or CSV and upload it again."),
+            size=-(-size >> 20), max=-(-_setting("TUMBUH_IMPORT_MAX_XLS_BYTES", MAX_XLS_BYTES) >> 20))
     if not saw_table:
         raise ImportFileError(gettext_noop("The file is a web page (HTML) without a table."))
     if candidates[:1] in (["utf-16"], ["utf-32"]) and not decoders:
@@ -528,7 +529,7 @@ def _decoded_lines(source, encoding: str) -> Iterator[str]:
         parts = _LINE_END.split(text[: len(text) - len(held)])
         carry = parts.pop() + held
         if len(carry) > MAX_LINE_CHARS:  # no line break in sight: memory would grow with the file
-            raise ImportFileError(gettext_noop(
+            raise LimitError(gettext_noop(
                 "The file holds a line of more than %(max)s characters without a line break: it is not a CSV list. "
                 "Upload the .xlsx, .xls or CSV file itself."), max=MAX_LINE_CHARS)
         for i in range(0, len(parts), 2):
@@ -546,6 +547,10 @@ def iter_csv(source, encoding: str, delimiter: str) -> Rows:
         raise ImportFileError(gettext_noop("The CSV file is malformed near row %(row)s (%(error)s)."), row=reader.line_num, error=str(exc)) from exc
 
 
+class LimitError(ImportFileError):
+    """The file goes past one of the caps (rows, cell length, line length)."""
+
+
 def guarded(rows: Rows) -> Rows:
     """``rows``, refused (``ImportFileError``) past ``MAX_ROWS`` rows or at a cell longer than
     ``MAX_CELL_CHARS``: every reader's rows go through here."""
@@ -555,7 +560,7 @@ def guarded(rows: Rows) -> Rows:
     for number, cells in rows:
         count += 1
         if count > max_rows:
-            raise ImportFileError(gettext_noop(
+            raise LimitError(gettext_noop(
                 "The file holds more than %(max)s rows, more than one import takes. Split it into smaller files (e.g. "
                 "one per kecamatan) and upload them one by one."), max=max_rows)
         if cells and max(map(len, cells)) > max_cell:
@@ -564,10 +569,10 @@ def guarded(rows: Rows) -> Rows:
         yield number, cells
 
 
-def _long_cell(row: int, column: int | None, length: int | str, max_cell: int | None = None) -> ImportFileError:
+def _long_cell(row: int, column: int | None, length: int | str, max_cell: int | None = None) -> LimitError:
     from openpyxl.utils import get_column_letter
 
-    return ImportFileError(gettext_noop(
+    return LimitError(gettext_noop(
         "Row %(row)s holds a cell%(column)s of more than %(max)s characters (%(n)s): no list has values that long. "
         "Check that cell (text pasted by mistake?), correct it and upload the file again."),
         row=row, column="" if column is None else f" ({get_column_letter(column + 1)})", n=length,
@@ -791,6 +796,8 @@ def _csv_delimiter(source, encoding: str, spec: HeaderSpec) -> str:
         try:
             for _, cells in itertools.islice(iter_csv(source, encoding, delimiter), HEADER_SEARCH_ROWS):
                 score = max(score, (len(spec.match(cells)), len(cells)))
+        except LimitError:
+            pass  # a row past a cap, whatever the delimiter: judge it by the rows before
         except ImportFileError:
             continue
         if score > best_score:
