@@ -6,14 +6,15 @@ unpacked-size limits).
     .venv/bin/python bench/bench_zip_ratios.py --rows 20000   # quicker
 
 The files, all made here (no download): e-PPGBM exports of ``--rows`` rows (bench_import's
-generator) written by openpyxl in its write-only mode (as Tumbuh's own exports) and in its
-normal mode (as a workbook saved by a program that styles every cell), and by the demo's
-``EppgbmExport.xlsx_bytes``; a very repetitive list (one row 20,000 times); a template with a
-whole column formatted down to Excel's last row; Word documents made by Tumbuh
-(``documents`` DOCX); a shapefile of squares (pyshp). For each: the compressed size, the
+generator) written by openpyxl in its write-only mode (as Tumbuh's own exports and the demo's
+``EppgbmExport.xlsx_bytes`` write them) and in its normal mode with every cell styled (as a
+program that formats cells writes them); a very repetitive list (one row 20,000 times); a
+template with two columns formatted down to Excel's last row; a Word document by python-docx;
+a shapefile by pyshp with BIG's attribute table. For each: the compressed size, the
 unpacked size and the largest member ratio (unpacked / compressed). Also the time to inflate
-(and drop) every member, which ``safezip.verify`` spends before a workbook is parsed.
-Prints Markdown for docs/performance.md.
+(and drop) every member with zipfile (the floor) and with ``safezip.verify``, which a
+worker spends before a workbook is parsed, and the time to refuse a real zip bomb against
+zipfile's listing of its central directory. Prints Markdown for docs/performance.md.
 """
 
 from __future__ import annotations
@@ -54,6 +55,38 @@ def inflate_seconds(data: bytes) -> float:
                 while member.read(1 << 20):
                     pass
     return time.perf_counter() - start
+
+
+def verify_seconds(data: bytes) -> float:
+    """``safezip``'s checks: the central directory, then every member inflated and counted."""
+    from tumbuh.core import safezip
+
+    start = time.perf_counter()
+    with safezip.open_archive(io.BytesIO(data), safezip.Limits(max_unpacked=1 << 40, max_ratio=1 << 20)) as archive:
+        safezip.verify(archive)
+    return time.perf_counter() - start
+
+
+def bomb_refusal() -> tuple[int, float, float]:
+    """The issue's kind of file, 400 MB of zeros as a sheet: the guard's refusal (central
+    directory only) against the floor of listing the central directory with zipfile."""
+    from tumbuh.core import safezip
+    from tumbuh.core.testing import zip_bomb
+
+    bomb = zip_bomb({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}, "xl/worksheets/sheet1.xml",
+                    400 << 20)
+    runs, floors = [], []
+    for _ in range(20):
+        start = time.perf_counter()
+        try:
+            safezip.open_archive(io.BytesIO(bomb), safezip.Limits(max_unpacked=1 << 30))
+        except safezip.UnsafeArchive:
+            pass
+        runs.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        zipfile.ZipFile(io.BytesIO(bomb)).infolist()
+        floors.append(time.perf_counter() - start)
+    return len(bomb), sorted(runs)[10], sorted(floors)[10]
 
 
 def eppgbm_rows(n: int) -> list[list[str]]:
@@ -119,17 +152,27 @@ def docx_files() -> list[tuple[str, bytes]]:
     return [("DOCX, python-docx, 2,000 paragraphs", out.getvalue())]
 
 
+#: BIG's "Batas Wilayah Administrasi Desa" attribute table (KUGI names), as tumbuh/maps/tests/shp.py writes it.
+BIG_FIELDS = [("NAMOBJ", "C", 50), ("FCODE", "C", 50), ("REMARK", "C", 250), ("SRS_ID", "C", 50), ("KDBBPS", "C", 50),
+              ("KDCBPS", "C", 50), ("KDCPUM", "C", 50), ("KDEBPS", "C", 50), ("KDEPUM", "C", 50), ("KDPBPS", "C", 50),
+              ("KDPKAB", "C", 50), ("KDPPUM", "C", 50), ("LUASWH", "N", 18, 6), ("TIPADM", "N", 4, 0), ("WADMKC", "C", 50),
+              ("WADMKD", "C", 50), ("WADMKK", "C", 50), ("WADMPR", "C", 50)]
+
+
 def shapefile_zip(n: int) -> bytes:
+    """``n`` desa squares with BIG's attribute table (a .dbf padded with spaces to its widths)."""
     import shapefile
 
     shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
     with shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON) as w:
-        w.field("KDEPUM", "C", 50)
-        w.field("NAMOBJ", "C", 250)
+        for spec in BIG_FIELDS:
+            w.field(*spec)
         for k in range(n):
             x, y = 120 + (k % 100) * 0.01, -2.5 - (k // 100) * 0.01
             w.poly([[(x, y), (x, y + 0.01), (x + 0.01, y + 0.01), (x + 0.01, y), (x, y)]])
-            w.record(f"73.24.{k % 11:02d}.{2000 + k}", f"Desa {k}")
+            w.record(f"Desa {k}", "BA03070040", "Batas Desa", "SR02", "", "", f"73.24.{k % 11:02d}", "",
+                     f"73.24.{k % 11:02d}.{2000 + k}", "73", "73.24", "73", 12.5, 1, f"Kecamatan {k % 11}", f"Desa {k}",
+                     "Luwu Timur", "Sulawesi Selatan")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("desa.shp", shp.getvalue())
@@ -153,16 +196,20 @@ def main() -> None:
         ("one row 20,000 times, openpyxl", xlsx([rows[0]] + [rows[1]] * 20_000, True)),
         ("template, 2 columns formatted to row 1,048,576 (as Excel writes it)", formatted_column()),
         *docx_files(),
-        ("zipped shapefile, 5,000 squares (pyshp)", shapefile_zip(5000)),
+        ("zipped shapefile, 5,000 desa, BIG's attribute table (pyshp)", shapefile_zip(5000)),
     ]
     print(f"Machine: {platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores\n")
-    print("| file | compressed | unpacked | members | largest member ratio | inflate all |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| file | compressed | unpacked | members | largest member ratio | zipfile reads all | safezip verifies all | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, data in files:
         unpacked, count, ratio, worst = members(data)
-        seconds = inflate_seconds(data)
+        floor = min(inflate_seconds(data) for _ in range(3))
+        seconds = min(verify_seconds(data) for _ in range(3))
         print(f"| {name} | {len(data) / 1e6:.2f} MB | {unpacked / 1e6:.1f} MB | {count} | {ratio:.0f} : 1 ({worst}) "
-              f"| {seconds:.2f} s |")
+              f"| {floor:.3f} s | {seconds:.3f} s | {seconds / floor:.2f} |")
+    size, refusal, listing = bomb_refusal()
+    print(f"\nZip bomb, 400 MB of zeros as a sheet, {size / 1e3:.0f} KB: refused in {refusal * 1e3:.2f} ms (median of 20); "
+          f"zipfile listing its central directory: {listing * 1e3:.2f} ms ({refusal / listing:.1f}x)")
 
 
 if __name__ == "__main__":

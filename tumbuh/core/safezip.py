@@ -272,7 +272,7 @@ def _through_zipfile(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
 def verify(archive: zipfile.ZipFile, keep: Callable[[zipfile.ZipInfo], bool] | None = None) -> None:
     """Every member (or those ``keep`` picks) inflated and dropped: each must unpack to exactly
     its declared size, with the right checksum. The time is that of unpacking the file once
-    (about 1.5 s per GB, docs/performance.md), the memory one chunk."""
+    (what zipfile takes to read it, docs/performance.md "Uploads"), the memory one chunk."""
     for info in archive.infolist():
         if not info.is_dir() and (keep is None or keep(info)):
             actual_size(archive, info)
