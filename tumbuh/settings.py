@@ -226,3 +226,16 @@ LOGGING = {
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# Uploads (issue 15; tumbuh.core.safezip, tumbuh.imports.readers, docs/performance.md "Uploads").
+# A zip container (.xlsx, .docx, .odt) whose member is compressed past this ratio is a zip bomb:
+# real workbooks compress 12-16 : 1, Word documents 39 : 1.
+TUMBUH_UPLOAD_MAX_RATIO = int(os.environ.get("TUMBUH_UPLOAD_MAX_RATIO", "100"))
+# What an imported workbook may unpack to: 1 GiB is about 500,000 e-PPGBM rows.
+TUMBUH_UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("TUMBUH_UPLOAD_MAX_UNPACKED_BYTES", str(1 << 30)))
+# What a document (a .docx/.xlsx/.odt attached as evidence, at most 20 MB) may unpack to.
+TUMBUH_DOCUMENT_MAX_UNPACKED_BYTES = int(os.environ.get("TUMBUH_DOCUMENT_MAX_UNPACKED_BYTES", str(100 << 20)))
+# The most rows one imported file may hold, the longest cell, the largest legacy .xls.
+TUMBUH_IMPORT_MAX_ROWS = int(os.environ.get("TUMBUH_IMPORT_MAX_ROWS", "2000000"))
+TUMBUH_IMPORT_MAX_CELL_CHARS = int(os.environ.get("TUMBUH_IMPORT_MAX_CELL_CHARS", "10000"))
+TUMBUH_IMPORT_MAX_XLS_BYTES = int(os.environ.get("TUMBUH_IMPORT_MAX_XLS_BYTES", str(64 << 20)))

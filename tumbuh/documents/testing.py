@@ -39,3 +39,49 @@ def pdf_upload(name: str = "scan.pdf", note: str = "scan"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, pdf_bytes(note), content_type="application/pdf")
+
+
+def docx_bytes(text: str = "Berita acara rembuk stunting", embed: bytes | None = None) -> bytes:
+    """A real Word document made with python-docx; with ``embed``, that file is added as an
+    embedded object (``word/embeddings/``), as Word keeps a chart's workbook."""
+    import zipfile
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    if embed is None:
+        return out.getvalue()
+    with zipfile.ZipFile(out, "a") as archive:
+        archive.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", embed)
+    return out.getvalue()
+
+
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+def odt_bytes(text: str = "Notulen rapat koordinasi") -> bytes:
+    """A real OpenDocument text file as LibreOffice writes one: ``mimetype`` first and stored,
+    the manifest, the content and the styles."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body><office:text>'
+               f"<text:p>{escape(text)}</text:p></office:text></office:body></office:document-content>")
+    styles = f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {ns}/>'
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
+                'xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.text"/><manifest:file-entry manifest:full-path='
+                '"content.xml" manifest:media-type="text/xml"/><manifest:file-entry manifest:full-path="styles.xml" '
+                'manifest:media-type="text/xml"/></manifest:manifest>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), ODT_MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content)
+        archive.writestr("styles.xml", styles)
+        archive.writestr("META-INF/manifest.xml", manifest)
+    return out.getvalue()

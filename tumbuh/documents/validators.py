@@ -2,9 +2,15 @@
 
 A signed scan closes a rembuk and a decree proves a team exists, so a file is judged by its
 content: a ``.pdf`` must start like a PDF and end with a PDF trailer, a ``.jpg``/``.png`` must
-be a JPEG/PNG that Pillow can read, and Word, Excel and ODT files must be zip archives (the
-formats they are). An HTML page renamed ``scan.pdf`` is refused. Every upload of a scan or a
-document goes through :func:`validate_upload` (``UploadedDocument.clean`` and ``UploadForm``).
+be a JPEG/PNG that Pillow can read, and Word, Excel and ODT files must be zip archives holding
+that kind's main part (``word/document.xml``, ``xl/workbook.xml``, an ODF text ``mimetype``).
+An HTML page renamed ``scan.pdf`` is refused. Every upload of a scan or a document goes
+through :func:`validate_upload` (``UploadedDocument.clean`` and ``UploadForm``).
+
+A zip container is also judged as every upload's is (:mod:`tumbuh.core.safezip`): a zip bomb,
+a lying header, a name that climbs out of the archive or an archive inside it is refused.
+Nothing on the server unpacks a document, but whoever opens it would, and the check costs at
+most one pass over ``TUMBUH_DOCUMENT_MAX_UNPACKED_BYTES``.
 """
 
 from __future__ import annotations
@@ -12,8 +18,11 @@ from __future__ import annotations
 import zipfile
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from tumbuh.core import safezip
 
 #: A PDF's header may follow a little junk (the spec lets readers look within the first 1024
 #: bytes) and its last ``%%EOF`` may be followed by a few bytes of padding.
@@ -56,13 +65,42 @@ def _image_format(file) -> str | None:
         return None
 
 
-def _is_zip(file) -> bool:
+#: The most an Office document may unpack to: a 20 MB upload of text at Word's 39 : 1 would be
+#: 780 MB, which no report is; pictures, the bulk of large documents, do not compress.
+MAX_UNPACKED = 100 << 20
+#: The part each kind must hold (lower-case), beside ``[Content_Types].xml`` for OOXML.
+_MAIN_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml", ".odt": "content.xml"}
+
+
+def _limits() -> safezip.Limits:
+    return safezip.Limits(max_unpacked=int(getattr(settings, "TUMBUH_DOCUMENT_MAX_UNPACKED_BYTES", MAX_UNPACKED)),
+                          max_ratio=safezip.upload_ratio(), max_members=5000)
+
+
+def _office_problem(file, ext: str) -> ValidationError | None:
+    """Why a .docx/.xlsx/.odt is refused, or None: not a zip, not that kind, or unsafe."""
+    not_office = ValidationError(_("This file is not a valid Word, Excel or ODT document."), code="not_office")
     try:
-        file.seek(0)
-        with zipfile.ZipFile(file) as archive:
-            return bool(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+        archive = safezip.open_archive(file, _limits(), size=_size(file))
+    except safezip.UnsafeArchive as exc:
+        return ValidationError(exc.text(), code="unsafe_archive")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return not_office
+    with archive:
+        names = {info.filename.lower(): info for info in archive.infolist()}
+        if _MAIN_PART[ext] not in names:
+            return not_office
+        if ext == ".odt":
+            mimetype = names.get("mimetype")
+            if mimetype is None or not safezip.head(archive, mimetype, 100).startswith(b"application/vnd.oasis.opendocument.text"):
+                return not_office
+        elif "[content_types].xml" not in names:
+            return not_office
+        try:
+            safezip.verify(archive)
+        except safezip.UnsafeArchive as exc:
+            return ValidationError(exc.text(), code="unsafe_archive")
+    return None
 
 
 def validate_upload(file) -> None:
@@ -82,7 +120,8 @@ def validate_upload(file) -> None:
                 raise ValidationError(_("This file is not a valid image: a .jpg must be a JPEG and a .png a PNG."),
                                       code="not_image")
         elif ext in _ZIP_FORMATS:
-            if not _is_zip(file):
-                raise ValidationError(_("This file is not a valid Word, Excel or ODT document."), code="not_office")
+            problem = _office_problem(file, ext)
+            if problem is not None:
+                raise problem
     finally:
         file.seek(0)

@@ -34,7 +34,10 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext_noop
+
+from tumbuh.core import safezip
 
 from .cells import cell_text, header_key
 from .errors import ImportFileError
@@ -44,11 +47,23 @@ HEADER_SEARCH_ROWS = 20
 CSV_DELIMITERS = (";", ",", "\t", "|")
 FORMATS = ("xlsx", "xls", "html", "csv")
 _CHUNK = 1 << 16
-#: A workbook unpacking to more than this, or a part compressed more than ``MAX_ZIP_RATIO``
-#: to 1, is refused before it is opened (a real 200,000-row export unpacks to a few hundred MB).
+#: The most a workbook may unpack to (``TUMBUH_UPLOAD_MAX_UNPACKED_BYTES``): a 200,000-row
+#: e-PPGBM list written by openpyxl unpacks to about 380 MB (docs/performance.md, "Uploads").
 MAX_UNZIPPED_BYTES = 1 << 30
-MAX_ZIP_RATIO = 200
 MAX_ZIP_MEMBERS = 10_000
+#: The most rows one file may hold (``TUMBUH_IMPORT_MAX_ROWS``), blank ones counted: more is
+#: no list of one district, and a file of empty lines costs time all the same.
+MAX_ROWS = 2_000_000
+#: The longest cell (``TUMBUH_IMPORT_MAX_CELL_CHARS``). Excel holds at most 32,767 characters
+#: in a cell and no field Tumbuh imports is longer than a few hundred (an address); a longer
+#: cell is a paste gone wrong or a hostile file. The file is refused with the row and column:
+#: cutting the cell would change the data unseen, and a rejected row would keep it whole.
+MAX_CELL_CHARS = 10_000
+#: A CSV line longer than this without a line break is no list (a cell is capped anyway).
+MAX_LINE_CHARS = 1 << 22
+#: The largest legacy .xls (``TUMBUH_IMPORT_MAX_XLS_BYTES``). xlrd reads a sheet whole, in
+#: memory; BIFF holds at most 65,536 rows, which take a few tens of MB.
+MAX_XLS_BYTES = 64 << 20
 #: A colspan larger than this (HTML's own limit) counts as this.
 MAX_COLSPAN = 1000
 
@@ -105,6 +120,11 @@ def inspect_source(source) -> SourceInfo:
     source.seek(0)
     if fmt == "xlsx":
         _check_zip(source)
+    if fmt == "xls" and size > _setting("TUMBUH_IMPORT_MAX_XLS_BYTES", MAX_XLS_BYTES):
+        raise ImportFileError(gettext_noop(
+            "The .xls workbook is %(size)s MB, more than the %(max)s MB Tumbuh reads from a legacy Excel file: save it "
+            "as .xlsx or CSV and upload it again."),
+            size=-(-size >> 20), max=-(-_setting("TUMBUH_IMPORT_MAX_XLS_BYTES", MAX_XLS_BYTES) >> 20))
     if not saw_table:
         raise ImportFileError(gettext_noop("The file is a web page (HTML) without a table."))
     if candidates[:1] in (["utf-16"], ["utf-32"]) and not decoders:
@@ -181,29 +201,36 @@ def _declared_charset(text: str) -> str | None:
     return None if python_name.startswith(("utf-16", "utf-32")) else name  # only a BOM says UTF-16
 
 
+def zip_limits() -> safezip.Limits:
+    """What a workbook may unpack to (``tumbuh.core.safezip``)."""
+    return safezip.Limits(max_unpacked=_setting("TUMBUH_UPLOAD_MAX_UNPACKED_BYTES", MAX_UNZIPPED_BYTES),
+                          max_ratio=safezip.upload_ratio(), max_members=MAX_ZIP_MEMBERS)
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def _open_zip(source) -> zipfile.ZipFile:
+    """The workbook's zip after the central directory's checks (``safezip.open_archive``)."""
+    try:
+        return safezip.open_archive(source, zip_limits())
+    except safezip.UnsafeArchive as exc:
+        source.seek(0)
+        raise ImportFileError(exc.message, **exc.params) from None
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        source.seek(0)
+        raise ImportFileError(gettext_noop("The file is not a readable XLSX workbook (%(error)s)."), error=str(exc)[:200]) from exc
+
+
 def _check_zip(source) -> None:
     """Refuse a zip that is not an Excel workbook, or that would unpack to far too much.
 
-    Only the central directory is read. Python's zipfile never unpacks more than a member's
-    declared size, so the declared sizes checked here are the most that openpyxl can get."""
+    Only the central directory is read (cheap, for the request); the members' actual sizes are
+    checked when the workbook is read (``iter_xlsx``), in the worker."""
+    archive = _open_zip(source)
     try:
-        archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportFileError(gettext_noop("The file is not a readable XLSX workbook (%(error)s)."), error=str(exc)[:200]) from exc
-    try:
-        members = archive.infolist()
-        unpacked = sum(m.file_size for m in members)
-        packed = sum(m.compress_size for m in members)
-        bomb = len(members) > MAX_ZIP_MEMBERS or unpacked > MAX_UNZIPPED_BYTES or any(
-            m.file_size > (1 << 20) and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1) for m in members
-        )
-        if bomb:
-            raise ImportFileError(
-                gettext_noop("The workbook would unpack to %(size)s MB (compressed %(ratio)s to 1): no real list is "
-                             "like that, so the file is refused as unsafe."),
-                size=unpacked >> 20, ratio=unpacked // max(packed, 1),
-            )
-        names = {m.filename.lower() for m in members}
+        names = {m.filename.lower() for m in archive.infolist()}
         if "mimetype" in names and b"opendocument.spreadsheet" in _small_member(archive, "mimetype"):
             raise ImportFileError(gettext_noop("OpenDocument spreadsheets (.ods) cannot be read; save the file as .xlsx or CSV."))
         if "xl/workbook.bin" in names:
@@ -218,7 +245,20 @@ def _check_zip(source) -> None:
 
 def _small_member(archive: zipfile.ZipFile, name: str) -> bytes:
     info = archive.getinfo(name)
-    return archive.read(info)[:200] if info.file_size < 1000 else b""
+    return safezip.head(archive, info, 200) if info.file_size < 1000 else b""
+
+
+def _verify_zip(source) -> None:
+    """Unpack every member once, as a stream, before openpyxl parses any: each must unpack to
+    what its header declares (``safezip.verify``: the time zipfile takes to read it, in the worker)."""
+    archive = _open_zip(source)
+    try:
+        safezip.verify(archive)
+    except safezip.UnsafeArchive as exc:
+        raise ImportFileError(exc.message, **exc.params) from None
+    finally:
+        archive.close()
+        source.seek(0)
 
 
 # ---------------------------------------------------------------- raw rows
@@ -238,6 +278,7 @@ def iter_xlsx(source) -> tuple[list[Sheet], Callable[[], None]]:
     """The workbook's sheets (rows streamed, trimmed) and a function that closes the workbook."""
     from openpyxl import load_workbook
 
+    _verify_zip(source)
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # a damaged or mislabelled file
@@ -247,8 +288,9 @@ def iter_xlsx(source) -> tuple[list[Sheet], Callable[[], None]]:
 
 def _xlsx_rows(sheet) -> Rows:
     sheet.reset_dimensions()  # some writers declare a wrong size; read what is there
-    for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-        yield number, _trim([cell_text(v) for v in values])
+    rows = ((number, _trim([cell_text(v) for v in values]))
+            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1))
+    yield from guarded(rows)
 
 
 def iter_xls(source) -> tuple[list[Sheet], Callable[[], None]]:
@@ -261,7 +303,9 @@ def iter_xls(source) -> tuple[list[Sheet], Callable[[], None]]:
     source.seek(0)
     data = source.read()
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        # ragged_rows: a row holds the cells it has. Without it xlrd fills every row to the
+        # widest one, and one cell at IV65536 turns a 6 KB file into 16 million cells (150 MB).
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
     except Exception as exc:
         if "encrypted" in str(exc).lower() or "find workbook" in str(exc).lower():
             raise ImportFileError(gettext_noop(
@@ -296,8 +340,7 @@ def _xls_rows(book, index: int) -> Rows:
         return cell_text(cell.value) if kind == xlrd.XL_CELL_NUMBER else ""
 
     try:
-        for number in range(sheet.nrows):
-            yield number + 1, _trim([text(cell) for cell in sheet.row(number)])
+        yield from guarded((number + 1, _trim([text(cell) for cell in sheet.row(number)])) for number in range(sheet.nrows))
     finally:
         book.unload_sheet(index)
 
@@ -313,6 +356,11 @@ _RAW_TEXT = ((b"<!--", b"-->"), (b"<script", b"</script"), (b"<style", b"</style
 
 
 def iter_html(source, encoding: str) -> Rows:
+    """Every ``<tr>`` of an HTML document (see ``_html_rows``), within the row and cell caps."""
+    return guarded(_html_rows(source, encoding))
+
+
+def _html_rows(source, encoding: str) -> Rows:
     """Every ``<tr>`` of an HTML document, in order, as its cells' text (untrimmed).
 
     lxml's HTML parser builds the document as it reads; each row is cleared (with the rows
@@ -480,6 +528,10 @@ def _decoded_lines(source, encoding: str) -> Iterator[str]:
         held = "\r" if text.endswith("\r") else ""  # its LF may come with the next chunk
         parts = _LINE_END.split(text[: len(text) - len(held)])
         carry = parts.pop() + held
+        if len(carry) > MAX_LINE_CHARS:  # no line break in sight: memory would grow with the file
+            raise LimitError(gettext_noop(
+                "The file holds a line of more than %(max)s characters without a line break: it is not a CSV list. "
+                "Upload the .xlsx, .xls or CSV file itself."), max=MAX_LINE_CHARS)
         for i in range(0, len(parts), 2):
             yield parts[i] + parts[i + 1]
 
@@ -488,9 +540,43 @@ def iter_csv(source, encoding: str, delimiter: str) -> Rows:
     """The records of a CSV file, untrimmed (a trailing empty cell is a cell)."""
     reader = csv.reader(_decoded_lines(source, encoding), delimiter=delimiter)
     try:
-        yield from enumerate(reader, start=1)
+        yield from guarded(enumerate(reader, start=1))
     except csv.Error as exc:
+        if "field limit" in str(exc):  # the csv module's own cap (131,072 characters), past ours
+            raise _long_cell(reader.line_num, None, f"> {csv.field_size_limit()}") from None
         raise ImportFileError(gettext_noop("The CSV file is malformed near row %(row)s (%(error)s)."), row=reader.line_num, error=str(exc)) from exc
+
+
+class LimitError(ImportFileError):
+    """The file goes past one of the caps (rows, cell length, line length)."""
+
+
+def guarded(rows: Rows) -> Rows:
+    """``rows``, refused (``ImportFileError``) past ``MAX_ROWS`` rows or at a cell longer than
+    ``MAX_CELL_CHARS``: every reader's rows go through here."""
+    max_rows = _setting("TUMBUH_IMPORT_MAX_ROWS", MAX_ROWS)
+    max_cell = _setting("TUMBUH_IMPORT_MAX_CELL_CHARS", MAX_CELL_CHARS)
+    count = 0
+    for number, cells in rows:
+        count += 1
+        if count > max_rows:
+            raise LimitError(gettext_noop(
+                "The file holds more than %(max)s rows, more than one import takes. Split it into smaller files (e.g. "
+                "one per kecamatan) and upload them one by one."), max=max_rows)
+        if cells and max(map(len, cells)) > max_cell:
+            column = next(i for i, cell in enumerate(cells) if len(cell) > max_cell)
+            raise _long_cell(number, column, len(cells[column]), max_cell)
+        yield number, cells
+
+
+def _long_cell(row: int, column: int | None, length: int | str, max_cell: int | None = None) -> LimitError:
+    from openpyxl.utils import get_column_letter
+
+    return LimitError(gettext_noop(
+        "Row %(row)s holds a cell%(column)s of more than %(max)s characters (%(n)s): no list has values that long. "
+        "Check that cell (text pasted by mistake?), correct it and upload the file again."),
+        row=row, column="" if column is None else f" ({get_column_letter(column + 1)})", n=length,
+        max=max_cell if max_cell is not None else _setting("TUMBUH_IMPORT_MAX_CELL_CHARS", MAX_CELL_CHARS))
 
 
 def _trim(values: list[str]) -> list[str]:
@@ -501,26 +587,15 @@ def _trim(values: list[str]) -> list[str]:
 
 
 def estimate_rows(source, info: SourceInfo) -> int:
-    """About how many data rows the file has, cheaply (for a progress bar): the largest
-    sheet's size for a workbook, the ``<tr>`` tags of HTML, the lines of a CSV."""
+    """About how many data rows the file has, cheaply (for a progress bar, and in the request:
+    nothing is parsed): the largest sheet's declared size for a workbook, the ``<tr>`` tags of
+    HTML, the lines of a CSV."""
     source.seek(0)
     try:
         if info.format == "xlsx":
-            from openpyxl import load_workbook
-
-            workbook = load_workbook(source, read_only=True)
-            try:
-                return max(0, max((s.max_row or 1 for s in workbook.worksheets), default=1) - 1)
-            finally:
-                workbook.close()
+            return max(0, _xlsx_rows_declared(source) - 1)
         if info.format == "xls":
-            import xlrd
-
-            book = xlrd.open_workbook(file_contents=source.read(), on_demand=True)
-            try:
-                return max(0, max((_xls_nrows(book, i) for i in range(book.nsheets)), default=1) - 1)
-            finally:
-                book.release_resources()
+            return max(0, _xls_rows_declared(source) - 1)
         if info.format == "html":
             mark = "<tr".encode("utf-16-le") if info.encoding.startswith("utf-16") else b"<tr"
             return max(0, _count(source, mark, lower=True) - 1)
@@ -531,11 +606,59 @@ def estimate_rows(source, info: SourceInfo) -> int:
         source.seek(0)
 
 
-def _xls_nrows(book, index: int) -> int:
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+\d+(?::[A-Z]+(\d+))?\"")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
+_XLSX_HEAD = 1 << 18
+
+
+def _xlsx_rows_declared(source) -> int:
+    """The rows of the largest sheet: its ``<dimension>`` (which Excel writes near the top), or,
+    where there is none (openpyxl's write-only mode), the rows in the sheet's first 256 KB
+    scaled to its size. Only the head of each sheet is unpacked."""
+    archive = _open_zip(source)
     try:
-        return book.sheet_by_index(index).nrows
+        best = 0
+        for member in archive.infolist():
+            if not _SHEET_PART.fullmatch(member.filename):
+                continue
+            head = safezip.head(archive, member, _XLSX_HEAD)
+            found = _DIMENSION.search(head)
+            if found:
+                rows = int(found.group(1) or 1)
+            else:
+                rows = len(_ROW_TAG.findall(head))
+                if len(head) < member.file_size and head:
+                    rows = rows * member.file_size // len(head)
+            best = max(best, rows)
+        return best
     finally:
-        book.unload_sheet(index)
+        archive.close()
+
+
+def _xls_rows_declared(source) -> int:
+    """The rows of the largest sheet, from each sheet's DIMENSIONS record (xlrd finds where
+    each sheet starts; the sheets themselves are not read)."""
+    import struct
+
+    import xlrd
+
+    book = xlrd.open_workbook(file_contents=source.read(), on_demand=True, ragged_rows=True)
+    try:
+        best = 0
+        for start in getattr(book, "_sh_abs_posn", []):
+            position, end = start, len(book.mem)
+            while position + 4 <= end:
+                code, length = struct.unpack_from("<HH", book.mem, position)
+                if code == 0x0200 and length >= 14:  # DIMENSIONS, BIFF8: first row, last row + 1 (32-bit)
+                    best = max(best, struct.unpack_from("<II", book.mem, position + 4)[1])
+                    break
+                if code == 0x000A:  # EOF of the sheet
+                    break
+                position += 4 + length
+        return best
+    finally:
+        book.release_resources()
 
 
 def _count(source, mark: bytes, lower: bool = False) -> int:
@@ -673,6 +796,8 @@ def _csv_delimiter(source, encoding: str, spec: HeaderSpec) -> str:
         try:
             for _, cells in itertools.islice(iter_csv(source, encoding, delimiter), HEADER_SEARCH_ROWS):
                 score = max(score, (len(spec.match(cells)), len(cells)))
+        except LimitError:
+            pass  # a row past a cap, whatever the delimiter: judge it by the rows before
         except ImportFileError:
             continue
         if score > best_score:

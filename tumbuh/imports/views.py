@@ -8,17 +8,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tumbuh.accounts import policy
 from tumbuh.wilayah.models import Level, Wilayah
 
+from . import background
 from .forms import UploadForm
-from .framework import importer_for, kinds, previous_batches, run_import
+from .framework import create_batch, importer_for, kinds, previous_batches, store_source
 from .models import BatchStatus, ImportBatch
+from .progress import read_progress
 from .xlsx import rejected_workbook, template_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,16 +84,51 @@ def upload(request, kind):
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user, options=importer_cls.options)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = run_import(
-            kind, user=request.user, kabupaten=form.target_kabupaten(), source=upload, file_name=Path(upload.name).name,
-            options=form.option_values(),
-        )
-        (messages.error if batch.status == BatchStatus.FAILED else messages.success)(request, batch.summary())
+        batch = start_upload(kind, request.user, form.target_kabupaten(), upload, options=form.option_values())
+        announce(request, batch)
         return redirect("imports:batch", pk=batch.pk)
     recent = policy.visible(request.user, ImportBatch.objects.filter(kind=kind))[:10]
     return render(
         request, "imports/upload.html", {"importer": importer_cls, "kind": kind, "form": form, "recent": recent}
     )
+
+
+def start_upload(kind: str, user, kabupaten, upload, *, options: dict | None = None) -> ImportBatch:
+    """Store an uploaded file as a queued batch and hand it to the worker: the request only
+    checks the file cheaply (``store_source``: its format, and a zip's central directory, so a
+    zip bomb is refused here); reading the rows happens in ``background`` (small files may run
+    at once, under the same limits)."""
+    batch = create_batch(kind, user=user, kabupaten=kabupaten, file_name=Path(upload.name).name, options=options)
+    return background.start(store_source(batch, upload))
+
+
+def announce(request, batch: ImportBatch) -> None:
+    """The message after an upload: the outcome when the batch is done or failed, else that
+    it is being read (the batch page shows its progress)."""
+    if batch.status == BatchStatus.FAILED:
+        messages.error(request, batch.summary())
+    elif batch.status == BatchStatus.DONE:
+        messages.success(request, batch.summary())
+    else:
+        messages.info(request, _("The file is being processed; this page shows the result when it is done."))
+
+
+def progress_response(request, batch: ImportBatch) -> HttpResponse:
+    """The progress block of a batch page (``imports/_progress.html``), polled by htmx; once the
+    batch is no longer queued or running, the page reloads to show the result."""
+    if not batch.is_active:
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "imports/_progress.html", progress_context(batch, request.path))
+
+
+def progress_context(batch: ImportBatch, url: str) -> dict:
+    live = read_progress(batch.pk) if batch.is_active else None
+    done, total = live if live else (batch.rows_done, batch.rows_total)
+    total = max(total, done)
+    return {"batch": batch, "progress_url": url, "done": done, "total": total,
+            "percent": min(99, 100 * done // total) if total else 0}
 
 
 def _template_kabupaten(request) -> Wilayah | None:
@@ -129,12 +167,18 @@ def batch_detail(request, pk):
         "imports/batch_detail.html",
         {
             "batch": batch,
+            **(progress_context(batch, reverse("imports:progress", args=[batch.pk])) if batch.is_active else {}),
             "importer": importer_cls,
             "options": given_options(importer_cls, batch),
             "previous": previous_batches(batch).first(),
             **_warnings(importer_cls, batch),
         },
     )
+
+
+@login_required
+def batch_progress(request, pk):
+    return progress_response(request, _batch(request, pk))
 
 
 def given_options(importer_cls, batch: ImportBatch) -> list[tuple[str, str]]:

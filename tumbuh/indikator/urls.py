@@ -14,5 +14,6 @@ urlpatterns = [
     path("cakupan/hitung/impor/<int:pk>/", views.coverage_refresh, name="refresh_import"),
     path("cakupan/impor/", views.coverage_import, name="import"),
     path("cakupan/impor/<int:pk>/", views.import_batch, name="import_batch"),
+    path("cakupan/impor/<int:pk>/progres/", views.import_progress, name="import_progress"),
     path("cakupan/impor/<int:pk>/ditolak.xlsx", views.import_rejected, name="import_rejected"),
 ]

@@ -23,8 +23,9 @@ from tumbuh.audit.actions import all_or_nothing
 from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import kabupaten_of, year_of
 from tumbuh.imports.cells import parse_count, parse_decimal
-from tumbuh.imports.framework import importer_for, run_import
+from tumbuh.imports.framework import importer_for
 from tumbuh.imports.models import BatchStatus, ImportBatch
+from tumbuh.imports.views import announce, progress_context, progress_response, start_upload
 from tumbuh.imports.xlsx import rejected_workbook
 from tumbuh.organisation.models import Opd
 from tumbuh.wilayah.models import Level, Wilayah
@@ -182,9 +183,8 @@ def coverage_import(request):
     policy.require(request.user, policy.ADD, Coverage)
     form = CoverageUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch = run_import(KIND, user=request.user, kabupaten=kabupaten, source=upload, file_name=Path(upload.name).name)
-        (messages.error if batch.status == BatchStatus.FAILED else messages.success)(request, batch.summary())
+        batch = start_upload(KIND, request.user, kabupaten, form.cleaned_data["file"])
+        announce(request, batch)
         return redirect("indikator:import_batch", batch.pk)
     recent = [b for b in policy.visible(request.user, ImportBatch.objects.filter(kind=KIND))[:20]
               if can_see_coverage_batch(request.user, b)]
@@ -202,7 +202,14 @@ def _batch(request, pk) -> ImportBatch:
 
 @login_required
 def import_batch(request, pk: int):
-    return render(request, "indikator/import_batch.html", {"batch": _batch(request, pk)})
+    batch = _batch(request, pk)
+    progress = progress_context(batch, reverse("indikator:import_progress", args=[pk])) if batch.is_active else {}
+    return render(request, "indikator/import_batch.html", {"batch": batch, **progress})
+
+
+@login_required
+def import_progress(request, pk: int):
+    return progress_response(request, _batch(request, pk))
 
 
 @login_required

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,9 +32,8 @@ from tumbuh.dashboards.default_period import default_round
 from tumbuh.dashboards.periods import Period
 from tumbuh.imports.cells import parse_count
 from tumbuh.imports.forms import UploadForm
-from tumbuh.imports.framework import run_import
-from tumbuh.imports.models import BatchStatus, ImportBatch
-from tumbuh.imports.views import XLSX, can_import
+from tumbuh.imports.models import ImportBatch
+from tumbuh.imports.views import XLSX, announce, can_import, start_upload
 from tumbuh.measurements.models import Child
 from tumbuh.wilayah.models import Level, Wilayah
 
@@ -443,8 +441,6 @@ def family_count_import(request):
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("krs:family_counts")
-    upload = form.cleaned_data["file"]
-    batch = run_import(KIND_FAMILY_COUNT, user=request.user, kabupaten=form.target_kabupaten(), source=upload,
-                       file_name=Path(upload.name).name)
-    (messages.error if batch.status == BatchStatus.FAILED else messages.success)(request, batch.summary())
+    batch = start_upload(KIND_FAMILY_COUNT, request.user, form.target_kabupaten(), form.cleaned_data["file"])
+    announce(request, batch)
     return redirect("imports:batch", pk=batch.pk)

@@ -1,13 +1,14 @@
 """Zipped shapefiles as BIG (Ina-Geoportal) and BPS distribute them: read safely, reprojected
 to WGS 84, handed to the same matching as GeoJSON (:func:`tumbuh.maps.geojson.check_features`).
 
-**A hostile zip is refused before anything is unpacked**, as the imports refuse one
-(:mod:`tumbuh.imports.readers`, whose limits are reused): only the central directory is read
-first; too many members, a member that would unpack to far more than its compressed size (a
-zip bomb), more than :data:`MAX_UNPACKED` in all, an encrypted member, a name that climbs out
-of the archive (``../``, an absolute path, a drive letter) or a symbolic link refuse the whole
-file. Nothing is written to disk: members are read into memory, each no larger than it
-declares. A ``.shp`` or ``.dbf`` that is something else renamed (a PDF, an image, a Word
+**A hostile zip is refused before anything is unpacked**, by the guard every upload shares
+(:mod:`tumbuh.core.safezip`): only the central directory is read first; too many members, a
+member that would unpack to far more than its compressed size (a zip bomb, past
+:data:`MAX_RATIO` to 1), more than :data:`MAX_UNPACKED` in all, an encrypted member, a name that
+climbs out of the archive (``../``, an absolute path, a drive letter), a symbolic link or an
+archive two levels deep refuse the whole file. Nothing is written to disk: each member is
+unpacked once as a stream and counted (more than its header declares is refused: a lying
+header), then read into memory. A ``.shp`` or ``.dbf`` that is something else renamed (a PDF, an image, a Word
 document) is recognised by its first bytes and refused with what it is. A zip inside the zip
 (as some portals wrap their downloads) is opened once, under the same limits.
 
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import io
 import posixpath
-import stat
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -38,15 +38,20 @@ import shapely
 from django.utils.translation import gettext, gettext_noop
 from shapely.geometry import shape
 
-from tumbuh.imports.readers import MAX_ZIP_MEMBERS, MAX_ZIP_RATIO
+from tumbuh.core import safezip
 
 from . import geojson
 from .geojson import BoundaryFileError
 
 #: The most a boundary zip may unpack to (a province's desa layer is a few hundred MB).
 MAX_UNPACKED = 600 << 20
-#: The most members a boundary zip may hold (the imports' limit, or less).
-MAX_MEMBERS = min(MAX_ZIP_MEMBERS, 2000)
+#: The most members a boundary zip may hold.
+MAX_MEMBERS = 2000
+#: A member compressed more than this is a zip bomb. Higher than for Office files
+#: (``TUMBUH_UPLOAD_MAX_RATIO``): a .dbf is padded with spaces to its field widths, and BIG's
+#: layout compresses 82 : 1 (bench/bench_zip_ratios.py, docs/performance.md); deflate's own
+#: ceiling, which bombs reach, is about 1,032 : 1.
+MAX_RATIO = 250
 POLYGON_TYPES = {5, 15, 25}  # POLYGON, POLYGONZ, POLYGONM
 SHAPE_TYPE_NAMES = {1: "point", 3: "line", 5: "polygon", 8: "multipoint", 11: "point", 13: "line", 15: "polygon",
                     18: "multipoint", 21: "point", 23: "line", 25: "polygon", 28: "multipoint", 31: "multipatch"}
@@ -100,52 +105,31 @@ class Layer:
 # ---------------------------------------------------------------- the zip
 
 
-def _unsafe_name(name: str) -> bool:
-    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
-        return True
-    parts = name.replace("\\", "/").split("/")
-    return ".." in parts
+def _limits(depth: int) -> safezip.Limits:
+    # One zip inside the zip is opened (as some portals wrap their downloads), under the same limits.
+    return safezip.Limits(max_unpacked=MAX_UNPACKED, max_ratio=MAX_RATIO, max_members=MAX_MEMBERS, nested=depth == 0)
 
 
 def _members(data: bytes, depth: int = 0) -> dict[str, bytes]:
-    """The zip's files by name (lower-case extension kept as written), after every check."""
+    """The zip's files by name (lower-case extension kept as written), after every check
+    (``tumbuh.core.safezip``: the central directory first, then each member's actual size)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = safezip.open_archive(io.BytesIO(data), _limits(depth), size=len(data))
+    except safezip.UnsafeArchive as exc:
+        raise BoundaryFileError(exc.message, **exc.params) from None
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise BoundaryFileError(gettext_noop("The file is not a readable zip archive (%(error)s)."), error=str(exc)[:120]) \
             from None
     with archive:
-        infos = [i for i in archive.infolist() if not i.is_dir()]
-        unpacked = sum(i.file_size for i in infos)
-        packed = sum(i.compress_size for i in infos)
-        if len(infos) > MAX_MEMBERS or unpacked > MAX_UNPACKED or any(
-            i.file_size > (1 << 20) and i.file_size > MAX_ZIP_RATIO * max(i.compress_size, 1) for i in infos
-        ):
-            raise BoundaryFileError(gettext_noop(
-                "The zip would unpack to %(size)s MB in %(members)s files (compressed %(ratio)s to 1): no boundary file is "
-                "like that, so it is refused as unsafe."),
-                size=unpacked >> 20, members=len(infos), ratio=unpacked // max(packed, 1))
-        for info in infos:
-            if _unsafe_name(info.filename):
-                raise BoundaryFileError(gettext_noop(
-                    "The zip holds a file named %(name)s, which points outside the archive: it is refused as unsafe."),
-                    name=info.filename[:120])
-            if stat.S_ISLNK(info.external_attr >> 16):
-                raise BoundaryFileError(gettext_noop(
-                    "The zip holds a symbolic link (%(name)s): it is refused as unsafe."), name=info.filename[:120])
-            if info.flag_bits & 0x1:
-                raise BoundaryFileError(gettext_noop(
-                    "The zip is protected by a password (%(name)s): upload it without one."), name=info.filename[:120])
         out = {}
-        for info in infos:
+        for info in archive.infolist():
             base = posixpath.basename(info.filename.replace("\\", "/"))
-            if info.filename.startswith("__MACOSX/") or base.startswith("._"):
-                continue  # macOS's resource forks
+            if info.is_dir() or info.filename.startswith("__MACOSX/") or base.startswith("._"):
+                continue  # folders, macOS's resource forks
             try:
-                out[info.filename] = archive.read(info)  # never more than the declared size
-            except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, NotImplementedError) as exc:
-                raise BoundaryFileError(gettext_noop("The zip is damaged (%(name)s: %(error)s)."),
-                                        name=info.filename[:120], error=str(exc)[:120]) from None
+                out[info.filename] = safezip.read(archive, info)  # never more than the declared size
+            except safezip.UnsafeArchive as exc:
+                raise BoundaryFileError(exc.message, **exc.params) from None
     if depth == 0 and not any(n.lower().endswith((".shp", ".geojson", ".json")) for n in out):
         inner = [n for n in out if n.lower().endswith(".zip")]
         if len(inner) == 1:

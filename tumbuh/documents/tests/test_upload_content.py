@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tumbuh.documents.actions import do_attach
 from tumbuh.documents.forms import UploadForm
 from tumbuh.documents.models import UploadedDocument
-from tumbuh.documents.testing import image_bytes, pdf_bytes, pdf_upload
+from tumbuh.documents.testing import docx_bytes, image_bytes, odt_bytes, pdf_bytes, pdf_upload
+from tumbuh.imports.testing import xlsx_bytes
 from tumbuh.documents.validators import validate_upload
 
 pytestmark = pytest.mark.django_db
@@ -108,11 +109,22 @@ def test_disguised_files_are_refused_by_the_form(name, content):
         assert "Berkas ini bukan" in form.errors["file"][0]
 
 
-def test_office_files_that_are_real_zips_pass():
+def test_office_files_made_by_their_programs_pass():
+    validate_upload(SimpleUploadedFile("surat.docx", docx_bytes()))
+    validate_upload(SimpleUploadedFile("rekap.xlsx", xlsx_bytes([["Desa", "Jumlah"], ["Balantang", 12]]).getvalue()))
+    validate_upload(SimpleUploadedFile("notulen.odt", odt_bytes()))
+
+
+def test_a_zip_that_is_not_the_kind_its_name_says_is_refused():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("word/document.xml", "<w:document/>")
-    validate_upload(SimpleUploadedFile("surat.docx", out.getvalue()))
+        archive.writestr("word/document.xml", "<w:document/>")  # no [Content_Types].xml: no Word file
+    with pytest.raises(ValidationError, match="bukan dokumen Word"):
+        validate_upload(SimpleUploadedFile("surat.docx", out.getvalue()))
+    with pytest.raises(ValidationError, match="bukan dokumen Word"):
+        validate_upload(SimpleUploadedFile("rekap.xlsx", docx_bytes()))  # a Word document named .xlsx
+    with pytest.raises(ValidationError, match="bukan dokumen Word"):
+        validate_upload(SimpleUploadedFile("surat.odt", docx_bytes()))
 
 
 #: Upload fields that take data files read by their own importers, not scans or documents.

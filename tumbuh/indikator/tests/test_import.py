@@ -148,3 +148,26 @@ def test_template_content_for_one_indicator():
     ws = openpyxl.load_workbook(coverage_template(ind, YEAR, desa, {})).active
     assert ind.name in ws.cell(row=1, column=1).value
     assert ws.cell(row=3, column=1).value == desa[0].code and ws.cell(row=3, column=2).value == desa[0].name
+
+
+def test_the_upload_page_queues_the_file_and_shows_progress_then_the_summary(alice, client, settings, monkeypatch):
+    """Issue 15: the request stores the file; the worker reads it; the batch page polls."""
+    from django.core.management import call_command
+
+    from tumbuh.imports import background
+    from tumbuh.imports.models import ImportBatch
+
+    settings.TUMBUH_IMPORT_INLINE_BYTES = 10
+    monkeypatch.setattr(background.subprocess, "Popen", lambda args, **kwargs: None)
+    client.force_login(alice)
+    response = client.post("/indikator/cakupan/impor/", {
+        "file": _named(_xlsx([["73.24.04.2010", "Balantang", "asi-eksklusif", YEAR, 7, 10, None, ""]]), "isi.xlsx")})
+    batch = ImportBatch.objects.get(kind=KIND, file_name="isi.xlsx")
+    assert batch.status == BatchStatus.QUEUED and response.url == f"/indikator/cakupan/impor/{batch.pk}/"
+    page = client.get(response.url).content.decode()
+    assert f'hx-get="/indikator/cakupan/impor/{batch.pk}/progres/"' in page and 'data-testid="import-summary"' not in page
+    assert client.get(f"/indikator/cakupan/impor/{batch.pk}/progres/").status_code == 200
+    call_command("run_import", str(batch.pk), stdout=io.StringIO())
+    assert client.get(f"/indikator/cakupan/impor/{batch.pk}/progres/")["HX-Refresh"] == "true"
+    assert 'data-testid="import-summary"' in client.get(response.url).content.decode()
+    assert Coverage.objects.get(year=YEAR, desa_id="73.24.04.2010").value == 70

@@ -246,3 +246,46 @@ def test_the_demo_numbers_are_plausible_audited_and_seeded_once():
     before = list(numbers.values_list("desa_id", "families", "families_with_under_five"))
     seed(2026)
     assert list(numbers.values_list("desa_id", "families", "families_with_under_five")) == before and logs.count() == len(before)
+
+
+# ---------------------------------------------------------------- the upload page (issue 15)
+
+
+def _upload_page(client, data: bytes, name: str = "keluarga.xlsx"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post("/krs/jumlah-keluarga/impor/", {"file": SimpleUploadedFile(name, data)}, follow=True)
+
+
+def test_the_upload_page_queues_the_file_and_its_batch_page_polls(client, alice, settings, monkeypatch):
+    """The page stores the file and hands it to the worker: the request does not read it."""
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from tumbuh.imports import background
+
+    settings.TUMBUH_IMPORT_INLINE_BYTES = 10
+    monkeypatch.setattr(background.subprocess, "Popen", lambda args, **kwargs: None)
+    client.force_login(alice)
+    rows = [HEADER, [BALANTANG, "Malili", "Balantang", YEAR, 1300, 310, "PK 2026"]]
+    with translation.override("id"):
+        page = _upload_page(client, xlsx_bytes(rows).getvalue()).content.decode()
+    batch = ImportBatch.objects.get(kind=KIND_FAMILY_COUNT, file_name="keluarga.xlsx")
+    assert batch.status == BatchStatus.QUEUED and not FamilyCount.objects.filter(year=YEAR).exists()
+    assert "Berkas sedang diproses" in page and reverse("imports:progress", args=[batch.pk]) in page
+    call_command("run_import", str(batch.pk), stdout=io.StringIO())
+    assert FamilyCount.objects.get(desa_id=BALANTANG, year=YEAR).families == 1300
+
+
+def test_the_upload_page_refuses_a_zip_bomb_with_the_reason(client, alice):
+    from tumbuh.core.testing import zip_bomb
+
+    bomb = zip_bomb({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}, "xl/worksheets/sheet1.xml",
+                    300 << 20)
+    client.force_login(alice)
+    import html
+
+    page = html.unescape(_upload_page(client, bomb).content.decode())
+    batch = ImportBatch.objects.get(kind=KIND_FAMILY_COUNT, file_name="keluarga.xlsx")
+    assert batch.status == BatchStatus.FAILED and 'tampak seperti "zip bomb"' in batch.error
+    assert "zip bomb" in page and not FamilyCount.objects.filter(year=YEAR).exists()

@@ -225,7 +225,7 @@ def _one_layer() -> dict[str, bytes]:
 def test_a_zip_bomb_is_refused_before_unpacking():
     bomb = _members_zip({"a.shp": b"\0" * (20 << 20), "a.dbf": b"\0" * 10})
     assert len(bomb) < 100_000
-    assert "refused as unsafe" in _refused(bomb)
+    assert '"zip bomb"' in _refused(bomb)
 
 
 def test_a_name_climbing_out_of_the_archive_is_refused():
@@ -291,3 +291,44 @@ def test_the_page_refuses_what_is_not_a_boundary_file(client, alice, content, na
     response = _post(client, content, name=name)
     assert not Boundary.objects.exists()
     assert expected in response.content.decode()
+
+
+# ---------------------------------------------------------------- the shared zip guard, through the page (issue 15)
+
+
+def test_the_page_refuses_a_real_shapefile_zip_bomb_in_indonesian_before_unpacking(client, alice, monkeypatch):
+    from tumbuh.core.testing import zip_bomb
+
+    files = _one_layer()
+    bomb = zip_bomb({f"desa{e}": c for e, c in files.items() if e != ".dbf"}, "desa.dbf", 300 << 20)
+    assert len(bomb) < 1 << 20
+    read = []
+    monkeypatch.setattr(shapefiles.safezip, "read", lambda *a: read.append(a))
+    client.force_login(alice)
+    import html
+
+    page = html.unescape(_post(client, bomb, name="batas.zip").content.decode())
+    assert 'tampak seperti "zip bomb": terurai menjadi 300 MB' in page and read == []
+    assert not Boundary.objects.exists()
+
+
+def test_the_page_refuses_a_name_climbing_out_of_the_archive(client, alice):
+    files = _one_layer()
+    client.force_login(alice)
+    page = _post(client, _members_zip({f"../../tmp/desa{e}": c for e, c in files.items()}), name="batas.zip")
+    assert "menunjuk ke luar arsip" in page.content.decode() and not Boundary.objects.exists()
+
+
+def test_a_lying_header_in_a_shapefile_zip_is_refused():
+    from tumbuh.core.testing import lying_zip
+
+    files = _one_layer()
+    files[".dbf"] += b" " * 200_000  # padding, as a .dbf has
+    data = _members_zip({f"desa{e}": c for e, c in files.items()})
+    assert "more than the 1000 bytes its header declares" in _refused(lying_zip(data, "desa.dbf", 1000))
+
+
+def test_a_zip_in_a_zip_in_a_zip_is_refused():
+    inner = zipped({"ADMINISTRASIDESA_AR_25K": _one_layer()})
+    middle = _members_zip({"BATAS_DESA.zip": inner})
+    assert "another archive inside" in _refused(_members_zip({"download/unduhan.zip": middle}))
