@@ -247,3 +247,34 @@ LOGGING = {
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# Content-Security-Policy (django-csp; docs/security.md): every script, style, font and image is
+# Tumbuh's own, served by WhiteNoise, so nothing inline and nothing from elsewhere. A script a
+# user managed to slip into a page would not run. Behaviour a page needs is asked for with data
+# attributes (tumbuh/core/static/tumbuh/tumbuh.js) and colours are CSS classes. The one inline
+# style is the 500 page's own, allowed by its hash: that page must render when the static
+# files cannot (core/tests/test_csp.py checks the hash against the template).
+# TUMBUH_CSP_REPORT_ONLY=1 sends the policy as Content-Security-Policy-Report-Only for a
+# rollout: browsers then report violations without blocking, to TUMBUH_CSP_REPORT_URI if set.
+ERROR_PAGE_STYLE_HASH = "'sha256-LkgweTCmz0gyJcewm58CL4NLC+r5ksp/0yTgVIRJUcg='"
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", ERROR_PAGE_STYLE_HASH],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+        **({"report-uri": [os.environ["TUMBUH_CSP_REPORT_URI"]]} if os.environ.get("TUMBUH_CSP_REPORT_URI") else {}),
+    }
+}
+CSP_REPORT_ONLY = env_flag("TUMBUH_CSP_REPORT_ONLY")
+CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else _CSP
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if CSP_REPORT_ONLY else None
+# Right after SecurityMiddleware, so that every response gets it: redirects, the lockout page,
+# error pages and file downloads too.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")

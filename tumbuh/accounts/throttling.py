@@ -97,9 +97,14 @@ def lockout_response(request, original_response=None, credentials=None):
     latest = max(locked, key=lambda c: c.until or timezone.now(), default=None)
     until = latest.until if latest else None
     cool_off = get_cool_off(request)
-    return render(request, "accounts/locked_out.html", {
-        "rule": latest.rule if latest else PAIR,
-        "until": until,
-        "minutes": max(1, math.ceil((until - timezone.now()).total_seconds() / 60)) if until else None,
-        "cool_off_minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
-    }, status=settings.AXES_HTTP_RESPONSE_CODE)
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {
+            "rule": latest.rule if latest else PAIR,
+            "until": until,
+            "minutes": max(1, math.ceil((until - timezone.now()).total_seconds() / 60)) if until else None,
+            "cool_off_minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
+        },
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
