@@ -184,7 +184,7 @@ AXES_HANDLER = "tumbuh.accounts.throttling.ThrottleHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "tumbuh.accounts.throttling.lockout_response"
+AXES_LOCKOUT_CALLABLE = "tumbuh.accounts.views.locked_out"
 AXES_VERBOSE = False
 # The address a login comes from (tumbuh/accounts/clientip.py): the connection's own, unless
 # TUMBUH_TRUSTED_PROXY_COUNT reverse proxies stand in front, the nearest setting

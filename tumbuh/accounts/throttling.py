@@ -14,7 +14,6 @@ cool-off. It has one limit for all counters; Tumbuh needs three (``LOGIN_FAILURE
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,8 +21,6 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off, get_lockout_parameters
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.shortcuts import render
-from django.utils import timezone
 
 #: The counters, in the words of the lockout page (accounts/locked_out.html).
 PAIR, ADDRESS, ACCOUNT = "pair", "address", "account"
@@ -83,28 +80,3 @@ class ThrottleHandler(AxesDatabaseHandler):
         count, _ = AccessAttempt.objects.filter(username=username, ip_address=request.axes_ip_address).delete()
         return count
 
-
-def lockout_response(request, original_response=None, credentials=None):
-    """The 429 page (``AXES_LOCKOUT_CALLABLE``): which counter locked the login, and when to
-    try again."""
-    from axes.handlers.proxy import AxesProxyHandler
-
-    handler = AxesProxyHandler.get_implementation()
-    locked = []
-    if isinstance(handler, ThrottleHandler):
-        locked = [c for c in handler.counters(request, credentials) if c.locked]
-    # The counter that holds longest is the one the user waits for.
-    latest = max(locked, key=lambda c: c.until or timezone.now(), default=None)
-    until = latest.until if latest else None
-    cool_off = get_cool_off(request)
-    return render(
-        request,
-        "accounts/locked_out.html",
-        {
-            "rule": latest.rule if latest else PAIR,
-            "until": until,
-            "minutes": max(1, math.ceil((until - timezone.now()).total_seconds() / 60)) if until else None,
-            "cool_off_minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
-        },
-        status=settings.AXES_HTTP_RESPONSE_CODE,
-    )
