@@ -167,13 +167,34 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
-# Login throttling (django-axes): five failures lock the username+address pair for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("TUMBUH_LOGIN_FAILURE_LIMIT", "5"))
+# Login throttling (django-axes; tumbuh/accounts/throttling.py, docs/security.md): failures in
+# the last 15 minutes, counted three ways, each with its own limit. One account from one address
+# (5) slows a guesser; one address on any accounts (15) stops a password sprayed across
+# accounts; one account from any addresses (30) stops guessing from many addresses, and is out
+# of one address's reach (its pair locks at 5 and refused attempts do not count), so a single
+# stranger cannot lock someone else's account.
+LOGIN_FAILURE_LIMITS = {
+    ("ip_address", "username"): int(os.environ.get("TUMBUH_LOGIN_FAILURE_LIMIT", "5")),
+    ("ip_address",): int(os.environ.get("TUMBUH_LOGIN_ADDRESS_FAILURE_LIMIT", "15")),
+    ("username",): int(os.environ.get("TUMBUH_LOGIN_ACCOUNT_FAILURE_LIMIT", "30")),
+}
+AXES_LOCKOUT_PARAMETERS = [list(key) for key in LOGIN_FAILURE_LIMITS]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMITS[("ip_address", "username")]  # the scale ThrottleHandler counts on
+AXES_HANDLER = "tumbuh.accounts.throttling.ThrottleHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "tumbuh.accounts.views.locked_out"
 AXES_VERBOSE = False
+# The address a login comes from (tumbuh/accounts/clientip.py): the connection's own, unless
+# TUMBUH_TRUSTED_PROXY_COUNT reverse proxies stand in front, the nearest setting
+# TUMBUH_CLIENT_IP_HEADER (docs/deployment.md, "Behind a reverse proxy").
+from tumbuh.accounts.clientip import ipware_settings  # noqa: E402
+
+TRUSTED_PROXY_COUNT = int(os.environ.get("TUMBUH_TRUSTED_PROXY_COUNT", "0"))
+CLIENT_IP_HEADER = os.environ.get("TUMBUH_CLIENT_IP_HEADER", "X-Forwarded-For")
+AXES_IPWARE_META_PRECEDENCE_ORDER, AXES_IPWARE_PROXY_COUNT = ipware_settings(CLIENT_IP_HEADER, TRUSTED_PROXY_COUNT)
+IPWARE_STRICT = False
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -239,3 +260,34 @@ TUMBUH_DOCUMENT_MAX_UNPACKED_BYTES = int(os.environ.get("TUMBUH_DOCUMENT_MAX_UNP
 TUMBUH_IMPORT_MAX_ROWS = int(os.environ.get("TUMBUH_IMPORT_MAX_ROWS", "2000000"))
 TUMBUH_IMPORT_MAX_CELL_CHARS = int(os.environ.get("TUMBUH_IMPORT_MAX_CELL_CHARS", "10000"))
 TUMBUH_IMPORT_MAX_XLS_BYTES = int(os.environ.get("TUMBUH_IMPORT_MAX_XLS_BYTES", str(64 << 20)))
+
+# Content-Security-Policy (django-csp; docs/security.md): every script, style, font and image is
+# Tumbuh's own, served by WhiteNoise, so nothing inline and nothing from elsewhere. A script a
+# user managed to slip into a page would not run. Behaviour a page needs is asked for with data
+# attributes (tumbuh/core/static/tumbuh/tumbuh.js) and colours are CSS classes. The one inline
+# style is the 500 page's own, allowed by its hash: that page must render when the static
+# files cannot (core/tests/test_csp.py checks the hash against the template).
+# TUMBUH_CSP_REPORT_ONLY=1 sends the policy as Content-Security-Policy-Report-Only for a
+# rollout: browsers then report violations without blocking, to TUMBUH_CSP_REPORT_URI if set.
+ERROR_PAGE_STYLE_HASH = "'sha256-LkgweTCmz0gyJcewm58CL4NLC+r5ksp/0yTgVIRJUcg='"
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", ERROR_PAGE_STYLE_HASH],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+        **({"report-uri": [os.environ["TUMBUH_CSP_REPORT_URI"]]} if os.environ.get("TUMBUH_CSP_REPORT_URI") else {}),
+    }
+}
+CSP_REPORT_ONLY = env_flag("TUMBUH_CSP_REPORT_ONLY")
+CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else _CSP
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if CSP_REPORT_ONLY else None
+# Right after SecurityMiddleware, so that every response gets it: redirects, the lockout page,
+# error pages and file downloads too.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")

@@ -1,16 +1,21 @@
+import math
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.audit.actions import do_save
 from tumbuh.core.contracts import app_modules
 
-from . import policy
+from . import policy, throttling
 from .forms import UserForm
 from .models import User
 
@@ -26,6 +31,26 @@ class TumbuhLoginView(LoginView):
             context["demo_accounts"] = shortcuts[0].ACCOUNTS
             context["demo_password"] = shortcuts[0].PASSWORD
         return context
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The 429 page (Axes' ``AXES_LOCKOUT_CALLABLE``): which counter locked the login
+    (``throttling``), and when to try again."""
+    now = timezone.now()
+    handler = AxesProxyHandler.get_implementation()
+    locked = []
+    if isinstance(handler, throttling.ThrottleHandler):
+        locked = [c for c in handler.counters(request, credentials) if c.locked]
+    # The counter that holds longest is the one the user waits for.
+    latest = max(locked, key=lambda c: c.until or now, default=None)
+    until = latest.until if latest else None
+    cool_off = get_cool_off(request)
+    return render(request, "accounts/locked_out.html", {
+        "rule": latest.rule if latest else throttling.PAIR,
+        "until": until,
+        "minutes": max(1, math.ceil((until - now).total_seconds() / 60)) if until else None,
+        "cool_off_minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
+    }, status=settings.AXES_HTTP_RESPONSE_CODE)
 
 
 @require_POST

@@ -68,7 +68,7 @@ def test_district_admin_narrows_the_view_with_the_region_picker(browser, live_se
     browser_login(page, live_server, "admin.lutim")
     assert page.locator("[data-testid=count-desa]").inner_text() == "128"
     page.select_option("[data-testid=focus-select]", "73.24.04")
-    page.wait_for_function("document.querySelector('[data-testid=count-desa]').innerText === '15'")
+    page.wait_for_function("() => document.querySelector('[data-testid=count-desa]').innerText === '15'")
     assert page.locator("h1").inner_text() == "Kecamatan Malili"
     page.screenshot(path=os.environ.get("TUMBUH_SCREENSHOT_DIR", "/tmp") + "/tumbuh-phone-home.png", full_page=True)
     context.close()

@@ -86,11 +86,11 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
     for words, name, expected in (("andi", "Andi Baso", "1 peserta"), ("puskesmas malili", "Sitti Hasnah", "2 peserta")):
         page.evaluate("() => { window.searchSettled = false; }")
         page.fill("[data-testid=check-in-search]", words)
-        page.wait_for_function("window.searchSettled === true")  # htmx has swapped in the results and wired their buttons
+        page.wait_for_function("() => window.searchSettled === true")  # htmx has swapped in the results and wired their buttons
         row = page.locator("[data-testid=participant-row]", has_text=name)
         assert page.locator("[data-testid=participant-row]").count() == 1
         row.locator("[data-testid=check-in-button]").click()
-        page.wait_for_function(f"document.querySelector('[data-testid=attendance-summary]').innerText.startsWith('{expected}')")
+        page.wait_for_function(f"() => document.querySelector('[data-testid=attendance-summary]').innerText.startsWith('{expected}')")
 
     # The third by the QR code on the scanner page. Headless chromium has no camera, so the page's
     # own jsQR (served by Tumbuh) reads the QR image of the printed invitation card, and the
@@ -99,14 +99,14 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
     page.goto(f"{live_server.url}/rapat/{rapat.pk}/kartu-qr/")
     svg = page.locator("[data-testid=qr-card]", has_text="Muh. Arief").locator("svg").evaluate("e => e.outerHTML")
     page.goto(f"{live_server.url}/rapat/{rapat.pk}/pindai/")
-    page.wait_for_function("typeof window.jsQR === 'function'")
+    page.wait_for_function("() => typeof window.jsQR === 'function'")
     decoded = page.evaluate(_DECODE, "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode())
     assert decoded == arief.qr_payload
     page.fill("[data-testid=code-form] input[name=code]", decoded)
     page.click("[data-testid=code-form] button[type=submit]")
     page.locator("[data-testid=scan-result][data-result=ok]").wait_for()
     assert "Muh. Arief" in page.locator("[data-testid=scan-result]").inner_text()
-    page.wait_for_function("document.querySelector('[data-testid=attendance-summary]').innerText.startsWith('3 peserta')")
+    page.wait_for_function("() => document.querySelector('[data-testid=attendance-summary]').innerText.startsWith('3 peserta')")
     summary = page.locator("[data-testid=attendance-summary]").inner_text()
     assert "OPD 1" in summary and "Puskesmas 1" in summary and "Kepala desa 1" in summary
 
