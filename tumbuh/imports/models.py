@@ -56,6 +56,15 @@ class ImportBatch(models.Model):
     findings = models.JSONField(_("findings"), default=dict, blank=True)
     #: What the user gave with the file (the importer's ``options``, e.g. ``{"year": 2025}``).
     options = models.JSONField(_("options"), default=dict, blank=True)
+    #: Who runs a running batch ("pid@host") and when it last said so in the database: set
+    #: when the batch starts, outside its transaction. The live heartbeat, written while the
+    #: transaction is open, is the progress file (``progress.py``); ``background.py`` marks a
+    #: batch whose worker is gone as failed.
+    worker = models.CharField(_("worker process"), max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    #: The failed batch whose stored file this one runs again (``background.rerun``).
+    retry_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="retries",
+                                 verbose_name=_("runs again the file of"))
 
     scope_path = "kabupaten"
 
@@ -63,6 +72,17 @@ class ImportBatch(models.Model):
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
         ordering = ["-created_at", "-id"]
+
+    def save(self, *args, **kwargs):
+        """A batch saved as running names its process, whatever started it (the queue's worker,
+        ``tumbuh import``, an upload run in the request), so one whose process died is found."""
+        if self.status == BatchStatus.RUNNING and not self.worker:
+            from .progress import worker_name
+
+            self.worker, self.heartbeat_at = worker_name(), timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "worker", "heartbeat_at"}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         """"Child measurements (e-PPGBM) eppgbm.csv (2025-08-12 10:30)": the kind by its importer's

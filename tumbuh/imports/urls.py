@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:pk>/progres/", views.batch_progress, name="progress"),
     path("<int:pk>/ditolak.xlsx", views.rejected_download, name="rejected"),
     path("<int:pk>/berkas/", views.source_download, name="source"),
+    path("<int:pk>/kemajuan/", views.batch_progress, name="progress"),
+    path("<int:pk>/ulang/", views.batch_rerun, name="rerun"),
     path("<slug:kind>/", views.upload, name="upload"),
     path("<slug:kind>/templat.xlsx", views.template_download, name="template"),
 ]

@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.wilayah.models import Level, Wilayah
@@ -64,6 +64,7 @@ def batch_list(request):
     if not (available or sees_all):
         raise PermissionDenied(_("The list of imports is for those who import files: the district's TPPS secretariat, "
                                  "puskesmas officers (child measurements) and OPD staff (coverage)."))
+    background.check()  # a batch whose worker is gone shows as failed, not as running forever
     qs = policy.visible(request.user, ImportBatch.objects.select_related("kabupaten"))
     if not sees_all:
         qs = qs.filter(created_by=request.user)
@@ -114,21 +115,15 @@ def announce(request, batch: ImportBatch) -> None:
 
 
 def progress_response(request, batch: ImportBatch) -> HttpResponse:
-    """The progress block of a batch page (``imports/_progress.html``), polled by htmx; once the
-    batch is no longer queued or running, the page reloads to show the result."""
+    """The progress block of a batch page (``imports/_progress.html``), polled by htmx, after
+    the queue's check (``checked``); once the batch is no longer queued or running, the page
+    reloads to show the result."""
+    batch = checked(batch)
     if not batch.is_active:
         response = HttpResponse("")
         response["HX-Refresh"] = "true"
         return response
     return render(request, "imports/_progress.html", progress_context(batch, request.path))
-
-
-def progress_context(batch: ImportBatch, url: str) -> dict:
-    live = read_progress(batch.pk) if batch.is_active else None
-    done, total = live if live else (batch.rows_done, batch.rows_total)
-    total = max(total, done)
-    return {"batch": batch, "progress_url": url, "done": done, "total": total,
-            "percent": min(99, 100 * done // total) if total else 0}
 
 
 def _template_kabupaten(request) -> Wilayah | None:
@@ -155,6 +150,34 @@ def _batch(request, pk) -> ImportBatch:
     return batch
 
 
+def checked(batch: ImportBatch) -> ImportBatch:
+    """``batch`` after the queue's check (``background.check``): an active batch whose worker
+    is gone is shown failed, and a queued one without a worker gets one."""
+    if batch.is_active:
+        background.check()
+        batch.refresh_from_db()
+    return batch
+
+
+def progress_context(batch: ImportBatch, url: str = "") -> dict:
+    """The progress of an active batch for its page, polled at ``url`` (none for a page that
+    polls its own way): rows done of about ``total`` (the live progress file while it runs),
+    its percent, and its place in the queue (``queue``)."""
+    live = read_progress(batch.pk) if batch.is_active else None
+    done, total = live if live else (batch.rows_done, batch.rows_total)
+    total = max(total, done)
+    percent = 100 if batch.status == BatchStatus.DONE else (min(99, 100 * done // total) if total else 0)
+    return {"batch": batch, "progress_url": url, "done": done, "total": total, "percent": percent,
+            "queue": background.queue_state(batch) if batch.is_active else None}
+
+
+def may_rerun(user, batch: ImportBatch) -> bool:
+    """May ``user`` run this failed batch again? The upload's rule, for the batch's district."""
+    importer_cls = kinds().get(batch.kind)
+    return (batch.status == BatchStatus.FAILED and bool(batch.source) and importer_cls is not None
+            and user.is_authenticated and importer_cls.may_import(user, batch.kabupaten))
+
+
 @login_required
 def batch_detail(request, pk):
     batch = policy.get_object_or_404(request.user, ImportBatch.objects.select_related("kabupaten", "created_by"), pk=pk)
@@ -162,6 +185,7 @@ def batch_detail(request, pk):
     if importer_cls is not None and importer_cls.pages(batch):
         return redirect(importer_cls.pages(batch))  # the kind's own page, which asks the policy itself
     policy.require(request.user, policy.VIEW, batch)
+    batch = checked(batch)
     return render(
         request,
         "imports/batch_detail.html",
@@ -171,6 +195,7 @@ def batch_detail(request, pk):
             "importer": importer_cls,
             "options": given_options(importer_cls, batch),
             "previous": previous_batches(batch).first(),
+            "may_rerun": may_rerun(request.user, batch),
             **_warnings(importer_cls, batch),
         },
     )
@@ -178,7 +203,28 @@ def batch_detail(request, pk):
 
 @login_required
 def batch_progress(request, pk):
+    """The progress block alone, for htmx polling; a batch that ended reloads the page."""
     return progress_response(request, _batch(request, pk))
+
+
+@login_required
+@require_POST
+def batch_rerun(request, pk):
+    """Run a failed batch again from its stored file, as a new batch of this user (the upload's
+    permission for the batch's district; its rows audited as the user's, as an upload's are)."""
+    batch = _batch(request, pk)
+    importer_cls = _importer(batch.kind)
+    if not may_rerun(request.user, batch):
+        if batch.status != BatchStatus.FAILED or not batch.source:
+            messages.error(request, _("Only a failed import whose file is kept can be run again."))
+            return redirect(importer_cls.pages(batch) or reverse("imports:batch", args=[batch.pk]))
+        raise import_denied(importer_cls)
+    new = background.rerun(batch, request.user)
+    if new.status == BatchStatus.FAILED:
+        messages.error(request, new.summary())
+    elif new.status == BatchStatus.DONE:
+        messages.success(request, new.summary())
+    return redirect(importer_cls.pages(new) or reverse("imports:batch", args=[new.pk]))
 
 
 def given_options(importer_cls, batch: ImportBatch) -> list[tuple[str, str]]:

@@ -24,8 +24,7 @@ from tumbuh.imports import background
 from tumbuh.imports.forms import UploadForm
 from tumbuh.imports.framework import create_batch, importing_kabupaten, previous_batches, store_source
 from tumbuh.imports.models import BatchStatus, ImportBatch
-from tumbuh.imports.progress import read_progress
-from tumbuh.imports.views import import_denied
+from tumbuh.imports.views import checked, import_denied, may_rerun, progress_context
 from tumbuh.imports.xlsx import template_workbook
 
 from .importers import ALL_NAME_REASONS, EppgbmImporter, Z_TOLERANCE, confirm_mapping, target_choices
@@ -82,36 +81,29 @@ def _batch(request, pk) -> ImportBatch:
     return batch
 
 
-def _progress(batch: ImportBatch) -> tuple[int, int]:
-    live = read_progress(batch.pk) if batch.is_active else None
-    done, total = live if live else (batch.rows_done, batch.rows_total)
-    return done, max(total, done)
-
-
 def _context(request, batch):
-    done, total = _progress(batch)
     unmatched = []
     if batch.status == BatchStatus.DONE:
         for entry in (batch.findings or {}).get("unmatched", []):
             unmatched.append({**entry, "choices": target_choices(batch.kabupaten, entry["kind"], entry["parent"])})
     return {
-        "batch": batch, "done": done, "total": total,
-        "percent": 100 if batch.status == BatchStatus.DONE else (min(99, 100 * done // total) if total else 0),
-        "findings": batch.findings or {}, "unmatched": unmatched, "may_import": _may_import(request.user, batch.kabupaten),
+        "batch": batch, **progress_context(batch), "may_rerun": may_rerun(request.user, batch),
+        "findings": batch.findings or {}, "unmatched": unmatched,
+        "may_import": _may_import(request.user, batch.kabupaten),
         "rejected_sample": list(batch.rejected_rows.all()[:50]), "previous": previous_batches(batch).first(),
     }
 
 
 @login_required
 def batch_detail(request, pk):
-    batch = _batch(request, pk)
+    batch = checked(_batch(request, pk))
     return render(request, "measurements/import_batch.html", _context(request, batch))
 
 
 @login_required
 def batch_progress(request, pk):
-    """The progress block alone, for htmx polling; a finished batch reloads the page."""
-    batch = _batch(request, pk)
+    """The progress block alone, for htmx polling; a batch that ended reloads the page."""
+    batch = checked(_batch(request, pk))
     if not batch.is_active:
         response = HttpResponse("")
         response["HX-Refresh"] = "true"

@@ -91,25 +91,20 @@ def test_an_unknown_name_is_proposed_confirmed_once_and_remembered(client, alice
 def test_a_large_file_is_queued_and_its_page_polls_progress(client, alice, settings):
     settings.TUMBUH_IMPORT_INLINE_BYTES = 10  # every file goes to the background
     started = []
-    import subprocess
-
-    def fake_popen(args, **kwargs):
-        started.append(args)
-
     from tumbuh.imports import background
 
     monkey = pytest.MonkeyPatch()
-    monkey.setattr(background.subprocess, "Popen", fake_popen)
+    # The worker process itself is tested in tumbuh/imports/tests/test_queue.py.
+    monkey.setattr(background, "spawn_worker", lambda: started.append("worker"))
     try:
         client.force_login(alice)
         response = upload(client, export(row(name="Latar Belakang")))
+        batch = ImportBatch.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+        assert batch.status == BatchStatus.QUEUED and started == ["worker"]
+        page = client.get(response["Location"]).content.decode()
     finally:
         monkey.undo()
-    batch = ImportBatch.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
-    assert batch.status == BatchStatus.QUEUED and started[0][-2:] == ["run_import", str(batch.pk)]
-    assert started[0][1:3] == ["-m", "tumbuh.cli"] and subprocess  # a detached worker, no task queue
-    page = client.get(response["Location"]).content.decode()
-    assert 'hx-trigger="every 2s"' in page and "hx-get" in page
+    assert 'hx-trigger="every 2s"' in page and "hx-get" in page and 'data-testid="import-queue"' in page
     # The worker (here run in-process) processes it; the poll then reloads the page.
     call_command("run_import", str(batch.pk), stdout=io.StringIO())
     batch.refresh_from_db()
@@ -139,3 +134,30 @@ def test_a_queued_batch_keeps_its_file_and_a_puskesmas_batch_is_visible_to_its_o
     assert policy.is_visible(pkm, batch) and policy.can(pkm, policy.VIEW, batch)
     assert not policy.can(demo_users["desa.balantang"], policy.VIEW, batch)
     assert set(policy.visible(pkm, ImportBatch.objects.all())) == set(ImportBatch.objects.filter(created_by=pkm))
+
+
+def test_a_failed_e_ppgbm_batch_runs_again_from_its_page(client, alice, settings, tmp_path):
+    """A batch whose worker vanished (here: a pid that has ended) is shown failed with the reason
+    on the e-PPGBM batch page, which offers to run the stored file again."""
+    import subprocess
+
+    from django.utils import timezone
+
+    from tumbuh.imports.progress import worker_name
+
+    settings.VAR_DIR = tmp_path
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    batch = store_source(create_batch("eppgbm", user=alice, kabupaten=Wilayah.objects.get(code="73.24"), file_name="x.csv"),
+                         csv_bytes(export(row(name="Mati Suri"))))
+    host = worker_name().partition("@")[2]
+    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, worker=f"{gone.pid}@{host}",
+                                                   heartbeat_at=timezone.now())
+    client.force_login(alice)
+    page = client.get(reverse("measurement_imports:batch", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "Proses impor terhenti sebelum selesai" in page and 'data-testid="rerun-form"' in page
+    assert not Child.objects.filter(name="Mati Suri").exists()
+    response = client.post(reverse("imports:rerun", args=[batch.pk]))
+    again = ImportBatch.objects.get(retry_of=batch)
+    assert response["Location"] == reverse("measurement_imports:batch", args=[again.pk])
+    assert again.status == BatchStatus.DONE and Child.objects.filter(name="Mati Suri").count() == 1
