@@ -56,7 +56,7 @@ def _pg_bindir() -> Path | None:
     return Path(pg_ctl).parent if pg_ctl else None
 
 
-def _require(condition: bool, why: str) -> None:
+def _skip_unless(condition: bool, why: str) -> None:
     if not condition:
         if os.environ.get("TUMBUH_REQUIRE_PG_CLUSTER"):
             pytest.fail(why)
@@ -270,7 +270,7 @@ def test_requests_and_an_import_survive_a_postgresql_restart(tmp_path):
     from tumbuh.demo.accounts import DEMO_PASSWORD
 
     bindir = _pg_bindir()
-    _require(bindir is not None and (bindir / "initdb").exists(),
+    _skip_unless(bindir is not None and (bindir / "initdb").exists(),
              "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql")
     began = time.monotonic()
     cluster = Cluster(bindir)
