@@ -39,14 +39,16 @@ lint-imports: setup
 
 test-sqlite: setup
 	@echo "== suite on SQLite =="
-	env -u DATABASE_URL TUMBUH_VAR_DIR=$(CURDIR)/var/test $(PYTEST) -m "not browser"
+	env -u DATABASE_URL TUMBUH_VAR_DIR=$(CURDIR)/var/test $(PYTEST) -m "not browser and not pg_cluster"
 
+# pg_cluster: tests with a private PostgreSQL cluster of their own (a restart while pages and an import run).
 test-postgres: setup
 	@url=$$($(BIN)/python tools/postgres_url.py); \
 	if [ -n "$$url" ]; then \
 	  echo "== suite on PostgreSQL ($$url) =="; \
 	  DATABASE_URL=$$url $(PYTEST) -m "not browser"; \
-	else echo "== PostgreSQL not reachable: skipped (set DATABASE_URL to run it) =="; fi
+	else echo "== PostgreSQL not reachable: skipped (set DATABASE_URL to run it); only the tests with a cluster of their own =="; \
+	  env -u DATABASE_URL TUMBUH_VAR_DIR=$(CURDIR)/var/test $(PYTEST) -m pg_cluster; fi
 
 test-browser: setup
 	@echo "== browser tests (Playwright + chromium) =="

@@ -126,6 +126,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tumbuh.sqlite3'}"),
         conn_max_age=int(os.environ.get("TUMBUH_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request uses it: after a database restart each
+        # worker reconnects by itself (the requests during the outage get the 503 page).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -34,5 +34,7 @@ urlpatterns = [
     path("desa/", include("tumbuh.konvergensi_desa.urls")),
 ]
 
-# 403, 404 and 500 are Django's views with Tumbuh's templates (core/templates); 400 renders with the request, in the layout.
+# 403 and 404 are Django's views with Tumbuh's templates (core/templates); 400 renders with the request, in the layout;
+# 500 renders 500.html, or 503.html when the database is unreachable (a restart), with no request context and no query.
 handler400 = "tumbuh.core.views.bad_request"
+handler500 = "tumbuh.core.views.server_error"

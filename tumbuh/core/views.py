@@ -1,11 +1,15 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import DisallowedHost, PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
@@ -66,8 +70,9 @@ def _safe_next(request) -> str:
 # ---------------------------------------------------------------- error pages
 #
 # 403, 404: Django's own views render 403.html and 404.html with the request (the layout, the
-# menu). 500: Django's own view renders 500.html with no context and no database. 400 and a
-# refused form (CSRF) are Tumbuh's: the same layout, the same language.
+# menu). 500: Django's own view renders 500.html with no context and no database, unless the
+# database itself is unreachable: then 503.html, as plain. 400 and a refused form (CSRF) are
+# Tumbuh's: the same layout, the same language.
 
 
 def _back(request) -> str:
@@ -88,6 +93,28 @@ def _error_page(request, template: str, status: int, context: dict) -> HttpRespo
     except DisallowedHost:  # a request for a host Tumbuh does not serve: the page without request context
         body = loader.render_to_string(template, context)
     return HttpResponse(body, status=status)
+
+
+def server_error(request):
+    """500, or 503 when the database could not be reached (a restart, a dropped connection):
+    then the page says it is brief and to try again. Like Django's own 500 view, it renders
+    without the request's context and runs no query; the error is logged by Django."""
+    if _database_unavailable(sys.exc_info()[1]):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "10"
+        return response
+    return defaults.server_error(request)
+
+
+def _database_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what it was raised from) is the database refusing or losing the
+    connection: an ``OperationalError`` or ``InterfaceError`` from the database layer."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def bad_request(request, exception=None):

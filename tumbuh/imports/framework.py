@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
+import time
 from functools import partial
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import InterfaceError, OperationalError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop
@@ -444,15 +446,44 @@ def process_batch(
 
 
 def _fail(batch: ImportBatch, error: str, dry_run: bool) -> ImportBatch:
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):  # the driver's words are logged, not shown
+        error = gettext("The database did not answer during the import (it may have been restarting or busy). "
+                        "Run the import again.")
     batch.reset_counts()
     batch.status = BatchStatus.FAILED
     batch.error = error
     batch.finished_at = timezone.now()
     if not dry_run:
-        if batch.pk is not None and not ImportBatch.objects.filter(pk=batch.pk).exists():
-            batch.pk = None  # it was rolled back with the data
-        batch.save()
+        _record_failure(batch)
     return batch
+
+
+#: How long a failed batch waits for its database to come back (a restart) to say so: never
+#: left "running" because the connection that ran it died with the server.
+RECORD_FAILURE_SECONDS = 60
+
+
+def _record_failure(batch: ImportBatch) -> None:
+    """Save the failed ``batch``; on a dead connection, reconnect and try again until the
+    database answers (at most ``RECORD_FAILURE_SECONDS``)."""
+    deadline, pause = time.monotonic() + RECORD_FAILURE_SECONDS, 0.25
+    while True:
+        try:
+            stored = ImportBatch.objects.filter(pk=batch.pk).values_list("status", flat=True).first() if batch.pk else None
+            if stored == BatchStatus.DONE:  # the commit got through before the connection died: its rows are in
+                batch.refresh_from_db()
+                return
+            if batch.pk is not None and stored is None:
+                batch.pk = None  # it was rolled back with the data
+            batch.save()
+            return
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block or time.monotonic() > deadline:
+                raise  # an enclosing transaction is lost anyway; or the database stays down
+            log.warning("import batch %s: database unavailable, recording the failure again", batch.pk)
+            connection.close()  # the next query opens a new connection
+            time.sleep(pause)
+            pause = min(pause * 2, 4)
 
 
 #: How often (in rows) progress is reported.
