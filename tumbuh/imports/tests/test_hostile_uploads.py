@@ -104,7 +104,7 @@ def test_a_workbook_in_the_background_is_not_parsed_in_the_request(client, alice
     """A file over the inline limit is stored and queued; its page polls; the worker reads it."""
     settings.TUMBUH_IMPORT_INLINE_BYTES = 10
     started = []
-    monkeypatch.setattr(background.subprocess, "Popen", lambda args, **kwargs: started.append(args))
+    monkeypatch.setattr(background, "spawn_worker", lambda: started.append(True))
     client.force_login(alice)
     response = _post(client, xlsx_bytes(OPD_ROWS).getvalue(), "opd.xlsx")
     batch = _batch(response)

@@ -262,15 +262,21 @@ def test_a_worker_goes_on_after_a_batch_that_crashes(instance):
 
 
 def test_a_second_worker_leaves_the_queue_to_the_first(instance):
+    """While the lock is held (by a running worker; here by the test, so the timing is certain),
+    a new worker leaves at once and the batch waits; once it is free, a worker runs it."""
+    import fcntl
+
     pk = instance.python("""
-        print(json.dumps(queue("SATU", 5000).pk))
+        print(json.dumps(queue("SATU", 50).pk))
     """)
-    first = instance.worker()
-    instance.wait_for(lambda: instance.progress(pk), what="the first worker running")
-    second = instance.worker()
-    out, _err = second.communicate(timeout=120)
-    assert second.returncode == 0 and out.strip() == "another worker runs the queue"  # the lock held: it left
-    first.communicate(timeout=300)
+    with open(instance.var / "import-worker.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        second = instance.worker()
+        out, _err = second.communicate(timeout=120)
+        assert second.returncode == 0 and out.strip() == "another worker runs the queue"  # the lock held: it left
+        assert instance.batches(pk)[0]["status"] == "queued"
+    third = instance.worker()
+    out, _err = third.communicate(timeout=300)
     assert instance.batches(pk)[0]["status"] == "done"
 
 
