@@ -54,6 +54,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 import tumbuh
+from tumbuh.core.numbers import format_number
 
 FORMAT = "tumbuh-backup"
 FORMAT_VERSION = 1
@@ -77,12 +78,13 @@ def _quiet(*args) -> None:
     pass
 
 
-def _size(n: int) -> str:
+def size_text(n: float) -> str:
+    """A size in bytes as people read it: "3,6 MB" (the active language's number format)."""
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+            return f"{format_number(n, 0 if unit == 'B' else 1)} {unit}"
         n /= 1024
-    return str(n)  # pragma: no cover
+    return ""  # not reached
 
 
 def _sha256(path: Path) -> str:
@@ -597,7 +599,7 @@ def create_backup(
         total = db_file.stat().st_size + sum(p.stat().st_size for _rel, p in media)
         say(
             _("Writing the archive: the database and %(n)s uploaded files, %(size)s…")
-            % {"n": len(media), "size": _size(total)}
+            % {"n": len(media), "size": size_text(total)}
         )
         done = 0
 
@@ -967,7 +969,7 @@ def restore_backup(
     if needed > free:
         raise BackupError(
             _("Not enough disk space next to %(path)s: the restore needs %(needed)s, %(free)s are free.")
-            % {"path": media_root, "needed": _size(needed), "free": _size(free)}
+            % {"path": media_root, "needed": size_text(needed), "free": size_text(free)}
         )
     others = engine.other_sessions()
     if others:

@@ -9,11 +9,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tumbuh.core import backup
 from tumbuh.core.management.progress import Progress
+from tumbuh.core.numbers import format_number
 
 
 class Command(BaseCommand):
@@ -47,14 +47,14 @@ class Command(BaseCommand):
                 raise CommandError(_("Backup failed: %(error)s") % {"error": exc}) from None
             self.stdout.write(_("Backup written: %(path)s") % {"path": result.archive})
             self.stdout.write(
-                _("%(size)s, SHA-256 %(sha256)s") % {"size": backup._size(result.size), "sha256": result.sha256}
+                _("%(size)s, SHA-256 %(sha256)s") % {"size": backup.size_text(result.size), "sha256": result.sha256}
             )
             self.stdout.write(
                 _("Database (%(engine)s): %(tables)s tables, %(rows)s rows; %(files)s uploaded files.")
                 % {
                     "engine": result.manifest["engine"],
                     "tables": len(result.manifest["row_counts"]),
-                    "rows": number_format(result.rows, force_grouping=True),
+                    "rows": format_number(result.rows, 0),
                     "files": result.media_files,
                 }
             )

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tumbuh.core import backup
 from tumbuh.core.management.progress import Progress
+from tumbuh.core.numbers import format_number
 
 
 class Command(BaseCommand):
@@ -63,7 +63,7 @@ class Command(BaseCommand):
                 % {
                     "engine": m["engine"],
                     "tables": len(m["row_counts"]),
-                    "rows": number_format(result.rows, force_grouping=True),
+                    "rows": format_number(result.rows, 0),
                 }
             )
             self.stdout.write(_("Uploaded files: %(n)s, each matching its checksum.") % {"n": result.media_files})
