@@ -15,6 +15,8 @@ shown (so rows written long ago read the same as today's):
   keys and values, or for a text field whose values are codes without ``choices``;
 - the details of a bulk write (``BulkWrite.record``: ``written`` per model, counts, the file) by
   :data:`DETAIL_LABELS`, a model named in them by its plural verbose name.
+- an operation of Tumbuh's own that is no model's row (a backup, a restore: ``core.backup``) by
+  :data:`OPERATION_LABELS`.
 
 A model or field renamed since the row was written is found under its new name:
 ``audit.renames.follow_rename`` rewrote the row's ``object_type`` and snapshot keys in the
@@ -66,6 +68,24 @@ DETAIL_LABELS = {
     "source": _("source"),
     "eppgbm_kecamatan": _("kecamatan imported from e-PPGBM"),
     "eppgbm_round": _("round imported from e-PPGBM"),
+    # a backup and a restore (tumbuh.core.backup)
+    "bytes": _("size in bytes"),
+    "engine": _("database"),
+    "tables": _("tables"),
+    "rows": _("rows"),
+    "media_files": _("uploaded files"),
+    "os_user": _("operating-system user"),
+    "host": _("server"),
+    "tumbuh_version": _("Tumbuh version"),
+    "backup_created_at": _("backup made"),
+    "migrated": _("migrations applied after the restore"),
+    "forced": _("existing data replaced"),
+}
+
+#: What the log records that is no model's row, by ``object_type``: Tumbuh's own operations.
+OPERATION_LABELS = {
+    "core.backup": _("backup of the database and uploaded files"),
+    "core.restore": _("restore from a backup"),
 }
 
 #: A number named like this is an identifier or a year, written without a thousands separator.
@@ -92,7 +112,7 @@ def type_label(object_type: str, *, plural: bool = False) -> str:
     """"Posyandu" for ``organisation.posyandu``; the stored text for a model that is gone."""
     model = model_of(object_type)
     if model is None:
-        return object_type
+        return str(capfirst(OPERATION_LABELS[object_type])) if object_type in OPERATION_LABELS else object_type
     return str(capfirst(model._meta.verbose_name_plural if plural else model._meta.verbose_name))
 
 
