@@ -268,11 +268,11 @@ TUMBUH_IMPORT_MAX_XLS_BYTES = int(os.environ.get("TUMBUH_IMPORT_MAX_XLS_BYTES", 
 # Tumbuh's own, served by WhiteNoise, so nothing inline and nothing from elsewhere. A script a
 # user managed to slip into a page would not run. Behaviour a page needs is asked for with data
 # attributes (tumbuh/core/static/tumbuh/tumbuh.js) and colours are CSS classes. The one inline
-# style is the 500 page's own, allowed by its hash: that page must render when the static
+# style is the 500 and 503 pages' own (one style), allowed by its hash: they must render when the static
 # files cannot (core/tests/test_csp.py checks the hash against the template).
 # TUMBUH_CSP_REPORT_ONLY=1 sends the policy as Content-Security-Policy-Report-Only for a
 # rollout: browsers then report violations without blocking, to TUMBUH_CSP_REPORT_URI if set.
-ERROR_PAGE_STYLE_HASH = "'sha256-LkgweTCmz0gyJcewm58CL4NLC+r5ksp/0yTgVIRJUcg='"
+ERROR_PAGE_STYLE_HASH = "'sha256-MkU2GQKOgguGYILwo0ZV/dxjI1Rw3FMLtxTDrkYZzzw='"
 _CSP = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
