@@ -25,6 +25,10 @@ ALLOWED = {
                                 "trend and quality_tables, called from some twenty places, pass none yet",
     "imports/framework.py": "stamps the moment a long batch run ends (finished_at, like auto_now): "
                             "that time is not known when the run is started",
+    "imports/background.py": "the import worker, an edge like a view: its heartbeats, stale checks and a crashed "
+                             "batch's finished_at are about the moment the process runs; the rule itself "
+                             "(worker_gone) takes now=",
+    "imports/models.py": "a running batch's heartbeat stamped on save (heartbeat_at, like auto_now)",
     "dashboards/pdf.py": "a view module: prevalence_pdf, quality_pdf and targets_pdf are views (dashboards/urls.py)",
     "maps/exports.py": "a view module: map_xlsx and map_pdf are views (maps/urls.py)",
 }

@@ -72,7 +72,10 @@ def test_the_parent_summary_is_in_indonesian_with_charts(client, alice, siti):
     client.force_login(alice)
     client.post(reverse("set_language"), {"language": "en"})
     html = client.get(reverse("measurements:child_summary", args=[siti.tumbuh_id])).content.decode()
-    assert "Ringkasan Pertumbuhan Anak" in html and "@page { size: A4" in html
+    assert "Ringkasan Pertumbuhan Anak" in html and "measurements/child_summary" in html  # its A4 print sheet
+    from django.contrib.staticfiles import finders
+
+    assert "@page { size: A4" in open(finders.find("measurements/child_summary.css"), encoding="utf-8").read()
     assert html.count('class="marks growth-chart') == 3
     assert "Umur (bulan)" in html  # chart axes in Indonesian too
     assert NIK_SITI not in html  # the parent's copy carries the masked NIK
