@@ -2,9 +2,9 @@
 each other's, however the random draws fall: a clash used to abort a whole import batch
 (``UNIQUE constraint failed: measurements_child.tumbuh_id``) or refuse a child's form.
 
-The draws are forced to clash: ``secrets.choice`` (where the letters come from) is replaced
-by a seeded chooser over three letters (3^8 = 6,561 possible IDs), or by a script that spells
-IDs already held first."""
+The draws are forced to clash: ``secrets.token_bytes`` (where the letters come from) is
+replaced by seeded bytes that spell three letters only (3^8 = 6,561 possible IDs), or IDs
+already held first."""
 
 import random
 import re
@@ -32,24 +32,32 @@ FORMAT = re.compile(r"^TB-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$")
 SYLLABLES = ["ba", "ci", "du", "fe", "go", "hu", "ja", "ki", "lo", "mu", "na", "pi", "ra", "si", "tu", "wa", "ya"]
 
 
+def _bytes(letters) -> bytes:
+    """The random bytes ``ids.draw_many`` reads as ``letters`` (5 bits a letter, as base32)."""
+    bits = "".join(f"{ids.ALPHABET.index(c):05b}" for c in letters)
+    return int(bits, 2).to_bytes(len(bits) // 8, "big")
+
+
 class FewLetters:
-    """``secrets.choice`` over the first three entries only, seeded: IDs of a tiny space."""
+    """``secrets.token_bytes`` whose IDs use three letters only (seeded): a tiny space."""
 
     def __init__(self, seed=15):
         self.rng = random.Random(seed)
 
-    def __call__(self, seq):
-        return seq[self.rng.randrange(3)]
+    def __call__(self, n):
+        return _bytes("".join(ids.ALPHABET[self.rng.randrange(3)] for _ in range(n * 8 // 5)))
 
 
 class Script:
-    """``secrets.choice`` that spells ``text`` first, then draws at random (seeded)."""
+    """``secrets.token_bytes`` that spells the IDs ``text`` holds first, then random ones (seeded)."""
 
-    def __init__(self, text, seed=15):
-        self.text, self.rng = list(text), random.Random(seed)
+    def __init__(self, *tumbuh_ids, seed=15):
+        self.text, self.rng = "".join(i[3:].replace("-", "") for i in tumbuh_ids), random.Random(seed)
 
-    def __call__(self, seq):
-        return self.text.pop(0) if self.text else seq[self.rng.randrange(len(seq))]
+    def __call__(self, n):
+        k = n * 8 // 5
+        given, self.text = self.text[:k], self.text[k:]
+        return _bytes(given + "".join(self.rng.choice(ids.ALPHABET) for _ in range(k - len(given))))
 
 
 def _name(i: int) -> str:
@@ -71,7 +79,7 @@ def test_a_large_batch_of_new_children_never_clashes_with_stored_ids_or_its_own(
     Child.all_objects.filter(pk=stored[1].pk).update(merged_into=stored[0].pk)
     held = set(Child.all_objects.values_list("tumbuh_id", flat=True))
 
-    monkeypatch.setattr(secrets, "choice", FewLetters())
+    monkeypatch.setattr(secrets, "token_bytes", FewLetters())
     monkeypatch.setattr(EppgbmImporter, "chunk_size", 100)
     rows = [row(name=_name(i), birth="10/01/2023") for i in range(400)]
     batch = run_import("eppgbm", user=alice, kabupaten=Wilayah.objects.get(code="73.24"), source=csv_bytes(export(*rows)),
@@ -91,7 +99,7 @@ def test_a_child_entered_on_the_form_never_takes_an_id_a_stored_or_merged_child_
     Child.all_objects.filter(pk=merged.pk).update(merged_into=live.pk)
     client.force_login(alice)
     # The first draw spells the merged child's ID, the second the live child's.
-    monkeypatch.setattr(secrets, "choice", Script(merged.tumbuh_id[3:].replace("-", "") + live.tumbuh_id[3:].replace("-", "")))
+    monkeypatch.setattr(secrets, "token_bytes", Script(merged.tumbuh_id, live.tumbuh_id))
     response = client.post(reverse("measurements:child_add"), {
         "name": "Putri Uji Formulir", "sex": 2, "birth_date": "2024-03-05", "nik": "", "parent_name": "Ibu Uji",
         "desa": live.desa_id, "posyandu": "", "rt": "", "rw": "", "address": "", "birth_weight": "", "birth_length": "",
@@ -104,8 +112,7 @@ def test_a_child_entered_on_the_form_never_takes_an_id_a_stored_or_merged_child_
 
 def test_allocate_draws_again_an_id_held_or_drawn_twice(monkeypatch, django_assert_num_queries):
     holder = Child.objects.order_by("pk").first()
-    a, b = holder.tumbuh_id[3:].replace("-", ""), "B2B2B2B2"
-    monkeypatch.setattr(secrets, "choice", Script(a + b + b))
+    monkeypatch.setattr(secrets, "token_bytes", Script(holder.tumbuh_id, "TB-B2B2-B2B2", "TB-B2B2-B2B2"))
     with django_assert_num_queries(2):  # one check per round: the clashing two are drawn again once
         allocated = ids.allocate(3)
     assert len(set(allocated)) == 3 and "TB-B2B2-B2B2" in allocated and holder.tumbuh_id not in allocated
@@ -192,3 +199,10 @@ def test_on_postgresql_an_id_a_concurrent_transaction_inserts_meanwhile_is_drawn
         cleaner = threading.Thread(target=clean_up)
         cleaner.start()
         cleaner.join(10)
+
+
+def test_drawn_ids_use_every_letter_of_the_alphabet_and_no_other():
+    drawn = ids.draw_many(2000)
+    assert all(FORMAT.match(i) for i in drawn)
+    for position in (3, 4, 5, 6, 8, 9, 10, 11):
+        assert {i[position] for i in drawn} == set(ids.ALPHABET)
