@@ -31,6 +31,9 @@ class ByDesaCode:
     """For an ``Importer``: ``load_desa()`` once in ``prepare``, then ``desa_of(cell)`` per row."""
 
     desa: dict[str, Wilayah]
+    #: Why a desa of the district outside the user's area is refused. An importer whose rows
+    #: are refused for a NIK registered outside the area says the same words for both.
+    outside_area = gettext_noop("Desa %(code)s is outside your area")
 
     def load_desa(self) -> dict[str, Wilayah]:
         self.desa = {w.code: w for w in self.in_scope(Wilayah.objects.filter(level=Level.DESA, kabupaten_code=self.kabupaten.code))}
@@ -44,5 +47,5 @@ class ByDesaCode:
         if code in self.desa:
             return self.desa[code]
         if Wilayah.objects.filter(code=code, level=Level.DESA).exists():
-            raise RowError(gettext_noop("Desa %(code)s is outside your area"), code=code)
+            raise RowError(self.outside_area, code=code)
         raise RowError(gettext_noop("Unknown desa code %(code)s"), code=code)

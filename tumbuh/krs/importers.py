@@ -40,6 +40,7 @@ from tumbuh.imports.desa import DESA_CODE, ByDesaCode, desa_sheet
 from tumbuh.imports.errors import ImportFileError, RowError
 from tumbuh.imports.framework import Column, Importer, Option, Plan, Row, assign, register
 from tumbuh.imports.xlsx import prefilled_workbook
+from tumbuh.measurements.importers.columns import OUTSIDE_AREA
 from tumbuh.measurements.matching import name_key, propose
 from tumbuh.measurements.nik import clean_nik, nik_problem
 from tumbuh.wilayah.models import Level, Wilayah
@@ -169,6 +170,9 @@ class KrsImporter(ByDesaCode, Importer):
     kind = "krs"
     title = _("at-risk families (KRS)")
     model = Family
+    #: A desa outside the user's area and a family registered outside it: one message for
+    #: both, naming neither, as the e-PPGBM importer says it (no NIK confirmed elsewhere).
+    outside_area = OUTSIDE_AREA
     columns = (
         Column("year", "Tahun Pendataan", ("tahun", "tahun data", "periode"),
                _("Optional: the data year chosen on upload is used. If given, it must be that year."), "2025"),
@@ -287,7 +291,7 @@ class KrsImporter(ByDesaCode, Importer):
         if len(matches) > 1:
             raise RowError(gettext_noop("Desa name %(name)s matches several desa in your area; give the desa code"), name=name)
         if matches[0].code not in self.desa:
-            raise RowError(gettext_noop("Desa %(name)s is outside your area"), name=matches[0].name)
+            raise RowError(self.outside_area)
         return matches[0]
 
     def _year(self, row: Row) -> int:
@@ -353,7 +357,7 @@ class KrsImporter(ByDesaCode, Importer):
         self.check_duplicate(row, ((year, nik), "nik"))
         existing = self.existing.get((year, nik))
         if existing is None and self._registered_anywhere(year, nik):
-            raise RowError(gettext_noop("This family is already registered outside your area"))
+            raise RowError(self.outside_area)  # the words of a desa outside the area: no NIK confirmed
         obj = existing or Family(year=year, nik=nik, import_batch=self.batch)
         # What the file does not carry stays as stored (unknown for a new family): a list with
         # fewer columns does not erase what an earlier list of the same year said.

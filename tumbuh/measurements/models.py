@@ -7,7 +7,6 @@ computed by the growth engine (``scoring.py``) whenever the inputs change, never
 from __future__ import annotations
 
 import re
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -17,15 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from tumbuh.organisation.models import Posyandu
 from tumbuh.wilayah.models import Level, Wilayah
 
+from . import ids
 from .nik import mask_nik
-
-_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the posyandu
 
 
 def new_tumbuh_id() -> str:
-    """A stable identifier for a child with or without NIK, e.g. ``TB-7K2M-9QXA``."""
-    body = "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
-    return f"TB-{body[:4]}-{body[4:]}"
+    """A stable identifier for a child with or without NIK, e.g. ``TB-7K2M-9QXA``: drawn for an
+    unsaved child, made sure to be free when it is saved (``Child.save``; batches: ``ids``)."""
+    return ids.draw()
 
 
 class Sex(models.IntegerChoices):
@@ -117,6 +115,24 @@ class Child(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        """A new child's Tumbuh ID is one no stored child holds: drawn again if it is, or if a
+        concurrent transaction stores it before this INSERT (``ids.insert_with_ids``)."""
+        if not self._state.adding:
+            return super().save(*args, **kwargs)
+
+        def insert(chosen: list[str]) -> None:
+            self.tumbuh_id = chosen[0]
+            super(Child, self).save(*args, **kwargs)
+
+        return ids.insert_with_ids(insert, ids.free([self.tumbuh_id]))
+
+    def validate_unique(self, exclude=None):
+        # A new child's Tumbuh ID is made free by ``save``, never refused.
+        if self._state.adding:
+            exclude = {*(exclude or ()), "tumbuh_id"}
+        super().validate_unique(exclude=exclude)
 
     @property
     def is_merged(self) -> bool:

@@ -1,6 +1,7 @@
 """The KRS import on messy files: nothing lost, no duplicates, fixable rejected rows."""
 
 import pytest
+from django.utils import translation
 
 from tumbuh.audit.models import AuditLog
 from tumbuh.imports.framework import run_import
@@ -62,7 +63,7 @@ def test_a_messy_csv_keeps_every_rejected_row_with_its_reason(alice, kabupaten, 
         6: "NIK of the family head is empty",
         7: "NIK 73240415018 does not have 16 digits",
         8: "No desa named Desa Antah Berantah in your area",
-        9: f"Desa {Wilayah.objects.filter(level=4, kabupaten_code='73.17').order_by('code').first().code} is outside your area",
+        9: "This row cannot be imported into your area",  # a desa of another district: the words of a NIK registered there
         11: "Sumber Air Minum Tidak Layak: mungkin is not yes or no",
         12: "Duplicate of row 3 in this file",
         13: "Year is empty",
@@ -145,5 +146,26 @@ def test_a_family_already_on_another_districts_list_is_refused_not_duplicated(al
             ["2026", "7324041501809998", "Keluarga Baru", "Malili", BALANTANG, "", "", "", "1", "", "Ya", "", "", ""]]
     batch = run_import("krs", user=alice, kabupaten=kabupaten, source=csv_bytes(rows), file_name="krs.csv")
     assert (batch.created, batch.rejected) == (1, 1)
-    assert "already registered outside your area" in _reasons(batch)[2]
+    assert _reasons(batch)[2] == "This row cannot be imported into your area"
     assert Family.objects.filter(year=2026, nik="7324041501809999").count() == 1
+
+
+def test_a_refused_row_never_confirms_a_nik_registered_in_another_district(alice, kabupaten):
+    """A NIK on another district's list and one on no list are refused with the same words,
+    those of a desa outside the area, naming neither the NIK nor where it is registered."""
+    luwu = Wilayah.objects.filter(level=4, kabupaten_code="73.17").order_by("code").first()
+    Family.objects.create(year=2026, desa=luwu, nik="7317041501809999", head_name="Terdaftar Di Luwu", miskin=True)
+    nowhere = "7317041501809998"
+    assert not Family.objects.filter(nik=nowhere).exists()
+    cells = ["", "", "", "1", "", "Ya", "", "", ""]
+    rows = [HEADER,
+            ["2026", "7317041501809999", "Terdaftar Di Luwu", "Malili", BALANTANG, "", *cells],  # her desa, a NIK of Luwu's list
+            ["2026", nowhere, "Tidak Terdaftar", "", luwu.code, "", *cells],  # a desa of Luwu, a NIK on no list
+            ["2026", "7317041501809999", "Terdaftar Di Luwu", "", luwu.code, "", *cells]]  # both
+    batch = run_import("krs", user=alice, kabupaten=kabupaten, source=csv_bytes(rows), file_name="krs.csv")
+    assert (batch.created, batch.rejected) == (0, 3)
+    assert set(_reasons(batch).values()) == {"This row cannot be imported into your area"}
+    with translation.override("id"):
+        assert {r.message for r in batch.rejected_rows.all()} == {"Baris ini tidak dapat diimpor ke wilayah Anda"}
+    assert not any("7317041501809999" in r.message or nowhere in r.message or luwu.name in r.message
+                   for r in batch.rejected_rows.all())

@@ -10,7 +10,7 @@ from tumbuh.audit.actions import do_save
 from tumbuh.imports.errors import RowError
 from tumbuh.imports.framework import CREATED, UNCHANGED, UPDATED, Plan
 
-from .. import validation
+from .. import ids, validation
 from ..models import Child, Measurement, Source
 from ..scoring import score, score_columns
 from .columns import VALUE_FIELDS
@@ -31,8 +31,15 @@ class Writer:
         new_children = [ref for ref in self.new_children if ref.pk is None]
         if new_children:
             given = [ref.obj for ref in new_children]
-            ids = self.bulk.insert(Child, {field: [f[field] for f in given] for field in given[0]}, ids=True)
-            for pk, ref in zip(ids, new_children, strict=True):
+            columns = {field: [f[field] for f in given] for field in given[0]}
+
+            def insert(tumbuh_ids: list[str]) -> list[int]:
+                return self.bulk.insert(Child, {**columns, "tumbuh_id": tumbuh_ids}, ids=True)
+
+            # The chunk's Tumbuh IDs allocated at once: none held by a stored child (earlier
+            # chunks' included) or twice in the chunk; a blind draw per row could clash.
+            pks = ids.insert_with_ids(insert, ids.allocate(len(given)))
+            for pk, ref in zip(pks, new_children, strict=True):
                 ref.pk = pk
                 ref.blank = sum(bit for field, bit in FILLABLE.items() if ref.obj[field] in (None, ""))
                 ref.obj = None  # keep memory small: the ref is enough from now on
