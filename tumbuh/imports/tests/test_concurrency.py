@@ -144,11 +144,10 @@ def _postgres(url: str, name: str, *, create: bool) -> str:
     return parts._replace(path=f"/{name}").geturl()
 
 
-@pytest.fixture(scope="module")
-def instance(tmp_path_factory):
-    """A district of its own: a database (a SQLite file, or a PostgreSQL database when the
-    suite runs on PostgreSQL), the demo organisation and accounts, and an e-PPGBM export."""
-    var = tmp_path_factory.mktemp("instance")
+def make_instance(var: Path) -> Instance:
+    """A district of its own in ``var``: a database (a SQLite file, or a PostgreSQL database of
+    its own when ``DATABASE_URL`` names a server), the demo organisation and accounts, and an
+    e-PPGBM export (``bench/bench_import_traffic.py`` sets one up the same way)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_"))}
     env.update({"TUMBUH_VAR_DIR": str(var), "TUMBUH_DEMO": "1", "DJANGO_SETTINGS_MODULE": "tumbuh.settings",
                 "PYTHONPATH": str(ROOT)})
@@ -165,9 +164,19 @@ def instance(tmp_path_factory):
     site.tumbuh("load_demo", "--children", "0", "--no-map")
     site.export = var / "eppgbm-besar.csv"
     site.rows = int(site.run("-c", EXPORT, str(site.export), str(CHILDREN), *ROUNDS).stdout.split()[-1])
+    return site
+
+
+def drop_instance(site: Instance) -> None:
+    if site.database_url is not None:
+        _postgres(site.database_url, urlsplit(site.database_url).path.lstrip("/"), create=False)
+
+
+@pytest.fixture(scope="module")
+def instance(tmp_path_factory):
+    site = make_instance(tmp_path_factory.mktemp("instance"))
     yield site
-    if database_url is not None:
-        _postgres(suite_url, urlsplit(database_url).path.lstrip("/"), create=False)
+    drop_instance(site)
 
 
 def _summary(output: str) -> str:
@@ -284,7 +293,11 @@ def server(instance):
         time.sleep(0.5)
     yield port
     process.terminate()
-    process.wait(timeout=30)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # a worker stuck in a request: the test has said what it had to
+        process.kill()
+        process.wait()
 
 
 def test_page_views_and_logins_go_on_while_an_import_runs(instance, dry_run, server):
