@@ -4,7 +4,7 @@
   the database connection refuses any write, and on SQLite any ``BEGIN IMMEDIATE``: that part
   holds no write lock, so page views and logins go on, and a crash in it leaves nothing behind.
 - ``one_import_at_a_time``: batches of one kind into one regency run one after another (a
-  PostgreSQL advisory lock, or a file lock next to SQLite's data), from the first row read to the
+  PostgreSQL advisory lock, or a file lock under ``VAR_DIR``), from the first row read to the
   commit, so a batch checks its rows against what the one before it wrote: the same file sent
   twice at once cannot add a child twice. Both locks go with the process that holds them.
 """
