@@ -207,6 +207,8 @@ class EppgbmImporter(Identity, Writer, Importer):
         existing_pk = entry[0] if entry is not None else None
         changed = entry is None or entry[3] != values
         ref.visits[ordinal] = [existing_pk, row.number, fingerprint, values]
+        if not changed:  # nothing to write: a lean plan waits on disk (a re-import is mostly these)
+            return Plan(row, None, changed=False)
         return Plan(row, None, changed=changed, extra={
             "ref": ref, "pk": existing_pk, "date": date, "values": values, "desa": desa, "warnings": warnings,
         })
