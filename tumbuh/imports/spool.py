@@ -41,12 +41,12 @@ def _collector_paused() -> Iterator[None]:
     """No garbage collection while a chunk is (un)pickled: loading one makes thousands of small
     containers, and each pass of the collector would walk every object the batch holds (the
     e-PPGBM importer's children and their visits): that doubled a chunk's load time."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
@@ -61,7 +61,8 @@ class Spool:
         self.records = 0
         self.token = next(_tokens)
         live = _live[self.token] = {}
-        by_identity = {id(obj) for obj in shared if obj is not None}
+        shared = [obj for obj in shared if obj is not None]
+        by_identity = {id(obj) for obj in shared}
 
         def by_reference(obj):
             live[id(obj)] = obj
@@ -77,8 +78,7 @@ class Spool:
         self.table = copyreg.dispatch_table.copy()
         self.table.update(reduce or {})
         for obj in shared:
-            if obj is not None:
-                self.table[type(obj)] = maybe_by_reference
+            self.table[type(obj)] = maybe_by_reference
         for cls in shared_types:
             self.table[cls] = by_reference
 
