@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tumbuh.core.middleware.SlidingSessionMiddleware",
     "tumbuh.core.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,7 +136,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "transaction_mode": "IMMEDIATE"}
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "transaction_mode": "IMMEDIATE",
+         # A write (a login) that comes while another holds the write lock waits this long for
+         # it instead of failing at once: an import's final write of a district's file takes
+         # tens of seconds (docs/performance.md); under gunicorn's 120. Reads never wait (WAL).
+         "timeout": 60}
     )
 
 # Shared by gunicorn's workers: files under var/cache unless TUMBUH_CACHE_URL says otherwise
@@ -166,7 +171,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions expire after eight idle hours and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("TUMBUH_SESSION_SECONDS", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Saved only when they change, so a page view writes nothing; core.middleware.SlidingSessionMiddleware
+# moves a logged-in session's expiry on every few minutes.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 

@@ -2,7 +2,10 @@
 switch in the header), else Bahasa Indonesia, whatever the browser's Accept-Language says.
 Many district laptops run an English browser for users who work in Indonesian."""
 
+import time
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY as USER_ID_KEY
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -51,3 +54,31 @@ class NoStoreMiddleware:
             return True  # no session, so nobody logged in: the session is left untouched (no Vary: Cookie)
         user = getattr(request, "user", None)
         return not (user is not None and user.is_authenticated)
+
+
+#: A logged-in session is saved again (its idle timeout moved on) at most this often.
+SESSION_REFRESH_SECONDS = 300
+_REFRESHED = "_tumbuh_refreshed"
+
+
+class SlidingSessionMiddleware:
+    """Keep the idle timeout (``SESSION_COOKIE_AGE``) sliding without a write per page view.
+
+    Sessions are saved only when they change (``SESSION_SAVE_EVERY_REQUEST`` is off: on SQLite
+    every write waits for the others, an import's too). A logged-in session is marked changed
+    at most once every ``SESSION_REFRESH_SECONDS`` (a timestamp in it), so it is saved then and
+    its expiry moves on: it ends after the idle time, give or take those few minutes. Placed
+    right after ``SessionMiddleware``, so its save sees the mark."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.every = min(SESSION_REFRESH_SECONDS, max(1, settings.SESSION_COOKIE_AGE // 10))
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and USER_ID_KEY in session:  # logged in (not flushed)
+            now = int(time.time())
+            if now - session.get(_REFRESHED, 0) >= self.every:
+                session[_REFRESHED] = now
+        return response

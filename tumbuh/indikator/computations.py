@@ -34,6 +34,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from django.db import transaction
 from django.db.models import Count
 
 from tumbuh.audit.actions import do_delete, require_step
@@ -327,36 +328,66 @@ def compute(kabupaten_code: str, year: int, desa_codes: Iterable[str], progress=
     deleted (audited): its records are gone (a child moved to its right desa, a visit
     corrected), and nobody could correct a computed row by hand. ``computations`` limits the
     run to those (e.g. what an import fed); ``progress()`` is called after each indicator.
-    Returns the number of coverage rows written or checked."""
-    step = (may_recompute_import, batch) if batch is not None else (may_compute, kabupaten_code)
-    require_step(actor, step)
+    Returns the number of coverage rows written or checked. (``work_out`` then ``store``: a
+    caller that holds a transaction around the writes works the figures out before it.)"""
+    desa_codes = list(desa_codes)
+    worked = work_out(kabupaten_code, year, desa_codes, progress, computations=computations)
+    return store(kabupaten_code, year, desa_codes, worked, actor=actor, batch=batch)
+
+
+def work_out(kabupaten_code: str, year: int, desa_codes: Iterable[str], progress=None, *,
+             computations: Iterable[str] | None = None) -> list[tuple[Indicator, Result | None]]:
+    """The reading half of ``compute``: each computed indicator with its result per desa
+    ({desa: (numerator, denominator, note)}; None for a computation no longer offered). Writes
+    nothing, so it runs outside any write transaction (on SQLite one locks every writer out)."""
     desa_codes = list(desa_codes)
     only = set(computations) if computations is not None else None
-    written = 0
     results: dict[str, Result] = {}
+    worked = []
     for indicator in computed_indicators(kabupaten_code):
         if only is not None and indicator.computed_from not in only:
             continue
         computation = COMPUTATIONS.get(indicator.computed_from)  # None: a choice no longer offered
         if computation is not None and indicator.computed_from not in results:
             results[indicator.computed_from] = computation(desa_codes, year)
-        result = results.get(indicator.computed_from, {})
-        stored = {c.desa_id: (c.numerator, c.denominator, c.note, c.source)
-                  for c in Coverage.objects.filter(indicator=indicator, year=year, desa_id__in=list(result))}
-        for code, (numerator, denominator, note) in result.items():
-            if not denominator:
-                continue
-            written += 1
-            if stored.get(code) == (numerator, denominator, note, CoverageSource.COMPUTED):
-                continue  # unchanged: no write, no audit record
-            # Tumbuh's own number replaces an earlier entered or imported one, and says so.
-            set_coverage(actor, indicator, code, year, numerator=numerator, denominator=denominator, note=note,
-                         source=CoverageSource.COMPUTED, reason=REASON, permitted_by=step)
-        if computation is not None:
-            kept = [code for code, (_n, denominator, _note) in result.items() if denominator]
-            stale = Coverage.objects.filter(indicator=indicator, year=year, desa_id__in=desa_codes, source=CoverageSource.COMPUTED)
-            for c in stale.exclude(desa_id__in=kept):
-                do_delete(actor, c, reason=STALE_REASON, permitted_by=step)
+        worked.append((indicator, results[indicator.computed_from] if computation is not None else None))
         if progress:
             progress()
+    return worked
+
+
+def store(kabupaten_code: str, year: int, desa_codes: Iterable[str], worked: list[tuple[Indicator, Result | None]], *,
+          actor, batch=None) -> int:
+    """The writing half of ``compute``: what ``work_out`` found, audited as ``actor``, each
+    indicator's rows in a transaction of their own (short: a login waits a moment at most)."""
+    step = (may_recompute_import, batch) if batch is not None else (may_compute, kabupaten_code)
+    require_step(actor, step)
+    desa_codes = list(desa_codes)
+    written = 0
+    for indicator, result in worked:
+        with transaction.atomic():
+            written += _store_one(indicator, result, year, desa_codes, actor, step)
+    return written
+
+
+def _store_one(indicator: Indicator, result: Result | None, year: int, desa_codes: list[str], actor, step) -> int:
+    """One indicator's rows of ``store``; the rows written or checked."""
+    written = 0
+    found = result or {}
+    stored = {c.desa_id: (c.numerator, c.denominator, c.note, c.source)
+              for c in Coverage.objects.filter(indicator=indicator, year=year, desa_id__in=list(found))}
+    for code, (numerator, denominator, note) in found.items():
+        if not denominator:
+            continue
+        written += 1
+        if stored.get(code) == (numerator, denominator, note, CoverageSource.COMPUTED):
+            continue  # unchanged: no write, no audit record
+        # Tumbuh's own number replaces an earlier entered or imported one, and says so.
+        set_coverage(actor, indicator, code, year, numerator=numerator, denominator=denominator, note=note,
+                     source=CoverageSource.COMPUTED, reason=REASON, permitted_by=step)
+    if result is not None:
+        kept = [code for code, (_n, denominator, _note) in found.items() if denominator]
+        stale = Coverage.objects.filter(indicator=indicator, year=year, desa_id__in=desa_codes, source=CoverageSource.COMPUTED)
+        for c in stale.exclude(desa_id__in=kept):
+            do_delete(actor, c, reason=STALE_REASON, permitted_by=step)
     return written

@@ -102,7 +102,7 @@ def test_a_failing_recompute_leaves_the_import_saved_and_offers_the_button(clien
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(after_import, "compute", broken)
+    monkeypatch.setattr(after_import, "store", broken)
     with django_capture_on_commit_callbacks(execute=True):
         batch = _eppgbm(alice)
     stored = ImportBatch.objects.get(pk=batch.pk)
@@ -166,3 +166,39 @@ def test_each_import_kind_feeds_its_own_computations():
     assert after_import.FEEDS["krs"] == {"krs_accompanied"}
     assert "vitamin_a" in after_import.FEEDS["eppgbm"] and "krs_accompanied" not in after_import.FEEDS["eppgbm"]
     assert Indicator.objects.get(kabupaten=None, code="krs-pendampingan").computed_from == "krs_accompanied"
+
+
+def test_the_recompute_works_its_figures_out_before_it_writes(
+        alice, monkeypatch, django_capture_on_commit_callbacks):
+    """On SQLite a write transaction locks every other writer out (a login too): the recompute
+    reads without one, then stores (an indicator at a time, ``computations.store``) (issue 15)."""
+    from django.db import transaction
+
+    from tumbuh.imports.guards import reads_only
+
+    steps, real_work_out, real_atomic, real_refresh = [], after_import.work_out, transaction.atomic, after_import.refresh
+    recomputing = []
+
+    def refresh(*args, **kwargs):
+        recomputing.append(True)
+        return real_refresh(*args, **kwargs)
+
+    def work_out(*args, **kwargs):
+        steps.append("read")
+        with reads_only("Working the coverage out"):  # a write here would fail the recompute
+            return real_work_out(*args, **kwargs)
+
+    def atomic(*args, **kwargs):
+        if recomputing:  # (the import's own transaction is not the recompute's)
+            steps.append("write")
+        return real_atomic(*args, **kwargs)
+
+    monkeypatch.setattr(after_import, "refresh", refresh)
+    monkeypatch.setattr(after_import, "work_out", work_out)
+    monkeypatch.setattr(transaction, "atomic", atomic)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = _eppgbm(alice)
+    monkeypatch.setattr(transaction, "atomic", real_atomic)
+    assert _vitamin_a() is not None and "notices" in ImportBatch.objects.get(pk=batch.pk).findings
+    assert ImportBatch.objects.get(pk=batch.pk).findings["notices"]["coverage"]["level"] == "info"
+    assert steps[0] == "read" and "read" not in steps[steps.index("write"):]  # every read before the first write

@@ -44,9 +44,11 @@ def is_anonymised(name: str) -> bool:
 
 
 class ChildRef:
-    """A child known to the batch: stored (``pk``) or to be created (``obj``), with its visits
-    as {date ordinal: [measurement pk or None, file row or 0, fingerprint, values]} (``values``:
-    see ``VALUE_FIELDS``) and, for a stored child, which of ``FILLABLE`` it still lacks (bits)."""
+    """A child known to the batch: stored (``pk``) or to be created (``obj``, its fields, until
+    its chunk is set aside for writing), with its visits as {date ordinal: [measurement pk or
+    None, file row or 0, fingerprint, values]} (``values``: see ``VALUE_FIELDS``) and, once
+    stored or set aside, which of ``FILLABLE`` it still lacks (bits). The batch's one object
+    for the child: the spool keeps a reference to it (``EppgbmImporter.shared_types``)."""
 
     __slots__ = ("pk", "nik", "name", "birth", "sex", "desa", "obj", "visits", "blank")
 
@@ -72,13 +74,16 @@ class _Values:
 class Identity:
     """The part of ``EppgbmImporter`` that keeps the children: those stored in the user's
     scope with their visits (``load_children``, once per batch) and those the file adds
-    (``new_children``, written by ``Writer``)."""
+    (``new_children``, written by ``Writer``). What a chunk's rows add (new children, fields
+    to fill in) is set aside with the chunk (``set_aside``) and given back before it is written
+    (``bring_back``); a later row completing a child of an earlier chunk fills it in as it
+    would a stored one."""
 
     def load_children(self, kab: str) -> None:
         """The stored children in the user's scope, by pk, NIK and identity, with their visits."""
         self._extras: dict[tuple, tuple] = {}
         self.new_children: list[ChildRef] = []
-        self.child_updates: dict[int, dict] = {}  # stored child pk -> {field: value} to fill in
+        self.child_updates: dict[ChildRef, dict] = {}  # child stored or set aside -> {field: value} to fill in
         self.by_nik: dict[str, ChildRef] = {}
         self.by_identity: dict[tuple, ChildRef] = {}
         self.by_pk: dict[int, ChildRef] = {}
@@ -176,24 +181,41 @@ class Identity:
         self.new_children.append(ref)
         return ref, True
 
+    def set_aside(self) -> tuple[list, dict]:
+        """The chunk's new children (with their fields) and the fields its rows fill in."""
+        new = []
+        for ref in self.new_children:
+            new.append((ref, ref.obj))
+            ref.blank = sum(bit for field, bit in FILLABLE.items() if ref.obj[field] in (None, ""))
+            ref.obj = None  # keep memory small: the fields wait on disk
+        aside = (new, self.child_updates)
+        self.new_children, self.child_updates = [], {}
+        return aside
+
+    def bring_back(self, aside: tuple[list, dict]) -> None:
+        new, self.child_updates = aside
+        for ref, obj in new:
+            ref.obj = obj
+        self.new_children = [ref for ref, _obj in new]
+
     def _fill_child(self, ref: ChildRef, found: dict) -> None:
         """Give the child what the row has and the child lacks; never overwrite."""
         for field, value in found.items():
-            if ref.pk is None:
+            if ref.obj is not None:
                 if ref.obj[field] in (None, ""):
                     ref.obj[field] = value
             elif ref.blank & FILLABLE[field]:
                 ref.blank &= ~FILLABLE[field]
-                self.child_updates.setdefault(ref.pk, {})[field] = value
+                self.child_updates.setdefault(ref, {})[field] = value
 
     def _replace_placeholder(self, ref: ChildRef, name: str) -> None:
         """A child known by an anonymised placeholder gets the real name the row gives."""
         ref.name = name
         self.by_identity.setdefault((person_key(name), ref.birth, ref.desa), ref)
-        if ref.pk is None:
+        if ref.obj is not None:
             ref.obj["name"] = name[:150]
         else:
-            self.child_updates.setdefault(ref.pk, {})["name"] = name[:150]
+            self.child_updates.setdefault(ref, {})["name"] = name[:150]
         self.names_replaced += 1
 
 
@@ -202,10 +224,10 @@ class Identity:
             return  # the merged record's NIK stays with it
         ref.nik = nik
         self.by_nik[nik] = ref
-        if ref.pk is None:
+        if ref.obj is not None:
             ref.obj["nik"] = nik
         else:
-            self.child_updates.setdefault(ref.pk, {})["nik"] = nik
+            self.child_updates.setdefault(ref, {})["nik"] = nik
 
     def _check_change(self, ref: ChildRef, ordinal: int, date, weight, lenhei, position) -> None:
         """``validation.check_change`` against the child's nearest visits before and after

@@ -30,7 +30,7 @@ from .columns import (
     COLUMNS, DEFAULTS, REQUIRED, SERVICE_COLUMNS, UNSAID, VALUE_FIELDS, _float, _mask_phone, _q, _read, person_key,
     read_asi, read_birth_order, read_oedema, read_phone,
 )
-from .identity import ANONYMISED_WITHOUT_NIK, VISIT_REMOVED, Identity, is_anonymised
+from .identity import ANONYMISED_WITHOUT_NIK, VISIT_REMOVED, ChildRef, Identity, is_anonymised
 from .names import Names
 from .writer import Writer
 
@@ -43,6 +43,8 @@ class EppgbmImporter(Identity, Writer, Importer):
     title = _("child measurements (e-PPGBM)")
     model = Measurement
     chunk_size = 5000
+    shared_types = (ChildRef,)
+    write_refuses = False  # a row is refused in validate or not at all
     columns = COLUMNS
     required = REQUIRED
 
@@ -205,6 +207,8 @@ class EppgbmImporter(Identity, Writer, Importer):
         existing_pk = entry[0] if entry is not None else None
         changed = entry is None or entry[3] != values
         ref.visits[ordinal] = [existing_pk, row.number, fingerprint, values]
+        if not changed:  # nothing to write: a lean plan waits on disk (a re-import is mostly these)
+            return Plan(row, None, changed=False)
         return Plan(row, None, changed=changed, extra={
             "ref": ref, "pk": existing_pk, "date": date, "values": values, "desa": desa, "warnings": warnings,
         })
@@ -347,7 +351,7 @@ class EppgbmImporter(Identity, Writer, Importer):
             **{k: v for k, v in (self.batch.findings or {}).items() if k in ("rerun_of",)},
             "years": sorted(self.years),  # of the visits created or updated
         }
-        if self.batch.created and self.batch.pk:
+        if self.batch.created and self.batch.pk and not self.dry_run:
             self.bulk.record(
                 f"impor {self.batch.file_name}: {self.batch.created} pengukuran baru, {self.children_created} anak baru",
                 about=self.batch,

@@ -1,6 +1,8 @@
 """Writing a chunk of plans: new children and visits in bulk (``audit.bulk``: no model
 instances, one audit row for the batch), z-scores over the whole chunk in one engine call,
-changed visits and the children a row completes through ``do_save`` (one audit row each)."""
+changed visits and the children a row completes through ``do_save`` (one audit row each).
+In a dry run the same, up to the writes: the findings (z-score disagreements, warnings, new
+children) are counted as a real run counts them."""
 
 from __future__ import annotations
 
@@ -37,16 +39,21 @@ class Writer:
                 return self.bulk.insert(Child, {**columns, "tumbuh_id": tumbuh_ids}, ids=True)
 
             # The chunk's Tumbuh IDs allocated at once: none held by a stored child (earlier
-            # chunks' included) or twice in the chunk; a blind draw per row could clash.
-            pks = ids.insert_with_ids(insert, ids.allocate(len(given)))
+            # chunks' included) or twice in the chunk; a blind draw per row could clash. A dry
+            # run writes nothing, so its new children have no pk (nor an ID).
+            pks = [None] * len(given) if self.dry_run else ids.insert_with_ids(insert, ids.allocate(len(given)))
             for pk, ref in zip(pks, new_children, strict=True):
                 ref.pk = pk
                 ref.blank = sum(bit for field, bit in FILLABLE.items() if ref.obj[field] in (None, ""))
                 ref.obj = None  # keep memory small: the ref is enough from now on
-                self.by_pk[pk] = ref
+                if pk is not None:
+                    self.by_pk[pk] = ref
             self.children_created += len(new_children)
         self.new_children = []
-        self._update_children()
+        if self.dry_run:
+            self.child_updates = {}
+        else:
+            self._update_children()
 
         creates = [i for i, p in enumerate(plans) if p.changed and p.extra["pk"] is None]
         updates = [i for i, p in enumerate(plans) if p.changed and p.extra["pk"] is not None]
@@ -64,19 +71,22 @@ class Writer:
                 plan = plans[i]
                 m = existing[plan.extra["pk"]]
                 self._finish_measurement(m, plan)
-                m.import_batch = self.batch
                 self.current_row = plan.row.number
-                do_save(self.user, m, reason=self.audit_reason(plan.row), validate=False)
+                if not self.dry_run:
+                    m.import_batch = self.batch
+                    do_save(self.user, m, reason=self.audit_reason(plan.row), validate=False)
                 outcomes[i] = UPDATED
         return outcomes
 
     def _update_children(self) -> None:
-        """Stored children this chunk's rows complete: a NIK, birth order, the parent's NIK or
-        phone where the child had none, a real name for a placeholder. One audited save each."""
+        """Stored children (or new ones of an earlier chunk) this chunk's rows complete: a NIK,
+        birth order, the parent's NIK or phone where the child had none, a real name for a
+        placeholder. One audited save each."""
         if not self.child_updates:
             return
-        for child in Child.objects.filter(pk__in=list(self.child_updates)).order_by("pk"):
-            fields = self.child_updates[child.pk]
+        updates = {ref.pk: fields for ref, fields in self.child_updates.items()}
+        for child in Child.objects.filter(pk__in=list(updates)).order_by("pk"):
+            fields = updates[child.pk]
             changed = []
             for field, value in fields.items():
                 current = getattr(child, field)
@@ -123,6 +133,8 @@ class Writer:
             warnings.append(";".join(codes)[:300])
             if codes:
                 self.warned_rows += 1
+        if self.dry_run:
+            return
         columns = {
             "age_days": z["age_days"].astype(np.int64).tolist(),
             **{f: _none_for_nan(z[f]) for f in ("zlen", "zwei", "zwfl", "zbmi", "zac", "zhc")},

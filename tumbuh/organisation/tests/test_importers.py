@@ -15,7 +15,7 @@ from django.utils import translation
 
 from tumbuh.audit.models import AuditLog
 from tumbuh.imports import framework
-from tumbuh.imports.framework import run_import
+from tumbuh.imports.framework import iter_rejected, run_import
 from tumbuh.imports.models import BatchStatus, ImportBatch, ImportRow
 from tumbuh.imports.testing import crash_on_save, csv_bytes, read_xlsx, xlsx_bytes
 from tumbuh.imports.xlsx import rejected_workbook
@@ -56,7 +56,7 @@ def _import(kind, user, data, name="daftar.xlsx", **kwargs):
 
 def _reasons(batch):
     with translation.override("en"):
-        return {r.row_number: r.message for r in batch.rejected_rows.all()}
+        return {r.row_number: r.message for r in iter_rejected(batch)}  # a dry run's too
 
 
 def _posyandu_state():
