@@ -21,18 +21,17 @@ from __future__ import annotations
 
 import itertools
 import logging
-from functools import partial
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
@@ -277,7 +276,7 @@ def _validation_text(obj, exc: ValidationError) -> str:
         label = name
         try:
             label = str(obj._meta.get_field(name).verbose_name) if name != "__all__" else ""
-        except Exception:
+        except FieldDoesNotExist:
             pass
         parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
     return "; ".join(parts)

@@ -28,7 +28,7 @@ from tumbuh.imports.progress import read_progress
 from tumbuh.imports.views import import_denied
 from tumbuh.imports.xlsx import template_workbook
 
-from .importers import ALL_NAME_REASONS, EppgbmImporter, Z_TOLERANCE, confirm_mapping, target_choices
+from .importers import ALL_NAME_REASONS, Z_TOLERANCE, EppgbmImporter, confirm_mapping, target_choices
 from .models import Measurement
 
 KIND = EppgbmImporter.kind
