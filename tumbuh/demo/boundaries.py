@@ -211,7 +211,8 @@ def locate_posyandu(seed: int, boundary: Boundary) -> int:
         polygon = polygons.get(posyandu.desa_id)
         if polygon is None:
             continue
-        lon, lat = point_inside(polygon, random.Random(f"{seed}:{posyandu.code or posyandu.pk}"))  # seeded demo data, no secret  # nosec B311
+        rng = random.Random(f"{seed}:{posyandu.code or posyandu.pk}")  # seeded demo data, no secret  # nosec B311
+        lon, lat = point_inside(polygon, rng)
         posyandu.latitude, posyandu.longitude = lat, lon
         do_save(policy.SYSTEM, posyandu, reason=f"{REASON}: lokasi sintetis")
         located += 1
