@@ -1,6 +1,6 @@
 # Tumbuh: two commands.
 #   make demo   set up, load the demo district and serve it at http://127.0.0.1:8000
-#   make test   set up, check the layers (import-linter) and run the whole suite (SQLite, then PostgreSQL when reachable)
+#   make test   set up, lint (ruff, bandit, mypy), check the layers (import-linter) and run the whole suite (SQLite, then PostgreSQL when reachable)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,7 +13,7 @@ PORT   ?= 8000
 DEMO_CHILDREN ?= 25000
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: setup demo serve test lint-imports test-sqlite test-postgres test-browser deploy-check messages clean
+.PHONY: setup demo serve test lint lint-imports test-sqlite test-postgres test-browser deploy-check messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,15 @@ demo: setup
 	@echo "Tumbuh berjalan di / is running at http://$(HOST):$(PORT)  (Ctrl+C untuk berhenti / to stop)"
 	TUMBUH_DEMO=1 $(BIN)/tumbuh runserver $(HOST):$(PORT)
 
-test: setup lint-imports test-sqlite test-postgres test-browser
+test: setup lint lint-imports test-sqlite test-postgres test-browser
+
+# Lint ([tool.ruff], [tool.bandit], [tool.mypy] in pyproject.toml): fails on any finding.
+lint: setup
+	@echo "== lint (ruff, bandit, mypy) =="
+	$(BIN)/ruff check tumbuh bench tools
+	$(BIN)/ruff format --check tumbuh bench tools
+	$(BIN)/bandit -c pyproject.toml -r tumbuh -q
+	TUMBUH_DEBUG=1 $(BIN)/mypy
 
 # The layers of docs/architecture.md, as import-linter contracts ([tool.importlinter] in pyproject.toml).
 lint-imports: setup
@@ -63,4 +71,4 @@ messages: setup
 	cd tumbuh && TUMBUH_DEBUG=1 ../$(BIN)/tumbuh makemessages -l id --no-obsolete && TUMBUH_DEBUG=1 ../$(BIN)/tumbuh compilemessages -l id
 
 clean:
-	rm -rf $(VENV) var *.egg-info .import_linter_cache
+	rm -rf $(VENV) var *.egg-info .import_linter_cache .mypy_cache .ruff_cache

@@ -75,12 +75,12 @@ def main() -> None:
             rounds.append(rounds[-1].previous())
         visible = policy.visible(user, Measurement.objects.all())
 
-        def floor():
+        def floor(visible=visible, rounds=rounds):
             return visible.filter(date__gte=rounds[-1].start, date__lte=rounds[0].end).count()
 
         seen = floor()
-        uncached = timed(lambda: default_round(user, today=today), args.repeat, before=cache.clear)
-        cached = timed(lambda: default_round(user, today=today), args.repeat)
+        uncached = timed(lambda user=user: default_round(user, today=today), args.repeat, before=cache.clear)
+        cached = timed(lambda user=user: default_round(user, today=today), args.repeat)
         floor_runs = timed(floor, args.repeat)
         rows.append({
             "user": username, "visits_seen": seen, "default": chosen.key,

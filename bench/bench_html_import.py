@@ -121,13 +121,13 @@ def run(path):
             check = cells[18] if len(cells) > 18 else ""
         return n, check
 """,
-    "pyarrow": """
+    "pyarrow": f"""
 import pyarrow.csv as pc
 def run(path):
     table = pc.read_csv(path, read_options=pc.ReadOptions(skip_rows=1), parse_options=pc.ParseOptions(delimiter=";"),
-                        convert_options=pc.ConvertOptions(column_types={h: "string" for h in %r}))
+                        convert_options=pc.ConvertOptions(column_types={{h: "string" for h in {HEADERS!r}}}))
     return table.num_rows, table.column("Usia Saat Ukur")[table.num_rows - 1].as_py()
-""" % (HEADERS,),
+""",
     "lxml-dom": """
 import lxml.html, lxml.etree
 def run(path):

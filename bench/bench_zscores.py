@@ -33,7 +33,6 @@ sys.path.insert(0, str(ROOT))
 from tumbuh.growth import tables  # noqa: E402
 from tumbuh.growth.zscores import ZScoreBuffers, _anthro_zscores  # noqa: E402
 
-
 # ---------------------------------------------------------------------------------------
 # Machine
 
@@ -141,7 +140,7 @@ def bench_tumbuh(d: dict, repeat: int) -> list[dict]:
 
     for engine, name in engines:
         for label, kwargs in [("all 8 indicators", arrow), ("4 main (HAZ, WAZ, WHZ, BAZ)", four)]:
-            row(name, label, lambda: _anthro_zscores(**kwargs, engine=engine))
+            row(name, label, lambda kwargs=kwargs, engine=engine: _anthro_zscores(**kwargs, engine=engine))
     if engines[0][0] == "fused":
         # The same call, then reading the two object columns (built on first access).
         row("tumbuh (fused, numba)", "4 main + reading `reason`, `cmeasure` objects",

@@ -345,7 +345,7 @@ def _core_rules() -> dict[type, dict[str, Rule]]:
     Posyandu = apps.get_model("organisation", "Posyandu")
     AuditLog = apps.get_model("audit", "AuditLog")
     ImportBatch = apps.get_model("imports", "ImportBatch")
-    system_only = {ADD: _nobody, CHANGE: _nobody, DELETE: _nobody}
+    system_only: dict[str, Rule] = {ADD: _nobody, CHANGE: _nobody, DELETE: _nobody}
     return {
         Wilayah: system_only,  # the region tree: loaded by the system (load_regions), read-only in the app
         Opd: {ADD: _admin, CHANGE: _own_opd, DELETE: _admin},

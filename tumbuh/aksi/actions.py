@@ -17,7 +17,6 @@ from tumbuh.organisation.models import Opd
 from . import permissions
 from .models import ActionDefinition, ActionSet, ActionYear, ChecklistTick, CycleYear, OutputItem, Status
 
-
 #: Fields of an action year only the district admin sets (``permissions.may_assign``); the
 #: responsible OPD reports the rest.
 ADMIN_FIELDS = ("responsible_opd", "due_date")

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.core.editing import add_errors
-from tumbuh.documents.models import UploadedDocument
 from tumbuh.core.focus import kabupaten_of, year_of
+from tumbuh.documents.models import UploadedDocument
 
 from . import actions, checklist, evidence, outputs, permissions
 from .forms import ActionDefinitionForm, ActionSetForm, ActionYearForm, EvidenceForm, StartYearForm

@@ -125,7 +125,6 @@ class MasterAnsit:
 class _Builder:
     def __init__(self, situation: Situation, user, on: dt.date):
         from tumbuh.organisation.models import Opd
-        from tumbuh.tpps.models import Tpps
 
         self.s, self.user, self.on = situation, user, on
         self.kab = situation.kabupaten

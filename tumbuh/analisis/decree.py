@@ -6,7 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from tumbuh.documents.official import (
-    Heading, ItemList, Kop, OfficialDocument, PageBreak, Paragraph, Signatory, Table, indonesian_number,
+    Heading,
+    ItemList,
+    Kop,
+    OfficialDocument,
+    PageBreak,
+    Paragraph,
+    Signatory,
+    Table,
+    indonesian_number,
 )
 from tumbuh.wilayah.models import Wilayah
 

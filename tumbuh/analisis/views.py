@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.core.contracts import app_modules
-from tumbuh.documents.official import document_response
 from tumbuh.core.focus import kabupaten_of, year_of
+from tumbuh.documents.official import document_response
 
 from . import actions, charts, situation
 from .ansit import master_ansit

@@ -42,7 +42,7 @@ def _json_value(value):
 
 def snapshot(obj: models.Model) -> dict:
     """The stored fields of ``obj`` (foreign keys as ids, many-to-many as sorted id lists)."""
-    data = {}
+    data: dict[str, object] = {}
     for field in obj._meta.concrete_fields:
         if field.name in SECRET_FIELDS:
             data[field.name] = "••••" if getattr(obj, field.attname) else ""

@@ -58,9 +58,10 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, n])
             return [row[0] for row in cursor.fetchall()]
         qn = connection.ops.quote_name
-        highest = f"(SELECT COALESCE(MAX({qn(pk)}), 0) FROM {qn(table)})"
+        # Only the model's own table and column names, quoted, go into the SQL text.
+        highest = f"(SELECT COALESCE(MAX({qn(pk)}), 0) FROM {qn(table)})"  # nosec B608
         # The UPDATE takes the write lock before anything is read.
-        cursor.execute(f"UPDATE sqlite_sequence SET seq = MAX(seq, {highest}) + %s WHERE name = %s", [n, table])
+        cursor.execute(f"UPDATE sqlite_sequence SET seq = MAX(seq, {highest}) + %s WHERE name = %s", [n, table])  # nosec B608
         if cursor.rowcount == 0:  # the table never had a row
             cursor.execute(f"INSERT INTO sqlite_sequence (name, seq) SELECT %s, {highest} + %s", [table, n])
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
@@ -134,7 +135,7 @@ class BulkWrite:
             return []
         template = now = None
         pks: list[int] = []
-        sources = []
+        sources: list[Iterable] = []
         with transaction.atomic():
             for field in stored:
                 prepare = None if prepared else _prepare(field)
@@ -170,7 +171,8 @@ class BulkWrite:
                     for row in rows:
                         copy.write_row(row)
                 return
-            sql = f"INSERT INTO {qn(meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"
+            # The model's own table and column names, quoted; the values go as parameters.
+            sql = f"INSERT INTO {qn(meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(fields))})"  # nosec B608
             rows = iter(rows)
             while chunk := list(itertools.islice(rows, CHUNK)):
                 cursor.executemany(sql, chunk)

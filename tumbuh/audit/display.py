@@ -31,6 +31,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -128,7 +129,13 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
         f = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
-    return f if getattr(f, "concrete", False) or isinstance(f, models.ManyToManyField) else None  # not a reverse relation
+    # not a reverse relation
+    return f if isinstance(f, models.Field) and (f.concrete or isinstance(f, models.ManyToManyField)) else None
+
+
+def _target(f: models.Field) -> type[models.Model]:
+    """The model a relation field of a loaded model points to (never "self" or None by then)."""
+    return cast("type[models.Model]", f.related_model)
 
 
 def _labels(model: type[models.Model] | None, name: str) -> Mapping:
@@ -265,7 +272,7 @@ class _Names:
         self.existing: dict[type[models.Model], set] = {}
 
     def want(self, f: models.Field, value) -> None:
-        model = f.related_model
+        model = _target(f)
         values = value if isinstance(value, (list, tuple)) else [value]
         for v in values:
             pk = self._pk(model, v)
@@ -314,7 +321,7 @@ class _Names:
         return str(obj)
 
     def name(self, f: models.Field, value) -> str:
-        model = f.related_model
+        model = _target(f)
         pk = self._pk(model, value)
         if pk is None:
             return EMPTY if _is_empty(value) else str(value)
@@ -407,7 +414,7 @@ def describe(logs: Sequence[AuditLog], user=None) -> list[Entry]:
     """``logs`` (a page of the log) in words; the related objects' names are looked up once per
     related model for the whole page, through ``policy.visible(user, …)`` when a user is given."""
     names = _Names(user)
-    models_of = {}
+    models_of: dict[str, type[models.Model] | None] = {}
     for log in logs:
         model = models_of.setdefault(log.object_type, model_of(log.object_type))
         if model is None:

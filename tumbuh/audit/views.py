@@ -35,7 +35,7 @@ def audit_list(request):
     types = policy.visible(request.user, AuditLog.objects.all()).values_list("object_type", flat=True).distinct().order_by()
     context = {
         "page": page,
-        "entries": display.describe(page.object_list, request.user),
+        "entries": display.describe(list(page.object_list), request.user),
         "users": policy.visible(request.user, User.objects.order_by("full_name", "username")),
         "types": display.type_choices(types),
         "filters": {"user": actor, "type": object_type, "from": request.GET.get("from", ""), "to": request.GET.get("to", "")},

@@ -15,6 +15,7 @@ from functools import cache
 
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .contracts import app_modules
@@ -34,7 +35,7 @@ SECTIONS = {
 class Entry:
     section: str  #: a key of SECTIONS
     order: int  #: its place in the section (an action's place is its number)
-    title: str
+    title: str | Promise  #: usually a lazy translation
     url_name: str
     args: tuple = ()
     summary: str = ""  #: a one-line summary (the home page shows the actions')

@@ -87,7 +87,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 import numpy as np

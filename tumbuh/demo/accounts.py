@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-DEMO_PASSWORD = "tumbuh-demo-2026"
+DEMO_PASSWORD = "tumbuh-demo-2026"  # shown on the demo's login page, never a real account's  # nosec B105
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ def _scatter(rng: random.Random, area, n: int) -> list[tuple[float, float]]:
 def layout(seed: int, desa_by_kecamatan: dict[str, list[str]]) -> Layout:
     """The synthetic kecamatan and desa polygons for ``desa_by_kecamatan`` (kecamatan code →
     its desa codes, in code order), deterministic for ``seed``."""
-    rng = random.Random(f"{seed}:{KABUPATEN}:boundaries")
+    rng = random.Random(f"{seed}:{KABUPATEN}:boundaries")  # seeded demo data, no secret  # nosec B311
     outline = _wavy_outline(rng)
     kecamatan = sorted(desa_by_kecamatan)
     centres = [KECAMATAN_CENTRES.get(k) or _scatter(rng, outline, 1)[0] for k in kecamatan]
@@ -211,7 +211,8 @@ def locate_posyandu(seed: int, boundary: Boundary) -> int:
         polygon = polygons.get(posyandu.desa_id)
         if polygon is None:
             continue
-        lon, lat = point_inside(polygon, random.Random(f"{seed}:{posyandu.code or posyandu.pk}"))
+        rng = random.Random(f"{seed}:{posyandu.code or posyandu.pk}")  # seeded demo data, no secret  # nosec B311
+        lon, lat = point_inside(polygon, rng)
         posyandu.latitude, posyandu.longitude = lat, lon
         do_save(policy.SYSTEM, posyandu, reason=f"{REASON}: lokasi sintetis")
         located += 1

@@ -202,7 +202,6 @@ def build_export(data: DemoData, round_month: str = DEFAULT_ROUND, kecamatan=DEF
     status = classify_anthro(z)
 
     # Which rows get which problem: disjoint sets, none in the misspelt posyandu.
-    desa_of = area.desa[pos]
     misspelt_p = int(pos[int(rng.integers(0, n))])
     in_misspelt = pos == misspelt_p
     free = np.flatnonzero(~in_misspelt)

@@ -191,7 +191,7 @@ def build_demo(
     from .children import existing_load, load_demo_children
 
     load_regions(prefixes=None if all_regions else list(DEMO_KABUPATEN))
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # seeded demo data, no secret  # nosec B311
     with transaction.atomic():
         for code in DEMO_KABUPATEN:
             _build_district(Wilayah.objects.get(code=code), rng)

@@ -51,7 +51,7 @@ def seed(seed: int) -> None:
     kabupaten = Wilayah.objects.filter(pk=KABUPATEN).first()
     if admin is None or kabupaten is None:
         return
-    rng = random.Random(seed + 11)
+    rng = random.Random(seed + 11)  # seeded demo data, no secret  # nosec B311
     parents = _parents(admin, kabupaten, rng)
     if FosterMatch.objects.filter(desa__kabupaten_code=KABUPATEN).exists():
         return

@@ -7,8 +7,8 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from tumbuh.core.numbers import format_number
-from tumbuh.documents.official import Heading, OfficialDocument, Paragraph, Table
 from tumbuh.documents.models import Letterhead
+from tumbuh.documents.official import Heading, OfficialDocument, Paragraph, Table
 from tumbuh.growth.classify import LABELS
 from tumbuh.measurements.models import Measurement
 

@@ -9,11 +9,20 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 from django.utils import translation
-from django.utils.translation import gettext as _, pgettext
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tumbuh.accounts import policy
 from tumbuh.documents.models import Letterhead
-from tumbuh.documents.official import LANGUAGE, Heading, OfficialDocument, Paragraph, Table, indonesian_date, indonesian_number
+from tumbuh.documents.official import (
+    LANGUAGE,
+    Heading,
+    OfficialDocument,
+    Paragraph,
+    Table,
+    indonesian_date,
+    indonesian_number,
+)
 from tumbuh.wilayah.models import Wilayah
 
 from .models import FosterMatch, FosterParent, FosterParentKind, Help, HelpKind

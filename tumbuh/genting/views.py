@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
 from tumbuh.core.editing import add_errors
+from tumbuh.core.focus import kabupaten_of
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.documents.official import document_response
-from tumbuh.core.focus import kabupaten_of
 from tumbuh.krs.models import Family
 from tumbuh.measurements.models import Child
 from tumbuh.wilayah.models import Wilayah

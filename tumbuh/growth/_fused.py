@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 from llvmlite import ir
@@ -71,7 +72,7 @@ def _jit(fn=None, *, inline=False):
     """
     if fn is None:
         return lambda f: _jit(f, inline=inline)
-    opts = dict(fastmath=False, nogil=True, error_model="numpy")
+    opts: dict[str, Any] = dict(fastmath=False, nogil=True, error_model="numpy")
     if inline:
         return njit(inline="always", **opts)(fn)  # compiled into (and cached with) the caller
     try:
@@ -257,7 +258,8 @@ def _pow_fast(x, y):
     bits. ``ok`` is False outside that path (x not a positive normal number, |y| outside
     [2^-65, 2^63), |y·log x| outside [2^-54, 512)): the caller then calls C's pow. No
     branches, so LLVM vectorises a loop of these."""
-    ix = _bits(x)
+    # Intrinsics exist only in compiled code, where numba types them; mypy cannot follow.
+    ix = _bits(x)  # type: ignore[call-arg,var-annotated]
     iy = _bits(y)
     topx = ix >> np.uint64(52)
     topy = (iy >> np.uint64(52)) & np.uint64(0x7FF)
@@ -735,7 +737,7 @@ def anthro_kernel(
             # at position nf, which moves on only if the row needs a fix). In the synthetic
             # bench data 12–13 % of WHZ and BMI-for-age rows are beyond ±3 SD; redoing them
             # one by one with C's pow cost ~6 ns a row per indicator.
-            nf = 0
+            nf = np.int64(0)
             for k in range(m):
                 fixk[nf] = k
                 nf += np.int64(OKb[k] != 0)

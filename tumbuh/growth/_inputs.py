@@ -186,7 +186,9 @@ def to_codes(
     return d_codes[idx], d_missing[idx], d_invalid[idx]
 
 
-def _single_char_codes(a: pa.Array, text_map: dict[str, int], default_missing: int):
+def _single_char_codes(
+    a: pa.Array, text_map: dict[str, int], default_missing: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Fast path for the common case of one-character codes ('l'/'h', 'y'/'n', 'L'/'P'):
     read the bytes straight from the Arrow buffer and map them with a 256-entry table."""
     if a.null_count or len(a) == 0 or not pa.types.is_string(a.type):

@@ -12,6 +12,7 @@ case as the most severe category, as WHO's prevalence counts it (z = −3.1).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -176,7 +177,7 @@ def label(codes: Any, indicator: str, lang: str = "id") -> np.ndarray:
     return mapped[inverse.reshape(-1)]
 
 
-def classify_anthro(result: dict[str, np.ndarray], oedema: Any = None, as_index: bool = False) -> dict[str, np.ndarray]:
+def classify_anthro(result: Mapping[str, np.ndarray], oedema: Any = None, as_index: bool = False) -> dict[str, np.ndarray]:
     """Categories for an :func:`~tumbuh.growth.zscores.anthro_zscores` result:
     ``status_tbu``, ``status_bbtb``, ``status_bbu``, ``status_imtu``.
 
@@ -192,7 +193,7 @@ def classify_anthro(result: dict[str, np.ndarray], oedema: Any = None, as_index:
     }
 
 
-def classify_anthroplus(result: dict[str, np.ndarray], oedema: Any = None, as_index: bool = False) -> dict[str, np.ndarray]:
+def classify_anthroplus(result: Mapping[str, np.ndarray], oedema: Any = None, as_index: bool = False) -> dict[str, np.ndarray]:
     """Categories for an :func:`~tumbuh.growth.zscores.anthroplus_zscores` result."""
     if oedema is None and "reason_mask" in result:
         from .zscores import _BIT

@@ -14,7 +14,7 @@ import importlib
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -33,6 +33,7 @@ from .zscores import (
     _BIT,
     ANTHRO_COLUMNS,
     ANTHROPLUS_COLUMNS,
+    ZScoreResult,
     anthro_zscores,
     anthroplus_zscores,
     as_table,
@@ -59,11 +60,11 @@ OPTIONAL_COMMANDS = {
 # Scoring one batch
 
 
-def _col(batch: pa.RecordBatch | pa.Table, name: str):
+def _col(batch: pa.RecordBatch | pa.Table, name: str) -> pa.Array | pa.ChunkedArray | None:
     return batch.column(name) if name in batch.schema.names else None
 
 
-def _to_days(col) -> tuple[np.ndarray, np.ndarray]:
+def _to_days(col: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """A date column → (days since epoch as float, NaN if missing/invalid; invalid mask)."""
     n = len(col)
     if isinstance(col, pa.ChunkedArray):
@@ -93,9 +94,10 @@ def score_batch(batch: pa.RecordBatch | pa.Table, round_digits: int | None = Non
     ``headc``, ``armc``, ``triskin``, ``subskin``; for ``standard="who2007"``:
     ``sex``, ``age_months``, ``weight``, ``height`` (or ``lenhei``), ``oedema``.
     """
-    n = batch.num_rows
     if "sex" not in batch.schema.names:
         raise KeyError("input has no 'sex' column")
+    res: dict[str, np.ndarray] | ZScoreResult
+    names: tuple[str, ...]
     if standard == "who2007":
         res = anthroplus_zscores(
             sex=_col(batch, "sex"),
@@ -150,7 +152,6 @@ def score_batch(batch: pa.RecordBatch | pa.Table, round_digits: int | None = Non
         table = table.drop_columns(clash)
     for name in out.column_names:
         table = table.append_column(name, out.column(name))
-    assert table.num_rows == n
     return table
 
 
@@ -200,7 +201,7 @@ def run_zscore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_optional(name: str):
+def _load_optional(name: str) -> tuple[tuple[Callable, Callable] | None, str | None]:
     """(add_arguments, run) of an optional sub-command module, or an error message."""
     module_name, _ = OPTIONAL_COMMANDS[name]
     try:
@@ -220,7 +221,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     _add_zscore_arguments(z)
     z.set_defaults(func=run_zscore)
     for name, (_, help_text) in OPTIONAL_COMMANDS.items():
-        error = f"'tumbuh {name}' is not available yet"
+        error: str | None = f"'tumbuh {name}' is not available yet"
         if command == name:
             loaded, error = _load_optional(name)
             if loaded:

@@ -30,11 +30,12 @@ import argparse
 import math
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -97,11 +98,11 @@ def t_quantile(df: float | np.ndarray, level: float = CONFIDENCE) -> Any:
     return float(q) if q.ndim == 0 else q
 
 
-def _expit(x):
+def _expit(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def logit_ci(p, se, t):
+def logit_ci(p: npt.ArrayLike, se: npt.ArrayLike, t: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Logit interval on proportions in [0, 1]: expit(logit p ± t·se/(p(1−p))).
 
     p = 0 gives [0, 0] and p = 1 gives [1, 1] (the interval is degenerate there).
@@ -168,7 +169,7 @@ def _as_table(data: Any) -> pa.Table:
     raise TypeError(f"cannot read columns from {type(data).__name__}")
 
 
-def _py(v):
+def _py(v: Any) -> Any:
     if isinstance(v, np.ndarray):
         if v.dtype.kind == "O":
             return [None if (isinstance(x, float) and math.isnan(x)) else x for x in v]
@@ -176,14 +177,14 @@ def _py(v):
     return list(v)
 
 
-def _column(table: pa.Table, name: str | None):
+def _column(table: pa.Table, name: str | None) -> pa.Array | None:
     if name is None or name not in table.column_names:
         return None
     col = table.column(name)
     return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
 
 
-def _float(arr, n: int) -> np.ndarray:
+def _float(arr: pa.Array | None, n: int) -> np.ndarray:
     """Numeric column as float64 with NaN for null/unparseable values."""
     if arr is None:
         return np.full(n, np.nan)
@@ -203,7 +204,7 @@ def _float(arr, n: int) -> np.ndarray:
     return out.astype(float, copy=not out.flags.writeable)
 
 
-def _norm_value(v):
+def _norm_value(v: Any) -> Any:
     """Normalise a grouping/cluster value: integral floats become ints, '' and NaN become None."""
     if v is None:
         return None
@@ -221,7 +222,7 @@ def _norm_value(v):
     return v
 
 
-def _encode(arr, mapping: dict, n: int) -> np.ndarray:
+def _encode(arr: pa.Array | None, mapping: dict, n: int) -> np.ndarray:
     """Codes of ``arr`` values in the persistent ``mapping`` (value → code); -1 for missing."""
     if arr is None:
         return np.full(n, -1, dtype=np.int64)
@@ -236,7 +237,7 @@ def _encode(arr, mapping: dict, n: int) -> np.ndarray:
     return lut[idx]
 
 
-def _map_small(arr, n: int, fn) -> np.ndarray:
+def _map_small(arr: pa.Array | None, n: int, fn: Callable[[Any], Any]) -> np.ndarray:
     """Apply ``fn`` to the distinct values of a low-cardinality column (sex, oedema, flags)."""
     if arr is None:
         return np.full(n, fn(None))
@@ -247,7 +248,7 @@ def _map_small(arr, n: int, fn) -> np.ndarray:
     return np.asarray(values)[idx]
 
 
-def _sex_code(v) -> int:
+def _sex_code(v: Any) -> int:
     v = _norm_value(v)
     if v is None:
         return _NA_SEX
@@ -259,7 +260,7 @@ def _sex_code(v) -> int:
     return _NA_SEX
 
 
-def _oedema_yes(v) -> bool:
+def _oedema_yes(v: Any) -> bool:
     v = _norm_value(v)
     if v is None:
         return False
@@ -268,7 +269,7 @@ def _oedema_yes(v) -> bool:
     return str(v).strip().lower() in _OEDEMA_YES
 
 
-def _flagged(v) -> bool:
+def _flagged(v: Any) -> bool:
     v = _norm_value(v)
     if v is None:
         return False
@@ -278,7 +279,7 @@ def _flagged(v) -> bool:
         return False
 
 
-def _flag_mask(arr, n: int) -> np.ndarray:
+def _flag_mask(arr: pa.Array | None, n: int) -> np.ndarray:
     """WHO flag column (1 = flagged) as booleans; numeric columns without a hash pass."""
     if arr is None:
         return np.zeros(n, dtype=bool)
@@ -305,7 +306,7 @@ class _Layout:
         return len(self.names) - 1
 
 
-def _build_layout():
+def _build_layout() -> tuple[_Layout, dict[str, int]]:
     L = _Layout()
     pos: dict[str, int] = {}
     for name in ("one", "nz", "w"):
@@ -325,7 +326,7 @@ _LAYOUT, _POS = _build_layout()
 _K = len(_LAYOUT.names)
 
 
-def _estimates():
+def _estimates() -> list[tuple[str, str, int, int, int, int, int]]:
     """(output prefix, kind, A, B, AA, AB, BB) for every ratio that gets an SE."""
     est = []
     for label, *_ in INDICATORS:
@@ -344,8 +345,8 @@ def _estimates():
                 _POS[f"{label}.BzBz"],
             )
         )
-    for name, a, aa in (("HA_2_WH_2", "C.A_sw", "C.AA_sw"), ("HA_2_WH2", "C.A_so", "C.AA_so")):
-        est.append((name, "prev", _POS[a], _POS["C.B"], _POS[aa], _POS[aa], _POS["C.BB"]))
+    for name, a_name, aa_name in (("HA_2_WH_2", "C.A_sw", "C.AA_sw"), ("HA_2_WH2", "C.A_so", "C.AA_so")):
+        est.append((name, "prev", _POS[a_name], _POS["C.B"], _POS[aa_name], _POS[aa_name], _POS["C.BB"]))
     return est
 
 
@@ -496,7 +497,7 @@ class PrevalenceAccumulator:
         inv, local_cells = self._cell_index(comp)
         self._merge_cells(local_cells, self._local_sums(table, n, w, inv, len(local_cells)))
 
-    def _cell_index(self, comp: np.ndarray):
+    def _cell_index(self, comp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Local cell of each row: (inverse index, cell components), O(n) when the key space is small."""
         radix = comp.max(axis=0) + 1
         n = len(comp)
@@ -522,10 +523,10 @@ class PrevalenceAccumulator:
         local = np.empty((m, _K))
         unit = bool(np.all(w == 1.0))  # routine data: many sums coincide
 
-        def put(name, vec):
+        def put(name: str, vec: np.ndarray | None) -> None:
             local[:, P[name]] = np.bincount(inv, weights=vec, minlength=m)
 
-        def same(dst, src):
+        def same(dst: str, src: str) -> None:
             local[:, P[dst]] = local[:, P[src]]
 
         put("one", np.ones(n))
@@ -612,7 +613,7 @@ class PrevalenceAccumulator:
         m = len(local_cells)
         gidx = np.empty(m, dtype=np.int64)
         index = self._cell_index_map
-        new_rows = []
+        new_rows: list[int] = []
         for i, t in enumerate(map(tuple, local_cells.tolist())):
             g = index.get(t)
             if g is None:
@@ -633,7 +634,7 @@ class PrevalenceAccumulator:
         self._sums[gidx] += local
 
     # -- results --------------------------------------------------------------------------
-    def _disaggregations(self, cells: np.ndarray):
+    def _disaggregations(self, cells: np.ndarray) -> list[tuple[str, list[str], np.ndarray]]:
         """Yield (label, level names, code per cell with -1 for not in any level)."""
         agesex = cells[:, 0]
         age, sex = agesex // 3, agesex % 3
@@ -807,13 +808,13 @@ class PrevalenceAccumulator:
         return msgs
 
 
-def _sort_key(v):
+def _sort_key(v: Any) -> tuple[int, float, str]:
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
         return (0, float(v), "")
     return (1, 0.0, str(v))
 
 
-def _fmt(v) -> str:
+def _fmt(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
@@ -923,24 +924,15 @@ def prevalence_simple(
 
 
 # --------------------------------------------------------------------------- file I/O & CLI
-def _iter_batches(path, columns=None, batch_size: int = 65_536, strings: bool = False):
+def _iter_batches(
+    path: str | os.PathLike[str], columns: Sequence[str] | None = None, batch_size: int = 65_536, strings: bool = False
+) -> Iterator[pa.RecordBatch]:
     """Batches of a CSV/Parquet file (``strings=True``: CSV cells as text, parsed at the door)."""
     if not os.path.exists(path):
         raise FileNotFoundError(f"no such file: {path}")
-    try:
-        from tumbuh.growth.stream import iter_batches
-    except ImportError:  # pragma: no cover - the stream module is part of the package
-        iter_batches = None
-    if iter_batches is not None:
-        yield from iter_batches(path, columns=columns, batch_size=batch_size, strings=strings)
-        return
-    import pyarrow.csv as pacsv  # pragma: no cover
-    import pyarrow.parquet as pq  # pragma: no cover
+    from tumbuh.growth.stream import iter_batches
 
-    if str(path).endswith((".parquet", ".pq")):  # pragma: no cover
-        yield from pq.ParquetFile(path).iter_batches(batch_size=batch_size, columns=columns)
-    else:  # pragma: no cover
-        yield from pacsv.open_csv(path)
+    yield from iter_batches(path, columns=columns, batch_size=batch_size, strings=strings)
 
 
 Z_COLUMNS = ("zlen", "zwei", "zwfl", "zbmi")
@@ -968,31 +960,12 @@ def with_zscores(batch: pa.RecordBatch | pa.Table, *, age_in_months: bool = Fals
             born = _date_days(table.column("birth_date"))
             seen = _date_days(table.column("visit_date"))
             table = table.append_column("age_days", pa.array(seen - born))
-    try:
-        from tumbuh.growth.cli import score_batch
-    except ImportError:  # pragma: no cover - kernel CLI not importable
-        score_batch = None
-    if score_batch is not None:
-        return score_batch(table, round_digits=2)
-    from tumbuh.growth.zscores import anthro_zscores  # pragma: no cover
+    from tumbuh.growth.cli import score_batch
 
-    cols = {c: table.column(c) for c in table.column_names}  # pragma: no cover
-    res = anthro_zscores(  # pragma: no cover
-        sex=cols.get("sex"),
-        age_days=cols.get("age_days"),
-        age_months=cols.get("age_months"),
-        weight=cols.get("weight"),
-        lenhei=cols.get("lenhei"),
-        measure=cols.get("measure"),
-        oedema=cols.get("oedema"),
-        round_digits=2,
-    )
-    for c in ("zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "zbmi", "fbmi"):  # pragma: no cover
-        table = table.append_column(c, pa.array(np.asarray(res[c], dtype=float)))
-    return table  # pragma: no cover
+    return score_batch(table, round_digits=2)
 
 
-def _date_days(col) -> np.ndarray:
+def _date_days(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """A date column (date, timestamp, or text YYYY-MM-DD / dd/mm/yyyy) as days since 1970."""
     if isinstance(col, pa.ChunkedArray):
         col = col.combine_chunks()

@@ -47,6 +47,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -174,7 +175,7 @@ def _chi2_sf(x: float, df: int) -> float:
     return float(chdtrc(df, x))
 
 
-def digit_preference_score(counts: Sequence[float], expected: Sequence[float] | None = None) -> dict:
+def digit_preference_score(counts: npt.ArrayLike, expected: npt.ArrayLike | None = None) -> dict:
     """Bopp & Faeh digit preference score and χ² test of ``counts`` against ``expected``.
 
     ``expected`` are expected shares (uniform when None). Returns ``n``, ``chi2``, ``df``,
@@ -240,14 +241,14 @@ class QualityAccumulator:
         self.weight_col = weight
         self.lenhei_col = lenhei
         self.dob_col = dob
-        self._codes = [dict() for _ in self.by]
+        self._codes: list[dict[Any, int]] = [{} for _ in self.by]
         self._groups: dict[tuple, int] = {("All", None): 0}
         self._cap = 0
         self._alloc(16)
         self.rows_read = 0
 
     def _alloc(self, cap: int) -> None:
-        def grow(old, shape):
+        def grow(old: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
             new = np.zeros((cap, *shape))
             if old is not None:
                 new[: len(old)] = old
@@ -342,7 +343,7 @@ class QualityAccumulator:
             _count2(self.amonths, g, am[sel], 60)
             _count2(self.sex, g, sx[sel], 3)
 
-    def _dob_parts(self, table: pa.Table, n: int):
+    def _dob_parts(self, table: pa.Table, n: int) -> tuple[np.ndarray, np.ndarray]:
         arr = _column(table, self.dob_col)
         if arr is None:
             arr = _column(table, "birth_date")
@@ -472,15 +473,15 @@ def _tenths_digit(x: np.ndarray) -> np.ndarray:
     return d.astype(np.int64)
 
 
-def _pct(a, b) -> float:
+def _pct(a: float, b: float) -> float:
     return float(100.0 * a / b) if b else float("nan")
 
 
-def _ratio(a, b) -> float:
+def _ratio(a: float, b: float) -> float:
     return float(a / b) if b else float("nan")
 
 
-def _moments(n, s1, s2, s3, s4) -> dict:
+def _moments(n: float, s1: float, s2: float, s3: float, s4: float) -> dict:
     nan = float("nan")
     if n < 1:
         return {"mean": nan, "sd": nan, "skewness": nan, "kurtosis": nan}
@@ -518,7 +519,9 @@ def quality_table(result: Mapping[str, dict]) -> pa.Table:
     """
     rows: dict[str, list] = {k: [] for k in ("group", "section", "item", "statistic", "value", "rating", "note")}
 
-    def add(group, section, item, stat, value, rating=None, metric=None):
+    def add(
+        group: str, section: str, item: str, stat: str, value: Any, rating: str | None = None, metric: str | None = None
+    ) -> None:
         rows["group"].append(group)
         rows["section"].append(section)
         rows["item"].append(item)
@@ -527,7 +530,7 @@ def quality_table(result: Mapping[str, dict]) -> pa.Table:
         rows["rating"].append(rating)
         rows["note"].append(THRESHOLDS[metric]["note"] if metric and rating else None)
 
-    def walk(group, section, item, d):
+    def walk(group: str, section: str, item: str, d: Mapping[str, Any]) -> None:
         for stat, v in d.items():
             if stat.endswith("_rating") or stat == "rating":
                 continue

@@ -66,7 +66,7 @@ def iter_batches(
         yield from _iter_csv(path, columns, batch_size, column_types, strings)
 
 
-def _iter_parquet(path: str, columns, batch_size: int) -> Iterator[pa.RecordBatch]:
+def _iter_parquet(path: str, columns: Sequence[str] | None, batch_size: int) -> Iterator[pa.RecordBatch]:
     pf = pq.ParquetFile(path)
     names = pf.schema_arrow.names
     if columns is not None:
@@ -101,7 +101,9 @@ def column_names(path: str | os.PathLike[str]) -> list[str]:
     return csv_column_names(path)
 
 
-def _iter_csv(path, columns, batch_size, column_types, strings) -> Iterator[pa.RecordBatch]:
+def _iter_csv(
+    path: str, columns: Sequence[str] | None, batch_size: int, column_types: dict[str, pa.DataType] | None, strings: bool
+) -> Iterator[pa.RecordBatch]:
     # Arrow's CSV reader cuts by bytes; guess ~64 bytes per row, bounded to [64 KiB, 64 MiB].
     block = int(min(max(batch_size * 64, 1 << 16), 1 << 26))
     names = csv_column_names(path)
@@ -202,7 +204,7 @@ class BatchWriter:
     def __enter__(self) -> BatchWriter:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

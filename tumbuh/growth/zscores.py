@@ -13,13 +13,18 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from collections.abc import Mapping, MutableMapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from . import tables
 from ._inputs import common_length, to_codes, to_float
+
+if TYPE_CHECKING:  # pyarrow is imported only where a table is made
+    import pyarrow as pa
 
 DAYS_PER_MONTH = 30.4375
 BLOCK = 32_768  # rows per internal block: keeps the working set in L2/L3
@@ -151,7 +156,7 @@ _POW_IS_LIBM: bool | None = None  # numpy's power is C's pow here (checked once)
 C_POW_COMPILED_MIN = 4096
 
 
-def _c_pow(a, b, out=None) -> np.ndarray:
+def _c_pow(a: Any, b: Any, out: np.ndarray | None = None) -> np.ndarray:
     """C's pow element by element: what R computes, for builds where numpy's power is not it."""
     a, b = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
     res = np.empty(a.shape) if out is None else out
@@ -176,7 +181,7 @@ def _c_pow1(x: float, y: float) -> float:
             return float(np.float64(x) ** np.float64(y))
 
 
-def _exact_power():
+def _exact_power() -> Callable[..., np.ndarray]:
     """The elementwise pow that gives R's bits on this build."""
     global _POW_IS_LIBM
     if _POW_IS_LIBM is None:
@@ -184,7 +189,7 @@ def _exact_power():
     return np.power if _POW_IS_LIBM else _c_pow
 
 
-def lms_z(y, L, M, S, restricted: bool, plain_l1: bool = False) -> np.ndarray:
+def lms_z(y: Any, L: Any, M: Any, S: Any, restricted: bool, plain_l1: bool = False) -> np.ndarray:
     """z = ((y/M)^L − 1)/(S·L); with ``restricted``, WHO's linear extension beyond ±3 SD.
 
     Beyond ±3 SD the restricted form uses SDk = M·(1 + L·S·k)^(1/L):
@@ -267,7 +272,9 @@ RESTRICTED = {"len": False, "hc": False, "wei": True, "wfl": True, "bmi": True, 
 # anthro (0–5 years)
 
 
-def _age_indicator(name, y, sex, day, age_ok, cache=None):
+def _age_indicator(
+    name: str, y: np.ndarray, sex: np.ndarray, day: np.ndarray, age_ok: np.ndarray, cache: dict | None = None
+) -> np.ndarray:
     """Age-indexed z for one block: look up (sex, rounded day); NaN where not valid.
 
     ``cache`` (a dict) shares the row index between tables with the same layout."""
@@ -288,7 +295,10 @@ def _age_indicator(name, y, sex, day, age_ok, cache=None):
     return z
 
 
-def _wfl_indicator(weight, x, sex, day, months, mcode, oedema):
+def _wfl_indicator(
+    weight: np.ndarray, x: np.ndarray, sex: np.ndarray, day: np.ndarray, months: np.ndarray, mcode: np.ndarray,
+    oedema: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Weight-for-length/height z for one block (table chosen by age, then measure, then 87 cm)."""
     w = tables.weight_for_lenhei()
     day_na = np.isnan(day)
@@ -341,7 +351,7 @@ _FUSED: Any = None  # the _fused module once imported and checked; False if unus
 _rows_seen = 0
 
 
-def _fused_module(engine: str, n: int):
+def _fused_module(engine: str, n: int) -> ModuleType | None:
     """The ``_fused`` module if this call should use it, else None."""
     global _FUSED, _rows_seen
     if engine == "numpy":
@@ -384,7 +394,7 @@ class ZScoreBuffers:
     def __init__(self) -> None:
         self._arrays: dict[str, np.ndarray] = {}
 
-    def array(self, shape, dtype, key: str) -> np.ndarray:
+    def array(self, shape: int | Sequence[int], dtype: npt.DTypeLike, key: str) -> np.ndarray:
         """An uninitialised array of ``shape`` and ``dtype``, reusing the memory of the last one of ``key``."""
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
         size = math.prod(shape)
@@ -433,16 +443,19 @@ def anthro_zscores(
                            triskin, subskin, round_digits, engine=ENGINE, buffers=buffers)
 
 
-def _anthro_zscores(sex, age_days=None, age_months=None, weight=None, lenhei=None, measure=None, oedema=None,
-                    headc=None, armc=None, triskin=None, subskin=None, round_digits=None, *, engine="auto",
-                    buffers=None):
+def _anthro_zscores(sex: Any, age_days: Any = None, age_months: Any = None, weight: Any = None, lenhei: Any = None,
+                    measure: Any = None, oedema: Any = None, headc: Any = None, armc: Any = None, triskin: Any = None,
+                    subskin: Any = None, round_digits: int | None = None, *, engine: str = "auto",
+                    buffers: ZScoreBuffers | None = None) -> ZScoreResult:
     """anthro_zscores with the kernel chosen: engine "auto", "numpy" or "fused"."""
     n = common_length(sex, age_days, age_months, weight, lenhei, measure, oedema, headc, armc, triskin, subskin)
     digits = 2 if round_digits is None else int(round_digits)
     fused = _fused_module(engine, n) if digits > 0 else None  # digits <= 0: numpy only
 
     # --- conversion at the door (whole arrays; zero-copy for float64 numpy input) ---
-    def codes(key, x, text_map, numeric_map=None):
+    def codes(
+        key: str, x: Any, text_map: dict[str, int], numeric_map: dict[float, int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         got = None
         if fused is not None and x is not None:
             got = fused.fast_codes(x, n, text_map, numeric_map, buffers, key)
@@ -502,7 +515,7 @@ def _anthro_zscores(sex, age_days=None, age_months=None, weight=None, lenhei=Non
         # Age: days rounded half up for the tables; unrounded months for the limits.
         a_d = ad[sl]
         with np.errstate(invalid="ignore"):
-            if am is None:
+            if am is None or am_inv is None:  # both or neither
                 days_f = a_d.copy()
                 months = a_d / DAYS_PER_MONTH
                 bad_age = ad_inv[sl]
@@ -523,7 +536,8 @@ def _anthro_zscores(sex, age_days=None, age_months=None, weight=None, lenhei=Non
             _set(r, day_na & ~neg & ~bad_age, "age_missing")
             _set(r, ~np.isnan(months) & ~age_ok, "age_out_of_range")
 
-        def measurement(name: str, report_missing: bool) -> np.ndarray | None:
+        # sl and r bound per block: the closure is called only within it.
+        def measurement(name: str, report_missing: bool, sl: slice = sl, r: np.ndarray = r) -> np.ndarray | None:
             if name not in meas:
                 return None
             v, inv = meas[name][0][sl], meas[name][1][sl]
@@ -574,8 +588,9 @@ def _anthro_zscores(sex, age_days=None, age_months=None, weight=None, lenhei=Non
         }
         young = None
         for k in ("ac", "ts", "ss"):
-            if ys[k] is not None:
-                young = ~np.isnan(ys[k]) if young is None else young | ~np.isnan(ys[k])
+            given = ys[k]
+            if given is not None:
+                young = ~np.isnan(given) if young is None else young | ~np.isnan(given)
         if young is not None:
             with np.errstate(invalid="ignore"):
                 _set(r, young & (day < 91), "age_under_91_days")
@@ -624,11 +639,11 @@ class ZScoreResult(MutableMapping):
 
     def __init__(self, data: dict, lazy: dict | None = None):
         self._data = data
-        self._lazy = {}
+        self._lazy: dict[str, Any] = {}
         for key, make in (lazy or {}).items():
             self.set_lazy(key, make)
 
-    def set_lazy(self, key: str, make) -> None:
+    def set_lazy(self, key: str, make: Callable[[], Any]) -> None:
         """Column ``key`` is ``make()``, computed when first read (keeps its position if it exists)."""
         self._data[key] = self._PENDING
         self._lazy[key] = make
@@ -636,27 +651,27 @@ class ZScoreResult(MutableMapping):
     def is_built(self, key: str) -> bool:
         return self._data[key] is not self._PENDING
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         v = self._data[key]
         if v is self._PENDING:
             v = self._data[key] = self._lazy.pop(key)()
         return v
 
-    def __setitem__(self, key, value) -> None:
+    def __setitem__(self, key: str, value: Any) -> None:
         self._lazy.pop(key, None)
         self._data[key] = value
 
-    def __delitem__(self, key) -> None:
+    def __delitem__(self, key: str) -> None:
         self._lazy.pop(key, None)
         del self._data[key]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._data)
 
     def __len__(self) -> int:
         return len(self._data)
 
-    def __contains__(self, key) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self._data
 
     def copy(self) -> ZScoreResult:
@@ -675,7 +690,10 @@ def _all_nan(n: int) -> np.ndarray:
     return nothing
 
 
-def _anthro_result(n, clen, mcode_out, c9, cbmi, csex, computed, z_out, f_out, reasons):
+def _anthro_result(
+    n: int, clen: np.ndarray, mcode_out: np.ndarray, c9: np.ndarray, cbmi: np.ndarray, csex: np.ndarray,
+    computed: Mapping[str, bool], z_out: Mapping[str, np.ndarray], f_out: Mapping[str, np.ndarray], reasons: np.ndarray,
+) -> ZScoreResult:
     data: dict[str, Any] = {
         "clenhei": clen,
         "cmeasure": None,
@@ -710,7 +728,7 @@ def _anthro_result(n, clen, mcode_out, c9, cbmi, csex, computed, z_out, f_out, r
 # anthroplus (5–19 years)
 
 
-def _month_indicator(name, y, sex, months, upper):
+def _month_indicator(name: str, y: np.ndarray, sex: np.ndarray, months: np.ndarray, upper: float) -> np.ndarray:
     tab = tables.who2007(name)
     with np.errstate(invalid="ignore"):
         valid = (months >= 60) & (months <= upper) & (sex > 0)
@@ -753,7 +771,7 @@ def anthroplus_zscores(
     n = common_length(sex, age_months, weight, height, oedema)
     reasons = np.zeros(n, dtype=np.uint32)
 
-    def add(mask, code):
+    def add(mask: np.ndarray, code: str) -> None:
         reasons[mask] |= _BIT[code]
 
     sex_c, sex_missing, sex_invalid = to_codes(sex, n, SEX_TEXT, SEX_NUMERIC)
@@ -767,7 +785,7 @@ def anthroplus_zscores(
     months = np.where(neg, np.nan, months)
     add(np.isnan(months) & ~neg & ~m_inv, "age_missing")
 
-    def measurement(value, name):
+    def measurement(value: Any, name: str) -> np.ndarray:
         v, inv = to_float(value, n)
         add(inv, f"{name}_invalid")
         with np.errstate(invalid="ignore"):
@@ -830,7 +848,7 @@ def decode_reasons(text: str) -> list[str]:
     return [c for c in text.split(";") if c] if text else []
 
 
-def dictionary_array(indices: np.ndarray, values: list[str]):
+def dictionary_array(indices: np.ndarray, values: list[str]) -> pa.DictionaryArray:
     """int positions (−1 = null) + their values → a pyarrow DictionaryArray<int8|int16, string>."""
     import pyarrow as pa
 
@@ -841,7 +859,7 @@ def dictionary_array(indices: np.ndarray, values: list[str]):
     return pa.DictionaryArray.from_arrays(arr, pa.array(values, type=pa.string()))
 
 
-def reason_dictionary(mask: np.ndarray):
+def reason_dictionary(mask: np.ndarray) -> pa.DictionaryArray:
     """Reason bits → DictionaryArray of ';'-joined codes ('' for none), without Python objects per row."""
     idx = np.zeros(len(mask), dtype=np.int16)
     texts = [""]
@@ -853,7 +871,7 @@ def reason_dictionary(mask: np.ndarray):
     return dictionary_array(idx, texts)
 
 
-def as_table(result: Mapping[str, np.ndarray], columns=None):
+def as_table(result: Mapping[str, np.ndarray], columns: Iterable[str] | None = None) -> pa.Table:
     """The result as a pyarrow Table: missing values as nulls, flags and ``csex`` as int8,
     text columns (``cmeasure``, ``reason``) dictionary-encoded from their codes
     (``cmeasure_code``, ``reason_mask``) without building Python objects per row.

@@ -4,9 +4,8 @@ and the reference sheet of those desa for the template."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from tumbuh.wilayah.models import Level, Wilayah
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, connection, models, transaction
@@ -322,7 +322,7 @@ def _validation_text(obj, exc: ValidationError) -> str:
         label = name
         try:
             label = str(obj._meta.get_field(name).verbose_name) if name != "__all__" else ""
-        except Exception:
+        except FieldDoesNotExist:
             pass
         parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
     return "; ".join(parts)

@@ -16,12 +16,11 @@ from django.core.management import call_command
 from django.db import transaction
 
 from tumbuh.accounts import policy
+from tumbuh.audit.actions import do_save
 from tumbuh.wilayah.models import Level, Wilayah
 
 from .actions import set_coverage
 from .catalogue import CATALOGUE
-from tumbuh.audit.actions import do_save
-
 from .computations import DEFINITIONS, FROM_VISITS, compute
 from .models import Category, Computation, Coverage, CoverageSource, Indicator
 
@@ -77,7 +76,7 @@ def _district_indicators() -> None:
 
 
 def _entered(seed: int, desa: list[Wilayah]) -> None:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # seeded demo data, no secret  # nosec B311
     kecamatan_shift = {k: rng.uniform(-14, 8) for k in sorted({w.kecamatan_code for w in desa})}
     for code, usual in INDICATORS.items():
         indicator = Indicator.objects.get(kabupaten=None, code=code)

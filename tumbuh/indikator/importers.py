@@ -12,9 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from tumbuh.imports.cells import clean_code, parse_count, parse_decimal
 from tumbuh.imports.desa import DESA_CODE, ByDesaCode, desa_sheet

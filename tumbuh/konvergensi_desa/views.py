@@ -26,7 +26,16 @@ from tumbuh.wilayah.models import Level, Wilayah
 from . import forms, progress, scorecard
 from .actions import do_log_mentoring, do_record_target, do_remove_target, do_save_checked
 from .autofill import quarter_bounds
-from .models import DesaMentor, DesaPolicy, DesaRoleRegulation, Kpm, KpmTraining, MentorVisit, ScorecardTarget, TargetGroup
+from .models import (
+    DesaMentor,
+    DesaPolicy,
+    DesaRoleRegulation,
+    Kpm,
+    KpmTraining,
+    MentorVisit,
+    ScorecardTarget,
+    TargetGroup,
+)
 from .xlsx import scorecard_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -62,7 +62,7 @@ _FEW_CHILDREN = 40
 def _family_counts(seed: int, admin: User) -> None:
     """About 2.5–3.5 families per child under five (a family has 3–4 members, a tenth of the
     people are under five), of which 75–90 % have a child under five."""
-    rng = random.Random(seed + 11)
+    rng = random.Random(seed + 11)  # seeded demo data, no secret  # nosec B311
     born_after = dt.date(YEAR - 5, 12, 31)
     from tumbuh.measurements.models import Child
 
@@ -83,7 +83,7 @@ def seed(seed: int) -> None:
     admin = User.objects.filter(username="admin.lutim").first()
     if admin is None:
         return
-    rng = random.Random(seed + 7)
+    rng = random.Random(seed + 7)  # seeded demo data, no secret  # nosec B311
     _import_list(seed, admin)
     _family_counts(seed, admin)
     teams = _teams(rng, admin)

@@ -52,7 +52,7 @@ def _nik(rng: random.Random, kecamatan_code: str) -> int:
 
 
 def krs_export(seed: int, kecamatan: tuple[str, ...] = ("73.24.04",), per_desa: int = 10, year: int = 2025) -> KrsExport:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # seeded demo data, no secret  # nosec B311
     desa = list(Wilayah.objects.filter(level=Level.DESA, kecamatan_code__in=kecamatan).order_by("code"))
     names = {w.code: w.name for w in Wilayah.objects.filter(code__in=kecamatan)}
     workbook = Workbook()

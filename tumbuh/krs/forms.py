@@ -39,7 +39,7 @@ OLD_FILTER_NAMES = {"tahun": "year", "risiko": "risk", "tanpa_tpk": "without_tpk
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
-    risk = forms.ChoiceField(label=_("Risk factor"), required=False, choices=[("", _("any"))] + [(f, l) for f, l in RISK_FACTORS])
+    risk = forms.ChoiceField(label=_("Risk factor"), required=False, choices=[("", _("any"))] + [(name, label) for name, label in RISK_FACTORS])
     without_tpk = forms.BooleanField(label=_("without TPK"), required=False)
 
     def __init__(self, data=None, *args, years, **kwargs):

@@ -31,9 +31,8 @@ import re
 from collections import defaultdict
 
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from tumbuh.imports.cells import clean_code, clean_text, fold, parse_count, parse_yes_no, wilayah_code
 from tumbuh.imports.desa import DESA_CODE, ByDesaCode, desa_sheet

@@ -125,7 +125,9 @@ class Family(models.Model):
     bukan_peserta_kb_modern = models.BooleanField(_("not using modern contraception"), null=True, blank=True, default=None)
     #: The codes of ``PENDAMPINGAN`` received, comma-separated ("1,3"); a code the list wrote
     #: that Tumbuh does not know is kept as written. "" none; None: the list did not say.
-    jenis_pendampingan = models.CharField(_("accompaniment received"), max_length=60, null=True, blank=True, default=None)
+    jenis_pendampingan = models.CharField(  # noqa: DJ001  None ≠ "" (see above)
+        _("accompaniment received"), max_length=60, null=True, blank=True, default=None
+    )
 
     tpk = models.ForeignKey(Tpk, on_delete=models.SET_NULL, null=True, blank=True, related_name="families",
                             verbose_name=_("TPK"))

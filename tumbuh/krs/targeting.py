@@ -30,6 +30,7 @@ from tumbuh.wilayah.models import Level, Wilayah
 from .linking import STUNTED, with_latest_haz
 from .models import Family, FamilyChild
 
+
 def stunted_in(children, period: Period):
     """``children`` stunted in ``period``, annotated with ``haz_status``, ``haz_z`` and
     ``haz_date`` of the measurement that decides."""

@@ -4,7 +4,6 @@ imported from the template). Thin: ask the policy, call an action, render."""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial
 
 from django.contrib import messages
@@ -38,9 +37,16 @@ from tumbuh.measurements.models import Child
 from tumbuh.wilayah.models import Level, Wilayah
 
 from . import linking, targeting
+from .actions import (
+    do_assign_tpk,
+    do_clear_family_count,
+    do_link_child,
+    do_log_visit,
+    do_save_tpk,
+    do_set_family_count,
+    do_unlink_child,
+)
 from .counts import risk_shares
-from .actions import (do_assign_tpk, do_clear_family_count, do_link_child, do_log_visit, do_save_tpk,
-                      do_set_family_count, do_unlink_child)
 from .forms import AssignTpkForm, FilterForm, LinkForm, TpkForm, UnlinkForm, VisitForm
 from .importers import KIND_FAMILY_COUNT, family_count_template
 from .models import Family, FamilyChild, FamilyCount, LinkMethod, Tpk, TpkVisit

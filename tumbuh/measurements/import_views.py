@@ -27,7 +27,7 @@ from tumbuh.imports.models import BatchStatus, ImportBatch
 from tumbuh.imports.views import checked, import_denied, may_rerun, progress_context
 from tumbuh.imports.xlsx import template_workbook
 
-from .importers import ALL_NAME_REASONS, EppgbmImporter, Z_TOLERANCE, confirm_mapping, target_choices
+from .importers import ALL_NAME_REASONS, Z_TOLERANCE, EppgbmImporter, confirm_mapping, target_choices
 from .models import Measurement
 
 KIND = EppgbmImporter.kind

@@ -93,7 +93,7 @@ class Child(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ChildManager()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012  a manager, which ruff takes for a field
 
     scope_path = "desa"
 
@@ -262,7 +262,7 @@ class Measurement(models.Model):
     eppgbm_zwfl = models.FloatField(_("weight-for-length/height z (e-PPGBM)"), null=True, blank=True)
 
     objects = VisitManager()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012  a manager, which ruff takes for a field
 
     scope_path = "desa"
 

@@ -258,9 +258,9 @@ def check_values(weight, lenhei, muac=None, headc=None) -> list[Problem]:
                 gettext_noop("Height %(value)s cm is outside the plausible range %(low)s–%(high)s cm"),
                 {"value": _fmt(h), "low": _fmt(LENHEI_RANGE[0]), "high": _fmt(LENHEI_RANGE[1])}, "lenhei",
             ))
-    for field, value in (("muac", a), ("headc", c)):
+    for name, value in (("muac", a), ("headc", c)):
         if value is not None:
-            problems += _circumference(field, value)
+            problems += _circumference(name, value)
     return problems
 
 

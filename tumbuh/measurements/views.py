@@ -35,8 +35,15 @@ from tumbuh.wilayah.models import Wilayah
 
 from . import charts
 from .actions import (
-    check_measurement, do_merge_children, do_record_measurement, do_register_child, do_remove_visit, do_restore_visit,
-    do_unmerge_child, plan_merge, plan_unmerge,
+    check_measurement,
+    do_merge_children,
+    do_record_measurement,
+    do_register_child,
+    do_remove_visit,
+    do_restore_visit,
+    do_unmerge_child,
+    plan_merge,
+    plan_unmerge,
 )
 from .eppgbm_export import lacks_nik, upload_visits, upload_workbook, withhold_unseen
 from .forms import ChildForm, EppgbmExportForm, MeasurementForm, ReasonForm

@@ -10,7 +10,14 @@ from django.utils import timezone, translation
 
 from tumbuh.documents.models import Letterhead
 from tumbuh.documents.official import (
-    LANGUAGE, Heading, ItemList, OfficialDocument, Paragraph, Signatory, Table, indonesian_date,
+    LANGUAGE,
+    Heading,
+    ItemList,
+    OfficialDocument,
+    Paragraph,
+    Signatory,
+    Table,
+    indonesian_date,
 )
 
 from .attendance import attendance

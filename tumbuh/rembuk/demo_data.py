@@ -22,7 +22,7 @@ NAMES = {Category.BUPATI: "H. Andi Mappaseng (fiktif)", Category.DPRD: "Muh. Rid
 def seed(seed: int) -> None:
     if not Wilayah.objects.filter(code="73.24.04").exists() or RembukEvent.objects.filter(wilayah_id="73.24", year=2026).exists():
         return
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # seeded demo data, no secret  # nosec B311
     event = actions.do_save_event(SYSTEM, RembukEvent(
         wilayah_id="73.24", year=2026, title="Rembuk Stunting Kabupaten Luwu Timur Tahun 2026", date=dt.date(2026, 4, 15),
         place="Aula Kantor Bupati Luwu Timur, Puncak Indah", signing_place="Malili",

@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 
 from tumbuh.documents.models import Letterhead
 from tumbuh.documents.official import (
-    Heading, ItemList, Kop, OfficialDocument, Paragraph, Signatory, Table, indonesian_date, indonesian_number,
+    Heading,
+    ItemList,
+    Kop,
+    OfficialDocument,
+    Paragraph,
+    Signatory,
+    Table,
+    indonesian_date,
+    indonesian_number,
     rupiah,
 )
 from tumbuh.wilayah.models import Level

@@ -5,7 +5,15 @@ from __future__ import annotations
 from tumbuh.core.numbers import format_number
 from tumbuh.documents.models import Letterhead
 from tumbuh.documents.official import (
-    LANGUAGE, Heading, ItemList, OfficialDocument, Paragraph, Signatory, Table, indonesian_number, rupiah,
+    LANGUAGE,
+    Heading,
+    ItemList,
+    OfficialDocument,
+    Paragraph,
+    Signatory,
+    Table,
+    indonesian_number,
+    rupiah,
 )
 
 from . import figures

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
+from tumbuh.core.focus import kabupaten_of, year_of
 from tumbuh.documents.official import document_response
 from tumbuh.rencana.models import Activity
-from tumbuh.core.focus import kabupaten_of, year_of
 
 from . import actions, documents, figures
 from .forms import RealisationForm, RecommendationForm, ReviewForm

@@ -9,7 +9,14 @@ from django.utils import translation
 from tumbuh.core.numbers import PERCENT_PLACES, round_figure
 from tumbuh.documents.models import Letterhead
 from tumbuh.documents.official import (
-    LANGUAGE, Heading, OfficialDocument, Paragraph, Signatory, Table, indonesian_date, indonesian_number,
+    LANGUAGE,
+    Heading,
+    OfficialDocument,
+    Paragraph,
+    Signatory,
+    Table,
+    indonesian_date,
+    indonesian_number,
 )
 
 from . import figures

@@ -111,7 +111,7 @@ def _form_data(obj):
     kind = KINDS[KIND_OF[obj._meta.model_name]]
     form = kind.form(instance=obj, actor=User.objects.get(username="admin.lutim" if not obj_in_luwu(obj) else "admin.luwu"))
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form.initial.get(name, "")
         if isinstance(value, list):
             data[name] = [getattr(v, "pk", v) for v in value]

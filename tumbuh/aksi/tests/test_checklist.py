@@ -37,7 +37,7 @@ from tumbuh.wilayah.models import Wilayah
 pytestmark = pytest.mark.django_db
 
 DEMO_YEAR = 2026  # the demo's convergence year: Luwu Timur's actions, its rembuk (held 15 April 2026, attendance recorded)
-SIGNED = datetime.datetime(2026, 4, 20, 8, tzinfo=datetime.timezone.utc)
+SIGNED = datetime.datetime(2026, 4, 20, 8, tzinfo=datetime.UTC)
 
 
 @pytest.fixture

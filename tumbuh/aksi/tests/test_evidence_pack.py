@@ -33,7 +33,7 @@ from tumbuh.wilayah.models import Wilayah
 pytestmark = pytest.mark.django_db
 
 YEAR = 2026
-SIGNED = datetime.datetime(2026, 4, 20, 8, tzinfo=datetime.timezone.utc)
+SIGNED = datetime.datetime(2026, 4, 20, 8, tzinfo=datetime.UTC)
 OWN_UPLOADS = "Dokumen yang diunggah pada halaman aksi"
 
 

@@ -22,7 +22,7 @@ from tumbuh.wilayah.models import Wilayah
 pytestmark = pytest.mark.django_db
 
 YEAR = 2026  # the demo's year: Luwu Timur's actions, its rembuk and Malili's
-SIGNED = datetime.datetime(2026, 4, 20, 8, tzinfo=datetime.timezone.utc)
+SIGNED = datetime.datetime(2026, 4, 20, 8, tzinfo=datetime.UTC)
 CONTENT_TYPES = {"PDF": "application/pdf", "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                  "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

@@ -210,7 +210,6 @@ def test_the_sheets_follow_the_district_s_responsible_opd(client, alice):
     from tumbuh.audit.actions import do_save
     from tumbuh.indikator.models import Indicator, IndicatorSetting
     from tumbuh.organisation.models import Opd
-    from tumbuh.tpps.models import Tpps
 
     akta = Indicator.objects.get(kabupaten=None, code="akta-kelahiran")
     workbook = _download(client, alice)
@@ -263,9 +262,8 @@ def test_pemetaan_program_is_the_plan_of_the_year(client, alice):
 
 def test_text_that_looks_like_a_formula_stays_text(client, alice):
     from tumbuh.audit.actions import do_save
-    from tumbuh.tpps.models import Tpps
-
     from tumbuh.core.testing import formula_cells
+    from tumbuh.tpps.models import Tpps
 
     typed = {"73.24.04.2001": '=HYPERLINK("http://x.example","klik")', "73.24.04.2002": "@SUM(A1)",
              "73.24.04.2004": "+62 812 3456 7890"}
@@ -285,7 +283,7 @@ def test_the_cover_says_when_it_was_made_and_the_day_of_the_tpps(alice, settings
 
     settings.TIME_ZONE = "Asia/Makassar"
     s = situation.build(alice, Wilayah.objects.get(code="73.24"), 2026)
-    made = dt.datetime(2026, 3, 4, 9, 4, tzinfo=dt.timezone.utc)
+    made = dt.datetime(2026, 3, 4, 9, 4, tzinfo=dt.UTC)
     cover = openpyxl.load_workbook(master_ansit(s, alice, dt.date(2026, 2, 28), now=made))["Keterangan"]
     lines = {r[0]: r[1] for r in cover.iter_rows(max_col=2, values_only=True) if r[0]}
     assert lines["Dibuat oleh Tumbuh"] == "4 Maret 2026 17:04" and lines["TPPS per tanggal"] == "28 Februari 2026"

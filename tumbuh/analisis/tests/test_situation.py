@@ -37,9 +37,9 @@ def test_families_column_reads_the_data_years_numbers(alice):
 
 # ---------------------------------------------------------------- no conclusion without data (issue 14)
 def _measure_round(year, month, n, *, stunted_every=3):
-    from tumbuh.dashboards.tests.conftest import make_child, measure
-
     import datetime as dt
+
+    from tumbuh.dashboards.tests.conftest import make_child, measure
     for i in range(n):
         measure(make_child("73.24.04.2010", f"Anak {month}-{i}", birth=dt.date(year - 2, 1, 1)), dt.date(year, month, 10),
                 zlen=-2.5 if i % stunted_every == 0 else 0.0)

@@ -1,6 +1,6 @@
+import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-import pytest
 
 
 def test_the_development_key_fails_the_deploy_check(settings):

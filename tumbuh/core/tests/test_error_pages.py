@@ -107,9 +107,8 @@ def _page(client, user=None, language="id"):
     ("en", "Form not accepted", "Back to the previous page", "Back to the home page"),
 ])  # fmt: skip
 def test_a_refused_form_gets_the_sites_403_page_with_the_menu_and_a_way_back(alice, language, title, back, home):
-    from django.test import Client
-
     from django.conf import settings as django_settings
+    from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)

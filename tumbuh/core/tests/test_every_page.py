@@ -47,7 +47,7 @@ SKIP_PATH = re.compile(
 MAX_PAGES = 400
 
 APP_LABELS = sorted({c.label for c in apps.get_app_configs()}, key=len, reverse=True)
-RAW_LABEL = re.compile(r"\b(?:%s)\.[a-z_]+\b" % "|".join(map(re.escape, APP_LABELS)))
+RAW_LABEL = re.compile(r"\b(?:{})\.[a-z_]+\b".format("|".join(map(re.escape, APP_LABELS))))
 FIELD_NAME = re.compile(r"(?<![\w./@-])[a-z]+_[a-z_]+(?![\w./@-])")
 
 #: Words an Indonesian interface never shows: English function words and Python's literals.

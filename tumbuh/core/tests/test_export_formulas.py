@@ -109,8 +109,7 @@ def _make_records(alice) -> dict:
     planned activity, an e-PPGBM import with rejected rows and z-score disagreements, a village
     scorecard, a published round."""
     from tumbuh.imports.framework import run_import
-    from tumbuh.imports.testing import csv_bytes
-    from tumbuh.imports.testing import xlsx_bytes
+    from tumbuh.imports.testing import csv_bytes, xlsx_bytes
     from tumbuh.konvergensi_desa import scorecard
     from tumbuh.konvergensi_desa.models import ScorecardTarget, TargetGroup
     from tumbuh.measurements.models import Measurement

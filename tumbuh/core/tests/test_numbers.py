@@ -11,8 +11,16 @@ from django.template import Context, Template
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from tumbuh.core.numbers import (csv_number, excel_format, excel_value, format_measure, format_number, message_params,
-                                 plain_integer, round_figure)
+from tumbuh.core.numbers import (
+    csv_number,
+    excel_format,
+    excel_value,
+    format_measure,
+    format_number,
+    message_params,
+    plain_integer,
+    round_figure,
+)
 from tumbuh.core.spreadsheet import MAX_SHEET_NAME, SheetNames, sheet_name
 
 

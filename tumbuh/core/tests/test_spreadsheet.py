@@ -15,8 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
-from tumbuh.core.spreadsheet import (FORMULA_START, MAX_TEXT, Number, append_row, csv_comment, csv_field, csv_row, new_cell,
-                                     put)
+from tumbuh.core.spreadsheet import (
+    FORMULA_START,
+    MAX_TEXT,
+    Number,
+    append_row,
+    csv_comment,
+    csv_field,
+    csv_row,
+    new_cell,
+    put,
+)
 from tumbuh.core.testing import formula_cells
 
 DANGEROUS = [f"{start}SUM(A1)" for start in FORMULA_START] + ['=HYPERLINK("http://x.invalid","klik")', "=1+2",

@@ -44,7 +44,7 @@ def test_the_prevalence_page_marks_a_coverage_above_100(client, alice, dukcapil_
     assert rows[BALANTANG].coverage == pytest.approx(120.0)
     page = r.content.decode()
     balantang = _row(page, BALANTANG)
-    assert f'120,0<sup class="over-full"' in balantang and f">{MARK}</sup>" in balantang
+    assert '120,0<sup class="over-full"' in balantang and f">{MARK}</sup>" in balantang
     if not over_full(rows[HARAPAN].coverage):
         assert "over-full" not in _row(page, HARAPAN)
     assert page.count('data-testid="over-full-note"') == 1

@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import translation
-from django.template.defaultfilters import floatformat
 
 from tumbuh.core.testing import require_or_skip
 from tumbuh.dashboards.models import SurveyFigure

@@ -14,7 +14,7 @@ from tumbuh.core.testing import formula_cells
 from tumbuh.dashboards import xlsx
 from tumbuh.dashboards.models import SurveyFigure
 
-NOW = dt.datetime(2026, 3, 4, 9, 4, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 4, 9, 4, tzinfo=dt.UTC)
 HYPERLINK = '=HYPERLINK("http://x.invalid","klik")'
 
 

@@ -140,7 +140,7 @@ def test_the_engine_recovers_the_true_z_scores(full):
     assert np.array_equal(np.isnan(exact["zlen"]), np.isnan(vis["zlen_true"]))
     # 2. From the recorded values (0.1 kg, 0.1 cm, either position), the engine is within the
     #    rounding: between the z-scores of the true value ± 0.05.
-    for name, true, recorded in (("zwei", vis["weight_true"], vis["weight"]), ("zlen", vis["lenhei_true"], vis["lenhei"])):
+    for name, true, _recorded in (("zwei", vis["weight_true"], vis["weight"]), ("zlen", vis["lenhei_true"], vis["lenhei"])):
         w_lo = _engine(data, idx, true - 0.05 if name == "zwei" else vis["weight_true"],
                        true - 0.05 if name == "zlen" else vis["lenhei_true"], expected)[name]
         w_hi = _engine(data, idx, true + 0.05 if name == "zwei" else vis["weight_true"],

@@ -12,7 +12,16 @@ from tumbuh.core.testing import require_or_skip
 from tumbuh.dashboards.pdf import weasyprint_error
 from tumbuh.documents.models import Letterhead
 from tumbuh.documents.official import (
-    Heading, ItemList, Kop, OfficialDocument, Paragraph, Signatory, Table, indonesian_date, indonesian_number, render_docx,
+    Heading,
+    ItemList,
+    Kop,
+    OfficialDocument,
+    Paragraph,
+    Signatory,
+    Table,
+    indonesian_date,
+    indonesian_number,
+    render_docx,
     render_pdf,
 )
 

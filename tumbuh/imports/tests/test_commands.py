@@ -8,9 +8,8 @@ from django.core.management import base as management_base
 from django.urls import reverse
 
 from tumbuh.imports.command import ImportCommand
-from tumbuh.imports.framework import Importer, Option, Plan, create_batch, kinds, register, store_source
 from tumbuh.imports.errors import RowError
-from tumbuh.imports.framework import Column
+from tumbuh.imports.framework import Column, Importer, Option, Plan, create_batch, kinds, register, store_source
 from tumbuh.imports.models import BatchStatus, ImportBatch
 from tumbuh.imports.testing import csv_bytes, read_xlsx, xlsx_bytes
 from tumbuh.indikator.models import Coverage

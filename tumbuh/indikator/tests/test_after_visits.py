@@ -16,7 +16,12 @@ from tumbuh.indikator.models import Coverage, CoverageSource
 from tumbuh.measurements.actions import do_merge_children, do_remove_visit, do_restore_visit
 from tumbuh.measurements.models import Measurement
 from tumbuh.measurements.tests.posyandu_fixtures import (  # noqa: F401
-    BALANTANG, TODAY, admin_lutim, record, register, siti,
+    BALANTANG,
+    TODAY,
+    admin_lutim,
+    record,
+    register,
+    siti,
 )
 
 pytestmark = pytest.mark.django_db

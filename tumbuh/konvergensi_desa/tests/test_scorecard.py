@@ -84,8 +84,9 @@ def test_the_example_recorded_in_a_desa_gives_the_same_levels_and_excel_tables(c
     # The levels as the page shows them (84,6 %, 77,8 %, 50,0 %, 79,2 %): the rounded value under a
     # one-decimal percentage format, so Excel shows the page's digits (the one rounding rule).
     assert [r[1:5] for r in summary[3:7]] == [[2, 11, 13, 0.846], [1, 7, 9, 0.778], [3, 1, 2, 0.5], [6, 19, 24, 0.792]]
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     formats = [r[4].number_format for r in load_workbook(io.BytesIO(workbook))["Tabel 4 Tingkat Konvergensi"].iter_rows(min_row=4, max_row=7)]
     assert formats == ["0.0%"] * 4

@@ -42,8 +42,23 @@ of plans written) and ``importer`` (``EppgbmImporter``: prepare, validate, finis
 """
 
 from .columns import (
-    ASI_COLUMNS, COLUMNS, SERVICE_COLUMNS, UNSAID, VALUE_FIELDS, WARNING_TEXT, person_key, read_asi, read_birth_order,
-    read_kpsp, read_oedema, read_phone, read_vitamin_a, read_weight_gain, read_yes_no, warning_text, with_aliases,
+    ASI_COLUMNS,
+    COLUMNS,
+    SERVICE_COLUMNS,
+    UNSAID,
+    VALUE_FIELDS,
+    WARNING_TEXT,
+    person_key,
+    read_asi,
+    read_birth_order,
+    read_kpsp,
+    read_oedema,
+    read_phone,
+    read_vitamin_a,
+    read_weight_gain,
+    read_yes_no,
+    warning_text,
+    with_aliases,
 )
 from .identity import _same_name, is_anonymised
 from .importer import EppgbmImporter

@@ -10,9 +10,8 @@ import dataclasses
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from tumbuh.imports.cells import NO_ANSWER, clean_text, fold, parse_count, parse_decimal, parse_yes_no
 from tumbuh.imports.errors import RowError

@@ -26,9 +26,33 @@ from .. import validation
 from ..models import Measurement
 from ..nik import clean_nik, mask_nik, nik_problem
 from .columns import (
-    _AGE_TEXT, _ASI, _NO_MONTHS, _NOTHING, _ONE, _POSITION, _SEX, _TWO, _UNREADABLE, _VITAMIN_A, ASI_COLUMNS, BASE_FIELDS,
-    COLUMNS, DEFAULTS, REQUIRED, SERVICE_COLUMNS, UNSAID, VALUE_FIELDS, _float, _mask_phone, _q, _read, person_key,
-    read_asi, read_birth_order, read_oedema, read_phone,
+    _AGE_TEXT,
+    _ASI,
+    _NO_MONTHS,
+    _NOTHING,
+    _ONE,
+    _POSITION,
+    _SEX,
+    _TWO,
+    _UNREADABLE,
+    _VITAMIN_A,
+    ASI_COLUMNS,
+    BASE_FIELDS,
+    COLUMNS,
+    DEFAULTS,
+    REQUIRED,
+    SERVICE_COLUMNS,
+    UNSAID,
+    VALUE_FIELDS,
+    _float,
+    _mask_phone,
+    _q,
+    _read,
+    person_key,
+    read_asi,
+    read_birth_order,
+    read_oedema,
+    read_phone,
 )
 from .identity import ANONYMISED_WITHOUT_NIK, VISIT_REMOVED, ChildRef, Identity, is_anonymised
 from .names import Names

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tumbuh.audit.models import AuditLog
 from tumbuh.measurements.actions import do_record_measurement, do_register_child
-from tumbuh.measurements.models import Child, Measurement
+from tumbuh.measurements.models import Child
 
 from .posyandu_fixtures import BALANTANG, HARAPAN, NIK_SITI, TODAY, admin_lutim, budi, record, register, siti  # noqa: F401
 

@@ -25,10 +25,11 @@ def demo(transactional_db, settings):
 
 @pytest.fixture
 def child(demo):
+    from decimal import Decimal
+
     from tumbuh.accounts.models import User
     from tumbuh.measurements.actions import do_record_measurement, do_register_child
     from tumbuh.measurements.models import Child, Measurement
-    from decimal import Decimal
 
     admin = User.objects.get(username="admin.lutim")
     child = do_register_child(admin, Child(name="Nurul Posyandu Uji", sex=2, birth_date=dt.date(2023, 1, 15),

@@ -20,7 +20,18 @@ from tumbuh.imports.models import BatchStatus
 from tumbuh.measurements.models import Child, Measurement
 from tumbuh.wilayah.models import Wilayah
 
-from .eppgbm_fixtures import ALIASES, FORMATS, TITLE, Style, headers, nik, stored_child_fields, stored_fields, visit, write
+from .eppgbm_fixtures import (
+    ALIASES,
+    FORMATS,
+    TITLE,
+    Style,
+    headers,
+    nik,
+    stored_child_fields,
+    stored_fields,
+    visit,
+    write,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 B1, B2 = dt.date(2023, 1, 10), dt.date(2024, 2, 20)
 
 
-def run(user, visits, style=Style(), name="eppgbm.csv", fmt="csv"):
+def run(user, visits, style=Style(), name="eppgbm.csv", fmt="csv"):  # noqa: B008  a frozen dataclass
     return run_import("eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=write(visits, style, fmt),
                       file_name=name)
 

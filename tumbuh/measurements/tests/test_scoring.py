@@ -1,8 +1,6 @@
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-
 from tumbuh.measurements.models import Child, Measurement
 from tumbuh.measurements.nik import clean_nik, mask_nik, nik_problem
 from tumbuh.measurements.scoring import score

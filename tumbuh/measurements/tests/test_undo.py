@@ -15,7 +15,12 @@ from django.utils import translation
 
 from tumbuh.audit.models import AuditLog
 from tumbuh.measurements.actions import (
-    do_merge_children, do_record_measurement, do_register_child, do_remove_visit, do_restore_visit, do_unmerge_child,
+    do_merge_children,
+    do_record_measurement,
+    do_register_child,
+    do_remove_visit,
+    do_restore_visit,
+    do_unmerge_child,
     plan_merge,
 )
 from tumbuh.measurements.models import Child, Measurement

@@ -31,7 +31,7 @@ def test_kecamatan_user_manages_only_their_kecamatan_meetings(camat, malili, wot
     assert policy.is_visible(camat, district) and not policy.can(camat, policy.CHANGE, district)
     participant = district.attendees.first()
     with pytest.raises(PermissionDenied):
-        actions.do_check_in(camat, participant, at=dt.datetime(2026, 5, 2, 9, tzinfo=dt.timezone.utc))
+        actions.do_check_in(camat, participant, at=dt.datetime(2026, 5, 2, 9, tzinfo=dt.UTC))
     other = make_rapat(wotu, dt.date(2026, 5, 3))
     assert not policy.visible(camat, Rapat.objects.filter(pk=other.pk)).exists()
 

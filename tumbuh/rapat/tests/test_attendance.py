@@ -12,7 +12,7 @@ from tumbuh.rapat.attendance import attendance, attendance_xlsx, qr_svg
 from tumbuh.rapat.models import Attendee, Group
 
 pytestmark = pytest.mark.django_db
-AT = dt.datetime(2026, 1, 5, 9, 15, tzinfo=dt.timezone.utc)  # a check-in on the meeting's morning
+AT = dt.datetime(2026, 1, 5, 9, 15, tzinfo=dt.UTC)  # a check-in on the meeting's morning
 
 SIZES = {Group.OPD: 40, Group.CAMAT: 12, Group.KEPALA_DESA: 140, Group.PUSKESMAS: 16, Group.PKK: 30, Group.PLKB: 22,
          Group.LAIN: 40}  # 300

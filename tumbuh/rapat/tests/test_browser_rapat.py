@@ -33,11 +33,10 @@ _DECODE = """async (src) => {
 
 
 def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server, demo):
-    from tumbuh.rapat.models import ActionItem, Attendee, Rapat
-    from tumbuh.tpps.models import Tpps
-
     from django.utils import timezone
 
+    from tumbuh.rapat.models import ActionItem, Attendee, Rapat
+    from tumbuh.tpps.models import Tpps
     from tumbuh.wilayah.models import Level, Wilayah
 
     today = timezone.localdate()  # the pages read the clock: a meeting held today is still open
@@ -138,13 +137,13 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
 
 
 def test_remove_an_invitee_with_a_reason_but_not_one_who_came(browser, live_server, demo):
+    from django.utils import timezone
+
     from tumbuh.accounts import policy
     from tumbuh.audit.models import AuditLog
     from tumbuh.rapat import actions
     from tumbuh.rapat.models import Attendee, Group, Rapat
     from tumbuh.tpps.models import Tpps
-
-    from django.utils import timezone
 
     today = timezone.localdate()  # held today: its list may still change
     rapat = actions.do_save_rapat(policy.SYSTEM, Rapat(tpps=Tpps.objects.get(wilayah_id="73.24.04"), title="Rapat TPPS Malili Maret",

@@ -16,7 +16,7 @@ from tumbuh.rapat.models import ActionItem, Attendee, Group, OwnerKind, Rapat
 pytestmark = pytest.mark.django_db
 
 HELD = dt.date(2025, 8, 28)  # the demo's second district meeting
-LATER = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.timezone.utc)  # 15 months after it
+LATER = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)  # 15 months after it
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_a_check_in_15_months_later_is_refused_in_indonesian_and_the_semester_co
     assert not absent.present
     assert _semester_present(alice) == before
     # On the meeting's own day (its evening too) the door is still open.
-    evening = dt.datetime(2025, 8, 28, 15, 0, tzinfo=dt.timezone.utc)  # 23.00 in Malili
+    evening = dt.datetime(2025, 8, 28, 15, 0, tzinfo=dt.UTC)  # 23.00 in Malili
     assert actions.do_check_in(alice, absent, at=evening) == actions.CheckInResult.OK
     assert _semester_present(alice)[0] == before[0] + 1
 
@@ -76,7 +76,7 @@ def test_attendance_and_minutes_lock_the_day_after(alice, malili, make_rapat, di
     rapat = make_rapat(malili, day)
     came = actions.do_add_participant(alice, Attendee(rapat=rapat, name="Camat", group=Group.CAMAT), today=day)
     invitee = actions.do_add_participant(alice, Attendee(rapat=rapat, name="Sekcam", group=Group.CAMAT), today=day)
-    actions.do_check_in(alice, came, at=dt.datetime(2026, 3, 2, 1, tzinfo=dt.timezone.utc))
+    actions.do_check_in(alice, came, at=dt.datetime(2026, 3, 2, 1, tzinfo=dt.UTC))
     next_day = day + dt.timedelta(days=1)
     item = ActionItem(title="Validasi", due_date=dt.date(2026, 4, 1), owner_kind=OwnerKind.OPD, owner_opd=dinkes)
     refused = [
@@ -130,7 +130,7 @@ def test_the_district_admin_reopens_with_a_reason_audited_and_closes_again(alice
     # Reopened, the camat enters the late list.
     late = actions.do_add_participant(camat, Attendee(rapat=rapat, name="Kepala Desa Balantang", group=Group.KEPALA_DESA),
                                       today=later)
-    actions.do_check_in(camat, late, at=dt.datetime(2026, 6, 1, 2, tzinfo=dt.timezone.utc))
+    actions.do_check_in(camat, late, at=dt.datetime(2026, 6, 1, 2, tzinfo=dt.UTC))
     assert attendance(rapat).present == 1
 
     with pytest.raises(PermissionDenied):

@@ -14,7 +14,7 @@ from tumbuh.rencana.testing import TEST_YEAR
 from tumbuh.wilayah.models import Wilayah
 
 pytestmark = pytest.mark.django_db
-SIGNED = dt.datetime(2026, 4, 20, 8, tzinfo=dt.timezone.utc)
+SIGNED = dt.datetime(2026, 4, 20, 8, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,7 @@ def event(alice):
                                                    position="Kepala Desa Balantang", desa_id="73.24.04.2010"))
     attended = list(e.invitees.values_list("pk", flat=True)[:5])
     actions.do_record_attendance(alice, e, attended)
-    actions.do_freeze_materials(alice, e, now=dt.datetime(2026, 4, 15, 10, 30, tzinfo=dt.timezone.utc))
+    actions.do_freeze_materials(alice, e, now=dt.datetime(2026, 4, 15, 10, 30, tzinfo=dt.UTC))
     actions.do_agree_plan(alice, e, note="disepakati dalam rembuk")
     return e
 

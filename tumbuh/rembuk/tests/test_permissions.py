@@ -6,8 +6,8 @@ import pytest
 
 from tumbuh.documents.testing import pdf_bytes
 from tumbuh.rembuk import actions
-from tumbuh.rencana.testing import TEST_YEAR
 from tumbuh.rembuk.models import Invitee, RembukEvent
+from tumbuh.rencana.testing import TEST_YEAR
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from tumbuh.rencana.testing import TEST_YEAR, make_activity
 from tumbuh.wilayah.models import Level, Wilayah
 
 pytestmark = pytest.mark.django_db
-NOW = dt.datetime(2026, 4, 15, 10, 30, tzinfo=dt.timezone.utc)  # the rembuk's morning
+NOW = dt.datetime(2026, 4, 15, 10, 30, tzinfo=dt.UTC)  # the rembuk's morning
 
 
 def new_event(actor, wilayah="73.24", *, invite=True, **kw) -> RembukEvent:

@@ -142,7 +142,7 @@ def test_the_plan_workbook_says_when_it_was_made(alice, settings):
 
     settings.TIME_ZONE = "Asia/Makassar"
     make_activity(alice)
-    made = dt.datetime(2026, 3, 4, 9, 4, tzinfo=dt.timezone.utc)
+    made = dt.datetime(2026, 3, 4, 9, 4, tzinfo=dt.UTC)
     summary = openpyxl.load_workbook(io.BytesIO(integrated_plan("73.24", TEST_YEAR, now=made)))["Ringkasan"]
     assert summary["A3"].value == "Dibuat oleh Tumbuh, 4 Maret 2026 17:04"  # WITA
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from tumbuh.rencana.testing import TEST_YEAR, make_activity
 from tumbuh.reviu import actions, documents, figures
 from tumbuh.reviu.models import AnnualReview, Realisation
-from tumbuh.rencana.testing import TEST_YEAR, make_activity
 
 pytestmark = pytest.mark.django_db
 

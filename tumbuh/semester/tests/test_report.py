@@ -14,7 +14,7 @@ from tumbuh.tpps.models import Tpps
 
 pytestmark = pytest.mark.django_db
 WRITTEN = dt.date(2026, 1, 20)  # the day the reports are written: after both semesters of 2025
-FINALISED = dt.datetime(2026, 1, 20, 9, 30, tzinfo=dt.timezone.utc)
+FINALISED = dt.datetime(2026, 1, 20, 9, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import datetime as dt
 from importlib import import_module
 
 import pytest
-from django.urls import reverse
 from django.db import connection
+from django.urls import reverse
 
 from tumbuh.accounts import policy
 from tumbuh.audit.models import AuditLog
