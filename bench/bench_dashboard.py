@@ -67,10 +67,16 @@ PAGES = [
 
 def _env(db_url: str, **extra) -> dict:
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": db_url, "TUMBUH_DEMO": "1", "TUMBUH_VAR_DIR": env.get("TUMBUH_VAR_DIR", "/tmp/tumbuh-bench-var"),
-        "ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SETTINGS_MODULE": "tumbuh.settings", "TUMBUH_LOG_LEVEL": "ERROR",
-    })
+    env.update(
+        {
+            "DATABASE_URL": db_url,
+            "TUMBUH_DEMO": "1",
+            "TUMBUH_VAR_DIR": env.get("TUMBUH_VAR_DIR", "/tmp/tumbuh-bench-var"),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SETTINGS_MODULE": "tumbuh.settings",
+            "TUMBUH_LOG_LEVEL": "ERROR",
+        }
+    )
     env.update(extra)
     return env
 
@@ -87,8 +93,9 @@ def setup(args) -> None:
     url = urllib.parse.urlparse(args.db)
     if url.scheme.startswith("postgres"):
         name = url.path.lstrip("/")
-        exists = subprocess.run(["psql", "-h", url.hostname, "-U", url.username or "postgres", "-lqt"], capture_output=True,
-                                text=True).stdout
+        exists = subprocess.run(
+            ["psql", "-h", url.hostname, "-U", url.username or "postgres", "-lqt"], capture_output=True, text=True
+        ).stdout
         if not any(line.split("|")[0].strip() == name for line in exists.splitlines()):
             subprocess.run(["createdb", "-h", url.hostname, "-U", url.username or "postgres", name], check=True)
     _django(args.db)
@@ -138,8 +145,15 @@ class User:
         status, body = self.request("GET", "/masuk/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
         form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": USERNAME, "password": password})
-        status, _ = self.request("POST", "/masuk/", body=form, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{self.host}:{self.port}/masuk/"})
+        status, _ = self.request(
+            "POST",
+            "/masuk/",
+            body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://{self.host}:{self.port}/masuk/",
+            },
+        )
         if status != 302 or "sessionid" not in self.cookies:
             raise SystemExit(f"login failed: HTTP {status}")
 
@@ -181,9 +195,24 @@ def load(args, live: bool) -> dict:
 
     # TUMBUH_CACHE_URL (the shared page cache) reaches gunicorn from --cache-url or the environment.
     env = _env(args.db, TUMBUH_CACHE_URL=args.cache_url, **({"TUMBUH_DASHBOARD_LIVE": "1"} if live else {}))
-    cmd = [str(VENV_BIN / "gunicorn"), "tumbuh.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-           "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
-           "--timeout", "900", "--log-level", "warning", "--chdir", str(ROOT)]
+    cmd = [
+        str(VENV_BIN / "gunicorn"),
+        "tumbuh.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--worker-class",
+        "gthread",
+        "--timeout",
+        "900",
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(ROOT),
+    ]
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
     try:
         _wait_up(args.port, proc)
@@ -229,15 +258,32 @@ def load(args, live: bool) -> dict:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
     lat = [d for _n, d, s in results if s == 200]
-    out = {"mode": "live" if live else "precomputed", "cache": _cache_label(args.cache_url), "requests": len(results), "errors": sum(s != 200 for *_x, s in results),
-           "wall_s": wall, "rps": len(results) / wall, "median_ms": 1000 * statistics.median(lat),
-           "p95_ms": 1000 * _percentile(lat, 0.95), "max_ms": 1000 * max(lat), "pages": {},
-           "warmup": {"requests": len(warm), "wall_s": warm_wall, "median_ms": 1000 * statistics.median([d for _n, d, _s in warm]),
-                      "max_ms": 1000 * max(d for _n, d, _s in warm)}}
+    out = {
+        "mode": "live" if live else "precomputed",
+        "cache": _cache_label(args.cache_url),
+        "requests": len(results),
+        "errors": sum(s != 200 for *_x, s in results),
+        "wall_s": wall,
+        "rps": len(results) / wall,
+        "median_ms": 1000 * statistics.median(lat),
+        "p95_ms": 1000 * _percentile(lat, 0.95),
+        "max_ms": 1000 * max(lat),
+        "pages": {},
+        "warmup": {
+            "requests": len(warm),
+            "wall_s": warm_wall,
+            "median_ms": 1000 * statistics.median([d for _n, d, _s in warm]),
+            "max_ms": 1000 * max(d for _n, d, _s in warm),
+        },
+    }
     for name, _path in PAGES:
         d = [x for n, x, s in results if n == name and s == 200]
         if d:
-            out["pages"][name] = {"n": len(d), "median_ms": 1000 * statistics.median(d), "p95_ms": 1000 * _percentile(d, 0.95)}
+            out["pages"][name] = {
+                "n": len(d),
+                "median_ms": 1000 * statistics.median(d),
+                "p95_ms": 1000 * _percentile(d, 0.95),
+            }
     return out
 
 
@@ -256,12 +302,22 @@ def run(args) -> None:
 
     from tumbuh.measurements.models import Child, Measurement
 
-    data = {"children": Child.objects.count(), "measurements": Measurement.objects.count(),
-            "db": f"{connection.vendor} {connection.cursor().connection.info.server_version if connection.vendor == 'postgresql' else ''}"}
+    data = {
+        "children": Child.objects.count(),
+        "measurements": Measurement.objects.count(),
+        "db": f"{connection.vendor} {connection.cursor().connection.info.server_version if connection.vendor == 'postgresql' else ''}",
+    }
     connection.close()
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
-    res = {"machine": _machine(), "data": data, "args": vars(args) | {"func": None}, "pages": PAGES, "runs": [],
-           "started": started, "loadavg_start": os.getloadavg()}
+    res = {
+        "machine": _machine(),
+        "data": data,
+        "args": vars(args) | {"func": None},
+        "pages": PAGES,
+        "runs": [],
+        "started": started,
+        "loadavg_start": os.getloadavg(),
+    }
     print(f"{started}; load average (1, 5, 15 min) at the start: {_loadavg(res['loadavg_start'])}", flush=True)
     modes = {"both": (False, True), "precomputed": (False,), "live": (True,)}[args.mode]
     for live in modes:
@@ -270,21 +326,30 @@ def run(args) -> None:
         res["runs"].append(r)
         print(json.dumps(r, indent=1), file=sys.stderr)
     res["loadavg_end"] = os.getloadavg()
-    print(f"\n{data['children']:,} children, {data['measurements']:,} measurements; {data['db']}; "
-          f"{res['machine']['cpu']}, {res['machine']['cores']} cores; {args.users} users, gunicorn "
-          f"{args.workers} workers × {args.threads} threads; cache {_cache_label(args.cache_url)}")
+    print(
+        f"\n{data['children']:,} children, {data['measurements']:,} measurements; {data['db']}; "
+        f"{res['machine']['cpu']}, {res['machine']['cores']} cores; {args.users} users, gunicorn "
+        f"{args.workers} workers × {args.threads} threads; cache {_cache_label(args.cache_url)}"
+    )
     print(f"load average (1, 5, 15 min): start {_loadavg(res['loadavg_start'])}, end {_loadavg(res['loadavg_end'])}\n")
     print("| aggregates | cache | requests | errors | req/s | median (ms) | p95 (ms) | max (ms) |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for r in res["runs"]:
-        print(f"| {r['mode']} | {r['cache'] if r['mode'] != 'live' else '(not used)'} | {r['requests']} | {r['errors']} | {r['rps']:.1f} | {r['median_ms']:.0f} | {r['p95_ms']:.0f} | {r['max_ms']:.0f} |")
+        print(
+            f"| {r['mode']} | {r['cache'] if r['mode'] != 'live' else '(not used)'} | {r['requests']} | {r['errors']} | {r['rps']:.1f} | {r['median_ms']:.0f} | {r['p95_ms']:.0f} | {r['max_ms']:.0f} |"
+        )
     if len(res["runs"]) == 2:
         a, b = res["runs"]
-        print(f"\nlive ÷ precomputed: median {b['median_ms'] / a['median_ms']:.1f}×, p95 {b['p95_ms'] / a['p95_ms']:.1f}×")
+        print(
+            f"\nlive ÷ precomputed: median {b['median_ms'] / a['median_ms']:.1f}×, p95 {b['p95_ms'] / a['p95_ms']:.1f}×"
+        )
     print("\n| page | " + " | ".join(f"{r['mode']} median / p95 (ms)" for r in res["runs"]) + " |")
     print("|---|" + "---:|" * len(res["runs"]))
     for name, _p in PAGES:
-        cells = [f"{r['pages'][name]['median_ms']:.0f} / {r['pages'][name]['p95_ms']:.0f}" if name in r["pages"] else "—" for r in res["runs"]]
+        cells = [
+            f"{r['pages'][name]['median_ms']:.0f} / {r['pages'][name]['p95_ms']:.0f}" if name in r["pages"] else "—"
+            for r in res["runs"]
+        ]
         print(f"| {name} | " + " | ".join(cells) + " |")
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
@@ -323,7 +388,9 @@ def _loadavg(la) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB), help=f"database URL (default {DEFAULT_DB})")
+    ap.add_argument(
+        "--db", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB), help=f"database URL (default {DEFAULT_DB})"
+    )
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("setup", help="create the database, load the scaled demo, precompute the aggregates")
     s.add_argument("--children", type=int, default=100_000)
@@ -335,19 +402,26 @@ def main() -> None:
     r.add_argument("--requests", type=int, default=2000, help="requests in all (precomputed)")
     r.add_argument("--max-seconds", type=float, default=180, help="stop a phase (warm-up, measure) after this long")
     r.add_argument("--warmup", type=int, default=200, help="requests before measuring (not counted)")
-    r.add_argument("--live-requests", type=int, default=40, help="requests in all for the live peer (about 10 CPU-seconds each)")
+    r.add_argument(
+        "--live-requests", type=int, default=40, help="requests in all for the live peer (about 10 CPU-seconds each)"
+    )
     r.add_argument("--live-warmup", type=int, default=0, help="warm-up requests for the live peer")
     r.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     r.add_argument("--threads", type=int, default=2)
     r.add_argument("--port", type=int, default=8765)
     r.add_argument("--mode", choices=["both", "precomputed", "live"], default="both")
-    r.add_argument("--cache-url", default=os.environ.get("TUMBUH_CACHE_URL", ""),
-                   help="TUMBUH_CACHE_URL for the server, e.g. redis://127.0.0.1:6379/1 (default: the environment's; "
-                        "unset: files in <TUMBUH_VAR_DIR>/cache)")
+    r.add_argument(
+        "--cache-url",
+        default=os.environ.get("TUMBUH_CACHE_URL", ""),
+        help="TUMBUH_CACHE_URL for the server, e.g. redis://127.0.0.1:6379/1 (default: the environment's; "
+        "unset: files in <TUMBUH_VAR_DIR>/cache)",
+    )
     r.add_argument("--out", default="dashboard", help="results file bench/out/OUT.json")
     r.set_defaults(func=run)
     c = sub.add_parser("cpu", help="CPU of one cached page in-process, per page (no server)")
-    c.add_argument("--cache-url", default=os.environ.get("TUMBUH_CACHE_URL", ""), help="TUMBUH_CACHE_URL (default: files)")
+    c.add_argument(
+        "--cache-url", default=os.environ.get("TUMBUH_CACHE_URL", ""), help="TUMBUH_CACHE_URL (default: files)"
+    )
     c.add_argument("--repeat", type=int, default=200)
     c.set_defaults(func=cpu)
     args = ap.parse_args()

@@ -50,7 +50,9 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tumbuh.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-key-not-for-production-b4b4b4b4b4b4b4b4b4b4b4b4")  # production settings need a key of their own
+    os.environ.setdefault(
+        "SECRET_KEY", "bench-only-key-not-for-production-b4b4b4b4b4b4b4b4b4b4b4b4"
+    )  # production settings need a key of their own
     import django
 
     django.setup()
@@ -82,25 +84,41 @@ def main() -> None:
         uncached = timed(lambda user=user: default_round(user, today=today), args.repeat, before=cache.clear)
         cached = timed(lambda user=user: default_round(user, today=today), args.repeat)
         floor_runs = timed(floor, args.repeat)
-        rows.append({
-            "user": username, "visits_seen": seen, "default": chosen.key,
-            "uncached_ms": statistics.median(uncached) * 1000,
-            "cached_ms": statistics.median(cached) * 1000,
-            "floor_ms": statistics.median(floor_runs) * 1000,
-        })
+        rows.append(
+            {
+                "user": username,
+                "visits_seen": seen,
+                "default": chosen.key,
+                "uncached_ms": statistics.median(uncached) * 1000,
+                "cached_ms": statistics.median(cached) * 1000,
+                "floor_ms": statistics.median(floor_runs) * 1000,
+            }
+        )
 
     print(f"{connection.vendor}, {visits:,} visits in the database, median of {args.repeat}, today {today}\n")
     print("| user | visits in the 10 rounds | default | uncached | cached | floor: one COUNT(*) | uncached / floor |")
     print("|---|---:|---|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['user']} | {r['visits_seen']:,} | {r['default']} | {r['uncached_ms']:.1f} ms | "
-              f"{r['cached_ms']:.2f} ms | {r['floor_ms']:.1f} ms | {r['uncached_ms'] / r['floor_ms']:.2f} |")
+        print(
+            f"| {r['user']} | {r['visits_seen']:,} | {r['default']} | {r['uncached_ms']:.1f} ms | "
+            f"{r['cached_ms']:.2f} ms | {r['floor_ms']:.1f} ms | {r['uncached_ms'] / r['floor_ms']:.2f} |"
+        )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "database": connection.vendor, "visits": visits, "repeat": args.repeat, "today": str(today),
-        "machine": platform.platform(), "python": platform.python_version(), "rows": rows,
-    }, indent=2))
+    out.write_text(
+        json.dumps(
+            {
+                "database": connection.vendor,
+                "visits": visits,
+                "repeat": args.repeat,
+                "today": str(today),
+                "machine": platform.platform(),
+                "python": platform.python_version(),
+                "rows": rows,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -42,10 +42,43 @@ sys.path.insert(0, str(ROOT))
 WORK = Path("/tmp/tumbuh-bench-html")
 
 HEADERS = [
-    "No", "NIK", "Nama", "JK", "Tgl Lahir", "BB Lahir", "TB Lahir", "Nama Ortu", "Prov", "Kab/Kota", "Kec", "Pukesmas",
-    "Desa/Kel", "Posyandu", "RT", "RW", "Alamat", "Total Pengukuran", "Usia Saat Ukur", "Tanggal Pengukuran", "Berat",
-    "Tinggi", "Cara Ukur", "LiLA", "BB/U", "ZS BB/U", "TB/U", "ZS TB/U", "BB/TB", "ZS BB/TB", "Naik Berat Badan",
-    "Jml Vit A", "KPSP", "KIA", "Kelas Ibu Balita", "MBG", "Detail",
+    "No",
+    "NIK",
+    "Nama",
+    "JK",
+    "Tgl Lahir",
+    "BB Lahir",
+    "TB Lahir",
+    "Nama Ortu",
+    "Prov",
+    "Kab/Kota",
+    "Kec",
+    "Pukesmas",
+    "Desa/Kel",
+    "Posyandu",
+    "RT",
+    "RW",
+    "Alamat",
+    "Total Pengukuran",
+    "Usia Saat Ukur",
+    "Tanggal Pengukuran",
+    "Berat",
+    "Tinggi",
+    "Cara Ukur",
+    "LiLA",
+    "BB/U",
+    "ZS BB/U",
+    "TB/U",
+    "ZS TB/U",
+    "BB/TB",
+    "ZS BB/TB",
+    "Naik Berat Badan",
+    "Jml Vit A",
+    "KPSP",
+    "KIA",
+    "Kelas Ibu Balita",
+    "MBG",
+    "Detail",
 ]
 NAMES = ["SITI AMINAH", "MUHAMMAD RIZKY", "NUR AISYAH", "ANDI FAJAR", "PUTRI AYU", "AHMAD FAUZI", "DEWI LESTARI"]
 DESA = ["BALANTANG", "HARAPAN", "LASKAP", "MANURUNG", "WEWANGRIU", "ATUE"]
@@ -58,12 +91,43 @@ def row(i: int) -> tuple[list[str], list[str]]:
     age_html, age = f"{months // 12} Tahun<br>{months % 12} Bulan", f"{months // 12} Tahun {months % 12} Bulan"
     weight, height = f"{6 + (i % 140) / 10:.1f}", f"{60 + (i % 500) / 10:.1f}"
     plain = [
-        str(i + 1), f"73240{i:011d}", name, "LP"[i % 2], f"20{20 + i % 5}-{1 + i % 12:02d}-{1 + i % 28:02d}", "3.1", "49",
-        f"{NAMES[(i + 3) % len(NAMES)]} & KELUARGA", "SULAWESI SELATAN", "LUWU TIMUR", "MALILI", "MALILI",
-        DESA[i % len(DESA)], f"MAWAR {i % 50}", f"{i % 9:03d}", f"{i % 5:03d}", "Jl. Poros Malili", str(1 + i % 9), age,
-        f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", weight, height, ("Berdiri", "Terlentang")[i % 2], "14.5", "Normal",
-        "-0.52", "Pendek", "-2.31", "Gizi Baik", "0.30", ("Ya", "Tidak")[i % 3 == 0], str(i % 3), "Sesuai", "Ya", "",
-        "Ya", "Detail",
+        str(i + 1),
+        f"73240{i:011d}",
+        name,
+        "LP"[i % 2],
+        f"20{20 + i % 5}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        "3.1",
+        "49",
+        f"{NAMES[(i + 3) % len(NAMES)]} & KELUARGA",
+        "SULAWESI SELATAN",
+        "LUWU TIMUR",
+        "MALILI",
+        "MALILI",
+        DESA[i % len(DESA)],
+        f"MAWAR {i % 50}",
+        f"{i % 9:03d}",
+        f"{i % 5:03d}",
+        "Jl. Poros Malili",
+        str(1 + i % 9),
+        age,
+        f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        weight,
+        height,
+        ("Berdiri", "Terlentang")[i % 2],
+        "14.5",
+        "Normal",
+        "-0.52",
+        "Pendek",
+        "-2.31",
+        "Gizi Baik",
+        "0.30",
+        ("Ya", "Tidak")[i % 3 == 0],
+        str(i % 3),
+        "Sesuai",
+        "Ya",
+        "",
+        "Ya",
+        "Detail",
     ]
     html_cells = list(plain)
     html_cells[2] = name.replace(" ", "&nbsp;", 1)
@@ -78,15 +142,20 @@ def write_files(rows: int) -> tuple[Path, Path]:
     html_path, csv_path = WORK / "daftar-anak-status-gizi.xls", WORK / "daftar-anak-status-gizi.csv"
     import csv
 
-    with open(html_path, "w", encoding="utf-8", newline="\n") as html, open(csv_path, "w", encoding="utf-8-sig", newline="") as raw:
+    with (
+        open(html_path, "w", encoding="utf-8", newline="\n") as html,
+        open(csv_path, "w", encoding="utf-8-sig", newline="") as raw,
+    ):
         writer = csv.writer(raw, delimiter=";", lineterminator="\r\n")
-        html.write('<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">\n'
-                   '<html xmlns:x="urn:schemas-microsoft-com:office:excel" xmlns="http://www.w3.org/TR/REC-html40">\n'
-                   '<head><meta http-equiv="Content-Type" content="application/vnd.ms-excel; charset=utf-8">\n'
-                   '<style>td { mso-number-format: "\\@"; border: .5pt solid #000; }</style></head>\n<body>\n'
-                   '<table border="1">\n<thead>\n'
-                   f'<tr><td colspan="{len(HEADERS)}"><b>Daftar Anak Berdasarkan Status Gizi</b></td></tr>\n'
-                   "<tr>" + "".join(f"<th>{h}</th>" for h in HEADERS) + "</tr>\n</thead>\n<tbody>\n")
+        html.write(
+            '<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">\n'
+            '<html xmlns:x="urn:schemas-microsoft-com:office:excel" xmlns="http://www.w3.org/TR/REC-html40">\n'
+            '<head><meta http-equiv="Content-Type" content="application/vnd.ms-excel; charset=utf-8">\n'
+            '<style>td { mso-number-format: "\\@"; border: .5pt solid #000; }</style></head>\n<body>\n'
+            '<table border="1">\n<thead>\n'
+            f'<tr><td colspan="{len(HEADERS)}"><b>Daftar Anak Berdasarkan Status Gizi</b></td></tr>\n'
+            "<tr>" + "".join(f"<th>{h}</th>" for h in HEADERS) + "</tr>\n</thead>\n<tbody>\n"
+        )
         writer.writerow(["Daftar Anak Berdasarkan Status Gizi"])
         writer.writerow(HEADERS)
         for i in range(rows):
@@ -153,9 +222,17 @@ print(json.dumps({{"rows": n, "seconds": elapsed, "peak_kb": resource.getrusage(
 
 def measure(reader: str, path: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="tumbuh.settings")
-    env.setdefault("SECRET_KEY", "bench-only-key-not-for-production-b4b4b4b4b4b4b4b4b4b4b4b4")  # production settings need a key of their own
-    out = subprocess.run([sys.executable, "-c", RUNNER.format(code=READERS[reader]), str(path)], env=env, cwd=ROOT,
-                         check=True, capture_output=True, text=True)
+    env.setdefault(
+        "SECRET_KEY", "bench-only-key-not-for-production-b4b4b4b4b4b4b4b4b4b4b4b4"
+    )  # production settings need a key of their own
+    out = subprocess.run(
+        [sys.executable, "-c", RUNNER.format(code=READERS[reader]), str(path)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -179,8 +256,11 @@ def main() -> None:
     WORK.mkdir(parents=True)
     started = time.perf_counter()
     html_path, csv_path = write_files(args.rows)
-    print(f"wrote {args.rows:,} rows in {time.perf_counter() - started:.1f} s: HTML {html_path.stat().st_size / 1e6:.1f} MB, "
-          f"CSV {csv_path.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
+    print(
+        f"wrote {args.rows:,} rows in {time.perf_counter() - started:.1f} s: HTML {html_path.stat().st_size / 1e6:.1f} MB, "
+        f"CSV {csv_path.stat().st_size / 1e6:.1f} MB",
+        file=sys.stderr,
+    )
     _, expected_age = row(args.rows - 1)[1][17:19]
     runs = [
         ("Tumbuh `open_table`, HTML .xls (lxml, streamed)", "tumbuh", html_path),
@@ -202,15 +282,21 @@ def main() -> None:
         results.append(best)
         print(f"{label}: {best['rows'] / best['seconds']:,.0f} rows/s", file=sys.stderr)
     floor = next(r for r in results if r["reader"] == "csv")
-    print(f"\n{args.rows:,} rows; HTML {results[0]['file_mb']:.0f} MB, CSV {results[1]['file_mb']:.0f} MB. Machine: {machine()}\n")
+    print(
+        f"\n{args.rows:,} rows; HTML {results[0]['file_mb']:.0f} MB, CSV {results[1]['file_mb']:.0f} MB. Machine: {machine()}\n"
+    )
     print("| | seconds | rows/s | vs `csv.reader` | peak RSS | RSS over start-up |")
     print("|---|---:|---:|---:|---:|---:|")
     for r in results:
-        print(f"| {r['label']} | {r['seconds']:.1f} | {r['rows'] / r['seconds']:,.0f} | "
-              f"{floor['seconds'] / r['seconds']:.2f}× | {r['peak_kb'] / 1024:.0f} MB | {(r['peak_kb'] - r['base_kb']) / 1024:.0f} MB |")
+        print(
+            f"| {r['label']} | {r['seconds']:.1f} | {r['rows'] / r['seconds']:,.0f} | "
+            f"{floor['seconds'] / r['seconds']:.2f}× | {r['peak_kb'] / 1024:.0f} MB | {(r['peak_kb'] - r['base_kb']) / 1024:.0f} MB |"
+        )
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
-    (out / "html_import.json").write_text(json.dumps({"rows": args.rows, "machine": machine(), "results": results}, indent=1))
+    (out / "html_import.json").write_text(
+        json.dumps({"rows": args.rows, "machine": machine(), "results": results}, indent=1)
+    )
     if not args.keep:
         shutil.rmtree(WORK)
 

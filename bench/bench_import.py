@@ -51,13 +51,58 @@ PYTHON = sys.executable
 TUMBUH = str(Path(PYTHON).with_name("tumbuh"))
 
 HEADERS = [
-    "NIK", "Nama", "JK", "Tgl Lahir", "BB Lahir", "TB Lahir", "Nama Ortu", "Prov", "Kab/Kota", "Kec", "Pukesmas",
-    "Desa/Kel", "Posyandu", "RT", "RW", "Alamat", "Usia Saat Ukur", "Tanggal Pengukuran", "Bulan Pengukuran", "Berat",
-    "Tinggi", "Cara Ukur", "LiLA", "BB/U", "ZS BB/U", "TB/U", "ZS TB/U", "BB/TB", "ZS BB/TB", "Naik Berat Badan",
-    "PMT Diterima (kg)", "Jml Vit A", "KPSP", "KIA", "Detail Status", "status desa",
+    "NIK",
+    "Nama",
+    "JK",
+    "Tgl Lahir",
+    "BB Lahir",
+    "TB Lahir",
+    "Nama Ortu",
+    "Prov",
+    "Kab/Kota",
+    "Kec",
+    "Pukesmas",
+    "Desa/Kel",
+    "Posyandu",
+    "RT",
+    "RW",
+    "Alamat",
+    "Usia Saat Ukur",
+    "Tanggal Pengukuran",
+    "Bulan Pengukuran",
+    "Berat",
+    "Tinggi",
+    "Cara Ukur",
+    "LiLA",
+    "BB/U",
+    "ZS BB/U",
+    "TB/U",
+    "ZS TB/U",
+    "BB/TB",
+    "ZS BB/TB",
+    "Naik Berat Badan",
+    "PMT Diterima (kg)",
+    "Jml Vit A",
+    "KPSP",
+    "KIA",
+    "Detail Status",
+    "status desa",
 ]
-BULAN = ["", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember"]
+BULAN = [
+    "",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 #: WHO 2006 medians (boys/girls averaged, rounded) for a plausible generator; the exact
 #: z-scores come from the growth engine afterwards.
 AGE_M = np.array([0, 3, 6, 9, 12, 18, 24, 36, 48, 60], dtype=float)
@@ -73,7 +118,9 @@ def env(var_dir: Path) -> dict:
     e = dict(os.environ)
     e.update({"TUMBUH_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "tumbuh.settings", "PYTHONPATH": str(ROOT)})
     e.pop("DATABASE_URL", None)
-    e.setdefault("SECRET_KEY", "bench-only-key-not-for-production-b4b4b4b4b4b4b4b4b4b4b4b4")  # production settings need a key of their own
+    e.setdefault(
+        "SECRET_KEY", "bench-only-key-not-for-production-b4b4b4b4b4b4b4b4b4b4b4b4"
+    )  # production settings need a key of their own
     if var_dir in DATABASES:
         e["DATABASE_URL"] = DATABASES[var_dir]
     return e
@@ -105,7 +152,9 @@ def fresh_database(var_dir: Path) -> dict:
         shutil.rmtree(var_dir)
     var_dir.mkdir(parents=True)
     subprocess.run([TUMBUH, "migrate", "-v", "0", "--skip-checks"], env=env(var_dir), cwd=ROOT, check=True)
-    out = django_snippet(var_dir, """
+    out = django_snippet(
+        var_dir,
+        """
         import json
         from tumbuh.demo.generator import build_demo
         from tumbuh.organisation.models import Posyandu
@@ -115,7 +164,8 @@ def fresh_database(var_dir: Path) -> dict:
         rows = [[p.name, p.desa.name, kec[p.desa.kecamatan_code], p.puskesmas.name, p.desa.kecamatan_code]
                 for p in Posyandu.objects.filter(desa__kabupaten_code="73.24").select_related("desa", "puskesmas")]
         print(json.dumps(rows))
-    """)
+    """,
+    )
     return {"posyandu": json.loads(out.strip().splitlines()[-1])}
 
 
@@ -179,8 +229,14 @@ def generate(path: Path, n_rows: int, posyandu: list, seed: int = 2026) -> dict:
     lying = age < 731
     wrong_position = rng.random(len(child)) < 0.03
     lying = np.where(wrong_position, ~lying, lying)
-    z = anthro_zscores(sex=sex[child].astype(float), age_days=age.astype(float), weight=weight, lenhei=height,
-                       measure=np.where(lying, "l", "h"), round_digits=2)
+    z = anthro_zscores(
+        sex=sex[child].astype(float),
+        age_days=age.astype(float),
+        weight=weight,
+        lenhei=height,
+        measure=np.where(lying, "l", "h"),
+        round_digits=2,
+    )
     n = len(child)
     off = rng.random(n) < 0.03  # e-PPGBM's own z-scores a little off in a few percent
     zs_tbu = np.where(off, z["zlen"] + rng.uniform(0.05, 0.5, n), z["zlen"])
@@ -191,8 +247,15 @@ def generate(path: Path, n_rows: int, posyandu: list, seed: int = 2026) -> dict:
     typo = (u >= 0.009) & (u < 0.011)
     bad_nik = rng.random(n_children) < 0.05
     duplicate = rng.random(n) < 0.003
-    counts = {"rows": 0, "children": n_children, "unit_mm": int(mm.sum()), "unit_grams": int(grams.sum()),
-              "swapped": int(swapped.sum()), "posyandu_typos": int(typo.sum()), "duplicates": int(duplicate.sum())}
+    counts = {
+        "rows": 0,
+        "children": n_children,
+        "unit_mm": int(mm.sum()),
+        "unit_grams": int(grams.sum()),
+        "swapped": int(swapped.sum()),
+        "posyandu_typos": int(typo.sum()),
+        "duplicates": int(duplicate.sum()),
+    }
 
     nik = []
     for i in range(n_children):
@@ -204,7 +267,10 @@ def generate(path: Path, n_rows: int, posyandu: list, seed: int = 2026) -> dict:
         kec = posyandu[place[i]][4].replace(".", "")
         value = f"{kec}{day:02d}{b:%m%y}{i % 10000:04d}"
         nik.append(value[:14] if bad_nik[i] else value)
-    child_name = [f"{(boys if sex[i] == 1 else girls)[first[i]]} {(boys if sex[i] == 1 else girls)[second[i]]}" for i in range(n_children)]
+    child_name = [
+        f"{(boys if sex[i] == 1 else girls)[first[i]]} {(boys if sex[i] == 1 else girls)[second[i]]}"
+        for i in range(n_children)
+    ]
 
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, delimiter=";")
@@ -225,13 +291,42 @@ def generate(path: Path, n_rows: int, posyandu: list, seed: int = 2026) -> dict:
             use_comma = j % 5 != 0
             fmt = (lambda x, k: comma(x, k)) if use_comma else (lambda x, k: f"{x:.{k}f}")
             row = [
-                nik[c], child_name[c].upper() if j % 7 == 0 else child_name[c], "L" if sex[c] == 1 else "P", f"{b:%d/%m/%Y}",
-                fmt(3.1, 1), "49", mothers[mother[c]], "SULAWESI SELATAN", "LUWU TIMUR", p[2], p[3], p[1], posy,
-                f"{c % 9 + 1:03d}", f"{c % 4 + 1:03d}", f"Dusun {p[1]}", age_text(int(age[j])), f"{d:%d/%m/%Y}", BULAN[d.month],
-                fmt(wt, 1), fmt(ht, 1), "Terlentang" if lying[j] else "Berdiri", "",
-                "Berat Badan Normal", fmt(z["zwei"][j], 2) if z["zwei"][j] == z["zwei"][j] else "", "Normal",
-                fmt(zs_tbu[j], 2) if zs_tbu[j] == zs_tbu[j] else "", "Gizi Baik",
-                fmt(z["zwfl"][j], 2) if z["zwfl"][j] == z["zwfl"][j] else "", "N", "", "1", "", "Ya", "", "",
+                nik[c],
+                child_name[c].upper() if j % 7 == 0 else child_name[c],
+                "L" if sex[c] == 1 else "P",
+                f"{b:%d/%m/%Y}",
+                fmt(3.1, 1),
+                "49",
+                mothers[mother[c]],
+                "SULAWESI SELATAN",
+                "LUWU TIMUR",
+                p[2],
+                p[3],
+                p[1],
+                posy,
+                f"{c % 9 + 1:03d}",
+                f"{c % 4 + 1:03d}",
+                f"Dusun {p[1]}",
+                age_text(int(age[j])),
+                f"{d:%d/%m/%Y}",
+                BULAN[d.month],
+                fmt(wt, 1),
+                fmt(ht, 1),
+                "Terlentang" if lying[j] else "Berdiri",
+                "",
+                "Berat Badan Normal",
+                fmt(z["zwei"][j], 2) if z["zwei"][j] == z["zwei"][j] else "",
+                "Normal",
+                fmt(zs_tbu[j], 2) if zs_tbu[j] == zs_tbu[j] else "",
+                "Gizi Baik",
+                fmt(z["zwfl"][j], 2) if z["zwfl"][j] == z["zwfl"][j] else "",
+                "N",
+                "",
+                "1",
+                "",
+                "Ya",
+                "",
+                "",
             ]
             w.writerow(row)
             counts["rows"] += 1
@@ -330,7 +425,10 @@ def main() -> None:
     counts = generate(path, args.rows, demo["posyandu"])
     gen_s = time.perf_counter() - t0
     size_mb = path.stat().st_size / 1e6
-    print(f"generated {counts['rows']:,} rows ({size_mb:.0f} MB) in {gen_s:.0f} s; database set up in {setup_s:.0f} s", flush=True)
+    print(
+        f"generated {counts['rows']:,} rows ({size_mb:.0f} MB) in {gen_s:.0f} s; database set up in {setup_s:.0f} s",
+        flush=True,
+    )
 
     cmd = [TUMBUH, "import-measurements", str(path), "--user", "admin.lutim", "--no-progress", "--skip-checks"]
     print(f"load average before the import: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
@@ -346,19 +444,36 @@ def main() -> None:
                 break
             dst.write(line)
     script = "import django; django.setup()\n" + PEER
-    out = subprocess.run([PYTHON, "-c", script, str(sample)], env=env(peer_dir), cwd=ROOT, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [PYTHON, "-c", script, str(sample)], env=env(peer_dir), cwd=ROOT, check=True, capture_output=True, text=True
+    )
     peer_s, peer_rows = (float(x) for x in out.stdout.split()[:2])
     peer_full_s = peer_s / peer_rows * counts["rows"]
-    print(f"peer (row by row, do_save): {peer_rows:.0f} rows in {peer_s:.1f} s → {peer_full_s:.0f} s for the full file", flush=True)
+    print(
+        f"peer (row by row, do_save): {peer_rows:.0f} rows in {peer_s:.1f} s → {peer_full_s:.0f} s for the full file",
+        flush=True,
+    )
 
     result = {
-        "rows": counts["rows"], "children": counts["children"], "file_mb": round(size_mb, 1), "mess": counts,
-        "import_s": round(first_s, 1), "reimport_s": round(again_s, 1), "import_cpu_s": round(first_cpu, 1),
-        "reimport_cpu_s": round(again_cpu, 1), "load_average": os.getloadavg()[0], "import_summary": first_out,
-        "reimport_summary": again_out, "rows_per_s": round(counts["rows"] / first_s),
-        "peer_rows": int(peer_rows), "peer_s": round(peer_s, 2), "peer_extrapolated_s": round(peer_full_s),
-        "ratio": round(peer_full_s / first_s, 1), "cpu": platform.processor() or platform.machine(),
-        "cores": os.cpu_count(), "python": platform.python_version(),
+        "rows": counts["rows"],
+        "children": counts["children"],
+        "file_mb": round(size_mb, 1),
+        "mess": counts,
+        "import_s": round(first_s, 1),
+        "reimport_s": round(again_s, 1),
+        "import_cpu_s": round(first_cpu, 1),
+        "reimport_cpu_s": round(again_cpu, 1),
+        "load_average": os.getloadavg()[0],
+        "import_summary": first_out,
+        "reimport_summary": again_out,
+        "rows_per_s": round(counts["rows"] / first_s),
+        "peer_rows": int(peer_rows),
+        "peer_s": round(peer_s, 2),
+        "peer_extrapolated_s": round(peer_full_s),
+        "ratio": round(peer_full_s / first_s, 1),
+        "cpu": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
         "database": "postgresql" if args.database_url else "sqlite",
     }
     (ROOT / "bench" / "out").mkdir(exist_ok=True)
@@ -366,9 +481,15 @@ def main() -> None:
     print()
     print("| | rows | wall time | rows/s |")
     print("|---|---:|---:|---:|")
-    print(f"| `tumbuh import-measurements` (bulk, vectorised z-scores, one transaction) | {counts['rows']:,} | {first_s:.0f} s ({first_cpu:.0f} s CPU) | {counts['rows'] / first_s:,.0f} |")
-    print(f"| same file again (all unchanged) | {counts['rows']:,} | {again_s:.0f} s ({again_cpu:.0f} s CPU) | {counts['rows'] / again_s:,.0f} |")
-    print(f"| peer: row by row through `do_save` (sample of {peer_rows:,.0f}, extrapolated) | {counts['rows']:,} | {peer_full_s:,.0f} s | {peer_rows / peer_s:,.0f} |")
+    print(
+        f"| `tumbuh import-measurements` (bulk, vectorised z-scores, one transaction) | {counts['rows']:,} | {first_s:.0f} s ({first_cpu:.0f} s CPU) | {counts['rows'] / first_s:,.0f} |"
+    )
+    print(
+        f"| same file again (all unchanged) | {counts['rows']:,} | {again_s:.0f} s ({again_cpu:.0f} s CPU) | {counts['rows'] / again_s:,.0f} |"
+    )
+    print(
+        f"| peer: row by row through `do_save` (sample of {peer_rows:,.0f}, extrapolated) | {counts['rows']:,} | {peer_full_s:,.0f} s | {peer_rows / peer_s:,.0f} |"
+    )
     print(f"\nratio peer / import: {peer_full_s / first_s:.0f}×")
     if not args.keep:
         shutil.rmtree(var_dir, ignore_errors=True)

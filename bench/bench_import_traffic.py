@@ -41,7 +41,9 @@ def main() -> None:
     if WORK.exists():
         shutil.rmtree(WORK)
     WORK.mkdir(parents=True)
-    os.environ.update({"DJANGO_SETTINGS_MODULE": "tumbuh.settings", "TUMBUH_DEMO": "1", "TUMBUH_VAR_DIR": str(WORK / "self")})
+    os.environ.update(
+        {"DJANGO_SETTINGS_MODULE": "tumbuh.settings", "TUMBUH_DEMO": "1", "TUMBUH_VAR_DIR": str(WORK / "self")}
+    )
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url  # the instance gets <name>_concurrency on that server
     else:
@@ -58,8 +60,24 @@ def main() -> None:
     site = T.make_instance(var)  # the test's district and file
     setup_s = time.perf_counter() - t0
     port = T._free_port()
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "tumbuh.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3",
-                               "--timeout", "120"], env=site.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "tumbuh.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--timeout",
+            "120",
+        ],
+        env=site.env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while True:
             try:
@@ -72,7 +90,9 @@ def main() -> None:
 
         def importing():
             start = time.perf_counter()
-            done = site.tumbuh("import", "eppgbm", str(site.export), "--user", T.IMPORTER, "--no-progress", timeout=3600)
+            done = site.tumbuh(
+                "import", "eppgbm", str(site.export), "--user", T.IMPORTER, "--no-progress", timeout=3600
+            )
             result["seconds"], result["summary"] = time.perf_counter() - start, T._summary(done.stdout)
 
         busy = traffic(T, port, importing)
@@ -108,11 +128,12 @@ def traffic(T, port: int, during) -> list:
     def log_in(username):
         while running.is_set():
             browser = T.Browser(port)
-            record("login", lambda: browser.log_in(username))
+            record("login", lambda browser=browser: browser.log_in(username))
             time.sleep(1)
 
     threads = [threading.Thread(target=view, args=(u,)) for u in T.VIEWERS] + [
-        threading.Thread(target=log_in, args=(u,)) for u in T.LOGINS]
+        threading.Thread(target=log_in, args=(u,)) for u in T.LOGINS
+    ]
     for thread in threads:
         thread.start()
     try:
@@ -132,24 +153,41 @@ def _stats(answers, what) -> dict:
     failed = sum(1 for w, st, _s, locked in answers if w == what and (st not in ok or locked))
     if not len(times):
         return {"n": 0, "failed": failed}
-    return {"n": int(len(times)), "failed": failed, "p50": float(np.percentile(times, 50)),
-            "p95": float(np.percentile(times, 95)), "max": float(times.max())}
+    return {
+        "n": int(len(times)),
+        "failed": failed,
+        "p50": float(np.percentile(times, 50)),
+        "p95": float(np.percentile(times, 95)),
+        "max": float(times.max()),
+    }
 
 
 def report(args, rows, setup_s, idle, busy, result) -> None:
-    out = {"rows": rows, "database": "postgresql" if args.database_url else "sqlite", "setup_s": setup_s,
-           "import_s": result.get("seconds"), "summary": result.get("summary"),
-           "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-           "idle": {k: _stats(idle, k) for k in ("page view", "login")},
-           "during_import": {k: _stats(busy, k) for k in ("page view", "login")}}
+    out = {
+        "rows": rows,
+        "database": "postgresql" if args.database_url else "sqlite",
+        "setup_s": setup_s,
+        "import_s": result.get("seconds"),
+        "summary": result.get("summary"),
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "idle": {k: _stats(idle, k) for k in ("page view", "login")},
+        "during_import": {k: _stats(busy, k) for k in ("page view", "login")},
+    }
     (ROOT / "bench" / "out").mkdir(exist_ok=True)
     (ROOT / "bench" / "out" / "traffic.json").write_text(json.dumps(out, indent=2))
-    print(f"\n{out['database']}, {rows:,} rows, import {out['import_s']:.1f} s with the traffic below; {out['machine']}\n")
-    print("| request | idle: n, p50 / p95 / max ms, failed | during the import: n, p50 / p95 / max ms, failed | p95 ratio |")
+    print(
+        f"\n{out['database']}, {rows:,} rows, import {out['import_s']:.1f} s with the traffic below; {out['machine']}\n"
+    )
+    print(
+        "| request | idle: n, p50 / p95 / max ms, failed | during the import: n, p50 / p95 / max ms, failed | p95 ratio |"
+    )
     print("|---|---|---|---|")
     for kind in ("page view", "login"):
         a, b = out["idle"][kind], out["during_import"][kind]
-        cell = lambda s: f"{s['n']}, {s.get('p50', 0):.0f} / {s.get('p95', 0):.0f} / {s.get('max', 0):.0f}, {s['failed']}"  # noqa: E731
+
+        def cell(s):
+            return f"{s['n']}, {s.get('p50', 0):.0f} / {s.get('p95', 0):.0f} / {s.get('max', 0):.0f}, {s['failed']}"
+
         ratio = b.get("p95", 0) / a["p95"] if a.get("p95") else float("nan")
         print(f"| {kind} | {cell(a)} | {cell(b)} | {ratio:.1f}× |")
 

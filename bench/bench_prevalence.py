@@ -130,9 +130,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             pacsv.write_csv(small, os.path.join(tmp, "input.csv"))
             t0 = time.perf_counter()
-            proc = subprocess.run(
-                [rscript, R_SCRIPT, tmp, "full"], capture_output=True, text=True, check=False
-            )
+            proc = subprocess.run([rscript, R_SCRIPT, tmp, "full"], capture_output=True, text=True, check=False)
             r_time = time.perf_counter() - t0
         if proc.returncode != 0:
             print(f"\nR comparison failed: {proc.stderr[-500:]}")

@@ -45,7 +45,9 @@ def timed(args, env) -> float:
 def make_fixture(path: Path) -> int:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tumbuh.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only-key-not-for-production-b4b4b4b4b4b4b4b4b4b4b4b4")  # production settings need a key of their own
+    os.environ.setdefault(
+        "SECRET_KEY", "bench-only-key-not-for-production-b4b4b4b4b4b4b4b4b4b4b4b4"
+    )  # production settings need a key of their own
     import django
 
     django.setup()
@@ -54,9 +56,21 @@ def make_fixture(path: Path) -> int:
     rows = []
     for r in source_rows():
         m = _to_model(r)
-        rows.append({"model": "wilayah.wilayah", "pk": m.code, "fields": {
-            "name": m.name, "level": m.level, "kind": m.kind, "parent": m.parent_id, "provinsi_code": m.provinsi_code,
-            "kabupaten_code": m.kabupaten_code, "kecamatan_code": m.kecamatan_code}})
+        rows.append(
+            {
+                "model": "wilayah.wilayah",
+                "pk": m.code,
+                "fields": {
+                    "name": m.name,
+                    "level": m.level,
+                    "kind": m.kind,
+                    "parent": m.parent_id,
+                    "provinsi_code": m.provinsi_code,
+                    "kabupaten_code": m.kabupaten_code,
+                    "kecamatan_code": m.kecamatan_code,
+                },
+            }
+        )
     path.write_text(json.dumps(rows))
     return len(rows)
 

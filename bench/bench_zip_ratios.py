@@ -43,8 +43,12 @@ def members(data: bytes) -> tuple[int, int, float, str]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
         worst = max(infos, key=lambda i: i.file_size / max(i.compress_size, 1))
-        return (sum(i.file_size for i in infos), len(infos), worst.file_size / max(worst.compress_size, 1),
-                worst.filename)
+        return (
+            sum(i.file_size for i in infos),
+            len(infos),
+            worst.file_size / max(worst.compress_size, 1),
+            worst.filename,
+        )
 
 
 def inflate_seconds(data: bytes) -> float:
@@ -73,8 +77,9 @@ def bomb_refusal() -> tuple[int, float, float]:
     from tumbuh.core import safezip
     from tumbuh.core.testing import zip_bomb
 
-    bomb = zip_bomb({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}, "xl/worksheets/sheet1.xml",
-                    400 << 20)
+    bomb = zip_bomb(
+        {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}, "xl/worksheets/sheet1.xml", 400 << 20
+    )
     runs, floors = [], []
     for _ in range(20):
         start = time.perf_counter()
@@ -92,8 +97,10 @@ def bomb_refusal() -> tuple[int, float, float]:
 def eppgbm_rows(n: int) -> list[list[str]]:
     from bench_import import generate
 
-    posyandu = [(f"Posyandu {k}", f"Desa {k % 40}", f"Kec {k % 11}", f"Puskesmas {k % 15}", f"73.24.{k % 11 + 1:02d}")
-                for k in range(300)]
+    posyandu = [
+        (f"Posyandu {k}", f"Desa {k % 40}", f"Kec {k % 11}", f"Puskesmas {k % 15}", f"73.24.{k % 11 + 1:02d}")
+        for k in range(300)
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "e.csv"
         generate(path, n, posyandu)
@@ -125,11 +132,15 @@ def xlsx(rows, write_only: bool, styled: bool = False) -> bytes:
 def formatted_column() -> bytes:
     """A template whose first columns are formatted down to row 1,048,576 with no value: the
     most repetitive sheet a real program writes (Excel writes one <row> per formatted row)."""
-    rows = "".join(f'<row r="{r}" spans="1:5" s="1" customFormat="1"><c r="A{r}" s="1"/><c r="B{r}" s="1"/></row>'
-                   for r in range(2, 1_048_577))
-    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-             'spreadsheetml/2006/main"><dimension ref="A1:E1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>NIK'
-             f'</t></is></c></row>{rows}</sheetData></worksheet>')
+    rows = "".join(
+        f'<row r="{r}" spans="1:5" s="1" customFormat="1"><c r="A{r}" s="1"/><c r="B{r}" s="1"/></row>'
+        for r in range(2, 1_048_577)
+    )
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><dimension ref="A1:E1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>NIK'
+        f"</t></is></c></row>{rows}</sheetData></worksheet>"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -146,17 +157,35 @@ def docx_files() -> list[tuple[str, bytes]]:
 
     doc = Document()
     for k in range(2000):
-        doc.add_paragraph(f"Paragraf {k}: Rembuk Stunting Kabupaten Luwu Timur menyepakati rencana kegiatan terintegrasi.")
+        doc.add_paragraph(
+            f"Paragraf {k}: Rembuk Stunting Kabupaten Luwu Timur menyepakati rencana kegiatan terintegrasi."
+        )
     out = io.BytesIO()
     doc.save(out)
     return [("DOCX, python-docx, 2,000 paragraphs", out.getvalue())]
 
 
 #: BIG's "Batas Wilayah Administrasi Desa" attribute table (KUGI names), as tumbuh/maps/tests/shp.py writes it.
-BIG_FIELDS = [("NAMOBJ", "C", 50), ("FCODE", "C", 50), ("REMARK", "C", 250), ("SRS_ID", "C", 50), ("KDBBPS", "C", 50),
-              ("KDCBPS", "C", 50), ("KDCPUM", "C", 50), ("KDEBPS", "C", 50), ("KDEPUM", "C", 50), ("KDPBPS", "C", 50),
-              ("KDPKAB", "C", 50), ("KDPPUM", "C", 50), ("LUASWH", "N", 18, 6), ("TIPADM", "N", 4, 0), ("WADMKC", "C", 50),
-              ("WADMKD", "C", 50), ("WADMKK", "C", 50), ("WADMPR", "C", 50)]
+BIG_FIELDS = [
+    ("NAMOBJ", "C", 50),
+    ("FCODE", "C", 50),
+    ("REMARK", "C", 250),
+    ("SRS_ID", "C", 50),
+    ("KDBBPS", "C", 50),
+    ("KDCBPS", "C", 50),
+    ("KDCPUM", "C", 50),
+    ("KDEBPS", "C", 50),
+    ("KDEPUM", "C", 50),
+    ("KDPBPS", "C", 50),
+    ("KDPKAB", "C", 50),
+    ("KDPPUM", "C", 50),
+    ("LUASWH", "N", 18, 6),
+    ("TIPADM", "N", 4, 0),
+    ("WADMKC", "C", 50),
+    ("WADMKD", "C", 50),
+    ("WADMKK", "C", 50),
+    ("WADMPR", "C", 50),
+]
 
 
 def shapefile_zip(n: int) -> bytes:
@@ -170,16 +199,36 @@ def shapefile_zip(n: int) -> bytes:
         for k in range(n):
             x, y = 120 + (k % 100) * 0.01, -2.5 - (k // 100) * 0.01
             w.poly([[(x, y), (x, y + 0.01), (x + 0.01, y + 0.01), (x + 0.01, y), (x, y)]])
-            w.record(f"Desa {k}", "BA03070040", "Batas Desa", "SR02", "", "", f"73.24.{k % 11:02d}", "",
-                     f"73.24.{k % 11:02d}.{2000 + k}", "73", "73.24", "73", 12.5, 1, f"Kecamatan {k % 11}", f"Desa {k}",
-                     "Luwu Timur", "Sulawesi Selatan")
+            w.record(
+                f"Desa {k}",
+                "BA03070040",
+                "Batas Desa",
+                "SR02",
+                "",
+                "",
+                f"73.24.{k % 11:02d}",
+                "",
+                f"73.24.{k % 11:02d}.{2000 + k}",
+                "73",
+                "73.24",
+                "73",
+                12.5,
+                1,
+                f"Kecamatan {k % 11}",
+                f"Desa {k}",
+                "Luwu Timur",
+                "Sulawesi Selatan",
+            )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("desa.shp", shp.getvalue())
         archive.writestr("desa.shx", shx.getvalue())
         archive.writestr("desa.dbf", dbf.getvalue())
-        archive.writestr("desa.prj", 'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137,298.257223563]],'
-                                     'PRIMEM["Greenwich",0],UNIT["Degree",0.0174532925199433]]')
+        archive.writestr(
+            "desa.prj",
+            'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137,298.257223563]],'
+            'PRIMEM["Greenwich",0],UNIT["Degree",0.0174532925199433]]',
+        )
     return out.getvalue()
 
 
@@ -188,7 +237,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     args = parser.parse_args()
     rows = eppgbm_rows(args.rows)
-    small = rows[: 20_001]
+    small = rows[:20_001]
     files = [
         (f"e-PPGBM export, {len(rows) - 1:,} rows, openpyxl write-only", xlsx(rows, True)),
         (f"e-PPGBM export, {len(small) - 1:,} rows, openpyxl write-only", xlsx(small, True)),
@@ -199,17 +248,23 @@ def main() -> None:
         ("zipped shapefile, 5,000 desa, BIG's attribute table (pyshp)", shapefile_zip(5000)),
     ]
     print(f"Machine: {platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} cores\n")
-    print("| file | compressed | unpacked | members | largest member ratio | zipfile reads all | safezip verifies all | ratio |")
+    print(
+        "| file | compressed | unpacked | members | largest member ratio | zipfile reads all | safezip verifies all | ratio |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, data in files:
         unpacked, count, ratio, worst = members(data)
         floor = min(inflate_seconds(data) for _ in range(3))
         seconds = min(verify_seconds(data) for _ in range(3))
-        print(f"| {name} | {len(data) / 1e6:.2f} MB | {unpacked / 1e6:.1f} MB | {count} | {ratio:.0f} : 1 ({worst}) "
-              f"| {floor:.3f} s | {seconds:.3f} s | {seconds / floor:.2f} |")
+        print(
+            f"| {name} | {len(data) / 1e6:.2f} MB | {unpacked / 1e6:.1f} MB | {count} | {ratio:.0f} : 1 ({worst}) "
+            f"| {floor:.3f} s | {seconds:.3f} s | {seconds / floor:.2f} |"
+        )
     size, refusal, listing = bomb_refusal()
-    print(f"\nZip bomb, 400 MB of zeros as a sheet, {size / 1e3:.0f} KB: refused in {refusal * 1e3:.2f} ms (median of 20); "
-          f"zipfile listing its central directory: {listing * 1e3:.2f} ms ({refusal / listing:.1f}x)")
+    print(
+        f"\nZip bomb, 400 MB of zeros as a sheet, {size / 1e3:.0f} KB: refused in {refusal * 1e3:.2f} ms (median of 20); "
+        f"zipfile listing its central directory: {listing * 1e3:.2f} ms ({refusal / listing:.1f}x)"
+    )
 
 
 if __name__ == "__main__":

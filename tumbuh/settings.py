@@ -136,11 +136,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "transaction_mode": "IMMEDIATE",
-         # A write (a login) that comes while another holds the write lock waits this long for
-         # it instead of failing at once: an import's final write of a district's file takes
-         # tens of seconds (docs/performance.md); under gunicorn's 120. Reads never wait (WAL).
-         "timeout": 60}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            # A write (a login) that comes while another holds the write lock waits this long for
+            # it instead of failing at once: an import's final write of a district's file takes
+            # tens of seconds (docs/performance.md); under gunicorn's 120. Reads never wait (WAL).
+            "timeout": 60,
+        }
     )
 
 # Shared by gunicorn's workers: files under var/cache unless TUMBUH_CACHE_URL says otherwise

@@ -37,7 +37,11 @@ class User(AbstractUser):
         Wilayah, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("region")
     )
     puskesmas = models.ForeignKey(
-        "organisation.Puskesmas", on_delete=models.PROTECT, null=True, blank=True, related_name="officers",
+        "organisation.Puskesmas",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
         verbose_name=_("puskesmas"),
     )
     opd = models.ForeignKey(

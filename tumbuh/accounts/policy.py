@@ -197,8 +197,13 @@ def _own_puskesmas_row(user, model, obj) -> bool:
     """A figure about a puskesmas (``scope_puskesmas_rows``: rows with ``level == "puskesmas"``
     keyed by the puskesmas id in ``code``) lies in its kecamatan, which its officer does not
     see as a whole; the officer sees their own puskesmas's row all the same."""
-    return (user.role == Role.PUSKESMAS and getattr(model, "scope_puskesmas_rows", False) and user.puskesmas_id is not None
-            and obj.level == "puskesmas" and obj.code == str(user.puskesmas_id))
+    return (
+        user.role == Role.PUSKESMAS
+        and getattr(model, "scope_puskesmas_rows", False)
+        and user.puskesmas_id is not None
+        and obj.level == "puskesmas"
+        and obj.code == str(user.puskesmas_id)
+    )
 
 
 def _code_column_q(user, column: str) -> Q:

@@ -45,12 +45,17 @@ def locked_out(request, original_response=None, credentials=None):
     latest = max(locked, key=lambda c: c.until or now, default=None)
     until = latest.until if latest else None
     cool_off = get_cool_off(request)
-    return render(request, "accounts/locked_out.html", {
-        "rule": latest.rule if latest else throttling.PAIR,
-        "until": until,
-        "minutes": max(1, math.ceil((until - now).total_seconds() / 60)) if until else None,
-        "cool_off_minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
-    }, status=settings.AXES_HTTP_RESPONSE_CODE)
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {
+            "rule": latest.rule if latest else throttling.PAIR,
+            "until": until,
+            "minutes": max(1, math.ceil((until - now).total_seconds() / 60)) if until else None,
+            "cool_off_minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
+        },
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
 
 
 @require_POST
@@ -63,7 +68,9 @@ def logout_view(request):
 def user_list(request):
     policy.require(request.user, policy.VIEW, User)
     users = policy.visible(request.user, User.objects.select_related("wilayah", "puskesmas", "opd"))
-    return render(request, "accounts/user_list.html", {"users": users, "can_add": policy.can(request.user, policy.ADD, User)})
+    return render(
+        request, "accounts/user_list.html", {"users": users, "can_add": policy.can(request.user, policy.ADD, User)}
+    )
 
 
 @login_required

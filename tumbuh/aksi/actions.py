@@ -37,14 +37,22 @@ def start_year(actor, kabupaten_code: str, year: int, action_set: ActionSet, *, 
     with transaction.atomic():
         do_save(actor, cycle, reason=reason or _("Convergence year opened"))
         for d in action_set.actions.all():
-            do_save(actor, ActionYear(
-                cycle=cycle, definition=d, responsible_opd_id=opd.get(d.lead_opd),
-                due_date=_end_of_month(year, d.due_month) if d.due_month else None,
-            ), reason=reason or _("Convergence year opened"))
+            do_save(
+                actor,
+                ActionYear(
+                    cycle=cycle,
+                    definition=d,
+                    responsible_opd_id=opd.get(d.lead_opd),
+                    due_date=_end_of_month(year, d.due_month) if d.due_month else None,
+                ),
+                reason=reason or _("Convergence year opened"),
+            )
     return cycle
 
 
-def update_action_year(actor, action_year: ActionYear, changes: dict, *, today: datetime.date, reason: str = "") -> ActionYear:
+def update_action_year(
+    actor, action_year: ActionYear, changes: dict, *, today: datetime.date, reason: str = ""
+) -> ActionYear:
     """Apply ``changes`` (field → value). OPD staff report status, dates and notes of their
     own actions; only the district admin reassigns the OPD or moves the due date. Done without
     a done date: done ``today``."""
@@ -59,7 +67,9 @@ def update_action_year(actor, action_year: ActionYear, changes: dict, *, today: 
     return do_save(actor, action_year, reason=reason)
 
 
-def tick(actor, action_year: ActionYear, item: OutputItem, *, done: bool, note: str = "", reason: str = "") -> ChecklistTick:
+def tick(
+    actor, action_year: ActionYear, item: OutputItem, *, done: bool, note: str = "", reason: str = ""
+) -> ChecklistTick:
     """Mark one required output as produced (or not): only one no record in Tumbuh proves
     (one that a record proves ticks itself, ``aksi.checklist``; ``ChecklistTick.clean``)."""
     obj = ChecklistTick.objects.filter(action_year=action_year, item=item).first()
@@ -72,8 +82,15 @@ def tick(actor, action_year: ActionYear, item: OutputItem, *, done: bool, note: 
 def attach_evidence(actor, action_year: ActionYear, *, file, title: str, reason: str = ""):
     """Upload a document (evidence, a signed decree) to an action year, for the district."""
     policy.require(actor, policy.CHANGE, action_year)  # the action year's, not only the district's, document
-    return do_attach(actor, action_year, file=file, kind=EVIDENCE_KIND, title=title,
-                     wilayah_code=action_year.cycle.kabupaten_id, reason=reason)
+    return do_attach(
+        actor,
+        action_year,
+        file=file,
+        kind=EVIDENCE_KIND,
+        title=title,
+        wilayah_code=action_year.cycle.kabupaten_id,
+        reason=reason,
+    )
 
 
 def save_action_set(actor, action_set: ActionSet, *, reason: str = "") -> ActionSet:
@@ -81,8 +98,9 @@ def save_action_set(actor, action_set: ActionSet, *, reason: str = "") -> Action
     return do_save(actor, action_set, reason=reason)
 
 
-def save_definition(actor, definition: ActionDefinition, checklist: list[str], *, proofs: dict[int, str] | None = None,
-                    reason: str = "") -> ActionDefinition:
+def save_definition(
+    actor, definition: ActionDefinition, checklist: list[str], *, proofs: dict[int, str] | None = None, reason: str = ""
+) -> ActionDefinition:
     """Create or update an action and make its checklist exactly ``checklist`` (one required
     output per line, in order); lines kept unchanged keep their ticks. ``proofs`` sets what
     proves a required output kept (its pk → a proof key of ``aksi.outputs.provable``, or ""

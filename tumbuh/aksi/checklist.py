@@ -48,7 +48,9 @@ def keys_of(action_years, known: dict[str, str] | None = None) -> set[str]:
     return {item.proof for a in action_years for item in a.definition.items.all() if item.proof in known}
 
 
-def lines(action_year: ActionYear, user, *, today: datetime.date, proofs: dict[str, list[Proof]] | None = None) -> list[Line]:
+def lines(
+    action_year: ActionYear, user, *, today: datetime.date, proofs: dict[str, list[Proof]] | None = None
+) -> list[Line]:
     """The checklist of ``action_year`` for ``user`` on ``today``. ``proofs`` (from
     ``collect_proofs`` for the same district, year and user) saves asking again when a page
     shows several actions."""
@@ -56,8 +58,10 @@ def lines(action_year: ActionYear, user, *, today: datetime.date, proofs: dict[s
     if proofs is None:
         cycle = action_year.cycle
         proofs = collect_proofs(cycle.kabupaten, cycle.year, user, today=today, keys=keys_of([action_year], known))
-    return [Line(item, tick, known.get(item.proof, ""), list(proofs.get(item.proof, [])) if item.proof in known else [])
-            for item, tick in action_year.checklist()]
+    return [
+        Line(item, tick, known.get(item.proof, ""), list(proofs.get(item.proof, [])) if item.proof in known else [])
+        for item, tick in action_year.checklist()
+    ]
 
 
 def progress(checklist: list[Line]) -> tuple[int, int]:

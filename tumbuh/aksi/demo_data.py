@@ -44,8 +44,13 @@ def seed(seed: int) -> None:
     for a in cycle.actions.select_related("definition"):
         status, start, ticked = PROGRESS.get(a.definition.number, (Status.NOT_STARTED, None, 0))
         done_date = datetime.date(2026, 3, 27) if status == Status.DONE else None
-        actions.update_action_year(system, a, {"status": status, "start_date": start, "done_date": done_date}, reason=REASON,
-                                   today=datetime.date(2026, 3, 27))
+        actions.update_action_year(
+            system,
+            a,
+            {"status": status, "start_date": start, "done_date": done_date},
+            reason=REASON,
+            today=datetime.date(2026, 3, 27),
+        )
         by_hand = [item for item in a.definition.items.all() if item.proof not in automatic]
         for item in by_hand[:ticked]:
             actions.tick(system, a, item, done=True, reason=REASON)

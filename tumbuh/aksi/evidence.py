@@ -134,7 +134,7 @@ def action_folder(action: ActionYear) -> str:
 
 
 def region_name(kabupaten, short: bool = False) -> str:
-    """"Kabupaten Luwu Timur" ("Kab Luwu Timur" when ``short``), "Kota Palopo"."""
+    """ "Kabupaten Luwu Timur" ("Kab Luwu Timur" when ``short``), "Kota Palopo"."""
     name = kabupaten.name
     if kabupaten.kind != "kota" and not name.lower().startswith("kabupaten "):
         name = f"Kabupaten {name}"
@@ -181,8 +181,16 @@ def _internal_request(request, path: str, query: str, kabupaten) -> WSGIRequest:
     A superuser's pages are about the district of the region picker's focus, so theirs is a
     copy of the session focused on ``kabupaten``."""
     environ = {key: value for key, value in request.META.items() if not key.startswith("wsgi.")}
-    environ.update({"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "CONTENT_LENGTH": "0",
-                    "wsgi.input": io.BytesIO(b""), "SCRIPT_NAME": request.META.get("SCRIPT_NAME", "")})
+    environ.update(
+        {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "CONTENT_LENGTH": "0",
+            "wsgi.input": io.BytesIO(b""),
+            "SCRIPT_NAME": request.META.get("SCRIPT_NAME", ""),
+        }
+    )
     environ.pop("CONTENT_TYPE", None)
     internal = WSGIRequest(environ)
     internal.user = request.user
@@ -201,7 +209,7 @@ def _resolve(url: str):
     path = parts.path
     prefix = get_script_prefix()
     if prefix != "/" and path.startswith(prefix):
-        path = "/" + path[len(prefix):]
+        path = "/" + path[len(prefix) :]
     try:
         return resolve(path), path, parts.query
     except Resolver404:
@@ -299,10 +307,20 @@ def _uploaded(url: str, user) -> tuple[UploadedDocument, IO[bytes], str, int]:
 
 def _action_documents(action: ActionYear, user) -> list[Output]:
     """The files uploaded on the action page itself (not through a Tumbuh page)."""
-    docs = policy.visible(user, UploadedDocument.for_object(action)).select_related("uploaded_by").order_by("uploaded_at", "pk")
-    return [aksi_outputs.uploaded(action.definition.page, d, group="Dokumen yang diunggah pada halaman aksi",
-                                  note=f"diunggah oleh {d.uploaded_by} pada {aksi_outputs.day(d.uploaded_at)}")
-            for d in docs]
+    docs = (
+        policy.visible(user, UploadedDocument.for_object(action))
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "pk")
+    )
+    return [
+        aksi_outputs.uploaded(
+            action.definition.page,
+            d,
+            group="Dokumen yang diunggah pada halaman aksi",
+            note=f"diunggah oleh {d.uploaded_by} pada {aksi_outputs.day(d.uploaded_at)}",
+        )
+        for d in docs
+    ]
 
 
 def _add(zf: zipfile.ZipFile, path: str, spool: IO[bytes], size: int, at: datetime.datetime) -> None:
@@ -322,7 +340,9 @@ def _checklist(action: ActionYear, user, request, at, proofs) -> list[checklist.
     return found
 
 
-def _pack_action(zf, names: _Names, action: ActionYear, listed: list[Output], user, request, at, proofs=None) -> ActionPack:
+def _pack_action(
+    zf, names: _Names, action: ActionYear, listed: list[Output], user, request, at, proofs=None
+) -> ActionPack:
     folder = action_folder(action)
     pack = ActionPack(action=action, folder=folder, checklist=_checklist(action, user, request, at, proofs))
     titles = Counter(o.title for o in listed)
@@ -351,10 +371,17 @@ def _pack_action(zf, names: _Names, action: ActionYear, listed: list[Output], us
 
 def _index(kabupaten, year: int, packs: list[ActionPack], user, at) -> bytes:
     """The index, in the active language (Indonesian: see :func:`build_evidence_pack`)."""
-    return render_to_string("aksi/evidence_index.html", {
-        "kabupaten": kabupaten, "year": year, "packs": packs, "user": user, "at": at,
-        "region": region_name(kabupaten),
-    }).encode()
+    return render_to_string(
+        "aksi/evidence_index.html",
+        {
+            "kabupaten": kabupaten,
+            "year": year,
+            "packs": packs,
+            "user": user,
+            "at": at,
+            "region": region_name(kabupaten),
+        },
+    ).encode()
 
 
 def build_evidence_pack(actions: list[ActionYear], user, request, *, at: datetime.datetime) -> EvidencePack:
@@ -371,8 +398,9 @@ def build_evidence_pack(actions: list[ActionYear], user, request, *, at: datetim
     try:
         with translation.override(LANGUAGE), zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
             produced = aksi_outputs.collect_all(kabupaten, year, user)
-            proofs = aksi_outputs.collect_proofs(kabupaten, year, user, today=timezone.localdate(at),
-                                                 keys=checklist.keys_of(actions))
+            proofs = aksi_outputs.collect_proofs(
+                kabupaten, year, user, today=timezone.localdate(at), keys=checklist.keys_of(actions)
+            )
             names, packs = _Names(), []
             for action in actions:
                 listed = list(produced.get(action.definition.page, [])) if action.definition.page else []
@@ -385,4 +413,3 @@ def build_evidence_pack(actions: list[ActionYear], user, request, *, at: datetim
         target.close()
         raise
     return EvidencePack(file=target, filename=pack_filename(actions, kabupaten, year), actions=packs)
-

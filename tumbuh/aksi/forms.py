@@ -27,12 +27,17 @@ class ActionYearForm(forms.ModelForm):
     class Meta:
         model = ActionYear
         fields = ["status", "responsible_opd", "start_date", "due_date", "note"]
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "note": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, can_assign: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_opd"].queryset = Opd.objects.filter(kabupaten_id=self.instance.cycle.kabupaten_id, is_active=True)
+        self.fields["responsible_opd"].queryset = Opd.objects.filter(
+            kabupaten_id=self.instance.cycle.kabupaten_id, is_active=True
+        )
         if not can_assign:
             for name in ("responsible_opd", "due_date"):
                 self.fields[name].disabled = True
@@ -40,8 +45,9 @@ class ActionYearForm(forms.ModelForm):
 
 class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, image, Word, Excel or ODT, at most 20 MB."),
-                           validators=[validate_upload])
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, image, Word, Excel or ODT, at most 20 MB."), validators=[validate_upload]
+    )
     reason = forms.CharField(**REASON)
 
 
@@ -56,7 +62,9 @@ class ActionSetForm(forms.ModelForm):
 
 class ActionDefinitionForm(forms.ModelForm):
     checklist = forms.CharField(
-        label=_("Required outputs"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Required outputs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("One per line; they become the action's checklist."),
     )
     page = forms.ChoiceField(label=_("Tumbuh page"), required=False)
@@ -75,12 +83,17 @@ class ActionDefinitionForm(forms.ModelForm):
         # What proves each required output already listed (a new line is wired once saved).
         checks = provable()
         choices = [("", _("No record: ticked by hand"))] + sorted(
-            ((key, _("Ticks itself once %(what)s") % {"what": what}) for key, what in checks.items()), key=lambda c: c[1])
+            ((key, _("Ticks itself once %(what)s") % {"what": what}) for key, what in checks.items()),
+            key=lambda c: c[1],
+        )
         self.items = list(self.instance.items.all()) if self.instance.pk else []
         for item in self.items:
             self.fields[f"proof-{item.pk}"] = forms.ChoiceField(
-                label=_("Proved by: %(output)s") % {"output": item.label}, required=False, initial=item.proof,
-                choices=choices if not item.proof or item.proof in checks else choices + [(item.proof, item.proof)])
+                label=_("Proved by: %(output)s") % {"output": item.label},
+                required=False,
+                initial=item.proof,
+                choices=choices if not item.proof or item.proof in checks else choices + [(item.proof, item.proof)],
+            )
         self.order_fields([name for name in self.fields if name != "reason"] + ["reason"])
 
     def checklist_lines(self) -> list[str]:

@@ -28,8 +28,13 @@ class ActionSet(models.Model):
     """A set of convergence actions: national (no kabupaten) or a district's own copy."""
 
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        limit_choices_to={"level": Level.KABUPATEN}, verbose_name=_("regency / city"),
+        Wilayah,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
+        verbose_name=_("regency / city"),
         help_text=_("Empty for a national set."),
     )
     code = models.SlugField(_("code"), max_length=40)
@@ -48,7 +53,9 @@ class ActionSet(models.Model):
         ordering = ["-is_default", "code"]
         constraints = [
             models.UniqueConstraint(fields=["kabupaten", "code"], name="action_set_code_unique"),
-            models.UniqueConstraint(fields=["code"], condition=models.Q(kabupaten__isnull=True), name="action_set_code_unique_national"),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(kabupaten__isnull=True), name="action_set_code_unique_national"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -56,7 +63,9 @@ class ActionSet(models.Model):
 
     @classmethod
     def available_to(cls, kabupaten_code: str) -> models.QuerySet:
-        return cls.objects.filter(models.Q(kabupaten__isnull=True) | models.Q(kabupaten_id=kabupaten_code), is_active=True)
+        return cls.objects.filter(
+            models.Q(kabupaten__isnull=True) | models.Q(kabupaten_id=kabupaten_code), is_active=True
+        )
 
     @classmethod
     def default(cls) -> ActionSet | None:
@@ -66,18 +75,27 @@ class ActionSet(models.Model):
 class ActionDefinition(models.Model):
     """One action of a set: what it is, what it produces and what proves it."""
 
-    action_set = models.ForeignKey(ActionSet, on_delete=models.CASCADE, related_name="actions", verbose_name=_("action set"))
+    action_set = models.ForeignKey(
+        ActionSet, on_delete=models.CASCADE, related_name="actions", verbose_name=_("action set")
+    )
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1), MaxValueValidator(99)])
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     outputs = models.TextField(_("outputs"), blank=True, help_text=_("What the action produces."))
     evidence = models.TextField(_("evidence"), blank=True, help_text=_("What is uploaded to Aksi Bangda as proof."))
-    lead_opd = models.CharField(_("usual lead OPD"), max_length=40, blank=True, help_text=_("Short name, e.g. BAPPEDA."))
+    lead_opd = models.CharField(
+        _("usual lead OPD"), max_length=40, blank=True, help_text=_("Short name, e.g. BAPPEDA.")
+    )
     due_month = models.PositiveSmallIntegerField(
-        _("usual due month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        _("usual due month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     page = models.CharField(
-        _("Tumbuh page"), max_length=60, blank=True,
+        _("Tumbuh page"),
+        max_length=60,
+        blank=True,
         help_text=_("The Tumbuh page that produces this action's outputs (see aksi.pages)."),
     )
 
@@ -115,11 +133,15 @@ class ActionDefinition(models.Model):
 class OutputItem(models.Model):
     """A required output of an action: one line of its checklist."""
 
-    action = models.ForeignKey(ActionDefinition, on_delete=models.CASCADE, related_name="items", verbose_name=_("action"))
+    action = models.ForeignKey(
+        ActionDefinition, on_delete=models.CASCADE, related_name="items", verbose_name=_("action")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     label = models.CharField(_("required output"), max_length=300)
     proof = models.CharField(
-        _("proved by"), max_length=60, blank=True,
+        _("proved by"),
+        max_length=60,
+        blank=True,
         help_text=_("The record in Tumbuh that proves this output (then it ticks itself); empty: ticked by hand."),
     )
 
@@ -145,7 +167,10 @@ class CycleYear(models.Model):
     """The set of actions a district follows in one year."""
 
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
         verbose_name=_("regency / city"),
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=_year)
@@ -178,10 +203,17 @@ class ActionYear(models.Model):
     """One action in one district's year: who answers for it, by when, how far it is."""
 
     cycle = models.ForeignKey(CycleYear, on_delete=models.CASCADE, related_name="actions", verbose_name=_("year"))
-    definition = models.ForeignKey(ActionDefinition, on_delete=models.PROTECT, related_name="+", verbose_name=_("action"))
+    definition = models.ForeignKey(
+        ActionDefinition, on_delete=models.PROTECT, related_name="+", verbose_name=_("action")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NOT_STARTED)
     responsible_opd = models.ForeignKey(
-        "organisation.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("responsible OPD"),
+        "organisation.Opd",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible OPD"),
     )
     start_date = models.DateField(_("start"), null=True, blank=True)
     due_date = models.DateField(_("due"), null=True, blank=True)
@@ -226,12 +258,20 @@ class ActionYear(models.Model):
 class ChecklistTick(models.Model):
     """One required output of one action year: produced or not, by whom, with a note."""
 
-    action_year = models.ForeignKey(ActionYear, on_delete=models.CASCADE, related_name="ticks", verbose_name=_("action"))
+    action_year = models.ForeignKey(
+        ActionYear, on_delete=models.CASCADE, related_name="ticks", verbose_name=_("action")
+    )
     item = models.ForeignKey(OutputItem, on_delete=models.CASCADE, related_name="+", verbose_name=_("required output"))
     done = models.BooleanField(_("done"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                           verbose_name=_("ticked by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ticked by"),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     scope_path = "action_year__cycle__kabupaten"

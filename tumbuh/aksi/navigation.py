@@ -11,7 +11,10 @@ ACTIONS = {
     2: (_("Action 2: Activity plan"), _("Each OPD's activities, budget and target villages.")),
     3: (_("Action 3: Rembuk Stunting"), _("The commitment and minutes (berita acara) agreed at the Rembuk.")),
     4: (_("Action 4: Village-role regulation"), _("The Perbup/Perwali on the village role in stunting reduction.")),
-    5: (_("Action 5: KPM and village coaching"), _("Human-development cadres (KPM) and the village convergence scorecard.")),
+    5: (
+        _("Action 5: KPM and village coaching"),
+        _("Human-development cadres (KPM) and the village convergence scorecard."),
+    ),
     6: (_("Action 6: Data management"), _("Data gaps and data-quality improvement.")),
     7: (_("Action 7: Measurement and publication"), _("February and August measurement, and the public results page.")),
     8: (_("Action 8: Annual performance review"), _("Targets against realisation, per activity and budget.")),

@@ -84,8 +84,16 @@ def uploaded(page: str, document, *, note: str = "", group: str = "", final: boo
     """An :class:`~tumbuh.documents.models.UploadedDocument` as an output (downloaded through
     ``documents:download``, which asks the policy again)."""
     suffix = PurePath(document.file.name).suffix.lstrip(".").upper()
-    return Output(page=page, title=document.title, url=reverse("documents:download", args=(document.pk,)), kind=UPLOADED,
-                  format=suffix or "?", note=note, group=group, final=final)
+    return Output(
+        page=page,
+        title=document.title,
+        url=reverse("documents:download", args=(document.pk,)),
+        kind=UPLOADED,
+        format=suffix or "?",
+        note=note,
+        group=group,
+        final=final,
+    )
 
 
 def _modules() -> tuple[ModuleType, ...]:
@@ -135,7 +143,9 @@ def provable() -> dict[str, str]:
     return found
 
 
-def collect_proofs(kabupaten, year: int, user, *, today: datetime.date, keys: set[str] | None = None) -> dict[str, list[Proof]]:
+def collect_proofs(
+    kabupaten, year: int, user, *, today: datetime.date, keys: set[str] | None = None
+) -> dict[str, list[Proof]]:
     """The records that prove ``keys`` (every key when None) for ``kabupaten``'s ``year``, as
     ``user`` sees them on ``today``: proof key → proofs. Only the apps that declare one of
     ``keys`` are asked. Nothing for a user outside the district."""

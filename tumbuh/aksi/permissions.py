@@ -35,5 +35,9 @@ def RULES():
         OutputItem: configured,
         CycleYear: configured,
         ActionYear: {policy.ADD: admin, policy.CHANGE: policy.own_opd("responsible_opd_id"), policy.DELETE: admin},
-        ChecklistTick: {policy.ADD: responsible_opd_of_action, policy.CHANGE: responsible_opd_of_action, policy.DELETE: admin},
+        ChecklistTick: {
+            policy.ADD: responsible_opd_of_action,
+            policy.CHANGE: responsible_opd_of_action,
+            policy.DELETE: admin,
+        },
     }

@@ -28,27 +28,49 @@ from .models import ActionDefinition, ActionSet, ActionYear, CycleYear, OutputIt
 def pantau(request):
     kabupaten = kabupaten_of(request)
     year = year_of(request, today=timezone.localdate())
-    cycle = policy.visible(request.user, CycleYear.objects.filter(kabupaten=kabupaten, year=year)).select_related("action_set").first()
+    cycle = (
+        policy.visible(request.user, CycleYear.objects.filter(kabupaten=kabupaten, year=year))
+        .select_related("action_set")
+        .first()
+    )
     rows = []
     if cycle:
-        qs = list(cycle.actions.select_related("definition", "responsible_opd").prefetch_related(
-            "ticks", Prefetch("definition__items", queryset=OutputItem.objects.order_by("order", "pk"))))
+        qs = list(
+            cycle.actions.select_related("definition", "responsible_opd").prefetch_related(
+                "ticks", Prefetch("definition__items", queryset=OutputItem.objects.order_by("order", "pk"))
+            )
+        )
         today = timezone.localdate()
         produced = outputs.collect_all(kabupaten, year, request.user)
         proofs = outputs.collect_proofs(kabupaten, year, request.user, today=today, keys=checklist.keys_of(qs))
         for a in qs:
             done, total = checklist.progress(checklist.lines(a, request.user, today=today, proofs=proofs))
-            rows.append({"a": a, "done": done, "total": total, "overdue": a.is_overdue(today),
-                         "docs": UploadedDocument.for_object(a).count() + len(produced.get(a.definition.page, [])),
-                         "page": a.definition.page_link()})
+            rows.append(
+                {
+                    "a": a,
+                    "done": done,
+                    "total": total,
+                    "overdue": a.is_overdue(today),
+                    "docs": UploadedDocument.for_object(a).count() + len(produced.get(a.definition.page, [])),
+                    "page": a.definition.page_link(),
+                }
+            )
     can_start = cycle is None and policy.can(request.user, policy.ADD, CycleYear)
     summary = [(label, sum(1 for r in rows if r["a"].status == value)) for value, label in Status.choices]
-    return render(request, "aksi/pantau.html", {
-        "kabupaten": kabupaten, "year": year, "cycle": cycle, "rows": rows, "summary": summary,
-        "overdue": sum(1 for r in rows if r["overdue"]),
-        "start_form": StartYearForm(kabupaten_code=kabupaten.code) if can_start else None,
-        "years": sorted(set(CycleYear.objects.filter(kabupaten=kabupaten).values_list("year", flat=True)) | {year}),
-    })
+    return render(
+        request,
+        "aksi/pantau.html",
+        {
+            "kabupaten": kabupaten,
+            "year": year,
+            "cycle": cycle,
+            "rows": rows,
+            "summary": summary,
+            "overdue": sum(1 for r in rows if r["overdue"]),
+            "start_form": StartYearForm(kabupaten_code=kabupaten.code) if can_start else None,
+            "years": sorted(set(CycleYear.objects.filter(kabupaten=kabupaten).values_list("year", flat=True)) | {year}),
+        },
+    )
 
 
 @login_required
@@ -75,8 +97,9 @@ def by_number(request, number: int):
     """The menu's entry for action ``number``: this year's action page, else Pantau Aksi."""
     kabupaten = kabupaten_of(request)
     year = year_of(request, today=timezone.localdate())
-    a = policy.visible(request.user, ActionYear.objects.filter(
-        cycle__kabupaten=kabupaten, cycle__year=year, definition__number=number)).first()
+    a = policy.visible(
+        request.user, ActionYear.objects.filter(cycle__kabupaten=kabupaten, cycle__year=year, definition__number=number)
+    ).first()
     if a is None:
         messages.info(request, _("Action %(n)d is not planned for %(year)d yet.") % {"n": number, "year": year})
         return redirect(f"{_pantau_url()}?year={year}")
@@ -85,8 +108,9 @@ def by_number(request, number: int):
 
 @login_required
 def action(request, pk: int):
-    a = policy.get_object_or_404(request.user, ActionYear.objects.select_related("definition", "cycle__kabupaten", "responsible_opd"),
-                                 pk=pk)
+    a = policy.get_object_or_404(
+        request.user, ActionYear.objects.select_related("definition", "cycle__kabupaten", "responsible_opd"), pk=pk
+    )
     user = request.user
     today = timezone.localdate()
     can_change = policy.can(user, policy.CHANGE, a)
@@ -100,8 +124,9 @@ def action(request, pk: int):
             if form.is_valid():
                 changes = {f: form.cleaned_data[f] for f in form.Meta.fields}
                 try:
-                    actions.update_action_year(user, ActionYear.objects.get(pk=a.pk), changes, reason=form.cleaned_data["reason"],
-                                               today=today)
+                    actions.update_action_year(
+                        user, ActionYear.objects.get(pk=a.pk), changes, reason=form.cleaned_data["reason"], today=today
+                    )
                     messages.success(request, _("Saved."))
                     return redirect("aksi:action", a.pk)
                 except ValidationError as e:
@@ -123,8 +148,13 @@ def action(request, pk: int):
             evidence_form = EvidenceForm(request.POST, request.FILES)
             if evidence_form.is_valid():
                 try:
-                    actions.attach_evidence(user, a, file=evidence_form.cleaned_data["file"],
-                                            title=evidence_form.cleaned_data["title"], reason=evidence_form.cleaned_data["reason"])
+                    actions.attach_evidence(
+                        user,
+                        a,
+                        file=evidence_form.cleaned_data["file"],
+                        title=evidence_form.cleaned_data["title"],
+                        reason=evidence_form.cleaned_data["reason"],
+                    )
                     messages.success(request, _("Document uploaded."))
                     return redirect("aksi:action", a.pk)
                 except ValidationError as e:
@@ -133,14 +163,25 @@ def action(request, pk: int):
         policy.require(user, policy.CHANGE, a)
     produced = outputs.collect(a.cycle.kabupaten, a.cycle.year, user, a.definition.page)
     lines = checklist.lines(a, user, today=today)
-    return render(request, "aksi/action.html", {
-        "a": a, "form": form, "evidence_form": evidence_form, "can_change": can_change,
-        "checklist": lines, "progress": checklist.progress(lines), "documents": UploadedDocument.for_object(a),
-        "by_hand": any(not line.automatic for line in lines),
-        "by_hand_open": any(not line.automatic and not line.done for line in lines),
-        "page": a.definition.page_link(), "overdue": a.is_overdue(today), "outputs": produced,
-        "final": list(dict.fromkeys(o.group or o.title for o in produced if o.final)),
-    })
+    return render(
+        request,
+        "aksi/action.html",
+        {
+            "a": a,
+            "form": form,
+            "evidence_form": evidence_form,
+            "can_change": can_change,
+            "checklist": lines,
+            "progress": checklist.progress(lines),
+            "documents": UploadedDocument.for_object(a),
+            "by_hand": any(not line.automatic for line in lines),
+            "by_hand_open": any(not line.automatic and not line.done for line in lines),
+            "page": a.definition.page_link(),
+            "overdue": a.is_overdue(today),
+            "outputs": produced,
+            "final": list(dict.fromkeys(o.group or o.title for o in produced if o.final)),
+        },
+    )
 
 
 # ---------------------------------------------------------------- evidence packs
@@ -148,7 +189,8 @@ def action(request, pk: int):
 
 def _with_checklist(qs):
     return qs.select_related("definition", "cycle__kabupaten", "responsible_opd").prefetch_related(
-        "ticks__by", Prefetch("definition__items", queryset=OutputItem.objects.order_by("order", "pk")))
+        "ticks__by", Prefetch("definition__items", queryset=OutputItem.objects.order_by("order", "pk"))
+    )
 
 
 def _send(request, action_years: list[ActionYear]) -> FileResponse:
@@ -166,8 +208,16 @@ def evidence_pack(request, pk: int):
 def evidence_year(request):
     """Every action of the year the user sees, each in its own folder of one zip."""
     kabupaten = kabupaten_of(request)
-    found = list(policy.visible(request.user, _with_checklist(ActionYear.objects.filter(
-        cycle__kabupaten=kabupaten, cycle__year=year_of(request, today=timezone.localdate())))).order_by("definition__number"))
+    found = list(
+        policy.visible(
+            request.user,
+            _with_checklist(
+                ActionYear.objects.filter(
+                    cycle__kabupaten=kabupaten, cycle__year=year_of(request, today=timezone.localdate())
+                )
+            ),
+        ).order_by("definition__number")
+    )
     if not found:
         raise Http404
     return _send(request, found)
@@ -185,10 +235,14 @@ def _set_or_404(kabupaten, pk: int) -> ActionSet:
 def sets(request):
     kabupaten = kabupaten_of(request)
     qs = ActionSet.available_to(kabupaten.code).prefetch_related("actions")
-    return render(request, "aksi/sets.html", {
-        "sets": [(s, policy.can(request.user, policy.CHANGE, s)) for s in qs],
-        "can_add": policy.can(request.user, policy.ADD, ActionSet),
-    })
+    return render(
+        request,
+        "aksi/sets.html",
+        {
+            "sets": [(s, policy.can(request.user, policy.CHANGE, s)) for s in qs],
+            "can_add": policy.can(request.user, policy.ADD, ActionSet),
+        },
+    )
 
 
 @login_required
@@ -211,8 +265,17 @@ def set_edit(request, pk: int | None = None):
             except ValidationError as e:
                 add_errors(form, e)
     definitions = obj.actions.prefetch_related("items") if obj.pk else []
-    return render(request, "aksi/set_edit.html", {"obj": obj, "form": form, "can_change": can_change, "definitions": definitions,
-                                                  "provable": outputs.provable()})
+    return render(
+        request,
+        "aksi/set_edit.html",
+        {
+            "obj": obj,
+            "form": form,
+            "can_change": can_change,
+            "definitions": definitions,
+            "provable": outputs.provable(),
+        },
+    )
 
 
 @login_required
@@ -224,8 +287,13 @@ def definition_edit(request, set_pk: int, pk: int | None = None):
     form = ActionDefinitionForm(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_definition(request.user, form.instance, form.checklist_lines(), proofs=form.proofs(),
-                                    reason=form.cleaned_data["reason"])
+            actions.save_definition(
+                request.user,
+                form.instance,
+                form.checklist_lines(),
+                proofs=form.proofs(),
+                reason=form.cleaned_data["reason"],
+            )
             messages.success(request, _("Saved."))
             return redirect("aksi:set", action_set.pk)
         except ValidationError as e:

@@ -50,7 +50,10 @@ def _ranking_reason(rank: int, score, selected: bool) -> str:
     as a decision stores it, two decimals, rounded once more as every page shows it)."""
     verdict = _("recommended by the ranking") if selected else _("not among the recommended desa")
     return _("Rank %(rank)d of the ranking, score %(score)s: %(verdict)s.") % {
-        "rank": rank, "score": format_number(round_figure(score, SCORE_PLACES), 1), "verdict": verdict}
+        "rank": rank,
+        "score": format_number(round_figure(score, SCORE_PLACES), 1),
+        "verdict": verdict,
+    }
 
 
 def is_ranking_reason(decision: Lokus) -> bool:
@@ -67,8 +70,16 @@ def is_ranking_reason(decision: Lokus) -> bool:
     return False
 
 
-def decide_lokus(actor, kabupaten_code: str, year: int, decisions: list[Decision], scores: dict[str, Score],
-                 weights: dict, *, reason: str = "") -> list[Lokus]:
+def decide_lokus(
+    actor,
+    kabupaten_code: str,
+    year: int,
+    decisions: list[Decision],
+    scores: dict[str, Score],
+    weights: dict,
+    *,
+    reason: str = "",
+) -> list[Lokus]:
     """Record the team's choice for each desa in ``decisions``, with its written reason and a
     snapshot of its score, parts and the weights used. All or nothing: one desa refused
     (outside the district, no reason) saves none; one the actor may not decide refuses the
@@ -79,7 +90,8 @@ def decide_lokus(actor, kabupaten_code: str, year: int, decisions: list[Decision
     def write(d: Decision) -> bool:
         score = scores.get(d.desa_code)
         obj = Lokus.objects.filter(desa_id=d.desa_code, year=year).first() or Lokus(
-            kabupaten_id=kabupaten_code, desa_id=d.desa_code, year=year)
+            kabupaten_id=kabupaten_code, desa_id=d.desa_code, year=year
+        )
         obj.selected, obj.reason = d.selected, d.reason.strip()
         obj.score = round_figure(score.score, SCORE_PLACES) if score else None
         obj.rank = score.rank if score else None

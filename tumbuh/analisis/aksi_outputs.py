@@ -32,15 +32,33 @@ PROVES = {
 def outputs(kabupaten, year: int, user) -> list[Output]:
     if not district_wide(user):
         return []
-    found = [Output(PAGE, _("Master Ansit (the 15 sheets for Aksi Bangda)"), f"{reverse('analisis:ansit')}?year={year}",
-                    GENERATED, "XLSX", note=_("built from the data as it stands; the cover sheet lists what is missing"))]
+    found = [
+        Output(
+            PAGE,
+            _("Master Ansit (the 15 sheets for Aksi Bangda)"),
+            f"{reverse('analisis:ansit')}?year={year}",
+            GENERATED,
+            "XLSX",
+            note=_("built from the data as it stands; the cover sheet lists what is missing"),
+        )
+    ]
     n = policy.visible(user, Lokus.objects.filter(kabupaten=kabupaten, year=year, selected=True)).count()
     if n:
         url = f"{reverse('analisis:decree')}?year={year}&format="
-        found.append(Output(PAGE, _("SK Bupati on the lokus desa (draft)"), url + "pdf", GENERATED, "PDF",
-                            note=ngettext("%(n)d lokus desa; to be numbered and signed",
-                                          "%(n)d lokus desa; to be numbered and signed", n) % {"n": n},
-                            also=(("DOCX", url + "docx"),)))
+        found.append(
+            Output(
+                PAGE,
+                _("SK Bupati on the lokus desa (draft)"),
+                url + "pdf",
+                GENERATED,
+                "PDF",
+                note=ngettext(
+                    "%(n)d lokus desa; to be numbered and signed", "%(n)d lokus desa; to be numbered and signed", n
+                )
+                % {"n": n},
+                also=(("DOCX", url + "docx"),),
+            )
+        )
     return found
 
 
@@ -50,12 +68,24 @@ def proofs(kabupaten, year: int, user, today) -> list[Proof]:
     period = data_period(user, kabupaten.code, data_year)
     coverage = policy.visible(user, Coverage.objects.filter(year=data_year, desa__kabupaten_code=kabupaten.code))
     if period is not None and coverage.exists():
-        found.append(Proof(SITUATION, _("Situation table per desa, %(year)d") % {"year": year},
-                           f"{reverse('analisis:situasi')}?year={year}",
-                           _("%(round)s; coverage of %(year)d") % {"round": period.label, "year": data_year}))
-    n = policy.visible(user, Lokus.objects.filter(kabupaten=kabupaten, year=year, selected=True).exclude(reason="")).count()
+        found.append(
+            Proof(
+                SITUATION,
+                _("Situation table per desa, %(year)d") % {"year": year},
+                f"{reverse('analisis:situasi')}?year={year}",
+                _("%(round)s; coverage of %(year)d") % {"round": period.label, "year": data_year},
+            )
+        )
+    n = policy.visible(
+        user, Lokus.objects.filter(kabupaten=kabupaten, year=year, selected=True).exclude(reason="")
+    ).count()
     if n:
-        found.append(Proof(LOKUS, _("Lokus desa %(year)d with their reasons") % {"year": year},
-                           f"{reverse('analisis:lokus')}?year={year}",
-                           ngettext("%(n)s lokus desa", "%(n)s lokus desa", n) % {"n": number(n)}))
+        found.append(
+            Proof(
+                LOKUS,
+                _("Lokus desa %(year)d with their reasons") % {"year": year},
+                f"{reverse('analisis:lokus')}?year={year}",
+                ngettext("%(n)s lokus desa", "%(n)s lokus desa", n) % {"n": number(n)},
+            )
+        )
     return found

@@ -35,12 +35,30 @@ def _seed() -> None:
     scores = rank([r.figures() for r in s.rows], {k: float(v) for k, v in weights.as_dict().items()})
     if len(scores) <= TOP:
         return
-    decisions = [actions.Decision(sc.code, True, actions.default_reason(sc, True)) for sc in scores[:TOP - 1]]
+    decisions = [actions.Decision(sc.code, True, actions.default_reason(sc, True)) for sc in scores[: TOP - 1]]
     left_out, taken_in = scores[TOP - 1], scores[TOP]
-    decisions.append(actions.Decision(left_out.code, False, "Sudah menjadi lokus tiga tahun berturut-turut dan "
-                                      "cakupan layanannya telah membaik; diganti desa berikutnya."))
-    decisions.append(actions.Decision(taken_in.code, True, "Usulan Camat pada rapat TPPS: banyak keluarga berisiko "
-                                      "stunting di dusun terpencil yang belum terlayani posyandu."))
-    actions.decide_lokus(policy.SYSTEM,  # written by the system, logged as "sistem"
-                         KABUPATEN, YEAR, decisions, {sc.code: sc for sc in scores}, weights.as_dict(),
-                         reason="Data demo")
+    decisions.append(
+        actions.Decision(
+            left_out.code,
+            False,
+            "Sudah menjadi lokus tiga tahun berturut-turut dan "
+            "cakupan layanannya telah membaik; diganti desa berikutnya.",
+        )
+    )
+    decisions.append(
+        actions.Decision(
+            taken_in.code,
+            True,
+            "Usulan Camat pada rapat TPPS: banyak keluarga berisiko "
+            "stunting di dusun terpencil yang belum terlayani posyandu.",
+        )
+    )
+    actions.decide_lokus(
+        policy.SYSTEM,  # written by the system, logged as "sistem"
+        KABUPATEN,
+        YEAR,
+        decisions,
+        {sc.code: sc for sc in scores},
+        weights.as_dict(),
+        reason="Data demo",
+    )

@@ -15,7 +15,8 @@ class WeightsForm(forms.ModelForm):
 class DecreeForm(forms.Form):
     nomor = forms.CharField(label=_("Decree number"), required=False, max_length=120)
     place = forms.CharField(label=_("Place of signing"), required=False, max_length=80)
-    date = forms.DateField(label=_("Date"), required=False,
-                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     bupati = forms.CharField(label=_("Name of the Bupati"), required=False, max_length=120)
     format = forms.ChoiceField(label=_("Format"), choices=[("pdf", "PDF"), ("docx", "DOCX (Word)")], initial="pdf")

@@ -25,21 +25,45 @@ _weight = [MinValueValidator(0), MaxValueValidator(100)]
 class LokusWeights(models.Model):
     """How much each part counts in a district's lokus score for one year."""
 
-    DEFAULTS = {"prevalence": Decimal(40), "stunted": Decimal(30), "coverage_gap": Decimal(20), "data_quality": Decimal(10)}
+    DEFAULTS = {
+        "prevalence": Decimal(40),
+        "stunted": Decimal(30),
+        "coverage_gap": Decimal(20),
+        "data_quality": Decimal(10),
+    }
 
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
         verbose_name=_("regency / city"),
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=_year)
-    prevalence = models.DecimalField(_("weight: stunting prevalence"), max_digits=5, decimal_places=2, validators=_weight,
-                                     default=DEFAULTS["prevalence"])
-    stunted = models.DecimalField(_("weight: number of stunted children"), max_digits=5, decimal_places=2,
-                                  validators=_weight, default=DEFAULTS["stunted"])
-    coverage_gap = models.DecimalField(_("weight: coverage gaps"), max_digits=5, decimal_places=2, validators=_weight,
-                                       default=DEFAULTS["coverage_gap"])
-    data_quality = models.DecimalField(_("weight: weak data (few children measured)"), max_digits=5, decimal_places=2,
-                                       validators=_weight, default=DEFAULTS["data_quality"])
+    prevalence = models.DecimalField(
+        _("weight: stunting prevalence"),
+        max_digits=5,
+        decimal_places=2,
+        validators=_weight,
+        default=DEFAULTS["prevalence"],
+    )
+    stunted = models.DecimalField(
+        _("weight: number of stunted children"),
+        max_digits=5,
+        decimal_places=2,
+        validators=_weight,
+        default=DEFAULTS["stunted"],
+    )
+    coverage_gap = models.DecimalField(
+        _("weight: coverage gaps"), max_digits=5, decimal_places=2, validators=_weight, default=DEFAULTS["coverage_gap"]
+    )
+    data_quality = models.DecimalField(
+        _("weight: weak data (few children measured)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=_weight,
+        default=DEFAULTS["data_quality"],
+    )
 
     scope_path = "kabupaten"
     scope_reaches_up = True
@@ -64,12 +88,19 @@ class Lokus(models.Model):
     """The team's decision on one desa for one year: a focus village or not, and why."""
 
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
         verbose_name=_("regency / city"),
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=_year)
     desa = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA}, verbose_name=_("desa"),
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.DESA},
+        verbose_name=_("desa"),
     )
     selected = models.BooleanField(_("focus village (lokus)"), default=False)
     reason = models.TextField(_("reason"), blank=True)
@@ -79,7 +110,12 @@ class Lokus(models.Model):
     #: "weight":…, "points":…}, …} and the weights used.
     snapshot = models.JSONField(_("score snapshot"), default=dict, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), auto_now=True)
 
@@ -94,7 +130,9 @@ class Lokus(models.Model):
     def __str__(self) -> str:
         return f"{self.desa} {self.year}: {'lokus' if self.selected else '-'}"
 
-    def moved_since(self, score: float | None, rank: int | None) -> tuple[Decimal, Decimal, int | None, int | None] | None:
+    def moved_since(
+        self, score: float | None, rank: int | None
+    ) -> tuple[Decimal, Decimal, int | None, int | None] | None:
         """(score then, score now, rank then, rank now) when the live ranking (``score``,
         ``rank``: new data or weights) differs from the one stored with the decision, scores to
         one decimal as shown; None when it does not, or when either has no score."""

@@ -11,7 +11,9 @@ def district_wide(user) -> bool:
     of them, those whose node is a whole kabupaten (a puskesmas officer bound to one sees only
     the desa their puskesmas serves)."""
     code = user.wilayah_id
-    return policy.is_global(user) or (bool(code) and level_of(code) == Level.KABUPATEN and policy.node_contains(user, code))
+    return policy.is_global(user) or (
+        bool(code) and level_of(code) == Level.KABUPATEN and policy.node_contains(user, code)
+    )
 
 
 def RULES():

@@ -56,8 +56,13 @@ class Part:
     imputed: bool = False  # no figure for this desa: the mean of the other desa was used
 
     def as_dict(self) -> dict:
-        return {"value": self.value, "scaled": _rounded(self.scaled, 4), "weight": self.weight, "points": _rounded(self.points, 2),
-                "imputed": self.imputed}
+        return {
+            "value": self.value,
+            "scaled": _rounded(self.scaled, 4),
+            "weight": self.weight,
+            "points": _rounded(self.points, 2),
+            "imputed": self.imputed,
+        }
 
 
 @dataclass
@@ -69,7 +74,11 @@ class Score:
     parts: list[Part] = field(default_factory=list)
 
     def snapshot(self) -> dict:
-        return {"score": _rounded(self.score, SCORE_PLACES), "rank": self.rank, "parts": {p.name: p.as_dict() for p in self.parts}}
+        return {
+            "score": _rounded(self.score, SCORE_PLACES),
+            "rank": self.rank,
+            "parts": {p.name: p.as_dict() for p in self.parts},
+        }
 
 
 #: Parts whose missing figure takes the mean of the other desa (not zero: no reward for no data).
@@ -78,7 +87,12 @@ IMPUTED = ("prevalence", "coverage_gap")
 
 def _raw(d: DesaFigures) -> dict[str, float | None]:
     weak = 100.0 if d.measured_share is None else max(0.0, 100.0 * (1.0 - min(1.0, d.measured_share)))
-    return {"prevalence": d.prevalence, "stunted": float(d.stunted), "coverage_gap": d.coverage_gap, "data_quality": weak}
+    return {
+        "prevalence": d.prevalence,
+        "stunted": float(d.stunted),
+        "coverage_gap": d.coverage_gap,
+        "data_quality": weak,
+    }
 
 
 def rank(desa: Sequence[DesaFigures], weights: Mapping[str, float]) -> list[Score]:

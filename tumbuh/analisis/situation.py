@@ -69,7 +69,9 @@ class DesaRow:
         return sum(gaps) / len(gaps) if gaps else None
 
     def figures(self) -> DesaFigures:
-        return DesaFigures(self.desa.code, self.desa.name, self.prevalence_eb, self.stunted, self.mean_gap, self.measured_share)
+        return DesaFigures(
+            self.desa.code, self.desa.name, self.prevalence_eb, self.stunted, self.mean_gap, self.measured_share
+        )
 
 
 @dataclass
@@ -86,9 +88,13 @@ class Situation:
     def totals(self) -> dict:
         measured = sum(r.measured_length for r in self.rows)
         stunted = sum(r.stunted for r in self.rows)
-        return {"children_measured": sum(r.children_measured for r in self.rows), "measured_length": measured,
-                "pendek": sum(r.pendek for r in self.rows), "sangat_pendek": sum(r.sangat_pendek for r in self.rows),
-                "prevalence": stunted / measured * 100 if measured else None}
+        return {
+            "children_measured": sum(r.children_measured for r in self.rows),
+            "measured_length": measured,
+            "pendek": sum(r.pendek for r in self.rows),
+            "sangat_pendek": sum(r.sangat_pendek for r in self.rows),
+            "prevalence": stunted / measured * 100 if measured else None,
+        }
 
 
 def data_period(user, kabupaten_code: str, data_year: int) -> Period | None:
@@ -99,7 +105,9 @@ def data_period(user, kabupaten_code: str, data_year: int) -> Period | None:
     measured = {}
     for month in (2, 8):
         period = Period.round(data_year, month)
-        rows = indicator_table(user=user, within_code=kabupaten_code, level="kabupaten", period=period, indicator="stunting")
+        rows = indicator_table(
+            user=user, within_code=kabupaten_code, level="kabupaten", period=period, indicator="stunting"
+        )
         measured[month] = sum(r.n_measured for r in rows)
     if measured[8] and measured[8] >= REPORTED_SHARE * measured[2]:
         return Period.round(data_year, 8)
@@ -108,40 +116,66 @@ def data_period(user, kabupaten_code: str, data_year: int) -> Period | None:
 
 def build(user, kabupaten: Wilayah, plan_year: int) -> Situation:
     data_year = plan_year - 1
-    desa = list(policy.district_desa(user, kabupaten.code)
-                .order_by("kecamatan_code", "name"))
-    kecamatan = dict(Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten.code).values_list("code", "name"))
+    desa = list(policy.district_desa(user, kabupaten.code).order_by("kecamatan_code", "name"))
+    kecamatan = dict(
+        Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten.code).values_list("code", "name")
+    )
     period = data_period(user, kabupaten.code, data_year)
     stunting, severe = {}, {}
     if period is not None:
-        stunting = {r.code: r for r in indicator_table(user=user, within_code=kabupaten.code, level="desa", period=period,
-                                                       indicator="stunting")}
-        severe = {r.code: r for r in indicator_table(user=user, within_code=kabupaten.code, level="desa", period=period,
-                                                     indicator="severe_stunting")}
+        stunting = {
+            r.code: r
+            for r in indicator_table(
+                user=user, within_code=kabupaten.code, level="desa", period=period, indicator="stunting"
+            )
+        }
+        severe = {
+            r.code: r
+            for r in indicator_table(
+                user=user, within_code=kabupaten.code, level="desa", period=period, indicator="severe_stunting"
+            )
+        }
     indicators = list(Indicator.objects.for_kabupaten(kabupaten.code))
     targets = {i.pk: i.target_for(kabupaten.code) for i in indicators}
     by_pk = {i.pk: i for i in indicators}
     coverage: dict[str, dict[str, Cell]] = {}
-    for c in policy.visible(user, Coverage.objects.filter(year=data_year, indicator__in=indicators, desa__kabupaten_code=kabupaten.code)):
+    for c in policy.visible(
+        user, Coverage.objects.filter(year=data_year, indicator__in=indicators, desa__kabupaten_code=kabupaten.code)
+    ):
         ind = by_pk[c.indicator_id]
-        coverage.setdefault(c.desa_id, {})[ind.code] = Cell(c.value, targets[ind.pk], ind.gap(c.value, targets[ind.pk]), c.source)
+        coverage.setdefault(c.desa_id, {})[ind.code] = Cell(
+            c.value, targets[ind.pk], ind.gap(c.value, targets[ind.pk]), c.source
+        )
     krs, families = _krs_counts([w.code for w in desa], data_year)
     rows = []
     for w in desa:
         s, sv = stunting.get(w.code), severe.get(w.code)
         severe_cases = sv.cases if sv else 0
-        rows.append(DesaRow(
-            desa=w, kecamatan=kecamatan.get(w.kecamatan_code, w.kecamatan_code),
-            under_five=s.n_target if s else None, under_five_source=s.target_source if s else "",
-            children_measured=s.n_children if s else 0, measured_length=s.n_measured if s else 0,
-            pendek=(s.cases - severe_cases) if s else 0, sangat_pendek=severe_cases,
-            prevalence=s.r if s else None, prevalence_ll=s.ll if s else None, prevalence_ul=s.ul if s else None,
-            prevalence_eb=s.eb_r if s else None, krs=krs.get(w.code),
-            families=families[w.code][0] if w.code in families else None,
-            families_source=families[w.code][1] if w.code in families else "",
-            coverage={i.code: coverage.get(w.code, {}).get(i.code) or Cell(None, targets[i.pk], None) for i in indicators},
-        ))
-    return Situation(kabupaten, plan_year, data_year, period, indicators, rows, {i.code: targets[i.pk] for i in indicators})
+        rows.append(
+            DesaRow(
+                desa=w,
+                kecamatan=kecamatan.get(w.kecamatan_code, w.kecamatan_code),
+                under_five=s.n_target if s else None,
+                under_five_source=s.target_source if s else "",
+                children_measured=s.n_children if s else 0,
+                measured_length=s.n_measured if s else 0,
+                pendek=(s.cases - severe_cases) if s else 0,
+                sangat_pendek=severe_cases,
+                prevalence=s.r if s else None,
+                prevalence_ll=s.ll if s else None,
+                prevalence_ul=s.ul if s else None,
+                prevalence_eb=s.eb_r if s else None,
+                krs=krs.get(w.code),
+                families=families[w.code][0] if w.code in families else None,
+                families_source=families[w.code][1] if w.code in families else "",
+                coverage={
+                    i.code: coverage.get(w.code, {}).get(i.code) or Cell(None, targets[i.pk], None) for i in indicators
+                },
+            )
+        )
+    return Situation(
+        kabupaten, plan_year, data_year, period, indicators, rows, {i.code: targets[i.pk] for i in indicators}
+    )
 
 
 def _krs_counts(desa_codes: list[str], year: int) -> tuple[dict[str, int], dict[str, tuple[int, str]]]:
@@ -154,7 +188,9 @@ def _krs_counts(desa_codes: list[str], year: int) -> tuple[dict[str, int], dict[
         return {}, {}
     Family, FamilyCount = apps.get_model("krs", "Family"), apps.get_model("krs", "FamilyCount")
     rows = Family.objects.filter(desa_id__in=desa_codes, year=year).values("desa_id").annotate(n=Count("pk"))
-    families = FamilyCount.objects.filter(desa_id__in=desa_codes, year=year).values_list("desa_id", "families", "source")
+    families = FamilyCount.objects.filter(desa_id__in=desa_codes, year=year).values_list(
+        "desa_id", "families", "source"
+    )
     return {r["desa_id"]: r["n"] for r in rows}, {code: (n, source) for code, n, source in families}
 
 

@@ -54,11 +54,19 @@ def situasi(request):
     kabupaten = kabupaten_of(request)
     year = year_of(request, today=timezone.localdate())
     s = situation.build(request.user, kabupaten, year)
-    return render(request, "analisis/situasi.html", {
-        "s": s, "indicators": situation.reported_indicators(s), "heatmap": charts.gap_heatmap_svg(s), "year": year,
-        "totals": s.totals, "recommendations": _last_review_recommendations(kabupaten.code, year),
-        "can_ansit": district_wide(request.user),
-    })
+    return render(
+        request,
+        "analisis/situasi.html",
+        {
+            "s": s,
+            "indicators": situation.reported_indicators(s),
+            "heatmap": charts.gap_heatmap_svg(s),
+            "year": year,
+            "totals": s.totals,
+            "recommendations": _last_review_recommendations(kabupaten.code, year),
+            "can_ansit": district_wide(request.user),
+        },
+    )
 
 
 def _last_review_recommendations(kabupaten_code: str, year: int) -> list:
@@ -78,9 +86,17 @@ def lokus(request):
     kabupaten = kabupaten_of(request)
     year = year_of(request, today=timezone.localdate())
     user = request.user
-    saved = {d.desa_id: d for d in policy.visible(user, Lokus.objects.filter(kabupaten=kabupaten, year=year).select_related("desa"))}
-    context = {"kabupaten": kabupaten, "year": year, "saved": saved, "part_labels": SHORT_LABELS,
-               "selected": [d for d in saved.values() if d.selected]}
+    saved = {
+        d.desa_id: d
+        for d in policy.visible(user, Lokus.objects.filter(kabupaten=kabupaten, year=year).select_related("desa"))
+    }
+    context = {
+        "kabupaten": kabupaten,
+        "year": year,
+        "saved": saved,
+        "part_labels": SHORT_LABELS,
+        "selected": [d for d in saved.values() if d.selected],
+    }
     if not district_wide(user):
         return render(request, "analisis/lokus.html", {**context, "scores": None})
     s, weights, scores = _ranking(request, kabupaten, year)
@@ -108,26 +124,56 @@ def lokus(request):
                 text = actions.default_reason(sc, selected)
             decisions.append(actions.Decision(sc.code, selected, text))
         try:
-            actions.decide_lokus(user, kabupaten.code, year, decisions, {sc.code: sc for sc in scores}, weights.as_dict(),
-                                 reason=request.POST.get("reason", ""))
-            messages.success(request, _("Lokus for %(year)d saved: %(n)d desa.") % {
-                "year": year, "n": sum(1 for d in decisions if d.selected)})
+            actions.decide_lokus(
+                user,
+                kabupaten.code,
+                year,
+                decisions,
+                {sc.code: sc for sc in scores},
+                weights.as_dict(),
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(
+                request,
+                _("Lokus for %(year)d saved: %(n)d desa.")
+                % {"year": year, "n": sum(1 for d in decisions if d.selected)},
+            )
             return redirect(_url("analisis:lokus", year) + f"&n={recommended_n}")
         except ValidationError as e:
             errors = {k: " ".join(v) for k, v in e.message_dict.items()}
             messages.error(request, _("Nothing was saved: a desa chosen against the ranking needs a written reason."))
     rows = s.rows
     by_code = {r.desa.code: r for r in rows}
-    table = [{"score": sc, "row": by_code[sc.code], "recommended": sc.rank <= recommended_n, "saved": saved.get(sc.code),
-              "error": errors.get(sc.code), "moved": saved[sc.code].moved_since(sc.score, sc.rank) if sc.code in saved else None,
-              "checked": (sc.code in request.POST.getlist("selected")) if request.method == "POST" else
-              (saved[sc.code].selected if sc.code in saved else sc.rank <= recommended_n)} for sc in scores]
-    return render(request, "analisis/lokus.html", {
-        **context, "scores": table, "weights": weights, "moved": sum(1 for t in table if t["moved"]), "recommended_n": recommended_n, "can_decide": can_decide,
-        "weights_form": WeightsForm(instance=weights) if policy.can(user, policy.ADD, LokusWeights) else None,
-        "decree_form": DecreeForm(initial={"date": timezone.localdate()}), "s": s,
-        "weight_rows": [(PART_LABELS[p], weights.as_dict()[p]) for p in PARTS],
-    })
+    table = [
+        {
+            "score": sc,
+            "row": by_code[sc.code],
+            "recommended": sc.rank <= recommended_n,
+            "saved": saved.get(sc.code),
+            "error": errors.get(sc.code),
+            "moved": saved[sc.code].moved_since(sc.score, sc.rank) if sc.code in saved else None,
+            "checked": (sc.code in request.POST.getlist("selected"))
+            if request.method == "POST"
+            else (saved[sc.code].selected if sc.code in saved else sc.rank <= recommended_n),
+        }
+        for sc in scores
+    ]
+    return render(
+        request,
+        "analisis/lokus.html",
+        {
+            **context,
+            "scores": table,
+            "weights": weights,
+            "moved": sum(1 for t in table if t["moved"]),
+            "recommended_n": recommended_n,
+            "can_decide": can_decide,
+            "weights_form": WeightsForm(instance=weights) if policy.can(user, policy.ADD, LokusWeights) else None,
+            "decree_form": DecreeForm(initial={"date": timezone.localdate()}),
+            "s": s,
+            "weight_rows": [(PART_LABELS[p], weights.as_dict()[p]) for p in PARTS],
+        },
+    )
 
 
 @login_required
@@ -157,10 +203,20 @@ def decree(request):
     form = DecreeForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {"format": "pdf"}
     s, _weights, scores = _ranking(request, kabupaten, year)
-    decisions = list(policy.visible(request.user, Lokus.objects.filter(kabupaten=kabupaten, year=year, selected=True))
-                     .select_related("desa").order_by("rank", "desa_id"))
-    doc = sk_lokus(s, decisions, nomor=data.get("nomor", ""), place=data.get("place", ""), date=data.get("date") or timezone.localdate(),
-                   bupati=data.get("bupati", ""), live={sc.code: sc for sc in scores})
+    decisions = list(
+        policy.visible(request.user, Lokus.objects.filter(kabupaten=kabupaten, year=year, selected=True))
+        .select_related("desa")
+        .order_by("rank", "desa_id")
+    )
+    doc = sk_lokus(
+        s,
+        decisions,
+        nomor=data.get("nomor", ""),
+        place=data.get("place", ""),
+        date=data.get("date") or timezone.localdate(),
+        bupati=data.get("bupati", ""),
+        live={sc.code: sc for sc in scores},
+    )
     return document_response(doc, data.get("format") or "pdf")
 
 
@@ -173,5 +229,9 @@ def ansit(request):
         raise PermissionDenied
     s = situation.build(request.user, kabupaten, year)
     on = min(timezone.localdate(), datetime.date(year, 12, 31))  # the TPPS as it stands, or stood at the year's end
-    return FileResponse(master_ansit(s, request.user, on, now=timezone.now()), as_attachment=True,
-                        filename=f"master-ansit-{kabupaten.code}-{year}.xlsx", content_type=XLSX)
+    return FileResponse(
+        master_ansit(s, request.user, on, now=timezone.now()),
+        as_attachment=True,
+        filename=f"master-ansit-{kabupaten.code}-{year}.xlsx",
+        content_type=XLSX,
+    )

@@ -83,13 +83,34 @@ def require_step(actor, step: tuple) -> None:
         raise PermissionDenied
 
 
-def record(actor, action: str, obj: models.Model, before: dict | None, after: dict | None, reason: str = "") -> AuditLog:
-    return record_about(actor, action, object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj),
-                        wilayah_code=_wilayah_code(obj), before=before, after=after, reason=reason)
+def record(
+    actor, action: str, obj: models.Model, before: dict | None, after: dict | None, reason: str = ""
+) -> AuditLog:
+    return record_about(
+        actor,
+        action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        wilayah_code=_wilayah_code(obj),
+        before=before,
+        after=after,
+        reason=reason,
+    )
 
 
-def record_about(actor, action: str, *, object_type: str, object_id: str, object_repr: str, wilayah_code: str = "",
-                 before: dict | None = None, after: dict | None = None, reason: str = "") -> AuditLog:
+def record_about(
+    actor,
+    action: str,
+    *,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    wilayah_code: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+) -> AuditLog:
     """The audit row itself, for a write that is not one object's (a bulk insert): ``actor``
     a user, or ``policy.SYSTEM``, logged as "sistem" with no user."""
     _no_nobody(actor)
@@ -163,8 +184,9 @@ def do_delete(actor, obj: models.Model, *, reason: str = "", permitted_by: tuple
         obj.delete()
 
 
-
-def all_or_nothing(rows: Iterable[tuple[Hashable, Callable[[], bool]]], *, raise_denied: bool = False) -> tuple[int, dict]:
+def all_or_nothing(
+    rows: Iterable[tuple[Hashable, Callable[[], bool]]], *, raise_denied: bool = False
+) -> tuple[int, dict]:
     """For a form that saves a whole table: ``rows`` gives (key, write) per row, ``write()``
     saving that row through an action (True if it wrote, False if the row did not change) or
     raising ``ValidationError`` (a row it cannot read, too) or ``PermissionDenied``. All in one

@@ -98,8 +98,14 @@ class BulkWrite:
                 policy.require(self.actor, policy.ADD, model)
             self.written[model] = 0
 
-    def insert(self, model: type[models.Model], columns: Mapping[str, Sequence], *, same: Mapping | None = None,
-               ids: bool = False) -> list[int]:
+    def insert(
+        self,
+        model: type[models.Model],
+        columns: Mapping[str, Sequence],
+        *,
+        same: Mapping | None = None,
+        ids: bool = False,
+    ) -> list[int]:
         """Add one row per position of ``columns`` ({field name: values}, all of one length),
         each also holding the values of ``same`` ({field name: value}); the new ids in row
         order with ``ids``, else []."""
@@ -177,8 +183,16 @@ class BulkWrite:
             while chunk := list(itertools.islice(rows, CHUNK)):
                 cursor.executemany(sql, chunk)
 
-    def record(self, reason: str, *, about, object_id: str = "", object_repr: str = "", wilayah_code: str = "",
-               details: dict | None = None) -> AuditLog | None:
+    def record(
+        self,
+        reason: str,
+        *,
+        about,
+        object_id: str = "",
+        object_repr: str = "",
+        wilayah_code: str = "",
+        details: dict | None = None,
+    ) -> AuditLog | None:
         """The batch's one audit row, once everything is written: ``actor`` created
         ``after["written"]`` ({model label: rows}, beside ``details``) because of ``reason``.
         ``about`` is the object the batch belongs to (an import batch), or a model class with
@@ -191,8 +205,14 @@ class BulkWrite:
         if isinstance(about, models.Model):
             return record(self.actor, AuditAction.CREATE, about, None, after, reason)
         return AuditLog.objects.create(
-            actor=self.actor if getattr(self.actor, "pk", None) else None, actor_name=str(self.actor)[:150],
-            action=AuditAction.CREATE, object_type=about._meta.label_lower, object_id=object_id[:64],
+            actor=self.actor if getattr(self.actor, "pk", None) else None,
+            actor_name=str(self.actor)[:150],
+            action=AuditAction.CREATE,
+            object_type=about._meta.label_lower,
+            object_id=object_id[:64],
             object_repr=(object_repr or f"{sum(written.values())} {about._meta.verbose_name_plural}")[:200],
-            wilayah_code=wilayah_code, before=None, after=after, reason=reason,
+            wilayah_code=wilayah_code,
+            before=None,
+            after=after,
+            reason=reason,
         )

@@ -90,7 +90,9 @@ OPERATION_LABELS = {
 }
 
 #: A number named like this is an identifier or a year, written without a thousands separator.
-_PLAIN_NUMBER = re.compile(r"(^|_)(id|pk|year|years|seed|version|rank|row|number|nomor|code|kode|quarter|semester|month)(_|$)")
+_PLAIN_NUMBER = re.compile(
+    r"(^|_)(id|pk|year|years|seed|version|rank|row|number|nomor|code|kode|quarter|semester|month)(_|$)"
+)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _MODEL_LABEL = re.compile(r"^[a-z_]+\.[a-z_]+$")
@@ -110,7 +112,7 @@ def model_of(object_type: str) -> type[models.Model] | None:
 
 
 def type_label(object_type: str, *, plural: bool = False) -> str:
-    """"Posyandu" for ``organisation.posyandu``; the stored text for a model that is gone."""
+    """ "Posyandu" for ``organisation.posyandu``; the stored text for a model that is gone."""
     model = model_of(object_type)
     if model is None:
         return str(capfirst(OPERATION_LABELS[object_type])) if object_type in OPERATION_LABELS else object_type
@@ -225,8 +227,6 @@ def _text(value, name: str = "", labels: Mapping | None = None) -> str:
 
 def _is_empty(value) -> bool:
     return value is None or value == "" or value == [] or value == {}
-
-
 
 
 def _key_label(key: str, labels: Mapping) -> str:
@@ -399,7 +399,9 @@ def _changes(log: AuditLog, model, names: _Names) -> list[Change]:
                 if (update and a == b) or (not update and _is_empty(a) and _is_empty(b)):
                     continue
                 inner = str(inner)
-                out.append(Change(f"{label} › {_key_label(inner, labels)}", _text(a, inner, labels), _text(b, inner, labels)))
+                out.append(
+                    Change(f"{label} › {_key_label(inner, labels)}", _text(a, inner, labels), _text(b, inner, labels))
+                )
             continue
         if not update and _is_empty(old) and _is_empty(new):
             continue  # a blank field of a new or deleted row says nothing

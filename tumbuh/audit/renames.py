@@ -33,7 +33,9 @@ def rewrite_history(apps, old_type: str, new_type: str, fields: Mapping[str, str
     (old name → new name). Returns how many rows were rewritten."""
     AuditLog = apps.get_model("audit", "AuditLog")
     rows, done = [], 0
-    for log in AuditLog.objects.filter(object_type=old_type).only("pk", "before", "after").order_by("pk").iterator(BATCH):
+    for log in (
+        AuditLog.objects.filter(object_type=old_type).only("pk", "before", "after").order_by("pk").iterator(BATCH)
+    ):
         log.object_type, log.before, log.after = new_type, _renamed(log.before, fields), _renamed(log.after, fields)
         rows.append(log)
         if len(rows) == BATCH:
@@ -45,12 +47,19 @@ def rewrite_history(apps, old_type: str, new_type: str, fields: Mapping[str, str
 def rename_operations(renames: Renames) -> list:
     """A RenameModel per model in the order given (a model before the models it points to, so
     that the migration also runs backwards), then a RenameField per field."""
-    return [*(migrations.RenameModel(old_name=old, new_name=new) for old, new, _fields in renames),
-            *(migrations.RenameField(model_name=new.lower(), old_name=old_field, new_name=new_field)
-              for _old, new, fields in renames for old_field, new_field in fields.items())]
+    return [
+        *(migrations.RenameModel(old_name=old, new_name=new) for old, new, _fields in renames),
+        *(
+            migrations.RenameField(model_name=new.lower(), old_name=old_field, new_name=new_field)
+            for _old, new, fields in renames
+            for old_field, new_field in fields.items()
+        ),
+    ]
 
 
-def follow_rename(types: Mapping[str, str], fields: Mapping[str, Mapping[str, str]] | None = None) -> migrations.RunPython:
+def follow_rename(
+    types: Mapping[str, str], fields: Mapping[str, Mapping[str, str]] | None = None
+) -> migrations.RunPython:
     """The migration step that moves audit rows to a model's new name, app or field names, and
     back when reversed. ``types``: old ``label_lower`` → new (a model moved to another app, such
     as ``organisation.tpps`` → ``tpps.tpps``); ``fields``: per old ``label_lower``, {old field
@@ -72,5 +81,7 @@ def follow_rename(types: Mapping[str, str], fields: Mapping[str, Mapping[str, st
 
 def follow_renames(app_label: str, renames: Renames) -> migrations.RunPython:
     """``follow_rename`` for the renames of one app, declared as for ``rename_operations``."""
-    return follow_rename({f"{app_label}.{old.lower()}": f"{app_label}.{new.lower()}" for old, new, _f in renames},
-                         {f"{app_label}.{old.lower()}": fields for old, _new, fields in renames})
+    return follow_rename(
+        {f"{app_label}.{old.lower()}": f"{app_label}.{new.lower()}" for old, new, _f in renames},
+        {f"{app_label}.{old.lower()}": fields for old, _new, fields in renames},
+    )

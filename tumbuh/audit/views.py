@@ -32,12 +32,19 @@ def audit_list(request):
     if date_to:
         qs = qs.filter(at__lte=datetime.combine(date_to, time.max, tzinfo=tz))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    types = policy.visible(request.user, AuditLog.objects.all()).values_list("object_type", flat=True).distinct().order_by()
+    types = (
+        policy.visible(request.user, AuditLog.objects.all()).values_list("object_type", flat=True).distinct().order_by()
+    )
     context = {
         "page": page,
         "entries": display.describe(list(page.object_list), request.user),
         "users": policy.visible(request.user, User.objects.order_by("full_name", "username")),
         "types": display.type_choices(types),
-        "filters": {"user": actor, "type": object_type, "from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
+        "filters": {
+            "user": actor,
+            "type": object_type,
+            "from": request.GET.get("from", ""),
+            "to": request.GET.get("to", ""),
+        },
     }
     return render(request, "audit/list.html", context)

@@ -32,17 +32,27 @@ def parse(url: str | None, var_dir: Path) -> dict:
     url = (url or "").strip()
     options = {"MAX_ENTRIES": MAX_ENTRIES, "CULL_FREQUENCY": 3}
     if not url:
-        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(var_dir / "cache"),
-                "OPTIONS": options}
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(var_dir / "cache"),
+            "OPTIONS": options,
+        }
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "file":
         if not parts.path:
             raise ValueError("TUMBUH_CACHE_URL=file:// needs a directory, e.g. file:///srv/tumbuh/cache")
-        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": parts.path, "OPTIONS": options}
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": parts.path,
+            "OPTIONS": options,
+        }
     if scheme == "db":
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                "LOCATION": (parts.netloc or parts.path.strip("/")) or DEFAULT_TABLE, "OPTIONS": options}
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": (parts.netloc or parts.path.strip("/")) or DEFAULT_TABLE,
+            "OPTIONS": options,
+        }
     if scheme in ("redis", "rediss"):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme == "locmem":

@@ -27,8 +27,18 @@ def add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def edit(request, model, form_class, pk=None, *, template: str, done, context=None, initial=None,
-         reason_field: str = "reason"):
+def edit(
+    request,
+    model,
+    form_class,
+    pk=None,
+    *,
+    template: str,
+    done,
+    context=None,
+    initial=None,
+    reason_field: str = "reason",
+):
     """Add a ``model`` (``pk`` None) or change the one with ``pk``, through ``form_class`` (a
     model form taking ``actor``; ``m2m()``, when it has one, gives the many-to-many values).
 
@@ -63,10 +73,14 @@ def edit(request, model, form_class, pk=None, *, template: str, done, context=No
     if not can_change:
         for field in form.fields.values():
             field.disabled = True
-    return render(request, template, {
-        **(context or {}),
-        "form": form,
-        "object": obj if pk is not None else None,
-        "can_change": can_change,
-        "can_delete": pk is not None and policy.can(user, policy.DELETE, obj),
-    })
+    return render(
+        request,
+        template,
+        {
+            **(context or {}),
+            "form": form,
+            "object": obj if pk is not None else None,
+            "can_change": can_change,
+            "can_delete": pk is not None and policy.can(user, policy.DELETE, obj),
+        },
+    )

@@ -74,8 +74,10 @@ def _shown(user) -> list[Entry]:
 def menu(user=None):
     """The sidebar: [(section, [(label, url)])]."""
     shown = _shown(user)
-    return [(title, [(e.title, reverse(e.url_name, args=e.args)) for e in shown if e.section == key])
-            for key, title in SECTIONS.items()]
+    return [
+        (title, [(e.title, reverse(e.url_name, args=e.args)) for e in shown if e.section == key])
+        for key, title in SECTIONS.items()
+    ]
 
 
 def aksi_links(user=None) -> list[tuple[Entry, str]]:

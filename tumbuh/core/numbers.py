@@ -82,20 +82,23 @@ def round_figure(x, places: int) -> Decimal | None:
 
 def _separators(language: str | None) -> tuple[str, str, int]:
     language = language or translation.get_language() or "id"
-    return (get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
-            get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
-            int(get_format("NUMBER_GROUPING", language, use_l10n=True) or 3))
+    return (
+        get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
+        get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+        int(get_format("NUMBER_GROUPING", language, use_l10n=True) or 3),
+    )
 
 
 def _group(digits: str, sep: str, size: int) -> str:
     if size <= 0 or len(digits) <= size:
         return digits
     head = len(digits) % size or size
-    return digits[:head] + "".join(sep + digits[i:i + size] for i in range(head, len(digits), size))
+    return digits[:head] + "".join(sep + digits[i : i + size] for i in range(head, len(digits), size))
 
 
-def format_number(x, places: int, language: str | None = None, *, grouping: bool = True,
-                  min_places: int | None = None) -> str:
+def format_number(
+    x, places: int, language: str | None = None, *, grouping: bool = True, min_places: int | None = None
+) -> str:
     """``x`` rounded to ``places`` decimals and written in ``language`` (the active language
     when ``None``): ``format_number(1234.56, 1, "id")`` is ``"1.234,6"``, in ``"en"``
     ``"1,234.6"``. ``grouping=False`` writes no thousands separator. With ``min_places``,

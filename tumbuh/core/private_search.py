@@ -14,7 +14,7 @@ import secrets
 
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 
-TOKEN = "cari"
+PARAMETER = "cari"
 #: The searches a session keeps (oldest dropped first): enough for a few tabs.
 KEEP = 10
 
@@ -30,8 +30,8 @@ def searched(request: HttpRequest, key: str) -> tuple[QueryDict, HttpResponseRed
         token = secrets.token_urlsafe(6)
         saved[token] = query.urlencode()
         request.session[store] = dict(list(saved.items())[-KEEP:])
-        return query, HttpResponseRedirect(f"{request.path}?{TOKEN}={token}", status=303)
-    token = request.GET.get(TOKEN)
+        return query, HttpResponseRedirect(f"{request.path}?{PARAMETER}={token}", status=303)
+    token = request.GET.get(PARAMETER)
     if token:
         encoded = request.session.get(store, {}).get(token)
         if encoded is not None:
@@ -46,9 +46,9 @@ def searched(request: HttpRequest, key: str) -> tuple[QueryDict, HttpResponseRed
 def page_query(request: HttpRequest, query: QueryDict) -> str:
     """What a page link carries besides ``page``: the token of a posted search, else the
     (harmless) filters of the query string."""
-    token = request.GET.get(TOKEN)
+    token = request.GET.get(PARAMETER)
     if token:
-        return f"{TOKEN}={token}"
+        return f"{PARAMETER}={token}"
     rest = query.copy()
     rest.pop("page", None)
     return rest.urlencode()

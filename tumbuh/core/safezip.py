@@ -42,6 +42,7 @@ _CHUNK = 1 << 16
 #: The fixed part of a zip's local file header (APPNOTE 4.3.7).
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 
+
 class UnsafeArchive(Exception):
     """A zip refused as unsafe: an English msgid and its parameters, translated when shown
     (``text()``); callers pass both on to their own error (``ImportFileError``,
@@ -113,16 +114,23 @@ def check(archive: zipfile.ZipFile, limits: Limits, size: int) -> None:
     except the first bytes of a member that may be an archive."""
     infos = archive.infolist()
     if len(infos) > limits.max_members:
-        raise UnsafeArchive(gettext_noop(
-            "The file holds %(n)s parts, more than the %(max)s a real file of this kind has: it is refused as unsafe. "
-            "Save the file again from the program that made it and upload it again."),
-            n=len(infos), max=limits.max_members)
+        raise UnsafeArchive(
+            gettext_noop(
+                "The file holds %(n)s parts, more than the %(max)s a real file of this kind has: it is refused as unsafe. "
+                "Save the file again from the program that made it and upload it again."
+            ),
+            n=len(infos),
+            max=limits.max_members,
+        )
     unpacked = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos)
     if packed > size:
-        raise UnsafeArchive(gettext_noop(
-            "The file's parts claim more packed data than the whole file holds: it is a forged archive (a \"zip bomb\") "
-            "and is refused."))
+        raise UnsafeArchive(
+            gettext_noop(
+                'The file\'s parts claim more packed data than the whole file holds: it is a forged archive (a "zip bomb") '
+                "and is refused."
+            )
+        )
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.grace and ratio > limits.max_ratio:
@@ -130,51 +138,79 @@ def check(archive: zipfile.ZipFile, limits: Limits, size: int) -> None:
     if unpacked > limits.grace and unpacked > limits.max_ratio * max(packed, 1):
         raise bomb("", unpacked / max(packed, 1), unpacked, limits)
     if unpacked > limits.max_unpacked:
-        raise UnsafeArchive(gettext_noop(
-            "The file would unpack to %(size)s MB, more than the %(limit)s MB allowed. Split it into smaller files and "
-            "upload them one by one."), size=_mb(unpacked), limit=_mb(limits.max_unpacked))
+        raise UnsafeArchive(
+            gettext_noop(
+                "The file would unpack to %(size)s MB, more than the %(limit)s MB allowed. Split it into smaller files and "
+                "upload them one by one."
+            ),
+            size=_mb(unpacked),
+            limit=_mb(limits.max_unpacked),
+        )
     for info in infos:
         name = info.filename[:120]
         if _unsafe_name(info.filename):
-            raise UnsafeArchive(gettext_noop(
-                "The file holds a part named %(name)s, which points outside the archive: it is refused as unsafe."),
-                name=name)
+            raise UnsafeArchive(
+                gettext_noop(
+                    "The file holds a part named %(name)s, which points outside the archive: it is refused as unsafe."
+                ),
+                name=name,
+            )
         if stat.S_ISLNK(info.external_attr >> 16):
-            raise UnsafeArchive(gettext_noop("The file holds a symbolic link (%(name)s): it is refused as unsafe."),
-                                name=name)
+            raise UnsafeArchive(
+                gettext_noop("The file holds a symbolic link (%(name)s): it is refused as unsafe."), name=name
+            )
         if info.flag_bits & 0x1:
-            raise UnsafeArchive(gettext_noop(
-                "The file is protected by a password (%(name)s): upload it without one."), name=name)
+            raise UnsafeArchive(
+                gettext_noop("The file is protected by a password (%(name)s): upload it without one."), name=name
+            )
     if not limits.nested:
         for info in infos:
             if info.is_dir() or _embedded(info.filename):
                 continue
             if info.filename.lower().endswith(_ARCHIVE_SUFFIXES) or head(archive, info, 8).startswith(_ARCHIVE_MAGIC):
-                raise UnsafeArchive(gettext_noop(
-                    "The file holds another archive inside it (%(name)s): it is refused as unsafe. Save "
-                    "the file again from the program that made it and upload it again."),
-                    name=info.filename[:120])
+                raise UnsafeArchive(
+                    gettext_noop(
+                        "The file holds another archive inside it (%(name)s): it is refused as unsafe. Save "
+                        "the file again from the program that made it and upload it again."
+                    ),
+                    name=info.filename[:120],
+                )
 
 
 def bomb(name: str, ratio: float, size: int, limits: Limits) -> UnsafeArchive:
-    return UnsafeArchive(gettext_noop(
-        "This file looks like a \"zip bomb\": it would unpack to %(size)s MB, compressed %(ratio)s to 1%(part)s, while "
-        "real files are compressed at most about %(max)s to 1. Save the file again from the program that made it "
-        "and upload it again."),
-        size=_mb(size), ratio=round(ratio), part=f" ({name[:120]})" if name else "", max=limits.max_ratio)
+    return UnsafeArchive(
+        gettext_noop(
+            'This file looks like a "zip bomb": it would unpack to %(size)s MB, compressed %(ratio)s to 1%(part)s, while '
+            "real files are compressed at most about %(max)s to 1. Save the file again from the program that made it "
+            "and upload it again."
+        ),
+        size=_mb(size),
+        ratio=round(ratio),
+        part=f" ({name[:120]})" if name else "",
+        max=limits.max_ratio,
+    )
 
 
 def _lying(info: zipfile.ZipInfo) -> UnsafeArchive:
-    return UnsafeArchive(gettext_noop(
-        "This file looks like a \"zip bomb\": %(name)s unpacks to more than the %(size)s bytes its header declares. "
-        "Save the file again from the program that made it and upload it again."),
-        name=info.filename[:120], size=info.file_size)
+    return UnsafeArchive(
+        gettext_noop(
+            'This file looks like a "zip bomb": %(name)s unpacks to more than the %(size)s bytes its header declares. '
+            "Save the file again from the program that made it and upload it again."
+        ),
+        name=info.filename[:120],
+        size=info.file_size,
+    )
 
 
 def _damaged(info: zipfile.ZipInfo, error) -> UnsafeArchive:
-    return UnsafeArchive(gettext_noop("The file is damaged (%(name)s: %(error)s). Save the file again from the program "
-                                      "that made it and upload it again."),
-                         name=info.filename[:120], error=str(error)[:120])
+    return UnsafeArchive(
+        gettext_noop(
+            "The file is damaged (%(name)s: %(error)s). Save the file again from the program "
+            "that made it and upload it again."
+        ),
+        name=info.filename[:120],
+        error=str(error)[:120],
+    )
 
 
 def head(archive: zipfile.ZipFile, info: zipfile.ZipInfo, n: int) -> bytes:

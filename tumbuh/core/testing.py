@@ -43,8 +43,13 @@ def formula_cells(data) -> list[str]:
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data)
-    return [f"{ws.title}!{cell.coordinate}" for ws in workbook.worksheets for row in ws.iter_rows() for cell in row
-            if cell.data_type == "f"]
+    return [
+        f"{ws.title}!{cell.coordinate}"
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
 
 
 # ---------------------------------------------------------------- hostile zips (issue 15)

@@ -129,9 +129,13 @@ def csrf_failure(request, reason=""):
     from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 
     if reason == REASON_NO_CSRF_COOKIE:
-        message = _("Your browser did not send Tumbuh's cookie, so the form was not accepted. Allow cookies for "
-                    "this site, open the page again and send the form once more.")
+        message = _(
+            "Your browser did not send Tumbuh's cookie, so the form was not accepted. Allow cookies for "
+            "this site, open the page again and send the form once more."
+        )
     else:
-        message = _("The form was not accepted: the page was open for too long, or your session ended in the "
-                    "meantime. Nothing from it was saved. Open the page again and send the form once more.")
+        message = _(
+            "The form was not accepted: the page was open for too long, or your session ended in the "
+            "meantime. Nothing from it was saved. Open the page again and send the form once more."
+        )
     return _error_page(request, "403.html", 403, {"exception": message, "back": _back(request), "form_refused": True})

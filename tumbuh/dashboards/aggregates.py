@@ -163,7 +163,6 @@ class Freshness:
     pending: int  # measurements in the period saved after computed_at (in the user's scope)
 
 
-
 #: A stale period is recomputed on request once it is older than this (seconds).
 def _max_age() -> float:
     return float(getattr(settings, "TUMBUH_AGGREGATE_MAX_AGE", 300))
@@ -174,9 +173,28 @@ PENDING_CACHE_SECONDS = 30
 
 #: Cap on the prior strength a + b when the areas vary no more than chance.
 MAX_PRIOR_STRENGTH = 1000.0
-_FIELDS = ("code", "name", "parent_code", "level", "indicator", "n_measured", "cases", "r", "ll", "ul", "se",
-           "n_children", "n_target", "target_source", "coverage", "eb_parent_code", "eb_r", "eb_ll", "eb_ul",
-           "wilayah_code")
+_FIELDS = (
+    "code",
+    "name",
+    "parent_code",
+    "level",
+    "indicator",
+    "n_measured",
+    "cases",
+    "r",
+    "ll",
+    "ul",
+    "se",
+    "n_children",
+    "n_target",
+    "target_source",
+    "coverage",
+    "eb_parent_code",
+    "eb_r",
+    "eb_ll",
+    "eb_ul",
+    "wilayah_code",
+)
 
 
 def _check(level: str, indicator: str) -> None:
@@ -204,8 +222,13 @@ class _Frame:
         return len(self.child)
 
     def take(self, idx) -> _Frame:
-        return _Frame(self.child[idx], self.desa[idx], self.posyandu[idx],
-                      {k: v[idx] for k, v in self.z.items()}, {k: v[idx] for k, v in self.f.items()})
+        return _Frame(
+            self.child[idx],
+            self.desa[idx],
+            self.posyandu[idx],
+            {k: v[idx] for k, v in self.z.items()},
+            {k: v[idx] for k, v in self.f.items()},
+        )
 
 
 def _pull(measurements, period: Period) -> _Frame:
@@ -216,12 +239,20 @@ def _pull(measurements, period: Period) -> _Frame:
     )
     if not rows:
         empty = np.array([], dtype=float)
-        return _Frame(np.array([], dtype=np.int64), np.array([], dtype=str), np.array([], dtype=np.int64),
-                      {c: empty for c in ("zlen", "zwei", "zwfl")}, {c: empty.astype(bool) for c in ("flen", "fwei", "fwfl")})
+        return _Frame(
+            np.array([], dtype=np.int64),
+            np.array([], dtype=str),
+            np.array([], dtype=np.int64),
+            {c: empty for c in ("zlen", "zwei", "zwfl")},
+            {c: empty.astype(bool) for c in ("flen", "fwei", "fwfl")},
+        )
     cols = list(zip(*rows))
     c = dict(zip(_COLUMNS, cols))
-    posy = np.array([-1 if v is None else v for v in c["posyandu_id"]], dtype=np.int64) if None in c["posyandu_id"] \
+    posy = (
+        np.array([-1 if v is None else v for v in c["posyandu_id"]], dtype=np.int64)
+        if None in c["posyandu_id"]
         else np.array(c["posyandu_id"], dtype=np.int64)
+    )
     return _Frame(
         child=np.array(c["child_id"], dtype=np.int64),
         desa=np.array(c["desa_id"], dtype=str),
@@ -259,14 +290,25 @@ def _areas(desa_codes, posyandu_ids) -> _Areas:
     from tumbuh.wilayah.models import Wilayah
 
     desa_codes = set(desa_codes)
-    posy = {p: (n, d, k) for p, n, d, k in Posyandu.objects.filter(pk__in=[int(i) for i in posyandu_ids if i >= 0])
-            .values_list("pk", "name", "desa_id", "puskesmas_id")}
+    posy = {
+        p: (n, d, k)
+        for p, n, d, k in Posyandu.objects.filter(pk__in=[int(i) for i in posyandu_ids if i >= 0]).values_list(
+            "pk", "name", "desa_id", "puskesmas_id"
+        )
+    }
     desa_codes |= {d for _, d, _ in posy.values()}
     kec = {d.rsplit(".", 1)[0] for d in desa_codes}
     kab = {k.rsplit(".", 1)[0] for k in kec}
-    wil = {c: (n, p or "") for c, n, p in Wilayah.objects.filter(code__in=desa_codes | kec | kab).values_list("code", "name", "parent_id")}
+    wil = {
+        c: (n, p or "")
+        for c, n, p in Wilayah.objects.filter(code__in=desa_codes | kec | kab).values_list("code", "name", "parent_id")
+    }
     dp = {}
-    for desa, pk in Puskesmas.desa.through.objects.filter(wilayah_id__in=desa_codes).order_by("puskesmas_id").values_list("wilayah_id", "puskesmas_id"):
+    for desa, pk in (
+        Puskesmas.desa.through.objects.filter(wilayah_id__in=desa_codes)
+        .order_by("puskesmas_id")
+        .values_list("wilayah_id", "puskesmas_id")
+    ):
         dp.setdefault(desa, pk)
     pk_ids = {k for _, _, k in posy.values()} | set(dp.values())
     pkm = {p: (n, k) for p, n, k in Puskesmas.objects.filter(pk__in=pk_ids).values_list("pk", "name", "kecamatan_id")}
@@ -298,8 +340,12 @@ def _area_keys(frame: _Frame, level: str, areas: _Areas) -> np.ndarray:
         if level == "posyandu":
             out = np.array(["" if p < 0 else str(p) for p in uposy], dtype=str)[pinv]
         else:  # puskesmas: through the posyandu, else the puskesmas serving the desa
-            by_posy = np.array([str(areas.posyandu[p][2]) if p in areas.posyandu else "" for p in uposy], dtype="U12")[pinv]
-            by_desa = np.array([str(areas.desa_puskesmas[d]) if d in areas.desa_puskesmas else "" for d in udesa], dtype="U12")[inv]
+            by_posy = np.array([str(areas.posyandu[p][2]) if p in areas.posyandu else "" for p in uposy], dtype="U12")[
+                pinv
+            ]
+            by_desa = np.array(
+                [str(areas.desa_puskesmas[d]) if d in areas.desa_puskesmas else "" for d in udesa], dtype="U12"
+            )[inv]
             out = np.where(by_posy != "", by_posy, by_desa)
     cache[level] = out
     return out
@@ -334,8 +380,13 @@ def _targets(measurement_desa: set, period: Period, level: str, areas: _Areas) -
         q = Child.objects.filter(birth_date__gt=born_after, birth_date__lte=end, desa__kabupaten_code__in=kabs)
         rows = list(q.values_list("desa_id", "posyandu_id"))
         desa, posy = zip(*rows) if rows else ((), ())
-        frame = _Frame(np.zeros(len(desa), dtype=np.int64), np.array(desa, dtype=str),
-                       np.array([-1 if p is None else p for p in posy], dtype=np.int64), {}, {})
+        frame = _Frame(
+            np.zeros(len(desa), dtype=np.int64),
+            np.array(desa, dtype=str),
+            np.array([-1 if p is None else p for p in posy], dtype=np.int64),
+            {},
+            {},
+        )
         areas.__dict__[("children", period.key)] = frame
     counts: dict[str, int] = {}
     if len(frame):
@@ -344,11 +395,16 @@ def _targets(measurement_desa: set, period: Period, level: str, areas: _Areas) -
         counts = {k: int(c) for k, c in zip(uk, cnt) if k}
     sources = {k: "registered" for k in counts}
     if level in ("kabupaten", "kecamatan", "desa"):
-        for code, n in UnderFivePopulation.objects.filter(year=period.year, wilayah__level={"kabupaten": 2, "kecamatan": 3, "desa": 4}[level],
-                                                          wilayah__kabupaten_code__in=kabs).values_list("wilayah_id", "count"):
+        for code, n in UnderFivePopulation.objects.filter(
+            year=period.year,
+            wilayah__level={"kabupaten": 2, "kecamatan": 3, "desa": 4}[level],
+            wilayah__kabupaten_code__in=kabs,
+        ).values_list("wilayah_id", "count"):
             counts[code] = n
             sources[code] = "dukcapil"
-        for code, n in UnderFivePopulation.objects.filter(year=period.year, wilayah_id__in=kabs).values_list("wilayah_id", "count"):
+        for code, n in UnderFivePopulation.objects.filter(year=period.year, wilayah_id__in=kabs).values_list(
+            "wilayah_id", "count"
+        ):
             if level == "kabupaten":
                 counts[code] = n
                 sources[code] = "dukcapil"
@@ -428,19 +484,34 @@ def _compute(frame: _Frame, areas: _Areas, period: Period, level: str, indicator
             res = prevalence_simple(frame.z[zcol][sel], frame.f[fcol][sel], cutoff=cutoff, groups=keys[sel])
             for i, code in enumerate(res["group"]):
                 name, parent, eb_parent, wcode = _describe(level, code, areas)
-                rows.append(AreaRow(
-                    code=code, name=name, parent_code=parent, level=level, indicator=indicator,
-                    n_measured=int(res["n"][i]), cases=int(res["cases"][i]), r=_none(res["r"][i]), se=_none(res["se"][i]),
-                    ll=_none(res["ll"][i]), ul=_none(res["ul"][i]), n_children=int(n_children.get(code, 0)),
-                    n_target=targets.get(code), target_source=sources.get(code, ""), eb_parent_code=eb_parent,
-                    wilayah_code=wcode,
-                ))
+                rows.append(
+                    AreaRow(
+                        code=code,
+                        name=name,
+                        parent_code=parent,
+                        level=level,
+                        indicator=indicator,
+                        n_measured=int(res["n"][i]),
+                        cases=int(res["cases"][i]),
+                        r=_none(res["r"][i]),
+                        se=_none(res["se"][i]),
+                        ll=_none(res["ll"][i]),
+                        ul=_none(res["ul"][i]),
+                        n_children=int(n_children.get(code, 0)),
+                        n_target=targets.get(code),
+                        target_source=sources.get(code, ""),
+                        eb_parent_code=eb_parent,
+                        wilayah_code=wcode,
+                    )
+                )
         if rows:
             if level == "kabupaten":
                 for r in rows:
                     r.eb_r, r.eb_ll, r.eb_ul = r.r, r.ll, r.ul
             else:
-                er, el, eu, _, _ = eb_shrink([r.cases for r in rows], [r.n_measured for r in rows], [r.eb_parent_code for r in rows])
+                er, el, eu, _, _ = eb_shrink(
+                    [r.cases for r in rows], [r.n_measured for r in rows], [r.eb_parent_code for r in rows]
+                )
                 for r, a, b, c in zip(rows, er, el, eu):
                     r.eb_r, r.eb_ll, r.eb_ul = _none(a), _none(b), _none(c)
             for r in rows:
@@ -493,12 +564,20 @@ def refresh_period(period: Period, *, now: dt.datetime | None = None) -> int:
             bulk.insert(AreaAggregate, columns, same={"period": period.key, "computed_at": now})
             replaced += QualityAggregate.objects.filter(period=period.key).delete()[0]
             bulk.insert_objects(QualityAggregate, quality_rows)
-            run, _created = AggregateRun.objects.update_or_create(period=period.key, defaults={
-                "computed_at": now, "stale": False, "n_measurements": len(frame), "seconds": time.perf_counter() - t0})
+            run, _created = AggregateRun.objects.update_or_create(
+                period=period.key,
+                defaults={
+                    "computed_at": now,
+                    "stale": False,
+                    "n_measurements": len(frame),
+                    "seconds": time.perf_counter() - t0,
+                },
+            )
             bulk.record(
                 f"angka dashboard periode {period.key} dihitung ulang dari {len(frame)} pengukuran: {len(rows)} angka "
                 f"prevalensi dan {len(quality_rows)} angka mutu data menggantikan {replaced} angka lama",
-                about=run, details={"period": period.key, "measurements": len(frame), "replaced": replaced},
+                about=run,
+                details={"period": period.key, "measurements": len(frame), "replaced": replaced},
             )
     except IntegrityError:  # another process refreshed the same period at the same time
         log.info("aggregates for %s refreshed concurrently", period.key)
@@ -603,8 +682,11 @@ def latest_period(*, user=None, kind: str = "round") -> Period | None:
     _first, last = _span()
     if last is None:
         return None
-    return {"round": Period.round_containing, "month": lambda d: Period.month_of(d.year, d.month),
-            "year": lambda d: Period.year_of(d.year)}[kind](last)
+    return {
+        "round": Period.round_containing,
+        "month": lambda d: Period.month_of(d.year, d.month),
+        "year": lambda d: Period.year_of(d.year),
+    }[kind](last)
 
 
 def available_periods(*, user=None, kind: str = "round") -> list[Period]:
@@ -620,12 +702,15 @@ def period_choices(*, user=None) -> list[tuple[str, list[Period]]]:
     first within each), as (group label, periods)."""
     from django.utils.translation import gettext as _
 
-    return [(label, available_periods(user=user, kind=kind))
-            for kind, label in (("round", _("Rounds")), ("year", _("Years")), ("month", _("Months")))]
+    return [
+        (label, available_periods(user=user, kind=kind))
+        for kind, label in (("round", _("Rounds")), ("year", _("Years")), ("month", _("Months")))
+    ]
 
 
-def trend(*, user, code: str, level: str, indicator: str, kind: str = "round", last: int = 6,
-          until: Period | None = None) -> list[tuple[Period, AreaRow | None]]:
+def trend(
+    *, user, code: str, level: str, indicator: str, kind: str = "round", last: int = 6, until: Period | None = None
+) -> list[tuple[Period, AreaRow | None]]:
     """The area ``code`` of ``level`` over the ``last`` periods of ``kind`` ending at ``until``
     (default: the latest period with data), oldest first; None where the area had no data."""
     _check(level, indicator)
@@ -637,12 +722,19 @@ def trend(*, user, code: str, level: str, indicator: str, kind: str = "round", l
         periods.append(periods[-1].previous())
     periods.reverse()
     if _live():
-        found = {p.key: _labelled([r for r in _live_rows(user, code, level, p, indicator) if r.code == code]) for p in periods}
+        found = {
+            p.key: _labelled([r for r in _live_rows(user, code, level, p, indicator) if r.code == code])
+            for p in periods
+        }
         return [(p, found[p.key][0] if found[p.key] else None) for p in periods]
     for p in periods:
         ensure_fresh(p)
-    found = {a.period: _from_model(a) for a in _scoped(user, None).filter(
-        period__in=[p.key for p in periods], level=level, indicator=indicator, code=code)}
+    found = {
+        a.period: _from_model(a)
+        for a in _scoped(user, None).filter(
+            period__in=[p.key for p in periods], level=level, indicator=indicator, code=code
+        )
+    }
     _labelled(list(found.values()))
     return [(p, found.get(p.key)) for p in periods]
 
@@ -668,7 +760,9 @@ def freshness(*, user, period: Period) -> Freshness:
     key = f"tumbuh:dash:pending:{user.pk}:{period.key}:{run.computed_at.timestamp()}"
     pending = cache.get(key)
     if pending is None:
-        pending = policy.visible(user, Measurement.objects.filter(
-            date__gte=period.start, date__lte=period.end, updated_at__gt=run.computed_at)).count()
+        pending = policy.visible(
+            user,
+            Measurement.objects.filter(date__gte=period.start, date__lte=period.end, updated_at__gt=run.computed_at),
+        ).count()
         cache.set(key, pending, PENDING_CACHE_SECONDS)
     return Freshness(run.computed_at, True, pending)

@@ -32,5 +32,7 @@ def over_full(value) -> bool:
 
 def note() -> str:
     """The footnote, in the active language."""
-    return _("%(mark)s Above 100 %%: more were served than the target denominator counts. The target is an estimate "
-             "(a Dukcapil figure or a projection), or children from outside the area were served here.") % {"mark": MARK}
+    return _(
+        "%(mark)s Above 100 %%: more were served than the target denominator counts. The target is an estimate "
+        "(a Dukcapil figure or a projection), or children from outside the area were served here."
+    ) % {"mark": MARK}

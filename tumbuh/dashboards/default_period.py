@@ -39,7 +39,7 @@ def default_round(user, *, today: dt.date) -> Period:
         rounds.append(rounds[-1].previous())
     counts = _measurements_per_round(user, rounds)
     for i, candidate in enumerate(rounds[:SEARCH]):
-        earlier = max((counts[p.key] for p in rounds[i + 1:i + 1 + LOOKBACK]), default=0)
+        earlier = max((counts[p.key] for p in rounds[i + 1 : i + 1 + LOOKBACK]), default=0)
         if counts[candidate.key] > 0 and counts[candidate.key] >= REPORTED_SHARE * earlier:
             return candidate
     return latest
@@ -73,5 +73,7 @@ def _measurements_per_round(user, rounds: list[Period]) -> dict[str, int]:
 
 def _count(qs, rounds: list[Period]) -> dict[str, int]:
     qs = qs.filter(date__gte=rounds[-1].start, date__lte=rounds[0].end)
-    found = qs.aggregate(**{f"n{i}": Count("pk", filter=Q(date__gte=p.start, date__lte=p.end)) for i, p in enumerate(rounds)})
+    found = qs.aggregate(
+        **{f"n{i}": Count("pk", filter=Q(date__gte=p.start, date__lte=p.end)) for i, p in enumerate(rounds)}
+    )
     return {p.key: found[f"n{i}"] for i, p in enumerate(rounds)}

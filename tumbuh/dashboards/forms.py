@@ -19,10 +19,15 @@ class SurveyFigureForm(AuditedForm):
 class DistrictTargetForm(AuditedForm):
     wilayah_fields = {"kabupaten": (Level.KABUPATEN,)}
     national = forms.ChoiceField(
-        label=_("National target (fills year, target and basis)"), required=False,
-        choices=lambda: [("", "—")] + [
-            (f"{y}|{t}|{s}", f"{y}: {format_number(float(t), 2, min_places=1)} % ({s})") for y, t, s in NATIONAL_TARGETS
-        ],
+        label=_("National target (fills year, target and basis)"),
+        required=False,
+        choices=lambda: (
+            [("", "—")]
+            + [
+                (f"{y}|{t}|{s}", f"{y}: {format_number(float(t), 2, min_places=1)} % ({s})")
+                for y, t, s in NATIONAL_TARGETS
+            ]
+        ),
     )
 
     class Meta:

@@ -139,17 +139,25 @@ class SurveyFigure(models.Model):
     """A district's prevalence from a national survey, entered by the district admin."""
 
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
         verbose_name=_("regency / city"),
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     survey = models.CharField(_("survey"), max_length=10, choices=Survey.choices, default=Survey.SSGI)
     indicator = models.CharField(_("indicator"), max_length=16, choices=INDICATOR_CHOICES, default="stunting")
     prevalence = models.DecimalField(_("prevalence (%)"), max_digits=5, decimal_places=2, validators=_percent)
-    ll = models.DecimalField(_("95% CI lower (%)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=_percent)
-    ul = models.DecimalField(_("95% CI upper (%)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=_percent)
-    source = models.CharField(_("source"), max_length=300, blank=True,
-                              help_text=_("Report title, table and page, or a link."))
+    ll = models.DecimalField(
+        _("95% CI lower (%)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=_percent
+    )
+    ul = models.DecimalField(
+        _("95% CI upper (%)"), max_digits=5, decimal_places=2, null=True, blank=True, validators=_percent
+    )
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("Report title, table and page, or a link.")
+    )
 
     scope_path = "kabupaten"
     scope_reaches_up = True  # everyone in the district reads the district's survey figures
@@ -187,14 +195,21 @@ class DistrictTarget(models.Model):
     """The district's target prevalence for one year."""
 
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
         verbose_name=_("regency / city"),
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     indicator = models.CharField(_("indicator"), max_length=16, choices=INDICATOR_CHOICES, default="stunting")
     target = models.DecimalField(_("target prevalence (%)"), max_digits=5, decimal_places=2, validators=_percent)
-    source = models.CharField(_("basis"), max_length=200, blank=True,
-                              help_text=_("e.g. Perpres 72/2021, RPJMN 2025–2029, the district RPJMD."))
+    source = models.CharField(
+        _("basis"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. Perpres 72/2021, RPJMN 2025–2029, the district RPJMD."),
+    )
 
     scope_path = "kabupaten"
     scope_reaches_up = True

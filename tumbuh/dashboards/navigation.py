@@ -9,8 +9,13 @@ from tumbuh.core.navigation import DATA, Entry
 def entries():
     return [
         action_entry(6, "dashboards:quality"),
-        Entry(DATA, 40, _("Prevalence dashboard"), "dashboards:prevalence",
-              summary=_("Stunting, wasting and underweight by wilayah, with confidence intervals.")),
+        Entry(
+            DATA,
+            40,
+            _("Prevalence dashboard"),
+            "dashboards:prevalence",
+            summary=_("Stunting, wasting and underweight by wilayah, with confidence intervals."),
+        ),
         Entry(DATA, 50, _("Data quality"), "dashboards:quality"),
         Entry(DATA, 60, _("Targets"), "dashboards:targets"),
     ]

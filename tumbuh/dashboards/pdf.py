@@ -46,8 +46,11 @@ def weasyprint_error() -> str | None:
 def generated_at(now: dt.datetime) -> str:
     """``now`` as '25 November 2026 pukul 17.04 WITA' (in the active language, Asia/Makassar)."""
     local = timezone.localtime(now, ZoneInfo(TIME_ZONE))
-    return _("%(date)s at %(time)s %(zone)s") % {"date": date_format(local, "j F Y"), "time": local.strftime("%H.%M"),
-                                                  "zone": local.tzname()}
+    return _("%(date)s at %(time)s %(zone)s") % {
+        "date": date_format(local, "j F Y"),
+        "time": local.strftime("%H.%M"),
+        "zone": local.tzname(),
+    }
 
 
 def svg_img(svg: str) -> str:
@@ -72,18 +75,25 @@ def render_handout(request, template: str, context: dict, filename: str) -> Http
     attachment; 503 when WeasyPrint cannot load."""
     error = weasyprint_error()
     if error:
-        return HttpResponse(_("PDF export is not available on this server: %(error)s") % {"error": error},
-                            status=503, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("PDF export is not available on this server: %(error)s") % {"error": error},
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
     from weasyprint import HTML
 
     scope = context["scope"]
-    page_label = _("Page {page} of {pages}").replace("{page}", '" counter(page) "').replace("{pages}", '" counter(pages) "')
+    page_label = (
+        _("Page {page} of {pages}").replace("{page}", '" counter(page) "').replace("{pages}", '" counter(pages) "')
+    )
     context = {
         **context,
         "kabupaten_name": _kabupaten_name(request, scope),
         "generated_at": generated_at(timezone.now()),
         "page_label_css": f'"{page_label}"',
-        "data_source": _("routine posyandu data (e-PPGBM/Tumbuh); z-scores: WHO Child Growth Standards 2006, Tumbuh's growth engine"),
+        "data_source": _(
+            "routine posyandu data (e-PPGBM/Tumbuh); z-scores: WHO Child Growth Standards 2006, Tumbuh's growth engine"
+        ),
     }
     html = render_to_string(template, context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
@@ -115,8 +125,12 @@ def prevalence_pdf(request):
     ctx["max_bars"] = MAX_BARS
     ctx["bars_limited"] = len([r for r in ctx["rows"] if r.r is not None]) > MAX_BARS
     scope = ctx["scope"]
-    return render_handout(request, "dashboards/pdf/prevalence.html", ctx,
-                   f"prevalensi-{scope.indicator}-{scope.level}-{scope.period.key}.pdf")
+    return render_handout(
+        request,
+        "dashboards/pdf/prevalence.html",
+        ctx,
+        f"prevalensi-{scope.indicator}-{scope.level}-{scope.period.key}.pdf",
+    )
 
 
 @in_indonesian
@@ -134,4 +148,6 @@ def targets_pdf(request):
     from .views import _targets_context
 
     ctx = _targets_context(request)
-    return render_handout(request, "dashboards/pdf/targets.html", ctx, f"target-{ctx['scope'].indicator}-{ctx['now'].key}.pdf")
+    return render_handout(
+        request, "dashboards/pdf/targets.html", ctx, f"target-{ctx['scope'].indicator}-{ctx['now'].key}.pdf"
+    )

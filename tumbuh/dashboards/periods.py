@@ -24,8 +24,20 @@ from django.utils.translation import gettext as _
 ROUND_MONTHS = (2, 8)
 KINDS = ("round", "month", "year")
 
-_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-              "Oktober", "November", "Desember")
+_MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 _KEY = re.compile(r"^(?:R(?P<ry>\d{4})-(?P<rm>02|08)|M(?P<my>\d{4})-(?P<mm>0[1-9]|1[0-2])|Y(?P<yy>\d{4}))$")
 
 

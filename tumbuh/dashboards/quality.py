@@ -81,42 +81,112 @@ def _judge(row: QualityRow) -> None:
         return
     r = rate("pct_flagged", row.pct_flagged)
     if r in ("acceptable", "problematic"):
-        reasons.append((_BAND[r], _("%(v)s %% of HAZ flagged as implausible: check the measuring, the ages and the data entry.")
-                        % {"v": _fmt(row.pct_flagged)}))
+        reasons.append(
+            (
+                _BAND[r],
+                _("%(v)s %% of HAZ flagged as implausible: check the measuring, the ages and the data entry.")
+                % {"v": _fmt(row.pct_flagged)},
+            )
+        )
     if row.sd_haz is not None and rate("sd", row.sd_haz) == "check":
         if row.sd_haz < 0.8:
-            reasons.append(("red", _("SD of HAZ %(v)s: too small, the measurement may not have been taken (values copied or made up).")
-                            % {"v": _fmt(row.sd_haz, 2)}))
+            reasons.append(
+                (
+                    "red",
+                    _("SD of HAZ %(v)s: too small, the measurement may not have been taken (values copied or made up).")
+                    % {"v": _fmt(row.sd_haz, 2)},
+                )
+            )
         else:
-            reasons.append(("red", _("SD of HAZ %(v)s: too large, points to measuring or age errors.") % {"v": _fmt(row.sd_haz, 2)}))
+            reasons.append(
+                (
+                    "red",
+                    _("SD of HAZ %(v)s: too large, points to measuring or age errors.") % {"v": _fmt(row.sd_haz, 2)},
+                )
+            )
     for value, label in ((row.dps_weight, _("weight")), (row.dps_height, _("length/height"))):
         r = rate("dps", value) if row.n >= MIN_N_DIGITS else None
         if r in ("acceptable", "problematic"):
-            reasons.append((_BAND[r], _("Digit preference in %(what)s %(v)s: values are rounded, not read to the tenth.")
-                            % {"what": label, "v": _fmt(value)}))
+            reasons.append(
+                (
+                    _BAND[r],
+                    _("Digit preference in %(what)s %(v)s: values are rounded, not read to the tenth.")
+                    % {"what": label, "v": _fmt(value)},
+                )
+            )
     if row.n >= MIN_N_DIGITS and row.heaping is not None and row.heaping > THRESHOLDS["heaping_6"]["bounds"][1]:
-        reasons.append(("yellow", _("Age heaping %(v)s: ages pile up at 6, 12, 18 … months, dates of birth may be estimated.")
-                        % {"v": _fmt(row.heaping, 2)}))
+        reasons.append(
+            (
+                "yellow",
+                _("Age heaping %(v)s: ages pile up at 6, 12, 18 … months, dates of birth may be estimated.")
+                % {"v": _fmt(row.heaping, 2)},
+            )
+        )
     if row.pct_disagree is not None and row.pct_disagree > DISAGREE_BANDS[0]:
-        reasons.append(("red" if row.pct_disagree > DISAGREE_BANDS[1] else "yellow",
-                        _("%(v)s %% of e-PPGBM z-scores differ from the WHO standard as Tumbuh computes it.") % {"v": _fmt(row.pct_disagree)}))
+        reasons.append(
+            (
+                "red" if row.pct_disagree > DISAGREE_BANDS[1] else "yellow",
+                _("%(v)s %% of e-PPGBM z-scores differ from the WHO standard as Tumbuh computes it.")
+                % {"v": _fmt(row.pct_disagree)},
+            )
+        )
     if row.coverage is not None and row.coverage < COVERAGE_BANDS[0]:
-        reasons.append(("red" if row.coverage < COVERAGE_BANDS[1] else "yellow",
-                        _("Coverage %(v)s %%: many children were not measured.") % {"v": _fmt(row.coverage)}))
+        reasons.append(
+            (
+                "red" if row.coverage < COVERAGE_BANDS[1] else "yellow",
+                _("Coverage %(v)s %%: many children were not measured.") % {"v": _fmt(row.coverage)},
+            )
+        )
     row.reasons = reasons
     row.light = max((c for c, _r in reasons), key=lambda c: COLOURS[c], default="green")
 
 
-_COLS = ("posyandu_id", "desa_id", "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "zbmi", "fbmi", "weight", "lenhei",
-         "age_days", "child__sex", "child__birth_date", "eppgbm_zlen", "eppgbm_zwei", "eppgbm_zwfl")
+_COLS = (
+    "posyandu_id",
+    "desa_id",
+    "zlen",
+    "flen",
+    "zwei",
+    "fwei",
+    "zwfl",
+    "fwfl",
+    "zbmi",
+    "fbmi",
+    "weight",
+    "lenhei",
+    "age_days",
+    "child__sex",
+    "child__birth_date",
+    "eppgbm_zlen",
+    "eppgbm_zwei",
+    "eppgbm_zwfl",
+)
 #: What :class:`~tumbuh.dashboards.models.QualityAggregate` stores of a row (the light and
 #: reasons are judged when read, in the reader's language).
-STORED = ("level", "code", "name", "parent", "wilayah_code", "n", "pct_flagged", "sd_haz", "dps_weight", "dps_height",
-          "heaping", "coverage", "n_eppgbm", "pct_disagree")
+STORED = (
+    "level",
+    "code",
+    "name",
+    "parent",
+    "wilayah_code",
+    "n",
+    "pct_flagged",
+    "sd_haz",
+    "dps_weight",
+    "dps_height",
+    "heaping",
+    "coverage",
+    "n_eppgbm",
+    "pct_disagree",
+)
 
 
 def _num(col):
-    return np.array([np.nan if v is None else float(v) for v in col], dtype=float) if None in col else np.array(col, dtype=float)
+    return (
+        np.array([np.nan if v is None else float(v) for v in col], dtype=float)
+        if None in col
+        else np.array(col, dtype=float)
+    )
 
 
 def _nan_none(v):
@@ -136,11 +206,20 @@ def compute_quality(measurements, *, period: Period, coverage: dict) -> list[Qua
         return []
     c = dict(zip(_COLS, zip(*rows)))
     posy = np.array(c["posyandu_id"], dtype=np.int64)
-    info = {p: (n, d, k, dc) for p, n, d, k, dc in Posyandu.objects.filter(pk__in=np.unique(posy).tolist())
-            .values_list("pk", "name", "desa__name", "puskesmas_id", "desa_id")}
+    info = {
+        p: (n, d, k, dc)
+        for p, n, d, k, dc in Posyandu.objects.filter(pk__in=np.unique(posy).tolist()).values_list(
+            "pk", "name", "desa__name", "puskesmas_id", "desa_id"
+        )
+    }
     upos, inv = np.unique(posy, return_inverse=True)
     pkm = np.array([info.get(p, ("", "", 0, ""))[2] or 0 for p in upos.tolist()], dtype=np.int64)[inv.ravel()]
-    pkm_info = {p: (n, k) for p, n, k in Puskesmas.objects.filter(pk__in=np.unique(pkm).tolist()).values_list("pk", "name", "kecamatan_id")}
+    pkm_info = {
+        p: (n, k)
+        for p, n, k in Puskesmas.objects.filter(pk__in=np.unique(pkm).tolist()).values_list(
+            "pk", "name", "kecamatan_id"
+        )
+    }
     data = {k: _num(c[k]) for k in ("zlen", "zwei", "zwfl", "zbmi", "weight", "lenhei", "age_days")}
     for k in ("flen", "fwei", "fwfl", "fbmi"):
         data[k] = _num(c[k]) == 1
@@ -171,14 +250,24 @@ def compute_quality(measurements, *, period: Period, coverage: dict) -> list[Qua
                 name, parent, _pk, wcode = info.get(key, (str(key), "", 0, ""))
             else:
                 (name, wcode), parent = pkm_info[key], ""
-            out.append(QualityRow(
-                level=level, code=str(key), name=name, parent=parent, wilayah_code=wcode or "", n=int(g["n"]),
-                pct_flagged=_nan_none(haz.get("pct_flagged")), sd_haz=_nan_none(haz.get("sd")),
-                dps_weight=_nan_none(g["digit_preference"]["weight"].get("dps")),
-                dps_height=_nan_none(g["digit_preference"]["lenhei"].get("dps")),
-                heaping=_nan_none(g["age_heaping"]["age_months"].get("heaping_6")), coverage=coverage.get((level, str(key))),
-                n_eppgbm=int(n_ep[i]), pct_disagree=(100.0 * n_dis[i] / n_ep[i]) if n_ep[i] else None,
-            ))
+            out.append(
+                QualityRow(
+                    level=level,
+                    code=str(key),
+                    name=name,
+                    parent=parent,
+                    wilayah_code=wcode or "",
+                    n=int(g["n"]),
+                    pct_flagged=_nan_none(haz.get("pct_flagged")),
+                    sd_haz=_nan_none(haz.get("sd")),
+                    dps_weight=_nan_none(g["digit_preference"]["weight"].get("dps")),
+                    dps_height=_nan_none(g["digit_preference"]["lenhei"].get("dps")),
+                    heaping=_nan_none(g["age_heaping"]["age_months"].get("heaping_6")),
+                    coverage=coverage.get((level, str(key))),
+                    n_eppgbm=int(n_ep[i]),
+                    pct_disagree=(100.0 * n_dis[i] / n_ep[i]) if n_ep[i] else None,
+                )
+            )
     return out
 
 
@@ -188,9 +277,14 @@ def aggregate_rows(period: Period, coverage: dict, computed_at) -> list:
     from .models import QualityAggregate
 
     rows = compute_quality(Measurement.objects.all(), period=period, coverage=coverage)
-    return [QualityAggregate(period=period.key, computed_at=computed_at,
-                             **{k: (getattr(r, k)[:150] if k in ("name", "parent") else getattr(r, k)) for k in STORED})
-            for r in rows]
+    return [
+        QualityAggregate(
+            period=period.key,
+            computed_at=computed_at,
+            **{k: (getattr(r, k)[:150] if k in ("name", "parent") else getattr(r, k)) for k in STORED},
+        )
+        for r in rows
+    ]
 
 
 def quality_tables(*, user, within_code: str | None, period: Period) -> dict[str, list[QualityRow]]:
@@ -207,8 +301,13 @@ def quality_tables(*, user, within_code: str | None, period: Period) -> dict[str
         qs = policy.visible(user, Measurement.objects.all())
         if within_code:
             qs = qs.filter(Wilayah.subtree_q(within_code, "desa__"))
-        cover = {(level, r.code): r.coverage for level in ("puskesmas", "posyandu")
-                 for r in indicator_table(user=user, within_code=within_code, level=level, period=period, indicator="stunting")}
+        cover = {
+            (level, r.code): r.coverage
+            for level in ("puskesmas", "posyandu")
+            for r in indicator_table(
+                user=user, within_code=within_code, level=level, period=period, indicator="stunting"
+            )
+        }
         rows = compute_quality(qs, period=period, coverage=cover)
     else:
         ensure_fresh(period)

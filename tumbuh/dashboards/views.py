@@ -61,7 +61,10 @@ ALLOWED_BELOW = {
     "kecamatan": ("kecamatan", "puskesmas", "desa", "posyandu"),
     "desa": ("desa", "posyandu"),
 }
-SOURCE_LABELS = {"registered": gettext_lazy("registered children 0–59 months"), "dukcapil": gettext_lazy("Dukcapil figure")}
+SOURCE_LABELS = {
+    "registered": gettext_lazy("registered children 0–59 months"),
+    "dukcapil": gettext_lazy("Dukcapil figure"),
+}
 
 
 # ============================================================================ request parsing
@@ -99,8 +102,13 @@ class Scope:
         return LEVEL_OF[self.within.level] if self.within else None
 
     def query(self, **changes) -> str:
-        q = {"within": self.within_code or "", "level": self.level, "period": self.period.key, "indicator": self.indicator,
-             "sort": self.sort if self.sort != default_sort(self.level) else ""}
+        q = {
+            "within": self.within_code or "",
+            "level": self.level,
+            "period": self.period.key,
+            "indicator": self.indicator,
+            "sort": self.sort if self.sort != default_sort(self.level) else "",
+        }
         q.update(changes)
         if "level" in changes and "sort" not in changes:
             q["sort"] = ""  # another level: its own default
@@ -183,8 +191,13 @@ def shrinkage(rows) -> dict | None:
         return None
     n = sorted(r.n_measured for r in rows)
     median = n[len(n) // 2] if len(n) % 2 else (n[len(n) // 2 - 1] + n[len(n) // 2]) / 2
-    return {"median_n": median, "eb_low": min(r.eb_r for r in rows), "eb_high": max(r.eb_r for r in rows),
-            "r_low": min(r.r for r in rows), "r_high": max(r.r for r in rows)}
+    return {
+        "median_n": median,
+        "eb_low": min(r.eb_r for r in rows),
+        "eb_high": max(r.eb_r for r in rows),
+        "r_low": min(r.r for r in rows),
+        "r_high": max(r.r for r in rows),
+    }
 
 
 def _drill(scope: Scope, row) -> str | None:
@@ -197,8 +210,9 @@ def _drill(scope: Scope, row) -> str | None:
 def _prevalence_data(request):
     user = request.user
     scope = _scope(request)
-    rows = indicator_table(user=user, within_code=scope.within_code, level=scope.level, period=scope.period,
-                           indicator=scope.indicator)
+    rows = indicator_table(
+        user=user, within_code=scope.within_code, level=scope.level, period=scope.period, indicator=scope.indicator
+    )
     rows = _ranked(rows, scope.sort)
     for r in rows:
         r.extra["drill"] = _drill(scope, r)
@@ -207,8 +221,13 @@ def _prevalence_data(request):
     own_code, own_level = _own_area(user, scope)
     if own_code is not None:
         for ind in INDICATORS:
-            own = [r for r in indicator_table(user=user, within_code=scope.within_code, level=own_level,
-                                              period=scope.period, indicator=ind) if r.code == own_code]
+            own = [
+                r
+                for r in indicator_table(
+                    user=user, within_code=scope.within_code, level=own_level, period=scope.period, indicator=ind
+                )
+                if r.code == own_code
+            ]
             summary.append((ind, INDICATOR_LABELS[ind], own[0] if own else None))
     return scope, rows, summary
 
@@ -267,8 +286,16 @@ def _cached(request, page: str, build):
 
     from tumbuh.core.focus import SESSION_KEY
 
-    prefix = ":".join(["tumbuh:dash", page, str(request.user.pk), get_language() or "", str(request.session.get(SESSION_KEY, "")),
-                       request.GET.urlencode()])
+    prefix = ":".join(
+        [
+            "tumbuh:dash",
+            page,
+            str(request.user.pk),
+            get_language() or "",
+            str(request.session.get(SESSION_KEY, "")),
+            request.GET.urlencode(),
+        ]
+    )
     if getattr(settings, "TUMBUH_DASHBOARD_LIVE", os.environ.get("TUMBUH_DASHBOARD_LIVE") == "1"):
         parts = None  # the benchmark's peer computes everything on each request
     else:
@@ -285,14 +312,19 @@ def _cached(request, page: str, build):
 def prevalence(request):
     def build():
         ctx = _prevalence_context(request)
-        return {"title": ctx["title"], "period": ctx["scope"].period.key,
-                "head": render_to_string("dashboards/_prevalence_head.html", ctx, request=request),
-                "body": render_to_string("dashboards/_prevalence_body.html", ctx, request=request)}
+        return {
+            "title": ctx["title"],
+            "period": ctx["scope"].period.key,
+            "head": render_to_string("dashboards/_prevalence_head.html", ctx, request=request),
+            "body": render_to_string("dashboards/_prevalence_body.html", ctx, request=request),
+        }
 
     parts = _cached(request, "prevalence", build)
     if aggregates.ensure_fresh(Period.parse(parts["period"])):  # stale for too long: recomputed, so rebuilt
         parts = _cached(request, "prevalence", build)
-    return render(request, "dashboards/prevalence.html", {**parts, **_fresh_context(request.user, Period.parse(parts["period"]))})
+    return render(
+        request, "dashboards/prevalence.html", {**parts, **_fresh_context(request.user, Period.parse(parts["period"]))}
+    )
 
 
 def _prevalence_context(request, max_bars=None):
@@ -305,31 +337,65 @@ def _prevalence_context(request, max_bars=None):
     bar_title = f"{ind_label}: {LEVEL_LABELS[scope.level]}, {scope.period.label}"
     if max_bars and len([r for r in rows if r.r is not None]) > max_bars:
         bar_title += " " + _("(the %(n)s highest)") % {"n": max_bars}
-    bars = charts.svg(charts.ranked_bars([r for r in rows if r.r is not None][:max_bars] if max_bars else rows, bar_title))
+    bars = charts.svg(
+        charts.ranked_bars([r for r in rows if r.r is not None][:max_bars] if max_bars else rows, bar_title)
+    )
     trend_rows, surveys, targets_, trend_svg = [], [], [], ""
     kab = _kabupaten_of(scope, user)
     own_code, own_level = _own_area(user, scope)
     if own_code is not None:
-        trend_rows = trend(user=user, code=own_code, level=own_level, indicator=scope.indicator, last=6,
-                           until=scope.period if scope.period.kind == "round" else None)
+        trend_rows = trend(
+            user=user,
+            code=own_code,
+            level=own_level,
+            indicator=scope.indicator,
+            last=6,
+            until=scope.period if scope.period.kind == "round" else None,
+        )
         if kab and scope.within_level == "kabupaten":
-            surveys = list(policy.visible(user, SurveyFigure.objects.filter(kabupaten_id=kab, indicator=scope.indicator)))
-            targets_ = list(policy.visible(user, DistrictTarget.objects.filter(kabupaten_id=kab, indicator=scope.indicator)))
-        trend_svg = charts.svg(charts.trend_lines(trend_rows, _("%(ind)s over rounds: %(area)s") % {"ind": ind_label, "area": area_label},
-                                                  surveys=surveys, targets=[t for t in targets_ if t.year <= scope.period.year + 6]))
+            surveys = list(
+                policy.visible(user, SurveyFigure.objects.filter(kabupaten_id=kab, indicator=scope.indicator))
+            )
+            targets_ = list(
+                policy.visible(user, DistrictTarget.objects.filter(kabupaten_id=kab, indicator=scope.indicator))
+            )
+        trend_svg = charts.svg(
+            charts.trend_lines(
+                trend_rows,
+                _("%(ind)s over rounds: %(area)s") % {"ind": ind_label, "area": area_label},
+                surveys=surveys,
+                targets=[t for t in targets_ if t.year <= scope.period.year + 6],
+            )
+        )
     comparison = _survey_comparison(user, kab, scope.indicator) if kab else []
     return {
         "title": _("Prevalence dashboard"),
-        "scope": scope, "rows": rows, "summary": summary, "crumbs": _crumbs(user, scope.within),
+        "scope": scope,
+        "rows": rows,
+        "summary": summary,
+        "crumbs": _crumbs(user, scope.within),
         # children measured in the area (any measurement): a card without a valid z-score says which it lacks
         "children_measured": max((row.n_children for _i, _l, row in summary if row), default=0),
-        "indicator_label": ind_label, "level_label": LEVEL_LABELS[scope.level], "area_label": area_label,
-        "indicators": INDICATOR_LABELS.items(), "levels": [(lv, LEVEL_LABELS[lv]) for lv in ALLOWED_BELOW[scope.within_level]
-                   if not (sees_part_of_kecamatan(user) and lv in ("kabupaten", "kecamatan"))],
-        "period_choices": _period_choices(user), "bars_svg": bars, "trend_svg": trend_svg, "trend_rows": trend_rows,
-        "sorts": SORTS.items(), "sort_label": SORTS[scope.sort], "default_sort": default_sort(scope.level),
-        "over_full": any(coverage.over_full(r.coverage) for r in [*rows, *(row for _i, _l, row in summary if row)]), "shrinkage": shrinkage(rows) if scope.level == "posyandu" else None,
-        "comparison": comparison, "can_edit_surveys": policy.can(user, policy.ADD, SurveyFigure),
+        "indicator_label": ind_label,
+        "level_label": LEVEL_LABELS[scope.level],
+        "area_label": area_label,
+        "indicators": INDICATOR_LABELS.items(),
+        "levels": [
+            (lv, LEVEL_LABELS[lv])
+            for lv in ALLOWED_BELOW[scope.within_level]
+            if not (sees_part_of_kecamatan(user) and lv in ("kabupaten", "kecamatan"))
+        ],
+        "period_choices": _period_choices(user),
+        "bars_svg": bars,
+        "trend_svg": trend_svg,
+        "trend_rows": trend_rows,
+        "sorts": SORTS.items(),
+        "sort_label": SORTS[scope.sort],
+        "default_sort": default_sort(scope.level),
+        "over_full": any(coverage.over_full(r.coverage) for r in [*rows, *(row for _i, _l, row in summary if row)]),
+        "shrinkage": shrinkage(rows) if scope.level == "posyandu" else None,
+        "comparison": comparison,
+        "can_edit_surveys": policy.can(user, policy.ADD, SurveyFigure),
         **_fresh_context(user, scope.period),
     }
 
@@ -337,10 +403,23 @@ def _prevalence_context(request, max_bars=None):
 def _survey_comparison(user, kab, indicator):
     """Survey figures of the district next to the routine figure of the same year."""
     out = []
-    figures = list(policy.visible(user, SurveyFigure.objects.filter(kabupaten_id=kab, indicator=indicator)).order_by("-year", "survey"))
+    figures = list(
+        policy.visible(user, SurveyFigure.objects.filter(kabupaten_id=kab, indicator=indicator)).order_by(
+            "-year", "survey"
+        )
+    )
     for f in figures:
-        routine = [r for r in indicator_table(user=user, within_code=kab, level="kabupaten", period=Period.year_of(f.year),
-                                              indicator=indicator) if r.code == kab] if f.year <= dt.date.today().year else []
+        routine = (
+            [
+                r
+                for r in indicator_table(
+                    user=user, within_code=kab, level="kabupaten", period=Period.year_of(f.year), indicator=indicator
+                )
+                if r.code == kab
+            ]
+            if f.year <= dt.date.today().year
+            else []
+        )
         out.append((f, routine[0] if routine else None))
     return out
 
@@ -348,30 +427,75 @@ def _survey_comparison(user, kab, indicator):
 def _meta(user, scope: Scope, extra=()):
     kab = _kabupaten_of(scope, user)
     kab_name = Wilayah.objects.filter(code=kab).values_list("name", flat=True).first() if kab else ""
-    return [(_("Regency / city"), kab_name or "—"), (_("Area"), scope.within.label if scope.within else _("your area")),
-            (_("Period"), scope.period.label), *extra,
-            (_("Data source"), _("Tumbuh: posyandu measurements (e-PPGBM import and posyandu entry), WHO 2006 z-scores"))]
+    return [
+        (_("Regency / city"), kab_name or "—"),
+        (_("Area"), scope.within.label if scope.within else _("your area")),
+        (_("Period"), scope.period.label),
+        *extra,
+        (_("Data source"), _("Tumbuh: posyandu measurements (e-PPGBM import and posyandu entry), WHO 2006 z-scores")),
+    ]
 
 
 @login_required
 def prevalence_xlsx(request):
     scope, rows, _summary = _prevalence_data(request)
-    columns = [(_("Rank"), "int"), (_("Code"), "text"), (_("Area"), "text"), (_("Children measured"), "int"),
-               (_("Valid z-scores"), "int"), (_("Cases"), "int"), (_("Prevalence (%)"), "pct"), (_("95% CI lower"), "pct"),
-               (_("95% CI upper"), "pct"), (_("Small-area estimate (%)"), "pct"), (_("Small-area lower"), "pct"),
-               (_("Small-area upper"), "pct"), (_("Children targeted"), "int"), (_("Denominator source"), "text"),
-               (_("Coverage (%)"), "pct"), (_("Coverage note"), "text")]
-    data = [(r.extra["rank"], r.code, r.name, r.n_children, r.n_measured, r.cases, r.r, r.ll, r.ul, r.eb_r, r.eb_ll, r.eb_ul,
-             r.n_target, str(SOURCE_LABELS.get(r.target_source, "")), r.coverage, _coverage_mark(r.coverage)) for r in rows]
+    columns = [
+        (_("Rank"), "int"),
+        (_("Code"), "text"),
+        (_("Area"), "text"),
+        (_("Children measured"), "int"),
+        (_("Valid z-scores"), "int"),
+        (_("Cases"), "int"),
+        (_("Prevalence (%)"), "pct"),
+        (_("95% CI lower"), "pct"),
+        (_("95% CI upper"), "pct"),
+        (_("Small-area estimate (%)"), "pct"),
+        (_("Small-area lower"), "pct"),
+        (_("Small-area upper"), "pct"),
+        (_("Children targeted"), "int"),
+        (_("Denominator source"), "text"),
+        (_("Coverage (%)"), "pct"),
+        (_("Coverage note"), "text"),
+    ]
+    data = [
+        (
+            r.extra["rank"],
+            r.code,
+            r.name,
+            r.n_children,
+            r.n_measured,
+            r.cases,
+            r.r,
+            r.ll,
+            r.ul,
+            r.eb_r,
+            r.eb_ll,
+            r.eb_ul,
+            r.n_target,
+            str(SOURCE_LABELS.get(r.target_source, "")),
+            r.coverage,
+            _coverage_mark(r.coverage),
+        )
+        for r in rows
+    ]
     ind = INDICATOR_LABELS[scope.indicator]
     content = xlsx.workbook(
-        str(ind), _meta(request.user, scope, [(_("Indicator"), str(ind)), (_("Level"), str(LEVEL_LABELS[scope.level]))]),
-        columns, data, sheets=_prevalence_sheets(request.user, scope),
-        notes=[_("Prevalence with its confidence interval (95%, logit; growth engine, prevalence_simple); flagged z-scores excluded."),
-               _("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa, posyandu, puskesmas) or the district (kecamatan)."),
-               _("Sorted by %(sort)s (the rank column).") % {"sort": SORTS[scope.sort]},
-               *([coverage.note()] if any(coverage.over_full(r.coverage) for r in rows) else []),
-               *([_shrinkage_note(shrunk)] if (shrunk := shrinkage(rows) if scope.level == "posyandu" else None) else [])],
+        str(ind),
+        _meta(request.user, scope, [(_("Indicator"), str(ind)), (_("Level"), str(LEVEL_LABELS[scope.level]))]),
+        columns,
+        data,
+        sheets=_prevalence_sheets(request.user, scope),
+        notes=[
+            _(
+                "Prevalence with its confidence interval (95%, logit; growth engine, prevalence_simple); flagged z-scores excluded."
+            ),
+            _(
+                "Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa, posyandu, puskesmas) or the district (kecamatan)."
+            ),
+            _("Sorted by %(sort)s (the rank column).") % {"sort": SORTS[scope.sort]},
+            *([coverage.note()] if any(coverage.over_full(r.coverage) for r in rows) else []),
+            *([_shrinkage_note(shrunk)] if (shrunk := shrinkage(rows) if scope.level == "posyandu" else None) else []),
+        ],
         now=timezone.now(),
     )
     return xlsx.response(content, f"prevalensi-{scope.indicator}-{scope.level}-{scope.period.key}.xlsx")
@@ -388,7 +512,9 @@ def _shrinkage_note(shrunk: dict) -> str:
 
     from django.utils.html import strip_tags
 
-    return " ".join(html.unescape(strip_tags(render_to_string("dashboards/_shrinkage.html", {"shrinkage": shrunk}))).split())
+    return " ".join(
+        html.unescape(strip_tags(render_to_string("dashboards/_shrinkage.html", {"shrinkage": shrunk}))).split()
+    )
 
 
 def _prevalence_sheets(user, scope: Scope) -> list:
@@ -397,22 +523,60 @@ def _prevalence_sheets(user, scope: Scope) -> list:
     sheets = []
     own_code, own_level = _own_area(user, scope)
     if own_code is not None:
-        points = trend(user=user, code=own_code, level=own_level, indicator=scope.indicator, last=6,
-                       until=scope.period if scope.period.kind == "round" else None)
-        sheets.append((str(_("Trend over rounds")),
-                       [(_("Round"), "text"), (_("Children measured"), "int"), (_("Cases"), "int"), (_("Prevalence (%)"), "pct"),
-                        (_("95% CI lower"), "pct"), (_("95% CI upper"), "pct")],
-                       [(p.label, *((r.n_measured, r.cases, r.r, r.ll, r.ul) if r else (None,) * 5)) for p, r in points]))
+        points = trend(
+            user=user,
+            code=own_code,
+            level=own_level,
+            indicator=scope.indicator,
+            last=6,
+            until=scope.period if scope.period.kind == "round" else None,
+        )
+        sheets.append(
+            (
+                str(_("Trend over rounds")),
+                [
+                    (_("Round"), "text"),
+                    (_("Children measured"), "int"),
+                    (_("Cases"), "int"),
+                    (_("Prevalence (%)"), "pct"),
+                    (_("95% CI lower"), "pct"),
+                    (_("95% CI upper"), "pct"),
+                ],
+                [(p.label, *((r.n_measured, r.cases, r.r, r.ll, r.ul) if r else (None,) * 5)) for p, r in points],
+            )
+        )
     kab = _kabupaten_of(scope, user)
     comparison = _survey_comparison(user, kab, scope.indicator) if kab else []
     if comparison:
         fl = lambda v: None if v is None else float(v)  # noqa: E731
-        sheets.append((str(_("Survey figures and routine data")),
-                       [(_("Year"), "text"), (_("Survey"), "text"), (_("Survey (%)"), "pct"), (_("95% CI lower"), "pct"),
-                        (_("95% CI upper"), "pct"), (_("Routine data, same year (%)"), "pct"), (_("95% CI lower"), "pct"),
-                        (_("95% CI upper"), "pct"), (_("Source"), "text")],
-                       [(str(f.year), f.get_survey_display(), fl(f.prevalence), fl(f.ll), fl(f.ul),
-                         *((r.r, r.ll, r.ul) if r else (None,) * 3), f.source) for f, r in comparison]))
+        sheets.append(
+            (
+                str(_("Survey figures and routine data")),
+                [
+                    (_("Year"), "text"),
+                    (_("Survey"), "text"),
+                    (_("Survey (%)"), "pct"),
+                    (_("95% CI lower"), "pct"),
+                    (_("95% CI upper"), "pct"),
+                    (_("Routine data, same year (%)"), "pct"),
+                    (_("95% CI lower"), "pct"),
+                    (_("95% CI upper"), "pct"),
+                    (_("Source"), "text"),
+                ],
+                [
+                    (
+                        str(f.year),
+                        f.get_survey_display(),
+                        fl(f.prevalence),
+                        fl(f.ll),
+                        fl(f.ul),
+                        *((r.r, r.ll, r.ul) if r else (None,) * 3),
+                        f.source,
+                    )
+                    for f, r in comparison
+                ],
+            )
+        )
     return sheets
 
 
@@ -427,21 +591,31 @@ def _quality_data(request):
 def quality_page(request):
     def build():
         ctx = _quality_context(request)
-        return {"title": ctx["title"], "period": ctx["scope"].period.key,
-                "body": render_to_string("dashboards/_quality_body.html", ctx, request=request)}
+        return {
+            "title": ctx["title"],
+            "period": ctx["scope"].period.key,
+            "body": render_to_string("dashboards/_quality_body.html", ctx, request=request),
+        }
 
     parts = _cached(request, "quality", build)
     if aggregates.ensure_fresh(Period.parse(parts["period"])):  # stale for too long: recomputed, so rebuilt
         parts = _cached(request, "quality", build)
-    return render(request, "dashboards/quality.html", {**parts, **_fresh_context(request.user, Period.parse(parts["period"]))})
+    return render(
+        request, "dashboards/quality.html", {**parts, **_fresh_context(request.user, Period.parse(parts["period"]))}
+    )
 
 
 def _quality_context(request):
     scope, tables = _quality_data(request)
     return {
-        "title": _("Data quality"), "scope": scope, "tables": tables, "worst": needs_check(tables["posyandu"]),
+        "title": _("Data quality"),
+        "scope": scope,
+        "tables": tables,
+        "worst": needs_check(tables["posyandu"]),
         "over_full": any(coverage.over_full(r.coverage) for rows in tables.values() for r in rows),
-        "crumbs": _crumbs(request.user, scope.within), "period_choices": _period_choices(request.user), "min_n": MIN_N,
+        "crumbs": _crumbs(request.user, scope.within),
+        "period_choices": _period_choices(request.user),
+        "min_n": MIN_N,
         "area_label": _area_label(request.user, scope),
         **_fresh_context(request.user, scope.period),
     }
@@ -450,18 +624,49 @@ def _quality_context(request):
 @login_required
 def quality_xlsx(request):
     scope, tables = _quality_data(request)
-    columns = [(_("Level"), "text"), (_("Name"), "text"), (_("Desa"), "text"), (_("Measurements"), "int"),
-               (_("Flagged HAZ (%)"), "pct"), (_("SD of HAZ"), "dec"), (_("Digit preference, weight"), "pct"),
-               (_("Digit preference, length/height"), "pct"), (_("Age heaping (6-month ratio)"), "dec"), (_("Coverage (%)"), "pct"),
-               (_("With e-PPGBM z-scores"), "int"), (_("e-PPGBM disagreement (%)"), "pct"), (_("Traffic light"), "text"),
-               (_("Reasons"), "text"), (_("Coverage note"), "text")]
+    columns = [
+        (_("Level"), "text"),
+        (_("Name"), "text"),
+        (_("Desa"), "text"),
+        (_("Measurements"), "int"),
+        (_("Flagged HAZ (%)"), "pct"),
+        (_("SD of HAZ"), "dec"),
+        (_("Digit preference, weight"), "pct"),
+        (_("Digit preference, length/height"), "pct"),
+        (_("Age heaping (6-month ratio)"), "dec"),
+        (_("Coverage (%)"), "pct"),
+        (_("With e-PPGBM z-scores"), "int"),
+        (_("e-PPGBM disagreement (%)"), "pct"),
+        (_("Traffic light"), "text"),
+        (_("Reasons"), "text"),
+        (_("Coverage note"), "text"),
+    ]
     lights = {"green": _("green"), "yellow": _("yellow"), "red": _("red"), "grey": _("grey")}
     listed = [r for level in ("puskesmas", "posyandu") for r in tables[level]]
-    data = [(str(LEVEL_LABELS[r.level]), r.name, r.parent, r.n, r.pct_flagged, r.sd_haz, r.dps_weight, r.dps_height, r.heaping,
-             r.coverage, r.n_eppgbm, r.pct_disagree, str(lights[r.light]), " ".join(t for _c, t in r.reasons),
-             _coverage_mark(r.coverage)) for r in listed]
+    data = [
+        (
+            str(LEVEL_LABELS[r.level]),
+            r.name,
+            r.parent,
+            r.n,
+            r.pct_flagged,
+            r.sd_haz,
+            r.dps_weight,
+            r.dps_height,
+            r.heaping,
+            r.coverage,
+            r.n_eppgbm,
+            r.pct_disagree,
+            str(lights[r.light]),
+            " ".join(t for _c, t in r.reasons),
+            _coverage_mark(r.coverage),
+        )
+        for r in listed
+    ]
     notes = [coverage.note()] if any(coverage.over_full(r.coverage) for r in listed) else []
-    content = xlsx.workbook(str(_("Data quality")), _meta(request.user, scope), columns, data, notes=notes, now=timezone.now())
+    content = xlsx.workbook(
+        str(_("Data quality")), _meta(request.user, scope), columns, data, notes=notes, now=timezone.now()
+    )
     return xlsx.response(content, f"kualitas-data-{scope.period.key}.xlsx")
 
 
@@ -470,7 +675,11 @@ def _targets_data(request):
     user = request.user
     scope = _scope(request)
     kab = _kabupaten_of(scope, user)
-    targets_ = list(policy.visible(user, DistrictTarget.objects.filter(indicator=scope.indicator, **({"kabupaten_id": kab} if kab else {}))).order_by("year"))
+    targets_ = list(
+        policy.visible(
+            user, DistrictTarget.objects.filter(indicator=scope.indicator, **({"kabupaten_id": kab} if kab else {}))
+        ).order_by("year")
+    )
     now = scope.period if scope.period.kind == "round" else default_round(user, today=timezone.localdate())
     rounds = aggregates.available_periods(user=user, kind="round")
     base = rounds[-1] if rounds else now
@@ -482,32 +691,59 @@ def _targets_data(request):
         if scope.within is not None and scope.within.level > Level.KECAMATAN:
             continue
         within = kab if level == "kabupaten" else scope.within_code
-        cur = {r.code: r for r in indicator_table(user=user, within_code=within, level=level, period=now, indicator=scope.indicator)}
-        old = {r.code: r for r in indicator_table(user=user, within_code=within, level=level, period=base, indicator=scope.indicator)}
+        cur = {
+            r.code: r
+            for r in indicator_table(user=user, within_code=within, level=level, period=now, indicator=scope.indicator)
+        }
+        old = {
+            r.code: r
+            for r in indicator_table(user=user, within_code=within, level=level, period=base, indicator=scope.indicator)
+        }
         for code, r in cur.items():
             o = old.get(code)
             # A rate from fewer than MIN_CHILDREN children carries no verdict (conclusions).
             p0 = o.r if o and enough(o.n_measured, MIN_CHILDREN) else None
             p = r.r if enough(r.n_measured, MIN_CHILDREN) else None
-            a = assess(p0, mid(base), p, mid(now), float(target.target) if target else None,
-                       target.year if target else None)
+            a = assess(
+                p0, mid(base), p, mid(now), float(target.target) if target else None, target.year if target else None
+            )
             a.note = conclude("", _few_children(r.n_measured, now), _few_children(o.n_measured if o else 0, base))
             rows.append((level, r, o, a))
-    surveys = list(policy.visible(user, SurveyFigure.objects.filter(indicator=scope.indicator, **({"kabupaten_id": kab} if kab else {}))).order_by("year"))
+    surveys = list(
+        policy.visible(
+            user, SurveyFigure.objects.filter(indicator=scope.indicator, **({"kabupaten_id": kab} if kab else {}))
+        ).order_by("year")
+    )
     survey_assessment = None
     ssgi = [s for s in surveys if s.survey in ("SSGI", "SKI")]
     if len(ssgi) >= 2 and ssgi[0].year < ssgi[-1].year:
-        survey_assessment = (ssgi[0], ssgi[-1], assess(float(ssgi[0].prevalence), dt.date(ssgi[0].year, 7, 1), float(ssgi[-1].prevalence),
-                                                       dt.date(ssgi[-1].year, 7, 1), float(target.target) if target else None,
-                                                       target.year if target else None))
+        survey_assessment = (
+            ssgi[0],
+            ssgi[-1],
+            assess(
+                float(ssgi[0].prevalence),
+                dt.date(ssgi[0].year, 7, 1),
+                float(ssgi[-1].prevalence),
+                dt.date(ssgi[-1].year, 7, 1),
+                float(target.target) if target else None,
+                target.year if target else None,
+            ),
+        )
     return scope, targets_, target, base, now, rows, surveys, survey_assessment
 
 
 def _few_children(n: int, period: Period) -> Base:
     """A rate's base for a verdict, and what the page says when it is too small."""
-    return Base(n, ngettext("only %(n)s child measured in %(period)s (a rate needs %(min)s)",
-                            "only %(n)s children measured in %(period)s (a rate needs %(min)s)", n) % {
-        "n": number_format(n), "period": period.label, "min": MIN_CHILDREN}, MIN_CHILDREN)
+    return Base(
+        n,
+        ngettext(
+            "only %(n)s child measured in %(period)s (a rate needs %(min)s)",
+            "only %(n)s children measured in %(period)s (a rate needs %(min)s)",
+            n,
+        )
+        % {"n": number_format(n), "period": period.label, "min": MIN_CHILDREN},
+        MIN_CHILDREN,
+    )
 
 
 @login_required
@@ -519,10 +755,20 @@ def _targets_context(request):
     user = request.user
     scope, targets_, target, base, now, rows, surveys, survey_assessment = _targets_data(request)
     return {
-        "title": _("Targets and rate of reduction"), "scope": scope, "targets": targets_, "target": target, "base": base, "now": now,
-        "rows": rows, "surveys": surveys, "survey_assessment": survey_assessment, "crumbs": _crumbs(user, scope.within),
-        "can_edit": policy.can(user, policy.ADD, DistrictTarget), "indicator_label": INDICATOR_LABELS[scope.indicator],
-        "indicators": INDICATOR_LABELS.items(), "populations": policy.visible(user, UnderFivePopulation.objects.select_related("wilayah"))[:200],
+        "title": _("Targets and rate of reduction"),
+        "scope": scope,
+        "targets": targets_,
+        "target": target,
+        "base": base,
+        "now": now,
+        "rows": rows,
+        "surveys": surveys,
+        "survey_assessment": survey_assessment,
+        "crumbs": _crumbs(user, scope.within),
+        "can_edit": policy.can(user, policy.ADD, DistrictTarget),
+        "indicator_label": INDICATOR_LABELS[scope.indicator],
+        "indicators": INDICATOR_LABELS.items(),
+        "populations": policy.visible(user, UnderFivePopulation.objects.select_related("wilayah"))[:200],
         "can_edit_population": policy.can(user, policy.ADD, UnderFivePopulation),
     }
 
@@ -531,30 +777,88 @@ def _targets_context(request):
 def targets_xlsx(request):
     scope, targets_, target, base, now, rows, surveys, survey_assessment = _targets_data(request)
     verdicts = {"on_track": _("on track"), "off_track": _("off track"), "unknown": _("not enough data")}
-    columns = [(_("Level"), "text"), (_("Code"), "text"), (_("Area"), "text"), (_("Baseline (%)"), "pct"), (_("Now (%)"), "pct"),
-               (_("AARR achieved (%/year)"), "dec"), (_("AARR required (%/year)"), "dec"), (_("Projection (%)"), "pct"),
-               (_("Target (%)"), "pct"), (_("Verdict"), "text")]
+    columns = [
+        (_("Level"), "text"),
+        (_("Code"), "text"),
+        (_("Area"), "text"),
+        (_("Baseline (%)"), "pct"),
+        (_("Now (%)"), "pct"),
+        (_("AARR achieved (%/year)"), "dec"),
+        (_("AARR required (%/year)"), "dec"),
+        (_("Projection (%)"), "pct"),
+        (_("Target (%)"), "pct"),
+        (_("Verdict"), "text"),
+    ]
     pct = lambda v: None if v is None else 100 * v  # noqa: E731
-    data = [(str(LEVEL_LABELS[level]), r.code, r.name, o.r if o else None, r.r, pct(a.aarr), pct(a.aarr_required), a.projection,
-             a.target, str(verdicts[a.verdict]) + (f" ({a.note})" if a.note else "")) for level, r, o, a in rows]
-    extra = [(_("Baseline"), base.label), (_("Now"), now.label),
-             (_("Target"), f"{target.year}: {target.target} %" if target else "—")]
-    populations = policy.visible(request.user, UnderFivePopulation.objects.select_related("wilayah")).order_by("wilayah_id", "year")
-    sheets = [(str(_("District targets")), [(_("Year"), "text"), (_("Target (%)"), "pct"), (_("Basis"), "text")],
-               [(str(t.year), float(t.target), t.source) for t in targets_]),
-              (str(_("Under-five population (Dukcapil)")),
-               [(_("Code"), "text"), (_("Region"), "text"), (_("Year"), "text"), (_("Children aged 0–59 months"), "int"), (_("Source"), "text")],
-               [(p.wilayah_id, p.wilayah.label, str(p.year), p.count, p.source) for p in populations])]
-    content = xlsx.workbook(str(_("Targets and rate of reduction")), _meta(request.user, scope, extra), columns, data, sheets=sheets,
-                            notes=[_("AARR = 1 − (p_t / p_0)^(1 / (t − t_0)); required = 1 − (target / p_t)^(1 / (T − t)); projection = p_t · (1 − AARR)^(T − t).")],
-                            now=timezone.now())
+    data = [
+        (
+            str(LEVEL_LABELS[level]),
+            r.code,
+            r.name,
+            o.r if o else None,
+            r.r,
+            pct(a.aarr),
+            pct(a.aarr_required),
+            a.projection,
+            a.target,
+            str(verdicts[a.verdict]) + (f" ({a.note})" if a.note else ""),
+        )
+        for level, r, o, a in rows
+    ]
+    extra = [
+        (_("Baseline"), base.label),
+        (_("Now"), now.label),
+        (_("Target"), f"{target.year}: {target.target} %" if target else "—"),
+    ]
+    populations = policy.visible(request.user, UnderFivePopulation.objects.select_related("wilayah")).order_by(
+        "wilayah_id", "year"
+    )
+    sheets = [
+        (
+            str(_("District targets")),
+            [(_("Year"), "text"), (_("Target (%)"), "pct"), (_("Basis"), "text")],
+            [(str(t.year), float(t.target), t.source) for t in targets_],
+        ),
+        (
+            str(_("Under-five population (Dukcapil)")),
+            [
+                (_("Code"), "text"),
+                (_("Region"), "text"),
+                (_("Year"), "text"),
+                (_("Children aged 0–59 months"), "int"),
+                (_("Source"), "text"),
+            ],
+            [(p.wilayah_id, p.wilayah.label, str(p.year), p.count, p.source) for p in populations],
+        ),
+    ]
+    content = xlsx.workbook(
+        str(_("Targets and rate of reduction")),
+        _meta(request.user, scope, extra),
+        columns,
+        data,
+        sheets=sheets,
+        notes=[
+            _(
+                "AARR = 1 − (p_t / p_0)^(1 / (t − t_0)); required = 1 − (target / p_t)^(1 / (T − t)); projection = p_t · (1 − AARR)^(T − t)."
+            )
+        ],
+        now=timezone.now(),
+    )
     return xlsx.response(content, f"target-{scope.indicator}-{now.key}.xlsx")
 
 
 # ============================================================================ admin-entered figures
 def _edit(request, model, form_class, pk, title, back, initial=None):
-    return edit(request, model, form_class, pk, template="dashboards/form.html", done=back, initial=initial,
-                context={"title": title, "back": back})
+    return edit(
+        request,
+        model,
+        form_class,
+        pk,
+        template="dashboards/form.html",
+        done=back,
+        initial=initial,
+        context={"title": title, "back": back},
+    )
 
 
 def _initial_kabupaten(request):
@@ -564,31 +868,72 @@ def _initial_kabupaten(request):
 
 @login_required
 def target_edit(request, pk=None):
-    return _edit(request, DistrictTarget, DistrictTargetForm, pk, _("District target"), reverse("dashboards:targets"),
-                 _initial_kabupaten(request))
+    return _edit(
+        request,
+        DistrictTarget,
+        DistrictTargetForm,
+        pk,
+        _("District target"),
+        reverse("dashboards:targets"),
+        _initial_kabupaten(request),
+    )
 
 
 @login_required
 def survey_edit(request, pk=None):
-    return _edit(request, SurveyFigure, SurveyFigureForm, pk, _("Survey figure"), reverse("dashboards:surveys"),
-                 _initial_kabupaten(request))
+    return _edit(
+        request,
+        SurveyFigure,
+        SurveyFigureForm,
+        pk,
+        _("Survey figure"),
+        reverse("dashboards:surveys"),
+        _initial_kabupaten(request),
+    )
 
 
 @login_required
 def population_edit(request, pk=None):
-    return _edit(request, UnderFivePopulation, PopulationForm, pk, _("Under-five population (Dukcapil)"),
-                 reverse("dashboards:targets"))
+    return _edit(
+        request,
+        UnderFivePopulation,
+        PopulationForm,
+        pk,
+        _("Under-five population (Dukcapil)"),
+        reverse("dashboards:targets"),
+    )
 
 
 @login_required
 def surveys_xlsx(request):
     """The survey figures the user may see, every district, year and indicator."""
-    figures = policy.visible(request.user, SurveyFigure.objects.select_related("kabupaten")).order_by("kabupaten_id", "indicator", "year")
+    figures = policy.visible(request.user, SurveyFigure.objects.select_related("kabupaten")).order_by(
+        "kabupaten_id", "indicator", "year"
+    )
     fl = lambda v: None if v is None else float(v)  # noqa: E731
-    columns = [(_("Regency / city"), "text"), (_("Year"), "text"), (_("Survey"), "text"), (_("Indicator"), "text"),
-               (_("Prevalence (%)"), "pct"), (_("95% CI lower"), "pct"), (_("95% CI upper"), "pct"), (_("Source"), "text")]
-    rows = [(f.kabupaten.name, str(f.year), f.get_survey_display(), str(f.get_indicator_display()), fl(f.prevalence), fl(f.ll),
-             fl(f.ul), f.source) for f in figures]
+    columns = [
+        (_("Regency / city"), "text"),
+        (_("Year"), "text"),
+        (_("Survey"), "text"),
+        (_("Indicator"), "text"),
+        (_("Prevalence (%)"), "pct"),
+        (_("95% CI lower"), "pct"),
+        (_("95% CI upper"), "pct"),
+        (_("Source"), "text"),
+    ]
+    rows = [
+        (
+            f.kabupaten.name,
+            str(f.year),
+            f.get_survey_display(),
+            str(f.get_indicator_display()),
+            fl(f.prevalence),
+            fl(f.ll),
+            fl(f.ul),
+            f.source,
+        )
+        for f in figures
+    ]
     meta = [(_("Data source"), _("Survey figures (SSGI/SKI) as entered by the district admin, labelled as such."))]
     content = xlsx.workbook(str(_("Survey figures (SSGI/SKI)")), meta, columns, rows, now=timezone.now())
     return xlsx.response(content, "survei.xlsx")
@@ -598,5 +943,12 @@ def surveys_xlsx(request):
 def surveys(request):
     user = request.user
     figures = policy.visible(user, SurveyFigure.objects.select_related("kabupaten"))
-    return render(request, "dashboards/surveys.html", {"title": _("Survey figures (SSGI/SKI)"), "figures": figures,
-                                                       "can_add": policy.can(user, policy.ADD, SurveyFigure)})
+    return render(
+        request,
+        "dashboards/surveys.html",
+        {
+            "title": _("Survey figures (SSGI/SKI)"),
+            "figures": figures,
+            "can_add": policy.can(user, policy.ADD, SurveyFigure),
+        },
+    )

@@ -27,13 +27,25 @@ from tumbuh.core.spreadsheet import SheetNames, append_row
 #: figure column kind → decimals shown (and stored: the value is rounded to them)
 PLACES = {"pct": PERCENT_PLACES, "dec": 2}
 #: column kind → number format
-FORMATS = {"int": "#,##0", "pct": excel_format(PLACES["pct"], grouping=False), "dec": excel_format(PLACES["dec"], grouping=False),
-           "text": "@"}
+FORMATS = {
+    "int": "#,##0",
+    "pct": excel_format(PLACES["pct"], grouping=False),
+    "dec": excel_format(PLACES["dec"], grouping=False),
+    "text": "@",
+}
 _HEADER_FILL = PatternFill("solid", fgColor="E6F2EC")
 
 
-def workbook(title: str, meta: Sequence[tuple[str, str]], columns: Sequence[tuple[str, str]], rows: Sequence[Sequence],
-             notes: Sequence[str] = (), sheets: Sequence[tuple[str, Sequence, Sequence]] = (), *, now: dt.datetime) -> bytes:
+def workbook(
+    title: str,
+    meta: Sequence[tuple[str, str]],
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[Sequence],
+    notes: Sequence[str] = (),
+    sheets: Sequence[tuple[str, Sequence, Sequence]] = (),
+    *,
+    now: dt.datetime,
+) -> bytes:
     """``meta``: (label, value) header rows; ``columns``: (header, kind) with kind in
     :data:`FORMATS`; ``rows``: values (None for empty cells). ``sheets``: further tables of the
     same page (title, columns, rows), each on a sheet of its own under the same header, which says
@@ -64,8 +76,13 @@ def _sheet(ws, title, meta, columns, rows, notes, now: dt.datetime) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     places = [PLACES.get(kind) for _h, kind in columns]
     for row in rows:
-        append_row(ws, [excel_value(v, p) if p is not None and _is_number(v) else v
-                        for v, p in zip(row, places + [None] * (len(row) - len(places)))])
+        append_row(
+            ws,
+            [
+                excel_value(v, p) if p is not None and _is_number(v) else v
+                for v, p in zip(row, places + [None] * (len(row) - len(places)))
+            ],
+        )
         r = ws.max_row
         for i, (_h, kind) in enumerate(columns, start=1):
             ws.cell(r, i).number_format = FORMATS.get(kind, "General")

@@ -55,9 +55,23 @@ SOURCE_NAME = "batas-sintetis-demo-luwu-timur.geojson"
 
 #: A rough outline of Luwu Timur (lon, lat), clockwise from the Luwu Utara border in the west.
 OUTLINE = [
-    (120.12, -2.47), (120.22, -2.30), (120.42, -2.22), (120.72, -2.29), (120.98, -2.25), (121.22, -2.21),
-    (121.44, -2.33), (121.50, -2.58), (121.47, -2.84), (121.33, -2.99), (121.14, -2.93), (121.04, -2.76),
-    (120.90, -2.67), (120.70, -2.65), (120.50, -2.71), (120.30, -2.78), (120.16, -2.66),
+    (120.12, -2.47),
+    (120.22, -2.30),
+    (120.42, -2.22),
+    (120.72, -2.29),
+    (120.98, -2.25),
+    (121.22, -2.21),
+    (121.44, -2.33),
+    (121.50, -2.58),
+    (121.47, -2.84),
+    (121.33, -2.99),
+    (121.14, -2.93),
+    (121.04, -2.76),
+    (120.90, -2.67),
+    (120.70, -2.65),
+    (120.50, -2.71),
+    (120.30, -2.78),
+    (120.16, -2.66),
 ]
 #: Where each kecamatan roughly lies (lon, lat).
 KECAMATAN_CENTRES = {
@@ -159,8 +173,10 @@ def layout(seed: int, desa_by_kecamatan: dict[str, list[str]]) -> Layout:
 
 
 def _collection(areas: dict[str, object], names: dict[str, str]) -> bytes:
-    features = [{"type": "Feature", "properties": {"kode": code, "nama": names[code]},
-                 "geometry": mapping(geom)} for code, geom in areas.items()]
+    features = [
+        {"type": "Feature", "properties": {"kode": code, "nama": names[code]}, "geometry": mapping(geom)}
+        for code, geom in areas.items()
+    ]
     return json.dumps({"type": "FeatureCollection", "features": features}).encode("utf-8")
 
 
@@ -174,8 +190,11 @@ def build_demo_map(seed: int) -> DemoMap:
     """Give the demo district synthetic boundaries (kecamatan and desa), unless it has
     boundaries of that level already, and each of its posyandu without a location a point
     inside its desa, when the desa boundaries are the demo's synthetic ones."""
-    regions = list(Wilayah.objects.filter(kabupaten_code=KABUPATEN, level__in=(Level.KECAMATAN, Level.DESA))
-                   .order_by("code").values_list("code", "name", "level", "parent_id"))
+    regions = list(
+        Wilayah.objects.filter(kabupaten_code=KABUPATEN, level__in=(Level.KECAMATAN, Level.DESA))
+        .order_by("code")
+        .values_list("code", "name", "level", "parent_id")
+    )
     names = {code: name for code, name, _level, _parent in regions}
     desa_by_kecamatan: dict[str, list[str]] = {c: [] for c, _n, level, _p in regions if level == Level.KECAMATAN}
     for code, _name, level, parent in regions:
@@ -192,9 +211,15 @@ def build_demo_map(seed: int) -> DemoMap:
         shapes = shapes or layout(seed, desa_by_kecamatan)
         areas = shapes.kecamatan if level == Level.KECAMATAN else shapes.desa
         report = geojson.check(_collection(areas, names), KABUPATEN, level)
-        existing[level] = save_report(policy.SYSTEM, Boundary(kabupaten_id=KABUPATEN, level=level), report,
-                                      source_name=SOURCE_NAME, tolerance=geojson.DEFAULT_TOLERANCE,
-                                      reason=f"{REASON}: batas wilayah sintetis", synthetic=True)
+        existing[level] = save_report(
+            policy.SYSTEM,
+            Boundary(kabupaten_id=KABUPATEN, level=level),
+            report,
+            source_name=SOURCE_NAME,
+            tolerance=geojson.DEFAULT_TOLERANCE,
+            reason=f"{REASON}: batas wilayah sintetis",
+            synthetic=True,
+        )
         done.boundaries_saved += 1
     desa_boundary = existing.get(Level.DESA)
     if desa_boundary is not None and desa_boundary.synthetic:

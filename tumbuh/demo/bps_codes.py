@@ -18,11 +18,18 @@ REASON = "data demo"
 def demo_bps_codes(kabupaten: str = KABUPATEN) -> dict[str, str]:
     """Kemendagri code → a plausible 10-digit BPS code, for every desa of ``kabupaten``."""
     prefix = kabupaten.replace(".", "")
-    kecamatan = list(Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten).order_by("code")
-                     .values_list("code", flat=True))
+    kecamatan = list(
+        Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     codes = {}
     for k, kec in enumerate(kecamatan, start=1):
-        desa = Wilayah.objects.filter(level=Level.DESA, kecamatan_code=kec).order_by("name", "code").values_list("code", flat=True)
+        desa = (
+            Wilayah.objects.filter(level=Level.DESA, kecamatan_code=kec)
+            .order_by("name", "code")
+            .values_list("code", flat=True)
+        )
         for d, code in enumerate(desa, start=1):
             codes[code] = f"{prefix}{k * 10:03d}{d:03d}"
     return codes

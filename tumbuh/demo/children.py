@@ -192,8 +192,11 @@ def demo_area(kecamatan: list[str] | tuple[str, ...] | None = None) -> Area:
     qs = Posyandu.objects.filter(desa__kabupaten_code=KABUPATEN)
     if kecamatan:
         qs = qs.filter(desa__kecamatan_code__in=list(kecamatan))
-    rows = list(qs.order_by("desa_id", "code", "name").values_list(
-        "id", "name", "desa_id", "desa__name", "desa__kecamatan_code", "puskesmas__name"))
+    rows = list(
+        qs.order_by("desa_id", "code", "name").values_list(
+            "id", "name", "desa_id", "desa__name", "desa__kecamatan_code", "puskesmas__name"
+        )
+    )
     if not rows:
         raise ValueError("no demo posyandu in Luwu Timur: build the demo organisation first")
     cols = list(zip(*rows))
@@ -267,9 +270,12 @@ def _names(rng: Generator, sex: np.ndarray, kecamatan: np.ndarray) -> tuple[np.n
     jsecond = np.where(boy, _pick(rng, N.JAVANESE_BOYS, n), _pick(rng, N.JAVANESE_GIRLS, n))
     jname = jname + np.where(jsecond != jname, " " + jsecond, "")
     bname = np.where(boy, _pick(rng, N.BALINESE_BOY_PREFIX, n), _pick(rng, N.BALINESE_GIRL_PREFIX, n)) + _pick(
-        rng, N.BALINESE_NAMES, n)
+        rng, N.BALINESE_NAMES, n
+    )
     name = np.where(java, jname, np.where(bali, bname, name))
-    mother = np.where(java, _pick(rng, N.JAVANESE_MOTHERS, n), np.where(bali, _pick(rng, N.BALINESE_MOTHERS, n), mother))
+    mother = np.where(
+        java, _pick(rng, N.JAVANESE_MOTHERS, n), np.where(bali, _pick(rng, N.BALINESE_MOTHERS, n), mother)
+    )
     return name, mother
 
 
@@ -351,8 +357,9 @@ def generate(area: Area, n_children: int = FULL_CHILDREN, seed: int = 2026) -> D
     months = _months()
     first_of_month = np.array([np.datetime64(f"{y}-{m:02d}-01", "D") for y, m in months])
     meeting_day = rng.integers(5, 25, P)  # each posyandu meets on a fixed day of the month
-    day_pm = np.busday_offset(first_of_month[None, :] + (meeting_day[:, None] - 1).astype("timedelta64[D]"), 0,
-                              roll="forward")  # P × months
+    day_pm = np.busday_offset(
+        first_of_month[None, :] + (meeting_day[:, None] - 1).astype("timedelta64[D]"), 0, roll="forward"
+    )  # P × months
     is_round_month = np.array([m in ROUND_MONTHS for _, m in months])
     visit_date = day_pm[pos]  # n × months
     age = (visit_date - birth[:, None]).astype(np.int64)
@@ -392,8 +399,13 @@ def generate(area: Area, n_children: int = FULL_CHILDREN, seed: int = 2026) -> D
     weight = np.round(wei_true, 1)
 
     # Weight-for-length/height: follows from the true weight and length.
-    truth = anthro_zscores(sex=vsex.astype(np.float64), age_days=age_d.astype(np.float64), weight=wei_true,
-                           lenhei=np.where(length_taken, len_true, np.nan), measure=expected)
+    truth = anthro_zscores(
+        sex=vsex.astype(np.float64),
+        age_days=age_d.astype(np.float64),
+        weight=wei_true,
+        lenhei=np.where(length_taken, len_true, np.nan),
+        measure=expected,
+    )
     zwfl_true = truth["zwfl"]
     muac_taken = is_round & (age_d >= 183) & (rng.random(m) < P_MUAC) & ~np.isnan(zwfl_true)
     zac_true = np.where(muac_taken, 0.25 + 0.7 * np.nan_to_num(zwfl_true) + 0.55 * rng.normal(0.0, 1.0, m), np.nan)
@@ -470,8 +482,14 @@ def write(bulk, data: DemoData, skip: np.ndarray | None = None, chunk: int = 20_
 
     vis = data.visits
     keep = np.arange(data.n_visits) if skip is None else np.flatnonzero(~skip)
-    same = {"headc": None, "oedema": False, "source": Source.DEMO.value, "import_batch": None, "entered_by": None,
-            "warnings": ""}
+    same = {
+        "headc": None,
+        "oedema": False,
+        "source": Source.DEMO.value,
+        "import_batch": None,
+        "entered_by": None,
+        "warnings": "",
+    }
     written = 0
     for s in range(0, len(keep), chunk):
         idx = keep[s : s + chunk]
@@ -512,8 +530,14 @@ def existing_load():
     return AuditLog.objects.filter(object_type="measurements.measurement", object_id=AUDIT_OBJECT_ID).first()
 
 
-def load_demo_children(seed: int = 2026, children: int = FULL_CHILDREN, kecamatan: list[str] | None = None,
-                       eppgbm: bool = False, reason: str = "data demo", progress=None) -> ChildrenSummary:
+def load_demo_children(
+    seed: int = 2026,
+    children: int = FULL_CHILDREN,
+    kecamatan: list[str] | None = None,
+    eppgbm: bool = False,
+    reason: str = "data demo",
+    progress=None,
+) -> ChildrenSummary:
     """Generate and write the demo children and visits, once.
 
     With ``eppgbm``, one round (Agustus 2025) of a few kecamatan is not written directly: the
@@ -533,7 +557,9 @@ def load_demo_children(seed: int = 2026, children: int = FULL_CHILDREN, kecamata
         summary = ChildrenSummary(children=after.get("children", 0), measurements=after.get("measurements", 0))
         if after.get("eppgbm_kecamatan") and E.demo_batch() is None:
             # Children written, their export not imported yet (an earlier run stopped): import it now.
-            data = generate(demo_area(after.get("kecamatan")), after.get("requested_children", children), after.get("seed", seed))
+            data = generate(
+                demo_area(after.get("kecamatan")), after.get("requested_children", children), after.get("seed", seed)
+            )
             summary.batch = E.import_demo_export(E.build_export(data, kecamatan=after["eppgbm_kecamatan"]))
         return summary
     if children <= 0:

@@ -161,14 +161,15 @@ def _misspell(name: str, taken: set[str], rng: Generator) -> str:
     """A typo that no posyandu in the desa has: a letter doubled, or one dropped."""
     for _ in range(50):
         i = int(rng.integers(1, len(name)))
-        typo = name[:i] + name[i - 1] + name[i:] if rng.random() < 0.6 else name[: i] + name[i + 1 :]
+        typo = name[:i] + name[i - 1] + name[i:] if rng.random() < 0.6 else name[:i] + name[i + 1 :]
         if typo.lower() not in taken and typo != name and len(typo) >= 4:
             return typo
     return name + "H"
 
 
-def build_export(data: DemoData, round_month: str = DEFAULT_ROUND, kecamatan=DEFAULT_KECAMATAN,
-                 seed: int | None = None) -> EppgbmExport:
+def build_export(
+    data: DemoData, round_month: str = DEFAULT_ROUND, kecamatan=DEFAULT_KECAMATAN, seed: int | None = None
+) -> EppgbmExport:
     """The export of one round for ``kecamatan`` from the demo ``data``, with its mess declared."""
     rng = Generator(PCG64((data.seed if seed is None else seed) + 4_000_004))
     vis, ch, area = data.visits, data.children, data.area
@@ -228,15 +229,21 @@ def build_export(data: DemoData, round_month: str = DEFAULT_ROUND, kecamatan=DEF
     # (in rows measured in the position expected for the age, so e-PPGBM's z-scores still agree)
     usual = np.where(age < 731, "l", "h")
     no_position = take("position_missing", lambda i: has_len[i] and position[i] == usual[i])
-    differs = take("zscore_differs", lambda i: any(
-        abs(round(zm[k][i], 2) - round(z[k][i], 2)) > 0.015 for k in ("zlen", "zwei", "zwfl") if z[k][i] == z[k][i]))
+    differs = take(
+        "zscore_differs",
+        lambda i: any(
+            abs(round(zm[k][i], 2) - round(z[k][i], 2)) > 0.015 for k in ("zlen", "zwei", "zwfl") if z[k][i] == z[k][i]
+        ),
+    )
     serial = take("excel_serial_date")
     nik_number = take("nik_as_number", lambda i: bool(ch["nik"][ci[i]]))
     duplicates = take("duplicate")
 
     # Which posyandu names are in the desa of the misspelt one (a typo must not match another).
     misspelt_name = area.posyandu_name[misspelt_p].removeprefix("Posyandu ").upper()
-    siblings = {p.removeprefix("Posyandu ").lower() for p in area.posyandu_name[area.desa == area.desa[misspelt_p]].tolist()}
+    siblings = {
+        p.removeprefix("Posyandu ").lower() for p in area.posyandu_name[area.desa == area.desa[misspelt_p]].tolist()
+    }
     typo = _misspell(misspelt_name, siblings, rng)
 
     # Naik berat badan (KMS): N up, T not up, O not weighed last month, B first visit.
@@ -254,8 +261,11 @@ def build_export(data: DemoData, round_month: str = DEFAULT_ROUND, kecamatan=DEF
         pos_text = {"l": "Terlentang", "h": "Berdiri"}.get(position[i] or "", "")
         zrow = zm if i in differs else z
         stats = [status["status_bbu"][i], status["status_tbu"][i], status["status_bbtb"][i]]
-        detail = [t for t, s in zip(("Underweight", "Stunting", "Wasting"), stats)
-                  if s in ("bb_kurang", "bb_sangat_kurang", "pendek", "sangat_pendek", "gizi_kurang", "gizi_buruk")]
+        detail = [
+            t
+            for t, s in zip(("Underweight", "Stunting", "Wasting"), stats)
+            if s in ("bb_kurang", "bb_sangat_kurang", "pendek", "sangat_pendek", "gizi_kurang", "gizi_buruk")
+        ]
         if prev[i] < 0:
             naik = "B"
         elif (vis["date"][v].astype("datetime64[M]") - vis["date"][prev[i]].astype("datetime64[M]")).astype(int) != 1:
@@ -345,8 +355,9 @@ def _kec_name(area, p: int) -> str:
     return cache[code].upper()
 
 
-def demo_export(seed: int = 2026, children: int | None = None, kecamatan=DEFAULT_KECAMATAN,
-                round_month: str = DEFAULT_ROUND) -> tuple[DemoData, EppgbmExport]:
+def demo_export(
+    seed: int = 2026, children: int | None = None, kecamatan=DEFAULT_KECAMATAN, round_month: str = DEFAULT_ROUND
+) -> tuple[DemoData, EppgbmExport]:
     """Generate the demo (as ``load_demo`` would) and its export of one round."""
     from .children import FULL_CHILDREN, demo_area, generate
 
@@ -393,6 +404,6 @@ def import_demo_export(export: EppgbmExport, path: str | Path | None = None):
     path = export.write(path or demo_file_path())
     user = User.objects.get(username=DEMO_IMPORTER)
     with open(path, "rb") as source:
-        return run_import("eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=source,
-                          file_name=DEMO_FILE_NAME)
-
+        return run_import(
+            "eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=source, file_name=DEMO_FILE_NAME
+        )

@@ -58,8 +58,22 @@ OPD_LIST = [
 ]
 
 POSYANDU_NAMES = [
-    "Mawar", "Melati", "Anggrek", "Kenanga", "Dahlia", "Flamboyan", "Cempaka", "Teratai", "Kamboja",
-    "Nusa Indah", "Bougenville", "Seroja", "Tulip", "Asoka", "Sakura", "Lavender",
+    "Mawar",
+    "Melati",
+    "Anggrek",
+    "Kenanga",
+    "Dahlia",
+    "Flamboyan",
+    "Cempaka",
+    "Teratai",
+    "Kamboja",
+    "Nusa Indah",
+    "Bougenville",
+    "Seroja",
+    "Tulip",
+    "Asoka",
+    "Sakura",
+    "Lavender",
 ]
 
 
@@ -93,14 +107,28 @@ def _puskesmas_code(kecamatan: Wilayah, index: int) -> str:
 def _build_district(kabupaten: Wilayah, rng: random.Random) -> None:
     for short, name, kind in OPD_LIST:
         if not Opd.objects.filter(kabupaten=kabupaten, short_name=short).exists():
-            do_save(policy.SYSTEM, Opd(kabupaten=kabupaten, short_name=short, name=f"{name} {kabupaten.name}", kind=kind), reason=REASON)
+            do_save(
+                policy.SYSTEM,
+                Opd(kabupaten=kabupaten, short_name=short, name=f"{name} {kabupaten.name}", kind=kind),
+                reason=REASON,
+            )
     bappeda = Opd.objects.get(kabupaten=kabupaten, short_name="BAPPEDA")
     if not Tpps.objects.filter(wilayah=kabupaten).exists():
-        tpps = do_save(policy.SYSTEM, Tpps(wilayah=kabupaten, name=f"TPPS {kabupaten.name}", secretariat=bappeda), reason=REASON)
+        tpps = do_save(
+            policy.SYSTEM, Tpps(wilayah=kabupaten, name=f"TPPS {kabupaten.name}", secretariat=bappeda), reason=REASON
+        )
         district = kabupaten.name.removeprefix("Kabupaten ")
-        do_save(policy.SYSTEM, Decree(tpps=tpps, number=f"188.45/{rng.randint(100, 499)}/{2025}", date=dt.date(2025, 2, 10),
-                             signed_by=f"Bupati {district}",
-                             title=f"Pembentukan Tim Percepatan Penurunan Stunting Kabupaten {district}"), reason=REASON)
+        do_save(
+            policy.SYSTEM,
+            Decree(
+                tpps=tpps,
+                number=f"188.45/{rng.randint(100, 499)}/{2025}",
+                date=dt.date(2025, 2, 10),
+                signed_by=f"Bupati {district}",
+                title=f"Pembentukan Tim Percepatan Penurunan Stunting Kabupaten {district}",
+            ),
+            reason=REASON,
+        )
     for kecamatan in Wilayah.objects.filter(parent=kabupaten).order_by("code"):
         desa = list(Wilayah.objects.filter(parent=kecamatan).order_by("code"))
         names = [kecamatan.name, *EXTRA_PUSKESMAS.get(kecamatan.code, [])]
@@ -114,7 +142,9 @@ def _build_district(kabupaten: Wilayah, rng: random.Random) -> None:
             puskesmas = Puskesmas.objects.filter(code=code).first()
             if puskesmas is None:
                 puskesmas = do_save(
-                    policy.SYSTEM, Puskesmas(code=code, name=f"Puskesmas {name}", kecamatan=kecamatan), m2m={"desa": area},
+                    policy.SYSTEM,
+                    Puskesmas(code=code, name=f"Puskesmas {name}", kecamatan=kecamatan),
+                    m2m={"desa": area},
                     reason=REASON,
                 )
             for village in area:
@@ -125,8 +155,11 @@ def _build_district(kabupaten: Wilayah, rng: random.Random) -> None:
                     do_save(
                         policy.SYSTEM,
                         Posyandu(
-                            name=f"Posyandu {flower}", code=f"{village.code}.{n + 1:02d}", desa=village,
-                            puskesmas=puskesmas, address=f"Dusun {rng.randint(1, 4)}, RT {rng.randint(1, 6):02d}",
+                            name=f"Posyandu {flower}",
+                            code=f"{village.code}.{n + 1:02d}",
+                            desa=village,
+                            puskesmas=puskesmas,
+                            address=f"Dusun {rng.randint(1, 4)}, RT {rng.randint(1, 6):02d}",
                         ),
                         reason=REASON,
                     )
@@ -140,9 +173,14 @@ def _build_users() -> None:
         if User.objects.filter(username=account.username).exists():
             continue
         user = User(
-            username=account.username, full_name=account.full_name, role=Role(account.role), wilayah_id=account.wilayah,
+            username=account.username,
+            full_name=account.full_name,
+            role=Role(account.role),
+            wilayah_id=account.wilayah,
             puskesmas=Puskesmas.objects.filter(code=account.puskesmas).first() if account.puskesmas else None,
-            opd=Opd.objects.filter(kabupaten_id=account.wilayah, short_name=account.opd).first() if account.opd else None,
+            opd=Opd.objects.filter(kabupaten_id=account.wilayah, short_name=account.opd).first()
+            if account.opd
+            else None,
         )
         if hashed is None:
             user.set_password(DEMO_PASSWORD)
@@ -205,8 +243,9 @@ def build_demo(
             located = build_demo_map(seed)
     kids = None
     if children or existing_load() is not None:
-        kids = load_demo_children(seed=seed, children=children, kecamatan=kecamatan, eppgbm=eppgbm, reason=REASON,
-                                  progress=progress)
+        kids = load_demo_children(
+            seed=seed, children=children, kecamatan=kecamatan, eppgbm=eppgbm, reason=REASON, progress=progress
+        )
     seed_app_demos(seed)
     return DemoSummary(
         kabupaten=len(DEMO_KABUPATEN),

@@ -73,8 +73,13 @@ def visit_services(data) -> dict[str, np.ndarray]:
     recent = date >= RECORDED_FROM
     kelas = np.where(recent, attends[ci] & (u_kelas < P_KELAS_VISIT), None).astype(object)
     mbg = np.where(recent, gets_mbg[ci] & (date >= MBG_FROM), None).astype(object)
-    return {"weight_gain": weight_gain, "vitamin_a": vitamin_a, "kia_book": kia_book, "kelas_ibu_balita": kelas,
-            "mbg": mbg}
+    return {
+        "weight_gain": weight_gain,
+        "vitamin_a": vitamin_a,
+        "kia_book": kia_book,
+        "kelas_ibu_balita": kelas,
+        "mbg": mbg,
+    }
 
 
 def service_columns(visits: dict[str, np.ndarray], idx: np.ndarray) -> dict[str, list]:
@@ -82,5 +87,8 @@ def service_columns(visits: dict[str, np.ndarray], idx: np.ndarray) -> dict[str,
     return {
         "weight_gain": [str(x) for x in visits["weight_gain"][idx].tolist()],
         "vitamin_a": [None if x != x else int(x) for x in visits["vitamin_a"][idx].tolist()],
-        **{f: [None if x is None else bool(x) for x in visits[f][idx].tolist()] for f in ("kia_book", "kelas_ibu_balita", "mbg")},
+        **{
+            f: [None if x is None else bool(x) for x in visits[f][idx].tolist()]
+            for f in ("kia_book", "kelas_ibu_balita", "mbg")
+        },
     }

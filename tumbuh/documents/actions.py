@@ -9,7 +9,9 @@ from tumbuh.audit.actions import do_save
 from .models import UploadedDocument
 
 
-def do_attach(actor, owner: models.Model, *, file, kind: str, title: str, wilayah_code: str, reason: str = "") -> UploadedDocument:
+def do_attach(
+    actor, owner: models.Model, *, file, kind: str, title: str, wilayah_code: str, reason: str = ""
+) -> UploadedDocument:
     """Store ``file`` as a document of ``owner`` in region ``wilayah_code`` (the owner's node).
 
     Raises ``PermissionDenied`` when ``actor`` may not attach files there and
@@ -17,7 +19,12 @@ def do_attach(actor, owner: models.Model, *, file, kind: str, title: str, wilaya
     from django.contrib.contenttypes.models import ContentType
 
     document = UploadedDocument(
-        wilayah_id=wilayah_code, content_type=ContentType.objects.get_for_model(owner), object_id=str(owner.pk),
-        kind=kind, title=title, file=file, uploaded_by=actor,
+        wilayah_id=wilayah_code,
+        content_type=ContentType.objects.get_for_model(owner),
+        object_id=str(owner.pk),
+        kind=kind,
+        title=title,
+        file=file,
+        uploaded_by=actor,
     )
     return do_save(actor, document, reason=reason)

@@ -20,7 +20,10 @@ class UploadForm(forms.Form):
     """Attach a file (a signed scan, a decree, evidence) to an object."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, image, Word, Excel or ODT, at most 20 MB."),
-                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}),
-                           validators=[validate_upload])
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, image, Word, Excel or ODT, at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}),
+        validators=[validate_upload],
+    )
     reason = forms.CharField(label=_("Note (optional)"), required=False)

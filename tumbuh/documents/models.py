@@ -30,11 +30,18 @@ class Letterhead(models.Model):
     """The kop surat of a district office (one per kabupaten and office)."""
 
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="letterheads", limit_choices_to={"level": Level.KABUPATEN},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="letterheads",
+        limit_choices_to={"level": Level.KABUPATEN},
         verbose_name=_("regency / city"),
     )
-    government = models.CharField(_("government line"), max_length=150, help_text=_("e.g. PEMERINTAH KABUPATEN LUWU TIMUR"))
-    office = models.CharField(_("office"), max_length=150, blank=True, help_text=_("e.g. BADAN PERENCANAAN PEMBANGUNAN DAERAH"))
+    government = models.CharField(
+        _("government line"), max_length=150, help_text=_("e.g. PEMERINTAH KABUPATEN LUWU TIMUR")
+    )
+    office = models.CharField(
+        _("office"), max_length=150, blank=True, help_text=_("e.g. BADAN PERENCANAAN PEMBANGUNAN DAERAH")
+    )
     address = models.CharField(_("address"), max_length=250, blank=True)
     contact = models.CharField(_("telephone, e-mail, website"), max_length=250, blank=True)
     is_default = models.BooleanField(_("default for this district"), default=True)
@@ -75,14 +82,17 @@ class UploadedDocument(models.Model):
     """A file attached to any object (a signed berita acara, an SK, evidence of help given)."""
 
     wilayah = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("attached to (kind of record)"))
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("attached to (kind of record)")
+    )
     object_id = models.CharField(_("attached to (record id)"), max_length=64)
     owner = GenericForeignKey("content_type", "object_id")
     kind = models.CharField(_("kind"), max_length=40, help_text=_("e.g. signed berita acara, decree, evidence"))
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=_upload_to, max_length=300)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("uploaded by"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     scope_path = "wilayah"

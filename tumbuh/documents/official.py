@@ -260,7 +260,11 @@ def render_docx(doc: OfficialDocument) -> bytes:
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
             widths = [int(usable * w) for w in _widths(block)]
-            for cells, bold in [(block.headers, True), *((r, False) for r in rows), *([(footer, True)] if footer else [])]:
+            for cells, bold in [
+                (block.headers, True),
+                *((r, False) for r in rows),
+                *([(footer, True)] if footer else []),
+            ]:
                 row = table.rows[0] if bold and cells is block.headers else table.add_row()
                 if block.row_height_mm and cells is not block.headers:
                     row.height = Mm(block.row_height_mm)
@@ -312,7 +316,7 @@ def _docx_signatures(d, doc: OfficialDocument, para, usable) -> None:
         header.text = doc.place_and_date
         header.paragraphs[0].alignment = center
     for start in range(0, len(sigs), 2):
-        pair = sigs[start:start + 2]
+        pair = sigs[start : start + 2]
         row = table.add_row()
         columns = [1] if len(pair) == 1 else [0, 1]
         for column, s in zip(columns, pair):

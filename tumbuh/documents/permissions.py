@@ -11,6 +11,14 @@ _uploaders = policy.roles_in_node(Role.OPD, Role.KECAMATAN, Role.PUSKESMAS, Role
 
 def RULES():
     return {
-        Letterhead: {policy.ADD: policy.district_admin, policy.CHANGE: policy.district_admin, policy.DELETE: policy.district_admin},
-        UploadedDocument: {policy.ADD: _uploaders, policy.CHANGE: policy.district_admin, policy.DELETE: policy.district_admin},
+        Letterhead: {
+            policy.ADD: policy.district_admin,
+            policy.CHANGE: policy.district_admin,
+            policy.DELETE: policy.district_admin,
+        },
+        UploadedDocument: {
+            policy.ADD: _uploaders,
+            policy.CHANGE: policy.district_admin,
+            policy.DELETE: policy.district_admin,
+        },
     }

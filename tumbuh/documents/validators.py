@@ -73,8 +73,11 @@ _MAIN_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml", ".odt": 
 
 
 def _limits() -> safezip.Limits:
-    return safezip.Limits(max_unpacked=int(getattr(settings, "TUMBUH_DOCUMENT_MAX_UNPACKED_BYTES", MAX_UNPACKED)),
-                          max_ratio=safezip.upload_ratio(), max_members=5000)
+    return safezip.Limits(
+        max_unpacked=int(getattr(settings, "TUMBUH_DOCUMENT_MAX_UNPACKED_BYTES", MAX_UNPACKED)),
+        max_ratio=safezip.upload_ratio(),
+        max_members=5000,
+    )
 
 
 def _office_problem(file, ext: str) -> ValidationError | None:
@@ -92,7 +95,9 @@ def _office_problem(file, ext: str) -> ValidationError | None:
             return not_office
         if ext == ".odt":
             mimetype = names.get("mimetype")
-            if mimetype is None or not safezip.head(archive, mimetype, 100).startswith(b"application/vnd.oasis.opendocument.text"):
+            if mimetype is None or not safezip.head(archive, mimetype, 100).startswith(
+                b"application/vnd.oasis.opendocument.text"
+            ):
                 return not_office
         elif "[content_types].xml" not in names:
             return not_office
@@ -117,8 +122,9 @@ def validate_upload(file) -> None:
                 raise ValidationError(_("This file is not a valid PDF."), code="not_pdf")
         elif ext in _IMAGE_FORMATS:
             if _image_format(file) != _IMAGE_FORMATS[ext]:
-                raise ValidationError(_("This file is not a valid image: a .jpg must be a JPEG and a .png a PNG."),
-                                      code="not_image")
+                raise ValidationError(
+                    _("This file is not a valid image: a .jpg must be a JPEG and a .png a PNG."), code="not_image"
+                )
         elif ext in _ZIP_FORMATS:
             problem = _office_problem(file, ext)
             if problem is not None:

@@ -18,15 +18,42 @@ from .priority import suggestions
 
 KABUPATEN = "73.24"
 PARENTS = [
-    ("PT Nikel Sorowako Lestari", "perusahaan", "Bagian CSR", "Makanan tambahan bergizi untuk 4 keluarga selama 12 bulan", 48_000_000),
-    ("Yayasan Peduli Anak Luwu Timur", "lsm", "Koordinator Program", "Jamban sehat dan air bersih untuk 3 keluarga", 30_000_000),
-    ("Dinas Kesehatan Kabupaten Luwu Timur (ASN)", "instansi", "Sekretaris Dinas", "Iuran ASN untuk paket pangan 3 anak", 18_000_000),
-    ("Bank Daerah Cabang Malili", "perusahaan", "Pimpinan Cabang", "Bedah rumah tidak layak huni untuk 1 keluarga", 25_000_000),
+    (
+        "PT Nikel Sorowako Lestari",
+        "perusahaan",
+        "Bagian CSR",
+        "Makanan tambahan bergizi untuk 4 keluarga selama 12 bulan",
+        48_000_000,
+    ),
+    (
+        "Yayasan Peduli Anak Luwu Timur",
+        "lsm",
+        "Koordinator Program",
+        "Jamban sehat dan air bersih untuk 3 keluarga",
+        30_000_000,
+    ),
+    (
+        "Dinas Kesehatan Kabupaten Luwu Timur (ASN)",
+        "instansi",
+        "Sekretaris Dinas",
+        "Iuran ASN untuk paket pangan 3 anak",
+        18_000_000,
+    ),
+    (
+        "Bank Daerah Cabang Malili",
+        "perusahaan",
+        "Pimpinan Cabang",
+        "Bedah rumah tidak layak huni untuk 1 keluarga",
+        25_000_000,
+    ),
     ("H. Andi Baso Pawellangi", "individu", "", "Paket pangan untuk 2 anak selama 6 bulan", 6_000_000),
 ]
 _HELP = {
     "perusahaan": [(HelpKind.FOOD, 1_000_000, "Paket telur, susu dan ikan")],
-    "lsm": [(HelpKind.TOILET, 6_500_000, "Pembangunan jamban sehat"), (HelpKind.WATER, 3_500_000, "Sambungan air bersih")],
+    "lsm": [
+        (HelpKind.TOILET, 6_500_000, "Pembangunan jamban sehat"),
+        (HelpKind.WATER, 3_500_000, "Sambungan air bersih"),
+    ],
     "instansi": [(HelpKind.FOOD, 500_000, "Paket pangan bulanan")],
     "individu": [(HelpKind.FOOD, 500_000, "Paket pangan bulanan")],
 }
@@ -39,9 +66,19 @@ def _parents(admin: User, kabupaten: Wilayah, rng: random.Random) -> list[Foster
     for name, kind, contact, commitment, rupiah in PARENTS:
         parent = FosterParent.objects.filter(kabupaten=kabupaten, name=name).first()
         if parent is None:
-            parent = do_save_foster_parent(admin, FosterParent(
-                kabupaten=kabupaten, name=name, kind=kind, contact=contact, phone=f"08{rng.randint(1100000000, 1399999999)}",
-                commitment=commitment, commitment_rupiah=rupiah), reason="data demo")
+            parent = do_save_foster_parent(
+                admin,
+                FosterParent(
+                    kabupaten=kabupaten,
+                    name=name,
+                    kind=kind,
+                    contact=contact,
+                    phone=f"08{rng.randint(1100000000, 1399999999)}",
+                    commitment=commitment,
+                    commitment_rupiah=rupiah,
+                ),
+                reason="data demo",
+            )
         parents.append(parent)
     return parents
 
@@ -62,15 +99,33 @@ def seed(seed: int) -> None:
     evidence_left = 3
     for i, c in enumerate(families + children):
         parent = parents[i % len(parents)]
-        shared = [SharedField.DESA, SharedField.HELP] + ([SharedField.NAME, SharedField.AGE] if c.kind == "child" else [])
-        match = do_match(admin, parent, **{c.kind: c.obj}, start_date=start + dt.timedelta(days=7 * i), shared_fields=shared,
-                         priority=c.score)
+        shared = [SharedField.DESA, SharedField.HELP] + (
+            [SharedField.NAME, SharedField.AGE] if c.kind == "child" else []
+        )
+        match = do_match(
+            admin,
+            parent,
+            **{c.kind: c.obj},
+            start_date=start + dt.timedelta(days=7 * i),
+            shared_fields=shared,
+            priority=c.score,
+        )
         for month in range(rng.randint(2, 6)):
             for kind, value, description in _HELP[parent.kind]:
                 if kind != HelpKind.FOOD and month:
                     continue  # building a toilet or a water connection happens once
                 evidence = None
                 if evidence_left and month == 0:
-                    evidence, evidence_left = ContentFile(_EVIDENCE, name=f"bukti-bantuan-{i + 1}.pdf"), evidence_left - 1
-                do_record_help(admin, match, kind=kind, value=value, date=match.start_date + dt.timedelta(days=30 * month + 5),
-                               description=description, evidence=evidence)
+                    evidence, evidence_left = (
+                        ContentFile(_EVIDENCE, name=f"bukti-bantuan-{i + 1}.pdf"),
+                        evidence_left - 1,
+                    )
+                do_record_help(
+                    admin,
+                    match,
+                    kind=kind,
+                    value=value,
+                    date=match.start_date + dt.timedelta(days=30 * month + 5),
+                    description=description,
+                    evidence=evidence,
+                )

@@ -16,8 +16,18 @@ class FosterParentForm(AuditedForm):
 
     class Meta:
         model = FosterParent
-        fields = ["kabupaten", "name", "kind", "contact", "phone", "email", "address", "commitment", "commitment_rupiah",
-                  "is_active"]
+        fields = [
+            "kabupaten",
+            "name",
+            "kind",
+            "contact",
+            "phone",
+            "email",
+            "address",
+            "commitment",
+            "commitment_rupiah",
+            "is_active",
+        ]
         widgets = {"commitment": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -25,8 +35,13 @@ class SharedFieldsField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):
-        super().__init__(choices=SharedField.choices, required=False, label=_("Share with the foster parent"),
-                         help_text=_("Only these appear on the foster parent's information sheet. NIK is never shared."), **kwargs)
+        super().__init__(
+            choices=SharedField.choices,
+            required=False,
+            label=_("Share with the foster parent"),
+            help_text=_("Only these appear on the foster parent's information sheet. NIK is never shared."),
+            **kwargs,
+        )
 
 
 class MatchForm(forms.Form):
@@ -34,8 +49,11 @@ class MatchForm(forms.Form):
     foster_parent = forms.ModelChoiceField(label=_("Foster parent"), queryset=FosterParent.objects.none())
     start_date = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
     shared_fields = SharedFieldsField(initial=DEFAULT_SHARED)
-    rematch_reason = forms.CharField(label=_("Why matched again (only when already matched)"), required=False,
-                                   widget=forms.Textarea(attrs={"rows": 2}))
+    rematch_reason = forms.CharField(
+        label=_("Why matched again (only when already matched)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,9 +69,12 @@ class HelpForm(forms.Form):
     value = forms.IntegerField(label=_("Value (Rp)"), min_value=1)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     description = forms.CharField(label=_("Description"), required=False, max_length=250)
-    evidence = forms.FileField(label=_("Evidence (photo, receipt)"), required=False,
-                               widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}),
-                               validators=[validate_upload])
+    evidence = forms.FileField(
+        label=_("Evidence (photo, receipt)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}),
+        validators=[validate_upload],
+    )
 
 
 class EndForm(forms.Form):

@@ -28,15 +28,22 @@ class FosterParentKind(models.TextChoices):
 class FosterParent(models.Model):
     """A foster parent (orang tua asuh): a person or an organisation, with a contact and a commitment."""
 
-    kabupaten = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
-                                  verbose_name=_("regency / city"))
+    kabupaten = models.ForeignKey(
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
+        verbose_name=_("regency / city"),
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=FosterParentKind.choices)
     contact = models.CharField(_("contact person"), max_length=150, blank=True)
     phone = models.CharField(_("telephone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=250, blank=True)
-    commitment = models.TextField(_("commitment"), help_text=_("What they committed to, e.g. food for two families for six months."))
+    commitment = models.TextField(
+        _("commitment"), help_text=_("What they committed to, e.g. food for two families for six months.")
+    )
     commitment_rupiah = models.PositiveBigIntegerField(_("committed value (Rp)"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
@@ -75,22 +82,42 @@ class MatchStatus(models.TextChoices):
 class FosterMatch(models.Model):
     """A confirmed match (asuhan) of a foster parent to an at-risk family or a stunted child."""
 
-    foster_parent = models.ForeignKey(FosterParent, on_delete=models.PROTECT, related_name="matches",
-                                      verbose_name=_("foster parent"))
-    family = models.ForeignKey("krs.Family", on_delete=models.PROTECT, null=True, blank=True, related_name="foster_matches",
-                               verbose_name=_("at-risk family"))
-    child = models.ForeignKey("measurements.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="foster_matches",
-                              verbose_name=_("child"))
+    foster_parent = models.ForeignKey(
+        FosterParent, on_delete=models.PROTECT, related_name="matches", verbose_name=_("foster parent")
+    )
+    family = models.ForeignKey(
+        "krs.Family",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="foster_matches",
+        verbose_name=_("at-risk family"),
+    )
+    child = models.ForeignKey(
+        "measurements.Child",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="foster_matches",
+        verbose_name=_("child"),
+    )
     desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", verbose_name=_("desa"))
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=MatchStatus.choices, default=MatchStatus.ACTIVE)
     priority = models.PositiveSmallIntegerField(_("priority score when matched"), default=0)
-    rematch_reason = models.TextField(_("why matched again"), blank=True,
-                                      help_text=_("Required when the family or child already has a match."))
+    rematch_reason = models.TextField(
+        _("why matched again"), blank=True, help_text=_("Required when the family or child already has a match.")
+    )
     shared_fields = models.JSONField(_("shared with the foster parent"), default=list, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("confirmed by"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
     created_at = models.DateTimeField(_("matched at"), auto_now_add=True)
 
     scope_path = "desa"
@@ -100,8 +127,10 @@ class FosterMatch(models.Model):
         verbose_name_plural = _("foster matches")
         ordering = ["-start_date", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(family__isnull=False) | models.Q(child__isnull=False),
-                                   name="genting_match_has_a_target"),
+            models.CheckConstraint(
+                condition=models.Q(family__isnull=False) | models.Q(child__isnull=False),
+                name="genting_match_has_a_target",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,7 +148,9 @@ class FosterMatch(models.Model):
     def clean(self):
         unknown = set(self.shared_fields or []) - set(SharedField.values)
         if unknown:
-            raise ValidationError({"shared_fields": _("Unknown field to share: %(names)s") % {"names": ", ".join(sorted(unknown))}})
+            raise ValidationError(
+                {"shared_fields": _("Unknown field to share: %(names)s") % {"names": ", ".join(sorted(unknown))}}
+            )
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end is before the start.")})
 
@@ -135,13 +166,21 @@ class HelpKind(models.TextChoices):
 class Help(models.Model):
     """Help given (bantuan) under a match: kind, value in rupiah, date; evidence is attached with do_attach."""
 
-    match = models.ForeignKey(FosterMatch, on_delete=models.PROTECT, related_name="help_given", verbose_name=_("foster match"))
+    match = models.ForeignKey(
+        FosterMatch, on_delete=models.PROTECT, related_name="help_given", verbose_name=_("foster match")
+    )
     kind = models.CharField(_("kind of help"), max_length=10, choices=HelpKind.choices)
     value = models.PositiveBigIntegerField(_("value (Rp)"))
     date = models.DateField(_("date"))
     description = models.CharField(_("description"), max_length=250, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
 
     scope_path = "match__desa"
 

@@ -6,5 +6,12 @@ from tumbuh.core.navigation import TPPS, Entry
 
 
 def entries():
-    return [Entry(TPPS, 60, _("GENTING foster parents"), "genting:index",
-                  summary=_("Matching foster parents to at-risk families (KRS)."))]
+    return [
+        Entry(
+            TPPS,
+            60,
+            _("GENTING foster parents"),
+            "genting:index",
+            summary=_("Matching foster parents to at-risk families (KRS)."),
+        )
+    ]

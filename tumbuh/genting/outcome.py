@@ -43,9 +43,18 @@ class Outcome:
 
 
 def haz_points(match: FosterMatch) -> list[dict]:
-    visits = Measurement.objects.filter(child_id=match.child_id, zlen__isnull=False).order_by("date").values("date", "zlen")
-    return [{"date": v["date"].isoformat(), "z": float(round_figure(v["zlen"], 2)), "period": BEFORE if v["date"] < match.start_date else AFTER,
-             "label": v["date"].strftime("%d/%m/%Y")} for v in visits]
+    visits = (
+        Measurement.objects.filter(child_id=match.child_id, zlen__isnull=False).order_by("date").values("date", "zlen")
+    )
+    return [
+        {
+            "date": v["date"].isoformat(),
+            "z": float(round_figure(v["zlen"], 2)),
+            "period": BEFORE if v["date"] < match.start_date else AFTER,
+            "label": v["date"].strftime("%d/%m/%Y"),
+        }
+        for v in visits
+    ]
 
 
 def outcome(match: FosterMatch, width: int = 560, height: int = 260) -> Outcome | None:
@@ -63,24 +72,56 @@ def outcome(match: FosterMatch, width: int = 560, height: int = 260) -> Outcome 
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "description": f"{title}: {len(before)} / {len(after)}",
         "title": {"text": title, "anchor": "start", "fontSize": 14},
-        "width": width, "height": height, "background": "white",
-        "datasets": {"visits": points, "cutoffs": [{"z": -2, "name": "−2 SD"}, {"z": -3, "name": "−3 SD"}],
-                     "start": [{"date": match.start_date.isoformat(), "name": _("match starts")}]},
+        "width": width,
+        "height": height,
+        "background": "white",
+        "datasets": {
+            "visits": points,
+            "cutoffs": [{"z": -2, "name": "−2 SD"}, {"z": -3, "name": "−3 SD"}],
+            "start": [{"date": match.start_date.isoformat(), "name": _("match starts")}],
+        },
         "layer": [
-            {"data": {"name": "cutoffs"}, "mark": {"type": "rule", "color": "#dc2626", "strokeDash": [4, 3]},
-             "encoding": {"y": {"field": "z", "type": "quantitative"}}},
-            {"data": {"name": "start"}, "mark": {"type": "rule", "color": "#15803d", "strokeWidth": 2},
-             "encoding": {"x": {"field": "date", "type": "temporal"}}},
-            {"data": {"name": "start"}, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -4, "baseline": "top", "color": "#15803d"},
-             "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"value": 0}, "text": {"field": "name"}}},
-            {"data": {"name": "visits"}, "mark": {"type": "line", "color": "#9ca3af", "strokeWidth": 1},
-             "encoding": {"x": {"field": "date", "type": "temporal", "title": _("Date"), "axis": {"format": "%m/%Y"}},
-                          "y": {"field": "z", "type": "quantitative", "title": "HAZ (z)", "scale": {"zero": False}}}},
-            {"data": {"name": "visits"}, "mark": {"type": "point", "filled": True, "size": 55},
-             "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "z", "type": "quantitative"},
-                          "color": {"field": "period_name", "type": "nominal", "title": None,
-                                    "scale": {"domain": [period_names[BEFORE], period_names[AFTER]], "range": [COLOURS[BEFORE], COLOURS[AFTER]]}},
-                          "tooltip": [{"field": "label", "title": _("Date")}, {"field": "z", "title": "HAZ"}]}},
+            {
+                "data": {"name": "cutoffs"},
+                "mark": {"type": "rule", "color": "#dc2626", "strokeDash": [4, 3]},
+                "encoding": {"y": {"field": "z", "type": "quantitative"}},
+            },
+            {
+                "data": {"name": "start"},
+                "mark": {"type": "rule", "color": "#15803d", "strokeWidth": 2},
+                "encoding": {"x": {"field": "date", "type": "temporal"}},
+            },
+            {
+                "data": {"name": "start"},
+                "mark": {"type": "text", "align": "left", "dx": 4, "dy": -4, "baseline": "top", "color": "#15803d"},
+                "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"value": 0}, "text": {"field": "name"}},
+            },
+            {
+                "data": {"name": "visits"},
+                "mark": {"type": "line", "color": "#9ca3af", "strokeWidth": 1},
+                "encoding": {
+                    "x": {"field": "date", "type": "temporal", "title": _("Date"), "axis": {"format": "%m/%Y"}},
+                    "y": {"field": "z", "type": "quantitative", "title": "HAZ (z)", "scale": {"zero": False}},
+                },
+            },
+            {
+                "data": {"name": "visits"},
+                "mark": {"type": "point", "filled": True, "size": 55},
+                "encoding": {
+                    "x": {"field": "date", "type": "temporal"},
+                    "y": {"field": "z", "type": "quantitative"},
+                    "color": {
+                        "field": "period_name",
+                        "type": "nominal",
+                        "title": None,
+                        "scale": {
+                            "domain": [period_names[BEFORE], period_names[AFTER]],
+                            "range": [COLOURS[BEFORE], COLOURS[AFTER]],
+                        },
+                    },
+                    "tooltip": [{"field": "label", "title": _("Date")}, {"field": "z", "title": "HAZ"}],
+                },
+            },
         ],
     }
     return Outcome(points, before, after, spec)

@@ -8,7 +8,11 @@ from tumbuh.accounts.models import Role
 
 from .models import FosterMatch, FosterParent, Help
 
-_secretariat = {policy.ADD: policy.district_admin, policy.CHANGE: policy.district_admin, policy.DELETE: policy.district_admin}
+_secretariat = {
+    policy.ADD: policy.district_admin,
+    policy.CHANGE: policy.district_admin,
+    policy.DELETE: policy.district_admin,
+}
 
 
 def RULES():

@@ -63,7 +63,9 @@ def stunted_children(user, desa_code: str | None = None):
     return with_latest_haz(qs).filter(haz_status__in=STUNTED).select_related("desa")
 
 
-def suggestions(user, *, desa_code: str | None = None, include_helped: bool = False, limit: int = 100) -> list[Candidate]:
+def suggestions(
+    user, *, desa_code: str | None = None, include_helped: bool = False, limit: int = 100
+) -> list[Candidate]:
     """Families of the latest KRS list and stunted children in the user's area, best first."""
     helped_families = set(FosterMatch.objects.filter(family__isnull=False).values_list("family_id", flat=True))
     helped_children = set(FosterMatch.objects.filter(child__isnull=False).values_list("child_id", flat=True))
@@ -74,11 +76,23 @@ def suggestions(user, *, desa_code: str | None = None, include_helped: bool = Fa
     year = families.order_by("-year").values_list("year", flat=True).first()
     assisted = set(TpkVisit.objects.filter(activity=Activity.SOCIAL_ASSISTANCE).values_list("family_id", flat=True))
     for family in families.filter(year=year) if year else []:
-        candidates.append(Candidate("family", family, family.desa, 0, family.risk_count, family.pk in helped_families,
-                                    other_help=family.pk in assisted))
+        candidates.append(
+            Candidate(
+                "family",
+                family,
+                family.desa,
+                0,
+                family.risk_count,
+                family.pk in helped_families,
+                other_help=family.pk in assisted,
+            )
+        )
     for child in stunted_children(user, desa_code):
-        candidates.append(Candidate("child", child, child.desa, severity(child.haz_z), 0, child.pk in helped_children,
-                                    zlen=child.haz_z))
+        candidates.append(
+            Candidate(
+                "child", child, child.desa, severity(child.haz_z), 0, child.pk in helped_children, zlen=child.haz_z
+            )
+        )
     if not include_helped:
         candidates = [c for c in candidates if not c.helped]
     candidates.sort(key=lambda c: (-c.score, c.zlen if c.zlen is not None else 0, c.desa.name, str(c.obj)))

@@ -41,18 +41,34 @@ def shared_facts(match: FosterMatch, *, today: dt.date) -> list[tuple[str, str]]
 
 def information_sheet(match: FosterMatch, *, today: dt.date) -> OfficialDocument:
     blocks = [
-        Paragraph(_("To %(name)s. Thank you for taking part in GENTING (Gerakan Orang Tua Asuh Cegah Stunting). "
-                    "This sheet holds what the TPPS secretariat shares with you about the family you support.")
-                  % {"name": match.foster_parent.name}),
-        Table([_("Item"), _("Information")], [[k, v] for k, v in shared_facts(match, today=today)] or [[_("(nothing shared)"), ""]]),
+        Paragraph(
+            _(
+                "To %(name)s. Thank you for taking part in GENTING (Gerakan Orang Tua Asuh Cegah Stunting). "
+                "This sheet holds what the TPPS secretariat shares with you about the family you support."
+            )
+            % {"name": match.foster_parent.name}
+        ),
+        Table(
+            [_("Item"), _("Information")],
+            [[k, v] for k, v in shared_facts(match, today=today)] or [[_("(nothing shared)"), ""]],
+        ),
     ]
     if match.shares(SharedField.HELP):
-        rows = [[h.date.strftime("%d/%m/%Y"), h.get_kind_display(), h.description, format_number(h.value, 0)]
-                for h in match.help_given.order_by("date")]
-        blocks += [Heading(_("Help given"), 2),
-                   Table([_("Date"), _("Kind"), _("Description"), _("Value (Rp)")], rows or [["—", "", "", ""]], numeric=[3])]
-    blocks.append(Paragraph(_("Personal data of the family are protected (UU PDP 27/2022); please do not pass them on.")))
+        rows = [
+            [h.date.strftime("%d/%m/%Y"), h.get_kind_display(), h.description, format_number(h.value, 0)]
+            for h in match.help_given.order_by("date")
+        ]
+        blocks += [
+            Heading(_("Help given"), 2),
+            Table([_("Date"), _("Kind"), _("Description"), _("Value (Rp)")], rows or [["—", "", "", ""]], numeric=[3]),
+        ]
+    blocks.append(
+        Paragraph(_("Personal data of the family are protected (UU PDP 27/2022); please do not pass them on."))
+    )
     return OfficialDocument(
-        kop=Letterhead.kop_for(match.desa.kabupaten_code), title=_("GENTING information sheet for the foster parent"),
-        blocks=blocks, date=today, filename=f"genting-{match.pk}",
+        kop=Letterhead.kop_for(match.desa.kabupaten_code),
+        title=_("GENTING information sheet for the foster parent"),
+        blocks=blocks,
+        date=today,
+        filename=f"genting-{match.pk}",
     )

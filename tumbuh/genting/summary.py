@@ -53,7 +53,9 @@ def summary(user, kabupaten: str | None = None) -> Summary:
     kinds = dict(parents.values_list("kind").annotate(n=Count("pk")))
     per_kind = {row["kind"]: row for row in help_rows.values("kind").annotate(n=Count("pk"), total=Sum("value"))}
     rows: dict[str, dict] = defaultdict(lambda: {"desa": set(), "families": set(), "children": set(), "help": 0})
-    for desa, kecamatan, family, child in matches.values_list("desa_id", "desa__kecamatan_code", "family_id", "child_id"):
+    for desa, kecamatan, family, child in matches.values_list(
+        "desa_id", "desa__kecamatan_code", "family_id", "child_id"
+    ):
         row = rows[kecamatan]
         row["desa"].add(desa)
         if family:
@@ -64,8 +66,14 @@ def summary(user, kabupaten: str | None = None) -> Summary:
         rows[kecamatan]["help"] += total or 0
     names = dict(Wilayah.objects.filter(code__in=list(rows)).values_list("code", "name"))
     per_kecamatan = [
-        {"code": code, "name": names.get(code, code), "villages": len(r["desa"]), "families": len(r["families"]),
-         "children": len(r["children"]), "help": r["help"]}
+        {
+            "code": code,
+            "name": names.get(code, code),
+            "villages": len(r["desa"]),
+            "families": len(r["families"]),
+            "children": len(r["children"]),
+            "help": r["help"],
+        }
         for code, r in sorted(rows.items(), key=lambda kv: names.get(kv[0], kv[0]))
     ]
     return Summary(
@@ -74,8 +82,10 @@ def summary(user, kabupaten: str | None = None) -> Summary:
         families=matches.filter(family__isnull=False).values("family").distinct().count(),
         children=matches.filter(child__isnull=False).values("child").distinct().count(),
         help_total=sum((row["total"] or 0) for row in per_kind.values()),
-        help_by_kind=[(label, per_kind.get(value, {}).get("n", 0), per_kind.get(value, {}).get("total") or 0)
-                      for value, label in HelpKind.choices],
+        help_by_kind=[
+            (label, per_kind.get(value, {}).get("n", 0), per_kind.get(value, {}).get("total") or 0)
+            for value, label in HelpKind.choices
+        ],
         villages=matches.values("desa").distinct().count(),
         per_kecamatan=per_kecamatan,
     )
@@ -89,29 +99,47 @@ def summary_document(s: Summary, kabupaten: Wilayah, area: Wilayah | None, today
         scope = area.label if area is not None and area.code != kabupaten.code else kabupaten.name
         kinds = ", ".join(f"{label} {indonesian_number(n)}" for label, n in s.by_kind)
         blocks = [
-            Paragraph(_("Position on %(date)s for %(area)s. The figures count foster parents, the families and "
-                        "children they support and the help recorded with its value; they name no family or child.")
-                      % {"date": indonesian_date(today), "area": scope}),
-            Table([_("Figure"), pgettext("quantity", "Number")], [
-                [_("Active foster parents"), s.foster_parents],
-                [_("Families reached"), s.families],
-                [_("Children reached"), s.children],
-                [_("Villages covered"), s.villages],
-                [_("Help given (Rp)"), s.help_total],
-            ], widths=[3, 1], numeric=[1]),
+            Paragraph(
+                _(
+                    "Position on %(date)s for %(area)s. The figures count foster parents, the families and "
+                    "children they support and the help recorded with its value; they name no family or child."
+                )
+                % {"date": indonesian_date(today), "area": scope}
+            ),
+            Table(
+                [_("Figure"), pgettext("quantity", "Number")],
+                [
+                    [_("Active foster parents"), s.foster_parents],
+                    [_("Families reached"), s.families],
+                    [_("Children reached"), s.children],
+                    [_("Villages covered"), s.villages],
+                    [_("Help given (Rp)"), s.help_total],
+                ],
+                widths=[3, 1],
+                numeric=[1],
+            ),
             Paragraph(_("Foster parents by kind: %(kinds)s.") % {"kinds": kinds}, align="left"),
             Heading(_("Help by kind"), 2),
-            Table([_("Kind"), _("Times"), _("Value (Rp)")], [[str(label), n, total] for label, n, total in s.help_by_kind],
-                  widths=[3, 1, 2], numeric=[1, 2],
-                  footer=[_("Total"), sum(n for _l, n, _t in s.help_by_kind), s.help_total]),
+            Table(
+                [_("Kind"), _("Times"), _("Value (Rp)")],
+                [[str(label), n, total] for label, n, total in s.help_by_kind],
+                widths=[3, 1, 2],
+                numeric=[1, 2],
+                footer=[_("Total"), sum(n for _l, n, _t in s.help_by_kind), s.help_total],
+            ),
             Heading(_("Per kecamatan"), 2),
-            Table([_("Kecamatan"), _("Villages"), _("Families"), _("Children"), _("Help given (Rp)")],
-                  [[r["name"], r["villages"], r["families"], r["children"], r["help"]] for r in s.per_kecamatan]
-                  or [[_("No match yet."), "", "", "", ""]],
-                  widths=[3, 1, 1, 1, 2], numeric=[1, 2, 3, 4]),
+            Table(
+                [_("Kecamatan"), _("Villages"), _("Families"), _("Children"), _("Help given (Rp)")],
+                [[r["name"], r["villages"], r["families"], r["children"], r["help"]] for r in s.per_kecamatan]
+                or [[_("No match yet."), "", "", "", ""]],
+                widths=[3, 1, 1, 1, 2],
+                numeric=[1, 2, 3, 4],
+            ),
         ]
         return OfficialDocument(
-            kop=Letterhead.kop_for(kabupaten), title=_("GENTING: summary for the Bupati"),
-            subtitle=_("Gerakan Orang Tua Asuh Cegah Stunting"), blocks=blocks,
+            kop=Letterhead.kop_for(kabupaten),
+            title=_("GENTING: summary for the Bupati"),
+            subtitle=_("Gerakan Orang Tua Asuh Cegah Stunting"),
+            blocks=blocks,
             filename=f"genting-ringkasan-{kabupaten.code}-{today:%Y%m%d}",
         )

@@ -35,14 +35,21 @@ from .summary import summary, summary_document
 def index(request):
     policy.require(request.user, policy.VIEW, FosterMatch)
     parents = policy.visible(request.user, FosterParent.objects.all()).annotate(
-        match_count=Count("matches", distinct=True), given=Sum("matches__help_given__value"))
-    matches = policy.visible(request.user, FosterMatch.objects.select_related("foster_parent", "family", "child", "desa")).annotate(
-        given=Sum("help_given__value"))
-    return render(request, "genting/index.html", {
-        "parents": parents, "matches": matches[:200],
-        "can_add_parent": policy.can(request.user, policy.ADD, FosterParent),
-        "can_match": policy.can(request.user, policy.ADD, FosterMatch),
-    })
+        match_count=Count("matches", distinct=True), given=Sum("matches__help_given__value")
+    )
+    matches = policy.visible(
+        request.user, FosterMatch.objects.select_related("foster_parent", "family", "child", "desa")
+    ).annotate(given=Sum("help_given__value"))
+    return render(
+        request,
+        "genting/index.html",
+        {
+            "parents": parents,
+            "matches": matches[:200],
+            "can_add_parent": policy.can(request.user, policy.ADD, FosterParent),
+            "can_match": policy.can(request.user, policy.ADD, FosterMatch),
+        },
+    )
 
 
 @login_required
@@ -55,17 +62,24 @@ def parent_edit(request, pk=None):
     form = FosterParentForm(request.POST or None, instance=parent, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_save_foster_parent(request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", ""))
+            actions.do_save_foster_parent(
+                request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", "")
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
             messages.success(request, _("Saved."))
             return redirect("genting:index")
-    return render(request, "genting/parent_form.html", {
-        "form": form, "parent": parent if pk else None,
-        "can_change": policy.can(request.user, policy.CHANGE, parent) if pk else True,
-        "matches": parent.matches.select_related("desa") if pk else [],
-    })
+    return render(
+        request,
+        "genting/parent_form.html",
+        {
+            "form": form,
+            "parent": parent if pk else None,
+            "can_change": policy.can(request.user, policy.CHANGE, parent) if pk else True,
+            "matches": parent.matches.select_related("desa") if pk else [],
+        },
+    )
 
 
 def _target(user, key: str):
@@ -85,13 +99,24 @@ def suggestion_list(request):
         form = MatchForm(request.POST, actor=request.user)
         if form.is_valid():
             kind, target = _target(request.user, form.cleaned_data["target"])
-            chosen = next((c for c in suggestions(request.user, desa_code=target.desa_id, include_helped=True)
-                           if c.key == form.cleaned_data["target"]), None)
+            chosen = next(
+                (
+                    c
+                    for c in suggestions(request.user, desa_code=target.desa_id, include_helped=True)
+                    if c.key == form.cleaned_data["target"]
+                ),
+                None,
+            )
             try:
                 match = actions.do_match(
-                    request.user, form.cleaned_data["foster_parent"], **{kind: target}, start_date=form.cleaned_data["start_date"],
-                    shared_fields=form.cleaned_data["shared_fields"], rematch_reason=form.cleaned_data["rematch_reason"],
-                    priority=chosen.score if chosen else 0)
+                    request.user,
+                    form.cleaned_data["foster_parent"],
+                    **{kind: target},
+                    start_date=form.cleaned_data["start_date"],
+                    shared_fields=form.cleaned_data["shared_fields"],
+                    rematch_reason=form.cleaned_data["rematch_reason"],
+                    priority=chosen.score if chosen else 0,
+                )
             except ValidationError as e:
                 add_errors(form, e)
             else:
@@ -101,15 +126,23 @@ def suggestion_list(request):
     blank = MatchForm(actor=request.user)
     # The blank form is drawn once per candidate: its foster-parent choices are read once here.
     blank.fields["foster_parent"].choices = list(blank.fields["foster_parent"].choices)
-    return render(request, "genting/suggestions.html", {
-        "candidates": candidates, "form": form, "blank": blank, "include_helped": include_helped,
-        "failed_target": form.data.get("target") if form is not None else "",
-    })
+    return render(
+        request,
+        "genting/suggestions.html",
+        {
+            "candidates": candidates,
+            "form": form,
+            "blank": blank,
+            "include_helped": include_helped,
+            "failed_target": form.data.get("target") if form is not None else "",
+        },
+    )
 
 
 def _match(request, pk) -> FosterMatch:
     return policy.get_object_or_404(
-        request.user, FosterMatch.objects.select_related("foster_parent", "family", "child", "desa"), pk=pk)
+        request.user, FosterMatch.objects.select_related("foster_parent", "family", "child", "desa"), pk=pk
+    )
 
 
 @login_required
@@ -120,17 +153,24 @@ def match_detail(request, pk, help_form=None, shared_form=None, end_form=None):
     help_rows = list(match.help_given.select_related("recorded_by"))
     evidence = {h.pk: list(UploadedDocument.for_object(h)) for h in help_rows}
     result = outcome(match)
-    return render(request, "genting/match_detail.html", {
-        "match": match, "help_rows": [(h, evidence[h.pk]) for h in help_rows],
-        "help_total": sum(h.value for h in help_rows),
-        "outcome": result, "outcome_svg": result.svg() if result and result.points else "",
-        "earlier": actions.earlier_matches(family=match.family, child=match.child).exclude(pk=match.pk),
-        "shared": shared_facts(match, today=timezone.localdate()),
-        "can_change": can_change,
-        "help_form": help_form or (HelpForm() if can_help else None),
-        "shared_form": shared_form or (SharedFieldsForm(initial={"shared_fields": match.shared_fields}) if can_change else None),
-        "end_form": end_form or (EndForm() if can_change and match.status == MatchStatus.ACTIVE else None),
-    })
+    return render(
+        request,
+        "genting/match_detail.html",
+        {
+            "match": match,
+            "help_rows": [(h, evidence[h.pk]) for h in help_rows],
+            "help_total": sum(h.value for h in help_rows),
+            "outcome": result,
+            "outcome_svg": result.svg() if result and result.points else "",
+            "earlier": actions.earlier_matches(family=match.family, child=match.child).exclude(pk=match.pk),
+            "shared": shared_facts(match, today=timezone.localdate()),
+            "can_change": can_change,
+            "help_form": help_form or (HelpForm() if can_help else None),
+            "shared_form": shared_form
+            or (SharedFieldsForm(initial={"shared_fields": match.shared_fields}) if can_change else None),
+            "end_form": end_form or (EndForm() if can_change and match.status == MatchStatus.ACTIVE else None),
+        },
+    )
 
 
 def _act_on_match(request, pk, form, act, *, form_name: str, message: str = ""):
@@ -152,11 +192,24 @@ def _act_on_match(request, pk, form, act, *, form_name: str, message: str = ""):
 @require_POST
 def record_help(request, pk):
     def act(match, data):
-        actions.do_record_help(request.user, match, kind=data["kind"], value=data["value"], date=data["date"],
-                               description=data["description"], evidence=data["evidence"])
+        actions.do_record_help(
+            request.user,
+            match,
+            kind=data["kind"],
+            value=data["value"],
+            date=data["date"],
+            description=data["description"],
+            evidence=data["evidence"],
+        )
 
-    return _act_on_match(request, pk, HelpForm(request.POST, request.FILES), act, form_name="help_form",
-                         message=_("The help is recorded."))
+    return _act_on_match(
+        request,
+        pk,
+        HelpForm(request.POST, request.FILES),
+        act,
+        form_name="help_form",
+        message=_("The help is recorded."),
+    )
 
 
 @login_required

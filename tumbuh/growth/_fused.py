@@ -919,10 +919,18 @@ def pow_probe_values() -> tuple[np.ndarray, np.ndarray]:
     """(base, exponent) pairs covering what the kernel raises: y/M and 1 + L·S·k for the
     table's L (−2.5 … 1.5) and 1/L; a wide random range; and the special cases."""
     rng = np.random.default_rng(20261130)
-    base = [rng.uniform(0.3, 3.0, 30000), np.exp(rng.uniform(-30.0, 30.0, 5000)), rng.uniform(0.95, 1.05, 5000),
-            np.array([1.0, 0.0, -0.0, -1.5, np.inf, np.nan, 5e-324, 2.0, 0.5, 1e300, 1e-300])]
-    expo = [rng.uniform(-2.5, 1.5, 30000), rng.uniform(-12.0, 12.0, 5000), 1.0 / rng.uniform(-2.5, 1.5, 5000),
-            np.array([0.3, -0.3, 0.3, 2.0, -0.5, 0.7, 0.5, 1e-20, 1e20, 2.0, -2.0])]
+    base = [
+        rng.uniform(0.3, 3.0, 30000),
+        np.exp(rng.uniform(-30.0, 30.0, 5000)),
+        rng.uniform(0.95, 1.05, 5000),
+        np.array([1.0, 0.0, -0.0, -1.5, np.inf, np.nan, 5e-324, 2.0, 0.5, 1e300, 1e-300]),
+    ]
+    expo = [
+        rng.uniform(-2.5, 1.5, 30000),
+        rng.uniform(-12.0, 12.0, 5000),
+        1.0 / rng.uniform(-2.5, 1.5, 5000),
+        np.array([0.3, -0.3, 0.3, 2.0, -0.5, 0.7, 0.5, 1e-20, 1e20, 2.0, -2.0]),
+    ]
     return np.concatenate(base), np.concatenate(expo)
 
 

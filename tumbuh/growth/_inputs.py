@@ -162,7 +162,13 @@ def to_codes(
     if pa.types.is_dictionary(a.type):
         a = a.dictionary_decode()
     if pa.types.is_floating(a.type) or pa.types.is_integer(a.type) or pa.types.is_boolean(a.type):
-        return to_codes(np.asarray(pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False)), n, text_map, numeric_map, default_missing)
+        return to_codes(
+            np.asarray(pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False)),
+            n,
+            text_map,
+            numeric_map,
+            default_missing,
+        )
     if not (pa.types.is_string(a.type) or pa.types.is_large_string(a.type)):
         a = pc.cast(a, pa.string())
     fast = _single_char_codes(a, text_map, default_missing)

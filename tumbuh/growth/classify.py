@@ -177,7 +177,9 @@ def label(codes: Any, indicator: str, lang: str = "id") -> np.ndarray:
     return mapped[inverse.reshape(-1)]
 
 
-def classify_anthro(result: Mapping[str, np.ndarray], oedema: Any = None, as_index: bool = False) -> dict[str, np.ndarray]:
+def classify_anthro(
+    result: Mapping[str, np.ndarray], oedema: Any = None, as_index: bool = False
+) -> dict[str, np.ndarray]:
     """Categories for an :func:`~tumbuh.growth.zscores.anthro_zscores` result:
     ``status_tbu``, ``status_bbtb``, ``status_bbu``, ``status_imtu``.
 
@@ -188,18 +190,24 @@ def classify_anthro(result: Mapping[str, np.ndarray], oedema: Any = None, as_ind
 
         oedema = (result["reason_mask"] & _BIT["oedema"]) != 0
     return {
-        CATEGORY_COLUMN[ind]: (classify_index if as_index else classify)(result[Z_COLUMN[ind]], ind, result[FLAG_COLUMN[ind]], oedema)
+        CATEGORY_COLUMN[ind]: (classify_index if as_index else classify)(
+            result[Z_COLUMN[ind]], ind, result[FLAG_COLUMN[ind]], oedema
+        )
         for ind in ANTHRO_INDICATORS
     }
 
 
-def classify_anthroplus(result: Mapping[str, np.ndarray], oedema: Any = None, as_index: bool = False) -> dict[str, np.ndarray]:
+def classify_anthroplus(
+    result: Mapping[str, np.ndarray], oedema: Any = None, as_index: bool = False
+) -> dict[str, np.ndarray]:
     """Categories for an :func:`~tumbuh.growth.zscores.anthroplus_zscores` result."""
     if oedema is None and "reason_mask" in result:
         from .zscores import _BIT
 
         oedema = (result["reason_mask"] & _BIT["oedema"]) != 0
     return {
-        CATEGORY_COLUMN[ind]: (classify_index if as_index else classify)(result[Z_COLUMN[ind]], ind, result[FLAG_COLUMN[ind]], oedema)
+        CATEGORY_COLUMN[ind]: (classify_index if as_index else classify)(
+            result[Z_COLUMN[ind]], ind, result[FLAG_COLUMN[ind]], oedema
+        )
         for ind in ANTHROPLUS_INDICATORS
     }

@@ -86,7 +86,9 @@ def _to_days(col: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     return secs / 86400.0, invalid
 
 
-def score_batch(batch: pa.RecordBatch | pa.Table, round_digits: int | None = None, standard: str = "who2006") -> pa.Table:
+def score_batch(
+    batch: pa.RecordBatch | pa.Table, round_digits: int | None = None, standard: str = "who2006"
+) -> pa.Table:
     """Input columns + WHO output columns + Permenkes categories + ``reason`` as a Table.
 
     Recognised input columns (WHO's names): ``sex``, ``age_days`` or ``birth_date`` +
@@ -162,10 +164,18 @@ def score_batch(batch: pa.RecordBatch | pa.Table, round_digits: int | None = Non
 def _add_zscore_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="CSV/TSV or Parquet file with WHO's column names (sex, age_days, weight, lenhei, ...)")
     p.add_argument("output", help="output file; .csv/.tsv or .parquet (format by extension)")
-    p.add_argument("--round", action="store_true", help="round z-scores to 2 decimals as WHO prints them (default: full precision)")
-    p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=f"rows per batch (default {DEFAULT_BATCH_SIZE})")
-    p.add_argument("--standard", choices=("who2006", "who2007"), default="who2006",
-                   help="who2006: WHO Child Growth Standards 0-5 y (anthro); who2007: WHO reference 5-19 y (anthroplus)")
+    p.add_argument(
+        "--round", action="store_true", help="round z-scores to 2 decimals as WHO prints them (default: full precision)"
+    )
+    p.add_argument(
+        "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=f"rows per batch (default {DEFAULT_BATCH_SIZE})"
+    )
+    p.add_argument(
+        "--standard",
+        choices=("who2006", "who2007"),
+        default="who2006",
+        help="who2006: WHO Child Growth Standards 0-5 y (anthro); who2007: WHO reference 5-19 y (anthroplus)",
+    )
     p.add_argument("--quiet", action="store_true", help="no summary line on stderr")
 
 
@@ -183,7 +193,10 @@ def run_zscore(args: argparse.Namespace) -> int:
         print(f"tumbuh zscore: {e}", file=sys.stderr)
         return 2
     if "sex" not in names:
-        print(f"tumbuh zscore: {args.input} has no 'sex' column (expected WHO's names: {', '.join(INPUT_COLUMNS)})", file=sys.stderr)
+        print(
+            f"tumbuh zscore: {args.input} has no 'sex' column (expected WHO's names: {', '.join(INPUT_COLUMNS)})",
+            file=sys.stderr,
+        )
         return 2
     t0 = time.perf_counter()
     rows = 0
@@ -197,7 +210,10 @@ def run_zscore(args: argparse.Namespace) -> int:
             writer.write(score_batch(empty, standard=args.standard))
     dt = time.perf_counter() - t0
     if not args.quiet:
-        print(f"tumbuh zscore: {rows} rows → {args.output} in {dt:.2f} s ({rows / dt if dt else 0:,.0f} rows/s)", file=sys.stderr)
+        print(
+            f"tumbuh zscore: {rows} rows → {args.output} in {dt:.2f} s ({rows / dt if dt else 0:,.0f} rows/s)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -479,9 +479,7 @@ class PrevalenceAccumulator:
         age = np.where(np.isnan(months) | (months < 0) | (months >= 60), _NA_AGE, age)
         sex = _map_small(_column(table, self.sex), n, _sex_code).astype(np.int64)
         agesex = age * 3 + sex
-        by_codes = [
-            _encode(_column(table, col), self._by_codes[i], n) + 1 for i, col in enumerate(self.by)
-        ]
+        by_codes = [_encode(_column(table, col), self._by_codes[i], n) + 1 for i, col in enumerate(self.by)]
         if self.cluster is not None:
             pair = strat * (1 << 31) + clus
             uniq, inv = np.unique(pair, return_inverse=True)
@@ -689,8 +687,7 @@ class PrevalenceAccumulator:
         S = self._sums[: self._ncells]
         if self._ncells == 0 or S[:, _POS["one"]].sum() == 0:
             raise ValueError(
-                "It seems that all values have been removed from the analysis, "
-                "due to specific exclusion rules."
+                "It seems that all values have been removed from the analysis, due to specific exclusion rules."
             )
         info = self.design_info()
         n_h = info["n_h"]
@@ -802,9 +799,7 @@ class PrevalenceAccumulator:
         if self.rows_excluded_design:
             msgs.append(f"{self.rows_excluded_design} rows excluded: missing cluster or strata.")
         if self.rows_missing_weight:
-            msgs.append(
-                f"{self.rows_missing_weight} rows had missing sampling weights; set to 0."
-            )
+            msgs.append(f"{self.rows_missing_weight} rows had missing sampling weights; set to 0.")
         return msgs
 
 
@@ -953,9 +948,7 @@ def with_zscores(batch: pa.RecordBatch | pa.Table, *, age_in_months: bool = Fals
         return table
     if "age_days" not in names and "age_months" not in names:
         if "age" in names:
-            table = table.append_column(
-                "age_months" if age_in_months else "age_days", table.column("age")
-            )
+            table = table.append_column("age_months" if age_in_months else "age_days", table.column("age"))
         elif "birth_date" in names and "visit_date" in names:
             born = _date_days(table.column("birth_date"))
             seen = _date_days(table.column("visit_date"))
@@ -1012,9 +1005,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``tumbuh prevalence``; return the exit status."""
-    acc = PrevalenceAccumulator(
-        cluster=args.cluster, strata=args.strata, weight=args.weight, by=args.by
-    )
+    acc = PrevalenceAccumulator(cluster=args.cluster, strata=args.strata, weight=args.weight, by=args.by)
     try:
         for batch in _iter_batches(args.input, batch_size=args.batch_size, strings=True):
             acc.update(with_zscores(batch, age_in_months=getattr(args, "age_in_months", False)))

@@ -124,22 +124,19 @@ THRESHOLDS: dict[str, dict[str, Any]] = {
         "kind": "p_bands",
         "bounds": [0.1, 0.05, 0.001],
         "source": _SMART,
-        "note": "A sex ratio far from the expected one suggests that children of one sex "
-        "were missed or not recorded.",
+        "note": "A sex ratio far from the expected one suggests that children of one sex were missed or not recorded.",
     },
     "age_ratio_p": {
         "kind": "p_bands",
         "bounds": [0.1, 0.05, 0.001],
         "source": _SMART,
-        "note": "Too few older (or younger) children than expected suggests selection bias "
-        "or wrong ages.",
+        "note": "Too few older (or younger) children than expected suggests selection bias or wrong ages.",
     },
     "heaping_6": {
         "kind": "range",
         "bounds": [0.8, 1.25],
         "source": "Tumbuh (no published threshold); ratio 1 = no heaping",
-        "note": "Ages piling up at 6, 12, 18 ... months mean ages were estimated, not "
-        "computed from a date of birth.",
+        "note": "Ages piling up at 6, 12, 18 ... months mean ages were estimated, not computed from a date of birth.",
     },
 }
 _BAND_NAMES = ("excellent", "good", "acceptable", "problematic")
@@ -538,8 +535,12 @@ def quality_table(result: Mapping[str, dict]) -> pa.Table:
                 for i, x in enumerate(v):
                     add(group, section, item, f"{stat}[{i}]", x)
                 continue
-            metric = {"p_value": {"sex_ratio": "sex_ratio_p", "age_distribution": "age_ratio_p"}.get(section)}.get(stat, stat)
-            rating = d.get(f"{stat}_rating") if f"{stat}_rating" in d else (d.get("rating") if stat == "p_value" else None)
+            metric = {"p_value": {"sex_ratio": "sex_ratio_p", "age_distribution": "age_ratio_p"}.get(section)}.get(
+                stat, stat
+            )
+            rating = (
+                d.get(f"{stat}_rating") if f"{stat}_rating" in d else (d.get("rating") if stat == "p_value" else None)
+            )
             add(group, section, item, stat, v, rating, metric if rating else None)
 
     for group, res in result.items():

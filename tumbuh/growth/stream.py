@@ -30,9 +30,7 @@ def file_format(path: str | os.PathLike[str]) -> str:
         return "parquet"
     if name.endswith(_CSV_SUFFIXES):
         return "csv"
-    raise ValueError(
-        f"cannot tell the format of {os.fspath(path)!r}: use a .csv, .tsv or .parquet file"
-    )
+    raise ValueError(f"cannot tell the format of {os.fspath(path)!r}: use a .csv, .tsv or .parquet file")
 
 
 def _delimiter(path: str) -> str:
@@ -86,9 +84,7 @@ def csv_column_names(path: str | os.PathLike[str]) -> list[str]:
         path,
         read_options=pacsv.ReadOptions(block_size=1 << 16),
         parse_options=pacsv.ParseOptions(delimiter=_delimiter(path)),
-        convert_options=pacsv.ConvertOptions(
-            column_types={}, strings_can_be_null=True, auto_dict_encode=False
-        ),
+        convert_options=pacsv.ConvertOptions(column_types={}, strings_can_be_null=True, auto_dict_encode=False),
     )
     return reader.schema.names
 
@@ -102,7 +98,11 @@ def column_names(path: str | os.PathLike[str]) -> list[str]:
 
 
 def _iter_csv(
-    path: str, columns: Sequence[str] | None, batch_size: int, column_types: dict[str, pa.DataType] | None, strings: bool
+    path: str,
+    columns: Sequence[str] | None,
+    batch_size: int,
+    column_types: dict[str, pa.DataType] | None,
+    strings: bool,
 ) -> Iterator[pa.RecordBatch]:
     # Arrow's CSV reader cuts by bytes; guess ~64 bytes per row, bounded to [64 KiB, 64 MiB].
     block = int(min(max(batch_size * 64, 1 << 16), 1 << 26))

@@ -296,7 +296,12 @@ def _age_indicator(
 
 
 def _wfl_indicator(
-    weight: np.ndarray, x: np.ndarray, sex: np.ndarray, day: np.ndarray, months: np.ndarray, mcode: np.ndarray,
+    weight: np.ndarray,
+    x: np.ndarray,
+    sex: np.ndarray,
+    day: np.ndarray,
+    months: np.ndarray,
+    mcode: np.ndarray,
     oedema: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Weight-for-length/height z for one block (table chosen by age, then measure, then 87 cm)."""
@@ -439,14 +444,41 @@ def anthro_zscores(
     fallback (see :data:`ENGINE`). ``buffers`` (:class:`ZScoreBuffers`): reuse the output
     arrays of the previous call made with them (fused kernel only).
     """
-    return _anthro_zscores(sex, age_days, age_months, weight, lenhei, measure, oedema, headc, armc,
-                           triskin, subskin, round_digits, engine=ENGINE, buffers=buffers)
+    return _anthro_zscores(
+        sex,
+        age_days,
+        age_months,
+        weight,
+        lenhei,
+        measure,
+        oedema,
+        headc,
+        armc,
+        triskin,
+        subskin,
+        round_digits,
+        engine=ENGINE,
+        buffers=buffers,
+    )
 
 
-def _anthro_zscores(sex: Any, age_days: Any = None, age_months: Any = None, weight: Any = None, lenhei: Any = None,
-                    measure: Any = None, oedema: Any = None, headc: Any = None, armc: Any = None, triskin: Any = None,
-                    subskin: Any = None, round_digits: int | None = None, *, engine: str = "auto",
-                    buffers: ZScoreBuffers | None = None) -> ZScoreResult:
+def _anthro_zscores(
+    sex: Any,
+    age_days: Any = None,
+    age_months: Any = None,
+    weight: Any = None,
+    lenhei: Any = None,
+    measure: Any = None,
+    oedema: Any = None,
+    headc: Any = None,
+    armc: Any = None,
+    triskin: Any = None,
+    subskin: Any = None,
+    round_digits: int | None = None,
+    *,
+    engine: str = "auto",
+    buffers: ZScoreBuffers | None = None,
+) -> ZScoreResult:
     """anthro_zscores with the kernel chosen: engine "auto", "numpy" or "fused"."""
     n = common_length(sex, age_days, age_months, weight, lenhei, measure, oedema, headc, armc, triskin, subskin)
     digits = 2 if round_digits is None else int(round_digits)
@@ -465,21 +497,44 @@ def _anthro_zscores(sex: Any, age_days: Any = None, age_months: Any = None, weig
     ad, ad_inv = to_float(age_days, n)
     am, am_inv = to_float(age_months, n) if age_months is not None else (None, None)
     meas = {}
-    for name, value in (("weight", weight), ("lenhei", lenhei), ("headc", headc), ("armc", armc),
-                        ("triskin", triskin), ("subskin", subskin)):
+    for name, value in (
+        ("weight", weight),
+        ("lenhei", lenhei),
+        ("headc", headc),
+        ("armc", armc),
+        ("triskin", triskin),
+        ("subskin", subskin),
+    ):
         if value is not None:
             meas[name] = to_float(value, n)
     mcode_in, _, m_invalid = codes("measure", measure, MEASURE_TEXT)
     oed, _, oed_invalid = codes("oedema", oedema, OEDEMA_TEXT, OEDEMA_NUMERIC)
     has_w, has_l = weight is not None, lenhei is not None
-    computed = {"len": has_l, "wei": has_w, "bmi": has_w and has_l, "wfl": has_w and has_l,
-                "hc": "headc" in meas, "ac": "armc" in meas, "ts": "triskin" in meas, "ss": "subskin" in meas}
+    computed = {
+        "len": has_l,
+        "wei": has_w,
+        "bmi": has_w and has_l,
+        "wfl": has_w and has_l,
+        "hc": "headc" in meas,
+        "ac": "armc" in meas,
+        "ts": "triskin" in meas,
+        "ss": "subskin" in meas,
+    }
 
     if fused is not None:
         try:
             clen, c9, cbmi, csex, mcode_out, reasons, z_out, f_out = fused.run_anthro(
-                n, (sex_c, sex_missing, sex_invalid), (ad, ad_inv, am, am_inv), meas, mcode_in, m_invalid, oed,
-                oed_invalid, digits, buffers)
+                n,
+                (sex_c, sex_missing, sex_invalid),
+                (ad, ad_inv, am, am_inv),
+                meas,
+                mcode_in,
+                m_invalid,
+                oed,
+                oed_invalid,
+                digits,
+                buffers,
+            )
         except Exception as exc:  # e.g. numba cannot compile here: numpy from now on
             if engine == "fused":
                 raise
@@ -610,8 +665,9 @@ def _anthro_zscores(sex: Any, age_days: Any = None, age_months: Any = None, weig
             if round_digits is not None:
                 z_all[sl] = r_round(z, round_digits)
 
-    return _anthro_result(n, out["clenhei"], mcode_out, out["c9mo_flag"], out["cbmi"], out["csex"], computed,
-                          z_out, f_out, reasons)
+    return _anthro_result(
+        n, out["clenhei"], mcode_out, out["c9mo_flag"], out["cbmi"], out["csex"], computed, z_out, f_out, reasons
+    )
 
 
 def _measure_objects(code: np.ndarray) -> np.ndarray:
@@ -691,8 +747,16 @@ def _all_nan(n: int) -> np.ndarray:
 
 
 def _anthro_result(
-    n: int, clen: np.ndarray, mcode_out: np.ndarray, c9: np.ndarray, cbmi: np.ndarray, csex: np.ndarray,
-    computed: Mapping[str, bool], z_out: Mapping[str, np.ndarray], f_out: Mapping[str, np.ndarray], reasons: np.ndarray,
+    n: int,
+    clen: np.ndarray,
+    mcode_out: np.ndarray,
+    c9: np.ndarray,
+    cbmi: np.ndarray,
+    csex: np.ndarray,
+    computed: Mapping[str, bool],
+    z_out: Mapping[str, np.ndarray],
+    f_out: Mapping[str, np.ndarray],
+    reasons: np.ndarray,
 ) -> ZScoreResult:
     data: dict[str, Any] = {
         "clenhei": clen,
@@ -839,7 +903,9 @@ def reason_strings(mask: np.ndarray) -> np.ndarray:
     nz = np.flatnonzero(mask)
     if nz.size:
         uniq, inverse = np.unique(mask[nz], return_inverse=True)
-        texts = np.array([";".join(code for b, code in enumerate(REASONS) if m >> b & 1) for m in uniq.tolist()], dtype=object)
+        texts = np.array(
+            [";".join(code for b, code in enumerate(REASONS) if m >> b & 1) for m in uniq.tolist()], dtype=object
+        )
         out[nz] = texts[inverse.reshape(-1)]
     return out
 
@@ -855,7 +921,11 @@ def dictionary_array(indices: np.ndarray, values: list[str]) -> pa.DictionaryArr
     idx_type = pa.int8() if len(values) < 127 else pa.int16()
     idx = np.asarray(indices)
     missing = idx < 0
-    arr = pa.array(np.where(missing, 0, idx).astype(idx_type.to_pandas_dtype()), type=idx_type, mask=missing if missing.any() else None)
+    arr = pa.array(
+        np.where(missing, 0, idx).astype(idx_type.to_pandas_dtype()),
+        type=idx_type,
+        mask=missing if missing.any() else None,
+    )
     return pa.DictionaryArray.from_arrays(arr, pa.array(values, type=pa.string()))
 
 

@@ -91,8 +91,16 @@ def pid_alive(pid: int) -> bool:
         return True
 
 
-def worker_gone(worker: str, heartbeat_at: datetime.datetime | None, beat: Beat | None, now: datetime.datetime, *,
-                stale_after: float, host: str, alive: Callable[[int], bool] = pid_alive) -> bool:
+def worker_gone(
+    worker: str,
+    heartbeat_at: datetime.datetime | None,
+    beat: Beat | None,
+    now: datetime.datetime,
+    *,
+    stale_after: float,
+    host: str,
+    alive: Callable[[int], bool] = pid_alive,
+) -> bool:
     """Is the process running a batch gone? ``worker`` ("pid@host") and ``heartbeat_at`` are
     the batch's record, ``beat`` its progress file (counted only when written by that same
     process, so a file left by another run is not taken for a sign of life); ``host`` is
@@ -126,8 +134,7 @@ def queue_state(batch: ImportBatch) -> dict:
     progress = None
     if running is not None:
         done, total = (live.done, live.total) if live else (running.rows_done, running.rows_total)
-        progress = {"done": done, "total": max(done, total),
-                    "percent": min(99, 100 * done // total) if total else 0}
+        progress = {"done": done, "total": max(done, total), "percent": min(99, 100 * done // total) if total else 0}
     return {"ahead": queue_ahead(batch).count(), "running": progress}
 
 
@@ -197,8 +204,9 @@ def run_batch(batch: ImportBatch) -> ImportBatch:
         clear_progress(batch.pk)
 
 
-def drain(wait: float = LOCK_WAIT_SECONDS,
-          on_done: Callable[[ImportBatch], None] | None = None) -> list[ImportBatch] | None:
+def drain(
+    wait: float = LOCK_WAIT_SECONDS, on_done: Callable[[ImportBatch], None] | None = None
+) -> list[ImportBatch] | None:
     """The worker: take the lock, fail the batches whose worker is gone, run the queued batches
     oldest first until none is left, and return them; ``None`` when another process holds the
     lock from the start (that one drains the queue)."""
@@ -237,10 +245,15 @@ def spawn_worker() -> None:
     log_dir = Path(settings.VAR_DIR) / "import-logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     with (log_dir / "worker.log").open("ab") as out:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # nosec B603 - our own argv: this Python, our module, no user input
             [sys.executable, "-m", "tumbuh.cli", "run_import"],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True, close_fds=True,
-            cwd=str(Path(settings.BASE_DIR).parent), env=os.environ.copy(),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+            close_fds=True,
+            cwd=str(Path(settings.BASE_DIR).parent),
+            env=os.environ.copy(),
         )
     # Reap it when it ends, so a finished worker is not a zombie that looks alive.
     threading.Thread(target=process.wait, name="tumbuh-import-reaper", daemon=True).start()
@@ -312,8 +325,14 @@ def rerun(batch: ImportBatch, user) -> ImportBatch:
     upload's: ``Importer.may_import`` for the batch's district)."""
     if batch.status != BatchStatus.FAILED or not batch.source:
         raise ValueError("only a failed batch with its stored file can be run again")
-    new = create_batch(batch.kind, user=user, kabupaten=batch.kabupaten, file_name=batch.file_name,
-                       status=BatchStatus.QUEUED, options=batch.options)
+    new = create_batch(
+        batch.kind,
+        user=user,
+        kabupaten=batch.kabupaten,
+        file_name=batch.file_name,
+        status=BatchStatus.QUEUED,
+        options=batch.options,
+    )
     new.file_sha256, new.file_size, new.source.name = batch.file_sha256, batch.file_size, batch.source.name
     new.rows_total, new.retry_of = batch.rows_total, batch
     new.save()

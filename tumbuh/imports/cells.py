@@ -133,7 +133,14 @@ def parse_date(value: str) -> datetime.date | None:
     text = clean_text(value)
     if not text:
         return None
-    if len(text) == 10 and text[2] == "/" and text[5] == "/" and text[:2].isdigit() and text[3:5].isdigit() and text[6:].isdigit():
+    if (
+        len(text) == 10
+        and text[2] == "/"
+        and text[5] == "/"
+        and text[:2].isdigit()
+        and text[3:5].isdigit()
+        and text[6:].isdigit()
+    ):
         try:  # dd/mm/yyyy, the common case, without strptime
             return datetime.date(int(text[6:]), int(text[3:5]), int(text[:2]))
         except ValueError:
@@ -153,10 +160,49 @@ def parse_date(value: str) -> datetime.date | None:
 
 
 #: Yes/no as lists write it: words, initials, check marks, 1/0 and spreadsheet booleans.
-YES_WORDS = frozenset({"ya", "y", "iya", "yes", "ada", "sudah", "benar", "true", "v", "√", "✓", "✔", "+", "1",
-                       "punya", "memiliki", "sudah punya", "sudah ada"})
-NO_WORDS = frozenset({"tidak", "t", "tdk", "tak", "no", "n", "tidak ada", "belum", "salah", "false", "0",
-                      "tidak punya", "tdk punya", "belum punya", "tidak memiliki", "belum memiliki", "belum ada"})
+YES_WORDS = frozenset(
+    {
+        "ya",
+        "y",
+        "iya",
+        "yes",
+        "ada",
+        "sudah",
+        "benar",
+        "true",
+        "v",
+        "√",
+        "✓",
+        "✔",
+        "+",
+        "1",
+        "punya",
+        "memiliki",
+        "sudah punya",
+        "sudah ada",
+    }
+)
+NO_WORDS = frozenset(
+    {
+        "tidak",
+        "t",
+        "tdk",
+        "tak",
+        "no",
+        "n",
+        "tidak ada",
+        "belum",
+        "salah",
+        "false",
+        "0",
+        "tidak punya",
+        "tdk punya",
+        "belum punya",
+        "tidak memiliki",
+        "belum memiliki",
+        "belum ada",
+    }
+)
 #: Cells that say nothing: a dash or a slash where the list had no answer.
 NO_ANSWER = frozenset({"", "-", "--", "/", "n/a", "na"})
 

@@ -14,8 +14,14 @@ from .errors import RowError
 from .framework import Column
 
 #: The column that names the desa.
-DESA_CODE = Column("desa_code", "Kode Desa", ("kode wilayah", "kode desa/kelurahan", "kode kemendagri"),
-                   _("Required. Kemendagri code of the desa, e.g. 73.24.04.2010."), "00.00.00.2001", True)
+DESA_CODE = Column(
+    "desa_code",
+    "Kode Desa",
+    ("kode wilayah", "kode desa/kelurahan", "kode kemendagri"),
+    _("Required. Kemendagri code of the desa, e.g. 73.24.04.2010."),
+    "00.00.00.2001",
+    True,
+)
 
 
 def desa_sheet(user, kabupaten) -> tuple[str, list[str], list[list[str]]]:
@@ -35,7 +41,10 @@ class ByDesaCode:
     outside_area = gettext_noop("Desa %(code)s is outside your area")
 
     def load_desa(self) -> dict[str, Wilayah]:
-        self.desa = {w.code: w for w in self.in_scope(Wilayah.objects.filter(level=Level.DESA, kabupaten_code=self.kabupaten.code))}
+        self.desa = {
+            w.code: w
+            for w in self.in_scope(Wilayah.objects.filter(level=Level.DESA, kabupaten_code=self.kabupaten.code))
+        }
         return self.desa
 
     def desa_of(self, value: str) -> Wilayah:

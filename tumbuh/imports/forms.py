@@ -19,8 +19,10 @@ MAX_BYTES = getattr(settings, "TUMBUH_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("File (XLSX, XLS or CSV)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ACCEPTED_SUFFIXES))}))
+    file = forms.FileField(
+        label=_("File (XLSX, XLS or CSV)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ACCEPTED_SUFFIXES))}),
+    )
     kabupaten = forms.ModelChoiceField(
         queryset=Wilayah.objects.filter(level=Level.KABUPATEN), label=_("Regency / city"), required=True
     )

@@ -47,8 +47,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, connection, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import do_save
@@ -114,9 +113,13 @@ class Option:
             if not text.isdigit():
                 raise ValueError(gettext("%(label)s must be a whole number.") % {"label": self.label})
             number = int(text)
-            if (self.minimum is not None and number < self.minimum) or (self.maximum is not None and number > self.maximum):
-                raise ValueError(gettext("%(label)s must be between %(minimum)s and %(maximum)s.")
-                                 % {"label": self.label, "minimum": self.minimum, "maximum": self.maximum})
+            if (self.minimum is not None and number < self.minimum) or (
+                self.maximum is not None and number > self.maximum
+            ):
+                raise ValueError(
+                    gettext("%(label)s must be between %(minimum)s and %(maximum)s.")
+                    % {"label": self.label, "minimum": self.minimum, "maximum": self.maximum}
+                )
             return number
         return str(value).strip()
 
@@ -277,7 +280,8 @@ class Importer:
                 raise RowError(gettext_noop("Duplicate of row %(row)s in this file"), row=first[0])
             raise RowError(
                 gettext_noop("Same %(column)s as row %(row)s in this file, but with different values"),
-                column=self.header_name(column), row=first[0],
+                column=self.header_name(column),
+                row=first[0],
             )
         for key, _column in keys:
             self._seen[key] = (row.number, fingerprint)
@@ -377,14 +381,19 @@ def _store_source(batch: ImportBatch, source, info) -> None:
     batch.source.name = name
 
 
-def create_batch(kind: str, *, user, kabupaten, file_name: str, status: str = BatchStatus.RUNNING,
-                 options: dict | None = None) -> ImportBatch:
+def create_batch(
+    kind: str, *, user, kabupaten, file_name: str, status: str = BatchStatus.RUNNING, options: dict | None = None
+) -> ImportBatch:
     """An unsaved batch for ``user`` importing ``file_name`` into ``kabupaten``; ``options``
     (the importer's, e.g. ``{"year": 2025}``) are checked here and kept on the batch."""
     importer = importer_for(kind)  # an unknown kind fails here
     return ImportBatch(
-        kind=kind, kabupaten=kabupaten, created_by=user if getattr(user, "pk", None) else None,
-        created_by_name=str(user)[:150], file_name=file_name[:255], status=status,
+        kind=kind,
+        kabupaten=kabupaten,
+        created_by=user if getattr(user, "pk", None) else None,
+        created_by_name=str(user)[:150],
+        file_name=file_name[:255],
+        status=status,
         options=importer.clean_options(options or {}),
     )
 
@@ -487,8 +496,11 @@ def process_batch(
                     # After the commit (of an enclosing transaction too): the rows are in for good.
                     transaction.on_commit(partial(announce, importer_cls, batch, user))
     except ImportBusy:
-        return _fail(batch, gettext("Another import of this kind into this regency is still running; try again when it "
-                                    "has finished."), dry_run)
+        return _fail(
+            batch,
+            gettext("Another import of this kind into this regency is still running; try again when it has finished."),
+            dry_run,
+        )
     except ImportFileError as exc:
         return _fail(batch, exc.text(), dry_run)
     except Exception as exc:  # anything else: nothing from the batch stays
@@ -519,8 +531,9 @@ def _finished(batch: ImportBatch) -> None:
 
 def _fail(batch: ImportBatch, error: str, dry_run: bool) -> ImportBatch:
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):  # the driver's words are logged, not shown
-        error = gettext("The database did not answer during the import (it may have been restarting or busy). "
-                        "Run the import again.")
+        error = gettext(
+            "The database did not answer during the import (it may have been restarting or busy). Run the import again."
+        )
     batch.reset_counts()
     batch.status = BatchStatus.FAILED
     batch.error = error
@@ -541,7 +554,9 @@ def _record_failure(batch: ImportBatch) -> None:
     deadline, pause = time.monotonic() + RECORD_FAILURE_SECONDS, 0.25
     while True:
         try:
-            stored = ImportBatch.objects.filter(pk=batch.pk).values_list("status", flat=True).first() if batch.pk else None
+            stored = (
+                ImportBatch.objects.filter(pk=batch.pk).values_list("status", flat=True).first() if batch.pk else None
+            )
             if stored == BatchStatus.DONE:  # the commit got through before the connection died: its rows are in
                 batch.refresh_from_db()
                 return
@@ -622,8 +637,11 @@ def _read(importer: Importer, source, info, rejected: Spool, meter: _Meter) -> I
     table = open_table(source, info, importer_cls.header_spec())
     batch.headers, batch.header_row = table.headers, table.header_row
     importer.prepare()
-    spool = Spool(shared=(batch, importer.user, importer.kabupaten), shared_types=importer_cls.shared_types,
-                  reduce={Row: _lean_row if importer_cls.write_refuses else _number_only})
+    spool = Spool(
+        shared=(batch, importer.user, importer.kabupaten),
+        shared_types=importer_cls.shared_types,
+        reduce={Row: _lean_row if importer_cls.write_refuses else _number_only},
+    )
     try:
         _read_rows(importer, table, spool, rejected, meter)
         yield spool
@@ -729,8 +747,10 @@ def _write(importer: Importer, plans: Spool, rejected: Spool, late: Spool | None
 
 def _insert_rejected(batch: ImportBatch, rows: list[tuple]) -> None:
     ImportRow.objects.bulk_create(
-        [ImportRow(batch=batch, row_number=number, cells=cells, reason=reason, params=params)
-         for number, cells, reason, params in rows],
+        [
+            ImportRow(batch=batch, row_number=number, cells=cells, reason=reason, params=params)
+            for number, cells, reason, params in rows
+        ],
         batch_size=REJECTED_CHUNK,
     )
 
@@ -763,7 +783,10 @@ def _realigner(importer_cls, table) -> Callable[[list[str]], list[str]] | None:
 def previous_batches(batch: ImportBatch) -> models.QuerySet:
     """Earlier finished imports of the very same file (same bytes) for the same kind and district."""
     return ImportBatch.objects.filter(
-        kind=batch.kind, kabupaten_id=batch.kabupaten_id, file_sha256=batch.file_sha256, status=BatchStatus.DONE,
+        kind=batch.kind,
+        kabupaten_id=batch.kabupaten_id,
+        file_sha256=batch.file_sha256,
+        status=BatchStatus.DONE,
         created_at__lt=batch.created_at,
     ).exclude(pk=batch.pk)
 

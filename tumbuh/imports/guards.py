@@ -22,8 +22,19 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 #: Statements a reading phase must not run (``BEGIN IMMEDIATE``: SQLite's write lock).
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "TRUNCATE", "COPY", "BEGIN IMMEDIATE",
-           "BEGIN EXCLUSIVE")
+_WRITES = (
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "REPLACE",
+    "CREATE",
+    "DROP",
+    "ALTER",
+    "TRUNCATE",
+    "COPY",
+    "BEGIN IMMEDIATE",
+    "BEGIN EXCLUSIVE",
+)
 
 #: How long a batch waits for the one before it, at most: under gunicorn's request timeout
 #: (docs/deployment.md), since a small upload runs inside its request.
@@ -59,8 +70,9 @@ def _key(kind: str, kabupaten_id: str) -> int:
 
 
 @contextmanager
-def one_import_at_a_time(kind: str, kabupaten_id: str, heartbeat: Callable[[], None] | None = None,
-                         wait: float | None = None) -> Iterator[None]:
+def one_import_at_a_time(
+    kind: str, kabupaten_id: str, heartbeat: Callable[[], None] | None = None, wait: float | None = None
+) -> Iterator[None]:
     """Hold the lock of (``kind``, ``kabupaten_id``) while the block runs; wait up to ``wait``
     seconds (``LOCK_WAIT_SECONDS``) for it, calling ``heartbeat`` every few seconds meanwhile,
     else ``ImportBusy``."""

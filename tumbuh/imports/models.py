@@ -24,11 +24,19 @@ class BatchStatus(models.TextChoices):
 class ImportBatch(models.Model):
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
         verbose_name=_("regency / city"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("who")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
     )
     created_by_name = models.CharField(_("who (name)"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
@@ -63,8 +71,14 @@ class ImportBatch(models.Model):
     worker = models.CharField(_("worker process"), max_length=200, blank=True)
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     #: The failed batch whose stored file this one runs again (``background.rerun``).
-    retry_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="retries",
-                                 verbose_name=_("runs again the file of"))
+    retry_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="retries",
+        verbose_name=_("runs again the file of"),
+    )
 
     scope_path = "kabupaten"
 
@@ -72,6 +86,12 @@ class ImportBatch(models.Model):
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        """ "Child measurements (e-PPGBM) eppgbm.csv (2025-08-12 10:30)": the kind by its importer's
+        title, in the active language (an audit row keeps the name it was written with)."""
+        name = f"{self.kind_title} {self.file_name}"
+        return f"{name} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})" if self.created_at else name
 
     def save(self, *args, **kwargs):
         """A batch saved as running names its process, whatever started it (the queue's worker,
@@ -83,12 +103,6 @@ class ImportBatch(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "worker", "heartbeat_at"}
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        """"Child measurements (e-PPGBM) eppgbm.csv (2025-08-12 10:30)": the kind by its importer's
-        title, in the active language (an audit row keeps the name it was written with)."""
-        name = f"{self.kind_title} {self.file_name}"
-        return f"{name} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})" if self.created_at else name
 
     @property
     def kind_title(self) -> str:
@@ -128,8 +142,16 @@ class ImportBatch(models.Model):
             rows += [(number, text % message_params(params) if params else text) for number, params in entry["rows"]]
         return sorted(rows)
 
-    def set_notice(self, key: str, reason: str, params: dict | None = None, *, level: str = "info", action: str = "",
-                   button: str = "") -> None:
+    def set_notice(
+        self,
+        key: str,
+        reason: str,
+        params: dict | None = None,
+        *,
+        level: str = "info",
+        action: str = "",
+        button: str = "",
+    ) -> None:
         """Record what a step after the import did or could not do (a receiver of
         ``signals.batch_imported``), for the batch page and the command line: ``reason`` an
         English msgid (shown in the reader's language) with ``params``; ``level`` "info" or
@@ -138,8 +160,10 @@ class ImportBatch(models.Model):
         ``key`` replaces the earlier one."""
         stored = ImportBatch.objects.filter(pk=self.pk).values_list("findings", flat=True).first()
         findings = dict(stored if stored is not None else self.findings or {})
-        findings["notices"] = {**findings.get("notices", {}), key: {
-            "reason": reason, "params": params or {}, "level": level, "action": action, "button": button}}
+        findings["notices"] = {
+            **findings.get("notices", {}),
+            key: {"reason": reason, "params": params or {}, "level": level, "action": action, "button": button},
+        }
         self.findings = findings
         ImportBatch.objects.filter(pk=self.pk).update(findings=findings)
 
@@ -149,9 +173,14 @@ class ImportBatch(models.Model):
         out = []
         for entry in (self.findings or {}).get("notices", {}).values():
             text = gettext(entry["reason"])
-            out.append({"text": text % message_params(entry["params"]) if entry["params"] else text, "level": entry["level"],
-                        "action": reverse(entry["action"], args=[self.pk]) if entry["action"] else "",
-                        "button": gettext(entry["button"]) if entry["button"] else ""})
+            out.append(
+                {
+                    "text": text % message_params(entry["params"]) if entry["params"] else text,
+                    "level": entry["level"],
+                    "action": reverse(entry["action"], args=[self.pk]) if entry["action"] else "",
+                    "button": gettext(entry["button"]) if entry["button"] else "",
+                }
+            )
         return out
 
     def summary(self) -> str:
@@ -162,15 +191,21 @@ class ImportBatch(models.Model):
             "%(total)s rows: %(accepted)s accepted (%(created)s new, %(updated)s updated, %(unchanged)s unchanged), "
             "%(rejected)s rejected."
         ) % {
-            "total": self.total_rows, "accepted": self.accepted, "created": self.created, "updated": self.updated,
-            "unchanged": self.unchanged, "rejected": self.rejected,
+            "total": self.total_rows,
+            "accepted": self.accepted,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
         }
 
 
 class ImportRow(models.Model):
     """A rejected row: its original cells (as text, aligned with ``batch.headers``) and why."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejected_rows", verbose_name=_("import batch"))
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="rejected_rows", verbose_name=_("import batch")
+    )
     row_number = models.PositiveIntegerField(_("row"))
     cells = models.JSONField(_("original cells"), default=list)
     #: An English msgid (marked with gettext_noop where it is raised) and its parameters, so

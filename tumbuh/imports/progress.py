@@ -60,8 +60,9 @@ def _write(batch_id: int, done: int, total: int) -> None:
     path = _path(batch_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(json.dumps({"done": done, "total": total, "pid": os.getpid(), "host": socket.gethostname(),
-                               "at": time.time()}))
+    tmp.write_text(
+        json.dumps({"done": done, "total": total, "pid": os.getpid(), "host": socket.gethostname(), "at": time.time()})
+    )
     os.replace(tmp, path)
 
 
@@ -107,9 +108,13 @@ def read_beat(batch_id: int) -> Beat | None:
     try:
         data = json.loads(_path(batch_id).read_text())
         at = data.get("at")
-        return Beat(int(data["done"]), int(data["total"]), int(data["pid"]) if data.get("pid") else None,
-                    str(data.get("host", "")),
-                    datetime.datetime.fromtimestamp(float(at), tz=datetime.UTC) if at is not None else None)
+        return Beat(
+            int(data["done"]),
+            int(data["total"]),
+            int(data["pid"]) if data.get("pid") else None,
+            str(data.get("host", "")),
+            datetime.datetime.fromtimestamp(float(at), tz=datetime.UTC) if at is not None else None,
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

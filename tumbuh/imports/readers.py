@@ -110,7 +110,7 @@ def inspect_source(source) -> SourceInfo:
                 del decoders[name]
         if not saw_table:
             lowered = tail + chunk.lower()
-            saw_table, tail = table_mark in lowered, lowered[-len(table_mark):]
+            saw_table, tail = table_mark in lowered, lowered[-len(table_mark) :]
         chunk = source.read(_CHUNK)
     for name in list(decoders):
         try:
@@ -121,10 +121,14 @@ def inspect_source(source) -> SourceInfo:
     if fmt == "xlsx":
         _check_zip(source)
     if fmt == "xls" and size > _setting("TUMBUH_IMPORT_MAX_XLS_BYTES", MAX_XLS_BYTES):
-        raise ImportFileError(gettext_noop(
-            "The .xls workbook is %(size)s MB, more than the %(max)s MB Tumbuh reads from a legacy Excel file: save it "
-            "as .xlsx or CSV and upload it again."),
-            size=-(-size >> 20), max=-(-_setting("TUMBUH_IMPORT_MAX_XLS_BYTES", MAX_XLS_BYTES) >> 20))
+        raise ImportFileError(
+            gettext_noop(
+                "The .xls workbook is %(size)s MB, more than the %(max)s MB Tumbuh reads from a legacy Excel file: save it "
+                "as .xlsx or CSV and upload it again."
+            ),
+            size=-(-size >> 20),
+            max=-(-_setting("TUMBUH_IMPORT_MAX_XLS_BYTES", MAX_XLS_BYTES) >> 20),
+        )
     if not saw_table:
         raise ImportFileError(gettext_noop("The file is a web page (HTML) without a table."))
     if candidates[:1] in (["utf-16"], ["utf-32"]) and not decoders:
@@ -142,9 +146,13 @@ def _sniff(head: bytes) -> tuple[str, list[str]]:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls", []
     if head.startswith(b"%PDF"):
-        raise ImportFileError(gettext_noop("The file is a PDF document, not a table. Upload the .xlsx, .xls or CSV file itself."))
+        raise ImportFileError(
+            gettext_noop("The file is a PDF document, not a table. Upload the .xlsx, .xls or CSV file itself.")
+        )
     if head.startswith(_IMAGES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
-        raise ImportFileError(gettext_noop("The file is an image, not a table. Upload the .xlsx, .xls or CSV file itself."))
+        raise ImportFileError(
+            gettext_noop("The file is an image, not a table. Upload the .xlsx, .xls or CSV file itself.")
+        )
     if head.startswith(_UTF32_BOMS):
         candidates = ["utf-32"]
     elif head.startswith(_UTF16_BOMS):
@@ -152,14 +160,18 @@ def _sniff(head: bytes) -> tuple[str, list[str]]:
     elif b"\x00" in head[:1024]:
         if _wide_text(head[:1024]):
             raise ImportFileError(NOT_UTF8)
-        raise ImportFileError(gettext_noop(
-            "The file holds binary data, not a spreadsheet or a text table. Upload the .xlsx, .xls or CSV file itself."
-        ))
+        raise ImportFileError(
+            gettext_noop(
+                "The file holds binary data, not a spreadsheet or a text table. Upload the .xlsx, .xls or CSV file itself."
+            )
+        )
     else:
         candidates = ["utf-8-sig", "cp1252"]
     text = head[:4096].decode(candidates[0], errors="replace").lstrip("\ufeff \t\r\n").lower()
     if text.startswith("<?xml") and _SPREADSHEET_ML in text:
-        raise ImportFileError(gettext_noop("Excel 2003 XML spreadsheets cannot be read; save the file as .xlsx or CSV."))
+        raise ImportFileError(
+            gettext_noop("Excel 2003 XML spreadsheets cannot be read; save the file as .xlsx or CSV.")
+        )
     if (text.startswith("<") and any(mark in text for mark in _HTML_MARKS)) or ("<table" in text and "<td" in text):
         declared = _declared_charset(text)
         if declared and candidates[0] not in ("utf-16", "utf-32"):
@@ -203,8 +215,11 @@ def _declared_charset(text: str) -> str | None:
 
 def zip_limits() -> safezip.Limits:
     """What a workbook may unpack to (``tumbuh.core.safezip``)."""
-    return safezip.Limits(max_unpacked=_setting("TUMBUH_UPLOAD_MAX_UNPACKED_BYTES", MAX_UNZIPPED_BYTES),
-                          max_ratio=safezip.upload_ratio(), max_members=MAX_ZIP_MEMBERS)
+    return safezip.Limits(
+        max_unpacked=_setting("TUMBUH_UPLOAD_MAX_UNPACKED_BYTES", MAX_UNZIPPED_BYTES),
+        max_ratio=safezip.upload_ratio(),
+        max_members=MAX_ZIP_MEMBERS,
+    )
 
 
 def _setting(name: str, default: int) -> int:
@@ -220,7 +235,9 @@ def _open_zip(source) -> zipfile.ZipFile:
         raise ImportFileError(exc.message, **exc.params) from None
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         source.seek(0)
-        raise ImportFileError(gettext_noop("The file is not a readable XLSX workbook (%(error)s)."), error=str(exc)[:200]) from exc
+        raise ImportFileError(
+            gettext_noop("The file is not a readable XLSX workbook (%(error)s)."), error=str(exc)[:200]
+        ) from exc
 
 
 def _check_zip(source) -> None:
@@ -232,12 +249,20 @@ def _check_zip(source) -> None:
     try:
         names = {m.filename.lower() for m in archive.infolist()}
         if "mimetype" in names and b"opendocument.spreadsheet" in _small_member(archive, "mimetype"):
-            raise ImportFileError(gettext_noop("OpenDocument spreadsheets (.ods) cannot be read; save the file as .xlsx or CSV."))
+            raise ImportFileError(
+                gettext_noop("OpenDocument spreadsheets (.ods) cannot be read; save the file as .xlsx or CSV.")
+            )
         if "xl/workbook.bin" in names:
-            raise ImportFileError(gettext_noop("Excel binary workbooks (.xlsb) cannot be read; save the file as .xlsx or CSV."))
+            raise ImportFileError(
+                gettext_noop("Excel binary workbooks (.xlsb) cannot be read; save the file as .xlsx or CSV.")
+            )
         if "[content_types].xml" not in names or not any(n.endswith("workbook.xml") for n in names):
-            raise ImportFileError(gettext_noop("The file is a zip archive but not an Excel workbook (a Word document or "
-                                               "another file renamed?). Upload the .xlsx, .xls or CSV file itself."))
+            raise ImportFileError(
+                gettext_noop(
+                    "The file is a zip archive but not an Excel workbook (a Word document or "
+                    "another file renamed?). Upload the .xlsx, .xls or CSV file itself."
+                )
+            )
     finally:
         archive.close()
         source.seek(0)
@@ -282,14 +307,18 @@ def iter_xlsx(source) -> tuple[list[Sheet], Callable[[], None]]:
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # a damaged or mislabelled file
-        raise ImportFileError(gettext_noop("The file is not a readable XLSX workbook (%(error)s)."), error=str(exc)[:200]) from exc
+        raise ImportFileError(
+            gettext_noop("The file is not a readable XLSX workbook (%(error)s)."), error=str(exc)[:200]
+        ) from exc
     return [Sheet(sheet.title, _xlsx_rows(sheet)) for sheet in workbook.worksheets], workbook.close
 
 
 def _xlsx_rows(sheet) -> Rows:
     sheet.reset_dimensions()  # some writers declare a wrong size; read what is there
-    rows = ((number, _trim([cell_text(v) for v in values]))
-            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1))
+    rows = (
+        (number, _trim([cell_text(v) for v in values]))
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+    )
     yield from guarded(rows)
 
 
@@ -308,12 +337,18 @@ def iter_xls(source) -> tuple[list[Sheet], Callable[[], None]]:
         book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
     except Exception as exc:
         if "encrypted" in str(exc).lower() or "find workbook" in str(exc).lower():
-            raise ImportFileError(gettext_noop(
-                "The file is an Office document without a readable workbook in it (a Word document renamed, or a "
-                "workbook protected with a password?). Upload the .xlsx, .xls or CSV file itself."
-            )) from exc
-        raise ImportFileError(gettext_noop("The file is not a readable Excel (.xls) workbook (%(error)s)."), error=str(exc)[:200]) from exc
-    return [Sheet(name, _xls_rows(book, index)) for index, name in enumerate(book.sheet_names())], book.release_resources
+            raise ImportFileError(
+                gettext_noop(
+                    "The file is an Office document without a readable workbook in it (a Word document renamed, or a "
+                    "workbook protected with a password?). Upload the .xlsx, .xls or CSV file itself."
+                )
+            ) from exc
+        raise ImportFileError(
+            gettext_noop("The file is not a readable Excel (.xls) workbook (%(error)s)."), error=str(exc)[:200]
+        ) from exc
+    return [
+        Sheet(name, _xls_rows(book, index)) for index, name in enumerate(book.sheet_names())
+    ], book.release_resources
 
 
 def _xls_rows(book, index: int) -> Rows:
@@ -322,7 +357,9 @@ def _xls_rows(book, index: int) -> Rows:
     try:
         sheet = book.sheet_by_index(index)
     except Exception as exc:
-        raise ImportFileError(gettext_noop("The file is not a readable Excel (.xls) workbook (%(error)s)."), error=str(exc)[:200]) from exc
+        raise ImportFileError(
+            gettext_noop("The file is not a readable Excel (.xls) workbook (%(error)s)."), error=str(exc)[:200]
+        ) from exc
 
     def text(cell) -> str:
         kind = cell.ctype
@@ -340,7 +377,9 @@ def _xls_rows(book, index: int) -> Rows:
         return cell_text(cell.value) if kind == xlrd.XL_CELL_NUMBER else ""
 
     try:
-        yield from guarded((number + 1, _trim([text(cell) for cell in sheet.row(number)])) for number in range(sheet.nrows))
+        yield from guarded(
+            (number + 1, _trim([text(cell) for cell in sheet.row(number)])) for number in range(sheet.nrows)
+        )
     finally:
         book.unload_sheet(index)
 
@@ -351,8 +390,15 @@ def _xls_rows(book, index: int) -> Rows:
 #: starts inside a ``<table>``. A document where no such place comes (no ``</tr>`` end tags, a
 #: comment that never ends) is read by one parser, as a whole.
 HTML_SEGMENT = 1 << 20
-_RAW_TEXT = ((b"<!--", b"-->"), (b"<script", b"</script"), (b"<style", b"</style"), (b"<textarea", b"</textarea"),
-             (b"<title", b"</title"), (b"<xmp", b"</xmp"), (b"<plaintext", b"<\0"))
+_RAW_TEXT = (
+    (b"<!--", b"-->"),
+    (b"<script", b"</script"),
+    (b"<style", b"</style"),
+    (b"<textarea", b"</textarea"),
+    (b"<title", b"</title"),
+    (b"<xmp", b"</xmp"),
+    (b"<plaintext", b"<\0"),
+)
 
 
 def iter_html(source, encoding: str) -> Rows:
@@ -424,8 +470,9 @@ class _HtmlRows:
     def _parser():
         from lxml import etree
 
-        return etree.HTMLPullParser(events=("end",), tag="tr", encoding="utf-8", remove_comments=True,
-                                    remove_pis=True, no_network=True)
+        return etree.HTMLPullParser(
+            events=("end",), tag="tr", encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
+        )
 
     def feed(self, data: bytes) -> Rows:
         self.parser.feed(data)
@@ -443,8 +490,11 @@ class _HtmlRows:
         yield from self._rows()
         fatal = self.parser.feed_error_log.filter_from_fatals()
         if fatal:  # libxml2 gave up (e.g. absurdly deep nesting): rows after this point would be lost
-            raise ImportFileError(gettext_noop("The HTML file cannot be read after row %(row)s (%(error)s)."),
-                                  row=self.number, error=fatal[0].message[:200])
+            raise ImportFileError(
+                gettext_noop("The HTML file cannot be read after row %(row)s (%(error)s)."),
+                row=self.number,
+                error=fatal[0].message[:200],
+            )
 
     def _rows(self) -> Rows:
         for _, row in self.parser.read_events():
@@ -529,9 +579,13 @@ def _decoded_lines(source, encoding: str) -> Iterator[str]:
         parts = _LINE_END.split(text[: len(text) - len(held)])
         carry = parts.pop() + held
         if len(carry) > MAX_LINE_CHARS:  # no line break in sight: memory would grow with the file
-            raise LimitError(gettext_noop(
-                "The file holds a line of more than %(max)s characters without a line break: it is not a CSV list. "
-                "Upload the .xlsx, .xls or CSV file itself."), max=MAX_LINE_CHARS)
+            raise LimitError(
+                gettext_noop(
+                    "The file holds a line of more than %(max)s characters without a line break: it is not a CSV list. "
+                    "Upload the .xlsx, .xls or CSV file itself."
+                ),
+                max=MAX_LINE_CHARS,
+            )
         for i in range(0, len(parts), 2):
             yield parts[i] + parts[i + 1]
 
@@ -544,7 +598,9 @@ def iter_csv(source, encoding: str, delimiter: str) -> Rows:
     except csv.Error as exc:
         if "field limit" in str(exc):  # the csv module's own cap (131,072 characters), past ours
             raise _long_cell(reader.line_num, None, f"> {csv.field_size_limit()}") from None
-        raise ImportFileError(gettext_noop("The CSV file is malformed near row %(row)s (%(error)s)."), row=reader.line_num, error=str(exc)) from exc
+        raise ImportFileError(
+            gettext_noop("The CSV file is malformed near row %(row)s (%(error)s)."), row=reader.line_num, error=str(exc)
+        ) from exc
 
 
 class LimitError(ImportFileError):
@@ -560,9 +616,13 @@ def guarded(rows: Rows) -> Rows:
     for number, cells in rows:
         count += 1
         if count > max_rows:
-            raise LimitError(gettext_noop(
-                "The file holds more than %(max)s rows, more than one import takes. Split it into smaller files (e.g. "
-                "one per kecamatan) and upload them one by one."), max=max_rows)
+            raise LimitError(
+                gettext_noop(
+                    "The file holds more than %(max)s rows, more than one import takes. Split it into smaller files (e.g. "
+                    "one per kecamatan) and upload them one by one."
+                ),
+                max=max_rows,
+            )
         if cells and max(map(len, cells)) > max_cell:
             column = next(i for i, cell in enumerate(cells) if len(cell) > max_cell)
             raise _long_cell(number, column, len(cells[column]), max_cell)
@@ -572,11 +632,16 @@ def guarded(rows: Rows) -> Rows:
 def _long_cell(row: int, column: int | None, length: int | str, max_cell: int | None = None) -> LimitError:
     from openpyxl.utils import get_column_letter
 
-    return LimitError(gettext_noop(
-        "Row %(row)s holds a cell%(column)s of more than %(max)s characters (%(n)s): no list has values that long. "
-        "Check that cell (text pasted by mistake?), correct it and upload the file again."),
-        row=row, column="" if column is None else f" ({get_column_letter(column + 1)})", n=length,
-        max=max_cell if max_cell is not None else _setting("TUMBUH_IMPORT_MAX_CELL_CHARS", MAX_CELL_CHARS))
+    return LimitError(
+        gettext_noop(
+            "Row %(row)s holds a cell%(column)s of more than %(max)s characters (%(n)s): no list has values that long. "
+            "Check that cell (text pasted by mistake?), correct it and upload the file again."
+        ),
+        row=row,
+        column="" if column is None else f" ({get_column_letter(column + 1)})",
+        n=length,
+        max=max_cell if max_cell is not None else _setting("TUMBUH_IMPORT_MAX_CELL_CHARS", MAX_CELL_CHARS),
+    )
 
 
 def _trim(values: list[str]) -> list[str]:
@@ -669,7 +734,7 @@ def _count(source, mark: bytes, lower: bool = False) -> int:
             chunk = chunk.lower()
         text = tail + chunk
         count += text.count(mark)
-        tail = text[1 - len(mark):]  # too short to hold a whole mark: nothing counted twice
+        tail = text[1 - len(mark) :]  # too short to hold a whole mark: nothing counted twice
     return count
 
 
@@ -736,7 +801,8 @@ def _no_header(spec: HeaderSpec) -> ImportFileError:
     expected = ", ".join(" / ".join(spec.names[k][0] for k in group) for group in spec.required)
     return ImportFileError(
         gettext_noop("No header row found in the first %(n)s rows. Expected columns: %(columns)s."),
-        n=HEADER_SEARCH_ROWS, columns=expected,
+        n=HEADER_SEARCH_ROWS,
+        columns=expected,
     )
 
 

@@ -53,8 +53,13 @@ def _collector_paused() -> Iterator[None]:
 class Spool:
     """Records appended in order (``add``) and read back in that order (iterating)."""
 
-    def __init__(self, *, shared: Iterable[Any] = (), shared_types: tuple[type, ...] = (),
-                 reduce: dict[type, Callable[[Any], tuple]] | None = None):
+    def __init__(
+        self,
+        *,
+        shared: Iterable[Any] = (),
+        shared_types: tuple[type, ...] = (),
+        reduce: dict[type, Callable[[Any], tuple]] | None = None,
+    ):
         folder = Path(settings.VAR_DIR) / "import-spool"
         folder.mkdir(parents=True, exist_ok=True)
         self.file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 (closed by close())

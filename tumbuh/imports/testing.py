@@ -132,15 +132,21 @@ def html_xls_bytes(
     parts = []
     if extra_markup:
         parts.append('<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">')
-        parts.append('<html xmlns:o="urn:schemas-microsoft-com:office:office" '
-                     'xmlns:x="urn:schemas-microsoft-com:office:excel" xmlns="http://www.w3.org/TR/REC-html40">')
+        parts.append(
+            '<html xmlns:o="urn:schemas-microsoft-com:office:office" '
+            'xmlns:x="urn:schemas-microsoft-com:office:excel" xmlns="http://www.w3.org/TR/REC-html40">'
+        )
         parts.append("<head>")
         charset = encoding if declare_charset is True else declare_charset
         if charset:
             parts.append(f'<meta http-equiv="Content-Type" content="application/vnd.ms-excel; charset={charset}">')
-        parts.append('<style>td { mso-number-format: "\\@"; border: 1px solid #000; }\n.judul { font-weight: bold; }</style>')
-        parts.append("<!--[if gte mso 9]><xml><x:ExcelWorkbook><x:ExcelWorksheets><x:ExcelWorksheet>"
-                     "<x:Name>Sheet1</x:Name></x:ExcelWorksheet></x:ExcelWorksheets></x:ExcelWorkbook></xml><![endif]-->")
+        parts.append(
+            '<style>td { mso-number-format: "\\@"; border: 1px solid #000; }\n.judul { font-weight: bold; }</style>'
+        )
+        parts.append(
+            "<!--[if gte mso 9]><xml><x:ExcelWorkbook><x:ExcelWorksheets><x:ExcelWorksheet>"
+            "<x:Name>Sheet1</x:Name></x:ExcelWorksheet></x:ExcelWorksheets></x:ExcelWorkbook></xml><![endif]-->"
+        )
         parts.append("</head>")
         parts.append("<body>")
     titles = [f'<tr><td colspan="{width}" class="judul"><b>{html.escape(t)}</b></td></tr>' for t in title_rows]
@@ -163,7 +169,8 @@ def html_xls_bytes(
     data = text.encode(encoding)
     if bom:  # Python's "utf-16" codec writes its own
         data = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}.get(
-            codecs.lookup(encoding).name, b"") + data
+            codecs.lookup(encoding).name, b""
+        ) + data
     return io.BytesIO(data)
 
 

@@ -42,8 +42,10 @@ def can_import(user, kind: str) -> bool:
 def import_denied(importer_cls) -> PermissionDenied:
     """The 403 of an upload page, with who imports this kind of file (shown by ``403.html``)."""
     if importer_cls.kind in policy.PUSKESMAS_IMPORT_KINDS:
-        reason = _("Only the district's TPPS secretariat and the puskesmas officers import %(title)s: "
-                   "ask them to import your file.")
+        reason = _(
+            "Only the district's TPPS secretariat and the puskesmas officers import %(title)s: "
+            "ask them to import your file."
+        )
     else:
         reason = _("Only the district's TPPS secretariat imports %(title)s: ask it to import your file.")
     return PermissionDenied(reason % {"title": importer_cls.title})
@@ -62,8 +64,12 @@ def batch_list(request):
     available = [(slug, cls.title) for slug, cls in kinds().items() if can_import(request.user, slug)]
     sees_all = policy.can(request.user, policy.VIEW, ImportBatch)
     if not (available or sees_all):
-        raise PermissionDenied(_("The list of imports is for those who import files: the district's TPPS secretariat, "
-                                 "puskesmas officers (child measurements) and OPD staff (coverage)."))
+        raise PermissionDenied(
+            _(
+                "The list of imports is for those who import files: the district's TPPS secretariat, "
+                "puskesmas officers (child measurements) and OPD staff (coverage)."
+            )
+        )
     background.check()  # a batch whose worker is gone shows as failed, not as running forever
     qs = policy.visible(request.user, ImportBatch.objects.select_related("kabupaten"))
     if not sees_all:
@@ -140,7 +146,10 @@ def template_download(request, kind):
     kabupaten = _template_kabupaten(request)
     references = importer_cls.references(request.user, kabupaten) if kabupaten is not None else []
     return FileResponse(
-        template_workbook(importer_cls, references), as_attachment=True, filename=f"templat-{kind}.xlsx", content_type=XLSX
+        template_workbook(importer_cls, references),
+        as_attachment=True,
+        filename=f"templat-{kind}.xlsx",
+        content_type=XLSX,
     )
 
 
@@ -167,15 +176,26 @@ def progress_context(batch: ImportBatch, url: str = "") -> dict:
     done, total = live if live else (batch.rows_done, batch.rows_total)
     total = max(total, done)
     percent = 100 if batch.status == BatchStatus.DONE else (min(99, 100 * done // total) if total else 0)
-    return {"batch": batch, "progress_url": url, "done": done, "total": total, "percent": percent,
-            "queue": background.queue_state(batch) if batch.is_active else None}
+    return {
+        "batch": batch,
+        "progress_url": url,
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "queue": background.queue_state(batch) if batch.is_active else None,
+    }
 
 
 def may_rerun(user, batch: ImportBatch) -> bool:
     """May ``user`` run this failed batch again? The upload's rule, for the batch's district."""
     importer_cls = kinds().get(batch.kind)
-    return (batch.status == BatchStatus.FAILED and bool(batch.source) and importer_cls is not None
-            and user.is_authenticated and importer_cls.may_import(user, batch.kabupaten))
+    return (
+        batch.status == BatchStatus.FAILED
+        and bool(batch.source)
+        and importer_cls is not None
+        and user.is_authenticated
+        and importer_cls.may_import(user, batch.kabupaten)
+    )
 
 
 @login_required
@@ -244,8 +264,11 @@ def _warnings(importer_cls, batch: ImportBatch) -> dict:
             unknown.append(str(importer_cls.model._meta.get_field(name).verbose_name))
         except Exception:
             unknown.append(name)
-    return {"warnings": batch.warnings(), "unknown_fields": unknown,
-            "warnings_total": sum(entry["count"] for entry in findings.get("warnings", []))}
+    return {
+        "warnings": batch.warnings(),
+        "unknown_fields": unknown,
+        "warnings_total": sum(entry["count"] for entry in findings.get("warnings", [])),
+    }
 
 
 @login_required

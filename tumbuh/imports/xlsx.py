@@ -96,8 +96,15 @@ def template_workbook(importer_cls: type[Importer], references: list[tuple[str, 
     return out
 
 
-def prefilled_workbook(note: str, headers: list[str], rows: Iterable[list], *, text_columns: Iterable[int] = (),
-                       number_formats: dict[int, str] | None = None, widths: Iterable[int] = ()):
+def prefilled_workbook(
+    note: str,
+    headers: list[str],
+    rows: Iterable[list],
+    *,
+    text_columns: Iterable[int] = (),
+    number_formats: dict[int, str] | None = None,
+    widths: Iterable[int] = (),
+):
     """A template filled in advance: a note row, the header row, then one row per record (e.g.
     every desa of the district, with what is stored), so people fill the gaps and send it back.
     ``text_columns`` (1-based) keep codes as text; ``number_formats`` maps a column to its format."""

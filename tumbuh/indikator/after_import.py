@@ -29,8 +29,10 @@ log = logging.getLogger(__name__)
 FEEDS: dict[str, frozenset[str]] = {"eppgbm": FROM_VISITS, "krs": FROM_KRS}
 NOTICE = "coverage"  # the batch's notice (``ImportBatch.set_notice``)
 REFRESHED = gettext_noop("Coverage indicators recomputed from this import for %(years)s (%(n)s desa rows).")
-NOT_REFRESHED = gettext_noop("The coverage indicators were not recomputed after this import (%(error)s). The import "
-                             "itself is saved. Recompute them now, or later with Hitung ulang on the coverage page.")
+NOT_REFRESHED = gettext_noop(
+    "The coverage indicators were not recomputed after this import (%(error)s). The import "
+    "itself is saved. Recompute them now, or later with Hitung ulang on the coverage page."
+)
 BUTTON = gettext_noop("Recompute coverage")
 
 
@@ -59,8 +61,14 @@ def refresh(batch, user) -> int | None:
         n = sum(store(batch.kabupaten_id, year, codes, worked[year], actor=user, batch=batch) for year in years)
     except Exception as exc:  # the import is committed: never let this undo or hide it
         log.exception("coverage not recomputed after import batch %s (%s)", batch.pk, shown)
-        batch.set_notice(NOTICE, NOT_REFRESHED, {"error": f"{type(exc).__name__}: {exc}"[:200]}, level="error",
-                         action="indikator:refresh_import", button=BUTTON)
+        batch.set_notice(
+            NOTICE,
+            NOT_REFRESHED,
+            {"error": f"{type(exc).__name__}: {exc}"[:200]},
+            level="error",
+            action="indikator:refresh_import",
+            button=BUTTON,
+        )
         return None
     batch.set_notice(NOTICE, REFRESHED, {"years": shown, "n": n})
     return n

@@ -43,18 +43,28 @@ def refresh(desa_codes: list[str], years: list[int]) -> int | None:
     """Recompute the coverage computed from visits in ``desa_codes`` for ``years``, in each
     district and year where Tumbuh computes it; the rows written or checked, None if it failed."""
     by_kabupaten: dict[str, list[str]] = defaultdict(list)
-    for code, kabupaten in Wilayah.objects.filter(code__in=desa_codes, level=Level.DESA).values_list("code", "kabupaten_code"):
+    for code, kabupaten in Wilayah.objects.filter(code__in=desa_codes, level=Level.DESA).values_list(
+        "code", "kabupaten_code"
+    ):
         by_kabupaten[kabupaten].append(code)
     computed = set(
-        Coverage.objects.filter(source=CoverageSource.COMPUTED, year__in=years, indicator__computed_from__in=FROM_VISITS,
-                                desa__kabupaten_code__in=list(by_kabupaten))
-        .values_list("desa__kabupaten_code", "year").distinct()
+        Coverage.objects.filter(
+            source=CoverageSource.COMPUTED,
+            year__in=years,
+            indicator__computed_from__in=FROM_VISITS,
+            desa__kabupaten_code__in=list(by_kabupaten),
+        )
+        .values_list("desa__kabupaten_code", "year")
+        .distinct()
     )
     try:
         with transaction.atomic():
-            return sum(compute(kabupaten, year, codes, actor=policy.SYSTEM, computations=FROM_VISITS)
-                       for kabupaten, codes in sorted(by_kabupaten.items()) for year in years
-                       if (kabupaten, year) in computed)
+            return sum(
+                compute(kabupaten, year, codes, actor=policy.SYSTEM, computations=FROM_VISITS)
+                for kabupaten, codes in sorted(by_kabupaten.items())
+                for year in years
+                if (kabupaten, year) in computed
+            )
     except Exception:  # the visit's change is committed: never let this undo or hide it
         log.exception("coverage not recomputed after visits changed in %s (%s)", desa_codes, years)
         return None

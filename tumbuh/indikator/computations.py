@@ -85,7 +85,11 @@ def _n(x: int) -> str:
 
 
 def _unrecorded(missing: int, what: str, group: str = "balita") -> str:
-    return f"{_n(missing)} {group} tanpa catatan {what} tidak dihitung" if missing else f"semua {group} punya catatan {what}"
+    return (
+        f"{_n(missing)} {group} tanpa catatan {what} tidak dihitung"
+        if missing
+        else f"semua {group} punya catatan {what}"
+    )
 
 
 def growth_monitored(desa_codes: list[str], year: int) -> Result:
@@ -103,14 +107,22 @@ def growth_monitored(desa_codes: list[str], year: int) -> Result:
     with_visits = set(visits.values_list("child__desa_id", flat=True).distinct())
     measured = dict(
         visits.filter(lenhei__isnull=False)
-        .values_list("child__desa_id").annotate(n=Count("child", distinct=True)).values_list("child__desa_id", "n")
+        .values_list("child__desa_id")
+        .annotate(n=Count("child", distinct=True))
+        .values_list("child__desa_id", "n")
     )
     born_after = datetime.date(year - 5, 1, 1)
     registered = dict(
-        Child.objects.filter(desa_id__in=desa_codes, birth_date__gt=born_after, birth_date__lte=datetime.date(year, 12, 31))
-        .values_list("desa_id").annotate(n=Count("pk")).values_list("desa_id", "n")
+        Child.objects.filter(
+            desa_id__in=desa_codes, birth_date__gt=born_after, birth_date__lte=datetime.date(year, 12, 31)
+        )
+        .values_list("desa_id")
+        .annotate(n=Count("pk"))
+        .values_list("desa_id", "n")
     )
-    dukcapil = dict(UnderFivePopulation.objects.filter(wilayah_id__in=desa_codes, year=year).values_list("wilayah_id", "count"))
+    dukcapil = dict(
+        UnderFivePopulation.objects.filter(wilayah_id__in=desa_codes, year=year).values_list("wilayah_id", "count")
+    )
     out = {}
     for code in desa_codes:
         if code not in with_visits:
@@ -128,13 +140,26 @@ def _service_visits(desa_codes: list[str], year: int, field: str, min_age_days: 
     months, each child's visits in date order."""
     from tumbuh.measurements.models import Measurement
 
-    return (Measurement.objects.filter(child__desa_id__in=desa_codes, date__year=year, age_days__gte=min_age_days,
-                                       age_days__lt=UNDER_FIVE_DAYS)
-            .order_by("child_id", "date").values_list("child__desa_id", "child_id", "date", field).iterator(chunk_size=5000))
+    return (
+        Measurement.objects.filter(
+            child__desa_id__in=desa_codes, date__year=year, age_days__gte=min_age_days, age_days__lt=UNDER_FIVE_DAYS
+        )
+        .order_by("child_id", "date")
+        .values_list("child__desa_id", "child_id", "date", field)
+        .iterator(chunk_size=5000)
+    )
 
 
-def _per_child(desa_codes: list[str], year: int, field: str, answered: Callable[[list], bool], *, what: str,
-               min_age_days: int = 0, group: str = "balita") -> Result:
+def _per_child(
+    desa_codes: list[str],
+    year: int,
+    field: str,
+    answered: Callable[[list], bool],
+    *,
+    what: str,
+    min_age_days: int = 0,
+    group: str = "balita",
+) -> Result:
     """Children with a record of ``field`` in the year whose recorded values (in date order)
     ``answered`` yes, over the children with a record; children seen in the year with
     nothing recorded are left out and counted in the note."""
@@ -148,7 +173,11 @@ def _per_child(desa_codes: list[str], year: int, field: str, answered: Callable[
     for desa, children in recorded.items():
         numerator = sum(1 for values in children.values() if answered(values))
         missing = len(seen[desa]) - len(children)
-        out[desa] = (numerator, len(children), f"penyebut: {group} dengan catatan {what}; {_unrecorded(missing, what, group)}")
+        out[desa] = (
+            numerator,
+            len(children),
+            f"penyebut: {group} dengan catatan {what}; {_unrecorded(missing, what, group)}",
+        )
     return out
 
 
@@ -159,8 +188,15 @@ def vitamin_a(desa_codes: list[str], year: int) -> Result:
     in February and August (6–11 months one blue capsule, 12–59 months a red one each round);
     this counts a child who got at least one in the year, not whether it got both rounds.
     Visits before 6 months (day 183) do not count."""
-    return _per_child(desa_codes, year, "vitamin_a", lambda values: any(v >= 1 for v in values), what="vitamin A",
-                      min_age_days=SIX_MONTHS_DAYS, group="balita 6–59 bulan")
+    return _per_child(
+        desa_codes,
+        year,
+        "vitamin_a",
+        lambda values: any(v >= 1 for v in values),
+        what="vitamin A",
+        min_age_days=SIX_MONTHS_DAYS,
+        group="balita 6–59 bulan",
+    )
 
 
 def kia_book(desa_codes: list[str], year: int) -> Result:
@@ -207,8 +243,12 @@ def weight_gain(desa_codes: list[str], year: int) -> Result:
             continue  # only O/B: nobody was weighed two months running
         other = len(codes) - d
         missing = len(seen[desa]) - len(coded[desa])
-        out[desa] = (n, d, f"pembilang N, penyebut N+T per anak per bulan; {_n(other)} penimbangan O/B tidak dihitung; "
-                           f"{_unrecorded(missing, 'naik berat badan')}")
+        out[desa] = (
+            n,
+            d,
+            f"pembilang N, penyebut N+T per anak per bulan; {_n(other)} penimbangan O/B tidak dihitung; "
+            f"{_unrecorded(missing, 'naik berat badan')}",
+        )
     return out
 
 
@@ -232,9 +272,12 @@ def asi_exclusive(desa_codes: list[str], year: int) -> Result:
 
     seen: dict[str, set[int]] = defaultdict(set)
     latest: dict[str, dict[int, bool]] = defaultdict(dict)
-    visits = (Measurement.objects.filter(child__desa_id__in=desa_codes, date__year=year, age_days__lt=SIX_MONTHS_DAYS)
-              .order_by("child_id", "date").values_list("child__desa_id", "child_id", "age_days", "asi_months")
-              .iterator(chunk_size=5000))
+    visits = (
+        Measurement.objects.filter(child__desa_id__in=desa_codes, date__year=year, age_days__lt=SIX_MONTHS_DAYS)
+        .order_by("child_id", "date")
+        .values_list("child__desa_id", "child_id", "age_days", "asi_months")
+        .iterator(chunk_size=5000)
+    )
     for desa, child, age_days, months in visits:
         seen[desa].add(child)
         answer = _exclusive_so_far(months or "", age_days)
@@ -243,8 +286,11 @@ def asi_exclusive(desa_codes: list[str], year: int) -> Result:
     out = {}
     for desa, children in latest.items():
         missing = len(seen[desa]) - len(children)
-        out[desa] = (sum(children.values()), len(children),
-                     f"penyebut: bayi < 6 bulan dengan catatan ASI; {_unrecorded(missing, 'ASI eksklusif', 'bayi < 6 bulan')}")
+        out[desa] = (
+            sum(children.values()),
+            len(children),
+            f"penyebut: bayi < 6 bulan dengan catatan ASI; {_unrecorded(missing, 'ASI eksklusif', 'bayi < 6 bulan')}",
+        )
     return out
 
 
@@ -280,10 +326,17 @@ def krs_accompanied(desa_codes: list[str], year: int) -> Result:
             unsaid[desa] += 1
     out = {}
     for desa, n in accompanied.items():
-        missing = (f"{_n(unsaid[desa])} KRS tanpa catatan pendampingan di daftar dan tanpa kunjungan TPK dihitung tidak didampingi"
-                   if unsaid[desa] else "semua KRS punya catatan pendampingan")
-        out[desa] = (n, total[desa], f"penyebut: seluruh KRS tahun {year}; didampingi: jenis pendampingan diterima "
-                                     f"(Verval KRS) atau dikunjungi TPK; {missing}")
+        missing = (
+            f"{_n(unsaid[desa])} KRS tanpa catatan pendampingan di daftar dan tanpa kunjungan TPK dihitung tidak didampingi"
+            if unsaid[desa]
+            else "semua KRS punya catatan pendampingan"
+        )
+        out[desa] = (
+            n,
+            total[desa],
+            f"penyebut: seluruh KRS tahun {year}; didampingi: jenis pendampingan diterima "
+            f"(Verval KRS) atau dikunjungi TPK; {missing}",
+        )
     return out
 
 
@@ -316,8 +369,16 @@ def computed_indicators(kabupaten_code: str):
     return Indicator.objects.for_kabupaten(kabupaten_code).exclude(computed_from="").exclude(pk__in=unused)
 
 
-def compute(kabupaten_code: str, year: int, desa_codes: Iterable[str], progress=None, *, actor,
-            computations: Iterable[str] | None = None, batch=None) -> int:
+def compute(
+    kabupaten_code: str,
+    year: int,
+    desa_codes: Iterable[str],
+    progress=None,
+    *,
+    actor,
+    computations: Iterable[str] | None = None,
+    batch=None,
+) -> int:
     """Compute every computable indicator the district has and write it (audited as ``actor``:
     the user who asked for it, by the button, the command or the import ``batch`` that feeds
     it, or ``policy.SYSTEM``, e.g. the nightly command). Whether they may is asked here, once,
@@ -335,8 +396,14 @@ def compute(kabupaten_code: str, year: int, desa_codes: Iterable[str], progress=
     return store(kabupaten_code, year, desa_codes, worked, actor=actor, batch=batch)
 
 
-def work_out(kabupaten_code: str, year: int, desa_codes: Iterable[str], progress=None, *,
-             computations: Iterable[str] | None = None) -> list[tuple[Indicator, Result | None]]:
+def work_out(
+    kabupaten_code: str,
+    year: int,
+    desa_codes: Iterable[str],
+    progress=None,
+    *,
+    computations: Iterable[str] | None = None,
+) -> list[tuple[Indicator, Result | None]]:
     """The reading half of ``compute``: each computed indicator with its result per desa
     ({desa: (numerator, denominator, note)}; None for a computation no longer offered). Writes
     nothing, so it runs outside any write transaction (on SQLite one locks every writer out)."""
@@ -356,8 +423,15 @@ def work_out(kabupaten_code: str, year: int, desa_codes: Iterable[str], progress
     return worked
 
 
-def store(kabupaten_code: str, year: int, desa_codes: Iterable[str], worked: list[tuple[Indicator, Result | None]], *,
-          actor, batch=None) -> int:
+def store(
+    kabupaten_code: str,
+    year: int,
+    desa_codes: Iterable[str],
+    worked: list[tuple[Indicator, Result | None]],
+    *,
+    actor,
+    batch=None,
+) -> int:
     """The writing half of ``compute``: what ``work_out`` found, audited as ``actor``, each
     indicator's rows in a transaction of their own (short: a login waits a moment at most)."""
     step = (may_recompute_import, batch) if batch is not None else (may_compute, kabupaten_code)
@@ -374,8 +448,10 @@ def _store_one(indicator: Indicator, result: Result | None, year: int, desa_code
     """One indicator's rows of ``store``; the rows written or checked."""
     written = 0
     found = result or {}
-    stored = {c.desa_id: (c.numerator, c.denominator, c.note, c.source)
-              for c in Coverage.objects.filter(indicator=indicator, year=year, desa_id__in=list(found))}
+    stored = {
+        c.desa_id: (c.numerator, c.denominator, c.note, c.source)
+        for c in Coverage.objects.filter(indicator=indicator, year=year, desa_id__in=list(found))
+    }
     for code, (numerator, denominator, note) in found.items():
         if not denominator:
             continue
@@ -383,11 +459,23 @@ def _store_one(indicator: Indicator, result: Result | None, year: int, desa_code
         if stored.get(code) == (numerator, denominator, note, CoverageSource.COMPUTED):
             continue  # unchanged: no write, no audit record
         # Tumbuh's own number replaces an earlier entered or imported one, and says so.
-        set_coverage(actor, indicator, code, year, numerator=numerator, denominator=denominator, note=note,
-                     source=CoverageSource.COMPUTED, reason=REASON, permitted_by=step)
+        set_coverage(
+            actor,
+            indicator,
+            code,
+            year,
+            numerator=numerator,
+            denominator=denominator,
+            note=note,
+            source=CoverageSource.COMPUTED,
+            reason=REASON,
+            permitted_by=step,
+        )
     if result is not None:
         kept = [code for code, (_n, denominator, _note) in found.items() if denominator]
-        stale = Coverage.objects.filter(indicator=indicator, year=year, desa_id__in=desa_codes, source=CoverageSource.COMPUTED)
+        stale = Coverage.objects.filter(
+            indicator=indicator, year=year, desa_id__in=desa_codes, source=CoverageSource.COMPUTED
+        )
         for c in stale.exclude(desa_id__in=kept):
             do_delete(actor, c, reason=STALE_REASON, permitted_by=step)
     return written

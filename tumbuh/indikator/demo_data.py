@@ -30,18 +30,46 @@ KECAMATAN = ("73.24.04", "73.24.05", "73.24.02")
 REASON = "Data demo"
 #: indicator → usual coverage (%) in the district
 INDICATORS = {
-    "bumil-ttd-90": 72, "asi-eksklusif": 66, "imunisasi-dasar-lengkap": 84, "air-minum-layak": 81,
+    "bumil-ttd-90": 72,
+    "asi-eksklusif": 66,
+    "imunisasi-dasar-lengkap": 84,
+    "air-minum-layak": 81,
     "sanitasi-layak": 74,
 }
 #: Luwu Timur's own indicators computed by Tumbuh: (code, short name, name, kind, computation, lead OPD)
 DISTRICT_INDICATORS = [
-    ("balita-buku-kia", "Balita punya buku KIA", "Balita yang memiliki buku Kesehatan Ibu dan Anak (KIA)", "spesifik",
-     Computation.KIA_BOOK, "DINKES"),
-    ("balita-naik-bb", "Balita naik BB (N/D′)", "Balita yang naik berat badannya di antara yang ditimbang dua bulan berturut-turut",
-     "spesifik", Computation.WEIGHT_GAIN, "DINKES"),
-    ("kelas-ibu-balita", "Kelas ibu balita", "Ibu balita yang mengikuti kelas ibu balita", "spesifik",
-     Computation.KELAS_IBU_BALITA, "DINKES"),
-    ("balita-mbg", "Balita terima MBG", "Balita yang menerima Makan Bergizi Gratis (MBG)", "sensitif", Computation.MBG, ""),
+    (
+        "balita-buku-kia",
+        "Balita punya buku KIA",
+        "Balita yang memiliki buku Kesehatan Ibu dan Anak (KIA)",
+        "spesifik",
+        Computation.KIA_BOOK,
+        "DINKES",
+    ),
+    (
+        "balita-naik-bb",
+        "Balita naik BB (N/D′)",
+        "Balita yang naik berat badannya di antara yang ditimbang dua bulan berturut-turut",
+        "spesifik",
+        Computation.WEIGHT_GAIN,
+        "DINKES",
+    ),
+    (
+        "kelas-ibu-balita",
+        "Kelas ibu balita",
+        "Ibu balita yang mengikuti kelas ibu balita",
+        "spesifik",
+        Computation.KELAS_IBU_BALITA,
+        "DINKES",
+    ),
+    (
+        "balita-mbg",
+        "Balita terima MBG",
+        "Balita yang menerima Makan Bergizi Gratis (MBG)",
+        "sensitif",
+        Computation.MBG,
+        "",
+    ),
 ]
 
 
@@ -69,10 +97,24 @@ def _district_indicators() -> None:
         if Indicator.objects.filter(kabupaten_id=KABUPATEN, code=code).exists():
             continue
         numerator, denominator = DEFINITIONS[computation]
-        do_save(policy.SYSTEM, Indicator(kabupaten_id=KABUPATEN, code=code, short_name=short_name, name=name, kind=kind,
-                                category=Category.DISTRICT, computed_from=computation, numerator=numerator,
-                                denominator=denominator, target_group="Balita 0–59 bulan", responsible_opd_id=opd.get(lead),
-                                order=500), reason=REASON)
+        do_save(
+            policy.SYSTEM,
+            Indicator(
+                kabupaten_id=KABUPATEN,
+                code=code,
+                short_name=short_name,
+                name=name,
+                kind=kind,
+                category=Category.DISTRICT,
+                computed_from=computation,
+                numerator=numerator,
+                denominator=denominator,
+                target_group="Balita 0–59 bulan",
+                responsible_opd_id=opd.get(lead),
+                order=500,
+            ),
+            reason=REASON,
+        )
 
 
 def _entered(seed: int, desa: list[Wilayah]) -> None:
@@ -83,5 +125,13 @@ def _entered(seed: int, desa: list[Wilayah]) -> None:
         for w in desa:
             denominator = rng.randint(12, 60)
             share = min(1.0, max(0.15, (usual + kecamatan_shift[w.kecamatan_code] + rng.gauss(0, 8)) / 100))
-            set_coverage(policy.SYSTEM, indicator, w.code, YEAR, numerator=round(denominator * share), denominator=denominator,
-                         source=CoverageSource.IMPORTED, reason=REASON)
+            set_coverage(
+                policy.SYSTEM,
+                indicator,
+                w.code,
+                YEAR,
+                numerator=round(denominator * share),
+                denominator=denominator,
+                source=CoverageSource.IMPORTED,
+                reason=REASON,
+            )

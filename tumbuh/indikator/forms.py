@@ -26,12 +26,30 @@ class DistrictIndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["code", "name", "short_name", "definition", "numerator", "denominator", "target_group", "kind",
-                  "responsible_opd", "unit", "national_target", "lower_is_better", "computed_from", "is_active"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "definition",
+            "numerator",
+            "denominator",
+            "target_group",
+            "kind",
+            "responsible_opd",
+            "unit",
+            "national_target",
+            "lower_is_better",
+            "computed_from",
+            "is_active",
+        ]
         labels = {"national_target": _("target")}
-        help_texts = {"computed_from": _("Tumbuh then computes the coverage from the visits it holds, in the desa "
-                                         "where they record it; leave the numerator and denominator empty to take "
-                                         "Tumbuh's definition.")}
+        help_texts = {
+            "computed_from": _(
+                "Tumbuh then computes the coverage from the visits it holds, in the desa "
+                "where they record it; leave the numerator and denominator empty to take "
+                "Tumbuh's definition."
+            )
+        }
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, kabupaten_code: str, **kwargs):

@@ -35,12 +35,16 @@ def _count(row: Row, key: str, header: str) -> int | None:
         try:
             parse_decimal(row[key])
         except ValueError:
-            raise RowError(gettext_noop("%(column)s is not a number: %(value)s"), column=header, value=row[key]) from None
+            raise RowError(
+                gettext_noop("%(column)s is not a number: %(value)s"), column=header, value=row[key]
+            ) from None
         number = -1  # a fraction: the message below
     if number is None:
         return None
     if number < 0:
-        raise RowError(gettext_noop("%(column)s must be a whole number of zero or more: %(value)s"), column=header, value=row[key])
+        raise RowError(
+            gettext_noop("%(column)s must be a whole number of zero or more: %(value)s"), column=header, value=row[key]
+        )
     return number
 
 
@@ -51,13 +55,29 @@ class CoverageImporter(ByDesaCode, Importer):
     model = Coverage
     columns = (
         DESA_CODE,
-        Column("desa_name", "Nama Desa", ("desa", "desa/kelurahan", "nama desa/kelurahan"), _("For reading only."),
-               "Contoh", used=False),
-        Column("indicator", "Kode Indikator", ("indikator", "kode"), _("Required. The indicator's code in Tumbuh."),
-               "bumil-ttd-90", True),
+        Column(
+            "desa_name",
+            "Nama Desa",
+            ("desa", "desa/kelurahan", "nama desa/kelurahan"),
+            _("For reading only."),
+            "Contoh",
+            used=False,
+        ),
+        Column(
+            "indicator",
+            "Kode Indikator",
+            ("indikator", "kode"),
+            _("Required. The indicator's code in Tumbuh."),
+            "bumil-ttd-90",
+            True,
+        ),
         Column("year", "Tahun", ("tahun data",), _("Required. The year of the data."), "2026"),
-        Column("numerator", "Pembilang", ("jumlah", "numerator", "capaian"), _("Those who received the service."), "17"),
-        Column("denominator", "Penyebut", ("sasaran", "jumlah sasaran", "denominator"), _("All in the target group."), "24"),
+        Column(
+            "numerator", "Pembilang", ("jumlah", "numerator", "capaian"), _("Those who received the service."), "17"
+        ),
+        Column(
+            "denominator", "Penyebut", ("sasaran", "jumlah sasaran", "denominator"), _("All in the target group."), "24"
+        ),
         Column("value", "Cakupan (%)", ("cakupan", "persen", "%"), _("Only when there are no counts."), ""),
         Column("note", "Catatan", ("keterangan",), _("Optional."), ""),
     )
@@ -86,9 +106,18 @@ class CoverageImporter(ByDesaCode, Importer):
         indicators = Indicator.objects.for_kabupaten(kabupaten.code)
         return [
             desa_sheet(user, kabupaten),
-            (gettext("Indicators"), ["Kode Indikator", "Nama", "Target (%)"],
-             [[i.code, i.name, float(i.target_for(kabupaten.code)) if i.target_for(kabupaten.code) is not None else ""]
-              for i in indicators]),
+            (
+                gettext("Indicators"),
+                ["Kode Indikator", "Nama", "Target (%)"],
+                [
+                    [
+                        i.code,
+                        i.name,
+                        float(i.target_for(kabupaten.code)) if i.target_for(kabupaten.code) is not None else "",
+                    ]
+                    for i in indicators
+                ],
+            ),
         ]
 
     def prepare(self):
@@ -119,15 +148,20 @@ class CoverageImporter(ByDesaCode, Importer):
         try:
             value = parse_decimal(row["value"])
         except ValueError:
-            raise RowError(gettext_noop("%(column)s is not a number: %(value)s"), column="Cakupan (%)", value=row["value"]) from None
+            raise RowError(
+                gettext_noop("%(column)s is not a number: %(value)s"), column="Cakupan (%)", value=row["value"]
+            ) from None
         if numerator is None and denominator is None and value is None:
             raise RowError(gettext_noop("No coverage: give Pembilang and Penyebut, or Cakupan (%)"))
         if numerator is not None and denominator is not None:
             if denominator == 0:
                 raise RowError(gettext_noop("Penyebut must be more than zero"))
             if numerator > denominator and indicator.unit == "%":
-                raise RowError(gettext_noop("Pembilang (%(numerator)s) cannot exceed Penyebut (%(denominator)s)"),
-                               numerator=numerator, denominator=denominator)
+                raise RowError(
+                    gettext_noop("Pembilang (%(numerator)s) cannot exceed Penyebut (%(denominator)s)"),
+                    numerator=numerator,
+                    denominator=denominator,
+                )
             value = Coverage.percent(numerator, denominator)
         elif (numerator is None) != (denominator is None):
             raise RowError(gettext_noop("Give both Pembilang and Penyebut, or neither"))
@@ -138,9 +172,18 @@ class CoverageImporter(ByDesaCode, Importer):
         if existing is not None and existing.source == CoverageSource.COMPUTED:
             raise RowError(gettext_noop("Tumbuh computes this indicator from its own data; it is not imported"))
         obj = existing or Coverage(indicator=indicator, desa_id=code, year=year)
-        changed = assign(obj, {"numerator": numerator, "denominator": denominator,
-                               "value": value.quantize(Decimal("0.01")) if value is not None else None,
-                               "note": row["note"][:300]}) or existing is None
+        changed = (
+            assign(
+                obj,
+                {
+                    "numerator": numerator,
+                    "denominator": denominator,
+                    "value": value.quantize(Decimal("0.01")) if value is not None else None,
+                    "note": row["note"][:300],
+                },
+            )
+            or existing is None
+        )
         if changed:
             obj.source, obj.import_batch = CoverageSource.IMPORTED, self.batch
             obj.entered_by = self.user if getattr(self.user, "pk", None) else None
@@ -150,13 +193,34 @@ class CoverageImporter(ByDesaCode, Importer):
 def coverage_template(indicator: Indicator, year: int, desa: list[Wilayah], existing: dict[str, Coverage]):
     """The template for one indicator and year: one row per desa, prefilled with what is
     stored, so the OPD fills the gaps and sends it back."""
-    note = gettext("%(indicator)s, %(year)d. Numerator: %(numerator)s. Denominator: %(denominator)s. "
-              "Fill Pembilang and Penyebut (or Cakupan (%%) when there are no counts); keep the headers and codes.") % {
-        "indicator": indicator.name, "year": year, "numerator": indicator.numerator or "—", "denominator": indicator.denominator or "—"}
+    note = gettext(
+        "%(indicator)s, %(year)d. Numerator: %(numerator)s. Denominator: %(denominator)s. "
+        "Fill Pembilang and Penyebut (or Cakupan (%%) when there are no counts); keep the headers and codes."
+    ) % {
+        "indicator": indicator.name,
+        "year": year,
+        "numerator": indicator.numerator or "—",
+        "denominator": indicator.denominator or "—",
+    }
     rows = []
     for w in desa:
         c = existing.get(w.code)
-        rows.append([w.code, w.name, indicator.code, year, c.numerator if c else None, c.denominator if c else None,
-                     float(c.value) if c and c.value is not None and c.numerator is None else None, c.note if c else ""])
-    return prefilled_workbook(note, [c.header for c in CoverageImporter.columns], rows, text_columns=(1, 3),
-                              widths=(16, 24, 26, 8, 12, 12, 12, 30))
+        rows.append(
+            [
+                w.code,
+                w.name,
+                indicator.code,
+                year,
+                c.numerator if c else None,
+                c.denominator if c else None,
+                float(c.value) if c and c.value is not None and c.numerator is None else None,
+                c.note if c else "",
+            ]
+        )
+    return prefilled_workbook(
+        note,
+        [c.header for c in CoverageImporter.columns],
+        rows,
+        text_columns=(1, 3),
+        widths=(16, 24, 26, 8, 12, 12, 12, 30),
+    )

@@ -59,8 +59,13 @@ class Indicator(models.Model):
     """One coverage indicator: what is counted, for whom, against which target."""
 
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        limit_choices_to={"level": Level.KABUPATEN}, verbose_name=_("regency / city"),
+        Wilayah,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
+        verbose_name=_("regency / city"),
         help_text=_("Empty for the national catalogue; set for the district's own indicators."),
     )
     code = models.SlugField(_("code"), max_length=60)
@@ -74,23 +79,40 @@ class Indicator(models.Model):
     category = models.CharField(_("category"), max_length=10, choices=Category.choices, default=Category.DISTRICT)
     unit = models.CharField(_("unit"), max_length=20, default="%")
     national_target = models.DecimalField(
-        _("national target"), max_digits=6, decimal_places=2, null=True, blank=True,
+        _("national target"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
     lower_is_better = models.BooleanField(
-        _("lower is better"), default=False, help_text=_("E.g. unwanted pregnancies: the target is a ceiling."),
+        _("lower is better"),
+        default=False,
+        help_text=_("E.g. unwanted pregnancies: the target is a ceiling."),
     )
     lead_opd = models.CharField(
-        _("usual lead OPD"), max_length=40, blank=True,
+        _("usual lead OPD"),
+        max_length=40,
+        blank=True,
         help_text=_("Short name of the OPD that usually answers for it (DINKES, DP2KB, …); a hint."),
     )
     responsible_opd = models.ForeignKey(
-        "organisation.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("responsible OPD"), help_text=_("For the district's own indicators."),
+        "organisation.Opd",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible OPD"),
+        help_text=_("For the district's own indicators."),
     )
     computed_from = models.CharField(
-        _("computed by Tumbuh from"), max_length=30, choices=Computation.choices, blank=True, default="",
+        _("computed by Tumbuh from"),
+        max_length=30,
+        choices=Computation.choices,
+        blank=True,
+        default="",
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
@@ -107,7 +129,9 @@ class Indicator(models.Model):
         ordering = ["order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["kabupaten", "code"], name="indicator_code_unique_in_kabupaten"),
-            models.UniqueConstraint(fields=["code"], condition=Q(kabupaten__isnull=True), name="indicator_code_unique_national"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(kabupaten__isnull=True), name="indicator_code_unique_national"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,9 +160,11 @@ class Indicator(models.Model):
         if cache is None:
             cache = self._settings_cache = {}
         if kabupaten_code not in cache:
-            cache[kabupaten_code] = IndicatorSetting.objects.filter(indicator=self, kabupaten_id=kabupaten_code).select_related(
-                "responsible_opd"
-            ).first()
+            cache[kabupaten_code] = (
+                IndicatorSetting.objects.filter(indicator=self, kabupaten_id=kabupaten_code)
+                .select_related("responsible_opd")
+                .first()
+            )
         return cache[kabupaten_code]
 
     def responsible_opd_id_for(self, kabupaten_code: str) -> int | None:
@@ -153,7 +179,11 @@ class Indicator(models.Model):
         if self.lead_opd:
             from tumbuh.organisation.models import Opd
 
-            return Opd.objects.filter(kabupaten_id=kabupaten_code, short_name=self.lead_opd).values_list("pk", flat=True).first()
+            return (
+                Opd.objects.filter(kabupaten_id=kabupaten_code, short_name=self.lead_opd)
+                .values_list("pk", flat=True)
+                .first()
+            )
         return None
 
     def target_for(self, kabupaten_code: str) -> Decimal | None:
@@ -176,15 +206,29 @@ class IndicatorSetting(models.Model):
     """A district's choices for one indicator: who answers for it and its own target."""
 
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
         verbose_name=_("regency / city"),
     )
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="settings", verbose_name=_("indicator"))
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="settings", verbose_name=_("indicator")
+    )
     responsible_opd = models.ForeignKey(
-        "organisation.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("responsible OPD"),
+        "organisation.Opd",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible OPD"),
     )
     target = models.DecimalField(
-        _("district target"), max_digits=6, decimal_places=2, null=True, blank=True,
+        _("district target"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     is_active = models.BooleanField(_("used in this district"), default=True)
@@ -218,8 +262,11 @@ class CoverageQuerySet(models.QuerySet):
         """{(indicator id, desa code): (data year, value)}: per indicator and desa, the latest
         coverage of ``year`` or before (the plan for a year is made on the last data known)."""
         out: dict[tuple[int, str], tuple[int, object]] = {}
-        rows = (self.filter(desa_id__in=list(desa_codes), year__lte=year, value__isnull=False)
-                .order_by("year").values_list("indicator_id", "desa_id", "year", "value"))
+        rows = (
+            self.filter(desa_id__in=list(desa_codes), year__lte=year, value__isnull=False)
+            .order_by("year")
+            .values_list("indicator_id", "desa_id", "year", "value")
+        )
         for indicator_id, desa, y, value in rows:
             out[(indicator_id, desa)] = (y, value)  # later years overwrite earlier ones
         return out
@@ -228,8 +275,12 @@ class CoverageQuerySet(models.QuerySet):
         """{(indicator id, year): (district coverage %, desa reporting)}: the summed numerator over
         the summed denominator when every desa gives both, else the mean of the desa values."""
         sums: dict[tuple[int, int], list] = {}
-        rows = self.filter(indicator_id__in=list(indicator_ids), desa__kabupaten_code=kabupaten_code,
-                           year__in=list(years), value__isnull=False)
+        rows = self.filter(
+            indicator_id__in=list(indicator_ids),
+            desa__kabupaten_code=kabupaten_code,
+            year__in=list(years),
+            value__isnull=False,
+        )
         for c in rows.values("indicator_id", "year", "numerator", "denominator", "value"):
             s = sums.setdefault((c["indicator_id"], c["year"]), [0, 0, 0, 0.0, 0])  # num, den, n with both, sum, n
             if c["numerator"] is not None and c["denominator"]:
@@ -244,25 +295,47 @@ class CoverageQuerySet(models.QuerySet):
 class Coverage(models.Model):
     """One indicator's coverage in one desa for one year."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="coverage", verbose_name=_("indicator"))
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="coverage", verbose_name=_("indicator")
+    )
     desa = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA}, verbose_name=_("desa"),
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.DESA},
+        verbose_name=_("desa"),
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     numerator = models.PositiveIntegerField(_("numerator"), null=True, blank=True)
     denominator = models.PositiveIntegerField(_("denominator"), null=True, blank=True)
     value = models.DecimalField(
-        _("coverage (%)"), max_digits=6, decimal_places=2, null=True, blank=True,
+        _("coverage (%)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Computed from numerator and denominator when both are given."),
     )
-    source = models.CharField(_("source"), max_length=10, choices=CoverageSource.choices, default=CoverageSource.ENTERED)
+    source = models.CharField(
+        _("source"), max_length=10, choices=CoverageSource.choices, default=CoverageSource.ENTERED
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("entered by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
     import_batch = models.ForeignKey(
-        "imports.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("import batch"),
+        "imports.ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import batch"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -298,7 +371,9 @@ class Coverage(models.Model):
             else:
                 self.value = self.percent(self.numerator, self.denominator)
         elif (self.numerator is None) != (self.denominator is None):
-            errors["denominator" if self.denominator is None else "numerator"] = _("Give both numerator and denominator, or neither.")
+            errors["denominator" if self.denominator is None else "numerator"] = _(
+                "Give both numerator and denominator, or neither."
+            )
         if self.value is None and not errors:
             errors["value"] = _("Give the coverage, or its numerator and denominator.")
         if self.desa_id and self.indicator_id and self.indicator.kabupaten_id not in (None, self.desa_id[:5]):

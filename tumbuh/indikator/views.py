@@ -50,12 +50,19 @@ def _indicator(kabupaten, pk) -> Indicator:
 def catalogue(request):
     kabupaten = kabupaten_of(request)
     opd = dict(Opd.objects.filter(kabupaten=kabupaten).values_list("pk", "short_name"))
-    rows = [(ind, ind.target_for(kabupaten.code), opd.get(ind.responsible_opd_id_for(kabupaten.code)))
-            for ind in Indicator.objects.for_kabupaten(kabupaten.code)]
-    return render(request, "indikator/catalogue.html", {
-        "kabupaten": kabupaten, "rows": rows,
-        "can_add": policy.can(request.user, policy.ADD, Indicator),
-    })
+    rows = [
+        (ind, ind.target_for(kabupaten.code), opd.get(ind.responsible_opd_id_for(kabupaten.code)))
+        for ind in Indicator.objects.for_kabupaten(kabupaten.code)
+    ]
+    return render(
+        request,
+        "indikator/catalogue.html",
+        {
+            "kabupaten": kabupaten,
+            "rows": rows,
+            "can_add": policy.can(request.user, policy.ADD, Indicator),
+        },
+    )
 
 
 @login_required
@@ -63,7 +70,8 @@ def indicator(request, pk: int):
     kabupaten = kabupaten_of(request)
     ind = _indicator(kabupaten, pk)
     setting = IndicatorSetting.objects.filter(kabupaten=kabupaten, indicator=ind).first() or IndicatorSetting(
-        kabupaten=kabupaten, indicator=ind)
+        kabupaten=kabupaten, indicator=ind
+    )
     can_set = policy.can(request.user, policy.CHANGE if setting.pk else policy.ADD, setting)
     form = IndicatorSettingForm(request.POST or None, instance=setting, kabupaten_code=kabupaten.code)
     if request.method == "POST":
@@ -76,11 +84,18 @@ def indicator(request, pk: int):
                 return redirect("indikator:indicator", ind.pk)
             except ValidationError as e:
                 add_errors(form, e)
-    return render(request, "indikator/indicator.html", {
-        "ind": ind, "kabupaten": kabupaten, "form": form if can_set else None,
-        "target": ind.target_for(kabupaten.code), "opd_id": ind.responsible_opd_id_for(kabupaten.code),
-        "can_edit": not ind.is_national and policy.can(request.user, policy.CHANGE, ind),
-    })
+    return render(
+        request,
+        "indikator/indicator.html",
+        {
+            "ind": ind,
+            "kabupaten": kabupaten,
+            "form": form if can_set else None,
+            "target": ind.target_for(kabupaten.code),
+            "opd_id": ind.responsible_opd_id_for(kabupaten.code),
+            "can_edit": not ind.is_national and policy.can(request.user, policy.CHANGE, ind),
+        },
+    )
 
 
 @login_required
@@ -103,8 +118,7 @@ def indicator_edit(request, pk: int | None = None):
 
 
 def _desa(request, kabupaten) -> list[Wilayah]:
-    return list(policy.district_desa(request.user, kabupaten.code)
-                .order_by("kecamatan_code", "name"))
+    return list(policy.district_desa(request.user, kabupaten.code).order_by("kecamatan_code", "name"))
 
 
 @login_required
@@ -123,27 +137,51 @@ def coverage(request):
     if request.method == "POST":
         if not may_enter:
             raise PermissionDenied
-        n, errors = all_or_nothing((w.code, partial(_save_row, request, ind, year, w.code, stored.get(w.code))) for w in desa)
+        n, errors = all_or_nothing(
+            (w.code, partial(_save_row, request, ind, year, w.code, stored.get(w.code))) for w in desa
+        )
         if not errors:
             messages.success(request, _("%(n)d desa saved.") % {"n": n})
             return redirect(f"{reverse('indikator:coverage')}?{urlencode({'indicator': ind.code, 'year': year})}")
         messages.error(request, _("Nothing was saved: correct the rows marked below."))
     target = ind.target_for(kabupaten.code)
-    kecamatan = dict(Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten.code).values_list("code", "name"))
+    kecamatan = dict(
+        Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten.code).values_list("code", "name")
+    )
     rows = []
     for w in desa:
         c = stored.get(w.code)
-        rows.append({"desa": w, "c": c, "kecamatan": kecamatan.get(w.kecamatan_code, w.kecamatan_code), "gap": ind.gap(c.value if c else None, target), "error": errors.get(w.code),
-                     "computed": c is not None and c.source == CoverageSource.COMPUTED,
-                     "post": {k: request.POST.get(f"{k}-{w.code}", "") for k in ("num", "den", "val", "note")}
-                     if request.method == "POST" else None})
+        rows.append(
+            {
+                "desa": w,
+                "c": c,
+                "kecamatan": kecamatan.get(w.kecamatan_code, w.kecamatan_code),
+                "gap": ind.gap(c.value if c else None, target),
+                "error": errors.get(w.code),
+                "computed": c is not None and c.source == CoverageSource.COMPUTED,
+                "post": {k: request.POST.get(f"{k}-{w.code}", "") for k in ("num", "den", "val", "note")}
+                if request.method == "POST"
+                else None,
+            }
+        )
     filled = [r["c"].value for r in rows if r["c"] and r["c"].value is not None]
-    return render(request, "indikator/coverage.html", {
-        "kabupaten": kabupaten, "year": year, "ind": ind, "indicators": indicators, "rows": rows, "target": target,
-        "may_enter": may_enter, "filled": len(filled), "may_import": may_enter and not ind.is_computed,
-        "mean": (sum(filled) / len(filled)).quantize(Decimal("0.1")) if filled else None,
-        "may_compute": ind.is_computed and may_compute(request.user, kabupaten.code),
-    })
+    return render(
+        request,
+        "indikator/coverage.html",
+        {
+            "kabupaten": kabupaten,
+            "year": year,
+            "ind": ind,
+            "indicators": indicators,
+            "rows": rows,
+            "target": target,
+            "may_enter": may_enter,
+            "filled": len(filled),
+            "may_import": may_enter and not ind.is_computed,
+            "mean": (sum(filled) / len(filled)).quantize(Decimal("0.1")) if filled else None,
+            "may_compute": ind.is_computed and may_compute(request.user, kabupaten.code),
+        },
+    )
 
 
 def _save_row(request, ind, year, code, c) -> bool:
@@ -158,11 +196,23 @@ def _save_row(request, ind, year, code, c) -> bool:
         raise ValidationError(_("Not a number.")) from None
     if c is None and not any(raw.values()):
         return False
-    if c is not None and (num, den, raw["note"]) == (c.numerator, c.denominator, c.note) and (
-            num is not None or val == c.value):
+    if (
+        c is not None
+        and (num, den, raw["note"]) == (c.numerator, c.denominator, c.note)
+        and (num is not None or val == c.value)
+    ):
         return False
-    actions.set_coverage(request.user, ind, code, year, numerator=num, denominator=den, value=val,
-                         note=raw["note"], reason=_("entered on the coverage page"))
+    actions.set_coverage(
+        request.user,
+        ind,
+        code,
+        year,
+        numerator=num,
+        denominator=den,
+        value=val,
+        note=raw["note"],
+        reason=_("entered on the coverage page"),
+    )
     return True
 
 
@@ -173,8 +223,12 @@ def coverage_template_download(request):
     ind = get_object_or_404(Indicator.objects.for_kabupaten(kabupaten.code), code=request.GET.get("indicator", ""))
     desa = _desa(request, kabupaten)
     existing = {c.desa_id: c for c in policy.visible(request.user, Coverage.objects.filter(indicator=ind, year=year))}
-    return FileResponse(coverage_template(ind, year, desa, existing), as_attachment=True,
-                        filename=f"cakupan-{ind.code}-{year}.xlsx", content_type=XLSX)
+    return FileResponse(
+        coverage_template(ind, year, desa, existing),
+        as_attachment=True,
+        filename=f"cakupan-{ind.code}-{year}.xlsx",
+        content_type=XLSX,
+    )
 
 
 @login_required
@@ -186,11 +240,22 @@ def coverage_import(request):
         batch = start_upload(KIND, request.user, kabupaten, form.cleaned_data["file"])
         announce(request, batch)
         return redirect("indikator:import_batch", batch.pk)
-    recent = [b for b in policy.visible(request.user, ImportBatch.objects.filter(kind=KIND))[:20]
-              if can_see_coverage_batch(request.user, b)]
-    return render(request, "indikator/import.html", {"form": form, "recent": recent, "kabupaten": kabupaten,
-                                                     "indicators": Indicator.objects.for_kabupaten(kabupaten.code),
-                                                     "year": year_of(request, today=timezone.localdate())})
+    recent = [
+        b
+        for b in policy.visible(request.user, ImportBatch.objects.filter(kind=KIND))[:20]
+        if can_see_coverage_batch(request.user, b)
+    ]
+    return render(
+        request,
+        "indikator/import.html",
+        {
+            "form": form,
+            "recent": recent,
+            "kabupaten": kabupaten,
+            "indicators": Indicator.objects.for_kabupaten(kabupaten.code),
+            "year": year_of(request, today=timezone.localdate()),
+        },
+    )
 
 
 def _batch(request, pk) -> ImportBatch:
@@ -215,8 +280,12 @@ def import_progress(request, pk: int):
 @login_required
 def import_rejected(request, pk: int):
     batch = _batch(request, pk)
-    return FileResponse(rejected_workbook(batch), as_attachment=True, filename=f"{Path(batch.file_name).stem}-ditolak.xlsx",
-                        content_type=XLSX)
+    return FileResponse(
+        rejected_workbook(batch),
+        as_attachment=True,
+        filename=f"{Path(batch.file_name).stem}-ditolak.xlsx",
+        content_type=XLSX,
+    )
 
 
 @login_required
@@ -228,7 +297,9 @@ def coverage_compute(request):
         raise PermissionDenied
     n = compute(kabupaten.code, year, [w.code for w in _desa(request, kabupaten)], actor=request.user)
     messages.success(request, _("%(n)d coverage rows computed from Tumbuh's visits.") % {"n": n})
-    return redirect(f"{reverse('indikator:coverage')}?{urlencode({'indicator': request.POST.get('indicator', ''), 'year': year})}")
+    return redirect(
+        f"{reverse('indikator:coverage')}?{urlencode({'indicator': request.POST.get('indicator', ''), 'year': year})}"
+    )
 
 
 @login_required

@@ -25,7 +25,11 @@ from tumbuh.documents.models import UploadedDocument
 from .models import DesaRoleRegulation, Kpm, KpmTraining, ScorecardTarget
 
 REGULATION, KPM, TRAINING, SCORECARD = (
-    "konvergensi_desa.regulation", "konvergensi_desa.kpm", "konvergensi_desa.kpm-training", "konvergensi_desa.scorecard")
+    "konvergensi_desa.regulation",
+    "konvergensi_desa.kpm",
+    "konvergensi_desa.kpm-training",
+    "konvergensi_desa.scorecard",
+)
 PROVES = {
     REGULATION: gettext_lazy("the Perbup/Perwali on the village role is recorded as enacted by the year's end"),
     KPM: gettext_lazy("the desa's KPM are on the roster"),
@@ -45,13 +49,25 @@ def _regulations(kabupaten, year: int, user) -> list[Output]:
 
 
 def _scorecards(kabupaten, year: int, user) -> list[Output]:
-    rows = (policy.visible(user, ScorecardTarget.objects.filter(desa__kabupaten_code=kabupaten.code, year=year))
-            .values_list("desa_id", "desa__name", "quarter").distinct().order_by("desa__name", "desa_id", "quarter"))
+    rows = (
+        policy.visible(user, ScorecardTarget.objects.filter(desa__kabupaten_code=kabupaten.code, year=year))
+        .values_list("desa_id", "desa__name", "quarter")
+        .distinct()
+        .order_by("desa__name", "desa_id", "quarter")
+    )
     group = _("Village convergence scorecards")
-    return [Output("kpm", _("Scorecard of %(desa)s, quarter %(q)d") % {"desa": name, "q": q},
-                   reverse("konvergensi_desa:scorecard_xlsx", args=(code, year, q)), GENERATED, "XLSX", group=group,
-                   note=_("built from the answers as they stand"))
-            for code, name, q in rows]
+    return [
+        Output(
+            "kpm",
+            _("Scorecard of %(desa)s, quarter %(q)d") % {"desa": name, "q": q},
+            reverse("konvergensi_desa:scorecard_xlsx", args=(code, year, q)),
+            GENERATED,
+            "XLSX",
+            group=group,
+            note=_("built from the answers as they stand"),
+        )
+        for code, name, q in rows
+    ]
 
 
 def outputs(kabupaten, year: int, user) -> list[Output]:
@@ -63,33 +79,63 @@ def proofs(kabupaten, year: int, user, today) -> list[Proof]:
     found = []
     if policy.can(user, policy.VIEW, DesaRoleRegulation):
         page = reverse("konvergensi_desa:aksi4")
-        for regulation in policy.visible(user, DesaRoleRegulation.objects.filter(kabupaten=kabupaten, date__lte=until)).order_by(
-                "-date", "pk"):
+        for regulation in policy.visible(
+            user, DesaRoleRegulation.objects.filter(kabupaten=kabupaten, date__lte=until)
+        ).order_by("-date", "pk"):
             copy = policy.visible(user, UploadedDocument.for_object(regulation)).order_by("pk").first()
-            found.append(Proof(REGULATION, f"{regulation}: {regulation.title}",
-                               reverse("documents:download", args=(copy.pk,)) if copy else page,
-                               _("enacted on %(date)s") % {"date": day(regulation.date)}))
+            found.append(
+                Proof(
+                    REGULATION,
+                    f"{regulation}: {regulation.title}",
+                    reverse("documents:download", args=(copy.pk,)) if copy else page,
+                    _("enacted on %(date)s") % {"date": day(regulation.date)},
+                )
+            )
     if not policy.can(user, policy.VIEW, Kpm):
         return found
     page = f"{reverse('konvergensi_desa:aksi5')}?year={year}"
-    kpm = policy.visible(user, Kpm.objects.filter(desa__kabupaten_code=kabupaten.code, is_active=True, since_year__lte=year))
+    kpm = policy.visible(
+        user, Kpm.objects.filter(desa__kabupaten_code=kabupaten.code, is_active=True, since_year__lte=year)
+    )
     n, desa = kpm.count(), kpm.values("desa").distinct().count()
     if n:
-        found.append(Proof(KPM, _("KPM roster"), page, ngettext("%(n)s KPM", "%(n)s KPM", n) % {"n": number(n)} + " · "
-                           + ngettext("%(n)s desa", "%(n)s desa", desa) % {"n": number(desa)}))
-    trainings = policy.visible(user, KpmTraining.objects.filter(
-        kpm__desa__kabupaten_code=kabupaten.code, date__year=year, date__lte=today))
+        found.append(
+            Proof(
+                KPM,
+                _("KPM roster"),
+                page,
+                ngettext("%(n)s KPM", "%(n)s KPM", n) % {"n": number(n)}
+                + " · "
+                + ngettext("%(n)s desa", "%(n)s desa", desa) % {"n": number(desa)},
+            )
+        )
+    trainings = policy.visible(
+        user, KpmTraining.objects.filter(kpm__desa__kabupaten_code=kabupaten.code, date__year=year, date__lte=today)
+    )
     n = trainings.count()
     if n:
         last = trainings.order_by("-date").values_list("date", flat=True).first()
-        found.append(Proof(TRAINING, _("KPM trainings in %(year)d") % {"year": year}, page,
-                           ngettext("%(n)s training, the last on %(date)s", "%(n)s trainings, the last on %(date)s", n) % {
-                               "n": number(n), "date": day(last)}))
+        found.append(
+            Proof(
+                TRAINING,
+                _("KPM trainings in %(year)d") % {"year": year},
+                page,
+                ngettext("%(n)s training, the last on %(date)s", "%(n)s trainings, the last on %(date)s", n)
+                % {"n": number(n), "date": day(last)},
+            )
+        )
     cards = policy.visible(user, ScorecardTarget.objects.filter(desa__kabupaten_code=kabupaten.code, year=year))
     quarters = sorted(set(cards.values_list("quarter", flat=True)))
     if quarters:
         desa = cards.values("desa").distinct().count()
-        found.append(Proof(SCORECARD, _("Village convergence scorecards %(year)d") % {"year": year}, page,
-                           ngettext("%(n)s desa", "%(n)s desa", desa) % {"n": number(desa)} + " · "
-                           + _("quarter %(q)s") % {"q": ", ".join(str(q) for q in quarters)}))
+        found.append(
+            Proof(
+                SCORECARD,
+                _("Village convergence scorecards %(year)d") % {"year": year},
+                page,
+                ngettext("%(n)s desa", "%(n)s desa", desa) % {"n": number(desa)}
+                + " · "
+                + _("quarter %(q)s") % {"q": ", ".join(str(q) for q in quarters)},
+            )
+        )
     return found

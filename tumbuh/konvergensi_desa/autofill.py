@@ -56,12 +56,18 @@ def _months(start: dt.date) -> list[tuple[int, int, dt.date, dt.date]]:
 def child_answers(child: Child, year: int, quarter: int) -> dict[str, str]:
     """The items of a child 0–23 months that Tumbuh can answer for this quarter."""
     start, end = quarter_bounds(year, quarter)
-    visits = list(Measurement.objects.filter(child=child, date__lte=end).order_by("date")
-                  .values("date", "weight", "lenhei", "status_tbu", "status_bbu"))
+    visits = list(
+        Measurement.objects.filter(child=child, date__lte=end)
+        .order_by("date")
+        .values("date", "weight", "lenhei", "status_tbu", "status_bbu")
+    )
     answers: dict[str, str] = {}
 
-    eligible = [(y, m) for y, m, first, last in _months(start)
-                if child.birth_date <= last and (first - child.birth_date).days < 731]
+    eligible = [
+        (y, m)
+        for y, m, first, last in _months(start)
+        if child.birth_date <= last and (first - child.birth_date).days < 731
+    ]
     weighed = {(v["date"].year, v["date"].month) for v in visits if v["weight"] is not None and v["date"] >= start}
     answers["timbang"] = TS if not eligible else (Y if all(ym in weighed for ym in eligible) else T)
 
@@ -73,6 +79,11 @@ def child_answers(child: Child, year: int, quarter: int) -> dict[str, str]:
         answers["ukur_panjang"] = TS if (end - child.birth_date).days < 183 else T
 
     latest = visits[-1] if visits else None
-    if latest and latest["status_tbu"] and latest["status_tbu"] not in _STUNTED and latest["status_bbu"] not in _UNDERWEIGHT:
+    if (
+        latest
+        and latest["status_tbu"]
+        and latest["status_tbu"] not in _STUNTED
+        and latest["status_bbu"] not in _UNDERWEIGHT
+    ):
         answers["kunjungan_gizi"] = TS
     return answers

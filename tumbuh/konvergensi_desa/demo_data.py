@@ -26,9 +26,16 @@ REASON = "data demo"
 
 def _regulation(admin: User) -> None:
     if not DesaRoleRegulation.objects.filter(kabupaten_id=KABUPATEN).exists():
-        do_save_checked(admin, DesaRoleRegulation(
-            kabupaten_id=KABUPATEN, number="18 Tahun 2022", date=dt.date(2022, 6, 14),
-            title="Peran Desa dalam Percepatan Penurunan Stunting Terintegrasi di Kabupaten Luwu Timur"), reason=REASON)
+        do_save_checked(
+            admin,
+            DesaRoleRegulation(
+                kabupaten_id=KABUPATEN,
+                number="18 Tahun 2022",
+                date=dt.date(2022, 6, 14),
+                title="Peran Desa dalam Percepatan Penurunan Stunting Terintegrasi di Kabupaten Luwu Timur",
+            ),
+            reason=REASON,
+        )
 
 
 def _villages(admin: User, desa: list[Wilayah], rng: random.Random) -> None:
@@ -36,11 +43,18 @@ def _villages(admin: User, desa: list[Wilayah], rng: random.Random) -> None:
         if DesaPolicy.objects.filter(desa=village, year=YEAR).exists():
             continue
         has_perdes = rng.random() < 0.45
-        do_save_checked(admin if village.code != BALANTANG else _desa_user(admin), DesaPolicy(
-            desa=village, year=YEAR, perdes_number=f"{rng.randint(1, 9)} Tahun 2024" if has_perdes else "",
-            perdes_date=dt.date(2024, rng.randint(1, 12), rng.randint(1, 28)) if has_perdes else None,
-            perdes_title="Konvergensi Pencegahan Stunting di Desa" if has_perdes else "",
-            dana_desa=rng.choice([0, 0, 15_000_000, 25_000_000, 40_000_000, 62_500_000])), reason=REASON)
+        do_save_checked(
+            admin if village.code != BALANTANG else _desa_user(admin),
+            DesaPolicy(
+                desa=village,
+                year=YEAR,
+                perdes_number=f"{rng.randint(1, 9)} Tahun 2024" if has_perdes else "",
+                perdes_date=dt.date(2024, rng.randint(1, 12), rng.randint(1, 28)) if has_perdes else None,
+                perdes_title="Konvergensi Pencegahan Stunting di Desa" if has_perdes else "",
+                dana_desa=rng.choice([0, 0, 15_000_000, 25_000_000, 40_000_000, 62_500_000]),
+            ),
+            reason=REASON,
+        )
 
 
 def _desa_user(admin: User) -> User:
@@ -51,14 +65,27 @@ def _kpm(admin: User, desa: list[Wilayah], rng: random.Random) -> None:
     for village in desa:
         if Kpm.objects.filter(desa=village).exists():
             continue
-        kpm = do_save_checked(admin, Kpm(desa=village, name=rng.choice(MOTHERS), phone=f"08{rng.randint(1100000000, 1399999999)}",
-                                         sk_number=f"141/{rng.randint(10, 99)}/SK-KD/2023", since_year=rng.choice([2019, 2021, 2023])),
-                              reason=REASON)
-        for title, organiser, day in (("Pelatihan KPM: konvergensi dan kartu skor", "DPMD Luwu Timur", dt.date(2024, 3, 12)),
-                                      ("Pemutakhiran e-HDW", "Tenaga Ahli P3MD", dt.date(2025, 5, 20))):
+        kpm = do_save_checked(
+            admin,
+            Kpm(
+                desa=village,
+                name=rng.choice(MOTHERS),
+                phone=f"08{rng.randint(1100000000, 1399999999)}",
+                sk_number=f"141/{rng.randint(10, 99)}/SK-KD/2023",
+                since_year=rng.choice([2019, 2021, 2023]),
+            ),
+            reason=REASON,
+        )
+        for title, organiser, day in (
+            ("Pelatihan KPM: konvergensi dan kartu skor", "DPMD Luwu Timur", dt.date(2024, 3, 12)),
+            ("Pemutakhiran e-HDW", "Tenaga Ahli P3MD", dt.date(2025, 5, 20)),
+        ):
             if rng.random() < 0.8:
-                do_save_checked(admin, KpmTraining(kpm=kpm, date=day, title=title, organiser=organiser, hours=rng.choice([8, 16, 24])),
-                                reason=REASON)
+                do_save_checked(
+                    admin,
+                    KpmTraining(kpm=kpm, date=day, title=title, organiser=organiser, hours=rng.choice([8, 16, 24])),
+                    reason=REASON,
+                )
 
 
 def _mentors(admin: User, desa: list[Wilayah], rng: random.Random) -> None:
@@ -71,10 +98,19 @@ def _mentors(admin: User, desa: list[Wilayah], rng: random.Random) -> None:
             continue
         assignment = do_save_checked(admin, DesaMentor(opd=opd, desa=village, year=YEAR), reason=REASON)
         for _n in range(0 if i % 4 == 3 else rng.randint(1, 3)):  # every fourth mentor has not visited
-            do_log_mentoring(admin, MentorVisit(
-                mentor=assignment, date=dt.date(YEAR, rng.randint(2, 10), rng.randint(1, 28)),
-                activity=rng.choice(["Pendampingan penyusunan RKPDesa", "Monitoring posyandu", "Rembuk stunting desa"]),
-                support=rng.choice(["Bimbingan teknis kartu skor", "PMT lokal 20 paket", "Fasilitasi sambungan air bersih", ""])))
+            do_log_mentoring(
+                admin,
+                MentorVisit(
+                    mentor=assignment,
+                    date=dt.date(YEAR, rng.randint(2, 10), rng.randint(1, 28)),
+                    activity=rng.choice(
+                        ["Pendampingan penyusunan RKPDesa", "Monitoring posyandu", "Rembuk stunting desa"]
+                    ),
+                    support=rng.choice(
+                        ["Bimbingan teknis kartu skor", "PMT lokal 20 paket", "Fasilitasi sambungan air bersih", ""]
+                    ),
+                ),
+            )
 
 
 def _answers(group: str, rng: random.Random) -> dict[str, str]:
@@ -90,19 +126,38 @@ def _scorecard(desa_user: User, rng: random.Random) -> None:
         return
     end = dt.date(YEAR, 9, 30)
     for mother in rng.sample(MOTHERS, 5):
-        do_record_target(desa_user, ScorecardTarget(desa_id=BALANTANG, year=YEAR, quarter=QUARTER, group=scorecard.IBU_HAMIL,
-                                                    name=mother), _answers(scorecard.IBU_HAMIL, rng))
-    babies = Child.objects.filter(desa_id=BALANTANG, birth_date__gt=end - dt.timedelta(days=730), birth_date__lte=end).order_by("name")
+        do_record_target(
+            desa_user,
+            ScorecardTarget(desa_id=BALANTANG, year=YEAR, quarter=QUARTER, group=scorecard.IBU_HAMIL, name=mother),
+            _answers(scorecard.IBU_HAMIL, rng),
+        )
+    babies = Child.objects.filter(
+        desa_id=BALANTANG, birth_date__gt=end - dt.timedelta(days=730), birth_date__lte=end
+    ).order_by("name")
     seen: set[str] = set()
     for child in babies[:12]:
         if child.name in seen:
             continue
         seen.add(child.name)
-        do_record_target(desa_user, ScorecardTarget(desa_id=BALANTANG, year=YEAR, quarter=QUARTER, group=scorecard.ANAK_0_23,
-                                                    name=child.name, child=child), _answers(scorecard.ANAK_0_23, rng))
+        do_record_target(
+            desa_user,
+            ScorecardTarget(
+                desa_id=BALANTANG, year=YEAR, quarter=QUARTER, group=scorecard.ANAK_0_23, name=child.name, child=child
+            ),
+            _answers(scorecard.ANAK_0_23, rng),
+        )
     for _n in range(6):
-        do_record_target(desa_user, ScorecardTarget(desa_id=BALANTANG, year=YEAR, quarter=QUARTER, group=scorecard.ANAK_2_6,
-                                                    name=f"{rng.choice(BOYS)} {_n + 1}"), _answers(scorecard.ANAK_2_6, rng))
+        do_record_target(
+            desa_user,
+            ScorecardTarget(
+                desa_id=BALANTANG,
+                year=YEAR,
+                quarter=QUARTER,
+                group=scorecard.ANAK_2_6,
+                name=f"{rng.choice(BOYS)} {_n + 1}",
+            ),
+            _answers(scorecard.ANAK_2_6, rng),
+        )
 
 
 def seed(seed: int) -> None:

@@ -76,8 +76,9 @@ class TargetForm(forms.Form):
     """One target person: name, (for children) the child in Tumbuh, and Y/T/TS per item."""
 
     name = forms.CharField(label=_("Name"), max_length=150)
-    child = forms.ModelChoiceField(label=_("Child in Tumbuh (fills the items Tumbuh knows)"), queryset=Child.objects.none(),
-                                   required=False)
+    child = forms.ModelChoiceField(
+        label=_("Child in Tumbuh (fills the items Tumbuh knows)"), queryset=Child.objects.none(), required=False
+    )
 
     def __init__(self, *args, actor, group: str, desa_code: str, quarter_end=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,13 +89,16 @@ class TargetForm(forms.Form):
             children = policy.visible(actor, Child.objects.filter(desa_id=desa_code))
             if quarter_end is not None:  # only children of the group's age during the quarter
                 youngest, oldest = (0, 2) if group == scorecard.ANAK_0_23 else (2, 7)
-                children = children.filter(birth_date__lte=quarter_end - dt.timedelta(days=round(365.25 * youngest)),
-                                           birth_date__gt=quarter_end - dt.timedelta(days=round(365.25 * oldest) + 92))
+                children = children.filter(
+                    birth_date__lte=quarter_end - dt.timedelta(days=round(365.25 * youngest)),
+                    birth_date__gt=quarter_end - dt.timedelta(days=round(365.25 * oldest) + 92),
+                )
             self.fields["child"].queryset = children.order_by("name")
         for item in scorecard.items(group):
             help_text = _("Filled by Tumbuh when a child is linked.") if item.automatic else ""
-            self.fields[f"item_{item.code}"] = forms.ChoiceField(label=item.label, choices=_ANSWER_CHOICES, required=not item.automatic,
-                                                                 help_text=help_text)
+            self.fields[f"item_{item.code}"] = forms.ChoiceField(
+                label=item.label, choices=_ANSWER_CHOICES, required=not item.automatic, help_text=help_text
+            )
 
     def answers(self) -> dict[str, str]:
         return {item.code: self.cleaned_data.get(f"item_{item.code}", "") for item in scorecard.items(self.group)}

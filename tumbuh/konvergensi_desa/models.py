@@ -38,8 +38,13 @@ class RegulationKind(models.TextChoices):
 class DesaRoleRegulation(models.Model):
     """Aksi 4: the Perbup/Perwali on the role of desa in stunting reduction."""
 
-    kabupaten = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
-                                  verbose_name=_("regency / city"))
+    kabupaten = models.ForeignKey(
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
+        verbose_name=_("regency / city"),
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=RegulationKind.choices, default=RegulationKind.PERBUP)
     number = models.CharField(_("number"), max_length=60, help_text=_("e.g. 23 Tahun 2024"))
     date = models.DateField(_("date"))
@@ -60,10 +65,16 @@ class DesaRoleRegulation(models.Model):
 class DesaPolicy(models.Model):
     """Aksi 4 in one desa and year: its own regulation on stunting, and Dana Desa for it."""
 
-    desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to=_DESA, verbose_name=_("desa"))
+    desa = models.ForeignKey(
+        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to=_DESA, verbose_name=_("desa")
+    )
     year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR)
-    perdes_number = models.CharField(_("village regulation number"), max_length=60, blank=True,
-                                     help_text=_("Perdes or Perkades on stunting; empty if none."))
+    perdes_number = models.CharField(
+        _("village regulation number"),
+        max_length=60,
+        blank=True,
+        help_text=_("Perdes or Perkades on stunting; empty if none."),
+    )
     perdes_date = models.DateField(_("village regulation date"), null=True, blank=True)
     perdes_title = models.CharField(_("village regulation title"), max_length=300, blank=True)
     dana_desa = models.PositiveBigIntegerField(_("Dana Desa budgeted for stunting (Rp)"), default=0)
@@ -94,7 +105,9 @@ class DesaPolicy(models.Model):
 class Kpm(models.Model):
     """Aksi 5: a human-development cadre (KPM) of a desa."""
 
-    desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to=_DESA, verbose_name=_("desa"))
+    desa = models.ForeignKey(
+        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to=_DESA, verbose_name=_("desa")
+    )
     name = models.CharField(_("name"), max_length=150)
     phone = models.CharField(_("telephone"), max_length=30, blank=True)
     sk_number = models.CharField(_("appointment decree (SK) number"), max_length=80, blank=True)
@@ -142,17 +155,31 @@ class ScorecardTarget(models.Model):
     ``answers`` maps item codes to answers; ``filled_by_tumbuh`` lists the items Tumbuh filled
     from its own data (the child's measurements), which are not typed over."""
 
-    desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to=_DESA, verbose_name=_("desa"))
+    desa = models.ForeignKey(
+        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to=_DESA, verbose_name=_("desa")
+    )
     year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR)
     quarter = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
     group = models.CharField(pgettext_lazy("scorecard", "group"), max_length=10, choices=TargetGroup.choices)
     name = models.CharField(_("name"), max_length=150)
-    child = models.ForeignKey("measurements.Child", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                              verbose_name=_("child in Tumbuh"))
+    child = models.ForeignKey(
+        "measurements.Child",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("child in Tumbuh"),
+    )
     answers = models.JSONField(_("answers"), default=dict)
     filled_by_tumbuh = models.JSONField(_("filled by Tumbuh"), default=list, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
 
     scope_path = "desa"
 
@@ -161,7 +188,9 @@ class ScorecardTarget(models.Model):
         verbose_name_plural = _("scorecard target people")
         ordering = ["group", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["desa", "year", "quarter", "group", "name"], name="scorecard_one_row_per_person"),
+            models.UniqueConstraint(
+                fields=["desa", "year", "quarter", "group", "name"], name="scorecard_one_row_per_person"
+            ),
         ]
         indexes = [models.Index(fields=["desa", "year", "quarter"], name="scorecard_quarter_idx")]
 
@@ -199,7 +228,9 @@ class DesaMentor(models.Model):
     """OPD Pembina Desa: an agency assigned to mentor one desa for one year."""
 
     opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="mentored_desa", verbose_name=_("OPD"))
-    desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to=_DESA, verbose_name=_("desa"))
+    desa = models.ForeignKey(
+        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to=_DESA, verbose_name=_("desa")
+    )
     year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR)
 
     scope_path = "desa"
@@ -211,7 +242,11 @@ class DesaMentor(models.Model):
         constraints = [models.UniqueConstraint(fields=["desa", "year"], name="mentor_one_opd_per_desa_and_year")]
 
     def __str__(self) -> str:
-        return f"{self.opd.short_name} → {self.desa.name} ({self.year})" if self.opd_id and self.desa_id else str(self.year)
+        return (
+            f"{self.opd.short_name} → {self.desa.name} ({self.year})"
+            if self.opd_id and self.desa_id
+            else str(self.year)
+        )
 
     def clean(self):
         if self.opd_id and self.desa_id and self.opd.kabupaten_id != self.desa.kabupaten_code:
@@ -221,12 +256,20 @@ class DesaMentor(models.Model):
 class MentorVisit(models.Model):
     """A mentoring visit of the OPD to its desa, and the support given."""
 
-    mentor = models.ForeignKey(DesaMentor, on_delete=models.CASCADE, related_name="visits", verbose_name=_("assignment"))
+    mentor = models.ForeignKey(
+        DesaMentor, on_delete=models.CASCADE, related_name="visits", verbose_name=_("assignment")
+    )
     date = models.DateField(_("date"))
     activity = models.CharField(_("activity"), max_length=250)
     support = models.TextField(_("support given"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
 
     scope_path = "mentor__desa"
 

@@ -21,7 +21,11 @@ def _own_opd_visit(user, obj) -> bool:
 
 
 def RULES():
-    admin = {policy.ADD: policy.district_admin, policy.CHANGE: policy.district_admin, policy.DELETE: policy.district_admin}
+    admin = {
+        policy.ADD: policy.district_admin,
+        policy.CHANGE: policy.district_admin,
+        policy.DELETE: policy.district_admin,
+    }
     desa = policy.roles_in_node(Role.DESA)
     roster = policy.roles_in_node(Role.DESA, Role.KECAMATAN)
     trainers = policy.roles_in_node(Role.DESA, Role.KECAMATAN, Role.OPD)

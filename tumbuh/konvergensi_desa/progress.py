@@ -39,7 +39,9 @@ def district_quarter(user, year: int, quarter: int, focus_code: str | None = Non
     rows = []
     for code in sorted(by_desa, key=lambda c: names.get(c, c)):
         per, total = scorecard.levels(by_desa[code])
-        rows.append({"code": code, "name": names.get(code, code), "per": [per[g] for g in scorecard.GROUPS], "total": total})
+        rows.append(
+            {"code": code, "name": names.get(code, code), "per": [per[g] for g in scorecard.GROUPS], "total": total}
+        )
     return rows
 
 
@@ -74,9 +76,10 @@ def mentors(user, year: int, focus_code: str | None = None):
     qs = policy.visible(user, DesaMentor.objects.filter(year=year).select_related("opd", "desa"))
     if focus_code:
         qs = qs.filter(Wilayah.subtree_q(focus_code, "desa__"))
-    return qs.annotate(visit_count=Count("visits"), last_visit=Max("visits__date")).order_by("opd__short_name", "desa__name")
+    return qs.annotate(visit_count=Count("visits"), last_visit=Max("visits__date")).order_by(
+        "opd__short_name", "desa__name"
+    )
 
 
 def mentors_without_visits(user, year: int, focus_code: str | None = None):
     return mentors(user, year, focus_code).filter(visit_count=0)
-

@@ -30,31 +30,35 @@ class Item:
 
 
 GROUPS: dict[str, tuple[object, tuple[Item, ...]]] = {
-    IBU_HAMIL: (_("Pregnant women"), (
-        Item("anc4", _("At least 4 antenatal check-ups")),
-        Item("ttd90", _("Iron tablets for 90 days")),
-        Item("nifas3", _("At least 3 post-natal check-ups")),
-        Item("kelas_ibu4", _("At least 4 nutrition counselling / pregnancy classes")),
-        Item("kunjungan_kek", _("Monthly home visit if KEK or high-risk")),
-        Item("air", _("Safe drinking water")),
-        Item("jamban", _("Adequate toilet")),
-        Item("jkn", _("Health insurance")),
-    )),
-    ANAK_0_23: (_("Children 0–23 months"), (
-        Item("imunisasi", _("Complete basic immunisation")),
-        Item("timbang", _("Weighed every month"), automatic=True),
-        Item("ukur_panjang", _("Length measured at least twice a year"), automatic=True),
-        Item("konseling", _("Parent attends monthly nutrition counselling")),
-        Item("kunjungan_gizi", _("Home visit if underweight or stunted"), automatic=True),
-        Item("air", _("Safe drinking water")),
-        Item("jamban", _("Adequate toilet")),
-        Item("akta", _("Birth certificate")),
-        Item("jkn", _("Health insurance")),
-        Item("kelas_pengasuhan", _("Parent attends parenting class (BKB)")),
-    )),
-    ANAK_2_6: (_("Children 2–6 years"), (
-        Item("paud", _("Attends early-childhood education (PAUD)")),
-    )),
+    IBU_HAMIL: (
+        _("Pregnant women"),
+        (
+            Item("anc4", _("At least 4 antenatal check-ups")),
+            Item("ttd90", _("Iron tablets for 90 days")),
+            Item("nifas3", _("At least 3 post-natal check-ups")),
+            Item("kelas_ibu4", _("At least 4 nutrition counselling / pregnancy classes")),
+            Item("kunjungan_kek", _("Monthly home visit if KEK or high-risk")),
+            Item("air", _("Safe drinking water")),
+            Item("jamban", _("Adequate toilet")),
+            Item("jkn", _("Health insurance")),
+        ),
+    ),
+    ANAK_0_23: (
+        _("Children 0–23 months"),
+        (
+            Item("imunisasi", _("Complete basic immunisation")),
+            Item("timbang", _("Weighed every month"), automatic=True),
+            Item("ukur_panjang", _("Length measured at least twice a year"), automatic=True),
+            Item("konseling", _("Parent attends monthly nutrition counselling")),
+            Item("kunjungan_gizi", _("Home visit if underweight or stunted"), automatic=True),
+            Item("air", _("Safe drinking water")),
+            Item("jamban", _("Adequate toilet")),
+            Item("akta", _("Birth certificate")),
+            Item("jkn", _("Health insurance")),
+            Item("kelas_pengasuhan", _("Parent attends parenting class (BKB)")),
+        ),
+    ),
+    ANAK_2_6: (_("Children 2–6 years"), (Item("paud", _("Attends early-childhood education (PAUD)")),)),
 }
 
 
@@ -111,5 +115,7 @@ def level(group: str, people: Iterable[Mapping[str, str]]) -> Level:
 def levels(people_by_group: Mapping[str, Iterable[Mapping[str, str]]]) -> tuple[dict[str, Level], Level]:
     """Per group and in total: ``({group: Level}, total)``, for every group (empty ones too)."""
     per = {group: level(group, people_by_group.get(group, ())) for group in GROUPS}
-    total = Level(sum(v.y for v in per.values()), sum(v.applicable for v in per.values()), sum(v.people for v in per.values()))
+    total = Level(
+        sum(v.y for v in per.values()), sum(v.applicable for v in per.values()), sum(v.people for v in per.values())
+    )
     return per, total

@@ -16,9 +16,14 @@ urlpatterns = [
     path("kartu-skor/<str:desa>/<int:year>/<int:quarter>/", views.scorecard_quarter, name="scorecard"),
     path("kartu-skor/<str:desa>/<int:year>/<int:quarter>/kartu-skor.xlsx", views.scorecard_xlsx, name="scorecard_xlsx"),
     path("kartu-skor/<str:desa>/<int:year>/<int:quarter>/<slug:group>/baru/", views.target_edit, name="target_add"),
-    path("kartu-skor/<str:desa>/<int:year>/<int:quarter>/<slug:group>/<int:pk>/", views.target_edit, name="target_edit"),
-    path("kartu-skor/<str:desa>/<int:year>/<int:quarter>/<slug:group>/<int:pk>/hapus/", views.target_delete,
-         name="target_delete"),
+    path(
+        "kartu-skor/<str:desa>/<int:year>/<int:quarter>/<slug:group>/<int:pk>/", views.target_edit, name="target_edit"
+    ),
+    path(
+        "kartu-skor/<str:desa>/<int:year>/<int:quarter>/<slug:group>/<int:pk>/hapus/",
+        views.target_delete,
+        name="target_delete",
+    ),
     path("pembina/", views.mentors, name="mentors"),
     path("pembina/baru/", views.mentor_edit, name="mentor_add"),
     path("pembina/<int:pk>/", views.mentor_detail, name="mentor"),

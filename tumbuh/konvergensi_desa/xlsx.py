@@ -17,8 +17,11 @@ from . import scorecard
 
 _BOLD = Font(bold=True)
 _HEAD = PatternFill("solid", fgColor="DDEBF7")
-_SHEETS = {scorecard.IBU_HAMIL: "Tabel 1 Ibu Hamil", scorecard.ANAK_0_23: "Tabel 2 Anak 0-23 Bulan",
-           scorecard.ANAK_2_6: "Tabel 3 Anak 2-6 Tahun"}
+_SHEETS = {
+    scorecard.IBU_HAMIL: "Tabel 1 Ibu Hamil",
+    scorecard.ANAK_0_23: "Tabel 2 Anak 0-23 Bulan",
+    scorecard.ANAK_2_6: "Tabel 3 Anak 2-6 Tahun",
+}
 
 
 #: A convergence level as a percentage with one decimal, as the page shows it.
@@ -50,11 +53,24 @@ def scorecard_workbook(desa, year: int, quarter: int, grouped: dict, per: dict, 
         items = scorecard.items(group)
         append_row(sheet, [f"Kartu Skor Konvergensi Desa: {scorecard.group_label(group)}"])
         append_row(sheet, [title])
-        _header(sheet, 3, ["No", "Nama", *[str(i.label) for i in items], "Jumlah Y", "Jumlah item - TS", "Tingkat konvergensi"])
+        _header(
+            sheet,
+            3,
+            ["No", "Nama", *[str(i.label) for i in items], "Jumlah Y", "Jumlah item - TS", "Tingkat konvergensi"],
+        )
         for n, person in enumerate(grouped.get(group, []), start=1):
             y, applicable = person.counts()
-            append_row(sheet, [n, person.name, *[person.answers.get(i.code, "") for i in items], y, applicable,
-                          _level(y, applicable)])
+            append_row(
+                sheet,
+                [
+                    n,
+                    person.name,
+                    *[person.answers.get(i.code, "") for i in items],
+                    y,
+                    applicable,
+                    _level(y, applicable),
+                ],
+            )
             sheet.cell(row=sheet.max_row, column=len(items) + 5).number_format = PERCENT_FORMAT
         sheet.column_dimensions["B"].width = 28
         for col in range(3, len(items) + 3):
@@ -67,8 +83,16 @@ def scorecard_workbook(desa, year: int, quarter: int, grouped: dict, per: dict, 
     _header(summary, 3, ["Sasaran", "Jumlah orang", "Jumlah Y", "Jumlah item - TS", "Tingkat konvergensi"])
     for group in scorecard.GROUPS:
         level = per[group]
-        append_row(summary, [str(scorecard.group_label(group)), level.people, level.y, level.applicable,
-                             _level(level.y, level.applicable)])
+        append_row(
+            summary,
+            [
+                str(scorecard.group_label(group)),
+                level.people,
+                level.y,
+                level.applicable,
+                _level(level.y, level.applicable),
+            ],
+        )
     append_row(summary, ["Total", total.people, total.y, total.applicable, _level(total.y, total.applicable)])
     for row in summary.iter_rows(min_row=4, min_col=5, max_col=5):
         row[0].number_format = PERCENT_FORMAT

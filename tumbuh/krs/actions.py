@@ -31,14 +31,28 @@ def do_assign_tpk(actor, family: Family, tpk: Tpk | None, *, reason: str = "") -
     return do_save(actor, family, reason=reason or _("TPK assigned"))
 
 
-def do_log_visit(actor, family: Family, *, date: datetime.date, activity: str, notes: str = "",
-                 tpk: Tpk | None = None, today: datetime.date) -> TpkVisit:
+def do_log_visit(
+    actor,
+    family: Family,
+    *,
+    date: datetime.date,
+    activity: str,
+    notes: str = "",
+    tpk: Tpk | None = None,
+    today: datetime.date,
+) -> TpkVisit:
     """Record a TPK visit to the family; the family's own TPK unless another is named; never after ``today``."""
     tpk = tpk or family.tpk
     if tpk is None:
         raise ValidationError({"tpk": _("Assign a TPK to the family first.")})
-    visit = TpkVisit(family=family, tpk=tpk, date=date, activity=activity, notes=notes,
-                     recorded_by=actor if getattr(actor, "pk", None) else None)
+    visit = TpkVisit(
+        family=family,
+        tpk=tpk,
+        date=date,
+        activity=activity,
+        notes=notes,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
     policy.require(actor, policy.ADD, visit)
     if date > today:
         raise ValidationError({"date": _("A visit cannot be in the future.")})
@@ -60,8 +74,14 @@ def do_link_child(actor, family: Family, child, *, reason: str, method: str = Li
     reason = _reason(reason)
     if not policy.is_visible(actor, child):
         raise ValidationError({"child": _("The child is outside your area.")})
-    link = FamilyChild(family=family, child=child, year=family.year, method=method, reason=reason,
-                       linked_by=actor if getattr(actor, "pk", None) else None)
+    link = FamilyChild(
+        family=family,
+        child=child,
+        year=family.year,
+        method=method,
+        reason=reason,
+        linked_by=actor if getattr(actor, "pk", None) else None,
+    )
     policy.require(actor, policy.ADD, link)
     with transaction.atomic():
         # Lock the child's links of that year so two users confirming at once cannot both pass.
@@ -69,9 +89,14 @@ def do_link_child(actor, family: Family, child, *, reason: str, method: str = Li
         if existing is not None:
             if existing.family_id == family.pk:
                 raise ValidationError({"child": _("This child is already linked to this family.")})
-            raise ValidationError({"child": _(
-                "This child is already linked to %(family)s in the %(year)s list: remove that link first."
-            ) % {"family": existing.family.head_name, "year": existing.year}})
+            raise ValidationError(
+                {
+                    "child": _(
+                        "This child is already linked to %(family)s in the %(year)s list: remove that link first."
+                    )
+                    % {"family": existing.family.head_name, "year": existing.year}
+                }
+            )
         return do_save(actor, link, reason=reason)
 
 
@@ -82,8 +107,16 @@ def do_unlink_child(actor, link: FamilyChild, *, reason: str) -> None:
     do_delete(actor, link, reason=reason)
 
 
-def do_set_family_count(actor, desa_code: str, year: int, *, families: int, families_with_under_five: int | None = None,
-                        source: str = "", reason: str) -> FamilyCount:
+def do_set_family_count(
+    actor,
+    desa_code: str,
+    year: int,
+    *,
+    families: int,
+    families_with_under_five: int | None = None,
+    source: str = "",
+    reason: str,
+) -> FamilyCount:
     """Create or update the number of families of one desa in one year (``source`` empty: the
     stored source, for a new number Pendataan Keluarga BKKBN)."""
     obj = FamilyCount.objects.filter(desa_id=desa_code, year=year).first() or FamilyCount(desa_id=desa_code, year=year)

@@ -51,5 +51,7 @@ def risk_shares(families) -> list[Share]:
         aggregates[f"{name}__yes"] = Count("pk", filter=Q(**{name: True}))
         aggregates[f"{name}__known"] = Count("pk", filter=Q(**{f"{name}__isnull": False}))
     totals = families.order_by().aggregate(total=Count("pk"), **aggregates)
-    return [Share(name, label, totals[f"{name}__yes"], totals[f"{name}__known"], totals["total"] - totals[f"{name}__known"])
-            for name, label in RISK_FACTORS]
+    return [
+        Share(name, label, totals[f"{name}__yes"], totals[f"{name}__known"], totals["total"] - totals[f"{name}__known"])
+        for name, label in RISK_FACTORS
+    ]

@@ -34,8 +34,13 @@ def _import_list(seed: int, admin: User) -> None:
     if Family.objects.filter(desa__kecamatan_code__in=KECAMATAN, year=YEAR).exists():
         return
     export = krs_export(seed, KECAMATAN, year=YEAR)
-    run_import("krs", user=admin, kabupaten=Wilayah.objects.get(pk=KABUPATEN), source=io.BytesIO(export.content),
-               file_name=FILE_NAME)
+    run_import(
+        "krs",
+        user=admin,
+        kabupaten=Wilayah.objects.get(pk=KABUPATEN),
+        source=io.BytesIO(export.content),
+        file_name=FILE_NAME,
+    )
 
 
 def _teams(rng: random.Random, admin: User) -> dict[str, list[Tpk]]:
@@ -46,9 +51,18 @@ def _teams(rng: random.Random, admin: User) -> dict[str, list[Tpk]]:
             name = f"TPK {desa.name} {n}"
             tpk = Tpk.objects.filter(desa=desa, name=name).first()
             if tpk is None:
-                tpk = do_save_tpk(admin, Tpk(
-                    desa=desa, name=name, midwife=f"Bidan {rng.choice(MOTHERS)}", pkk_cadre=rng.choice(MOTHERS),
-                    kb_cadre=rng.choice(MOTHERS), phone=f"08{rng.randint(1100000000, 1399999999)}"), reason="data demo")
+                tpk = do_save_tpk(
+                    admin,
+                    Tpk(
+                        desa=desa,
+                        name=name,
+                        midwife=f"Bidan {rng.choice(MOTHERS)}",
+                        pkk_cadre=rng.choice(MOTHERS),
+                        kb_cadre=rng.choice(MOTHERS),
+                        phone=f"08{rng.randint(1100000000, 1399999999)}",
+                    ),
+                    reason="data demo",
+                )
             teams.setdefault(desa.code, []).append(tpk)
     return teams
 
@@ -66,17 +80,28 @@ def _family_counts(seed: int, admin: User) -> None:
     born_after = dt.date(YEAR - 5, 12, 31)
     from tumbuh.measurements.models import Child
 
-    under_fives = dict(Child.objects.filter(desa__kabupaten_code=KABUPATEN, birth_date__gt=born_after)
-                       .values_list("desa_id").annotate(n=Count("pk")))
-    stored = set(FamilyCount.objects.filter(desa__kabupaten_code=KABUPATEN, year=YEAR).values_list("desa_id", flat=True))
+    under_fives = dict(
+        Child.objects.filter(desa__kabupaten_code=KABUPATEN, birth_date__gt=born_after)
+        .values_list("desa_id")
+        .annotate(n=Count("pk"))
+    )
+    stored = set(
+        FamilyCount.objects.filter(desa__kabupaten_code=KABUPATEN, year=YEAR).values_list("desa_id", flat=True)
+    )
     for desa in Wilayah.objects.filter(level=Level.DESA, kabupaten_code=KABUPATEN).order_by("code"):
         children = under_fives.get(desa.code, 0)
         if children < _FEW_CHILDREN:
             children = rng.randint(90, 320)
         families, share = round(children * rng.uniform(2.5, 3.5)), rng.uniform(0.75, 0.9)
         if desa.code not in stored:
-            do_set_family_count(admin, desa.code, YEAR, families=families, families_with_under_five=round(children * share),
-                                reason="data demo")
+            do_set_family_count(
+                admin,
+                desa.code,
+                YEAR,
+                families=families,
+                families_with_under_five=round(children * share),
+                reason="data demo",
+            )
 
 
 def seed(seed: int) -> None:
@@ -101,9 +126,14 @@ def _assign_and_visit(rng, admin, families, teams) -> None:
         do_assign_tpk(admin, family, rng.choice(desa_teams), reason="data demo")
         for _i in range(rng.choice([0, 1, 1, 2, 3])):
             day = dt.date(YEAR, 1, 1) + dt.timedelta(days=rng.randint(0, 330))
-            do_log_visit(admin, family, date=day, activity=rng.choice(Activity.values),
-                         notes=rng.choice(["", "Ibu hamil diantar ke puskesmas", "Penyuluhan gizi seimbang", "PMT diberikan"]),
-                         today=dt.date(YEAR, 12, 31))  # the year's visits, logged by its end
+            do_log_visit(
+                admin,
+                family,
+                date=day,
+                activity=rng.choice(Activity.values),
+                notes=rng.choice(["", "Ibu hamil diantar ke puskesmas", "Penyuluhan gizi seimbang", "PMT diberikan"]),
+                today=dt.date(YEAR, 12, 31),
+            )  # the year's visits, logged by its end
 
 
 def _link_children(rng: random.Random, admin: User, families) -> None:
@@ -123,8 +153,11 @@ def _link_children(rng: random.Random, admin: User, families) -> None:
         return
     desa = set(families.values_list("desa_id", flat=True))
     stunted = list(stunted_in(Child.objects.filter(desa_id__in=desa), period).order_by("pk"))
-    others = list(under_five_during(Child.objects.filter(desa_id__in=desa), YEAR).exclude(pk__in=[c.pk for c in stunted])
-                  .order_by("pk"))
+    others = list(
+        under_five_during(Child.objects.filter(desa_id__in=desa), YEAR)
+        .exclude(pk__in=[c.pk for c in stunted])
+        .order_by("pk")
+    )
     chosen = [c for c in stunted if rng.random() < 0.65] + rng.sample(others, min(len(others), 20))
     taken: set[int] = set(FamilyChild.objects.filter(year=YEAR).values_list("family_id", flat=True))
     for child in chosen:

@@ -22,10 +22,30 @@ from tumbuh.demo.names import BOYS
 from tumbuh.wilayah.models import Level, Wilayah
 
 HEADERS = [
-    "No", "Tahun", "Provinsi", "Kabupaten", "Kecamatan", "Desa/Kelurahan", "RW", "RT", "No KK", "NIK Kepala Keluarga",
-    "Nama Kepala Keluarga", "Baduta", "Balita", "PUS", "PUS Hamil", "Sumber Air Minum Tidak Layak", "Jamban Tidak Layak",
-    "Rumah Tidak Layak Huni", "Pendidikan Ibu Dibawah SLTP", "Keluarga Miskin", "Terlalu Muda", "Terlalu Tua",
-    "Terlalu Dekat", "Terlalu Banyak",
+    "No",
+    "Tahun",
+    "Provinsi",
+    "Kabupaten",
+    "Kecamatan",
+    "Desa/Kelurahan",
+    "RW",
+    "RT",
+    "No KK",
+    "NIK Kepala Keluarga",
+    "Nama Kepala Keluarga",
+    "Baduta",
+    "Balita",
+    "PUS",
+    "PUS Hamil",
+    "Sumber Air Minum Tidak Layak",
+    "Jamban Tidak Layak",
+    "Rumah Tidak Layak Huni",
+    "Pendidikan Ibu Dibawah SLTP",
+    "Keluarga Miskin",
+    "Terlalu Muda",
+    "Terlalu Tua",
+    "Terlalu Dekat",
+    "Terlalu Banyak",
 ]
 _RISK_SHARE = (0.35, 0.30, 0.15, 0.40, 0.30, 0.08, 0.12, 0.10, 0.18)
 _YES_STYLES = ("Ya", "Ya", "v", "1", "YA")
@@ -51,7 +71,9 @@ def _nik(rng: random.Random, kecamatan_code: str) -> int:
     return int(f"{kecamatan_code.replace('.', '')}{day:02d}{month:02d}{born % 100:02d}{rng.randint(1, 9999):04d}")
 
 
-def krs_export(seed: int, kecamatan: tuple[str, ...] = ("73.24.04",), per_desa: int = 10, year: int = 2025) -> KrsExport:
+def krs_export(
+    seed: int, kecamatan: tuple[str, ...] = ("73.24.04",), per_desa: int = 10, year: int = 2025
+) -> KrsExport:
     rng = random.Random(seed)  # seeded demo data, no secret  # nosec B311
     desa = list(Wilayah.objects.filter(level=Level.DESA, kecamatan_code__in=kecamatan).order_by("code"))
     names = {w.code: w.name for w in Wilayah.objects.filter(code__in=kecamatan)}
@@ -69,14 +91,26 @@ def krs_export(seed: int, kecamatan: tuple[str, ...] = ("73.24.04",), per_desa: 
             if not any(risks):
                 risks[rng.randrange(len(risks))] = True
             under_fives = rng.choice([0, 1, 1, 2])
-            rows.append([
-                len(rows) + 1, year, "SULAWESI SELATAN", "LUWU TIMUR", names.get(w.kecamatan_code, "").upper(),
-                f"DESA {w.name.upper()}" if rng.random() < 0.7 else w.name, f"{rng.randint(1, 5):03d}", f"{rng.randint(1, 12):03d}",
-                str(_nik(rng, w.kecamatan_code) + 7), _nik(rng, w.kecamatan_code), f"{rng.choice(BOYS)} bin {rng.choice(BOYS)}",
-                rng.choice(_YES_STYLES) if under_fives and rng.random() < 0.6 else rng.choice(_NO_STYLES), under_fives,
-                "Ya", rng.choice(_YES_STYLES) if rng.random() < 0.15 else rng.choice(_NO_STYLES),
-                *[rng.choice(_YES_STYLES) if r else rng.choice(_NO_STYLES) for r in risks],
-            ])
+            rows.append(
+                [
+                    len(rows) + 1,
+                    year,
+                    "SULAWESI SELATAN",
+                    "LUWU TIMUR",
+                    names.get(w.kecamatan_code, "").upper(),
+                    f"DESA {w.name.upper()}" if rng.random() < 0.7 else w.name,
+                    f"{rng.randint(1, 5):03d}",
+                    f"{rng.randint(1, 12):03d}",
+                    str(_nik(rng, w.kecamatan_code) + 7),
+                    _nik(rng, w.kecamatan_code),
+                    f"{rng.choice(BOYS)} bin {rng.choice(BOYS)}",
+                    rng.choice(_YES_STYLES) if under_fives and rng.random() < 0.6 else rng.choice(_NO_STYLES),
+                    under_fives,
+                    "Ya",
+                    rng.choice(_YES_STYLES) if rng.random() < 0.15 else rng.choice(_NO_STYLES),
+                    *[rng.choice(_YES_STYLES) if r else rng.choice(_NO_STYLES) for r in risks],
+                ]
+            )
     problems: dict[int, str] = {}
     first_data_row = 5
     victims = rng.sample(range(1, len(rows)), len(PROBLEM_KINDS) - 1)

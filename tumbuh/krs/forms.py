@@ -17,8 +17,9 @@ class TpkForm(AuditedForm):
 
 
 class AssignTpkForm(forms.Form):
-    tpk = forms.ModelChoiceField(label=_("TPK"), queryset=Tpk.objects.none(), required=False,
-                                 empty_label=_("(no team)"))
+    tpk = forms.ModelChoiceField(
+        label=_("TPK"), queryset=Tpk.objects.none(), required=False, empty_label=_("(no team)")
+    )
 
     def __init__(self, *args, actor, family, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,7 +40,11 @@ OLD_FILTER_NAMES = {"tahun": "year", "risiko": "risk", "tanpa_tpk": "without_tpk
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
-    risk = forms.ChoiceField(label=_("Risk factor"), required=False, choices=[("", _("any"))] + [(name, label) for name, label in RISK_FACTORS])
+    risk = forms.ChoiceField(
+        label=_("Risk factor"),
+        required=False,
+        choices=[("", _("any"))] + [(name, label) for name, label in RISK_FACTORS],
+    )
     without_tpk = forms.BooleanField(label=_("without TPK"), required=False)
 
     def __init__(self, data=None, *args, years, **kwargs):

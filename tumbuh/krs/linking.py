@@ -49,8 +49,33 @@ LIMIT = 10
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 #: Words every address has: left out before addresses are compared ("Dusun II" and "Dsn. II" are one).
-ADDRESS_WORDS = frozenset({"dusun", "dsn", "lingkungan", "lingk", "lk", "jalan", "jl", "jln", "kampung", "kp", "rt", "rw",
-                           "desa", "ds", "kelurahan", "kel", "no", "nomor", "gang", "gg", "blok", "perumahan", "perum"})
+ADDRESS_WORDS = frozenset(
+    {
+        "dusun",
+        "dsn",
+        "lingkungan",
+        "lingk",
+        "lk",
+        "jalan",
+        "jl",
+        "jln",
+        "kampung",
+        "kp",
+        "rt",
+        "rw",
+        "desa",
+        "ds",
+        "kelurahan",
+        "kel",
+        "no",
+        "nomor",
+        "gang",
+        "gg",
+        "blok",
+        "perumahan",
+        "perum",
+    }
+)
 
 
 @dataclass
@@ -140,12 +165,22 @@ def reasons(family: Family, child: Child, *, linked_before: dict | None = None) 
             out.append(Reason(SAME_RW, _("same RW %(rw)s") % {"rw": child.rw}))
     name = similarity(child.parent_name, family.head_name)
     if points := _points(name, NAME_POINTS):
-        out.append(Reason(points, _("parent's name %(parent)s is %(percent)s like the family head's") % {
-            "parent": child.parent_name, "percent": _percent(name)}))
+        out.append(
+            Reason(
+                points,
+                _("parent's name %(parent)s is %(percent)s like the family head's")
+                % {"parent": child.parent_name, "percent": _percent(name)},
+            )
+        )
     address = address_similarity(child.address, family.address)
     if points := _points(address, ADDRESS_POINTS):
-        out.append(Reason(points, _("address %(address)s is %(percent)s like the family's") % {
-            "address": child.address, "percent": _percent(address)}))
+        out.append(
+            Reason(
+                points,
+                _("address %(address)s is %(percent)s like the family's")
+                % {"address": child.address, "percent": _percent(address)},
+            )
+        )
     year = (linked_before or {}).get((child.pk, family.nik))
     if year:
         out.append(Reason(LINKED_BEFORE, _("linked to this family head in the %(year)s list") % {"year": year}))
@@ -170,20 +205,28 @@ def with_latest_haz(children, period=None):
     latest = Measurement.objects.filter(child=OuterRef("pk"), zlen__isnull=False).order_by("-date")
     if period is not None:
         latest = latest.filter(date__gte=period.start, date__lte=period.end)
-    return children.annotate(haz_status=Subquery(latest.values("status_tbu")[:1]), haz_z=Subquery(latest.values("zlen")[:1]),
-                             haz_date=Subquery(latest.values("date")[:1]))
+    return children.annotate(
+        haz_status=Subquery(latest.values("status_tbu")[:1]),
+        haz_z=Subquery(latest.values("zlen")[:1]),
+        haz_date=Subquery(latest.values("date")[:1]),
+    )
 
 
 def candidate_children(user, family: Family):
     """The children who could be the family's: its desa, under five in its year, not linked to
     a family of that year; only those ``user`` may see."""
     return under_five_during(policy.visible(user, Child.objects.filter(desa_id=family.desa_id)), family.year).exclude(
-        krs_links__year=family.year)
+        krs_links__year=family.year
+    )
 
 
 def _linked_before(family: Family) -> dict:
-    return {(child_id, family.nik): year for child_id, year in FamilyChild.objects.filter(
-        family__nik=family.nik, year__lt=family.year).values_list("child_id", "year")}
+    return {
+        (child_id, family.nik): year
+        for child_id, year in FamilyChild.objects.filter(family__nik=family.nik, year__lt=family.year).values_list(
+            "child_id", "year"
+        )
+    }
 
 
 def explain(family: Family, child: Child) -> Suggestion:
@@ -213,7 +256,9 @@ def suggest_families(user, child: Child, year: int, *, limit: int = LIMIT) -> li
     if not under_five_in(child, year) or FamilyChild.objects.filter(child=child, year=year).exists():
         return []
     families = policy.visible(user, Family.objects.filter(desa_id=child.desa_id, year=year).select_related("tpk"))
-    before = {(child.pk, nik): y for nik, y in FamilyChild.objects.filter(child=child, year__lt=year)
-              .values_list("family__nik", "year")}
+    before = {
+        (child.pk, nik): y
+        for nik, y in FamilyChild.objects.filter(child=child, year__lt=year).values_list("family__nik", "year")
+    }
     found = [Suggestion(family, reasons(family, child, linked_before=before)) for family in families]
     return _ranked([s for s in found if s.score > 0], lambda family: family.head_name)[:limit]

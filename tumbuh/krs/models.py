@@ -53,7 +53,11 @@ TARGET_MEMBERS = (
 PENDAMPINGAN = (
     ("1", ("rujukan", "dirujuk", "referral"), _("referral")),
     ("2", ("bansos", "bantuan sosial", "social assistance"), _("social assistance")),
-    ("3", ("kie", "penyuluhan", "komunikasi informasi dan edukasi", "konseling"), _("counselling and information (KIE)")),
+    (
+        "3",
+        ("kie", "penyuluhan", "komunikasi informasi dan edukasi", "konseling"),
+        _("counselling and information (KIE)"),
+    ),
 )
 
 
@@ -61,8 +65,13 @@ class Tpk(models.Model):
     """A TPK (Tim Pendamping Keluarga): a midwife, a PKK cadre and a KB cadre who accompany
     families in one desa."""
 
-    desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA},
-                             verbose_name=_("desa"))
+    desa = models.ForeignKey(
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.DESA},
+        verbose_name=_("desa"),
+    )
     name = models.CharField(_("team name"), max_length=120, help_text=_("e.g. TPK Balantang 1"))
     midwife = models.CharField(_("midwife"), max_length=120)
     pkk_cadre = models.CharField(_("PKK cadre"), max_length=120)
@@ -91,8 +100,13 @@ class Family(models.Model):
     and ``jenis_pendampingan`` keep the names of BKKBN's own variables."""
 
     year = models.PositiveSmallIntegerField(_("data year"))
-    desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA},
-                             verbose_name=_("desa"))
+    desa = models.ForeignKey(
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.DESA},
+        verbose_name=_("desa"),
+    )
     nik = models.CharField(_("NIK of the family head"), max_length=16)
     kk_number = models.CharField(_("family card (KK) number"), max_length=16, blank=True)
     head_name = models.CharField(_("family head"), max_length=150)
@@ -121,18 +135,29 @@ class Family(models.Model):
     terlalu_banyak = models.BooleanField(_("too many children (≥ 3)"), null=True, blank=True, default=None)
     #: BKKBN's own summary column "PUS 4 Terlalu", as the list gives it (checked on import
     #: against the four, a disagreement is a warning of the batch).
-    empat_terlalu = models.BooleanField(_("couple with any of the 4 terlalu (as listed)"), null=True, blank=True, default=None)
-    bukan_peserta_kb_modern = models.BooleanField(_("not using modern contraception"), null=True, blank=True, default=None)
+    empat_terlalu = models.BooleanField(
+        _("couple with any of the 4 terlalu (as listed)"), null=True, blank=True, default=None
+    )
+    bukan_peserta_kb_modern = models.BooleanField(
+        _("not using modern contraception"), null=True, blank=True, default=None
+    )
     #: The codes of ``PENDAMPINGAN`` received, comma-separated ("1,3"); a code the list wrote
     #: that Tumbuh does not know is kept as written. "" none; None: the list did not say.
     jenis_pendampingan = models.CharField(  # noqa: DJ001  None ≠ "" (see above)
         _("accompaniment received"), max_length=60, null=True, blank=True, default=None
     )
 
-    tpk = models.ForeignKey(Tpk, on_delete=models.SET_NULL, null=True, blank=True, related_name="families",
-                            verbose_name=_("TPK"))
-    import_batch = models.ForeignKey("imports.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                     verbose_name=_("import batch"))
+    tpk = models.ForeignKey(
+        Tpk, on_delete=models.SET_NULL, null=True, blank=True, related_name="families", verbose_name=_("TPK")
+    )
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import batch"),
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     scope_path = "desa"
@@ -176,7 +201,9 @@ class Family(models.Model):
         flags = (self.ada_balita, self.ada_baduta, self.ada_anak_24_59)
         if True in flags:
             return True
-        return False if self.ada_balita is False or (self.ada_baduta is False and self.ada_anak_24_59 is False) else None
+        return (
+            False if self.ada_balita is False or (self.ada_baduta is False and self.ada_anak_24_59 is False) else None
+        )
 
     def accompaniment(self) -> list[str] | None:
         """The accompaniment received, in words (a code Tumbuh does not know as written);
@@ -200,14 +227,27 @@ class FamilyCount(models.Model):
     Keluarga): the column "Jumlah Keluarga" of the Master Ansit, beside the KRS on that year's
     list. One number per desa and year: entering or importing it again updates it."""
 
-    desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA},
-                             verbose_name=_("desa"))
-    year = models.PositiveSmallIntegerField(_("data year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    desa = models.ForeignKey(
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.DESA},
+        verbose_name=_("desa"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("data year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     families = models.PositiveIntegerField(_("families"))
     families_with_under_five = models.PositiveIntegerField(_("families with a child under five"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=120, default=SOURCE_PK)
-    import_batch = models.ForeignKey("imports.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                     verbose_name=_("import batch"))
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import batch"),
+    )
 
     scope_path = "desa"
 
@@ -225,7 +265,9 @@ class FamilyCount(models.Model):
             raise ValidationError({"desa": _("Choose a desa or kelurahan.")})
         with_under_five = self.families_with_under_five
         if with_under_five is not None and self.families is not None and with_under_five > self.families:
-            raise ValidationError({"families_with_under_five": _("More families with a child under five than families.")})
+            raise ValidationError(
+                {"families_with_under_five": _("More families with a child under five than families.")}
+            )
 
 
 class Activity(models.TextChoices):
@@ -245,8 +287,14 @@ class TpkVisit(models.Model):
     date = models.DateField(_("date"))
     activity = models.CharField(_("activity"), max_length=20, choices=Activity.choices)
     notes = models.TextField(_("notes"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
 
     scope_path = "family__desa"
 
@@ -276,12 +324,20 @@ class FamilyChild(models.Model):
     here so the database can hold that rule); next year's list has new family rows, linked anew."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="child_links", verbose_name=_("family"))
-    child = models.ForeignKey("measurements.Child", on_delete=models.PROTECT, related_name="krs_links", verbose_name=_("child"))
+    child = models.ForeignKey(
+        "measurements.Child", on_delete=models.PROTECT, related_name="krs_links", verbose_name=_("child")
+    )
     year = models.PositiveSmallIntegerField(_("data year"))
     method = models.CharField(_("how"), max_length=10, choices=LinkMethod.choices, default=LinkMethod.SUGGESTION)
     reason = models.CharField(_("why"), max_length=300)
-    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                  verbose_name=_("linked by"))
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked by"),
+    )
     created_at = models.DateTimeField(_("linked on"), auto_now_add=True)
 
     scope_path = "family__desa"

@@ -24,6 +24,9 @@ def RULES():
         Tpk: {policy.ADD: desa_or_kecamatan, policy.CHANGE: desa_or_kecamatan, policy.DELETE: desa},
         TpkVisit: {policy.ADD: visitors, policy.CHANGE: visitors, policy.DELETE: policy.district_admin},
         FamilyChild: {policy.ADD: linkers, policy.CHANGE: policy.nobody, policy.DELETE: linkers},
-        FamilyCount: {policy.ADD: policy.district_admin, policy.CHANGE: policy.district_admin,
-                         policy.DELETE: policy.district_admin},
+        FamilyCount: {
+            policy.ADD: policy.district_admin,
+            policy.CHANGE: policy.district_admin,
+            policy.DELETE: policy.district_admin,
+        },
     }

@@ -97,14 +97,18 @@ class Targeting:
         return total
 
 
-def build(user, *, period: Period, year: int | None, within: Wilayah | None = None, desa_code: str | None = None) -> Targeting:
+def build(
+    user, *, period: Period, year: int | None, within: Wilayah | None = None, desa_code: str | None = None
+) -> Targeting:
     """Counts per desa in ``within`` (all the user sees when None), and the two lists (limited
     to ``desa_code`` when given)."""
     stunted = stunted_in(_within(policy.visible(user, Child.objects.all()), within), period)
     linked = FamilyChild.objects.filter(child=OuterRef("pk"), year=year)
     stunted = stunted.annotate(in_krs=Exists(linked))
     families = _within(policy.visible(user, Family.objects.filter(year=year)), within)
-    with_stunted = families.filter(Exists(FamilyChild.objects.filter(family=OuterRef("pk"), child__in=stunted.values("pk"))))
+    with_stunted = families.filter(
+        Exists(FamilyChild.objects.filter(family=OuterRef("pk"), child__in=stunted.values("pk")))
+    )
 
     rows: dict[str, DesaRow] = {}
 
@@ -117,7 +121,9 @@ def build(user, *, period: Period, year: int | None, within: Wilayah | None = No
         row(r["desa_id"]).stunted, row(r["desa_id"]).linked = r["n"], r["k"]
     for r in families.order_by().values("desa_id").annotate(n=Count("pk")):
         row(r["desa_id"]).families = r["n"]
-    for r in with_stunted.order_by().values("desa_id").annotate(n=Count("pk"), gap=Count("pk", filter=Q(tpk__isnull=True))):
+    for r in (
+        with_stunted.order_by().values("desa_id").annotate(n=Count("pk"), gap=Count("pk", filter=Q(tpk__isnull=True)))
+    ):
         row(r["desa_id"]).families_stunted, row(r["desa_id"]).families_stunted_no_tpk = r["n"], r["gap"]
     names = Wilayah.objects.filter(code__in=list(rows), level=Level.DESA).in_bulk()
     for code, r in rows.items():
@@ -125,14 +131,20 @@ def build(user, *, period: Period, year: int | None, within: Wilayah | None = No
 
     children = stunted.filter(in_krs=False)
     gap = with_stunted.filter(tpk__isnull=True)
-    measured = with_latest_haz(_within(policy.visible(user, Child.objects.all()), within), period).filter(
-        haz_status__isnull=False).exclude(haz_status__in=("", IMPLAUSIBLE))
+    measured = (
+        with_latest_haz(_within(policy.visible(user, Child.objects.all()), within), period)
+        .filter(haz_status__isnull=False)
+        .exclude(haz_status__in=("", IMPLAUSIBLE))
+    )
     if desa_code:
         children, gap = children.filter(desa_id=desa_code), gap.filter(desa_id=desa_code)
         measured = measured.filter(desa_id=desa_code)
     listed = [r for r in rows.values() if not desa_code or r.desa.code == desa_code]
     return Targeting(
-        period=period, year=year, measured_children=measured, stunted=sum(r.stunted for r in listed),
+        period=period,
+        year=year,
+        measured_children=measured,
+        stunted=sum(r.stunted for r in listed),
         families_stunted=sum(r.families_stunted for r in listed),
         rows=sorted(rows.values(), key=lambda r: (-r.unlinked, -r.families_stunted_no_tpk, r.desa.name)),
         children=children.select_related("desa", "posyandu").order_by("desa__name", "haz_z", "name"),
@@ -144,7 +156,10 @@ def stunted_children_of(families, period: Period) -> dict[int, list]:
     """For each family (id), its linked children stunted in ``period`` (with their status)."""
     family_ids = [family.pk for family in families]
     children = stunted_in(Child.objects.filter(krs_links__family_id__in=family_ids), period).annotate(
-        family_id=Subquery(FamilyChild.objects.filter(child=OuterRef("pk"), family_id__in=family_ids).values("family_id")[:1]))
+        family_id=Subquery(
+            FamilyChild.objects.filter(child=OuterRef("pk"), family_id__in=family_ids).values("family_id")[:1]
+        )
+    )
     out: dict[int, list] = {}
     for child in children.order_by("name"):
         out.setdefault(child.family_id, []).append(child)

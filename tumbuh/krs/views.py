@@ -87,12 +87,20 @@ def family_list(request):
     shares = risk_shares(qs)
     qs = qs.select_related("desa", "tpk").annotate(last_visit=Max("visits__date"), visit_count=Count("visits"))
     page = Paginator(qs.order_by("desa__name", "head_name"), 50).get_page(query.get("page"))
-    return render(request, "krs/family_list.html", {
-        "page": page, "form": form, "year": year, "query": page_query(request, query),
-        "can_import": can_import(request.user, "krs"),
-        "total": page.paginator.count, "shares": shares,
-        "filtered": bool(q or data.get("risk") or data.get("without_tpk")),
-    })
+    return render(
+        request,
+        "krs/family_list.html",
+        {
+            "page": page,
+            "form": form,
+            "year": year,
+            "query": page_query(request, query),
+            "can_import": can_import(request.user, "krs"),
+            "total": page.paginator.count,
+            "shares": shares,
+            "filtered": bool(q or data.get("risk") or data.get("without_tpk")),
+        },
+    )
 
 
 def _family(request, pk) -> Family:
@@ -106,21 +114,28 @@ def family_detail(request, pk, assign_form=None, visit_form=None):
     can_visit = family.tpk is not None and policy.can(request.user, policy.ADD, TpkVisit(family=family, tpk=family.tpk))
     can_link = policy.can(request.user, policy.ADD, FamilyChild(family=family))
     q = request.GET.get("q", "").strip()
-    return render(request, "krs/family_detail.html", {
-        "family": family,
-        "visits": family.visits.select_related("tpk", "recorded_by"),
-        "assign_form": assign_form or (AssignTpkForm(actor=request.user, family=family) if can_assign else None),
-        "visit_form": visit_form or (VisitForm() if can_visit else None),
-        "links": _links(request.user, family.child_links.all()),
-        "can_link": can_link, "q": q,
-        "suggestions": linking.suggest_children(request.user, family, q=q) if can_link else [],
-    })
+    return render(
+        request,
+        "krs/family_detail.html",
+        {
+            "family": family,
+            "visits": family.visits.select_related("tpk", "recorded_by"),
+            "assign_form": assign_form or (AssignTpkForm(actor=request.user, family=family) if can_assign else None),
+            "visit_form": visit_form or (VisitForm() if can_visit else None),
+            "links": _links(request.user, family.child_links.all()),
+            "can_link": can_link,
+            "q": q,
+            "suggestions": linking.suggest_children(request.user, family, q=q) if can_link else [],
+        },
+    )
 
 
 def _links(user, links):
     """The visible links with their child annotated with the latest length/height-for-age."""
     links = list(policy.visible(user, links.select_related("family__tpk", "linked_by")))
-    children = linking.with_latest_haz(policy.visible(user, Child.objects.filter(pk__in=[link.child_id for link in links])))
+    children = linking.with_latest_haz(
+        policy.visible(user, Child.objects.filter(pk__in=[link.child_id for link in links]))
+    )
     by_pk = children.select_related("posyandu").in_bulk()
     for link in links:
         link.child = by_pk.get(link.child_id) or link.child
@@ -165,11 +180,19 @@ def log_visit(request, pk):
 def tpk_list(request):
     policy.require(request.user, policy.VIEW, Tpk)
     qs = _in_focus(request, policy.visible(request.user, Tpk.objects.select_related("desa")))
-    qs = qs.annotate(family_count=Count("families", distinct=True), visit_count=Count("visits", distinct=True),
-                     last_visit=Max("visits__date"))
-    return render(request, "krs/tpk_list.html", {
-        "teams": qs, "can_add": policy.can(request.user, policy.ADD, Tpk),
-    })
+    qs = qs.annotate(
+        family_count=Count("families", distinct=True),
+        visit_count=Count("visits", distinct=True),
+        last_visit=Max("visits__date"),
+    )
+    return render(
+        request,
+        "krs/tpk_list.html",
+        {
+            "teams": qs,
+            "can_add": policy.can(request.user, policy.ADD, Tpk),
+        },
+    )
 
 
 @login_required
@@ -210,8 +233,7 @@ def _families_year(request) -> int:
 
 
 def _district_desa(request, kabupaten) -> list[Wilayah]:
-    return list(policy.district_desa(request.user, kabupaten.code)
-                .order_by("kecamatan_code", "name"))
+    return list(policy.district_desa(request.user, kabupaten.code).order_by("kecamatan_code", "name"))
 
 
 def _stored(request, year) -> dict[str, FamilyCount]:
@@ -219,7 +241,9 @@ def _stored(request, year) -> dict[str, FamilyCount]:
 
 
 def _kecamatan_names(kabupaten) -> dict[str, str]:
-    return dict(Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten.code).values_list("code", "name"))
+    return dict(
+        Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code=kabupaten.code).values_list("code", "name")
+    )
 
 
 #: The inputs of a desa's row, named ``families-<desa code>`` and ``under_five-<desa code>``.
@@ -240,26 +264,51 @@ def family_counts(request):
     if request.method == "POST":
         if not may_enter:
             raise PermissionDenied
-        n, errors = all_or_nothing((w.code, partial(_save_family_row, request, year, w.code, stored.get(w.code), reason))
-                                   for w in desa)
+        n, errors = all_or_nothing(
+            (w.code, partial(_save_family_row, request, year, w.code, stored.get(w.code), reason)) for w in desa
+        )
         if not errors:
             messages.success(request, _("%(n)d desa saved.") % {"n": n})
             return redirect(f"{reverse('krs:family_counts')}?year={year}")
         messages.error(request, _("Nothing was saved: correct the rows marked below."))
-    krs = dict(Family.objects.filter(desa_id__in=[w.code for w in desa], year=year).values_list("desa_id")
-               .annotate(n=Count("pk")))
+    krs = dict(
+        Family.objects.filter(desa_id__in=[w.code for w in desa], year=year)
+        .values_list("desa_id")
+        .annotate(n=Count("pk"))
+    )
     kecamatan = _kecamatan_names(kabupaten)
-    rows = [{"desa": w, "kecamatan": kecamatan.get(w.kecamatan_code, w.kecamatan_code), "count": stored.get(w.code),
-             "krs": krs.get(w.code), "error": errors.get(w.code),
-             "post": {k: request.POST.get(f"{k}-{w.code}", "") for k in _ROW_INPUTS} if request.method == "POST" else None}
-            for w in desa]
+    rows = [
+        {
+            "desa": w,
+            "kecamatan": kecamatan.get(w.kecamatan_code, w.kecamatan_code),
+            "count": stored.get(w.code),
+            "krs": krs.get(w.code),
+            "error": errors.get(w.code),
+            "post": {k: request.POST.get(f"{k}-{w.code}", "") for k in _ROW_INPUTS}
+            if request.method == "POST"
+            else None,
+        }
+        for w in desa
+    ]
     may_import = can_import(request.user, KIND_FAMILY_COUNT)
-    return render(request, "krs/family_counts.html", {
-        "kabupaten": kabupaten, "year": year, "rows": rows, "may_enter": may_enter, "may_import": may_import,
-        "reason": reason, "upload_form": UploadForm(user=request.user) if may_import else None,
-        "recent": policy.visible(request.user, ImportBatch.objects.filter(kind=KIND_FAMILY_COUNT))[:10] if may_import else [],
-        "total": sum(count.families for count in stored.values()), "filled": len(stored),
-    })
+    return render(
+        request,
+        "krs/family_counts.html",
+        {
+            "kabupaten": kabupaten,
+            "year": year,
+            "rows": rows,
+            "may_enter": may_enter,
+            "may_import": may_import,
+            "reason": reason,
+            "upload_form": UploadForm(user=request.user) if may_import else None,
+            "recent": policy.visible(request.user, ImportBatch.objects.filter(kind=KIND_FAMILY_COUNT))[:10]
+            if may_import
+            else [],
+            "total": sum(count.families for count in stored.values()),
+            "filled": len(stored),
+        },
+    )
 
 
 def _save_family_row(request, year, code, count, reason) -> bool:
@@ -272,7 +321,8 @@ def _save_family_row(request, year, code, count, reason) -> bool:
     if (families is not None and families < 0) or (under_five is not None and under_five < 0):
         raise ValidationError(_("A number of families cannot be negative."))
     if (count is None and families is None and under_five is None) or (
-            count is not None and (families, under_five) == (count.families, count.families_with_under_five)):
+        count is not None and (families, under_five) == (count.families, count.families_with_under_five)
+    ):
         return False
     if count is not None and not reason:
         raise ValidationError(_("Give a reason for changing a stored number."))
@@ -281,8 +331,14 @@ def _save_family_row(request, year, code, count, reason) -> bool:
     if families is None:
         do_clear_family_count(request.user, count, reason=reason)
     else:
-        do_set_family_count(request.user, code, year, families=families, families_with_under_five=under_five,
-                            reason=reason or _("entered in the table of families per desa"))
+        do_set_family_count(
+            request.user,
+            code,
+            year,
+            families=families,
+            families_with_under_five=under_five,
+            reason=reason or _("entered in the table of families per desa"),
+        )
     return True
 
 
@@ -294,8 +350,12 @@ def family_count_template_download(request):
     year = _families_year(request)
     desa = _district_desa(request, kabupaten)
     stored = _stored(request, year)
-    return FileResponse(family_count_template(year, desa, _kecamatan_names(kabupaten), stored), as_attachment=True,
-                        filename=f"jumlah-keluarga-{kabupaten.code}-{year}.xlsx", content_type=XLSX)
+    return FileResponse(
+        family_count_template(year, desa, _kecamatan_names(kabupaten), stored),
+        as_attachment=True,
+        filename=f"jumlah-keluarga-{kabupaten.code}-{year}.xlsx",
+        content_type=XLSX,
+    )
 
 
 @login_required
@@ -312,12 +372,16 @@ def link_child(request, pk):
     why = _("suggestion confirmed: %(why)s") % {"why": suggestion.explanation()} if suggestion.score > 0 else ""
     reason = ". ".join(part for part in (why, note) if part)
     try:
-        do_link_child(request.user, family, child, reason=reason, method=LinkMethod.SUGGESTION if why else LinkMethod.MANUAL)
+        do_link_child(
+            request.user, family, child, reason=reason, method=LinkMethod.SUGGESTION if why else LinkMethod.MANUAL
+        )
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
-        messages.success(request, _("%(child)s is linked to the family of %(family)s.") % {
-            "child": child.name, "family": family.head_name})
+        messages.success(
+            request,
+            _("%(child)s is linked to the family of %(family)s.") % {"child": child.name, "family": family.head_name},
+        )
     return _back(request, family, child)
 
 
@@ -353,20 +417,33 @@ def child_families(request, tumbuh_id):
     """A child's at-risk families: the confirmed ones, and the families of a year's list in the
     child's desa suggested for them."""
     policy.require(request.user, policy.VIEW, Family)
-    child = policy.get_object_or_404(request.user, linking.with_latest_haz(Child.objects.select_related("desa", "posyandu")),
-                                     tumbuh_id=tumbuh_id)
-    years = list(policy.visible(request.user, Family.objects.filter(desa_id=child.desa_id))
-                 .order_by("-year").values_list("year", flat=True).distinct())
+    child = policy.get_object_or_404(
+        request.user, linking.with_latest_haz(Child.objects.select_related("desa", "posyandu")), tumbuh_id=tumbuh_id
+    )
+    years = list(
+        policy.visible(request.user, Family.objects.filter(desa_id=child.desa_id))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
     year = _chosen_year(request, years, years[0] if years else None)
-    can_link = year is not None and policy.can(request.user, policy.ADD, FamilyChild(family=Family(desa_id=child.desa_id)))
-    return render(request, "krs/child_families.html", {
-        "child": child, "years": years, "year": year,
-        "links": _links(request.user, FamilyChild.objects.filter(child=child).order_by("-year")),
-        "linked_this_year": FamilyChild.objects.filter(child=child, year=year).exists(),
-        "under_five": year is not None and linking.under_five_in(child, year),
-        "can_link": can_link,
-        "suggestions": linking.suggest_families(request.user, child, year) if can_link else [],
-    })
+    can_link = year is not None and policy.can(
+        request.user, policy.ADD, FamilyChild(family=Family(desa_id=child.desa_id))
+    )
+    return render(
+        request,
+        "krs/child_families.html",
+        {
+            "child": child,
+            "years": years,
+            "year": year,
+            "links": _links(request.user, FamilyChild.objects.filter(child=child).order_by("-year")),
+            "linked_this_year": FamilyChild.objects.filter(child=child, year=year).exists(),
+            "under_five": year is not None and linking.under_five_in(child, year),
+            "can_link": can_link,
+            "suggestions": linking.suggest_families(request.user, child, year) if can_link else [],
+        },
+    )
 
 
 def _area(request) -> Wilayah | None:
@@ -394,8 +471,10 @@ def targeting_page(request):
     years = targeting.list_years(request.user, within)
     year = _chosen_year(request, years, targeting.default_year(years, period))
     desa = request.GET.get("desa") or None
-    if desa and not (policy.node_contains(request.user, desa) and (within is None or Wilayah.objects.filter(
-            Wilayah.subtree_q(within.code), code=desa).exists())):
+    if desa and not (
+        policy.node_contains(request.user, desa)
+        and (within is None or Wilayah.objects.filter(Wilayah.subtree_q(within.code), code=desa).exists())
+    ):
         raise Http404
     report = targeting.build(request.user, period=period, year=year, within=within, desa_code=desa)
     show = "families" if request.GET.get("show") in ("families", "keluarga") else "children"  # keluarga: older links
@@ -410,32 +489,62 @@ def targeting_page(request):
     base = query.copy()
     for key in ("show", "desa"):
         base.pop(key, None)
-    return render(request, "krs/targeting.html", {
-        "report": report, "nothing_listed": "" if page.object_list else _nothing_listed(report, show),
-        "no_rows": "" if report.rows else conclude(
-            _("No stunted child and no KRS family in this area and period."),
-            Base(report.measured, _("No length/height measurement and no KRS family in this area and period."))), "within": within, "period": period, "years": years, "year": year, "desa": desa,
-        "desa_name": Wilayah.objects.filter(code=desa).values_list("name", flat=True).first() if desa else "",
-        "period_choices": aggregates.period_choices(user=request.user), "show": show, "page": page,
-        "query": query.urlencode(), "base": base.urlencode(),
-        "areas": [w for w in focus_choices(request.user) if w.level < Level.DESA],
-        "can_link": policy.can(request.user, policy.ADD, FamilyChild),
-    })
+    return render(
+        request,
+        "krs/targeting.html",
+        {
+            "report": report,
+            "nothing_listed": "" if page.object_list else _nothing_listed(report, show),
+            "no_rows": ""
+            if report.rows
+            else conclude(
+                _("No stunted child and no KRS family in this area and period."),
+                Base(report.measured, _("No length/height measurement and no KRS family in this area and period.")),
+            ),
+            "within": within,
+            "period": period,
+            "years": years,
+            "year": year,
+            "desa": desa,
+            "desa_name": Wilayah.objects.filter(code=desa).values_list("name", flat=True).first() if desa else "",
+            "period_choices": aggregates.period_choices(user=request.user),
+            "show": show,
+            "page": page,
+            "query": query.urlencode(),
+            "base": base.urlencode(),
+            "areas": [w for w in focus_choices(request.user) if w.level < Level.DESA],
+            "can_link": policy.can(request.user, policy.ADD, FamilyChild),
+        },
+    )
 
 
 def _nothing_listed(report: targeting.Targeting, show: str) -> str:
     """What an empty list says: its conclusion only when there are children measured, stunted
     and (for the families) linked to a family (``dashboards.conclusions``)."""
-    measured = Base(report.measured, _("No child here has a valid length/height measurement in this period: "
-                                       "nothing can be said about stunted children yet."))
-    stunted = Base(report.stunted, _("No child measured here in this period is stunted (%(n)s measured).") % {
-        "n": format_number(report.measured, 0)})
+    measured = Base(
+        report.measured,
+        _(
+            "No child here has a valid length/height measurement in this period: "
+            "nothing can be said about stunted children yet."
+        ),
+    )
+    stunted = Base(
+        report.stunted,
+        _("No child measured here in this period is stunted (%(n)s measured).")
+        % {"n": format_number(report.measured, 0)},
+    )
     if show == "children":
         return conclude(_("Every stunted child here is in a KRS family."), measured, stunted)
-    return conclude(_("Every KRS family with a stunted child here has a TPK."),
-                    Base(report.year, _("No at-risk family (KRS) list in this area for this year.")), measured, stunted,
-                    Base(report.families_stunted, _("No KRS family here is linked to a stunted child yet: confirm the "
-                                                    "children of each family on its page.")))
+    return conclude(
+        _("Every KRS family with a stunted child here has a TPK."),
+        Base(report.year, _("No at-risk family (KRS) list in this area for this year.")),
+        measured,
+        stunted,
+        Base(
+            report.families_stunted,
+            _("No KRS family here is linked to a stunted child yet: confirm the children of each family on its page."),
+        ),
+    )
 
 
 @login_required

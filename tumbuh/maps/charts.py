@@ -45,8 +45,15 @@ def d3_winding(geometry: dict) -> dict:
     return shapely.geometry.mapping(out)
 
 
-def choropleth(features: list[dict], areas: list[Area], title: str, labels: bool = True,
-               width: int = 520, height: int = 700, posyandu=()) -> dict:
+def choropleth(
+    features: list[dict],
+    areas: list[Area],
+    title: str,
+    labels: bool = True,
+    width: int = 520,
+    height: int = 700,
+    posyandu=(),
+) -> dict:
     """One ``geoshape`` per boundary feature, filled with its area's class colour (grey: no
     data), with the name and value written at the area's centre when ``labels``; the located
     posyandu (``posyandu``, :class:`tumbuh.maps.points.Point`) as circles in their own class
@@ -60,34 +67,66 @@ def choropleth(features: list[dict], areas: list[Area], title: str, labels: bool
         a = by_code.get(code)
         if a is None:  # outside what the user may see, or of another level
             continue
-        shapes.append({"type": "Feature", "geometry": d3_winding(f["geometry"]),
-                       "properties": {"code": code, "name": a.name, "fill": a.colour, "value": value_label(a), "n": a.n}})
+        shapes.append(
+            {
+                "type": "Feature",
+                "geometry": d3_winding(f["geometry"]),
+                "properties": {"code": code, "name": a.name, "fill": a.colour, "value": value_label(a), "n": a.n},
+            }
+        )
         if labels:
             p = shapely.geometry.shape(f["geometry"]).representative_point()
-            points.append({"lon": p.x, "lat": p.y, "lines": [a.name, value_label(a)], "ink": INK_DARK if a.dark else INK})
-    layers = [{
-        "data": {"values": shapes},
-        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.7},
-        "encoding": {"color": {"field": "properties.fill", "type": "nominal", "scale": None},
-                     "tooltip": [{"field": "properties.name"}, {"field": "properties.value"}, {"field": "properties.n"}]},
-    }]
+            points.append(
+                {"lon": p.x, "lat": p.y, "lines": [a.name, value_label(a)], "ink": INK_DARK if a.dark else INK}
+            )
+    layers = [
+        {
+            "data": {"values": shapes},
+            "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.7},
+            "encoding": {
+                "color": {"field": "properties.fill", "type": "nominal", "scale": None},
+                "tooltip": [{"field": "properties.name"}, {"field": "properties.value"}, {"field": "properties.n"}],
+            },
+        }
+    ]
     if points:
-        layers.append({
-            "data": {"values": points},
-            "mark": {"type": "text", "fontSize": 8, "lineHeight": 10, "baseline": "middle"},
-            "encoding": {"longitude": {"field": "lon", "type": "quantitative"}, "latitude": {"field": "lat", "type": "quantitative"},
-                         "text": {"field": "lines"}, "color": {"field": "ink", "type": "nominal", "scale": None}},
-        })
+        layers.append(
+            {
+                "data": {"values": points},
+                "mark": {"type": "text", "fontSize": 8, "lineHeight": 10, "baseline": "middle"},
+                "encoding": {
+                    "longitude": {"field": "lon", "type": "quantitative"},
+                    "latitude": {"field": "lat", "type": "quantitative"},
+                    "text": {"field": "lines"},
+                    "color": {"field": "ink", "type": "nominal", "scale": None},
+                },
+            }
+        )
     if posyandu:
-        layers.append({
-            "data": {"values": [{"lon": p.lon, "lat": p.lat, "fill": p.colour, "name": p.label,
-                                 "value": "–" if p.value is None else f"{format_number(p.value, PERCENT_PLACES)} %",
-                                 "n": p.n} for p in posyandu]},
-            "mark": {"type": "circle", "size": 46, "stroke": INK, "strokeWidth": 0.8, "opacity": 1},
-            "encoding": {"longitude": {"field": "lon", "type": "quantitative"}, "latitude": {"field": "lat", "type": "quantitative"},
-                         "color": {"field": "fill", "type": "nominal", "scale": None},
-                         "tooltip": [{"field": "name"}, {"field": "value"}, {"field": "n"}]},
-        })
+        layers.append(
+            {
+                "data": {
+                    "values": [
+                        {
+                            "lon": p.lon,
+                            "lat": p.lat,
+                            "fill": p.colour,
+                            "name": p.label,
+                            "value": "–" if p.value is None else f"{format_number(p.value, PERCENT_PLACES)} %",
+                            "n": p.n,
+                        }
+                        for p in posyandu
+                    ]
+                },
+                "mark": {"type": "circle", "size": 46, "stroke": INK, "strokeWidth": 0.8, "opacity": 1},
+                "encoding": {
+                    "longitude": {"field": "lon", "type": "quantitative"},
+                    "latitude": {"field": "lat", "type": "quantitative"},
+                    "color": {"field": "fill", "type": "nominal", "scale": None},
+                    "tooltip": [{"field": "name"}, {"field": "value"}, {"field": "n"}],
+                },
+            }
+        )
     extent = [f["geometry"] for f in shapes] + [{"type": "Point", "coordinates": [p.lon, p.lat]} for p in posyandu]
     if extent:  # keep the sheet's proportions close to the district's (mercator, near the equator)
         import shapely.geometry
@@ -95,8 +134,15 @@ def choropleth(features: list[dict], areas: list[Area], title: str, labels: bool
         x0, y0, x1, y1 = shapely.geometry.shape({"type": "GeometryCollection", "geometries": extent}).bounds
         if x1 > x0:
             height = int(min(max(width * (y1 - y0) / (x1 - x0), 220), height))
-    return {"$schema": SCHEMA, "title": _title(title), "width": width, "height": height,
-            "projection": {"type": "mercator"}, "layer": layers, "config": {"view": {"stroke": None}}}
+    return {
+        "$schema": SCHEMA,
+        "title": _title(title),
+        "width": width,
+        "height": height,
+        "projection": {"type": "mercator"},
+        "layer": layers,
+        "config": {"view": {"stroke": None}},
+    }
 
 
 def tile_grid(areas: list[Area], title: str, columns: int = GRID_COLUMNS) -> dict:
@@ -106,26 +152,59 @@ def tile_grid(areas: list[Area], title: str, columns: int = GRID_COLUMNS) -> dic
     for i, a in enumerate(areas):
         x, y = i % columns, i // columns
         name = a.name if len(a.name) <= 16 else a.name[:15] + "…"
-        tiles.append({"x": x, "x2": x + 0.96, "y": y, "y2": y + 0.92, "cx": x + 0.48, "fill": a.colour,
-                      "ink": INK_DARK if a.dark else INK, "name": name, "value": value_label(a), "n": f"n = {a.n}",
-                      "y_name": y + 0.24, "y_value": y + 0.52, "y_n": y + 0.78})
+        tiles.append(
+            {
+                "x": x,
+                "x2": x + 0.96,
+                "y": y,
+                "y2": y + 0.92,
+                "cx": x + 0.48,
+                "fill": a.colour,
+                "ink": INK_DARK if a.dark else INK,
+                "name": name,
+                "value": value_label(a),
+                "n": f"n = {a.n}",
+                "y_name": y + 0.24,
+                "y_value": y + 0.52,
+                "y_n": y + 0.78,
+            }
+        )
     rows = max(1, -(-len(areas) // columns))
     xs = {"type": "quantitative", "scale": {"domain": [0, columns]}, "axis": None}
     ys = {"type": "quantitative", "scale": {"domain": [0, rows], "reverse": True}, "axis": None}
     ink = {"field": "ink", "type": "nominal", "scale": None}
 
     def text(field, y_field, size, weight="normal"):
-        return {"mark": {"type": "text", "fontSize": size, "fontWeight": weight, "baseline": "middle"},
-                "encoding": {"x": {"field": "cx", **xs}, "y": {"field": y_field, **ys}, "text": {"field": field}, "color": ink}}
+        return {
+            "mark": {"type": "text", "fontSize": size, "fontWeight": weight, "baseline": "middle"},
+            "encoding": {
+                "x": {"field": "cx", **xs},
+                "y": {"field": y_field, **ys},
+                "text": {"field": field},
+                "color": ink,
+            },
+        }
 
     return {
-        "$schema": SCHEMA, "title": _title(title), "width": columns * TILE_W, "height": rows * TILE_H,
+        "$schema": SCHEMA,
+        "title": _title(title),
+        "width": columns * TILE_W,
+        "height": rows * TILE_H,
         "data": {"values": tiles},
         "layer": [
-            {"mark": {"type": "rect", "stroke": "#9ca3af", "strokeWidth": 0.5},
-             "encoding": {"x": {"field": "x", **xs}, "x2": {"field": "x2"}, "y": {"field": "y", **ys}, "y2": {"field": "y2"},
-                          "color": {"field": "fill", "type": "nominal", "scale": None}}},
-            text("name", "y_name", 8, "bold"), text("value", "y_value", 10), text("n", "y_n", 7),
+            {
+                "mark": {"type": "rect", "stroke": "#9ca3af", "strokeWidth": 0.5},
+                "encoding": {
+                    "x": {"field": "x", **xs},
+                    "x2": {"field": "x2"},
+                    "y": {"field": "y", **ys},
+                    "y2": {"field": "y2"},
+                    "color": {"field": "fill", "type": "nominal", "scale": None},
+                },
+            },
+            text("name", "y_name", 8, "bold"),
+            text("value", "y_value", 10),
+            text("n", "y_n", 7),
         ],
         "config": {"view": {"stroke": None}},
     }

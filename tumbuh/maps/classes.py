@@ -73,8 +73,10 @@ def figure_json(value: float | None, ll: float | None, ul: float | None) -> dict
     """A figure and its interval for a map's JSON (``maps/map.js``): rounded by the one rule, and
     as text in the active language (``value_text``…), as the tables and exports write them."""
     return {
-        "value": excel_value(value, PERCENT_PLACES), "ll": excel_value(ll, PERCENT_PLACES),
+        "value": excel_value(value, PERCENT_PLACES),
+        "ll": excel_value(ll, PERCENT_PLACES),
         "ul": excel_value(ul, PERCENT_PLACES),
-        "value_text": format_number(value, PERCENT_PLACES), "ll_text": format_number(ll, PERCENT_PLACES),
+        "value_text": format_number(value, PERCENT_PLACES),
+        "ll_text": format_number(ll, PERCENT_PLACES),
         "ul_text": format_number(ul, PERCENT_PLACES),
     }

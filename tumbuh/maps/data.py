@@ -50,9 +50,13 @@ class Area:
         """The area for the page's map: figures rounded by the one rule, and as text in the
         active language (``value_text``…), as the table and the exports write them."""
         return {
-            "name": self.name, "parent": self.parent_code, "n": self.n, "cases": self.cases,
+            "name": self.name,
+            "parent": self.parent_code,
+            "n": self.n,
+            "cases": self.cases,
             **colour.figure_json(self.value, self.ll, self.ul),
-            "color": self.colour, "class": self.colour_class.index if self.colour_class else None,
+            "color": self.colour,
+            "class": self.colour_class.index if self.colour_class else None,
         }
 
 
@@ -67,8 +71,19 @@ def areas(*, user, within_code: str, level: int, period: Period, indicator: str,
             value, ll, ul = row.r, row.ll, row.ul
         if not row.n_measured:
             value = ll = ul = None
-        out.append(Area(row.code, row.name, row.parent_code, row.n_measured, row.cases, value, ll, ul,
-                        colour.class_of(indicator, value)))
+        out.append(
+            Area(
+                row.code,
+                row.name,
+                row.parent_code,
+                row.n_measured,
+                row.cases,
+                value,
+                ll,
+                ul,
+                colour.class_of(indicator, value),
+            )
+        )
     return out
 
 

@@ -47,26 +47,74 @@ def map_xlsx(request):
     areas = _areas(request.user, q)
     parents = _parent_names(areas)
     kab = Wilayah.objects.filter(code=q.kabupaten_code).values_list("name", flat=True).first() or "—"
-    meta = [(_("Regency / city"), kab), (_("Area"), q.within.label), (_("Period"), q.period.label),
-            (_("Indicator"), str(q.indicator_label)), (_("Areas"), str(_level_label(q))), (_("Estimate"), str(_estimate_label(q))),
-            (_("Data source"), _("Tumbuh: posyandu measurements (e-PPGBM import and posyandu entry), WHO 2006 z-scores"))]
-    columns = [(_("Code"), "text"), (_("Area"), "text"), (_("Part of"), "text"), (_("Children measured"), "int"), (_("Cases"), "int"),
-               (_("Value (%)"), "pct"), (_("95% lower"), "pct"), (_("95% upper"), "pct"), (_("Colour class"), "text")]
-    rows = [(a.code, a.name, parents.get(a.parent_code, a.parent_code), a.n, a.cases, a.value, a.ll, a.ul, _class_label(a))
-            for a in areas]
-    notes = [_("Children measured: children with a valid z-score for the indicator in the period (each child once)."),
-             _("Colour classes are fixed per indicator (WHO/UNICEF prevalence thresholds), the same on every map.")]
+    meta = [
+        (_("Regency / city"), kab),
+        (_("Area"), q.within.label),
+        (_("Period"), q.period.label),
+        (_("Indicator"), str(q.indicator_label)),
+        (_("Areas"), str(_level_label(q))),
+        (_("Estimate"), str(_estimate_label(q))),
+        (_("Data source"), _("Tumbuh: posyandu measurements (e-PPGBM import and posyandu entry), WHO 2006 z-scores")),
+    ]
+    columns = [
+        (_("Code"), "text"),
+        (_("Area"), "text"),
+        (_("Part of"), "text"),
+        (_("Children measured"), "int"),
+        (_("Cases"), "int"),
+        (_("Value (%)"), "pct"),
+        (_("95% lower"), "pct"),
+        (_("95% upper"), "pct"),
+        (_("Colour class"), "text"),
+    ]
+    rows = [
+        (a.code, a.name, parents.get(a.parent_code, a.parent_code), a.n, a.cases, a.value, a.ll, a.ul, _class_label(a))
+        for a in areas
+    ]
+    notes = [
+        _("Children measured: children with a valid z-score for the indicator in the period (each child once)."),
+        _("Colour classes are fixed per indicator (WHO/UNICEF prevalence thresholds), the same on every map."),
+    ]
     if q.estimate == "eb":
-        notes.append(_("Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa) or the district (kecamatan)."))
+        notes.append(
+            _(
+                "Small-area estimate: empirical-Bayes beta-binomial, shrunk towards the kecamatan (desa) or the district (kecamatan)."
+            )
+        )
     located = _points(request.user, q)
     sheets = []
     if located:
-        point_columns = [(_("Posyandu"), "text"), (_("Code"), "text"), (_("Desa"), "text"), (_("Kecamatan"), "text"),
-                         (_("Latitude"), "coord"), (_("Longitude"), "coord"), (_("Children measured"), "int"),
-                         (_("Cases"), "int"), (_("Value (%)"), "pct"), (_("95% lower"), "pct"), (_("95% upper"), "pct"),
-                         (_("Colour class"), "text")]
-        point_rows = [(p.name, p.code, p.desa_name, p.kecamatan_name, p.lat, p.lon, p.n, p.cases, p.value, p.ll, p.ul,
-                       p.colour_class.label if p.colour_class else _("no data")) for p in located]
+        point_columns = [
+            (_("Posyandu"), "text"),
+            (_("Code"), "text"),
+            (_("Desa"), "text"),
+            (_("Kecamatan"), "text"),
+            (_("Latitude"), "coord"),
+            (_("Longitude"), "coord"),
+            (_("Children measured"), "int"),
+            (_("Cases"), "int"),
+            (_("Value (%)"), "pct"),
+            (_("95% lower"), "pct"),
+            (_("95% upper"), "pct"),
+            (_("Colour class"), "text"),
+        ]
+        point_rows = [
+            (
+                p.name,
+                p.code,
+                p.desa_name,
+                p.kecamatan_name,
+                p.lat,
+                p.lon,
+                p.n,
+                p.cases,
+                p.value,
+                p.ll,
+                p.ul,
+                p.colour_class.label if p.colour_class else _("no data"),
+            )
+            for p in located
+        ]
         sheets.append((str(_("Posyandu")), point_columns, point_rows))
     content = xlsx.workbook(str(_("Map")), meta, columns, rows, notes=notes, sheets=sheets, now=timezone.now())
     return xlsx.response(content, f"peta-{q.indicator}-{q.level_slug}-{q.period.key}.xlsx")
@@ -108,9 +156,18 @@ def map_pdf(request):
         a.class_label = _class_label(a)
         a.value_label = charts.value_label(a)
     ctx = {
-        "title": _("Map"), "scope": q, "area_label": q.within.label, "q": q, "areas": ordered,
-        "with_data": sum(1 for a in areas if a.value is not None), "images": images, "from_boundaries": from_boundaries,
-        "classes": colour.classes(q.indicator), "no_data_colour": colour.NO_DATA, "level_label": _level_label(q),
-        "estimate_label": _estimate_label(q), "points": located,
+        "title": _("Map"),
+        "scope": q,
+        "area_label": q.within.label,
+        "q": q,
+        "areas": ordered,
+        "with_data": sum(1 for a in areas if a.value is not None),
+        "images": images,
+        "from_boundaries": from_boundaries,
+        "classes": colour.classes(q.indicator),
+        "no_data_colour": colour.NO_DATA,
+        "level_label": _level_label(q),
+        "estimate_label": _estimate_label(q),
+        "points": located,
     }
     return render_handout(request, "maps/pdf/map.html", ctx, f"peta-{q.indicator}-{q.level_slug}-{q.period.key}.pdf")

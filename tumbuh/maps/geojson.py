@@ -48,22 +48,71 @@ from tumbuh.wilayah.models import BPS_DIGITS, Level, Wilayah
 
 #: Properties that may hold a Kemendagri code, in order of preference (compared case-insensitively).
 CODE_PROPERTIES = (
-    "kode", "kode_wilayah", "kdepum", "kode_desa", "kd_desa", "kode_kd", "kode_kel", "kode_kec", "kd_kec", "kode_kc",
-    "kd_wilayah", "kode_kemendagri", "kemendagri", "code", "kdcpum", "id_wilayah", "adm_code", "iddesa", "id_desa",
-    "idkec", "id_kec",
+    "kode",
+    "kode_wilayah",
+    "kdepum",
+    "kode_desa",
+    "kd_desa",
+    "kode_kd",
+    "kode_kel",
+    "kode_kec",
+    "kd_kec",
+    "kode_kc",
+    "kd_wilayah",
+    "kode_kemendagri",
+    "kemendagri",
+    "code",
+    "kdcpum",
+    "id_wilayah",
+    "adm_code",
+    "iddesa",
+    "id_desa",
+    "idkec",
+    "id_kec",
 )
 #: Properties that may hold a BPS code (also tried: every property of CODE_PROPERTIES).
-BPS_PROPERTIES = ("kdebps", "kdcbps", "kode_bps", "kd_bps", "bps", "iddesa", "id_desa", "kode_desa", "kd_desa", "kode_kd",
-                  "idkec", "kode_kec", "kd_kec", "kode")
+BPS_PROPERTIES = (
+    "kdebps",
+    "kdcbps",
+    "kode_bps",
+    "kd_bps",
+    "bps",
+    "iddesa",
+    "id_desa",
+    "kode_desa",
+    "kd_desa",
+    "kode_kd",
+    "idkec",
+    "kode_kec",
+    "kd_kec",
+    "kode",
+)
 #: Properties that hold Kemendagri codes only (never read as a BPS code, whose 10 digits they share).
 _KEMENDAGRI_ONLY = {"kdepum", "kdcpum", "kode_kemendagri", "kemendagri"}
 #: BPS code parts in separate columns (BPS's own boundary files).
-BPS_PARTS = {"provinsi": ("kdprov", "kode_prov", "kd_prov"), "kabupaten": ("kdkab", "kode_kab", "kd_kab"),
-             "kecamatan": ("kdkec", "kode_kec", "kd_kec"), "desa": ("kddesa", "kode_desa", "kd_desa")}
+BPS_PARTS = {
+    "provinsi": ("kdprov", "kode_prov", "kd_prov"),
+    "kabupaten": ("kdkab", "kode_kab", "kd_kab"),
+    "kecamatan": ("kdkec", "kode_kec", "kd_kec"),
+    "desa": ("kddesa", "kode_desa", "kd_desa"),
+}
 #: Properties that may hold the name of the area, per level, in order of preference.
 NAME_PROPERTIES = {
-    Level.DESA: ("namobj", "wadmkd", "desa", "nama_desa", "nmdesa", "nama_kel", "nm_desa", "desa_kel", "kelurahan",
-                 "desa_kelurahan", "nama", "name", "nama_wilayah"),
+    Level.DESA: (
+        "namobj",
+        "wadmkd",
+        "desa",
+        "nama_desa",
+        "nmdesa",
+        "nama_kel",
+        "nm_desa",
+        "desa_kel",
+        "kelurahan",
+        "desa_kelurahan",
+        "nama",
+        "name",
+        "nama_wilayah",
+    ),
     Level.KECAMATAN: ("namobj", "wadmkc", "kecamatan", "nama_kec", "nmkec", "nm_kec", "nama", "name", "nama_wilayah"),
 }
 #: Properties that may hold the kecamatan's name of a desa (to tell desa of one name apart).
@@ -124,7 +173,7 @@ def normalise_code(value) -> str | None:
         return None
     parts, i = [], 0
     for width in _UNDOTTED[len(digits)]:
-        parts.append(digits[i:i + width])
+        parts.append(digits[i : i + width])
         i += width
     return ".".join(parts)
 
@@ -137,7 +186,7 @@ def normalise_name(value) -> str:
     text = re.sub(r"[^0-9a-z]+", " ", text).strip()
     for prefix in _NAME_PREFIXES:
         if text.startswith(prefix) and len(text) > len(prefix):
-            text = text[len(prefix):].strip()
+            text = text[len(prefix) :].strip()
             break
     return text.replace(" ", "")
 
@@ -373,9 +422,14 @@ class _Areas:
 
     @classmethod
     def load(cls, kabupaten_code: str, level: int) -> _Areas:
-        rows = list(Wilayah.objects.filter(kabupaten_code=kabupaten_code, level=level).values_list(
-            "code", "name", "bps_code", "kecamatan_code"))
-        kecamatan = dict(Wilayah.objects.filter(kabupaten_code=kabupaten_code, level=Level.KECAMATAN).values_list("code", "name"))
+        rows = list(
+            Wilayah.objects.filter(kabupaten_code=kabupaten_code, level=level).values_list(
+                "code", "name", "bps_code", "kecamatan_code"
+            )
+        )
+        kecamatan = dict(
+            Wilayah.objects.filter(kabupaten_code=kabupaten_code, level=Level.KECAMATAN).values_list("code", "name")
+        )
         by_name: dict[str, list[str]] = {}
         for code, name, _bps, _kec in rows:
             by_name.setdefault(normalise_name(name), []).append(code)
@@ -444,7 +498,8 @@ def _found(feature: dict, level: int) -> str:
 def _best_level(features: list[dict], kabupaten_code: str) -> int | None:
     codes = [code_of(f)[0] for f in features]
     level = detect_level([c for c in codes if c and c.startswith(kabupaten_code + ".")]) or detect_level(
-        [c for c in codes if c])
+        [c for c in codes if c]
+    )
     if level is not None:
         return level
     scores = {}
@@ -471,11 +526,20 @@ def check_features(
     if level is None:
         level = _best_level(features, kabupaten_code)
         if level is None:
-            raise BoundaryFileError(gettext_noop(
-                "No feature carries a Kemendagri or BPS code, or the name, of a kecamatan or desa of this district."))
+            raise BoundaryFileError(
+                gettext_noop(
+                    "No feature carries a Kemendagri or BPS code, or the name, of a kecamatan or desa of this district."
+                )
+            )
     areas = _Areas.load(kabupaten_code, int(level))
-    report = Report(level=int(level), kabupaten_code=kabupaten_code, features_in=len(features), size_before=size_before,
-                    source=source, notes=list(notes or []))
+    report = Report(
+        level=int(level),
+        kabupaten_code=kabupaten_code,
+        features_in=len(features),
+        size_before=size_before,
+        source=source,
+        notes=list(notes or []),
+    )
     props_used: Counter = Counter()
     matched_by: Counter = Counter()
     geoms: dict[str, list] = {}
@@ -483,37 +547,52 @@ def check_features(
         m = _match(feature, areas, kabupaten_code)
         found = _found(feature, level)
         if m.code is None:
-            report.issues.append(Issue(m.how, code=code_of(feature)[0] or "", name=name_of(feature, level), detail=m.detail,
-                                       feature=index, found=found))
+            report.issues.append(
+                Issue(
+                    m.how,
+                    code=code_of(feature)[0] or "",
+                    name=name_of(feature, level),
+                    detail=m.detail,
+                    feature=index,
+                    found=found,
+                )
+            )
             continue
         name = areas.names[m.code]
         if m.prop:
             props_used[m.prop] += 1
         try:
-            geom = shape(feature.get("geometry") or {}) if not hasattr(feature.get("geometry"), "geom_type") \
+            geom = (
+                shape(feature.get("geometry") or {})
+                if not hasattr(feature.get("geometry"), "geom_type")
                 else feature["geometry"]
+            )
         except Exception as exc:  # shapely raises several kinds for malformed coordinates
-            report.issues.append(Issue("invalid_geometry", code=m.code, name=name, detail=str(exc)[:200], feature=index,
-                                       found=found))
+            report.issues.append(
+                Issue("invalid_geometry", code=m.code, name=name, detail=str(exc)[:200], feature=index, found=found)
+            )
             continue
         if geom is None or geom.is_empty:
             report.issues.append(Issue("no_geometry", code=m.code, name=name, feature=index, found=found))
             continue
         if geom.geom_type not in ("Polygon", "MultiPolygon"):
-            report.issues.append(Issue("not_polygon", code=m.code, name=name, detail=geom.geom_type, feature=index,
-                                       found=found))
+            report.issues.append(
+                Issue("not_polygon", code=m.code, name=name, detail=geom.geom_type, feature=index, found=found)
+            )
             continue
         report.vertices_before += int(shapely.get_num_coordinates(geom))
         if not shapely.is_valid(geom):
             reason = shapely.is_valid_reason(geom)
             if not repair:
-                report.issues.append(Issue("invalid_geometry", code=m.code, name=name, detail=reason, feature=index,
-                                           found=found))
+                report.issues.append(
+                    Issue("invalid_geometry", code=m.code, name=name, detail=reason, feature=index, found=found)
+                )
                 continue
             fixed = _polygonal(shapely.make_valid(geom))
             if fixed is None or fixed.is_empty:
-                report.issues.append(Issue("invalid_geometry", code=m.code, name=name, detail=reason, feature=index,
-                                           found=found))
+                report.issues.append(
+                    Issue("invalid_geometry", code=m.code, name=name, detail=reason, feature=index, found=found)
+                )
                 continue
             report.issues.append(Issue("repaired", code=m.code, name=name, detail=reason, feature=index, found=found))
             geom = fixed
@@ -523,18 +602,22 @@ def check_features(
         if m.code in geoms:
             report.issues.append(Issue("duplicate", code=m.code, name=name, feature=index, found=found))
         geoms.setdefault(m.code, []).append(geom)
-    merged = {code: parts[0] if len(parts) == 1 else _polygonal(shapely.union_all(parts)) for code, parts in geoms.items()}
+    merged = {
+        code: parts[0] if len(parts) == 1 else _polygonal(shapely.union_all(parts)) for code, parts in geoms.items()
+    }
     merged = {code: g for code, g in merged.items() if g is not None and not g.is_empty}
     simple = _simplify(merged, tolerance, report)
     out = []
     for code, geom in simple.items():
         report.vertices_after += int(shapely.get_num_coordinates(geom))
         geometry = mapping(geom)
-        out.append({
-            "type": "Feature",
-            "properties": {"code": code, "name": areas.names[code]},
-            "geometry": {"type": geometry["type"], "coordinates": _round_coords(geometry["coordinates"])},
-        })
+        out.append(
+            {
+                "type": "Feature",
+                "properties": {"code": code, "name": areas.names[code]},
+                "geometry": {"type": geometry["type"], "coordinates": _round_coords(geometry["coordinates"])},
+            }
+        )
     for code in sorted(set(areas.names) - set(simple)):
         if not any(i.code == code for i in report.issues):
             report.issues.append(Issue("missing_area", code=code, name=areas.names[code]))
@@ -566,7 +649,7 @@ def _simplify(geoms: dict, tolerance: float, report: Report) -> dict:
         simplified = [shapely.simplify(g, tolerance, preserve_topology=True) for g in shapes]
     out = {}
     for code, original, geom in zip(codes, shapes, simplified, strict=True):
-        geom = shapely.set_precision(geom, 10 ** -DECIMALS)
+        geom = shapely.set_precision(geom, 10**-DECIMALS)
         geom = _polygonal(geom) if geom.geom_type not in ("Polygon", "MultiPolygon") else geom
         if geom is None or geom.is_empty:  # smaller than the precision grid: keep the original
             geom = original

@@ -24,7 +24,10 @@ class MapLevel(models.IntegerChoices):
 
 class Boundary(models.Model):
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
         verbose_name=_("regency / city"),
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=MapLevel.choices)
@@ -41,7 +44,11 @@ class Boundary(models.Model):
     tolerance = models.FloatField(_("simplification tolerance (degrees)"), default=0.0003)
     report = models.JSONField(_("check report"), default=dict, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
@@ -93,7 +100,12 @@ def district_extent(kabupaten_code: str) -> tuple[float, float, float, float] | 
     extents = [e for e in extents if e]
     if not extents:
         return None
-    return (min(e[0] for e in extents), min(e[1] for e in extents), max(e[2] for e in extents), max(e[3] for e in extents))
+    return (
+        min(e[0] for e in extents),
+        min(e[1] for e in extents),
+        max(e[2] for e in extents),
+        max(e[3] for e in extents),
+    )
 
 
 @lru_cache(maxsize=16)

@@ -50,10 +50,17 @@ class Point:
 
     def as_json(self) -> dict:
         return {
-            "id": self.id, "name": self.name, "desa": self.desa_name, "kecamatan": self.kecamatan_name,
-            "lat": self.lat, "lon": self.lon, "n": self.n, "cases": self.cases,
+            "id": self.id,
+            "name": self.name,
+            "desa": self.desa_name,
+            "kecamatan": self.kecamatan_name,
+            "lat": self.lat,
+            "lon": self.lon,
+            "n": self.n,
+            "cases": self.cases,
             **colour.figure_json(self.value, self.ll, self.ul),
-            "color": self.colour, "suppressed": "",
+            "color": self.colour,
+            "suppressed": "",
         }
 
 
@@ -66,18 +73,38 @@ def located(user, within_code: str):
 def points(*, user, within_code: str, period, indicator: str, estimate: str = "raw") -> list[Point]:
     """Every located posyandu inside ``within_code`` that ``user`` may see, with its figures
     (none when it measured nobody in the period), ordered by desa and name."""
-    posyandu = list(located(user, within_code).filter(latitude__isnull=False, longitude__isnull=False)
-                    .select_related("desa").order_by("desa_id", "name"))
+    posyandu = list(
+        located(user, within_code)
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .select_related("desa")
+        .order_by("desa_id", "name")
+    )
     if not posyandu:
         return []
-    rows = {r.code: r for r in indicator_table(user=user, within_code=within_code, level="posyandu", period=period,
-                                                indicator=indicator)}
-    kecamatan = dict(Wilayah.objects.filter(code__in={p.desa.kecamatan_code for p in posyandu}, level=Level.KECAMATAN)
-                     .values_list("code", "name"))
+    rows = {
+        r.code: r
+        for r in indicator_table(
+            user=user, within_code=within_code, level="posyandu", period=period, indicator=indicator
+        )
+    }
+    kecamatan = dict(
+        Wilayah.objects.filter(code__in={p.desa.kecamatan_code for p in posyandu}, level=Level.KECAMATAN).values_list(
+            "code", "name"
+        )
+    )
     out = []
     for p in posyandu:
-        point = Point(p.pk, p.name, p.code, p.desa_id, p.desa.name, kecamatan.get(p.desa.kecamatan_code, ""),
-                      float(p.latitude), float(p.longitude), desa_label=p.desa.label)
+        point = Point(
+            p.pk,
+            p.name,
+            p.code,
+            p.desa_id,
+            p.desa.name,
+            kecamatan.get(p.desa.kecamatan_code, ""),
+            float(p.latitude),
+            float(p.longitude),
+            desa_label=p.desa.label,
+        )
         row = rows.get(str(p.pk))
         if row is not None and row.n_measured:
             value, ll, ul = (row.eb_r, row.eb_ll, row.eb_ul) if estimate == "eb" else (row.r, row.ll, row.ul)

@@ -53,16 +53,42 @@ MAX_MEMBERS = 2000
 #: ceiling, which bombs reach, is about 1,032 : 1.
 MAX_RATIO = 250
 POLYGON_TYPES = {5, 15, 25}  # POLYGON, POLYGONZ, POLYGONM
-SHAPE_TYPE_NAMES = {1: "point", 3: "line", 5: "polygon", 8: "multipoint", 11: "point", 13: "line", 15: "polygon",
-                    18: "multipoint", 21: "point", 23: "line", 25: "polygon", 28: "multipoint", 31: "multipatch"}
+SHAPE_TYPE_NAMES = {
+    1: "point",
+    3: "line",
+    5: "polygon",
+    8: "multipoint",
+    11: "point",
+    13: "line",
+    15: "polygon",
+    18: "multipoint",
+    21: "point",
+    23: "line",
+    25: "polygon",
+    28: "multipoint",
+    31: "multipatch",
+}
 #: Indonesia with a wide margin: boundaries outside it were transformed from a wrong .prj.
 INDONESIA = (90.0, -15.0, 145.0, 10.0)
 _SHP_MAGIC = b"\x00\x00\x27\x0a"  # file code 9994, big-endian
 _DBF_VERSIONS = {0x02, 0x03, 0x04, 0x05, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0xCB, 0xE5, 0xF5, 0xFB}
 #: .cpg contents → Python codec.
-_CPG = {"utf-8": "utf-8", "utf8": "utf-8", "65001": "utf-8", "1252": "cp1252", "ansi 1252": "cp1252",
-        "windows-1252": "cp1252", "cp1252": "cp1252", "iso-8859-1": "latin-1", "8859_1": "latin-1", "latin1": "latin-1",
-        "88591": "latin-1", "437": "cp437", "oem": "cp437", "850": "cp850"}
+_CPG = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "65001": "utf-8",
+    "1252": "cp1252",
+    "ansi 1252": "cp1252",
+    "windows-1252": "cp1252",
+    "cp1252": "cp1252",
+    "iso-8859-1": "latin-1",
+    "8859_1": "latin-1",
+    "latin1": "latin-1",
+    "88591": "latin-1",
+    "437": "cp437",
+    "oem": "cp437",
+    "850": "cp850",
+}
 
 
 CODEC_NAMES = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1", "cp437": "DOS 437", "cp850": "DOS 850"}
@@ -118,8 +144,9 @@ def _members(data: bytes, depth: int = 0) -> dict[str, bytes]:
     except safezip.UnsafeArchive as exc:
         raise BoundaryFileError(exc.message, **exc.params) from None
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise BoundaryFileError(gettext_noop("The file is not a readable zip archive (%(error)s)."), error=str(exc)[:120]) \
-            from None
+        raise BoundaryFileError(
+            gettext_noop("The file is not a readable zip archive (%(error)s)."), error=str(exc)[:120]
+        ) from None
     with archive:
         out = {}
         for info in archive.infolist():
@@ -158,9 +185,12 @@ def read_zip(data: bytes) -> tuple[list[Layer], list[bytes]]:
             geojsons.append(members[files.get(".geojson") or files[".json"]])
     if not layers and not geojsons:
         listed = ", ".join(sorted(posixpath.basename(n) for n in members)[:12]) or "—"
-        raise BoundaryFileError(gettext_noop(
-            "The zip holds no shapefile (.shp with its .shx, .dbf and .prj) and no GeoJSON; it holds: %(files)s."),
-            files=listed)
+        raise BoundaryFileError(
+            gettext_noop(
+                "The zip holds no shapefile (.shp with its .shx, .dbf and .prj) and no GeoJSON; it holds: %(files)s."
+            ),
+            files=listed,
+        )
     return layers, geojsons
 
 
@@ -180,8 +210,12 @@ def _encoding(files: dict[str, str], members: dict[str, bytes], dbf: bytes) -> t
             except LookupError:
                 codec = None
         if codec:
-            return codec, [[gettext_noop("Attribute table encoding: %(encoding)s (from the .cpg file)."),
-                             {"encoding": CODEC_NAMES.get(codec, codec)}]]
+            return codec, [
+                [
+                    gettext_noop("Attribute table encoding: %(encoding)s (from the .cpg file)."),
+                    {"encoding": CODEC_NAMES.get(codec, codec)},
+                ]
+            ]
     return None, []
 
 
@@ -197,9 +231,19 @@ def _records(reader_for, encoding: str | None) -> tuple[list, str, list]:
                 continue
             raise
     reader = reader_for(tries[-1], "replace")
-    return [r.as_dict() for r in reader.iterRecords()], tries[-1], [
-        [gettext_noop("Some names in the attribute table could not be decoded as %(encoding)s; unreadable letters are "
-                      "shown as �."), {"encoding": tries[-1]}]]
+    return (
+        [r.as_dict() for r in reader.iterRecords()],
+        tries[-1],
+        [
+            [
+                gettext_noop(
+                    "Some names in the attribute table could not be decoded as %(encoding)s; unreadable letters are "
+                    "shown as �."
+                ),
+                {"encoding": tries[-1]},
+            ]
+        ],
+    )
 
 
 def _crs(files: dict[str, str], members: dict[str, bytes], bbox, name: str):
@@ -212,22 +256,40 @@ def _crs(files: dict[str, str], members: dict[str, bytes], bbox, name: str):
         try:
             crs = CRS.from_user_input(text)
         except CRSError as exc:
-            raise BoundaryFileError(gettext_noop(
-                "The coordinate system in %(name)s.prj cannot be read (%(error)s). Export the layer again with its .prj, or "
-                "in WGS 84."), name=name, error=str(exc)[:160]) from None
+            raise BoundaryFileError(
+                gettext_noop(
+                    "The coordinate system in %(name)s.prj cannot be read (%(error)s). Export the layer again with its .prj, or "
+                    "in WGS 84."
+                ),
+                name=name,
+                error=str(exc)[:160],
+            ) from None
         epsg = crs.to_epsg(min_confidence=70)
         label = f"{crs.name} (EPSG:{epsg})" if epsg else crs.name
-        return crs, [[gettext_noop("Coordinate system: %(crs)s, from the .prj file; converted to WGS 84."), {"crs": label}]]
+        return crs, [
+            [gettext_noop("Coordinate system: %(crs)s, from the .prj file; converted to WGS 84."), {"crs": label}]
+        ]
     x0, y0, x1, y1 = bbox
     if -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90:
-        return None, [[gettext_noop(
-            "%(name)s has no .prj file, so its coordinate system is not stated. Its coordinates are longitudes and "
-            "latitudes, so WGS 84 is assumed: check that the map lies where it should."), {"name": name}]]
-    raise BoundaryFileError(gettext_noop(
-        "%(name)s has no .prj file, so its coordinate system is unknown, and its coordinates (for example %(x)s, "
-        "%(y)s) are not longitudes and latitudes: they are in metres of some projection. Put the .prj file that came "
-        "with the shapefile into the zip, or export the layer again in WGS 84 (EPSG:4326)."),
-        name=name, x=f"{x0:.0f}", y=f"{y0:.0f}")
+        return None, [
+            [
+                gettext_noop(
+                    "%(name)s has no .prj file, so its coordinate system is not stated. Its coordinates are longitudes and "
+                    "latitudes, so WGS 84 is assumed: check that the map lies where it should."
+                ),
+                {"name": name},
+            ]
+        ]
+    raise BoundaryFileError(
+        gettext_noop(
+            "%(name)s has no .prj file, so its coordinate system is unknown, and its coordinates (for example %(x)s, "
+            "%(y)s) are not longitudes and latitudes: they are in metres of some projection. Put the .prj file that came "
+            "with the shapefile into the zip, or export the layer again in WGS 84 (EPSG:4326)."
+        ),
+        name=name,
+        x=f"{x0:.0f}",
+        y=f"{y0:.0f}",
+    )
 
 
 def _transformer(crs):
@@ -245,11 +307,15 @@ def _check_magic(name: str, ext: str, head: bytes) -> None:
     disguised = what_it_is(head[:16])
     disguised = gettext(disguised) if disguised else None
     if ext == ".shp" and not head.startswith(_SHP_MAGIC):
-        raise BoundaryFileError(gettext_noop("%(name)s is not a shapefile%(what)s."), name=name,
-                                what=f" ({disguised})" if disguised else "")
+        raise BoundaryFileError(
+            gettext_noop("%(name)s is not a shapefile%(what)s."), name=name, what=f" ({disguised})" if disguised else ""
+        )
     if ext == ".dbf" and (len(head) < 32 or head[0] not in _DBF_VERSIONS):
-        raise BoundaryFileError(gettext_noop("%(name)s is not a dBASE attribute table%(what)s."), name=name,
-                                what=f" ({disguised})" if disguised else "")
+        raise BoundaryFileError(
+            gettext_noop("%(name)s is not a dBASE attribute table%(what)s."),
+            name=name,
+            what=f" ({disguised})" if disguised else "",
+        )
 
 
 def _read_layer(stem: str, files: dict[str, str], members: dict[str, bytes]) -> Layer:
@@ -258,17 +324,26 @@ def _read_layer(stem: str, files: dict[str, str], members: dict[str, bytes]) -> 
     shp_name = files[".shp"]
     name = posixpath.basename(posixpath.splitext(shp_name.replace("\\", "/"))[0])
     if ".dbf" not in files:
-        raise BoundaryFileError(gettext_noop(
-            "%(name)s.shp has no .dbf beside it (the attribute table with the codes and names): the zip must hold the .shp, "
-            ".shx, .dbf and .prj of the same name."), name=name)
+        raise BoundaryFileError(
+            gettext_noop(
+                "%(name)s.shp has no .dbf beside it (the attribute table with the codes and names): the zip must hold the .shp, "
+                ".shx, .dbf and .prj of the same name."
+            ),
+            name=name,
+        )
     shp, dbf = members[shp_name], members[files[".dbf"]]
     shx = members.get(files.get(".shx", ""), None)
     _check_magic(f"{name}.shp", ".shp", shp[:100])
     _check_magic(f"{name}.dbf", ".dbf", dbf[:32])
 
     def reader_for(encoding, errors):
-        return shapefile.Reader(shp=io.BytesIO(shp), shx=io.BytesIO(shx) if shx else None, dbf=io.BytesIO(dbf),
-                                encoding=encoding, encodingErrors=errors)
+        return shapefile.Reader(
+            shp=io.BytesIO(shp),
+            shx=io.BytesIO(shx) if shx else None,
+            dbf=io.BytesIO(dbf),
+            encoding=encoding,
+            encodingErrors=errors,
+        )
 
     try:
         with warnings.catch_warnings():  # pyshp warns of header sizes many writers get slightly wrong
@@ -277,8 +352,11 @@ def _read_layer(stem: str, files: dict[str, str], members: dict[str, bytes]) -> 
     except BoundaryFileError:
         raise
     except Exception as exc:  # pyshp raises ShapefileException, struct.error, IndexError… for damaged files
-        raise BoundaryFileError(gettext_noop("%(name)s cannot be read as a shapefile (%(error)s)."), name=name,
-                                error=f"{type(exc).__name__}: {exc}"[:160]) from None
+        raise BoundaryFileError(
+            gettext_noop("%(name)s cannot be read as a shapefile (%(error)s)."),
+            name=name,
+            error=f"{type(exc).__name__}: {exc}"[:160],
+        ) from None
 
 
 def _read_layer_checked(name, files, members, shp, shx, dbf, reader_for) -> Layer:
@@ -288,8 +366,12 @@ def _read_layer_checked(name, files, members, shp, shx, dbf, reader_for) -> Laye
     encoding, notes = _encoding(files, members, dbf)
     records, used, more = _records(reader_for, encoding)
     if encoding is None:
-        more = more or [[gettext_noop("Attribute table encoding: %(encoding)s (no .cpg file; the names decode as it)."),
-                         {"encoding": CODEC_NAMES.get(used, used)}]]
+        more = more or [
+            [
+                gettext_noop("Attribute table encoding: %(encoding)s (no .cpg file; the names decode as it)."),
+                {"encoding": CODEC_NAMES.get(used, used)},
+            ]
+        ]
     notes += more
     shapes = list(reader_for("latin-1", "replace").iterShapes()) if shape_type in POLYGON_TYPES else []
     layer = Layer(name=name, shape_type=shape_type, size=len(shp) + len(dbf) + len(shx or b""))
@@ -305,6 +387,7 @@ def _read_layer_checked(name, files, members, shp, shx, dbf, reader_for) -> Laye
             continue
         geoms.append(shape(s.__geo_interface__))
     if transformer is not None:
+
         def to_wgs84(coords):
             x, y = transformer.transform(coords[:, 0], coords[:, 1])
             return np.column_stack([x, y])
@@ -315,10 +398,17 @@ def _read_layer_checked(name, files, members, shp, shx, dbf, reader_for) -> Laye
         x0, y0, x1, y1 = shapely.total_bounds(present).tolist()
         west, south, east, north = INDONESIA
         if not np.isfinite([x0, y0, x1, y1]).all() or x1 < west or x0 > east or y1 < south or y0 > north:
-            raise BoundaryFileError(gettext_noop(
-                "Converted with the coordinate system of %(name)s.prj, the boundaries lie at longitude %(x0)s to %(x1)s and "
-                "latitude %(y0)s to %(y1)s, outside Indonesia: the .prj does not describe these coordinates."),
-                name=name, x0=f"{x0:.2f}", x1=f"{x1:.2f}", y0=f"{y0:.2f}", y1=f"{y1:.2f}")
+            raise BoundaryFileError(
+                gettext_noop(
+                    "Converted with the coordinate system of %(name)s.prj, the boundaries lie at longitude %(x0)s to %(x1)s and "
+                    "latitude %(y0)s to %(y1)s, outside Indonesia: the .prj does not describe these coordinates."
+                ),
+                name=name,
+                x0=f"{x0:.2f}",
+                x1=f"{x1:.2f}",
+                y0=f"{y0:.2f}",
+                y1=f"{y1:.2f}",
+            )
     for record, geom in zip(records, geoms, strict=False):
         layer.features.append({"type": "Feature", "properties": record, "geometry": geom})
     return layer
@@ -327,26 +417,50 @@ def _read_layer_checked(name, files, members, shp, shx, dbf, reader_for) -> Laye
 # ---------------------------------------------------------------- one upload
 
 
-def check_zip(data: bytes, kabupaten_code: str, level: int | None = None, *, repair: bool = False,
-              tolerance: float = geojson.DEFAULT_TOLERANCE) -> geojson.Report:
+def check_zip(
+    data: bytes,
+    kabupaten_code: str,
+    level: int | None = None,
+    *,
+    repair: bool = False,
+    tolerance: float = geojson.DEFAULT_TOLERANCE,
+) -> geojson.Report:
     """Read a zipped shapefile (or a zip holding a GeoJSON) and check it as GeoJSON is
     checked; with several polygon layers, the one that matches most areas."""
     layers, geojsons = read_zip(data)
     polygons = [layer for layer in layers if layer.is_polygon]
-    skipped = [[gettext_noop("Layer %(name)s holds %(kind)s features, not areas: left out."),
-                {"name": layer.name, "kind": SHAPE_TYPE_NAMES.get(layer.shape_type, str(layer.shape_type))}]
-               for layer in layers if not layer.is_polygon]
+    skipped = [
+        [
+            gettext_noop("Layer %(name)s holds %(kind)s features, not areas: left out."),
+            {"name": layer.name, "kind": SHAPE_TYPE_NAMES.get(layer.shape_type, str(layer.shape_type))},
+        ]
+        for layer in layers
+        if not layer.is_polygon
+    ]
     candidates: list[tuple[str, list[dict], list, int, str]] = [
-        (layer.name, layer.features, layer.notes, layer.size, "shapefile") for layer in polygons]
-    candidates += [(f"GeoJSON {i + 1}", geojson.parse_geojson(raw), [], len(raw), "geojson") for i, raw in enumerate(geojsons)]
+        (layer.name, layer.features, layer.notes, layer.size, "shapefile") for layer in polygons
+    ]
+    candidates += [
+        (f"GeoJSON {i + 1}", geojson.parse_geojson(raw), [], len(raw), "geojson") for i, raw in enumerate(geojsons)
+    ]
     if not candidates:
-        raise BoundaryFileError(gettext_noop("The zip holds no layer of areas (polygons): %(layers)s."),
-                                layers=", ".join(layer.name for layer in layers))
+        raise BoundaryFileError(
+            gettext_noop("The zip holds no layer of areas (polygons): %(layers)s."),
+            layers=", ".join(layer.name for layer in layers),
+        )
     best, errors = None, []
     for name, features, notes, size, source in candidates:
         try:
-            report = geojson.check_features(features, kabupaten_code, level, repair=repair, tolerance=tolerance,
-                                            size_before=size, source=source, notes=notes)
+            report = geojson.check_features(
+                features,
+                kabupaten_code,
+                level,
+                repair=repair,
+                tolerance=tolerance,
+                size_before=size,
+                source=source,
+                notes=notes,
+            )
         except BoundaryFileError as exc:
             errors.append(exc)
             continue
@@ -360,8 +474,12 @@ def check_zip(data: bytes, kabupaten_code: str, level: int | None = None, *, rep
     report = best[1]
     others = [name for name, *_rest in candidates if name != best[2]]
     if others:
-        report.notes.append([gettext_noop("Other layers of areas in the zip, matching fewer areas, left out: %(names)s."),
-                             {"names": ", ".join(others)}])
+        report.notes.append(
+            [
+                gettext_noop("Other layers of areas in the zip, matching fewer areas, left out: %(names)s."),
+                {"names": ", ".join(others)},
+            ]
+        )
     report.notes += skipped
     report.size_before = len(data)
     return report

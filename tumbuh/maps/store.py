@@ -28,8 +28,17 @@ def store_file(report: Report) -> str:
     return name
 
 
-def save_report(actor, boundary: Boundary, report: Report, *, source_name: str, tolerance: float, reason: str,
-                uploaded_by=None, **report_extra) -> Boundary:
+def save_report(
+    actor,
+    boundary: Boundary,
+    report: Report,
+    *,
+    source_name: str,
+    tolerance: float,
+    reason: str,
+    uploaded_by=None,
+    **report_extra,
+) -> Boundary:
     """Store ``report``'s file and save ``boundary`` (new or the district's existing one for the
     level) with its counts and report, as ``actor`` (``do_save`` asks the policy).
     ``report_extra`` is kept in the stored report beside the check's summary (the demo marks its

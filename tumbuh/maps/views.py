@@ -51,8 +51,14 @@ class MapQuery:
         return dict(INDICATOR_CHOICES)[self.indicator]
 
     def params(self, **override) -> str:
-        values = {"within": self.within.code, "level": self.level_slug, "indicator": self.indicator,
-                  "period": self.period.key, "estimate": self.estimate, **override}
+        values = {
+            "within": self.within.code,
+            "level": self.level_slug,
+            "indicator": self.indicator,
+            "period": self.period.key,
+            "estimate": self.estimate,
+            **override,
+        }
         return urlencode(values)
 
 
@@ -80,8 +86,12 @@ def _query(request) -> MapQuery:
 
         period = default_round(user, today=timezone.localdate())
     if not any(period in group for _label, group in periods):  # e.g. a round before the first measurement
-        periods = [(label, sorted({*group, period}, reverse=True)) if group and group[0].kind == period.kind else (label, group)
-                   for label, group in periods]
+        periods = [
+            (label, sorted({*group, period}, reverse=True))
+            if group and group[0].kind == period.kind
+            else (label, group)
+            for label, group in periods
+        ]
     estimate = request.GET.get("estimate", "raw")
     if estimate not in data.ESTIMATES:
         estimate = "raw"
@@ -91,8 +101,17 @@ def _query(request) -> MapQuery:
 def _areas(user, q: MapQuery) -> list[data.Area]:
     """Every area of the level the user may see inside ``within``, with its figures (an area
     without measurements is kept, without a value, so the grid has one tile per area)."""
-    figures = {a.code: a for a in data.areas(user=user, within_code=q.within.code, level=q.level, period=q.period,
-                                             indicator=q.indicator, estimate=q.estimate)}
+    figures = {
+        a.code: a
+        for a in data.areas(
+            user=user,
+            within_code=q.within.code,
+            level=q.level,
+            period=q.period,
+            indicator=q.indicator,
+            estimate=q.estimate,
+        )
+    }
     regions = policy.visible(user, Wilayah.objects.filter(Wilayah.subtree_q(q.within.code), level=q.level))
     out = []
     for w in regions.order_by("code"):
@@ -119,7 +138,9 @@ def _can_import_posyandu(user) -> bool:
 
 
 def _points(user, q: MapQuery) -> list[points.Point]:
-    return points.points(user=user, within_code=q.within.code, period=q.period, indicator=q.indicator, estimate=q.estimate)
+    return points.points(
+        user=user, within_code=q.within.code, period=q.period, indicator=q.indicator, estimate=q.estimate
+    )
 
 
 @login_required
@@ -132,27 +153,31 @@ def map_page(request):
     view = request.GET.get("view") or ("map" if boundary else "grid")
     view = view if drawable and view in ("map", "grid") else "grid"
     order = "name" if request.GET.get("order") == "name" else "code"
-    return render(request, "maps/map.html", {
-        "q": q,
-        "areas": areas,
-        "with_data": sum(1 for a in areas if a.value is not None),
-        "groups": _grid_groups(request.user, q, areas, order) if view == "grid" else [],
-        "boundary": boundary,
-        "drawable": drawable,
-        "points": located,
-        "points_with_data": sum(1 for p in located if p.value is not None),
-        "points_missing": points.without_location(request.user, q.within.code),
-        "can_locate": policy.can(request.user, policy.CHANGE, Posyandu),
-        "can_import_posyandu": _can_import_posyandu(request.user),
-        "view": view,
-        "order": order,
-        "classes": colour.classes(q.indicator),
-        "no_data_colour": colour.NO_DATA,
-        "indicators": INDICATOR_CHOICES,
-        "data_url": f"{reverse('maps:data')}?{q.params()}",
-        "can_upload": policy.can(request.user, policy.ADD, Boundary),
-        "fresh": freshness(user=request.user, period=q.period),  # the figures are the dashboards' precomputed ones
-    })
+    return render(
+        request,
+        "maps/map.html",
+        {
+            "q": q,
+            "areas": areas,
+            "with_data": sum(1 for a in areas if a.value is not None),
+            "groups": _grid_groups(request.user, q, areas, order) if view == "grid" else [],
+            "boundary": boundary,
+            "drawable": drawable,
+            "points": located,
+            "points_with_data": sum(1 for p in located if p.value is not None),
+            "points_missing": points.without_location(request.user, q.within.code),
+            "can_locate": policy.can(request.user, policy.CHANGE, Posyandu),
+            "can_import_posyandu": _can_import_posyandu(request.user),
+            "view": view,
+            "order": order,
+            "classes": colour.classes(q.indicator),
+            "no_data_colour": colour.NO_DATA,
+            "indicators": INDICATOR_CHOICES,
+            "data_url": f"{reverse('maps:data')}?{q.params()}",
+            "can_upload": policy.can(request.user, policy.ADD, Boundary),
+            "fresh": freshness(user=request.user, period=q.period),  # the figures are the dashboards' precomputed ones
+        },
+    )
 
 
 @login_required
@@ -165,31 +190,43 @@ def map_data(request):
     if boundary is not None:
         visible = {a.code for a in areas}
         collection = boundary.collection()
-        features = {"type": "FeatureCollection",
-                    "features": [f for f in collection["features"] if f["properties"]["code"] in visible]}
-    return JsonResponse({
-        "within": q.within.code,
-        "level": q.level_slug,
-        "indicator": q.indicator,
-        "indicator_label": str(q.indicator_label),
-        "period": q.period.key,
-        "period_label": q.period.label,
-        "estimate": q.estimate,
-        "classes": [{"lower": c.lower, "upper": c.upper, "color": c.colour, "label": c.label}
-                    for c in colour.classes(q.indicator)],
-        "no_data_color": colour.NO_DATA,
-        "labels": {"n": _("children measured"), "no_data": _("no data"), "cases": _("cases")},
-        "areas": {a.code: a.as_json() for a in areas},
-        "boundaries": features,
-        "points": [p.as_json() for p in _points(request.user, q)],
-        "point_labels": {"layer": _("Posyandu"), "desa": _("Desa"), "no_figure": _("no child measured in this period")},
-    })
+        features = {
+            "type": "FeatureCollection",
+            "features": [f for f in collection["features"] if f["properties"]["code"] in visible],
+        }
+    return JsonResponse(
+        {
+            "within": q.within.code,
+            "level": q.level_slug,
+            "indicator": q.indicator,
+            "indicator_label": str(q.indicator_label),
+            "period": q.period.key,
+            "period_label": q.period.label,
+            "estimate": q.estimate,
+            "classes": [
+                {"lower": c.lower, "upper": c.upper, "color": c.colour, "label": c.label}
+                for c in colour.classes(q.indicator)
+            ],
+            "no_data_color": colour.NO_DATA,
+            "labels": {"n": _("children measured"), "no_data": _("no data"), "cases": _("cases")},
+            "areas": {a.code: a.as_json() for a in areas},
+            "boundaries": features,
+            "points": [p.as_json() for p in _points(request.user, q)],
+            "point_labels": {
+                "layer": _("Posyandu"),
+                "desa": _("Desa"),
+                "no_figure": _("no child measured in this period"),
+            },
+        }
+    )
 
 
 # ---------------------------------------------------------------- boundary files
 
 
-def check_upload(data: bytes, kabupaten_code: str, level: int | None, *, repair: bool, tolerance: float) -> geojson.Report:
+def check_upload(
+    data: bytes, kabupaten_code: str, level: int | None, *, repair: bool, tolerance: float
+) -> geojson.Report:
     """A zipped shapefile (told by its content, whatever its name) or GeoJSON, checked alike."""
     if shapefiles.looks_like_zip(data[:4]):
         return shapefiles.check_zip(data, kabupaten_code, level, repair=repair, tolerance=tolerance)
@@ -205,30 +242,53 @@ def boundaries(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = check_upload(upload.read(), kabupaten.code, form.cleaned_data["level"],
-                                  repair=form.cleaned_data["repair"], tolerance=form.cleaned_data["tolerance"])
+            report = check_upload(
+                upload.read(),
+                kabupaten.code,
+                form.cleaned_data["level"],
+                repair=form.cleaned_data["repair"],
+                tolerance=form.cleaned_data["tolerance"],
+            )
         except geojson.BoundaryFileError as exc:
             form.add_error("file", exc.text())
         else:
             if report.can_save:
                 boundary = Boundary.objects.filter(kabupaten=kabupaten, level=report.level).first() or Boundary(
-                    kabupaten=kabupaten, level=report.level)
+                    kabupaten=kabupaten, level=report.level
+                )
                 policy.require(request.user, policy.CHANGE if boundary.pk else policy.ADD, boundary)
-                store.save_report(request.user, boundary, report, source_name=upload.name,
-                                  tolerance=form.cleaned_data["tolerance"], reason=form.cleaned_data["reason"],
-                                  uploaded_by=request.user)
+                store.save_report(
+                    request.user,
+                    boundary,
+                    report,
+                    source_name=upload.name,
+                    tolerance=form.cleaned_data["tolerance"],
+                    reason=form.cleaned_data["reason"],
+                    uploaded_by=request.user,
+                )
                 messages.success(request, _("Boundaries saved: %(n)d areas.") % {"n": report.features_kept})
             else:
                 messages.error(request, _("Nothing was saved: fix the problems below, or tick the repair option."))
-    existing = list(policy.visible(request.user, Boundary.objects.filter(kabupaten=kabupaten)).select_related("uploaded_by"))
+    existing = list(
+        policy.visible(request.user, Boundary.objects.filter(kabupaten=kabupaten)).select_related("uploaded_by")
+    )
     names = dict.fromkeys(p for props in geojson.NAME_PROPERTIES.values() for p in props)
-    return render(request, "maps/boundaries.html", {
-        "kabupaten": kabupaten, "form": form, "report": report, "existing": existing,
-        "report_level": Level(report.level).label if report else "",
-        "matched": {"code": 0, "bps": 0, "name": 0, **(report.matched_by if report else {})},
-        "property_names": ", ".join(p.upper() for p in dict.fromkeys((*geojson.CODE_PROPERTIES, *geojson.BPS_PROPERTIES))),
-        "name_properties": ", ".join(p.upper() for p in names),
-    })
+    return render(
+        request,
+        "maps/boundaries.html",
+        {
+            "kabupaten": kabupaten,
+            "form": form,
+            "report": report,
+            "existing": existing,
+            "report_level": Level(report.level).label if report else "",
+            "matched": {"code": 0, "bps": 0, "name": 0, **(report.matched_by if report else {})},
+            "property_names": ", ".join(
+                p.upper() for p in dict.fromkeys((*geojson.CODE_PROPERTIES, *geojson.BPS_PROPERTIES))
+            ),
+            "name_properties": ", ".join(p.upper() for p in names),
+        },
+    )
 
 
 @login_required

@@ -42,7 +42,9 @@ from .signals import send_visits_changed
 NIK_MESSAGES = {
     "nik_length": _("A NIK has exactly 16 digits."),
     "nik_placeholder": _("This NIK is a placeholder (zeros), not a real number."),
-    "nik_birth_date": _("Digits 7 to 12 of a NIK are the birth date (DDMMYY, day + 40 for girls); these are not a date."),
+    "nik_birth_date": _(
+        "Digits 7 to 12 of a NIK are the birth date (DDMMYY, day + 40 for girls); these are not a date."
+    ),
     "nik_region_unknown": _("The first 6 digits of a NIK are the kecamatan of registration; no such kecamatan exists."),
 }
 
@@ -57,15 +59,21 @@ ENGINE_MESSAGES = {
     "measure_invalid": _("The position (lying or standing) was not given; assumed from the age."),
     "standing_under_9mo": _("A child under 9 months cannot be measured standing; measure lying down."),
     "oedema": _("Oedema: weight-based z-scores are not computed and the child counts as severely wasted."),
-    "wfl_out_of_range": _("The length/height is outside the WHO weight-for-length/height table (45–110 cm lying, 65–120 cm standing)."),
+    "wfl_out_of_range": _(
+        "The length/height is outside the WHO weight-for-length/height table (45–110 cm lying, 65–120 cm standing)."
+    ),
     "age_under_91_days": _("Arm circumference is only scored from 3 months of age."),
 }
 
 #: WHO's flags (|z| beyond these limits is biologically implausible).
 FLAG_MESSAGES = {
-    "flen": _("Length/height-for-age is implausible (z below −6 or above +6): check the measurement and the birth date."),
+    "flen": _(
+        "Length/height-for-age is implausible (z below −6 or above +6): check the measurement and the birth date."
+    ),
     "fwei": _("Weight-for-age is implausible (z below −6 or above +5): check the weight and the birth date."),
-    "fwfl": _("Weight-for-length/height is implausible (z below −5 or above +5): check weight and length/height, or a swap."),
+    "fwfl": _(
+        "Weight-for-length/height is implausible (z below −5 or above +5): check weight and length/height, or a swap."
+    ),
     "fbmi": _("BMI-for-age is implausible (z below −5 or above +5)."),
     "fhc": _("Head circumference-for-age is implausible (z below −5 or above +5)."),
     "fac": _("Arm circumference-for-age is implausible (z below −5 or above +5)."),
@@ -152,8 +160,10 @@ def do_register_child(actor, child: Child, reason: str = "", *, today: dt.date) 
     problem = check_nik(child.nik)
     if problem:
         raise ValidationError({"nik": problem})
-    for field, problem in (("parent_nik", check_parent_nik(child.parent_nik, child.nik)),
-                           ("parent_phone", check_phone(child.parent_phone))):
+    for field, problem in (
+        ("parent_nik", check_parent_nik(child.parent_nik, child.nik)),
+        ("parent_phone", check_phone(child.parent_phone)),
+    ):
         if problem:
             raise ValidationError({field: problem})
     if child.posyandu_id and child.posyandu.desa_id != child.desa_id:
@@ -230,7 +240,9 @@ def _clean_services(m: Measurement) -> None:
     """``asi_months``: seven of Y (yes), T (no), - (not recorded), or empty when nothing is."""
     months = (m.asi_months or "").upper()
     if months and not re.fullmatch(r"[YT-]{7}", months):
-        raise ValidationError({"asi_months": _("Exclusive breastfeeding is recorded for months 0 to 6, each Y, T or -.")})
+        raise ValidationError(
+            {"asi_months": _("Exclusive breastfeeding is recorded for months 0 to 6, each Y, T or -.")}
+        )
     m.asi_months = "" if months == "-" * 7 else months
 
 
@@ -263,8 +275,12 @@ def do_record_measurement(actor, measurement: Measurement, reason: str = "", *, 
         raise ValidationError([p.message for p in errors])
     m.warnings = _warning_text(problems)
     if m.date and Measurement.objects.filter(child_id=m.child_id, date=m.date).exclude(pk=m.pk).exists():
-        raise ValidationError({"date": _("Another visit of this child is recorded on %(date)s: correct that one "
-                                         "instead.") % {"date": m.date.strftime("%d/%m/%Y")}})
+        raise ValidationError(
+            {
+                "date": _("Another visit of this child is recorded on %(date)s: correct that one instead.")
+                % {"date": m.date.strftime("%d/%m/%Y")}
+            }
+        )
     if _unchanged(stored, m):
         policy.require(actor, policy.CHANGE, stored)  # nothing is written, but it must be theirs
         return m
@@ -316,8 +332,10 @@ def do_restore_visit(actor, visit: Measurement, reason: str, *, now: dt.datetime
     if m.child.merged_into_id:
         raise ValidationError(_("This child was merged into another record: undo the merge first."))
     if Measurement.objects.filter(child_id=m.child_id, date=m.date).exists():
-        raise ValidationError(_("Another visit of this child is recorded on %(date)s: correct or remove that one "
-                                "first.") % {"date": _date_text(m.date)})
+        raise ValidationError(
+            _("Another visit of this child is recorded on %(date)s: correct or remove that one first.")
+            % {"date": _date_text(m.date)}
+        )
     m.removed_at, m.removed_by, m.removal_reason = None, None, ""
     scoring.score([m])
     m.warnings = _warning_text(check_measurement(m, scored=True, today=today))
@@ -389,45 +407,108 @@ def plan_merge(actor, merged: Child, survivor: Child, *, today: dt.date) -> Merg
     if merged.merged_into_id:
         refusals.append(str(_("%(name)s is already merged into another record.") % {"name": merged.name}))
     if survivor.merged_into_id:
-        refusals.append(str(_("%(name)s is itself merged into another record: choose that one.") % {"name": survivor.name}))
+        refusals.append(
+            str(_("%(name)s is itself merged into another record: choose that one.") % {"name": survivor.name})
+        )
     if Child.all_objects.filter(merged_into=merged).exists():
-        refusals.append(str(_("Other records were merged into %(name)s: undo those merges first, or merge "
-                              "%(survivor)s into %(name)s instead.") % {"name": merged.name, "survivor": survivor.name}))
+        refusals.append(
+            str(
+                _(
+                    "Other records were merged into %(name)s: undo those merges first, or merge "
+                    "%(survivor)s into %(name)s instead."
+                )
+                % {"name": merged.name, "survivor": survivor.name}
+            )
+        )
     linked = _linked_elsewhere(merged)
     if linked:
-        refusals.append(str(_("%(name)s is linked to other records: %(records)s. Link them to %(survivor)s first.")
-                            % {"name": merged.name, "records": ", ".join(linked), "survivor": survivor.name}))
+        refusals.append(
+            str(
+                _("%(name)s is linked to other records: %(records)s. Link them to %(survivor)s first.")
+                % {"name": merged.name, "records": ", ".join(linked), "survivor": survivor.name}
+            )
+        )
     visits = list(Measurement.all_objects.filter(child=merged).select_related("desa").order_by("date"))
     outside = sorted({m.desa.name for m in visits if not policy.can(actor, policy.CHANGE, m)})
     if outside:
-        refusals.append(str(_("Some visits of %(name)s were recorded in a desa you may not change (%(desa)s): ask the "
-                              "district admin.") % {"name": merged.name, "desa": ", ".join(outside)}))
+        refusals.append(
+            str(
+                _(
+                    "Some visits of %(name)s were recorded in a desa you may not change (%(desa)s): ask the "
+                    "district admin."
+                )
+                % {"name": merged.name, "desa": ", ".join(outside)}
+            )
+        )
     taken = set(Measurement.objects.filter(child=survivor).values_list("date", flat=True))
     clashes = sorted(m.date for m in visits if m.removed_at is None and m.date in taken)
     if clashes:
-        refusals.append(str(_("Both children have a visit on %(dates)s: remove the wrong one of each pair first.")
-                            % {"dates": ", ".join(_date_text(d) for d in clashes)}))
+        refusals.append(
+            str(
+                _("Both children have a visit on %(dates)s: remove the wrong one of each pair first.")
+                % {"dates": ", ".join(_date_text(d) for d in clashes)}
+            )
+        )
     if merged.sex != survivor.sex:
-        warnings.append(str(_("The sex differs (%(merged)s: %(a)s; %(survivor)s: %(b)s): %(survivor)s's is kept and the "
-                              "visits are scored again with it.")
-                            % {"merged": merged.name, "survivor": survivor.name, "a": merged.get_sex_display(),
-                               "b": survivor.get_sex_display()}))
+        warnings.append(
+            str(
+                _(
+                    "The sex differs (%(merged)s: %(a)s; %(survivor)s: %(b)s): %(survivor)s's is kept and the "
+                    "visits are scored again with it."
+                )
+                % {
+                    "merged": merged.name,
+                    "survivor": survivor.name,
+                    "a": merged.get_sex_display(),
+                    "b": survivor.get_sex_display(),
+                }
+            )
+        )
     if merged.birth_date != survivor.birth_date:
-        warnings.append(str(_("The birth date differs (%(merged)s: %(a)s; %(survivor)s: %(b)s): %(survivor)s's is kept and "
-                              "the visits are scored again with it.")
-                            % {"merged": merged.name, "survivor": survivor.name, "a": _date_text(merged.birth_date),
-                               "b": _date_text(survivor.birth_date)}))
+        warnings.append(
+            str(
+                _(
+                    "The birth date differs (%(merged)s: %(a)s; %(survivor)s: %(b)s): %(survivor)s's is kept and "
+                    "the visits are scored again with it."
+                )
+                % {
+                    "merged": merged.name,
+                    "survivor": survivor.name,
+                    "a": _date_text(merged.birth_date),
+                    "b": _date_text(survivor.birth_date),
+                }
+            )
+        )
     if merged.nik and merged.nik != survivor.nik:
-        warnings.append(str(_("%(merged)s's NIK stays with the merged record; %(survivor)s keeps %(what)s.")
-                            % {"merged": merged.name, "survivor": survivor.name,
-                               "what": _("its own NIK") if survivor.nik else _("no NIK (enter it on its page if it is the child's)")}))
+        warnings.append(
+            str(
+                _("%(merged)s's NIK stays with the merged record; %(survivor)s keeps %(what)s.")
+                % {
+                    "merged": merged.name,
+                    "survivor": survivor.name,
+                    "what": _("its own NIK")
+                    if survivor.nik
+                    else _("no NIK (enter it on its page if it is the child's)"),
+                }
+            )
+        )
     if merged.desa_id != survivor.desa_id:
-        warnings.append(str(_("The two are registered in different desa (%(a)s, %(b)s): the visits keep the desa and "
-                              "posyandu where they were measured.") % {"a": merged.desa.name, "b": survivor.desa.name}))
+        warnings.append(
+            str(
+                _(
+                    "The two are registered in different desa (%(a)s, %(b)s): the visits keep the desa and "
+                    "posyandu where they were measured."
+                )
+                % {"a": merged.desa.name, "b": survivor.desa.name}
+            )
+        )
     rescored = []
     if merged.sex != survivor.sex or merged.birth_date != survivor.birth_date:
-        copies = [Measurement(**{f.attname: getattr(m, f.attname) for f in Measurement._meta.concrete_fields}) for m in visits
-                  if m.removed_at is None]
+        copies = [
+            Measurement(**{f.attname: getattr(m, f.attname) for f in Measurement._meta.concrete_fields})
+            for m in visits
+            if m.removed_at is None
+        ]
         for c in copies:
             c.child = survivor
         scoring.score(copies)
@@ -438,19 +519,34 @@ def plan_merge(actor, merged: Child, survivor: Child, *, today: dt.date) -> Merg
 
 
 def _merge_words(merged: Child, survivor: Child, reason: str) -> str:
-    return str(_("%(merged)s (%(merged_id)s) merged into %(survivor)s (%(survivor_id)s): %(reason)s") % {
-        "merged": merged.name, "merged_id": merged.tumbuh_id, "survivor": survivor.name,
-        "survivor_id": survivor.tumbuh_id, "reason": reason})
+    return str(
+        _("%(merged)s (%(merged_id)s) merged into %(survivor)s (%(survivor_id)s): %(reason)s")
+        % {
+            "merged": merged.name,
+            "merged_id": merged.tumbuh_id,
+            "survivor": survivor.name,
+            "survivor_id": survivor.tumbuh_id,
+            "reason": reason,
+        }
+    )
 
 
 def _unmerge_words(merged: Child, survivor: Child, reason: str) -> str:
-    return str(_("Merge undone: %(merged)s (%(merged_id)s) separated again from %(survivor)s (%(survivor_id)s): "
-                 "%(reason)s") % {"merged": merged.name, "merged_id": merged.tumbuh_id, "survivor": survivor.name,
-                                  "survivor_id": survivor.tumbuh_id, "reason": reason})
+    return str(
+        _("Merge undone: %(merged)s (%(merged_id)s) separated again from %(survivor)s (%(survivor_id)s): %(reason)s")
+        % {
+            "merged": merged.name,
+            "merged_id": merged.tumbuh_id,
+            "survivor": survivor.name,
+            "survivor_id": survivor.tumbuh_id,
+            "reason": reason,
+        }
+    )
 
 
-def _move_visits(actor, visits: list[Measurement], to: Child, merged_from: Child | None, words: str, *,
-                 today: dt.date) -> None:
+def _move_visits(
+    actor, visits: list[Measurement], to: Child, merged_from: Child | None, words: str, *, today: dt.date
+) -> None:
     """Give ``visits`` to ``to``, scored with its sex and birth date, one audited save each."""
     for m in visits:
         m.child, m.merged_from = to, merged_from
@@ -461,8 +557,9 @@ def _move_visits(actor, visits: list[Measurement], to: Child, merged_from: Child
         do_save(actor, m, reason=words)
 
 
-def do_merge_children(actor, merged: Child, survivor: Child, reason: str, *, now: dt.datetime,
-                      today: dt.date) -> MergePlan:
+def do_merge_children(
+    actor, merged: Child, survivor: Child, reason: str, *, now: dt.datetime, today: dt.date
+) -> MergePlan:
     """Merge ``merged`` (a child registered twice) into ``survivor`` at ``now``, with ``reason``
     (required): every visit of ``merged`` moves to ``survivor`` (remembering where it came
     from) and is scored again with the survivor's sex and birth date, which win; ``merged``
@@ -480,13 +577,27 @@ def do_merge_children(actor, merged: Child, survivor: Child, reason: str, *, now
     with transaction.atomic():
         _move_visits(actor, plan.visits, survivor, merged, words, today=today)
         merged.merged_into, merged.merged_at, merged.merged_by, merged.merge_reason = (
-            survivor, now, (actor if actor.pk else None), reason)
+            survivor,
+            now,
+            (actor if actor.pk else None),
+            reason,
+        )
         do_save(actor, merged, reason=words)
-        record_about(actor, AuditAction.UPDATE, object_type=survivor._meta.label_lower, object_id=str(survivor.pk),
-                     object_repr=str(survivor), wilayah_code=survivor.desa_id,
-                     after={"merged_from": merged.tumbuh_id, "visits_moved": len(plan.visits)}, reason=words)
-        send_visits_changed([m.date for m in plan.visits], "merged",
-                            desa=[merged.desa_id, survivor.desa_id, *(m.desa_id for m in plan.visits)])
+        record_about(
+            actor,
+            AuditAction.UPDATE,
+            object_type=survivor._meta.label_lower,
+            object_id=str(survivor.pk),
+            object_repr=str(survivor),
+            wilayah_code=survivor.desa_id,
+            after={"merged_from": merged.tumbuh_id, "visits_moved": len(plan.visits)},
+            reason=words,
+        )
+        send_visits_changed(
+            [m.date for m in plan.visits],
+            "merged",
+            desa=[merged.desa_id, survivor.desa_id, *(m.desa_id for m in plan.visits)],
+        )
     return plan
 
 
@@ -500,13 +611,21 @@ def plan_unmerge(actor, merged: Child) -> list[str]:
     refusals = []
     holder = Child.objects.filter(nik=merged.nik).first() if merged.nik else None
     if holder is not None:
-        refusals.append(str(_("Its NIK is now registered for %(name)s (%(id)s): correct that first.")
-                            % {"name": holder.name, "id": holder.tumbuh_id}))
+        refusals.append(
+            str(
+                _("Its NIK is now registered for %(name)s (%(id)s): correct that first.")
+                % {"name": holder.name, "id": holder.tumbuh_id}
+            )
+        )
     back = Measurement.all_objects.filter(merged_from=merged, removed_at__isnull=True)
     taken = Measurement.objects.filter(child=merged, date__in=back.values("date"))
     if taken.exists():
-        refusals.append(str(_("%(name)s has a visit again on %(dates)s: remove it first.") % {
-            "name": merged.name, "dates": ", ".join(_date_text(m.date) for m in taken)}))
+        refusals.append(
+            str(
+                _("%(name)s has a visit again on %(dates)s: remove it first.")
+                % {"name": merged.name, "dates": ", ".join(_date_text(m.date) for m in taken)}
+            )
+        )
     return refusals
 
 
@@ -527,9 +646,17 @@ def do_unmerge_child(actor, merged: Child, reason: str, *, today: dt.date) -> li
         merged.merged_into, merged.merged_at, merged.merged_by, merged.merge_reason = None, None, None, ""
         do_save(actor, merged, reason=words)
         _move_visits(actor, visits, merged, None, words, today=today)
-        record_about(actor, AuditAction.UPDATE, object_type=survivor._meta.label_lower, object_id=str(survivor.pk),
-                     object_repr=str(survivor), wilayah_code=survivor.desa_id,
-                     before={"merged_from": merged.tumbuh_id, "visits_moved": len(visits)}, reason=words)
-        send_visits_changed([m.date for m in visits], "unmerged",
-                            desa=[merged.desa_id, survivor.desa_id, *(m.desa_id for m in visits)])
+        record_about(
+            actor,
+            AuditAction.UPDATE,
+            object_type=survivor._meta.label_lower,
+            object_id=str(survivor.pk),
+            object_repr=str(survivor),
+            wilayah_code=survivor.desa_id,
+            before={"merged_from": merged.tumbuh_id, "visits_moved": len(visits)},
+            reason=words,
+        )
+        send_visits_changed(
+            [m.date for m in visits], "unmerged", desa=[merged.desa_id, survivor.desa_id, *(m.desa_id for m in visits)]
+        )
     return visits

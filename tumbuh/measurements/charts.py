@@ -147,7 +147,9 @@ def _titles(kind: str, sex: int) -> tuple[str, str, str]:
     return title, _("Height, standing (cm)"), _("Weight (kg)")
 
 
-def build_spec(kind: str, child: Child, measurements: Sequence[Measurement], width: int = 520, height: int = 320) -> dict:
+def build_spec(
+    kind: str, child: Child, measurements: Sequence[Measurement], width: int = 520, height: int = 320
+) -> dict:
     """The Vega-Lite spec of one WHO chart for ``child`` with its visits on top."""
     points = point_rows(kind, child, measurements)
     if kind in ("lhfa", "wfa"):
@@ -166,8 +168,13 @@ def build_spec(kind: str, child: Child, measurements: Sequence[Measurement], wid
     last_x = max(r["x"] for r in curves)
     labels = [dict(r) for r in curves if r["x"] == last_x]
     title, x_title, y_title = _titles(kind, child.sex)
-    x = {"field": "x", "type": "quantitative", "title": x_title,
-         "scale": {"domain": x_domain, "nice": False}, "axis": {"values": ticks, "grid": True}}
+    x = {
+        "field": "x",
+        "type": "quantitative",
+        "title": x_title,
+        "scale": {"domain": x_domain, "nice": False},
+        "axis": {"values": ticks, "grid": True},
+    }
     y = {"field": "y", "type": "quantitative", "title": y_title, "scale": {"zero": False}}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -176,7 +183,10 @@ def build_spec(kind: str, child: Child, measurements: Sequence[Measurement], wid
         "width": width,
         "height": height,
         "background": "white",
-        "config": {"axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e5e7eb"}, "view": {"stroke": "#9ca3af"}},
+        "config": {
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e5e7eb"},
+            "view": {"stroke": "#9ca3af"},
+        },
         "datasets": {"curves": curves, "labels": labels, "child": points},
         "layer": [
             {
@@ -185,16 +195,30 @@ def build_spec(kind: str, child: Child, measurements: Sequence[Measurement], wid
                 "encoding": {
                     "x": x,
                     "y": y,
-                    "color": {"field": "sd", "type": "nominal", "legend": None,
-                              "scale": {"domain": [SD_NAMES[z] for z in SD_LINES], "range": [SD_COLOURS[z] for z in SD_LINES]}},
-                    "strokeDash": {"condition": {"test": "abs(toNumber(datum.sd)) == 3", "value": [5, 3]}, "value": [1, 0]},
+                    "color": {
+                        "field": "sd",
+                        "type": "nominal",
+                        "legend": None,
+                        "scale": {
+                            "domain": [SD_NAMES[z] for z in SD_LINES],
+                            "range": [SD_COLOURS[z] for z in SD_LINES],
+                        },
+                    },
+                    "strokeDash": {
+                        "condition": {"test": "abs(toNumber(datum.sd)) == 3", "value": [5, 3]},
+                        "value": [1, 0],
+                    },
                 },
             },
             {
                 "data": {"name": "labels"},
                 "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 10, "clip": False},
-                "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
-                             "text": {"field": "sd"}, "color": {"value": "#374151"}},
+                "encoding": {
+                    "x": {"field": "x", "type": "quantitative"},
+                    "y": {"field": "y", "type": "quantitative"},
+                    "text": {"field": "sd"},
+                    "color": {"value": "#374151"},
+                },
             },
             {
                 "data": {"name": "child"},
@@ -204,15 +228,19 @@ def build_spec(kind: str, child: Child, measurements: Sequence[Measurement], wid
             {
                 "data": {"name": "child"},
                 "mark": {"type": "point", "filled": True, "size": 45, "color": CHILD_COLOUR, "opacity": 1},
-                "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
-                             "tooltip": [{"field": "date", "title": _("Date")}, {"field": "y", "title": y_title}]},
+                "encoding": {
+                    "x": {"field": "x", "type": "quantitative"},
+                    "y": {"field": "y", "type": "quantitative"},
+                    "tooltip": [{"field": "date", "title": _("Date")}, {"field": "y", "title": y_title}],
+                },
             },
         ],
     }
 
 
-def child_charts(child: Child, measurements: Sequence[Measurement], width: int = 520, height: int = 320, *,
-                 today: dt.date) -> list[Chart]:
+def child_charts(
+    child: Child, measurements: Sequence[Measurement], width: int = 520, height: int = 320, *, today: dt.date
+) -> list[Chart]:
     """The charts of a child's page: length/height-for-age, weight-for-age, then
     weight-for-length (visits under 24 months) and/or weight-for-height (from 24 months);
     with no visit yet, the one that fits the child's age ``today``."""
@@ -260,7 +288,9 @@ def _render(spec_json: str, locale: str) -> str:
     label = escape(json.loads(spec_json).get("description", ""))
     # Scale with its container (the page, or an A4 sheet) instead of a fixed pixel size.
     return svg.replace(
-        'class="marks"', f'class="marks growth-chart" preserveAspectRatio="xMinYMin meet" role="img" aria-label="{label}"', 1
+        'class="marks"',
+        f'class="marks growth-chart" preserveAspectRatio="xMinYMin meet" role="img" aria-label="{label}"',
+        1,
     )
 
 

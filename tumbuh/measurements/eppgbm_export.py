@@ -38,9 +38,14 @@ ENTERED_IN_TUMBUH = (Source.FORM, Source.API)
 
 #: Fields written as numbers, with their Excel number format; every other field is text.
 NUMBER_FORMATS = {
-    "birth_order": "0", "vita": "0",
-    "birth_weight": "0.00", "weight": "0.00",
-    "birth_length": "0.0", "lenhei": "0.0", "muac": "0.0", "headc": "0.0",
+    "birth_order": "0",
+    "vita": "0",
+    "birth_weight": "0.00",
+    "weight": "0.00",
+    "birth_length": "0.0",
+    "lenhei": "0.0",
+    "muac": "0.0",
+    "headc": "0.0",
 }
 _ASI = {"Y": True, "T": False}
 
@@ -95,18 +100,37 @@ def visit_values(layout: Layout, m: Measurement, kecamatan: str) -> dict[str, ob
     c = m.child
     asi = (m.asi_months or "").ljust(7, "-")
     return {
-        "nik": c.nik, "name": c.name, "sex": layout.sex_text(c.sex), "birth_date": layout.date_text(c.birth_date),
-        "birth_order": c.birth_order, "birth_weight": _number(c.birth_weight), "birth_length": _number(c.birth_length),
-        "parent_name": c.parent_name, "parent_nik": c.parent_nik, "parent_phone": c.parent_phone,
-        "address": c.address, "rt": c.rt, "rw": c.rw,
+        "nik": c.nik,
+        "name": c.name,
+        "sex": layout.sex_text(c.sex),
+        "birth_date": layout.date_text(c.birth_date),
+        "birth_order": c.birth_order,
+        "birth_weight": _number(c.birth_weight),
+        "birth_length": _number(c.birth_length),
+        "parent_name": c.parent_name,
+        "parent_nik": c.parent_nik,
+        "parent_phone": c.parent_phone,
+        "address": c.address,
+        "rt": c.rt,
+        "rw": c.rw,
         # Where the visit took place (for a form entry: the child's desa and posyandu).
-        "kecamatan": kecamatan, "desa": m.desa.name, "posyandu": m.posyandu.name if m.posyandu_id else "",
-        "date": layout.date_text(m.date), "weight": _number(m.weight), "lenhei": _number(m.lenhei),
-        "position": layout.position_text(m.position), "muac": _number(m.muac), "headc": _number(m.headc),
+        "kecamatan": kecamatan,
+        "desa": m.desa.name,
+        "posyandu": m.posyandu.name if m.posyandu_id else "",
+        "date": layout.date_text(m.date),
+        "weight": _number(m.weight),
+        "lenhei": _number(m.lenhei),
+        "position": layout.position_text(m.position),
+        "muac": _number(m.muac),
+        "headc": _number(m.headc),
         "oedema": layout.yes_no_text(m.oedema),
         **{f"asi_{month}": layout.yes_no_text(_ASI.get(asi[month])) for month in range(7)},
-        "vita": m.vitamin_a, "kelas_ibu": layout.yes_no_text(m.kelas_ibu_balita), "mbg": layout.yes_no_text(m.mbg),
-        "kia": layout.yes_no_text(m.kia_book), "naik": m.weight_gain, "kpsp": m.kpsp,
+        "vita": m.vitamin_a,
+        "kelas_ibu": layout.yes_no_text(m.kelas_ibu_balita),
+        "mbg": layout.yes_no_text(m.mbg),
+        "kia": layout.yes_no_text(m.kia_book),
+        "naik": m.weight_gain,
+        "kpsp": m.kpsp,
     }
 
 
@@ -146,7 +170,10 @@ def upload_workbook(layout: Layout, visits: Iterable[Measurement]):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(layout.sheet)
     for index, column in enumerate(layout.columns, start=1):
-        width = max(len(column.header) + 2, 20 if column.field in ("nik", "parent_nik", "name", "parent_name", "address") else 10)
+        width = max(
+            len(column.header) + 2,
+            20 if column.field in ("nik", "parent_nik", "name", "parent_name", "address") else 10,
+        )
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)

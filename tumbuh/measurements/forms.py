@@ -71,8 +71,23 @@ class ChildForm(forms.ModelForm):
 
     class Meta:
         model = Child
-        fields = ["name", "sex", "birth_date", "birth_order", "nik", "parent_name", "parent_nik", "parent_phone", "desa",
-                  "posyandu", "rt", "rw", "address", "birth_weight", "birth_length"]
+        fields = [
+            "name",
+            "sex",
+            "birth_date",
+            "birth_order",
+            "nik",
+            "parent_name",
+            "parent_nik",
+            "parent_phone",
+            "desa",
+            "posyandu",
+            "rt",
+            "rw",
+            "address",
+            "birth_weight",
+            "birth_length",
+        ]
         widgets = {
             "birth_date": DateInput(),
             "sex": forms.RadioSelect,
@@ -81,17 +96,34 @@ class ChildForm(forms.ModelForm):
         }
 
     # Typed from the family card, often with spaces: the length is checked on the digits (``check_nik``).
-    nik = forms.CharField(label=_("NIK"), required=False, max_length=24,
-                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 24}),
-                          help_text=_("16 digits, from the family card (KK). Leave empty if the child has none yet."))
-    parent_nik = forms.CharField(label=_("parent's NIK"), required=False, max_length=24,
-                                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 24}),
-                                 help_text=_("The mother's (or parent's) 16-digit NIK, from the family card (KK)."))
-    parent_phone = forms.CharField(label=_("parent's phone"), required=False, max_length=30,
-                                   widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "maxlength": 30}),
-                                   help_text=_("For reminders of the next posyandu day, e.g. 0812 3456 7890."))
-    birth_order = forms.IntegerField(label=_("birth order (child number)"), required=False, min_value=1, max_value=20,
-                                     widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 3, "autocomplete": "off"}))
+    nik = forms.CharField(
+        label=_("NIK"),
+        required=False,
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 24}),
+        help_text=_("16 digits, from the family card (KK). Leave empty if the child has none yet."),
+    )
+    parent_nik = forms.CharField(
+        label=_("parent's NIK"),
+        required=False,
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 24}),
+        help_text=_("The mother's (or parent's) 16-digit NIK, from the family card (KK)."),
+    )
+    parent_phone = forms.CharField(
+        label=_("parent's phone"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "maxlength": 30}),
+        help_text=_("For reminders of the next posyandu day, e.g. 0812 3456 7890."),
+    )
+    birth_order = forms.IntegerField(
+        label=_("birth order (child number)"),
+        required=False,
+        min_value=1,
+        max_value=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 3, "autocomplete": "off"}),
+    )
     birth_weight = DecimalCommaField(label=_("birth weight (kg)"), required=False, max_digits=4, decimal_places=2)
     birth_length = DecimalCommaField(label=_("birth length (cm)"), required=False, max_digits=4, decimal_places=1)
 
@@ -99,7 +131,9 @@ class ChildForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.actor, self.today = actor, today
         self.fields["desa"].queryset = policy.visible(actor, Wilayah.objects.filter(level=Level.DESA)).order_by("name")
-        self.fields["posyandu"].queryset = policy.visible(actor, Posyandu.objects.filter(is_active=True)).select_related("desa")
+        self.fields["posyandu"].queryset = policy.visible(
+            actor, Posyandu.objects.filter(is_active=True)
+        ).select_related("desa")
         self.fields["posyandu"].label_from_instance = lambda p: f"{p.name} ({p.desa.name})"
         self.fields["sex"].choices = [c for c in self.fields["sex"].choices if c[0] != ""]
         desa = self.fields["desa"].queryset
@@ -170,24 +204,69 @@ class MeasurementForm(forms.ModelForm):
     (vitamin A, KIA book, kelas ibu balita, MBG, exclusive breastfeeding per month) are
     optional: empty means "not recorded", never "no"."""
 
-    weight = DecimalCommaField(label=_("weight (kg)"), required=False, max_digits=5, decimal_places=2,
-                               min_value=Decimal("0.5"), max_value=Decimal("99"))
-    lenhei = DecimalCommaField(label=_("length/height (cm)"), required=False, max_digits=5, decimal_places=1,
-                               min_value=Decimal("30"), max_value=Decimal("200"))
-    muac = DecimalCommaField(label=_("arm circumference, LiLA (cm)"), required=False, max_digits=4, decimal_places=1,
-                             min_value=Decimal("5"), max_value=Decimal("40"))
-    headc = DecimalCommaField(label=_("head circumference (cm)"), required=False, max_digits=4, decimal_places=1,
-                              min_value=Decimal("20"), max_value=Decimal("70"))
-    vitamin_a = forms.TypedChoiceField(label=_("vitamin A capsule at this visit"), required=False, coerce=int,
-                                       empty_value=None, choices=[("", "—"), ("0", _("no")), ("1", _("yes"))])
+    weight = DecimalCommaField(
+        label=_("weight (kg)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.5"),
+        max_value=Decimal("99"),
+    )
+    lenhei = DecimalCommaField(
+        label=_("length/height (cm)"),
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        min_value=Decimal("30"),
+        max_value=Decimal("200"),
+    )
+    muac = DecimalCommaField(
+        label=_("arm circumference, LiLA (cm)"),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("5"),
+        max_value=Decimal("40"),
+    )
+    headc = DecimalCommaField(
+        label=_("head circumference (cm)"),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("20"),
+        max_value=Decimal("70"),
+    )
+    vitamin_a = forms.TypedChoiceField(
+        label=_("vitamin A capsule at this visit"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), ("0", _("no")), ("1", _("yes"))],
+    )
     reason = forms.CharField(label=_("Reason for the change (optional)"), required=False)
 
     class Meta:
         model = Measurement
-        fields = ["date", "weight", "lenhei", "position", "muac", "headc", "oedema", "vitamin_a", "kia_book",
-                  "kelas_ibu_balita", "mbg"]
-        widgets = {"date": DateInput(), "position": forms.RadioSelect, "kia_book": YesNoSelect,
-                   "kelas_ibu_balita": YesNoSelect, "mbg": YesNoSelect}
+        fields = [
+            "date",
+            "weight",
+            "lenhei",
+            "position",
+            "muac",
+            "headc",
+            "oedema",
+            "vitamin_a",
+            "kia_book",
+            "kelas_ibu_balita",
+            "mbg",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "position": forms.RadioSelect,
+            "kia_book": YesNoSelect,
+            "kelas_ibu_balita": YesNoSelect,
+            "mbg": YesNoSelect,
+        }
 
     def __init__(self, *args, child: Child, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,8 +278,12 @@ class MeasurementForm(forms.ModelForm):
             self.fields["vitamin_a"].choices = [*self.fields["vitamin_a"].choices, (str(given), str(given))]
         months = (self.instance.asi_months or "").ljust(7, "-")
         for month, name in enumerate(ASI_FIELDS):
-            self.fields[name] = forms.ChoiceField(label=str(month), choices=ASI_CHOICES, required=False,
-                                                  initial=months[month] if months[month] in "YT" else "-")
+            self.fields[name] = forms.ChoiceField(
+                label=str(month),
+                choices=ASI_CHOICES,
+                required=False,
+                initial=months[month] if months[month] in "YT" else "-",
+            )
         if not self.instance.pk and not self.is_bound:
             self.initial["date"] = self.initial.get("date") or today
             self.initial["position"] = self.initial.get("position") or default_position(child, today)
@@ -255,7 +338,9 @@ class EppgbmExportForm(forms.Form):
         for p in posyandu:
             grouped.setdefault(p.desa.name, []).append((str(p.pk), p.name))
         self.fields["posyandu"].widget.choices = [("", "—"), *grouped.items()]
-        desa = list(policy.visible(user, Wilayah.objects.filter(level=Level.DESA)).order_by("name").values_list("code", "name"))
+        desa = list(
+            policy.visible(user, Wilayah.objects.filter(level=Level.DESA)).order_by("name").values_list("code", "name")
+        )
         self.fields["desa"].widget.choices = [("", "—"), *desa]
         self.fields["bulan"].initial = f"{today:%Y-%m}"
         if len(desa) == 1:
@@ -298,8 +383,9 @@ class ReasonForm(forms.Form):
     """The one field of taking a mistake back (remove, restore, merge, undo a merge): why. It is
     required, and kept in the history."""
 
-    reason = forms.CharField(label=_("Reason (kept in the history)"), max_length=500,
-                             widget=forms.TextInput(attrs={"size": 60}))
+    reason = forms.CharField(
+        label=_("Reason (kept in the history)"), max_length=500, widget=forms.TextInput(attrs={"size": 60})
+    )
 
     def __init__(self, *args, label=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -57,8 +57,9 @@ def held(candidates: Sequence[str]) -> set[str]:
     size = min(5000, connection.features.max_query_params or 5000)
     found: set[str] = set()
     for start in range(0, len(candidates), size):
-        found.update(Child.all_objects.filter(tumbuh_id__in=candidates[start : start + size])
-                     .values_list("tumbuh_id", flat=True))
+        found.update(
+            Child.all_objects.filter(tumbuh_id__in=candidates[start : start + size]).values_list("tumbuh_id", flat=True)
+        )
     return found
 
 

@@ -55,15 +55,18 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         kabupaten = _target_kabupaten(request.user, form)
-        batch = create_batch(KIND, user=request.user, kabupaten=kabupaten, file_name=Path(upload.name).name,
-                             options=form.option_values())
+        batch = create_batch(
+            KIND, user=request.user, kabupaten=kabupaten, file_name=Path(upload.name).name, options=form.option_values()
+        )
         batch = store_source(batch, upload)
         batch = background.start(batch)
         if batch.status == BatchStatus.FAILED:
             messages.error(request, batch.summary())
         return redirect("measurement_imports:batch", pk=batch.pk)
     recent = policy.visible(request.user, ImportBatch.objects.filter(kind=KIND))[:10]
-    return render(request, "measurements/import_upload.html", {"importer": EppgbmImporter, "form": form, "recent": recent})
+    return render(
+        request, "measurements/import_upload.html", {"importer": EppgbmImporter, "form": form, "recent": recent}
+    )
 
 
 @login_required
@@ -71,12 +74,18 @@ def template_download(request):
     _require_import(request.user)
     kabupaten = importing_kabupaten(request.user) if not policy.is_global(request.user) else None
     references = EppgbmImporter.references(request.user, kabupaten) if kabupaten is not None else []
-    return FileResponse(template_workbook(EppgbmImporter, references), as_attachment=True,
-                        filename="templat-pengukuran.xlsx", content_type=XLSX)
+    return FileResponse(
+        template_workbook(EppgbmImporter, references),
+        as_attachment=True,
+        filename="templat-pengukuran.xlsx",
+        content_type=XLSX,
+    )
 
 
 def _batch(request, pk) -> ImportBatch:
-    batch = policy.get_object_or_404(request.user, ImportBatch.objects.select_related("kabupaten", "created_by").filter(kind=KIND), pk=pk)
+    batch = policy.get_object_or_404(
+        request.user, ImportBatch.objects.select_related("kabupaten", "created_by").filter(kind=KIND), pk=pk
+    )
     policy.require(request.user, policy.VIEW, batch)
     return batch
 
@@ -87,10 +96,14 @@ def _context(request, batch):
         for entry in (batch.findings or {}).get("unmatched", []):
             unmatched.append({**entry, "choices": target_choices(batch.kabupaten, entry["kind"], entry["parent"])})
     return {
-        "batch": batch, **progress_context(batch), "may_rerun": may_rerun(request.user, batch),
-        "findings": batch.findings or {}, "unmatched": unmatched,
+        "batch": batch,
+        **progress_context(batch),
+        "may_rerun": may_rerun(request.user, batch),
+        "findings": batch.findings or {},
+        "unmatched": unmatched,
         "may_import": _may_import(request.user, batch.kabupaten),
-        "rejected_sample": list(batch.rejected_rows.all()[:50]), "previous": previous_batches(batch).first(),
+        "rejected_sample": list(batch.rejected_rows.all()[:50]),
+        "previous": previous_batches(batch).first(),
     }
 
 
@@ -127,7 +140,9 @@ def confirm_names(request, pk):
         if not target:
             continue
         try:
-            confirm_mapping(request.user, batch, entry["kind"], entry["parent"], entry["source"], entry["source_text"], target)
+            confirm_mapping(
+                request.user, batch, entry["kind"], entry["parent"], entry["source"], entry["source_text"], target
+            )
         except ValueError:
             raise Http404 from None
         confirmed += 1
@@ -143,13 +158,20 @@ def rerun_rejected(user, batch: ImportBatch) -> ImportBatch:
     """Import ``batch``'s rejected rows again (e.g. after names were confirmed), as a new
     batch whose rejected rows are what is left to fix."""
     text = io.StringIO()
-    writer = csv.writer(text, delimiter=";")  # read by Tumbuh's importer, never opened by a person: the cells as they came
+    writer = csv.writer(
+        text, delimiter=";"
+    )  # read by Tumbuh's importer, never opened by a person: the cells as they came
     writer.writerow(batch.headers)
     for row in batch.rejected_rows.order_by("row_number").iterator(chunk_size=2000):
         writer.writerow(list(row.cells) + [""] * (len(batch.headers) - len(row.cells)))
     source = io.BytesIO(text.getvalue().encode("utf-8-sig"))
-    new = create_batch(KIND, user=user, kabupaten=batch.kabupaten, file_name=f"{Path(batch.file_name).stem}-ulang.csv",
-                       options=batch.options)
+    new = create_batch(
+        KIND,
+        user=user,
+        kabupaten=batch.kabupaten,
+        file_name=f"{Path(batch.file_name).stem}-ulang.csv",
+        options=batch.options,
+    )
     new.findings = {"rerun_of": batch.pk}
     new = store_source(new, source)
     findings = dict(batch.findings or {})
@@ -168,9 +190,14 @@ def disagreements(batch: ImportBatch):
         q |= Q(**{f"{theirs}__isnull": False}) & (Q(**{f"{ours}__isnull": True}) | Q(**{f"_d_{ours}__gt": Z_TOLERANCE}))
     return (
         Measurement.objects.filter(import_batch=batch)
-        .annotate(_d_zlen=Abs(F("zlen") - F("eppgbm_zlen")), _d_zwei=Abs(F("zwei") - F("eppgbm_zwei")),
-                  _d_zwfl=Abs(F("zwfl") - F("eppgbm_zwfl")))
-        .filter(q).select_related("child").order_by("child__name", "date")
+        .annotate(
+            _d_zlen=Abs(F("zlen") - F("eppgbm_zlen")),
+            _d_zwei=Abs(F("zwei") - F("eppgbm_zwei")),
+            _d_zwfl=Abs(F("zwfl") - F("eppgbm_zwfl")),
+        )
+        .filter(q)
+        .select_related("child")
+        .order_by("child__name", "date")
     )
 
 
@@ -179,8 +206,23 @@ def disagreements_download(request, pk):
     batch = _batch(request, pk)
     text = io.StringIO()
     writer = csv_writer(text, delimiter=";")  # every row through the one rule (csv_row)
-    writer.writerow(["Tumbuh ID", "Nama", "Tgl Lahir", "Tanggal Pengukuran", "Berat", "Tinggi", "Cara Ukur",
-                     "ZS TB/U e-PPGBM", "ZS TB/U Tumbuh", "ZS BB/U e-PPGBM", "ZS BB/U Tumbuh", "ZS BB/TB e-PPGBM", "ZS BB/TB Tumbuh"])
+    writer.writerow(
+        [
+            "Tumbuh ID",
+            "Nama",
+            "Tgl Lahir",
+            "Tanggal Pengukuran",
+            "Berat",
+            "Tinggi",
+            "Cara Ukur",
+            "ZS TB/U e-PPGBM",
+            "ZS TB/U Tumbuh",
+            "ZS BB/U e-PPGBM",
+            "ZS BB/U Tumbuh",
+            "ZS BB/TB e-PPGBM",
+            "ZS BB/TB Tumbuh",
+        ]
+    )
 
     # A file for a person to set beside e-PPGBM's own (";" and, in Indonesian, the decimal comma, as
     # Excel in Indonesia writes it): numbers in the reader's language by the one rule, like the labels.
@@ -188,10 +230,23 @@ def disagreements_download(request, pk):
         return Number(format_number(v, 2, grouping=False))
 
     for m in disagreements(batch).iterator(chunk_size=2000):
-        writer.writerow([m.child.tumbuh_id, m.child.name, f"{m.child.birth_date:%d/%m/%Y}", f"{m.date:%d/%m/%Y}",
-                         Number(format_measure(m.weight)), Number(format_measure(m.lenhei)), m.get_position_display(),
-                         z(m.eppgbm_zlen), z(m.zlen), z(m.eppgbm_zwei), z(m.zwei), z(m.eppgbm_zwfl),
-                         z(m.zwfl)])  # a name read from a file may start like a formula
+        writer.writerow(
+            [
+                m.child.tumbuh_id,
+                m.child.name,
+                f"{m.child.birth_date:%d/%m/%Y}",
+                f"{m.date:%d/%m/%Y}",
+                Number(format_measure(m.weight)),
+                Number(format_measure(m.lenhei)),
+                m.get_position_display(),
+                z(m.eppgbm_zlen),
+                z(m.zlen),
+                z(m.eppgbm_zwei),
+                z(m.zwei),
+                z(m.eppgbm_zwfl),
+                z(m.zwfl),
+            ]
+        )  # a name read from a file may start like a formula
     response = HttpResponse(text.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{Path(batch.file_name).stem}-zscore-beda.csv"'
     return response

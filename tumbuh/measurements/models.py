@@ -66,7 +66,10 @@ class Child(models.Model):
     birth_length = models.DecimalField(_("birth length (cm)"), max_digits=4, decimal_places=1, null=True, blank=True)
     parent_name = models.CharField(_("mother's / parent's name"), max_length=150, blank=True)
     desa = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="child_set", limit_choices_to={"level": Level.DESA},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="child_set",
+        limit_choices_to={"level": Level.DESA},
         verbose_name=_("desa"),
     )
     posyandu = models.ForeignKey(
@@ -81,12 +84,21 @@ class Child(models.Model):
     parent_phone = models.CharField(_("parent's phone"), max_length=20, blank=True)
     #: A child registered twice: the record it was merged into (the survivor), when, by whom, why.
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_children",
         verbose_name=_("merged into"),
     )
     merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
     merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("merged by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged by"),
     )
     merge_reason = models.TextField(_("reason for the merge"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -105,8 +117,9 @@ class Child(models.Model):
         constraints = [
             # A valid NIK names one child; children without one have an empty NIK. A merged
             # record keeps its own NIK, which the survivor may then take.
-            models.UniqueConstraint(fields=["nik"], condition=~Q(nik="") & Q(merged_into__isnull=True),
-                                    name="child_unique_nik"),
+            models.UniqueConstraint(
+                fields=["nik"], condition=~Q(nik="") & Q(merged_into__isnull=True), name="child_unique_nik"
+            ),
         ]
         indexes = [
             models.Index(fields=["desa", "name"], name="child_desa_name_idx"),
@@ -208,18 +221,36 @@ class Measurement(models.Model):
 
     # Where and how it came in.
     desa = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.DESA}, verbose_name=_("desa")
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.DESA},
+        verbose_name=_("desa"),
     )
     posyandu = models.ForeignKey(
-        Posyandu, on_delete=models.SET_NULL, null=True, blank=True, related_name="measurements", verbose_name=_("posyandu")
+        Posyandu,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measurements",
+        verbose_name=_("posyandu"),
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.FORM)
     import_batch = models.ForeignKey(
-        "imports.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="measurements",
+        "imports.ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measurements",
         verbose_name=_("import batch"),
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("entered by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -227,11 +258,21 @@ class Measurement(models.Model):
     # A visit removed by mistake, and the child it came from when two children were merged.
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("removed by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
     )
     removal_reason = models.TextField(_("reason for the removal"), blank=True)
     merged_from = models.ForeignKey(
-        Child, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("moved here from child (merge)")
+        Child,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moved here from child (merge)"),
     )
 
     # Computed by the growth engine (scoring.py); never edited by hand.
@@ -278,8 +319,11 @@ class Measurement(models.Model):
         default_manager_name = "all_objects"
         constraints = [
             # A removed visit leaves its date free for the right one.
-            models.UniqueConstraint(fields=["child", "date"], condition=Q(removed_at__isnull=True),
-                                    name="measurement_one_per_child_and_date"),
+            models.UniqueConstraint(
+                fields=["child", "date"],
+                condition=Q(removed_at__isnull=True),
+                name="measurement_one_per_child_and_date",
+            ),
         ]
         indexes = [
             models.Index(fields=["desa", "date"], name="measurement_desa_date_idx"),
@@ -309,7 +353,10 @@ class NameMapping(models.Model):
     records (a region code, or a puskesmas/posyandu id); later imports use it."""
 
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.CASCADE, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
+        Wilayah,
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
         verbose_name=_("regency / city"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=NameKind.choices)
@@ -321,7 +368,12 @@ class NameMapping(models.Model):
     target = models.CharField(_("means"), max_length=30)
     target_name = models.CharField(_("means (name)"), max_length=150, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("confirmed by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
     )
     created_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
 
@@ -331,7 +383,9 @@ class NameMapping(models.Model):
         verbose_name = _("name mapping")
         verbose_name_plural = _("name mappings")
         constraints = [
-            models.UniqueConstraint(fields=["kabupaten", "kind", "parent", "source"], name="name_mapping_unique_source"),
+            models.UniqueConstraint(
+                fields=["kabupaten", "kind", "parent", "source"], name="name_mapping_unique_source"
+            ),
         ]
 
     def __str__(self) -> str:

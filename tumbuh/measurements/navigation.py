@@ -15,7 +15,13 @@ def records_visits(user) -> bool:
 
 def entries():
     return [
-        Entry(DATA, 10, _("Child measurements"), "measurements:child_list", summary=_("Children, their visits and WHO z-scores.")),
+        Entry(
+            DATA,
+            10,
+            _("Child measurements"),
+            "measurements:child_list",
+            summary=_("Children, their visits and WHO z-scores."),
+        ),
         Entry(DATA, 20, _("Posyandu visit"), "measurements:visit_start", when=records_visits),
         Entry(DATA, 30, _("e-PPGBM upload file"), "measurements:eppgbm_export", when=policy.can_see_nik),
     ]

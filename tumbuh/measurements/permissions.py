@@ -23,7 +23,11 @@ def confirms_names(user, obj) -> bool:
 def RULES():
     return {
         Child: {policy.ADD: measures_children, policy.CHANGE: measures_children, policy.DELETE: policy.district_admin},
-        Measurement: {policy.ADD: measures_children, policy.CHANGE: measures_children, policy.DELETE: measures_children},
+        Measurement: {
+            policy.ADD: measures_children,
+            policy.CHANGE: measures_children,
+            policy.DELETE: measures_children,
+        },
         # No page deletes a mapping: a wrong one is confirmed again, to the right record.
         NameMapping: {policy.ADD: confirms_names, policy.CHANGE: confirms_names, policy.DELETE: policy.nobody},
     }

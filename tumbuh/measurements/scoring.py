@@ -26,7 +26,9 @@ def _floats(values) -> np.ndarray:
     return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
 
 
-def score_columns(*, sex, birth, visit, weight, lenhei, position, oedema, muac=None, headc=None) -> dict[str, np.ndarray]:
+def score_columns(
+    *, sex, birth, visit, weight, lenhei, position, oedema, muac=None, headc=None
+) -> dict[str, np.ndarray]:
     """The engine's fields for whole columns (numpy arrays: ``birth``/``visit`` as date
     ordinals, ``weight``/``lenhei``/``muac``/``headc`` floats with NaN for missing,
     ``position`` 'l'/'h'/None objects, ``oedema`` bools). ``score`` and bulk imports use it."""

@@ -22,9 +22,36 @@ DEFAULT_PATH = Path(__file__).with_name("eppgbm_upload.toml")
 
 #: Every field a layout column may hold; the keys are the e-PPGBM importer's column keys.
 FIELDS = (
-    "nik", "name", "sex", "birth_date", "birth_order", "birth_weight", "birth_length", "parent_name", "parent_nik",
-    "parent_phone", "address", "rt", "rw", "kecamatan", "desa", "posyandu", "date", "weight", "lenhei", "position",
-    "muac", "headc", "oedema", *(f"asi_{m}" for m in range(7)), "vita", "kelas_ibu", "mbg", "kia", "naik", "kpsp",
+    "nik",
+    "name",
+    "sex",
+    "birth_date",
+    "birth_order",
+    "birth_weight",
+    "birth_length",
+    "parent_name",
+    "parent_nik",
+    "parent_phone",
+    "address",
+    "rt",
+    "rw",
+    "kecamatan",
+    "desa",
+    "posyandu",
+    "date",
+    "weight",
+    "lenhei",
+    "position",
+    "muac",
+    "headc",
+    "oedema",
+    *(f"asi_{m}" for m in range(7)),
+    "vita",
+    "kelas_ibu",
+    "mbg",
+    "kia",
+    "naik",
+    "kpsp",
 )
 #: Fields a re-import cannot do without.
 REQUIRED_FIELDS = ("name", "sex", "birth_date", "date", "desa", "kecamatan")
@@ -102,10 +129,12 @@ def _pair(data: dict, key: str, default: tuple[str, str], path: Path) -> tuple[s
 def _sheet(data: dict, path: Path) -> str:
     sheet = data.get("sheet", "Data Pengukuran")
     if not isinstance(sheet, str) or not sheet.strip():
-        raise LayoutError(f"{path}: sheet must be a text, e.g. \"Data Pengukuran\"")
+        raise LayoutError(f'{path}: sheet must be a text, e.g. "Data Pengukuran"')
     sheet = sheet.strip()
     if len(sheet) > 31 or _SHEET_FORBIDDEN.search(sheet):
-        raise LayoutError(f"{path}: sheet {sheet!r} is not a possible Excel sheet name (at most 31 characters, none of [ ] : * ? / \\)")
+        raise LayoutError(
+            f"{path}: sheet {sheet!r} is not a possible Excel sheet name (at most 31 characters, none of [ ] : * ? / \\)"
+        )
     return sheet
 
 
@@ -117,14 +146,18 @@ def _columns(data: dict, path: Path) -> tuple[LayoutColumn, ...]:
     for n, entry in enumerate(entries, start=1):
         unknown = set(entry) - _COLUMN_KEYS
         if unknown:
-            raise LayoutError(f"{path}: column {n} has unknown keys {', '.join(sorted(unknown))} (only header and field)")
+            raise LayoutError(
+                f"{path}: column {n} has unknown keys {', '.join(sorted(unknown))} (only header and field)"
+            )
         header, field = entry.get("header", ""), entry.get("field", "")
         if not isinstance(header, str) or not isinstance(field, str):
-            raise LayoutError(f"{path}: column {n}: header and field are written in quotes, e.g. header = \"NIK Anak\"")
+            raise LayoutError(f'{path}: column {n}: header and field are written in quotes, e.g. header = "NIK Anak"')
         header, field = header.strip(), field.strip()
         if not header or field not in FIELDS:
-            raise LayoutError(f"{path}: column {n} ({header or 'no header'}) needs a header and one of the fields "
-                              f"{', '.join(FIELDS)}; {field!r} is not one")
+            raise LayoutError(
+                f"{path}: column {n} ({header or 'no header'}) needs a header and one of the fields "
+                f"{', '.join(FIELDS)}; {field!r} is not one"
+            )
         if field in seen_fields or header.casefold() in seen_headers:
             raise LayoutError(f"{path}: column {n} ({header}) repeats a field or a header")
         seen_fields.add(field)
@@ -134,7 +167,9 @@ def _columns(data: dict, path: Path) -> tuple[LayoutColumn, ...]:
     if missing:
         raise LayoutError(f"{path}: the layout must carry {', '.join(missing)} (a re-import needs them)")
     if "weight" not in seen_fields and "lenhei" not in seen_fields:
-        raise LayoutError(f"{path}: the layout must carry weight or lenhei (a visit without either is not a measurement)")
+        raise LayoutError(
+            f"{path}: the layout must carry weight or lenhei (a visit without either is not a measurement)"
+        )
     return tuple(columns)
 
 
@@ -148,10 +183,14 @@ def parse_layout(text: str, path: Path = DEFAULT_PATH) -> Layout:
         raise LayoutError(f"{path}: unknown settings {', '.join(sorted(unknown))} (known: {', '.join(sorted(_KEYS))})")
     dates = data.get("dates", "iso")
     if dates not in DATE_FORMATS:
-        raise LayoutError(f"{path}: dates must be \"iso\" (2026-08-15) or \"dmy\" (15/08/2026), not {dates!r}")
+        raise LayoutError(f'{path}: dates must be "iso" (2026-08-15) or "dmy" (15/08/2026), not {dates!r}')
     return Layout(
-        path=path, sheet=_sheet(data, path), columns=_columns(data, path), dates=dates,
-        yes_no=_pair(data, "yes_no", ("Ya", "Tidak"), path), positions=_pair(data, "positions", ("Terlentang", "Berdiri"), path),
+        path=path,
+        sheet=_sheet(data, path),
+        columns=_columns(data, path),
+        dates=dates,
+        yes_no=_pair(data, "yes_no", ("Ya", "Tidak"), path),
+        positions=_pair(data, "positions", ("Terlentang", "Berdiri"), path),
         sexes=_pair(data, "sexes", ("L", "P"), path),
     )
 
@@ -161,7 +200,9 @@ def _load(path: Path) -> Layout:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise LayoutError(f"{path}: cannot be read ({exc.strerror or exc}); check TUMBUH_EPPGBM_UPLOAD_LAYOUT") from None
+        raise LayoutError(
+            f"{path}: cannot be read ({exc.strerror or exc}); check TUMBUH_EPPGBM_UPLOAD_LAYOUT"
+        ) from None
     except UnicodeDecodeError:
         raise LayoutError(f"{path}: is not UTF-8 text; save it as UTF-8") from None
     return parse_layout(text, path)

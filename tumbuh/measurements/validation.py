@@ -194,24 +194,40 @@ def check_dates(date: dt.date | None, birth_date: dt.date | None, today: dt.date
         problems.append(Problem("date_missing", ERROR, gettext_noop("The measurement date is empty"), field="date"))
         return problems
     if date > today:
-        problems.append(Problem(
-            "date_in_future", ERROR, gettext_noop("The measurement date %(date)s is in the future"),
-            {"date": f"{date:%d/%m/%Y}"}, "date",
-        ))
+        problems.append(
+            Problem(
+                "date_in_future",
+                ERROR,
+                gettext_noop("The measurement date %(date)s is in the future"),
+                {"date": f"{date:%d/%m/%Y}"},
+                "date",
+            )
+        )
     if birth_date is None:
         return problems
     if birth_date > date:
-        problems.append(Problem(
-            "birth_after_visit", ERROR, gettext_noop("The birth date %(birth)s is after the measurement date %(date)s"),
-            {"birth": f"{birth_date:%d/%m/%Y}", "date": f"{date:%d/%m/%Y}"}, "birth_date",
-        ))
+        problems.append(
+            Problem(
+                "birth_after_visit",
+                ERROR,
+                gettext_noop("The birth date %(birth)s is after the measurement date %(date)s"),
+                {"birth": f"{birth_date:%d/%m/%Y}", "date": f"{date:%d/%m/%Y}"},
+                "birth_date",
+            )
+        )
     elif (date - birth_date).days >= MAX_AGE_DAYS:
         months = int((date - birth_date).days / 30.4375)
-        problems.append(Problem(
-            "age_over_59_months", ERROR,
-            gettext_noop("The child is %(months)s months old at the measurement; only children aged 0–59 months are recorded"),
-            {"months": months}, "birth_date",
-        ))
+        problems.append(
+            Problem(
+                "age_over_59_months",
+                ERROR,
+                gettext_noop(
+                    "The child is %(months)s months old at the measurement; only children aged 0–59 months are recorded"
+                ),
+                {"months": months},
+                "birth_date",
+            )
+        )
     return problems
 
 
@@ -221,43 +237,69 @@ def check_values(weight, lenhei, muac=None, headc=None) -> list[Problem]:
     problems: list[Problem] = []
     if w is not None and h is not None and not _in(w, WEIGHT_RANGE) and not _in(h, LENHEI_RANGE):
         if _in(w, LENHEI_RANGE) and _in(h, WEIGHT_RANGE) and w > h:
-            return [Problem(
-                "weight_height_swapped", ERROR,
-                gettext_noop("Weight %(weight)s and height %(height)s look swapped: did you mean weight %(height)s kg and height %(weight)s cm?"),
-                {"weight": _fmt(w), "height": _fmt(h)}, "weight",
-            )]
+            return [
+                Problem(
+                    "weight_height_swapped",
+                    ERROR,
+                    gettext_noop(
+                        "Weight %(weight)s and height %(height)s look swapped: did you mean weight %(height)s kg and height %(weight)s cm?"
+                    ),
+                    {"weight": _fmt(w), "height": _fmt(h)},
+                    "weight",
+                )
+            ]
     if w is not None and not _in(w, WEIGHT_RANGE):
         if w > 400 and _in(w / 1000, WEIGHT_RANGE):
-            problems.append(Problem(
-                "weight_in_grams", ERROR,
-                gettext_noop("Weight %(value)s looks like grams: did you mean %(fixed)s kg?"),
-                {"value": _fmt(w), "fixed": _fmt(w / 1000)}, "weight",
-            ))
+            problems.append(
+                Problem(
+                    "weight_in_grams",
+                    ERROR,
+                    gettext_noop("Weight %(value)s looks like grams: did you mean %(fixed)s kg?"),
+                    {"value": _fmt(w), "fixed": _fmt(w / 1000)},
+                    "weight",
+                )
+            )
         else:
-            problems.append(Problem(
-                "weight_out_of_range", ERROR,
-                gettext_noop("Weight %(value)s kg is outside the plausible range %(low)s–%(high)s kg"),
-                {"value": _fmt(w), "low": _fmt(WEIGHT_RANGE[0]), "high": _fmt(WEIGHT_RANGE[1])}, "weight",
-            ))
+            problems.append(
+                Problem(
+                    "weight_out_of_range",
+                    ERROR,
+                    gettext_noop("Weight %(value)s kg is outside the plausible range %(low)s–%(high)s kg"),
+                    {"value": _fmt(w), "low": _fmt(WEIGHT_RANGE[0]), "high": _fmt(WEIGHT_RANGE[1])},
+                    "weight",
+                )
+            )
     if h is not None and not _in(h, LENHEI_RANGE):
         if h > 300 and _in(h / 10, LENHEI_RANGE):
-            problems.append(Problem(
-                "height_in_mm", ERROR,
-                gettext_noop("Height %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
-                {"value": _fmt(h), "fixed": _fmt(h / 10)}, "lenhei",
-            ))
+            problems.append(
+                Problem(
+                    "height_in_mm",
+                    ERROR,
+                    gettext_noop("Height %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
+                    {"value": _fmt(h), "fixed": _fmt(h / 10)},
+                    "lenhei",
+                )
+            )
         elif 0 < h < 2 and _in(h * 100, LENHEI_RANGE):
-            problems.append(Problem(
-                "height_in_m", ERROR,
-                gettext_noop("Height %(value)s looks like metres: did you mean %(fixed)s cm?"),
-                {"value": _fmt(h), "fixed": _fmt(h * 100)}, "lenhei",
-            ))
+            problems.append(
+                Problem(
+                    "height_in_m",
+                    ERROR,
+                    gettext_noop("Height %(value)s looks like metres: did you mean %(fixed)s cm?"),
+                    {"value": _fmt(h), "fixed": _fmt(h * 100)},
+                    "lenhei",
+                )
+            )
         else:
-            problems.append(Problem(
-                "height_out_of_range", ERROR,
-                gettext_noop("Height %(value)s cm is outside the plausible range %(low)s–%(high)s cm"),
-                {"value": _fmt(h), "low": _fmt(LENHEI_RANGE[0]), "high": _fmt(LENHEI_RANGE[1])}, "lenhei",
-            ))
+            problems.append(
+                Problem(
+                    "height_out_of_range",
+                    ERROR,
+                    gettext_noop("Height %(value)s cm is outside the plausible range %(low)s–%(high)s cm"),
+                    {"value": _fmt(h), "low": _fmt(LENHEI_RANGE[0]), "high": _fmt(LENHEI_RANGE[1])},
+                    "lenhei",
+                )
+            )
     for name, value in (("muac", a), ("headc", c)):
         if value is not None:
             problems += _circumference(name, value)
@@ -266,11 +308,18 @@ def check_values(weight, lenhei, muac=None, headc=None) -> list[Problem]:
 
 #: Circumferences: plausible range (cm), what in millimetres looks like, and the messages.
 _CIRCUMFERENCES = {
-    "muac": (MUAC_RANGE, (70, 300), gettext_noop("LiLA %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
-             gettext_noop("LiLA %(value)s cm is outside the plausible range %(low)s–%(high)s cm")),
-    "headc": (HEADC_RANGE, (250, 650),
-              gettext_noop("Head circumference %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
-              gettext_noop("Head circumference %(value)s cm is outside the plausible range %(low)s–%(high)s cm")),
+    "muac": (
+        MUAC_RANGE,
+        (70, 300),
+        gettext_noop("LiLA %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
+        gettext_noop("LiLA %(value)s cm is outside the plausible range %(low)s–%(high)s cm"),
+    ),
+    "headc": (
+        HEADC_RANGE,
+        (250, 650),
+        gettext_noop("Head circumference %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
+        gettext_noop("Head circumference %(value)s cm is outside the plausible range %(low)s–%(high)s cm"),
+    ),
 }
 
 
@@ -280,8 +329,15 @@ def _circumference(field: str, value: float) -> list[Problem]:
         return []
     if mm[0] <= value <= mm[1] and _in(value / 10, bounds):
         return [Problem(f"{field}_in_mm", ERROR, in_mm, {"value": _fmt(value), "fixed": _fmt(value / 10)}, field)]
-    return [Problem(f"{field}_out_of_range", ERROR, out_of_range,
-                    {"value": _fmt(value), "low": _fmt(bounds[0]), "high": _fmt(bounds[1])}, field)]
+    return [
+        Problem(
+            f"{field}_out_of_range",
+            ERROR,
+            out_of_range,
+            {"value": _fmt(value), "low": _fmt(bounds[0]), "high": _fmt(bounds[1])},
+            field,
+        )
+    ]
 
 
 def completed_months(date: dt.date, birth_date: dt.date) -> int:
@@ -297,7 +353,9 @@ def asi_months_after_age(asi_months: str, date: dt.date | None, birth_date: dt.d
     return [month for month, value in enumerate(asi_months.upper()) if month > age and value in ("Y", "T")]
 
 
-def check_services(date: dt.date | None, birth_date: dt.date | None, asi_months: str = "", vitamin_a=None) -> list[Problem]:
+def check_services(
+    date: dt.date | None, birth_date: dt.date | None, asi_months: str = "", vitamin_a=None
+) -> list[Problem]:
     """The services recorded at a visit against the child's age: exclusive breastfeeding for a
     month not yet reached (error), vitamin A before 6 months (warning)."""
     if date is None or birth_date is None or birth_date > date:
@@ -306,19 +364,31 @@ def check_services(date: dt.date | None, birth_date: dt.date | None, asi_months:
     problems = []
     later = asi_months_after_age(asi_months, date, birth_date)
     if later:
-        problems.append(Problem(
-            "asi_month_after_age", ERROR,
-            gettext_noop("The child was %(age)s months old at the visit: exclusive breastfeeding can be recorded up to "
-                         "month %(age)s, not for month %(months)s; leave it at —"),
-            {"age": age, "months": ", ".join(str(m) for m in later)}, "asi_months",
-        ))
+        problems.append(
+            Problem(
+                "asi_month_after_age",
+                ERROR,
+                gettext_noop(
+                    "The child was %(age)s months old at the visit: exclusive breastfeeding can be recorded up to "
+                    "month %(age)s, not for month %(months)s; leave it at —"
+                ),
+                {"age": age, "months": ", ".join(str(m) for m in later)},
+                "asi_months",
+            )
+        )
     if vitamin_a and age < VITAMIN_A_FROM_MONTHS:
-        problems.append(Problem(
-            "vitamin_a_under_6_months", WARNING,
-            gettext_noop("Vitamin A at %(age)s months: the capsules are given from 6 months of age; check the birth date "
-                         "and the capsule"),
-            {"age": age}, "vitamin_a",
-        ))
+        problems.append(
+            Problem(
+                "vitamin_a_under_6_months",
+                WARNING,
+                gettext_noop(
+                    "Vitamin A at %(age)s months: the capsules are given from 6 months of age; check the birth date "
+                    "and the capsule"
+                ),
+                {"age": age},
+                "vitamin_a",
+            )
+        )
     return problems
 
 
@@ -345,23 +415,39 @@ def check_change(visit, previous, birth_date: dt.date | None = None) -> list[Pro
         s1 = standing_height(h1, getattr(earlier, "position", "") or "", age1)
         s2 = standing_height(h2, getattr(later, "position", "") or "", age2)
         if s1 - s2 > HEIGHT_DECREASE_TOLERANCE:
-            problems.append(Problem(
-                "height_decreased", ERROR,
-                gettext_noop("Height fell from %(before)s cm on %(date)s to %(after)s cm, more than the %(tolerance)s cm a measurement can be off"),
-                {"before": _fmt(h1), "after": _fmt(h2), "date": f"{earlier.date:%d/%m/%Y}",
-                 "tolerance": _fmt(HEIGHT_DECREASE_TOLERANCE)}, "lenhei",
-            ))
+            problems.append(
+                Problem(
+                    "height_decreased",
+                    ERROR,
+                    gettext_noop(
+                        "Height fell from %(before)s cm on %(date)s to %(after)s cm, more than the %(tolerance)s cm a measurement can be off"
+                    ),
+                    {
+                        "before": _fmt(h1),
+                        "after": _fmt(h2),
+                        "date": f"{earlier.date:%d/%m/%Y}",
+                        "tolerance": _fmt(HEIGHT_DECREASE_TOLERANCE),
+                    },
+                    "lenhei",
+                )
+            )
     w1, w2 = _num(earlier.weight), _num(later.weight)
     if w1 is not None and w2 is not None and _in(w1, WEIGHT_RANGE) and _in(w2, WEIGHT_RANGE):
         change = w2 - w1
         gain_limit = WEIGHT_TOLERANCE + WEIGHT_GAIN_PER_DAY * days
         loss_limit = WEIGHT_TOLERANCE + min(WEIGHT_LOSS_PER_DAY * days, WEIGHT_LOSS_MAX_SHARE * w1)
         if change > gain_limit or -change > loss_limit:
-            problems.append(Problem(
-                "weight_change_impossible", ERROR,
-                gettext_noop("Weight changed from %(before)s kg on %(date)s to %(after)s kg in %(days)s days: not possible for a child"),
-                {"before": _fmt(w1), "after": _fmt(w2), "date": f"{earlier.date:%d/%m/%Y}", "days": days}, "weight",
-            ))
+            problems.append(
+                Problem(
+                    "weight_change_impossible",
+                    ERROR,
+                    gettext_noop(
+                        "Weight changed from %(before)s kg on %(date)s to %(after)s kg in %(days)s days: not possible for a child"
+                    ),
+                    {"before": _fmt(w1), "after": _fmt(w2), "date": f"{earlier.date:%d/%m/%Y}", "days": days},
+                    "weight",
+                )
+            )
     return problems
 
 
@@ -370,11 +456,17 @@ def check_flags(visit) -> list[Problem]:
     problems = []
     for name, indicator in FLAG_FIELDS.items():
         if getattr(visit, name, None):
-            problems.append(Problem(
-                f"who_flag_{name[1:]}", WARNING,
-                gettext_noop("The %(indicator)s z-score is outside WHO's plausible limits: measure the child again"),
-                {"indicator": indicator}, "weight" if name in ("fwei", "fwfl", "fbmi") else "lenhei",
-            ))
+            problems.append(
+                Problem(
+                    f"who_flag_{name[1:]}",
+                    WARNING,
+                    gettext_noop(
+                        "The %(indicator)s z-score is outside WHO's plausible limits: measure the child again"
+                    ),
+                    {"indicator": indicator},
+                    "weight" if name in ("fwei", "fwfl", "fbmi") else "lenhei",
+                )
+            )
     return problems
 
 
@@ -382,11 +474,16 @@ def check_visit(visit, previous=None, *, today: dt.date) -> list[Problem]:
     """Every check on one visit entered ``today``; ``previous`` is the same child's visit nearest before it."""
     birth = _birth_date(visit)
     problems = check_dates(getattr(visit, "date", None), birth, today)
-    values = check_values(getattr(visit, "weight", None), getattr(visit, "lenhei", None), getattr(visit, "muac", None),
-                          getattr(visit, "headc", None))
+    values = check_values(
+        getattr(visit, "weight", None),
+        getattr(visit, "lenhei", None),
+        getattr(visit, "muac", None),
+        getattr(visit, "headc", None),
+    )
     problems += values
-    problems += check_services(getattr(visit, "date", None), birth, getattr(visit, "asi_months", "") or "",
-                               getattr(visit, "vitamin_a", None))
+    problems += check_services(
+        getattr(visit, "date", None), birth, getattr(visit, "asi_months", "") or "", getattr(visit, "vitamin_a", None)
+    )
     if previous is not None and not any(p.is_error for p in values):
         problems += check_change(visit, previous, birth)
     problems += check_flags(visit)

@@ -60,8 +60,23 @@ LIVE_RESULTS = 8
 #: Fields shown in a visit's or a child's audit history (computed ones are summarised).
 AUDIT_FIELDS = {
     "measurements.measurement": (*Measurement.INPUT_FIELDS, *Measurement.SERVICE_FIELDS),
-    "measurements.child": ("name", "nik", "sex", "birth_date", "birth_order", "parent_name", "parent_nik", "parent_phone",
-                           "desa", "posyandu", "rt", "rw", "address", "birth_weight", "birth_length"),
+    "measurements.child": (
+        "name",
+        "nik",
+        "sex",
+        "birth_date",
+        "birth_order",
+        "parent_name",
+        "parent_nik",
+        "parent_phone",
+        "desa",
+        "posyandu",
+        "rt",
+        "rw",
+        "address",
+        "birth_weight",
+        "birth_length",
+    ),
 }
 #: Personal numbers in the child's history: shown in full only to whom ``policy.can_see_nik``.
 _PRIVATE_FIELDS = ("nik", "parent_nik", "parent_phone")
@@ -109,13 +124,17 @@ def child_list(request):
     q = query.get("q", "").strip()
     qs = _with_latest_status(_search(request, _children(request), q))
     page = Paginator(qs, PAGE_SIZE).get_page(query.get("page"))
-    return render(request, "measurements/child_list.html", {
-        "page": page,
-        "q": q,
-        "page_query": page_query(request, query),
-        "can_add": policy.can(request.user, policy.ADD, Child),
-        "nik_search": policy.can_see_nik(request.user),
-    })
+    return render(
+        request,
+        "measurements/child_list.html",
+        {
+            "page": page,
+            "q": q,
+            "page_query": page_query(request, query),
+            "can_add": policy.can(request.user, policy.ADD, Child),
+            "nik_search": policy.can_see_nik(request.user),
+        },
+    )
 
 
 def _get_child(request, tumbuh_id: str, *, merged: bool = False) -> Child:
@@ -149,8 +168,16 @@ def _shown(log: AuditLog, hidden: tuple[str, ...]) -> AuditLog:
     def keep(snapshot):
         return {k: v for k, v in snapshot.items() if k in fields} if isinstance(snapshot, dict) else snapshot
 
-    return AuditLog(pk=log.pk, at=log.at, action=log.action, object_type=log.object_type, object_id=log.object_id,
-                    object_repr=log.object_repr, before=keep(log.before), after=keep(log.after))
+    return AuditLog(
+        pk=log.pk,
+        at=log.at,
+        action=log.action,
+        object_type=log.object_type,
+        object_id=log.object_id,
+        object_repr=log.object_repr,
+        before=keep(log.before),
+        after=keep(log.after),
+    )
 
 
 def _masked(log: AuditLog) -> list[display.Change]:
@@ -158,9 +185,15 @@ def _masked(log: AuditLog) -> list[display.Change]:
     masks agree, as when a NIK's middle digits were corrected."""
     model = display.model_of(log.object_type)
     shown = AUDIT_FIELDS.get(log.object_type, ())
-    return [display.Change(str(capfirst(model._meta.get_field(f).verbose_name)),
-                           mask_nik(before or "") or display.EMPTY, mask_nik(after or "") or display.EMPTY)
-            for f, before, after in log.changes() if f in _PRIVATE_FIELDS and f in shown]
+    return [
+        display.Change(
+            str(capfirst(model._meta.get_field(f).verbose_name)),
+            mask_nik(before or "") or display.EMPTY,
+            mask_nik(after or "") or display.EMPTY,
+        )
+        for f, before, after in log.changes()
+        if f in _PRIVATE_FIELDS and f in shown
+    ]
 
 
 def _audit_entries(request, child: Child, visit_ids):
@@ -169,10 +202,12 @@ def _audit_entries(request, child: Child, visit_ids):
     NIKs and the parent's phone masked for those who may not read them and the engine's fields
     summarised."""
     see_nik = policy.can_see_nik(request.user, child)
-    logs = list(AuditLog.objects.filter(
-        Q(object_type="measurements.child", object_id=str(child.pk))
-        | Q(object_type="measurements.measurement", object_id__in=[str(pk) for pk in visit_ids])
-    ).order_by("-at", "-id")[:200])
+    logs = list(
+        AuditLog.objects.filter(
+            Q(object_type="measurements.child", object_id=str(child.pk))
+            | Q(object_type="measurements.measurement", object_id__in=[str(pk) for pk in visit_ids])
+        ).order_by("-at", "-id")[:200]
+    )
     hidden = () if see_nik else _PRIVATE_FIELDS
     described = display.describe([_shown(e, hidden) for e in logs], request.user)
     out = []
@@ -193,9 +228,20 @@ def _visit_rows(visits):
         for code in filter(None, (m.warnings or "").split(";")):
             message = ENGINE_MESSAGES.get(code) or FLAG_MESSAGES.get(code) or _warning_message(code)
             notes.append(str(message))
-        flags = [label for field, label in (("flen", "TB/U"), ("fwei", "BB/U"), ("fwfl", "BB/TB"), ("fhc", "LK/U"), ("fac", "LiLA/U"))
-                 if getattr(m, field)]
-        rows.append({"m": m, "notes": notes, "flags": flags, "merged_from": m.merged_from if m.merged_from_id else None})
+        flags = [
+            label
+            for field, label in (
+                ("flen", "TB/U"),
+                ("fwei", "BB/U"),
+                ("fwfl", "BB/TB"),
+                ("fhc", "LK/U"),
+                ("fac", "LiLA/U"),
+            )
+            if getattr(m, field)
+        ]
+        rows.append(
+            {"m": m, "notes": notes, "flags": flags, "merged_from": m.merged_from if m.merged_from_id else None}
+        )
     return rows
 
 
@@ -208,8 +254,10 @@ WARNING_TEXT = {
     "who_flag_ac": _lazy("Arm circumference-for-age outside WHO's plausible limits."),
     "who_flag_hc": _lazy("Head circumference-for-age outside WHO's plausible limits."),
     "age_text_mismatch": _lazy("The age written in the file does not match the dates."),
-    "vitamin_a_under_6_months": _lazy("Vitamin A recorded before 6 months of age (the capsules are given from 6 months): "
-                                      "check the birth date and the capsule."),
+    "vitamin_a_under_6_months": _lazy(
+        "Vitamin A recorded before 6 months of age (the capsules are given from 6 months): "
+        "check the birth date and the capsule."
+    ),
 }
 
 
@@ -224,29 +272,37 @@ def _warning_message(code: str) -> str:
 @login_required
 def child_detail(request, tumbuh_id):
     child = _get_child(request, tumbuh_id, merged=True)
-    visits = list(Measurement.objects.filter(child=child).select_related("posyandu", "entered_by", "merged_from")
-                  .order_by("date"))
+    visits = list(
+        Measurement.objects.filter(child=child).select_related("posyandu", "entered_by", "merged_from").order_by("date")
+    )
     for m in visits:
         m.child = child
     see_nik = policy.can_see_nik(request.user, child)
     # The history: the child's visits, removed ones too, and those that left it in a merge.
     visit_ids = Measurement.all_objects.filter(Q(child=child) | Q(merged_from=child)).values_list("pk", flat=True)
     can_change = policy.can(request.user, policy.CHANGE, child)
-    return render(request, "measurements/child_detail.html", {
-        "child": child,
-        "parent_nik": child.parent_nik if see_nik else child.parent_nik_masked,
-        "parent_phone": child.parent_phone if see_nik else "",
-        "visits": _visit_rows(reversed(visits)),
-        "latest": visits[-1] if visits else None,
-        "charts": [(c, c.svg()) for c in charts.child_charts(child, visits, today=timezone.localdate())],
-        "audit": _audit_entries(request, child, list(visit_ids)),
-        "can_change": can_change and not child.is_merged,
-        "can_unmerge": can_change and child.is_merged,
-        "can_record": not child.is_merged and policy.can(request.user, policy.ADD, Measurement(child=child, desa_id=child.desa_id)),
-        "removed": Measurement.all_objects.filter(child=child, removed_at__isnull=False).count(),
-        "merged_children": list(policy.visible(request.user, Child.all_objects.filter(merged_into=child)).order_by("merged_at")),
-        "moved_away": Measurement.all_objects.filter(merged_from=child).count() if child.is_merged else 0,
-    })
+    return render(
+        request,
+        "measurements/child_detail.html",
+        {
+            "child": child,
+            "parent_nik": child.parent_nik if see_nik else child.parent_nik_masked,
+            "parent_phone": child.parent_phone if see_nik else "",
+            "visits": _visit_rows(reversed(visits)),
+            "latest": visits[-1] if visits else None,
+            "charts": [(c, c.svg()) for c in charts.child_charts(child, visits, today=timezone.localdate())],
+            "audit": _audit_entries(request, child, list(visit_ids)),
+            "can_change": can_change and not child.is_merged,
+            "can_unmerge": can_change and child.is_merged,
+            "can_record": not child.is_merged
+            and policy.can(request.user, policy.ADD, Measurement(child=child, desa_id=child.desa_id)),
+            "removed": Measurement.all_objects.filter(child=child, removed_at__isnull=False).count(),
+            "merged_children": list(
+                policy.visible(request.user, Child.all_objects.filter(merged_into=child)).order_by("merged_at")
+            ),
+            "moved_away": Measurement.all_objects.filter(merged_from=child).count() if child.is_merged else 0,
+        },
+    )
 
 
 @login_required
@@ -261,16 +317,23 @@ def child_summary(request, tumbuh_id):
         # One page: length/height-for-age, weight-for-age and the weight-for-length/height
         # chart that fits the latest visit.
         latest_kind = charts.wflh_kind(visits[-1]) if visits else None
-        chosen = [c for c in charts.child_charts(child, visits, width=300, height=230, today=today)
-                  if c.kind in ("lhfa", "wfa") or latest_kind in (None, c.kind)][:3]
+        chosen = [
+            c
+            for c in charts.child_charts(child, visits, width=300, height=230, today=today)
+            if c.kind in ("lhfa", "wfa") or latest_kind in (None, c.kind)
+        ][:3]
         chart_list = [(c, c.svg()) for c in chosen]
-        response = render(request, "measurements/child_summary.html", {
-            "child": child,
-            "visits": visits[-5:][::-1],
-            "latest": visits[-1] if visits else None,
-            "charts": chart_list,
-            "today": today,
-        })
+        response = render(
+            request,
+            "measurements/child_summary.html",
+            {
+                "child": child,
+                "visits": visits[-5:][::-1],
+                "latest": visits[-1] if visits else None,
+                "charts": chart_list,
+                "today": today,
+            },
+        )
     return response
 
 
@@ -285,8 +348,12 @@ def child_edit(request, tumbuh_id=None):
     form = ChildForm(request.POST or None, instance=child, actor=request.user, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:
-            child = do_register_child(request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", ""),
-                                      today=timezone.localdate())
+            child = do_register_child(
+                request.user,
+                form.save(commit=False),
+                reason=form.cleaned_data.get("reason", ""),
+                today=timezone.localdate(),
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
@@ -304,11 +371,15 @@ def visit_start(request):
     policy.require(request.user, policy.ADD, Measurement)
     q = request.GET.get("q", "").strip()
     results = _search_results(request, q)
-    return render(request, "measurements/visit_start.html", {
-        "q": q,
-        "results": results,
-        "can_register": policy.can(request.user, policy.ADD, Child),
-    })
+    return render(
+        request,
+        "measurements/visit_start.html",
+        {
+            "q": q,
+            "results": results,
+            "can_register": policy.can(request.user, policy.ADD, Child),
+        },
+    )
 
 
 def _search_results(request, q: str):
@@ -344,10 +415,15 @@ def visit_entry(request, tumbuh_id, pk=None):
         if date_param and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_param):
             existing = Measurement.objects.filter(child=child, date=date_param).first()
         existing_date = existing.date if existing is not None else None
-    instance = existing or Measurement(child=child, desa_id=child.desa_id, posyandu_id=child.posyandu_id, source=Source.FORM)
+    instance = existing or Measurement(
+        child=child, desa_id=child.desa_id, posyandu_id=child.posyandu_id, source=Source.FORM
+    )
     # A stored visit's form posts to the visit's own address, where its date too can change.
-    action = (reverse("measurements:visit_correct", args=[child.tumbuh_id, existing.pk]) if existing is not None
-              else reverse("measurements:visit", args=[child.tumbuh_id]))
+    action = (
+        reverse("measurements:visit_correct", args=[child.tumbuh_id, existing.pk])
+        if existing is not None
+        else reverse("measurements:visit", args=[child.tumbuh_id])
+    )
     context = {"child": child, "existing": existing, "existing_date": existing_date, "action": action}
     if request.method != "POST":
         form = MeasurementForm(instance=instance, child=child, today=today)
@@ -369,24 +445,36 @@ def visit_entry(request, tumbuh_id, pk=None):
         else:
             messages.success(request, _("The visit of %(date)s is saved.") % {"date": m.date.strftime("%d/%m/%Y")})
             return redirect("measurements:child", tumbuh_id=child.tumbuh_id)
-    return render(request, "measurements/visit_confirm.html", {
-        **context,
-        "form": form,
-        "m": m,
-        "errors": errors,
-        "warnings": [p for p in problems if p.severity != "error"],
-    })
+    return render(
+        request,
+        "measurements/visit_confirm.html",
+        {
+            **context,
+            "form": form,
+            "m": m,
+            "errors": errors,
+            "warnings": [p for p in problems if p.severity != "error"],
+        },
+    )
 
 
 # ---------------------------------------------------------------- taking a mistake back
 
 
 def _visit_lines(m: Measurement) -> list[str]:
-    values = [_("weight %(w)s kg") % {"w": _number(m.weight)} if m.weight is not None else "",
-              _("length/height %(h)s cm") % {"h": _number(m.lenhei)} if m.lenhei is not None else ""]
-    return [_("Visit of %(name)s (%(id)s) on %(date)s: %(values)s.") % {
-        "name": m.child.name, "id": m.child.tumbuh_id, "date": m.date.strftime("%d/%m/%Y"),
-        "values": ", ".join(v for v in values if v) or "—"}]
+    values = [
+        _("weight %(w)s kg") % {"w": _number(m.weight)} if m.weight is not None else "",
+        _("length/height %(h)s cm") % {"h": _number(m.lenhei)} if m.lenhei is not None else "",
+    ]
+    return [
+        _("Visit of %(name)s (%(id)s) on %(date)s: %(values)s.")
+        % {
+            "name": m.child.name,
+            "id": m.child.tumbuh_id,
+            "date": m.date.strftime("%d/%m/%Y"),
+            "values": ", ".join(v for v in values if v) or "—",
+        }
+    ]
 
 
 def _number(value) -> str:
@@ -408,16 +496,28 @@ def visit_remove(request, pk):
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("The visit of %(date)s is removed. It can be restored from the removed visits.")
-                             % {"date": m.date.strftime("%d/%m/%Y")})
+            messages.success(
+                request,
+                _("The visit of %(date)s is removed. It can be restored from the removed visits.")
+                % {"date": m.date.strftime("%d/%m/%Y")},
+            )
             return redirect("measurements:child", tumbuh_id=m.child.tumbuh_id)
-    return render(request, "core/confirm_delete.html", {
-        "heading": _("Remove this visit?"),
-        "lines": [*_visit_lines(m), _("The visit is kept, with who removed it, when and why, but no figure, list, export "
-                                     "or chart counts it any more. It can be restored from the removed visits.")],
-        "form": form,
-        "back": reverse("measurements:child", args=[m.child.tumbuh_id]),
-    })
+    return render(
+        request,
+        "core/confirm_delete.html",
+        {
+            "heading": _("Remove this visit?"),
+            "lines": [
+                *_visit_lines(m),
+                _(
+                    "The visit is kept, with who removed it, when and why, but no figure, list, export "
+                    "or chart counts it any more. It can be restored from the removed visits."
+                ),
+            ],
+            "form": form,
+            "back": reverse("measurements:child", args=[m.child.tumbuh_id]),
+        },
+    )
 
 
 @login_required
@@ -425,8 +525,12 @@ def removed_visits(request):
     """The visits removed in the user's area (narrowed to the region picker's focus), newest
     removal first, each restorable by whoever may change it."""
     policy.require(request.user, policy.VIEW, Measurement)
-    qs = policy.visible(request.user, Measurement.all_objects.filter(removed_at__isnull=False)
-                        .select_related("child", "desa", "posyandu", "removed_by"))
+    qs = policy.visible(
+        request.user,
+        Measurement.all_objects.filter(removed_at__isnull=False).select_related(
+            "child", "desa", "posyandu", "removed_by"
+        ),
+    )
     focus = get_focus(request)
     if focus is not None:
         qs = qs.filter(Wilayah.subtree_q(focus.code, "desa__"))
@@ -442,13 +546,18 @@ def removed_visits(request):
 @login_required
 def visit_restore(request, pk):
     """Confirm, then (POST) restore a removed visit, with a reason."""
-    m = policy.get_object_or_404(request.user, Measurement.all_objects.filter(removed_at__isnull=False)
-                                 .select_related("child", "removed_by"), pk=pk)
+    m = policy.get_object_or_404(
+        request.user,
+        Measurement.all_objects.filter(removed_at__isnull=False).select_related("child", "removed_by"),
+        pk=pk,
+    )
     policy.require(request.user, policy.CHANGE, m)
     form = ReasonForm(request.POST or None, label=_("Why is the visit restored?"))
     if request.method == "POST" and form.is_valid():
         try:
-            do_restore_visit(request.user, m, form.cleaned_data["reason"], now=timezone.now(), today=timezone.localdate())
+            do_restore_visit(
+                request.user, m, form.cleaned_data["reason"], now=timezone.now(), today=timezone.localdate()
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
@@ -456,26 +565,43 @@ def visit_restore(request, pk):
             return redirect("measurements:child", tumbuh_id=m.child.tumbuh_id)
     removed = _("Removed on %(at)s by %(who)s: %(reason)s") % {
         "at": timezone.localtime(m.removed_at).strftime("%d/%m/%Y %H:%M"),
-        "who": m.removed_by or _("someone no longer registered"), "reason": m.removal_reason}
-    return render(request, "measurements/confirm.html", {
-        "heading": _("Restore this visit?"),
-        "lines": [*_visit_lines(m), removed, _("It counts again in every figure, list and chart, scored with the "
-                                                "child's sex and birth date as they are now.")],
-        "form": form, "button": _("Restore"),
-        "back": reverse("measurements:removed_visits"),
-    })
+        "who": m.removed_by or _("someone no longer registered"),
+        "reason": m.removal_reason,
+    }
+    return render(
+        request,
+        "measurements/confirm.html",
+        {
+            "heading": _("Restore this visit?"),
+            "lines": [
+                *_visit_lines(m),
+                removed,
+                _(
+                    "It counts again in every figure, list and chart, scored with the "
+                    "child's sex and birth date as they are now."
+                ),
+            ],
+            "form": form,
+            "button": _("Restore"),
+            "back": reverse("measurements:removed_visits"),
+        },
+    )
 
 
 def _candidates(request, child: Child, q: str):
     """Who ``child`` may be merged into: those the search finds, else the children of the same
     desa born on the same day or with a similar name."""
-    qs = _with_latest_status(policy.visible(request.user, Child.objects.select_related("desa", "posyandu"))
-                             .exclude(pk=child.pk))
+    qs = _with_latest_status(
+        policy.visible(request.user, Child.objects.select_related("desa", "posyandu")).exclude(pk=child.pk)
+    )
     if q:
         return list(_search(request, qs, q).order_by("name", "birth_date")[:LIVE_RESULTS])
     first = child.name.split()[0] if child.name.split() else child.name
-    return list(qs.filter(Q(desa_id=child.desa_id) & (Q(birth_date=child.birth_date) | Q(name__icontains=first)))
-                .order_by("name", "birth_date")[:LIVE_RESULTS])
+    return list(
+        qs.filter(Q(desa_id=child.desa_id) & (Q(birth_date=child.birth_date) | Q(name__icontains=first))).order_by(
+            "name", "birth_date"
+        )[:LIVE_RESULTS]
+    )
 
 
 @login_required
@@ -487,25 +613,43 @@ def child_merge(request, tumbuh_id):
     target_id = request.POST.get("ke") or request.GET.get("ke")
     if not target_id:
         q = request.GET.get("q", "").strip()
-        return render(request, "measurements/child_merge.html", {
-            "child": child, "q": q, "candidates": _candidates(request, child, q),
-            "nik_search": policy.can_see_nik(request.user)})
+        return render(
+            request,
+            "measurements/child_merge.html",
+            {
+                "child": child,
+                "q": q,
+                "candidates": _candidates(request, child, q),
+                "nik_search": policy.can_see_nik(request.user),
+            },
+        )
     survivor = _get_child(request, target_id)
     today = timezone.localdate()
     plan = plan_merge(request.user, child, survivor, today=today)
     form = ReasonForm(request.POST or None, label=_("Why are the two records one child?"))
     if request.method == "POST" and not plan.refusals and form.is_valid():
         try:
-            do_merge_children(request.user, child, survivor, form.cleaned_data["reason"], now=timezone.now(), today=today)
+            do_merge_children(
+                request.user, child, survivor, form.cleaned_data["reason"], now=timezone.now(), today=today
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
-            messages.success(request, _("%(merged)s is merged into %(survivor)s.") % {"merged": child.name,
-                                                                                      "survivor": survivor.name})
+            messages.success(
+                request,
+                _("%(merged)s is merged into %(survivor)s.") % {"merged": child.name, "survivor": survivor.name},
+            )
             return redirect("measurements:child", tumbuh_id=survivor.tumbuh_id)
-    return render(request, "measurements/child_merge_confirm.html", {
-        "child": child, "survivor": survivor, "plan": plan, "form": form,
-    })
+    return render(
+        request,
+        "measurements/child_merge_confirm.html",
+        {
+            "child": child,
+            "survivor": survivor,
+            "plan": plan,
+            "form": form,
+        },
+    )
 
 
 @login_required
@@ -526,20 +670,37 @@ def child_unmerge(request, tumbuh_id):
     moved = Measurement.all_objects.filter(merged_from=child).count()
     lines = []
     if child.is_merged:
-        lines = [_("%(name)s (%(id)s) was merged into %(survivor)s (%(survivor_id)s) on %(at)s: %(reason)s") % {
-                     "name": child.name, "id": child.tumbuh_id, "survivor": child.merged_into.name,
-                     "survivor_id": child.merged_into.tumbuh_id,
-                     "at": timezone.localtime(child.merged_at).strftime("%d/%m/%Y") if child.merged_at else "—",
-                     "reason": child.merge_reason},
-                 ngettext("The %(n)s visit that moved then goes back to %(name)s, scored with its own sex and birth "
-                          "date; visits entered for %(survivor)s since stay there.",
-                          "The %(n)s visits that moved then go back to %(name)s, scored with its own sex and birth "
-                          "date; visits entered for %(survivor)s since stay there.", moved)
-                 % {"n": moved, "name": child.name, "survivor": child.merged_into.name}]
-    return render(request, "measurements/confirm.html", {
-        "heading": _("Undo the merge?"), "lines": lines, "form": form, "button": _("Undo the merge"),
-        "refusal": " ".join(refusals), "back": reverse("measurements:child", args=[child.tumbuh_id]),
-    })
+        lines = [
+            _("%(name)s (%(id)s) was merged into %(survivor)s (%(survivor_id)s) on %(at)s: %(reason)s")
+            % {
+                "name": child.name,
+                "id": child.tumbuh_id,
+                "survivor": child.merged_into.name,
+                "survivor_id": child.merged_into.tumbuh_id,
+                "at": timezone.localtime(child.merged_at).strftime("%d/%m/%Y") if child.merged_at else "—",
+                "reason": child.merge_reason,
+            },
+            ngettext(
+                "The %(n)s visit that moved then goes back to %(name)s, scored with its own sex and birth "
+                "date; visits entered for %(survivor)s since stay there.",
+                "The %(n)s visits that moved then go back to %(name)s, scored with its own sex and birth "
+                "date; visits entered for %(survivor)s since stay there.",
+                moved,
+            )
+            % {"n": moved, "name": child.name, "survivor": child.merged_into.name},
+        ]
+    return render(
+        request,
+        "measurements/confirm.html",
+        {
+            "heading": _("Undo the merge?"),
+            "lines": lines,
+            "form": form,
+            "button": _("Undo the merge"),
+            "refusal": " ".join(refusals),
+            "back": reverse("measurements:child", args=[child.tumbuh_id]),
+        },
+    )
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -556,8 +717,18 @@ def _export_form(request) -> EppgbmExportForm:
 
 def _export_visits(request, form):
     data = form.cleaned_data
-    return withhold_unseen(request.user, list(upload_visits(request.user, month=data["bulan"], posyandu=data["posyandu"],
-                                                            desa=data["desa"], include_imported=data["semua"])))
+    return withhold_unseen(
+        request.user,
+        list(
+            upload_visits(
+                request.user,
+                month=data["bulan"],
+                posyandu=data["posyandu"],
+                desa=data["desa"],
+                include_imported=data["semua"],
+            )
+        ),
+    )
 
 
 @login_required
@@ -570,13 +741,15 @@ def eppgbm_export(request):
     context = {"form": form, "layout": load_layout()}
     if form.is_bound and form.is_valid():
         rows = [(m, lacks_nik(m.child)) for m in _export_visits(request, form)]
-        context.update({
-            "rows": rows,
-            "missing_nik": [m for m, lacks in rows if lacks],
-            "place": form.place,
-            "month": form.cleaned_data["bulan"],
-            "download_query": request.GET.urlencode(),
-        })
+        context.update(
+            {
+                "rows": rows,
+                "missing_nik": [m for m, lacks in rows if lacks],
+                "place": form.place,
+                "month": form.cleaned_data["bulan"],
+                "download_query": request.GET.urlencode(),
+            }
+        )
     return render(request, "measurements/eppgbm_export.html", context)
 
 
@@ -591,7 +764,13 @@ def eppgbm_export_download(request):
     visits = list(_export_visits(request, form))
     place, month = form.place, form.cleaned_data["bulan"]
     # The audit log records changes, not reads; who downloaded which children's NIKs is logged here.
-    log.info("e-PPGBM upload file: user %s, %s %s, %s, %d visits", request.user.username,
-             "posyandu" if form.cleaned_data["posyandu"] else "desa", place.pk, f"{month:%Y-%m}", len(visits))
+    log.info(
+        "e-PPGBM upload file: user %s, %s %s, %s, %d visits",
+        request.user.username,
+        "posyandu" if form.cleaned_data["posyandu"] else "desa",
+        place.pk,
+        f"{month:%Y-%m}",
+        len(visits),
+    )
     name = f"unggah-eppgbm-{slugify(place.name) or place.pk}-{month:%Y-%m}.xlsx"
     return FileResponse(upload_workbook(load_layout(), visits), as_attachment=True, filename=name, content_type=XLSX)

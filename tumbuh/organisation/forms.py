@@ -29,7 +29,9 @@ class AuditedForm(forms.ModelForm):
                     field.queryset = policy.visible(actor, field.queryset)
 
     def m2m(self) -> dict:
-        return {f.name: self.cleaned_data[f.name] for f in self.instance._meta.many_to_many if f.name in self.cleaned_data}
+        return {
+            f.name: self.cleaned_data[f.name] for f in self.instance._meta.many_to_many if f.name in self.cleaned_data
+        }
 
 
 class OpdForm(AuditedForm):
@@ -91,11 +93,17 @@ class PosyanduForm(AuditedForm):
     ``Posyandu.clean`` refuses one that does not serve the desa, saying so."""
 
     wilayah_fields = {"desa": (Level.DESA,)}
-    latitude = CoordinateField(label=_("Latitude"), required=False,
-                               help_text=_("Decimal degrees, negative south of the equator, e.g. −2,574812."))
-    longitude = CoordinateField(label=_("Longitude"), required=False, widget=GeolocateInput(
-        attrs={"inputmode": "decimal", "autocomplete": "off", "size": 14}),
-        help_text=_("Decimal degrees east, e.g. 121,041377."))
+    latitude = CoordinateField(
+        label=_("Latitude"),
+        required=False,
+        help_text=_("Decimal degrees, negative south of the equator, e.g. −2,574812."),
+    )
+    longitude = CoordinateField(
+        label=_("Longitude"),
+        required=False,
+        widget=GeolocateInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 14}),
+        help_text=_("Decimal degrees east, e.g. 121,041377."),
+    )
 
     class Meta:
         model = Posyandu
@@ -114,10 +122,14 @@ class PosyanduForm(AuditedForm):
         code = self._kabupaten_code()
         if code and location.district_extent(code) is None:
             widget.warning = _(location.NOT_CHECKED)
-        self.fields["desa"].widget.attrs.update({
-            "hx-get": reverse("organisation:posyandu_puskesmas"), "hx-target": "#id_puskesmas", "hx-swap": "outerHTML",
-            "hx-include": "#id_puskesmas",
-        })
+        self.fields["desa"].widget.attrs.update(
+            {
+                "hx-get": reverse("organisation:posyandu_puskesmas"),
+                "hx-target": "#id_puskesmas",
+                "hx-swap": "outerHTML",
+                "hx-include": "#id_puskesmas",
+            }
+        )
         self.fields["puskesmas"].queryset = self.fields["puskesmas"].queryset.order_by("name")
         self.offer_puskesmas_of(self["desa"].value())
 

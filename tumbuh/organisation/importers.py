@@ -64,8 +64,14 @@ class _OrganisationImporter(Importer):
     def regions(self, level: int):
         return self.in_scope(Wilayah.objects.filter(level=level, kabupaten_code=self.kabupaten.code))
 
-    _OUTSIDE = {Level.KECAMATAN: gettext_noop("Kecamatan %(code)s is outside your area"), Level.DESA: gettext_noop("Desa %(code)s is outside your area")}
-    _UNKNOWN = {Level.KECAMATAN: gettext_noop("Unknown kecamatan code %(code)s"), Level.DESA: gettext_noop("Unknown desa code %(code)s")}
+    _OUTSIDE = {
+        Level.KECAMATAN: gettext_noop("Kecamatan %(code)s is outside your area"),
+        Level.DESA: gettext_noop("Desa %(code)s is outside your area"),
+    }
+    _UNKNOWN = {
+        Level.KECAMATAN: gettext_noop("Unknown kecamatan code %(code)s"),
+        Level.DESA: gettext_noop("Unknown desa code %(code)s"),
+    }
 
     def resolve_region(self, code: str, known: dict, level: int) -> Wilayah:
         """A region of ``level`` in the user's scope, or one clear reason why not."""
@@ -90,13 +96,31 @@ class PuskesmasImporter(_OrganisationImporter):
     title = _("puskesmas")
     model = Puskesmas
     columns = (
-        Column("code", "Kode Puskesmas", ("kode pkm", "kode", "kode kemenkes", "kode puskesmas kemenkes", "code"),
-               _("Required. The Kemenkes puskesmas code; it identifies the puskesmas on re-import."), "P0000000001", True),
+        Column(
+            "code",
+            "Kode Puskesmas",
+            ("kode pkm", "kode", "kode kemenkes", "kode puskesmas kemenkes", "code"),
+            _("Required. The Kemenkes puskesmas code; it identifies the puskesmas on re-import."),
+            "P0000000001",
+            True,
+        ),
         Column("name", "Nama Puskesmas", ("nama pkm", "nama", "puskesmas", "name"), _("Required."), "Puskesmas Contoh"),
-        Column("kecamatan_code", "Kode Kecamatan", ("kode kec", "kd kecamatan", "kecamatan"),
-               _("Required. Kemendagri code of the kecamatan where it stands, e.g. 73.24.04."), "00.00.00", True),
-        Column("desa_codes", "Kode Desa Wilayah Kerja", ("wilayah kerja", "kode desa", "desa wilayah kerja", "kode desa binaan", "desa binaan"),
-               _("Kemendagri codes of the desa it serves, separated by ';'. Empty: leave as it is."), "00.00.00.2001;00.00.00.2002", True),
+        Column(
+            "kecamatan_code",
+            "Kode Kecamatan",
+            ("kode kec", "kd kecamatan", "kecamatan"),
+            _("Required. Kemendagri code of the kecamatan where it stands, e.g. 73.24.04."),
+            "00.00.00",
+            True,
+        ),
+        Column(
+            "desa_codes",
+            "Kode Desa Wilayah Kerja",
+            ("wilayah kerja", "kode desa", "desa wilayah kerja", "kode desa binaan", "desa binaan"),
+            _("Kemendagri codes of the desa it serves, separated by ';'. Empty: leave as it is."),
+            "00.00.00.2001;00.00.00.2002",
+            True,
+        ),
         Column("address", "Alamat", ("alamat puskesmas", "address"), _("Optional."), "Jl. Contoh No. 1"),
     )
     required = (("code",), ("name",), ("kecamatan_code",))
@@ -113,7 +137,9 @@ class PuskesmasImporter(_OrganisationImporter):
         ):
             self.served[pk].add(code)
         self.posyandu_desa = defaultdict(set)
-        for pk, code in Posyandu.objects.filter(puskesmas__in=list(self.existing.values())).values_list("puskesmas_id", "desa_id"):
+        for pk, code in Posyandu.objects.filter(puskesmas__in=list(self.existing.values())).values_list(
+            "puskesmas_id", "desa_id"
+        ):
             self.posyandu_desa[pk].add(code)
 
     def validate(self, row: Row) -> Plan:
@@ -144,7 +170,9 @@ class PuskesmasImporter(_OrganisationImporter):
             still_used = sorted((before - set(desa_codes)) & self.posyandu_desa[existing.pk]) if existing else []
             if still_used:
                 raise RowError(
-                    gettext_noop("Posyandu in desa %(code)s still belong to this puskesmas; move them before dropping the desa"),
+                    gettext_noop(
+                        "Posyandu in desa %(code)s still belong to this puskesmas; move them before dropping the desa"
+                    ),
                     code=still_used[0],
                 )
             m2m = {"desa": desa_codes}
@@ -155,12 +183,17 @@ class PuskesmasImporter(_OrganisationImporter):
     def references(cls, user, kabupaten):
         from tumbuh.accounts import policy
 
-        regions = policy.visible(user, Wilayah.objects.filter(kabupaten_code=kabupaten.code, level__in=[Level.KECAMATAN, Level.DESA]))
+        regions = policy.visible(
+            user, Wilayah.objects.filter(kabupaten_code=kabupaten.code, level__in=[Level.KECAMATAN, Level.DESA])
+        )
         kecamatan = {w.code: w.name for w in regions if w.level == Level.KECAMATAN}
         return [
             ("Kecamatan", ["Kode Kecamatan", "Nama Kecamatan"], [[c, n] for c, n in kecamatan.items()]),
-            ("Desa", ["Kode Desa", "Nama Desa", "Kecamatan"],
-             [[w.code, w.name, kecamatan.get(w.kecamatan_code, "")] for w in regions if w.level == Level.DESA]),
+            (
+                "Desa",
+                ["Kode Desa", "Nama Desa", "Kecamatan"],
+                [[w.code, w.name, kecamatan.get(w.kecamatan_code, "")] for w in regions if w.level == Level.DESA],
+            ),
         ]
 
 
@@ -170,25 +203,82 @@ class PosyanduImporter(_OrganisationImporter):
     title = _("posyandu")
     model = Posyandu
     columns = (
-        Column("name", "Nama Posyandu", ("nama", "posyandu", "name"), _("Required. Unique within its desa."), "Posyandu Contoh"),
-        Column("code", "Kode Posyandu", ("kode", "code"), _("Optional. If it names an existing posyandu, that one is updated."), "", True),
-        Column("desa_code", "Kode Desa", ("kode desa kelurahan", "kode kelurahan", "kode wilayah desa", "desa code"),
-               _("Kemendagri desa code. Give the code or the name of the desa."), "00.00.00.2001", True),
-        Column("desa_name", "Nama Desa", ("desa", "nama desa kelurahan", "desa kelurahan", "kelurahan", "nama kelurahan"),
-               _("Used when the desa code is empty; must be unique in your area."), "Desa Contoh"),
-        Column("puskesmas_code", "Kode Puskesmas", ("kode pkm",), _("Give the code or the name of the puskesmas; "
-               "both empty: the one puskesmas serving the desa."), "P0000000001", True),
-        Column("puskesmas_name", "Nama Puskesmas", ("puskesmas", "pkm", "nama pkm"), _("Used when the puskesmas code is empty."),
-               "Puskesmas Contoh"),
-        Column("address", "Alamat", ("alamat posyandu", "address", "dusun"), _("Optional: dusun, RT/RW."), "Dusun 1, RT 01"),
-        Column("latitude", "Lintang", ("latitude", "lat", "lintang selatan", "y"),
-               _("Optional: where the posyandu stands, decimal degrees, negative south of the equator (-2,574812). "
-                 "Empty: leave as it is."), ""),
-        Column("longitude", "Bujur", ("longitude", "lon", "long", "lng", "bujur timur", "x"),
-               _("Optional: decimal degrees east (121,041377). Give both or neither."), ""),
-        Column("coordinates", "Koordinat", ("koordinat posyandu", "lokasi", "titik koordinat", "coordinates"),
-               _("Optional, instead of Lintang and Bujur: both in one cell as a map app copies them "
-                 "(-2.574812, 121.041377)."), "", in_template=False),
+        Column(
+            "name",
+            "Nama Posyandu",
+            ("nama", "posyandu", "name"),
+            _("Required. Unique within its desa."),
+            "Posyandu Contoh",
+        ),
+        Column(
+            "code",
+            "Kode Posyandu",
+            ("kode", "code"),
+            _("Optional. If it names an existing posyandu, that one is updated."),
+            "",
+            True,
+        ),
+        Column(
+            "desa_code",
+            "Kode Desa",
+            ("kode desa kelurahan", "kode kelurahan", "kode wilayah desa", "desa code"),
+            _("Kemendagri desa code. Give the code or the name of the desa."),
+            "00.00.00.2001",
+            True,
+        ),
+        Column(
+            "desa_name",
+            "Nama Desa",
+            ("desa", "nama desa kelurahan", "desa kelurahan", "kelurahan", "nama kelurahan"),
+            _("Used when the desa code is empty; must be unique in your area."),
+            "Desa Contoh",
+        ),
+        Column(
+            "puskesmas_code",
+            "Kode Puskesmas",
+            ("kode pkm",),
+            _("Give the code or the name of the puskesmas; both empty: the one puskesmas serving the desa."),
+            "P0000000001",
+            True,
+        ),
+        Column(
+            "puskesmas_name",
+            "Nama Puskesmas",
+            ("puskesmas", "pkm", "nama pkm"),
+            _("Used when the puskesmas code is empty."),
+            "Puskesmas Contoh",
+        ),
+        Column(
+            "address", "Alamat", ("alamat posyandu", "address", "dusun"), _("Optional: dusun, RT/RW."), "Dusun 1, RT 01"
+        ),
+        Column(
+            "latitude",
+            "Lintang",
+            ("latitude", "lat", "lintang selatan", "y"),
+            _(
+                "Optional: where the posyandu stands, decimal degrees, negative south of the equator (-2,574812). "
+                "Empty: leave as it is."
+            ),
+            "",
+        ),
+        Column(
+            "longitude",
+            "Bujur",
+            ("longitude", "lon", "long", "lng", "bujur timur", "x"),
+            _("Optional: decimal degrees east (121,041377). Give both or neither."),
+            "",
+        ),
+        Column(
+            "coordinates",
+            "Koordinat",
+            ("koordinat posyandu", "lokasi", "titik koordinat", "coordinates"),
+            _(
+                "Optional, instead of Lintang and Bujur: both in one cell as a map app copies them "
+                "(-2.574812, 121.041377)."
+            ),
+            "",
+            in_template=False,
+        ),
     )
     required = (("name",), ("desa_code", "desa_name"))
 
@@ -206,7 +296,9 @@ class PosyanduImporter(_OrganisationImporter):
         self.all_puskesmas_codes = {c.upper() for c in Puskesmas.objects.values_list("code", flat=True)}
         self.served = defaultdict(set)
         self.serving = defaultdict(list)
-        for pk, code in Puskesmas.desa.through.objects.filter(puskesmas__in=puskesmas).values_list("puskesmas_id", "wilayah_id"):
+        for pk, code in Puskesmas.desa.through.objects.filter(puskesmas__in=puskesmas).values_list(
+            "puskesmas_id", "wilayah_id"
+        ):
             self.served[pk].add(code)
             self.serving[code].append(pk)
         self.by_pk = {p.pk: p for p in puskesmas}
@@ -227,7 +319,10 @@ class PosyanduImporter(_OrganisationImporter):
         if not matches:
             raise RowError(gettext_noop("No desa named %(name)s in your area"), name=row["desa_name"])
         if len(matches) > 1:
-            raise RowError(gettext_noop("Desa name %(name)s matches several desa in your area; give the desa code"), name=row["desa_name"])
+            raise RowError(
+                gettext_noop("Desa name %(name)s matches several desa in your area; give the desa code"),
+                name=row["desa_name"],
+            )
         return self.desa[matches[0]]
 
     def _puskesmas(self, row: Row, desa: Wilayah) -> Puskesmas:
@@ -243,15 +338,19 @@ class PosyanduImporter(_OrganisationImporter):
             if not matches:
                 raise RowError(gettext_noop("No puskesmas named %(name)s in your area"), name=row["puskesmas_name"])
             if len(matches) > 1:
-                raise RowError(gettext_noop("Puskesmas name %(name)s matches several puskesmas; give the puskesmas code"),
-                               name=row["puskesmas_name"])
+                raise RowError(
+                    gettext_noop("Puskesmas name %(name)s matches several puskesmas; give the puskesmas code"),
+                    name=row["puskesmas_name"],
+                )
             return matches[0]
         serving = self.serving.get(desa.code, [])
         if len(serving) == 1:
             return self.by_pk[serving[0]]
         if not serving:
             raise RowError(gettext_noop("Puskesmas is empty and no puskesmas serves this desa"))
-        raise RowError(gettext_noop("Puskesmas is empty and several puskesmas serve this desa; give the puskesmas code"))
+        raise RowError(
+            gettext_noop("Puskesmas is empty and several puskesmas serve this desa; give the puskesmas code")
+        )
 
     def validate(self, row: Row) -> Plan:
         name = row["name"]
@@ -296,13 +395,18 @@ class PosyanduImporter(_OrganisationImporter):
         try:
             lat, lon = (_degrees(t) if t else None for t in (lat_text, lon_text))
         except ValueError:
-            raise RowError(gettext_noop("Latitude %(lat)s or longitude %(lon)s is not a number of degrees"),
-                           lat=lat_text, lon=lon_text) from None
+            raise RowError(
+                gettext_noop("Latitude %(lat)s or longitude %(lon)s is not a number of degrees"),
+                lat=lat_text,
+                lon=lon_text,
+            ) from None
         result = location.check(lat, lon, self.kabupaten.code, self.kabupaten.name)
         if result.errors:
             raise RowError(result.errors[0].message, **result.errors[0].params)
         for finding in result.warnings:
-            entry = self.location_warnings.setdefault(finding.message, {"reason": finding.message, "count": 0, "rows": []})
+            entry = self.location_warnings.setdefault(
+                finding.message, {"reason": finding.message, "count": 0, "rows": []}
+            )
             entry["count"] += 1
             if len(entry["rows"]) < 50:
                 entry["rows"].append([row.number, finding.params])
@@ -320,28 +424,45 @@ class PosyanduImporter(_OrganisationImporter):
         from django.utils.translation import gettext
 
         warnings = batch.warnings()
-        lines = [gettext("Rows kept with a warning") + f": {(batch.findings or {}).get('warned_rows', len(warnings))}"] if warnings else []
-        return lines + [gettext("row %(row)s: %(warning)s") % {"row": number, "warning": text} for number, text in warnings[:20]]
+        lines = (
+            [gettext("Rows kept with a warning") + f": {(batch.findings or {}).get('warned_rows', len(warnings))}"]
+            if warnings
+            else []
+        )
+        return lines + [
+            gettext("row %(row)s: %(warning)s") % {"row": number, "warning": text} for number, text in warnings[:20]
+        ]
 
     @classmethod
     def references(cls, user, kabupaten):
         from tumbuh.accounts import policy
 
         desa = policy.district_desa(user, kabupaten.code)
-        puskesmas = policy.visible(user, Puskesmas.objects.filter(kecamatan__kabupaten_code=kabupaten.code)).prefetch_related("desa")
+        puskesmas = policy.visible(
+            user, Puskesmas.objects.filter(kecamatan__kabupaten_code=kabupaten.code)
+        ).prefetch_related("desa")
         return [
             ("Desa", ["Kode Desa", "Nama Desa"], [[w.code, w.name] for w in desa]),
-            ("Puskesmas", ["Kode Puskesmas", "Nama Puskesmas", "Kode Desa Wilayah Kerja"],
-             [[p.code, p.name, ";".join(sorted(d.code for d in p.desa.all()))] for p in puskesmas]),
+            (
+                "Puskesmas",
+                ["Kode Puskesmas", "Nama Puskesmas", "Kode Desa Wilayah Kerja"],
+                [[p.code, p.name, ";".join(sorted(d.code for d in p.desa.all()))] for p in puskesmas],
+            ),
         ]
 
 
 #: What people write in the "Jenis" column, folded, mapped to the stored kind.
 _OPD_KINDS = {
     **{k.value: k.value for k in OpdKind},
-    "lainnya": OpdKind.OTHER, "other": OpdKind.OTHER, "agency": OpdKind.DINAS, "board": OpdKind.BADAN,
-    "kantor vertikal": OpdKind.KANTOR, "secretariat": OpdKind.SEKRETARIAT, "sekretariat daerah": OpdKind.SEKRETARIAT,
-    "setda": OpdKind.SEKRETARIAT, "inspektorat": OpdKind.OTHER,
+    "lainnya": OpdKind.OTHER,
+    "other": OpdKind.OTHER,
+    "agency": OpdKind.DINAS,
+    "board": OpdKind.BADAN,
+    "kantor vertikal": OpdKind.KANTOR,
+    "secretariat": OpdKind.SEKRETARIAT,
+    "sekretariat daerah": OpdKind.SEKRETARIAT,
+    "setda": OpdKind.SEKRETARIAT,
+    "inspektorat": OpdKind.OTHER,
 }
 
 
@@ -351,11 +472,21 @@ class OpdImporter(_OrganisationImporter):
     title = _("OPD")
     model = Opd
     columns = (
-        Column("short_name", "Singkatan", ("singkatan opd", "nama singkat", "short name"),
-               _("Required. Identifies the OPD on re-import, e.g. DINKES."), "CONTOH"),
+        Column(
+            "short_name",
+            "Singkatan",
+            ("singkatan opd", "nama singkat", "short name"),
+            _("Required. Identifies the OPD on re-import, e.g. DINKES."),
+            "CONTOH",
+        ),
         Column("name", "Nama OPD", ("nama", "nama perangkat daerah", "opd", "name"), _("Required."), "Dinas Contoh"),
-        Column("kind", "Jenis", ("jenis opd", "kind", "tipe"),
-               _("dinas, badan, kantor, sekretariat or lain. Empty: dinas for a new OPD."), "dinas"),
+        Column(
+            "kind",
+            "Jenis",
+            ("jenis opd", "kind", "tipe"),
+            _("dinas, badan, kantor, sekretariat or lain. Empty: dinas for a new OPD."),
+            "dinas",
+        ),
     )
     required = (("short_name",), ("name",))
 
@@ -372,7 +503,10 @@ class OpdImporter(_OrganisationImporter):
         if row["kind"]:
             kind = _OPD_KINDS.get(fold(row["kind"])) or _OPD_KINDS.get(fold(row["kind"]).split(" ")[0])
             if kind is None:
-                raise RowError(gettext_noop("Unknown OPD kind %(value)s; use dinas, badan, kantor, sekretariat or lain"), value=row["kind"])
+                raise RowError(
+                    gettext_noop("Unknown OPD kind %(value)s; use dinas, badan, kantor, sekretariat or lain"),
+                    value=row["kind"],
+                )
         self.check_duplicate(row, (fold(short), "short_name"))
         existing = self.existing.get(fold(short))
         obj = existing or Opd(kabupaten=self.kabupaten, short_name=short, kind=OpdKind.DINAS)

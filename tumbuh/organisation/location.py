@@ -31,13 +31,16 @@ _PROVIDERS: list[Callable[[str], Extent | None]] = []
 
 OUTSIDE_RANGE = gettext_noop("Latitude must be between −90 and 90 and longitude between −180 and 180.")
 OUTSIDE_INDONESIA = gettext_noop(
-    "The location %(lat)s, %(lon)s is not in Indonesia: are latitude and longitude swapped, or a digit missing?")
+    "The location %(lat)s, %(lon)s is not in Indonesia: are latitude and longitude swapped, or a digit missing?"
+)
 OUTSIDE_DISTRICT = gettext_noop(
     "The location %(lat)s, %(lon)s lies outside %(kabupaten)s (its boundaries span latitude %(south)s to %(north)s "
-    "and longitude %(west)s to %(east)s). South of the equator the latitude is negative.")
+    "and longitude %(west)s to %(east)s). South of the equator the latitude is negative."
+)
 ONLY_ONE = gettext_noop("Give both latitude and longitude, or neither.")
 NOT_CHECKED = gettext_noop(
-    "The location could not be checked against the district's boundaries: no boundary file has been uploaded yet.")
+    "The location could not be checked against the district's boundaries: no boundary file has been uploaded yet."
+)
 
 
 def register_extent(provider: Callable[[str], Extent | None]) -> None:
@@ -101,8 +104,17 @@ def check(latitude, longitude, kabupaten_code: str | None, kabupaten_name: str =
         return result
     west, south, east, north = extent
     if not (west - MARGIN <= lon <= east + MARGIN and south - MARGIN <= lat <= north + MARGIN):
-        result.errors.append(Finding(OUTSIDE_DISTRICT, {
-            **params, "kabupaten": kabupaten_name or kabupaten_code, "south": _fmt(south), "north": _fmt(north),
-            "west": _fmt(west), "east": _fmt(east),
-        }))
+        result.errors.append(
+            Finding(
+                OUTSIDE_DISTRICT,
+                {
+                    **params,
+                    "kabupaten": kabupaten_name or kabupaten_code,
+                    "south": _fmt(south),
+                    "north": _fmt(north),
+                    "west": _fmt(west),
+                    "east": _fmt(east),
+                },
+            )
+        )
     return result

@@ -27,7 +27,10 @@ class Opd(models.Model):
     """A district agency (Organisasi Perangkat Daerah)."""
 
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="opd_set", limit_choices_to={"level": Level.KABUPATEN},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="opd_set",
+        limit_choices_to={"level": Level.KABUPATEN},
         verbose_name=_("regency / city"),
     )
     name = models.CharField(_("name"), max_length=200)
@@ -54,11 +57,17 @@ class Puskesmas(models.Model):
     code = models.CharField(_("Kemenkes code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=120)
     kecamatan = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="puskesmas_located", limit_choices_to={"level": Level.KECAMATAN},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="puskesmas_located",
+        limit_choices_to={"level": Level.KECAMATAN},
         verbose_name=_("kecamatan"),
     )
     desa = models.ManyToManyField(
-        Wilayah, related_name="puskesmas_set", limit_choices_to={"level": Level.DESA}, verbose_name=_("desa served"),
+        Wilayah,
+        related_name="puskesmas_set",
+        limit_choices_to={"level": Level.DESA},
+        verbose_name=_("desa served"),
         blank=True,
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -84,20 +93,33 @@ class Posyandu(models.Model):
     name = models.CharField(_("name"), max_length=120)
     code = models.CharField(_("code"), max_length=30, blank=True)
     desa = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="posyandu_set", limit_choices_to={"level": Level.DESA},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="posyandu_set",
+        limit_choices_to={"level": Level.DESA},
         verbose_name=_("desa"),
     )
-    puskesmas = models.ForeignKey(Puskesmas, on_delete=models.PROTECT, related_name="posyandu_set", verbose_name=_("puskesmas"))
+    puskesmas = models.ForeignKey(
+        Puskesmas, on_delete=models.PROTECT, related_name="posyandu_set", verbose_name=_("puskesmas")
+    )
     address = models.CharField(_("address (RT/RW, dusun)"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     #: Where it stands (WGS 84, as a phone gives it), for the map; checked by ``location.check``.
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
         help_text=_("Decimal degrees, negative south of the equator, e.g. −2,574812."),
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
         help_text=_("Decimal degrees east, e.g. 121,041377."),
     )
@@ -132,8 +154,9 @@ class Posyandu(models.Model):
     def full_label(self) -> str:
         """The label with the puskesmas, for a list that spans several puskesmas (desa names
         repeat within a district: Luwu Timur has two Desa Baruga)."""
-        return posyandu_label(self.name, self.desa.label if self.desa_id else "",
-                              self.puskesmas.name if self.puskesmas_id else "")
+        return posyandu_label(
+            self.name, self.desa.label if self.desa_id else "", self.puskesmas.name if self.puskesmas_id else ""
+        )
 
     def clean(self):
         if self.desa_id and self.puskesmas_id and not self.puskesmas.desa.filter(code=self.desa_id).exists():
@@ -177,9 +200,14 @@ def posyandu_labels(ids, *, with_puskesmas: bool | None = None) -> dict[int, str
     posyandu's id or name (precomputed figures, ``values()`` queries). ``with_puskesmas``:
     name the puskesmas too; by default when the posyandu listed are served by more than one
     puskesmas. Ids of posyandu that no longer exist are left out."""
-    rows = list(Posyandu.objects.filter(pk__in={int(i) for i in ids})
-                .values_list("pk", "name", "desa__name", "desa__kind", "puskesmas_id", "puskesmas__name"))
+    rows = list(
+        Posyandu.objects.filter(pk__in={int(i) for i in ids}).values_list(
+            "pk", "name", "desa__name", "desa__kind", "puskesmas_id", "puskesmas__name"
+        )
+    )
     if with_puskesmas is None:
         with_puskesmas = len({r[4] for r in rows}) > 1
-    return {pk: posyandu_label(name, wilayah_label(desa, kind) if desa else "", pkm if with_puskesmas else "")
-            for pk, name, desa, kind, _pkm_id, pkm in rows}
+    return {
+        pk: posyandu_label(name, wilayah_label(desa, kind) if desa else "", pkm if with_puskesmas else "")
+        for pk, name, desa, kind, _pkm_id, pkm in rows
+    }

@@ -48,22 +48,62 @@ class Kind:
 KINDS = {
     k.slug: k
     for k in [
-        Kind("opd", Opd, forms.OpdForm,
-             ((gettext_lazy("Short name"), "short_name"), (gettext_lazy("Name"), "name"), (gettext_lazy("Kind"), "get_kind_display"),
-              (gettext_lazy("Regency / city"), "kabupaten.name")),
-             ("name", "short_name"), "kabupaten__", ("kabupaten",)),
-        Kind("puskesmas", Puskesmas, forms.PuskesmasForm,
-             ((gettext_lazy("Code"), "code"), (gettext_lazy("Name"), "name"), (gettext_lazy("Kecamatan"), "kecamatan.name"),
-              (gettext_lazy("Desa served"), "desa.count")),
-             ("name", "code"), "desa__", ("kecamatan",)),
-        Kind("posyandu", Posyandu, forms.PosyanduForm,
-             ((gettext_lazy("Name"), "name"), (gettext_lazy("Desa"), "desa.name"), (gettext_lazy("Puskesmas"), "puskesmas.name"),
-              (gettext_lazy("Address"), "address")),
-             ("name", "desa__name"), "desa__", ("desa", "puskesmas")),
-        Kind("kop-surat", Letterhead, LetterheadForm,
-             ((gettext_lazy("Government line"), "government"), (gettext_lazy("Office"), "office"),
-              (gettext_lazy("Regency / city"), "kabupaten.name"), (gettext_lazy("Default"), "is_default")),
-             ("government", "office"), "kabupaten__", ("kabupaten",)),
+        Kind(
+            "opd",
+            Opd,
+            forms.OpdForm,
+            (
+                (gettext_lazy("Short name"), "short_name"),
+                (gettext_lazy("Name"), "name"),
+                (gettext_lazy("Kind"), "get_kind_display"),
+                (gettext_lazy("Regency / city"), "kabupaten.name"),
+            ),
+            ("name", "short_name"),
+            "kabupaten__",
+            ("kabupaten",),
+        ),
+        Kind(
+            "puskesmas",
+            Puskesmas,
+            forms.PuskesmasForm,
+            (
+                (gettext_lazy("Code"), "code"),
+                (gettext_lazy("Name"), "name"),
+                (gettext_lazy("Kecamatan"), "kecamatan.name"),
+                (gettext_lazy("Desa served"), "desa.count"),
+            ),
+            ("name", "code"),
+            "desa__",
+            ("kecamatan",),
+        ),
+        Kind(
+            "posyandu",
+            Posyandu,
+            forms.PosyanduForm,
+            (
+                (gettext_lazy("Name"), "name"),
+                (gettext_lazy("Desa"), "desa.name"),
+                (gettext_lazy("Puskesmas"), "puskesmas.name"),
+                (gettext_lazy("Address"), "address"),
+            ),
+            ("name", "desa__name"),
+            "desa__",
+            ("desa", "puskesmas"),
+        ),
+        Kind(
+            "kop-surat",
+            Letterhead,
+            LetterheadForm,
+            (
+                (gettext_lazy("Government line"), "government"),
+                (gettext_lazy("Office"), "office"),
+                (gettext_lazy("Regency / city"), "kabupaten.name"),
+                (gettext_lazy("Default"), "is_default"),
+            ),
+            ("government", "office"),
+            "kabupaten__",
+            ("kabupaten",),
+        ),
     ]
 }
 
@@ -140,8 +180,15 @@ def object_list(request, kind):
 @login_required
 def object_edit(request, kind, pk=None):
     kind = _kind(kind)
-    return edit(request, kind.model, kind.form, pk, template="organisation/object_form.html", done=kind.done_to(),
-                context={"kind": kind, "title": kind.model._meta.verbose_name})
+    return edit(
+        request,
+        kind.model,
+        kind.form,
+        pk,
+        template="organisation/object_form.html",
+        done=kind.done_to(),
+        context={"kind": kind, "title": kind.model._meta.verbose_name},
+    )
 
 
 @login_required
@@ -160,10 +207,15 @@ def object_delete(request, kind, pk):
             return redirect("organisation:edit", kind=kind.slug, pk=pk)
         messages.success(request, _("Deleted."))
         return redirect(kind.done_to())
-    return render(request, "core/confirm_delete.html", {
-        "heading": _("Delete %(object)s?") % {"object": obj}, "form": form,
-        "back": reverse("organisation:edit", kwargs={"kind": kind.slug, "pk": pk}),
-    })
+    return render(
+        request,
+        "core/confirm_delete.html",
+        {
+            "heading": _("Delete %(object)s?") % {"object": obj},
+            "form": form,
+            "back": reverse("organisation:edit", kwargs={"kind": kind.slug, "pk": pk}),
+        },
+    )
 
 
 @login_required
@@ -171,8 +223,10 @@ def posyandu_puskesmas(request):
     """The posyandu form's puskesmas select for the desa chosen (``?desa=``), keeping the
     puskesmas already chosen when it serves that desa: what htmx swaps in when the desa changes."""
     policy.require(request.user, policy.VIEW, Posyandu)
-    form = forms.PosyanduForm(actor=request.user, initial={"desa": request.GET.get("desa", ""),
-                                                          "puskesmas": request.GET.get("puskesmas") or None})
+    form = forms.PosyanduForm(
+        actor=request.user,
+        initial={"desa": request.GET.get("desa", ""), "puskesmas": request.GET.get("puskesmas") or None},
+    )
     chosen = form.initial["puskesmas"]
     if chosen and not any(str(value) == chosen for value, _label in form.fields["puskesmas"].widget.choices):
         form.initial["puskesmas"] = None

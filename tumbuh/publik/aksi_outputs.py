@@ -22,7 +22,9 @@ PROVES = {PUBLISHED: gettext_lazy("a round of the year is published on the publi
 
 def _published(kabupaten, year: int):
     """The rounds of ``year`` the district has published and not withdrawn, with their period."""
-    for published in PublishedRound.objects.active().filter(kabupaten=kabupaten, period__contains=str(year)).order_by("period"):
+    for published in (
+        PublishedRound.objects.active().filter(kabupaten=kabupaten, period__contains=str(year)).order_by("period")
+    ):
         period = Period.parse(published.period)
         if period.year == year:
             yield published, period
@@ -32,15 +34,29 @@ def outputs(kabupaten, year: int, user) -> list[Output]:
     found = []
     for published, period in _published(kabupaten, year):
         args = {"kab": kabupaten.code, "period": published.period}
-        found.append(Output("publik", _("Published prevalence, %(round)s") % {"round": period.label},
-                            reverse("publik:csv", kwargs=args), GENERATED, "CSV", final=True,
-                            note=_("published on %(date)s") % {"date": day(published.published_at)},
-                            also=(("HTML", reverse("publik:round", kwargs=args)),)))
+        found.append(
+            Output(
+                "publik",
+                _("Published prevalence, %(round)s") % {"round": period.label},
+                reverse("publik:csv", kwargs=args),
+                GENERATED,
+                "CSV",
+                final=True,
+                note=_("published on %(date)s") % {"date": day(published.published_at)},
+                also=(("HTML", reverse("publik:round", kwargs=args)),),
+            )
+        )
     return found
 
 
 def proofs(kabupaten, year: int, user, today) -> list[Proof]:
-    return [Proof(PUBLISHED, _("Published prevalence, %(round)s") % {"round": period.label},
-                  reverse("publik:round", kwargs={"kab": kabupaten.code, "period": published.period}),
-                  _("published on %(date)s") % {"date": day(published.published_at)})
-            for published, period in _published(kabupaten, year) if day_of(published.published_at) <= today]
+    return [
+        Proof(
+            PUBLISHED,
+            _("Published prevalence, %(round)s") % {"round": period.label},
+            reverse("publik:round", kwargs={"kab": kabupaten.code, "period": published.period}),
+            _("published on %(date)s") % {"date": day(published.published_at)},
+        )
+        for published, period in _published(kabupaten, year)
+        if day_of(published.published_at) <= today
+    ]

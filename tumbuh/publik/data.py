@@ -54,8 +54,15 @@ def compute_snapshot(kabupaten_code: str, period: Period) -> dict:
     )
     kabupaten = Wilayah.objects.get(code=kabupaten_code)
     areas = [{"code": kabupaten.code, "name": kabupaten.name, "level": "kabupaten", "parent": ""}]
-    areas += [{"code": w.code, "name": w.name, "level": "kecamatan" if w.level == Level.KECAMATAN else "desa",
-               "parent": w.parent_id or ""} for w in regions]
+    areas += [
+        {
+            "code": w.code,
+            "name": w.name,
+            "level": "kecamatan" if w.level == Level.KECAMATAN else "desa",
+            "parent": w.parent_id or "",
+        }
+        for w in regions
+    ]
     known = {a["code"] for a in areas}
     figures: dict[str, dict[str, list]] = {}
     for indicator in INDICATORS:
@@ -66,16 +73,25 @@ def compute_snapshot(kabupaten_code: str, period: Period) -> dict:
                     per_code[row.code] = [row.n_measured, row.cases, _float(row.r), _float(row.ll), _float(row.ul)]
         figures[indicator] = per_code
     active = Posyandu.objects.filter(desa__kabupaten_code=kabupaten_code, is_active=True)
-    posyandu = [{"code": f"{POSYANDU_PREFIX}{pk}", "name": name, "desa": desa, "lat": float(lat), "lon": float(lon)}
-                for pk, name, desa, lat, lon in active.filter(latitude__isnull=False, longitude__isnull=False)
-                .order_by("desa_id", "name", "pk").values_list("pk", "name", "desa_id", "latitude", "longitude")]
+    posyandu = [
+        {"code": f"{POSYANDU_PREFIX}{pk}", "name": name, "desa": desa, "lat": float(lat), "lon": float(lon)}
+        for pk, name, desa, lat, lon in active.filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by("desa_id", "name", "pk")
+        .values_list("pk", "name", "desa_id", "latitude", "longitude")
+    ]
     located = {p["code"] for p in posyandu}
     for row in compute_rows(measurements, period=period, level="posyandu", indicator=MAP_INDICATOR):
         code = f"{POSYANDU_PREFIX}{row.code}"
         if code in located:
             figures[MAP_INDICATOR][code] = [row.n_measured, row.cases, _float(row.r), _float(row.ll), _float(row.ul)]
-    return {"version": SNAPSHOT_VERSION, "period": period.key, "areas": areas, "figures": figures,
-            "posyandu": posyandu, "posyandu_unlocated": active.count() - len(posyandu)}
+    return {
+        "version": SNAPSHOT_VERSION,
+        "period": period.key,
+        "areas": areas,
+        "figures": figures,
+        "posyandu": posyandu,
+        "posyandu_unlocated": active.count() - len(posyandu),
+    }
 
 
 def _float(v):
@@ -136,8 +152,11 @@ def public_table(snapshot: dict, min_n: int = MIN_N) -> PublicTable:
     areas = {a["code"]: PublicArea(a["code"], a["name"], a["level"], a["parent"]) for a in snapshot["areas"]}
     points = None
     if "posyandu" in snapshot:
-        points = [PublicPoint(p["code"], p["name"], p["desa"], p["lat"], p["lon"], Cell(p["code"], p["desa"], 0, 0))
-                  for p in snapshot["posyandu"] if p["desa"] in areas]
+        points = [
+            PublicPoint(p["code"], p["name"], p["desa"], p["lat"], p["lon"], Cell(p["code"], p["desa"], 0, 0))
+            for p in snapshot["posyandu"]
+            if p["desa"] in areas
+        ]
     for indicator in INDICATORS:
         figures = snapshot["figures"].get(indicator, {})
         cells = []

@@ -27,16 +27,31 @@ def desa_boundary(kabupaten_code: str) -> Boundary | None:
 def _figures(cell: Cell, hidden_text: str) -> dict:
     """A cell as the map may show it: its figures, or none at all when the table hides them."""
     if cell.hidden:
-        return {"n": None, "cases": None, "value": None, "ll": None, "ul": None, "value_text": "", "ll_text": "",
-                "ul_text": "", "color": colour.NO_DATA, "class": None, "suppressed": cell.suppressed,
-                "suppressed_text": hidden_text}
+        return {
+            "n": None,
+            "cases": None,
+            "value": None,
+            "ll": None,
+            "ul": None,
+            "value_text": "",
+            "ll_text": "",
+            "ul_text": "",
+            "color": colour.NO_DATA,
+            "class": None,
+            "suppressed": cell.suppressed,
+            "suppressed_text": hidden_text,
+        }
     value = cell.r if cell.n else None
     ll, ul = (cell.ll, cell.ul) if cell.n else (None, None)
     klass = colour.class_of(MAP_INDICATOR, value)
     return {
-        "n": cell.n, "cases": cell.cases, **colour.figure_json(value, ll, ul),
-        "color": klass.colour if klass else colour.NO_DATA, "class": klass.index if klass else None,
-        "suppressed": "", "suppressed_text": "",
+        "n": cell.n,
+        "cases": cell.cases,
+        **colour.figure_json(value, ll, ul),
+        "color": klass.colour if klass else colour.NO_DATA,
+        "class": klass.index if klass else None,
+        "suppressed": "",
+        "suppressed_text": "",
     }
 
 
@@ -45,27 +60,50 @@ def map_json(table: PublicTable, boundary: Boundary | None, hidden_text) -> dict
     district has desa boundaries, their shapes; the posyandu points of the snapshot.
     ``hidden_text(cell)`` gives the table's words for a hidden cell."""
     desa = {d.code: d for d in table.desa()}
-    areas = {code: {"name": d.name, "parent": d.parent_code,
-                    **_figures(d.cells[MAP_INDICATOR], hidden_text(d.cells[MAP_INDICATOR]))}
-             for code, d in desa.items()}
+    areas = {
+        code: {
+            "name": d.name,
+            "parent": d.parent_code,
+            **_figures(d.cells[MAP_INDICATOR], hidden_text(d.cells[MAP_INDICATOR])),
+        }
+        for code, d in desa.items()
+    }
     features = None
     if boundary is not None:
-        features = {"type": "FeatureCollection",
-                    "features": [{"type": "Feature", "properties": {"code": f["properties"]["code"], "name": f["properties"]["name"]},
-                                  "geometry": f["geometry"]}
-                                 for f in boundary.collection()["features"] if f["properties"]["code"] in desa]}
+        features = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"code": f["properties"]["code"], "name": f["properties"]["name"]},
+                    "geometry": f["geometry"],
+                }
+                for f in boundary.collection()["features"]
+                if f["properties"]["code"] in desa
+            ],
+        }
     points = []
     for i, p in enumerate(table.posyandu or [], start=1):
         d = desa.get(p.desa_code)
-        points.append({"id": i, "name": p.name, "desa": d.name if d else "", "lat": p.lat, "lon": p.lon,
-                       **_figures(p.cell, hidden_text(p.cell))})
+        points.append(
+            {
+                "id": i,
+                "name": p.name,
+                "desa": d.name if d else "",
+                "lat": p.lat,
+                "lon": p.lon,
+                **_figures(p.cell, hidden_text(p.cell)),
+            }
+        )
     return {
         "indicator": MAP_INDICATOR,
         "indicator_label": _("Stunting (height-for-age < −2 SD)"),
         "period": table.period.key,
         "period_label": table.period.label,
-        "classes": [{"lower": c.lower, "upper": c.upper, "color": c.colour, "label": c.label}
-                    for c in colour.classes(MAP_INDICATOR)],
+        "classes": [
+            {"lower": c.lower, "upper": c.upper, "color": c.colour, "label": c.label}
+            for c in colour.classes(MAP_INDICATOR)
+        ],
         "no_data_color": colour.NO_DATA,
         "labels": {"n": _("children measured"), "no_data": _("no data"), "cases": _("cases")},
         "areas": areas,

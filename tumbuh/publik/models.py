@@ -21,18 +21,31 @@ class PublishedRoundQuerySet(models.QuerySet):
 
 class PublishedRound(models.Model):
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
         verbose_name=_("regency / city"),
     )
-    period = models.CharField(_("round"), max_length=20, help_text=_("The period key, e.g. R2025-08 for the August 2025 round."))
+    period = models.CharField(
+        _("round"), max_length=20, help_text=_("The period key, e.g. R2025-08 for the August 2025 round.")
+    )
     published_at = models.DateTimeField(_("published at"))
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("published by"),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("withdrawn by"),
     )
     note = models.TextField(_("note"), blank=True, help_text=_("Shown on the public page with this round."))

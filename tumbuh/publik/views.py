@@ -47,17 +47,24 @@ CACHE_SECONDS = 300
 def method_note() -> list[str]:
     """The short note on method and source, one paragraph per item (page and CSV)."""
     return [
-        _("Prevalence is the share of children under five, measured in the round, whose z-score is below −2 SD of "
-          "the WHO Child Growth Standards (2006), adopted in Indonesia by Permenkes 2/2020: stunting uses "
-          "length/height-for-age, wasting weight-for-length/height, underweight weight-for-age. Z-scores that the "
-          "WHO rules flag as implausible are left out. Intervals are 95 percent confidence intervals."),
-        _("Source: routine posyandu measurements (weighing months in February and August) recorded by the "
-          "puskesmas and scored with the WHO standards by Tumbuh; each child counts once per round, with their "
-          "latest measurement. These are routine data, not a survey: they cover the children brought to the "
-          "posyandu and can differ from survey figures (SSGI, SKI)."),
-        _("Privacy: no child is shown. An area with fewer than %(n)d children measured shows no figure, and where "
-          "needed a second area is hidden too, so that a small area cannot be worked out by subtracting the areas "
-          "shown from the total.") % {"n": MIN_N},
+        _(
+            "Prevalence is the share of children under five, measured in the round, whose z-score is below −2 SD of "
+            "the WHO Child Growth Standards (2006), adopted in Indonesia by Permenkes 2/2020: stunting uses "
+            "length/height-for-age, wasting weight-for-length/height, underweight weight-for-age. Z-scores that the "
+            "WHO rules flag as implausible are left out. Intervals are 95 percent confidence intervals."
+        ),
+        _(
+            "Source: routine posyandu measurements (weighing months in February and August) recorded by the "
+            "puskesmas and scored with the WHO standards by Tumbuh; each child counts once per round, with their "
+            "latest measurement. These are routine data, not a survey: they cover the children brought to the "
+            "posyandu and can differ from survey figures (SSGI, SKI)."
+        ),
+        _(
+            "Privacy: no child is shown. An area with fewer than %(n)d children measured shows no figure, and where "
+            "needed a second area is hidden too, so that a small area cannot be worked out by subtracting the areas "
+            "shown from the total."
+        )
+        % {"n": MIN_N},
     ]
 
 
@@ -109,8 +116,9 @@ def district(request, kab):
     kabupaten = _kabupaten(kab)
     latest = PublishedRound.objects.active().filter(kabupaten=kabupaten).order_by("-period").first()
     if latest is None:
-        return _public_response("publik/round.html", {"kabupaten": kabupaten, "published": None, "rounds": [],
-                                                      "note": method_note()})
+        return _public_response(
+            "publik/round.html", {"kabupaten": kabupaten, "published": None, "rounds": [], "note": method_note()}
+        )
     return _round_page(kabupaten, latest)
 
 
@@ -122,8 +130,13 @@ def round_page(request, kab, period):
 
 
 def _round_page(kabupaten, published, preview=False):
-    rounds = [Period.parse(p) for p in PublishedRound.objects.active().filter(kabupaten=kabupaten)
-              .order_by("-period").values_list("period", flat=True)]
+    rounds = [
+        Period.parse(p)
+        for p in PublishedRound.objects.active()
+        .filter(kabupaten=kabupaten)
+        .order_by("-period")
+        .values_list("period", flat=True)
+    ]
     table = public_table(published.figures)
     return _public_response("publik/round.html", _round_context(kabupaten, published, table, rounds, preview))
 
@@ -163,8 +176,14 @@ def csv_text(kabupaten: Wilayah, published: PublishedRound) -> str:
     area (district, kecamatan, desa), the same suppression as the page."""
     table = public_table(published.figures)
     out = io.StringIO()
-    out.write("# " + csv_comment(f"{_('Prevalence of stunting, wasting and underweight')} — {kabupaten.name} "
-                                 f"({kabupaten.code}), {table.period.label}") + "\n")
+    out.write(
+        "# "
+        + csv_comment(
+            f"{_('Prevalence of stunting, wasting and underweight')} — {kabupaten.name} "
+            f"({kabupaten.code}), {table.period.label}"
+        )
+        + "\n"
+    )
     out.write(f"# {_('Published')}: {timezone.localtime(published.published_at):%Y-%m-%d %H:%M}\n")
     for paragraph in method_note():
         out.write(f"# {paragraph}\n")
@@ -215,8 +234,11 @@ def round_map(request, kab, period):
 
 class PublishForm(forms.Form):
     period = forms.ChoiceField(label=gettext_lazy("Round"))
-    note = forms.CharField(label=gettext_lazy("Note shown with the round (optional)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=gettext_lazy("Note shown with the round (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, periods, **kwargs):
         super().__init__(*args, **kwargs)
@@ -230,26 +252,36 @@ def manage(request):
     from tumbuh.maps.data import rounds_with_data
 
     rounds = policy.visible(request.user, PublishedRound.objects.filter(kabupaten=kabupaten)).select_related(
-        "by", "withdrawn_by")
+        "by", "withdrawn_by"
+    )
     active = {r.period for r in rounds if r.is_public}
     available = [p for p in rounds_with_data(kabupaten.code) if p.key not in active]
     form = PublishForm(request.POST or None, periods=available)
     if request.method == "POST" and form.is_valid():
         period = Period.parse(form.cleaned_data["period"])
-        published = PublishedRound(kabupaten=kabupaten, period=period.key, published_at=timezone.now(),
-                                   by=request.user, note=form.cleaned_data["note"],
-                                   figures=compute_snapshot(kabupaten.code, period))
+        published = PublishedRound(
+            kabupaten=kabupaten,
+            period=period.key,
+            published_at=timezone.now(),
+            by=request.user,
+            note=form.cleaned_data["note"],
+            figures=compute_snapshot(kabupaten.code, period),
+        )
         policy.require(request.user, policy.ADD, published)
         do_save(request.user, published, reason=_("published on the public page"))
         messages.success(request, _("%(round)s is now public.") % {"round": period.label})
         return redirect("publik:manage")
-    return render(request, "publik/manage.html", {
-        "kabupaten": kabupaten,
-        "form": form,
-        "available": available,
-        "rounds": [(r, Period.parse(r.period)) for r in rounds],
-        "public_url": reverse("publik:district", args=[kabupaten.code]),
-    })
+    return render(
+        request,
+        "publik/manage.html",
+        {
+            "kabupaten": kabupaten,
+            "form": form,
+            "available": available,
+            "rounds": [(r, Period.parse(r.period)) for r in rounds],
+            "public_url": reverse("publik:district", args=[kabupaten.code]),
+        },
+    )
 
 
 @login_required
@@ -275,7 +307,8 @@ def preview(request, period):
         p = Period.parse(period)
     except ValueError:
         raise Http404 from None
-    draft = PublishedRound(kabupaten=kabupaten, period=p.key, published_at=timezone.now(),
-                           figures=compute_snapshot(kabupaten.code, p))
+    draft = PublishedRound(
+        kabupaten=kabupaten, period=p.key, published_at=timezone.now(), figures=compute_snapshot(kabupaten.code, p)
+    )
     table = public_table(draft.figures)
     return _public_response("publik/round.html", _round_context(kabupaten, draft, table, [], preview=True))

@@ -35,9 +35,10 @@ def lock_refusal(rapat: Rapat, today: dt.date) -> str:
     semester report counts) stay as they were; a district admin may reopen them (``do_reopen``)."""
     if not rapat.is_locked(today):
         return ""
-    return _("This meeting was held on %(date)s: its attendance and minutes are locked since the day after, so that "
-             "the reports of that period stay as they were. A district admin can reopen it, with a reason.") % {
-        "date": date_format(rapat.date, "j F Y")}
+    return _(
+        "This meeting was held on %(date)s: its attendance and minutes are locked since the day after, so that "
+        "the reports of that period stay as they were. A district admin can reopen it, with a reason."
+    ) % {"date": date_format(rapat.date, "j F Y")}
 
 
 def _refuse_if_locked(rapat_id: int, today: dt.date) -> None:
@@ -58,8 +59,9 @@ def do_reopen(actor, rapat: Rapat, *, reason: str, today: dt.date) -> Rapat:
     if not rapat.is_locked(today):
         raise ValidationError(_("This meeting is not locked: its attendance and minutes can still be changed."))
     rapat.reopened_on, rapat.reopened_by, rapat.reopen_reason = today, _person(actor), reason
-    return do_save(actor, rapat, reason=_("Attendance and minutes reopened after the meeting day: %(reason)s") % {
-        "reason": reason})
+    return do_save(
+        actor, rapat, reason=_("Attendance and minutes reopened after the meeting day: %(reason)s") % {"reason": reason}
+    )
 
 
 def do_close(actor, rapat: Rapat, *, today: dt.date, reason: str = "") -> Rapat:
@@ -93,11 +95,23 @@ def do_save_rapat(actor, rapat: Rapat, *, today: dt.date, reason: str = "") -> R
         _refuse_if_locked(stored.pk, today)
     if rapat.is_locked(today):
         if stored is not None:
-            raise ValidationError({"date": _("The date cannot be moved before today: the meeting would lock. "
-                                             "A district admin can reopen it, with a reason.")})
+            raise ValidationError(
+                {
+                    "date": _(
+                        "The date cannot be moved before today: the meeting would lock. "
+                        "A district admin can reopen it, with a reason."
+                    )
+                }
+            )
         if not may_reopen(actor, rapat):
-            raise ValidationError({"date": _("A meeting held before today is recorded by the district admin, with a "
-                                             "reason: it changes the reports of a past period.")})
+            raise ValidationError(
+                {
+                    "date": _(
+                        "A meeting held before today is recorded by the district admin, with a "
+                        "reason: it changes the reports of a past period."
+                    )
+                }
+            )
         if not (reason or "").strip():
             raise ValidationError({"reason": _("Say why a meeting held before today is recorded now.")})
         rapat.reopened_on, rapat.reopened_by, rapat.reopen_reason = today, _person(actor), reason.strip()
@@ -120,8 +134,9 @@ def new_code(rapat: Rapat, taken: set[str] | None = None) -> str:
             return code
 
 
-def do_add_participant(actor, participant: Attendee, *, today: dt.date, reason: str = "",
-                       taken: set[str] | None = None) -> Attendee:
+def do_add_participant(
+    actor, participant: Attendee, *, today: dt.date, reason: str = "", taken: set[str] | None = None
+) -> Attendee:
     """Add an invitee (or a walk-in, ``invited=False``) with a fresh check-in code, or correct one;
     refused once the meeting is locked."""
     policy.require(actor, policy.CHANGE if participant.pk else policy.ADD, participant)
@@ -143,9 +158,10 @@ def removal_refusal(participant: Attendee, today: dt.date) -> str:
     if locked:
         return locked
     if participant.present:
-        return _("%(name)s checked in at %(time)s. Undo the check-in first (with its reason) if it was a mistake; "
-                 "someone who came stays on the attendance list.") % {
-            "name": participant.name, "time": timezone.localtime(participant.checked_in_at).strftime("%H.%M")}
+        return _(
+            "%(name)s checked in at %(time)s. Undo the check-in first (with its reason) if it was a mistake; "
+            "someone who came stays on the attendance list."
+        ) % {"name": participant.name, "time": timezone.localtime(participant.checked_in_at).strftime("%H.%M")}
     return ""
 
 
@@ -186,8 +202,15 @@ def registry_invitees(rapat: Rapat, groups: list[str]) -> list[Attendee]:
             for d in regions.filter(level=Level.DESA, kind=kind).order_by("code"):
                 add(group, f"{title} {d.name}", d.label, title)
     if Group.PUSKESMAS in groups:
-        for p in Puskesmas.objects.filter(Wilayah.subtree_q(node.code, "kecamatan__") if node.level <= Level.KECAMATAN
-                                          else Wilayah.subtree_q(node.code, "desa__")).filter(is_active=True).distinct():
+        for p in (
+            Puskesmas.objects.filter(
+                Wilayah.subtree_q(node.code, "kecamatan__")
+                if node.level <= Level.KECAMATAN
+                else Wilayah.subtree_q(node.code, "desa__")
+            )
+            .filter(is_active=True)
+            .distinct()
+        ):
             add(Group.PUSKESMAS, _("Head of %(p)s") % {"p": p.name}, p.name, _("Head of puskesmas"))
     for group, office in ((Group.PKK, "Ketua TP PKK"), (Group.PLKB, "PLKB")):
         if group in groups:
@@ -272,8 +295,9 @@ def do_undo_check_in(actor, participant: Attendee, *, reason: str, today: dt.dat
     return do_save(actor, participant, reason=reason)
 
 
-def do_record_decision(actor, rapat: Rapat, text: str, *, today: dt.date, item: ActionItem | None = None,
-                       reason: str = "") -> Decision:
+def do_record_decision(
+    actor, rapat: Rapat, text: str, *, today: dt.date, item: ActionItem | None = None, reason: str = ""
+) -> Decision:
     """A decision of the meeting, numbered in order, with an optional action item that follows it
     up. Decisions are part of the minutes: refused once the meeting is locked."""
     policy.require(actor, policy.ADD, Decision(rapat=rapat))
@@ -297,8 +321,9 @@ def do_save_action_item(actor, item: ActionItem, *, today: dt.date, reason: str 
     return do_save(actor, item, reason=reason)
 
 
-def do_report_progress(actor, item: ActionItem, *, text: str, status: str, day: dt.date, file=None,
-                       reason: str = "") -> ProgressNote:
+def do_report_progress(
+    actor, item: ActionItem, *, text: str, status: str, day: dt.date, file=None, reason: str = ""
+) -> ProgressNote:
     """The owner (or organiser) reports progress: a dated note, the item's new status (closing
     it on ``day`` when done or cancelled, reopening it otherwise) and optional evidence."""
     if status not in Status.values:
@@ -312,6 +337,13 @@ def do_report_progress(actor, item: ActionItem, *, text: str, status: str, day: 
         item.closed_on = day if status in CLOSED else None
         do_save(actor, item, reason=reason or _("progress report"), permitted_by=(policy.ADD, note))
         if file is not None:
-            do_attach(actor, note, file=file, kind="evidence", title=_("Evidence: %(item)s") % {"item": item.title[:150]},
-                      wilayah_code=item.evidence_wilayah_code, reason=reason)
+            do_attach(
+                actor,
+                note,
+                file=file,
+                kind="evidence",
+                title=_("Evidence: %(item)s") % {"item": item.title[:150]},
+                wilayah_code=item.evidence_wilayah_code,
+                reason=reason,
+            )
     return note

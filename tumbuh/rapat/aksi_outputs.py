@@ -22,9 +22,23 @@ def outputs(kabupaten, year: int, user) -> list[Output]:
 
 
 def proofs(kabupaten, year: int, user, today) -> list[Proof]:
-    held = (policy.visible(user, Rapat.objects.filter(tpps__wilayah_id=kabupaten.code, date__year=year, date__lte=today))
-            .exclude(minutes="").annotate(n_present=Count("attendees", filter=Q(attendees__checked_in_at__isnull=False)))
-            .order_by("date", "pk"))
-    return [Proof(MINUTES, rapat.title, reverse("rapat:document", args=(rapat.pk, "notulen", "pdf")), " · ".join([
-                day(rapat.date), ngettext("%(n)s present", "%(n)s present", rapat.n_present) % {"n": number(rapat.n_present)}]))
-            for rapat in held]
+    held = (
+        policy.visible(user, Rapat.objects.filter(tpps__wilayah_id=kabupaten.code, date__year=year, date__lte=today))
+        .exclude(minutes="")
+        .annotate(n_present=Count("attendees", filter=Q(attendees__checked_in_at__isnull=False)))
+        .order_by("date", "pk")
+    )
+    return [
+        Proof(
+            MINUTES,
+            rapat.title,
+            reverse("rapat:document", args=(rapat.pk, "notulen", "pdf")),
+            " · ".join(
+                [
+                    day(rapat.date),
+                    ngettext("%(n)s present", "%(n)s present", rapat.n_present) % {"n": number(rapat.n_present)},
+                ]
+            ),
+        )
+        for rapat in held
+    ]

@@ -40,12 +40,25 @@ class Attendance:
 
 def attendance(rapat: Rapat) -> Attendance:
     """Invited and present per group, in the order of :class:`Group`, from one query."""
-    rows = {r["group"]: r for r in Attendee.objects.filter(rapat=rapat).values("group").annotate(
-        n_invited=Count("pk", filter=Q(invited=True)), n_present=Count("pk", filter=Q(checked_in_at__isnull=False)),
-        n_walk_ins=Count("pk", filter=Q(invited=False)))}
-    groups = [GroupCount(g.value, str(g.label), rows[g]["n_invited"], rows[g]["n_present"]) for g in Group if g.value in rows]
-    return Attendance(invited=sum(g.invited for g in groups), present=sum(g.present for g in groups),
-                      walk_ins=sum(r["n_walk_ins"] for r in rows.values()), groups=groups)
+    rows = {
+        r["group"]: r
+        for r in Attendee.objects.filter(rapat=rapat)
+        .values("group")
+        .annotate(
+            n_invited=Count("pk", filter=Q(invited=True)),
+            n_present=Count("pk", filter=Q(checked_in_at__isnull=False)),
+            n_walk_ins=Count("pk", filter=Q(invited=False)),
+        )
+    }
+    groups = [
+        GroupCount(g.value, str(g.label), rows[g]["n_invited"], rows[g]["n_present"]) for g in Group if g.value in rows
+    ]
+    return Attendance(
+        invited=sum(g.invited for g in groups),
+        present=sum(g.present for g in groups),
+        walk_ins=sum(r["n_walk_ins"] for r in rows.values()),
+        groups=groups,
+    )
 
 
 def qr_svg(participant: Attendee, scale: int = 4) -> str:
@@ -54,8 +67,9 @@ def qr_svg(participant: Attendee, scale: int = 4) -> str:
     import segno
 
     out = io.BytesIO()
-    segno.make_qr(participant.qr_payload, error="m").save(out, kind="svg", scale=scale, xmldecl=False, svgns=True,
-                                                       title=participant.code)
+    segno.make_qr(participant.qr_payload, error="m").save(
+        out, kind="svg", scale=scale, xmldecl=False, svgns=True, title=participant.code
+    )
     return out.getvalue().decode()
 
 
@@ -73,16 +87,36 @@ def attendance_xlsx(rapat: Rapat, *, with_phone: bool = False) -> bytes:
     ws["A1"].font = Font(bold=True, size=13)
     append_row(ws, [f"{rapat.date:%d-%m-%Y} · {rapat.place}"])
     append_row(ws, [])
-    headers = [_("No"), _("Name"), _("Group"), _("Agency / organisation"), _("Position"), _("Phone"), _("Code"),
-               _("Present"), _("Checked in at")]
+    headers = [
+        _("No"),
+        _("Name"),
+        _("Group"),
+        _("Agency / organisation"),
+        _("Position"),
+        _("Phone"),
+        _("Code"),
+        _("Present"),
+        _("Checked in at"),
+    ]
     append_row(ws, headers)
     for cell in ws[4]:
         cell.font = Font(bold=True)
     participants = Attendee.objects.filter(rapat=rapat).order_by("group", "organisation", "name")
     for n, p in enumerate(participants, 1):
-        append_row(ws, [n, p.name, p.get_group_display(), p.organisation, p.position, p.phone if with_phone else "", p.code,
-                   _("yes") if p.present else _("no"),
-                   p.checked_in_at.astimezone().replace(tzinfo=None) if p.checked_in_at else None])
+        append_row(
+            ws,
+            [
+                n,
+                p.name,
+                p.get_group_display(),
+                p.organisation,
+                p.position,
+                p.phone if with_phone else "",
+                p.code,
+                _("yes") if p.present else _("no"),
+                p.checked_in_at.astimezone().replace(tzinfo=None) if p.checked_in_at else None,
+            ],
+        )
     for column, width in zip("ABCDEFGHI", (5, 32, 18, 36, 22, 16, 10, 8, 18)):
         ws.column_dimensions[column].width = width
     counts = wb.create_sheet(names.add(_("Counts")))

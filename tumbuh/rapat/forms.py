@@ -22,17 +22,30 @@ def teams_managed_by(actor, queryset, make):
 
 class RapatForm(AuditedForm):
     invited_groups = forms.MultipleChoiceField(
-        label=_("Invited groups"), choices=Group.choices, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Saving invites everyone Tumbuh's registry holds in the groups you choose (OPD, camat, kepala desa, "
-                    "lurah, puskesmas, TP PKK, PLKB); add the others on the participants page."))
+        label=_("Invited groups"),
+        choices=Group.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Saving invites everyone Tumbuh's registry holds in the groups you choose (OPD, camat, kepala desa, "
+            "lurah, puskesmas, TP PKK, PLKB); add the others on the participants page."
+        ),
+    )
 
     class Meta:
         model = Rapat
         fields = ["tpps", "title", "nomor", "date", "start_time", "place", "chair", "agenda", "invited_groups"]
-        widgets = {"date": _date, "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                   "agenda": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"date": _("Attendance and minutes lock after this day. A meeting held before today is recorded "
-                                "by the district admin, with a reason.")}
+        widgets = {
+            "date": _date,
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "date": _(
+                "Attendance and minutes lock after this day. A meeting held before today is recorded "
+                "by the district admin, with a reason."
+            )
+        }
 
     def __init__(self, *args, actor, locked: bool = False, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
@@ -53,15 +66,22 @@ class AttendeeForm(AuditedForm):
 
 
 class InviteForm(forms.Form):
-    groups = forms.MultipleChoiceField(label=_("Invite from the registry"), widget=forms.CheckboxSelectMultiple,
-                                       choices=[(g.value, g.label) for g in (Group.OPD, Group.CAMAT, Group.KEPALA_DESA,
-                                                                             Group.LURAH, Group.PUSKESMAS, Group.PKK,
-                                                                             Group.PLKB)])
+    groups = forms.MultipleChoiceField(
+        label=_("Invite from the registry"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (g.value, g.label)
+            for g in (Group.OPD, Group.CAMAT, Group.KEPALA_DESA, Group.LURAH, Group.PUSKESMAS, Group.PKK, Group.PLKB)
+        ],
+    )
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(label=_("Check-in code"), max_length=40,
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
+    code = forms.CharField(
+        label=_("Check-in code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
 
 
 class MinutesForm(forms.ModelForm):
@@ -76,7 +96,9 @@ class MinutesForm(forms.ModelForm):
 def owner_choices(rapat: Rapat) -> list:
     """One "owner" list: the district's OPD, then the kecamatan and desa inside the team's region."""
     node = rapat.tpps.wilayah_id
-    opd = [(f"opd:{o.pk}", f"{o.short_name} — {o.name}") for o in Opd.objects.filter(kabupaten_id=node[:5], is_active=True)]
+    opd = [
+        (f"opd:{o.pk}", f"{o.short_name} — {o.name}") for o in Opd.objects.filter(kabupaten_id=node[:5], is_active=True)
+    ]
     regions = Wilayah.objects.filter(Wilayah.subtree_q(node), level__in=(Level.KECAMATAN, Level.DESA)).order_by("code")
     kec = [(f"w:{w.code}", w.label) for w in regions if w.level == Level.KECAMATAN]
     desa = [(f"w:{w.code}", w.label) for w in regions if w.level == Level.DESA]
@@ -112,7 +134,9 @@ class ItemForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the change (optional)"), required=False)
 
     def __init__(self, *args, item, **kwargs):
-        super().__init__(*args, initial={"title": item.title, "owner": owner_value(item), "due_date": item.due_date}, **kwargs)
+        super().__init__(
+            *args, initial={"title": item.title, "owner": owner_value(item), "due_date": item.due_date}, **kwargs
+        )
         self.item = item
         self.fields["owner"].choices = owner_choices(item.rapat)
 
@@ -154,7 +178,10 @@ class ProgressForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=_date)
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
     status = forms.ChoiceField(label=_("Status after this"), choices=Status.choices)
-    file = forms.FileField(label=_("Evidence (optional)"), required=False,
-                           help_text=_("PDF, image, Word, Excel or ODT, at most 20 MB."),
-                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}),
-                           validators=[validate_upload])
+    file = forms.FileField(
+        label=_("Evidence (optional)"),
+        required=False,
+        help_text=_("PDF, image, Word, Excel or ODT, at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}),
+        validators=[validate_upload],
+    )

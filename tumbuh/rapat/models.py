@@ -49,14 +49,29 @@ class Rapat(models.Model):
     chair = models.CharField(_("chaired by"), max_length=150)
     agenda = models.TextField(_("agenda"), help_text=_("One item per line."))
     invited_groups = models.JSONField(_("invited groups"), default=list, blank=True)
-    minutes = models.TextField(_("minutes"), blank=True, help_text=_("The discussion, briefly; decisions are listed separately."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("created by"))
+    minutes = models.TextField(
+        _("minutes"), blank=True, help_text=_("The discussion, briefly; decisions are listed separately.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     # Attendance and minutes lock after the meeting day (``is_locked``); the district admin may
     # reopen the meeting with a reason, and close it again (``actions.do_reopen``/``do_close``).
     reopened_on = models.DateField(_("reopened on"), null=True, blank=True, editable=False)
-    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", editable=False, verbose_name=_("reopened by"))
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("reopened by"),
+    )
     reopen_reason = models.TextField(_("reason for reopening"), blank=True, editable=False)
 
     scope_path = "tpps__wilayah"
@@ -73,7 +88,8 @@ class Rapat(models.Model):
     @property
     def level(self) -> str:
         return {Level.KABUPATEN: _("Regency"), Level.KECAMATAN: _("Kecamatan"), Level.DESA: _("Desa")}.get(
-            self.tpps.wilayah.level, "")
+            self.tpps.wilayah.level, ""
+        )
 
     @property
     def agenda_items(self) -> list[str]:
@@ -113,8 +129,14 @@ class Attendee(models.Model):
     code = models.CharField(_("check-in code"), max_length=8)
     invited = models.BooleanField(_("invited"), default=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
-    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="+", verbose_name=_("checked in by"))
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
 
     scope_path = "rapat__tpps__wilayah"
     scope_reaches_up = True
@@ -195,14 +217,27 @@ class ActionItem(models.Model):
     """A follow-up agreed at a meeting: who does what by when."""
 
     rapat = models.ForeignKey(Rapat, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("meeting"))
-    decision = models.ForeignKey(Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items",
-                                 verbose_name=_("decision"))
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("decision"),
+    )
     title = models.CharField(_("action"), max_length=300)
     owner_kind = models.CharField(_("owner kind"), max_length=10, choices=OwnerKind.choices)
-    owner_opd = models.ForeignKey(Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="action_items",
-                                  verbose_name=_("owner OPD"))
-    owner_wilayah = models.ForeignKey(Wilayah, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                      verbose_name=_("owner kecamatan / desa"))
+    owner_opd = models.ForeignKey(
+        Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="action_items", verbose_name=_("owner OPD")
+    )
+    owner_wilayah = models.ForeignKey(
+        Wilayah,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner kecamatan / desa"),
+    )
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -216,8 +251,10 @@ class ActionItem(models.Model):
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = ["due_date", "pk"]
-        indexes = [models.Index(fields=["owner_kind", "owner_opd", "status"], name="rapat_item_owner_opd_idx"),
-                   models.Index(fields=["owner_wilayah", "status"], name="rapat_item_owner_wil_idx")]
+        indexes = [
+            models.Index(fields=["owner_kind", "owner_opd", "status"], name="rapat_item_owner_opd_idx"),
+            models.Index(fields=["owner_wilayah", "status"], name="rapat_item_owner_wil_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -252,7 +289,8 @@ class ActionItem(models.Model):
             level = Level.KECAMATAN if self.owner_kind == OwnerKind.KECAMATAN else Level.DESA
             if not self.owner_wilayah_id or self.owner_wilayah.level != level:
                 errors["owner_wilayah"] = _("Choose the %(kind)s that owns this action.") % {
-                    "kind": OwnerKind(self.owner_kind).label.lower()}
+                    "kind": OwnerKind(self.owner_kind).label.lower()
+                }
             elif self.rapat_id and not _inside(self.owner_wilayah_id, self.rapat.tpps.wilayah_id):
                 errors["owner_wilayah"] = _("The owner lies outside this team's region.")
             self.owner_opd = None
@@ -273,8 +311,14 @@ class ProgressNote(models.Model):
     date = models.DateField(_("date"))
     text = models.TextField(_("progress"))
     status = models.CharField(_("status after this note"), max_length=12, choices=Status.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                               verbose_name=_("author"))  # blank when the system wrote it (the demo)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )  # blank when the system wrote it (the demo)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     scope_path = "item__rapat__tpps__wilayah"
@@ -297,6 +341,10 @@ class ProgressNote(models.Model):
 def carry_over(rapat: Rapat) -> list[ActionItem]:
     """The items the meeting opens with: agreed at earlier meetings of the same team and still
     open on its date, overdue ones first."""
-    items = ActionItem.objects.filter(rapat__tpps_id=rapat.tpps_id).exclude(rapat=rapat).open_on(rapat.date).select_related(
-        "rapat", "owner_opd", "owner_wilayah")
+    items = (
+        ActionItem.objects.filter(rapat__tpps_id=rapat.tpps_id)
+        .exclude(rapat=rapat)
+        .open_on(rapat.date)
+        .select_related("rapat", "owner_opd", "owner_wilayah")
+    )
     return sorted(items, key=lambda i: (i.due_date >= rapat.date, i.due_date, i.pk))

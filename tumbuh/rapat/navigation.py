@@ -6,5 +6,12 @@ from tumbuh.core.navigation import TPPS, Entry
 
 
 def entries():
-    return [Entry(TPPS, 20, _("Coordination meetings"), "rapat:list",
-                  summary=_("Rapat Koordinasi TPPS with attendance, minutes and action items."))]
+    return [
+        Entry(
+            TPPS,
+            20,
+            _("Coordination meetings"),
+            "rapat:list",
+            summary=_("Rapat Koordinasi TPPS with attendance, minutes and action items."),
+        )
+    ]

@@ -39,5 +39,9 @@ def RULES():
         Decision: dict(_manage),
         ActionItem: dict(_manage),
         # Progress notes are a log: added by the owner or the organiser, corrected by the district only.
-        ProgressNote: {policy.ADD: _reports_progress, policy.CHANGE: policy.district_admin, policy.DELETE: policy.district_admin},
+        ProgressNote: {
+            policy.ADD: _reports_progress,
+            policy.CHANGE: policy.district_admin,
+            policy.DELETE: policy.district_admin,
+        },
     }

@@ -40,9 +40,14 @@ def _lock(request, rapat, today) -> dict:
     change the meeting now (``editable``), and reopen or close it."""
     can_change = policy.can(request.user, policy.CHANGE, rapat)
     refusal = actions.lock_refusal(rapat, today)
-    return {"can_change": can_change, "locked": bool(refusal), "lock_reason": refusal,
-            "editable": can_change and not refusal, "can_reopen": may_reopen(request.user, rapat),
-            "reopen_form": forms.ReopenForm()}
+    return {
+        "can_change": can_change,
+        "locked": bool(refusal),
+        "lock_reason": refusal,
+        "editable": can_change and not refusal,
+        "can_reopen": may_reopen(request.user, rapat),
+        "reopen_form": forms.ReopenForm(),
+    }
 
 
 def _error(request, e: ValidationError) -> None:
@@ -52,10 +57,15 @@ def _error(request, e: ValidationError) -> None:
 @login_required
 def rapat_list(request):
     meetings = policy.visible(request.user, Rapat.objects.select_related("tpps__wilayah"))
-    return render(request, "rapat/list.html", {
-        "meetings": meetings[:200], "can_add": policy.can(request.user, policy.ADD, Rapat),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "rapat/list.html",
+        {
+            "meetings": meetings[:200],
+            "can_add": policy.can(request.user, policy.ADD, Rapat),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -69,7 +79,9 @@ def rapat_edit(request, pk=None):
     if request.method == "POST" and form.is_valid():
         invited = attendance(rapat).invited if pk else 0
         try:
-            rapat = actions.do_save_rapat(request.user, form.instance, today=today, reason=form.cleaned_data.get("reason", ""))
+            rapat = actions.do_save_rapat(
+                request.user, form.instance, today=today, reason=form.cleaned_data.get("reason", "")
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
@@ -83,14 +95,25 @@ def rapat_edit(request, pk=None):
 def rapat_detail(request, pk):
     rapat = _rapat(request, pk)
     lock = _lock(request, rapat, timezone.localdate())
-    return render(request, "rapat/detail.html", {
-        "rapat": rapat, **lock, "attendance": attendance(rapat),
-        "carried": carry_over(rapat), "decisions": rapat.decisions.all(),
-        "items": rapat.action_items.select_related("owner_opd", "owner_wilayah", "decision"),
-        "decision_form": forms.DecisionForm(rapat=rapat) if lock["editable"] else None,
-        "minutes_form": forms.MinutesForm(instance=rapat) if lock["editable"] else None,
-        "document_kinds": [("undangan", _("Invitation")), ("daftar-hadir", _("Attendance list")), ("notulen", _("Minutes"))],
-    })
+    return render(
+        request,
+        "rapat/detail.html",
+        {
+            "rapat": rapat,
+            **lock,
+            "attendance": attendance(rapat),
+            "carried": carry_over(rapat),
+            "decisions": rapat.decisions.all(),
+            "items": rapat.action_items.select_related("owner_opd", "owner_wilayah", "decision"),
+            "decision_form": forms.DecisionForm(rapat=rapat) if lock["editable"] else None,
+            "minutes_form": forms.MinutesForm(instance=rapat) if lock["editable"] else None,
+            "document_kinds": [
+                ("undangan", _("Invitation")),
+                ("daftar-hadir", _("Attendance list")),
+                ("notulen", _("Minutes")),
+            ],
+        },
+    )
 
 
 @login_required
@@ -106,7 +129,9 @@ def reopen(request, pk):
     except ValidationError as e:
         _error(request, e)
     else:
-        messages.success(request, _("The meeting is reopened: its attendance and minutes can be changed until it is closed again."))
+        messages.success(
+            request, _("The meeting is reopened: its attendance and minutes can be changed until it is closed again.")
+        )
     return redirect("rapat:detail", pk=rapat.pk)
 
 
@@ -131,15 +156,21 @@ def decision_add(request, pk):
     form = forms.DecisionForm(request.POST, rapat=rapat)
     if form.is_valid():
         try:
-            actions.do_record_decision(request.user, rapat, form.cleaned_data["text"], item=form.action_item(),
-                                       today=timezone.localdate())
+            actions.do_record_decision(
+                request.user, rapat, form.cleaned_data["text"], item=form.action_item(), today=timezone.localdate()
+            )
         except ValidationError as e:
             messages.error(request, "; ".join(e.messages))
         else:
             messages.success(request, _("The decision is recorded."))
     else:
-        messages.error(request, "; ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(errs)}"
-                                           for f, errs in form.errors.items()))
+        messages.error(
+            request,
+            "; ".join(
+                f"{form.fields[f].label if f in form.fields else ''}: {' '.join(errs)}"
+                for f, errs in form.errors.items()
+            ),
+        )
     return redirect("rapat:detail", pk=rapat.pk)
 
 
@@ -150,8 +181,9 @@ def minutes_save(request, pk):
     form = forms.MinutesForm(request.POST, instance=rapat)
     if form.is_valid():
         try:
-            actions.do_save_rapat(request.user, form.instance, today=timezone.localdate(),
-                                  reason=form.cleaned_data.get("reason", ""))
+            actions.do_save_rapat(
+                request.user, form.instance, today=timezone.localdate(), reason=form.cleaned_data.get("reason", "")
+            )
         except ValidationError as e:
             _error(request, e)
         else:
@@ -179,16 +211,27 @@ def participants(request, pk):
                     messages.success(request, _("%(n)d invitees added.") % {"n": n})
                     return redirect("rapat:participants", pk=rapat.pk)
             elif form.is_valid():
-                actions.do_add_participant(request.user, form.instance, today=today, reason=form.cleaned_data.get("reason", ""))
+                actions.do_add_participant(
+                    request.user, form.instance, today=today, reason=form.cleaned_data.get("reason", "")
+                )
                 messages.success(request, _("Saved."))
                 return redirect("rapat:participants", pk=rapat.pk)
         except ValidationError as e:
             _error(request, e)
             return redirect("rapat:participants", pk=rapat.pk)
     people = Attendee.objects.filter(rapat=rapat)
-    return render(request, "rapat/participants.html", {
-        "rapat": rapat, "people": people, "form": form, "invite": invite, **lock, "attendance": attendance(rapat),
-    })
+    return render(
+        request,
+        "rapat/participants.html",
+        {
+            "rapat": rapat,
+            "people": people,
+            "form": form,
+            "invite": invite,
+            **lock,
+            "attendance": attendance(rapat),
+        },
+    )
 
 
 @login_required
@@ -204,19 +247,30 @@ def participant_edit(request, pk, participant_pk):
             field.disabled = True
     try:
         if request.method == "POST" and "undo_check_in" in request.POST:
-            actions.do_undo_check_in(request.user, participant, reason=request.POST.get("reason") or _("check-in undone"),
-                                     today=today)
+            actions.do_undo_check_in(
+                request.user, participant, reason=request.POST.get("reason") or _("check-in undone"), today=today
+            )
             messages.success(request, _("The check-in of %(name)s is undone.") % {"name": participant.name})
             return redirect("rapat:participants", pk=rapat.pk)
         if request.method == "POST" and form.is_valid():
-            actions.do_add_participant(request.user, form.instance, today=today, reason=form.cleaned_data.get("reason", ""))
+            actions.do_add_participant(
+                request.user, form.instance, today=today, reason=form.cleaned_data.get("reason", "")
+            )
             messages.success(request, _("Saved."))
             return redirect("rapat:participants", pk=rapat.pk)
     except ValidationError as e:
         add_errors(form, e)
-    return render(request, "rapat/participant_edit.html", {
-        "rapat": rapat, "participant": participant, "form": form, **lock,
-        "can_delete": policy.can(request.user, policy.DELETE, participant) and not lock["locked"]})
+    return render(
+        request,
+        "rapat/participant_edit.html",
+        {
+            "rapat": rapat,
+            "participant": participant,
+            "form": form,
+            **lock,
+            "can_delete": policy.can(request.user, policy.DELETE, participant) and not lock["locked"],
+        },
+    )
 
 
 @login_required
@@ -236,41 +290,64 @@ def participant_delete(request, pk, participant_pk):
         else:
             messages.success(request, _("%(name)s is removed from the list.") % {"name": participant.name})
             return redirect("rapat:participants", pk=rapat.pk)
-    return render(request, "core/confirm_delete.html", {
-        "heading": _("Remove %(name)s from the list?") % {"name": participant.name},
-        "lines": [f"{participant.get_group_display()} · {participant.position} {participant.organisation}".strip(" ·"),
-                  _("%(title)s, %(date)s. The invitation and attendance counts are counted again without them.") % {
-                      "title": rapat.title, "date": indonesian_date(rapat.date)}],
-        "refusal": actions.removal_refusal(participant, today), "form": form, "back": back,
-    })
+    return render(
+        request,
+        "core/confirm_delete.html",
+        {
+            "heading": _("Remove %(name)s from the list?") % {"name": participant.name},
+            "lines": [
+                f"{participant.get_group_display()} · {participant.position} {participant.organisation}".strip(" ·"),
+                _("%(title)s, %(date)s. The invitation and attendance counts are counted again without them.")
+                % {"title": rapat.title, "date": indonesian_date(rapat.date)},
+            ],
+            "refusal": actions.removal_refusal(participant, today),
+            "form": form,
+            "back": back,
+        },
+    )
 
 
 @login_required
 def check_in_page(request, pk):
     rapat = _rapat(request, pk, policy.CHANGE)
     now = timezone.now()
-    walk_in = forms.AttendeeForm(request.POST or None, instance=Attendee(rapat=rapat, invited=False), actor=request.user)
+    walk_in = forms.AttendeeForm(
+        request.POST or None, instance=Attendee(rapat=rapat, invited=False), actor=request.user
+    )
     if request.method == "POST" and walk_in.is_valid():
         try:
             with transaction.atomic():  # registered and checked in, or neither
-                participant = actions.do_add_participant(request.user, walk_in.instance, today=timezone.localdate(now),
-                                                         reason=_("walk-in"))
+                participant = actions.do_add_participant(
+                    request.user, walk_in.instance, today=timezone.localdate(now), reason=_("walk-in")
+                )
                 actions.do_check_in(request.user, participant, at=now)
         except ValidationError as e:
             _error(request, e)
         else:
             messages.success(request, _("%(name)s is registered and checked in.") % {"name": participant.name})
         return redirect("rapat:check_in", pk=rapat.pk)
-    return render(request, "rapat/check_in.html", {"rapat": rapat, "attendance": attendance(rapat), "walk_in": walk_in,
-                                                   "code_form": forms.CodeForm(),
-                                                   **_lock(request, rapat, timezone.localdate(now))})
+    return render(
+        request,
+        "rapat/check_in.html",
+        {
+            "rapat": rapat,
+            "attendance": attendance(rapat),
+            "walk_in": walk_in,
+            "code_form": forms.CodeForm(),
+            **_lock(request, rapat, timezone.localdate(now)),
+        },
+    )
 
 
 def _search(rapat, q: str):
     people = Attendee.objects.filter(rapat=rapat)
     for word in q.split():
-        people = people.filter(Q(name__icontains=word) | Q(organisation__icontains=word) | Q(position__icontains=word)
-                               | Q(code__iexact=word))
+        people = people.filter(
+            Q(name__icontains=word)
+            | Q(organisation__icontains=word)
+            | Q(position__icontains=word)
+            | Q(code__iexact=word)
+        )
     return people.order_by(F("checked_in_at").asc(nulls_first=True), "name")[:SEARCH_LIMIT]  # not yet in first
 
 
@@ -279,8 +356,16 @@ def check_in_search(request, pk):
     """htmx: the participants matching the typed words, each with a check-in button."""
     rapat = _rapat(request, pk, policy.CHANGE)
     q = request.GET.get("q", "").strip()
-    return render(request, "rapat/_search_results.html", {"rapat": rapat, "people": _search(rapat, q) if q else [], "q": q,
-                                                          **_lock(request, rapat, timezone.localdate())})
+    return render(
+        request,
+        "rapat/_search_results.html",
+        {
+            "rapat": rapat,
+            "people": _search(rapat, q) if q else [],
+            "q": q,
+            **_lock(request, rapat, timezone.localdate()),
+        },
+    )
 
 
 @login_required
@@ -295,8 +380,11 @@ def check_in(request, pk, participant_pk):
         if not request.htmx:
             messages.error(request, refusal)
     if request.htmx:
-        response = render(request, "rapat/_checked_in_row.html", {"rapat": rapat, "p": participant, "result": result,
-                                                                  "refusal": refusal})
+        response = render(
+            request,
+            "rapat/_checked_in_row.html",
+            {"rapat": rapat, "p": participant, "result": result, "refusal": refusal},
+        )
         response["HX-Trigger"] = "attendance-changed"
         return response
     return redirect("rapat:check_in", pk=rapat.pk)
@@ -317,13 +405,17 @@ def check_in_code(request, pk):
     form = forms.CodeForm(request.POST)
     refusal = ""
     try:
-        result, participant = (actions.do_check_in_by_code(request.user, rapat, form.cleaned_data["code"], at=timezone.now())
-                               if form.is_valid() else (actions.CheckInResult.UNKNOWN, None))
+        result, participant = (
+            actions.do_check_in_by_code(request.user, rapat, form.cleaned_data["code"], at=timezone.now())
+            if form.is_valid()
+            else (actions.CheckInResult.UNKNOWN, None)
+        )
     except ValidationError as e:
         result, participant, refusal = "locked", None, " ".join(e.messages)
     if request.htmx or request.headers.get("X-Requested-With") == "fetch":
-        response = render(request, "rapat/_code_result.html", {"rapat": rapat, "p": participant, "result": result,
-                                                               "refusal": refusal})
+        response = render(
+            request, "rapat/_code_result.html", {"rapat": rapat, "p": participant, "result": result, "refusal": refusal}
+        )
         response["HX-Trigger"] = "attendance-changed"
         return response
     if refusal:
@@ -340,8 +432,16 @@ def check_in_code(request, pk):
 @login_required
 def scan(request, pk):
     rapat = _rapat(request, pk, policy.CHANGE)
-    return render(request, "rapat/scan.html", {"rapat": rapat, "attendance": attendance(rapat), "code_form": forms.CodeForm(),
-                                               **_lock(request, rapat, timezone.localdate())})
+    return render(
+        request,
+        "rapat/scan.html",
+        {
+            "rapat": rapat,
+            "attendance": attendance(rapat),
+            "code_form": forms.CodeForm(),
+            **_lock(request, rapat, timezone.localdate()),
+        },
+    )
 
 
 @login_required
@@ -355,8 +455,10 @@ def qr_cards(request, pk):
 def document(request, pk, kind, fmt):
     rapat = _rapat(request, pk)
     if kind == "daftar-hadir" and fmt == "xlsx":
-        response = HttpResponse(attendance_xlsx(rapat, with_phone=policy.can(request.user, policy.CHANGE, rapat)),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            attendance_xlsx(rapat, with_phone=policy.can(request.user, policy.CHANGE, rapat)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = f'attachment; filename="daftar-hadir-rapat-{rapat.pk}.xlsx"'
         return response
     if kind not in KINDS:
@@ -369,7 +471,9 @@ def document(request, pk, kind, fmt):
 
 @login_required
 def item_list(request):
-    items = policy.visible(request.user, ActionItem.objects.select_related("rapat__tpps__wilayah", "owner_opd", "owner_wilayah"))
+    items = policy.visible(
+        request.user, ActionItem.objects.select_related("rapat__tpps__wilayah", "owner_opd", "owner_wilayah")
+    )
     show = request.GET.get("tampil", "terbuka")
     if show == "saya":
         items = items.owned_by(request.user).still_open()
@@ -380,20 +484,27 @@ def item_list(request):
 
 @login_required
 def item_detail(request, item_pk):
-    item = policy.get_object_or_404(request.user, ActionItem.objects.select_related("rapat__tpps__wilayah", "owner_opd",
-                                                                                     "owner_wilayah"), pk=item_pk)
+    item = policy.get_object_or_404(
+        request.user,
+        ActionItem.objects.select_related("rapat__tpps__wilayah", "owner_opd", "owner_wilayah"),
+        pk=item_pk,
+    )
     can_report = policy.can(request.user, policy.ADD, ProgressNote(item=item))
     can_change = policy.can(request.user, policy.CHANGE, item)
-    form = forms.ProgressForm(None if "edit_item" in request.POST else (request.POST or None), request.FILES or None,
-                              initial={"date": timezone.localdate(), "status": item.status})
+    form = forms.ProgressForm(
+        None if "edit_item" in request.POST else (request.POST or None),
+        request.FILES or None,
+        initial={"date": timezone.localdate(), "status": item.status},
+    )
     item_form = forms.ItemForm(request.POST if "edit_item" in request.POST else None, item=item) if can_change else None
     if request.method == "POST" and "edit_item" in request.POST:
         if item_form is None:
             raise PermissionDenied
         if item_form.is_valid():
             try:
-                actions.do_save_action_item(request.user, item_form.apply(), today=timezone.localdate(),
-                                            reason=item_form.cleaned_data["reason"])
+                actions.do_save_action_item(
+                    request.user, item_form.apply(), today=timezone.localdate(), reason=item_form.cleaned_data["reason"]
+                )
             except ValidationError as e:
                 add_errors(item_form, e)
             else:
@@ -404,13 +515,29 @@ def item_detail(request, item_pk):
             raise PermissionDenied
         if form.is_valid():
             try:
-                actions.do_report_progress(request.user, item, text=form.cleaned_data["text"], status=form.cleaned_data["status"],
-                                           day=form.cleaned_data["date"], file=form.cleaned_data.get("file"))
+                actions.do_report_progress(
+                    request.user,
+                    item,
+                    text=form.cleaned_data["text"],
+                    status=form.cleaned_data["status"],
+                    day=form.cleaned_data["date"],
+                    file=form.cleaned_data.get("file"),
+                )
             except ValidationError as e:
                 add_errors(form, e)
             else:
                 messages.success(request, _("Progress recorded."))
                 return redirect("rapat:item", item_pk=item.pk)
     notes = [(n, list(n.documents())) for n in item.notes.select_related("author")]
-    return render(request, "rapat/item_detail.html", {"item": item, "notes": notes, "form": form, "can_report": can_report,
-                                                      "item_form": item_form, "today": timezone.localdate()})
+    return render(
+        request,
+        "rapat/item_detail.html",
+        {
+            "item": item,
+            "notes": notes,
+            "form": form,
+            "can_report": can_report,
+            "item_form": item_form,
+            "today": timezone.localdate(),
+        },
+    )

@@ -83,8 +83,12 @@ def default_participants(event: RembukEvent) -> list[Invitee]:
             add(Category.PUSKESMAS, f"Kepala {pkm.name}", pkm.name)
         desa = Wilayah.objects.filter(parent=w, level=Level.DESA).order_by("code")
     for d in desa:
-        add(Category.KEPALA_DESA, f"{'Lurah' if d.kind.lower().startswith('kel') else 'Kepala Desa'} {d.name}",
-            f"Kecamatan {d.parent.name}" if d.parent_id else "", desa=d)
+        add(
+            Category.KEPALA_DESA,
+            f"{'Lurah' if d.kind.lower().startswith('kel') else 'Kepala Desa'} {d.name}",
+            f"Kecamatan {d.parent.name}" if d.parent_id else "",
+            desa=d,
+        )
     add(Category.NON_GOVERNMENT, "Perwakilan dunia usaha / CSR (GENTING)", signs_commitment=True)
     return people
 
@@ -141,8 +145,13 @@ def do_agree_plan(actor, event: RembukEvent, *, note: str = "") -> AgreedPlan:
     with transaction.atomic():
         RembukEvent.objects.select_for_update().filter(pk=event.pk).first()
         last = event.plans.aggregate(v=Max("version"))["v"] or 0
-        plan = AgreedPlan(event=event, version=last + 1, note=note, data=materials.plan(event),
-                          created_by=actor if getattr(actor, "pk", None) else None)
+        plan = AgreedPlan(
+            event=event,
+            version=last + 1,
+            note=note,
+            data=materials.plan(event),
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
         return do_save(actor, plan, reason=note or _("Plan agreed at the rembuk"))
 
 
@@ -151,18 +160,25 @@ def missing_scans(event: RembukEvent) -> list[str]:
     return [k for k in REQUIRED_SCANS if k not in have]
 
 
-def do_upload_scan(actor, event: RembukEvent, *, file, kind: str, title: str, now: dt.datetime,
-                   reason: str = "") -> UploadedDocument:
+def do_upload_scan(
+    actor, event: RembukEvent, *, file, kind: str, title: str, now: dt.datetime, reason: str = ""
+) -> UploadedDocument:
     """File a signed scan; once the commitment and the berita acara are both in, the event closes ``now``."""
     _open(event)
     policy.require(actor, policy.CHANGE, event)
     if kind not in (SCAN_COMMITMENT, SCAN_BERITA_ACARA, SCAN_ATTENDANCE):
         raise ValidationError(_("Unknown kind of signed document."))
     with transaction.atomic():
-        document = do_attach(actor, event, file=file, kind=kind, title=title, wilayah_code=event.wilayah_id, reason=reason)
+        document = do_attach(
+            actor, event, file=file, kind=kind, title=title, wilayah_code=event.wilayah_id, reason=reason
+        )
         if not missing_scans(event):
             event.status = Status.CLOSED
             event.closed_at = now
-            do_save(actor, event, reason=_("Signed commitment and berita acara filed: rembuk closed"),
-                    permitted_by=(policy.CHANGE, RembukEvent.objects.get(pk=event.pk)))
+            do_save(
+                actor,
+                event,
+                reason=_("Signed commitment and berita acara filed: rembuk closed"),
+                permitted_by=(policy.CHANGE, RembukEvent.objects.get(pk=event.pk)),
+            )
     return document

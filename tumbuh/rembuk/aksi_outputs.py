@@ -23,7 +23,12 @@ from .documents import ATTENDANCE, kind_labels
 from .models import RembukEvent
 
 PAGE = "rembuk"
-ATTENDED, COMMITMENT, BERITA_ACARA, PLAN = "rembuk.attendance", "rembuk.commitment", "rembuk.berita-acara", "rembuk.plan-agreed"
+ATTENDED, COMMITMENT, BERITA_ACARA, PLAN = (
+    "rembuk.attendance",
+    "rembuk.commitment",
+    "rembuk.berita-acara",
+    "rembuk.plan-agreed",
+)
 PROVES = {
     ATTENDED: gettext_lazy("the district's Rembuk Stunting of the year has been held, with who came recorded"),
     COMMITMENT: gettext_lazy("the signed commitment of the district's Rembuk Stunting is uploaded"),
@@ -36,14 +41,21 @@ SCANS = {SCAN_COMMITMENT: COMMITMENT, SCAN_BERITA_ACARA: BERITA_ACARA}
 
 def events(kabupaten, year: int, user):
     """The rembuk of ``year``'s plan in ``kabupaten`` that ``user`` sees: district first."""
-    qs = policy.visible(user, RembukEvent.objects.filter(
-        Q(wilayah_id=kabupaten.code) | Q(wilayah__kabupaten_code=kabupaten.code), year=year).select_related("wilayah"))
+    qs = policy.visible(
+        user,
+        RembukEvent.objects.filter(
+            Q(wilayah_id=kabupaten.code) | Q(wilayah__kabupaten_code=kabupaten.code), year=year
+        ).select_related("wilayah"),
+    )
     return sorted(qs, key=lambda e: (e.is_kecamatan, e.date, e.pk))
 
 
 def _group(event: RembukEvent) -> str:
     if event.is_kecamatan:
-        return _("Kecamatan rembuk (%(kecamatan)s): %(title)s") % {"kecamatan": event.wilayah.name, "title": event.title}
+        return _("Kecamatan rembuk (%(kecamatan)s): %(title)s") % {
+            "kecamatan": event.wilayah.name,
+            "title": event.title,
+        }
     return _("District rembuk: %(title)s") % {"title": event.title}
 
 
@@ -59,11 +71,29 @@ def outputs(kabupaten, year: int, user) -> list[Output]:
         group, status, final = _group(event), _status(event), event.is_closed
         for kind, label in kind_labels():
             url = reverse("rembuk:document", args=(event.pk, kind, "pdf"))
-            found.append(Output(PAGE, label, url, GENERATED, "PDF", note=status, group=group, final=final,
-                                also=(("DOCX", reverse("rembuk:document", args=(event.pk, kind, "docx"))),)))
+            found.append(
+                Output(
+                    PAGE,
+                    label,
+                    url,
+                    GENERATED,
+                    "PDF",
+                    note=status,
+                    group=group,
+                    final=final,
+                    also=(("DOCX", reverse("rembuk:document", args=(event.pk, kind, "docx"))),),
+                )
+            )
         for scan in policy.visible(user, UploadedDocument.for_object(event)).order_by("uploaded_at", "pk"):
-            found.append(uploaded(PAGE, scan, group=group, final=final, note=_("signed scan, filed on %(date)s") % {
-                "date": day(scan.uploaded_at)}))
+            found.append(
+                uploaded(
+                    PAGE,
+                    scan,
+                    group=group,
+                    final=final,
+                    note=_("signed scan, filed on %(date)s") % {"date": day(scan.uploaded_at)},
+                )
+            )
     return found
 
 
@@ -78,19 +108,40 @@ def proofs(kabupaten, year: int, user, today) -> list[Proof]:
         came, invited = event.invitees.filter(attended=True).count(), event.invitees.count()
         if came:
             note = _("%(came)s of %(invited)s invitees came, %(date)s") % {
-                "came": number(came), "invited": number(invited), "date": day(event.date)}
+                "came": number(came),
+                "invited": number(invited),
+                "date": day(event.date),
+            }
             signed = [d for d in scans if d.kind == SCAN_ATTENDANCE]
             if signed:
                 found += [Proof(ATTENDED, d.title, reverse("documents:download", args=(d.pk,)), note) for d in signed]
             else:
-                found.append(Proof(ATTENDED, _("Attendance list of %(title)s") % {"title": event.title},
-                                   reverse("rembuk:document", args=(event.pk, ATTENDANCE, "pdf")), note))
+                found.append(
+                    Proof(
+                        ATTENDED,
+                        _("Attendance list of %(title)s") % {"title": event.title},
+                        reverse("rembuk:document", args=(event.pk, ATTENDANCE, "pdf")),
+                        note,
+                    )
+                )
         for d in scans:
             if d.kind in SCANS:
-                found.append(Proof(SCANS[d.kind], d.title, reverse("documents:download", args=(d.pk,)),
-                                   _("signed scan, filed on %(date)s") % {"date": day(d.uploaded_at)}))
+                found.append(
+                    Proof(
+                        SCANS[d.kind],
+                        d.title,
+                        reverse("documents:download", args=(d.pk,)),
+                        _("signed scan, filed on %(date)s") % {"date": day(d.uploaded_at)},
+                    )
+                )
         plan = event.latest_plan()
         if plan is not None:
-            found.append(Proof(PLAN, _("Plan agreed at %(title)s, version %(v)d") % {"title": event.title, "v": plan.version},
-                               reverse("rembuk:detail", args=(event.pk,)), day(plan.created_at)))
+            found.append(
+                Proof(
+                    PLAN,
+                    _("Plan agreed at %(title)s, version %(v)d") % {"title": event.title, "v": plan.version},
+                    reverse("rembuk:detail", args=(event.pk,)),
+                    day(plan.created_at),
+                )
+            )
     return found

@@ -33,7 +33,12 @@ KINDS = (COMMITMENT, BERITA_ACARA, ATTENDANCE)
 
 def kind_labels() -> list[tuple[str, str]]:
     """(kind, label in the reader's language) of each document, in the order the pages list them."""
-    return [(COMMITMENT, _("Commitment declaration")), (BERITA_ACARA, _("Berita acara")), (ATTENDANCE, _("Attendance list"))]
+    return [
+        (COMMITMENT, _("Commitment declaration")),
+        (BERITA_ACARA, _("Berita acara")),
+        (ATTENDANCE, _("Attendance list")),
+    ]
+
 
 _DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 _ONES = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas")
@@ -88,17 +93,27 @@ def _participants(event: RembukEvent) -> list:
 
 def _signatories(people) -> list[Signatory]:
     """The organisation is added unless the position already names it ("Camat Malili")."""
-    return [Signatory(position=p.position, name=p.name,
-                      organisation="" if p.organisation.split(" ", 1)[-1] in p.position else p.organisation)
-            for p in people]
+    return [
+        Signatory(
+            position=p.position,
+            name=p.name,
+            organisation="" if p.organisation.split(" ", 1)[-1] in p.position else p.organisation,
+        )
+        for p in people
+    ]
 
 
 def _base(event: RembukEvent, kind: str, title: str, nomor: str, blocks, **kw) -> OfficialDocument:
     return OfficialDocument(
-        kop=kop(event), title=title, nomor=nomor,
+        kop=kop(event),
+        title=title,
+        nomor=nomor,
         subtitle=f"REMBUK STUNTING {region_name(event).upper()} TAHUN {event.year}",
-        blocks=blocks, place=event.signing_place, date=event.date,
-        filename=f"{kind}-rembuk-{event.wilayah_id.replace('.', '')}-{event.year}", **kw,
+        blocks=blocks,
+        place=event.signing_place,
+        date=event.date,
+        filename=f"{kind}-rembuk-{event.wilayah_id.replace('.', '')}-{event.year}",
+        **kw,
     )
 
 
@@ -108,12 +123,25 @@ def _plan_table(plan: dict) -> Table:
         name = a["sub_kegiatan"] or a["kegiatan"]
         code = a["sub_kegiatan_code"] if a["sub_kegiatan"] else a["kegiatan_code"]
         desa = ", ".join(d["name"] for d in a["desa"]) or "Seluruh wilayah"
-        rows.append([i, a["opd"], f"{code} {name}".strip(), a["indicator_name"], desa,
-                     f"{indonesian_number(float(a['volume']), 0 if float(a['volume']).is_integer() else 1)} {a['unit']}",
-                     a["budget"], a["funding"]])
-    return Table(["No", "OPD", "Kegiatan / Sub-kegiatan", "Indikator", "Desa sasaran", "Volume", "Pagu (Rp)", "Sumber dana"],
-                 rows, widths=[4, 9, 24, 14, 17, 9, 12, 10], numeric=[6],
-                 footer=["", "Jumlah", "", "", "", "", plan["total_budget"], ""])
+        rows.append(
+            [
+                i,
+                a["opd"],
+                f"{code} {name}".strip(),
+                a["indicator_name"],
+                desa,
+                f"{indonesian_number(float(a['volume']), 0 if float(a['volume']).is_integer() else 1)} {a['unit']}",
+                a["budget"],
+                a["funding"],
+            ]
+        )
+    return Table(
+        ["No", "OPD", "Kegiatan / Sub-kegiatan", "Indikator", "Desa sasaran", "Volume", "Pagu (Rp)", "Sumber dana"],
+        rows,
+        widths=[4, 9, 24, 14, 17, 9, 12, 10],
+        numeric=[6],
+        footer=["", "Jumlah", "", "", "", "", plan["total_budget"], ""],
+    )
 
 
 def commitment(event: RembukEvent) -> OfficialDocument:
@@ -127,23 +155,37 @@ def commitment(event: RembukEvent) -> OfficialDocument:
         + (f" sebagaimana disepakati dalam Rembuk Stunting ini (versi {agreed.version})" if agreed else "")
         + f", sebanyak {indonesian_number(len(plan['activities']))} kegiatan dengan pagu {rupiah(plan['total_budget'])}.",
         "Memprioritaskan intervensi gizi spesifik dan sensitif di "
-        + (f"{indonesian_number(len(lokus))} desa lokus: {', '.join(d['name'] for d in lokus)}." if lokus
-           else "desa lokus yang ditetapkan."),
+        + (
+            f"{indonesian_number(len(lokus))} desa lokus: {', '.join(d['name'] for d in lokus)}."
+            if lokus
+            else "desa lokus yang ditetapkan."
+        ),
         "Memasukkan kegiatan tersebut ke dalam Rencana Kerja (Renja) OPD, RKPD, dan APB Desa melalui Dana Desa.",
         "Menggerakkan dukungan dunia usaha, perguruan tinggi, organisasi kemasyarakatan dan tokoh agama, "
         "termasuk Gerakan Orang Tua Asuh Cegah Stunting (GENTING).",
         "Memantau pelaksanaan dan melaporkan capaiannya dalam Reviu Kinerja Tahunan.",
     ]
     blocks = [
-        Paragraph(f"Kami yang bertanda tangan di bawah ini, peserta Rembuk Stunting {where} yang dilaksanakan pada "
-                  f"{_day(event)} di {event.place}, dengan ini menyatakan komitmen bersama untuk:"),
+        Paragraph(
+            f"Kami yang bertanda tangan di bawah ini, peserta Rembuk Stunting {where} yang dilaksanakan pada "
+            f"{_day(event)} di {event.place}, dengan ini menyatakan komitmen bersama untuk:"
+        ),
         ItemList(items),
-        Paragraph("Demikian pernyataan komitmen ini kami buat dengan penuh kesadaran dan tanggung jawab untuk dilaksanakan "
-                  "bersama."),
+        Paragraph(
+            "Demikian pernyataan komitmen ini kami buat dengan penuh kesadaran dan tanggung jawab untuk dilaksanakan "
+            "bersama."
+        ),
     ]
     signers = [p for p in _participants(event) if p.signs_commitment]
-    return _base(event, COMMITMENT, "Pernyataan Komitmen", event.nomor_komitmen, blocks,
-                 signatories=_signatories(signers), signature_style="table")
+    return _base(
+        event,
+        COMMITMENT,
+        "Pernyataan Komitmen",
+        event.nomor_komitmen,
+        blocks,
+        signatories=_signatories(signers),
+        signature_style="table",
+    )
 
 
 def _day(event: RembukEvent) -> str:
@@ -165,40 +207,72 @@ def berita_acara(event: RembukEvent) -> OfficialDocument:
     )
     blocks = [Paragraph(opening)]
     if not frozen:
-        blocks.append(Paragraph("DRAF: materi belum dibekukan; angka di bawah adalah data per tanggal cetak.", bold=True))
+        blocks.append(
+            Paragraph("DRAF: materi belum dibekukan; angka di bawah adalah data per tanggal cetak.", bold=True)
+        )
     if event.agenda_items():
         blocks += [Heading("A. Acara"), ItemList(event.agenda_items())]
     lokus, gaps, plan = data["aksi1"]["lokus"], data["aksi1"]["unaddressed_gaps"], data["aksi2"]
     blocks.append(Heading("B. Materi yang Dipaparkan"))
-    blocks.append(Paragraph(
-        f"1. Hasil analisis situasi (Aksi 1): {indonesian_number(len(lokus))} desa lokus tahun {event.year}"
-        + (f"; {indonesian_number(len(gaps))} kesenjangan cakupan di desa lokus belum ditangani rencana kegiatan." if lokus else ".")
-    ))
+    blocks.append(
+        Paragraph(
+            f"1. Hasil analisis situasi (Aksi 1): {indonesian_number(len(lokus))} desa lokus tahun {event.year}"
+            + (
+                f"; {indonesian_number(len(gaps))} kesenjangan cakupan di desa lokus belum ditangani rencana kegiatan."
+                if lokus
+                else "."
+            )
+        )
+    )
     if lokus:
-        blocks.append(Table(["No", "Desa lokus", "Kecamatan"], [[i, x["name"], x["kecamatan"]] for i, x in enumerate(lokus, 1)],
-                            widths=[1, 5, 5]))
-    blocks.append(Paragraph(
-        f"2. Rancangan rencana kegiatan (Aksi 2): {indonesian_number(len(plan['activities']))} kegiatan dari "
-        f"{indonesian_number(len(plan['by_opd']))} OPD dengan pagu {rupiah(plan['total_budget'])}."
-    ))
+        blocks.append(
+            Table(
+                ["No", "Desa lokus", "Kecamatan"],
+                [[i, x["name"], x["kecamatan"]] for i, x in enumerate(lokus, 1)],
+                widths=[1, 5, 5],
+            )
+        )
+    blocks.append(
+        Paragraph(
+            f"2. Rancangan rencana kegiatan (Aksi 2): {indonesian_number(len(plan['activities']))} kegiatan dari "
+            f"{indonesian_number(len(plan['by_opd']))} OPD dengan pagu {rupiah(plan['total_budget'])}."
+        )
+    )
     if plan["by_source"]:
-        blocks.append(Table(["Sumber dana", "Pagu (Rp)"], [[s["label"], s["budget"]] for s in plan["by_source"]],
-                            widths=[3, 2], numeric=[1], footer=["Jumlah", plan["total_budget"]]))
+        blocks.append(
+            Table(
+                ["Sumber dana", "Pagu (Rp)"],
+                [[s["label"], s["budget"]] for s in plan["by_source"]],
+                widths=[3, 2],
+                numeric=[1],
+                footer=["Jumlah", plan["total_budget"]],
+            )
+        )
     blocks.append(Heading("C. Kesepakatan"))
-    blocks.append(ItemList(event.decision_items()) if event.decision_items() else Paragraph("Tidak ada kesepakatan tercatat."))
+    blocks.append(
+        ItemList(event.decision_items()) if event.decision_items() else Paragraph("Tidak ada kesepakatan tercatat.")
+    )
     agreed = event.latest_plan()
     blocks.append(Heading("D. Rencana Kegiatan yang Disepakati"))
     if agreed:
-        blocks.append(Paragraph(f"Rencana kegiatan versi {agreed.version}"
-                                + (f" ({agreed.note})" if agreed.note else "")
-                                + f": {indonesian_number(len(agreed.data['activities']))} kegiatan, pagu "
-                                  f"{rupiah(agreed.data['total_budget'])}, sebagai berikut:"))
+        blocks.append(
+            Paragraph(
+                f"Rencana kegiatan versi {agreed.version}"
+                + (f" ({agreed.note})" if agreed.note else "")
+                + f": {indonesian_number(len(agreed.data['activities']))} kegiatan, pagu "
+                f"{rupiah(agreed.data['total_budget'])}, sebagai berikut:"
+            )
+        )
         blocks.append(_plan_table(agreed.data))
     else:
         blocks.append(Paragraph("Rencana kegiatan belum disepakati."))
-    blocks.append(Paragraph("Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya."))
+    blocks.append(
+        Paragraph("Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya.")
+    )
     signers = [p for p in people if p.signs_minutes]
-    return _base(event, BERITA_ACARA, "Berita Acara", event.nomor_berita_acara, blocks, signatories=_signatories(signers))
+    return _base(
+        event, BERITA_ACARA, "Berita Acara", event.nomor_berita_acara, blocks, signatories=_signatories(signers)
+    )
 
 
 def attendance(event: RembukEvent) -> OfficialDocument:
@@ -207,10 +281,15 @@ def attendance(event: RembukEvent) -> OfficialDocument:
         Paragraph(f"Hari / tanggal: {_DAYS[event.date.weekday()]}, {indonesian_date(event.date)}", align="left"),
         Paragraph(f"Tempat: {event.place}", align="left"),
         Paragraph(f"Acara: {event.title}", align="left"),
-        Table(["No", "Nama", "Jabatan", "Instansi", "Hadir", "Tanda Tangan"],
-              [[i, p.name, p.position, p.organisation, "✓" if p.attended else "", f"{i}. ........"]
-               for i, p in enumerate(people, 1)],
-              widths=[4, 22, 28, 20, 7, 19], row_height_mm=11),
+        Table(
+            ["No", "Nama", "Jabatan", "Instansi", "Hadir", "Tanda Tangan"],
+            [
+                [i, p.name, p.position, p.organisation, "✓" if p.attended else "", f"{i}. ........"]
+                for i, p in enumerate(people, 1)
+            ],
+            widths=[4, 22, 28, 20, 7, 19],
+            row_height_mm=11,
+        ),
     ]
     return _base(event, ATTENDANCE, "Daftar Hadir", "", blocks)
 

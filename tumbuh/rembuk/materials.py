@@ -25,12 +25,23 @@ def plan(event: RembukEvent) -> dict:
 def collect(event: RembukEvent) -> dict:
     """The Aksi 1 outputs and the Aksi 2 plan as they stand (``actions.do_freeze_materials`` stamps them)."""
     inside = set(lokus_codes(event))
-    lokus = [{"code": w.code, "name": w.name, "kecamatan": w.parent.name if w.parent_id else ""}
-             for w in Wilayah.objects.filter(code__in=inside).select_related("parent").order_by("code")]
+    lokus = [
+        {"code": w.code, "name": w.name, "kecamatan": w.parent.name if w.parent_id else ""}
+        for w in Wilayah.objects.filter(code__in=inside).select_related("parent").order_by("code")
+    ]
     check = plan_gaps.check(event.kabupaten_code, event.year)
-    gaps = [{"desa": g.desa_name, "desa_code": g.desa_code, "kecamatan": g.kecamatan_name, "indicator": g.indicator,
-             "coverage": float(g.coverage), "target": float(g.target), "gap": float(g.gap), "data_year": g.data_year}
-            for g in check.unaddressed if g.desa_code in inside]
-    return {"year": event.year,
-            "aksi1": {"lokus": lokus, "unaddressed_gaps": gaps},
-            "aksi2": plan(event)}
+    gaps = [
+        {
+            "desa": g.desa_name,
+            "desa_code": g.desa_code,
+            "kecamatan": g.kecamatan_name,
+            "indicator": g.indicator,
+            "coverage": float(g.coverage),
+            "target": float(g.target),
+            "gap": float(g.gap),
+            "data_year": g.data_year,
+        }
+        for g in check.unaddressed
+        if g.desa_code in inside
+    ]
+    return {"year": event.year, "aksi1": {"lokus": lokus, "unaddressed_gaps": gaps}, "aksi2": plan(event)}

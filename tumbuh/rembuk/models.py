@@ -26,29 +26,44 @@ class RembukEvent(models.Model):
     """One Rembuk Stunting of a kabupaten or a kecamatan, for the plan of ``year``."""
 
     wilayah = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"),
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("region"),
         limit_choices_to={"level__in": (Level.KABUPATEN, Level.KECAMATAN)},
         help_text=_("The kabupaten, or a kecamatan for a kecamatan-level rembuk."),
     )
     year = models.PositiveSmallIntegerField(
-        _("plan year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        _("plan year"),
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
         help_text=_("The year of the activity plan agreed at this rembuk."),
     )
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, help_text=_("e.g. Aula Kantor Bupati Luwu Timur"))
-    signing_place = models.CharField(_("town where documents are signed"), max_length=100,
-                                     help_text=_("e.g. Malili; printed before the date of the documents."))
+    signing_place = models.CharField(
+        _("town where documents are signed"),
+        max_length=100,
+        help_text=_("e.g. Malili; printed before the date of the documents."),
+    )
     agenda = models.TextField(_("agenda"), blank=True, help_text=_("One item per line."))
     decisions = models.TextField(_("decisions"), blank=True, help_text=_("One decision per line."))
     nomor_berita_acara = models.CharField(_("number of the berita acara"), max_length=100, blank=True)
     nomor_komitmen = models.CharField(_("number of the commitment"), max_length=100, blank=True)
     materials = models.JSONField(_("materials presented"), null=True, blank=True, editable=False)
     materials_frozen_at = models.DateTimeField(_("materials frozen at"), null=True, blank=True, editable=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED, editable=False
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                   editable=False, verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
 
     scope_path = "wilayah"
     scope_reaches_up = True  # camat and desa see the district's rembuk they sign
@@ -112,17 +127,28 @@ class Invitee(models.Model):
     """A person invited to the rembuk: from the OPD or TPPS lists, a village head, or a free entry;
     who signs the commitment and the berita acara, and whether they came."""
 
-    event = models.ForeignKey(RembukEvent, on_delete=models.CASCADE, related_name="invitees", verbose_name=_("Rembuk Stunting"))
+    event = models.ForeignKey(
+        RembukEvent, on_delete=models.CASCADE, related_name="invitees", verbose_name=_("Rembuk Stunting")
+    )
     category = models.CharField(_("category"), max_length=15, choices=Category.choices, default=Category.OTHER)
     name = models.CharField(_("name"), max_length=150, blank=True, help_text=_("Leave empty to fill in by hand."))
     position = models.CharField(_("position"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    opd = models.ForeignKey("organisation.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                            verbose_name=_("OPD"))
-    tpps = models.ForeignKey("tpps.Tpps", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name=_("TPPS"))
-    desa = models.ForeignKey(Wilayah, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name=_("desa"), limit_choices_to={"level": Level.DESA})
+    opd = models.ForeignKey(
+        "organisation.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("OPD")
+    )
+    tpps = models.ForeignKey(
+        "tpps.Tpps", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("TPPS")
+    )
+    desa = models.ForeignKey(
+        Wilayah,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("desa"),
+        limit_choices_to={"level": Level.DESA},
+    )
     signs_commitment = models.BooleanField(_("signs the commitment"), default=True)
     signs_minutes = models.BooleanField(_("signs the berita acara"), default=False)
     attended = models.BooleanField(_("attended"), default=False)
@@ -147,7 +173,9 @@ class Invitee(models.Model):
             raise ValidationError({"opd": _("This OPD belongs to another regency.")})
         if self.desa_id and not event.wilayah.contains(self.desa_id):
             raise ValidationError({"desa": _("This desa lies outside the rembuk's region.")})
-        if self.tpps_id and not (self.tpps.wilayah_id == event.wilayah_id or event.wilayah.contains(self.tpps.wilayah_id)):
+        if self.tpps_id and not (
+            self.tpps.wilayah_id == event.wilayah_id or event.wilayah.contains(self.tpps.wilayah_id)
+        ):
             raise ValidationError({"tpps": _("This TPPS lies outside the rembuk's region.")})
 
     @property
@@ -158,13 +186,21 @@ class Invitee(models.Model):
 class AgreedPlan(models.Model):
     """A numbered, frozen copy of the Aksi 2 activities as agreed at the rembuk."""
 
-    event = models.ForeignKey(RembukEvent, on_delete=models.CASCADE, related_name="plans", verbose_name=_("Rembuk Stunting"))
+    event = models.ForeignKey(
+        RembukEvent, on_delete=models.CASCADE, related_name="plans", verbose_name=_("Rembuk Stunting")
+    )
     version = models.PositiveSmallIntegerField(_("version"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     data = models.JSONField(_("activities"), editable=False)
     created_at = models.DateTimeField(_("agreed at"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                   editable=False, verbose_name=_("recorded by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("recorded by"),
+    )
 
     scope_path = "event__wilayah"
     scope_reaches_up = True

@@ -32,9 +32,14 @@ def _errors(request, error: ValidationError) -> None:
 @login_required
 def event_list(request):
     events = policy.visible(request.user, RembukEvent.objects.select_related("wilayah"))
-    return render(request, "rembuk/event_list.html", {
-        "events": events, "can_add": policy.can(request.user, policy.ADD, RembukEvent),
-    })
+    return render(
+        request,
+        "rembuk/event_list.html",
+        {
+            "events": events,
+            "can_add": policy.can(request.user, policy.ADD, RembukEvent),
+        },
+    )
 
 
 @login_required
@@ -48,8 +53,12 @@ def event_edit(request, pk=None):
     form = EventForm(request.POST or None, instance=event, actor=request.user, invite=pk is None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_save_event(request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", ""),
-                                  invite=form.cleaned_data.get("invite", False))
+            actions.do_save_event(
+                request.user,
+                form.save(commit=False),
+                reason=form.cleaned_data.get("reason", ""),
+                invite=form.cleaned_data.get("invite", False),
+            )
         except ValidationError as e:
             _errors(request, e)
         else:
@@ -63,20 +72,24 @@ def event_detail(request, pk):
     event = _event(request, pk)
     can_change = policy.can(request.user, policy.CHANGE, event)
     participants = sorted(event.invitees.select_related("opd", "desa"), key=lambda p: p.sort_key)
-    return render(request, "rembuk/event_detail.html", {
-        "event": event,
-        "can_change": can_change,
-        "participants": participants,
-        "attended": sum(p.attended for p in participants),
-        "participant_form": InviteeForm(actor=request.user, event=event) if can_change else None,
-        "agree_form": AgreeForm() if can_change else None,
-        "scan_form": ScanForm() if can_change else None,
-        "plans": event.plans.all(),
-        "scans": UploadedDocument.for_object(event),
-        "missing_scans": actions.missing_scans(event),
-        "materials": event.materials,
-        "document_kinds": documents.kind_labels(),
-    })
+    return render(
+        request,
+        "rembuk/event_detail.html",
+        {
+            "event": event,
+            "can_change": can_change,
+            "participants": participants,
+            "attended": sum(p.attended for p in participants),
+            "participant_form": InviteeForm(actor=request.user, event=event) if can_change else None,
+            "agree_form": AgreeForm() if can_change else None,
+            "scan_form": ScanForm() if can_change else None,
+            "plans": event.plans.all(),
+            "scans": UploadedDocument.for_object(event),
+            "missing_scans": actions.missing_scans(event),
+            "materials": event.materials,
+            "document_kinds": documents.kind_labels(),
+        },
+    )
 
 
 def _post_action(request, pk, run, success: str):
@@ -94,22 +107,31 @@ def _post_action(request, pk, run, success: str):
 @login_required
 @require_POST
 def invite(request, pk):
-    return _post_action(request, pk, lambda e: actions.invite_defaults(request.user, e),
-                        _("Participants invited from the lists."))
+    return _post_action(
+        request, pk, lambda e: actions.invite_defaults(request.user, e), _("Participants invited from the lists.")
+    )
 
 
 @login_required
 @require_POST
 def attendance(request, pk):
-    return _post_action(request, pk, lambda e: actions.do_record_attendance(request.user, e, request.POST.getlist("attended")),
-                        _("Attendance saved."))
+    return _post_action(
+        request,
+        pk,
+        lambda e: actions.do_record_attendance(request.user, e, request.POST.getlist("attended")),
+        _("Attendance saved."),
+    )
 
 
 @login_required
 @require_POST
 def freeze(request, pk):
-    return _post_action(request, pk, lambda e: actions.do_freeze_materials(request.user, e, now=timezone.now()),
-                        _("The Aksi 1 and Aksi 2 materials are frozen as presented."))
+    return _post_action(
+        request,
+        pk,
+        lambda e: actions.do_freeze_materials(request.user, e, now=timezone.now()),
+        _("The Aksi 1 and Aksi 2 materials are frozen as presented."),
+    )
 
 
 @login_required
@@ -117,8 +139,12 @@ def freeze(request, pk):
 def agree(request, pk):
     form = AgreeForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _post_action(request, pk, lambda e: actions.do_agree_plan(request.user, e, note=note),
-                        _("The plan is agreed as a new version."))
+    return _post_action(
+        request,
+        pk,
+        lambda e: actions.do_agree_plan(request.user, e, note=note),
+        _("The plan is agreed as a new version."),
+    )
 
 
 @login_required
@@ -132,7 +158,9 @@ def participant_edit(request, pk, participant_pk=None):
     form = InviteeForm(request.POST or None, instance=participant, actor=request.user, event=event)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_save_participant(request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", ""))
+            actions.do_save_participant(
+                request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", "")
+            )
         except ValidationError as e:
             _errors(request, e)
         else:
@@ -146,9 +174,12 @@ def participant_edit(request, pk, participant_pk=None):
 def participant_delete(request, pk, participant_pk):
     event = _event(request, pk)
     participant = policy.get_object_or_404(request.user, Invitee, pk=participant_pk, event=event)
-    return _post_action(request, pk, lambda e: actions.do_remove_participant(request.user, participant,
-                                                                             reason=_("Removed from the invitation")),
-                        _("Removed."))
+    return _post_action(
+        request,
+        pk,
+        lambda e: actions.do_remove_participant(request.user, participant, reason=_("Removed from the invitation")),
+        _("Removed."),
+    )
 
 
 @login_required
@@ -169,6 +200,17 @@ def upload(request, pk):
             for error in errors:
                 messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
         return redirect("rembuk:detail", pk=event.pk)
-    return _post_action(request, pk, lambda e: actions.do_upload_scan(
-        request.user, e, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"], title=form.cleaned_data["title"],
-        now=timezone.now(), reason=form.cleaned_data.get("reason", "")), _("The signed document is filed."))
+    return _post_action(
+        request,
+        pk,
+        lambda e: actions.do_upload_scan(
+            request.user,
+            e,
+            file=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            now=timezone.now(),
+            reason=form.cleaned_data.get("reason", ""),
+        ),
+        _("The signed document is filed."),
+    )

@@ -35,8 +35,16 @@ def outputs(kabupaten, year: int, user) -> list[Output]:
     n = _activities(kabupaten, year, user)
     if not n:
         return []
-    return [Output("rencana", _("Integrated activity plan"), reverse("rencana:export", args=(year,)), GENERATED, "XLSX",
-                   note=ngettext("%(n)d activity, as it stands", "%(n)d activities, as they stand", n) % {"n": n})]
+    return [
+        Output(
+            "rencana",
+            _("Integrated activity plan"),
+            reverse("rencana:export", args=(year,)),
+            GENERATED,
+            "XLSX",
+            note=ngettext("%(n)d activity, as it stands", "%(n)d activities, as they stand", n) % {"n": n},
+        )
+    ]
 
 
 def proofs(kabupaten, year: int, user, today) -> list[Proof]:
@@ -44,11 +52,24 @@ def proofs(kabupaten, year: int, user, today) -> list[Proof]:
     if not n:
         return []
     opd = policy.visible(user, Activity.objects.filter(kabupaten=kabupaten, year=year)).values("opd").distinct().count()
-    found = [Proof(ACTIVITIES, _("Integrated activity plan"), reverse("rencana:export", args=(year,)),
-                   ngettext("%(n)s activity", "%(n)s activities", n) % {"n": number(n)} + " · "
-                   + ngettext("%(n)s OPD", "%(n)s OPD", opd) % {"n": number(opd)})]
+    found = [
+        Proof(
+            ACTIVITIES,
+            _("Integrated activity plan"),
+            reverse("rencana:export", args=(year,)),
+            ngettext("%(n)s activity", "%(n)s activities", n) % {"n": number(n)}
+            + " · "
+            + ngettext("%(n)s OPD", "%(n)s OPD", opd) % {"n": number(opd)},
+        )
+    ]
     lokus = len(lokus_desa(kabupaten.code, year))
     if lokus:
-        found.append(Proof(GAP_CHECK, _("Gap check against the lokus desa"), f"{reverse('rencana:gaps')}?year={year}",
-                           ngettext("%(n)s lokus desa", "%(n)s lokus desa", lokus) % {"n": number(lokus)}))
+        found.append(
+            Proof(
+                GAP_CHECK,
+                _("Gap check against the lokus desa"),
+                f"{reverse('rencana:gaps')}?year={year}",
+                ngettext("%(n)s lokus desa", "%(n)s lokus desa", lokus) % {"n": number(lokus)},
+            )
+        )
     return found

@@ -13,9 +13,26 @@ from .models import Activity
 class ActivityForm(AuditedForm):
     class Meta:
         model = Activity
-        fields = ["year", "opd", "program_code", "program", "kegiatan_code", "kegiatan", "sub_kegiatan_code", "sub_kegiatan",
-                  "indicator", "desa", "volume", "unit", "budget", "funding_source", "funding_note", "start_month",
-                  "end_month", "note"]
+        fields = [
+            "year",
+            "opd",
+            "program_code",
+            "program",
+            "kegiatan_code",
+            "kegiatan",
+            "sub_kegiatan_code",
+            "sub_kegiatan",
+            "indicator",
+            "desa",
+            "volume",
+            "unit",
+            "budget",
+            "funding_source",
+            "funding_note",
+            "start_month",
+            "end_month",
+            "note",
+        ]
         widgets = {"start_month": forms.Select, "end_month": forms.Select}
 
     def __init__(self, *args, kabupaten_code: str, **kwargs):
@@ -27,7 +44,9 @@ class ActivityForm(AuditedForm):
             self.fields["opd"].initial = self.actor.opd_id
         self.fields["opd"].queryset = opd
         self.fields["indicator"].queryset = Indicator.objects.for_kabupaten(kabupaten_code)
-        self.fields["desa"].queryset = Wilayah.objects.filter(kabupaten_code=kabupaten_code, level=Level.DESA).order_by("code")
+        self.fields["desa"].queryset = Wilayah.objects.filter(kabupaten_code=kabupaten_code, level=Level.DESA).order_by(
+            "code"
+        )
         self.fields["desa"].label_from_instance = lambda w: f"{w.name} ({w.code})"
         from django.utils.dates import MONTHS
 

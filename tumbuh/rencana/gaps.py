@@ -61,7 +61,9 @@ def check(kabupaten_code: str, year: int) -> GapCheck:
     coverage = Coverage.objects.latest_by_desa(lokus, year)
     reach: dict[tuple[int, str], list[int]] = {}
     plan = Activity.objects.filter(kabupaten_id=kabupaten_code, year=year)
-    for activity_id, indicator_id, desa_code in plan.filter(desa__code__in=lokus).values_list("pk", "indicator_id", "desa__code"):
+    for activity_id, indicator_id, desa_code in plan.filter(desa__code__in=lokus).values_list(
+        "pk", "indicator_id", "desa__code"
+    ):
         reach.setdefault((indicator_id, desa_code), []).append(activity_id)
     everywhere: dict[int, list[int]] = {}
     for activity_id, indicator_id in plan.filter(desa__isnull=True).values_list("pk", "indicator_id"):
@@ -78,14 +80,24 @@ def check(kabupaten_code: str, year: int) -> GapCheck:
             if not short:
                 continue
             w = desa.get(code)
-            gaps.append(Gap(
-                desa_code=code, desa_name=w.name if w else code, kecamatan_name=w.parent.name if w and w.parent else "",
-                indicator_id=indicator.pk, indicator=str(indicator), data_year=data_year, coverage=Decimal(str(value)),
-                target=Decimal(str(target)), gap=short,
-                addressed_by=sorted(reach.get((indicator.pk, code), []) + everywhere.get(indicator.pk, [])),
-            ))
-    labels = {a.pk: f"{a.opd.short_name}: {a}" for a in plan.filter(
-        pk__in={i for g in gaps for i in g.addressed_by}).select_related("opd")}
+            gaps.append(
+                Gap(
+                    desa_code=code,
+                    desa_name=w.name if w else code,
+                    kecamatan_name=w.parent.name if w and w.parent else "",
+                    indicator_id=indicator.pk,
+                    indicator=str(indicator),
+                    data_year=data_year,
+                    coverage=Decimal(str(value)),
+                    target=Decimal(str(target)),
+                    gap=short,
+                    addressed_by=sorted(reach.get((indicator.pk, code), []) + everywhere.get(indicator.pk, [])),
+                )
+            )
+    labels = {
+        a.pk: f"{a.opd.short_name}: {a}"
+        for a in plan.filter(pk__in={i for g in gaps for i in g.addressed_by}).select_related("opd")
+    }
     for g in gaps:
         g.addressed_labels = [(i, labels[i]) for i in g.addressed_by]
     gaps.sort(key=lambda g: (g.desa_code, -g.gap, g.indicator))

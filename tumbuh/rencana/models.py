@@ -41,7 +41,10 @@ class Activity(models.Model):
     """One OPD activity of the year's convergence plan."""
 
     kabupaten = models.ForeignKey(
-        Wilayah, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Level.KABUPATEN},
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
         verbose_name=_("regency / city"),
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
@@ -50,16 +53,22 @@ class Activity(models.Model):
     program = models.CharField(_("programme"), max_length=300)
     kegiatan_code = models.CharField(_("kegiatan code"), max_length=20, blank=True, help_text=_("e.g. 1.02.02.2.02"))
     kegiatan = models.CharField(_("kegiatan (activity)"), max_length=300)
-    sub_kegiatan_code = models.CharField(_("sub-kegiatan code"), max_length=25, blank=True, help_text=_("e.g. 1.02.02.2.02.0033"))
+    sub_kegiatan_code = models.CharField(
+        _("sub-kegiatan code"), max_length=25, blank=True, help_text=_("e.g. 1.02.02.2.02.0033")
+    )
     sub_kegiatan = models.CharField(_("sub-kegiatan (sub-activity)"), max_length=300, blank=True)
-    indicator = models.ForeignKey("indikator.Indicator", on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("indicator it moves"))
-    desa = models.ManyToManyField(Wilayah, related_name="+", blank=True, limit_choices_to={"level": Level.DESA},
-                                  verbose_name=_("target desa"))
+    indicator = models.ForeignKey(
+        "indikator.Indicator", on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator it moves")
+    )
+    desa = models.ManyToManyField(
+        Wilayah, related_name="+", blank=True, limit_choices_to={"level": Level.DESA}, verbose_name=_("target desa")
+    )
     volume = models.DecimalField(_("volume"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     unit = models.CharField(_("unit"), max_length=40, help_text=_("e.g. paket, orang, desa, unit"))
     budget = models.DecimalField(_("budget (Rp)"), max_digits=16, decimal_places=0, validators=[MinValueValidator(0)])
-    funding_source = models.CharField(_("funding source"), max_length=10, choices=FundingSource.choices, default=FundingSource.APBD)
+    funding_source = models.CharField(
+        _("funding source"), max_length=10, choices=FundingSource.choices, default=FundingSource.APBD
+    )
     funding_note = models.CharField(_("funding source (other)"), max_length=120, blank=True)
     start_month = models.PositiveSmallIntegerField(_("from month"), validators=MONTH_VALIDATORS, default=1)
     end_month = models.PositiveSmallIntegerField(_("to month"), validators=MONTH_VALIDATORS, default=12)
@@ -71,7 +80,15 @@ class Activity(models.Model):
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        ordering = ["kabupaten_id", "year", "opd__short_name", "program_code", "kegiatan_code", "sub_kegiatan_code", "pk"]
+        ordering = [
+            "kabupaten_id",
+            "year",
+            "opd__short_name",
+            "program_code",
+            "kegiatan_code",
+            "sub_kegiatan_code",
+            "pk",
+        ]
         indexes = [models.Index(fields=["kabupaten", "year"], name="rencana_activity_kab_year")]
 
     def __str__(self) -> str:
@@ -79,9 +96,16 @@ class Activity(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        checks = (("program_code", PROGRAM_CODE, "", _("A programme code looks like 1.02.02.")),
-                  ("kegiatan_code", KEGIATAN_CODE, "program_code", _("A kegiatan code looks like 1.02.02.2.02.")),
-                  ("sub_kegiatan_code", SUB_KEGIATAN_CODE, "kegiatan_code", _("A sub-kegiatan code looks like 1.02.02.2.02.0033.")))
+        checks = (
+            ("program_code", PROGRAM_CODE, "", _("A programme code looks like 1.02.02.")),
+            ("kegiatan_code", KEGIATAN_CODE, "program_code", _("A kegiatan code looks like 1.02.02.2.02.")),
+            (
+                "sub_kegiatan_code",
+                SUB_KEGIATAN_CODE,
+                "kegiatan_code",
+                _("A sub-kegiatan code looks like 1.02.02.2.02.0033."),
+            ),
+        )
         for name, pattern, parent, message in checks:
             value = getattr(self, name).strip()
             setattr(self, name, value)
@@ -108,8 +132,12 @@ class Activity(models.Model):
         """The target desa lie in the activity's kabupaten (many-to-many is checked apart)."""
         outside = [d for d in desa if getattr(d, "kabupaten_code", "") != self.kabupaten_id or d.level != Level.DESA]
         if outside:
-            raise ValidationError({"desa": _("These are not desa of this regency: %(desa)s")
-                                   % {"desa": ", ".join(d.name for d in outside)}})
+            raise ValidationError(
+                {
+                    "desa": _("These are not desa of this regency: %(desa)s")
+                    % {"desa": ", ".join(d.name for d in outside)}
+                }
+            )
 
     @property
     def timing(self) -> str:
@@ -123,4 +151,8 @@ class Activity(models.Model):
         return self.get_funding_source_display()
 
     def nomenclature(self) -> list[tuple[str, str]]:
-        return [(self.program_code, self.program), (self.kegiatan_code, self.kegiatan), (self.sub_kegiatan_code, self.sub_kegiatan)]
+        return [
+            (self.program_code, self.program),
+            (self.kegiatan_code, self.kegiatan),
+            (self.sub_kegiatan_code, self.sub_kegiatan),
+        ]

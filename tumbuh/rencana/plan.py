@@ -28,14 +28,24 @@ def activity_row(a: Activity) -> dict:
         "id": a.pk,
         "opd": a.opd.short_name,
         "opd_name": a.opd.name,
-        "program_code": a.program_code, "program": a.program,
-        "kegiatan_code": a.kegiatan_code, "kegiatan": a.kegiatan,
-        "sub_kegiatan_code": a.sub_kegiatan_code, "sub_kegiatan": a.sub_kegiatan,
-        "indicator": a.indicator.code, "indicator_name": str(a.indicator),
+        "program_code": a.program_code,
+        "program": a.program,
+        "kegiatan_code": a.kegiatan_code,
+        "kegiatan": a.kegiatan,
+        "sub_kegiatan_code": a.sub_kegiatan_code,
+        "sub_kegiatan": a.sub_kegiatan,
+        "indicator": a.indicator.code,
+        "indicator_name": str(a.indicator),
         "desa": [{"code": d.code, "name": d.name} for d in sorted(a.desa.all(), key=lambda d: d.code)],
-        "volume": str(a.volume), "unit": a.unit,
-        "budget": int(a.budget), "funding_source": a.funding_source, "funding": a.funding_label,
-        "start_month": a.start_month, "end_month": a.end_month, "timing": a.timing, "note": a.note,
+        "volume": str(a.volume),
+        "unit": a.unit,
+        "budget": int(a.budget),
+        "funding_source": a.funding_source,
+        "funding": a.funding_label,
+        "start_month": a.start_month,
+        "end_month": a.end_month,
+        "timing": a.timing,
+        "note": a.note,
     }
 
 
@@ -43,8 +53,13 @@ def snapshot(kabupaten_code: str, year: int, *, within: str | None = None) -> di
     """The plan frozen as JSON: every activity, and budget totals per OPD and funding source."""
     with translation.override("id"):  # frozen text stays in the language of the documents
         rows = [activity_row(a) for a in activities(kabupaten_code, year, within=within)]
-        return {"kabupaten": kabupaten_code, "year": year, "within": within or kabupaten_code, "activities": rows,
-                **totals(rows)}
+        return {
+            "kabupaten": kabupaten_code,
+            "year": year,
+            "within": within or kabupaten_code,
+            "activities": rows,
+            **totals(rows),
+        }
 
 
 def totals(rows: list[dict]) -> dict:
@@ -57,7 +72,9 @@ def totals(rows: list[dict]) -> dict:
     return {
         "total_budget": sum(r["budget"] for r in rows),
         "by_opd": [{"opd": k, **v} for k, v in sorted(by_opd.items())],
-        "by_source": [{"source": k, "label": str(FundingSource(k).label), "budget": v} for k, v in by_source.items() if v],
+        "by_source": [
+            {"source": k, "label": str(FundingSource(k).label), "budget": v} for k, v in by_source.items() if v
+        ],
     }
 
 

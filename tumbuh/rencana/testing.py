@@ -10,8 +10,20 @@ from tumbuh.documents.tests.test_official import pdftext  # noqa: F401  (the fix
 TEST_YEAR = 2030
 
 
-def make_activity(actor, *, opd="DINKES", indicator="balita-dipantau", desa=(), year=TEST_YEAR, budget=100_000_000,
-                  kabupaten="73.24", volume=10, unit="paket", sub_kegiatan="Pemberian makanan tambahan", **fields):
+def make_activity(
+    actor,
+    *,
+    opd="DINKES",
+    indicator="balita-dipantau",
+    desa=(),
+    year=TEST_YEAR,
+    budget=100_000_000,
+    kabupaten="73.24",
+    volume=10,
+    unit="paket",
+    sub_kegiatan="Pemberian makanan tambahan",
+    **fields,
+):
     """An activity saved through the audited action, as ``actor`` would."""
     from tumbuh.indikator.models import Indicator
     from tumbuh.organisation.models import Opd
@@ -21,9 +33,16 @@ def make_activity(actor, *, opd="DINKES", indicator="balita-dipantau", desa=(), 
     from .models import Activity
 
     activity = Activity(
-        kabupaten_id=kabupaten, year=year, opd=Opd.objects.get(kabupaten_id=kabupaten, short_name=opd),
-        program=fields.pop("program", "Program Pemenuhan Upaya Kesehatan"), kegiatan=fields.pop("kegiatan", "Layanan gizi"),
-        sub_kegiatan=sub_kegiatan, indicator=Indicator.objects.get(kabupaten=None, code=indicator),
-        volume=Decimal(volume), unit=unit, budget=Decimal(budget), **fields,
+        kabupaten_id=kabupaten,
+        year=year,
+        opd=Opd.objects.get(kabupaten_id=kabupaten, short_name=opd),
+        program=fields.pop("program", "Program Pemenuhan Upaya Kesehatan"),
+        kegiatan=fields.pop("kegiatan", "Layanan gizi"),
+        sub_kegiatan=sub_kegiatan,
+        indicator=Indicator.objects.get(kabupaten=None, code=indicator),
+        volume=Decimal(volume),
+        unit=unit,
+        budget=Decimal(budget),
+        **fields,
     )
     return do_save_activity(actor, activity, desa=Wilayah.objects.filter(code__in=list(desa)), reason="uji")

@@ -29,13 +29,25 @@ def activity_list(request):
     if opd:
         qs = qs.filter(opd__short_name=opd)
     rows = list(qs)
-    return render(request, "rencana/activity_list.html", {
-        "kabupaten": kab, "year": year, "activities": rows, "total": plan.budget_total(rows), "opd": opd,
-        "opd_choices": list(Activity.objects.filter(kabupaten_id=kab.code, year=year).order_by("opd__short_name")
-                            .values_list("opd__short_name", flat=True).distinct()),
-        "can_add": policy.can(request.user, policy.ADD, Activity),
-        "editable": {a.pk for a in rows if policy.can(request.user, policy.CHANGE, a)},
-    })
+    return render(
+        request,
+        "rencana/activity_list.html",
+        {
+            "kabupaten": kab,
+            "year": year,
+            "activities": rows,
+            "total": plan.budget_total(rows),
+            "opd": opd,
+            "opd_choices": list(
+                Activity.objects.filter(kabupaten_id=kab.code, year=year)
+                .order_by("opd__short_name")
+                .values_list("opd__short_name", flat=True)
+                .distinct()
+            ),
+            "can_add": policy.can(request.user, policy.ADD, Activity),
+            "editable": {a.pk for a in rows if policy.can(request.user, policy.CHANGE, a)},
+        },
+    )
 
 
 @login_required
@@ -51,17 +63,26 @@ def activity_edit(request, pk=None):
     form = ActivityForm(request.POST or None, instance=activity, actor=request.user, kabupaten_code=kab.code)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = actions.do_save_activity(request.user, form.save(commit=False), desa=form.cleaned_data["desa"],
-                                             reason=form.cleaned_data.get("reason", ""))
+            saved = actions.do_save_activity(
+                request.user,
+                form.save(commit=False),
+                desa=form.cleaned_data["desa"],
+                reason=form.cleaned_data.get("reason", ""),
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
             messages.success(request, _("Saved."))
             return redirect(f"{reverse('rencana:list')}?year={saved.year}")
-    return render(request, "rencana/activity_form.html", {
-        "form": form, "activity": activity if pk else None,
-        "can_delete": pk is not None and policy.can(request.user, policy.DELETE, activity),
-    })
+    return render(
+        request,
+        "rencana/activity_form.html",
+        {
+            "form": form,
+            "activity": activity if pk else None,
+            "can_delete": pk is not None and policy.can(request.user, policy.DELETE, activity),
+        },
+    )
 
 
 @login_required
@@ -73,8 +94,15 @@ def activity_delete(request, pk):
         actions.do_delete_activity(request.user, activity, reason=form.cleaned_data["reason"])
         messages.success(request, _("Deleted."))
         return redirect(f"{reverse('rencana:list')}?year={activity.year}")
-    return render(request, "core/confirm_delete.html", {
-        "heading": _("Delete “%(a)s”?") % {"a": activity}, "form": form, "back": reverse("rencana:edit", args=[activity.pk])})
+    return render(
+        request,
+        "core/confirm_delete.html",
+        {
+            "heading": _("Delete “%(a)s”?") % {"a": activity},
+            "form": form,
+            "back": reverse("rencana:edit", args=[activity.pk]),
+        },
+    )
 
 
 @login_required

@@ -19,10 +19,22 @@ from tumbuh.wilayah.models import Wilayah
 from .plan import activities, activity_row, totals
 
 COLUMNS = [
-    ("No", 5, None), ("Kode Program", 11, None), ("Program", 34, None), ("Kode Kegiatan", 14, None), ("Kegiatan", 34, None),
-    ("Kode Sub Kegiatan", 18, None), ("Sub Kegiatan", 34, None), ("Indikator yang Diintervensi", 28, None),
-    ("Desa Sasaran", 30, None), ("Kode Desa", 18, None), ("Volume", 10, "#,##0.##"), ("Satuan", 10, None),
-    ("Pagu (Rp)", 16, "#,##0"), ("Sumber Dana", 14, None), ("Waktu Pelaksanaan", 18, None), ("Keterangan", 24, None),
+    ("No", 5, None),
+    ("Kode Program", 11, None),
+    ("Program", 34, None),
+    ("Kode Kegiatan", 14, None),
+    ("Kegiatan", 34, None),
+    ("Kode Sub Kegiatan", 18, None),
+    ("Sub Kegiatan", 34, None),
+    ("Indikator yang Diintervensi", 28, None),
+    ("Desa Sasaran", 30, None),
+    ("Kode Desa", 18, None),
+    ("Volume", 10, "#,##0.##"),
+    ("Satuan", 10, None),
+    ("Pagu (Rp)", 16, "#,##0"),
+    ("Sumber Dana", 14, None),
+    ("Waktu Pelaksanaan", 18, None),
+    ("Keterangan", 24, None),
 ]
 _FILL = PatternFill("solid", fgColor="E6F2EC")
 _BOLD = Font(bold=True)
@@ -84,12 +96,27 @@ def integrated_plan(kabupaten_code: str, year: int, *, now: dt.datetime) -> byte
             cell.font, cell.fill = _BOLD, _FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for i, r in enumerate(opd_rows, 1):
-            append_row(ws, [
-                i, r["program_code"], r["program"], r["kegiatan_code"], r["kegiatan"], r["sub_kegiatan_code"], r["sub_kegiatan"],
-                r["indicator_name"], ", ".join(d["name"] for d in r["desa"]) or "Seluruh kabupaten",
-                ", ".join(d["code"] for d in r["desa"]), float(r["volume"]), r["unit"], r["budget"], r["funding"], r["timing"],
-                r.get("note", ""),
-            ])
+            append_row(
+                ws,
+                [
+                    i,
+                    r["program_code"],
+                    r["program"],
+                    r["kegiatan_code"],
+                    r["kegiatan"],
+                    r["sub_kegiatan_code"],
+                    r["sub_kegiatan"],
+                    r["indicator_name"],
+                    ", ".join(d["name"] for d in r["desa"]) or "Seluruh kabupaten",
+                    ", ".join(d["code"] for d in r["desa"]),
+                    float(r["volume"]),
+                    r["unit"],
+                    r["budget"],
+                    r["funding"],
+                    r["timing"],
+                    r.get("note", ""),
+                ],
+            )
             for col, (_h, _w, fmt) in enumerate(COLUMNS, 1):
                 cell = ws.cell(ws.max_row, col)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

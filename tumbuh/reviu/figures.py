@@ -61,7 +61,8 @@ def budget_totals(rows: list[ActivityRow]) -> BudgetTotals:
     return BudgetTotals(
         budget=sum((r.activity.budget for r in rows), Decimal(0)),
         realised=sum((r.realisation.budget for r in rows if r.realisation), Decimal(0)),
-        entered=sum(1 for r in rows if r.realisation), total=len(rows),
+        entered=sum(1 for r in rows if r.realisation),
+        total=len(rows),
     )
 
 
@@ -95,8 +96,16 @@ def indicator_rows(kabupaten_code: str, year: int) -> list[IndicatorRow]:
         start, end = cov.get((i.pk, year - 1)), cov.get((i.pk, year))
         if start is None and end is None:
             continue
-        rows.append(IndicatorRow(i, i.target_for(kabupaten_code), start[0] if start else None, end[0] if end else None,
-                                 start[1] if start else 0, end[1] if end else 0))
+        rows.append(
+            IndicatorRow(
+                i,
+                i.target_for(kabupaten_code),
+                start[0] if start else None,
+                end[0] if end else None,
+                start[1] if start else 0,
+                end[1] if end else 0,
+            )
+        )
     return rows
 
 
@@ -121,14 +130,30 @@ def kecamatan_prevalence(user, kabupaten_code: str, year: int) -> list[Kecamatan
     from tumbuh.dashboards.periods import Period
 
     tables = [
-        {r.code: r for r in indicator_table(user=user, within_code=kabupaten_code, level="kecamatan",
-                                            period=Period.round(year, month), indicator="stunting")}
+        {
+            r.code: r
+            for r in indicator_table(
+                user=user,
+                within_code=kabupaten_code,
+                level="kecamatan",
+                period=Period.round(year, month),
+                indicator="stunting",
+            )
+        }
         for month in (2, 8)
     ]
     codes = sorted(set(tables[0]) | set(tables[1]))
     out = []
     for code in codes:
         a, b = tables[0].get(code), tables[1].get(code)
-        out.append(KecamatanRow(code, (a or b).name, a.r if a else None, b.r if b else None,
-                                a.n_measured if a else 0, b.n_measured if b else 0))
+        out.append(
+            KecamatanRow(
+                code,
+                (a or b).name,
+                a.r if a else None,
+                b.r if b else None,
+                a.n_measured if a else 0,
+                b.n_measured if b else 0,
+            )
+        )
     return out

@@ -18,8 +18,11 @@ class ReviewForm(AuditedForm):
     class Meta:
         model = AnnualReview
         fields = ["nomor", "date", "signing_place", "signer_name", "signer_nip", "summary", "problems"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "summary": forms.Textarea(attrs={"rows": 4}), "problems": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "problems": forms.Textarea(attrs={"rows": 5}),
+        }
 
 
 class RecommendationForm(AuditedForm):

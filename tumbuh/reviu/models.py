@@ -32,12 +32,19 @@ def _percent(part, whole) -> Decimal | None:
 class Realisation(models.Model):
     """An activity's realisation at year end, entered by its OPD."""
 
-    activity = models.OneToOneField("rencana.Activity", on_delete=models.CASCADE, related_name="realisation",
-                                    verbose_name=_("activity"))
-    physical = models.DecimalField(_("physical realisation (volume)"), max_digits=12, decimal_places=2,
-                                   validators=[MinValueValidator(0)], help_text=_("In the activity's unit."))
-    budget = models.DecimalField(_("budget realisation (Rp)"), max_digits=16, decimal_places=0,
-                                 validators=[MinValueValidator(0)])
+    activity = models.OneToOneField(
+        "rencana.Activity", on_delete=models.CASCADE, related_name="realisation", verbose_name=_("activity")
+    )
+    physical = models.DecimalField(
+        _("physical realisation (volume)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("In the activity's unit."),
+    )
+    budget = models.DecimalField(
+        _("budget realisation (Rp)"), max_digits=16, decimal_places=0, validators=[MinValueValidator(0)]
+    )
     problems = models.TextField(_("problems met"), blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -68,26 +75,44 @@ class Realisation(models.Model):
 
     def clean(self) -> None:
         if self.activity_id and self.budget is not None and self.budget > self.activity.budget:
-            raise ValidationError({"budget": _("The budget realisation exceeds the activity's budget (Rp %(pagu)s).")
-                                   % {"pagu": format_number(self.activity.budget, 0)}})
+            raise ValidationError(
+                {
+                    "budget": _("The budget realisation exceeds the activity's budget (Rp %(pagu)s).")
+                    % {"pagu": format_number(self.activity.budget, 0)}
+                }
+            )
 
 
 class AnnualReview(models.Model):
     """The district's review of one year: problems, recommendations, the report's number."""
 
-    kabupaten = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="+",
-                                  limit_choices_to={"level": Level.KABUPATEN}, verbose_name=_("regency / city"))
-    year = models.PositiveSmallIntegerField(_("year reviewed"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kabupaten = models.ForeignKey(
+        Wilayah,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Level.KABUPATEN},
+        verbose_name=_("regency / city"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year reviewed"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     nomor = models.CharField(_("report number"), max_length=100, blank=True)
     date = models.DateField(_("report date"), null=True, blank=True)
-    signing_place = models.CharField(_("town where the report is signed"), max_length=100, blank=True,
-                                     help_text=_("e.g. Malili"))
+    signing_place = models.CharField(
+        _("town where the report is signed"), max_length=100, blank=True, help_text=_("e.g. Malili")
+    )
     summary = models.TextField(_("summary"), blank=True)
     problems = models.TextField(_("problems"), blank=True, help_text=_("One problem per line."))
     signer_name = models.CharField(_("name of the TPPS chair (signs the report)"), max_length=150, blank=True)
     signer_nip = models.CharField(_("NIP of the signer"), max_length=30, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                                   editable=False, verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
 
     scope_path = "kabupaten"
     scope_reaches_up = True
@@ -108,13 +133,26 @@ class AnnualReview(models.Model):
 class Recommendation(models.Model):
     """One recommendation of a review, for next year; optionally about an indicator or an OPD."""
 
-    review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="recommendations",
-                               verbose_name=_("review"))
+    review = models.ForeignKey(
+        AnnualReview, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("review")
+    )
     text = models.TextField(_("recommendation"))
-    indicator = models.ForeignKey("indikator.Indicator", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                  verbose_name=_("indicator"))
-    opd = models.ForeignKey("organisation.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                            verbose_name=_("OPD to act"))
+    indicator = models.ForeignKey(
+        "indikator.Indicator",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("indicator"),
+    )
+    opd = models.ForeignKey(
+        "organisation.Opd",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("OPD to act"),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     scope_path = "review__kabupaten"

@@ -33,22 +33,35 @@ def _review(request, year: int) -> AnnualReview | None:
 def page(request):
     kab, year = kabupaten_of(request), year_of(request, today=timezone.localdate())
     review = _review(request, year)
-    rows = figures.activity_rows(kab.code, year, qs=policy.visible(request.user, Activity.objects.filter(
-        kabupaten=kab, year=year).select_related("opd", "indicator")))
+    rows = figures.activity_rows(
+        kab.code,
+        year,
+        qs=policy.visible(
+            request.user, Activity.objects.filter(kabupaten=kab, year=year).select_related("opd", "indicator")
+        ),
+    )
     editable = set()
     for r in rows:
         probe = r.realisation or Realisation(activity=r.activity)
         if policy.can(request.user, policy.CHANGE if r.realisation else policy.ADD, probe):
             editable.add(r.activity.pk)
-    return render(request, "reviu/page.html", {
-        "kabupaten": kab, "year": year, "review": review, "rows": rows, "editable": editable,
-        "totals": figures.budget_totals(rows),
-        "indicators": figures.indicator_rows(kab.code, year),
-        "kecamatan": figures.kecamatan_prevalence(request.user, kab.code, year),
-        "recommendations": review.recommendations.select_related("indicator", "opd") if review else [],
-        "can_review": policy.can(request.user, policy.CHANGE if review else policy.ADD, review or AnnualReview),
-        "can_recommend": review is not None and policy.can(request.user, policy.ADD, Recommendation(review=review)),
-    })
+    return render(
+        request,
+        "reviu/page.html",
+        {
+            "kabupaten": kab,
+            "year": year,
+            "review": review,
+            "rows": rows,
+            "editable": editable,
+            "totals": figures.budget_totals(rows),
+            "indicators": figures.indicator_rows(kab.code, year),
+            "kecamatan": figures.kecamatan_prevalence(request.user, kab.code, year),
+            "recommendations": review.recommendations.select_related("indicator", "opd") if review else [],
+            "can_review": policy.can(request.user, policy.CHANGE if review else policy.ADD, review or AnnualReview),
+            "can_recommend": review is not None and policy.can(request.user, policy.ADD, Recommendation(review=review)),
+        },
+    )
 
 
 @login_required
@@ -87,13 +100,18 @@ def recommendation_edit(request, year, pk=None):
     else:
         recommendation = policy.get_object_or_404(request.user, Recommendation, pk=pk, review=review)
     policy.require(request.user, policy.CHANGE if pk else policy.ADD, recommendation)
-    form = RecommendationForm(request.POST or None, instance=recommendation, actor=request.user,
-                              kabupaten_code=review.kabupaten_id)
+    form = RecommendationForm(
+        request.POST or None, instance=recommendation, actor=request.user, kabupaten_code=review.kabupaten_id
+    )
     if request.method == "POST" and form.is_valid():
-        actions.do_save_recommendation(request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", ""))
+        actions.do_save_recommendation(
+            request.user, form.save(commit=False), reason=form.cleaned_data.get("reason", "")
+        )
         messages.success(request, _("Saved."))
         return _back(year)
-    return render(request, "reviu/recommendation_form.html", {"form": form, "year": year, "recommendation": recommendation})
+    return render(
+        request, "reviu/recommendation_form.html", {"form": form, "year": year, "recommendation": recommendation}
+    )
 
 
 @login_required

@@ -14,9 +14,15 @@ def seed(seed: int) -> None:
     tpps = Tpps.objects.filter(wilayah_id="73.24").first()
     if tpps is None or SemesterReport.objects.filter(tpps=tpps).exists():
         return
-    actions.do_save_report(SYSTEM, SemesterReport(
-        tpps=tpps, year=2025, semester=2,
-        introduction="Laporan ini disusun sebagai pertanggungjawaban pelaksanaan percepatan penurunan stunting "
-                     "Kabupaten Luwu Timur semester II tahun 2025 kepada TPPS Provinsi Sulawesi Selatan.",
-        obstacles="Cakupan pengukuran di sebagian desa masih rendah; data keluarga berisiko belum padan dengan data balita.",
-    ), reason="data demo")
+    actions.do_save_report(
+        SYSTEM,
+        SemesterReport(
+            tpps=tpps,
+            year=2025,
+            semester=2,
+            introduction="Laporan ini disusun sebagai pertanggungjawaban pelaksanaan percepatan penurunan stunting "
+            "Kabupaten Luwu Timur semester II tahun 2025 kepada TPPS Provinsi Sulawesi Selatan.",
+            obstacles="Cakupan pengukuran di sebagian desa masih rendah; data keluarga berisiko belum padan dengan data balita.",
+        ),
+        reason="data demo",
+    )

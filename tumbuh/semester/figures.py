@@ -36,14 +36,24 @@ def semester_round(year: int, semester: int) -> Period:
 
 def _meetings(report, today: dt.date) -> list[dict]:
     node = report.tpps.wilayah_id
-    meetings = Rapat.objects.filter(Wilayah.subtree_q(node, "tpps__wilayah__"), date__gte=report.start,
-                                    date__lte=min(report.end, today)).select_related("tpps__wilayah")
+    meetings = Rapat.objects.filter(
+        Wilayah.subtree_q(node, "tpps__wilayah__"), date__gte=report.start, date__lte=min(report.end, today)
+    ).select_related("tpps__wilayah")
     out = []
     for r in meetings.order_by("date", "pk"):
         counts = attendance(r)
-        out.append({"date": r.date.isoformat(), "title": r.title, "level": r.tpps.wilayah.level, "place": r.place,
-                    "present": counts.present, "groups": [[g.group, g.present] for g in counts.groups if g.present],
-                    "decisions": r.decisions.count(), "action_items": r.action_items.count()})
+        out.append(
+            {
+                "date": r.date.isoformat(),
+                "title": r.title,
+                "level": r.tpps.wilayah.level,
+                "place": r.place,
+                "present": counts.present,
+                "groups": [[g.group, g.present] for g in counts.groups if g.present],
+                "decisions": r.decisions.count(),
+                "action_items": r.action_items.count(),
+            }
+        )
     return out
 
 
@@ -60,25 +70,51 @@ def _prevalence(report, user) -> dict:
     before = now.previous()
     out = {"round": now.key, "previous_round": before.key, "indicators": [], "areas": []}
     for indicator in INDICATORS:
-        cur = _row(aggregates.indicator_table(user=user, within_code=node.code, level=level, period=now, indicator=indicator), node.code)
-        prev = _row(aggregates.indicator_table(user=user, within_code=node.code, level=level, period=before,
-                                               indicator=indicator), node.code)
-        out["indicators"].append({
-            "indicator": indicator,
-            "now": cur.r if cur else None, "before": prev.r if prev else None,
-            "change": (cur.r - prev.r) if cur and prev and cur.r is not None and prev.r is not None else None,
-            "measured": cur.n_measured if cur else 0, "measured_before": prev.n_measured if prev else 0,
-            "coverage": cur.coverage if cur else None, "coverage_before": prev.coverage if prev else None,
-        })
+        cur = _row(
+            aggregates.indicator_table(user=user, within_code=node.code, level=level, period=now, indicator=indicator),
+            node.code,
+        )
+        prev = _row(
+            aggregates.indicator_table(
+                user=user, within_code=node.code, level=level, period=before, indicator=indicator
+            ),
+            node.code,
+        )
+        out["indicators"].append(
+            {
+                "indicator": indicator,
+                "now": cur.r if cur else None,
+                "before": prev.r if prev else None,
+                "change": (cur.r - prev.r) if cur and prev and cur.r is not None and prev.r is not None else None,
+                "measured": cur.n_measured if cur else 0,
+                "measured_before": prev.n_measured if prev else 0,
+                "coverage": cur.coverage if cur else None,
+                "coverage_before": prev.coverage if prev else None,
+            }
+        )
     child = _CHILD_LEVEL.get(Level(node.level))
     if child:
-        cur = aggregates.indicator_table(user=user, within_code=node.code, level=child, period=now, indicator="stunting")
-        prev = {r.code: r for r in aggregates.indicator_table(user=user, within_code=node.code, level=child, period=before,
-                                                              indicator="stunting")}
+        cur = aggregates.indicator_table(
+            user=user, within_code=node.code, level=child, period=now, indicator="stunting"
+        )
+        prev = {
+            r.code: r
+            for r in aggregates.indicator_table(
+                user=user, within_code=node.code, level=child, period=before, indicator="stunting"
+            )
+        }
         for r in cur:
             p = prev.get(r.code)
-            out["areas"].append({"code": r.code, "name": r.name, "now": r.r, "before": p.r if p else None,
-                                 "measured": r.n_measured, "coverage": r.coverage})
+            out["areas"].append(
+                {
+                    "code": r.code,
+                    "name": r.name,
+                    "now": r.r,
+                    "before": p.r if p else None,
+                    "measured": r.n_measured,
+                    "coverage": r.coverage,
+                }
+            )
     return out
 
 
@@ -87,8 +123,14 @@ def _activities(report) -> dict:
     realisation as the annual review holds it (app ``reviu``, Aksi 8): physical output against
     the target and budget realised against the allocation, per activity, per OPD and in total.
     An activity without review data is marked so (``reviewed`` False), never counted as 0 %."""
-    section = {"rencana": apps.is_installed("tumbuh.rencana"), "reviu": apps.is_installed("tumbuh.reviu"), "rows": [],
-               "realisation": True, "by_opd": [], "total": None}
+    section = {
+        "rencana": apps.is_installed("tumbuh.rencana"),
+        "reviu": apps.is_installed("tumbuh.reviu"),
+        "rows": [],
+        "realisation": True,
+        "by_opd": [],
+        "total": None,
+    }
     if not section["rencana"]:
         return section
     from tumbuh.rencana.plan import activities
@@ -116,12 +158,19 @@ def _float(value) -> float | None:
 
 
 def _activity(a, real) -> dict:
-    return {"opd": a.opd.short_name, "activity": a.sub_kegiatan or a.kegiatan, "budget": int(a.budget),
-            "months": f"{a.start_month}–{a.end_month}", "volume": float(a.volume), "unit": a.unit,
-            "reviewed": real is not None,
-            "physical": float(real.physical) if real else None, "budget_realised": int(real.budget) if real else None,
-            "physical_percent": _float(real.physical_percent) if real else None,
-            "budget_percent": _float(real.budget_percent) if real else None}
+    return {
+        "opd": a.opd.short_name,
+        "activity": a.sub_kegiatan or a.kegiatan,
+        "budget": int(a.budget),
+        "months": f"{a.start_month}–{a.end_month}",
+        "volume": float(a.volume),
+        "unit": a.unit,
+        "reviewed": real is not None,
+        "physical": float(real.physical) if real else None,
+        "budget_realised": int(real.budget) if real else None,
+        "physical_percent": _float(real.physical_percent) if real else None,
+        "budget_percent": _float(real.budget_percent) if real else None,
+    }
 
 
 def _realisation(rows, totals) -> dict:
@@ -132,7 +181,9 @@ def _realisation(rows, totals) -> dict:
     physical = [r.physical_percent for r in rows if r.physical_percent is not None]
     reviewed = bool(totals.entered)
     return {
-        "activities": totals.total, "reviewed": totals.entered, "budget": int(totals.budget),
+        "activities": totals.total,
+        "reviewed": totals.entered,
+        "budget": int(totals.budget),
         "budget_realised": int(totals.realised) if reviewed else None,
         "budget_percent": _float(totals.percent) if reviewed else None,
         # the mean of the unrounded percentages, rounded once where it is shown
@@ -141,26 +192,41 @@ def _realisation(rows, totals) -> dict:
 
 
 def _item(i: ActionItem, end: dt.date) -> dict:
-    return {"title": i.title, "owner": i.owner_label, "due": i.due_date.isoformat(), "status": i.status,
-            "closed_on": i.closed_on.isoformat() if i.closed_on else None, "meeting": i.rapat.title,
-            "overdue": i.due_date < end and (i.closed_on is None or i.closed_on > end)}
+    return {
+        "title": i.title,
+        "owner": i.owner_label,
+        "due": i.due_date.isoformat(),
+        "status": i.status,
+        "closed_on": i.closed_on.isoformat() if i.closed_on else None,
+        "meeting": i.rapat.title,
+        "overdue": i.due_date < end and (i.closed_on is None or i.closed_on > end),
+    }
 
 
 def _action_items(report) -> dict:
     node = report.tpps.wilayah_id
     items = ActionItem.objects.filter(Wilayah.subtree_q(node, "rapat__tpps__wilayah__")).select_related(
-        "rapat", "owner_opd", "owner_wilayah")
+        "rapat", "owner_opd", "owner_wilayah"
+    )
     done = items.filter(closed_on__gte=report.start, closed_on__lte=report.end, status__in=CLOSED)
-    still_open = items.filter(rapat__date__lte=report.end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=report.end))
-    return {"done": [_item(i, report.end) for i in done.order_by("closed_on", "pk")],
-            "open": [_item(i, report.end) for i in still_open.order_by("due_date", "pk")]}
+    still_open = items.filter(rapat__date__lte=report.end).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=report.end)
+    )
+    return {
+        "done": [_item(i, report.end) for i in done.order_by("closed_on", "pk")],
+        "open": [_item(i, report.end) for i in still_open.order_by("due_date", "pk")],
+    }
 
 
 def collect(report, user, *, today: dt.date) -> dict:
     """All generated sections of ``report``, as seen by ``user`` (the policy scopes the figures);
     the meetings held by ``today``."""
-    return {"meetings": _meetings(report, today), "prevalence": _prevalence(report, user), "activities": _activities(report),
-            "action_items": _action_items(report)}
+    return {
+        "meetings": _meetings(report, today),
+        "prevalence": _prevalence(report, user),
+        "activities": _activities(report),
+        "action_items": _action_items(report),
+    }
 
 
 def display(data: dict) -> dict:
@@ -180,7 +246,10 @@ def display(data: dict) -> dict:
         parts = ", ".join(f"{Group(g).label} {format_number(n, 0)}" for g, n in m["groups"])
         m["summary"] = _("%(n)s participants") % {"n": format_number(m["present"], 0)} + (f": {parts}" if parts else "")
     prev = out["prevalence"]
-    prev["round"], prev["previous_round"] = Period.parse(prev["round"]).label, Period.parse(prev["previous_round"]).label
+    prev["round"], prev["previous_round"] = (
+        Period.parse(prev["round"]).label,
+        Period.parse(prev["previous_round"]).label,
+    )
     for i in prev["indicators"]:
         i["label"] = indicators.get(i["indicator"], i["indicator"])
     _display_activities(out["activities"])

@@ -14,8 +14,9 @@ class NewReportForm(AuditedForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, actor=actor, **kwargs)
-        self.fields["tpps"].queryset = teams_managed_by(actor, self.fields["tpps"].queryset,
-                                                        lambda t: SemesterReport(tpps=t))
+        self.fields["tpps"].queryset = teams_managed_by(
+            actor, self.fields["tpps"].queryset, lambda t: SemesterReport(tpps=t)
+        )
 
 
 class NarrativeForm(forms.ModelForm):
@@ -28,4 +29,6 @@ class NarrativeForm(forms.ModelForm):
 
 
 class FinaliseForm(forms.Form):
-    confirm = forms.BooleanField(label=_("The narrative is checked; make the report final (it cannot be changed afterwards)."))
+    confirm = forms.BooleanField(
+        label=_("The narrative is checked; make the report final (it cannot be changed afterwards).")
+    )

@@ -29,14 +29,24 @@ class SemesterReport(models.Model):
     semester = models.PositiveSmallIntegerField(_("semester"), choices=[(1, "I"), (2, "II")])
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     introduction = models.TextField(_("introduction"), blank=True)
-    achievements = models.TextField(_("achievements and analysis"), blank=True,
-                                    help_text=_("What the figures below mean: progress, areas of concern."))
+    achievements = models.TextField(
+        _("achievements and analysis"),
+        blank=True,
+        help_text=_("What the figures below mean: progress, areas of concern."),
+    )
     obstacles = models.TextField(_("obstacles"), blank=True)
     follow_up = models.TextField(_("follow-up plan and recommendations"), blank=True)
     figures = models.JSONField(_("frozen figures"), null=True, blank=True, editable=False)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True, editable=False)
-    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", editable=False, verbose_name=_("finalised by"))
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("finalised by"),
+    )
 
     scope_path = "tpps__wilayah"
 

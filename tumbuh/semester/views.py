@@ -19,7 +19,11 @@ from .models import SemesterReport
 
 
 def _data(report, user) -> dict:
-    return report.figures if report.is_final and report.figures else figures.collect(report, user, today=timezone.localdate())
+    return (
+        report.figures
+        if report.is_final and report.figures
+        else figures.collect(report, user, today=timezone.localdate())
+    )
 
 
 @login_required
@@ -27,8 +31,9 @@ def report_list(request):
     reports = policy.visible(request.user, SemesterReport.objects.select_related("tpps__wilayah"))
     can_add = policy.can(request.user, policy.ADD, SemesterReport)
     today = timezone.localdate()
-    form = forms.NewReportForm(request.POST or None, actor=request.user,
-                               initial={"year": today.year, "semester": 1 if today.month <= 6 else 2})
+    form = forms.NewReportForm(
+        request.POST or None, actor=request.user, initial={"year": today.year, "semester": 1 if today.month <= 6 else 2}
+    )
     if request.method == "POST":
         policy.require(request.user, policy.ADD, SemesterReport)
         if form.is_valid():
@@ -57,10 +62,17 @@ def report_detail(request, pk):
                 messages.success(request, _("Saved."))
                 return redirect("semester:detail", pk=report.pk)
     data = figures.display(_data(report, request.user))
-    return render(request, "semester/detail.html", {
-        "report": report, "form": form if can_change else None, "data": data, "can_change": can_change,
-        "finalise_form": forms.FinaliseForm() if can_change else None,
-    })
+    return render(
+        request,
+        "semester/detail.html",
+        {
+            "report": report,
+            "form": form if can_change else None,
+            "data": data,
+            "can_change": can_change,
+            "finalise_form": forms.FinaliseForm() if can_change else None,
+        },
+    )
 
 
 @login_required

@@ -24,8 +24,15 @@ def do_record_decree(actor, decree: Decree, *, file=None, reason: str = "") -> D
     with transaction.atomic():
         decree = do_save_team_record(actor, decree, reason=reason)
         if file is not None:
-            do_attach(actor, decree, file=file, kind="sk", title=_("Decree %(number)s") % {"number": decree.number},
-                      wilayah_code=decree.tpps.wilayah_id, reason=reason)
+            do_attach(
+                actor,
+                decree,
+                file=file,
+                kind="sk",
+                title=_("Decree %(number)s") % {"number": decree.number},
+                wilayah_code=decree.tpps.wilayah_id,
+                reason=reason,
+            )
     return decree
 
 

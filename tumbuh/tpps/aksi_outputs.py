@@ -32,6 +32,9 @@ def proofs(kabupaten, year: int, user, today) -> list[Proof]:
             continue
         scan = policy.visible(user, decree.documents()).order_by("pk").first()
         url = reverse("documents:download", args=(scan.pk,)) if scan else reverse("tpps:team", args=(team.pk,))
-        found.append(Proof(DECREE, f"SK {decree.number}: {decree.title}", url,
-                           _("signed on %(date)s") % {"date": day(decree.date)}))
+        found.append(
+            Proof(
+                DECREE, f"SK {decree.number}: {decree.title}", url, _("signed on %(date)s") % {"date": day(decree.date)}
+            )
+        )
     return found

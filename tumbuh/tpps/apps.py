@@ -15,7 +15,16 @@ class TppsConfig(AppConfig):
         from .models import Tpps
         from .views import decree_in_force
 
-        register_kind(Kind("tpps", Tpps, TppsForm,
-                           ((_("Name"), "name"), (_("Region"), "wilayah.label"), (_("Decree (SK)"), decree_in_force)),
-                           ("name",), "wilayah__", ("wilayah", "secretariat"), ("decrees",), done_url="tpps:list"))
-
+        register_kind(
+            Kind(
+                "tpps",
+                Tpps,
+                TppsForm,
+                ((_("Name"), "name"), (_("Region"), "wilayah.label"), (_("Decree (SK)"), decree_in_force)),
+                ("name",),
+                "wilayah__",
+                ("wilayah", "secretariat"),
+                ("decrees",),
+                done_url="tpps:list",
+            )
+        )

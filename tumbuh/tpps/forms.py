@@ -37,14 +37,18 @@ class TeamForm(AuditedForm):
 
 
 class DecreeForm(TeamForm):
-    file = forms.FileField(label=_("Signed decree (scan)"), required=False,
-                           help_text=_("PDF, image, Word, Excel or ODT, at most 20 MB."),
-                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}),
-                           validators=[validate_upload])
+    file = forms.FileField(
+        label=_("Signed decree (scan)"),
+        required=False,
+        help_text=_("PDF, image, Word, Excel or ODT, at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ALLOWED_EXTENSIONS))}),
+        validators=[validate_upload],
+    )
 
     def apply(self, actor):
-        return actions.do_record_decree(actor, self.instance, file=self.cleaned_data.get("file"),
-                                        reason=self.cleaned_data.get("reason", ""))
+        return actions.do_record_decree(
+            actor, self.instance, file=self.cleaned_data.get("file"), reason=self.cleaned_data.get("reason", "")
+        )
 
     class Meta:
         model = Decree
@@ -61,15 +65,30 @@ class PokjaForm(TeamForm):
 
 class MemberForm(TeamForm):
     change_from = forms.DateField(
-        label=_("The change takes effect from"), required=False, widget=_date,
-        help_text=_("For a new position, working group or office: the team before this date stays as it was. "
-                    "Leave blank to correct a mistake in this record."),
+        label=_("The change takes effect from"),
+        required=False,
+        widget=_date,
+        help_text=_(
+            "For a new position, working group or office: the team before this date stays as it was. "
+            "Leave blank to correct a mistake in this record."
+        ),
     )
 
     class Meta:
         model = Member
-        fields = ["name", "position", "office", "opd", "organisation", "pokja", "phone", "email", "decree",
-                  "valid_from", "valid_to"]
+        fields = [
+            "name",
+            "position",
+            "office",
+            "opd",
+            "organisation",
+            "pokja",
+            "phone",
+            "email",
+            "decree",
+            "valid_from",
+            "valid_to",
+        ]
         widgets = {"valid_from": _date, "valid_to": _date}
 
     def __init__(self, *args, **kwargs):
@@ -83,8 +102,13 @@ class MemberForm(TeamForm):
             return super().apply(actor)
         stored = Member.objects.get(pk=self.instance.pk)
         changes = {f: self.cleaned_data[f] for f in self.Meta.fields if f not in ("valid_from", "valid_to")}
-        return actions.do_change_position(actor, stored, from_day=self.cleaned_data["change_from"],
-                                          reason=self.cleaned_data.get("reason", ""), **changes)
+        return actions.do_change_position(
+            actor,
+            stored,
+            from_day=self.cleaned_data["change_from"],
+            reason=self.cleaned_data.get("reason", ""),
+            **changes,
+        )
 
 
 class EndMembershipForm(forms.Form):

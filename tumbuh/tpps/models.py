@@ -29,7 +29,12 @@ class Tpps(models.Model):
     wilayah = models.ForeignKey(Wilayah, on_delete=models.PROTECT, related_name="tpps_set", verbose_name=_("region"))
     name = models.CharField(_("name"), max_length=200)
     secretariat = models.ForeignKey(
-        Opd, on_delete=models.SET_NULL, null=True, blank=True, related_name="tpps_secretariat", verbose_name=_("secretariat")
+        Opd,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tpps_secretariat",
+        verbose_name=_("secretariat"),
     )
 
     scope_path = "wilayah"
@@ -61,7 +66,9 @@ class Decree(models.Model):
     tpps = models.ForeignKey(Tpps, on_delete=models.PROTECT, related_name="decrees", verbose_name=_("TPPS"))
     number = models.CharField(_("decree (SK) number"), max_length=120)
     date = models.DateField(_("decree date"))
-    title = models.CharField(_("about"), max_length=250, help_text=_("e.g. Pembentukan Tim Percepatan Penurunan Stunting"))
+    title = models.CharField(
+        _("about"), max_length=250, help_text=_("e.g. Pembentukan Tim Percepatan Penurunan Stunting")
+    )
     signed_by = models.CharField(_("signed by"), max_length=120, blank=True, help_text=_("e.g. Bupati Luwu Timur"))
 
     scope_path = "tpps__wilayah"
@@ -122,18 +129,44 @@ class Member(models.Model):
 
     tpps = models.ForeignKey(Tpps, on_delete=models.PROTECT, related_name="members", verbose_name=_("TPPS"))
     name = models.CharField(_("name"), max_length=150)
-    position = models.CharField(_("position in the team"), max_length=20, choices=Position.choices, default=Position.ANGGOTA)
-    office = models.CharField(_("office held"), max_length=150, blank=True, help_text=_("e.g. Kepala Dinas Kesehatan, Camat Malili"))
-    opd = models.ForeignKey(Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="tpps_members",
-                            verbose_name=_("agency (OPD)"))
-    organisation = models.CharField(_("other organisation"), max_length=150, blank=True,
-                                    help_text=_("When not an OPD: TP PKK, puskesmas, Kemenag, a university …"))
-    pokja = models.ForeignKey(Pokja, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
-                              verbose_name=_("working group (pokja)"))
+    position = models.CharField(
+        _("position in the team"), max_length=20, choices=Position.choices, default=Position.ANGGOTA
+    )
+    office = models.CharField(
+        _("office held"), max_length=150, blank=True, help_text=_("e.g. Kepala Dinas Kesehatan, Camat Malili")
+    )
+    opd = models.ForeignKey(
+        Opd,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tpps_members",
+        verbose_name=_("agency (OPD)"),
+    )
+    organisation = models.CharField(
+        _("other organisation"),
+        max_length=150,
+        blank=True,
+        help_text=_("When not an OPD: TP PKK, puskesmas, Kemenag, a university …"),
+    )
+    pokja = models.ForeignKey(
+        Pokja,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("working group (pokja)"),
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    decree = models.ForeignKey(Decree, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
-                               verbose_name=_("appointed by decree"))
+    decree = models.ForeignKey(
+        Decree,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("appointed by decree"),
+    )
     valid_from = models.DateField(_("member from"))
     valid_to = models.DateField(_("member until"), null=True, blank=True, help_text=_("Blank while still a member."))
 
@@ -174,11 +207,20 @@ class Member(models.Model):
 
 
 def on_date_q(day: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}valid_from__lte": day}) & (Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day}))
+    return Q(**{f"{prefix}valid_from__lte": day}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
 
 
 def members_on(tpps: Tpps, day: dt.date) -> list[Member]:
     """The team as it stood on ``day``: chair first, then by position, working group and name."""
     members = Member.objects.filter(on_date_q(day), tpps=tpps).select_related("opd", "pokja", "decree")
-    return sorted(members, key=lambda m: (POSITION_ORDER[Position(m.position)], m.pokja.order if m.pokja else 0,
-                                          m.pokja.name if m.pokja else "", m.name))
+    return sorted(
+        members,
+        key=lambda m: (
+            POSITION_ORDER[Position(m.position)],
+            m.pokja.order if m.pokja else 0,
+            m.pokja.name if m.pokja else "",
+            m.name,
+        ),
+    )

@@ -29,7 +29,9 @@ def tpps_list(request):
     if q:
         teams = teams.filter(Q(name__icontains=q) | Q(wilayah__name__icontains=q))
     rows = [(t, t.current_decree(today)) for t in teams.order_by("wilayah_id")[:200]]
-    return render(request, "tpps/tpps_list.html", {"rows": rows, "q": q, "can_add": policy.can(request.user, policy.ADD, Tpps)})
+    return render(
+        request, "tpps/tpps_list.html", {"rows": rows, "q": q, "can_add": policy.can(request.user, policy.ADD, Tpps)}
+    )
 
 
 @login_required
@@ -41,12 +43,24 @@ def team(request, pk):
     pokja = list(Pokja.objects.filter(tpps=tpps))
     by_pokja = [(p, [m for m in members if m.pokja_id == p.pk]) for p in pokja]
     decrees = Decree.objects.filter(tpps=tpps, date__lte=day).prefetch_related("members")
-    return render(request, "tpps/team.html", {
-        "tpps": tpps, "day": day, "picker": forms.OnDateForm(initial={"tanggal": day}),
-        "members": members, "by_pokja": by_pokja, "pokja": pokja, "decrees": decrees,
-        "history": Member.objects.filter(tpps=tpps).exclude(on_date_q(day)).select_related("opd", "pokja").order_by("-valid_from")[:50],
-        "can_change": policy.can(request.user, policy.ADD, Member(tpps=tpps)),
-    })
+    return render(
+        request,
+        "tpps/team.html",
+        {
+            "tpps": tpps,
+            "day": day,
+            "picker": forms.OnDateForm(initial={"tanggal": day}),
+            "members": members,
+            "by_pokja": by_pokja,
+            "pokja": pokja,
+            "decrees": decrees,
+            "history": Member.objects.filter(tpps=tpps)
+            .exclude(on_date_q(day))
+            .select_related("opd", "pokja")
+            .order_by("-valid_from")[:50],
+            "can_change": policy.can(request.user, policy.ADD, Member(tpps=tpps)),
+        },
+    )
 
 
 def _edit(request, tpps, form_class, instance, template_title):
@@ -64,8 +78,11 @@ def _edit(request, tpps, form_class, instance, template_title):
             messages.success(request, _("Saved."))
             return redirect("tpps:team", pk=tpps.pk)
     documents = instance.documents() if isinstance(instance, Decree) and instance.pk else []
-    return render(request, "tpps/edit.html", {"tpps": tpps, "form": form, "title": template_title, "object": instance,
-                                              "documents": documents})
+    return render(
+        request,
+        "tpps/edit.html",
+        {"tpps": tpps, "form": form, "title": template_title, "object": instance, "documents": documents},
+    )
 
 
 def _tpps(request, pk):
@@ -99,15 +116,19 @@ def member_end(request, pk, member_pk):
     form = forms.EndMembershipForm(request.POST or None, initial={"last_day": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_end_membership(request.user, member, last_day=form.cleaned_data["last_day"],
-                                      reason=form.cleaned_data["reason"])
+            actions.do_end_membership(
+                request.user, member, last_day=form.cleaned_data["last_day"], reason=form.cleaned_data["reason"]
+            )
         except ValidationError as e:
             add_errors(form, e)
         else:
             messages.success(request, _("The membership has ended."))
             return redirect("tpps:team", pk=tpps.pk)
-    return render(request, "tpps/edit.html", {"tpps": tpps, "form": form, "object": member,
-                                              "title": _("End membership: %(name)s") % {"name": member.name}})
+    return render(
+        request,
+        "tpps/edit.html",
+        {"tpps": tpps, "form": form, "object": member, "title": _("End membership: %(name)s") % {"name": member.name}},
+    )
 
 
 def decree_in_force(tpps) -> str:

@@ -42,15 +42,40 @@ class BpsCodeImporter(Importer):
     title = _("BPS codes of the desa")
     model = BpsCode
     columns = (
-        Column("code", "Kode Kemendagri",
-               ("kode desa kemendagri", "kode kemendagri desa", "kode desa", "kode wilayah", "kode desa/kelurahan",
-                "kode dagri", "kode kemendagri wilayah", "kode_kemendagri", "kode permendagri"),
-               _("Required. Kemendagri code of the desa, e.g. 73.24.04.2010 or 7324042010."), "00.00.00.2001", True),
-        Column("bps", "Kode BPS",
-               ("kode desa bps", "kode bps desa", "idbps", "id bps", "kode_bps", "kd bps", "kode wilayah bps", "bps"),
-               _("Required. The desa's 10-digit BPS code, e.g. 7325010001."), "0000000000", True),
-        Column("name", "Nama Desa", ("desa", "desa/kelurahan", "nama desa/kelurahan", "nama"), _("For reading only."), "",
-               used=False),
+        Column(
+            "code",
+            "Kode Kemendagri",
+            (
+                "kode desa kemendagri",
+                "kode kemendagri desa",
+                "kode desa",
+                "kode wilayah",
+                "kode desa/kelurahan",
+                "kode dagri",
+                "kode kemendagri wilayah",
+                "kode_kemendagri",
+                "kode permendagri",
+            ),
+            _("Required. Kemendagri code of the desa, e.g. 73.24.04.2010 or 7324042010."),
+            "00.00.00.2001",
+            True,
+        ),
+        Column(
+            "bps",
+            "Kode BPS",
+            ("kode desa bps", "kode bps desa", "idbps", "id bps", "kode_bps", "kd bps", "kode wilayah bps", "bps"),
+            _("Required. The desa's 10-digit BPS code, e.g. 7325010001."),
+            "0000000000",
+            True,
+        ),
+        Column(
+            "name",
+            "Nama Desa",
+            ("desa", "desa/kelurahan", "nama desa/kelurahan", "nama"),
+            _("For reading only."),
+            "",
+            used=False,
+        ),
     )
     required = (("code",), ("bps",))
     #: Every row in one chunk: a conflict is only seen with all rows at hand (a district has a
@@ -69,7 +94,10 @@ class BpsCodeImporter(Importer):
         return [("Desa", ["Kode Kemendagri", "Nama Desa", "Kode BPS"], [[w.code, w.name, w.bps_code] for w in desa])]
 
     def prepare(self):
-        self.desa = {w.code: w for w in self.in_scope(BpsCode.objects.filter(level=Level.DESA, kabupaten_code=self.kabupaten.code))}
+        self.desa = {
+            w.code: w
+            for w in self.in_scope(BpsCode.objects.filter(level=Level.DESA, kabupaten_code=self.kabupaten.code))
+        }
 
     def validate(self, row: Row) -> Plan:
         code = wilayah_code(row["code"])
@@ -115,10 +143,14 @@ def _conflicts(plans: list[Plan]) -> dict[int, RowError]:
     for same in by_desa.values():
         if len({p.extra["bps"] for p in same}) > 1:
             for p in same:
-                refused[p.row.number] = RowError(gettext_noop("Two BPS codes for one desa (rows %(rows)s)"), rows=_rows(same))
+                refused[p.row.number] = RowError(
+                    gettext_noop("Two BPS codes for one desa (rows %(rows)s)"), rows=_rows(same)
+                )
         else:
             for p in same[1:]:
-                refused[p.row.number] = RowError(gettext_noop("Duplicate of row %(row)s in this file"), row=same[0].row.number)
+                refused[p.row.number] = RowError(
+                    gettext_noop("Duplicate of row %(row)s in this file"), row=same[0].row.number
+                )
     by_bps: dict[str, list[Plan]] = defaultdict(list)
     for plan in plans:
         if plan.row.number not in refused:
@@ -126,15 +158,18 @@ def _conflicts(plans: list[Plan]) -> dict[int, RowError]:
     for bps, same in by_bps.items():
         if len(same) > 1:
             for p in same:
-                refused[p.row.number] = RowError(gettext_noop("One BPS code %(bps)s for two desa (rows %(rows)s)"),
-                                                 bps=bps, rows=_rows(same))
+                refused[p.row.number] = RowError(
+                    gettext_noop("One BPS code %(bps)s for two desa (rows %(rows)s)"), bps=bps, rows=_rows(same)
+                )
     # Against what is stored: a code stays with its desa unless this file gives that desa
     # another code; refusing a row keeps its desa's old code, which may refuse another row.
     wanted = {p.extra["bps"]: p for p in plans if p.row.number not in refused}
     holders: dict[str, set[str]] = defaultdict(set)
     for code, bps in Wilayah.objects.filter(bps_code__in=list(wanted)).values_list("code", "bps_code"):
         holders[bps].add(code)
-    names = dict(Wilayah.objects.filter(code__in={c for codes in holders.values() for c in codes}).values_list("code", "name"))
+    names = dict(
+        Wilayah.objects.filter(code__in={c for codes in holders.values() for c in codes}).values_list("code", "name")
+    )
     changed = True
     while changed:
         changed = False
@@ -146,6 +181,9 @@ def _conflicts(plans: list[Plan]) -> dict[int, RowError]:
             if kept:
                 refused[plan.row.number] = RowError(
                     gettext_noop("Kode BPS %(bps)s is already the code of %(name)s (%(code)s)"),
-                    bps=bps, name=names.get(kept[0], ""), code=kept[0])
+                    bps=bps,
+                    name=names.get(kept[0], ""),
+                    code=kept[0],
+                )
                 changed = True
     return refused

@@ -46,8 +46,13 @@ def ancestor_codes(code: str) -> list[str]:
 
 
 #: The word before a region's name in its label (a kabupaten's or kota's name already has it).
-LABEL_PREFIX = {"provinsi": "Provinsi", "kecamatan": "Kecamatan", "desa": "Desa", "kelurahan": "Kelurahan",
-                "distrik": "Distrik"}
+LABEL_PREFIX = {
+    "provinsi": "Provinsi",
+    "kecamatan": "Kecamatan",
+    "desa": "Desa",
+    "kelurahan": "Kelurahan",
+    "distrik": "Distrik",
+}
 
 
 def wilayah_label(name: str, kind: str) -> str:
@@ -75,14 +80,22 @@ class Wilayah(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
     kind = models.CharField(_("kind"), max_length=20)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", db_constraint=False,
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        db_constraint=False,
         verbose_name=_("parent region"),
     )
     provinsi_code = models.CharField(_("provinsi code"), max_length=2, db_index=True)
     kabupaten_code = models.CharField(_("kabupaten code"), max_length=5, blank=True, db_index=True)
     kecamatan_code = models.CharField(_("kecamatan code"), max_length=8, blank=True, db_index=True)
     bps_code = models.CharField(
-        _("BPS code"), max_length=10, blank=True, db_index=True,
+        _("BPS code"),
+        max_length=10,
+        blank=True,
+        db_index=True,
         help_text=_("Statistics Indonesia's code (10 digits for a desa); blank until the district loads it."),
     )
 

@@ -8,4 +8,6 @@ from .models import BpsCode
 
 def RULES():
     admin = policy.district_admin
-    return {BpsCode: {policy.ADD: admin, policy.CHANGE: admin, policy.DELETE: policy.nobody}}  # a region is never deleted
+    return {
+        BpsCode: {policy.ADD: admin, policy.CHANGE: admin, policy.DELETE: policy.nobody}
+    }  # a region is never deleted

@@ -23,10 +23,16 @@ def wilayah_list(request, code=None):
     counts = posyandu_counts(request.user, children)
     for w in children:
         w.n_posyandu = counts.get(w.code, 0)
-    return render(request, "wilayah/list.html", {
-        "node": node, "children": children, "with_bps": any(w.bps_code for w in children),
-        "can_load_bps": _can_load_bps(request.user, node),
-    })
+    return render(
+        request,
+        "wilayah/list.html",
+        {
+            "node": node,
+            "children": children,
+            "with_bps": any(w.bps_code for w in children),
+            "can_load_bps": _can_load_bps(request.user, node),
+        },
+    )
 
 
 def posyandu_counts(user, nodes) -> dict[str, int]:
@@ -40,8 +46,13 @@ def posyandu_counts(user, nodes) -> dict[str, int]:
     counts: dict[str, int] = {}
     for level, codes in by_level.items():
         column = "desa__" + ANCESTOR_FIELD[Level(level)]
-        rows = (policy.visible(user, Posyandu.objects.filter(**{f"{column}__in": codes}))
-                .order_by().values(column).annotate(n=Count("pk")).values_list(column, "n"))
+        rows = (
+            policy.visible(user, Posyandu.objects.filter(**{f"{column}__in": codes}))
+            .order_by()
+            .values(column)
+            .annotate(n=Count("pk"))
+            .values_list(column, "n")
+        )
         counts.update(rows)
     return counts
 

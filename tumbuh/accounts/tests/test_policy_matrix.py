@@ -44,51 +44,51 @@ KIND_OF = {"posyandu": "posyandu", "opd": "opd", "puskesmas": "puskesmas", "tpps
 #   object                  admin dinkes camat  pkm   desa  viewer luwu
 VIEW_MATRIX = {
     "posyandu_balantang": (200, 200, 200, 404, 200, 200, 404),
-    "posyandu_harapan":   (200, 200, 200, 200, 404, 200, 404),
-    "posyandu_wotu":      (200, 200, 404, 404, 404, 200, 404),
-    "posyandu_luwu":      (404, 404, 404, 404, 404, 404, 200),
-    "opd_dinkes":         (200, 200, 200, 200, 200, 200, 404),
-    "opd_luwu":           (404, 404, 404, 404, 404, 404, 200),
-    "puskesmas_malili":   (200, 200, 200, 200, 404, 200, 404),
+    "posyandu_harapan": (200, 200, 200, 200, 404, 200, 404),
+    "posyandu_wotu": (200, 200, 404, 404, 404, 200, 404),
+    "posyandu_luwu": (404, 404, 404, 404, 404, 404, 200),
+    "opd_dinkes": (200, 200, 200, 200, 200, 200, 404),
+    "opd_luwu": (404, 404, 404, 404, 404, 404, 200),
+    "puskesmas_malili": (200, 200, 200, 200, 404, 200, 404),
     "puskesmas_lakawali": (200, 200, 200, 404, 200, 200, 404),
-    "tpps_kabupaten":     (200, 200, 200, 200, 200, 200, 404),
-    "tpps_wotu":          (200, 200, 404, 404, 404, 200, 404),
+    "tpps_kabupaten": (200, 200, 200, 200, 200, 200, 404),
+    "tpps_wotu": (200, 200, 404, 404, 404, 200, 404),
 }
 
 #   object                  admin dinkes camat  pkm   desa  viewer luwu   (POST to the edit page)
 CHANGE_MATRIX = {
     "posyandu_balantang": (302, 403, 403, 404, 403, 403, 404),
-    "posyandu_harapan":   (302, 403, 403, 302, 404, 403, 404),
-    "posyandu_luwu":      (404, 404, 404, 404, 404, 404, 302),
-    "opd_dinkes":         (302, 302, 403, 403, 403, 403, 404),
-    "opd_bappeda":        (302, 403, 403, 403, 403, 403, 404),
-    "puskesmas_malili":   (302, 403, 403, 403, 404, 403, 404),
-    "tpps_kabupaten":     (302, 403, 403, 403, 403, 403, 404),
-    "tpps_malili":        (302, 403, 302, 403, 403, 403, 404),
+    "posyandu_harapan": (302, 403, 403, 302, 404, 403, 404),
+    "posyandu_luwu": (404, 404, 404, 404, 404, 404, 302),
+    "opd_dinkes": (302, 302, 403, 403, 403, 403, 404),
+    "opd_bappeda": (302, 403, 403, 403, 403, 403, 404),
+    "puskesmas_malili": (302, 403, 403, 403, 404, 403, 404),
+    "tpps_kabupaten": (302, 403, 403, 403, 403, 403, 404),
+    "tpps_malili": (302, 403, 302, 403, 403, 403, 404),
 }
 
 #   page                    admin dinkes camat  pkm   desa  viewer luwu
 PAGE_MATRIX = {
-    "home":                 (200, 200, 200, 200, 200, 200, 200),
-    "wilayah:list":         (200, 200, 200, 200, 200, 200, 200),
+    "home": (200, 200, 200, 200, 200, 200, 200),
+    "wilayah:list": (200, 200, 200, 200, 200, 200, 200),
     "organisation:posyandu_list": (200, 200, 200, 200, 200, 200, 200),
     "organisation:add/posyandu": (200, 403, 403, 200, 403, 403, 200),
     "organisation:add/puskesmas": (200, 403, 403, 403, 403, 403, 200),
     "organisation:add/opd": (200, 403, 403, 403, 403, 403, 200),
-    "accounts:user_list":   (200, 403, 403, 403, 403, 403, 200),
-    "audit:list":           (200, 403, 403, 403, 403, 403, 200),
-    "maps:map":             (200, 200, 200, 200, 200, 200, 200),
-    "maps:boundaries":      (200, 403, 403, 403, 403, 403, 200),
-    "publik:manage":        (200, 403, 403, 403, 403, 403, 200),
-    "imports:list":         (200, 200, 403, 200, 403, 403, 200),  # OPD staff and puskesmas officers: their own imports
+    "accounts:user_list": (200, 403, 403, 403, 403, 403, 200),
+    "audit:list": (200, 403, 403, 403, 403, 403, 200),
+    "maps:map": (200, 200, 200, 200, 200, 200, 200),
+    "maps:boundaries": (200, 403, 403, 403, 403, 403, 200),
+    "publik:manage": (200, 403, 403, 403, 403, 403, 200),
+    "imports:list": (200, 200, 403, 200, 403, 403, 200),  # OPD staff and puskesmas officers: their own imports
     # e-PPGBM measurement imports: district admins, and puskesmas officers for their own desa
     "measurement_imports:upload": (200, 403, 403, 200, 403, 403, 200),
     "measurement_imports:template": (200, 403, 403, 200, 403, 403, 200),
     # dashboards: everyone reads within their node; the district admin enters targets and survey figures
     "dashboards:prevalence": (200, 200, 200, 200, 200, 200, 200),
-    "dashboards:quality":   (200, 200, 200, 200, 200, 200, 200),
-    "dashboards:targets":   (200, 200, 200, 200, 200, 200, 200),
-    "dashboards:surveys":   (200, 200, 200, 200, 200, 200, 200),
+    "dashboards:quality": (200, 200, 200, 200, 200, 200, 200),
+    "dashboards:targets": (200, 200, 200, 200, 200, 200, 200),
+    "dashboards:surveys": (200, 200, 200, 200, 200, 200, 200),
     "dashboards:target_add": (200, 403, 403, 403, 403, 403, 200),
     "dashboards:survey_add": (200, 403, 403, 403, 403, 403, 200),
     "dashboards:population_add": (200, 403, 403, 403, 403, 403, 200),
@@ -96,11 +96,11 @@ PAGE_MATRIX = {
 
 #   dashboard focused on            admin dinkes camat  pkm   desa  viewer luwu
 DASHBOARD_WITHIN_MATRIX = {
-    "73.24":                        (200, 200, 404, 404, 404, 200, 404),
-    "73.24.04":                     (200, 200, 200, 404, 404, 200, 404),
-    "73.24.04.2010":                (200, 200, 200, 404, 200, 200, 404),  # Balantang: Lakawali's, not Malili's
-    "73.24.04.2001":                (200, 200, 200, 200, 404, 200, 404),  # Harapan: served by Puskesmas Malili
-    "73.17":                        (404, 404, 404, 404, 404, 404, 200),
+    "73.24": (200, 200, 404, 404, 404, 200, 404),
+    "73.24.04": (200, 200, 200, 404, 404, 200, 404),
+    "73.24.04.2010": (200, 200, 200, 404, 200, 200, 404),  # Balantang: Lakawali's, not Malili's
+    "73.24.04.2001": (200, 200, 200, 200, 404, 200, 404),  # Harapan: served by Puskesmas Malili
+    "73.17": (404, 404, 404, 404, 404, 404, 200),
 }
 
 
@@ -109,7 +109,9 @@ def _form_data(obj):
     from tumbuh.organisation.views import KINDS
 
     kind = KINDS[KIND_OF[obj._meta.model_name]]
-    form = kind.form(instance=obj, actor=User.objects.get(username="admin.lutim" if not obj_in_luwu(obj) else "admin.luwu"))
+    form = kind.form(
+        instance=obj, actor=User.objects.get(username="admin.lutim" if not obj_in_luwu(obj) else "admin.luwu")
+    )
     data = {}
     for name in form.fields:
         value = form.initial.get(name, "")
@@ -154,7 +156,9 @@ def test_changing_objects_follows_the_matrix(client, demo_users, name):
     for username, expected in zip(ROLES, CHANGE_MATRIX[name]):
         client.force_login(demo_users[username])
         response = client.post(_edit_url(obj), data)
-        assert response.status_code == expected, f"{username} changing {name}: {getattr(response, 'context', None) and response.context.get('form') and response.context['form'].errors}"
+        assert response.status_code == expected, (
+            f"{username} changing {name}: {getattr(response, 'context', None) and response.context.get('form') and response.context['form'].errors}"
+        )
 
 
 @pytest.mark.django_db
@@ -224,7 +228,9 @@ def test_object_check_agrees_with_queryset_scope(demo_users, model):
     all_objects = model.objects.filter(code__startswith="73.24.04") if model is Wilayah else model.objects.all()
     objects = list(all_objects.order_by("pk")[:SAMPLE])
     for user in demo_users.values():
-        in_sql = set(policy.visible(user, model.objects.filter(pk__in=[o.pk for o in objects])).values_list("pk", flat=True))
+        in_sql = set(
+            policy.visible(user, model.objects.filter(pk__in=[o.pk for o in objects])).values_list("pk", flat=True)
+        )
         in_python = {o.pk for o in objects if policy.is_visible(user, o)}
         assert in_sql == in_python, f"{user.username} on {model.__name__}"
 
@@ -280,31 +286,31 @@ def test_audit_log_shows_each_admin_only_their_district(client, alice, charlie):
 
 #   child in                admin dinkes camat  pkm   desa  viewer luwu   (GET the child's page)
 CHILD_VIEW_MATRIX = {
-    "child_balantang":      (200, 200, 200, 404, 200, 200, 404),
-    "child_harapan":        (200, 200, 200, 200, 404, 200, 404),
-    "child_wotu":           (200, 200, 404, 404, 404, 200, 404),
-    "child_luwu":           (404, 404, 404, 404, 404, 404, 200),
+    "child_balantang": (200, 200, 200, 404, 200, 200, 404),
+    "child_harapan": (200, 200, 200, 200, 404, 200, 404),
+    "child_wotu": (200, 200, 404, 404, 404, 200, 404),
+    "child_luwu": (404, 404, 404, 404, 404, 404, 200),
 }
 
 #   child in                admin dinkes camat  pkm   desa  viewer luwu   (POST the child's details)
 CHILD_CHANGE_MATRIX = {
-    "child_balantang":      (302, 403, 403, 404, 302, 403, 404),
-    "child_harapan":        (302, 403, 403, 302, 404, 403, 404),
-    "child_luwu":           (404, 404, 404, 404, 404, 404, 302),
+    "child_balantang": (302, 403, 403, 404, 302, 403, 404),
+    "child_harapan": (302, 403, 403, 302, 404, 403, 404),
+    "child_luwu": (404, 404, 404, 404, 404, 404, 302),
 }
 
 #   visit of a child in     admin dinkes camat  pkm   desa  viewer luwu   (POST a confirmed correction)
 MEASUREMENT_CHANGE_MATRIX = {
-    "child_balantang":      (302, 403, 403, 404, 302, 403, 404),
-    "child_harapan":        (302, 403, 403, 302, 404, 403, 404),
-    "child_wotu":           (302, 403, 404, 404, 404, 403, 404),
-    "child_luwu":           (404, 404, 404, 404, 404, 404, 302),
+    "child_balantang": (302, 403, 403, 404, 302, 403, 404),
+    "child_harapan": (302, 403, 403, 302, 404, 403, 404),
+    "child_wotu": (302, 403, 404, 404, 404, 403, 404),
+    "child_luwu": (404, 404, 404, 404, 404, 404, 302),
 }
 
 #   page                    admin dinkes camat  pkm   desa  viewer luwu
 CHILD_PAGE_MATRIX = {
-    "measurements:child_list":  (200, 200, 200, 200, 200, 200, 200),
-    "measurements:child_add":   (200, 403, 403, 200, 200, 403, 200),
+    "measurements:child_list": (200, 200, 200, 200, 200, 200, 200),
+    "measurements:child_add": (200, 403, 403, 200, 200, 403, 200),
     "measurements:visit_start": (200, 403, 403, 200, 200, 403, 200),
 }
 
@@ -327,18 +333,40 @@ def children(demo_users):
     out = {}
     for name, (admin, desa) in places.items():
         actor = demo_users[admin]
-        child = do_register_child(actor, Child(name=f"Matriks {name}", sex=1, birth_date=dt.date(2023, 4, 2), desa_id=desa,
-                                               parent_name="Ibu Matriks"), today=dt.date(2025, 2, 3))
-        do_record_measurement(actor, Measurement(child=child, date=dt.date(2025, 2, 3), weight=Decimal("10.5"),
-                                                 lenhei=Decimal("84.0"), position="h"), today=dt.date(2025, 2, 3))
+        child = do_register_child(
+            actor,
+            Child(
+                name=f"Matriks {name}", sex=1, birth_date=dt.date(2023, 4, 2), desa_id=desa, parent_name="Ibu Matriks"
+            ),
+            today=dt.date(2025, 2, 3),
+        )
+        do_record_measurement(
+            actor,
+            Measurement(
+                child=child, date=dt.date(2025, 2, 3), weight=Decimal("10.5"), lenhei=Decimal("84.0"), position="h"
+            ),
+            today=dt.date(2025, 2, 3),
+        )
         out[name] = child
     return out
 
 
 def _child_form_data(child):
-    return {"name": child.name, "sex": child.sex, "birth_date": child.birth_date.isoformat(), "nik": child.nik,
-            "parent_name": child.parent_name, "desa": child.desa_id, "posyandu": child.posyandu_id or "", "rt": "",
-            "rw": "", "address": "", "birth_weight": "", "birth_length": "", "reason": "uji matriks"}
+    return {
+        "name": child.name,
+        "sex": child.sex,
+        "birth_date": child.birth_date.isoformat(),
+        "nik": child.nik,
+        "parent_name": child.parent_name,
+        "desa": child.desa_id,
+        "posyandu": child.posyandu_id or "",
+        "rt": "",
+        "rw": "",
+        "address": "",
+        "birth_weight": "",
+        "birth_length": "",
+        "reason": "uji matriks",
+    }
 
 
 @pytest.mark.django_db
@@ -347,7 +375,9 @@ def test_viewing_children_follows_the_matrix(client, demo_users, children, name)
     child = children[name]
     for username, expected in zip(ROLES, CHILD_VIEW_MATRIX[name]):
         client.force_login(demo_users[username])
-        assert client.get(reverse("measurements:child", args=[child.tumbuh_id])).status_code == expected, f"{username} viewing {name}"
+        assert client.get(reverse("measurements:child", args=[child.tumbuh_id])).status_code == expected, (
+            f"{username} viewing {name}"
+        )
         summary = client.get(reverse("measurements:child_summary", args=[child.tumbuh_id]))
         assert summary.status_code == expected, f"{username}: summary of {name}"
         visit = child.measurements.get()
@@ -361,14 +391,23 @@ def test_changing_children_follows_the_matrix(client, demo_users, children, name
     for username, expected in zip(ROLES, CHILD_CHANGE_MATRIX[name]):
         client.force_login(demo_users[username])
         response = client.post(reverse("measurements:child_edit", args=[child.tumbuh_id]), _child_form_data(child))
-        assert response.status_code == expected, f"{username} changing {name}: {response.context and response.context['form'].errors}"
+        assert response.status_code == expected, (
+            f"{username} changing {name}: {response.context and response.context['form'].errors}"
+        )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", MEASUREMENT_CHANGE_MATRIX)
 def test_correcting_visits_follows_the_matrix(client, demo_users, children, name):
     child = children[name]
-    data = {"date": "2025-02-03", "weight": "10,5", "lenhei": "84,0", "position": "h", "confirm": "1", "reason": "uji matriks"}
+    data = {
+        "date": "2025-02-03",
+        "weight": "10,5",
+        "lenhei": "84,0",
+        "position": "h",
+        "confirm": "1",
+        "reason": "uji matriks",
+    }
     for username, expected in zip(ROLES, MEASUREMENT_CHANGE_MATRIX[name]):
         client.force_login(demo_users[username])
         response = client.post(reverse("measurements:visit", args=[child.tumbuh_id]), data)
@@ -398,21 +437,36 @@ def test_child_and_visit_checks_agree_with_queryset_scope(demo_users, children):
 
 def _import_batches(demo_users):
     """One batch per importing account (lists and measurements), for the scope checks."""
-    for username, kind in [("admin.lutim", "posyandu"), ("admin.lutim", "eppgbm"), ("pkm.malili", "eppgbm"), ("admin.luwu", "eppgbm")]:
+    for username, kind in [
+        ("admin.lutim", "posyandu"),
+        ("admin.lutim", "eppgbm"),
+        ("pkm.malili", "eppgbm"),
+        ("admin.luwu", "eppgbm"),
+    ]:
         user = demo_users[username]
         kabupaten = Wilayah.objects.get(code=user.wilayah_id[:5])
-        ImportBatch.objects.create(kind=kind, kabupaten=kabupaten, created_by=user, file_name=f"{username}.csv", status=BatchStatus.DONE)
+        ImportBatch.objects.create(
+            kind=kind, kabupaten=kabupaten, created_by=user, file_name=f"{username}.csv", status=BatchStatus.DONE
+        )
 
 
 @pytest.mark.django_db
 def test_the_list_of_imports_shows_each_importer_the_batches_they_may_see(client, demo_users):
     _import_batches(demo_users)
     dinkes = demo_users["dinkes.lutim"]
-    ImportBatch.objects.create(kind="cakupan", kabupaten=Wilayah.objects.get(code="73.24"), created_by=dinkes,
-                               file_name="dinkes.lutim.csv", status=BatchStatus.DONE)
-    for username, files in [("pkm.malili", ["pkm.malili.csv"]), ("dinkes.lutim", ["dinkes.lutim.csv"]),
-                            ("admin.lutim", ["admin.lutim.csv", "dinkes.lutim.csv", "pkm.malili.csv"]),
-                            ("admin.luwu", ["admin.luwu.csv"])]:
+    ImportBatch.objects.create(
+        kind="cakupan",
+        kabupaten=Wilayah.objects.get(code="73.24"),
+        created_by=dinkes,
+        file_name="dinkes.lutim.csv",
+        status=BatchStatus.DONE,
+    )
+    for username, files in [
+        ("pkm.malili", ["pkm.malili.csv"]),
+        ("dinkes.lutim", ["dinkes.lutim.csv"]),
+        ("admin.lutim", ["admin.lutim.csv", "dinkes.lutim.csv", "pkm.malili.csv"]),
+        ("admin.luwu", ["admin.luwu.csv"]),
+    ]:
         client.force_login(demo_users[username])
         response = client.get(reverse("imports:list"))
         listed = sorted({b.file_name for b in response.context["page"]} & {f"{u}.csv" for u in ROLES})
@@ -428,9 +482,9 @@ def test_the_list_of_imports_shows_each_importer_the_batches_they_may_see(client
 
 #   batch of                admin dinkes camat  pkm   desa  viewer luwu   (GET the batch page)
 BATCH_VIEW_MATRIX = {
-    "admin.lutim":          (200, 403, 404, 404, 404, 403, 404),
-    "pkm.malili":           (200, 403, 404, 200, 404, 403, 404),
-    "admin.luwu":           (404, 404, 404, 404, 404, 404, 200),
+    "admin.lutim": (200, 403, 404, 404, 404, 403, 404),
+    "pkm.malili": (200, 403, 404, 200, 404, 403, 404),
+    "admin.luwu": (404, 404, 404, 404, 404, 404, 200),
 }
 
 
@@ -449,10 +503,10 @@ def test_measurement_import_batches_follow_the_matrix(client, demo_users, owner)
 
 #   object                  admin dinkes camat  pkm   desa  viewer luwu   (view, change)
 MAP_PUBLIK_MATRIX = {
-    "boundary_lutim":       ("VC", "V", "V", "V", "V", "V", ""),
-    "boundary_luwu":        ("", "", "", "", "", "", "VC"),
-    "round_lutim":          ("VC", "", "", "", "", "", ""),
-    "round_luwu":           ("", "", "", "", "", "", "VC"),
+    "boundary_lutim": ("VC", "V", "V", "V", "V", "V", ""),
+    "boundary_luwu": ("", "", "", "", "", "", "VC"),
+    "round_lutim": ("VC", "", "", "", "", "", ""),
+    "round_luwu": ("", "", "", "", "", "", "VC"),
 }
 
 
@@ -465,8 +519,12 @@ def map_publik_objects(demo_users):
 
     out = {}
     for name, kab in (("lutim", "73.24"), ("luwu", "73.17")):
-        out[f"boundary_{name}"] = Boundary.objects.create(kabupaten_id=kab, level=3, file_name=f"boundaries/{kab}.geojson")
-        out[f"round_{name}"] = PublishedRound.objects.create(kabupaten_id=kab, period="R2025-08", published_at=timezone.now())
+        out[f"boundary_{name}"] = Boundary.objects.create(
+            kabupaten_id=kab, level=3, file_name=f"boundaries/{kab}.geojson"
+        )
+        out[f"round_{name}"] = PublishedRound.objects.create(
+            kabupaten_id=kab, period="R2025-08", published_at=timezone.now()
+        )
     return out
 
 
@@ -496,7 +554,7 @@ def test_dashboards_follow_the_matrix(client, demo_users, page, code):
 #   which puskesmas rows of Kecamatan Malili each role sees (Malili's officer: only Malili)
 #                           admin dinkes camat  pkm   desa  viewer luwu
 PUSKESMAS_ROW_MATRIX = {
-    "Puskesmas Malili":   (1, 1, 1, 1, 0, 1, 0),
+    "Puskesmas Malili": (1, 1, 1, 1, 0, 1, 0),
     "Puskesmas Lakawali": (1, 1, 1, 0, 0, 1, 0),
 }
 

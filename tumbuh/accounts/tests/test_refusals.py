@@ -37,18 +37,24 @@ def _reason(client, user, url, language) -> str:
     return re.search(r'data-testid="error-reason">(.*?)</p>', response.content.decode(), re.S).group(1)
 
 
-@pytest.mark.parametrize("language, reason", [("id", "Ini di luar wilayah Anda."), ("en", "This is outside your area.")])
+@pytest.mark.parametrize(
+    "language, reason", [("id", "Ini di luar wilayah Anda."), ("en", "This is outside your area.")]
+)
 def test_a_camat_changing_the_districts_rembuk_is_told_it_is_outside_their_area(
-        client, demo_users, district_rembuk, language, reason):
+    client, demo_users, district_rembuk, language, reason
+):
     said = _reason(client, demo_users["camat.malili"], reverse("rembuk:edit", args=[district_rembuk.pk]), language)
     assert said == reason
     assert district_rembuk.title not in said and "73.24" not in said  # nothing about the object
 
 
-@pytest.mark.parametrize("language, reason", [
-    ("id", "Peran Anda tidak diizinkan membuka halaman ini atau melakukan tindakan ini."),
-    ("en", "Your role may not open this page or do this here."),
-])
+@pytest.mark.parametrize(
+    "language, reason",
+    [
+        ("id", "Peran Anda tidak diizinkan membuka halaman ini atau melakukan tindakan ini."),
+        ("en", "Your role may not open this page or do this here."),
+    ],
+)
 def test_a_viewer_of_the_district_is_told_it_is_their_role(client, demo_users, district_rembuk, language, reason):
     said = _reason(client, demo_users["pantau.lutim"], reverse("rembuk:edit", args=[district_rembuk.pk]), language)
     assert said == reason

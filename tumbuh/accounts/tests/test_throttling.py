@@ -99,7 +99,9 @@ def test_failures_from_many_addresses_lock_the_account_for_everyone(client, behi
     assert login(client, "desa.balantang", DEMO_PASSWORD, forwarded=CLIENT_B).status_code == 302
 
 
-def test_a_spray_of_one_password_across_twenty_accounts_from_one_address_is_stopped(client, behind_proxy, twenty_accounts, settings):
+def test_a_spray_of_one_password_across_twenty_accounts_from_one_address_is_stopped(
+    client, behind_proxy, twenty_accounts, settings
+):
     limit = settings.LOGIN_FAILURE_LIMITS[("ip_address",)]
     codes = [login(client, u.username, SPRAYED, forwarded=CLIENT_A).status_code for u in twenty_accounts]
     # The failures until the address's limit are answered as usual, the rest refused: the 20th
@@ -114,7 +116,9 @@ def test_a_spray_of_one_password_across_twenty_accounts_from_one_address_is_stop
     assert login(client, twenty_accounts[-1].username, SPRAYED, forwarded=CLIENT_B).status_code == 302
 
 
-def test_what_a_client_writes_in_x_forwarded_for_itself_is_ignored_behind_the_proxy(client, behind_proxy, twenty_accounts):
+def test_what_a_client_writes_in_x_forwarded_for_itself_is_ignored_behind_the_proxy(
+    client, behind_proxy, twenty_accounts
+):
     """nginx appends the address it saw to whatever the client sent: only that entry counts."""
     for i, user in enumerate(twenty_accounts):
         login(client, user.username, SPRAYED, forwarded=f"10.0.{i}.1, 192.0.2.{i}, {CLIENT_A}")
@@ -122,11 +126,15 @@ def test_what_a_client_writes_in_x_forwarded_for_itself_is_ignored_behind_the_pr
     assert not logged_in(client)
 
 
-def test_a_forged_x_forwarded_for_from_a_direct_client_does_not_evade_the_address_limit(client, twenty_accounts, settings):
+def test_a_forged_x_forwarded_for_from_a_direct_client_does_not_evade_the_address_limit(
+    client, twenty_accounts, settings
+):
     """No trusted proxy configured (the default): the header is never read."""
     assert settings.AXES_IPWARE_META_PRECEDENCE_ORDER == ("REMOTE_ADDR",)
     codes = [
-        login(client, u.username, SPRAYED, remote=CLIENT_A, forwarded=f"192.0.2.{i}", real_ip=f"192.0.2.{i}").status_code
+        login(
+            client, u.username, SPRAYED, remote=CLIENT_A, forwarded=f"192.0.2.{i}", real_ip=f"192.0.2.{i}"
+        ).status_code
         for i, u in enumerate(twenty_accounts)
     ]
     assert codes.count(429) == 20 - settings.LOGIN_FAILURE_LIMITS[("ip_address",)] + 1

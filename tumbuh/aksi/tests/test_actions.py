@@ -46,7 +46,9 @@ def test_opening_a_year_creates_each_action_with_opd_and_due_date(alice):
         _open(alice)
 
 
-@pytest.mark.parametrize("username", ["dinkes.lutim", "camat.malili", "pkm.malili", "desa.balantang", "pantau.lutim", "admin.luwu"])
+@pytest.mark.parametrize(
+    "username", ["dinkes.lutim", "camat.malili", "pkm.malili", "desa.balantang", "pantau.lutim", "admin.luwu"]
+)
 def test_only_the_secretariat_opens_a_year(demo_users, username):
     with pytest.raises(PermissionDenied):
         actions.start_year(demo_users[username], "73.24", YEAR, ActionSet.default())
@@ -63,7 +65,9 @@ def test_the_responsible_opd_reports_progress_but_does_not_move_the_due_date(ali
     with pytest.raises(PermissionDenied):
         actions.update_action_year(dinkes, a7, {"due_date": datetime.date(YEAR, 12, 31)}, today=DAY)
     with pytest.raises(PermissionDenied):  # Aksi 1 is BAPPEDA's
-        actions.update_action_year(dinkes, cycle.actions.get(definition__number=1), {"status": Status.IN_PROGRESS}, today=DAY)
+        actions.update_action_year(
+            dinkes, cycle.actions.get(definition__number=1), {"status": Status.IN_PROGRESS}, today=DAY
+        )
     a7.status = Status.IN_PROGRESS  # back to work: the done date goes
     actions.update_action_year(alice, a7, {"status": Status.IN_PROGRESS}, today=DAY)
     assert ActionYear.objects.get(pk=a7.pk).done_date is None
@@ -72,7 +76,9 @@ def test_the_responsible_opd_reports_progress_but_does_not_move_the_due_date(ali
 def test_due_date_before_start_is_refused(alice):
     a1 = _open(alice).actions.get(definition__number=1)
     with pytest.raises(ValidationError):
-        actions.update_action_year(alice, a1, {"start_date": datetime.date(YEAR, 4, 1), "due_date": datetime.date(YEAR, 3, 1)}, today=DAY)
+        actions.update_action_year(
+            alice, a1, {"start_date": datetime.date(YEAR, 4, 1), "due_date": datetime.date(YEAR, 3, 1)}, today=DAY
+        )
 
 
 def _progress(action_year, user):
@@ -83,7 +89,10 @@ def test_overdue_and_progress(alice):
     a1 = _open(alice).actions.get(definition__number=1)
     assert a1.is_overdue(datetime.date(YEAR, 4, 1)) and not a1.is_overdue(datetime.date(YEAR, 3, 1))
     items = list(a1.definition.items.all())
-    sk, ansit = items[3], items[4]  # the signed SK lokus and the Master Ansit sent to Aksi Bangda: no record proves them
+    sk, ansit = (
+        items[3],
+        items[4],
+    )  # the signed SK lokus and the Master Ansit sent to Aksi Bangda: no record proves them
     assert not sk.proof and not ansit.proof
     actions.tick(alice, a1, sk, done=True, note="SK ditandatangani")
     actions.tick(alice, a1, ansit, done=False)
@@ -96,16 +105,27 @@ def test_an_output_a_record_proves_is_not_ticked_by_hand(alice):
     a1 = _open(alice).actions.get(definition__number=1)
     table = a1.definition.items.get(order=1)
     assert table.proof == "analisis.situation"
-    with translation.override("en"), pytest.raises(ValidationError, match="Tumbuh ticks this output itself, once the previous"):
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="Tumbuh ticks this output itself, once the previous"),
+    ):
         actions.tick(alice, a1, table, done=True)
     assert not ChecklistTick.objects.filter(action_year=a1).exists()
 
 
-@pytest.mark.parametrize("username, number, allowed", [
-    ("admin.lutim", 1, True), ("dinkes.lutim", 7, True), ("dinkes.lutim", 1, False),
-    ("camat.malili", 7, False), ("pkm.malili", 7, False), ("desa.balantang", 7, False),
-    ("pantau.lutim", 7, False), ("admin.luwu", 7, False),
-])
+@pytest.mark.parametrize(
+    "username, number, allowed",
+    [
+        ("admin.lutim", 1, True),
+        ("dinkes.lutim", 7, True),
+        ("dinkes.lutim", 1, False),
+        ("camat.malili", 7, False),
+        ("pkm.malili", 7, False),
+        ("desa.balantang", 7, False),
+        ("pantau.lutim", 7, False),
+        ("admin.luwu", 7, False),
+    ],
+)
 def test_who_ticks_the_checklist(alice, demo_users, username, number, allowed):
     a = _open(alice).actions.get(definition__number=number)
     item = a.definition.items.filter(proof="").first()  # one no record proves
@@ -128,17 +148,21 @@ def test_a_tick_must_belong_to_the_action(alice):
 def test_evidence_is_attached_to_the_action_year(alice, demo_users, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     a7 = _open(alice).actions.get(definition__number=7)
-    doc = actions.attach_evidence(demo_users["dinkes.lutim"], a7, title="Rekap Februari",
-                                  file=SimpleUploadedFile("rekap.pdf", pdf_bytes("x")))
+    doc = actions.attach_evidence(
+        demo_users["dinkes.lutim"], a7, title="Rekap Februari", file=SimpleUploadedFile("rekap.pdf", pdf_bytes("x"))
+    )
     assert list(UploadedDocument.for_object(a7)) == [doc] and doc.wilayah_id == "73.24"
     with pytest.raises(PermissionDenied):
-        actions.attach_evidence(demo_users["desa.balantang"], a7, title="x", file=SimpleUploadedFile("x.pdf", pdf_bytes()))
+        actions.attach_evidence(
+            demo_users["desa.balantang"], a7, title="x", file=SimpleUploadedFile("x.pdf", pdf_bytes())
+        )
 
 
 def test_a_district_set_with_its_checklist(alice, charlie):
     four = actions.save_action_set(alice, ActionSet(kabupaten_id="73.24", code="aksi-4", name="4 Aksi", from_year=2027))
-    d = actions.save_definition(alice, ActionDefinition(action_set=four, number=1, name="Perencanaan"),
-                                ["Analisis situasi", "Rencana kegiatan"])
+    d = actions.save_definition(
+        alice, ActionDefinition(action_set=four, number=1, name="Perencanaan"), ["Analisis situasi", "Rencana kegiatan"]
+    )
     tick_kept = [i.pk for i in d.items.all()][1]
     actions.save_definition(alice, d, ["Analisis situasi dan lokus", "Rencana kegiatan", "Rembuk"])
     assert [i.label for i in d.items.all()] == ["Analisis situasi dan lokus", "Rencana kegiatan", "Rembuk"]

@@ -44,7 +44,9 @@ def test_the_uploaded_berita_acara_ticks_aksi_3(browser, live_server, demo, sett
     upload = page.locator("form[action$='/unggah/']")
     upload.locator("[name=kind]").select_option("rembuk-berita-acara")
     upload.locator("[name=title]").fill("Berita acara bertanda tangan")
-    upload.locator("[name=file]").set_input_files(files=[{"name": "ba.pdf", "mimeType": "application/pdf", "buffer": SIGNED}])
+    upload.locator("[name=file]").set_input_files(
+        files=[{"name": "ba.pdf", "mimeType": "application/pdf", "buffer": SIGNED}]
+    )
     with page.expect_navigation():
         upload.locator("button[type=submit]").click()
     assert "Berita acara bertanda tangan" in page.locator("[data-testid=scans]").inner_text()

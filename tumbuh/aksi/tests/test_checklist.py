@@ -36,7 +36,9 @@ from tumbuh.wilayah.models import Wilayah
 
 pytestmark = pytest.mark.django_db
 
-DEMO_YEAR = 2026  # the demo's convergence year: Luwu Timur's actions, its rembuk (held 15 April 2026, attendance recorded)
+DEMO_YEAR = (
+    2026  # the demo's convergence year: Luwu Timur's actions, its rembuk (held 15 April 2026, attendance recorded)
+)
 SIGNED = datetime.datetime(2026, 4, 20, 8, tzinfo=datetime.UTC)
 
 
@@ -70,8 +72,11 @@ def _progress(html: str) -> str:
 
 def _done(action_year, user, today) -> dict[str, list]:
     """Each required output → the titles of the records that prove it (for the automatic ones)."""
-    return {line.item.label: [p.title for p in line.proofs] for line in checklist.lines(action_year, user, today=today)
-            if line.automatic}
+    return {
+        line.item.label: [p.title for p in line.proofs]
+        for line in checklist.lines(action_year, user, today=today)
+        if line.automatic
+    }
 
 
 def _keys(lutim, year, user, today) -> dict[str, list]:
@@ -91,8 +96,14 @@ def test_the_signed_berita_acara_ticks_aksi_3_itself_and_links_to_the_scan(clien
     attendance = _items(html)["Undangan dan daftar hadir"]
     assert f'href="/rembuk/{event.pk}/dokumen/daftar-hadir.pdf" data-testid="proof-link"' in attendance
 
-    rembuk_actions.do_upload_scan(alice, event, file=scan("ba.pdf"), kind=rembuk_actions.SCAN_BERITA_ACARA,
-                                  title="Berita acara bertanda tangan", now=SIGNED)
+    rembuk_actions.do_upload_scan(
+        alice,
+        event,
+        file=scan("ba.pdf"),
+        kind=rembuk_actions.SCAN_BERITA_ACARA,
+        title="Berita acara bertanda tangan",
+        now=SIGNED,
+    )
     document = UploadedDocument.for_object(event).get(kind=rembuk_actions.SCAN_BERITA_ACARA)
     html = client.get(f"/aksi/{a3.pk}/").content.decode()
     assert _progress(html) == "2/3"
@@ -102,11 +113,19 @@ def test_the_signed_berita_acara_ticks_aksi_3_itself_and_links_to_the_scan(clien
     commitment = _items(html)["Deklarasi komitmen ditandatangani"]
     assert 'data-testid="ticks-itself"' in commitment and "deklarasi komitmen bertanda tangan" in commitment
     assert 'name="done"' not in html  # every output of Aksi 3 is proved by a record
-    row = re.search(r'<tr id="aksi-3">(.*?)</tr>', client.get(f"/aksi/?year={DEMO_YEAR}").content.decode(), re.S).group(1)
+    row = re.search(r'<tr id="aksi-3">(.*?)</tr>', client.get(f"/aksi/?year={DEMO_YEAR}").content.decode(), re.S).group(
+        1
+    )
     assert "2/3" in row  # Pantau Aksi counts it too
 
-    rembuk_actions.do_upload_scan(alice, event, file=scan("komitmen.pdf"), kind=rembuk_actions.SCAN_COMMITMENT,
-                                  title="Komitmen bertanda tangan", now=SIGNED)
+    rembuk_actions.do_upload_scan(
+        alice,
+        event,
+        file=scan("komitmen.pdf"),
+        kind=rembuk_actions.SCAN_COMMITMENT,
+        title="Komitmen bertanda tangan",
+        now=SIGNED,
+    )
     assert _progress(client.get(f"/aksi/{a3.pk}/").content.decode()) == "3/3"
     assert client.get(f"/dokumen/berkas/{document.pk}/").status_code == 200
 
@@ -123,8 +142,14 @@ def test_the_proof_wins_over_a_hand_tick_and_says_so(client, alice, settings, tm
     html = client.get(f"/aksi/{a3.pk}/").content.decode()
     assert _progress(html) == "1/3"  # the hand tick on the berita acara is not counted, the attendance is proved
     assert "tidak dihitung" in _items(html)["Berita acara rembuk stunting"]
-    rembuk_actions.do_upload_scan(alice, event, file=scan("ba.pdf"), kind=rembuk_actions.SCAN_BERITA_ACARA,
-                                  title="Berita acara bertanda tangan", now=SIGNED)
+    rembuk_actions.do_upload_scan(
+        alice,
+        event,
+        file=scan("ba.pdf"),
+        kind=rembuk_actions.SCAN_BERITA_ACARA,
+        title="Berita acara bertanda tangan",
+        now=SIGNED,
+    )
     html = client.get(f"/aksi/{a3.pk}/").content.decode()
     assert _progress(html) == "2/3"
     line = _items(html)["Berita acara rembuk stunting"]
@@ -141,23 +166,50 @@ def test_rembuk_records_prove_only_the_district_s_held_rembuk(alice, demo_users,
     settings.MEDIA_ROOT = tmp_path
     a3 = _open(alice, TEST_YEAR).actions.get(definition__number=3)
     held = datetime.date(TEST_YEAR, 4, 15)
-    malili = rembuk_actions.do_save_event(demo_users["camat.malili"], RembukEvent(
-        wilayah_id="73.24.04", year=TEST_YEAR, title="Rembuk Malili", date=held, place="Aula", signing_place="Malili"),
-        invite=True)
-    rembuk_actions.do_record_attendance(demo_users["camat.malili"], malili, malili.invitees.values_list("pk", flat=True))
-    rembuk_actions.do_upload_scan(demo_users["camat.malili"], malili, file=scan(), kind=rembuk_actions.SCAN_BERITA_ACARA,
-                                  title="BA Malili", now=SIGNED)
+    malili = rembuk_actions.do_save_event(
+        demo_users["camat.malili"],
+        RembukEvent(
+            wilayah_id="73.24.04",
+            year=TEST_YEAR,
+            title="Rembuk Malili",
+            date=held,
+            place="Aula",
+            signing_place="Malili",
+        ),
+        invite=True,
+    )
+    rembuk_actions.do_record_attendance(
+        demo_users["camat.malili"], malili, malili.invitees.values_list("pk", flat=True)
+    )
+    rembuk_actions.do_upload_scan(
+        demo_users["camat.malili"],
+        malili,
+        file=scan(),
+        kind=rembuk_actions.SCAN_BERITA_ACARA,
+        title="BA Malili",
+        now=SIGNED,
+    )
     assert all(not titles for titles in _done(a3, alice, datetime.date(TEST_YEAR, 5, 1)).values())  # a kecamatan's
 
-    event = rembuk_actions.do_save_event(alice, RembukEvent(
-        wilayah_id="73.24", year=TEST_YEAR, title="Rembuk Kabupaten", date=held, place="Aula", signing_place="Malili"),
-        invite=True)
+    event = rembuk_actions.do_save_event(
+        alice,
+        RembukEvent(
+            wilayah_id="73.24",
+            year=TEST_YEAR,
+            title="Rembuk Kabupaten",
+            date=held,
+            place="Aula",
+            signing_place="Malili",
+        ),
+        invite=True,
+    )
     bupati = event.invitees.order_by("pk").first()
     rembuk_actions.do_record_attendance(alice, event, [bupati.pk])
     assert _done(a3, alice, datetime.date(TEST_YEAR, 4, 14))["Undangan dan daftar hadir"] == []  # not held yet
     assert _done(a3, alice, held)["Undangan dan daftar hadir"] == ["Daftar hadir Rembuk Kabupaten"]
-    rembuk_actions.do_upload_scan(alice, event, file=scan(), kind=rembuk_actions.SCAN_ATTENDANCE, title="Daftar hadir ttd",
-                                  now=SIGNED)
+    rembuk_actions.do_upload_scan(
+        alice, event, file=scan(), kind=rembuk_actions.SCAN_ATTENDANCE, title="Daftar hadir ttd", now=SIGNED
+    )
     rembuk_actions.do_agree_plan(alice, event, note="v1")
     done = _done(a3, demo_users["pantau.lutim"], held)  # a viewer sees the same evidence
     assert done["Undangan dan daftar hadir"] == ["Daftar hadir ttd"]  # the signed list, once filed
@@ -171,8 +223,10 @@ def test_rembuk_records_prove_only_the_district_s_held_rembuk(alice, demo_users,
 def test_the_situation_lokus_plan_and_gap_check_prove_aksi_1_and_2(alice, lutim):
     day = datetime.date(DEMO_YEAR, 5, 1)
     found = _keys(lutim, DEMO_YEAR, alice, day)  # the demo: 2025's rounds and coverage, the 2026 lokus and plan
-    assert found["analisis.situation"][0].url == "/analisis/?year=2026" and "Putaran Agustus 2025" in found[
-        "analisis.situation"][0].note
+    assert (
+        found["analisis.situation"][0].url == "/analisis/?year=2026"
+        and "Putaran Agustus 2025" in found["analisis.situation"][0].note
+    )
     assert found["analisis.lokus"][0].note == "10 desa lokus"
     assert {"rencana.activities", "rencana.gap-check"} <= set(found)
 
@@ -181,9 +235,14 @@ def test_the_situation_lokus_plan_and_gap_check_prove_aksi_1_and_2(alice, lutim)
     today = datetime.date(TEST_YEAR, 3, 1)
     assert checklist.progress(checklist.lines(a1, alice, today=today)) == (0, 5)
     make_activity(alice, year=TEST_YEAR)
-    assert _done(a2, alice, today) == {"Rencana kegiatan terintegrasi per OPD": ["Rencana kegiatan terintegrasi"],
-                                        "Pemeriksaan kesenjangan terhadap desa lokus": []}  # no lokus chosen yet
-    do_save(alice, Lokus(kabupaten_id="73.24", year=TEST_YEAR, desa_id=BALANTANG, selected=True, reason="prevalensi tertinggi"))
+    assert _done(a2, alice, today) == {
+        "Rencana kegiatan terintegrasi per OPD": ["Rencana kegiatan terintegrasi"],
+        "Pemeriksaan kesenjangan terhadap desa lokus": [],
+    }  # no lokus chosen yet
+    do_save(
+        alice,
+        Lokus(kabupaten_id="73.24", year=TEST_YEAR, desa_id=BALANTANG, selected=True, reason="prevalensi tertinggi"),
+    )
     assert all(_done(a2, alice, today).values())
     lines = checklist.lines(a1, alice, today=today)
     assert [line.done for line in lines] == [False, True, True, False, False]  # no 2029 data; SK and upload by hand
@@ -202,15 +261,27 @@ def test_the_perbup_kpm_trainings_and_scorecards_prove_aksi_4_and_5(alice, lutim
     assert _done(a4, alice, datetime.date(TEST_YEAR, 6, 1)) == {"Perbup/Perwali diundangkan": [in_force]}
     assert "konvergensi_desa.regulation" not in _keys(lutim, 2021, alice, datetime.date(2021, 12, 31))  # enacted later
     assert "konvergensi_desa.regulation" not in _keys(lutim, 2022, alice, perbup_2022.date - datetime.timedelta(days=1))
-    do_save(alice, DesaRoleRegulation(kabupaten_id="73.24", number="7 Tahun 2030", date=datetime.date(TEST_YEAR, 3, 2),
-                                      title="Perubahan Peran Desa"))
-    assert len(_keys(lutim, TEST_YEAR, alice, datetime.date(TEST_YEAR, 3, 1))["konvergensi_desa.regulation"]) == 1  # not yet
+    do_save(
+        alice,
+        DesaRoleRegulation(
+            kabupaten_id="73.24",
+            number="7 Tahun 2030",
+            date=datetime.date(TEST_YEAR, 3, 2),
+            title="Perubahan Peran Desa",
+        ),
+    )
+    assert (
+        len(_keys(lutim, TEST_YEAR, alice, datetime.date(TEST_YEAR, 3, 1))["konvergensi_desa.regulation"]) == 1
+    )  # not yet
     newest = _keys(lutim, TEST_YEAR, alice, datetime.date(TEST_YEAR, 3, 2))["konvergensi_desa.regulation"][0]
-    assert newest.url == "/desa/aksi-4/" and newest.note == "diundangkan 2 Maret 2030" and "7 Tahun 2030" in newest.title
+    assert (
+        newest.url == "/desa/aksi-4/" and newest.note == "diundangkan 2 Maret 2030" and "7 Tahun 2030" in newest.title
+    )
     copy = UploadedDocument.for_object(perbup_2022).first()
     if copy:  # the filed copy is the evidence, where there is one
         assert _keys(lutim, TEST_YEAR, alice, datetime.date(TEST_YEAR, 3, 2))["konvergensi_desa.regulation"][1].url == (
-            f"/dokumen/berkas/{copy.pk}/")
+            f"/dokumen/berkas/{copy.pk}/"
+        )
 
     today = datetime.date(TEST_YEAR, 9, 1)
     done = _done(a5, alice, today)
@@ -231,10 +302,15 @@ def test_a_measured_round_proves_aksi_6_and_7_but_one_visit_does_not(client, ali
     found = _keys(lutim, 2025, alice, datetime.date(2025, 3, 10))  # the demo measured February 2025; August not begun
     assert "dashboards.round-august" not in found
     [february] = found["dashboards.round-february"]
-    assert february.url == "/dasbor/?within=73.24&period=R2025-02" and february.title == "Prevalensi, Putaran Februari 2025"
+    assert (
+        february.url == "/dasbor/?within=73.24&period=R2025-02"
+        and february.title == "Prevalensi, Putaran Februari 2025"
+    )
     assert [p.url for p in found["dashboards.quality"]] == ["/dasbor/kualitas/?within=73.24&period=R2025-02"]
     found = _keys(lutim, 2025, alice, datetime.date(2026, 1, 1))
-    assert {"dashboards.round-february", "dashboards.round-august"} <= set(found) and len(found["dashboards.quality"]) == 2
+    assert {"dashboards.round-february", "dashboards.round-august"} <= set(found) and len(
+        found["dashboards.quality"]
+    ) == 2
     for_bob = _keys(lutim, 2025, bob, datetime.date(2026, 1, 1))  # a desa operator: his desa's measurements, his pages
     assert for_bob["dashboards.round-august"][0].url == "/dasbor/?period=R2025-08"
     client.force_login(bob)
@@ -271,8 +347,10 @@ def test_the_realisation_report_and_recommendations_prove_aksi_8(alice, lutim):
 
     a8 = _open(alice, TEST_YEAR).actions.get(definition__number=8)
     today = datetime.date(TEST_YEAR + 1, 1, 10)
-    first, second = make_activity(alice, year=TEST_YEAR), make_activity(alice, year=TEST_YEAR, opd="DP2KB",
-                                                                         indicator="krs-pendampingan")
+    first, second = (
+        make_activity(alice, year=TEST_YEAR),
+        make_activity(alice, year=TEST_YEAR, opd="DP2KB", indicator="krs-pendampingan"),
+    )
     do_save_realisation(alice, Realisation(activity=first, physical=Decimal(10), budget=Decimal(90_000_000)))
     assert _done(a8, alice, today)["Realisasi per kegiatan dan anggaran"] == []  # one activity without its realisation
     do_save_realisation(alice, Realisation(activity=second, physical=Decimal(8), budget=Decimal(80_000_000)))
@@ -287,20 +365,33 @@ def test_a_district_wires_its_own_checklist_to_the_decree_and_the_meetings(clien
     assert found["tpps.decree"][0].title.startswith("SK 188.45/201/II/2025")
     assert [p.note.split(" · ")[0] for p in found["rapat.minutes"]] == ["13 Maret 2025", "28 Agustus 2025"]
     assert "tpps.decree" not in _keys(lutim, 2024, alice, datetime.date(2024, 12, 31))
-    assert len(_keys(lutim, 2025, alice, datetime.date(2025, 5, 1))["rapat.minutes"]) == 1  # the August one not held yet
+    assert (
+        len(_keys(lutim, 2025, alice, datetime.date(2025, 5, 1))["rapat.minutes"]) == 1
+    )  # the August one not held yet
 
     client.force_login(alice)
-    client.post("/aksi/set/baru/", {"code": "aksi-4", "name": "4 Aksi Konvergensi", "from_year": 2025, "is_active": "on"})
+    client.post(
+        "/aksi/set/baru/", {"code": "aksi-4", "name": "4 Aksi Konvergensi", "from_year": 2025, "is_active": "on"}
+    )
     four = ActionSet.objects.get(code="aksi-4", kabupaten_id="73.24")
-    client.post(f"/aksi/set/{four.pk}/aksi/baru/", {"number": 1, "name": "Perencanaan", "checklist": "SK TPPS\nRakor triwulan"})
+    client.post(
+        f"/aksi/set/{four.pk}/aksi/baru/", {"number": 1, "name": "Perencanaan", "checklist": "SK TPPS\nRakor triwulan"}
+    )
     definition = four.actions.get(number=1)
     sk, rakor = definition.items.order_by("order")
     assert not sk.proof and not rakor.proof  # a new line is ticked by hand until someone says what proves it
     html = client.get(f"/aksi/set/{four.pk}/aksi/{definition.pk}/").content.decode()
     assert f'name="proof-{sk.pk}"' in html and 'value="tpps.decree"' in html
-    client.post(f"/aksi/set/{four.pk}/aksi/{definition.pk}/", {
-        "number": 1, "name": "Perencanaan", "checklist": "SK TPPS\nRakor triwulan", f"proof-{sk.pk}": "tpps.decree",
-        f"proof-{rakor.pk}": "rapat.minutes"})
+    client.post(
+        f"/aksi/set/{four.pk}/aksi/{definition.pk}/",
+        {
+            "number": 1,
+            "name": "Perencanaan",
+            "checklist": "SK TPPS\nRakor triwulan",
+            f"proof-{sk.pk}": "tpps.decree",
+            f"proof-{rakor.pk}": "rapat.minutes",
+        },
+    )
     sk.refresh_from_db(), rakor.refresh_from_db()
     assert (sk.proof, rakor.proof) == ("tpps.decree", "rapat.minutes")
     assert 'data-testid="ticks-itself"' in client.get(f"/aksi/set/{four.pk}/").content.decode()
@@ -317,8 +408,18 @@ def test_every_key_of_the_default_set_is_proved_by_an_app_and_wired(alice):
     wired = dict(national.exclude(proof="").values_list("label", "proof"))
     assert wired == {label: key for (_number, label), key in PROOFS.items()}
     assert set(national.filter(proof="").values_list("label", flat=True)) == {
-        "SK Bupati tentang desa lokus", "Master Ansit diunggah ke Aksi Bangda", "Kegiatan masuk Renja OPD / RKPD",
-        "Rancangan Perbup/Perwali", "Rencana perbaikan mutu data"}
+        "SK Bupati tentang desa lokus",
+        "Master Ansit diunggah ke Aksi Bangda",
+        "Kegiatan masuk Renja OPD / RKPD",
+        "Rancangan Perbup/Perwali",
+        "Rencana perbaikan mutu data",
+    }
     with pytest.raises(ValidationError):
-        do_save(policy.SYSTEM, OutputItem(action=ActionDefinition.objects.filter(action_set=ActionSet.default()).first(),
-                                          label="x", proof="tidak.ada"))
+        do_save(
+            policy.SYSTEM,
+            OutputItem(
+                action=ActionDefinition.objects.filter(action_set=ActionSet.default()).first(),
+                label="x",
+                proof="tidak.ada",
+            ),
+        )

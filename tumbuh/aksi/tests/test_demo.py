@@ -18,7 +18,12 @@ def test_seeds_are_idempotent():
     before = (CycleYear.objects.count(), Coverage.objects.count(), Lokus.objects.count(), AuditLog.objects.count())
     for module in (indikator_demo, aksi_demo, analisis_demo):
         module.seed(1)
-    assert (CycleYear.objects.count(), Coverage.objects.count(), Lokus.objects.count(), AuditLog.objects.count()) == before
+    assert (
+        CycleYear.objects.count(),
+        Coverage.objects.count(),
+        Lokus.objects.count(),
+        AuditLog.objects.count(),
+    ) == before
 
 
 def _delete_what_protects(model):

@@ -108,8 +108,11 @@ def _check_pack(archive: zipfile.ZipFile, expected: set) -> tuple[dict, list]:
         body = archive.read(path)
         assert hashlib.sha256(body).hexdigest() == row[10], path
         assert row[4] in ("dibuat Tumbuh", "unggahan") and row[7] in ("ya", "tidak")
-        assert re.fullmatch(r"\d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|"
-                            r"Desember) \d{4}", row[8]), row[8]
+        assert re.fullmatch(
+            r"\d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|"
+            r"Desember) \d{4}",
+            row[8],
+        ), row[8]
         if row[5] == "PDF":
             assert body.startswith(b"%PDF"), path
         if row[5] in ("DOCX", "XLSX"):
@@ -122,13 +125,22 @@ def test_aksi_3_pack_holds_the_rembuk_documents_and_the_signed_scans_as_uploaded
     settings.MEDIA_ROOT = tmp_path
     event = RembukEvent.objects.get(year=YEAR, wilayah_id="73.24")
     signed = pdf_bytes("berita acara bertanda tangan")
-    rembuk_actions.do_upload_scan(alice, event, file=SimpleUploadedFile("ba.pdf", signed, content_type="application/pdf"),
-                                  kind=rembuk_actions.SCAN_BERITA_ACARA, title="Berita acara bertanda tangan", now=SIGNED)
+    rembuk_actions.do_upload_scan(
+        alice,
+        event,
+        file=SimpleUploadedFile("ba.pdf", signed, content_type="application/pdf"),
+        kind=rembuk_actions.SCAN_BERITA_ACARA,
+        title="Berita acara bertanda tangan",
+        now=SIGNED,
+    )
     a3 = _aksi(3)
     client.force_login(alice)
     assert f'href="{reverse("aksi:evidence_pack", args=(a3.pk,))}"' in client.get(f"/aksi/{a3.pk}/").content.decode()
     response, archive = _download(client, reverse("aksi:evidence_pack", args=(a3.pk,)))
-    assert response["Content-Disposition"] == 'attachment; filename="Bukti Aksi 3 Rembuk Stunting 2026 - Kab Luwu Timur.zip"'
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="Bukti Aksi 3 Rembuk Stunting 2026 - Kab Luwu Timur.zip"'
+    )
     expected = _expected(alice, a3)
     assert len(expected) == 13  # two rembuk × three documents × PDF and DOCX, and the scan
     paths, omitted = _check_pack(archive, expected)
@@ -141,25 +153,36 @@ def test_aksi_3_pack_holds_the_rembuk_documents_and_the_signed_scans_as_uploaded
     checklist = {row[1]: row[2:] for row in _Tables(index).tables["checklist"]}
     # as on the action page: the records decide; the demo rembuk was held with attendance, the scan proves the berita acara
     assert {label: row[0] for label, row in checklist.items()} == {
-        "Undangan dan daftar hadir": "✓ sudah", "Deklarasi komitmen ditandatangani": "✗ belum",
-        "Berita acara rembuk stunting": "✓ sudah"}
+        "Undangan dan daftar hadir": "✓ sudah",
+        "Deklarasi komitmen ditandatangani": "✗ belum",
+        "Berita acara rembuk stunting": "✓ sudah",
+    }
     ba = checklist["Berita acara rembuk stunting"]
     assert ba[1].startswith("Terbukti oleh: Berita acara bertanda tangan") and ba[2] == "Tumbuh, dari catatannya"
     document = UploadedDocument.for_object(event).get(kind=rembuk_actions.SCAN_BERITA_ACARA)
-    assert f'href="http://testserver/dokumen/berkas/{document.pk}/"' in index  # a full address: the index is opened outside
+    assert (
+        f'href="http://testserver/dokumen/berkas/{document.pk}/"' in index
+    )  # a full address: the index is opened outside
     assert checklist["Deklarasi komitmen ditandatangani"][1].startswith("Tercentang sendiri setelah ")
 
 
-def test_aksi_1_pack_has_the_workbook_the_decree_and_the_evidence_uploaded_on_the_action_page(client, alice, settings,
-                                                                                              tmp_path):
+def test_aksi_1_pack_has_the_workbook_the_decree_and_the_evidence_uploaded_on_the_action_page(
+    client, alice, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     a1 = _aksi(1)
     photo = image_bytes("JPEG")
-    aksi_actions.attach_evidence(alice, a1, file=SimpleUploadedFile("foto.jpg", photo, content_type="image/jpeg"),
-                                 title="Foto: rapat analisis situasi")
+    aksi_actions.attach_evidence(
+        alice,
+        a1,
+        file=SimpleUploadedFile("foto.jpg", photo, content_type="image/jpeg"),
+        title="Foto: rapat analisis situasi",
+    )
     client.force_login(alice)
     response, archive = _download(client, reverse("aksi:evidence_pack", args=(a1.pk,)))
-    assert response["Content-Disposition"].endswith('filename="Bukti Aksi 1 Analisis Situasi 2026 - Kab Luwu Timur.zip"')
+    assert response["Content-Disposition"].endswith(
+        'filename="Bukti Aksi 1 Analisis Situasi 2026 - Kab Luwu Timur.zip"'
+    )
     expected = _expected(alice, a1)
     assert {fmt for _title, _group, fmt in expected} == {"XLSX", "PDF", "DOCX", "JPG"}
     paths, omitted = _check_pack(archive, expected)
@@ -171,8 +194,12 @@ def test_aksi_1_pack_has_the_workbook_the_decree_and_the_evidence_uploaded_on_th
 
 
 def _fake_app(outputs):
-    return types.SimpleNamespace(__name__="fake.aksi_outputs", outputs=lambda kabupaten, year, user: outputs, PROVES={},
-                                 proofs=lambda kabupaten, year, user, today: [])
+    return types.SimpleNamespace(
+        __name__="fake.aksi_outputs",
+        outputs=lambda kabupaten, year, user: outputs,
+        PROVES={},
+        proofs=lambda kabupaten, year, user, today: [],
+    )
 
 
 def test_a_failing_document_is_listed_as_not_included_and_names_are_made_safe(client, alice, monkeypatch):
@@ -212,16 +239,19 @@ def test_a_failing_document_is_listed_as_not_included_and_names_are_made_safe(cl
     assert any(row[2] == "Berita acara" and "Malili" in row[3] for row in paths.values())
 
 
-@pytest.mark.parametrize("text, name", [
-    ("../../x", "x"),
-    ("a/b\\c:d", "a-b-c -d"),
-    ('Laporan <final> "2026"? *|', "Laporan final 2026"),
-    ("CON", "_CON"),
-    ("nul.txt", "_nul.txt"),
-    ("  ...  ", "dokumen"),
-    ("Peraturan Bupati/Wali Kota tentang Peran Desa", "Peraturan Bupati-Wali Kota tentang Peran Desa"),
-    ("baris\nbaru\ttab", "baris baru tab"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("../../x", "x"),
+        ("a/b\\c:d", "a-b-c -d"),
+        ('Laporan <final> "2026"? *|', "Laporan final 2026"),
+        ("CON", "_CON"),
+        ("nul.txt", "_nul.txt"),
+        ("  ...  ", "dokumen"),
+        ("Peraturan Bupati/Wali Kota tentang Peran Desa", "Peraturan Bupati-Wali Kota tentang Peran Desa"),
+        ("baris\nbaru\ttab", "baris baru tab"),
+    ],
+)
 def test_safe_names(text, name):
     assert safe_name(text) == name
 
@@ -232,8 +262,13 @@ def test_safe_names_are_short_enough():
 
 def _desa_codes(book_bytes: bytes) -> set[str]:
     book = openpyxl.load_workbook(io.BytesIO(book_bytes), read_only=True)
-    return {m for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row
-            for m in re.findall(r"\b73\.\d\d\.\d\d\.\d{4}\b", str(cell or ""))}
+    return {
+        m
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        for m in re.findall(r"\b73\.\d\d\.\d\d\.\d{4}\b", str(cell or ""))
+    }
 
 
 def test_a_desa_operator_gets_only_what_they_may_see(client, alice, bob):

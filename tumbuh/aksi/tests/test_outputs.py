@@ -23,8 +23,11 @@ pytestmark = pytest.mark.django_db
 
 YEAR = 2026  # the demo's year: Luwu Timur's actions, its rembuk and Malili's
 SIGNED = datetime.datetime(2026, 4, 20, 8, tzinfo=datetime.UTC)
-CONTENT_TYPES = {"PDF": "application/pdf", "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                 "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+CONTENT_TYPES = {
+    "PDF": "application/pdf",
+    "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _aksi(number: int) -> ActionYear:
@@ -62,16 +65,32 @@ def test_pantau_counts_the_documents_from_tumbuh(client, alice):
     assert re.findall(r'<td class="num">(\d+)</td>', row)[-1] == str(expected)
 
 
-def test_a_closed_rembuk_shows_its_scans_and_they_tick_the_outputs_they_prove(client, alice, demo_users, settings, tmp_path):
+def test_a_closed_rembuk_shows_its_scans_and_they_tick_the_outputs_they_prove(
+    client, alice, demo_users, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     event = RembukEvent.objects.get(year=YEAR, wilayah_id="73.24")
     a3 = _aksi(3)
     client.force_login(alice)
-    assert 'data-testid="progress">1/3<' in client.get(f"/aksi/{a3.pk}/").content.decode()  # the demo rembuk: attendance
-    rembuk_actions.do_upload_scan(alice, event, file=scan("komitmen.pdf"), kind=rembuk_actions.SCAN_COMMITMENT,
-                                  title="Komitmen bertanda tangan", now=SIGNED)
-    rembuk_actions.do_upload_scan(alice, event, file=scan("ba.pdf"), kind=rembuk_actions.SCAN_BERITA_ACARA,
-                                  title="Berita acara bertanda tangan", now=SIGNED)
+    assert (
+        'data-testid="progress">1/3<' in client.get(f"/aksi/{a3.pk}/").content.decode()
+    )  # the demo rembuk: attendance
+    rembuk_actions.do_upload_scan(
+        alice,
+        event,
+        file=scan("komitmen.pdf"),
+        kind=rembuk_actions.SCAN_COMMITMENT,
+        title="Komitmen bertanda tangan",
+        now=SIGNED,
+    )
+    rembuk_actions.do_upload_scan(
+        alice,
+        event,
+        file=scan("ba.pdf"),
+        kind=rembuk_actions.SCAN_BERITA_ACARA,
+        title="Berita acara bertanda tangan",
+        now=SIGNED,
+    )
     html = client.get(f"/aksi/{a3.pk}/").content.decode()
     assert "Rembuk kabupaten: " + event.title in html and 'data-testid="progress">3/3<' in html
     # every required output is proved by a record, so nothing is left to tick by hand, and no one is asked to
@@ -92,9 +111,17 @@ def test_aksi_4_lists_the_perbup_in_force_and_aksi_7_the_published_rounds(client
     settings.MEDIA_ROOT = tmp_path
     lutim = Wilayah.objects.get(code="73.24")
     client.force_login(alice)
-    client.post("/desa/aksi-4/perbup/baru/", {
-        "kabupaten": "73.24", "kind": "perbup", "number": "7 Tahun 2026", "date": "2026-03-02", "title": "Peran Desa",
-        "document": SimpleUploadedFile("perbup.pdf", pdf_bytes("perbup"), content_type="application/pdf")})
+    client.post(
+        "/desa/aksi-4/perbup/baru/",
+        {
+            "kabupaten": "73.24",
+            "kind": "perbup",
+            "number": "7 Tahun 2026",
+            "date": "2026-03-02",
+            "title": "Peran Desa",
+            "document": SimpleUploadedFile("perbup.pdf", pdf_bytes("perbup"), content_type="application/pdf"),
+        },
+    )
     [doc] = UploadedDocument.for_object(DesaRoleRegulation.objects.get(number="7 Tahun 2026"))
     assert [o.url for o in collect(lutim, 2025, alice, "regulasi_desa")] == []  # enacted after 2025
     [perbup] = collect(lutim, YEAR, bob, "regulasi_desa")  # the desa works under it too
@@ -112,10 +139,16 @@ def test_aksi_4_lists_the_perbup_in_force_and_aksi_7_the_published_rounds(client
     assert not collect(lutim, period.year + 1, alice, "publik")
 
 
-@pytest.mark.parametrize("year, pages", [
-    (2025, {"quality", "publik", "analisis", "rencana", "reviu", "kpm"}),  # measured rounds, the review, a scorecard
-    (YEAR, {"analisis", "rencana", "rembuk"}),  # lokus chosen (the SK), the plan, two rembuk
-])
+@pytest.mark.parametrize(
+    "year, pages",
+    [
+        (
+            2025,
+            {"quality", "publik", "analisis", "rencana", "reviu", "kpm"},
+        ),  # measured rounds, the review, a scorecard
+        (YEAR, {"analisis", "rencana", "rembuk"}),  # lokus chosen (the SK), the plan, two rembuk
+    ],
+)
 def test_every_document_of_the_demo_years_downloads(client, alice, year, pages):
     """Each app's links lead to its real download, for the district admin."""
     lutim = Wilayah.objects.get(code="73.24")

@@ -14,7 +14,9 @@ ROLES = ["admin.lutim", "dinkes.lutim", "camat.malili", "pkm.malili", "desa.bala
 ADMINS = {"admin.lutim", "admin.luwu"}
 
 
-@pytest.mark.parametrize("model", [ActionSet, ActionDefinition, CycleYear, Indicator, IndicatorSetting, LokusWeights, Lokus])
+@pytest.mark.parametrize(
+    "model", [ActionSet, ActionDefinition, CycleYear, Indicator, IndicatorSetting, LokusWeights, Lokus]
+)
 @pytest.mark.parametrize("username", ROLES)
 def test_only_district_admins_configure(demo_users, username, model):
     assert policy.can(demo_users[username], policy.ADD, model) == (username in ADMINS)
@@ -27,11 +29,18 @@ def test_coverage_and_ticks_are_added_by_admins_and_opd(demo_users, username, al
     assert policy.can(user, policy.ADD, ChecklistTick) == allowed
 
 
-@pytest.mark.parametrize("username, view, change", [
-    ("admin.lutim", True, True), ("dinkes.lutim", True, True),  # DINKES answers for Aksi 7
-    ("camat.malili", True, False), ("pkm.malili", True, False), ("desa.balantang", True, False),
-    ("pantau.lutim", True, False), ("admin.luwu", False, False),
-])
+@pytest.mark.parametrize(
+    "username, view, change",
+    [
+        ("admin.lutim", True, True),
+        ("dinkes.lutim", True, True),  # DINKES answers for Aksi 7
+        ("camat.malili", True, False),
+        ("pkm.malili", True, False),
+        ("desa.balantang", True, False),
+        ("pantau.lutim", True, False),
+        ("admin.luwu", False, False),
+    ],
+)
 def test_an_action_year_is_read_district_wide_and_changed_by_its_opd(demo_users, username, view, change):
     a7 = ActionYear.objects.get(cycle__kabupaten_id="73.24", cycle__year=2026, definition__number=7)
     user = demo_users[username]
@@ -45,9 +54,16 @@ def test_the_national_catalogue_and_set_are_data_not_editable_by_a_district(alic
     assert not policy.can(alice, policy.CHANGE, ActionSet.default())
 
 
-@pytest.mark.parametrize("username, sees", [
-    ("admin.lutim", True), ("dinkes.lutim", True), ("camat.malili", None), ("desa.balantang", None), ("admin.luwu", False),
-])
+@pytest.mark.parametrize(
+    "username, sees",
+    [
+        ("admin.lutim", True),
+        ("dinkes.lutim", True),
+        ("camat.malili", None),
+        ("desa.balantang", None),
+        ("admin.luwu", False),
+    ],
+)
 def test_lokus_decisions_are_scoped_to_the_desa(demo_users, username, sees):
     user = demo_users[username]
     decisions = Lokus.objects.filter(kabupaten_id="73.24", year=2026)

@@ -21,8 +21,23 @@ from tumbuh.wilayah.models import Level, Wilayah
 pytestmark = pytest.mark.django_db
 
 BALANTANG = "73.24.04.2010"
-SHEET_NAMES = ["Data Sasaran", "Data Cakupan Layanan", "Sosial", "Tim Koordinasi", "Kesehatan", "PMD 1", "PMD 2", "KOMINFO",
-               "Pendidikan 1", "Pendidikan 2", "Agama", "KB 1", "KB 2", "Badan POM", "Pemetaan Program"]
+SHEET_NAMES = [
+    "Data Sasaran",
+    "Data Cakupan Layanan",
+    "Sosial",
+    "Tim Koordinasi",
+    "Kesehatan",
+    "PMD 1",
+    "PMD 2",
+    "KOMINFO",
+    "Pendidikan 1",
+    "Pendidikan 2",
+    "Agama",
+    "KB 1",
+    "KB 2",
+    "Badan POM",
+    "Pemetaan Program",
+]
 
 
 def _download(client, user, year: int = 2026):
@@ -61,7 +76,11 @@ def test_the_workbook_has_the_cover_and_aksi_bangda_s_15_sheets_in_order(client,
     assert workbook.sheetnames == ["Keterangan", *SHEET_NAMES]
     cover = list(workbook["Keterangan"].iter_rows(values_only=True))
     lines = {r[0]: r[1] for r in cover}
-    assert lines["Kabupaten/Kota"] == "Kabupaten Luwu Timur" and lines["Tahun rencana"] == 2026 and lines["Tahun data"] == 2025
+    assert (
+        lines["Kabupaten/Kota"] == "Kabupaten Luwu Timur"
+        and lines["Tahun rencana"] == 2026
+        and lines["Tahun data"] == 2025
+    )
     assert lines["Periode pengukuran"] == "Putaran Agustus 2025"
     assert [r[0] for r in _section(workbook, COVER_SHEETS)] == SHEET_NAMES  # what each sheet holds, in order
     for name in SHEET_NAMES:
@@ -147,14 +166,17 @@ def test_the_cover_says_which_values_tumbuh_computed_and_which_were_entered(clie
     assert asi.is_computed
     rows = situation.build(alice, Wilayah.objects.get(code="73.24"), 2026).rows
     assert {r.coverage["asi-eksklusif"].source for r in rows if r.coverage["asi-eksklusif"].value is not None} == {
-        CoverageSource.IMPORTED}
+        CoverageSource.IMPORTED
+    }
     vit = Indicator.objects.get(kabupaten=None, code="balita-vitamin-a")
     set_coverage(alice, vit, "73.24.01.2011", 2025, numerator=40, denominator=50, reason="laporan puskesmas")
     sources = {(r[0], r[1]): r[2] for r in _section(_download(client, alice), COVER_SOURCES)}
     imported = sources[("Data Cakupan Layanan", "ASI eksklusif (%)")]
     assert "dihitung Tumbuh" not in imported and "diisi atau diimpor Dinas Kesehatan" in imported
     mixed = sources[("Data Cakupan Layanan", "Vitamin A balita (%)")]
-    assert "dihitung Tumbuh dari pengukuran di 15 desa" in mixed and "diisi atau diimpor" in mixed and "di 1 desa" in mixed
+    assert (
+        "dihitung Tumbuh dari pengukuran di 15 desa" in mixed and "diisi atau diimpor" in mixed and "di 1 desa" in mixed
+    )
     computed = sources[("Data Cakupan Layanan", "Balita dipantau (%)")]
     assert "dihitung Tumbuh dari pengukuran (Indikator" in computed and "diisi" not in computed
 
@@ -163,7 +185,10 @@ def test_a_sheet_tumbuh_holds_nothing_for_is_blank_and_named_in_the_missing_list
     workbook = _download(client, alice)
     ws = workbook["Badan POM"]
     assert [c.value for c in ws[1]] == [c.header for c in IDENTITY]
-    assert ws.max_column == len(IDENTITY) and ws.max_row == 1 + Wilayah.objects.filter(level=4, kabupaten_code="73.24").count()
+    assert (
+        ws.max_column == len(IDENTITY)
+        and ws.max_row == 1 + Wilayah.objects.filter(level=4, kabupaten_code="73.24").count()
+    )
     missing = {(r[0], r[1]): r for r in _section(workbook, COVER_MISSING)}
     pom = missing[("Badan POM", "seluruh lembar")]
     assert "pengawasan keamanan pangan" in pom[2] and pom[3] == "Balai/Loka POM"
@@ -198,7 +223,9 @@ def test_an_indicator_the_district_does_not_use_is_not_asked_for(client, alice):
 def test_indicators_go_on_the_sheet_the_declared_table_says():
     assert sector_sheet("bumil-ttd-90", "DINKES") == "Kesehatan"
     assert sector_sheet("posyandu-aktif", "DPMD") == "PMD 1" and sector_sheet("dana-desa-stunting", "dpmd") == "PMD 2"
-    assert sector_sheet("kb-pasca-persalinan", "DP2KB") == "KB 1" and sector_sheet("krs-pendampingan", "DP2KB") == "KB 2"
+    assert (
+        sector_sheet("kb-pasca-persalinan", "DP2KB") == "KB 1" and sector_sheet("krs-pendampingan", "DP2KB") == "KB 2"
+    )
     assert sector_sheet("paud", "DP3A") == "Pendidikan 1"  # a listed code wins over the OPD
     assert sector_sheet("catin-periksa-kesehatan", "KEMENAG") == "Agama"
     assert sector_sheet("air-minum-layak", "DPUPR") is None  # on Data Cakupan Layanan only
@@ -213,9 +240,17 @@ def test_the_sheets_follow_the_district_s_responsible_opd(client, alice):
 
     akta = Indicator.objects.get(kabupaten=None, code="akta-kelahiran")
     workbook = _download(client, alice)
-    assert ("Data Cakupan Layanan", "Akta kelahiran balita (%)") in {(r[0], r[1]) for r in _section(workbook, COVER_MISSING)}
-    do_save(alice, IndicatorSetting(kabupaten_id="73.24", indicator=akta,
-                                    responsible_opd=Opd.objects.get(kabupaten_id="73.24", short_name="DINSOS")))
+    assert ("Data Cakupan Layanan", "Akta kelahiran balita (%)") in {
+        (r[0], r[1]) for r in _section(workbook, COVER_MISSING)
+    }
+    do_save(
+        alice,
+        IndicatorSetting(
+            kabupaten_id="73.24",
+            indicator=akta,
+            responsible_opd=Opd.objects.get(kabupaten_id="73.24", short_name="DINSOS"),
+        ),
+    )
     workbook = _download(client, alice)
     assert "Akta kelahiran balita (%)" in [c.value for c in workbook["Sosial"][1]]
 
@@ -228,10 +263,16 @@ def test_tim_koordinasi_has_the_desa_teams_and_the_district_team_on_the_day(clie
     assert balantang["TPPS Desa"] == "TPPS Desa Balantang" and balantang["Nomor SK TPPS Desa"] == "04/SK/DS-BLT/IV/2025"
     assert balantang["Tanggal SK TPPS Desa"] == dt.datetime(2025, 4, 7) and balantang["Jumlah Anggota TPPS Desa"] == 5
     assert balantang["Nomor SK TPPS Kecamatan"] == "141/07/KEC-MLL/III/2025"
-    other = rows["73.24.06.2001"] if "73.24.06.2001" in rows else next(r for c, r in rows.items() if not c.startswith("73.24.04"))
+    other = (
+        rows["73.24.06.2001"]
+        if "73.24.06.2001" in rows
+        else next(r for c, r in rows.items() if not c.startswith("73.24.04"))
+    )
     assert other["TPPS Desa"] is None and other["Jumlah Anggota TPPS Desa"] is None
     date_col = [c.value for c in ws[1]].index("Tanggal SK TPPS Desa")
-    assert next(r for r in ws.iter_rows(min_row=2) if r[1].value == BALANTANG)[date_col].number_format == FORMATS["date"]
+    assert (
+        next(r for r in ws.iter_rows(min_row=2) if r[1].value == BALANTANG)[date_col].number_format == FORMATS["date"]
+    )
     below = [r for r in ws.iter_rows(min_row=len(rows) + 2, values_only=True) if any(r)]
     names = {r[1] for r in below}
     assert below[0][0] == "TPPS Kabupaten Luwu Timur"
@@ -265,8 +306,11 @@ def test_text_that_looks_like_a_formula_stays_text(client, alice):
     from tumbuh.core.testing import formula_cells
     from tumbuh.tpps.models import Tpps
 
-    typed = {"73.24.04.2001": '=HYPERLINK("http://x.example","klik")', "73.24.04.2002": "@SUM(A1)",
-             "73.24.04.2004": "+62 812 3456 7890"}
+    typed = {
+        "73.24.04.2001": '=HYPERLINK("http://x.example","klik")',
+        "73.24.04.2002": "@SUM(A1)",
+        "73.24.04.2004": "+62 812 3456 7890",
+    }
     for code, name in typed.items():
         do_save(alice, Tpps(wilayah_id=code, name=name))
     client.force_login(alice)
@@ -274,7 +318,9 @@ def test_text_that_looks_like_a_formula_stays_text(client, alice):
     assert formula_cells(content) == []
     ws = openpyxl.load_workbook(io.BytesIO(content))["Tim Koordinasi"]
     column = [c.value for c in ws[1]].index("TPPS Desa")
-    written = {r[1].value: (r[column].value, r[column].data_type) for r in ws.iter_rows(min_row=2) if r[1].value in typed}
+    written = {
+        r[1].value: (r[column].value, r[column].data_type) for r in ws.iter_rows(min_row=2) if r[1].value in typed
+    }
     assert written == {code: (name, "s") for code, name in typed.items()}
 
 
@@ -292,14 +338,23 @@ def test_the_cover_says_when_it_was_made_and_the_day_of_the_tpps(alice, settings
 def test_a_year_without_data_leaves_every_figure_blank_and_says_why(client, alice):
     workbook = _download(client, alice, 2031)  # data year 2030: nothing
     rows = _rows(workbook["Data Sasaran"])
-    figures = ["Jumlah Keluarga", "Jumlah Keluarga Berisiko Stunting (KRS)", "Jumlah Balita Diukur",
-               "Jumlah Balita Sangat Pendek", "Jumlah Balita Pendek", "Prevalensi Stunting (%)"]
+    figures = [
+        "Jumlah Keluarga",
+        "Jumlah Keluarga Berisiko Stunting (KRS)",
+        "Jumlah Balita Diukur",
+        "Jumlah Balita Sangat Pendek",
+        "Jumlah Balita Pendek",
+        "Prevalensi Stunting (%)",
+    ]
     assert all(r[f] is None for r in rows.values() for f in figures)
     assert all(r["Kode Kemendagri"] and r["Kode BPS"] for r in rows.values())
     missing = {(r[0], r[1]): r for r in _section(workbook, COVER_MISSING)}
     assert missing[("Data Sasaran", "Jumlah Keluarga")][2].startswith("jumlah keluarga tahun 2030")
     assert "Dinas Pengendalian Penduduk" in missing[("Data Sasaran", "Jumlah Keluarga")][3]
-    assert "belum ada pengukuran balita tahun 2030" in missing[("Data Sasaran", "Balita diukur, sangat pendek, pendek, prevalensi")][2]
+    assert (
+        "belum ada pengukuran balita tahun 2030"
+        in missing[("Data Sasaran", "Balita diukur, sangat pendek, pendek, prevalensi")][2]
+    )
     assert ("Data Cakupan Layanan", "seluruh lembar") in missing and ("Pemetaan Program", "seluruh lembar") in missing
     assert workbook["Pemetaan Program"].max_row == 1
     lines = {r[0]: r[1] for r in workbook["Keterangan"].iter_rows(values_only=True)}
@@ -317,7 +372,9 @@ def test_the_families_entered_fill_jumlah_keluarga_and_a_cleared_one_goes_blank(
     rows = _rows(workbook["Data Sasaran"])
     assert rows[BALANTANG]["Jumlah Keluarga"] == 1234
     assert rows[other.desa_id]["Jumlah Keluarga"] is None  # not entered: empty, not 0
-    stored = dict(FamilyCount.objects.filter(year=2025, desa__kabupaten_code="73.24").values_list("desa_id", "families"))
+    stored = dict(
+        FamilyCount.objects.filter(year=2025, desa__kabupaten_code="73.24").values_list("desa_id", "families")
+    )
     assert {code: r["Jumlah Keluarga"] for code, r in rows.items() if r["Jumlah Keluarga"] is not None} == stored
     sources = {(r[0], r[1]): r[2] for r in _section(workbook, COVER_SOURCES)}
     assert "Pendataan Keluarga BKKBN tahun 2025" in sources[("Data Sasaran", "Jumlah Keluarga")]
@@ -326,10 +383,17 @@ def test_the_families_entered_fill_jumlah_keluarga_and_a_cleared_one_goes_blank(
     assert "belum ada untuk 1 desa" in missing[("Data Sasaran", "Jumlah Keluarga")][2]
 
 
-@pytest.mark.parametrize("username, status", [
-    ("admin.lutim", 200), ("dinkes.lutim", 200), ("pantau.lutim", 200),
-    ("camat.malili", 403), ("pkm.malili", 403), ("desa.balantang", 403),
-])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("admin.lutim", 200),
+        ("dinkes.lutim", 200),
+        ("pantau.lutim", 200),
+        ("camat.malili", 403),
+        ("pkm.malili", 403),
+        ("desa.balantang", 403),
+    ],
+)
 def test_only_those_who_see_the_whole_district_download_it(client, demo_users, username, status):
     client.force_login(demo_users[username])
     assert client.get("/analisis/master-ansit.xlsx?year=2026").status_code == status
@@ -341,7 +405,9 @@ def test_another_district_s_admin_gets_their_own_district_only(client, charlie):
     workbook = _download(client, charlie)
     for name in ("Data Sasaran", "Tim Koordinasi", "Sosial"):
         assert not any(code.startswith("73.24") for code in _rows(workbook[name]))
-    assert "Luwu Timur" not in " ".join(str(v) for r in workbook["Tim Koordinasi"].iter_rows(values_only=True) for v in r if v)
+    assert "Luwu Timur" not in " ".join(
+        str(v) for r in workbook["Tim Koordinasi"].iter_rows(values_only=True) for v in r if v
+    )
     assert not any(r[1] for r in workbook["Pemetaan Program"].iter_rows(min_row=2, values_only=True))
 
 
@@ -363,7 +429,9 @@ def test_decimal_coverage_is_written_as_a_number(client, alice):
     from tumbuh.indikator.actions import set_coverage
     from tumbuh.indikator.models import Indicator
 
-    set_coverage(alice, Indicator.objects.get(kabupaten=None, code="paud"), BALANTANG, 2025, value=Decimal("66.67"), reason="uji")
+    set_coverage(
+        alice, Indicator.objects.get(kabupaten=None, code="paud"), BALANTANG, 2025, value=Decimal("66.67"), reason="uji"
+    )
     rows = _rows(_download(client, alice)["Pendidikan 1"])
     assert rows[BALANTANG]["Anak 2–6 di PAUD (%)"] == 66.67
 

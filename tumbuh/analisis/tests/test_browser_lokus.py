@@ -52,6 +52,8 @@ def test_take_a_desa_out_of_the_lokus_and_generate_the_sk(browser, live_server, 
         page.click("[data-testid=decree-form] button[type=submit]")
     path = tmp_path / "sk.pdf"
     info.value.save_as(path)
-    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    text = " ".join(
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
     assert "100.3.3.2/77/2026" in text and name not in text
     context.close()

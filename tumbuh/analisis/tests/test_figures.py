@@ -27,12 +27,20 @@ def test_the_rankings_reason_quotes_the_score_by_the_rule_in_the_readers_languag
 def test_the_score_is_a_two_decimal_figure_shown_alike_live_and_saved(alice):
     """Harapan's raw score is 20.149: stored as 20.15 (shown 20,2) it was shown live as 20,1, with
     no note that anything had moved. Ranked to two decimals, both read 20,2."""
-    figures = [DesaFigures("73.24.04.2001", "Harapan", 20.149, 0, None, 1.0),
-               DesaFigures("73.24.04.2002", "Laskap", 100.0, 0, None, 1.0)]
+    figures = [
+        DesaFigures("73.24.04.2001", "Harapan", 20.149, 0, None, 1.0),
+        DesaFigures("73.24.04.2002", "Laskap", 100.0, 0, None, 1.0),
+    ]
     harapan = next(s for s in rank(figures, ONLY_PREVALENCE) if s.code == "73.24.04.2001")
     assert harapan.score == 20.15 and harapan.snapshot()["score"] == 20.15
-    [decision] = actions.decide_lokus(alice, "73.24", 2031, [actions.Decision(harapan.code, True, actions.default_reason(harapan, True))],
-                                      {harapan.code: harapan}, ONLY_PREVALENCE)
+    [decision] = actions.decide_lokus(
+        alice,
+        "73.24",
+        2031,
+        [actions.Decision(harapan.code, True, actions.default_reason(harapan, True))],
+        {harapan.code: harapan},
+        ONLY_PREVALENCE,
+    )
     decision = Lokus.objects.get(pk=decision.pk)
     assert str(decision.score) == "20.15" and decision.moved_since(harapan.score, harapan.rank) is None
     with translation.override("id"):
@@ -60,8 +68,11 @@ def test_the_gap_heatmaps_tooltips_hold_the_tables_digits(alice):
     s = situation.build(alice, Wilayah.objects.get(pk="73.24"), 2026)
     data = gap_heatmap(s)["data"]["values"]
     assert data
-    cells = {(f"{r.desa.name} ({r.kecamatan})", i.short_name): r.coverage[i.code] for r in s.rows
-             for i in situation.reported_indicators(s)}
+    cells = {
+        (f"{r.desa.name} ({r.kecamatan})", i.short_name): r.coverage[i.code]
+        for r in s.rows
+        for i in situation.reported_indicators(s)
+    }
     for d in data:
         cell = cells[(d["desa"], d["indikator"])]
         assert d["cakupan"] == float(round_figure(cell.value, 1))

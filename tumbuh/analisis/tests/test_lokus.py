@@ -28,8 +28,9 @@ def test_the_situation_row_matches_the_measurements(alice):
     assert s.data_year == 2025 and s.period.key == "R2025-08"
     row = next(r for r in s.rows if r.desa.code == BALANTANG)
     latest = {}
-    for m in Measurement.objects.filter(desa_id=BALANTANG, date__year=2025, date__month__gte=8, zlen__isnull=False,
-                                        flen=False).order_by("date", "pk"):
+    for m in Measurement.objects.filter(
+        desa_id=BALANTANG, date__year=2025, date__month__gte=8, zlen__isnull=False, flen=False
+    ).order_by("date", "pk"):
         latest[m.child_id] = m.zlen
     assert row.measured_length == len(latest) > 0
     assert row.sangat_pendek == sum(1 for z in latest.values() if z < -3)
@@ -77,32 +78,45 @@ def test_choosing_against_the_ranking_needs_a_reason(alice):
     assert AuditLog.objects.filter(object_type="analisis.lokus", after__reason="Usulan musrenbang desa").exists()
 
 
-@pytest.mark.parametrize("username", ["dinkes.lutim", "camat.malili", "pkm.malili", "desa.balantang", "pantau.lutim", "admin.luwu"])
+@pytest.mark.parametrize(
+    "username", ["dinkes.lutim", "camat.malili", "pkm.malili", "desa.balantang", "pantau.lutim", "admin.luwu"]
+)
 def test_only_the_secretariat_decides_the_lokus(demo_users, username, alice):
     _s, scores = _scores(alice)
     with pytest.raises(PermissionDenied):
-        actions.decide_lokus(demo_users[username], KAB, 2031, [actions.Decision(scores[0].code, True, "x")],
-                             {x.code: x for x in scores}, {})
+        actions.decide_lokus(
+            demo_users[username],
+            KAB,
+            2031,
+            [actions.Decision(scores[0].code, True, "x")],
+            {x.code: x for x in scores},
+            {},
+        )
     with pytest.raises(PermissionDenied):
         actions.save_weights(demo_users[username], LokusWeights(kabupaten_id=KAB, year=2031, prevalence=1))
 
 
 def test_weights_are_saved_per_year_and_carry_forward(alice):
-    actions.save_weights(alice, LokusWeights(kabupaten_id=KAB, year=2030, prevalence=10, stunted=10, coverage_gap=70,
-                                             data_quality=10), reason="fokus layanan")
+    actions.save_weights(
+        alice,
+        LokusWeights(kabupaten_id=KAB, year=2030, prevalence=10, stunted=10, coverage_gap=70, data_quality=10),
+        reason="fokus layanan",
+    )
     carried = actions.weights_for(KAB, 2032)
     assert carried.pk is None and carried.coverage_gap == 70
     assert actions.weights_for(KAB, 2029).prevalence == 40  # before: the defaults
     with pytest.raises(ValidationError):
-        actions.save_weights(alice, LokusWeights(kabupaten_id=KAB, year=2030, prevalence=0, stunted=0, coverage_gap=0,
-                                                 data_quality=0))
+        actions.save_weights(
+            alice, LokusWeights(kabupaten_id=KAB, year=2030, prevalence=0, stunted=0, coverage_gap=0, data_quality=0)
+        )
 
 
 # ---------------------------------------------------------------- a decision's score against today's (issue 14)
 def _new_weights():
     """Weights that move the ranking: the number of stunted children alone."""
-    LokusWeights.objects.update_or_create(kabupaten_id=KAB, year=2026, defaults={
-        "prevalence": 0, "stunted": 100, "coverage_gap": 0, "data_quality": 0})
+    LokusWeights.objects.update_or_create(
+        kabupaten_id=KAB, year=2026, defaults={"prevalence": 0, "stunted": 100, "coverage_gap": 0, "data_quality": 0}
+    )
 
 
 def _indonesian(value) -> str:
@@ -121,8 +135,10 @@ def test_the_lokus_page_says_the_score_changed_since_the_decision(client, alice)
     client.force_login(alice)
     html = client.get("/analisis/lokus/?year=2026").content.decode()
     row = html.split(f'data-desa="{chosen.desa_id}"')[1].split("</tr>")[0]
-    assert (f"Skor berubah sejak keputusan: {_indonesian(float(chosen.score))} → {_indonesian(now.score)} "
-            f"(peringkat {chosen.rank} → {now.rank})") in row
+    assert (
+        f"Skor berubah sejak keputusan: {_indonesian(float(chosen.score))} → {_indonesian(now.score)} "
+        f"(peringkat {chosen.rank} → {now.rank})"
+    ) in row
     assert 'data-testid="ranking-moved"' in html
 
 
@@ -130,8 +146,14 @@ def test_a_decision_on_todays_ranking_has_no_notice(client, alice):
     _s, live = _scores(alice)
     saved = Lokus.objects.filter(kabupaten_id=KAB, year=2026)
     weights = actions.weights_for(KAB, 2026).as_dict()
-    actions.decide_lokus(alice, KAB, 2026, [actions.Decision(d.desa_id, d.selected, d.reason) for d in saved],
-                         {x.code: x for x in live}, weights)  # decided again, on today's data
+    actions.decide_lokus(
+        alice,
+        KAB,
+        2026,
+        [actions.Decision(d.desa_id, d.selected, d.reason) for d in saved],
+        {x.code: x for x in live},
+        weights,
+    )  # decided again, on today's data
     client.force_login(alice)
     html = client.get("/analisis/lokus/?year=2026").content.decode()
     assert 'data-testid="score-moved"' not in html and 'data-testid="ranking-moved"' not in html
@@ -150,15 +172,18 @@ def test_the_decree_notes_the_scores_that_moved(client, alice):
     response = client.get("/analisis/lokus/sk/", {"year": 2026, "format": "docx"})
     body = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
     assert "Skor berubah sejak keputusan:" in body
-    assert (f"{chosen.desa.name} {_indonesian(float(chosen.score))} → {_indonesian(live[chosen.desa_id].score)} "
-            f"(peringkat {chosen.rank} → {live[chosen.desa_id].rank})") in body
+    assert (
+        f"{chosen.desa.name} {_indonesian(float(chosen.score))} → {_indonesian(live[chosen.desa_id].score)} "
+        f"(peringkat {chosen.rank} → {live[chosen.desa_id].rank})"
+    ) in body
 
 
 def test_saving_again_writes_the_rankings_reason_with_the_score_of_the_day(client, alice):
     _s, scores = _scores(alice, 2031)
     top = scores[0]
-    actions.decide_lokus(alice, KAB, 2031, [actions.Decision(top.code, True, actions.default_reason(top, True))],
-                         {top.code: top}, {})
+    actions.decide_lokus(
+        alice, KAB, 2031, [actions.Decision(top.code, True, actions.default_reason(top, True))], {top.code: top}, {}
+    )
     decision = Lokus.objects.get(year=2031, desa_id=top.code)
     assert actions.is_ranking_reason(decision)
     older = Score(top.code, top.name, top.score - 5, top.rank)  # decided on older data: its reason quotes that score
@@ -169,7 +194,9 @@ def test_saving_again_writes_the_rankings_reason_with_the_score_of_the_day(clien
     page = "/analisis/lokus/?year=2031&n=1"  # the first desa recommended, and chosen
     client.post(page, {"year": 2031, "selected": [top.code], f"reason-{top.code}": decision.reason})
     decision.refresh_from_db()
-    assert decision.reason == actions.default_reason(top, True) and float(decision.score) == pytest.approx(top.score, abs=0.005)
+    assert decision.reason == actions.default_reason(top, True) and float(decision.score) == pytest.approx(
+        top.score, abs=0.005
+    )
     custom = "Usulan musrenbang, skor lama"
     Lokus.objects.filter(pk=decision.pk).update(reason=custom)
     client.post(page, {"year": 2031, "selected": [top.code], f"reason-{top.code}": custom})

@@ -44,10 +44,17 @@ def test_situation_page_with_heatmap_and_krs_column(client, alice):
     assert seeded and all(r.text in html for r in seeded)
 
 
-@pytest.mark.parametrize("username, sees_balantang, sees_other", [
-    ("admin.lutim", True, True), ("dinkes.lutim", True, True), ("pantau.lutim", True, True),
-    ("camat.malili", True, False), ("pkm.malili", None, False), ("desa.balantang", True, False),
-])
+@pytest.mark.parametrize(
+    "username, sees_balantang, sees_other",
+    [
+        ("admin.lutim", True, True),
+        ("dinkes.lutim", True, True),
+        ("pantau.lutim", True, True),
+        ("camat.malili", True, False),
+        ("pkm.malili", None, False),
+        ("desa.balantang", True, False),
+    ],
+)
 def test_the_table_shows_only_the_user_s_area(client, demo_users, username, sees_balantang, sees_other):
     user = demo_users[username]
     client.force_login(user)
@@ -84,8 +91,10 @@ def test_lokus_selection_posted_from_the_page(client, alice):
     # Dropping a recommended desa without a reason is refused, and nothing changes.
     r = client.post("/analisis/lokus/?year=2026&n=3", {"year": 2026, "selected": keep[:2]})
     assert r.status_code == 200 and set(keep) <= set(lokus_desa("73.24", 2026))
-    r = client.post("/analisis/lokus/?year=2026&n=3", {"year": 2026, "selected": keep[:2],
-                                                         f"reason-{keep[2]}": "Sudah ditangani program CSR"})
+    r = client.post(
+        "/analisis/lokus/?year=2026&n=3",
+        {"year": 2026, "selected": keep[:2], f"reason-{keep[2]}": "Sudah ditangani program CSR"},
+    )
     assert keep[2] not in lokus_desa("73.24", 2026)
     assert Lokus.objects.get(desa_id=keep[2], year=2026).reason == "Sudah ditangani program CSR"
 
@@ -96,8 +105,13 @@ def test_district_readers_see_the_ranking_but_cannot_decide(client, demo_users, 
     html = client.get("/analisis/lokus/?year=2026").content.decode()
     assert 'data-testid="lokus-table"' in html and 'data-testid="weights-form"' not in html
     assert client.post("/analisis/lokus/?year=2026", {"year": 2026}).status_code == 403
-    assert client.post("/analisis/lokus/bobot/", {"year": 2026, "prevalence": 1, "stunted": 1, "coverage_gap": 1,
-                                                  "data_quality": 1}).status_code == 403
+    assert (
+        client.post(
+            "/analisis/lokus/bobot/",
+            {"year": 2026, "prevalence": 1, "stunted": 1, "coverage_gap": 1, "data_quality": 1},
+        ).status_code
+        == 403
+    )
 
 
 def test_a_desa_operator_sees_only_its_own_decision(client, bob):
@@ -109,8 +123,16 @@ def test_a_desa_operator_sees_only_its_own_decision(client, bob):
 
 def test_the_sk_lokus_pdf_holds_the_desa_and_figures(client, alice, pdftext):
     client.force_login(alice)
-    response = client.get("/analisis/lokus/sk/", {"year": 2026, "nomor": "100.3.3.2/45/2026", "place": "Malili",
-                                                  "bupati": "Ir. H. Irwan Bachri Syam", "format": "pdf"})
+    response = client.get(
+        "/analisis/lokus/sk/",
+        {
+            "year": 2026,
+            "nomor": "100.3.3.2/45/2026",
+            "place": "Malili",
+            "bupati": "Ir. H. Irwan Bachri Syam",
+            "format": "pdf",
+        },
+    )
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(pdftext(response.content).split())
     s = situation.build(alice, Wilayah.objects.get(pk="73.24"), 2026)
@@ -130,7 +152,9 @@ def test_the_sk_lokus_docx_is_editable(client, alice):
     client.force_login(alice)
     response = client.get("/analisis/lokus/sk/", {"year": 2026, "format": "docx"})
     d = docx.Document(io.BytesIO(response.content))
-    body = "\n".join(p.text for p in d.paragraphs) + "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
+    body = "\n".join(p.text for p in d.paragraphs) + "\n".join(
+        c.text for t in d.tables for row in t.rows for c in row.cells
+    )
     assert "MEMUTUSKAN" in body and Lokus.objects.filter(year=2026, selected=True).first().desa.name in body
 
 

@@ -27,7 +27,9 @@ def test_the_score_is_the_sum_of_its_explained_parts():
 
 def test_the_same_figures_give_the_same_order_ties_by_code():
     first = [(s.code, s.rank, round(s.score, 6)) for s in rank(DESA, WEIGHTS)]
-    again = [(s.code, s.rank, round(s.score, 6)) for s in rank(list(reversed(DESA)), dict(reversed(list(WEIGHTS.items()))))]
+    again = [
+        (s.code, s.rank, round(s.score, 6)) for s in rank(list(reversed(DESA)), dict(reversed(list(WEIGHTS.items()))))
+    ]
     assert first == again
     assert [c for c, _r, _s in first[:2]] == ["73.24.04.2001", "73.24.04.2005"]  # a tie, broken by code
     # Manurung: nothing measured or reported: the mean prevalence (25) and gap (50/3) of the
@@ -46,7 +48,11 @@ def test_weights_change_the_order_as_explained():
 def test_a_desa_without_data_is_not_rewarded_for_it_and_says_so():
     manurung = next(s for s in rank(DESA, WEIGHTS) if s.code == "73.24.04.2004")
     parts = {p.name: p for p in manurung.parts}
-    assert parts["prevalence"].imputed and parts["prevalence"].value == 25.0 and parts["prevalence"].points == pytest.approx(33.33, abs=0.01)
+    assert (
+        parts["prevalence"].imputed
+        and parts["prevalence"].value == 25.0
+        and parts["prevalence"].points == pytest.approx(33.33, abs=0.01)
+    )
     assert parts["coverage_gap"].imputed and parts["coverage_gap"].value == pytest.approx(50 / 3)
     assert not parts["stunted"].imputed and parts["stunted"].points == 0
     assert manurung.snapshot()["parts"]["prevalence"]["imputed"] is True

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 def test_krs_column_counts_the_data_years_list_and_leaves_desa_without_one_empty(alice):
     situation = build(alice, Wilayah.objects.get(pk="73.24"), 2026)
     assert situation.data_year == 2025
-    expected = dict(Family.objects.filter(year=2025, desa__kabupaten_code="73.24")
-                    .values_list("desa_id").annotate(n=Count("pk")))
+    expected = dict(
+        Family.objects.filter(year=2025, desa__kabupaten_code="73.24").values_list("desa_id").annotate(n=Count("pk"))
+    )
     assert expected, "the demo imports a KRS list for 2025"
     by_desa = {r.desa.code: r.krs for r in situation.rows}
     for code, n in expected.items():
@@ -24,7 +25,9 @@ def test_krs_column_counts_the_data_years_list_and_leaves_desa_without_one_empty
 
 
 def test_families_column_reads_the_data_years_numbers(alice):
-    stored = dict(FamilyCount.objects.filter(year=2025, desa__kabupaten_code="73.24").values_list("desa_id", "families"))
+    stored = dict(
+        FamilyCount.objects.filter(year=2025, desa__kabupaten_code="73.24").values_list("desa_id", "families")
+    )
     FamilyCount.objects.filter(year=2024, desa_id="73.24.04.2010").delete()
     FamilyCount.objects.create(desa_id="73.24.04.2010", year=2024, families=5)  # another year: not read
     situation = build(alice, Wilayah.objects.get(pk="73.24"), 2026)
@@ -40,9 +43,13 @@ def _measure_round(year, month, n, *, stunted_every=3):
     import datetime as dt
 
     from tumbuh.dashboards.tests.conftest import make_child, measure
+
     for i in range(n):
-        measure(make_child("73.24.04.2010", f"Anak {month}-{i}", birth=dt.date(year - 2, 1, 1)), dt.date(year, month, 10),
-                zlen=-2.5 if i % stunted_every == 0 else 0.0)
+        measure(
+            make_child("73.24.04.2010", f"Anak {month}-{i}", birth=dt.date(year - 2, 1, 1)),
+            dt.date(year, month, 10),
+            zlen=-2.5 if i % stunted_every == 0 else 0.0,
+        )
 
 
 def test_a_few_august_visits_do_not_make_the_analysis_read_an_empty_round(alice, settings):

@@ -13,8 +13,15 @@ def test_an_edit_through_the_page_records_who_what_and_why(client, alice):
     client.force_login(alice)
     response = client.post(
         reverse("organisation:edit", args=["posyandu", posyandu.pk]),
-        {"name": "Posyandu Melati Baru", "code": posyandu.code, "desa": posyandu.desa_id, "puskesmas": posyandu.puskesmas_id,
-         "address": posyandu.address, "is_active": "on", "reason": "nama diperbarui sesuai SK desa"},
+        {
+            "name": "Posyandu Melati Baru",
+            "code": posyandu.code,
+            "desa": posyandu.desa_id,
+            "puskesmas": posyandu.puskesmas_id,
+            "address": posyandu.address,
+            "is_active": "on",
+            "reason": "nama diperbarui sesuai SK desa",
+        },
     )
     assert response.status_code == 302
     entry = AuditLog.objects.filter(object_type="organisation.posyandu", object_id=str(posyandu.pk)).first()
@@ -108,7 +115,10 @@ def test_a_named_rule_of_the_step_decides_instead_of_the_object(demo_users):
         do_save(viewer, posyandu, permitted_by=(rule, "no"))
     do_save(viewer, posyandu, permitted_by=(rule, "yes"))
     assert asked == [(viewer, "no"), (viewer, "yes")]
-    assert AuditLog.objects.filter(object_type="organisation.posyandu", object_id=str(posyandu.pk)).latest("pk").actor == viewer
+    assert (
+        AuditLog.objects.filter(object_type="organisation.posyandu", object_id=str(posyandu.pk)).latest("pk").actor
+        == viewer
+    )
     posyandu.address = "Jl. Sistem Lagi"
     do_save(policy.SYSTEM, posyandu, permitted_by=(rule, "no"))  # the system passes every rule
     assert Posyandu.objects.get(pk=posyandu.pk).address == "Jl. Sistem Lagi"

@@ -18,8 +18,13 @@ DESA = "73.24.04.2010"  # Balantang
 
 def children(*names, birth=dt.date(2024, 3, 1)):
     """Columns of new children, in an order of our own (the model decides the stored one)."""
-    return {"name": list(names), "desa": [DESA] * len(names), "birth_date": [birth] * len(names),
-            "sex": [1] * len(names), "birth_weight": [Decimal("3.10")] * len(names)}
+    return {
+        "name": list(names),
+        "desa": [DESA] * len(names),
+        "birth_date": [birth] * len(names),
+        "sex": [1] * len(names),
+        "birth_weight": [Decimal("3.10")] * len(names),
+    }
 
 
 @pytest.mark.django_db
@@ -33,12 +38,13 @@ def test_columns_are_given_by_name_and_stored_in_the_models_order_with_defaults_
     # the time of the write for auto_now fields.
     assert one.nik == "" and one.birth_order is None and one.tumbuh_id != two.tumbuh_id
     assert one.created_at is not None and one.updated_at == one.created_at
-    visits = {"child": ids, "date": [dt.date(2025, 2, 10)] * 2, "weight": [Decimal("11.20"), None],
-              "desa": [DESA] * 2}
+    visits = {"child": ids, "date": [dt.date(2025, 2, 10)] * 2, "weight": [Decimal("11.20"), None], "desa": [DESA] * 2}
     assert bulk.insert(Measurement, visits, same={"source": "demo", "lenhei": Decimal("84.5")}) == []
     stored = Measurement.objects.filter(child_id__in=ids).order_by("child_id")
     assert [(m.weight, m.lenhei, m.source, m.oedema) for m in stored] == [
-        (Decimal("11.20"), Decimal("84.5"), "demo", False), (None, Decimal("84.5"), "demo", False)]
+        (Decimal("11.20"), Decimal("84.5"), "demo", False),
+        (None, Decimal("84.5"), "demo", False),
+    ]
 
 
 @pytest.mark.django_db
@@ -66,7 +72,8 @@ def test_ids_reserved_in_one_transaction_never_collide_and_a_deleted_rows_id_nev
         b = bulk.insert(Child, children("Reserve C"), ids=True)
         assert min(a) > ordinary.pk and min(b) > max(a)
     assert dict(Child.objects.filter(pk__in=a + b).values_list("pk", "name")) == dict(
-        zip(a + b, ["Reserve A", "Reserve B", "Reserve C"], strict=True))
+        zip(a + b, ["Reserve A", "Reserve B", "Reserve C"], strict=True)
+    )
     # The newest child deleted: its id is not handed out again (MAX(id) + 1 would).
     deleted = max(b)
     Child.objects.filter(pk=deleted).delete()
@@ -82,14 +89,22 @@ def test_the_policy_is_asked_once_per_model_and_never_skipped(alice, bob, monkey
         BulkWrite(None)
     asked = []
     real = policy.require
-    monkeypatch.setattr(policy, "require", lambda user, action, target: (asked.append((action, target)), real(user, action, target)))
+    monkeypatch.setattr(
+        policy, "require", lambda user, action, target: (asked.append((action, target)), real(user, action, target))
+    )
     bulk = BulkWrite(bob)  # a desa operator registers children
     bulk.insert(Child, children("Tanya Satu"))
     bulk.insert(Child, children("Tanya Dua"))
     assert asked == [(policy.ADD, Child)]
     # Precomputed figures are Tumbuh's own: nobody else adds them, and nothing is written.
-    row = QualityAggregate(period="R2025-08", level="posyandu", code="1", name="X", wilayah_code=DESA,
-                           computed_at=dt.datetime(2025, 9, 1, tzinfo=dt.UTC))
+    row = QualityAggregate(
+        period="R2025-08",
+        level="posyandu",
+        code="1",
+        name="X",
+        wilayah_code=DESA,
+        computed_at=dt.datetime(2025, 9, 1, tzinfo=dt.UTC),
+    )
     with pytest.raises(PermissionDenied):
         bulk.insert_objects(QualityAggregate, [row])
     assert not QualityAggregate.objects.filter(period="R2025-08", code="1", name="X").exists()
@@ -108,8 +123,10 @@ def test_one_audit_row_names_who_which_models_how_many_and_why(alice):
     bulk = BulkWrite(alice)
     assert bulk.record("nothing yet", about=batch) is None  # nothing written: no row
     ids = bulk.insert(Child, children("Audit Satu", "Audit Dua"), ids=True)
-    bulk.insert(Measurement, {"child": ids, "date": [dt.date(2025, 2, 10)] * 2, "weight": [Decimal("9.5")] * 2,
-                              "desa": [DESA] * 2})
+    bulk.insert(
+        Measurement,
+        {"child": ids, "date": [dt.date(2025, 2, 10)] * 2, "weight": [Decimal("9.5")] * 2, "desa": [DESA] * 2},
+    )
     log = bulk.record("impor x.csv: 2 pengukuran baru, 2 anak baru", about=batch, details={"file": "x.csv"})
     assert AuditLog.objects.filter(object_type="imports.importbatch", object_id=str(batch.pk)).get() == log
     assert log.actor == alice and log.action == "create" and log.reason == "impor x.csv: 2 pengukuran baru, 2 anak baru"
@@ -121,17 +138,38 @@ def test_one_audit_row_names_who_which_models_how_many_and_why(alice):
     system.insert(Child, children("Sistem"))
     log = system.record("data uji", about=Child, object_id="uji:1", object_repr="Data uji", wilayah_code="73.24")
     assert (log.actor, log.actor_name, log.object_type, log.object_id, log.object_repr, log.wilayah_code) == (
-        None, "sistem", "measurements.child", "uji:1", "Data uji", "73.24")
+        None,
+        "sistem",
+        "measurements.child",
+        "uji:1",
+        "Data uji",
+        "73.24",
+    )
     assert log.after == {"written": {"measurements.child": 1}}
 
 
 @pytest.mark.django_db
 def test_model_instances_are_prepared_as_bulk_create_prepares_them():
     computed = dt.datetime(2025, 9, 1, 8, 30, tzinfo=dt.UTC)
-    rows = [QualityAggregate(period="R2099-02", level="posyandu", code=str(i), name=f"P{i}", wilayah_code=DESA,
-                             n=np.int64(5 + i), pct_flagged=np.float64(0.5), computed_at=computed) for i in range(3)]
+    rows = [
+        QualityAggregate(
+            period="R2099-02",
+            level="posyandu",
+            code=str(i),
+            name=f"P{i}",
+            wilayah_code=DESA,
+            n=np.int64(5 + i),
+            pct_flagged=np.float64(0.5),
+            computed_at=computed,
+        )
+        for i in range(3)
+    ]
     bulk = BulkWrite(policy.SYSTEM)
     assert bulk.insert_objects(QualityAggregate, rows) == 3
     stored = QualityAggregate.objects.filter(period="R2099-02").order_by("code")
-    assert [(q.n, q.pct_flagged, q.computed_at) for q in stored] == [(5, 0.5, computed), (6, 0.5, computed), (7, 0.5, computed)]
+    assert [(q.n, q.pct_flagged, q.computed_at) for q in stored] == [
+        (5, 0.5, computed),
+        (6, 0.5, computed),
+        (7, 0.5, computed),
+    ]
     assert QualityAggregate.objects.filter(period="R2099-02", computed_at__gte=computed).count() == 3

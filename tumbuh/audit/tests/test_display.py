@@ -29,9 +29,18 @@ BALANTANG = "73.24.04.2010"
 
 def _old_row(object_type, object_id, action="update", before=None, after=None, actor=None, reason="lama"):
     """A row as an earlier Tumbuh wrote it: what is stored, nothing of today's display."""
-    return AuditLog.objects.create(actor=actor, actor_name=str(actor or "sistem"), action=action, object_type=object_type,
-                                   object_id=str(object_id), object_repr="Objek lama",
-                                   wilayah_code=BALANTANG, before=before, after=after, reason=reason)
+    return AuditLog.objects.create(
+        actor=actor,
+        actor_name=str(actor or "sistem"),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr="Objek lama",
+        wilayah_code=BALANTANG,
+        before=before,
+        after=after,
+        reason=reason,
+    )
 
 
 def _rows(response) -> dict[str, str]:
@@ -57,15 +66,47 @@ def examples(alice):
     do_save(alice, posyandu, reason="persiapan", validate=False)  # Malili does not serve Balantang: the setup only
     posyandu.puskesmas, posyandu.is_active = served, False
     do_save(alice, posyandu, reason="dipindah")
-    _old_row("organisation.posyandu", posyandu.pk, before={"puskesmas": None}, after={"puskesmas": served.pk}, reason="dulu tanpa puskesmas")
-    _old_row("konvergensi_desa.scorecardtarget", 987654, action="create", after={
-        "id": 987654, "desa": BALANTANG, "year": 2025, "quarter": 3, "group": "anak_2_6", "name": "Haikal",
-        "answers": {"paud": "Y"}, "filled_by_tumbuh": [], "recorded_by": alice.pk, "child": None}, reason="kartu skor")
-    _old_row("konvergensi_desa.mentorvisit", 987655, action="create", after={"id": 987655, "date": "2025-02-18", "activity": "Monitoring"},
-             reason="kunjungan")
+    _old_row(
+        "organisation.posyandu",
+        posyandu.pk,
+        before={"puskesmas": None},
+        after={"puskesmas": served.pk},
+        reason="dulu tanpa puskesmas",
+    )
+    _old_row(
+        "konvergensi_desa.scorecardtarget",
+        987654,
+        action="create",
+        after={
+            "id": 987654,
+            "desa": BALANTANG,
+            "year": 2025,
+            "quarter": 3,
+            "group": "anak_2_6",
+            "name": "Haikal",
+            "answers": {"paud": "Y"},
+            "filled_by_tumbuh": [],
+            "recorded_by": alice.pk,
+            "child": None,
+        },
+        reason="kartu skor",
+    )
+    _old_row(
+        "konvergensi_desa.mentorvisit",
+        987655,
+        action="create",
+        after={"id": 987655, "date": "2025-02-18", "activity": "Monitoring"},
+        reason="kunjungan",
+    )
     gone = Puskesmas.objects.order_by("-pk").first().pk + 1000
     luwu = Puskesmas.objects.filter(kecamatan__kabupaten_code="73.17").first()
-    _old_row("organisation.posyandu", posyandu.pk, before={"puskesmas": gone}, after={"puskesmas": luwu.pk}, reason="yang hilang")
+    _old_row(
+        "organisation.posyandu",
+        posyandu.pk,
+        before={"puskesmas": gone},
+        after={"puskesmas": luwu.pk},
+        reason="yang hilang",
+    )
     return {"posyandu": posyandu, "served": served, "other": other, "gone": gone, "luwu": luwu}
 
 
@@ -101,10 +142,15 @@ def test_each_example_of_the_issue_reads_in_inspector_words(client, alice, examp
 
 def test_the_english_log_reads_in_english(client, alice, examples):
     rows = _rows(_page(client, alice, "en"))
-    assert "Active: Yes → No" in rows["dipindah"] and f"Puskesmas: — → {examples['served'].name}" in rows["dulu tanpa puskesmas"]
+    assert (
+        "Active: Yes → No" in rows["dipindah"]
+        and f"Puskesmas: — → {examples['served'].name}" in rows["dulu tanpa puskesmas"]
+    )
     card = rows["kartu skor"]
     assert "Scorecard target person" in card and "Year: 2025" in card and "2,025" not in card
-    assert "Group: child 2–6 years" in card and "Answers › Attends early-childhood education (PAUD): Y (received)" in card
+    assert (
+        "Group: child 2–6 years" in card and "Answers › Attends early-childhood education (PAUD): Y (received)" in card
+    )
     assert "Date: 18 February 2025" in rows["kunjungan"]
     assert f"Puskesmas: #{examples['gone']} (deleted)" in rows["yang hilang"]
 
@@ -125,11 +171,22 @@ def test_a_model_that_labels_its_json_keys_is_read_by_its_labels(client, alice, 
 def test_a_row_written_before_a_rename_reads_by_todays_names(client, alice):
     """The migration that renames a model or field moves its rows (renames.follow_rename); the
     display reads them by the model's names from then on."""
-    _old_row("konvergensi_desa.sasaranscorecard", 987656, action="create",
-             after={"tahun": 2024, "kelompok": "ibu_hamil", "jawaban": {"anc4": "T"}}, reason="sebelum ganti nama")
-    assert "sasaranscorecard" in _rows(_page(client, alice, "id"))["sebelum ganti nama"]  # as stored: no model of that name
-    rewrite_history(apps, "konvergensi_desa.sasaranscorecard", "konvergensi_desa.scorecardtarget",
-                    {"tahun": "year", "kelompok": "group", "jawaban": "answers"})
+    _old_row(
+        "konvergensi_desa.sasaranscorecard",
+        987656,
+        action="create",
+        after={"tahun": 2024, "kelompok": "ibu_hamil", "jawaban": {"anc4": "T"}},
+        reason="sebelum ganti nama",
+    )
+    assert (
+        "sasaranscorecard" in _rows(_page(client, alice, "id"))["sebelum ganti nama"]
+    )  # as stored: no model of that name
+    rewrite_history(
+        apps,
+        "konvergensi_desa.sasaranscorecard",
+        "konvergensi_desa.scorecardtarget",
+        {"tahun": "year", "kelompok": "group", "jawaban": "answers"},
+    )
     row = _rows(_page(client, alice, "id"))["sebelum ganti nama"]
     assert "Sasaran kartu skor" in row and "Tahun: 2024" in row and "Kelompok sasaran: ibu hamil" in row
     assert "Jawaban › Pemeriksaan kehamilan minimal 4 kali: T (tidak diterima)" in row
@@ -137,8 +194,20 @@ def test_a_row_written_before_a_rename_reads_by_todays_names(client, alice):
 
 def test_a_bulk_write_names_its_models_and_counts(alice):
     with translation.override("id"):
-        [entry] = display.describe([AuditLog(object_type="imports.importbatch", action="create", after={
-            "measurements_created": 1070, "file": "eppgbm.xlsx", "written": {"measurements.measurement": 1070}})], alice)
+        [entry] = display.describe(
+            [
+                AuditLog(
+                    object_type="imports.importbatch",
+                    action="create",
+                    after={
+                        "measurements_created": 1070,
+                        "file": "eppgbm.xlsx",
+                        "written": {"measurements.measurement": 1070},
+                    },
+                )
+            ],
+            alice,
+        )
         lines = {c.label: c.after for c in entry.changes}
     assert entry.what == "Batch impor"
     assert lines == {"Pengukuran baru": "1.070", "Berkas": "eppgbm.xlsx", "Baris ditulis › Pengukuran": "1.070"}
@@ -146,17 +215,31 @@ def test_a_bulk_write_names_its_models_and_counts(alice):
 
 def test_a_page_of_fifty_rows_names_its_related_objects_in_a_few_queries(client, alice):
     """Related names are looked up once per related model for the page, not once per row."""
-    inspector = User.objects.create(username="inspektur", full_name="Inspektur", role=Role.DISTRICT_ADMIN, wilayah_id="73.24")
+    inspector = User.objects.create(
+        username="inspektur", full_name="Inspektur", role=Role.DISTRICT_ADMIN, wilayah_id="73.24"
+    )
     posyandu = list(Posyandu.objects.filter(desa__kabupaten_code="73.24").select_related("puskesmas")[:50])
     puskesmas = list(Puskesmas.objects.filter(kecamatan__kabupaten_code="73.24"))
 
     def rows(numbers):
         for i in numbers:
             p = posyandu[i]
-            _old_row("organisation.posyandu", p.pk, actor=inspector, before={"puskesmas": puskesmas[i % len(puskesmas)].pk, "desa": p.desa_id},
-                     after={"puskesmas": p.puskesmas_id, "desa": p.desa_id, "is_active": False, "name": f"Baru {i}"}, reason=f"baris {i}")
-            _old_row("konvergensi_desa.scorecardtarget", 990000 + i, actor=inspector, action="create",
-                     after={"desa": p.desa_id, "recorded_by": alice.pk, "year": 2025}, reason=f"kartu {i}")
+            _old_row(
+                "organisation.posyandu",
+                p.pk,
+                actor=inspector,
+                before={"puskesmas": puskesmas[i % len(puskesmas)].pk, "desa": p.desa_id},
+                after={"puskesmas": p.puskesmas_id, "desa": p.desa_id, "is_active": False, "name": f"Baru {i}"},
+                reason=f"baris {i}",
+            )
+            _old_row(
+                "konvergensi_desa.scorecardtarget",
+                990000 + i,
+                actor=inspector,
+                action="create",
+                after={"desa": p.desa_id, "recorded_by": alice.pk, "year": 2025},
+                reason=f"kartu {i}",
+            )
 
     rows(range(3))
     client.force_login(alice)
@@ -181,6 +264,8 @@ def test_describe_asks_once_per_related_model(alice, django_assert_max_num_queri
 
 def test_the_system_and_a_superuser_see_every_name(alice):
     luwu = Puskesmas.objects.filter(kecamatan__kabupaten_code="73.17").first()
-    log = AuditLog(object_type="organisation.posyandu", action="update", before={"puskesmas": None}, after={"puskesmas": luwu.pk})
+    log = AuditLog(
+        object_type="organisation.posyandu", action="update", before={"puskesmas": None}, after={"puskesmas": luwu.pk}
+    )
     assert display.describe([log], policy.SYSTEM)[0].changes[0].after == luwu.name
     assert display.describe([log], alice)[0].changes[0].after == f"#{luwu.pk}"

@@ -95,14 +95,17 @@ def test_every_model_has_a_translated_verbose_name():
     assert not untranslated, f"model names without an Indonesian translation: {untranslated}"
 
 
-@pytest.mark.parametrize("label, field", [
-    ("dashboards.AreaAggregate", "eb_r"),
-    ("measurements.Measurement", "flen"),
-    ("measurements.Measurement", "eppgbm_zlen"),
-    ("rembuk.RembukEvent", "created_by"),
-    ("reviu.AnnualReview", "created_by"),
-    ("rapat.Rapat", "created_by"),
-])
+@pytest.mark.parametrize(
+    "label, field",
+    [
+        ("dashboards.AreaAggregate", "eb_r"),
+        ("measurements.Measurement", "flen"),
+        ("measurements.Measurement", "eppgbm_zlen"),
+        ("rembuk.RembukEvent", "created_by"),
+        ("reviu.AnnualReview", "created_by"),
+        ("rapat.Rapat", "created_by"),
+    ],
+)
 def test_the_named_fields_read_in_indonesian(label, field):
     """The fields issue 14 found raw on the log."""
     model = apps.get_model(label)

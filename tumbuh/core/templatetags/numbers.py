@@ -32,4 +32,3 @@ def figure(value, places=PERCENT_PLACES):
     if places < 0:
         return format_number(value, -places, min_places=0)
     return format_number(value, places)
-

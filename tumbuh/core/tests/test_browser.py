@@ -14,7 +14,6 @@ from tumbuh.core.testing import browser_login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 @pytest.fixture
 def demo(transactional_db, settings):
     from tumbuh.demo.generator import build_demo

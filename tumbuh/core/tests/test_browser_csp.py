@@ -41,7 +41,9 @@ class Watch:
     def __init__(self, browser, **options):
         self.violations: list[str] = []
         self.context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID", **options)
-        self.context.expose_binding("__cspViolation", lambda source, text: self.violations.append(f"{source['page'].url}: {text}"))
+        self.context.expose_binding(
+            "__cspViolation", lambda source, text: self.violations.append(f"{source['page'].url}: {text}")
+        )
         self.context.add_init_script(LISTEN)
         self.page = self.context.new_page()
         self.page.on("console", self._console)
@@ -69,9 +71,18 @@ def _rapat_with_invitees():
     from tumbuh.tpps.models import Tpps
 
     today = timezone.localdate()
-    rapat = actions.do_save_rapat(policy.SYSTEM, Rapat(tpps=Tpps.objects.get(wilayah_id="73.24.04"), title="Rapat TPPS Malili",
-                                                       date=today, place="Kantor Camat Malili", chair="Camat",
-                                                       agenda="Evaluasi"), today=today)
+    rapat = actions.do_save_rapat(
+        policy.SYSTEM,
+        Rapat(
+            tpps=Tpps.objects.get(wilayah_id="73.24.04"),
+            title="Rapat TPPS Malili",
+            date=today,
+            place="Kantor Camat Malili",
+            chair="Camat",
+            agenda="Evaluasi",
+        ),
+        today=today,
+    )
     for name in ("Ibu Hadir", "Bapak Datang"):
         actions.do_add_participant(policy.SYSTEM, Attendee(rapat=rapat, name=name, group=Group.LAIN), today=today)
     return rapat
@@ -122,7 +133,9 @@ def test_the_main_pages_raise_no_csp_violation(browser, live_server, demo):
     page.fill("[data-testid=check-in-search]", "hadir")  # the quick search (htmx) finds her
     row = page.locator("[data-testid=participant-row]", has_text="Ibu Hadir")
     row.locator("[data-testid=check-in-button]").click()
-    page.wait_for_function("() => document.querySelector('[data-testid=attendance-summary]').innerText.startsWith('1 peserta')")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=attendance-summary]').innerText.startsWith('1 peserta')"
+    )
     admin.visit(f"{url}/rapat/{rapat.pk}/kartu-qr/", ready="[data-testid=qr-card] svg")
     admin.visit(f"{url}/rapat/{rapat.pk}/pindai/")
 

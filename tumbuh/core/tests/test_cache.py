@@ -15,7 +15,12 @@ from tumbuh.core import cacheurl
 
 def _python(code: str, **env) -> str:
     """Run ``code`` in a fresh Python process with Tumbuh's settings (a second worker)."""
-    full = {"SECRET_KEY": "test-worker-key-" + "q7" * 25, **os.environ, "DJANGO_SETTINGS_MODULE": "tumbuh.settings", **env}
+    full = {
+        "SECRET_KEY": "test-worker-key-" + "q7" * 25,
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tumbuh.settings",
+        **env,
+    }
     prelude = "import django; django.setup(); from django.conf import settings; from django.core.cache import cache\n"
     done = subprocess.run([sys.executable, "-c", prelude + code], env=full, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -31,8 +36,11 @@ def test_another_process_sees_what_this_one_cached(_cache_of_this_run):
 
 
 def test_default_is_files_under_var(tmp_path):
-    out = _python("print(settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'])",
-                  TUMBUH_VAR_DIR=str(tmp_path), TUMBUH_CACHE_URL="")
+    out = _python(
+        "print(settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'])",
+        TUMBUH_VAR_DIR=str(tmp_path),
+        TUMBUH_CACHE_URL="",
+    )
     assert out == f"django.core.cache.backends.filebased.FileBasedCache {tmp_path / 'cache'}"
 
 
@@ -51,11 +59,18 @@ def test_cache_urls(tmp_path):
 def test_migrate_creates_the_database_cache_table(tmp_path):
     """With ``TUMBUH_CACHE_URL=db://`` a fresh ``tumbuh migrate`` creates the cache table (the
     dashboards' migration runs ``createcachetable``), and a second process uses it."""
-    env = {"TUMBUH_CACHE_URL": "db://", "DATABASE_URL": f"sqlite:///{tmp_path / 'baru.sqlite3'}", "TUMBUH_VAR_DIR": str(tmp_path)}
+    env = {
+        "TUMBUH_CACHE_URL": "db://",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'baru.sqlite3'}",
+        "TUMBUH_VAR_DIR": str(tmp_path),
+    }
     _python("from django.core.management import call_command; call_command('migrate', verbosity=0)", **env)
     _python("cache.set('tumbuh:test:db', 42, 60)", **env)
     assert _python("print(cache.get('tumbuh:test:db'))", **env) == "42"
     import sqlite3
 
-    tables = {r[0] for r in sqlite3.connect(tmp_path / "baru.sqlite3").execute("select name from sqlite_master where type='table'")}
+    tables = {
+        r[0]
+        for r in sqlite3.connect(tmp_path / "baru.sqlite3").execute("select name from sqlite_master where type='table'")
+    }
     assert "tumbuh_cache" in tables

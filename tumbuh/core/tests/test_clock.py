@@ -21,28 +21,34 @@ ROOT = Path(tumbuh.__file__).parent
 #: Modules that may still read the clock, each with the reason.
 ALLOWED = {
     "dashboards/aggregates.py": "the lazy refresh of the precomputed figures (a cache: when they were computed, "
-                                "how old they are): refresh_period and ensure_fresh take now=, but indicator_table, "
-                                "trend and quality_tables, called from some twenty places, pass none yet",
+    "how old they are): refresh_period and ensure_fresh take now=, but indicator_table, "
+    "trend and quality_tables, called from some twenty places, pass none yet",
     "imports/framework.py": "stamps the moment a long batch run ends (finished_at, like auto_now): "
-                            "that time is not known when the run is started",
+    "that time is not known when the run is started",
     "imports/background.py": "the import worker, an edge like a view: its heartbeats, stale checks and a crashed "
-                             "batch's finished_at are about the moment the process runs; the rule itself "
-                             "(worker_gone) takes now=",
+    "batch's finished_at are about the moment the process runs; the rule itself "
+    "(worker_gone) takes now=",
     "imports/models.py": "a running batch's heartbeat stamped on save (heartbeat_at, like auto_now)",
     "dashboards/pdf.py": "a view module: prevalence_pdf, quality_pdf and targets_pdf are views (dashboards/urls.py)",
     "maps/exports.py": "a view module: map_xlsx and map_pdf are views (maps/urls.py)",
 }
 
 #: Functions that read the clock (by their full name), and those that do only without a value.
-CLOCK = {"datetime.date.today", "datetime.datetime.today", "datetime.datetime.now", "datetime.datetime.utcnow",
-         "django.utils.timezone.now"}
+CLOCK = {
+    "datetime.date.today",
+    "datetime.datetime.today",
+    "datetime.datetime.now",
+    "datetime.datetime.utcnow",
+    "django.utils.timezone.now",
+}
 CLOCK_WITHOUT_VALUE = {"django.utils.timezone.localdate", "django.utils.timezone.localtime"}
 
 
 def _is_edge(relative: Path) -> bool:
     parts = relative.parts
     return (
-        "tests" in parts or "migrations" in parts
+        "tests" in parts
+        or "migrations" in parts
         or relative.name in ("views.py", "conftest.py", "settings.py")
         or parts[-3:-1] == ("management", "commands")
     )
@@ -141,8 +147,9 @@ def test_domain_code_takes_the_day_as_an_argument():
             continue
         for line, name in clock_reads((ROOT / relative).read_text(encoding="utf-8")):
             found.append(f"tumbuh/{relative}:{line}: {name}")
-    assert found == [], ("Pass the day (or the time) down from the view instead of reading the clock:\n"
-                         + "\n".join(found))
+    assert found == [], "Pass the day (or the time) down from the view instead of reading the clock:\n" + "\n".join(
+        found
+    )
 
 
 def test_every_allowed_module_still_reads_the_clock():

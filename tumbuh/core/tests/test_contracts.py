@@ -27,7 +27,8 @@ def test_discovery_walks_tumbuhs_apps_in_installed_order():
     found = [m.__name__.rsplit(".", 1)[0] for m in app_modules("demo_data")]
     assert found == [name for name in tumbuh_apps if name in found]  # INSTALLED_APPS order: demo seeds in it
     assert {"tumbuh.measurements", "tumbuh.dashboards", "tumbuh.maps", "tumbuh.publik"} <= {
-        m.__name__.rsplit(".", 1)[0] for m in app_modules("permissions")}
+        m.__name__.rsplit(".", 1)[0] for m in app_modules("permissions")
+    }
     assert [m.__name__ for m in app_modules("login_shortcuts")] == ["tumbuh.demo.login_shortcuts"]
 
 
@@ -35,9 +36,13 @@ def test_each_importers_module_registers_a_kind():
     registered = set(kinds().values())
     for module in app_modules("importers"):
         # the module itself, or a package (measurements.importers) whose submodules declare it
-        own = {v for v in vars(module).values()
-               if isinstance(v, type) and issubclass(v, Importer)
-               and (v.__module__ == module.__name__ or v.__module__.startswith(module.__name__ + "."))}
+        own = {
+            v
+            for v in vars(module).values()
+            if isinstance(v, type)
+            and issubclass(v, Importer)
+            and (v.__module__ == module.__name__ or v.__module__.startswith(module.__name__ + "."))
+        }
         assert own & registered, f"{module.__name__} registers no import kind"
 
 

@@ -21,8 +21,14 @@ pytestmark = pytest.mark.django_db
 
 HEADER = "Content-Security-Policy"
 POLICY = {
-    "default-src": "'self'", "script-src": "'self'", "img-src": "'self' data: blob:", "font-src": "'self'",
-    "connect-src": "'self'", "frame-ancestors": "'none'", "form-action": "'self'", "base-uri": "'self'",
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+    "base-uri": "'self'",
     "object-src": "'none'",
 }
 TEMPLATES = Path(__file__).resolve().parents[2]
@@ -46,13 +52,18 @@ INLINE = {
 
 def directives(response, header=HEADER) -> dict[str, str]:
     value = response.get(header, "")
-    return {d.split(" ", 1)[0]: d.split(" ", 1)[1] if " " in d else "" for d in (p.strip() for p in value.split(";")) if d}
+    return {
+        d.split(" ", 1)[0]: d.split(" ", 1)[1] if " " in d else "" for d in (p.strip() for p in value.split(";")) if d
+    }
 
 
 def strict(response) -> bool:
     found = directives(response)
     style = found.get("style-src", "").split()
-    return all(found.get(k) == v for k, v in POLICY.items()) and style == ["'self'", django_settings.ERROR_PAGE_STYLE_HASH]
+    return all(found.get(k) == v for k, v in POLICY.items()) and style == [
+        "'self'",
+        django_settings.ERROR_PAGE_STYLE_HASH,
+    ]
 
 
 class Recording:
@@ -102,8 +113,12 @@ def test_downloads_redirects_errors_and_the_lockout_page_send_the_policy(client,
     assert locked.status_code == 429
 
     client.force_login(alice)
-    downloads = [client.get(reverse("dashboards:prevalence_xlsx")), client.get(reverse("maps:xlsx")),
-                 client.get(reverse("maps:data")), client.get(reverse("measurements:child_summary", args=[child.tumbuh_id]))]
+    downloads = [
+        client.get(reverse("dashboards:prevalence_xlsx")),
+        client.get(reverse("maps:xlsx")),
+        client.get(reverse("maps:data")),
+        client.get(reverse("measurements:child_summary", args=[child.tumbuh_id])),
+    ]
     assert [r.status_code for r in downloads] == [200] * 4
     assert downloads[0]["Content-Type"].startswith("application/vnd.openxmlformats")
     for response in [*anonymous, locked, *downloads]:
@@ -111,7 +126,10 @@ def test_downloads_redirects_errors_and_the_lockout_page_send_the_policy(client,
 
 
 def test_the_report_only_setting_sends_the_policy_without_enforcing_it(client, settings):
-    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY, settings.CONTENT_SECURITY_POLICY = settings.CONTENT_SECURITY_POLICY, None
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY, settings.CONTENT_SECURITY_POLICY = (
+        settings.CONTENT_SECURITY_POLICY,
+        None,
+    )
     response = client.get(reverse("login"))
     assert HEADER not in response
     assert directives(response, HEADER + "-Report-Only")["script-src"] == "'self'"

@@ -51,7 +51,9 @@ def test_a_page_with_the_database_down_gets_the_503_page_in_indonesian(alice, er
     assert response.status_code == 503 and response["Retry-After"] == "10"
     assert 'lang="id"' in page and "<title>Basis data sementara tidak tersedia · Tumbuh</title>" in page
     assert "Tunggu sebentar, lalu coba lagi" in page and ">Coba lagi</a>" in page and 'href="/"' in page
-    assert "Traceback" not in page and type(error).__name__ not in page and "5432" not in page and "connection" not in page
+    assert (
+        "Traceback" not in page and type(error).__name__ not in page and "5432" not in page and "connection" not in page
+    )
 
 
 def test_the_503_page_follows_the_language_switch(alice):

@@ -42,8 +42,15 @@ class AnyKabupatenSurveyForm(SurveyFigureForm):
 
 
 def _posyandu_data(posyandu, **changes):
-    data = {"name": posyandu.name, "code": posyandu.code, "desa": posyandu.desa_id, "puskesmas": posyandu.puskesmas_id or "",
-            "address": posyandu.address, "is_active": "on", "reason": "uji"}
+    data = {
+        "name": posyandu.name,
+        "code": posyandu.code,
+        "desa": posyandu.desa_id,
+        "puskesmas": posyandu.puskesmas_id or "",
+        "address": posyandu.address,
+        "is_active": "on",
+        "reason": "uji",
+    }
     return {**data, **changes}
 
 
@@ -58,9 +65,11 @@ def test_a_change_that_would_move_the_object_out_of_the_area_is_a_form_error(cli
     logged = AuditLog.objects.count()
     client.force_login(alice)
     with translation.override("id"):
-        response = client.post(reverse("organisation:edit", args=["posyandu", posyandu.pk]),
-                               _posyandu_data(posyandu, desa=LUWU_DESA,
-                                              puskesmas=Puskesmas.objects.filter(desa=LUWU_DESA).first().pk), HTTP_ACCEPT_LANGUAGE="id")
+        response = client.post(
+            reverse("organisation:edit", args=["posyandu", posyandu.pk]),
+            _posyandu_data(posyandu, desa=LUWU_DESA, puskesmas=Puskesmas.objects.filter(desa=LUWU_DESA).first().pk),
+            HTTP_ACCEPT_LANGUAGE="id",
+        )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [OUTSIDE]
     assert OUTSIDE in response.content.decode()
@@ -72,8 +81,10 @@ def test_a_change_that_would_move_the_object_out_of_the_area_is_a_form_error(cli
 def test_a_change_inside_the_area_is_saved_audited_and_returns_to_the_list(client, alice, any_desa):
     posyandu = Posyandu.objects.filter(desa_id="73.24.04.2001").first()
     client.force_login(alice)
-    response = client.post(reverse("organisation:edit", args=["posyandu", posyandu.pk]),
-                           _posyandu_data(posyandu, name="Posyandu Baru", reason="nama diperbaiki"))
+    response = client.post(
+        reverse("organisation:edit", args=["posyandu", posyandu.pk]),
+        _posyandu_data(posyandu, name="Posyandu Baru", reason="nama diperbaiki"),
+    )
     assert response.status_code == 302 and response["Location"] == reverse("organisation:list", args=["posyandu"])
     posyandu.refresh_from_db()
     assert posyandu.name == "Posyandu Baru"
@@ -84,7 +95,14 @@ def test_a_change_inside_the_area_is_saved_audited_and_returns_to_the_list(clien
 def test_adding_a_figure_for_another_district_is_a_form_error(client, alice, monkeypatch):
     monkeypatch.setattr(dashboard_views, "SurveyFigureForm", AnyKabupatenSurveyForm)
     client.force_login(alice)
-    data = {"kabupaten": "73.17", "year": 2022, "survey": "SSGI", "indicator": "stunting", "prevalence": "30.1", "source": "uji"}
+    data = {
+        "kabupaten": "73.17",
+        "year": 2022,
+        "survey": "SSGI",
+        "indicator": "stunting",
+        "prevalence": "30.1",
+        "source": "uji",
+    }
     with translation.override("id"):
         response = client.post(reverse("dashboards:survey_add"), data, HTTP_ACCEPT_LANGUAGE="id")
     assert response.status_code == 200 and response.context["form"].non_field_errors() == [OUTSIDE]
@@ -127,5 +145,8 @@ def test_the_form_errors_include_lists_the_errors_not_shown_beside_a_field():
     plain = render_to_string("core/_form_errors.html", {"form": form})
     assert 'class="errorlist nonfield"' in plain and "<li>Not allowed.</li>" in plain and "Too short." not in plain
     labelled = render_to_string("core/_form_errors.html", {"form": form, "labelled": True})
-    assert "<li>Not allowed.</li>" in labelled and "<li>Name: Too short.</li>" in labelled and "<li>Code: Unknown code.</li>" in labelled
-
+    assert (
+        "<li>Not allowed.</li>" in labelled
+        and "<li>Name: Too short.</li>" in labelled
+        and "<li>Code: Unknown code.</li>" in labelled
+    )

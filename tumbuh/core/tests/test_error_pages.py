@@ -59,8 +59,13 @@ def test_the_error_pages_follow_the_language_switch(client, bob):
 
 
 def test_another_districts_batch_and_a_missing_one_give_the_same_indonesian_404(client, alice, charlie):
-    theirs = ImportBatch.objects.create(kind="opd", kabupaten=Wilayah.objects.get(code="73.17"), created_by=charlie,
-                                        file_name="rahasia-luwu.csv", status=BatchStatus.DONE)
+    theirs = ImportBatch.objects.create(
+        kind="opd",
+        kabupaten=Wilayah.objects.get(code="73.17"),
+        created_by=charlie,
+        file_name="rahasia-luwu.csv",
+        status=BatchStatus.DONE,
+    )
     missing = ImportBatch.objects.order_by("-pk").first().pk + 1000
     client.force_login(alice)
     not_yours = client.get(reverse("imports:batch", args=[theirs.pk]))
@@ -155,7 +160,9 @@ def test_a_bad_request_gets_the_sites_400_page(client, alice, language, title, h
     assert 'class="sidebar"' in response.content.decode()
 
 
-@pytest.mark.parametrize("language, reason", [("id", "Wilayah itu di luar wilayah Anda."), ("en", "That region is outside your area.")])
+@pytest.mark.parametrize(
+    "language, reason", [("id", "Wilayah itu di luar wilayah Anda."), ("en", "That region is outside your area.")]
+)
 def test_a_region_outside_the_users_area_is_refused_on_the_403_page_saying_so(client, bob, language, reason):
     _page(client, bob, language)
     response = client.post(reverse("set_focus"), {"wilayah": "73.24.04"})  # bob works in one desa of Malili

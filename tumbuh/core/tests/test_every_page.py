@@ -114,7 +114,11 @@ def visible_texts(document, language: str) -> list[str]:
     for bad in document.xpath(f"{skip}|//body//*[@lang and not(starts-with(@lang, '{language}'))]"):
         bad.drop_tree()
     texts = [t.strip() for t in document.xpath("//body//text()") if t.strip()]
-    texts += [a.strip() for a in document.xpath("//body//@title|//body//@placeholder|//body//@aria-label|//body//@alt") if a.strip()]
+    texts += [
+        a.strip()
+        for a in document.xpath("//body//@title|//body//@placeholder|//body//@aria-label|//body//@alt")
+        if a.strip()
+    ]
     return texts
 
 
@@ -172,8 +176,10 @@ def problems(pages: dict[str, str], language: str, data: StoredTexts) -> list[st
                 ("field name", FIELD_NAME),
                 ("wrong separator", WRONG_NUMBER[language]),
                 ("year or row with a thousands separator", SEPARATED_YEAR_OR_ROW),
-                ("English on the Indonesian UI" if language == "id" else "Indonesian on the English UI",
-                 ENGLISH_WORDS if language == "id" else INDONESIAN_WORDS),
+                (
+                    "English on the Indonesian UI" if language == "id" else "Indonesian on the English UI",
+                    ENGLISH_WORDS if language == "id" else INDONESIAN_WORDS,
+                ),
             ]
             for what, pattern in checks:
                 for match in pattern.finditer(text):
@@ -198,4 +204,6 @@ def test_every_page_reads_right(client, demo_users, data_texts, username, langua
     pages = walk(client, "/" if username != ANONYMOUS else "/publik/")
     assert len(pages) >= (2 if username == ANONYMOUS else 8), sorted(pages)
     found = problems(pages, language, data_texts)
-    assert not found, f"{username} ({language}), {len(found)} problems on {len(pages)} pages:\n" + "\n".join(found[:400])
+    assert not found, f"{username} ({language}), {len(found)} problems on {len(pages)} pages:\n" + "\n".join(
+        found[:400]
+    )

@@ -52,9 +52,14 @@ def _free_text_fields(model) -> tuple[list[str], set[str]]:
     for constraint in model._meta.constraints:
         together |= set(getattr(constraint, "fields", ()) or ())
     fields = [
-        f.name for f in model._meta.concrete_fields
-        if isinstance(f, (models.CharField, models.TextField)) and not f.primary_key and not f.unique and not f.choices
-        and (f.max_length is None or f.max_length >= 40) and not NOT_FREE_TEXT.search(f.name)
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, (models.CharField, models.TextField))
+        and not f.primary_key
+        and not f.unique
+        and not f.choices
+        and (f.max_length is None or f.max_length >= 40)
+        and not NOT_FREE_TEXT.search(f.name)
     ]
     return fields, together & set(fields)
 
@@ -71,15 +76,25 @@ def _plant_hostile_texts() -> list[str]:
         planted += [f"{model._meta.label}.{f}" for f in fields]
         pk = model._meta.pk
         if not together and isinstance(pk, (models.AutoField, models.BigAutoField, models.IntegerField)):
-            model.objects.update(**{
-                field: Case(*[When(Exact(Mod(F("pk"), len(HOSTILE)), (i + shift) % len(HOSTILE)), then=Value(text))
-                              for i, text in enumerate(HOSTILE)])
-                for shift, field in enumerate(fields)
-            })
+            model.objects.update(
+                **{
+                    field: Case(
+                        *[
+                            When(Exact(Mod(F("pk"), len(HOSTILE)), (i + shift) % len(HOSTILE)), then=Value(text))
+                            for i, text in enumerate(HOSTILE)
+                        ]
+                    )
+                    for shift, field in enumerate(fields)
+                }
+            )
         else:
             for n, key in enumerate(model.objects.values_list("pk", flat=True)):
-                model.objects.filter(pk=key).update(**{
-                    f: HOSTILE[(n + s) % len(HOSTILE)] + (f" {key}" if f in together else "") for s, f in enumerate(fields)})
+                model.objects.filter(pk=key).update(
+                    **{
+                        f: HOSTILE[(n + s) % len(HOSTILE)] + (f" {key}" if f in together else "")
+                        for s, f in enumerate(fields)
+                    }
+                )
     return planted
 
 
@@ -88,9 +103,18 @@ def _formulas_in_workbook(content: bytes) -> list[str]:
     once the cell is edited: a text cell shows exactly what was typed, and the quote prefix
     (Excel's own ``'``, which is not part of the value) keeps it text."""
     workbook = load_workbook(io.BytesIO(content))
-    return [f"{ws.title}!{cell.coordinate}={cell.value!r}" for ws in workbook.worksheets for row in ws.iter_rows()
-            for cell in row if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith(FORMULA_START)
-                                                         and not (cell.data_type == "s" and cell.quotePrefix))]
+    return [
+        f"{ws.title}!{cell.coordinate}={cell.value!r}"
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+        or (
+            isinstance(cell.value, str)
+            and cell.value.startswith(FORMULA_START)
+            and not (cell.data_type == "s" and cell.quotePrefix)
+        )
+    ]
 
 
 def _formulas_in_csv(content: bytes) -> list[str]:
@@ -121,27 +145,85 @@ def _make_records(alice) -> dict:
     from tumbuh.wilayah.models import Wilayah
 
     day = dt.date(2026, 3, 2)
-    rapat = rapat_actions.do_save_rapat(alice, Rapat(tpps=Tpps.objects.get(wilayah_id="73.24"), title="Rakor", date=day,
-                                                     place="Aula", chair="Ketua", agenda="Evaluasi"), today=day)
+    rapat = rapat_actions.do_save_rapat(
+        alice,
+        Rapat(
+            tpps=Tpps.objects.get(wilayah_id="73.24"),
+            title="Rakor",
+            date=day,
+            place="Aula",
+            chair="Ketua",
+            agenda="Evaluasi",
+        ),
+        today=day,
+    )
     for i, group in enumerate([Group.MITRA, Group.OPD, Group.MITRA]):
-        Attendee.objects.create(rapat=rapat, name=f"Peserta {i}", group=group, organisation="Dinas", position="Staf",
-                                phone="0812", code=f"K{i:05d}")
+        Attendee.objects.create(
+            rapat=rapat,
+            name=f"Peserta {i}",
+            group=group,
+            organisation="Dinas",
+            position="Staf",
+            phone="0812",
+            code=f"K{i:05d}",
+        )
     make_activity(alice, note="Catatan")
     kab = Wilayah.objects.get(code="73.24")
-    first = run_import("eppgbm", user=alice, kabupaten=kab, source=csv_bytes(export(row(name="Z Rumus"))), file_name="a.csv")
+    first = run_import(
+        "eppgbm", user=alice, kabupaten=kab, source=csv_bytes(export(row(name="Z Rumus"))), file_name="a.csv"
+    )
     z = Measurement.objects.get(child__name="Z Rumus", import_batch=first)
-    batch = run_import("eppgbm", user=alice, kabupaten=kab, file_name="b.csv", source=csv_bytes(export(
-        row(name="Z Rumus", zs=(f"{z.zlen - 3:.2f}", f"{z.zwei:.2f}", f"{z.zwfl:.2f}")),
-        row(name="Tanpa Desa", desa="Tidak Ada"))))
+    batch = run_import(
+        "eppgbm",
+        user=alice,
+        kabupaten=kab,
+        file_name="b.csv",
+        source=csv_bytes(
+            export(
+                row(name="Z Rumus", zs=(f"{z.zlen - 3:.2f}", f"{z.zwei:.2f}", f"{z.zwfl:.2f}")),
+                row(name="Tanpa Desa", desa="Tidak Ada"),
+            )
+        ),
+    )
     assert batch.findings.get("zscore_disagreements") == 1 and batch.rejected_rows.exists()
     group = TargetGroup.values[0]
-    ScorecardTarget.objects.create(desa_id=BALANTANG, year=2026, quarter=1, group=group, name="Sasaran",
-                                   answers={item.code: "Y" for item in scorecard.items(group)})
-    coverage = run_import("cakupan", user=alice, kabupaten=kab, file_name="c.xlsx", source=xlsx_bytes([
-        ["Kode Desa", "Nama Desa", "Kode Indikator", "Tahun", "Pembilang", "Penyebut", "Cakupan (%)", "Catatan"],
-        ["73.24.04.9999", "Tidak Ada", "bumil-ttd-90", 2034, 5, 10, None, "Catatan"]]))
+    ScorecardTarget.objects.create(
+        desa_id=BALANTANG,
+        year=2026,
+        quarter=1,
+        group=group,
+        name="Sasaran",
+        answers={item.code: "Y" for item in scorecard.items(group)},
+    )
+    coverage = run_import(
+        "cakupan",
+        user=alice,
+        kabupaten=kab,
+        file_name="c.xlsx",
+        source=xlsx_bytes(
+            [
+                [
+                    "Kode Desa",
+                    "Nama Desa",
+                    "Kode Indikator",
+                    "Tahun",
+                    "Pembilang",
+                    "Penyebut",
+                    "Cakupan (%)",
+                    "Catatan",
+                ],
+                ["73.24.04.9999", "Tidak Ada", "bumil-ttd-90", 2034, 5, 10, None, "Catatan"],
+            ]
+        ),
+    )
     assert coverage.rejected_rows.exists()
-    return {"rapat": rapat.pk, "plan_year": TEST_YEAR, "batch": batch.pk, "coverage": coverage.pk, "disagreeing": z.child_id}
+    return {
+        "rapat": rapat.pk,
+        "plan_year": TEST_YEAR,
+        "batch": batch.pk,
+        "coverage": coverage.pk,
+        "disagreeing": z.child_id,
+    }
 
 
 def _publish(alice):
@@ -152,8 +234,14 @@ def _publish(alice):
     from tumbuh.publik.models import PublishedRound
 
     period = Period.round(2025, 8)
-    PublishedRound.objects.create(kabupaten_id="73.24", period=period.key, published_at=timezone.now(), by=alice,
-                                  figures=compute_snapshot("73.24", period), note=" ; ".join(HOSTILE))
+    PublishedRound.objects.create(
+        kabupaten_id="73.24",
+        period=period.key,
+        published_at=timezone.now(),
+        by=alice,
+        figures=compute_snapshot("73.24", period),
+        note=" ; ".join(HOSTILE),
+    )
 
 
 def _exports(records, client) -> dict[str, str]:
@@ -190,8 +278,14 @@ def _exports(records, client) -> dict[str, str]:
 
 #: Exports that are not made by Tumbuh from its records: the uploaded file as it came, and the
 #: signed documents people upload; and reports that are PDF or Word, never a spreadsheet.
-NOT_SPREADSHEETS = {"imports:source", "documents:download", "maps:pdf", "semester:export", "rembuk:document",
-                    "measurements:eppgbm_export"}  # the last: the page that offers the download
+NOT_SPREADSHEETS = {
+    "imports:source",
+    "documents:download",
+    "maps:pdf",
+    "semester:export",
+    "rembuk:document",
+    "measurements:eppgbm_export",
+}  # the last: the page that offers the download
 
 
 def _export_url_names() -> set[str]:
@@ -203,6 +297,7 @@ def _export_url_names() -> set[str]:
                 walk(p.url_patterns, f"{namespace}{p.namespace}:" if p.namespace else namespace)
             elif p.name and re.search(r"xlsx|csv|excel|unduh|export|ekspor", f"{p.pattern} {p.name}", re.I):
                 names.add(f"{namespace}{p.name}")
+
     walk(get_resolver().url_patterns, "")
     return names
 
@@ -217,13 +312,23 @@ def test_every_export_is_scanned(client, alice):
 def test_no_export_writes_a_formula_from_a_hostile_text(client, alice):
     records = _make_records(alice)
     planted = _plant_hostile_texts()
-    for field in ("rapat.Attendee.name", "rapat.Attendee.organisation", "rencana.Activity.program",
-                  "rencana.Activity.kegiatan", "measurements.Child.name", "measurements.Child.parent_name",
-                  "wilayah.Wilayah.name", "organisation.Posyandu.name", "konvergensi_desa.ScorecardTarget.name"):
+    for field in (
+        "rapat.Attendee.name",
+        "rapat.Attendee.organisation",
+        "rencana.Activity.program",
+        "rencana.Activity.kegiatan",
+        "measurements.Child.name",
+        "measurements.Child.parent_name",
+        "wilayah.Wilayah.name",
+        "organisation.Posyandu.name",
+        "konvergensi_desa.ScorecardTarget.name",
+    ):
         assert field in planted, field  # the free-text fields the issue names are among those planted
     from tumbuh.measurements.models import Child
 
-    Child.objects.filter(pk=records["disagreeing"]).update(name="-2")  # the z-score CSV's one row: a name that reads as a number
+    Child.objects.filter(pk=records["disagreeing"]).update(
+        name="-2"
+    )  # the z-score CSV's one row: a name that reads as a number
     _publish(alice)  # after the planting: the published figures carry the names of their day
     exports = _exports(records, client)
     assert "publik:csv" in exports
@@ -233,7 +338,11 @@ def test_no_export_writes_a_formula_from_a_hostile_text(client, alice):
         response = client.get(url)
         assert response.status_code == 200, (name, url, response.status_code)
         content = b"".join(response.streaming_content) if response.streaming else response.content
-        found = _formulas_in_csv(content) if response["Content-Type"].startswith("text/csv") else _formulas_in_workbook(content)
+        found = (
+            _formulas_in_csv(content)
+            if response["Content-Type"].startswith("text/csv")
+            else _formulas_in_workbook(content)
+        )
         if found:
             problems[name] = found[:5]
     assert problems == {}

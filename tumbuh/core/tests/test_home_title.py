@@ -21,15 +21,18 @@ def _title(client) -> str:
     return re.search(r'<h1 data-testid="scope-title">([^<]*)</h1>', html)[1]
 
 
-@pytest.mark.parametrize("username,title", [
-    ("admin.lutim", "Kabupaten Luwu Timur"),
-    ("dinkes.lutim", "Kabupaten Luwu Timur"),
-    ("pantau.lutim", "Kabupaten Luwu Timur"),
-    ("camat.malili", "Kecamatan Malili"),
-    ("pkm.malili", "Puskesmas Malili"),
-    ("desa.balantang", "Desa Balantang"),
-    ("admin.luwu", "Kabupaten Luwu"),
-])
+@pytest.mark.parametrize(
+    "username,title",
+    [
+        ("admin.lutim", "Kabupaten Luwu Timur"),
+        ("dinkes.lutim", "Kabupaten Luwu Timur"),
+        ("pantau.lutim", "Kabupaten Luwu Timur"),
+        ("camat.malili", "Kecamatan Malili"),
+        ("pkm.malili", "Puskesmas Malili"),
+        ("desa.balantang", "Desa Balantang"),
+        ("admin.luwu", "Kabupaten Luwu"),
+    ],
+)
 def test_each_role_s_home_names_its_area(client, demo_users, username, title):
     client.force_login(demo_users[username])
     assert _title(client) == title

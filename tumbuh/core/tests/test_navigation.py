@@ -20,18 +20,44 @@ def _urls(user, section: int) -> list[str]:
 
 def test_the_sections_come_in_their_order_with_every_apps_pages(alice):
     assert [title for title, _items in menu(alice)] == list(navigation.SECTIONS.values())
-    assert _urls(alice, 0) == ["/aksi/", "/analisis/", "/rencana/", "/rembuk/", "/desa/aksi-4/", "/desa/aksi-5/",
-                               "/dasbor/kualitas/", "/publik/kelola/", "/reviu/"]  # Pantau Aksi, then Aksi 1 to 8
-    assert _urls(alice, 1) == ["/anak/", "/anak/kunjungan/", "/anak/unggah-eppgbm/", "/dasbor/", "/dasbor/kualitas/",
-                               "/dasbor/target/", "/indikator/", "/peta/"]
+    assert _urls(alice, 0) == [
+        "/aksi/",
+        "/analisis/",
+        "/rencana/",
+        "/rembuk/",
+        "/desa/aksi-4/",
+        "/desa/aksi-5/",
+        "/dasbor/kualitas/",
+        "/publik/kelola/",
+        "/reviu/",
+    ]  # Pantau Aksi, then Aksi 1 to 8
+    assert _urls(alice, 1) == [
+        "/anak/",
+        "/anak/kunjungan/",
+        "/anak/unggah-eppgbm/",
+        "/dasbor/",
+        "/dasbor/kualitas/",
+        "/dasbor/target/",
+        "/indikator/",
+        "/peta/",
+    ]
     assert _urls(alice, 2) == ["/tpps/", "/rapat/", "/laporan-semester/", "/krs/", "/krs/sasaran/", "/genting/"]
-    assert _urls(alice, 3) == ["/wilayah/", "/organisasi/puskesmas/", "/organisasi/posyandu/", "/organisasi/opd/",
-                               "/organisasi/kop-surat/", "/akun/pengguna/", "/audit/"]
+    assert _urls(alice, 3) == [
+        "/wilayah/",
+        "/organisasi/puskesmas/",
+        "/organisasi/posyandu/",
+        "/organisasi/opd/",
+        "/organisasi/kop-surat/",
+        "/akun/pengguna/",
+        "/audit/",
+    ]
 
 
 def test_pages_for_some_users_only(demo_users):
     admin, dinkes = demo_users["admin.lutim"], demo_users["dinkes.lutim"]
-    assert "/publik/kelola/" not in _urls(dinkes, 0) and "/aksi/ke/7/" in _urls(dinkes, 0)  # Aksi 7: its Pantau Aksi page
+    assert "/publik/kelola/" not in _urls(dinkes, 0) and "/aksi/ke/7/" in _urls(
+        dinkes, 0
+    )  # Aksi 7: its Pantau Aksi page
     assert "/aksi/ke/7/" not in _urls(admin, 0)
     assert _urls(dinkes, 1)[:2] == ["/anak/", "/dasbor/"]  # OPD staff record no visit and read no full NIK
 
@@ -56,11 +82,13 @@ def test_an_entry_in_no_known_section_is_refused(monkeypatch):
 
 
 def test_a_fallback_gives_way_only_where_another_entry_is_shown(monkeypatch):
-    module = types.SimpleNamespace(entries=lambda: [
-        Entry(CYCLE, 1, "fallback", "home", fallback=True),
-        Entry(CYCLE, 1, "own page", "home", when=lambda user: user.username == "admin.lutim"),
-        Entry(DATA, 1, "data", "home"),
-    ])
+    module = types.SimpleNamespace(
+        entries=lambda: [
+            Entry(CYCLE, 1, "fallback", "home", fallback=True),
+            Entry(CYCLE, 1, "own page", "home", when=lambda user: user.username == "admin.lutim"),
+            Entry(DATA, 1, "data", "home"),
+        ]
+    )
     monkeypatch.setattr(navigation, "app_modules", lambda name: (module,))
     navigation.all_entries.cache_clear()
     try:

@@ -18,14 +18,19 @@ def _no_store(response) -> bool:
 def test_the_child_page_a_dashboard_and_an_excel_export_are_not_stored(client, alice):
     child = policy.visible(alice, Child.objects.all()).first()
     client.force_login(alice)
-    pages = [reverse("measurements:child", args=[child.tumbuh_id]), reverse("measurements:child_list"),
-             reverse("dashboards:prevalence_xlsx"), "/dasbor/"]
+    pages = [
+        reverse("measurements:child", args=[child.tumbuh_id]),
+        reverse("measurements:child_list"),
+        reverse("dashboards:prevalence_xlsx"),
+        "/dasbor/",
+    ]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
         assert _no_store(response), (url, response.get("Cache-Control"))
     assert client.get(reverse("dashboards:prevalence_xlsx"))["Content-Type"].startswith(
-        "application/vnd.openxmlformats")
+        "application/vnd.openxmlformats"
+    )
 
 
 def test_the_public_page_may_be_cached_but_not_for_a_logged_in_user(client, alice):

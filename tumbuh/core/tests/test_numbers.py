@@ -24,17 +24,20 @@ from tumbuh.core.numbers import (
 from tumbuh.core.spreadsheet import MAX_SHEET_NAME, SheetNames, sheet_name
 
 
-@pytest.mark.parametrize("value, places, expected", [
-    (20.15, 1, "20.2"),      # the float is 20.1499999…: half up on the decimal it is written as
-    (20.149999, 1, "20.1"),
-    (6.25, 1, "6.3"),        # a tie: round() and f"{:.1f}" give 6.2 (ties to even)
-    (0.125, 2, "0.13"),
-    (-0.05, 1, "-0.1"),
-    (-0.04, 1, "0.0"),       # never "-0,0"
-    (Decimal("19.45"), 1, "19.5"),
-    (7, 1, "7.0"),
-    (99.95, 1, "100.0"),
-])
+@pytest.mark.parametrize(
+    "value, places, expected",
+    [
+        (20.15, 1, "20.2"),  # the float is 20.1499999…: half up on the decimal it is written as
+        (20.149999, 1, "20.1"),
+        (6.25, 1, "6.3"),  # a tie: round() and f"{:.1f}" give 6.2 (ties to even)
+        (0.125, 2, "0.13"),
+        (-0.05, 1, "-0.1"),
+        (-0.04, 1, "0.0"),  # never "-0,0"
+        (Decimal("19.45"), 1, "19.5"),
+        (7, 1, "7.0"),
+        (99.95, 1, "100.0"),
+    ],
+)
 def test_round_figure_is_half_up_on_the_written_decimal(value, places, expected):
     assert round_figure(value, places) == Decimal(expected)
     assert str(round_figure(value, places)) == expected
@@ -73,8 +76,14 @@ def test_a_measured_value_in_a_message():
 
 def test_message_params_write_numbers_in_the_language_and_leave_the_rest():
     params = {"weight": 104.0, "height": Decimal("82.90"), "row": 1070, "year": 2025, "value": "82.9", "flag": True}
-    assert message_params(params, "id") == {"weight": "104,0", "height": "82,9", "row": "1070", "year": "2025",
-                                            "value": "82.9", "flag": True}
+    assert message_params(params, "id") == {
+        "weight": "104,0",
+        "height": "82,9",
+        "row": "1070",
+        "year": "2025",
+        "value": "82.9",
+        "flag": True,
+    }
     assert message_params(params, "en")["weight"] == "104.0"
 
 
@@ -119,16 +128,19 @@ def test_the_template_filter_agrees_with_floatformat_where_floatformat_was_right
 # ---------------------------------------------------------------- sheet names
 
 
-@pytest.mark.parametrize("title, expected", [
-    ("Stunting (pendek + sangat pendek)", "Stunting"),                 # was cut to "Stunting (pendek + sangat pende"
-    ("Severe stunting (sangat pendek)", "Severe stunting (sangat pendek)"),  # 31 characters: kept
-    ("Populasi balita (Dukcapil) per desa dan tahun", "Populasi balita (Dukcapil) per…"),
-    ("Dinas Pemberdayaan Masyarakat dan Desa", "Dinas Pemberdayaan Masyarakat…"),
-    ("Pengendalian Penduduk/KB: Keluarga Berencana", "Pengendalian Penduduk KB…"),
-    ("'Tabel'", "Tabel"),
-    ("[?*]", "Data"),
-    ("History", "History (2)"),                                        # reserved by Excel
-])
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Stunting (pendek + sangat pendek)", "Stunting"),  # was cut to "Stunting (pendek + sangat pende"
+        ("Severe stunting (sangat pendek)", "Severe stunting (sangat pendek)"),  # 31 characters: kept
+        ("Populasi balita (Dukcapil) per desa dan tahun", "Populasi balita (Dukcapil) per…"),
+        ("Dinas Pemberdayaan Masyarakat dan Desa", "Dinas Pemberdayaan Masyarakat…"),
+        ("Pengendalian Penduduk/KB: Keluarga Berencana", "Pengendalian Penduduk KB…"),
+        ("'Tabel'", "Tabel"),
+        ("[?*]", "Data"),
+        ("History", "History (2)"),  # reserved by Excel
+    ],
+)
 def test_a_sheet_name_is_valid_and_readable(title, expected):
     name = sheet_name(title)
     assert name == expected
@@ -137,8 +149,13 @@ def test_a_sheet_name_is_valid_and_readable(title, expected):
 
 def test_sheet_names_are_unique_in_a_workbook_and_openpyxl_takes_them():
     names = SheetNames()
-    titles = ["Stunting (pendek + sangat pendek)", "Stunting", "STUNTING (x)", "Dinas Pemberdayaan Masyarakat dan Desa A",
-              "Dinas Pemberdayaan Masyarakat dan Desa B"]
+    titles = [
+        "Stunting (pendek + sangat pendek)",
+        "Stunting",
+        "STUNTING (x)",
+        "Dinas Pemberdayaan Masyarakat dan Desa A",
+        "Dinas Pemberdayaan Masyarakat dan Desa B",
+    ]
     got = [names.add(t) for t in titles]
     assert got[:3] == ["Stunting", "Stunting (2)", "STUNTING (x)"]
     assert len({g.lower() for g in got}) == len(got) and all(len(g) <= MAX_SHEET_NAME for g in got)

@@ -48,8 +48,10 @@ UNAVAILABLE = "Basis data sementara tidak tersedia"  # the 503 page's title, in 
 
 def _pg_bindir() -> Path | None:
     """The newest installed PostgreSQL server binaries (Debian: /usr/lib/postgresql/N/bin)."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name)
-                   if p.parent.parent.name.isdigit() else 0)
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
     if found:
         return found[-1].parent
     pg_ctl = shutil.which("pg_ctl")
@@ -90,17 +92,36 @@ class Cluster:
 
     def _run(self, *args: str, timeout: float = 60) -> None:
         as_user = {"user": self.user.pw_uid, "group": self.user.pw_gid, "extra_groups": []} if self.user else {}
-        result = subprocess.run([str(self.bindir / args[0]), *args[1:]], capture_output=True, text=True, cwd=self.dir,
-                                timeout=timeout, env={"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8"},
-                                **as_user)
+        result = subprocess.run(
+            [str(self.bindir / args[0]), *args[1:]],
+            capture_output=True,
+            text=True,
+            cwd=self.dir,
+            timeout=timeout,
+            env={"PATH": os.environ.get("PATH", ""), "LC_ALL": "C.UTF-8"},
+            **as_user,
+        )
         assert result.returncode == 0, f"{' '.join(args)}: {result.stdout}{result.stderr}\n{self.server_log()}"
 
     def init(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8",
-                  "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         with (self.data / "postgresql.conf").open("a") as conf:
-            conf.write(f"port = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.dir}'\n"
-                       "fsync = off\nfull_page_writes = off\n")  # a test cluster: speed over durability
+            conf.write(
+                f"port = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.dir}'\n"
+                "fsync = off\nfull_page_writes = off\n"
+            )  # a test cluster: speed over durability
 
     def start(self) -> None:
         self._run("pg_ctl", "start", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "30")
@@ -168,8 +189,12 @@ class Browser:
         status, page = self.request("GET", "/masuk/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
-        status, _ = self.request("POST", "/masuk/", form, {"Content-Type": "application/x-www-form-urlencoded",
-                                                            "Referer": f"http://127.0.0.1:{self.port}/masuk/"})
+        status, _ = self.request(
+            "POST",
+            "/masuk/",
+            form,
+            {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{self.port}/masuk/"},
+        )
         assert status == 302 and "sessionid" in self.cookies, f"login failed: HTTP {status}"
 
 
@@ -204,7 +229,9 @@ class Load:
             time.sleep(0.05)
 
     def recovered_after(self, moment: float) -> bool:
-        return all(any(a.page == p and a.started > moment and a.status == 200 for a in self.answers) for p in self.pages)
+        return all(
+            any(a.page == p and a.started > moment and a.status == 200 for a in self.answers) for p in self.pages
+        )
 
 
 def _burst(port: int, cookies: dict[str, str], pages: list[str], threads: int = 4, rounds: int = 3) -> list[Answer]:
@@ -258,20 +285,32 @@ def _gunicorn_processes(master: int) -> set[int]:
 
 def _batch(url: str, pk: int) -> dict:
     [(status, created, updated, unchanged, rejected, error)] = _sql(
-        url, "select status, created, updated, unchanged, rejected, error from imports_importbatch where id = %s", pk)
+        url, "select status, created, updated, unchanged, rejected, error from imports_importbatch where id = %s", pk
+    )
     [(measurements,)] = _sql(url, "select count(*) from measurements_measurement where import_batch_id = %s", pk)
     [(rows,)] = _sql(url, "select count(*) from imports_importrow where batch_id = %s", pk)
     [(children,)] = _sql(url, "select count(*) from measurements_child")
-    return {"status": status, "created": created, "updated": updated, "unchanged": unchanged, "rejected": rejected,
-            "measurements": measurements, "rejected_rows": rows, "children": children, "error": error}
+    return {
+        "status": status,
+        "created": created,
+        "updated": updated,
+        "unchanged": unchanged,
+        "rejected": rejected,
+        "measurements": measurements,
+        "rejected_rows": rows,
+        "children": children,
+        "error": error,
+    }
 
 
 def test_requests_and_an_import_survive_a_postgresql_restart(tmp_path):
     from tumbuh.demo.accounts import DEMO_PASSWORD
 
     bindir = _pg_bindir()
-    _skip_unless(bindir is not None and (bindir / "initdb").exists(),
-             "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql")
+    _skip_unless(
+        bindir is not None and (bindir / "initdb").exists(),
+        "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql",
+    )
     began = time.monotonic()
     cluster = Cluster(bindir)
     gunicorn = importer = load = server_log = None
@@ -281,9 +320,17 @@ def test_requests_and_an_import_survive_a_postgresql_restart(tmp_path):
         _sql(cluster.url("postgres"), "create database tumbuh")
         url = cluster.url("tumbuh")
         var = tmp_path / "var"
-        env = {**os.environ, "DATABASE_URL": url, "TUMBUH_VAR_DIR": str(var), "TUMBUH_TESTING": "1",
-               "TUMBUH_SECURE_COOKIES": "0", "TUMBUH_MANIFEST_STATIC": "0", "TUMBUH_LOG_LEVEL": "ERROR",
-               "ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SETTINGS_MODULE": "tumbuh.settings"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "TUMBUH_VAR_DIR": str(var),
+            "TUMBUH_TESTING": "1",
+            "TUMBUH_SECURE_COOKIES": "0",
+            "TUMBUH_MANIFEST_STATIC": "0",
+            "TUMBUH_LOG_LEVEL": "ERROR",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SETTINGS_MODULE": "tumbuh.settings",
+        }
         env.pop("TUMBUH_CACHE_URL", None)  # the default: files under the var dir, shared by the workers
         phases = {"cluster": time.monotonic() - began}
         _tumbuh(env, "migrate", "--noinput", "-v0")
@@ -291,18 +338,47 @@ def test_requests_and_an_import_survive_a_postgresql_restart(tmp_path):
         _tumbuh(env, "load_demo", "--children", "40", "--kecamatan", "73.24.04", "--no-map", "--no-eppgbm-import")
         phases["district"] = time.monotonic() - began
         export = tmp_path / "eppgbm.csv"  # other children than the loaded ones (another seed): every row is new
-        making_export = subprocess.Popen([str(BIN / "tumbuh"), "load_demo", "--eppgbm-export", str(export),
-                                          "--children", "20000", "--kecamatan", "73.24.04", "--seed", "8"],
-                                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        making_export = subprocess.Popen(
+            [
+                str(BIN / "tumbuh"),
+                "load_demo",
+                "--eppgbm-export",
+                str(export),
+                "--children",
+                "20000",
+                "--kecamatan",
+                "73.24.04",
+                "--seed",
+                "8",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         [(child,)] = _sql(url, "select tumbuh_id from measurements_child order by id limit 1")
         pages = [f"/anak/{child}/" if p == "CHILD" else p for p in PAGES]
 
         port = _free_port()
         server_log = (tmp_path / "gunicorn.log").open("w")
         gunicorn = subprocess.Popen(
-            [str(BIN / "gunicorn"), "tumbuh.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             "--timeout", "60", "--graceful-timeout", "5"],
-            env=env, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                str(BIN / "gunicorn"),
+                "tumbuh.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+            ],
+            env=env,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         for _ in range(150):
             try:
                 Browser(port).request("GET", "/masuk/")
@@ -326,11 +402,16 @@ def test_requests_and_an_import_survive_a_postgresql_restart(tmp_path):
         threads = load.run()
         importer = subprocess.Popen(
             [str(BIN / "tumbuh"), "import", "eppgbm", str(export), "--user", "admin.lutim", "--no-progress"],
-            env={**env, "PGAPPNAME": IMPORTER}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            env={**env, "PGAPPNAME": IMPORTER},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         # The restart comes once the import's transaction has written rows (it has a transaction id).
         deadline = time.monotonic() + 60
-        while not _sql(url, "select 1 from pg_stat_activity where application_name = %s and backend_xid is not null",
-                       IMPORTER):
+        while not _sql(
+            url, "select 1 from pg_stat_activity where application_name = %s and backend_xid is not null", IMPORTER
+        ):
             assert importer.poll() is None, f"the import ended before the restart: {importer.communicate()}"
             assert time.monotonic() < deadline, "the import never wrote"
             time.sleep(0.02)
@@ -353,7 +434,9 @@ def test_requests_and_an_import_survive_a_postgresql_restart(tmp_path):
 
         # -- the requests: answered, cleanly, and answered again after the restart
         answers = load.answers
-        assert not [a for a in answers if a.status is None], [f"{a.page}: {a.error}" for a in answers if a.status is None]
+        assert not [a for a in answers if a.status is None], [
+            f"{a.page}: {a.error}" for a in answers if a.status is None
+        ]
         assert max(a.ended - a.started for a in answers) < REQUEST_TIMEOUT
         assert {a.status for a in answers} <= {200, 503}, sorted({(a.page, a.status) for a in answers})
         assert not [a for a in answers if "Traceback" in a.body or 'File "/' in a.body]
@@ -390,9 +473,11 @@ def test_requests_and_an_import_survive_a_postgresql_restart(tmp_path):
             [(again,)] = _sql(url, "select max(id) from imports_importbatch where file_name = %s", export.name)
             rerun = _batch(url, again)
             assert rerun["status"] == "done" and rerun["measurements"] == rerun["created"] > 10_000, rerun
-        print(f"\nrestart: {len(answers)} requests, {len(unavailable)} answered 503; import batch {status}; "
-              f"{time.monotonic() - began:.0f} s in all; phases ended at "
-              + ", ".join(f"{k} {v:.0f} s" for k, v in phases.items()))
+        print(
+            f"\nrestart: {len(answers)} requests, {len(unavailable)} answered 503; import batch {status}; "
+            f"{time.monotonic() - began:.0f} s in all; phases ended at "
+            + ", ".join(f"{k} {v:.0f} s" for k, v in phases.items())
+        )
     finally:
         if load is not None:
             load.stop.set()

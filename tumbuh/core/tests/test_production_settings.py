@@ -19,7 +19,11 @@ SETUP = "import django; django.setup(); from django.conf import settings; print(
 
 
 def _start(tmp_path, *args: str, **env) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "TUMBUH_DEBUG", "TUMBUH_DEMO", "TUMBUH_TESTING", "DATABASE_URL"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "TUMBUH_DEBUG", "TUMBUH_DEMO", "TUMBUH_TESTING", "DATABASE_URL"}
+    }
     base.update({
         "DJANGO_SETTINGS_MODULE": "tumbuh.settings", "PYTHONPATH": str(ROOT), "TUMBUH_VAR_DIR": str(tmp_path),
         "ALLOWED_HOSTS": "tumbuh.example.go.id", "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",

@@ -84,7 +84,7 @@ def test_overlapping_members_are_a_forged_archive():
     """Fifield's non-recursive bomb: many entries pointing at one compressed block."""
     data = bytearray(_zip({"a.xml": b"<a/>" * 20_000}))
     at = data.find(b"PK\x01\x02")
-    entry = bytes(data[at:data.find(b"PK\x05\x06")])
+    entry = bytes(data[at : data.find(b"PK\x05\x06")])
     end = data.find(b"PK\x05\x06")
     copies = 50
     record = bytearray(data[end:])
@@ -115,14 +115,17 @@ def test_a_symbolic_link_and_an_encrypted_member_are_refused():
 def test_an_archive_inside_is_refused_unless_the_caller_opens_one_or_it_is_an_office_embedding():
     inner = _zip({"a.xml": b"<a/>"})
     assert "another archive inside" in _refusal(_zip({"[Content_Types].xml": b"<Types/>", "xl/data.bin": inner}))
-    assert "another archive inside" in _refusal(_zip({"[Content_Types].xml": b"<Types/>", "notes.zip": b"not even a zip"}))
+    assert "another archive inside" in _refusal(
+        _zip({"[Content_Types].xml": b"<Types/>", "notes.zip": b"not even a zip"})
+    )
     _accepted(_zip({"a.shp": b"x", "inner.zip": inner}), safezip.Limits(max_unpacked=1 << 20, nested=True))
     _accepted(_zip({"word/document.xml": b"<w/>", "word/embeddings/Microsoft_Excel_Worksheet.xlsx": inner}))
 
 
 def test_too_many_members_are_refused():
-    assert "more than the 100" in _refusal(_zip({f"f{i}.xml": b"" for i in range(101)}),
-                                            safezip.Limits(max_unpacked=1 << 20, max_members=100))
+    assert "more than the 100" in _refusal(
+        _zip({f"f{i}.xml": b"" for i in range(101)}), safezip.Limits(max_unpacked=1 << 20, max_members=100)
+    )
 
 
 def test_real_files_pass_and_are_read_whole():

@@ -44,8 +44,11 @@ def _where(path: Path, node: ast.AST) -> str:
 
 
 def require_copies(path: Path, tree: ast.AST) -> list[str]:
-    return [f"{_where(path, node)} defines {node.name}" for node in ast.walk(tree)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in ("_require", "require")]
+    return [
+        f"{_where(path, node)} defines {node.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in ("_require", "require")
+    ]
 
 
 def _refusals(tree: ast.AST) -> set[ast.AST]:
@@ -53,9 +56,11 @@ def _refusals(tree: ast.AST) -> set[ast.AST]:
     inside = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.With) and any(
-                isinstance(item.context_expr, ast.Call) and _called_name(item.context_expr) == "raises"
-                and any(isinstance(a, ast.Name) and a.id == "TypeError" for a in item.context_expr.args)
-                for item in node.items):
+            isinstance(item.context_expr, ast.Call)
+            and _called_name(item.context_expr) == "raises"
+            and any(isinstance(a, ast.Name) and a.id == "TypeError" for a in item.context_expr.args)
+            for item in node.items
+        ):
             inside.update(n for statement in node.body for n in ast.walk(statement))
     return inside
 
@@ -99,19 +104,24 @@ def test_no_write_is_made_on_behalf_of_nobody(trees):
     assert found == [], "the system acts as policy.SYSTEM, never None:\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize("source,expected", [
-    ("do_save(None, obj)", 1),
-    ("actions.do_check_in(None, came)", 1),
-    ("C.compute('73.24', 2025, [], actor=None)", 1),
-    ("set_coverage(\n    None,\n    ind, code, 2025)", 1),
-    ("do_save(policy.SYSTEM, obj)\ndo_save(user, obj, reason=None)\nsorted(None, x)", 0),
-    ("with pytest.raises(TypeError):\n    do_save(None, obj)", 0),  # a test that None is refused
-    ("with pytest.raises(ValueError):\n    do_save(None, obj)", 1),
-])
+@pytest.mark.parametrize(
+    "source,expected",
+    [
+        ("do_save(None, obj)", 1),
+        ("actions.do_check_in(None, came)", 1),
+        ("C.compute('73.24', 2025, [], actor=None)", 1),
+        ("set_coverage(\n    None,\n    ind, code, 2025)", 1),
+        ("do_save(policy.SYSTEM, obj)\ndo_save(user, obj, reason=None)\nsorted(None, x)", 0),
+        ("with pytest.raises(TypeError):\n    do_save(None, obj)", 0),  # a test that None is refused
+        ("with pytest.raises(ValueError):\n    do_save(None, obj)", 1),
+    ],
+)
 def test_the_check_sees_a_none_actor_however_written(source, expected):
     assert len(none_actors(ROOT / "x.py", ast.parse(source))) == expected
 
 
 def test_the_check_sees_a_copy_however_nested():
-    tree = ast.parse("class A:\n    def _require(self):\n        pass\n\ndef f():\n    def require(a, b, c):\n        pass\n")
+    tree = ast.parse(
+        "class A:\n    def _require(self):\n        pass\n\ndef f():\n    def require(a, b, c):\n        pass\n"
+    )
     assert len(require_copies(ROOT / "x.py", tree)) == 2

@@ -90,7 +90,9 @@ def test_the_idle_timeout_still_slides_with_a_write_every_few_minutes(client, al
 def test_an_idle_session_ends(client, alice):
     client.force_login(alice)
     client.get("/")
-    Session.objects.filter(session_key=client.session.session_key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
     response = client.get("/anak/")
     assert response.status_code == 302 and response["Location"].startswith("/masuk/")
 

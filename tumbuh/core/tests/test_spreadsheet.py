@@ -28,8 +28,14 @@ from tumbuh.core.spreadsheet import (
 )
 from tumbuh.core.testing import formula_cells
 
-DANGEROUS = [f"{start}SUM(A1)" for start in FORMULA_START] + ['=HYPERLINK("http://x.invalid","klik")', "=1+2",
-                                                              "+62 812 3456 7890", "+6281234567890", "-Dusun Dua", "@1"]
+DANGEROUS = [f"{start}SUM(A1)" for start in FORMULA_START] + [
+    '=HYPERLINK("http://x.invalid","klik")',
+    "=1+2",
+    "+62 812 3456 7890",
+    "+6281234567890",
+    "-Dusun Dua",
+    "@1",
+]
 
 
 def _save(workbook) -> bytes:
@@ -60,7 +66,19 @@ def test_text_that_starts_like_a_formula_is_written_as_the_text_typed(write_only
 
 def test_numbers_dates_and_empty_cells_keep_their_type():
     moment = timezone.make_aware(dt.datetime(2025, 8, 17, 9, 30))
-    values = [-5, -1.25, Decimal("-12.50"), 0, True, dt.date(2025, 8, 17), moment, None, "-5", "#N/A", gettext_lazy("Name")]
+    values = [
+        -5,
+        -1.25,
+        Decimal("-12.50"),
+        0,
+        True,
+        dt.date(2025, 8, 17),
+        moment,
+        None,
+        "-5",
+        "#N/A",
+        gettext_lazy("Name"),
+    ]
     workbook = Workbook()
     ws = workbook.active
     cells = append_row(ws, values)
@@ -104,12 +122,32 @@ def test_something_that_is_not_a_value_is_refused():
 
 def test_csv_fields_get_a_quote_unless_they_are_numbers():
     assert [csv_field(t) for t in ("=1+2", "@SUM(A1)", "+62 812-3456", "-Dusun", "\t=1", "\r=1", "＝1")] == [
-        "'=1+2", "'@SUM(A1)", "'+62 812-3456", "'-Dusun", "'\t=1", "'\r=1", "'＝1"]
+        "'=1+2",
+        "'@SUM(A1)",
+        "'+62 812-3456",
+        "'-Dusun",
+        "'\t=1",
+        "'\r=1",
+        "'＝1",
+    ]
     # A text is a text, even one that reads as a number: a name typed as "-2" is neutralised.
-    assert [csv_field(v) for v in ("-2", "-1,5", "+6281234567890", "-1+1")] == ["'-2", "'-1,5", "'+6281234567890", "'-1+1"]
+    assert [csv_field(v) for v in ("-2", "-1,5", "+6281234567890", "-1+1")] == [
+        "'-2",
+        "'-1,5",
+        "'+6281234567890",
+        "'-1+1",
+    ]
     # Numbers stay numbers: typed ones, and the writer's own formatting marked as Number.
     assert [csv_field(v) for v in (Number("-1.23"), Number("-1,5"), "Budi", "", -4, -1.5, Decimal("-2.5"), None)] == [
-        "-1.23", "-1,5", "Budi", "", -4, -1.5, Decimal("-2.5"), None]
+        "-1.23",
+        "-1,5",
+        "Budi",
+        "",
+        -4,
+        -1.5,
+        Decimal("-2.5"),
+        None,
+    ]
     assert type(csv_field(Number("-1,5"))) is str
     assert csv_field("-1-2") == "'-1-2"  # arithmetic, not a number
     out = io.StringIO()

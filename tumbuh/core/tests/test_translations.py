@@ -23,7 +23,7 @@ def _entries():
             elif line.startswith(("msgid_plural", "msgstr[")):
                 current = None
             if current and '"' in line:
-                keys[current].append(json.loads(line[line.index('"'):]))
+                keys[current].append(json.loads(line[line.index('"') :]))
         msgid = "".join(keys["msgid"])
         if msgid:
             yield msgid, "".join(keys["msgstr"]), flags

@@ -20,7 +20,9 @@ def over_full(value) -> bool:
 def coverage_mark(value) -> str:
     if not coverage.over_full(value):
         return ""
-    return format_html('<sup class="over-full" title="{}" data-testid="over-full">{}</sup>', coverage.note(), coverage.MARK)
+    return format_html(
+        '<sup class="over-full" title="{}" data-testid="over-full">{}</sup>', coverage.note(), coverage.MARK
+    )
 
 
 @register.simple_tag

@@ -24,9 +24,20 @@ def measure(child, date, zlen=None, flen=False, zwei=0.0, zwfl=0.0, fwei=False, 
     from tumbuh.measurements.models import Measurement
 
     return Measurement.objects.create(
-        child=child, date=date, desa_id=child.desa_id, posyandu=child.posyandu, zlen=zlen, flen=flen,
-        zwei=zwei, fwei=fwei, zwfl=zwfl, fwfl=fwfl, weight=extra.pop("weight", 10), lenhei=extra.pop("lenhei", 80),
-        source="form", **extra,
+        child=child,
+        date=date,
+        desa_id=child.desa_id,
+        posyandu=child.posyandu,
+        zlen=zlen,
+        flen=flen,
+        zwei=zwei,
+        fwei=fwei,
+        zwfl=zwfl,
+        fwfl=fwfl,
+        weight=extra.pop("weight", 10),
+        lenhei=extra.pop("lenhei", 80),
+        source="form",
+        **extra,
     )
 
 

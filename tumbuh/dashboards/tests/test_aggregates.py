@@ -27,8 +27,13 @@ def test_prevalence_by_desa_equals_the_growth_engine(alice):
     period = Period.round(2025, 8)
     rows = _by_code(indicator_table(user=alice, within_code="73.24", level="desa", period=period, indicator="stunting"))
     assert rows, "the demo has measurements in August 2025"
-    ms = (Measurement.objects.filter(date__gte=period.start, date__lte=period.end, desa__kabupaten_code="73.24",
-                                     zlen__isnull=False).order_by("child_id", "-date").values_list("child_id", "desa_id", "zlen", "flen"))
+    ms = (
+        Measurement.objects.filter(
+            date__gte=period.start, date__lte=period.end, desa__kabupaten_code="73.24", zlen__isnull=False
+        )
+        .order_by("child_id", "-date")
+        .values_list("child_id", "desa_id", "zlen", "flen")
+    )
     latest = {}
     for child, desa, z, f in ms:
         latest.setdefault(child, (desa, z, f))
@@ -45,7 +50,9 @@ def test_prevalence_by_desa_equals_the_growth_engine(alice):
 
 @pytest.mark.django_db
 def test_known_children_once_per_round_and_flags_excluded(alice, known):
-    rows = _by_code(indicator_table(user=alice, within_code="73.24.04", level="desa", period=ROUND, indicator="stunting"))
+    rows = _by_code(
+        indicator_table(user=alice, within_code="73.24.04", level="desa", period=ROUND, indicator="stunting")
+    )
     b = rows[BALANTANG]
     # 10 + the child measured twice (latest: −1.2, normal); the flagged child does not count.
     assert b.n_measured == 11
@@ -56,10 +63,18 @@ def test_known_children_once_per_round_and_flags_excluded(alice, known):
     flags = np.array([False] * 11 + [True] + [False] * 4)
     groups = np.array([BALANTANG] * 12 + [HARAPAN] * 4)
     engine = prevalence_simple(all_z, flags, cutoff=-2, groups=groups)
-    assert b.r == pytest.approx(engine["r"][1]) and b.ll == pytest.approx(engine["ll"][1]) and b.ul == pytest.approx(engine["ul"][1])
-    severe = _by_code(indicator_table(user=alice, within_code="73.24.04", level="desa", period=ROUND, indicator="severe_stunting"))
+    assert (
+        b.r == pytest.approx(engine["r"][1])
+        and b.ll == pytest.approx(engine["ll"][1])
+        and b.ul == pytest.approx(engine["ul"][1])
+    )
+    severe = _by_code(
+        indicator_table(user=alice, within_code="73.24.04", level="desa", period=ROUND, indicator="severe_stunting")
+    )
     assert severe[BALANTANG].cases == 1
-    kec = _by_code(indicator_table(user=alice, within_code="73.24", level="kecamatan", period=ROUND, indicator="stunting"))
+    kec = _by_code(
+        indicator_table(user=alice, within_code="73.24", level="kecamatan", period=ROUND, indicator="stunting")
+    )
     assert kec["73.24.04"].n_measured == 15 and kec["73.24.04"].cases == 5
     kab = indicator_table(user=alice, within_code=None, level="kabupaten", period=ROUND, indicator="stunting")
     assert [(r.code, r.n_measured, r.cases) for r in kab] == [("73.24", 15, 5)]
@@ -73,7 +88,9 @@ def test_a_weighing_only_visit_after_the_round_does_not_hide_the_length(alice, k
     measure(child, dt.date(2030, 8, 5), zlen=-2.4)
     measure(child, dt.date(2030, 8, 25), zlen=None)  # weighed only
     aggregates.refresh_period(ROUND)
-    rows = _by_code(indicator_table(user=alice, within_code="73.24.04", level="desa", period=ROUND, indicator="stunting"))
+    rows = _by_code(
+        indicator_table(user=alice, within_code="73.24.04", level="desa", period=ROUND, indicator="stunting")
+    )
     assert rows[HARAPAN].n_measured == 5 and rows[HARAPAN].cases == 3
 
 
@@ -104,7 +121,9 @@ def test_eb_with_villages_that_differ_shrinks_less():
 
 @pytest.mark.django_db
 def test_eb_on_the_page_rows(alice, known):
-    rows = _by_code(indicator_table(user=alice, within_code="73.24.04", level="desa", period=ROUND, indicator="stunting"))
+    rows = _by_code(
+        indicator_table(user=alice, within_code="73.24.04", level="desa", period=ROUND, indicator="stunting")
+    )
     h = rows[HARAPAN]  # 4 children, 2 stunted (50 %); kecamatan 5/15
     assert h.eb_parent_code == "73.24.04"
     assert 100 * 5 / 15 <= h.eb_r <= 50
@@ -127,7 +146,9 @@ def test_a_desa_operator_covers_only_their_village(bob, known):
 def test_live_path_scoped_by_policy_agrees(bob, known):
     from tumbuh.accounts import policy
 
-    live = aggregates.compute_rows(policy.visible(bob, Measurement.objects.all()), period=ROUND, level="desa", indicator="stunting")
+    live = aggregates.compute_rows(
+        policy.visible(bob, Measurement.objects.all()), period=ROUND, level="desa", indicator="stunting"
+    )
     assert [(r.code, r.n_measured, r.cases) for r in live] == [(BALANTANG, 11, 3)]
 
 
@@ -145,8 +166,9 @@ def test_saving_a_measurement_marks_the_period_stale(alice, known):
 
 @pytest.mark.django_db
 def test_trend_over_rounds(alice):
-    t = aggregates.trend(user=alice, code="73.24.04", level="kecamatan", indicator="stunting", last=4,
-                         until=Period.round(2025, 8))
+    t = aggregates.trend(
+        user=alice, code="73.24.04", level="kecamatan", indicator="stunting", last=4, until=Period.round(2025, 8)
+    )
     assert [p.key for p, _ in t] == ["R2024-02", "R2024-08", "R2025-02", "R2025-08"]
     assert all(row is not None and row.n_measured > 0 for _, row in t)
 

@@ -28,7 +28,9 @@ def pdf_tools():
     from tumbuh.dashboards.pdf import weasyprint_error
 
     error = weasyprint_error()
-    require_or_skip(error is None, f"WeasyPrint cannot load pango ({error}): apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+    require_or_skip(
+        error is None, f"WeasyPrint cannot load pango ({error}): apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+    )
     require_or_skip(shutil.which("pdftotext") is not None, "pdftotext not found: apt-get install poppler-utils")
 
 

@@ -30,9 +30,15 @@ def child(demo):
     from tumbuh.measurements.models import Child
     from tumbuh.organisation.models import Posyandu
 
-    return Child.objects.create(name="Nurul Hari Ini Uji", sex=2, birth_date=timezone.localdate() - dt.timedelta(days=3 * 365),
-                                nik="", parent_name="Hartini Hari Ini", desa_id=BALANTANG,
-                                posyandu=Posyandu.objects.filter(desa_id=BALANTANG).first())
+    return Child.objects.create(
+        name="Nurul Hari Ini Uji",
+        sex=2,
+        birth_date=timezone.localdate() - dt.timedelta(days=3 * 365),
+        nik="",
+        parent_name="Hartini Hari Ini",
+        desa_id=BALANTANG,
+        posyandu=Posyandu.objects.filter(desa_id=BALANTANG).first(),
+    )
 
 
 def test_one_visit_today_leaves_the_dashboard_on_the_last_reported_round(browser, live_server, child):

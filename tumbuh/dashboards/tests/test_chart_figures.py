@@ -29,9 +29,14 @@ def d3_texts(values: list[float], fmt: str) -> list[str]:
     """``values`` as Vega writes them with ``fmt`` in the Indonesian number locale."""
     import vl_convert as vlc
 
-    spec = {"data": {"values": [{"i": i, "v": v} for i, v in enumerate(values)]}, "mark": "text",
-            "encoding": {"y": {"field": "i", "type": "ordinal", "axis": None, "sort": None},
-                         "text": {"field": "v", "type": "quantitative", "format": fmt}}}
+    spec = {
+        "data": {"values": [{"i": i, "v": v} for i, v in enumerate(values)]},
+        "mark": "text",
+        "encoding": {
+            "y": {"field": "i", "type": "ordinal", "axis": None, "sort": None},
+            "text": {"field": "v", "type": "quantitative", "format": fmt},
+        },
+    }
     svg = vlc.vegalite_to_svg(json.dumps(spec), format_locale=ID_NUMBER_LOCALE)
     return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
 
@@ -46,8 +51,10 @@ def test_d3_rounds_the_binary_float():
 
 
 def test_the_ranked_bars_tooltip_shows_the_tables_digits():
-    rows = [SimpleNamespace(name=f"Desa {i}", r=v, ll=max(v - 3, 0), ul=v + 3, eb_r=v, n_measured=100 + i)
-            for i, v in enumerate(FIGURES)]
+    rows = [
+        SimpleNamespace(name=f"Desa {i}", r=v, ll=max(v - 3, 0), ul=v + 3, eb_r=v, n_measured=100 + i)
+        for i, v in enumerate(FIGURES)
+    ]
     with translation.override("id"):
         spec = ranked_bars(rows, "Prevalensi")
         table = [format_number(r.r, 1) for r in rows]
@@ -57,8 +64,13 @@ def test_the_ranked_bars_tooltip_shows_the_tables_digits():
 
 
 def test_the_trend_tooltip_shows_the_tables_digits():
-    points = [(SimpleNamespace(start=dt.date(2020 + i, 2, 1), label=f"Februari {2020 + i}"),
-               SimpleNamespace(r=v, ll=max(v - 3, 0), ul=v + 3)) for i, v in enumerate(FIGURES)]
+    points = [
+        (
+            SimpleNamespace(start=dt.date(2020 + i, 2, 1), label=f"Februari {2020 + i}"),
+            SimpleNamespace(r=v, ll=max(v - 3, 0), ul=v + 3),
+        )
+        for i, v in enumerate(FIGURES)
+    ]
     with translation.override("id"):
         spec = trend_lines(points, "Tren")
         table = [format_number(row.r, 1) for _p, row in points]

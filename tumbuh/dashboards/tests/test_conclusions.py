@@ -67,6 +67,6 @@ def test_a_card_without_a_valid_z_score_says_children_were_measured(client, alic
     page = client.get(reverse("dashboards:prevalence") + f"?within={BALANTANG}&period={NEXT}").content.decode()
     cards = page.split('data-testid="summary"')[1].split("</div>\n</div>")[0]
     assert "tidak ada z-skor yang valid (1 anak diukur)" in cards
-    assert "tidak ada pengukuran" not in page.split('data-testid="summary"')[1].split('<h2>')[0]
+    assert "tidak ada pengukuran" not in page.split('data-testid="summary"')[1].split("<h2>")[0]
     nothing = client.get(reverse("dashboards:prevalence") + f"?within={BALANTANG}&period=R2032-02").content.decode()
     assert "tidak ada z-skor yang valid" not in nothing

@@ -77,8 +77,18 @@ def test_the_quality_page_marks_a_posyandu_serving_children_registered_elsewhere
     registered = Child.objects.filter(posyandu=pb, birth_date__gt=dt.date(2025, 8, 28)).count()
     for i in range(registered):  # children registered without a posyandu, measured at this one
         child = make_child(BALANTANG, f"Dari Luar {i}", birth=dt.date(2028, 1, 1))
-        Measurement.objects.create(child=child, date=dt.date(2030, 8, 12), desa_id=BALANTANG, posyandu=pb, zlen=0.0, zwei=0.0,
-                                   zwfl=0.0, weight=10, lenhei=80, source="form")
+        Measurement.objects.create(
+            child=child,
+            date=dt.date(2030, 8, 12),
+            desa_id=BALANTANG,
+            posyandu=pb,
+            zlen=0.0,
+            zwei=0.0,
+            zwfl=0.0,
+            weight=10,
+            lenhei=80,
+            source="form",
+        )
     client.force_login(alice)
     page = client.get(reverse("dashboards:quality") + f"?period={ROUND.key}").content.decode()
     posyandu = page.split('data-testid="quality-posyandu"')[1].split("</table>")[0]

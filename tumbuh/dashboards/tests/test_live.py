@@ -10,15 +10,18 @@ from .conftest import ROUND
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("within,level", [("73.24", "kecamatan"), ("73.24.04", "desa"), ("73.24.04.2010", "posyandu"),
-                                          ("73.24", "kabupaten")])
+@pytest.mark.parametrize(
+    "within,level",
+    [("73.24", "kecamatan"), ("73.24.04", "desa"), ("73.24.04.2010", "posyandu"), ("73.24", "kabupaten")],
+)
 def test_live_rows_equal_the_precomputed_ones(settings, alice, known, within, level):
     stored = indicator_table(user=alice, within_code=within, level=level, period=ROUND, indicator="stunting")
     settings.TUMBUH_DASHBOARD_LIVE = True
     live = indicator_table(user=alice, within_code=within, level=level, period=ROUND, indicator="stunting")
     assert stored
-    assert [(r.code, r.n_measured, r.cases, round(r.r, 9), round(r.ll, 9), round(r.eb_r, 9), r.n_target) for r in live] == \
-        [(r.code, r.n_measured, r.cases, round(r.r, 9), round(r.ll, 9), round(r.eb_r, 9), r.n_target) for r in stored]
+    assert [
+        (r.code, r.n_measured, r.cases, round(r.r, 9), round(r.ll, 9), round(r.eb_r, 9), r.n_target) for r in live
+    ] == [(r.code, r.n_measured, r.cases, round(r.r, 9), round(r.ll, 9), round(r.eb_r, 9), r.n_target) for r in stored]
 
 
 @pytest.mark.django_db

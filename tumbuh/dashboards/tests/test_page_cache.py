@@ -42,11 +42,16 @@ def test_second_request_reuses_the_rendered_page(client, alice, known):
 def test_an_entered_survey_figure_and_a_refresh_show_at_once(client, alice, known):
     client.force_login(alice)
     assert b'data-testid="survey-comparison"' not in client.get(URL).content
-    do_save(alice, SurveyFigure(kabupaten_id="73.24", year=2030, survey="SSGI", indicator="stunting", prevalence="19.5",
-                                source="uji"), reason="uji")
+    do_save(
+        alice,
+        SurveyFigure(
+            kabupaten_id="73.24", year=2030, survey="SSGI", indicator="stunting", prevalence="19.5", source="uji"
+        ),
+        reason="uji",
+    )
     r = client.get(URL)
     assert "dashboards/_prevalence_body.html" in _templates(r)
-    assert b"data-testid=\"survey-comparison\"" in r.content
+    assert b'data-testid="survey-comparison"' in r.content
 
     before = client.get(URL)
     measure(make_child(HARAPAN, "Baru"), dt.date(2030, 8, 28), zlen=-2.5)  # stale: the freshness line says so at once
@@ -100,8 +105,11 @@ def test_redis_cache_url_shares_pages_between_clients_and_processes(alice, known
 
     # Another process with the same TUMBUH_CACHE_URL: reads the page, then replaces it ...
     key = keys[0].split(":", 2)[2]  # Django's stored key is ":<version>:<key>"
-    other = _python(f"parts = cache.get({key!r}); print('ranked-table' in parts['body'], parts['period']);"
-                    f"cache.set({key!r}, {{**parts, 'body': '<p>dari pekerja lain</p>'}}, 60)", TUMBUH_CACHE_URL=REDIS_URL)
+    other = _python(
+        f"parts = cache.get({key!r}); print('ranked-table' in parts['body'], parts['period']);"
+        f"cache.set({key!r}, {{**parts, 'body': '<p>dari pekerja lain</p>'}}, 60)",
+        TUMBUH_CACHE_URL=REDIS_URL,
+    )
     assert other == f"True {ROUND.key}"
     # ... and the first client is served what the other process stored.
     again = first.get(URL)

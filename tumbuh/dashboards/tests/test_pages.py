@@ -72,7 +72,12 @@ def test_excel_export_contains_the_figures(client, alice, known):
     assert any(isinstance(v, str) and "Luwu Timur" in v for v in flat)
     assert any(isinstance(v, str) and "2030" in v for v in flat)  # the period
     balantang = next(row for row in cells if row[1] == BALANTANG)
-    rows = {x.code: x for x in aggregates.indicator_table(user=alice, within_code="73.24.04", level="desa", period=ROUND, indicator="stunting")}
+    rows = {
+        x.code: x
+        for x in aggregates.indicator_table(
+            user=alice, within_code="73.24.04", level="desa", period=ROUND, indicator="stunting"
+        )
+    }
     assert balantang[4] == 11 and balantang[5] == 3
     assert balantang[6] == excel_value(rows[BALANTANG].r, 1)  # the figure as shown (tumbuh.core.numbers)
     assert balantang[9] == excel_value(rows[BALANTANG].eb_r, 1)
@@ -98,8 +103,19 @@ def test_quality_page_ranks_posyandu(client, alice):
 def test_sd_reason_in_plain_language():
     from tumbuh.dashboards.quality import QualityRow, _judge
 
-    row = QualityRow("posyandu", "1", "Mawar", "Balantang", n=50, pct_flagged=0.0, sd_haz=0.71, dps_weight=3, dps_height=3,
-                     heaping=1.0, coverage=95.0)
+    row = QualityRow(
+        "posyandu",
+        "1",
+        "Mawar",
+        "Balantang",
+        n=50,
+        pct_flagged=0.0,
+        sd_haz=0.71,
+        dps_weight=3,
+        dps_height=3,
+        heaping=1.0,
+        coverage=95.0,
+    )
     _judge(row)
     assert row.light == "red"
     assert "0.71" in row.reasons[0][1] or "0,71" in row.reasons[0][1]
@@ -128,14 +144,34 @@ def test_admin_enters_a_national_target_and_a_survey_audited(client, alice, bob)
     from tumbuh.audit.models import AuditLog
 
     client.force_login(alice)
-    r = client.post(reverse("dashboards:target_add"), {"kabupaten": "73.24", "indicator": "stunting", "national": "2029|14.20|RPJMN 2025–2029",
-                                                       "year": "", "target": "", "source": ""})
+    r = client.post(
+        reverse("dashboards:target_add"),
+        {
+            "kabupaten": "73.24",
+            "indicator": "stunting",
+            "national": "2029|14.20|RPJMN 2025–2029",
+            "year": "",
+            "target": "",
+            "source": "",
+        },
+    )
     assert r.status_code == 302, r.context["form"].errors
     t = DistrictTarget.objects.get(kabupaten_id="73.24", year=2029)
     assert float(t.target) == 14.2 and t.source == "RPJMN 2025–2029"
     assert AuditLog.objects.filter(object_type="dashboards.districttarget", object_id=str(t.pk)).exists()
-    r = client.post(reverse("dashboards:survey_add"), {"kabupaten": "73.24", "year": 2022, "survey": "SSGI", "indicator": "stunting",
-                                                       "prevalence": "22.6", "ll": "", "ul": "", "source": "SSGI 2022"})
+    r = client.post(
+        reverse("dashboards:survey_add"),
+        {
+            "kabupaten": "73.24",
+            "year": 2022,
+            "survey": "SSGI",
+            "indicator": "stunting",
+            "prevalence": "22.6",
+            "ll": "",
+            "ul": "",
+            "source": "SSGI 2022",
+        },
+    )
     assert r.status_code == 302
     r = client.get(reverse("dashboards:prevalence") + _q(within="73.24", period="R2025-08"))
     assert [f.year for f, _routine in r.context["comparison"]] == [2022]
@@ -148,14 +184,22 @@ def test_admin_enters_a_national_target_and_a_survey_audited(client, alice, bob)
     client.force_login(bob)
     assert client.get(reverse("dashboards:surveys")).context["figures"].count() == 1
     assert client.get(reverse("dashboards:target_add")).status_code == 403
-    assert client.post(reverse("dashboards:target_edit", args=[t.pk]), {"kabupaten": "73.24", "year": 2029, "target": "1"}).status_code == 403
+    assert (
+        client.post(
+            reverse("dashboards:target_edit", args=[t.pk]), {"kabupaten": "73.24", "year": 2029, "target": "1"}
+        ).status_code
+        == 403
+    )
     assert SurveyFigure.objects.count() == 1
 
 
 @pytest.mark.django_db
 def test_other_district_cannot_see_luwu_timur_figures(client, alice, charlie):
     client.force_login(alice)
-    client.post(reverse("dashboards:target_add"), {"kabupaten": "73.24", "indicator": "stunting", "year": 2024, "target": "14", "source": "x"})
+    client.post(
+        reverse("dashboards:target_add"),
+        {"kabupaten": "73.24", "indicator": "stunting", "year": 2024, "target": "14", "source": "x"},
+    )
     t = DistrictTarget.objects.get(kabupaten_id="73.24", year=2024)
     client.force_login(charlie)
     assert client.get(reverse("dashboards:target_edit", args=[t.pk])).status_code == 404
@@ -166,8 +210,12 @@ def test_other_district_cannot_see_luwu_timur_figures(client, alice, charlie):
 def test_excel_has_the_pages_other_tables(client, alice, charlie, known):
     """The trend table and the survey comparison of the prevalence page, and the targets of
     the targets page, are sheets of their workbooks."""
-    SurveyFigure.objects.create(kabupaten_id="73.24", year=2025, survey="SSGI", indicator="stunting", prevalence=20.5, source="uji")
-    DistrictTarget.objects.create(kabupaten_id="73.24", year=2029, indicator="stunting", target=14.2, source="RPJMN 2025–2029")
+    SurveyFigure.objects.create(
+        kabupaten_id="73.24", year=2025, survey="SSGI", indicator="stunting", prevalence=20.5, source="uji"
+    )
+    DistrictTarget.objects.create(
+        kabupaten_id="73.24", year=2029, indicator="stunting", target=14.2, source="RPJMN 2025–2029"
+    )
     client.force_login(alice)
     r = client.get(reverse("dashboards:prevalence_xlsx") + _q(within="73.24", period=ROUND.key, level="kecamatan"))
     wb = load_workbook(io.BytesIO(r.content))
@@ -178,8 +226,9 @@ def test_excel_has_the_pages_other_tables(client, alice, charlie, known):
     assert last[1] == points[-1][1].n_measured == 15 and last[3] == excel_value(points[-1][1].r, 1)
     survey = [[c.value for c in row] for row in wb.worksheets[2].iter_rows()]
     row = next(row for row in survey if row[0] == "2025")  # next to the routine figure of the same year
-    routine = aggregates.indicator_table(user=alice, within_code="73.24", level="kabupaten", period=aggregates.Period.year_of(2025),
-                                         indicator="stunting")[0]
+    routine = aggregates.indicator_table(
+        user=alice, within_code="73.24", level="kabupaten", period=aggregates.Period.year_of(2025), indicator="stunting"
+    )[0]
     assert row[2] == 20.5 and row[5] == excel_value(routine.r, 1)
     from tumbuh.dashboards.models import UnderFivePopulation
 
@@ -188,9 +237,13 @@ def test_excel_has_the_pages_other_tables(client, alice, charlie, known):
     wb = load_workbook(io.BytesIO(r.content))
     targets = [[c.value for c in row] for row in wb.worksheets[1].iter_rows()]
     assert ["2029", 14.2, "RPJMN 2025–2029"] in targets
-    assert ["73.24.04", "Kecamatan Malili", "2030", 1234, "Dukcapil 2030"] in [[c.value for c in row] for row in wb.worksheets[2].iter_rows()]
+    assert ["73.24.04", "Kecamatan Malili", "2030", 1234, "Dukcapil 2030"] in [
+        [c.value for c in row] for row in wb.worksheets[2].iter_rows()
+    ]
     client.force_login(charlie)  # another district's export holds none of Luwu Timur's survey figures
-    assert not any(row[0] == "Kabupaten Luwu Timur" for row in _cells_of(client.get(reverse("dashboards:surveys_xlsx")).content))
+    assert not any(
+        row[0] == "Kabupaten Luwu Timur" for row in _cells_of(client.get(reverse("dashboards:surveys_xlsx")).content)
+    )
     client.force_login(alice)
     rows = _cells_of(client.get(reverse("dashboards:surveys_xlsx")).content)
     assert ["Kabupaten Luwu Timur", "2025", "SSGI"] == rows[-1][:3] and rows[-1][4] == 20.5

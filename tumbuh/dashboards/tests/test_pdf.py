@@ -27,7 +27,9 @@ def pdf_tools():
     from tumbuh.dashboards.pdf import weasyprint_error
 
     error = weasyprint_error()
-    require_or_skip(error is None, f"WeasyPrint cannot load pango ({error}): apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+    require_or_skip(
+        error is None, f"WeasyPrint cannot load pango ({error}): apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+    )
     require_or_skip(shutil.which("pdftotext") is not None, "pdftotext not found: apt-get install poppler-utils")
 
 
@@ -54,8 +56,9 @@ def one_decimal_id(v: float) -> str:
 
 @pytest.mark.django_db
 def test_prevalence_pdf_has_header_and_the_pages_figures(client, alice, known, pdf_tools, tmp_path):
-    SurveyFigure.objects.create(kabupaten_id="73.24", year=2030, survey="SSGI", indicator="stunting", prevalence=20.5,
-                                source="SSGI 2030 (uji)")
+    SurveyFigure.objects.create(
+        kabupaten_id="73.24", year=2030, survey="SSGI", indicator="stunting", prevalence=20.5, source="SSGI 2030 (uji)"
+    )
     client.force_login(alice)
     client.cookies["django_language"] = "en"  # the handout is Indonesian all the same
     q = f"?within=73.24.04&level=desa&period={ROUND.key}&indicator=stunting"

@@ -20,4 +20,8 @@ def test_ranges():
     assert Period.round_containing(dt.date(2025, 1, 10)).key == "R2024-08"
     assert [p.key for p in periods_covering(dt.date(2025, 8, 3))] == ["R2025-08", "M2025-08", "Y2025"]
     assert [p.key for p in periods_between(dt.date(2024, 1, 1), dt.date(2025, 9, 1), "round")] == [
-        "R2024-02", "R2024-08", "R2025-02", "R2025-08"]
+        "R2024-02",
+        "R2024-08",
+        "R2025-02",
+        "R2025-08",
+    ]

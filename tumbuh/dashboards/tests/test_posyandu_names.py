@@ -75,6 +75,8 @@ def test_the_data_quality_tables_name_the_desa(client, alice, twins):
 @pytest.mark.django_db
 def test_the_prevalence_pdf_tells_the_two_apart(client, alice, twins, pdf_tools, tmp_path):
     client.force_login(alice)
-    content = client.get(reverse("dashboards:prevalence_pdf") + f"?within=73.24.04&level=posyandu&period={ROUND.key}").content
+    content = client.get(
+        reverse("dashboards:prevalence_pdf") + f"?within=73.24.04&level=posyandu&period={ROUND.key}"
+    ).content
     text = " ".join(pdf_text(content, tmp_path).split())
     assert f"{TWIN} — Desa Balantang" in text and f"{TWIN} — Desa Harapan" in text

@@ -29,7 +29,11 @@ def two_posyandu():
     for i in range(3):
         measure(make_child(BALANTANG, f"Kecil {i}", birth=dt.date(2030, 1, 1), posyandu=small), day, zlen=-2.5)
     for i in range(30):
-        measure(make_child(BALANTANG, f"Besar {i}", birth=dt.date(2030, 1, 1), posyandu=big), day, zlen=-2.5 if i < 6 else 0.0)
+        measure(
+            make_child(BALANTANG, f"Besar {i}", birth=dt.date(2030, 1, 1), posyandu=big),
+            day,
+            zlen=-2.5 if i < 6 else 0.0,
+        )
     return {"big": str(big.pk), "small": str(small.pk)}
 
 

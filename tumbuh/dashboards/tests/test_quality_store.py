@@ -25,8 +25,11 @@ def test_stored_rows_equal_the_live_computation(alice):
     aggregates.refresh_period(PERIOD)
     stored = {(q.level, q.code): q for q in QualityAggregate.objects.filter(period=PERIOD.key)}
     assert len({lv for lv, _c in stored}) == 2 and len(stored) > 20
-    cover = {(lv, r.code): r.coverage for lv in ("puskesmas", "posyandu")
-             for r in aggregates.indicator_table(user=alice, within_code=None, level=lv, period=PERIOD, indicator="stunting")}
+    cover = {
+        (lv, r.code): r.coverage
+        for lv in ("puskesmas", "posyandu")
+        for r in aggregates.indicator_table(user=alice, within_code=None, level=lv, period=PERIOD, indicator="stunting")
+    }
     live = compute_quality(policy.visible(alice, Measurement.objects.all()), period=PERIOD, coverage=cover)
     assert {(r.level, r.code) for r in live} == set(stored)
     for r in live:
@@ -43,7 +46,11 @@ def test_quality_page_reads_the_stored_rows_and_shows_staleness(client, alice, s
     url = reverse("dashboards:quality") + f"?within=73.24.04&period={PERIOD.key}"
     assert client.get(url).status_code == 200  # the first request computes the period
     assert AggregateRun.objects.filter(period=PERIOD.key, stale=False).exists()
-    row = QualityAggregate.objects.filter(period=PERIOD.key, level="posyandu", wilayah_code__startswith="73.24.04.").order_by("code").first()
+    row = (
+        QualityAggregate.objects.filter(period=PERIOD.key, level="posyandu", wilayah_code__startswith="73.24.04.")
+        .order_by("code")
+        .first()
+    )
     # the page shows what is stored: an implausibly tight SD written into the stored row shows up
     QualityAggregate.objects.filter(pk=row.pk).update(sd_haz=0.42, n=500)
     from django.core.cache import cache

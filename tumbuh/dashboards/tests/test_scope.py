@@ -14,7 +14,12 @@ from .conftest import BALANTANG, HARAPAN, ROUND
 
 
 def _codes(user, level, within=None, period=ROUND):
-    return {r.code for r in aggregates.indicator_table(user=user, within_code=within, level=level, period=period, indicator="stunting")}
+    return {
+        r.code
+        for r in aggregates.indicator_table(
+            user=user, within_code=within, level=level, period=period, indicator="stunting"
+        )
+    }
 
 
 @pytest.mark.django_db
@@ -32,9 +37,19 @@ def test_puskesmas_officer_sees_their_puskesmas_and_nothing_outside(demo_users, 
     assert _codes(pkm, "posyandu") and _codes(pkm, "posyandu") <= posyandu
     assert _codes(pkm, "kecamatan") == set() and _codes(pkm, "kabupaten") == set()
     # the puskesmas row is the same for the officer as for the admin (all of its children)
-    row = next(r for r in aggregates.indicator_table(user=pkm, within_code=None, level="puskesmas", period=ROUND, indicator="stunting"))
-    same = next(r for r in aggregates.indicator_table(user=admin, within_code="73.24.04", level="puskesmas", period=ROUND,
-                                                      indicator="stunting") if r.code == own)
+    row = next(
+        r
+        for r in aggregates.indicator_table(
+            user=pkm, within_code=None, level="puskesmas", period=ROUND, indicator="stunting"
+        )
+    )
+    same = next(
+        r
+        for r in aggregates.indicator_table(
+            user=admin, within_code="73.24.04", level="puskesmas", period=ROUND, indicator="stunting"
+        )
+        if r.code == own
+    )
     assert (row.n_measured, row.cases) == (same.n_measured, same.cases) == (4, 2)
     # a desa operator and another district see no puskesmas row of Malili
     assert own not in _codes(demo_users["desa.balantang"], "puskesmas")

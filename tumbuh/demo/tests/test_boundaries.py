@@ -81,8 +81,10 @@ def test_every_demo_posyandu_has_a_location_inside_its_desa(demo_map):
 
 
 def test_the_demo_map_is_deterministic_and_built_once(demo_map):
-    desa = {c: list(Wilayah.objects.filter(parent_id=c).order_by("code").values_list("code", flat=True))
-            for c in sorted(_codes(Level.KECAMATAN))}
+    desa = {
+        c: list(Wilayah.objects.filter(parent_id=c).order_by("code").values_list("code", flat=True))
+        for c in sorted(_codes(Level.KECAMATAN))
+    }
     first, second = B.layout(SEED, desa), B.layout(SEED, desa)
     assert all(first.desa[c].equals_exact(second.desa[c], 0) for c in first.desa)
     assert not B.layout(SEED + 1, desa).desa["73.24.04.2010"].equals(first.desa["73.24.04.2010"])

@@ -93,7 +93,9 @@ def test_names_addresses_and_birth_data_look_real(full):
     ch = data.children
     assert all(n and p for n, p in zip(ch["name"].tolist(), ch["parent"].tolist()))
     assert len(set(ch["name"].tolist())) > 5_000
-    assert any(n.startswith("Andi ") for n in ch["name"].tolist()) and any(n.startswith("Ni ") for n in ch["name"].tolist())
+    assert any(n.startswith("Andi ") for n in ch["name"].tolist()) and any(
+        n.startswith("Ni ") for n in ch["name"].tolist()
+    )
     assert set(ch["rt"].tolist()) <= set(range(1, 7)) and set(ch["rw"].tolist()) <= set(range(1, 5))
     assert 0.49 < np.mean(ch["sex"] == 1) < 0.53
     bw = ch["birth_weight"]
@@ -112,10 +114,15 @@ def test_nik_structure_is_valid_for_those_who_have_one(full):
     assert len(set(nik[has].tolist())) == has.sum()  # unique
     births = ch["birth"][has].astype(object)
     for n, sex, b in zip(nik[has].tolist()[:2000], ch["sex"][has].tolist()[:2000], births[:2000]):
-        assert int(n[6:8]) == b.day + (40 if sex == 2 else 0) and n[8:10] == f"{b.month:02d}" and n[10:12] == f"{b.year % 100:02d}"
+        assert (
+            int(n[6:8]) == b.day + (40 if sex == 2 else 0)
+            and n[8:10] == f"{b.month:02d}"
+            and n[10:12] == f"{b.year % 100:02d}"
+        )
     # Mostly registered in the child's own kecamatan.
     own = np.array([n[:6] for n in nik[has].tolist()]) == np.array(
-        [k.replace(".", "") for k in data.area.kecamatan[ch["posyandu"][has]].tolist()])
+        [k.replace(".", "") for k in data.area.kecamatan[ch["posyandu"][has]].tolist()]
+    )
     assert 0.93 < own.mean() < 0.98
 
 
@@ -124,8 +131,13 @@ def test_nik_structure_is_valid_for_those_who_have_one(full):
 
 def _engine(data, idx, weight, lenhei, position):
     ci = data.visits["child"][idx]
-    return anthro_zscores(sex=data.children["sex"][ci].astype(float), age_days=data.visits["age_days"][idx].astype(float),
-                          weight=weight, lenhei=lenhei, measure=position)
+    return anthro_zscores(
+        sex=data.children["sex"][ci].astype(float),
+        age_days=data.visits["age_days"][idx].astype(float),
+        weight=weight,
+        lenhei=lenhei,
+        measure=position,
+    )
 
 
 def test_the_engine_recovers_the_true_z_scores(full):
@@ -140,11 +152,24 @@ def test_the_engine_recovers_the_true_z_scores(full):
     assert np.array_equal(np.isnan(exact["zlen"]), np.isnan(vis["zlen_true"]))
     # 2. From the recorded values (0.1 kg, 0.1 cm, either position), the engine is within the
     #    rounding: between the z-scores of the true value ± 0.05.
-    for name, true, _recorded in (("zwei", vis["weight_true"], vis["weight"]), ("zlen", vis["lenhei_true"], vis["lenhei"])):
-        w_lo = _engine(data, idx, true - 0.05 if name == "zwei" else vis["weight_true"],
-                       true - 0.05 if name == "zlen" else vis["lenhei_true"], expected)[name]
-        w_hi = _engine(data, idx, true + 0.05 if name == "zwei" else vis["weight_true"],
-                       true + 0.05 if name == "zlen" else vis["lenhei_true"], expected)[name]
+    for name, true, _recorded in (
+        ("zwei", vis["weight_true"], vis["weight"]),
+        ("zlen", vis["lenhei_true"], vis["lenhei"]),
+    ):
+        w_lo = _engine(
+            data,
+            idx,
+            true - 0.05 if name == "zwei" else vis["weight_true"],
+            true - 0.05 if name == "zlen" else vis["lenhei_true"],
+            expected,
+        )[name]
+        w_hi = _engine(
+            data,
+            idx,
+            true + 0.05 if name == "zwei" else vis["weight_true"],
+            true + 0.05 if name == "zlen" else vis["lenhei_true"],
+            expected,
+        )[name]
         got = z[name]
         ok = ~np.isnan(vis[name + "_true"])
         assert np.all((got[ok] >= w_lo[ok] - 1e-9) & (got[ok] <= w_hi[ok] + 1e-9)), name
@@ -186,10 +211,13 @@ def test_prevalence_per_kecamatan_is_near_the_intended_level_and_falls(full):
             assert abs(observed - p) < 3.5 * np.sqrt(p * (1 - p) / n) + 0.005, (ym, k, observed, p, n)
         district.append(stunted[r].mean())
     district = np.array(district)
-    intended = np.array([
-        sum(C.intended_prevalence(k, np.datetime64(ym + "-15")) * w for k, w in weights.items()) / sum(weights.values())
-        for ym in ROUNDS
-    ])
+    intended = np.array(
+        [
+            sum(C.intended_prevalence(k, np.datetime64(ym + "-15")) * w for k, w in weights.items())
+            / sum(weights.values())
+            for ym in ROUNDS
+        ]
+    )
     assert np.all(np.abs(district - intended) < 0.01), (district, intended)
     # Falls: about one point a year over the six rounds.
     slope = np.polyfit(np.arange(6) / 2.0, district * 100, 1)[0]

@@ -102,11 +102,15 @@ def test_the_injected_mess_is_as_declared(district):
     typo, real = ex.misspelled
     assert typo != real.removeprefix("Posyandu ").upper() and counts["misspelled_posyandu"] >= 1
     # e-PPGBM's z-scores: WHO's to 2 decimals, except in the declared rows.
-    values = [(number, r) for number, r in enumerate(ex.rows, start=2)
-              if ex.problems.get(number) in (None, "zscore_differs", "excel_serial_date", "nik_as_number")]
+    values = [
+        (number, r)
+        for number, r in enumerate(ex.rows, start=2)
+        if ex.problems.get(number) in (None, "zscore_differs", "excel_serial_date", "nik_as_number")
+    ]
     vi = np.array([ex.visit[number] for number, _ in values])
     ours = anthro_zscores(
-        sex=data.children["sex"][data.visits["child"][vi]].astype(float), age_days=data.visits["age_days"][vi].astype(float),
+        sex=data.children["sex"][data.visits["child"][vi]].astype(float),
+        age_days=data.visits["age_days"][vi].astype(float),
         weight=np.array([_float(r[col["Berat"]]) for _, r in values]),
         lenhei=np.array([_float(r[col["Tinggi"]]) for _, r in values]),
         measure=np.array([{"Terlentang": "l", "Berdiri": "h"}[r[col["Cara Ukur"]]] for _, r in values], dtype=object),
@@ -135,7 +139,9 @@ def test_the_export_writes_xlsx_and_csv(district, tmp_path):
     sheet = load_workbook(xlsx, read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == E.HEADERS and len(rows) == len(ex.rows) + 1
-    assert isinstance(rows[-1][E.COL["Tanggal Pengukuran"]], int) and rows[1][E.COL["Berat"]] == ex.rows[0][E.COL["Berat"]]
+    assert (
+        isinstance(rows[-1][E.COL["Tanggal Pengukuran"]], int) and rows[1][E.COL["Berat"]] == ex.rows[0][E.COL["Berat"]]
+    )
     text = ex.write(tmp_path / "x.csv").read_bytes().decode("utf-8-sig")
     assert text.splitlines()[0].split(";") == E.HEADERS and len(text.splitlines()) == len(ex.rows) + 1
 
@@ -184,8 +190,9 @@ def test_importing_the_export_rejects_exactly_the_injected_problems(imported):
     assert batch.status == "done", batch.error
     with translation.override("en"):
         reasons = {r.row_number: r.message % r.params if r.params else r.message for r in batch.rejected_rows.all()}
-    assert set(reasons) == ex.expected(E.REJECTED), {n: (ex.problems.get(n), reasons.get(n)) for n in
-                                                     set(reasons) ^ ex.expected(E.REJECTED)}
+    assert set(reasons) == ex.expected(E.REJECTED), {
+        n: (ex.problems.get(n), reasons.get(n)) for n in set(reasons) ^ ex.expected(E.REJECTED)
+    }
     for number in ex.expected(E.REJECTED):
         assert REASON_TEXT[ex.problems[number]] in reasons[number], (number, ex.problems[number], reasons[number])
     assert batch.total_rows == len(ex.rows) and batch.created == len(ex.rows) - len(reasons)
@@ -193,7 +200,9 @@ def test_importing_the_export_rejects_exactly_the_injected_problems(imported):
     assert batch.findings["children_created"] == 0
     # e-PPGBM's z-scores that differ are a finding, not a rejection: exactly the declared rows.
     assert batch.findings["zscore_disagreements"] == len(ex.rows_of("zscore_differs"))
-    stored = {(m.child.tumbuh_id, m.date): m for m in Measurement.objects.filter(import_batch=batch).select_related("child")}
+    stored = {
+        (m.child.tumbuh_id, m.date): m for m in Measurement.objects.filter(import_batch=batch).select_related("child")
+    }
     for kind in ("excel_serial_date", "nik_as_number", "zscore_differs", "position_missing"):
         for number in ex.rows_of(kind):
             v = ex.visit[number]
@@ -214,6 +223,8 @@ def test_rows_without_cara_ukur_are_kept_with_a_warning(imported):
     data, ex, batch = imported
     for number in ex.rows_of("position_missing"):
         v = ex.visit[number]
-        m = Measurement.objects.get(child__tumbuh_id=data.children["tumbuh_id"][data.visits["child"][v]],
-                                    date=data.visits["date"][v].astype(object))
+        m = Measurement.objects.get(
+            child__tumbuh_id=data.children["tumbuh_id"][data.visits["child"][v]],
+            date=data.visits["date"][v].astype(object),
+        )
         assert m.position == "" and m.warnings, number

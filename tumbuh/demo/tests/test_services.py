@@ -44,13 +44,17 @@ def test_vitamin_a_kia_kelas_and_mbg_are_recorded_only_when_the_demo_says(data):
     vis = data.visits
     rounds = vis["is_round"]
     recorded = ~np.isnan(vis["vitamin_a"])
-    assert recorded.any() and not (recorded & ~rounds).any() and not (recorded & (vis["age_days"] < SIX_MONTHS_DAYS)).any()
+    assert (
+        recorded.any() and not (recorded & ~rounds).any() and not (recorded & (vis["age_days"] < SIX_MONTHS_DAYS)).any()
+    )
     assert 0.7 < np.nanmean(vis["vitamin_a"]) < 1.0  # most children given a capsule
     kia = vis["kia_book"]
     assert all(k is None for k in kia[~rounds]) and {True, False} == set(kia[rounds].tolist())
     dates = vis["date"].astype("datetime64[D]")
     for f in ("kelas_ibu_balita", "mbg"):
-        assert all(v is None for v in vis[f][dates < RECORDED_FROM]) and None not in set(vis[f][dates >= RECORDED_FROM].tolist())
+        assert all(v is None for v in vis[f][dates < RECORDED_FROM]) and None not in set(
+            vis[f][dates >= RECORDED_FROM].tolist()
+        )
     assert not any(vis["mbg"][(dates >= RECORDED_FROM) & (dates < MBG_FROM)]) and any(vis["mbg"][dates >= MBG_FROM])
 
 

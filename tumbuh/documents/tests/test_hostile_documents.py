@@ -35,7 +35,9 @@ def _form_error(name: str, data: bytes) -> str:
 def test_a_docx_bomb_is_refused_by_the_form():
     parts = _parts(docx_bytes())
     del parts["word/document.xml"]
-    bomb = zip_bomb(parts, "word/document.xml", 300 << 20, prefix=b'<?xml version="1.0"?><w:document><w:body><w:p><w:t>')
+    bomb = zip_bomb(
+        parts, "word/document.xml", 300 << 20, prefix=b'<?xml version="1.0"?><w:document><w:body><w:p><w:t>'
+    )
     assert len(bomb) < 1 << 20
     message = _form_error("laporan.docx", bomb)
     assert 'tampak seperti "zip bomb": terurai menjadi 300 MB' in message and "word/document.xml" in message
@@ -61,13 +63,17 @@ def test_a_document_larger_than_its_limit_is_refused(settings):
 
 def test_a_lying_header_in_a_docx_is_refused():
     real = docx_bytes("Laporan " * 5000)
-    assert "yang dinyatakan di kepala berkasnya" in _form_error("laporan.docx", lying_zip(real, "word/document.xml", 500))
+    assert "yang dinyatakan di kepala berkasnya" in _form_error(
+        "laporan.docx", lying_zip(real, "word/document.xml", 500)
+    )
 
 
 def test_a_name_climbing_out_and_a_nested_archive_are_refused():
     parts = _parts(docx_bytes())
-    for extra, expected in (({"../../../var/www/shell.php": b"<?php ?>"}, "menunjuk ke luar arsip"),
-                            ({"word/media/foto.jpg": docx_bytes()}, "arsip lain di dalamnya")):
+    for extra, expected in (
+        ({"../../../var/www/shell.php": b"<?php ?>"}, "menunjuk ke luar arsip"),
+        ({"word/media/foto.jpg": docx_bytes()}, "arsip lain di dalamnya"),
+    ):
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, content in {**parts, **extra}.items():
@@ -92,15 +98,32 @@ def test_the_rembuk_page_refuses_a_bomb_and_stores_nothing(client, alice, settin
     from tumbuh.rembuk.models import RembukEvent
 
     settings.MEDIA_ROOT = tmp_path
-    event = actions.do_save_event(alice, RembukEvent(
-        wilayah_id="73.24", year=2026, title="Rembuk Uji Bom", date=dt.date(2026, 4, 15), place="Aula",
-        signing_place="Malili", agenda="Pembukaan"), reason="uji", invite=False)
+    event = actions.do_save_event(
+        alice,
+        RembukEvent(
+            wilayah_id="73.24",
+            year=2026,
+            title="Rembuk Uji Bom",
+            date=dt.date(2026, 4, 15),
+            place="Aula",
+            signing_place="Malili",
+            agenda="Pembukaan",
+        ),
+        reason="uji",
+        invite=False,
+    )
     parts = _parts(docx_bytes())
     del parts["word/document.xml"]
     bomb = zip_bomb(parts, "word/document.xml", 300 << 20)
     client.force_login(alice)
-    page = client.post(f"/rembuk/{event.pk}/unggah/", {
-        "kind": actions.SCAN_BERITA_ACARA, "title": "Berita acara",
-        "file": SimpleUploadedFile("berita-acara.docx", bomb)}, follow=True).content.decode()
+    page = client.post(
+        f"/rembuk/{event.pk}/unggah/",
+        {
+            "kind": actions.SCAN_BERITA_ACARA,
+            "title": "Berita acara",
+            "file": SimpleUploadedFile("berita-acara.docx", bomb),
+        },
+        follow=True,
+    ).content.decode()
     assert "zip bomb" in page
     assert not UploadedDocument.for_object(event).exists() and not list(tmp_path.rglob("berita-acara*"))

@@ -28,19 +28,28 @@ from tumbuh.documents.official import (
 
 def _doc(**kw) -> OfficialDocument:
     return OfficialDocument(
-        kop=Kop("Pemerintah Kabupaten Luwu Timur", "Badan Perencanaan Pembangunan Daerah", "Jl. Soekarno Hatta, Malili"),
+        kop=Kop(
+            "Pemerintah Kabupaten Luwu Timur", "Badan Perencanaan Pembangunan Daerah", "Jl. Soekarno Hatta, Malili"
+        ),
         title="Berita Acara Rembuk Stunting",
         nomor="050/123/BAPPEDA/XI/2026",
         blocks=[
             Heading("Keputusan"),
             Paragraph("Pada hari ini para pihak menyepakati rencana kegiatan."),
             ItemList(["Menetapkan 10 desa lokus.", "Mengalokasikan Dana Desa."]),
-            Table(["Desa", "Balita diukur", "Prevalensi (%)"], [["Balantang", 1234, 21.45], ["Malili", 88, 9.0]],
-                  numeric=[1, 2], footer=["Jumlah", 1322, None]),
+            Table(
+                ["Desa", "Balita diukur", "Prevalensi (%)"],
+                [["Balantang", 1234, 21.45], ["Malili", 88, 9.0]],
+                numeric=[1, 2],
+                footer=["Jumlah", 1322, None],
+            ),
         ],
-        place="Malili", date=dt.date(2026, 11, 30),
-        signatories=[Signatory("Bupati Luwu Timur", "Ir. H. Irwan Bachri Syam", ""),
-                     Signatory("Ketua DPRD", "Aripin", "19700101 199001 1 001")],
+        place="Malili",
+        date=dt.date(2026, 11, 30),
+        signatories=[
+            Signatory("Bupati Luwu Timur", "Ir. H. Irwan Bachri Syam", ""),
+            Signatory("Ketua DPRD", "Aripin", "19700101 199001 1 001"),
+        ],
         **kw,
     )
 
@@ -83,7 +92,9 @@ def pdftext(tmp_path):
     def read(pdf: bytes) -> str:
         path = tmp_path / "doc.pdf"
         path.write_bytes(pdf)
-        return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
 
     return read
 

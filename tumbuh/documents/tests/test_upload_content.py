@@ -13,8 +13,8 @@ from tumbuh.documents.actions import do_attach
 from tumbuh.documents.forms import UploadForm
 from tumbuh.documents.models import UploadedDocument
 from tumbuh.documents.testing import docx_bytes, image_bytes, odt_bytes, pdf_bytes, pdf_upload
-from tumbuh.imports.testing import xlsx_bytes
 from tumbuh.documents.validators import validate_upload
+from tumbuh.imports.testing import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,15 @@ def _rembuk(alice):
     from tumbuh.rembuk import actions
     from tumbuh.rembuk.models import RembukEvent
 
-    event = RembukEvent(wilayah_id="73.24", year=2026, title="Rembuk Uji Unggahan", date=dt.date(2026, 4, 15),
-                        place="Aula", signing_place="Malili", agenda="Pembukaan")
+    event = RembukEvent(
+        wilayah_id="73.24",
+        year=2026,
+        title="Rembuk Uji Unggahan",
+        date=dt.date(2026, 4, 15),
+        place="Aula",
+        signing_place="Malili",
+        agenda="Pembukaan",
+    )
     return actions.do_save_event(alice, event, reason="uji", invite=False)
 
 
@@ -42,8 +49,9 @@ def test_an_html_file_named_pdf_is_refused_and_the_rembuk_stays_open(client, dem
     event = _rembuk(alice)
     client.force_login(alice)
     assert _post_scan(client, event, actions.SCAN_COMMITMENT, pdf_upload("komitmen.pdf")).status_code == 200
-    page = _post_scan(client, event, actions.SCAN_BERITA_ACARA,
-                      SimpleUploadedFile("berita-acara.pdf", HTML, "application/pdf")).content.decode()
+    page = _post_scan(
+        client, event, actions.SCAN_BERITA_ACARA, SimpleUploadedFile("berita-acara.pdf", HTML, "application/pdf")
+    ).content.decode()
     assert "Berkas ini bukan PDF yang sah" in page
     event.refresh_from_db()
     assert not event.is_closed
@@ -64,10 +72,14 @@ def test_the_action_refuses_a_disguised_file_even_without_the_form(alice, settin
 
     district = Wilayah.objects.get(pk="73.24")
     with pytest.raises(ValidationError) as caught:
-        do_attach(alice, district, file=SimpleUploadedFile("sk.pdf", HTML), kind="sk", title="palsu", wilayah_code="73.24")
+        do_attach(
+            alice, district, file=SimpleUploadedFile("sk.pdf", HTML), kind="sk", title="palsu", wilayah_code="73.24"
+        )
     assert "file" in caught.value.message_dict
     assert not UploadedDocument.objects.filter(title="palsu").exists()
-    doc = do_attach(alice, district, file=pdf_upload("sk.pdf", note="sk"), kind="sk", title="asli", wilayah_code="73.24")
+    doc = do_attach(
+        alice, district, file=pdf_upload("sk.pdf", note="sk"), kind="sk", title="asli", wilayah_code="73.24"
+    )
     assert doc.file.read() == pdf_bytes("sk")  # stored whole, from its first byte
 
 
@@ -93,13 +105,16 @@ def test_real_images_are_accepted_where_images_are_allowed(name, fmt):
     assert form.cleaned_data["file"].read() == image_bytes(fmt)  # left at its start
 
 
-@pytest.mark.parametrize("name, content", [
-    ("foto.jpg", b"\xff\xd8\xff jpeg and nothing more"),  # magic bytes alone are not a picture
-    ("foto.png", HTML),
-    ("foto.jpg", image_bytes("PNG")),  # a PNG named .jpg would be served as the wrong kind
-    ("rekap.xlsx", HTML),
-    ("surat.docx", b"PK\x03\x04 not really a zip"),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("foto.jpg", b"\xff\xd8\xff jpeg and nothing more"),  # magic bytes alone are not a picture
+        ("foto.png", HTML),
+        ("foto.jpg", image_bytes("PNG")),  # a PNG named .jpg would be served as the wrong kind
+        ("rekap.xlsx", HTML),
+        ("surat.docx", b"PK\x03\x04 not really a zip"),
+    ],
+)
 def test_disguised_files_are_refused_by_the_form(name, content):
     from django.utils import translation
 
@@ -154,6 +169,12 @@ def test_every_scan_or_document_upload_field_checks_the_content():
                 if isinstance(field, forms.FileField) and (module.__name__, name) not in DATA_IMPORTS:
                     found.append(f"{module.__name__}.{form.__name__}.{name}")
                     assert validate_upload in field.validators, f"{module.__name__}.{form.__name__}.{name}"
-    assert {"tumbuh.documents.forms.UploadForm.file", "tumbuh.rembuk.forms.ScanForm.file", "tumbuh.tpps.forms.DecreeForm.file",
-            "tumbuh.aksi.forms.EvidenceForm.file", "tumbuh.rapat.forms.ProgressForm.file",
-            "tumbuh.genting.forms.HelpForm.evidence", "tumbuh.konvergensi_desa.forms.RegulationForm.document"} <= set(found)
+    assert {
+        "tumbuh.documents.forms.UploadForm.file",
+        "tumbuh.rembuk.forms.ScanForm.file",
+        "tumbuh.tpps.forms.DecreeForm.file",
+        "tumbuh.aksi.forms.EvidenceForm.file",
+        "tumbuh.rapat.forms.ProgressForm.file",
+        "tumbuh.genting.forms.HelpForm.evidence",
+        "tumbuh.konvergensi_desa.forms.RegulationForm.document",
+    } <= set(found)

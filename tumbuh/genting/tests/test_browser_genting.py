@@ -21,16 +21,21 @@ def test_the_handout_carries_the_figures_of_the_page(browser, live_server, demo,
     browser_login(page, live_server, "admin.lutim")
     page.goto(f"{live_server.url}/genting/")
     page.get_by_role("link", name="Ringkasan untuk Bupati").click()
-    figures = {key: page.locator(f"[data-testid={key}]").inner_text().strip()
-               for key in ("foster-parents", "families", "villages", "help-total")}
+    figures = {
+        key: page.locator(f"[data-testid={key}]").inner_text().strip()
+        for key in ("foster-parents", "families", "villages", "help-total")
+    }
     assert figures["help-total"].startswith("Rp ") and figures["help-total"] != "Rp 0"
     with page.expect_download() as info:
         page.locator("[data-testid=handout-pdf]").click()
     path = tmp_path / "ringkasan.pdf"
     info.value.save_as(path)
     assert info.value.suggested_filename.startswith("genting-ringkasan-73.24-")
-    text = " ".join(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                                   check=True).stdout.split())
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
     assert "PEMERINTAH KABUPATEN LUWU TIMUR" in text
     assert f"Orang tua asuh aktif {figures['foster-parents']}" in text
     assert f"Keluarga terjangkau {figures['families']}" in text

@@ -28,8 +28,9 @@ def _pdf():
 def test_the_desa_operator_records_help_with_evidence(alice, bob, parent, make_family, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     match = do_match(alice, parent, family=make_family("7324041501960001"), start_date=START)
-    help_given = do_record_help(bob, match, kind="pangan", value=750_000, date=dt.date(2025, 2, 3), description="Paket telur",
-                             evidence=_pdf())
+    help_given = do_record_help(
+        bob, match, kind="pangan", value=750_000, date=dt.date(2025, 2, 3), description="Paket telur", evidence=_pdf()
+    )
     [doc] = UploadedDocument.for_object(help_given)
     assert doc.wilayah_id == "73.24.04.2010" and doc.uploaded_by == bob
     with pytest.raises(ValidationError):
@@ -45,7 +46,12 @@ def test_the_desa_operator_records_help_with_evidence(alice, bob, parent, make_f
 def test_help_outside_the_desa_is_refused(alice, bob, parent, make_family):
     from tumbuh.wilayah.models import Wilayah
 
-    other = Wilayah.objects.filter(level=4, kecamatan_code="73.24.04").exclude(code="73.24.04.2010").order_by("code").first()
+    other = (
+        Wilayah.objects.filter(level=4, kecamatan_code="73.24.04")
+        .exclude(code="73.24.04.2010")
+        .order_by("code")
+        .first()
+    )
     match = do_match(alice, parent, family=make_family("7324041501960002", desa=other.code), start_date=START)
     with pytest.raises(PermissionDenied):
         do_record_help(bob, match, kind="pangan", value=100_000, date=dt.date(2025, 2, 3))
@@ -65,7 +71,6 @@ def test_the_outcome_shows_every_visit_before_and_after_without_a_claim(client, 
     assert "tidak menunjukkan bahwa bantuan menyebabkan perubahan" in page  # no causal claim
 
 
-
 def test_a_family_match_has_no_growth_outcome(alice, parent, make_family):
     assert outcome(do_match(alice, parent, family=make_family("7324041501960009"), start_date=START)) is None
 
@@ -74,16 +79,22 @@ def test_the_sheet_holds_only_the_shared_fields_and_never_the_nik(client, alice,
     import docx
 
     family = make_family("7324041501960003", risks=2, name="Baharuddin Sitompul")
-    match = do_match(alice, parent, family=family, start_date=START, shared_fields=[SharedField.DESA, SharedField.RISKS])
+    match = do_match(
+        alice, parent, family=family, start_date=START, shared_fields=[SharedField.DESA, SharedField.RISKS]
+    )
     do_record_help(alice, match, kind="air", value=3_500_000, date=dt.date(2025, 3, 1), description="Sambungan air")
     labels = [label for label, _value in shared_facts(match, today=dt.date(2025, 6, 1))]
     assert len(labels) == 2
     client.force_login(alice)
     response = client.get(f"/genting/asuhan/{match.pk}/lembar.docx")
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
-    text += "\n".join(c.text for t in docx.Document(io.BytesIO(response.content)).tables for r in t.rows for c in r.cells)
+    text += "\n".join(
+        c.text for t in docx.Document(io.BytesIO(response.content)).tables for r in t.rows for c in r.cells
+    )
     assert "Balantang" in text and ("air minum" in text.lower() or "drinking water" in text)
-    assert "Baharuddin" not in text and "7324041501960003" not in text and "Sambungan air" not in text  # help not shared
+    assert (
+        "Baharuddin" not in text and "7324041501960003" not in text and "Sambungan air" not in text
+    )  # help not shared
     client.post(f"/genting/asuhan/{match.pk}/berbagi/", {"shared_fields": ["nama", "bantuan"]})
     response = client.get(f"/genting/asuhan/{match.pk}/lembar.docx")
     document = docx.Document(io.BytesIO(response.content))
@@ -92,8 +103,9 @@ def test_the_sheet_holds_only_the_shared_fields_and_never_the_nik(client, alice,
 
 
 def test_the_sheet_gives_the_childs_age_on_the_day_it_is_made(alice, parent, make_child):
-    match = do_match(alice, parent, child=make_child("Anak Lembar", [(0, -2.5)]), start_date=START,
-                     shared_fields=[SharedField.AGE])
+    match = do_match(
+        alice, parent, child=make_child("Anak Lembar", [(0, -2.5)]), start_date=START, shared_fields=[SharedField.AGE]
+    )
     assert shared_facts(match, today=dt.date(2025, 1, 1)) == [("Usia anak", "24 bulan")]  # born 1 January 2023
     assert shared_facts(match, today=dt.date(2025, 7, 1)) == [("Usia anak", "29 bulan")]
 
@@ -128,7 +140,9 @@ def test_the_bupati_page_adds_up(client, alice, parent, parent2, make_family, ma
         ("admin.luwu", False, False, True, False, False),  # adds foster parents of Luwu only
     ],
 )
-def test_each_role(demo_users, alice, parent, make_family, username, sees_parent, sees_match, add_parent, match, add_help):
+def test_each_role(
+    demo_users, alice, parent, make_family, username, sees_parent, sees_match, add_parent, match, add_help
+):
     user = demo_users[username]
     foster_match = do_match(alice, parent, family=make_family("7324041501960005"), start_date=START)
     assert policy.is_visible(user, parent) is sees_parent
@@ -170,5 +184,10 @@ def test_the_outcomes_haz_is_written_by_the_one_rounding_rule(client, alice, par
     assert result.last_before["z"] == -2.01 and result.last_after["z"] == -2.13
     client.force_login(alice)
     client.post("/i18n/setlang/", {"language": "id", "next": "/"})
-    text = client.get(f"/genting/asuhan/{match.pk}/").content.decode().split('data-testid="outcome-text"')[1].split("</p>")[0]
+    text = (
+        client.get(f"/genting/asuhan/{match.pk}/")
+        .content.decode()
+        .split('data-testid="outcome-text"')[1]
+        .split("</p>")[0]
+    )
     assert "HAZ -2,01," in text and "HAZ -2,13," in text

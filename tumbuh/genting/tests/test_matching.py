@@ -26,7 +26,13 @@ def test_a_double_match_of_a_family_is_refused_without_a_reason(alice, parent, p
         do_match(alice, parent2, family=family, start_date=START, rematch_reason="   ")  # blank is no reason
     assert list(FosterMatch.objects.filter(family=family)) == [first]
 
-    second = do_match(alice, parent2, family=family, start_date=START, rematch_reason="Rumah rusak berat: bedah rumah dari donatur kedua")
+    second = do_match(
+        alice,
+        parent2,
+        family=family,
+        start_date=START,
+        rematch_reason="Rumah rusak berat: bedah rumah dari donatur kedua",
+    )
     assert FosterMatch.objects.filter(family=family).count() == 2
     log = AuditLog.objects.get(object_type="genting.fostermatch", object_id=str(second.pk))
     assert log.reason.startswith("Rumah rusak berat") and log.actor == alice
@@ -47,8 +53,15 @@ def test_the_double_match_is_refused_on_the_page_too(client, alice, parent, pare
     family = make_family("7324041501950002")
     do_match(alice, parent, family=family, start_date=START)
     client.force_login(alice)
-    response = client.post("/genting/usulan/?all=1", {"target": f"family-{family.pk}", "foster_parent": parent2.pk,
-                                                         "start_date": "2025-02-01", "shared_fields": ["desa"]})
+    response = client.post(
+        "/genting/usulan/?all=1",
+        {
+            "target": f"family-{family.pk}",
+            "foster_parent": parent2.pk,
+            "start_date": "2025-02-01",
+            "shared_fields": ["desa"],
+        },
+    )
     assert response.status_code == 200 and "Sudah memiliki orang tua asuh (CV Uji Peduli)" in response.content.decode()
     assert FosterMatch.objects.filter(family=family).count() == 1
 
@@ -76,15 +89,20 @@ def test_priority_puts_severity_then_risks_then_no_help_first(alice, parent, mak
     severe = make_child("Sangat Pendek", [(0, -1.5), (6, -3.3)])
     moderate = make_child("Pendek Saja", [(0, -2.4)])
     well = make_child("Tumbuh Baik", [(0, -3.1), (6, -1.2)])  # was stunted, the latest is not
-    ranked = [c for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000)
-              if c.obj in (many, few, severe, moderate, well)]
+    ranked = [
+        c
+        for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000)
+        if c.obj in (many, few, severe, moderate, well)
+    ]
     assert [c.obj for c in ranked] == [severe, many, moderate, few]
     assert [c.score for c in ranked] == [8, 7, 5, 3]
 
     do_match(alice, parent, child=severe, start_date=START)
     after = [c.obj for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000)]
     assert severe not in after and many in after
-    helped = next(c for c in suggestions(alice, desa_code="73.24.04.2010", include_helped=True, limit=1000) if c.obj == severe)
+    helped = next(
+        c for c in suggestions(alice, desa_code="73.24.04.2010", include_helped=True, limit=1000) if c.obj == severe
+    )
     assert helped.helped and helped.score == 6
 
 
@@ -95,7 +113,9 @@ def test_social_assistance_through_the_tpk_counts_as_other_help(alice, make_fami
     from tumbuh.krs.models import Tpk
 
     assisted = make_family("7324041501950008", risks=2, name="Sudah Dibantu")
-    assisted.tpk = Tpk.objects.create(desa_id="73.24.04.2010", name="TPK Bantu", midwife="a", pkk_cadre="b", kb_cadre="c")
+    assisted.tpk = Tpk.objects.create(
+        desa_id="73.24.04.2010", name="TPK Bantu", midwife="a", pkk_cadre="b", kb_cadre="c"
+    )
     before = next(c for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000) if c.obj == assisted)
     do_log_visit(alice, assisted, date=dt.date(2026, 1, 5), activity="bantuan", today=dt.date(2026, 1, 5))
     after = next(c for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000) if c.obj == assisted)
@@ -104,15 +124,27 @@ def test_social_assistance_through_the_tpk_counts_as_other_help(alice, make_fami
 
 def test_suggestions_stay_inside_the_users_area(demo_users, make_family):
     make_family("7324041501950007", name="Keluarga Balantang")
-    assert any(getattr(c.obj, "head_name", "") == "Keluarga Balantang" for c in suggestions(demo_users["admin.lutim"], limit=10000))
+    assert any(
+        getattr(c.obj, "head_name", "") == "Keluarga Balantang"
+        for c in suggestions(demo_users["admin.lutim"], limit=10000)
+    )
     assert not suggestions(demo_users["admin.luwu"], limit=10000) or all(
-        c.desa.kabupaten_code == "73.17" for c in suggestions(demo_users["admin.luwu"], limit=10000))
+        c.desa.kabupaten_code == "73.17" for c in suggestions(demo_users["admin.luwu"], limit=10000)
+    )
 
 
 def test_a_flagged_implausible_length_is_not_ranked_as_stunting(alice, make_child):
     flagged = make_child("Anak Ukur Salah", [(0, -1.0)])
-    Measurement.objects.create(child=flagged, date=dt.date(2024, 6, 10), desa_id=flagged.desa_id, zlen=-7.5, flen=True,
-                               weight=9, lenhei=55, status_tbu="implausible")
+    Measurement.objects.create(
+        child=flagged,
+        date=dt.date(2024, 6, 10),
+        desa_id=flagged.desa_id,
+        zlen=-7.5,
+        flen=True,
+        weight=9,
+        lenhei=55,
+        status_tbu="implausible",
+    )
     stunted = make_child("Anak Pendek", [(0, -2.5)])
     listed = [c.obj for c in suggestions(alice, desa_code="73.24.04.2010", limit=1000)]
     assert stunted in listed and flagged not in listed

@@ -25,8 +25,18 @@ def test_bbtb_has_six_categories():
 
 
 def test_bbu_and_imtu():
-    assert classify([-3.2, -2.5, 1.0, 1.5], "bbu").tolist() == ["bb_sangat_kurang", "bb_kurang", "bb_normal", "risiko_bb_lebih"]
-    assert classify([-2.5, 1.5, 2.5, 3.5], "imtu").tolist() == ["gizi_kurang", "berisiko_gizi_lebih", "gizi_lebih", "obesitas"]
+    assert classify([-3.2, -2.5, 1.0, 1.5], "bbu").tolist() == [
+        "bb_sangat_kurang",
+        "bb_kurang",
+        "bb_normal",
+        "risiko_bb_lebih",
+    ]
+    assert classify([-2.5, 1.5, 2.5, 3.5], "imtu").tolist() == [
+        "gizi_kurang",
+        "berisiko_gizi_lebih",
+        "gizi_lebih",
+        "obesitas",
+    ]
     assert classify([1.5, 2.5], "imtu_5_18").tolist() == ["gizi_lebih", "obesitas"]
 
 

@@ -23,6 +23,7 @@ CATEGORY_COLUMNS = ["status_tbu", "status_bbtb", "status_bbu", "status_imtu"]
 def read_out(path):
     return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(strings_can_be_null=True))
 
+
 SMALL_CSV = """id,sex,age_days,weight,lenhei,measure,oedema,headc
 1,L,400,9.5,75.2,terlentang,tidak,45.1
 2,P,1000,"11,2",85,berdiri,,
@@ -42,14 +43,31 @@ def test_zscore_csv_to_csv_keeps_input_and_adds_who_columns(small_csv, tmp_path)
     out = tmp_path / "out.csv"
     assert tumbuh_main(["zscore", str(small_csv), str(out), "--quiet"]) == 0
     t = read_out(out)
-    assert t.column_names == ["id", "sex", "age_days", "weight", "lenhei", "measure", "oedema", "headc",
-                              *ANTHRO_COLUMNS, *CATEGORY_COLUMNS, "reason"]
+    assert t.column_names == [
+        "id",
+        "sex",
+        "age_days",
+        "weight",
+        "lenhei",
+        "measure",
+        "oedema",
+        "headc",
+        *ANTHRO_COLUMNS,
+        *CATEGORY_COLUMNS,
+        "reason",
+    ]
     d = t.to_pydict()
     assert d["id"] == [1, 2, 3, 4]
     assert d["csex"] == [1, 2, None, 2]
     assert d["cmeasure"] == ["l", "h", None, "l"]
-    expected = anthro_zscores(sex=["L", "P"], age_days=[400, 1000], weight=[9.5, 11.2], lenhei=[75.2, 85.0],
-                              measure=["l", "h"], headc=[45.1, np.nan])
+    expected = anthro_zscores(
+        sex=["L", "P"],
+        age_days=[400, 1000],
+        weight=[9.5, 11.2],
+        lenhei=[75.2, 85.0],
+        measure=["l", "h"],
+        headc=[45.1, np.nan],
+    )
     assert d["zlen"][:2] == expected["zlen"].tolist()
     assert d["zwei"][:2] == expected["zwei"].tolist()
     assert d["zhc"][0] == expected["zhc"][0] and d["zhc"][1] is None
@@ -72,8 +90,10 @@ def test_parquet_input_streams_in_small_batches_and_matches_who(tmp_path):
     # The WHO reference rows (days only), through Parquet, 997 rows per batch.
     inp, who, _ = anthro_pair()
     days = inp["age_unit"] == "days"
-    cols = {k: pa.array([v or None for v in inp[k][days]], pa.string()) for k in
-            ("id", "sex", "weight", "lenhei", "measure", "oedema", "headc", "armc", "triskin", "subskin")}
+    cols = {
+        k: pa.array([v or None for v in inp[k][days]], pa.string())
+        for k in ("id", "sex", "weight", "lenhei", "measure", "oedema", "headc", "armc", "triskin", "subskin")
+    }
     cols["age_days"] = pa.array(num(inp["age"])[days], from_pandas=True)
     src = tmp_path / "in.parquet"
     pq.write_table(pa.table(cols), src, row_group_size=5000)
@@ -111,7 +131,9 @@ def test_csv_streaming_gives_the_same_result_for_any_batch_size(tmp_path):
 
 def test_birth_and_visit_dates_give_the_age(tmp_path):
     p = tmp_path / "dates.csv"
-    p.write_text("sex,birth_date,visit_date,weight\n1,2024-01-01,2025-02-04,9.9\n2,01/01/2024,04/02/2025,9.9\n1,2024-13-45,2025-01-01,9.9\n")
+    p.write_text(
+        "sex,birth_date,visit_date,weight\n1,2024-01-01,2025-02-04,9.9\n2,01/01/2024,04/02/2025,9.9\n1,2024-13-45,2025-01-01,9.9\n"
+    )
     out = tmp_path / "o.csv"
     assert main(["zscore", str(p), str(out), "--quiet"]) == 0
     d = read_out(out).to_pydict()
@@ -158,6 +180,8 @@ def test_missing_optional_command_says_not_available(monkeypatch, capsys):
 
 def test_the_tumbuh_command_runs_zscore(small_csv, tmp_path):
     out = tmp_path / "o.csv"
-    r = subprocess.run([sys.executable, "-m", "tumbuh.cli", "zscore", str(small_csv), str(out)], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "tumbuh.cli", "zscore", str(small_csv), str(out)], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stderr
     assert "4 rows" in r.stderr

@@ -33,7 +33,10 @@ def assert_same(a: dict, b: dict) -> None:
         if x.dtype == object:
             assert x.tolist() == y.tolist(), k
         elif x.dtype.kind == "f":
-            assert np.array_equal(x, y, equal_nan=True), (k, np.flatnonzero(~((x == y) | (np.isnan(x) & np.isnan(y))))[:5])
+            assert np.array_equal(x, y, equal_nan=True), (
+                k,
+                np.flatnonzero(~((x == y) | (np.isnan(x) & np.isnan(y))))[:5],
+            )
         else:
             assert np.array_equal(x, y), k
 
@@ -63,11 +66,17 @@ def test_fused_equals_numpy_on_who_reference_rows(reference_inputs, round_digits
 def test_fused_equals_numpy_on_reference_rows_for_subsets_of_indicators(reference_inputs):
     r = reference_inputs
     for keep in (("weight",), ("lenhei",), ("weight", "lenhei"), ("headc", "armc"), ("triskin", "subskin", "lenhei")):
-        kw = {k: v for k, v in r.items() if k not in ("weight", "lenhei", "headc", "armc", "triskin", "subskin") or k in keep}
+        kw = {
+            k: v
+            for k, v in r.items()
+            if k not in ("weight", "lenhei", "headc", "armc", "triskin", "subskin") or k in keep
+        }
         assert_same(*both(**kw))
     # ages in days only; Arrow string codes (the one-byte fast path and the general one)
     days = np.where(np.isnan(r["age_days"]), r["age_months"] * 30.4375, r["age_days"])
-    kw = dict(r, age_days=days, age_months=None, measure=pa.array(list(r["measure"])), oedema=pa.array(list(r["oedema"])))
+    kw = dict(
+        r, age_days=days, age_months=None, measure=pa.array(list(r["measure"])), oedema=pa.array(list(r["oedema"]))
+    )
     assert_same(*both(**kw))
 
 
@@ -91,7 +100,9 @@ NUM = st.one_of(
 )
 AGE_D = st.one_of(
     st.floats(-10, 2000),
-    st.sampled_from([0.0, 0.5, 90.5, 91.0, 730.0, 730.5, 731.0, 1826.0, 1826.25, 1826.3, 1856.0, 1857.0, 273.9, -0.0, -1.0]),
+    st.sampled_from(
+        [0.0, 0.5, 90.5, 91.0, 730.0, 730.5, 731.0, 1826.0, 1826.25, 1826.3, 1856.0, 1857.0, 273.9, -0.0, -1.0]
+    ),
     st.just(np.nan),
     st.floats(allow_nan=True, allow_infinity=True, width=64),
 )
@@ -292,7 +303,12 @@ def test_text_columns_are_built_on_first_read(reference_inputs):
     assert r["reason"].tolist() == table.column("reason").to_pylist()
     assert r.is_built("reason")
     assert r["cmeasure"].tolist() == [{0: None, 1: "l", 2: "h"}[c] for c in r["cmeasure_code"].tolist()]
-    assert list(r) == list(zscores.ANTHRO_COLUMNS[:2]) + ["cmeasure_code", *zscores.ANTHRO_COLUMNS[2:], "reason", "reason_mask"]
+    assert list(r) == list(zscores.ANTHRO_COLUMNS[:2]) + [
+        "cmeasure_code",
+        *zscores.ANTHRO_COLUMNS[2:],
+        "reason",
+        "reason_mask",
+    ]
     r["reason"] = "x"  # a mapping like a dict
     assert r["reason"] == "x" and len(r.copy()) == len(r)
 

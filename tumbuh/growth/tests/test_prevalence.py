@@ -37,9 +37,7 @@ ATOL = 1e-12
 
 def read_input() -> pa.Table:
     types = {c: pa.string() for c in ("sex", "desa", "cluster", "strata", "oedema")}
-    return pacsv.read_csv(
-        os.path.join(REF, "input.csv"), convert_options=pacsv.ConvertOptions(column_types=types)
-    )
+    return pacsv.read_csv(os.path.join(REF, "input.csv"), convert_options=pacsv.ConvertOptions(column_types=types))
 
 
 def read_expected(name: str):
@@ -276,14 +274,28 @@ def test_groups_and_columns_are_in_who_order():
     assert cols[3] == "HA_3_r" and cols[7] == "HA_2_r" and cols[27] == "HA_r"
     assert cols[32] == "WAZ_pop"
     assert cols[-10:] == [
-        "HA_2_WH_2_pop", "HA_2_WH_2_unwpop", "HA_2_WH_2_r", "HA_2_WH_2_se", "HA_2_WH_2_ll",
-        "HA_2_WH_2_ul", "HA_2_WH2_r", "HA_2_WH2_se", "HA_2_WH2_ll", "HA_2_WH2_ul",
+        "HA_2_WH_2_pop",
+        "HA_2_WH_2_unwpop",
+        "HA_2_WH_2_r",
+        "HA_2_WH_2_se",
+        "HA_2_WH_2_ll",
+        "HA_2_WH_2_ul",
+        "HA_2_WH2_r",
+        "HA_2_WH2_se",
+        "HA_2_WH2_ll",
+        "HA_2_WH2_ul",
     ]
     groups = table.column("Group").to_pylist()
     assert groups[:9] == [
-        "All", "Age group: 00-05 mo", "Age group: 06-11 mo", "Age group: 12-23 mo",
-        "Age group: 24-35 mo", "Age group: 36-47 mo", "Age group: 48-59 mo",
-        "Sex: Female", "Sex: Male",
+        "All",
+        "Age group: 00-05 mo",
+        "Age group: 06-11 mo",
+        "Age group: 12-23 mo",
+        "Age group: 24-35 mo",
+        "Age group: 36-47 mo",
+        "Age group: 48-59 mo",
+        "Sex: Female",
+        "Sex: Male",
     ]
     assert groups[9] == "Age + sex: 00-05 mo.Female" and groups[15] == "Age + sex: 00-05 mo.Male"
 
@@ -343,17 +355,13 @@ def test_age_groups_use_unrounded_months():
 
 
 def test_age_in_months_and_indonesian_sex_codes():
-    table = prevalence(
-        {"zlen": [-2.5, -1.0], "age_months": [3.0, 30.0], "sex": ["L", "P"], "oedema": ["n", "n"]}
-    )
+    table = prevalence({"zlen": [-2.5, -1.0], "age_months": [3.0, 30.0], "sex": ["L", "P"], "oedema": ["n", "n"]})
     assert row(table, "Sex: Male")["HA_2_r"] == 100.0
     assert row(table, "Age + sex: 24-35 mo.Female")["HAZ_unwpop"] == 1
 
 
 def test_grouping_columns_add_sorted_levels():
-    z = z_table(
-        [-2.5, -1.0, 0.3, -2.2], desa=np.array(["Tomoni", "Malili", None, "Malili"], dtype=object)
-    )
+    z = z_table([-2.5, -1.0, 0.3, -2.2], desa=np.array(["Tomoni", "Malili", None, "Malili"], dtype=object))
     groups = prevalence(z, by=["desa"]).column("Group").to_pylist()
     assert groups[-2:] == ["desa: Malili", "desa: Tomoni"]
     labelled = prevalence(z, by=["desa"], labels={"desa": "Desa"}).column("Group").to_pylist()

@@ -49,17 +49,26 @@ def write(table, path):
 @pytest.fixture(scope="module")
 def survey():
     types = {c: pa.string() for c in ("sex", "desa", "cluster", "strata", "oedema")}
-    return pacsv.read_csv(
-        os.path.join(REF, "input.csv"), convert_options=pacsv.ConvertOptions(column_types=types)
-    )
+    return pacsv.read_csv(os.path.join(REF, "input.csv"), convert_options=pacsv.ConvertOptions(column_types=types))
 
 
 @pytest.mark.parametrize("src,dst", [("csv", "csv"), ("parquet", "parquet"), ("csv", "parquet")])
 def test_prevalence_command_writes_who_columns(tmp_path, survey, src, dst):
     inp, out = tmp_path / f"in.{src}", tmp_path / f"out.{dst}"
     write(survey, inp)
-    argv = ["prevalence", str(inp), str(out), "--cluster", "cluster", "--strata", "strata",
-            "--weight", "sw", "--by", "desa"]
+    argv = [
+        "prevalence",
+        str(inp),
+        str(out),
+        "--cluster",
+        "cluster",
+        "--strata",
+        "strata",
+        "--weight",
+        "sw",
+        "--by",
+        "desa",
+    ]
     assert growth_cli(argv) == 0
     got = read(out)
     assert got.column_names == output_columns()

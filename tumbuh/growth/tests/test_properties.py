@@ -57,7 +57,12 @@ def test_weight_for_length_is_monotonic_in_weight(sex, day, x, ws):
 
 
 @settings(max_examples=200, deadline=None)
-@given(sex=sexes, day=days, z=st.floats(min_value=-7.0, max_value=7.0), name=st.sampled_from(["wei", "bmi", "ac", "ts", "ss", "len", "hc"]))
+@given(
+    sex=sexes,
+    day=days,
+    z=st.floats(min_value=-7.0, max_value=7.0),
+    name=st.sampled_from(["wei", "bmi", "ac", "ts", "ss", "len", "hc"]),
+)
 def test_inverse_lms_round_trips(sex, day, z, name):
     day = max(day, 91) if name in ("ac", "ts", "ss") else day
     L, M, S = _lms(name, sex, day)
@@ -67,7 +72,9 @@ def test_inverse_lms_round_trips(sex, day, z, name):
         return
     if name == "bmi":
         # BMI is computed from weight and length: use length 1 m so that BMI = weight.
-        got = anthro_zscores(sex=sex, age_days=day, weight=y, lenhei=100.0 + (0.7 if day >= 731 else 0.0), measure="l")["zbmi"][0]
+        got = anthro_zscores(sex=sex, age_days=day, weight=y, lenhei=100.0 + (0.7 if day >= 731 else 0.0), measure="l")[
+            "zbmi"
+        ][0]
     elif name == "len":
         got = anthro_zscores(sex=sex, age_days=day, lenhei=y, measure="l" if day < 731 else "h")["zlen"][0]
     else:

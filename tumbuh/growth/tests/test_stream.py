@@ -30,7 +30,7 @@ def test_column_selection_and_order(csv_file):
 
 def test_strings_mode_keeps_text_exactly(tmp_path):
     p = tmp_path / "nik.csv"
-    p.write_text("nik,berat\n0012345,\"9,5\"\n")
+    p.write_text('nik,berat\n0012345,"9,5"\n')
     b = next(iter_batches(p, strings=True))
     assert b.to_pydict() == {"nik": ["0012345"], "berat": ["9,5"]}
 

@@ -30,8 +30,13 @@ def test_every_shipped_table_has_a_documented_checksum_that_matches():
 def test_checksums_match_the_shared_source_readmes():
     # The same digests as published beside the shared tables (copied text, no reformatting).
     documented = _documented_checksums()
-    assert documented["who2006/length_height_for_age.csv"] == "8746601cb8abda640492d6edcd2a711b4e16b3cf0c3af86c1ab4ca867f393307"
-    assert documented["who2007/height_for_age.csv"] == "9322d9a5b5a360c89dc73c579477249e11dc3d82cb6f428911241a0480f2f318"
+    assert (
+        documented["who2006/length_height_for_age.csv"]
+        == "8746601cb8abda640492d6edcd2a711b4e16b3cf0c3af86c1ab4ca867f393307"
+    )
+    assert (
+        documented["who2007/height_for_age.csv"] == "9322d9a5b5a360c89dc73c579477249e11dc3d82cb6f428911241a0480f2f318"
+    )
 
 
 def test_age_tables_are_dense_by_day_and_sex():

@@ -111,8 +111,12 @@ def test_round_digits_2_gives_who_output_directly(anthro):
     inp, who, _ = anthro
     days = inp["age_unit"] == "days"
     res = anthro_zscores(
-        sex=inp["sex"][days], age_days=num(inp["age"])[days], weight=num(inp["weight"])[days],
-        lenhei=num(inp["lenhei"])[days], measure=inp["measure"][days], oedema=inp["oedema"][days],
+        sex=inp["sex"][days],
+        age_days=num(inp["age"])[days],
+        weight=num(inp["weight"])[days],
+        lenhei=num(inp["lenhei"])[days],
+        measure=inp["measure"][days],
+        oedema=inp["oedema"][days],
         round_digits=2,
     )
     for z in ("len", "wei", "wfl", "bmi"):

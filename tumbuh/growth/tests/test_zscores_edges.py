@@ -50,8 +50,9 @@ def test_age_rounds_half_up_not_to_even():
 
 def test_730_point_5_days_is_731_and_uses_the_height_table():
     # 730 days: length basis, standing +0.7. 730.5 → day 731: height basis, lying −0.7.
-    r = anthro_zscores(sex=[1, 1, 1, 1], age_days=[730, 730.5, 730, 730.5], lenhei=85.0, weight=11.0,
-                       measure=["h", "h", "l", "l"])
+    r = anthro_zscores(
+        sex=[1, 1, 1, 1], age_days=[730, 730.5, 730, 730.5], lenhei=85.0, weight=11.0, measure=["h", "h", "l", "l"]
+    )
     assert r["clenhei"].tolist() == [85.7, 85.0, 85.0, 84.3]
     wfl = tables.who2006("wfl")
     wfh = tables.who2006("wfh")
@@ -74,8 +75,7 @@ def test_age_limit_is_unrounded_months_below_60():
 
 
 def test_missing_age_still_gives_weight_for_length_chosen_by_measure_then_87cm():
-    r = anthro_zscores(sex=1, weight=12.0, lenhei=[86.9, 87.0, 86.9, 87.0, 100.0],
-                       measure=[None, None, "h", "l", "l"])
+    r = anthro_zscores(sex=1, weight=12.0, lenhei=[86.9, 87.0, 86.9, 87.0, 100.0], measure=[None, None, "h", "l", "l"])
     assert np.isnan(r["zwei"]).all() and np.isnan(r["zlen"]).all()
     assert np.isfinite(r["zwfl"]).all()
     assert all("age_missing" in s for s in r["reason"])
@@ -252,8 +252,9 @@ def test_accepts_numpy_pyarrow_lists_scalars_and_pandas():
     for conv in (list, pa.array, pd.Series, lambda v: pa.chunked_array([v[:1], v[1:]])):
         r = anthro_zscores(sex=conv([1, 2]), age_days=conv([400.0, 500.0]), weight=conv([10.0, 9.0]))
         assert (r["zwei"] == base["zwei"]).all()
-    r = anthro_zscores(sex=pd.Series(["L", "P"], dtype="category"), age_days=pd.Series([400, None], dtype="Int64"),
-                       weight=[10.0, 9.0])
+    r = anthro_zscores(
+        sex=pd.Series(["L", "P"], dtype="category"), age_days=pd.Series([400, None], dtype="Int64"), weight=[10.0, 9.0]
+    )
     assert r["zwei"][0] == base["zwei"][0] and np.isnan(r["zwei"][1])
     with pytest.raises(ValueError, match="different lengths"):
         anthro_zscores(sex=[1, 2], age_days=[1, 2, 3])
@@ -276,8 +277,13 @@ def test_block_boundaries_do_not_change_results():
 
     rng = np.random.default_rng(3)
     n = 70_001
-    args = dict(sex=rng.integers(1, 3, n), age_days=rng.uniform(0, 1800, n), weight=rng.uniform(3, 20, n),
-                lenhei=rng.uniform(50, 110, n), measure=rng.choice(["l", "h"], n))
+    args = dict(
+        sex=rng.integers(1, 3, n),
+        age_days=rng.uniform(0, 1800, n),
+        weight=rng.uniform(3, 20, n),
+        lenhei=rng.uniform(50, 110, n),
+        measure=rng.choice(["l", "h"], n),
+    )
     a = anthro_zscores(**args)
     old = zscores.BLOCK
     try:

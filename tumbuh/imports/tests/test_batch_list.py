@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def _kinds(response) -> list[str]:
     table = re.search(r'data-testid="import-batches">(.*?)</table>', response.content.decode(), re.S).group(1)
-    return [re.sub(r"<[^>]+>", "", row.split("<td>")[2]).strip() for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]]
+    return [
+        re.sub(r"<[^>]+>", "", row.split("<td>")[2]).strip() for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
+    ]
 
 
 @pytest.mark.parametrize("language, eppgbm, opd", [
@@ -22,8 +24,9 @@ def _kinds(response) -> list[str]:
 ])  # fmt: skip
 def test_the_import_list_names_the_kind_by_its_importers_title(client, alice, language, eppgbm, opd):
     for kind in ("eppgbm", "opd", "gone-since"):
-        ImportBatch.objects.create(kind=kind, kabupaten_id="73.24", created_by=alice, file_name=f"{kind}.csv",
-                                   status=BatchStatus.DONE)
+        ImportBatch.objects.create(
+            kind=kind, kabupaten_id="73.24", created_by=alice, file_name=f"{kind}.csv", status=BatchStatus.DONE
+        )
     client.force_login(alice)
     client.post(reverse("set_language"), {"language": language, "next": "/"})
     kinds = _kinds(client.get(reverse("imports:list")))

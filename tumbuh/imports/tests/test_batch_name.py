@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 
 def test_the_audit_row_of_an_eppgbm_import_names_the_kind_as_people_call_it(alice):
     with translation.override("id"):
-        batch = run_import("eppgbm", user=alice, kabupaten=Wilayah.objects.get(code="73.24"),
-                           source=csv_bytes(export(row(name="Nama Batch Uji"))), file_name="eppgbm-agustus.csv")
+        batch = run_import(
+            "eppgbm",
+            user=alice,
+            kabupaten=Wilayah.objects.get(code="73.24"),
+            source=csv_bytes(export(row(name="Nama Batch Uji"))),
+            file_name="eppgbm-agustus.csv",
+        )
     assert batch.status == BatchStatus.DONE, batch.error
     log = AuditLog.objects.get(object_type="imports.importbatch", object_id=str(batch.pk))
     assert log.object_repr.startswith("Pengukuran balita (e-PPGBM) eppgbm-agustus.csv (")

@@ -27,9 +27,16 @@ def test_a_wide_table_of_rejected_rows_scrolls_inside_the_page(browser, live_ser
 
     extra = [f"Keterangan Tambahan Nomor {i}" for i in range(24)]
     rows = [["Singkatan", "Nama OPD", "Jenis", *extra]]
-    rows += [["", f"Dinas Tanpa Singkatan {n}", "dinas", *(f"catatan-panjang-{n}-{i}" for i in range(24))] for n in range(60)]
-    batch = run_import("opd", user=User.objects.get(username="admin.lutim"), kabupaten=Wilayah.objects.get(code="73.24"),
-                       source=csv_bytes(rows), file_name="opd-lebar.csv")
+    rows += [
+        ["", f"Dinas Tanpa Singkatan {n}", "dinas", *(f"catatan-panjang-{n}-{i}" for i in range(24))] for n in range(60)
+    ]
+    batch = run_import(
+        "opd",
+        user=User.objects.get(username="admin.lutim"),
+        kabupaten=Wilayah.objects.get(code="73.24"),
+        source=csv_bytes(rows),
+        file_name="opd-lebar.csv",
+    )
     assert batch.rejected == 60
 
     for width in (1366, 390):

@@ -80,8 +80,15 @@ def test_every_registered_kind_has_a_command_of_its_own():
     registered = {kind for kind, cls in kinds().items() if ".tests." not in cls.__module__}
     missing = registered - bound.keys()
     assert not missing, f"add <app>/management/commands/import-<name>.py with Command = command_for(KIND) for {missing}"
-    named = {"krs": "import-krs", "jumlah-keluarga": "import-jumlah-keluarga", "cakupan": "import-coverage",
-             "eppgbm": "import-measurements", "puskesmas": "import-puskesmas", "posyandu": "import-posyandu", "opd": "import-opd"}
+    named = {
+        "krs": "import-krs",
+        "jumlah-keluarga": "import-jumlah-keluarga",
+        "cakupan": "import-coverage",
+        "eppgbm": "import-measurements",
+        "puskesmas": "import-puskesmas",
+        "posyandu": "import-posyandu",
+        "opd": "import-opd",
+    }
     assert all(name in bound[kind] for kind, name in named.items())
     assert "import" in commands and commands["import"].kind is None
     assert set(commands["import_organisation"].offered()) == {"puskesmas", "posyandu", "opd"}
@@ -109,7 +116,11 @@ def test_help_lists_every_kind_and_each_kinds_options(capsys):
             assert "KIND" in text, name
 
 
-OPD_ROWS = [["Singkatan", "Nama OPD", "Jenis"], ["DISKAN-CLI", "Dinas Perikanan", "dinas"], ["", "Tanpa Singkatan", "dinas"]]
+OPD_ROWS = [
+    ["Singkatan", "Nama OPD", "Jenis"],
+    ["DISKAN-CLI", "Dinas Perikanan", "dinas"],
+    ["", "Tanpa Singkatan", "dinas"],
+]
 
 
 def test_the_command_imports_an_opd_list_and_says_so_in_indonesian(tmp_path, alice):
@@ -126,7 +137,6 @@ def test_the_command_imports_an_opd_list_and_says_so_in_indonesian(tmp_path, ali
     # The same file again changes nothing; in English on request.
     lines = _run("import-opd", path, "--user", alice.username, "--lang", "en")
     assert lines[0] == "2 rows: 1 accepted (0 new, 0 updated, 1 unchanged), 1 rejected."
-
 
 
 def test_a_folder_it_may_not_write_the_rejected_rows_to_does_not_undo_the_import(tmp_path, alice):
@@ -154,7 +164,10 @@ def test_coverage_imports_from_its_own_command_and_a_dry_run_saves_nothing_but_c
     path = _file(tmp_path, "cakupan.xlsx", COVERAGE_ROWS)
     before = (Coverage.objects.count(), ImportBatch.objects.count())
     dry = _run("import-coverage", path, "--user", alice.username, "--dry-run")
-    assert dry[0] == "Uji coba, tidak ada yang disimpan. 3 baris: 2 diterima (2 baru, 0 diperbarui, 0 tidak berubah), 1 ditolak."
+    assert (
+        dry[0]
+        == "Uji coba, tidak ada yang disimpan. 3 baris: 2 diterima (2 baru, 0 diperbarui, 0 tidak berubah), 1 ditolak."
+    )
     assert not any(line.startswith("Batch") for line in dry)
     assert (Coverage.objects.count(), ImportBatch.objects.count()) == before
     assert (tmp_path / "cakupan-ditolak.xlsx").exists()  # the rejected rows, to fix before the real run
@@ -181,7 +194,10 @@ def test_the_options_reach_the_importer_and_stay_on_the_batch_with_its_findings(
     path = _file(tmp_path, "probe.csv", [["Nama"], ["Ani"], ["tolak"], ["Budi"]])
     lines = _run("import", "test-cli", path, "--user", alice.username, "--year", "2024", "--source-name", "Verval KRS")
     assert SEEN == [(2024, "Verval KRS", "Ani"), (2024, "Verval KRS", "Budi")]
-    assert lines[:2] == ["3 baris: 2 diterima (0 baru, 0 diperbarui, 2 tidak berubah), 1 ditolak.", "probe membaca 2 nama"]
+    assert lines[:2] == [
+        "3 baris: 2 diterima (0 baru, 0 diperbarui, 2 tidak berubah), 1 ditolak.",
+        "probe membaca 2 nama",
+    ]
     assert ImportBatch.objects.get(kind="test-cli").options == {"year": 2024, "source_name": "Verval KRS"}
     # call_command's keyword form, as other code calls it
     _run("import", "test-cli", path, user=alice.username, year=2031)
@@ -199,7 +215,9 @@ def test_a_user_who_may_not_import_that_kind_is_refused(tmp_path, bob, demo_user
         _run("import-opd", path, "--user", "admin.lutim", "--kabupaten", "73.17")
     with pytest.raises(CommandError, match="^Tidak ada pengguna aktif tidak.ada.$"):
         _run("import-opd", path, "--user", "tidak.ada")
-    assert not Opd.objects.filter(short_name="DISKAN-CLI").exists() and not ImportBatch.objects.filter(kind="opd").exists()
+    assert (
+        not Opd.objects.filter(short_name="DISKAN-CLI").exists() and not ImportBatch.objects.filter(kind="opd").exists()
+    )
     coverage = _file(tmp_path, "cakupan.xlsx", COVERAGE_ROWS)
     assert _run("import-coverage", coverage, "--user", dinkes.username, "--dry-run")[0].startswith("Uji coba")
 
@@ -210,7 +228,8 @@ def test_a_failed_batch_exits_non_zero_with_the_error(tmp_path, alice, monkeypat
     monkeypatch.setattr(management_base.connections, "close_all", lambda: None)  # keep the test's connection
     with pytest.raises(SystemExit) as exit:
         load_command_class("tumbuh.imports", "import").run_from_argv(
-            ["tumbuh", "import", "opd", str(path), "--user", alice.username, "--no-progress"])
+            ["tumbuh", "import", "opd", str(path), "--user", alice.username, "--no-progress"]
+        )
     assert exit.value.code == 1
     assert "Impor gagal, tidak ada yang disimpan" in capsys.readouterr().err
     assert ImportBatch.objects.get(kind="opd", file_name="rusak.xlsx").status == BatchStatus.FAILED
@@ -231,7 +250,9 @@ def test_the_upload_page_asks_for_the_options_and_keeps_them_on_the_batch(client
     response = client.post(url, {"file": _upload("probe.csv", rows), "year": "2025"})
     batch = ImportBatch.objects.get(kind="test-cli")
     assert response["Location"] == reverse("imports:batch", args=[batch.pk])
-    assert batch.status == BatchStatus.DONE and batch.options == {"year": 2025, "source_name": None} and SEEN[0][0] == 2025
+    assert (
+        batch.status == BatchStatus.DONE and batch.options == {"year": 2025, "source_name": None} and SEEN[0][0] == 2025
+    )
     shown = client.get(response["Location"]).content.decode()
     assert "Tahun data: <strong>2025</strong>" in shown and "Sumber:" not in shown
 
@@ -243,8 +264,13 @@ def _upload(name, rows):
 
 
 def test_a_queued_batch_run_later_reads_its_options_from_the_batch(alice):
-    batch = create_batch("test-cli", user=alice, kabupaten=Wilayah.objects.get(pk="73.24"), file_name="antri.csv",
-                         options={"year": "2026"})
+    batch = create_batch(
+        "test-cli",
+        user=alice,
+        kabupaten=Wilayah.objects.get(pk="73.24"),
+        file_name="antri.csv",
+        options={"year": "2026"},
+    )
     batch = store_source(batch, csv_bytes([["Nama"], ["Antri"]]))
     assert batch.status == BatchStatus.QUEUED
     SEEN.clear()
@@ -258,8 +284,12 @@ def test_the_eppgbm_importer_owns_its_finding_lines():
 
     from tumbuh.measurements.importers import EppgbmImporter
 
-    batch = ImportBatch(findings={"zscore_disagreements": 3, "unmatched": [
-        {"kind": "posyandu", "source_text": "Mawar 1", "rows": 4, "proposal_name": "Mawar I"}]})
+    batch = ImportBatch(
+        findings={
+            "zscore_disagreements": 3,
+            "unmatched": [{"kind": "posyandu", "source_text": "Mawar 1", "rows": 4, "proposal_name": "Mawar I"}],
+        }
+    )
     with translation.override("id"):
         assert EppgbmImporter.finding_lines(batch) == [
             "Z-skor e-PPGBM berbeda lebih dari 0,01 dari z-skor Tumbuh pada 3 baris.",
@@ -285,6 +315,15 @@ def test_the_progress_bar_ends_full_though_the_row_count_was_an_estimate(tmp_pat
     monkeypatch.setattr(command, "tqdm", Recorded)
     monkeypatch.setattr(framework, "estimate_rows", lambda source, info: 296)  # more than the file holds
     path = _file(tmp_path, "nama.csv", [["Nama"], *([f"Nama {i}"] for i in range(295))])
-    call_command("import", "test-cli", path, "--user", alice.username, "--year", "2025", stdout=io.StringIO(),
-                 stderr=io.StringIO())
+    call_command(
+        "import",
+        "test-cli",
+        path,
+        "--user",
+        alice.username,
+        "--year",
+        "2025",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     assert bars and set(bars) == {(295, 295)}  # (tqdm may close twice: on leaving and when collected)

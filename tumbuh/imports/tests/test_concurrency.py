@@ -53,8 +53,13 @@ IMPORTER = "admin.lutim"
 VIEWERS = {"admin.lutim": ("/", "/anak/", "/impor/"), "pkm.malili": ("/", "/anak/"), "desa.balantang": ("/", "/anak/")}
 LOGINS = ("dinkes.lutim", "camat.malili")
 #: Tables a dry run must not touch (PostgreSQL: locked against writes during it).
-WRITTEN = ("imports_importbatch", "imports_importrow", "measurements_child", "measurements_measurement",
-           "audit_auditlog")
+WRITTEN = (
+    "imports_importbatch",
+    "imports_importrow",
+    "measurements_child",
+    "measurements_measurement",
+    "audit_auditlog",
+)
 
 EXPORT = """
 import sys
@@ -107,10 +112,13 @@ class Instance:
     rows: int = 0
 
     def run(self, *args: str, timeout: float = 900, check: bool = True) -> subprocess.CompletedProcess:
-        done = subprocess.run([sys.executable, *args], env=self.env, cwd=ROOT, capture_output=True, text=True,
-                              timeout=timeout)
+        done = subprocess.run(
+            [sys.executable, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+        )
         if check and done.returncode:
-            raise AssertionError(f"{args[:4]} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+            raise AssertionError(
+                f"{args[:4]} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+            )
         return done
 
     def tumbuh(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -149,8 +157,14 @@ def make_instance(var: Path) -> Instance:
     its own when ``DATABASE_URL`` names a server), the demo organisation and accounts, and an
     e-PPGBM export (``bench/bench_import_traffic.py`` sets one up the same way)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_"))}
-    env.update({"TUMBUH_VAR_DIR": str(var), "TUMBUH_DEMO": "1", "DJANGO_SETTINGS_MODULE": "tumbuh.settings",
-                "PYTHONPATH": str(ROOT)})
+    env.update(
+        {
+            "TUMBUH_VAR_DIR": str(var),
+            "TUMBUH_DEMO": "1",
+            "DJANGO_SETTINGS_MODULE": "tumbuh.settings",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     env.pop("TUMBUH_CACHE_URL", None)
     suite_url = os.environ.get("DATABASE_URL", "")
     database_url = None
@@ -201,8 +215,9 @@ def dry_run(instance):
         holder = psycopg.connect(instance.database_url)
         holder.execute(f"LOCK TABLE {', '.join(WRITTEN)} IN EXCLUSIVE MODE")  # reads go on, writes wait
     try:
-        done = instance.tumbuh("import", "eppgbm", str(instance.export), "--user", IMPORTER, "--dry-run", "--no-progress",
-                               timeout=600)
+        done = instance.tumbuh(
+            "import", "eppgbm", str(instance.export), "--user", IMPORTER, "--dry-run", "--no-progress", timeout=600
+        )
     finally:
         holder.rollback()
         holder.close()
@@ -258,8 +273,9 @@ class Browser:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if status != 200 or token is None:
             return status, page
-        return self.request("POST", "/masuk/", {"username": username, "password": DEMO_PASSWORD,
-                                                "csrfmiddlewaretoken": token.group(1)})
+        return self.request(
+            "POST", "/masuk/", {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token.group(1)}
+        )
 
 
 def _writing(var: Path) -> bool:
@@ -278,8 +294,24 @@ def _writing(var: Path) -> bool:
 def server(instance):
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "tumbuh.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3",
-         "--timeout", "120"], env=instance.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "tumbuh.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--timeout",
+            "120",
+        ],
+        env=instance.env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -329,15 +361,31 @@ def test_page_views_and_logins_go_on_while_an_import_runs(instance, dry_run, ser
     def log_in(username: str) -> None:
         while running.is_set():
             browser = Browser(server)
-            record("login", "/masuk/", lambda: browser.log_in(username))
-            record("view after login", "/", lambda: browser.request("GET", "/"))
+            record("login", "/masuk/", lambda browser=browser: browser.log_in(username))
+            record("view after login", "/", lambda browser=browser: browser.request("GET", "/"))
             time.sleep(1)
 
     importing = subprocess.Popen(
-        [sys.executable, "-m", "tumbuh.cli", "import", "eppgbm", str(instance.export), "--user", IMPORTER,
-         "--no-progress"], env=instance.env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "tumbuh.cli",
+            "import",
+            "eppgbm",
+            str(instance.export),
+            "--user",
+            IMPORTER,
+            "--no-progress",
+        ],
+        env=instance.env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     threads = [threading.Thread(target=view, args=(u,)) for u in VIEWERS] + [
-        threading.Thread(target=log_in, args=(u,)) for u in LOGINS]
+        threading.Thread(target=log_in, args=(u,)) for u in LOGINS
+    ]
     for thread in threads:
         thread.start()
     try:
@@ -348,8 +396,9 @@ def test_page_views_and_logins_go_on_while_an_import_runs(instance, dry_run, ser
             thread.join(timeout=180)
 
     assert importing.returncode == 0, err[-3000:]
-    failed = [a for a in answers if a.status not in (200, 302) or a.error
-              or (a.what == "login" and a.status != 302)]  # a refused login shows the form again (200)
+    failed = [
+        a for a in answers if a.status not in (200, 302) or a.error or (a.what == "login" and a.status != 302)
+    ]  # a refused login shows the form again (200)
     assert not failed, failed[:10]
     during = [a for a in answers if a.during]
     assert sum(a.what == "view" for a in during) >= 10 and sum(a.what == "login" for a in during) >= 3, during
@@ -367,6 +416,7 @@ def test_page_views_and_logins_go_on_while_an_import_runs(instance, dry_run, ser
 
 # ---------------------------------------------------------------- in the test database
 
+
 def _visits() -> list[dict]:
     """Five new children with three visits each, and a row refused while reading."""
     rows = []
@@ -376,12 +426,23 @@ def _visits() -> list[dict]:
 
 
 def _eppgbm(user, **kwargs):
-    return run_import("eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=write(_visits()),
-                      file_name="rusak.csv", **kwargs)
+    return run_import(
+        "eppgbm",
+        user=user,
+        kabupaten=Wilayah.objects.get(code="73.24"),
+        source=write(_visits()),
+        file_name="rusak.csv",
+        **kwargs,
+    )
 
 
 def _state() -> tuple[int, ...]:
-    return (Child.all_objects.count(), Measurement.all_objects.count(), AuditLog.objects.count(), ImportRow.objects.count())
+    return (
+        Child.all_objects.count(),
+        Measurement.all_objects.count(),
+        AuditLog.objects.count(),
+        ImportRow.objects.count(),
+    )
 
 
 @pytest.mark.django_db

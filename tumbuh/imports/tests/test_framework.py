@@ -39,8 +39,16 @@ OPD_ROWS = [
 
 
 def _opd(user, *, dry_run=False, on_complete=None, rows=OPD_ROWS, kind="opd", progress=None):
-    return run_import(kind, user=user, kabupaten=Wilayah.objects.get(pk="73.24"), source=csv_bytes(rows),
-                      file_name="opd.csv", dry_run=dry_run, on_complete=on_complete, progress=progress)
+    return run_import(
+        kind,
+        user=user,
+        kabupaten=Wilayah.objects.get(pk="73.24"),
+        source=csv_bytes(rows),
+        file_name="opd.csv",
+        dry_run=dry_run,
+        on_complete=on_complete,
+        progress=progress,
+    )
 
 
 def _seen(batch):
@@ -52,14 +60,23 @@ def test_a_dry_run_counts_what_the_real_run_does_and_shows_every_rejected_row_bu
     before = (Opd.objects.count(), ImportBatch.objects.count(), ImportRow.objects.count(), AuditLog.objects.count())
     shown = []
     dry = _opd(alice, dry_run=True, on_complete=lambda b: shown.append(_seen(b)))
-    assert (Opd.objects.count(), ImportBatch.objects.count(), ImportRow.objects.count(), AuditLog.objects.count()) == before
+    assert (
+        Opd.objects.count(),
+        ImportBatch.objects.count(),
+        ImportRow.objects.count(),
+        AuditLog.objects.count(),
+    ) == before
     assert dry.pk is None and dry.status == BatchStatus.DONE
     [rejected] = shown  # in row order: one refused while reading, one while writing
     assert [number for number, _ in rejected] == [3, 4]
     assert rejected[0][1] == "Name is empty" and "40" in rejected[1][1]
 
     real = _opd(alice, on_complete=lambda b: shown.append(_seen(b)))
-    assert (dry.created, dry.updated, dry.unchanged, dry.rejected) == (real.created, real.updated, real.unchanged, real.rejected) == (2, 0, 0, 2)
+    assert (
+        (dry.created, dry.updated, dry.unchanged, dry.rejected)
+        == (real.created, real.updated, real.unchanged, real.rejected)
+        == (2, 0, 0, 2)
+    )
     assert shown[1] == rejected and _seen(ImportBatch.objects.get(pk=real.pk)) == rejected
 
 
@@ -85,8 +102,13 @@ def test_a_batch_waits_for_the_one_before_it_of_the_same_kind_and_regency(alice,
     monkeypatch.setattr(guards, "LOCK_WAIT_SECONDS", 0.5)
     with guards.one_import_at_a_time("opd", "73.24"):  # another process's batch, still running
         busy = _opd(alice)
-        other_kind = run_import("puskesmas", user=alice, kabupaten=Wilayah.objects.get(pk="73.24"),
-                                source=csv_bytes([["Kode Puskesmas", "Nama Puskesmas", "Kode Kecamatan"]]), file_name="p.csv")
+        other_kind = run_import(
+            "puskesmas",
+            user=alice,
+            kabupaten=Wilayah.objects.get(pk="73.24"),
+            source=csv_bytes([["Kode Puskesmas", "Nama Puskesmas", "Kode Kecamatan"]]),
+            file_name="p.csv",
+        )
     assert busy.status == BatchStatus.FAILED and not Opd.objects.filter(short_name="UJIA").exists()
     assert "masih berjalan" in ImportBatch.objects.get(pk=busy.pk).error  # in the language of the run (Indonesian)
     assert other_kind.status == BatchStatus.DONE  # another kind does not wait

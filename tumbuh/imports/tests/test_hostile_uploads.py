@@ -22,8 +22,10 @@ from tumbuh.organisation.models import Opd
 pytestmark = pytest.mark.django_db
 
 OPD_ROWS = [["Singkatan", "Nama OPD", "Jenis"], ["DISHUB", "Dinas Perhubungan", "dinas"]]
-SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-              b'2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+    b'2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+)
 
 
 def _post(client, data: bytes, name: str):
@@ -198,7 +200,9 @@ def test_an_xls_claiming_huge_dimensions_is_read_in_little_memory(alice):
 
     tracemalloc.start()
     try:
-        batch = run_import("opd", user=alice, kabupaten=Wilayah.objects.get(pk="73.24"), source=out, file_name="opd.xls")
+        batch = run_import(
+            "opd", user=alice, kabupaten=Wilayah.objects.get(pk="73.24"), source=out, file_name="opd.xls"
+        )
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -210,7 +214,10 @@ def test_an_xls_larger_than_the_cap_is_refused_in_the_request(client, alice, set
     settings.TUMBUH_IMPORT_MAX_XLS_BYTES = 1000
     client.force_login(alice)
     batch = _batch(_post(client, xls_bytes(OPD_ROWS).getvalue(), "opd.xls"))
-    assert batch.status == BatchStatus.FAILED and "lebih dari 1 MB yang dibaca Tumbuh dari berkas Excel lama" in batch.error
+    assert (
+        batch.status == BatchStatus.FAILED
+        and "lebih dari 1 MB yang dibaca Tumbuh dari berkas Excel lama" in batch.error
+    )
 
 
 def test_the_row_estimate_in_the_request_parses_nothing(spy_openpyxl):

@@ -38,17 +38,27 @@ class _Probe(Importer):
 
 def _run(user, rows, **options):
     SEEN.clear()
-    return run_import("test-probe", user=user, kabupaten=Wilayah.objects.get(pk="73.24"), source=csv_bytes(rows),
-                      file_name="probe.csv", options=options)
+    return run_import(
+        "test-probe",
+        user=user,
+        kabupaten=Wilayah.objects.get(pk="73.24"),
+        source=csv_bytes(rows),
+        file_name="probe.csv",
+        options=options,
+    )
 
 
 def test_a_row_one_cell_short_is_realigned_where_the_omissible_cell_is_missing(alice):
-    batch = _run(alice, [
-        ["Nama", "Jumlah", "Usia", "Tanggal"],
-        ["Ani", "3", "2 Tahun", "2026-02-10"],  # complete
-        ["Budi", "1 Tahun", "2026-02-11"],  # "Jumlah" left out: the rest stays under its header
-        ["Cici", "2", "3 Tahun"],  # short at the end (an empty last cell): not shifted
-    ], year="2025")
+    batch = _run(
+        alice,
+        [
+            ["Nama", "Jumlah", "Usia", "Tanggal"],
+            ["Ani", "3", "2 Tahun", "2026-02-10"],  # complete
+            ["Budi", "1 Tahun", "2026-02-11"],  # "Jumlah" left out: the rest stays under its header
+            ["Cici", "2", "3 Tahun"],  # short at the end (an empty last cell): not shifted
+        ],
+        year="2025",
+    )
     assert batch.status == BatchStatus.DONE, batch.error
     assert SEEN == [
         (2025, "Ani", "3", "2 Tahun", "2026-02-10"),
@@ -69,12 +79,16 @@ def test_options_are_checked_before_anything_is_read(alice):
 def test_rows_carrying_one_cell_more_than_the_header_still_realign_the_short_ones(alice):
     # Every data row ends with a cell the header does not name (a second action link, say), so a
     # full row has 5 cells under 4 headers and one without "Jumlah" has 4, as many as the header.
-    batch = _run(alice, [
-        ["Nama", "Jumlah", "Usia", "Tanggal"],
-        ["Budi", "1 Tahun", "2026-02-11", "Hapus"],  # "Jumlah" left out, first: before any full row
-        ["Ani", "3", "2 Tahun", "2026-02-10", "Hapus"],
-        ["Cici", "2 Tahun", "2026-02-12", ""],  # "Jumlah" left out, an empty last cell
-    ], year="2025")
+    batch = _run(
+        alice,
+        [
+            ["Nama", "Jumlah", "Usia", "Tanggal"],
+            ["Budi", "1 Tahun", "2026-02-11", "Hapus"],  # "Jumlah" left out, first: before any full row
+            ["Ani", "3", "2 Tahun", "2026-02-10", "Hapus"],
+            ["Cici", "2 Tahun", "2026-02-12", ""],  # "Jumlah" left out, an empty last cell
+        ],
+        year="2025",
+    )
     assert batch.status == BatchStatus.DONE, batch.error
     assert SEEN == [
         (2025, "Budi", "", "1 Tahun", "2026-02-11"),

@@ -33,8 +33,10 @@ from tumbuh.imports.testing import csv_bytes
 from tumbuh.wilayah.models import Wilayah
 
 ROOT = Path(__file__).resolve().parents[3]
-REASON = ("Proses impor terhenti sebelum selesai (server dimulai ulang atau proses dihentikan). "
-          "Tidak ada data yang tersimpan. Jalankan ulang.")
+REASON = (
+    "Proses impor terhenti sebelum selesai (server dimulai ulang atau proses dihentikan). "
+    "Tidak ada data yang tersimpan. Jalankan ulang."
+)
 HOST = socket.gethostname()
 
 # ---------------------------------------------------------------- a Tumbuh instance of its own
@@ -67,27 +69,50 @@ class Instance:
     def __init__(self, var: Path):
         self.var = var
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "TUMBUH_"))}
-        self.env = {**env, "DJANGO_SETTINGS_MODULE": "tumbuh.settings", "TUMBUH_DEBUG": "1",
-                    "TUMBUH_VAR_DIR": str(var), "TUMBUH_CACHE_URL": f"file://{var / 'cache'}",
-                    # a busy database waits rather than fails, as a page view would retry
-                    "DATABASE_URL": f"sqlite:///{var / 'tumbuh.sqlite3'}?timeout=60"}
+        self.env = {
+            **env,
+            "DJANGO_SETTINGS_MODULE": "tumbuh.settings",
+            "TUMBUH_DEBUG": "1",
+            "TUMBUH_VAR_DIR": str(var),
+            "TUMBUH_CACHE_URL": f"file://{var / 'cache'}",
+            # a busy database waits rather than fails, as a page view would retry
+            "DATABASE_URL": f"sqlite:///{var / 'tumbuh.sqlite3'}?timeout=60",
+        }
 
     def python(self, code: str, timeout: float = 180) -> object:
         """Run ``code`` (after ``PRELUDE``) in a new process of the instance; what it prints, as JSON."""
-        done = subprocess.run([sys.executable, "-c", PRELUDE + textwrap.dedent(code)], env=self.env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            [sys.executable, "-c", PRELUDE + textwrap.dedent(code)],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         return json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else None
 
     def tumbuh(self, *args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "tumbuh.cli", *args], env=self.env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "tumbuh.cli", *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
 
     def worker(self) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "tumbuh.cli", "run_import"], env=self.env, cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "tumbuh.cli", "run_import"],
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def batches(self, *pks: int) -> list[dict]:
         """The batches as stored (read with sqlite3 directly: no Django in this process for it)."""
@@ -216,8 +241,9 @@ def test_a_stale_heartbeat_with_a_live_looking_record_is_recovered(instance):
     """)
     progress = instance.var / "import-progress"
     progress.mkdir()
-    (progress / f"{pks[0]}.json").write_text(json.dumps({"done": 10, "total": 5, "pid": os.getpid(), "host": HOST,
-                                                         "at": stale}))
+    (progress / f"{pks[0]}.json").write_text(
+        json.dumps({"done": 10, "total": 5, "pid": os.getpid(), "host": HOST, "at": stale})
+    )
     out = instance.tumbuh("import_recover")
     old, fresh = instance.batches(*pks)
     assert (old["status"], old["error"]) == ("failed", REASON) and "1 batch(es) marked failed" in out
@@ -357,8 +383,9 @@ def no_worker(monkeypatch):
 
 
 def _queued(user, name, rows=(("ANTRIAN", "Dinas Uji Antrian", "dinas"),), kind="opd"):
-    batch = create_batch(kind, user=user, kabupaten=Wilayah.objects.get(code="73.24"), file_name=name,
-                         status=BatchStatus.QUEUED)
+    batch = create_batch(
+        kind, user=user, kabupaten=Wilayah.objects.get(code="73.24"), file_name=name, status=BatchStatus.QUEUED
+    )
     return store_source(batch, csv_bytes([["Singkatan", "Nama OPD", "Jenis"], *rows]))
 
 
@@ -390,12 +417,14 @@ def test_the_page_shows_the_queue_and_the_running_import(client, alice, no_worke
 
 
 @pytest.mark.django_db
-def test_a_batch_of_a_dead_worker_shows_failed_and_runs_again(client, alice, bob, charlie, no_worker, settings,
-                                                              tmp_path):
+def test_a_batch_of_a_dead_worker_shows_failed_and_runs_again(
+    client, alice, bob, charlie, no_worker, settings, tmp_path
+):
     settings.VAR_DIR = tmp_path
     batch = _queued(alice, "opd.csv")
-    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, worker=f"{_dead_pid()}@{HOST}",
-                                                   heartbeat_at=datetime.datetime.now(datetime.UTC))
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.RUNNING, worker=f"{_dead_pid()}@{HOST}", heartbeat_at=datetime.datetime.now(datetime.UTC)
+    )
     client.force_login(alice)
     listing = client.get(reverse("imports:list"), HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert "Gagal" in listing
@@ -432,8 +461,9 @@ def test_a_viewer_may_not_run_a_failed_batch_again(client, alice, demo_users, no
 def test_a_small_upload_waits_while_an_import_runs(alice, no_worker, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     running = _queued(alice, "besar.csv")
-    ImportBatch.objects.filter(pk=running.pk).update(status=BatchStatus.RUNNING, worker=worker_name(),
-                                                     heartbeat_at=datetime.datetime.now(datetime.UTC))
+    ImportBatch.objects.filter(pk=running.pk).update(
+        status=BatchStatus.RUNNING, worker=worker_name(), heartbeat_at=datetime.datetime.now(datetime.UTC)
+    )
     small = background.start(_queued(alice, "kecil.csv", rows=(("KECIL", "Badan Uji Kecil", "badan"),)))
     assert small.status == BatchStatus.QUEUED and no_worker == [True]
     with background.worker_lock() as mine:  # a worker holds the lock: nobody else is started

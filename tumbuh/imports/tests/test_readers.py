@@ -36,8 +36,17 @@ def test_decimal_commas_and_points_both_read():
 
 
 def test_counts_read_thousands_separators_either_way():
-    for text, number in (("1.234", 1234), ("1,234", 1234), ("1.234.567", 1234567), (" 1 234 ", 1234), ("1.234,0", 1234),
-                         ("987", 987), ("250.0", 250), ("-12", -12), ("0", 0)):
+    for text, number in (
+        ("1.234", 1234),
+        ("1,234", 1234),
+        ("1.234.567", 1234567),
+        (" 1 234 ", 1234),
+        ("1.234,0", 1234),
+        ("987", 987),
+        ("250.0", 250),
+        ("-12", -12),
+        ("0", 0),
+    ):
         assert parse_count(text) == number, text
     assert parse_count("") is None
     for bad in ("12,5", "1.23", "banyak", "1.2345"):
@@ -59,7 +68,11 @@ def test_region_codes_get_their_dots_back():
     assert wilayah_code(" 73.24.04 ") == "73.24.04"
     assert wilayah_code("732404") == "73.24.04"
     assert split_codes("73.24.04.2001; 73.24.04.2002,73.24.04.2003\n73.24.04.2004") == [
-        "73.24.04.2001", "73.24.04.2002", "73.24.04.2003", "73.24.04.2004"]
+        "73.24.04.2001",
+        "73.24.04.2002",
+        "73.24.04.2003",
+        "73.24.04.2004",
+    ]
 
 
 def test_cells_keep_what_the_user_typed():
@@ -79,14 +92,18 @@ def test_semicolon_csv_with_bom_and_mixed_case_headers():
 
 
 def test_cp1252_csv_with_commas_falls_back_from_utf8():
-    data = csv_bytes([["Kode Puskesmas", "Nama Puskesmas"], ["P1", "Puskesmas Séko – Timur"]], delimiter=",", encoding="cp1252")
+    data = csv_bytes(
+        [["Kode Puskesmas", "Nama Puskesmas"], ["P1", "Puskesmas Séko – Timur"]], delimiter=",", encoding="cp1252"
+    )
     info, table, rows = _read(data)
     assert info.encoding == "cp1252"
     assert rows == [(2, ["P1", "Puskesmas Séko – Timur"])]
 
 
 def test_header_row_is_found_below_a_note():
-    data = xlsx_bytes([["Daftar puskesmas 2026, diisi oleh Dinkes"], [], ["Kode Puskesmas", "Nama Puskesmas"], [7324040101, "Satu"]])
+    data = xlsx_bytes(
+        [["Daftar puskesmas 2026, diisi oleh Dinkes"], [], ["Kode Puskesmas", "Nama Puskesmas"], [7324040101, "Satu"]]
+    )
     _, table, rows = _read(data)
     assert table.header_row == 3
     assert rows == [(4, ["7324040101", "Satu"])]

@@ -17,14 +17,56 @@ from tumbuh.imports.testing import COVER_ROWS, RawHTML, csv_bytes, html_xls_byte
 
 #: The 37 headers of e-PPGBM's "Daftar Anak Berdasarkan Status Gizi" ("Pukesmas" sic).
 EPPGBM_HEADERS = [
-    "No", "NIK", "Nama", "JK", "Tgl Lahir", "BB Lahir", "TB Lahir", "Nama Ortu", "Prov", "Kab/Kota", "Kec", "Pukesmas",
-    "Desa/Kel", "Posyandu", "RT", "RW", "Alamat", "Total Pengukuran", "Usia Saat Ukur", "Tanggal Pengukuran", "Berat",
-    "Tinggi", "Cara Ukur", "LiLA", "BB/U", "ZS BB/U", "TB/U", "ZS TB/U", "BB/TB", "ZS BB/TB", "Naik Berat Badan",
-    "Jml Vit A", "KPSP", "KIA", "Kelas Ibu Balita", "MBG", "Detail",
+    "No",
+    "NIK",
+    "Nama",
+    "JK",
+    "Tgl Lahir",
+    "BB Lahir",
+    "TB Lahir",
+    "Nama Ortu",
+    "Prov",
+    "Kab/Kota",
+    "Kec",
+    "Pukesmas",
+    "Desa/Kel",
+    "Posyandu",
+    "RT",
+    "RW",
+    "Alamat",
+    "Total Pengukuran",
+    "Usia Saat Ukur",
+    "Tanggal Pengukuran",
+    "Berat",
+    "Tinggi",
+    "Cara Ukur",
+    "LiLA",
+    "BB/U",
+    "ZS BB/U",
+    "TB/U",
+    "ZS TB/U",
+    "BB/TB",
+    "ZS BB/TB",
+    "Naik Berat Badan",
+    "Jml Vit A",
+    "KPSP",
+    "KIA",
+    "Kelas Ibu Balita",
+    "MBG",
+    "Detail",
 ]
 SPEC = HeaderSpec(
-    {"nik": ("NIK",), "name": ("Nama", "Nama Anak"), "sex": ("JK",), "birth": ("Tgl Lahir",), "age": ("Usia Saat Ukur",),
-     "date": ("Tanggal Pengukuran",), "weight": ("Berat",), "height": ("Tinggi",), "total": ("Total Pengukuran",)},
+    {
+        "nik": ("NIK",),
+        "name": ("Nama", "Nama Anak"),
+        "sex": ("JK",),
+        "birth": ("Tgl Lahir",),
+        "age": ("Usia Saat Ukur",),
+        "date": ("Tanggal Pengukuran",),
+        "weight": ("Berat",),
+        "height": ("Tinggi",),
+        "total": ("Total Pengukuran",),
+    },
     required=(("nik", "name"), ("date",)),
 )
 
@@ -32,10 +74,43 @@ SPEC = HeaderSpec(
 def _row(i: int) -> list:
     """A data row of e-PPGBM's download, as the site writes it."""
     return [
-        i, f"73240{i:011d}", RawHTML(f"SITI&nbsp;AMINAH {i}"), "P", "2022-03-04", "3.1", "49", RawHTML("AMINAH &amp; ANDI"),
-        "SULAWESI SELATAN", "LUWU TIMUR", "MALILI", "MALILI", "BALANTANG", "MAWAR", "001", "002", "Jl. Poros",
-        "3", RawHTML("2 Tahun<br>3 Bulan"), "2024-05-06", "11.2", "85.1", "Berdiri", "14.5", "Normal", "-0.5",
-        "Pendek", "-2.3", "Gizi Baik", "0.3", "Ya", "1", "Sesuai", "Ya", "Tidak", "Ya", RawHTML('<a href="#">Detail</a>'),
+        i,
+        f"73240{i:011d}",
+        RawHTML(f"SITI&nbsp;AMINAH {i}"),
+        "P",
+        "2022-03-04",
+        "3.1",
+        "49",
+        RawHTML("AMINAH &amp; ANDI"),
+        "SULAWESI SELATAN",
+        "LUWU TIMUR",
+        "MALILI",
+        "MALILI",
+        "BALANTANG",
+        "MAWAR",
+        "001",
+        "002",
+        "Jl. Poros",
+        "3",
+        RawHTML("2 Tahun<br>3 Bulan"),
+        "2024-05-06",
+        "11.2",
+        "85.1",
+        "Berdiri",
+        "14.5",
+        "Normal",
+        "-0.5",
+        "Pendek",
+        "-2.3",
+        "Gizi Baik",
+        "0.3",
+        "Ya",
+        "1",
+        "Sesuai",
+        "Ya",
+        "Tidak",
+        "Ya",
+        RawHTML('<a href="#">Detail</a>'),
     ]
 
 
@@ -77,7 +152,9 @@ def test_eppgbm_html_download_with_one_title_row_is_read_as_html():
 @pytest.mark.parametrize("title_as", ["row", "heading"])
 def test_several_title_rows_th_or_td_headers_with_or_without_thead(header_cells, with_thead, title_as):
     titles = ("Daftar Anak Berdasarkan Status Gizi", "Kabupaten Luwu Timur", "Periode: Mei 2024")
-    data = html_xls_bytes([EPPGBM_HEADERS, _row(1)], titles, header_cells=header_cells, with_thead=with_thead, title_as=title_as)
+    data = html_xls_bytes(
+        [EPPGBM_HEADERS, _row(1)], titles, header_cells=header_cells, with_thead=with_thead, title_as=title_as
+    )
     _, table, rows = _read(data)
     assert table.headers == EPPGBM_HEADERS
     assert table.header_row == (4 if title_as == "row" else 1)
@@ -134,33 +211,52 @@ def test_short_data_rows_keep_their_true_width():
     assert len(table.headers) == 37
     assert [len(c) for _, c in rows] == [37, 36, 37]
     assert rows[1][1][17] == "2 Tahun 3 Bulan"  # not realigned here: that is the importer's job
-    csv_rows = list(_read(csv_bytes([["NIK", "Nama", "Tanggal Pengukuran", "Berat"], ["1", "A", "2024-05-06"],
-                                     ["2", "B", "2024-05-06", "", ""]]))[2])
+    csv_rows = list(
+        _read(
+            csv_bytes(
+                [
+                    ["NIK", "Nama", "Tanggal Pengukuran", "Berat"],
+                    ["1", "A", "2024-05-06"],
+                    ["2", "B", "2024-05-06", "", ""],
+                ]
+            )
+        )[2]
+    )
     assert [len(c) for _, c in csv_rows] == [3, 5]
 
 
 def test_implicit_end_tags_and_a_repeated_header_per_page():
-    page = ("<table><tr><th>NIK<th>Nama<th>Tanggal Pengukuran"
-            "<tr><td>1<td>A<td>2024-05-06"
-            "</table><p>Halaman 2</p><table>"
-            "<tr><th>NIK<th>Nama<th>Tanggal Pengukuran"
-            "<tr><td>2<td>B<td>2024-05-07</table>")
+    page = (
+        "<table><tr><th>NIK<th>Nama<th>Tanggal Pengukuran"
+        "<tr><td>1<td>A<td>2024-05-06"
+        "</table><p>Halaman 2</p><table>"
+        "<tr><th>NIK<th>Nama<th>Tanggal Pengukuran"
+        "<tr><td>2<td>B<td>2024-05-07</table>"
+    )
     _, _, rows = _read(io.BytesIO(page.encode()))
     assert rows == [(2, ["1", "A", "2024-05-06"]), (4, ["2", "B", "2024-05-07"])]
 
 
 def test_a_layout_table_around_the_data_is_not_read_as_a_row():
-    page = ("<table><tr><td><h3>Daftar Anak</h3><table>"
-            "<tr><th>NIK</th><th>Nama</th><th>Tanggal Pengukuran</th></tr>"
-            "<tr><td>1</td><td>A</td><td>2024-05-06</td></tr></table></td></tr></table>")
+    page = (
+        "<table><tr><td><h3>Daftar Anak</h3><table>"
+        "<tr><th>NIK</th><th>Nama</th><th>Tanggal Pengukuran</th></tr>"
+        "<tr><td>1</td><td>A</td><td>2024-05-06</td></tr></table></td></tr></table>"
+    )
     _, _, rows = _read(io.BytesIO(page.encode()))
     assert rows == [(2, ["1", "A", "2024-05-06"])]
 
 
 @pytest.mark.parametrize(
     ("encoding", "bom", "declared"),
-    [("utf-8", True, "utf-8"), ("utf-8", False, False), ("utf-8", False, "windows-1252"),  # a wrong declaration
-     ("cp1252", False, "windows-1252"), ("cp1252", False, False), ("utf-16", True, "utf-16")],
+    [
+        ("utf-8", True, "utf-8"),
+        ("utf-8", False, False),
+        ("utf-8", False, "windows-1252"),  # a wrong declaration
+        ("cp1252", False, "windows-1252"),
+        ("cp1252", False, False),
+        ("utf-16", True, "utf-16"),
+    ],
 )
 def test_html_encodings_declared_wrong_or_not_at_all(encoding, bom, declared):
     rows = [["NIK", "Nama", "Tanggal Pengukuran"], ["1", "Séno – Putri", "2024-05-06"]]
@@ -182,8 +278,10 @@ def test_content_wins_over_the_file_name(alice, name):
     from tumbuh.imports.framework import run_import
     from tumbuh.organisation.models import Opd
 
-    data = html_xls_bytes([["Singkatan", "Nama OPD", "Jenis"], ["DINKESX", RawHTML("Dinas&nbsp;Kesehatan"), "dinas"]],
-                          title_rows=("Daftar OPD",))
+    data = html_xls_bytes(
+        [["Singkatan", "Nama OPD", "Jenis"], ["DINKESX", RawHTML("Dinas&nbsp;Kesehatan"), "dinas"]],
+        title_rows=("Daftar OPD",),
+    )
     batch = run_import("opd", user=alice, kabupaten=alice.wilayah, source=data, file_name=name)
     assert batch.status == "done" and batch.created == 1, batch.error
     assert batch.source.name.endswith(".html") and batch.header_row == 2
@@ -197,7 +295,16 @@ def test_legacy_xls_dates_numbers_and_text():
     rows = [
         ["Daftar pengukuran Posyandu Mawar"],
         ["NIK", "Nama", "Tgl Lahir", "Tanggal Pengukuran", "Berat", "Tinggi", "Total Pengukuran", "Usia Saat Ukur"],
-        ["7324010101010001", "Siti", datetime.date(2022, 3, 4), datetime.datetime(2024, 5, 6, 9, 30), 11.0, 85.25, 3, True],
+        [
+            "7324010101010001",
+            "Siti",
+            datetime.date(2022, 3, 4),
+            datetime.datetime(2024, 5, 6, 9, 30),
+            11.0,
+            85.25,
+            3,
+            True,
+        ],
         [None, "Adi", None, datetime.date(2024, 5, 7), 9.5, None, None, None],
     ]
     data = xls_bytes(rows, sheet_title="Pengukuran")
@@ -266,7 +373,9 @@ def _zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> io.Byte
 
 
 def test_a_word_document_renamed_xlsx_is_refused():
-    docx = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>", "_rels/.rels": b"<Relationships/>"})
+    docx = _zip(
+        {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>", "_rels/.rels": b"<Relationships/>"}
+    )
     assert "zip archive but not an Excel workbook" in _refusal(docx)
 
 
@@ -275,13 +384,20 @@ def test_a_plain_zip_renamed_xlsx_is_refused():
 
 
 def test_an_opendocument_spreadsheet_gets_its_own_reason():
-    ods = _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}, zipfile.ZIP_STORED)
+    ods = _zip(
+        {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"}, zipfile.ZIP_STORED
+    )
     assert ".ods" in _refusal(ods)
 
 
 def test_a_zip_bomb_is_refused_before_it_is_opened(monkeypatch):
-    bomb = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
-                 "xl/worksheets/sheet1.xml": b"\0" * (20 << 20)})
+    bomb = _zip(
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "xl/workbook.xml": b"<workbook/>",
+            "xl/worksheets/sheet1.xml": b"\0" * (20 << 20),
+        }
+    )
     assert len(bomb.getvalue()) < 100_000  # 20 MB of zeros, a thousand times smaller
     opened = []
     monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: opened.append(1))
@@ -308,7 +424,10 @@ def test_a_real_workbook_is_not_a_bomb():
         (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03NIK;Nama", "binary data"),
         (b"", "empty"),
         (b"\xef\xbb\xbf  \r\n", "empty"),
-        (b"<!DOCTYPE html><html><body><p>Sesi Anda telah berakhir, silakan login kembali.</p></body></html>", "without a table"),
+        (
+            b"<!DOCTYPE html><html><body><p>Sesi Anda telah berakhir, silakan login kembali.</p></body></html>",
+            "without a table",
+        ),
         (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>', "XML"),
     ],
     ids=["pdf", "png", "jpeg", "gzip", "empty", "bom-only", "login-page", "spreadsheetml"],
@@ -330,7 +449,9 @@ def test_a_csv_starting_with_a_less_than_sign_is_still_csv():
 
 
 def test_excel_unicode_text_is_read_as_utf16_tab_separated():
-    data = csv_bytes([["NIK", "Nama", "Tanggal Pengukuran"], ["1", "Séno", "2024-05-06"]], delimiter="\t", encoding="utf-16")
+    data = csv_bytes(
+        [["NIK", "Nama", "Tanggal Pengukuran"], ["1", "Séno", "2024-05-06"]], delimiter="\t", encoding="utf-16"
+    )
     info, _, rows = _read(data)
     assert (info.format, info.encoding) == ("csv", "utf-16")
     assert rows == [(2, ["1", "Séno", "2024-05-06"])]
@@ -341,8 +462,12 @@ def test_excel_unicode_text_is_read_as_utf16_tab_separated():
 def test_csv_lines_may_end_as_excel_for_mac_ends_them(monkeypatch, newline, chunk):
     # "CSV (Macintosh)" ends lines with a bare CR; a small chunk splits CR LF between two reads.
     monkeypatch.setattr(readers, "_CHUNK", chunk)
-    written = [["Nama", "NIK", "Tanggal Pengukuran"], ["Séno", "1", "2024-05-06"], ["Ani\r\nAminah", "", "2024-05-07"],
-               ["Budi", "3", ""]]
+    written = [
+        ["Nama", "NIK", "Tanggal Pengukuran"],
+        ["Séno", "1", "2024-05-06"],
+        ["Ani\r\nAminah", "", "2024-05-07"],
+        ["Budi", "3", ""],
+    ]
     info, table, rows = _read(csv_bytes(written, encoding="cp1252", newline=newline))
     assert table.headers == written[0]
     assert rows == [(2, written[1]), (3, written[2]), (4, written[3])]
@@ -353,10 +478,12 @@ def test_csv_lines_may_end_as_excel_for_mac_ends_them(monkeypatch, newline, chun
 
 def _tricky_page(n: int = 400) -> bytes:
     """Rows mixed with what must never be cut: comments, scripts, raw text, nested tables."""
-    parts = ['<html><head><title>Daftar </tr> anak</title><style>/* </tr> */ td {}</style>',
-             '<script>var s = "</tr><tr><td>x</td></tr>";</script></head><body>',
-             '<table><tr><td colspan="3">Daftar Anak</td></tr>',
-             "<TR><TH>NIK<TH>Nama<TH>Tanggal Pengukuran</TR>"]
+    parts = [
+        "<html><head><title>Daftar </tr> anak</title><style>/* </tr> */ td {}</style>",
+        '<script>var s = "</tr><tr><td>x</td></tr>";</script></head><body>',
+        '<table><tr><td colspan="3">Daftar Anak</td></tr>',
+        "<TR><TH>NIK<TH>Nama<TH>Tanggal Pengukuran</TR>",
+    ]
     for i in range(n):
         kind = i % 7
         if kind == 0:
@@ -368,7 +495,9 @@ def _tricky_page(n: int = 400) -> bytes:
         elif kind == 3:
             parts.append("</table><p>Halaman berikut</p><table><tr><th>NIK<th>Nama<th>Tanggal Pengukuran</tr>")
         elif kind == 4:
-            parts.append(f"<tr><td>{i}</td><td><table><tr><td>dalam</td></tr><tr><td>{i}b</td></tr></table></td><td>x</td></tr>")
+            parts.append(
+                f"<tr><td>{i}</td><td><table><tr><td>dalam</td></tr><tr><td>{i}b</td></tr></table></td><td>x</td></tr>"
+            )
         else:
             parts.append(f"<tr>\n  <td>{i}</td>\n  <td>D &amp; E</td><td>2024-05-06</td>\n</tr>\n")
     parts.append("</table></body></html>")
@@ -399,7 +528,7 @@ def _eppgbm_file(path, rows: int) -> int:
     head = html_xls_bytes([EPPGBM_HEADERS]).getvalue()
     top, bottom = head.split(b"</tbody>")
     one = html_xls_bytes([EPPGBM_HEADERS, _row(0)]).getvalue()
-    template = one[one.index(b"<tbody>") + len(b"<tbody>\n"): one.index(b"</tbody>")]
+    template = one[one.index(b"<tbody>") + len(b"<tbody>\n") : one.index(b"</tbody>")]
     with open(path, "wb") as out:
         out.write(top)
         for i in range(rows):
@@ -446,8 +575,13 @@ def test_streaming_keeps_the_parser_memory_flat_too(tmp_path):
     import sys
 
     size = _eppgbm_file(tmp_path / "daftar.xls", 60_000)
-    out = subprocess.run([sys.executable, "-c", _RSS_SCRIPT, str(tmp_path / "daftar.xls")], capture_output=True,
-                         text=True, check=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", _RSS_SCRIPT, str(tmp_path / "daftar.xls")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     count, growth = map(int, out.stdout.split())
     assert count == 60_000
     assert growth < size / 2, (growth, size)  # a whole-file DOM takes about 20 times the file; the input alone, once

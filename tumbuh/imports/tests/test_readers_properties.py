@@ -20,8 +20,13 @@ from tumbuh.imports.readers import HeaderSpec, inspect_source, open_table
 from tumbuh.imports.testing import csv_bytes, html_xls_bytes, xls_bytes, xlsx_bytes
 
 SPEC = HeaderSpec(
-    {"nik": ("NIK", "No NIK"), "nama": ("Nama Anak", "Nama"), "tanggal": ("Tanggal Pengukuran", "Tgl Ukur"),
-     "berat": ("Berat", "BB (kg)"), "catatan": ("Keterangan", "Catatan")},
+    {
+        "nik": ("NIK", "No NIK"),
+        "nama": ("Nama Anak", "Nama"),
+        "tanggal": ("Tanggal Pengukuran", "Tgl Ukur"),
+        "berat": ("Berat", "BB (kg)"),
+        "catatan": ("Keterangan", "Catatan"),
+    },
     required=(("nik", "nama"), ("tanggal",)),
 )
 KNOWN = set(SPEC.lookup())
@@ -29,10 +34,12 @@ KNOWN = set(SPEC.lookup())
 # Cells as people type them: letters (some accented), digits, punctuation that CSV and HTML must
 # escape; single inner spaces (HTML shows runs of spaces as one, as a browser does).
 _ALPHABET = string.ascii_letters + string.digits + "éñ .,;:-/&<>'\"|()#"
-_text = st.text(_ALPHABET, min_size=1, max_size=12).map(lambda t: " ".join(t.split())).filter(
-    lambda t: t and not t.startswith(("=", "+", "-", "@")) and header_key(t) not in KNOWN
+_text = (
+    st.text(_ALPHABET, min_size=1, max_size=12)
+    .map(lambda t: " ".join(t.split()))
+    .filter(lambda t: t and not t.startswith(("=", "+", "-", "@")) and header_key(t) not in KNOWN)
 )
-_number = st.one_of(st.integers(-10**9, 10**12), st.decimals(-10**5, 10**5, places=2).map(float))
+_number = st.one_of(st.integers(-(10**9), 10**12), st.decimals(-(10**5), 10**5, places=2).map(float))
 _cell = st.one_of(_text, _number, st.just(""))
 
 
@@ -71,7 +78,9 @@ def _write(fmt: str, table: dict, draw) -> tuple[object, int]:
         delimiter = draw(st.sampled_from([";", ",", "\t", "|"]))
         encoding = draw(st.sampled_from(["utf-8-sig", "utf-8", "cp1252", "utf-16"]))
         text_rows = [[cell_text(v) for v in row] for row in rows]
-        return csv_bytes(text_rows, delimiter=delimiter, encoding=encoding, newline=draw(st.sampled_from(["\r\n", "\n"]))), len(titles) + 1
+        return csv_bytes(
+            text_rows, delimiter=delimiter, encoding=encoding, newline=draw(st.sampled_from(["\r\n", "\n"]))
+        ), len(titles) + 1
     if fmt == "xlsx":
         return xlsx_bytes(rows), len(titles) + 1
     if fmt == "xls":
@@ -79,9 +88,15 @@ def _write(fmt: str, table: dict, draw) -> tuple[object, int]:
     title_as = draw(st.sampled_from(["row", "heading"]))
     encoding = draw(st.sampled_from(["utf-8", "cp1252"]))
     data = html_xls_bytes(
-        [header, *body], titles, title_as=title_as, header_cells=draw(st.sampled_from(["th", "td"])),
-        with_thead=draw(st.booleans()), extra_markup=draw(st.booleans()), encoding=encoding,
-        bom=encoding == "utf-8" and draw(st.booleans()), declare_charset=draw(st.sampled_from([True, False])),
+        [header, *body],
+        titles,
+        title_as=title_as,
+        header_cells=draw(st.sampled_from(["th", "td"])),
+        with_thead=draw(st.booleans()),
+        extra_markup=draw(st.booleans()),
+        encoding=encoding,
+        bom=encoding == "utf-8" and draw(st.booleans()),
+        declare_charset=draw(st.sampled_from([True, False])),
         nbsp_empty=draw(st.booleans()),
     )
     return data, (len(titles) + 1 if title_as == "row" else 1)

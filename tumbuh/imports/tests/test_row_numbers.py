@@ -18,8 +18,14 @@ DUPLICATE = gettext_noop("Duplicate of row %(row)s in this file")
 
 def _batch(alice, kind: str) -> ImportBatch:
     batch = ImportBatch.objects.create(
-        kind=kind, kabupaten_id="73.24", created_by=alice, file_name=f"{kind}.csv", status=BatchStatus.DONE,
-        headers=["Kode", "Nama"], created=1198, rejected=1,
+        kind=kind,
+        kabupaten_id="73.24",
+        created_by=alice,
+        file_name=f"{kind}.csv",
+        status=BatchStatus.DONE,
+        headers=["Kode", "Nama"],
+        created=1198,
+        rejected=1,
         findings={"warnings": [{"reason": DUPLICATE, "count": 1, "rows": [[1071, {"row": 1069}]]}]},
     )
     ImportRow.objects.create(batch=batch, row_number=1070, cells=["X1", "Nama"], reason=DUPLICATE, params={"row": 1069})
@@ -57,6 +63,9 @@ def test_a_reason_never_groups_a_row_number(alice):
     from django.utils import translation
 
     row = ImportRow(row_number=12000, reason=DUPLICATE, params={"row": 11999})
-    for language, expected in (("id", "Duplikat baris 11999 dalam berkas ini"), ("en", "Duplicate of row 11999 in this file")):
+    for language, expected in (
+        ("id", "Duplikat baris 11999 dalam berkas ini"),
+        ("en", "Duplicate of row 11999 in this file"),
+    ):
         with translation.override(language):
             assert row.message == expected

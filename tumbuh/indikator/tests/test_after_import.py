@@ -31,14 +31,24 @@ KRS_YEAR = 2027  # no KRS list of this year in the demo
 
 
 def _vitamin_a(desa: str = HARAPAN, year: int = VISIT_YEAR) -> Coverage | None:
-    return Coverage.objects.filter(indicator__kabupaten=None, indicator__code="balita-vitamin-a", desa_id=desa, year=year).first()
+    return Coverage.objects.filter(
+        indicator__kabupaten=None, indicator__code="balita-vitamin-a", desa_id=desa, year=year
+    ).first()
 
 
 def _eppgbm(user, *, dry_run=False, name="vita.csv"):
-    visits = [visit(name="Vit A Sudah", date=dt.date(VISIT_YEAR, 8, 12), vitamin_a=1),
-              visit(name="Vit A Belum", birth=dt.date(2022, 5, 3), date=dt.date(VISIT_YEAR, 8, 12), vitamin_a=0)]
-    return run_import("eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=write(visits),
-                      file_name=name, dry_run=dry_run)
+    visits = [
+        visit(name="Vit A Sudah", date=dt.date(VISIT_YEAR, 8, 12), vitamin_a=1),
+        visit(name="Vit A Belum", birth=dt.date(2022, 5, 3), date=dt.date(VISIT_YEAR, 8, 12), vitamin_a=0),
+    ]
+    return run_import(
+        "eppgbm",
+        user=user,
+        kabupaten=Wilayah.objects.get(code="73.24"),
+        source=write(visits),
+        file_name=name,
+        dry_run=dry_run,
+    )
 
 
 def _audited_as(coverage: Coverage):
@@ -47,7 +57,8 @@ def _audited_as(coverage: Coverage):
 
 
 def test_an_eppgbm_import_recomputes_the_coverage_of_the_years_it_wrote_as_the_importing_user(
-        alice, django_capture_on_commit_callbacks):
+    alice, django_capture_on_commit_callbacks
+):
     assert _vitamin_a() is None
     with django_capture_on_commit_callbacks(execute=True):
         batch = _eppgbm(alice)
@@ -55,16 +66,25 @@ def test_an_eppgbm_import_recomputes_the_coverage_of_the_years_it_wrote_as_the_i
     assert batch.findings["years"] == [VISIT_YEAR]
     vit = _vitamin_a()
     assert vit is not None and vit.source == CoverageSource.COMPUTED
-    seen = Measurement.objects.filter(child__desa_id=HARAPAN, date__year=VISIT_YEAR, vitamin_a__isnull=False,
-                                      age_days__gte=C.SIX_MONTHS_DAYS, age_days__lt=C.UNDER_FIVE_DAYS)
+    seen = Measurement.objects.filter(
+        child__desa_id=HARAPAN,
+        date__year=VISIT_YEAR,
+        vitamin_a__isnull=False,
+        age_days__gte=C.SIX_MONTHS_DAYS,
+        age_days__lt=C.UNDER_FIVE_DAYS,
+    )
     assert vit.denominator == seen.values("child").distinct().count() >= 2
     assert vit.numerator == seen.filter(vitamin_a__gte=1).values("child").distinct().count() >= 1
     assert _audited_as(vit) == (alice, C.REASON)
     assert vit.entered_by is None  # computed: nobody typed it
-    assert not Coverage.objects.filter(indicator__code="krs-pendampingan", year=VISIT_YEAR).exists()  # not fed by visits
+    assert not Coverage.objects.filter(
+        indicator__code="krs-pendampingan", year=VISIT_YEAR
+    ).exists()  # not fed by visits
     with translation.override("en"):
         [notice] = ImportBatch.objects.get(pk=batch.pk).notices()
-    assert notice["level"] == "info" and notice["text"].startswith(f"Coverage indicators recomputed from this import for {VISIT_YEAR}")
+    assert notice["level"] == "info" and notice["text"].startswith(
+        f"Coverage indicators recomputed from this import for {VISIT_YEAR}"
+    )
 
 
 def test_a_dry_run_recomputes_nothing(alice, django_capture_on_commit_callbacks):
@@ -84,21 +104,34 @@ def test_the_recompute_waits_for_the_commit(alice, django_capture_on_commit_call
 
 
 def test_a_krs_import_computes_the_families_accompanied(alice, django_capture_on_commit_callbacks):
-    families = [family("7324041501850101", "Balantang", jenis_pendampingan="1,3"),
-                family("7324041501850102", "Balantang"),  # the list says: none received
-                family("7324041501850103", "Balantang", jenis_pendampingan="KIE")]
+    families = [
+        family("7324041501850101", "Balantang", jenis_pendampingan="1,3"),
+        family("7324041501850102", "Balantang"),  # the list says: none received
+        family("7324041501850103", "Balantang", jenis_pendampingan="KIE"),
+    ]
     with django_capture_on_commit_callbacks(execute=True):
-        batch = run_import("krs", user=alice, kabupaten=Wilayah.objects.get(code="73.24"), source=verval_file(families),
-                           file_name="verval.csv", options={"year": KRS_YEAR})
+        batch = run_import(
+            "krs",
+            user=alice,
+            kabupaten=Wilayah.objects.get(code="73.24"),
+            source=verval_file(families),
+            file_name="verval.csv",
+            options={"year": KRS_YEAR},
+        )
     assert batch.created == 3 and batch.findings["years"] == [KRS_YEAR]
-    krs = Coverage.objects.get(indicator__code="krs-pendampingan", indicator__kabupaten=None, desa_id=BALANTANG, year=KRS_YEAR)
+    krs = Coverage.objects.get(
+        indicator__code="krs-pendampingan", indicator__kabupaten=None, desa_id=BALANTANG, year=KRS_YEAR
+    )
     assert (krs.numerator, krs.denominator, krs.source) == (2, 3, CoverageSource.COMPUTED)
     assert _audited_as(krs) == (alice, C.REASON)
-    assert not Coverage.objects.filter(year=KRS_YEAR).exclude(indicator__code="krs-pendampingan").exists()  # visits not touched
+    assert (
+        not Coverage.objects.filter(year=KRS_YEAR).exclude(indicator__code="krs-pendampingan").exists()
+    )  # visits not touched
 
 
-def test_a_failing_recompute_leaves_the_import_saved_and_offers_the_button(client, alice, monkeypatch,
-                                                                           django_capture_on_commit_callbacks):
+def test_a_failing_recompute_leaves_the_import_saved_and_offers_the_button(
+    client, alice, monkeypatch, django_capture_on_commit_callbacks
+):
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
@@ -125,8 +158,14 @@ def test_a_failing_recompute_leaves_the_import_saved_and_offers_the_button(clien
 
 
 def test_only_the_secretariat_or_the_importer_may_press_the_button(client, alice, bob, demo_users):
-    batch = ImportBatch.objects.create(kind="eppgbm", kabupaten_id="73.24", created_by=alice, status=BatchStatus.DONE,
-                                       file_name="x.csv", findings={"years": [VISIT_YEAR]})
+    batch = ImportBatch.objects.create(
+        kind="eppgbm",
+        kabupaten_id="73.24",
+        created_by=alice,
+        status=BatchStatus.DONE,
+        file_name="x.csv",
+        findings={"years": [VISIT_YEAR]},
+    )
     url = reverse("indikator:refresh_import", args=[batch.pk])
     client.force_login(bob)
     assert client.post(url).status_code in (403, 404)
@@ -168,15 +207,19 @@ def test_each_import_kind_feeds_its_own_computations():
     assert Indicator.objects.get(kabupaten=None, code="krs-pendampingan").computed_from == "krs_accompanied"
 
 
-def test_the_recompute_works_its_figures_out_before_it_writes(
-        alice, monkeypatch, django_capture_on_commit_callbacks):
+def test_the_recompute_works_its_figures_out_before_it_writes(alice, monkeypatch, django_capture_on_commit_callbacks):
     """On SQLite a write transaction locks every other writer out (a login too): the recompute
     reads without one, then stores (an indicator at a time, ``computations.store``) (issue 15)."""
     from django.db import transaction
 
     from tumbuh.imports.guards import reads_only
 
-    steps, real_work_out, real_atomic, real_refresh = [], after_import.work_out, transaction.atomic, after_import.refresh
+    steps, real_work_out, real_atomic, real_refresh = (
+        [],
+        after_import.work_out,
+        transaction.atomic,
+        after_import.refresh,
+    )
     recomputing = []
 
     def refresh(*args, **kwargs):
@@ -201,4 +244,4 @@ def test_the_recompute_works_its_figures_out_before_it_writes(
     monkeypatch.setattr(transaction, "atomic", real_atomic)
     assert _vitamin_a() is not None and "notices" in ImportBatch.objects.get(pk=batch.pk).findings
     assert ImportBatch.objects.get(pk=batch.pk).findings["notices"]["coverage"]["level"] == "info"
-    assert steps[0] == "read" and "read" not in steps[steps.index("write"):]  # every read before the first write
+    assert steps[0] == "read" and "read" not in steps[steps.index("write") :]  # every read before the first write

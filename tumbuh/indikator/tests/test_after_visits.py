@@ -31,7 +31,9 @@ YEAR = 2025  # siti's only visit of the year: 10/02/2025, measured
 
 
 def _monitored(year: int = YEAR) -> tuple[int, int] | None:
-    c = Coverage.objects.filter(indicator__kabupaten=None, indicator__code="balita-dipantau", desa_id=BALANTANG, year=year).first()
+    c = Coverage.objects.filter(
+        indicator__kabupaten=None, indicator__code="balita-dipantau", desa_id=BALANTANG, year=year
+    ).first()
     return (c.numerator, c.denominator) if c is not None else None
 
 
@@ -49,7 +51,8 @@ def computed(siti):
 
 
 def test_a_removed_visit_stops_counting_and_a_restored_one_counts_again(
-        bob, siti, computed, django_capture_on_commit_callbacks):
+    bob, siti, computed, django_capture_on_commit_callbacks
+):
     visit = Measurement.objects.get(child=siti, date=dt.date(YEAR, 2, 10))
     with django_capture_on_commit_callbacks(execute=True):
         do_remove_visit(bob, visit, "salah anak", now=NOW)

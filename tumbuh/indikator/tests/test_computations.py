@@ -31,8 +31,14 @@ def _child(birth: dt.date, desa: str = BALANTANG, name: str = "Anak Uji") -> Chi
 
 def _visit(child: Child, date: dt.date, **services) -> Measurement:
     """A weighing with the growth engine's age at the visit, and the services given."""
-    return Measurement.objects.create(child=child, date=date, desa_id=child.desa_id, weight=Decimal("9.5"),
-                                      age_days=(date - child.birth_date).days, **services)
+    return Measurement.objects.create(
+        child=child,
+        date=date,
+        desa_id=child.desa_id,
+        weight=Decimal("9.5"),
+        age_days=(date - child.birth_date).days,
+        **services,
+    )
 
 
 def _born(age_days: int, on: dt.date) -> dt.date:
@@ -72,7 +78,12 @@ def test_vitamin_a_counts_children_6_to_59_months_with_a_record():
 
 def test_the_catalogue_computes_vitamin_a_and_offers_the_other_services_to_districts():
     assert _national("balita-vitamin-a").computed_from == Computation.VITAMIN_A
-    assert C.attachable() == [Computation.KIA_BOOK, Computation.WEIGHT_GAIN, Computation.KELAS_IBU_BALITA, Computation.MBG]
+    assert C.attachable() == [
+        Computation.KIA_BOOK,
+        Computation.WEIGHT_GAIN,
+        Computation.KELAS_IBU_BALITA,
+        Computation.MBG,
+    ]
     assert not Indicator.objects.national().filter(computed_from__in=C.attachable()).exists()
     assert not Indicator.objects.national().filter(code="kelas-ibu-balita").exists()  # not the BKB parenting class
     assert _national("bkb-kelas-pengasuhan").computed_from == ""
@@ -100,8 +111,11 @@ def test_kia_book_takes_the_latest_record_of_the_year():
     _visit(kept, sep)  # not recorded in September: March's record stands
     _visit(_child(_born(1000, mar)), mar)  # never recorded
     _visit(_child(_born(1826, mar)), mar, kia_book=True)  # 60 months: out
-    assert C.kia_book([BALANTANG], YEAR)[BALANTANG] == (2, 3, "penyebut: balita dengan catatan buku KIA; "
-                                                             "1 balita tanpa catatan buku KIA tidak dihitung")
+    assert C.kia_book([BALANTANG], YEAR)[BALANTANG] == (
+        2,
+        3,
+        "penyebut: balita dengan catatan buku KIA; 1 balita tanpa catatan buku KIA tidak dihitung",
+    )
 
 
 @pytest.mark.parametrize("field, computation", [("kelas_ibu_balita", C.kelas_ibu_balita), ("mbg", C.mbg)])
@@ -116,8 +130,9 @@ def test_kelas_ibu_balita_and_mbg_count_one_yes_in_the_year(field, computation):
     _visit(_child(_born(0, apr)), apr)  # newborn, not recorded
     _visit(_child(_born(1830, apr)), apr, **{field: True})  # over five
     numerator, denominator, note = computation([BALANTANG], YEAR)[BALANTANG]
-    assert (numerator, denominator) == (1, 2) and note.endswith("1 balita tanpa catatan " + {
-        "kelas_ibu_balita": "kelas ibu balita", "mbg": "MBG"}[field] + " tidak dihitung")
+    assert (numerator, denominator) == (1, 2) and note.endswith(
+        "1 balita tanpa catatan " + {"kelas_ibu_balita": "kelas ibu balita", "mbg": "MBG"}[field] + " tidak dihitung"
+    )
 
 
 # ---------------------------------------------------------------- weight gain N/D′
@@ -125,8 +140,14 @@ def test_kelas_ibu_balita_and_mbg_count_one_yes_in_the_year(field, computation):
 
 def test_weight_gain_is_n_over_n_plus_t_per_child_and_month():
     a = _child(_born(300, dt.date(YEAR, 1, 1)))
-    for day, code in [(dt.date(YEAR, 1, 9), "B"), (dt.date(YEAR, 2, 9), "N"), (dt.date(YEAR, 3, 9), "T"),
-                      (dt.date(YEAR, 5, 4), "O"), (dt.date(YEAR, 6, 2), "T"), (dt.date(YEAR, 6, 27), "N")]:
+    for day, code in [
+        (dt.date(YEAR, 1, 9), "B"),
+        (dt.date(YEAR, 2, 9), "N"),
+        (dt.date(YEAR, 3, 9), "T"),
+        (dt.date(YEAR, 5, 4), "O"),
+        (dt.date(YEAR, 6, 2), "T"),
+        (dt.date(YEAR, 6, 27), "N"),
+    ]:
         _visit(a, day, weight_gain=code)  # June: weighed twice, the month's last code counts (N)
     b = _child(_born(500, dt.date(YEAR, 1, 1)))
     _visit(b, dt.date(YEAR, 2, 9), weight_gain="N")
@@ -148,7 +169,11 @@ def test_a_desa_with_only_o_and_b_codes_has_no_n_over_d():
 
 
 def _luwu_desa() -> str:
-    return Wilayah.objects.filter(level=Level.DESA, kabupaten_code="73.17").order_by("code").values_list("code", flat=True)[0]
+    return (
+        Wilayah.objects.filter(level=Level.DESA, kabupaten_code="73.17")
+        .order_by("code")
+        .values_list("code", flat=True)[0]
+    )
 
 
 def test_compute_keeps_the_entered_number_where_tumbuh_has_no_records(alice):
@@ -165,7 +190,9 @@ def test_compute_keeps_the_entered_number_where_tumbuh_has_no_records(alice):
     assert (computed.source, computed.numerator, computed.denominator) == (CoverageSource.COMPUTED, 1, 1)  # replaced
     log = AuditLog.objects.filter(object_type="indikator.coverage", object_id=str(computed.pk)).latest("at")
     assert log.actor is None and log.reason == C.REASON and log.after["source"] == "computed"
-    assert not AuditLog.objects.filter(object_type="indikator.coverage", object_id=str(entered.pk), reason=C.REASON).exists()
+    assert not AuditLog.objects.filter(
+        object_type="indikator.coverage", object_id=str(entered.pk), reason=C.REASON
+    ).exists()
 
 
 def test_a_computed_number_whose_records_are_gone_is_removed_and_the_desa_can_be_entered(client, alice):
@@ -181,8 +208,9 @@ def test_a_computed_number_whose_records_are_gone_is_removed_and_the_desa_can_be
     Child.objects.filter(pk=child.pk).update(desa_id=HARAPAN)  # registered in the wrong desa: corrected
     C.compute("73.24", YEAR, [BALANTANG, HARAPAN, "73.24.04.2006"], actor=policy.SYSTEM)
     assert not Coverage.objects.filter(indicator=vit, desa_id=BALANTANG, year=YEAR).exists()
-    assert AuditLog.objects.filter(object_type="indikator.coverage", object_id=str(stale.pk), action="delete",
-                                   actor=None).exists()
+    assert AuditLog.objects.filter(
+        object_type="indikator.coverage", object_id=str(stale.pk), action="delete", actor=None
+    ).exists()
     moved = Coverage.objects.get(indicator=vit, desa_id=HARAPAN, year=YEAR)
     assert (moved.source, moved.numerator, moved.denominator) == (CoverageSource.COMPUTED, 1, 1)
     assert Coverage.objects.get(indicator=vit, desa_id="73.24.04.2006", year=YEAR).source == CoverageSource.ENTERED
@@ -211,8 +239,14 @@ def test_only_the_indicators_the_district_has_are_computed(charlie):
     codes = set(Coverage.objects.filter(desa_id=desa, year=YEAR).values_list("indicator__computed_from", flat=True))
     assert codes == {Computation.VITAMIN_A, Computation.GROWTH_MONITORED}  # Luwu has no KIA/MBG/… indicator of its own
     assert not Coverage.objects.filter(desa_id=desa, year=YEAR, indicator__kabupaten_id="73.24").exists()
-    own = Indicator.objects.create(kabupaten_id="73.17", code="kia-luwu", name="Balita dengan buku KIA", short_name="Buku KIA",
-                                   kind="spesifik", computed_from=Computation.KIA_BOOK)
+    own = Indicator.objects.create(
+        kabupaten_id="73.17",
+        code="kia-luwu",
+        name="Balita dengan buku KIA",
+        short_name="Buku KIA",
+        kind="spesifik",
+        computed_from=Computation.KIA_BOOK,
+    )
     IndicatorSetting.objects.create(kabupaten_id="73.17", indicator=_national("balita-vitamin-a"), is_active=False)
     Coverage.objects.filter(desa_id=desa, year=YEAR).delete()
     C.compute("73.17", YEAR, [desa], actor=policy.SYSTEM)
@@ -229,11 +263,19 @@ def test_the_command_computes_every_service_indicator_of_the_district():
     _visit(b, day, vitamin_a=0, kia_book=False, kelas_ibu_balita=False, mbg=True, weight_gain="O")
     _visit(b, day + dt.timedelta(days=30), weight_gain="T")
     call_command("compute_coverage", kabupaten="73.24", year=YEAR, verbosity=0, stdout=open("/dev/null", "w"))
-    got = {c.indicator.computed_from: (c.numerator, c.denominator)
-           for c in Coverage.objects.filter(desa_id=BALANTANG, year=YEAR).select_related("indicator")}
+    got = {
+        c.indicator.computed_from: (c.numerator, c.denominator)
+        for c in Coverage.objects.filter(desa_id=BALANTANG, year=YEAR).select_related("indicator")
+    }
     # The demo gives Luwu Timur its own KIA, N/D′, kelas ibu balita and MBG indicators.
-    assert got == {Computation.GROWTH_MONITORED: (0, 2), Computation.VITAMIN_A: (1, 2), Computation.KIA_BOOK: (1, 2),
-                   Computation.WEIGHT_GAIN: (1, 2), Computation.KELAS_IBU_BALITA: (1, 2), Computation.MBG: (1, 2)}
+    assert got == {
+        Computation.GROWTH_MONITORED: (0, 2),
+        Computation.VITAMIN_A: (1, 2),
+        Computation.KIA_BOOK: (1, 2),
+        Computation.WEIGHT_GAIN: (1, 2),
+        Computation.KELAS_IBU_BALITA: (1, 2),
+        Computation.MBG: (1, 2),
+    }
     audited = AuditLog.objects.filter(object_type="indikator.coverage", reason=C.REASON)
     assert audited.filter(wilayah_code=BALANTANG).count() >= 6
     before = audited.count()
@@ -266,15 +308,17 @@ def test_asi_exclusive_reads_the_months_up_to_the_infants_age_on_its_latest_reco
 def _keluarga(nik: str, desa: str = BALANTANG, pendampingan: str | None = None, year: int = YEAR):
     from tumbuh.krs.models import Family
 
-    return Family.objects.create(year=year, desa_id=desa, nik=nik, head_name=f"Kepala {nik[-3:]}",
-                                 jenis_pendampingan=pendampingan)
+    return Family.objects.create(
+        year=year, desa_id=desa, nik=nik, head_name=f"Kepala {nik[-3:]}", jenis_pendampingan=pendampingan
+    )
 
 
 def _tpk_visit(keluarga, day: dt.date):
     from tumbuh.krs.models import Tpk, TpkVisit
 
-    tpk, _ = Tpk.objects.get_or_create(desa_id=keluarga.desa_id, name="TPK Uji",
-                                       defaults={"midwife": "B", "pkk_cadre": "P", "kb_cadre": "K"})
+    tpk, _ = Tpk.objects.get_or_create(
+        desa_id=keluarga.desa_id, name="TPK Uji", defaults={"midwife": "B", "pkk_cadre": "P", "kb_cadre": "K"}
+    )
     return TpkVisit.objects.create(family=keluarga, tpk=tpk, date=day, activity="penyuluhan")
 
 
@@ -311,13 +355,16 @@ def test_krs_accompanied_keeps_an_entered_number_where_tumbuh_holds_no_accompani
     assert (computed.numerator, computed.denominator, computed.source) == (1, 1, CoverageSource.COMPUTED)
 
 
-@pytest.mark.parametrize("username, own_batch, allowed", [
-    ("admin.lutim", False, True),     # the secretariat computes its district
-    ("admin.luwu", False, False),     # not another district's
-    ("dinkes.lutim", False, False),   # an OPD enters its coverage, it does not recompute Tumbuh's
-    ("pkm.malili", False, False),
-    ("pkm.malili", True, True),       # … but whoever ran an import recomputes what it feeds
-])
+@pytest.mark.parametrize(
+    "username, own_batch, allowed",
+    [
+        ("admin.lutim", False, True),  # the secretariat computes its district
+        ("admin.luwu", False, False),  # not another district's
+        ("dinkes.lutim", False, False),  # an OPD enters its coverage, it does not recompute Tumbuh's
+        ("pkm.malili", False, False),
+        ("pkm.malili", True, True),  # … but whoever ran an import recomputes what it feeds
+    ],
+)
 def test_who_may_compute_is_asked_where_the_computation_starts(demo_users, username, own_batch, allowed):
     from django.core.exceptions import PermissionDenied
 
@@ -325,8 +372,18 @@ def test_who_may_compute_is_asked_where_the_computation_starts(demo_users, usern
 
     user = demo_users[username]
     _visit(_child(_born(400, dt.date(YEAR, 2, 10)), desa=HARAPAN), dt.date(YEAR, 2, 10), vitamin_a=1)
-    batch = ImportBatch.objects.create(kind="eppgbm", kabupaten_id="73.24", created_by=user, status=BatchStatus.DONE,
-                                       file_name="x.csv", findings={"years": [YEAR]}) if own_batch else None
+    batch = (
+        ImportBatch.objects.create(
+            kind="eppgbm",
+            kabupaten_id="73.24",
+            created_by=user,
+            status=BatchStatus.DONE,
+            file_name="x.csv",
+            findings={"years": [YEAR]},
+        )
+        if own_batch
+        else None
+    )
     vit = _national("balita-vitamin-a")
     if not allowed:
         with pytest.raises(PermissionDenied):

@@ -30,24 +30,28 @@ def test_value_is_computed_from_counts_and_audited(alice):
     assert Coverage.objects.filter(desa_id=BALANTANG, year=YEAR).count() == 1 and cov.value == Decimal("83.33")
 
 
-@pytest.mark.parametrize("counts", [dict(numerator=30, denominator=24), dict(numerator=3, denominator=0),
-                                    dict(numerator=3), dict()])
+@pytest.mark.parametrize(
+    "counts", [dict(numerator=30, denominator=24), dict(numerator=3, denominator=0), dict(numerator=3), dict()]
+)
 def test_bad_counts_are_refused(alice, counts):
     with pytest.raises(ValidationError):
         set_coverage(alice, _ind("bumil-ttd-90"), BALANTANG, YEAR, **counts)
     assert not Coverage.objects.filter(year=YEAR).exists()
 
 
-@pytest.mark.parametrize("username, indicator, allowed", [
-    ("admin.lutim", "air-minum-layak", True),  # the secretariat: all indicators
-    ("dinkes.lutim", "bumil-ttd-90", True),  # DINKES answers for it
-    ("dinkes.lutim", "air-minum-layak", False),  # DPUPR's indicator
-    ("camat.malili", "bumil-ttd-90", False),
-    ("pkm.malili", "bumil-ttd-90", False),
-    ("desa.balantang", "bumil-ttd-90", False),
-    ("pantau.lutim", "bumil-ttd-90", False),
-    ("admin.luwu", "bumil-ttd-90", False),  # another district
-])
+@pytest.mark.parametrize(
+    "username, indicator, allowed",
+    [
+        ("admin.lutim", "air-minum-layak", True),  # the secretariat: all indicators
+        ("dinkes.lutim", "bumil-ttd-90", True),  # DINKES answers for it
+        ("dinkes.lutim", "air-minum-layak", False),  # DPUPR's indicator
+        ("camat.malili", "bumil-ttd-90", False),
+        ("pkm.malili", "bumil-ttd-90", False),
+        ("desa.balantang", "bumil-ttd-90", False),
+        ("pantau.lutim", "bumil-ttd-90", False),
+        ("admin.luwu", "bumil-ttd-90", False),  # another district
+    ],
+)
 def test_who_may_enter_coverage(demo_users, username, indicator, allowed):
     user = demo_users[username]
     if allowed:

@@ -85,16 +85,28 @@ def test_re_import_adds_nothing_and_a_corrected_file_updates(alice):
 
 def test_an_opd_imports_only_its_own_indicators(demo_users):
     dinkes = demo_users["dinkes.lutim"]
-    batch = _import(dinkes, [["73.24.04.2010", "", "bumil-ttd-90", 2034, 5, 10, None, ""],
-                             ["73.24.04.2010", "", "air-minum-layak", 2034, 5, 10, None, ""]])
+    batch = _import(
+        dinkes,
+        [
+            ["73.24.04.2010", "", "bumil-ttd-90", 2034, 5, 10, None, ""],
+            ["73.24.04.2010", "", "air-minum-layak", 2034, 5, 10, None, ""],
+        ],
+    )
     assert (batch.created, batch.rejected) == (1, 1)
     assert "may not change" in batch.rejected_rows.get().reason
 
 
 def test_computed_coverage_is_not_imported_over(alice):
     ind = Indicator.objects.get(code="balita-dipantau", kabupaten=None)
-    Coverage.objects.create(indicator=ind, desa_id="73.24.04.2010", year=YEAR, numerator=4, denominator=5, value=80,
-                            source=CoverageSource.COMPUTED)
+    Coverage.objects.create(
+        indicator=ind,
+        desa_id="73.24.04.2010",
+        year=YEAR,
+        numerator=4,
+        denominator=5,
+        value=80,
+        source=CoverageSource.COMPUTED,
+    )
     batch = _import(alice, [["73.24.04.2010", "", "balita-dipantau", 2034, 5, 5, None, ""]])
     assert batch.rejected == 1 and "computes" in batch.rejected_rows.get().reason
     assert Coverage.objects.get(indicator=ind, desa_id="73.24.04.2010", year=YEAR).numerator == 4
@@ -160,12 +172,16 @@ def test_the_upload_page_queues_the_file_and_shows_progress_then_the_summary(ali
     settings.TUMBUH_IMPORT_INLINE_BYTES = 10
     monkeypatch.setattr(background.subprocess, "Popen", lambda args, **kwargs: None)
     client.force_login(alice)
-    response = client.post("/indikator/cakupan/impor/", {
-        "file": _named(_xlsx([["73.24.04.2010", "Balantang", "asi-eksklusif", YEAR, 7, 10, None, ""]]), "isi.xlsx")})
+    response = client.post(
+        "/indikator/cakupan/impor/",
+        {"file": _named(_xlsx([["73.24.04.2010", "Balantang", "asi-eksklusif", YEAR, 7, 10, None, ""]]), "isi.xlsx")},
+    )
     batch = ImportBatch.objects.get(kind=KIND, file_name="isi.xlsx")
     assert batch.status == BatchStatus.QUEUED and response.url == f"/indikator/cakupan/impor/{batch.pk}/"
     page = client.get(response.url).content.decode()
-    assert f'hx-get="/indikator/cakupan/impor/{batch.pk}/progres/"' in page and 'data-testid="import-summary"' not in page
+    assert (
+        f'hx-get="/indikator/cakupan/impor/{batch.pk}/progres/"' in page and 'data-testid="import-summary"' not in page
+    )
     assert client.get(f"/indikator/cakupan/impor/{batch.pk}/progres/").status_code == 200
     call_command("run_import", str(batch.pk), stdout=io.StringIO())
     assert client.get(f"/indikator/cakupan/impor/{batch.pk}/progres/")["HX-Refresh"] == "true"

@@ -11,10 +11,18 @@ pytestmark = pytest.mark.django_db
 YEAR = 2035
 
 
-@pytest.mark.parametrize("username, status", [
-    ("admin.lutim", 200), ("dinkes.lutim", 200), ("camat.malili", 200), ("pkm.malili", 200),
-    ("desa.balantang", 200), ("pantau.lutim", 200), ("admin.luwu", 200),
-])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("admin.lutim", 200),
+        ("dinkes.lutim", 200),
+        ("camat.malili", 200),
+        ("pkm.malili", 200),
+        ("desa.balantang", 200),
+        ("pantau.lutim", 200),
+        ("admin.luwu", 200),
+    ],
+)
 def test_every_role_reads_the_catalogue(client, demo_users, username, status):
     client.force_login(demo_users[username])
     response = client.get("/indikator/")
@@ -32,23 +40,47 @@ def test_opd_enters_its_own_indicator_on_the_page(client, demo_users):
     client.force_login(demo_users["dinkes.lutim"])
     url = f"/indikator/cakupan/?indicator=bumil-ttd-90&year={YEAR}"
     assert 'name="num-73.24.04.2010"' in client.get(url).content.decode()
-    r = client.post(url, {"indicator": "bumil-ttd-90", "year": YEAR, "num-73.24.04.2010": "8", "den-73.24.04.2010": "10",
-                          "val-73.24.04.2001": "55,5", "note-73.24.04.2001": "perkiraan"})
+    r = client.post(
+        url,
+        {
+            "indicator": "bumil-ttd-90",
+            "year": YEAR,
+            "num-73.24.04.2010": "8",
+            "den-73.24.04.2010": "10",
+            "val-73.24.04.2001": "55,5",
+            "note-73.24.04.2001": "perkiraan",
+        },
+    )
     assert r.status_code == 302
     assert Coverage.objects.get(desa_id="73.24.04.2010", year=YEAR).value == 80
     assert Coverage.objects.get(desa_id="73.24.04.2001", year=YEAR).value == 55.5
     other = client.get(f"/indikator/cakupan/?indicator=air-minum-layak&year={YEAR}").content.decode()
     assert 'name="num-73.24.04.2010"' not in other
-    assert client.post(f"/indikator/cakupan/?indicator=air-minum-layak&year={YEAR}",
-                       {"num-73.24.04.2010": "1", "den-73.24.04.2010": "2"}).status_code == 403
+    assert (
+        client.post(
+            f"/indikator/cakupan/?indicator=air-minum-layak&year={YEAR}",
+            {"num-73.24.04.2010": "1", "den-73.24.04.2010": "2"},
+        ).status_code
+        == 403
+    )
 
 
 def test_one_bad_row_saves_nothing(client, alice):
     client.force_login(alice)
-    r = client.post(f"/indikator/cakupan/?indicator=asi-eksklusif&year={YEAR}", {
-        "indicator": "asi-eksklusif", "year": YEAR, "num-73.24.04.2010": "8", "den-73.24.04.2010": "10",
-        "num-73.24.04.2001": "12", "den-73.24.04.2001": "10"})
-    assert r.status_code == 200 and "cannot exceed" in r.content.decode().replace("tidak boleh melebihi", "cannot exceed")
+    r = client.post(
+        f"/indikator/cakupan/?indicator=asi-eksklusif&year={YEAR}",
+        {
+            "indicator": "asi-eksklusif",
+            "year": YEAR,
+            "num-73.24.04.2010": "8",
+            "den-73.24.04.2010": "10",
+            "num-73.24.04.2001": "12",
+            "den-73.24.04.2001": "10",
+        },
+    )
+    assert r.status_code == 200 and "cannot exceed" in r.content.decode().replace(
+        "tidak boleh melebihi", "cannot exceed"
+    )
     assert not Coverage.objects.filter(year=YEAR).exists()
 
 
@@ -67,9 +99,18 @@ def test_district_indicator_added_by_admin_only(client, alice, demo_users):
     client.force_login(demo_users["dinkes.lutim"])
     assert client.get("/indikator/baru/").status_code == 403
     client.force_login(alice)
-    client.post("/indikator/baru/", {"code": "rumah-layak", "name": "Rumah tangga dengan rumah layak huni",
-                                     "short_name": "Rumah layak", "kind": "sensitif", "unit": "%", "national_target": "80",
-                                     "is_active": "on"})
+    client.post(
+        "/indikator/baru/",
+        {
+            "code": "rumah-layak",
+            "name": "Rumah tangga dengan rumah layak huni",
+            "short_name": "Rumah layak",
+            "kind": "sensitif",
+            "unit": "%",
+            "national_target": "80",
+            "is_active": "on",
+        },
+    )
     ind = Indicator.objects.get(code="rumah-layak")
     assert ind.kabupaten_id == "73.24" and ind.category == "daerah"
     assert "rumah-layak" in client.get("/indikator/").content.decode()
@@ -79,8 +120,11 @@ def test_district_indicator_added_by_admin_only(client, alice, demo_users):
 
 def test_growth_monitored_counts_children_measured_in_the_year():
     desa = "73.24.04.2010"
-    measured = set(Measurement.objects.filter(child__desa_id=desa, date__year=2025, lenhei__isnull=False,
-                                              age_days__lt=1826).values_list("child_id", flat=True))
+    measured = set(
+        Measurement.objects.filter(
+            child__desa_id=desa, date__year=2025, lenhei__isnull=False, age_days__lt=1826
+        ).values_list("child_id", flat=True)
+    )
     result = growth_monitored([desa], 2025)
     assert result[desa][0] == len(measured) > 0
     assert result[desa][1] >= len(measured)
@@ -102,20 +146,36 @@ def test_a_number_entered_beside_computed_rows_is_saved_and_the_computed_rows_st
     before = (computed.numerator, computed.denominator, computed.note)
     client.force_login(alice)
     url = "/indikator/cakupan/?indicator=balita-dipantau&year=2025"
-    r = client.post(url, {"indicator": "balita-dipantau", "year": 2025, "num-73.24.01.2011": "30", "den-73.24.01.2011": "40",
-                          "num-73.24.04.2010": "1", "den-73.24.04.2010": "2"})  # the computed row has no inputs: ignored
+    r = client.post(
+        url,
+        {
+            "indicator": "balita-dipantau",
+            "year": 2025,
+            "num-73.24.01.2011": "30",
+            "den-73.24.01.2011": "40",
+            "num-73.24.04.2010": "1",
+            "den-73.24.04.2010": "2",
+        },
+    )  # the computed row has no inputs: ignored
     assert r.status_code == 302
     entered = Coverage.objects.get(indicator__code="balita-dipantau", year=2025, desa_id="73.24.01.2011")
     assert (entered.source, entered.value) == (CoverageSource.ENTERED, 75)
     computed.refresh_from_db()
-    assert (computed.numerator, computed.denominator, computed.note) == before and computed.source == CoverageSource.COMPUTED
+    assert (
+        computed.numerator,
+        computed.denominator,
+        computed.note,
+    ) == before and computed.source == CoverageSource.COMPUTED
 
 
 def test_the_demo_computes_the_service_indicators(client, alice):
     """The demo's visits carry services: vitamin A (national) and Luwu Timur's own KIA, N/D′,
     kelas ibu balita and MBG indicators have computed coverage in the demo year."""
-    got = dict(Coverage.objects.filter(year=2025, desa_id="73.24.04.2010", source=CoverageSource.COMPUTED)
-               .values_list("indicator__code", "denominator"))
+    got = dict(
+        Coverage.objects.filter(year=2025, desa_id="73.24.04.2010", source=CoverageSource.COMPUTED).values_list(
+            "indicator__code", "denominator"
+        )
+    )
     assert {"balita-vitamin-a", "balita-buku-kia", "balita-naik-bb", "kelas-ibu-balita", "balita-mbg"} <= set(got)
     assert all(n > 0 for n in got.values())
     client.force_login(alice)
@@ -125,8 +185,14 @@ def test_the_demo_computes_the_service_indicators(client, alice):
 
 def test_a_district_attaches_a_computation_to_its_own_indicator(client, alice):
     client.force_login(alice)
-    data = {"code": "bb-naik", "name": "Balita naik berat badan", "short_name": "Naik BB", "kind": "spesifik", "unit": "%",
-            "is_active": "on"}
+    data = {
+        "code": "bb-naik",
+        "name": "Balita naik berat badan",
+        "short_name": "Naik BB",
+        "kind": "spesifik",
+        "unit": "%",
+        "is_active": "on",
+    }
     r = client.post("/indikator/baru/", {**data, "computed_from": "vitamin_a"})  # the national indicator has it
     assert r.status_code == 200 and not Indicator.objects.filter(code="bb-naik").exists()
     client.post("/indikator/baru/", {**data, "computed_from": "weight_gain"})

@@ -21,8 +21,11 @@ def test_remove_a_person_from_the_scorecard(browser, live_server, demo):
 
     operator = User.objects.get(username="desa.balantang")
     for name, paud in (("Anak Satu", "Y"), ("Anak Dua", "T"), ("Anak Dua (lagi)", "T")):
-        do_record_target(operator, ScorecardTarget(desa_id=BALANTANG, year=2031, quarter=1, group="anak_2_6", name=name),
-                         {"paud": paud})
+        do_record_target(
+            operator,
+            ScorecardTarget(desa_id=BALANTANG, year=2031, quarter=1, group="anak_2_6", name=name),
+            {"paud": paud},
+        )
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
     browser_login(page, live_server, "desa.balantang")

@@ -30,8 +30,16 @@ def test_the_desa_operator_records_and_corrects_a_scorecard_person(client, bob):
 
 def test_the_desa_operator_records_the_village_policy_and_the_admin_assigns_a_mentor(client, bob, alice):
     client.force_login(bob)
-    response = client.post("/desa/aksi-4/kebijakan/baru/", {"desa": BALANTANG, "year": "2026", "perdes_number": "4 Tahun 2026",
-                                                             "perdes_date": "2026-02-10", "dana_desa": "35000000"})
+    response = client.post(
+        "/desa/aksi-4/kebijakan/baru/",
+        {
+            "desa": BALANTANG,
+            "year": "2026",
+            "perdes_number": "4 Tahun 2026",
+            "perdes_date": "2026-02-10",
+            "dana_desa": "35000000",
+        },
+    )
     assert response.status_code == 302
     assert DesaPolicy.objects.get(desa_id=BALANTANG, year=2026).dana_desa == 35_000_000
     assert client.get("/desa/pembina/baru/").status_code == 403
@@ -43,8 +51,10 @@ def test_the_desa_operator_records_the_village_policy_and_the_admin_assigns_a_me
     assignment = DesaMentor.objects.get(desa=other, year=2026)
     page = client.get("/desa/pembina/?year=2026").content.decode()
     assert other.name in page  # listed among mentors that have not visited yet
-    response = client.post(f"/desa/pembina/{assignment.pk}/", {"date": "2026-04-01", "activity": "Monitoring posyandu",
-                                                                "support": "Timbangan digital"})
+    response = client.post(
+        f"/desa/pembina/{assignment.pk}/",
+        {"date": "2026-04-01", "activity": "Monitoring posyandu", "support": "Timbangan digital"},
+    )
     assert response.status_code == 302
     assert MentorVisit.objects.get(mentor=assignment).support == "Timbangan digital"
 
@@ -65,8 +75,13 @@ def test_the_child_picker_offers_children_of_the_groups_age(client, bob):
 
 def test_years_are_written_as_years_not_as_numbers(client, alice):
     client.force_login(alice)
-    for url in ("/desa/aksi-5/?tahun=2025&triwulan=3", "/desa/pembina/?tahun=2025", f"/desa/kartu-skor/{BALANTANG}/2025/3/",
-                "/desa/aksi-4/?tahun=2025", "/krs/?tahun=2025"):
+    for url in (
+        "/desa/aksi-5/?tahun=2025&triwulan=3",
+        "/desa/pembina/?tahun=2025",
+        f"/desa/kartu-skor/{BALANTANG}/2025/3/",
+        "/desa/aksi-4/?tahun=2025",
+        "/krs/?tahun=2025",
+    ):
         page = client.get(url).content.decode()
         assert "2025" in page and "2.025" not in page, url
 

@@ -29,8 +29,9 @@ def quarter(bob):
         ("Anak E", A26, {"paud": "Y"}),
         ("Anak F", A26, {"paud": "T"}),
     ):
-        rows[name] = do_record_target(bob, ScorecardTarget(desa_id=BALANTANG, year=YEAR, quarter=Q, group=group,
-                                                           name=name), answers)
+        rows[name] = do_record_target(
+            bob, ScorecardTarget(desa_id=BALANTANG, year=YEAR, quarter=Q, group=group, name=name), answers
+        )
     return rows
 
 
@@ -52,8 +53,9 @@ def test_the_desa_operator_removes_a_person_and_the_levels_follow(client, bob, q
     response = client.post(_url(ibu_b), {"reason": "Tercatat dua kali"})
     assert response.status_code == 302 and response["Location"] == f"/desa/kartu-skor/{BALANTANG}/{YEAR}/{Q}/"
     assert not ScorecardTarget.objects.filter(pk=ibu_b.pk).exists()
-    log = AuditLog.objects.get(object_type="konvergensi_desa.scorecardtarget", object_id=str(ibu_b.pk),
-                               action=AuditAction.DELETE)
+    log = AuditLog.objects.get(
+        object_type="konvergensi_desa.scorecardtarget", object_id=str(ibu_b.pk), action=AuditAction.DELETE
+    )
     assert log.reason == "Tercatat dua kali" and log.actor == bob and log.before["name"] == "Ibu B"
     # Ibu A alone: 5 / 7; the desa: (5 + 1) / (7 + 2) = 6 / 9.
     per, total = quarter_levels(BALANTANG, YEAR, Q)
@@ -65,14 +67,17 @@ def test_the_desa_operator_removes_a_person_and_the_levels_follow(client, bob, q
     assert "(6 / 9)" in page and "Ibu B dihapus dari kartu skor" in page and ">Ibu B</a>" not in page
 
 
-@pytest.mark.parametrize("username, status", [
-    ("admin.lutim", 302),
-    ("camat.malili", 403),  # sees the desa's scorecard, does not record it
-    ("dinkes.lutim", 403),
-    ("pantau.lutim", 403),
-    ("pkm.malili", 404),  # Balantang is served by another puskesmas
-    ("admin.luwu", 404),
-])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("admin.lutim", 302),
+        ("camat.malili", 403),  # sees the desa's scorecard, does not record it
+        ("dinkes.lutim", 403),
+        ("pantau.lutim", 403),
+        ("pkm.malili", 404),  # Balantang is served by another puskesmas
+        ("admin.luwu", 404),
+    ],
+)
 def test_who_may_remove(client, demo_users, quarter, username, status):
     person = quarter["Anak F"]
     user = demo_users[username]

@@ -31,9 +31,17 @@ def _opd(short, kabupaten="73.24"):
 def test_the_perbup_is_recorded_with_its_document_and_seen_from_the_desa(client, alice, bob, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(alice)
-    response = client.post("/desa/aksi-4/perbup/baru/", {
-        "kabupaten": "73.24", "kind": "perbup", "number": "7 Tahun 2026", "date": "2026-03-02", "title": "Peran Desa",
-        "document": SimpleUploadedFile("perbup.pdf", pdf_bytes("perbup"), content_type="application/pdf")})
+    response = client.post(
+        "/desa/aksi-4/perbup/baru/",
+        {
+            "kabupaten": "73.24",
+            "kind": "perbup",
+            "number": "7 Tahun 2026",
+            "date": "2026-03-02",
+            "title": "Peran Desa",
+            "document": SimpleUploadedFile("perbup.pdf", pdf_bytes("perbup"), content_type="application/pdf"),
+        },
+    )
     assert response.status_code == 302
     regulation = DesaRoleRegulation.objects.get(number="7 Tahun 2026")
     [doc] = UploadedDocument.for_object(regulation)
@@ -41,13 +49,26 @@ def test_the_perbup_is_recorded_with_its_document_and_seen_from_the_desa(client,
     assert client.get(f"/dokumen/berkas/{doc.pk}/").status_code == 200
     client.force_login(bob)  # the desa sees the district's regulation (the file is scoped to the district's node)
     assert "7 Tahun 2026" in client.get("/desa/aksi-4/").content.decode()
-    assert client.post("/desa/aksi-4/perbup/baru/", {"kabupaten": "73.24", "kind": "perbup", "number": "x", "date": "2026-03-02",
-                                                     "title": "x"}).status_code == 403
+    assert (
+        client.post(
+            "/desa/aksi-4/perbup/baru/",
+            {"kabupaten": "73.24", "kind": "perbup", "number": "x", "date": "2026-03-02", "title": "x"},
+        ).status_code
+        == 403
+    )
 
 
 def test_village_policies_are_counted_per_year(alice, bob, malili):
-    do_save_checked(bob, DesaPolicy(desa_id=BALANTANG, year=2026, perdes_number="3 Tahun 2026", perdes_date=dt.date(2026, 2, 1),
-                                    dana_desa=40_000_000))
+    do_save_checked(
+        bob,
+        DesaPolicy(
+            desa_id=BALANTANG,
+            year=2026,
+            perdes_number="3 Tahun 2026",
+            perdes_date=dt.date(2026, 2, 1),
+            dana_desa=40_000_000,
+        ),
+    )
     do_save_checked(alice, DesaPolicy(desa=malili[0], year=2026, dana_desa=10_000_000))
     rows, counts = aksi4_table(alice, 2026, "73.24.04")
     assert counts == {"desa": len(malili), "regulation": 1, "dana_desa": 2, "dana_desa_total": 50_000_000}
@@ -69,7 +90,9 @@ def test_kpm_roster_and_training(client, bob, demo_users):
     assert list(kpm.trainings.all()) == [training]
     client.force_login(bob)
     assert "Nurhayati" in client.get("/desa/aksi-5/").content.decode()
-    response = client.post(f"/desa/kpm/{kpm.pk}/", {"date": "2026-05-02", "title": "e-HDW", "organiser": "P3MD", "hours": "8"})
+    response = client.post(
+        f"/desa/kpm/{kpm.pk}/", {"date": "2026-05-02", "title": "e-HDW", "organiser": "P3MD", "hours": "8"}
+    )
     assert response.status_code == 302 and kpm.trainings.count() == 2
     client.force_login(demo_users["pantau.lutim"])
     assert client.post(f"/desa/kpm/{kpm.pk}/", {"date": "2026-05-03", "title": "x"}).status_code == 403
@@ -92,8 +115,9 @@ def test_an_opd_logs_visits_only_for_its_own_assignments(alice, demo_users, mali
     dinkes = demo_users["dinkes.lutim"]
     own = do_save_checked(alice, DesaMentor(opd=dinkes.opd, desa=malili[2], year=2027))
     other = do_save_checked(alice, DesaMentor(opd=_opd("DPMD"), desa=malili[3], year=2027))
-    visit = do_log_mentoring(dinkes, MentorVisit(mentor=own, date=dt.date(2027, 5, 1), activity="Kelas ibu hamil",
-                                                 support="PMT 20 paket"))
+    visit = do_log_mentoring(
+        dinkes, MentorVisit(mentor=own, date=dt.date(2027, 5, 1), activity="Kelas ibu hamil", support="PMT 20 paket")
+    )
     assert visit.recorded_by == dinkes
     with pytest.raises(PermissionDenied):
         do_log_mentoring(dinkes, MentorVisit(mentor=other, date=dt.date(2027, 5, 1), activity="x"))
@@ -103,15 +127,18 @@ def test_an_opd_logs_visits_only_for_its_own_assignments(alice, demo_users, mali
         do_save_checked(dinkes, DesaMentor(opd=dinkes.opd, desa=malili[4], year=2027))
 
 
-@pytest.mark.parametrize("username, policy_, kpm, assign, see_pembina", [
-    ("admin.lutim", True, True, True, True),
-    ("dinkes.lutim", False, False, False, True),
-    ("camat.malili", False, True, False, True),
-    ("pkm.malili", False, False, False, False),
-    ("desa.balantang", True, True, False, True),
-    ("pantau.lutim", False, False, False, True),
-    ("admin.luwu", False, False, False, False),
-])
+@pytest.mark.parametrize(
+    "username, policy_, kpm, assign, see_pembina",
+    [
+        ("admin.lutim", True, True, True, True),
+        ("dinkes.lutim", False, False, False, True),
+        ("camat.malili", False, True, False, True),
+        ("pkm.malili", False, False, False, False),
+        ("desa.balantang", True, True, False, True),
+        ("pantau.lutim", False, False, False, True),
+        ("admin.luwu", False, False, False, False),
+    ],
+)
 def test_each_role(demo_users, alice, username, policy_, kpm, assign, see_pembina):
     user = demo_users[username]
     assignment = do_save_checked(alice, DesaMentor(opd=_opd("DKP"), desa_id=BALANTANG, year=2028))
@@ -125,8 +152,12 @@ def test_each_role(demo_users, alice, username, policy_, kpm, assign, see_pembin
 def test_pages_render(client, demo_users):
     for username in ("admin.lutim", "desa.balantang", "pantau.lutim", "camat.malili", "dinkes.lutim"):
         client.force_login(demo_users[username])
-        for url in ("/desa/aksi-4/", "/desa/aksi-5/?year=2025&quarter=3", "/desa/pembina/?year=2025",
-                    f"/desa/kartu-skor/{BALANTANG}/2025/3/"):
+        for url in (
+            "/desa/aksi-4/",
+            "/desa/aksi-5/?year=2025&quarter=3",
+            "/desa/pembina/?year=2025",
+            f"/desa/kartu-skor/{BALANTANG}/2025/3/",
+        ):
             assert client.get(url).status_code == 200, (username, url)
     response = client.get(f"/desa/aksi-5/?year=2025&quarter=3&desa={BALANTANG}")
     assert response.status_code == 302 and response.url.endswith(f"/desa/kartu-skor/{BALANTANG}/2025/3/")
@@ -138,7 +169,11 @@ def test_the_demo_has_a_scorecard_quarter_and_mentors():
 
     per, total = quarter_levels(BALANTANG, 2025, 3)
     assert total.people >= 11 and 0 < total.percent < 100
-    assert ScorecardTarget.objects.filter(desa_id=BALANTANG, year=2025, quarter=3, child__isnull=False).exclude(filled_by_tumbuh=[]).exists()
+    assert (
+        ScorecardTarget.objects.filter(desa_id=BALANTANG, year=2025, quarter=3, child__isnull=False)
+        .exclude(filled_by_tumbuh=[])
+        .exists()
+    )
     assert DesaMentor.objects.filter(year=2025, desa__kecamatan_code="73.24.04").exists()
     assert DesaRoleRegulation.objects.filter(kabupaten_id="73.24").exists()
     assert Kpm.objects.filter(desa_id=BALANTANG).exists()

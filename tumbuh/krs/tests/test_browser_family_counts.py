@@ -46,7 +46,10 @@ def test_enter_and_import_families_and_see_them_in_aksi_1(browser, live_server, 
     info.value.save_as(path)
     workbook = load_workbook(path)
     sheet = workbook["Data"]
-    others = [w.code for w in Wilayah.objects.filter(kecamatan_code="73.24.04", level=4).exclude(code=BALANTANG).order_by("code")[:2]]
+    others = [
+        w.code
+        for w in Wilayah.objects.filter(kecamatan_code="73.24.04", level=4).exclude(code=BALANTANG).order_by("code")[:2]
+    ]
     for row in sheet.iter_rows(min_row=3):
         if row[0].value == others[0]:
             row[4].value = "1.050"

@@ -30,13 +30,34 @@ def test_confirm_a_suggested_family_for_a_stunted_child(browser, live_server, de
     from tumbuh.measurements.models import Child, Measurement, Position
 
     admin = User.objects.get(username="admin.lutim")
-    child = Child.objects.create(name="Nur Fadilah Uji", sex=1, birth_date=dt.date(2024, 2, 1), desa_id=BALANTANG, nik="",
-                                 parent_name="Aminah", rt="3", rw="2", address="Dsn. Mawar")
-    m = do_record_measurement(admin, Measurement(child=child, date=dt.date(2026, 2, 10), weight=11, lenhei=80,
-                                                 position=Position.STANDING), today=dt.date(2026, 2, 10))
+    child = Child.objects.create(
+        name="Nur Fadilah Uji",
+        sex=1,
+        birth_date=dt.date(2024, 2, 1),
+        desa_id=BALANTANG,
+        nik="",
+        parent_name="Aminah",
+        rt="3",
+        rw="2",
+        address="Dsn. Mawar",
+    )
+    m = do_record_measurement(
+        admin,
+        Measurement(child=child, date=dt.date(2026, 2, 10), weight=11, lenhei=80, position=Position.STANDING),
+        today=dt.date(2026, 2, 10),
+    )
     assert m.status_tbu == "pendek"
-    family = Family.objects.create(year=2026, desa_id=BALANTANG, nik="7324045203850001", head_name="Sitti Aminah",
-                                   rt="003", rw="002", address="Dusun Mawar", ada_balita=True, miskin=True)
+    family = Family.objects.create(
+        year=2026,
+        desa_id=BALANTANG,
+        nik="7324045203850001",
+        head_name="Sitti Aminah",
+        rt="003",
+        rw="002",
+        address="Dusun Mawar",
+        ada_balita=True,
+        miskin=True,
+    )
 
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
     page = context.new_page()

@@ -33,7 +33,10 @@ def kabupaten():
 @pytest.fixture
 def desa():
     """Nine desa of Luwu Timur other than Balantang, in code order."""
-    return [w.code for w in Wilayah.objects.filter(level=4, kabupaten_code="73.24").exclude(code=BALANTANG).order_by("code")[:9]]
+    return [
+        w.code
+        for w in Wilayah.objects.filter(level=4, kabupaten_code="73.24").exclude(code=BALANTANG).order_by("code")[:9]
+    ]
 
 
 def _luwu_desa() -> str:
@@ -86,8 +89,14 @@ def test_a_messy_file_keeps_every_rejected_row_with_its_reason(alice, kabupaten,
         15: "Jumlah Keluarga is empty",
         16: "Year is missing or not a year: ",
     }
-    stored = {c.desa_id: (c.families, c.families_with_under_five, c.source) for c in FamilyCount.objects.filter(year=YEAR)}
-    assert stored == {BALANTANG: (1234, 310, SOURCE_PK), desa[0]: (1050, None, "PK 2026 DP2KB"), desa[1]: (987, 250, SOURCE_PK)}
+    stored = {
+        c.desa_id: (c.families, c.families_with_under_five, c.source) for c in FamilyCount.objects.filter(year=YEAR)
+    }
+    assert stored == {
+        BALANTANG: (1234, 310, SOURCE_PK),
+        desa[0]: (1050, None, "PK 2026 DP2KB"),
+        desa[1]: (987, 250, SOURCE_PK),
+    }
     balantang = FamilyCount.objects.get(desa_id=BALANTANG, year=YEAR)
     assert balantang.import_batch == batch
     log = AuditLog.objects.get(object_type="krs.familycount", object_id=str(balantang.pk))
@@ -100,7 +109,11 @@ def test_fixed_rejected_rows_come_in_and_a_reimport_adds_no_duplicates(alice, ka
     sheet = read_xlsx(rejected_workbook(first))
     header, data = sheet[0], sheet[1:]
     assert header[:7] == HEADER and header[7:] == ["Alasan", "Baris Asal"] and len(data) == 9
-    code, count, under_five = header.index("Kode Desa"), header.index("Jumlah Keluarga"), header.index("Keluarga dengan Balita")
+    code, count, under_five = (
+        header.index("Kode Desa"),
+        header.index("Jumlah Keluarga"),
+        header.index("Keluarga dengan Balita"),
+    )
     fixes = {desa[2]: ("812", ""), desa[3]: ("640", ""), desa[4]: ("125", ""), desa[5]: ("400", "350")}
     fixed = [list(header)]
     for row in data:  # the secretariat fixes what can be fixed, and sends the sheet back
@@ -135,7 +148,9 @@ def test_a_crash_mid_batch_leaves_nothing_from_it(alice, kabupaten, desa, monkey
     rows = [HEADER] + [[code, "", "", "2026", str(300 + i), "", ""] for i, code in enumerate(desa[:5])]
     audit = AuditLog.objects.count()
     with translation.override("en"):
-        batch = run_import(KIND_FAMILY_COUNT, user=alice, kabupaten=kabupaten, source=xlsx_bytes(rows), file_name="crash.xlsx")
+        batch = run_import(
+            KIND_FAMILY_COUNT, user=alice, kabupaten=kabupaten, source=xlsx_bytes(rows), file_name="crash.xlsx"
+        )
     assert len(calls) == 3 and batch.status == BatchStatus.FAILED and "disk full" in batch.error
     assert not FamilyCount.objects.filter(year=YEAR).exists() and AuditLog.objects.count() == audit
     assert ImportBatch.objects.get(pk=batch.pk).accepted == 0
@@ -152,8 +167,17 @@ def test_the_template_lists_every_desa_prefilled_and_comes_back_unchanged(client
     all_desa = Wilayah.objects.filter(level=4, kabupaten_code="73.24")
     assert set(data) == set(all_desa.values_list("code", flat=True))
     stored = FamilyCount.objects.get(desa_id=BALANTANG, year=2025)
-    assert data[BALANTANG][1:] == ["Malili", "Balantang", 2025, stored.families, stored.families_with_under_five, stored.source]
-    batch = run_import(KIND_FAMILY_COUNT, user=alice, kabupaten=kabupaten, source=io.BytesIO(content), file_name="templat.xlsx")
+    assert data[BALANTANG][1:] == [
+        "Malili",
+        "Balantang",
+        2025,
+        stored.families,
+        stored.families_with_under_five,
+        stored.source,
+    ]
+    batch = run_import(
+        KIND_FAMILY_COUNT, user=alice, kabupaten=kabupaten, source=io.BytesIO(content), file_name="templat.xlsx"
+    )
     assert (batch.created, batch.updated, batch.rejected, batch.unchanged) == (0, 0, 0, all_desa.count())
 
 
@@ -171,7 +195,10 @@ def test_the_district_admin_enters_numbers_in_the_table(client, alice, desa):
     client.force_login(alice)
     response = _post(client, {BALANTANG: ("1.234", "300"), desa[0]: ("", ""), desa[1]: ("980", "")})
     assert response.status_code == 302
-    assert dict(FamilyCount.objects.filter(year=YEAR).values_list("desa_id", "families")) == {BALANTANG: 1234, desa[1]: 980}
+    assert dict(FamilyCount.objects.filter(year=YEAR).values_list("desa_id", "families")) == {
+        BALANTANG: 1234,
+        desa[1]: 980,
+    }
     obj = FamilyCount.objects.get(desa_id=BALANTANG, year=YEAR)
     assert AuditLog.objects.filter(object_type="krs.familycount", object_id=str(obj.pk), actor=alice).exists()
 
@@ -180,11 +207,19 @@ def test_the_district_admin_enters_numbers_in_the_table(client, alice, desa):
     html = response.content.decode()
     assert response.status_code == 200 and html.count('class="errorlist"') >= 2
     assert FamilyCount.objects.get(desa_id=BALANTANG, year=YEAR).families == 1234
-    assert _post(client, {BALANTANG: ("1250", "300"), desa[1]: ("", "")}, reason="PK 2026 diperbarui").status_code == 302
+    assert (
+        _post(client, {BALANTANG: ("1250", "300"), desa[1]: ("", "")}, reason="PK 2026 diperbarui").status_code == 302
+    )
     assert FamilyCount.objects.get(desa_id=BALANTANG, year=YEAR).families == 1250
     assert not FamilyCount.objects.filter(desa_id=desa[1], year=YEAR).exists()  # emptied: removed
-    assert AuditLog.objects.filter(object_type="krs.familycount", action="delete", reason="PK 2026 diperbarui").count() == 1
-    assert AuditLog.objects.filter(object_id=str(obj.pk), reason="PK 2026 diperbarui").latest("pk").after["families"] == 1250
+    assert (
+        AuditLog.objects.filter(object_type="krs.familycount", action="delete", reason="PK 2026 diperbarui").count()
+        == 1
+    )
+    assert (
+        AuditLog.objects.filter(object_id=str(obj.pk), reason="PK 2026 diperbarui").latest("pk").after["families"]
+        == 1250
+    )
 
     page = client.get(f"/krs/jumlah-keluarga/?year={YEAR}").content.decode()
     assert f'name="families-{BALANTANG}" value="1250"' in page and 'data-testid="template-link"' in page
@@ -193,13 +228,17 @@ def test_the_district_admin_enters_numbers_in_the_table(client, alice, desa):
 # ---------------------------------------------------------------- who may change the numbers
 
 
-@pytest.mark.parametrize("username", ["dinkes.lutim", "camat.malili", "pkm.malili", "desa.balantang", "pantau.lutim", "admin.luwu"])
+@pytest.mark.parametrize(
+    "username", ["dinkes.lutim", "camat.malili", "pkm.malili", "desa.balantang", "pantau.lutim", "admin.luwu"]
+)
 def test_nobody_but_the_district_admin_changes_the_numbers(client, demo_users, username, desa):
     user = demo_users[username]
     stored = FamilyCount.objects.get(desa_id=BALANTANG, year=2025)
     elsewhere = FamilyCount.objects.get(desa_id=desa[-1], year=2025)
     assert policy.can(demo_users["admin.lutim"], policy.CHANGE, stored)
-    assert not policy.can(user, policy.CHANGE, stored) and not policy.can(user, policy.ADD, FamilyCount(desa_id=BALANTANG))
+    assert not policy.can(user, policy.CHANGE, stored) and not policy.can(
+        user, policy.ADD, FamilyCount(desa_id=BALANTANG)
+    )
     assert policy.can(user, policy.ADD, FamilyCount) == (username == "admin.luwu")  # in their own district
     for code in (BALANTANG, desa[-1]):  # the desa operator's own desa, and one outside it
         with pytest.raises(PermissionDenied):
@@ -240,12 +279,18 @@ def test_the_demo_numbers_are_plausible_audited_and_seeded_once():
     assert numbers.count() == Wilayah.objects.filter(level=4, kabupaten_code="73.24").count()
     krs = dict(Family.objects.filter(year=2025).values_list("desa_id").annotate(n=Count("pk")))
     for count in numbers:
-        assert 200 <= count.families <= 1200 and count.families_with_under_five < count.families and krs.get(count.desa_id, 0) < count.families
+        assert (
+            200 <= count.families <= 1200
+            and count.families_with_under_five < count.families
+            and krs.get(count.desa_id, 0) < count.families
+        )
     logs = AuditLog.objects.filter(object_type="krs.familycount", reason="data demo")
     assert logs.count() == numbers.count()
     before = list(numbers.values_list("desa_id", "families", "families_with_under_five"))
     seed(2026)
-    assert list(numbers.values_list("desa_id", "families", "families_with_under_five")) == before and logs.count() == len(before)
+    assert list(
+        numbers.values_list("desa_id", "families", "families_with_under_five")
+    ) == before and logs.count() == len(before)
 
 
 # ---------------------------------------------------------------- the upload page (issue 15)
@@ -280,8 +325,9 @@ def test_the_upload_page_queues_the_file_and_its_batch_page_polls(client, alice,
 def test_the_upload_page_refuses_a_zip_bomb_with_the_reason(client, alice):
     from tumbuh.core.testing import zip_bomb
 
-    bomb = zip_bomb({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}, "xl/worksheets/sheet1.xml",
-                    300 << 20)
+    bomb = zip_bomb(
+        {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}, "xl/worksheets/sheet1.xml", 300 << 20
+    )
     client.force_login(alice)
     import html
 

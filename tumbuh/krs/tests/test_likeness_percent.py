@@ -8,7 +8,9 @@ from django.utils import translation
 from tumbuh.krs.linking import _percent
 
 
-@pytest.mark.parametrize("value, text", [(0.825, "83 %"), (0.125, "13 %"), (0.5, "50 %"), (0.8249, "82 %"), (1.0, "100 %")])
+@pytest.mark.parametrize(
+    "value, text", [(0.825, "83 %"), (0.125, "13 %"), (0.5, "50 %"), (0.8249, "82 %"), (1.0, "100 %")]
+)
 def test_a_likeness_is_a_whole_percentage_rounded_half_up(value, text):
     for language in ("id", "en"):
         with translation.override(language):

@@ -27,8 +27,9 @@ def household(make_family, make_child):
         "right": make_child("Nur Fadilah", parent="Aminah", rt="3", rw="2", address="Dsn. Mawar"),
         "neighbour": make_child("Ahmad Fauzan", parent="Hasnawati", rt="003", rw="002", address="Dusun Melati"),
         "namesake": make_child("Rizky Ramadhan", parent="Aminah", rt="009", rw="005", address="Dusun Anggrek"),
-        "too_old": make_child("Andi Besse", parent="Sitti Aminah", rt="003", rw="002", address="Dusun Mawar",
-                              birth=dt.date(2019, 6, 1)),
+        "too_old": make_child(
+            "Andi Besse", parent="Sitti Aminah", rt="003", rw="002", address="Dusun Mawar", birth=dt.date(2019, 6, 1)
+        ),
     }
 
 
@@ -50,8 +51,11 @@ def test_suggestions_rank_the_right_child_first_and_say_why(bob, household):
     assert children[0] == household["right"]
     best = found[0]
     texts = [r.text for r in best.reasons]
-    assert texts == ["same RT 3 / RW 2", "parent's name Aminah is 90 % like the family head's",
-                     "address Dsn. Mawar is 100 % like the family's"]
+    assert texts == [
+        "same RT 3 / RW 2",
+        "parent's name Aminah is 90 % like the family head's",
+        "address Dsn. Mawar is 100 % like the family's",
+    ]
     assert best.score == 3 + 4 + 2
     # The neighbour (same RT/RW only) and the namesake (name only) follow, each with its one reason.
     neighbour = next(s for s in found if s.obj == household["neighbour"])
@@ -203,7 +207,11 @@ def test_confirm_a_suggestion_on_the_family_page(client, bob, household, measure
     response = client.post(f"/krs/{family.pk}/anak/", {"child": child.pk, "note": "ibu hadir di posyandu"})
     assert response.status_code == 302 and response["Location"] == f"/krs/{family.pk}/"
     link = FamilyChild.objects.get(family=family, child=child)
-    assert link.method == LinkMethod.SUGGESTION and link.reason.endswith("ibu hadir di posyandu") and "RT 3 / RW 2" in link.reason
+    assert (
+        link.method == LinkMethod.SUGGESTION
+        and link.reason.endswith("ibu hadir di posyandu")
+        and "RT 3 / RW 2" in link.reason
+    )
     page = client.get(f"/krs/{family.pk}/").content.decode()
     linked = page.split('data-testid="linked-children"')[1].split("</table>")[0]
     assert "Nur Fadilah" in linked and "Pendek" in linked
@@ -241,7 +249,12 @@ def test_the_viewer_sees_links_but_cannot_link(client, demo_users, household):
     client.force_login(demo_users["pantau.lutim"])
     page = client.get(f"/krs/{household['family'].pk}/").content.decode()
     assert "Nur Fadilah" in page and 'data-testid="suggestions"' not in page and "unlink-form" not in page
-    assert client.post(f"/krs/{household['family'].pk}/anak/", {"child": household["neighbour"].pk, "note": "x"}).status_code == 403
+    assert (
+        client.post(
+            f"/krs/{household['family'].pk}/anak/", {"child": household["neighbour"].pk, "note": "x"}
+        ).status_code
+        == 403
+    )
     assert client.post(f"/krs/tautan/{link.pk}/hapus/", {"reason": "x"}).status_code == 403
 
 

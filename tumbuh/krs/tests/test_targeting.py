@@ -91,7 +91,11 @@ def test_a_linked_child_leaves_the_list(client, alice, village):
 def test_the_desa_operator_sees_only_their_desa(client, bob, village, harapan_code):
     client.force_login(bob)
     page = client.get(PAGE).content.decode()
-    assert "Stunted Tanpa Keluarga" in page and "Stunted Di Harapan" not in page and f'data-desa="{harapan_code}"' not in page
+    assert (
+        "Stunted Tanpa Keluarga" in page
+        and "Stunted Di Harapan" not in page
+        and f'data-desa="{harapan_code}"' not in page
+    )
     assert client.get(PAGE + f"&within={harapan_code}").status_code == 404
     assert client.get(PAGE + f"&desa={harapan_code}").status_code == 404
     assert client.get(PAGE + "&within=73.24.04").status_code == 404  # above their node
@@ -106,7 +110,12 @@ def test_a_desa_filter_narrows_the_lists(client, alice, village, harapan_code):
 
 
 def test_nik_is_masked_unless_the_role_may_see_it(client, demo_users, village):
-    for username, full in (("admin.lutim", True), ("desa.balantang", True), ("pantau.lutim", False), ("camat.malili", False)):
+    for username, full in (
+        ("admin.lutim", True),
+        ("desa.balantang", True),
+        ("pantau.lutim", False),
+        ("camat.malili", False),
+    ):
         client.force_login(demo_users[username])
         page = client.get(PAGE).content.decode()
         assert ("7324046802240001" in page) is full, username
@@ -114,7 +123,12 @@ def test_nik_is_masked_unless_the_role_may_see_it(client, demo_users, village):
 
 
 def test_the_other_roles_read_it_in_their_scope(client, demo_users, village):
-    for username, sees in (("camat.malili", True), ("pkm.malili", False), ("dinkes.lutim", True), ("admin.luwu", False)):
+    for username, sees in (
+        ("camat.malili", True),
+        ("pkm.malili", False),
+        ("dinkes.lutim", True),
+        ("admin.luwu", False),
+    ):
         client.force_login(demo_users[username])
         response = client.get(PAGE)
         assert response.status_code == 200, username
@@ -176,7 +190,12 @@ def test_a_period_without_measurements_says_so(client, alice, one_visit_round):
 def test_the_desa_table_without_rows_says_whether_anyone_was_measured(client, alice, make_child, measure):
     from tumbuh.wilayah.models import Wilayah
 
-    desa = Wilayah.objects.filter(level=4, kabupaten_code="73.24").exclude(kecamatan_code="73.24.04").order_by("code").first()
+    desa = (
+        Wilayah.objects.filter(level=4, kabupaten_code="73.24")
+        .exclude(kecamatan_code="73.24.04")
+        .order_by("code")
+        .first()
+    )
     assert measure(make_child("Di Kecamatan Lain", desa=desa.code), dt.date(YEAR, 8, 3), TALL).status_tbu == "normal"
     client.force_login(alice)
     where = f"&year={YEAR}&within={desa.kecamatan_code}"  # no KRS family there
@@ -188,7 +207,9 @@ def test_the_desa_table_without_rows_says_whether_anyone_was_measured(client, al
     assert "Tidak ada anak stunting maupun keluarga KRS di wilayah dan periode ini." in table
 
 
-def test_stunted_children_but_no_family_linked_to_one_is_not_every_family_has_a_tpk(client, alice, village, harapan_code):
+def test_stunted_children_but_no_family_linked_to_one_is_not_every_family_has_a_tpk(
+    client, alice, village, harapan_code
+):
     client.force_login(alice)
     families = client.get(PAGE + f"&desa={harapan_code}&show=families").content.decode()  # one stunted child, no family
     assert EVERY_FAMILY not in families

@@ -22,7 +22,9 @@ def harapan():
 
 
 def _family(desa_code, nik, name="Keluarga Uji"):
-    return Family.objects.create(year=2026, desa_id=desa_code, nik=nik, head_name=name, air_tidak_layak=True, ada_balita=True)
+    return Family.objects.create(
+        year=2026, desa_id=desa_code, nik=nik, head_name=name, air_tidak_layak=True, ada_balita=True
+    )
 
 
 def _tpk(desa_code, name="TPK Uji"):
@@ -32,8 +34,9 @@ def _tpk(desa_code, name="TPK Uji"):
 def test_the_desa_operator_assigns_a_tpk_and_the_visit_is_logged_and_audited(bob, demo_users):
     family, tpk = _family(BALANTANG, "7324041501900001"), _tpk(BALANTANG)
     do_assign_tpk(bob, family, tpk)
-    visit = do_log_visit(bob, family, date=dt.date(2026, 3, 2), activity="penyuluhan", notes="KIE gizi",
-                         today=dt.date(2026, 3, 2))
+    visit = do_log_visit(
+        bob, family, date=dt.date(2026, 3, 2), activity="penyuluhan", notes="KIE gizi", today=dt.date(2026, 3, 2)
+    )
     assert Family.objects.get(pk=family.pk).tpk == tpk and visit.tpk == tpk
     assert AuditLog.objects.filter(object_type="krs.family", object_id=str(family.pk), actor=bob).exists()
     assert AuditLog.objects.filter(object_type="krs.tpkvisit", object_id=str(visit.pk)).exists()
@@ -50,9 +53,13 @@ def test_a_visit_needs_a_team_of_the_desa_and_a_past_date(bob, harapan):
     assert list(future.value.error_dict) == ["date"]
     elsewhere = _tpk(harapan.code, "TPK Tetangga")
     with pytest.raises(ValidationError):
-        do_log_visit(bob, family, date=dt.date(2026, 1, 5), activity="pemantauan", tpk=elsewhere, today=dt.date(2026, 1, 5))
+        do_log_visit(
+            bob, family, date=dt.date(2026, 1, 5), activity="pemantauan", tpk=elsewhere, today=dt.date(2026, 1, 5)
+        )
     assert not TpkVisit.objects.filter(family=family).exists()
-    assert do_log_visit(bob, family, date=dt.date(2026, 1, 8), activity="pemantauan", today=dt.date(2026, 1, 8)).pk  # that day itself
+    assert do_log_visit(
+        bob, family, date=dt.date(2026, 1, 8), activity="pemantauan", today=dt.date(2026, 1, 8)
+    ).pk  # that day itself
 
 
 def test_a_tpk_of_another_desa_is_refused(alice, harapan):
@@ -97,7 +104,10 @@ def test_the_puskesmas_officer_logs_visits_in_the_desa_it_serves(demo_users):
 
 
 def test_the_desa_operator_sees_only_their_desa(client, bob, harapan):
-    mine, theirs = _family(BALANTANG, "7324041501900005", "Keluarga Saya"), _family(harapan.code, "7324041501900006", "Keluarga Lain")
+    mine, theirs = (
+        _family(BALANTANG, "7324041501900005", "Keluarga Saya"),
+        _family(harapan.code, "7324041501900006", "Keluarga Lain"),
+    )
     client.force_login(bob)
     page = client.get("/krs/?year=2026").content.decode()
     assert "Keluarga Saya" in page and "Keluarga Lain" not in page
@@ -109,8 +119,13 @@ def test_the_desa_operator_sees_only_their_desa(client, bob, harapan):
 
 def test_nik_is_masked_unless_the_role_may_see_it(client, demo_users):
     family = _family(BALANTANG, "7324041501900007")
-    for username, full in (("admin.lutim", True), ("desa.balantang", True), ("pantau.lutim", False), ("camat.malili", False),
-                           ("dinkes.lutim", False)):
+    for username, full in (
+        ("admin.lutim", True),
+        ("desa.balantang", True),
+        ("pantau.lutim", False),
+        ("camat.malili", False),
+        ("dinkes.lutim", False),
+    ):
         client.force_login(demo_users[username])
         detail = client.get(f"/krs/{family.pk}/").content.decode()
         listing = client.get("/krs/?year=2026").content.decode()
@@ -131,7 +146,9 @@ def test_pages_assign_and_log_a_visit(client, bob):
     client.force_login(bob)
     response = client.post(f"/krs/{family.pk}/tpk/", {"tpk": tpk.pk})
     assert response.status_code == 302
-    response = client.post(f"/krs/{family.pk}/kunjungan/", {"date": "2026-02-10", "activity": "rujukan", "notes": "ke PKM"})
+    response = client.post(
+        f"/krs/{family.pk}/kunjungan/", {"date": "2026-02-10", "activity": "rujukan", "notes": "ke PKM"}
+    )
     assert response.status_code == 302
     page = client.get(f"/krs/{family.pk}/").content.decode()
     assert "TPK Halaman" in page and "ke PKM" in page
@@ -152,8 +169,17 @@ def test_the_demo_has_luwu_timur_krs_with_tpk_visits():
 
 def test_the_desa_operator_adds_a_tpk_on_the_page(client, bob):
     client.force_login(bob)
-    response = client.post("/krs/tpk/baru/", {"desa": BALANTANG, "name": "TPK Mawar", "midwife": "Bidan Ani", "pkk_cadre": "Ira",
-                                               "kb_cadre": "Uli", "is_active": "on"})
+    response = client.post(
+        "/krs/tpk/baru/",
+        {
+            "desa": BALANTANG,
+            "name": "TPK Mawar",
+            "midwife": "Bidan Ani",
+            "pkk_cadre": "Ira",
+            "kb_cadre": "Uli",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     tpk = Tpk.objects.get(desa_id=BALANTANG, name="TPK Mawar")
     assert AuditLog.objects.filter(object_type="krs.tpk", object_id=str(tpk.pk), actor=bob).exists()

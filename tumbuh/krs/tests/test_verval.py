@@ -30,20 +30,67 @@ def kabupaten():
 def _families() -> list[dict]:
     """Six families of Kecamatan Malili, the desa written as lists write them."""
     return [
-        family("7324041501850001", "DESA BALANTANG", head_name="Baharuddin", wife_nik="7324045203900001",
-               wife_name="Sitti Aminah", ada_baduta=True, ada_pus=True, air_tidak_layak=True, terlalu_muda=True,
-               empat_terlalu=True, jenis_pendampingan="1,3"),
-        family("7324041501850002", "Balantang", head_name="Sudirman", ada_anak_24_59=True, ada_pus=True, ada_ibu_hamil=True,
-               jamban_tidak_layak=True, terlalu_tua=True, terlalu_banyak=True, empat_terlalu=True, bukan_peserta_kb_modern=True,
-               jenis_pendampingan="1;2;3"),
-        family("7324041501850003", "Kel. Malili", head_name="Amiruddin", ada_pus=True, bukan_peserta_kb_modern=True,
-               jenis_pendampingan="Rujukan, KIE"),  # no risk factor marked: on BKKBN's list all the same
-        family("7324041501850004", "PASI PASI", head_name="La Ode Hamka", ada_baduta=True, ada_anak_24_59=True,
-               terlalu_dekat=True, empat_terlalu=True, jenis_pendampingan="2"),
-        family("7324041501850005", "Baruga", head_name="Andi Baso", ada_anak_24_59=True, air_tidak_layak=True,
-               jamban_tidak_layak=True),  # two desa named Baruga in Luwu Timur: the kecamatan decides
-        family("7324041501850006", "desa harapan", kecamatan="Kec. Malili", head_name="Hasanuddin", ada_baduta=True,
-               jenis_pendampingan="1 2"),
+        family(
+            "7324041501850001",
+            "DESA BALANTANG",
+            head_name="Baharuddin",
+            wife_nik="7324045203900001",
+            wife_name="Sitti Aminah",
+            ada_baduta=True,
+            ada_pus=True,
+            air_tidak_layak=True,
+            terlalu_muda=True,
+            empat_terlalu=True,
+            jenis_pendampingan="1,3",
+        ),
+        family(
+            "7324041501850002",
+            "Balantang",
+            head_name="Sudirman",
+            ada_anak_24_59=True,
+            ada_pus=True,
+            ada_ibu_hamil=True,
+            jamban_tidak_layak=True,
+            terlalu_tua=True,
+            terlalu_banyak=True,
+            empat_terlalu=True,
+            bukan_peserta_kb_modern=True,
+            jenis_pendampingan="1;2;3",
+        ),
+        family(
+            "7324041501850003",
+            "Kel. Malili",
+            head_name="Amiruddin",
+            ada_pus=True,
+            bukan_peserta_kb_modern=True,
+            jenis_pendampingan="Rujukan, KIE",
+        ),  # no risk factor marked: on BKKBN's list all the same
+        family(
+            "7324041501850004",
+            "PASI PASI",
+            head_name="La Ode Hamka",
+            ada_baduta=True,
+            ada_anak_24_59=True,
+            terlalu_dekat=True,
+            empat_terlalu=True,
+            jenis_pendampingan="2",
+        ),
+        family(
+            "7324041501850005",
+            "Baruga",
+            head_name="Andi Baso",
+            ada_anak_24_59=True,
+            air_tidak_layak=True,
+            jamban_tidak_layak=True,
+        ),  # two desa named Baruga in Luwu Timur: the kecamatan decides
+        family(
+            "7324041501850006",
+            "desa harapan",
+            kecamatan="Kec. Malili",
+            head_name="Hasanuddin",
+            ada_baduta=True,
+            jenis_pendampingan="1 2",
+        ),
     ]
 
 
@@ -51,8 +98,15 @@ EXPECTED_DESA = [BALANTANG, BALANTANG, KEL_MALILI, PASI_PASI, BARUGA, "73.24.04.
 
 
 def _import(user, kabupaten, source, *, year=YEAR, file_name="verval-krs.xlsx", **kwargs):
-    return run_import("krs", user=user, kabupaten=kabupaten, source=source, file_name=file_name,
-                      options={"year": year} if year else {}, **kwargs)
+    return run_import(
+        "krs",
+        user=user,
+        kabupaten=kabupaten,
+        source=source,
+        file_name=file_name,
+        options={"year": year} if year else {},
+        **kwargs,
+    )
 
 
 def _reasons(batch):
@@ -86,7 +140,11 @@ def test_the_verval_list_imports_every_family_as_the_list_gives_it(alice, kabupa
     for expected, desa in zip(families, EXPECTED_DESA, strict=True):
         k = _stored(expected["nik"])
         assert k.desa_id == desa and k.year == YEAR and k.head_name == expected["head_name"]
-        assert k.kk_number == expected["kk_number"] and k.wife_name == expected["wife_name"] and k.wife_nik == expected["wife_nik"]
+        assert (
+            k.kk_number == expected["kk_number"]
+            and k.wife_name == expected["wife_name"]
+            and k.wife_nik == expected["wife_nik"]
+        )
         assert {f: getattr(k, f) for f in FLAGS} == {f: expected[f] for f in FLAGS}
         assert k.ada_balita is (expected["ada_baduta"] or expected["ada_anak_24_59"])
         assert all(getattr(k, f) is None for f in NOT_IN_LIST)  # not in the list: unknown, not no
@@ -128,7 +186,9 @@ def test_reimport_changes_nothing_and_a_dry_run_writes_nothing(alice, kabupaten)
     assert (dry.status, dry.created) == (BatchStatus.DONE, 6)
     assert not Family.objects.filter(nik__startswith="73240415018500").exists()
     first = _import(alice, kabupaten, verval_file(_families(), "xlsx"))
-    again = _import(alice, kabupaten, verval_file(_families(), "csv", style="ya-tidak", titles=0), file_name="again.csv")
+    again = _import(
+        alice, kabupaten, verval_file(_families(), "csv", style="ya-tidak", titles=0), file_name="again.csv"
+    )
     assert (first.created, again.created, again.updated, again.unchanged) == (6, 0, 0, 6)
     assert Family.objects.filter(nik__startswith="73240415018500").count() == 6
 
@@ -136,9 +196,20 @@ def test_reimport_changes_nothing_and_a_dry_run_writes_nothing(alice, kabupaten)
 def test_a_shorter_list_does_not_erase_what_an_earlier_list_of_the_year_said(alice, kabupaten):
     """The older family-data export carries housing and poverty; the Verval list of the same
     year leaves them as they were, and takes in the wife and the factors it carries."""
-    older = [["Tahun Pendataan", "NIK Kepala Keluarga", "Nama Kepala Keluarga", "Kode Desa", "RT", "RW", "Rumah Tidak Layak Huni",
-              "Keluarga Miskin", "Sumber Air Minum Tidak Layak"],
-             ["2025", "7324041501850001", "Baharuddin", BALANTANG, "3", "2", "Ya", "Tidak", "Tidak"]]
+    older = [
+        [
+            "Tahun Pendataan",
+            "NIK Kepala Keluarga",
+            "Nama Kepala Keluarga",
+            "Kode Desa",
+            "RT",
+            "RW",
+            "Rumah Tidak Layak Huni",
+            "Keluarga Miskin",
+            "Sumber Air Minum Tidak Layak",
+        ],
+        ["2025", "7324041501850001", "Baharuddin", BALANTANG, "3", "2", "Ya", "Tidak", "Tidak"],
+    ]
     _import(alice, kabupaten, csv_bytes(older), year=None, file_name="pk.csv")
     batch = _import(alice, kabupaten, verval_file(_families()[:1]))
     assert batch.updated == 1
@@ -156,7 +227,12 @@ def test_warnings_keep_the_row_and_are_counted(alice, kabupaten, client):
     batch = _import(alice, kabupaten, verval_file(families, titles=2))
     assert (batch.created, batch.rejected) == (4, 0)
     f = batch.findings
-    assert (f["invalid_nik_istri"], f["empat_terlalu_disagrees"], f["unknown_pendampingan"], f["warned_rows"]) == (1, 2, 1, 4)
+    assert (f["invalid_nik_istri"], f["empat_terlalu_disagrees"], f["unknown_pendampingan"], f["warned_rows"]) == (
+        1,
+        2,
+        1,
+        4,
+    )
     assert _stored("7324041501850001").wife_nik == ""
     assert _stored("7324041501850002").empat_terlalu is False  # stored as given
     assert _stored("7324041501850003").jenis_pendampingan == "1,9,PMT"
@@ -169,15 +245,31 @@ def test_warnings_keep_the_row_and_are_counted(alice, kabupaten, client):
     assert "9, PMT" in page and 'data-testid="unknown-fields"' in page
 
 
-@pytest.mark.parametrize(("written", "stored", "unknown"), [
-    ("1", "1", []), ("1,3", "1,3", []), ("1;2;3", "1,2,3", []), ("1 2", "1,2", []), ("3, 1", "1,3", []),
-    ("Rujukan, KIE", "1,3", []), ("bansos dan rujukan", "1,2", []), ("Bantuan Sosial", "2", []), ("", "", []),
-    ("-", "", []), ("1,4", "1,4", ["4"]), ("KIE; PMT", "3,PMT", ["PMT"]),
-    # the words PENDAMPINGAN declares, and a code written with its label
-    ("Komunikasi Informasi dan Edukasi", "3", []), ("1. Rujukan", "1", []), ("1 - Rujukan, 3 - KIE", "1,3", []),
-    ("(2) Bansos", "2", []), ("3. Komunikasi Informasi dan Edukasi (KIE)", "3", []), ("1.3", "1,3", []),
-    ("Rujukan dan Bansos PKH", "1,Bansos PKH", ["Bansos PKH"]),
-])
+@pytest.mark.parametrize(
+    ("written", "stored", "unknown"),
+    [
+        ("1", "1", []),
+        ("1,3", "1,3", []),
+        ("1;2;3", "1,2,3", []),
+        ("1 2", "1,2", []),
+        ("3, 1", "1,3", []),
+        ("Rujukan, KIE", "1,3", []),
+        ("bansos dan rujukan", "1,2", []),
+        ("Bantuan Sosial", "2", []),
+        ("", "", []),
+        ("-", "", []),
+        ("1,4", "1,4", ["4"]),
+        ("KIE; PMT", "3,PMT", ["PMT"]),
+        # the words PENDAMPINGAN declares, and a code written with its label
+        ("Komunikasi Informasi dan Edukasi", "3", []),
+        ("1. Rujukan", "1", []),
+        ("1 - Rujukan, 3 - KIE", "1,3", []),
+        ("(2) Bansos", "2", []),
+        ("3. Komunikasi Informasi dan Edukasi (KIE)", "3", []),
+        ("1.3", "1,3", []),
+        ("Rujukan dan Bansos PKH", "1,Bansos PKH", ["Bansos PKH"]),
+    ],
+)
 def test_accompaniment_codes_are_normalised(written, stored, unknown):
     assert pendampingan_codes(written) == (stored, unknown)
 
@@ -199,7 +291,7 @@ def test_rejected_rows_are_kept_with_their_reason_and_the_corrected_file_comes_i
     }
     sheet = read_xlsx(rejected_workbook(batch))
     header, data = sheet[0], [["" if c is None else c for c in row] for row in sheet[1:]]
-    assert header[:len(HEADERS)] == HEADERS and len(data) == 4
+    assert header[: len(HEADERS)] == HEADERS and len(data) == 4
     desa, nik, kecamatan = header.index("Desa"), header.index("NIK Kepala Keluarga"), header.index("Kecamatan")
     for row in data:  # the operator corrects the sheet and sends it back
         row[desa] = {"BALANTAN": "Balantang", "DESA TANAH HARAPAN BARU": "Harapan"}.get(row[desa], row[desa])
@@ -234,7 +326,9 @@ def test_a_search_that_matches_no_family_says_so_rather_than_that_there_are_none
         assert "Belum ada keluarga berisiko di wilayah Anda." not in empty
 
 
-def test_the_wifes_nik_is_masked_for_a_viewer_and_unknown_factors_shown_as_unknown(alice, kabupaten, client, demo_users):
+def test_the_wifes_nik_is_masked_for_a_viewer_and_unknown_factors_shown_as_unknown(
+    alice, kabupaten, client, demo_users
+):
     _import(alice, kabupaten, verval_file(_families()))
     k = _stored("7324041501850001")
     client.force_login(demo_users["pantau.lutim"])
@@ -244,7 +338,10 @@ def test_the_wifes_nik_is_masked_for_a_viewer_and_unknown_factors_shown_as_unkno
     for page in (detail, listing):
         assert "7324045203900001" not in page and "7324041501850001" not in page
     assert "7324••••••••0001" in detail and "Sitti Aminah" in detail
-    assert "tidak diketahui" in detail and "rumah tidak layak" in detail.split('data-testid="risks"')[1].split("</dd>")[0].lower()
+    assert (
+        "tidak diketahui" in detail
+        and "rumah tidak layak" in detail.split('data-testid="risks"')[1].split("</dd>")[0].lower()
+    )
     assert "ibu terlalu tua (35–40 tahun)" not in detail  # Baharuddin's wife is not 35–40 ...
     assert "rujukan" in detail.split('data-testid="accompaniment"')[1].split("</dd>")[0].lower()
     assert "tidak diketahui" in listing
@@ -257,11 +354,25 @@ def test_the_wifes_nik_is_masked_for_a_viewer_and_unknown_factors_shown_as_unkno
 def test_a_share_is_over_the_families_whose_list_says(alice, kabupaten):
     """Poverty: only the older export carries it (1 of 1 known); water: known for all."""
     _import(alice, kabupaten, verval_file(_families()))
-    older = [["Tahun Pendataan", "NIK Kepala Keluarga", "Nama Kepala Keluarga", "Kode Desa", "Keluarga Miskin", "Sumber Air Minum Tidak Layak"],
-             ["2025", "7324041501850099", "Keluarga Lama", BALANTANG, "Ya", "Ya"]]
+    older = [
+        [
+            "Tahun Pendataan",
+            "NIK Kepala Keluarga",
+            "Nama Kepala Keluarga",
+            "Kode Desa",
+            "Keluarga Miskin",
+            "Sumber Air Minum Tidak Layak",
+        ],
+        ["2025", "7324041501850099", "Keluarga Lama", BALANTANG, "Ya", "Ya"],
+    ]
     _import(alice, kabupaten, csv_bytes(older), year=None, file_name="pk.csv")
     shares = {s.field: s for s in risk_shares(Family.objects.filter(year=YEAR, nik__startswith="73240415018500"))}
-    assert (shares["miskin"].yes, shares["miskin"].known, shares["miskin"].unknown, shares["miskin"].percent) == (1, 1, 6, 100.0)
+    assert (shares["miskin"].yes, shares["miskin"].known, shares["miskin"].unknown, shares["miskin"].percent) == (
+        1,
+        1,
+        6,
+        100.0,
+    )
     water = shares["air_tidak_layak"]
     assert (water.yes, water.known, water.unknown) == (3, 7, 0) and round(water.percent, 1) == 42.9
     assert shares["rumah_tidak_layak"].percent is None and shares["rumah_tidak_layak"].unknown == 7
@@ -272,12 +383,26 @@ def test_the_template_has_the_verval_columns_and_its_year_column_may_stay_empty(
     response = client.get("/impor/krs/templat.xlsx")
     sheet = read_xlsx(b"".join(response.streaming_content))
     header = list(sheet[1])
-    for name in ("Tahun Pendataan", "NIK Istri", "Nama Istri", "Anak 24-59 Bulan", "PUS 4 Terlalu", "Bukan Peserta KB Modern",
-                 "Jenis Pendampingan yang Diterima"):
+    for name in (
+        "Tahun Pendataan",
+        "NIK Istri",
+        "Nama Istri",
+        "Anak 24-59 Bulan",
+        "PUS 4 Terlalu",
+        "Bukan Peserta KB Modern",
+        "Jenis Pendampingan yang Diterima",
+    ):
         assert name in header
     row = dict.fromkeys(header, "")
-    row.update({"NIK Kepala Keluarga": "7324041501850077", "Nama Kepala Keluarga": "Dari Templat", "Kode Desa": BALANTANG,
-                "Sumber Air Minum Tidak Layak": "Ya", "Jenis Pendampingan yang Diterima": "KIE"})
+    row.update(
+        {
+            "NIK Kepala Keluarga": "7324041501850077",
+            "Nama Kepala Keluarga": "Dari Templat",
+            "Kode Desa": BALANTANG,
+            "Sumber Air Minum Tidak Layak": "Ya",
+            "Jenis Pendampingan yang Diterima": "KIE",
+        }
+    )
     batch = _import(alice, kabupaten, xlsx_bytes([sheet[0], header, sheet[2], [row[h] for h in header]]))
     assert (batch.skipped, batch.created, batch.rejected) == (1, 1, 0), _reasons(batch)
     k = _stored("7324041501850077")
@@ -297,7 +422,9 @@ def test_the_command_takes_the_year_and_prints_the_warnings(alice, tmp_path, cap
 
     def run(*args) -> list[str]:
         out = io.StringIO()
-        call_command("import-krs", str(path), "--user", alice.username, "--no-progress", "--lang", "id", *args, stdout=out)
+        call_command(
+            "import-krs", str(path), "--user", alice.username, "--no-progress", "--lang", "id", *args, stdout=out
+        )
         return out.getvalue().splitlines()
 
     with pytest.raises(CommandError) as refused:

@@ -23,8 +23,10 @@ _DESA = []  # (code, name, is kelurahan), loaded once
 
 def _desa():
     if not _DESA:
-        _DESA.extend((w.code, w.name, w.code.split(".")[-1].startswith("1"))
-                     for w in Wilayah.objects.filter(kecamatan_code=MALILI, level=4).order_by("code"))
+        _DESA.extend(
+            (w.code, w.name, w.code.split(".")[-1].startswith("1"))
+            for w in Wilayah.objects.filter(kecamatan_code=MALILI, level=4).order_by("code")
+        )
     return _DESA
 
 
@@ -37,7 +39,9 @@ def _spellings(name: str, kelurahan: bool) -> list[str]:
 
 def _nik(draw, female=False) -> str:
     day = draw(st.integers(1, 28)) + (40 if female else 0)
-    return f"732404{day:02d}{draw(st.integers(1, 12)):02d}{draw(st.integers(60, 99)):02d}{draw(st.integers(1, 9999)):04d}"
+    return (
+        f"732404{day:02d}{draw(st.integers(1, 12)):02d}{draw(st.integers(60, 99)):02d}{draw(st.integers(1, 9999)):04d}"
+    )
 
 
 _WORD = st.text(alphabet=string.ascii_letters + "'", min_size=1, max_size=9).filter(lambda w: w.strip("'"))
@@ -58,16 +62,24 @@ def families(draw):
         code, name, kelurahan = draw(st.sampled_from(desa))
         codes = sorted(draw(st.sets(st.sampled_from("123"))))
         separator = draw(st.sampled_from([", ", ";", ",", " ", " dan "]))
-        spelled = codes if separator == " " else [draw(st.sampled_from(_CODES[c])) for c in codes]  # "1 3", not "KIE Bansos"
-        out.append({
-            "code": code, "nik": nik, "kk_number": _nik(draw) if draw(st.booleans()) else "",
-            "head_name": draw(_NAME), "wife_nik": _nik(draw, female=True) if draw(st.booleans()) else "",
-            "wife_name": draw(_NAME) if draw(st.booleans()) else "",
-            "kecamatan": draw(st.sampled_from(["Malili", "MALILI", "Kec. Malili", "KECAMATAN MALILI"])),
-            "desa": draw(st.sampled_from(_spellings(name, kelurahan))),
-            "jenis_pendampingan": separator.join(spelled), "expected_pendampingan": ",".join(codes),
-            **{f: draw(st.booleans()) for f in FLAGS},
-        })
+        spelled = (
+            codes if separator == " " else [draw(st.sampled_from(_CODES[c])) for c in codes]
+        )  # "1 3", not "KIE Bansos"
+        out.append(
+            {
+                "code": code,
+                "nik": nik,
+                "kk_number": _nik(draw) if draw(st.booleans()) else "",
+                "head_name": draw(_NAME),
+                "wife_nik": _nik(draw, female=True) if draw(st.booleans()) else "",
+                "wife_name": draw(_NAME) if draw(st.booleans()) else "",
+                "kecamatan": draw(st.sampled_from(["Malili", "MALILI", "Kec. Malili", "KECAMATAN MALILI"])),
+                "desa": draw(st.sampled_from(_spellings(name, kelurahan))),
+                "jenis_pendampingan": separator.join(spelled),
+                "expected_pendampingan": ",".join(codes),
+                **{f: draw(st.booleans()) for f in FLAGS},
+            }
+        )
     return out
 
 
@@ -75,21 +87,36 @@ def families(draw):
 def layouts(draw):
     fmt = draw(st.sampled_from(["csv", "xlsx", "xls", "html"]))
     return {
-        "fmt": fmt, "style": draw(st.sampled_from(sorted(STYLES))), "titles": draw(st.integers(0, 4)),
-        "order": draw(st.permutations(range(len(COLUMNS)))), "lead": draw(st.integers(0, 3)),
-        "blank_rows": draw(st.integers(0, 2)), "spaces": draw(st.booleans()), "extra": draw(st.booleans()),
-        **({"delimiter": draw(st.sampled_from([";", ",", "\t"]))} if fmt == "csv" else {"numbers": draw(st.booleans())}),
+        "fmt": fmt,
+        "style": draw(st.sampled_from(sorted(STYLES))),
+        "titles": draw(st.integers(0, 4)),
+        "order": draw(st.permutations(range(len(COLUMNS)))),
+        "lead": draw(st.integers(0, 3)),
+        "blank_rows": draw(st.integers(0, 2)),
+        "spaces": draw(st.booleans()),
+        "extra": draw(st.booleans()),
+        **(
+            {"delimiter": draw(st.sampled_from([";", ",", "\t"]))} if fmt == "csv" else {"numbers": draw(st.booleans())}
+        ),
     }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(generated=families(), layout=layouts(), year=st.integers(2030, 2100))  # years no other test or demo list uses
 def test_every_family_of_a_verval_list_is_stored_as_generated(alice, generated, layout, year):
     fmt = layout.pop("fmt")
     source = verval_file(generated, fmt, **layout)
     try:
-        batch = run_import("krs", user=alice, kabupaten=Wilayah.objects.get(code="73.24"), source=source,
-                           file_name=f"verval.{fmt}", options={"year": year})
+        batch = run_import(
+            "krs",
+            user=alice,
+            kabupaten=Wilayah.objects.get(code="73.24"),
+            source=source,
+            file_name=f"verval.{fmt}",
+            options={"year": year},
+        )
         assert batch.status == BatchStatus.DONE, batch.error
         reasons = [r.message for r in batch.rejected_rows.all()]
         assert (batch.total_rows, batch.created, batch.rejected) == (len(generated), len(generated), 0), reasons
@@ -97,7 +124,12 @@ def test_every_family_of_a_verval_list_is_stored_as_generated(alice, generated, 
         for f in generated:
             k = stored[f["nik"]]
             assert (k.desa_id, k.head_name, k.kk_number, k.wife_nik, k.wife_name) == (
-                f["code"], f["head_name"], f["kk_number"], f["wife_nik"], f["wife_name"])
+                f["code"],
+                f["head_name"],
+                f["kk_number"],
+                f["wife_nik"],
+                f["wife_name"],
+            )
             assert {name: getattr(k, name) for name in FLAGS} == {name: f[name] for name in FLAGS}
             assert k.ada_balita is (f["ada_baduta"] or f["ada_anak_24_59"])
             assert all(getattr(k, name) is None for name in NOT_IN_LIST)

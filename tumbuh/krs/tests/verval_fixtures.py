@@ -39,8 +39,20 @@ COLUMNS = (
     ("Jenis Pendampingan yang Diterima", "jenis_pendampingan"),
 )
 HEADERS = [header for header, _key in COLUMNS]
-FLAGS = ("ada_baduta", "ada_anak_24_59", "ada_pus", "ada_ibu_hamil", "air_tidak_layak", "jamban_tidak_layak", "terlalu_muda",
-         "terlalu_tua", "terlalu_dekat", "terlalu_banyak", "empat_terlalu", "bukan_peserta_kb_modern")
+FLAGS = (
+    "ada_baduta",
+    "ada_anak_24_59",
+    "ada_pus",
+    "ada_ibu_hamil",
+    "air_tidak_layak",
+    "jamban_tidak_layak",
+    "terlalu_muda",
+    "terlalu_tua",
+    "terlalu_dekat",
+    "terlalu_banyak",
+    "empat_terlalu",
+    "bukan_peserta_kb_modern",
+)
 FIELDS = tuple(key for _header, key in COLUMNS if key)
 #: What the Verval list does not carry: stored as unknown.
 NOT_IN_LIST = ("rumah_tidak_layak", "pendidikan_ibu_rendah", "miskin")
@@ -58,9 +70,18 @@ STYLES = {"10": ("1", "0"), "ya-tidak": ("Ya", "Tidak")}
 NUMBERS = ("kk_number", "nik", "wife_nik")
 
 
-def verval_rows(families: list[dict], *, style: str = "10", titles: int = 4, order: list[int] | None = None,
-                lead: int = 0, blank_rows: int = 0, spaces: bool = False, extra: bool = False,
-                numbers: bool = False) -> list[list]:
+def verval_rows(
+    families: list[dict],
+    *,
+    style: str = "10",
+    titles: int = 4,
+    order: list[int] | None = None,
+    lead: int = 0,
+    blank_rows: int = 0,
+    spaces: bool = False,
+    extra: bool = False,
+    numbers: bool = False,
+) -> list[list]:
     """The list's rows: ``titles`` title rows (0–4), ``blank_rows`` empty rows, the header and a
     row per family. ``order``: the columns' order (a permutation of ``COLUMNS``); ``lead``
     empty columns on the left; ``spaces`` around every value; ``extra``: a "Keterangan"
@@ -106,7 +127,16 @@ def verval_file(families: list[dict], fmt: str = "csv", *, delimiter: str = ";",
 
 def family(nik: str, desa: str, kecamatan: str = "MALILI", **given) -> dict:
     """A family with no flag set, no accompaniment, and ``given`` on top."""
-    out = {"kk_number": nik[:-4] + "9000", "nik": nik, "head_name": f"Kepala {nik[-4:]}", "wife_nik": "", "wife_name": "",
-           "kecamatan": kecamatan, "desa": desa, "jenis_pendampingan": "", **dict.fromkeys(FLAGS, False)}
+    out = {
+        "kk_number": nik[:-4] + "9000",
+        "nik": nik,
+        "head_name": f"Kepala {nik[-4:]}",
+        "wife_nik": "",
+        "wife_name": "",
+        "kecamatan": kecamatan,
+        "desa": desa,
+        "jenis_pendampingan": "",
+        **dict.fromkeys(FLAGS, False),
+    }
     out.update(given)
     return out

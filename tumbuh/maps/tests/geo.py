@@ -31,12 +31,21 @@ def bowtie(lon: float, lat: float, size: float = 0.08) -> list:
 
 
 def feature(code: str, coordinates: list, prop: str = "kode", name: str = "") -> dict:
-    return {"type": "Feature", "properties": {prop: code, "nama": name},
-            "geometry": {"type": "Polygon", "coordinates": coordinates}}
+    return {
+        "type": "Feature",
+        "properties": {prop: code, "nama": name},
+        "geometry": {"type": "Polygon", "coordinates": coordinates},
+    }
 
 
-def grid_features(codes: list[str], prop: str = "kode", columns: int = 6, size: float = 0.08,
-                  undotted: bool = False, invalid: tuple[str, ...] = ()) -> list[dict]:
+def grid_features(
+    codes: list[str],
+    prop: str = "kode",
+    columns: int = 6,
+    size: float = 0.08,
+    undotted: bool = False,
+    invalid: tuple[str, ...] = (),
+) -> list[dict]:
     out = []
     for i, code in enumerate(codes):
         lon = ORIGIN[0] + (i % columns) * size
@@ -51,4 +60,6 @@ def collection(features: list[dict]) -> bytes:
 
 
 def district_codes(kabupaten: str = "73.24", level: int = Level.KECAMATAN) -> list[str]:
-    return list(Wilayah.objects.filter(kabupaten_code=kabupaten, level=level).order_by("code").values_list("code", flat=True))
+    return list(
+        Wilayah.objects.filter(kabupaten_code=kabupaten, level=level).order_by("code").values_list("code", flat=True)
+    )

@@ -18,12 +18,37 @@ from tumbuh.wilayah.models import Wilayah
 from .geo import ORIGIN
 
 UTM_50S = 32750
-BIG_FIELDS = [("NAMOBJ", "C", 50), ("FCODE", "C", 50), ("REMARK", "C", 250), ("SRS_ID", "C", 50), ("KDBBPS", "C", 50),
-              ("KDCBPS", "C", 50), ("KDCPUM", "C", 50), ("KDEBPS", "C", 50), ("KDEPUM", "C", 50), ("KDPBPS", "C", 50),
-              ("KDPKAB", "C", 50), ("KDPPUM", "C", 50), ("LUASWH", "N", 18, 6), ("TIPADM", "N", 4, 0), ("WADMKC", "C", 50),
-              ("WADMKD", "C", 50), ("WADMKK", "C", 50), ("WADMPR", "C", 50)]
-BPS_FIELDS = [("KDPROV", "C", 2), ("KDKAB", "C", 2), ("KDKEC", "C", 3), ("KDDESA", "C", 3), ("IDDESA", "C", 10),
-              ("NMPROV", "C", 50), ("NMKAB", "C", 50), ("NMKEC", "C", 50), ("NMDESA", "C", 50)]
+BIG_FIELDS = [
+    ("NAMOBJ", "C", 50),
+    ("FCODE", "C", 50),
+    ("REMARK", "C", 250),
+    ("SRS_ID", "C", 50),
+    ("KDBBPS", "C", 50),
+    ("KDCBPS", "C", 50),
+    ("KDCPUM", "C", 50),
+    ("KDEBPS", "C", 50),
+    ("KDEPUM", "C", 50),
+    ("KDPBPS", "C", 50),
+    ("KDPKAB", "C", 50),
+    ("KDPPUM", "C", 50),
+    ("LUASWH", "N", 18, 6),
+    ("TIPADM", "N", 4, 0),
+    ("WADMKC", "C", 50),
+    ("WADMKD", "C", 50),
+    ("WADMKK", "C", 50),
+    ("WADMPR", "C", 50),
+]
+BPS_FIELDS = [
+    ("KDPROV", "C", 2),
+    ("KDKAB", "C", 2),
+    ("KDKEC", "C", 3),
+    ("KDDESA", "C", 3),
+    ("IDDESA", "C", 10),
+    ("NMPROV", "C", 50),
+    ("NMKAB", "C", 50),
+    ("NMKEC", "C", 50),
+    ("NMDESA", "C", 50),
+]
 
 
 def square_ring(lon: float, lat: float, size: float) -> list[tuple[float, float]]:
@@ -44,26 +69,56 @@ def grid(codes: list[str], columns: int = 5, size: float = 0.05) -> dict[str, li
 
 def big_record(desa: Wilayah, kecamatan_name: str, **override) -> dict:
     """A row of BIG's "Batas Wilayah Administrasi Desa" layer (KUGI attribute names)."""
-    row = {"NAMOBJ": desa.name, "FCODE": "BA03070040", "REMARK": "Batas Desa", "SRS_ID": "SR02",
-           "KDBBPS": "", "KDCBPS": "", "KDCPUM": desa.kecamatan_code, "KDEBPS": desa.bps_code or "",
-           "KDEPUM": desa.code, "KDPBPS": "73", "KDPKAB": desa.kabupaten_code, "KDPPUM": "73", "LUASWH": 12.5,
-           "TIPADM": 1 if desa.code.split(".")[-1].startswith("2") else 2, "WADMKC": kecamatan_name,
-           "WADMKD": desa.name, "WADMKK": "Luwu Timur", "WADMPR": "Sulawesi Selatan"}
+    row = {
+        "NAMOBJ": desa.name,
+        "FCODE": "BA03070040",
+        "REMARK": "Batas Desa",
+        "SRS_ID": "SR02",
+        "KDBBPS": "",
+        "KDCBPS": "",
+        "KDCPUM": desa.kecamatan_code,
+        "KDEBPS": desa.bps_code or "",
+        "KDEPUM": desa.code,
+        "KDPBPS": "73",
+        "KDPKAB": desa.kabupaten_code,
+        "KDPPUM": "73",
+        "LUASWH": 12.5,
+        "TIPADM": 1 if desa.code.split(".")[-1].startswith("2") else 2,
+        "WADMKC": kecamatan_name,
+        "WADMKD": desa.name,
+        "WADMKK": "Luwu Timur",
+        "WADMPR": "Sulawesi Selatan",
+    }
     row.update(override)
     return row
 
 
 def bps_record(desa: Wilayah, kecamatan_name: str, bps_code: str, **override) -> dict:
     """A row of BPS's desa map: the BPS code whole and in parts, the names in capitals."""
-    row = {"KDPROV": bps_code[:2], "KDKAB": bps_code[2:4], "KDKEC": bps_code[4:7], "KDDESA": bps_code[7:],
-           "IDDESA": bps_code, "NMPROV": "SULAWESI SELATAN", "NMKAB": "LUWU TIMUR", "NMKEC": kecamatan_name.upper(),
-           "NMDESA": desa.name.upper()}
+    row = {
+        "KDPROV": bps_code[:2],
+        "KDKAB": bps_code[2:4],
+        "KDKEC": bps_code[4:7],
+        "KDDESA": bps_code[7:],
+        "IDDESA": bps_code,
+        "NMPROV": "SULAWESI SELATAN",
+        "NMKAB": "LUWU TIMUR",
+        "NMKEC": kecamatan_name.upper(),
+        "NMDESA": desa.name.upper(),
+    }
     row.update(override)
     return row
 
 
-def write_shapefile(rows: list[tuple[dict, list]], fields: list[tuple], *, epsg: int | None = 4326, encoding: str = "cp1252",
-                    shape_type: int = shapefile.POLYGON, esri_wkt: bool = True) -> dict[str, bytes]:
+def write_shapefile(
+    rows: list[tuple[dict, list]],
+    fields: list[tuple],
+    *,
+    epsg: int | None = 4326,
+    encoding: str = "cp1252",
+    shape_type: int = shapefile.POLYGON,
+    esri_wkt: bool = True,
+) -> dict[str, bytes]:
     """{".shp", ".shx", ".dbf", ".prj"?: bytes} for ``rows`` of (attributes, ring in lon/lat)."""
     shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
     writer = shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shape_type, encoding=encoding)

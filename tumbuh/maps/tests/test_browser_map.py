@@ -57,7 +57,10 @@ def test_admin_uploads_boundaries_and_sees_the_choropleth(browser, live_server, 
 
     _upload(page, live_server, kecamatan, "3")
     _upload(page, live_server, desa, "4")
-    assert "vertices" in page.locator("[data-testid=size-report]").inner_text() or page.locator("[data-testid=size-report]").is_visible()
+    assert (
+        "vertices" in page.locator("[data-testid=size-report]").inner_text()
+        or page.locator("[data-testid=size-report]").is_visible()
+    )
 
     page.goto(f"{live_server.url}/peta/?within=73.24&level=kecamatan")
     page.wait_for_selector("#choropleth[data-ready='1']")
@@ -113,7 +116,9 @@ def test_map_for_a_year_exported_to_pdf(browser, live_server, demo, tmp_path):
 
     from tumbuh.dashboards.pdf import weasyprint_error
 
-    require_or_skip(weasyprint_error() is None and shutil.which("pdftotext") is not None, "WeasyPrint or pdftotext missing")
+    require_or_skip(
+        weasyprint_error() is None and shutil.which("pdftotext") is not None, "WeasyPrint or pdftotext missing"
+    )
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID", accept_downloads=True)
     page = context.new_page()
     browser_login(page, live_server, "admin.lutim")
@@ -156,8 +161,15 @@ def test_the_map_draws_posyandu_as_points_with_their_figures(browser, live_serve
     desa = list(Wilayah.objects.filter(kecamatan_code="73.24.04", level=Level.DESA).order_by("code"))
     rings = grid([d.code for d in desa])
     upload = tmp_path / "ADMINISTRASIDESA_AR_25K.zip"
-    upload.write_bytes(zipped({"ADMINISTRASIDESA_AR_25K": write_shapefile(
-        [(big_record(d, "Malili"), rings[d.code]) for d in desa], BIG_FIELDS, epsg=UTM_50S)}))
+    upload.write_bytes(
+        zipped(
+            {
+                "ADMINISTRASIDESA_AR_25K": write_shapefile(
+                    [(big_record(d, "Malili"), rings[d.code]) for d in desa], BIG_FIELDS, epsg=UTM_50S
+                )
+            }
+        )
+    )
     # each posyandu inside its own desa's square
     located = []
     for d in desa:
@@ -180,8 +192,12 @@ def test_the_map_draws_posyandu_as_points_with_their_figures(browser, live_serve
     assert page.locator("#choropleth path.map-area").count() == 15
     circles = page.locator("#choropleth path.posyandu-point")
     assert circles.count() == len(located)
-    rows = {r.code: r for r in indicator_table(user=admin, within_code="73.24.04", level="posyandu", period=period,
-                                                 indicator="stunting")}
+    rows = {
+        r.code: r
+        for r in indicator_table(
+            user=admin, within_code="73.24.04", level="posyandu", period=period, indicator="stunting"
+        )
+    }
     measured = next(p for p in located if str(p.pk) in rows and rows[str(p.pk)].n_measured)
     index = sorted(located, key=lambda p: (p.desa_id, p.name)).index(measured)
     circles.nth(index).hover()

@@ -36,7 +36,9 @@ def _cells(content: bytes) -> list[list]:
 def test_map_xlsx_has_the_values_shown(client, alice, period_key):
     client.force_login(alice)
     period = Period.parse(period_key) if period_key else latest_period(user=alice)
-    r = client.get(reverse("maps:xlsx"), {"within": "73.24", "level": "kecamatan", "indicator": "stunting", "period": period.key})
+    r = client.get(
+        reverse("maps:xlsx"), {"within": "73.24", "level": "kecamatan", "indicator": "stunting", "period": period.key}
+    )
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     cells = _cells(r.content)
     flat = [v for row in cells for v in row if isinstance(v, str)]
@@ -56,17 +58,26 @@ def test_map_xlsx_has_the_values_shown(client, alice, period_key):
 def test_map_xlsx_small_area_estimate_and_scope(client, alice, bob):
     client.force_login(alice)
     period = latest_period(user=alice)
-    r = client.get(reverse("maps:xlsx"), {"within": "73.24.04", "level": "desa", "indicator": "wasting", "estimate": "eb",
-                                          "period": period.key})
-    rows = {row.code: row for row in indicator_table(user=alice, within_code="73.24.04", level="desa", period=period, indicator="wasting")}
-    got = {row[0]: row for row in _cells(r.content) if row and isinstance(row[0], str) and row[0].startswith("73.24.04.")}
+    r = client.get(
+        reverse("maps:xlsx"),
+        {"within": "73.24.04", "level": "desa", "indicator": "wasting", "estimate": "eb", "period": period.key},
+    )
+    rows = {
+        row.code: row
+        for row in indicator_table(user=alice, within_code="73.24.04", level="desa", period=period, indicator="wasting")
+    }
+    got = {
+        row[0]: row for row in _cells(r.content) if row and isinstance(row[0], str) and row[0].startswith("73.24.04.")
+    }
     assert set(got) == set(rows)
     for code, row in rows.items():
         assert got[code][5] == excel_value(row.eb_r, 1) and got[code][2] == "Malili"
     client.force_login(bob)  # a desa operator's export holds their village only
     for within in ("73.24.04.2010", "73.24"):  # asking for the district gives their village only, as on the map
         r = client.get(reverse("maps:xlsx"), {"within": within, "level": "desa", "period": period.key})
-        assert [row[0] for row in _cells(r.content) if row and isinstance(row[0], str) and row[0].startswith("73.24.")] == ["73.24.04.2010"]
+        assert [
+            row[0] for row in _cells(r.content) if row and isinstance(row[0], str) and row[0].startswith("73.24.")
+        ] == ["73.24.04.2010"]
     assert client.get(reverse("maps:xlsx"), {"within": "73.24.04.2001", "level": "desa"}).status_code == 404
     assert client.get(reverse("maps:pdf"), {"within": "73.24.04.2001", "level": "desa"}).status_code == 404
 
@@ -91,7 +102,9 @@ def test_map_pdf_tile_grid_has_the_figures(client, alice, pdf_tools, tmp_path): 
     for row in rows:
         line = next((ln for ln in text.splitlines() if re.match(rf"\s*{re.escape(row.name)}\s+Malili\s+\d", ln)), None)
         assert line is not None, row.name  # the table row: desa, kecamatan, measured, cases, prevalence, interval
-        assert re.search(rf"\s{row.n_measured}\s+{row.cases}\s+{_one_decimal_id(row.r)}\s+{_one_decimal_id(row.ll)}–", line), line
+        assert re.search(
+            rf"\s{row.n_measured}\s+{row.cases}\s+{_one_decimal_id(row.r)}\s+{_one_decimal_id(row.ll)}–", line
+        ), line
 
 
 def test_map_pdf_draws_the_choropleth_from_boundaries(client, alice, pdf_tools, tmp_path):  # noqa: F811
@@ -135,9 +148,13 @@ def test_map_offers_months_and_years(client, alice):
     body = r.content.decode()
     assert 'value="Y2025" selected' in body and 'value="M2025-08"' in body and 'value="R2025-08"' in body
     data = client.get(reverse("maps:data"), {"within": "73.24", "level": "kecamatan", "period": "M2025-03"}).json()
-    rows = indicator_table(user=alice, within_code="73.24", level="kecamatan", period=Period.parse("M2025-03"), indicator="stunting")
+    rows = indicator_table(
+        user=alice, within_code="73.24", level="kecamatan", period=Period.parse("M2025-03"), indicator="stunting"
+    )
     assert data["period"] == "M2025-03"
-    assert {c: a["n"] for c, a in data["areas"].items() if a["n"]} == {row.code: row.n_measured for row in rows if row.n_measured}
+    assert {c: a["n"] for c, a in data["areas"].items() if a["n"]} == {
+        row.code: row.n_measured for row in rows if row.n_measured
+    }
     # a bad key falls back to the latest round
     assert client.get(reverse("maps:map"), {"period": "X"}).context["q"].period.kind == "round"
 
@@ -179,6 +196,8 @@ def test_map_says_how_fresh_its_figures_are(client, alice, settings):
     r = client.get(reverse("maps:map"), {"within": "73.24", "period": period.key})
     assert r.context["fresh"].computed_at is not None and not r.context["fresh"].stale
     assert 'data-testid="freshness"' in r.content.decode()
-    measure(make_child("73.24.04.2001", "Baru", birth=dt.date(2024, 1, 1)), period.start + dt.timedelta(days=3), zlen=-2.5)
+    measure(
+        make_child("73.24.04.2001", "Baru", birth=dt.date(2024, 1, 1)), period.start + dt.timedelta(days=3), zlen=-2.5
+    )
     r = client.get(reverse("maps:map"), {"within": "73.24", "period": period.key})
     assert r.context["fresh"].stale and r.context["fresh"].pending == 1

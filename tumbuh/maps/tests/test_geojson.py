@@ -16,10 +16,20 @@ from .geo import bowtie, collection, district_codes, feature, grid_features, squ
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("raw, code", [
-    ("73.24.04", "73.24.04"), ("732404", "73.24.04"), ("7324042010", "73.24.04.2010"), (7324, "73.24"),
-    (" 73.24.04.2010 ", "73.24.04.2010"), ("73-24-04", "73.24.04"), ("abc", None), ("73240", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ("73.24.04", "73.24.04"),
+        ("732404", "73.24.04"),
+        ("7324042010", "73.24.04.2010"),
+        (7324, "73.24"),
+        (" 73.24.04.2010 ", "73.24.04.2010"),
+        ("73-24-04", "73.24.04"),
+        ("abc", None),
+        ("73240", None),
+        (None, None),
+    ],
+)
 def test_codes_are_read_dotted_or_not(raw, code):
     assert geojson.normalise_code(raw) == code
 
@@ -73,7 +83,9 @@ def test_simplification_shrinks_the_file_and_keeps_the_shapes():
 @pytest.mark.parametrize("prop", ["KDEPUM", "kode_wilayah", "code", "Kode"])
 def test_common_property_names_and_undotted_desa_codes(prop):
     desa = district_codes(level=4)
-    report = geojson.check(collection(grid_features(desa, prop=prop, columns=12, size=0.02, undotted=True)), "73.24", None)
+    report = geojson.check(
+        collection(grid_features(desa, prop=prop, columns=12, size=0.02, undotted=True)), "73.24", None
+    )
     assert report.level == 4
     assert report.features_kept == len(desa) == 128
     assert not report.unknown and not report.missing
@@ -82,8 +94,16 @@ def test_common_property_names_and_undotted_desa_codes(prop):
 
 def test_features_without_code_and_non_polygons_are_listed():
     features = [
-        {"type": "Feature", "properties": {"nama": "tanpa kode"}, "geometry": {"type": "Polygon", "coordinates": bowtie(0, 0)}},
-        {"type": "Feature", "properties": {"kode": "73.24.04"}, "geometry": {"type": "Point", "coordinates": [120, -2]}},
+        {
+            "type": "Feature",
+            "properties": {"nama": "tanpa kode"},
+            "geometry": {"type": "Polygon", "coordinates": bowtie(0, 0)},
+        },
+        {
+            "type": "Feature",
+            "properties": {"kode": "73.24.04"},
+            "geometry": {"type": "Point", "coordinates": [120, -2]},
+        },
         feature("73.24.04", square(120, -2)),
         feature("73.24.04", square(120.1, -2)),
         feature("73.24.04.2010", square(120, -2)),  # a desa in a kecamatan file

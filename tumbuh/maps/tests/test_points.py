@@ -44,8 +44,12 @@ def test_map_json_has_the_located_posyandu_with_the_dashboards_figures(client, a
     period = latest_period(user=alice)
     data = client.get(reverse("maps:data"), {"within": "73.24.04", "level": "desa", "period": period.key}).json()
     assert len(data["points"]) == len(malili_located) > 0
-    rows = {r.code: r for r in indicator_table(user=alice, within_code="73.24.04", level="posyandu", period=period,
-                                               indicator="stunting")}
+    rows = {
+        r.code: r
+        for r in indicator_table(
+            user=alice, within_code="73.24.04", level="posyandu", period=period, indicator="stunting"
+        )
+    }
     with_figures = [p for p in data["points"] if str(p["id"]) in rows and rows[str(p["id"])].n_measured]
     assert with_figures, "the test demo measures children at Malili's posyandu"
     for p in data["points"]:
@@ -92,9 +96,11 @@ def test_map_xlsx_has_a_posyandu_sheet(client, alice, malili_located):
     cells = [[c.value for c in row] for row in workbook["Posyandu"].iter_rows()]
     header_at = next(i for i, row in enumerate(cells) if row[0] == "Posyandu" and row[1] == "Kode")
     assert cells[header_at][4:6] == ["Lintang", "Bujur"]
-    rows = cells[header_at + 1:]
+    rows = cells[header_at + 1 :]
     by_name = {(row[0], row[2]): row for row in rows if row[0]}
-    shown = client.get(reverse("maps:data"), {"within": "73.24.04", "level": "desa", "period": period.key}).json()["points"]
+    shown = client.get(reverse("maps:data"), {"within": "73.24.04", "level": "desa", "period": period.key}).json()[
+        "points"
+    ]
     assert len(by_name) == len(shown) == len(malili_located)
     for p in shown:
         row = by_name[(p["name"], p["desa"])]
@@ -107,7 +113,9 @@ def test_map_pdf_draws_and_lists_the_posyandu(client, alice, malili_located, pdf
     r = client.get(reverse("maps:pdf"), {"within": "73.24.04", "level": "desa", "period": period.key})
     assert r.status_code == 200
     text = re.sub(r"[ \t]+", " ", pdf_text(r.content, tmp_path))
-    shown = client.get(reverse("maps:data"), {"within": "73.24.04", "level": "desa", "period": period.key}).json()["points"]
+    shown = client.get(reverse("maps:data"), {"within": "73.24.04", "level": "desa", "period": period.key}).json()[
+        "points"
+    ]
     for p in shown:
         assert p["name"] in text
     assert "-2,5" in text and "121,0" in text  # the locations, decimal comma
@@ -116,8 +124,10 @@ def test_map_pdf_draws_and_lists_the_posyandu(client, alice, malili_located, pdf
 def test_the_chart_puts_a_circle_per_posyandu():
     from tumbuh.maps import charts
 
-    pts = [points.Point(1, "Posyandu Mawar", "", "73.24.04.2010", "Balantang", "Malili", -2.5, 121.0, 12, 3, 25.0),
-           points.Point(2, "Posyandu Melati", "", "73.24.04.2011", "Atue", "Malili", -2.51, 121.01)]
+    pts = [
+        points.Point(1, "Posyandu Mawar", "", "73.24.04.2010", "Balantang", "Malili", -2.5, 121.0, 12, 3, 25.0),
+        points.Point(2, "Posyandu Melati", "", "73.24.04.2011", "Atue", "Malili", -2.51, 121.01),
+    ]
     spec = charts.choropleth([], [], "uji", posyandu=pts)
     layer = spec["layer"][-1]
     assert layer["mark"]["type"] == "circle" and len(layer["data"]["values"]) == 2

@@ -32,8 +32,12 @@ def _malili_desa() -> list[Wilayah]:
 
 
 def _post(client, content: bytes, name: str = "ADMINISTRASIDESA_AR_25K.zip", level: str = "4", repair: bool = False):
-    data = {"file": SimpleUploadedFile(name, content, "application/zip"), "level": level, "tolerance": "0.0003",
-            "reason": "batas dari BIG"}
+    data = {
+        "file": SimpleUploadedFile(name, content, "application/zip"),
+        "level": level,
+        "tolerance": "0.0003",
+        "reason": "batas dari BIG",
+    }
     if repair:
         data["repair"] = "on"
     return client.post(reverse("maps:boundaries"), data)
@@ -42,8 +46,10 @@ def _post(client, content: bytes, name: str = "ADMINISTRASIDESA_AR_25K.zip", lev
 def _big_zip(desa, rings, epsg=UTM_50S, overrides=None, **kwargs) -> bytes:
     overrides = overrides or {}
     rows = [(big_record(d, "Malili", **overrides.get(d.code, {})), rings[d.code]) for d in desa]
-    return zipped({"ADMINISTRASIDESA_AR_25K": write_shapefile(rows, BIG_FIELDS, epsg=epsg, **kwargs)},
-                  folder="BATAS_DESA_DESEMBER_2019_DUKCAPIL_LUWU_TIMUR/")
+    return zipped(
+        {"ADMINISTRASIDESA_AR_25K": write_shapefile(rows, BIG_FIELDS, epsg=epsg, **kwargs)},
+        folder="BATAS_DESA_DESEMBER_2019_DUKCAPIL_LUWU_TIMUR/",
+    )
 
 
 def test_big_shapefile_in_utm_50s_is_reprojected_and_matched_by_kemendagri_code(client, alice):
@@ -125,10 +131,21 @@ def test_geojson_upload_shares_the_matching_and_the_report(client, alice):
     client.force_login(alice)
     desa = _malili_desa()
     rings = grid([d.code for d in desa] + ["x"])
-    features = [{"type": "Feature", "properties": {"DESA": d.name.upper(), "KECAMATAN": "MALILI"},
-                 "geometry": {"type": "Polygon", "coordinates": [list(reversed(rings[d.code]))]}} for d in desa]
-    features.append({"type": "Feature", "properties": {"DESA": "Kampung Baru"},
-                     "geometry": {"type": "Polygon", "coordinates": [rings["x"]]}})
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"DESA": d.name.upper(), "KECAMATAN": "MALILI"},
+            "geometry": {"type": "Polygon", "coordinates": [list(reversed(rings[d.code]))]},
+        }
+        for d in desa
+    ]
+    features.append(
+        {
+            "type": "Feature",
+            "properties": {"DESA": "Kampung Baru"},
+            "geometry": {"type": "Polygon", "coordinates": [rings["x"]]},
+        }
+    )
     content = json.dumps({"type": "FeatureCollection", "features": features}).encode()
     body = _post(client, content, name="desa.geojson", level="").content.decode()
     boundary = Boundary.objects.get(level=Level.DESA)
@@ -147,8 +164,11 @@ def test_no_prj_with_longitudes_is_taken_as_wgs84_and_said_so(client, alice):
 def test_no_prj_with_metres_is_refused_in_indonesian(client, alice):
     client.force_login(alice)
     desa = _malili_desa()
-    files = write_shapefile([(big_record(d, "Malili"), r) for d, r in zip(desa, grid([d.code for d in desa]).values())],
-                            BIG_FIELDS, epsg=UTM_50S)
+    files = write_shapefile(
+        [(big_record(d, "Malili"), r) for d, r in zip(desa, grid([d.code for d in desa]).values())],
+        BIG_FIELDS,
+        epsg=UTM_50S,
+    )
     del files[".prj"]
     with translation.override("id"):
         body = _post(client, zipped({"ADMINISTRASIDESA_AR_25K": files})).content.decode()
@@ -173,10 +193,15 @@ def test_line_layers_are_left_out_and_the_best_polygon_layer_is_used():
     rings = grid([d.code for d in desa])
     polygons = write_shapefile([(big_record(d, "Malili"), rings[d.code]) for d in desa], BIG_FIELDS, epsg=UTM_50S)
     few = write_shapefile([(big_record(d, "Malili"), rings[d.code]) for d in desa[:3]], BIG_FIELDS, epsg=UTM_50S)
-    lines = write_shapefile([(big_record(d, "Malili"), rings[d.code]) for d in desa], BIG_FIELDS, epsg=UTM_50S,
-                            shape_type=shapefile.POLYLINE)
-    report = shapefiles.check_zip(zipped({"BATASDESA_AR": polygons, "SEBAGIAN_AR": few, "BATASDESA_LN": lines}),
-                                  "73.24", None)
+    lines = write_shapefile(
+        [(big_record(d, "Malili"), rings[d.code]) for d in desa],
+        BIG_FIELDS,
+        epsg=UTM_50S,
+        shape_type=shapefile.POLYLINE,
+    )
+    report = shapefiles.check_zip(
+        zipped({"BATASDESA_AR": polygons, "SEBAGIAN_AR": few, "BATASDESA_LN": lines}), "73.24", None
+    )
     assert report.level == Level.DESA and report.features_kept == 15
     notes = " ".join(report.note_texts())
     assert "BATASDESA_AR" in notes and "SEBAGIAN_AR" in notes and "BATASDESA_LN" in notes
@@ -188,10 +213,21 @@ def test_shared_borders_are_simplified_once():
     desa = _malili_desa()
     rings = grid([d.code for d in desa])
     # many points along each border, so there is something to simplify
-    dense = {c: [(round(x0 + (x1 - x0) * t / 20, 7), round(y0 + (y1 - y0) * t / 20, 7))
-                 for (x0, y0), (x1, y1) in zip(r, r[1:]) for t in range(20)] + [r[0]] for c, r in rings.items()}
-    report = shapefiles.check_zip(zipped({"d": write_shapefile([(big_record(d, "Malili"), dense[d.code]) for d in desa],
-                                                               BIG_FIELDS, epsg=4326)}), "73.24", 4, tolerance=0.001)
+    dense = {
+        c: [
+            (round(x0 + (x1 - x0) * t / 20, 7), round(y0 + (y1 - y0) * t / 20, 7))
+            for (x0, y0), (x1, y1) in zip(r, r[1:])
+            for t in range(20)
+        ]
+        + [r[0]]
+        for c, r in rings.items()
+    }
+    report = shapefiles.check_zip(
+        zipped({"d": write_shapefile([(big_record(d, "Malili"), dense[d.code]) for d in desa], BIG_FIELDS, epsg=4326)}),
+        "73.24",
+        4,
+        tolerance=0.001,
+    )
     assert report.simplified_as_coverage
     assert report.vertices_after < report.vertices_before / 5
     geoms = [shape(f["geometry"]) for f in report.geojson["features"]]
@@ -238,7 +274,7 @@ def test_a_symbolic_link_is_refused():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         info = zipfile.ZipInfo("a.shp")
-        info.external_attr = (0o120777 << 16)
+        info.external_attr = 0o120777 << 16
         z.writestr(info, "/etc/passwd")
     assert "symbolic link" in _refused(buf.getvalue())
 
@@ -278,13 +314,16 @@ def test_a_zip_inside_the_zip_is_opened_once():
     assert report.features_kept == 1
 
 
-@pytest.mark.parametrize("content, name, expected", [
-    (b"%PDF-1.4 batas wilayah", "batas.zip", "dokumen PDF"),
-    (b"\x89PNG\r\n\x1a\n....", "peta.geojson", "gambar"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "batas.zip", "dokumen Office"),
-    (b"\0\0\x27\x0a" + b"\0" * 96, "ADMINISTRASIDESA_AR_25K.shp", "sebagai satu .zip"),
-    (b"", "kosong.zip", "kosong"),
-])
+@pytest.mark.parametrize(
+    "content, name, expected",
+    [
+        (b"%PDF-1.4 batas wilayah", "batas.zip", "dokumen PDF"),
+        (b"\x89PNG\r\n\x1a\n....", "peta.geojson", "gambar"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "batas.zip", "dokumen Office"),
+        (b"\0\0\x27\x0a" + b"\0" * 96, "ADMINISTRASIDESA_AR_25K.shp", "sebagai satu .zip"),
+        (b"", "kosong.zip", "kosong"),
+    ],
+)
 def test_the_page_refuses_what_is_not_a_boundary_file(client, alice, content, name, expected):
     """In Indonesian, the page's language."""
     client.force_login(alice)

@@ -26,8 +26,12 @@ def _media(settings, tmp_path):
 
 
 def _upload(client, level_codes, level="", repair=False, name="batas.geojson", **kwargs):
-    data = {"file": SimpleUploadedFile(name, collection(grid_features(level_codes, **kwargs)), "application/geo+json"),
-            "level": level, "tolerance": "0.0003", "reason": "batas dari Bappeda"}
+    data = {
+        "file": SimpleUploadedFile(name, collection(grid_features(level_codes, **kwargs)), "application/geo+json"),
+        "level": level,
+        "tolerance": "0.0003",
+        "reason": "batas dari Bappeda",
+    }
     if repair:
         data["repair"] = "on"
     return client.post(reverse("maps:boundaries"), data)
@@ -131,8 +135,10 @@ def test_map_data_values_are_the_dashboards_figures(client, alice):
 
     client.force_login(alice)
     period = _period(alice)
-    data = client.get(reverse("maps:data"), {"within": "73.24.04", "level": "desa", "period": period.key,
-                                             "indicator": "wasting", "estimate": "eb"}).json()
+    data = client.get(
+        reverse("maps:data"),
+        {"within": "73.24.04", "level": "desa", "period": period.key, "indicator": "wasting", "estimate": "eb"},
+    ).json()
     rows = indicator_table(user=alice, within_code="73.24.04", level="desa", period=period, indicator="wasting")
     assert rows
     for row in rows:

@@ -27,13 +27,36 @@ from ..upload_layout import load_layout
 OUTSIDE_AREA = gettext_noop("This row cannot be imported into your area")
 
 _TWO, _ONE = Decimal("0.01"), Decimal("0.1")
-_SEX = {"l": Sex.MALE, "lk": Sex.MALE, "laki laki": Sex.MALE, "laki": Sex.MALE, "1": Sex.MALE, "m": Sex.MALE,
-        "male": Sex.MALE, "p": Sex.FEMALE, "pr": Sex.FEMALE, "perempuan": Sex.FEMALE, "2": Sex.FEMALE,
-        "f": Sex.FEMALE, "w": Sex.FEMALE, "female": Sex.FEMALE}
-_POSITION = {"terlentang": Position.LYING, "telentang": Position.LYING, "berbaring": Position.LYING, "l": Position.LYING,
-             "lying": Position.LYING, "panjang badan": Position.LYING, "pb": Position.LYING,
-             "berdiri": Position.STANDING, "h": Position.STANDING, "standing": Position.STANDING,
-             "tinggi badan": Position.STANDING, "tb": Position.STANDING}
+_SEX = {
+    "l": Sex.MALE,
+    "lk": Sex.MALE,
+    "laki laki": Sex.MALE,
+    "laki": Sex.MALE,
+    "1": Sex.MALE,
+    "m": Sex.MALE,
+    "male": Sex.MALE,
+    "p": Sex.FEMALE,
+    "pr": Sex.FEMALE,
+    "perempuan": Sex.FEMALE,
+    "2": Sex.FEMALE,
+    "f": Sex.FEMALE,
+    "w": Sex.FEMALE,
+    "female": Sex.FEMALE,
+}
+_POSITION = {
+    "terlentang": Position.LYING,
+    "telentang": Position.LYING,
+    "berbaring": Position.LYING,
+    "l": Position.LYING,
+    "lying": Position.LYING,
+    "panjang badan": Position.LYING,
+    "pb": Position.LYING,
+    "berdiri": Position.STANDING,
+    "h": Position.STANDING,
+    "standing": Position.STANDING,
+    "tinggi badan": Position.STANDING,
+    "tb": Position.STANDING,
+}
 _AGE_TEXT = re.compile(r"(\d+)\s*tahun\D*?(\d+)\s*bulan(?:\D*?(\d+)\s*hari)?", re.I)
 _KEY = re.compile(r"[^0-9a-z]+")
 
@@ -43,7 +66,6 @@ def with_aliases(columns: tuple[Column, ...]) -> tuple[Column, ...]:
     exports (``upload_layout``), so an exported file imports back as it is."""
     extra = load_layout().import_aliases()
     return tuple(dataclasses.replace(c, aliases=(*c.aliases, *extra.get(c.key, ()))) for c in columns)
-
 
 
 def person_key(name: str) -> str:
@@ -167,10 +189,27 @@ def _mask_phone(text: str) -> str:
 MAX_VITAMIN_A = 20  # two capsules a year from 6 months: nine before the fifth birthday
 _TIMES = re.compile(r"(\d+) ?(?:x|kali|kapsul|kaps)")  # on ``person_key``: "2 kali", "2x", "1 kapsul"
 _WEIGHT_GAIN = {
-    "n": "N", "naik": "N", "ya": "N", "y": "N", "bb naik": "N",
-    "t": "T", "tidak naik": "T", "tdk naik": "T", "tidak": "T", "tdk": "T", "bb tidak naik": "T",
-    "o": "O", "tidak ditimbang": "O", "tidak ditimbang bulan lalu": "O", "bulan lalu tidak ditimbang": "O",
-    "b": "B", "baru": "B", "baru pertama": "B", "pertama": "B", "baru pertama kali": "B", "pertama kali": "B",
+    "n": "N",
+    "naik": "N",
+    "ya": "N",
+    "y": "N",
+    "bb naik": "N",
+    "t": "T",
+    "tidak naik": "T",
+    "tdk naik": "T",
+    "tidak": "T",
+    "tdk": "T",
+    "bb tidak naik": "T",
+    "o": "O",
+    "tidak ditimbang": "O",
+    "tidak ditimbang bulan lalu": "O",
+    "bulan lalu tidak ditimbang": "O",
+    "b": "B",
+    "baru": "B",
+    "baru pertama": "B",
+    "pertama": "B",
+    "baru pertama kali": "B",
+    "pertama kali": "B",
 }
 #: The service columns: column key → (Measurement field, reader).
 SERVICE_COLUMNS = {
@@ -198,7 +237,6 @@ def _read(cells: dict, text: str, reader):
     return value
 
 
-
 #: A visit's values compared on re-import, in this order: a stored visit whose values equal the
 #: row's is unchanged. The first eight are kept as they are, the rest (``EXTRA_FIELDS``, rarely
 #: different from one visit to the next) as one shared tuple, so a million visits stay small.
@@ -216,58 +254,114 @@ _VITAMIN_A = VALUE_FIELDS.index("vitamin_a")
 
 #: The columns of an e-PPGBM export and of Tumbuh's own template (the template's headers; e-PPGBM's
 #: Indonesian headers and the upload layout's are aliases).
-COLUMNS = with_aliases((
-    Column("no", "No", ("no urut",), in_template=False, used=False),
-    Column("nik", "NIK", ("nik anak", "no nik"), _("The child's NIK (16 digits). Optional but best."), "", True),
-    Column("name", "Nama", ("nama anak", "nama balita"), _("Required."), "Contoh Anak"),
-    Column("sex", "JK", ("jenis kelamin", "l p", "sex"), _("Required: L or P."), "L"),
-    Column("birth_date", "Tgl Lahir", ("tanggal lahir", "tgl lahir anak", "birth date"), _("Required: dd/mm/yyyy."), "01/01/2000"),
-    Column("birth_order", "Anak Ke", ("anak ke ", "urutan lahir", "anak keberapa"), in_template=False),
-    Column("birth_weight", "BB Lahir", ("berat lahir", "bb lahir kg"), _("Birth weight, kg."), ""),
-    Column("birth_length", "TB Lahir", ("panjang lahir", "pb lahir", "tb lahir cm"), _("Birth length, cm."), ""),
-    Column("parent_name", "Nama Ortu", ("nama ibu", "nama orang tua", "nama ibu ortu"), _("Mother's or parent's name."), ""),
-    Column("parent_nik", "NIK Ortu", ("nik ibu", "nik orang tua", "nik ayah"), in_template=False, text_format=True),
-    Column("parent_phone", "No HP Ortu", ("no hp", "no telp", "telepon", "hp ortu", "no hp orang tua"), in_template=False),
-    Column("prov", "Prov", ("provinsi",), in_template=False, used=False),
-    Column("kab", "Kab/Kota", ("kabupaten", "kab kota", "kota"), in_template=False, used=False),
-    Column("kecamatan", "Kec", ("kecamatan",), _("Required: the kecamatan's name."), "Contoh"),
-    Column("puskesmas", "Puskesmas", ("pukesmas", "nama puskesmas", "pkm"), _("The puskesmas's name (checked when given)."), ""),
-    Column("desa", "Desa/Kel", ("desa", "kelurahan", "desa kelurahan", "desa kel"), _("Required: the desa's name."), "Contoh"),
-    Column("posyandu", "Posyandu", ("nama posyandu",), _("The posyandu's name in that desa."), "Contoh"),
-    Column("rt", "RT", (), _("Optional."), ""),
-    Column("rw", "RW", (), _("Optional."), ""),
-    Column("address", "Alamat", ("alamat anak",), _("Optional."), ""),
-    # e-PPGBM's current download keeps this header but some downloads leave its cell out.
-    Column("total", "Total Pengukuran", ("jumlah pengukuran",), in_template=False, used=False,
-           omissible=lambda text: text == "" or text.isdigit()),
-    Column("age_text", "Usia Saat Ukur", ("usia", "umur"), in_template=False),
-    Column("date", "Tanggal Pengukuran", ("tgl pengukuran", "tanggal ukur", "tgl ukur", "tanggal kunjungan"),
-           _("Required: dd/mm/yyyy."), "01/01/2000"),
-    Column("month", "Bulan Pengukuran", ("bulan",), in_template=False, used=False),
-    Column("weight", "Berat", ("bb", "berat badan", "berat kg", "bb kg"), _("Weight in kg, e.g. 9,5."), "1"),
-    Column("lenhei", "Tinggi", ("tb", "tinggi badan", "panjang badan", "tinggi cm", "tb cm", "pb tb"),
-           _("Length or height in cm, e.g. 80,5."), "1"),
-    Column("position", "Cara Ukur", ("posisi", "cara pengukuran"), _("Terlentang (lying) or Berdiri (standing)."), "Berdiri"),
-    Column("muac", "LiLA", ("lila cm", "lingkar lengan atas"), _("Optional, cm."), ""),
-    Column("headc", "Lingkar Kepala", ("lk", "lingkar kepala cm", "lika"), in_template=False),
-    Column("oedema", "Edema", ("oedema", "edema pitting", "pitting edema", "edema bilateral"), in_template=False),
-    *(Column(f"asi_{m}", f"ASI Bulan {m}", (f"asi eksklusif bulan {m}", f"e{m}", f"asi {m}"), in_template=False) for m in range(7)),
-    Column("bbu", "BB/U", (), in_template=False, used=False),
-    Column("zs_bbu", "ZS BB/U", ("zs bb u", "z bb u"), in_template=False),
-    Column("tbu", "TB/U", (), in_template=False, used=False),
-    Column("zs_tbu", "ZS TB/U", ("zs tb u", "z tb u"), in_template=False),
-    Column("bbtb", "BB/TB", (), in_template=False, used=False),
-    Column("zs_bbtb", "ZS BB/TB", ("zs bb tb", "z bb tb"), in_template=False),
-    Column("naik", "Naik Berat Badan", ("naik bb", "n t"), in_template=False),
-    Column("pmt", "PMT Diterima (kg)", (), in_template=False, used=False),
-    Column("vita", "Jml Vit A", ("vitamin a", "vit a", "jumlah vitamin a"), in_template=False),
-    Column("kpsp", "KPSP", (), in_template=False),
-    Column("kia", "KIA", ("buku kia", "punya buku kia"), in_template=False),
-    Column("kelas_ibu", "Kelas Ibu Balita", ("kelas ibu",), in_template=False),
-    Column("mbg", "MBG", ("makan bergizi gratis",), in_template=False),
-    Column("detail", "Detail", ("detail status",), in_template=False, used=False),
-    Column("status_desa", "status desa", (), in_template=False, used=False),
-))
+COLUMNS = with_aliases(
+    (
+        Column("no", "No", ("no urut",), in_template=False, used=False),
+        Column("nik", "NIK", ("nik anak", "no nik"), _("The child's NIK (16 digits). Optional but best."), "", True),
+        Column("name", "Nama", ("nama anak", "nama balita"), _("Required."), "Contoh Anak"),
+        Column("sex", "JK", ("jenis kelamin", "l p", "sex"), _("Required: L or P."), "L"),
+        Column(
+            "birth_date",
+            "Tgl Lahir",
+            ("tanggal lahir", "tgl lahir anak", "birth date"),
+            _("Required: dd/mm/yyyy."),
+            "01/01/2000",
+        ),
+        Column("birth_order", "Anak Ke", ("anak ke ", "urutan lahir", "anak keberapa"), in_template=False),
+        Column("birth_weight", "BB Lahir", ("berat lahir", "bb lahir kg"), _("Birth weight, kg."), ""),
+        Column("birth_length", "TB Lahir", ("panjang lahir", "pb lahir", "tb lahir cm"), _("Birth length, cm."), ""),
+        Column(
+            "parent_name",
+            "Nama Ortu",
+            ("nama ibu", "nama orang tua", "nama ibu ortu"),
+            _("Mother's or parent's name."),
+            "",
+        ),
+        Column("parent_nik", "NIK Ortu", ("nik ibu", "nik orang tua", "nik ayah"), in_template=False, text_format=True),
+        Column(
+            "parent_phone",
+            "No HP Ortu",
+            ("no hp", "no telp", "telepon", "hp ortu", "no hp orang tua"),
+            in_template=False,
+        ),
+        Column("prov", "Prov", ("provinsi",), in_template=False, used=False),
+        Column("kab", "Kab/Kota", ("kabupaten", "kab kota", "kota"), in_template=False, used=False),
+        Column("kecamatan", "Kec", ("kecamatan",), _("Required: the kecamatan's name."), "Contoh"),
+        Column(
+            "puskesmas",
+            "Puskesmas",
+            ("pukesmas", "nama puskesmas", "pkm"),
+            _("The puskesmas's name (checked when given)."),
+            "",
+        ),
+        Column(
+            "desa",
+            "Desa/Kel",
+            ("desa", "kelurahan", "desa kelurahan", "desa kel"),
+            _("Required: the desa's name."),
+            "Contoh",
+        ),
+        Column("posyandu", "Posyandu", ("nama posyandu",), _("The posyandu's name in that desa."), "Contoh"),
+        Column("rt", "RT", (), _("Optional."), ""),
+        Column("rw", "RW", (), _("Optional."), ""),
+        Column("address", "Alamat", ("alamat anak",), _("Optional."), ""),
+        # e-PPGBM's current download keeps this header but some downloads leave its cell out.
+        Column(
+            "total",
+            "Total Pengukuran",
+            ("jumlah pengukuran",),
+            in_template=False,
+            used=False,
+            omissible=lambda text: text == "" or text.isdigit(),
+        ),
+        Column("age_text", "Usia Saat Ukur", ("usia", "umur"), in_template=False),
+        Column(
+            "date",
+            "Tanggal Pengukuran",
+            ("tgl pengukuran", "tanggal ukur", "tgl ukur", "tanggal kunjungan"),
+            _("Required: dd/mm/yyyy."),
+            "01/01/2000",
+        ),
+        Column("month", "Bulan Pengukuran", ("bulan",), in_template=False, used=False),
+        Column("weight", "Berat", ("bb", "berat badan", "berat kg", "bb kg"), _("Weight in kg, e.g. 9,5."), "1"),
+        Column(
+            "lenhei",
+            "Tinggi",
+            ("tb", "tinggi badan", "panjang badan", "tinggi cm", "tb cm", "pb tb"),
+            _("Length or height in cm, e.g. 80,5."),
+            "1",
+        ),
+        Column(
+            "position",
+            "Cara Ukur",
+            ("posisi", "cara pengukuran"),
+            _("Terlentang (lying) or Berdiri (standing)."),
+            "Berdiri",
+        ),
+        Column("muac", "LiLA", ("lila cm", "lingkar lengan atas"), _("Optional, cm."), ""),
+        Column("headc", "Lingkar Kepala", ("lk", "lingkar kepala cm", "lika"), in_template=False),
+        Column("oedema", "Edema", ("oedema", "edema pitting", "pitting edema", "edema bilateral"), in_template=False),
+        *(
+            Column(f"asi_{m}", f"ASI Bulan {m}", (f"asi eksklusif bulan {m}", f"e{m}", f"asi {m}"), in_template=False)
+            for m in range(7)
+        ),
+        Column("bbu", "BB/U", (), in_template=False, used=False),
+        Column("zs_bbu", "ZS BB/U", ("zs bb u", "z bb u"), in_template=False),
+        Column("tbu", "TB/U", (), in_template=False, used=False),
+        Column("zs_tbu", "ZS TB/U", ("zs tb u", "z tb u"), in_template=False),
+        Column("bbtb", "BB/TB", (), in_template=False, used=False),
+        Column("zs_bbtb", "ZS BB/TB", ("zs bb tb", "z bb tb"), in_template=False),
+        Column("naik", "Naik Berat Badan", ("naik bb", "n t"), in_template=False),
+        Column("pmt", "PMT Diterima (kg)", (), in_template=False, used=False),
+        Column("vita", "Jml Vit A", ("vitamin a", "vit a", "jumlah vitamin a"), in_template=False),
+        Column("kpsp", "KPSP", (), in_template=False),
+        Column("kia", "KIA", ("buku kia", "punya buku kia"), in_template=False),
+        Column("kelas_ibu", "Kelas Ibu Balita", ("kelas ibu",), in_template=False),
+        Column("mbg", "MBG", ("makan bergizi gratis",), in_template=False),
+        Column("detail", "Detail", ("detail status",), in_template=False, used=False),
+        Column("status_desa", "status desa", (), in_template=False, used=False),
+    )
+)
 REQUIRED = (("name",), ("birth_date",), ("sex",), ("desa",), ("date",), ("weight", "lenhei"))
 
 
@@ -283,8 +377,10 @@ WARNING_TEXT = {
     "birth_order_invalid": _("The birth order (Anak Ke) in the imported file could not be read and was ignored."),
     "parent_nik_invalid": _("The parent's NIK in the imported file is not valid and was not stored."),
     "parent_phone_invalid": _("The parent's phone number in the imported file could not be read and was not stored."),
-    "asi_month_after_age": _("The imported file recorded exclusive breastfeeding for a month the child had not reached at "
-                             "the visit: that month was ignored."),
+    "asi_month_after_age": _(
+        "The imported file recorded exclusive breastfeeding for a month the child had not reached at "
+        "the visit: that month was ignored."
+    ),
 }
 
 
@@ -293,7 +389,9 @@ def warning_text(code: str) -> str | None:
     if code.startswith("service_unreadable:"):
         key = code.split(":", 1)[1]
         column = next((c.header for c in COLUMNS if c.key == key), key)
-        return gettext("The %(column)s cell in the imported file could not be read: the visit keeps the value it had "
-                       "(unknown for a new visit).") % {"column": column}
+        return gettext(
+            "The %(column)s cell in the imported file could not be read: the visit keeps the value it had "
+            "(unknown for a new visit)."
+        ) % {"column": column}
     text = WARNING_TEXT.get(code)
     return None if text is None else str(text)

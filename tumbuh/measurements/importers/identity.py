@@ -88,7 +88,13 @@ class Identity:
         self.by_identity: dict[tuple, ChildRef] = {}
         self.by_pk: dict[int, ChildRef] = {}
         children = self.in_scope(Child.objects.filter(desa__kabupaten_code=kab)).values_list(
-            "pk", "nik", "name", "birth_date", "sex", "desa_id", *FILLABLE,
+            "pk",
+            "nik",
+            "name",
+            "birth_date",
+            "sex",
+            "desa_id",
+            *FILLABLE,
         )
         for pk, nik, name, birth, sex, desa, *fillable in children.iterator(chunk_size=20000):
             blank = sum(bit for bit, value in zip(FILLABLE.values(), fillable, strict=True) if value in (None, ""))
@@ -103,7 +109,12 @@ class Identity:
             Child.all_objects.exclude(nik="").exclude(pk__in=children.values("pk")).values_list("nik", flat=True)
         )
         measurements = self.in_scope(Measurement.objects.filter(desa__kabupaten_code=kab)).values_list(
-            "pk", "child_id", "date", *BASE_FIELDS[:-1], "posyandu_id", *EXTRA_FIELDS,
+            "pk",
+            "child_id",
+            "date",
+            *BASE_FIELDS[:-1],
+            "posyandu_id",
+            *EXTRA_FIELDS,
         )
         split = len(BASE_FIELDS)
         for pk, child_id, date, *values in measurements.iterator(chunk_size=20000):
@@ -113,16 +124,20 @@ class Identity:
         #: (child pk, date ordinal) -> the reason, of the visits users removed
         self.removed_visits: dict[tuple[int, int], str] = {
             (child_id, date.toordinal()): reason
-            for child_id, date, reason in self.in_scope(Measurement.all_objects.filter(
-                desa__kabupaten_code=kab, removed_at__isnull=False)).values_list("child_id", "date", "removal_reason")
+            for child_id, date, reason in self.in_scope(
+                Measurement.all_objects.filter(desa__kabupaten_code=kab, removed_at__isnull=False)
+            ).values_list("child_id", "date", "removal_reason")
         }
 
     def _follow_merges(self, kab: str) -> None:
         """The NIK and identity of each child merged into another lead to the survivor (its
         last one, when that was merged again), if the user sees it."""
         self.via_merge: set[str] = set()  # NIKs of merged records: they lead to their survivor
-        merged = list(self.in_scope(Child.all_objects.filter(desa__kabupaten_code=kab, merged_into__isnull=False))
-                      .values_list("pk", "nik", "name", "birth_date", "desa_id", "merged_into_id"))
+        merged = list(
+            self.in_scope(Child.all_objects.filter(desa__kabupaten_code=kab, merged_into__isnull=False)).values_list(
+                "pk", "nik", "name", "birth_date", "desa_id", "merged_into_id"
+            )
+        )
         into = {pk: target for pk, *_rest, target in merged}
         for _pk, nik, name, birth, desa, target in merged:
             for _step in range(len(into)):
@@ -143,8 +158,9 @@ class Identity:
         extra = tuple(extra)
         return (*base, self._extras.setdefault(extra, extra))
 
-    def _child(self, row: Row, nik: str, name: str, sex: int, birth: dt.date, desa: str, posyandu: int | None,
-               anonymised: bool) -> tuple[ChildRef, bool]:
+    def _child(
+        self, row: Row, nik: str, name: str, sex: int, birth: dt.date, desa: str, posyandu: int | None, anonymised: bool
+    ) -> tuple[ChildRef, bool]:
         """The row's child and whether it is new. An anonymised name is never matched or
         indexed by name: such a row comes with a valid NIK, which alone decides."""
         if nik:
@@ -153,7 +169,9 @@ class Identity:
                 if nik not in self.via_merge and (ref.birth != birth or not _same_name(ref.name, name)):
                     raise RowError(
                         gettext_noop("NIK %(nik)s already belongs to another child (%(name)s, born %(birth)s)"),
-                        nik=nik, name=ref.name, birth=f"{ref.birth:%d/%m/%Y}",
+                        nik=nik,
+                        name=ref.name,
+                        birth=f"{ref.birth:%d/%m/%Y}",
                     )
                 return ref, False
             if nik in self.nik_elsewhere:
@@ -163,15 +181,26 @@ class Identity:
         if ref is not None:
             if nik and ref.nik and ref.nik != nik:
                 raise RowError(
-                    gettext_noop("This child is registered with a different NIK (%(nik)s)"), nik=ref.nik,
+                    gettext_noop("This child is registered with a different NIK (%(nik)s)"),
+                    nik=ref.nik,
                 )
             return ref, False
         obj = {
-            "nik": nik, "name": name[:150], "sex": sex, "birth_date": birth, "desa_id": desa, "posyandu_id": posyandu,
+            "nik": nik,
+            "name": name[:150],
+            "sex": sex,
+            "birth_date": birth,
+            "desa_id": desa,
+            "posyandu_id": posyandu,
             "birth_weight": self._birth_value(row, "birth_weight", _TWO, 0.3, 7.0),
             "birth_length": self._birth_value(row, "birth_length", _ONE, 25, 65),
-            "parent_name": row["parent_name"][:150], "rt": row["rt"][:4], "rw": row["rw"][:4], "address": row["address"][:200],
-            "birth_order": None, "parent_nik": "", "parent_phone": "",
+            "parent_name": row["parent_name"][:150],
+            "rt": row["rt"][:4],
+            "rw": row["rw"][:4],
+            "address": row["address"][:200],
+            "birth_order": None,
+            "parent_nik": "",
+            "parent_phone": "",
         }
         ref = ChildRef(None, nik, name, birth, sex, desa, obj)
         if identity:
@@ -217,7 +246,6 @@ class Identity:
         else:
             self.child_updates.setdefault(ref, {})["name"] = name[:150]
         self.names_replaced += 1
-
 
     def _give_nik(self, ref: ChildRef, nik: str) -> None:
         if nik in self.via_merge:

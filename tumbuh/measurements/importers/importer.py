@@ -82,11 +82,23 @@ class EppgbmImporter(Identity, Writer, Importer):
     def references(cls, user, kabupaten):
 
         desa = policy.visible(user, Wilayah.objects.filter(kabupaten_code=kabupaten.code, level=Level.DESA))
-        kecamatan = dict(Wilayah.objects.filter(kabupaten_code=kabupaten.code, level=Level.KECAMATAN).values_list("code", "name"))
-        posyandu = policy.visible(user, Posyandu.objects.filter(desa__kabupaten_code=kabupaten.code)).select_related("desa", "puskesmas")
+        kecamatan = dict(
+            Wilayah.objects.filter(kabupaten_code=kabupaten.code, level=Level.KECAMATAN).values_list("code", "name")
+        )
+        posyandu = policy.visible(user, Posyandu.objects.filter(desa__kabupaten_code=kabupaten.code)).select_related(
+            "desa", "puskesmas"
+        )
         return [
-            ("Desa", ["Kec", "Desa/Kel", "Kode Desa"], [[kecamatan.get(w.kecamatan_code, ""), w.name, w.code] for w in desa]),
-            ("Posyandu", ["Desa/Kel", "Posyandu", "Puskesmas"], [[p.desa.name, p.name, p.puskesmas.name] for p in posyandu]),
+            (
+                "Desa",
+                ["Kec", "Desa/Kel", "Kode Desa"],
+                [[kecamatan.get(w.kecamatan_code, ""), w.name, w.code] for w in desa],
+            ),
+            (
+                "Posyandu",
+                ["Desa/Kel", "Posyandu", "Puskesmas"],
+                [[p.desa.name, p.name, p.puskesmas.name] for p in posyandu],
+            ),
         ]
 
     # ---------------------------------------------------------------- prepare
@@ -110,16 +122,38 @@ class EppgbmImporter(Identity, Writer, Importer):
 
         # Which optional columns the file has: a column it does not have says nothing.
         present = set(self.header_spec().match(self.batch.headers or []))
-        self.has = {key: key in present for key in (
-            "weight", "lenhei", "position", "muac", "zs_tbu", "zs_bbu", "zs_bbtb", "posyandu", "headc", "oedema",
-        )}
+        self.has = {
+            key: key in present
+            for key in (
+                "weight",
+                "lenhei",
+                "position",
+                "muac",
+                "zs_tbu",
+                "zs_bbu",
+                "zs_bbtb",
+                "posyandu",
+                "headc",
+                "oedema",
+            )
+        }
         # (column, index into VALUE_FIELDS or -1 - month for an ASI month, reader, {text: value read})
-        self.service_columns = [(key, VALUE_FIELDS.index(field), reader, {})
-                                for key, (field, reader) in SERVICE_COLUMNS.items() if key in present]
+        self.service_columns = [
+            (key, VALUE_FIELDS.index(field), reader, {})
+            for key, (field, reader) in SERVICE_COLUMNS.items()
+            if key in present
+        ]
         self.service_columns += [(key, -1 - m, read_asi, {}) for m, key in enumerate(ASI_COLUMNS) if key in present]
         self.has_asi = any(key in present for key in ASI_COLUMNS)
-        self.child_columns = [(key, reader) for key, reader in (
-            ("birth_order", read_birth_order), ("parent_nik", self._parent_nik), ("parent_phone", read_phone)) if key in present]
+        self.child_columns = [
+            (key, reader)
+            for key, reader in (
+                ("birth_order", read_birth_order),
+                ("parent_nik", self._parent_nik),
+                ("parent_phone", read_phone),
+            )
+            if key in present
+        ]
 
         # Counts for the batch page.
         self.children_created = 0
@@ -154,7 +188,9 @@ class EppgbmImporter(Identity, Writer, Importer):
         headc = _q(self._decimal(row, "headc"), _ONE) if has["headc"] else None
         if weight is None and lenhei is None:
             raise RowError(gettext_noop("Weight and height are both empty"))
-        problems = validation.check_dates(date, birth, self.today) + validation.check_values(weight, lenhei, muac, headc)
+        problems = validation.check_dates(date, birth, self.today) + validation.check_values(
+            weight, lenhei, muac, headc
+        )
         error = validation.first_error(problems)
         if error is not None:
             raise RowError(error.message, **error.params)
@@ -162,7 +198,9 @@ class EppgbmImporter(Identity, Writer, Importer):
         if row["position"]:
             position = _POSITION.get(person_key(row["position"]))
             if position is None:
-                raise RowError(gettext_noop("Cara Ukur must be Terlentang or Berdiri, not %(value)s"), value=row["position"])
+                raise RowError(
+                    gettext_noop("Cara Ukur must be Terlentang or Berdiri, not %(value)s"), value=row["position"]
+                )
         oedema = self._oedema(row) if has["oedema"] else None
         warnings = [p.code for p in problems]
         if row["age_text"]:
@@ -174,13 +212,17 @@ class EppgbmImporter(Identity, Writer, Importer):
         desa, posyandu = self.names.places(row)
         # What the row says about the visit (``VALUE_FIELDS``); UNSAID where it says nothing.
         said = [
-            weight if has["weight"] else UNSAID, lenhei if has["lenhei"] else UNSAID,
-            position if has["position"] else UNSAID, UNSAID if muac is None else muac,
+            weight if has["weight"] else UNSAID,
+            lenhei if has["lenhei"] else UNSAID,
+            position if has["position"] else UNSAID,
+            UNSAID if muac is None else muac,
             _float(row["zs_tbu"], "ZS TB/U") if has["zs_tbu"] else UNSAID,
             _float(row["zs_bbu"], "ZS BB/U") if has["zs_bbu"] else UNSAID,
             _float(row["zs_bbtb"], "ZS BB/TB") if has["zs_bbtb"] else UNSAID,
-            posyandu if has["posyandu"] else UNSAID, UNSAID if headc is None else headc,
-            UNSAID if oedema is None else oedema, *(UNSAID,) * len(Measurement.SERVICE_FIELDS),
+            posyandu if has["posyandu"] else UNSAID,
+            UNSAID if headc is None else headc,
+            UNSAID if oedema is None else oedema,
+            *(UNSAID,) * len(Measurement.SERVICE_FIELDS),
         ]
         ignored: list[tuple[str, str]] = []  # (column, text) of cells that could not be read
         self._services(row, said, warnings, ignored)
@@ -207,7 +249,10 @@ class EppgbmImporter(Identity, Writer, Importer):
         if entry is not None and entry[1]:
             if entry[2] == fingerprint:
                 raise RowError(gettext_noop("Duplicate of row %(row)s in this file"), row=entry[1])
-            raise RowError(gettext_noop("Same child and measurement date as row %(row)s in this file, but with different values"), row=entry[1])
+            raise RowError(
+                gettext_noop("Same child and measurement date as row %(row)s in this file, but with different values"),
+                row=entry[1],
+            )
         if entry is None and ref.pk is not None and (ref.pk, ordinal) in self.removed_visits:
             raise RowError(VISIT_REMOVED, date=f"{date:%d/%m/%Y}", reason=self.removed_visits[ref.pk, ordinal])
         self._check_change(ref, ordinal, date, weight, lenhei, position)
@@ -233,9 +278,19 @@ class EppgbmImporter(Identity, Writer, Importer):
         ref.visits[ordinal] = [existing_pk, row.number, fingerprint, values]
         if not changed:  # nothing to write: a lean plan waits on disk (a re-import is mostly these)
             return Plan(row, None, changed=False)
-        return Plan(row, None, changed=changed, extra={
-            "ref": ref, "pk": existing_pk, "date": date, "values": values, "desa": desa, "warnings": warnings,
-        })
+        return Plan(
+            row,
+            None,
+            changed=changed,
+            extra={
+                "ref": ref,
+                "pk": existing_pk,
+                "date": date,
+                "values": values,
+                "desa": desa,
+                "warnings": warnings,
+            },
+        )
 
     def _merge(self, said: list, stored: tuple | None) -> tuple:
         """The visit's values: what the row says, else what is stored, else the defaults.
@@ -327,20 +382,26 @@ class EppgbmImporter(Identity, Writer, Importer):
                 self.service_unreadable += 1
             if len(self.ignored_rows) < 5000:
                 # A parent's NIK or phone is personal data even when it is wrong: shown masked.
-                shown = mask_nik(text) if key == "parent_nik" else (_mask_phone(text) if key == "parent_phone" else text)
+                shown = (
+                    mask_nik(text) if key == "parent_nik" else (_mask_phone(text) if key == "parent_phone" else text)
+                )
                 self.ignored_rows.append([row.number, header, shown[:60]])
 
     def _date(self, row: Row, key: str) -> dt.date | None:
         try:
             return parse_date(row[key])
         except ValueError:
-            raise RowError(gettext_noop("%(column)s is not a date: %(value)s"), column=self.header_name(key), value=row[key]) from None
+            raise RowError(
+                gettext_noop("%(column)s is not a date: %(value)s"), column=self.header_name(key), value=row[key]
+            ) from None
 
     def _decimal(self, row: Row, key: str) -> Decimal | None:
         try:
             return parse_decimal(row[key])
         except ValueError:
-            raise RowError(gettext_noop("%(column)s is not a number: %(value)s"), column=self.header_name(key), value=row[key]) from None
+            raise RowError(
+                gettext_noop("%(column)s is not a number: %(value)s"), column=self.header_name(key), value=row[key]
+            ) from None
 
     def _birth_value(self, row: Row, key: str, step: Decimal, low: float, high: float) -> Decimal | None:
         """Birth weight/length: kept when plausible, else left empty (not a reason to refuse a visit)."""
@@ -379,8 +440,12 @@ class EppgbmImporter(Identity, Writer, Importer):
             self.bulk.record(
                 f"impor {self.batch.file_name}: {self.batch.created} pengukuran baru, {self.children_created} anak baru",
                 about=self.batch,
-                details={"measurements_created": self.batch.created, "children_created": self.children_created,
-                         "file": self.batch.file_name, "sha256": self.batch.file_sha256},
+                details={
+                    "measurements_created": self.batch.created,
+                    "children_created": self.children_created,
+                    "file": self.batch.file_name,
+                    "sha256": self.batch.file_sha256,
+                },
             )
 
     @classmethod
@@ -390,21 +455,37 @@ class EppgbmImporter(Identity, Writer, Importer):
         findings = batch.findings or {}
         lines = []
         if findings.get("zscore_disagreements"):
-            lines.append(_("e-PPGBM's z-scores differ from Tumbuh's by more than 0.01 in %(n)s rows.")
-                         % {"n": findings["zscore_disagreements"]})
+            lines.append(
+                _("e-PPGBM's z-scores differ from Tumbuh's by more than 0.01 in %(n)s rows.")
+                % {"n": findings["zscore_disagreements"]}
+            )
         if findings.get("anonymised_names"):
-            lines.append(_("%(n)s rows carry an anonymised name (ANON_…), recognised by the NIK only; %(new)s new "
-                           "children got it as a placeholder name.")
-                         % {"n": findings["anonymised_names"], "new": findings.get("anonymised_new_children", 0)})
+            lines.append(
+                _(
+                    "%(n)s rows carry an anonymised name (ANON_…), recognised by the NIK only; %(new)s new "
+                    "children got it as a placeholder name."
+                )
+                % {"n": findings["anonymised_names"], "new": findings.get("anonymised_new_children", 0)}
+            )
         if findings.get("service_unreadable"):
-            lines.append(_("%(n)s service cells could not be read: their visits keep what they had (unknown for a new "
-                           "visit); the rows were kept.")
-                         % {"n": findings["service_unreadable"]})
+            lines.append(
+                _(
+                    "%(n)s service cells could not be read: their visits keep what they had (unknown for a new "
+                    "visit); the rows were kept."
+                )
+                % {"n": findings["service_unreadable"]}
+            )
         if findings.get("ignored_cells"):
             columns = ", ".join(f"{column} {n}" for column, n in findings["ignored_cells"].items())
             lines.append(_("Cells that could not be read, per column: %(columns)s") % {"columns": columns})
         for entry in findings.get("unmatched", [])[:20]:
-            lines.append(_("Unknown %(kind)s name %(name)s (%(rows)s rows); proposal: %(proposal)s")
-                         % {"kind": entry["kind"], "name": entry["source_text"], "rows": entry["rows"],
-                            "proposal": entry["proposal_name"] or "—"})
+            lines.append(
+                _("Unknown %(kind)s name %(name)s (%(rows)s rows); proposal: %(proposal)s")
+                % {
+                    "kind": entry["kind"],
+                    "name": entry["source_text"],
+                    "rows": entry["rows"],
+                    "proposal": entry["proposal_name"] or "—",
+                }
+            )
         return lines

@@ -30,9 +30,13 @@ NAME_REASONS = {
 }
 NAME_REASONS_PROPOSED = {
     "kecamatan": gettext_noop("Unknown kecamatan %(name)s; did you mean %(proposal)s? Confirm it on the import page"),
-    "desa": gettext_noop("Unknown desa %(name)s in kecamatan %(parent)s; did you mean %(proposal)s? Confirm it on the import page"),
+    "desa": gettext_noop(
+        "Unknown desa %(name)s in kecamatan %(parent)s; did you mean %(proposal)s? Confirm it on the import page"
+    ),
     "puskesmas": gettext_noop("Unknown puskesmas %(name)s; did you mean %(proposal)s? Confirm it on the import page"),
-    "posyandu": gettext_noop("Unknown posyandu %(name)s in desa %(parent)s; did you mean %(proposal)s? Confirm it on the import page"),
+    "posyandu": gettext_noop(
+        "Unknown posyandu %(name)s in desa %(parent)s; did you mean %(proposal)s? Confirm it on the import page"
+    ),
 }
 ALL_NAME_REASONS = set(NAME_REASONS.values()) | set(NAME_REASONS_PROPOSED.values())
 
@@ -51,16 +55,20 @@ class Names:
         self.kecamatan_names = {}
         self.desa = defaultdict(dict)  # kecamatan code -> {key: desa code}
         self.desa_names = {}
-        for code, name, level, kec in Wilayah.objects.filter(kabupaten_code=kab, level__in=[Level.KECAMATAN, Level.DESA]).values_list(
-            "code", "name", "level", "kecamatan_code"
-        ):
+        for code, name, level, kec in Wilayah.objects.filter(
+            kabupaten_code=kab, level__in=[Level.KECAMATAN, Level.DESA]
+        ).values_list("code", "name", "level", "kecamatan_code"):
             if level == Level.KECAMATAN:
                 self.kecamatan[name_key("kecamatan", name)] = code
                 self.kecamatan_names[code] = name
             else:
                 self.desa[kec][name_key("desa", name)] = code
                 self.desa_names[code] = name
-        self.visible_desa = set(policy.visible(self.user, Wilayah.objects.filter(kabupaten_code=kab, level=Level.DESA)).values_list("code", flat=True))
+        self.visible_desa = set(
+            policy.visible(self.user, Wilayah.objects.filter(kabupaten_code=kab, level=Level.DESA)).values_list(
+                "code", flat=True
+            )
+        )
         self.posyandu = defaultdict(dict)  # desa code -> {key: posyandu id}
         self.posyandu_names = {}
         for pk, name, desa in Posyandu.objects.filter(desa__kabupaten_code=kab).values_list("pk", "name", "desa_id"):
@@ -100,11 +108,19 @@ class Names:
             self._name_cache[cache_key] = target
             return target
         proposal = propose(key, candidates)
-        entry = self.unmatched.setdefault(cache_key, {
-            "kind": kind, "parent": parent, "parent_name": parent_label, "source": key, "source_text": text,
-            "proposal": str(proposal) if proposal is not None else "",
-            "proposal_name": labels.get(proposal, "") if proposal is not None else "", "rows": 0,
-        })
+        entry = self.unmatched.setdefault(
+            cache_key,
+            {
+                "kind": kind,
+                "parent": parent,
+                "parent_name": parent_label,
+                "source": key,
+                "source_text": text,
+                "proposal": str(proposal) if proposal is not None else "",
+                "proposal_name": labels.get(proposal, "") if proposal is not None else "",
+                "rows": 0,
+            },
+        )
         entry["rows"] += 1
         if proposal is not None:
             error = RowError(NAME_REASONS_PROPOSED[kind], name=text, parent=parent_label, proposal=labels[proposal])
@@ -120,15 +136,21 @@ class Names:
             raise RowError(gettext_noop("Kecamatan is empty"))
         if not row["desa"]:
             raise RowError(gettext_noop("Desa is empty"))
-        kecamatan = self._name("kecamatan", row["kecamatan"], kab, self.kabupaten.name, self.kecamatan, self.kecamatan_names)
-        desa = self._name("desa", row["desa"], kecamatan, self.kecamatan_names[kecamatan], self.desa[kecamatan], self.desa_names)
+        kecamatan = self._name(
+            "kecamatan", row["kecamatan"], kab, self.kabupaten.name, self.kecamatan, self.kecamatan_names
+        )
+        desa = self._name(
+            "desa", row["desa"], kecamatan, self.kecamatan_names[kecamatan], self.desa[kecamatan], self.desa_names
+        )
         if desa not in self.visible_desa:
             raise RowError(OUTSIDE_AREA)  # as a NIK registered outside the area: the same words
         posyandu = None
         if row["puskesmas"]:
             self._name("puskesmas", row["puskesmas"], kab, self.kabupaten.name, self.puskesmas, self.puskesmas_names)
         if row["posyandu"]:
-            posyandu = self._name("posyandu", row["posyandu"], desa, self.desa_names[desa], self.posyandu[desa], self.posyandu_names)
+            posyandu = self._name(
+                "posyandu", row["posyandu"], desa, self.desa_names[desa], self.posyandu[desa], self.posyandu_names
+            )
         return desa, posyandu
 
 
@@ -141,7 +163,9 @@ def confirm_mapping(user, batch, kind: str, parent: str, source: str, source_tex
     if target not in labels:
         raise ValueError(target)
     mapping = NameMapping.objects.filter(kabupaten=batch.kabupaten, kind=kind, parent=parent, source=source).first()
-    mapping = mapping or NameMapping(kabupaten=batch.kabupaten, kind=kind, parent=parent, source=source, created_by=user)
+    mapping = mapping or NameMapping(
+        kabupaten=batch.kabupaten, kind=kind, parent=parent, source=source, created_by=user
+    )
     mapping.source_text = source_text[:150]
     mapping.target = target
     mapping.target_name = labels[target][:150]

@@ -116,7 +116,9 @@ class Writer:
             muac=_nan_floats(e[3] for e in v),
             headc=_nan_floats(e[0] for e in extra),
         )
-        theirs = {k: _nan_floats(e[4 + i] for e in v) for i, k in enumerate(("eppgbm_zlen", "eppgbm_zwei", "eppgbm_zwfl"))}
+        theirs = {
+            k: _nan_floats(e[4 + i] for e in v) for i, k in enumerate(("eppgbm_zlen", "eppgbm_zwei", "eppgbm_zwfl"))
+        }
         differs = np.zeros(len(x), dtype=bool)
         for ours, key in (("zlen", "eppgbm_zlen"), ("zwei", "eppgbm_zwei"), ("zwfl", "eppgbm_zwfl")):
             a, b = z[ours], theirs[key]
@@ -143,10 +145,18 @@ class Writer:
             "engine_reason": [str(v or "")[:300] for v in z["engine_reason"].tolist()],
         }
         *base, extras = zip(*v)
-        self.bulk.insert(Measurement, {
-            "child": [e["ref"].pk for e in x], "date": [e["date"] for e in x], "desa": [e["desa"] for e in x],
-            **dict(zip(VALUE_FIELDS, (*base, *zip(*extras)), strict=True)), **columns, "warnings": warnings,
-        }, same={"source": Source.IMPORT, "import_batch": self.batch.pk, "entered_by": getattr(self.user, "pk", None)})
+        self.bulk.insert(
+            Measurement,
+            {
+                "child": [e["ref"].pk for e in x],
+                "date": [e["date"] for e in x],
+                "desa": [e["desa"] for e in x],
+                **dict(zip(VALUE_FIELDS, (*base, *zip(*extras)), strict=True)),
+                **columns,
+                "warnings": warnings,
+            },
+            same={"source": Source.IMPORT, "import_batch": self.batch.pk, "entered_by": getattr(self.user, "pk", None)},
+        )
 
     @staticmethod
     def _fill(m: Measurement, plan: Plan) -> None:
@@ -169,9 +179,13 @@ class Writer:
 
 
 #: How the audit reason names the child fields an import fills in.
-_CHILD_FIELD_LABELS = {"nik": "NIK", "name": "nama", "birth_order": "anak ke", "parent_nik": "NIK orang tua",
-                       "parent_phone": "no HP orang tua"}
-
+_CHILD_FIELD_LABELS = {
+    "nik": "NIK",
+    "name": "nama",
+    "birth_order": "anak ke",
+    "parent_nik": "NIK orang tua",
+    "parent_phone": "no HP orang tua",
+}
 
 
 def _nan_floats(values) -> np.ndarray:

@@ -60,11 +60,13 @@ def _plain(markup: str) -> str:
 
 def _workbook(builder):
     """A workbook builder: titles above the table, and the data behind a cover sheet if asked."""
+
     def build(rows: list[list], titles: list[str], cover: bool) -> io.BytesIO:
         table = [[t] for t in titles] + rows
         if cover:
             return builder(sheets=[("Petunjuk", testing.COVER_ROWS), ("Data Anak", table)])
         return builder(table)
+
     return build
 
 
@@ -104,8 +106,9 @@ def visit(**values) -> dict:
     return v
 
 
-def child_visits(name: str, birth: dt.date, sex: str = "L", n: int = 2, first: dt.date = dt.date(2024, 8, 12),
-                 **values) -> list[dict]:
+def child_visits(
+    name: str, birth: dt.date, sex: str = "L", n: int = 2, first: dt.date = dt.date(2024, 8, 12), **values
+) -> list[dict]:
     """``n`` visits of one child a month apart, growing as children do."""
     out = []
     for i in range(n):
@@ -113,8 +116,19 @@ def child_visits(name: str, birth: dt.date, sex: str = "L", n: int = 2, first: d
         months = (date - birth).days / 30.4375
         lenhei = Decimal(f"{60 + months * 1.0:.1f}")
         weight = Decimal(f"{6 + months * 0.2:.2f}")
-        out.append(visit(name=name, birth=birth, sex=sex, date=date, lenhei=lenhei, weight=weight,
-                         position="l" if months < 24 else "h", total=i + 1, **values))
+        out.append(
+            visit(
+                name=name,
+                birth=birth,
+                sex=sex,
+                date=date,
+                lenhei=lenhei,
+                weight=weight,
+                position="l" if months < 24 else "h",
+                total=i + 1,
+                **values,
+            )
+        )
     return out
 
 
@@ -261,8 +275,16 @@ class Fixture:
 
 
 def _counts(rows, children, rejected=0, warned=0, anonymised=0, service_unreadable=0) -> dict:
-    return {"rows": rows, "accepted": rows - rejected, "created": rows - rejected, "rejected": rejected,
-            "children": children, "warned": warned, "anonymised": anonymised, "service_unreadable": service_unreadable}
+    return {
+        "rows": rows,
+        "accepted": rows - rejected,
+        "created": rows - rejected,
+        "rejected": rejected,
+        "children": children,
+        "warned": warned,
+        "anonymised": anonymised,
+        "service_unreadable": service_unreadable,
+    }
 
 
 def corpus() -> list[Fixture]:
@@ -270,61 +292,143 @@ def corpus() -> list[Fixture]:
     b1, b2, b3 = dt.date(2023, 1, 10), dt.date(2022, 6, 3), dt.date(2024, 2, 20)
     fixtures = []
 
-    three = (child_visits("Korpus Satu", b1) + child_visits("Korpus Dua", b2, "P", kia_book=False, kelas_ibu_balita=True)
-             + child_visits("Korpus Tiga", b3, mbg=True, weight_gain="B", vitamin_a=0, kpsp="Meragukan"))
+    three = (
+        child_visits("Korpus Satu", b1)
+        + child_visits("Korpus Dua", b2, "P", kia_book=False, kelas_ibu_balita=True)
+        + child_visits("Korpus Tiga", b3, mbg=True, weight_gain="B", vitamin_a=0, kpsp="Meragukan")
+    )
     fixtures.append(Fixture("current download, one title row", three, Style(), _counts(6, 3)))
 
     # (rows 0 and 3 also end in empty cells, which a workbook reader trims: still realigned)
-    shortened = [dict(v, name=v["name"].replace("Korpus", "Pendek"), cells={"Detail": ""} if i in (0, 3) else {})
-                 for i, v in enumerate(three)]
-    fixtures.append(Fixture("36-cell rows under 37 headers, two title rows", shortened,
-                            Style(titles=(TITLE, "Kabupaten Luwu Timur"), short=frozenset({0, 2, 3, 5})),
-                            _counts(6, 3)))
+    shortened = [
+        dict(v, name=v["name"].replace("Korpus", "Pendek"), cells={"Detail": ""} if i in (0, 3) else {})
+        for i, v in enumerate(three)
+    ]
+    fixtures.append(
+        Fixture(
+            "36-cell rows under 37 headers, two title rows",
+            shortened,
+            Style(titles=(TITLE, "Kabupaten Luwu Timur"), short=frozenset({0, 2, 3, 5})),
+            _counts(6, 3),
+        )
+    )
 
     anon_nik = nik(b2, "P", 61)
     anonymised = [
         *child_visits("Rina Lestari", b2, "P", nik=anon_nik, n=1),
-        visit(name="ANON_7", nik=anon_nik, sex="P", birth=b2, date=dt.date(2024, 9, 12), weight=Decimal("10.8"),
-              lenhei=Decimal("87.5")),
+        visit(
+            name="ANON_7",
+            nik=anon_nik,
+            sex="P",
+            birth=b2,
+            date=dt.date(2024, 9, 12),
+            weight=Decimal("10.8"),
+            lenhei=Decimal("87.5"),
+        ),
         visit(name="ANON_8", birth=b1, date=dt.date(2025, 3, 1)),  # no NIK: rejected
         visit(name="ANON_9", nik="12345", birth=b1, date=dt.date(2025, 3, 2)),  # an invalid NIK: rejected
-        visit(name="ANON_101", nik=nik(b3, "L", 62), birth=b3, date=dt.date(2025, 3, 3), weight=Decimal("9.1"),
-              lenhei=Decimal("73.0"), position="l"),
+        visit(
+            name="ANON_101",
+            nik=nik(b3, "L", 62),
+            birth=b3,
+            date=dt.date(2025, 3, 3),
+            weight=Decimal("9.1"),
+            lenhei=Decimal("73.0"),
+            position="l",
+        ),
     ]
-    fixtures.append(Fixture("anonymised names", anonymised, Style(), _counts(5, 2, rejected=2, warned=2, anonymised=2),
-                            rejected={2: "Name anonymised", 3: "Name anonymised"}))
+    fixtures.append(
+        Fixture(
+            "anonymised names",
+            anonymised,
+            Style(),
+            _counts(5, 2, rejected=2, warned=2, anonymised=2),
+            rejected={2: "Name anonymised", 3: "Name anonymised"},
+        )
+    )
 
     marked = [dict(v, name=v["name"].replace("Korpus", "Markah")) for v in three]
-    fixtures.append(Fixture("markup in cells, three title rows, 36-cell rows", marked,
-                            Style(titles=(TITLE, "Kabupaten Luwu Timur", "Periode 2024-2025"), markup=True,
-                                  short=frozenset({1, 4})),
-                            _counts(6, 3)))
+    fixtures.append(
+        Fixture(
+            "markup in cells, three title rows, 36-cell rows",
+            marked,
+            Style(titles=(TITLE, "Kabupaten Luwu Timur", "Periode 2024-2025"), markup=True, short=frozenset({1, 4})),
+            _counts(6, 3),
+        )
+    )
 
     covered = [dict(v, name=v["name"].replace("Korpus", "Sampul")) for v in three]
-    fixtures.append(Fixture("data on a second sheet behind a cover sheet (workbooks)", covered, Style(cover=True),
-                            _counts(6, 3)))
+    fixtures.append(
+        Fixture("data on a second sheet behind a cover sheet (workbooks)", covered, Style(cover=True), _counts(6, 3))
+    )
 
     older = [dict(v, name=v["name"].replace("Korpus", "Lama"), kelas_ibu_balita=None, mbg=None) for v in three]
-    fixtures.append(Fixture("older 36-column layout, dd/mm/yyyy", older, Style(layout="older", dates="dmy"), _counts(6, 3)))
+    fixtures.append(
+        Fixture("older 36-column layout, dd/mm/yyyy", older, Style(layout="older", dates="dmy"), _counts(6, 3))
+    )
 
     unreadable = [
-        visit(name="Sulit Dibaca", birth=b1, date=dt.date(2024, 12, 2), weight=Decimal("10.9"), lenhei=Decimal("83.0"),
-              kia_book=None, vitamin_a=None, cells={"KIA": "Mungkin", "Jml Vit A": "satu?"}),
-        visit(name="Sulit Dibaca", birth=b1, date=dt.date(2025, 1, 6), weight=Decimal("11.0"), lenhei=Decimal("83.6"),
-              weight_gain="", cells={"Naik Berat Badan": "Naik turun"}),
-        visit(name="Mudah Dibaca", birth=b3, date=dt.date(2025, 1, 6), weight=Decimal("9.0"), lenhei=Decimal("72.0"),
-              position="l", vitamin_a=1, kia_book=True, mbg=False,
-              cells={"Jml Vit A": "Biru", "KIA": "Ada", "MBG": "0"}),
+        visit(
+            name="Sulit Dibaca",
+            birth=b1,
+            date=dt.date(2024, 12, 2),
+            weight=Decimal("10.9"),
+            lenhei=Decimal("83.0"),
+            kia_book=None,
+            vitamin_a=None,
+            cells={"KIA": "Mungkin", "Jml Vit A": "satu?"},
+        ),
+        visit(
+            name="Sulit Dibaca",
+            birth=b1,
+            date=dt.date(2025, 1, 6),
+            weight=Decimal("11.0"),
+            lenhei=Decimal("83.6"),
+            weight_gain="",
+            cells={"Naik Berat Badan": "Naik turun"},
+        ),
+        visit(
+            name="Mudah Dibaca",
+            birth=b3,
+            date=dt.date(2025, 1, 6),
+            weight=Decimal("9.0"),
+            lenhei=Decimal("72.0"),
+            position="l",
+            vitamin_a=1,
+            kia_book=True,
+            mbg=False,
+            cells={"Jml Vit A": "Biru", "KIA": "Ada", "MBG": "0"},
+        ),
     ]
-    fixtures.append(Fixture("unreadable service cells", unreadable, Style(),
-                            _counts(3, 2, warned=2, service_unreadable=3)))
+    fixtures.append(
+        Fixture("unreadable service cells", unreadable, Style(), _counts(3, 2, warned=2, service_unreadable=3))
+    )
 
     upload = [
-        visit(name="Unggah Satu", birth=b1, date=dt.date(2024, 12, 2), weight=Decimal("10.9"), lenhei=Decimal("83.0"),
-              headc=Decimal("46.5"), asi_months="YYYYYYT", birth_order=2, parent_nik=nik(dt.date(1995, 4, 5), "P", 7),
-              parent_phone="08123456789", cells={"No HP Ortu": "0812-3456-789"}),
-        visit(name="Unggah Dua", birth=b3, date=dt.date(2025, 1, 6), weight=Decimal("7.0"), lenhei=Decimal("72.0"),
-              position="l", oedema=True, asi_months="YYY----", birth_order=1),
+        visit(
+            name="Unggah Satu",
+            birth=b1,
+            date=dt.date(2024, 12, 2),
+            weight=Decimal("10.9"),
+            lenhei=Decimal("83.0"),
+            headc=Decimal("46.5"),
+            asi_months="YYYYYYT",
+            birth_order=2,
+            parent_nik=nik(dt.date(1995, 4, 5), "P", 7),
+            parent_phone="08123456789",
+            cells={"No HP Ortu": "0812-3456-789"},
+        ),
+        visit(
+            name="Unggah Dua",
+            birth=b3,
+            date=dt.date(2025, 1, 6),
+            weight=Decimal("7.0"),
+            lenhei=Decimal("72.0"),
+            position="l",
+            oedema=True,
+            asi_months="YYY----",
+            birth_order=1,
+        ),
     ]
     fixtures.append(Fixture("download with upload-style columns", upload, Style(upload_columns=True), _counts(2, 2)))
     return fixtures

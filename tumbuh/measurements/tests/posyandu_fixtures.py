@@ -20,8 +20,17 @@ TODAY = dt.date(2026, 6, 1)  # the day the tests' children and visits are entere
 
 
 def register(actor, desa, name, sex=2, birth=dt.date(2023, 1, 15), nik="", parent="Ibu Uji", today=TODAY):
-    child = Child(name=name, sex=sex, birth_date=birth, nik=nik, parent_name=parent, desa_id=desa,
-                  posyandu=Posyandu.objects.filter(desa_id=desa).first(), rt="002", rw="001")
+    child = Child(
+        name=name,
+        sex=sex,
+        birth_date=birth,
+        nik=nik,
+        parent_name=parent,
+        desa_id=desa,
+        posyandu=Posyandu.objects.filter(desa_id=desa).first(),
+        rt="002",
+        rw="001",
+    )
     return do_register_child(actor, child, reason="uji", today=today)
 
 
@@ -48,8 +57,9 @@ def siti(admin_lutim):
 @pytest.fixture
 def budi(admin_lutim):
     """A boy in Harapan (another village of the same kecamatan)."""
-    child = register(admin_lutim, HARAPAN, "Budi Uji Harapan", sex=1, birth=dt.date(2022, 3, 20), nik=NIK_BUDI,
-                     parent="Hasanah Uji")
+    child = register(
+        admin_lutim, HARAPAN, "Budi Uji Harapan", sex=1, birth=dt.date(2022, 3, 20), nik=NIK_BUDI, parent="Hasanah Uji"
+    )
     record(admin_lutim, child, dt.date(2025, 2, 11), "11.2", "86.5", "h")
     return child
 

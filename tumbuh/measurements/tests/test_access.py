@@ -19,18 +19,29 @@ def test_a_desa_operator_cannot_reach_another_villages_child_by_any_url(client, 
     for name in ("measurements:child", "measurements:child_summary", "measurements:child_edit", "measurements:visit"):
         url = reverse(name, args=[budi.tumbuh_id])
         assert client.get(url).status_code == 404, name
-        assert client.post(url, {"date": "2025-03-01", "weight": "11", "lenhei": "87", "position": "h", "confirm": "1"}).status_code == 404
+        assert (
+            client.post(
+                url, {"date": "2025-03-01", "weight": "11", "lenhei": "87", "position": "h", "confirm": "1"}
+            ).status_code
+            == 404
+        )
     # the integer id is not a URL at all, and guessing ids of other children finds nothing
     assert client.get(f"/anak/{budi.pk}/").status_code == 404
-    assert client.get(reverse("measurements:visit", args=[budi.tumbuh_id]), {"tanggal": "2025-02-11"}).status_code == 404
+    assert (
+        client.get(reverse("measurements:visit", args=[budi.tumbuh_id]), {"tanggal": "2025-02-11"}).status_code == 404
+    )
     assert budi.measurements.count() == 1
 
 
 def test_nor_in_lists_searches_or_querysets(client, bob, siti, budi):
     client.force_login(bob)
-    for url, params in [(reverse("measurements:child_list"), {"q": "Budi"}), (reverse("measurements:child_list"), {"q": NIK_BUDI}),
-                        (reverse("measurements:visit_search"), {"q": "Budi"}), (reverse("measurements:visit_search"), {"q": "Hasanah"}),
-                        (reverse("measurements:visit_start"), {"q": "Budi"})]:
+    for url, params in [
+        (reverse("measurements:child_list"), {"q": "Budi"}),
+        (reverse("measurements:child_list"), {"q": NIK_BUDI}),
+        (reverse("measurements:visit_search"), {"q": "Budi"}),
+        (reverse("measurements:visit_search"), {"q": "Hasanah"}),
+        (reverse("measurements:visit_start"), {"q": "Budi"}),
+    ]:
         html = client.get(url, params).content.decode()
         assert "Budi Uji Harapan" not in html and budi.tumbuh_id not in html, url
     assert not policy.visible(bob, Child.objects.filter(pk=budi.pk)).exists()

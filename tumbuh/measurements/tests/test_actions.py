@@ -45,11 +45,14 @@ def test_puskesmas_officer_registers_only_in_served_desa(demo_users):
         register(pkm, BALANTANG, "Anak Lakawali Uji")
 
 
-@pytest.mark.parametrize("nik,fragment", [
-    ("73240455012300", "16 digits"),
-    ("9999045501230012", "kecamatan"),
-    ("7324041513230012", "birth date"),
-])
+@pytest.mark.parametrize(
+    "nik,fragment",
+    [
+        ("73240455012300", "16 digits"),
+        ("9999045501230012", "kecamatan"),
+        ("7324041513230012", "birth date"),
+    ],
+)
 def test_invalid_nik_is_refused_with_a_reason(bob, nik, fragment):
     from django.utils import translation
 
@@ -89,8 +92,9 @@ def test_changing_the_birth_date_rescores_every_visit(admin_lutim, siti):
     do_register_child(admin_lutim, siti, reason="tanggal lahir salah", today=TODAY)
     after = {m.pk: m.zlen for m in siti.measurements.all()}
     assert all(after[pk] > before[pk] for pk in before)
-    assert AuditLog.objects.filter(object_type="measurements.measurement", action="update",
-                                   object_id__in=[str(pk) for pk in before]).count() == len(before)
+    assert AuditLog.objects.filter(
+        object_type="measurements.measurement", action="update", object_id__in=[str(pk) for pk in before]
+    ).count() == len(before)
 
 
 def test_a_desa_operator_cannot_record_for_another_villages_child(bob, budi):

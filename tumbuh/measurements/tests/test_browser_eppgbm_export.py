@@ -30,13 +30,27 @@ def child(transactional_db, settings):
     build_demo()
     admin = User.objects.get(username="admin.lutim")
     birth = dt.date.today() - dt.timedelta(days=400)  # about 13 months old whenever the test runs
-    return do_register_child(admin, Child(
-        name="Lestari Unggah Uji", sex=2, birth_date=birth, nik=NIK, parent_name="Marlina Uji", parent_phone="081355501234",
-        desa_id="73.24.04.2010", posyandu=Posyandu.objects.filter(desa_id="73.24.04.2010").first(), rt="004", rw="002"),
-        today=dt.date.today())
+    return do_register_child(
+        admin,
+        Child(
+            name="Lestari Unggah Uji",
+            sex=2,
+            birth_date=birth,
+            nik=NIK,
+            parent_name="Marlina Uji",
+            parent_phone="081355501234",
+            desa_id="73.24.04.2010",
+            posyandu=Posyandu.objects.filter(desa_id="73.24.04.2010").first(),
+            rt="004",
+            rw="002",
+        ),
+        today=dt.date.today(),
+    )
 
 
-def test_desa_operator_enters_a_visit_with_services_and_downloads_the_upload_file(browser, live_server, child, tmp_path):
+def test_desa_operator_enters_a_visit_with_services_and_downloads_the_upload_file(
+    browser, live_server, child, tmp_path
+):
     from tumbuh.measurements.models import Measurement
     from tumbuh.measurements.upload_layout import load_layout
 
@@ -61,7 +75,13 @@ def test_desa_operator_enters_a_visit_with_services_and_downloads_the_upload_fil
     page.click("[data-testid=visit-confirm-button]")
     page.wait_for_url(f"{live_server.url}/anak/{child.tumbuh_id}/")
     visit = Measurement.objects.get(child=child)
-    assert (visit.vitamin_a, visit.kelas_ibu_balita, visit.mbg, visit.kia_book, visit.asi_months) == (1, True, False, None, "YYYYYYT")
+    assert (visit.vitamin_a, visit.kelas_ibu_balita, visit.mbg, visit.kia_book, visit.asi_months) == (
+        1,
+        True,
+        False,
+        None,
+        "YYYYYYT",
+    )
 
     page.goto(f"{live_server.url}/anak/")
     page.click("[data-testid=eppgbm-export-link]")
@@ -83,7 +103,11 @@ def test_desa_operator_enters_a_visit_with_services_and_downloads_the_upload_fil
     sheet = load_workbook(path)[layout.sheet]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0] == layout.headers
-    found = [dict(zip(layout.fields, r, strict=True)) for r in rows[1:] if r[layout.fields.index("name")] == "Lestari Unggah Uji"]
+    found = [
+        dict(zip(layout.fields, r, strict=True))
+        for r in rows[1:]
+        if r[layout.fields.index("name")] == "Lestari Unggah Uji"
+    ]
     assert len(found) == 1
     row = found[0]
     assert (row["nik"], row["parent_phone"], row["date"]) == (NIK, "081355501234", f"{visit.date:%Y-%m-%d}")

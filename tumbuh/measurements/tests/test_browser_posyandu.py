@@ -32,11 +32,25 @@ def child(demo):
     from tumbuh.measurements.models import Child, Measurement
 
     admin = User.objects.get(username="admin.lutim")
-    child = do_register_child(admin, Child(name="Nurul Posyandu Uji", sex=2, birth_date=dt.date(2023, 1, 15),
-                                           nik="7324045501230012", parent_name="Hartini Uji", desa_id="73.24.04.2010"),
-                              today=dt.date(2024, 8, 12))
-    do_record_measurement(admin, Measurement(child=child, date=dt.date(2024, 8, 12), weight=Decimal("8.9"),
-                                             lenhei=Decimal("76.0"), position="l"), today=dt.date(2024, 8, 12))
+    child = do_register_child(
+        admin,
+        Child(
+            name="Nurul Posyandu Uji",
+            sex=2,
+            birth_date=dt.date(2023, 1, 15),
+            nik="7324045501230012",
+            parent_name="Hartini Uji",
+            desa_id="73.24.04.2010",
+        ),
+        today=dt.date(2024, 8, 12),
+    )
+    do_record_measurement(
+        admin,
+        Measurement(
+            child=child, date=dt.date(2024, 8, 12), weight=Decimal("8.9"), lenhei=Decimal("76.0"), position="l"
+        ),
+        today=dt.date(2024, 8, 12),
+    )
     return child
 
 
@@ -93,6 +107,8 @@ def test_desa_operator_enters_a_visit_on_a_phone(browser, live_server, child):
     desk.goto(f"{live_server.url}/anak/{child.tumbuh_id}/ringkasan/")
     desk.screenshot(path=f"{SCREENSHOTS}/tumbuh-ringkasan.png", full_page=True)
     pdf = desk.pdf(path=f"{SCREENSHOTS}/tumbuh-ringkasan.pdf", format="A4", prefer_css_page_size=True)
-    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>") + pdf.count(b"/Type /Page ") <= 1 or b"/Count 1" in pdf
+    assert (
+        pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>") + pdf.count(b"/Type /Page ") <= 1 or b"/Count 1" in pdf
+    )
     wide.close()
     context.close()

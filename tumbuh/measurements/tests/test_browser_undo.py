@@ -24,11 +24,23 @@ def child(transactional_db, settings):
     settings.DEMO_MODE = True
     build_demo()
     admin = User.objects.get(username="admin.lutim")
-    child = do_register_child(admin, Child(name="Nurul Hapus Uji", sex=2, birth_date=dt.date(2023, 1, 15),
-                                           parent_name="Hartini Uji", desa_id="73.24.04.2010"), today=dt.date(2025, 2, 10))
+    child = do_register_child(
+        admin,
+        Child(
+            name="Nurul Hapus Uji",
+            sex=2,
+            birth_date=dt.date(2023, 1, 15),
+            parent_name="Hartini Uji",
+            desa_id="73.24.04.2010",
+        ),
+        today=dt.date(2025, 2, 10),
+    )
     for date, weight, height in ((dt.date(2024, 8, 12), "8.9", "76.0"), (dt.date(2025, 2, 10), "9.6", "79.0")):
-        do_record_measurement(admin, Measurement(child=child, date=date, weight=Decimal(weight), lenhei=Decimal(height),
-                                                 position="l"), today=dt.date(2025, 2, 10))
+        do_record_measurement(
+            admin,
+            Measurement(child=child, date=date, weight=Decimal(weight), lenhei=Decimal(height), position="l"),
+            today=dt.date(2025, 2, 10),
+        )
     return child
 
 

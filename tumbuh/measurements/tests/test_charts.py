@@ -20,8 +20,12 @@ def _child(sex=2, birth=dt.date(2023, 3, 1)):
 
 def _visits(child):
     rows = [(30, "4.1", "53.0", "l"), (180, "6.8", "64.0", "l"), (400, "8.5", "72.0", "l"), (800, "10.4", "83.0", "h")]
-    return [Measurement(child=child, date=child.birth_date + dt.timedelta(days=d), weight=Decimal(w), lenhei=Decimal(h),
-                        position=p) for d, w, h, p in rows]
+    return [
+        Measurement(
+            child=child, date=child.birth_date + dt.timedelta(days=d), weight=Decimal(w), lenhei=Decimal(h), position=p
+        )
+        for d, w, h, p in rows
+    ]
 
 
 @pytest.mark.parametrize("kind", ["lhfa", "wfa", "wfl", "wfh"])
@@ -40,8 +44,12 @@ def test_curves_are_the_inverse_of_the_engines_z_scores(kind):
                 kw |= {"weight": np.array([row["y"]])}
                 column = "zwei"
         else:
-            kw = {"age_days": np.array([300.0 if kind == "wfl" else 1000.0]), "weight": np.array([row["y"]]),
-                  "lenhei": np.array([row["x"]]), "measure": np.array(["l" if kind == "wfl" else "h"], dtype=object)}
+            kw = {
+                "age_days": np.array([300.0 if kind == "wfl" else 1000.0]),
+                "weight": np.array([row["y"]]),
+                "lenhei": np.array([row["x"]]),
+                "measure": np.array(["l" if kind == "wfl" else "h"], dtype=object),
+            }
             column = "zwfl"
         result = anthro_zscores(sex=np.array([1.0]), **kw)
         assert result[column][0] == pytest.approx(z, abs=0.01), (kind, row)
@@ -71,8 +79,13 @@ def test_the_childs_page_has_three_kinds_of_chart_with_the_visits():
 
 def test_position_correction_on_the_length_chart():
     child = _child()
-    m = Measurement(child=child, date=child.birth_date + dt.timedelta(days=400), weight=Decimal("8.5"),
-                    lenhei=Decimal("71.3"), position="h")  # standing under 24 months: +0.7 cm
+    m = Measurement(
+        child=child,
+        date=child.birth_date + dt.timedelta(days=400),
+        weight=Decimal("8.5"),
+        lenhei=Decimal("71.3"),
+        position="h",
+    )  # standing under 24 months: +0.7 cm
     assert charts.point_rows("lhfa", child, [m])[0]["y"] == 72.0
 
 

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _run(user, rows, name):
-    return run_import("eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=csv_bytes(rows), file_name=name)
+    return run_import(
+        "eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=csv_bytes(rows), file_name=name
+    )
 
 
 @pytest.mark.parametrize("language, standing, lying", [
@@ -28,8 +30,14 @@ def test_the_disagreements_csv_names_the_position_by_its_label(client, alice, la
     first = _run(alice, export(row(name="Cara A"), row(name="Cara B", cara="Terlentang", height="83,9")), "a.csv")
     z = {m.child.name: m for m in Measurement.objects.filter(import_batch=first).select_related("child")}
     off = {name: (f"{m.zlen + 1:.2f}", f"{m.zwei:.2f}", f"{m.zwfl:.2f}") for name, m in z.items()}
-    batch = _run(alice, export(row(name="Cara Berdiri", zs=off["Cara A"]),
-                               row(name="Cara Terlentang", cara="Terlentang", height="83,9", zs=off["Cara B"])), "b.csv")
+    batch = _run(
+        alice,
+        export(
+            row(name="Cara Berdiri", zs=off["Cara A"]),
+            row(name="Cara Terlentang", cara="Terlentang", height="83,9", zs=off["Cara B"]),
+        ),
+        "b.csv",
+    )
     assert batch.findings["zscore_disagreements"] == 2
     client.force_login(alice)
     client.post(reverse("set_language"), {"language": language, "next": "/"})
@@ -39,14 +47,19 @@ def test_the_disagreements_csv_names_the_position_by_its_label(client, alice, la
     assert {line[1]: line[column] for line in lines} == {"Cara Berdiri": standing, "Cara Terlentang": lying}
 
 
-@pytest.mark.parametrize("language, theirs, ours, weight", [("id", "-1,01", "-2,13", "9,6"), ("en", "-1.01", "-2.13", "9.6")])
-def test_the_disagreements_csv_writes_numbers_by_the_one_rule_in_the_readers_language(client, alice, language, theirs, ours,
-                                                                                       weight):
+@pytest.mark.parametrize(
+    "language, theirs, ours, weight", [("id", "-1,01", "-2,13", "9,6"), ("en", "-1.01", "-2.13", "9.6")]
+)
+def test_the_disagreements_csv_writes_numbers_by_the_one_rule_in_the_readers_language(
+    client, alice, language, theirs, ours, weight
+):
     """e-PPGBM's z-score −1.005 (a tie) was written "-1.00" by ``f"{v:.2f}"`` (the binary value),
     with a decimal point in an Indonesian file beside e-PPGBM's own, which writes a comma."""
     first = _run(alice, export(row(name="Koma", weight="9,6")), "a.csv")
     m = Measurement.objects.get(import_batch=first)
-    batch = _run(alice, export(row(name="Koma", weight="9,6", zs=("-1,005", f"{m.zwei:.2f}", f"{m.zwfl:.2f}"))), "b.csv")
+    batch = _run(
+        alice, export(row(name="Koma", weight="9,6", zs=("-1,005", f"{m.zwei:.2f}", f"{m.zwfl:.2f}"))), "b.csv"
+    )
     assert Measurement.objects.filter(import_batch=batch).update(eppgbm_zlen=-1.005, zlen=-2.125) == 1
     client.force_login(alice)
     client.post(reverse("set_language"), {"language": language, "next": "/"})

@@ -23,9 +23,16 @@ def run_file(user, source, name):
 
 def counts(batch) -> dict:
     f = batch.findings
-    return {"rows": batch.total_rows, "accepted": batch.accepted, "created": batch.created, "rejected": batch.rejected,
-            "children": f["children_created"], "warned": f["warned_rows"], "anonymised": f["anonymised_names"],
-            "service_unreadable": f["service_unreadable"]}
+    return {
+        "rows": batch.total_rows,
+        "accepted": batch.accepted,
+        "created": batch.created,
+        "rejected": batch.rejected,
+        "children": f["children_created"],
+        "warned": f["warned_rows"],
+        "anonymised": f["anonymised_names"],
+        "service_unreadable": f["service_unreadable"],
+    }
 
 
 def reasons(batch) -> dict[int, str]:

@@ -34,8 +34,15 @@ MONTH = "2025-03"
 NIK_RINA = "7324044309240007"  # a girl born 03/09/2024, registered in Malili (day + 40)
 NIK_IBU = "7324045205950003"  # her mother, born 12/05/1995
 #: Each service of a visit and the layout field that carries it.
-SERVICE_COLUMNS = {"vitamin_a": "vita", "kia_book": "kia", "kelas_ibu_balita": "kelas_ibu", "mbg": "mbg", "weight_gain": "naik",
-                   "kpsp": "kpsp", "asi_months": "asi_0"}
+SERVICE_COLUMNS = {
+    "vitamin_a": "vita",
+    "kia_book": "kia",
+    "kelas_ibu_balita": "kelas_ibu",
+    "mbg": "mbg",
+    "weight_gain": "naik",
+    "kpsp": "kpsp",
+    "asi_months": "asi_0",
+}
 
 
 # ---------------------------------------------------------------- entering visits on the phone form
@@ -46,8 +53,16 @@ def posyandu_of(desa) -> Posyandu:
 
 
 def register_on_the_form(client, **fields) -> Child:
-    data = {"sex": "2", "birth_date": "2024-09-03", "desa": BALANTANG, "posyandu": posyandu_of(BALANTANG).pk,
-            "rt": "003", "rw": "001", "address": "Dusun Satu", **fields}
+    data = {
+        "sex": "2",
+        "birth_date": "2024-09-03",
+        "desa": BALANTANG,
+        "posyandu": posyandu_of(BALANTANG).pk,
+        "rt": "003",
+        "rw": "001",
+        "address": "Dusun Satu",
+        **fields,
+    }
     response = client.post(reverse("measurements:child_add"), data)
     assert response.status_code == 302, response.context["form"].errors
     return Child.objects.get(name=fields["name"])
@@ -65,14 +80,52 @@ def entered(client, bob):
     """Two children registered and visited by the desa operator on the phone form in March 2025:
     Rina with NIKs, phone, birth order and every service; Bayu without a NIK."""
     client.force_login(bob)
-    rina = register_on_the_form(client, name="Rina Unggah", nik=NIK_RINA, birth_order="2", parent_name="Wahyuni Unggah",
-                                parent_nik=NIK_IBU, parent_phone="0812-3456-7890", birth_weight="3,1", birth_length="49,5")
-    visit_on_the_form(client, rina, date="2025-03-12", weight="6,4", lenhei="61,5", position="l", muac="12,5", headc="40,5",
-                      vitamin_a="1", kia_book="true", kelas_ibu_balita="false", mbg="true",
-                      asi_0="Y", asi_1="Y", asi_2="Y", asi_3="Y", asi_4="Y", asi_5="T", asi_6="-")
-    bayu = register_on_the_form(client, name="Bayu Unggah", sex="1", birth_date="2023-05-10", parent_name="Sartika Unggah")
-    visit_on_the_form(client, bayu, date="2025-03-12", weight="11,0", lenhei="84,0", position="l", oedema="on",
-                      vitamin_a="0", mbg="false")
+    rina = register_on_the_form(
+        client,
+        name="Rina Unggah",
+        nik=NIK_RINA,
+        birth_order="2",
+        parent_name="Wahyuni Unggah",
+        parent_nik=NIK_IBU,
+        parent_phone="0812-3456-7890",
+        birth_weight="3,1",
+        birth_length="49,5",
+    )
+    visit_on_the_form(
+        client,
+        rina,
+        date="2025-03-12",
+        weight="6,4",
+        lenhei="61,5",
+        position="l",
+        muac="12,5",
+        headc="40,5",
+        vitamin_a="1",
+        kia_book="true",
+        kelas_ibu_balita="false",
+        mbg="true",
+        asi_0="Y",
+        asi_1="Y",
+        asi_2="Y",
+        asi_3="Y",
+        asi_4="Y",
+        asi_5="T",
+        asi_6="-",
+    )
+    bayu = register_on_the_form(
+        client, name="Bayu Unggah", sex="1", birth_date="2023-05-10", parent_name="Sartika Unggah"
+    )
+    visit_on_the_form(
+        client,
+        bayu,
+        date="2025-03-12",
+        weight="11,0",
+        lenhei="84,0",
+        position="l",
+        oedema="on",
+        vitamin_a="0",
+        mbg="false",
+    )
     visit_on_the_form(client, bayu, date="2025-03-26", weight="11,1", lenhei="84,2", position="l")
     return {"rina": rina, "bayu": bayu, "posyandu": posyandu_of(BALANTANG)}
 
@@ -91,12 +144,17 @@ def sheet_rows(data: bytes, sheet: str | None = None):
 
 def database_state():
     """Every child and visit as stored, and the number of audit rows."""
-    return (list(Child.objects.order_by("pk").values()), list(Measurement.objects.order_by("pk").values()),
-            AuditLog.objects.count())
+    return (
+        list(Child.objects.order_by("pk").values()),
+        list(Measurement.objects.order_by("pk").values()),
+        AuditLog.objects.count(),
+    )
 
 
 def reimport(user, data: bytes, name="unggah-eppgbm.xlsx"):
-    return run_import("eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=io.BytesIO(data), file_name=name)
+    return run_import(
+        "eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=io.BytesIO(data), file_name=name
+    )
 
 
 # ---------------------------------------------------------------- the phone forms save the new fields
@@ -107,7 +165,13 @@ def test_the_phone_forms_store_birth_order_parent_numbers_and_the_visit_services
     rina.refresh_from_db()
     assert (rina.birth_order, rina.parent_nik, rina.parent_phone) == (2, NIK_IBU, "081234567890")
     visit = rina.measurements.get()
-    assert (visit.vitamin_a, visit.kia_book, visit.kelas_ibu_balita, visit.mbg, visit.asi_months) == (1, True, False, True, "YYYYYT-")
+    assert (visit.vitamin_a, visit.kia_book, visit.kelas_ibu_balita, visit.mbg, visit.asi_months) == (
+        1,
+        True,
+        False,
+        True,
+        "YYYYYT-",
+    )
     assert str(visit.headc) == "40.5" and visit.source == Source.FORM
     first, second = bayu.measurements.order_by("date")
     assert first.oedema and (first.vitamin_a, first.mbg, first.kia_book, first.asi_months) == (0, False, None, "")
@@ -125,14 +189,36 @@ def test_the_file_has_the_layouts_headers_and_one_row_per_visit(client, entered)
     ws, rows = sheet_rows(data, layout.sheet)
     assert rows[0] == layout.headers
     body = [dict(zip(layout.fields, r, strict=True)) for r in rows[1:]]
-    assert [(r["name"], r["date"]) for r in body] == [("Bayu Unggah", "2025-03-12"), ("Bayu Unggah", "2025-03-26"),
-                                                       ("Rina Unggah", "2025-03-12")]
+    assert [(r["name"], r["date"]) for r in body] == [
+        ("Bayu Unggah", "2025-03-12"),
+        ("Bayu Unggah", "2025-03-26"),
+        ("Rina Unggah", "2025-03-12"),
+    ]
     rina = body[2]
     assert rina["nik"] == NIK_RINA and rina["parent_nik"] == NIK_IBU and rina["parent_phone"] == "081234567890"
-    assert (rina["sex"], rina["birth_date"], rina["birth_order"], rina["birth_weight"], rina["birth_length"]) == ("P", "2024-09-03", 2, 3.1, 49.5)
-    assert (rina["rt"], rina["rw"], rina["address"], rina["kecamatan"], rina["desa"]) == ("003", "001", "Dusun Satu", "Malili", "Balantang")
+    assert (rina["sex"], rina["birth_date"], rina["birth_order"], rina["birth_weight"], rina["birth_length"]) == (
+        "P",
+        "2024-09-03",
+        2,
+        3.1,
+        49.5,
+    )
+    assert (rina["rt"], rina["rw"], rina["address"], rina["kecamatan"], rina["desa"]) == (
+        "003",
+        "001",
+        "Dusun Satu",
+        "Malili",
+        "Balantang",
+    )
     assert rina["posyandu"] == entered["posyandu"].name and rina["parent_name"] == "Wahyuni Unggah"
-    assert (rina["weight"], rina["lenhei"], rina["position"], rina["muac"], rina["headc"], rina["oedema"]) == (6.4, 61.5, "Terlentang", 12.5, 40.5, "Tidak")
+    assert (rina["weight"], rina["lenhei"], rina["position"], rina["muac"], rina["headc"], rina["oedema"]) == (
+        6.4,
+        61.5,
+        "Terlentang",
+        12.5,
+        40.5,
+        "Tidak",
+    )
     assert [rina[f"asi_{m}"] for m in range(7)] == ["Ya"] * 5 + ["Tidak", None]
     assert (rina["vita"], rina["kelas_ibu"], rina["mbg"]) == (1, "Tidak", "Ya")
     bayu = body[0]
@@ -148,34 +234,66 @@ def test_nik_phone_and_rt_rw_are_text_cells_and_numbers_are_numbers(client, ente
     for field in ("nik", "parent_nik", "parent_phone", "rt", "rw"):
         cell = ws.cell(row, column[field])
         assert cell.data_type == "s" and cell.number_format == "@" and isinstance(cell.value, str), field
-    for field, fmt in (("weight", "0.00"), ("lenhei", "0.0"), ("headc", "0.0"), ("birth_weight", "0.00"), ("vita", "0")):
+    for field, fmt in (
+        ("weight", "0.00"),
+        ("lenhei", "0.0"),
+        ("headc", "0.0"),
+        ("birth_weight", "0.00"),
+        ("vita", "0"),
+    ):
         cell = ws.cell(row, column[field])
         assert cell.data_type == "n" and cell.number_format == fmt, field
 
 
 def test_a_layout_may_ask_for_the_kia_book_weight_gain_and_kpsp():
-    layout = parse_layout(load_layout().path.read_text(encoding="utf-8") + "".join(
-        f'[[column]]\nheader = "{header}"\nfield = "{field}"\n' for header, field in (("Buku KIA", "kia"), ("N/T", "naik"), ("KPSP", "kpsp"))))
+    layout = parse_layout(
+        load_layout().path.read_text(encoding="utf-8")
+        + "".join(
+            f'[[column]]\nheader = "{header}"\nfield = "{field}"\n'
+            for header, field in (("Buku KIA", "kia"), ("N/T", "naik"), ("KPSP", "kpsp"))
+        )
+    )
     child = Child(name="Uji", sex=1, birth_date=dt.date(2024, 1, 1))
-    visit = Measurement(child=child, date=dt.date(2025, 3, 1), desa=Wilayah(code=BALANTANG, name="Balantang"),
-                        kia_book=False, weight_gain="N", kpsp="sesuai")
+    visit = Measurement(
+        child=child,
+        date=dt.date(2025, 3, 1),
+        desa=Wilayah(code=BALANTANG, name="Balantang"),
+        kia_book=False,
+        weight_gain="N",
+        kpsp="sesuai",
+    )
     values = visit_values(layout, visit, "Malili")
     assert (values["kia"], values["naik"], values["kpsp"], values["kecamatan"]) == ("Tidak", "N", "sesuai", "Malili")
 
 
 def test_formula_like_texts_are_written_as_text(alice):
     posyandu = posyandu_of(HARAPAN)
-    child = do_register_child(alice, Child(
-        name='=HYPERLINK("http://contoh.invalid","klik")', sex=1, birth_date=dt.date(2023, 5, 1), desa_id=HARAPAN,
-        posyandu=posyandu, parent_name="+62 Ibu Uji", address="-Dusun Dua", rt="@1"), today=TODAY)
-    do_record_measurement(alice, Measurement(child=child, date=dt.date(2025, 3, 3), weight=11, lenhei=85, position="h"), today=TODAY)
+    child = do_register_child(
+        alice,
+        Child(
+            name='=HYPERLINK("http://contoh.invalid","klik")',
+            sex=1,
+            birth_date=dt.date(2023, 5, 1),
+            desa_id=HARAPAN,
+            posyandu=posyandu,
+            parent_name="+62 Ibu Uji",
+            address="-Dusun Dua",
+            rt="@1",
+        ),
+        today=TODAY,
+    )
+    do_record_measurement(
+        alice, Measurement(child=child, date=dt.date(2025, 3, 3), weight=11, lenhei=85, position="h"), today=TODAY
+    )
     visits = upload_visits(alice, month=dt.date(2025, 3, 1), posyandu=posyandu)
     out = upload_workbook(load_layout(), visits)
     data = out.read()
     ws, rows = sheet_rows(data)
     layout = load_layout()
     row = dict(zip(layout.fields, rows[1], strict=True))
-    assert row["name"].startswith("=HYPERLINK") and row["parent_name"] == "+62 Ibu Uji" and row["address"] == "-Dusun Dua"
+    assert (
+        row["name"].startswith("=HYPERLINK") and row["parent_name"] == "+62 Ibu Uji" and row["address"] == "-Dusun Dua"
+    )
     for index, field in enumerate(layout.fields, start=1):
         if field in ("name", "parent_name", "address", "rt"):
             cell = ws.cell(2, index)
@@ -189,13 +307,19 @@ def test_formula_like_texts_are_written_as_text(alice):
 
 def test_only_visits_entered_in_tumbuh_unless_imported_ones_are_asked_for(client, alice, entered):
     rina = entered["rina"]
-    imported = Measurement(child=rina, date=dt.date(2025, 3, 20), weight=6.5, lenhei=62, position="l", source=Source.IMPORT)
+    imported = Measurement(
+        child=rina, date=dt.date(2025, 3, 20), weight=6.5, lenhei=62, position="l", source=Source.IMPORT
+    )
     do_record_measurement(alice, imported, today=TODAY)
     month = dt.date(2025, 3, 1)
     assert imported not in upload_visits(alice, month=month, posyandu=entered["posyandu"])
     assert imported in upload_visits(alice, month=month, posyandu=entered["posyandu"], include_imported=True)
-    assert imported in upload_visits(alice, month=month, desa=Wilayah.objects.get(code=BALANTANG), include_imported=True)
-    assert not upload_visits(alice, month=dt.date(2025, 4, 1), posyandu=entered["posyandu"], include_imported=True).filter(child=rina)
+    assert imported in upload_visits(
+        alice, month=month, desa=Wilayah.objects.get(code=BALANTANG), include_imported=True
+    )
+    assert not upload_visits(
+        alice, month=dt.date(2025, 4, 1), posyandu=entered["posyandu"], include_imported=True
+    ).filter(child=rina)
     layout = load_layout()
     assert len(upload_rows(layout, upload_visits(alice, month=month, posyandu=entered["posyandu"]))) == 3
     _ws, rows = sheet_rows(download(client, posyandu=entered["posyandu"].pk, semua="on"))
@@ -268,7 +392,9 @@ def test_a_child_who_moved_away_keeps_the_visit_in_the_file_but_not_his_personal
     assert (row["nik"], row["parent_nik"], row["parent_phone"]) == (None, None, None)
     assert row["date"] == "2025-03-12" and row["weight"] == 6.4  # the visit itself is there
     archive = zipfile.ZipFile(io.BytesIO(data))
-    assert not any(NIK_RINA.encode() in archive.read(name) or NIK_IBU.encode() in archive.read(name) for name in archive.namelist())
+    assert not any(
+        NIK_RINA.encode() in archive.read(name) or NIK_IBU.encode() in archive.read(name) for name in archive.namelist()
+    )
     page = client.get(reverse("measurements:eppgbm_export"), {"posyandu": entered["posyandu"].pk, "bulan": MONTH})
     assert "Rina Unggah" in [m.child.name for m in page.context["missing_nik"]]
     client.force_login(alice)  # the district admin sees her: her numbers are in the file
@@ -304,7 +430,9 @@ def test_visits_entered_on_the_phone_form_exported_and_imported_back_change_noth
     data = download(client, posyandu=entered["posyandu"].pk)
     before = database_state()
     batch = reimport(alice, data)
-    assert (batch.status, batch.total_rows, batch.created, batch.updated, batch.rejected) == ("done", 3, 0, 0, 0), batch.summary()
+    assert (batch.status, batch.total_rows, batch.created, batch.updated, batch.rejected) == ("done", 3, 0, 0, 0), (
+        batch.summary()
+    )
     assert batch.unchanged == 3 and batch.findings["children_created"] == 0
     assert database_state() == before
     # the whole desa's file too, by the desa operator himself
@@ -317,27 +445,67 @@ def test_an_exported_file_rebuilds_the_children_and_visits_it_carries(client, al
     """Every exported field is read back: the file alone recreates the children and visits."""
     data = download(client, posyandu=entered["posyandu"].pk)
     children = Child.objects.filter(pk__in=[entered["rina"].pk, entered["bayu"].pk])
-    child_fields = ("nik", "name", "sex", "birth_date", "birth_order", "birth_weight", "birth_length", "parent_name", "parent_nik",
-                    "parent_phone", "address", "rt", "rw", "desa_id", "posyandu_id")
+    child_fields = (
+        "nik",
+        "name",
+        "sex",
+        "birth_date",
+        "birth_order",
+        "birth_weight",
+        "birth_length",
+        "parent_name",
+        "parent_nik",
+        "parent_phone",
+        "address",
+        "rt",
+        "rw",
+        "desa_id",
+        "posyandu_id",
+    )
     # The services the layout carries (the shipped one has no KIA book, weight gain or KPSP column).
     carried = [f for f, column in SERVICE_COLUMNS.items() if column in load_layout().fields]
-    visit_fields = ("date", "weight", "lenhei", "position", "muac", "headc", "oedema", *carried, "desa_id", "posyandu_id",
-                    "status_tbu", "status_bbtb", "status_bbu")
+    visit_fields = (
+        "date",
+        "weight",
+        "lenhei",
+        "position",
+        "muac",
+        "headc",
+        "oedema",
+        *carried,
+        "desa_id",
+        "posyandu_id",
+        "status_tbu",
+        "status_bbtb",
+        "status_bbu",
+    )
     kept_children = {c["name"]: c for c in children.values(*child_fields)}
-    kept_visits = {(v["child__name"], v["date"]): v for v in
-                   Measurement.objects.filter(child__in=children).values("child__name", *visit_fields)}
+    kept_visits = {
+        (v["child__name"], v["date"]): v
+        for v in Measurement.objects.filter(child__in=children).values("child__name", *visit_fields)
+    }
     Measurement.objects.filter(child__in=children).delete()
     children.delete()
     batch = reimport(alice, data)
     assert (batch.created, batch.rejected, batch.findings["children_created"]) == (3, 0, 2), batch.summary()
     rebuilt = {c["name"]: c for c in Child.objects.filter(name__in=kept_children).values(*child_fields)}
-    rebuilt_visits = {(v["child__name"], v["date"]): v for v in
-                      Measurement.objects.filter(child__name__in=kept_children).values("child__name", *visit_fields)}
+    rebuilt_visits = {
+        (v["child__name"], v["date"]): v
+        for v in Measurement.objects.filter(child__name__in=kept_children).values("child__name", *visit_fields)
+    }
     assert rebuilt.keys() == kept_children.keys() and rebuilt_visits.keys() == kept_visits.keys()
-    lost = [(name, f, kept[f], rebuilt[name][f]) for name, kept in kept_children.items() for f in child_fields
-            if rebuilt[name][f] != kept[f]]
-    lost += [(key, f, kept[f], rebuilt_visits[key][f]) for key, kept in kept_visits.items() for f in visit_fields
-             if rebuilt_visits[key][f] != kept[f]]
+    lost = [
+        (name, f, kept[f], rebuilt[name][f])
+        for name, kept in kept_children.items()
+        for f in child_fields
+        if rebuilt[name][f] != kept[f]
+    ]
+    lost += [
+        (key, f, kept[f], rebuilt_visits[key][f])
+        for key, kept in kept_visits.items()
+        for f in visit_fields
+        if rebuilt_visits[key][f] != kept[f]
+    ]
     assert lost == []  # (child or visit, field, entered, read back from the file)
 
 
@@ -346,10 +514,15 @@ def test_another_layout_changes_the_file_and_it_still_imports_back(client, alice
     sex and position in words, another sheet name."""
     shipped = load_layout()
     own = tmp_path / "eppgbm_kabupaten.toml"
-    columns = "".join(f'[[column]]\nheader = "{c.header.replace("Anak", "Balita")} (kab)"\nfield = "{c.field}"\n'
-                      for c in reversed(shipped.columns))
-    own.write_text('sheet = "Unggah Balita"\ndates = "dmy"\nsexes = ["Laki-laki", "Perempuan"]\n'
-                   'positions = ["Telentang", "Berdiri"]\n' + columns, encoding="utf-8")
+    columns = "".join(
+        f'[[column]]\nheader = "{c.header.replace("Anak", "Balita")} (kab)"\nfield = "{c.field}"\n'
+        for c in reversed(shipped.columns)
+    )
+    own.write_text(
+        'sheet = "Unggah Balita"\ndates = "dmy"\nsexes = ["Laki-laki", "Perempuan"]\n'
+        'positions = ["Telentang", "Berdiri"]\n' + columns,
+        encoding="utf-8",
+    )
     monkeypatch.setenv("TUMBUH_EPPGBM_UPLOAD_LAYOUT", str(own))
     # The importer reads the layout's headers when Tumbuh starts: start it again, as it were.
     monkeypatch.setattr(EppgbmImporter, "columns", with_aliases(EppgbmImporter.columns))
@@ -358,7 +531,12 @@ def test_another_layout_changes_the_file_and_it_still_imports_back(client, alice
     assert rows[0][0] == "MBG (kab)" and rows[0][-2:] == ["Nama Balita (kab)", "NIK Balita (kab)"]
     rina = dict(zip(load_layout().fields, rows[3], strict=True))
     assert (rina["nik"], rina["name"], rina["sex"], rina["birth_date"], rina["date"]) == (
-        NIK_RINA, "Rina Unggah", "Perempuan", "03/09/2024", "12/03/2025")
+        NIK_RINA,
+        "Rina Unggah",
+        "Perempuan",
+        "03/09/2024",
+        "12/03/2025",
+    )
     assert (rina["weight"], rina["lenhei"], rina["position"]) == (6.4, 61.5, "Telentang")
     before = database_state()
     batch = reimport(alice, data)
@@ -376,6 +554,8 @@ def test_a_broken_layout_stops_the_export_with_a_clear_message(client, entered, 
 
 def test_children_registered_elsewhere_in_the_month_are_not_in_the_posyandu_file(client, alice, entered):
     other = register(alice, HARAPAN, "Anak Harapan Unggah", nik="")
-    do_record_measurement(alice, Measurement(child=other, date=dt.date(2025, 3, 12), weight=9, lenhei=75, position="l"), today=TODAY)
+    do_record_measurement(
+        alice, Measurement(child=other, date=dt.date(2025, 3, 12), weight=9, lenhei=75, position="l"), today=TODAY
+    )
     _ws, rows = sheet_rows(download(client, posyandu=entered["posyandu"].pk))
     assert "Anak Harapan Unggah" not in {r[1] for r in rows}

@@ -78,23 +78,41 @@ def children(draw, upload: bool):
                 lenhei += gap / 30.4375 * draw(st.floats(0.2, 1.2))
                 weight += draw(st.floats(-0.2, 0.4))
             position = "l" if months < 24 else "h"
-            visits.append(visit(
-                name=name, nik=number, sex=sex, birth=birth, date=date, total=k + 1,
-                weight=Decimal(f"{weight:.2f}"), lenhei=Decimal(f"{lenhei:.1f}"),
-                position=draw(st.sampled_from([position, position, ""])),
-                muac=draw(st.sampled_from([None, Decimal("13.5"), Decimal("15.2")])),
-                weight_gain=draw(st.sampled_from(["", "N", "T", "O", "B"])),
-                vitamin_a=draw(st.sampled_from([None, 0, 1, 2])),
-                kpsp=draw(st.sampled_from(["", "Sesuai", "Meragukan", "Penyimpangan"])),
-                kia_book=draw(maybe_bool), kelas_ibu_balita=draw(maybe_bool), mbg=draw(maybe_bool),
-                zs=tuple(draw(st.sampled_from([None, Decimal(draw(st.integers(-400, 400))) / 100])) for _ in range(3)),
-                headc=Decimal(f"{draw(st.integers(400, 520)) / 10:.1f}") if upload and draw(st.booleans()) else None,
-                oedema=upload and draw(st.integers(0, 9)) == 0,
-                # Only the months the child has reached (a later one is ignored, tested on its own).
-                asi_months="".join(c if m <= months else "-" for m, c in enumerate(
-                    draw(st.lists(st.sampled_from("YT-"), min_size=7, max_size=7)))) if upload else "",
-                **child,
-            ))
+            visits.append(
+                visit(
+                    name=name,
+                    nik=number,
+                    sex=sex,
+                    birth=birth,
+                    date=date,
+                    total=k + 1,
+                    weight=Decimal(f"{weight:.2f}"),
+                    lenhei=Decimal(f"{lenhei:.1f}"),
+                    position=draw(st.sampled_from([position, position, ""])),
+                    muac=draw(st.sampled_from([None, Decimal("13.5"), Decimal("15.2")])),
+                    weight_gain=draw(st.sampled_from(["", "N", "T", "O", "B"])),
+                    vitamin_a=draw(st.sampled_from([None, 0, 1, 2])),
+                    kpsp=draw(st.sampled_from(["", "Sesuai", "Meragukan", "Penyimpangan"])),
+                    kia_book=draw(maybe_bool),
+                    kelas_ibu_balita=draw(maybe_bool),
+                    mbg=draw(maybe_bool),
+                    zs=tuple(
+                        draw(st.sampled_from([None, Decimal(draw(st.integers(-400, 400))) / 100])) for _ in range(3)
+                    ),
+                    headc=Decimal(f"{draw(st.integers(400, 520)) / 10:.1f}")
+                    if upload and draw(st.booleans())
+                    else None,
+                    oedema=upload and draw(st.integers(0, 9)) == 0,
+                    # Only the months the child has reached (a later one is ignored, tested on its own).
+                    asi_months="".join(
+                        c if m <= months else "-"
+                        for m, c in enumerate(draw(st.lists(st.sampled_from("YT-"), min_size=7, max_size=7)))
+                    )
+                    if upload
+                    else "",
+                    **child,
+                )
+            )
     return visits
 
 
@@ -104,18 +122,29 @@ def styles(draw, upload: bool):
     names = headers(Style(layout=layout, upload_columns=upload))
     return Style(
         layout=layout,
-        titles=tuple(draw(st.lists(st.sampled_from([TITLE, "Kabupaten Luwu Timur", "Bulan Februari 2025"]), max_size=3))),
+        titles=tuple(
+            draw(st.lists(st.sampled_from([TITLE, "Kabupaten Luwu Timur", "Bulan Februari 2025"]), max_size=3))
+        ),
         dates=draw(st.sampled_from(["iso", "dmy", "typed"])),
         comma=draw(st.booleans()),
         markup=draw(st.booleans()),
         yes_no=draw(st.sampled_from(YES_NO)),
         naik_words=draw(st.booleans()),
         upload_columns=upload,
-        renamed=tuple(draw(st.lists(st.sampled_from(sorted(h for h in ALIASES if h in names)), unique=True, max_size=6))),
+        renamed=tuple(
+            draw(st.lists(st.sampled_from(sorted(h for h in ALIASES if h in names)), unique=True, max_size=6))
+        ),
         pad_left=draw(st.integers(0, 2)),
         cover=draw(st.booleans()),
-        extra=tuple(draw(st.lists(st.tuples(st.integers(0, len(names)), st.sampled_from(UNKNOWN_HEADERS)),
-                                  unique_by=lambda e: e[1], max_size=2))),
+        extra=tuple(
+            draw(
+                st.lists(
+                    st.tuples(st.integers(0, len(names)), st.sampled_from(UNKNOWN_HEADERS)),
+                    unique_by=lambda e: e[1],
+                    max_size=2,
+                )
+            )
+        ),
     )
 
 
@@ -137,8 +166,13 @@ def _in_savepoint(check) -> None:
 
 
 def _import(user, visits, style, fmt):
-    batch = run_import("eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"),
-                       source=write(visits, style, fmt), file_name=f"sifat.{fmt}")
+    batch = run_import(
+        "eppgbm",
+        user=user,
+        kabupaten=Wilayah.objects.get(code="73.24"),
+        source=write(visits, style, fmt),
+        file_name=f"sifat.{fmt}",
+    )
     assert batch.status == BatchStatus.DONE, batch.error
     return batch
 
@@ -148,8 +182,9 @@ def _stored(v: dict) -> Measurement:
     return Measurement.objects.select_related("child").get(child__birth_date=v["birth"], date=v["date"], **child)
 
 
-SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -164,7 +199,8 @@ def test_no_row_is_lost_or_misread_however_the_download_is_written(alice, fmt, d
         batch = _import(alice, visits, style, fmt)
         n_children = len({(v["name"], v["birth"]) for v in visits})
         assert (batch.total_rows, batch.created, batch.rejected) == (len(visits), len(visits), 0), list(
-            batch.rejected_rows.values_list("row_number", "reason", "params"))
+            batch.rejected_rows.values_list("row_number", "reason", "params")
+        )
         assert batch.findings["children_created"] == n_children
         assert batch.findings["service_unreadable"] == 0 and batch.findings["ignored_cells"] == {}
         assert batch.findings["anonymised_names"] == sum(v["name"].startswith("ANON_") for v in visits)
@@ -184,8 +220,10 @@ def test_no_row_is_lost_or_misread_however_the_download_is_written(alice, fmt, d
 @given(data=st.data())
 def test_the_same_visits_written_another_way_are_all_unchanged(alice, fmt, data):
     visits = data.draw(children(False))
-    first, second = (Style(**{**s.__dict__, "layout": "current", "short": _short(data.draw, visits)})
-                     for s in (data.draw(styles(False)), data.draw(styles(False))))
+    first, second = (
+        Style(**{**s.__dict__, "layout": "current", "short": _short(data.draw, visits)})
+        for s in (data.draw(styles(False)), data.draw(styles(False)))
+    )
 
     def check():
         _import(alice, visits, first, fmt)

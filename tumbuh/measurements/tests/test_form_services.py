@@ -23,7 +23,14 @@ NIK_IBU = "7324045205950003"
 
 
 def child_data(**fields):
-    return {"name": "Anak Layanan Uji", "sex": "1", "birth_date": "2024-10-01", "desa": BALANTANG, "posyandu": "", **fields}
+    return {
+        "name": "Anak Layanan Uji",
+        "sex": "1",
+        "birth_date": "2024-10-01",
+        "desa": BALANTANG,
+        "posyandu": "",
+        **fields,
+    }
 
 
 def test_the_child_form_checks_the_parents_nik_and_phone(client, bob):
@@ -35,7 +42,9 @@ def test_the_child_form_checks_the_parents_nik_and_phone(client, bob):
     assert list(errors) == ["parent_nik"]  # the parent's NIK is not the child's own
     errors = client.post(url, child_data(birth_order="0")).context["form"].errors
     assert list(errors) == ["birth_order"]
-    response = client.post(url, child_data(birth_order="3", parent_nik="7324 0452 0595 0003", parent_phone="+62 812-3456-7890"))
+    response = client.post(
+        url, child_data(birth_order="3", parent_nik="7324 0452 0595 0003", parent_phone="+62 812-3456-7890")
+    )
     assert response.status_code == 302
     child = Child.objects.get(name="Anak Layanan Uji")
     assert (child.birth_order, child.parent_nik, child.parent_phone) == (3, NIK_IBU, "+6281234567890")
@@ -57,12 +66,16 @@ def test_who_may_not_read_niks_gets_no_nik_or_phone_field_and_sees_them_masked(c
     viewer = demo_users["pantau.lutim"]
     form = ChildForm(instance=siti, actor=viewer, today=TODAY)
     assert not {"nik", "parent_nik", "parent_phone"} & set(form.fields)
-    assert {"nik", "parent_nik", "parent_phone", "birth_order"} <= set(ChildForm(instance=siti, actor=demo_users["desa.balantang"], today=TODAY).fields)
+    assert {"nik", "parent_nik", "parent_phone", "birth_order"} <= set(
+        ChildForm(instance=siti, actor=demo_users["desa.balantang"], today=TODAY).fields
+    )
     client.force_login(viewer)
     response = client.get(reverse("measurements:child", args=[siti.tumbuh_id]))
     html = response.content.decode()
     assert NIK_IBU not in html and "081234567890" not in html and "7324••••••••0003" in html
-    history = [c for a in response.context["audit"] for c in a["changes"] if c.label in ("NIK orang tua", "Nomor HP orang tua")]
+    history = [
+        c for a in response.context["audit"] for c in a["changes"] if c.label in ("NIK orang tua", "Nomor HP orang tua")
+    ]
     assert history and all(NIK_IBU not in c.after and "081234567890" not in c.after for c in history)
     client.force_login(demo_users["desa.balantang"])
     html = client.get(reverse("measurements:child", args=[siti.tumbuh_id])).content.decode()
@@ -72,8 +85,18 @@ def test_who_may_not_read_niks_gets_no_nik_or_phone_field_and_sees_them_masked(c
 def test_the_visit_form_keeps_the_services_through_the_check_page(client, bob, siti):
     client.force_login(bob)
     url = reverse("measurements:visit", args=[siti.tumbuh_id])
-    data = {"date": "2025-03-12", "weight": "9,7", "lenhei": "79,8", "position": "h", "vitamin_a": "1", "kia_book": "true",
-            "kelas_ibu_balita": "false", "mbg": "unknown", **{f"asi_{m}": "Y" for m in range(6)}, "asi_6": "T"}
+    data = {
+        "date": "2025-03-12",
+        "weight": "9,7",
+        "lenhei": "79,8",
+        "position": "h",
+        "vitamin_a": "1",
+        "kia_book": "true",
+        "kelas_ibu_balita": "false",
+        "mbg": "unknown",
+        **{f"asi_{m}": "Y" for m in range(6)},
+        "asi_6": "T",
+    }
     check = client.post(url, data)
     html = check.content.decode()
     assert 'data-testid="services-summary"' in html and "YYYYYYT" in html
@@ -96,9 +119,24 @@ def test_correcting_a_visit_shows_its_services_and_audits_a_change_of_service_on
     form = client.get(url, {"tanggal": "2025-02-10"}).context["form"]
     assert form["vitamin_a"].value() == 2 and ("2", "2") in form.fields["vitamin_a"].choices
     assert [form[f"asi_{m}"].value() for m in range(7)] == ["Y", "Y", "Y", "-", "T", "-", "-"]
-    data = {"date": "2025-02-10", "weight": "9,60", "lenhei": "79,0", "position": "h", "vitamin_a": "2", "mbg": "true",
-            "kia_book": "unknown", "kelas_ibu_balita": "unknown", "asi_0": "Y", "asi_1": "Y", "asi_2": "Y", "asi_3": "-",
-            "asi_4": "T", "asi_5": "-", "asi_6": "-", "confirm": "1"}
+    data = {
+        "date": "2025-02-10",
+        "weight": "9,60",
+        "lenhei": "79,0",
+        "position": "h",
+        "vitamin_a": "2",
+        "mbg": "true",
+        "kia_book": "unknown",
+        "kelas_ibu_balita": "unknown",
+        "asi_0": "Y",
+        "asi_1": "Y",
+        "asi_2": "Y",
+        "asi_3": "-",
+        "asi_4": "T",
+        "asi_5": "-",
+        "asi_6": "-",
+        "confirm": "1",
+    }
     logs = AuditLog.objects.filter(object_type="measurements.measurement", object_id=str(visit.pk))
     count = logs.count()
     assert client.post(url, data).status_code == 302
@@ -107,7 +145,9 @@ def test_correcting_a_visit_shows_its_services_and_audits_a_change_of_service_on
     entry = logs.order_by("-id").first()
     assert entry.reason == "salah pilih" and [c[0] for c in entry.changes() if c[0] != "updated_at"] == ["mbg"]
     history = client.get(reverse("measurements:child", args=[siti.tumbuh_id])).context["audit"]
-    assert [(c.label, c.before, c.after) for c in history[0]["changes"]] == [("Menerima Makan Bergizi Gratis (MBG)", "Ya", "Tidak")]
+    assert [(c.label, c.before, c.after) for c in history[0]["changes"]] == [
+        ("Menerima Makan Bergizi Gratis (MBG)", "Ya", "Tidak")
+    ]
 
 
 def test_breastfeeding_months_are_seven_codes_or_nothing(admin_lutim, siti):
@@ -159,8 +199,14 @@ def test_vitamin_a_before_6_months_is_a_warning_the_cadre_may_confirm(client, bo
 
 
 def test_the_action_refuses_breastfeeding_months_not_reached_whatever_the_caller(admin_lutim, siti):
-    m = Measurement(child=siti, date=dt.date(2023, 5, 20), weight=Decimal("5.6"), lenhei=Decimal("59.0"), position="l",
-                    asi_months="YYYYYT-")
+    m = Measurement(
+        child=siti,
+        date=dt.date(2023, 5, 20),
+        weight=Decimal("5.6"),
+        lenhei=Decimal("59.0"),
+        position="l",
+        asi_months="YYYYYT-",
+    )
     with pytest.raises(ValidationError) as error:
         do_record_measurement(admin_lutim, m, today=TODAY)
     assert "bulan 5" in str(error.value)

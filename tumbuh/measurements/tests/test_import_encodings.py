@@ -28,7 +28,9 @@ def _text(name: str, delimiter: str = "\t") -> str:
 
 
 def _run(user, data: bytes, name="pengukuran.txt"):
-    return run_import("eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=io.BytesIO(data), file_name=name)
+    return run_import(
+        "eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=io.BytesIO(data), file_name=name
+    )
 
 
 def _error(batch) -> str:
@@ -62,4 +64,3 @@ def test_a_broken_utf16_file_is_refused_not_read_as_latin1(alice):
     data = codecs.BOM_UTF16_LE + _text("Terpotong").encode("utf-16-le") + b"\x00"  # an odd byte at the end
     batch = _run(alice, data)
     assert batch.status == BatchStatus.FAILED and SAVE_AS_UTF8 in _error(batch)
-

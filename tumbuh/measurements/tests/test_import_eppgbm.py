@@ -23,7 +23,9 @@ NIK = "7324045001230003"  # Malili, a girl born 10/01/23
 
 def run(user, rows, fmt="csv", name="eppgbm.csv", **kw):
     data = csv_bytes(rows) if fmt == "csv" else xlsx_bytes(rows)
-    return run_import("eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=data, file_name=name, **kw)
+    return run_import(
+        "eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=data, file_name=name, **kw
+    )
 
 
 def reasons(batch):
@@ -32,18 +34,30 @@ def reasons(batch):
 
 
 def test_an_eppgbm_csv_with_decimal_commas_becomes_children_and_scored_visits(alice):
-    batch = run(alice, export(
-        row(name="Ahmad Fauzan", zs=("-1,10", "-0,5", "0,2")),
-        row(name="Ahmad Fauzan", date="10/08/2024", weight="10,1", height="80,0"),
-        row(nik=NIK, name="Nur Aisyah", jk="P", birth="10/01/2023", cara="Terlentang", height="83,9"),
-    ))
+    batch = run(
+        alice,
+        export(
+            row(name="Ahmad Fauzan", zs=("-1,10", "-0,5", "0,2")),
+            row(name="Ahmad Fauzan", date="10/08/2024", weight="10,1", height="80,0"),
+            row(nik=NIK, name="Nur Aisyah", jk="P", birth="10/01/2023", cara="Terlentang", height="83,9"),
+        ),
+    )
     assert batch.status == BatchStatus.DONE, batch.error
     assert (batch.total_rows, batch.created, batch.rejected) == (3, 3, 0), reasons(batch)
     ahmad = Child.objects.get(name="Ahmad Fauzan", desa_id="73.24.04.2001")
-    assert ahmad.measurements.count() == 2 and ahmad.posyandu.name.endswith("Melati") and ahmad.parent_name == "Siti Aminah"
+    assert (
+        ahmad.measurements.count() == 2
+        and ahmad.posyandu.name.endswith("Melati")
+        and ahmad.parent_name == "Siti Aminah"
+    )
     visit = ahmad.measurements.get(date=dt.date(2025, 2, 10))
     assert visit.weight == Decimal("11.20") and visit.lenhei == Decimal("84.5") and visit.position == "h"
-    assert visit.zlen is not None and visit.status_tbu and visit.import_batch == batch and visit.posyandu.name.endswith("Melati")
+    assert (
+        visit.zlen is not None
+        and visit.status_tbu
+        and visit.import_batch == batch
+        and visit.posyandu.name.endswith("Melati")
+    )
     assert visit.eppgbm_zlen == -1.10 and visit.eppgbm_zwei == -0.5
     aisyah = Child.objects.get(nik=NIK)
     assert aisyah.sex == 2 and aisyah.measurements.get().position == "l"
@@ -127,12 +141,19 @@ def test_reimporting_the_same_file_creates_nothing_and_changes_nothing(alice):
 
 
 def test_an_overlapping_file_adds_new_visits_and_updates_changed_ones_with_an_audit_record(alice):
-    run(alice, export(row(name="Tumpang Tindih", date="10/08/2024", weight="10,1", height="80,0"), row(name="Tumpang Tindih")))
-    batch = run(alice, export(
-        row(name="Tumpang Tindih", date="10/08/2024", weight="10,1", height="80,0"),  # same
-        row(name="Tumpang Tindih", weight="11,5"),  # corrected
-        row(name="Tumpang Tindih", date="10/03/2025", weight="11,6", height="85,0"),  # new
-    ), name="overlap.csv")
+    run(
+        alice,
+        export(row(name="Tumpang Tindih", date="10/08/2024", weight="10,1", height="80,0"), row(name="Tumpang Tindih")),
+    )
+    batch = run(
+        alice,
+        export(
+            row(name="Tumpang Tindih", date="10/08/2024", weight="10,1", height="80,0"),  # same
+            row(name="Tumpang Tindih", weight="11,5"),  # corrected
+            row(name="Tumpang Tindih", date="10/03/2025", weight="11,6", height="85,0"),  # new
+        ),
+        name="overlap.csv",
+    )
     assert (batch.created, batch.updated, batch.unchanged, batch.rejected) == (1, 1, 1, 0), reasons(batch)
     visit = Measurement.objects.get(child__name="Tumpang Tindih", date=dt.date(2025, 2, 10))
     assert visit.weight == Decimal("11.50")
@@ -177,19 +198,30 @@ def test_rows_where_eppgbm_z_scores_disagree_with_tumbuh_are_a_finding_not_an_er
     first = run(alice, export(row(name="Z Cek")))
     z = Measurement.objects.get(child__name="Z Cek")
     close = (f"{z.zlen:.2f}".replace(".", ","), f"{z.zwei:.2f}".replace(".", ","), f"{z.zwfl:.2f}".replace(".", ","))
-    batch = run(alice, export(
-        row(name="Z Cek Sama", zs=close),
-        row(name="Z Cek Beda", zs=(f"{z.zlen + 0.5:.2f}", close[1], close[2])),
-    ), name="z.csv")
+    batch = run(
+        alice,
+        export(
+            row(name="Z Cek Sama", zs=close),
+            row(name="Z Cek Beda", zs=(f"{z.zlen + 0.5:.2f}", close[1], close[2])),
+        ),
+        name="z.csv",
+    )
     assert first.findings["zscore_disagreements"] == 0
     assert batch.created == 2 and batch.rejected == 0
     assert batch.findings["zscore_disagreements"] == 1
 
 
 def test_rejected_rows_download_fixed_and_imported_again_cleanly(alice):
-    batch = run(alice, export(
-        row(name="Pulang Pergi", height="845"), row(name="Pulang Pergi Dua", weight="11200"), row(name="Pulang Pergi Tiga"),
-    ), fmt="xlsx", name="pp.xlsx")
+    batch = run(
+        alice,
+        export(
+            row(name="Pulang Pergi", height="845"),
+            row(name="Pulang Pergi Dua", weight="11200"),
+            row(name="Pulang Pergi Tiga"),
+        ),
+        fmt="xlsx",
+        name="pp.xlsx",
+    )
     assert (batch.created, batch.rejected) == (1, 2)
     sheet = read_xlsx(rejected_workbook(batch))
     header = sheet[0]

@@ -26,8 +26,13 @@ B1, B2 = dt.date(2023, 1, 10), dt.date(2024, 2, 20)
 
 
 def run(user, visits, style=Style(), name="eppgbm.csv", fmt="csv"):  # noqa: B008  a frozen dataclass
-    return run_import("eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=write(visits, style, fmt),
-                      file_name=name)
+    return run_import(
+        "eppgbm",
+        user=user,
+        kabupaten=Wilayah.objects.get(code="73.24"),
+        source=write(visits, style, fmt),
+        file_name=name,
+    )
 
 
 def reasons(batch):
@@ -42,14 +47,36 @@ def the_visit(name, date=dt.date(2025, 2, 10)) -> Measurement:
 # ---------------------------------------------------------------- reading cells (no database)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Ya", True), ("ya", True), ("Y", True), ("1", True), ("1,0", True), ("TRUE", True), ("Ada", True), ("✓", True),
-    ("Tidak", False), ("T", False), ("0", False), ("FALSE", False), ("Tidak Ada", False), ("tdk.", False),
-    ("", None), ("-", None), ("  ", None),
-    # What people write in the KIA column: whether the family has the book.
-    ("Punya", True), ("punya", True), ("Memiliki", True), ("Tidak punya", False), ("Belum punya", False),
-    ("Tidak memiliki", False), ("Belum ada", False),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ya", True),
+        ("ya", True),
+        ("Y", True),
+        ("1", True),
+        ("1,0", True),
+        ("TRUE", True),
+        ("Ada", True),
+        ("✓", True),
+        ("Tidak", False),
+        ("T", False),
+        ("0", False),
+        ("FALSE", False),
+        ("Tidak Ada", False),
+        ("tdk.", False),
+        ("", None),
+        ("-", None),
+        ("  ", None),
+        # What people write in the KIA column: whether the family has the book.
+        ("Punya", True),
+        ("punya", True),
+        ("Memiliki", True),
+        ("Tidak punya", False),
+        ("Belum punya", False),
+        ("Tidak memiliki", False),
+        ("Belum ada", False),
+    ],
+)
 def test_parse_yes_no_reads_what_lists_write(text, expected):
     assert parse_yes_no(text) is expected
 
@@ -102,20 +129,31 @@ def test_an_anonymised_name_is_never_a_reason_to_refuse_a_match():
 
 # ---------------------------------------------------------------- services with the visit
 
+
 def test_an_unreadable_service_cell_keeps_the_visit_unknown_and_warned(alice):
-    batch = run(alice, [visit(name="Layanan Kabur", kia_book=None, cells={"KIA": "Mungkin"}),
-                        visit(name="Layanan Jelas", birth=B2, lenhei=Decimal("72.0"), weight=Decimal("9.00"), position="l")])
+    batch = run(
+        alice,
+        [
+            visit(name="Layanan Kabur", kia_book=None, cells={"KIA": "Mungkin"}),
+            visit(name="Layanan Jelas", birth=B2, lenhei=Decimal("72.0"), weight=Decimal("9.00"), position="l"),
+        ],
+    )
     assert (batch.created, batch.rejected) == (2, 0)
     m = the_visit("Layanan Kabur")
     assert m.kia_book is None and m.weight_gain == "N" and m.vitamin_a == 1 and "service_unreadable:kia" in m.warnings
     assert the_visit("Layanan Jelas").kia_book is True
     f = batch.findings
-    assert f["service_unreadable"] == 1 and f["ignored_cells"] == {"KIA": 1} and f["ignored_cell_rows"] == [[3, "KIA", "Mungkin"]]
+    assert (
+        f["service_unreadable"] == 1
+        and f["ignored_cells"] == {"KIA": 1}
+        and f["ignored_cell_rows"] == [[3, "KIA", "Mungkin"]]
+    )
     assert f["warned_rows"] == 1
     with translation.override("id"):
         assert I.warning_text("service_unreadable:kia") == (
             "Sel KIA pada berkas impor tidak terbaca: kunjungan tetap memakai nilai yang sudah ada "
-            "(tidak diketahui untuk kunjungan baru).")
+            "(tidak diketahui untuk kunjungan baru)."
+        )
 
 
 def test_an_unreadable_cell_on_a_stored_visit_keeps_the_stored_value_as_the_page_says(client, alice):
@@ -131,11 +169,22 @@ def test_an_unreadable_cell_on_a_stored_visit_keeps_the_stored_value_as_the_page
 
 
 def test_what_people_write_for_vitamin_a_and_the_kia_book_is_read(alice):
-    batch = run(alice, [
-        visit(name="Dua Kali", vitamin_a=None, kia_book=None, cells={"Jml Vit A": "2 kali", "KIA": "Punya"}),
-        visit(name="Dua X", birth=B2, lenhei=Decimal("72.0"), weight=Decimal("9.00"), position="l", vitamin_a=None,
-              kia_book=None, cells={"Jml Vit A": "2x", "KIA": "Belum punya"}),
-    ])
+    batch = run(
+        alice,
+        [
+            visit(name="Dua Kali", vitamin_a=None, kia_book=None, cells={"Jml Vit A": "2 kali", "KIA": "Punya"}),
+            visit(
+                name="Dua X",
+                birth=B2,
+                lenhei=Decimal("72.0"),
+                weight=Decimal("9.00"),
+                position="l",
+                vitamin_a=None,
+                kia_book=None,
+                cells={"Jml Vit A": "2x", "KIA": "Belum punya"},
+            ),
+        ],
+    )
     assert (batch.created, batch.rejected) == (2, 0) and not batch.findings.get("service_unreadable")
     assert (the_visit("Dua Kali").vitamin_a, the_visit("Dua Kali").kia_book) == (2, True)
     assert (the_visit("Dua X").vitamin_a, the_visit("Dua X").kia_book) == (2, False)
@@ -170,11 +219,38 @@ def test_a_file_without_a_service_column_or_with_an_empty_cell_erases_nothing(al
 
 def test_asi_months_come_in_month_by_month_and_a_later_file_adds_months(alice):
     upload = Style(upload_columns=True)
-    run(alice, [visit(name="Asi Bulan", birth=B2, weight=Decimal("7.50"), lenhei=Decimal("66.0"), position="l",
-                      date=dt.date(2024, 7, 1), asi_months="YYY----")], upload)
+    run(
+        alice,
+        [
+            visit(
+                name="Asi Bulan",
+                birth=B2,
+                weight=Decimal("7.50"),
+                lenhei=Decimal("66.0"),
+                position="l",
+                date=dt.date(2024, 7, 1),
+                asi_months="YYY----",
+            )
+        ],
+        upload,
+    )
     assert the_visit("Asi Bulan", dt.date(2024, 7, 1)).asi_months == "YYY----"
-    batch = run(alice, [visit(name="Asi Bulan", birth=B2, weight=Decimal("7.50"), lenhei=Decimal("66.0"), position="l",
-                              date=dt.date(2024, 7, 1), asi_months="---YT--")], upload, name="asi.csv")
+    batch = run(
+        alice,
+        [
+            visit(
+                name="Asi Bulan",
+                birth=B2,
+                weight=Decimal("7.50"),
+                lenhei=Decimal("66.0"),
+                position="l",
+                date=dt.date(2024, 7, 1),
+                asi_months="---YT--",
+            )
+        ],
+        upload,
+        name="asi.csv",
+    )
     assert batch.updated == 1 and the_visit("Asi Bulan", dt.date(2024, 7, 1)).asi_months == "YYYYT--"
     # A download without ASI columns stores none ("") for a new visit; so does one with the
     # columns left empty (a later such file leaves the visit unchanged); a month is added.
@@ -189,10 +265,22 @@ def test_asi_months_come_in_month_by_month_and_a_later_file_adds_months(alice):
 
 def test_an_imported_breastfeeding_month_not_yet_reached_is_ignored_with_a_warning_not_the_visit(client, alice):
     upload = Style(upload_columns=True)  # Asi Dini: 4 months old on 1 July 2024 (132 days)
-    early = dict(name="Asi Dini", birth=B2, weight=Decimal("7.50"), lenhei=Decimal("66.0"), position="l",
-                 date=dt.date(2024, 7, 1))
-    batch = run(alice, [visit(**early, asi_months="YYYYYTT", vitamin_a=1),
-                        visit(**dict(early, name="Asi Hanya Nanti"), asi_months="-----Y-", vitamin_a=None)], upload)
+    early = dict(
+        name="Asi Dini",
+        birth=B2,
+        weight=Decimal("7.50"),
+        lenhei=Decimal("66.0"),
+        position="l",
+        date=dt.date(2024, 7, 1),
+    )
+    batch = run(
+        alice,
+        [
+            visit(**early, asi_months="YYYYYTT", vitamin_a=1),
+            visit(**dict(early, name="Asi Hanya Nanti"), asi_months="-----Y-", vitamin_a=None),
+        ],
+        upload,
+    )
     assert (batch.created, batch.rejected) == (2, 0), reasons(batch)
     m = the_visit("Asi Dini", dt.date(2024, 7, 1))
     assert m.asi_months == "YYYYY--" and m.vitamin_a == 1
@@ -209,41 +297,89 @@ def test_an_imported_breastfeeding_month_not_yet_reached_is_ignored_with_a_warni
 
 def test_oedema_and_head_circumference_reach_the_growth_engine_as_a_form_visit_would(alice):
     style = Style(upload_columns=True)
-    batch = run(alice, [
-        visit(name="Edema Ya", birth=B2, weight=Decimal("7.00"), lenhei=Decimal("72.0"), position="l", oedema=True,
-              headc=Decimal("44.5")),
-        visit(name="Edema Tidak", birth=B2, weight=Decimal("7.00"), lenhei=Decimal("72.0"), position="l",
-              headc=Decimal("44.5"), cells={"Edema": "-"}),
-    ], style)
+    batch = run(
+        alice,
+        [
+            visit(
+                name="Edema Ya",
+                birth=B2,
+                weight=Decimal("7.00"),
+                lenhei=Decimal("72.0"),
+                position="l",
+                oedema=True,
+                headc=Decimal("44.5"),
+            ),
+            visit(
+                name="Edema Tidak",
+                birth=B2,
+                weight=Decimal("7.00"),
+                lenhei=Decimal("72.0"),
+                position="l",
+                headc=Decimal("44.5"),
+                cells={"Edema": "-"},
+            ),
+        ],
+        style,
+    )
     assert batch.created == 2, reasons(batch)
     swollen, plain = the_visit("Edema Ya"), the_visit("Edema Tidak")
     assert swollen.oedema is True and plain.oedema is False
     assert swollen.zwfl is None and swollen.zwei is None and swollen.zbmi is None and "oedema" in swollen.engine_reason
     assert plain.zwfl is not None and plain.zhc is not None and swollen.zhc == plain.zhc
     for m in (swollen, plain):  # exactly what scoring gives a visit entered on the form
-        form = Measurement(child=m.child, date=m.date, weight=m.weight, lenhei=m.lenhei, position=m.position,
-                           headc=m.headc, oedema=m.oedema)
+        form = Measurement(
+            child=m.child,
+            date=m.date,
+            weight=m.weight,
+            lenhei=m.lenhei,
+            position=m.position,
+            headc=m.headc,
+            oedema=m.oedema,
+        )
         score([form])
         assert {f: getattr(m, f) for f in COMPUTED_FIELDS} == {f: getattr(form, f) for f in COMPUTED_FIELDS}
     # Oedema is an input: a later file that clears it re-scores the visit.
-    batch = run(alice, [visit(name="Edema Ya", birth=B2, weight=Decimal("7.00"), lenhei=Decimal("72.0"), position="l",
-                              headc=Decimal("44.5"), cells={"Edema": "Tidak"})], style, name="sembuh.csv")
+    batch = run(
+        alice,
+        [
+            visit(
+                name="Edema Ya",
+                birth=B2,
+                weight=Decimal("7.00"),
+                lenhei=Decimal("72.0"),
+                position="l",
+                headc=Decimal("44.5"),
+                cells={"Edema": "Tidak"},
+            )
+        ],
+        style,
+        name="sembuh.csv",
+    )
     assert batch.updated == 1 and the_visit("Edema Ya").zwfl == plain.zwfl
 
 
 def test_head_circumference_in_millimetres_and_unreadable_oedema_reject_the_row(alice):
     style = Style(upload_columns=True)
-    batch = run(alice, [
-        visit(name="Kepala Mm", headc=Decimal("465")),
-        visit(name="Edema Ragu", cells={"Edema": "bengkak?"}),
-    ], style)
+    batch = run(
+        alice,
+        [
+            visit(name="Kepala Mm", headc=Decimal("465")),
+            visit(name="Edema Ragu", cells={"Edema": "bengkak?"}),
+        ],
+        style,
+    )
     got = reasons(batch)
     assert batch.rejected == 2 and "did you mean 46.5 cm" in got[3] and "Edema must be Ya or Tidak" in got[4]
 
 
 def test_usia_saat_ukur_with_line_breaks_is_still_checked_against_the_dates(alice):
-    run(alice, [visit(name="Usia Br", cells={"Usia Saat Ukur": "2 Tahun<br>1 Bulan<br>0 Hari"}),
-                visit(name="Usia Br Salah", cells={"Usia Saat Ukur": "1 Tahun<br>1 Bulan<br>0 Hari"})])
+    run(
+        alice,
+        [
+            visit(name="Usia Br", cells={"Usia Saat Ukur": "2 Tahun<br>1 Bulan<br>0 Hari"}),
+            visit(name="Usia Br Salah", cells={"Usia Saat Ukur": "1 Tahun<br>1 Bulan<br>0 Hari"}),
+        ],
+    )
     assert "age_text_mismatch" not in the_visit("Usia Br").warnings
     assert "age_text_mismatch" in the_visit("Usia Br Salah").warnings
 
@@ -258,17 +394,34 @@ def test_child_fields_fill_a_new_child_and_only_the_blanks_of_a_stored_one(alice
     child = Child.objects.get(name="Anak Ortu")
     assert (child.birth_order, child.parent_nik, child.parent_phone) == (None, "", "")
     # A later file carries the upload columns: the blanks are filled, audited.
-    batch = run(alice, [visit(name="Anak Ortu", birth_order=2, parent_nik=mother, cells={"No HP Ortu": "0812-3456-789"})],
-                style, name="ortu.csv")
+    batch = run(
+        alice,
+        [visit(name="Anak Ortu", birth_order=2, parent_nik=mother, cells={"No HP Ortu": "0812-3456-789"})],
+        style,
+        name="ortu.csv",
+    )
     assert batch.created == 1, reasons(batch)
     child.refresh_from_db()
     assert (child.birth_order, child.parent_nik, child.parent_phone) == (2, mother, "08123456789")
     log = AuditLog.objects.filter(object_type="measurements.child", object_id=str(child.pk), action="update").get()
     assert "ortu.csv" in log.reason and log.after["birth_order"] == 2
     # What a user (or an earlier file) entered is never overwritten.
-    batch = run(alice, [visit(name="Anak Ortu", date=dt.date(2025, 3, 10), weight=Decimal("11.40"), lenhei=Decimal("85.0"),
-                              birth_order=3, parent_nik=nik(dt.date(1990, 1, 1), "L", 12), parent_phone="08999999999")],
-                style, name="lain.csv")
+    batch = run(
+        alice,
+        [
+            visit(
+                name="Anak Ortu",
+                date=dt.date(2025, 3, 10),
+                weight=Decimal("11.40"),
+                lenhei=Decimal("85.0"),
+                birth_order=3,
+                parent_nik=nik(dt.date(1990, 1, 1), "L", 12),
+                parent_phone="08999999999",
+            )
+        ],
+        style,
+        name="lain.csv",
+    )
     assert batch.created == 1
     child.refresh_from_db()
     assert (child.birth_order, child.parent_nik, child.parent_phone) == (2, mother, "08123456789")
@@ -277,18 +430,27 @@ def test_child_fields_fill_a_new_child_and_only_the_blanks_of_a_stored_one(alice
 def test_a_child_created_in_an_earlier_chunk_is_completed_by_a_later_row_of_the_same_file(alice, monkeypatch):
     monkeypatch.setattr(I.EppgbmImporter, "chunk_size", 1)
     number = nik(B1, "L", 31)
-    batch = run(alice, [
-        visit(name="ANON_31", nik=number, date=dt.date(2024, 11, 4), weight=Decimal("10.80"), lenhei=Decimal("82.0")),
-        visit(name="Potongan Dua", nik=number, parent_phone="081298765432"),
-    ], Style(upload_columns=True))
+    batch = run(
+        alice,
+        [
+            visit(
+                name="ANON_31", nik=number, date=dt.date(2024, 11, 4), weight=Decimal("10.80"), lenhei=Decimal("82.0")
+            ),
+            visit(name="Potongan Dua", nik=number, parent_phone="081298765432"),
+        ],
+        Style(upload_columns=True),
+    )
     child = Child.objects.get(nik=number)
     assert batch.created == 2 and (child.name, child.parent_phone) == ("Potongan Dua", "081298765432")
     assert batch.findings["names_replaced"] == 1 and batch.findings["anonymised_new_children"] == 1
 
 
 def test_invalid_child_fields_are_warned_and_left_blank(alice):
-    batch = run(alice, [visit(name="Ortu Salah", cells={"Anak Ke": "kedua", "NIK Ortu": "7324", "No HP Ortu": "nomor"})],
-                Style(upload_columns=True))
+    batch = run(
+        alice,
+        [visit(name="Ortu Salah", cells={"Anak Ke": "kedua", "NIK Ortu": "7324", "No HP Ortu": "nomor"})],
+        Style(upload_columns=True),
+    )
     child = Child.objects.get(name="Ortu Salah")
     m = child.measurements.get()
     assert batch.created == 1 and (child.birth_order, child.parent_nik, child.parent_phone) == (None, "", "")
@@ -311,15 +473,33 @@ def test_an_anonymised_row_with_a_nik_creates_a_placeholder_child_that_a_later_r
     assert (batch.findings["anonymised_names"], batch.findings["anonymised_new_children"]) == (1, 1)
     with translation.override("id"):
         assert "nama sementara" in I.warning_text("name_anonymised:new_child")
-    later = run(alice, [visit(name="Bagus Pratama", nik=number, date=dt.date(2025, 3, 10), weight=Decimal("11.40"),
-                              lenhei=Decimal("85.0"))], name="nama-asli.csv")
+    later = run(
+        alice,
+        [
+            visit(
+                name="Bagus Pratama",
+                nik=number,
+                date=dt.date(2025, 3, 10),
+                weight=Decimal("11.40"),
+                lenhei=Decimal("85.0"),
+            )
+        ],
+        name="nama-asli.csv",
+    )
     child.refresh_from_db()
     assert later.created == 1 and child.name == "Bagus Pratama" and later.findings["names_replaced"] == 1
     log = AuditLog.objects.get(object_type="measurements.child", object_id=str(child.pk), action="update")
     assert log.before["name"] == "ANON_301" and log.after["name"] == "Bagus Pratama" and "nama-asli.csv" in log.reason
     # Anonymised again later: the real name stays.
-    run(alice, [visit(name="ANON_302", nik=number, date=dt.date(2025, 4, 14), weight=Decimal("11.50"),
-                      lenhei=Decimal("85.6"))], name="anon-lagi.csv")
+    run(
+        alice,
+        [
+            visit(
+                name="ANON_302", nik=number, date=dt.date(2025, 4, 14), weight=Decimal("11.50"), lenhei=Decimal("85.6")
+            )
+        ],
+        name="anon-lagi.csv",
+    )
     child.refresh_from_db()
     assert child.name == "Bagus Pratama" and child.measurements.count() == 3
 
@@ -339,21 +519,34 @@ def test_an_anonymised_row_without_a_valid_nik_is_rejected_with_how_to_fix_it(al
     assert batch.rejected == 2 and not Child.objects.filter(name__startswith="ANON_12").exists()
     with translation.override("id"):
         messages = [r.message for r in batch.rejected_rows.order_by("row_number")]
-    assert messages[0] == ("Nama dianonimkan (ANON_123) dan NIK kosong/tidak sah: anak tidak dapat dikenali; "
-                           "lengkapi NIK atau nama lalu impor ulang")
+    assert messages[0] == (
+        "Nama dianonimkan (ANON_123) dan NIK kosong/tidak sah: anak tidak dapat dikenali; "
+        "lengkapi NIK atau nama lalu impor ulang"
+    )
 
 
 # ---------------------------------------------------------------- where the findings show
 
 
 def test_the_batch_page_and_the_command_show_anonymised_rows_and_unreadable_cells(client, alice, tmp_path):
-    visits = [visit(name="ANON_401", nik=nik(B1, "L", 91), kia_book=None, cells={"KIA": "Mungkin"}),
-              visit(name="Halaman Dua", birth=B2, lenhei=Decimal("72.0"), weight=Decimal("9.00"), position="l",
-                    vitamin_a=None, cells={"Jml Vit A": "banyak"})]
+    visits = [
+        visit(name="ANON_401", nik=nik(B1, "L", 91), kia_book=None, cells={"KIA": "Mungkin"}),
+        visit(
+            name="Halaman Dua",
+            birth=B2,
+            lenhei=Decimal("72.0"),
+            weight=Decimal("9.00"),
+            position="l",
+            vitamin_a=None,
+            cells={"Jml Vit A": "banyak"},
+        ),
+    ]
     batch = run(alice, visits)
     client.force_login(alice)
     with translation.override("id"):
-        page = client.get(reverse("measurement_imports:batch", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+        page = client.get(
+            reverse("measurement_imports:batch", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="id"
+        ).content.decode()
     assert 'data-testid="anonymised-count">1<' in page and 'data-testid="service-unreadable-count">2<' in page
     assert 'data-testid="ignored-cell-rows"' in page and "Mungkin" in page and "banyak" in page
     # The child's page says what the warnings on its visit mean (Indonesian, the default).
@@ -361,8 +554,11 @@ def test_the_batch_page_and_the_command_show_anonymised_rows_and_unreadable_cell
     page = client.get(reverse("measurements:child", args=[child.tumbuh_id])).content.decode()
     assert "sebagai nama sementara" in page and "Sel KIA pada berkas impor tidak terbaca" in page
     path = tmp_path / "layanan.csv"
-    path.write_bytes(write([dict(v, name=v["name"].replace("Dua", "Tiga"), nik=nik(B1, "L", 92) if v["nik"] else "")
-                            for v in visits]).getvalue())
+    path.write_bytes(
+        write(
+            [dict(v, name=v["name"].replace("Dua", "Tiga"), nik=nik(B1, "L", 92) if v["nik"] else "") for v in visits]
+        ).getvalue()
+    )
     out = io.StringIO()
     call_command("import-measurements", str(path), "--user", alice.username, "--no-progress", stdout=out)
     text = out.getvalue()

@@ -41,7 +41,9 @@ def test_a_district_admin_uploads_and_sees_the_summary(client, alice):
 def test_a_puskesmas_officer_imports_for_their_own_desa_only(client, demo_users):
     pkm = demo_users["pkm.malili"]
     client.force_login(pkm)
-    response = upload(client, export(row(name="Anak Harapan"), row(name="Anak Balantang", desa="Balantang", posyandu="")))
+    response = upload(
+        client, export(row(name="Anak Harapan"), row(name="Anak Balantang", desa="Balantang", posyandu=""))
+    )
     batch = ImportBatch.objects.get(created_by=pkm)
     assert response.status_code == 302 and batch.created == 1 and batch.rejected == 1
     reason = batch.rejected_rows.get().reason
@@ -69,7 +71,9 @@ def test_who_may_import_and_see_a_batch(client, alice, bob, charlie, demo_users)
 
 def test_an_unknown_name_is_proposed_confirmed_once_and_remembered(client, alice):
     client.force_login(alice)
-    rows = export(row(name="Nama Mirip", posyandu="Posy. Melatih"), row(name="Nama Mirip Dua", posyandu="Posy. Melatih"))
+    rows = export(
+        row(name="Nama Mirip", posyandu="Posy. Melatih"), row(name="Nama Mirip Dua", posyandu="Posy. Melatih")
+    )
     first = ImportBatch.objects.get(pk=upload(client, rows)["Location"].rstrip("/").split("/")[-1])
     assert first.rejected == 2 and "did you mean" in first.rejected_rows.first().reason
     [entry] = first.findings["unmatched"]
@@ -82,8 +86,13 @@ def test_an_unknown_name_is_proposed_confirmed_once_and_remembered(client, alice
     mapping = NameMapping.objects.get(kabupaten_id="73.24", kind="posyandu", source_text="Posy. Melatih")
     assert mapping.target == entry["proposal"]
     # The next import uses the remembered name without asking.
-    later = run_import("eppgbm", user=alice, kabupaten=Wilayah.objects.get(code="73.24"),
-                       source=csv_bytes(export(row(name="Nama Mirip Tiga", posyandu="Posy. Melatih"))), file_name="lagi.csv")
+    later = run_import(
+        "eppgbm",
+        user=alice,
+        kabupaten=Wilayah.objects.get(code="73.24"),
+        source=csv_bytes(export(row(name="Nama Mirip Tiga", posyandu="Posy. Melatih"))),
+        file_name="lagi.csv",
+    )
     assert later.created == 1 and not later.findings["unmatched"]
     assert Child.objects.get(name="Nama Mirip Tiga").measurements.get().posyandu_id == int(entry["proposal"])
 
@@ -115,7 +124,9 @@ def test_a_large_file_is_queued_and_its_page_polls_progress(client, alice, setti
 
 def test_the_command_prints_the_summary_and_writes_rejected_rows_beside_the_file(alice, tmp_path):
     path = tmp_path / "februari.csv"
-    path.write_bytes(csv_bytes(export(row(name="Baris Perintah"), row(name="Baris Perintah Dua", weight="11200"))).getvalue())
+    path.write_bytes(
+        csv_bytes(export(row(name="Baris Perintah"), row(name="Baris Perintah Dua", weight="11200"))).getvalue()
+    )
     out = io.StringIO()
     call_command("import-measurements", str(path), "--user", alice.username, "--no-progress", stdout=out)
     assert "1" in out.getvalue() and (tmp_path / "februari-ditolak.xlsx").exists()
@@ -128,8 +139,10 @@ def test_the_command_prints_the_summary_and_writes_rejected_rows_beside_the_file
 
 def test_a_queued_batch_keeps_its_file_and_a_puskesmas_batch_is_visible_to_its_officer_only(demo_users):
     pkm = demo_users["pkm.malili"]
-    batch = store_source(create_batch("eppgbm", user=pkm, kabupaten=Wilayah.objects.get(code="73.24"), file_name="x.csv"),
-                         csv_bytes(export(row(name="Antri"))))
+    batch = store_source(
+        create_batch("eppgbm", user=pkm, kabupaten=Wilayah.objects.get(code="73.24"), file_name="x.csv"),
+        csv_bytes(export(row(name="Antri"))),
+    )
     assert batch.status == BatchStatus.QUEUED and batch.source and batch.rows_total == 2
     assert policy.is_visible(pkm, batch) and policy.can(pkm, policy.VIEW, batch)
     assert not policy.can(demo_users["desa.balantang"], policy.VIEW, batch)
@@ -148,11 +161,14 @@ def test_a_failed_e_ppgbm_batch_runs_again_from_its_page(client, alice, settings
     settings.VAR_DIR = tmp_path
     gone = subprocess.Popen(["true"])
     gone.wait()
-    batch = store_source(create_batch("eppgbm", user=alice, kabupaten=Wilayah.objects.get(code="73.24"), file_name="x.csv"),
-                         csv_bytes(export(row(name="Mati Suri"))))
+    batch = store_source(
+        create_batch("eppgbm", user=alice, kabupaten=Wilayah.objects.get(code="73.24"), file_name="x.csv"),
+        csv_bytes(export(row(name="Mati Suri"))),
+    )
     host = worker_name().partition("@")[2]
-    ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, worker=f"{gone.pid}@{host}",
-                                                   heartbeat_at=timezone.now())
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.RUNNING, worker=f"{gone.pid}@{host}", heartbeat_at=timezone.now()
+    )
     client.force_login(alice)
     page = client.get(reverse("measurement_imports:batch", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert "Proses impor terhenti sebelum selesai" in page and 'data-testid="rerun-form"' in page

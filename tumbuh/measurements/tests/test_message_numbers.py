@@ -49,7 +49,10 @@ def test_the_reasons_of_rejected_rows_follow_the_readers_language(client, alice)
     response = client.post(reverse("measurement_imports:upload"), {"file": data})
     batch = ImportBatch.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
     assert batch.rejected == 2
-    for language, weight, height in (("id", "Berat 104,0 kg", "maksudnya 84,5 cm"), ("en", "Weight 104.0 kg", "did you mean 84.5 cm")):
+    for language, weight, height in (
+        ("id", "Berat 104,0 kg", "maksudnya 84,5 cm"),
+        ("en", "Weight 104.0 kg", "did you mean 84.5 cm"),
+    ):
         client.cookies["django_language"] = language
         html = client.get(response["Location"]).content.decode()
         table = re.search(r'data-testid="rejected-rows">(.*?)</table>', html, re.S).group(1)

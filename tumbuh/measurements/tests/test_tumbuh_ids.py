@@ -72,8 +72,12 @@ def test_a_large_batch_of_new_children_never_clashes_with_stored_ids_or_its_own(
     stored = list(Child.all_objects.order_by("pk"))
     assert len(stored) >= 200
     rng = random.Random(7)
-    space = sorted({"TB-" + "".join(rng.choice("ABC") for _ in range(4)) + "-" + "".join(rng.choice("ABC") for _ in range(4))
-                    for _ in range(3 * len(stored))})[: len(stored)]
+    space = sorted(
+        {
+            "TB-" + "".join(rng.choice("ABC") for _ in range(4)) + "-" + "".join(rng.choice("ABC") for _ in range(4))
+            for _ in range(3 * len(stored))
+        }
+    )[: len(stored)]
     for child, tumbuh_id in zip(stored, space, strict=False):
         Child.all_objects.filter(pk=child.pk).update(tumbuh_id=tumbuh_id)
     Child.all_objects.filter(pk=stored[1].pk).update(merged_into=stored[0].pk)
@@ -82,8 +86,13 @@ def test_a_large_batch_of_new_children_never_clashes_with_stored_ids_or_its_own(
     monkeypatch.setattr(secrets, "token_bytes", FewLetters())
     monkeypatch.setattr(EppgbmImporter, "chunk_size", 100)
     rows = [row(name=_name(i), birth="10/01/2023") for i in range(400)]
-    batch = run_import("eppgbm", user=alice, kabupaten=Wilayah.objects.get(code="73.24"), source=csv_bytes(export(*rows)),
-                       file_name="anak-baru.csv")
+    batch = run_import(
+        "eppgbm",
+        user=alice,
+        kabupaten=Wilayah.objects.get(code="73.24"),
+        source=csv_bytes(export(*rows)),
+        file_name="anak-baru.csv",
+    )
 
     assert batch.status == BatchStatus.DONE, batch.error
     assert (batch.created, batch.rejected) == (400, 0)
@@ -100,11 +109,24 @@ def test_a_child_entered_on_the_form_never_takes_an_id_a_stored_or_merged_child_
     client.force_login(alice)
     # The first draw spells the merged child's ID, the second the live child's.
     monkeypatch.setattr(secrets, "token_bytes", Script(merged.tumbuh_id, live.tumbuh_id))
-    response = client.post(reverse("measurements:child_add"), {
-        "name": "Putri Uji Formulir", "sex": 2, "birth_date": "2024-03-05", "nik": "", "parent_name": "Ibu Uji",
-        "desa": live.desa_id, "posyandu": "", "rt": "", "rw": "", "address": "", "birth_weight": "", "birth_length": "",
-        "reason": "",
-    })
+    response = client.post(
+        reverse("measurements:child_add"),
+        {
+            "name": "Putri Uji Formulir",
+            "sex": 2,
+            "birth_date": "2024-03-05",
+            "nik": "",
+            "parent_name": "Ibu Uji",
+            "desa": live.desa_id,
+            "posyandu": "",
+            "rt": "",
+            "rw": "",
+            "address": "",
+            "birth_weight": "",
+            "birth_length": "",
+            "reason": "",
+        },
+    )
     assert response.status_code == 302, response.context and response.context["form"].errors
     child = Child.objects.get(name="Putri Uji Formulir")
     assert FORMAT.match(child.tumbuh_id) and child.tumbuh_id not in (live.tumbuh_id, merged.tumbuh_id)
@@ -151,8 +173,13 @@ def test_a_batch_whose_ids_clash_at_the_insert_draws_them_again_and_goes_on(alic
 
     monkeypatch.setattr(ids, "allocate", missing_one)
     rows = [row(name=_name(i), birth="10/01/2023") for i in range(5)]
-    batch = run_import("eppgbm", user=alice, kabupaten=Wilayah.objects.get(code="73.24"), source=csv_bytes(export(*rows)),
-                       file_name="anak-baru.csv")
+    batch = run_import(
+        "eppgbm",
+        user=alice,
+        kabupaten=Wilayah.objects.get(code="73.24"),
+        source=csv_bytes(export(*rows)),
+        file_name="anak-baru.csv",
+    )
     assert batch.status == BatchStatus.DONE, batch.error
     assert batch.created == 5 and calls[0] == 5
     new = set(Child.objects.filter(measurements__import_batch=batch).values_list("tumbuh_id", flat=True))
@@ -188,7 +215,9 @@ def test_on_postgresql_an_id_a_concurrent_transaction_inserts_meanwhile_is_drawn
         child.save()
         other.join(10)
         assert child.pk and child.tumbuh_id != tumbuh_id
-        assert Child.all_objects.filter(tumbuh_id=tumbuh_id).values_list("name", flat=True).get() == "Anak Transaksi Lain"
+        assert (
+            Child.all_objects.filter(tumbuh_id=tumbuh_id).values_list("name", flat=True).get() == "Anak Transaksi Lain"
+        )
     finally:
         other.join(10)
 

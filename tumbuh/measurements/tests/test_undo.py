@@ -106,8 +106,13 @@ def test_a_removed_visit_counts_in_no_list_chart_export_or_other_app(client, adm
     assert listed.last_date == dt.date(2024, 2, 12)
     summary = client.get(reverse("measurements:child_summary", args=[siti.tumbuh_id]))
     assert [m.date for m in summary.context["visits"]] == [dt.date(2024, 2, 12), dt.date(2023, 7, 20)]
-    assert not [m for m in upload_visits(admin_lutim, month=dt.date(2025, 2, 1), posyandu=None,
-                                         desa=siti.desa, include_imported=True) if m.child_id == siti.pk]
+    assert not [
+        m
+        for m in upload_visits(
+            admin_lutim, month=dt.date(2025, 2, 1), posyandu=None, desa=siti.desa, include_imported=True
+        )
+        if m.child_id == siti.pk
+    ]
     assert with_latest_haz(Child.objects.filter(pk=siti.pk)).get().haz_date == dt.date(2024, 2, 12)
 
 
@@ -117,8 +122,13 @@ def test_a_removed_date_is_free_for_the_right_visit(admin_lutim, siti):
     assert Measurement.objects.get(child=siti, date=LAST) == right
     # and the removed one cannot come back beside it
     with pytest.raises(ValidationError, match="Another visit"):
-        do_restore_visit(admin_lutim, Measurement.all_objects.get(child=siti, date=LAST, removed_at__isnull=False),
-                         "keliru hapus", now=NOW, today=TODAY)
+        do_restore_visit(
+            admin_lutim,
+            Measurement.all_objects.get(child=siti, date=LAST, removed_at__isnull=False),
+            "keliru hapus",
+            now=NOW,
+            today=TODAY,
+        )
 
 
 def test_a_removed_visit_is_not_corrected_until_restored(admin_lutim, siti):
@@ -210,8 +220,9 @@ def _measured(user, date) -> int:
     from tumbuh.dashboards.aggregates import indicator_table
     from tumbuh.dashboards.periods import Period
 
-    (row,) = indicator_table(user=user, within_code=None, level="kabupaten", period=Period.round_containing(date),
-                             indicator="stunting")
+    (row,) = indicator_table(
+        user=user, within_code=None, level="kabupaten", period=Period.round_containing(date), indicator="stunting"
+    )
     return row.n_measured
 
 
@@ -248,9 +259,19 @@ def _form_action(html: str) -> str:
 
 
 def _visit_data(**values):
-    data = {"date": "2025-02-10", "weight": "9,6", "lenhei": "79,0", "position": "h", "muac": "", "headc": "",
-            "vitamin_a": "", "kia_book": "unknown", "kelas_ibu_balita": "unknown", "mbg": "unknown",
-            **{f"asi_{i}": "-" for i in range(7)}}
+    data = {
+        "date": "2025-02-10",
+        "weight": "9,6",
+        "lenhei": "79,0",
+        "position": "h",
+        "muac": "",
+        "headc": "",
+        "vitamin_a": "",
+        "kia_book": "unknown",
+        "kelas_ibu_balita": "unknown",
+        "mbg": "unknown",
+        **{f"asi_{i}": "-" for i in range(7)},
+    }
     data.update(values)
     return data
 
@@ -267,7 +288,10 @@ def test_a_visits_date_is_corrected_from_the_childs_page(client, bob, siti):
     assert "03/02/2025" in check.content.decode() and "10/02/2025" in check.content.decode()
     client.post(action, {**data, "confirm": "1"})
     assert sorted(Measurement.objects.filter(child=siti).values_list("date", flat=True)) == [
-        dt.date(2023, 7, 20), dt.date(2024, 2, 12), dt.date(2025, 2, 3)]
+        dt.date(2023, 7, 20),
+        dt.date(2024, 2, 12),
+        dt.date(2025, 2, 3),
+    ]
     assert Measurement.objects.get(pk=pk).date == dt.date(2025, 2, 3)
     log = AuditLog.objects.filter(object_type="measurements.measurement", object_id=str(pk)).latest("id")
     assert (log.before["date"], log.after["date"], log.reason) == ("2025-02-10", "2025-02-03", "tanggal salah ketik")
@@ -315,18 +339,30 @@ def test_merging_moves_every_visit_and_scores_them_with_the_survivors_data(admin
         assert (m.age_days, m.zlen, m.status_tbu) == (expected.age_days, expected.zlen, expected.status_tbu)
     twin = Child.all_objects.get(pk=twin.pk)
     assert (twin.merged_into, twin.merged_at, twin.merged_by, twin.merge_reason) == (
-        siti, NOW, admin_lutim, "Didaftarkan dua kali di posyandu")
+        siti,
+        NOW,
+        admin_lutim,
+        "Didaftarkan dua kali di posyandu",
+    )
     assert not Child.objects.filter(pk=twin.pk).exists()  # in no list or count any more
     assert (twin.sex, twin.birth_date) == (1, dt.date(2023, 1, 20))  # the merged record keeps its own data
     siti.refresh_from_db()
     assert (siti.sex, siti.birth_date) == (2, dt.date(2023, 1, 15))
     # audited: each visit, the merged record, and a line in the survivor's history
-    assert AuditLog.objects.filter(object_type="measurements.measurement", object_id__in=[str(p) for p in moved],
-                                   reason__contains="Didaftarkan dua kali").count() == 2
-    assert AuditLog.objects.filter(object_type="measurements.child", object_id=str(twin.pk),
-                                   reason__contains="Didaftarkan dua kali").exists()
-    assert AuditLog.objects.filter(object_type="measurements.child", object_id=str(siti.pk),
-                                   reason__contains="Didaftarkan dua kali").exists()
+    assert (
+        AuditLog.objects.filter(
+            object_type="measurements.measurement",
+            object_id__in=[str(p) for p in moved],
+            reason__contains="Didaftarkan dua kali",
+        ).count()
+        == 2
+    )
+    assert AuditLog.objects.filter(
+        object_type="measurements.child", object_id=str(twin.pk), reason__contains="Didaftarkan dua kali"
+    ).exists()
+    assert AuditLog.objects.filter(
+        object_type="measurements.child", object_id=str(siti.pk), reason__contains="Didaftarkan dua kali"
+    ).exists()
 
 
 def test_the_merge_warns_of_what_the_two_disagree_on(admin_lutim, siti, twin):
@@ -382,8 +418,9 @@ def test_unmerging_moves_exactly_the_moved_visits_back(admin_lutim, siti, twin):
     assert not Measurement.all_objects.filter(merged_from=twin).exists()
     twin = Child.objects.get(pk=twin.pk)  # counted again
     assert (twin.merged_into, twin.merged_at, twin.merge_reason) == (None, None, "")
-    assert AuditLog.objects.filter(object_type="measurements.child", object_id=str(siti.pk),
-                                   reason__contains="Ternyata dua anak").exists()
+    assert AuditLog.objects.filter(
+        object_type="measurements.child", object_id=str(siti.pk), reason__contains="Ternyata dua anak"
+    ).exists()
 
 
 def test_unmerging_is_refused_once_the_nik_belongs_to_the_survivor(admin_lutim, siti):
@@ -412,8 +449,12 @@ def test_a_merged_child_counts_in_no_dashboard_target(admin_lutim, siti, twin):
     from tumbuh.dashboards.periods import Period
 
     def target():
-        rows = compute_rows(Measurement.objects.filter(desa_id=BALANTANG), period=Period.round(2025, 2), level="desa",
-                            indicator="stunting")
+        rows = compute_rows(
+            Measurement.objects.filter(desa_id=BALANTANG),
+            period=Period.round(2025, 2),
+            level="desa",
+            indicator="stunting",
+        )
         return next(r.n_target for r in rows if r.code == BALANTANG)
 
     before = target()
@@ -447,7 +488,10 @@ def test_merging_and_undoing_it_from_the_pages(client, bob, siti, twin):
 
 def test_the_merge_page_is_404_for_a_child_outside_ones_area(client, bob, siti, budi):
     client.force_login(bob)
-    assert client.get(reverse("measurements:child_merge", args=[siti.tumbuh_id]), {"ke": budi.tumbuh_id}).status_code == 404
+    assert (
+        client.get(reverse("measurements:child_merge", args=[siti.tumbuh_id]), {"ke": budi.tumbuh_id}).status_code
+        == 404
+    )
     assert client.get(reverse("measurements:child_merge", args=[budi.tumbuh_id])).status_code == 404
 
 
@@ -461,8 +505,13 @@ def _import(user, *rows):
 
     from .import_files import export
 
-    return run_import("eppgbm", user=user, kabupaten=Wilayah.objects.get(code="73.24"), source=csv_bytes(export(*rows)),
-                      file_name="eppgbm.csv")
+    return run_import(
+        "eppgbm",
+        user=user,
+        kabupaten=Wilayah.objects.get(code="73.24"),
+        source=csv_bytes(export(*rows)),
+        file_name="eppgbm.csv",
+    )
 
 
 def _rejected(batch):
@@ -489,17 +538,36 @@ def test_a_reimport_neither_resurrects_nor_duplicates_a_removed_visit(admin_luti
 def test_a_reimport_of_a_merged_childs_row_lands_on_the_survivor(admin_lutim):
     from .import_files import row
 
-    _import(admin_lutim, row(nik="7324045001230003", name="Nur Aisyah", jk="P", birth="10/01/2023", date="10/02/2025"),
-            row(name="Nur Aisyah Putri", jk="P", birth="10/01/2023", date="11/08/2024", weight="9,1", height="76,0"),
-            row(nik="7324045001230011", name="Aisyah Nur", jk="P", birth="12/01/2023", date="12/08/2024", weight="9,2",
-                height="76,5"))
+    _import(
+        admin_lutim,
+        row(nik="7324045001230003", name="Nur Aisyah", jk="P", birth="10/01/2023", date="10/02/2025"),
+        row(name="Nur Aisyah Putri", jk="P", birth="10/01/2023", date="11/08/2024", weight="9,1", height="76,0"),
+        row(
+            nik="7324045001230011",
+            name="Aisyah Nur",
+            jk="P",
+            birth="12/01/2023",
+            date="12/08/2024",
+            weight="9,2",
+            height="76,5",
+        ),
+    )
     right = Child.objects.get(nik="7324045001230003")
     for wrong in Child.objects.filter(name__in=["Nur Aisyah Putri", "Aisyah Nur"]):
         do_merge_children(admin_lutim, wrong, right, "dua kali", now=NOW, today=TODAY)
-    again = _import(admin_lutim,
-                    row(name="Nur Aisyah Putri", jk="P", birth="10/01/2023", date="12/02/2026", weight="11,5", height="88,0"),
-                    row(nik="7324045001230011", name="Aisyah Nur", jk="P", birth="12/01/2023", date="13/02/2026",
-                        weight="11,6", height="88,2"))
+    again = _import(
+        admin_lutim,
+        row(name="Nur Aisyah Putri", jk="P", birth="10/01/2023", date="12/02/2026", weight="11,5", height="88,0"),
+        row(
+            nik="7324045001230011",
+            name="Aisyah Nur",
+            jk="P",
+            birth="12/01/2023",
+            date="13/02/2026",
+            weight="11,6",
+            height="88,2",
+        ),
+    )
     assert (again.created, again.rejected) == (2, 0), _rejected(again)
     assert Child.objects.filter(name__in=["Nur Aisyah Putri", "Aisyah Nur"]).count() == 0  # no new records
     assert Measurement.objects.filter(child=right).count() == 5

@@ -46,9 +46,32 @@ field = "weight"
 def test_the_shipped_layout_carries_every_field_the_issue_names_and_reimports():
     layout = load_layout()
     assert layout.path == DEFAULT_PATH == layout_path()
-    assert {"nik", "name", "sex", "birth_date", "birth_order", "birth_weight", "birth_length", "parent_name", "parent_nik",
-            "parent_phone", "address", "rt", "rw", "date", "weight", "lenhei", "position", "muac", "headc", "oedema",
-            *(f"asi_{m}" for m in range(7)), "vita", "kelas_ibu", "mbg"} <= set(layout.fields)
+    assert {
+        "nik",
+        "name",
+        "sex",
+        "birth_date",
+        "birth_order",
+        "birth_weight",
+        "birth_length",
+        "parent_name",
+        "parent_nik",
+        "parent_phone",
+        "address",
+        "rt",
+        "rw",
+        "date",
+        "weight",
+        "lenhei",
+        "position",
+        "muac",
+        "headc",
+        "oedema",
+        *(f"asi_{m}" for m in range(7)),
+        "vita",
+        "kelas_ibu",
+        "mbg",
+    } <= set(layout.fields)
     assert layout.headers[0] == "NIK Anak" and layout.sheet == "Data Pengukuran"
     check_reimport(layout)  # every header is read back by the e-PPGBM importer as its own field
 
@@ -56,12 +79,19 @@ def test_the_shipped_layout_carries_every_field_the_issue_names_and_reimports():
 def test_a_minimal_layout_gets_the_defaults():
     layout = parse_layout(MINIMAL)
     assert layout.fields == ["name", "sex", "birth_date", "kecamatan", "desa", "date", "weight"]
-    assert (layout.dates, layout.yes_no, layout.positions, layout.sexes) == ("iso", ("Ya", "Tidak"), ("Terlentang", "Berdiri"), ("L", "P"))
+    assert (layout.dates, layout.yes_no, layout.positions, layout.sexes) == (
+        "iso",
+        ("Ya", "Tidak"),
+        ("Terlentang", "Berdiri"),
+        ("L", "P"),
+    )
     assert layout.import_aliases()["weight"] == ("BB",)
 
 
 def test_values_are_written_as_the_layout_says():
-    layout = parse_layout('dates = "dmy"\nyes_no = ["Y", "T"]\npositions = ["PB", "TB"]\nsexes = ["Laki-laki", "Perempuan"]\n' + MINIMAL)
+    layout = parse_layout(
+        'dates = "dmy"\nyes_no = ["Y", "T"]\npositions = ["PB", "TB"]\nsexes = ["Laki-laki", "Perempuan"]\n' + MINIMAL
+    )
     assert layout.date_text(dt.date(2026, 8, 5)) == "05/08/2026" and layout.date_text(None) == ""
     assert (layout.yes_no_text(True), layout.yes_no_text(False), layout.yes_no_text(None)) == ("Y", "T", "")
     assert (layout.position_text("l"), layout.position_text("h"), layout.position_text("")) == ("PB", "TB", "")
@@ -69,23 +99,26 @@ def test_values_are_written_as_the_layout_says():
     assert parse_layout(MINIMAL).date_text(dt.date(2026, 8, 5)) == "2026-08-05"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("sheet = [", "not valid TOML"),
-    ('dates = "mdy"\n' + MINIMAL, 'dates must be "iso"'),
-    ('date = "iso"\n' + MINIMAL, "unknown settings date"),
-    ('sheet = "Data/Ukur"\n' + MINIMAL, "not a possible Excel sheet name"),
-    ('sheet = "' + "x" * 32 + '"\n' + MINIMAL, "not a possible Excel sheet name"),
-    ('yes_no = ["Ya"]\n' + MINIMAL, "yes_no must be two texts"),
-    ('sexes = ["L", "l"]\n' + MINIMAL, "the two texts of sexes must differ"),
-    (MINIMAL + '[[column]]\nheader = "Berat"\nfield = "berat"\n', "'berat' is not one"),
-    (MINIMAL + '[[column]]\nheader = "bb"\nfield = "lenhei"\n', "column 8 (bb) repeats a field or a header"),
-    (MINIMAL + '[[column]]\nheader = "Nama Ibu"\nfield = "name"\n', "repeats a field or a header"),
-    (MINIMAL + '[[column]]\nheader = 12\nfield = "muac"\n', "written in quotes"),
-    (MINIMAL + '[[column]]\nheader = "LiLA"\nfield = "muac"\nformat = "0.0"\n', "unknown keys format"),
-    (MINIMAL.replace('field = "desa"', 'field = "posyandu"'), "must carry desa"),
-    (MINIMAL.replace('field = "weight"', 'field = "muac"'), "must carry weight or lenhei"),
-    ('column = "NIK"\n', "[[column]] tables"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("sheet = [", "not valid TOML"),
+        ('dates = "mdy"\n' + MINIMAL, 'dates must be "iso"'),
+        ('date = "iso"\n' + MINIMAL, "unknown settings date"),
+        ('sheet = "Data/Ukur"\n' + MINIMAL, "not a possible Excel sheet name"),
+        ('sheet = "' + "x" * 32 + '"\n' + MINIMAL, "not a possible Excel sheet name"),
+        ('yes_no = ["Ya"]\n' + MINIMAL, "yes_no must be two texts"),
+        ('sexes = ["L", "l"]\n' + MINIMAL, "the two texts of sexes must differ"),
+        (MINIMAL + '[[column]]\nheader = "Berat"\nfield = "berat"\n', "'berat' is not one"),
+        (MINIMAL + '[[column]]\nheader = "bb"\nfield = "lenhei"\n', "column 8 (bb) repeats a field or a header"),
+        (MINIMAL + '[[column]]\nheader = "Nama Ibu"\nfield = "name"\n', "repeats a field or a header"),
+        (MINIMAL + '[[column]]\nheader = 12\nfield = "muac"\n', "written in quotes"),
+        (MINIMAL + '[[column]]\nheader = "LiLA"\nfield = "muac"\nformat = "0.0"\n', "unknown keys format"),
+        (MINIMAL.replace('field = "desa"', 'field = "posyandu"'), "must carry desa"),
+        (MINIMAL.replace('field = "weight"', 'field = "muac"'), "must carry weight or lenhei"),
+        ('column = "NIK"\n', "[[column]] tables"),
+    ],
+)
 def test_a_broken_layout_says_what_is_wrong_and_where(text, message):
     with pytest.raises(LayoutError) as error:
         parse_layout(text, Path("/etc/tumbuh/layout.toml"))
@@ -112,7 +145,9 @@ def test_the_district_points_the_environment_at_its_own_file(tmp_path, monkeypat
 
 def test_a_header_the_importer_reads_as_another_column_is_refused_before_any_export():
     layout = parse_layout(MINIMAL + '[[column]]\nheader = "Nama"\nfield = "parent_name"\n', Path("lokal.toml"))
-    with pytest.raises(LayoutError, match="'Nama' \\(field parent_name\\) would be read back by the e-PPGBM importer as name"):
+    with pytest.raises(
+        LayoutError, match="'Nama' \\(field parent_name\\) would be read back by the e-PPGBM importer as name"
+    ):
         check_reimport(layout)
 
 

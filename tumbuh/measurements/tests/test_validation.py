@@ -16,8 +16,13 @@ def codes(visit, previous=None):
 
 def visit(date=dt.date(2025, 2, 10), weight="11.2", lenhei="84.5", position="h", **kw):
     kw.setdefault("birth_date", BIRTH)
-    return Visit(date=date, weight=Decimal(weight) if weight else None, lenhei=Decimal(lenhei) if lenhei else None,
-                 position=position, **kw)
+    return Visit(
+        date=date,
+        weight=Decimal(weight) if weight else None,
+        lenhei=Decimal(lenhei) if lenhei else None,
+        position=position,
+        **kw,
+    )
 
 
 def test_a_plausible_visit_has_no_problems():
@@ -33,7 +38,9 @@ def test_dates_in_the_future_before_birth_and_over_59_months_are_errors():
 
 def test_unit_errors_name_the_probable_fix():
     problems = check_visit(visit(lenhei="845"), today=TODAY)
-    assert [p.code for p in problems] == ["height_in_mm"] and problems[0].params["fixed"] == 84.5  # a number, written in the reader's language
+    assert [p.code for p in problems] == ["height_in_mm"] and problems[0].params[
+        "fixed"
+    ] == 84.5  # a number, written in the reader's language
     assert codes(visit(lenhei="0.845")) == ["height_in_m"]
     grams = check_visit(visit(weight="11200"), today=TODAY)[0]
     assert grams.code == "weight_in_grams" and grams.params["fixed"] == 11.2
@@ -67,7 +74,9 @@ def test_an_impossible_weight_change_per_day_is_an_error():
 
 def test_who_flags_on_a_scored_measurement_are_warnings():
     child = Child(name="Uji", sex=1, birth_date=BIRTH, desa_id="73.24.04.2010")
-    m = Measurement(child=child, date=dt.date(2025, 2, 10), weight=Decimal("11.2"), lenhei=Decimal("84.5"), position="h")
+    m = Measurement(
+        child=child, date=dt.date(2025, 2, 10), weight=Decimal("11.2"), lenhei=Decimal("84.5"), position="h"
+    )
     m.flen = True
     problems = check_visit(m, today=TODAY)
     assert [(p.code, p.severity) for p in problems] == [("who_flag_len", WARNING)]
@@ -82,13 +91,19 @@ def test_breastfeeding_months_not_yet_reached_are_errors_and_vitamin_a_before_6_
     assert codes(visit(on, asi_months="YYYYY--", **four)) == []  # month 4 is the month the child is in
     problems = check_visit(visit(on, asi_months="YYYYYT-", vitamin_a=1, **four), today=TODAY)
     assert [(p.code, p.severity, p.field) for p in problems] == [
-        ("asi_month_after_age", ERROR, "asi_months"), ("vitamin_a_under_6_months", WARNING, "vitamin_a")]
+        ("asi_month_after_age", ERROR, "asi_months"),
+        ("vitamin_a_under_6_months", WARNING, "vitamin_a"),
+    ]
     with translation.override("id"):
-        assert problems[0].text() == ("Anak berusia 4 bulan saat kunjungan: ASI eksklusif dapat dicatat sampai bulan "
-                                      "ke-4, tidak untuk bulan 5; biarkan —")
+        assert problems[0].text() == (
+            "Anak berusia 4 bulan saat kunjungan: ASI eksklusif dapat dicatat sampai bulan "
+            "ke-4, tidak untuk bulan 5; biarkan —"
+        )
     assert "5, 6" in check_visit(visit(on, asi_months="YYYYYTT", **four), today=TODAY)[0].text()
     assert codes(visit(on, vitamin_a=0, **four)) == []  # no capsule: nothing to check
     # Day 182 is 5 completed months (182 / 30.4375 = 5.98), day 183 six.
     assert codes(visit(birth + dt.timedelta(days=182), asi_months="YYYYYYT", vitamin_a=1, **four)) == [
-        "asi_month_after_age", "vitamin_a_under_6_months"]
+        "asi_month_after_age",
+        "vitamin_a_under_6_months",
+    ]
     assert codes(visit(birth + dt.timedelta(days=183), asi_months="YYYYYYT", vitamin_a=1, **four)) == []

@@ -110,7 +110,9 @@ def test_posyandu_entry_shows_plain_warnings_and_refuses_errors(client, bob, sit
     html = client.post(url, {"date": "2025-03-12", "weight": "9,5", "lenhei": "70", "position": "h"}).content.decode()
     assert 'data-testid="visit-confirm-button"' not in html  # a 9 cm fall is an error: cannot be saved
     assert 'class="error"' in html
-    response = client.post(url, {"date": "2025-03-12", "weight": "9,5", "lenhei": "70", "position": "h", "confirm": "1"})
+    response = client.post(
+        url, {"date": "2025-03-12", "weight": "9,5", "lenhei": "70", "position": "h", "confirm": "1"}
+    )
     assert response.status_code == 200
     assert not Measurement.objects.filter(child=siti, date=dt.date(2025, 3, 12)).exists()
 
@@ -120,7 +122,14 @@ def test_a_visit_on_a_recorded_date_corrects_it(client, bob, siti):
     url = reverse("measurements:visit", args=[siti.tumbuh_id])
     m = siti.measurements.get(date=dt.date(2025, 2, 10))
     assert client.get(url, {"tanggal": "2025-02-10"}).context["form"]["weight"].value() in ("9,60", "9.60")
-    data = {"date": "2025-02-10", "weight": "9,9", "lenhei": "79,0", "position": "h", "reason": "timbangan salah", "confirm": "1"}
+    data = {
+        "date": "2025-02-10",
+        "weight": "9,9",
+        "lenhei": "79,0",
+        "position": "h",
+        "reason": "timbangan salah",
+        "confirm": "1",
+    }
     assert client.post(url, data).status_code == 302
     m.refresh_from_db()
     assert str(m.weight) == "9.90" and Measurement.objects.filter(child=siti).count() == 3
@@ -131,8 +140,17 @@ def test_a_visit_on_a_recorded_date_corrects_it(client, bob, siti):
 def test_registering_a_child_from_the_form_checks_the_nik(client, bob):
     client.force_login(bob)
     url = reverse("measurements:child_add")
-    data = {"name": "Anak Form Uji", "sex": "1", "birth_date": "2024-06-01", "nik": "7324041506", "parent_name": "Ibu Form",
-            "desa": BALANTANG, "posyandu": "", "rt": "1", "rw": "2"}
+    data = {
+        "name": "Anak Form Uji",
+        "sex": "1",
+        "birth_date": "2024-06-01",
+        "nik": "7324041506",
+        "parent_name": "Ibu Form",
+        "desa": BALANTANG,
+        "posyandu": "",
+        "rt": "1",
+        "rw": "2",
+    }
     response = client.post(url, data)
     assert response.status_code == 200 and "16" in str(response.context["form"].errors["nik"])
     response = client.post(url, {**data, "nik": ""})
@@ -150,7 +168,12 @@ def test_live_search_returns_a_short_scoped_list(client, bob, siti, budi):
 
 
 def test_menu_links_to_the_list_and_the_visit_for_those_who_can_add(client, demo_users):
-    for username, visit in [("desa.balantang", True), ("pkm.malili", True), ("pantau.lutim", False), ("camat.malili", False)]:
+    for username, visit in [
+        ("desa.balantang", True),
+        ("pkm.malili", True),
+        ("pantau.lutim", False),
+        ("camat.malili", False),
+    ]:
         html = _login(client, demo_users, username).get(reverse("home")).content.decode()
         assert reverse("measurements:child_list") in html
         assert (reverse("measurements:visit_start") in html) == visit, username

@@ -51,7 +51,10 @@ def test_admin_adds_corrects_and_deletes_a_posyandu(browser, live_server, demo):
         page.click("button[type=submit].primary")
     posyandu.refresh_from_db()
     assert posyandu.name == "Posyandu Uji Diperbaiki" and posyandu.puskesmas == malili
-    assert AuditLog.objects.filter(object_type="organisation.posyandu", object_id=str(posyandu.pk)).latest("id").reason == "nama diperbaiki"
+    assert (
+        AuditLog.objects.filter(object_type="organisation.posyandu", object_id=str(posyandu.pk)).latest("id").reason
+        == "nama diperbaiki"
+    )
 
     page.goto(f"{live_server.url}/organisasi/posyandu/{posyandu.pk}/")
     with page.expect_navigation():
@@ -73,9 +76,14 @@ def test_a_puskesmas_officer_sets_a_posyandu_location_from_the_phone(browser, li
 
     officer = User.objects.get(username="pkm.malili")
     posyandu = Posyandu.objects.filter(puskesmas_id=officer.puskesmas_id).order_by("pk").first()
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID", is_mobile=True, has_touch=True,
-                                  geolocation={"latitude": -2.574812, "longitude": 121.041377, "accuracy": 12},
-                                  permissions=["geolocation"])
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="id-ID",
+        is_mobile=True,
+        has_touch=True,
+        geolocation={"latitude": -2.574812, "longitude": 121.041377, "accuracy": 12},
+        permissions=["geolocation"],
+    )
     page = context.new_page()
     served = []
     page.on("request", lambda r: served.append(r.url))

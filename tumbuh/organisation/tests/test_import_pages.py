@@ -45,7 +45,10 @@ def test_district_admin_uploads_and_reads_the_summary(client, alice):
     rejected = client.get(reverse("imports:rejected", args=[batch.pk]))
     assert rejected.status_code == 200 and rejected["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = read_xlsx(_download(rejected))
-    assert rows[0] == ["Singkatan", "Nama OPD", "Jenis", "Alasan", "Baris Asal"] and rows[1][:2] == [None, "Tanpa singkatan"]
+    assert rows[0] == ["Singkatan", "Nama OPD", "Jenis", "Alasan", "Baris Asal"] and rows[1][:2] == [
+        None,
+        "Tanpa singkatan",
+    ]
     assert _download(client.get(reverse("imports:source", args=[batch.pk]))).getvalue()[:2] == b"PK"
     assert batch.file_name.encode() in client.get(reverse("imports:list")).content
 
@@ -85,7 +88,9 @@ def test_batch_scope_in_python_agrees_with_sql(alice, charlie, demo_users):
     run_import("opd", user=charlie, kabupaten=charlie.wilayah, source=xlsx_bytes(OPD_ROWS), file_name="b.xlsx")
     batches = list(ImportBatch.objects.all())
     for user in demo_users.values():
-        assert set(policy.visible(user, ImportBatch.objects.all())) == {b for b in batches if policy.is_visible(user, b)}
+        assert set(policy.visible(user, ImportBatch.objects.all())) == {
+            b for b in batches if policy.is_visible(user, b)
+        }
 
 
 def test_superuser_picks_the_district(client, alice):
@@ -117,8 +122,17 @@ def test_template_has_the_indonesian_headers_a_note_an_example_and_the_users_cod
     client.force_login(alice)
     expected = {
         "puskesmas": ["Kode Puskesmas", "Nama Puskesmas", "Kode Kecamatan", "Kode Desa Wilayah Kerja", "Alamat"],
-        "posyandu": ["Nama Posyandu", "Kode Posyandu", "Kode Desa", "Nama Desa", "Kode Puskesmas", "Nama Puskesmas", "Alamat",
-                     "Lintang", "Bujur"],
+        "posyandu": [
+            "Nama Posyandu",
+            "Kode Posyandu",
+            "Kode Desa",
+            "Nama Desa",
+            "Kode Puskesmas",
+            "Nama Puskesmas",
+            "Alamat",
+            "Lintang",
+            "Bujur",
+        ],
         "opd": ["Singkatan", "Nama OPD", "Jenis"],
     }
     for kind, headers in expected.items():
@@ -132,13 +146,22 @@ def test_template_has_the_indonesian_headers_a_note_an_example_and_the_users_cod
         assert [c.value for c in sheet[2]] == headers
         assert any(c.value for c in sheet[3])  # the example row
         assert sheet.cell(row=2, column=1).comment is not None
-    desa = [r[0] for r in load_workbook(_download(client.get(reverse("imports:template", args=["posyandu"]))))["Desa"].iter_rows(
-        min_row=2, values_only=True)]
+    desa = [
+        r[0]
+        for r in load_workbook(_download(client.get(reverse("imports:template", args=["posyandu"]))))["Desa"].iter_rows(
+            min_row=2, values_only=True
+        )
+    ]
     assert "73.24.04.2010" in desa and not any(c.startswith("73.17") for c in desa)
 
 
 def test_organisation_list_offers_import_to_admins_only(client, alice, demo_users):
-    for username, expected in [("admin.lutim", True), ("dinkes.lutim", False), ("pkm.malili", False), ("pantau.lutim", False)]:
+    for username, expected in [
+        ("admin.lutim", True),
+        ("dinkes.lutim", False),
+        ("pkm.malili", False),
+        ("pantau.lutim", False),
+    ]:
         client.force_login(demo_users[username])
         for kind in ["puskesmas", "posyandu", "opd"]:
             content = client.get(reverse("organisation:list", args=[kind])).content
@@ -149,7 +172,11 @@ def test_organisation_list_offers_import_to_admins_only(client, alice, demo_user
 
 def test_command_prints_the_summary_and_writes_rejected_rows_next_to_the_file(tmp_path, alice):
     path = tmp_path / "posyandu.csv"
-    path.write_bytes(csv_bytes([["Nama Posyandu", "Kode Desa"], ["Posyandu Cmd", "73.24.04.2011"], ["Posyandu Y", "73.24.04.2999"]]).getvalue())
+    path.write_bytes(
+        csv_bytes(
+            [["Nama Posyandu", "Kode Desa"], ["Posyandu Cmd", "73.24.04.2011"], ["Posyandu Y", "73.24.04.2999"]]
+        ).getvalue()
+    )
     out = io.StringIO()
     call_command("import_organisation", "posyandu", str(path), user="admin.lutim", dry_run=True, stdout=out)
     assert "1 baru" in out.getvalue() and "1 ditolak" in out.getvalue()

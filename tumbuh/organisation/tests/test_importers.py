@@ -117,8 +117,11 @@ def test_desa_names_resolve_within_the_users_area_only(alice):
 
 
 def test_puskesmas_outside_the_area_is_refused_by_name(alice):
-    rows = [["Nama Posyandu", "Kode Desa", "Kode Puskesmas"], ["Posyandu Luar", "73.24.04.2001", "P7317010101"],
-            ["Posyandu X", "73.24.04.2001", "PXXXX"]]
+    rows = [
+        ["Nama Posyandu", "Kode Desa", "Kode Puskesmas"],
+        ["Posyandu Luar", "73.24.04.2001", "P7317010101"],
+        ["Posyandu X", "73.24.04.2001", "PXXXX"],
+    ]
     batch = _import("posyandu", alice, xlsx_bytes(rows))
     assert _reasons(batch) == {2: "Puskesmas P7317010101 is outside your area", 3: "Unknown puskesmas code PXXXX"}
 
@@ -139,8 +142,11 @@ def test_reimporting_the_same_file_adds_nothing(alice):
 def test_an_overlapping_file_matches_existing_records_case_insensitively(alice):
     existing = Posyandu.objects.filter(desa_id="73.24.04.2001").first()
     original_name = existing.name
-    rows = [["NAMA POSYANDU", "Kode Desa", "Kode Posyandu"], [existing.name.upper() + "  ", existing.desa_id, ""],
-            ["Posyandu Anggrek Dua", "73.24.04.2001", ""]]
+    rows = [
+        ["NAMA POSYANDU", "Kode Desa", "Kode Posyandu"],
+        [existing.name.upper() + "  ", existing.desa_id, ""],
+        ["Posyandu Anggrek Dua", "73.24.04.2001", ""],
+    ]
     batch = _import("posyandu", alice, xlsx_bytes(rows))
     assert (batch.created, batch.updated, batch.unchanged, batch.rejected) == (1, 0, 1, 0)
     existing.refresh_from_db()
@@ -149,7 +155,11 @@ def test_an_overlapping_file_matches_existing_records_case_insensitively(alice):
 
 def test_a_changed_value_updates_the_record_with_an_audit_reason(alice):
     dinkes = Opd.objects.get(kabupaten_id="73.24", short_name="DINKES")
-    rows = [["Singkatan", "Nama OPD", "Jenis"], ["dinkes", "Dinas Kesehatan Daerah", "Badan"], ["DINSOS", "Dinas Sosial Kabupaten Luwu Timur", ""]]
+    rows = [
+        ["Singkatan", "Nama OPD", "Jenis"],
+        ["dinkes", "Dinas Kesehatan Daerah", "Badan"],
+        ["DINSOS", "Dinas Sosial Kabupaten Luwu Timur", ""],
+    ]
     batch = _import("opd", alice, xlsx_bytes(rows), "opd-2026.xlsx")
     assert (batch.created, batch.updated, batch.unchanged, batch.rejected) == (0, 1, 1, 0), _reasons(batch)
     dinkes.refresh_from_db()
@@ -195,8 +205,14 @@ def test_puskesmas_list_with_a_note_row_codes_and_working_areas(alice):
 
 
 def test_opd_kinds_and_names_are_checked(alice):
-    rows = [["SINGKATAN", "nama opd", "jenis"], ["BKPSDM", "Badan Kepegawaian", "badan"], ["", "Tanpa Singkatan", ""],
-            ["DISHUB", "", "dinas"], ["DISPAR", "Dinas Pariwisata", "kementerian"], ["bkpsdm", "Badan Kepegawaian Daerah", "badan"]]
+    rows = [
+        ["SINGKATAN", "nama opd", "jenis"],
+        ["BKPSDM", "Badan Kepegawaian", "badan"],
+        ["", "Tanpa Singkatan", ""],
+        ["DISHUB", "", "dinas"],
+        ["DISPAR", "Dinas Pariwisata", "kementerian"],
+        ["bkpsdm", "Badan Kepegawaian Daerah", "badan"],
+    ]
     batch = _import("opd", alice, xlsx_bytes(rows))
     assert Opd.objects.get(kabupaten_id="73.24", short_name="BKPSDM").kind == "badan"
     assert _reasons(batch) == {
@@ -208,7 +224,11 @@ def test_opd_kinds_and_names_are_checked(alice):
 
 
 def test_cp1252_comma_csv_imports_with_its_accents(alice):
-    rows = [["Singkatan", "Nama OPD"], ["DP3A", "Dinas Pemberdayaan Perempuan – Anak"], ["DISPORA", "Dinas Pemuda & Olahraga é"]]
+    rows = [
+        ["Singkatan", "Nama OPD"],
+        ["DP3A", "Dinas Pemberdayaan Perempuan – Anak"],
+        ["DISPORA", "Dinas Pemuda & Olahraga é"],
+    ]
     batch = _import("opd", alice, csv_bytes(rows, delimiter=",", encoding="cp1252"), "opd.csv")
     assert (batch.created, batch.updated, batch.rejected) == (1, 1, 0)
     assert Opd.objects.get(kabupaten_id="73.24", short_name="DISPORA").name == "Dinas Pemuda & Olahraga é"
@@ -246,7 +266,11 @@ def test_untouched_template_imports_nothing_and_says_so(client, alice):
 
 def test_a_crash_mid_batch_leaves_nothing_from_it(alice, monkeypatch):
     calls = crash_on_save(monkeypatch, PosyanduImporter, at=3)  # earlier chunks are written before the crash
-    rows = [["Nama Posyandu", "Kode Desa"]] + [[f"Posyandu Uji {i}", "73.24.04.2011"] for i in range(5)] + [["", "73.24.04.2011"]]
+    rows = (
+        [["Nama Posyandu", "Kode Desa"]]
+        + [[f"Posyandu Uji {i}", "73.24.04.2011"] for i in range(5)]
+        + [["", "73.24.04.2011"]]
+    )
     state, audit = _posyandu_state(), AuditLog.objects.count()
     with translation.override("en"):
         batch = _import("posyandu", alice, xlsx_bytes(rows), "crash.xlsx")
@@ -262,7 +286,13 @@ def test_a_crash_mid_batch_leaves_nothing_from_it(alice, monkeypatch):
 def test_a_dry_run_saves_nothing(alice):
     state, batches = _posyandu_state(), ImportBatch.objects.count()
     seen = []
-    batch = _import("posyandu", alice, csv_bytes(MESSY_POSYANDU), "posyandu.csv", dry_run=True,
-                    on_complete=lambda b: seen.append(_reasons(b)))
+    batch = _import(
+        "posyandu",
+        alice,
+        csv_bytes(MESSY_POSYANDU),
+        "posyandu.csv",
+        dry_run=True,
+        on_complete=lambda b: seen.append(_reasons(b)),
+    )
     assert (batch.created, batch.rejected) == (3, 5) and seen == [EXPECTED_REASONS]
     assert _posyandu_state() == state and ImportBatch.objects.count() == batches

@@ -28,6 +28,7 @@ LUTIM = (120.3, -2.95, 121.5, -2.1)
 @pytest.fixture
 def with_extent():
     """A district extent, as the maps app gives it once a boundary file is uploaded."""
+
     def provider(code):
         return LUTIM if code == "73.24" else None
 
@@ -42,8 +43,17 @@ def posyandu(db):
 
 
 def _form_data(p: Posyandu, **values) -> dict:
-    data = {"name": p.name, "code": p.code, "desa": p.desa_id, "puskesmas": p.puskesmas_id, "address": p.address,
-            "is_active": "on", "latitude": "", "longitude": "", "reason": "lokasi"}
+    data = {
+        "name": p.name,
+        "code": p.code,
+        "desa": p.desa_id,
+        "puskesmas": p.puskesmas_id,
+        "address": p.address,
+        "is_active": "on",
+        "latitude": "",
+        "longitude": "",
+        "reason": "lokasi",
+    }
     data.update(values)
     return data
 
@@ -52,7 +62,9 @@ def test_the_checks(with_extent):
     assert not location.check(None, None, "73.24").errors
     assert location.check(Decimal("-2.5"), None, "73.24").errors[0].message == location.ONLY_ONE
     assert location.check(-95, 120, "73.24").errors[0].message == location.OUTSIDE_RANGE
-    assert location.check(120.9, -2.5, "73.24").errors[0].message == location.OUTSIDE_RANGE  # swapped: 120.9 is no latitude
+    assert (
+        location.check(120.9, -2.5, "73.24").errors[0].message == location.OUTSIDE_RANGE
+    )  # swapped: 120.9 is no latitude
     assert location.check(-2.5, 110.4, "73.24").errors[0].message == location.OUTSIDE_DISTRICT  # Java, not Luwu Timur
     assert location.check(2.5, 120.9, "73.24").errors[0].message == location.OUTSIDE_DISTRICT  # the minus forgotten
     assert location.check(35.6, 139.7, "73.24").errors[0].message == location.OUTSIDE_INDONESIA
@@ -80,16 +92,20 @@ def test_the_database_refuses_half_a_location(posyandu):
         Posyandu.objects.filter(pk=posyandu.pk).update(latitude=Decimal("-2.5"))
 
 
-@pytest.mark.parametrize("lat, lon, expected", [
-    ("-2,574812", "121,041377", ("-2.574812", "121.041377")),  # the Indonesian decimal comma
-    ("-2.574812", "121.041377", ("-2.574812", "121.041377")),  # as a phone app copies them
-    ("\u22122,5748", "121,0414", ("-2.574800", "121.041400")),  # a typographic minus
-    ("-2.574812, 121.041377", "", ("-2.574812", "121.041377")),  # the pair pasted into the first field
-])
+@pytest.mark.parametrize(
+    "lat, lon, expected",
+    [
+        ("-2,574812", "121,041377", ("-2.574812", "121.041377")),  # the Indonesian decimal comma
+        ("-2.574812", "121.041377", ("-2.574812", "121.041377")),  # as a phone app copies them
+        ("\u22122,5748", "121,0414", ("-2.574800", "121.041400")),  # a typographic minus
+        ("-2.574812, 121.041377", "", ("-2.574812", "121.041377")),  # the pair pasted into the first field
+    ],
+)
 def test_typed_in_the_form_either_way_and_audited(client, alice, posyandu, with_extent, lat, lon, expected):
     client.force_login(alice)
-    response = client.post(reverse("organisation:edit", args=["posyandu", posyandu.pk]), _form_data(posyandu, latitude=lat,
-                                                                                                   longitude=lon))
+    response = client.post(
+        reverse("organisation:edit", args=["posyandu", posyandu.pk]), _form_data(posyandu, latitude=lat, longitude=lon)
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     posyandu.refresh_from_db()
     assert (str(posyandu.latitude), str(posyandu.longitude)) == expected
@@ -100,8 +116,10 @@ def test_typed_in_the_form_either_way_and_audited(client, alice, posyandu, with_
 def test_the_form_refuses_a_place_outside_the_district_in_indonesian(client, alice, posyandu, with_extent):
     client.force_login(alice)
     with translation.override("id"):
-        response = client.post(reverse("organisation:edit", args=["posyandu", posyandu.pk]),
-                               _form_data(posyandu, latitude="2,574812", longitude="121,041377"))
+        response = client.post(
+            reverse("organisation:edit", args=["posyandu", posyandu.pk]),
+            _form_data(posyandu, latitude="2,574812", longitude="121,041377"),
+        )
     assert response.status_code == 200
     body = response.content.decode()
     assert "berada di luar Kabupaten Luwu Timur" in body and "lintang bernilai negatif" in body
@@ -115,9 +133,14 @@ def test_the_form_warns_when_the_district_has_no_boundaries_and_offers_the_phone
     assert 'data-testid="location-not-checked"' in body and "belum ada berkas batas wilayah" in body
     assert 'data-testid="use-my-location"' in body and "Gunakan lokasi saya" in body
     assert "Ponsel akan menanyakan" in body  # the consent text beside the button
-    assert "/static/organisation/geolocate.js" in body and "://" not in body.split("geolocate.js")[0].rsplit("<script", 1)[1]
-    response = client.post(reverse("organisation:edit", args=["posyandu", posyandu.pk]),
-                           _form_data(posyandu, latitude="-2,574812", longitude="121,041377"))
+    assert (
+        "/static/organisation/geolocate.js" in body
+        and "://" not in body.split("geolocate.js")[0].rsplit("<script", 1)[1]
+    )
+    response = client.post(
+        reverse("organisation:edit", args=["posyandu", posyandu.pk]),
+        _form_data(posyandu, latitude="-2,574812", longitude="121,041377"),
+    )
     assert response.status_code == 302  # kept: nothing to check it against yet
 
 
@@ -125,8 +148,9 @@ def test_a_puskesmas_officer_sets_the_location_of_their_posyandu(client, demo_us
     officer = demo_users["pkm.malili"]
     p = Posyandu.objects.filter(puskesmas_id=officer.puskesmas_id).order_by("pk").first()
     client.force_login(officer)
-    response = client.post(reverse("organisation:edit", args=["posyandu", p.pk]),
-                           _form_data(p, latitude="-2,6", longitude="121,1"))
+    response = client.post(
+        reverse("organisation:edit", args=["posyandu", p.pk]), _form_data(p, latitude="-2,6", longitude="121,1")
+    )
     assert response.status_code == 302
     p.refresh_from_db()
     assert p.latitude == Decimal("-2.6")
@@ -175,9 +199,11 @@ def test_import_sets_locations_and_refuses_bad_ones_with_reasons(alice, with_ext
 
 
 def test_import_reads_a_koordinat_column_and_warns_when_it_cannot_check(alice):
-    rows = [["Nama Posyandu", "Kode Desa", "Kode Puskesmas", "Koordinat"],
-            ["Posyandu Satu Sel", "73.24.04.2002", "P7324040101", "-2.574812, 121.041377"],
-            ["Posyandu Salah Sel", "73.24.04.2002", "P7324040101", "-2.574812"]]
+    rows = [
+        ["Nama Posyandu", "Kode Desa", "Kode Puskesmas", "Koordinat"],
+        ["Posyandu Satu Sel", "73.24.04.2002", "P7324040101", "-2.574812, 121.041377"],
+        ["Posyandu Salah Sel", "73.24.04.2002", "P7324040101", "-2.574812"],
+    ]
     batch = _import(alice, rows)
     assert set(_reasons(batch)) == {3}
     p = Posyandu.objects.get(name="Posyandu Satu Sel")

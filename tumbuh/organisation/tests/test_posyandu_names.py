@@ -28,8 +28,10 @@ URL = "/organisasi/posyandu/pilihan-puskesmas/"
 
 @pytest.fixture
 def twins(alice):
-    return [do_save(alice, Posyandu(name=TWIN, desa_id=desa, puskesmas=Puskesmas.objects.get(code=pkm)), reason="uji")
-            for desa, pkm in ((HARAPAN, MALILI), (BALANTANG, LAKAWALI))]
+    return [
+        do_save(alice, Posyandu(name=TWIN, desa_id=desa, puskesmas=Puskesmas.objects.get(code=pkm)), reason="uji")
+        for desa, pkm in ((HARAPAN, MALILI), (BALANTANG, LAKAWALI))
+    ]
 
 
 def _options(html: str) -> dict[str, str]:
@@ -51,7 +53,9 @@ def test_a_posyandu_is_named_with_its_desa_and_where_it_helps_its_puskesmas(twin
     assert harapan.full_label == f"{TWIN} — Desa Harapan (Puskesmas Malili)"
     # Many at once (rows that carry only ids): the puskesmas too when they are several.
     assert posyandu_labels([harapan.pk, balantang.pk]) == {
-        harapan.pk: f"{TWIN} — Desa Harapan (Puskesmas Malili)", balantang.pk: f"{TWIN} — Desa Balantang (Puskesmas Lakawali)"}
+        harapan.pk: f"{TWIN} — Desa Harapan (Puskesmas Malili)",
+        balantang.pk: f"{TWIN} — Desa Balantang (Puskesmas Lakawali)",
+    }
     assert posyandu_labels([harapan.pk]) == {harapan.pk: f"{TWIN} — Desa Harapan"}
     assert posyandu_labels([harapan.pk], with_puskesmas=True) == {harapan.pk: harapan.full_label}
     assert posyandu_label("Anggrek", "") == "Anggrek"
@@ -110,7 +114,9 @@ def test_choosing_a_desa_offers_the_puskesmas_that_serve_it(client, alice):
     # A desa outside the user's area narrows nothing and shows nothing of it.
     html = client.get(URL, {"desa": LUWU_DESA}).content.decode()
     assert len([v for v in _options(html) if v]) > 2
-    assert not Puskesmas.objects.filter(pk__in=[int(v) for v in _options(html) if v], kecamatan__kabupaten_code="73.17").exists()
+    assert not Puskesmas.objects.filter(
+        pk__in=[int(v) for v in _options(html) if v], kecamatan__kabupaten_code="73.17"
+    ).exists()
 
 
 def test_the_choices_endpoint_needs_a_login(client, settings):
@@ -122,15 +128,20 @@ def test_without_javascript_a_mismatch_is_refused_with_the_reason_and_the_right_
     lakawali, malili = Puskesmas.objects.get(code=LAKAWALI), Puskesmas.objects.get(code=MALILI)
     client.force_login(alice)
     with translation.override("id"):
-        response = client.post("/organisasi/posyandu/baru/", {"name": "Posyandu Salah", "desa": BALANTANG, "puskesmas": malili.pk,
-                                                               "is_active": "on"}, HTTP_ACCEPT_LANGUAGE="id")
+        response = client.post(
+            "/organisasi/posyandu/baru/",
+            {"name": "Posyandu Salah", "desa": BALANTANG, "puskesmas": malili.pk, "is_active": "on"},
+            HTTP_ACCEPT_LANGUAGE="id",
+        )
     assert response.status_code == 200 and not Posyandu.objects.filter(name="Posyandu Salah").exists()
     html = response.content.decode()
     assert "Puskesmas ini tidak melayani desa yang dipilih." in html
     select = html.split('name="puskesmas"')[1].split("</select>")[0]
     assert [v for v in _options(select) if v] == [str(lakawali.pk)]
-    response = client.post("/organisasi/posyandu/baru/", {"name": "Posyandu Benar", "desa": BALANTANG, "puskesmas": lakawali.pk,
-                                                           "is_active": "on"})
+    response = client.post(
+        "/organisasi/posyandu/baru/",
+        {"name": "Posyandu Benar", "desa": BALANTANG, "puskesmas": lakawali.pk, "is_active": "on"},
+    )
     assert response.status_code == 302 and Posyandu.objects.get(name="Posyandu Benar").puskesmas == lakawali
 
 

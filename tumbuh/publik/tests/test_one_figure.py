@@ -43,15 +43,21 @@ def district_round(db):
 
     posyandu = Posyandu.objects.filter(desa_id=BALANTANG).first()
     for i in range(N):
-        measure(make_child(BALANTANG, f"Anak {i}", posyandu=posyandu), dt.date(2031, 2, 10), zlen=-2.5 if i < CASES else 0.3)
+        measure(
+            make_child(BALANTANG, f"Anak {i}", posyandu=posyandu), dt.date(2031, 2, 10), zlen=-2.5 if i < CASES else 0.3
+        )
 
 
 def _district_figures():
     from tumbuh.dashboards.aggregates import compute_rows
     from tumbuh.measurements.models import Measurement
 
-    rows = compute_rows(Measurement.objects.filter(desa__kabupaten_code=KABUPATEN), period=ROUND, level="kabupaten",
-                        indicator="stunting")
+    rows = compute_rows(
+        Measurement.objects.filter(desa__kabupaten_code=KABUPATEN),
+        period=ROUND,
+        level="kabupaten",
+        indicator="stunting",
+    )
     (row,) = [r for r in rows if r.code == KABUPATEN]
     return row
 
@@ -59,8 +65,11 @@ def _district_figures():
 def _pdf_text(content: bytes, tmp_path) -> str:
     path = tmp_path / "handout.pdf"
     path.write_bytes(content)
-    return " ".join(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                                   check=True).stdout.split())
+    return " ".join(
+        subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
 
 
 def test_the_district_interval_is_the_same_figure_on_every_page_and_export(client, alice, district_round, tmp_path):
@@ -87,8 +96,13 @@ def test_the_district_interval_is_the_same_figure_on_every_page_and_export(clien
     dash = re.search(r'<td class="num">([\d.,]+)</td><td class="num ci">([\d.,]+)–([\d.,]+)</td>', tr).groups()
 
     # The public page and its CSV, published from the same round.
-    PublishedRound.objects.create(kabupaten_id=KABUPATEN, period=ROUND.key, published_at=timezone.now(), by=alice,
-                                  figures=compute_snapshot(KABUPATEN, ROUND))
+    PublishedRound.objects.create(
+        kabupaten_id=KABUPATEN,
+        period=ROUND.key,
+        published_at=timezone.now(),
+        by=alice,
+        figures=compute_snapshot(KABUPATEN, ROUND),
+    )
     public = client.get(reverse("publik:round", args=[KABUPATEN, ROUND.key])).content.decode()
     tr = re.search(rf'<tr data-code="{re.escape(KABUPATEN)}">(.*?)</tr>', public, re.S).group(1)
     pub = re.search(r'<td class="num">([\d.,]+) %<br><span class="ci">([\d.,]+)–([\d.,]+)</span>', tr).groups()

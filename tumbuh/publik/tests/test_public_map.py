@@ -48,8 +48,13 @@ def mapped(media):
 
 
 def _publish(alice, period: Period, snapshot: dict | None = None) -> PublishedRound:
-    return PublishedRound.objects.create(kabupaten_id="73.24", period=period.key, published_at=timezone.now(), by=alice,
-                                         figures=snapshot or compute_snapshot("73.24", period))
+    return PublishedRound.objects.create(
+        kabupaten_id="73.24",
+        period=period.key,
+        published_at=timezone.now(),
+        by=alice,
+        figures=snapshot or compute_snapshot("73.24", period),
+    )
 
 
 def _map(client, period: Period) -> dict:
@@ -67,7 +72,8 @@ def _row_html(body: str, code: str) -> str:
 
 def _no_figure(item: dict) -> bool:
     return all(item[k] is None for k in ("n", "cases", "value", "ll", "ul")) and not any(
-        item[k] for k in ("value_text", "ll_text", "ul_text"))
+        item[k] for k in ("value_text", "ll_text", "ul_text")
+    )
 
 
 def test_the_snapshot_keeps_the_located_posyandu_with_their_figures(alice, mapped):
@@ -77,9 +83,16 @@ def test_the_snapshot_keeps_the_located_posyandu_with_their_figures(alice, mappe
     assert len(snapshot["posyandu"]) == located.count() > 300 and snapshot["posyandu_unlocated"] == 0
     by_code = {p["code"]: p for p in snapshot["posyandu"]}
     one = located.filter(desa__kecamatan_code=MALILI).first()
-    assert by_code[f"posyandu:{one.pk}"]["lat"] == float(one.latitude) and by_code[f"posyandu:{one.pk}"]["desa"] == one.desa_id
-    live = compute_rows(Measurement.objects.filter(desa__kabupaten_code="73.24"), period=period, level="posyandu",
-                        indicator=MAP_INDICATOR)
+    assert (
+        by_code[f"posyandu:{one.pk}"]["lat"] == float(one.latitude)
+        and by_code[f"posyandu:{one.pk}"]["desa"] == one.desa_id
+    )
+    live = compute_rows(
+        Measurement.objects.filter(desa__kabupaten_code="73.24"),
+        period=period,
+        level="posyandu",
+        indicator=MAP_INDICATOR,
+    )
     assert live, "the test demo measures children at Malili's posyandu"
     for row in live:
         assert snapshot["figures"][MAP_INDICATOR][f"posyandu:{row.code}"][:2] == [row.n_measured, row.cases]
@@ -114,8 +127,9 @@ def test_anonymous_visitors_get_the_map_with_nothing_the_table_hides(client, ali
             row = _row_html(body, code)
             assert 'data-suppressed="small"' in row or 'data-suppressed="complementary"' in row
         elif cell.n:
-            assert area["n"] == cell.n and area["value"] == float(Decimal(repr(cell.r)).quantize(Decimal("0.1"),
-                                                                                              rounding="ROUND_HALF_UP"))
+            assert area["n"] == cell.n and area["value"] == float(
+                Decimal(repr(cell.r)).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP")
+            )
     for code in small_desa:
         assert _no_figure(data["areas"][code]) and data["areas"][code]["suppressed"] == "small"
         row = _row_html(body, code)
@@ -131,7 +145,11 @@ def test_anonymous_visitors_get_the_map_with_nothing_the_table_hides(client, ali
         n = (snapshot_figures.get(p["code"]) or [0])[0]
         if 0 < n < MIN_N:
             small += 1
-            assert _no_figure(point) and point["suppressed"] == "small" and point["suppressed_text"] == f"<{MIN_N} anak diukur"
+            assert (
+                _no_figure(point)
+                and point["suppressed"] == "small"
+                and point["suppressed_text"] == f"<{MIN_N} anak diukur"
+            )
         elif point["suppressed"]:
             assert _no_figure(point) and point["suppressed"] == "complementary"
         elif n:
@@ -139,8 +157,25 @@ def test_anonymous_visitors_get_the_map_with_nothing_the_table_hides(client, ali
             assert point["n"] == n and point["value"] is not None
     assert small and shown, "the test demo has both small and shown posyandu"
     # The JSON says nothing about a posyandu but its name, desa, place and its figure or why it has none.
-    assert set(data["points"][0]) == {"id", "name", "desa", "lat", "lon", "n", "cases", "value", "ll", "ul", "value_text",
-                                      "ll_text", "ul_text", "color", "class", "suppressed", "suppressed_text"}
+    assert set(data["points"][0]) == {
+        "id",
+        "name",
+        "desa",
+        "lat",
+        "lon",
+        "n",
+        "cases",
+        "value",
+        "ll",
+        "ul",
+        "value_text",
+        "ll_text",
+        "ul_text",
+        "color",
+        "class",
+        "suppressed",
+        "suppressed_text",
+    }
 
 
 def _crafted(alice, period: Period) -> PublishedRound:
@@ -151,13 +186,16 @@ def _crafted(alice, period: Period) -> PublishedRound:
     with it (Atue's total would give it away). Wewangriu (2005) has a single posyandu with 6 of its
     30: hidden, and with no second posyandu to hide, Wewangriu itself, in the table as well."""
     snapshot = compute_snapshot("73.24", period)
-    posyandu = {p.desa_id: list(p_ for p_ in Posyandu.objects.filter(desa_id=p.desa_id).order_by("pk"))
-                for p in Posyandu.objects.filter(desa_id__in=["73.24.04.2001", "73.24.04.2004", "73.24.04.2005"])}
+    posyandu = {
+        p.desa_id: list(p_ for p_ in Posyandu.objects.filter(desa_id=p.desa_id).order_by("pk"))
+        for p in Posyandu.objects.filter(desa_id__in=["73.24.04.2001", "73.24.04.2004", "73.24.04.2005"])
+    }
     atue1, atue2 = posyandu["73.24.04.2001"][:2]
     manurung, wewangriu = posyandu["73.24.04.2004"][0], posyandu["73.24.04.2005"][0]
     snapshot["posyandu"] = [
         {"code": f"posyandu:{p.pk}", "name": p.name, "desa": p.desa_id, "lat": -2.6, "lon": 121.0 + i / 100}
-        for i, p in enumerate([atue1, atue2, manurung, wewangriu])]
+        for i, p in enumerate([atue1, atue2, manurung, wewangriu])
+    ]
     desa = {"73.24.04.2001": (25, 5), "73.24.04.2002": (4, 3), "73.24.04.2004": (12, 3), "73.24.04.2005": (30, 6)}
     figures = {}
     for indicator in ("stunting", "wasting", "underweight"):
@@ -166,13 +204,21 @@ def _crafted(alice, period: Period) -> PublishedRound:
         per["73.24.06"] = [200, 40, 20.0, 15.0, 26.0]
         per["73.24"] = [271, 57, 21.03, 17.0, 26.0]
         figures[indicator] = per
-    figures["stunting"].update({
-        f"posyandu:{atue1.pk}": [3, 1, 33.3, 1.0, 80.0], f"posyandu:{atue2.pk}": [22, 4, 18.2, 7.0, 40.0],
-        f"posyandu:{manurung.pk}": [12, 3, 25.0, 8.0, 55.0], f"posyandu:{wewangriu.pk}": [6, 1, 16.7, 1.0, 60.0],
-    })
+    figures["stunting"].update(
+        {
+            f"posyandu:{atue1.pk}": [3, 1, 33.3, 1.0, 80.0],
+            f"posyandu:{atue2.pk}": [22, 4, 18.2, 7.0, 40.0],
+            f"posyandu:{manurung.pk}": [12, 3, 25.0, 8.0, 55.0],
+            f"posyandu:{wewangriu.pk}": [6, 1, 16.7, 1.0, 60.0],
+        }
+    )
     snapshot["figures"] = figures
-    return _publish(alice, period, snapshot), {"atue1": atue1, "atue2": atue2, "manurung": manurung,
-                                                "wewangriu": wewangriu}
+    return _publish(alice, period, snapshot), {
+        "atue1": atue1,
+        "atue2": atue2,
+        "manurung": manurung,
+        "wewangriu": wewangriu,
+    }
 
 
 def test_one_decision_for_table_csv_and_map(client, alice, media):
@@ -197,9 +243,16 @@ def test_one_decision_for_table_csv_and_map(client, alice, media):
     body = client.get(reverse("publik:round", args=["73.24", period.key])).content.decode()
     assert COMPLEMENTARY_TEXT in _row_html(body, "73.24.04.2005").split("</td>", 2)[1]
     csv_text = client.get(reverse("publik:csv", args=["73.24", period.key])).content.decode()
-    rows = {r["kode_wilayah"]: r for r in csv.DictReader(io.StringIO(
-        "\n".join(line for line in csv_text.splitlines() if not line.startswith("#"))))}
-    assert rows["73.24.04.2005"]["stunting_n_diukur"] == "" and rows["73.24.04.2005"]["stunting_keterangan"] == COMPLEMENTARY_TEXT
+    rows = {
+        r["kode_wilayah"]: r
+        for r in csv.DictReader(
+            io.StringIO("\n".join(line for line in csv_text.splitlines() if not line.startswith("#")))
+        )
+    }
+    assert (
+        rows["73.24.04.2005"]["stunting_n_diukur"] == ""
+        and rows["73.24.04.2005"]["stunting_keterangan"] == COMPLEMENTARY_TEXT
+    )
     assert rows["73.24.04.2005"]["wasting_n_diukur"] == "30"  # the other indicators have no posyandu on the map
     # No sum of the published figures (district, kecamatan, desa, posyandu) has exactly one hidden figure.
     table = public_table(published.figures)

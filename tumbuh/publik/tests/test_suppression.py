@@ -51,12 +51,20 @@ def test_ties_take_the_lowest_code_and_empty_desa_do_not_protect():
 
 def test_a_lone_small_desa_hides_its_kecamatan_and_that_cascades_up():
     # Kecamatan X has one desa with children: the kecamatan total would be that desa.
-    cells = _cells({
-        "73.24": ("", 206),
-        "X": ("73.24", 6), "X1": ("X", 6), "X2": ("X", 0),
-        "Y": ("73.24", 100), "Y1": ("Y", 50), "Y2": ("Y", 50),
-        "Z": ("73.24", 100), "Z1": ("Z", 60), "Z2": ("Z", 40),
-    })
+    cells = _cells(
+        {
+            "73.24": ("", 206),
+            "X": ("73.24", 6),
+            "X1": ("X", 6),
+            "X2": ("X", 0),
+            "Y": ("73.24", 100),
+            "Y1": ("Y", 50),
+            "Y2": ("Y", 50),
+            "Z": ("73.24", 100),
+            "Z1": ("Z", 60),
+            "Z2": ("Z", 40),
+        }
+    )
     suppress(cells.values())
     hidden = _hidden(cells)
     assert hidden["X"] == SMALL and hidden["X1"] == SMALL
@@ -69,10 +77,19 @@ def test_a_lone_small_desa_hides_its_kecamatan_and_that_cascades_up():
 
 
 def test_a_large_kecamatan_hidden_to_protect_a_neighbour_hides_a_desa_too():
-    cells = _cells({
-        "KAB": ("", 160), "S": ("KAB", 8), "S1": ("S", 3), "S2": ("S", 5),
-        "T": ("KAB", 52), "T1": ("T", 12), "T2": ("T", 40), "U": ("KAB", 100), "U1": ("U", 100),
-    })
+    cells = _cells(
+        {
+            "KAB": ("", 160),
+            "S": ("KAB", 8),
+            "S1": ("S", 3),
+            "S2": ("S", 5),
+            "T": ("KAB", 52),
+            "T1": ("T", 12),
+            "T2": ("T", 40),
+            "U": ("KAB", 100),
+            "U1": ("U", 100),
+        }
+    )
     suppress(cells.values())
     hidden = _hidden(cells)
     assert hidden == {"S": SMALL, "S1": SMALL, "S2": SMALL, "T": COMPLEMENTARY, "T1": COMPLEMENTARY}

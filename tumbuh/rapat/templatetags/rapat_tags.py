@@ -22,9 +22,17 @@ def my_action_items(context):
     today = context["today"]
     items = policy.visible(user, ActionItem.objects.still_open().select_related("owner_opd", "owner_wilayah"))
     if user.role == Role.DISTRICT_ADMIN:
-        return {"my_items": list(items.filter(due_date__lt=today)[:LIMIT]), "today": today,
-                "my_items_title": _("Overdue action items"), "my_items_filter": "terbuka"}
+        return {
+            "my_items": list(items.filter(due_date__lt=today)[:LIMIT]),
+            "today": today,
+            "my_items_title": _("Overdue action items"),
+            "my_items_filter": "terbuka",
+        }
     if user.role in (Role.OPD, Role.KECAMATAN, Role.DESA):
-        return {"my_items": list(items.owned_by(user)[:LIMIT]), "today": today,
-                "my_items_title": _("My open action items"), "my_items_filter": "saya"}
+        return {
+            "my_items": list(items.owned_by(user)[:LIMIT]),
+            "today": today,
+            "my_items_title": _("My open action items"),
+            "my_items_filter": "saya",
+        }
     return {"my_items": None}

@@ -39,6 +39,3 @@ def make_rapat(alice):
         return actions.do_save_rapat(actor or alice, Rapat(tpps=tpps, **fields), today=day)
 
     return make
-
-
-

@@ -21,7 +21,9 @@ def wotu():
 def test_kecamatan_user_manages_only_their_kecamatan_meetings(camat, malili, wotu, make_rapat):
     own = make_rapat(malili, dt.date(2026, 5, 1), actor=camat)
     assert own.created_by == camat
-    actions.do_add_participant(camat, Attendee(rapat=own, name="Kepala Desa Balantang", group=Group.KEPALA_DESA), today=own.date)
+    actions.do_add_participant(
+        camat, Attendee(rapat=own, name="Kepala Desa Balantang", group=Group.KEPALA_DESA), today=own.date
+    )
     district = Rapat.objects.filter(tpps__wilayah_id="73.24").first()
     for tpps in (wotu, district.tpps):
         with pytest.raises(PermissionDenied):
@@ -51,21 +53,38 @@ def test_kecamatan_user_pages(client, camat, malili, wotu, make_rapat):
     assert own.title in listing and district.title in listing and f"/rapat/{other.pk}/" not in listing
     # The new-meeting form offers only the camat's own team.
     form = client.get("/rapat/baru/").content.decode()
-    assert f'value="{malili.pk}"' in form and f'value="{wotu.pk}"' not in form and f'value="{district.tpps_id}"' not in form
-    response = client.post("/rapat/baru/", {"tpps": wotu.pk, "title": "Rapat Wotu", "date": "2026-06-01", "start_time": "09:00",
-                                            "place": "Wotu", "chair": "Camat", "agenda": "a"})
+    assert (
+        f'value="{malili.pk}"' in form
+        and f'value="{wotu.pk}"' not in form
+        and f'value="{district.tpps_id}"' not in form
+    )
+    response = client.post(
+        "/rapat/baru/",
+        {
+            "tpps": wotu.pk,
+            "title": "Rapat Wotu",
+            "date": "2026-06-01",
+            "start_time": "09:00",
+            "place": "Wotu",
+            "chair": "Camat",
+            "agenda": "a",
+        },
+    )
     assert response.status_code == 200 and not Rapat.objects.filter(title="Rapat Wotu").exists()
 
 
-@pytest.mark.parametrize("username, view, manage", [
-    ("admin.lutim", 200, True),
-    ("dinkes.lutim", 200, False),
-    ("camat.malili", 200, False),
-    ("pkm.malili", 200, False),
-    ("desa.balantang", 200, False),
-    ("pantau.lutim", 200, False),
-    ("admin.luwu", 404, False),
-])
+@pytest.mark.parametrize(
+    "username, view, manage",
+    [
+        ("admin.lutim", 200, True),
+        ("dinkes.lutim", 200, False),
+        ("camat.malili", 200, False),
+        ("pkm.malili", 200, False),
+        ("desa.balantang", 200, False),
+        ("pantau.lutim", 200, False),
+        ("admin.luwu", 404, False),
+    ],
+)
 def test_district_meeting_by_role(client, demo_users, username, view, manage):
     rapat = Rapat.objects.filter(tpps__wilayah_id="73.24").first()
     user = demo_users[username]

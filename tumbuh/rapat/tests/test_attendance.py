@@ -14,16 +14,27 @@ from tumbuh.rapat.models import Attendee, Group
 pytestmark = pytest.mark.django_db
 AT = dt.datetime(2026, 1, 5, 9, 15, tzinfo=dt.UTC)  # a check-in on the meeting's morning
 
-SIZES = {Group.OPD: 40, Group.CAMAT: 12, Group.KEPALA_DESA: 140, Group.PUSKESMAS: 16, Group.PKK: 30, Group.PLKB: 22,
-         Group.LAIN: 40}  # 300
+SIZES = {
+    Group.OPD: 40,
+    Group.CAMAT: 12,
+    Group.KEPALA_DESA: 140,
+    Group.PUSKESMAS: 16,
+    Group.PKK: 30,
+    Group.PLKB: 22,
+    Group.LAIN: 40,
+}  # 300
 
 
 def _invite_300(alice, rapat):
     taken = set()
     for group, n in SIZES.items():
         for i in range(n):
-            actions.do_add_participant(alice, Attendee(rapat=rapat, group=group, name=f"{group} peserta {i:03d}",
-                                                          organisation=f"Instansi {i}"), today=rapat.date, taken=taken)
+            actions.do_add_participant(
+                alice,
+                Attendee(rapat=rapat, group=group, name=f"{group} peserta {i:03d}", organisation=f"Instansi {i}"),
+                today=rapat.date,
+                taken=taken,
+            )
 
 
 def test_a_meeting_of_300_checks_in_and_the_counts_add_up(client, alice, make_rapat, today):
@@ -45,7 +56,9 @@ def test_a_meeting_of_300_checks_in_and_the_counts_add_up(client, alice, make_ra
         response = client.post(f"/rapat/{rapat.pk}/hadir/{p.pk}/", HTTP_HX_REQUEST="true")
         assert response.status_code == 200 and response["HX-Trigger"] == "attendance-changed"
     # A second scan changes nothing.
-    again = client.post(f"/rapat/{rapat.pk}/hadir/kode/", {"code": coming[0].code.lower()}, HTTP_X_REQUESTED_WITH="fetch")
+    again = client.post(
+        f"/rapat/{rapat.pk}/hadir/kode/", {"code": coming[0].code.lower()}, HTTP_X_REQUESTED_WITH="fetch"
+    )
     assert 'data-result="already"' in again.content.decode()
 
     counts = attendance(rapat)
@@ -86,10 +99,14 @@ def test_codes_of_another_meeting_or_unknown_are_refused(alice, malili, make_rap
 
 def test_quick_search_finds_by_name_agency_or_code(client, alice, malili, make_rapat, today):
     rapat = make_rapat(malili, today)
-    a = actions.do_add_participant(alice, Attendee(rapat=rapat, name="Andi Baso", group=Group.KEPALA_DESA,
-                                                      organisation="Desa Balantang"), today=today)
-    actions.do_add_participant(alice, Attendee(rapat=rapat, name="Sitti", group=Group.PUSKESMAS, organisation="Puskesmas Malili"),
-                               today=today)
+    a = actions.do_add_participant(
+        alice,
+        Attendee(rapat=rapat, name="Andi Baso", group=Group.KEPALA_DESA, organisation="Desa Balantang"),
+        today=today,
+    )
+    actions.do_add_participant(
+        alice, Attendee(rapat=rapat, name="Sitti", group=Group.PUSKESMAS, organisation="Puskesmas Malili"), today=today
+    )
     client.force_login(alice)
     for q in ("andi", "balantang desa", a.code):
         html = client.get(f"/rapat/{rapat.pk}/hadir/cari/", {"q": q}).content.decode()
@@ -98,7 +115,9 @@ def test_quick_search_finds_by_name_agency_or_code(client, alice, malili, make_r
 
 def test_registry_invites_each_office_once(alice, malili, make_rapat):
     rapat = make_rapat(malili, dt.date(2026, 1, 5))
-    n = actions.do_invite_from_registry(alice, rapat, [Group.CAMAT, Group.KEPALA_DESA, Group.PUSKESMAS], today=rapat.date)
+    n = actions.do_invite_from_registry(
+        alice, rapat, [Group.CAMAT, Group.KEPALA_DESA, Group.PUSKESMAS], today=rapat.date
+    )
     desa = Attendee.objects.filter(rapat=rapat, group=Group.KEPALA_DESA).count()
     assert Attendee.objects.filter(rapat=rapat, group=Group.CAMAT).count() == 1 and desa >= 10
     assert actions.do_invite_from_registry(alice, rapat, [Group.CAMAT, Group.KEPALA_DESA], today=rapat.date) == 0
@@ -167,15 +186,19 @@ def test_organiser_corrects_an_invitee_and_undoes_a_check_in(client, alice, mali
     camat = Attendee.objects.get(rapat=rapat)
     actions.do_check_in(alice, camat, at=timezone.now())
     client.force_login(alice)
-    response = client.post(f"/rapat/{rapat.pk}/peserta/{camat.pk}/", {
-        "name": "Andi Rahmat, S.STP.", "group": Group.CAMAT, "organisation": camat.organisation, "position": "Camat"})
+    response = client.post(
+        f"/rapat/{rapat.pk}/peserta/{camat.pk}/",
+        {"name": "Andi Rahmat, S.STP.", "group": Group.CAMAT, "organisation": camat.organisation, "position": "Camat"},
+    )
     assert response.status_code == 302
     camat.refresh_from_db()
     assert camat.name == "Andi Rahmat, S.STP." and camat.present  # the code and the check-in stay
     client.post(f"/rapat/{rapat.pk}/peserta/{camat.pk}/", {"undo_check_in": "1", "reason": "salah pindai"})
     camat.refresh_from_db()
     assert not camat.present and attendance(rapat).present == 0
-    assert AuditLog.objects.filter(object_type="rapat.attendee", object_id=str(camat.pk), reason="salah pindai").exists()
+    assert AuditLog.objects.filter(
+        object_type="rapat.attendee", object_id=str(camat.pk), reason="salah pindai"
+    ).exists()
 
 
 def test_phone_numbers_only_in_the_organisers_excel(client, alice, demo_users, make_rapat):
@@ -184,7 +207,9 @@ def test_phone_numbers_only_in_the_organisers_excel(client, alice, demo_users, m
     from tumbuh.tpps.models import Tpps
 
     rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), dt.date(2026, 1, 5))
-    actions.do_add_participant(alice, Attendee(rapat=rapat, name="Sitti", group=Group.PKK, phone="081234567890"), today=rapat.date)
+    actions.do_add_participant(
+        alice, Attendee(rapat=rapat, name="Sitti", group=Group.PKK, phone="081234567890"), today=rapat.date
+    )
 
     def phones(user):
         client.force_login(user)
@@ -203,8 +228,13 @@ def test_text_typed_at_the_door_reaches_the_excel_list_as_text_never_a_formula(c
 
     rapat = make_rapat(Tpps.objects.get(wilayah_id="73.24"), today, place="=1+2")
     client.force_login(alice)
-    typed = {"name": '=HYPERLINK("http://x.invalid","klik")', "group": Group.MITRA, "organisation": "@SUM(A1)",
-             "position": "-Ketua", "phone": "+62 812 3456 7890"}
+    typed = {
+        "name": '=HYPERLINK("http://x.invalid","klik")',
+        "group": Group.MITRA,
+        "organisation": "@SUM(A1)",
+        "position": "-Ketua",
+        "phone": "+62 812 3456 7890",
+    }
     client.post(f"/rapat/{rapat.pk}/hadir/", typed)
     assert Attendee.objects.filter(rapat=rapat, name=typed["name"]).exists()
     content = client.get(f"/rapat/{rapat.pk}/dokumen/daftar-hadir.xlsx").content

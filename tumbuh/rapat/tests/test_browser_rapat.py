@@ -68,8 +68,11 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
 
     # Invite three people.
     page.goto(f"{live_server.url}/rapat/{rapat.pk}/peserta/")
-    for name, group, org in [("Andi Baso", "kepala_desa", "Desa Balantang"), ("Sitti Hasnah", "puskesmas", "Puskesmas Malili"),
-                             ("Muh. Arief", "opd", "Dinas PUPR")]:
+    for name, group, org in [
+        ("Andi Baso", "kepala_desa", "Desa Balantang"),
+        ("Sitti Hasnah", "puskesmas", "Puskesmas Malili"),
+        ("Muh. Arief", "opd", "Dinas PUPR"),
+    ]:
         page.locator("[data-testid=participant-form]").evaluate("f => f.closest('details').open = true")
         page.fill("[data-testid=participant-form] #id_name", name)
         page.select_option("[data-testid=participant-form] #id_group", group)
@@ -80,16 +83,25 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
 
     # Check in two by the quick search (htmx), the counts follow without a reload.
     page.goto(f"{live_server.url}/rapat/{rapat.pk}/hadir/")
-    page.evaluate("() => document.body.addEventListener('htmx:afterSettle', e => {"
-                  " if (e.target.id === 'check-in-results') window.searchSettled = true; })")
-    for words, name, expected in (("andi", "Andi Baso", "1 peserta"), ("puskesmas malili", "Sitti Hasnah", "2 peserta")):
+    page.evaluate(
+        "() => document.body.addEventListener('htmx:afterSettle', e => {"
+        " if (e.target.id === 'check-in-results') window.searchSettled = true; })"
+    )
+    for words, name, expected in (
+        ("andi", "Andi Baso", "1 peserta"),
+        ("puskesmas malili", "Sitti Hasnah", "2 peserta"),
+    ):
         page.evaluate("() => { window.searchSettled = false; }")
         page.fill("[data-testid=check-in-search]", words)
-        page.wait_for_function("() => window.searchSettled === true")  # htmx has swapped in the results and wired their buttons
+        page.wait_for_function(
+            "() => window.searchSettled === true"
+        )  # htmx has swapped in the results and wired their buttons
         row = page.locator("[data-testid=participant-row]", has_text=name)
         assert page.locator("[data-testid=participant-row]").count() == 1
         row.locator("[data-testid=check-in-button]").click()
-        page.wait_for_function(f"() => document.querySelector('[data-testid=attendance-summary]').innerText.startsWith('{expected}')")
+        page.wait_for_function(
+            f"() => document.querySelector('[data-testid=attendance-summary]').innerText.startsWith('{expected}')"
+        )
 
     # The third by the QR code on the scanner page. Headless chromium has no camera, so the page's
     # own jsQR (served by Tumbuh) reads the QR image of the printed invitation card, and the
@@ -105,7 +117,9 @@ def test_meeting_check_in_decision_and_the_owners_home_page(browser, live_server
     page.click("[data-testid=code-form] button[type=submit]")
     page.locator("[data-testid=scan-result][data-result=ok]").wait_for()
     assert "Muh. Arief" in page.locator("[data-testid=scan-result]").inner_text()
-    page.wait_for_function("() => document.querySelector('[data-testid=attendance-summary]').innerText.startsWith('3 peserta')")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=attendance-summary]').innerText.startsWith('3 peserta')"
+    )
     summary = page.locator("[data-testid=attendance-summary]").inner_text()
     assert "OPD 1" in summary and "Puskesmas 1" in summary and "Kepala desa 1" in summary
 
@@ -146,12 +160,22 @@ def test_remove_an_invitee_with_a_reason_but_not_one_who_came(browser, live_serv
     from tumbuh.tpps.models import Tpps
 
     today = timezone.localdate()  # held today: its list may still change
-    rapat = actions.do_save_rapat(policy.SYSTEM, Rapat(tpps=Tpps.objects.get(wilayah_id="73.24.04"), title="Rapat TPPS Malili Maret",
-                                              date=today, place="Kantor Camat Malili", chair="Camat",
-                                              agenda="Evaluasi"), today=today)
-    came, twice, _other = (actions.do_add_participant(policy.SYSTEM, Attendee(rapat=rapat, name=name, group=Group.LAIN),
-                                                      today=today)
-                          for name in ("Ibu Hadir", "Bapak Dobel", "Ibu Lain"))
+    rapat = actions.do_save_rapat(
+        policy.SYSTEM,
+        Rapat(
+            tpps=Tpps.objects.get(wilayah_id="73.24.04"),
+            title="Rapat TPPS Malili Maret",
+            date=today,
+            place="Kantor Camat Malili",
+            chair="Camat",
+            agenda="Evaluasi",
+        ),
+        today=today,
+    )
+    came, twice, _other = (
+        actions.do_add_participant(policy.SYSTEM, Attendee(rapat=rapat, name=name, group=Group.LAIN), today=today)
+        for name in ("Ibu Hadir", "Bapak Dobel", "Ibu Lain")
+    )
     actions.do_check_in(policy.SYSTEM, came, at=timezone.now())
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
     page = context.new_page()
@@ -166,8 +190,10 @@ def test_remove_an_invitee_with_a_reason_but_not_one_who_came(browser, live_serv
     assert "Bapak Dobel dihapus dari daftar" in page.locator(".messages").inner_text()
     assert "2 diundang" in page.locator("[data-testid=attendance-counts]").inner_text()
     assert "Bapak Dobel" not in page.locator("[data-testid=participants]").inner_text()
-    assert AuditLog.objects.get(object_type="rapat.attendee", object_id=str(twice.pk), action="delete").reason \
+    assert (
+        AuditLog.objects.get(object_type="rapat.attendee", object_id=str(twice.pk), action="delete").reason
         == "Tercatat dua kali"
+    )
 
     # Someone who checked in: the page explains why not, and offers no delete button.
     page.locator("[data-testid=participants] a", has_text="Ibu Hadir").click()

@@ -9,9 +9,17 @@ from django.utils import translation
 
 
 def test_a_participant_row_id_and_target_keep_a_large_pk_whole():
-    participant = SimpleNamespace(pk=1441, name="Andi Baso", organisation="Desa Balantang", position="Kepala Desa",
-                                  checked_in=False, checked_in_at=None, code="AB12", get_group_display=lambda: "Kepala desa",
-                                  group="kepala_desa")
+    participant = SimpleNamespace(
+        pk=1441,
+        name="Andi Baso",
+        organisation="Desa Balantang",
+        position="Kepala Desa",
+        checked_in=False,
+        checked_in_at=None,
+        code="AB12",
+        get_group_display=lambda: "Kepala desa",
+        group="kepala_desa",
+    )
     with translation.override("id"):
         html = render_to_string("rapat/_checked_in_row.html", {"p": participant, "rapat": SimpleNamespace(pk=2048)})
     assert 'id="participant-1441"' in html and 'hx-target="#participant-1441"' in html

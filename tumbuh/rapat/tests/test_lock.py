@@ -41,7 +41,9 @@ def test_a_check_in_15_months_later_is_refused_in_indonesian_and_the_semester_co
     with translation.override("id"), pytest.raises(ValidationError) as refused:
         actions.do_check_in(alice, absent, at=LATER)
     message = " ".join(refused.value.messages)
-    assert "28 Agustus 2025" in message and "terkunci" in message and "Admin kabupaten dapat membukanya kembali" in message
+    assert (
+        "28 Agustus 2025" in message and "terkunci" in message and "Admin kabupaten dapat membukanya kembali" in message
+    )
     with pytest.raises(ValidationError):
         actions.do_check_in_by_code(alice, rapat, absent.qr_payload, at=LATER)
     absent.refresh_from_db()
@@ -85,8 +87,13 @@ def test_attendance_and_minutes_lock_the_day_after(alice, malili, make_rapat, di
         lambda: actions.do_undo_check_in(alice, came, reason="salah", today=next_day),
         lambda: actions.do_remove_participant(alice, invitee, reason="dobel", today=next_day),
         lambda: actions.do_record_decision(alice, rapat, "Keputusan susulan", item=item, today=next_day),
-        lambda: actions.do_save_action_item(alice, ActionItem(rapat=rapat, title="x", due_date=dt.date(2026, 4, 1),
-                                                              owner_kind=OwnerKind.OPD, owner_opd=dinkes), today=next_day),
+        lambda: actions.do_save_action_item(
+            alice,
+            ActionItem(
+                rapat=rapat, title="x", due_date=dt.date(2026, 4, 1), owner_kind=OwnerKind.OPD, owner_opd=dinkes
+            ),
+            today=next_day,
+        ),
     ]
     for write in refused:
         with pytest.raises(ValidationError, match="locked|terkunci"):
@@ -128,8 +135,9 @@ def test_the_district_admin_reopens_with_a_reason_audited_and_closes_again(alice
     assert log.actor == alice and why in log.reason and log.before["reopened_on"] is None
     assert log.after["reopened_on"] == later.isoformat()
     # Reopened, the camat enters the late list.
-    late = actions.do_add_participant(camat, Attendee(rapat=rapat, name="Kepala Desa Balantang", group=Group.KEPALA_DESA),
-                                      today=later)
+    late = actions.do_add_participant(
+        camat, Attendee(rapat=rapat, name="Kepala Desa Balantang", group=Group.KEPALA_DESA), today=later
+    )
     actions.do_check_in(camat, late, at=dt.datetime(2026, 6, 1, 2, tzinfo=dt.UTC))
     assert attendance(rapat).present == 1
 
@@ -146,8 +154,15 @@ def test_the_district_admin_reopens_with_a_reason_audited_and_closes_again(alice
 
 def test_a_meeting_held_before_today_is_recorded_by_the_district_admin_with_a_reason(alice, camat, malili):
     today = dt.date(2026, 6, 1)
-    past = dict(tpps=malili, title="Rapat Maret yang terlewat", date=dt.date(2026, 3, 2), place="Aula", chair="Camat",
-                agenda="Evaluasi", invited_groups=[Group.CAMAT])
+    past = dict(
+        tpps=malili,
+        title="Rapat Maret yang terlewat",
+        date=dt.date(2026, 3, 2),
+        place="Aula",
+        chair="Camat",
+        agenda="Evaluasi",
+        invited_groups=[Group.CAMAT],
+    )
     with pytest.raises(ValidationError) as e:
         actions.do_save_rapat(camat, Rapat(**past), today=today)
     assert "date" in e.value.message_dict
@@ -165,8 +180,12 @@ def test_locked_pages_say_so_and_offer_no_editing(client, alice, demo_users, hel
     client.force_login(alice)
     page = client.get(f"/rapat/{rapat.pk}/").content.decode()
     assert 'data-testid="rapat-locked"' in page and "terkunci" in page
-    for control in ('data-testid="decision-form"', 'data-testid="open-check-in"', 'data-testid="rapat-change"',
-                    "/notulen/"):
+    for control in (
+        'data-testid="decision-form"',
+        'data-testid="open-check-in"',
+        'data-testid="rapat-change"',
+        "/notulen/",
+    ):
         assert control not in page, control
     assert 'data-testid="reopen-form"' in page  # the district admin may reopen it
     check_in = client.get(f"/rapat/{rapat.pk}/hadir/").content.decode()

@@ -22,10 +22,15 @@ def meeting(alice, malili, make_rapat, today):
     camat-group, one PKK) and one walk-in, two present."""
     rapat = make_rapat(malili, today)
     people = {}
-    for name, group, invited in (("Camat Malili", Group.CAMAT, True), ("Sekcam Malili", Group.CAMAT, True),
-                                 ("Ketua TP PKK Malili", Group.PKK, True), ("Tamu Dinas", Group.LAIN, False)):
-        people[name] = actions.do_add_participant(alice, Attendee(rapat=rapat, name=name, group=group, invited=invited),
-                                                  today=today)
+    for name, group, invited in (
+        ("Camat Malili", Group.CAMAT, True),
+        ("Sekcam Malili", Group.CAMAT, True),
+        ("Ketua TP PKK Malili", Group.PKK, True),
+        ("Tamu Dinas", Group.LAIN, False),
+    ):
+        people[name] = actions.do_add_participant(
+            alice, Attendee(rapat=rapat, name=name, group=group, invited=invited), today=today
+        )
     now = timezone.now()
     actions.do_check_in(alice, people["Camat Malili"], at=now)
     actions.do_check_in(alice, people["Tamu Dinas"], at=now + dt.timedelta(seconds=1))
@@ -56,7 +61,11 @@ def test_the_organiser_removes_an_invitee_with_a_reason_and_the_counts_follow(cl
     assert log.reason == "Diundang dua kali" and log.actor == alice and log.before["name"] == "Sekcam Malili"
     after = attendance(rapat)
     assert (after.invited, after.present, after.walk_ins) == (2, 2, 1)
-    assert [(g.group, g.invited, g.present) for g in after.groups] == [(Group.CAMAT, 1, 1), (Group.PKK, 1, 0), (Group.LAIN, 0, 1)]
+    assert [(g.group, g.invited, g.present) for g in after.groups] == [
+        (Group.CAMAT, 1, 1),
+        (Group.PKK, 1, 0),
+        (Group.LAIN, 0, 1),
+    ]
 
 
 def test_someone_checked_in_is_refused_until_the_check_in_is_undone(client, alice, meeting):
@@ -74,18 +83,24 @@ def test_someone_checked_in_is_refused_until_the_check_in_is_undone(client, alic
     actions.do_undo_check_in(alice, camat, reason="salah pindai kartu", today=rapat.date)
     assert client.post(_url(rapat, camat), {"reason": "bukan peserta rapat ini"}).status_code == 302
     assert attendance(rapat).present == 1
-    reasons = list(AuditLog.objects.filter(object_type="rapat.attendee", object_id=str(camat.pk))
-                   .order_by("pk").values_list("action", "reason"))
+    reasons = list(
+        AuditLog.objects.filter(object_type="rapat.attendee", object_id=str(camat.pk))
+        .order_by("pk")
+        .values_list("action", "reason")
+    )
     assert reasons[-2:] == [(AuditAction.UPDATE, "salah pindai kartu"), (AuditAction.DELETE, "bukan peserta rapat ini")]
 
 
-@pytest.mark.parametrize("username, status", [
-    ("camat.malili", 302),  # runs the meetings of their kecamatan's team
-    ("desa.balantang", 403),  # sees the meetings above, read-only
-    ("dinkes.lutim", 403),
-    ("pantau.lutim", 403),
-    ("admin.luwu", 404),  # another district
-])
+@pytest.mark.parametrize(
+    "username, status",
+    [
+        ("camat.malili", 302),  # runs the meetings of their kecamatan's team
+        ("desa.balantang", 403),  # sees the meetings above, read-only
+        ("dinkes.lutim", 403),
+        ("pantau.lutim", 403),
+        ("admin.luwu", 404),  # another district
+    ],
+)
 def test_who_may_remove(client, demo_users, meeting, username, status):
     rapat, people = meeting
     pkk = people["Ketua TP PKK Malili"]

@@ -24,9 +24,13 @@ def _english():
 
 
 def _event(actor, wilayah, year=TEST_YEAR, title="Rembuk Stunting"):
-    return actions.do_save_event(actor, RembukEvent(
-        wilayah_id=wilayah, year=year, title=title, date=dt.date(year, 4, 15), place="Aula", signing_place="Malili"),
-        reason="uji")
+    return actions.do_save_event(
+        actor,
+        RembukEvent(
+            wilayah_id=wilayah, year=year, title=title, date=dt.date(year, 4, 15), place="Aula", signing_place="Malili"
+        ),
+        reason="uji",
+    )
 
 
 @pytest.fixture
@@ -52,7 +56,8 @@ def test_aksi_3_lists_the_rembuk_of_its_year_and_district_only(alice, charlie, d
     assert {o.group for o in found[3:]} == {"Kecamatan rembuk (Malili): Rembuk Kecamatan Malili 2030"}
     assert not any(o.final for o in found) and "not filed yet" in found[0].note
     assert _events_in(collect(lutim, TEST_YEAR + 1, alice, "rembuk")) == {
-        e.pk for e in RembukEvent.objects.filter(wilayah_id="73.24", year=TEST_YEAR + 1)}
+        e.pk for e in RembukEvent.objects.filter(wilayah_id="73.24", year=TEST_YEAR + 1)
+    }
 
 
 def test_a_user_outside_the_district_gets_none(alice, charlie, lutim):
@@ -73,10 +78,22 @@ def test_a_kecamatan_s_rembuk_is_not_listed_to_another_kecamatan(alice, demo_use
 def test_signed_scans_are_listed_and_a_closed_rembuk_s_documents_are_final(alice, lutim, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     event = _event(alice, "73.24")
-    actions.do_upload_scan(alice, event, file=scan("komitmen.pdf"), kind=actions.SCAN_COMMITMENT, title="Komitmen bertanda tangan",
-                           now=SIGNED)
-    actions.do_upload_scan(alice, event, file=scan("ba.pdf"), kind=actions.SCAN_BERITA_ACARA, title="Berita acara bertanda tangan",
-                           now=SIGNED)
+    actions.do_upload_scan(
+        alice,
+        event,
+        file=scan("komitmen.pdf"),
+        kind=actions.SCAN_COMMITMENT,
+        title="Komitmen bertanda tangan",
+        now=SIGNED,
+    )
+    actions.do_upload_scan(
+        alice,
+        event,
+        file=scan("ba.pdf"),
+        kind=actions.SCAN_BERITA_ACARA,
+        title="Berita acara bertanda tangan",
+        now=SIGNED,
+    )
     found = collect(lutim, TEST_YEAR, alice, "rembuk")
     scans = [o for o in found if o.kind == UPLOADED]
     assert [o.title for o in scans] == ["Komitmen bertanda tangan", "Berita acara bertanda tangan"]

@@ -102,7 +102,8 @@ def test_a_rembuk_from_creation_to_the_berita_acara(browser, live_server, demo, 
     with page.expect_download() as download:
         outputs.locator(f'a[data-testid=output-link][href="{event_url}dokumen/berita-acara.pdf"]').click()
     download.value.save_as(tmp_path / "ba-aksi.pdf")
-    again = subprocess.run(["pdftotext", "-layout", str(tmp_path / "ba-aksi.pdf"), "-"], capture_output=True, text=True,
-                           check=True).stdout
+    again = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "ba-aksi.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert again == text
     context.close()

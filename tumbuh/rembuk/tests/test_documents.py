@@ -17,20 +17,49 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def event(alice):
-    make_activity(alice, budget=1_234_500_000, desa=["73.24.04.2010"], sub_kegiatan="PMT lokal ibu hamil KEK",
-                  sub_kegiatan_code="1.02.02.2.02.0033", kegiatan_code="1.02.02.2.02", program_code="1.02.02")
-    make_activity(alice, opd="DP2KB", indicator="krs-pendampingan", budget=350_000_000, sub_kegiatan="Pendampingan KRS",
-                  funding_source="dana_desa")
-    e = RembukEvent(wilayah_id="73.24", year=TEST_YEAR, title="Rembuk Stunting Kabupaten Luwu Timur 2026",
-                    date=dt.date(2026, 4, 15), place="Aula Kantor Bupati Luwu Timur", signing_place="Malili",
-                    agenda="Pembukaan\nPaparan", decisions="Menyepakati rencana kegiatan 2026\nMenambah desa lokus Balantang",
-                    nomor_berita_acara="050/12/TPPS/IV/2026", nomor_komitmen="050/13/TPPS/IV/2026")
+    make_activity(
+        alice,
+        budget=1_234_500_000,
+        desa=["73.24.04.2010"],
+        sub_kegiatan="PMT lokal ibu hamil KEK",
+        sub_kegiatan_code="1.02.02.2.02.0033",
+        kegiatan_code="1.02.02.2.02",
+        program_code="1.02.02",
+    )
+    make_activity(
+        alice,
+        opd="DP2KB",
+        indicator="krs-pendampingan",
+        budget=350_000_000,
+        sub_kegiatan="Pendampingan KRS",
+        funding_source="dana_desa",
+    )
+    e = RembukEvent(
+        wilayah_id="73.24",
+        year=TEST_YEAR,
+        title="Rembuk Stunting Kabupaten Luwu Timur 2026",
+        date=dt.date(2026, 4, 15),
+        place="Aula Kantor Bupati Luwu Timur",
+        signing_place="Malili",
+        agenda="Pembukaan\nPaparan",
+        decisions="Menyepakati rencana kegiatan 2026\nMenambah desa lokus Balantang",
+        nomor_berita_acara="050/12/TPPS/IV/2026",
+        nomor_komitmen="050/13/TPPS/IV/2026",
+    )
     actions.do_save_event(alice, e, invite=True)
     bupati = e.invitees.get(category=Category.BUPATI)
     bupati.name = "Drs. H. Budiman"
     actions.do_save_participant(alice, bupati)
-    actions.do_save_participant(alice, Invitee(event=e, category=Category.KEPALA_DESA, name="Andi Baso",
-                                                   position="Kepala Desa Balantang", desa_id="73.24.04.2010"))
+    actions.do_save_participant(
+        alice,
+        Invitee(
+            event=e,
+            category=Category.KEPALA_DESA,
+            name="Andi Baso",
+            position="Kepala Desa Balantang",
+            desa_id="73.24.04.2010",
+        ),
+    )
     attended = list(e.invitees.values_list("pk", flat=True)[:5])
     actions.do_record_attendance(alice, e, attended)
     actions.do_freeze_materials(alice, e, now=dt.datetime(2026, 4, 15, 10, 30, tzinfo=dt.UTC))

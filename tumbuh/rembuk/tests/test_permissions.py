@@ -15,8 +15,9 @@ ROLES = ["admin.lutim", "dinkes.lutim", "camat.malili", "pkm.malili", "desa.bala
 
 
 def _event(actor, wilayah, title):
-    e = RembukEvent(wilayah_id=wilayah, year=TEST_YEAR, title=title, date=dt.date(2026, 4, 15), place="Aula",
-                    signing_place="Malili")
+    e = RembukEvent(
+        wilayah_id=wilayah, year=TEST_YEAR, title=title, date=dt.date(2026, 4, 15), place="Aula", signing_place="Malili"
+    )
     return actions.do_save_event(actor, e, invite=False)
 
 
@@ -71,24 +72,49 @@ def test_the_form_offers_a_camat_only_their_own_kecamatan(client, demo_users):
     client.force_login(demo_users["camat.malili"])
     form = client.get("/rembuk/baru/").context["form"]
     assert list(form.fields["wilayah"].queryset.values_list("code", flat=True)) == ["73.24.04"]
-    response = client.post("/rembuk/baru/", {"wilayah": "73.24", "year": TEST_YEAR, "title": "x", "date": "2026-04-15",
-                                             "place": "Aula", "signing_place": "Malili"})
+    response = client.post(
+        "/rembuk/baru/",
+        {
+            "wilayah": "73.24",
+            "year": TEST_YEAR,
+            "title": "x",
+            "date": "2026-04-15",
+            "place": "Aula",
+            "signing_place": "Malili",
+        },
+    )
     assert response.status_code == 200 and not RembukEvent.objects.filter(year=TEST_YEAR).exists()  # not a valid choice
 
 
 def test_a_camat_creates_and_runs_their_kecamatan_rembuk_through_the_pages(client, demo_users):
     client.force_login(demo_users["camat.malili"])
-    response = client.post("/rembuk/baru/", {"wilayah": "73.24.04", "year": TEST_YEAR, "title": "Rembuk Malili 2026",
-                                             "date": "2026-03-10", "place": "Kantor Camat Malili", "signing_place": "Malili",
-                                             "invite": "on"})
+    response = client.post(
+        "/rembuk/baru/",
+        {
+            "wilayah": "73.24.04",
+            "year": TEST_YEAR,
+            "title": "Rembuk Malili 2026",
+            "date": "2026-03-10",
+            "place": "Kantor Camat Malili",
+            "signing_place": "Malili",
+            "invite": "on",
+        },
+    )
     event = RembukEvent.objects.get(title="Rembuk Malili 2026")
     assert response.status_code == 302 and response["Location"] == f"/rembuk/{event.pk}/"
     head = event.invitees.get(desa_id="73.24.04.2010")
     assert client.post(f"/rembuk/{event.pk}/kehadiran/", {"attended": [head.pk]}).status_code == 302
     head.refresh_from_db()
     assert head.attended
-    response = client.post(f"/rembuk/{event.pk}/peserta/baru/", {"category": "nonpemerintah", "name": "Hj. Rahma",
-                                                                "position": "Ketua TP PKK Kecamatan", "signs_commitment": "on"})
+    response = client.post(
+        f"/rembuk/{event.pk}/peserta/baru/",
+        {
+            "category": "nonpemerintah",
+            "name": "Hj. Rahma",
+            "position": "Ketua TP PKK Kecamatan",
+            "signs_commitment": "on",
+        },
+    )
     assert response.status_code == 302 and event.invitees.filter(name="Hj. Rahma").exists()
     district = _event(demo_users["admin.lutim"], "73.24", "Rembuk Kabupaten")
     guest = actions.do_save_participant(demo_users["admin.lutim"], Invitee(event=district, position="Tamu"))
@@ -106,8 +132,14 @@ def test_uploading_the_signed_scans_through_the_page_closes_the_rembuk(client, d
     page = client.get(f"/rembuk/{event.pk}/").content.decode()
     assert "Peserta dan kehadiran" in page and "Bekukan materi" in page  # Indonesian first
     for kind, name in ((actions.SCAN_COMMITMENT, "komitmen.pdf"), (actions.SCAN_BERITA_ACARA, "ba.pdf")):
-        response = client.post(f"/rembuk/{event.pk}/unggah/", {
-            "kind": kind, "title": f"{name} ttd", "file": SimpleUploadedFile(name, pdf_bytes("ttd"), "application/pdf")})
+        response = client.post(
+            f"/rembuk/{event.pk}/unggah/",
+            {
+                "kind": kind,
+                "title": f"{name} ttd",
+                "file": SimpleUploadedFile(name, pdf_bytes("ttd"), "application/pdf"),
+            },
+        )
         assert response.status_code == 302
     event.refresh_from_db()
     assert event.is_closed
@@ -115,8 +147,10 @@ def test_uploading_the_signed_scans_through_the_page_closes_the_rembuk(client, d
     assert "Ditutup pada" in page and "komitmen.pdf ttd" in page and f"/rembuk/{event.pk}/ubah/" not in page
     refused = client.post(f"/rembuk/{event.pk}/kehadiran/", {"attended": []}, follow=True).content.decode()
     assert "Rembuk ini sudah ditutup" in refused
-    response = client.post(f"/rembuk/{event.pk}/unggah/", {
-        "kind": actions.SCAN_ATTENDANCE, "title": "x", "file": SimpleUploadedFile("x.exe", b"MZ")})
+    response = client.post(
+        f"/rembuk/{event.pk}/unggah/",
+        {"kind": actions.SCAN_ATTENDANCE, "title": "x", "file": SimpleUploadedFile("x.exe", b"MZ")},
+    )
     assert response.status_code == 302 and not actions.UploadedDocument.for_object(event).filter(title="x").exists()
 
 

@@ -21,9 +21,16 @@ NOW = dt.datetime(2026, 4, 15, 10, 30, tzinfo=dt.UTC)  # the rembuk's morning
 
 
 def new_event(actor, wilayah="73.24", *, invite=True, **kw) -> RembukEvent:
-    event = RembukEvent(wilayah_id=wilayah, year=TEST_YEAR, title=kw.pop("title", "Rembuk Stunting 2026"),
-                        date=dt.date(2026, 4, 15), place="Aula Kantor Bupati", signing_place="Malili",
-                        agenda="Pembukaan\nPaparan analisis situasi\nPenandatanganan komitmen", **kw)
+    event = RembukEvent(
+        wilayah_id=wilayah,
+        year=TEST_YEAR,
+        title=kw.pop("title", "Rembuk Stunting 2026"),
+        date=dt.date(2026, 4, 15),
+        place="Aula Kantor Bupati",
+        signing_place="Malili",
+        agenda="Pembukaan\nPaparan analisis situasi\nPenandatanganan komitmen",
+        **kw,
+    )
     return actions.do_save_event(actor, event, reason="uji", invite=invite)
 
 
@@ -97,7 +104,10 @@ def test_materials_stay_as_presented_and_the_agreed_plan_is_versioned(alice):
     v1.refresh_from_db()
     assert v2.version == 2 and len(v2.data["activities"]) == 2 and len(v1.data["activities"]) == 1
     assert v2.data["total_budget"] == 300_000_000
-    assert AuditLog.objects.filter(object_type="rembuk.agreedplan", action="create", object_id__in=[v1.pk, v2.pk]).count() == 2
+    assert (
+        AuditLog.objects.filter(object_type="rembuk.agreedplan", action="create", object_id__in=[v1.pk, v2.pk]).count()
+        == 2
+    )
 
 
 def test_a_kecamatan_rembuk_presents_the_activities_reaching_its_desa(alice, demo_users):
@@ -114,14 +124,17 @@ def test_a_kecamatan_rembuk_presents_the_activities_reaching_its_desa(alice, dem
 def test_signed_commitment_and_berita_acara_close_the_event(alice, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     event = new_event(alice)
-    actions.do_upload_scan(alice, event, file=scan("komitmen.pdf"), kind=actions.SCAN_COMMITMENT, title="Komitmen ttd", now=NOW)
+    actions.do_upload_scan(
+        alice, event, file=scan("komitmen.pdf"), kind=actions.SCAN_COMMITMENT, title="Komitmen ttd", now=NOW
+    )
     event.refresh_from_db()
     assert event.status == Status.PLANNED and actions.missing_scans(event) == [actions.SCAN_BERITA_ACARA]
     actions.do_upload_scan(alice, event, file=scan("ba.pdf"), kind=actions.SCAN_BERITA_ACARA, title="BA ttd", now=NOW)
     event.refresh_from_db()
     assert event.status == Status.CLOSED and event.closed_at == NOW
-    assert AuditLog.objects.filter(object_type="rembuk.rembukevent", object_id=str(event.pk),
-                                   after__status="closed").exists()
+    assert AuditLog.objects.filter(
+        object_type="rembuk.rembukevent", object_id=str(event.pk), after__status="closed"
+    ).exists()
 
     # Closed: nothing changes any more.
     assert not policy.can(alice, policy.CHANGE, event)
@@ -148,8 +161,9 @@ def test_participants_from_another_district_or_outside_the_kecamatan_are_refused
         actions.do_save_participant(alice, Invitee(event=event, category=Category.OPD, position="Kepala", opd=luwu_opd))
     outside = Wilayah.objects.filter(kecamatan_code="73.24.01", level=Level.DESA).first()
     with pytest.raises(ValidationError):
-        actions.do_save_participant(alice, Invitee(event=event, category=Category.KEPALA_DESA, position="Kades",
-                                                       desa=outside))
+        actions.do_save_participant(
+            alice, Invitee(event=event, category=Category.KEPALA_DESA, position="Kades", desa=outside)
+        )
 
 
 def test_the_demo_has_luwu_timurs_2026_plan_and_rembuk_and_reseeding_changes_nothing():
@@ -159,11 +173,24 @@ def test_the_demo_has_luwu_timurs_2026_plan_and_rembuk_and_reseeding_changes_not
 
     event = RembukEvent.objects.get(wilayah_id="73.24", year=2026)
     plan = event.latest_plan()
-    assert plan.version == 1 and len(plan.data["activities"]) == Activity.objects.filter(kabupaten_id="73.24", year=2026).count()
+    assert (
+        plan.version == 1
+        and len(plan.data["activities"]) == Activity.objects.filter(kabupaten_id="73.24", year=2026).count()
+    )
     assert event.materials["aksi2"]["total_budget"] == plan.data["total_budget"] > 0
     assert AuditLog.objects.filter(object_type="rembuk.rembukevent", object_id=str(event.pk), actor=None).exists()
-    counts = (Activity.objects.count(), RembukEvent.objects.count(), Invitee.objects.count(), AnnualReview.objects.count(),
-              AuditLog.objects.count())
+    counts = (
+        Activity.objects.count(),
+        RembukEvent.objects.count(),
+        Invitee.objects.count(),
+        AnnualReview.objects.count(),
+        AuditLog.objects.count(),
+    )
     seed_app_demos()
-    assert (Activity.objects.count(), RembukEvent.objects.count(), Invitee.objects.count(), AnnualReview.objects.count(),
-            AuditLog.objects.count()) == counts
+    assert (
+        Activity.objects.count(),
+        RembukEvent.objects.count(),
+        Invitee.objects.count(),
+        AnnualReview.objects.count(),
+        AuditLog.objects.count(),
+    ) == counts

@@ -24,8 +24,17 @@ def lokus(alice):
     other, outside = Wilayah.objects.filter(kecamatan_code="73.24.04", level=Level.DESA).exclude(code=BALANTANG)[:2]
     Coverage.objects.filter(desa_id__in=[BALANTANG, other.code, outside.code]).delete()
     for rank, (desa, selected) in enumerate([(BALANTANG, True), (other.code, True), (outside.code, False)], 1):
-        do_save(alice, Lokus(kabupaten_id="73.24", year=TEST_YEAR, desa_id=desa, selected=selected, rank=rank,
-                             reason="prevalensi tinggi" if selected else "cakupan baik"))
+        do_save(
+            alice,
+            Lokus(
+                kabupaten_id="73.24",
+                year=TEST_YEAR,
+                desa_id=desa,
+                selected=selected,
+                rank=rank,
+                reason="prevalensi tinggi" if selected else "cakupan baik",
+            ),
+        )
     return other.code, outside.code
 
 
@@ -46,7 +55,10 @@ def test_a_gap_no_activity_addresses_is_named(alice, lokus):
     imunisasi = Indicator.objects.get(kabupaten=None, code="imunisasi-dasar-lengkap")
     air = Indicator.objects.get(kabupaten=None, code="air-minum-layak")
     assert set(found) == {(BALANTANG, imunisasi.pk), (other, air.pk)}
-    assert found[(BALANTANG, imunisasi.pk)].gap == Decimal("20.0") and found[(BALANTANG, imunisasi.pk)].desa_name == "Balantang"
+    assert (
+        found[(BALANTANG, imunisasi.pk)].gap == Decimal("20.0")
+        and found[(BALANTANG, imunisasi.pk)].desa_name == "Balantang"
+    )
     assert found[(other, air.pk)].gap == Decimal("40.0") and found[(other, air.pk)].data_year == TEST_YEAR
 
 
@@ -65,7 +77,9 @@ def test_an_activity_on_that_indicator_in_that_desa_addresses_it(alice, lokus):
     wide = make_activity(alice, indicator="air-minum-layak", opd="DPUPR")  # no desa: the whole kabupaten
     result = gaps.check("73.24", TEST_YEAR)
     assert result.unaddressed == []
-    assert next(g for g in result.addressed if g.desa_code == other and g.indicator == "Air minum layak").addressed_by == [wide.pk]
+    assert next(
+        g for g in result.addressed if g.desa_code == other and g.indicator == "Air minum layak"
+    ).addressed_by == [wide.pk]
 
 
 def test_lower_is_better_indicators_gap_above_their_ceiling(alice, lokus):

@@ -28,7 +28,9 @@ def dinkes(demo_users):
 def test_an_opd_enters_the_realisation_of_its_own_activities_only(alice, dinkes, client):
     own = make_activity(alice, budget=200_000_000, volume=100)
     other = make_activity(alice, opd="DP2KB", indicator="krs-pendampingan")
-    r = actions.do_save_realisation(dinkes, Realisation(activity=own, physical=Decimal(80), budget=Decimal(150_000_000)))
+    r = actions.do_save_realisation(
+        dinkes, Realisation(activity=own, physical=Decimal(80), budget=Decimal(150_000_000))
+    )
     assert r.physical_percent == Decimal("80.0") and r.budget_percent == Decimal("75.0")
     assert AuditLog.objects.get(object_type="reviu.realisation", object_id=str(r.pk)).actor == dinkes
     with pytest.raises(PermissionDenied):
@@ -42,14 +44,23 @@ def test_an_opd_enters_the_realisation_of_its_own_activities_only(alice, dinkes,
 def test_budget_realisation_cannot_exceed_the_budget(alice):
     activity = make_activity(alice, budget=10_000_000)
     with pytest.raises(ValidationError) as e:
-        actions.do_save_realisation(alice, Realisation(activity=activity, physical=Decimal(10), budget=Decimal(10_000_001)))
+        actions.do_save_realisation(
+            alice, Realisation(activity=activity, physical=Decimal(10), budget=Decimal(10_000_001))
+        )
     assert "Rp 10.000.000" in e.value.message_dict["budget"][0]
 
 
-@pytest.mark.parametrize("username,enters,reviews", [
-    ("admin.lutim", True, True), ("dinkes.lutim", True, False), ("camat.malili", False, False),
-    ("pkm.malili", False, False), ("desa.balantang", False, False), ("pantau.lutim", False, False),
-])
+@pytest.mark.parametrize(
+    "username,enters,reviews",
+    [
+        ("admin.lutim", True, True),
+        ("dinkes.lutim", True, False),
+        ("camat.malili", False, False),
+        ("pkm.malili", False, False),
+        ("desa.balantang", False, False),
+        ("pantau.lutim", False, False),
+    ],
+)
 def test_who_enters_and_who_reviews(demo_users, alice, username, enters, reviews):
     user = demo_users[username]
     activity = make_activity(alice)
@@ -71,8 +82,11 @@ def test_recommendations_seed_next_years_analysis(alice, charlie):
     actions.do_save_recommendation(alice, Recommendation(review=review, text="Perluas SPAM", order=2))
     actions.do_save_recommendation(alice, Recommendation(review=review, text="Perluas PMT", order=1))
     actions.do_save_recommendation(alice, Recommendation(review=review, text="Mutakhirkan data KRS"))  # numbered last
-    assert [r.text for r in recommendations_for("73.24", TEST_YEAR + 1)] == ["Perluas PMT", "Perluas SPAM",
-                                                                               "Mutakhirkan data KRS"]
+    assert [r.text for r in recommendations_for("73.24", TEST_YEAR + 1)] == [
+        "Perluas PMT",
+        "Perluas SPAM",
+        "Mutakhirkan data KRS",
+    ]
     assert recommendations_for("73.24", TEST_YEAR) == []  # the review of TEST_YEAR seeds the year after
     assert recommendations_for("73.17", TEST_YEAR + 1) == []
     luwu = actions.do_save_review(charlie, AnnualReview(kabupaten_id="73.17", year=TEST_YEAR))
@@ -83,10 +97,17 @@ def test_recommendations_seed_next_years_analysis(alice, charlie):
 def test_indicators_start_of_year_against_end(alice):
     indicator = Indicator.objects.get(kabupaten=None, code="imunisasi-dasar-lengkap")
     for year, (num, den) in ((TEST_YEAR - 1, (60, 100)), (TEST_YEAR, (170, 200))):
-        Coverage.objects.create(indicator=indicator, desa_id="73.24.04.2010", year=year, numerator=num, denominator=den,
-                                value=Decimal(num * 100) / den)
-    Coverage.objects.create(indicator=indicator, desa_id="73.24.04.2001", year=TEST_YEAR, numerator=10, denominator=100,
-                            value=Decimal(10))
+        Coverage.objects.create(
+            indicator=indicator,
+            desa_id="73.24.04.2010",
+            year=year,
+            numerator=num,
+            denominator=den,
+            value=Decimal(num * 100) / den,
+        )
+    Coverage.objects.create(
+        indicator=indicator, desa_id="73.24.04.2001", year=TEST_YEAR, numerator=10, denominator=100, value=Decimal(10)
+    )
     row = next(r for r in figures.indicator_rows("73.24", TEST_YEAR) if r.indicator == indicator)
     assert row.start == pytest.approx(60.0) and row.end == pytest.approx(60.0)  # 180 of 300 at the end
     assert row.change == 0 and row.desa_end == 2
@@ -101,12 +122,25 @@ def test_prevalence_per_kecamatan_february_against_august(alice):
 
 def test_the_report_holds_the_figures_and_recommendations(alice, pdftext):
     activity = make_activity(alice, budget=1_250_000_000, volume=40, unit="unit", sub_kegiatan="SPAM perpipaan desa")
-    actions.do_save_realisation(alice, Realisation(activity=activity, physical=Decimal(30), budget=Decimal(987_654_000),
-                                                   problems="Kontrak terlambat"))
-    review = actions.do_save_review(alice, AnnualReview(kabupaten_id="73.24", year=TEST_YEAR, nomor="050/9/TPPS/XII",
-                                                        date=dt.date(TEST_YEAR, 12, 18), signing_place="Malili",
-                                                        signer_name="Ir. Hasnah", problems="Data cakupan terlambat"))
-    actions.do_save_recommendation(alice, Recommendation(review=review, text="Mulai kontrak SPAM pada triwulan pertama"))
+    actions.do_save_realisation(
+        alice,
+        Realisation(activity=activity, physical=Decimal(30), budget=Decimal(987_654_000), problems="Kontrak terlambat"),
+    )
+    review = actions.do_save_review(
+        alice,
+        AnnualReview(
+            kabupaten_id="73.24",
+            year=TEST_YEAR,
+            nomor="050/9/TPPS/XII",
+            date=dt.date(TEST_YEAR, 12, 18),
+            signing_place="Malili",
+            signer_name="Ir. Hasnah",
+            problems="Data cakupan terlambat",
+        ),
+    )
+    actions.do_save_recommendation(
+        alice, Recommendation(review=review, text="Mulai kontrak SPAM pada triwulan pertama")
+    )
     text = pdftext(render_pdf(documents.report(review, alice)))
     flat = " ".join(text.split())
     assert "LAPORAN REVIU KINERJA TAHUNAN" in text and "Nomor: 050/9/TPPS/XII" in text

@@ -30,8 +30,11 @@ def test_figures_come_from_meetings_items_and_measurements(alice, draft):
     assert [i["title"] for i in data["action_items"]["done"]] == ["Jadwal kunjungan OPD pembina ke desa lokus"]
     still_open = {i["title"]: i["overdue"] for i in data["action_items"]["open"]}
     assert still_open == {  # all past their due date at the end of December
-        "Sweeping balita yang belum diukur di desa cakupan rendah": True, "Anggaran PMT lokal dalam APBDes perubahan": True,
-        "Pemadanan data KRS dan balita stunting": True, "Kelas ibu balita bulanan di Desa Balantang": True}
+        "Sweeping balita yang belum diukur di desa cakupan rendah": True,
+        "Anggaran PMT lokal dalam APBDes perubahan": True,
+        "Pemadanan data KRS dan balita stunting": True,
+        "Kelas ibu balita bulanan di Desa Balantang": True,
+    }
     prevalence = data["prevalence"]
     assert (prevalence["round"], prevalence["previous_round"]) == ("R2025-08", "R2025-02")
     assert [i["indicator"] for i in prevalence["indicators"]] == ["stunting", "wasting", "underweight"]
@@ -52,12 +55,16 @@ def test_a_semester_still_running_holds_the_meetings_held_by_the_day(alice, draf
 
 
 def test_semester_one_holds_the_first_meeting_and_what_was_closed_in_it(alice):
-    report = actions.do_save_report(alice, SemesterReport(tpps=Tpps.objects.get(wilayah_id="73.24"), year=2025, semester=1))
+    report = actions.do_save_report(
+        alice, SemesterReport(tpps=Tpps.objects.get(wilayah_id="73.24"), year=2025, semester=1)
+    )
     data = figures.collect(report, alice, today=WRITTEN)
     assert [m["title"][-15:] for m in data["meetings"]] == ["Semester I 2025"]
     assert [i["title"] for i in data["action_items"]["done"]] == ["Validasi data e-PPGBM Februari 2025"]
     assert {i["title"]: i["overdue"] for i in data["action_items"]["open"]} == {
-        "Sweeping balita yang belum diukur di desa cakupan rendah": True, "Anggaran PMT lokal dalam APBDes perubahan": False}
+        "Sweeping balita yang belum diukur di desa cakupan rendah": True,
+        "Anggaran PMT lokal dalam APBDes perubahan": False,
+    }
 
 
 def test_draft_then_final_is_frozen_and_audited(alice, draft):
@@ -83,7 +90,9 @@ def test_only_the_secretariat_or_own_kecamatan_writes(demo_users, draft):
         with pytest.raises(PermissionDenied):
             actions.do_save_report(demo_users[username], draft)
     camat = demo_users["camat.malili"]
-    own = actions.do_save_report(camat, SemesterReport(tpps=Tpps.objects.get(wilayah_id="73.24.04"), year=2025, semester=2))
+    own = actions.do_save_report(
+        camat, SemesterReport(tpps=Tpps.objects.get(wilayah_id="73.24.04"), year=2025, semester=2)
+    )
     assert own.pk and figures.collect(own, camat, today=WRITTEN)["prevalence"]["indicators"]
 
 
@@ -91,13 +100,27 @@ def test_pages_and_exports(client, alice, demo_users, draft, pdftext):
     client.force_login(alice)
     page = client.get(f"/laporan-semester/{draft.pk}/")
     assert page.status_code == 200 and b"narrative-form" in page.content
-    response = client.post(f"/laporan-semester/{draft.pk}/", {"introduction": "Pengantar", "achievements": "Capaian baik",
-                                                              "obstacles": "Data KRS belum padan", "follow_up": "Pemadanan"})
+    response = client.post(
+        f"/laporan-semester/{draft.pk}/",
+        {
+            "introduction": "Pengantar",
+            "achievements": "Capaian baik",
+            "obstacles": "Data KRS belum padan",
+            "follow_up": "Pemadanan",
+        },
+    )
     assert response.status_code == 302
     pdf = client.get(f"/laporan-semester/{draft.pk}/laporan.pdf")
     text = " ".join(pdftext(pdf.content).split())
-    for section in ("I. Pendahuluan", "II. Pelaksanaan Rapat Koordinasi", "III. Capaian Prevalensi", "IV. Kegiatan dan Realisasi",
-                    "V. Tindak Lanjut Hasil Rapat", "VI. Kendala", "VII. Rencana Tindak Lanjut"):
+    for section in (
+        "I. Pendahuluan",
+        "II. Pelaksanaan Rapat Koordinasi",
+        "III. Capaian Prevalensi",
+        "IV. Kegiatan dan Realisasi",
+        "V. Tindak Lanjut Hasil Rapat",
+        "VI. Kendala",
+        "VII. Rencana Tindak Lanjut",
+    ):
         assert section in text
     assert "Data KRS belum padan" in text and "(KONSEP)" in text and "Sweeping balita" in text
     docx = client.get(f"/laporan-semester/{draft.pk}/laporan.docx")
@@ -123,6 +146,9 @@ def test_new_report_form_offers_only_the_teams_the_user_writes_for(client, demo_
     response = client.get("/laporan-semester/")
     assert 'data-testid="new-report-form"' in response.content.decode()
     offered = list(response.context["form"].fields["tpps"].queryset)
-    assert [t.wilayah_id for t in offered] == ["73.24.04", "73.24.04.2010"]  # not the district's, though the camat sees it
+    assert [t.wilayah_id for t in offered] == [
+        "73.24.04",
+        "73.24.04.2010",
+    ]  # not the district's, though the camat sees it
     client.force_login(demo_users["pantau.lutim"])
     assert b'data-testid="new-report-form"' not in client.get("/laporan-semester/").content

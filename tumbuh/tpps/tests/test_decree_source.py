@@ -33,16 +33,23 @@ def _sk(tpps, number, day, title="Pembentukan TPPS"):
 
 def test_decree_fields_keep_number_and_date():
     assert MIGRATION.decree_fields("TPPS Kecamatan Wotu", " 141/9/KEC-WT/2024 ", dt.date(2024, 5, 6), TODAY) == {
-        "number": "141/9/KEC-WT/2024", "date": dt.date(2024, 5, 6), "title": "Surat Keputusan TPPS Kecamatan Wotu",
-        "signed_by": ""}
+        "number": "141/9/KEC-WT/2024",
+        "date": dt.date(2024, 5, 6),
+        "title": "Surat Keputusan TPPS Kecamatan Wotu",
+        "signed_by": "",
+    }
 
 
 def test_without_a_date_the_year_of_the_number_and_a_note_to_check():
     fields = MIGRATION.decree_fields("TPPS Luwu", "188.45/321/2025", None, TODAY)
     assert fields["date"] == dt.date(2025, 1, 1) and "tanggal SK belum tercatat" in fields["title"]
     assert MIGRATION.decree_fields("TPPS Luwu", "188.45/321/II/2023-A", None, TODAY)["date"] == dt.date(2023, 1, 1)
-    assert MIGRATION.decree_fields("TPPS X", "12/SK/DS", None, TODAY)["date"] == TODAY  # no year in it: the day it moved
-    assert MIGRATION.decree_fields("TPPS X", "  ", dt.date(2024, 1, 1), TODAY) is None  # a date without a number: nothing
+    assert (
+        MIGRATION.decree_fields("TPPS X", "12/SK/DS", None, TODAY)["date"] == TODAY
+    )  # no year in it: the day it moved
+    assert (
+        MIGRATION.decree_fields("TPPS X", "  ", dt.date(2024, 1, 1), TODAY) is None
+    )  # a date without a number: nothing
 
 
 # ---------------------------------------------------------------- the migration itself
@@ -62,7 +69,10 @@ def test_the_migration_turns_old_sk_fields_into_decrees(wotu):
     executor = MigrationExecutor(connection)
     executor.migrate(old)  # backwards: each team's latest decree is copied into the restored fields
     OldTpps = executor.loader.project_state(old).apps.get_model("organisation", "Tpps")
-    assert OldTpps.objects.get(pk=district.pk).sk_number == Decree.objects.filter(tpps=district).order_by("-date").first().number
+    assert (
+        OldTpps.objects.get(pk=district.pk).sk_number
+        == Decree.objects.filter(tpps=district).order_by("-date").first().number
+    )
     OldTpps.objects.filter(pk=wotu.pk).update(sk_number="141/9/KEC-WT/2024", sk_date=dt.date(2024, 5, 6))
     OldTpps.objects.filter(pk=balantang.pk).update(sk_number="05/SK/DS-BLT/2023", sk_date=None)
     with connection.cursor() as cursor:
@@ -113,8 +123,10 @@ def test_the_team_form_has_no_sk_fields_and_still_saves(client, alice, wotu):
     page = client.get(f"/organisasi/tpps/{wotu.pk}/").content.decode()
     assert 'name="sk_number"' not in page and 'name="sk_date"' not in page and 'name="secretariat"' in page
     assert "SK tim, beserta pindaian yang ditandatangani, dicatat di halaman tim." in page
-    response = client.post(f"/organisasi/tpps/{wotu.pk}/", {"wilayah": wotu.wilayah_id, "name": "TPPS Kecamatan Wotu (baru)",
-                                                           "secretariat": "", "reason": "nama resmi"})
+    response = client.post(
+        f"/organisasi/tpps/{wotu.pk}/",
+        {"wilayah": wotu.wilayah_id, "name": "TPPS Kecamatan Wotu (baru)", "secretariat": "", "reason": "nama resmi"},
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("tpps:list")  # back to the teams page the menu shows
     wotu.refresh_from_db()

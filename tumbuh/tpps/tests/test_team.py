@@ -54,19 +54,32 @@ def test_a_membership_cannot_end_before_it_starts_or_belong_elsewhere(alice, wot
     other = Tpps.objects.get(wilayah_id="73.24")
     foreign_pokja = Pokja.objects.filter(tpps=other).first()
     with pytest.raises(ValidationError) as e:
-        actions.do_save_team_record(alice, _member(wotu, "X", dt.date(2025, 5, 1), dt.date(2025, 4, 1), pokja=foreign_pokja))
+        actions.do_save_team_record(
+            alice, _member(wotu, "X", dt.date(2025, 5, 1), dt.date(2025, 4, 1), pokja=foreign_pokja)
+        )
     assert set(e.value.message_dict) == {"valid_to", "pokja"}
     with pytest.raises(ValidationError) as e:
-        actions.do_save_team_record(alice, Member(tpps=wotu, name="Y", valid_from=dt.date(2025, 1, 1),
-                                                  opd=Opd.objects.filter(kabupaten_id="73.17").first()))
+        actions.do_save_team_record(
+            alice,
+            Member(
+                tpps=wotu,
+                name="Y",
+                valid_from=dt.date(2025, 1, 1),
+                opd=Opd.objects.filter(kabupaten_id="73.17").first(),
+            ),
+        )
     assert "opd" in e.value.message_dict
 
 
 def test_decree_with_its_signed_scan(alice, wotu, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     scan = SimpleUploadedFile("sk-tpps-wotu.pdf", pdf_bytes("sk"), content_type="application/pdf")
-    decree = actions.do_record_decree(alice, Decree(tpps=wotu, number="141/3/2025", date=dt.date(2025, 3, 1),
-                                                    title="Pembentukan TPPS Kecamatan Wotu"), file=scan, reason="SK baru")
+    decree = actions.do_record_decree(
+        alice,
+        Decree(tpps=wotu, number="141/3/2025", date=dt.date(2025, 3, 1), title="Pembentukan TPPS Kecamatan Wotu"),
+        file=scan,
+        reason="SK baru",
+    )
     [doc] = decree.documents()
     assert doc.kind == "sk" and doc.wilayah_id == wotu.wilayah_id and doc.file.read() == pdf_bytes("sk")
     assert AuditLog.objects.filter(object_type="tpps.decree", object_id=str(decree.pk), reason="SK baru").exists()
@@ -94,19 +107,25 @@ def test_kecamatan_user_manages_only_their_kecamatan_team(demo_users, wotu):
     assert not Member.objects.filter(name="Tidak boleh").exists()
 
 
-@pytest.mark.parametrize("username, district, malili, wotu_", [
-    ("admin.lutim", (200, True), (200, True), (200, True)),
-    ("dinkes.lutim", (200, False), (200, False), (200, False)),
-    ("camat.malili", (200, False), (200, True), (404, False)),
-    ("pkm.malili", (200, False), (200, False), (404, False)),
-    ("desa.balantang", (200, False), (200, False), (404, False)),
-    ("pantau.lutim", (200, False), (200, False), (200, False)),
-    ("admin.luwu", (404, False), (404, False), (404, False)),
-])
+@pytest.mark.parametrize(
+    "username, district, malili, wotu_",
+    [
+        ("admin.lutim", (200, True), (200, True), (200, True)),
+        ("dinkes.lutim", (200, False), (200, False), (200, False)),
+        ("camat.malili", (200, False), (200, True), (404, False)),
+        ("pkm.malili", (200, False), (200, False), (404, False)),
+        ("desa.balantang", (200, False), (200, False), (404, False)),
+        ("pantau.lutim", (200, False), (200, False), (200, False)),
+        ("admin.luwu", (404, False), (404, False), (404, False)),
+    ],
+)
 def test_team_pages_by_role(client, demo_users, wotu, username, district, malili, wotu_):
     client.force_login(demo_users[username])
-    for tpps, (status, may_add) in ((Tpps.objects.get(wilayah_id="73.24"), district),
-                                    (Tpps.objects.get(wilayah_id="73.24.04"), malili), (wotu, wotu_)):
+    for tpps, (status, may_add) in (
+        (Tpps.objects.get(wilayah_id="73.24"), district),
+        (Tpps.objects.get(wilayah_id="73.24.04"), malili),
+        (wotu, wotu_),
+    ):
         page = client.get(f"/tpps/{tpps.pk}/")
         assert page.status_code == status
         add = client.get(f"/tpps/{tpps.pk}/anggota/baru/")
@@ -126,9 +145,16 @@ def test_adding_a_member_through_the_page(client, demo_users):
     camat = demo_users["camat.malili"]
     malili = Tpps.objects.get(wilayah_id="73.24.04")
     client.force_login(camat)
-    response = client.post(f"/tpps/{malili.pk}/anggota/baru/", {
-        "name": "Bidan Koordinator", "position": Position.ANGGOTA, "organisation": "Puskesmas Malili",
-        "valid_from": "2026-02-01", "reason": "SK perubahan"})
+    response = client.post(
+        f"/tpps/{malili.pk}/anggota/baru/",
+        {
+            "name": "Bidan Koordinator",
+            "position": Position.ANGGOTA,
+            "organisation": "Puskesmas Malili",
+            "valid_from": "2026-02-01",
+            "reason": "SK perubahan",
+        },
+    )
     assert response.status_code == 302
     member = Member.objects.get(name="Bidan Koordinator")
     assert member.tpps == malili
@@ -138,10 +164,13 @@ def test_adding_a_member_through_the_page(client, demo_users):
 def test_desa_operator_manages_their_desa_team_only(bob):
     balantang = Tpps.objects.get(wilayah_id="73.24.04.2010")
     assert [m.position for m in members_on(balantang, dt.date(2025, 5, 1))][0] == Position.KETUA
-    actions.do_save_team_record(bob, Member(tpps=balantang, name="Kader KB", organisation="Desa Balantang",
-                                            valid_from=dt.date(2026, 1, 1)))
+    actions.do_save_team_record(
+        bob, Member(tpps=balantang, name="Kader KB", organisation="Desa Balantang", valid_from=dt.date(2026, 1, 1))
+    )
     with pytest.raises(PermissionDenied):
-        actions.do_save_team_record(bob, _member(Tpps.objects.get(wilayah_id="73.24.04"), "Tidak boleh", dt.date(2026, 1, 1)))
+        actions.do_save_team_record(
+            bob, _member(Tpps.objects.get(wilayah_id="73.24.04"), "Tidak boleh", dt.date(2026, 1, 1))
+        )
     assert Member.objects.filter(tpps=balantang, name="Kader KB").exists()
     assert not Member.objects.filter(name="Tidak boleh").exists()
 
@@ -151,7 +180,9 @@ def test_ending_a_membership_twice_shows_the_actions_error_on_the_page(client, a
     # page shows it above the form instead of failing with a server error.
     member = actions.do_save_team_record(alice, _member(wotu, "Dedi", dt.date(2025, 1, 1), until=dt.date(2025, 3, 31)))
     client.force_login(alice)
-    response = client.post(f"/tpps/{wotu.pk}/anggota/{member.pk}/selesai/", {"last_day": "2025-06-30", "reason": "mutasi"})
+    response = client.post(
+        f"/tpps/{wotu.pk}/anggota/{member.pk}/selesai/", {"last_day": "2025-06-30", "reason": "mutasi"}
+    )
     assert response.status_code == 200
     assert "already ended" in response.content.decode() or "sudah berakhir" in response.content.decode()
     member.refresh_from_db()

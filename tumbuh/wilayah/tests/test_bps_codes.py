@@ -44,20 +44,24 @@ def test_good_rows_load_bad_rows_are_kept_with_their_reasons(tmp_path, charlie):
     d = _luwu_desa(6)
     balantang_bps = _bps(BALANTANG)
     path = tmp_path / "kode-bps.xlsx"
-    path.write_bytes(xlsx_bytes([
-        ["Daftar kode desa dari BPS Kabupaten Luwu"],  # a title above the header
-        ["Kode Kemendagri", "Nama Desa", "Kode Desa BPS"],
-        [d[0].code, d[0].name, "7317010001"],
-        [d[1].code.replace(".", ""), d[1].name, "73.17.010.002"],  # both codes in other common forms
-        ["73.17.99.2999", "Tidak ada", "7317990001"],
-        [d[2].code, d[2].name, "731701"],
-        [d[3].code, d[3].name, "7317010099"],
-        [d[4].code, d[4].name, "7317010099"],  # one BPS code for two desa: both refused
-        ["73.17.01", "Kecamatan", "7317010"],
-        [BALANTANG, "Balantang", "7324040999"],
-        [d[5].code, d[5].name, balantang_bps],  # already Balantang's (in Luwu Timur)
-        [d[2].code, d[2].name, ""],
-    ]).getvalue())
+    path.write_bytes(
+        xlsx_bytes(
+            [
+                ["Daftar kode desa dari BPS Kabupaten Luwu"],  # a title above the header
+                ["Kode Kemendagri", "Nama Desa", "Kode Desa BPS"],
+                [d[0].code, d[0].name, "7317010001"],
+                [d[1].code.replace(".", ""), d[1].name, "73.17.010.002"],  # both codes in other common forms
+                ["73.17.99.2999", "Tidak ada", "7317990001"],
+                [d[2].code, d[2].name, "731701"],
+                [d[3].code, d[3].name, "7317010099"],
+                [d[4].code, d[4].name, "7317010099"],  # one BPS code for two desa: both refused
+                ["73.17.01", "Kecamatan", "7317010"],
+                [BALANTANG, "Balantang", "7324040999"],
+                [d[5].code, d[5].name, balantang_bps],  # already Balantang's (in Luwu Timur)
+                [d[2].code, d[2].name, ""],
+            ]
+        ).getvalue()
+    )
     before = _audits()
     out = _run(path, user="admin.luwu")
     assert "10 baris: 2 diterima (0 baru, 2 diperbarui, 0 tidak berubah), 8 ditolak." in out
@@ -92,7 +96,11 @@ def test_good_rows_load_bad_rows_are_kept_with_their_reasons(tmp_path, charlie):
 def test_a_dry_run_writes_nothing(tmp_path):
     [desa] = _luwu_desa(1)
     path = tmp_path / "bps.csv"
-    path.write_bytes(csv_bytes([["kode_kemendagri", "kode_bps"], [desa.code, "7317019999"], ["73.17.99.2999", "7317019998"]]).getvalue())
+    path.write_bytes(
+        csv_bytes(
+            [["kode_kemendagri", "kode_bps"], [desa.code, "7317019999"], ["73.17.99.2999", "7317019998"]]
+        ).getvalue()
+    )
     batches, audits = ImportBatch.objects.count(), _audits()
     out = _run(path, user="admin.luwu", dry_run=True)
     assert out.startswith("Uji coba, tidak ada yang disimpan. 2 baris: 1 diterima")
@@ -103,10 +111,21 @@ def test_a_dry_run_writes_nothing(tmp_path):
 def test_two_codes_for_one_desa_and_a_swap(tmp_path):
     a, b, c = _luwu_desa(3)
     path = tmp_path / "bps.csv"
-    path.write_bytes(csv_bytes([["Kode Kemendagri", "IDBPS"], [a.code, "7317020001"], [b.code, "7317020002"]]).getvalue())
+    path.write_bytes(
+        csv_bytes([["Kode Kemendagri", "IDBPS"], [a.code, "7317020001"], [b.code, "7317020002"]]).getvalue()
+    )
     _run(path, user="admin.luwu")
-    path.write_bytes(csv_bytes([["Kode Kemendagri", "IDBPS"], [a.code, "7317020002"], [b.code, "7317020001"],
-                                [c.code, "7317020003"], [c.code, "7317020004"]]).getvalue())
+    path.write_bytes(
+        csv_bytes(
+            [
+                ["Kode Kemendagri", "IDBPS"],
+                [a.code, "7317020002"],
+                [b.code, "7317020001"],
+                [c.code, "7317020003"],
+                [c.code, "7317020004"],
+            ]
+        ).getvalue()
+    )
     out = _run(path, user="admin.luwu")
     assert "4 baris: 2 diterima (0 baru, 2 diperbarui, 0 tidak berubah), 2 ditolak" in out  # the swap loads
     assert (_bps(a.code), _bps(b.code), _bps(c.code)) == ("7317020002", "7317020001", "")
@@ -154,8 +173,14 @@ def test_the_district_admin_uploads_them_from_the_regions_page(client, alice, bo
     assert [c.value for c in sheets["Data"][2]] == ["Kode Kemendagri", "Kode BPS", "Nama Desa"]
     assert [BALANTANG, "Balantang", _bps(BALANTANG)] in [list(r) for r in sheets["Desa"].iter_rows(values_only=True)]
     taken = _bps("73.24.04.2002")  # a desa that the file leaves as it is
-    response = client.post(reverse("imports:upload", args=["kode-bps"]), {
-        "file": _named(xlsx_bytes([["Kode Kemendagri", "Kode BPS"], [desa.code, "7324049998"], [BALANTANG, taken]]), "bps.xlsx")})
+    response = client.post(
+        reverse("imports:upload", args=["kode-bps"]),
+        {
+            "file": _named(
+                xlsx_bytes([["Kode Kemendagri", "Kode BPS"], [desa.code, "7324049998"], [BALANTANG, taken]]), "bps.xlsx"
+            )
+        },
+    )
     batch = ImportBatch.objects.latest("pk")
     assert response.status_code == 302 and (batch.updated, batch.rejected) == (1, 1), batch.error
     assert _bps(desa.code) == "7324049998"

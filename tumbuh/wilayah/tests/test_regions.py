@@ -6,7 +6,17 @@ from tumbuh.wilayah.loading import load_regions, source_counts
 from tumbuh.wilayah.models import Level, Wilayah
 
 LUWU_TIMUR_KECAMATAN = {
-    "Mangkutana", "Nuha", "Towuti", "Malili", "Angkona", "Wotu", "Burau", "Tomoni", "Tomoni Timur", "Kalaena", "Wasuponda",
+    "Mangkutana",
+    "Nuha",
+    "Towuti",
+    "Malili",
+    "Angkona",
+    "Wotu",
+    "Burau",
+    "Tomoni",
+    "Tomoni Timur",
+    "Kalaena",
+    "Wasuponda",
 }
 
 

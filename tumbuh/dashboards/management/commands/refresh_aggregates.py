@@ -17,8 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--period", action="append", help="a period key: R2025-08, M2025-03 or Y2025; repeatable")
         parser.add_argument("--stale", action="store_true", help="only periods marked stale or never computed")
-        parser.add_argument("--kind", choices=["round", "month", "year"], action="append",
-                            help="only periods of this kind; repeatable")
+        parser.add_argument(
+            "--kind", choices=["round", "month", "year"], action="append", help="only periods of this kind; repeatable"
+        )
 
     def handle(self, *args, period, stale, kind, **options):
         from tumbuh.measurements.models import Measurement
@@ -33,11 +34,15 @@ class Command(BaseCommand):
             if not span["first"]:
                 self.stdout.write("No measurements: nothing to compute.")
                 return
-            periods = [p for k in (kind or ["round", "month", "year"]) for p in periods_between(span["first"], span["last"], k)]
+            periods = [
+                p for k in (kind or ["round", "month", "year"]) for p in periods_between(span["first"], span["last"], k)
+            ]
             if stale:
                 fresh = set(AggregateRun.objects.filter(stale=False).values_list("period", flat=True))
                 periods = [p for p in periods if p.key not in fresh]
         rows = 0
-        for p in tqdm(periods, desc="aggregates", unit="period", disable=not periods or options.get("verbosity", 1) < 1):
+        for p in tqdm(
+            periods, desc="aggregates", unit="period", disable=not periods or options.get("verbosity", 1) < 1
+        ):
             rows += refresh_period(p)
         self.stdout.write(f"Refreshed {len(periods)} periods, {rows:,} area rows.")

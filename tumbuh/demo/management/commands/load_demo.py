@@ -14,31 +14,57 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=SEED)
-        parser.add_argument("--all-regions", action="store_true", help="load all 83,762 desa, not only the demo districts")
         parser.add_argument(
-            "--children", type=int, default=FULL_CHILDREN,
+            "--all-regions", action="store_true", help="load all 83,762 desa, not only the demo districts"
+        )
+        parser.add_argument(
+            "--children",
+            type=int,
+            default=FULL_CHILDREN,
             help=f"demo children to generate in Luwu Timur (default {FULL_CHILDREN:,}; 0 for none)",
         )
-        parser.add_argument("--kecamatan", action="append", help="only in this kecamatan (code, e.g. 73.24.04); repeatable")
-        parser.add_argument("--no-eppgbm-import", action="store_true",
-                            help="write every visit directly instead of importing one round from the demo e-PPGBM export")
-        parser.add_argument("--no-map", action="store_true",
-                            help="leave Luwu Timur without the demo's synthetic boundaries and posyandu locations")
-        parser.add_argument("--eppgbm-export", metavar="PATH",
-                            help="only write the demo e-PPGBM export (.xlsx or .csv) to PATH and list its injected problems")
+        parser.add_argument(
+            "--kecamatan", action="append", help="only in this kecamatan (code, e.g. 73.24.04); repeatable"
+        )
+        parser.add_argument(
+            "--no-eppgbm-import",
+            action="store_true",
+            help="write every visit directly instead of importing one round from the demo e-PPGBM export",
+        )
+        parser.add_argument(
+            "--no-map",
+            action="store_true",
+            help="leave Luwu Timur without the demo's synthetic boundaries and posyandu locations",
+        )
+        parser.add_argument(
+            "--eppgbm-export",
+            metavar="PATH",
+            help="only write the demo e-PPGBM export (.xlsx or .csv) to PATH and list its injected problems",
+        )
 
     def handle(self, *args, seed, all_regions, children, kecamatan, no_eppgbm_import, no_map, eppgbm_export, **options):
         if eppgbm_export:
             return self._export(eppgbm_export, seed, children, kecamatan)
-        s = build_demo(seed=seed, all_regions=all_regions, children=children, kecamatan=kecamatan,
-                       eppgbm=not no_eppgbm_import, progress=self._progress(), demo_map=not no_map)
+        s = build_demo(
+            seed=seed,
+            all_regions=all_regions,
+            children=children,
+            kecamatan=kecamatan,
+            eppgbm=not no_eppgbm_import,
+            progress=self._progress(),
+            demo_map=not no_map,
+        )
         self.stdout.write(
             f"Demo: {s.kabupaten} kabupaten, {s.puskesmas} puskesmas, {s.posyandu} posyandu, {s.opd} OPD, {s.users} demo accounts"
         )
         if s.boundaries or s.posyandu_located:
-            self.stdout.write(f"Demo map: {s.boundaries} synthetic boundary files, {s.posyandu_located} posyandu located")
+            self.stdout.write(
+                f"Demo map: {s.boundaries} synthetic boundary files, {s.posyandu_located} posyandu located"
+            )
         if s.children_created:
-            self.stdout.write(f"Demo children: {s.children:,} children, {s.measurements:,} measurements written in {s.children_seconds:.1f} s")
+            self.stdout.write(
+                f"Demo children: {s.children:,} children, {s.measurements:,} measurements written in {s.children_seconds:.1f} s"
+            )
         elif s.children:
             self.stdout.write(f"Demo children already loaded: {s.children:,} children, {s.measurements:,} measurements")
         if s.batch is not None:
@@ -59,8 +85,10 @@ class Command(BaseCommand):
         export = E.build_export(data, kecamatan=[k for k in E.DEFAULT_KECAMATAN if k in present] or sorted(present)[:1])
         export.write(path)
         counts = Counter(export.problems.values())
-        self.stdout.write(f"Wrote {path}: {len(export.rows):,} rows, {len(export.problems)} with an injected problem, "
-                          f"{len(export.heaped)} heaped")
+        self.stdout.write(
+            f"Wrote {path}: {len(export.rows):,} rows, {len(export.problems)} with an injected problem, "
+            f"{len(export.heaped)} heaped"
+        )
         for kind, n in sorted(counts.items()):
             rows = export.rows_of(kind)
             shown = ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")

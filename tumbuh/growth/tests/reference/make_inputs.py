@@ -83,22 +83,74 @@ def anthro_edge_rows():
     rows = []
 
     def r(**kw):
-        base = dict(sex="1", age_unit="days", age="", weight="", lenhei="", measure="", oedema="",
-                    headc="", armc="", triskin="", subskin="")
+        base = dict(
+            sex="1",
+            age_unit="days",
+            age="",
+            weight="",
+            lenhei="",
+            measure="",
+            oedema="",
+            headc="",
+            armc="",
+            triskin="",
+            subskin="",
+        )
         base.update({k: str(v) for k, v in kw.items()})
         rows.append(base)
 
     # 24 months: 730.5 days rounds to 731 (height basis); 730.49 stays 730.
-    for age in ["730", "730.49", "730.5", "731", "0", "0.5", "90.49", "90.5", "91", "1826", "1826.24", "1826.25", "1826.3", "1856"]:
+    for age in [
+        "730",
+        "730.49",
+        "730.5",
+        "731",
+        "0",
+        "0.5",
+        "90.49",
+        "90.5",
+        "91",
+        "1826",
+        "1826.24",
+        "1826.25",
+        "1826.3",
+        "1856",
+    ]:
         for m in ["l", "h", ""]:
             for sex in ["1", "2"]:
-                r(sex=sex, age=age, weight="10.3", lenhei="84.6", measure=m, headc="47.1", armc="15.2", triskin="8.1", subskin="6.3")
+                r(
+                    sex=sex,
+                    age=age,
+                    weight="10.3",
+                    lenhei="84.6",
+                    measure=m,
+                    headc="47.1",
+                    armc="15.2",
+                    triskin="8.1",
+                    subskin="6.3",
+                )
     # months input: standing under 9 months, 24 months, 60 months.
     for mo in ["8.99", "9", "23.99", "24", "59.99", "59.999", "60", "60.01"]:
         for m in ["l", "h"]:
             r(age_unit="months", age=mo, weight="9.1", lenhei="74.3", measure=m, headc="45.5", armc="14.9")
     # Weight-for-length/height table edges, with age and without age.
-    for x in ["44.9", "44.99", "45", "45.01", "64.99", "65", "86.9", "86.99", "87", "109.99", "110", "110.01", "119.99", "120", "120.01"]:
+    for x in [
+        "44.9",
+        "44.99",
+        "45",
+        "45.01",
+        "64.99",
+        "65",
+        "86.9",
+        "86.99",
+        "87",
+        "109.99",
+        "110",
+        "110.01",
+        "119.99",
+        "120",
+        "120.01",
+    ]:
         for m in ["l", "h", ""]:
             r(weight="11.2", lenhei=x, measure=m)  # age missing: measure, then 87 cm, decide
             r(age="400", weight="11.2", lenhei=x, measure=m)
@@ -149,7 +201,22 @@ def anthroplus_rows(n=5000):
                 "oedema": oed[i],
             }
         )
-    for age in ["59.99", "60", "60.0001", "61", "119.99", "120", "120.01", "121", "227.99", "228", "228.01", "228.5", "229", "229.5"]:
+    for age in [
+        "59.99",
+        "60",
+        "60.0001",
+        "61",
+        "119.99",
+        "120",
+        "120.01",
+        "121",
+        "227.99",
+        "228",
+        "228.01",
+        "228.5",
+        "229",
+        "229.5",
+    ]:
         for sex in ["1", "2"]:
             rows.append({"sex": sex, "age_months": age, "weight": "25.3", "height": "130.2", "oedema": "n"})
     return rows

@@ -16,15 +16,18 @@ from tumbuh.wilayah.models import Level, Wilayah
 
 
 class Command(BaseCommand):
-    help = ("Compute coverage indicators from Tumbuh's own data (children whose growth is monitored, vitamin A, "
-            "exclusive breastfeeding, at-risk families accompanied, and the KIA book, weight gain, kelas ibu balita and "
-            "MBG where the district has an indicator for them).")
+    help = (
+        "Compute coverage indicators from Tumbuh's own data (children whose growth is monitored, vitamin A, "
+        "exclusive breastfeeding, at-risk families accompanied, and the KIA book, weight gain, kelas ibu balita and "
+        "MBG where the district has an indicator for them)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--kabupaten", required=True, help="Kemendagri code, e.g. 73.24")
         parser.add_argument("--year", type=int, default=datetime.date.today().year)
-        parser.add_argument("--user", help="who asks for it (audited as them; a district admin of the kabupaten); "
-                                           "default: the system")
+        parser.add_argument(
+            "--user", help="who asks for it (audited as them; a district admin of the kabupaten); default: the system"
+        )
 
     def handle(self, *args, kabupaten, year, user=None, **options):
         actor = policy.SYSTEM
@@ -36,7 +39,8 @@ class Command(BaseCommand):
                 raise CommandError(f"{user} is not an admin of {kabupaten}: only they compute its coverage.")
         desa = list(Wilayah.objects.filter(level=Level.DESA, kabupaten_code=kabupaten).values_list("code", flat=True))
         indicators = computed_indicators(kabupaten).count()
-        with tqdm(total=indicators, desc=f"cakupan {kabupaten} {year}", unit=" indikator",
-                  disable=options["verbosity"] == 0) as bar:
+        with tqdm(
+            total=indicators, desc=f"cakupan {kabupaten} {year}", unit=" indikator", disable=options["verbosity"] == 0
+        ) as bar:
             n = compute(kabupaten, year, desa, progress=bar.update, actor=actor)
         self.stdout.write(f"{n} coverage rows computed for {indicators} indicators in {len(desa)} desa")

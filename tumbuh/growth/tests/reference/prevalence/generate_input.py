@@ -76,23 +76,51 @@ def main() -> None:
     with open(os.path.join(HERE, "input.csv"), "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(
-            ["id", "sex", "age_days", "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl",
-             "zbmi", "fbmi", "oedema", "cluster", "strata", "sw", "desa"]
+            [
+                "id",
+                "sex",
+                "age_days",
+                "zlen",
+                "flen",
+                "zwei",
+                "fwei",
+                "zwfl",
+                "fwfl",
+                "zbmi",
+                "fbmi",
+                "oedema",
+                "cluster",
+                "strata",
+                "sw",
+                "desa",
+            ]
         )
         for i in range(n):
+
             def f(x, nd=2):
                 if x is None or (isinstance(x, float) and np.isnan(x)):
                     return ""
                 return f"{x:.{nd}f}"
+
             w.writerow(
-                [i + 1, "" if sex[i] is None else sex[i], f(age[i], 1),
-                 f(zs["zlen"][i]), "" if flags["zlen"][i] is None else flags["zlen"][i],
-                 f(zs["zwei"][i]), "" if flags["zwei"][i] is None else flags["zwei"][i],
-                 f(zs["zwfl"][i]), "" if flags["zwfl"][i] is None else flags["zwfl"][i],
-                 f(zs["zbmi"][i]), "" if flags["zbmi"][i] is None else flags["zbmi"][i],
-                 oedema[i], "" if cluster[i] is None else cluster[i],
-                 "" if strata[i] is None else strata[i],
-                 "" if sw[i] is None else f(float(sw[i]), 4), desa[i]]
+                [
+                    i + 1,
+                    "" if sex[i] is None else sex[i],
+                    f(age[i], 1),
+                    f(zs["zlen"][i]),
+                    "" if flags["zlen"][i] is None else flags["zlen"][i],
+                    f(zs["zwei"][i]),
+                    "" if flags["zwei"][i] is None else flags["zwei"][i],
+                    f(zs["zwfl"][i]),
+                    "" if flags["zwfl"][i] is None else flags["zwfl"][i],
+                    f(zs["zbmi"][i]),
+                    "" if flags["zbmi"][i] is None else flags["zbmi"][i],
+                    oedema[i],
+                    "" if cluster[i] is None else cluster[i],
+                    "" if strata[i] is None else strata[i],
+                    "" if sw[i] is None else f(float(sw[i]), 4),
+                    desa[i],
+                ]
             )
     print(f"{n} rows")
 
