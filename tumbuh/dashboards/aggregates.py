@@ -84,7 +84,9 @@ and the growth engine; there is no Python loop over measurements.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import logging
 import time
 from collections import defaultdict
@@ -465,7 +467,46 @@ def refresh_period(period: Period, *, now: dt.datetime | None = None) -> int:
     """Recompute and store every level and indicator of ``period``, and the data-quality
     metrics of every puskesmas and posyandu (``quality.aggregate_rows``), computed at ``now``
     (default: the time of the call); returns the prevalence rows written. Tumbuh writes them
-    itself (``policy.SYSTEM``), in bulk, with one audit row for the period."""
+    itself (``policy.SYSTEM``), in bulk, with one audit row for the period. One process at a
+    time: another that computes the same period is waited for (two writing it at once collided
+    on the unique rows)."""
+    with _refreshing(period, wait=True):
+        return _refresh_period(period, now=now)
+
+
+def _lock_key(period_key: str) -> int:
+    """The period's PostgreSQL advisory lock (a signed 64-bit number)."""
+    digest = hashlib.blake2b(f"tumbuh.dashboards.aggregates:{period_key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@contextlib.contextmanager
+def _refreshing(period: Period, *, wait: bool):
+    """One process at a time computes a period: a session advisory lock on PostgreSQL (taken
+    again by the same process, it nests). Yields False when another process holds it and
+    ``wait`` is off. SQLite lets one writer in at a time by itself."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = _lock_key(period.key)
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+            got = True
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            got = bool(cursor.fetchone()[0])
+    try:
+        yield got
+    finally:
+        if got:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def _refresh_period(period: Period, *, now: dt.datetime | None) -> int:
     from tumbuh.accounts import policy
     from tumbuh.audit.bulk import BulkWrite
     from tumbuh.measurements.models import Measurement
@@ -512,11 +553,22 @@ def ensure_fresh(period: Period, *, force: bool = False, now: dt.datetime | None
     from .models import AggregateRun
 
     now = now or timezone.now()
-    run = AggregateRun.objects.filter(period=period.key).first()
-    if force or run is None or (run.stale and (now - run.computed_at).total_seconds() > _max_age()):
+
+    def due():
+        run = AggregateRun.objects.filter(period=period.key).first()
+        return force or run is None or (run.stale and (now - run.computed_at).total_seconds() > _max_age()), run
+
+    is_due, run = due()
+    if not is_due:
+        return False
+    # While another process computes the period (after an import, every worker's next page
+    # would), this one shows the stored figures rather than compute them again; a period
+    # never computed has none, so then it waits.
+    with _refreshing(period, wait=force or run is None) as mine:
+        if not mine or not due()[0]:  # busy elsewhere, or done there meanwhile
+            return False
         refresh_period(period, now=now)
         return True
-    return False
 
 
 def _from_model(a) -> AreaRow:

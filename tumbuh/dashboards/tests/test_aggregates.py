@@ -192,3 +192,43 @@ def test_a_stale_period_is_recomputed_once_older_than_the_maximum_age_at_the_giv
     assert not aggregates.ensure_fresh(ROUND, now=at + dt.timedelta(seconds=299))
     assert aggregates.ensure_fresh(ROUND, now=at + dt.timedelta(seconds=301))
     assert AggregateRun.objects.get(period=ROUND.key).computed_at == at + dt.timedelta(seconds=301)
+
+
+@pytest.mark.django_db
+def test_a_period_another_process_is_computing_is_shown_as_stored_not_computed_again(alice, known, settings):
+    """After an import every period is stale, and every worker's next dashboard would compute
+    the same periods at once (seconds each, and the second writer died on the unique rows: a
+    500). On PostgreSQL one process computes a period; meanwhile the others show the stored
+    figures, and a forced refresh (``refresh_aggregates``) waits for it."""
+    import threading
+
+    import psycopg
+    from django.db import connection
+
+    from tumbuh.dashboards.models import AggregateRun
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's advisory locks; SQLite lets one writer in at a time by itself")
+    settings.TUMBUH_AGGREGATE_MAX_AGE = 300
+    at = dt.datetime(2030, 9, 1, 8, 0, tzinfo=dt.UTC)
+    later = at + dt.timedelta(seconds=301)
+    february = Period.round(2025, 2)
+    assert aggregates.ensure_fresh(ROUND, now=at) and aggregates.ensure_fresh(february, force=True, now=at)
+    AggregateRun.objects.filter(period__in=[ROUND.key, february.key]).update(stale=True)
+    other = psycopg.connect(**connection.get_connection_params(), autocommit=True)  # another worker, computing
+    other.execute("SELECT pg_advisory_lock(%s)", [aggregates._lock_key(ROUND.key)])
+    try:
+        assert not aggregates.ensure_fresh(ROUND, now=later)
+        run = AggregateRun.objects.get(period=ROUND.key)
+        assert (run.stale, run.computed_at) == (True, at)
+        assert indicator_table(user=alice, within_code="73.24.04", level="desa", period=ROUND, indicator="stunting")
+        assert aggregates.ensure_fresh(february, now=later)  # another period is not held up
+        released = threading.Timer(0.5, other.close)
+        released.start()
+        assert aggregates.ensure_fresh(ROUND, force=True, now=later)  # waits for the other, then computes
+        released.join()
+    finally:
+        other.close()
+    run = AggregateRun.objects.get(period=ROUND.key)
+    assert (run.stale, run.computed_at) == (False, later)
+    assert not aggregates.ensure_fresh(ROUND, now=later)
