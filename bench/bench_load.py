@@ -30,8 +30,9 @@ What it does:
    TUMBUH_SECURE_COOKIES=0`` (plain HTTP on the loopback), static files collected and served by
    WhiteNoise (one is fetched to check), the default page cache (files under the var dir,
    emptied before each run).
-4. **The users**: ``--users`` threads, each a logged-in user with its own session cookie and
-   keep-alive connection (``http.client``), who logs in through the login form (CSRF token) as a
+4. **The users**: ``--users`` threads, each a logged-in user with its own session cookie
+   (``http.client``; a new connection per request, as a reverse proxy opens them to gunicorn by
+   default, or one keep-alive connection per user with ``--keep-alive``), who logs in through the login form (CSRF token) as a
    demo account (:data:`USERS`: district admins, a kecamatan team, puskesmas officers, desa
    operators, a read-only viewer), then loops without think time: the dashboard ``/dasbor/``,
    the child list ``/anak/?page=k`` (a random page of the user's list), a child's page
@@ -40,9 +41,10 @@ What it does:
    (a redirect to the login is one). ``--warmup-seconds`` are not counted (each worker loads
    numpy/scipy on its first page; the page cache fills).
 5. **Two runs**: ``idle`` (``--seconds`` of measurement) and ``import``: ``tumbuh import eppgbm FILE
-   --user admin.lutim`` starts in a subprocess as the measured window opens, and the window
-   closes when it ends (at least ``--seconds``, so a short import is not a short sample); the
-   import's own wall time and summary line are reported.
+   --user admin.lutim`` starts in a subprocess as the measured window opens; the window closes
+   ``--after-seconds`` after the import ends, and requests are reported by when they were sent:
+   *during import* and *after import* (the finished batch marks the dashboards' figures stale,
+   so the next pages recompute them). The import's own wall time and summary line are reported.
 
 Prints Markdown tables (per page: count, p50, p95, p99, max, errors; p95 against the 1 s target and
 against the 1.15 s measured in issue 15), the machine and the load average before and after each
@@ -236,8 +238,8 @@ def fresh_copy(args, seed: str) -> str:
 class User:
     """One logged-in user: a keep-alive connection and the session's cookies."""
 
-    def __init__(self, port: int, username: str, role: str, timeout: float = 300):
-        self.port, self.username, self.role, self.timeout = port, username, role, timeout
+    def __init__(self, port: int, username: str, role: str, keep_alive: bool = False, timeout: float = 300):
+        self.port, self.username, self.role, self.timeout, self.keep_alive = port, username, role, timeout, keep_alive
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         self.cookies: dict[str, str] = {}
         self.children: list[str] = []  # tumbuh_ids seen in the user's child list
@@ -247,6 +249,7 @@ class User:
         h = {
             "Host": f"127.0.0.1:{self.port}",
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            **({} if self.keep_alive else {"Connection": "close"}),
             **(headers or {}),
         }
         try:
@@ -258,6 +261,8 @@ class User:
             self.conn.request(method, path, body=body, headers=h)
             resp = self.conn.getresponse()
         data = resp.read()
+        if not self.keep_alive:
+            self.conn.close()  # as a proxy does by default (nginx: HTTP/1.0 to the upstream)
         for k, v in resp.getheaders():
             if k.lower() == "set-cookie":
                 name, _, rest = v.partition("=")
@@ -295,21 +300,21 @@ class User:
             self.list_pages = int(m.group(1))
 
 
-def make_users(port: int, n: int) -> list[User]:
+def make_users(port: int, n: int, keep_alive: bool) -> list[User]:
     pool = [(name, role) for name, role, k in USERS for _ in range(k)]
-    return [User(port, *pool[i % len(pool)]) for i in range(n)]
+    return [User(port, *pool[i % len(pool)], keep_alive=keep_alive) for i in range(n)]
 
 
-def phase(users: list[User], *, seconds: float, until=None) -> tuple[list[tuple], float]:
-    """Every user loops over the three pages until ``seconds`` have passed and ``until()`` (if
-    given) is true; (page, role, seconds, status) per request, and the wall time."""
+def phase(users: list[User], *, seconds: float | None = None, until=None) -> tuple[list[tuple], float]:
+    """Every user loops over the three pages until ``seconds`` have passed, or until ``until()``
+    is true; (page, role, start, seconds, status) per request (``start``: ``time.perf_counter()``),
+    and the wall time."""
     results: list[tuple] = []
     lock = threading.Lock()
     t0 = time.perf_counter()
-    deadline = t0 + seconds
 
     def done() -> bool:
-        return time.perf_counter() >= deadline and (until is None or until())
+        return until() if until is not None else time.perf_counter() >= t0 + seconds
 
     def loop(i: int, u: User) -> None:
         rng = random.Random(i)
@@ -332,7 +337,7 @@ def phase(users: list[User], *, seconds: float, until=None) -> tuple[list[tuple]
             if page == "child list":
                 u.see_list(answer)
             with lock:
-                results.append((page, u.role, dt_, answer[0]))
+                results.append((page, u.role, t, dt_, answer[0]))
 
     threads = [threading.Thread(target=loop, args=(i, u)) for i, u in enumerate(users)]
     for t in threads:
@@ -340,6 +345,43 @@ def phase(users: list[User], *, seconds: float, until=None) -> tuple[list[tuple]
     for t in threads:
         t.join()
     return results, time.perf_counter() - t0
+
+
+# ============================================================================ CPU used
+def _proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(d.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return out
+
+
+def cpu_snapshot(args, server: subprocess.Popen) -> dict:
+    """CPU so far of gunicorn's processes and of the PostgreSQL backends serving the run's
+    database: what the pages cost whatever else the machine runs."""
+    with _admin(args.pg) as conn:
+        backends = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [args.db_name])]
+    pids = {"gunicorn": [server.pid, *_children(server.pid)], "postgres": backends}
+    return {kind: {pid: _proc_cpu(pid) for pid in found} for kind, found in pids.items()}
+
+
+def cpu_used(before: dict, after: dict) -> dict:
+    """CPU seconds between two snapshots (a backend that started meanwhile counts whole; one
+    that ended meanwhile is missed, so PostgreSQL's figure is a floor)."""
+    return {kind: sum(after[kind][p] - before[kind].get(p, 0.0) for p in after[kind]) for kind in after}
 
 
 # ============================================================================ a run
@@ -450,7 +492,7 @@ def one_run(args, name: str, seed: str, imp: dict | None) -> dict:
     try:
         _wait_up(args.port, server)
         run["static"] = _static_check(args.port)
-        users = make_users(args.port, args.users)
+        users = make_users(args.port, args.users, args.keep_alive)
         for u in users:
             u.login(DEMO_PASSWORD)
         run["users"] = {role: sum(u.role == role for u in users) for _n, role, _k in USERS}
@@ -458,11 +500,14 @@ def one_run(args, name: str, seed: str, imp: dict | None) -> dict:
         warm, warm_wall = phase(users, seconds=args.warmup_seconds)
         run["warmup"] = {"requests": len(warm), "wall_s": warm_wall, "errors": sum(s != 200 for *_x, s in warm)}
         if imp is None:
+            cpu0 = cpu_snapshot(args, server)
+            t_open = time.perf_counter()
             results, wall = phase(users, seconds=args.seconds)
+            run["cpu_s"] = cpu_used(cpu0, cpu_snapshot(args, server))
         else:
             log = (args.work / "import.log").open("w")
             icmd = [TUMBUH, "import", "eppgbm", imp["path"], "--user", IMPORTER, "--no-progress"]
-            t0 = time.perf_counter()
+            t0 = t_open = time.perf_counter()
             importer = subprocess.Popen(
                 icmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
@@ -470,11 +515,16 @@ def one_run(args, name: str, seed: str, imp: dict | None) -> dict:
 
             def watch():
                 importer.wait()
-                finished["s"] = time.perf_counter() - t0
+                finished["at"] = time.perf_counter()
+                finished["s"] = finished["at"] - t0
 
             watcher = threading.Thread(target=watch)
             watcher.start()
-            results, wall = phase(users, seconds=args.seconds, until=lambda: "s" in finished)
+            # Measured while the import runs, and --after-seconds after it ends (the batch marks
+            # the dashboards' figures stale when it is done: the next pages recompute them).
+            results, wall = phase(
+                users, until=lambda: "at" in finished and time.perf_counter() >= finished["at"] + args.after_seconds
+            )
             watcher.join()
             log.close()
             text = (args.work / "import.log").read_text(errors="replace")
@@ -492,14 +542,28 @@ def one_run(args, name: str, seed: str, imp: dict | None) -> dict:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
-    run |= summarise(results, wall)
     run["loadavg_end"] = os.getloadavg()
-    print(
-        f"run {name}: {run['requests']:,} requests in {wall:.0f} s, {run['all']['errors']} errors; load average at the "
-        f"end {_la(run['loadavg_end'])}",
-        flush=True,
-    )
-    return run
+    if imp is None:
+        parts = [(name, results, wall)]
+    else:  # by when the request was sent: before the import ended, or after
+        end = finished["at"]
+        parts = [
+            ("during import", [r for r in results if r[2] < end], finished["s"]),
+            (
+                f"after import (first {args.after_seconds:.0f} s)",
+                [r for r in results if r[2] >= end],
+                wall - finished["s"],
+            ),
+        ]
+    out = []
+    for label, rows, seconds in parts:
+        part = dict(run, run=label) | summarise(rows, seconds)
+        # each request: page, role, sent (s after the window opened), latency (ms), status
+        part["requests_log"] = [(p, r, round(t - t_open, 3), round(1000 * d, 1), st) for p, r, t, d, st in rows]
+        print(f"{label}: {part['requests']:,} requests in {seconds:.0f} s, {part['all']['errors']} errors", flush=True)
+        out.append(part)
+    print(f"load average at the end {_la(run['loadavg_end'])}", flush=True)
+    return out
 
 
 # ============================================================================ report
@@ -551,9 +615,15 @@ def report(res: dict) -> str:
             f"**{r['run']}** ({r['started']}): {r['requests']:,} requests in {r['wall_s']:.0f} s ({r['rps']:.1f} req/s), "
             f"load average {_la(r['loadavg_start'])} → {_la(r['loadavg_end'])}"
         )
-        if "import" in r:
+        if r["run"] == "during import":
             i = r["import"]
             head += f"; import of {i['rows']:,} rows: {i['seconds']:.1f} s, exit {i['returncode']}"
+        if r.get("cpu_s") and r["requests"]:
+            g, p = (1000 * r["cpu_s"][k] / r["requests"] for k in ("gunicorn", "postgres"))
+            head += (
+                f"; CPU per request: gunicorn {g:.0f} ms + PostgreSQL ≥ {p:.0f} ms, so the {m['nproc']} cores alone "
+                f"would serve ≤ {1000 * m['nproc'] / (g + p):.0f} req/s"
+            )
         lines += [
             head,
             "",
@@ -604,7 +674,16 @@ def main() -> None:
     ap.add_argument("--children", type=int, default=25_000, help="demo children (default 25,000, as make demo)")
     ap.add_argument("--import-seed", type=int, default=7, help="seed of the district the import file comes from")
     ap.add_argument("--users", type=int, default=20)
-    ap.add_argument("--seconds", type=float, default=120, help="measured window (the import run: at least this)")
+    ap.add_argument("--seconds", type=float, default=120, help="measured window of the idle run")
+    ap.add_argument(
+        "--after-seconds", type=float, default=30, help="the import run: measured this long after the import"
+    )
+    ap.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="one keep-alive connection per user (default: a connection "
+        "per request, as a reverse proxy such as nginx opens to gunicorn by default)",
+    )
     ap.add_argument("--warmup-seconds", type=float, default=20, help="requests before measuring, not counted")
     ap.add_argument(
         "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers (2 × cores + 1)"
@@ -632,7 +711,7 @@ def main() -> None:
     res["import_file"] = imp
     # Static files, collected once as production does (WhiteNoise's manifest needs them).
     _run([TUMBUH, "collectstatic", "--noinput", "-v0"], production_env(args.var_dir, seed_url))
-    res["runs"] = [one_run(args, r, res["data"]["seed"], imp if r == "import" else None) for r in runs]
+    res["runs"] = [part for r in runs for part in one_run(args, r, res["data"]["seed"], imp if r == "import" else None)]
     res["loadavg_after"] = os.getloadavg()
     text = report(res)
     print("\n" + text)

@@ -470,27 +470,32 @@ def refresh_period(period: Period, *, now: dt.datetime | None = None) -> int:
     itself (``policy.SYSTEM``), in bulk, with one audit row for the period. One process at a
     time: another that computes the same period is waited for (two writing it at once collided
     on the unique rows)."""
-    with _refreshing(period, wait=True):
+    with _refreshing(period.key, wait=True):
         return _refresh_period(period, now=now)
 
 
-def _lock_key(period_key: str) -> int:
-    """The period's PostgreSQL advisory lock (a signed 64-bit number)."""
-    digest = hashlib.blake2b(f"tumbuh.dashboards.aggregates:{period_key}".encode(), digest_size=8).digest()
+#: The lock of "a page is recomputing stale figures" (the others are a period's key each).
+PAGES_REFRESHING = "pages"
+
+
+def _lock_key(name: str) -> int:
+    """A PostgreSQL advisory lock's number (signed 64 bits) for a period's key or
+    :data:`PAGES_REFRESHING`."""
+    digest = hashlib.blake2b(f"tumbuh.dashboards.aggregates:{name}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
 @contextlib.contextmanager
-def _refreshing(period: Period, *, wait: bool):
-    """One process at a time computes a period: a session advisory lock on PostgreSQL (taken
-    again by the same process, it nests). Yields False when another process holds it and
-    ``wait`` is off. SQLite lets one writer in at a time by itself."""
+def _refreshing(name: str, *, wait: bool):
+    """One process at a time holds the lock ``name``: a session advisory lock on PostgreSQL
+    (taken again by the same process, it nests). Yields False when another process holds it
+    and ``wait`` is off. SQLite lets one writer in at a time by itself."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         yield True
         return
-    key = _lock_key(period.key)
+    key = _lock_key(name)
     with connection.cursor() as cursor:
         if wait:
             cursor.execute("SELECT pg_advisory_lock(%s)", [key])
@@ -549,7 +554,8 @@ def _refresh_period(period: Period, *, now: dt.datetime | None) -> int:
 
 def ensure_fresh(period: Period, *, force: bool = False, now: dt.datetime | None = None) -> bool:
     """Compute ``period`` when it never was, or when stale for longer than the maximum age at
-    ``now`` (default: the time of the call); True when it did."""
+    ``now`` (default: the time of the call), unless another page is recomputing stale figures
+    (PostgreSQL); True when it did."""
     from .models import AggregateRun
 
     now = now or timezone.now()
@@ -561,11 +567,17 @@ def ensure_fresh(period: Period, *, force: bool = False, now: dt.datetime | None
     is_due, run = due()
     if not is_due:
         return False
-    # While another process computes the period (after an import, every worker's next page
-    # would), this one shows the stored figures rather than compute them again; a period
-    # never computed has none, so then it waits.
-    with _refreshing(period, wait=force or run is None) as mine:
-        if not mine or not due()[0]:  # busy elsewhere, or done there meanwhile
+    if force or run is None:  # forced, or nothing to show yet: wait for whoever is computing it
+        with _refreshing(period.key, wait=True):
+            if not due()[0]:
+                return False
+            refresh_period(period, now=now)
+            return True
+    # Stale figures (after an import every period is): one page at a time recomputes those it
+    # shows, while the other pages show the stored figures, rather than every worker's next
+    # page computing them at once.
+    with _refreshing(PAGES_REFRESHING, wait=False) as mine:
+        if not mine or not due()[0]:  # another page is at it, or did this one meanwhile
             return False
         refresh_period(period, now=now)
         return True
