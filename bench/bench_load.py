@@ -34,7 +34,7 @@ What it does:
    (``http.client``; a new connection per request, as a reverse proxy opens them to gunicorn by
    default, or one keep-alive connection per user with ``--keep-alive``), who logs in through the login form (CSRF token) as a
    demo account (:data:`USERS`: district admins, a kecamatan team, puskesmas officers, desa
-   operators, a read-only viewer), then loops without think time: the dashboard ``/dasbor/``,
+   operators, a read-only viewer), then loops (no think time unless ``--think``): the dashboard ``/dasbor/``,
    the child list ``/anak/?page=k`` (a random page of the user's list), a child's page
    ``/anak/<tumbuh_id>/`` (a random child from the list pages the user has seen: always in
    scope). Latency = request sent → whole body read. A request is an error unless it answers 200
@@ -305,10 +305,12 @@ def make_users(port: int, n: int, keep_alive: bool) -> list[User]:
     return [User(port, *pool[i % len(pool)], keep_alive=keep_alive) for i in range(n)]
 
 
-def phase(users: list[User], *, seconds: float | None = None, until=None) -> tuple[list[tuple], float]:
+def phase(
+    users: list[User], *, seconds: float | None = None, until=None, think: float = 0.0
+) -> tuple[list[tuple], float]:
     """Every user loops over the three pages until ``seconds`` have passed, or until ``until()``
     is true; (page, role, start, seconds, status) per request (``start``: ``time.perf_counter()``),
-    and the wall time."""
+    and the wall time. ``think``: a pause after each page, on average (uniform, 0.5–1.5 ×)."""
     results: list[tuple] = []
     lock = threading.Lock()
     t0 = time.perf_counter()
@@ -338,6 +340,8 @@ def phase(users: list[User], *, seconds: float | None = None, until=None) -> tup
                 u.see_list(answer)
             with lock:
                 results.append((page, u.role, t, dt_, answer[0]))
+            if think:
+                time.sleep(think * rng.uniform(0.5, 1.5))
 
     threads = [threading.Thread(target=loop, args=(i, u)) for i, u in enumerate(users)]
     for t in threads:
@@ -497,12 +501,12 @@ def one_run(args, name: str, seed: str, imp: dict | None) -> dict:
             u.login(DEMO_PASSWORD)
         run["users"] = {role: sum(u.role == role for u in users) for _n, role, _k in USERS}
         run["list_pages"] = {u.role: u.list_pages for u in users}
-        warm, warm_wall = phase(users, seconds=args.warmup_seconds)
+        warm, warm_wall = phase(users, seconds=args.warmup_seconds, think=args.think)
         run["warmup"] = {"requests": len(warm), "wall_s": warm_wall, "errors": sum(s != 200 for *_x, s in warm)}
         if imp is None:
             cpu0 = cpu_snapshot(args, server)
             t_open = time.perf_counter()
-            results, wall = phase(users, seconds=args.seconds)
+            results, wall = phase(users, seconds=args.seconds, think=args.think)
             run["cpu_s"] = cpu_used(cpu0, cpu_snapshot(args, server))
         else:
             log = (args.work / "import.log").open("w")
@@ -523,7 +527,9 @@ def one_run(args, name: str, seed: str, imp: dict | None) -> dict:
             # Measured while the import runs, and --after-seconds after it ends (the batch marks
             # the dashboards' figures stale when it is done: the next pages recompute them).
             results, wall = phase(
-                users, until=lambda: "at" in finished and time.perf_counter() >= finished["at"] + args.after_seconds
+                users,
+                until=lambda: "at" in finished and time.perf_counter() >= finished["at"] + args.after_seconds,
+                think=args.think,
             )
             watcher.join()
             log.close()
@@ -605,7 +611,7 @@ def report(res: dict) -> str:
     a, m = res["args"], res["machine"]
     lines = [
         f"{res['data']['children']:,} children, {res['data']['measurements']:,} visits (database {a['db_name']}, a copy of "
-        f"{res['data']['seed']}); {a['users']} users; gunicorn {a['workers']} workers × {a['threads']} threads (gthread)",
+        f"{res['data']['seed']}); {a['users']} users, think time {a['think']:g} s; gunicorn {a['workers']} workers × {a['threads']} threads (gthread)",
         f"machine: {m['nproc']} cores, {m['cpu']}, {m['ram_gib']} GiB; PostgreSQL {m['postgresql']}; Python {m['python']}; "
         f"{m['gunicorn']}",
         "",
@@ -675,6 +681,13 @@ def main() -> None:
     ap.add_argument("--import-seed", type=int, default=7, help="seed of the district the import file comes from")
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=120, help="measured window of the idle run")
+    ap.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds a user pauses after each page, on average "
+        "(default 0: each sends its next request as soon as the last is answered)",
+    )
     ap.add_argument(
         "--after-seconds", type=float, default=30, help="the import run: measured this long after the import"
     )

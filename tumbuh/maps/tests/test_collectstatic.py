@@ -18,12 +18,20 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_production_collectstatic_succeeds_with_the_manifest(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("TUMBUH_") and k != "DATABASE_URL"}
     env |= {
-        "SECRET_KEY": "test-collectstatic-" + "x" * 40, "ALLOWED_HOSTS": "tumbuh.example.go.id",
-        "TUMBUH_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "SECRET_KEY": "test-collectstatic-" + "x" * 40,
+        "ALLOWED_HOSTS": "tumbuh.example.go.id",
+        "TUMBUH_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "tumbuh.settings",
     }
-    run = subprocess.run([sys.executable, "-m", "tumbuh.cli", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "tumbuh.cli", "collectstatic", "--noinput", "-v0"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())["paths"]
     hashed = manifest["vendor/leaflet/leaflet.js"]
