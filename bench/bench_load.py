@@ -388,6 +388,34 @@ def cpu_used(before: dict, after: dict) -> dict:
     return {kind: sum(after[kind][p] - before[kind].get(p, 0.0) for p in after[kind]) for kind in after}
 
 
+class WaitSampler(threading.Thread):
+    """Once a second, what the active PostgreSQL sessions of the run's database wait for
+    (``pg_stat_activity``): lock waits would mean an import blocks the pages."""
+
+    def __init__(self, args):
+        super().__init__(daemon=True)
+        self.args, self.stop, self.samples = args, threading.Event(), []
+
+    def run(self):
+        with _admin(self.args.pg) as conn:
+            while not self.stop.wait(1.0):
+                rows = conn.execute(
+                    "SELECT coalesce(wait_event_type, 'CPU'), count(*) FROM pg_stat_activity "
+                    "WHERE datname = %s AND state = 'active' AND pid <> pg_backend_pid() GROUP BY 1",
+                    [self.args.db_name],
+                ).fetchall()
+                self.samples.append((time.perf_counter(), dict(rows)))
+
+    def summary(self, start: float, end: float) -> dict:
+        """Per wait type: in how many samples a session waited so, and at most how many."""
+        got = [w for t, w in self.samples if start <= t < end]
+        kinds = sorted({k for w in got for k in w})
+        return {
+            "samples": len(got),
+            **{k: [sum(1 for w in got if w.get(k)), max(w.get(k, 0) for w in got)] for k in kinds},
+        }
+
+
 # ============================================================================ a run
 def _percentile(values, q):
     s = sorted(values)
@@ -502,6 +530,8 @@ def one_run(args, name: str, seed: str, imp: dict | None) -> dict:
         run["users"] = {role: sum(u.role == role for u in users) for _n, role, _k in USERS}
         run["list_pages"] = {u.role: u.list_pages for u in users}
         warm, warm_wall = phase(users, seconds=args.warmup_seconds, think=args.think)
+        waits = WaitSampler(args)
+        waits.start()
         run["warmup"] = {"requests": len(warm), "wall_s": warm_wall, "errors": sum(s != 200 for *_x, s in warm)}
         if imp is None:
             cpu0 = cpu_snapshot(args, server)
@@ -546,6 +576,8 @@ def one_run(args, name: str, seed: str, imp: dict | None) -> dict:
                 flush=True,
             )
     finally:
+        if "waits" in locals():
+            waits.stop.set()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
     run["loadavg_end"] = os.getloadavg()
@@ -565,6 +597,9 @@ def one_run(args, name: str, seed: str, imp: dict | None) -> dict:
     for label, rows, seconds in parts:
         part = dict(run, run=label) | summarise(rows, seconds)
         # each request: page, role, sent (s after the window opened), latency (ms), status
+        sent = [r[2] for r in rows]
+        if sent:
+            part["pg_waits"] = waits.summary(min(sent), max(sent))
         part["requests_log"] = [(p, r, round(t - t_open, 3), round(1000 * d, 1), st) for p, r, t, d, st in rows]
         print(f"{label}: {part['requests']:,} requests in {seconds:.0f} s, {part['all']['errors']} errors", flush=True)
         out.append(part)
@@ -630,6 +665,11 @@ def report(res: dict) -> str:
                 f"; CPU per request: gunicorn {g:.0f} ms + PostgreSQL ≥ {p:.0f} ms, so the {m['nproc']} cores alone "
                 f"would serve ≤ {1000 * m['nproc'] / (g + p):.0f} req/s"
             )
+        if r.get("pg_waits", {}).get("samples"):
+            w = r["pg_waits"]
+            kinds = {k: v for k, v in w.items() if k != "samples"}
+            seen = ", ".join(f"{k} in {n} (at most {most} at once)" for k, (n, most) in kinds.items())
+            head += f"; PostgreSQL sessions, sampled each second ({w['samples']}): {seen or 'none active'}"
         lines += [
             head,
             "",
