@@ -84,7 +84,9 @@ and the growth engine; there is no Python loop over measurements.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import logging
 import time
 from dataclasses import asdict, dataclass, field
@@ -535,7 +537,51 @@ def refresh_period(period: Period, *, now: dt.datetime | None = None) -> int:
     """Recompute and store every level and indicator of ``period``, and the data-quality
     metrics of every puskesmas and posyandu (``quality.aggregate_rows``), computed at ``now``
     (default: the time of the call); returns the prevalence rows written. Tumbuh writes them
-    itself (``policy.SYSTEM``), in bulk, with one audit row for the period."""
+    itself (``policy.SYSTEM``), in bulk, with one audit row for the period. One process at a
+    time: another that computes the same period is waited for (two writing it at once collided
+    on the unique rows)."""
+    with _refreshing(period.key, wait=True):
+        return _refresh_period(period, now=now)
+
+
+#: The lock of "a page is recomputing stale figures" (the others are a period's key each).
+PAGES_REFRESHING = "pages"
+
+
+def _lock_key(name: str) -> int:
+    """A PostgreSQL advisory lock's number (signed 64 bits) for a period's key or
+    :data:`PAGES_REFRESHING`."""
+    digest = hashlib.blake2b(f"tumbuh.dashboards.aggregates:{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@contextlib.contextmanager
+def _refreshing(name: str, *, wait: bool):
+    """One process at a time holds the lock ``name``: a session advisory lock on PostgreSQL
+    (taken again by the same process, it nests). Yields False when another process holds it
+    and ``wait`` is off. SQLite lets one writer in at a time by itself."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = _lock_key(name)
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+            got = True
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            got = bool(cursor.fetchone()[0])
+    try:
+        yield got
+    finally:
+        if got:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def _refresh_period(period: Period, *, now: dt.datetime | None) -> int:
     from tumbuh.accounts import policy
     from tumbuh.audit.bulk import BulkWrite
     from tumbuh.measurements.models import Measurement
@@ -586,15 +632,33 @@ def refresh_period(period: Period, *, now: dt.datetime | None = None) -> int:
 
 def ensure_fresh(period: Period, *, force: bool = False, now: dt.datetime | None = None) -> bool:
     """Compute ``period`` when it never was, or when stale for longer than the maximum age at
-    ``now`` (default: the time of the call); True when it did."""
+    ``now`` (default: the time of the call), unless another page is recomputing stale figures
+    (PostgreSQL); True when it did."""
     from .models import AggregateRun
 
     now = now or timezone.now()
-    run = AggregateRun.objects.filter(period=period.key).first()
-    if force or run is None or (run.stale and (now - run.computed_at).total_seconds() > _max_age()):
+
+    def due():
+        run = AggregateRun.objects.filter(period=period.key).first()
+        return force or run is None or (run.stale and (now - run.computed_at).total_seconds() > _max_age()), run
+
+    is_due, run = due()
+    if not is_due:
+        return False
+    if force or run is None:  # forced, or nothing to show yet: wait for whoever is computing it
+        with _refreshing(period.key, wait=True):
+            if not due()[0]:
+                return False
+            refresh_period(period, now=now)
+            return True
+    # Stale figures (after an import every period is): one page at a time recomputes those it
+    # shows, while the other pages show the stored figures, rather than every worker's next
+    # page computing them at once.
+    with _refreshing(PAGES_REFRESHING, wait=False) as mine:
+        if not mine or not due()[0]:  # another page is at it, or did this one meanwhile
+            return False
         refresh_period(period, now=now)
         return True
-    return False
 
 
 def _from_model(a) -> AreaRow:

@@ -214,3 +214,49 @@ def test_a_stale_period_is_recomputed_once_older_than_the_maximum_age_at_the_giv
     assert not aggregates.ensure_fresh(ROUND, now=at + dt.timedelta(seconds=299))
     assert aggregates.ensure_fresh(ROUND, now=at + dt.timedelta(seconds=301))
     assert AggregateRun.objects.get(period=ROUND.key).computed_at == at + dt.timedelta(seconds=301)
+
+
+@pytest.mark.django_db
+def test_while_one_page_recomputes_stale_figures_the_others_show_the_stored_ones(alice, known, settings):
+    """After an import every period is stale, and every worker's next dashboard computed the
+    periods it shows (the round and six for the trend, seconds each) at once; two writing the
+    same period collided on the unique rows (a 500). On PostgreSQL one page at a time
+    recomputes stale figures while the others show the stored ones; a period never computed
+    is computed at once, and a forced refresh (``refresh_aggregates``) waits for whoever is
+    computing that period."""
+    import threading
+
+    import psycopg
+    from django.db import connection
+
+    from tumbuh.dashboards.models import AggregateRun
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's advisory locks; SQLite lets one writer in at a time by itself")
+    settings.TUMBUH_AGGREGATE_MAX_AGE = 300
+    at = dt.datetime(2030, 9, 1, 8, 0, tzinfo=dt.UTC)
+    later = at + dt.timedelta(seconds=301)
+    february, earlier = Period.round(2025, 2), Period.round(2024, 8)
+    assert aggregates.ensure_fresh(ROUND, now=at) and aggregates.ensure_fresh(february, force=True, now=at)
+    AggregateRun.objects.filter(period__in=[ROUND.key, february.key]).update(stale=True)
+    AggregateRun.objects.filter(period=earlier.key).delete()
+    other = psycopg.connect(**connection.get_connection_params(), autocommit=True)  # another worker
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [aggregates._lock_key(aggregates.PAGES_REFRESHING)])
+        assert not aggregates.ensure_fresh(ROUND, now=later) and not aggregates.ensure_fresh(february, now=later)
+        run = AggregateRun.objects.get(period=ROUND.key)
+        assert (run.stale, run.computed_at) == (True, at)
+        assert indicator_table(user=alice, within_code="73.24.04", level="desa", period=ROUND, indicator="stunting")
+        assert aggregates.ensure_fresh(earlier, now=later)  # never computed: nothing to show, so computed
+        other.execute("SELECT pg_advisory_unlock_all()")
+        other.execute("SELECT pg_advisory_lock(%s)", [aggregates._lock_key(ROUND.key)])  # computing the round
+        released = threading.Timer(0.5, other.close)
+        released.start()
+        assert aggregates.ensure_fresh(ROUND, force=True, now=later)  # waits for the other, then computes
+        released.join()
+    finally:
+        other.close()
+    run = AggregateRun.objects.get(period=ROUND.key)
+    assert (run.stale, run.computed_at) == (False, later)
+    assert aggregates.ensure_fresh(february, now=later)  # no other page at it: this one recomputes
+    assert not aggregates.ensure_fresh(february, now=later)

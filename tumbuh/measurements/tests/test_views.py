@@ -177,3 +177,32 @@ def test_menu_links_to_the_list_and_the_visit_for_those_who_can_add(client, demo
         html = _login(client, demo_users, username).get(reverse("home")).content.decode()
         assert reverse("measurements:child_list") in html
         assert (reverse("measurements:visit_start") in html) == visit, username
+
+
+def test_the_list_reads_a_page_in_the_same_queries_however_many_children_and_in_order(client, bob, siti, admin_lutim):
+    """A page of the list is its ids first, then its children with desa, posyandu and last
+    status in one query (``child_list``): the number of queries does not grow with the page,
+    and the order, the paging and the statuses are those of the whole list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .posyandu_fixtures import register
+
+    url = reverse("measurements:child_list")
+    client.force_login(bob)
+    uji = {"q": "Uji"}  # the test's children, not the demo's
+    client.get(url, uji)  # the session's first write out of the count
+    with CaptureQueriesContext(connection) as one:
+        assert [c.name for c in client.get(url, uji).context["page"]] == ["Siti Uji Balantang"]
+    for i in range(60):
+        register(admin_lutim, BALANTANG, f"Anak Uji {i:02d}", birth=dt.date(2023, 1, 1) + dt.timedelta(days=i))
+    with CaptureQueriesContext(connection) as many:
+        first = client.get(url, uji).context["page"]
+    assert len(many.captured_queries) == len(one.captured_queries)
+    second = client.get(url, {**uji, "page": 2}).context["page"]
+    names = [c.name for c in first] + [c.name for c in second]
+    assert names == sorted(names) and len(names) == 61 and names[-1] == "Siti Uji Balantang"
+    siti_row = second[len(second) - 1]
+    latest = siti.measurements.order_by("-date").first()
+    assert (siti_row.last_date, siti_row.last_tbu, siti_row.desa.code) == (latest.date, latest.status_tbu, BALANTANG)
+    assert siti_row.posyandu is not None and second.paginator.count == 61
