@@ -5,8 +5,8 @@ posyandu. Drawn blindly, new IDs clash with stored ones: a batch of ``n`` new ch
 a table of ``m`` clashes with probability about ``1 - exp(-n (n/2 + m) / 32**8)``, 1.8 % for
 200,000 new children into an empty table, 18 % into one holding a million, and one clash
 aborted the whole (atomic) import. So IDs are allocated, not just drawn: ``allocate`` draws
-a chunk's IDs, checks them against every stored child (merged ones too) and each other in a
-query per chunk, and draws again the few that clash; a child saved alone is checked the same
+a chunk's IDs, checks them against every stored child (merged ones too) and each other (an
+indexed lookup per thousand IDs), and draws again the few that clash; a child saved alone is checked the same
 way (``Child.save``). A clash the check cannot see (a concurrent transaction's rows, not yet
 committed, on PostgreSQL) is caught at the INSERT (``insert_with_ids``): the other
 transaction's rows are visible by then, and the clashing IDs are drawn again. Stored IDs
@@ -29,6 +29,10 @@ ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the 
 ROUNDS = 50
 #: Times an INSERT is tried again after a clash with rows the check could not see yet.
 RETRIES = 5
+#: IDs looked up per query: few enough that PostgreSQL probes the index, even in a table the
+#: batch has just filled (5,000 at once made it scan the whole table), and within SQLite's
+#: 999 parameters.
+CHECK_SIZE = 1000
 
 T = TypeVar("T")
 
@@ -54,7 +58,7 @@ def held(candidates: Sequence[str]) -> set[str]:
     """Those of ``candidates`` a stored child holds, merged children included."""
     from .models import Child
 
-    size = min(5000, connection.features.max_query_params or 5000)
+    size = min(CHECK_SIZE, connection.features.max_query_params or CHECK_SIZE)
     found: set[str] = set()
     for start in range(0, len(candidates), size):
         found.update(
