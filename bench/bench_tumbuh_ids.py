@@ -42,12 +42,48 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_import import AGE_M, BULAN, DATABASES, HEADERS, HEIGHT_MEDIAN, PYTHON, WEIGHT_MEDIAN, age_text, env, fresh_database, recreate  # noqa: E402
+from bench_import import (  # noqa: E402
+    AGE_M,
+    BULAN,
+    DATABASES,
+    HEADERS,
+    HEIGHT_MEDIAN,
+    PYTHON,
+    WEIGHT_MEDIAN,
+    age_text,
+    env,
+    fresh_database,
+    recreate,
+)
 
 WORK = Path("/tmp/tumbuh-bench-ids")
 SPACE = 32**8
-SYLLABLES = ["ba", "ci", "du", "fe", "go", "hu", "ja", "ki", "lo", "mu", "na", "pi", "ra", "si", "tu", "wa", "ya", "ze",
-             "ro", "la", "me", "no", "sa", "te"]
+SYLLABLES = [
+    "ba",
+    "ci",
+    "du",
+    "fe",
+    "go",
+    "hu",
+    "ja",
+    "ki",
+    "lo",
+    "mu",
+    "na",
+    "pi",
+    "ra",
+    "si",
+    "tu",
+    "wa",
+    "ya",
+    "ze",
+    "ro",
+    "la",
+    "me",
+    "no",
+    "sa",
+    "te",
+]
 
 
 def blind_rates(n: int, tables: list[int], trials: dict[int, int], seed: int = 15) -> list[dict]:
@@ -65,10 +101,21 @@ def blind_rates(n: int, tables: list[int], trials: dict[int, int], seed: int = 1
             failed += clash
         p = 1 - math.exp(-n * (n / 2 + m) / SPACE)
         at_least_3_of_8 = sum(math.comb(8, k) * p**k * (1 - p) ** (8 - k) for k in range(3, 9))
-        out.append({"table": m, "trials": trials[m], "failed": failed, "observed": failed / trials[m], "formula": p,
-                    "p_3_of_8": at_least_3_of_8})
-        print(f"m={m:>9,}: {failed}/{trials[m]} runs clashed ({failed / trials[m]:.2%}; formula {p:.2%}); "
-              f"P(≥3 of 8) {at_least_3_of_8:.2g}", flush=True)
+        out.append(
+            {
+                "table": m,
+                "trials": trials[m],
+                "failed": failed,
+                "observed": failed / trials[m],
+                "formula": p,
+                "p_3_of_8": at_least_3_of_8,
+            }
+        )
+        print(
+            f"m={m:>9,}: {failed}/{trials[m]} runs clashed ({failed / trials[m]:.2%}; formula {p:.2%}); "
+            f"P(≥3 of 8) {at_least_3_of_8:.2g}",
+            flush=True,
+        )
     return out
 
 
@@ -110,19 +157,55 @@ def new_children_csv(path: Path, n: int, posyandu: list, seed: int = 2026) -> No
         for i in range(n):
             sex = 1 + (i % 2)
             first = (boys if sex == 1 else girls)[int(rng.integers(0, len(boys if sex == 1 else girls)))]
-            suffix = (SYLLABLES[i % k] + SYLLABLES[i // k % k] + SYLLABLES[i // k // k % k] + SYLLABLES[i // k**3 % k]).capitalize()
+            suffix = (
+                SYLLABLES[i % k] + SYLLABLES[i // k % k] + SYLLABLES[i // k // k % k] + SYLLABLES[i // k**3 % k]
+            ).capitalize()
             p = posyandu[int(rng.integers(0, len(posyandu)))]
             age = int(rng.integers(40, 1700))
             birth = visit - dt.timedelta(days=age)
             m = age / 30.4375
             height = round(float(np.interp(m, AGE_M, HEIGHT_MEDIAN)) * (1 + 0.03 * float(rng.normal())), 1)
             weight = round(float(np.interp(m, AGE_M, WEIGHT_MEDIAN)) * (1 + 0.08 * float(rng.normal())), 1)
-            w.writerow([
-                "", f"{first} {suffix}", "L" if sex == 1 else "P", f"{birth:%d/%m/%Y}", "3,1", "49", mothers[i % len(mothers)],
-                "SULAWESI SELATAN", "LUWU TIMUR", p[2], p[3], p[1], p[0], "001", "002", f"Dusun {p[1]}", age_text(age),
-                f"{visit:%d/%m/%Y}", BULAN[visit.month], f"{weight}".replace(".", ","), f"{height}".replace(".", ","),
-                "Terlentang" if age < 731 else "Berdiri", "", "", "", "", "", "", "", "N", "", "1", "", "Ya", "", "",
-            ])
+            w.writerow(
+                [
+                    "",
+                    f"{first} {suffix}",
+                    "L" if sex == 1 else "P",
+                    f"{birth:%d/%m/%Y}",
+                    "3,1",
+                    "49",
+                    mothers[i % len(mothers)],
+                    "SULAWESI SELATAN",
+                    "LUWU TIMUR",
+                    p[2],
+                    p[3],
+                    p[1],
+                    p[0],
+                    "001",
+                    "002",
+                    f"Dusun {p[1]}",
+                    age_text(age),
+                    f"{visit:%d/%m/%Y}",
+                    BULAN[visit.month],
+                    f"{weight}".replace(".", ","),
+                    f"{height}".replace(".", ","),
+                    "Terlentang" if age < 731 else "Berdiri",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "N",
+                    "",
+                    "1",
+                    "",
+                    "Ya",
+                    "",
+                    "",
+                ]
+            )
 
 
 RUN = """
@@ -189,7 +272,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--children", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--trials", type=int, default=2000, help="Monte Carlo runs per table size (fewer for the big ones)")
+    parser.add_argument(
+        "--trials", type=int, default=2000, help="Monte Carlo runs per table size (fewer for the big ones)"
+    )
     parser.add_argument("--stored", type=int, default=25_000, help="children in the database before the import")
     parser.add_argument("--database-url", help="a PostgreSQL database to run on (dropped and created afresh)")
     parser.add_argument("--keep", action="store_true")
@@ -198,7 +283,12 @@ def main() -> None:
 
     print("## 1. blind draws", flush=True)
     tables = [0, 25_000, 1_000_000, 2_500_000]
-    trials = {0: args.trials, 25_000: args.trials, 1_000_000: max(50, args.trials // 4), 2_500_000: max(50, args.trials // 8)}
+    trials = {
+        0: args.trials,
+        25_000: args.trials,
+        1_000_000: max(50, args.trials // 4),
+        2_500_000: max(50, args.trials // 8),
+    }
     t0 = time.perf_counter()
     rates = blind_rates(n, tables, trials)
     print(f"({time.perf_counter() - t0:.0f} s)", flush=True)
@@ -212,15 +302,26 @@ def main() -> None:
     demo = fresh_database(var_dir)
     if args.stored:
         t0 = time.perf_counter()
-        out = subprocess.run([PYTHON, "-c", STORE, str(args.stored)], env=env(var_dir), cwd=ROOT, check=True, capture_output=True,
-                             text=True)
+        out = subprocess.run(
+            [PYTHON, "-c", STORE, str(args.stored)],
+            env=env(var_dir),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         print(f"{int(out.stdout.split()[-1]):,} children stored in {time.perf_counter() - t0:.0f} s", flush=True)
     path = WORK / f"new-children-{n}.csv"
     new_children_csv(path, n, demo["posyandu"])
     # A warm-up run first (not counted), then blind and allocated in ABBA order.
-    modes = ",".join(["warmup"] + [m for i in range(args.repeat) for m in (("blind", "allocated") if i % 2 == 0 else ("allocated", "blind"))])
+    modes = ",".join(
+        ["warmup"]
+        + [m for i in range(args.repeat) for m in (("blind", "allocated") if i % 2 == 0 else ("allocated", "blind"))]
+    )
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
-    out = subprocess.run([PYTHON, "-c", RUN, str(path), modes], env=env(var_dir), cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run(
+        [PYTHON, "-c", RUN, str(path), modes], env=env(var_dir), cwd=ROOT, capture_output=True, text=True
+    )
     if out.returncode:
         sys.stderr.write(out.stdout + out.stderr)
         raise SystemExit(out.returncode)
@@ -230,18 +331,32 @@ def main() -> None:
 
     def median(mode, key):
         values = sorted(r[key] for r in runs if r["mode"] == mode)
-        return values[len(values) // 2] if len(values) % 2 else sum(values[len(values) // 2 - 1 : len(values) // 2 + 1]) / 2
+        return (
+            values[len(values) // 2]
+            if len(values) % 2
+            else sum(values[len(values) // 2 - 1 : len(values) // 2 + 1]) / 2
+        )
 
     blind_s, alloc_s = median("blind", "wall_s"), median("allocated", "wall_s")
     blind_cpu, alloc_cpu = median("blind", "cpu_s"), median("allocated", "cpu_s")
     free_s = median("allocated", "free_s")
     allocated = [r for r in runs if r["mode"] == "allocated"]
     result = {
-        "children": n, "blind": rates, "runs": runs, "blind_import_s": round(blind_s, 1), "allocated_import_s": round(alloc_s, 1),
-        "blind_import_cpu_s": round(blind_cpu, 1), "allocated_import_cpu_s": round(alloc_cpu, 1),
-        "allocator_s": round(free_s, 2), "ratio": round(alloc_s / blind_s, 3), "cpu_ratio": round(alloc_cpu / blind_cpu, 3),
-        "database": "postgresql" if args.database_url else "sqlite", "cpu": platform.processor() or platform.machine(),
-        "cores": os.cpu_count(), "python": platform.python_version(), "load_average": os.getloadavg()[0],
+        "children": n,
+        "blind": rates,
+        "runs": runs,
+        "blind_import_s": round(blind_s, 1),
+        "allocated_import_s": round(alloc_s, 1),
+        "blind_import_cpu_s": round(blind_cpu, 1),
+        "allocated_import_cpu_s": round(alloc_cpu, 1),
+        "allocator_s": round(free_s, 2),
+        "ratio": round(alloc_s / blind_s, 3),
+        "cpu_ratio": round(alloc_cpu / blind_cpu, 3),
+        "database": "postgresql" if args.database_url else "sqlite",
+        "cpu": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average": os.getloadavg()[0],
     }
     (ROOT / "bench" / "out").mkdir(exist_ok=True)
     (ROOT / "bench" / "out" / "tumbuh_ids.json").write_text(json.dumps(result, indent=2))
@@ -250,16 +365,24 @@ def main() -> None:
     print(f"| table already holding m IDs | runs of {n:,} new IDs | clashed (aborted) | formula | P(≥ 3 of 8 runs) |")
     print("|---:|---:|---:|---:|---:|")
     for r in rates:
-        print(f"| {r['table']:,} | {r['trials']:,} | {r['failed']} ({r['observed']:.1%}) | {r['formula']:.1%} | {r['p_3_of_8']:.1g} |")
+        print(
+            f"| {r['table']:,} | {r['trials']:,} | {r['failed']} ({r['observed']:.1%}) | {r['formula']:.1%} | {r['p_3_of_8']:.1g} |"
+        )
     print()
-    print(f"| import of {n:,} new children ({result['database']}, {runs[0]['stored_before']:,} stored), median of {args.repeat} "
-          "| wall time | CPU (importing process) | children created |")
+    print(
+        f"| import of {n:,} new children ({result['database']}, {runs[0]['stored_before']:,} stored), median of {args.repeat} "
+        "| wall time | CPU (importing process) | children created |"
+    )
     print("|---|---:|---:|---:|")
-    print(f"| blind draws (before issue 15) | {blind_s:.1f} s | {blind_cpu:.1f} s | "
-          f"{', '.join(str(r['children_created']) for r in runs if r['mode'] == 'blind')} |")
-    print(f"| allocated (`measurements.ids`) | {alloc_s:.1f} s | {alloc_cpu:.1f} s, of which checking {free_s:.2f} s "
-          f"({allocated[0]['checks']} chunks checked, {allocated[0]['redraws']} redrawn) | "
-          f"{', '.join(str(r['children_created']) for r in allocated)} |")
+    print(
+        f"| blind draws (before issue 15) | {blind_s:.1f} s | {blind_cpu:.1f} s | "
+        f"{', '.join(str(r['children_created']) for r in runs if r['mode'] == 'blind')} |"
+    )
+    print(
+        f"| allocated (`measurements.ids`) | {alloc_s:.1f} s | {alloc_cpu:.1f} s, of which checking {free_s:.2f} s "
+        f"({allocated[0]['checks']} chunks checked, {allocated[0]['redraws']} redrawn) | "
+        f"{', '.join(str(r['children_created']) for r in allocated)} |"
+    )
     print(f"\nratio allocated / blind: {alloc_s / blind_s:.3f} wall, {alloc_cpu / blind_cpu:.3f} CPU")
     if not args.keep:
         shutil.rmtree(var_dir, ignore_errors=True)
