@@ -32,19 +32,22 @@ What it does:
    emptied before each run).
 4. **The users**: ``--users`` threads, each a logged-in user with its own session cookie
    (``http.client``; a new connection per request, as a reverse proxy opens them to gunicorn by
-   default, or one keep-alive connection per user with ``--keep-alive``), who logs in through the login form (CSRF token) as a
-   demo account (:data:`USERS`: district admins, a kecamatan team, puskesmas officers, desa
-   operators, a read-only viewer), then loops (no think time unless ``--think``): the dashboard ``/dasbor/``,
-   the child list ``/anak/?page=k`` (a random page of the user's list), a child's page
-   ``/anak/<tumbuh_id>/`` (a random child from the list pages the user has seen: always in
-   scope). Latency = request sent → whole body read. A request is an error unless it answers 200
+   default, or one keep-alive connection per user with ``--keep-alive``), who logs in through
+   the login form (CSRF token) as a demo account (:data:`USERS`: district admins, a kecamatan
+   team, puskesmas officers, desa operators, a read-only viewer), then loops (no think time
+   unless ``--think``): the dashboard ``/dasbor/``, the child list ``/anak/?page=k`` (a random
+   page of the user's list), a child's page ``/anak/<tumbuh_id>/`` (a random child from the list
+   pages the user has seen: always in scope). Latency = request sent → whole body read. A request is an error unless it answers 200
    (a redirect to the login is one). ``--warmup-seconds`` are not counted (each worker loads
    numpy/scipy on its first page; the page cache fills).
 5. **Two runs**: ``idle`` (``--seconds`` of measurement) and ``import``: ``tumbuh import eppgbm FILE
    --user admin.lutim`` starts in a subprocess as the measured window opens; the window closes
    ``--after-seconds`` after the import ends, and requests are reported by when they were sent:
    *during import* and *after import* (the finished batch marks the dashboards' figures stale,
-   so the next pages recompute them). The import's own wall time and summary line are reported.
+   so the next pages recompute them). The import's own wall time and summary line are reported,
+   and, as its peer, the same import into a fresh copy with no server and no users (``alone``).
+   Server CPU per request (gunicorn's processes and the run's PostgreSQL backends, from
+   ``/proc``) is reported too: unlike the latencies, it hardly depends on what else the machine runs.
 
 Prints Markdown tables (per page: count, p50, p95, p99, max, errors; p95 against the 1 s target and
 against the 1.15 s measured in issue 15), the machine and the load average before and after each
@@ -607,6 +610,23 @@ def one_run(args, name: str, seed: str, imp: dict | None) -> dict:
     return out
 
 
+def import_alone(args, seed: str, imp: dict) -> dict:
+    """The peer of the import run: the same import into a fresh copy, with no server or users."""
+    db_url = fresh_copy(args, seed)
+    la = os.getloadavg()
+    cmd = [TUMBUH, "import", "eppgbm", imp["path"], "--user", IMPORTER, "--no-progress"]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, env=production_env(args.var_dir, db_url), cwd=ROOT, capture_output=True, text=True)
+    out = {
+        "seconds": time.perf_counter() - t0,
+        "returncode": done.returncode,
+        "loadavg_start": la,
+        "loadavg_end": os.getloadavg(),
+    }
+    print(f"\nimport alone: {out['seconds']:.1f} s, exit {done.returncode}", flush=True)
+    return out
+
+
 # ============================================================================ report
 def _la(la) -> str:
     return " / ".join(f"{x:.2f}" for x in la)
@@ -684,6 +704,14 @@ def report(res: dict) -> str:
             )
         lines.append("")
     runs = res["runs"]
+    alone, during = res.get("import_alone"), next((r for r in runs if r["run"] == "during import"), None)
+    if alone and during:
+        lines += [
+            f"The import alone (no server, no users; load average {_la(alone['loadavg_start'])}): "
+            f"{alone['seconds']:.1f} s, exit {alone['returncode']}; with the users: {during['import']['seconds']:.1f} s "
+            f"({during['import']['seconds'] / alone['seconds']:.1f}×).",
+            "",
+        ]
     lines += [
         "p95 against the target (1 s) and against issue 15's measurement (1.15 s): ratio < 1 is better.",
         "",
@@ -744,7 +772,11 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     ap.add_argument("--port", type=int, default=8793)
     ap.add_argument("--cache-url", default="", help="TUMBUH_CACHE_URL of the server (default: files in the var dir)")
-    ap.add_argument("--runs", default="idle,import", help="which runs, in order: idle, import")
+    ap.add_argument(
+        "--runs",
+        default="idle,import,alone",
+        help="which runs, in order: idle, import, alone (the import with no users)",
+    )
     ap.add_argument("--work", type=Path, default=Path("/tmp/tumbuh-bench-load"), help="import file, logs, var dir")
     ap.add_argument("--out", default="load", help="results file bench/out/OUT.json")
     args = ap.parse_args()
@@ -760,11 +792,18 @@ def main() -> None:
     res["data"] = seed_database(args)
     seed_url = _url(args.pg, res["data"]["seed"])
     runs = [r.strip() for r in args.runs.split(",") if r.strip()]
-    imp = import_file(args, seed_url) if "import" in runs else None
+    imp = import_file(args, seed_url) if {"import", "alone"} & set(runs) else None
     res["import_file"] = imp
     # Static files, collected once as production does (WhiteNoise's manifest needs them).
     _run([TUMBUH, "collectstatic", "--noinput", "-v0"], production_env(args.var_dir, seed_url))
-    res["runs"] = [part for r in runs for part in one_run(args, r, res["data"]["seed"], imp if r == "import" else None)]
+    res["runs"] = [
+        part
+        for r in runs
+        if r != "alone"
+        for part in one_run(args, r, res["data"]["seed"], imp if r == "import" else None)
+    ]
+    if "alone" in runs:
+        res["import_alone"] = import_alone(args, res["data"]["seed"], imp)
     res["loadavg_after"] = os.getloadavg()
     text = report(res)
     print("\n" + text)
