@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tumbuh.krs",
     "tumbuh.genting",
     "tumbuh.konvergensi_desa",
+    "tumbuh.offline",
 ]
 
 MIDDLEWARE = [

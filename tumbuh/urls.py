@@ -15,6 +15,9 @@ urlpatterns = [
     path("audit/", include("tumbuh.audit.urls")),
     path("impor/pengukuran/", include("tumbuh.measurements.import_urls")),
     path("impor/", include("tumbuh.imports.urls")),
+    # Before anak/: the offline entry page lives under the posyandu entry's own address.
+    path("anak/kunjungan/luring/", include("tumbuh.offline.page_urls")),
+    path("api/luring/", include("tumbuh.offline.urls")),
     path("anak/", include("tumbuh.measurements.urls")),
     path("dasbor/", include("tumbuh.dashboards.urls")),
     path("peta/", include("tumbuh.maps.urls")),
