@@ -68,6 +68,13 @@ def charlie(demo_users):
 
 
 @pytest.fixture(autouse=True)
+def _no_background_refresh(settings):
+    """A finished import would start ``refresh_aggregates`` in another process, which does not see
+    the test database; ``dashboards/tests/test_background_refresh.py`` turns it on."""
+    settings.TUMBUH_REFRESH_AFTER_IMPORT = False
+
+
+@pytest.fixture(autouse=True)
 def _static_without_manifest(settings):
     """Tests render templates without running collectstatic first."""
     settings.STORAGES = {

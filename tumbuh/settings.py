@@ -271,6 +271,9 @@ TUMBUH_UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("TUMBUH_UPLOAD_MAX_UNPACKE
 # What a document (a .docx/.xlsx/.odt attached as evidence, at most 20 MB) may unpack to.
 TUMBUH_DOCUMENT_MAX_UNPACKED_BYTES = int(os.environ.get("TUMBUH_DOCUMENT_MAX_UNPACKED_BYTES", str(100 << 20)))
 # The most rows one imported file may hold, the longest cell, the largest legacy .xls.
+# After an e-PPGBM batch marks every dashboard period stale, a background process recomputes them
+# (``tumbuh refresh_aggregates --stale --background``, at batch priority) instead of the next dashboard page.
+TUMBUH_REFRESH_AFTER_IMPORT = env_flag("TUMBUH_REFRESH_AFTER_IMPORT", True)
 TUMBUH_IMPORT_MAX_ROWS = int(os.environ.get("TUMBUH_IMPORT_MAX_ROWS", "2000000"))
 TUMBUH_IMPORT_MAX_CELL_CHARS = int(os.environ.get("TUMBUH_IMPORT_MAX_CELL_CHARS", "10000"))
 TUMBUH_IMPORT_MAX_XLS_BYTES = int(os.environ.get("TUMBUH_IMPORT_MAX_XLS_BYTES", str(64 << 20)))

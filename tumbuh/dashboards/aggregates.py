@@ -548,6 +548,12 @@ def refresh_period(period: Period, *, now: dt.datetime | None = None) -> int:
 PAGES_REFRESHING = "pages"
 
 
+def recomputing_for_the_pages():
+    """Hold the pages' lock (waiting for it): while held, pages show stored stale figures rather
+    than recompute them (``refresh_aggregates --background``, started after an import)."""
+    return _refreshing(PAGES_REFRESHING, wait=True)
+
+
 def _lock_key(name: str) -> int:
     """A PostgreSQL advisory lock's number (signed 64 bits) for a period's key or
     :data:`PAGES_REFRESHING`."""

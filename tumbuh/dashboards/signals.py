@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from tumbuh.core import processes
 from tumbuh.imports.models import BatchStatus, ImportBatch
 from tumbuh.measurements.models import Measurement
 from tumbuh.measurements.signals import visits_changed
@@ -41,4 +44,13 @@ def _visits_changed(sender, dates, **kwargs):
 @receiver(post_save, sender=ImportBatch, dispatch_uid="dashboards_batch_done")
 def _batch_done(sender, instance, **kwargs):
     if instance.status == BatchStatus.DONE and instance.kind == "eppgbm":
-        mark_stale()
+        if mark_stale() and getattr(settings, "TUMBUH_REFRESH_AFTER_IMPORT", False):
+            # New children change every period's denominators: recompute them in the background,
+            # once the batch is committed, rather than in the next dashboard page.
+            transaction.on_commit(start_refresh)
+
+
+def start_refresh() -> None:
+    """Recompute the stale periods in a background process (``refresh_aggregates --stale
+    --background``): the pages meanwhile show the stored figures, marked stale."""
+    processes.spawn(["refresh_aggregates", "--stale", "--background", "-v", "0"], "refresh.log")

@@ -33,9 +33,6 @@ import fcntl
 import logging
 import os
 import socket
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -44,6 +41,8 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
+
+from tumbuh.core import processes
 
 from .framework import create_batch, run_stored
 from .models import BatchStatus, ImportBatch
@@ -239,24 +238,7 @@ def _next_queued(tried: set[int]) -> ImportBatch | None:
 
 def spawn_worker() -> None:
     """Start a detached worker process (``tumbuh run_import``) for this instance."""
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        log.warning("import queue: no worker for an in-memory database (another process cannot see it)")
-        return
-    log_dir = Path(settings.VAR_DIR) / "import-logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    with (log_dir / "worker.log").open("ab") as out:
-        process = subprocess.Popen(  # nosec B603 - our own argv: this Python, our module, no user input
-            [sys.executable, "-m", "tumbuh.cli", "run_import"],
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=out,
-            start_new_session=True,
-            close_fds=True,
-            cwd=str(Path(settings.BASE_DIR).parent),
-            env=os.environ.copy(),
-        )
-    # Reap it when it ends, so a finished worker is not a zombie that looks alive.
-    threading.Thread(target=process.wait, name="tumbuh-import-reaper", daemon=True).start()
+    processes.spawn(["run_import"], "worker.log")
 
 
 def wake() -> None:

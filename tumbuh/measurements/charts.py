@@ -33,6 +33,7 @@ SD_LINES = (-3, -2, 0, 2, 3)
 SD_NAMES = {-3: "-3", -2: "-2", 0: "0", 2: "+2", 3: "+3"}
 SD_COLOURS = {-3: "#7f1d1d", -2: "#dc2626", 0: "#15803d", 2: "#dc2626", 3: "#7f1d1d"}
 CHILD_COLOUR = "#1e3a8a"
+POINT_SIZE = 45  # the area of a visit's point, in square pixels (Vega's symbol size)
 
 #: chart kind → (engine table, x is age?)
 KINDS = {"lhfa": "len", "wfa": "wei", "wfl": "wfl", "wfh": "wfh"}
@@ -55,6 +56,12 @@ def _lms(table: str, sex: int, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 def curve_rows(kind: str, sex: int, x_max: float | None = None) -> list[dict]:
     """The SD curves of one chart as rows ``{"x", "y", "sd"}`` (x in months or cm)."""
+    return list(_curve_rows(kind, sex, x_max))
+
+
+@functools.lru_cache(maxsize=32)
+def _curve_rows(kind: str, sex: int, x_max: float | None) -> tuple[dict, ...]:
+    # The same few curves for every child: computed once (their rows are never changed).
     table = KINDS[kind]
     tab = tables.who2006(table)
     if kind in ("lhfa", "wfa"):
@@ -72,7 +79,7 @@ def curve_rows(kind: str, sex: int, x_max: float | None = None) -> list[dict]:
     for z in SD_LINES:
         ys = sd_value(L, M, S, z)
         rows.extend({"x": round(float(x), 3), "y": round(float(y), 3), "sd": SD_NAMES[z]} for x, y in zip(xs, ys))
-    return rows
+    return tuple(rows)
 
 
 def corrected_lenhei(m: Measurement) -> float | None:
@@ -118,6 +125,35 @@ def point_rows(kind: str, child: Child, measurements: Sequence[Measurement]) -> 
     return rows
 
 
+def _tick_increment(start: float, stop: float, count: int) -> float:
+    # d3-array's tickIncrement: a step of 1, 2 or 5 × 10^k giving about ``count`` ticks (negative
+    # numbers stand for 1/step, as d3 keeps them exact).
+    step = (stop - start) / max(0, count)
+    power = math.floor(math.log10(step))
+    error = step / 10**power
+    factor = 10 if error >= math.sqrt(50) else 5 if error >= math.sqrt(10) else 2 if error >= math.sqrt(2) else 1
+    return factor * 10**power if power >= 0 else -(10**-power) / factor
+
+
+def nice_domain(start: float, stop: float, count: int = 10) -> list[float]:
+    """The domain Vega gives a linear scale with ``nice: true`` (d3-scale's ``nice(10)``)."""
+    if stop <= start:
+        return [start, stop]
+    previous = None
+    for _ in range(10):
+        step = _tick_increment(start, stop, count)
+        if step == previous:
+            break
+        if step > 0:
+            start, stop = math.floor(start / step) * step, math.ceil(stop / step) * step
+        elif step < 0:
+            start, stop = math.ceil(start * step) / step, math.floor(stop * step) / step
+        else:
+            break
+        previous = step
+    return [int(v) if float(v).is_integer() else v for v in (start, stop)]
+
+
 @dataclass(frozen=True)
 class Chart:
     kind: str
@@ -129,7 +165,7 @@ class Chart:
         return len(self.spec["datasets"]["child"])
 
     def svg(self) -> str:
-        return render_svg(self.spec)
+        return render_growth_svg(self.spec)
 
 
 def _titles(kind: str, sex: int) -> tuple[str, str, str]:
@@ -175,7 +211,19 @@ def build_spec(
         "scale": {"domain": x_domain, "nice": False},
         "axis": {"values": ticks, "grid": True},
     }
-    y = {"field": "y", "type": "quantitative", "title": y_title, "scale": {"zero": False}}
+    # The y domain is explicit (Vega's own "nice" domain of the curves and the points), so that the
+    # chart without the child's visits is the same for every child whose points fit in it: drawn
+    # once and kept (see ``render_svg``).
+    y_domain = nice_domain(
+        min([r["y"] for r in curves] + [p["y"] for p in points]),
+        max([r["y"] for r in curves] + [p["y"] for p in points]),
+    )
+    y = {
+        "field": "y",
+        "type": "quantitative",
+        "title": y_title,
+        "scale": {"domain": y_domain, "nice": False, "zero": False},
+    }
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "description": f"{title}: WHO 2006, {len(points)}",
@@ -222,12 +270,19 @@ def build_spec(
             },
             {
                 "data": {"name": "child"},
-                "mark": {"type": "line", "color": CHILD_COLOUR, "strokeWidth": 2},
+                "mark": {"type": "line", "color": CHILD_COLOUR, "strokeWidth": 2, "clip": True},
                 "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}},
             },
             {
                 "data": {"name": "child"},
-                "mark": {"type": "point", "filled": True, "size": 45, "color": CHILD_COLOUR, "opacity": 1},
+                "mark": {
+                    "type": "point",
+                    "filled": True,
+                    "size": POINT_SIZE,
+                    "color": CHILD_COLOUR,
+                    "opacity": 1,
+                    "clip": True,
+                },
                 "encoding": {
                     "x": {"field": "x", "type": "quantitative"},
                     "y": {"field": "y", "type": "quantitative"},
@@ -273,11 +328,94 @@ def render_svg(spec: dict) -> str:
     return _render(json.dumps(spec, sort_keys=True), locale)
 
 
+def render_growth_svg(spec: dict) -> str:
+    """A growth chart as ``render_svg`` draws it, at a fraction of the cost.
+
+    Vega renders the WHO curves, axes and labels of the spec without the child's visits: the same
+    for every child of that sex, chart and age range (the y domain is explicit), so it is rendered
+    once per process and kept. The child's line and points are then drawn into Vega's own empty
+    layers with Vega's scales, paths and symbols, so the SVG equals what Vega draws for the whole
+    spec (``tests/test_charts.py`` compares them). Rendering one spec costs 25–50 ms of CPU (a
+    JavaScript engine); a child's page has three or four charts (docs/performance.md, Load)."""
+    points = spec["datasets"]["child"]
+    # Named by the title alone (the same for every child); the whole description goes in after.
+    title = spec["title"]["text"]
+    encoding = spec["layer"][0]["encoding"]
+    # What tells one background from another: the title (chart, sex, language), the axes' domains
+    # (the age range; the curves follow from these), the size and the number format.
+    key = (
+        title,
+        tuple(encoding["x"]["scale"]["domain"]),
+        tuple(encoding["y"]["scale"]["domain"]),
+        spec["width"],
+        spec["height"],
+        get_language() or "",
+    )
+    svg = _BACKGROUNDS.get(key)
+    if svg is None:
+        svg = render_svg({**spec, "datasets": {**spec["datasets"], "child": []}, "description": title})
+        if len(_BACKGROUNDS) >= 512:
+            _BACKGROUNDS.clear()
+        _BACKGROUNDS[key] = svg
+    svg = svg.replace(f'aria-label="{escape(title)}"', f'aria-label="{escape(spec["description"])}"', 1)
+    if not points:
+        return svg
+    line, symbols = _child_marks(spec, points)
+    svg = CHILD_LINE_GROUP.sub(lambda m: f"{m.group(1)}>{line}</g>", svg, count=1)
+    return CHILD_POINT_GROUP.sub(lambda m: f"{m.group(1)}>{symbols}</g>", svg, count=1)
+
+
+#: Growth charts without a child, by what tells them apart (see ``render_growth_svg``); a few dozen.
+_BACKGROUNDS: dict[tuple, str] = {}
+
+#: The empty groups of the layers of ``build_spec`` that draw the child (the third and fourth), clipped
+#: to the plot like the curves.
+CHILD_LINE_GROUP = re.compile(r'(<g class="mark-line role-mark layer_2_marks"(?: clip-path="url\(#clip\d+\)")?)/>')
+CHILD_POINT_GROUP = re.compile(r'(<g class="mark-symbol role-mark layer_3_marks"(?: clip-path="url\(#clip\d+\)")?)/>')
+
+
+def _js_number(value: float) -> str:
+    # How JavaScript prints a number (Vega's SVG attributes): the shortest repr, no ".0".
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _round3(value: float) -> float:
+    # d3-path's rounding of coordinates (Math.round(x · 1000) / 1000: halves go up).
+    return math.floor(value * 1000 + 0.5) / 1000
+
+
+def _scale(domain: Sequence[float], lo: float, hi: float):
+    # d3-scale's linear scale: normalise, then d3-interpolate's a·(1 − t) + b·t.
+    d0, d1 = float(domain[0]), float(domain[1])
+    span = d1 - d0
+    return lambda v: lo * (1 - (t := (float(v) - d0) / span if span else 0.5)) + hi * t
+
+
+def _child_marks(spec: dict, points: list[dict]) -> tuple[str, str]:
+    layer = spec["layer"][0]["encoding"]
+    x = _scale(layer["x"]["scale"]["domain"], 0.0, float(spec["width"]))
+    y = _scale(layer["y"]["scale"]["domain"], float(spec["height"]), 0.0)
+    xy = [(x(p["x"]), y(p["y"])) for p in points]
+    # Vega-Lite's line joins the points in the order of x (a stable sort), at 3 decimals; one point
+    # is a closed move. Its symbols stay in data order.
+    path = "L".join(f"{_js_number(_round3(a))},{_js_number(_round3(b))}" for a, b in sorted(xy, key=lambda p: p[0]))
+    path = f"M{path}Z" if len(xy) == 1 else f"M{path}"
+    line = f'<path d="{path}" stroke="{CHILD_COLOUR}" stroke-width="2"/>'
+    r = _js_number(_round3(math.sqrt(POINT_SIZE) / 2))  # Vega's circle symbol: its size is its area
+    circle = f"M{r},0A{r},{r},0,1,1,-{r},0A{r},{r},0,1,1,{r},0"
+    symbols = "".join(
+        f'<path transform="translate({_js_number(a)},{_js_number(b)})" d="{circle}" fill="{CHILD_COLOUR}" '
+        'stroke-width="2" opacity="1"/>'
+        for a, b in xy
+    )
+    return line, symbols
+
+
 #: d3-format's number locale for Indonesian (decimal comma, dot for thousands).
 ID_NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=512)
 def _render(spec_json: str, locale: str) -> str:
     import vl_convert as vlc
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 
@@ -122,3 +123,79 @@ def test_no_visit_yet_still_draws_the_curves():
     assert all(c.points == 0 for c in charts.child_charts(child, [], today=dt.date(2026, 4, 11)))
     # Two years on, the child is measured standing: the weight-for-height chart.
     assert [c.kind for c in charts.child_charts(child, [], today=dt.date(2028, 1, 2))] == ["lhfa", "wfa", "wfh"]
+
+
+def _same_clip_ids(svg: str) -> str:
+    # vl-convert numbers clip paths across the whole process (clip1, clip2 …): renumber by appearance.
+    ids: dict[str, str] = {}
+    return re.sub(r"clip\d+", lambda m: ids.setdefault(m.group(0), f"clip{len(ids)}"), svg)
+
+
+def _random_children(n: int, seed: int = 11):
+    import random
+
+    rnd = random.Random(seed)
+    for _ in range(n):
+        birth = dt.date(2021, 1, 1) + dt.timedelta(days=rnd.randint(0, 1500))
+        child = _child(sex=rnd.choice([1, 2]), birth=birth)
+        days = sorted(rnd.sample(range(0, 1856), rnd.choice([1, 2, 3, 7, 15])))
+        visits = [
+            Measurement(
+                child=child,
+                date=birth + dt.timedelta(days=d),
+                weight=Decimal(str(round((3 + d / 30.4 * 0.22) * rnd.uniform(0.5, 1.6), 2))),
+                lenhei=Decimal(str(round((50 + d / 30.4 * 0.9) * rnd.uniform(0.85, 1.12), 1))),
+                position=rnd.choice(["l", "h"]),
+            )
+            for d in days
+        ]
+        yield child, visits
+
+
+def test_the_fast_chart_is_the_svg_vega_draws_for_the_whole_spec():
+    # The child's page draws the WHO curves once per process and adds the child's line and points
+    # itself; the result must be Vega's own drawing of the whole spec, to the character. The
+    # random children include one-visit charts, visits on the same x, lengths outside the
+    # weight-for-length range (clipped) and weights far outside the curves (the y axis grows).
+    compared = 0
+    for child, visits in _random_children(25):
+        visits.append(
+            Measurement(child=child, date=visits[-1].date + dt.timedelta(days=1), weight=Decimal("31.5"), lenhei=None)
+        )
+        for chart in charts.child_charts(child, visits, today=child.birth_date + dt.timedelta(days=1856)):
+            assert _same_clip_ids(chart.svg()) == _same_clip_ids(charts.render_svg(chart.spec)), chart.kind
+            compared += 1
+    assert compared >= 75
+
+
+def test_the_curves_are_drawn_once_per_chart_kind_and_not_per_child(monkeypatch):
+    import vl_convert
+
+    calls = []
+    real = vl_convert.vegalite_to_svg
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(charts, "_BACKGROUNDS", {})
+    girls = [
+        c
+        for c in _random_children(40, seed=3)
+        if c[0].sex == 2 and c[1][-1].date - c[0].birth_date > dt.timedelta(days=700)
+    ]
+    svgs = []
+    for child, visits in girls[:6]:
+        for chart in charts.child_charts(child, visits, today=child.birth_date + dt.timedelta(days=1856)):
+            if chart.kind == "lhfa":
+                svgs.append(chart.svg())
+    assert len(svgs) == 6 and len(set(svgs)) == 6  # each child's own points
+    assert len(calls) < 6  # a background per y range, not a Vega run per child
+
+
+def test_the_y_axis_is_vegas_nice_domain():
+    assert charts.nice_domain(44.2, 123.7) == [40, 130]
+    assert charts.nice_domain(2.1, 27.3) == [2, 28]
+    assert charts.nice_domain(1.92, 2.37) == [1.9, 2.4]
+    # The explicit domain draws what Vega draws when left to find it ("zero": false, nice).
+    child, visits = next(_random_children(1, seed=5))
+    for chart in charts.child_charts(child, visits, today=child.birth_date + dt.timedelta(days=1856)):
+        spec = json.loads(json.dumps(chart.spec))
+        spec["layer"][0]["encoding"]["y"]["scale"] = {"zero": False}
+        assert _same_clip_ids(charts.render_svg(spec)) == _same_clip_ids(charts.render_svg(chart.spec)), chart.kind

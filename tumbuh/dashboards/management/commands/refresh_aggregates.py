@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max, Min
 from tqdm import tqdm
 
-from tumbuh.dashboards.aggregates import refresh_period
+from tumbuh.dashboards.aggregates import recomputing_for_the_pages, refresh_period
 from tumbuh.dashboards.models import AggregateRun
 from tumbuh.dashboards.periods import Period, periods_between
 
@@ -20,8 +20,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--kind", choices=["round", "month", "year"], action="append", help="only periods of this kind; repeatable"
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="as started after an import: hold the pages' recomputation lock meanwhile (pages show the stored "
+            "figures), and go on until no period is stale",
+        )
 
-    def handle(self, *args, period, stale, kind, **options):
+    def handle(self, *args, period, stale, kind, background=False, **options):
+        if not background:
+            return self._refresh(period, stale, kind, **options)
+
+        # While this runs the pages do not recompute stale figures themselves (PostgreSQL). Rounds
+        # marked stale meanwhile (another import) are done too: up to three passes.
+        with recomputing_for_the_pages():
+            for _ in range(3):
+                self._refresh(period, True, kind, **options)
+                if not AggregateRun.objects.filter(stale=True).exists():
+                    break
+
+    def _refresh(self, period, stale, kind, **options):
         from tumbuh.measurements.models import Measurement
 
         if period:
