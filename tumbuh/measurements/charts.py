@@ -140,7 +140,7 @@ def nice_domain(start: float, stop: float, count: int = 10) -> list[float]:
     if stop <= start:
         return [start, stop]
     previous = None
-    for _ in range(10):
+    for _attempt in range(10):
         step = _tick_increment(start, stop, count)
         if step == previous:
             break
