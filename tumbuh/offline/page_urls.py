@@ -1,4 +1,13 @@
 """The offline entry page, its service worker, its manifest and the WHO tables it caches."""
 
+from django.urls import path
+
+from . import pages
+
 app_name = "luring"
-urlpatterns: list = []
+urlpatterns = [
+    path("", pages.entry, name="entry"),
+    path("sw.js", pages.service_worker, name="sw"),
+    path("manifest.webmanifest", pages.manifest, name="manifest"),
+    path("sesi/", pages.session, name="session"),
+]
