@@ -42,6 +42,7 @@ def _field_labels() -> dict[str, str]:
             "field_desa": _("Desa"),
             "field_posyandu": _("Posyandu"),
             "field_child": _("Child"),
+            "field_entered_by": str(capfirst(Measurement._meta.get_field("entered_by").verbose_name)),
         }
     )
     return labels
@@ -49,12 +50,12 @@ def _field_labels() -> dict[str, str]:
 
 def page_texts() -> dict[str, str]:
     """The page's words in the active language."""
-    choices = {  # what a conflict lets the cadre choose (POST /api/luring/pilih/)
-        "keep_server": _("Keep what the server has"),
-        "use_phone": _("Use what the phone has"),
+    choices = {  # what a conflict lets the cadre choose (POST /api/luring/pilih/), as the conflicts page says it
+        "keep_server": _("Keep the server's values"),
+        "use_phone": _("Use the phone's values"),
         "same_child": _("It is the same child"),
-        "new_child": _("It is another child: register"),
-        "discard": _("Discard the phone's entry"),
+        "new_child": _("It is another child"),
+        "discard": _("Discard the phone's record"),
     }
     return {
         # the status line
@@ -62,7 +63,7 @@ def page_texts() -> dict[str, str]:
         "offline": _("Offline: entries are kept on this phone"),
         "sending": _("Sending…"),
         "last_sync": _("last sent %(when)s"),
-        "counts": _("Waiting: %(waiting)s · needs attention: %(attention)s · sent: %(sent)s"),
+        "counts": _("Waiting: %(waiting)s · needs attention: %(attention)s · sent: %(sent)s · not used: %(discarded)s"),
         "login_again": _("You are not logged in: log in again to send."),
         "not_allowed": _("The server refused: you may not send these entries."),
         "other_user": _("Another user is logged in: these entries wait for their own user."),
@@ -111,6 +112,8 @@ def page_texts() -> dict[str, str]:
         "nik_registered": _("A child with this NIK is already registered. Search for the child instead."),
         "child_saved": _("%(name)s is registered on this phone. Now enter the visit."),
         # entering a visit
+        "lying": _("Lying (length)"),
+        "standing": _("Standing (height)"),
         "label_weight": _("Weight (kg)"),
         "label_lenhei": _("Length/height (cm)"),
         "label_muac": _("LiLA (cm)"),
@@ -127,13 +130,15 @@ def page_texts() -> dict[str, str]:
         "state_waiting": _("waiting to be sent"),
         "state_sent": _("sent"),
         "state_attention": _("needs attention"),
+        "state_discarded": _("not used"),
         "record_child": _("New child %(name)s, born %(date)s"),
         "record_visit": _("Visit of %(name)s on %(date)s"),
         "no_records": _("Nothing entered on this phone yet."),
         "fix": _("Fix and send again"),
         "open_child": _("Open the child's page"),
         "on_the_server": _("What the server already has:"),
-        "choice_reason": _("Why? (optional, kept in the audit log)"),
+        "choice_reason": _("Why? (kept in the history)"),
+        "choice_reason_required": _("Say why before choosing: the reason is kept in the history."),
         "choice_needs_signal": _("Choosing needs signal."),
         "choice_failed": _("The choice could not be sent. Try again."),
         "choice_done": _("The choice is saved."),

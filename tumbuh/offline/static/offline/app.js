@@ -224,9 +224,9 @@
     if (!state.pkg || !state.pkg.data) return Promise.resolve();
     var expires = Date.parse(state.pkg.data.expires_at);
     if (!isNaN(expires) && expires > Date.now()) return Promise.resolve();
-    var sent = state.records.filter(function (r) { return r.state === "sent"; });
+    var sent = state.records.filter(isFinal);
     state.pkg = null;
-    state.records = state.records.filter(function (r) { return r.state !== "sent"; });
+    state.records = state.records.filter(function (r) { return !isFinal(r); });
     message(T.expired, "warning");
     return Promise.all([kv.del("package", store)].concat(sent.map(function (r) { return kv.del(REC + r.uuid, store); })));
   }
@@ -234,10 +234,16 @@
   // ------------------------------------------------------------------ status line and counts
 
   function counts() {
-    var c = { waiting: 0, sent: 0, attention: 0 };
-    state.records.forEach(function (r) { c[r.state === "attention" ? "attention" : r.state === "sent" ? "sent" : "waiting"] += 1; });
+    var c = { waiting: 0, sent: 0, attention: 0, discarded: 0 };
+    state.records.forEach(function (r) { c[shownState(r)] += 1; });
     return c;
   }
+
+  function shownState(r) {
+    return r.state === "attention" || r.state === "sent" || r.state === "discarded" ? r.state : "waiting";
+  }
+
+  function isFinal(r) { return r.state === "sent" || r.state === "discarded"; }
 
   function drawStatus() {
     var c = counts();
@@ -375,7 +381,7 @@
       });
     }
     state.records.forEach(function (r) {
-      if (r.kind !== "child" || (r.tumbuh_id && ids[r.tumbuh_id])) return;
+      if (r.kind !== "child" || r.state === "discarded" || (r.tumbuh_id && ids[r.tumbuh_id])) return;
       if (r.conflict && r.state === "attention") return; // not usable until the conflict is settled
       var d = r.data;
       out.push({ source: "phone", key: r.uuid, uuid: r.uuid, tumbuh_id: r.tumbuh_id || null, name: d.name, sex: +d.sex,
@@ -761,7 +767,7 @@
     var record = state.editing ? findRecord(state.editing) : null;
     if (!record) {
       record = state.records.filter(function (r) {
-        return r.kind === "visit" && r.state !== "sent" && r.data.date === data.date &&
+        return r.kind === "visit" && !isFinal(r) && r.data.date === data.date &&
           ((wire.child_uuid && r.data.child_uuid === wire.child_uuid) || (wire.child && r.data.child === wire.child));
       })[0] || null;
     }
@@ -788,7 +794,7 @@
 
   // ------------------------------------------------------------------ the records list
 
-  var STATE_ORDER = { attention: 0, waiting: 1, sent: 2 };
+  var STATE_ORDER = { attention: 0, waiting: 1, sent: 2, discarded: 3 };
 
   function recordTitle(r) {
     if (r.kind === "child") return fmt(T.record_child, { name: r.data.name, date: showDate(r.data.birth_date) });
@@ -806,8 +812,13 @@
     return parts.join(" · ");
   }
 
+  //: What a conflict's server side shows (ids and the like are left out).
+  var HIDDEN = ["desa_id", "posyandu_id", "source", "age_days"];
+
   function serverValue(key, value) {
     if (value === null || value === undefined || value === "") return "—";
+    if (key === "sex") return +value === 1 ? T.boy : T.girl;
+    if (key === "position") return String(value).toLowerCase() === "l" ? T.lying : T.standing;
     if (typeof value === "boolean") return value ? T.yes : T.no;
     if (typeof value === "number") return /^z/.test(key) ? formatZ(value) : formatMeasure(value);
     if (/date/.test(key)) return showDate(value);
@@ -818,7 +829,7 @@
   function drawConflict(r, item) {
     var c = r.conflict;
     var server = c.server || {};
-    var keys = Object.keys(server);
+    var keys = Object.keys(server).filter(function (key) { return HIDDEN.indexOf(key) === -1; });
     if (keys.length) {
       var dl = el("dl", { className: "luring-server", "data-testid": "conflict-server" });
       keys.forEach(function (key) {
@@ -836,7 +847,14 @@
     (c.choices || []).forEach(function (choice) {
       var b = el("button", { type: "button", className: "button secondary", "data-choice": choice, "data-testid": "choice-" + choice,
         text: T["choice_" + choice] || choice });
-      b.addEventListener("click", function () { choose(r.uuid, choice, reason.value); });
+      b.addEventListener("click", function () {
+        if (!reason.value.trim()) {
+          message(T.choice_reason_required, "warning");
+          reason.focus();
+          return;
+        }
+        choose(r.uuid, choice, reason.value.trim());
+      });
       buttons.appendChild(b);
     });
     item.appendChild(buttons);
@@ -846,12 +864,12 @@
     var list = $("luring-record-list");
     clear(list);
     var records = state.records.slice().sort(function (a, b) {
-      return (STATE_ORDER[a.state] - STATE_ORDER[b.state]) || String(b.created_at).localeCompare(String(a.created_at));
+      return (STATE_ORDER[shownState(a)] - STATE_ORDER[shownState(b)]) || String(b.created_at).localeCompare(String(a.created_at));
     });
-    var sentShown = 0;
+    var finalShown = 0;
     records.forEach(function (r) {
-      var st = r.state === "attention" ? "attention" : r.state === "sent" ? "sent" : "waiting";
-      if (st === "sent" && ++sentShown > 30) return;
+      var st = shownState(r);
+      if (isFinal(r) && ++finalShown > 30) return;
       var item = el("li", { className: "luring-record state-" + st, "data-testid": "record", "data-state": st, "data-kind": r.kind, "data-uuid": r.uuid });
       item.appendChild(el("span", { className: "badge state-" + st, "data-testid": "record-state", text: T["state_" + st] }));
       item.appendChild(el("strong", { text: recordTitle(r) }));
@@ -893,7 +911,9 @@
   function applyResult(res) {
     var r = findRecord(res.uuid);
     if (!r || r.revision !== res.revision) return Promise.resolve(false); // changed on the phone meanwhile
-    r.state = res.state === "sent" ? "sent" : res.state === "attention" ? "attention" : "waiting";
+    // sent and discarded (not used, by a choice) are final; retry (its child has not arrived
+    // yet) is sent again; attention, invalid and anything unknown wait for the cadre.
+    r.state = { sent: "sent", discarded: "discarded", retry: "waiting" }[res.state] || "attention";
     r.reason = res.reason || "";
     r.conflict = res.conflict || null;
     if (res.tumbuh_id) r.tumbuh_id = res.tumbuh_id;
