@@ -1,6 +1,6 @@
 """The offline entry page, its service worker, its manifest and the WHO tables it caches."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import pages
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("sw.js", pages.service_worker, name="sw"),
     path("manifest.webmanifest", pages.manifest, name="manifest"),
     path("sesi/", pages.session, name="session"),
+    path("who/", include("tumbuh.offline.table_urls")),
 ]
