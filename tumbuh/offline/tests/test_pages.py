@@ -44,7 +44,7 @@ def test_a_desa_operator_gets_the_page_with_their_desa_and_indonesian_words(clie
     texts = config["texts"]
     assert texts["state_waiting"] == "menunggu dikirim"
     assert texts["state_attention"] == "perlu diperiksa"
-    assert texts["enter_number"] == "Masukkan angka, misalnya 9,5."  # the online form's own words
+    assert texts["label_weight"] == "Berat badan (kg)"  # the online form's own words
     assert "%(count)s" in texts["package_saved"]
     # Not a child's data in the page: it is cached by the service worker for everyone's phone.
     assert b"nik_hash" not in response.content

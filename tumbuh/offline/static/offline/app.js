@@ -123,8 +123,13 @@
     return r.sign + r.whole + (frac ? cfg.decimal + frac : "");
   }
 
-  function formatZ(z) { return formatNumber(z, 2); }
-  function formatMeasure(x) { return formatNumber(x, 2, 1); }
+  function formatZ(z) {
+    return window.TumbuhChecks && window.TumbuhChecks.formatZ ? window.TumbuhChecks.formatZ(z) : formatNumber(z, 2);
+  }
+
+  function formatMeasure(x) {
+    return window.TumbuhChecks && window.TumbuhChecks.formatMeasure ? window.TumbuhChecks.formatMeasure(x) : formatNumber(x, 2, 1);
+  }
 
   // "9,5" or "9.5" → 9.5; "" → null; anything else → NaN (the online form's DecimalCommaField).
   function parseDecimal(text) {
@@ -697,6 +702,7 @@
 
   function statusClass(code) {
     if (!code) return "";
+    if (window.TumbuhChecks && window.TumbuhChecks.statusClass) return window.TumbuhChecks.statusClass(code);
     if (STATUS_BAD.indexOf(code) !== -1) return "status-bad";
     if (STATUS_WARN.indexOf(code) !== -1) return "status-warn";
     return "status-ok";
@@ -719,38 +725,46 @@
     });
   }
 
-  // The form's own refusals (as MeasurementForm), then the engine and the checks of the online
-  // form (TumbuhChecks.checkVisit: the same words and numbers).
+  // The online flow, on the phone: the form's own refusals first (MeasurementForm: a number
+  // that is not one, out of the field's range, nothing measured), then what the confirm step
+  // lists (TumbuhChecks.checkVisit: the same words and numbers as check_measurement), with the
+  // status computed by the growth engine.
   function assessVisit() {
     var child = state.child;
     if (!child) return null;
+    var form = $("luring-visit-form");
     var data = readVisit();
-    var errors = [];
+    var typed = { birth_date: child.birth_date, date: data.date, position: data.position, oedema: data.oedema,
+      weight: form.elements.weight.value.trim(), lenhei: form.elements.lenhei.value.trim(),
+      muac: form.elements.muac.value.trim(), headc: form.elements.headc.value.trim() };
+    var checks = window.TumbuhChecks;
+    var errors = checks ? checks.checkForm(typed, todayISO()) : [];
     var warnings = [];
-    ["weight", "lenhei", "muac", "headc"].forEach(function (field) {
-      if (typeof data[field] === "number" && isNaN(data[field])) errors.push({ field: field, message: T["label_" + field] + ": " + T.enter_number });
-    });
-    if (!data.date) errors.push({ field: "date", message: T.date_required });
-    if (data.weight === null && data.lenhei === null) errors.push({ field: "weight", message: T.nothing_measured });
     var assessed = null;
     var tables = window.TumbuhGrowth && window.TumbuhGrowth.tablesLoaded && window.TumbuhGrowth.tablesLoaded();
     if (!errors.length && tables) {
       var v = engineVisit(child, data);
       assessed = window.TumbuhGrowth.assess(v);
-      var problems = window.TumbuhChecks ? window.TumbuhChecks.checkVisit(v, previousVisit(child, data.date), todayISO(), assessed) : [];
+      var problems = checks ? checks.checkVisit(v, previousVisit(child, data.date), todayISO(), assessed) : [];
       problems.forEach(function (p) { (p.level === "error" ? errors : warnings).push(p); });
     } else if (!tables && !errors.length) {
-      warnings.push({ field: "", message: T.no_tables, level: "warning" });
+      errors.push({ field: "", message: T.no_tables, level: "error" });
     }
     drawScores(assessed);
     var list = $("luring-visit-problems");
     clear(list);
-    errors.forEach(function (p) { list.appendChild(el("li", { className: "error", text: p.message })); });
+    errors.forEach(function (p) { list.appendChild(el("li", { className: "error", text: fieldPrefix(p) + p.message })); });
     warnings.forEach(function (p) { list.appendChild(el("li", { className: "warning", text: T.check_prefix + " " + p.message })); });
     var save = $("luring-visit-save");
     save.disabled = errors.length > 0;
     save.textContent = warnings.length ? T.save_anyway : T.save;
     return { data: data, assessed: assessed, errors: errors, warnings: warnings };
+  }
+
+  // A form error is shown next to its field online; here, in the list, after the field's name.
+  function fieldPrefix(p) {
+    var label = p.field && p.field !== "__all__" && p.code !== undefined && T["label_" + p.field];
+    return label && /^(invalid|required|max_value|min_value|max_digits|max_decimal_places|max_whole_digits|visit_date_future|visit_date_before_birth)$/.test(p.code) ? label + ": " : "";
   }
 
   function saveVisit(event) {
