@@ -20,6 +20,14 @@
  * (numbers or null; checkForm also takes the typed text), position: "l"|"h"|"L"|"H"|"",
  * oedema: bool, optionally asi_months ("YT-…", months 0–6) and vitamin_a (number)}.
  * `assessed` is TumbuhGrowth.assess(visit): its flags (flen…fhc) and engine_reason are used.
+ *
+ * On the page: {{ phone_texts|json_script:"phone-texts" }}, then
+ *   TumbuhChecks.setMessages(JSON.parse(document.getElementById("phone-texts").textContent));
+ *   var problems = TumbuhChecks.checkEntry(visit, previous, today, TumbuhGrowth.assess(visit));
+ * An "error" blocks saving (as online); a "warning" is shown after texts.labels.warning_prefix
+ * ("Periksa:") and the cadre confirms with texts.labels.save_with_warnings. The status cells:
+ * TumbuhChecks.formatZ(a.zlen) and TumbuhChecks.statusWords("tbu", a.status_tbu), with the class
+ * TumbuhChecks.statusClass(a.status_tbu); likewise bbtb (zwfl) and bbu (zwei).
  */
 (function (root) {
   "use strict";
