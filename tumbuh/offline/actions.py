@@ -530,10 +530,12 @@ def _visit_child(actor, rec: OfflineRecord) -> Child | None:
         if parent is None:
             return _retry(rec, WAITING_CHILD)
         rec.desa_id = parent.desa_id
-        if parent.state in (State.ATTENTION, State.RETRY):
-            return _retry(rec, CHILD_NEEDS_ATTENTION)
-        if parent.state == State.DISCARDED:
-            return _attention(rec, ConflictKind.CHILD_DISCARDED, CHILD_DISCARDED, [Choice.DISCARD])
+        if parent.child_id is None:  # not (yet) on the server: waiting for a fix or a choice, or left out
+            if parent.state == State.DISCARDED:
+                return _attention(rec, ConflictKind.CHILD_DISCARDED, CHILD_DISCARDED, [Choice.DISCARD])
+            if parent.state != State.SENT:  # sent, its child since deleted: not found, below
+                return _retry(rec, CHILD_NEEDS_ATTENTION)
+        # On the server: sent, or sent and changed on the phone since (its visits go to it all the same).
         child = Child.all_objects.filter(pk=parent.child_id).first()
     elif tumbuh_id and isinstance(tumbuh_id, str):
         child = Child.all_objects.filter(tumbuh_id=tumbuh_id.strip()[:16]).first()
@@ -757,7 +759,7 @@ def result_of(rec: OfflineRecord) -> dict:
             "reason": rec.choice_reason,
         }
     tumbuh_id = None
-    if rec.child_id and (rec.state == State.SENT or rec.kind == Kind.VISIT):
+    if rec.child_id:  # a record is linked to a child only where the user may know it (sent, moved, …)
         tumbuh_id = Child.all_objects.filter(pk=rec.child_id).values_list("tumbuh_id", flat=True).first()
     return {
         "uuid": str(rec.uuid),
@@ -786,7 +788,7 @@ def do_choose(
     if not reason:
         raise ValidationError({"reason": REASON_REQUIRED})
     with transaction.atomic():
-        rec = OfflineRecord.objects.select_for_update().select_related("author").get(pk=record.pk)
+        rec = OfflineRecord.objects.select_for_update(of=("self",)).select_related("author").get(pk=record.pk)
         if not may_choose(actor, rec):
             raise PermissionDenied(policy.refusal(actor, rec))
         if rec.state != State.ATTENTION or not rec.conflict:
@@ -810,7 +812,7 @@ def do_choose(
             object_type=rec._meta.label_lower,
             object_id=str(rec.uuid),
             object_repr=_record_words(rec),
-            wilayah_code=rec.desa_id or (rec.author.wilayah_id or ""),
+            wilayah_code=rec.desa_id or (rec.author.wilayah_id if rec.author else "") or "",
             before=before,
             after={"state": rec.state, "conflict": before["conflict"], "choice": choice},
             reason=words,
@@ -820,7 +822,7 @@ def do_choose(
 
 def _record_words(rec: OfflineRecord) -> str:
     what = _("child registered on a phone") if rec.kind == Kind.CHILD else _("visit entered on a phone")
-    return _("%(what)s by %(author)s, record %(uuid)s") % {"what": what, "author": rec.author, "uuid": rec.uuid}
+    return _("%(what)s by %(author)s, record %(uuid)s") % {"what": what, "author": rec.author or "—", "uuid": rec.uuid}
 
 
 def _choice_words(actor, rec: OfflineRecord, choice: str, reason: str) -> str:
@@ -828,7 +830,7 @@ def _choice_words(actor, rec: OfflineRecord, choice: str, reason: str) -> str:
         "Choice on a record sent from a phone (offline entry) by %(author)s, device %(device)s, record "
         "%(uuid)s: %(done)s, chosen by %(actor)s. Reason: %(reason)s"
     ) % {
-        "author": rec.author,
+        "author": rec.author or "—",
         "device": rec.device or "—",
         "uuid": rec.uuid,
         "done": CHOICE_DONE[Choice(choice)],

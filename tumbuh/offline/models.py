@@ -63,7 +63,8 @@ class OfflineRecord(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="+",
         verbose_name=_("sent by"),
     )

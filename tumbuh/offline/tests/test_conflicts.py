@@ -41,7 +41,13 @@ PAGE = "/anak/kunjungan/luring/konflik/"
 
 def _siti_visit(**changes):
     """Siti's stored visit of 10/02/2025 is 9,6 kg and 79,0 cm standing."""
-    return visit_data(child=Child.objects.get(nik=NIK_SITI).tumbuh_id, date="2025-02-10", lenhei=79.0, position="H", **{"weight": 9.6, **changes})
+    return visit_data(
+        child=Child.objects.get(nik=NIK_SITI).tumbuh_id,
+        date="2025-02-10",
+        lenhei=79.0,
+        position="H",
+        **{"weight": 9.6, **changes},
+    )
 
 
 def _audit_of(rec: dict) -> AuditLog:
@@ -71,6 +77,10 @@ def test_the_same_child_and_date_with_other_values_waits_and_the_server_keeps_it
     assert log.actor == bob and log.wilayah_code == BALANTANG
     assert "Nilai di server dipertahankan" in log.reason and "ditimbang ulang" in log.reason and str(bob) in log.reason
     assert sync(client, [rec])[0] == done  # the phone asks again and learns the choice
+    client.force_login(User.objects.get(username="admin.lutim"))
+    audit_page = client.get("/audit/").content.decode()
+    assert "Nilai di server dipertahankan" in audit_page  # the audit log shows the choice in words
+    client.force_login(bob)
     assert choose(client, rec["uuid"], "use_phone").status_code == 400  # chosen already
 
 
@@ -155,7 +165,11 @@ def test_a_nik_registered_outside_the_area_reads_as_a_desa_outside_the_area(clie
     results = sync(client, [by_nik, by_desa])
     assert results[0]["state"] == results[1]["state"] == "attention"
     assert results[0]["reason"] == results[1]["reason"] == "Anak ini tidak dapat didaftarkan di wilayah Anda."
-    assert results[0]["conflict"] == results[1]["conflict"] == {"kind": "outside_area", "server": None, "choices": ["discard"]}
+    assert (
+        results[0]["conflict"]
+        == results[1]["conflict"]
+        == {"kind": "outside_area", "server": None, "choices": ["discard"]}
+    )
     assert "Budi Uji" not in str(results) and budi.tumbuh_id not in str(results)
     assert not Child.objects.filter(name__in=["Budi Kembar", "Anak Harapan"]).exists()
     assert OfflineRecord.objects.get(uuid=by_nik["uuid"]).desa_id is None  # nobody else's page shows it
@@ -242,7 +256,9 @@ def test_a_discarded_child_leaves_its_visits_for_the_cadre_to_discard(client, bo
 def test_a_record_changed_on_the_phone_after_it_was_sent_waits_for_a_choice(client, bob, siti):
     client.force_login(bob)
     uid = uuid.uuid4()
-    first = record("visit", visit_data(child=siti.tumbuh_id, date="2026-01-23", weight=12.4, lenhei=90, position="H"), uid=uid)
+    first = record(
+        "visit", visit_data(child=siti.tumbuh_id, date="2026-01-23", weight=12.4, lenhei=90, position="H"), uid=uid
+    )
     assert sync(client, [first])[0]["state"] == "sent"
     visit = Measurement.objects.get(child=siti, date="2026-01-23")
     same = record("visit", {**first["data"]}, uid=uid, revision=2)
@@ -295,3 +311,17 @@ def test_the_conflicts_page_is_for_the_roles_that_enter_visits(client, demo_user
     response = client.get(PAGE)
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert 'data-testid="no-conflicts"' in response.content.decode()
+
+
+def test_visits_of_a_child_changed_on_the_phone_after_it_was_sent_still_go_to_it(client, bob):
+    client.force_login(bob)
+    child_id = uuid.uuid4()
+    assert sync(client, [record("child", child_data(), uid=child_id)])[0]["state"] == "sent"
+    renamed = record("child", child_data(name="Ani Luring Putri"), uid=child_id, revision=2)
+    changed = sync(client, [renamed])[0]
+    assert changed["state"] == "attention" and changed["conflict"]["kind"] == "changed_after_sent"
+    assert changed["conflict"]["server"]["name"] == "Ani Luring"
+    visit = sync(client, [record("visit", visit_data(child_uuid=child_id))])[0]
+    assert visit["state"] == "sent" and visit["tumbuh_id"] == changed["tumbuh_id"]
+    assert choose(client, child_id, "use_phone", "nama lengkap dari akta").json()["state"] == "sent"
+    assert Child.objects.get(tumbuh_id=changed["tumbuh_id"]).name == "Ani Luring Putri"

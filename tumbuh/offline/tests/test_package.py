@@ -83,7 +83,9 @@ def test_a_desa_outside_the_area_is_not_found(client, bob, demo_users):
     assert client.get(PACKAGE, {"desa": BALANTANG}).status_code == 404
 
 
-def test_above_a_desa_one_desa_or_posyandu_must_be_chosen_never_the_district(client, admin_lutim, siti, budi, demo_users):
+def test_above_a_desa_one_desa_or_posyandu_must_be_chosen_never_the_district(
+    client, admin_lutim, siti, budi, demo_users
+):
     client.force_login(admin_lutim)
     refused = client.get(PACKAGE)
     assert refused.status_code == 400 and "satu desa" in refused.json()["error"]

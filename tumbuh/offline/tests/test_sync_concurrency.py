@@ -35,7 +35,9 @@ def _waiting_on_a_lock() -> int:
 def test_two_identical_requests_at_once_write_one_child_and_one_visit(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL: concurrent writers (SQLite lets one writer in at a time)")
-    if not User.objects.filter(username="desa.balantang").exists():  # a flushed database (an earlier transactional test)
+    if not User.objects.filter(
+        username="desa.balantang"
+    ).exists():  # a flushed database (an earlier transactional test)
         from tumbuh.demo.generator import build_demo
 
         build_demo()

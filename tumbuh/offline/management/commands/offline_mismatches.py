@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(
                     f"{rec.created_at:%Y-%m-%d %H:%M} {rec.uuid} child {child} visit {date} "
-                    f"by {rec.author.get_username()} device {rec.device}: {diffs}"
+                    f"by {rec.author.get_username() if rec.author else '-'} device {rec.device}: {diffs}"
                 )
         if fail and total:
             raise CommandError(f"{total} offline record(s) disagree with the server's growth engine")
