@@ -11,4 +11,5 @@ urlpatterns = [
     path("manifest.webmanifest", pages.manifest, name="manifest"),
     path("sesi/", pages.session, name="session"),
     path("who/", include("tumbuh.offline.table_urls")),
+    path("konflik/", include("tumbuh.offline.conflict_urls")),
 ]
