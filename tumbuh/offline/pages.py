@@ -37,6 +37,8 @@ from tumbuh.measurements.models import Child, Measurement
 from tumbuh.organisation.models import Posyandu
 from tumbuh.wilayah.models import Level, Wilayah
 
+from .phone import phone_texts
+from .tables import tables_url
 from .texts import page_texts
 
 #: Where the service worker works: the posyandu entry's pages (``measurements:visit_start`` and below).
@@ -65,18 +67,8 @@ def _api(name: str, path: str) -> str:
         return f"{get_script_prefix()}api/luring/{path}"
 
 
-def tables_url() -> str:
-    """The WHO tables' immutable address (``who/<hash>.json``), or "" while they are not served."""
-    try:
-        from .tables import tables_url as url
-    except ImportError:
-        return ""
-    return url()
-
-
 def _tables_hash() -> str:
-    url = tables_url()
-    return url.rsplit("/", 1)[-1] if url else ""
+    return tables_url().rsplit("/", 1)[-1]
 
 
 def _asset_bytes(path: str) -> bytes:
@@ -125,14 +117,6 @@ def _scope_choices(user) -> dict:
     }
 
 
-def _phone_texts() -> dict:
-    try:
-        from .phone import phone_texts
-    except ImportError:
-        return {}
-    return phone_texts()
-
-
 @login_required
 @require_GET
 def entry(request):
@@ -163,7 +147,7 @@ def entry(request):
     return render(
         request,
         "offline/entry.html",
-        {"config": config, "phone_texts": _phone_texts(), "scripts": SCRIPTS},
+        {"config": config, "phone_texts": phone_texts(), "scripts": SCRIPTS},
     )
 
 
@@ -184,11 +168,10 @@ def service_worker(request):
         "version": version(),
         "page": page,
         "scope": f"{get_script_prefix()}{SCOPE.lstrip('/')}",
-        "assets": [static(path) for path in ASSETS if finders.find(path)] + [tables_url(), reverse("luring:manifest")],
+        "assets": [static(path) for path in ASSETS] + [tables_url(), reverse("luring:manifest")],
         "api": f"{get_script_prefix()}api/",
         "timeout_ms": 4000,
     }
-    config["assets"] = [url for url in config["assets"] if url]
     body = render_to_string("offline/sw.js", {"config": json.dumps(config, indent=1)})
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = config["scope"]

@@ -43,7 +43,7 @@ def test_a_desa_operator_gets_the_page_with_their_desa_and_indonesian_words(clie
     assert config["decimal"] == ","
     texts = config["texts"]
     assert texts["state_waiting"] == "menunggu dikirim"
-    assert texts["state_attention"] == "perlu diperiksa"
+    assert texts["state_attention"] == "perlu perhatian"  # as the conflicts page says it
     assert texts["label_weight"] == "Berat badan (kg)"  # the online form's own words
     assert "%(count)s" in texts["package_saved"]
     # Not a child's data in the page: it is cached by the service worker for everyone's phone.
@@ -106,6 +106,9 @@ def test_the_service_worker_may_control_the_posyandu_form_and_is_always_asked_ag
     ):
         assert f"/static/{path}" in assets
     assert f"{ENTRY}manifest.webmanifest" in assets
+    assert [a for a in assets if a.startswith(f"{ENTRY}who/") and a.endswith(".json")]  # the WHO tables
+    for path in pages.ASSETS:  # every file it caches exists (else the worker would not install)
+        assert finders.find(path), path
     # Nothing of the API is among what it caches, and it stays out of /api/ altogether.
     assert not [a for a in assets if a.startswith("/api/")]
     assert config["api"] == "/api/"
