@@ -60,8 +60,12 @@ def locked_out(request, original_response=None, credentials=None):
 
 @require_POST
 def logout_view(request):
+    """Log out, and tell the browser to delete what it kept for this site: cached pages, and the
+    offline entry page's IndexedDB, caches and service worker (children's data on a shared phone)."""
     logout(request)
-    return redirect("login")
+    response = redirect("login")
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @login_required

@@ -21,6 +21,10 @@ class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
 #: URL namespaces whose pages are public by design (issue 15): they may be cached, for visitors
 #: who are not logged in. Static files never reach this middleware (WhiteNoise answers first).
 PUBLIC_NAMESPACES = frozenset({"publik"})
+#: URL namespaces that serve public reference data and never anything about a person (issue 16:
+#: the WHO growth tables of the offline page): their responses keep the cache headers their views
+#: set, for every visitor, logged in or not.
+PUBLIC_DATA_NAMESPACES = frozenset({"luring:who"})
 
 
 class NoStoreMiddleware:
@@ -48,6 +52,8 @@ class NoStoreMiddleware:
     @staticmethod
     def _may_cache(request) -> bool:
         match = getattr(request, "resolver_match", None)
+        if match is not None and match.namespace in PUBLIC_DATA_NAMESPACES:
+            return True
         if match is None or match.namespace not in PUBLIC_NAMESPACES:
             return False
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:

@@ -100,6 +100,47 @@ FLAG_FIELDS = {
 }
 
 
+#: Each problem's English msgid (``gettext_noop``: translated when shown), by its ``code``: the one
+#: definition the checks below and the phone's copy of them (``tumbuh.offline.phone``) share.
+_WHO_FLAG = gettext_noop("The %(indicator)s z-score is outside WHO's plausible limits: measure the child again")
+MESSAGES = {
+    "date_missing": gettext_noop("The measurement date is empty"),
+    "date_in_future": gettext_noop("The measurement date %(date)s is in the future"),
+    "birth_after_visit": gettext_noop("The birth date %(birth)s is after the measurement date %(date)s"),
+    "age_over_59_months": gettext_noop(
+        "The child is %(months)s months old at the measurement; only children aged 0–59 months are recorded"
+    ),
+    "weight_height_swapped": gettext_noop(
+        "Weight %(weight)s and height %(height)s look swapped: did you mean weight %(height)s kg and height %(weight)s cm?"
+    ),
+    "weight_in_grams": gettext_noop("Weight %(value)s looks like grams: did you mean %(fixed)s kg?"),
+    "weight_out_of_range": gettext_noop("Weight %(value)s kg is outside the plausible range %(low)s–%(high)s kg"),
+    "height_in_mm": gettext_noop("Height %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
+    "height_in_m": gettext_noop("Height %(value)s looks like metres: did you mean %(fixed)s cm?"),
+    "height_out_of_range": gettext_noop("Height %(value)s cm is outside the plausible range %(low)s–%(high)s cm"),
+    "muac_in_mm": gettext_noop("LiLA %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
+    "muac_out_of_range": gettext_noop("LiLA %(value)s cm is outside the plausible range %(low)s–%(high)s cm"),
+    "headc_in_mm": gettext_noop("Head circumference %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
+    "headc_out_of_range": gettext_noop(
+        "Head circumference %(value)s cm is outside the plausible range %(low)s–%(high)s cm"
+    ),
+    "asi_month_after_age": gettext_noop(
+        "The child was %(age)s months old at the visit: exclusive breastfeeding can be recorded up to "
+        "month %(age)s, not for month %(months)s; leave it at —"
+    ),
+    "vitamin_a_under_6_months": gettext_noop(
+        "Vitamin A at %(age)s months: the capsules are given from 6 months of age; check the birth date and the capsule"
+    ),
+    "height_decreased": gettext_noop(
+        "Height fell from %(before)s cm on %(date)s to %(after)s cm, more than the %(tolerance)s cm a measurement can be off"
+    ),
+    "weight_change_impossible": gettext_noop(
+        "Weight changed from %(before)s kg on %(date)s to %(after)s kg in %(days)s days: not possible for a child"
+    ),
+    **{f"who_flag_{name[1:]}": _WHO_FLAG for name in FLAG_FIELDS},
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     code: str
@@ -191,14 +232,14 @@ def first_error(problems: list[Problem]) -> Problem | None:
 def check_dates(date: dt.date | None, birth_date: dt.date | None, today: dt.date) -> list[Problem]:
     problems = []
     if date is None:
-        problems.append(Problem("date_missing", ERROR, gettext_noop("The measurement date is empty"), field="date"))
+        problems.append(Problem("date_missing", ERROR, MESSAGES["date_missing"], field="date"))
         return problems
     if date > today:
         problems.append(
             Problem(
                 "date_in_future",
                 ERROR,
-                gettext_noop("The measurement date %(date)s is in the future"),
+                MESSAGES["date_in_future"],
                 {"date": f"{date:%d/%m/%Y}"},
                 "date",
             )
@@ -210,7 +251,7 @@ def check_dates(date: dt.date | None, birth_date: dt.date | None, today: dt.date
             Problem(
                 "birth_after_visit",
                 ERROR,
-                gettext_noop("The birth date %(birth)s is after the measurement date %(date)s"),
+                MESSAGES["birth_after_visit"],
                 {"birth": f"{birth_date:%d/%m/%Y}", "date": f"{date:%d/%m/%Y}"},
                 "birth_date",
             )
@@ -221,9 +262,7 @@ def check_dates(date: dt.date | None, birth_date: dt.date | None, today: dt.date
             Problem(
                 "age_over_59_months",
                 ERROR,
-                gettext_noop(
-                    "The child is %(months)s months old at the measurement; only children aged 0–59 months are recorded"
-                ),
+                MESSAGES["age_over_59_months"],
                 {"months": months},
                 "birth_date",
             )
@@ -241,9 +280,7 @@ def check_values(weight, lenhei, muac=None, headc=None) -> list[Problem]:
                 Problem(
                     "weight_height_swapped",
                     ERROR,
-                    gettext_noop(
-                        "Weight %(weight)s and height %(height)s look swapped: did you mean weight %(height)s kg and height %(weight)s cm?"
-                    ),
+                    MESSAGES["weight_height_swapped"],
                     {"weight": _fmt(w), "height": _fmt(h)},
                     "weight",
                 )
@@ -254,7 +291,7 @@ def check_values(weight, lenhei, muac=None, headc=None) -> list[Problem]:
                 Problem(
                     "weight_in_grams",
                     ERROR,
-                    gettext_noop("Weight %(value)s looks like grams: did you mean %(fixed)s kg?"),
+                    MESSAGES["weight_in_grams"],
                     {"value": _fmt(w), "fixed": _fmt(w / 1000)},
                     "weight",
                 )
@@ -264,7 +301,7 @@ def check_values(weight, lenhei, muac=None, headc=None) -> list[Problem]:
                 Problem(
                     "weight_out_of_range",
                     ERROR,
-                    gettext_noop("Weight %(value)s kg is outside the plausible range %(low)s–%(high)s kg"),
+                    MESSAGES["weight_out_of_range"],
                     {"value": _fmt(w), "low": _fmt(WEIGHT_RANGE[0]), "high": _fmt(WEIGHT_RANGE[1])},
                     "weight",
                 )
@@ -275,7 +312,7 @@ def check_values(weight, lenhei, muac=None, headc=None) -> list[Problem]:
                 Problem(
                     "height_in_mm",
                     ERROR,
-                    gettext_noop("Height %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
+                    MESSAGES["height_in_mm"],
                     {"value": _fmt(h), "fixed": _fmt(h / 10)},
                     "lenhei",
                 )
@@ -285,7 +322,7 @@ def check_values(weight, lenhei, muac=None, headc=None) -> list[Problem]:
                 Problem(
                     "height_in_m",
                     ERROR,
-                    gettext_noop("Height %(value)s looks like metres: did you mean %(fixed)s cm?"),
+                    MESSAGES["height_in_m"],
                     {"value": _fmt(h), "fixed": _fmt(h * 100)},
                     "lenhei",
                 )
@@ -295,7 +332,7 @@ def check_values(weight, lenhei, muac=None, headc=None) -> list[Problem]:
                 Problem(
                     "height_out_of_range",
                     ERROR,
-                    gettext_noop("Height %(value)s cm is outside the plausible range %(low)s–%(high)s cm"),
+                    MESSAGES["height_out_of_range"],
                     {"value": _fmt(h), "low": _fmt(LENHEI_RANGE[0]), "high": _fmt(LENHEI_RANGE[1])},
                     "lenhei",
                 )
@@ -308,18 +345,8 @@ def check_values(weight, lenhei, muac=None, headc=None) -> list[Problem]:
 
 #: Circumferences: plausible range (cm), what in millimetres looks like, and the messages.
 _CIRCUMFERENCES = {
-    "muac": (
-        MUAC_RANGE,
-        (70, 300),
-        gettext_noop("LiLA %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
-        gettext_noop("LiLA %(value)s cm is outside the plausible range %(low)s–%(high)s cm"),
-    ),
-    "headc": (
-        HEADC_RANGE,
-        (250, 650),
-        gettext_noop("Head circumference %(value)s looks like millimetres: did you mean %(fixed)s cm?"),
-        gettext_noop("Head circumference %(value)s cm is outside the plausible range %(low)s–%(high)s cm"),
-    ),
+    "muac": (MUAC_RANGE, (70, 300), MESSAGES["muac_in_mm"], MESSAGES["muac_out_of_range"]),
+    "headc": (HEADC_RANGE, (250, 650), MESSAGES["headc_in_mm"], MESSAGES["headc_out_of_range"]),
 }
 
 
@@ -368,10 +395,7 @@ def check_services(
             Problem(
                 "asi_month_after_age",
                 ERROR,
-                gettext_noop(
-                    "The child was %(age)s months old at the visit: exclusive breastfeeding can be recorded up to "
-                    "month %(age)s, not for month %(months)s; leave it at —"
-                ),
+                MESSAGES["asi_month_after_age"],
                 {"age": age, "months": ", ".join(str(m) for m in later)},
                 "asi_months",
             )
@@ -381,10 +405,7 @@ def check_services(
             Problem(
                 "vitamin_a_under_6_months",
                 WARNING,
-                gettext_noop(
-                    "Vitamin A at %(age)s months: the capsules are given from 6 months of age; check the birth date "
-                    "and the capsule"
-                ),
+                MESSAGES["vitamin_a_under_6_months"],
                 {"age": age},
                 "vitamin_a",
             )
@@ -419,9 +440,7 @@ def check_change(visit, previous, birth_date: dt.date | None = None) -> list[Pro
                 Problem(
                     "height_decreased",
                     ERROR,
-                    gettext_noop(
-                        "Height fell from %(before)s cm on %(date)s to %(after)s cm, more than the %(tolerance)s cm a measurement can be off"
-                    ),
+                    MESSAGES["height_decreased"],
                     {
                         "before": _fmt(h1),
                         "after": _fmt(h2),
@@ -441,9 +460,7 @@ def check_change(visit, previous, birth_date: dt.date | None = None) -> list[Pro
                 Problem(
                     "weight_change_impossible",
                     ERROR,
-                    gettext_noop(
-                        "Weight changed from %(before)s kg on %(date)s to %(after)s kg in %(days)s days: not possible for a child"
-                    ),
+                    MESSAGES["weight_change_impossible"],
                     {"before": _fmt(w1), "after": _fmt(w2), "date": f"{earlier.date:%d/%m/%Y}", "days": days},
                     "weight",
                 )
@@ -460,9 +477,7 @@ def check_flags(visit) -> list[Problem]:
                 Problem(
                     f"who_flag_{name[1:]}",
                     WARNING,
-                    gettext_noop(
-                        "The %(indicator)s z-score is outside WHO's plausible limits: measure the child again"
-                    ),
+                    MESSAGES[f"who_flag_{name[1:]}"],
                     {"indicator": indicator},
                     "weight" if name in ("fwei", "fwfl", "fbmi") else "lenhei",
                 )

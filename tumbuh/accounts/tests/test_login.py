@@ -16,8 +16,10 @@ def test_a_demo_account_logs_in_and_out(client):
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert client.get(reverse("home")).status_code == 200
     assert client.get(reverse("logout")).status_code == 405  # logging out is a POST
-    client.post(reverse("logout"))
+    response = client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302
+    # The browser deletes what it kept: cached pages, the offline page's IndexedDB and caches.
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
 
 
 @pytest.mark.django_db

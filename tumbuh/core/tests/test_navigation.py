@@ -34,6 +34,7 @@ def test_the_sections_come_in_their_order_with_every_apps_pages(alice):
     assert _urls(alice, 1) == [
         "/anak/",
         "/anak/kunjungan/",
+        "/anak/kunjungan/luring/",  # the offline posyandu entry (issue 16)
         "/anak/unggah-eppgbm/",
         "/dasbor/",
         "/dasbor/kualitas/",

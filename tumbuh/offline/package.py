@@ -1,0 +1,114 @@
+"""The package a phone keeps for working offline: the children of ONE desa or posyandu that the
+user may see, each with their last three visits, and the desa and posyandu to register a new
+child in. Never a whole kecamatan or district.
+
+NIKs never travel in clear: each child carries its NIK masked (``7324••••••••0012``) and
+``nik_hash``, the lowercase hex HMAC-SHA256 of the 16-digit NIK keyed with the package's random
+``salt`` (its UTF-8 bytes), so that the phone finds a typed NIK without storing any. The package
+expires ``TUMBUH_OFFLINE_DAYS`` days (default 7) after it was made, unless a sync succeeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
+from tumbuh.accounts import policy
+from tumbuh.measurements.models import Child, Measurement
+from tumbuh.organisation.models import Posyandu
+from tumbuh.wilayah.models import Wilayah
+
+from .actions import as_number, round2
+
+#: The package's format; a phone that knows another one asks again.
+VERSION = 1
+#: The visits each child carries (the latest first).
+LAST_VISITS = 3
+
+
+def offline_days() -> int:
+    return int(getattr(settings, "TUMBUH_OFFLINE_DAYS", 7))
+
+
+def nik_hash(salt: str, nik: str) -> str:
+    """HMAC-SHA256(key = the salt's UTF-8 bytes, message = the NIK's digits), lowercase hex; "" for no NIK."""
+    if not nik:
+        return ""
+    return hmac.new(salt.encode("utf-8"), nik.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _visit(m: Measurement) -> dict:
+    return {
+        "date": m.date.isoformat(),
+        "weight": as_number(m.weight),
+        "lenhei": as_number(m.lenhei),
+        "position": (m.position or "").upper(),
+        "oedema": bool(m.oedema),
+        "muac": as_number(m.muac),
+        "headc": as_number(m.headc),
+        "status_tbu": m.status_tbu or None,
+        "status_bbu": m.status_bbu or None,
+        "status_bbtb": m.status_bbtb or None,
+        "status_imtu": m.status_imtu or None,
+        "zlen": round2(m.zlen),
+        "zwei": round2(m.zwei),
+        "zwfl": round2(m.zwfl),
+    }
+
+
+def build_package(user, *, desa: Wilayah | None = None, posyandu: Posyandu | None = None, now: dt.datetime) -> dict:
+    """The package of ``desa`` or of ``posyandu`` (one of them, already known visible to ``user``)."""
+    if (desa is None) == (posyandu is None):
+        raise ValueError("a package is of one desa or one posyandu")
+    children = Child.objects.select_related("desa", "posyandu").order_by("name", "birth_date", "pk")
+    if posyandu is not None:
+        children = children.filter(posyandu=posyandu)
+        home = posyandu.desa
+        scope = {"kind": "posyandu", "id": posyandu.pk, "name": posyandu.name}
+    else:
+        children = children.filter(desa=desa)
+        home = desa
+        scope = {"kind": "desa", "id": desa.code, "name": desa.name}
+    children = list(policy.visible(user, children))
+    visits: dict[int, list[dict]] = {}
+    latest = (
+        Measurement.objects.filter(child__in=[c.pk for c in children])
+        .annotate(rank=Window(RowNumber(), partition_by=[F("child_id")], order_by=[F("date").desc()]))
+        .filter(rank__lte=LAST_VISITS)
+        .order_by("child_id", "-date")
+    )
+    for m in latest:
+        visits.setdefault(m.child_id, []).append(_visit(m))
+    salt = secrets.token_hex(16)
+    posyandu_list = policy.visible(user, Posyandu.objects.filter(desa=home, is_active=True)).order_by("name")
+    return {
+        "version": VERSION,
+        "generated_at": now.isoformat(),
+        "expires_at": (now + dt.timedelta(days=offline_days())).isoformat(),
+        "scope": scope,
+        "user": {"username": user.get_username(), "name": str(user)},
+        "salt": salt,
+        "children": [
+            {
+                "tumbuh_id": c.tumbuh_id,
+                "name": c.name,
+                "sex": c.sex,
+                "birth_date": c.birth_date.isoformat(),
+                "parent_name": c.parent_name,
+                "nik_masked": c.nik_masked,
+                "nik_hash": nik_hash(salt, c.nik),
+                "parent_nik_hash": nik_hash(salt, c.parent_nik),
+                "desa_id": c.desa_id,
+                "posyandu_id": c.posyandu_id,
+                "visits": visits.get(c.pk, []),
+            }
+            for c in children
+        ],
+        "posyandu": [{"id": p.pk, "name": p.name, "desa_id": p.desa_id} for p in posyandu_list],
+        "desa": [{"id": home.code, "name": home.name}],
+    }
