@@ -274,6 +274,10 @@ TUMBUH_DOCUMENT_MAX_UNPACKED_BYTES = int(os.environ.get("TUMBUH_DOCUMENT_MAX_UNP
 # After an e-PPGBM batch marks every dashboard period stale, a background process recomputes them
 # (``tumbuh refresh_aggregates --stale --background``, at batch priority) instead of the next dashboard page.
 TUMBUH_REFRESH_AFTER_IMPORT = env_flag("TUMBUH_REFRESH_AFTER_IMPORT", True)
+# The offline posyandu page (tumbuh/offline, docs/offline.md): how long a phone keeps its package
+# without a successful sync, and the largest sync request accepted.
+TUMBUH_OFFLINE_DAYS = int(os.environ.get("TUMBUH_OFFLINE_DAYS", "7"))
+TUMBUH_OFFLINE_MAX_BYTES = int(os.environ.get("TUMBUH_OFFLINE_MAX_BYTES", str(512 * 1024)))
 TUMBUH_IMPORT_MAX_ROWS = int(os.environ.get("TUMBUH_IMPORT_MAX_ROWS", "2000000"))
 TUMBUH_IMPORT_MAX_CELL_CHARS = int(os.environ.get("TUMBUH_IMPORT_MAX_CELL_CHARS", "10000"))
 TUMBUH_IMPORT_MAX_XLS_BYTES = int(os.environ.get("TUMBUH_IMPORT_MAX_XLS_BYTES", str(64 << 20)))

@@ -2,10 +2,16 @@
 user may see, each with their last three visits, and the desa and posyandu to register a new
 child in. Never a whole kecamatan or district.
 
-NIKs never travel in clear: each child carries its NIK masked (``7324••••••••0012``) and
-``nik_hash``, the lowercase hex HMAC-SHA256 of the 16-digit NIK keyed with the package's random
-``salt`` (its UTF-8 bytes), so that the phone finds a typed NIK without storing any. The package
-expires ``TUMBUH_OFFLINE_DAYS`` days (default 7) after it was made, unless a sync succeeds."""
+NIKs never travel, not even masked: each child carries ``nik_hash``, the first
+:data:`NIK_HASH_CHARS` hex digits of the HMAC-SHA256 of the 16-digit NIK keyed with the package's
+random ``salt`` (its UTF-8 bytes), and ``parent_nik_hash``, the first :data:`PARENT_NIK_HASH_CHARS`.
+The phone finds a typed NIK by its hash's first digits and, for the child's own NIK, the birth
+date the NIK holds (DDMMYY, day + 40 for girls). Whoever holds the phone holds the salt too, and a
+child's NIK is its region (known), its birth date (in the package) and a 4-digit serial: a full
+hash would give the serial away in 10,000 tries. Cut to 8 bits, about 39 serials fit each child's
+hash, and about 4,000 of a parent's (birth date unknown) fit theirs; a desa's few hundred children
+rarely share a birth date and 8 bits (docs/security.md, "The phone"). The package expires
+``TUMBUH_OFFLINE_DAYS`` days (default 7) after it was made, unless a sync succeeds."""
 
 from __future__ import annotations
 
@@ -33,6 +39,11 @@ LAST_VISITS = 3
 
 def offline_days() -> int:
     return int(getattr(settings, "TUMBUH_OFFLINE_DAYS", 7))
+
+
+#: Hex digits of the HMAC kept per NIK: few enough that the phone cannot give a NIK back.
+NIK_HASH_CHARS = 2
+PARENT_NIK_HASH_CHARS = 3
 
 
 def nik_hash(salt: str, nik: str) -> str:
@@ -100,9 +111,8 @@ def build_package(user, *, desa: Wilayah | None = None, posyandu: Posyandu | Non
                 "sex": c.sex,
                 "birth_date": c.birth_date.isoformat(),
                 "parent_name": c.parent_name,
-                "nik_masked": c.nik_masked,
-                "nik_hash": nik_hash(salt, c.nik),
-                "parent_nik_hash": nik_hash(salt, c.parent_nik),
+                "nik_hash": nik_hash(salt, c.nik)[:NIK_HASH_CHARS],
+                "parent_nik_hash": nik_hash(salt, c.parent_nik)[:PARENT_NIK_HASH_CHARS],
                 "desa_id": c.desa_id,
                 "posyandu_id": c.posyandu_id,
                 "visits": visits.get(c.pk, []),

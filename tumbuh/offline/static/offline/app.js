@@ -168,6 +168,23 @@
       });
   }
 
+  // The package keeps only the first digits of each hash (package.py): a typed NIK matches a
+  // child when its hash starts so and, for the child's own NIK, the birth date it holds
+  // (DDMMYY, day + 40 for girls) is the child's.
+  function nikBirthDate(nik) {
+    var day = +nik.slice(6, 8), month = nik.slice(8, 10), year = nik.slice(10, 12);
+    if (day > 40) day -= 40;
+    return { dayMonth: (day < 10 ? "0" : "") + day + "-" + month, year: year };
+  }
+  function nikMatchesChild(c, nik, h) {
+    if (!h || !c.nik_hash || h.slice(0, c.nik_hash.length) !== c.nik_hash) return false;
+    var born = nikBirthDate(nik), date = c.birth_date || "";
+    return date.slice(2, 4) === born.year && date.slice(5, 10).split("-").reverse().join("-") === born.dayMonth;
+  }
+  function nikMatchesParent(c, h) {
+    return !!(h && c.parent_nik_hash && h.slice(0, c.parent_nik_hash.length) === c.parent_nik_hash);
+  }
+
   function message(text, kind) {
     var node = $("luring-message");
     node.textContent = text || "";
@@ -381,7 +398,7 @@
       pkg.children.forEach(function (c) {
         ids[c.tumbuh_id] = true;
         out.push({ source: "package", key: c.tumbuh_id, uuid: registered[c.tumbuh_id] || null, tumbuh_id: c.tumbuh_id, name: c.name, sex: c.sex, birth_date: c.birth_date,
-          parent_name: c.parent_name || "", nik_hash: c.nik_hash, parent_nik_hash: c.parent_nik_hash, nik_masked: c.nik_masked || "",
+          parent_name: c.parent_name || "", nik_hash: c.nik_hash, parent_nik_hash: c.parent_nik_hash,
           desa_id: c.desa_id, posyandu_id: c.posyandu_id, visits: c.visits || [] });
       });
     }
@@ -413,7 +430,7 @@
       var hashed = salt ? nikHash(salt, digits) : Promise.resolve(null);
       return hashed.then(function (h) {
         found = children.filter(function (c) {
-          return (h && (c.nik_hash === h || c.parent_nik_hash === h)) || (c.source === "phone" && (c.nik === digits || c.parent_nik === digits));
+          return nikMatchesChild(c, digits, h) || nikMatchesParent(c, h) || (c.source === "phone" && (c.nik === digits || c.parent_nik === digits));
         });
         drawResults(found, q);
       });
@@ -571,7 +588,7 @@
       duplicate = (salt ? nikHash(salt, data.nik) : Promise.resolve(null)).then(function (h) {
         return knownChildren().some(function (c) {
           if (c.source === "phone") return c.key !== state.editing && c.nik === data.nik;
-          return h && c.nik_hash === h;
+          return nikMatchesChild(c, data.nik, h);
         });
       });
     }
