@@ -99,9 +99,8 @@ def _records(page) -> list[dict]:
     )
 
 
-def _expected(child, today, weight, lenhei, position):
+def _expected(child, today, weight, lenhei, position, muac=None, headc=None, oedema=False):
     """What the online form shows for these values: z (2 decimals, Indonesian), the words, the checks."""
-    from tumbuh.core.numbers import format_number
     from tumbuh.growth.classify import LABELS
     from tumbuh.measurements.actions import check_measurement
     from tumbuh.measurements.models import Measurement
@@ -112,17 +111,22 @@ def _expected(child, today, weight, lenhei, position):
         weight=Decimal(weight.replace(",", ".")),
         lenhei=Decimal(lenhei.replace(",", ".")),
         position=position,
+        muac=None if muac is None else Decimal(muac.replace(",", ".")),
+        headc=None if headc is None else Decimal(headc.replace(",", ".")),
+        oedema=oedema,
     )
+    from tumbuh.measurements.templatetags.measurements import zscore
+
     with translation.override("id"):
         problems = check_measurement(m, today=today)
         check = translation.gettext("Check:")
+        # The online confirmation's own filter ("—" for a z-score the engine leaves out).
+        z = {"z-tbu": zscore(m.zlen), "z-bbtb": zscore(m.zwfl), "z-bbu": zscore(m.zwei)}
     # As the online form's confirmation lists them: the errors, then the warnings.
     shown = [p.message for p in problems if p.severity == "error"]
     shown += [f"{check} {p.message}" for p in problems if p.severity != "error"]
     return {
-        "z-tbu": format_number(m.zlen, 2, "id", grouping=False),
-        "z-bbtb": format_number(m.zwfl, 2, "id", grouping=False),
-        "z-bbu": format_number(m.zwei, 2, "id", grouping=False),
+        **z,
         "status-tbu": LABELS["tbu"][m.status_tbu][0],
         "status-bbtb": LABELS["bbtb"][m.status_bbtb][0],
         "status-bbu": LABELS["bbu"][m.status_bbu][0],
@@ -204,7 +208,12 @@ def test_a_cadre_enters_visits_without_signal_and_each_reaches_the_server_once(b
     _find(page, "budi", "Budi Luring Dua")
     assert page.locator("#luring-visit-position-h").is_checked()  # 26 months: standing
     _enter(page, "11,6", "86,2")
-    assert _shown(page) == _expected(trip["budi"], today, "11,6", "86,2", "h")
+    # LiLA, head circumference and oedema too: oedema leaves the weight-based z-scores out and
+    # puts those statuses in their most severe words, on the phone as on the server.
+    page.fill("#luring-visit-muac", "14,5")
+    page.fill("#luring-visit-headc", "48,0")
+    page.check("#luring-visit-oedema")
+    assert _shown(page) == _expected(trip["budi"], today, "11,6", "86,2", "h", "14,5", "48,0", oedema=True)
     _save(page)
 
     _find(page, trip["cici"].nik, "Cici Luring Tiga")  # by her NIK, which the phone does not hold
@@ -267,6 +276,9 @@ def test_a_cadre_enters_visits_without_signal_and_each_reaches_the_server_once(b
         "dewi": Measurement.objects.get(child=dewi, date=today),
     }
     assert sent["ani"].weight == Decimal("9.10") and sent["dewi"].lenhei == Decimal("66.0")
+    budi = sent["budi"]
+    assert (budi.muac, budi.headc, budi.oedema) == (Decimal("14.5"), Decimal("48.0"), True)
+    assert budi.zwei is None and budi.zhc is not None and budi.zac is not None
     for m in [*sent.values()]:
         assert m.entered_by == bob
         created = AuditLog.objects.get(
