@@ -593,8 +593,9 @@ def as_number(value):
     return None if value is None else float(value)
 
 
-def visit_summary(m: Measurement) -> dict:
-    """A stored visit as the cadre may see it (a visit of a child in their area)."""
+def visit_values(m: Measurement) -> dict:
+    """A stored visit's measurements, rounded z-scores and statuses, as the phone keeps them (the
+    package's last visits, a conflict's server side)."""
     return {
         "date": m.date.isoformat(),
         "weight": as_number(m.weight),
@@ -607,9 +608,12 @@ def visit_summary(m: Measurement) -> dict:
         "zwei": round2(m.zwei),
         "zwfl": round2(m.zwfl),
         **{field: getattr(m, field) or None for field in scoring.STATUS_FIELDS},
-        "entered_by": str(m.entered_by) if m.entered_by_id else "",
-        "source": m.source,
     }
+
+
+def visit_summary(m: Measurement) -> dict:
+    """A stored visit as the cadre may see it (a visit of a child in their area)."""
+    return {**visit_values(m), "entered_by": str(m.entered_by) if m.entered_by_id else "", "source": m.source}
 
 
 #: What the phone's engine is compared on: the rounded z-scores, the flags, the statuses, the age.

@@ -29,7 +29,7 @@ from tumbuh.measurements.models import Child, Measurement
 from tumbuh.organisation.models import Posyandu
 from tumbuh.wilayah.models import Wilayah
 
-from .actions import as_number, round2
+from .actions import visit_values
 
 #: The package's format; a phone that knows another one asks again.
 VERSION = 1
@@ -51,25 +51,6 @@ def nik_hash(salt: str, nik: str) -> str:
     if not nik:
         return ""
     return hmac.new(salt.encode("utf-8"), nik.encode("ascii"), hashlib.sha256).hexdigest()
-
-
-def _visit(m: Measurement) -> dict:
-    return {
-        "date": m.date.isoformat(),
-        "weight": as_number(m.weight),
-        "lenhei": as_number(m.lenhei),
-        "position": (m.position or "").upper(),
-        "oedema": bool(m.oedema),
-        "muac": as_number(m.muac),
-        "headc": as_number(m.headc),
-        "status_tbu": m.status_tbu or None,
-        "status_bbu": m.status_bbu or None,
-        "status_bbtb": m.status_bbtb or None,
-        "status_imtu": m.status_imtu or None,
-        "zlen": round2(m.zlen),
-        "zwei": round2(m.zwei),
-        "zwfl": round2(m.zwfl),
-    }
 
 
 def build_package(user, *, desa: Wilayah | None = None, posyandu: Posyandu | None = None, now: dt.datetime) -> dict:
@@ -94,7 +75,7 @@ def build_package(user, *, desa: Wilayah | None = None, posyandu: Posyandu | Non
         .order_by("child_id", "-date")
     )
     for m in latest:
-        visits.setdefault(m.child_id, []).append(_visit(m))
+        visits.setdefault(m.child_id, []).append(visit_values(m))
     salt = secrets.token_hex(16)
     posyandu_list = policy.visible(user, Posyandu.objects.filter(desa=home, is_active=True)).order_by("name")
     return {
