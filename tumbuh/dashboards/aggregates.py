@@ -85,6 +85,7 @@ and the growth engine; there is no Python loop over measurements.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import logging
@@ -636,12 +637,41 @@ def _refresh_period(period: Period, *, now: dt.datetime | None) -> int:
     return len(rows)
 
 
+#: The periods whose stored figures the current page build reads (see :func:`reading_periods`).
+_READING: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("tumbuh_dash_reading", default=None)
+
+
+@contextlib.contextmanager
+def reading_periods():
+    """Collect the keys of the periods read while the block runs (every read of stored figures
+    asks :func:`ensure_fresh` first): what a rendered dashboard depends on (``views._cached``)."""
+    keys: set[str] = set()
+    token = _READING.set(keys)
+    try:
+        yield keys
+    finally:
+        _READING.reset(token)
+
+
+def computed_stamps(keys) -> dict[str, float | None]:
+    """When each period of ``keys`` was last computed (a timestamp; None when never): one query.
+    A rendered page stays valid while these stay the same; a period marked stale keeps its
+    figures (the page's freshness line, rendered per request, says so)."""
+    from .models import AggregateRun
+
+    done = dict(AggregateRun.objects.filter(period__in=list(keys)).values_list("period", "computed_at"))
+    return {k: done[k].timestamp() if done.get(k) else None for k in sorted(keys)}
+
+
 def ensure_fresh(period: Period, *, force: bool = False, now: dt.datetime | None = None) -> bool:
     """Compute ``period`` when it never was, or when stale for longer than the maximum age at
     ``now`` (default: the time of the call), unless another page is recomputing stale figures
     (PostgreSQL); True when it did."""
     from .models import AggregateRun
 
+    reading = _READING.get()
+    if reading is not None:
+        reading.add(period.key)
     now = now or timezone.now()
 
     def due():

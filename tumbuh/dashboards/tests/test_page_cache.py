@@ -63,6 +63,31 @@ def test_an_entered_survey_figure_and_a_refresh_show_at_once(client, alice, know
     assert after.context["fresh"].pending == 0 and before.content != after.content
 
 
+@pytest.mark.django_db
+def test_after_an_import_a_page_is_rebuilt_only_when_one_of_its_own_periods_is_recomputed(client, alice, known):
+    """An e-PPGBM batch marks every period stale and the background refresh then recomputes them
+    one by one (45 in the demo): every worker's pages used to be rebuilt at each step. A page
+    keeps the periods it read and is rebuilt only when one of those changes."""
+    from tumbuh.dashboards.models import AggregateRun
+    from tumbuh.dashboards.periods import Period
+    from tumbuh.dashboards.signals import mark_stale
+
+    other = Period.parse("M2021-03")  # a month no trend of this round reaches
+    aggregates.refresh_period(other)
+    client.force_login(alice)
+    client.get(URL)
+    mark_stale()  # the batch: everything stale
+    r = client.get(URL)
+    assert "dashboards/_prevalence_body.html" not in _templates(r)  # reused: stale figures are the same figures
+    assert r.context["fresh"].stale  # and the page says they are stale, at once
+    aggregates.refresh_period(other)  # the refresh reaches a period the page does not show
+    assert "dashboards/_prevalence_body.html" not in _templates(client.get(URL))
+    aggregates.refresh_period(ROUND)  # then its own
+    r = client.get(URL)
+    assert "dashboards/_prevalence_body.html" in _templates(r)
+    assert not AggregateRun.objects.get(period=ROUND.key).stale and not r.context["fresh"].stale
+
+
 #: The Redis of the redis:// test (the machine's own, when it runs one); skipped when it doesn't answer.
 REDIS_URL = os.environ.get("TUMBUH_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 
@@ -106,8 +131,8 @@ def test_redis_cache_url_shares_pages_between_clients_and_processes(alice, known
     # Another process with the same TUMBUH_CACHE_URL: reads the page, then replaces it ...
     key = keys[0].split(":", 2)[2]  # Django's stored key is ":<version>:<key>"
     other = _python(
-        f"parts = cache.get({key!r}); print('ranked-table' in parts['body'], parts['period']);"
-        f"cache.set({key!r}, {{**parts, 'body': '<p>dari pekerja lain</p>'}}, 60)",
+        f"entry = cache.get({key!r}); parts = entry['parts']; print('ranked-table' in parts['body'], parts['period']);"
+        f"cache.set({key!r}, {{**entry, 'parts': {{**parts, 'body': '<p>dari pekerja lain</p>'}}}}, 60)",
         TUMBUH_CACHE_URL=REDIS_URL,
     )
     assert other == f"True {ROUND.key}"
