@@ -227,3 +227,14 @@ def test_engine_gets_the_documented_arguments(monkeypatch, dataset, tmp_path, en
         False,
     )
     assert p.batch_size > 0 and p.engine == engine and p.master is None
+
+
+def test_scoring_threads_give_the_same_file(monkeypatch, dataset, tmp_path):
+    _, root = dataset
+    outs = []
+    for threads in (1, 3):
+        monkeypatch.setattr(cli, "SCORE_THREADS", threads)
+        out = tmp_path / f"t{threads}.parquet"
+        assert main(["zscore", str(root), str(out), "--quiet", "--batch-size", "250"]) == 0
+        outs.append(pq.read_table(out))
+    assert outs[0].equals(outs[1])
