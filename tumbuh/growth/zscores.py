@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from types import ModuleType
@@ -422,6 +423,7 @@ FUSED_LOAD_ROWS = 2_000_000
 _FUSED: Any = None  # the _fused module once imported and checked; False if unusable
 _rows_seen = 0
 _rows_expected = 0
+_FUSED_LOCK = threading.Lock()
 
 
 def expect_rows(n: int) -> None:
@@ -455,7 +457,11 @@ def _fused_module(engine: str, n: int) -> ModuleType | None:
 def _load_fused(strict: bool = False) -> ModuleType | None:
     """Import and check the ``_fused`` module once; None (and a warning) if it is unusable."""
     global _FUSED
-    if _FUSED is None:
+    if _FUSED is not None:
+        return _FUSED or None
+    with _FUSED_LOCK:  # two scoring threads of one process load it once
+        if _FUSED is not None:
+            return _FUSED or None
         try:
             from . import _fused
 
