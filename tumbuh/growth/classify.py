@@ -133,12 +133,36 @@ def categories(indicator: str) -> list[str]:
     return [c for c, _, _ in _BINS[indicator]] + [IMPLAUSIBLE]
 
 
+def _rounded_near_bounds(z: np.ndarray, bounds: list[float], digits: int = 2) -> np.ndarray:
+    """``z`` with R's ``round(z, digits)`` where it can change a comparison with a bound.
+
+    Rounding moves z by at most half a unit of the last digit, so a z farther than one unit
+    (10^-digits) from every bound is on the same side of each bound as its rounded value,
+    and is never equal to one: comparisons give what they give on ``r_round(z)``. Only the
+    rows within a unit of a bound (a few percent) are rounded, instead of every row.
+    """
+    eps = 10.0**-digits
+    with np.errstate(invalid="ignore"):
+        if all(float(b).is_integer() for b in bounds):  # the cut-offs: −3, −2, 1, 2, 3
+            near = np.abs(z - np.rint(z)) <= eps
+        else:
+            near = np.zeros(z.shape, dtype=bool)
+            for b in bounds:
+                near |= np.abs(z - b) <= eps
+    idx = np.flatnonzero(near)
+    if idx.size == 0:
+        return z
+    out = z.copy()
+    out.flat[idx] = r_round(z.flat[idx], digits)
+    return out
+
+
 def classify_index(z: Any, indicator: str, flags: Any = None, oedema: Any = None) -> np.ndarray:
     """Like :func:`classify`, as int8 positions in :func:`categories` (−1 = missing)."""
     if indicator not in _BINS:
         raise ValueError(f"unknown indicator {indicator!r}; one of {', '.join(_BINS)}")
     bins = _BINS[indicator]
-    zr = r_round(np.asarray(z, dtype=np.float64), 2)
+    zr = _rounded_near_bounds(np.asarray(z, dtype=np.float64), [b for _, b, _ in bins[1:] if b is not None])
     pos = np.zeros(zr.shape, dtype=np.int8)
     with np.errstate(invalid="ignore"):
         for _, lower, inclusive in bins[1:]:

@@ -5,6 +5,37 @@ sub-command. ``zscore`` is implemented here; ``prevalence`` and ``quality`` are 
 ``tumbuh.growth.prevalence`` / ``tumbuh.growth.quality`` through their ``add_arguments(parser)``
 and ``run(args)`` functions, imported only when that sub-command is asked for, so that a
 missing or broken module never breaks ``zscore``.
+
+Inputs and outputs: a CSV/TSV file, a Parquet file, or a directory of Parquet files
+(hive-partitioned, e.g. ``provinsi=73/kabupaten=73.24/round=2025-08/part-0.parquet``; the
+partition keys are ordinary text columns, so ``tumbuh prevalence --by kabupaten`` works). An
+output path that is a directory (existing, ending with ``/``, or without an extension) gets
+a Parquet dataset: ``zscore`` partitions it as its input was.
+
+Engines (``--engine``, both sub-commands): ``arrow`` (default) runs here, in this process,
+batch by batch. ``duckdb`` and ``spark`` hand the parsed arguments to
+``tumbuh.growth.engines.duckdb_engine`` / ``spark_engine`` (imported only then):
+``run_zscore(args) -> int`` and ``run_prevalence(args) -> int`` (the exit status). ``args``
+is an ``argparse.Namespace`` with, for both commands:
+
+- ``command``: ``"zscore"`` or ``"prevalence"``;
+- ``input``: a CSV/TSV/Parquet file or a directory of Parquet files (hive-partitioned);
+  it exists (checked before the engine is called);
+- ``output``: a file (format by extension: ``.csv``/``.tsv``/``.parquet``) or a directory
+  (``tumbuh.growth.stream.output_is_dataset(output)``);
+- ``batch_size``: rows per Arrow batch (int > 0);
+- ``engine``: ``"arrow"``, ``"duckdb"`` or ``"spark"``;
+- ``master``: Spark master URL or None (``--master``; spark only, e.g. ``local[2]``);
+
+for ``zscore`` also ``round`` (bool: z rounded to 2 decimals as WHO prints them),
+``standard`` (``"who2006"`` or ``"who2007"``), ``quiet`` (bool: no summary on stderr);
+for ``prevalence`` also ``cluster``, ``strata``, ``weight`` (column names or None), ``by``
+(list of column names, possibly empty) and ``age_in_months`` (bool: a column named ``age``
+holds months).
+
+Per-batch entry point for every engine: :func:`score_batch` (Arrow in, Arrow out; same
+results as this process, bit for bit). Partition keys of an input directory:
+``tumbuh.growth.stream.partition_names(input)``.
 """
 
 from __future__ import annotations
@@ -14,13 +45,13 @@ import importlib
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import stream
+from . import stream, zscores
 from .classify import (
     ANTHRO_INDICATORS,
     ANTHROPLUS_INDICATORS,
@@ -50,6 +81,11 @@ INPUT_COLUMNS = (
     "measure", "oedema", "headc", "armc", "triskin", "subskin",
 )  # fmt: skip
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d")
+ENGINES = ("arrow", "duckdb", "spark")
+ENGINE_MODULES = {
+    "duckdb": "tumbuh.growth.engines.duckdb_engine",
+    "spark": "tumbuh.growth.engines.spark_engine",
+}
 OPTIONAL_COMMANDS = {
     "prevalence": ("tumbuh.growth.prevalence", "survey prevalence of stunting, wasting, underweight (WHO anthro)"),
     "quality": ("tumbuh.growth.quality", "data-quality report of measurements"),
@@ -90,6 +126,19 @@ def score_batch(
     batch: pa.RecordBatch | pa.Table, round_digits: int | None = None, standard: str = "who2006"
 ) -> pa.Table:
     """Input columns + WHO output columns + Permenkes categories + ``reason`` as a Table.
+
+    The per-batch entry point of every engine (this process, DuckDB, Spark's
+    ``mapInArrow``): its signature and output schema are stable. ``batch``: a
+    ``pyarrow.RecordBatch`` or ``Table`` (any number of rows, 0 included); returns a
+    ``pyarrow.Table`` with the same rows in the same order: the input columns (those that
+    clash with an output name are replaced), then WHO's columns (:data:`ANTHRO_COLUMNS`
+    or :data:`ANTHROPLUS_COLUMNS`: float64 z-scores and measures, int8 flags and ``csex``,
+    ``cmeasure`` dictionary), the Permenkes categories (``status_*``, dictionary<int8,
+    string>) and ``reason`` (dictionary, ';'-joined codes, '' for none). ``table.to_batches()``
+    gives record batches (one per input batch's chunk). ``round_digits``: round z as WHO
+    prints them (2), or full precision (None). The kernel (fused numba or numpy) is chosen
+    by ``tumbuh.growth.zscores`` (results are bit-identical either way); a worker process
+    about to score many rows may call ``zscores.expect_rows(n)`` first.
 
     Recognised input columns (WHO's names): ``sex``, ``age_days`` or ``birth_date`` +
     ``visit_date`` or ``age_months``, ``weight``, ``lenhei``, ``measure``, ``oedema``,
@@ -162,8 +211,16 @@ def score_batch(
 
 
 def _add_zscore_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", help="CSV/TSV or Parquet file with WHO's column names (sex, age_days, weight, lenhei, ...)")
-    p.add_argument("output", help="output file; .csv/.tsv or .parquet (format by extension)")
+    p.add_argument(
+        "input",
+        help="CSV/TSV or Parquet file, or a directory of Parquet files (hive-partitioned), "
+        "with WHO's column names (sex, age_days, weight, lenhei, ...)",
+    )
+    p.add_argument(
+        "output",
+        help="output file (.csv/.tsv or .parquet, format by extension), or a directory: "
+        "a Parquet dataset partitioned as the input is",
+    )
     p.add_argument(
         "--round", action="store_true", help="round z-scores to 2 decimals as WHO prints them (default: full precision)"
     )
@@ -177,17 +234,67 @@ def _add_zscore_arguments(p: argparse.ArgumentParser) -> None:
         help="who2006: WHO Child Growth Standards 0-5 y (anthro); who2007: WHO reference 5-19 y (anthroplus)",
     )
     p.add_argument("--quiet", action="store_true", help="no summary line on stderr")
+    _add_engine_arguments(p)
+
+
+def _add_engine_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="arrow",
+        help="arrow: this process (default); duckdb: inside DuckDB; spark: on Apache Spark (PySpark)",
+    )
+    p.add_argument(
+        "--master", default=None, help="Spark master URL (--engine spark), e.g. local[2] or spark://host:7077"
+    )
+
+
+def _check_paths(command: str, args: argparse.Namespace) -> str | None:
+    """An error message for an unusable input/output/batch size, or None."""
+    if args.batch_size <= 0:
+        return "--batch-size must be positive"
+    if not os.path.exists(args.input):
+        return f"no such file or directory: {args.input}"
+    try:
+        if stream.output_is_dataset(args.output):
+            if os.path.isdir(args.output) and os.listdir(args.output):
+                return f"the output directory {args.output} is not empty"
+        else:
+            stream.file_format(args.output)
+        if stream.is_dataset(args.input) and not stream.dataset_files(args.input):
+            return f"no Parquet files in the directory {args.input}"
+        if not stream.is_dataset(args.input):
+            stream.file_format(args.input)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+def run_on_engine(command: str, args: argparse.Namespace) -> int:
+    """Hand ``args`` to ``run_<command>`` of the ``--engine``'s module; its exit status."""
+    module_name = ENGINE_MODULES[args.engine]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as e:
+        print(f"tumbuh {command}: --engine {args.engine} is not available ({module_name}: {e})", file=sys.stderr)
+        return 2
+    run = getattr(module, f"run_{command}", None)
+    if not callable(run):
+        print(f"tumbuh {command}: --engine {args.engine} has no run_{command}() ({module_name})", file=sys.stderr)
+        return 2
+    result = run(args)
+    return 0 if result is None else int(result)
 
 
 def run_zscore(args: argparse.Namespace) -> int:
-    if args.batch_size <= 0:
-        print("tumbuh zscore: --batch-size must be positive", file=sys.stderr)
+    args.command = "zscore"
+    error = _check_paths("zscore", args)
+    if error:
+        print(f"tumbuh zscore: {error}", file=sys.stderr)
         return 2
-    if not os.path.exists(args.input):
-        print(f"tumbuh zscore: no such file: {args.input}", file=sys.stderr)
-        return 2
+    if getattr(args, "engine", "arrow") != "arrow":
+        return run_on_engine("zscore", args)
     try:
-        stream.file_format(args.output)
         names = stream.column_names(args.input)
     except ValueError as e:
         print(f"tumbuh zscore: {e}", file=sys.stderr)
@@ -200,14 +307,23 @@ def run_zscore(args: argparse.Namespace) -> int:
         return 2
     t0 = time.perf_counter()
     rows = 0
-    with stream.BatchWriter(args.output) as writer:
-        for batch in stream.iter_batches(args.input, batch_size=args.batch_size, strings=True):
-            table = score_batch(batch, round_digits=2 if args.round else None, standard=args.standard)
-            writer.write(table)
-            rows += table.num_rows
-        if rows == 0:  # still write a file with the header only
-            empty = pa.table({n: pa.array([], pa.string()) for n in names})
-            writer.write(score_batch(empty, standard=args.standard))
+    total = stream.count_rows(args.input)
+    if total:
+        zscores.expect_rows(total)  # a big file: the fused kernel from the first batch
+    partitioning = stream.partition_names(args.input)
+    round_digits = 2 if args.round else None
+    batches = stream.iter_batches(args.input, batch_size=args.batch_size, strings=True)
+    try:
+        with stream.open_writer(args.output, partitioning, background=True) as writer:
+            for table in _scored(batches, round_digits, args.standard, SCORE_THREADS):
+                writer.write(table)
+                rows += table.num_rows
+            if rows == 0:  # still write a file with the header only
+                empty = pa.table({n: pa.array([], pa.string()) for n in names})
+                writer.write(score_batch(empty, standard=args.standard))
+    except (KeyError, ValueError) as e:
+        print(f"tumbuh zscore: {e}", file=sys.stderr)
+        return 2
     dt = time.perf_counter() - t0
     if not args.quiet:
         print(
@@ -215,6 +331,48 @@ def run_zscore(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+#: Batches scored at once in ``tumbuh zscore`` (threads: numpy and the fused kernel release
+#: the GIL for their loops). Environment: TUMBUH_ZSCORE_THREADS.
+SCORE_THREADS = max(1, int(os.environ.get("TUMBUH_ZSCORE_THREADS", min(2, os.cpu_count() or 1))))
+
+
+def _scored(
+    batches: Iterator[pa.RecordBatch], round_digits: int | None, standard: str, threads: int
+) -> Iterator[pa.Table]:
+    """score_batch over ``batches``, in order; with ``threads`` > 1, that many at once."""
+    if threads <= 1:
+        for batch in batches:
+            yield score_batch(batch, round_digits=round_digits, standard=standard)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tumbuh-score") as pool:
+        pending: deque = deque()
+        for batch in batches:
+            pending.append(pool.submit(score_batch, batch, round_digits=round_digits, standard=standard))
+            if len(pending) >= threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _prevalence_runner(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``tumbuh prevalence``: the paths checked, then the module's own ``run`` (arrow) or the engine."""
+
+    def run_prevalence(args: argparse.Namespace) -> int:
+        args.command = "prevalence"
+        error = _check_paths("prevalence", args)
+        if error:
+            print(f"tumbuh prevalence: {error}", file=sys.stderr)
+            return 2
+        if getattr(args, "engine", "arrow") != "arrow":
+            return run_on_engine("prevalence", args)
+        return run(args)
+
+    return run_prevalence
 
 
 def _load_optional(name: str) -> tuple[tuple[Callable, Callable] | None, str | None]:
@@ -244,6 +402,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                 add, run = loaded
                 p = sub.add_parser(name, help=help_text)
                 add(p)
+                if name == "prevalence":
+                    _add_engine_arguments(p)
+                    run = _prevalence_runner(run)
                 p.set_defaults(func=run)
                 continue
         # Not asked for (or not available): accept anything, explain when run.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from types import ModuleType
@@ -150,10 +151,13 @@ def _pow_matches_libm() -> bool:
 
 
 _POW_IS_LIBM: bool | None = None  # numpy's power is C's pow here (checked once)
-#: From this many values on, and once the fused kernel is loaded (``_fused_module``), C's pow
-#: is called from its compiled loop; otherwise from a Python loop over math.pow (~60 ns a
-#: value). So this path never loads numba itself: that stays ``FUSED_LOAD_ROWS``'s decision.
-C_POW_COMPILED_MIN = 4096
+#: From this many values on, C's pow is computed by a compiled loop, never by a Python loop
+#: over math.pow (~60–200 ns a value): the fused kernel's (numba's loop over C's pow) once
+#: that module is loaded, else Arrow's ``power`` kernel (``std::pow``, i.e. the C library's
+#: pow, checked bit for bit once per process: ``_arrow_power``), else the fused module is
+#: loaded for it. Below it (a form scoring one child) the Python loop is cheaper than a call.
+C_POW_COMPILED_MIN = 16
+_ARROW_POW: Any = None  # pyarrow.compute.power once checked to be C's pow; False if not
 
 
 def _c_pow(a: Any, b: Any, out: np.ndarray | None = None) -> np.ndarray:
@@ -161,13 +165,77 @@ def _c_pow(a: Any, b: Any, out: np.ndarray | None = None) -> np.ndarray:
     a, b = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
     res = np.empty(a.shape) if out is None else out
     flat_a, flat_b = np.ascontiguousarray(a).ravel(), np.ascontiguousarray(b).ravel()
-    if flat_a.size >= C_POW_COMPILED_MIN and _FUSED not in (None, False):
-        got = np.empty(flat_a.size)
-        _FUSED.pow_probe(flat_a, flat_b, got)
-        res[...] = got.reshape(a.shape)
-        return res
+    if flat_a.size >= C_POW_COMPILED_MIN:
+        got = _compiled_c_pow(flat_a, flat_b)
+        if got is not None:
+            res[...] = got.reshape(a.shape)
+            return res
     res[...] = np.fromiter(map(_c_pow1, flat_a.tolist(), flat_b.tolist()), np.float64, flat_a.size).reshape(a.shape)
     return res
+
+
+def _compiled_c_pow(a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """C's pow of two flat float64 arrays in a compiled loop, or None if none is at hand."""
+    if _FUSED not in (None, False):
+        got = np.empty(a.size)
+        _FUSED.pow_probe(a, b, got)
+        return got
+    power = _arrow_power()
+    if power is not None:
+        import pyarrow as pa
+
+        return np.asarray(power(pa.array(a), pa.array(b)).to_numpy(zero_copy_only=False), dtype=np.float64)
+    # No Arrow (or its pow is not C's here): load the fused kernel for its compiled pow,
+    # whatever the row count (a Python loop per value is what this function avoids).
+    if ENGINE != "numpy" and _load_fused() is not None:
+        got = np.empty(a.size)
+        _FUSED.pow_probe(a, b, got)
+        return got
+    return None
+
+
+def _pow_probe_values() -> tuple[np.ndarray, np.ndarray]:
+    """(base, exponent) pairs to check a pow against C's: the LMS range, a wide range, and
+    the special values (zeros, negatives, infinities, NaN, subnormals, overflow)."""
+    rng = np.random.default_rng(20240521)
+    base = np.concatenate(
+        [
+            rng.uniform(0.3, 3.0, 4096),
+            np.exp(rng.uniform(-30.0, 30.0, 1024)),
+            np.array([1.0, 0.0, -0.0, -1.5, -8.0, np.inf, -np.inf, np.nan, 5e-324, 2.0, 0.5, 1e300, 1e-300, -0.0]),
+        ]
+    )
+    expo = np.concatenate(
+        [
+            rng.uniform(-2.5, 1.5, 4096),
+            rng.uniform(-12.0, 12.0, 1024),
+            np.array([0.3, -0.3, -1.0, 2.0, 1 / 3, -0.5, 3.0, 0.7, 0.5, 1e-20, 1e20, 2.0, -2.0, -3.0]),
+        ]
+    )
+    return base, expo
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal bit for bit (the sign of zero included), any NaN equal to any NaN."""
+    nan = np.isnan(a)
+    return bool(np.array_equal(nan, np.isnan(b)) and np.array_equal(a[~nan].view(np.int64), b[~nan].view(np.int64)))
+
+
+def _arrow_power() -> Callable[..., Any] | None:
+    """``pyarrow.compute.power`` if it is C's pow bit for bit here (checked once), else None."""
+    global _ARROW_POW
+    if _ARROW_POW is None:
+        try:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            base, expo = _pow_probe_values()
+            want = np.fromiter(map(_c_pow1, base.tolist(), expo.tolist()), np.float64, base.size)
+            got = pc.power(pa.array(base), pa.array(expo)).to_numpy(zero_copy_only=False)
+            _ARROW_POW = pc.power if _same_bits(np.asarray(got, dtype=np.float64), want) else False
+        except Exception:  # no pyarrow, or a build without the kernel
+            _ARROW_POW = False
+    return _ARROW_POW or None
 
 
 def _c_pow1(x: float, y: float) -> float:
@@ -354,20 +422,46 @@ FUSED_MIN_ROWS = 1024
 FUSED_LOAD_ROWS = 2_000_000
 _FUSED: Any = None  # the _fused module once imported and checked; False if unusable
 _rows_seen = 0
+_rows_expected = 0
+_FUSED_LOCK = threading.Lock()
+
+
+def expect_rows(n: int) -> None:
+    """Say that this process is about to score ``n`` rows (a file's row count, a Spark
+    task's batch): the "auto" engine then counts them as seen, so a job of
+    ``FUSED_LOAD_ROWS`` rows or more loads the fused kernel at its first big call instead of
+    after scoring that many rows with numpy."""
+    global _rows_expected
+    _rows_expected += max(0, int(n))
 
 
 def _fused_module(engine: str, n: int) -> ModuleType | None:
     """The ``_fused`` module if this call should use it, else None."""
-    global _FUSED, _rows_seen
+    global _rows_seen
     if engine == "numpy":
         return None
     if engine not in ("auto", "fused"):
         raise ValueError(f"engine must be 'auto', 'numpy' or 'fused', not {engine!r}")
     if engine == "auto":
         _rows_seen += n
-        if n < FUSED_MIN_ROWS or (_FUSED is None and _rows_seen < FUSED_LOAD_ROWS) or _FUSED is False:
+        seen = max(_rows_seen, _rows_expected)
+        if n < FUSED_MIN_ROWS or (_FUSED is None and seen < FUSED_LOAD_ROWS) or _FUSED is False:
             return None
-    if _FUSED is None:
+    if _FUSED is None and _load_fused(strict=engine == "fused") is None:
+        return None
+    if _FUSED is False:
+        raise RuntimeError("the fused z-score kernel is unavailable (see the earlier warning)")
+    return _FUSED
+
+
+def _load_fused(strict: bool = False) -> ModuleType | None:
+    """Import and check the ``_fused`` module once; None (and a warning) if it is unusable."""
+    global _FUSED
+    if _FUSED is not None:
+        return _FUSED or None
+    with _FUSED_LOCK:  # two scoring threads of one process load it once
+        if _FUSED is not None:
+            return _FUSED or None
         try:
             from . import _fused
 
@@ -376,13 +470,10 @@ def _fused_module(engine: str, n: int) -> ModuleType | None:
             _FUSED = _fused
         except Exception as exc:  # no numba, or it cannot compile here
             _FUSED = False
-            if engine == "fused":
+            if strict:
                 raise
-            warnings.warn(f"fused z-score kernel unavailable, using numpy: {exc}", RuntimeWarning, stacklevel=3)
-            return None
-    if _FUSED is False:
-        raise RuntimeError("the fused z-score kernel is unavailable (see the earlier warning)")
-    return _FUSED
+            warnings.warn(f"fused z-score kernel unavailable, using numpy: {exc}", RuntimeWarning, stacklevel=4)
+    return _FUSED or None
 
 
 class ZScoreBuffers:

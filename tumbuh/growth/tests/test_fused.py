@@ -182,6 +182,7 @@ def test_auto_engine_uses_numpy_for_small_calls_and_fused_for_large(monkeypatch)
     real = _fused.run_anthro
     monkeypatch.setattr(_fused, "run_anthro", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
     monkeypatch.setattr(zscores, "_rows_seen", 0)
+    monkeypatch.setattr(zscores, "_rows_expected", 0)
     monkeypatch.setattr(zscores, "_FUSED", None)
     monkeypatch.setattr(zscores, "FUSED_LOAD_ROWS", 5000)
     small = dict(sex=np.ones(100), age_days=np.full(100, 400.0), weight=np.full(100, 9.0))

@@ -1,0 +1,239 @@
+"""End to end: `tumbuh zscore` file to file against pyarrow's own read + write, and the pow the
+numpy kernel uses where numpy's `power` is not C's `pow`.
+
+    .venv/bin/python bench/bench_datasets.py                  # 1M rows, Parquet and CSV, 5 rounds
+    .venv/bin/python bench/bench_datasets.py --rows 200000 --repeat 3
+
+For each format, in the same run and in alternation (so that both see the same load):
+
+- **tumbuh**: `tumbuh zscore IN OUT` (the command's own code, `tumbuh.growth.cli.main`, in
+  this process, after one warm-up run), once with the numpy kernel and once with the fused
+  one (`zscores.ENGINE`; a fresh process picks numpy below `FUSED_LOAD_ROWS` rows);
+- **pyarrow**: read IN whole (`pq.read_table` / `pyarrow.csv.read_csv`) and write the table
+  `tumbuh zscore` produced (read beforehand, not timed) with pyarrow's defaults
+  (`pq.write_table`: snappy; `pyarrow.csv.write_csv`).
+
+Also each as a fresh process (`python -m tumbuh.cli zscore ...` against a `python -c` doing
+the read + write), start-up included. Wall time (best and median of the rounds) and CPU time
+(all threads; for processes `ru_utime + ru_stime`, less the
+peer's untimed read of tumbuh's output). Then the numpy kernel's rows/s with each
+`pow` it can use. Timings belong here, never in tests. Markdown on stdout, JSON to
+bench/out/datasets.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_zscores import machine, make_data  # noqa: E402
+
+from tumbuh.growth import zscores  # noqa: E402
+from tumbuh.growth.cli import main as growth_main  # noqa: E402
+
+WHERE = {
+    "in_process_numpy": "in process, numpy kernel",
+    "in_process_fused": "in process, fused kernel",
+    "processes": "fresh processes (kernel: auto)",
+}
+COLUMNS = ("sex", "age_days", "weight", "lenhei", "measure", "oedema")
+
+
+def write_inputs(rows: int, workdir: Path) -> dict[str, Path]:
+    d = make_data(rows, seed=7)
+    table = pa.table({k: pa.array(d[k].astype(object)) if d[k].dtype.kind == "U" else d[k] for k in COLUMNS})
+    paths = {"parquet": workdir / f"children_{rows}.parquet", "csv": workdir / f"children_{rows}.csv"}
+    pq.write_table(table, paths["parquet"])  # pyarrow's defaults (snappy), as the peer writes
+    pacsv.write_csv(table, paths["csv"])
+    return paths
+
+
+def timed(fn) -> tuple[float, float]:
+    w, c = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - w, time.process_time() - c
+
+
+PEER = r"""
+import sys, time
+import pyarrow.parquet as pq, pyarrow.csv as pacsv
+src, out, dst = sys.argv[1:4]
+w0, c0 = time.perf_counter(), time.process_time()
+table = pq.read_table(out) if out.endswith(".parquet") else pacsv.read_csv(out)
+print(time.perf_counter() - w0, time.process_time() - c0)  # reading tumbuh's output: not counted
+if src.endswith(".parquet"):
+    pq.read_table(src)
+    pq.write_table(table, dst)
+else:
+    pacsv.read_csv(src)
+    pacsv.write_csv(table, dst)
+"""
+
+
+def process(cmd: list[str]) -> tuple[float, float]:
+    """(wall, CPU) of a fresh process, less what it reports on stdout as not to count."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{cmd} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    less = [float(x) for x in (proc.stdout.read().split() if proc.stdout else [])] or [0.0, 0.0]
+    return wall - less[0], usage.ru_utime + usage.ru_stime - less[1]
+
+
+def bench_format(fmt: str, src: Path, workdir: Path, repeat: int) -> dict:
+    ext = ".parquet" if fmt == "parquet" else ".csv"
+    out, peer_out = workdir / f"out_tumbuh{ext}", workdir / f"out_pyarrow{ext}"
+    argv = ["zscore", str(src), str(out), "--quiet"]
+    growth_main(argv)  # warm-up: imports, tables, Arrow's compute registry, the pow check
+    table = pq.read_table(out) if fmt == "parquet" else pacsv.read_csv(out)
+
+    def peer() -> None:
+        if fmt == "parquet":
+            pq.read_table(src)
+            pq.write_table(table, peer_out)
+        else:
+            pacsv.read_csv(src)
+            pacsv.write_csv(table, peer_out)
+
+    peer()
+    runs: dict[str, list] = {}
+    saved = zscores.ENGINE
+    try:
+        for kernel in ("numpy", "fused"):
+            zscores.ENGINE = kernel  # what anthro_zscores uses for every call of this round
+            growth_main(argv)  # warm-up of this kernel
+            ours, theirs = runs.setdefault(kernel, []), runs.setdefault(f"pyarrow_{kernel}", [])
+            for _ in range(repeat):
+                ours.append(timed(lambda: growth_main(argv)))
+                theirs.append(timed(peer))
+    finally:
+        zscores.ENGINE = saved
+    ours_p, theirs_p = [], []
+    for _ in range(max(1, repeat // 2)):
+        ours_p.append(process([sys.executable, "-m", "tumbuh.cli", *argv]))
+        theirs_p.append(process([sys.executable, "-c", PEER, str(src), str(out), str(peer_out)]))
+
+    def summary(runs):
+        walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
+        return {"wall_best": min(walls), "wall_median": statistics.median(walls), "cpu_best": min(cpus)}
+
+    res = {
+        "format": fmt,
+        "rows": table.num_rows,
+        "input_mib": src.stat().st_size / 2**20,
+        "output_mib": out.stat().st_size / 2**20,
+        "output_columns": table.num_columns,
+        "in_process_numpy": {"tumbuh": summary(runs["numpy"]), "pyarrow": summary(runs["pyarrow_numpy"])},
+        "in_process_fused": {"tumbuh": summary(runs["fused"]), "pyarrow": summary(runs["pyarrow_fused"])},
+        "processes": {"tumbuh": summary(ours_p), "pyarrow": summary(theirs_p)},
+        "command": f"tumbuh zscore {src.name} {out.name}",
+    }
+    for where in WHERE:
+        t, p = res[where]["tumbuh"], res[where]["pyarrow"]
+        res[where]["ratio_wall_best"] = t["wall_best"] / p["wall_best"]
+        res[where]["ratio_wall_median"] = t["wall_median"] / p["wall_median"]
+        res[where]["ratio_cpu"] = t["cpu_best"] / p["cpu_best"]
+    return res
+
+
+def bench_pow(rows: int, repeat: int) -> list[dict]:
+    """The numpy kernel's rows/s with each pow (4 main indicators), and whether numpy's
+    power is C's pow on this CPU."""
+    if not hasattr(zscores, "_arrow_power"):  # an older tree (for a before/after run)
+        return [{"numpy_power_is_c_pow": zscores._pow_matches_libm()}]
+    d = make_data(rows, seed=3)
+    kw = {k: pa.array(d[k].astype(object)) if d[k].dtype.kind == "U" else d[k].astype(np.float64) for k in COLUMNS}
+    saved = (zscores._POW_IS_LIBM, zscores._ARROW_POW, zscores.C_POW_COMPILED_MIN)
+    numpy_is_c = zscores._pow_matches_libm()
+    out = []
+    variants = [
+        (
+            "numpy's power (C's pow on this CPU)" if numpy_is_c else "numpy's power (NOT C's pow here: wrong bits)",
+            True,
+            None,
+            16,
+        ),
+        ("C's pow via Arrow's compiled kernel (now)", False, zscores._arrow_power(), 16),
+        ("C's pow via math.pow, a Python loop per value (before)", False, False, 10**12),
+    ]
+    try:
+        for label, is_libm, arrow, min_compiled in variants:
+            zscores._POW_IS_LIBM, zscores._ARROW_POW, zscores.C_POW_COMPILED_MIN = is_libm, arrow, min_compiled
+            runs = [timed(lambda: zscores._anthro_zscores(**kw, engine="numpy")) for _ in range(repeat)]
+            cpu = min(r[1] for r in runs)
+            out.append({"pow": label, "rows": rows, "cpu_s": cpu, "rows_per_cpu_s": rows / cpu})
+    finally:
+        zscores._POW_IS_LIBM, zscores._ARROW_POW, zscores.C_POW_COMPILED_MIN = saved
+    return [{"numpy_power_is_c_pow": numpy_is_c}, *out]
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--formats", default="parquet,csv")
+    p.add_argument("--pow-rows", type=int, default=200_000)
+    p.add_argument("--workdir", default=None, help="where the files go (default: a temporary directory)")
+    p.add_argument("--json", default=str(ROOT / "bench" / "out" / "datasets.json"))
+    a = p.parse_args(argv)
+    info = machine()
+    with tempfile.TemporaryDirectory(dir=a.workdir) as tmp:
+        work = Path(tmp)
+        inputs = write_inputs(a.rows, work)
+        results = [bench_format(fmt, inputs[fmt], work, a.repeat) for fmt in a.formats.split(",")]
+    pow_rows = bench_pow(a.pow_rows, a.repeat)
+    info["loadavg_end"] = os.getloadavg()
+
+    print("## Machine\n")
+    for k, v in info.items():
+        print(f"- {k}: {v}")
+    print(f"\n## `tumbuh zscore` against pyarrow's read + write ({a.rows:,} rows, {a.repeat} rounds)\n")
+    print(
+        "| format | where | tumbuh wall best / median | pyarrow wall best / median | ratio (best / median) | CPU tumbuh / pyarrow | ratio CPU |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for r in results:
+        for where in WHERE:
+            t, q, x = r[where]["tumbuh"], r[where]["pyarrow"], r[where]
+            print(
+                f"| {r['format']} | {WHERE[where]} | {t['wall_best']:.2f} / {t['wall_median']:.2f} s | "
+                f"{q['wall_best']:.2f} / {q['wall_median']:.2f} s | **{x['ratio_wall_best']:.2f}×** / "
+                f"{x['ratio_wall_median']:.2f}× | {t['cpu_best']:.2f} / {q['cpu_best']:.2f} s | {x['ratio_cpu']:.2f}× |"
+            )
+    for r in results:
+        print(
+            f"\n- {r['format']}: {r['command']}; input {r['input_mib']:.1f} MiB, output {r['output_mib']:.1f} MiB, "
+            f"{r['output_columns']} columns"
+        )
+    print(f"\n## The numpy kernel's pow ({a.pow_rows:,} rows, 4 main indicators, best CPU of {a.repeat})\n")
+    print(f"numpy's power is C's pow on this CPU: {pow_rows[0]['numpy_power_is_c_pow']}\n")
+    print("| pow | CPU s | rows/s |")
+    print("|---|---:|---:|")
+    for r in pow_rows[1:]:
+        print(f"| {r['pow']} | {r['cpu_s']:.3f} | {r['rows_per_cpu_s'] / 1e6:.2f} M |")
+    print(f"\nload average: start {info['loadavg_start']}, end {info['loadavg_end']}")
+    Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.json).write_text(json.dumps({"machine": info, "end_to_end": results, "pow": pow_rows}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Engines other than this process for the growth engine's commands (``tumbuh zscore|prevalence --engine ...``)."""
