@@ -214,7 +214,6 @@ def zscore_file(
         basename_template="part-{i}.parquet",
         existing_data_behavior="overwrite_or_ignore",
         max_rows_per_group=1 << 20,
-        min_rows_per_group=min(batch_size, 1 << 20),
         max_partitions=1 << 16,
     )
     return counter["rows"]
@@ -314,6 +313,60 @@ def _raw(col: str | None, types: dict[str, str]) -> str:
     return _ident(col) if col and col in types else "NULL"
 
 
+def _sum_exprs(*, unit: bool) -> dict[int, str]:
+    """The SQL sum of every statistic of prevalence.py's layout, by its position.
+
+    ``unit`` (no weight column): w = 1, so that, as in prevalence.py's routine-data path,
+    many sums are the same sum (Σw·y = Σw²·y = Σy) and are computed once.
+    """
+    P = prev._POS
+    sums: dict[int, str] = {P["one"]: "count(*)", P["nz"]: "sum(CAST(w <> 0 AS DOUBLE))", P["w"]: "sum(w)"}
+
+    def ind(cond: str) -> str:
+        return f"CAST(coalesce({cond}, false) AS DOUBLE)"
+
+    for label, *_ in prev.INDICATORS:
+        ip, iz, zz = ind(f"a_{label} IS NOT NULL"), ind(f"z_{label} IS NOT NULL"), f"coalesce(z_{label}, 0.0)"
+        sums[P[f"{label}.U"]] = f"sum({ip})"
+        sums[P[f"{label}.B"]] = f"sum(w * {ip})"
+        sums[P[f"{label}.BB"]] = f"sum(w * w * {ip})"
+        sums[P[f"{label}.Bz"]] = f"sum(w * {iz})"
+        sums[P[f"{label}.Nz"]] = f"sum({ind(f'z_{label} IS NOT NULL AND w <> 0')})"
+        sums[P[f"{label}.BzBz"]] = f"sum(w * w * {iz})"
+        sums[P[f"{label}.Az"]] = f"sum(w * {iz} * {zz})"
+        sums[P[f"{label}.AzBz"]] = f"sum(w * w * {iz} * {zz})"
+        sums[P[f"{label}.Azz"]] = f"sum(w * {iz} * {zz} * {zz})"
+        sums[P[f"{label}.AzAz"]] = f"sum(w * w * {iz} * {zz} * {zz})"
+        for cut, suffix in prev.CUTOFFS:
+            y = ind(f"a_{label} {'<' if cut < 0 else '>'} {cut}")
+            sums[P[f"{label}.A{suffix}"]] = f"sum(w * {y})"
+            sums[P[f"{label}.AA{suffix}"]] = f"sum(w * w * {y})"
+    ic = "z_HA IS NOT NULL AND a_WH IS NOT NULL"
+    sw = f"{ic} AND z_HA < -2 AND a_WH < -2"
+    so = f"{ic} AND z_HA < -2 AND a_WH > 2"
+    sums[P["C.U"]] = f"sum({ind(ic)})"
+    sums[P["C.B"]] = f"sum(w * {ind(ic)})"
+    sums[P["C.BB"]] = f"sum(w * w * {ind(ic)})"
+    sums[P["C.A_sw"]] = f"sum(w * {ind(sw)})"
+    sums[P["C.AA_sw"]] = f"sum(w * w * {ind(sw)})"
+    sums[P["C.A_so"]] = f"sum(w * {ind(so)})"
+    sums[P["C.AA_so"]] = f"sum(w * w * {ind(so)})"
+    if sorted(sums) != list(range(prev._K)):  # every statistic of the layout, once
+        raise RuntimeError("the SQL sums do not cover prevalence.py's layout")
+    if unit:
+        for k, e in sums.items():
+            e = e.replace("sum(CAST(w <> 0 AS DOUBLE))", "count(*)").replace("sum(w)", "count(*)")
+            e = e.replace(" AND w <> 0", "").replace("w * w * ", "").replace("w * ", "")
+            sums[k] = e
+    return sums
+
+
+def _sum_sources(unit: bool) -> list[int]:
+    """For each position of the layout, the position whose SQL sum it is (the first with that text)."""
+    first: dict[str, int] = {}
+    return [first.setdefault(e, k) for k, e in sorted(_sum_exprs(unit=unit).items())]
+
+
 def prevalence_cells_sql(
     source: str,
     types: dict[str, str],
@@ -368,42 +421,9 @@ def prevalence_cells_sql(
         f"{agegrp} AS agegrp",
         *zcols,
     ]
-    P = prev._POS
-    sums: dict[int, str] = {P["one"]: "count(*)", P["nz"]: "sum(CAST(w <> 0 AS DOUBLE))", P["w"]: "sum(w)"}
-
-    def ind(cond: str) -> str:
-        return f"CAST(coalesce({cond}, false) AS DOUBLE)"
-
-    for label, *_ in prev.INDICATORS:
-        ip, iz, zz = ind(f"a_{label} IS NOT NULL"), ind(f"z_{label} IS NOT NULL"), f"coalesce(z_{label}, 0.0)"
-        sums[P[f"{label}.U"]] = f"sum({ip})"
-        sums[P[f"{label}.B"]] = f"sum(w * {ip})"
-        sums[P[f"{label}.BB"]] = f"sum(w * w * {ip})"
-        sums[P[f"{label}.Bz"]] = f"sum(w * {iz})"
-        sums[P[f"{label}.Nz"]] = f"sum({ind(f'z_{label} IS NOT NULL AND w <> 0')})"
-        sums[P[f"{label}.BzBz"]] = f"sum(w * w * {iz})"
-        sums[P[f"{label}.Az"]] = f"sum(w * {iz} * {zz})"
-        sums[P[f"{label}.AzBz"]] = f"sum(w * w * {iz} * {zz})"
-        sums[P[f"{label}.Azz"]] = f"sum(w * {iz} * {zz} * {zz})"
-        sums[P[f"{label}.AzAz"]] = f"sum(w * w * {iz} * {zz} * {zz})"
-        for cut, suffix in prev.CUTOFFS:
-            y = ind(f"a_{label} {'<' if cut < 0 else '>'} {cut}")
-            sums[P[f"{label}.A{suffix}"]] = f"sum(w * {y})"
-            sums[P[f"{label}.AA{suffix}"]] = f"sum(w * w * {y})"
-    ic = "z_HA IS NOT NULL AND a_WH IS NOT NULL"
-    sw = f"{ic} AND z_HA < -2 AND a_WH < -2"
-    so = f"{ic} AND z_HA < -2 AND a_WH > 2"
-    sums[P["C.U"]] = f"sum({ind(ic)})"
-    sums[P["C.B"]] = f"sum(w * {ind(ic)})"
-    sums[P["C.BB"]] = f"sum(w * w * {ind(ic)})"
-    sums[P["C.A_sw"]] = f"sum(w * {ind(sw)})"
-    sums[P["C.AA_sw"]] = f"sum(w * w * {ind(sw)})"
-    sums[P["C.A_so"]] = f"sum(w * {ind(so)})"
-    sums[P["C.AA_so"]] = f"sum(w * w * {ind(so)})"
-    if sorted(sums) != list(range(prev._K)):  # every statistic of the layout, once
-        raise RuntimeError("the SQL sums do not cover prevalence.py's layout")
+    sums = _sum_exprs(unit=weight is None)
     keys = ["excl", "agegrp", "k_sex", "k_strata", "k_cluster", *[f"k_by{i}" for i in range(len(by))]]
-    aggs = [f"CAST({sums[k]} AS DOUBLE) AS s{k}" for k in range(prev._K)]
+    aggs = [f"CAST({sums[k]} AS DOUBLE) AS s{k}" for k in sorted(set(_sum_sources(weight is None)))]
     aggs += ["sum(CAST(w_raw IS NULL AS BIGINT)) AS n_missing_w", "min(w_raw) AS min_w"]
     # Column names are quoted by _ident(), values never enter the text.
     return (  # nosec B608
@@ -419,7 +439,10 @@ def _finish(acc: prev.PrevalenceAccumulator, cells: pa.Table, names: Sequence[st
     if m == 0:
         return
     col = cells.column
-    S = np.column_stack([col(f"s{k}").to_numpy(zero_copy_only=False).astype(float) for k in range(prev._K)])
+    computed = {
+        k: col(f"s{k}").to_numpy(zero_copy_only=False).astype(float) for k in set(_sum_sources(acc.weight is None))
+    }
+    S = np.column_stack([computed[k] for k in _sum_sources(acc.weight is None)])
     one = S[:, prev._POS["one"]]
     excl = col("excl").to_numpy(zero_copy_only=False).astype(bool)
     acc.rows_read = int(one.sum())
