@@ -7,7 +7,7 @@ Arrow record batches; each batch goes through the engine's own kernel,
 single-process engine bit for bit. The output is a file (``.parquet``/``.csv``, by extension)
 or, for any other name, a directory of Parquet files partitioned like the input.
 
-Prevalence: the rows never reach Python. One ``GROUP BY`` in DuckDB reduces them to
+Prevalence: no row is collected in Python. One ``GROUP BY`` in DuckDB reduces them to
 *cells* (exclusion × age group × sex × stratum × PSU × ``--by`` values), each with the
 weighted sums of :mod:`tumbuh.growth.prevalence` (``Σw·y``, ``Σw²·y`` ... in the
 accumulator's own layout); the accumulator then finishes the survey estimator (Taylor
@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import prevalence as prev
 from .. import stream
@@ -39,6 +40,7 @@ __all__ = [
     "connect",
     "hive_columns",
     "iter_scored",
+    "PartitionedWriter",
     "prevalence_cells_sql",
     "prevalence_file",
     "run_prevalence",
@@ -192,31 +194,88 @@ def zscore_file(
                 empty = pa.table({n: pa.array([], pa.string()) for n in names})
                 writer.write(score_batch(empty, standard=standard))
         return rows
-    import pyarrow.dataset as ds
-
-    schema, batches = _conform(scored)
     os.makedirs(output, exist_ok=True)
-    if schema is None:
-        return 0
-    parts = [c for c in hive_columns(input) if c in schema.names]
-    counter = {"rows": 0}
+    with PartitionedWriter(output, hive_columns(input)) as writer:
+        for table in scored:
+            writer.write(table)
+    return writer.rows
 
-    def counted() -> Iterator[pa.RecordBatch]:
-        for b in batches:
-            counter["rows"] += b.num_rows
-            yield b
 
-    ds.write_dataset(
-        pa.RecordBatchReader.from_batches(schema, counted()),
-        output,
-        format="parquet",
-        partitioning=ds.partitioning(pa.schema([schema.field(c) for c in parts]), flavor="hive") if parts else None,
-        basename_template="part-{i}.parquet",
-        existing_data_behavior="overwrite_or_ignore",
-        max_rows_per_group=1 << 20,
-        max_partitions=1 << 16,
-    )
-    return counter["rows"]
+class PartitionedWriter:
+    """A directory of Parquet files, hive-partitioned by ``parts`` (``key=value/`` folders).
+
+    Each partition's rows go to its own :class:`tumbuh.growth.stream.BatchWriter` (same file
+    layout and types as the arrow engine's output), written batch by batch as they come: memory
+    holds one batch, not a queue. At most ``max_open`` files are open; a partition met again
+    after its file was closed gets a new file (``part-1.parquet`` ...).
+    """
+
+    def __init__(self, root: str, parts: Sequence[str], *, max_open: int = 64):
+        self.root = root
+        self.parts = list(parts)
+        self.max_open = max_open
+        self.rows = 0
+        self._open: dict[tuple, stream.BatchWriter] = {}  # insertion order = least recently used first
+        self._files: dict[tuple, int] = {}
+
+    def _folder(self, key: tuple) -> str:
+        from urllib.parse import quote
+
+        segs = [
+            f"{p}={'__HIVE_DEFAULT_PARTITION__' if v is None else quote(str(v), safe='')}"
+            for p, v in zip(self.parts, key)
+        ]
+        return os.path.join(self.root, *segs)
+
+    def _writer(self, key: tuple) -> stream.BatchWriter:
+        w = self._open.pop(key, None)
+        if w is None:
+            if len(self._open) >= self.max_open:
+                oldest = next(iter(self._open))
+                self._open.pop(oldest).close()
+            n = self._files.get(key, -1) + 1
+            self._files[key] = n
+            folder = self._folder(key)
+            os.makedirs(folder, exist_ok=True)
+            w = stream.BatchWriter(os.path.join(folder, f"part-{n}.parquet"))
+        self._open[key] = w
+        return w
+
+    def write(self, table: pa.Table) -> None:
+        if table.num_rows == 0:
+            return
+        self.rows += table.num_rows
+        parts = [p for p in self.parts if p in table.column_names]
+        if len(parts) < len(self.parts):
+            parts = []
+        if not parts:
+            self._writer(()).write(table)
+            return
+        keys = table.select(parts).group_by(parts).aggregate([]).to_pylist()
+        data = table.drop_columns(parts)
+        for row in keys:
+            key = tuple(row[p] for p in parts)
+            if len(keys) == 1:
+                part = data
+            else:
+                mask = None
+                for p in parts:
+                    col = table.column(p)
+                    m = pc.is_null(col) if row[p] is None else pc.fill_null(pc.equal(col, row[p]), False)
+                    mask = m if mask is None else pc.and_(mask, m)
+                part = data.filter(mask)
+            self._writer(key).write(part)
+
+    def close(self) -> None:
+        for w in self._open.values():
+            w.close()
+        self._open.clear()
+
+    def __enter__(self) -> PartitionedWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def run_zscore(args: argparse.Namespace) -> int:
@@ -316,48 +375,56 @@ def _raw(col: str | None, types: dict[str, str]) -> str:
 def _sum_exprs(*, unit: bool) -> dict[int, str]:
     """The SQL sum of every statistic of prevalence.py's layout, by its position.
 
-    ``unit`` (no weight column): w = 1, so that, as in prevalence.py's routine-data path,
-    many sums are the same sum (Σw·y = Σw²·y = Σy) and are computed once.
+    Indicator sums are filtered sums (``Σw·[y]`` as ``sum(w) FILTER (WHERE y)``: adding the
+    zeros changes no bit) and z sums skip NULLs, as prevalence.py's zeros do. ``unit`` (no
+    weight column): w = 1, so that, as in prevalence.py's routine-data path, many sums are the
+    same sum (Σw·y = Σw²·y = Σy) and are computed once.
     """
     P = prev._POS
-    sums: dict[int, str] = {P["one"]: "count(*)", P["nz"]: "sum(CAST(w <> 0 AS DOUBLE))", P["w"]: "sum(w)"}
 
-    def ind(cond: str) -> str:
-        return f"CAST(coalesce({cond}, false) AS DOUBLE)"
+    def n(cond: str | None = None) -> str:  # Σ w⁰·[cond]
+        return "count(*)" if cond is None else f"count_if({cond})"
 
+    def w1(cond: str | None = None) -> str:  # Σ w·[cond]
+        if unit:
+            return n(cond)
+        return "sum(w)" if cond is None else f"sum(w) FILTER (WHERE {cond})"
+
+    def w2(cond: str) -> str:  # Σ w²·[cond]
+        return n(cond) if unit else f"sum(w * w) FILTER (WHERE {cond})"
+
+    def wx(x: str, square: bool = False) -> str:  # Σ w·x or Σ w²·x over non-NULL x
+        return f"sum({x})" if unit else f"sum(w * {'w * ' if square else ''}{x})"
+
+    sums: dict[int, str] = {P["one"]: n(), P["nz"]: n() if unit else n("w <> 0"), P["w"]: w1()}
     for label, *_ in prev.INDICATORS:
-        ip, iz, zz = ind(f"a_{label} IS NOT NULL"), ind(f"z_{label} IS NOT NULL"), f"coalesce(z_{label}, 0.0)"
-        sums[P[f"{label}.U"]] = f"sum({ip})"
-        sums[P[f"{label}.B"]] = f"sum(w * {ip})"
-        sums[P[f"{label}.BB"]] = f"sum(w * w * {ip})"
-        sums[P[f"{label}.Bz"]] = f"sum(w * {iz})"
-        sums[P[f"{label}.Nz"]] = f"sum({ind(f'z_{label} IS NOT NULL AND w <> 0')})"
-        sums[P[f"{label}.BzBz"]] = f"sum(w * w * {iz})"
-        sums[P[f"{label}.Az"]] = f"sum(w * {iz} * {zz})"
-        sums[P[f"{label}.AzBz"]] = f"sum(w * w * {iz} * {zz})"
-        sums[P[f"{label}.Azz"]] = f"sum(w * {iz} * {zz} * {zz})"
-        sums[P[f"{label}.AzAz"]] = f"sum(w * w * {iz} * {zz} * {zz})"
+        z, ip, iz = f"z_{label}", f"a_{label} IS NOT NULL", f"z_{label} IS NOT NULL"
+        sums[P[f"{label}.U"]] = n(ip)
+        sums[P[f"{label}.B"]] = w1(ip)
+        sums[P[f"{label}.BB"]] = w2(ip)
+        sums[P[f"{label}.Bz"]] = w1(iz)
+        sums[P[f"{label}.Nz"]] = n(iz if unit else f"{iz} AND w <> 0")
+        sums[P[f"{label}.BzBz"]] = w2(iz)
+        sums[P[f"{label}.Az"]] = wx(z)
+        sums[P[f"{label}.AzBz"]] = wx(z, square=True)
+        sums[P[f"{label}.Azz"]] = wx(f"{z} * {z}")
+        sums[P[f"{label}.AzAz"]] = wx(f"{z} * {z}", square=True)
         for cut, suffix in prev.CUTOFFS:
-            y = ind(f"a_{label} {'<' if cut < 0 else '>'} {cut}")
-            sums[P[f"{label}.A{suffix}"]] = f"sum(w * {y})"
-            sums[P[f"{label}.AA{suffix}"]] = f"sum(w * w * {y})"
+            y = f"a_{label} {'<' if cut < 0 else '>'} {cut}"
+            sums[P[f"{label}.A{suffix}"]] = w1(y)
+            sums[P[f"{label}.AA{suffix}"]] = w2(y)
     ic = "z_HA IS NOT NULL AND a_WH IS NOT NULL"
     sw = f"{ic} AND z_HA < -2 AND a_WH < -2"
     so = f"{ic} AND z_HA < -2 AND a_WH > 2"
-    sums[P["C.U"]] = f"sum({ind(ic)})"
-    sums[P["C.B"]] = f"sum(w * {ind(ic)})"
-    sums[P["C.BB"]] = f"sum(w * w * {ind(ic)})"
-    sums[P["C.A_sw"]] = f"sum(w * {ind(sw)})"
-    sums[P["C.AA_sw"]] = f"sum(w * w * {ind(sw)})"
-    sums[P["C.A_so"]] = f"sum(w * {ind(so)})"
-    sums[P["C.AA_so"]] = f"sum(w * w * {ind(so)})"
+    sums[P["C.U"]] = n(ic)
+    sums[P["C.B"]] = w1(ic)
+    sums[P["C.BB"]] = w2(ic)
+    sums[P["C.A_sw"]] = w1(sw)
+    sums[P["C.AA_sw"]] = w2(sw)
+    sums[P["C.A_so"]] = w1(so)
+    sums[P["C.AA_so"]] = w2(so)
     if sorted(sums) != list(range(prev._K)):  # every statistic of the layout, once
         raise RuntimeError("the SQL sums do not cover prevalence.py's layout")
-    if unit:
-        for k, e in sums.items():
-            e = e.replace("sum(CAST(w <> 0 AS DOUBLE))", "count(*)").replace("sum(w)", "count(*)")
-            e = e.replace(" AND w <> 0", "").replace("w * w * ", "").replace("w * ", "")
-            sums[k] = e
     return sums
 
 
@@ -423,7 +490,7 @@ def prevalence_cells_sql(
     ]
     sums = _sum_exprs(unit=weight is None)
     keys = ["excl", "agegrp", "k_sex", "k_strata", "k_cluster", *[f"k_by{i}" for i in range(len(by))]]
-    aggs = [f"CAST({sums[k]} AS DOUBLE) AS s{k}" for k in sorted(set(_sum_sources(weight is None)))]
+    aggs = [f"CAST(coalesce({sums[k]}, 0) AS DOUBLE) AS s{k}" for k in sorted(set(_sum_sources(weight is None)))]
     aggs += ["sum(CAST(w_raw IS NULL AS BIGINT)) AS n_missing_w", "min(w_raw) AS min_w"]
     # Column names are quoted by _ident(), values never enter the text.
     return (  # nosec B608

@@ -303,3 +303,33 @@ def test_prevalence_negative_weight_is_refused(tmp_path, capsys):
     )
     assert eng.run_prevalence(_pargs(path, tmp_path / "o.csv", weight="w")) == 2
     assert "Negative sampling weights" in capsys.readouterr().err
+
+
+def test_partitioned_writer_splits_batches_and_reopens_partitions(tmp_path):
+    """Rows of several partitions in one batch, and a partition met again after its file was closed."""
+    out = tmp_path / "w"
+    with eng.PartitionedWriter(str(out), ["kabupaten", "round"], max_open=1) as w:
+        for i in range(3):
+            w.write(
+                pa.table(
+                    {
+                        "id": pa.array([10 * i + j for j in range(4)]),
+                        "kabupaten": pa.array(["73.24", "73.25", "73.24", None]),
+                        "round": pa.array(["2025-02"] * 4),
+                    }
+                )
+            )
+    assert w.rows == 12
+    files = sorted(os.path.relpath(os.path.join(d, f), out) for d, _, fs in os.walk(out) for f in fs)
+    assert files[0] == "kabupaten=73.24/round=2025-02/part-0.parquet"
+    assert "kabupaten=73.24/round=2025-02/part-2.parquet" in files
+    assert any(f.startswith("kabupaten=__HIVE_DEFAULT_PARTITION__/") for f in files)
+    back = {}
+    for f in files:
+        kab = f.split("/")[0].split("=", 1)[1]
+        assert pq.read_table(out / f).column_names == ["id"]
+        for i in pq.read_table(out / f).column("id").to_pylist():
+            back[i] = kab
+    assert back == {
+        10 * i + j: ["73.24", "73.25", "73.24", "__HIVE_DEFAULT_PARTITION__"][j] for i in range(3) for j in range(4)
+    }
