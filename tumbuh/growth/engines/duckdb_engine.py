@@ -195,10 +195,10 @@ def zscore_file(
                 writer.write(score_batch(empty, standard=standard))
         return rows
     os.makedirs(output, exist_ok=True)
-    with PartitionedWriter(output, hive_columns(input)) as writer:
+    with PartitionedWriter(output, hive_columns(input)) as parted:
         for table in scored:
-            writer.write(table)
-    return writer.rows
+            parted.write(table)
+    return parted.rows
 
 
 class PartitionedWriter:
