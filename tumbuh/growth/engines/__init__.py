@@ -1,1 +1,1 @@
-"""Engines other than this process for the growth engine's commands (``tumbuh zscore|prevalence --engine ...``)."""
+"""Running the growth engine on other engines (DuckDB, Spark): ``tumbuh zscore|prevalence --engine ...``."""
