@@ -1,0 +1,59 @@
+"""``tumbuh import_parquet DIR [--user USER] [--no-progress]``
+
+Loads a district's pooled export (``tumbuh export_parquet``) into this instance's pooled visits,
+all or nothing, once its manifest and every file's checksum and row count agree
+(``tumbuh.pooling.load``). Without ``--user`` Tumbuh acts as itself (the audit log says
+"sistem"); with it, the user must see every kabupaten of the export.
+"""
+
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from tumbuh.accounts import policy
+from tumbuh.accounts.models import User
+from tumbuh.pooling.load import ExportRefused, do_import_parquet
+
+
+class Command(BaseCommand):
+    help = "Load a district's pooled Parquet export (checked against its manifest) into the pooled visits."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help=_("the export's directory (with _manifest.json)"))
+        parser.add_argument("--user", help=_("who loads it (default: Tumbuh itself)"))
+        parser.add_argument("--no-progress", action="store_true", help=_("no progress bar"))
+
+    def handle(self, *args, path, user=None, no_progress=False, **options):
+        with translation.override(settings.LANGUAGE_CODE):
+            self.run(Path(path), user, no_progress)
+
+    def run(self, path: Path, username: str | None, no_progress: bool) -> None:
+        actor = policy.SYSTEM
+        if username:
+            actor = User.objects.filter(username=username, is_active=True).first()
+            if actor is None:
+                raise CommandError(_("No active user %(user)s.") % {"user": username})
+        with tqdm(unit=" kunjungan", file=sys.stderr, dynamic_ncols=True, mininterval=0.5, disable=no_progress) as bar:
+            try:
+                done = do_import_parquet(actor, path, now=timezone.now(), progress=bar.update)
+            except (ExportRefused, PermissionError) as exc:
+                raise CommandError(str(exc)) from None
+        self.stdout.write(
+            _(
+                "Export of %(exporter)s (%(kabupaten)s) loaded: %(rows)s visits, %(added)s new, "
+                "%(updated)s pooled already. Manifest SHA-256 %(sha)s: compare it with the one the district sent."
+            )
+            % {
+                "exporter": done.exporter,
+                "kabupaten": done.kabupaten_codes,
+                "rows": done.rows,
+                "added": done.added,
+                "updated": done.updated,
+                "sha": done.manifest_sha256,
+            }
+        )
