@@ -176,7 +176,7 @@ def do_import_parquet(
     kabupaten the export holds (a provincial account, or ``policy.SYSTEM``)."""
     checked = check_export(path)
     for kab in checked.kabupaten:
-        if not policy.node_contains(actor, kab):
+        if not (policy.can(actor, policy.ADD, PooledVisit) and policy.node_contains(actor, kab)):
             raise PermissionError(
                 _("%(user)s may not load the visits of kabupaten %(code)s.") % {"user": actor, "code": kab}
             )
@@ -189,6 +189,7 @@ def do_import_parquet(
             imported_by=actor if getattr(actor, "pk", None) else None,
             exporter=str(manifest.get("exporter", {}).get("instance", ""))[:120],
             kabupaten_codes=",".join(checked.kabupaten)[:300],
+            wilayah_code=checked.kabupaten[0] if checked.kabupaten else "",
             key_id=str(manifest.get("key_id", ""))[:64],
             schema_version=manifest["schema_version"],
             generated_at=dt.datetime.fromisoformat(manifest["generated_at"]),

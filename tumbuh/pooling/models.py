@@ -28,6 +28,8 @@ class PooledImport(models.Model):
     )
     exporter = models.CharField(_("exporting instance"), max_length=120)
     kabupaten_codes = models.CharField(_("kabupaten codes"), max_length=300, blank=True)
+    #: The export's first kabupaten (an instance exports one district, as a rule): its scope.
+    wilayah_code = models.CharField(_("region"), max_length=13, blank=True, db_index=True)
     key_id = models.CharField(_("key fingerprint"), max_length=64)
     schema_version = models.PositiveSmallIntegerField(_("schema version"))
     generated_at = models.DateTimeField(_("exported at"))
@@ -37,7 +39,6 @@ class PooledImport(models.Model):
     added = models.PositiveIntegerField(_("visits added"), default=0)
     updated = models.PositiveIntegerField(_("visits already pooled"), default=0)
 
-    #: The first kabupaten of the export (an export of several is rare: one instance, one district).
     scope_path = "wilayah_code"
 
     class Meta:
@@ -47,10 +48,6 @@ class PooledImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exporter} {self.generated_at:%d/%m/%Y %H:%M}"
-
-    @property
-    def wilayah_code(self) -> str:
-        return self.kabupaten_codes.split(",")[0]
 
 
 class PooledVisit(models.Model):
@@ -71,18 +68,18 @@ class PooledVisit(models.Model):
     oedema = models.BooleanField(_("oedema"), default=False)
     headc = models.FloatField(_("head circumference (cm)"), null=True, blank=True)
     armc = models.FloatField(_("arm circumference, LiLA (cm)"), null=True, blank=True)
-    zlen = models.FloatField(null=True, blank=True)
-    zwei = models.FloatField(null=True, blank=True)
-    zwfl = models.FloatField(null=True, blank=True)
-    zbmi = models.FloatField(null=True, blank=True)
-    zac = models.FloatField(null=True, blank=True)
-    zhc = models.FloatField(null=True, blank=True)
-    flen = models.BooleanField(null=True, blank=True)
-    fwei = models.BooleanField(null=True, blank=True)
-    fwfl = models.BooleanField(null=True, blank=True)
-    fbmi = models.BooleanField(null=True, blank=True)
-    fac = models.BooleanField(null=True, blank=True)
-    fhc = models.BooleanField(null=True, blank=True)
+    zlen = models.FloatField(_("length/height-for-age z"), null=True, blank=True)
+    zwei = models.FloatField(_("weight-for-age z"), null=True, blank=True)
+    zwfl = models.FloatField(_("weight-for-length/height z"), null=True, blank=True)
+    zbmi = models.FloatField(_("BMI-for-age z"), null=True, blank=True)
+    zac = models.FloatField(_("arm circumference-for-age z"), null=True, blank=True)
+    zhc = models.FloatField(_("head circumference-for-age z"), null=True, blank=True)
+    flen = models.BooleanField(_("length/height-for-age z outside WHO's plausible limits"), null=True, blank=True)
+    fwei = models.BooleanField(_("weight-for-age z outside WHO's plausible limits"), null=True, blank=True)
+    fwfl = models.BooleanField(_("weight-for-length/height z outside WHO's plausible limits"), null=True, blank=True)
+    fbmi = models.BooleanField(_("BMI-for-age z outside WHO's plausible limits"), null=True, blank=True)
+    fac = models.BooleanField(_("arm circumference-for-age z outside WHO's plausible limits"), null=True, blank=True)
+    fhc = models.BooleanField(_("head circumference-for-age z outside WHO's plausible limits"), null=True, blank=True)
     status_tbu = models.CharField(_("TB/U status"), max_length=24, blank=True)
     status_bbu = models.CharField(_("BB/U status"), max_length=24, blank=True)
     status_bbtb = models.CharField(_("BB/TB status"), max_length=24, blank=True)

@@ -176,13 +176,18 @@ def test_import_loads_everything_once(exported):
     assert AuditLog.objects.filter(object_type="pooling.pooledimport").count() == 2
 
 
-def test_import_by_a_user_of_another_district_is_refused(exported, charlie, alice):
-    with pytest.raises(PermissionError):
-        do_import_parquet(charlie, exported, now=timezone.now())
+def test_only_tumbuh_itself_loads_and_each_sees_their_districts_pooled_visits(exported, charlie, alice):
+    for user in (charlie, alice):  # another district's admin; the district's own admin, not the province
+        with pytest.raises(PermissionError):
+            do_import_parquet(user, exported, now=timezone.now())
     assert PooledVisit.objects.count() == 0
+    with pytest.raises(CommandError, match="tidak berwenang"):
+        call_command("import_parquet", str(exported), "--user", charlie.username, "--no-progress")
     do_import_parquet(policy.SYSTEM, exported, now=timezone.now())
     assert policy.visible(alice, PooledVisit.objects.all()).count() == PooledVisit.objects.count()
     assert policy.visible(charlie, PooledVisit.objects.all()).count() == 0
+    assert policy.visible(alice, PooledImport.objects.all()).count() == 1
+    assert policy.visible(charlie, PooledImport.objects.all()).count() == 0
 
 
 def _first_file(out: Path) -> Path:
