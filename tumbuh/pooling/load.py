@@ -143,9 +143,11 @@ def _partition_value(rel: str, name: str) -> str:
     return ""
 
 
-def _visits(table: pa.Table, pooled_import: PooledImport) -> list[PooledVisit]:
+def _visits(table: pa.Table, pooled_import: PooledImport, rel: str) -> list[PooledVisit]:
     cols = table.to_pydict()
     n = table.num_rows
+    if len(set(zip(cols["child_key"], cols["visit_date"]))) != n:
+        raise _refuse(_("%(file)s holds the same visit twice."), file=rel)
     out = []
     for i in range(n):
         values = {name: cols[name][i] for name in _SAME}
@@ -170,10 +172,13 @@ def _visits(table: pa.Table, pooled_import: PooledImport) -> list[PooledVisit]:
 
 
 def do_import_parquet(
-    actor, path: Path | str, *, now: dt.datetime, batch_size: int = 5_000, progress=None
+    actor, path: Path | str, *, now: dt.datetime, replace: bool = False, batch_size: int = 5_000, progress=None
 ) -> PooledImport:
     """Check the export in ``path`` and load it, all or nothing. ``actor`` must see every
-    kabupaten the export holds (a provincial account, or ``policy.SYSTEM``)."""
+    kabupaten the export holds and be allowed to add pooled visits (``permissions.py``: Tumbuh
+    itself, or a superuser of the provincial instance). ``replace``: the export is the whole of
+    its kabupaten: their pooled visits are deleted first (in the same transaction), so that visits
+    removed in the district, or the keys of a district whose key changed, leave the pool."""
     checked = check_export(path)
     for kab in checked.kabupaten:
         if not (policy.can(actor, policy.ADD, PooledVisit) and policy.node_contains(actor, kab)):
@@ -183,7 +188,9 @@ def do_import_parquet(
     manifest = checked.manifest
     root = checked.path.resolve()
     with transaction.atomic():
-        before = PooledVisit.objects.count()
+        pooled = PooledVisit.objects.filter(kabupaten_code__in=checked.kabupaten)
+        deleted = pooled.delete()[0] if replace else 0
+        before = pooled.count()
         pooled_import = PooledImport.objects.create(
             imported_at=now,
             imported_by=actor if getattr(actor, "pk", None) else None,
@@ -209,17 +216,18 @@ def do_import_parquet(
                 if not pc.all(pc.equal(table.column("kabupaten_code"), kab)).as_py():
                     raise _refuse(_("%(file)s holds visits of another kabupaten than its folder's."), file=rel)
                 PooledVisit.objects.bulk_create(
-                    _visits(table, pooled_import),
+                    _visits(table, pooled_import, rel),
                     update_conflicts=True,
                     unique_fields=["child_key", "visit_date"],
                     update_fields=_UPDATE_FIELDS,
                 )
                 if progress:
                     progress(table.num_rows)
-        added = PooledVisit.objects.count() - before
+        added = pooled.count() - before
         pooled_import.added = added
         pooled_import.updated = manifest["rows"] - added
-        pooled_import.save(update_fields=["added", "updated"])
+        pooled_import.deleted = deleted
+        pooled_import.save(update_fields=["added", "updated", "deleted"])
         record_about(
             actor,
             AuditAction.CREATE,
@@ -234,6 +242,7 @@ def do_import_parquet(
                 "manifest_sha256": checked.manifest_sha256,
                 "rows": manifest["rows"],
                 "added": added,
+                "deleted": deleted,
             },
         )
     return pooled_import

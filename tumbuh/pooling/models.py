@@ -38,6 +38,7 @@ class PooledImport(models.Model):
     rows = models.PositiveIntegerField(_("rows in the export"))
     added = models.PositiveIntegerField(_("visits added"), default=0)
     updated = models.PositiveIntegerField(_("visits already pooled"), default=0)
+    deleted = models.PositiveIntegerField(_("visits replaced (deleted first)"), default=0)
 
     scope_path = "wilayah_code"
 

@@ -262,3 +262,45 @@ def test_the_growth_engine_reads_an_export_file(exported, tmp_path):
     assert again.num_rows == ours.num_rows
     for a, b in zip(ours.column("zlen").to_pylist(), again.column("zlen").to_pylist()):
         assert (a is None and b is None) or a == pytest.approx(b, abs=1e-9)
+
+
+def test_replace_drops_what_the_district_no_longer_holds(exported, pooling_settings, tmp_path):
+    call_command("import_parquet", str(exported), "--no-progress")
+    n = Measurement.objects.count()
+    gone = Measurement.objects.order_by("id").first()
+    Measurement.objects.filter(pk=gone.pk).update(removed_at=timezone.now())  # removed in the district
+    newer = tmp_path / "baru"
+    call_command("export_parquet", str(newer), "--no-progress")
+    call_command("import_parquet", str(newer), "--no-progress")
+    assert PooledVisit.objects.count() == n  # the removed visit stays without --replace
+    call_command("import_parquet", str(newer), "--replace", "--no-progress")
+    assert PooledVisit.objects.count() == n - 1
+    assert PooledImport.objects.latest("id").deleted == n
+    assert not PooledVisit.objects.filter(
+        child_key=child_key(KEY.encode(), gone.child.tumbuh_id), visit_date=gone.date
+    ).exists()
+
+
+def test_a_new_key_and_replace_leave_only_the_new_keys(exported, pooling_settings, tmp_path):
+    call_command("import_parquet", str(exported), "--no-progress")
+    pooling_settings.TUMBUH_POOLING_KEY = "n" * 40
+    rotated = tmp_path / "kunci-baru"
+    call_command("export_parquet", str(rotated), "--no-progress")
+    assert _manifest(rotated)["key_id"] != _manifest(exported)["key_id"]
+    call_command("import_parquet", str(rotated), "--replace", "--no-progress")
+    new_keys = set(_dataset(rotated).column("child_key").to_pylist())
+    assert set(PooledVisit.objects.values_list("child_key", flat=True).distinct()) == new_keys
+
+
+def test_the_same_visit_twice_is_refused(exported):
+    import pyarrow as pa
+
+    manifest = _manifest(exported)
+    entry = manifest["files"][0]
+    f = exported / entry["path"]
+    table = pq.read_table(f)
+    pq.write_table(pa.concat_tables([table, table]), f)  # a forged file with consistent checksums
+    entry["rows"], entry["sha256"] = 2 * table.num_rows, sha256_of(f)
+    manifest["rows"] += table.num_rows
+    (exported / MANIFEST).write_text(json.dumps(manifest))
+    assert "dua kali" in _refused(exported)

@@ -1,4 +1,4 @@
-"""``tumbuh import_parquet DIR [--user USER] [--no-progress]``
+"""``tumbuh import_parquet DIR [--user USER] [--replace] [--no-progress]``
 
 Loads a district's pooled export (``tumbuh export_parquet``) into this instance's pooled visits,
 all or nothing, once its manifest and every file's checksum and row count agree
@@ -26,13 +26,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help=_("the export's directory (with _manifest.json)"))
         parser.add_argument("--user", help=_("who loads it (default: Tumbuh itself)"))
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help=_("the export is the whole of its kabupaten: delete their pooled visits first"),
+        )
         parser.add_argument("--no-progress", action="store_true", help=_("no progress bar"))
 
-    def handle(self, *args, path, user=None, no_progress=False, **options):
+    def handle(self, *args, path, user=None, replace=False, no_progress=False, **options):
         with translation.override(settings.LANGUAGE_CODE):
-            self.run(Path(path), user, no_progress)
+            self.run(Path(path), user, replace, no_progress)
 
-    def run(self, path: Path, username: str | None, no_progress: bool) -> None:
+    def run(self, path: Path, username: str | None, replace: bool, no_progress: bool) -> None:
         actor = policy.SYSTEM
         if username:
             actor = User.objects.filter(username=username, is_active=True).first()
@@ -40,7 +45,7 @@ class Command(BaseCommand):
                 raise CommandError(_("No active user %(user)s.") % {"user": username})
         with tqdm(unit=" kunjungan", file=sys.stderr, dynamic_ncols=True, mininterval=0.5, disable=no_progress) as bar:
             try:
-                done = do_import_parquet(actor, path, now=timezone.now(), progress=bar.update)
+                done = do_import_parquet(actor, path, now=timezone.now(), replace=replace, progress=bar.update)
             except (ExportRefused, PermissionError) as exc:
                 raise CommandError(str(exc)) from None
         self.stdout.write(
@@ -57,3 +62,7 @@ class Command(BaseCommand):
                 "sha": done.manifest_sha256,
             }
         )
+        if done.deleted:
+            self.stdout.write(
+                _("%(n)s pooled visits of these kabupaten were deleted first (--replace).") % {"n": done.deleted}
+            )
