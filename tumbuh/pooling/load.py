@@ -186,6 +186,19 @@ def do_import_parquet(
                 _("%(user)s may not load the visits of kabupaten %(code)s.") % {"user": actor, "code": kab}
             )
     manifest = checked.manifest
+    if not replace:
+        for kab in checked.kabupaten:
+            last = PooledImport.objects.filter(kabupaten_codes__contains=kab).order_by("-imported_at", "-id").first()
+            if last is not None and last.key_id != manifest.get("key_id"):
+                raise _refuse(
+                    _(
+                        "kabupaten %(code)s was exported with another key before (%(old)s, now %(new)s): "
+                        "load a full export of it with --replace, or each child is pooled twice."
+                    ),
+                    code=kab,
+                    old=last.key_id,
+                    new=manifest.get("key_id"),
+                )
     root = checked.path.resolve()
     with transaction.atomic():
         pooled = PooledVisit.objects.filter(kabupaten_code__in=checked.kabupaten)

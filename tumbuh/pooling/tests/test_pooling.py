@@ -287,6 +287,8 @@ def test_a_new_key_and_replace_leave_only_the_new_keys(exported, pooling_setting
     rotated = tmp_path / "kunci-baru"
     call_command("export_parquet", str(rotated), "--no-progress")
     assert _manifest(rotated)["key_id"] != _manifest(exported)["key_id"]
+    with pytest.raises(CommandError, match="kunci lain"):  # without --replace: each child twice
+        call_command("import_parquet", str(rotated), "--no-progress")
     call_command("import_parquet", str(rotated), "--replace", "--no-progress")
     new_keys = set(_dataset(rotated).column("child_key").to_pylist())
     assert set(PooledVisit.objects.values_list("child_key", flat=True).distinct()) == new_keys
