@@ -4,6 +4,7 @@ an export and not across keys, the manifest, and the provincial import (checked,
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import stat
@@ -157,8 +158,12 @@ def test_key_file_made_on_first_use(settings, tmp_path):
 
 
 def test_import_loads_everything_once(exported):
-    call_command("import_parquet", str(exported), "--no-progress")
+    said = io.StringIO()
+    call_command("import_parquet", str(exported), "--no-progress", stdout=said)
     n = Measurement.objects.count()
+    grouped = f"{n:,}".replace(",", ".")  # Indonesian thousands
+    assert f"{grouped} kunjungan, {grouped} baru, 0 sudah ada" in said.getvalue()
+    assert sha256_of(exported / MANIFEST) in said.getvalue()
     assert PooledVisit.objects.count() == n
     first = PooledImport.objects.get()
     assert (first.rows, first.added, first.updated, first.kabupaten_codes) == (n, n, 0, "73.24")

@@ -17,6 +17,7 @@ from tqdm import tqdm
 from tumbuh.accounts import policy
 from tumbuh.audit.actions import record_about
 from tumbuh.audit.models import AuditAction
+from tumbuh.core.numbers import format_number
 from tumbuh.pooling.export import PoolingKeyError, export_parquet, pooling_key, visits_to_export
 from tumbuh.wilayah.models import Level, Wilayah
 
@@ -63,5 +64,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("%(rows)s visits in %(files)s files written to %(path)s (no name, no NIK; key %(key)s).")
-            % {"rows": result.rows, "files": len(result.files), "path": out, "key": result.manifest["key_id"]}
+            % {
+                "rows": format_number(result.rows, 0),
+                "files": format_number(len(result.files), 0),
+                "path": out,
+                "key": result.manifest["key_id"],
+            }
         )

@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import User
+from tumbuh.core.numbers import format_number
 from tumbuh.pooling.load import ExportRefused, do_import_parquet
 
 
@@ -56,13 +57,14 @@ class Command(BaseCommand):
             % {
                 "exporter": done.exporter,
                 "kabupaten": done.kabupaten_codes,
-                "rows": done.rows,
-                "added": done.added,
-                "updated": done.updated,
+                "rows": format_number(done.rows, 0),
+                "added": format_number(done.added, 0),
+                "updated": format_number(done.updated, 0),
                 "sha": done.manifest_sha256,
             }
         )
         if done.deleted:
             self.stdout.write(
-                _("%(n)s pooled visits of these kabupaten were deleted first (--replace).") % {"n": done.deleted}
+                _("%(n)s pooled visits of these kabupaten were deleted first (--replace).")
+                % {"n": format_number(done.deleted, 0)}
             )
