@@ -91,6 +91,10 @@ def check_export(path: Path | str) -> CheckedExport:
     files = manifest.get("files")
     if not isinstance(files, list):
         raise _refuse(_("_manifest.json lists no files."))
+    try:
+        dt.datetime.fromisoformat(str(manifest.get("generated_at")))
+    except ValueError:
+        raise _refuse(_("_manifest.json does not say when the export was made.")) from None
     root = path.resolve()
     listed: set[Path] = set()
     kabupaten: list[str] = []

@@ -240,6 +240,13 @@ def test_a_file_outside_the_export_is_refused(exported):
     assert "di luar" in _refused(exported)
 
 
+def test_a_manifest_without_its_date_is_refused(exported):
+    manifest = _manifest(exported)
+    manifest["generated_at"] = "kemarin"
+    (exported / MANIFEST).write_text(json.dumps(manifest))
+    assert "kapan" in _refused(exported)
+
+
 def test_no_manifest_is_refused(exported):
     (exported / MANIFEST).unlink()
     assert "_manifest.json" in _refused(exported)
@@ -311,3 +318,9 @@ def test_the_same_visit_twice_is_refused(exported):
     manifest["rows"] += table.num_rows
     (exported / MANIFEST).write_text(json.dumps(manifest))
     assert "dua kali" in _refused(exported)
+
+
+def test_the_export_reads_in_chunks(pooling_settings, tmp_path):
+    seen: list[int] = []
+    result = export_parquet(tmp_path / "potongan", key=KEY.encode(), now=NOW, chunk_size=250, progress=seen.append)
+    assert len(seen) > 5 and max(seen) == 250 and sum(seen) == result.rows == Measurement.objects.count()
