@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tumbuh.genting",
     "tumbuh.konvergensi_desa",
     "tumbuh.offline",
+    "tumbuh.pooling",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +279,12 @@ TUMBUH_REFRESH_AFTER_IMPORT = env_flag("TUMBUH_REFRESH_AFTER_IMPORT", True)
 # without a successful sync, and the largest sync request accepted.
 TUMBUH_OFFLINE_DAYS = int(os.environ.get("TUMBUH_OFFLINE_DAYS", "7"))
 TUMBUH_OFFLINE_MAX_BYTES = int(os.environ.get("TUMBUH_OFFLINE_MAX_BYTES", str(512 * 1024)))
+# Pooled exports (tumbuh/pooling, docs/deployment.md "Pooling"): the district's key of the
+# pseudonymous child keys (at least 32 characters; unset: a key file under VAR_DIR, made on first
+# use), and the name the exports give this instance.
+TUMBUH_POOLING_KEY = os.environ.get("TUMBUH_POOLING_KEY", "")
+TUMBUH_POOLING_KEY_FILE = Path(os.environ.get("TUMBUH_POOLING_KEY_FILE", VAR_DIR / "pooling.key"))
+TUMBUH_INSTANCE_NAME = os.environ.get("TUMBUH_INSTANCE_NAME", "")
 TUMBUH_IMPORT_MAX_ROWS = int(os.environ.get("TUMBUH_IMPORT_MAX_ROWS", "2000000"))
 TUMBUH_IMPORT_MAX_CELL_CHARS = int(os.environ.get("TUMBUH_IMPORT_MAX_CELL_CHARS", "10000"))
 TUMBUH_IMPORT_MAX_XLS_BYTES = int(os.environ.get("TUMBUH_IMPORT_MAX_XLS_BYTES", str(64 << 20)))
