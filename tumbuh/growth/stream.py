@@ -410,7 +410,8 @@ class DatasetWriter:
         k = self._parts.get(key, 0)
         self._parts[key] = k + 1
         path = os.path.join(directory, f"part-{k}.parquet")
-        assert self._file_schema is not None
+        if self._file_schema is None:
+            raise RuntimeError("the partitioned writer has no schema yet (no batch written)")
         w = self._open[key] = _parquet_writer(path, self._file_schema, self.compression)
         self.files.append(path)
         return w
