@@ -22,7 +22,7 @@ def _python(code: str, **env) -> str:
         **env,
     }
     prelude = "import django; django.setup(); from django.conf import settings; from django.core.cache import cache\n"
-    done = subprocess.run([sys.executable, "-c", prelude + code], env=full, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", prelude + code], env=full, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 

@@ -31,6 +31,8 @@ ALLOWED = {
     "imports/models.py": "a running batch's heartbeat stamped on save (heartbeat_at, like auto_now)",
     "dashboards/pdf.py": "a view module: prevalence_pdf, quality_pdf and targets_pdf are views (dashboards/urls.py)",
     "maps/exports.py": "a view module: map_xlsx and map_pdf are views (maps/urls.py)",
+    "offline/api.py": "a view module: the sync API's views (offline/urls.py) pass now and today to the actions",
+    "offline/conflicts.py": "a view module: the conflicts page's views (offline/conflict_urls.py)",
 }
 
 #: Functions that read the clock (by their full name), and those that do only without a value.
