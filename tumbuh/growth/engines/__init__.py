@@ -1,0 +1,1 @@
+"""Running the growth engine on other engines (DuckDB, Spark)."""
