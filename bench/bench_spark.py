@@ -83,7 +83,10 @@ def best(fn, repeat: int, cpu=time.process_time) -> tuple[float, float]:
 
 
 def bench_kernel(table: pa.Table, batch_size: int, repeat: int) -> dict:
+    from tumbuh.growth.engines.spark_engine import _big_job
+
     batches = table.drop_columns(["provinsi", "kabupaten"]).to_batches(max_chunksize=batch_size)
+    _big_job()  # the compiled kernel from the first batch, as in Spark's workers
     score_batch(batches[0])  # warm-up: numba load, tables
 
     def run() -> None:
@@ -295,27 +298,38 @@ def main(argv: list[str] | None = None) -> int:
     by_master = {s["master"]: s for s in sparks}
     two = by_master.get("local[2]", sparks[-1])
     one = by_master.get("local[1]")
-    efficiency = min(1.0, two["zscore"]["per_core"] / one["zscore"]["per_core"]) if one else 1.0
-    startup = two["session_start_s"] + two["first_job_s"] + two["zscore"]["fixed_s"]
-    ext = extrapolate(two["zscore"]["per_core"], efficiency, startup, args.visits, args.cluster_cores)
+    # The rate per CPU second is what a core delivers when it is not shared with other work
+    # (a cluster's executors); the wall rate on this shared 2-core machine is a lower bound.
+    efficiency = min(1.0, two["zscore"]["per_cpu_s"] / one["zscore"]["per_cpu_s"]) if one else 1.0
+    jvm_start = sparks[0]["session_start_s"]
+    startup = jvm_start + two["first_job_s"] + two["zscore"]["fixed_s"]
+    ext = extrapolate(two["zscore"]["per_cpu_s"], efficiency, startup, args.visits, args.cluster_cores)
+    low = extrapolate(two["zscore"]["per_core"], 1.0, startup, args.visits, args.cluster_cores)
+    ext["lower_bound_total_s"] = low["total_s"]
     print(f"\n### Extrapolation: {args.visits / 1e6:.0f} M visits on {args.cluster_cores} cores\n")
-    print("T = startup + visits / (per-core rate × cores × efficiency) + shuffle\n")
+    print("T = startup + visits / (rate per core × cores × efficiency) + shuffle\n")
     print(
-        f"- per-core rate: {ext['per_core_rows_per_s']:,.0f} rows/s (marginal, Spark {two['master']}, zscore job Parquet → Parquet, this machine)"
+        f"- rate per core: {ext['per_core_rows_per_s']:,.0f} rows per CPU second (Spark {two['master']}, the zscore job "
+        f"Parquet → partitioned Parquet, marginal, CPU of the driver + JVM + Python workers)"
     )
     print(
-        f"- efficiency: {efficiency:.2f} (local[2] per core / local[1] per core{'' if one else '; local[1] not run: 1 assumed'})"
+        f"- efficiency: {efficiency:.2f} (rows per CPU s with 2 cores / with 1 core{'' if one else '; local[1] not run: 1 assumed'}, at most 1)"
     )
     print(
-        f"- startup: {startup:.1f} s (session {two['session_start_s']:.1f} s + first job {two['first_job_s']:.1f} s + the job's fixed {two['zscore']['fixed_s']:.1f} s); on a cluster add executor allocation (tens of seconds on YARN/Dataproc)"
+        f"- startup: {startup:.1f} s (JVM and session {jvm_start:.1f} s + first job {two['first_job_s']:.1f} s + the job's fixed "
+        f"{two['zscore']['fixed_s']:.1f} s); on a cluster add the executors' allocation (tens of seconds on YARN/Dataproc)"
     )
     print(
-        "- shuffle: none for z-scores (map-only); for prevalence, the cells of each task (89 doubles each), a few MB: negligible"
+        "- shuffle: none for z-scores (map-only; each task writes its own files); for prevalence, the cells of each task (89 doubles each), a few MB: negligible"
     )
     print(
         f"- compute: {args.visits:,.0f} / ({ext['per_core_rows_per_s']:,.0f} × {args.cluster_cores} × {efficiency:.2f}) = {ext['compute_s']:.0f} s"
     )
     print(f"- **total ≈ {ext['total_s']:.0f} s ({ext['total_s'] / 60:.1f} min)**")
+    print(
+        f"- lower bound from this shared machine's wall clock ({two['zscore']['per_core']:,.0f} rows/s per core, marginal): "
+        f"{low['total_s']:.0f} s ({low['total_s'] / 60:.1f} min)"
+    )
 
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)

@@ -145,6 +145,21 @@ def _decode(table: pa.Table, schema: pa.Schema) -> pa.RecordBatch:
 
 
 # --------------------------------------------------------------------------- z-scores
+def _big_job() -> None:
+    """In a Spark worker: load the compiled (fused) kernel from the first batch.
+
+    The single-process rule ("auto") loads it once a process has scored 2 million rows, so
+    that a web request scoring a few children never pays numba's load; a Spark worker may
+    see fewer rows than that per job, and where numpy's ``power`` is not C's ``pow`` it
+    would then call ``math.pow`` from Python for every value. A Spark job is a big job by
+    definition: tell the rule so (it still falls back to numpy, with a warning, without numba).
+    """
+    from tumbuh.growth import zscores
+
+    if zscores.ENGINE == "auto" and zscores._FUSED is None:
+        zscores._rows_seen = max(zscores._rows_seen, zscores.FUSED_LOAD_ROWS)
+
+
 def score_dataframe(df: Any, *, round_digits: int | None = None, standard: str = "who2006", rows: Any = None) -> Any:
     """``df`` with the engine's columns appended, computed by ``score_batch`` on each Arrow batch.
 
@@ -161,6 +176,7 @@ def score_dataframe(df: Any, *, round_digits: int | None = None, standard: str =
     def score(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from tumbuh.growth.cli import score_batch
 
+        _big_job()
         for batch in batches:
             if rows is not None:
                 rows.add(batch.num_rows)
@@ -251,6 +267,7 @@ def write_scored(
 
         from tumbuh.growth.cli import score_batch
 
+        _big_job()
         ctx = TaskContext.get()
         task = ctx.partitionId() if ctx is not None else 0
         name = f"part-{task:05d}{suffix}"
@@ -550,6 +567,7 @@ def prevalence_job(
     def cells(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from tumbuh.growth.prevalence import PrevalenceAccumulator, with_zscores
 
+        _big_job()
         acc = PrevalenceAccumulator(**design)
         for batch in batches:
             acc.update(with_zscores(batch, age_in_months=age_in_months))
