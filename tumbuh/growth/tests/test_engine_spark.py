@@ -199,3 +199,40 @@ def test_prevalence_command_on_spark_writes_the_table(spark, dataset, tmp_path, 
     args.weight = "no_such_column"
     assert run_prevalence(args) == 2
     assert "no_such_column" in capsys.readouterr().err
+
+
+def test_zscores_on_spark_from_csv_equal_the_arrow_engine(spark, dataset, tmp_path):
+    """CSV cells reach the kernel as text on both engines (empty cells missing)."""
+    import pyarrow.csv as pacsv
+
+    from tumbuh.growth.engines.spark_engine import zscore_job
+    from tumbuh.growth.stream import iter_batches
+
+    _, rows = dataset
+    src = tmp_path / "visits.csv"
+    pacsv.write_csv(rows.slice(0, 800).drop_columns(["provinsi", "kabupaten"]), src)
+    out = tmp_path / "scored.csv"
+    assert zscore_job(spark, str(src), str(out), batch_size=300) == 800
+
+    got = pa.concat_tables(
+        pacsv.read_csv(p, convert_options=pacsv.ConvertOptions(column_types={"visit_id": pa.int64()}))
+        for p in sorted(out.glob("part-*.csv"))
+    ).sort_by("visit_id")
+    expected = pa.concat_tables(score_batch(b) for b in iter_batches(src, batch_size=300, strings=True))
+    expected = pa.Table.from_batches(
+        pacsv.read_csv(
+            _csv_bytes(expected), convert_options=pacsv.ConvertOptions(column_types={"visit_id": pa.int64()})
+        ).to_batches()
+    ).sort_by("visit_id")
+    assert got.num_rows == expected.num_rows == 800
+    assert got.column_names == expected.column_names
+    for name in expected.column_names:
+        assert got.column(name).to_pylist() == expected.column(name).to_pylist(), name
+
+
+def _csv_bytes(table: pa.Table) -> pa.BufferReader:
+    import pyarrow.csv as pacsv
+
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(table, sink)
+    return pa.BufferReader(sink.getvalue())
