@@ -54,7 +54,7 @@ test-postgres: setup
 	@url=$$($(BIN)/python tools/postgres_url.py); \
 	if [ -n "$$url" ]; then \
 	  echo "== suite on PostgreSQL ($$url) =="; \
-	  DATABASE_URL=$$url $(PYTEST) -m "not browser"; \
+	  DATABASE_URL=$$url $(PYTEST) -m "not browser and not spark"; \
 	else echo "== PostgreSQL not reachable: skipped (set DATABASE_URL to run it); only the tests with a cluster of their own =="; \
 	  env -u DATABASE_URL TUMBUH_VAR_DIR=$(CURDIR)/var/test $(PYTEST) -m pg_cluster; fi
 
