@@ -36,6 +36,15 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("core/numbers.py", 'f"{20.15:.1f}"'): "the rule's own docstring, telling why the f-string is not used",
     ("growth/cli.py", "{dt:.2f} s"): "the z-score command's timing on stderr, for a developer: not a figure",
     (
+        "growth/engines/spark_engine.py",
+        "{took:.2f} s on Spark",
+    ): "the Spark engine's timing line on stderr, for a developer",
+    ("growth/engines/spark_engine.py", "(session start {started:.2f} s)"): "the same line: the session's start-up time",
+    (
+        "growth/engines/spark_engine.py",
+        "{time.perf_counter() - t0:.2f} s)",
+    ): "the prevalence command's timing on stderr",
+    (
         "growth/engines/duckdb_engine.py",
         "{dt:.2f} s",
     ): "the same timing line of the DuckDB engine, on stderr, for a developer: not a figure",
