@@ -31,7 +31,7 @@ pytestmark = pytest.mark.spark
 PARTITIONS = ["provinsi", "kabupaten"]
 
 
-def _require(condition: bool, why: str) -> None:
+def _needs(condition: bool, why: str) -> None:
     if not condition:
         if os.environ.get("TUMBUH_REQUIRE_SPARK"):
             pytest.fail(why)
@@ -40,8 +40,8 @@ def _require(condition: bool, why: str) -> None:
 
 @pytest.fixture(scope="module")
 def spark():
-    _require(shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME")), "no Java runtime for Spark")
-    _require(importlib.util.find_spec("pyspark") is not None, "PySpark is not installed")
+    _needs(shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME")), "no Java runtime for Spark")
+    _needs(importlib.util.find_spec("pyspark") is not None, "PySpark is not installed")
     from tumbuh.growth.engines.spark_engine import spark_session
 
     session = spark_session("local[2]")
