@@ -41,45 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 WORK = Path("/tmp/tumbuh-bench-html")
 
-HEADERS = [
-    "No",
-    "NIK",
-    "Nama",
-    "JK",
-    "Tgl Lahir",
-    "BB Lahir",
-    "TB Lahir",
-    "Nama Ortu",
-    "Prov",
-    "Kab/Kota",
-    "Kec",
-    "Pukesmas",
-    "Desa/Kel",
-    "Posyandu",
-    "RT",
-    "RW",
-    "Alamat",
-    "Total Pengukuran",
-    "Usia Saat Ukur",
-    "Tanggal Pengukuran",
-    "Berat",
-    "Tinggi",
-    "Cara Ukur",
-    "LiLA",
-    "BB/U",
-    "ZS BB/U",
-    "TB/U",
-    "ZS TB/U",
-    "BB/TB",
-    "ZS BB/TB",
-    "Naik Berat Badan",
-    "Jml Vit A",
-    "KPSP",
-    "KIA",
-    "Kelas Ibu Balita",
-    "MBG",
-    "Detail",
-]
+from tumbuh.imports.testing import EPPGBM_HEADERS as HEADERS  # noqa: E402  (after sys.path)
+
 NAMES = ["SITI AMINAH", "MUHAMMAD RIZKY", "NUR AISYAH", "ANDI FAJAR", "PUTRI AYU", "AHMAD FAUZI", "DEWI LESTARI"]
 DESA = ["BALANTANG", "HARAPAN", "LASKAP", "MANURUNG", "WEWANGRIU", "ATUE"]
 

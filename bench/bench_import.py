@@ -50,59 +50,8 @@ WORK = Path("/tmp/tumbuh-bench-import")
 PYTHON = sys.executable
 TUMBUH = str(Path(PYTHON).with_name("tumbuh"))
 
-HEADERS = [
-    "NIK",
-    "Nama",
-    "JK",
-    "Tgl Lahir",
-    "BB Lahir",
-    "TB Lahir",
-    "Nama Ortu",
-    "Prov",
-    "Kab/Kota",
-    "Kec",
-    "Pukesmas",
-    "Desa/Kel",
-    "Posyandu",
-    "RT",
-    "RW",
-    "Alamat",
-    "Usia Saat Ukur",
-    "Tanggal Pengukuran",
-    "Bulan Pengukuran",
-    "Berat",
-    "Tinggi",
-    "Cara Ukur",
-    "LiLA",
-    "BB/U",
-    "ZS BB/U",
-    "TB/U",
-    "ZS TB/U",
-    "BB/TB",
-    "ZS BB/TB",
-    "Naik Berat Badan",
-    "PMT Diterima (kg)",
-    "Jml Vit A",
-    "KPSP",
-    "KIA",
-    "Detail Status",
-    "status desa",
-]
-BULAN = [
-    "",
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
+from tumbuh.measurements.tests.import_files import BULAN, HEADERS  # noqa: E402  (after sys.path)
+
 #: WHO 2006 medians (boys/girls averaged, rounded) for a plausible generator; the exact
 #: z-scores come from the growth engine afterwards.
 AGE_M = np.array([0, 3, 6, 9, 12, 18, 24, 36, 48, 60], dtype=float)

@@ -206,3 +206,45 @@ def crash_on_save(monkeypatch, importer_cls, at: int = 3, error: str = "disk ful
 
     monkeypatch.setattr(framework, "do_save", failing_save)
     return calls
+
+
+#: The 37 headers of e-PPGBM's "Daftar Anak Berdasarkan Status Gizi" ("Pukesmas" sic).
+EPPGBM_HEADERS = [
+    "No",
+    "NIK",
+    "Nama",
+    "JK",
+    "Tgl Lahir",
+    "BB Lahir",
+    "TB Lahir",
+    "Nama Ortu",
+    "Prov",
+    "Kab/Kota",
+    "Kec",
+    "Pukesmas",
+    "Desa/Kel",
+    "Posyandu",
+    "RT",
+    "RW",
+    "Alamat",
+    "Total Pengukuran",
+    "Usia Saat Ukur",
+    "Tanggal Pengukuran",
+    "Berat",
+    "Tinggi",
+    "Cara Ukur",
+    "LiLA",
+    "BB/U",
+    "ZS BB/U",
+    "TB/U",
+    "ZS TB/U",
+    "BB/TB",
+    "ZS BB/TB",
+    "Naik Berat Badan",
+    "Jml Vit A",
+    "KPSP",
+    "KIA",
+    "Kelas Ibu Balita",
+    "MBG",
+    "Detail",
+]

@@ -13,48 +13,8 @@ from django.utils import translation
 from tumbuh.imports import readers
 from tumbuh.imports.errors import ImportFileError
 from tumbuh.imports.readers import HeaderSpec, estimate_rows, inspect_source, open_table
-from tumbuh.imports.testing import COVER_ROWS, RawHTML, csv_bytes, html_xls_bytes, xls_bytes, xlsx_bytes
+from tumbuh.imports.testing import COVER_ROWS, EPPGBM_HEADERS, RawHTML, csv_bytes, html_xls_bytes, xls_bytes, xlsx_bytes
 
-#: The 37 headers of e-PPGBM's "Daftar Anak Berdasarkan Status Gizi" ("Pukesmas" sic).
-EPPGBM_HEADERS = [
-    "No",
-    "NIK",
-    "Nama",
-    "JK",
-    "Tgl Lahir",
-    "BB Lahir",
-    "TB Lahir",
-    "Nama Ortu",
-    "Prov",
-    "Kab/Kota",
-    "Kec",
-    "Pukesmas",
-    "Desa/Kel",
-    "Posyandu",
-    "RT",
-    "RW",
-    "Alamat",
-    "Total Pengukuran",
-    "Usia Saat Ukur",
-    "Tanggal Pengukuran",
-    "Berat",
-    "Tinggi",
-    "Cara Ukur",
-    "LiLA",
-    "BB/U",
-    "ZS BB/U",
-    "TB/U",
-    "ZS TB/U",
-    "BB/TB",
-    "ZS BB/TB",
-    "Naik Berat Badan",
-    "Jml Vit A",
-    "KPSP",
-    "KIA",
-    "Kelas Ibu Balita",
-    "MBG",
-    "Detail",
-]
 SPEC = HeaderSpec(
     {
         "nik": ("NIK",),
