@@ -11,6 +11,7 @@ from tumbuh.wilayah.models import Level, Wilayah
 
 
 class Role(models.TextChoices):
+    PROVINCE = "province", _("Province (TPPS / Bappeda provinsi)")
     DISTRICT_ADMIN = "district_admin", _("District admin (TPPS secretariat)")
     OPD = "opd", _("OPD staff")
     KECAMATAN = "kecamatan", _("Kecamatan (camat / TPPS kecamatan)")
@@ -21,6 +22,7 @@ class Role(models.TextChoices):
 
 #: The level of the node each role is bound to (a viewer may sit at any level).
 ROLE_LEVEL = {
+    Role.PROVINCE: {Level.PROVINSI},
     Role.DISTRICT_ADMIN: {Level.KABUPATEN},
     Role.OPD: {Level.KABUPATEN},
     Role.KECAMATAN: {Level.KECAMATAN},
