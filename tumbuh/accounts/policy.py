@@ -144,6 +144,16 @@ def withholds_personal_rows(user) -> bool:
     return user.is_authenticated and user.role == Role.PROVINCE and not province_sees_personal_rows()
 
 
+def sees_rows_of(model) -> Callable[[object], bool]:
+    """A menu entry's ``when``: shown to the users who may see ``model``'s rows (the province
+    sees no page of children, families or people)."""
+
+    def when(user) -> bool:
+        return can(user, VIEW, model)
+
+    return when
+
+
 def _attachment_is_personal(obj) -> bool:
     model = obj.content_type.model_class() if obj.content_type_id else None
     return model is not None and personal_kind(model) is True

@@ -56,6 +56,14 @@ def _served_districts(within) -> models.QuerySet:
     ).order_by("code")
 
 
+def province_districts(user) -> list[Wilayah]:
+    """The kabupaten/kota a province user compares (those Tumbuh serves in their province);
+    [] for every other role."""
+    if not user.is_authenticated or user.role != Role.PROVINCE or not user.wilayah_id:
+        return []
+    return [w for w in _served_districts(Wilayah.subtree_q(user.wilayah_id)) if w.level == Level.KABUPATEN]
+
+
 def get_focus(request) -> Wilayah | None:
     user = request.user
     code = request.session.get(SESSION_KEY)
