@@ -179,3 +179,18 @@ def test_a_file_is_as_personal_as_the_record_it_is_attached_to(province, alice):
     assert decree.pk in seen and evidence.pk not in seen
     assert policy.is_visible(province, decree) and not policy.is_visible(province, evidence)
     assert evidence.content_type == ContentType.objects.get_for_model(Child)
+
+
+def test_the_province_reads_but_cannot_change_through_the_pages(client, province):
+    from django.urls import reverse
+
+    posyandu = Posyandu.objects.filter(desa__kabupaten_code="73.17").first()
+    url = reverse("organisation:edit", args=["posyandu", posyandu.pk])
+    client.force_login(province)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"name": "Posyandu Baru", "reason": "uji"}).status_code == 403
+    assert client.get(reverse("organisation:add", args=["posyandu"])).status_code == 403
+    assert client.get(reverse("dashboards:target_add")).status_code == 403
+    assert client.get(reverse("audit:list")).status_code == 403
+    posyandu.refresh_from_db()
+    assert posyandu.name != "Posyandu Baru"
