@@ -1,9 +1,10 @@
-"""Penilaian kinerja in the menu: after the eight actions, for the province and the districts."""
+"""Penilaian kinerja in the menu, beside the TPPS's other reports to the province: the province
+assesses there, a district reads its own final result."""
 
 from django.utils.translation import gettext_lazy as _
 
-from tumbuh.core.navigation import CYCLE, Entry
+from tumbuh.core.navigation import TPPS, Entry
 
 
 def entries():
-    return [Entry(CYCLE, 20, _("Penilaian kinerja"), "penilaian:index")]
+    return [Entry(TPPS, 70, _("Penilaian kinerja"), "penilaian:index")]
