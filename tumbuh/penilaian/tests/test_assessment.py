@@ -221,3 +221,16 @@ def test_the_province_scores_from_the_page_with_htmx_and_sees_the_total(client, 
     assert response.status_code == 200 and 'hx-swap-oob="true"' in html
     assert 'data-testid="district-total">20<' in html
     assert Score.objects.get(assessment=assessment, kabupaten_id=LUTIM).comment == "Dari halaman."
+
+
+def test_the_province_sees_every_district_on_the_grid_and_the_ranking(client, prov, rubric, assessment):
+    _score(prov, assessment, LUTIM, criterion(rubric, "A1.1"), 3)
+    client.force_login(prov)
+    grid = client.get(f"/penilaian/{assessment.pk}/", HTTP_ACCEPT_LANGUAGE="id")
+    assert grid.status_code == 200
+    assert [r.kabupaten.code for r in grid.context["rows"]] == [LUWU, LUTIM]
+    html = grid.content.decode()
+    assert f'href="/penilaian/{assessment.pk}/kabupaten/{LUTIM}/"' in html and 'data-testid="finalise"' in html
+    ranking = client.get(f"/penilaian/{assessment.pk}/peringkat/", HTTP_ACCEPT_LANGUAGE="id")
+    assert [(r.kabupaten.code, r.rank) for r in ranking.context["rows"]] == [(LUTIM, 1), (LUWU, 2)]
+    assert "12,24" in ranking.content.decode()

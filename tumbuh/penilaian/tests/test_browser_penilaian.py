@@ -27,7 +27,7 @@ def test_the_province_scores_a_criterion_and_the_total_changes(browser, live_ser
     browser_login(page, live_server, "prov.sulsel.uji")
     page.goto(f"{live_server.url}/penilaian/")
     page.locator("[data-testid=assessment-2026]").click()
-    page.get_by_role("link", name="Luwu Timur", exact=True).click()
+    page.locator(f"[data-testid='row-73.24'] a[href='/penilaian/{assessment.pk}/kabupaten/73.24/']").click()
     assert (
         page.locator("[data-testid=district-total]").inner_text() == "40"
     )  # the demo's A1.1 (3 × 10) and A1.2 (2 × 5)
