@@ -64,13 +64,19 @@ def _rows(request, assessment, districts, criteria):
     return totals.grid(assessment, districts, scores, criteria)
 
 
+def _reads_a_district_of(user, assessment) -> bool:
+    """A user bound to a district of the assessed province (who reads its own final result)."""
+    node = user.wilayah if user.wilayah_id else None
+    return node is not None and node.level == WilayahLevel.KABUPATEN and node.provinsi_code == assessment.province_id
+
+
 @login_required
 def index(request):
     user = request.user
     listed = [
         a
         for a in policy.visible(user, Assessment.objects.select_related("province", "rubric"))
-        if a.is_final or may_assess(user, a)
+        if may_assess(user, a) or (a.is_final and _reads_a_district_of(user, a))
     ]
     can_start = policy.can(user, policy.ADD, Assessment)
     rubrics = policy.visible(user, Rubric.objects.select_related("province"))
@@ -207,7 +213,7 @@ def score(request, pk, code, criterion_pk):
     cell = row.cells[0]
     return render(
         request,
-        "penilaian/_score.html",
+        "penilaian/_score_form.html",
         {
             "assessment": assessment,
             "kabupaten": kabupaten,

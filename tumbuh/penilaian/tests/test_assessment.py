@@ -165,7 +165,7 @@ def test_a_province_user_of_another_province_sees_nothing(client, other_prov, pr
         actions.do_score(other_prov, assessment, LUTIM, criterion(rubric, "A1.1"), None, "bukan wilayah saya")
 
 
-def test_a_district_admin_reads_only_its_own_final_result(client, prov, alice, charlie, rubric, assessment):
+def test_a_district_admin_reads_only_its_own_final_result(client, prov, alice, bob, charlie, rubric, assessment):
     _score(prov, assessment, LUTIM, criterion(rubric, "A1.1"), 3, "Catatan untuk Luwu Timur.")
     _score(prov, assessment, LUWU, criterion(rubric, "A1.1"), 1, "Catatan untuk Luwu.")
     client.force_login(alice)
@@ -182,6 +182,10 @@ def test_a_district_admin_reads_only_its_own_final_result(client, prov, alice, c
     assert client.get(f"/penilaian/{assessment.pk}/kabupaten/{LUWU}/").status_code == 404
     for url in ("peringkat/", "unduh.xlsx", "unduh.pdf"):
         assert client.get(f"/penilaian/{assessment.pk}/{url}").status_code == 403, url
+
+    client.force_login(bob)  # a desa operator: no district result at all
+    assert client.get("/penilaian/").context["assessments"] == []
+    assert client.get(f"/penilaian/{assessment.pk}/kabupaten/{LUTIM}/").status_code == 404
 
     client.force_login(charlie)
     luwu = client.get(f"/penilaian/{assessment.pk}/kabupaten/{LUWU}/").content.decode()

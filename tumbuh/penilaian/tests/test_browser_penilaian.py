@@ -38,6 +38,7 @@ def test_the_province_scores_a_criterion_and_the_total_changes(browser, live_ser
     section.get_by_role("button", name="Simpan skor").click()
     page.locator("[data-testid='criterion-A2.1'] [data-testid=saved]").wait_for()
     assert page.locator("[data-testid=district-total]").inner_text() == "60"
+    assert "Yang dimiliki kabupaten/kota di Tumbuh untuk Aksi 2 2026" in section.inner_text()  # the evidence stays
     score = Score.objects.get(assessment=assessment, kabupaten_id="73.24", criterion=a21)
     assert score.level.value == 2 and score.comment == "Lengkap, belum menjawab kesenjangan air minum."
     assert AuditLog.objects.filter(
