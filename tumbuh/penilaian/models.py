@@ -37,6 +37,8 @@ class Rubric(models.Model):
     basis = models.TextField(_("source / basis"), blank=True, help_text=_("Where the rubric comes from."))
 
     scope_path = "province"
+    personal_data = False
+    personal_data_reason = "a rubric's name is the rubric's title, not a person's"
     scope_reaches_up = True  # the districts read the criteria they were scored on
 
     class Meta:
@@ -63,6 +65,7 @@ class Criterion(models.Model):
     evidence = models.TextField(_("evidence expected"), blank=True)
 
     scope_path = "rubric__province"
+    personal_data = False  # the province's assessment of its districts: no person in it
     scope_reaches_up = True
 
     class Meta:
@@ -90,6 +93,7 @@ class Level(models.Model):
     description = models.TextField(_("description"))
 
     scope_path = "criterion__rubric__province"
+    personal_data = False  # the province's assessment of its districts: no person in it
     scope_reaches_up = True
 
     class Meta:
@@ -142,6 +146,7 @@ class Assessment(models.Model):
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
 
     scope_path = "province"
+    personal_data = False  # the province's assessment of its districts: no person in it
     scope_reaches_up = True  # a district reads its own final result (its scores are scoped by district)
 
     class Meta:
@@ -182,6 +187,7 @@ class Score(models.Model):
     comment = models.TextField(_("comment"), blank=True)
 
     scope_path = "kabupaten"
+    personal_data = False  # the province's assessment of its districts: no person in it
 
     class Meta:
         verbose_name = _("score")

@@ -3,18 +3,8 @@ rubric's or assessment's province, the score's district) adds or changes; nobody
 the system. A district reads its own final result (scoping and ``may_assess`` in the views)."""
 
 from tumbuh.accounts import policy
-from tumbuh.accounts.models import Role
 
 from .models import Assessment, Criterion, Level, Rubric, Score
-
-
-def province_in_node(user, obj) -> bool:
-    """A province user whose node contains the object's wilayah (for a model class: the role
-    alone). The lead switches this to ``policy.province_in_node`` once the province role's
-    policy lands."""
-    if user.role != Role.PROVINCE:
-        return False
-    return obj is None or policy.node_contains(user, policy._wilayah_code_of(obj))
 
 
 def may_assess(user, assessment) -> bool:
@@ -24,11 +14,12 @@ def may_assess(user, assessment) -> bool:
 
 
 def RULES():
-    province = {policy.ADD: province_in_node, policy.CHANGE: province_in_node, policy.DELETE: policy.nobody}
+    province = policy.province_in_node()
+    by_province = {policy.ADD: province, policy.CHANGE: province, policy.DELETE: policy.nobody}
     return {
-        Rubric: dict(province),
-        Criterion: dict(province),
-        Level: dict(province),
-        Assessment: dict(province),
-        Score: dict(province),
+        Rubric: dict(by_province),
+        Criterion: dict(by_province),
+        Level: dict(by_province),
+        Assessment: dict(by_province),
+        Score: dict(by_province),
     }
