@@ -304,6 +304,8 @@ def plan(
             groups.append(g)
             weight += gsize
         units.append((file, tuple(groups) if sizes else None, weight + open_cost))
+    if n >= len(units):  # as many tasks as pieces: one piece each
+        return source, [((file, groups),) for file, groups, _ in units]
     total = sum(w for *_, w in units)
     splits: list[list[tuple[str, tuple[int, ...] | None]]] = [[] for _ in range(n)]
     done = 0.0
