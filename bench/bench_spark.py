@@ -9,20 +9,23 @@ on their own):
 
 - **kernel**: ``tumbuh.growth.cli.score_batch`` on in-memory Arrow batches of ``--batch-size``
   rows, one thread: the single-process engine's rows/s per core (wall and CPU time).
-- **arrow engine**: ``tumbuh zscore`` Parquet → Parquet in one process (read, score, write).
-- **Spark**: for each master, ``score`` = read the partitioned Parquet, ``mapInArrow`` with
-  ``score_batch``, results dropped by Spark's ``noop`` sink (the engine's own work, no write);
+- **arrow engine**: ``tumbuh zscore`` in one process on the same hive-partitioned files
+  Spark reads, into a partitioned Parquet directory (read, score, write: end to end).
+- **Spark** (the default reader: tasks read their file splits with pyarrow), for each master:
+  ``score`` = each task reads its split and scores it, results dropped (no write);
   ``zscore`` = the whole ``--engine spark`` job, Parquet → partitioned Parquet; ``prevalence``
-  = WHO's prevalence by kabupaten aggregated on Spark. rows/s per core = rows / wall / cores.
+  = WHO's prevalence by kabupaten aggregated on Spark; with ``--jvm`` also ``zscore_jvm``, the
+  same job read by Spark's JVM reader. rows/s per core = rows / wall / cores.
 
 The extrapolation to a national year on a cluster is printed with its method and written with
-the figures to bench/out/spark.json. Timings belong here, never in tests.
+the figures to bench/out/spark-<rows>.json. Timings belong here, never in tests.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -45,11 +48,12 @@ from bench_zscores import machine, make_data  # noqa: E402
 from tumbuh.growth.cli import score_batch  # noqa: E402
 
 MAIN = ("sex", "age_days", "weight", "lenhei", "measure", "oedema")
+KABUPATEN_NATIONAL = 514  # kabupaten and kota of Indonesia (Kemendagri 2024)
 KABUPATEN = ("73.13", "73.17", "73.22", "73.24", "73.25", "73.26", "73.71", "73.73")
 
 
-def build_dataset(rows: int, root: Path, files: int, name: str = "visits") -> tuple[pa.Table, Path, Path]:
-    """(table, hive-partitioned directory ``provinsi=73/kabupaten=…/``, the same rows as one file)."""
+def build_dataset(rows: int, root: Path, files: int, name: str = "visits") -> tuple[pa.Table, Path]:
+    """(table, hive-partitioned directory ``provinsi=73/kabupaten=…/``)."""
     d = make_data(rows)
     cols = {k: pa.array(d[k].astype(object)) if d[k].dtype.kind == "U" else d[k].astype(np.float64) for k in MAIN}
     cols["sex"] = d["sex"].astype(np.int64)
@@ -66,9 +70,7 @@ def build_dataset(rows: int, root: Path, files: int, name: str = "visits") -> tu
             partition_cols=["provinsi", "kabupaten"],
             basename_template=f"f{i}-{{i}}.parquet",
         )
-    single = root / f"{name}.parquet"
-    pq.write_table(table.drop_columns(["provinsi", "kabupaten"]), single)
-    return table, part, single
+    return table, part
 
 
 def best(fn, repeat: int, cpu=time.process_time) -> tuple[float, float]:
@@ -98,13 +100,19 @@ def bench_kernel(table: pa.Table, batch_size: int, repeat: int) -> dict:
     return {"rows": n, "wall_s": wall, "cpu_s": cpu, "per_core_wall": n / wall, "per_core_cpu": n / cpu}
 
 
-def bench_arrow_engine(single: Path, out: Path, batch_size: int, repeat: int) -> dict:
+def bench_arrow_engine(source: Path, out: Path, batch_size: int, repeat: int, rows: int) -> dict:
+    """``tumbuh zscore`` (one process, its own threads counted in its CPU time) into a directory."""
     from tumbuh.growth.cli import main
 
-    argv = ["zscore", str(single), str(out), "--batch-size", str(batch_size), "--quiet"]
-    main(argv)
-    wall, cpu = best(lambda: main(argv), repeat)
-    n = pq.ParquetFile(single).metadata.num_rows
+    argv = ["zscore", str(source), str(out), "--batch-size", str(batch_size), "--quiet"]
+
+    def run() -> None:
+        shutil.rmtree(out, ignore_errors=True)
+        assert main(argv) == 0
+
+    run()
+    wall, cpu = best(run, repeat)
+    n = rows
     return {"rows": n, "wall_s": wall, "cpu_s": cpu, "per_core_wall": n / wall, "per_core_cpu": n / cpu}
 
 
@@ -142,7 +150,9 @@ def _cores(master: str) -> int:
     return os.cpu_count() or 1 if m.group(1) == "*" else int(m.group(1))
 
 
-def bench_spark(master: str, data: dict[str, tuple[Path, int]], work: Path, batch_size: int, repeat: int) -> dict:
+def bench_spark(
+    master: str, data: dict[str, tuple[Path, int]], work: Path, batch_size: int, repeat: int, jvm: bool = False
+) -> dict:
     """Each job on the small and the full dataset: the marginal rate (rows between them over the
     time between them) is the per-core figure; what the small run takes beyond it is the job's
     fixed cost (scheduling, file listing, commit), reported apart like the session start."""
@@ -155,26 +165,48 @@ def bench_spark(master: str, data: dict[str, tuple[Path, int]], work: Path, batc
     big, n_big = data["full"]
     small, n_small = data["small"]
 
+    def score(path: Path) -> int:
+        """Each task reads its split with pyarrow and scores it; nothing written."""
+        from pyspark.sql.types import LongType, StructField, StructType
+
+        source, splits = se.plan(str(path), spark.sparkContext.defaultParallelism)
+
+        def run(batches):
+            se._big_job()
+            rows = 0
+            for ids in batches:
+                for i in ids.column(0).to_pylist():
+                    for b in se.read_split(source, splits[i], batch_size):
+                        rows += score_batch(b).num_rows
+            yield pa.RecordBatch.from_pydict({"rows": pa.array([rows], pa.int64())})
+
+        frame = se._run_splits(spark, len(splits), run, StructType([StructField("rows", LongType())]))
+        return sum(r["rows"] for r in frame.collect())
+
     # warm-up job on the whole input, results dropped: workers spawned, engine imported, kernels loaded
     t0 = time.perf_counter()
-    df, _ = se.read_input(spark, str(big), batch_size)
-    se.score_dataframe(df).write.format("noop").mode("overwrite").save()
+    assert score(big) == n_big
     first_job_s = time.perf_counter() - t0
-    partitions = df.rdd.getNumPartitions()
-
-    def score(path: Path) -> None:
-        d, _ = se.read_input(spark, str(path), batch_size)
-        se.score_dataframe(d).write.format("noop").mode("overwrite").save()
+    partitions = len(se.plan(str(big), spark.sparkContext.defaultParallelism)[1])
 
     def zscore(path: Path) -> None:
         se.zscore_job(spark, str(path), str(work / "scored"), batch_size=batch_size)
 
+    def zscore_jvm(path: Path) -> None:
+        se.zscore_job(spark, str(path), str(work / "scored"), batch_size=batch_size, reader="jvm")
+
+    cells: dict = {}
+
     def prevalence(path: Path) -> None:
-        se.prevalence_job(spark, str(path), by=["kabupaten"], batch_size=batch_size)
+        _, acc = se.prevalence_job(spark, str(path), by=["kabupaten"], batch_size=batch_size)
+        cells["cells"] = acc._ncells
 
     out: dict = {"master": master, "cores": cores, "session_start_s": session_s, "first_job_s": first_job_s}
     out["partitions"] = partitions
-    for name, fn in (("score", score), ("zscore", zscore), ("prevalence", prevalence)):
+    jobs = [("score", score), ("zscore", zscore), ("prevalence", prevalence)]
+    if jvm:
+        jobs.append(("zscore_jvm", zscore_jvm))
+    for name, fn in jobs:
         fn(small)  # this job's code paths warm (JVM JIT, writers)
         w_small, c_small = best(lambda fn=fn: fn(small), repeat, tree_cpu)
         w_big, c_big = best(lambda fn=fn: fn(big), repeat, tree_cpu)
@@ -190,6 +222,7 @@ def bench_spark(master: str, data: dict[str, tuple[Path, int]], work: Path, batc
             "per_cpu_s": (n_big - n_small) / max(c_big - c_small, 1e-9),
             "fixed_s": max(w_small - n_small / rate, 0.0),
         }
+    out["prevalence_cells"] = cells.get("cells", 0)
     spark.stop()
     return out
 
@@ -226,17 +259,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--masters", nargs="+", default=["local[1]", "local[2]"])
     ap.add_argument("--visits", type=float, default=250e6, help="national year to extrapolate to")
     ap.add_argument("--cluster-cores", type=int, default=16)
+    ap.add_argument("--jvm", action="store_true", help="also time the zscore job read by Spark's JVM reader")
     args = ap.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="bench-spark-"))
     try:
-        table, part, single = build_dataset(args.rows, work, args.files)
+        table, part = build_dataset(args.rows, work, args.files)
         small_rows = args.rows // 8
-        _, small_part, _ = build_dataset(small_rows, work, args.files, "small")
+        _, small_part = build_dataset(small_rows, work, args.files, "small")
         data = {"full": (part, args.rows), "small": (small_part, small_rows)}
+        dataset_bytes = sum(f.stat().st_size for f in part.rglob("*.parquet"))
         kernel = bench_kernel(table, args.batch_size, args.repeat)
-        arrow = bench_arrow_engine(single, work / "arrow-out.parquet", args.batch_size, args.repeat)
-        sparks = [bench_spark(m, data, work, args.batch_size, args.repeat) for m in args.masters]
+        arrow = bench_arrow_engine(part, work / "arrow-out", args.batch_size, args.repeat, args.rows)
+        sparks = [bench_spark(m, data, work, args.batch_size, args.repeat, args.jvm) for m in args.masters]
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -257,30 +292,33 @@ def main(argv: list[str] | None = None) -> int:
         f"Machine: {info.get('cpu')}, {os.cpu_count()} cores, load average {info['loadavg'][0]:.2f}; PySpark {info.get('pyspark')}\n"
     )
     print(
-        "| what | cores | best wall s | rows/s | marginal rows/s per core | % of kernel per core | rows per CPU s (whole process tree) | % of kernel per CPU s | fixed s per job |"
+        "| what | cores | best wall s | rows/s | marginal rows/s per core | % of kernel per core | rows per CPU s (whole process tree) | % of kernel per CPU s | % of arrow engine per CPU s | fixed s per job |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     kw, kc = kernel["per_core_wall"], kernel["per_core_cpu"]
     print(
-        f"| kernel `score_batch`, in memory, one thread | 1 | {kernel['wall_s']:.2f} | {kw:,.0f} | {kw:,.0f} | 100 % | {kc:,.0f} | 100 % | – |"
+        f"| kernel `score_batch`, in memory, one thread | 1 | {kernel['wall_s']:.2f} | {kw:,.0f} | {kw:,.0f} | 100 % | {kc:,.0f} | 100 % | {100 * kc / arrow['per_core_cpu']:.0f} % | – |"
     )
     aw, ac = arrow["per_core_wall"], arrow["per_core_cpu"]
     print(
-        f"| arrow engine `tumbuh zscore`, Parquet → Parquet | 1 | {arrow['wall_s']:.2f} | {aw:,.0f} | {aw:,.0f} | "
-        f"{100 * aw / kw:.0f} % | {ac:,.0f} | {100 * ac / kc:.0f} % | – |"
+        f"| arrow engine `tumbuh zscore`, the same partitioned Parquet → partitioned Parquet | 1 | {arrow['wall_s']:.2f} | {aw:,.0f} | {aw:,.0f} | "
+        f"{100 * aw / kw:.0f} % | {ac:,.0f} | {100 * ac / kc:.0f} % | 100 % | – |"
     )
     labels = (
-        ("score", "read + score, noop sink"),
-        ("zscore", "`--engine spark` zscore, Parquet → partitioned Parquet (written by the tasks)"),
+        ("score", "read (pyarrow) + score, no write"),
+        ("zscore", "`--engine spark` zscore, Parquet → partitioned Parquet (tasks read and write with pyarrow)"),
         ("prevalence", "prevalence by kabupaten (z-scores computed too)"),
+        ("zscore_jvm", 'zscore read by Spark\'s JVM reader (`reader="jvm"`)'),
     )
     for s in sparks:
         for name, label in labels:
-            r = s[name]
+            r = s.get(name)
+            if r is None:
+                continue
             print(
                 f"| Spark {s['master']}: {label} | {s['cores']} | {r['wall_s']:.2f} | {r['rows_per_s']:,.0f} | "
                 f"{r['per_core']:,.0f} | {100 * r['per_core'] / kw:.0f} % | {r['per_cpu_s']:,.0f} | "
-                f"{100 * r['per_cpu_s'] / kc:.0f} % | {r['fixed_s']:.1f} |"
+                f"{100 * r['per_cpu_s'] / kc:.0f} % | {100 * r['per_cpu_s'] / ac:.0f} % | {r['fixed_s']:.1f} |"
             )
     print()
     print(
@@ -319,8 +357,22 @@ def main(argv: list[str] | None = None) -> int:
         f"- startup: {startup:.1f} s (JVM and session {jvm_start:.1f} s + first job {two['first_job_s']:.1f} s + the job's fixed "
         f"{two['zscore']['fixed_s']:.1f} s); on a cluster add the executors' allocation (tens of seconds on YARN/Dataproc)"
     )
+    from tumbuh.growth.engines.spark_engine import MAX_SPLIT_BYTES
+    from tumbuh.growth.prevalence import _K
+
+    national_bytes = dataset_bytes / n * args.visits
+    tasks = max(args.cluster_cores, math.ceil(national_bytes / MAX_SPLIT_BYTES))
+    tasks = math.ceil(tasks / args.cluster_cores) * args.cluster_cores
+    per_kabupaten = two.get("prevalence_cells", 0) / len(KABUPATEN)
+    shuffle = tasks * per_kabupaten * KABUPATEN_NATIONAL * (_K + 6) * 8
+    ext["national_bytes"], ext["tasks"], ext["shuffle_bytes_upper"] = national_bytes, tasks, shuffle
     print(
-        "- shuffle: none for z-scores (map-only; each task writes its own files); for prevalence, the cells of each task (89 doubles each), a few MB: negligible"
+        f"- shuffle: none for z-scores (map-only; each task writes its own files). Prevalence by kabupaten: each task "
+        f"sends its cells, {per_kabupaten:.0f} a kabupaten here ({_K} sums + 6 keys, 8 bytes each); at most "
+        f"{tasks} tasks ({national_bytes / 2**30:.1f} GiB of Parquet at {dataset_bytes / n:.1f} bytes a visit, "
+        f"≤ {MAX_SPLIT_BYTES >> 20} MiB a task) × {KABUPATEN_NATIONAL} kabupaten each = {shuffle / 2**20:.0f} MiB "
+        "(an upper bound: a task of a dataset partitioned by kabupaten sees one or a few), next to "
+        f"{national_bytes / 2**30:.1f} GiB read: small"
     )
     print(
         f"- compute: {args.visits:,.0f} / ({ext['per_core_rows_per_s']:,.0f} × {args.cluster_cores} × {efficiency:.2f}) = {ext['compute_s']:.0f} s"
@@ -333,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
 
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "spark.json").write_text(
+    (out / f"spark-{n}.json").write_text(
         json.dumps(
             {
                 "machine": info,
@@ -348,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
             default=str,
         )
     )
-    print(f"\nwritten: {out / 'spark.json'}")
+    print(f"\nwritten: {out / f'spark-{n}.json'}")
     return 0
 
 

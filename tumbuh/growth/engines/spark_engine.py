@@ -1,25 +1,41 @@
 """The growth engine on Apache Spark: ``tumbuh zscore|prevalence --engine spark``.
 
-The same kernel, run by Spark's Python workers over Arrow batches (``mapInArrow``), so the
-job runs unchanged in local mode on a laptop and on a cluster (``spark-submit`` to a
-standalone master, Dataproc, EMR, Databricks).
+The same kernel, run by Spark's Python workers, so the job runs unchanged in local mode on a
+laptop and on a cluster (``spark-submit`` to a standalone master, Dataproc, EMR, Databricks).
 
-- **z-scores**: each Arrow batch (at most ``--batch-size`` rows, Spark's
-  ``spark.sql.execution.arrow.maxRecordsPerBatch``) goes through
-  :func:`tumbuh.growth.cli.score_batch`, the single-process engine's own function, so the
-  z-scores, flags and categories are bit for bit the arrow engine's. Each task writes its own
-  Parquet (or CSV) files with pyarrow, partitioned like the input
-  (``provinsi=73/kabupaten=73.24/part-00000.parquet``): see :func:`write_scored`.
-- **prevalence**: each partition streams its batches through the single-process
-  :class:`~tumbuh.growth.prevalence.PrevalenceAccumulator` and emits its *cells* (age group ×
-  sex × stratum × PSU × grouping columns, with the sufficient statistics of the
-  Taylor-linearised estimator); Spark sums the cells over partitions (``groupBy``), and only
-  that small aggregate reaches the driver, which rebuilds the accumulator from it and
-  finishes the estimator with the single-process code. Rows never reach the driver.
+**Reading (default, ``reader="arrow"``): Spark distributes file splits, pyarrow reads them.**
+The driver lists the input with a pyarrow filesystem (a local path, or a URI: ``s3://``,
+``gs://``, ``hdfs://``, ``file://``) and cuts it into splits as Spark's own file reader does
+(:func:`plan`): whole files, several small ones together, a big one by row groups; about
+``total ÷ parallelism`` bytes a split, at most 128 MiB. Spark runs one task per split
+(``spark.range(n, numPartitions=n).mapInArrow``): the task reads its split with pyarrow
+(``ParquetFileFormat.make_fragment``, hive partition keys as text, the dataset's schema: the
+rows the arrow engine reads), so no value goes through the JVM. The JVM's Parquet read and its
+conversion to Arrow were ~60 % of the job's CPU (bench/bench_spark.py, ``--jvm``).
 
-The master: ``TUMBUH_SPARK_MASTER`` when set; else the one ``spark-submit`` was given; else
-``local[2]``. Workers run this process's Python (``PYSPARK_PYTHON``), which has pyarrow,
-numba and the engine. Hive partition values are read as text (``73.24`` stays ``73.24``).
+- **z-scores**: each batch goes through :func:`tumbuh.growth.cli.score_batch`, the
+  single-process engine's own function (bit for bit the arrow engine's z-scores, flags and
+  categories), and the task writes its own Parquet (or CSV) files with pyarrow, partitioned like
+  the input (``provinsi=73/kabupaten=73.24/part-00000.parquet``, ``part-<split>``). Only one
+  row per task (its row count) reaches the driver.
+- **prevalence**: each task streams its batches (only the columns the estimator uses) through
+  the single-process :class:`~tumbuh.growth.prevalence.PrevalenceAccumulator` and emits its
+  *cells* (age group × sex × stratum × PSU × grouping columns, with the sufficient statistics
+  of the Taylor-linearised estimator); Spark sums the cells (``groupBy``), and only that small
+  aggregate reaches the driver, which rebuilds the accumulator and finishes the estimator with
+  the single-process code. Rows never reach the driver; desa, kecamatan, kabupaten, provinsi
+  are ``by`` columns like any other.
+
+**Reading through Spark's JVM (``reader="jvm"``, or ``TUMBUH_SPARK_READER=jvm``)** serves what
+pyarrow cannot read: a Spark table or DataFrame (:func:`zscore_dataframe`,
+:func:`prevalence_dataframe`: a Databricks/Unity Catalog or Delta table, whose directory also
+holds files a Delta log has removed; a view; a query), and one big CSV file split across
+cores (pyarrow reads a CSV file in one task). Same results; slower (``mapInArrow`` over
+Spark's Arrow conversion).
+
+The master: ``--master``; else ``TUMBUH_SPARK_MASTER``; else the one ``spark-submit`` was
+given; else ``local[2]``. Workers run this process's Python (``PYSPARK_PYTHON``), which has
+pyarrow, numba and the engine.
 
 PySpark is imported only here, when a Spark engine is asked for.
 """
@@ -30,11 +46,13 @@ import argparse
 import datetime as dt
 import decimal
 import json
+import math
 import os
 import sys
 import time
 import warnings
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
@@ -43,6 +61,7 @@ import pyarrow as pa
 
 DEFAULT_MASTER = "local[2]"
 APP_NAME = "tumbuh-growth"
+READERS = ("arrow", "jvm")
 
 # Cell rows emitted by each partition (prevalence): their kind.
 _CELL, _COUNTS, _VALUE = 0, 1, 2
@@ -52,7 +71,7 @@ _COUNTERS = ("rows_read", "rows_used", "rows_excluded_age", "rows_excluded_desig
 _FLAGS = ("has_weight_column", "has_age_column")
 
 
-# --------------------------------------------------------------------------- session
+# --------------------------------------------------------------------------- session, JVM reader
 def spark_session(master: str | None = None, *, conf: dict[str, str] | None = None) -> Any:
     """A SparkSession whose Python workers run this interpreter.
 
@@ -93,7 +112,8 @@ def _is_csv(path: str) -> bool:
 
 
 def read_input(spark: Any, path: str, batch_size: int) -> tuple[Any, list[str]]:
-    """(DataFrame, hive partition columns) of a Parquet file/directory or a CSV file/directory.
+    """(DataFrame, hive partition columns) of a Parquet file/directory or a CSV file/directory,
+    read by Spark (the JVM reader).
 
     CSV cells are read as text, as the single-process engine does (``strings=True``).
     """
@@ -144,6 +164,219 @@ def _decode(table: pa.Table, schema: pa.Schema) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(cols, schema=schema)
 
 
+# --------------------------------------------------------------------------- splits (pyarrow reader)
+#: Spark's defaults for cutting files into tasks (spark.sql.files.maxPartitionBytes,
+#: spark.sql.files.openCostInBytes), applied the same way.
+MAX_SPLIT_BYTES = 128 * 1024 * 1024
+OPEN_COST_BYTES = 4 * 1024 * 1024
+_PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
+
+#: A split: its pieces, each (file path in the filesystem, row groups or None for the whole file).
+Split = tuple[tuple[str, tuple[int, ...] | None], ...]
+
+
+def _filesystem(path: str) -> tuple[Any, str]:
+    """(pyarrow filesystem, path in it) of a local path or a URI (s3://, gs://, hdfs://, file://)."""
+    import pyarrow.fs as pafs
+
+    if "://" in path:
+        fs, inner = pafs.FileSystem.from_uri(path)
+        return fs, inner.rstrip("/")
+    return pafs.LocalFileSystem(), os.path.abspath(path)
+
+
+def reader_for(reader: str | None = None) -> str:
+    """``reader``, else ``TUMBUH_SPARK_READER``, else ``"arrow"``."""
+    reader = reader or os.environ.get("TUMBUH_SPARK_READER") or "arrow"
+    if reader not in READERS:
+        raise ValueError(f"unknown Spark reader {reader!r} (one of: {', '.join(READERS)})")
+    return reader
+
+
+@dataclass(frozen=True)
+class Source:
+    """The input as a task needs it (picklable: it travels with the task's function).
+
+    ``schema``: a Parquet dataset's, as the arrow engine reads it (the first file's columns,
+    then the hive partition keys as text); a CSV file's header as text columns.
+    """
+
+    path: str
+    filesystem: Any
+    root: str
+    csv: bool
+    partitions: tuple[str, ...]
+    schema: pa.Schema
+
+    def partitioning(self) -> Any:
+        import pyarrow.dataset as ds
+
+        if not self.partitions:
+            return None
+        return ds.partitioning(pa.schema([(n, pa.string()) for n in self.partitions]), flavor="hive")
+
+
+def _is_data_file(root: str, path: str) -> bool:
+    """A Parquet file of a dataset, as ``stream.dataset_files`` picks them (no ``_``/``.`` names)."""
+    rel = path[len(root) :].strip("/").split("/")
+    return path.lower().endswith(_PARQUET_SUFFIXES) and not any(seg.startswith((".", "_")) for seg in rel)
+
+
+def _csv_names(fs: Any, path: str) -> list[str]:
+    import pyarrow.csv as pacsv
+
+    with fs.open_input_stream(path) as f:
+        reader = pacsv.open_csv(
+            f,
+            read_options=pacsv.ReadOptions(block_size=1 << 16),
+            parse_options=pacsv.ParseOptions(delimiter=_delimiter(path)),
+            convert_options=pacsv.ConvertOptions(column_types={}, strings_can_be_null=True, auto_dict_encode=False),
+        )
+        return reader.schema.names
+
+
+def _delimiter(path: str) -> str:
+    return "\t" if ".tsv" in path.lower() else ","
+
+
+def plan(
+    path: str, parallelism: int, *, max_split_bytes: int = MAX_SPLIT_BYTES, open_cost: int = OPEN_COST_BYTES
+) -> tuple[Source, list[Split]]:
+    """(the input, its splits) of a Parquet file, a Parquet dataset directory or a CSV file.
+
+    As Spark's file reader: each file costs its size plus ``open_cost``; the splits are about
+    ``total ÷ n`` bytes, ``n`` the smallest multiple of ``parallelism`` (the cluster's cores)
+    with splits of at most ``max_split_bytes``; a file bigger than that is cut at row-group
+    boundaries (its footer read here), small files share a split, in path order. Only file
+    names and sizes (one listing) and the footers of big files are read on the driver.
+    """
+    import pyarrow.dataset as ds
+    import pyarrow.fs as pafs
+
+    fs, root = _filesystem(path)
+    info = fs.get_file_info(root)
+    if info.type == pafs.FileType.NotFound:
+        raise FileNotFoundError(f"no such file or directory: {path}")
+    if info.type == pafs.FileType.Directory:
+        listing = fs.get_file_info(pafs.FileSelector(root, recursive=True))
+        files = sorted(
+            (i.path, i.size or 0) for i in listing if i.type == pafs.FileType.File and _is_data_file(root, i.path)
+        )
+        if not files:
+            raise ValueError(f"no Parquet files in the directory {path}")
+        rel = files[0][0][len(root) :].strip("/").split("/")[:-1]
+        partitions = tuple(seg.split("=", 1)[0] for seg in rel if "=" in seg)
+    else:
+        files, partitions = [(root, info.size or 0)], ()
+    csv = len(files) == 1 and info.type == pafs.FileType.File and _is_csv(root)
+    if csv:
+        schema = pa.schema([(n, pa.string()) for n in _csv_names(fs, root)])
+        source = Source(path, fs, root, True, (), schema)
+        return source, [((root, None),)]
+    part = Source(path, fs, root, False, partitions, pa.schema([])).partitioning()
+    first = ds.dataset(
+        [files[0][0]], filesystem=fs, format="parquet", partitioning=part, partition_base_dir=root if part else None
+    )
+    source = Source(path, fs, root, False, partitions, first.schema)
+
+    total = sum(size + open_cost for _, size in files)
+    n = max(parallelism, math.ceil(total / max(max_split_bytes, 1)))
+    n = math.ceil(n / max(parallelism, 1)) * max(parallelism, 1)
+    target = total / n
+    units: list[tuple[str, tuple[int, ...] | None, float]] = []
+    for file, size in files:
+        if size + open_cost <= target:
+            units.append((file, None, size + open_cost))
+            continue
+        import pyarrow.parquet as pq
+
+        with fs.open_input_file(file) as f:
+            meta = pq.ParquetFile(f).metadata
+        groups, weight = [], 0.0
+        sizes = [
+            sum(meta.row_group(g).column(c).total_compressed_size for c in range(meta.num_columns))
+            for g in range(meta.num_row_groups)
+        ]
+        for g, gsize in enumerate(sizes):
+            if groups and weight + gsize > target:
+                units.append((file, tuple(groups), weight + open_cost))
+                groups, weight = [], 0.0
+            groups.append(g)
+            weight += gsize
+        units.append((file, tuple(groups) if sizes else None, weight + open_cost))
+    if n >= len(units):  # as many tasks as pieces: one piece each
+        return source, [((file, groups),) for file, groups, _ in units]
+    total = sum(w for *_, w in units)
+    splits: list[list[tuple[str, tuple[int, ...] | None]]] = [[] for _ in range(n)]
+    done = 0.0
+    for file, groups, w in units:
+        k = min(n - 1, int((done + w / 2) * n / total))
+        splits[k].append((file, groups))
+        done += w
+    return source, [tuple(s) for s in splits if s]
+
+
+def read_split(
+    source: Source, split: Split, batch_size: int, columns: Sequence[str] | None = None
+) -> Iterator[pa.RecordBatch]:
+    """The rows of one split, in batches of at most ``batch_size`` rows (a CSV: about that).
+
+    Parquet: each piece as a fragment of the dataset (``ParquetFileFormat.make_fragment`` with
+    its hive partition expression), read with the dataset's schema: the columns, types and
+    partition values the arrow engine reads. CSV: every cell as text (``strings=True``).
+    One thread: a task has one core.
+    """
+    if source.csv:
+        yield from _read_csv(source, batch_size, columns)
+        return
+    import pyarrow.dataset as ds
+
+    fmt = ds.ParquetFileFormat()
+    part = source.partitioning()
+    for file, groups in split:
+        folder = file[len(source.root) :].rsplit("/", 1)[0] if len(file) > len(source.root) else ""
+        # the directory with its trailing slash: pyarrow takes a last segment without one for a file name
+        expr = part.parse(folder + "/") if part is not None and folder else None
+        fragment = fmt.make_fragment(
+            file, filesystem=source.filesystem, partition_expression=expr, row_groups=list(groups) if groups else None
+        )
+        for batch in fragment.to_batches(
+            schema=source.schema,
+            columns=list(columns) if columns is not None else None,
+            batch_size=batch_size,
+            use_threads=False,
+        ):
+            if batch.num_rows:
+                yield batch
+
+
+def _read_csv(source: Source, batch_size: int, columns: Sequence[str] | None) -> Iterator[pa.RecordBatch]:
+    import pyarrow.csv as pacsv
+
+    block = int(min(max(batch_size * 64, 1 << 16), 1 << 26))  # as stream.iter_batches
+    convert = pacsv.ConvertOptions(
+        column_types={f.name: pa.string() for f in source.schema},
+        include_columns=list(columns) if columns is not None else None,
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+    with source.filesystem.open_input_stream(source.root) as f:
+        reader = pacsv.open_csv(
+            f,
+            read_options=pacsv.ReadOptions(block_size=block, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter=_delimiter(source.root)),
+            convert_options=convert,
+        )
+        for batch in reader:
+            if batch.num_rows:
+                yield batch
+
+
+def _run_splits(spark: Any, n: int, fn: Any, schema: Any) -> Any:
+    """A DataFrame of ``fn`` run once per split: ``fn`` gets Arrow batches of split numbers."""
+    return spark.range(0, n, 1, max(n, 1)).mapInArrow(fn, schema)
+
+
 # --------------------------------------------------------------------------- z-scores
 def _big_job() -> None:
     """In a Spark worker: load the compiled (fused) kernel from the first batch.
@@ -185,16 +418,6 @@ def score_dataframe(df: Any, *, round_digits: int | None = None, standard: str =
     return df.mapInArrow(score, from_arrow_schema(out_schema))
 
 
-def _filesystem(path: str) -> tuple[Any, str]:
-    """(pyarrow filesystem, path in it) of a local path or a URI (s3://, gs://, hdfs://, file://)."""
-    import pyarrow.fs as pafs
-
-    if "://" in path:
-        fs, inner = pafs.FileSystem.from_uri(path)
-        return fs, inner.rstrip("/")
-    return pafs.LocalFileSystem(), os.path.abspath(path)
-
-
 def _hive_dir(column: str, value: Any) -> str:
     """``column=value`` as Spark names it (``__HIVE_DEFAULT_PARTITION__`` for a missing value)."""
     from urllib.parse import quote
@@ -232,6 +455,120 @@ class _PartWriter:
         self.sink.close()
 
 
+class _TaskOutput:
+    """A task's output files: one per hive directory, ``<column>=<value>/.../<name>``.
+
+    A retried task writes the same file names again, so a retry replaces its files rather than
+    adding duplicates.
+    """
+
+    def __init__(self, fs: Any, root: str, partitions: Sequence[str], name: str, csv: bool, delimiter: str) -> None:
+        self.fs, self.root, self.parts, self.name = fs, root, list(partitions), name
+        self.csv, self.delimiter = csv, delimiter
+        self.writers: dict[tuple, _PartWriter] = {}
+
+    def write(self, table: pa.Table) -> None:
+        for key, sub in self._split(table):
+            writer = self.writers.get(key)
+            if writer is None:
+                folder = "/".join([self.root, *[_hive_dir(c, v) for c, v in zip(self.parts, key)]])
+                self.fs.create_dir(folder, recursive=True)
+                writer = _PartWriter(self.fs, f"{folder}/{self.name}", sub.schema, self.csv, self.delimiter)
+                self.writers[key] = writer
+            writer.write(sub)
+
+    def _split(self, table: pa.Table) -> Iterator[tuple[tuple, pa.Table]]:
+        """(key, rows without the partition columns) per partition key of ``table``."""
+        import pyarrow.compute as pc
+
+        if not self.parts:
+            yield (), table
+            return
+        cols = [table.column(c) for c in self.parts]
+        first = tuple(c[0].as_py() for c in cols)
+        if all(
+            (c.null_count == 0 and pc.all(pc.equal(c, v)).as_py()) if v is not None else c.null_count == len(c)
+            for c, v in zip(cols, first)
+        ):
+            yield first, table.drop_columns(self.parts)  # the usual case: a batch of one file
+            return
+        groups = table.group_by(self.parts, use_threads=False).aggregate([])
+        for key in zip(*[groups.column(c).to_pylist() for c in self.parts]):
+            mask = None
+            for c, v in zip(self.parts, key):
+                m = pc.is_null(table.column(c)) if v is None else pc.fill_null(pc.equal(table.column(c), v), False)
+                mask = m if mask is None else pc.and_(mask, m)
+            yield key, table.filter(mask).drop_columns(self.parts)
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+
+
+def _prepare_output(output_path: str) -> tuple[Any, str, bool, str, str]:
+    """(filesystem, root, csv, delimiter, file suffix) of an output directory, emptied (overwrite)."""
+    csv = _is_csv(output_path)
+    fs, root = _filesystem(output_path)
+    fs.create_dir(root, recursive=True)
+    fs.delete_dir_contents(root, missing_dir_ok=True)
+    return fs, root, csv, _delimiter(output_path), ".csv" if csv else ".parquet"
+
+
+def write_splits(
+    spark: Any,
+    source: Source,
+    splits: Sequence[Split],
+    output_path: str,
+    *,
+    batch_size: int = 100_000,
+    round_digits: int | None = None,
+    standard: str = "who2006",
+) -> int:
+    """Score the splits, one task each, into ``output_path``; rows written.
+
+    Each task reads its split with pyarrow, scores it batch by batch with ``score_batch`` and
+    writes ``part-<split>`` files with pyarrow, as the arrow engine writes them (categories
+    dictionary-encoded, z-scores without dictionaries), partitioned like the input. The output
+    directory is emptied first (overwrite) and gets ``_SUCCESS`` when every task is done.
+    Only one row per task (its row count) comes back to the driver.
+    """
+    from pyspark.sql.types import LongType, StructField, StructType
+
+    fs, root, csv, delimiter, suffix = _prepare_output(output_path)
+    parts = list(source.partitions)
+    splits = list(splits)
+
+    def score_and_write(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        from tumbuh.growth.cli import score_batch
+
+        _big_job()
+        rows = 0
+        for ids in batches:
+            for i in ids.column(0).to_pylist():
+                out = _TaskOutput(fs, root, parts, f"part-{i:05d}{suffix}", csv, delimiter)
+                try:
+                    for batch in read_split(source, splits[i], batch_size):
+                        table = score_batch(batch, round_digits=round_digits, standard=standard)
+                        rows += table.num_rows
+                        out.write(table)
+                finally:
+                    out.close()
+        yield pa.RecordBatch.from_pydict({"rows": pa.array([rows], pa.int64())})
+
+    schema = StructType([StructField("rows", LongType())])
+    rows = int(sum(r["rows"] for r in _run_splits(spark, len(splits), score_and_write, schema).collect()))
+    if rows == 0 and not parts:  # as the arrow engine: a file with the header only
+        from tumbuh.growth.cli import score_batch
+
+        empty = score_batch(source.schema.empty_table(), round_digits=round_digits, standard=standard)
+        out = _TaskOutput(fs, root, [], f"part-00000{suffix}", csv, delimiter)
+        out.write(empty)
+        out.close()
+    with fs.open_output_stream(f"{root}/_SUCCESS"):
+        pass
+    return rows
+
+
 def write_scored(
     df: Any,
     output_path: str,
@@ -240,29 +577,19 @@ def write_scored(
     round_digits: int | None = None,
     standard: str = "who2006",
 ) -> int:
-    """Score ``df`` and write it under ``output_path``, partitioned like the input; rows written.
+    """Score a Spark DataFrame (the JVM reader) and write it under ``output_path``; rows written.
 
-    Each task scores its Arrow batches with ``score_batch`` and writes its own files with
-    pyarrow, as the arrow engine writes them (categories dictionary-encoded, z-scores without
-    dictionaries), one per hive directory: ``<column>=<value>/.../part-<task>.parquet``. Spark's
-    own writer would take every value back into the JVM row by row (4× the time, measured in
-    bench/bench_spark.py). A retried task writes the same file names again, so a retry
-    replaces its files rather than adding duplicates; the output directory is emptied first
-    (overwrite) and gets ``_SUCCESS`` when every task is done. Only one row per task (its row
-    count) comes back to the driver.
+    Each task scores the Arrow batches Spark gives it with ``score_batch`` and writes its own
+    files with pyarrow, as :func:`write_splits` does (``part-<task>``), partitioned by
+    ``partitions``. Spark's own writer would take every value back into the JVM row by row
+    (4× the time, measured in bench/bench_spark.py).
     """
     from pyspark.sql.types import LongType, StructField, StructType
 
-    csv = _is_csv(output_path)
-    delimiter = "\t" if ".tsv" in output_path.lower() else ","
-    suffix = ".csv" if csv else ".parquet"
-    fs, root = _filesystem(output_path)
-    fs.create_dir(root, recursive=True)
-    fs.delete_dir_contents(root, missing_dir_ok=True)
+    fs, root, csv, delimiter, suffix = _prepare_output(output_path)
     parts = list(partitions)
 
     def score_and_write(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        import pyarrow.compute as pc
         from pyspark import TaskContext
 
         from tumbuh.growth.cli import score_batch
@@ -270,41 +597,28 @@ def write_scored(
         _big_job()
         ctx = TaskContext.get()
         task = ctx.partitionId() if ctx is not None else 0
-        name = f"part-{task:05d}{suffix}"
-        writers: dict[tuple, _PartWriter] = {}
+        out = _TaskOutput(fs, root, parts, f"part-{task:05d}{suffix}", csv, delimiter)
         rows = 0
         try:
             for batch in batches:
                 table = score_batch(batch, round_digits=round_digits, standard=standard)
                 rows += table.num_rows
-                if parts:
-                    groups = table.group_by(parts, use_threads=False).aggregate([])
-                    keys = list(zip(*[groups.column(c).to_pylist() for c in parts]))
-                else:
-                    keys = [()]
-                for key in keys:
-                    sub = table
-                    if parts:
-                        mask = None
-                        for c, v in zip(parts, key):
-                            m = pc.is_null(table.column(c)) if v is None else pc.equal(table.column(c), v)
-                            mask = m if mask is None else pc.and_(mask, m)
-                        sub = table.filter(mask).drop_columns(parts)
-                    writer = writers.get(key)
-                    if writer is None:
-                        folder = "/".join([root, *[_hive_dir(c, v) for c, v in zip(parts, key)]])
-                        fs.create_dir(folder, recursive=True)
-                        writer = writers[key] = _PartWriter(fs, f"{folder}/{name}", sub.schema, csv, delimiter)
-                    writer.write(sub)
+                out.write(table)
         finally:
-            for writer in writers.values():
-                writer.close()
+            out.close()
         yield pa.RecordBatch.from_pydict({"rows": pa.array([rows], pa.int64())})
 
     counts = df.mapInArrow(score_and_write, StructType([StructField("rows", LongType())])).collect()
     with fs.open_output_stream(f"{root}/_SUCCESS"):
         pass
     return int(sum(r["rows"] for r in counts))
+
+
+def _check_not_inside(input_path: str, output_path: str) -> None:
+    if "://" not in input_path + output_path:
+        src, dst = os.path.abspath(input_path), os.path.abspath(output_path)
+        if src == dst or src.startswith(dst.rstrip("/") + "/"):
+            raise ValueError(f"the output {output_path} would overwrite the input {input_path}")
 
 
 def zscore_job(
@@ -315,25 +629,56 @@ def zscore_job(
     batch_size: int = 100_000,
     round_digits: int | None = None,
     standard: str = "who2006",
+    reader: str | None = None,
+    max_split_bytes: int = MAX_SPLIT_BYTES,
 ) -> int:
-    """Score ``input_path`` into ``output_path`` (a directory, partitioned like the input); rows written."""
-    if "://" not in input_path + output_path:
-        src, dst = os.path.abspath(input_path), os.path.abspath(output_path)
-        if src == dst or src.startswith(dst.rstrip("/") + "/"):
-            raise ValueError(f"the output {output_path} would overwrite the input {input_path}")
-    df, parts = read_input(spark, input_path, batch_size)
-    if "sex" not in df.columns:
+    """Score ``input_path`` into ``output_path`` (a directory, partitioned like the input); rows written.
+
+    ``reader``: ``"arrow"`` (default: tasks read their splits with pyarrow) or ``"jvm"``
+    (Spark reads, :func:`zscore_dataframe`); see the module's docstring.
+    """
+    _check_not_inside(input_path, output_path)
+    if reader_for(reader) == "jvm":
+        df, parts = read_input(spark, input_path, batch_size)
+        return zscore_dataframe(df, output_path, parts, round_digits=round_digits, standard=standard)
+    source, splits = plan(input_path, spark.sparkContext.defaultParallelism, max_split_bytes=max_split_bytes)
+    if "sex" not in source.schema.names:
         raise KeyError(f"{input_path} has no 'sex' column")
-    return write_scored(df, output_path, parts, round_digits=round_digits, standard=standard)
+    return write_splits(
+        spark, source, splits, output_path, batch_size=batch_size, round_digits=round_digits, standard=standard
+    )
+
+
+def zscore_dataframe(
+    df: Any,
+    output_path: str,
+    partitions: Sequence[str] = (),
+    *,
+    round_digits: int | None = None,
+    standard: str = "who2006",
+) -> int:
+    """Score a Spark DataFrame (e.g. ``spark.table("main.gizi.visits")`` on Databricks) into
+    ``output_path``, partitioned by ``partitions``; rows written. Its batch size is Spark's
+    ``spark.sql.execution.arrow.maxRecordsPerBatch``."""
+    if "sex" not in df.columns:
+        raise KeyError("the data has no 'sex' column")
+    return write_scored(df, output_path, partitions, round_digits=round_digits, standard=standard)
+
+
+def _user_error(exc: Exception) -> bool:
+    """An error to report in one line (exit 2) rather than a traceback: bad input, not a bug."""
+    if isinstance(exc, (KeyError, ValueError, FileNotFoundError)):
+        return True
+    return type(exc).__name__ in ("AnalysisException", "PythonException")
 
 
 def run_zscore(args: argparse.Namespace) -> int:
-    """``tumbuh zscore --engine spark``: the cli's Namespace (input, output, batch_size, round, standard, quiet)."""
+    """``tumbuh zscore --engine spark``: the cli's Namespace (input, output, batch_size, round, standard, quiet, master)."""
     if args.batch_size <= 0:
         print("tumbuh zscore: --batch-size must be positive", file=sys.stderr)
         return 2
     t0 = time.perf_counter()
-    spark = spark_session()
+    spark = spark_session(getattr(args, "master", None))
     started = time.perf_counter() - t0
     try:
         rows = zscore_job(
@@ -344,11 +689,8 @@ def run_zscore(args: argparse.Namespace) -> int:
             round_digits=2 if getattr(args, "round", False) else None,
             standard=getattr(args, "standard", "who2006"),
         )
-    except (KeyError, ValueError) as exc:
-        print(f"tumbuh zscore: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # Spark's AnalysisException: no such path, unreadable file
-        if type(exc).__name__ != "AnalysisException":
+    except Exception as exc:
+        if not _user_error(exc):
             raise
         print(f"tumbuh zscore: {exc}", file=sys.stderr)
         return 2
@@ -536,6 +878,30 @@ def accumulator_from_cells(table: pa.Table, **design: Any) -> Any:
     return acc
 
 
+#: Columns the estimator reads besides the design and ``by`` ones: the kernel's inputs, a
+#: ready z-score file's columns.
+_PREVALENCE_COLUMNS = frozenset({"age", "zlen", "zwei", "zwfl", "zbmi", "flen", "fwei", "fwfl", "fbmi"})
+
+
+def _summed_cells(frame: Any, nby: int) -> pa.Table:
+    """The cells of every task summed on Spark (``groupBy``), as one small Arrow table."""
+    from pyspark.sql import functions as F
+
+    from tumbuh.growth.prevalence import _K
+
+    keys = ["kind", "dim", "agesex", "strata", "cluster", *[f"by{i}" for i in range(nby)]]
+    return frame.groupBy(*keys).agg(*[F.sum(f"s{k}").alias(f"s{k}") for k in range(_K)]).toArrow()
+
+
+def _check_design(names: Sequence[str], where: str, cluster: Any, strata: Any, weight: Any, by: Sequence[str]) -> None:
+    for role, col in (("cluster", cluster), ("strata", strata), ("weight", weight)):
+        if col is not None and col not in names:
+            raise KeyError(f"{role} column {col!r} not in the data")
+    missing = [c for c in by if c not in names]
+    if missing:
+        raise KeyError(f"columns not in {where}: {', '.join(missing)}")
+
+
 def prevalence_job(
     spark: Any,
     input_path: str,
@@ -546,23 +912,63 @@ def prevalence_job(
     by: Sequence[str] = (),
     age_in_months: bool = False,
     batch_size: int = 262_144,
+    reader: str | None = None,
+    max_split_bytes: int = MAX_SPLIT_BYTES,
 ) -> tuple[pa.Table, Any]:
-    """(WHO's prevalence table, the rebuilt accumulator) of a file or directory, aggregated on Spark."""
-    from pyspark.sql import functions as F
+    """(WHO's prevalence table, the rebuilt accumulator) of a file or directory, aggregated on Spark.
+
+    ``reader``: ``"arrow"`` (default: each task reads its split with pyarrow, only the columns
+    the estimator uses) or ``"jvm"`` (:func:`prevalence_dataframe` over Spark's reader).
+    """
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    from tumbuh.growth.prevalence import _K
+    if reader_for(reader) == "jvm":
+        df, _ = read_input(spark, input_path, batch_size)
+        return prevalence_dataframe(
+            df, cluster=cluster, strata=strata, weight=weight, by=by, age_in_months=age_in_months
+        )
+    from tumbuh.growth.cli import INPUT_COLUMNS
 
     design: dict[str, Any] = {"cluster": cluster, "strata": strata, "weight": weight, "by": list(by)}
-    df, _ = read_input(spark, input_path, batch_size)
-    for role, col in (("cluster", cluster), ("strata", strata), ("weight", weight)):
-        if col is not None and col not in df.columns:
-            raise KeyError(f"{role} column {col!r} not in the data")
-    missing = [c for c in by if c not in df.columns]
-    if missing:
-        raise KeyError(f"columns not in {input_path}: {', '.join(missing)}")
+    source, splits = plan(input_path, spark.sparkContext.defaultParallelism, max_split_bytes=max_split_bytes)
+    names = source.schema.names
+    _check_design(names, input_path, cluster, strata, weight, by)
+    wanted = set(INPUT_COLUMNS) | _PREVALENCE_COLUMNS | {c for c in (cluster, strata, weight) if c} | set(by)
+    columns = [c for c in names if c in wanted]
     nby = len(by)
-    schema = _cells_schema(nby)
+
+    def cells(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        from tumbuh.growth.prevalence import PrevalenceAccumulator, with_zscores
+
+        _big_job()
+        acc = PrevalenceAccumulator(**design)
+        for ids in batches:
+            for i in ids.column(0).to_pylist():
+                for batch in read_split(source, splits[i], batch_size, columns):
+                    acc.update(with_zscores(batch, age_in_months=age_in_months))
+        yield partition_cells(acc, nby)
+
+    frame = _run_splits(spark, len(splits), cells, from_arrow_schema(_cells_schema(nby)))
+    acc = accumulator_from_cells(_summed_cells(frame, nby), **design)
+    return acc.result(), acc
+
+
+def prevalence_dataframe(
+    df: Any,
+    *,
+    cluster: str | None = None,
+    strata: str | None = None,
+    weight: str | None = None,
+    by: Sequence[str] = (),
+    age_in_months: bool = False,
+) -> tuple[pa.Table, Any]:
+    """(WHO's prevalence table, the accumulator) of a Spark DataFrame (a table, a view, a
+    query: the JVM reader), aggregated on Spark as :func:`prevalence_job` does."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    design: dict[str, Any] = {"cluster": cluster, "strata": strata, "weight": weight, "by": list(by)}
+    _check_design(df.columns, "the data", cluster, strata, weight, by)
+    nby = len(by)
 
     def cells(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from tumbuh.growth.prevalence import PrevalenceAccumulator, with_zscores
@@ -573,23 +979,17 @@ def prevalence_job(
             acc.update(with_zscores(batch, age_in_months=age_in_months))
         yield partition_cells(acc, nby)
 
-    keys = ["kind", "dim", "agesex", "strata", "cluster", *[f"by{i}" for i in range(nby)]]
-    summed = (
-        df.mapInArrow(cells, from_arrow_schema(schema))
-        .groupBy(*keys)
-        .agg(*[F.sum(f"s{k}").alias(f"s{k}") for k in range(_K)])
-    )
-    table = summed.toArrow()
-    acc = accumulator_from_cells(table, **design)
+    frame = df.mapInArrow(cells, from_arrow_schema(_cells_schema(nby)))
+    acc = accumulator_from_cells(_summed_cells(frame, nby), **design)
     return acc.result(), acc
 
 
 def run_prevalence(args: argparse.Namespace) -> int:
-    """``tumbuh prevalence --engine spark``: the cli's Namespace (input, output, cluster, strata, weight, by, ...)."""
+    """``tumbuh prevalence --engine spark``: the cli's Namespace (input, output, cluster, strata, weight, by, master, ...)."""
     from tumbuh.growth.prevalence import _write_table
 
     t0 = time.perf_counter()
-    spark = spark_session()
+    spark = spark_session(getattr(args, "master", None))
     try:
         result, acc = prevalence_job(
             spark,
@@ -601,11 +1001,8 @@ def run_prevalence(args: argparse.Namespace) -> int:
             age_in_months=getattr(args, "age_in_months", False),
             batch_size=getattr(args, "batch_size", 262_144),
         )
-    except (KeyError, ValueError) as exc:
-        print(f"tumbuh prevalence: {exc}", file=sys.stderr)
-        return 2
     except Exception as exc:
-        if type(exc).__name__ not in ("AnalysisException", "PythonException"):
+        if not _user_error(exc):
             raise
         print(f"tumbuh prevalence: {exc}", file=sys.stderr)
         return 2

@@ -106,9 +106,12 @@ def _same_bits(a: pa.ChunkedArray | pa.Array, b: pa.ChunkedArray | pa.Array) -> 
     return x.shape == y.shape and np.array_equal(x.view(np.int64), y.view(np.int64))
 
 
-def test_zscores_on_spark_equal_the_arrow_engine_bit_for_bit(spark, dataset, tmp_path):
+@pytest.mark.parametrize("reader", ["arrow", "jvm"])
+def test_zscores_on_spark_equal_the_arrow_engine_bit_for_bit(spark, dataset, tmp_path, monkeypatch, reader):
+    """Both readers: the tasks' own (pyarrow, the default) and Spark's JVM reader (TUMBUH_SPARK_READER=jvm)."""
     from tumbuh.growth.engines.spark_engine import run_zscore
 
+    monkeypatch.setenv("TUMBUH_SPARK_READER", reader)
     root, rows = dataset
     out = tmp_path / "scored"
     args = argparse.Namespace(
@@ -123,23 +126,31 @@ def test_zscores_on_spark_equal_the_arrow_engine_bit_for_bit(spark, dataset, tmp
     got = _read_back(out)
     expected = score_batch(rows.sort_by("visit_id"))
     assert got.num_rows == expected.num_rows == rows.num_rows
+    _assert_same_scores(got, expected)
+    zlen = expected.column("zlen").to_numpy(zero_copy_only=False)
+    assert np.isfinite(zlen).sum() > 1000 and np.isnan(zlen).sum() > 50  # both kinds of row were compared
+    assert 0 < pc.sum(got.column("flen")).as_py() < rows.num_rows  # some flagged, not all
+    assert len({v for v in got.column("status_tbu").to_pylist() if v}) >= 3
+
+
+def _assert_same_scores(got: pa.Table, expected: pa.Table) -> None:
+    """z-scores bit for bit, every other column equal (categories decoded), rows in the same order."""
     assert set(got.column_names) == set(expected.column_names)
     floats = [f.name for f in expected.schema if pa.types.is_floating(f.type)]
     assert {"zlen", "zwei", "zwfl", "zbmi"} <= set(floats)
     assert {"flen", "fwei", "fwfl", "fbmi", "status_tbu", "reason"} <= set(expected.column_names)
     for name in floats:
         assert _same_bits(got.column(name), expected.column(name)), name
-    zlen = expected.column("zlen").to_numpy(zero_copy_only=False)
-    assert np.isfinite(zlen).sum() > 1000 and np.isnan(zlen).sum() > 50  # both kinds of row were compared
     for f in expected.schema:
         if f.name in floats:
             continue
         want = expected.column(f.name)
         if pa.types.is_dictionary(want.type):
             want = want.cast(want.type.value_type)
-        assert got.column(f.name).cast(want.type).to_pylist() == want.to_pylist(), f.name
-    assert 0 < pc.sum(got.column("flen")).as_py() < rows.num_rows  # some flagged, not all
-    assert len({v for v in got.column("status_tbu").to_pylist() if v}) >= 3
+        have = got.column(f.name)
+        if pa.types.is_dictionary(have.type):
+            have = have.cast(have.type.value_type)
+        assert have.cast(want.type).to_pylist() == want.to_pylist(), f.name
 
 
 def _assert_close(got: pa.Table, want: pa.Table) -> None:
@@ -236,3 +247,183 @@ def _csv_bytes(table: pa.Table) -> pa.BufferReader:
     sink = pa.BufferOutputStream()
     pacsv.write_csv(table, sink)
     return pa.BufferReader(sink.getvalue())
+
+
+# --------------------------------------------------------------------------- the pyarrow reader's splits
+def _arrow_engine_scores(src, out) -> pa.Table:
+    """``tumbuh zscore`` on the single-process engine, read back in visit order."""
+    from tumbuh.growth.cli import main
+
+    assert main(["zscore", str(src), str(out), "--quiet", "--batch-size", "250"]) == 0
+    return _read_back(out)
+
+
+def _areas(n: int, seed: int) -> pa.Table:
+    """Visits with the four area levels: desa and kecamatan columns, kabupaten and provinsi (partition keys)."""
+    table = _children(n, seed)
+    kab = table.column("kabupaten").to_pylist()
+    desa = table.column("desa").to_pylist()
+    kecamatan = [f"{k}.{len(d) % 3 + 1:02d}" for k, d in zip(kab, desa)]
+    return table.append_column("kecamatan", pa.array(kecamatan, pa.string()))
+
+
+@pytest.fixture(scope="module")
+def areas(tmp_path_factory):
+    """``provinsi=…/kabupaten=…/`` files, several row groups each, a missing kabupaten
+    (``__HIVE_DEFAULT_PARTITION__``) and an empty file in a partition of its own."""
+    root = tmp_path_factory.mktemp("areas") / "visits"
+    tables = [_areas(1200, 3), _areas(700, 4)]
+    kab = tables[1].column("kabupaten").to_pylist()
+    kab[:40] = [None] * 40
+    tables[1] = tables[1].set_column(tables[1].schema.get_field_index("kabupaten"), "kabupaten", pa.array(kab))
+    for i, table in enumerate(tables):
+        pq.write_to_dataset(
+            table, root, partition_cols=PARTITIONS, basename_template=f"round{i}-{{i}}.parquet", row_group_size=150
+        )
+    empty = root / "provinsi=73" / "kabupaten=73.24" / "round9-0.parquet"
+    pq.write_table(tables[0].schema.empty_table().drop_columns(PARTITIONS), empty)
+    return root, pa.concat_tables(tables)
+
+
+def test_the_splits_cover_every_row_group_once(areas):
+    """Small files share a split, a file bigger than a split is cut at row-group boundaries."""
+    from tumbuh.growth.engines.spark_engine import plan
+
+    root, rows = areas
+    whole, few = plan(str(root), 2)
+    assert len(few) == 2 and all(groups is None for split in few for _, groups in split)  # whole files, 2 tasks
+    files = sorted(str(p) for p in root.rglob("*.parquet"))
+    assert sorted(f for split in few for f, _ in split) == files
+    assert whole.partitions == ("provinsi", "kabupaten")
+    assert whole.schema.field("kabupaten").type == pa.string()
+
+    _, many = plan(str(root), 2, max_split_bytes=1)  # every row group its own split
+    pieces = [(f, g) for split in many for f, groups in split for g in (groups or [None])]
+    expected = []
+    for f in files:
+        count = pq.ParquetFile(f).metadata.num_row_groups
+        expected += [(f, g) for g in range(count)] if count else [(f, None)]
+    assert sorted(pieces, key=str) == sorted(expected, key=str)
+    assert len(many) > len(files)
+
+
+def test_split_by_row_group_hive_input_equals_the_arrow_engine(spark, areas, tmp_path):
+    """Row-group splits, an empty split, a null partition key, URIs (file://) in and out."""
+    from tumbuh.growth.engines.spark_engine import zscore_job
+
+    root, rows = areas
+    out = tmp_path / "scored"
+    n = zscore_job(spark, f"file://{root}", f"file://{out}", batch_size=100, max_split_bytes=1)
+    assert n == rows.num_rows
+    expected = _arrow_engine_scores(root, tmp_path / "arrow")
+    got = _read_back(out)
+    assert got.num_rows == expected.num_rows == rows.num_rows
+    _assert_same_scores(got, expected)
+    assert got.column("kabupaten").null_count == 40
+    assert (out / "provinsi=74" / "kabupaten=__HIVE_DEFAULT_PARTITION__").is_dir()
+    assert (out / "_SUCCESS").exists()
+    # several files a partition (one a split), none for the empty split
+    assert len(list((out / "provinsi=73" / "kabupaten=73.24").iterdir())) > 2
+    assert all(pq.ParquetFile(p).metadata.num_rows > 0 for p in out.rglob("*.parquet"))
+
+
+def _bad_rows(n: int, seed: int) -> pa.Table:
+    """Measurements as text, as an import leaves them; some rows unusable."""
+    table = _children(n, seed)
+    text = {c: pc.cast(table.column(c), pa.string()) for c in ("age_days", "weight", "lenhei")}
+    for c, col in text.items():
+        table = table.set_column(table.schema.get_field_index(c), c, col)
+    return table
+
+
+def test_a_split_with_bad_rows_equals_the_arrow_engine(spark, tmp_path):
+    from tumbuh.growth.engines.spark_engine import prevalence_job, zscore_job
+
+    good = _bad_rows(600, 5)
+    bad = _bad_rows(60, 6)
+    junk = ["abc", "9,5", "-3", "", " ", "1e400", "nan", None, "12..5", "0"]
+    for c in ("age_days", "weight", "lenhei"):
+        values = bad.column(c).to_pylist()
+        values[: len(junk)] = junk
+        values[len(junk) : 2 * len(junk)] = list(reversed(junk))
+        bad = bad.set_column(bad.schema.get_field_index(c), c, pa.array(values, pa.string()))
+    sex = bad.column("sex").to_pylist()
+    sex[:6] = ["x", None, "", "3", "laki", "P "]
+    bad = bad.set_column(bad.schema.get_field_index("sex"), "sex", pa.array(sex, pa.string()))
+    root = tmp_path / "visits"
+    for name, table in (("good", good), ("bad", bad)):
+        pq.write_to_dataset(table, root, partition_cols=PARTITIONS, basename_template=f"{name}-{{i}}.parquet")
+
+    out = tmp_path / "scored"
+    assert zscore_job(spark, str(root), str(out), batch_size=64, max_split_bytes=1) == 660
+    expected = _arrow_engine_scores(root, tmp_path / "arrow")
+    got = _read_back(out)
+    _assert_same_scores(got, expected)
+    reasons = got.filter(pc.field("visit_id") >= 6_000_000).column("reason").to_pylist()
+    assert sum(1 for r in reasons if r) >= 20  # the bad rows were scored, as unusable
+
+    design = {"by": ["kabupaten"]}
+    result, acc = prevalence_job(spark, str(root), batch_size=64, max_split_bytes=1, **design)
+    single = PrevalenceAccumulator(**design)
+    from tumbuh.growth.stream import iter_batches
+
+    for batch in iter_batches(root, batch_size=64, strings=True):
+        single.update(with_zscores(batch))
+    _assert_close(result, single.result())
+    assert acc.rows_read == single.rows_read == 660
+
+
+LEVELS = ["provinsi", "kabupaten", "kecamatan", "desa"]
+
+
+@pytest.mark.parametrize(
+    "design",
+    [{"by": LEVELS}, {"cluster": "posyandu", "strata": "kabupaten", "weight": "bobot", "by": LEVELS}],
+    ids=["routine", "survey"],
+)
+def test_prevalence_by_every_area_level_equals_the_single_process_engine(spark, areas, tmp_path, design):
+    """``tumbuh prevalence --by provinsi kabupaten kecamatan desa``, arrow engine against Spark's tasks."""
+    from tumbuh.growth.cli import main
+    from tumbuh.growth.engines.spark_engine import prevalence_job
+
+    root, rows = areas
+    argv = ["prevalence", str(root), str(tmp_path / "arrow.parquet"), "--by", *LEVELS]
+    for role in ("cluster", "strata", "weight"):
+        if role in design:
+            argv += [f"--{role}", design[role]]
+    assert main(argv) == 0
+    want = pq.read_table(tmp_path / "arrow.parquet")
+    got, acc = prevalence_job(spark, str(root), batch_size=200, max_split_bytes=1, **design)
+    _assert_close(got, want)
+    groups = got.column("Group").to_pylist()
+    for level in LEVELS:
+        assert sum(1 for g in groups if g.startswith(f"{level}: ")) >= 2, level
+    assert acc.rows_read == rows.num_rows
+
+
+def test_prevalence_of_a_spark_dataframe_equals_the_split_reader(spark, areas):
+    """The JVM reader (a table or DataFrame, e.g. on Databricks) gives the same prevalence."""
+    from tumbuh.growth.engines.spark_engine import prevalence_dataframe, prevalence_job
+
+    root, _ = areas
+    design = {"cluster": "posyandu", "by": ["kabupaten", "desa"]}
+    df = spark.read.parquet(str(root))
+    got, acc = prevalence_dataframe(df, **design)
+    want, single = prevalence_job(spark, str(root), **design)
+    _assert_close(got, want)
+    assert acc.rows_used == single.rows_used
+
+
+def test_a_missing_input_is_reported(spark, tmp_path, capsys):
+    from tumbuh.growth.engines.spark_engine import run_zscore
+
+    args = argparse.Namespace(
+        input=str(tmp_path / "nowhere"),
+        output=str(tmp_path / "out"),
+        batch_size=10,
+        round=False,
+        standard="who2006",
+        quiet=True,
+    )
+    assert run_zscore(args) == 2
+    assert "no such file" in capsys.readouterr().err
