@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tumbuh.konvergensi_desa",
     "tumbuh.offline",
     "tumbuh.pooling",
+    "tumbuh.province",
 ]
 
 MIDDLEWARE = [
