@@ -239,3 +239,26 @@ def test_aksi_rembuk_and_rakor_follow_the_records(province_user, alice, two_dist
     assert rows[LUTIM].rakor.held == meetings.count()
     assert rows[LUTIM].rembuk.held is False or rows[LUTIM].rembuk.date.year == 2030
     assert rows["73.01"].aksi.started is False and rows["73.01"].rakor.held == 0
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_pages_read_right_in_both_languages(client, province_user, two_districts, language):
+    """The checks of ``core/tests/test_every_page.py`` (which walks the demo accounts' pages)
+    on these pages, as a province user: no English on the Indonesian UI, numbers in the
+    language's format, no raw label or field name."""
+    from tumbuh.core.tests.test_every_page import StoredTexts, problems
+
+    client.force_login(province_user)
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    pages = {
+        url: client.get(url).content.decode()
+        for url in (
+            _url("districts"),
+            _url("districts", sort="rakor"),
+            _url("compare", kabupaten=[LUTIM, LUWU]),
+            _url("compare", kabupaten=[LUTIM]),
+            _url("map"),
+        )
+    }
+    found = problems(pages, language, StoredTexts())
+    assert not found, "\n".join(found)
