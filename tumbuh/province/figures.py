@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tumbuh.accounts import policy
 from tumbuh.aksi import progress as aksi_progress
+from tumbuh.aksi.models import CycleYear
 from tumbuh.aksi.models import Status as AksiStatus
 from tumbuh.dashboards import aggregates
 from tumbuh.dashboards.aggregates import AreaRow, indicator_table
@@ -31,6 +32,7 @@ from tumbuh.dashboards.quality import quality_tables
 from tumbuh.dashboards.targets import Assessment, assess_area, target_for
 from tumbuh.rapat.models import Rapat
 from tumbuh.rembuk import aksi_outputs as rembuk_outputs
+from tumbuh.rembuk.models import RembukEvent
 from tumbuh.wilayah.models import Level, Wilayah
 
 LIGHTS = ("green", "yellow", "red", "grey")
@@ -188,6 +190,20 @@ def district_rows(
         targets.setdefault(t.kabupaten_id, []).append(t)
     quality = _quality(user, province, period)
     rakor = _rakor(user, codes, year, today)
+    # One query each for the districts that have a cycle or a rembuk of the year: only those
+    # are asked the per-district questions.
+    cycles = {
+        c.kabupaten_id: c
+        for c in policy.visible(user, CycleYear.objects.filter(kabupaten_id__in=codes, year=year)).select_related(
+            "action_set", "kabupaten"
+        )
+    }
+    with_rembuk = set(
+        policy.visible(user, RembukEvent.objects.filter(wilayah_id__in=codes, year=year)).values_list(
+            "wilayah_id", flat=True
+        )
+    )
+    stamp = _records_stamp(user, year, today)
     out = []
     for k in kabupaten:
         target = target_for(targets.get(k.code, []), now.year)
@@ -204,12 +220,45 @@ def district_rows(
                 target=target,
                 assessment=assessment,
                 quality=quality.get(k.code, Quality()),
-                aksi=aksi_of(user, k, year, today),
-                rembuk=rembuk_of(user, k, year, today),
+                aksi=_cached(f"aksi:{k.code}:{stamp}", lambda k=k: aksi_of(user, cycles[k.code], today))
+                if k.code in cycles
+                else Aksi(started=False),
+                rembuk=_cached(f"rembuk:{k.code}:{stamp}", lambda k=k: rembuk_of(user, k, year, today))
+                if k.code in with_rembuk
+                else Rembuk(),
                 rakor=rakor.get(k.code, Rakor()),
             )
         )
     return out
+
+
+#: How long a district's Aksi and rembuk columns are reused; any audited change starts afresh.
+CACHE_SECONDS = 300
+
+
+def _records_stamp(user, year: int, today: dt.date) -> str:
+    """What the Aksi and rembuk columns depend on besides the district: the reader (their scope),
+    the year, the day, and the last audited change (every record they read is written through
+    ``do_save``/``do_delete`` or ``BulkWrite``, each of which writes an audit row)."""
+    from django.db.models import Max
+
+    from tumbuh.audit.models import AuditLog
+
+    last = AuditLog.objects.aggregate(m=Max("id"))["m"]
+    return f"{user.pk}:{year}:{today.isoformat()}:{last}"
+
+
+def _cached(key: str, build):
+    """Pantau Aksi's rows cost every app's outputs and proofs (tenths of a second per district):
+    a province page reuses them per district until a record changes (``_records_stamp``)."""
+    from django.core.cache import cache
+
+    key = f"tumbuh:province:{key}"
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def _kabupaten_code(code: str) -> str:
@@ -223,10 +272,8 @@ def _quality(user, province: Wilayah, period: Period) -> dict[str, Quality]:
     return out
 
 
-def aksi_of(user, kabupaten: Wilayah, year: int, today: dt.date) -> Aksi:
-    cycle = aksi_progress.cycle_of(kabupaten, year, user)
-    if cycle is None:
-        return Aksi(started=False)
+def aksi_of(user, cycle, today: dt.date) -> Aksi:
+    """Pantau Aksi's rows of the district's ``cycle`` (``aksi.CycleYear``), summed."""
     rows = aksi_progress.year_rows(cycle, user, today=today)
     return Aksi(
         started=True,

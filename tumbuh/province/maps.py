@@ -40,15 +40,16 @@ def areas(rows, indicator: str, estimate: str = "raw") -> list[Area]:
     return out
 
 
-def district_shapes(codes: list[str]) -> dict[str, dict]:
+def district_shapes(codes: list[str]) -> tuple[dict[str, dict], bool]:
     """code → the district's outline (GeoJSON geometry), for the districts whose kecamatan
-    boundaries are stored."""
-    found = {}
+    boundaries are stored; and whether one of them is the demo's synthetic file."""
+    found, synthetic = {}, False
     for b in Boundary.objects.filter(kabupaten_id__in=codes, level=MapLevel.KECAMATAN):
         geometry = _union(b)
         if geometry is not None:
             found[b.kabupaten_id] = geometry
-    return found
+            synthetic = synthetic or b.synthetic
+    return found, synthetic
 
 
 #: file name → the union of its areas (a stored file never changes: it is named by its content)

@@ -44,6 +44,7 @@ class Query:
     sort: str
     descending: bool
     estimate: str = "raw"
+    year: int = 0  # of Aksi, the rembuk and the rakor (default: the period's)
 
     @property
     def sort_param(self) -> str:
@@ -59,6 +60,7 @@ class Query:
             "period": self.period.key,
             "indicator": self.indicator,
             "sort": self.sort_param,
+            "year": self.year if self.year != self.period.year else "",
             **changes,
         }
         return urlencode({k: v for k, v in values.items() if v})
@@ -105,12 +107,14 @@ def _query(request) -> Query:
         indicator = "stunting"
     sort, descending = figures.parse_sort(request.GET.get("sort"))
     estimate = request.GET.get("estimate")
-    return Query(province, period, indicator, sort, descending, estimate if estimate in ESTIMATES else "raw")
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else period.year
+    return Query(province, period, indicator, sort, descending, estimate if estimate in ESTIMATES else "raw", year)
 
 
 def _rows(request, q: Query) -> list[figures.DistrictRow]:
     rows = figures.district_rows(
-        request.user, q.province, period=q.period, indicator=q.indicator, today=timezone.localdate()
+        request.user, q.province, period=q.period, indicator=q.indicator, today=timezone.localdate(), year=q.year
     )
     return figures.sort_rows(rows, q.sort, q.descending)
 
@@ -186,7 +190,7 @@ def compare(request):
     rows = {
         r.code: r
         for r in figures.district_rows(
-            request.user, q.province, period=q.period, indicator=q.indicator, today=timezone.localdate()
+            request.user, q.province, period=q.period, indicator=q.indicator, today=timezone.localdate(), year=q.year
         )
     }
     until = (
@@ -221,13 +225,13 @@ def map_page(request):
     q = _query(request)
     rows = figures.sort_rows(
         figures.district_rows(
-            request.user, q.province, period=q.period, indicator=q.indicator, today=timezone.localdate()
+            request.user, q.province, period=q.period, indicator=q.indicator, today=timezone.localdate(), year=q.year
         ),
         "code",
         False,
     )
     areas = maps.areas(rows, q.indicator, q.estimate)
-    shapes = maps.district_shapes([r.code for r in rows])
+    shapes, synthetic = maps.district_shapes([r.code for r in rows])
     return render(
         request,
         "province/map.html",
@@ -239,6 +243,7 @@ def map_page(request):
             "classes": colour.classes(q.indicator),
             "map_svg": maps.choropleth_svg(shapes, areas, str(q.indicator_label)) if shapes else "",
             "without_shape": [a for a in areas if a.code not in shapes],
+            "synthetic": synthetic,
             "estimates": [("raw", _("Raw prevalence")), ("eb", _("Small-area estimate (shrunk)"))],
         },
     )
@@ -323,7 +328,7 @@ def districts_xlsx(request):
         (_("Province"), q.province.name),
         (_("Indicator"), str(q.indicator_label)),
         (_("Period"), q.period.label),
-        (_("Year (Aksi, rembuk, rakor)"), str(q.period.year)),
+        (_("Year (Aksi, rembuk, rakor)"), str(q.year)),
         (
             _("Sorted by"),
             _("%(column)s (%(direction)s)")

@@ -48,7 +48,7 @@ def test_open_sort_and_compare(browser, live_server, province_login, two_distric
     # Sort by prevalence: the first click on the current column turns it round (ascending).
     page.locator("[data-testid=district-table] thead a[data-sort=prevalence]").click()
     page.wait_for_function(
-        "() => document.querySelector('[data-testid=district-table] tbody tr').dataset.code === '%s'" % LUWU
+        f"() => document.querySelector('[data-testid=district-table] tbody tr').dataset.code === '{LUWU}'"
     )
     assert _codes(page)[:2] == [LUWU, LUTIM]
     assert "sort=prevalence" in page.url  # htmx pushed the address

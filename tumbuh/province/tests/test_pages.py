@@ -222,23 +222,41 @@ def test_menu_entry_for_province_users_and_superusers_only(client, province_user
         assert (f'href="{url}"' in client.get("/").content.decode()) is shown
 
 
-def test_aksi_rembuk_and_rakor_follow_the_records(province_user, alice, two_districts):
-    """The columns read the same records as Pantau Aksi, the rembuk's proofs and the TPPS's
-    meetings, seen as the province user."""
+def test_aksi_rembuk_and_rakor_are_the_districts_own_records(client, province_user, alice, two_districts):
+    """The demo's Luwu Timur 2026: the Aksi column sums Pantau Aksi's rows as its admin sees
+    them; the rembuk and rakor columns read the district's own records."""
+    from tumbuh.aksi.models import Status
     from tumbuh.province import figures
     from tumbuh.rapat.models import Rapat
+    from tumbuh.rembuk.models import RembukEvent
     from tumbuh.wilayah.models import Wilayah
 
-    today = dt.date(2030, 12, 1)
+    from django.utils import timezone
+
+    today = timezone.localdate()  # the day Pantau Aksi reads, so both ask about the same day
+    client.force_login(alice)
+    pantau = client.get(reverse("aksi:pantau") + "?year=2026").context["rows"]
+    assert pantau, "the demo starts Luwu Timur's 2026 cycle"
     province = Wilayah.objects.get(code=PROVINCE)
     rows = {
         r.code: r
-        for r in figures.district_rows(province_user, province, period=ROUND, indicator="stunting", today=today)
+        for r in figures.district_rows(
+            province_user, province, period=ROUND, indicator="stunting", today=today, year=2026
+        )
     }
-    meetings = Rapat.objects.filter(tpps__wilayah_id=LUTIM, date__year=2030, date__lte=today)
+    aksi = rows[LUTIM].aksi
+    assert aksi.started and aksi.actions == len(pantau)
+    assert aksi.outputs_done == sum(r["done"] for r in pantau) and aksi.outputs_total == sum(r["total"] for r in pantau)
+    assert aksi.docs == sum(r["docs"] for r in pantau)
+    assert aksi.done_actions == sum(1 for r in pantau if r["a"].status == Status.DONE)
+    district_rembuk = RembukEvent.objects.filter(wilayah_id=LUTIM, year=2026, date__lte=today).order_by("date").last()
+    assert rows[LUTIM].rembuk.held == (district_rembuk is not None)
+    if district_rembuk is not None:
+        assert rows[LUTIM].rembuk.date == district_rembuk.date
+    meetings = Rapat.objects.filter(tpps__wilayah_id=LUTIM, date__year=2026, date__lte=today)
     assert rows[LUTIM].rakor.held == meetings.count()
-    assert rows[LUTIM].rembuk.held is False or rows[LUTIM].rembuk.date.year == 2030
-    assert rows["73.01"].aksi.started is False and rows["73.01"].rakor.held == 0
+    assert rows[LUTIM].rakor.with_minutes == sum(1 for m in meetings if m.minutes.strip())
+    assert not rows["73.01"].aksi.started and not rows["73.01"].rembuk.held and rows["73.01"].rakor.held == 0
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
@@ -262,3 +280,17 @@ def test_pages_read_right_in_both_languages(client, province_user, two_districts
     }
     found = problems(pages, language, StoredTexts())
     assert not found, "\n".join(found)
+
+
+def test_map_draws_a_district_from_its_stored_kecamatan_boundaries(client, province_user, two_districts):
+    from tumbuh.demo.boundaries import build_demo_map
+
+    build_demo_map(7)  # Luwu Timur's synthetic kecamatan (and desa) boundaries, as `make demo` has them
+    client.force_login(province_user)
+    r = client.get(_url("map"))
+    html = r.content.decode()
+    assert 'data-testid="province-choropleth"' in html and "<svg" in html
+    assert 'data-testid="synthetic-boundaries"' in html
+    assert LUTIM not in {a.code for a in r.context["without_shape"]}
+    assert LUWU in {a.code for a in r.context["without_shape"]}
+    assert 'data-testid="tile-grid"' in html  # every district still has its tile
