@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tumbuh.offline",
     "tumbuh.pooling",
     "tumbuh.penilaian",
+    "tumbuh.province",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns = [
     path("genting/", include("tumbuh.genting.urls")),
     path("desa/", include("tumbuh.konvergensi_desa.urls")),
     path("penilaian/", include("tumbuh.penilaian.urls")),
+    path("provinsi/", include("tumbuh.province.urls")),
 ]
 
 # 403 and 404 are Django's views with Tumbuh's templates (core/templates); 400 renders with the request, in the layout;

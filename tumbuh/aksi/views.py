@@ -19,7 +19,7 @@ from tumbuh.core.editing import add_errors
 from tumbuh.core.focus import kabupaten_of, year_of
 from tumbuh.documents.models import UploadedDocument
 
-from . import actions, checklist, evidence, outputs, permissions
+from . import actions, checklist, evidence, outputs, permissions, progress
 from .forms import ActionDefinitionForm, ActionSetForm, ActionYearForm, EvidenceForm, StartYearForm
 from .models import ActionDefinition, ActionSet, ActionYear, CycleYear, OutputItem, Status
 
@@ -28,33 +28,8 @@ from .models import ActionDefinition, ActionSet, ActionYear, CycleYear, OutputIt
 def pantau(request):
     kabupaten = kabupaten_of(request)
     year = year_of(request, today=timezone.localdate())
-    cycle = (
-        policy.visible(request.user, CycleYear.objects.filter(kabupaten=kabupaten, year=year))
-        .select_related("action_set")
-        .first()
-    )
-    rows = []
-    if cycle:
-        qs = list(
-            cycle.actions.select_related("definition", "responsible_opd").prefetch_related(
-                "ticks", Prefetch("definition__items", queryset=OutputItem.objects.order_by("order", "pk"))
-            )
-        )
-        today = timezone.localdate()
-        produced = outputs.collect_all(kabupaten, year, request.user)
-        proofs = outputs.collect_proofs(kabupaten, year, request.user, today=today, keys=checklist.keys_of(qs))
-        for a in qs:
-            done, total = checklist.progress(checklist.lines(a, request.user, today=today, proofs=proofs))
-            rows.append(
-                {
-                    "a": a,
-                    "done": done,
-                    "total": total,
-                    "overdue": a.is_overdue(today),
-                    "docs": UploadedDocument.for_object(a).count() + len(produced.get(a.definition.page, [])),
-                    "page": a.definition.page_link(),
-                }
-            )
+    cycle = progress.cycle_of(kabupaten, year, request.user)
+    rows = progress.year_rows(cycle, request.user, today=timezone.localdate()) if cycle else []
     can_start = cycle is None and policy.can(request.user, policy.ADD, CycleYear)
     summary = [(label, sum(1 for r in rows if r["a"].status == value)) for value, label in Status.choices]
     return render(

@@ -93,3 +93,60 @@ def assess(p0, t0, p, t, target, target_year) -> Assessment:
     if a.aarr is not None and math.isnan(a.aarr):
         a.aarr = None
     return a
+
+
+# ---------------------------------------------------------------- an area's verdict, as the targets page gives it
+def target_for(targets, year: int):
+    """The target a verdict in ``year`` is measured against: the first of ``targets`` (sorted by
+    year) for ``year`` or later, else the last one; None without any."""
+    future = [t for t in targets if t.year >= year]
+    return future[0] if future else (targets[-1] if targets else None)
+
+
+def mid_period(period) -> dt.date:
+    """The day a period's prevalence stands for on the AARR's time axis (a round's 15th)."""
+    return dt.date(period.year, period.month or 7, 15)
+
+
+def few_children(n: int, period):
+    """A rate's base for a verdict, and what the page says when it is too small."""
+    from django.utils.formats import number_format
+    from django.utils.translation import ngettext
+
+    from .conclusions import MIN_CHILDREN, Base
+
+    return Base(
+        n,
+        ngettext(
+            "only %(n)s child measured in %(period)s (a rate needs %(min)s)",
+            "only %(n)s children measured in %(period)s (a rate needs %(min)s)",
+            n,
+        )
+        % {"n": number_format(n), "period": period.label, "min": MIN_CHILDREN},
+        MIN_CHILDREN,
+    )
+
+
+def assess_area(now_row, base_row, *, now, base, target) -> Assessment:
+    """The targets page's verdict for one area: its prevalence in ``now`` (``now_row``, an
+    ``aggregates.AreaRow``) against ``base`` (``base_row``, None without data), towards
+    ``target`` (a ``DistrictTarget`` or None); a rate from fewer than ``MIN_CHILDREN`` children
+    carries no verdict, and ``note`` says why."""
+    from .conclusions import MIN_CHILDREN, conclude, enough
+
+    p0 = base_row.r if base_row and enough(base_row.n_measured, MIN_CHILDREN) else None
+    p = now_row.r if now_row and enough(now_row.n_measured, MIN_CHILDREN) else None
+    a = assess(
+        p0,
+        mid_period(base),
+        p,
+        mid_period(now),
+        float(target.target) if target else None,
+        target.year if target else None,
+    )
+    a.note = conclude(
+        "",
+        few_children(now_row.n_measured if now_row else 0, now),
+        few_children(base_row.n_measured if base_row else 0, base),
+    )
+    return a

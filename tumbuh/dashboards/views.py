@@ -16,10 +16,9 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from tumbuh.accounts import policy
 from tumbuh.core.editing import edit
@@ -28,14 +27,13 @@ from tumbuh.wilayah.models import Level, Wilayah
 
 from . import aggregates, charts, coverage, xlsx
 from .aggregates import INDICATORS, freshness, indicator_table, trend
-from .conclusions import MIN_CHILDREN, Base, conclude, enough
 from .default_period import default_round
 from .forms import DistrictTargetForm, PopulationForm, SurveyFigureForm
 from .models import DistrictTarget, SurveyFigure, UnderFivePopulation
 from .periods import Period
 from .permissions import sees_part_of_kecamatan, summary_puskesmas
 from .quality import MIN_N, needs_check, quality_tables
-from .targets import assess
+from .targets import assess, assess_area, target_for
 
 INDICATOR_LABELS = {
     "stunting": gettext_lazy("Stunting (pendek + sangat pendek)"),
@@ -691,9 +689,7 @@ def _targets_data(request):
     now = scope.period if scope.period.kind == "round" else default_round(user, today=timezone.localdate())
     rounds = aggregates.available_periods(user=user, kind="round")
     base = rounds[-1] if rounds else now
-    future = [t for t in targets_ if t.year >= now.year]
-    target = future[0] if future else (targets_[-1] if targets_ else None)
-    mid = lambda p: dt.date(p.year, p.month or 7, 15)  # noqa: E731
+    target = target_for(targets_, now.year)
     rows = []
     for level in ("kabupaten", "kecamatan"):
         if scope.within is not None and scope.within.level > Level.KECAMATAN:
@@ -709,13 +705,7 @@ def _targets_data(request):
         }
         for code, r in cur.items():
             o = old.get(code)
-            # A rate from fewer than MIN_CHILDREN children carries no verdict (conclusions).
-            p0 = o.r if o and enough(o.n_measured, MIN_CHILDREN) else None
-            p = r.r if enough(r.n_measured, MIN_CHILDREN) else None
-            a = assess(
-                p0, mid(base), p, mid(now), float(target.target) if target else None, target.year if target else None
-            )
-            a.note = conclude("", _few_children(r.n_measured, now), _few_children(o.n_measured if o else 0, base))
+            a = assess_area(r, o, now=now, base=base, target=target)
             rows.append((level, r, o, a))
     surveys = list(
         policy.visible(
@@ -738,20 +728,6 @@ def _targets_data(request):
             ),
         )
     return scope, targets_, target, base, now, rows, surveys, survey_assessment
-
-
-def _few_children(n: int, period: Period) -> Base:
-    """A rate's base for a verdict, and what the page says when it is too small."""
-    return Base(
-        n,
-        ngettext(
-            "only %(n)s child measured in %(period)s (a rate needs %(min)s)",
-            "only %(n)s children measured in %(period)s (a rate needs %(min)s)",
-            n,
-        )
-        % {"n": number_format(n), "period": period.label, "min": MIN_CHILDREN},
-        MIN_CHILDREN,
-    )
 
 
 @login_required
