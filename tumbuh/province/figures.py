@@ -273,8 +273,12 @@ def _quality(user, province: Wilayah, period: Period) -> dict[str, Quality]:
 
 
 def aksi_of(user, cycle, today: dt.date) -> Aksi:
-    """Pantau Aksi's rows of the district's ``cycle`` (``aksi.CycleYear``), summed."""
-    rows = aksi_progress.year_rows(cycle, user, today=today)
+    """Pantau Aksi's rows of the district's ``cycle`` (``aksi.CycleYear``), summed: the
+    district's own progress, as its secretariat sees it on Pantau Aksi. ``user`` saw the cycle
+    (``district_rows`` reads it through the policy); the rows are counted as the system sees the
+    district, because an output may be proved by records the province may not read (Aksi 5's
+    KPM trained, a rakor's attendance): the province gets the counts, never those records."""
+    rows = aksi_progress.year_rows(cycle, policy.SYSTEM, today=today)
     return Aksi(
         started=True,
         actions=len(rows),
