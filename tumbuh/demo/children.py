@@ -185,11 +185,12 @@ class Area:
         return len(self.posyandu_id)
 
 
-def demo_area(kecamatan: list[str] | tuple[str, ...] | None = None) -> Area:
-    """The demo's posyandu in Luwu Timur (optionally only some kecamatan), from the database."""
+def demo_area(kecamatan: list[str] | tuple[str, ...] | None = None, kabupaten: str = KABUPATEN) -> Area:
+    """The demo's posyandu in Luwu Timur (or in another district, ``kabupaten``: the province
+    bench's) (optionally only some kecamatan), from the database."""
     from tumbuh.organisation.models import Posyandu
 
-    qs = Posyandu.objects.filter(desa__kabupaten_code=KABUPATEN)
+    qs = Posyandu.objects.filter(desa__kabupaten_code=kabupaten)
     if kecamatan:
         qs = qs.filter(desa__kecamatan_code__in=list(kecamatan))
     rows = list(
@@ -198,7 +199,7 @@ def demo_area(kecamatan: list[str] | tuple[str, ...] | None = None) -> Area:
         )
     )
     if not rows:
-        raise ValueError("no demo posyandu in Luwu Timur: build the demo organisation first")
+        raise ValueError(f"no demo posyandu in {kabupaten}: build the demo organisation first")
     cols = list(zip(*rows))
     return Area(
         posyandu_id=np.array(cols[0], dtype=np.int64),
