@@ -88,16 +88,18 @@ EXTRA_ACCOUNTS = [
     ("provinsi.sulsel", "province", PROVINCE, False, "TPPS Provinsi Sulawesi Selatan"),
     ("super.sulsel", "", None, True, "Administrator Tumbuh"),
 ]
-#: bench_load's (account, role, how many) for the load runs: 20 users.
+#: The load runs' users: account, role, how many of the 20 (``--accounts`` changes the counts).
 USERS = [
     ("admin.makassar", "district admin (Makassar)", 8),
     ("provinsi.sulsel", "province", 8),
     ("super.sulsel", "superuser", 4),
 ]
-#: The pages each user loops over; {own} is the user's area (the superuser's: the province);
-#: ``/anak/`` is a random page of the user's child list. The province comparison page when the
-#: tree has it (tumbuh/province, issue 18).
+ROLES = {name: role for name, role, _k in USERS}
+#: The pages each user loops over (``--urls``); {own} is the user's area (:data:`OWN`), "/anak/" a
+#: random page of the user's child list. The province comparison page when the tree has it
+#: (tumbuh/province, issue 18).
 URLS = "/dasbor/?within={own}," + ("/provinsi/," if (ROOT / "tumbuh" / "province").is_dir() else "") + "/anak/"
+OWN = {"admin.makassar": BIG_DISTRICT, "provinsi.sulsel": PROVINCE, "super.sulsel": PROVINCE}
 #: Visits per child at the generator's share of regular attenders (demo, bench_dashboard), and
 #: bench_dashboard's attendance of the regular attenders.
 VISITS_AT = ((0.45, 11.5), (0.95, 20.1))
@@ -338,9 +340,10 @@ def refresh(args, seed: str) -> dict:
 # ============================================================================ load
 def load(args, seed: str) -> list[dict]:
     """bench_load's idle run with the province's users and pages, without and with think time."""
-    L.USERS = USERS
+    counts = dict(a.split(":") for a in args.accounts.split(","))
+    L.USERS = [(name, ROLES[name], int(k)) for name, k in counts.items()]
     L.PAGES = tuple(dict.fromkeys(args.urls.split(",")))
-    L.PAGE_OWN = {"admin.makassar": BIG_DISTRICT, "provinsi.sulsel": PROVINCE, "super.sulsel": PROVINCE}
+    L.PAGE_OWN = OWN
     L._run([L.TUMBUH, "collectstatic", "--noinput", "-v0"], L.production_env(args.var_dir, L._url(args.pg, seed)))
     runs = []
     for think in (0.0, args.think):
@@ -387,6 +390,11 @@ def main() -> None:
     ap.add_argument("--keep-indexes", action="store_true", help="write with the indexes and foreign keys in place")
     ap.add_argument("--urls", default=URLS, help="comma-separated pages the users loop over ({own}: their area)")
     ap.add_argument("--users", type=int, default=20)
+    ap.add_argument(
+        "--accounts",
+        default=",".join(f"{name}:{k}" for name, _r, k in USERS),
+        help="which accounts log in, how many users each (account:count,…)",
+    )
     ap.add_argument("--seconds", type=float, default=120, help="measured window of each run")
     ap.add_argument("--warmup-seconds", type=float, default=30)
     ap.add_argument("--think", type=float, default=3.0, help="the second run's think time (s, on average)")
