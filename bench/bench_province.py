@@ -137,7 +137,6 @@ def _organisation(seed: int) -> dict:
 
     from tumbuh.accounts import policy
     from tumbuh.accounts.models import Role, User
-    from tumbuh.demo.accounts import DEMO_PASSWORD
     from tumbuh.demo.generator import REASON, _build_district, _build_users, do_save
     from tumbuh.wilayah.loading import load_regions
     from tumbuh.wilayah.models import Wilayah
@@ -151,14 +150,12 @@ def _organisation(seed: int) -> dict:
         for kab in Wilayah.objects.filter(parent_id=PROVINCE).order_by("code"):
             _build_district(kab, rng)
         _build_users()
-        hashed = User.objects.get(username="admin.lutim").password
+        hashed = User.objects.get(username="admin.lutim").password  # the demo password's one hash
         for username, role, wilayah, superuser, name in EXTRA_ACCOUNTS:
             if not User.objects.filter(username=username).exists():
                 user = User(username=username, full_name=name, role=Role(role) if role else "", wilayah_id=wilayah)
                 user.is_superuser = user.is_staff = superuser
-                user.password = hashed if hashed.startswith("argon2") else ""
-                if not user.password:
-                    user.set_password(DEMO_PASSWORD)
+                user.password = hashed
                 do_save(policy.SYSTEM, user, reason=REASON)
     times["organisation_s"] = time.perf_counter() - t
     return {**times, "regions": regions}
