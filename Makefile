@@ -8,8 +8,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-# Demo children in Luwu Timur with their 2023–2025 visits (about a minute on SQLite the first
-# time, a few seconds after); e.g. `make demo DEMO_CHILDREN=2000` for a quick one.
+# Demo children in Luwu Timur with their 2023–2025 visits, and in Luwu about a quarter as many
+# (about a minute on SQLite the first time, a few seconds after); e.g. `make demo DEMO_CHILDREN=2000`
+# for a quick one.
 DEMO_CHILDREN ?= 25000
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 

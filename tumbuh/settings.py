@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tumbuh.konvergensi_desa",
     "tumbuh.offline",
     "tumbuh.pooling",
+    "tumbuh.penilaian",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +263,11 @@ LOGGING = {
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# The province role (issue 18; accounts/policy.py): "1" lets province users read the personal rows
+# (children, visits, families …) of their districts, read-only and with NIKs masked; off, they
+# read figures, plans and meetings only.
+TUMBUH_PROVINCE_CHILD_ROWS = env_flag("TUMBUH_PROVINCE_CHILD_ROWS")
 
 # Uploads (issue 15; tumbuh.core.safezip, tumbuh.imports.readers, docs/performance.md "Uploads").
 # A zip container (.xlsx, .docx, .odt) whose member is compressed past this ratio is a zip bomb:

@@ -35,6 +35,7 @@ urlpatterns = [
     path("krs/", include("tumbuh.krs.urls")),
     path("genting/", include("tumbuh.genting.urls")),
     path("desa/", include("tumbuh.konvergensi_desa.urls")),
+    path("penilaian/", include("tumbuh.penilaian.urls")),
 ]
 
 # 403 and 404 are Django's views with Tumbuh's templates (core/templates); 400 renders with the request, in the layout;

@@ -52,6 +52,7 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
     scope_path = "wilayah"
+    personal_data = True
 
     class Meta:
         verbose_name = _("user")

@@ -11,6 +11,20 @@ OPD and TPPS, the nodes above it. Views and querysets ask this module; none re-i
 
 Tumbuh itself (the demo seed, loaders, batch commands) acts as ``SYSTEM``, an explicit actor
 the policy lets do everything; no code path passes ``None`` to skip the question.
+
+**Personal rows and the province.** Every scoped model says whether its rows are personal data
+of children, families or people (``personal_data = True``: a child, a visit, a KRS family, a
+user …) or not (``personal_data = False``, with ``personal_data_reason`` when its fields look
+personal: an official named in a decree); ``personal_data = "attachment"`` makes an uploaded
+file as personal as the record it is attached to (``personal_rows``).
+``accounts/tests/test_personal_data.py`` holds the contract. A province user (``Role.PROVINCE``,
+TPPS or Bappeda provinsi, bound to a province node) sees every district of the province through
+their figures and plans, never a personal row: ``scope_q`` and ``is_visible`` return none of
+them, ``can(user, "view", Child)`` is False and ``require`` refuses with ``PERSONAL_REFUSED``,
+unless the setting ``TUMBUH_PROVINCE_CHILD_ROWS`` (default off) grants the province those rows,
+read-only. The province changes nothing unless a model's rule names it: ``province_in_node``
+(or ``roles_in_node(Role.PROVINCE, …)``) marks a rule with ``allows_province``; every other
+rule, whatever it answers, is refused to the province for add, change and delete.
 """
 
 from __future__ import annotations
@@ -19,6 +33,7 @@ from collections.abc import Callable
 from functools import cache
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -104,6 +119,53 @@ def node_reaches(user, code: str | None) -> bool:
     return code in ancestor_codes(user.wilayah_id) or (user.role == Role.PUSKESMAS and code == user.wilayah_id)
 
 
+# ---------------------------------------------------------------- personal rows
+
+
+def personal_kind(model) -> bool | str:
+    """The model's ``personal_data``: True, False, or ``"attachment"`` (as personal as the record
+    a row is attached to through ``content_type``)."""
+    return getattr(model, "personal_data", False)
+
+
+def personal_models() -> list[type[models.Model]]:
+    """The scoped models whose rows are personal data (``personal_data = True``)."""
+    return [m for m in apps.get_models() if getattr(m, "scope_path", None) is not None and personal_kind(m) is True]
+
+
+def province_sees_personal_rows() -> bool:
+    """Whether the province reads the personal rows of its districts (``TUMBUH_PROVINCE_CHILD_ROWS``,
+    default off: it reads figures, plans and meetings only)."""
+    return bool(getattr(settings, "TUMBUH_PROVINCE_CHILD_ROWS", False))
+
+
+def withholds_personal_rows(user) -> bool:
+    """Whether ``user``'s role sees no personal rows at all (the province, unless granted)."""
+    return user.is_authenticated and user.role == Role.PROVINCE and not province_sees_personal_rows()
+
+
+def sees_rows_of(model) -> Callable[[object], bool]:
+    """A menu entry's ``when``: shown to the users who may see ``model``'s rows (the province
+    sees no page of children, families or people)."""
+
+    def when(user) -> bool:
+        return can(user, VIEW, model)
+
+    return when
+
+
+def _attachment_is_personal(obj) -> bool:
+    model = obj.content_type.model_class() if obj.content_type_id else None
+    return model is not None and personal_kind(model) is True
+
+
+def _personal_attachment_q() -> Q:
+    from django.contrib.contenttypes.models import ContentType
+
+    types = ContentType.objects.get_for_models(*personal_models()).values()
+    return Q(content_type__in=[t.pk for t in types])
+
+
 # ---------------------------------------------------------------- scoping objects
 
 
@@ -146,6 +208,10 @@ def is_visible(user, obj) -> bool:
         return obj.pk is not None and any(node_contains(user, c) for c in obj.desa_codes())
     if model is User and obj.pk == user.pk:
         return True
+    if withholds_personal_rows(user):
+        kind = personal_kind(model)
+        if kind is True or (kind == "attachment" and _attachment_is_personal(obj)):
+            return False
     if model is _import_batch_model() and user.role == Role.PUSKESMAS:
         return obj.created_by_id == user.pk  # their own measurement imports
     if _own_puskesmas_row(user, model, obj):
@@ -173,6 +239,16 @@ def scope_q(user, model: type[models.Model]) -> Q:
         )
     if model is _import_batch_model() and user.role == Role.PUSKESMAS:
         return Q(created_by=user)
+    if withholds_personal_rows(user):
+        kind = personal_kind(model)
+        if kind is True:
+            return Q(pk=user.pk) if model is User else nothing
+        if kind == "attachment":
+            return _scope_q(user, model) & ~_personal_attachment_q()
+    return _scope_q(user, model)
+
+
+def _scope_q(user, model: type[models.Model]) -> Q:
     path = getattr(model, "scope_path", None)
     if path is None:
         raise TypeError(f"{model.__name__} declares no scope_path")
@@ -229,6 +305,8 @@ def district_desa(user, kabupaten_code: str) -> models.QuerySet:
 
 def get_object_or_404(user, model_or_qs, **lookup):
     qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects.all()
+    if withholds_personal_rows(user) and personal_kind(qs.model) is True and qs.model is not User:
+        raise PermissionDenied(PERSONAL_REFUSED)  # a child's, a family's page: not for the province
     try:
         return visible(user, qs).get(**lookup)
     except qs.model.DoesNotExist:
@@ -301,7 +379,8 @@ nobody = _nobody
 
 def roles_in_node(*roles: str) -> Rule:
     """The district admin, or a user of one of ``roles`` whose node contains the object's
-    wilayah (``scope_path``); for a model class (creating), the role alone decides."""
+    wilayah (``scope_path``); for a model class (creating), the role alone decides. Naming
+    ``Role.PROVINCE`` among ``roles`` lets the province act (``allows_province``)."""
 
     def rule(user, obj) -> bool:
         if _admin(user, obj):
@@ -310,6 +389,22 @@ def roles_in_node(*roles: str) -> Rule:
             return False
         return obj is None or node_contains(user, _wilayah_code_of(obj))
 
+    rule.allows_province = Role.PROVINCE in roles  # type: ignore[attr-defined]
+    return rule
+
+
+def province_in_node(other: Rule | None = None) -> Rule:
+    """A province user whose province contains the object's wilayah (``scope_path``; for a model
+    class, the role alone), or whoever ``other`` allows (e.g. ``district_admin``): the one way
+    a rule lets the province add, change or delete (the province's own records, such as its
+    penilaian kinerja of the districts)."""
+
+    def rule(user, obj) -> bool:
+        if user.role == Role.PROVINCE:
+            return obj is None or node_contains(user, _wilayah_code_of(obj))
+        return other(user, obj) if other is not None else False
+
+    rule.allows_province = True  # type: ignore[attr-defined]
     return rule
 
 
@@ -379,11 +474,15 @@ def can(user, action: str, target) -> bool:
     obj = None if isinstance(target, type) else target
     if obj is not None and not is_visible(user, obj):
         return False
+    if obj is None and withholds_personal_rows(user) and personal_kind(model) is True:
+        return False  # the province's pages of children, families and people
     rule = rules().get(model, {}).get(action)
     if action == VIEW:
         return rule(user, obj) if rule else True
     if user.role == Role.VIEWER or rule is None:
         return False
+    if user.role == Role.PROVINCE and not getattr(rule, "allows_province", False):
+        return False  # read-only, unless the rule names the province
     return rule(user, obj)
 
 
@@ -393,6 +492,7 @@ def can(user, action: str, target) -> bool:
 OUTSIDE_AREA = _("This is outside your area.")
 ROLE_REFUSED = _("Your role may not open this page or do this here.")
 NO_ROLE = _("Your account has no role or area yet.")
+PERSONAL_REFUSED = _("Your role sees the districts' figures, not the records of children, families or people.")
 
 
 def refusal(user, target):
@@ -402,6 +502,12 @@ def refusal(user, target):
     account bound to nothing; else ``ROLE_REFUSED``."""
     if not user.is_authenticated or not (is_global(user) or (user.role and user.wilayah_id)):
         return NO_ROLE
+    model = target if isinstance(target, type) else type(target)
+    if withholds_personal_rows(user) and (
+        personal_kind(model) is True
+        or (personal_kind(model) == "attachment" and not isinstance(target, type) and _attachment_is_personal(target))
+    ):
+        return PERSONAL_REFUSED
     if isinstance(target, type):
         return ROLE_REFUSED
     if not is_visible(user, target):

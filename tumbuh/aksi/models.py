@@ -45,6 +45,8 @@ class ActionSet(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     scope_path = "kabupaten"
+    personal_data = False
+    personal_data_reason = "an action set's name"
     scope_reaches_up = True
 
     class Meta:
@@ -100,6 +102,8 @@ class ActionDefinition(models.Model):
     )
 
     scope_path = "action_set__kabupaten"
+    personal_data = False
+    personal_data_reason = "an action's name"
     scope_reaches_up = True
 
     class Meta:
@@ -146,6 +150,7 @@ class OutputItem(models.Model):
     )
 
     scope_path = "action__action_set__kabupaten"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:
@@ -177,6 +182,7 @@ class CycleYear(models.Model):
     action_set = models.ForeignKey(ActionSet, on_delete=models.PROTECT, related_name="+", verbose_name=_("action set"))
 
     scope_path = "kabupaten"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:
@@ -221,6 +227,7 @@ class ActionYear(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     scope_path = "cycle__kabupaten"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:
@@ -275,6 +282,7 @@ class ChecklistTick(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     scope_path = "action_year__cycle__kabupaten"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:

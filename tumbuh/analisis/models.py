@@ -66,6 +66,7 @@ class LokusWeights(models.Model):
     )
 
     scope_path = "kabupaten"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:
@@ -120,6 +121,7 @@ class Lokus(models.Model):
     decided_at = models.DateTimeField(_("decided"), auto_now=True)
 
     scope_path = "desa"
+    personal_data = False
 
     class Meta:
         verbose_name = _("lokus decision")

@@ -35,6 +35,7 @@ class AuditLog(models.Model):
     reason = models.TextField(_("reason"), blank=True)
 
     scope_path = "wilayah_code"
+    personal_data = True
 
     class Meta:
         verbose_name = _("audit record")

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tumbuh.accounts import policy
 from tumbuh.accounts.models import Role
@@ -30,9 +33,35 @@ def choices(user) -> list[Wilayah]:
         return list(qs.order_by("code"))
     if not user.wilayah_id:
         return []
+    if user.role == Role.PROVINCE:
+        return list(_served_districts(Wilayah.subtree_q(user.wilayah_id)))
     if user.role == Role.PUSKESMAS:
         return list(Wilayah.objects.filter(code__in=user.puskesmas.desa_codes()).order_by("code"))
     return list(Wilayah.objects.subtree(user.wilayah_id).order_by("code"))
+
+
+def _served_districts(within) -> models.QuerySet:
+    """The province's node, its kabupaten/kota that Tumbuh serves (those with OPDs) and their
+    kecamatan: a province holds hundreds of kecamatan and thousands of desa, and the picker
+    lists the districts the province compares, not every region of it."""
+    from tumbuh.organisation.models import Opd
+
+    kabupaten = set(
+        Opd.objects.filter(kabupaten__in=Wilayah.objects.filter(within)).values_list("kabupaten_id", flat=True)
+    )
+    provinces = {code[:2] for code in kabupaten}
+    return (
+        Wilayah.objects.filter(code__in=provinces | kabupaten)
+        | Wilayah.objects.filter(level=Level.KECAMATAN, kabupaten_code__in=kabupaten)
+    ).order_by("code")
+
+
+def province_districts(user) -> list[Wilayah]:
+    """The kabupaten/kota a province user compares (those Tumbuh serves in their province);
+    [] for every other role."""
+    if not user.is_authenticated or user.role != Role.PROVINCE or not user.wilayah_id:
+        return []
+    return [w for w in _served_districts(Wilayah.subtree_q(user.wilayah_id)) if w.level == Level.KABUPATEN]
 
 
 def get_focus(request) -> Wilayah | None:
@@ -83,13 +112,20 @@ def set_focus(request, code: str) -> bool:
     return True
 
 
+#: A province user on a page about one district, before picking one.
+PICK_A_DISTRICT = _lazy("This page is about one district: pick a kabupaten or kota in the region picker first.")
+
+
 def kabupaten_of(request) -> Wilayah:
-    """The user's district; for a superuser, the district of the region picker's focus."""
+    """The user's district; for a superuser or a province user, the district of the region
+    picker's focus (a province user who has not picked one is asked to: ``PICK_A_DISTRICT``)."""
     user = request.user
     code = None
-    if policy.is_global(user):
+    if policy.is_global(user) or (user.is_authenticated and user.role == Role.PROVINCE):
         focus = get_focus(request)
         code = (focus.kabupaten_code or focus.code) if focus else None
+        if user.role == Role.PROVINCE and (code is None or len(code) < 5):
+            raise PermissionDenied(PICK_A_DISTRICT)
     elif user.wilayah_id:
         code = user.wilayah_id
     w = Wilayah.objects.filter(code=code[:5], level=Level.KABUPATEN).first() if code else None

@@ -40,6 +40,7 @@ def home(request):
                 "posyandu": posyandu.count(),
             },
             "actions": aksi_links(request.user),
+            "districts": focus_module.province_districts(request.user),
             "today": timezone.localdate(),  # the open action items say which are overdue
         },
     )

@@ -77,6 +77,8 @@ class AreaAggregate(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
 
     scope_path = "wilayah_code"
+    personal_data = False
+    personal_data_reason = "figures per area; a name is the area's"
     #: A puskesmas row lies in its kecamatan; its own officer sees it (policy._own_puskesmas_row).
     scope_puskesmas_rows = True
 
@@ -116,6 +118,8 @@ class QualityAggregate(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
 
     scope_path = "wilayah_code"
+    personal_data = False
+    personal_data_reason = "figures per area; a name is the area's"
     scope_puskesmas_rows = True
 
     class Meta:
@@ -160,6 +164,7 @@ class SurveyFigure(models.Model):
     )
 
     scope_path = "kabupaten"
+    personal_data = False
     scope_reaches_up = True  # everyone in the district reads the district's survey figures
 
     class Meta:
@@ -212,6 +217,7 @@ class DistrictTarget(models.Model):
     )
 
     scope_path = "kabupaten"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:
@@ -236,6 +242,7 @@ class UnderFivePopulation(models.Model):
     source = models.CharField(_("source"), max_length=200, default="Dukcapil")
 
     scope_path = "wilayah"
+    personal_data = False
 
     class Meta:
         verbose_name = _("under-five population")

@@ -235,6 +235,8 @@ def _prevalence_data(request):
 def _own_area(user, scope: Scope) -> tuple[str | None, str | None]:
     """The area the page summarises: the region looked at, or, for a puskesmas officer looking
     at their whole scope, their puskesmas (its row lies in the kecamatan they do not see)."""
+    if scope.within is not None and scope.within_level == "provinsi":
+        return None, None  # a province is no area of the aggregates: its districts are the rows
     if scope.within is not None:
         return scope.within_code, scope.within_level
     puskesmas = summary_puskesmas(user)

@@ -23,6 +23,7 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
+    DemoAccount("prov.sulsel", "province", "73", "TPPS Provinsi Sulawesi Selatan", "Provinsi Sulawesi Selatan"),
     DemoAccount("admin.lutim", "district_admin", "73.24", "Sekretariat TPPS Luwu Timur", "Kabupaten Luwu Timur"),
     DemoAccount("dinkes.lutim", "opd", "73.24", "Seksi Gizi Dinas Kesehatan", "Kabupaten Luwu Timur", opd="DINKES"),
     DemoAccount("camat.malili", "kecamatan", "73.24.04", "TPPS Kecamatan Malili", "Kecamatan Malili"),

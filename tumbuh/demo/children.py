@@ -53,6 +53,11 @@ from .services import service_columns, visit_services
 
 KABUPATEN = "73.24"
 FULL_CHILDREN = 25_000
+#: The second demo district (Kabupaten Luwu): fewer children, its own seed and prevalence, so the
+#: province has two districts to compare.
+SECOND_KABUPATEN = "73.17"
+SECOND_CHILDREN = 6_000
+SECOND_SEED_OFFSET = 17
 PERIOD = (dt.date(2023, 1, 1), dt.date(2025, 12, 31))
 ROUND_MONTHS = (2, 8)  # Bulan Penimbangan Balita: February and August
 FIRST_BIRTH = dt.date(2018, 1, 1)
@@ -60,6 +65,7 @@ LAST_BIRTH = dt.date(2025, 12, 20)
 REFERENCE_DATE = dt.date(2022, 7, 1)  # SSGI 2022: the year's prevalence is placed mid-year
 MAX_AGE_DAYS = 1826  # from this day on a child is 60 months old: no longer a balita
 AUDIT_OBJECT_ID = "demo:" + KABUPATEN
+DISTRICT_NAMES = {KABUPATEN: "Luwu Timur", SECOND_KABUPATEN: "Luwu"}
 
 #: Stunting prevalence (%, HAZ < −2) per kecamatan in mid-2022 and its fall per year (points).
 #: Weighted by each kecamatan's posyandu count (its share of the district's children) the 2022
@@ -80,6 +86,15 @@ KECAMATAN_PREVALENCE: dict[str, tuple[float, float]] = {
     "73.24.11": (19.5, 0.8),  # Wasuponda
 }
 DEFAULT_PREVALENCE = (22.6, 1.0)
+#: A district's level where its kecamatan have none of their own: Luwu higher than Luwu Timur
+#: and falling faster (made up, plausible for the province's districts).
+DISTRICT_PREVALENCE: dict[str, tuple[float, float]] = {SECOND_KABUPATEN: (27.5, 1.4)}
+
+
+def _prevalence_of(kecamatan: str) -> tuple[float, float]:
+    found = KECAMATAN_PREVALENCE.get(kecamatan)
+    return found if found else DISTRICT_PREVALENCE.get(kecamatan[:5], DEFAULT_PREVALENCE)
+
 
 # The latent model (z units). HAZ = mu_h(date, kecamatan) + shape_h(age) + u + v·(age_y − 2) + e.
 SD_U = 0.95  # between children, HAZ intercept
@@ -130,7 +145,7 @@ def mu_for_prevalence(p: np.ndarray) -> np.ndarray:
 
 def intended_prevalence(kecamatan: str, date: dt.date | np.ndarray) -> np.ndarray:
     """The intended stunting share (0–1) in a kecamatan at a date (or dates)."""
-    p2022, fall = KECAMATAN_PREVALENCE.get(kecamatan, DEFAULT_PREVALENCE)
+    p2022, fall = _prevalence_of(kecamatan)
     years = _years_since_reference(np.asarray(date, dtype="datetime64[D]"))
     return (p2022 - fall * years) / 100.0
 
@@ -186,8 +201,8 @@ class Area:
 
 
 def demo_area(kecamatan: list[str] | tuple[str, ...] | None = None, kabupaten: str = KABUPATEN) -> Area:
-    """The demo's posyandu in Luwu Timur (or in another district, ``kabupaten``: the province
-    bench's) (optionally only some kecamatan), from the database."""
+    """The demo's posyandu in Luwu Timur, or ``kabupaten`` (optionally only some kecamatan), from
+    the database."""
     from tumbuh.organisation.models import Posyandu
 
     qs = Posyandu.objects.filter(desa__kabupaten_code=kabupaten)
@@ -378,8 +393,8 @@ def generate(area: Area, n_children: int = FULL_CHILDREN, seed: int = 2026) -> D
     # --- the true z-scores at each visit
     years = _years_since_reference(date)
     k_codes = kec[ci]
-    p2022 = np.array([KECAMATAN_PREVALENCE.get(k, DEFAULT_PREVALENCE)[0] for k in k_codes.tolist()])
-    fall = np.array([KECAMATAN_PREVALENCE.get(k, DEFAULT_PREVALENCE)[1] for k in k_codes.tolist()])
+    p2022 = np.array([_prevalence_of(k)[0] for k in k_codes.tolist()])
+    fall = np.array([_prevalence_of(k)[1] for k in k_codes.tolist()])
     mu_h = mu_for_prevalence((p2022 - fall * years) / 100.0)
     age_m = age_d / 30.4375
     age_y = age_d / 365.25
@@ -524,11 +539,33 @@ def write(bulk, data: DemoData, skip: np.ndarray | None = None, chunk: int = 20_
     return ChildrenSummary(children=len(pos), measurements=written, seconds=time.perf_counter() - start, created=True)
 
 
-def existing_load():
-    """The audit record of an earlier demo load (None if there is none): one indexed look-up."""
+def existing_load(kabupaten: str = KABUPATEN):
+    """The audit record of an earlier demo load of ``kabupaten`` (None if there is none): one
+    indexed look-up."""
     from tumbuh.audit.models import AuditLog
 
-    return AuditLog.objects.filter(object_type="measurements.measurement", object_id=AUDIT_OBJECT_ID).first()
+    return AuditLog.objects.filter(object_type="measurements.measurement", object_id="demo:" + kabupaten).first()
+
+
+def _without_clashes(data: DemoData) -> None:
+    """Draw again the Tumbuh IDs of ``data`` that a stored child already holds (a second
+    district's children are drawn after the first's)."""
+    from tumbuh.measurements.models import Child
+
+    ids = data.children["tumbuh_id"]
+    rng = Generator(PCG64(data.seed + 1))
+    for _ in range(5):
+        taken = set()
+        values = ids.tolist()
+        for s in range(0, len(values), 500):
+            taken |= set(
+                Child.all_objects.filter(tumbuh_id__in=values[s : s + 500]).values_list("tumbuh_id", flat=True)
+            )
+        clash = np.array([v in taken for v in values], dtype=bool)
+        if not clash.any():
+            return
+        ids[clash] = _tumbuh_ids(rng, int(clash.sum()))
+    raise RuntimeError("demo Tumbuh IDs keep clashing")
 
 
 def load_demo_children(
@@ -538,12 +575,15 @@ def load_demo_children(
     eppgbm: bool = False,
     reason: str = "data demo",
     progress=None,
+    kabupaten: str = KABUPATEN,
 ) -> ChildrenSummary:
-    """Generate and write the demo children and visits, once.
+    """Generate and write the demo children and visits of ``kabupaten`` (Luwu Timur unless
+    told), once.
 
     With ``eppgbm``, one round (Agustus 2025) of a few kecamatan is not written directly: the
     demo writes it as a messy e-PPGBM export (``eppgbm_export``) and imports that file through
-    the e-PPGBM importer, so the demo shows an import batch with its rejected rows."""
+    the e-PPGBM importer, so the demo shows an import batch with its rejected rows (Luwu
+    Timur's only)."""
     from django.db import transaction
 
     from tumbuh.accounts import policy
@@ -552,7 +592,7 @@ def load_demo_children(
 
     from . import eppgbm_export as E
 
-    done = existing_load()
+    done = existing_load(kabupaten)
     if done is not None:
         after = done.after or {}
         summary = ChildrenSummary(children=after.get("children", 0), measurements=after.get("measurements", 0))
@@ -566,10 +606,12 @@ def load_demo_children(
     if children <= 0:
         return ChildrenSummary()
     start = time.perf_counter()
-    data = generate(demo_area(kecamatan), children, seed)
+    data = generate(demo_area(kecamatan, kabupaten), children, seed)
+    if kabupaten != KABUPATEN:
+        _without_clashes(data)
     export_kecamatan = None
     mask = None
-    if eppgbm and E.importer_available():
+    if eppgbm and kabupaten == KABUPATEN and E.importer_available():
         present = set(data.area.kecamatan.tolist())
         export_kecamatan = [k for k in E.DEFAULT_KECAMATAN if k in present] or sorted(present)[:1]
         mask = E.round_mask(data, kecamatan=export_kecamatan)
@@ -577,9 +619,10 @@ def load_demo_children(
         bulk = BulkWrite(policy.SYSTEM)
         summary = write(bulk, data, mask, progress=progress)
         bulk.record(
-            f"{reason}: {summary.children} anak dan {summary.measurements} pengukuran (Luwu Timur, 2023–2025)"
+            f"{reason}: {summary.children} anak dan {summary.measurements} pengukuran "
+            f"({DISTRICT_NAMES.get(kabupaten, kabupaten)}, 2023–2025)"
             + (f"; Agustus 2025 di {len(export_kecamatan)} kecamatan lewat impor e-PPGBM" if export_kecamatan else ""),
-            about=Measurement, object_id=AUDIT_OBJECT_ID, wilayah_code=KABUPATEN,
+            about=Measurement, object_id="demo:" + kabupaten, wilayah_code=kabupaten,
             object_repr=f"Data demo: {summary.children} anak, {summary.measurements} pengukuran",
             details={"children": summary.children, "measurements": summary.measurements, "seed": seed,
                      "requested_children": children, "kecamatan": sorted(kecamatan) if kecamatan else None,

@@ -95,6 +95,10 @@ class DemoSummary:
     measurements: int = 0
     children_seconds: float = 0.0
     children_created: bool = False
+    second_children: int = 0  # Kabupaten Luwu's demo children
+    second_measurements: int = 0
+    second_seconds: float = 0.0
+    second_created: bool = False
     batch: object = None  # the demo e-PPGBM import batch, when this run imported it
     boundaries: int = 0  # synthetic boundary files this run saved (demo_map)
     posyandu_located: int = 0  # posyandu this run gave a synthetic location (demo_map)
@@ -214,6 +218,7 @@ def build_demo(
     eppgbm: bool = False,
     progress=None,
     demo_map: bool = False,
+    second_children: int = 0,
 ) -> DemoSummary:
     """Load regions (all of Indonesia, or only the demo districts) and build the demo.
 
@@ -225,8 +230,11 @@ def build_demo(
     through a messy demo e-PPGBM export and the importer (see ``eppgbm_export``). With
     ``demo_map``, Luwu Timur gets synthetic kecamatan and desa boundaries and its posyandu a
     location inside their desa (see ``boundaries``), so its map is drawn (``make demo`` does;
-    the test database does not, so tests start from a district without boundaries)."""
-    from .children import existing_load, load_demo_children
+    the test database does not, so tests start from a district without boundaries).
+    ``second_children``: demo children (and visits) in Kabupaten Luwu too, with a seed and a
+    prevalence of its own, so the province compares two districts (``make demo``: 6,000;
+    the test database: none)."""
+    from .children import SECOND_KABUPATEN, SECOND_SEED_OFFSET, existing_load, load_demo_children
 
     load_regions(prefixes=None if all_regions else list(DEMO_KABUPATEN))
     rng = random.Random(seed)  # seeded demo data, no secret  # nosec B311
@@ -246,6 +254,15 @@ def build_demo(
         kids = load_demo_children(
             seed=seed, children=children, kecamatan=kecamatan, eppgbm=eppgbm, reason=REASON, progress=progress
         )
+    second = None
+    if second_children or existing_load(SECOND_KABUPATEN) is not None:
+        second = load_demo_children(
+            seed=seed + SECOND_SEED_OFFSET,
+            children=second_children,
+            reason=REASON,
+            progress=progress,
+            kabupaten=SECOND_KABUPATEN,
+        )
     seed_app_demos(seed)
     return DemoSummary(
         kabupaten=len(DEMO_KABUPATEN),
@@ -257,6 +274,10 @@ def build_demo(
         measurements=kids.measurements if kids else 0,
         children_seconds=kids.seconds if kids else 0.0,
         children_created=kids.created if kids else False,
+        second_children=second.children if second else 0,
+        second_measurements=second.measurements if second else 0,
+        second_seconds=second.seconds if second else 0.0,
+        second_created=second.created if second else False,
         batch=kids.batch if kids else None,
         boundaries=located.boundaries_saved if located else 0,
         posyandu_located=located.posyandu_located if located else 0,

@@ -47,6 +47,8 @@ class Letterhead(models.Model):
     is_default = models.BooleanField(_("default for this district"), default=True)
 
     scope_path = "kabupaten"
+    personal_data = False
+    personal_data_reason = "an office's address and contact, printed on its letters"
     scope_reaches_up = True
 
     class Meta:
@@ -96,6 +98,7 @@ class UploadedDocument(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     scope_path = "wilayah"
+    personal_data = "attachment"  # as personal as the record it is attached to
     #: A file filed at a node is seen inside that node and by the users below it: the district's
     #: Perbup or the TPPS decree reaches every desa operator, while a desa's evidence stays in
     #: that desa (a neighbouring desa is not below it). File personal evidence at the desa.

@@ -49,6 +49,7 @@ class FosterParent(models.Model):
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
     scope_path = "kabupaten"
+    personal_data = True
 
     class Meta:
         verbose_name = _("foster parent")
@@ -121,6 +122,7 @@ class FosterMatch(models.Model):
     created_at = models.DateTimeField(_("matched at"), auto_now_add=True)
 
     scope_path = "desa"
+    personal_data = True
 
     class Meta:
         verbose_name = _("foster match")
@@ -183,6 +185,7 @@ class Help(models.Model):
     )
 
     scope_path = "match__desa"
+    personal_data = True
 
     class Meta:
         verbose_name = _("help given")

@@ -81,6 +81,7 @@ class ImportBatch(models.Model):
     )
 
     scope_path = "kabupaten"
+    personal_data = True
 
     class Meta:
         verbose_name = _("import batch")

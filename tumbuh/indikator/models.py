@@ -121,6 +121,8 @@ class Indicator(models.Model):
     objects = IndicatorQuerySet.as_manager()
 
     scope_path = "kabupaten"
+    personal_data = False
+    personal_data_reason = "an indicator's name"
     scope_reaches_up = True
 
     class Meta:
@@ -234,6 +236,7 @@ class IndicatorSetting(models.Model):
     is_active = models.BooleanField(_("used in this district"), default=True)
 
     scope_path = "kabupaten"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:
@@ -342,6 +345,7 @@ class Coverage(models.Model):
     objects = CoverageQuerySet.as_manager()
 
     scope_path = "desa"
+    personal_data = False
 
     class Meta:
         verbose_name = _("coverage")

@@ -51,6 +51,7 @@ class DesaRoleRegulation(models.Model):
     title = models.CharField(_("title"), max_length=300)
 
     scope_path = "kabupaten"
+    personal_data = False
     scope_reaches_up = True  # every desa works under the district's regulation
 
     class Meta:
@@ -81,6 +82,7 @@ class DesaPolicy(models.Model):
     note = models.CharField(_("notes"), max_length=300, blank=True)
 
     scope_path = "desa"
+    personal_data = False
 
     class Meta:
         verbose_name = _("village policy on stunting")
@@ -115,6 +117,7 @@ class Kpm(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     scope_path = "desa"
+    personal_data = True
 
     class Meta:
         verbose_name = _("KPM")
@@ -133,6 +136,7 @@ class KpmTraining(models.Model):
     hours = models.PositiveSmallIntegerField(_("hours"), null=True, blank=True)
 
     scope_path = "kpm__desa"
+    personal_data = True
 
     class Meta:
         verbose_name = _("KPM training")
@@ -182,6 +186,7 @@ class ScorecardTarget(models.Model):
     )
 
     scope_path = "desa"
+    personal_data = True
 
     class Meta:
         verbose_name = _("scorecard target person")
@@ -234,6 +239,7 @@ class DesaMentor(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=_YEAR)
 
     scope_path = "desa"
+    personal_data = False
 
     class Meta:
         verbose_name = _("OPD Pembina Desa")
@@ -272,6 +278,7 @@ class MentorVisit(models.Model):
     )
 
     scope_path = "mentor__desa"
+    personal_data = False
 
     class Meta:
         verbose_name = _("mentoring visit")

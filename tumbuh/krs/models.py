@@ -80,6 +80,7 @@ class Tpk(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     scope_path = "desa"
+    personal_data = True
 
     class Meta:
         verbose_name = _("family companion team (TPK)")
@@ -161,6 +162,7 @@ class Family(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     scope_path = "desa"
+    personal_data = True
 
     class Meta:
         verbose_name = _("at-risk family (KRS)")
@@ -250,6 +252,7 @@ class FamilyCount(models.Model):
     )
 
     scope_path = "desa"
+    personal_data = False
 
     class Meta:
         verbose_name = _("number of families")
@@ -297,6 +300,7 @@ class TpkVisit(models.Model):
     )
 
     scope_path = "family__desa"
+    personal_data = True
 
     class Meta:
         verbose_name = _("TPK visit")
@@ -341,6 +345,7 @@ class FamilyChild(models.Model):
     created_at = models.DateTimeField(_("linked on"), auto_now_add=True)
 
     scope_path = "family__desa"
+    personal_data = True
 
     class Meta:
         verbose_name = _("child of an at-risk family")

@@ -54,6 +54,8 @@ class Boundary(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
 
     scope_path = "kabupaten"
+    personal_data = False
+    personal_data_reason = "a boundary file's name, not a person's"
     scope_reaches_up = True  # everyone in the district may see its map
 
     class Meta:

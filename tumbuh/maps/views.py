@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tumbuh.accounts import policy
+from tumbuh.accounts.models import Role
 from tumbuh.audit.actions import do_delete
-from tumbuh.core.focus import get_focus, kabupaten_of
+from tumbuh.core.focus import PICK_A_DISTRICT, get_focus, kabupaten_of
 from tumbuh.dashboards.aggregates import INDICATORS, freshness, period_choices
 from tumbuh.dashboards.default_period import default_round
 from tumbuh.dashboards.periods import Period
@@ -66,6 +68,8 @@ def _query(request) -> MapQuery:
     """Read and check the map's parameters; 404 for a region outside the user's node."""
     user = request.user
     code = request.GET.get("within") or (get_focus(request).code if get_focus(request) else None) or user.wilayah_id
+    if code and level_of(code) < Level.KABUPATEN and user.role == Role.PROVINCE and policy.node_contains(user, code):
+        raise PermissionDenied(PICK_A_DISTRICT)  # a province's map is its districts': pick one
     if not code or level_of(code) < Level.KABUPATEN or not policy.node_reaches(user, code):
         raise Http404
     within = Wilayah.objects.filter(code=code).first()

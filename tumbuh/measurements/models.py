@@ -108,6 +108,7 @@ class Child(models.Model):
     all_objects = models.Manager()  # noqa: DJ012  a manager, which ruff takes for a field
 
     scope_path = "desa"
+    personal_data = True
 
     class Meta:
         verbose_name = _("child")
@@ -306,6 +307,7 @@ class Measurement(models.Model):
     all_objects = models.Manager()  # noqa: DJ012  a manager, which ruff takes for a field
 
     scope_path = "desa"
+    personal_data = True
 
     #: Inputs: when one of these changes, the computed fields are computed again.
     INPUT_FIELDS = ("date", "weight", "lenhei", "position", "muac", "headc", "oedema")
@@ -378,6 +380,8 @@ class NameMapping(models.Model):
     created_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
 
     scope_path = "kabupaten"
+    personal_data = False
+    personal_data_reason = "names of places (desa, posyandu) as files write them, not of people"
 
     class Meta:
         verbose_name = _("name mapping")

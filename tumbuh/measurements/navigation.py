@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from tumbuh.accounts import policy
 from tumbuh.core.navigation import DATA, Entry
 
-from .models import Measurement
+from .models import Child, Measurement
 
 
 def records_visits(user) -> bool:
@@ -21,6 +21,7 @@ def entries():
             _("Child measurements"),
             "measurements:child_list",
             summary=_("Children, their visits and WHO z-scores."),
+            when=policy.sees_rows_of(Child),
         ),
         Entry(DATA, 20, _("Posyandu visit"), "measurements:visit_start", when=records_visits),
         Entry(DATA, 30, _("e-PPGBM upload file"), "measurements:eppgbm_export", when=policy.can_see_nik),

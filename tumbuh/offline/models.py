@@ -122,6 +122,7 @@ class OfflineRecord(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     scope_path = "desa"
+    personal_data = True
 
     class Meta:
         verbose_name = _("offline record")

@@ -39,6 +39,8 @@ class Opd(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     scope_path = "kabupaten"
+    personal_data = False
+    personal_data_reason = "an agency's name"
     scope_reaches_up = True  # the whole district works with its agencies
 
     class Meta:
@@ -74,6 +76,8 @@ class Puskesmas(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     scope_path = "kecamatan"
+    personal_data = False
+    personal_data_reason = "a health centre's name and address"
 
     class Meta:
         verbose_name = _("puskesmas")
@@ -125,6 +129,8 @@ class Posyandu(models.Model):
     )
 
     scope_path = "desa"
+    personal_data = False
+    personal_data_reason = "a posyandu's name and address"
 
     class Meta:
         verbose_name = _("posyandu")

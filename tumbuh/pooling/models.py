@@ -41,6 +41,7 @@ class PooledImport(models.Model):
     deleted = models.PositiveIntegerField(_("visits replaced (deleted first)"), default=0)
 
     scope_path = "wilayah_code"
+    personal_data = False
 
     class Meta:
         verbose_name = _("pooled import")
@@ -90,6 +91,7 @@ class PooledVisit(models.Model):
     )
 
     scope_path = "wilayah_code"
+    personal_data = True
 
     class Meta:
         verbose_name = _("pooled visit")

@@ -56,6 +56,7 @@ class PublishedRound(models.Model):
     objects = PublishedRoundQuerySet.as_manager()
 
     scope_path = "kabupaten"
+    personal_data = False
 
     class Meta:
         verbose_name = _("published round")

@@ -75,6 +75,7 @@ class Rapat(models.Model):
     reopen_reason = models.TextField(_("reason for reopening"), blank=True, editable=False)
 
     scope_path = "tpps__wilayah"
+    personal_data = False
     scope_reaches_up = True  # a camat and a desa see the district's meetings; only the district changes them
 
     class Meta:
@@ -139,6 +140,7 @@ class Attendee(models.Model):
     )
 
     scope_path = "rapat__tpps__wilayah"
+    personal_data = True
     scope_reaches_up = True
 
     class Meta:
@@ -166,6 +168,7 @@ class Decision(models.Model):
     text = models.TextField(_("decision"))
 
     scope_path = "rapat__tpps__wilayah"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:
@@ -245,6 +248,7 @@ class ActionItem(models.Model):
     objects = ActionItemQuerySet.as_manager()
 
     scope_path = "rapat__tpps__wilayah"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:
@@ -322,6 +326,7 @@ class ProgressNote(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     scope_path = "item__rapat__tpps__wilayah"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:

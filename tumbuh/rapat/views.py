@@ -95,6 +95,7 @@ def rapat_edit(request, pk=None):
 def rapat_detail(request, pk):
     rapat = _rapat(request, pk)
     lock = _lock(request, rapat, timezone.localdate())
+    sees_people = policy.can(request.user, policy.VIEW, Attendee)  # not the province: counts only
     return render(
         request,
         "rapat/detail.html",
@@ -109,9 +110,10 @@ def rapat_detail(request, pk):
             "minutes_form": forms.MinutesForm(instance=rapat) if lock["editable"] else None,
             "document_kinds": [
                 ("undangan", _("Invitation")),
-                ("daftar-hadir", _("Attendance list")),
+                *([("daftar-hadir", _("Attendance list"))] if sees_people else []),
                 ("notulen", _("Minutes")),
             ],
+            "sees_people": sees_people,
         },
     )
 
@@ -197,6 +199,7 @@ def minutes_save(request, pk):
 @login_required
 def participants(request, pk):
     rapat = _rapat(request, pk)
+    policy.require(request.user, policy.VIEW, Attendee)  # the names and phones of people: not the province's
     today = timezone.localdate()
     lock = _lock(request, rapat, today)
     form = forms.AttendeeForm(request.POST or None, instance=Attendee(rapat=rapat), actor=request.user)
@@ -447,6 +450,7 @@ def scan(request, pk):
 @login_required
 def qr_cards(request, pk):
     rapat = _rapat(request, pk)
+    policy.require(request.user, policy.VIEW, Attendee)
     people = [(p, qr_svg(p)) for p in Attendee.objects.filter(rapat=rapat, invited=True)]
     return render(request, "rapat/qr_cards.html", {"rapat": rapat, "people": people})
 
@@ -454,6 +458,8 @@ def qr_cards(request, pk):
 @login_required
 def document(request, pk, kind, fmt):
     rapat = _rapat(request, pk)
+    if kind == "daftar-hadir":
+        policy.require(request.user, policy.VIEW, Attendee)
     if kind == "daftar-hadir" and fmt == "xlsx":
         response = HttpResponse(
             attendance_xlsx(rapat, with_phone=policy.can(request.user, policy.CHANGE, rapat)),

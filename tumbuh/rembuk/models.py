@@ -66,6 +66,7 @@ class RembukEvent(models.Model):
     )
 
     scope_path = "wilayah"
+    personal_data = False
     scope_reaches_up = True  # camat and desa see the district's rembuk they sign
 
     class Meta:
@@ -154,6 +155,10 @@ class Invitee(models.Model):
     attended = models.BooleanField(_("attended"), default=False)
 
     scope_path = "event__wilayah"
+    personal_data = False
+    personal_data_reason = (
+        "officials invited in office, who sign the public commitment and berita acara; no contact details"
+    )
     scope_reaches_up = True
 
     class Meta:
@@ -203,6 +208,7 @@ class AgreedPlan(models.Model):
     )
 
     scope_path = "event__wilayah"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:

@@ -75,6 +75,7 @@ class Activity(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     scope_path = "kabupaten"
+    personal_data = False
     scope_reaches_up = True  # camat and desa read the district's plan; editing is the OPD's
 
     class Meta:

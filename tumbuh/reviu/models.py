@@ -50,6 +50,7 @@ class Realisation(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     scope_path = "activity__kabupaten"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:
@@ -115,6 +116,8 @@ class AnnualReview(models.Model):
     )
 
     scope_path = "kabupaten"
+    personal_data = False
+    personal_data_reason = "the signing official's name and NIP, printed on the public report"
     scope_reaches_up = True
 
     class Meta:
@@ -156,6 +159,7 @@ class Recommendation(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     scope_path = "review__kabupaten"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:

@@ -49,6 +49,7 @@ class SemesterReport(models.Model):
     )
 
     scope_path = "tpps__wilayah"
+    personal_data = False
 
     class Meta:
         verbose_name = _("semester report")

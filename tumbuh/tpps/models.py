@@ -38,6 +38,8 @@ class Tpps(models.Model):
     )
 
     scope_path = "wilayah"
+    personal_data = False
+    personal_data_reason = "the team's name"
     scope_reaches_up = True
 
     class Meta:
@@ -72,6 +74,7 @@ class Decree(models.Model):
     signed_by = models.CharField(_("signed by"), max_length=120, blank=True, help_text=_("e.g. Bupati Luwu Timur"))
 
     scope_path = "tpps__wilayah"
+    personal_data = False
     scope_reaches_up = True
 
     class Meta:
@@ -98,6 +101,8 @@ class Pokja(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     scope_path = "tpps__wilayah"
+    personal_data = False
+    personal_data_reason = "a working group's name"
     scope_reaches_up = True
 
     class Meta:
@@ -171,6 +176,8 @@ class Member(models.Model):
     valid_to = models.DateField(_("member until"), null=True, blank=True, help_text=_("Blank while still a member."))
 
     scope_path = "tpps__wilayah"
+    personal_data = False
+    personal_data_reason = "officials appointed by the decree, in office; the province coordinates with them"
     scope_reaches_up = True
 
     class Meta:

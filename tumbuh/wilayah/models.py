@@ -102,6 +102,8 @@ class Wilayah(models.Model):
     objects = WilayahQuerySet.as_manager()
 
     scope_path = ""  # a region is scoped by its own code
+    personal_data = False
+    personal_data_reason = "a region's name"
 
     class Meta:
         verbose_name = _("region")

@@ -18,7 +18,10 @@ from tumbuh.organisation.models import Opd, Posyandu, Puskesmas
 from tumbuh.tpps.models import Tpps
 from tumbuh.wilayah.models import Wilayah
 
-ROLES = ["admin.lutim", "dinkes.lutim", "camat.malili", "pkm.malili", "desa.balantang", "pantau.lutim", "admin.luwu"]
+ROLES = [
+    "admin.lutim", "dinkes.lutim", "camat.malili", "pkm.malili", "desa.balantang", "pantau.lutim", "admin.luwu",
+    "prov.sulsel",
+]  # fmt: skip
 
 
 def _objects():
@@ -41,66 +44,66 @@ def _objects():
 
 KIND_OF = {"posyandu": "posyandu", "opd": "opd", "puskesmas": "puskesmas", "tpps": "tpps"}
 
-#   object                  admin dinkes camat  pkm   desa  viewer luwu
+#   object                  admin dinkes camat  pkm   desa  viewer luwu   prov
 VIEW_MATRIX = {
-    "posyandu_balantang": (200, 200, 200, 404, 200, 200, 404),
-    "posyandu_harapan": (200, 200, 200, 200, 404, 200, 404),
-    "posyandu_wotu": (200, 200, 404, 404, 404, 200, 404),
-    "posyandu_luwu": (404, 404, 404, 404, 404, 404, 200),
-    "opd_dinkes": (200, 200, 200, 200, 200, 200, 404),
-    "opd_luwu": (404, 404, 404, 404, 404, 404, 200),
-    "puskesmas_malili": (200, 200, 200, 200, 404, 200, 404),
-    "puskesmas_lakawali": (200, 200, 200, 404, 200, 200, 404),
-    "tpps_kabupaten": (200, 200, 200, 200, 200, 200, 404),
-    "tpps_wotu": (200, 200, 404, 404, 404, 200, 404),
+    "posyandu_balantang": (200, 200, 200, 404, 200, 200, 404, 200),
+    "posyandu_harapan": (200, 200, 200, 200, 404, 200, 404, 200),
+    "posyandu_wotu": (200, 200, 404, 404, 404, 200, 404, 200),
+    "posyandu_luwu": (404, 404, 404, 404, 404, 404, 200, 200),
+    "opd_dinkes": (200, 200, 200, 200, 200, 200, 404, 200),
+    "opd_luwu": (404, 404, 404, 404, 404, 404, 200, 200),
+    "puskesmas_malili": (200, 200, 200, 200, 404, 200, 404, 200),
+    "puskesmas_lakawali": (200, 200, 200, 404, 200, 200, 404, 200),
+    "tpps_kabupaten": (200, 200, 200, 200, 200, 200, 404, 200),
+    "tpps_wotu": (200, 200, 404, 404, 404, 200, 404, 200),
 }
 
-#   object                  admin dinkes camat  pkm   desa  viewer luwu   (POST to the edit page)
+#   object                  admin dinkes camat  pkm   desa  viewer luwu   prov (POST to the edit page)
 CHANGE_MATRIX = {
-    "posyandu_balantang": (302, 403, 403, 404, 403, 403, 404),
-    "posyandu_harapan": (302, 403, 403, 302, 404, 403, 404),
-    "posyandu_luwu": (404, 404, 404, 404, 404, 404, 302),
-    "opd_dinkes": (302, 302, 403, 403, 403, 403, 404),
-    "opd_bappeda": (302, 403, 403, 403, 403, 403, 404),
-    "puskesmas_malili": (302, 403, 403, 403, 404, 403, 404),
-    "tpps_kabupaten": (302, 403, 403, 403, 403, 403, 404),
-    "tpps_malili": (302, 403, 302, 403, 403, 403, 404),
+    "posyandu_balantang": (302, 403, 403, 404, 403, 403, 404, 403),
+    "posyandu_harapan": (302, 403, 403, 302, 404, 403, 404, 403),
+    "posyandu_luwu": (404, 404, 404, 404, 404, 404, 302, 403),
+    "opd_dinkes": (302, 302, 403, 403, 403, 403, 404, 403),
+    "opd_bappeda": (302, 403, 403, 403, 403, 403, 404, 403),
+    "puskesmas_malili": (302, 403, 403, 403, 404, 403, 404, 403),
+    "tpps_kabupaten": (302, 403, 403, 403, 403, 403, 404, 403),
+    "tpps_malili": (302, 403, 302, 403, 403, 403, 404, 403),
 }
 
-#   page                    admin dinkes camat  pkm   desa  viewer luwu
+#   page                    admin dinkes camat  pkm   desa  viewer luwu   prov
 PAGE_MATRIX = {
-    "home": (200, 200, 200, 200, 200, 200, 200),
-    "wilayah:list": (200, 200, 200, 200, 200, 200, 200),
-    "organisation:posyandu_list": (200, 200, 200, 200, 200, 200, 200),
-    "organisation:add/posyandu": (200, 403, 403, 200, 403, 403, 200),
-    "organisation:add/puskesmas": (200, 403, 403, 403, 403, 403, 200),
-    "organisation:add/opd": (200, 403, 403, 403, 403, 403, 200),
-    "accounts:user_list": (200, 403, 403, 403, 403, 403, 200),
-    "audit:list": (200, 403, 403, 403, 403, 403, 200),
-    "maps:map": (200, 200, 200, 200, 200, 200, 200),
-    "maps:boundaries": (200, 403, 403, 403, 403, 403, 200),
-    "publik:manage": (200, 403, 403, 403, 403, 403, 200),
-    "imports:list": (200, 200, 403, 200, 403, 403, 200),  # OPD staff and puskesmas officers: their own imports
+    "home": (200, 200, 200, 200, 200, 200, 200, 200),
+    "wilayah:list": (200, 200, 200, 200, 200, 200, 200, 200),
+    "organisation:posyandu_list": (200, 200, 200, 200, 200, 200, 200, 200),
+    "organisation:add/posyandu": (200, 403, 403, 200, 403, 403, 200, 403),
+    "organisation:add/puskesmas": (200, 403, 403, 403, 403, 403, 200, 403),
+    "organisation:add/opd": (200, 403, 403, 403, 403, 403, 200, 403),
+    "accounts:user_list": (200, 403, 403, 403, 403, 403, 200, 403),
+    "audit:list": (200, 403, 403, 403, 403, 403, 200, 403),
+    "maps:map": (200, 200, 200, 200, 200, 200, 200, 403),
+    "maps:boundaries": (200, 403, 403, 403, 403, 403, 200, 403),
+    "publik:manage": (200, 403, 403, 403, 403, 403, 200, 403),
+    "imports:list": (200, 200, 403, 200, 403, 403, 200, 403),  # OPD staff and puskesmas officers: their own imports
     # e-PPGBM measurement imports: district admins, and puskesmas officers for their own desa
-    "measurement_imports:upload": (200, 403, 403, 200, 403, 403, 200),
-    "measurement_imports:template": (200, 403, 403, 200, 403, 403, 200),
+    "measurement_imports:upload": (200, 403, 403, 200, 403, 403, 200, 403),
+    "measurement_imports:template": (200, 403, 403, 200, 403, 403, 200, 403),
     # dashboards: everyone reads within their node; the district admin enters targets and survey figures
-    "dashboards:prevalence": (200, 200, 200, 200, 200, 200, 200),
-    "dashboards:quality": (200, 200, 200, 200, 200, 200, 200),
-    "dashboards:targets": (200, 200, 200, 200, 200, 200, 200),
-    "dashboards:surveys": (200, 200, 200, 200, 200, 200, 200),
-    "dashboards:target_add": (200, 403, 403, 403, 403, 403, 200),
-    "dashboards:survey_add": (200, 403, 403, 403, 403, 403, 200),
-    "dashboards:population_add": (200, 403, 403, 403, 403, 403, 200),
+    "dashboards:prevalence": (200, 200, 200, 200, 200, 200, 200, 200),
+    "dashboards:quality": (200, 200, 200, 200, 200, 200, 200, 200),
+    "dashboards:targets": (200, 200, 200, 200, 200, 200, 200, 200),
+    "dashboards:surveys": (200, 200, 200, 200, 200, 200, 200, 200),
+    "dashboards:target_add": (200, 403, 403, 403, 403, 403, 200, 403),
+    "dashboards:survey_add": (200, 403, 403, 403, 403, 403, 200, 403),
+    "dashboards:population_add": (200, 403, 403, 403, 403, 403, 200, 403),
 }
 
-#   dashboard focused on            admin dinkes camat  pkm   desa  viewer luwu
+#   dashboard focused on            admin dinkes camat  pkm   desa  viewer luwu   prov
 DASHBOARD_WITHIN_MATRIX = {
-    "73.24": (200, 200, 404, 404, 404, 200, 404),
-    "73.24.04": (200, 200, 200, 404, 404, 200, 404),
-    "73.24.04.2010": (200, 200, 200, 404, 200, 200, 404),  # Balantang: Lakawali's, not Malili's
-    "73.24.04.2001": (200, 200, 200, 200, 404, 200, 404),  # Harapan: served by Puskesmas Malili
-    "73.17": (404, 404, 404, 404, 404, 404, 200),
+    "73.24": (200, 200, 404, 404, 404, 200, 404, 200),
+    "73.24.04": (200, 200, 200, 404, 404, 200, 404, 200),
+    "73.24.04.2010": (200, 200, 200, 404, 200, 200, 404, 200),  # Balantang: Lakawali's, not Malili's
+    "73.24.04.2001": (200, 200, 200, 200, 404, 200, 404, 200),  # Harapan: served by Puskesmas Malili
+    "73.17": (404, 404, 404, 404, 404, 404, 200, 200),
 }
 
 
@@ -284,34 +287,34 @@ def test_audit_log_shows_each_admin_only_their_district(client, alice, charlie):
 
 # ---------------------------------------------------------------- children and their visits
 
-#   child in                admin dinkes camat  pkm   desa  viewer luwu   (GET the child's page)
+#   child in                admin dinkes camat  pkm   desa  viewer luwu   prov   (GET the child's page)
 CHILD_VIEW_MATRIX = {
-    "child_balantang": (200, 200, 200, 404, 200, 200, 404),
-    "child_harapan": (200, 200, 200, 200, 404, 200, 404),
-    "child_wotu": (200, 200, 404, 404, 404, 200, 404),
-    "child_luwu": (404, 404, 404, 404, 404, 404, 200),
+    "child_balantang": (200, 200, 200, 404, 200, 200, 404, 403),
+    "child_harapan": (200, 200, 200, 200, 404, 200, 404, 403),
+    "child_wotu": (200, 200, 404, 404, 404, 200, 404, 403),
+    "child_luwu": (404, 404, 404, 404, 404, 404, 200, 403),
 }
 
-#   child in                admin dinkes camat  pkm   desa  viewer luwu   (POST the child's details)
+#   child in                admin dinkes camat  pkm   desa  viewer luwu   prov   (POST the child's details)
 CHILD_CHANGE_MATRIX = {
-    "child_balantang": (302, 403, 403, 404, 302, 403, 404),
-    "child_harapan": (302, 403, 403, 302, 404, 403, 404),
-    "child_luwu": (404, 404, 404, 404, 404, 404, 302),
+    "child_balantang": (302, 403, 403, 404, 302, 403, 404, 403),
+    "child_harapan": (302, 403, 403, 302, 404, 403, 404, 403),
+    "child_luwu": (404, 404, 404, 404, 404, 404, 302, 403),
 }
 
-#   visit of a child in     admin dinkes camat  pkm   desa  viewer luwu   (POST a confirmed correction)
+#   visit of a child in     admin dinkes camat  pkm   desa  viewer luwu   prov   (POST a confirmed correction)
 MEASUREMENT_CHANGE_MATRIX = {
-    "child_balantang": (302, 403, 403, 404, 302, 403, 404),
-    "child_harapan": (302, 403, 403, 302, 404, 403, 404),
-    "child_wotu": (302, 403, 404, 404, 404, 403, 404),
-    "child_luwu": (404, 404, 404, 404, 404, 404, 302),
+    "child_balantang": (302, 403, 403, 404, 302, 403, 404, 403),
+    "child_harapan": (302, 403, 403, 302, 404, 403, 404, 403),
+    "child_wotu": (302, 403, 404, 404, 404, 403, 404, 403),
+    "child_luwu": (404, 404, 404, 404, 404, 404, 302, 403),
 }
 
-#   page                    admin dinkes camat  pkm   desa  viewer luwu
+#   page                    admin dinkes camat  pkm   desa  viewer luwu   prov
 CHILD_PAGE_MATRIX = {
-    "measurements:child_list": (200, 200, 200, 200, 200, 200, 200),
-    "measurements:child_add": (200, 403, 403, 200, 200, 403, 200),
-    "measurements:visit_start": (200, 403, 403, 200, 200, 403, 200),
+    "measurements:child_list": (200, 200, 200, 200, 200, 200, 200, 403),
+    "measurements:child_add": (200, 403, 403, 200, 200, 403, 200, 403),
+    "measurements:visit_start": (200, 403, 403, 200, 200, 403, 200, 403),
 }
 
 
@@ -480,11 +483,11 @@ def test_the_list_of_imports_shows_each_importer_the_batches_they_may_see(client
         assert client.get(reverse("imports:batch", args=[batch.pk]), follow=True).status_code == 200, username
 
 
-#   batch of                admin dinkes camat  pkm   desa  viewer luwu   (GET the batch page)
+#   batch of                admin dinkes camat  pkm   desa  viewer luwu   prov   (GET the batch page)
 BATCH_VIEW_MATRIX = {
-    "admin.lutim": (200, 403, 404, 404, 404, 403, 404),
-    "pkm.malili": (200, 403, 404, 200, 404, 403, 404),
-    "admin.luwu": (404, 404, 404, 404, 404, 404, 200),
+    "admin.lutim": (200, 403, 404, 404, 404, 403, 404, 403),
+    "pkm.malili": (200, 403, 404, 200, 404, 403, 404, 403),
+    "admin.luwu": (404, 404, 404, 404, 404, 404, 200, 403),
 }
 
 
@@ -501,12 +504,12 @@ def test_measurement_import_batches_follow_the_matrix(client, demo_users, owner)
 
 # ---------------------------------------------------------------- map boundaries and published rounds
 
-#   object                  admin dinkes camat  pkm   desa  viewer luwu   (view, change)
+#   object                  admin dinkes camat  pkm   desa  viewer luwu   prov (view, change)
 MAP_PUBLIK_MATRIX = {
-    "boundary_lutim": ("VC", "V", "V", "V", "V", "V", ""),
-    "boundary_luwu": ("", "", "", "", "", "", "VC"),
-    "round_lutim": ("VC", "", "", "", "", "", ""),
-    "round_luwu": ("", "", "", "", "", "", "VC"),
+    "boundary_lutim": ("VC", "V", "V", "V", "V", "V", "", "V"),
+    "boundary_luwu": ("", "", "", "", "", "", "VC", "V"),
+    "round_lutim": ("VC", "", "", "", "", "", "", ""),
+    "round_luwu": ("", "", "", "", "", "", "VC", ""),
 }
 
 
@@ -552,10 +555,10 @@ def test_dashboards_follow_the_matrix(client, demo_users, page, code):
 
 
 #   which puskesmas rows of Kecamatan Malili each role sees (Malili's officer: only Malili)
-#                           admin dinkes camat  pkm   desa  viewer luwu
+#                           admin dinkes camat  pkm   desa  viewer luwu   prov
 PUSKESMAS_ROW_MATRIX = {
-    "Puskesmas Malili": (1, 1, 1, 1, 0, 1, 0),
-    "Puskesmas Lakawali": (1, 1, 1, 0, 0, 1, 0),
+    "Puskesmas Malili": (1, 1, 1, 1, 0, 1, 0, 1),
+    "Puskesmas Lakawali": (1, 1, 1, 0, 0, 1, 0, 1),
 }
 
 

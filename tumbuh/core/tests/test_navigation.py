@@ -42,7 +42,15 @@ def test_the_sections_come_in_their_order_with_every_apps_pages(alice):
         "/indikator/",
         "/peta/",
     ]
-    assert _urls(alice, 2) == ["/tpps/", "/rapat/", "/laporan-semester/", "/krs/", "/krs/sasaran/", "/genting/"]
+    assert _urls(alice, 2) == [
+        "/tpps/",
+        "/rapat/",
+        "/laporan-semester/",
+        "/krs/",
+        "/krs/sasaran/",
+        "/genting/",
+        "/penilaian/",
+    ]
     assert _urls(alice, 3) == [
         "/wilayah/",
         "/organisasi/puskesmas/",

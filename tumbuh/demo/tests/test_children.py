@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import numpy as np
@@ -274,3 +275,47 @@ def test_a_second_build_adds_nothing_and_is_quick():
     assert build_demo(children=C.FULL_CHILDREN).children == TEST_DEMO_CHILDREN
     assert Child.objects.count() == counts[0]
     assert seconds < 10
+
+
+# --------------------------------------------------------------------------- the second district
+
+
+def test_luwu_gets_children_of_its_own_once():
+    """Kabupaten Luwu's demo children (``make demo``: 6,000): its own seed, audit record and
+    prevalence (higher than Luwu Timur's), Tumbuh IDs that clash with none of Luwu Timur's, and
+    a second load adds nothing."""
+    from tumbuh.audit.models import AuditLog
+    from tumbuh.measurements.models import Child, Measurement
+    from tumbuh.organisation.models import Posyandu
+
+    kecamatan = Posyandu.objects.filter(desa__kabupaten_code=C.SECOND_KABUPATEN).order_by("desa_id").first()
+    kecamatan = kecamatan.desa.kecamatan_code
+    before = Child.objects.count()
+    summary = C.load_demo_children(seed=2026 + C.SECOND_SEED_OFFSET, children=150, kecamatan=[kecamatan],
+                                   kabupaten=C.SECOND_KABUPATEN)  # fmt: skip
+    assert summary.created and summary.children == 150 and summary.batch is None  # no e-PPGBM import
+    assert Child.objects.filter(desa__kabupaten_code=C.SECOND_KABUPATEN).count() == 150
+    assert Child.objects.count() == before + 150
+    assert Measurement.objects.filter(desa__kabupaten_code=C.SECOND_KABUPATEN).count() == summary.measurements > 150
+    assert Child.objects.values("tumbuh_id").distinct().count() == Child.objects.count()
+    log = C.existing_load(C.SECOND_KABUPATEN)
+    assert log.wilayah_code == C.SECOND_KABUPATEN and "(Luwu, 2023–2025)" in log.reason
+    assert C.existing_load().pk != log.pk
+    again = C.load_demo_children(seed=2026 + C.SECOND_SEED_OFFSET, children=150, kecamatan=[kecamatan],
+                                 kabupaten=C.SECOND_KABUPATEN)  # fmt: skip
+    assert not again.created and Child.objects.count() == before + 150
+    assert AuditLog.objects.filter(object_id="demo:" + C.SECOND_KABUPATEN).count() == 1
+    assert C.intended_prevalence(kecamatan, dt.date(2024, 7, 1)) > C.intended_prevalence(
+        "73.24.04", dt.date(2024, 7, 1)
+    )
+
+
+def test_the_second_district_draws_other_children():
+    from tumbuh.organisation.models import Posyandu
+
+    kecamatan = Posyandu.objects.filter(desa__kabupaten_code=C.SECOND_KABUPATEN).order_by("desa_id").first()
+    area = C.demo_area([kecamatan.desa.kecamatan_code], C.SECOND_KABUPATEN)
+    assert set(area.desa.tolist()) and all(d.startswith(C.SECOND_KABUPATEN + ".") for d in area.desa.tolist())
+    a = C.generate(area, 200, seed=2026 + C.SECOND_SEED_OFFSET)
+    b = C.generate(area, 200, seed=2026)
+    assert a.children["name"].tolist() != b.children["name"].tolist()

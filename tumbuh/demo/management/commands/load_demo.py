@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from tumbuh.demo.children import FULL_CHILDREN
+from tumbuh.demo.children import FULL_CHILDREN, SECOND_CHILDREN
 from tumbuh.demo.generator import SEED, build_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Build the demo districts (Luwu Timur and Luwu): organisation, posyandu, demo accounts, and Luwu Timur's "
+        "Build the demo districts (Luwu Timur and Luwu): organisation, posyandu, demo accounts, and both districts' "
         "demo children with their 2023–2025 visits; the Agustus 2025 round of three kecamatan comes in through a "
         "messy demo e-PPGBM export and the importer; synthetic boundaries and posyandu locations for Luwu Timur's map. "
         "Idempotent: a second run changes nothing."
@@ -22,6 +22,13 @@ class Command(BaseCommand):
             type=int,
             default=FULL_CHILDREN,
             help=f"demo children to generate in Luwu Timur (default {FULL_CHILDREN:,}; 0 for none)",
+        )
+        parser.add_argument(
+            "--luwu-children",
+            type=int,
+            default=None,
+            help=f"demo children to generate in Kabupaten Luwu (default {SECOND_CHILDREN:,} beside the full "
+            f"{FULL_CHILDREN:,} in Luwu Timur, in proportion to --children otherwise; 0 for none)",
         )
         parser.add_argument(
             "--kecamatan", action="append", help="only in this kecamatan (code, e.g. 73.24.04); repeatable"
@@ -42,9 +49,14 @@ class Command(BaseCommand):
             help="only write the demo e-PPGBM export (.xlsx or .csv) to PATH and list its injected problems",
         )
 
-    def handle(self, *args, seed, all_regions, children, kecamatan, no_eppgbm_import, no_map, eppgbm_export, **options):
+    def handle(
+        self, *args, seed, all_regions, children, luwu_children, kecamatan, no_eppgbm_import, no_map, eppgbm_export,
+        **options,
+    ):  # fmt: skip
         if eppgbm_export:
             return self._export(eppgbm_export, seed, children, kecamatan)
+        if luwu_children is None:
+            luwu_children = 0 if kecamatan else round(children * SECOND_CHILDREN / FULL_CHILDREN)
         s = build_demo(
             seed=seed,
             all_regions=all_regions,
@@ -53,6 +65,7 @@ class Command(BaseCommand):
             eppgbm=not no_eppgbm_import,
             progress=self._progress(),
             demo_map=not no_map,
+            second_children=luwu_children,
         )
         self.stdout.write(
             f"Demo: {s.kabupaten} kabupaten, {s.puskesmas} puskesmas, {s.posyandu} posyandu, {s.opd} OPD, {s.users} demo accounts"
@@ -67,6 +80,11 @@ class Command(BaseCommand):
             )
         elif s.children:
             self.stdout.write(f"Demo children already loaded: {s.children:,} children, {s.measurements:,} measurements")
+        if s.second_created:
+            self.stdout.write(
+                f"Demo children in Luwu: {s.second_children:,} children, {s.second_measurements:,} measurements "
+                f"written in {s.second_seconds:.1f} s"
+            )
         if s.batch is not None:
             b = s.batch
             self.stdout.write(
