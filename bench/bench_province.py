@@ -100,6 +100,8 @@ ROLES = {name: role for name, role, _k in USERS}
 #: (tumbuh/province, issue 18).
 URLS = "/dasbor/?within={own}," + ("/provinsi/," if (ROOT / "tumbuh" / "province").is_dir() else "") + "/anak/"
 OWN = {"admin.makassar": BIG_DISTRICT, "provinsi.sulsel": PROVINCE, "super.sulsel": PROVINCE}
+#: The province role sees no child rows (issue 18: personal rows are withheld from it).
+SKIP = {"provinsi.sulsel": {"/anak/"}}
 #: Visits per child at the generator's share of regular attenders (demo, bench_dashboard), and
 #: bench_dashboard's attendance of the regular attenders.
 VISITS_AT = ((0.45, 11.5), (0.95, 20.1))
@@ -341,6 +343,7 @@ def load(args, seed: str) -> list[dict]:
     L.USERS = [(name, ROLES[name], int(k)) for name, k in counts.items()]
     L.PAGES = tuple(dict.fromkeys(args.urls.split(",")))
     L.PAGE_OWN = OWN
+    L.PAGE_SKIP = SKIP
     L._run([L.TUMBUH, "collectstatic", "--noinput", "-v0"], L.production_env(args.var_dir, L._url(args.pg, seed)))
     runs = []
     for think in (0.0, args.think):
