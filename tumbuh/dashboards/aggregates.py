@@ -234,21 +234,87 @@ class _Frame:
         )
 
 
-def _pull(measurements, period: Period) -> _Frame:
-    rows = list(
-        measurements.filter(date__gte=period.start, date__lte=period.end)
-        .order_by("child_id", "-date")
-        .values_list(*_COLUMNS)
+def rows_as_arrow(qs, types: dict):
+    """The rows of ``qs.values_list(*types)`` (in its order) as an Arrow table with the
+    column types ``types`` ({name: pyarrow type}), streamed from PostgreSQL as CSV (``COPY
+    (query) TO STDOUT``) and parsed by Arrow; None on another database (the caller iterates
+    the queryset). A province's year is millions of rows: row by row through Django and
+    Python objects they took most of a recompute. Numbers, booleans, text and dates only:
+    PostgreSQL writes a float8 in its shortest exact form, so Arrow reads back the very same
+    double."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    import io
+
+    from pyarrow import csv
+
+    sql, params = qs.values_list(*types).query.sql_with_params()
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+        for block in copy:
+            buffer.write(block)
+    if buffer.tell() == 0:  # no rows (Arrow reads no column from an empty file)
+        import pyarrow as pa
+
+        return pa.table({name: pa.array([], type=t) for name, t in types.items()})
+    buffer.seek(0)
+    return csv.read_csv(
+        buffer,
+        read_options=csv.ReadOptions(column_names=list(types)),
+        convert_options=csv.ConvertOptions(
+            column_types=types, true_values=["t"], false_values=["f"], strings_can_be_null=False
+        ),
     )
-    if not rows:
-        empty = np.array([], dtype=float)
+
+
+def arrow_numbers(table, name: str, *, null=np.nan, dtype=float) -> np.ndarray:
+    """A numeric or boolean column of :func:`rows_as_arrow`'s table as numpy, nulls as ``null``."""
+    import pyarrow.compute as pc
+
+    col = table.column(name)
+    if col.null_count:
+        col = pc.fill_null(col, null)
+    return col.to_numpy().astype(dtype, copy=False)
+
+
+def _empty_frame() -> _Frame:
+    empty = np.array([], dtype=float)
+    return _Frame(
+        np.array([], dtype=np.int64),
+        np.array([], dtype=str),
+        np.array([], dtype=np.int64),
+        {c: empty for c in ("zlen", "zwei", "zwfl")},
+        {c: empty.astype(bool) for c in ("flen", "fwei", "fwfl")},
+    )
+
+
+def _pull(measurements, period: Period) -> _Frame:
+    import pyarrow as pa
+
+    qs = measurements.filter(date__gte=period.start, date__lte=period.end).order_by("child_id", "-date")
+    types = {"child_id": pa.int64(), "desa_id": pa.string(), "posyandu_id": pa.int64()}
+    types |= {c: pa.float64() for c in ("zlen", "zwei", "zwfl")} | {c: pa.bool_() for c in ("flen", "fwei", "fwfl")}
+    table = rows_as_arrow(qs, types)
+    if table is not None:  # PostgreSQL: the same columns, without a Python object per value
+        if table.num_rows == 0:
+            return _empty_frame()
         return _Frame(
-            np.array([], dtype=np.int64),
-            np.array([], dtype=str),
-            np.array([], dtype=np.int64),
-            {c: empty for c in ("zlen", "zwei", "zwfl")},
-            {c: empty.astype(bool) for c in ("flen", "fwei", "fwfl")},
+            child=arrow_numbers(table, "child_id", dtype=np.int64),
+            desa=table.column("desa_id").to_numpy().astype(str),
+            posyandu=arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64),
+            z={k: arrow_numbers(table, k) for k in ("zlen", "zwei", "zwfl")},
+            f={k: arrow_numbers(table, k, null=False, dtype=bool) for k in ("flen", "fwei", "fwfl")},
         )
+    return _pull_rows(qs)
+
+
+def _pull_rows(qs) -> _Frame:
+    """:func:`_pull` row by row (SQLite)."""
+    rows = list(qs.values_list(*_COLUMNS))
+    if not rows:
+        return _empty_frame()
     cols = list(zip(*rows))
     c = dict(zip(_COLUMNS, cols))
     posy = (
@@ -381,15 +447,17 @@ def _targets(measurement_desa: set, period: Period, level: str, areas: _Areas) -
     frame = areas.__dict__.get(("children", period.key))
     if frame is None:
         q = Child.objects.filter(birth_date__gt=born_after, birth_date__lte=end, desa__kabupaten_code__in=kabs)
-        rows = list(q.values_list("desa_id", "posyandu_id"))
-        desa, posy = zip(*rows) if rows else ((), ())
-        frame = _Frame(
-            np.zeros(len(desa), dtype=np.int64),
-            np.array(desa, dtype=str),
-            np.array([-1 if p is None else p for p in posy], dtype=np.int64),
-            {},
-            {},
-        )
+        import pyarrow as pa
+
+        table = rows_as_arrow(q, {"desa_id": pa.string(), "posyandu_id": pa.int64()})
+        if table is not None:  # PostgreSQL: a province's million children without a Python object each
+            desa = table.column("desa_id").to_numpy().astype(str) if table.num_rows else np.array([], dtype=str)
+            posy = arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64)
+        else:
+            rows = list(q.values_list("desa_id", "posyandu_id"))
+            desa, posy = zip(*rows) if rows else ((), ())
+            desa, posy = np.array(desa, dtype=str), np.array([-1 if p is None else p for p in posy], dtype=np.int64)
+        frame = _Frame(np.zeros(len(desa), dtype=np.int64), desa, posy, {}, {})
         areas.__dict__[("children", period.key)] = frame
     counts: dict[str, int] = {}
     if len(frame):
@@ -460,7 +528,7 @@ def eb_shrink(cases, n, parents, level: float = 0.95):
 
 # ============================================================================ computing
 def _none(v):
-    return None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
+    return None if v is None or v != v else float(v)  # v != v: NaN (a Python or numpy float)
 
 
 def _compute(frame: _Frame, areas: _Areas, period: Period, level: str, indicators=None) -> list[AreaRow]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -193,6 +194,29 @@ def _nan_none(v):
     return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
 
 
+def _columns(qs) -> dict | None:
+    """The period's visits as {column: values} (None without any): numpy arrays read through
+    Arrow on PostgreSQL (``aggregates.rows_as_arrow``), else tuples of the rows' values; the
+    birth dates as an Arrow date column there, dates here (the quality engine takes both)."""
+    from .aggregates import arrow_numbers, rows_as_arrow
+
+    text = {"desa_id"}
+    types = {c: pa.string() if c in text else pa.date32() if c == "child__birth_date" else pa.float64() for c in _COLS}
+    types |= {c: pa.bool_() for c in ("flen", "fwei", "fwfl", "fbmi")} | {"posyandu_id": pa.int64()}
+    table = rows_as_arrow(qs, types)
+    if table is None:
+        rows = list(qs.values_list(*_COLS))
+        return dict(zip(_COLS, zip(*rows))) if rows else None
+    if table.num_rows == 0:
+        return None
+    out = {c: arrow_numbers(table, c) for c, t in types.items() if t == pa.float64()}
+    out |= {c: arrow_numbers(table, c, null=False, dtype=bool) for c, t in types.items() if t == pa.bool_()}
+    out["posyandu_id"] = arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64)
+    out["desa_id"] = table.column("desa_id").to_numpy()
+    out["child__birth_date"] = table.column("child__birth_date")
+    return out
+
+
 def compute_quality(measurements, *, period: Period, coverage: dict) -> list[QualityRow]:
     """The metrics per puskesmas and per posyandu over the period's visits in ``measurements``
     (any ``Measurement`` queryset), not yet judged. ``coverage``: {(level, code): percent}
@@ -201,10 +225,9 @@ def compute_quality(measurements, *, period: Period, coverage: dict) -> list[Qua
     from tumbuh.organisation.models import Posyandu, Puskesmas
 
     qs = measurements.filter(date__gte=period.start, date__lte=period.end, posyandu__isnull=False)
-    rows = list(qs.values_list(*_COLS))
-    if not rows:
+    c = _columns(qs)
+    if c is None:
         return []
-    c = dict(zip(_COLS, zip(*rows)))
     posy = np.array(c["posyandu_id"], dtype=np.int64)
     info = {
         p: (n, d, k, dc)
@@ -224,7 +247,8 @@ def compute_quality(measurements, *, period: Period, coverage: dict) -> list[Qua
     for k in ("flen", "fwei", "fwfl", "fbmi"):
         data[k] = _num(c[k]) == 1
     data["sex"] = np.array(c["child__sex"], dtype=float)
-    data["dob"] = list(c["child__birth_date"])
+    dob = c["child__birth_date"]
+    data["dob"] = dob if isinstance(dob, pa.ChunkedArray) else list(dob)
     data["posyandu"] = posy.astype(str)
     data["puskesmas"] = pkm.astype(str)
     res = quality(data, by=["puskesmas", "posyandu"])
