@@ -21,7 +21,7 @@ load), two comparisons:
 The peer writes what tumbuh writes, with tumbuh's settings, read from tumbuh's output file:
 the same columns and types (dictionary columns stay dictionaries), the same compression
 codec, dictionary encoding for the same columns, the same row-group size (`peer_options`);
-CSV with pyarrow's defaults, as tumbuh. Ratios are tumbuh ÷ peer, of CPU time (all threads;
+CSV with pyarrow's defaults, as tumbuh, byte for byte the same file (`read_output`). Ratios are tumbuh ÷ peer, of CPU time (all threads;
 for processes `ru_utime + ru_stime`), the measure that holds on a shared machine, and of
 wall time (best and median of the rounds). Then the numpy kernel's rows/s with each `pow` it
 can use. Timings belong here, never in tests. Markdown on stdout, JSON to
@@ -91,17 +91,38 @@ def timed(fn) -> tuple[float, float]:
     return time.perf_counter() - w, time.process_time() - c
 
 
+def read_output(path: Path | str, options: dict) -> pa.Table:
+    """tumbuh's output as the peer writes it again: for CSV, the input's columns as text (as
+    tumbuh reads and writes them: quoted), empty unquoted fields as nulls, quoted ones as ''."""
+    if str(path).endswith(".parquet"):
+        return pq.read_table(path)
+    convert = pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in options["strings"]},
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=False,
+    )
+    return pacsv.read_csv(path, convert_options=convert)
+
+
 PEER = r"""
 import json, sys, time
-w0, c0 = time.perf_counter(), time.process_time()
-import pyarrow.parquet as pq, pyarrow.csv as pacsv
+import pyarrow as pa, pyarrow.parquet as pq, pyarrow.csv as pacsv
 src, out, dst, options = sys.argv[1:5]
+options = json.loads(options)
 w1, c1 = time.perf_counter(), time.process_time()
-table = pq.read_table(out) if out.endswith(".parquet") else pacsv.read_csv(out)
+if out.endswith(".parquet"):
+    table = pq.read_table(out)
+else:
+    convert = pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in options["strings"]},
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=False,
+    )
+    table = pacsv.read_csv(out, convert_options=convert)
 print(time.perf_counter() - w1, time.process_time() - c1)  # reading tumbuh's output: not counted
 if src.endswith(".parquet"):
     pq.read_table(src)
-    pq.write_table(table, dst, **json.loads(options))
+    pq.write_table(table, dst, **options)
 else:
     pacsv.read_csv(src)
     pacsv.write_csv(table, dst)
@@ -125,8 +146,8 @@ def bench_format(fmt: str, src: Path, workdir: Path, repeat: int) -> dict:
     out, peer_out = workdir / f"out_tumbuh{ext}", workdir / f"out_pyarrow{ext}"
     argv = ["zscore", str(src), str(out), "--quiet"]
     growth_main(argv)  # warm-up: imports, tables, Arrow's compute registry, the pow check
-    table = pq.read_table(out) if fmt == "parquet" else pacsv.read_csv(out)
-    options = peer_options(out) if fmt == "parquet" else {}
+    options = peer_options(out) if fmt == "parquet" else {"strings": pacsv.read_csv(src).column_names}
+    table = read_output(out, options)
 
     def peer() -> None:
         if fmt == "parquet":
@@ -137,8 +158,10 @@ def bench_format(fmt: str, src: Path, workdir: Path, repeat: int) -> dict:
             pacsv.write_csv(table, peer_out)
 
     peer()
-    if fmt == "parquet":  # the peer wrote the same columns, types and values
-        assert pq.read_table(peer_out).equals(table), "the peer's output differs from tumbuh's"
+    if fmt == "parquet":  # the peer wrote the same columns, types and values ...
+        assert pq.read_table(peer_out).equals(pq.read_table(out)), "the peer's output differs from tumbuh's"
+    else:  # ... the same bytes
+        assert peer_out.read_bytes() == out.read_bytes(), "the peer's output differs from tumbuh's"
     runs: dict[str, list] = {}
     saved = zscores.ENGINE
     try:
@@ -258,7 +281,7 @@ def main(argv=None) -> int:
         print(
             f"\n- {r['format']}, {r['rows']:,} rows: {r['command']}; input {r['input_mib']:.1f} MiB, output "
             f"{r['output_mib']:.1f} MiB (the peer's {r['peer_output_mib']:.1f} MiB), {r['output_columns']} columns; "
-            f"peer's writer settings {r['peer_options'] or 'pyarrow defaults'}"
+            f"peer's writer settings {r['peer_options'] if r['format'] == 'parquet' else 'pyarrow defaults'}"
         )
     print(f"\n## The numpy kernel's pow ({a.pow_rows:,} rows, 4 main indicators, best CPU of {a.repeat})\n")
     print(f"numpy's power is C's pow on this CPU: {pow_rows[0]['numpy_power_is_c_pow']}\n")

@@ -55,9 +55,14 @@ STALE_LOCK_SECONDS = 900
 def _cpu() -> str:
     """The CPU model and instruction-set flags (the module is compiled for this CPU)."""
     try:
+        lines = []
         with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
-            lines = [line for line in f if line.startswith(("model name", "flags", "Features", "CPU part"))]
-        return "".join(sorted(set(lines)))
+            for line in f:  # the first processor's block
+                if not line.strip():
+                    break
+                if line.startswith(("model name", "flags", "Features", "CPU part")):
+                    lines.append(line)
+        return "".join(lines)
     except OSError:
         return f"{platform.machine()} {platform.processor()}"
 
@@ -277,7 +282,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"compiled z-score kernel: {find()}")
         return 0
     try:
-        t0 = time.perf_counter()
         path = build(Path(a.dir) if a.dir else None, verbose=a.verbose)
     except Exception as exc:  # no numba, no C compiler...: the JIT stays in use
         # (a lock left behind keeps background builds from retrying for STALE_LOCK_SECONDS)
@@ -285,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if a.lock:
         Path(a.lock).unlink(missing_ok=True)
-    print(f"compiled z-score kernel: {path} ({time.perf_counter() - t0:.0f} s)")
+    print(f"compiled z-score kernel: {path}")
     return 0
 
 

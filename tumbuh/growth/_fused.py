@@ -249,8 +249,9 @@ def _byte_lut(items: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def fast_codes(x, n: int, text_map: dict, numeric_map: dict | None, buffers=None, key: str = ""):
     """``to_codes`` for the two common big-batch cases in one compiled pass: a numeric
-    numpy array (or Arrow array without nulls), or an Arrow string array of one-character codes without nulls
-    ('L'/'P', 'l'/'h', 'y'/'n'). Anything else: None (the caller uses to_codes)."""
+    numpy array (or Arrow array without nulls), or an Arrow string array of one-character
+    codes without nulls ('L'/'P', 'l'/'h', 'y'/'n'). Anything else: None (the caller uses
+    to_codes)."""
     import pyarrow as pa
 
     if isinstance(x, pa.ChunkedArray) and x.num_chunks == 1:
