@@ -14,7 +14,7 @@ PORT   ?= 8000
 DEMO_CHILDREN ?= 25000
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: setup demo serve test lint lint-imports test-sqlite test-postgres test-browser deploy-check messages clean
+.PHONY: setup kernel demo serve test lint lint-imports test-sqlite test-postgres test-browser deploy-check messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,13 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) kernel
+
+# The z-score kernel compiled ahead of time for this machine and source (tumbuh/growth/_aot.py;
+# ~30 s the first time, nothing after): each process then loads it in milliseconds. Without a
+# C compiler it is not built and numba's JIT serves instead.
+kernel: $(STAMP)
+	-$(BIN)/python -m tumbuh.growth._aot
 
 demo: setup
 	TUMBUH_DEMO=1 $(BIN)/tumbuh migrate --noinput -v0

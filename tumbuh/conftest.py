@@ -18,6 +18,9 @@ import pytest
 
 from tumbuh.core.testing import require_or_skip
 
+# No test starts a background build of the compiled z-score kernel (growth/_aot.py).
+os.environ.setdefault("TUMBUH_KERNEL_BUILD", "0")
+
 #: The demo children in the test database: few enough to keep the session setup short.
 TEST_DEMO_CHILDREN = 300
 TEST_DEMO_KECAMATAN = ["73.24.04"]  # Malili

@@ -10,3 +10,12 @@ import pytest
 @pytest.fixture(autouse=True)
 def _static_without_manifest():
     yield
+
+
+@pytest.fixture(autouse=True)
+def _kernel_selection_as_without_a_compiled_module(monkeypatch):
+    """The "auto" kernel choice as on a machine without the compiled-ahead module (numba's
+    JIT threshold), whether or not one is built here: test_aot.py asks for it explicitly."""
+    from tumbuh.growth import _aot
+
+    monkeypatch.setattr(_aot, "_AVAILABLE", False)
