@@ -40,8 +40,10 @@ import platform
 import sys
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SOURCES = ("_fused_jit.py", "_fused.py", "_aot.py")  # _aot.py: the build flags
@@ -171,7 +173,12 @@ def _signatures() -> dict:
         triskin=rng.uniform(5, 10, n),
         subskin=rng.uniform(5, 10, n),
     )
-    zscores._anthro_zscores(**rows, measure=pa.array(["l"] * n), oedema=pa.array(["n"] * n), engine="fused")
+    zscores._anthro_zscores(
+        **rows,  # type: ignore[arg-type]
+        measure=pa.array(["l"] * n),
+        oedema=pa.array(["n"] * n),
+        engine="fused",
+    )
     _fused.fast_codes(rows["sex"], n, zscores.SEX_TEXT, zscores.SEX_NUMERIC)
     _fused.fast_codes(pa.array(["y", "n"] * (n // 2)), n, zscores.OEDEMA_TEXT, zscores.OEDEMA_NUMERIC)
     sigs = {}
@@ -184,7 +191,7 @@ def _signatures() -> dict:
 
 
 @contextlib.contextmanager
-def _jit_flags():
+def _jit_flags() -> Iterator[None]:
     """pycc compiles with numba's default flags; the JIT kernel's are ``_fused_jit._jit``'s:
     x/0 gives ±inf/NaN as in numpy instead of raising (``error_model="numpy"``), and the
     calls release the GIL (``nogil``: two scoring threads run at once). No fastmath either
@@ -194,16 +201,16 @@ def _jit_flags():
     base = compiler.Flags
 
     class Flags(base):  # type: ignore[misc, valid-type]
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.error_model = "numpy"
             self.release_gil = True
 
-    compiler.Flags = Flags
+    compiler.Flags = Flags  # type: ignore[misc]
     try:
         yield
     finally:
-        compiler.Flags = base
+        compiler.Flags = base  # type: ignore[misc]
 
 
 def build(directory: Path | None = None, *, verbose: bool = False) -> Path:
@@ -256,13 +263,14 @@ def build_in_background() -> bool:
             pass
         fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
         os.close(fd)
-        subprocess.Popen(  # noqa: S603 - this interpreter, this module, fixed arguments
+        # this interpreter, this module, fixed arguments; the child lowers its own priority
+        # (no preexec_fn: the caller may be running threads)
+        subprocess.Popen(  # noqa: S603  # nosec B603
             [sys.executable, "-m", "tumbuh.growth._aot", "--lock", str(lock)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
-            preexec_fn=lambda: os.nice(19),  # noqa: PLW1509 - no threads touched, nice only
         )
     except OSError:
         return False
@@ -278,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lock", default=None, help=argparse.SUPPRESS)  # removed when done
     p.add_argument("--verbose", action="store_true")
     a = p.parse_args(argv)
+    if a.lock:  # started in the background by a big run: yield to everything else
+        os.nice(19)
     if not a.force and a.dir is None and find() is not None:
         print(f"compiled z-score kernel: {find()}")
         return 0

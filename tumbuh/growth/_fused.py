@@ -63,6 +63,7 @@ def use(backend: str) -> None:
     ImportError if there is none for this source and machine) or ``"jit"`` (numba;
     ImportError without numba)."""
     global BACKEND, anthro_kernel, pow_probe, pow_fast_probe, numeric_codes, byte_codes
+    compiled: Any
     if backend == "aot":
         compiled = _aot.load()
         if compiled is None:

@@ -253,6 +253,8 @@ def _check_paths(command: str, args: argparse.Namespace) -> str | None:
     """An error message for an unusable input/output/batch size, or None."""
     if args.batch_size <= 0:
         return "--batch-size must be positive"
+    if getattr(args, "engine", "arrow") == "spark" and ("://" in args.input or "://" in args.output):
+        return None  # s3://, gs://, hdfs://: the Spark engine's own listing checks them, on the cluster
     if not os.path.exists(args.input):
         return f"no such file or directory: {args.input}"
     try:

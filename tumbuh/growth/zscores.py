@@ -1017,7 +1017,7 @@ def arrow_array(values: np.ndarray, type: pa.DataType, null: np.ndarray | None =
 
     values = np.ascontiguousarray(values)
     nulls = 0 if null is None else int(np.count_nonzero(null))
-    bitmap = pa.py_buffer(np.packbits(~null, bitorder="little")) if nulls else None
+    bitmap = pa.py_buffer(np.packbits(~null, bitorder="little")) if null is not None and nulls else None
     return pa.Array.from_buffers(type, len(values), [bitmap, pa.py_buffer(values)], null_count=nulls)
 
 

@@ -292,7 +292,8 @@ def plan(
 
         with fs.open_input_file(file) as f:
             meta = pq.ParquetFile(f).metadata
-        groups, weight = [], 0.0
+        groups: list[int] = []
+        weight = 0.0
         sizes = [
             sum(meta.row_group(g).column(c).total_compressed_size for c in range(meta.num_columns))
             for g in range(meta.num_row_groups)
@@ -305,13 +306,13 @@ def plan(
             weight += gsize
         units.append((file, tuple(groups) if sizes else None, weight + open_cost))
     if n >= len(units):  # as many tasks as pieces: one piece each
-        return source, [((file, groups),) for file, groups, _ in units]
+        return source, [((file, row_groups),) for file, row_groups, _ in units]
     total = sum(w for *_, w in units)
     splits: list[list[tuple[str, tuple[int, ...] | None]]] = [[] for _ in range(n)]
     done = 0.0
-    for file, groups, w in units:
+    for file, row_groups, w in units:
         k = min(n - 1, int((done + w / 2) * n / total))
-        splits[k].append((file, groups))
+        splits[k].append((file, row_groups))
         done += w
     return source, [tuple(s) for s in splits if s]
 

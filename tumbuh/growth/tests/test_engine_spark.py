@@ -427,3 +427,16 @@ def test_a_missing_input_is_reported(spark, tmp_path, capsys):
     )
     assert run_zscore(args) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_the_cli_hands_uris_to_the_spark_engine(spark, dataset, tmp_path):
+    """``tumbuh zscore --engine spark`` takes URIs (s3://, gs://, hdfs://, here file://): the CLI
+    leaves them to the engine's own listing instead of refusing them as missing local paths."""
+    from tumbuh.growth import cli
+
+    root, table = dataset
+    out = tmp_path / "from-cli"
+    assert cli.main(["zscore", f"file://{root}", f"file://{out}", "--engine", "spark", "--quiet"]) == 0
+    assert _read_back(out).num_rows == table.num_rows
+    # a local path that does not exist is still refused before Spark starts
+    assert cli.main(["zscore", str(tmp_path / "nowhere"), str(tmp_path / "o2"), "--engine", "spark"]) == 2
