@@ -57,7 +57,7 @@ class Criterion(models.Model):
     """One question of the rubric, about one aksi, with its weight and the evidence expected."""
 
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("rubric"))
-    aksi = models.PositiveSmallIntegerField(_("aksi"), validators=_aksi)
+    aksi = models.PositiveSmallIntegerField(_("convergence action"), validators=_aksi)
     code = models.CharField(_("code"), max_length=20)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     indicator = models.TextField(_("question / indicator"))
@@ -150,8 +150,8 @@ class Assessment(models.Model):
     scope_reaches_up = True  # a district reads its own final result (its scores are scoped by district)
 
     class Meta:
-        verbose_name = _("penilaian kinerja")
-        verbose_name_plural = _("penilaian kinerja")
+        verbose_name = _("performance assessment")
+        verbose_name_plural = _("performance assessments")
         ordering = ["province_id", "-year"]
         constraints = [models.UniqueConstraint(fields=["province", "year"], name="penilaian_assessment_unique")]
 
@@ -171,7 +171,7 @@ class Score(models.Model):
     """One district's score on one criterion of an assessment: a level of the criterion and a comment."""
 
     assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("penilaian kinerja")
+        Assessment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("performance assessment")
     )
     kabupaten = models.ForeignKey(
         Wilayah,

@@ -143,7 +143,12 @@ def test_a_zip_that_is_not_the_kind_its_name_says_is_refused():
 
 
 #: Upload fields that take data files read by their own importers, not scans or documents.
-DATA_IMPORTS = {("tumbuh.imports.forms", "file"), ("tumbuh.indikator.forms", "file"), ("tumbuh.maps.forms", "file")}
+DATA_IMPORTS = {
+    ("tumbuh.imports.forms", "file"),
+    ("tumbuh.indikator.forms", "file"),
+    ("tumbuh.maps.forms", "file"),
+    ("tumbuh.penilaian.forms", "file"),  # a rubric as TOML text, size-capped and parsed by tomllib (penilaian/rubric.py)
+}
 
 
 def test_every_scan_or_document_upload_field_checks_the_content():

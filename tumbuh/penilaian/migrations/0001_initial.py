@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='Criterion',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('aksi', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='aksi')),
+                ('aksi', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='convergence action')),
                 ('code', models.CharField(max_length=20, verbose_name='code')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
                 ('indicator', models.TextField(verbose_name='question / indicator')),
@@ -81,8 +81,8 @@ class Migration(migrations.Migration):
                 ('rubric', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='penilaian.rubric', verbose_name='rubric')),
             ],
             options={
-                'verbose_name': 'penilaian kinerja',
-                'verbose_name_plural': 'penilaian kinerja',
+                'verbose_name': 'performance assessment',
+                'verbose_name_plural': 'performance assessments',
                 'ordering': ['province_id', '-year'],
             },
         ),
@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='penilaian.assessment', verbose_name='penilaian kinerja')),
+                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='penilaian.assessment', verbose_name='performance assessment')),
                 ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='penilaian.criterion', verbose_name='criterion')),
                 ('kabupaten', models.ForeignKey(limit_choices_to={'level': 2}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wilayah.wilayah', verbose_name='regency / city')),
                 ('level', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='penilaian.level', verbose_name='score')),
