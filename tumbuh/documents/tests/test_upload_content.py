@@ -147,7 +147,10 @@ DATA_IMPORTS = {
     ("tumbuh.imports.forms", "file"),
     ("tumbuh.indikator.forms", "file"),
     ("tumbuh.maps.forms", "file"),
-    ("tumbuh.penilaian.forms", "file"),  # a rubric as TOML text, size-capped and parsed by tomllib (penilaian/rubric.py)
+    (
+        "tumbuh.penilaian.forms",
+        "file",
+    ),  # a rubric as TOML text, size-capped and parsed by tomllib (penilaian/rubric.py)
 }
 
 
