@@ -159,6 +159,12 @@ def _attachment_is_personal(obj) -> bool:
     return model is not None and personal_kind(model) is True
 
 
+def _is_personal_row(obj) -> bool:
+    """Whether the object is a personal row: of a personal model, or a file attached to one."""
+    kind = personal_kind(type(obj))
+    return kind is True or (kind == "attachment" and _attachment_is_personal(obj))
+
+
 def _personal_attachment_q() -> Q:
     from django.contrib.contenttypes.models import ContentType
 
@@ -208,10 +214,8 @@ def is_visible(user, obj) -> bool:
         return obj.pk is not None and any(node_contains(user, c) for c in obj.desa_codes())
     if model is User and obj.pk == user.pk:
         return True
-    if withholds_personal_rows(user):
-        kind = personal_kind(model)
-        if kind is True or (kind == "attachment" and _attachment_is_personal(obj)):
-            return False
+    if withholds_personal_rows(user) and _is_personal_row(obj):
+        return False
     if model is _import_batch_model() and user.role == Role.PUSKESMAS:
         return obj.created_by_id == user.pk  # their own measurement imports
     if _own_puskesmas_row(user, model, obj):
@@ -504,8 +508,7 @@ def refusal(user, target):
         return NO_ROLE
     model = target if isinstance(target, type) else type(target)
     if withholds_personal_rows(user) and (
-        personal_kind(model) is True
-        or (personal_kind(model) == "attachment" and not isinstance(target, type) and _attachment_is_personal(target))
+        personal_kind(model) is True if isinstance(target, type) else _is_personal_row(target)
     ):
         return PERSONAL_REFUSED
     if isinstance(target, type):

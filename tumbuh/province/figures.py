@@ -203,7 +203,7 @@ def district_rows(
             "wilayah_id", flat=True
         )
     )
-    stamp = _records_stamp(user, year, today)
+    stamp = _records_stamp(year, today)
     out = []
     for k in kabupaten:
         target = target_for(targets.get(k.code, []), now.year)
@@ -220,10 +220,10 @@ def district_rows(
                 target=target,
                 assessment=assessment,
                 quality=quality.get(k.code, Quality()),
-                aksi=_cached(f"aksi:{k.code}:{stamp}", lambda k=k: aksi_of(user, cycles[k.code], today))
+                aksi=_cached(f"aksi:{k.code}:{stamp}", lambda k=k: aksi_of(cycles[k.code], today))
                 if k.code in cycles
                 else Aksi(started=False),
-                rembuk=_cached(f"rembuk:{k.code}:{stamp}", lambda k=k: rembuk_of(user, k, year, today))
+                rembuk=_cached(f"rembuk:{k.code}:{user.pk}:{stamp}", lambda k=k: rembuk_of(user, k, year, today))
                 if k.code in with_rembuk
                 else Rembuk(),
                 rakor=rakor.get(k.code, Rakor()),
@@ -236,16 +236,16 @@ def district_rows(
 CACHE_SECONDS = 300
 
 
-def _records_stamp(user, year: int, today: dt.date) -> str:
-    """What the Aksi and rembuk columns depend on besides the district: the reader (their scope),
-    the year, the day, and the last audited change (every record they read is written through
+def _records_stamp(year: int, today: dt.date) -> str:
+    """What the Aksi and rembuk columns depend on besides the district (and, for the rembuk's, the
+    reader, whose scope it reads through): the year, the day, and the last audited change (every record they read is written through
     ``do_save``/``do_delete`` or ``BulkWrite``, each of which writes an audit row)."""
     from django.db.models import Max
 
     from tumbuh.audit.models import AuditLog
 
     last = AuditLog.objects.aggregate(m=Max("id"))["m"]
-    return f"{user.pk}:{year}:{today.isoformat()}:{last}"
+    return f"{year}:{today.isoformat()}:{last}"
 
 
 def _cached(key: str, build):
@@ -272,9 +272,9 @@ def _quality(user, province: Wilayah, period: Period) -> dict[str, Quality]:
     return out
 
 
-def aksi_of(user, cycle, today: dt.date) -> Aksi:
+def aksi_of(cycle, today: dt.date) -> Aksi:
     """Pantau Aksi's rows of the district's ``cycle`` (``aksi.CycleYear``), summed: the
-    district's own progress, as its secretariat sees it on Pantau Aksi. ``user`` saw the cycle
+    district's own progress, as its secretariat sees it on Pantau Aksi. The reader saw the cycle
     (``district_rows`` reads it through the policy); the rows are counted as the system sees the
     district, because an output may be proved by records the province may not read (Aksi 5's
     KPM trained, a rakor's attendance): the province gets the counts, never those records."""
