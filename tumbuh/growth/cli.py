@@ -49,9 +49,9 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import _aot, stream, zscores
+from ._inputs import pc
 from .classify import (
     ANTHRO_INDICATORS,
     ANTHROPLUS_INDICATORS,

@@ -12,7 +12,6 @@ NaN without a branch.
 
 from __future__ import annotations
 
-import csv
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,22 +72,21 @@ class LMSTable:
         return (key >= self.start) & (key <= self.stop)
 
 
-def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        return header, [row for row in reader if row]
+def _read_columns(path: Path, names: tuple[str, ...]) -> np.ndarray:
+    """The columns ``names`` of a table's CSV as float64, one row per line (numpy's C parser,
+    correctly rounded as Python's ``float``; ~3× quicker than the csv module)."""
+    with open(path, encoding="utf-8") as fh:
+        header = fh.readline().strip().split(",")
+        return np.loadtxt(fh, delimiter=",", usecols=[header.index(n) for n in names], ndmin=2)
 
 
 def _build(name: str, path: Path, key_col: str, scale: int) -> LMSTable:
-    header, rows = _read_rows(path)
-    ix = {h: i for i, h in enumerate(header)}
-    sexes = np.array([int(r[ix["sex"]]) for r in rows])
-    # Keys: whole days/months (scale 1) or 0.1 cm steps (scale 10 → integer mm).
-    keys = np.array([round(float(r[ix[key_col]]) * scale) for r in rows], dtype=np.int64)
-    L = np.array([float(r[ix["L"]]) for r in rows])
-    M = np.array([float(r[ix["M"]]) for r in rows])
-    S = np.array([float(r[ix["S"]]) for r in rows])
+    cols = _read_columns(path, ("sex", key_col, "L", "M", "S"))
+    sexes = cols[:, 0].astype(np.int64)
+    # Keys: whole days/months (scale 1) or 0.1 cm steps (scale 10 → integer mm), rounded
+    # half to even as Python's round().
+    keys = np.rint(cols[:, 1] * scale).astype(np.int64)
+    L, M, S = (np.ascontiguousarray(cols[:, i]) for i in (2, 3, 4))
     start, stop = int(keys.min()), int(keys.max())
     n = stop - start + 1
     stride = n + 1

@@ -351,3 +351,20 @@ def test_text_numbers_fast_and_tolerant_paths():
     v, bad = to_float(pa.array(["9,5", " 3 ", "abc", None, "NA", "inf"]), 6)
     assert v[:2].tolist() == [9.5, 3.0] and np.isnan(v[2:]).all()
     assert bad.tolist() == [False, False, True, False, False, True]
+
+
+def test_arrow_numbers_with_nulls_of_every_width():
+    from decimal import Decimal
+
+    from tumbuh.growth._inputs import to_float
+
+    for typ in (pa.int8(), pa.int64(), pa.uint16(), pa.float16(), pa.float32(), pa.float64()):
+        v, bad = to_float(pa.array([7, None, 12], typ), 3)
+        assert v.dtype == np.float64, typ
+        assert v[[0, 2]].tolist() == [7.0, 12.0] and np.isnan(v[1]) and not bad.any(), typ
+    v, _ = to_float(pa.array([0.1], pa.float32()), 1)
+    assert v[0] == float(np.float32(0.1))  # widened, not re-read
+    v, _ = to_float(pa.array([Decimal("9.25"), None]), 2)
+    assert v[0] == 9.25 and np.isnan(v[1])
+    v, _ = to_float(pa.array([True, None]), 2)
+    assert v[0] == 1.0 and np.isnan(v[1])
