@@ -86,10 +86,14 @@ def main() -> None:
 
         cursor = list(ids.order_by(*CHILD_ORDER)[depth - 1 : depth])[0] if depth else None
         row = f"| {username} | {total:,} |"
-        print(f"{row} offset | {_ms(lambda: offset(1), args.repeat):.1f} | "
-              f"{_ms(lambda: offset(deep_number), args.repeat):.1f} | {(deep_number - 1) * PAGE_SIZE:,} |")
-        print(f"{row} keyset | {_ms(lambda: keyset.paginate(ids, CHILD_ORDER), args.repeat):.1f} | "
-              f"{_ms(lambda: keyset.paginate(ids, CHILD_ORDER, after=cursor), args.repeat):.1f} | {depth:,} |")
+        print(
+            f"{row} offset | {_ms(lambda: offset(1), args.repeat):.1f} | "
+            f"{_ms(lambda: offset(deep_number), args.repeat):.1f} | {(deep_number - 1) * PAGE_SIZE:,} |"
+        )
+        print(
+            f"{row} keyset | {_ms(lambda: keyset.paginate(ids, CHILD_ORDER), args.repeat):.1f} | "
+            f"{_ms(lambda: keyset.paginate(ids, CHILD_ORDER, after=cursor), args.repeat):.1f} | {depth:,} |"
+        )
         client = Client()
         client.force_login(user)
         client.get("/anak/")  # the session's first write out of the timing
@@ -98,14 +102,18 @@ def main() -> None:
             response = client.get("/anak/", query)
             assert response.status_code == 200, response.status_code
 
-        print(f"{row} view (keyset) | {_ms(lambda: view({}), args.repeat):.1f} | "
-              f"{_ms(lambda: view({'after': cursor}), args.repeat):.1f} | {depth:,} |")
+        print(
+            f"{row} view (keyset) | {_ms(lambda: view({}), args.repeat):.1f} | "
+            f"{_ms(lambda: view({'after': cursor}), args.repeat):.1f} | {depth:,} |"
+        )
         if username == args.users.split(",")[0]:
             key = list(ids.filter(pk=cursor).values_list("name", "birth_date", "pk"))[0]
             from django.db.models import F
             from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 
-            seek = ids.order_by(*CHILD_ORDER).filter(TupleGreaterThan(Tuple(*(F(f) for f in ("name", "birth_date", "pk"))), key))
+            seek = ids.order_by(*CHILD_ORDER).filter(
+                TupleGreaterThan(Tuple(*(F(f) for f in ("name", "birth_date", "pk"))), key)
+            )
             q, p = seek[: PAGE_SIZE + 1].query.sql_with_params()
             with connection.cursor() as c:
                 c.execute("EXPLAIN (ANALYZE, BUFFERS) " + q, p)
