@@ -60,8 +60,19 @@ def main() -> None:
     import django
 
     django.setup()
+    print(f"load average {os.getloadavg()[0]:.2f}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print("| user | rows | what | page 1 ms | deep page ms | deep offset |")
+    print("|---|---:|---|---:|---:|---:|")
+    plans = [_user(username, args) for username in args.users.split(",")]
+    print("\nkeyset, deep page:\n" + plans[0][0] + "\n\noffset, deep page:\n" + plans[0][1])
+
+
+def _user(username: str, args) -> tuple[str, str]:
+    """Print the user's rows of the table; the plans of the deep page (keyset, offset)."""
     from django.core.paginator import Paginator
     from django.db import connection
+    from django.db.models import F
+    from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
     from django.test import Client
 
     from tumbuh.accounts import policy
@@ -70,57 +81,49 @@ def main() -> None:
     from tumbuh.measurements.models import Child
     from tumbuh.measurements.views import CHILD_ORDER, PAGE_SIZE
 
-    print(f"load average {os.getloadavg()[0]:.2f}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-    print("| user | rows | what | page 1 ms | deep page ms | deep offset |")
-    print("|---|---:|---|---:|---:|---:|")
-    for username in args.users.split(","):
-        user = User.objects.get(username=username)
-        ids = policy.visible(user, Child.objects.all()).values_list("pk", flat=True)
-        total = ids.count()
-        depth = min(args.depth, max(total - PAGE_SIZE, 0))
-        deep_number = depth // PAGE_SIZE + 1
-        old = ids.order_by("name", "birth_date")  # the Meta ordering the Paginator read before
+    user = User.objects.get(username=username)
+    ids = policy.visible(user, Child.objects.all()).values_list("pk", flat=True)
+    total = ids.count()
+    depth = min(args.depth, max(total - PAGE_SIZE, 0))
+    deep_number = depth // PAGE_SIZE + 1
+    old = ids.order_by("name", "birth_date")  # the Meta ordering the Paginator read before
 
-        def offset(number):
-            return list(Paginator(old, PAGE_SIZE).get_page(number).object_list)
+    def offset(number):
+        return list(Paginator(old, PAGE_SIZE).get_page(number).object_list)
 
-        cursor = list(ids.order_by(*CHILD_ORDER)[depth - 1 : depth])[0] if depth else None
-        row = f"| {username} | {total:,} |"
-        print(
-            f"{row} offset | {_ms(lambda: offset(1), args.repeat):.1f} | "
-            f"{_ms(lambda: offset(deep_number), args.repeat):.1f} | {(deep_number - 1) * PAGE_SIZE:,} |"
-        )
-        print(
-            f"{row} keyset | {_ms(lambda: keyset.paginate(ids, CHILD_ORDER), args.repeat):.1f} | "
-            f"{_ms(lambda: keyset.paginate(ids, CHILD_ORDER, after=cursor), args.repeat):.1f} | {depth:,} |"
-        )
-        client = Client()
-        client.force_login(user)
-        client.get("/anak/")  # the session's first write out of the timing
+    cursor = list(ids.order_by(*CHILD_ORDER)[depth - 1 : depth])[0] if depth else None
+    row = f"| {username} | {total:,} |"
+    print(
+        f"{row} offset | {_ms(lambda: offset(1), args.repeat):.1f} | "
+        f"{_ms(lambda: offset(deep_number), args.repeat):.1f} | {(deep_number - 1) * PAGE_SIZE:,} |"
+    )
+    print(
+        f"{row} keyset | {_ms(lambda: keyset.paginate(ids, CHILD_ORDER), args.repeat):.1f} | "
+        f"{_ms(lambda: keyset.paginate(ids, CHILD_ORDER, after=cursor), args.repeat):.1f} | {depth:,} |"
+    )
+    client = Client()
+    client.force_login(user)
+    client.get("/anak/")  # the session's first write out of the timing
 
-        def view(query):
-            response = client.get("/anak/", query)
-            assert response.status_code == 200, response.status_code
+    def view(query):
+        response = client.get("/anak/", query)
+        assert response.status_code == 200, response.status_code
 
-        print(
-            f"{row} view (keyset) | {_ms(lambda: view({}), args.repeat):.1f} | "
-            f"{_ms(lambda: view({'after': cursor}), args.repeat):.1f} | {depth:,} |"
-        )
-        if username == args.users.split(",")[0]:
-            key = list(ids.filter(pk=cursor).values_list("name", "birth_date", "pk"))[0]
-            from django.db.models import F
-            from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
-
-            seek = ids.order_by(*CHILD_ORDER).filter(
-                TupleGreaterThan(Tuple(*(F(f) for f in ("name", "birth_date", "pk"))), key)
-            )
-            q, p = seek[: PAGE_SIZE + 1].query.sql_with_params()
-            with connection.cursor() as c:
-                c.execute("EXPLAIN (ANALYZE, BUFFERS) " + q, p)
-                plan = "\n".join(r[0] for r in c.fetchall())
-                c.execute("EXPLAIN (ANALYZE, BUFFERS) " + str(old.query) + f" LIMIT {PAGE_SIZE} OFFSET {depth}")
-                old_plan = "\n".join(r[0] for r in c.fetchall())
-    print("\nkeyset, deep page:\n" + plan + "\n\noffset, deep page:\n" + old_plan)
+    print(
+        f"{row} view (keyset) | {_ms(lambda: view({}), args.repeat):.1f} | "
+        f"{_ms(lambda: view({'after': cursor}), args.repeat):.1f} | {depth:,} |"
+    )
+    key = list(ids.filter(pk=cursor).values_list("name", "birth_date", "pk"))[0]
+    seek = ids.order_by(*CHILD_ORDER).filter(
+        TupleGreaterThan(Tuple(*(F(f) for f in ("name", "birth_date", "pk"))), key)
+    )
+    plans = []
+    for qs in (seek[: PAGE_SIZE + 1], old[depth : depth + PAGE_SIZE]):
+        sql, params = qs.query.sql_with_params()
+        with connection.cursor() as c:
+            c.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            plans.append("\n".join(r[0] for r in c.fetchall()))
+    return plans[0], plans[1]
 
 
 if __name__ == "__main__":
