@@ -35,8 +35,9 @@ What it does:
    default, or one keep-alive connection per user with ``--keep-alive``), who logs in through
    the login form (CSRF token) as a demo account (:data:`USERS`: district admins, a kecamatan
    team, puskesmas officers, desa operators, a read-only viewer), then loops (no think time
-   unless ``--think``): the dashboard ``/dasbor/``, the child list ``/anak/?page=k`` (a random
-   page of the user's list), a child's page ``/anak/<tumbuh_id>/`` (a random child from the list
+   unless ``--think``): the dashboard ``/dasbor/``, the child list (from issue 18 keyset pages:
+   the next page of the user's list, ``/anak/?after=<id>``, back to the top after the last; a
+   random ``/anak/?page=k`` on a tree with page numbers), a child's page ``/anak/<tumbuh_id>/`` (a random child from the list
    pages the user has seen: always in scope). Latency = request sent → whole body read. A request is an error unless it answers 200
    (a redirect to the login is one). ``--warmup-seconds`` are not counted (each worker loads
    numpy/scipy on its first page; the page cache fills).
@@ -252,6 +253,7 @@ class User:
         self.cookies: dict[str, str] = {}
         self.children: list[str] = []  # tumbuh_ids seen in the user's child list
         self.list_pages = 1
+        self.list_next = ""
 
     def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
         h = {
@@ -306,6 +308,10 @@ class User:
         m = re.search(rb"(?:page|halaman) \d+ (?:of|dari) (\d+)", body)
         if m:
             self.list_pages = int(m.group(1))
+        # Keyset pages (issue 18): no page numbers, a next link; the user walks down the list and
+        # starts again at the top after its last page.
+        m = re.search(rb'href="\?([^"]*after=\d+)"', body)
+        self.list_next = f"/anak/?{m.group(1).decode().replace('&amp;', '&')}" if m else ""
 
 
 def make_users(port: int, n: int, keep_alive: bool) -> list[User]:
@@ -337,7 +343,7 @@ def phase(
             if page == "dashboard":
                 path = "/dasbor/"
             elif page in ("child list", "/anak/"):
-                path = f"/anak/?page={rng.randint(1, u.list_pages)}"
+                path = u.list_next or f"/anak/?page={rng.randint(1, u.list_pages)}"
             elif page == "child page":
                 path = f"/anak/{rng.choice(u.children)}/"
             else:

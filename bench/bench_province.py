@@ -43,10 +43,11 @@ What it does (each step timed; ``--steps``, default ``build,refresh,load``):
 3. **load**: ``bench_load``'s runner (imported: gunicorn with production settings, 20 logged-in
    users, a fresh copy of the seed per run) with the district and provincial users of :data:`USERS`
    looping over ``--urls`` (default :data:`URLS`: the dashboard at the user's own area, the
-   provincial comparison at ``/provinsi/`` when the tree has it, the child list), once with no
+   province's pages when the tree has them (``/provinsi/``, ``/provinsi/banding/`` with two
+   districts, ``/provinsi/peta/``; not for the district admin), the child list), once with no
    think time and once with ``--think`` (3 s) seconds; p95 against the 1 s target and against
-   bench_load's 25,000-child district (the ratio). The child list's page is
-   ``/anak/?page=k``, a random page of the user's list, as in bench_load.
+   bench_load's 25,000-child district (the ratio). The child list's page is the next page of
+   the user's list (``/anak/?after=<id>``, keyset pages), as in bench_load.
 
 Writes ``bench/out/<--out>.json``; prints Markdown tables, the machine and the load average. The
 databases stay (``dropdb -h 127.0.0.1 -U postgres scale_province; … scale_province_seed``).
@@ -95,13 +96,18 @@ USERS = [
     ("super.sulsel", "superuser", 4),
 ]
 ROLES = {name: role for name, role, _k in USERS}
-#: The pages each user loops over (``--urls``); {own} is the user's area (:data:`OWN`), "/anak/" a
-#: random page of the user's child list. The province comparison page when the tree has it
-#: (tumbuh/province, issue 18).
-URLS = "/dasbor/?within={own}," + ("/provinsi/," if (ROOT / "tumbuh" / "province").is_dir() else "") + "/anak/"
+#: The pages each user loops over (``--urls``); {own} is the user's area (:data:`OWN`), "/anak/"
+#: the next page of the user's child list (keyset pages: ``bench_load.User.see_list``). The
+#: province's pages when the tree has them (tumbuh/province, issue 18): its districts side by side,
+#: two districts compared (Makassar and Luwu Timur), the map.
+PROVINCE_PAGES = ("/provinsi/", "/provinsi/banding/?kabupaten=73.71&kabupaten=73.24", "/provinsi/peta/")
+URLS = ",".join(
+    ("/dasbor/?within={own}", *(PROVINCE_PAGES if (ROOT / "tumbuh" / "province").is_dir() else ()), "/anak/")
+)
 OWN = {"admin.makassar": BIG_DISTRICT, "provinsi.sulsel": PROVINCE, "super.sulsel": PROVINCE}
-#: The province role sees no child rows (issue 18: personal rows are withheld from it).
-SKIP = {"provinsi.sulsel": {"/anak/"}}
+#: The province role sees no child rows (issue 18: personal rows are withheld from it); a district
+#: admin no province page (the policy refuses both).
+SKIP = {"provinsi.sulsel": {"/anak/"}, "admin.makassar": set(PROVINCE_PAGES)}
 #: Visits per child at the generator's share of regular attenders (demo, bench_dashboard), and
 #: bench_dashboard's attendance of the regular attenders.
 VISITS_AT = ((0.45, 11.5), (0.95, 20.1))

@@ -41,7 +41,11 @@ class AuditLog(models.Model):
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            # The log's keyset pages, newest first (``views.audit_list``).
+            models.Index(fields=["at", "id"], name="audit_at_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

@@ -15,6 +15,9 @@ import secrets
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 
 PARAMETER = "cari"
+#: What a page link carries besides the search: a page number, or a keyset page's cursor
+#: (``core.keyset``).
+PAGING = ("page", "after", "before")
 #: The searches a session keeps (oldest dropped first): enough for a few tabs.
 KEEP = 10
 
@@ -25,7 +28,8 @@ def searched(request: HttpRequest, key: str) -> tuple[QueryDict, HttpResponseRed
     if request.method == "POST":
         query = request.POST.copy()
         query.pop("csrfmiddlewaretoken", None)
-        query.pop("page", None)
+        for name in PAGING:
+            query.pop(name, None)
         saved = dict(request.session.get(store, {}))
         token = secrets.token_urlsafe(6)
         saved[token] = query.urlencode()
@@ -36,19 +40,21 @@ def searched(request: HttpRequest, key: str) -> tuple[QueryDict, HttpResponseRed
         encoded = request.session.get(store, {}).get(token)
         if encoded is not None:
             query = QueryDict(encoded, mutable=True)
-            if "page" in request.GET:
-                query["page"] = request.GET["page"]
+            for name in PAGING:
+                if name in request.GET:
+                    query[name] = request.GET[name]
             return query, None
         return QueryDict(mutable=True), None  # an expired search: the whole list
     return request.GET.copy(), None
 
 
 def page_query(request: HttpRequest, query: QueryDict) -> str:
-    """What a page link carries besides ``page``: the token of a posted search, else the
-    (harmless) filters of the query string."""
+    """What a page link carries besides ``page`` (or a keyset cursor): the token of a posted
+    search, else the (harmless) filters of the query string."""
     token = request.GET.get(PARAMETER)
     if token:
         return f"{PARAMETER}={token}"
     rest = query.copy()
-    rest.pop("page", None)
+    for name in PAGING:
+        rest.pop(name, None)
     return rest.urlencode()

@@ -311,10 +311,14 @@ def aggregate_rows(period: Period, coverage: dict, computed_at) -> list:
     ]
 
 
-def quality_tables(*, user, within_code: str | None, period: Period) -> dict[str, list[QualityRow]]:
+def quality_tables(
+    *, user, within_code: str | None, period: Period, levels: tuple[str, ...] = ("puskesmas", "posyandu")
+) -> dict[str, list[QualityRow]]:
     """{"puskesmas": [...], "posyandu": [...]} for the period, within the region, as far as
     ``user`` may see, judged and sorted (worst first). Reads the precomputed rows (computed
-    with the prevalence aggregates); with ``TUMBUH_DASHBOARD_LIVE`` computes them live."""
+    with the prevalence aggregates); with ``TUMBUH_DASHBOARD_LIVE`` computes them live.
+    ``levels``: only those (the province's page reads its thousands of posyandu rows for
+    nothing: ``levels=("puskesmas",)``)."""
     from tumbuh.organisation.models import posyandu_labels
     from tumbuh.wilayah.models import Wilayah
 
@@ -332,18 +336,19 @@ def quality_tables(*, user, within_code: str | None, period: Period) -> dict[str
                 user=user, within_code=within_code, level=level, period=period, indicator="stunting"
             )
         }
-        rows = compute_quality(qs, period=period, coverage=cover)
+        rows = [r for r in compute_quality(qs, period=period, coverage=cover) if r.level in levels]
     else:
         ensure_fresh(period)
-        qs = policy.visible(user, QualityAggregate.objects.filter(period=period.key))
+        qs = policy.visible(user, QualityAggregate.objects.filter(period=period.key, level__in=levels))
         if within_code:
             qs = qs.filter(Q(wilayah_code=within_code) | Q(wilayah_code__startswith=within_code + "."))
         rows = [QualityRow(**{k: getattr(a, k) for k in STORED}) for a in qs]
-    labels = posyandu_labels({int(r.code) for r in rows if r.level == "posyandu" and r.code.isdigit()})
+    posyandu = {int(r.code) for r in rows if r.level == "posyandu" and r.code.isdigit()}
+    labels = posyandu_labels(posyandu) if posyandu else {}
     for row in rows:  # named with their desa, as every list of posyandu
         if row.level == "posyandu" and row.code.isdigit():
             row.name = labels.get(int(row.code), row.name)
-    out: dict[str, list[QualityRow]] = {"puskesmas": [], "posyandu": []}
+    out: dict[str, list[QualityRow]] = {level: [] for level in levels}
     for row in rows:
         _judge(row)
         out[row.level].append(row)

@@ -125,6 +125,9 @@ class Child(models.Model):
         indexes = [
             models.Index(fields=["desa", "name"], name="child_desa_name_idx"),
             models.Index(fields=["posyandu", "birth_date"], name="child_posyandu_birth_idx"),
+            # The child list's keyset pages (``views.CHILD_ORDER``): a page at any depth of a
+            # province's million children is an index seek.
+            models.Index(fields=["name", "birth_date", "id"], name="child_name_birth_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.urls import reverse
 
@@ -55,6 +56,14 @@ def for_district(kabupaten, pairs, user, *, today: datetime.date) -> dict[tuple[
             ),
         )
     }
+    uploads: dict[str, list] = {}
+    if actions:  # the files of every action at once, not a query per criterion (issue 18)
+        on_actions = UploadedDocument.objects.filter(
+            content_type=ContentType.objects.get_for_model(ActionYear),
+            object_id__in=[str(a.pk) for a in actions.values()],
+        )
+        for upload in policy.visible(user, on_actions).order_by("uploaded_at", "pk"):
+            uploads.setdefault(upload.object_id, []).append(upload)
     default = ActionSet.default()
     default_pages = {d.number: d.page for d in default.actions.all()} if default else {}
     found = {}
@@ -71,6 +80,6 @@ def for_district(kabupaten, pairs, user, *, today: datetime.date) -> dict[tuple[
             item.documents = produced.get(page, []) if page else []
             if action is not None:
                 item.lines = checklist.lines(action, user, today=today, proofs=proofs)
-                item.uploads = list(policy.visible(user, UploadedDocument.for_object(action)).order_by("uploaded_at"))
+                item.uploads = uploads.get(str(action.pk), [])
             found[(year, aksi)] = item
     return found

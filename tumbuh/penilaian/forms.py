@@ -22,8 +22,11 @@ class ScoreForm(forms.Form):
         if score is not None and not args:
             kwargs.setdefault("initial", {"level": score.level_id, "comment": score.comment})
         super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = criterion.levels.all()
-        self.fields["level"].label_from_instance = lambda level: str(level)
+        field = self.fields["level"]
+        field.queryset = criterion.levels.all()
+        # The choices from the criterion's levels as read (``views._criteria`` prefetches them):
+        # the field's own choices would query them again, once a criterion (issue 18).
+        field.choices = [("", field.empty_label), *((level.pk, str(level)) for level in criterion.levels.all())]
         self.prefix = f"c{criterion.pk}"
 
 

@@ -267,7 +267,8 @@ def _kabupaten_code(code: str) -> str:
 
 def _quality(user, province: Wilayah, period: Period) -> dict[str, Quality]:
     out: dict[str, Quality] = {}
-    for r in quality_tables(user=user, within_code=province.code, period=period)["puskesmas"]:
+    # The puskesmas' lights alone: the province's thousands of posyandu rows are not read (issue 18).
+    for r in quality_tables(user=user, within_code=province.code, period=period, levels=("puskesmas",))["puskesmas"]:
         out.setdefault(_kabupaten_code(r.wilayah_code), Quality()).lights[r.light] += 1
     return out
 

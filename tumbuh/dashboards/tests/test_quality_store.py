@@ -69,3 +69,17 @@ def test_quality_page_reads_the_stored_rows_and_shows_staleness(client, alice, s
     assert 'data-testid="freshness"' in r.content.decode()
     aggregates.refresh_period(PERIOD)
     assert QualityAggregate.objects.get(period=PERIOD.key, level=row.level, code=row.code).sd_haz != 0.42
+
+
+@pytest.mark.django_db
+def test_one_level_of_the_quality_tables_is_that_level_of_both(alice, settings):
+    """``levels=("puskesmas",)`` (the province's page, issue 18) reads no posyandu row and gives
+    the puskesmas rows of the whole call, stored or live."""
+    aggregates.refresh_period(PERIOD)
+    for live in (False, True):
+        settings.TUMBUH_DASHBOARD_LIVE = live
+        both = quality_tables(user=alice, within_code="73.24", period=PERIOD)
+        one = quality_tables(user=alice, within_code="73.24", period=PERIOD, levels=("puskesmas",))
+        assert set(one) == {"puskesmas"} and both["posyandu"]
+        key = [(r.code, r.light, r.score, r.n) for r in both["puskesmas"]]
+        assert [(r.code, r.light, r.score, r.n) for r in one["puskesmas"]] == key and key
