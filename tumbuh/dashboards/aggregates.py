@@ -97,6 +97,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tumbuh.core import arrow_io
 from tumbuh.growth.prevalence import prevalence_simple
 
 from .periods import Period, periods_between
@@ -234,51 +235,6 @@ class _Frame:
         )
 
 
-def rows_as_arrow(qs, types: dict):
-    """The rows of ``qs.values_list(*types)`` (in its order) as an Arrow table with the
-    column types ``types`` ({name: pyarrow type}), streamed from PostgreSQL as CSV (``COPY
-    (query) TO STDOUT``) and parsed by Arrow; None on another database (the caller iterates
-    the queryset). A province's year is millions of rows: row by row through Django and
-    Python objects they took most of a recompute. Numbers, booleans, text and dates only:
-    PostgreSQL writes a float8 in its shortest exact form, so Arrow reads back the very same
-    double."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    import io
-
-    from pyarrow import csv
-
-    sql, params = qs.values_list(*types).query.sql_with_params()
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
-        for block in copy:
-            buffer.write(block)
-    if buffer.tell() == 0:  # no rows (Arrow reads no column from an empty file)
-        import pyarrow as pa
-
-        return pa.table({name: pa.array([], type=t) for name, t in types.items()})
-    buffer.seek(0)
-    return csv.read_csv(
-        buffer,
-        read_options=csv.ReadOptions(column_names=list(types)),
-        convert_options=csv.ConvertOptions(
-            column_types=types, true_values=["t"], false_values=["f"], strings_can_be_null=False
-        ),
-    )
-
-
-def arrow_numbers(table, name: str, *, null=np.nan, dtype=float) -> np.ndarray:
-    """A numeric or boolean column of :func:`rows_as_arrow`'s table as numpy, nulls as ``null``."""
-    import pyarrow.compute as pc
-
-    col = table.column(name)
-    if col.null_count:
-        col = pc.fill_null(col, null)
-    return col.to_numpy().astype(dtype, copy=False)
-
-
 def _empty_frame() -> _Frame:
     empty = np.array([], dtype=float)
     return _Frame(
@@ -296,16 +252,16 @@ def _pull(measurements, period: Period) -> _Frame:
     qs = measurements.filter(date__gte=period.start, date__lte=period.end).order_by("child_id", "-date")
     types = {"child_id": pa.int64(), "desa_id": pa.string(), "posyandu_id": pa.int64()}
     types |= {c: pa.float64() for c in ("zlen", "zwei", "zwfl")} | {c: pa.bool_() for c in ("flen", "fwei", "fwfl")}
-    table = rows_as_arrow(qs, types)
+    table = arrow_io.rows_as_arrow(qs, types)
     if table is not None:  # PostgreSQL: the same columns, without a Python object per value
         if table.num_rows == 0:
             return _empty_frame()
         return _Frame(
-            child=arrow_numbers(table, "child_id", dtype=np.int64),
+            child=arrow_io.arrow_numbers(table, "child_id", dtype=np.int64),
             desa=table.column("desa_id").to_numpy().astype(str),
-            posyandu=arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64),
-            z={k: arrow_numbers(table, k) for k in ("zlen", "zwei", "zwfl")},
-            f={k: arrow_numbers(table, k, null=False, dtype=bool) for k in ("flen", "fwei", "fwfl")},
+            posyandu=arrow_io.arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64),
+            z={k: arrow_io.arrow_numbers(table, k) for k in ("zlen", "zwei", "zwfl")},
+            f={k: arrow_io.arrow_numbers(table, k, null=False, dtype=bool) for k in ("flen", "fwei", "fwfl")},
         )
     return _pull_rows(qs)
 
@@ -449,10 +405,10 @@ def _targets(measurement_desa: set, period: Period, level: str, areas: _Areas) -
         q = Child.objects.filter(birth_date__gt=born_after, birth_date__lte=end, desa__kabupaten_code__in=kabs)
         import pyarrow as pa
 
-        table = rows_as_arrow(q, {"desa_id": pa.string(), "posyandu_id": pa.int64()})
+        table = arrow_io.rows_as_arrow(q, {"desa_id": pa.string(), "posyandu_id": pa.int64()})
         if table is not None:  # PostgreSQL: a province's million children without a Python object each
             desa = table.column("desa_id").to_numpy().astype(str) if table.num_rows else np.array([], dtype=str)
-            posy = arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64)
+            posy = arrow_io.arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64)
         else:
             rows = list(q.values_list("desa_id", "posyandu_id"))
             desa, posy = zip(*rows) if rows else ((), ())

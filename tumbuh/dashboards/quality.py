@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
+from tumbuh.core import arrow_io
 from tumbuh.core.numbers import format_number
 from tumbuh.growth.quality import THRESHOLDS, quality, rate
 from tumbuh.measurements.models import Measurement
@@ -196,22 +197,20 @@ def _nan_none(v):
 
 def _columns(qs) -> dict | None:
     """The period's visits as {column: values} (None without any): numpy arrays read through
-    Arrow on PostgreSQL (``aggregates.rows_as_arrow``), else tuples of the rows' values; the
+    Arrow on PostgreSQL (``core.arrow_io.rows_as_arrow``), else tuples of the rows' values; the
     birth dates as an Arrow date column there, dates here (the quality engine takes both)."""
-    from .aggregates import arrow_numbers, rows_as_arrow
-
     text = {"desa_id"}
     types = {c: pa.string() if c in text else pa.date32() if c == "child__birth_date" else pa.float64() for c in _COLS}
     types |= {c: pa.bool_() for c in ("flen", "fwei", "fwfl", "fbmi")} | {"posyandu_id": pa.int64()}
-    table = rows_as_arrow(qs, types)
+    table = arrow_io.rows_as_arrow(qs, types)
     if table is None:
         rows = list(qs.values_list(*_COLS))
         return dict(zip(_COLS, zip(*rows))) if rows else None
     if table.num_rows == 0:
         return None
-    out = {c: arrow_numbers(table, c) for c, t in types.items() if t == pa.float64()}
-    out |= {c: arrow_numbers(table, c, null=False, dtype=bool) for c, t in types.items() if t == pa.bool_()}
-    out["posyandu_id"] = arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64)
+    out = {c: arrow_io.arrow_numbers(table, c) for c, t in types.items() if t == pa.float64()}
+    out |= {c: arrow_io.arrow_numbers(table, c, null=False, dtype=bool) for c, t in types.items() if t == pa.bool_()}
+    out["posyandu_id"] = arrow_io.arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64)
     out["desa_id"] = table.column("desa_id").to_numpy()
     out["child__birth_date"] = table.column("child__birth_date")
     return out

@@ -1,5 +1,5 @@
 """Issue 18: on PostgreSQL a recompute reads the period's visits (and the registered children)
-through Arrow (``aggregates.rows_as_arrow``) instead of row by row through Django. The figures
+through Arrow (``core.arrow_io.rows_as_arrow``) instead of row by row through Django. The figures
 must be exactly those of the row-by-row path, which SQLite still takes."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from django.db import connection
 
+from tumbuh.core import arrow_io
 from tumbuh.dashboards import aggregates
 from tumbuh.dashboards.periods import Period
 from tumbuh.dashboards.quality import compute_quality
@@ -66,7 +67,7 @@ def test_arrow_reads_give_the_row_by_row_figures(alice, odd_rows, monkeypatch):
         pytest.skip("the Arrow reads are PostgreSQL's (COPY … TO STDOUT); SQLite reads row by row")
     fast = {p.key: _rows(p) for p in PERIODS}
     assert all(fast[p.key][0] and fast[p.key][1] for p in PERIODS)  # each period has figures to compare
-    monkeypatch.setattr(aggregates, "rows_as_arrow", lambda qs, types: None)  # the row-by-row path
+    monkeypatch.setattr(arrow_io, "rows_as_arrow", lambda qs, types: None)  # the row-by-row path
     for p in PERIODS:
         rows, quality = _rows(p)
         _assert_identical(fast[p.key][0], rows)

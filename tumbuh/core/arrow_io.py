@@ -1,0 +1,97 @@
+"""A queryset's rows as Arrow columns, streamed from PostgreSQL (``COPY (query) TO STDOUT``).
+
+A general database helper of the foundation layer: a province's year is millions of rows, and
+row by row through Django and Python objects they took most of a recompute (issue 18). The
+dashboards' recompute (``dashboards.aggregates``, ``dashboards.quality``) reads through it.
+
+    from tumbuh.core import arrow_io
+
+    table = arrow_io.rows_as_arrow(qs, {"child_id": pa.int64(), "zlen": pa.float64()})
+    if table is None:  # not PostgreSQL: iterate the queryset instead
+        ...
+    zlen = arrow_io.arrow_numbers(table, "zlen")  # numpy, nulls as NaN
+
+Numbers, booleans, text and dates only: PostgreSQL writes a float8 in its shortest exact form,
+so Arrow reads back the very same double.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["arrow_numbers", "rows_as_arrow"]
+
+#: Bytes of CSV Arrow parses at a time: the query's whole output is never held at once.
+BLOCK_SIZE = 8 << 20
+
+
+class _CopyStream:
+    """The blocks of a running ``COPY … TO STDOUT`` as a readable binary file (what Arrow's
+    streaming CSV reader takes), so the CSV text is parsed as it arrives instead of held whole."""
+
+    def __init__(self, first: bytes, blocks):
+        self._blocks = blocks
+        self._pending = memoryview(first)
+        self.closed = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        parts, have = [], 0
+        while size < 0 or have < size:
+            if not self._pending:
+                block = next(self._blocks, None)
+                if block is None:
+                    break
+                self._pending = memoryview(block)
+                continue
+            take = len(self._pending) if size < 0 else min(size - have, len(self._pending))
+            parts.append(self._pending[:take])
+            self._pending = self._pending[take:]
+            have += take
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def rows_as_arrow(qs, types: dict):
+    """The rows of ``qs.values_list(*types)`` (in its order) as an Arrow table with the column
+    types ``types`` ({name: pyarrow type}), streamed from PostgreSQL as CSV and parsed by Arrow
+    block by block; None on another database (the caller iterates the queryset)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    import pyarrow as pa
+    from pyarrow import csv
+
+    sql, params = qs.values_list(*types).query.sql_with_params()
+    batches = []
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+        blocks = iter(copy)
+        first = next(blocks, None)
+        if first is not None:  # no rows: Arrow reads no column from an empty file
+            reader = csv.open_csv(
+                _CopyStream(first, blocks),
+                read_options=csv.ReadOptions(column_names=list(types), block_size=BLOCK_SIZE),
+                convert_options=csv.ConvertOptions(
+                    column_types=types, true_values=["t"], false_values=["f"], strings_can_be_null=False
+                ),
+            )
+            batches = list(reader)
+        for _rest in blocks:  # drain (nothing is left once Arrow has read to the end)
+            pass
+    schema = pa.schema([(name, t) for name, t in types.items()])
+    return pa.Table.from_batches(batches, schema=schema)
+
+
+def arrow_numbers(table, name: str, *, null=np.nan, dtype=float) -> np.ndarray:
+    """A numeric or boolean column of :func:`rows_as_arrow`'s table as numpy, nulls as ``null``."""
+    import pyarrow.compute as pc
+
+    col = table.column(name)
+    if col.null_count:
+        col = pc.fill_null(col, null)
+    return col.to_numpy().astype(dtype, copy=False)
