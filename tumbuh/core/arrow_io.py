@@ -56,19 +56,35 @@ class _CopyStream:
         self.closed = True
 
 
-def rows_as_arrow(qs, types: dict):
+def rows_as_arrow(qs, types: dict, *, batches: bool = False):
     """The rows of ``qs.values_list(*types)`` (in its order) as an Arrow table with the column
     types ``types`` ({name: pyarrow type}), streamed from PostgreSQL as CSV and parsed by Arrow
-    block by block; None on another database (the caller iterates the queryset)."""
+    block by block; None on another database (the caller iterates the queryset).
+
+    ``batches``: an iterator of tables of a block's rows each (about :data:`BLOCK_SIZE` bytes
+    of CSV; none without rows) instead, so that a caller that folds them one at a time never
+    holds the query's whole result. Consume it to the end (the query's cursor stays open
+    meanwhile)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return None
+    if batches:
+        return _tables(qs, types)
     import pyarrow as pa
+
+    tables = list(_tables(qs, types))
+    if not tables:
+        return pa.table({name: pa.array([], type=t) for name, t in types.items()})
+    return pa.concat_tables(tables)
+
+
+def _tables(qs, types: dict):
+    import pyarrow as pa
+    from django.db import connection
     from pyarrow import csv
 
     sql, params = qs.values_list(*types).query.sql_with_params()
-    batches = []
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
         blocks = iter(copy)
         first = next(blocks, None)
@@ -80,11 +96,10 @@ def rows_as_arrow(qs, types: dict):
                     column_types=types, true_values=["t"], false_values=["f"], strings_can_be_null=False
                 ),
             )
-            batches = list(reader)
+            for batch in reader:
+                yield pa.Table.from_batches([batch])
         for _rest in blocks:  # drain (nothing is left once Arrow has read to the end)
             pass
-    schema = pa.schema([(name, t) for name, t in types.items()])
-    return pa.Table.from_batches(batches, schema=schema)
 
 
 def arrow_numbers(table, name: str, *, null=np.nan, dtype=float) -> np.ndarray:

@@ -214,16 +214,33 @@ _COLUMNS = ("child_id", "date", "desa_id", "posyandu_id", "zlen", "flen", "zwei"
 
 @dataclass
 class _Frame:
-    """The period's measurements as columns, sorted by child then date (latest first)."""
+    """The period's measurements as columns, sorted by child then date (latest first). What
+    :func:`_pull` gives keeps only the rows the figures read (see :func:`_latest_rows`) and
+    says how many visits there were and which desa and posyandu they were at."""
 
     child: np.ndarray
     desa: np.ndarray  # str
     posyandu: np.ndarray  # int, -1 = none
     z: dict  # column -> float array (NaN = missing)
     f: dict  # column -> bool array (True = flagged)
+    visits: int | None = None  # the period's visits (None: the rows here, all of them)
+    desa_seen: np.ndarray | None = None  # the desa of all the visits (None: those of the rows here)
+    posyandu_seen: np.ndarray | None = None
 
     def __len__(self):
         return len(self.child)
+
+    @property
+    def n_visits(self) -> int:
+        return len(self) if self.visits is None else self.visits
+
+    def desa_codes(self) -> list[str]:
+        """The desa of the period's visits, sorted."""
+        return np.unique(self.desa if self.desa_seen is None else self.desa_seen).tolist()
+
+    def posyandu_ids(self) -> list[int]:
+        """The posyandu of the period's visits (-1: none), sorted."""
+        return np.unique(self.posyandu if self.posyandu_seen is None else self.posyandu_seen).tolist()
 
     def take(self, idx) -> _Frame:
         return _Frame(
@@ -246,24 +263,75 @@ def _empty_frame() -> _Frame:
     )
 
 
+def _latest_rows(frame: _Frame) -> np.ndarray:
+    """The rows the figures read, in order: each child's latest visit, and their latest carrying
+    each z-score (most often the same). From them :func:`_latest_any` and :func:`_latest_with`
+    pick exactly the rows they pick among all (a child's rows before their latest with a
+    z-score lack it), so a year of 20 visits a child is kept as about one row a child."""
+    keep = [_latest_any(frame)] + [_latest_with(frame, c) for c in ("zlen", "zwei", "zwfl")]
+    return np.unique(np.concatenate(keep))
+
+
+def _concat(pieces: list[_Frame]) -> _Frame:
+    return _Frame(
+        child=np.concatenate([p.child for p in pieces]),
+        desa=np.concatenate([p.desa for p in pieces]),
+        posyandu=np.concatenate([p.posyandu for p in pieces]),
+        z={k: np.concatenate([p.z[k] for p in pieces]) for k in pieces[0].z},
+        f={k: np.concatenate([p.f[k] for p in pieces]) for k in pieces[0].f},
+    )
+
+
+def _reduced(pieces: list[_Frame], visits: int, desa_seen: list, posyandu_seen: list) -> _Frame:
+    if not visits:
+        return _empty_frame()
+    frame = _concat(pieces)
+    frame.visits = visits
+    frame.desa_seen = np.unique(np.concatenate(desa_seen))
+    frame.posyandu_seen = np.unique(np.concatenate(posyandu_seen))
+    return frame
+
+
 def _pull(measurements, period: Period) -> _Frame:
+    """The period's rows that the figures read (:func:`_latest_rows`), with the count of its
+    visits and the desa and posyandu they were at. On PostgreSQL read a block at a time (a
+    province's year is 6.7 million visits): each block's children but the last are reduced to
+    their rows at once, the last child's rows wait for the next block (it may go on there)."""
     import pyarrow as pa
 
     qs = measurements.filter(date__gte=period.start, date__lte=period.end).order_by("child_id", "-date")
     types = {"child_id": pa.int64(), "desa_id": pa.string(), "posyandu_id": pa.int64()}
     types |= {c: pa.float64() for c in ("zlen", "zwei", "zwfl")} | {c: pa.bool_() for c in ("flen", "fwei", "fwfl")}
-    table = arrow_io.rows_as_arrow(qs, types)
-    if table is not None:  # PostgreSQL: the same columns, without a Python object per value
-        if table.num_rows == 0:
-            return _empty_frame()
-        return _Frame(
+    tables = arrow_io.rows_as_arrow(qs, types, batches=True)
+    if tables is None:
+        whole = _pull_rows(qs)
+        return _reduced([whole.take(_latest_rows(whole))], len(whole), [whole.desa], [whole.posyandu])
+    pieces: list[_Frame] = []
+    desa_seen, posyandu_seen = [], []
+    visits = 0
+    carry: _Frame | None = None
+    for table in tables:  # PostgreSQL: the same columns, without a Python object per value
+        block = _Frame(
             child=arrow_io.arrow_numbers(table, "child_id", dtype=np.int64),
             desa=table.column("desa_id").to_numpy().astype(str),
             posyandu=arrow_io.arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64),
             z={k: arrow_io.arrow_numbers(table, k) for k in ("zlen", "zwei", "zwfl")},
             f={k: arrow_io.arrow_numbers(table, k, null=False, dtype=bool) for k in ("flen", "fwei", "fwfl")},
         )
-    return _pull_rows(qs)
+        del table
+        visits += len(block)
+        desa_seen.append(np.unique(block.desa))
+        posyandu_seen.append(np.unique(block.posyandu))
+        if carry is not None:
+            block = _concat([carry, block])
+        last = np.searchsorted(block.child, block.child[-1])  # the last child's first row
+        carry = block.take(slice(last, None))
+        done = block.take(slice(0, last))
+        if len(done):
+            pieces.append(done.take(_latest_rows(done)))
+    if carry is not None:
+        pieces.append(carry.take(_latest_rows(carry)))
+    return _reduced(pieces, visits, desa_seen, posyandu_seen)
 
 
 def _pull_rows(qs) -> _Frame:
@@ -499,7 +567,7 @@ def _compute(frame: _Frame, areas: _Areas, period: Period, level: str, indicator
     ak = keys[first]
     uk, cnt = np.unique(ak[ak != ""], return_counts=True)
     n_children = dict(zip(uk.tolist(), cnt.tolist()))
-    targets, sources = _targets(set(np.unique(frame.desa).tolist()), period, level, areas)
+    targets, sources = _targets(set(frame.desa_codes()), period, level, areas)
     out: list[AreaRow] = []
     for indicator in indicators:
         zcol, fcol, cutoff = INDICATORS[indicator]
@@ -554,7 +622,7 @@ def compute_rows(measurements, *, period: Period, level: str, indicator: str) ->
     (not filtered further; pass ``policy.visible(user, ...)`` to scope it)."""
     _check(level, indicator)
     frame = _pull(measurements, period)
-    areas = _areas(np.unique(frame.desa).tolist(), np.unique(frame.posyandu).tolist())
+    areas = _areas(frame.desa_codes(), frame.posyandu_ids())
     return _compute(frame, areas, period, level, [indicator])
 
 
@@ -623,7 +691,7 @@ def _refresh_period(period: Period, *, now: dt.datetime | None) -> int:
     t0 = time.perf_counter()
     now = now or timezone.now()
     frame = _pull(Measurement.objects.all(), period)
-    areas = _areas(np.unique(frame.desa).tolist(), np.unique(frame.posyandu).tolist())
+    areas = _areas(frame.desa_codes(), frame.posyandu_ids())
     rows = []
     coverage = {}  # the data-quality rows' coverage: children measured ÷ targeted, per puskesmas and posyandu
     for level in LEVELS:
@@ -646,15 +714,15 @@ def _refresh_period(period: Period, *, now: dt.datetime | None) -> int:
                 defaults={
                     "computed_at": now,
                     "stale": False,
-                    "n_measurements": len(frame),
+                    "n_measurements": frame.n_visits,
                     "seconds": time.perf_counter() - t0,
                 },
             )
             bulk.record(
-                f"angka dashboard periode {period.key} dihitung ulang dari {len(frame)} pengukuran: {len(rows)} angka "
+                f"angka dashboard periode {period.key} dihitung ulang dari {frame.n_visits} pengukuran: {len(rows)} angka "
                 f"prevalensi dan {len(quality_rows)} angka mutu data menggantikan {replaced} angka lama",
                 about=run,
-                details={"period": period.key, "measurements": len(frame), "replaced": replaced},
+                details={"period": period.key, "measurements": frame.n_visits, "replaced": replaced},
             )
     except IntegrityError:  # another process refreshed the same period at the same time
         log.info("aggregates for %s refreshed concurrently", period.key)
