@@ -114,6 +114,7 @@ __all__ = [
     "indicator_table",
     "period_choices",
     "refresh_period",
+    "refresh_periods",
     "trend",
 ]
 
@@ -628,13 +629,28 @@ def compute_rows(measurements, *, period: Period, level: str, indicator: str) ->
 
 def refresh_period(period: Period, *, now: dt.datetime | None = None) -> int:
     """Recompute and store every level and indicator of ``period``, and the data-quality
-    metrics of every puskesmas and posyandu (``quality.aggregate_rows``), computed at ``now``
+    metrics of every puskesmas and posyandu (``quality.compute_quality``), computed at ``now``
     (default: the time of the call); returns the prevalence rows written. Tumbuh writes them
     itself (``policy.SYSTEM``), in bulk, with one audit row for the period. One process at a
     time: another that computes the same period is waited for (two writing it at once collided
     on the unique rows)."""
-    with _refreshing(period.key, wait=True):
-        return _refresh_period(period, now=now)
+    return refresh_periods([period], now=now)
+
+
+def refresh_periods(periods, *, now: dt.datetime | None = None) -> int:
+    """:func:`refresh_period` of each of ``periods`` (in their order), a round and its month
+    (the same dates) computed once and stored for both, as each alone would have been; returns
+    the prevalence rows written."""
+    twins: dict[tuple, list[Period]] = {}
+    for p in dict.fromkeys(periods):
+        twins.setdefault((p.start, p.end), []).append(p)
+    rows = 0
+    for group in twins.values():
+        with contextlib.ExitStack() as locks:
+            for p in sorted(group, key=lambda p: p.key):  # always in one order: no deadlock
+                locks.enter_context(_refreshing(p.key, wait=True))
+            rows += _refresh_period(group, now=now)
+    return rows
 
 
 #: The lock of "a page is recomputing stale figures" (the others are a period's key each).
@@ -680,16 +696,19 @@ def _refreshing(name: str, *, wait: bool):
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
-def _refresh_period(period: Period, *, now: dt.datetime | None) -> int:
+def _refresh_period(periods: list[Period], *, now: dt.datetime | None) -> int:
+    """Compute the figures of ``periods`` (periods of the same dates: a round and its month)
+    once, and store them for each."""
     from tumbuh.accounts import policy
     from tumbuh.audit.bulk import BulkWrite
     from tumbuh.measurements.models import Measurement
 
     from .models import AggregateRun, AreaAggregate, QualityAggregate
-    from .quality import aggregate_rows
+    from .quality import compute_quality, stored_rows
 
     t0 = time.perf_counter()
     now = now or timezone.now()
+    period = periods[0]
     frame = _pull(Measurement.objects.all(), period)
     areas = _areas(frame.desa_codes(), frame.posyandu_ids())
     rows = []
@@ -699,34 +718,44 @@ def _refresh_period(period: Period, *, now: dt.datetime | None) -> int:
             rows.append(row)
             if row.indicator == "stunting" and level in ("puskesmas", "posyandu"):
                 coverage[(level, row.code)] = row.coverage
-    quality_rows = aggregate_rows(period, coverage, now)
+    n_visits = frame.n_visits
+    del frame, areas
+    quality = compute_quality(Measurement.objects.all(), period=period, coverage=coverage)
     columns = {f: [getattr(row, f) for row in rows] for f in _FIELDS if f != "name"}
     columns["name"] = [row.name[:150] for row in rows]
+    seconds = time.perf_counter() - t0  # the computation, counted for the first period
     try:
         with transaction.atomic():
-            bulk = BulkWrite(policy.SYSTEM)
-            replaced = AreaAggregate.objects.filter(period=period.key).delete()[0]
-            bulk.insert(AreaAggregate, columns, same={"period": period.key, "computed_at": now})
-            replaced += QualityAggregate.objects.filter(period=period.key).delete()[0]
-            bulk.insert_objects(QualityAggregate, quality_rows)
-            run, _created = AggregateRun.objects.update_or_create(
-                period=period.key,
-                defaults={
-                    "computed_at": now,
-                    "stale": False,
-                    "n_measurements": frame.n_visits,
-                    "seconds": time.perf_counter() - t0,
-                },
-            )
-            bulk.record(
-                f"angka dashboard periode {period.key} dihitung ulang dari {frame.n_visits} pengukuran: {len(rows)} angka "
-                f"prevalensi dan {len(quality_rows)} angka mutu data menggantikan {replaced} angka lama",
-                about=run,
-                details={"period": period.key, "measurements": frame.n_visits, "replaced": replaced},
-            )
+            for p in periods:
+                t = time.perf_counter()
+                quality_rows = stored_rows(p, quality, now)
+                bulk = BulkWrite(policy.SYSTEM)
+                replaced = AreaAggregate.objects.filter(period=p.key).delete()[0]
+                bulk.insert(AreaAggregate, columns, same={"period": p.key, "computed_at": now})
+                replaced += QualityAggregate.objects.filter(period=p.key).delete()[0]
+                bulk.insert_objects(QualityAggregate, quality_rows)
+                run, _created = AggregateRun.objects.update_or_create(
+                    period=p.key,
+                    defaults={
+                        "computed_at": now,
+                        "stale": False,
+                        "n_measurements": n_visits,
+                        "seconds": seconds + time.perf_counter() - t,
+                    },
+                )
+                details = {"period": p.key, "measurements": n_visits, "replaced": replaced}
+                if p != period:
+                    details["computed_with"] = period.key
+                bulk.record(
+                    f"angka dashboard periode {p.key} dihitung ulang dari {n_visits} pengukuran: {len(rows)} angka "
+                    f"prevalensi dan {len(quality_rows)} angka mutu data menggantikan {replaced} angka lama",
+                    about=run,
+                    details=details,
+                )
+                seconds = 0.0
     except IntegrityError:  # another process refreshed the same period at the same time
-        log.info("aggregates for %s refreshed concurrently", period.key)
-    return len(rows)
+        log.info("aggregates for %s refreshed concurrently", ", ".join(p.key for p in periods))
+    return len(rows) * len(periods)
 
 
 #: The periods whose stored figures the current page build reads (see :func:`reading_periods`).

@@ -315,10 +315,14 @@ def compute_quality(measurements, *, period: Period, coverage: dict) -> list[Qua
 
 def aggregate_rows(period: Period, coverage: dict, computed_at) -> list:
     """Unsaved :class:`~tumbuh.dashboards.models.QualityAggregate` rows of every puskesmas and
-    posyandu for ``period`` (called by ``aggregates.refresh_period``)."""
+    posyandu for ``period`` (``aggregates.refresh_period`` stores these)."""
+    return stored_rows(period, compute_quality(Measurement.objects.all(), period=period, coverage=coverage), computed_at)
+
+
+def stored_rows(period: Period, rows: list[QualityRow], computed_at) -> list:
+    """``rows`` as unsaved :class:`~tumbuh.dashboards.models.QualityAggregate` of ``period``."""
     from .models import QualityAggregate
 
-    rows = compute_quality(Measurement.objects.all(), period=period, coverage=coverage)
     return [
         QualityAggregate(
             period=period.key,
