@@ -22,38 +22,7 @@ import numpy as np
 __all__ = ["arrow_numbers", "rows_as_arrow"]
 
 #: Bytes of CSV Arrow parses at a time: the query's whole output is never held at once.
-BLOCK_SIZE = 8 << 20
-
-
-class _CopyStream:
-    """The blocks of a running ``COPY … TO STDOUT`` as a readable binary file (what Arrow's
-    streaming CSV reader takes), so the CSV text is parsed as it arrives instead of held whole."""
-
-    def __init__(self, first: bytes, blocks):
-        self._blocks = blocks
-        self._pending = memoryview(first)
-        self.closed = False
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        parts, have = [], 0
-        while size < 0 or have < size:
-            if not self._pending:
-                block = next(self._blocks, None)
-                if block is None:
-                    break
-                self._pending = memoryview(block)
-                continue
-            take = len(self._pending) if size < 0 else min(size - have, len(self._pending))
-            parts.append(self._pending[:take])
-            self._pending = self._pending[take:]
-            have += take
-        return b"".join(parts)
-
-    def close(self) -> None:
-        self.closed = True
+BLOCK_SIZE = 16 << 20
 
 
 def rows_as_arrow(qs, types: dict, *, batches: bool = False):
@@ -84,22 +53,18 @@ def _tables(qs, types: dict):
     from django.db import connection
     from pyarrow import csv
 
+    read = csv.ReadOptions(column_names=list(types))
+    convert = csv.ConvertOptions(column_types=types, true_values=["t"], false_values=["f"], strings_can_be_null=False)
     sql, params = qs.values_list(*types).query.sql_with_params()
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
-        blocks = iter(copy)
-        first = next(blocks, None)
-        if first is not None:  # no rows: Arrow reads no column from an empty file
-            reader = csv.open_csv(
-                _CopyStream(first, blocks),
-                read_options=csv.ReadOptions(column_names=list(types), block_size=BLOCK_SIZE),
-                convert_options=csv.ConvertOptions(
-                    column_types=types, true_values=["t"], false_values=["f"], strings_can_be_null=False
-                ),
-            )
-            for batch in reader:
-                yield pa.Table.from_batches([batch])
-        for _rest in blocks:  # drain (nothing is left once Arrow has read to the end)
-            pass
+        buffer = bytearray()
+        for row in copy:  # PostgreSQL sends a row at a time: a block ends at a row's end
+            buffer += row
+            if len(buffer) >= BLOCK_SIZE:
+                yield csv.read_csv(pa.py_buffer(bytes(buffer)), read_options=read, convert_options=convert)
+                buffer.clear()
+        if buffer:  # (no rows: no table, Arrow reads no column from an empty file)
+            yield csv.read_csv(pa.py_buffer(bytes(buffer)), read_options=read, convert_options=convert)
 
 
 def arrow_numbers(table, name: str, *, null=np.nan, dtype=float) -> np.ndarray:

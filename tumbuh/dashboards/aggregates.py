@@ -115,6 +115,7 @@ __all__ = [
     "period_choices",
     "refresh_period",
     "refresh_periods",
+    "sharing_reads",
     "trend",
 ]
 
@@ -459,36 +460,97 @@ def _describe(level: str, code: str, areas: _Areas) -> tuple[str, str, str, str]
 
 
 # ============================================================================ denominators
-def _targets(measurement_desa: set, period: Period, level: str, areas: _Areas) -> tuple[dict, dict]:
-    """({area: n_target}, {area: source}) — Dukcapil counts where entered, else registered
-    children aged 0–59 months on the period's last day."""
+@dataclass
+class _Registered:
+    """The registered children, one row per distinct (desa, posyandu) they are registered at:
+    per child that pair's index, birth date (days since 1970) and district. Read once for a
+    whole recompute (:func:`sharing_reads`): each period counts its own children among them."""
+
+    pair: np.ndarray  # per child: index into the pairs
+    born: np.ndarray  # per child: birth date, days since 1970-01-01
+    kab: np.ndarray  # per pair: the desa's kabupaten_code
+    pairs: _Frame  # the pairs as a frame of their desa and posyandu (-1: none)
+
+
+_EPOCH = dt.date(1970, 1, 1)
+#: The registered children shared by the periods of one recompute (None: read per period).
+_SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("tumbuh_dash_shared", default=None)
+
+
+@contextlib.contextmanager
+def sharing_reads():
+    """Read what every period needs alike (the registered children) once while the block runs:
+    ``refresh_aggregates`` over all periods."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _registered(**only) -> _Registered:
+    """The registered children (:class:`_Registered`): all of them, once, while
+    :func:`sharing_reads`; else those ``Child.objects.filter(**only)`` gives."""
     from tumbuh.measurements.models import Child
 
+    shared = _SHARED.get()
+    if shared is not None and "registered" in shared:
+        return shared["registered"]
+    import pyarrow as pa
+
+    q = Child.objects.all() if shared is not None else Child.objects.filter(**only)
+    types = {
+        "desa_id": pa.string(),
+        "posyandu_id": pa.int64(),
+        "birth_date": pa.date32(),
+        "desa__kabupaten_code": pa.string(),
+    }
+    table = arrow_io.rows_as_arrow(q, types)
+    if table is not None:  # PostgreSQL: a province's million children without a Python object each
+        desa = table.column("desa_id").to_numpy().astype(str) if table.num_rows else np.array([], dtype=str)
+        posy = arrow_io.arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64)
+        born = table.column("birth_date").cast(pa.int32()).to_numpy().astype(np.int64)
+        kab = table.column("desa__kabupaten_code").to_numpy().astype(str) if table.num_rows else np.array([], dtype=str)
+    else:
+        rows = list(q.values_list(*types))
+        desa, posy, born, kab = zip(*rows) if rows else ((), (), (), ())
+        desa, kab = np.array(desa, dtype=str), np.array(kab, dtype=str)
+        posy = np.array([-1 if p is None else p for p in posy], dtype=np.int64)
+        born = np.array([(b - _EPOCH).days for b in born], dtype=np.int64)
+    udesa, dinv = np.unique(desa, return_inverse=True)
+    upair, pinv = np.unique(dinv.ravel() * (int(posy.max(initial=-1)) + 2) + posy + 1, return_inverse=True)
+    width = int(posy.max(initial=-1)) + 2
+    first = np.unique(pinv.ravel(), return_index=True)[1]
+    pairs = _Frame(np.zeros(len(upair), dtype=np.int64), udesa[upair // width], upair % width - 1, {}, {})
+    out = _Registered(pinv.ravel(), born, kab[first], pairs)
+    if shared is not None:
+        shared["registered"] = out
+    return out
+
+
+def _targets(measurement_desa: set, period: Period, level: str, areas: _Areas) -> tuple[dict, dict]:
+    """({area: n_target}, {area: source}) — Dukcapil counts where entered, else registered
+    children aged 0–59 months on the period's last day (in the districts with visits)."""
     from .models import UnderFivePopulation
 
     end = period.end
     born_after = dt.date(end.year - 5, end.month, min(end.day, 28))
     kabs = {_parent(_parent(d)) for d in measurement_desa}
-    frame = areas.__dict__.get(("children", period.key))
-    if frame is None:
-        q = Child.objects.filter(birth_date__gt=born_after, birth_date__lte=end, desa__kabupaten_code__in=kabs)
-        import pyarrow as pa
-
-        table = arrow_io.rows_as_arrow(q, {"desa_id": pa.string(), "posyandu_id": pa.int64()})
-        if table is not None:  # PostgreSQL: a province's million children without a Python object each
-            desa = table.column("desa_id").to_numpy().astype(str) if table.num_rows else np.array([], dtype=str)
-            posy = arrow_io.arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64)
-        else:
-            rows = list(q.values_list("desa_id", "posyandu_id"))
-            desa, posy = zip(*rows) if rows else ((), ())
-            desa, posy = np.array(desa, dtype=str), np.array([-1 if p is None else p for p in posy], dtype=np.int64)
-        frame = _Frame(np.zeros(len(desa), dtype=np.int64), desa, posy, {}, {})
-        areas.__dict__[("children", period.key)] = frame
+    got = areas.__dict__.get(("children", period.key))
+    if got is None:
+        reg = _registered(birth_date__gt=born_after, birth_date__lte=end, desa__kabupaten_code__in=kabs)
+        pairs = reg.pairs.take(slice(None))  # its own frame: the area keys depend on the period's areas
+        counted = (reg.born > (born_after - _EPOCH).days) & (reg.born <= (end - _EPOCH).days)
+        counted &= np.isin(reg.kab, sorted(kabs))[reg.pair]
+        got = (pairs, np.bincount(reg.pair[counted], minlength=len(pairs)))
+        areas.__dict__[("children", period.key)] = got
+    pairs, per_pair = got
     counts: dict[str, int] = {}
-    if len(frame):
-        keys = _area_keys(frame, level, areas)
-        uk, cnt = np.unique(keys, return_counts=True)
-        counts = {k: int(c) for k, c in zip(uk, cnt) if k}
+    if per_pair.sum():
+        keys = _area_keys(pairs, level, areas)
+        uk, kinv = np.unique(keys, return_inverse=True)
+        cnt = np.bincount(kinv.ravel(), weights=per_pair, minlength=len(uk))
+        counts = {k: int(c) for k, c in zip(uk.tolist(), cnt.tolist()) if k and c}
     sources = {k: "registered" for k in counts}
     if level in ("kabupaten", "kecamatan", "desa"):
         for code, n in UnderFivePopulation.objects.filter(

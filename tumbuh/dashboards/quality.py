@@ -211,7 +211,9 @@ def _batches(qs):
         return
     for table in tables:
         out = {c: arrow_io.arrow_numbers(table, c) for c, t in types.items() if t == pa.float64()}
-        out |= {c: arrow_io.arrow_numbers(table, c, null=False, dtype=bool) for c, t in types.items() if t == pa.bool_()}
+        out |= {
+            c: arrow_io.arrow_numbers(table, c, null=False, dtype=bool) for c, t in types.items() if t == pa.bool_()
+        }
         out["posyandu_id"] = arrow_io.arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64)
         out["posyandu__puskesmas_id"] = arrow_io.arrow_numbers(table, "posyandu__puskesmas_id", null=0, dtype=np.int64)
         out["child__birth_date"] = table.column("child__birth_date")
@@ -316,7 +318,9 @@ def compute_quality(measurements, *, period: Period, coverage: dict) -> list[Qua
 def aggregate_rows(period: Period, coverage: dict, computed_at) -> list:
     """Unsaved :class:`~tumbuh.dashboards.models.QualityAggregate` rows of every puskesmas and
     posyandu for ``period`` (``aggregates.refresh_period`` stores these)."""
-    return stored_rows(period, compute_quality(Measurement.objects.all(), period=period, coverage=coverage), computed_at)
+    return stored_rows(
+        period, compute_quality(Measurement.objects.all(), period=period, coverage=coverage), computed_at
+    )
 
 
 def stored_rows(period: Period, rows: list[QualityRow], computed_at) -> list:

@@ -298,5 +298,7 @@ def test_a_round_and_its_month_computed_together_store_what_each_alone_stores(al
         assert stored(p) == alone[p.key], p.key
         run = AggregateRun.objects.get(period=p.key)
         assert run.computed_at == at and not run.stale
-        last = AuditLog.objects.filter(object_type="dashboards.aggregaterun", object_id=str(run.pk)).order_by("pk").last()
+        last = (
+            AuditLog.objects.filter(object_type="dashboards.aggregaterun", object_id=str(run.pk)).order_by("pk").last()
+        )
         assert last.reason.startswith(f"angka dashboard periode {p.key} ")

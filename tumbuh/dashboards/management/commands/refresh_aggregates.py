@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max, Min
 from tqdm import tqdm
 
-from tumbuh.dashboards.aggregates import recomputing_for_the_pages, refresh_periods
+from tumbuh.dashboards.aggregates import recomputing_for_the_pages, refresh_periods, sharing_reads
 from tumbuh.dashboards.models import AggregateRun
 from tumbuh.dashboards.periods import Period, periods_between
 
@@ -63,9 +63,15 @@ class Command(BaseCommand):
         for p in periods:
             twins.setdefault((p.start, p.end), []).append(p)
         rows = 0
-        with tqdm(
-            total=len(periods), desc="aggregates", unit="period", disable=not periods or options.get("verbosity", 1) < 1
-        ) as bar:
+        with (
+            sharing_reads(),  # the registered children, read once for all the periods
+            tqdm(
+                total=len(periods),
+                desc="aggregates",
+                unit="period",
+                disable=not periods or options.get("verbosity", 1) < 1,
+            ) as bar,
+        ):
             for group in twins.values():
                 rows += refresh_periods(group)
                 bar.update(len(group))
