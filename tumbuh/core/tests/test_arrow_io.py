@@ -65,3 +65,16 @@ def test_nulls_and_no_rows():
     assert arrow_io.arrow_numbers(table, "parent_id", null=-1.0)[0] == -1.0
     empty = arrow_io.rows_as_arrow(Wilayah.objects.filter(code="nowhere"), TYPES)
     assert empty.num_rows == 0 and empty.schema == pa.schema(list(TYPES.items()))
+
+
+@pytest.mark.django_db
+def test_batches_come_a_block_at_a_time(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY … TO STDOUT is PostgreSQL's")
+    _regions(99)
+    monkeypatch.setattr(arrow_io, "BLOCK_SIZE", 512)
+    qs = Wilayah.objects.filter(code__startswith="79").order_by("code")
+    tables = list(arrow_io.rows_as_arrow(qs, TYPES, batches=True))
+    assert len(tables) > 2 and all(t.schema == pa.schema(list(TYPES.items())) for t in tables)
+    assert pa.concat_tables(tables).column("code").to_pylist() == list(qs.values_list("code", flat=True))
+    assert list(arrow_io.rows_as_arrow(qs.filter(code="nowhere"), TYPES, batches=True)) == []
