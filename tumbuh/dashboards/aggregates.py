@@ -77,6 +77,10 @@ for a period computes it; saving or deleting a measurement (signal) or finishing
 batch marks the period stale, and a stale period older than ``AGGREGATE_MAX_AGE`` seconds is
 recomputed on the next request. Until then pages show :func:`freshness`. Tumbuh stores them
 itself (``policy.SYSTEM``) in bulk (``audit.bulk``), with one audit row per recomputed period.
+A round and its month cover the same dates: :func:`refresh_periods` computes them once and
+stores the rows for both. A recompute reads a period's visits a block at a time, keeping only
+each child's latest rows, and ``refresh_aggregates`` reads the registered children once for
+all periods (issue 18: a province's year is 6.7 million visits).
 
 Every computation pulls arrays with ``values_list`` and works on whole columns with numpy
 and the growth engine; there is no Python loop over measurements.
@@ -462,9 +466,9 @@ def _describe(level: str, code: str, areas: _Areas) -> tuple[str, str, str, str]
 # ============================================================================ denominators
 @dataclass
 class _Registered:
-    """The registered children, one row per distinct (desa, posyandu) they are registered at:
-    per child that pair's index, birth date (days since 1970) and district. Read once for a
-    whole recompute (:func:`sharing_reads`): each period counts its own children among them."""
+    """The registered children: per child the index of the (desa, posyandu) pair they are
+    registered at and their birth date; per pair its district. Read once for a whole recompute
+    (:func:`sharing_reads`): each period counts its own children among them, by pair."""
 
     pair: np.ndarray  # per child: index into the pairs
     born: np.ndarray  # per child: birth date, days since 1970-01-01
