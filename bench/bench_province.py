@@ -325,6 +325,21 @@ def refresh(args, seed: str) -> dict:
     pg.join()
     if status:
         raise SystemExit(f"refresh_aggregates failed: status {status}")
+    import psycopg
+
+    with psycopg.connect(L._url(args.pg, seed)) as conn:  # each period's own time, as the command stored it
+        runs = conn.execute(
+            "SELECT period, seconds, n_measurements FROM dashboards_aggregaterun WHERE computed_at >= now() - %s * interval '1 second'",
+            [wall + 60],
+        ).fetchall()
+    kinds = {}
+    for period, seconds, visits in runs:
+        k = kinds.setdefault(
+            {"R": "rounds", "M": "months", "Y": "years"}[period[0]], {"periods": 0, "seconds": 0.0, "visits": 0}
+        )
+        k["periods"] += 1
+        k["seconds"] += seconds
+        k["visits"] += visits
     out = {
         "wall_s": wall,
         "cpu_user_s": usage.ru_utime,
@@ -333,6 +348,8 @@ def refresh(args, seed: str) -> dict:
         "peak_rss_mib": usage.ru_maxrss / 1024,
         "loadavg_start": la,
         "loadavg_end": os.getloadavg(),
+        "by_kind": kinds,
+        "periods": sorted(runs),
     }
     _say(
         f"refresh_aggregates: {wall:.0f} s wall, {usage.ru_utime + usage.ru_stime:.0f} s CPU "
@@ -376,6 +393,13 @@ def report(res: dict) -> str:
             f"**refresh_aggregates** (all periods): {r['wall_s']:.0f} s wall, CPU {r['cpu_user_s']:.0f} s user + "
             f"{r['cpu_system_s']:.0f} s system, PostgreSQL ≥ {r['postgres_cpu_s']:.0f} s, peak RSS "
             f"{r['peak_rss_mib']:,.0f} MiB; load average {L._la(r['loadavg_start'])} → {L._la(r['loadavg_end'])}",
+            "",
+            "| kind | periods | visits | seconds (wall, as stored per period) |",
+            "|---|---:|---:|---:|",
+            *(
+                f"| {kind} | {k['periods']} | {k['visits']:,} | {k['seconds']:.0f} |"
+                for kind, k in r.get("by_kind", {}).items()
+            ),
             "",
         ]
     runs = res.get("runs")

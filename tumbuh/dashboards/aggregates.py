@@ -77,6 +77,10 @@ for a period computes it; saving or deleting a measurement (signal) or finishing
 batch marks the period stale, and a stale period older than ``AGGREGATE_MAX_AGE`` seconds is
 recomputed on the next request. Until then pages show :func:`freshness`. Tumbuh stores them
 itself (``policy.SYSTEM``) in bulk (``audit.bulk``), with one audit row per recomputed period.
+A round and its month cover the same dates: :func:`refresh_periods` computes them once and
+stores the rows for both. A recompute reads a period's visits a block at a time, keeping only
+each child's latest rows, and ``refresh_aggregates`` reads the registered children once for
+all periods (issue 18: a province's year is 6.7 million visits).
 
 Every computation pulls arrays with ``values_list`` and works on whole columns with numpy
 and the growth engine; there is no Python loop over measurements.
@@ -97,6 +101,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tumbuh.core import arrow_io
 from tumbuh.growth.prevalence import prevalence_simple
 
 from .periods import Period, periods_between
@@ -113,6 +118,8 @@ __all__ = [
     "indicator_table",
     "period_choices",
     "refresh_period",
+    "refresh_periods",
+    "sharing_reads",
     "trend",
 ]
 
@@ -213,16 +220,33 @@ _COLUMNS = ("child_id", "date", "desa_id", "posyandu_id", "zlen", "flen", "zwei"
 
 @dataclass
 class _Frame:
-    """The period's measurements as columns, sorted by child then date (latest first)."""
+    """The period's measurements as columns, sorted by child then date (latest first). What
+    :func:`_pull` gives keeps only the rows the figures read (see :func:`_latest_rows`) and
+    says how many visits there were and which desa and posyandu they were at."""
 
     child: np.ndarray
     desa: np.ndarray  # str
     posyandu: np.ndarray  # int, -1 = none
     z: dict  # column -> float array (NaN = missing)
     f: dict  # column -> bool array (True = flagged)
+    visits: int | None = None  # the period's visits (None: the rows here, all of them)
+    desa_seen: np.ndarray | None = None  # the desa of all the visits (None: those of the rows here)
+    posyandu_seen: np.ndarray | None = None
 
     def __len__(self):
         return len(self.child)
+
+    @property
+    def n_visits(self) -> int:
+        return len(self) if self.visits is None else self.visits
+
+    def desa_codes(self) -> list[str]:
+        """The desa of the period's visits, sorted."""
+        return np.unique(self.desa if self.desa_seen is None else self.desa_seen).tolist()
+
+    def posyandu_ids(self) -> list[int]:
+        """The posyandu of the period's visits (-1: none), sorted."""
+        return np.unique(self.posyandu if self.posyandu_seen is None else self.posyandu_seen).tolist()
 
     def take(self, idx) -> _Frame:
         return _Frame(
@@ -232,51 +256,6 @@ class _Frame:
             {k: v[idx] for k, v in self.z.items()},
             {k: v[idx] for k, v in self.f.items()},
         )
-
-
-def rows_as_arrow(qs, types: dict):
-    """The rows of ``qs.values_list(*types)`` (in its order) as an Arrow table with the
-    column types ``types`` ({name: pyarrow type}), streamed from PostgreSQL as CSV (``COPY
-    (query) TO STDOUT``) and parsed by Arrow; None on another database (the caller iterates
-    the queryset). A province's year is millions of rows: row by row through Django and
-    Python objects they took most of a recompute. Numbers, booleans, text and dates only:
-    PostgreSQL writes a float8 in its shortest exact form, so Arrow reads back the very same
-    double."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    import io
-
-    from pyarrow import csv
-
-    sql, params = qs.values_list(*types).query.sql_with_params()
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
-        for block in copy:
-            buffer.write(block)
-    if buffer.tell() == 0:  # no rows (Arrow reads no column from an empty file)
-        import pyarrow as pa
-
-        return pa.table({name: pa.array([], type=t) for name, t in types.items()})
-    buffer.seek(0)
-    return csv.read_csv(
-        buffer,
-        read_options=csv.ReadOptions(column_names=list(types)),
-        convert_options=csv.ConvertOptions(
-            column_types=types, true_values=["t"], false_values=["f"], strings_can_be_null=False
-        ),
-    )
-
-
-def arrow_numbers(table, name: str, *, null=np.nan, dtype=float) -> np.ndarray:
-    """A numeric or boolean column of :func:`rows_as_arrow`'s table as numpy, nulls as ``null``."""
-    import pyarrow.compute as pc
-
-    col = table.column(name)
-    if col.null_count:
-        col = pc.fill_null(col, null)
-    return col.to_numpy().astype(dtype, copy=False)
 
 
 def _empty_frame() -> _Frame:
@@ -290,24 +269,75 @@ def _empty_frame() -> _Frame:
     )
 
 
+def _latest_rows(frame: _Frame) -> np.ndarray:
+    """The rows the figures read, in order: each child's latest visit, and their latest carrying
+    each z-score (most often the same). From them :func:`_latest_any` and :func:`_latest_with`
+    pick exactly the rows they pick among all (a child's rows before their latest with a
+    z-score lack it), so a year of 20 visits a child is kept as about one row a child."""
+    keep = [_latest_any(frame)] + [_latest_with(frame, c) for c in ("zlen", "zwei", "zwfl")]
+    return np.unique(np.concatenate(keep))
+
+
+def _concat(pieces: list[_Frame]) -> _Frame:
+    return _Frame(
+        child=np.concatenate([p.child for p in pieces]),
+        desa=np.concatenate([p.desa for p in pieces]),
+        posyandu=np.concatenate([p.posyandu for p in pieces]),
+        z={k: np.concatenate([p.z[k] for p in pieces]) for k in pieces[0].z},
+        f={k: np.concatenate([p.f[k] for p in pieces]) for k in pieces[0].f},
+    )
+
+
+def _reduced(pieces: list[_Frame], visits: int, desa_seen: list, posyandu_seen: list) -> _Frame:
+    if not visits:
+        return _empty_frame()
+    frame = _concat(pieces)
+    frame.visits = visits
+    frame.desa_seen = np.unique(np.concatenate(desa_seen))
+    frame.posyandu_seen = np.unique(np.concatenate(posyandu_seen))
+    return frame
+
+
 def _pull(measurements, period: Period) -> _Frame:
+    """The period's rows that the figures read (:func:`_latest_rows`), with the count of its
+    visits and the desa and posyandu they were at. On PostgreSQL read a block at a time (a
+    province's year is 6.7 million visits): each block's children but the last are reduced to
+    their rows at once, the last child's rows wait for the next block (it may go on there)."""
     import pyarrow as pa
 
     qs = measurements.filter(date__gte=period.start, date__lte=period.end).order_by("child_id", "-date")
     types = {"child_id": pa.int64(), "desa_id": pa.string(), "posyandu_id": pa.int64()}
     types |= {c: pa.float64() for c in ("zlen", "zwei", "zwfl")} | {c: pa.bool_() for c in ("flen", "fwei", "fwfl")}
-    table = rows_as_arrow(qs, types)
-    if table is not None:  # PostgreSQL: the same columns, without a Python object per value
-        if table.num_rows == 0:
-            return _empty_frame()
-        return _Frame(
-            child=arrow_numbers(table, "child_id", dtype=np.int64),
+    tables = arrow_io.rows_as_arrow(qs, types, batches=True)
+    if tables is None:
+        whole = _pull_rows(qs)
+        return _reduced([whole.take(_latest_rows(whole))], len(whole), [whole.desa], [whole.posyandu])
+    pieces: list[_Frame] = []
+    desa_seen, posyandu_seen = [], []
+    visits = 0
+    carry: _Frame | None = None
+    for table in tables:  # PostgreSQL: the same columns, without a Python object per value
+        block = _Frame(
+            child=arrow_io.arrow_numbers(table, "child_id", dtype=np.int64),
             desa=table.column("desa_id").to_numpy().astype(str),
-            posyandu=arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64),
-            z={k: arrow_numbers(table, k) for k in ("zlen", "zwei", "zwfl")},
-            f={k: arrow_numbers(table, k, null=False, dtype=bool) for k in ("flen", "fwei", "fwfl")},
+            posyandu=arrow_io.arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64),
+            z={k: arrow_io.arrow_numbers(table, k) for k in ("zlen", "zwei", "zwfl")},
+            f={k: arrow_io.arrow_numbers(table, k, null=False, dtype=bool) for k in ("flen", "fwei", "fwfl")},
         )
-    return _pull_rows(qs)
+        del table
+        visits += len(block)
+        desa_seen.append(np.unique(block.desa))
+        posyandu_seen.append(np.unique(block.posyandu))
+        if carry is not None:
+            block = _concat([carry, block])
+        last = np.searchsorted(block.child, block.child[-1])  # the last child's first row
+        carry = block.take(slice(last, None))
+        done = block.take(slice(0, last))
+        if len(done):
+            pieces.append(done.take(_latest_rows(done)))
+    if carry is not None:
+        pieces.append(carry.take(_latest_rows(carry)))
+    return _reduced(pieces, visits, desa_seen, posyandu_seen)
 
 
 def _pull_rows(qs) -> _Frame:
@@ -434,36 +464,97 @@ def _describe(level: str, code: str, areas: _Areas) -> tuple[str, str, str, str]
 
 
 # ============================================================================ denominators
-def _targets(measurement_desa: set, period: Period, level: str, areas: _Areas) -> tuple[dict, dict]:
-    """({area: n_target}, {area: source}) — Dukcapil counts where entered, else registered
-    children aged 0–59 months on the period's last day."""
+@dataclass
+class _Registered:
+    """The registered children: per child the index of the (desa, posyandu) pair they are
+    registered at and their birth date; per pair its district. Read once for a whole recompute
+    (:func:`sharing_reads`): each period counts its own children among them, by pair."""
+
+    pair: np.ndarray  # per child: index into the pairs
+    born: np.ndarray  # per child: birth date, days since 1970-01-01
+    kab: np.ndarray  # per pair: the desa's kabupaten_code
+    pairs: _Frame  # the pairs as a frame of their desa and posyandu (-1: none)
+
+
+_EPOCH = dt.date(1970, 1, 1)
+#: The registered children shared by the periods of one recompute (None: read per period).
+_SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("tumbuh_dash_shared", default=None)
+
+
+@contextlib.contextmanager
+def sharing_reads():
+    """Read what every period needs alike (the registered children) once while the block runs:
+    ``refresh_aggregates`` over all periods."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _registered(**only) -> _Registered:
+    """The registered children (:class:`_Registered`): all of them, once, while
+    :func:`sharing_reads`; else those ``Child.objects.filter(**only)`` gives."""
     from tumbuh.measurements.models import Child
 
+    shared = _SHARED.get()
+    if shared is not None and "registered" in shared:
+        return shared["registered"]
+    import pyarrow as pa
+
+    q = Child.objects.all() if shared is not None else Child.objects.filter(**only)
+    types = {
+        "desa_id": pa.string(),
+        "posyandu_id": pa.int64(),
+        "birth_date": pa.date32(),
+        "desa__kabupaten_code": pa.string(),
+    }
+    table = arrow_io.rows_as_arrow(q, types)
+    if table is not None:  # PostgreSQL: a province's million children without a Python object each
+        desa = table.column("desa_id").to_numpy().astype(str) if table.num_rows else np.array([], dtype=str)
+        posy = arrow_io.arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64)
+        born = table.column("birth_date").cast(pa.int32()).to_numpy().astype(np.int64)
+        kab = table.column("desa__kabupaten_code").to_numpy().astype(str) if table.num_rows else np.array([], dtype=str)
+    else:
+        rows = list(q.values_list(*types))
+        desa, posy, born, kab = zip(*rows) if rows else ((), (), (), ())
+        desa, kab = np.array(desa, dtype=str), np.array(kab, dtype=str)
+        posy = np.array([-1 if p is None else p for p in posy], dtype=np.int64)
+        born = np.array([(b - _EPOCH).days for b in born], dtype=np.int64)
+    udesa, dinv = np.unique(desa, return_inverse=True)
+    upair, pinv = np.unique(dinv.ravel() * (int(posy.max(initial=-1)) + 2) + posy + 1, return_inverse=True)
+    width = int(posy.max(initial=-1)) + 2
+    first = np.unique(pinv.ravel(), return_index=True)[1]
+    pairs = _Frame(np.zeros(len(upair), dtype=np.int64), udesa[upair // width], upair % width - 1, {}, {})
+    out = _Registered(pinv.ravel(), born, kab[first], pairs)
+    if shared is not None:
+        shared["registered"] = out
+    return out
+
+
+def _targets(measurement_desa: set, period: Period, level: str, areas: _Areas) -> tuple[dict, dict]:
+    """({area: n_target}, {area: source}) — Dukcapil counts where entered, else registered
+    children aged 0–59 months on the period's last day (in the districts with visits)."""
     from .models import UnderFivePopulation
 
     end = period.end
     born_after = dt.date(end.year - 5, end.month, min(end.day, 28))
     kabs = {_parent(_parent(d)) for d in measurement_desa}
-    frame = areas.__dict__.get(("children", period.key))
-    if frame is None:
-        q = Child.objects.filter(birth_date__gt=born_after, birth_date__lte=end, desa__kabupaten_code__in=kabs)
-        import pyarrow as pa
-
-        table = rows_as_arrow(q, {"desa_id": pa.string(), "posyandu_id": pa.int64()})
-        if table is not None:  # PostgreSQL: a province's million children without a Python object each
-            desa = table.column("desa_id").to_numpy().astype(str) if table.num_rows else np.array([], dtype=str)
-            posy = arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64)
-        else:
-            rows = list(q.values_list("desa_id", "posyandu_id"))
-            desa, posy = zip(*rows) if rows else ((), ())
-            desa, posy = np.array(desa, dtype=str), np.array([-1 if p is None else p for p in posy], dtype=np.int64)
-        frame = _Frame(np.zeros(len(desa), dtype=np.int64), desa, posy, {}, {})
-        areas.__dict__[("children", period.key)] = frame
+    got = areas.__dict__.get(("children", period.key))
+    if got is None:
+        reg = _registered(birth_date__gt=born_after, birth_date__lte=end, desa__kabupaten_code__in=kabs)
+        pairs = reg.pairs.take(slice(None))  # its own frame: the area keys depend on the period's areas
+        counted = (reg.born > (born_after - _EPOCH).days) & (reg.born <= (end - _EPOCH).days)
+        counted &= np.isin(reg.kab, sorted(kabs))[reg.pair]
+        got = (pairs, np.bincount(reg.pair[counted], minlength=len(pairs)))
+        areas.__dict__[("children", period.key)] = got
+    pairs, per_pair = got
     counts: dict[str, int] = {}
-    if len(frame):
-        keys = _area_keys(frame, level, areas)
-        uk, cnt = np.unique(keys, return_counts=True)
-        counts = {k: int(c) for k, c in zip(uk, cnt) if k}
+    if per_pair.sum():
+        keys = _area_keys(pairs, level, areas)
+        uk, kinv = np.unique(keys, return_inverse=True)
+        cnt = np.bincount(kinv.ravel(), weights=per_pair, minlength=len(uk))
+        counts = {k: int(c) for k, c in zip(uk.tolist(), cnt.tolist()) if k and c}
     sources = {k: "registered" for k in counts}
     if level in ("kabupaten", "kecamatan", "desa"):
         for code, n in UnderFivePopulation.objects.filter(
@@ -543,7 +634,7 @@ def _compute(frame: _Frame, areas: _Areas, period: Period, level: str, indicator
     ak = keys[first]
     uk, cnt = np.unique(ak[ak != ""], return_counts=True)
     n_children = dict(zip(uk.tolist(), cnt.tolist()))
-    targets, sources = _targets(set(np.unique(frame.desa).tolist()), period, level, areas)
+    targets, sources = _targets(set(frame.desa_codes()), period, level, areas)
     out: list[AreaRow] = []
     for indicator in indicators:
         zcol, fcol, cutoff = INDICATORS[indicator]
@@ -598,19 +689,34 @@ def compute_rows(measurements, *, period: Period, level: str, indicator: str) ->
     (not filtered further; pass ``policy.visible(user, ...)`` to scope it)."""
     _check(level, indicator)
     frame = _pull(measurements, period)
-    areas = _areas(np.unique(frame.desa).tolist(), np.unique(frame.posyandu).tolist())
+    areas = _areas(frame.desa_codes(), frame.posyandu_ids())
     return _compute(frame, areas, period, level, [indicator])
 
 
 def refresh_period(period: Period, *, now: dt.datetime | None = None) -> int:
     """Recompute and store every level and indicator of ``period``, and the data-quality
-    metrics of every puskesmas and posyandu (``quality.aggregate_rows``), computed at ``now``
+    metrics of every puskesmas and posyandu (``quality.compute_quality``), computed at ``now``
     (default: the time of the call); returns the prevalence rows written. Tumbuh writes them
     itself (``policy.SYSTEM``), in bulk, with one audit row for the period. One process at a
     time: another that computes the same period is waited for (two writing it at once collided
     on the unique rows)."""
-    with _refreshing(period.key, wait=True):
-        return _refresh_period(period, now=now)
+    return refresh_periods([period], now=now)
+
+
+def refresh_periods(periods, *, now: dt.datetime | None = None) -> int:
+    """:func:`refresh_period` of each of ``periods`` (in their order), a round and its month
+    (the same dates) computed once and stored for both, as each alone would have been; returns
+    the prevalence rows written."""
+    twins: dict[tuple, list[Period]] = {}
+    for p in dict.fromkeys(periods):
+        twins.setdefault((p.start, p.end), []).append(p)
+    rows = 0
+    for group in twins.values():
+        with contextlib.ExitStack() as locks:
+            for p in sorted(group, key=lambda p: p.key):  # always in one order: no deadlock
+                locks.enter_context(_refreshing(p.key, wait=True))
+            rows += _refresh_period(group, now=now)
+    return rows
 
 
 #: The lock of "a page is recomputing stale figures" (the others are a period's key each).
@@ -656,18 +762,21 @@ def _refreshing(name: str, *, wait: bool):
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
-def _refresh_period(period: Period, *, now: dt.datetime | None) -> int:
+def _refresh_period(periods: list[Period], *, now: dt.datetime | None) -> int:
+    """Compute the figures of ``periods`` (periods of the same dates: a round and its month)
+    once, and store them for each."""
     from tumbuh.accounts import policy
     from tumbuh.audit.bulk import BulkWrite
     from tumbuh.measurements.models import Measurement
 
     from .models import AggregateRun, AreaAggregate, QualityAggregate
-    from .quality import aggregate_rows
+    from .quality import compute_quality, stored_rows
 
     t0 = time.perf_counter()
     now = now or timezone.now()
+    period = periods[0]
     frame = _pull(Measurement.objects.all(), period)
-    areas = _areas(np.unique(frame.desa).tolist(), np.unique(frame.posyandu).tolist())
+    areas = _areas(frame.desa_codes(), frame.posyandu_ids())
     rows = []
     coverage = {}  # the data-quality rows' coverage: children measured ÷ targeted, per puskesmas and posyandu
     for level in LEVELS:
@@ -675,34 +784,44 @@ def _refresh_period(period: Period, *, now: dt.datetime | None) -> int:
             rows.append(row)
             if row.indicator == "stunting" and level in ("puskesmas", "posyandu"):
                 coverage[(level, row.code)] = row.coverage
-    quality_rows = aggregate_rows(period, coverage, now)
+    n_visits = frame.n_visits
+    del frame, areas
+    quality = compute_quality(Measurement.objects.all(), period=period, coverage=coverage)
     columns = {f: [getattr(row, f) for row in rows] for f in _FIELDS if f != "name"}
     columns["name"] = [row.name[:150] for row in rows]
+    seconds = time.perf_counter() - t0  # the computation, counted for the first period
     try:
         with transaction.atomic():
-            bulk = BulkWrite(policy.SYSTEM)
-            replaced = AreaAggregate.objects.filter(period=period.key).delete()[0]
-            bulk.insert(AreaAggregate, columns, same={"period": period.key, "computed_at": now})
-            replaced += QualityAggregate.objects.filter(period=period.key).delete()[0]
-            bulk.insert_objects(QualityAggregate, quality_rows)
-            run, _created = AggregateRun.objects.update_or_create(
-                period=period.key,
-                defaults={
-                    "computed_at": now,
-                    "stale": False,
-                    "n_measurements": len(frame),
-                    "seconds": time.perf_counter() - t0,
-                },
-            )
-            bulk.record(
-                f"angka dashboard periode {period.key} dihitung ulang dari {len(frame)} pengukuran: {len(rows)} angka "
-                f"prevalensi dan {len(quality_rows)} angka mutu data menggantikan {replaced} angka lama",
-                about=run,
-                details={"period": period.key, "measurements": len(frame), "replaced": replaced},
-            )
+            for p in periods:
+                t = time.perf_counter()
+                quality_rows = stored_rows(p, quality, now)
+                bulk = BulkWrite(policy.SYSTEM)
+                replaced = AreaAggregate.objects.filter(period=p.key).delete()[0]
+                bulk.insert(AreaAggregate, columns, same={"period": p.key, "computed_at": now})
+                replaced += QualityAggregate.objects.filter(period=p.key).delete()[0]
+                bulk.insert_objects(QualityAggregate, quality_rows)
+                run, _created = AggregateRun.objects.update_or_create(
+                    period=p.key,
+                    defaults={
+                        "computed_at": now,
+                        "stale": False,
+                        "n_measurements": n_visits,
+                        "seconds": seconds + time.perf_counter() - t,
+                    },
+                )
+                details = {"period": p.key, "measurements": n_visits, "replaced": replaced}
+                if p != period:
+                    details["computed_with"] = period.key
+                bulk.record(
+                    f"angka dashboard periode {p.key} dihitung ulang dari {n_visits} pengukuran: {len(rows)} angka "
+                    f"prevalensi dan {len(quality_rows)} angka mutu data menggantikan {replaced} angka lama",
+                    about=run,
+                    details=details,
+                )
+                seconds = 0.0
     except IntegrityError:  # another process refreshed the same period at the same time
-        log.info("aggregates for %s refreshed concurrently", period.key)
-    return len(rows)
+        log.info("aggregates for %s refreshed concurrently", ", ".join(p.key for p in periods))
+    return len(rows) * len(periods)
 
 
 #: The periods whose stored figures the current page build reads (see :func:`reading_periods`).

@@ -30,8 +30,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tumbuh.accounts import policy
+from tumbuh.core import arrow_io
 from tumbuh.core.numbers import format_number
-from tumbuh.growth.quality import THRESHOLDS, quality, rate
+from tumbuh.growth.quality import THRESHOLDS, QualityAccumulator, rate
 from tumbuh.measurements.models import Measurement
 
 from .periods import Period
@@ -144,7 +145,7 @@ def _judge(row: QualityRow) -> None:
 
 _COLS = (
     "posyandu_id",
-    "desa_id",
+    "posyandu__puskesmas_id",
     "zlen",
     "flen",
     "zwei",
@@ -194,84 +195,103 @@ def _nan_none(v):
     return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
 
 
-def _columns(qs) -> dict | None:
-    """The period's visits as {column: values} (None without any): numpy arrays read through
-    Arrow on PostgreSQL (``aggregates.rows_as_arrow``), else tuples of the rows' values; the
-    birth dates as an Arrow date column there, dates here (the quality engine takes both)."""
-    from .aggregates import arrow_numbers, rows_as_arrow
-
-    text = {"desa_id"}
-    types = {c: pa.string() if c in text else pa.date32() if c == "child__birth_date" else pa.float64() for c in _COLS}
-    types |= {c: pa.bool_() for c in ("flen", "fwei", "fwfl", "fbmi")} | {"posyandu_id": pa.int64()}
-    table = rows_as_arrow(qs, types)
-    if table is None:
+def _batches(qs):
+    """The period's visits as batches of {column: values}: on PostgreSQL numpy arrays read
+    through Arrow (``core.arrow_io.rows_as_arrow``) a block of rows at a time, so that a
+    province's year is never held whole; elsewhere one batch of tuples of the rows' values.
+    The birth dates as an Arrow date column there, dates here (the quality engine takes both)."""
+    types = {c: pa.date32() if c == "child__birth_date" else pa.float64() for c in _COLS}
+    types |= {c: pa.bool_() for c in ("flen", "fwei", "fwfl", "fbmi")}
+    types |= {"posyandu_id": pa.int64(), "posyandu__puskesmas_id": pa.int64()}
+    tables = arrow_io.rows_as_arrow(qs, types, batches=True)
+    if tables is None:
         rows = list(qs.values_list(*_COLS))
-        return dict(zip(_COLS, zip(*rows))) if rows else None
-    if table.num_rows == 0:
-        return None
-    out = {c: arrow_numbers(table, c) for c, t in types.items() if t == pa.float64()}
-    out |= {c: arrow_numbers(table, c, null=False, dtype=bool) for c, t in types.items() if t == pa.bool_()}
-    out["posyandu_id"] = arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64)
-    out["desa_id"] = table.column("desa_id").to_numpy()
-    out["child__birth_date"] = table.column("child__birth_date")
-    return out
+        if rows:
+            yield dict(zip(_COLS, zip(*rows)))
+        return
+    for table in tables:
+        out = {c: arrow_io.arrow_numbers(table, c) for c, t in types.items() if t == pa.float64()}
+        out |= {
+            c: arrow_io.arrow_numbers(table, c, null=False, dtype=bool) for c, t in types.items() if t == pa.bool_()
+        }
+        out["posyandu_id"] = arrow_io.arrow_numbers(table, "posyandu_id", null=-1, dtype=np.int64)
+        out["posyandu__puskesmas_id"] = arrow_io.arrow_numbers(table, "posyandu__puskesmas_id", null=0, dtype=np.int64)
+        out["child__birth_date"] = table.column("child__birth_date")
+        yield out
 
 
 def compute_quality(measurements, *, period: Period, coverage: dict) -> list[QualityRow]:
     """The metrics per puskesmas and per posyandu over the period's visits in ``measurements``
     (any ``Measurement`` queryset), not yet judged. ``coverage``: {(level, code): percent}
     from the prevalence aggregates. A posyandu row lies in its desa, a puskesmas row in its
-    kecamatan (``wilayah_code``)."""
+    kecamatan (``wilayah_code``).
+
+    The visits are folded into the quality engine's accumulator a batch at a time (its sums go
+    on row after row, so the figures are those of the whole period at once), with only the
+    metrics stored here (``result(brief=True)``: a province's thousands of posyandu each cost
+    little)."""
     from tumbuh.organisation.models import Posyandu, Puskesmas
 
     qs = measurements.filter(date__gte=period.start, date__lte=period.end, posyandu__isnull=False)
-    c = _columns(qs)
-    if c is None:
+    acc = QualityAccumulator(by=["puskesmas", "posyandu"])
+    parts: dict[str, list] = {"puskesmas": [], "posyandu": []}  # per batch: (keys, e-PPGBM, disagreeing)
+    for c in _batches(qs):  # no other query while the visits stream in (the connection is busy)
+        posy = np.array(c["posyandu_id"], dtype=np.int64)
+        pkm = c["posyandu__puskesmas_id"]
+        pkm = pkm if isinstance(pkm, np.ndarray) else np.array([p or 0 for p in pkm], dtype=np.int64)
+        data = {k: _num(c[k]) for k in ("zlen", "zwei", "zwfl", "zbmi", "weight", "lenhei", "age_days")}
+        for k in ("flen", "fwei", "fwfl", "fbmi"):
+            data[k] = _num(c[k]) == 1
+        data["sex"] = np.array(c["child__sex"], dtype=float)
+        dob = c["child__birth_date"]
+        data["dob"] = dob if isinstance(dob, pa.ChunkedArray) else list(dob)
+        data["posyandu"] = posy  # grouped by value: the group "posyandu: 12" as with the text "12"
+        data["puskesmas"] = pkm
+        acc.update(data)
+        # e-PPGBM disagreement, vectorised
+        ep = np.stack([_num(c["eppgbm_zlen"]), _num(c["eppgbm_zwei"]), _num(c["eppgbm_zwfl"])])
+        tz = np.stack([data["zlen"], data["zwei"], data["zwfl"]])
+        has_ep = ~np.isnan(ep).all(axis=0)
+        with np.errstate(invalid="ignore"):
+            diff = (np.abs(ep - tz) > DISAGREE_TOLERANCE) | (~np.isnan(ep) & np.isnan(tz))
+        disagree = has_ep & diff.any(axis=0)
+        for level, keys in (("puskesmas", pkm), ("posyandu", posy)):
+            ukeys, kinv = np.unique(keys, return_inverse=True)
+            kinv = kinv.ravel()
+            n_ep = np.bincount(kinv, weights=has_ep, minlength=len(ukeys))
+            n_dis = np.bincount(kinv, weights=disagree, minlength=len(ukeys))
+            parts[level].append((ukeys, n_ep, n_dis))
+    if not parts["posyandu"]:
         return []
-    posy = np.array(c["posyandu_id"], dtype=np.int64)
+    counts: dict[str, dict[int, tuple]] = {}  # level -> {key: (e-PPGBM, disagreeing)}: whole numbers, exact
+    for level, got in parts.items():
+        ukeys, kinv = np.unique(np.concatenate([k for k, _e, _d in got]), return_inverse=True)
+        n_ep = np.bincount(kinv.ravel(), weights=np.concatenate([e for _k, e, _d in got]), minlength=len(ukeys))
+        n_dis = np.bincount(kinv.ravel(), weights=np.concatenate([d for _k, _e, d in got]), minlength=len(ukeys))
+        counts[level] = {k: (n_ep[i], n_dis[i]) for i, k in enumerate(ukeys.tolist())}
+    res = acc.result(brief=True)
     info = {
-        p: (n, d, k, dc)
-        for p, n, d, k, dc in Posyandu.objects.filter(pk__in=np.unique(posy).tolist()).values_list(
-            "pk", "name", "desa__name", "puskesmas_id", "desa_id"
+        p: (n, d, dc)
+        for p, n, d, dc in Posyandu.objects.filter(pk__in=sorted(counts["posyandu"])).values_list(
+            "pk", "name", "desa__name", "desa_id"
         )
     }
-    upos, inv = np.unique(posy, return_inverse=True)
-    pkm = np.array([info.get(p, ("", "", 0, ""))[2] or 0 for p in upos.tolist()], dtype=np.int64)[inv.ravel()]
     pkm_info = {
         p: (n, k)
-        for p, n, k in Puskesmas.objects.filter(pk__in=np.unique(pkm).tolist()).values_list(
+        for p, n, k in Puskesmas.objects.filter(pk__in=sorted(counts["puskesmas"])).values_list(
             "pk", "name", "kecamatan_id"
         )
     }
-    data = {k: _num(c[k]) for k in ("zlen", "zwei", "zwfl", "zbmi", "weight", "lenhei", "age_days")}
-    for k in ("flen", "fwei", "fwfl", "fbmi"):
-        data[k] = _num(c[k]) == 1
-    data["sex"] = np.array(c["child__sex"], dtype=float)
-    dob = c["child__birth_date"]
-    data["dob"] = dob if isinstance(dob, pa.ChunkedArray) else list(dob)
-    data["posyandu"] = posy.astype(str)
-    data["puskesmas"] = pkm.astype(str)
-    res = quality(data, by=["puskesmas", "posyandu"])
-    # e-PPGBM disagreement, vectorised
-    ep = np.stack([_num(c["eppgbm_zlen"]), _num(c["eppgbm_zwei"]), _num(c["eppgbm_zwfl"])])
-    tz = np.stack([data["zlen"], data["zwei"], data["zwfl"]])
-    has_ep = ~np.isnan(ep).all(axis=0)
-    with np.errstate(invalid="ignore"):
-        diff = (np.abs(ep - tz) > DISAGREE_TOLERANCE) | (~np.isnan(ep) & np.isnan(tz))
-    disagree = has_ep & diff.any(axis=0)
     out: list[QualityRow] = []
-    for level, keys in (("puskesmas", pkm), ("posyandu", posy)):
-        ukeys, kinv = np.unique(keys, return_inverse=True)
-        kinv = kinv.ravel()
-        n_ep = np.bincount(kinv, weights=has_ep, minlength=len(ukeys))
-        n_dis = np.bincount(kinv, weights=disagree, minlength=len(ukeys))
-        for i, key in enumerate(ukeys.tolist()):
+    for level in ("puskesmas", "posyandu"):
+        for key in sorted(counts[level]):
             g = res.get(f"{level}: {key}")
             if g is None or (level == "puskesmas" and key not in pkm_info):
                 continue
+            n_ep, n_dis = counts[level][key]
             haz = g["zscores"]["HA"]
             if level == "posyandu":
-                name, parent, _pk, wcode = info.get(key, (str(key), "", 0, ""))
+                name, parent, wcode = info.get(key, (str(key), "", ""))
             else:
                 (name, wcode), parent = pkm_info[key], ""
             out.append(
@@ -288,8 +308,8 @@ def compute_quality(measurements, *, period: Period, coverage: dict) -> list[Qua
                     dps_height=_nan_none(g["digit_preference"]["lenhei"].get("dps")),
                     heaping=_nan_none(g["age_heaping"]["age_months"].get("heaping_6")),
                     coverage=coverage.get((level, str(key))),
-                    n_eppgbm=int(n_ep[i]),
-                    pct_disagree=(100.0 * n_dis[i] / n_ep[i]) if n_ep[i] else None,
+                    n_eppgbm=int(n_ep),
+                    pct_disagree=(100.0 * n_dis / n_ep) if n_ep else None,
                 )
             )
     return out
@@ -297,10 +317,16 @@ def compute_quality(measurements, *, period: Period, coverage: dict) -> list[Qua
 
 def aggregate_rows(period: Period, coverage: dict, computed_at) -> list:
     """Unsaved :class:`~tumbuh.dashboards.models.QualityAggregate` rows of every puskesmas and
-    posyandu for ``period`` (called by ``aggregates.refresh_period``)."""
+    posyandu for ``period`` (``aggregates.refresh_period`` stores these)."""
+    return stored_rows(
+        period, compute_quality(Measurement.objects.all(), period=period, coverage=coverage), computed_at
+    )
+
+
+def stored_rows(period: Period, rows: list[QualityRow], computed_at) -> list:
+    """``rows`` as unsaved :class:`~tumbuh.dashboards.models.QualityAggregate` of ``period``."""
     from .models import QualityAggregate
 
-    rows = compute_quality(Measurement.objects.all(), period=period, coverage=coverage)
     return [
         QualityAggregate(
             period=period.key,

@@ -328,7 +328,11 @@ class QualityAccumulator:
             self.rows[:G] += np.bincount(g, minlength=G)
             for j, feats in enumerate(zfeat):
                 for k, f in enumerate(feats):
-                    self.z[:G, j, k] += np.bincount(g, weights=f[sel], minlength=G)
+                    if k < 4:  # counts: whole numbers, exact in any order
+                        self.z[:G, j, k] += np.bincount(g, weights=f[sel], minlength=G)
+                    else:  # sums of z, z², z³, z⁴ go on row after row from the totals so far, so
+                        # that a table fed in batches sums exactly as the same table fed whole
+                        np.add.at(self.z[:, j, k], g, f[sel])
             _count2(self.wdig, g, wd[sel], 10)
             _count2(self.hdig, g, hd[sel], 10)
             measured = ~np.isnan(lh[sel])
@@ -369,9 +373,31 @@ class QualityAccumulator:
             out += [(idx, f"{label}: {_fmt(values[k[1]])}") for k, idx in keys]
         return out
 
-    def result(self) -> dict[str, dict]:
-        """Nested metrics: ``{group label: {section: {...}}}`` (see module docstring)."""
-        return {label: self._group_result(i) for i, label in self.group_labels()}
+    def result(self, *, brief: bool = False) -> dict[str, dict]:
+        """Nested metrics: ``{group label: {section: {...}}}`` (see module docstring).
+
+        ``brief``: only each group's ``n``, its z-scores' flagged share and moments, the digit
+        preference scores of weight and length/height and the age heaping at 6 months (the
+        same values, without the ratings, counts and tests): a tenth of the time over
+        thousands of groups."""
+        one = self._group_brief if brief else self._group_result
+        return {label: one(i) for i, label in self.group_labels()}
+
+    def _group_brief(self, g: int) -> dict:
+        ind = {}
+        for j, (label, *_rest) in enumerate(INDICATORS):
+            rows, has, flagged, n, s1, s2, s3, s4 = self.z[g, j]
+            ind[label] = {"n": int(n), "pct_flagged": _pct(flagged, has), **_moments(n, s1, s2, s3, s4)}
+        am = self.amonths[g]
+        return {
+            "n": int(self.rows[g]),
+            "zscores": ind,
+            "digit_preference": {
+                "weight": {"dps": digit_preference_score(self.wdig[g])["dps"]},
+                "lenhei": {"dps": digit_preference_score(self.hdig[g])["dps"]},
+            },
+            "age_heaping": {"age_months": {"n": int(am.sum()), "heaping_6": _heaping_6(am)}},
+        }
 
     def _group_result(self, g: int) -> dict:
         res: dict[str, Any] = {"n": int(self.rows[g])}

@@ -260,3 +260,45 @@ def test_while_one_page_recomputes_stale_figures_the_others_show_the_stored_ones
     assert (run.stale, run.computed_at) == (False, later)
     assert aggregates.ensure_fresh(february, now=later)  # no other page at it: this one recomputes
     assert not aggregates.ensure_fresh(february, now=later)
+
+
+@pytest.mark.django_db
+def test_a_round_and_its_month_computed_together_store_what_each_alone_stores(alice, known):
+    """Issue 18: a round and its month cover the same dates; a recompute computes them once and
+    stores the figures for both, the very rows each computed alone stores."""
+    from tumbuh.audit.models import AuditLog
+    from tumbuh.dashboards.models import AggregateRun, AreaAggregate, QualityAggregate
+
+    month = Period.month_of(ROUND.year, ROUND.month)
+    skip = {"id", "period", "computed_at"}
+
+    def stored(period):
+        area = sorted(
+            tuple((k, v) for k, v in a.items() if k not in skip)
+            for a in AreaAggregate.objects.filter(period=period.key).values()
+        )
+        quality = sorted(
+            tuple((k, v) for k, v in q.items() if k not in skip)
+            for q in QualityAggregate.objects.filter(period=period.key).values()
+        )
+        return area, quality
+
+    at = dt.datetime(2030, 9, 1, 8, 0, tzinfo=dt.UTC)
+    alone_rows = aggregates.refresh_period(ROUND, now=at) + aggregates.refresh_period(month, now=at)
+    alone = {p.key: stored(p) for p in (ROUND, month)}
+    assert alone[ROUND.key][0] and alone[ROUND.key][1]  # figures and quality rows to compare
+    computed = []
+    real_pull = aggregates._pull
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(aggregates, "_pull", lambda qs, period: computed.append(period.key) or real_pull(qs, period))
+        together_rows = aggregates.refresh_periods([ROUND, month, Period.year_of(ROUND.year)], now=at)
+    assert computed == [ROUND.key, f"Y{ROUND.year}"]  # the month was not computed again
+    assert together_rows == alone_rows + AreaAggregate.objects.filter(period=f"Y{ROUND.year}").count()
+    for p in (ROUND, month):
+        assert stored(p) == alone[p.key], p.key
+        run = AggregateRun.objects.get(period=p.key)
+        assert run.computed_at == at and not run.stale
+        last = (
+            AuditLog.objects.filter(object_type="dashboards.aggregaterun", object_id=str(run.pk)).order_by("pk").last()
+        )
+        assert last.reason.startswith(f"angka dashboard periode {p.key} ")
