@@ -76,7 +76,8 @@ def _phone(browser):
 
 
 def _ready(page):
-    page.wait_for_function("() => document.documentElement.getAttribute('data-luring-ready') === '1'")
+    # documentElement is null for a moment while the page navigates (seen on a loaded machine)
+    page.wait_for_function("() => document.documentElement?.getAttribute('data-luring-ready') === '1'")
 
 
 def _package_arrived(page):
