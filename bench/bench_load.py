@@ -294,8 +294,10 @@ class User:
         )
         if status != 302 or "sessionid" not in self.cookies:
             raise SystemExit(f"login of {self.username} failed: HTTP {status}")
+        if "/anak/" in PAGE_SKIP.get(self.username, ()):  # a role the child list refuses (the province)
+            return
         self.see_list(self.request("GET", "/anak/"))
-        if not self.children and "/anak/" not in PAGE_SKIP.get(self.username, ()):
+        if not self.children:
             raise SystemExit(f"{self.username} sees no children")
 
     def see_list(self, answer) -> None:
