@@ -23,7 +23,7 @@ index; expanded into ``a > x OR (a = x AND …)`` on SQLite. The libraries on Py
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
@@ -48,7 +48,6 @@ class KeysetPage:
     #: The list's size, counted up to COUNT_LIMIT; ``count_is_exact`` False beyond.
     count: int = 0
     count_is_exact: bool = True
-    extra: dict = field(default_factory=dict)
 
     def __iter__(self) -> Iterator:
         return iter(self.object_list)

@@ -119,6 +119,7 @@ __all__ = [
     "period_choices",
     "refresh_period",
     "refresh_periods",
+    "same_dates",
     "sharing_reads",
     "trend",
 ]
@@ -703,15 +704,21 @@ def refresh_period(period: Period, *, now: dt.datetime | None = None) -> int:
     return refresh_periods([period], now=now)
 
 
+def same_dates(periods) -> list[list[Period]]:
+    """``periods`` (duplicates dropped) grouped by their dates, in the order they first come: a
+    round and its month fall in one group, which :func:`refresh_periods` computes once."""
+    groups: dict[tuple, list[Period]] = {}
+    for p in dict.fromkeys(periods):
+        groups.setdefault((p.start, p.end), []).append(p)
+    return list(groups.values())
+
+
 def refresh_periods(periods, *, now: dt.datetime | None = None) -> int:
     """:func:`refresh_period` of each of ``periods`` (in their order), a round and its month
     (the same dates) computed once and stored for both, as each alone would have been; returns
     the prevalence rows written."""
-    twins: dict[tuple, list[Period]] = {}
-    for p in dict.fromkeys(periods):
-        twins.setdefault((p.start, p.end), []).append(p)
     rows = 0
-    for group in twins.values():
+    for group in same_dates(periods):
         with contextlib.ExitStack() as locks:
             for p in sorted(group, key=lambda p: p.key):  # always in one order: no deadlock
                 locks.enter_context(_refreshing(p.key, wait=True))

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max, Min
 from tqdm import tqdm
 
-from tumbuh.dashboards.aggregates import recomputing_for_the_pages, refresh_periods, sharing_reads
+from tumbuh.dashboards.aggregates import recomputing_for_the_pages, refresh_periods, same_dates, sharing_reads
 from tumbuh.dashboards.models import AggregateRun
 from tumbuh.dashboards.periods import Period, periods_between
 
@@ -58,10 +58,6 @@ class Command(BaseCommand):
             if stale:
                 fresh = set(AggregateRun.objects.filter(stale=False).values_list("period", flat=True))
                 periods = [p for p in periods if p.key not in fresh]
-        # A round and its month cover the same dates: computed together (once, stored for both).
-        twins: dict[tuple, list[Period]] = {}
-        for p in periods:
-            twins.setdefault((p.start, p.end), []).append(p)
         rows = 0
         with (
             sharing_reads(),  # the registered children, read once for all the periods
@@ -72,7 +68,7 @@ class Command(BaseCommand):
                 disable=not periods or options.get("verbosity", 1) < 1,
             ) as bar,
         ):
-            for group in twins.values():
+            for group in same_dates(periods):  # a round and its month: computed once, stored for both
                 rows += refresh_periods(group)
                 bar.update(len(group))
         self.stdout.write(f"Refreshed {len(periods)} periods, {rows:,} area rows.")
